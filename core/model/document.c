@@ -1,0 +1,156 @@
+#include "model/document.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+const char *plm_kind_name(enum plm_kind kind)
+{
+	switch (kind) {
+	case PLM_KIND_DOCKERFILE: return "dockerfile";
+	case PLM_KIND_COMPOSE: return "compose";
+	case PLM_KIND_KUBERNETES: return "kubernetes";
+	default: return "unknown";
+	}
+}
+
+enum plm_kind plm_kind_parse(const char *name)
+{
+	if (strcasecmp(name, "dockerfile") == 0 ||
+		strcasecmp(name, "containerfile") == 0) {
+		return PLM_KIND_DOCKERFILE;
+	}
+	if (strcasecmp(name, "compose") == 0) {
+		return PLM_KIND_COMPOSE;
+	}
+	if (strcasecmp(name, "kubernetes") == 0 || strcasecmp(name, "k8s") == 0) {
+		return PLM_KIND_KUBERNETES;
+	}
+	return PLM_KIND_UNKNOWN;
+}
+
+struct plm_doc *plm_doc_create_take(struct plm_source *source,
+	enum plm_kind kind)
+{
+	struct plm_doc *doc = calloc(1, sizeof(*doc));
+	if (doc == NULL) {
+		plm_source_destroy(source);
+		return NULL;
+	}
+	doc->kind = kind;
+	doc->arena = plm_arena_create(0);
+	if (doc->arena == NULL || plm_doc_add_source_take(doc, source) < 0) {
+		plm_arena_destroy(doc->arena);
+		free(doc->sources);
+		free(doc);
+		return NULL;
+	}
+	return doc;
+}
+
+void plm_doc_destroy(struct plm_doc *doc)
+{
+	if (doc == NULL) {
+		return;
+	}
+	for (size_t i = 0; i < doc->source_count; i++) {
+		plm_source_destroy(doc->sources[i]);
+	}
+	free(doc->sources);
+	free(doc->diags);
+	free(doc->comments);
+	plm_arena_destroy(doc->arena);
+	free(doc);
+}
+
+int plm_doc_add_source_take(struct plm_doc *doc, struct plm_source *source)
+{
+	if (source == NULL) {
+		return -1;
+	}
+	if (doc->source_count == doc->source_cap) {
+		size_t ncap = doc->source_cap ? doc->source_cap * 2 : 2;
+		struct plm_source **n = realloc(doc->sources, ncap * sizeof(*n));
+		if (n == NULL) {
+			plm_source_destroy(source);
+			return -1;
+		}
+		doc->sources = n;
+		doc->source_cap = ncap;
+	}
+	doc->sources[doc->source_count] = source;
+	return (int)doc->source_count++;
+}
+
+void plm_doc_diag(struct plm_doc *doc, enum plm_diag_level level,
+	const char *code, struct plm_span span, const char *fmt, ...)
+{
+	if (doc->diag_count >= PLM_MAX_DIAGNOSTICS) {
+		return;
+	}
+	if (doc->diag_count == doc->diag_cap) {
+		size_t ncap = doc->diag_cap ? doc->diag_cap * 2 : 8;
+		struct plm_diag *n = realloc(doc->diags, ncap * sizeof(*n));
+		if (n == NULL) {
+			return;
+		}
+		doc->diags = n;
+		doc->diag_cap = ncap;
+	}
+	if (doc->diag_count == PLM_MAX_DIAGNOSTICS - 1) {
+		/* A hostile file can raise a problem per line: say so once. */
+		doc->diags[doc->diag_count++] = (struct plm_diag){
+			PLM_DIAG_ERROR, "limit/diagnostics",
+			"too many problems in this file (more than 1000); "
+			"the rest are not shown",
+			span};
+		return;
+	}
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = plm_arena_vprintf(doc->arena, fmt, ap);
+	va_end(ap);
+	struct plm_diag *d = &doc->diags[doc->diag_count++];
+	d->level = level;
+	d->code = code;
+	d->message = msg ? msg : "(out of memory while formatting the message)";
+	d->span = span;
+}
+
+bool plm_doc_has_errors(const struct plm_doc *doc)
+{
+	for (size_t i = 0; i < doc->diag_count; i++) {
+		if (doc->diags[i].level == PLM_DIAG_ERROR) {
+			return true;
+		}
+	}
+	return false;
+}
+
+void plm_doc_set_comment(struct plm_doc *doc, uint32_t line, const char *text,
+	size_t len)
+{
+	const struct plm_source *src = doc->sources[0];
+	if (line >= src->line_count) {
+		return;
+	}
+	if (doc->comments == NULL) {
+		doc->comments = calloc(src->line_count, sizeof(*doc->comments));
+		if (doc->comments == NULL) {
+			return;
+		}
+		doc->comment_count = src->line_count;
+	}
+	doc->comments[line] = plm_arena_strndup(doc->arena, text, len);
+}
+
+struct plm_region plm_doc_region(const struct plm_doc *doc,
+	struct plm_span span)
+{
+	if (span.source >= doc->source_count) {
+		struct plm_region none = {0};
+		return none;
+	}
+	return plm_source_region(doc->sources[span.source], span.start,
+		span.end);
+}

@@ -1,0 +1,203 @@
+#include "util/arena.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ALIGN _Alignof(max_align_t)
+#define MIN_BLOCK ((size_t)64 * 1024)
+
+struct block {
+	struct block *next;
+	size_t size;
+	size_t used;
+	_Alignas(max_align_t) unsigned char data[];
+};
+
+struct plm_arena {
+	struct block *head;
+	size_t cap;
+	size_t total;      /* bytes of all blocks */
+	size_t used;       /* bytes handed out */
+	bool exhausted;
+};
+
+static size_t round_up(size_t n)
+{
+	return (n + ALIGN - 1) & ~(ALIGN - 1);
+}
+
+struct plm_arena *plm_arena_create(size_t cap)
+{
+	struct plm_arena *arena = calloc(1, sizeof(*arena));
+	if (arena == NULL) {
+		return NULL;
+	}
+	arena->cap = cap ? cap : PLM_ARENA_DEFAULT_CAP;
+	return arena;
+}
+
+void plm_arena_destroy(struct plm_arena *arena)
+{
+	if (arena == NULL) {
+		return;
+	}
+	struct block *b = arena->head;
+	while (b != NULL) {
+		struct block *next = b->next;
+		free(b);
+		b = next;
+	}
+	free(arena);
+}
+
+static struct block *new_block(struct plm_arena *arena, size_t need)
+{
+	size_t size = need > MIN_BLOCK ? need : MIN_BLOCK;
+	if (arena->head != NULL && arena->head->size * 2 > size &&
+		arena->head->size * 2 <= 16 * 1024 * 1024) {
+		size = arena->head->size * 2;
+	}
+	if (arena->total + size > arena->cap) {
+		if (arena->total + need > arena->cap) {
+			return NULL;
+		}
+		size = need;
+	}
+	struct block *b = malloc(sizeof(*b) + size);
+	if (b == NULL) {
+		return NULL;
+	}
+	b->size = size;
+	b->used = 0;
+	arena->total += size;
+	/* A big one-off block goes behind the head so the head keeps serving
+	 * small requests. */
+	if (arena->head != NULL && need > MIN_BLOCK &&
+		arena->head->size - arena->head->used > MIN_BLOCK / 4) {
+		b->next = arena->head->next;
+		arena->head->next = b;
+	} else {
+		b->next = arena->head;
+		arena->head = b;
+	}
+	return b;
+}
+
+void *plm_arena_alloc(struct plm_arena *arena, size_t size)
+{
+	if (arena == NULL || arena->exhausted) {
+		return NULL;
+	}
+	if (size == 0) {
+		size = 1;
+	}
+	if (size > SIZE_MAX / 2) {
+		arena->exhausted = true;
+		return NULL;
+	}
+	size = round_up(size);
+	struct block *b = arena->head;
+	if (b == NULL || b->size - b->used < size) {
+		b = new_block(arena, size);
+		if (b == NULL) {
+			arena->exhausted = true;
+			return NULL;
+		}
+		if (b->used != 0 || b->size - b->used < size) {
+			arena->exhausted = true;
+			return NULL;
+		}
+	}
+	void *p = b->data + b->used;
+	b->used += size;
+	arena->used += size;
+	memset(p, 0, size);
+	return p;
+}
+
+void *plm_arena_realloc(struct plm_arena *arena, void *old, size_t old_size,
+	size_t new_size)
+{
+	if (old != NULL && new_size <= old_size) {
+		return old;
+	}
+	/* Grow in place when the block is the last one handed out. */
+	struct block *b = arena ? arena->head : NULL;
+	if (old != NULL && b != NULL && !arena->exhausted) {
+		size_t old_rounded = round_up(old_size ? old_size : 1);
+		unsigned char *end = b->data + b->used;
+		if ((unsigned char *)old + old_rounded == end) {
+			size_t extra = round_up(new_size) - old_rounded;
+			if (b->size - b->used >= extra) {
+				memset(end, 0, extra);
+				b->used += extra;
+				arena->used += extra;
+				return old;
+			}
+		}
+	}
+	void *p = plm_arena_alloc(arena, new_size);
+	if (p != NULL && old != NULL) {
+		memcpy(p, old, old_size);
+	}
+	return p;
+}
+
+char *plm_arena_strndup(struct plm_arena *arena, const char *s, size_t len)
+{
+	if (len == SIZE_MAX) {
+		return NULL;
+	}
+	char *p = plm_arena_alloc(arena, len + 1);
+	if (p == NULL) {
+		return NULL;
+	}
+	if (len > 0) {
+		memcpy(p, s, len);
+	}
+	p[len] = '\0';
+	return p;
+}
+
+char *plm_arena_strdup(struct plm_arena *arena, const char *s)
+{
+	return plm_arena_strndup(arena, s, strlen(s));
+}
+
+char *plm_arena_vprintf(struct plm_arena *arena, const char *fmt, va_list ap)
+{
+	va_list copy;
+	va_copy(copy, ap);
+	int n = vsnprintf(NULL, 0, fmt, copy);
+	va_end(copy);
+	if (n < 0) {
+		return NULL;
+	}
+	char *p = plm_arena_alloc(arena, (size_t)n + 1);
+	if (p == NULL) {
+		return NULL;
+	}
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	return p;
+}
+
+char *plm_arena_printf(struct plm_arena *arena, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *p = plm_arena_vprintf(arena, fmt, ap);
+	va_end(ap);
+	return p;
+}
+
+bool plm_arena_exhausted(const struct plm_arena *arena)
+{
+	return arena->exhausted;
+}
+
+size_t plm_arena_used(const struct plm_arena *arena)
+{
+	return arena->used;
+}

@@ -1,0 +1,294 @@
+#include "util/source.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <fcntl.h>
+
+static int build_line_map(struct plm_source *s)
+{
+	size_t count = 1;
+	for (size_t i = 0; i < s->len; i++) {
+		if (s->bytes[i] == '\n') {
+			count++;
+		}
+	}
+	s->line_starts = malloc(count * sizeof(*s->line_starts));
+	if (s->line_starts == NULL) {
+		return PLM_ENOMEM;
+	}
+	uint32_t n = 0;
+	s->line_starts[n++] = 0;
+	for (size_t i = 0; i < s->len; i++) {
+		if (s->bytes[i] == '\n') {
+			s->line_starts[n++] = (uint32_t)(i + 1);
+		}
+	}
+	s->line_count = n;
+	return 0;
+}
+
+static struct plm_source *source_take(const char *path, char *bytes, size_t len)
+{
+	struct plm_source *s = calloc(1, sizeof(*s));
+	if (s == NULL) {
+		goto fail;
+	}
+	s->path = strdup(path);
+	if (s->path == NULL) {
+		goto fail;
+	}
+	s->bytes = bytes;
+	s->len = len;
+	if (build_line_map(s) != 0) {
+		goto fail;
+	}
+	return s;
+fail:
+	if (s != NULL) {
+		free(s->path);
+		free(s);
+	}
+	free(bytes);
+	return NULL;
+}
+
+struct plm_source *plm_source_create(const char *path, const char *bytes,
+	size_t len)
+{
+	if (len > PLM_MAX_FILE_SIZE) {
+		return NULL;
+	}
+	char *copy = malloc(len + 1);
+	if (copy == NULL) {
+		return NULL;
+	}
+	if (len > 0) {
+		memcpy(copy, bytes, len);
+	}
+	copy[len] = '\0';
+	return source_take(path, copy, len);
+}
+
+int plm_source_read(const char *path, const char *display_path,
+	size_t max_size, struct plm_source **out)
+{
+	*out = NULL;
+	if (max_size == 0 || max_size > PLM_MAX_FILE_SIZE) {
+		max_size = PLM_MAX_FILE_SIZE;
+	}
+	bool is_stdin = strcmp(path, "-") == 0;
+	/* O_NONBLOCK so a FIFO without a writer cannot hang the scan. */
+	int fd = is_stdin ? 0 : open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		return PLM_EIO;
+	}
+	if (!is_stdin) {
+		struct stat st;
+		if (fstat(fd, &st) != 0) {
+			int saved = errno;
+			close(fd);
+			errno = saved;
+			return PLM_EIO;
+		}
+		if (!S_ISREG(st.st_mode)) {
+			close(fd);
+			errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+			return PLM_EIO;
+		}
+		if ((size_t)st.st_size > max_size) {
+			close(fd);
+			return PLM_ELIMIT;
+		}
+		int flags = fcntl(fd, F_GETFL);
+		if (flags >= 0) {
+			(void)fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+		}
+	}
+	size_t cap = 64 * 1024, len = 0;
+	char *buf = malloc(cap + 1);
+	if (buf == NULL) {
+		goto nomem;
+	}
+	for (;;) {
+		if (len == cap) {
+			if (cap >= max_size + 1) {
+				free(buf);
+				if (!is_stdin) {
+					close(fd);
+				}
+				return PLM_ELIMIT;
+			}
+			size_t ncap = cap * 2;
+			if (ncap > max_size + 1) {
+				ncap = max_size + 1;
+			}
+			char *nbuf = realloc(buf, ncap + 1);
+			if (nbuf == NULL) {
+				goto nomem;
+			}
+			buf = nbuf;
+			cap = ncap;
+		}
+		ssize_t n = read(fd, buf + len, cap - len);
+		if (n < 0) {
+			if (errno == EINTR) {
+				continue;
+			}
+			int saved = errno;
+			free(buf);
+			if (!is_stdin) {
+				close(fd);
+			}
+			errno = saved;
+			return PLM_EIO;
+		}
+		if (n == 0) {
+			break;
+		}
+		len += (size_t)n;
+	}
+	if (!is_stdin) {
+		close(fd);
+	}
+	if (len > max_size) {
+		free(buf);
+		return PLM_ELIMIT;
+	}
+	buf[len] = '\0';
+	*out = source_take(display_path, buf, len);
+	return *out ? 0 : PLM_ENOMEM;
+nomem:
+	free(buf);
+	if (!is_stdin) {
+		close(fd);
+	}
+	return PLM_ENOMEM;
+}
+
+void plm_source_destroy(struct plm_source *source)
+{
+	if (source == NULL) {
+		return;
+	}
+	free(source->path);
+	free(source->bytes);
+	free(source->line_starts);
+	free(source);
+}
+
+uint32_t plm_source_line_of(const struct plm_source *s, uint32_t offset)
+{
+	uint32_t lo = 0, hi = s->line_count;
+	while (hi - lo > 1) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (s->line_starts[mid] <= offset) {
+			lo = mid;
+		} else {
+			hi = mid;
+		}
+	}
+	return lo;
+}
+
+const char *plm_source_line(const struct plm_source *s, uint32_t line,
+	size_t *len)
+{
+	if (line >= s->line_count) {
+		*len = 0;
+		return s->bytes + s->len;
+	}
+	size_t start = s->line_starts[line];
+	size_t end = line + 1 < s->line_count ? s->line_starts[line + 1] - 1
+					      : s->len;
+	if (end > start && s->bytes[end - 1] == '\r') {
+		end--;
+	}
+	*len = end - start;
+	return s->bytes + start;
+}
+
+/* Is b a UTF-8 continuation byte? */
+static inline int is_continuation(unsigned char b)
+{
+	return (b & 0xC0) == 0x80;
+}
+
+uint32_t plm_source_offset_at(const struct plm_source *s, uint32_t line,
+	uint32_t column)
+{
+	size_t len;
+	const char *p = plm_source_line(s, line, &len);
+	size_t i = 0;
+	while (column > 0 && i < len) {
+		i++;
+		while (i < len && is_continuation((unsigned char)p[i])) {
+			i++;
+		}
+		column--;
+	}
+	return (uint32_t)((p - s->bytes) + i);
+}
+
+static uint32_t count_columns(const char *p, size_t n, bool utf16)
+{
+	uint32_t col = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char b = (unsigned char)p[i];
+		if (!is_continuation(b)) {
+			col += (utf16 && b >= 0xF0) ? 2 : 1;
+		}
+	}
+	return col;
+}
+
+static struct plm_region region(const struct plm_source *s, uint32_t start,
+	uint32_t end, bool utf16)
+{
+	struct plm_region r = {0};
+	if (start > s->len) {
+		start = (uint32_t)s->len;
+	}
+	if (end > s->len) {
+		end = (uint32_t)s->len;
+	}
+	if (end < start) {
+		end = start;
+	}
+	uint32_t sl = plm_source_line_of(s, start);
+	uint32_t el = plm_source_line_of(s, end);
+	/* An end right after a newline belongs to the line it ends. */
+	if (el > sl && s->line_starts[el] == end) {
+		el--;
+		size_t len;
+		const char *line = plm_source_line(s, el, &len);
+		end = (uint32_t)((line - s->bytes) + len);
+	}
+	r.start_line = sl + 1;
+	r.end_line = el + 1;
+	r.start_column = 1 + count_columns(s->bytes + s->line_starts[sl],
+		start - s->line_starts[sl], utf16);
+	r.end_column = 1 + count_columns(s->bytes + s->line_starts[el],
+		end - s->line_starts[el], utf16);
+	if (r.end_line == r.start_line && r.end_column <= r.start_column) {
+		r.end_column = r.start_column + 1;
+	}
+	r.start_offset = start;
+	r.end_offset = end;
+	return r;
+}
+
+struct plm_region plm_source_region(const struct plm_source *s, uint32_t start,
+	uint32_t end)
+{
+	return region(s, start, end, false);
+}
+
+struct plm_region plm_source_region_utf16(const struct plm_source *s,
+	uint32_t start, uint32_t end)
+{
+	return region(s, start, end, true);
+}

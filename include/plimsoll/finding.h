@@ -1,0 +1,120 @@
+/*
+ * plimsoll/finding.h - what the engine hands to output plugins.
+ *
+ * All of these are plain values owned by the host. A plugin borrows them for
+ * the duration of the call that passes them and copies what it keeps.
+ * Positions here are already converted for display: lines and columns are
+ * 1-based, columns count Unicode code points, and end_column is exclusive.
+ */
+#ifndef PLIMSOLL_FINDING_H
+#define PLIMSOLL_FINDING_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+enum plm_severity {
+	PLM_SEVERITY_INFO = 0,
+	PLM_SEVERITY_LOW = 1,
+	PLM_SEVERITY_MEDIUM = 2,
+	PLM_SEVERITY_HIGH = 3,
+	PLM_SEVERITY_CRITICAL = 4,
+};
+
+/* "critical", "high", ...; NULL for an out-of-range value. */
+const char *plm_severity_name(enum plm_severity severity);
+/* Parses a severity name (case-insensitive). Returns -1 if unknown. */
+int plm_severity_parse(const char *name);
+
+/* A region of a file, ready for display. A zero start_line means "the whole
+ * file" (no position is known). */
+struct plm_region {
+	uint32_t start_line;
+	uint32_t start_column;
+	uint32_t end_line;
+	uint32_t end_column;     /* exclusive */
+	uint32_t start_offset;   /* byte offsets into the file, end exclusive */
+	uint32_t end_offset;
+};
+
+/* Metadata of one rule (one policy), as its Lua file declares it. */
+struct plm_rule_info {
+	const char *id;            /* stable kebab-case slug, maybe namespaced */
+	const char *title;         /* one line */
+	const char *description;   /* Markdown */
+	const char *help_uri;      /* may be NULL */
+	enum plm_severity severity;
+	const char *const *tags;   /* NULL-terminated */
+	const char *const *aliases;/* NULL-terminated: peers' codes */
+	const char *const *applies_to; /* NULL-terminated kinds */
+	const char *precision;     /* "very-high" | "high" | "medium" | "low" */
+	const char *source_path;   /* the policy file */
+};
+
+enum plm_suppression_kind {
+	PLM_SUPPRESSION_NONE = 0,
+	PLM_SUPPRESSION_IN_SOURCE = 1,  /* an ignore comment in the file */
+	PLM_SUPPRESSION_EXTERNAL = 2,   /* configuration or baseline */
+};
+
+struct plm_finding {
+	const char *rule_id;
+	size_t rule_index;          /* index into plm_run_info.rules */
+	enum plm_severity severity; /* after configuration overrides */
+	const char *message;        /* a full sentence */
+	const char *path;           /* as given / relative to the scan root */
+	const char *kind;           /* "dockerfile" | "compose" | "kubernetes" */
+	struct plm_region region;
+	const char *snippet;        /* the source text of the region; may be NULL */
+	const char *line_text;      /* the whole first line of the region */
+	const char *fix;            /* an optional fix hint; may be NULL */
+	const char *fingerprint;    /* stable across line moves */
+	enum plm_suppression_kind suppression;
+	const char *suppression_justification; /* may be NULL */
+};
+
+enum plm_notification_kind {
+	PLM_NOTIFY_PARSE_ERROR = 0,  /* the input could not be read fully */
+	PLM_NOTIFY_PARSE_WARNING = 1,/* read, with a problem worth saying */
+	PLM_NOTIFY_POLICY_ERROR = 2, /* a policy failed while checking a file */
+	PLM_NOTIFY_TOOL_ERROR = 3,   /* anything else that made the run incomplete */
+	PLM_NOTIFY_NOTE = 4,         /* informational (a skipped file, ...) */
+};
+
+struct plm_notification {
+	enum plm_notification_kind kind;
+	const char *code;           /* stable slug, e.g. "dockerfile/unterminated-heredoc" */
+	const char *message;
+	const char *path;           /* may be NULL */
+	struct plm_region region;   /* start_line 0 when unknown */
+	const char *rule_id;        /* the policy involved, or NULL */
+};
+
+/* What is known when a run begins. */
+struct plm_run_info {
+	const char *tool_name;      /* "plimsoll" */
+	const char *tool_version;
+	const char *information_uri;
+	const struct plm_rule_info *rules;
+	size_t rule_count;
+	const char *working_directory; /* absolute, ends with '/' */
+	const char *category;       /* --sarif-category; may be NULL */
+	const char *command_line;
+	const char *start_time_utc; /* ISO 8601 */
+	bool include_suppressed;
+};
+
+/* What is known when a run ends. */
+struct plm_run_summary {
+	size_t files_scanned;
+	size_t findings_by_severity[5]; /* indexed by enum plm_severity */
+	size_t findings_suppressed;
+	size_t notifications;
+	bool successful;            /* false when the run was incomplete */
+	double seconds;
+	const char *end_time_utc;
+	const char *const *paths;   /* every file scanned, in output order */
+	size_t path_count;
+};
+
+#endif

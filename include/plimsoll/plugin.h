@@ -1,0 +1,54 @@
+/*
+ * plimsoll/plugin.h - the output-plugin interface.
+ *
+ * An output plugin turns a run's findings into one format. The built-in
+ * formats (sarif, json, text, ...) implement exactly this interface; a
+ * third-party plugin is a shared object that exports one symbol,
+ *
+ *     const struct plm_output_plugin *plm_output_plugin_entry(void);
+ *
+ * The struct starts with its ABI version and only ever grows at the end: a
+ * host reads abi_version first and never calls past what that version has.
+ * Every callback may be NULL except create and destroy. The host calls, in
+ * order: create, begin, then finding/notification any number of times (in
+ * output order: by file, then position, then rule), end, destroy.
+ *
+ * Ownership: everything passed in is borrowed for the call. create()
+ * allocates the plugin's state; destroy() frees it and accepts NULL. The
+ * `out` stream belongs to the host, which closes it after destroy().
+ */
+#ifndef PLIMSOLL_PLUGIN_H
+#define PLIMSOLL_PLUGIN_H
+
+#include <stdio.h>
+#include "plimsoll/finding.h"
+
+#define PLM_PLUGIN_ABI_VERSION 1u
+#define PLM_PLUGIN_ENTRY_SYMBOL "plm_output_plugin_entry"
+
+/* Options the host passes to create(). */
+struct plm_plugin_options {
+	FILE *out;               /* where to write */
+	bool color;              /* the output is a colour terminal and NO_COLOR is unset */
+	bool verbose;
+};
+
+struct plm_output_plugin {
+	uint32_t abi_version;    /* PLM_PLUGIN_ABI_VERSION */
+	const char *name;        /* the --format name */
+	const char *description; /* one line */
+
+	/* Returns the plugin's state, or NULL on failure. */
+	void *(*create)(const struct plm_plugin_options *options);
+	/* Each returns 0 or a negative PLM_E* code; a failure ends the run as
+	 * incomplete but other plugins go on. */
+	int (*begin)(void *self, const struct plm_run_info *run);
+	int (*finding)(void *self, const struct plm_finding *finding);
+	int (*notification)(void *self, const struct plm_notification *note);
+	int (*end)(void *self, const struct plm_run_summary *summary);
+	void (*destroy)(void *self);
+};
+
+typedef const struct plm_output_plugin *(*plm_output_plugin_entry_fn)(void);
+
+#endif
