@@ -22,7 +22,9 @@
  * New fields are only ever appended, and a new version is cut when a
  * released header grows.
  *
- * Ownership: everything passed in is borrowed for the call. create()
+ * Ownership: everything passed in is borrowed for the call, except the
+ * run info given to begin(), which stays valid until end() returns (a
+ * plugin may keep the pointer and read the rules at each finding). create()
  * allocates the plugin's state; destroy() frees it and accepts NULL. The
  * `out` stream belongs to the host, which closes it after destroy().
  */

@@ -1,9 +1,12 @@
 /*
  * gnu - one line per finding in the GNU compiler style editors and quickfix
- * lists read: `file:line:col: severity: message [rule]`.
+ * lists read: `file:line:col: severity: message [rule]`. Notifications
+ * take the same shape with error/warning/note and their code; suppressed
+ * findings are left out.
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include "plimsoll/error.h"
 #include "plimsoll/plugin.h"
 #include "plugins/builtins.h"
 
@@ -33,10 +36,13 @@ static void print_location(FILE *out, const char *path,
 static int gnu_finding(void *self, const struct plm_finding *f)
 {
 	struct gnu *g = self;
+	if (f->suppression != PLM_SUPPRESSION_NONE) {
+		return 0; /* an editor would list it as a live problem */
+	}
 	print_location(g->out, f->path, &f->region);
 	fprintf(g->out, "%s: %s [%s]\n", plm_severity_name(f->severity),
 		f->message, f->rule_id);
-	return ferror(g->out) ? -2 : 0;
+	return ferror(g->out) ? PLM_EIO : 0;
 }
 
 static const char *note_level(enum plm_notification_kind kind)
@@ -54,7 +60,7 @@ static int gnu_notification(void *self, const struct plm_notification *n)
 	print_location(g->out, n->path ? n->path : "plimsoll", &n->region);
 	fprintf(g->out, "%s: %s [%s]\n", note_level(n->kind), n->message,
 		n->code);
-	return ferror(g->out) ? -2 : 0;
+	return ferror(g->out) ? PLM_EIO : 0;
 }
 
 static void gnu_destroy(void *self)
