@@ -246,6 +246,15 @@ static bool push_segments(struct buf *b, size_t floor, const char *path)
 	return true;
 }
 
+const char *plm_output_source_root(const struct plm_run_info *run)
+{
+	if (run == NULL) {
+		return NULL;
+	}
+	return run->source_root != NULL ? run->source_root
+		: run->working_directory;
+}
+
 char *plm_output_path(const char *path, const char *root, bool *relative)
 {
 	size_t root_len = root != NULL ? strlen(root) : 0;

@@ -56,6 +56,10 @@ const char *plm_output_fingerprint(const struct plm_finding *f,
  * NULL when out of memory. */
 char *plm_output_sentence(const char *message);
 
+/* The root finding paths are relative to: run->source_root, else
+ * run->working_directory, else NULL (also for a NULL run). */
+const char *plm_output_source_root(const struct plm_run_info *run);
+
 /* A path normalized for display: relative to root when it is under it
  * (*relative is then true), else absolute (or, with no root, as given when
  * it climbs with ".."). "./", "//" and "x/.." are dropped. NULL when out of

@@ -6,7 +6,8 @@
  *       <error line="L" column="C" severity="S" message="M"
  *              source="plimsoll.RULE"/></file></checkstyle>
  *
- * Every scanned file is listed, clean ones as an empty <file>, so a
+ * File names are relative to the source root (as CI tools resolve them
+ * against the checkout). Every scanned file is listed, clean ones as an empty <file>, so a
  * dashboard can tell "fixed" from "not scanned". Severities: critical and
  * high are `error`, medium `warning`, low and info `info`; notifications
  * are `error` (or `warning`/`info`) with source `plimsoll.CODE`.
@@ -22,6 +23,7 @@
 
 struct checkstyle {
 	FILE *out;
+	const struct plm_run_info *run;
 	struct plm_file_result collected;
 };
 
@@ -46,6 +48,13 @@ static void checkstyle_destroy(void *self)
 		plm_file_result_finish(&c->collected);
 		free(c);
 	}
+}
+
+static int checkstyle_begin(void *self, const struct plm_run_info *run)
+{
+	struct checkstyle *c = self;
+	c->run = run;
+	return 0;
 }
 
 static int checkstyle_finding(void *self, const struct plm_finding *f)
@@ -104,16 +113,29 @@ static int checkstyle_end(void *self, const struct plm_run_summary *sum)
 	FILE *out = c->out;
 	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 	      "<checkstyle version=\"4.3\">\n", out);
-	for (size_t i = 0; i < count; i++) {
+	for (size_t i = 0; i < count && rc == 0; i++) {
 		const struct plm_output_group *g = &groups[i];
+		bool relative;
+		char *name = plm_output_path(g->path != NULL ? g->path
+			: "plimsoll", plm_output_source_root(c->run), &relative);
+		if (name == NULL) {
+			rc = PLM_ENOMEM;
+			break;
+		}
 		fputs("  <file name=\"", out);
-		plm_output_xml_escape(out, g->path != NULL ? g->path
-			: "plimsoll");
+		plm_output_xml_escape(out, name);
+		free(name);
 		if (g->finding_count == 0 && g->note_count == 0) {
 			fputs("\"/>\n", out);
 			continue;
 		}
 		fputs("\">\n", out);
+		for (size_t k = 0; k < g->finding_count; k++) {
+			const struct plm_finding *f =
+				&c->collected.findings[g->findings[k]];
+			error_element(out, &f->region, severity_of(f->severity),
+				f->message, f->rule_id);
+		}
 		for (size_t k = 0; k < g->note_count; k++) {
 			const struct plm_notification *n =
 				&c->collected.notes[g->notes[k]];
@@ -123,16 +145,13 @@ static int checkstyle_end(void *self, const struct plm_run_summary *sum)
 				n->message, n->code != NULL ? n->code
 				: "notification");
 		}
-		for (size_t k = 0; k < g->finding_count; k++) {
-			const struct plm_finding *f =
-				&c->collected.findings[g->findings[k]];
-			error_element(out, &f->region, severity_of(f->severity),
-				f->message, f->rule_id);
-		}
 		fputs("  </file>\n", out);
 	}
 	fputs("</checkstyle>\n", out);
 	plm_output_groups_free(groups, count);
+	if (rc != 0) {
+		return rc;
+	}
 	return ferror(out) ? PLM_EIO : 0;
 }
 
@@ -141,6 +160,7 @@ const struct plm_output_plugin plm_plugin_checkstyle = {
 	.name = "checkstyle",
 	.description = "Checkstyle XML (reviewdog, Jenkins)",
 	.create = checkstyle_create,
+	.begin = checkstyle_begin,
 	.finding = checkstyle_finding,
 	.notification = checkstyle_notification,
 	.end = checkstyle_end,

@@ -71,9 +71,8 @@ static json_t *location(struct codeclimate *c, const char *path,
 	const struct plm_region *raw)
 {
 	bool relative;
-	const char *root = c->run == NULL ? NULL : c->run->source_root
-		? c->run->source_root : c->run->working_directory;
-	char *shown = plm_output_path(path, root, &relative);
+	char *shown = plm_output_path(path, plm_output_source_root(c->run),
+		&relative);
 	if (shown == NULL) {
 		return NULL;
 	}

@@ -54,9 +54,8 @@ static int command_start(struct github *g, const char *level,
 		return 0;
 	}
 	bool relative;
-	const char *root = g->run == NULL ? NULL : g->run->source_root
-		? g->run->source_root : g->run->working_directory;
-	char *shown = plm_output_path(path, root, &relative);
+	char *shown = plm_output_path(path, plm_output_source_root(g->run),
+		&relative);
 	if (shown == NULL) {
 		return PLM_ENOMEM;
 	}

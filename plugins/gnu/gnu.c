@@ -23,14 +23,34 @@ static void *gnu_create(const struct plm_plugin_options *options)
 	return g;
 }
 
+/* Writes s with line breaks and other control characters as spaces: one
+ * finding is one line. */
+static void put_line(FILE *out, const char *s)
+{
+	for (const char *p = s != NULL ? s : ""; *p != '\0'; p++) {
+		unsigned char c = (unsigned char)*p;
+		fputc(c < 0x20 || c == 0x7F ? ' ' : c, out);
+	}
+}
+
 static void print_location(FILE *out, const char *path,
 	const struct plm_region *r)
 {
+	put_line(out, path);
 	if (r->start_line > 0) {
-		fprintf(out, "%s:%u:%u: ", path, r->start_line, r->start_column);
-	} else {
-		fprintf(out, "%s: ", path);
+		fprintf(out, ":%u:%u", r->start_line, r->start_column);
 	}
+	fputs(": ", out);
+}
+
+static void print_rest(FILE *out, const char *level, const char *message,
+	const char *code)
+{
+	fprintf(out, "%s: ", level);
+	put_line(out, message);
+	fputs(" [", out);
+	put_line(out, code);
+	fputs("]\n", out);
 }
 
 static int gnu_finding(void *self, const struct plm_finding *f)
@@ -40,8 +60,8 @@ static int gnu_finding(void *self, const struct plm_finding *f)
 		return 0; /* an editor would list it as a live problem */
 	}
 	print_location(g->out, f->path, &f->region);
-	fprintf(g->out, "%s: %s [%s]\n", plm_severity_name(f->severity),
-		f->message, f->rule_id);
+	print_rest(g->out, plm_severity_name(f->severity), f->message,
+		f->rule_id);
 	return ferror(g->out) ? PLM_EIO : 0;
 }
 
@@ -58,8 +78,8 @@ static int gnu_notification(void *self, const struct plm_notification *n)
 {
 	struct gnu *g = self;
 	print_location(g->out, n->path ? n->path : "plimsoll", &n->region);
-	fprintf(g->out, "%s: %s [%s]\n", note_level(n->kind), n->message,
-		n->code);
+	print_rest(g->out, note_level(n->kind), n->message,
+		n->code != NULL ? n->code : "plimsoll");
 	return ferror(g->out) ? PLM_EIO : 0;
 }
 

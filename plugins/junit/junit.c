@@ -3,7 +3,8 @@
  * Azure Pipelines, GitHub test-report actions) show as test results: one
  * <testsuite> per scanned file, one <testcase> per finding, marked
  * <failure>; a notification is a testcase marked <error>; a suppressed
- * finding (with --include-suppressed) is <skipped>; a clean file has one
+ * finding (with --include-suppressed) is <skipped>; file names are
+ * relative to the source root; a clean file has one
  * passing testcase, so it still shows as checked.
  * The report is written at end(), grouped by file.
  */
@@ -16,6 +17,7 @@
 
 struct junit {
 	FILE *out;
+	const struct plm_run_info *run;
 	struct plm_file_result collected;
 };
 
@@ -40,6 +42,13 @@ static void junit_destroy(void *self)
 		plm_file_result_finish(&j->collected);
 		free(j);
 	}
+}
+
+static int junit_begin(void *self, const struct plm_run_info *run)
+{
+	struct junit *j = self;
+	j->run = run;
+	return 0;
 }
 
 static int junit_finding(void *self, const struct plm_finding *f)
@@ -114,9 +123,10 @@ static void testcase_start(FILE *out, const char *name, const char *path,
 	fputs(">\n", out);
 }
 
-static void finding_case(FILE *out, const struct plm_finding *f)
+static void finding_case(FILE *out, const struct plm_finding *f,
+	const char *path)
 {
-	testcase_start(out, f->rule_id, f->path, &f->region);
+	testcase_start(out, f->rule_id, path, &f->region);
 	if (f->suppression != PLM_SUPPRESSION_NONE) {
 		fputs("      <skipped message=\"", out);
 		plm_output_xml_escape(out, f->suppression_justification != NULL
@@ -126,7 +136,7 @@ static void finding_case(FILE *out, const struct plm_finding *f)
 		fputs("      <failure message=\"", out);
 		plm_output_xml_escape(out, f->message);
 		fprintf(out, "\" type=\"%s\">", plm_severity_name(f->severity));
-		where(out, f->path, &f->region);
+		where(out, path, &f->region);
 		fprintf(out, ": %s: ", plm_severity_name(f->severity));
 		plm_output_xml_escape(out, f->message);
 		fputs(" [", out);
@@ -178,20 +188,26 @@ static int junit_end(void *self, const struct plm_run_summary *sum)
 		fprintf(out, " time=\"%.3f\"", sum->seconds);
 	}
 	fputs(">\n", out);
-	for (size_t i = 0; i < count; i++) {
+	for (size_t i = 0; i < count && rc == 0; i++) {
 		const struct plm_output_group *g = &groups[i];
-		const char *path = g->path != NULL ? g->path : "plimsoll";
+		bool relative;
+		char *path = plm_output_path(g->path != NULL ? g->path
+			: "plimsoll", plm_output_source_root(j->run), &relative);
+		if (path == NULL) {
+			rc = PLM_ENOMEM;
+			break;
+		}
 		fputs("  <testsuite name=\"", out);
 		plm_output_xml_escape(out, path);
 		fputc('"', out);
 		counts_attributes(out, count_group(j, g));
 		fputs(">\n", out);
-		for (size_t k = 0; k < g->note_count; k++) {
-			note_case(out, &j->collected.notes[g->notes[k]], path);
-		}
 		for (size_t k = 0; k < g->finding_count; k++) {
 			finding_case(out,
-				&j->collected.findings[g->findings[k]]);
+				&j->collected.findings[g->findings[k]], path);
+		}
+		for (size_t k = 0; k < g->note_count; k++) {
+			note_case(out, &j->collected.notes[g->notes[k]], path);
 		}
 		if (g->finding_count == 0 && g->note_count == 0) {
 			fputs("    <testcase name=\"no findings\" classname=\"",
@@ -202,9 +218,13 @@ static int junit_end(void *self, const struct plm_run_summary *sum)
 			fputs("\"/>\n", out);
 		}
 		fputs("  </testsuite>\n", out);
+		free(path);
 	}
 	fputs("</testsuites>\n", out);
 	plm_output_groups_free(groups, count);
+	if (rc != 0) {
+		return rc;
+	}
 	return ferror(out) ? PLM_EIO : 0;
 }
 
@@ -213,6 +233,7 @@ const struct plm_output_plugin plm_plugin_junit = {
 	.name = "junit",
 	.description = "JUnit XML test report (CI test results)",
 	.create = junit_create,
+	.begin = junit_begin,
 	.finding = junit_finding,
 	.notification = junit_notification,
 	.end = junit_end,

@@ -32,7 +32,7 @@ struct sarif {
 	json_t *sarif_run;
 	json_t *results;
 	json_t *notifications;
-	json_t *seen_uris;   /* artifact URIs in order of first use */
+	json_t *seen_uris;   /* artifact URIs as keys, in order of first use */
 	bool failed;         /* out of memory: end() reports it */
 };
 
@@ -240,7 +240,12 @@ static json_t *rule_object(struct sarif *s, const struct plm_rule_info *r)
 	put(s, rule, "defaultConfiguration",
 		json_pack("{s:s}", "level", level_of(r->severity)));
 	json_t *props = json_object();
-	put(s, props, "tags", rule_tags(s, r));
+	json_t *tags = rule_tags(s, r);
+	if (json_array_size(tags) > 0) {
+		put(s, props, "tags", tags);
+	} else {
+		json_decref(tags);
+	}
 	put(s, props, "precision", json_string(valid_precision(r->precision)
 		? r->precision : "high"));
 	const char *score = plm_output_security_severity(r);
@@ -254,34 +259,27 @@ static json_t *rule_object(struct sarif *s, const struct plm_rule_info *r)
 	return rule;
 }
 
-static const char *source_root(const struct plm_run_info *run)
+/* An artifactLocation for a URI from plm_output_uri(). */
+static json_t *uri_location(const char *uri, bool relative)
 {
-	return run->source_root != NULL ? run->source_root
-		: run->working_directory;
+	return relative
+		? json_pack("{s:s, s:s}", "uri", uri, "uriBaseId", SRCROOT)
+		: json_pack("{s:s}", "uri", uri);
 }
 
+/* The artifactLocation of a path, remembered for the artifacts list. */
 static json_t *artifact_location(struct sarif *s, const char *path)
 {
 	bool relative;
-	char *uri = plm_output_uri(path, source_root(s->run), &relative);
+	char *uri = plm_output_uri(path, plm_output_source_root(s->run),
+		&relative);
 	if (uri == NULL) {
 		s->failed = true;
 		return NULL;
 	}
-	json_t *loc = relative
-		? json_pack("{s:s, s:s}", "uri", uri, "uriBaseId", SRCROOT)
-		: json_pack("{s:s}", "uri", uri);
-	size_t i;
-	json_t *seen;
-	bool known = false;
-	json_array_foreach(s->seen_uris, i, seen) {
-		if (strcmp(json_string_value(seen), uri) == 0) {
-			known = true;
-			break;
-		}
-	}
-	if (!known) {
-		append(s, s->seen_uris, json_string(uri));
+	json_t *loc = uri_location(uri, relative);
+	if (json_object_get(s->seen_uris, uri) == NULL) {
+		put(s, s->seen_uris, uri, json_true());
 	}
 	free(uri);
 	return loc;
@@ -336,11 +334,11 @@ static int sarif_begin(void *self, const struct plm_run_info *run)
 	s->sarif_run = json_object();
 	s->results = json_array();
 	s->notifications = json_array();
-	s->seen_uris = json_array();
+	s->seen_uris = json_object();
 	put(s, s->sarif_run, "tool", json_pack("{s:o}", "driver", driver));
 	/* Placeholders keep the keys in reading order; end() fills them. */
 	put(s, s->sarif_run, "invocations", json_array());
-	const char *root = source_root(run);
+	const char *root = plm_output_source_root(run);
 	json_t *base = json_object();
 	if (root != NULL) {
 		char *uri = plm_output_directory_uri(root);
@@ -465,40 +463,30 @@ static int sarif_notification(void *self, const struct plm_notification *n)
 static json_t *artifacts(struct sarif *s, const struct plm_run_summary *sum)
 {
 	json_t *ordered = json_array();
+	json_t *listed = json_object(); /* their URIs, as keys */
 	for (size_t i = 0; i < sum->path_count; i++) {
 		bool relative;
-		char *uri = plm_output_uri(sum->paths[i], source_root(s->run),
-			&relative);
+		char *uri = plm_output_uri(sum->paths[i],
+			plm_output_source_root(s->run), &relative);
 		if (uri == NULL) {
 			s->failed = true;
 			continue;
 		}
-		json_t *loc = relative ? json_pack("{s:s, s:s}", "uri", uri,
-			"uriBaseId", SRCROOT) : json_pack("{s:s}", "uri", uri);
-		append(s, ordered, json_pack("{s:o, s:[s]}", "location", loc,
+		append(s, ordered, json_pack("{s:o, s:[s]}",
+			"location", uri_location(uri, relative),
 			"roles", "analysisTarget"));
+		put(s, listed, uri, json_true());
 		free(uri);
 	}
-	size_t i, k;
-	json_t *seen, *a;
-	json_array_foreach(s->seen_uris, i, seen) {
-		bool listed = false;
-		json_array_foreach(ordered, k, a) {
-			json_t *uri = json_object_get(
-				json_object_get(a, "location"), "uri");
-			if (json_equal(uri, seen)) {
-				listed = true;
-				break;
-			}
-		}
-		if (!listed) {
-			const char *u = json_string_value(seen);
-			bool relative = strncmp(u, "file:", 5) != 0;
-			json_t *loc = relative ? json_pack("{s:s, s:s}", "uri", u,
-				"uriBaseId", SRCROOT) : json_pack("{s:s}", "uri", u);
-			append(s, ordered, json_pack("{s:o}", "location", loc));
+	const char *u;
+	json_t *unused;
+	json_object_foreach(s->seen_uris, u, unused) {
+		if (json_object_get(listed, u) == NULL) {
+			append(s, ordered, json_pack("{s:o}", "location",
+				uri_location(u, strncmp(u, "file:", 5) != 0)));
 		}
 	}
+	json_decref(listed);
 	return ordered;
 }
 

@@ -66,12 +66,18 @@ static void paint(const struct text *t, const char *code)
 	}
 }
 
-/* Writes s[0..len) with control characters (but tab) shown as '?'. */
+/* Writes s[0..len) on one line: line breaks as spaces, other control
+ * characters (but tab) as '?'. */
 static void put_safe(FILE *out, const char *s, size_t len)
 {
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
-		fputc((c < 0x20 && c != '\t') || c == 0x7F ? '?' : c, out);
+		if (c == '\n' || c == '\r') {
+			c = ' ';
+		} else if ((c < 0x20 && c != '\t') || c == 0x7F) {
+			c = '?';
+		}
+		fputc(c, out);
 	}
 }
 
