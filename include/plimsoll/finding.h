@@ -128,8 +128,10 @@ struct plm_run_info {
 /* What is known when a run ends. */
 struct plm_run_summary {
 	size_t files_scanned;
-	size_t findings_by_severity[5]; /* indexed by enum plm_severity */
-	size_t findings_suppressed;
+	size_t findings_by_severity[5]; /* indexed by enum plm_severity: the
+	                             * findings reported, suppressed ones not
+	                             * counted */
+	size_t findings_suppressed; /* included or not */
 	size_t notifications;
 	bool successful;            /* false when the run was incomplete */
 	double seconds;             /* wall time; negative: not written */

@@ -24,6 +24,8 @@
 /* GitHub's limits on rule text (characters) and tags per rule. */
 #define MAX_DESCRIPTION 1000
 #define MAX_TAGS 20
+/* GitHub rejects a run with more results than this. */
+#define MAX_RESULTS 25000
 
 struct sarif {
 	FILE *out;
@@ -33,6 +35,8 @@ struct sarif {
 	json_t *results;
 	json_t *notifications;
 	json_t *seen_uris;   /* artifact URIs as keys, in order of first use */
+	unsigned char *severities; /* of each result, for MAX_RESULTS */
+	size_t severities_cap;
 	bool failed;         /* out of memory: end() reports it */
 };
 
@@ -54,6 +58,7 @@ static void sarif_destroy(void *self)
 	json_decref(s->log);
 	json_decref(s->notifications);
 	json_decref(s->seen_uris);
+	free(s->severities);
 	free(s);
 }
 
@@ -388,9 +393,28 @@ static json_t *suppressions(const struct plm_finding *f)
 	return list;
 }
 
+/* Remembers a result's severity, for keep_most_severe(). */
+static void note_severity(struct sarif *s, enum plm_severity severity)
+{
+	size_t n = json_array_size(s->results);
+	if (n >= s->severities_cap) {
+		size_t cap = s->severities_cap ? s->severities_cap * 2 : 256;
+		unsigned char *grown = realloc(s->severities, cap);
+		if (grown == NULL) {
+			s->failed = true;
+			return;
+		}
+		s->severities = grown;
+		s->severities_cap = cap;
+	}
+	s->severities[n] = (unsigned char)(severity <= PLM_SEVERITY_CRITICAL
+		? severity : PLM_SEVERITY_CRITICAL);
+}
+
 static int sarif_finding(void *self, const struct plm_finding *f)
 {
 	struct sarif *s = self;
+	note_severity(s, f->severity);
 	json_t *result = json_object();
 	size_t index;
 	put(s, result, "ruleId", plm_output_json_string(f->rule_id));
@@ -526,9 +550,49 @@ static json_t *invocation(struct sarif *s, const struct plm_run_summary *sum)
 	return inv;
 }
 
+/* Over GitHub's limit of results per run, keeps the MAX_RESULTS most
+ * severe (the earliest first among equals, output order kept) and says
+ * so in a warning notification, rather than write a log GitHub refuses. */
+static void keep_most_severe(struct sarif *s)
+{
+	size_t n = json_array_size(s->results);
+	if (n <= MAX_RESULTS || s->failed) {
+		return;
+	}
+	size_t count[PLM_SEVERITY_CRITICAL + 1] = {0};
+	for (size_t i = 0; i < n; i++) {
+		count[s->severities[i]]++;
+	}
+	/* Everything above `cutoff` fits; of `cutoff`, the first `room`. */
+	size_t room = MAX_RESULTS;
+	int cutoff = PLM_SEVERITY_CRITICAL;
+	while (cutoff > PLM_SEVERITY_INFO && count[cutoff] < room) {
+		room -= count[cutoff];
+		cutoff--;
+	}
+	json_t *kept = json_array();
+	for (size_t i = 0; i < n && kept != NULL; i++) {
+		int severity = s->severities[i];
+		if (severity > cutoff || (severity == cutoff && room > 0)) {
+			room -= severity == cutoff;
+			append(s, kept, json_incref(json_array_get(s->results, i)));
+		}
+	}
+	put(s, s->sarif_run, "results", kept);
+	s->results = kept;
+	char text[200];
+	snprintf(text, sizeof(text), "%zu results of the lowest severities "
+		"were left out: GitHub code scanning accepts at most %d results "
+		"per run.", n - MAX_RESULTS, MAX_RESULTS);
+	append(s, s->notifications, json_pack("{s:s, s:{s:s}, s:{s:s}}",
+		"level", "warning", "message", "text", text,
+		"descriptor", "id", "sarif/results-limit"));
+}
+
 static int sarif_end(void *self, const struct plm_run_summary *summary)
 {
 	struct sarif *s = self;
+	keep_most_severe(s);
 	put(s, s->sarif_run, "invocations",
 		json_pack("[o]", invocation(s, summary)));
 	put(s, s->sarif_run, "artifacts", artifacts(s, summary));
