@@ -461,8 +461,12 @@ static int run_one(struct plm_checker *c, const struct plm_doc *doc,
 	if (st == PLM_LUA_OK) {
 		return 0;
 	}
+	char *where = plm_engine_full_location(fail.message,
+		p->info.source_path);
 	char *msg = plm_engine_strdupf("policy %s failed on %s: %s",
-		p->info.id, plm_doc_main(doc)->path, fail.message);
+		p->info.id, plm_doc_main(doc)->path,
+		where != NULL ? where : fail.message);
+	free(where);
 	struct plm_notification n = {0};
 	n.kind = PLM_NOTIFY_POLICY_ERROR;
 	n.code = failure_code(st);

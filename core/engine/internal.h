@@ -43,6 +43,11 @@ PLM_NODISCARD int plm_policy_load_all(const struct plm_engine_options *o,
 /* A malloc'd printf; NULL when out of memory. */
 char *plm_engine_strdupf(const char *fmt, ...) PLM_PRINTF(1, 2);
 
+/* A malloc'd copy of a Lua message where a location shortened by Lua
+ * ("...tail/of/policy.lua:12: ...") is given back its full path when it is
+ * the end of `path`. NULL when out of memory. */
+char *plm_engine_full_location(const char *message, const char *path);
+
 /* In-source suppression of a finding at (source, 0-based line) for rule:
  * true when an ignore comment covers it; *reason gets the justification
  * (into buf) or NULL. */

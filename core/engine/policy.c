@@ -50,6 +50,20 @@ char *plm_engine_strdupf(const char *fmt, ...)
 	return s;
 }
 
+char *plm_engine_full_location(const char *message, const char *path)
+{
+	if (strncmp(message, "...", 3) == 0) {
+		const char *colon = strchr(message + 3, ':');
+		size_t tail = colon != NULL ? (size_t)(colon - message - 3) : 0;
+		size_t plen = strlen(path);
+		if (tail > 0 && tail <= plen &&
+			strncmp(path + plen - tail, message + 3, tail) == 0) {
+			return plm_engine_strdupf("%s%s", path, colon);
+		}
+	}
+	return strdup(message);
+}
+
 static int add_found(struct found_list *l, const char *path,
 	const char *lib_dir)
 {
@@ -475,8 +489,10 @@ static int load_one(struct plm_lua *host, const struct plm_lua_limits *lim,
 	luaL_unref(L, LUA_REGISTRYINDEX, ctx.chunk_ref);
 	plm_lua_set_lib_dir(host, NULL);
 	if (st != PLM_LUA_OK) {
+		char *msg = plm_engine_full_location(fail.message, f->path);
 		*error = plm_engine_strdupf("%s: invalid policy: %s", f->path,
-			fail.message);
+			msg != NULL ? msg : fail.message);
+		free(msg);
 		return PLM_EPOLICY;
 	}
 	return 0;
