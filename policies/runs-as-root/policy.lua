@@ -29,11 +29,16 @@ local function check(doc, report)
 		if c.run_as_non_root == true then
 			-- The kubelet refuses to start it as root.
 		elseif user.root == true then
+			-- The written value when there is one, else the user record.
+			local node, field = c, "user"
+			if user.text ~= nil then
+				node, field = user, "text"
+			end
 			if c.origin == "kubernetes" then
-				report(c, "user", ("%s runs as root (runAsUser: %s)")
+				report(node, field, ("%s runs as root (runAsUser: %s)")
 					:format(what, user.text or "0"), extra)
 			else
-				report(c, "user", ("%s runs as root (user %s)")
+				report(node, field, ("%s runs as root (user %s)")
 					:format(what, user.text or "root"), extra)
 			end
 		elseif user.root == nil and user.text == nil then
