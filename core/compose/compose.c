@@ -283,6 +283,61 @@ static int resolve(struct compose_ctx *ctx, const struct plm_node *services,
 
 /* ---- the build ------------------------------------------------------ */
 
+/* `include:` (a path, or {path: one or a list}): each included model is
+ * merged under the including one. Includes inside included files are not
+ * followed. */
+static int apply_includes(struct compose_ctx *ctx, struct plm_node **model,
+	const char *dir)
+{
+	const struct plm_node *inc = plm_node_get(*model, "include");
+	if (inc == NULL || inc->kind != PLM_NODE_SEQ) {
+		return 0;
+	}
+	struct plm_node *merged = NULL;
+	for (size_t i = 0; i < inc->as.seq.count; i++) {
+		const struct plm_node *item = inc->as.seq.items[i];
+		const struct plm_node *paths = item->kind == PLM_NODE_MAP
+			? plm_node_get(item, "path") : item;
+		size_t n = paths && paths->kind == PLM_NODE_SEQ
+			? paths->as.seq.count : 1;
+		for (size_t k = 0; paths != NULL && k < n; k++) {
+			const struct plm_node *p = paths->kind == PLM_NODE_SEQ
+				? paths->as.seq.items[k] : paths;
+			const char *rel = plm_node_str(p);
+			if (rel == NULL) {
+				continue;
+			}
+			char *path = join(ctx->arena, dir, rel);
+			if (path == NULL) {
+				return PLM_ENOMEM;
+			}
+			uint32_t source;
+			int rc;
+			struct plm_node *stream = load_file(ctx, path, p->span,
+				&source, &rc);
+			if (rc != 0) {
+				return rc;
+			}
+			struct plm_node *m = stream ? stream_model(ctx, stream)
+						    : NULL;
+			if (m != NULL) {
+				merged = merged ? compose_merge_model(ctx, merged, m)
+						: m;
+				if (merged == NULL) {
+					return PLM_ENOMEM;
+				}
+			}
+		}
+	}
+	if (merged != NULL) {
+		*model = compose_merge_model(ctx, merged, *model);
+		if (*model == NULL) {
+			return PLM_ENOMEM;
+		}
+	}
+	return 0;
+}
+
 static const char *base_name_of(const char *path)
 {
 	const char *slash = strrchr(path, '/');
@@ -325,7 +380,8 @@ static bool is_v1_service(const struct plm_entry *e)
 		return false;
 	}
 	return plm_node_get(e->value, "image") != NULL ||
-		plm_node_get(e->value, "build") != NULL;
+		plm_node_get(e->value, "build") != NULL ||
+		plm_node_get(e->value, "extends") != NULL;
 }
 
 static int build_records(struct compose_ctx *ctx, struct plm_node *model,
@@ -443,6 +499,10 @@ int plm_compose_build(struct plm_doc *doc,
 		goto cleanup;
 	}
 	struct plm_node *model = stream_model(ctx, doc->tree);
+	rc = apply_includes(ctx, &model, dir);
+	if (rc != 0) {
+		goto cleanup;
+	}
 	const char *auto_override = NULL;
 	size_t count = options->override_count;
 	if (count == 0) {

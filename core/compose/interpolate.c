@@ -181,7 +181,9 @@ static size_t expand_braced(struct interp *in, const char *s, size_t i,
 	}
 	if (op == '?') {
 		if (!set && in->report) {
-			plm_doc_diag(in->ctx->doc, PLM_DIAG_ERROR,
+			/* a warning, not an error: a linter runs without
+			 * the deployment's environment */
+			plm_doc_diag(in->ctx->doc, PLM_DIAG_WARNING,
 				"compose/required-variable", in->span,
 				"required variable %.*s is %s: %s", (int)nlen,
 				s + name, value == NULL ? "missing a value"

@@ -122,32 +122,70 @@ static bool opens_block_scalar(const char *line, size_t n)
 		(i == 1 || line[i - 2] == ' ');
 }
 
+/* True if line[k] starts a value: after the indentation, `- `, `: `. */
+static bool starts_value(const char *line, size_t ind, size_t k)
+{
+	size_t j = k;
+	while (j > ind && line[j - 1] == ' ') {
+		j--;
+	}
+	if (j == ind || line[j - 1] == '[' || line[j - 1] == ',') {
+		return true;
+	}
+	/* `key: {{` and `- {{`, but not `name-{{` */
+	return j < k && (line[j - 1] == ':' || line[j - 1] == '-');
+}
+
+/* A template action naming Helm's objects or functions. */
+static bool helm_words(const char *line, size_t n)
+{
+	static const char *const words[] = {".Values", ".Release.", ".Chart.",
+		"include \"", "toYaml", "nindent", ".Capabilities.", NULL};
+	if (!contains(line, n, "{{")) {
+		return false;
+	}
+	for (size_t i = 0; words[i] != NULL; i++) {
+		if (contains(line, n, words[i])) {
+			return true;
+		}
+	}
+	return false;
+}
+
 bool plm_yaml_is_helm_template(const char *bytes, size_t len)
 {
 	size_t i = 0;
 	long block = -1; /* indentation of the key owning a block scalar */
+	char quote = 0;  /* a quoted scalar may span lines */
 	while (i < len) {
 		const char *line = bytes + i;
 		const char *nl = memchr(line, '\n', len - i);
 		size_t n = nl ? (size_t)(nl - line) : len - i;
 		i += n + 1;
-		long ind = indent_of(line, n);
+		long ind = quote ? 0 : indent_of(line, n);
 		if (ind < 0) {
 			continue;
 		}
-		if ((size_t)ind + 2 <= n && line[ind] == '{' &&
+		if (!quote && block >= 0 && ind > block) {
+			/* inside a block scalar: text, not YAML, where Go
+			 * templates are common (alert rules): only Helm's own
+			 * objects and functions give a chart away */
+			if (helm_words(line, n)) {
+				return true;
+			}
+			continue;
+		}
+		if (!quote && (size_t)ind + 2 <= n && line[ind] == '{' &&
 			line[ind + 1] == '{') {
 			return true; /* a template action on its own line */
 		}
-		if (block >= 0 && ind > block) {
-			continue; /* inside a block scalar: text, not YAML */
-		}
 		block = -1;
-		char quote = 0;
 		for (size_t k = (size_t)ind; k < n; k++) {
 			char c = line[k];
 			if (quote) {
-				if (c == quote) {
+				if (quote == '"' && c == '\\') {
+					k++;
+				} else if (c == quote) {
 					quote = 0;
 				}
 				continue;
@@ -158,7 +196,10 @@ bool plm_yaml_is_helm_template(const char *bytes, size_t len)
 				quote = c;
 			} else if (c == '#' && (k == 0 || line[k - 1] == ' ')) {
 				break;
-			} else if (c == '{' && k + 1 < n && line[k + 1] == '{') {
+			} else if (c == '{' && k + 1 < n && line[k + 1] == '{' &&
+				starts_value(line, ind, k)) {
+				/* `{{` inside a plain scalar is valid YAML (Argo
+				 * uses it); where a value starts it is not */
 				return true;
 			}
 		}
