@@ -67,16 +67,41 @@ struct loader {
 	struct range *ranges;
 	size_t range_count, range_cap;
 	struct plm_node *out;
-	bool nomem;
+	/* non-ASCII text: the last character index converted, and its byte */
+	size_t cursor_index, cursor_offset;
 };
 
 /* ---- positions ------------------------------------------------------ */
 
-static uint32_t mark_offset(const struct loader *l, const yaml_mark_t *m)
+/* Byte offset of a character index for non-ASCII text, walking from the
+ * last conversion (marks come mostly in order, so this stays linear). */
+static bool cursor_offset(struct loader *l, size_t index, size_t *off)
+{
+	if (index < l->cursor_index) {
+		return false;
+	}
+	const unsigned char *s = (const unsigned char *)l->src->bytes;
+	size_t len = l->src->len;
+	size_t b = l->cursor_offset;
+	for (size_t i = l->cursor_index; i < index && b < len; i++) {
+		b++;
+		while (b < len && (s[b] & 0xC0) == 0x80) {
+			b++;
+		}
+	}
+	l->cursor_index = index;
+	l->cursor_offset = b;
+	*off = b;
+	return true;
+}
+
+static uint32_t mark_offset(struct loader *l, const yaml_mark_t *m)
 {
 	size_t off;
 	if (l->ascii) {
 		off = (size_t)l->base_offset + l->bom + m->index;
+	} else if (cursor_offset(l, m->index, &off)) {
+		/* done */
 	} else {
 		uint32_t line = l->base_line + (uint32_t)m->line;
 		uint32_t column = (uint32_t)m->column;
@@ -88,7 +113,7 @@ static uint32_t mark_offset(const struct loader *l, const yaml_mark_t *m)
 	return off > l->src->len ? (uint32_t)l->src->len : (uint32_t)off;
 }
 
-static struct plm_span mark_span(const struct loader *l,
+static struct plm_span mark_span(struct loader *l,
 	const yaml_mark_t *start, const yaml_mark_t *end)
 {
 	struct plm_span s = {l->source, mark_offset(l, start),
@@ -503,7 +528,8 @@ static int on_scalar(struct loader *l, const yaml_event_t *ev)
 	/* libyaml checked the input, but escapes can still produce bytes
 	 * the model must not carry. */
 	char *clean = NULL;
-	if (plm_utf8_check(value, len) != len) {
+	if (style == YAML_DOUBLE_QUOTED_SCALAR_STYLE &&
+		plm_utf8_check(value, len) != len) {
 		size_t clean_len;
 		clean = plm_utf8_sanitize(l->arena, value, len, &clean_len);
 		if (clean == NULL) {
@@ -562,7 +588,8 @@ static int on_scalar(struct loader *l, const yaml_event_t *ev)
 		memcmp(text, n->as.string.ptr, len) == 0) {
 		n->text = n->as.string.ptr;
 		n->text_len = len;
-	} else if (plm_utf8_check(text, tlen) == tlen) {
+	} else {
+		/* libyaml has checked the source it parsed: valid UTF-8 */
 		n->text = plm_arena_strndup(l->arena, text, tlen);
 		n->text_len = tlen;
 		if (n->text == NULL) {
@@ -786,8 +813,13 @@ static void scan_comments(struct loader *l)
 	size_t len = l->src->len;
 	size_t r = 0;
 	for (size_t i = 0; i < len; i++) {
-		if (s[i] != '#' || (i > 0 && s[i - 1] != ' ' && s[i - 1] != '\t' &&
-				     s[i - 1] != '\n')) {
+		const char *hash = memchr(s + i, '#', len - i);
+		if (hash == NULL) {
+			break;
+		}
+		i = (size_t)(hash - s);
+		if (i > 0 && s[i - 1] != ' ' && s[i - 1] != '\t' &&
+			s[i - 1] != '\n') {
 			continue;
 		}
 		while (r < l->range_count && l->ranges[r].end <= i) {
@@ -847,6 +879,7 @@ int plm_yaml_load(struct plm_doc *doc, uint32_t source,
 		l.bom = 3;
 	}
 	l.ascii = all_ascii(l.src->bytes + l.bom, l.src->len - l.bom);
+	l.cursor_offset = l.bom;
 	struct plm_span whole = {source, 0, (uint32_t)l.src->len};
 	l.out = plm_node_seq(l.arena, whole);
 	if (l.out == NULL) {
@@ -862,6 +895,8 @@ int plm_yaml_load(struct plm_doc *doc, uint32_t source,
 		/* Restart at the next document: the BOM is behind us. */
 		l.base_offset = resume;
 		l.base_line = plm_source_line_of(l.src, resume);
+		l.cursor_index = 0;
+		l.cursor_offset = resume;
 		l.bom = 0;
 		anchors_clear(&l);
 	}
