@@ -473,6 +473,7 @@ int plm_compose_build(struct plm_doc *doc,
 	const char *main_path = doc->sources[0]->path;
 	char *dir = dir_of(ctx->arena, main_path);
 	struct plm_node *stream = NULL;
+	ctx->dir = dir;
 	if (dir == NULL) {
 		rc = PLM_ENOMEM;
 		goto cleanup;

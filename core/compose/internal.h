@@ -18,6 +18,7 @@ struct compose_ctx {
 	struct plm_doc *doc;
 	struct plm_arena *arena;
 	const struct plm_compose_options *options;
+	const char *dir;          /* the main file's directory */
 	struct compose_env env;
 	/* files loaded for extends: path and their interpolated stream */
 	struct {

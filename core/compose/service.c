@@ -14,6 +14,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "dockerfile/dockerfile.h"
+#include "util/source.h"
 #include "yaml/record.h"
 
 struct svc {
@@ -790,11 +792,104 @@ static int set_user(struct svc *v)
 	if (user == NULL || user->kind == PLM_NODE_NULL) {
 		return 0;
 	}
-	/* TODO(user): name/uid/group/gid/root come from plm_user_parse
-	 * (core/model/user.h, branch `dockerfile`) once it lands; until then
-	 * only `text` is filled. */
-	return plm_record_set_in(v->a, v->rec, "user", "text",
-		as_string(v, user));
+	struct plm_node *text = as_string(v, user);
+	if (text == NULL) {
+		return PLM_ENOMEM;
+	}
+	return plm_record_set(v->a, v->rec, "user", plm_record_user(v->a, text));
+}
+
+/* dir/rel with "./" segments dropped; rel unchanged when absolute. */
+static char *path_join(struct plm_arena *a, const char *dir, const char *rel)
+{
+	while (rel[0] == '.' && rel[1] == '/') {
+		rel += 2;
+	}
+	if (rel[0] == '/' || strcmp(dir, ".") == 0) {
+		return plm_arena_strdup(a, strcmp(rel, ".") == 0 ? "." : rel);
+	}
+	if (strcmp(rel, ".") == 0 || rel[0] == '\0') {
+		return plm_arena_strdup(a, dir);
+	}
+	return plm_arena_printf(a, "%s/%s", dir, rel);
+}
+
+/* build: (a context path, or {context, dockerfile, dockerfile_inline,
+ * target, args}): the Dockerfile is loaded as another source of the
+ * document and its container record attached as `build`. */
+static int set_build(struct svc *v)
+{
+	struct plm_node *b = plm_node_get(v->s, "build");
+	const char *context = ".", *dockerfile = "Dockerfile";
+	const char *inline_text = NULL, *target = NULL;
+	if (b == NULL || b->kind == PLM_NODE_NULL) {
+		return 0;
+	}
+	if (b->kind == PLM_NODE_STRING) {
+		context = b->as.string.ptr;
+	} else if (b->kind == PLM_NODE_MAP) {
+		const char *c = plm_node_get_str(b, "context");
+		const char *d = plm_node_get_str(b, "dockerfile");
+		context = c ? c : ".";
+		dockerfile = d ? d : "Dockerfile";
+		inline_text = plm_node_get_str(b, "dockerfile_inline");
+		target = plm_node_get_str(b, "target");
+	} else {
+		return 0;
+	}
+	struct plm_doc *doc = v->ctx->doc;
+	struct plm_source *src = NULL;
+	if (inline_text != NULL) {
+		const char *name = plm_arena_printf(v->a, "%s (dockerfile_inline)",
+			plm_node_str(plm_node_get(v->rec, "name")));
+		src = name ? plm_source_create(name, inline_text,
+				     strlen(inline_text))
+			   : NULL;
+		if (src == NULL) {
+			return PLM_ENOMEM;
+		}
+	} else {
+		if (strstr(context, "://") != NULL ||
+			strncmp(context, "git@", 4) == 0) {
+			plm_doc_diag(doc, PLM_DIAG_NOTE, "compose/remote-build", b->span,
+				"the build context %s is remote: its Dockerfile is "
+				"not read", context);
+			return 0;
+		}
+		char *ctx_dir = path_join(v->a, v->ctx->dir, context);
+		char *path = ctx_dir ? path_join(v->a, ctx_dir, dockerfile) : NULL;
+		if (path == NULL) {
+			return PLM_ENOMEM;
+		}
+		int rc = plm_source_read(path, path, 0, &src);
+		if (rc != 0) {
+			plm_doc_diag(doc, PLM_DIAG_NOTE, "compose/missing-dockerfile",
+				b->span, "cannot read %s: the service's build is "
+				"not linked to its Dockerfile", path);
+			return 0;
+		}
+	}
+	int index = plm_doc_add_source_take(doc, src);
+	if (index < 0) {
+		return PLM_ENOMEM;
+	}
+	struct plm_node *built = NULL;
+	int rc = plm_dockerfile_container(doc, (uint32_t)index, target, &built);
+	if (rc != 0 || built == NULL) {
+		return rc == PLM_EINVAL ? 0 : rc;
+	}
+	rc = plm_record_set(v->a, v->rec, "build", built);
+	struct plm_node *user = plm_node_get(v->s, "user");
+	if (rc == 0 && (user == NULL || user->kind == PLM_NODE_NULL)) {
+		/* the service runs as the image's USER */
+		struct plm_node *image_user = plm_node_get(built, "user");
+		if (image_user != NULL) {
+			struct plm_node *u = plm_record_flagged(v->a, image_user,
+				PLM_NODE_INHERITED);
+			rc = plm_record_set(v->a, v->rec, "user", u);
+		}
+	}
+	return rc;
 }
 
 int compose_service_record(struct compose_ctx *ctx, struct plm_node *name,
@@ -842,6 +937,7 @@ int compose_service_record(struct compose_ctx *ctx, struct plm_node *name,
 	if (rc == 0) rc = set_lifecycle(&v);
 	if (rc == 0) rc = set_env(&v);
 	if (rc == 0) rc = set_healthcheck(&v);
+	if (rc == 0) rc = set_build(&v);
 	*out = v.rec;
 	return rc;
 }

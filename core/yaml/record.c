@@ -5,6 +5,9 @@
 
 #include <string.h>
 
+#include "model/image.h"
+#include "model/user.h"
+
 static struct plm_node *implicit(struct plm_node *n)
 {
 	if (n != NULL) {
@@ -135,28 +138,40 @@ int plm_record_set_in(struct plm_arena *a, struct plm_node *record,
 	return plm_node_set(a, m, key, e ? e->key_span : m->span, value);
 }
 
+/* Adds flags to a node and, for a map, to its values. */
+static void flag_all(struct plm_node *n, uint32_t flags)
+{
+	n->flags |= flags;
+	if (n->kind == PLM_NODE_MAP) {
+		for (size_t i = 0; i < n->as.map.count; i++) {
+			n->as.map.entries[i].value->flags |= flags;
+		}
+	}
+}
+
 struct plm_node *plm_record_image(struct plm_arena *a,
 	const struct plm_node *text)
 {
-	struct plm_node *m = plm_node_map(a, text->span);
-	struct plm_node *t = plm_node_clone(a, text);
-	if (m == NULL || t == NULL) {
+	struct plm_node *m = NULL;
+	if (text->kind != PLM_NODE_STRING ||
+		plm_image_parse(a, text->as.string.ptr, text->as.string.len,
+			text->span, &m) != 0 || m == NULL) {
 		return NULL;
 	}
-	m->flags = text->flags & (PLM_NODE_INTERPOLATED | PLM_NODE_INHERITED);
-	/* TODO(image): registry, repository, tag and digest come from
-	 * plm_image_parse (core/model/image.h, branch `dockerfile`) once it
-	 * lands; until then they stay null and only `text` is filled. */
-	static const char *const keys[] = {"registry", "repository", "tag",
-		"digest", NULL};
-	if (add(a, m, "text", t) != 0) {
+	flag_all(m, text->flags & (PLM_NODE_INTERPOLATED | PLM_NODE_INHERITED));
+	return m;
+}
+
+struct plm_node *plm_record_user(struct plm_arena *a,
+	const struct plm_node *text)
+{
+	struct plm_node *m = NULL;
+	if (text->kind != PLM_NODE_STRING ||
+		plm_user_parse(a, text->as.string.ptr, text->as.string.len,
+			text->span, &m) != 0 || m == NULL) {
 		return NULL;
 	}
-	for (size_t i = 0; keys[i] != NULL; i++) {
-		if (add(a, m, keys[i], plm_record_implicit_null(a, text->span)) != 0) {
-			return NULL;
-		}
-	}
+	flag_all(m, text->flags & (PLM_NODE_INTERPOLATED | PLM_NODE_INHERITED));
 	return m;
 }
 

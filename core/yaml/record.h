@@ -30,8 +30,15 @@ PLM_NODISCARD int plm_record_set_in(struct plm_arena *arena,
 	struct plm_node *value);
 
 /* The image map for an image reference node (a string): {text, registry,
- * repository, tag, digest}. NULL when out of memory. */
+ * repository, tag, digest} (plm_image_parse), carrying the node's
+ * interpolated/inherited flags. NULL when out of memory. */
 struct plm_node *plm_record_image(struct plm_arena *arena,
+	const struct plm_node *text);
+
+/* The user map for a `user[:group]` string node: {text, name, uid, group,
+ * gid, root} (plm_user_parse), carrying the node's flags. NULL when out of
+ * memory. */
+struct plm_node *plm_record_user(struct plm_arena *arena,
 	const struct plm_node *text);
 
 /* An implicit null (or other default) at the declaration. */

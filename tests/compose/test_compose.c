@@ -4,6 +4,7 @@
  */
 #include "../yaml/helpers.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "compose/compose.h"
@@ -233,7 +234,11 @@ static void extends_from_another_file_adds_a_source(void **state)
 		"      service: db\n    read_only: true\n", &o);
 	struct plm_node *c = at(doc->containers, "0");
 	assert_string_equal(str_at(c, "image.text"), "postgres:1.25");
+	assert_string_equal(str_at(c, "image.repository"), "postgres");
+	assert_string_equal(str_at(c, "image.tag"), "1.25");
+	assert_true(at(c, "image.tag")->flags & PLM_NODE_INTERPOLATED);
 	assert_string_equal(str_at(c, "user.text"), "root");
+	assert_true(at(c, "user.root")->as.boolean);
 	assert_int_equal(at(c, "user.text")->span.source, 1);
 	assert_true(at(c, "user.text")->flags & PLM_NODE_INHERITED);
 	assert_true(at(c, "read_only_rootfs")->as.boolean);
@@ -437,6 +442,9 @@ static void service_security_fields(void **state)
 		"    network_mode: \"service:s\"\n");
 	struct plm_node *s = at(doc->containers, "0");
 	assert_string_equal(str_at(s, "user.text"), "1000:1000");
+	assert_int_equal(at(s, "user.uid")->as.integer, 1000);
+	assert_int_equal(at(s, "user.gid")->as.integer, 1000);
+	assert_false(at(s, "user.root")->as.boolean);
 	assert_true(at(s, "privileged")->as.boolean);
 	assert_true(at(s, "privileged")->flags & PLM_NODE_INTERPOLATED);
 	assert_true(at(s, "read_only_rootfs")->as.boolean);
@@ -601,6 +609,46 @@ static void legacy_v1_files_and_extension_fields(void **state)
 	plm_doc_destroy(doc);
 }
 
+static void build_links_the_dockerfile_and_its_user(void **state)
+{
+	(void)state;
+	const char *dir = temp_dir();
+	char path[256], sub[256], dockerfile[256];
+	snprintf(sub, sizeof(sub), "%s/app", dir);
+	assert_int_equal(mkdir(sub, 0700), 0);
+	snprintf(dockerfile, sizeof(dockerfile), "%s/app/Dockerfile", dir);
+	write_file(dockerfile, "FROM alpine:3.19 AS base\nUSER 1000\n"
+		"FROM base AS final\nUSER root\nCMD [\"run\"]\n");
+	snprintf(path, sizeof(path), "%s/compose.yaml", dir);
+	struct plm_compose_options o = {0};
+	o.environ = test_environ;
+	struct plm_doc *doc = build_with(path,
+		"services:\n"
+		"  a:\n    build: ./app\n"
+		"  b:\n    build: {context: app, target: base}\n    user: \"0\"\n"
+		"  c:\n    build:\n      dockerfile_inline: |\n"
+		"        FROM busybox\n        USER nobody\n"
+		"  d:\n    build: missing\n", &o);
+	struct plm_node *a = at(doc->containers, "0");
+	/* no user: of its own: the image's USER, flagged inherited */
+	assert_string_equal(str_at(a, "build.origin"), "dockerfile");
+	assert_string_equal(str_at(a, "user.text"), "root");
+	assert_true(at(a, "user.root")->as.boolean);
+	assert_true(at(a, "user")->flags & PLM_NODE_INHERITED);
+	assert_int_equal(at(a, "user.text")->span.source, 1);
+	struct plm_node *b = at(doc->containers, "1");
+	/* its own user: wins; the target stage is the one linked */
+	assert_string_equal(str_at(b, "user.text"), "0");
+	assert_string_equal(str_at(b, "build.user.text"), "1000");
+	struct plm_node *c = at(doc->containers, "2");
+	assert_string_equal(str_at(c, "user.text"), "nobody");
+	assert_false(at(c, "user.root")->as.boolean);
+	assert_int_equal(at(doc->containers, "3.build")->kind, PLM_NODE_NULL);
+	assert_non_null(diag_with(doc, "compose/missing-dockerfile"));
+	plm_doc_destroy(doc);
+	remove_dir(dir);
+}
+
 static void broken_yaml_still_builds_what_it_can(void **state)
 {
 	(void)state;
@@ -641,6 +689,7 @@ int main(void)
 		cmocka_unit_test(command_entrypoint_environment_and_healthcheck),
 		cmocka_unit_test(yaml_1_2_keeps_yes_a_string_in_the_tree),
 		cmocka_unit_test(legacy_v1_files_and_extension_fields),
+		cmocka_unit_test(build_links_the_dockerfile_and_its_user),
 		cmocka_unit_test(broken_yaml_still_builds_what_it_can),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

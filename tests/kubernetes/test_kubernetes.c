@@ -45,6 +45,9 @@ static void check_kind(const char *kind, const char *prefix,
 	assert_string_equal(str_at(c, "workload.name"), "w");
 	assert_string_equal(str_at(c, "workload.namespace"), "ns");
 	assert_string_equal(str_at(c, "image.text"), "nginx");
+	assert_string_equal(str_at(c, "image.repository"), "nginx");
+	assert_string_equal(str_at(c, "image.registry"), "docker.io");
+	assert_true(at(c, "image.registry")->flags & PLM_NODE_IMPLICIT);
 	plm_doc_destroy(doc);
 }
 
