@@ -95,6 +95,42 @@ static int set_picked(struct builder *b, struct plm_node *rec,
 	return plm_record_set(b->a, rec, field, as_written(b, v, from_pod));
 }
 
+/* A boolean field: a YAML boolean as is; the strings true/false (as the
+ * API server would refuse them, a warning) as booleans; anything else is
+ * reported and left unset. */
+static int set_bool(struct builder *b, struct plm_node *rec,
+	const char *field, struct plm_node *v, bool from_pod)
+{
+	if (v == NULL || v->kind == PLM_NODE_NULL) {
+		return 0;
+	}
+	if (v->kind == PLM_NODE_BOOL) {
+		return plm_record_set(b->a, rec, field, as_written(b, v, from_pod));
+	}
+	const char *s = plm_node_str(v);
+	bool value = s != NULL && strcmp(s, "true") == 0;
+	if (s == NULL || (!value && strcmp(s, "false") != 0)) {
+		plm_doc_diag(b->doc, PLM_DIAG_WARNING, "kubernetes/not-a-boolean",
+			v->span, "expected true or false here, not a %s",
+			plm_node_kind_name(v->kind));
+		return 0;
+	}
+	plm_doc_diag(b->doc, PLM_DIAG_WARNING, "kubernetes/not-a-boolean",
+		v->span, "a quoted \"%s\" is a string, which the API server "
+		"refuses where a boolean is expected; read as %s", s, s);
+	struct plm_node *n = plm_node_bool(b->a, v->span, value);
+	if (n == NULL) {
+		return PLM_ENOMEM;
+	}
+	n->flags = v->flags & ~(uint32_t)PLM_NODE_QUOTED;
+	n->text = v->text;
+	n->text_len = v->text_len;
+	if (from_pod) {
+		n->flags |= PLM_NODE_INHERITED;
+	}
+	return plm_record_set(b->a, rec, field, n);
+}
+
 static int set_written(struct builder *b, struct plm_node *rec,
 	const char *field, const struct plm_node *map, const char *key)
 {
@@ -625,13 +661,17 @@ static int container(struct builder *b, const struct pod *pod,
 			plm_record_image(b->a, image));
 	}
 	if (rc == 0) rc = set_user(b, rec, sc, psc);
-	if (rc == 0) rc = set_picked(b, rec, "run_as_non_root", sc, psc,
-			"runAsNonRoot");
-	if (rc == 0) rc = set_written(b, rec, "privileged", sc, "privileged");
-	if (rc == 0) rc = set_written(b, rec, "allow_privilege_escalation", sc,
-			"allowPrivilegeEscalation");
-	if (rc == 0) rc = set_written(b, rec, "read_only_rootfs", sc,
-			"readOnlyRootFilesystem");
+	bool from_pod;
+	struct plm_node *non_root = (struct plm_node *)pick(sc, psc,
+		"runAsNonRoot", &from_pod);
+	if (rc == 0) rc = set_bool(b, rec, "run_as_non_root", non_root,
+			from_pod);
+	if (rc == 0) rc = set_bool(b, rec, "privileged",
+			plm_node_get(sc, "privileged"), false);
+	if (rc == 0) rc = set_bool(b, rec, "allow_privilege_escalation",
+			plm_node_get(sc, "allowPrivilegeEscalation"), false);
+	if (rc == 0) rc = set_bool(b, rec, "read_only_rootfs",
+			plm_node_get(sc, "readOnlyRootFilesystem"), false);
 	if (rc == 0) rc = set_capabilities(b, rec, sc);
 	if (rc == 0) rc = host_field(b, rec, pod, "hostNetwork", "network", true);
 	if (rc == 0) rc = host_field(b, rec, pod, "hostPID", "pid", true);
@@ -644,9 +684,9 @@ static int container(struct builder *b, const struct pod *pod,
 	if (rc == 0) rc = set_written(b, rec, "entrypoint", c, "command");
 	if (rc == 0) rc = set_lifecycle(b, rec, c);
 	if (rc == 0) rc = set_env(b, rec, c);
-	if (rc == 0) rc = set_written(b, rec,
-			"automount_service_account_token", pod->spec,
-			"automountServiceAccountToken");
+	if (rc == 0) rc = set_bool(b, rec, "automount_service_account_token",
+			plm_node_get(pod->spec, "automountServiceAccountToken"),
+			false);
 	if (rc == 0) rc = plm_node_push(b->a, b->doc->containers, rec);
 	return rc;
 }

@@ -416,6 +416,21 @@ static void every_record_field_is_present(void **state)
 	plm_doc_destroy(doc);
 }
 
+static void quoted_booleans_are_read_with_a_warning(void **state)
+{
+	(void)state;
+	struct plm_doc *doc = build(
+		"apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n"
+		"  containers:\n  - name: a\n    securityContext:\n"
+		"      privileged: \"true\"\n      readOnlyRootFilesystem: 3\n");
+	struct plm_node *c = at(doc->containers, "0");
+	assert_int_equal(at(c, "privileged")->kind, PLM_NODE_BOOL);
+	assert_true(at(c, "privileged")->as.boolean);
+	assert_int_equal(at(c, "read_only_rootfs")->kind, PLM_NODE_NULL);
+	assert_non_null(diag_with(doc, "kubernetes/not-a-boolean"));
+	plm_doc_destroy(doc);
+}
+
 static void broken_container_lists_are_diagnosed(void **state)
 {
 	(void)state;
@@ -454,6 +469,7 @@ int main(void)
 		cmocka_unit_test(volumes_are_joined_to_volume_mounts),
 		cmocka_unit_test(ports_env_commands_and_hooks),
 		cmocka_unit_test(every_record_field_is_present),
+		cmocka_unit_test(quoted_booleans_are_read_with_a_warning),
 		cmocka_unit_test(broken_container_lists_are_diagnosed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
