@@ -739,7 +739,9 @@ static int run_parser(struct loader *l, uint32_t *resume)
 			done = true;
 			break;
 		case YAML_DOCUMENT_START_EVENT:
+			/* anchors do not reach across documents */
 			frames_unwind(l);
+			anchors_clear(l);
 			break;
 		case YAML_DOCUMENT_END_EVENT:
 			span = mark_span(l, &ev.start_mark, &ev.end_mark);

@@ -7,6 +7,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <pthread.h>
+
+#include "compose/compose.h"
+#include "kubernetes/kubernetes.h"
 #include "yaml/yaml.h"
 
 static struct plm_node *load(struct plm_doc *doc, enum plm_yaml_schema schema)
@@ -289,6 +293,12 @@ static void unknown_alias_reported(void **state)
 	assert_non_null(diag_with(doc, "yaml/unknown-anchor"));
 	assert_int_equal(at(s, "0.a")->kind, PLM_NODE_NULL);
 	plm_doc_destroy(doc);
+	/* an anchor of an earlier document is out of reach */
+	doc = doc_from("t.yaml", "a: &x 1\n---\nb: *x\n", PLM_KIND_COMPOSE);
+	s = load(doc, PLM_YAML_SCHEMA_CORE);
+	assert_non_null(diag_with(doc, "yaml/unknown-anchor"));
+	assert_int_equal(at(s, "1.b")->kind, PLM_NODE_NULL);
+	plm_doc_destroy(doc);
 }
 
 static void billion_laughs_fails_fast_with_alias_limit(void **state)
@@ -476,6 +486,52 @@ static void helm_templates_detected_but_not_quoted_go_templates(void **state)
 	assert_true(plm_yaml_is_helm_template(h3, strlen(h3)));
 }
 
+static void *build_many(void *arg)
+{
+	static const char *const no_environ[] = {"TAG=1", NULL};
+	struct plm_compose_options o = {0};
+	o.environ = no_environ;
+	o.no_env_file = true;
+	size_t *containers = arg;
+	for (int i = 0; i < 200; i++) {
+		const char *c = "x: &x {privileged: true}\nservices:\n  a: {<<: *x, "
+			"image: \"n:${TAG}\"}\n  b: {extends: a}\n";
+		struct plm_source *s = plm_source_create("c.yaml", c, strlen(c));
+		struct plm_doc *doc = plm_doc_create_take(s, PLM_KIND_COMPOSE);
+		if (doc == NULL || plm_compose_build(doc, &o) != 0) {
+			return NULL;
+		}
+		*containers += plm_node_count(doc->containers);
+		plm_doc_destroy(doc);
+		const char *k = "kind: Pod\napiVersion: v1\nmetadata: {name: p}\n"
+			"spec: {securityContext: {runAsUser: 0}, "
+			"containers: [{name: a}, {name: b}]}\n";
+		s = plm_source_create("k.yaml", k, strlen(k));
+		doc = plm_doc_create_take(s, PLM_KIND_KUBERNETES);
+		if (doc == NULL || plm_kubernetes_build(doc) != 0) {
+			return NULL;
+		}
+		*containers += plm_node_count(doc->containers);
+		plm_doc_destroy(doc);
+	}
+	return NULL;
+}
+
+static void documents_build_concurrently_on_several_threads(void **state)
+{
+	(void)state;
+	pthread_t threads[4];
+	size_t counts[4] = {0};
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(pthread_create(&threads[i], NULL, build_many,
+					 &counts[i]), 0);
+	}
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(pthread_join(threads[i], NULL), 0);
+		assert_int_equal(counts[i], 200 * 4);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -504,6 +560,7 @@ int main(void)
 		cmocka_unit_test(tab_indentation_is_reported_with_a_hint),
 		cmocka_unit_test(sniff_tells_compose_from_kubernetes),
 		cmocka_unit_test(helm_templates_detected_but_not_quoted_go_templates),
+		cmocka_unit_test(documents_build_concurrently_on_several_threads),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
