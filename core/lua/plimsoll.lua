@@ -108,6 +108,20 @@ function M.containers(doc, filter)
 	end
 end
 
+--- How a message names a container: `the image` (Dockerfile),
+--- `service "web"` (Compose), `init container "migrate"`, `container
+--- "app"` (Kubernetes).
+function M.describe(c)
+	if c.origin == "dockerfile" then
+		return "the image"
+	elseif c.origin == "compose" then
+		return ("service %q"):format(tostring(c.name))
+	elseif c.role == "init" or c.role == "ephemeral" then
+		return ("%s container %q"):format(c.role, tostring(c.name))
+	end
+	return ("container %q"):format(tostring(c.name))
+end
+
 --- Iterates the Dockerfile stages: `for stage in p.stages(doc) do`.
 function M.stages(doc)
 	local tree = doc.tree

@@ -39,9 +39,8 @@ for the task that needed it.
 			for i, cap in ipairs(add or {}) do
 				if cap ~= "NET_BIND_SERVICE" then
 					local bad = dangerous[cap] == true
-					report(add, i, ("%s %q adds capability %s%s"):format(
-						c.origin == "compose" and "service" or "container",
-						c.name, cap, bad and ", which allows escaping "
+					report(add, i, ("%s adds capability %s%s"):format(
+						p.describe(c), cap, bad and ", which allows escaping "
 						.. "the container" or ""),
 						{severity = bad and "high" or nil,
 						 fix = "Remove " .. cap .. " from the added "

@@ -40,9 +40,8 @@ cap_drop: [ALL]
 				if drop ~= nil and #drop > 0 then
 					node, field = caps, "drop"
 				end
-				report(node, field, ("%s %q does not drop all capabilities")
-					:format(c.origin == "compose" and "service" or "container",
-					c.name), {fix = c.origin == "compose"
+				report(node, field, ("%s does not drop all capabilities")
+					:format(p.describe(c)), {fix = c.origin == "compose"
 					and "Add `cap_drop: [ALL]`."
 					or "Set `securityContext.capabilities.drop: [\"ALL\"]`."})
 			end

@@ -54,10 +54,9 @@ allows only the calls needed.
 				local sock = (m.kind == "bind" or m.kind == "hostPath")
 					and socket_of(m.source)
 				if sock then
-					report(m, "source", ("%s %q mounts the container "
+					report(m, "source", ("%s mounts the container "
 						.. "runtime socket %s"):format(
-						c.origin == "compose" and "service" or "container",
-						c.name, sock), {fix = "Remove the mount; use a "
+						p.describe(c), sock), {fix = "Remove the mount; use a "
 						.. "rootless builder or a filtering API proxy."})
 				end
 			end

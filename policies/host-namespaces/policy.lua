@@ -45,9 +45,8 @@ host network.
 			for _, ns in ipairs({"network", "pid", "ipc", "users"}) do
 				if host ~= nil and host[ns] == true and
 					(ns ~= "users" or p.meta(host, ns).present) then
-					report(host, ns, ("%s %q shares %s"):format(
-						c.origin == "compose" and "service" or "container",
-						c.name, what[ns]),
+					report(host, ns, ("%s shares %s"):format(
+						p.describe(c), what[ns]),
 						{fix = (fixes[c.origin] or fixes.kubernetes)[ns]})
 				end
 			end

@@ -37,12 +37,12 @@ security_opt:
 			if ape ~= false and c.privileged ~= true then
 				local what, fix
 				if c.origin == "compose" then
-					what = ("service %q can gain privileges: "
-						.. "no-new-privileges is not set"):format(c.name)
+					what = ("%s can gain privileges: "
+						.. "no-new-privileges is not set"):format(p.describe(c))
 					fix = "Add `security_opt: [\"no-new-privileges:true\"]`."
 				else
-					what = ("container %q allows privilege escalation%s")
-						:format(c.name, ape == true and ""
+					what = ("%s allows privilege escalation%s")
+						:format(p.describe(c), ape == true and ""
 							or " (allowPrivilegeEscalation is unset)")
 					fix = "Set `securityContext.allowPrivilegeEscalation: false`."
 				end

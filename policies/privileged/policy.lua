@@ -24,9 +24,8 @@ them.
 	check = function(doc, report)
 		for c in p.containers(doc) do
 			if c.privileged == true then
-				local what = c.origin == "compose" and "service" or "container"
-				report(c, "privileged", ("%s %q runs privileged"):format(what,
-					c.name), {fix = "Remove `privileged: true`; add only the "
+				report(c, "privileged", ("%s runs privileged"):format(
+					p.describe(c)), {fix = "Remove `privileged: true`; add only the "
 					.. "capabilities or devices the workload needs."})
 			end
 		end

@@ -23,9 +23,7 @@ local function check(doc, report)
 	local extra = {fix = fix_for(doc.kind)}
 	for c in p.containers(doc) do
 		local user = c.user
-		local what = c.origin == "dockerfile" and "the image"
-			or (c.origin == "compose" and ("service %q"):format(c.name))
-			or ("container %q"):format(c.name)
+		local what = p.describe(c)
 		if c.run_as_non_root == true then
 			-- The kubelet refuses to start it as root.
 		elseif user.root == true then

@@ -36,8 +36,8 @@ How to fix: move the install into a `RUN` instruction of the image.
 				local installs = p.package_installs(c[field])
 				if #installs > 0 and not reported then
 					reported = true
-					report(c, field, ("%q installs packages when it starts "
-						.. "(%s)"):format(c.name, describe(installs[1])),
+					report(c, field, ("%s installs packages when it starts "
+						.. "(%s)"):format(p.describe(c), describe(installs[1])),
 						{fix = "Install the packages in the image (a RUN "
 						.. "instruction), not at start-up."})
 				end
@@ -46,15 +46,15 @@ How to fix: move the install into a `RUN` instruction of the image.
 				local installs = p.package_installs(c)
 				if #installs > 0 then
 					report(c, c.command ~= nil and "command" or "entrypoint",
-						("%q installs packages when it starts (%s)")
-						:format(c.name, describe(installs[1])))
+						("%s installs packages when it starts (%s)")
+						:format(p.describe(c), describe(installs[1])))
 				end
 			end
 			for _, hook in ipairs(c.lifecycle or {}) do
 				local installs = p.package_installs(hook.command)
 				if #installs > 0 then
-					report(hook, "command", ("%q installs packages in its "
-						.. "%s hook (%s)"):format(c.name, hook.hook or "lifecycle",
+					report(hook, "command", ("%s installs packages in its "
+						.. "%s hook (%s)"):format(p.describe(c), hook.hook or "lifecycle",
 						describe(installs[1])))
 				end
 			end

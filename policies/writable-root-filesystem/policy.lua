@@ -32,9 +32,9 @@ tmpfs: [/tmp]
 	check = function(doc, report)
 		for c in p.containers(doc) do
 			if c.read_only_rootfs ~= true then
-				report(c, "read_only_rootfs", ("%s %q has a writable root "
+				report(c, "read_only_rootfs", ("%s has a writable root "
 					.. "filesystem"):format(
-					c.origin == "compose" and "service" or "container", c.name),
+					p.describe(c)),
 					{fix = c.origin == "compose"
 					and "Set `read_only: true` (add `tmpfs:` for scratch space)."
 					or "Set `securityContext.readOnlyRootFilesystem: true`."})
