@@ -382,7 +382,7 @@ static int check_fixture(struct plm_checker *c, size_t rule_index,
 			char line[32];
 			snprintf(line, sizeof(line), "%u", ex[k].line);
 			t->failures++;
-			printf("  %s:%u: expected a %s finding on line %s, got none\n",
+			printf("  %s:%u: expected a finding of %s on line %s, got none\n",
 				path, ex[k].line, rule->id, line);
 		}
 	}
