@@ -1,0 +1,206 @@
+/*
+ * bench/parse_bench.c - plimsoll-parse-bench: parses files with one front
+ * end and prints totals (for bench/dockerfile.sh), or, for the tests, the
+ * instruction list (--list) or the model as JSON (--dump).
+ *
+ *   plimsoll-parse-bench [--repeat N] dockerfile FILE...
+ *   plimsoll-parse-bench --list FILE...    path<TAB>line<TAB>KEYWORD
+ *   plimsoll-parse-bench --dump FILE       JSON, as `plimsoll dump`
+ *   plimsoll-parse-bench --check FILE...   parse, print diagnostics count
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include "dockerfile/dockerfile.h"
+#include "model/document.h"
+#include "model/dump.h"
+#include "util/source.h"
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static struct plm_doc *load(const char *path)
+{
+	struct plm_source *src;
+	if (plm_source_read(path, path, 0, &src) != 0) {
+		fprintf(stderr, "%s: cannot read\n", path);
+		return NULL;
+	}
+	struct plm_doc *doc = plm_doc_create_take(src, PLM_KIND_DOCKERFILE);
+	if (doc == NULL) {
+		fprintf(stderr, "%s: out of memory\n", path);
+	}
+	return doc;
+}
+
+static int by_start(const void *a, const void *b)
+{
+	const struct plm_node *x = *(const struct plm_node *const *)a;
+	const struct plm_node *y = *(const struct plm_node *const *)b;
+	return x->span.start < y->span.start ? -1 : x->span.start > y->span.start;
+}
+
+static void add_all(const struct plm_node *seq, const struct plm_node ***v,
+	size_t *n, size_t *cap)
+{
+	for (size_t i = 0; i < plm_node_count(seq); i++) {
+		if (*n == *cap) {
+			*cap = *cap ? *cap * 2 : 64;
+			*v = realloc(*v, *cap * sizeof(**v));
+			if (*v == NULL) {
+				exit(2);
+			}
+		}
+		(*v)[(*n)++] = seq->as.seq.items[i];
+	}
+}
+
+static int list(const char *path)
+{
+	struct plm_doc *doc = load(path);
+	if (doc == NULL) {
+		return 1;
+	}
+	if (plm_dockerfile_build(doc) != 0) {
+		plm_doc_destroy(doc);
+		return 1;
+	}
+	const struct plm_node **v = NULL;
+	size_t n = 0, cap = 0;
+	add_all(plm_node_get(doc->tree, "args"), &v, &n, &cap);
+	add_all(plm_node_get(doc->tree, "unstaged"), &v, &n, &cap);
+	const struct plm_node *stages = plm_node_get(doc->tree, "stages");
+	for (size_t i = 0; i < plm_node_count(stages); i++) {
+		add_all(plm_node_get(stages->as.seq.items[i], "instructions"), &v,
+			&n, &cap);
+	}
+	qsort(v, n, sizeof(*v), by_start);
+	for (size_t i = 0; i < n; i++) {
+		struct plm_region r = plm_doc_region(doc, v[i]->span);
+		printf("%s\t%u\t%s\n", path, r.start_line,
+			plm_node_get_str(v[i], "keyword"));
+	}
+	free(v);
+	plm_doc_destroy(doc);
+	return 0;
+}
+
+static int dump(const char *path)
+{
+	struct plm_doc *doc = load(path);
+	if (doc == NULL) {
+		return 1;
+	}
+	int rc = plm_dockerfile_build(doc);
+	struct plm_dump_options o = {false, true, true};
+	if (rc == 0) {
+		rc = plm_dump_doc(stdout, doc, &o);
+	}
+	plm_doc_destroy(doc);
+	return rc == 0 ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+	int repeat = 1;
+	int i = 1;
+	if (argc > 2 && strcmp(argv[1], "--list") == 0) {
+		int rc = 0;
+		for (i = 2; i < argc; i++) {
+			rc |= list(argv[i]);
+		}
+		return rc;
+	}
+	if (argc == 3 && strcmp(argv[1], "--dump") == 0) {
+		return dump(argv[2]);
+	}
+	bool check = argc > 2 && strcmp(argv[1], "--check") == 0;
+	if (check) {
+		i = 2;
+	} else {
+		if (argc > 3 && strcmp(argv[1], "--repeat") == 0) {
+			repeat = atoi(argv[2]);
+			i = 3;
+		}
+		if (i >= argc || strcmp(argv[i], "dockerfile") != 0) {
+			fprintf(stderr, "usage: %s [--repeat N] dockerfile FILE...\n"
+				"       %s --list FILE... | --dump FILE | "
+				"--check FILE...\n", argv[0], argv[0]);
+			return 2;
+		}
+		i++;
+	}
+	/* Files are read first so that the timing covers parsing only. */
+	int nfiles = argc - i;
+	struct plm_source **sources = calloc((size_t)nfiles + 1,
+		sizeof(*sources));
+	size_t bytes = 0;
+	for (int k = 0; k < nfiles; k++) {
+		if (plm_source_read(argv[i + k], argv[i + k], 0, &sources[k]) !=
+			0) {
+			fprintf(stderr, "%s: cannot read\n", argv[i + k]);
+			return 2;
+		}
+		bytes += sources[k]->len;
+	}
+	size_t diags = 0, instructions = 0;
+	double t0 = now();
+	for (int r = 0; r < repeat; r++) {
+		for (int k = 0; k < nfiles; k++) {
+			struct plm_source *copy = plm_source_create(
+				sources[k]->path, sources[k]->bytes,
+				sources[k]->len);
+			struct plm_doc *doc = plm_doc_create_take(copy,
+				PLM_KIND_DOCKERFILE);
+			if (doc == NULL || plm_dockerfile_build(doc) != 0) {
+				fprintf(stderr, "%s: out of memory\n",
+					sources[k]->path);
+				return 2;
+			}
+			if (r == 0) {
+				diags += doc->diag_count;
+				const struct plm_node *st = plm_node_get(doc->tree,
+					"stages");
+				for (size_t s = 0; s < plm_node_count(st); s++) {
+					instructions += plm_node_count(plm_node_get(
+						st->as.seq.items[s],
+						"instructions"));
+				}
+			}
+			if (check) {
+				for (size_t d = 0; d < doc->diag_count; d++) {
+					struct plm_region reg = plm_doc_region(doc,
+						doc->diags[d].span);
+					printf("%s:%u:%u: %s: %s\n",
+						sources[k]->path, reg.start_line,
+						reg.start_column,
+						doc->diags[d].code,
+						doc->diags[d].message);
+				}
+			}
+			plm_doc_destroy(doc);
+		}
+	}
+	double secs = now() - t0;
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	double total = (double)bytes * repeat;
+	printf("plimsoll: %d files x %d, %.1f MB, %.3f s, %.0f files/s, "
+		"%.1f MB/s, %zu instructions, %zu diagnostics, peak RSS %ld KB\n",
+		nfiles, repeat, total / 1e6, secs,
+		secs > 0 ? nfiles * repeat / secs : 0.0,
+		secs > 0 ? total / 1e6 / secs : 0.0, instructions, diags,
+		ru.ru_maxrss);
+	for (int k = 0; k < nfiles; k++) {
+		plm_source_destroy(sources[k]);
+	}
+	free(sources);
+	return 0;
+}

@@ -1,0 +1,288 @@
+#include "dockerfile/dockerfile.h"
+
+#include <string.h>
+#include "dockerfile/container.h"
+#include "dockerfile/instruction.h"
+#include "dockerfile/lines.h"
+#include "dockerfile/stage.h"
+#include "dockerfile/text.h"
+#include "model/image.h"
+#include "util/utf8.h"
+
+static void check_bytes(struct plm_df_ctx *ctx)
+{
+	const char *nul = memchr(ctx->bytes, '\0', ctx->len);
+	if (nul != NULL) {
+		size_t at = (size_t)(nul - ctx->bytes);
+		plm_df_diag(ctx, PLM_DIAG_ERROR, "dockerfile/binary",
+			plm_df_span(ctx, at, at + 1),
+			"NUL byte: expected a text Dockerfile, this looks like "
+			"binary data (NULs are replaced in the model)");
+	}
+	size_t bad = plm_utf8_check(ctx->bytes, ctx->len);
+	if (bad != ctx->len) {
+		plm_df_diag(ctx, PLM_DIAG_WARNING, "dockerfile/invalid-utf8",
+			plm_df_span(ctx, bad, bad + 1),
+			"invalid UTF-8: expected UTF-8 text (invalid bytes are "
+			"replaced by U+FFFD in the model)");
+	}
+}
+
+/* The base map of a stage: {text, expanded, registry, repository, tag,
+ * digest, stage}. */
+static void stage_base(struct plm_df_builder *b, struct plm_df_stage *st,
+	struct plm_node *from)
+{
+	struct plm_df_ctx *ctx = b->ctx;
+	struct plm_node *args = plm_node_get(from, "args");
+	struct plm_node *raw = plm_node_count(args) > 0
+		? args->as.seq.items[0] : NULL;
+	struct plm_node *expanded = plm_node_get(from, "image");
+	struct plm_node *name = plm_node_get(from, "name");
+	struct plm_node *platform = plm_node_get(from, "platform");
+	st->name_node = name && name->kind == PLM_NODE_STRING ? name : NULL;
+	st->platform = platform;
+	struct plm_node *base = plm_df_map(ctx, raw ? raw->span : from->span);
+	st->base = base;
+	if (raw == NULL || expanded == NULL || expanded->kind != PLM_NODE_STRING) {
+		plm_df_set(ctx, base, "text", plm_df_null(ctx, from->span));
+		plm_df_set(ctx, base, "expanded", plm_df_null(ctx, from->span));
+		plm_df_set(ctx, base, "registry", plm_df_null(ctx, from->span));
+		plm_df_set(ctx, base, "repository", plm_df_null(ctx, from->span));
+		plm_df_set(ctx, base, "tag", plm_df_null(ctx, from->span));
+		plm_df_set(ctx, base, "digest", plm_df_null(ctx, from->span));
+		plm_df_set(ctx, base, "stage", plm_df_null(ctx, from->span));
+		return;
+	}
+	/* An unknown variable leaves the reference as written. */
+	const struct plm_node *src = b->from_unresolved ? raw : expanded;
+	struct plm_node *image;
+	if (plm_image_parse(ctx->arena, src->as.string.ptr, src->as.string.len,
+		    raw->span, &image) != 0) {
+		ctx->out_of_memory = true;
+		return;
+	}
+	if (expanded->flags & PLM_NODE_INTERPOLATED) {
+		image->flags |= PLM_NODE_INTERPOLATED;
+	}
+	st->image = image;
+	plm_df_set(ctx, base, "text", raw);
+	plm_df_set(ctx, base, "expanded", expanded);
+	static const char *const keys[] = {"registry", "repository", "tag",
+		"digest"};
+	for (size_t k = 0; k < 4; k++) {
+		plm_df_set(ctx, base, keys[k], plm_node_get(image, keys[k]));
+	}
+	plm_df_set(ctx, base, "stage", st->parent
+		? plm_df_int(ctx, raw->span, (int64_t)st->parent->index)
+		: plm_df_null(ctx, raw->span));
+}
+
+static void stage_node(struct plm_df_builder *b, struct plm_df_stage *st)
+{
+	struct plm_df_ctx *ctx = b->ctx;
+	struct plm_span at = st->from->span;
+	struct plm_node *n = st->node;
+	plm_df_set(ctx, n, "index", plm_df_int(ctx, at, (int64_t)st->index));
+	plm_df_set(ctx, n, "name", st->name_node ? st->name_node
+						 : plm_df_null(ctx, at));
+	plm_df_set(ctx, n, "platform", st->platform ? st->platform
+						    : plm_df_null(ctx, at));
+	plm_df_set(ctx, n, "base", st->base ? st->base : plm_df_null(ctx, at));
+	plm_df_set(ctx, n, "user", st->user ? st->user : plm_df_null(ctx, at));
+	plm_df_set(ctx, n, "instructions", st->instructions);
+}
+
+static struct plm_node *directives_node(struct plm_df_ctx *ctx,
+	const struct plm_df_reader *r)
+{
+	static const char *const keys[] = {"syntax", "escape", "check"};
+	struct plm_span top = plm_df_span(ctx, 0, 0);
+	struct plm_node *map = plm_df_map(ctx, top);
+	for (int k = 0; k < PLM_DF_DIRECTIVE_COUNT; k++) {
+		struct plm_node *v;
+		if (r->directive_end[k] > r->directive_start[k]) {
+			v = plm_df_string(ctx, plm_df_span(ctx,
+				r->directive_start[k], r->directive_end[k]),
+				ctx->bytes + r->directive_start[k],
+				r->directive_end[k] - r->directive_start[k]);
+		} else if (k == PLM_DF_DIRECTIVE_ESCAPE) {
+			v = plm_df_string(ctx, top, "\\", 1);
+			if (v != NULL) {
+				v->flags |= PLM_NODE_IMPLICIT;
+			}
+		} else {
+			v = plm_df_null(ctx, top);
+		}
+		plm_df_set(ctx, map, keys[k], v);
+	}
+	return map;
+}
+
+/* Parses sources[source]; fills *tree (when tree != NULL) and the container
+ * of stage `target` (NULL: final) in *container. */
+static int parse(struct plm_doc *doc, uint32_t source, const char *target,
+	struct plm_node **tree, struct plm_node **container)
+{
+	const struct plm_source *src = doc->sources[source];
+	struct plm_df_ctx ctx;
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.doc = doc;
+	ctx.arena = doc->arena;
+	ctx.source = source;
+	ctx.bytes = src->bytes;
+	ctx.len = src->len;
+	ctx.escape = '\\';
+	ctx.expansion_budget = PLM_DOCKERFILE_EXPANSION_BUDGET + src->len;
+	ctx.pattern_budget = PLM_DOCKERFILE_PATTERN_BUDGET;
+	*container = NULL;
+	check_bytes(&ctx);
+
+	struct plm_df_reader reader;
+	plm_df_reader_init(&reader, &ctx);
+	struct plm_df_builder b;
+	memset(&b, 0, sizeof(b));
+	b.ctx = &ctx;
+	b.reader = &reader;
+	struct plm_span top = plm_df_span(&ctx, 0, 0);
+	b.args = plm_df_seq(&ctx, top);
+	b.stage_nodes = plm_df_seq(&ctx, top);
+	b.unstaged = plm_df_seq(&ctx, top);
+
+	struct plm_df_line line;
+	while (!ctx.out_of_memory && plm_df_reader_next(&reader, &line)) {
+		if (line.too_long) {
+			plm_df_diag(&ctx, PLM_DIAG_ERROR, "dockerfile/line-too-long",
+				plm_df_span(&ctx, line.start, line.start + 1),
+				"instruction longer than the limit of %zu bytes "
+				"(PLM_DOCKERFILE_MAX_LINE): it is skipped",
+				(size_t)PLM_DOCKERFILE_MAX_LINE);
+			continue;
+		}
+		enum plm_df_keyword kw;
+		struct plm_node *node = plm_df_instruction_parse(&b, &line.text,
+			0, line.end, &kw);
+		if (node == NULL) {
+			break;
+		}
+		if (kw == PLM_DF_FROM) {
+			struct plm_node *name = plm_node_get(node, "name");
+			struct plm_node *image = plm_node_get(node, "image");
+			const char *base = plm_node_str(image);
+			struct plm_df_stage *st = plm_df_stage_begin(&b, node,
+				plm_node_str(name),
+				name && name->kind == PLM_NODE_STRING
+					? name->as.string.len : 0,
+				base ? base : "", base ? image->as.string.len : 0);
+			if (st == NULL) {
+				break;
+			}
+			if (st->name != NULL) {
+				for (size_t k = 0; k + 1 < b.stage_count; k++) {
+					struct plm_df_stage *o = b.stages[k];
+					if (o->name != NULL &&
+						o->name_len == st->name_len &&
+						memcmp(o->name, st->name,
+							st->name_len) == 0) {
+						plm_df_diag(&ctx, PLM_DIAG_ERROR,
+							"dockerfile/duplicate-stage",
+							name->span,
+							"duplicate stage name '%s': "
+							"expected a unique name",
+							st->name);
+						break;
+					}
+				}
+			}
+			stage_base(&b, st, node);
+			plm_df_set(&ctx, node, "stage", plm_df_int(&ctx,
+				node->span, (int64_t)st->index));
+			plm_df_push(&ctx, st->instructions, node);
+			plm_df_push(&ctx, b.stage_nodes, st->node);
+		} else if (b.current != NULL) {
+			plm_df_push(&ctx, b.current->instructions, node);
+		} else if (kw == PLM_DF_ARG) {
+			plm_df_push(&ctx, b.args, node);
+		} else {
+			const char *k = plm_node_get_str(node, "keyword");
+			plm_df_diag(&ctx, PLM_DIAG_ERROR,
+				"dockerfile/instruction-before-from", node->span,
+				"expected FROM before %s: only ARG may come before "
+				"the first FROM", k ? k : "this instruction");
+			plm_df_push(&ctx, b.unstaged, node);
+		}
+	}
+	if (!ctx.out_of_memory) {
+		for (size_t i = 0; i < b.stage_count; i++) {
+			stage_node(&b, b.stages[i]);
+		}
+		if (b.stage_count == 0) {
+			plm_df_diag(&ctx, PLM_DIAG_ERROR, "dockerfile/no-from",
+				plm_df_span(&ctx, 0, ctx.len ? 1 : 0),
+				"no FROM instruction: expected at least one FROM to "
+				"start a build stage");
+		}
+	}
+	if (!ctx.out_of_memory && tree != NULL) {
+		struct plm_node *t = plm_df_map(&ctx, plm_df_span(&ctx, 0,
+			ctx.len));
+		plm_df_set(&ctx, t, "directives", directives_node(&ctx, &reader));
+		plm_df_set(&ctx, t, "args", b.args);
+		plm_df_set(&ctx, t, "stages", b.stage_nodes);
+		if (plm_node_count(b.unstaged) > 0) {
+			plm_df_set(&ctx, t, "unstaged", b.unstaged);
+		}
+		*tree = t;
+	}
+	if (!ctx.out_of_memory && b.stage_count > 0) {
+		struct plm_df_stage *st = b.stages[b.stage_count - 1];
+		if (target != NULL) {
+			st = plm_df_stage_find(&b, target, strlen(target));
+		}
+		if (st != NULL) {
+			*container = plm_df_container_build(&b, st);
+		}
+	}
+	bool oom = ctx.out_of_memory || plm_arena_exhausted(ctx.arena);
+	plm_df_builder_finish(&b);
+	plm_df_reader_finish(&reader);
+	plm_df_buf_free(&ctx.scratch);
+	plm_df_buf_free(&ctx.expanded);
+	if (oom) {
+		plm_doc_diag(doc, PLM_DIAG_ERROR, "limit/memory",
+			plm_df_span(&ctx, 0, 0),
+			"out of memory (or over the document's memory limit) "
+			"while parsing this Dockerfile");
+		return PLM_ENOMEM;
+	}
+	return 0;
+}
+
+int plm_dockerfile_build(struct plm_doc *doc)
+{
+	struct plm_node *tree = NULL, *container = NULL;
+	int rc = parse(doc, 0, NULL, &tree, &container);
+	if (rc != 0) {
+		return rc;
+	}
+	doc->tree = tree;
+	doc->containers = plm_node_seq(doc->arena, plm_span_make(0, 0));
+	if (doc->containers == NULL) {
+		return PLM_ENOMEM;
+	}
+	if (container != NULL &&
+		plm_node_push(doc->arena, doc->containers, container) != 0) {
+		return PLM_ENOMEM;
+	}
+	return 0;
+}
+
+int plm_dockerfile_container(struct plm_doc *doc, uint32_t source,
+	const char *target, struct plm_node **out)
+{
+	*out = NULL;
+	if (source >= doc->source_count) {
+		return PLM_EINVAL;
+	}
+	return parse(doc, source, target, NULL, out);
+}

@@ -1,0 +1,30 @@
+/*
+ * dockerfile/execform.h - the exec form: a JSON array of strings.
+ *
+ * As in BuildKit, text that is not a JSON array at all falls back to the
+ * shell form; a JSON array with a non-string element is an error (reported
+ * by the caller, which then also falls back).
+ */
+#ifndef PLM_DOCKERFILE_EXECFORM_H
+#define PLM_DOCKERFILE_EXECFORM_H
+
+#include "dockerfile/text.h"
+
+enum plm_df_json {
+	PLM_DF_JSON_OK = 0,          /* a JSON array of strings */
+	PLM_DF_JSON_NOT_ARRAY,       /* not JSON: use the shell form */
+	PLM_DF_JSON_NOT_STRINGS,     /* JSON, but an element is not a string */
+	/* Not JSON either (shell form), but clearly meant to be: */
+	PLM_DF_JSON_UNTERMINATED,    /* input ended inside the array */
+	PLM_DF_JSON_TRAILING,        /* text after the closing ']' */
+};
+
+/* Parses [from, to) as a JSON array of strings. On PLM_DF_JSON_OK, *out is a
+ * sequence of string nodes (decoded, each with the span of its literal);
+ * *bad_at is the offset of the first problem otherwise (for NOT_ARRAY, only
+ * meaningful when the text starts with '['). */
+enum plm_df_json plm_df_execform_parse(struct plm_df_ctx *ctx,
+	const struct plm_df_text *t, size_t from, size_t to,
+	struct plm_node **out, size_t *bad_at);
+
+#endif

@@ -1,0 +1,48 @@
+/*
+ * dockerfile/expand.h - variable substitution and word processing, as
+ * BuildKit's shell lexer does it for ADD, COPY, ENV, EXPOSE, FROM, LABEL,
+ * STOPSIGNAL, USER, VOLUME, WORKDIR (and ARG defaults, flags).
+ *
+ * Supported: $VAR, ${VAR}, ${VAR:-word}, ${VAR-word}, ${VAR:+word},
+ * ${VAR+word}, ${VAR:?word}, ${VAR?word}, ${VAR#pattern}, ${VAR##pattern},
+ * ${VAR%pattern}, ${VAR%%pattern}, ${VAR/pattern/word} and the // form (replace all);
+ * single and double quotes; the escape character of the file.
+ */
+#ifndef PLM_DOCKERFILE_EXPAND_H
+#define PLM_DOCKERFILE_EXPAND_H
+
+#include "dockerfile/text.h"
+
+/* Looks a variable up. Returns true and sets *value and *len when it is set to a
+ * known value; false when unset or when its value is unknown (an ARG without
+ * a default). */
+typedef bool (*plm_df_lookup_fn)(void *user, const char *name, size_t len,
+	const char **value, size_t *value_len);
+
+struct plm_df_expansion {
+	bool substituted;   /* a variable reference was replaced */
+	bool unresolved;    /* ... by a variable that is unset or unknown */
+	const char *error;  /* static: what was expected, or NULL */
+	size_t error_at;    /* offset into the input of the problem */
+};
+
+enum plm_df_expand_mode {
+	/* Quotes removed, escapes applied, variables substituted: the word as
+	 * the builder uses it. */
+	PLM_DF_EXPAND_WORD = 0,
+	/* Variables substituted, quotes and escapes kept as written. */
+	PLM_DF_EXPAND_KEEP_QUOTES,
+};
+
+/* Processes s[0..len) into ctx->expanded (reset first). lookup may be NULL
+ * (no variable is set). */
+void plm_df_expand(struct plm_df_ctx *ctx, const char *s, size_t len,
+	enum plm_df_expand_mode mode, plm_df_lookup_fn lookup, void *user,
+	struct plm_df_expansion *result);
+
+/* True if s[0..len) contains a variable reference ($ followed by a name or
+ * '{') outside single quotes. */
+bool plm_df_has_variable(const struct plm_df_ctx *ctx, const char *s,
+	size_t len);
+
+#endif

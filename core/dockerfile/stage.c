@@ -1,0 +1,227 @@
+#include "dockerfile/stage.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static uint64_t hash_name(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (size_t i = 0; i < n; i++) {
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+	}
+	return h | 1;
+}
+
+static struct plm_df_var *slot(const struct plm_df_vars *vars,
+	const char *name, size_t n, uint64_t h)
+{
+	size_t mask = vars->cap - 1;
+	size_t i = (size_t)h & mask;
+	for (;;) {
+		struct plm_df_var *v = &vars->slots[i];
+		if (v->hash == 0 || (v->hash == h && v->name_len == n &&
+			memcmp(v->name, name, n) == 0)) {
+			return v;
+		}
+		i = (i + 1) & mask;
+	}
+}
+
+static bool grow(struct plm_df_vars *vars)
+{
+	size_t ncap = vars->cap ? vars->cap * 2 : 16;
+	struct plm_df_var *old = vars->slots;
+	size_t old_cap = vars->cap;
+	vars->slots = calloc(ncap, sizeof(*vars->slots));
+	if (vars->slots == NULL) {
+		vars->slots = old;
+		return false;
+	}
+	vars->cap = ncap;
+	for (size_t i = 0; i < old_cap; i++) {
+		if (old[i].hash != 0) {
+			*slot(vars, old[i].name, old[i].name_len, old[i].hash) =
+				old[i];
+		}
+	}
+	free(old);
+	return true;
+}
+
+void plm_df_vars_set(struct plm_df_ctx *ctx, struct plm_df_vars *vars,
+	const char *name, size_t name_len, const char *value, size_t value_len)
+{
+	if ((vars->count + 1) * 2 > vars->cap && !grow(vars)) {
+		ctx->out_of_memory = true;
+		return;
+	}
+	uint64_t h = hash_name(name, name_len);
+	struct plm_df_var *v = slot(vars, name, name_len, h);
+	if (v->hash == 0) {
+		v->name = plm_arena_strndup(ctx->arena, name, name_len);
+		if (v->name == NULL) {
+			ctx->out_of_memory = true;
+			return;
+		}
+		v->name_len = name_len;
+		v->hash = h;
+		vars->count++;
+	}
+	if (value != NULL) {
+		v->value = plm_arena_strndup(ctx->arena, value, value_len);
+		if (v->value == NULL) {
+			ctx->out_of_memory = true;
+		}
+		v->value_len = value_len;
+	} else {
+		v->value = NULL;
+		v->value_len = 0;
+	}
+}
+
+const struct plm_df_var *plm_df_vars_get(const struct plm_df_vars *vars,
+	const char *name, size_t name_len)
+{
+	if (vars->count == 0) {
+		return NULL;
+	}
+	struct plm_df_var *v = slot(vars, name, name_len,
+		hash_name(name, name_len));
+	return v->hash != 0 ? v : NULL;
+}
+
+void plm_df_vars_free(struct plm_df_vars *vars)
+{
+	free(vars->slots);
+	memset(vars, 0, sizeof(*vars));
+}
+
+static bool found(const struct plm_df_var *v, const char **value,
+	size_t *value_len)
+{
+	if (v == NULL || v->value == NULL) {
+		return false;
+	}
+	*value = v->value;
+	*value_len = v->value_len;
+	return true;
+}
+
+bool plm_df_builder_lookup(void *user, const char *name, size_t len,
+	const char **value, size_t *value_len)
+{
+	const struct plm_df_builder *b = user;
+	const struct plm_df_stage *st = b->current;
+	if (st == NULL) {
+		return found(plm_df_vars_get(&b->meta, name, len), value,
+			value_len);
+	}
+	/* ENV always wins over ARG; ENV is inherited from parent stages. */
+	for (const struct plm_df_stage *s = st; s != NULL; s = s->parent) {
+		const struct plm_df_var *v = plm_df_vars_get(&s->env, name, len);
+		if (v != NULL) {
+			return found(v, value, value_len);
+		}
+	}
+	return found(plm_df_vars_get(&st->args, name, len), value, value_len);
+}
+
+struct plm_df_stage *plm_df_stage_find(struct plm_df_builder *b,
+	const char *name, size_t len)
+{
+	for (size_t i = b->stage_count; i-- > 0;) {
+		struct plm_df_stage *s = b->stages[i];
+		if (s->name == NULL || s->name_len != len) {
+			continue;
+		}
+		bool same = true;
+		for (size_t k = 0; k < len && same; k++) {
+			same = s->name[k] == plm_df_lower(name[k]);
+		}
+		if (same) {
+			return s;
+		}
+	}
+	return NULL;
+}
+
+struct plm_df_stage *plm_df_stage_begin(struct plm_df_builder *b,
+	struct plm_node *from, const char *name, size_t name_len,
+	const char *base, size_t base_len)
+{
+	struct plm_df_ctx *ctx = b->ctx;
+	if (b->stage_count == b->stage_cap) {
+		size_t ncap = b->stage_cap ? b->stage_cap * 2 : 8;
+		struct plm_df_stage **n = realloc(b->stages, ncap * sizeof(*n));
+		if (n == NULL) {
+			ctx->out_of_memory = true;
+			return NULL;
+		}
+		b->stages = n;
+		b->stage_cap = ncap;
+	}
+	struct plm_df_stage *parent = plm_df_stage_find(b, base, base_len);
+	struct plm_df_stage *st = calloc(1, sizeof(*st));
+	if (st == NULL) {
+		ctx->out_of_memory = true;
+		return NULL;
+	}
+	b->stages[b->stage_count] = st;
+	st->index = b->stage_count++;
+	st->from = from;
+	if (name != NULL) {
+		char *lower = plm_arena_strndup(ctx->arena, name, name_len);
+		if (lower == NULL) {
+			ctx->out_of_memory = true;
+		} else {
+			for (size_t i = 0; i < name_len; i++) {
+				lower[i] = plm_df_lower(lower[i]);
+			}
+		}
+		st->name = lower;
+		st->name_len = name_len;
+	}
+	if (parent != NULL) {
+		if (parent->depth + 1 > PLM_DOCKERFILE_MAX_STAGE_DEPTH) {
+			plm_df_diag(ctx, PLM_DIAG_WARNING,
+				"dockerfile/stage-depth-limit", from->span,
+				"stages built FROM one another more than %d deep: "
+				"this stage does not inherit its parent's settings",
+				PLM_DOCKERFILE_MAX_STAGE_DEPTH);
+		} else {
+			st->parent = parent;
+			st->depth = parent->depth + 1;
+			st->user = parent->user;
+			st->user_from = parent->user_from;
+			st->cmd = parent->cmd;
+			st->cmd_from = parent->cmd_from;
+			st->cmd_shell = parent->cmd_shell;
+			st->entrypoint = parent->entrypoint;
+			st->entrypoint_from = parent->entrypoint_from;
+			st->entrypoint_shell = parent->entrypoint_shell;
+			st->shell = parent->shell;
+			st->healthcheck = parent->healthcheck;
+		}
+	}
+	struct plm_span span = from->span;
+	st->node = plm_df_map(ctx, span);
+	st->instructions = plm_df_seq(ctx, span);
+	st->env_pairs = plm_df_seq(ctx, span);
+	st->ports = plm_df_seq(ctx, span);
+	st->volumes = plm_df_seq(ctx, span);
+	b->current = st;
+	return st;
+}
+
+void plm_df_builder_finish(struct plm_df_builder *b)
+{
+	for (size_t i = 0; i < b->stage_count; i++) {
+		plm_df_vars_free(&b->stages[i]->args);
+		plm_df_vars_free(&b->stages[i]->env);
+		free(b->stages[i]);
+	}
+	free(b->stages);
+	b->stages = NULL;
+	b->stage_count = b->stage_cap = 0;
+	plm_df_vars_free(&b->meta);
+}

@@ -1,0 +1,214 @@
+#include "dockerfile/text.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "util/utf8.h"
+
+void plm_df_buf_add(struct plm_df_buf *b, const char *s, size_t n)
+{
+	if (b->failed || n == 0) {
+		return;
+	}
+	if (b->cap - b->len < n) {
+		size_t ncap = b->cap ? b->cap : 256;
+		while (ncap - b->len < n) {
+			if (ncap > ((size_t)-1) / 2) {
+				b->failed = true;
+				return;
+			}
+			ncap *= 2;
+		}
+		char *p = realloc(b->ptr, ncap);
+		if (p == NULL) {
+			b->failed = true;
+			return;
+		}
+		b->ptr = p;
+		b->cap = ncap;
+	}
+	memcpy(b->ptr + b->len, s, n);
+	b->len += n;
+}
+
+void plm_df_buf_free(struct plm_df_buf *b)
+{
+	free(b->ptr);
+	b->ptr = NULL;
+	b->len = b->cap = 0;
+	b->failed = false;
+}
+
+uint32_t plm_df_text_src(const struct plm_df_text *t, size_t off)
+{
+	if (t->seg_count == 0) {
+		return (uint32_t)off;
+	}
+	size_t lo = 0, hi = t->seg_count;
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (t->segs[mid].at <= off) {
+			lo = mid;
+		} else {
+			hi = mid;
+		}
+	}
+	const struct plm_df_segment *s = &t->segs[lo];
+	if (off < s->at) {
+		return s->src;
+	}
+	return s->src + (uint32_t)(off - s->at);
+}
+
+struct plm_span plm_df_text_span(const struct plm_df_ctx *ctx,
+	const struct plm_df_text *t, size_t start, size_t end)
+{
+	uint32_t s = plm_df_text_src(t, start);
+	uint32_t e = end > start ? plm_df_text_src(t, end - 1) + 1 : s;
+	return plm_df_span(ctx, s, e);
+}
+
+char *plm_df_strdup(struct plm_df_ctx *ctx, const char *s, size_t len,
+	size_t *out_len)
+{
+	/* Fast path: plain ASCII without NULs is copied as is. */
+	bool plain = true;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == 0 || c >= 0x80) {
+			plain = false;
+			break;
+		}
+	}
+	char *copy;
+	size_t n = len;
+	if (plain) {
+		copy = plm_arena_strndup(ctx->arena, s, len);
+	} else {
+		copy = plm_utf8_sanitize(ctx->arena, s, len, &n);
+		if (copy != NULL && memchr(copy, '\0', n) != NULL) {
+			/* NULs would cut strings short in C consumers. */
+			for (size_t i = 0; i < n; i++) {
+				if (copy[i] == '\0') {
+					copy[i] = '?';
+				}
+			}
+		}
+	}
+	if (copy == NULL) {
+		ctx->out_of_memory = true;
+		return NULL;
+	}
+	if (out_len != NULL) {
+		*out_len = n;
+	}
+	return copy;
+}
+
+struct plm_node *plm_df_string(struct plm_df_ctx *ctx, struct plm_span span,
+	const char *s, size_t len)
+{
+	size_t n;
+	char *copy = plm_df_strdup(ctx, s, len, &n);
+	if (copy == NULL) {
+		return NULL;
+	}
+	struct plm_node *node = plm_node_null(ctx->arena, span);
+	if (node == NULL) {
+		ctx->out_of_memory = true;
+		return NULL;
+	}
+	node->kind = PLM_NODE_STRING;
+	node->as.string.ptr = copy;
+	node->as.string.len = n;
+	return node;
+}
+
+static struct plm_node *checked(struct plm_df_ctx *ctx, struct plm_node *n)
+{
+	if (n == NULL) {
+		ctx->out_of_memory = true;
+	}
+	return n;
+}
+
+struct plm_node *plm_df_null(struct plm_df_ctx *ctx, struct plm_span span)
+{
+	return checked(ctx, plm_node_null(ctx->arena, span));
+}
+
+struct plm_node *plm_df_bool(struct plm_df_ctx *ctx, struct plm_span span,
+	bool value)
+{
+	return checked(ctx, plm_node_bool(ctx->arena, span, value));
+}
+
+struct plm_node *plm_df_int(struct plm_df_ctx *ctx, struct plm_span span,
+	int64_t value)
+{
+	return checked(ctx, plm_node_int(ctx->arena, span, value));
+}
+
+struct plm_node *plm_df_seq(struct plm_df_ctx *ctx, struct plm_span span)
+{
+	return checked(ctx, plm_node_seq(ctx->arena, span));
+}
+
+struct plm_node *plm_df_map(struct plm_df_ctx *ctx, struct plm_span span)
+{
+	return checked(ctx, plm_node_map(ctx->arena, span));
+}
+
+void plm_df_set(struct plm_df_ctx *ctx, struct plm_node *map, const char *key,
+	struct plm_node *value)
+{
+	if (map == NULL || value == NULL) {
+		ctx->out_of_memory = true;
+		return;
+	}
+	/* Keys are distinct by construction: append without a lookup. */
+	if (plm_node_append(ctx->arena, map, key, strlen(key), value->span,
+		    value) != 0) {
+		ctx->out_of_memory = true;
+	}
+}
+
+void plm_df_push(struct plm_df_ctx *ctx, struct plm_node *seq,
+	struct plm_node *value)
+{
+	if (seq == NULL || value == NULL ||
+		plm_node_push(ctx->arena, seq, value) != 0) {
+		ctx->out_of_memory = true;
+	}
+}
+
+void plm_df_diag(struct plm_df_ctx *ctx, enum plm_diag_level level,
+	const char *code, struct plm_span span, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	/* Messages may quote input: keep them valid UTF-8. */
+	size_t n = strlen(msg);
+	if (plm_utf8_check(msg, n) != n) {
+		char *clean = plm_utf8_sanitize(ctx->arena, msg, n, NULL);
+		plm_doc_diag(ctx->doc, level, code, span, "%s",
+			clean ? clean : "(message lost: out of memory)");
+		return;
+	}
+	plm_doc_diag(ctx->doc, level, code, span, "%s", msg);
+}
+
+bool plm_df_word_is(const char *s, size_t len, const char *word)
+{
+	size_t i = 0;
+	for (; i < len && word[i] != '\0'; i++) {
+		if (plm_df_lower(s[i]) != word[i]) {
+			return false;
+		}
+	}
+	return i == len && word[i] == '\0';
+}

@@ -1,0 +1,102 @@
+#include "model/user.h"
+
+#include <string.h>
+#include "util/utf8.h"
+
+static struct plm_node *string_node(struct plm_arena *a, struct plm_span span,
+	const char *s, size_t n)
+{
+	struct plm_node *node = plm_node_null(a, span);
+	if (node == NULL) {
+		return NULL;
+	}
+	size_t clean_len;
+	char *clean = plm_utf8_sanitize(a, s, n, &clean_len);
+	if (clean == NULL) {
+		return NULL;
+	}
+	node->kind = PLM_NODE_STRING;
+	node->as.string.ptr = clean;
+	node->as.string.len = clean_len;
+	return node;
+}
+
+/* A decimal id (at most 10 digits), or -1. */
+static int64_t numeric_id(const char *s, size_t n)
+{
+	if (n == 0 || n > 10) {
+		return -1;
+	}
+	int64_t v = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9') {
+			return -1;
+		}
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+int plm_user_parse(struct plm_arena *a, const char *text, size_t len,
+	struct plm_span span, struct plm_node **out)
+{
+	*out = NULL;
+	struct plm_node *map = plm_node_map(a, span);
+	if (map == NULL) {
+		return PLM_ENOMEM;
+	}
+	struct plm_node *v_text, *v_name, *v_uid, *v_group, *v_gid, *v_root;
+	if (text == NULL) {
+		v_text = plm_node_null(a, span);
+		v_name = plm_node_null(a, span);
+		v_uid = plm_node_null(a, span);
+		v_group = plm_node_null(a, span);
+		v_gid = plm_node_null(a, span);
+		v_root = plm_node_null(a, span);
+	} else {
+		while (len > 0 && (text[0] == ' ' || text[0] == '\t')) {
+			text++;
+			len--;
+		}
+		while (len > 0 && (text[len - 1] == ' ' ||
+			text[len - 1] == '\t')) {
+			len--;
+		}
+		const char *colon = memchr(text, ':', len);
+		size_t un = colon ? (size_t)(colon - text) : len;
+		const char *g = colon ? colon + 1 : NULL;
+		size_t gn = colon ? len - un - 1 : 0;
+		int64_t uid = numeric_id(text, un);
+		int64_t gid = g ? numeric_id(g, gn) : -1;
+		bool variable = memchr(text, '$', len) != NULL;
+		v_text = string_node(a, span, text, len);
+		v_name = un > 0 ? string_node(a, span, text, un)
+				: plm_node_null(a, span);
+		v_uid = uid >= 0 && !variable ? plm_node_int(a, span, uid)
+					      : plm_node_null(a, span);
+		v_group = g != NULL && gn > 0 ? string_node(a, span, g, gn)
+					      : plm_node_null(a, span);
+		v_gid = gid >= 0 && !variable ? plm_node_int(a, span, gid)
+					      : plm_node_null(a, span);
+		if (variable || un == 0) {
+			v_root = plm_node_null(a, span);
+		} else if (uid >= 0) {
+			v_root = plm_node_bool(a, span, uid == 0);
+		} else {
+			v_root = plm_node_bool(a, span,
+				un == 4 && memcmp(text, "root", 4) == 0);
+		}
+	}
+	if (v_text == NULL || v_name == NULL || v_uid == NULL ||
+		v_group == NULL || v_gid == NULL || v_root == NULL ||
+		plm_node_set(a, map, "text", span, v_text) != 0 ||
+		plm_node_set(a, map, "name", span, v_name) != 0 ||
+		plm_node_set(a, map, "uid", span, v_uid) != 0 ||
+		plm_node_set(a, map, "group", span, v_group) != 0 ||
+		plm_node_set(a, map, "gid", span, v_gid) != 0 ||
+		plm_node_set(a, map, "root", span, v_root) != 0) {
+		return PLM_ENOMEM;
+	}
+	*out = map;
+	return 0;
+}
