@@ -55,6 +55,7 @@ for name in sorted(os.listdir(tmp)):
                           ensure_ascii=False) + "\n"
     else:
         text = re.sub(r" in [0-9]+\.[0-9]+s\.", " in TIME.", text)
+        text = re.sub(r' time="[0-9.]+"', ' time="0"', text)
         text = text.replace(root, "/ROOT/")
     open(path, "w", encoding="utf-8").write(text)
 PY
