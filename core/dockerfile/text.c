@@ -72,9 +72,10 @@ struct plm_span plm_df_text_span(const struct plm_df_ctx *ctx,
 char *plm_df_strdup(struct plm_df_ctx *ctx, const char *s, size_t len,
 	size_t *out_len)
 {
-	/* Fast path: plain ASCII without NULs is copied as is. */
+	/* Fast path: text cut from a clean file at ASCII delimiters, or
+	 * plain ASCII without NULs, is copied as is. */
 	bool plain = true;
-	for (size_t i = 0; i < len; i++) {
+	for (size_t i = ctx->clean ? len : 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (c == 0 || c >= 0x80) {
 			plain = false;
@@ -167,9 +168,10 @@ void plm_df_set(struct plm_df_ctx *ctx, struct plm_node *map, const char *key,
 		ctx->out_of_memory = true;
 		return;
 	}
-	/* Keys are distinct by construction: append without a lookup. */
-	if (plm_node_append(ctx->arena, map, key, strlen(key), value->span,
-		    value) != 0) {
+	/* Keys are distinct string literals by construction: append without
+	 * a lookup or a copy. */
+	if (plm_node_append_static(ctx->arena, map, key, strlen(key),
+		    value->span, value) != 0) {
 		ctx->out_of_memory = true;
 	}
 }

@@ -79,6 +79,9 @@ struct plm_df_ctx {
 	bool expansion_reported;
 	bool nesting_reported;
 	bool out_of_memory;       /* the arena ran out: stop building */
+	/* The source is valid UTF-8 without NULs, so text cut from it at
+	 * ASCII delimiters (and decoded JSON) needs no sanitizing. */
+	bool clean;
 	struct plm_df_buf scratch; /* reused by word processing */
 	struct plm_df_buf expanded; /* reused by variable substitution */
 	size_t pattern_budget;    /* steps ${v#pattern} matching may take */
