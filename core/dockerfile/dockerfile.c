@@ -43,7 +43,8 @@ static void stage_base(struct plm_df_builder *b, struct plm_df_stage *st,
 	struct plm_node *platform = plm_node_get(from, "platform");
 	st->name_node = name && name->kind == PLM_NODE_STRING ? name : NULL;
 	st->platform = platform;
-	struct plm_node *base = plm_df_map(ctx, raw ? raw->span : from->span);
+	struct plm_node *base = plm_df_map_cap(ctx, raw ? raw->span : from->span,
+		7);
 	st->base = base;
 	if (raw == NULL || expanded == NULL || expanded->kind != PLM_NODE_STRING) {
 		plm_df_set(ctx, base, "text", plm_df_null(ctx, from->span));
