@@ -1,0 +1,535 @@
+/*
+ * compose/compose.c - the Compose front end: load, interpolate, merge the
+ * documents and override files, resolve extends, and build one container
+ * record per service.
+ */
+#include "compose/compose.h"
+
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compose/internal.h"
+#include "util/source.h"
+#include "yaml/record.h"
+#include "yaml/yaml.h"
+
+extern char **environ;
+
+bool plm_compose_name_matches(const char *basename)
+{
+	static const char *const patterns[] = {"compose.yaml", "compose.yml",
+		"compose.*.yaml", "compose.*.yml", "docker-compose*.yaml",
+		"docker-compose*.yml", NULL};
+	for (size_t i = 0; patterns[i] != NULL; i++) {
+		if (fnmatch(patterns[i], basename, 0) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The directory part of a path ("." when there is none), in the arena. */
+static char *dir_of(struct plm_arena *a, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	if (slash == NULL) {
+		return plm_arena_strdup(a, ".");
+	}
+	if (slash == path) {
+		return plm_arena_strdup(a, "/");
+	}
+	return plm_arena_strndup(a, path, (size_t)(slash - path));
+}
+
+static char *join(struct plm_arena *a, const char *dir, const char *path)
+{
+	if (path[0] == '/') {
+		return plm_arena_strdup(a, path);
+	}
+	return plm_arena_printf(a, "%s/%s", dir, path);
+}
+
+/* Merges the map documents of a stream into one model. */
+static struct plm_node *stream_model(struct compose_ctx *ctx,
+	struct plm_node *stream)
+{
+	struct plm_node *model = NULL;
+	for (size_t i = 0; i < stream->as.seq.count; i++) {
+		struct plm_node *d = stream->as.seq.items[i];
+		if (d->kind != PLM_NODE_MAP) {
+			if (d->kind != PLM_NODE_NULL) {
+				plm_doc_diag(ctx->doc, PLM_DIAG_ERROR,
+					"compose/not-a-map", d->span,
+					"a Compose file must be a map (services, "
+					"networks, volumes, ...), not a %s",
+					plm_node_kind_name(d->kind));
+			}
+			continue;
+		}
+		model = model ? compose_merge_model(ctx, model, d) : d;
+		if (model == NULL) {
+			return NULL;
+		}
+	}
+	return model;
+}
+
+/* Loads another file as a source of the document; returns its interpolated
+ * stream (cached by path), or NULL with *rc set (0 when the file could not
+ * be read, which is a diagnostic). */
+static struct plm_node *load_file(struct compose_ctx *ctx, const char *path,
+	struct plm_span from, uint32_t *source, int *rc)
+{
+	*rc = 0;
+	for (size_t i = 0; i < ctx->file_count; i++) {
+		if (strcmp(ctx->files[i].path, path) == 0) {
+			*source = ctx->files[i].source;
+			return ctx->files[i].stream;
+		}
+	}
+	if (ctx->file_count >= PLM_COMPOSE_MAX_FILES) {
+		plm_doc_diag(ctx->doc, PLM_DIAG_ERROR, "limit/compose-files", from,
+			"more than %d files pulled in (PLM_COMPOSE_MAX_FILES); "
+			"%s is not read", PLM_COMPOSE_MAX_FILES, path);
+		return NULL;
+	}
+	struct plm_source *src = NULL;
+	if (plm_source_read(path, path, 0, &src) != 0) {
+		plm_doc_diag(ctx->doc, PLM_DIAG_WARNING, "compose/missing-file",
+			from, "cannot read %s: it is left out of the model", path);
+		return NULL;
+	}
+	int index = plm_doc_add_source_take(ctx->doc, src);
+	if (index < 0) {
+		*rc = PLM_ENOMEM;
+		return NULL;
+	}
+	struct plm_node *stream = NULL;
+	*rc = plm_yaml_load(ctx->doc, (uint32_t)index, PLM_YAML_SCHEMA_CORE,
+		&stream);
+	if (*rc != 0) {
+		return NULL;
+	}
+	stream = compose_interpolate(ctx, stream);
+	char *copy = plm_arena_strdup(ctx->arena, path);
+	if (stream == NULL || copy == NULL) {
+		*rc = PLM_ENOMEM;
+		return NULL;
+	}
+	ctx->files[ctx->file_count].path = copy;
+	ctx->files[ctx->file_count].source = (uint32_t)index;
+	ctx->files[ctx->file_count].stream = stream;
+	ctx->file_count++;
+	*source = (uint32_t)index;
+	return stream;
+}
+
+/* ---- extends -------------------------------------------------------- */
+
+struct chain {
+	const struct plm_node *services;
+	const char *name;
+};
+
+/* A shallow copy of a service whose top-level values are flagged
+ * PLM_NODE_INHERITED. */
+static struct plm_node *inherited(struct compose_ctx *ctx,
+	const struct plm_node *service)
+{
+	struct plm_node *m = plm_node_map(ctx->arena, service->span);
+	if (m == NULL) {
+		return NULL;
+	}
+	for (size_t i = 0; i < service->as.map.count; i++) {
+		const struct plm_entry *e = &service->as.map.entries[i];
+		struct plm_node *v = plm_arena_alloc(ctx->arena, sizeof(*v));
+		if (v == NULL) {
+			return NULL;
+		}
+		*v = *e->value;
+		v->flags |= PLM_NODE_INHERITED;
+		if (plm_node_append(ctx->arena, m, e->key, e->key_len,
+			    e->key_span, v) != 0) {
+			return NULL;
+		}
+	}
+	return m;
+}
+
+static struct plm_node *without_key(struct compose_ctx *ctx,
+	const struct plm_node *map, const char *key)
+{
+	struct plm_node *m = plm_node_map(ctx->arena, map->span);
+	if (m == NULL) {
+		return NULL;
+	}
+	m->flags = map->flags;
+	for (size_t i = 0; i < map->as.map.count; i++) {
+		const struct plm_entry *e = &map->as.map.entries[i];
+		if (strcmp(e->key, key) != 0 &&
+			plm_node_append(ctx->arena, m, e->key, e->key_len,
+				e->key_span, e->value) != 0) {
+			return NULL;
+		}
+	}
+	return m;
+}
+
+/* The service `name` of `services` (a file in directory dir) with its
+ * extends chain applied. *out NULL when there is no such service. */
+static int resolve(struct compose_ctx *ctx, const struct plm_node *services,
+	const char *dir, const char *name, struct plm_span from,
+	struct chain *chain, size_t depth, struct plm_node **out)
+{
+	*out = NULL;
+	struct plm_node *svc = plm_node_get(services, name);
+	if (svc == NULL) {
+		return 0;
+	}
+	const struct plm_entry *ext = plm_node_entry(svc, "extends");
+	if (ext == NULL || svc->kind != PLM_NODE_MAP) {
+		*out = svc;
+		return 0;
+	}
+	for (size_t i = 0; i < depth; i++) {
+		if (chain[i].services == services &&
+			strcmp(chain[i].name, name) == 0) {
+			plm_doc_diag(ctx->doc, PLM_DIAG_ERROR, "compose/extends-cycle",
+				ext->key_span, "service \"%s\" extends itself "
+				"through a cycle; the cycle is cut here", name);
+			*out = without_key(ctx, svc, "extends");
+			return *out ? 0 : PLM_ENOMEM;
+		}
+	}
+	if (depth >= PLM_COMPOSE_MAX_EXTENDS) {
+		plm_doc_diag(ctx->doc, PLM_DIAG_ERROR, "limit/extends-depth",
+			ext->key_span, "extends chain longer than %d "
+			"(PLM_COMPOSE_MAX_EXTENDS); cut here",
+			PLM_COMPOSE_MAX_EXTENDS);
+		*out = without_key(ctx, svc, "extends");
+		return *out ? 0 : PLM_ENOMEM;
+	}
+	chain[depth].services = services;
+	chain[depth].name = name;
+	const char *base_name = plm_node_str(ext->value);
+	const char *file = NULL;
+	if (ext->value->kind == PLM_NODE_MAP) {
+		base_name = plm_node_get_str(ext->value, "service");
+		file = plm_node_get_str(ext->value, "file");
+	}
+	if (base_name == NULL) {
+		plm_doc_diag(ctx->doc, PLM_DIAG_ERROR, "compose/bad-extends",
+			ext->value->span, "extends expects a service name or "
+			"{service, file}");
+		*out = without_key(ctx, svc, "extends");
+		return *out ? 0 : PLM_ENOMEM;
+	}
+	const struct plm_node *base_services = services;
+	const char *base_dir = dir;
+	if (file != NULL) {
+		char *path = join(ctx->arena, dir, file);
+		if (path == NULL) {
+			return PLM_ENOMEM;
+		}
+		uint32_t source;
+		int rc;
+		struct plm_node *stream = load_file(ctx, path, ext->value->span,
+			&source, &rc);
+		if (rc != 0) {
+			return rc;
+		}
+		struct plm_node *model = stream ? stream_model(ctx, stream) : NULL;
+		base_services = plm_node_get(model, "services");
+		if (model != NULL && base_services == NULL &&
+			plm_node_get(model, base_name) != NULL) {
+			base_services = model; /* a v1 file */
+		}
+		base_dir = dir_of(ctx->arena, path);
+		if (base_dir == NULL) {
+			return PLM_ENOMEM;
+		}
+		if (stream == NULL) {
+			*out = without_key(ctx, svc, "extends");
+			return *out ? 0 : PLM_ENOMEM;
+		}
+	}
+	struct plm_node *base = NULL;
+	int rc = resolve(ctx, base_services, base_dir, base_name,
+		ext->value->span, chain, depth + 1, &base);
+	if (rc != 0) {
+		return rc;
+	}
+	struct plm_node *own = without_key(ctx, svc, "extends");
+	if (own == NULL) {
+		return PLM_ENOMEM;
+	}
+	if (base == NULL || base->kind != PLM_NODE_MAP) {
+		plm_doc_diag(ctx->doc, PLM_DIAG_ERROR, "compose/bad-extends",
+			ext->value->span, "service \"%s\" extends \"%s\", which "
+			"is not defined%s%s", name, base_name,
+			file ? " in " : "", file ? file : "");
+		*out = own;
+		return 0;
+	}
+	(void)from;
+	struct plm_node *parent = inherited(ctx, base);
+	if (parent == NULL) {
+		return PLM_ENOMEM;
+	}
+	*out = compose_merge_service(ctx, parent, own);
+	return *out ? 0 : PLM_ENOMEM;
+}
+
+/* ---- the build ------------------------------------------------------ */
+
+/* `include:` (a path, or {path: one or a list}): each included model is
+ * merged under the including one. Includes inside included files are not
+ * followed. */
+static int apply_includes(struct compose_ctx *ctx, struct plm_node **model,
+	const char *dir)
+{
+	const struct plm_node *inc = plm_node_get(*model, "include");
+	if (inc == NULL || inc->kind != PLM_NODE_SEQ) {
+		return 0;
+	}
+	struct plm_node *merged = NULL;
+	for (size_t i = 0; i < inc->as.seq.count; i++) {
+		const struct plm_node *item = inc->as.seq.items[i];
+		const struct plm_node *paths = item->kind == PLM_NODE_MAP
+			? plm_node_get(item, "path") : item;
+		size_t n = paths && paths->kind == PLM_NODE_SEQ
+			? paths->as.seq.count : 1;
+		for (size_t k = 0; paths != NULL && k < n; k++) {
+			const struct plm_node *p = paths->kind == PLM_NODE_SEQ
+				? paths->as.seq.items[k] : paths;
+			const char *rel = plm_node_str(p);
+			if (rel == NULL) {
+				continue;
+			}
+			char *path = join(ctx->arena, dir, rel);
+			if (path == NULL) {
+				return PLM_ENOMEM;
+			}
+			uint32_t source;
+			int rc;
+			struct plm_node *stream = load_file(ctx, path, p->span,
+				&source, &rc);
+			if (rc != 0) {
+				return rc;
+			}
+			struct plm_node *m = stream ? stream_model(ctx, stream)
+						    : NULL;
+			if (m != NULL) {
+				merged = merged ? compose_merge_model(ctx, merged, m)
+						: m;
+				if (merged == NULL) {
+					return PLM_ENOMEM;
+				}
+			}
+		}
+	}
+	if (merged != NULL) {
+		*model = compose_merge_model(ctx, merged, *model);
+		if (*model == NULL) {
+			return PLM_ENOMEM;
+		}
+	}
+	return 0;
+}
+
+static const char *base_name_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
+}
+
+/* The default override file beside a default-named compose file. */
+static const char *default_override(struct plm_arena *a, const char *path,
+	const char *dir)
+{
+	const char *base = base_name_of(path);
+	const char *stem;
+	if (strcmp(base, "compose.yaml") == 0 || strcmp(base, "compose.yml") == 0) {
+		stem = "compose";
+	} else if (strcmp(base, "docker-compose.yaml") == 0 ||
+		strcmp(base, "docker-compose.yml") == 0) {
+		stem = "docker-compose";
+	} else {
+		return NULL;
+	}
+	static const char *const exts[] = {"yaml", "yml"};
+	for (size_t i = 0; i < 2; i++) {
+		char *candidate = plm_arena_printf(a, "%s/%s.override.%s", dir,
+			stem, exts[i]);
+		struct plm_source *probe = NULL;
+		if (candidate != NULL &&
+			plm_source_read(candidate, candidate, 1, &probe) !=
+				PLM_EIO) {
+			plm_source_destroy(probe);
+			return candidate;
+		}
+	}
+	return NULL;
+}
+
+/* Top-level keys of a v1 file that are not services. */
+static bool is_v1_service(const struct plm_entry *e)
+{
+	if (e->value->kind != PLM_NODE_MAP || strncmp(e->key, "x-", 2) == 0) {
+		return false;
+	}
+	return plm_node_get(e->value, "image") != NULL ||
+		plm_node_get(e->value, "build") != NULL ||
+		plm_node_get(e->value, "extends") != NULL;
+}
+
+static int build_records(struct compose_ctx *ctx, struct plm_node *model,
+	const char *dir)
+{
+	struct plm_doc *doc = ctx->doc;
+	struct plm_node *services = plm_node_get(model, "services");
+	bool v1 = false;
+	if (services == NULL && model != NULL && model->kind == PLM_NODE_MAP &&
+		plm_node_get(model, "version") == NULL) {
+		for (size_t i = 0; i < model->as.map.count; i++) {
+			if (is_v1_service(&model->as.map.entries[i])) {
+				v1 = true;
+				services = model;
+				break;
+			}
+		}
+		if (v1) {
+			plm_doc_diag(doc, PLM_DIAG_NOTE, "compose/v1-format",
+				model->span, "a Compose file in the legacy v1 "
+				"format (services at the top level)");
+		}
+	}
+	if (services == NULL || services->kind == PLM_NODE_NULL) {
+		return 0;
+	}
+	if (services->kind != PLM_NODE_MAP) {
+		plm_doc_diag(doc, PLM_DIAG_ERROR, "compose/bad-services",
+			services->span, "services must be a map of service "
+			"names to definitions, not a %s",
+			plm_node_kind_name(services->kind));
+		return 0;
+	}
+	for (size_t i = 0; i < services->as.map.count; i++) {
+		const struct plm_entry *e = &services->as.map.entries[i];
+		if (strncmp(e->key, "x-", 2) == 0 || (v1 && !is_v1_service(e))) {
+			continue;
+		}
+		struct chain chain[PLM_COMPOSE_MAX_EXTENDS + 1];
+		struct plm_node *svc = NULL;
+		int rc = resolve(ctx, services, dir, e->key, e->key_span, chain,
+			0, &svc);
+		if (rc != 0) {
+			return rc;
+		}
+		if (svc == NULL || (svc->kind != PLM_NODE_MAP &&
+				      svc->kind != PLM_NODE_NULL)) {
+			plm_doc_diag(doc, PLM_DIAG_ERROR, "compose/bad-service",
+				e->value->span, "service \"%s\" must be a map, "
+				"not a %s", e->key,
+				plm_node_kind_name(e->value->kind));
+			continue;
+		}
+		struct plm_node *name = plm_node_string(ctx->arena, e->key_span,
+			e->key, e->key_len);
+		struct plm_node *rec = NULL;
+		if (name == NULL) {
+			return PLM_ENOMEM;
+		}
+		rc = compose_service_record(ctx, name, svc, &rec);
+		if (rc == 0) {
+			rc = plm_node_push(ctx->arena, doc->containers, rec);
+		}
+		if (rc != 0) {
+			return rc;
+		}
+	}
+	return 0;
+}
+
+int plm_compose_build(struct plm_doc *doc,
+	const struct plm_compose_options *options)
+{
+	static const struct plm_compose_options defaults = {0};
+	struct compose_ctx *ctx = calloc(1, sizeof(*ctx));
+	if (ctx == NULL) {
+		return PLM_ENOMEM;
+	}
+	if (options == NULL) {
+		options = &defaults;
+	}
+	ctx->doc = doc;
+	ctx->arena = doc->arena;
+	ctx->options = options;
+	ctx->env.environ = options->environ
+		? options->environ
+		: (const char *const *)environ;
+	int rc = 0;
+	const char *main_path = doc->sources[0]->path;
+	char *dir = dir_of(ctx->arena, main_path);
+	struct plm_node *stream = NULL;
+	ctx->dir = dir;
+	if (dir == NULL) {
+		rc = PLM_ENOMEM;
+		goto cleanup;
+	}
+	if (!options->no_env_file) {
+		char *env_path = join(ctx->arena, dir, ".env");
+		if (env_path == NULL) {
+			rc = PLM_ENOMEM;
+			goto cleanup;
+		}
+		if (compose_env_read(ctx, env_path) == PLM_ENOMEM) {
+			rc = PLM_ENOMEM;
+			goto cleanup;
+		}
+	}
+	rc = plm_yaml_load(doc, 0, PLM_YAML_SCHEMA_CORE, &stream);
+	if (rc != 0) {
+		goto cleanup;
+	}
+	doc->tree = compose_interpolate(ctx, stream);
+	doc->containers = plm_node_seq(ctx->arena, stream->span);
+	if (doc->tree == NULL || doc->containers == NULL) {
+		rc = PLM_ENOMEM;
+		goto cleanup;
+	}
+	struct plm_node *model = stream_model(ctx, doc->tree);
+	rc = apply_includes(ctx, &model, dir);
+	if (rc != 0) {
+		goto cleanup;
+	}
+	const char *auto_override = NULL;
+	size_t count = options->override_count;
+	if (count == 0) {
+		auto_override = default_override(ctx->arena, main_path, dir);
+		count = auto_override ? 1 : 0;
+	}
+	for (size_t i = 0; i < count; i++) {
+		const char *path = auto_override ? auto_override
+						 : options->override_paths[i];
+		uint32_t source;
+		struct plm_node *over = load_file(ctx, path, doc->tree->span,
+			&source, &rc);
+		if (rc != 0) {
+			goto cleanup;
+		}
+		struct plm_node *over_model = over ? stream_model(ctx, over) : NULL;
+		if (over_model != NULL) {
+			model = model ? compose_merge_model(ctx, model, over_model)
+				      : over_model;
+		}
+	}
+	rc = build_records(ctx, model, dir);
+cleanup:
+	if (rc == 0 && plm_arena_exhausted(ctx->arena)) {
+		rc = PLM_ENOMEM;
+	}
+	free(ctx);
+	return rc;
+}

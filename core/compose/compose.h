@@ -1,0 +1,49 @@
+/*
+ * compose/compose.h - the Compose front end: Compose files (the Compose
+ * Specification) to the model (docs/model.md).
+ */
+#ifndef PLM_COMPOSE_COMPOSE_H
+#define PLM_COMPOSE_COMPOSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "plimsoll/error.h"
+#include "model/document.h"
+
+/* Extends chains longer than this are reported and cut. */
+#define PLM_COMPOSE_MAX_EXTENDS 16
+/* Files an extends chain or a merge may pull into one document. */
+#define PLM_COMPOSE_MAX_FILES 32
+/* Interpolation nesting (`${A:-${B:-${C}}}`) accepted. */
+#define PLM_COMPOSE_MAX_INTERPOLATION_DEPTH 16
+/* Largest `.env` or override file read. */
+#define PLM_COMPOSE_MAX_AUX_FILE ((size_t)4 * 1024 * 1024)
+
+struct plm_compose_options {
+	/* Extra -f files merged in order over sources[0]. With none, the
+	 * default override file beside a default-named compose file
+	 * (compose.override.yaml, docker-compose.override.yml...) is merged
+	 * when it exists. */
+	const char *const *override_paths;
+	size_t override_count;
+	/* "NAME=value" strings used for interpolation; NULL: the process
+	 * environment. Read only. */
+	const char *const *environ;
+	/* Do not read the `.env` file beside the compose file. */
+	bool no_env_file;
+};
+
+/* Builds doc from doc->sources[0], a Compose file: doc->tree is the
+ * sequence of its YAML documents (interpolated; each interpolated scalar
+ * flagged PLM_NODE_INTERPOLATED with its original text kept),
+ * doc->containers one record per service of the merged model (overrides,
+ * extends). Files pulled in become further sources of doc. options may be
+ * NULL (defaults). Returns 0 or PLM_ENOMEM; problems are diagnostics. */
+PLM_NODISCARD int plm_compose_build(struct plm_doc *doc,
+	const struct plm_compose_options *options);
+
+/* True if a file's base name is one Compose picks up by name: compose.yaml,
+ * compose.yml, compose.*.y*ml, docker-compose*.y*ml. */
+bool plm_compose_name_matches(const char *basename);
+
+#endif

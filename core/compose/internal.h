@@ -1,0 +1,58 @@
+/*
+ * compose/internal.h - what the Compose front end's files share.
+ */
+#ifndef PLM_COMPOSE_INTERNAL_H
+#define PLM_COMPOSE_INTERNAL_H
+
+#include "compose/compose.h"
+#include "model/node.h"
+
+/* Interpolation variables: the environment first, then the `.env` file. */
+struct compose_env {
+	const char *const *environ;
+	const char **dotenv;      /* "NAME=value" strings in the arena */
+	size_t dotenv_count, dotenv_cap;
+};
+
+struct compose_ctx {
+	struct plm_doc *doc;
+	struct plm_arena *arena;
+	const struct plm_compose_options *options;
+	const char *dir;          /* the main file's directory */
+	struct compose_env env;
+	/* files loaded for extends: path and their interpolated stream */
+	struct {
+		char *path;
+		uint32_t source;
+		struct plm_node *stream;
+	} files[PLM_COMPOSE_MAX_FILES];
+	size_t file_count;
+};
+
+/* Reads a dotenv-format file into env (later names win). Returns 0,
+ * PLM_EIO when the file cannot be read, or PLM_ENOMEM. */
+int compose_env_read(struct compose_ctx *ctx, const char *path);
+/* The value of a variable, or NULL when unset. */
+const char *compose_env_get(const struct compose_env *env, const char *name,
+	size_t len);
+/* A copy of node with every string interpolated (unchanged subtrees are
+ * shared). NULL when out of memory. */
+struct plm_node *compose_interpolate(struct compose_ctx *ctx,
+	struct plm_node *node);
+
+/* Merges `over` into `base` by the Compose merge rules for a whole model
+ * (services merged per service, other top-level maps merged). Returns the
+ * merged model (new nodes; inputs unchanged) or NULL when out of memory. */
+struct plm_node *compose_merge_model(struct compose_ctx *ctx,
+	struct plm_node *base, struct plm_node *over);
+/* Merges one service definition over another. */
+struct plm_node *compose_merge_service(struct compose_ctx *ctx,
+	struct plm_node *base, struct plm_node *over);
+
+
+
+/* The container record of one service (docs/model.md). decl is the
+ * service's key. Returns 0 or PLM_ENOMEM. */
+int compose_service_record(struct compose_ctx *ctx, struct plm_node *name,
+	struct plm_node *service, struct plm_node **out);
+#endif

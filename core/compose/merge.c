@@ -1,0 +1,326 @@
+/*
+ * compose/merge.c - merging Compose models (several -f files, an override
+ * file, extends) by the Compose Specification's rules:
+ *
+ * - maps merge key by key, the later file winning on conflicts;
+ * - sequences append the later file's items (identical scalars once);
+ * - command, entrypoint and healthcheck.test are replaced, not appended;
+ * - ports, volumes, secrets and configs are unique by their target (ports
+ *   by their whole definition): a later item replaces an earlier one;
+ * - environment, labels, annotations, sysctls, extra_hosts, ulimits and
+ *   build.args merge as maps whichever form (list or map) each file used;
+ * - a value tagged !reset removes the key, !override replaces it whole.
+ *
+ * Inputs are never modified: merged maps and sequences are new nodes that
+ * share unchanged subtrees.
+ */
+#include "compose/internal.h"
+
+#include <string.h>
+
+static bool has_tag(const struct plm_node *n, const char *tag)
+{
+	return n != NULL && n->tag != NULL && strcmp(n->tag, tag) == 0;
+}
+
+static struct plm_node *copy_map(struct plm_arena *a,
+	const struct plm_node *m)
+{
+	struct plm_node *c = plm_node_map(a, m->span);
+	if (c == NULL) {
+		return NULL;
+	}
+	c->flags = m->flags;
+	c->tag = m->tag;
+	for (size_t i = 0; i < m->as.map.count; i++) {
+		const struct plm_entry *e = &m->as.map.entries[i];
+		if (has_tag(e->value, "!reset")) {
+			continue;
+		}
+		if (plm_node_append(a, c, e->key, e->key_len, e->key_span,
+			    e->value) != 0) {
+			return NULL;
+		}
+	}
+	return c;
+}
+
+static bool scalar_equal(const struct plm_node *a, const struct plm_node *b)
+{
+	if (a->kind != b->kind) {
+		return false;
+	}
+	switch (a->kind) {
+	case PLM_NODE_STRING:
+		return a->as.string.len == b->as.string.len &&
+			memcmp(a->as.string.ptr, b->as.string.ptr,
+				a->as.string.len) == 0;
+	case PLM_NODE_INT:
+		return a->as.integer == b->as.integer;
+	case PLM_NODE_BOOL:
+		return a->as.boolean == b->as.boolean;
+	case PLM_NODE_NULL:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* The unique key of a ports/volumes/secrets/configs item: a string item's
+ * target (volumes: the part after the first ':'), a map's `target`. */
+static void unique_key(const struct plm_node *item, const char *field,
+	const char **key, size_t *len)
+{
+	*key = NULL;
+	*len = 0;
+	if (item->kind == PLM_NODE_MAP) {
+		const struct plm_node *t = plm_node_get(item, "target");
+		if (t == NULL && strcmp(field, "volumes") != 0) {
+			t = plm_node_get(item, "source");
+		}
+		if (t != NULL && t->kind == PLM_NODE_STRING) {
+			*key = t->as.string.ptr;
+			*len = t->as.string.len;
+		} else if (t != NULL && t->text != NULL) {
+			*key = t->text;
+			*len = t->text_len;
+		}
+		return;
+	}
+	if (item->kind != PLM_NODE_STRING) {
+		if (item->text != NULL) {
+			*key = item->text;
+			*len = item->text_len;
+		}
+		return;
+	}
+	const char *s = item->as.string.ptr;
+	size_t n = item->as.string.len;
+	if (strcmp(field, "volumes") == 0) {
+		const char *colon = memchr(s, ':', n);
+		/* a Windows drive letter is not a separator */
+		if (colon == s + 1 && n > 2 && (s[2] == '\\' || s[2] == '/')) {
+			colon = memchr(s + 2, ':', n - 2);
+		}
+		if (colon != NULL) {
+			const char *t = colon + 1;
+			const char *end = memchr(t, ':', n - (size_t)(t - s));
+			*key = t;
+			*len = end ? (size_t)(end - t) : n - (size_t)(t - s);
+			return;
+		}
+	}
+	*key = s;
+	*len = n;
+}
+
+static bool is_unique_field(const char *field)
+{
+	return strcmp(field, "ports") == 0 || strcmp(field, "volumes") == 0 ||
+		strcmp(field, "secrets") == 0 || strcmp(field, "configs") == 0;
+}
+
+static struct plm_node *merge_seq(struct compose_ctx *ctx,
+	const struct plm_node *base, const struct plm_node *over,
+	const char *field)
+{
+	struct plm_arena *a = ctx->arena;
+	struct plm_node *r = plm_node_seq(a, over->span);
+	if (r == NULL) {
+		return NULL;
+	}
+	bool unique = field != NULL && is_unique_field(field);
+	for (size_t i = 0; i < base->as.seq.count; i++) {
+		struct plm_node *b = base->as.seq.items[i];
+		bool replaced = false;
+		if (unique) {
+			const char *bk;
+			size_t bl;
+			unique_key(b, field, &bk, &bl);
+			for (size_t j = 0; bk && j < over->as.seq.count; j++) {
+				const char *ok;
+				size_t ol;
+				unique_key(over->as.seq.items[j], field, &ok, &ol);
+				if (ok && ol == bl && memcmp(ok, bk, bl) == 0) {
+					replaced = true;
+					break;
+				}
+			}
+		}
+		if (!replaced && plm_node_push(a, r, b) != 0) {
+			return NULL;
+		}
+	}
+	for (size_t j = 0; j < over->as.seq.count; j++) {
+		struct plm_node *o = over->as.seq.items[j];
+		bool dup = false;
+		if (!unique && o->kind != PLM_NODE_MAP && o->kind != PLM_NODE_SEQ) {
+			for (size_t i = 0; i < base->as.seq.count; i++) {
+				if (scalar_equal(base->as.seq.items[i], o)) {
+					dup = true;
+					break;
+				}
+			}
+		}
+		if (!dup && plm_node_push(a, r, o) != 0) {
+			return NULL;
+		}
+	}
+	return r;
+}
+
+static bool is_mapping_field(const char *field)
+{
+	static const char *const fields[] = {"environment", "labels",
+		"annotations", "sysctls", "extra_hosts", "ulimits", "args", NULL};
+	for (size_t i = 0; fields[i] != NULL; i++) {
+		if (strcmp(field, fields[i]) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* A list of "KEY=value" (or "KEY:value" for extra_hosts) as a map; a key
+ * without a value maps to null. */
+static struct plm_node *list_to_map(struct plm_arena *a,
+	const struct plm_node *list, const char *field)
+{
+	if (list->kind == PLM_NODE_MAP) {
+		return (struct plm_node *)list;
+	}
+	if (list->kind != PLM_NODE_SEQ) {
+		return NULL;
+	}
+	char sep = strcmp(field, "extra_hosts") == 0 ? ':' : '=';
+	struct plm_node *m = plm_node_map(a, list->span);
+	if (m == NULL) {
+		return NULL;
+	}
+	for (size_t i = 0; i < list->as.seq.count; i++) {
+		const struct plm_node *item = list->as.seq.items[i];
+		const char *s = plm_node_str(item);
+		if (s == NULL) {
+			continue;
+		}
+		const char *eq = strchr(s, sep);
+		if (sep == ':' && eq == NULL) {
+			eq = strchr(s, '=');
+		}
+		size_t klen = eq ? (size_t)(eq - s) : strlen(s);
+		struct plm_node *v = eq
+			? plm_node_cstring(a, item->span, eq + 1)
+			: plm_node_null(a, item->span);
+		if (v == NULL) {
+			return NULL;
+		}
+		v->flags = item->flags;
+		char *key = plm_arena_strndup(a, s, klen);
+		if (key == NULL || plm_node_set(a, m, key, item->span, v) != 0) {
+			return NULL;
+		}
+	}
+	return m;
+}
+
+static struct plm_node *merge_value(struct compose_ctx *ctx,
+	struct plm_node *base, struct plm_node *over, const char *field,
+	int depth);
+
+static struct plm_node *merge_map(struct compose_ctx *ctx,
+	struct plm_node *base, struct plm_node *over, const char *self,
+	int depth)
+{
+	/* the entries of `services` are names, not fields */
+	bool names = self != NULL && strcmp(self, "services") == 0 &&
+		depth == 1;
+	struct plm_node *r = copy_map(ctx->arena, base);
+	if (r == NULL) {
+		return NULL;
+	}
+	r->span = over->span;
+	for (size_t i = 0; i < over->as.map.count; i++) {
+		const struct plm_entry *e = &over->as.map.entries[i];
+		if (has_tag(e->value, "!reset")) {
+			/* remove the key */
+			for (size_t j = 0; j < r->as.map.count; j++) {
+				struct plm_entry *re = &r->as.map.entries[j];
+				if (re->key_len == e->key_len &&
+					memcmp(re->key, e->key, e->key_len) == 0) {
+					memmove(re, re + 1, (r->as.map.count - j - 1) *
+						sizeof(*re));
+					r->as.map.count--;
+					break;
+				}
+			}
+			continue;
+		}
+		struct plm_node *old = plm_node_get(r, e->key);
+		struct plm_node *v = e->value;
+		if (old != NULL && !has_tag(v, "!override")) {
+			v = merge_value(ctx, old, v, names ? NULL : e->key,
+				depth + 1);
+			if (v == NULL) {
+				return NULL;
+			}
+		}
+		if (plm_node_set(ctx->arena, r, e->key, e->key_span, v) != 0) {
+			return NULL;
+		}
+	}
+	return r;
+}
+
+static struct plm_node *merge_value(struct compose_ctx *ctx,
+	struct plm_node *base, struct plm_node *over, const char *field,
+	int depth)
+{
+	if (depth > 64) {
+		return over;
+	}
+	if (field != NULL && (strcmp(field, "command") == 0 ||
+				     strcmp(field, "entrypoint") == 0 ||
+				     strcmp(field, "test") == 0)) {
+		return over;
+	}
+	if (field != NULL && is_mapping_field(field) &&
+		(base->kind == PLM_NODE_SEQ || over->kind == PLM_NODE_SEQ)) {
+		struct plm_node *bm = list_to_map(ctx->arena, base, field);
+		struct plm_node *om = list_to_map(ctx->arena, over, field);
+		if (bm == NULL || om == NULL) {
+			return over;
+		}
+		return merge_map(ctx, bm, om, field, depth);
+	}
+	if (base->kind == PLM_NODE_MAP && over->kind == PLM_NODE_MAP) {
+		return merge_map(ctx, base, over, field, depth);
+	}
+	if (base->kind == PLM_NODE_SEQ && over->kind == PLM_NODE_SEQ) {
+		return merge_seq(ctx, base, over, field);
+	}
+	return over;
+}
+
+struct plm_node *compose_merge_service(struct compose_ctx *ctx,
+	struct plm_node *base, struct plm_node *over)
+{
+	if (base == NULL || base->kind != PLM_NODE_MAP) {
+		return over;
+	}
+	if (over == NULL || over->kind != PLM_NODE_MAP) {
+		return base;
+	}
+	return merge_map(ctx, base, over, NULL, 2);
+}
+
+struct plm_node *compose_merge_model(struct compose_ctx *ctx,
+	struct plm_node *base, struct plm_node *over)
+{
+	if (base == NULL || base->kind != PLM_NODE_MAP) {
+		return over;
+	}
+	if (over == NULL || over->kind != PLM_NODE_MAP) {
+		return base;
+	}
+	return merge_map(ctx, base, over, NULL, 0);
+}

@@ -1,0 +1,943 @@
+/*
+ * compose/service.c - one Compose service to its container record.
+ *
+ * Values come from the merged, interpolated service map, so each keeps the
+ * span (and the PLM_NODE_INTERPOLATED / PLM_NODE_INHERITED flags) of where
+ * it was written. Booleans accept YAML booleans and, as Compose does after
+ * interpolation, the strings true/false/yes/no/1/0.
+ */
+#include "compose/internal.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "dockerfile/dockerfile.h"
+#include "util/source.h"
+#include "yaml/record.h"
+
+struct svc {
+	struct compose_ctx *ctx;
+	struct plm_arena *a;
+	struct plm_node *rec;
+	struct plm_node *s;      /* the service map */
+};
+
+static bool is_seq(const struct plm_node *n)
+{
+	return n != NULL && n->kind == PLM_NODE_SEQ;
+}
+
+static bool is_map(const struct plm_node *n)
+{
+	return n != NULL && n->kind == PLM_NODE_MAP;
+}
+
+/* -1 when not a boolean. */
+static int truth(const struct plm_node *n)
+{
+	if (n == NULL) {
+		return -1;
+	}
+	if (n->kind == PLM_NODE_BOOL) {
+		return n->as.boolean;
+	}
+	if (n->kind == PLM_NODE_INT) {
+		return n->as.integer == 0 ? 0 : n->as.integer == 1 ? 1 : -1;
+	}
+	const char *s = plm_node_str(n);
+	if (s == NULL) {
+		return -1;
+	}
+	static const char *const yes[] = {"true", "yes", "on", "1", "y", NULL};
+	static const char *const no[] = {"false", "no", "off", "0", "n", NULL};
+	for (size_t i = 0; yes[i] != NULL; i++) {
+		if (strcasecmp(s, yes[i]) == 0) {
+			return 1;
+		}
+		if (strcasecmp(s, no[i]) == 0) {
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static struct plm_node *bool_at(struct svc *v, const struct plm_node *at,
+	bool value)
+{
+	struct plm_node *n = plm_node_bool(v->a, at->span, value);
+	if (n != NULL) {
+		n->flags = at->flags & ~(uint32_t)PLM_NODE_QUOTED;
+		n->text = at->text;
+		n->text_len = at->text_len;
+	}
+	return n;
+}
+
+static struct plm_node *string_at(struct svc *v, const struct plm_node *at,
+	const char *s, size_t len)
+{
+	struct plm_node *n = plm_node_string(v->a, at->span, s, len);
+	if (n != NULL) {
+		n->flags = at->flags & ~(uint32_t)PLM_NODE_QUOTED;
+	}
+	return n;
+}
+
+/* A scalar as a string node: its string, else its original text. */
+static struct plm_node *as_string(struct svc *v, struct plm_node *n)
+{
+	if (n->kind == PLM_NODE_STRING) {
+		return n;
+	}
+	if (n->text != NULL) {
+		return string_at(v, n, n->text, n->text_len);
+	}
+	if (n->kind == PLM_NODE_INT) {
+		char buf[32];
+		int len = snprintf(buf, sizeof(buf), "%lld",
+			(long long)n->as.integer);
+		return string_at(v, n, buf, (size_t)len);
+	}
+	return string_at(v, n, "", 0);
+}
+
+static int set_bool(struct svc *v, const char *field, const char *key)
+{
+	struct plm_node *n = plm_node_get(v->s, key);
+	int t = truth(n);
+	if (t < 0) {
+		return 0;
+	}
+	return plm_record_set(v->a, v->rec, field, bool_at(v, n, t == 1));
+}
+
+static int put(struct svc *v, struct plm_node *map, const char *key,
+	struct plm_node *value)
+{
+	if (value == NULL) {
+		return PLM_ENOMEM;
+	}
+	return plm_node_append(v->a, map, key, strlen(key), value->span, value);
+}
+
+static struct plm_node *implicit_null(struct svc *v, struct plm_span at)
+{
+	struct plm_node *n = plm_node_null(v->a, at);
+	if (n != NULL) {
+		n->flags |= PLM_NODE_IMPLICIT;
+	}
+	return n;
+}
+
+/* ---- words ----------------------------------------------------------- */
+
+/* Splits a command string into words the way Compose does (shell-like
+ * quoting, no shell run). */
+static struct plm_node *split_words(struct svc *v, const struct plm_node *n)
+{
+	struct plm_node *out = plm_node_seq(v->a, n->span);
+	if (out == NULL) {
+		return NULL;
+	}
+	out->flags = n->flags & ~(uint32_t)PLM_NODE_QUOTED;
+	const char *s = n->as.string.ptr;
+	size_t len = n->as.string.len;
+	char *word = malloc(len + 1);
+	if (word == NULL) {
+		return NULL;
+	}
+	size_t i = 0;
+	for (;;) {
+		while (i < len && isspace((unsigned char)s[i])) {
+			i++;
+		}
+		if (i >= len) {
+			break;
+		}
+		size_t w = 0;
+		while (i < len && !isspace((unsigned char)s[i])) {
+			char c = s[i++];
+			if (c == '\'') {
+				while (i < len && s[i] != '\'') {
+					word[w++] = s[i++];
+				}
+				i++;
+			} else if (c == '"') {
+				while (i < len && s[i] != '"') {
+					if (s[i] == '\\' && i + 1 < len &&
+						strchr("\"\\$`", s[i + 1])) {
+						i++;
+					}
+					word[w++] = s[i++];
+				}
+				i++;
+			} else if (c == '\\' && i < len) {
+				word[w++] = s[i++];
+			} else {
+				word[w++] = c;
+			}
+		}
+		struct plm_node *item = string_at(v, n, word, w);
+		if (item == NULL || plm_node_push(v->a, out, item) != 0) {
+			free(word);
+			return NULL;
+		}
+	}
+	free(word);
+	return out;
+}
+
+static int set_argv(struct svc *v, const char *field, const char *key)
+{
+	struct plm_node *n = plm_node_get(v->s, key);
+	if (n == NULL) {
+		return 0;
+	}
+	if (n->kind == PLM_NODE_STRING) {
+		return plm_record_set(v->a, v->rec, field, split_words(v, n));
+	}
+	return plm_record_set(v->a, v->rec, field, n);
+}
+
+/* ---- security ------------------------------------------------------- */
+
+static struct plm_node *capability(struct svc *v, struct plm_node *item)
+{
+	struct plm_node *s = as_string(v, item);
+	if (s == NULL) {
+		return NULL;
+	}
+	const char *p = s->as.string.ptr;
+	size_t len = s->as.string.len;
+	if (len > 4 && strncasecmp(p, "CAP_", 4) == 0) {
+		p += 4;
+		len -= 4;
+	}
+	struct plm_node *n = string_at(v, item, p, len);
+	if (n == NULL) {
+		return NULL;
+	}
+	char *w = (char *)n->as.string.ptr;
+	for (size_t i = 0; i < len; i++) {
+		w[i] = (char)toupper((unsigned char)w[i]);
+	}
+	n->text = item->text;
+	n->text_len = item->text_len;
+	return n;
+}
+
+static int set_capabilities(struct svc *v)
+{
+	static const char *const keys[][2] = {{"cap_add", "add"},
+		{"cap_drop", "drop"}};
+	for (size_t k = 0; k < 2; k++) {
+		struct plm_node *list = plm_node_get(v->s, keys[k][0]);
+		if (!is_seq(list)) {
+			continue;
+		}
+		struct plm_node *out = plm_node_seq(v->a, list->span);
+		if (out == NULL) {
+			return PLM_ENOMEM;
+		}
+		for (size_t i = 0; i < list->as.seq.count; i++) {
+			struct plm_node *c = capability(v, list->as.seq.items[i]);
+			if (c == NULL || plm_node_push(v->a, out, c) != 0) {
+				return PLM_ENOMEM;
+			}
+		}
+		if (plm_record_set_in(v->a, v->rec, "capabilities", keys[k][1],
+			    out) != 0) {
+			return PLM_ENOMEM;
+		}
+	}
+	return 0;
+}
+
+/* security_opt: no-new-privileges[:true|=true], seccomp[:=]profile,
+ * apparmor[:=]profile, label[:=]option. */
+static int set_security_opt(struct svc *v)
+{
+	struct plm_node *list = plm_node_get(v->s, "security_opt");
+	if (!is_seq(list)) {
+		return 0;
+	}
+	struct plm_node *label = NULL;
+	for (size_t i = 0; i < list->as.seq.count; i++) {
+		struct plm_node *item = list->as.seq.items[i];
+		const char *s = plm_node_str(item);
+		if (s == NULL) {
+			continue;
+		}
+		size_t klen = strcspn(s, ":=");
+		const char *val = s[klen] ? s + klen + 1 : NULL;
+		int rc = 0;
+		if (klen == 17 && strncmp(s, "no-new-privileges", 17) == 0) {
+			bool on = val == NULL || strcasecmp(val, "true") == 0;
+			rc = plm_record_set(v->a, v->rec,
+				"allow_privilege_escalation", bool_at(v, item, !on));
+		} else if (klen == 7 && strncmp(s, "seccomp", 7) == 0 && val) {
+			rc = plm_record_set(v->a, v->rec, "seccomp",
+				string_at(v, item, val, strlen(val)));
+		} else if (klen == 8 && strncmp(s, "apparmor", 8) == 0 && val) {
+			rc = plm_record_set(v->a, v->rec, "apparmor",
+				string_at(v, item, val, strlen(val)));
+		} else if (klen == 5 && strncmp(s, "label", 5) == 0 && val) {
+			const char *prev = label ? plm_node_get_str(label, "text")
+						 : NULL;
+			const char *text = prev ? plm_arena_printf(v->a, "%s,%s",
+							  prev, val)
+						: val;
+			label = plm_node_map(v->a, item->span);
+			if (label == NULL || text == NULL ||
+				put(v, label, "text", string_at(v, item, text,
+							  strlen(text))) != 0) {
+				return PLM_ENOMEM;
+			}
+		}
+		if (rc != 0) {
+			return rc;
+		}
+	}
+	if (label != NULL) {
+		return plm_record_set(v->a, v->rec, "selinux", label);
+	}
+	return 0;
+}
+
+/* network_mode / pid / ipc: "host" shares the host's namespace. */
+static int set_host(struct svc *v, const char *key, const char *field,
+	bool default_false)
+{
+	struct plm_node *n = plm_node_get(v->s, key);
+	const char *s = plm_node_str(n);
+	if (s != NULL) {
+		return plm_record_set_in(v->a, v->rec, "host", field,
+			bool_at(v, n, strcmp(s, "host") == 0));
+	}
+	if (!default_false) {
+		return 0;
+	}
+	struct plm_node *f = plm_node_bool(v->a, v->rec->span, false);
+	if (f != NULL) {
+		f->flags |= PLM_NODE_IMPLICIT;
+	}
+	return plm_record_set_in(v->a, v->rec, "host", field, f);
+}
+
+/* ---- volumes and tmpfs ---------------------------------------------- */
+
+static bool looks_like_path(const char *s, size_t len)
+{
+	if (len == 0) {
+		return false;
+	}
+	if (s[0] == '/' || s[0] == '.' || s[0] == '~' || s[0] == '\\') {
+		return true;
+	}
+	/* C:\ or C:/ */
+	return len >= 3 && isalpha((unsigned char)s[0]) && s[1] == ':' &&
+		(s[2] == '\\' || s[2] == '/');
+}
+
+static bool option_in(const char *opts, size_t len, const char *opt)
+{
+	size_t n = strlen(opt);
+	size_t i = 0;
+	while (i < len) {
+		size_t j = i;
+		while (j < len && opts[j] != ',') {
+			j++;
+		}
+		if (j - i == n && memcmp(opts + i, opt, n) == 0) {
+			return true;
+		}
+		i = j + 1;
+	}
+	return false;
+}
+
+static int mount(struct svc *v, struct plm_node *out, struct plm_node *at,
+	const char *kind, struct plm_node *source, struct plm_node *target,
+	struct plm_node *read_only)
+{
+	struct plm_node *m = plm_node_map(v->a, at->span);
+	if (m == NULL) {
+		return PLM_ENOMEM;
+	}
+	m->flags = at->flags & ~(uint32_t)PLM_NODE_QUOTED;
+	struct plm_node *k = string_at(v, at, kind, strlen(kind));
+	if (k == NULL) {
+		return PLM_ENOMEM;
+	}
+	if (put(v, m, "kind", k) != 0 ||
+		put(v, m, "source", source ? source : implicit_null(v, at->span)) != 0 ||
+		put(v, m, "target", target ? target : implicit_null(v, at->span)) != 0 ||
+		put(v, m, "read_only", read_only) != 0) {
+		return PLM_ENOMEM;
+	}
+	return plm_node_push(v->a, out, m);
+}
+
+static struct plm_node *implicit_false(struct svc *v, struct plm_span at)
+{
+	struct plm_node *n = plm_node_bool(v->a, at, false);
+	if (n != NULL) {
+		n->flags |= PLM_NODE_IMPLICIT;
+	}
+	return n;
+}
+
+/* Short syntax: [SOURCE:]TARGET[:MODE]. */
+static int short_volume(struct svc *v, struct plm_node *out,
+	struct plm_node *item)
+{
+	const char *s = item->as.string.ptr;
+	size_t len = item->as.string.len;
+	const char *parts[3] = {s, NULL, NULL};
+	size_t lens[3] = {len, 0, 0};
+	size_t count = 0, start = 0;
+	for (size_t i = 0; i <= len && count < 3; i++) {
+		/* a Windows drive letter's colon (C:\ or C:/) does not split */
+		bool drive = i < len && i == start + 1 &&
+			isalpha((unsigned char)s[start]) && i + 1 < len &&
+			(s[i + 1] == '\\' || s[i + 1] == '/');
+		if (i == len || (s[i] == ':' && !drive)) {
+			parts[count] = s + start;
+			lens[count] = (count == 2 ? len : i) - start;
+			count++;
+			start = i + 1;
+		}
+	}
+	struct plm_node *source = NULL, *target;
+	const char *mode = NULL;
+	size_t mode_len = 0;
+	if (count == 1) {
+		target = string_at(v, item, parts[0], lens[0]);
+	} else {
+		source = string_at(v, item, parts[0], lens[0]);
+		target = string_at(v, item, parts[1], lens[1]);
+		if (count == 3) {
+			mode = parts[2];
+			mode_len = lens[2];
+		}
+	}
+	if (target == NULL || (count > 1 && source == NULL)) {
+		return PLM_ENOMEM;
+	}
+	const char *kind = source && looks_like_path(parts[0], lens[0])
+		? "bind" : "volume";
+	struct plm_node *ro = mode && option_in(mode, mode_len, "ro")
+		? bool_at(v, item, true)
+		: mode ? bool_at(v, item, false)
+		       : implicit_false(v, item->span);
+	if (ro == NULL) {
+		return PLM_ENOMEM;
+	}
+	return mount(v, out, item, kind, source, target, ro);
+}
+
+static int long_volume(struct svc *v, struct plm_node *out,
+	struct plm_node *item)
+{
+	struct plm_node *type = plm_node_get(item, "type");
+	const char *kind = plm_node_str(type);
+	struct plm_node *source = plm_node_get(item, "source");
+	if (kind == NULL) {
+		const char *src = plm_node_str(source);
+		kind = src && looks_like_path(src, strlen(src)) ? "bind"
+								: "volume";
+	} else if (strcmp(kind, "bind") != 0 && strcmp(kind, "volume") != 0 &&
+		strcmp(kind, "tmpfs") != 0) {
+		kind = "other";
+	}
+	struct plm_node *ro_node = plm_node_get(item, "read_only");
+	int t = truth(ro_node);
+	struct plm_node *ro = t >= 0 ? bool_at(v, ro_node, t == 1)
+				     : implicit_false(v, item->span);
+	if (ro == NULL) {
+		return PLM_ENOMEM;
+	}
+	struct plm_node *target = plm_node_get(item, "target");
+	return mount(v, out, item, kind,
+		source && source->kind != PLM_NODE_NULL ? as_string(v, source)
+							: NULL,
+		target ? as_string(v, target) : NULL, ro);
+}
+
+static int set_mounts(struct svc *v)
+{
+	struct plm_node *vols = plm_node_get(v->s, "volumes");
+	struct plm_node *tmpfs = plm_node_get(v->s, "tmpfs");
+	if (!is_seq(vols) && tmpfs == NULL) {
+		return 0;
+	}
+	struct plm_node *out = plm_node_seq(v->a,
+		is_seq(vols) ? vols->span : tmpfs->span);
+	if (out == NULL) {
+		return PLM_ENOMEM;
+	}
+	for (size_t i = 0; is_seq(vols) && i < vols->as.seq.count; i++) {
+		struct plm_node *item = vols->as.seq.items[i];
+		int rc = 0;
+		if (item->kind == PLM_NODE_STRING) {
+			rc = short_volume(v, out, item);
+		} else if (item->kind == PLM_NODE_MAP) {
+			rc = long_volume(v, out, item);
+		}
+		if (rc != 0) {
+			return rc;
+		}
+	}
+	/* tmpfs: a path or a list of paths (with optional :options) */
+	struct plm_node *one[1] = {tmpfs};
+	struct plm_node **items = is_seq(tmpfs) ? tmpfs->as.seq.items : one;
+	size_t count = is_seq(tmpfs) ? tmpfs->as.seq.count : tmpfs ? 1 : 0;
+	for (size_t i = 0; i < count; i++) {
+		const char *s = plm_node_str(items[i]);
+		if (s == NULL) {
+			continue;
+		}
+		struct plm_node *target = string_at(v, items[i], s,
+			strcspn(s, ":"));
+		struct plm_node *ro = implicit_false(v, items[i]->span);
+		if (target == NULL || ro == NULL ||
+			mount(v, out, items[i], "tmpfs", NULL, target, ro) != 0) {
+			return PLM_ENOMEM;
+		}
+	}
+	return plm_record_set(v->a, v->rec, "mounts", out);
+}
+
+/* ---- ports ---------------------------------------------------------- */
+
+/* "80", "8000-8010", or a variable left as text. */
+static struct plm_node *port_number(struct svc *v, struct plm_node *at,
+	const char *s, size_t len, struct plm_node **end)
+{
+	*end = NULL;
+	const char *dash = memchr(s, '-', len);
+	size_t first = dash ? (size_t)(dash - s) : len;
+	char buf[16];
+	bool numeric = first > 0 && first < sizeof(buf);
+	for (size_t i = 0; numeric && i < first; i++) {
+		numeric = isdigit((unsigned char)s[i]);
+	}
+	if (!numeric) {
+		return string_at(v, at, s, len);
+	}
+	memcpy(buf, s, first);
+	buf[first] = '\0';
+	struct plm_node *n = plm_node_int(v->a, at->span, atol(buf));
+	if (n != NULL) {
+		n->flags = at->flags & ~(uint32_t)PLM_NODE_QUOTED;
+	}
+	if (dash != NULL) {
+		struct plm_node *ignored;
+		*end = port_number(v, at, dash + 1, len - first - 1, &ignored);
+	}
+	return n;
+}
+
+static int port_record(struct svc *v, struct plm_node *out,
+	struct plm_node *at, struct plm_node *container,
+	struct plm_node *container_end, struct plm_node *host,
+	struct plm_node *host_end, struct plm_node *protocol,
+	struct plm_node *host_ip)
+{
+	struct plm_node *m = plm_node_map(v->a, at->span);
+	if (m == NULL || container == NULL) {
+		return PLM_ENOMEM;
+	}
+	m->flags = at->flags & ~(uint32_t)PLM_NODE_QUOTED;
+	if (protocol == NULL) {
+		protocol = plm_node_cstring(v->a, at->span, "tcp");
+		if (protocol == NULL) {
+			return PLM_ENOMEM;
+		}
+		protocol->flags |= PLM_NODE_IMPLICIT;
+	}
+	if (put(v, m, "container", container) != 0 ||
+		(container_end != NULL &&
+			put(v, m, "container_end", container_end) != 0) ||
+		put(v, m, "host", host ? host : implicit_null(v, at->span)) != 0 ||
+		(host_end != NULL && put(v, m, "host_end", host_end) != 0) ||
+		put(v, m, "protocol", protocol) != 0 ||
+		put(v, m, "host_ip", host_ip ? host_ip
+					    : implicit_null(v, at->span)) != 0) {
+		return PLM_ENOMEM;
+	}
+	return plm_node_push(v->a, out, m);
+}
+
+/* Short syntax: [[HOST_IP:]HOST[-END]:]CONTAINER[-END][/PROTOCOL], the
+ * host IP possibly in brackets (IPv6). */
+static int short_port(struct svc *v, struct plm_node *out,
+	struct plm_node *item)
+{
+	struct plm_node *text = as_string(v, item);
+	if (text == NULL) {
+		return PLM_ENOMEM;
+	}
+	const char *s = text->as.string.ptr;
+	size_t len = text->as.string.len;
+	struct plm_node *protocol = NULL;
+	const char *slash = memchr(s, '/', len);
+	if (slash != NULL) {
+		protocol = string_at(v, item, slash + 1,
+			len - (size_t)(slash - s) - 1);
+		len = (size_t)(slash - s);
+	}
+	/* container part: after the last ':' */
+	size_t c = len;
+	while (c > 0 && s[c - 1] != ':') {
+		c--;
+	}
+	struct plm_node *container_end, *host_end = NULL;
+	struct plm_node *container = port_number(v, item, s + c, len - c,
+		&container_end);
+	struct plm_node *host = NULL, *host_ip = NULL;
+	if (c > 0) {
+		size_t hend = c - 1;
+		size_t h = hend;
+		while (h > 0 && s[h - 1] != ':' && s[h - 1] != ']') {
+			h--;
+		}
+		if (hend > h) {
+			host = port_number(v, item, s + h, hend - h, &host_end);
+		}
+		if (h > 0) {
+			size_t ip_end = s[h - 1] == ']' ? h : h - 1;
+			size_t ip_start = 0;
+			if (s[0] == '[') {
+				ip_start = 1;
+				ip_end = ip_end > 0 && s[ip_end - 1] == ']' ? ip_end - 1
+									: ip_end;
+			}
+			host_ip = string_at(v, item, s + ip_start,
+				ip_end > ip_start ? ip_end - ip_start : 0);
+		}
+	}
+	return port_record(v, out, item, container, container_end, host,
+		host_end, protocol, host_ip);
+}
+
+static int long_port(struct svc *v, struct plm_node *out,
+	struct plm_node *item)
+{
+	struct plm_node *target = plm_node_get(item, "target");
+	struct plm_node *published = plm_node_get(item, "published");
+	struct plm_node *container = target ? target : implicit_null(v, item->span);
+	struct plm_node *host = NULL, *host_end = NULL;
+	if (published != NULL && published->kind == PLM_NODE_STRING) {
+		host = port_number(v, published, published->as.string.ptr,
+			published->as.string.len, &host_end);
+	} else {
+		host = published;
+	}
+	return port_record(v, out, item, container, NULL, host, host_end,
+		plm_node_get(item, "protocol"), plm_node_get(item, "host_ip"));
+}
+
+static int set_ports(struct svc *v)
+{
+	struct plm_node *ports = plm_node_get(v->s, "ports");
+	if (!is_seq(ports)) {
+		return 0;
+	}
+	struct plm_node *out = plm_node_seq(v->a, ports->span);
+	if (out == NULL) {
+		return PLM_ENOMEM;
+	}
+	for (size_t i = 0; i < ports->as.seq.count; i++) {
+		struct plm_node *item = ports->as.seq.items[i];
+		int rc = item->kind == PLM_NODE_MAP ? long_port(v, out, item)
+			: item->kind == PLM_NODE_SEQ ? 0
+						     : short_port(v, out, item);
+		if (rc != 0) {
+			return rc;
+		}
+	}
+	return plm_record_set(v->a, v->rec, "ports", out);
+}
+
+/* ---- environment, healthcheck, hooks -------------------------------- */
+
+static int env_item(struct svc *v, struct plm_node *out, struct plm_node *at,
+	struct plm_node *name, struct plm_node *value)
+{
+	struct plm_node *m = plm_node_map(v->a, at->span);
+	if (m == NULL || name == NULL || value == NULL) {
+		return PLM_ENOMEM;
+	}
+	if (put(v, m, "name", name) != 0 || put(v, m, "value", value) != 0) {
+		return PLM_ENOMEM;
+	}
+	return plm_node_push(v->a, out, m);
+}
+
+static int set_env(struct svc *v)
+{
+	struct plm_node *env = plm_node_get(v->s, "environment");
+	if (!is_seq(env) && !is_map(env)) {
+		return 0;
+	}
+	struct plm_node *out = plm_node_seq(v->a, env->span);
+	if (out == NULL) {
+		return PLM_ENOMEM;
+	}
+	if (is_map(env)) {
+		for (size_t i = 0; i < env->as.map.count; i++) {
+			struct plm_entry *e = &env->as.map.entries[i];
+			struct plm_node *name = plm_node_string(v->a, e->key_span,
+				e->key, e->key_len);
+			struct plm_node *value = e->value->kind == PLM_NODE_NULL
+				? e->value : as_string(v, e->value);
+			if (env_item(v, out, e->value, name, value) != 0) {
+				return PLM_ENOMEM;
+			}
+		}
+	} else {
+		for (size_t i = 0; i < env->as.seq.count; i++) {
+			struct plm_node *item = env->as.seq.items[i];
+			const char *s = plm_node_str(item);
+			if (s == NULL) {
+				continue;
+			}
+			const char *eq = strchr(s, '=');
+			size_t nlen = eq ? (size_t)(eq - s) : strlen(s);
+			struct plm_node *name = string_at(v, item, s, nlen);
+			struct plm_node *value = eq
+				? string_at(v, item, eq + 1, strlen(eq + 1))
+				: plm_node_null(v->a, item->span);
+			if (env_item(v, out, item, name, value) != 0) {
+				return PLM_ENOMEM;
+			}
+		}
+	}
+	return plm_record_set(v->a, v->rec, "env", out);
+}
+
+static int set_healthcheck(struct svc *v)
+{
+	struct plm_node *hc = plm_node_get(v->s, "healthcheck");
+	if (!is_map(hc)) {
+		return 0;
+	}
+	struct plm_node *m = plm_node_map(v->a, hc->span);
+	if (m == NULL) {
+		return PLM_ENOMEM;
+	}
+	struct plm_node *test = plm_node_get(hc, "test");
+	struct plm_node *disable = plm_node_get(hc, "disable");
+	bool disabled = truth(disable) == 1;
+	if (is_seq(test) && test->as.seq.count > 0 &&
+		plm_node_str(test->as.seq.items[0]) != NULL &&
+		strcmp(plm_node_str(test->as.seq.items[0]), "NONE") == 0) {
+		disabled = true;
+	}
+	struct plm_node *d = disable && truth(disable) >= 0
+		? bool_at(v, disable, disabled)
+		: plm_node_bool(v->a, test ? test->span : hc->span, disabled);
+	if (d != NULL && disable == NULL && !disabled) {
+		d->flags |= PLM_NODE_IMPLICIT;
+	}
+	if (put(v, m, "test", test ? test : implicit_null(v, hc->span)) != 0 ||
+		put(v, m, "disabled", d) != 0) {
+		return PLM_ENOMEM;
+	}
+	return plm_record_set(v->a, v->rec, "healthcheck", m);
+}
+
+/* post_start / pre_stop hooks: lists of {command, user, ...}. */
+static int set_lifecycle(struct svc *v)
+{
+	static const char *const hooks[] = {"post_start", "pre_stop"};
+	struct plm_node *out = NULL;
+	for (size_t h = 0; h < 2; h++) {
+		struct plm_node *list = plm_node_get(v->s, hooks[h]);
+		if (!is_seq(list)) {
+			continue;
+		}
+		for (size_t i = 0; i < list->as.seq.count; i++) {
+			struct plm_node *hook = list->as.seq.items[i];
+			struct plm_node *cmd = plm_node_get(hook, "command");
+			if (cmd == NULL) {
+				continue;
+			}
+			if (cmd->kind == PLM_NODE_STRING) {
+				cmd = split_words(v, cmd);
+			}
+			if (out == NULL) {
+				out = plm_node_seq(v->a, list->span);
+			}
+			struct plm_node *m = plm_node_map(v->a, hook->span);
+			if (out == NULL || m == NULL ||
+				put(v, m, "hook", plm_node_cstring(v->a, hook->span,
+							  hooks[h])) != 0 ||
+				put(v, m, "command", cmd) != 0 ||
+				plm_node_push(v->a, out, m) != 0) {
+				return PLM_ENOMEM;
+			}
+		}
+	}
+	return out ? plm_record_set(v->a, v->rec, "lifecycle", out) : 0;
+}
+
+static int set_user(struct svc *v)
+{
+	struct plm_node *user = plm_node_get(v->s, "user");
+	if (user == NULL || user->kind == PLM_NODE_NULL) {
+		return 0;
+	}
+	struct plm_node *text = as_string(v, user);
+	if (text == NULL) {
+		return PLM_ENOMEM;
+	}
+	return plm_record_set(v->a, v->rec, "user", plm_record_user(v->a, text));
+}
+
+/* dir/rel with "./" segments dropped; rel unchanged when absolute. */
+static char *path_join(struct plm_arena *a, const char *dir, const char *rel)
+{
+	while (rel[0] == '.' && rel[1] == '/') {
+		rel += 2;
+	}
+	if (rel[0] == '/' || strcmp(dir, ".") == 0) {
+		return plm_arena_strdup(a, strcmp(rel, ".") == 0 ? "." : rel);
+	}
+	if (strcmp(rel, ".") == 0 || rel[0] == '\0') {
+		return plm_arena_strdup(a, dir);
+	}
+	return plm_arena_printf(a, "%s/%s", dir, rel);
+}
+
+/* build: (a context path, or {context, dockerfile, dockerfile_inline,
+ * target, args}): the Dockerfile is loaded as another source of the
+ * document and its container record attached as `build`. */
+static int set_build(struct svc *v)
+{
+	struct plm_node *b = plm_node_get(v->s, "build");
+	const char *context = ".", *dockerfile = "Dockerfile";
+	const char *inline_text = NULL, *target = NULL;
+	if (b == NULL || b->kind == PLM_NODE_NULL) {
+		return 0;
+	}
+	if (b->kind == PLM_NODE_STRING) {
+		context = b->as.string.ptr;
+	} else if (b->kind == PLM_NODE_MAP) {
+		const char *c = plm_node_get_str(b, "context");
+		const char *d = plm_node_get_str(b, "dockerfile");
+		context = c ? c : ".";
+		dockerfile = d ? d : "Dockerfile";
+		inline_text = plm_node_get_str(b, "dockerfile_inline");
+		target = plm_node_get_str(b, "target");
+	} else {
+		return 0;
+	}
+	struct plm_doc *doc = v->ctx->doc;
+	struct plm_source *src = NULL;
+	if (inline_text != NULL) {
+		const char *name = plm_arena_printf(v->a, "%s (dockerfile_inline)",
+			plm_node_str(plm_node_get(v->rec, "name")));
+		src = name ? plm_source_create(name, inline_text,
+				     strlen(inline_text))
+			   : NULL;
+		if (src == NULL) {
+			return PLM_ENOMEM;
+		}
+	} else {
+		if (strstr(context, "://") != NULL ||
+			strncmp(context, "git@", 4) == 0) {
+			plm_doc_diag(doc, PLM_DIAG_NOTE, "compose/remote-build", b->span,
+				"the build context %s is remote: its Dockerfile is "
+				"not read", context);
+			return 0;
+		}
+		char *ctx_dir = path_join(v->a, v->ctx->dir, context);
+		char *path = ctx_dir ? path_join(v->a, ctx_dir, dockerfile) : NULL;
+		if (path == NULL) {
+			return PLM_ENOMEM;
+		}
+		int rc = plm_source_read(path, path, 0, &src);
+		if (rc != 0) {
+			plm_doc_diag(doc, PLM_DIAG_NOTE, "compose/missing-dockerfile",
+				b->span, "cannot read %s: the service's build is "
+				"not linked to its Dockerfile", path);
+			return 0;
+		}
+	}
+	int index = plm_doc_add_source_take(doc, src);
+	if (index < 0) {
+		return PLM_ENOMEM;
+	}
+	struct plm_node *built = NULL;
+	int rc = plm_dockerfile_container(doc, (uint32_t)index, target, &built);
+	if (rc != 0 || built == NULL) {
+		return rc == PLM_EINVAL ? 0 : rc;
+	}
+	rc = plm_record_set(v->a, v->rec, "build", built);
+	struct plm_node *user = plm_node_get(v->s, "user");
+	if (rc == 0 && (user == NULL || user->kind == PLM_NODE_NULL)) {
+		/* the service runs as the image's USER */
+		struct plm_node *image_user = plm_node_get(built, "user");
+		if (image_user != NULL) {
+			struct plm_node *u = plm_record_flagged(v->a, image_user,
+				PLM_NODE_INHERITED);
+			rc = plm_record_set(v->a, v->rec, "user", u);
+		}
+	}
+	return rc;
+}
+
+int compose_service_record(struct compose_ctx *ctx, struct plm_node *name,
+	struct plm_node *service, struct plm_node **out)
+{
+	struct svc v = {ctx, ctx->arena, NULL, service};
+	*out = NULL;
+	v.rec = plm_record_new(v.a, name->span, "compose", "service");
+	if (v.rec == NULL) {
+		return PLM_ENOMEM;
+	}
+	struct plm_node *kind = plm_node_cstring(v.a, name->span, "Service");
+	if (kind == NULL) {
+		return PLM_ENOMEM;
+	}
+	kind->flags |= PLM_NODE_IMPLICIT;
+	int rc = plm_record_set(v.a, v.rec, "name", name);
+	if (rc == 0) rc = plm_record_set_in(v.a, v.rec, "workload", "kind", kind);
+	if (rc == 0) rc = plm_record_set_in(v.a, v.rec, "workload", "name", name);
+	if (!is_map(service)) {
+		*out = v.rec;
+		return rc;
+	}
+	struct plm_node *image = plm_node_get(service, "image");
+	if (rc == 0 && image != NULL && image->kind != PLM_NODE_NULL &&
+		image->kind != PLM_NODE_MAP && image->kind != PLM_NODE_SEQ) {
+		struct plm_node *text = as_string(&v, image);
+		rc = text ? plm_record_set(v.a, v.rec, "image",
+				    plm_record_image(v.a, text))
+			  : PLM_ENOMEM;
+	}
+	if (rc == 0) rc = set_user(&v);
+	if (rc == 0) rc = set_bool(&v, "privileged", "privileged");
+	if (rc == 0) rc = set_bool(&v, "read_only_rootfs", "read_only");
+	if (rc == 0) rc = set_capabilities(&v);
+	if (rc == 0) rc = set_host(&v, "network_mode", "network", true);
+	if (rc == 0) rc = set_host(&v, "pid", "pid", true);
+	if (rc == 0) rc = set_host(&v, "ipc", "ipc", true);
+	if (rc == 0) rc = set_host(&v, "userns_mode", "users", false);
+	if (rc == 0) rc = set_security_opt(&v);
+	if (rc == 0) rc = set_mounts(&v);
+	if (rc == 0) rc = set_ports(&v);
+	if (rc == 0) rc = set_argv(&v, "command", "command");
+	if (rc == 0) rc = set_argv(&v, "entrypoint", "entrypoint");
+	if (rc == 0) rc = set_lifecycle(&v);
+	if (rc == 0) rc = set_env(&v);
+	if (rc == 0) rc = set_healthcheck(&v);
+	if (rc == 0) rc = set_build(&v);
+	*out = v.rec;
+	return rc;
+}

@@ -1,0 +1,178 @@
+#include "engine/result.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int plm_file_result_init(struct plm_file_result *r, const char *path)
+{
+	memset(r, 0, sizeof(*r));
+	r->arena = plm_arena_create(0);
+	if (r->arena == NULL) {
+		return PLM_ENOMEM;
+	}
+	r->path = plm_arena_strdup(r->arena, path);
+	return r->path ? 0 : PLM_ENOMEM;
+}
+
+void plm_file_result_finish(struct plm_file_result *r)
+{
+	if (r == NULL) {
+		return;
+	}
+	free(r->findings);
+	free(r->notes);
+	plm_arena_destroy(r->arena);
+	memset(r, 0, sizeof(*r));
+}
+
+/* A copy of s in the result's arena; NULL stays NULL. Sets *failed when
+ * out of memory. */
+static const char *copy(struct plm_file_result *r, const char *s, bool *failed)
+{
+	if (s == NULL) {
+		return NULL;
+	}
+	const char *c = plm_arena_strdup(r->arena, s);
+	if (c == NULL) {
+		*failed = true;
+	}
+	return c;
+}
+
+static int grow(void **items, size_t *cap, size_t count, size_t size)
+{
+	if (count < *cap) {
+		return 0;
+	}
+	size_t ncap = *cap ? *cap * 2 : 8;
+	void *n = realloc(*items, ncap * size);
+	if (n == NULL) {
+		return PLM_ENOMEM;
+	}
+	*items = n;
+	*cap = ncap;
+	return 0;
+}
+
+int plm_file_result_add_finding(struct plm_file_result *r,
+	const struct plm_finding *f)
+{
+	if (grow((void **)&r->findings, &r->finding_cap, r->finding_count,
+		    sizeof(*r->findings)) != 0) {
+		return PLM_ENOMEM;
+	}
+	bool failed = false;
+	struct plm_finding c = *f;
+	c.rule_id = copy(r, f->rule_id, &failed);
+	c.message = copy(r, f->message, &failed);
+	c.path = copy(r, f->path, &failed);
+	c.kind = copy(r, f->kind, &failed);
+	c.snippet = copy(r, f->snippet, &failed);
+	c.line_text = copy(r, f->line_text, &failed);
+	c.fix = copy(r, f->fix, &failed);
+	c.fingerprint = copy(r, f->fingerprint, &failed);
+	c.suppression_justification =
+		copy(r, f->suppression_justification, &failed);
+	c.line_hash = copy(r, f->line_hash, &failed);
+	if (failed) {
+		return PLM_ENOMEM;
+	}
+	r->findings[r->finding_count++] = c;
+	return 0;
+}
+
+int plm_file_result_add_note(struct plm_file_result *r,
+	const struct plm_notification *n)
+{
+	if (grow((void **)&r->notes, &r->note_cap, r->note_count,
+		    sizeof(*r->notes)) != 0) {
+		return PLM_ENOMEM;
+	}
+	bool failed = false;
+	struct plm_notification c = *n;
+	c.code = copy(r, n->code, &failed);
+	c.message = copy(r, n->message, &failed);
+	c.path = copy(r, n->path, &failed);
+	c.rule_id = copy(r, n->rule_id, &failed);
+	if (failed) {
+		return PLM_ENOMEM;
+	}
+	r->notes[r->note_count++] = c;
+	if (n->kind == PLM_NOTIFY_PARSE_ERROR ||
+		n->kind == PLM_NOTIFY_POLICY_ERROR ||
+		n->kind == PLM_NOTIFY_TOOL_ERROR) {
+		r->incomplete = true;
+	}
+	return 0;
+}
+
+int plm_file_result_add_diagnostics(struct plm_file_result *r,
+	const struct plm_doc *doc)
+{
+	for (size_t i = 0; i < doc->diag_count; i++) {
+		const struct plm_diag *d = &doc->diags[i];
+		struct plm_notification n = {0};
+		switch (d->level) {
+		case PLM_DIAG_ERROR: n.kind = PLM_NOTIFY_PARSE_ERROR; break;
+		case PLM_DIAG_WARNING: n.kind = PLM_NOTIFY_PARSE_WARNING; break;
+		default: n.kind = PLM_NOTIFY_NOTE; break;
+		}
+		n.code = d->code;
+		n.message = d->message;
+		n.path = d->span.source < doc->source_count
+			? doc->sources[d->span.source]->path : r->path;
+		n.region = plm_doc_region(doc, d->span);
+		int rc = plm_file_result_add_note(r, &n);
+		if (rc != 0) {
+			return rc;
+		}
+	}
+	return 0;
+}
+
+static int cmp_str(const char *a, const char *b)
+{
+	return strcmp(a ? a : "", b ? b : "");
+}
+
+static int cmp_finding(const void *pa, const void *pb)
+{
+	const struct plm_finding *a = pa, *b = pb;
+	int c = cmp_str(a->path, b->path);
+	if (c != 0) {
+		return c;
+	}
+	if (a->region.start_line != b->region.start_line) {
+		return a->region.start_line < b->region.start_line ? -1 : 1;
+	}
+	if (a->region.start_column != b->region.start_column) {
+		return a->region.start_column < b->region.start_column ? -1 : 1;
+	}
+	c = cmp_str(a->rule_id, b->rule_id);
+	if (c != 0) {
+		return c;
+	}
+	if (a->region.end_line != b->region.end_line) {
+		return a->region.end_line < b->region.end_line ? -1 : 1;
+	}
+	if (a->region.end_column != b->region.end_column) {
+		return a->region.end_column < b->region.end_column ? -1 : 1;
+	}
+	return cmp_str(a->message, b->message);
+}
+
+void plm_file_result_sort(struct plm_file_result *r)
+{
+	if (r->finding_count < 2) {
+		return;
+	}
+	qsort(r->findings, r->finding_count, sizeof(*r->findings),
+		cmp_finding);
+	size_t out = 1;
+	for (size_t i = 1; i < r->finding_count; i++) {
+		if (cmp_finding(&r->findings[out - 1], &r->findings[i]) != 0) {
+			r->findings[out++] = r->findings[i];
+		}
+	}
+	r->finding_count = out;
+}

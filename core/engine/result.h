@@ -1,0 +1,56 @@
+/*
+ * engine/result.h - what scanning one file produced: findings and
+ * notifications, with every string they point at owned by the result.
+ *
+ * Results outlive the document they came from (documents are freed as soon
+ * as they are checked), so everything is copied into the result's arena.
+ */
+#ifndef PLM_ENGINE_RESULT_H
+#define PLM_ENGINE_RESULT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "plimsoll/error.h"
+#include "plimsoll/finding.h"
+#include "model/document.h"
+#include "util/arena.h"
+
+struct plm_file_result {
+	struct plm_arena *arena;     /* owns every string below */
+	const char *path;            /* display path */
+	const char *kind;            /* kind name, or NULL when not scanned */
+	struct plm_finding *findings;
+	size_t finding_count;
+	size_t finding_cap;
+	struct plm_notification *notes;
+	size_t note_count;
+	size_t note_cap;
+	bool scanned;                /* a document was built */
+	bool incomplete;             /* an error made this file's results partial */
+};
+
+/* Initializes an empty result for path (copied). Returns 0 or PLM_ENOMEM.
+ * Free with plm_file_result_finish(). */
+PLM_NODISCARD int plm_file_result_init(struct plm_file_result *r,
+	const char *path);
+/* Frees what the result owns; the struct itself is the caller's. Accepts a
+ * zeroed struct. */
+void plm_file_result_finish(struct plm_file_result *r);
+
+/* Appends a copy of *f (every string copied). Returns 0 or PLM_ENOMEM. */
+PLM_NODISCARD int plm_file_result_add_finding(struct plm_file_result *r,
+	const struct plm_finding *f);
+/* Appends a copy of *n. An error-kind notification marks the result
+ * incomplete. Returns 0 or PLM_ENOMEM. */
+PLM_NODISCARD int plm_file_result_add_note(struct plm_file_result *r,
+	const struct plm_notification *n);
+/* Converts the document's diagnostics into notifications: errors become
+ * PLM_NOTIFY_PARSE_ERROR, warnings PLM_NOTIFY_PARSE_WARNING, notes
+ * PLM_NOTIFY_NOTE, each with its file and region. */
+PLM_NODISCARD int plm_file_result_add_diagnostics(struct plm_file_result *r,
+	const struct plm_doc *doc);
+/* Sorts findings by position, then rule id, then message, and drops exact
+ * duplicates (same rule, region and message). */
+void plm_file_result_sort(struct plm_file_result *r);
+
+#endif

@@ -1,0 +1,847 @@
+/*
+ * kubernetes/kubernetes.c - workloads to container records.
+ *
+ * Precedence (the API's): a container's securityContext field wins over the
+ * pod's; runAsUser, runAsGroup, runAsNonRoot, seccompProfile,
+ * seLinuxOptions and appArmorProfile are inherited from the pod (flagged
+ * PLM_NODE_INHERITED, spanning where the pod wrote them); privileged,
+ * allowPrivilegeEscalation, capabilities, readOnlyRootFilesystem and
+ * procMount are container-level only. The legacy annotations come after the
+ * fields at the same level: container field, container annotation, pod
+ * field, pod annotation.
+ */
+#include "kubernetes/kubernetes.h"
+
+#include <ctype.h>
+#include <strings.h>
+#include <string.h>
+
+#include "yaml/record.h"
+#include "yaml/yaml.h"
+
+/* How deep `List` items may nest (a List of Lists...). */
+#define PLM_KUBERNETES_MAX_LIST_DEPTH 8
+
+struct builder {
+	struct plm_doc *doc;
+	struct plm_arena *a;
+};
+
+struct pod {
+	const struct plm_node *object;     /* the top-level object */
+	const struct plm_node *spec;       /* the pod spec */
+	const struct plm_node *meta;       /* the pod's metadata (annotations) */
+	const struct plm_node *security;   /* spec.securityContext */
+	struct plm_node *workload;         /* {kind, name, namespace} */
+};
+
+static bool is_map(const struct plm_node *n)
+{
+	return n != NULL && n->kind == PLM_NODE_MAP;
+}
+
+static bool is_seq(const struct plm_node *n)
+{
+	return n != NULL && n->kind == PLM_NODE_SEQ;
+}
+
+static const struct plm_node *path(const struct plm_node *n,
+	const char *const *keys)
+{
+	for (size_t i = 0; keys[i] != NULL && n != NULL; i++) {
+		n = plm_node_get(n, keys[i]);
+	}
+	return n;
+}
+
+static struct plm_node *inherited(struct builder *b, const struct plm_node *n)
+{
+	return plm_record_flagged(b->a, n, PLM_NODE_INHERITED);
+}
+
+/* A field of the container's securityContext, else the pod's (inherited),
+ * else NULL. *from_pod says which. */
+static const struct plm_node *pick(const struct plm_node *sc,
+	const struct plm_node *psc, const char *key, bool *from_pod)
+{
+	const struct plm_node *v = plm_node_get(sc, key);
+	*from_pod = false;
+	if (v != NULL && v->kind != PLM_NODE_NULL) {
+		return v;
+	}
+	v = plm_node_get(psc, key);
+	if (v != NULL && v->kind != PLM_NODE_NULL) {
+		*from_pod = true;
+		return v;
+	}
+	return NULL;
+}
+
+static struct plm_node *as_written(struct builder *b, const struct plm_node *n,
+	bool from_pod)
+{
+	return from_pod ? inherited(b, n) : (struct plm_node *)n;
+}
+
+static int set_picked(struct builder *b, struct plm_node *rec,
+	const char *field, const struct plm_node *sc, const struct plm_node *psc,
+	const char *key)
+{
+	bool from_pod;
+	const struct plm_node *v = pick(sc, psc, key, &from_pod);
+	if (v == NULL) {
+		return 0;
+	}
+	return plm_record_set(b->a, rec, field, as_written(b, v, from_pod));
+}
+
+/* A boolean field: a YAML boolean as is; the strings true/false (as the
+ * API server would refuse them, a warning) as booleans; anything else is
+ * reported and left unset. */
+static int set_bool(struct builder *b, struct plm_node *rec,
+	const char *field, struct plm_node *v, bool from_pod)
+{
+	if (v == NULL || v->kind == PLM_NODE_NULL) {
+		return 0;
+	}
+	if (v->kind == PLM_NODE_BOOL) {
+		return plm_record_set(b->a, rec, field, as_written(b, v, from_pod));
+	}
+	const char *s = plm_node_str(v);
+	bool value = s != NULL && strcmp(s, "true") == 0;
+	if (s == NULL || (!value && strcmp(s, "false") != 0)) {
+		plm_doc_diag(b->doc, PLM_DIAG_WARNING, "kubernetes/not-a-boolean",
+			v->span, "expected true or false here, not a %s",
+			plm_node_kind_name(v->kind));
+		return 0;
+	}
+	plm_doc_diag(b->doc, PLM_DIAG_WARNING, "kubernetes/not-a-boolean",
+		v->span, "a quoted \"%s\" is a string, which the API server "
+		"refuses where a boolean is expected; read as %s", s, s);
+	struct plm_node *n = plm_node_bool(b->a, v->span, value);
+	if (n == NULL) {
+		return PLM_ENOMEM;
+	}
+	n->flags = v->flags & ~(uint32_t)PLM_NODE_QUOTED;
+	n->text = v->text;
+	n->text_len = v->text_len;
+	if (from_pod) {
+		n->flags |= PLM_NODE_INHERITED;
+	}
+	return plm_record_set(b->a, rec, field, n);
+}
+
+static int set_written(struct builder *b, struct plm_node *rec,
+	const char *field, const struct plm_node *map, const char *key)
+{
+	struct plm_node *v = plm_node_get(map, key);
+	if (v == NULL || v->kind == PLM_NODE_NULL) {
+		return 0;
+	}
+	return plm_record_set(b->a, rec, field, v);
+}
+
+/* ---- user ------------------------------------------------------------ */
+
+static int set_user(struct builder *b, struct plm_node *rec,
+	const struct plm_node *sc, const struct plm_node *psc)
+{
+	bool uid_pod, gid_pod;
+	const struct plm_node *uid = pick(sc, psc, "runAsUser", &uid_pod);
+	const struct plm_node *gid = pick(sc, psc, "runAsGroup", &gid_pod);
+	int rc = 0;
+	if (uid != NULL) {
+		struct plm_node *text;
+		if (uid->kind == PLM_NODE_INT) {
+			text = plm_node_string(b->a, uid->span, uid->text,
+				uid->text_len);
+		} else {
+			text = plm_node_clone(b->a, uid);
+			if (text != NULL && text->kind != PLM_NODE_STRING) {
+				text = plm_node_cstring(b->a, uid->span,
+					uid->text ? uid->text : "");
+			}
+		}
+		if (text != NULL && uid_pod) {
+			text->flags |= PLM_NODE_INHERITED;
+		}
+		rc = plm_record_set_in(b->a, rec, "user", "text", text);
+		if (rc == 0 && uid->kind == PLM_NODE_INT) {
+			rc = plm_record_set_in(b->a, rec, "user", "uid",
+				as_written(b, uid, uid_pod));
+			struct plm_node *root = plm_node_bool(b->a, uid->span,
+				uid->as.integer == 0);
+			if (root != NULL && uid_pod) {
+				root->flags |= PLM_NODE_INHERITED;
+			}
+			if (rc == 0) {
+				rc = plm_record_set_in(b->a, rec, "user", "root",
+					root);
+			}
+		}
+	}
+	if (rc == 0 && gid != NULL && gid->kind == PLM_NODE_INT) {
+		rc = plm_record_set_in(b->a, rec, "user", "gid",
+			as_written(b, gid, gid_pod));
+	}
+	return rc;
+}
+
+/* ---- profiles -------------------------------------------------------- */
+
+/* {type, localhostProfile} to "RuntimeDefault", "Unconfined",
+ * "Localhost/<path>" (or the type as written). */
+static struct plm_node *profile_text(struct builder *b,
+	const struct plm_node *profile, bool from_pod)
+{
+	const struct plm_node *type = plm_node_get(profile, "type");
+	const char *t = plm_node_str(type);
+	if (t == NULL) {
+		return NULL;
+	}
+	struct plm_node *n;
+	const char *local = plm_node_get_str(profile, "localhostProfile");
+	if (strcmp(t, "Localhost") == 0) {
+		n = plm_node_string(b->a, type->span, "", 0);
+		if (n != NULL) {
+			n->as.string.ptr = plm_arena_printf(b->a, "Localhost/%s",
+				local ? local : "");
+			if (n->as.string.ptr == NULL) {
+				return NULL;
+			}
+			n->as.string.len = strlen(n->as.string.ptr);
+		}
+	} else {
+		n = plm_node_clone(b->a, type);
+	}
+	if (n != NULL && from_pod) {
+		n->flags |= PLM_NODE_INHERITED;
+	}
+	return n;
+}
+
+/* A legacy annotation value (runtime/default, docker/default, unconfined,
+ * localhost/<path>) in the field's spelling. */
+static struct plm_node *annotation_profile(struct builder *b,
+	const struct plm_node *value, bool from_pod)
+{
+	const char *v = plm_node_str(value);
+	if (v == NULL) {
+		return NULL;
+	}
+	const char *text;
+	if (strcmp(v, "runtime/default") == 0 ||
+		strcmp(v, "docker/default") == 0) {
+		text = "RuntimeDefault";
+	} else if (strcmp(v, "unconfined") == 0) {
+		text = "Unconfined";
+	} else if (strncmp(v, "localhost/", 10) == 0) {
+		text = plm_arena_printf(b->a, "Localhost/%s", v + 10);
+	} else {
+		text = v;
+	}
+	if (text == NULL) {
+		return NULL;
+	}
+	struct plm_node *n = plm_node_cstring(b->a, value->span, text);
+	if (n != NULL && from_pod) {
+		n->flags |= PLM_NODE_INHERITED;
+	}
+	return n;
+}
+
+static const struct plm_node *annotation(const struct pod *pod,
+	const char *prefix, const char *name)
+{
+	const struct plm_node *ann = plm_node_get(pod->meta, "annotations");
+	if (!is_map(ann)) {
+		return NULL;
+	}
+	size_t plen = strlen(prefix);
+	for (size_t i = 0; i < ann->as.map.count; i++) {
+		const struct plm_entry *e = &ann->as.map.entries[i];
+		if (e->key_len >= plen && memcmp(e->key, prefix, plen) == 0 &&
+			strcmp(e->key + plen, name) == 0) {
+			return e->value;
+		}
+	}
+	return NULL;
+}
+
+static int set_profiles(struct builder *b, struct plm_node *rec,
+	const struct pod *pod, const struct plm_node *sc, const char *name)
+{
+	const struct plm_node *psc = pod->security;
+	struct plm_node *v = NULL;
+	/* seccomp */
+	const struct plm_node *p = plm_node_get(sc, "seccompProfile");
+	if (is_map(p)) {
+		v = profile_text(b, p, false);
+	} else if ((p = annotation(pod,
+			    "container.seccomp.security.alpha.kubernetes.io/",
+			    name)) != NULL) {
+		v = annotation_profile(b, p, false);
+	} else if (is_map(p = plm_node_get(psc, "seccompProfile"))) {
+		v = profile_text(b, p, true);
+	} else if ((p = annotation(pod, "seccomp.security.alpha.kubernetes.io/",
+			    "pod")) != NULL) {
+		v = annotation_profile(b, p, true);
+	}
+	if (v != NULL && plm_record_set(b->a, rec, "seccomp", v) != 0) {
+		return PLM_ENOMEM;
+	}
+	/* AppArmor: no pod-level annotation exists. */
+	v = NULL;
+	p = plm_node_get(sc, "appArmorProfile");
+	if (is_map(p)) {
+		v = profile_text(b, p, false);
+	} else if ((p = annotation(pod,
+			    "container.apparmor.security.beta.kubernetes.io/",
+			    name)) != NULL) {
+		v = annotation_profile(b, p, false);
+	} else if (is_map(p = plm_node_get(psc, "appArmorProfile"))) {
+		v = profile_text(b, p, true);
+	}
+	if (v != NULL && plm_record_set(b->a, rec, "apparmor", v) != 0) {
+		return PLM_ENOMEM;
+	}
+	return set_picked(b, rec, "selinux", sc, psc, "seLinuxOptions");
+}
+
+/* ---- capabilities, mounts, ports, env, hooks ----------------------- */
+
+/* Upper-case, without a CAP_ prefix (ALL stays ALL). */
+static struct plm_node *capability(struct builder *b, struct plm_node *item)
+{
+	const char *s = plm_node_str(item);
+	if (s == NULL) {
+		return item;
+	}
+	size_t len = item->as.string.len;
+	if (len > 4 && strncasecmp(s, "CAP_", 4) == 0) {
+		s += 4;
+		len -= 4;
+	}
+	struct plm_node *n = plm_node_string(b->a, item->span, s, len);
+	if (n == NULL) {
+		return NULL;
+	}
+	char *p = (char *)n->as.string.ptr;
+	for (size_t i = 0; i < len; i++) {
+		p[i] = (char)toupper((unsigned char)p[i]);
+	}
+	n->flags = item->flags;
+	n->text = item->text;
+	n->text_len = item->text_len;
+	return n;
+}
+
+static int set_capabilities(struct builder *b, struct plm_node *rec,
+	const struct plm_node *sc)
+{
+	const struct plm_node *caps = plm_node_get(sc, "capabilities");
+	if (!is_map(caps)) {
+		return 0;
+	}
+	static const char *const keys[] = {"add", "drop"};
+	for (size_t k = 0; k < 2; k++) {
+		const struct plm_node *list = plm_node_get(caps, keys[k]);
+		if (!is_seq(list)) {
+			continue;
+		}
+		struct plm_node *out = plm_node_seq(b->a, list->span);
+		if (out == NULL) {
+			return PLM_ENOMEM;
+		}
+		for (size_t i = 0; i < list->as.seq.count; i++) {
+			struct plm_node *c = capability(b, list->as.seq.items[i]);
+			if (c == NULL || plm_node_push(b->a, out, c) != 0) {
+				return PLM_ENOMEM;
+			}
+		}
+		if (plm_record_set_in(b->a, rec, "capabilities", keys[k], out) != 0) {
+			return PLM_ENOMEM;
+		}
+	}
+	return 0;
+}
+
+static int put(struct builder *b, struct plm_node *map, const char *key,
+	struct plm_node *value)
+{
+	if (value == NULL) {
+		return PLM_ENOMEM;
+	}
+	return plm_node_append(b->a, map, key, strlen(key), value->span, value);
+}
+
+/* value, or an implicit null at `at` when value is absent. */
+static struct plm_node *or_null(struct builder *b, struct plm_node *value,
+	struct plm_span at)
+{
+	return value ? value : plm_record_implicit_null(b->a, at);
+}
+
+static const struct plm_node *find_volume(const struct plm_node *spec,
+	const char *name)
+{
+	const struct plm_node *vols = plm_node_get(spec, "volumes");
+	if (!is_seq(vols) || name == NULL) {
+		return NULL;
+	}
+	for (size_t i = 0; i < vols->as.seq.count; i++) {
+		const char *n = plm_node_get_str(vols->as.seq.items[i], "name");
+		if (n != NULL && strcmp(n, name) == 0) {
+			return vols->as.seq.items[i];
+		}
+	}
+	return NULL;
+}
+
+static int mount_record(struct builder *b, const struct pod *pod,
+	struct plm_node *vm, struct plm_node *out)
+{
+	static const struct {
+		const char *key, *source;
+	} kinds[] = {
+		{"hostPath", "path"}, {"emptyDir", NULL},
+		{"secret", "secretName"}, {"configMap", "name"},
+		{"projected", NULL}, {"persistentVolumeClaim", "claimName"},
+	};
+	struct plm_span at = vm->span;
+	const struct plm_node *vol = find_volume(pod->spec,
+		plm_node_get_str(vm, "name"));
+	const char *kind = "other";
+	struct plm_node *kind_at = NULL;
+	struct plm_node *source = NULL;
+	const struct plm_node *detail = NULL;
+	for (size_t i = 0; vol != NULL && i < sizeof(kinds) / sizeof(kinds[0]);
+		i++) {
+		const struct plm_entry *e = plm_node_entry(vol, kinds[i].key);
+		if (e != NULL) {
+			kind = kinds[i].key;
+			detail = e->value;
+			kind_at = plm_node_cstring(b->a, e->key_span, kind);
+			if (kinds[i].source != NULL) {
+				source = plm_node_get(detail, kinds[i].source);
+			}
+			break;
+		}
+	}
+	if (kind_at == NULL) {
+		kind_at = plm_node_cstring(b->a, vol ? vol->span : at, kind);
+		if (kind_at != NULL && vol == NULL) {
+			kind_at->flags |= PLM_NODE_IMPLICIT;
+		}
+	}
+	struct plm_node *m = plm_node_map(b->a, at);
+	if (m == NULL) {
+		return PLM_ENOMEM;
+	}
+	struct plm_node *ro = plm_node_get(vm, "readOnly");
+	if (ro == NULL) {
+		ro = plm_node_bool(b->a, at, false);
+		if (ro != NULL) {
+			ro->flags |= PLM_NODE_IMPLICIT;
+		}
+	}
+	if (put(b, m, "kind", kind_at) != 0 ||
+		put(b, m, "source", or_null(b, source, at)) != 0 ||
+		put(b, m, "target", or_null(b, plm_node_get(vm, "mountPath"),
+					at)) != 0 ||
+		put(b, m, "read_only", ro) != 0) {
+		return PLM_ENOMEM;
+	}
+	if (strcmp(kind, "hostPath") == 0 &&
+		put(b, m, "type", or_null(b, plm_node_get(detail, "type"),
+				    detail ? detail->span : at)) != 0) {
+		return PLM_ENOMEM;
+	}
+	return plm_node_push(b->a, out, m);
+}
+
+static int set_mounts(struct builder *b, struct plm_node *rec,
+	const struct pod *pod, const struct plm_node *c)
+{
+	const struct plm_node *vms = plm_node_get(c, "volumeMounts");
+	if (!is_seq(vms)) {
+		return 0;
+	}
+	struct plm_node *out = plm_node_seq(b->a, vms->span);
+	if (out == NULL) {
+		return PLM_ENOMEM;
+	}
+	for (size_t i = 0; i < vms->as.seq.count; i++) {
+		struct plm_node *vm = vms->as.seq.items[i];
+		if (is_map(vm) && mount_record(b, pod, vm, out) != 0) {
+			return PLM_ENOMEM;
+		}
+	}
+	return plm_record_set(b->a, rec, "mounts", out);
+}
+
+static int set_ports(struct builder *b, struct plm_node *rec,
+	const struct plm_node *c)
+{
+	const struct plm_node *ports = plm_node_get(c, "ports");
+	if (!is_seq(ports)) {
+		return 0;
+	}
+	struct plm_node *out = plm_node_seq(b->a, ports->span);
+	if (out == NULL) {
+		return PLM_ENOMEM;
+	}
+	for (size_t i = 0; i < ports->as.seq.count; i++) {
+		struct plm_node *p = ports->as.seq.items[i];
+		if (!is_map(p)) {
+			continue;
+		}
+		struct plm_node *m = plm_node_map(b->a, p->span);
+		struct plm_node *proto = plm_node_get(p, "protocol");
+		if (proto == NULL) {
+			proto = plm_node_cstring(b->a, p->span, "TCP");
+			if (proto != NULL) {
+				proto->flags |= PLM_NODE_IMPLICIT;
+			}
+		}
+		if (m == NULL ||
+			put(b, m, "container", or_null(b,
+				plm_node_get(p, "containerPort"), p->span)) != 0 ||
+			put(b, m, "host", or_null(b, plm_node_get(p, "hostPort"),
+						p->span)) != 0 ||
+			put(b, m, "protocol", proto) != 0 ||
+			put(b, m, "host_ip", or_null(b, plm_node_get(p, "hostIP"),
+						   p->span)) != 0 ||
+			plm_node_push(b->a, out, m) != 0) {
+			return PLM_ENOMEM;
+		}
+	}
+	return plm_record_set(b->a, rec, "ports", out);
+}
+
+static int set_env(struct builder *b, struct plm_node *rec,
+	const struct plm_node *c)
+{
+	const struct plm_node *env = plm_node_get(c, "env");
+	if (!is_seq(env)) {
+		return 0;
+	}
+	struct plm_node *out = plm_node_seq(b->a, env->span);
+	if (out == NULL) {
+		return PLM_ENOMEM;
+	}
+	for (size_t i = 0; i < env->as.seq.count; i++) {
+		struct plm_node *e = env->as.seq.items[i];
+		if (!is_map(e)) {
+			continue;
+		}
+		struct plm_node *m = plm_node_map(b->a, e->span);
+		struct plm_node *value = plm_node_get(e, "value");
+		if (value == NULL) {
+			struct plm_node *from = plm_node_get(e, "valueFrom");
+			value = plm_node_null(b->a, from ? from->span : e->span);
+			if (value != NULL && from == NULL) {
+				value->flags |= PLM_NODE_IMPLICIT;
+			}
+		}
+		if (m == NULL ||
+			put(b, m, "name", or_null(b, plm_node_get(e, "name"),
+						e->span)) != 0 ||
+			put(b, m, "value", value) != 0 ||
+			plm_node_push(b->a, out, m) != 0) {
+			return PLM_ENOMEM;
+		}
+	}
+	return plm_record_set(b->a, rec, "env", out);
+}
+
+static int add_hook(struct builder *b, struct plm_node *out, const char *hook,
+	const struct plm_node *handler)
+{
+	static const char *const exec_command[] = {"exec", "command", NULL};
+	const struct plm_node *cmd = path(handler, exec_command);
+	if (cmd == NULL) {
+		return 0;
+	}
+	struct plm_node *m = plm_node_map(b->a, handler->span);
+	if (m == NULL || put(b, m, "hook", plm_node_cstring(b->a, handler->span,
+					       hook)) != 0 ||
+		put(b, m, "command", (struct plm_node *)cmd) != 0) {
+		return PLM_ENOMEM;
+	}
+	return plm_node_push(b->a, out, m);
+}
+
+static int set_lifecycle(struct builder *b, struct plm_node *rec,
+	const struct plm_node *c)
+{
+	struct plm_node *out = plm_node_seq(b->a, c->span);
+	if (out == NULL) {
+		return PLM_ENOMEM;
+	}
+	const struct plm_node *lc = plm_node_get(c, "lifecycle");
+	static const char *const hooks[] = {"postStart", "preStop"};
+	static const char *const probes[] = {"livenessProbe",
+		"readinessProbe", "startupProbe"};
+	for (size_t i = 0; i < 2; i++) {
+		const struct plm_node *h = plm_node_get(lc, hooks[i]);
+		if (is_map(h) && add_hook(b, out, hooks[i], h) != 0) {
+			return PLM_ENOMEM;
+		}
+	}
+	for (size_t i = 0; i < 3; i++) {
+		const struct plm_node *h = plm_node_get(c, probes[i]);
+		if (is_map(h) && add_hook(b, out, probes[i], h) != 0) {
+			return PLM_ENOMEM;
+		}
+	}
+	if (out->as.seq.count == 0) {
+		return 0;
+	}
+	return plm_record_set(b->a, rec, "lifecycle", out);
+}
+
+/* ---- containers and workloads --------------------------------------- */
+
+/* Where a container is declared: its `name: x` entry (else the item). */
+static struct plm_span declaration(const struct plm_node *c)
+{
+	const struct plm_entry *e = plm_node_entry(c, "name");
+	if (e == NULL) {
+		return c->span;
+	}
+	struct plm_span s = e->key_span;
+	if (e->value->span.source == s.source && e->value->span.end > s.end) {
+		s.end = e->value->span.end;
+	}
+	return s;
+}
+
+static int host_field(struct builder *b, struct plm_node *rec,
+	const struct pod *pod, const char *key, const char *field,
+	bool default_false)
+{
+	struct plm_node *v = plm_node_get(pod->spec, key);
+	if (v != NULL && v->kind == PLM_NODE_BOOL) {
+		return plm_record_set_in(b->a, rec, "host", field, v);
+	}
+	if (!default_false) {
+		return 0;
+	}
+	struct plm_node *f = plm_node_bool(b->a, rec->span, false);
+	if (f != NULL) {
+		f->flags |= PLM_NODE_IMPLICIT;
+	}
+	return plm_record_set_in(b->a, rec, "host", field, f);
+}
+
+static int container(struct builder *b, const struct pod *pod,
+	struct plm_node *c, const char *role)
+{
+	if (!is_map(c)) {
+		plm_doc_diag(b->doc, PLM_DIAG_WARNING, "kubernetes/bad-container",
+			c->span, "a container must be a map (with name, image, "
+			"...), not a %s", plm_node_kind_name(c->kind));
+		return 0;
+	}
+	struct plm_span decl = declaration(c);
+	struct plm_node *rec = plm_record_new(b->a, decl, "kubernetes", role);
+	if (rec == NULL) {
+		return PLM_ENOMEM;
+	}
+	const struct plm_node *sc = plm_node_get(c, "securityContext");
+	const struct plm_node *psc = pod->security;
+	const char *name = plm_node_get_str(c, "name");
+	struct plm_node *image = plm_node_get(c, "image");
+	int rc = 0;
+	if (rc == 0) rc = set_written(b, rec, "name", c, "name");
+	if (rc == 0) rc = plm_record_set(b->a, rec, "workload", pod->workload);
+	if (rc == 0 && image != NULL && image->kind == PLM_NODE_STRING) {
+		rc = plm_record_set(b->a, rec, "image",
+			plm_record_image(b->a, image));
+	}
+	if (rc == 0) rc = set_user(b, rec, sc, psc);
+	bool from_pod;
+	struct plm_node *non_root = (struct plm_node *)pick(sc, psc,
+		"runAsNonRoot", &from_pod);
+	if (rc == 0) rc = set_bool(b, rec, "run_as_non_root", non_root,
+			from_pod);
+	if (rc == 0) rc = set_bool(b, rec, "privileged",
+			plm_node_get(sc, "privileged"), false);
+	if (rc == 0) rc = set_bool(b, rec, "allow_privilege_escalation",
+			plm_node_get(sc, "allowPrivilegeEscalation"), false);
+	if (rc == 0) rc = set_bool(b, rec, "read_only_rootfs",
+			plm_node_get(sc, "readOnlyRootFilesystem"), false);
+	if (rc == 0) rc = set_capabilities(b, rec, sc);
+	if (rc == 0) rc = host_field(b, rec, pod, "hostNetwork", "network", true);
+	if (rc == 0) rc = host_field(b, rec, pod, "hostPID", "pid", true);
+	if (rc == 0) rc = host_field(b, rec, pod, "hostIPC", "ipc", true);
+	if (rc == 0) rc = host_field(b, rec, pod, "hostUsers", "users", false);
+	if (rc == 0) rc = set_profiles(b, rec, pod, sc, name ? name : "");
+	if (rc == 0) rc = set_mounts(b, rec, pod, c);
+	if (rc == 0) rc = set_ports(b, rec, c);
+	if (rc == 0) rc = set_written(b, rec, "command", c, "args");
+	if (rc == 0) rc = set_written(b, rec, "entrypoint", c, "command");
+	if (rc == 0) rc = set_lifecycle(b, rec, c);
+	if (rc == 0) rc = set_env(b, rec, c);
+	if (rc == 0) rc = set_bool(b, rec, "automount_service_account_token",
+			plm_node_get(pod->spec, "automountServiceAccountToken"),
+			false);
+	if (rc == 0) rc = plm_node_push(b->a, b->doc->containers, rec);
+	return rc;
+}
+
+static int pod_containers(struct builder *b, const struct pod *pod)
+{
+	static const struct {
+		const char *key, *role;
+	} lists[] = {
+		{"initContainers", "init"},
+		{"containers", "container"},
+		{"ephemeralContainers", "ephemeral"},
+	};
+	for (size_t l = 0; l < 3; l++) {
+		const struct plm_node *list = plm_node_get(pod->spec, lists[l].key);
+		if (list == NULL || list->kind == PLM_NODE_NULL) {
+			continue;
+		}
+		if (!is_seq(list)) {
+			plm_doc_diag(b->doc, PLM_DIAG_WARNING,
+				"kubernetes/bad-container", list->span,
+				"%s must be a list of containers, not a %s",
+				lists[l].key, plm_node_kind_name(list->kind));
+			continue;
+		}
+		for (size_t i = 0; i < list->as.seq.count; i++) {
+			int rc = container(b, pod, list->as.seq.items[i],
+				lists[l].role);
+			if (rc != 0) {
+				return rc;
+			}
+		}
+	}
+	return 0;
+}
+
+static struct plm_node *workload(struct builder *b,
+	const struct plm_node *object)
+{
+	struct plm_node *kind = plm_node_get(object, "kind");
+	const struct plm_node *meta = plm_node_get(object, "metadata");
+	struct plm_node *m = plm_node_map(b->a, kind ? kind->span : object->span);
+	if (m == NULL ||
+		put(b, m, "kind", or_null(b, kind, object->span)) != 0 ||
+		put(b, m, "name", or_null(b, plm_node_get(meta, "name"),
+					object->span)) != 0 ||
+		put(b, m, "namespace", or_null(b,
+			plm_node_get(meta, "namespace"), object->span)) != 0) {
+		return NULL;
+	}
+	return m;
+}
+
+static int object(struct builder *b, const struct plm_node *obj, int depth)
+{
+	if (!is_map(obj)) {
+		return 0;
+	}
+	const char *kind = plm_node_get_str(obj, "kind");
+	if (kind == NULL) {
+		return 0;
+	}
+	size_t klen = strlen(kind);
+	const struct plm_node *items = plm_node_get(obj, "items");
+	if (klen >= 4 && strcmp(kind + klen - 4, "List") == 0 && is_seq(items)) {
+		if (depth >= PLM_KUBERNETES_MAX_LIST_DEPTH) {
+			plm_doc_diag(b->doc, PLM_DIAG_ERROR, "limit/list-depth",
+				obj->span, "Lists nested deeper than %d "
+				"(PLM_KUBERNETES_MAX_LIST_DEPTH) are not read",
+				PLM_KUBERNETES_MAX_LIST_DEPTH);
+			return 0;
+		}
+		for (size_t i = 0; i < items->as.seq.count; i++) {
+			int rc = object(b, items->as.seq.items[i], depth + 1);
+			if (rc != 0) {
+				return rc;
+			}
+		}
+		return 0;
+	}
+	static const char *const spec[] = {"spec", NULL};
+	static const char *const tmpl_spec[] = {"spec", "template", "spec",
+		NULL};
+	static const char *const tmpl_meta[] = {"spec", "template", "metadata",
+		NULL};
+	static const char *const cron_spec[] = {"spec", "jobTemplate", "spec",
+		"template", "spec", NULL};
+	static const char *const cron_meta[] = {"spec", "jobTemplate", "spec",
+		"template", "metadata", NULL};
+	static const char *const pt_spec[] = {"template", "spec", NULL};
+	static const char *const pt_meta[] = {"template", "metadata", NULL};
+	static const char *const meta[] = {"metadata", NULL};
+	static const struct {
+		const char *kind;
+		const char *const *spec, *const *meta;
+	} workloads[] = {
+		{"Pod", spec, meta},
+		{"Deployment", tmpl_spec, tmpl_meta},
+		{"StatefulSet", tmpl_spec, tmpl_meta},
+		{"DaemonSet", tmpl_spec, tmpl_meta},
+		{"ReplicaSet", tmpl_spec, tmpl_meta},
+		{"ReplicationController", tmpl_spec, tmpl_meta},
+		{"Job", tmpl_spec, tmpl_meta},
+		{"CronJob", cron_spec, cron_meta},
+		{"PodTemplate", pt_spec, pt_meta},
+	};
+	for (size_t i = 0; i < sizeof(workloads) / sizeof(workloads[0]); i++) {
+		if (strcmp(kind, workloads[i].kind) != 0) {
+			continue;
+		}
+		struct pod pod = {0};
+		pod.object = obj;
+		pod.spec = path(obj, workloads[i].spec);
+		pod.meta = path(obj, workloads[i].meta);
+		if (!is_map(pod.spec)) {
+			plm_doc_diag(b->doc, PLM_DIAG_WARNING,
+				"kubernetes/no-pod-spec", obj->span,
+				"a %s needs a pod spec (%s)", kind,
+				i == 0 ? "spec" : i == 7
+					? "spec.jobTemplate.spec.template.spec"
+					: i == 8 ? "template.spec"
+						 : "spec.template.spec");
+			return 0;
+		}
+		pod.security = plm_node_get(pod.spec, "securityContext");
+		if (!is_map(pod.security)) {
+			pod.security = NULL;
+		}
+		pod.workload = workload(b, obj);
+		if (pod.workload == NULL) {
+			return PLM_ENOMEM;
+		}
+		return pod_containers(b, &pod);
+	}
+	return 0;
+}
+
+int plm_kubernetes_build(struct plm_doc *doc)
+{
+	struct builder b = {doc, doc->arena};
+	struct plm_node *stream = NULL;
+	int rc = plm_yaml_load(doc, 0, PLM_YAML_SCHEMA_1_1, &stream);
+	if (rc != 0) {
+		return rc;
+	}
+	doc->tree = stream;
+	doc->containers = plm_node_seq(doc->arena, stream->span);
+	if (doc->containers == NULL) {
+		return PLM_ENOMEM;
+	}
+	for (size_t i = 0; i < stream->as.seq.count; i++) {
+		rc = object(&b, stream->as.seq.items[i], 0);
+		if (rc != 0) {
+			return rc;
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,61 @@
+/*
+ * output/output.h - the output set: every format a run writes, each to its
+ * own stream, driven through the plugin ABI of plimsoll/plugin.h.
+ *
+ * Built-in formats are registered in core/output/builtin.c; a third-party
+ * plugin is a shared object loaded with plm_output_set_load().
+ * Ownership: the set owns the plugins' states, the files it opened and the
+ * shared objects it loaded; plm_output_set_destroy() releases them all.
+ */
+#ifndef PLM_OUTPUT_OUTPUT_H
+#define PLM_OUTPUT_OUTPUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "plimsoll/error.h"
+#include "plimsoll/plugin.h"
+
+struct plm_output_set;
+
+/* The built-in plugins, NULL-terminated. */
+const struct plm_output_plugin *const *plm_output_builtins(void);
+
+/* Returns an empty set, or NULL when out of memory. */
+struct plm_output_set *plm_output_set_create(void);
+/* Ends nothing: call plm_output_end() first. Destroys plugin states, closes
+ * opened files, unloads shared objects. Accepts NULL. */
+void plm_output_set_destroy(struct plm_output_set *set);
+
+/* Loads a plugin shared object by path and makes its format name
+ * available to plm_output_set_add(). Returns 0, or PLM_EPLUGIN with a
+ * message in err (what failed: dlopen, missing entry symbol, ABI version,
+ * missing callbacks). */
+PLM_NODISCARD int plm_output_set_load(struct plm_output_set *set,
+	const char *path, char *err, size_t err_len);
+/* Adds an output: format is a built-in or loaded format name; output_path
+ * NULL or "-" means stdout. color is honoured only on a terminal and when
+ * the NO_COLOR environment variable is unset or empty.
+ * Returns 0, PLM_EINVAL (unknown format), PLM_EIO (cannot open the file) or
+ * PLM_EPLUGIN (create failed), with a message in err. */
+PLM_NODISCARD int plm_output_set_add(struct plm_output_set *set,
+	const char *format, const char *output_path, bool color, char *err,
+	size_t err_len);
+/* Number of outputs added. */
+size_t plm_output_set_count(const struct plm_output_set *set);
+/* True if some output writes to stdout. */
+bool plm_output_set_uses_stdout(const struct plm_output_set *set);
+
+/* Dispatch to every output in the order they were added. Each returns 0 or
+ * the first plugin error; a failing plugin does not stop the others.
+ * `run` must stay valid until plm_output_end() returns. A suppressed
+ * finding is passed on only when the run's include_suppressed is set. */
+PLM_NODISCARD int plm_output_begin(struct plm_output_set *set,
+	const struct plm_run_info *run);
+PLM_NODISCARD int plm_output_finding(struct plm_output_set *set,
+	const struct plm_finding *finding);
+PLM_NODISCARD int plm_output_notification(struct plm_output_set *set,
+	const struct plm_notification *note);
+PLM_NODISCARD int plm_output_end(struct plm_output_set *set,
+	const struct plm_run_summary *summary);
+
+#endif

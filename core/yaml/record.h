@@ -1,0 +1,52 @@
+/*
+ * yaml/record.h - building container records (docs/model.md, "The
+ * containers view") for the YAML front ends.
+ *
+ * A record starts with every field present, each flagged PLM_NODE_IMPLICIT
+ * and spanning the container's declaration; a front end then replaces the
+ * fields that were written. All nodes live in the given arena.
+ */
+#ifndef PLM_YAML_RECORD_H
+#define PLM_YAML_RECORD_H
+
+#include <stdbool.h>
+#include "plimsoll/error.h"
+#include "model/node.h"
+
+/* A new record for a container declared at `decl`: name (NULL: null),
+ * origin ("compose", "kubernetes"), role ("service", "container", "init",
+ * "ephemeral"). NULL when out of memory. */
+struct plm_node *plm_record_new(struct plm_arena *arena, struct plm_span decl,
+	const char *origin, const char *role);
+
+/* Replaces a top-level field of the record (keeping its position). */
+PLM_NODISCARD int plm_record_set(struct plm_arena *arena,
+	struct plm_node *record, const char *field, struct plm_node *value);
+
+/* Replaces field `key` of the map in the record's field `field` (user,
+ * host, capabilities, workload, shell_form). */
+PLM_NODISCARD int plm_record_set_in(struct plm_arena *arena,
+	struct plm_node *record, const char *field, const char *key,
+	struct plm_node *value);
+
+/* The image map for an image reference node (a string): {text, registry,
+ * repository, tag, digest} (plm_image_parse), carrying the node's
+ * interpolated/inherited flags. NULL when out of memory. */
+struct plm_node *plm_record_image(struct plm_arena *arena,
+	const struct plm_node *text);
+
+/* The user map for a `user[:group]` string node: {text, name, uid, group,
+ * gid, root} (plm_user_parse), carrying the node's flags. NULL when out of
+ * memory. */
+struct plm_node *plm_record_user(struct plm_arena *arena,
+	const struct plm_node *text);
+
+/* An implicit null (or other default) at the declaration. */
+struct plm_node *plm_record_implicit_null(struct plm_arena *arena,
+	struct plm_span decl);
+
+/* Marks a node (a fresh copy when `copy`) with extra flags. */
+struct plm_node *plm_record_flagged(struct plm_arena *arena,
+	const struct plm_node *node, uint32_t flags);
+
+#endif

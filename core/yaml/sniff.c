@@ -1,0 +1,211 @@
+/*
+ * yaml/sniff.c - guessing what a YAML file is from its bytes, without
+ * parsing it (the loader's detection step).
+ */
+#include "yaml/yaml.h"
+
+#include <string.h>
+
+static bool starts_key(const char *p, size_t len, const char *key)
+{
+	size_t n = strlen(key);
+	size_t i = 0;
+	char quote = 0;
+	if (len > 0 && (p[0] == '"' || p[0] == '\'')) {
+		quote = p[0];
+		i = 1;
+	}
+	if (len < i + n || memcmp(p + i, key, n) != 0) {
+		return false;
+	}
+	i += n;
+	if (quote) {
+		if (i >= len || p[i] != quote) {
+			return false;
+		}
+		i++;
+	}
+	while (i < len && p[i] == ' ') {
+		i++;
+	}
+	return i < len && p[i] == ':' &&
+		(i + 1 == len || p[i + 1] == ' ' || p[i + 1] == '\t' ||
+			p[i + 1] == '\r' || p[i + 1] == '\n');
+}
+
+static bool contains(const char *s, size_t n, const char *needle)
+{
+	size_t m = strlen(needle);
+	for (size_t i = 0; i + m <= n; i++) {
+		if (memcmp(s + i, needle, m) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+enum plm_kind plm_yaml_sniff(const char *bytes, size_t len)
+{
+	bool api = false, kind = false, services = false;
+	size_t i = 0;
+	if (len >= 3 && memcmp(bytes, "\xEF\xBB\xBF", 3) == 0) {
+		i = 3;
+	}
+	while (i < len) {
+		const char *line = bytes + i;
+		const char *nl = memchr(line, '\n', len - i);
+		size_t n = nl ? (size_t)(nl - line) : len - i;
+		i += n + 1;
+		if (n >= 3 && memcmp(line, "---", 3) == 0) {
+			if (api && kind) {
+				return PLM_KIND_KUBERNETES;
+			}
+			api = kind = false;
+			continue;
+		}
+		/* A JSON manifest ({"apiVersion": ..., "kind": ...}) is YAML
+		 * too: look for its keys after the brace. */
+		size_t skip = 0;
+		while (skip < n && (line[skip] == '{' || line[skip] == ' ' ||
+				    line[skip] == '\t')) {
+			skip++;
+		}
+		bool json = skip > 0 && (skip < n && line[skip] == '"');
+		const char *key = json ? line + skip : line;
+		size_t klen = json ? n - skip : n;
+		if (starts_key(key, klen, "apiVersion")) {
+			api = true;
+		} else if (starts_key(key, klen, "kind")) {
+			kind = true;
+		} else if (!json && (starts_key(line, n, "services") ||
+				   starts_key(line, n, "include"))) {
+			services = true;
+		}
+		if (json && !api && contains(line, n, "\"apiVersion\"")) {
+			api = true;
+		}
+		if (json && !kind && contains(line, n, "\"kind\"")) {
+			kind = true;
+		}
+	}
+	if (api && kind) {
+		return PLM_KIND_KUBERNETES;
+	}
+	return services ? PLM_KIND_COMPOSE : PLM_KIND_UNKNOWN;
+}
+
+/* Leading spaces of a line, or -1 for a blank or comment line. */
+static long indent_of(const char *line, size_t n)
+{
+	size_t i = 0;
+	while (i < n && line[i] == ' ') {
+		i++;
+	}
+	if (i == n || line[i] == '#' || line[i] == '\r') {
+		return -1;
+	}
+	return (long)i;
+}
+
+/* True if the line ends with a block scalar header (`|`, `>-`, `|2+`...). */
+static bool opens_block_scalar(const char *line, size_t n)
+{
+	while (n > 0 && (line[n - 1] == ' ' || line[n - 1] == '\r')) {
+		n--;
+	}
+	size_t i = n;
+	while (i > 0 && (line[i - 1] == '-' || line[i - 1] == '+' ||
+			 (line[i - 1] >= '1' && line[i - 1] <= '9'))) {
+		i--;
+	}
+	return i > 0 && (line[i - 1] == '|' || line[i - 1] == '>') &&
+		(i == 1 || line[i - 2] == ' ');
+}
+
+/* True if line[k] starts a value: after the indentation, `- `, `: `. */
+static bool starts_value(const char *line, size_t ind, size_t k)
+{
+	size_t j = k;
+	while (j > ind && line[j - 1] == ' ') {
+		j--;
+	}
+	if (j == ind || line[j - 1] == '[' || line[j - 1] == ',') {
+		return true;
+	}
+	/* `key: {{` and `- {{`, but not `name-{{` */
+	return j < k && (line[j - 1] == ':' || line[j - 1] == '-');
+}
+
+/* A template action naming Helm's objects or functions. */
+static bool helm_words(const char *line, size_t n)
+{
+	static const char *const words[] = {".Values", ".Release.", ".Chart.",
+		"include \"", "toYaml", "nindent", ".Capabilities.", NULL};
+	if (!contains(line, n, "{{")) {
+		return false;
+	}
+	for (size_t i = 0; words[i] != NULL; i++) {
+		if (contains(line, n, words[i])) {
+			return true;
+		}
+	}
+	return false;
+}
+
+bool plm_yaml_is_helm_template(const char *bytes, size_t len)
+{
+	size_t i = 0;
+	long block = -1; /* indentation of the key owning a block scalar */
+	char quote = 0;  /* a quoted scalar may span lines */
+	while (i < len) {
+		const char *line = bytes + i;
+		const char *nl = memchr(line, '\n', len - i);
+		size_t n = nl ? (size_t)(nl - line) : len - i;
+		i += n + 1;
+		long ind = quote ? 0 : indent_of(line, n);
+		if (ind < 0) {
+			continue;
+		}
+		if (!quote && block >= 0 && ind > block) {
+			/* inside a block scalar: text, not YAML, where Go
+			 * templates are common (alert rules): only Helm's own
+			 * objects and functions give a chart away */
+			if (helm_words(line, n)) {
+				return true;
+			}
+			continue;
+		}
+		if (!quote && (size_t)ind + 2 <= n && line[ind] == '{' &&
+			line[ind + 1] == '{') {
+			return true; /* a template action on its own line */
+		}
+		block = -1;
+		for (size_t k = (size_t)ind; k < n; k++) {
+			char c = line[k];
+			if (quote) {
+				if (quote == '"' && c == '\\') {
+					k++;
+				} else if (c == quote) {
+					quote = 0;
+				}
+				continue;
+			}
+			if ((c == '"' || c == '\'') &&
+				(k == 0 || line[k - 1] == ' ' || line[k - 1] == '[' ||
+					line[k - 1] == ',' || line[k - 1] == '{')) {
+				quote = c;
+			} else if (c == '#' && (k == 0 || line[k - 1] == ' ')) {
+				break;
+			} else if (c == '{' && k + 1 < n && line[k + 1] == '{' &&
+				starts_value(line, ind, k)) {
+				/* `{{` inside a plain scalar is valid YAML (Argo
+				 * uses it); where a value starts it is not */
+				return true;
+			}
+		}
+		if (opens_block_scalar(line, n)) {
+			block = ind;
+		}
+	}
+	return false;
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs what building and testing plimsoll needs on Debian 12, with
+# apt-get, and only what is missing. Run as root (or with sudo available).
+set -euo pipefail
+
+packages=(
+	gcc pkg-config meson ninja-build
+	liblua5.4-dev libyaml-dev libjansson-dev libcmocka-dev
+	python3 valgrind libxml2-utils nodejs npm clang
+)
+
+missing=()
+for p in "${packages[@]}"; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+		missing+=("$p")
+	fi
+done
+if [ "${#missing[@]}" -eq 0 ]; then
+	exit 0
+fi
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+	sudo="sudo"
+fi
+echo "installing: ${missing[*]}"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,476 @@
+/*
+ * tests/kubernetes/test_kubernetes.c - workloads to container records:
+ * each workload kind, Lists, roles, securityContext precedence, legacy
+ * annotations, host namespaces, volumes joined to mounts, spans.
+ */
+#include "../yaml/helpers.h"
+
+#include "kubernetes/kubernetes.h"
+
+static struct plm_doc *build(const char *text)
+{
+	struct plm_doc *doc = doc_from("k.yaml", text, PLM_KIND_KUBERNETES);
+	assert_int_equal(plm_kubernetes_build(doc), 0);
+	return doc;
+}
+
+static const char pod_spec[] =
+	"      containers:\n"
+	"      - name: app\n"
+	"        image: nginx\n";
+
+static void check_kind(const char *kind, const char *prefix,
+	const char *indent_spec)
+{
+	char text[2048];
+	/* re-indent the pod spec under the workload's path */
+	char spec[512] = "";
+	const char *p = pod_spec;
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		strcat(spec, indent_spec);
+		strncat(spec, p + 6, (size_t)(nl - p - 6) + 1);
+		p = nl + 1;
+	}
+	snprintf(text, sizeof(text),
+		"apiVersion: v1\nkind: %s\nmetadata: {name: w, namespace: ns}\n%s%s",
+		kind, prefix, spec);
+	struct plm_doc *doc = build(text);
+	assert_int_equal(plm_node_count(doc->containers), 1);
+	struct plm_node *c = at(doc->containers, "0");
+	assert_string_equal(str_at(c, "name"), "app");
+	assert_string_equal(str_at(c, "origin"), "kubernetes");
+	assert_string_equal(str_at(c, "role"), "container");
+	assert_string_equal(str_at(c, "workload.kind"), kind);
+	assert_string_equal(str_at(c, "workload.name"), "w");
+	assert_string_equal(str_at(c, "workload.namespace"), "ns");
+	assert_string_equal(str_at(c, "image.text"), "nginx");
+	assert_string_equal(str_at(c, "image.repository"), "nginx");
+	assert_string_equal(str_at(c, "image.registry"), "docker.io");
+	assert_true(at(c, "image.registry")->flags & PLM_NODE_IMPLICIT);
+	plm_doc_destroy(doc);
+}
+
+static void pod_yields_its_containers(void **state)
+{
+	(void)state;
+	check_kind("Pod", "spec:\n", "  ");
+}
+
+static void deployment_yields_template_containers(void **state)
+{
+	(void)state;
+	check_kind("Deployment", "spec:\n  template:\n    spec:\n", "      ");
+}
+
+static void statefulset_yields_template_containers(void **state)
+{
+	(void)state;
+	check_kind("StatefulSet", "spec:\n  template:\n    spec:\n", "      ");
+}
+
+static void daemonset_yields_template_containers(void **state)
+{
+	(void)state;
+	check_kind("DaemonSet", "spec:\n  template:\n    spec:\n", "      ");
+}
+
+static void replicaset_yields_template_containers(void **state)
+{
+	(void)state;
+	check_kind("ReplicaSet", "spec:\n  template:\n    spec:\n", "      ");
+}
+
+static void replicationcontroller_yields_template_containers(void **state)
+{
+	(void)state;
+	check_kind("ReplicationController",
+		"spec:\n  template:\n    spec:\n", "      ");
+}
+
+static void job_yields_template_containers(void **state)
+{
+	(void)state;
+	check_kind("Job", "spec:\n  template:\n    spec:\n", "      ");
+}
+
+static void cronjob_yields_job_template_containers(void **state)
+{
+	(void)state;
+	check_kind("CronJob", "spec:\n  jobTemplate:\n    spec:\n"
+		"      template:\n        spec:\n", "          ");
+}
+
+static void podtemplate_yields_template_containers(void **state)
+{
+	(void)state;
+	check_kind("PodTemplate", "template:\n  spec:\n", "    ");
+}
+
+static void list_items_and_other_kinds(void **state)
+{
+	(void)state;
+	struct plm_doc *doc = build(
+		"apiVersion: v1\nkind: List\nitems:\n"
+		"- apiVersion: v1\n  kind: Pod\n  metadata: {name: a}\n"
+		"  spec: {containers: [{name: x, image: i}]}\n"
+		"- apiVersion: v1\n  kind: Service\n  metadata: {name: s}\n"
+		"- apiVersion: apps/v1\n  kind: Deployment\n  metadata: {name: d}\n"
+		"  spec: {template: {spec: {containers: [{name: y}]}}}\n"
+		"---\napiVersion: v1\nkind: ConfigMap\ndata: {a: b}\n");
+	assert_int_equal(plm_node_count(doc->tree), 2);
+	assert_int_equal(plm_node_count(doc->containers), 2);
+	assert_string_equal(str_at(doc->containers, "0.workload.name"), "a");
+	assert_string_equal(str_at(doc->containers, "1.workload.kind"),
+		"Deployment");
+	plm_doc_destroy(doc);
+}
+
+static void init_sidecar_and_ephemeral_containers_have_roles(void **state)
+{
+	(void)state;
+	struct plm_doc *doc = build(
+		"kind: Pod\napiVersion: v1\nmetadata: {name: p}\nspec:\n"
+		"  containers: [{name: main}]\n"
+		"  initContainers: [{name: init}, {name: side, restartPolicy: Always}]\n"
+		"  ephemeralContainers: [{name: debug}]\n");
+	assert_int_equal(plm_node_count(doc->containers), 4);
+	assert_string_equal(str_at(doc->containers, "0.role"), "init");
+	assert_string_equal(str_at(doc->containers, "1.name"), "side");
+	assert_string_equal(str_at(doc->containers, "1.role"), "init");
+	assert_string_equal(str_at(doc->containers, "2.role"), "container");
+	assert_string_equal(str_at(doc->containers, "3.role"), "ephemeral");
+	plm_doc_destroy(doc);
+}
+
+static const char precedence_pod[] =
+	"apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n"
+	"  securityContext:\n"
+	"    runAsUser: 0\n"               /* line 6 */
+	"    runAsGroup: 10\n"
+	"    runAsNonRoot: false\n"
+	"    fsGroup: 5\n"
+	"    seLinuxOptions: {level: \"s0:c1\"}\n"
+	"    privileged: true\n"           /* not a pod field: ignored */
+	"  containers:\n"
+	"  - name: own\n"                  /* line 13 */
+	"    securityContext:\n"
+	"      runAsUser: 1000\n"
+	"      runAsNonRoot: true\n"
+	"  - name: inherits\n";            /* line 17 */
+
+static void container_security_context_wins_over_pod(void **state)
+{
+	(void)state;
+	struct plm_doc *doc = build(precedence_pod);
+	struct plm_node *c = at(doc->containers, "0");
+	assert_int_equal(at(c, "user.uid")->as.integer, 1000);
+	assert_false(at(c, "user.uid")->flags & PLM_NODE_INHERITED);
+	assert_false(at(c, "user.root")->as.boolean);
+	assert_string_equal(str_at(c, "user.text"), "1000");
+	assert_true(at(c, "run_as_non_root")->as.boolean);
+	assert_int_equal(line_of(doc, at(c, "run_as_non_root")->span), 16);
+	/* runAsGroup is not set on the container: the pod's */
+	assert_int_equal(at(c, "user.gid")->as.integer, 10);
+	assert_true(at(c, "user.gid")->flags & PLM_NODE_INHERITED);
+	plm_doc_destroy(doc);
+}
+
+static void pod_security_context_is_inherited_and_flagged(void **state)
+{
+	(void)state;
+	struct plm_doc *doc = build(precedence_pod);
+	struct plm_node *c = at(doc->containers, "1");
+	struct plm_node *uid = at(c, "user.uid");
+	assert_int_equal(uid->as.integer, 0);
+	assert_true(uid->flags & PLM_NODE_INHERITED);
+	assert_int_equal(line_of(doc, uid->span), 6);
+	assert_true(at(c, "user.root")->as.boolean);
+	assert_false(at(c, "run_as_non_root")->as.boolean);
+	assert_true(at(c, "run_as_non_root")->flags & PLM_NODE_INHERITED);
+	assert_string_equal(str_at(c, "selinux.level"), "s0:c1");
+	assert_true(at(c, "selinux")->flags & PLM_NODE_INHERITED);
+	plm_doc_destroy(doc);
+}
+
+static void container_only_fields_are_not_inherited(void **state)
+{
+	(void)state;
+	struct plm_doc *doc = build(precedence_pod);
+	struct plm_node *c = at(doc->containers, "1");
+	struct plm_node *priv = at(c, "privileged");
+	assert_int_equal(priv->kind, PLM_NODE_NULL);
+	assert_true(priv->flags & PLM_NODE_IMPLICIT);
+	/* a field not written points at the container's `name:` */
+	assert_int_equal(line_of(doc, priv->span), 17);
+	assert_string_equal(span_text(doc, priv->span), "name: inherits");
+	assert_true(at(c, "read_only_rootfs")->flags & PLM_NODE_IMPLICIT);
+	assert_true(at(c, "allow_privilege_escalation")->flags &
+		PLM_NODE_IMPLICIT);
+	plm_doc_destroy(doc);
+}
+
+static void container_only_fields_are_read(void **state)
+{
+	(void)state;
+	struct plm_doc *doc = build(
+		"apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n"
+		"  containers:\n  - name: c\n    securityContext:\n"
+		"      privileged: yes\n"
+		"      allowPrivilegeEscalation: false\n"
+		"      readOnlyRootFilesystem: true\n"
+		"      procMount: Unmasked\n"
+		"      capabilities: {add: [NET_ADMIN, cap_sys_time], drop: [all]}\n");
+	struct plm_node *c = at(doc->containers, "0");
+	/* YAML 1.1: yes is true */
+	assert_true(at(c, "privileged")->as.boolean);
+	assert_false(at(c, "allow_privilege_escalation")->as.boolean);
+	assert_true(at(c, "read_only_rootfs")->as.boolean);
+	assert_string_equal(str_at(c, "capabilities.add.0"), "NET_ADMIN");
+	assert_string_equal(str_at(c, "capabilities.add.1"), "SYS_TIME");
+	assert_string_equal(str_at(c, "capabilities.drop.0"), "ALL");
+	plm_doc_destroy(doc);
+}
+
+static void seccomp_and_apparmor_fields_and_precedence(void **state)
+{
+	(void)state;
+	struct plm_doc *doc = build(
+		"apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n"
+		"  securityContext:\n"
+		"    seccompProfile: {type: RuntimeDefault}\n"
+		"    appArmorProfile: {type: Unconfined}\n"
+		"  containers:\n"
+		"  - name: a\n"
+		"    securityContext:\n"
+		"      seccompProfile: {type: Localhost, localhostProfile: p.json}\n"
+		"      appArmorProfile: {type: RuntimeDefault}\n"
+		"  - name: b\n");
+	assert_string_equal(str_at(doc->containers, "0.seccomp"),
+		"Localhost/p.json");
+	assert_string_equal(str_at(doc->containers, "0.apparmor"),
+		"RuntimeDefault");
+	assert_string_equal(str_at(doc->containers, "1.seccomp"),
+		"RuntimeDefault");
+	assert_true(at(doc->containers, "1.seccomp")->flags &
+		PLM_NODE_INHERITED);
+	assert_string_equal(str_at(doc->containers, "1.apparmor"),
+		"Unconfined");
+	plm_doc_destroy(doc);
+}
+
+static void legacy_annotations_come_after_fields(void **state)
+{
+	(void)state;
+	struct plm_doc *doc = build(
+		"apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\n"
+		"spec:\n  template:\n    metadata:\n      annotations:\n"
+		"        seccomp.security.alpha.kubernetes.io/pod: docker/default\n"
+		"        container.seccomp.security.alpha.kubernetes.io/b: unconfined\n"
+		"        container.apparmor.security.beta.kubernetes.io/a: localhost/prof\n"
+		"        container.apparmor.security.beta.kubernetes.io/c: unconfined\n"
+		"    spec:\n      containers:\n"
+		"      - name: a\n"
+		"      - name: b\n"
+		"      - name: c\n"
+		"        securityContext:\n"
+		"          appArmorProfile: {type: RuntimeDefault}\n"
+		"          seccompProfile: {type: Localhost, localhostProfile: x}\n");
+	struct plm_node *cs = doc->containers;
+	assert_string_equal(str_at(cs, "0.seccomp"), "RuntimeDefault");
+	assert_true(at(cs, "0.seccomp")->flags & PLM_NODE_INHERITED);
+	assert_string_equal(str_at(cs, "0.apparmor"), "Localhost/prof");
+	assert_string_equal(str_at(cs, "1.seccomp"), "Unconfined");
+	assert_int_equal(at(cs, "1.apparmor")->kind, PLM_NODE_NULL);
+	assert_string_equal(str_at(cs, "2.seccomp"), "Localhost/x");
+	assert_string_equal(str_at(cs, "2.apparmor"), "RuntimeDefault");
+	plm_doc_destroy(doc);
+}
+
+static void host_namespaces_default_false_and_host_users_null(void **state)
+{
+	(void)state;
+	struct plm_doc *doc = build(
+		"apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n"
+		"  hostPID: true\n  hostUsers: false\n"
+		"  automountServiceAccountToken: false\n"
+		"  containers: [{name: a}]\n---\n"
+		"apiVersion: v1\nkind: Pod\nmetadata: {name: q}\nspec:\n"
+		"  hostNetwork: true\n  hostIPC: true\n  containers: [{name: b}]\n");
+	struct plm_node *a = at(doc->containers, "0");
+	assert_true(at(a, "host.pid")->as.boolean);
+	assert_false(at(a, "host.network")->as.boolean);
+	assert_true(at(a, "host.network")->flags & PLM_NODE_IMPLICIT);
+	assert_false(at(a, "host.users")->as.boolean);
+	assert_false(at(a, "automount_service_account_token")->as.boolean);
+	struct plm_node *b = at(doc->containers, "1");
+	assert_true(at(b, "host.network")->as.boolean);
+	assert_true(at(b, "host.ipc")->as.boolean);
+	assert_int_equal(at(b, "host.users")->kind, PLM_NODE_NULL);
+	assert_int_equal(at(b, "automount_service_account_token")->kind,
+		PLM_NODE_NULL);
+	plm_doc_destroy(doc);
+}
+
+static void volumes_are_joined_to_volume_mounts(void **state)
+{
+	(void)state;
+	struct plm_doc *doc = build(
+		"apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n"
+		"  volumes:\n"
+		"  - {name: sock, hostPath: {path: /var/run/docker.sock, type: Socket}}\n"
+		"  - {name: s, secret: {secretName: creds}}\n"
+		"  - {name: cm, configMap: {name: conf}}\n"
+		"  - {name: tmp, emptyDir: {}}\n"
+		"  - {name: data, persistentVolumeClaim: {claimName: pvc}}\n"
+		"  - {name: proj, projected: {sources: []}}\n"
+		"  - {name: nfs, nfs: {server: x, path: /}}\n"
+		"  containers:\n  - name: a\n    volumeMounts:\n"
+		"    - {name: sock, mountPath: /var/run/docker.sock, readOnly: true}\n"
+		"    - {name: s, mountPath: /s}\n"
+		"    - {name: cm, mountPath: /cm}\n"
+		"    - {name: tmp, mountPath: /tmp}\n"
+		"    - {name: data, mountPath: /data}\n"
+		"    - {name: proj, mountPath: /p}\n"
+		"    - {name: nfs, mountPath: /n}\n"
+		"    - {name: missing, mountPath: /m}\n");
+	struct plm_node *m = at(doc->containers, "0.mounts");
+	assert_int_equal(plm_node_count(m), 8);
+	assert_string_equal(str_at(m, "0.kind"), "hostPath");
+	assert_string_equal(str_at(m, "0.source"), "/var/run/docker.sock");
+	assert_string_equal(str_at(m, "0.target"), "/var/run/docker.sock");
+	assert_string_equal(str_at(m, "0.type"), "Socket");
+	assert_true(at(m, "0.read_only")->as.boolean);
+	assert_string_equal(str_at(m, "1.kind"), "secret");
+	assert_string_equal(str_at(m, "1.source"), "creds");
+	assert_false(at(m, "1.read_only")->as.boolean);
+	assert_true(at(m, "1.read_only")->flags & PLM_NODE_IMPLICIT);
+	assert_null(plm_node_get(at(m, "1"), "type"));
+	assert_string_equal(str_at(m, "2.kind"), "configMap");
+	assert_string_equal(str_at(m, "2.source"), "conf");
+	assert_string_equal(str_at(m, "3.kind"), "emptyDir");
+	assert_int_equal(at(m, "3.source")->kind, PLM_NODE_NULL);
+	assert_string_equal(str_at(m, "4.kind"), "persistentVolumeClaim");
+	assert_string_equal(str_at(m, "4.source"), "pvc");
+	assert_string_equal(str_at(m, "5.kind"), "projected");
+	assert_string_equal(str_at(m, "6.kind"), "other");
+	assert_string_equal(str_at(m, "7.kind"), "other");
+	plm_doc_destroy(doc);
+}
+
+static void ports_env_commands_and_hooks(void **state)
+{
+	(void)state;
+	struct plm_doc *doc = build(
+		"apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n"
+		"  containers:\n  - name: a\n"
+		"    command: [sh, -c]\n    args: [\"apt-get install -y x\"]\n"
+		"    ports: [{containerPort: 80, hostPort: 8080, hostIP: 0.0.0.0},"
+		" {containerPort: 53, protocol: UDP}]\n"
+		"    env:\n    - {name: A, value: \"1\"}\n"
+		"    - {name: B, valueFrom: {secretKeyRef: {name: s, key: k}}}\n"
+		"    lifecycle:\n      postStart: {exec: {command: [pip, install, x]}}\n"
+		"      preStop: {httpGet: {path: /}}\n"
+		"    livenessProbe: {exec: {command: [cat, /ok]}}\n");
+	struct plm_node *c = at(doc->containers, "0");
+	assert_string_equal(str_at(c, "entrypoint.0"), "sh");
+	assert_string_equal(str_at(c, "command.0"), "apt-get install -y x");
+	assert_int_equal(at(c, "ports.0.container")->as.integer, 80);
+	assert_int_equal(at(c, "ports.0.host")->as.integer, 8080);
+	assert_string_equal(str_at(c, "ports.0.host_ip"), "0.0.0.0");
+	assert_string_equal(str_at(c, "ports.0.protocol"), "TCP");
+	assert_true(at(c, "ports.0.protocol")->flags & PLM_NODE_IMPLICIT);
+	assert_string_equal(str_at(c, "ports.1.protocol"), "UDP");
+	assert_int_equal(at(c, "ports.1.host")->kind, PLM_NODE_NULL);
+	assert_string_equal(str_at(c, "env.0.value"), "1");
+	assert_string_equal(str_at(c, "env.1.name"), "B");
+	assert_int_equal(at(c, "env.1.value")->kind, PLM_NODE_NULL);
+	assert_int_equal(plm_node_count(at(c, "lifecycle")), 2);
+	assert_string_equal(str_at(c, "lifecycle.0.hook"), "postStart");
+	assert_string_equal(str_at(c, "lifecycle.0.command.0"), "pip");
+	assert_string_equal(str_at(c, "lifecycle.1.hook"), "livenessProbe");
+	assert_false(at(c, "shell_form.command")->as.boolean);
+	plm_doc_destroy(doc);
+}
+
+static void every_record_field_is_present(void **state)
+{
+	(void)state;
+	static const char *const fields[] = {"name", "origin", "role",
+		"workload", "image", "user", "run_as_non_root", "privileged",
+		"allow_privilege_escalation", "read_only_rootfs", "capabilities",
+		"host", "seccomp", "apparmor", "selinux", "mounts", "ports",
+		"command", "entrypoint", "shell_form", "lifecycle", "env",
+		"healthcheck", "automount_service_account_token", "build", NULL};
+	struct plm_doc *doc = build(
+		"apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n"
+		"spec: {containers: [{name: a}]}\n");
+	struct plm_node *c = at(doc->containers, "0");
+	size_t n = 0;
+	for (; fields[n] != NULL; n++) {
+		assert_string_equal(c->as.map.entries[n].key, fields[n]);
+	}
+	assert_int_equal(plm_node_count(c), n);
+	assert_int_equal(at(c, "image")->kind, PLM_NODE_NULL);
+	assert_true(at(c, "user.text")->flags & PLM_NODE_IMPLICIT);
+	plm_doc_destroy(doc);
+}
+
+static void quoted_booleans_are_read_with_a_warning(void **state)
+{
+	(void)state;
+	struct plm_doc *doc = build(
+		"apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n"
+		"  containers:\n  - name: a\n    securityContext:\n"
+		"      privileged: \"true\"\n      readOnlyRootFilesystem: 3\n");
+	struct plm_node *c = at(doc->containers, "0");
+	assert_int_equal(at(c, "privileged")->kind, PLM_NODE_BOOL);
+	assert_true(at(c, "privileged")->as.boolean);
+	assert_int_equal(at(c, "read_only_rootfs")->kind, PLM_NODE_NULL);
+	assert_non_null(diag_with(doc, "kubernetes/not-a-boolean"));
+	plm_doc_destroy(doc);
+}
+
+static void broken_container_lists_are_diagnosed(void **state)
+{
+	(void)state;
+	struct plm_doc *doc = build(
+		"apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n"
+		"spec: {containers: [nope, {name: ok}], initContainers: x}\n---\n"
+		"apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\n"
+		"spec: {}\n");
+	assert_int_equal(plm_node_count(doc->containers), 1);
+	assert_non_null(diag_with(doc, "kubernetes/bad-container"));
+	assert_non_null(diag_with(doc, "kubernetes/no-pod-spec"));
+	plm_doc_destroy(doc);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(pod_yields_its_containers),
+		cmocka_unit_test(deployment_yields_template_containers),
+		cmocka_unit_test(statefulset_yields_template_containers),
+		cmocka_unit_test(daemonset_yields_template_containers),
+		cmocka_unit_test(replicaset_yields_template_containers),
+		cmocka_unit_test(replicationcontroller_yields_template_containers),
+		cmocka_unit_test(job_yields_template_containers),
+		cmocka_unit_test(cronjob_yields_job_template_containers),
+		cmocka_unit_test(podtemplate_yields_template_containers),
+		cmocka_unit_test(list_items_and_other_kinds),
+		cmocka_unit_test(init_sidecar_and_ephemeral_containers_have_roles),
+		cmocka_unit_test(container_security_context_wins_over_pod),
+		cmocka_unit_test(pod_security_context_is_inherited_and_flagged),
+		cmocka_unit_test(container_only_fields_are_not_inherited),
+		cmocka_unit_test(container_only_fields_are_read),
+		cmocka_unit_test(seccomp_and_apparmor_fields_and_precedence),
+		cmocka_unit_test(legacy_annotations_come_after_fields),
+		cmocka_unit_test(host_namespaces_default_false_and_host_users_null),
+		cmocka_unit_test(volumes_are_joined_to_volume_mounts),
+		cmocka_unit_test(ports_env_commands_and_hooks),
+		cmocka_unit_test(every_record_field_is_present),
+		cmocka_unit_test(quoted_booleans_are_read_with_a_warning),
+		cmocka_unit_test(broken_container_lists_are_diagnosed),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
