@@ -1,9 +1,12 @@
 #!/bin/sh
 # Golden test: the JSON dump of each input equals its checked-in expectation.
-# Usage: golden.sh DUMP_COMMAND... -- DIR
+# Usage: golden.sh SUFFIX DUMP_COMMAND... -- DIR
 #   runs `DUMP_COMMAND FILE` in DIR for each DIR/*.Dockerfile and compares
-#   the output with FILE's .json beside it.
+#   the output with FILE's expectation beside it: the name without
+#   .Dockerfile, then SUFFIX (.json, .spans.json).
 # PLM_GOLDEN_UPDATE=1 rewrites the expectations instead.
+suffix="$1"
+shift
 first="$1"
 shift
 case "$first" in
@@ -21,7 +24,7 @@ cd "$dir" || exit 1
 failed=0
 passed=0
 for input in *.Dockerfile; do
-	want="${input%.Dockerfile}.json"
+	want="${input%.Dockerfile}$suffix"
 	got="${TMPDIR:-/tmp}/plm-golden.$$"
 	if ! eval "$cmd" "'$input'" > "$got"; then
 		echo "FAIL $input: the dump command failed"
