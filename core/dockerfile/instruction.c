@@ -125,6 +125,18 @@ static struct plm_node *expand_node(struct inst *in, const char *s, size_t n,
 	struct plm_span span, enum plm_df_expand_mode mode, bool *unresolved)
 {
 	struct plm_df_ctx *ctx = in->ctx;
+	if (unresolved != NULL) {
+		*unresolved = false;
+	}
+	/* Nothing to substitute or unquote: the text as it is. */
+	bool plain = memchr(s, '$', n) == NULL;
+	if (plain && mode == PLM_DF_EXPAND_WORD) {
+		plain = memchr(s, ctx->escape, n) == NULL &&
+			memchr(s, '"', n) == NULL && memchr(s, '\'', n) == NULL;
+	}
+	if (plain) {
+		return plm_df_string(ctx, span, s, n);
+	}
 	struct plm_df_expansion res;
 	plm_df_expand(ctx, s, n, mode, plm_df_builder_lookup, in->b, &res);
 	/* The whole-text expansion (KEEP_QUOTES) repeats the words' problems:
@@ -1296,17 +1308,20 @@ struct plm_node *plm_df_instruction_parse(struct plm_df_builder *b,
 		}
 		plm_df_set(ctx, node, "keyword", k);
 	}
-	plm_df_set(ctx, node, "text", in->as < in->ae
+	struct plm_node *text = in->as < in->ae
 		? text_node(in, in->as, in->ae)
-		: plm_df_string(ctx, in->text_span, "", 0));
+		: plm_df_string(ctx, in->text_span, "", 0);
+	plm_df_set(ctx, node, "text", text);
 	plm_df_set(ctx, node, "raw", plm_df_string(ctx,
 		plm_df_span(ctx, start, end), ctx->bytes + start,
 		end > start ? end - start : 0));
 	if (expands(in->kw) && in->expanded == NULL) {
-		in->expanded = in->as < in->ae
+		/* Without a '$' the expanded text is the text: share it. */
+		in->expanded = in->as < in->ae &&
+				memchr(in->t->ptr + in->as, '$', in->ae - in->as)
 			? expand_range(in, in->as, in->ae,
 				  PLM_DF_EXPAND_KEEP_QUOTES, NULL)
-			: plm_df_string(ctx, in->text_span, "", 0);
+			: text;
 	}
 	if (in->kw == PLM_DF_FROM) {
 		/* FROM's expanded text is its whole argument list. */
