@@ -42,6 +42,6 @@ if [ ! -d "$root/tests/differential/node_modules/dockerfile-ast" ]; then
 fi
 theirs=$($pin node "$here/dockerfile_ast_bench.js" "$repeat" "@$list")
 echo "$theirs"
-a=$(echo "$ours" | sed -n 's/.* \([0-9.]*\) MB\/s.*/\1/p')
-b=$(echo "$theirs" | sed -n 's/.* \([0-9.]*\) MB\/s.*/\1/p')
+a=$(echo "$ours" | sed -n "s/.*(CPU time; with source copy and free: [0-9.]* s, \([0-9.]*\) MB\/s).*/\1/p")
+b=$(echo "$theirs" | sed -n "s/.* s, [0-9]* files\/s, \([0-9.]*\) MB\/s.*/\1/p")
 awk -v a="$a" -v b="$b" 'BEGIN { if (b > 0) printf "plimsoll is %.1fx dockerfile-ast\n", a / b }'
