@@ -32,6 +32,13 @@ struct compose_ctx {
 /* Reads a dotenv-format file into env (later names win). Returns 0,
  * PLM_EIO when the file cannot be read, or PLM_ENOMEM. */
 int compose_env_read(struct compose_ctx *ctx, const char *path);
+/* Splits one dotenv line (`[export ]NAME=value`): false for a blank,
+ * comment or malformed line. */
+bool compose_dotenv_split(const char *line, size_t len, const char **name,
+	size_t *name_len, const char **value, size_t *value_len);
+/* Decodes a dotenv value (quotes, escapes, interpolation) into the arena. */
+int compose_dotenv_value(struct compose_ctx *ctx, const char *s, size_t len,
+	char **out, size_t *out_len);
 /* The value of a variable, or NULL when unset. */
 const char *compose_env_get(const struct compose_env *env, const char *name,
 	size_t len);

@@ -426,6 +426,62 @@ static int dotenv_value(struct compose_ctx *ctx, const char *s, size_t len,
 	return failed ? PLM_ENOMEM : 0;
 }
 
+bool compose_dotenv_split(const char *p, size_t len, const char **name,
+	size_t *name_len, const char **value, size_t *value_len)
+{
+	while (len > 0 && (*p == ' ' || *p == '\t')) {
+		p++;
+		len--;
+	}
+	if (len == 0 || *p == '#') {
+		return false;
+	}
+	if (len > 7 && strncmp(p, "export ", 7) == 0) {
+		p += 7;
+		len -= 7;
+	}
+	size_t n = 0;
+	while (n < len && p[n] != '=' && p[n] != ' ' && p[n] != '\t') {
+		n++;
+	}
+	size_t eq = n;
+	while (eq < len && (p[eq] == ' ' || p[eq] == '\t')) {
+		eq++;
+	}
+	if (n == 0 || eq >= len || p[eq] != '=') {
+		return false;
+	}
+	size_t v = eq + 1;
+	while (v < len && (p[v] == ' ' || p[v] == '\t')) {
+		v++;
+	}
+	*name = p;
+	*name_len = n;
+	*value = p + v;
+	*value_len = len - v;
+	return true;
+}
+
+int compose_dotenv_value(struct compose_ctx *ctx, const char *s, size_t len,
+	char **out, size_t *out_len)
+{
+	struct buf value = {0};
+	int rc = dotenv_value(ctx, s, len, &value);
+	if (rc == 0 && value.failed) {
+		rc = PLM_ENOMEM;
+	}
+	if (rc != 0) {
+		free(value.p);
+		return rc;
+	}
+	size_t clean_len = 0;
+	*out = plm_utf8_sanitize(ctx->arena, value.p ? value.p : "", value.len,
+		&clean_len);
+	*out_len = clean_len;
+	free(value.p);
+	return *out ? 0 : PLM_ENOMEM;
+}
+
 int compose_env_read(struct compose_ctx *ctx, const char *path)
 {
 	struct plm_source *src = NULL;
@@ -436,41 +492,17 @@ int compose_env_read(struct compose_ctx *ctx, const char *path)
 	for (uint32_t line = 0; line < src->line_count && rc == 0; line++) {
 		size_t len;
 		const char *p = plm_source_line(src, line, &len);
-		while (len > 0 && (*p == ' ' || *p == '\t')) {
-			p++;
-			len--;
-		}
-		if (len == 0 || *p == '#') {
+		const char *name, *raw;
+		size_t nlen, rlen;
+		if (!compose_dotenv_split(p, len, &name, &nlen, &raw, &rlen)) {
 			continue;
 		}
-		if (len > 7 && strncmp(p, "export ", 7) == 0) {
-			p += 7;
-			len -= 7;
-		}
-		size_t n = 0;
-		while (n < len && p[n] != '=' && p[n] != ' ' && p[n] != '\t') {
-			n++;
-		}
-		size_t eq = n;
-		while (eq < len && (p[eq] == ' ' || p[eq] == '\t')) {
-			eq++;
-		}
-		if (n == 0 || eq >= len || p[eq] != '=') {
-			continue;
-		}
-		size_t v = eq + 1;
-		while (v < len && (p[v] == ' ' || p[v] == '\t')) {
-			v++;
-		}
-		struct buf value = {0};
-		rc = dotenv_value(ctx, p + v, len - v, &value);
-		if (rc == 0 && value.failed) {
-			rc = PLM_ENOMEM;
-		}
+		char *value;
+		size_t vlen;
+		rc = compose_dotenv_value(ctx, raw, rlen, &value, &vlen);
 		if (rc == 0) {
-			rc = env_add(ctx, p, n, value.p ? value.p : "", value.len);
+			rc = env_add(ctx, name, nlen, value, vlen);
 		}
-		free(value.p);
 	}
 	plm_source_destroy(src);
 	return rc;

@@ -649,6 +649,36 @@ static void build_links_the_dockerfile_and_its_user(void **state)
 	remove_dir(dir);
 }
 
+static void env_file_variables_come_before_environment(void **state)
+{
+	(void)state;
+	const char *dir = temp_dir();
+	char path[256], envf[256];
+	snprintf(envf, sizeof(envf), "%s/app.env", dir);
+	write_file(envf, "# settings\nA=from-file\nB=\"quoted value\"\n");
+	snprintf(path, sizeof(path), "%s/compose.yaml", dir);
+	struct plm_compose_options o = {0};
+	o.environ = test_environ;
+	struct plm_doc *doc = build_with(path,
+		"services:\n  s:\n"
+		"    env_file: [app.env, {path: optional.env, required: false}]\n"
+		"    environment: {A: override}\n"
+		"  t:\n    env_file: gone.env\n", &o);
+	struct plm_node *env = at(doc->containers, "0.env");
+	assert_int_equal(plm_node_count(env), 2);
+	assert_string_equal(str_at(env, "0.name"), "A");
+	assert_string_equal(str_at(env, "0.value"), "override");
+	assert_string_equal(str_at(env, "1.value"), "quoted value");
+	assert_int_equal(at(env, "1.value")->span.source, 1);
+	assert_int_equal(line_of(doc, at(env, "1.value")->span), 3);
+	const struct plm_diag *d = diag_with(doc, "compose/missing-env-file");
+	assert_non_null(d);
+	assert_non_null(strstr(d->message, "gone.env"));
+	assert_int_equal(d->level, PLM_DIAG_NOTE);
+	plm_doc_destroy(doc);
+	remove_dir(dir);
+}
+
 static void broken_yaml_still_builds_what_it_can(void **state)
 {
 	(void)state;
@@ -690,6 +720,7 @@ int main(void)
 		cmocka_unit_test(yaml_1_2_keeps_yes_a_string_in_the_tree),
 		cmocka_unit_test(legacy_v1_files_and_extension_fields),
 		cmocka_unit_test(build_links_the_dockerfile_and_its_user),
+		cmocka_unit_test(env_file_variables_come_before_environment),
 		cmocka_unit_test(broken_yaml_still_builds_what_it_can),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
