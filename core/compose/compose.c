@@ -67,7 +67,7 @@ static struct plm_node *stream_model(struct compose_ctx *ctx,
 			}
 			continue;
 		}
-		model = model ? compose_merge_model(ctx, model, d) : d;
+		model = model ? plm_compose_merge_model(ctx, model, d) : d;
 		if (model == NULL) {
 			return NULL;
 		}
@@ -111,7 +111,7 @@ static struct plm_node *load_file(struct compose_ctx *ctx, const char *path,
 	if (*rc != 0) {
 		return NULL;
 	}
-	stream = compose_interpolate(ctx, stream);
+	stream = plm_compose_interpolate(ctx, stream);
 	char *copy = plm_arena_strdup(ctx->arena, path);
 	if (stream == NULL || copy == NULL) {
 		*rc = PLM_ENOMEM;
@@ -277,7 +277,7 @@ static int resolve(struct compose_ctx *ctx, const struct plm_node *services,
 	if (parent == NULL) {
 		return PLM_ENOMEM;
 	}
-	*out = compose_merge_service(ctx, parent, own);
+	*out = plm_compose_merge_service(ctx, parent, own);
 	return *out ? 0 : PLM_ENOMEM;
 }
 
@@ -321,7 +321,7 @@ static int apply_includes(struct compose_ctx *ctx, struct plm_node **model,
 			struct plm_node *m = stream ? stream_model(ctx, stream)
 						    : NULL;
 			if (m != NULL) {
-				merged = merged ? compose_merge_model(ctx, merged, m)
+				merged = merged ? plm_compose_merge_model(ctx, merged, m)
 						: m;
 				if (merged == NULL) {
 					return PLM_ENOMEM;
@@ -330,7 +330,7 @@ static int apply_includes(struct compose_ctx *ctx, struct plm_node **model,
 		}
 	}
 	if (merged != NULL) {
-		*model = compose_merge_model(ctx, merged, *model);
+		*model = plm_compose_merge_model(ctx, merged, *model);
 		if (*model == NULL) {
 			return PLM_ENOMEM;
 		}
@@ -441,7 +441,7 @@ static int build_records(struct compose_ctx *ctx, struct plm_node *model,
 		if (name == NULL) {
 			return PLM_ENOMEM;
 		}
-		rc = compose_service_record(ctx, name, svc, &rec);
+		rc = plm_compose_service_record(ctx, name, svc, &rec);
 		if (rc == 0) {
 			rc = plm_node_push(ctx->arena, doc->containers, rec);
 		}
@@ -484,7 +484,7 @@ int plm_compose_build(struct plm_doc *doc,
 			rc = PLM_ENOMEM;
 			goto cleanup;
 		}
-		if (compose_env_read(ctx, env_path) == PLM_ENOMEM) {
+		if (plm_compose_env_read(ctx, env_path) == PLM_ENOMEM) {
 			rc = PLM_ENOMEM;
 			goto cleanup;
 		}
@@ -493,7 +493,7 @@ int plm_compose_build(struct plm_doc *doc,
 	if (rc != 0) {
 		goto cleanup;
 	}
-	doc->tree = compose_interpolate(ctx, stream);
+	doc->tree = plm_compose_interpolate(ctx, stream);
 	doc->containers = plm_node_seq(ctx->arena, stream->span);
 	if (doc->tree == NULL || doc->containers == NULL) {
 		rc = PLM_ENOMEM;
@@ -521,7 +521,7 @@ int plm_compose_build(struct plm_doc *doc,
 		}
 		struct plm_node *over_model = over ? stream_model(ctx, over) : NULL;
 		if (over_model != NULL) {
-			model = model ? compose_merge_model(ctx, model, over_model)
+			model = model ? plm_compose_merge_model(ctx, model, over_model)
 				      : over_model;
 		}
 	}

@@ -34,7 +34,7 @@ static const char *find_in(const char *const *list, size_t count,
 	return NULL;
 }
 
-const char *compose_env_get(const struct compose_env *env, const char *name,
+const char *plm_compose_env_get(const struct compose_env *env, const char *name,
 	size_t len)
 {
 	if (env->environ != NULL) {
@@ -126,7 +126,7 @@ static size_t expand_braced(struct interp *in, const char *s, size_t i,
 	if (nlen == 0 || i >= len) {
 		goto invalid;
 	}
-	const char *value = compose_env_get(&in->ctx->env, s + name, nlen);
+	const char *value = plm_compose_env_get(&in->ctx->env, s + name, nlen);
 	in->substituted = true;
 	if (s[i] == '}') {
 		if (value == NULL && in->report) {
@@ -248,7 +248,7 @@ static size_t expand(struct interp *in, const char *s, size_t i, size_t len,
 			while (j < len && name_char(s[j], j == name)) {
 				j++;
 			}
-			const char *value = compose_env_get(&in->ctx->env,
+			const char *value = plm_compose_env_get(&in->ctx->env,
 				s + name, j - name);
 			in->substituted = true;
 			if (value != NULL) {
@@ -309,7 +309,7 @@ static struct plm_node *interpolate_string(struct compose_ctx *ctx,
 	return r;
 }
 
-struct plm_node *compose_interpolate(struct compose_ctx *ctx,
+struct plm_node *plm_compose_interpolate(struct compose_ctx *ctx,
 	struct plm_node *n)
 {
 	if (n == NULL) {
@@ -322,7 +322,7 @@ struct plm_node *compose_interpolate(struct compose_ctx *ctx,
 		struct plm_node *copy = NULL;
 		for (size_t i = 0; i < n->as.seq.count; i++) {
 			struct plm_node *item = n->as.seq.items[i];
-			struct plm_node *v = compose_interpolate(ctx, item);
+			struct plm_node *v = plm_compose_interpolate(ctx, item);
 			if (v == NULL) {
 				return NULL;
 			}
@@ -349,7 +349,7 @@ struct plm_node *compose_interpolate(struct compose_ctx *ctx,
 		struct plm_node *copy = NULL;
 		for (size_t i = 0; i < n->as.map.count; i++) {
 			struct plm_node *value = n->as.map.entries[i].value;
-			struct plm_node *v = compose_interpolate(ctx, value);
+			struct plm_node *v = plm_compose_interpolate(ctx, value);
 			if (v == NULL) {
 				return NULL;
 			}
@@ -426,7 +426,7 @@ static int dotenv_value(struct compose_ctx *ctx, const char *s, size_t len,
 	return failed ? PLM_ENOMEM : 0;
 }
 
-bool compose_dotenv_split(const char *p, size_t len, const char **name,
+bool plm_compose_dotenv_split(const char *p, size_t len, const char **name,
 	size_t *name_len, const char **value, size_t *value_len)
 {
 	while (len > 0 && (*p == ' ' || *p == '\t')) {
@@ -462,7 +462,7 @@ bool compose_dotenv_split(const char *p, size_t len, const char **name,
 	return true;
 }
 
-int compose_dotenv_value(struct compose_ctx *ctx, const char *s, size_t len,
+int plm_compose_dotenv_value(struct compose_ctx *ctx, const char *s, size_t len,
 	char **out, size_t *out_len)
 {
 	struct buf value = {0};
@@ -482,7 +482,7 @@ int compose_dotenv_value(struct compose_ctx *ctx, const char *s, size_t len,
 	return *out ? 0 : PLM_ENOMEM;
 }
 
-int compose_env_read(struct compose_ctx *ctx, const char *path)
+int plm_compose_env_read(struct compose_ctx *ctx, const char *path)
 {
 	struct plm_source *src = NULL;
 	if (plm_source_read(path, path, PLM_COMPOSE_MAX_AUX_FILE, &src) != 0) {
@@ -494,12 +494,12 @@ int compose_env_read(struct compose_ctx *ctx, const char *path)
 		const char *p = plm_source_line(src, line, &len);
 		const char *name, *raw;
 		size_t nlen, rlen;
-		if (!compose_dotenv_split(p, len, &name, &nlen, &raw, &rlen)) {
+		if (!plm_compose_dotenv_split(p, len, &name, &nlen, &raw, &rlen)) {
 			continue;
 		}
 		char *value;
 		size_t vlen;
-		rc = compose_dotenv_value(ctx, raw, rlen, &value, &vlen);
+		rc = plm_compose_dotenv_value(ctx, raw, rlen, &value, &vlen);
 		if (rc == 0) {
 			rc = env_add(ctx, name, nlen, value, vlen);
 		}

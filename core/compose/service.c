@@ -736,7 +736,7 @@ static int env_file(struct svc *v, struct plm_node *out, struct plm_node *at,
 		const char *p = plm_source_line(src, line, &len);
 		const char *name, *raw;
 		size_t nlen, rlen;
-		if (!compose_dotenv_split(p, len, &name, &nlen, &raw, &rlen)) {
+		if (!plm_compose_dotenv_split(p, len, &name, &nlen, &raw, &rlen)) {
 			continue;
 		}
 		uint32_t start = src->line_starts[line];
@@ -744,7 +744,7 @@ static int env_file(struct svc *v, struct plm_node *out, struct plm_node *at,
 			start + (uint32_t)len};
 		char *value;
 		size_t vlen;
-		rc = compose_dotenv_value(v->ctx, raw, rlen, &value, &vlen);
+		rc = plm_compose_dotenv_value(v->ctx, raw, rlen, &value, &vlen);
 		if (rc != 0) {
 			return rc;
 		}
@@ -997,7 +997,7 @@ static int set_build(struct svc *v)
 	return rc;
 }
 
-int compose_service_record(struct compose_ctx *ctx, struct plm_node *name,
+int plm_compose_service_record(struct compose_ctx *ctx, struct plm_node *name,
 	struct plm_node *service, struct plm_node **out)
 {
 	struct svc v = {ctx, ctx->arena, NULL, service};
