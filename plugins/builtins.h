@@ -8,6 +8,13 @@
 
 #include "plimsoll/plugin.h"
 
+extern const struct plm_output_plugin plm_plugin_text;
+extern const struct plm_output_plugin plm_plugin_json;
+extern const struct plm_output_plugin plm_plugin_sarif;
 extern const struct plm_output_plugin plm_plugin_gnu;
+extern const struct plm_output_plugin plm_plugin_github;
+extern const struct plm_output_plugin plm_plugin_checkstyle;
+extern const struct plm_output_plugin plm_plugin_junit;
+extern const struct plm_output_plugin plm_plugin_codeclimate;
 
 #endif

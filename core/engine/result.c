@@ -73,6 +73,7 @@ int plm_file_result_add_finding(struct plm_file_result *r,
 	c.fingerprint = copy(r, f->fingerprint, &failed);
 	c.suppression_justification =
 		copy(r, f->suppression_justification, &failed);
+	c.line_hash = copy(r, f->line_hash, &failed);
 	if (failed) {
 		return PLM_ENOMEM;
 	}

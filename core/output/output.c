@@ -18,6 +18,7 @@ struct output {
 struct plm_output_set {
 	struct output *outputs;
 	size_t count;
+	bool include_suppressed;  /* from the run begun last */
 	/* Plugins loaded from shared objects, searched before the built-ins. */
 	const struct plm_output_plugin **loaded;
 	void **handles;
@@ -166,9 +167,13 @@ int plm_output_set_add(struct plm_output_set *set, const char *format,
 		o.owns_out = true;
 		color = false;
 	}
+	/* NO_COLOR (https://no-color.org): set and not empty turns colour
+	 * off whatever the terminal. */
+	const char *no_color = getenv("NO_COLOR");
 	struct plm_plugin_options opts = {
 		.out = o.out,
-		.color = color && isatty(fileno(o.out)),
+		.color = color && isatty(fileno(o.out)) &&
+			(no_color == NULL || no_color[0] == '\0'),
 	};
 	o.state = p->create(&opts);
 	if (o.state == NULL) {
@@ -219,11 +224,16 @@ bool plm_output_set_uses_stdout(const struct plm_output_set *set)
 
 int plm_output_begin(struct plm_output_set *set, const struct plm_run_info *r)
 {
+	set->include_suppressed = r->include_suppressed;
 	DISPATCH(set, begin, r);
 }
 
 int plm_output_finding(struct plm_output_set *set, const struct plm_finding *f)
 {
+	/* Suppressed findings are the host's to hold back (plugin.h). */
+	if (f->suppression != PLM_SUPPRESSION_NONE && !set->include_suppressed) {
+		return 0;
+	}
 	DISPATCH(set, finding, f);
 }
 

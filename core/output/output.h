@@ -33,7 +33,8 @@ void plm_output_set_destroy(struct plm_output_set *set);
 PLM_NODISCARD int plm_output_set_load(struct plm_output_set *set,
 	const char *path, char *err, size_t err_len);
 /* Adds an output: format is a built-in or loaded format name; output_path
- * NULL or "-" means stdout. color is honoured only on a terminal.
+ * NULL or "-" means stdout. color is honoured only on a terminal and when
+ * the NO_COLOR environment variable is unset or empty.
  * Returns 0, PLM_EINVAL (unknown format), PLM_EIO (cannot open the file) or
  * PLM_EPLUGIN (create failed), with a message in err. */
 PLM_NODISCARD int plm_output_set_add(struct plm_output_set *set,
@@ -45,7 +46,9 @@ size_t plm_output_set_count(const struct plm_output_set *set);
 bool plm_output_set_uses_stdout(const struct plm_output_set *set);
 
 /* Dispatch to every output in the order they were added. Each returns 0 or
- * the first plugin error; a failing plugin does not stop the others. */
+ * the first plugin error; a failing plugin does not stop the others.
+ * `run` must stay valid until plm_output_end() returns. A suppressed
+ * finding is passed on only when the run's include_suppressed is set. */
 PLM_NODISCARD int plm_output_begin(struct plm_output_set *set,
 	const struct plm_run_info *run);
 PLM_NODISCARD int plm_output_finding(struct plm_output_set *set,

@@ -5,6 +5,12 @@
  * the duration of the call that passes them and copies what it keeps.
  * Positions here are already converted for display: lines and columns are
  * 1-based, columns count Unicode code points, and end_column is exclusive.
+ *
+ * The structs grow only at their end (see plimsoll/plugin.h): a host fills
+ * every field of the ABI version it was built with, zeroing what it does
+ * not know, and every string marked "may be NULL" or "NULL: ..." is
+ * optional. Deterministic output (golden tests) comes from leaving the
+ * times and absolute paths NULL, and seconds negative.
  */
 #ifndef PLIMSOLL_FINDING_H
 #define PLIMSOLL_FINDING_H
@@ -49,6 +55,11 @@ struct plm_rule_info {
 	const char *const *applies_to; /* NULL-terminated kinds */
 	const char *precision;     /* "very-high" | "high" | "medium" | "low" */
 	const char *source_path;   /* the policy file */
+	/* Added within ABI 1, after the first draft. */
+	const char *name;          /* PascalCase, e.g. "RunsAsRoot"; NULL:
+	                            * derived from id by the plugins */
+	const char *security_severity; /* a score "0.1".."10.0" as a string;
+	                            * NULL: derived from severity */
 };
 
 enum plm_suppression_kind {
@@ -71,6 +82,10 @@ struct plm_finding {
 	const char *fingerprint;    /* stable across line moves */
 	enum plm_suppression_kind suppression;
 	const char *suppression_justification; /* may be NULL */
+	/* Added within ABI 1, after the first draft. */
+	const char *line_hash;      /* GitHub's primaryLocationLineHash of
+	                             * region.start_line ("hex:occurrence", see
+	                             * core/output/linehash.h); NULL if unknown */
 };
 
 enum plm_notification_kind {
@@ -97,24 +112,35 @@ struct plm_run_info {
 	const char *information_uri;
 	const struct plm_rule_info *rules;
 	size_t rule_count;
-	const char *working_directory; /* absolute, ends with '/' */
+	const char *working_directory; /* absolute, ends with '/'; NULL: not
+	                             * written (golden tests leave it out) */
 	const char *category;       /* --sarif-category; may be NULL */
 	const char *command_line;
-	const char *start_time_utc; /* ISO 8601 */
+	const char *start_time_utc; /* ISO 8601; NULL: not written */
 	bool include_suppressed;
+	/* Added within ABI 1, after the first draft. */
+	const char *source_root;    /* absolute, ends with '/': the root that
+	                             * finding paths are relative to (the
+	                             * repository root; SARIF's %SRCROOT%).
+	                             * NULL: working_directory */
 };
 
 /* What is known when a run ends. */
 struct plm_run_summary {
 	size_t files_scanned;
-	size_t findings_by_severity[5]; /* indexed by enum plm_severity */
-	size_t findings_suppressed;
+	size_t findings_by_severity[5]; /* indexed by enum plm_severity: the
+	                             * findings reported, suppressed ones not
+	                             * counted */
+	size_t findings_suppressed; /* included or not */
 	size_t notifications;
 	bool successful;            /* false when the run was incomplete */
-	double seconds;
-	const char *end_time_utc;
+	double seconds;             /* wall time; negative: not written */
+	const char *end_time_utc;   /* ISO 8601; NULL: not written */
 	const char *const *paths;   /* every file scanned, in output order */
 	size_t path_count;
+	/* Added within ABI 1, after the first draft. */
+	int exit_code;              /* the process exit status ... */
+	bool exit_code_known;       /* ... when the host knows it by then */
 };
 
 #endif

@@ -12,8 +12,19 @@
  * Every callback may be NULL except create and destroy. The host calls, in
  * order: create, begin, then finding/notification any number of times (in
  * output order: by file, then position, then rule), end, destroy.
+ * Findings whose `suppression` is not PLM_SUPPRESSION_NONE reach a plugin
+ * only when the run's include_suppressed is set (the host filters them);
+ * a plugin whose format cannot mark a result as suppressed skips them.
  *
- * Ownership: everything passed in is borrowed for the call. create()
+ * Versioning: a plugin sets abi_version to the PLM_PLUGIN_ABI_VERSION it
+ * was built with; the host refuses a plugin newer than itself, so every
+ * field a plugin's headers declare is present in what the host passes.
+ * New fields are only ever appended, and a new version is cut when a
+ * released header grows.
+ *
+ * Ownership: everything passed in is borrowed for the call, except the
+ * run info given to begin(), which stays valid until end() returns (a
+ * plugin may keep the pointer and read the rules at each finding). create()
  * allocates the plugin's state; destroy() frees it and accepts NULL. The
  * `out` stream belongs to the host, which closes it after destroy().
  */
@@ -30,7 +41,7 @@
 struct plm_plugin_options {
 	FILE *out;               /* where to write */
 	bool color;              /* the output is a colour terminal and NO_COLOR is unset */
-	bool verbose;
+	bool verbose;            /* say more (e.g. text prints fix hints) */
 };
 
 struct plm_output_plugin {

@@ -1,9 +1,12 @@
 /*
  * gnu - one line per finding in the GNU compiler style editors and quickfix
- * lists read: `file:line:col: severity: message [rule]`.
+ * lists read: `file:line:col: severity: message [rule]`. Notifications
+ * take the same shape with error/warning/note and their code; suppressed
+ * findings are left out.
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include "plimsoll/error.h"
 #include "plimsoll/plugin.h"
 #include "plugins/builtins.h"
 
@@ -20,23 +23,46 @@ static void *gnu_create(const struct plm_plugin_options *options)
 	return g;
 }
 
+/* Writes s with line breaks and other control characters as spaces: one
+ * finding is one line. */
+static void put_line(FILE *out, const char *s)
+{
+	for (const char *p = s != NULL ? s : ""; *p != '\0'; p++) {
+		unsigned char c = (unsigned char)*p;
+		fputc(c < 0x20 || c == 0x7F ? ' ' : c, out);
+	}
+}
+
 static void print_location(FILE *out, const char *path,
 	const struct plm_region *r)
 {
+	put_line(out, path);
 	if (r->start_line > 0) {
-		fprintf(out, "%s:%u:%u: ", path, r->start_line, r->start_column);
-	} else {
-		fprintf(out, "%s: ", path);
+		fprintf(out, ":%u:%u", r->start_line, r->start_column);
 	}
+	fputs(": ", out);
+}
+
+static void print_rest(FILE *out, const char *level, const char *message,
+	const char *code)
+{
+	fprintf(out, "%s: ", level);
+	put_line(out, message);
+	fputs(" [", out);
+	put_line(out, code);
+	fputs("]\n", out);
 }
 
 static int gnu_finding(void *self, const struct plm_finding *f)
 {
 	struct gnu *g = self;
+	if (f->suppression != PLM_SUPPRESSION_NONE) {
+		return 0; /* an editor would list it as a live problem */
+	}
 	print_location(g->out, f->path, &f->region);
-	fprintf(g->out, "%s: %s [%s]\n", plm_severity_name(f->severity),
-		f->message, f->rule_id);
-	return ferror(g->out) ? -2 : 0;
+	print_rest(g->out, plm_severity_name(f->severity), f->message,
+		f->rule_id);
+	return ferror(g->out) ? PLM_EIO : 0;
 }
 
 static const char *note_level(enum plm_notification_kind kind)
@@ -52,9 +78,9 @@ static int gnu_notification(void *self, const struct plm_notification *n)
 {
 	struct gnu *g = self;
 	print_location(g->out, n->path ? n->path : "plimsoll", &n->region);
-	fprintf(g->out, "%s: %s [%s]\n", note_level(n->kind), n->message,
-		n->code);
-	return ferror(g->out) ? -2 : 0;
+	print_rest(g->out, note_level(n->kind), n->message,
+		n->code != NULL ? n->code : "plimsoll");
+	return ferror(g->out) ? PLM_EIO : 0;
 }
 
 static void gnu_destroy(void *self)

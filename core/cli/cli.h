@@ -1,0 +1,40 @@
+/*
+ * cli/cli.h - the subcommands. Each takes the arguments after its name
+ * (argv[0] is the subcommand) and returns the process exit status:
+ * 0 clean, 1 findings at or above the threshold, 2 usage, configuration or
+ * policy error (the run is incomplete).
+ */
+#ifndef PLM_CLI_CLI_H
+#define PLM_CLI_CLI_H
+
+#include <stddef.h>
+
+enum {
+	PLM_EXIT_CLEAN = 0,
+	PLM_EXIT_FINDINGS = 1,
+	PLM_EXIT_ERROR = 2,
+};
+
+int plm_cli_scan(int argc, char **argv);
+int plm_cli_dump(int argc, char **argv);
+
+/* A growable list of borrowed strings (argv entries, comma-split parts). */
+struct plm_strvec {
+	const char **items;
+	size_t count;
+	size_t cap;
+};
+
+/* Appends s (borrowed). Returns 0 or -1 when out of memory. */
+int plm_strvec_push(struct plm_strvec *v, const char *s);
+/* Splits a comma-separated list into v; the parts are strdup'd into
+ * `owned` so they can be freed together. Returns 0 or -1. */
+int plm_strvec_split(struct plm_strvec *v, struct plm_strvec *owned,
+	const char *list);
+/* Frees the array (and, for an owning vector, each string). */
+void plm_strvec_free(struct plm_strvec *v, int owning);
+
+/* Parses a non-negative size with an optional k/M/G suffix. Returns 0 or -1. */
+int plm_parse_size(const char *text, size_t *out);
+
+#endif

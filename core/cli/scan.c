@@ -1,0 +1,672 @@
+/*
+ * cli/scan.c - `plimsoll scan`: discover files, build each document on a
+ * worker thread, check it, and emit every result in discovery order.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "discover/discover.h"
+#include "engine/result.h"
+#include "load/load.h"
+#include "output/output.h"
+#include "plimsoll/plimsoll.h"
+
+/* More workers than this buys nothing and costs a Lua state each. */
+#define MAX_JOBS 256
+
+struct output_request {
+	const char *format;
+	const char *path;   /* NULL: stdout */
+};
+
+struct scan_options {
+	struct plm_strvec paths;
+	struct plm_strvec compose_files;   /* -f: merged in order */
+	enum plm_kind kind;
+	const char *stdin_filename;
+	struct output_request *outputs;
+	size_t output_count;
+	struct plm_strvec plugins;
+	long jobs;
+	bool follow_symlinks;
+	size_t max_file_size;
+	int fail_on;
+	bool include_suppressed;
+	const char *sarif_category;
+	bool no_color;
+	/* Policy selection, handed to the engine. */
+	struct plm_strvec policy_dirs;
+	struct plm_strvec policy_files;
+	struct plm_strvec only;
+	struct plm_strvec skip;
+	struct plm_strvec tags;
+	struct plm_strvec owned;           /* comma-split parts */
+	bool no_builtin;
+	size_t policy_memory;
+	unsigned long long policy_instructions;
+};
+
+static void usage(FILE *out)
+{
+	fputs(
+"usage: plimsoll scan [OPTIONS] [PATH...]\n"
+"\n"
+"Scans Dockerfiles, Compose files and Kubernetes manifests. PATH is a file,\n"
+"a directory (walked recursively) or - for standard input; default: .\n"
+"\n"
+"Input:\n"
+"  --kind KIND             treat files as dockerfile, compose or kubernetes\n"
+"  --stdin-filename NAME   the name to report for standard input\n"
+"  -f, --compose-file FILE Compose files merged in order (-f a -f b)\n"
+"  --follow-symlinks       walk into symlinked directories\n"
+"  --max-file-size SIZE    skip larger files with an error (default 64M)\n"
+"\n"
+"Policies:\n"
+"  --policy-dir DIR        also load the policies in DIR (repeatable)\n"
+"  --policy FILE           also load one policy file (repeatable)\n"
+"  --no-builtin            do not load the built-in policies\n"
+"  --only ID,...           run only these rules (ids or peers' codes)\n"
+"  --skip ID,...           do not run these rules\n"
+"  --tag TAG               run only rules with this tag (repeatable)\n"
+"  --policy-memory SIZE    memory cap per policy run (default 64M)\n"
+"  --policy-instructions N instruction budget per policy run\n"
+"\n"
+"Output:\n"
+"  --format NAME           output format (repeatable); see below\n"
+"  -o, --output FILE       where the preceding --format writes (default stdout)\n"
+"  --plugin PATH.so        load a third-party output plugin\n"
+"  --fail-on SEVERITY      exit 1 only for findings at or above SEVERITY\n"
+"                          (info, low, medium, high, critical; default info)\n"
+"  --include-suppressed    also report findings ignored in source\n"
+"  --sarif-category NAME   SARIF automationDetails category\n"
+"  --no-color              never colour the output (NO_COLOR is honoured too)\n"
+"  -j, --jobs N            files scanned in parallel (default: CPUs)\n"
+"  -h, --help              show this help\n"
+"\n"
+"Exit status: 0 no findings at or above the threshold, 1 findings,\n"
+"2 usage, configuration or policy error (the run is incomplete).\n"
+"\n"
+"Formats:\n", out);
+	for (const struct plm_output_plugin *const *p = plm_output_builtins();
+		*p != NULL; p++) {
+		fprintf(out, "  %-12s %s\n", (*p)->name, (*p)->description);
+	}
+}
+
+enum {
+	OPT_KIND = 256,
+	OPT_STDIN_FILENAME,
+	OPT_FOLLOW,
+	OPT_MAX_FILE_SIZE,
+	OPT_POLICY_DIR,
+	OPT_POLICY,
+	OPT_NO_BUILTIN,
+	OPT_ONLY,
+	OPT_SKIP,
+	OPT_TAG,
+	OPT_POLICY_MEMORY,
+	OPT_POLICY_INSTRUCTIONS,
+	OPT_FORMAT,
+	OPT_PLUGIN,
+	OPT_FAIL_ON,
+	OPT_INCLUDE_SUPPRESSED,
+	OPT_SARIF_CATEGORY,
+	OPT_NO_COLOR,
+};
+
+static const struct option long_options[] = {
+	{"kind", required_argument, NULL, OPT_KIND},
+	{"stdin-filename", required_argument, NULL, OPT_STDIN_FILENAME},
+	{"compose-file", required_argument, NULL, 'f'},
+	{"follow-symlinks", no_argument, NULL, OPT_FOLLOW},
+	{"max-file-size", required_argument, NULL, OPT_MAX_FILE_SIZE},
+	{"policy-dir", required_argument, NULL, OPT_POLICY_DIR},
+	{"policy", required_argument, NULL, OPT_POLICY},
+	{"no-builtin", no_argument, NULL, OPT_NO_BUILTIN},
+	{"only", required_argument, NULL, OPT_ONLY},
+	{"skip", required_argument, NULL, OPT_SKIP},
+	{"tag", required_argument, NULL, OPT_TAG},
+	{"policy-memory", required_argument, NULL, OPT_POLICY_MEMORY},
+	{"policy-instructions", required_argument, NULL, OPT_POLICY_INSTRUCTIONS},
+	{"format", required_argument, NULL, OPT_FORMAT},
+	{"output", required_argument, NULL, 'o'},
+	{"plugin", required_argument, NULL, OPT_PLUGIN},
+	{"fail-on", required_argument, NULL, OPT_FAIL_ON},
+	{"include-suppressed", no_argument, NULL, OPT_INCLUDE_SUPPRESSED},
+	{"sarif-category", required_argument, NULL, OPT_SARIF_CATEGORY},
+	{"no-color", no_argument, NULL, OPT_NO_COLOR},
+	{"jobs", required_argument, NULL, 'j'},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+
+PLM_PRINTF(1, 2) static int bad_usage(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("plimsoll scan: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\n(see plimsoll scan --help)\n", stderr);
+	return PLM_EXIT_ERROR;
+}
+
+static int add_output(struct scan_options *o, const char *format)
+{
+	struct output_request *n = realloc(o->outputs,
+		(o->output_count + 1) * sizeof(*n));
+	if (n == NULL) {
+		return -1;
+	}
+	o->outputs = n;
+	o->outputs[o->output_count].format = format;
+	o->outputs[o->output_count].path = NULL;
+	o->output_count++;
+	return 0;
+}
+
+/* Returns -1 to go on, else the exit status to end with. */
+static int parse_options(int argc, char **argv, struct scan_options *o)
+{
+	int c;
+	bool oom = false;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "f:o:j:h", long_options, NULL)) != -1) {
+		switch (c) {
+		case OPT_KIND:
+			o->kind = plm_kind_parse(optarg);
+			if (o->kind == PLM_KIND_UNKNOWN) {
+				return bad_usage("unknown kind '%s' (expected "
+					"dockerfile, compose or kubernetes)", optarg);
+			}
+			break;
+		case OPT_STDIN_FILENAME: o->stdin_filename = optarg; break;
+		case 'f': oom |= plm_strvec_push(&o->compose_files, optarg) != 0; break;
+		case OPT_FOLLOW: o->follow_symlinks = true; break;
+		case OPT_MAX_FILE_SIZE:
+			if (plm_parse_size(optarg, &o->max_file_size) != 0 ||
+				o->max_file_size == 0) {
+				return bad_usage("--max-file-size takes a size such "
+					"as 512k or 16M, not '%s'", optarg);
+			}
+			if (o->max_file_size > PLM_MAX_FILE_SIZE) {
+				return bad_usage("--max-file-size cannot exceed 64M "
+					"(got '%s')", optarg);
+			}
+			break;
+		case OPT_POLICY_DIR: oom |= plm_strvec_push(&o->policy_dirs, optarg) != 0; break;
+		case OPT_POLICY: oom |= plm_strvec_push(&o->policy_files, optarg) != 0; break;
+		case OPT_NO_BUILTIN: o->no_builtin = true; break;
+		case OPT_ONLY: oom |= plm_strvec_split(&o->only, &o->owned, optarg) != 0; break;
+		case OPT_SKIP: oom |= plm_strvec_split(&o->skip, &o->owned, optarg) != 0; break;
+		case OPT_TAG: oom |= plm_strvec_split(&o->tags, &o->owned, optarg) != 0; break;
+		case OPT_POLICY_MEMORY:
+			if (plm_parse_size(optarg, &o->policy_memory) != 0 ||
+				o->policy_memory < 1024 * 1024) {
+				return bad_usage("--policy-memory takes a size of at "
+					"least 1M, not '%s'", optarg);
+			}
+			break;
+		case OPT_POLICY_INSTRUCTIONS: {
+			char *end;
+			errno = 0;
+			o->policy_instructions = strtoull(optarg, &end, 10);
+			if (errno != 0 || *end != '\0' || optarg[0] == '-' ||
+				o->policy_instructions == 0) {
+				return bad_usage("--policy-instructions takes a "
+					"positive number, not '%s'", optarg);
+			}
+			break;
+		}
+		case OPT_FORMAT: oom |= add_output(o, optarg) != 0; break;
+		case 'o':
+			if (o->output_count == 0) {
+				oom |= add_output(o, NULL) != 0;
+			}
+			if (!oom) {
+				if (o->outputs[o->output_count - 1].path != NULL) {
+					return bad_usage("--output '%s' follows another "
+						"--output: give a --format before each",
+						optarg);
+				}
+				o->outputs[o->output_count - 1].path = optarg;
+			}
+			break;
+		case OPT_PLUGIN: oom |= plm_strvec_push(&o->plugins, optarg) != 0; break;
+		case OPT_FAIL_ON:
+			o->fail_on = plm_severity_parse(optarg);
+			if (o->fail_on < 0) {
+				return bad_usage("unknown severity '%s' (expected "
+					"info, low, medium, high or critical)", optarg);
+			}
+			break;
+		case OPT_INCLUDE_SUPPRESSED: o->include_suppressed = true; break;
+		case OPT_SARIF_CATEGORY: o->sarif_category = optarg; break;
+		case OPT_NO_COLOR: o->no_color = true; break;
+		case 'j': {
+			char *end;
+			errno = 0;
+			o->jobs = strtol(optarg, &end, 10);
+			if (errno != 0 || *end != '\0' || o->jobs < 1 ||
+				o->jobs > MAX_JOBS) {
+				return bad_usage("--jobs takes a number from 1 to "
+					"256, not '%s'", optarg);
+			}
+			break;
+		}
+		case 'h':
+			usage(stdout);
+			return PLM_EXIT_CLEAN;
+		default:
+			fputs("(see plimsoll scan --help)\n", stderr);
+			return PLM_EXIT_ERROR;
+		}
+	}
+	for (int i = optind; i < argc; i++) {
+		oom |= plm_strvec_push(&o->paths, argv[i]) != 0;
+	}
+	if (oom) {
+		fputs("plimsoll scan: out of memory\n", stderr);
+		return PLM_EXIT_ERROR;
+	}
+	return -1;
+}
+
+/* Work shared by the workers: the files and one result slot each. */
+struct scan_work {
+	const struct plm_discover_list *files;
+	struct plm_file_result *results;
+	const struct plm_load_options *load;
+	const char *stdin_name;
+	pthread_mutex_t lock;
+	size_t next;
+	bool out_of_memory;
+};
+
+static void note_problem(struct plm_file_result *r, enum plm_notification_kind kind,
+	const char *code, const char *message)
+{
+	struct plm_notification n = {
+		.kind = kind,
+		.code = code,
+		.message = message,
+		.path = r->path,
+	};
+	if (plm_file_result_add_note(r, &n) != 0) {
+		r->incomplete = true;
+	}
+}
+
+/* Builds and checks one file into its result slot. Returns 0 or PLM_ENOMEM. */
+static int scan_one(struct scan_work *w, size_t index)
+{
+	const struct plm_discovered *f = &w->files->items[index];
+	struct plm_file_result *r = &w->results[index];
+	bool is_stdin = strcmp(f->path, "-") == 0;
+	const char *shown = is_stdin ? w->stdin_name : f->path;
+	if (plm_file_result_init(r, shown) != 0) {
+		return PLM_ENOMEM;
+	}
+	if (f->problem != NULL) {
+		note_problem(r, PLM_NOTIFY_TOOL_ERROR, "io/walk", f->problem);
+		return 0;
+	}
+	enum plm_kind name_kind = f->kind;
+	if (is_stdin && name_kind == PLM_KIND_UNKNOWN) {
+		bool is_yaml;
+		name_kind = plm_discover_kind_by_name(shown, &is_yaml);
+	}
+	struct plm_doc *doc = NULL;
+	struct plm_load_status st;
+	int rc = plm_load(f->path, shown, name_kind, f->explicit, w->load, &doc,
+		&st);
+	if (rc != 0) {
+		note_problem(r, PLM_NOTIFY_TOOL_ERROR, "limit/memory",
+			"out of memory while reading this file; not scanned");
+		return 0;
+	}
+	switch (st.outcome) {
+	case PLM_LOAD_OK:
+		break;
+	case PLM_LOAD_SKIPPED:
+		return 0;
+	case PLM_LOAD_NOTE:
+		note_problem(r, PLM_NOTIFY_NOTE, st.code, st.message);
+		return 0;
+	case PLM_LOAD_FAILED:
+		note_problem(r, PLM_NOTIFY_PARSE_ERROR, st.code, st.message);
+		return 0;
+	}
+	r->scanned = true;
+	r->kind = plm_kind_name(doc->kind);
+	if (plm_file_result_add_diagnostics(r, doc) != 0) {
+		r->incomplete = true;
+	}
+	plm_file_result_sort(r);
+	plm_doc_destroy(doc);
+	return 0;
+}
+
+static void *worker_main(void *arg)
+{
+	struct scan_work *w = arg;
+	for (;;) {
+		pthread_mutex_lock(&w->lock);
+		size_t i = w->next++;
+		pthread_mutex_unlock(&w->lock);
+		if (i >= w->files->count) {
+			break;
+		}
+		if (scan_one(w, i) != 0) {
+			pthread_mutex_lock(&w->lock);
+			w->out_of_memory = true;
+			pthread_mutex_unlock(&w->lock);
+		}
+	}
+	return NULL;
+}
+
+/* Runs the workers; with one job, on this thread. */
+static int run_workers(struct scan_work *w, long jobs)
+{
+	if ((size_t)jobs > w->files->count) {
+		jobs = w->files->count ? (long)w->files->count : 1;
+	}
+	if (jobs <= 1) {
+		worker_main(w);
+		return 0;
+	}
+	pthread_t *threads = calloc((size_t)jobs, sizeof(*threads));
+	if (threads == NULL) {
+		worker_main(w);
+		return 0;
+	}
+	long started = 0;
+	for (; started < jobs; started++) {
+		if (pthread_create(&threads[started], NULL, worker_main, w) != 0) {
+			break;
+		}
+	}
+	if (started == 0) {
+		worker_main(w);
+	}
+	for (long i = 0; i < started; i++) {
+		pthread_join(threads[i], NULL);
+	}
+	free(threads);
+	return 0;
+}
+
+static void iso_time(char *buf, size_t len, const struct timespec *ts)
+{
+	struct tm tm;
+	gmtime_r(&ts->tv_sec, &tm);
+	size_t n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf + n, len - n, ".%03ldZ", ts->tv_nsec / 1000000);
+}
+
+static char *join_command_line(int argc, char **argv)
+{
+	size_t len = sizeof("plimsoll");
+	for (int i = 0; i < argc; i++) {
+		len += strlen(argv[i]) + 1;
+	}
+	char *s = malloc(len);
+	if (s == NULL) {
+		return NULL;
+	}
+	strcpy(s, "plimsoll");
+	for (int i = 0; i < argc; i++) {
+		strcat(s, " ");
+		strcat(s, argv[i]);
+	}
+	return s;
+}
+
+static int emit(struct plm_output_set *outs, const struct scan_options *o,
+	struct plm_file_result *results, size_t count,
+	struct plm_run_summary *sum, bool *fail)
+{
+	int rc = 0;
+	for (size_t i = 0; i < count; i++) {
+		const struct plm_file_result *r = &results[i];
+		if (r->scanned) {
+			sum->files_scanned++;
+		}
+		for (size_t k = 0; k < r->note_count; k++) {
+			sum->notifications++;
+			int e = plm_output_notification(outs, &r->notes[k]);
+			rc = rc ? rc : e;
+		}
+		for (size_t k = 0; k < r->finding_count; k++) {
+			const struct plm_finding *f = &r->findings[k];
+			if (f->suppression != PLM_SUPPRESSION_NONE) {
+				sum->findings_suppressed++;
+				if (!o->include_suppressed) {
+					continue;
+				}
+			} else {
+				sum->findings_by_severity[f->severity]++;
+				if ((int)f->severity >= o->fail_on) {
+					*fail = true;
+				}
+			}
+			int e = plm_output_finding(outs, f);
+			rc = rc ? rc : e;
+		}
+	}
+	return rc;
+}
+
+static void free_options(struct scan_options *o)
+{
+	plm_strvec_free(&o->paths, 0);
+	plm_strvec_free(&o->compose_files, 0);
+	plm_strvec_free(&o->plugins, 0);
+	plm_strvec_free(&o->policy_dirs, 0);
+	plm_strvec_free(&o->policy_files, 0);
+	plm_strvec_free(&o->only, 0);
+	plm_strvec_free(&o->skip, 0);
+	plm_strvec_free(&o->tags, 0);
+	plm_strvec_free(&o->owned, 1);
+	free(o->outputs);
+}
+
+static bool want_color(const struct scan_options *o)
+{
+	const char *no_color = getenv("NO_COLOR");
+	return !o->no_color && (no_color == NULL || no_color[0] == '\0');
+}
+
+/* The format used when none is asked for: text if it is built in. */
+static const char *default_format(void)
+{
+	for (const struct plm_output_plugin *const *p = plm_output_builtins();
+		*p != NULL; p++) {
+		if (strcmp((*p)->name, "text") == 0) {
+			return "text";
+		}
+	}
+	return "gnu";
+}
+
+int plm_cli_scan(int argc, char **argv)
+{
+	struct scan_options o = {.jobs = 0, .fail_on = PLM_SEVERITY_INFO};
+	struct plm_output_set *outs = NULL;
+	struct plm_discover_list files = {0};
+	struct plm_file_result *results = NULL;
+	char *command_line = NULL;
+	char err[1024];
+	int status = parse_options(argc, argv, &o);
+	if (status >= 0) {
+		goto out;
+	}
+	status = PLM_EXIT_ERROR;
+
+	outs = plm_output_set_create();
+	if (outs == NULL) {
+		goto oom;
+	}
+	for (size_t i = 0; i < o.plugins.count; i++) {
+		if (plm_output_set_load(outs, o.plugins.items[i], err,
+			    sizeof(err)) != 0) {
+			fprintf(stderr, "plimsoll scan: %s\n", err);
+			goto out;
+		}
+	}
+	if (o.output_count == 0 && add_output(&o, NULL) != 0) {
+		goto oom;
+	}
+	for (size_t i = 0; i < o.output_count; i++) {
+		const char *format = o.outputs[i].format;
+		if (format == NULL) {
+			format = default_format();
+		}
+		if (plm_output_set_add(outs, format, o.outputs[i].path,
+			    want_color(&o), err, sizeof(err)) != 0) {
+			fprintf(stderr, "plimsoll scan: %s\n", err);
+			goto out;
+		}
+	}
+
+	/* -f a -f b: a is scanned, the rest merge into it. */
+	if (o.compose_files.count > 0) {
+		if (plm_strvec_push(&o.paths, o.compose_files.items[0]) != 0) {
+			goto oom;
+		}
+		if (o.kind == PLM_KIND_UNKNOWN) {
+			o.kind = PLM_KIND_COMPOSE;
+		}
+	}
+	if (o.paths.count == 0 && plm_strvec_push(&o.paths, ".") != 0) {
+		goto oom;
+	}
+	struct plm_discover_options dopt = {
+		.follow_symlinks = o.follow_symlinks,
+		.kind = o.kind,
+	};
+	if (plm_discover(o.paths.items, o.paths.count, &dopt, &files) != 0) {
+		goto oom;
+	}
+	struct plm_load_options lopt = {
+		.kind = o.kind,
+		.max_file_size = o.max_file_size,
+		.compose_overrides = o.compose_files.count > 1
+			? o.compose_files.items + 1 : NULL,
+		.compose_override_count = o.compose_files.count > 1
+			? o.compose_files.count - 1 : 0,
+	};
+	results = calloc(files.count ? files.count : 1, sizeof(*results));
+	if (results == NULL) {
+		goto oom;
+	}
+
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_REALTIME, &t0);
+	struct timespec m0, m1;
+	clock_gettime(CLOCK_MONOTONIC, &m0);
+	char start_time[64], end_time[64];
+	iso_time(start_time, sizeof(start_time), &t0);
+	char cwd[PATH_MAX + 2];
+	if (getcwd(cwd, PATH_MAX) == NULL) {
+		strcpy(cwd, "/");
+	}
+	if (cwd[strlen(cwd) - 1] != '/') {
+		strcat(cwd, "/");
+	}
+	command_line = join_command_line(argc, argv);
+
+	struct scan_work work = {
+		.files = &files,
+		.results = results,
+		.load = &lopt,
+		.stdin_name = o.stdin_filename ? o.stdin_filename : "<stdin>",
+	};
+	pthread_mutex_init(&work.lock, NULL);
+	long jobs = o.jobs;
+	if (jobs <= 0) {
+		jobs = sysconf(_SC_NPROCESSORS_ONLN);
+		if (jobs < 1) {
+			jobs = 1;
+		}
+	}
+	run_workers(&work, jobs);
+	pthread_mutex_destroy(&work.lock);
+	if (work.out_of_memory) {
+		goto oom;
+	}
+
+	struct plm_run_info run = {
+		.tool_name = "plimsoll",
+		.tool_version = plm_version(),
+		.information_uri = "https://github.com/plimsoll-linter/plimsoll",
+		.rules = NULL,
+		.rule_count = 0,
+		.working_directory = cwd,
+		.category = o.sarif_category,
+		.command_line = command_line ? command_line : "plimsoll scan",
+		.start_time_utc = start_time,
+		.include_suppressed = o.include_suppressed,
+	};
+	const char **paths = calloc(files.count ? files.count : 1, sizeof(*paths));
+	if (paths == NULL) {
+		goto oom;
+	}
+	struct plm_run_summary sum = {.paths = paths};
+	bool incomplete = false;
+	for (size_t i = 0; i < files.count; i++) {
+		if (results[i].scanned) {
+			paths[sum.path_count++] = results[i].path;
+		}
+		incomplete |= results[i].incomplete;
+	}
+	bool fail = false;
+	int out_rc = plm_output_begin(outs, &run);
+	int e = emit(outs, &o, results, files.count, &sum, &fail);
+	out_rc = out_rc ? out_rc : e;
+	clock_gettime(CLOCK_REALTIME, &t1);
+	clock_gettime(CLOCK_MONOTONIC, &m1);
+	iso_time(end_time, sizeof(end_time), &t1);
+	sum.seconds = (double)(m1.tv_sec - m0.tv_sec) +
+		(double)(m1.tv_nsec - m0.tv_nsec) / 1e9;
+	sum.end_time_utc = end_time;
+	sum.successful = !incomplete;
+	e = plm_output_end(outs, &sum);
+	out_rc = out_rc ? out_rc : e;
+	free(paths);
+	if (out_rc != 0) {
+		fprintf(stderr, "plimsoll scan: writing the output failed: %s\n",
+			plm_error_string(out_rc));
+		status = PLM_EXIT_ERROR;
+	} else if (incomplete) {
+		status = PLM_EXIT_ERROR;
+	} else {
+		status = fail ? PLM_EXIT_FINDINGS : PLM_EXIT_CLEAN;
+	}
+	goto out;
+oom:
+	fputs("plimsoll scan: out of memory\n", stderr);
+	status = PLM_EXIT_ERROR;
+out:
+	if (results != NULL) {
+		for (size_t i = 0; i < files.count; i++) {
+			plm_file_result_finish(&results[i]);
+		}
+		free(results);
+	}
+	plm_discover_list_finish(&files);
+	plm_output_set_destroy(outs);
+	free(command_line);
+	free_options(&o);
+	return status;
+}

@@ -1,0 +1,83 @@
+#include "cli/cli.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+int plm_strvec_push(struct plm_strvec *v, const char *s)
+{
+	if (v->count == v->cap) {
+		size_t ncap = v->cap ? v->cap * 2 : 8;
+		const char **n = realloc(v->items, ncap * sizeof(*n));
+		if (n == NULL) {
+			return -1;
+		}
+		v->items = n;
+		v->cap = ncap;
+	}
+	v->items[v->count++] = s;
+	return 0;
+}
+
+int plm_strvec_split(struct plm_strvec *v, struct plm_strvec *owned,
+	const char *list)
+{
+	const char *p = list;
+	while (*p) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		if (len > 0) {
+			char *part = strndup(p, len);
+			if (part == NULL || plm_strvec_push(owned, part) != 0) {
+				free(part);
+				return -1;
+			}
+			if (plm_strvec_push(v, part) != 0) {
+				return -1;
+			}
+		}
+		p += len;
+		if (*p == ',') {
+			p++;
+		}
+	}
+	return 0;
+}
+
+void plm_strvec_free(struct plm_strvec *v, int owning)
+{
+	if (owning) {
+		for (size_t i = 0; i < v->count; i++) {
+			free((void *)v->items[i]);
+		}
+	}
+	free(v->items);
+	memset(v, 0, sizeof(*v));
+}
+
+int plm_parse_size(const char *text, size_t *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long n = strtoull(text, &end, 10);
+	if (errno != 0 || end == text || text[0] == '-') {
+		return -1;
+	}
+	unsigned long long mul = 1;
+	switch (*end) {
+	case '\0': break;
+	case 'k': case 'K': mul = 1024ULL; end++; break;
+	case 'm': case 'M': mul = 1024ULL * 1024; end++; break;
+	case 'g': case 'G': mul = 1024ULL * 1024 * 1024; end++; break;
+	default: return -1;
+	}
+	if (*end == 'B' || *end == 'b') {
+		end++;
+	}
+	if (*end != '\0' || (mul > 1 && n > SIZE_MAX / mul)) {
+		return -1;
+	}
+	*out = (size_t)(n * mul);
+	return 0;
+}

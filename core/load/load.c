@@ -1,0 +1,111 @@
+#include "load/load.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "compose/compose.h"
+#include "dockerfile/dockerfile.h"
+#include "kubernetes/kubernetes.h"
+#include "yaml/yaml.h"
+
+struct plm_doc *plm_load_source_take(struct plm_source *source,
+	enum plm_kind kind, const struct plm_load_options *o)
+{
+	struct plm_doc *doc = plm_doc_create_take(source, kind);
+	if (doc == NULL) {
+		return NULL;
+	}
+	int rc = 0;
+	switch (kind) {
+	case PLM_KIND_DOCKERFILE:
+		rc = plm_dockerfile_build(doc);
+		break;
+	case PLM_KIND_COMPOSE: {
+		struct plm_compose_options co = {
+			.override_paths = o ? o->compose_overrides : NULL,
+			.override_count = o ? o->compose_override_count : 0,
+		};
+		rc = plm_compose_build(doc, &co);
+		break;
+	}
+	case PLM_KIND_KUBERNETES:
+		rc = plm_kubernetes_build(doc);
+		break;
+	default:
+		rc = PLM_EINVAL;
+		break;
+	}
+	if (rc != 0) {
+		plm_doc_destroy(doc);
+		return NULL;
+	}
+	return doc;
+}
+
+PLM_PRINTF(4, 5) static void set_status(struct plm_load_status *st,
+	enum plm_load_outcome outcome, const char *code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	st->outcome = outcome;
+	st->code = code;
+	vsnprintf(st->message, sizeof(st->message), fmt, ap);
+	va_end(ap);
+}
+
+int plm_load(const char *path, const char *display_path,
+	enum plm_kind name_kind, bool explicit,
+	const struct plm_load_options *o, struct plm_doc **doc,
+	struct plm_load_status *st)
+{
+	*doc = NULL;
+	memset(st, 0, sizeof(*st));
+	size_t max = o->max_file_size ? o->max_file_size : PLM_MAX_FILE_SIZE;
+	struct plm_source *src = NULL;
+	int rc = plm_source_read(path, display_path, max, &src);
+	if (rc == PLM_ELIMIT) {
+		st->outcome = PLM_LOAD_FAILED;
+		st->code = "limit/file-size";
+		snprintf(st->message, sizeof(st->message),
+			"file is larger than the limit of %zu bytes; not scanned "
+			"(raise it with --max-file-size)", max);
+		return 0;
+	}
+	if (rc == PLM_ENOMEM) {
+		return rc;
+	}
+	if (rc != 0) {
+		set_status(st, PLM_LOAD_FAILED, "io/read",
+			"cannot read file: %s", strerror(errno));
+		return 0;
+	}
+	enum plm_kind kind = o->kind != PLM_KIND_UNKNOWN ? o->kind : name_kind;
+	if (kind == PLM_KIND_UNKNOWN || kind == PLM_KIND_COMPOSE) {
+		if (plm_yaml_is_helm_template(src->bytes, src->len)) {
+			set_status(st, PLM_LOAD_NOTE, "yaml/helm-template",
+				"%s", "Helm template ({{ ... }}) skipped: render it "
+				"with `helm template` and scan the output");
+			plm_source_destroy(src);
+			return 0;
+		}
+	}
+	if (kind == PLM_KIND_UNKNOWN) {
+		kind = plm_yaml_sniff(src->bytes, src->len);
+	}
+	if (kind == PLM_KIND_UNKNOWN) {
+		if (explicit) {
+			set_status(st, PLM_LOAD_FAILED, "load/unknown-kind", "%s",
+				"cannot tell whether this is a Dockerfile, a "
+				"Compose file or a Kubernetes manifest; name it "
+				"with --kind dockerfile|compose|kubernetes");
+		} else {
+			st->outcome = PLM_LOAD_SKIPPED;
+		}
+		plm_source_destroy(src);
+		return 0;
+	}
+	*doc = plm_load_source_take(src, kind, o);
+	return *doc ? 0 : PLM_ENOMEM;
+}

@@ -1,0 +1,50 @@
+/*
+ * load/load.h - from a path to a document: read the file, decide its kind
+ * (forced, by name, then by content), and run the matching front end.
+ */
+#ifndef PLM_LOAD_LOAD_H
+#define PLM_LOAD_LOAD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "plimsoll/error.h"
+#include "plimsoll/finding.h"
+#include "model/document.h"
+
+struct plm_load_options {
+	enum plm_kind kind;          /* --kind, or UNKNOWN to detect */
+	size_t max_file_size;        /* 0: PLM_MAX_FILE_SIZE */
+	/* Compose files merged over a compose file (-f a -f b), in order. */
+	const char *const *compose_overrides;
+	size_t compose_override_count;
+};
+
+enum plm_load_outcome {
+	PLM_LOAD_OK = 0,       /* *doc built (it may carry diagnostics) */
+	PLM_LOAD_SKIPPED,      /* not a file plimsoll reads: say nothing */
+	PLM_LOAD_NOTE,         /* skipped, with a note (a Helm template, ...) */
+	PLM_LOAD_FAILED,       /* could not be read: an error */
+};
+
+struct plm_load_status {
+	enum plm_load_outcome outcome;
+	const char *code;      /* static slug for NOTE and FAILED */
+	char message[512];
+};
+
+/* Loads path (shown as display_path; "-" reads stdin). name_kind is the
+ * kind the discoverer saw in the name (UNKNOWN: decide by content);
+ * explicit says the user named the file, so an unknown kind is an error
+ * rather than a quiet skip. On PLM_LOAD_OK *doc is the caller's to free
+ * with plm_doc_destroy(). Returns 0, or PLM_ENOMEM when memory ran out. */
+PLM_NODISCARD int plm_load(const char *path, const char *display_path,
+	enum plm_kind name_kind, bool explicit,
+	const struct plm_load_options *options, struct plm_doc **doc,
+	struct plm_load_status *status);
+
+/* Runs the front end of kind on a source (taken) and returns the document.
+ * Used by plm_load and by tests. NULL when out of memory. */
+struct plm_doc *plm_load_source_take(struct plm_source *source,
+	enum plm_kind kind, const struct plm_load_options *options);
+
+#endif

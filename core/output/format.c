@@ -1,0 +1,540 @@
+#include "output/format.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include "util/utf8.h"
+
+static const char replacement[] = "\xEF\xBF\xBD"; /* U+FFFD */
+
+/* A growable string; `failed` sticks once an allocation fails. */
+struct buf {
+	char *data;
+	size_t len;
+	size_t cap;
+	bool failed;
+};
+
+static void buf_add(struct buf *b, const char *s, size_t n)
+{
+	if (b->failed) {
+		return;
+	}
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 64;
+		while (cap < b->len + n + 1) {
+			cap *= 2;
+		}
+		char *d = realloc(b->data, cap);
+		if (d == NULL) {
+			b->failed = true;
+			return;
+		}
+		b->data = d;
+		b->cap = cap;
+	}
+	memcpy(b->data + b->len, s, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+static void buf_str(struct buf *b, const char *s)
+{
+	buf_add(b, s, strlen(s));
+}
+
+/* The finished string, or NULL (and nothing to free) on failure. */
+static char *buf_finish(struct buf *b)
+{
+	if (b->failed || b->data == NULL) {
+		free(b->data);
+		return b->failed ? NULL : strdup("");
+	}
+	return b->data;
+}
+
+struct plm_region plm_output_region(const struct plm_region *r)
+{
+	struct plm_region d = *r;
+	if (d.start_line == 0) {
+		d.start_line = 1;
+		d.start_column = 1;
+		d.end_line = 1;
+		d.end_column = 1;
+	}
+	if (d.start_column == 0) {
+		d.start_column = 1;
+	}
+	if (d.end_line < d.start_line) {
+		d.end_line = d.start_line;
+		d.end_column = d.start_column;
+	}
+	if (d.end_line == d.start_line && d.end_column < d.start_column) {
+		d.end_column = d.start_column;
+	}
+	if (d.end_column == 0) {
+		d.end_column = 1;
+	}
+	return d;
+}
+
+const struct plm_rule_info *plm_output_rule(const struct plm_run_info *run,
+	const char *rule_id, size_t index, size_t *index_out)
+{
+	if (run == NULL || rule_id == NULL || run->rules == NULL) {
+		return NULL;
+	}
+	size_t found = index;
+	if (index >= run->rule_count || run->rules[index].id == NULL ||
+		strcmp(run->rules[index].id, rule_id) != 0) {
+		for (found = 0; found < run->rule_count; found++) {
+			if (run->rules[found].id != NULL &&
+				strcmp(run->rules[found].id, rule_id) == 0) {
+				break;
+			}
+		}
+		if (found == run->rule_count) {
+			return NULL;
+		}
+	}
+	if (index_out != NULL) {
+		*index_out = found;
+	}
+	return &run->rules[found];
+}
+
+void plm_output_rule_name(const struct plm_rule_info *rule,
+	char buf[PLM_RULE_NAME_SIZE])
+{
+	const char *src = rule->name != NULL ? rule->name : rule->id;
+	size_t n = 0;
+	if (rule->name != NULL) {
+		snprintf(buf, PLM_RULE_NAME_SIZE, "%s", src);
+		return;
+	}
+	bool word_start = true;
+	for (const char *p = src; p != NULL && *p != '\0'; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (!isalnum(c)) {
+			word_start = true;
+			continue;
+		}
+		if (n + 1 >= PLM_RULE_NAME_SIZE) {
+			break;
+		}
+		buf[n++] = (char)(word_start ? toupper(c) : c);
+		word_start = false;
+	}
+	buf[n] = '\0';
+}
+
+const char *plm_output_security_severity(const struct plm_rule_info *rule)
+{
+	if (rule->security_severity != NULL) {
+		return rule->security_severity;
+	}
+	switch (rule->severity) {
+	case PLM_SEVERITY_CRITICAL: return "9.5";
+	case PLM_SEVERITY_HIGH: return "8.0";
+	case PLM_SEVERITY_MEDIUM: return "5.5";
+	case PLM_SEVERITY_LOW: return "3.0";
+	default: return NULL;
+	}
+}
+
+static uint64_t fnv1a(uint64_t h, const char *s)
+{
+	/* Each field ends with its NUL so "ab"+"c" differs from "a"+"bc". */
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	do {
+		h ^= *p;
+		h *= UINT64_C(0x100000001b3);
+	} while (*p++ != '\0');
+	return h;
+}
+
+const char *plm_output_fingerprint(const struct plm_finding *f,
+	char buf[PLM_FINGERPRINT_SIZE])
+{
+	if (f->fingerprint != NULL && f->fingerprint[0] != '\0') {
+		return f->fingerprint;
+	}
+	uint64_t h = UINT64_C(0xcbf29ce484222325);
+	h = fnv1a(h, f->rule_id);
+	h = fnv1a(h, f->path);
+	h = fnv1a(h, f->message);
+	snprintf(buf, PLM_FINGERPRINT_SIZE, "%016" PRIx64, h);
+	return buf;
+}
+
+char *plm_output_sentence(const char *message)
+{
+	const char *m = message != NULL ? message : "";
+	size_t len = strlen(m);
+	while (len > 0 && isspace((unsigned char)m[len - 1])) {
+		len--;
+	}
+	bool period = len > 0 && m[len - 1] == '.';
+	char *s = malloc(len + 2);
+	if (s == NULL) {
+		return NULL;
+	}
+	memcpy(s, m, len);
+	if (!period) {
+		s[len++] = '.';
+	}
+	s[len] = '\0';
+	return s;
+}
+
+static bool unreserved(unsigned char c)
+{
+	return isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' ||
+		c == '/';
+}
+
+static void percent_encode(struct buf *b, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (unreserved(c)) {
+			buf_add(b, (const char *)&c, 1);
+		} else {
+			char e[3] = {'%', hex[c >> 4], hex[c & 15]};
+			buf_add(b, e, 3);
+		}
+	}
+}
+
+/* Appends the segments of path to the stack of segments in *b, resolving
+ * "." and ".." and dropping empty ones. Returns false when ".." would
+ * climb above the start of *b (at `floor`). */
+static bool push_segments(struct buf *b, size_t floor, const char *path)
+{
+	const char *p = path;
+	while (*p != '\0') {
+		size_t n = strcspn(p, "/");
+		if (n == 0 || (n == 1 && p[0] == '.')) {
+			/* nothing */
+		} else if (n == 2 && p[0] == '.' && p[1] == '.') {
+			if (b->len <= floor) {
+				return false;
+			}
+			while (b->len > floor && b->data[b->len - 1] != '/') {
+				b->len--;
+			}
+			if (b->len > floor) {
+				b->len--; /* the '/' before the dropped segment */
+			}
+			if (b->data != NULL) {
+				b->data[b->len] = '\0';
+			}
+		} else {
+			if (b->len > floor) {
+				buf_add(b, "/", 1);
+			}
+			buf_add(b, p, n);
+		}
+		p += n;
+		if (*p == '/') {
+			p++;
+		}
+	}
+	return true;
+}
+
+const char *plm_output_source_root(const struct plm_run_info *run)
+{
+	if (run == NULL) {
+		return NULL;
+	}
+	return run->source_root != NULL ? run->source_root
+		: run->working_directory;
+}
+
+char *plm_output_path(const char *path, const char *root, bool *relative)
+{
+	size_t root_len = root != NULL ? strlen(root) : 0;
+	const char *rest = path;
+	bool absolute = path[0] == '/';
+	if (absolute && root_len > 1 && strncmp(path, root, root_len) == 0) {
+		rest = path + root_len;
+		absolute = false;
+	}
+	struct buf norm = {0};
+	*relative = false;
+	if (absolute) {
+		buf_add(&norm, "/", 1);
+		(void)push_segments(&norm, 1, path);
+	} else if (push_segments(&norm, 0, rest)) {
+		*relative = true;
+	} else if (root != NULL) {
+		/* It climbs out of the root: resolve it to an absolute path,
+		 * which may still land under the root ("../repo/x"). */
+		norm.len = 0;
+		buf_add(&norm, "/", 1);
+		(void)push_segments(&norm, 1, root);
+		(void)push_segments(&norm, 1, rest);
+		char *resolved = buf_finish(&norm);
+		if (resolved == NULL) {
+			return NULL;
+		}
+		char *again = plm_output_path(resolved, root, relative);
+		free(resolved);
+		return again;
+	} else {
+		/* No root to resolve against: keep the climb as written. */
+		norm.len = 0;
+		buf_str(&norm, path);
+		*relative = true;
+	}
+	return buf_finish(&norm);
+}
+
+char *plm_output_uri(const char *path, const char *root, bool *relative)
+{
+	char *norm = plm_output_path(path, root, relative);
+	if (norm == NULL) {
+		return NULL;
+	}
+	struct buf out = {0};
+	if (!*relative) {
+		buf_str(&out, "file://");
+	}
+	percent_encode(&out, norm, strlen(norm));
+	free(norm);
+	return buf_finish(&out);
+}
+
+char *plm_output_directory_uri(const char *directory)
+{
+	struct buf norm = {0};
+	struct buf out = {0};
+	(void)push_segments(&norm, 0, directory);
+	buf_str(&out, "file:///");
+	percent_encode(&out, norm.data ? norm.data : "", norm.len);
+	if (norm.len > 0) {
+		buf_add(&out, "/", 1);
+	}
+	free(norm.data);
+	if (norm.failed) {
+		free(out.data);
+		return NULL;
+	}
+	return buf_finish(&out);
+}
+
+void plm_output_xml_escape(FILE *out, const char *s)
+{
+	if (s == NULL) {
+		return;
+	}
+	size_t len = strlen(s);
+	size_t i = 0;
+	while (i < len) {
+		size_t valid = i + plm_utf8_check(s + i, len - i);
+		for (; i < valid; i++) {
+			unsigned char c = (unsigned char)s[i];
+			switch (c) {
+			case '&': fputs("&amp;", out); break;
+			case '<': fputs("&lt;", out); break;
+			case '>': fputs("&gt;", out); break;
+			case '"': fputs("&quot;", out); break;
+			case '\'': fputs("&apos;", out); break;
+			case '\t': fputs("&#9;", out); break;
+			case '\n': fputs("&#10;", out); break;
+			case '\r': fputs("&#13;", out); break;
+			default:
+				if (c < 0x20 || c == 0x7F) {
+					fputs(replacement, out);
+				} else if (c == 0xEF && i + 2 < len &&
+					(unsigned char)s[i + 1] == 0xBF &&
+					(unsigned char)s[i + 2] >= 0xBE) {
+					/* U+FFFE and U+FFFF are not XML
+					 * characters. */
+					fputs(replacement, out);
+					i += 2;
+				} else {
+					fputc(c, out);
+				}
+			}
+		}
+		if (i < len) {
+			fputs(replacement, out);
+			i++;
+		}
+	}
+}
+
+void plm_output_workflow_escape(FILE *out, const char *s, bool property)
+{
+	for (const char *p = s ? s : ""; *p != '\0'; p++) {
+		switch (*p) {
+		case '%': fputs("%25", out); break;
+		case '\r': fputs("%0D", out); break;
+		case '\n': fputs("%0A", out); break;
+		case ':':
+			fputs(property ? "%3A" : ":", out);
+			break;
+		case ',':
+			fputs(property ? "%2C" : ",", out);
+			break;
+		default: fputc(*p, out);
+		}
+	}
+}
+
+json_t *plm_output_json_string(const char *s)
+{
+	if (s == NULL) {
+		return json_null();
+	}
+	size_t len = strlen(s);
+	size_t i = plm_utf8_check(s, len);
+	if (i == len) {
+		return json_stringn(s, len);
+	}
+	struct buf b = {0};
+	size_t start = 0;
+	while (i < len) {
+		buf_add(&b, s + start, i - start);
+		buf_str(&b, replacement);
+		start = i + 1;
+		i = start + plm_utf8_check(s + start, len - start);
+	}
+	buf_add(&b, s + start, len - start);
+	char *clean = buf_finish(&b);
+	if (clean == NULL) {
+		return NULL;
+	}
+	json_t *j = json_string(clean);
+	free(clean);
+	return j;
+}
+
+size_t plm_output_code_points(const char *s, size_t len)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (((unsigned char)s[i] & 0xC0) != 0x80) {
+			n++;
+		}
+	}
+	return n;
+}
+
+/* One thing to group: a scanned path, a finding or a notification. */
+struct entry {
+	const char *path;
+	int type;       /* 0 scanned path, 1 finding, 2 notification */
+	size_t index;   /* within its type's array */
+	size_t order;   /* position in the output: scanned paths first */
+};
+
+static int compare_path(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL) {
+		return (a != NULL) - (b != NULL);
+	}
+	return strcmp(a, b);
+}
+
+static int compare_entry(const void *pa, const void *pb)
+{
+	const struct entry *a = pa, *b = pb;
+	int c = compare_path(a->path, b->path);
+	if (c != 0) {
+		return c;
+	}
+	return a->order < b->order ? -1 : a->order > b->order;
+}
+
+struct ranked {
+	size_t rank;    /* order of the group's first entry */
+	struct plm_output_group group;
+};
+
+static int compare_ranked(const void *pa, const void *pb)
+{
+	const struct ranked *a = pa, *b = pb;
+	return a->rank < b->rank ? -1 : a->rank > b->rank;
+}
+
+int plm_output_group(const struct plm_run_summary *summary,
+	const struct plm_file_result *collected,
+	struct plm_output_group **groups, size_t *count)
+{
+	size_t n = summary->path_count + collected->finding_count +
+		collected->note_count;
+	*groups = NULL;
+	*count = 0;
+	/* One block: the groups, then the index lists they point into. */
+	struct plm_output_group *g = malloc((n + 1) * (sizeof(*g) +
+		sizeof(size_t)));
+	struct entry *e = malloc((n + 1) * sizeof(*e));
+	struct ranked *r = malloc((n + 1) * sizeof(*r));
+	if (g == NULL || e == NULL || r == NULL) {
+		free(g);
+		free(e);
+		free(r);
+		return PLM_ENOMEM;
+	}
+	size_t *lists = (size_t *)(g + n + 1);
+	size_t k = 0;
+	for (size_t i = 0; i < summary->path_count; i++, k++) {
+		e[k] = (struct entry){summary->paths[i], 0, i, k};
+	}
+	for (size_t i = 0; i < collected->finding_count; i++, k++) {
+		e[k] = (struct entry){collected->findings[i].path, 1, i, k};
+	}
+	for (size_t i = 0; i < collected->note_count; i++, k++) {
+		e[k] = (struct entry){collected->notes[i].path, 2, i, k};
+	}
+	qsort(e, n, sizeof(*e), compare_entry);
+	/* Each run of one path is a group; its lists take the run's slots
+	 * in `lists` (scanned-path entries add no item, so they fit). */
+	size_t groups_n = 0;
+	for (size_t i = 0; i < n;) {
+		size_t end = i;
+		while (end < n && compare_path(e[end].path, e[i].path) == 0) {
+			end++;
+		}
+		struct ranked *grp = &r[groups_n++];
+		grp->rank = e[i].order;
+		grp->group = (struct plm_output_group){.path = e[i].path};
+		size_t *slot = &lists[i];
+		grp->group.findings = slot;
+		for (size_t j = i; j < end; j++) {
+			if (e[j].type == 1) {
+				*slot++ = e[j].index;
+				grp->group.finding_count++;
+			}
+		}
+		grp->group.notes = slot;
+		for (size_t j = i; j < end; j++) {
+			if (e[j].type == 2) {
+				*slot++ = e[j].index;
+				grp->group.note_count++;
+			}
+		}
+		i = end;
+	}
+	qsort(r, groups_n, sizeof(*r), compare_ranked);
+	for (size_t i = 0; i < groups_n; i++) {
+		g[i] = r[i].group;
+	}
+	free(e);
+	free(r);
+	*groups = g;
+	*count = groups_n;
+	return 0;
+}
+
+void plm_output_groups_free(struct plm_output_group *groups, size_t count)
+{
+	(void)count;
+	free(groups);
+}

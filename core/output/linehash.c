@@ -1,0 +1,244 @@
+#include "output/linehash.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+	WINDOW = 100,          /* units hashed per line */
+	MULTIPLIER = 37,
+	END_OF_FILE = 65535,   /* the unit read after the last one */
+	REPLACEMENT = 0xFFFD,
+};
+
+/* The rolling state of the upload action's `hash`: a window of the last
+ * WINDOW units, which of them started a line, and the hash over them. */
+struct roller {
+	uint16_t window[WINDOW];
+	int64_t line_at[WINDOW]; /* line number started by window[i], or -1 */
+	unsigned index;          /* the oldest unit, next to be replaced */
+	uint64_t hash;
+	uint64_t first_power;    /* MULTIPLIER^WINDOW mod 2^64 */
+	uint32_t line;           /* lines started so far */
+	bool line_start;
+	bool previous_cr;
+	struct plm_line_hashes *out;
+};
+
+static void emit(struct roller *r)
+{
+	int64_t line = r->line_at[r->index];
+	r->out->hash[line - 1] = r->hash;
+	r->line_at[r->index] = -1;
+}
+
+static void push(struct roller *r, uint16_t unit)
+{
+	uint64_t oldest = r->window[r->index];
+	r->window[r->index] = unit;
+	r->hash = MULTIPLIER * r->hash + unit - r->first_power * oldest;
+	r->index = (r->index + 1) % WINDOW;
+}
+
+static void process(struct roller *r, uint16_t unit)
+{
+	if (unit == ' ' || unit == '\t' || (r->previous_cr && unit == '\n')) {
+		r->previous_cr = false;
+		return;
+	}
+	r->previous_cr = unit == '\r';
+	if (unit == '\r') {
+		unit = '\n';
+	}
+	if (r->line_at[r->index] != -1) {
+		emit(r);
+	}
+	if (r->line_start) {
+		r->line_start = false;
+		r->line_at[r->index] = ++r->line;
+	}
+	if (unit == '\n') {
+		r->line_start = true;
+	}
+	push(r, unit);
+}
+
+static void process_code_point(struct roller *r, uint32_t cp)
+{
+	if (cp >= 0x10000) {
+		cp -= 0x10000;
+		process(r, (uint16_t)(0xD800 + (cp >> 10)));
+		process(r, (uint16_t)(0xDC00 + (cp & 0x3FF)));
+	} else {
+		process(r, (uint16_t)cp);
+	}
+}
+
+/* Decodes UTF-8 as the WHATWG Encoding Standard does (what Node's decoder
+ * implements): each maximal invalid subpart becomes one U+FFFD. */
+static void process_bytes(struct roller *r, const unsigned char *s,
+	size_t len)
+{
+	uint32_t cp = 0;
+	unsigned needed = 0, seen = 0;
+	unsigned char lower = 0x80, upper = 0xBF;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char b = s[i];
+		if (needed == 0) {
+			if (b <= 0x7F) {
+				process(r, b);
+			} else if (b >= 0xC2 && b <= 0xDF) {
+				needed = 1;
+				cp = b & 0x1Fu;
+			} else if (b >= 0xE0 && b <= 0xEF) {
+				lower = b == 0xE0 ? 0xA0 : 0x80;
+				upper = b == 0xED ? 0x9F : 0xBF;
+				needed = 2;
+				cp = b & 0x0Fu;
+			} else if (b >= 0xF0 && b <= 0xF4) {
+				lower = b == 0xF0 ? 0x90 : 0x80;
+				upper = b == 0xF4 ? 0x8F : 0xBF;
+				needed = 3;
+				cp = b & 0x07u;
+			} else {
+				process(r, REPLACEMENT);
+			}
+			continue;
+		}
+		if (b < lower || b > upper) {
+			/* The sequence ends here; b is read again on its own. */
+			cp = 0;
+			needed = seen = 0;
+			lower = 0x80;
+			upper = 0xBF;
+			process(r, REPLACEMENT);
+			i--;
+			continue;
+		}
+		lower = 0x80;
+		upper = 0xBF;
+		cp = (cp << 6) | (b & 0x3Fu);
+		if (++seen == needed) {
+			process_code_point(r, cp);
+			cp = 0;
+			needed = seen = 0;
+		}
+	}
+	if (needed != 0) {
+		process(r, REPLACEMENT);
+	}
+}
+
+/* An upper bound on the lines the algorithm can count: one per LF or CR,
+ * one for the first line and one for the end-of-file mark. */
+static size_t max_lines(const char *bytes, size_t len)
+{
+	size_t n = 2;
+	for (size_t i = 0; i < len; i++) {
+		if (bytes[i] == '\n' || bytes[i] == '\r') {
+			n++;
+		}
+	}
+	return n;
+}
+
+struct keyed {
+	uint64_t hash;
+	uint32_t line;
+};
+
+static int compare_keyed(const void *pa, const void *pb)
+{
+	const struct keyed *a = pa, *b = pb;
+	if (a->hash != b->hash) {
+		return a->hash < b->hash ? -1 : 1;
+	}
+	return a->line < b->line ? -1 : a->line > b->line;
+}
+
+/* The occurrence of each line's hash among the lines before it: sort
+ * (hash, line) pairs and count along each run of equal hashes. */
+static int number_occurrences(struct plm_line_hashes *h)
+{
+	struct keyed *k = malloc((size_t)h->count * sizeof(*k) + 1);
+	if (k == NULL) {
+		return PLM_ENOMEM;
+	}
+	for (uint32_t i = 0; i < h->count; i++) {
+		k[i] = (struct keyed){.hash = h->hash[i], .line = i};
+	}
+	qsort(k, h->count, sizeof(*k), compare_keyed);
+	uint32_t run = 0;
+	for (uint32_t i = 0; i < h->count; i++) {
+		run = (i > 0 && k[i].hash == k[i - 1].hash) ? run + 1 : 1;
+		h->occurrence[k[i].line] = run;
+	}
+	free(k);
+	return 0;
+}
+
+int plm_line_hashes_compute(const char *bytes, size_t len,
+	struct plm_line_hashes *out)
+{
+	memset(out, 0, sizeof(*out));
+	size_t lines = max_lines(bytes, len);
+	if (lines > UINT32_MAX) {
+		return PLM_ELIMIT;
+	}
+	struct roller *r = calloc(1, sizeof(*r));
+	out->hash = calloc(lines, sizeof(*out->hash));
+	out->occurrence = calloc(lines, sizeof(*out->occurrence));
+	if (r == NULL || out->hash == NULL || out->occurrence == NULL) {
+		goto nomem;
+	}
+	r->out = out;
+	r->line_start = true;
+	r->first_power = 1;
+	for (int i = 0; i < WINDOW; i++) {
+		r->first_power *= MULTIPLIER;
+		r->line_at[i] = -1;
+	}
+	process_bytes(r, (const unsigned char *)bytes, len);
+	process(r, END_OF_FILE);
+	/* Flush: slide zeros in until every pending line start has left. */
+	for (int i = 0; i < WINDOW; i++) {
+		if (r->line_at[r->index] != -1) {
+			emit(r);
+		}
+		push(r, 0);
+	}
+	out->count = r->line;
+	free(r);
+	if (number_occurrences(out) != 0) {
+		plm_line_hashes_finish(out);
+		return PLM_ENOMEM;
+	}
+	return 0;
+nomem:
+	free(r);
+	plm_line_hashes_finish(out);
+	return PLM_ENOMEM;
+}
+
+void plm_line_hashes_finish(struct plm_line_hashes *hashes)
+{
+	if (hashes == NULL) {
+		return;
+	}
+	free(hashes->hash);
+	free(hashes->occurrence);
+	memset(hashes, 0, sizeof(*hashes));
+}
+
+bool plm_line_hashes_format(const struct plm_line_hashes *hashes,
+	uint32_t line, char buf[PLM_LINE_HASH_SIZE])
+{
+	buf[0] = '\0';
+	if (line == 0 || line > hashes->count) {
+		return false;
+	}
+	snprintf(buf, PLM_LINE_HASH_SIZE, "%" PRIx64 ":%" PRIu32,
+		hashes->hash[line - 1], hashes->occurrence[line - 1]);
+	return true;
+}

@@ -1,0 +1,168 @@
+/*
+ * checkstyle - Checkstyle's XML report, read by reviewdog, Jenkins
+ * (Warnings NG) and most CI dashboards:
+ *
+ *     <checkstyle version="4.3"><file name="F">
+ *       <error line="L" column="C" severity="S" message="M"
+ *              source="plimsoll.RULE"/></file></checkstyle>
+ *
+ * File names are relative to the source root (as CI tools resolve them
+ * against the checkout). Every scanned file is listed, clean ones as an empty <file>, so a
+ * dashboard can tell "fixed" from "not scanned". Severities: critical and
+ * high are `error`, medium `warning`, low and info `info`; notifications
+ * are `error` (or `warning`/`info`) with source `plimsoll.CODE`.
+ * Suppressed findings are left out: the format has no way to mark them.
+ * The report is written at end(), grouped by file.
+ */
+#include <stdlib.h>
+#include "engine/result.h"
+#include "output/format.h"
+#include "plimsoll/error.h"
+#include "plimsoll/plugin.h"
+#include "plugins/builtins.h"
+
+struct checkstyle {
+	FILE *out;
+	const struct plm_run_info *run;
+	struct plm_file_result collected;
+};
+
+static void *checkstyle_create(const struct plm_plugin_options *options)
+{
+	struct checkstyle *c = calloc(1, sizeof(*c));
+	if (c == NULL) {
+		return NULL;
+	}
+	c->out = options->out;
+	if (plm_file_result_init(&c->collected, "") != 0) {
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+static void checkstyle_destroy(void *self)
+{
+	struct checkstyle *c = self;
+	if (c != NULL) {
+		plm_file_result_finish(&c->collected);
+		free(c);
+	}
+}
+
+static int checkstyle_begin(void *self, const struct plm_run_info *run)
+{
+	struct checkstyle *c = self;
+	c->run = run;
+	return 0;
+}
+
+static int checkstyle_finding(void *self, const struct plm_finding *f)
+{
+	struct checkstyle *c = self;
+	if (f->suppression != PLM_SUPPRESSION_NONE) {
+		return 0;
+	}
+	return plm_file_result_add_finding(&c->collected, f);
+}
+
+static int checkstyle_notification(void *self,
+	const struct plm_notification *n)
+{
+	struct checkstyle *c = self;
+	return plm_file_result_add_note(&c->collected, n);
+}
+
+static const char *severity_of(enum plm_severity s)
+{
+	switch (s) {
+	case PLM_SEVERITY_CRITICAL:
+	case PLM_SEVERITY_HIGH:
+		return "error";
+	case PLM_SEVERITY_MEDIUM:
+		return "warning";
+	default:
+		return "info";
+	}
+}
+
+static void error_element(FILE *out, const struct plm_region *r,
+	const char *severity, const char *message, const char *source)
+{
+	fputs("    <error", out);
+	if (r->start_line > 0) {
+		fprintf(out, " line=\"%u\" column=\"%u\"", r->start_line,
+			r->start_column > 0 ? r->start_column : 1);
+	}
+	fprintf(out, " severity=\"%s\" message=\"", severity);
+	plm_output_xml_escape(out, message);
+	fputs("\" source=\"plimsoll.", out);
+	plm_output_xml_escape(out, source);
+	fputs("\"/>\n", out);
+}
+
+static int checkstyle_end(void *self, const struct plm_run_summary *sum)
+{
+	struct checkstyle *c = self;
+	struct plm_output_group *groups;
+	size_t count;
+	int rc = plm_output_group(sum, &c->collected, &groups, &count);
+	if (rc != 0) {
+		return rc;
+	}
+	FILE *out = c->out;
+	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	      "<checkstyle version=\"4.3\">\n", out);
+	for (size_t i = 0; i < count && rc == 0; i++) {
+		const struct plm_output_group *g = &groups[i];
+		bool relative;
+		char *name = plm_output_path(g->path != NULL ? g->path
+			: "plimsoll", plm_output_source_root(c->run), &relative);
+		if (name == NULL) {
+			rc = PLM_ENOMEM;
+			break;
+		}
+		fputs("  <file name=\"", out);
+		plm_output_xml_escape(out, name);
+		free(name);
+		if (g->finding_count == 0 && g->note_count == 0) {
+			fputs("\"/>\n", out);
+			continue;
+		}
+		fputs("\">\n", out);
+		for (size_t k = 0; k < g->finding_count; k++) {
+			const struct plm_finding *f =
+				&c->collected.findings[g->findings[k]];
+			error_element(out, &f->region, severity_of(f->severity),
+				f->message, f->rule_id);
+		}
+		for (size_t k = 0; k < g->note_count; k++) {
+			const struct plm_notification *n =
+				&c->collected.notes[g->notes[k]];
+			error_element(out, &n->region,
+				n->kind == PLM_NOTIFY_PARSE_WARNING ? "warning"
+				: n->kind == PLM_NOTIFY_NOTE ? "info" : "error",
+				n->message, n->code != NULL ? n->code
+				: "notification");
+		}
+		fputs("  </file>\n", out);
+	}
+	fputs("</checkstyle>\n", out);
+	plm_output_groups_free(groups, count);
+	if (rc != 0) {
+		return rc;
+	}
+	return ferror(out) ? PLM_EIO : 0;
+}
+
+const struct plm_output_plugin plm_plugin_checkstyle = {
+	.abi_version = PLM_PLUGIN_ABI_VERSION,
+	.name = "checkstyle",
+	.description = "Checkstyle XML (reviewdog, Jenkins)",
+	.create = checkstyle_create,
+	.begin = checkstyle_begin,
+	.finding = checkstyle_finding,
+	.notification = checkstyle_notification,
+	.end = checkstyle_end,
+	.destroy = checkstyle_destroy,
+};

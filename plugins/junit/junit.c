@@ -1,0 +1,241 @@
+/*
+ * junit - a JUnit XML test report, which CI systems (GitLab, Jenkins,
+ * Azure Pipelines, GitHub test-report actions) show as test results: one
+ * <testsuite> per scanned file, one <testcase> per finding, marked
+ * <failure>; a notification is a testcase marked <error>; a suppressed
+ * finding (with --include-suppressed) is <skipped>; file names are
+ * relative to the source root; a clean file has one
+ * passing testcase, so it still shows as checked.
+ * The report is written at end(), grouped by file.
+ */
+#include <stdlib.h>
+#include "engine/result.h"
+#include "output/format.h"
+#include "plimsoll/error.h"
+#include "plimsoll/plugin.h"
+#include "plugins/builtins.h"
+
+struct junit {
+	FILE *out;
+	const struct plm_run_info *run;
+	struct plm_file_result collected;
+};
+
+static void *junit_create(const struct plm_plugin_options *options)
+{
+	struct junit *j = calloc(1, sizeof(*j));
+	if (j == NULL) {
+		return NULL;
+	}
+	j->out = options->out;
+	if (plm_file_result_init(&j->collected, "") != 0) {
+		free(j);
+		return NULL;
+	}
+	return j;
+}
+
+static void junit_destroy(void *self)
+{
+	struct junit *j = self;
+	if (j != NULL) {
+		plm_file_result_finish(&j->collected);
+		free(j);
+	}
+}
+
+static int junit_begin(void *self, const struct plm_run_info *run)
+{
+	struct junit *j = self;
+	j->run = run;
+	return 0;
+}
+
+static int junit_finding(void *self, const struct plm_finding *f)
+{
+	struct junit *j = self;
+	return plm_file_result_add_finding(&j->collected, f);
+}
+
+static int junit_notification(void *self, const struct plm_notification *n)
+{
+	struct junit *j = self;
+	return plm_file_result_add_note(&j->collected, n);
+}
+
+struct counts {
+	size_t tests;
+	size_t failures;
+	size_t errors;
+	size_t skipped;
+};
+
+static struct counts count_group(const struct junit *j,
+	const struct plm_output_group *g)
+{
+	struct counts c = {0};
+	for (size_t k = 0; k < g->finding_count; k++) {
+		const struct plm_finding *f = &j->collected.findings[g->findings[k]];
+		if (f->suppression != PLM_SUPPRESSION_NONE) {
+			c.skipped++;
+		} else {
+			c.failures++;
+		}
+	}
+	c.errors = g->note_count;
+	c.tests = g->finding_count + g->note_count;
+	if (c.tests == 0) {
+		c.tests = 1; /* the passing "no findings" testcase */
+	}
+	return c;
+}
+
+static void counts_attributes(FILE *out, struct counts c)
+{
+	fprintf(out, " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" "
+		"skipped=\"%zu\"", c.tests, c.failures, c.errors, c.skipped);
+}
+
+/* "path:line:col" for a testcase name and a failure's body. */
+static void where(FILE *out, const char *path, const struct plm_region *r)
+{
+	plm_output_xml_escape(out, path);
+	if (r->start_line > 0) {
+		fprintf(out, ":%u:%u", r->start_line, r->start_column);
+	}
+}
+
+static void testcase_start(FILE *out, const char *name, const char *path,
+	const struct plm_region *r)
+{
+	fputs("    <testcase name=\"", out);
+	plm_output_xml_escape(out, name);
+	fputs(" at ", out);
+	where(out, path, r);
+	fputs("\" classname=\"", out);
+	plm_output_xml_escape(out, path);
+	fputs("\" file=\"", out);
+	plm_output_xml_escape(out, path);
+	fputc('"', out);
+	if (r->start_line > 0) {
+		fprintf(out, " line=\"%u\"", r->start_line);
+	}
+	fputs(">\n", out);
+}
+
+static void finding_case(FILE *out, const struct plm_finding *f,
+	const char *path)
+{
+	testcase_start(out, f->rule_id, path, &f->region);
+	if (f->suppression != PLM_SUPPRESSION_NONE) {
+		fputs("      <skipped message=\"", out);
+		plm_output_xml_escape(out, f->suppression_justification != NULL
+			? f->suppression_justification : "suppressed");
+		fputs("\"/>\n", out);
+	} else {
+		fputs("      <failure message=\"", out);
+		plm_output_xml_escape(out, f->message);
+		fprintf(out, "\" type=\"%s\">", plm_severity_name(f->severity));
+		where(out, path, &f->region);
+		fprintf(out, ": %s: ", plm_severity_name(f->severity));
+		plm_output_xml_escape(out, f->message);
+		fputs(" [", out);
+		plm_output_xml_escape(out, f->rule_id);
+		fputc(']', out);
+		if (f->line_text != NULL) {
+			fputs("&#10;", out);
+			plm_output_xml_escape(out, f->line_text);
+		}
+		fputs("</failure>\n", out);
+	}
+	fputs("    </testcase>\n", out);
+}
+
+static void note_case(FILE *out, const struct plm_notification *n,
+	const char *path)
+{
+	testcase_start(out, n->code != NULL ? n->code : "plimsoll", path,
+		&n->region);
+	fputs("      <error message=\"", out);
+	plm_output_xml_escape(out, n->message);
+	fputs("\" type=\"", out);
+	plm_output_xml_escape(out, n->code != NULL ? n->code : "error");
+	fputs("\"/>\n    </testcase>\n", out);
+}
+
+static int junit_end(void *self, const struct plm_run_summary *sum)
+{
+	struct junit *j = self;
+	struct plm_output_group *groups;
+	size_t count;
+	int rc = plm_output_group(sum, &j->collected, &groups, &count);
+	if (rc != 0) {
+		return rc;
+	}
+	FILE *out = j->out;
+	struct counts total = {0};
+	for (size_t i = 0; i < count; i++) {
+		struct counts c = count_group(j, &groups[i]);
+		total.tests += c.tests;
+		total.failures += c.failures;
+		total.errors += c.errors;
+		total.skipped += c.skipped;
+	}
+	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	      "<testsuites name=\"plimsoll\"", out);
+	counts_attributes(out, total);
+	if (sum->seconds >= 0) {
+		fprintf(out, " time=\"%.3f\"", sum->seconds);
+	}
+	fputs(">\n", out);
+	for (size_t i = 0; i < count && rc == 0; i++) {
+		const struct plm_output_group *g = &groups[i];
+		bool relative;
+		char *path = plm_output_path(g->path != NULL ? g->path
+			: "plimsoll", plm_output_source_root(j->run), &relative);
+		if (path == NULL) {
+			rc = PLM_ENOMEM;
+			break;
+		}
+		fputs("  <testsuite name=\"", out);
+		plm_output_xml_escape(out, path);
+		fputc('"', out);
+		counts_attributes(out, count_group(j, g));
+		fputs(">\n", out);
+		for (size_t k = 0; k < g->finding_count; k++) {
+			finding_case(out,
+				&j->collected.findings[g->findings[k]], path);
+		}
+		for (size_t k = 0; k < g->note_count; k++) {
+			note_case(out, &j->collected.notes[g->notes[k]], path);
+		}
+		if (g->finding_count == 0 && g->note_count == 0) {
+			fputs("    <testcase name=\"no findings\" classname=\"",
+				out);
+			plm_output_xml_escape(out, path);
+			fputs("\" file=\"", out);
+			plm_output_xml_escape(out, path);
+			fputs("\"/>\n", out);
+		}
+		fputs("  </testsuite>\n", out);
+		free(path);
+	}
+	fputs("</testsuites>\n", out);
+	plm_output_groups_free(groups, count);
+	if (rc != 0) {
+		return rc;
+	}
+	return ferror(out) ? PLM_EIO : 0;
+}
+
+const struct plm_output_plugin plm_plugin_junit = {
+	.abi_version = PLM_PLUGIN_ABI_VERSION,
+	.name = "junit",
+	.description = "JUnit XML test report (CI test results)",
+	.create = junit_create,
+	.begin = junit_begin,
+	.finding = junit_finding,
+	.notification = junit_notification,
+	.end = junit_end,
+	.destroy = junit_destroy,
+};

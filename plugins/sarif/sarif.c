@@ -1,0 +1,620 @@
+/*
+ * sarif - SARIF 2.1.0, the reference output plugin: one run per
+ * invocation, written for GitHub code scanning first (its ingestion rules
+ * and limits, see ../shared/SARIF-NOTES.md) and for every consumer that
+ * reads the standard (GitLab, Azure DevOps, SonarQube, DefectDojo).
+ *
+ * The log is built in memory with jansson (key order is kept as written)
+ * and written at end(), when the invocation's outcome and the artifacts
+ * are known.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <jansson.h>
+#include "output/format.h"
+#include "plimsoll/error.h"
+#include "plimsoll/plimsoll.h"
+#include "plimsoll/plugin.h"
+#include "plugins/builtins.h"
+
+#define SARIF_SCHEMA "https://docs.oasis-open.org/sarif/sarif/v2.1.0/" \
+	"errata01/os/schemas/sarif-schema-2.1.0.json"
+#define SRCROOT "%SRCROOT%"
+/* GitHub's limits on rule text (characters) and tags per rule. */
+#define MAX_DESCRIPTION 1000
+#define MAX_TAGS 20
+/* GitHub rejects a run with more results than this. */
+#define MAX_RESULTS 25000
+
+struct sarif {
+	FILE *out;
+	const struct plm_run_info *run;
+	json_t *log;
+	json_t *sarif_run;
+	json_t *results;
+	json_t *notifications;
+	json_t *seen_uris;   /* artifact URIs as keys, in order of first use */
+	unsigned char *severities; /* of each result, for MAX_RESULTS */
+	size_t severities_cap;
+	bool failed;         /* out of memory: end() reports it */
+};
+
+static void *sarif_create(const struct plm_plugin_options *options)
+{
+	struct sarif *s = calloc(1, sizeof(*s));
+	if (s != NULL) {
+		s->out = options->out;
+	}
+	return s;
+}
+
+static void sarif_destroy(void *self)
+{
+	struct sarif *s = self;
+	if (s == NULL) {
+		return;
+	}
+	json_decref(s->log);
+	json_decref(s->notifications);
+	json_decref(s->seen_uris);
+	free(s->severities);
+	free(s);
+}
+
+/* Stores v under key in obj (stealing v); NULL v is skipped. Marks the
+ * state failed when v is missing because an allocation failed. */
+static void put(struct sarif *s, json_t *obj, const char *key, json_t *v)
+{
+	if (v == NULL || json_object_set_new(obj, key, v) != 0) {
+		s->failed = true;
+	}
+}
+
+static void append(struct sarif *s, json_t *array, json_t *v)
+{
+	if (v == NULL || json_array_append_new(array, v) != 0) {
+		s->failed = true;
+	}
+}
+
+static json_t *text_object(const char *text)
+{
+	return json_pack("{s:o}", "text", plm_output_json_string(text));
+}
+
+static const char *level_of(enum plm_severity severity)
+{
+	switch (severity) {
+	case PLM_SEVERITY_CRITICAL:
+	case PLM_SEVERITY_HIGH:
+		return "error";
+	case PLM_SEVERITY_MEDIUM:
+		return "warning";
+	default:
+		return "note";
+	}
+}
+
+static const char *problem_severity(enum plm_severity severity)
+{
+	switch (severity) {
+	case PLM_SEVERITY_CRITICAL:
+	case PLM_SEVERITY_HIGH:
+		return "error";
+	case PLM_SEVERITY_MEDIUM:
+		return "warning";
+	default:
+		return "recommendation";
+	}
+}
+
+static bool valid_precision(const char *p)
+{
+	static const char *const ok[] = {"very-high", "high", "medium", "low"};
+	for (size_t i = 0; p != NULL && i < sizeof(ok) / sizeof(ok[0]); i++) {
+		if (strcmp(p, ok[i]) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* fullDescription: the first paragraph of the Markdown description on one
+ * line, cut at a word boundary under GitHub's length limit. */
+static char *first_paragraph(const char *markdown)
+{
+	const char *p = markdown;
+	while (*p == '\n' || *p == ' ' || *p == '\t' || *p == '\r') {
+		p++;
+	}
+	const char *end = strstr(p, "\n\n");
+	size_t len = end != NULL ? (size_t)(end - p) : strlen(p);
+	bool cut = false;
+	if (len > MAX_DESCRIPTION) {
+		len = MAX_DESCRIPTION;
+		while (len > 0 && p[len] != ' ') {
+			len--;
+		}
+		cut = true;
+	}
+	char *d = malloc(len + 4);
+	if (d == NULL) {
+		return NULL;
+	}
+	size_t n = 0;
+	for (size_t i = 0; i < len; i++) {
+		char c = p[i] == '\n' || p[i] == '\r' ? ' ' : p[i];
+		if (!(c == ' ' && n > 0 && d[n - 1] == ' ')) {
+			d[n++] = c;
+		}
+	}
+	while (n > 0 && d[n - 1] == ' ') {
+		n--;
+	}
+	if (cut) {
+		memcpy(d + n, "...", 3);
+		n += 3;
+	}
+	d[n] = '\0';
+	return d;
+}
+
+/* "CWE-250", "cwe_250" or "cwe250" as GitHub's "external/cwe/cwe-250";
+ * anything else as written. */
+static json_t *tag_value(const char *tag)
+{
+	if (strncasecmp(tag, "cwe", 3) == 0) {
+		const char *d = tag + 3;
+		if (*d == '-' || *d == '_') {
+			d++;
+		}
+		if (*d != '\0' && strspn(d, "0123456789") == strlen(d)) {
+			return json_sprintf("external/cwe/cwe-%s", d);
+		}
+	}
+	return plm_output_json_string(tag);
+}
+
+static bool has_tag(json_t *tags, json_t *tag)
+{
+	size_t i;
+	json_t *t;
+	json_array_foreach(tags, i, t) {
+		if (json_equal(t, tag)) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Tags: "security" first for a rule with a security severity, then the
+ * rule's own (CWE ids in GitHub's form), without repeats, at most
+ * MAX_TAGS. */
+static json_t *rule_tags(struct sarif *s, const struct plm_rule_info *r)
+{
+	json_t *tags = json_array();
+	if (tags == NULL) {
+		return NULL;
+	}
+	if (plm_output_security_severity(r) != NULL) {
+		append(s, tags, json_string("security"));
+	}
+	for (const char *const *t = r->tags; t != NULL && *t != NULL; t++) {
+		json_t *v = tag_value(*t);
+		if (v == NULL) {
+			s->failed = true;
+			continue;
+		}
+		if (json_array_size(tags) >= MAX_TAGS || has_tag(tags, v)) {
+			json_decref(v);
+			continue;
+		}
+		append(s, tags, v);
+	}
+	return tags;
+}
+
+static json_t *rule_object(struct sarif *s, const struct plm_rule_info *r)
+{
+	char name[PLM_RULE_NAME_SIZE];
+	plm_output_rule_name(r, name);
+	const char *title = r->title != NULL ? r->title : r->id;
+	const char *description = r->description != NULL &&
+		r->description[0] != '\0' ? r->description : title;
+	char *full = first_paragraph(description);
+	json_t *rule = json_object();
+	if (full == NULL || rule == NULL) {
+		free(full);
+		json_decref(rule);
+		s->failed = true;
+		return NULL;
+	}
+	put(s, rule, "id", plm_output_json_string(r->id));
+	if (name[0] != '\0') {
+		put(s, rule, "name", json_string(name));
+	}
+	put(s, rule, "shortDescription", text_object(title));
+	put(s, rule, "fullDescription", text_object(full));
+	put(s, rule, "help", json_pack("{s:o, s:o}",
+		"text", plm_output_json_string(description),
+		"markdown", plm_output_json_string(description)));
+	if (r->help_uri != NULL) {
+		put(s, rule, "helpUri", plm_output_json_string(r->help_uri));
+	}
+	put(s, rule, "defaultConfiguration",
+		json_pack("{s:s}", "level", level_of(r->severity)));
+	json_t *props = json_object();
+	json_t *tags = rule_tags(s, r);
+	if (json_array_size(tags) > 0) {
+		put(s, props, "tags", tags);
+	} else {
+		json_decref(tags);
+	}
+	put(s, props, "precision", json_string(valid_precision(r->precision)
+		? r->precision : "high"));
+	const char *score = plm_output_security_severity(r);
+	if (score != NULL) {
+		put(s, props, "security-severity", json_string(score));
+	}
+	put(s, props, "problem.severity",
+		json_string(problem_severity(r->severity)));
+	put(s, rule, "properties", props);
+	free(full);
+	return rule;
+}
+
+/* An artifactLocation for a URI from plm_output_uri(). */
+static json_t *uri_location(const char *uri, bool relative)
+{
+	return relative
+		? json_pack("{s:s, s:s}", "uri", uri, "uriBaseId", SRCROOT)
+		: json_pack("{s:s}", "uri", uri);
+}
+
+/* The artifactLocation of a path, remembered for the artifacts list. */
+static json_t *artifact_location(struct sarif *s, const char *path)
+{
+	bool relative;
+	char *uri = plm_output_uri(path, plm_output_source_root(s->run),
+		&relative);
+	if (uri == NULL) {
+		s->failed = true;
+		return NULL;
+	}
+	json_t *loc = uri_location(uri, relative);
+	if (json_object_get(s->seen_uris, uri) == NULL) {
+		put(s, s->seen_uris, uri, json_true());
+	}
+	free(uri);
+	return loc;
+}
+
+static json_t *region_object(const struct plm_region *raw,
+	const char *snippet)
+{
+	struct plm_region r = plm_output_region(raw);
+	json_t *region = json_pack("{s:I, s:I, s:I, s:I}",
+		"startLine", (json_int_t)r.start_line,
+		"startColumn", (json_int_t)r.start_column,
+		"endLine", (json_int_t)r.end_line,
+		"endColumn", (json_int_t)r.end_column);
+	if (region != NULL && snippet != NULL) {
+		json_object_set_new(region, "snippet", text_object(snippet));
+	}
+	return region;
+}
+
+static json_t *location(struct sarif *s, const char *path,
+	const struct plm_region *region, const char *snippet, bool need_region)
+{
+	json_t *physical = json_object();
+	put(s, physical, "artifactLocation", artifact_location(s, path));
+	if (need_region || region->start_line > 0) {
+		put(s, physical, "region", region_object(region, snippet));
+	}
+	return json_pack("{s:o}", "physicalLocation", physical);
+}
+
+static int sarif_begin(void *self, const struct plm_run_info *run)
+{
+	struct sarif *s = self;
+	s->run = run;
+	json_t *rules = json_array();
+	for (size_t i = 0; i < run->rule_count; i++) {
+		append(s, rules, rule_object(s, &run->rules[i]));
+	}
+	const char *version = run->tool_version != NULL ? run->tool_version
+		: plm_version();
+	json_t *driver = json_pack("{s:s, s:o, s:o}",
+		"name", run->tool_name != NULL ? run->tool_name : "plimsoll",
+		"version", plm_output_json_string(version),
+		"semanticVersion", plm_output_json_string(version));
+	if (driver != NULL && run->information_uri != NULL) {
+		put(s, driver, "informationUri",
+			plm_output_json_string(run->information_uri));
+	}
+	put(s, driver, "rules", rules);
+
+	s->sarif_run = json_object();
+	s->results = json_array();
+	s->notifications = json_array();
+	s->seen_uris = json_object();
+	put(s, s->sarif_run, "tool", json_pack("{s:o}", "driver", driver));
+	/* Placeholders keep the keys in reading order; end() fills them. */
+	put(s, s->sarif_run, "invocations", json_array());
+	const char *root = plm_output_source_root(run);
+	json_t *base = json_object();
+	if (root != NULL) {
+		char *uri = plm_output_directory_uri(root);
+		put(s, base, "uri", uri != NULL ? json_string(uri) : NULL);
+		free(uri);
+	}
+	put(s, base, "description", text_object(
+		"The root of the repository that was scanned."));
+	put(s, s->sarif_run, "originalUriBaseIds",
+		json_pack("{s:o}", SRCROOT, base));
+	put(s, s->sarif_run, "artifacts", json_array());
+	json_object_set(s->sarif_run, "results", s->results);
+	if (run->category != NULL && run->category[0] != '\0') {
+		size_t n = strlen(run->category);
+		put(s, s->sarif_run, "automationDetails", json_pack("{s:o}",
+			"id", run->category[n - 1] == '/'
+				? plm_output_json_string(run->category)
+				: json_sprintf("%s/", run->category)));
+	}
+	put(s, s->sarif_run, "columnKind", json_string("unicodeCodePoints"));
+
+	s->log = json_pack("{s:s, s:s, s:[O]}", "$schema", SARIF_SCHEMA,
+		"version", "2.1.0", "runs", s->sarif_run);
+	json_decref(s->sarif_run); /* the log holds it now */
+	if (s->log == NULL || s->results == NULL || s->failed) {
+		return PLM_ENOMEM;
+	}
+	json_decref(s->results); /* the run holds it */
+	return 0;
+}
+
+static json_t *suppressions(const struct plm_finding *f)
+{
+	json_t *list = json_array();
+	if (f->suppression == PLM_SUPPRESSION_NONE || list == NULL) {
+		return list;
+	}
+	json_t *one = json_pack("{s:s, s:s}",
+		"kind", f->suppression == PLM_SUPPRESSION_IN_SOURCE
+			? "inSource" : "external",
+		"status", "accepted");
+	if (one != NULL && f->suppression_justification != NULL) {
+		json_object_set_new(one, "justification",
+			plm_output_json_string(f->suppression_justification));
+	}
+	json_array_append_new(list, one);
+	return list;
+}
+
+/* Remembers a result's severity, for keep_most_severe(). */
+static void note_severity(struct sarif *s, enum plm_severity severity)
+{
+	size_t n = json_array_size(s->results);
+	if (n >= s->severities_cap) {
+		size_t cap = s->severities_cap ? s->severities_cap * 2 : 256;
+		unsigned char *grown = realloc(s->severities, cap);
+		if (grown == NULL) {
+			s->failed = true;
+			return;
+		}
+		s->severities = grown;
+		s->severities_cap = cap;
+	}
+	s->severities[n] = (unsigned char)(severity <= PLM_SEVERITY_CRITICAL
+		? severity : PLM_SEVERITY_CRITICAL);
+}
+
+static int sarif_finding(void *self, const struct plm_finding *f)
+{
+	struct sarif *s = self;
+	note_severity(s, f->severity);
+	json_t *result = json_object();
+	size_t index;
+	put(s, result, "ruleId", plm_output_json_string(f->rule_id));
+	if (plm_output_rule(s->run, f->rule_id, f->rule_index, &index)) {
+		put(s, result, "ruleIndex", json_integer((json_int_t)index));
+	}
+	put(s, result, "level", json_string(level_of(f->severity)));
+	char *message = plm_output_sentence(f->message);
+	put(s, result, "message", message ? text_object(message) : NULL);
+	free(message);
+	put(s, result, "locations", json_pack("[o]",
+		location(s, f->path, &f->region, f->snippet, true)));
+	char own[PLM_FINGERPRINT_SIZE];
+	json_t *prints = json_object();
+	if (f->line_hash != NULL) {
+		put(s, prints, "primaryLocationLineHash",
+			plm_output_json_string(f->line_hash));
+	}
+	put(s, prints, "plimsoll/v1",
+		plm_output_json_string(plm_output_fingerprint(f, own)));
+	put(s, result, "partialFingerprints", prints);
+	if (s->run->include_suppressed) {
+		put(s, result, "suppressions", suppressions(f));
+	}
+	append(s, s->results, result);
+	return s->failed ? PLM_ENOMEM : 0;
+}
+
+static const char *notification_level(enum plm_notification_kind kind)
+{
+	switch (kind) {
+	case PLM_NOTIFY_PARSE_WARNING: return "warning";
+	case PLM_NOTIFY_NOTE: return "note";
+	default: return "error";
+	}
+}
+
+static int sarif_notification(void *self, const struct plm_notification *n)
+{
+	struct sarif *s = self;
+	json_t *note = json_object();
+	put(s, note, "level", json_string(notification_level(n->kind)));
+	char *message = plm_output_sentence(n->message);
+	put(s, note, "message", message ? text_object(message) : NULL);
+	free(message);
+	if (n->path != NULL) {
+		put(s, note, "locations", json_pack("[o]",
+			location(s, n->path, &n->region, NULL, false)));
+	}
+	if (n->code != NULL) {
+		put(s, note, "descriptor",
+			json_pack("{s:o}", "id", plm_output_json_string(n->code)));
+	}
+	size_t index;
+	if (n->rule_id != NULL) {
+		json_t *rule = json_pack("{s:o}", "id",
+			plm_output_json_string(n->rule_id));
+		if (plm_output_rule(s->run, n->rule_id, 0, &index) != NULL) {
+			put(s, rule, "index", json_integer((json_int_t)index));
+		}
+		put(s, note, "associatedRule", rule);
+	}
+	append(s, s->notifications, note);
+	return s->failed ? PLM_ENOMEM : 0;
+}
+
+/* Artifacts: every file scanned, in output order, then any other file a
+ * result or notification pointed at (a Dockerfile a Compose file pulled
+ * in). */
+static json_t *artifacts(struct sarif *s, const struct plm_run_summary *sum)
+{
+	json_t *ordered = json_array();
+	json_t *listed = json_object(); /* their URIs, as keys */
+	for (size_t i = 0; i < sum->path_count; i++) {
+		bool relative;
+		char *uri = plm_output_uri(sum->paths[i],
+			plm_output_source_root(s->run), &relative);
+		if (uri == NULL) {
+			s->failed = true;
+			continue;
+		}
+		append(s, ordered, json_pack("{s:o, s:[s]}",
+			"location", uri_location(uri, relative),
+			"roles", "analysisTarget"));
+		put(s, listed, uri, json_true());
+		free(uri);
+	}
+	const char *u;
+	json_t *unused;
+	json_object_foreach(s->seen_uris, u, unused) {
+		if (json_object_get(listed, u) == NULL) {
+			append(s, ordered, json_pack("{s:o}", "location",
+				uri_location(u, strncmp(u, "file:", 5) != 0)));
+		}
+	}
+	json_decref(listed);
+	return ordered;
+}
+
+static json_t *invocation(struct sarif *s, const struct plm_run_summary *sum)
+{
+	const struct plm_run_info *run = s->run;
+	json_t *inv = json_object();
+	if (run->command_line != NULL) {
+		put(s, inv, "commandLine",
+			plm_output_json_string(run->command_line));
+	}
+	put(s, inv, "executionSuccessful", json_boolean(sum->successful));
+	if (sum->exit_code_known) {
+		put(s, inv, "exitCode", json_integer(sum->exit_code));
+	}
+	if (run->start_time_utc != NULL) {
+		put(s, inv, "startTimeUtc",
+			plm_output_json_string(run->start_time_utc));
+	}
+	if (sum->end_time_utc != NULL) {
+		put(s, inv, "endTimeUtc",
+			plm_output_json_string(sum->end_time_utc));
+	}
+	/* GitHub resolves absolute URIs against the working directory, so
+	 * it is written only when it is the root the URIs are relative to. */
+	if (run->working_directory != NULL && (run->source_root == NULL ||
+		strcmp(run->source_root, run->working_directory) == 0)) {
+		char *uri = plm_output_directory_uri(run->working_directory);
+		put(s, inv, "workingDirectory", uri ? json_pack("{s:s}",
+			"uri", uri) : NULL);
+		free(uri);
+	}
+	if (json_array_size(s->notifications) > 0) {
+		json_object_set(inv, "toolExecutionNotifications",
+			s->notifications);
+	}
+	return inv;
+}
+
+/* Over GitHub's limit of results per run, keeps the MAX_RESULTS most
+ * severe (the earliest first among equals, output order kept) and says
+ * so in a warning notification, rather than write a log GitHub refuses. */
+static void keep_most_severe(struct sarif *s)
+{
+	size_t n = json_array_size(s->results);
+	if (n <= MAX_RESULTS || s->failed) {
+		return;
+	}
+	size_t count[PLM_SEVERITY_CRITICAL + 1] = {0};
+	for (size_t i = 0; i < n; i++) {
+		count[s->severities[i]]++;
+	}
+	/* Everything above `cutoff` fits; of `cutoff`, the first `room`. */
+	size_t room = MAX_RESULTS;
+	int cutoff = PLM_SEVERITY_CRITICAL;
+	while (cutoff > PLM_SEVERITY_INFO && count[cutoff] < room) {
+		room -= count[cutoff];
+		cutoff--;
+	}
+	json_t *kept = json_array();
+	for (size_t i = 0; i < n && kept != NULL; i++) {
+		int severity = s->severities[i];
+		if (severity > cutoff || (severity == cutoff && room > 0)) {
+			room -= severity == cutoff;
+			append(s, kept, json_incref(json_array_get(s->results, i)));
+		}
+	}
+	put(s, s->sarif_run, "results", kept);
+	s->results = kept;
+	char text[200];
+	snprintf(text, sizeof(text), "%zu results of the lowest severities "
+		"were left out: GitHub code scanning accepts at most %d results "
+		"per run.", n - MAX_RESULTS, MAX_RESULTS);
+	append(s, s->notifications, json_pack("{s:s, s:{s:s}, s:{s:s}}",
+		"level", "warning", "message", "text", text,
+		"descriptor", "id", "sarif/results-limit"));
+}
+
+static int sarif_end(void *self, const struct plm_run_summary *summary)
+{
+	struct sarif *s = self;
+	keep_most_severe(s);
+	put(s, s->sarif_run, "invocations",
+		json_pack("[o]", invocation(s, summary)));
+	put(s, s->sarif_run, "artifacts", artifacts(s, summary));
+	if (s->failed) {
+		return PLM_ENOMEM;
+	}
+	if (json_dumpf(s->log, s->out, JSON_INDENT(2) | JSON_PRESERVE_ORDER)
+		!= 0 || fputc('\n', s->out) == EOF) {
+		return PLM_EIO;
+	}
+	return ferror(s->out) ? PLM_EIO : 0;
+}
+
+const struct plm_output_plugin plm_plugin_sarif = {
+	.abi_version = PLM_PLUGIN_ABI_VERSION,
+	.name = "sarif",
+	.description = "SARIF 2.1.0 for code-scanning dashboards "
+		"(GitHub, GitLab, Azure DevOps, DefectDojo)",
+	.create = sarif_create,
+	.begin = sarif_begin,
+	.finding = sarif_finding,
+	.notification = sarif_notification,
+	.end = sarif_end,
+	.destroy = sarif_destroy,
+};

@@ -1,0 +1,136 @@
+#!/usr/bin/env python3
+"""End-to-end tests of the plimsoll command line: exit statuses, discovery,
+stdin, output routing, and that one bad file never costs the others' results.
+
+usage: test_cli.py PLIMSOLL SOURCE_ROOT
+"""
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+PLIMSOLL = None
+SOURCE_ROOT = None
+
+
+def run(*args, stdin=None, cwd=None, env=None):
+    e = dict(os.environ)
+    e["NO_COLOR"] = "1"
+    if env:
+        e.update(env)
+    return subprocess.run([PLIMSOLL, *args], input=stdin, cwd=cwd, env=e,
+                          capture_output=True, timeout=120)
+
+
+def write(path, data):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as f:
+        f.write(data if isinstance(data, bytes) else data.encode())
+
+
+class Cli(unittest.TestCase):
+    def test_version_prints_the_version(self):
+        r = run("--version")
+        self.assertEqual(r.returncode, 0)
+        self.assertRegex(r.stdout.decode(), r"^plimsoll \d+\.\d+\.\d+\n$")
+
+    def test_unknown_command_is_a_usage_error(self):
+        r = run("frobnicate")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("unknown command", r.stderr.decode())
+
+    def test_every_command_has_help(self):
+        for cmd in ("scan", "dump"):
+            r = run(cmd, "--help")
+            self.assertEqual(r.returncode, 0, cmd)
+            self.assertIn("usage: plimsoll " + cmd, r.stdout.decode())
+
+    def test_bad_option_values_are_usage_errors(self):
+        for args in (["--jobs", "0"], ["--kind", "helm"],
+                     ["--fail-on", "severe"], ["--max-file-size", "x"],
+                     ["--format", "nosuchformat"]):
+            r = run("scan", *args, os.devnull)
+            self.assertEqual(r.returncode, 2, args)
+            self.assertTrue(r.stderr, args)
+
+    def test_missing_path_is_reported_and_makes_the_run_incomplete(self):
+        r = run("scan", "--format", "gnu", "/nonexistent/Dockerfile")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("/nonexistent/Dockerfile", r.stdout.decode())
+
+    def test_dump_prints_the_model_as_json(self):
+        import json
+        with tempfile.TemporaryDirectory() as d:
+            write(f"{d}/Dockerfile", "FROM alpine:3.20\nUSER 1000\n")
+            r = run("dump", f"{d}/Dockerfile")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            model = json.loads(r.stdout)
+            self.assertEqual(model["kind"], "dockerfile")
+            self.assertEqual(len(model["containers"]), 1)
+            self.assertEqual(model["containers"][0]["user"]["uid"], 1000)
+
+    def test_dump_of_unknown_kind_is_an_error(self):
+        with tempfile.TemporaryDirectory() as d:
+            write(f"{d}/notes.txt", "hello\n")
+            r = run("dump", f"{d}/notes.txt")
+            self.assertEqual(r.returncode, 2)
+            self.assertIn("--kind", r.stderr.decode())
+
+    def test_stdin_is_scanned_under_the_given_name(self):
+        r = run("scan", "--format", "gnu", "--kind", "dockerfile",
+                "--stdin-filename", "svc/Dockerfile", "-",
+                stdin=b"FROM alpine\nFROBNICATE x\n")
+        self.assertIn("svc/Dockerfile:2:1", r.stdout.decode())
+
+    def test_bad_files_do_not_cost_the_good_files_results(self):
+        with tempfile.TemporaryDirectory() as d:
+            good = "FROM alpine:3.20\nRUN apk add curl\nBOGUS here\n"
+            write(f"{d}/good/Dockerfile", good)
+            write(f"{d}/bad/Dockerfile", b"\x00\xff\xfe binary \x00\x01" * 100)
+            write(f"{d}/trunc/Dockerfile", "FROM alpine\nRUN <<EOF\necho")
+            alone = run("scan", "--format", "gnu", f"{d}/good")
+            together = run("scan", "--format", "gnu", d)
+            lines = [l for l in together.stdout.decode().splitlines()
+                     if l.startswith(f"{d}/good/")]
+            self.assertEqual(lines, alone.stdout.decode().splitlines())
+            out = together.stdout.decode()
+            self.assertIn(f"{d}/bad/Dockerfile", out)
+            self.assertIn(f"{d}/trunc/Dockerfile", out)
+            self.assertEqual(together.returncode, 2)
+
+    def test_output_does_not_depend_on_jobs(self):
+        ex = os.path.join(SOURCE_ROOT, "examples")
+        one = run("scan", "--format", "gnu", "--jobs", "1", ex)
+        two = run("scan", "--format", "gnu", "--jobs", "2", ex)
+        self.assertEqual(one.stdout, two.stdout)
+        self.assertEqual(one.returncode, two.returncode)
+
+    def test_output_goes_to_the_file_named_after_its_format(self):
+        with tempfile.TemporaryDirectory() as d:
+            write(f"{d}/Dockerfile", "FROM alpine\nBOGUS x\n")
+            r = run("scan", "--format", "gnu", "-o", f"{d}/out.txt",
+                    f"{d}/Dockerfile")
+            self.assertEqual(r.stdout, b"")
+            with open(f"{d}/out.txt") as f:
+                self.assertIn("Dockerfile:2:1", f.read())
+
+    def test_oversized_file_is_skipped_with_an_error(self):
+        with tempfile.TemporaryDirectory() as d:
+            write(f"{d}/Dockerfile", "FROM alpine\n" + "# pad\n" * 50000)
+            r = run("scan", "--format", "gnu", "--max-file-size", "64k",
+                    f"{d}/Dockerfile")
+            self.assertEqual(r.returncode, 2)
+            self.assertIn("larger than the limit", r.stdout.decode())
+
+    def test_fifo_and_unreadable_files_do_not_hang(self):
+        with tempfile.TemporaryDirectory() as d:
+            os.mkfifo(f"{d}/Dockerfile")
+            r = run("scan", "--format", "gnu", d)
+            self.assertEqual(r.returncode, 2)
+            self.assertIn("Dockerfile", r.stdout.decode())
+
+
+if __name__ == "__main__":
+    PLIMSOLL, SOURCE_ROOT = sys.argv[1], sys.argv[2]
+    unittest.main(argv=[sys.argv[0], "-v"])

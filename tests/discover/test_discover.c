@@ -1,0 +1,204 @@
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "discover/discover.h"
+
+static char root[256];
+
+static void touch(const char *rel)
+{
+	char path[512];
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("x\n", f);
+	fclose(f);
+}
+
+static void mkdir_rel(const char *rel)
+{
+	char path[512];
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	assert_int_equal(mkdir(path, 0755), 0);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(root, sizeof(root), "/tmp/plm-discover-XXXXXX");
+	if (mkdtemp(root) == NULL) {
+		return -1;
+	}
+	mkdir_rel("app");
+	mkdir_rel(".git");
+	mkdir_rel("node_modules");
+	mkdir_rel("deploy");
+	touch("app/Dockerfile");
+	touch("app/Dockerfile.dockerignore");
+	touch("app/api.Dockerfile");
+	touch("Containerfile.dev");
+	touch("docker-compose.override.yml");
+	touch("deploy/web.yaml");
+	touch("deploy/notes.txt");
+	touch(".git/Dockerfile");
+	touch("node_modules/Dockerfile");
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	char cmd[300];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static const struct plm_discovered *find(const struct plm_discover_list *l,
+	const char *suffix)
+{
+	for (size_t i = 0; i < l->count; i++) {
+		size_t n = strlen(l->items[i].path), m = strlen(suffix);
+		if (n >= m && strcmp(l->items[i].path + n - m, suffix) == 0) {
+			return &l->items[i];
+		}
+	}
+	return NULL;
+}
+
+static void walk_finds_by_name_and_skips_vcs_and_dependencies(void **state)
+{
+	(void)state;
+	const char *paths[] = {root};
+	struct plm_discover_options o = {0};
+	struct plm_discover_list l = {0};
+	assert_int_equal(plm_discover(paths, 1, &o, &l), 0);
+	assert_non_null(find(&l, "/app/Dockerfile"));
+	assert_int_equal(find(&l, "/app/Dockerfile")->kind, PLM_KIND_DOCKERFILE);
+	assert_non_null(find(&l, "/app/api.Dockerfile"));
+	assert_non_null(find(&l, "/Containerfile.dev"));
+	assert_int_equal(find(&l, "/docker-compose.override.yml")->kind,
+		PLM_KIND_COMPOSE);
+	/* Other YAML is left to content detection. */
+	assert_int_equal(find(&l, "/deploy/web.yaml")->kind, PLM_KIND_UNKNOWN);
+	assert_null(find(&l, "notes.txt"));
+	assert_null(find(&l, "Dockerfile.dockerignore"));
+	assert_null(find(&l, ".git/Dockerfile"));
+	assert_null(find(&l, "node_modules/Dockerfile"));
+	assert_int_equal(l.count, 5);
+	plm_discover_list_finish(&l);
+}
+
+static void walk_order_is_sorted_by_name(void **state)
+{
+	(void)state;
+	const char *paths[] = {root};
+	struct plm_discover_options o = {0};
+	struct plm_discover_list l = {0};
+	assert_int_equal(plm_discover(paths, 1, &o, &l), 0);
+	for (size_t i = 1; i < l.count; i++) {
+		/* Within one directory level names come in strcmp order. */
+		assert_true(strcmp(l.items[i - 1].path, l.items[i].path) < 0);
+	}
+	plm_discover_list_finish(&l);
+}
+
+static void symlink_loop_is_reported_once_when_following(void **state)
+{
+	(void)state;
+	char link[512], target[512];
+	snprintf(link, sizeof(link), "%s/app/loop", root);
+	snprintf(target, sizeof(target), "%s/app", root);
+	assert_int_equal(symlink(target, link), 0);
+	const char *paths[] = {root};
+	struct plm_discover_list l = {0};
+	struct plm_discover_options nofollow = {0};
+	assert_int_equal(plm_discover(paths, 1, &nofollow, &l), 0);
+	size_t problems = 0;
+	for (size_t i = 0; i < l.count; i++) {
+		problems += l.items[i].problem != NULL;
+	}
+	assert_int_equal(problems, 0);
+	plm_discover_list_finish(&l);
+
+	struct plm_discover_options follow = {.follow_symlinks = true};
+	assert_int_equal(plm_discover(paths, 1, &follow, &l), 0);
+	problems = 0;
+	for (size_t i = 0; i < l.count; i++) {
+		if (l.items[i].problem != NULL) {
+			problems++;
+			assert_non_null(strstr(l.items[i].problem, "loop"));
+		}
+	}
+	assert_int_equal(problems, 1);
+	plm_discover_list_finish(&l);
+	unlink(link);
+}
+
+static void missing_path_becomes_a_problem_item(void **state)
+{
+	(void)state;
+	const char *paths[] = {"/nonexistent/plimsoll/Dockerfile"};
+	struct plm_discover_options o = {0};
+	struct plm_discover_list l = {0};
+	assert_int_equal(plm_discover(paths, 1, &o, &l), 0);
+	assert_int_equal(l.count, 1);
+	assert_non_null(l.items[0].problem);
+	assert_true(l.items[0].explicit);
+	plm_discover_list_finish(&l);
+}
+
+static void forced_kind_applies_to_named_files_and_filters_walks(void **state)
+{
+	(void)state;
+	char file[512];
+	snprintf(file, sizeof(file), "%s/deploy/notes.txt", root);
+	const char *paths[] = {file, root};
+	struct plm_discover_options o = {.kind = PLM_KIND_DOCKERFILE};
+	struct plm_discover_list l = {0};
+	assert_int_equal(plm_discover(paths, 2, &o, &l), 0);
+	assert_string_equal(l.items[0].path, file);
+	assert_int_equal(l.items[0].kind, PLM_KIND_DOCKERFILE);
+	assert_null(find(&l, "/deploy/web.yaml"));
+	assert_non_null(find(&l, "/app/Dockerfile"));
+	plm_discover_list_finish(&l);
+}
+
+static void kind_by_name_follows_the_documented_patterns(void **state)
+{
+	(void)state;
+	bool y;
+	assert_int_equal(plm_discover_kind_by_name("x/Dockerfile", &y), PLM_KIND_DOCKERFILE);
+	assert_int_equal(plm_discover_kind_by_name("Dockerfile.prod", &y), PLM_KIND_DOCKERFILE);
+	assert_int_equal(plm_discover_kind_by_name("web.dockerfile", &y), PLM_KIND_DOCKERFILE);
+	assert_int_equal(plm_discover_kind_by_name("Containerfile", &y), PLM_KIND_DOCKERFILE);
+	assert_int_equal(plm_discover_kind_by_name("compose.yaml", &y), PLM_KIND_COMPOSE);
+	assert_int_equal(plm_discover_kind_by_name("compose.prod.yml", &y), PLM_KIND_COMPOSE);
+	assert_int_equal(plm_discover_kind_by_name("docker-compose.yml", &y), PLM_KIND_COMPOSE);
+	assert_int_equal(plm_discover_kind_by_name("docker-compose.dev.yaml", &y), PLM_KIND_COMPOSE);
+	assert_int_equal(plm_discover_kind_by_name("deploy.yaml", &y), PLM_KIND_UNKNOWN);
+	assert_true(y);
+	assert_int_equal(plm_discover_kind_by_name("README.md", &y), PLM_KIND_UNKNOWN);
+	assert_false(y);
+	assert_int_equal(plm_discover_kind_by_name("compose.json", &y), PLM_KIND_UNKNOWN);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(walk_finds_by_name_and_skips_vcs_and_dependencies),
+		cmocka_unit_test(walk_order_is_sorted_by_name),
+		cmocka_unit_test(symlink_loop_is_reported_once_when_following),
+		cmocka_unit_test(missing_path_becomes_a_problem_item),
+		cmocka_unit_test(forced_kind_applies_to_named_files_and_filters_walks),
+		cmocka_unit_test(kind_by_name_follows_the_documented_patterns),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

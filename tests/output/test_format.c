@@ -1,0 +1,216 @@
+/*
+ * core/output/format: the helpers every built-in plugin shares: paths as
+ * URIs, escaping for XML and workflow commands, rule names and scores,
+ * regions, sentences and grouping by file.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "output/format.h"
+
+static void expect_uri(const char *path, const char *root, const char *want,
+	bool want_relative)
+{
+	bool relative;
+	char *uri = plm_output_uri(path, root, &relative);
+	assert_non_null(uri);
+	assert_string_equal(uri, want);
+	assert_int_equal(relative, want_relative);
+	free(uri);
+}
+
+static void uris_are_normalized_and_relative_to_the_root(void **state)
+{
+	(void)state;
+	const char *root = "/home/dev/repo/";
+	expect_uri("Dockerfile", root, "Dockerfile", true);
+	expect_uri("./deploy//k8s/./pod.yaml", root, "deploy/k8s/pod.yaml", true);
+	expect_uri("a/b/../c.yaml", root, "a/c.yaml", true);
+	expect_uri("/home/dev/repo/x/Dockerfile", root, "x/Dockerfile", true);
+	expect_uri("../repo/x.yaml", root, "x.yaml", true);
+	expect_uri("../other/x.yaml", root, "file:///home/dev/other/x.yaml",
+		false);
+	expect_uri("/etc/compose.yaml", root, "file:///etc/compose.yaml", false);
+	expect_uri("../x.yaml", NULL, "../x.yaml", true);
+}
+
+static void uris_percent_encode_spaces_and_non_ascii(void **state)
+{
+	(void)state;
+	expect_uri("deploy/my app/caf\xC3\xA9.yaml", NULL,
+		"deploy/my%20app/caf%C3%A9.yaml", true);
+	expect_uri("a%b#c?d[e].yml", NULL, "a%25b%23c%3Fd%5Be%5D.yml", true);
+	char *dir = plm_output_directory_uri("/home/dev/my repo/");
+	assert_string_equal(dir, "file:///home/dev/my%20repo/");
+	free(dir);
+	dir = plm_output_directory_uri("/");
+	assert_string_equal(dir, "file:///");
+	free(dir);
+}
+
+static char *captured(void (*write)(FILE *, const char *, bool),
+	const char *s, bool flag)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	assert_non_null(f);
+	write(f, s, flag);
+	fclose(f);
+	return buf;
+}
+
+static void xml_escape(FILE *out, const char *s, bool unused)
+{
+	(void)unused;
+	plm_output_xml_escape(out, s);
+}
+
+static void xml_escapes_markup_controls_and_bad_utf8(void **state)
+{
+	(void)state;
+	char *s = captured(xml_escape, "<a href=\"x\">&'\t\n\r\x01\xff</a>"
+		"\xEF\xBF\xBE\xC3\xA9", false);
+	assert_string_equal(s, "&lt;a href=&quot;x&quot;&gt;&amp;&apos;"
+		"&#9;&#10;&#13;\xEF\xBF\xBD\xEF\xBF\xBD&lt;/a&gt;"
+		"\xEF\xBF\xBD\xC3\xA9");
+	free(s);
+}
+
+static void workflow_commands_escape_data_and_properties(void **state)
+{
+	(void)state;
+	char *s = captured(plm_output_workflow_escape, "50%: a,b\r\n", false);
+	assert_string_equal(s, "50%25: a,b%0D%0A");
+	free(s);
+	s = captured(plm_output_workflow_escape, "50%: a,b\r\n", true);
+	assert_string_equal(s, "50%25%3A a%2Cb%0D%0A");
+	free(s);
+}
+
+static void rule_names_are_pascal_case(void **state)
+{
+	(void)state;
+	char name[PLM_RULE_NAME_SIZE];
+	struct plm_rule_info r = {.id = "acme/no-root-user_2"};
+	plm_output_rule_name(&r, name);
+	assert_string_equal(name, "AcmeNoRootUser2");
+	r.name = "Given";
+	plm_output_rule_name(&r, name);
+	assert_string_equal(name, "Given");
+}
+
+static void security_severity_follows_severity(void **state)
+{
+	(void)state;
+	struct plm_rule_info r = {.severity = PLM_SEVERITY_CRITICAL};
+	assert_string_equal(plm_output_security_severity(&r), "9.5");
+	r.severity = PLM_SEVERITY_LOW;
+	assert_string_equal(plm_output_security_severity(&r), "3.0");
+	r.severity = PLM_SEVERITY_INFO;
+	assert_null(plm_output_security_severity(&r));
+	r.security_severity = "6.1";
+	assert_string_equal(plm_output_security_severity(&r), "6.1");
+}
+
+static void regions_are_made_displayable(void **state)
+{
+	(void)state;
+	struct plm_region whole = {0};
+	struct plm_region r = plm_output_region(&whole);
+	assert_int_equal(r.start_line, 1);
+	assert_int_equal(r.start_column, 1);
+	assert_int_equal(r.end_line, 1);
+	assert_int_equal(r.end_column, 1);
+	struct plm_region inverted = {5, 7, 4, 2, 0, 0};
+	r = plm_output_region(&inverted);
+	assert_int_equal(r.end_line, 5);
+	assert_int_equal(r.end_column, 7);
+}
+
+static void sentences_end_with_a_period(void **state)
+{
+	(void)state;
+	char *s = plm_output_sentence("runs as root  ");
+	assert_string_equal(s, "runs as root.");
+	free(s);
+	s = plm_output_sentence("done.");
+	assert_string_equal(s, "done.");
+	free(s);
+}
+
+static void fingerprints_fall_back_to_a_stable_hash(void **state)
+{
+	(void)state;
+	char buf[PLM_FINGERPRINT_SIZE];
+	struct plm_finding f = {.rule_id = "r", .path = "p", .message = "m",
+		.region = {3, 1, 3, 2, 0, 0}};
+	const char *a = plm_output_fingerprint(&f, buf);
+	assert_int_equal(strlen(a), 16);
+	char first[PLM_FINGERPRINT_SIZE];
+	strcpy(first, a);
+	f.region.start_line = 30; /* the line moved: same fingerprint */
+	assert_string_equal(plm_output_fingerprint(&f, buf), first);
+	f.fingerprint = "own";
+	assert_string_equal(plm_output_fingerprint(&f, buf), "own");
+}
+
+static void groups_list_scanned_files_first(void **state)
+{
+	(void)state;
+	struct plm_file_result c;
+	assert_int_equal(plm_file_result_init(&c, ""), 0);
+	struct plm_finding f = {.rule_id = "r", .message = "m"};
+	f.path = "pulled-in/Dockerfile";
+	assert_int_equal(plm_file_result_add_finding(&c, &f), 0);
+	f.path = "b.yaml";
+	assert_int_equal(plm_file_result_add_finding(&c, &f), 0);
+	assert_int_equal(plm_file_result_add_finding(&c, &f), 0);
+	struct plm_notification n = {.message = "x", .path = NULL};
+	assert_int_equal(plm_file_result_add_note(&c, &n), 0);
+	n.path = "b.yaml";
+	assert_int_equal(plm_file_result_add_note(&c, &n), 0);
+	const char *paths[] = {"a.yaml", "b.yaml"};
+	struct plm_run_summary sum = {.paths = paths, .path_count = 2};
+	struct plm_output_group *g;
+	size_t count;
+	assert_int_equal(plm_output_group(&sum, &c, &g, &count), 0);
+	assert_int_equal(count, 4);
+	assert_string_equal(g[0].path, "a.yaml");
+	assert_int_equal(g[0].finding_count, 0);
+	assert_int_equal(g[0].note_count, 0);
+	assert_string_equal(g[1].path, "b.yaml");
+	assert_int_equal(g[1].finding_count, 2);
+	assert_int_equal(g[1].findings[0], 1);
+	assert_int_equal(g[1].findings[1], 2);
+	assert_int_equal(g[1].note_count, 1);
+	assert_int_equal(g[1].notes[0], 1);
+	assert_string_equal(g[2].path, "pulled-in/Dockerfile");
+	assert_null(g[3].path);
+	assert_int_equal(g[3].note_count, 1);
+	plm_output_groups_free(g, count);
+	plm_file_result_finish(&c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(uris_are_normalized_and_relative_to_the_root),
+		cmocka_unit_test(uris_percent_encode_spaces_and_non_ascii),
+		cmocka_unit_test(xml_escapes_markup_controls_and_bad_utf8),
+		cmocka_unit_test(workflow_commands_escape_data_and_properties),
+		cmocka_unit_test(rule_names_are_pascal_case),
+		cmocka_unit_test(security_severity_follows_severity),
+		cmocka_unit_test(regions_are_made_displayable),
+		cmocka_unit_test(sentences_end_with_a_period),
+		cmocka_unit_test(fingerprints_fall_back_to_a_stable_hash),
+		cmocka_unit_test(groups_list_scanned_files_first),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

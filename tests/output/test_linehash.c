@@ -1,0 +1,133 @@
+/*
+ * core/output/linehash: GitHub's primaryLocationLineHash. The expected
+ * values are worked out from the algorithm's closed form, not by running
+ * it: a line's raw hash is sum(u[k] * 37^(99-k)) mod 2^64 over the 100
+ * UTF-16 units from the line's first one, spaces and tabs skipped, CR/CRLF
+ * read as LF, 65535 after the last unit and 0 after that. For example
+ * "a" alone is 97*37^99 + 65535*37^98. (linehash-reference.js, run by the
+ * golden suite, cross-checks whole files against the published steps.)
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "output/linehash.h"
+
+/* Asserts the value of every line of text, given as a NULL-ended list. */
+static void expect_lines(const char *text, size_t len,
+	const char *const *expected)
+{
+	struct plm_line_hashes h;
+	assert_int_equal(plm_line_hashes_compute(text, len, &h), 0);
+	uint32_t n = 0;
+	while (expected[n] != NULL) {
+		n++;
+	}
+	assert_int_equal(h.count, n);
+	char buf[PLM_LINE_HASH_SIZE];
+	for (uint32_t i = 0; i < n; i++) {
+		assert_true(plm_line_hashes_format(&h, i + 1, buf));
+		assert_string_equal(buf, expected[i]);
+	}
+	assert_false(plm_line_hashes_format(&h, n + 1, buf));
+	assert_string_equal(buf, "");
+	assert_false(plm_line_hashes_format(&h, 0, buf));
+	plm_line_hashes_finish(&h);
+}
+
+#define EXPECT(text, ...)                                                    \
+	expect_lines(text, sizeof(text) - 1,                                 \
+		(const char *const[]){__VA_ARGS__, NULL})
+
+static void one_line_without_newline(void **state)
+{
+	(void)state;
+	EXPECT("a", "53b5d4aabe50d64:1");
+}
+
+static void trailing_newline_adds_an_end_of_file_line(void **state)
+{
+	(void)state;
+	EXPECT("a\n", "243cbaa4685aab12:1", "c129715d7a2bc9a3:1");
+}
+
+static void empty_file_has_one_line(void **state)
+{
+	(void)state;
+	EXPECT("", "c129715d7a2bc9a3:1");
+}
+
+static void spaces_and_tabs_are_skipped(void **state)
+{
+	(void)state;
+	EXPECT("ab\n", "882bbb3d8de7a640:1", "c129715d7a2bc9a3:1");
+	EXPECT("  a\tb \n", "882bbb3d8de7a640:1", "c129715d7a2bc9a3:1");
+}
+
+static void crlf_and_cr_count_as_lf(void **state)
+{
+	(void)state;
+	EXPECT("a\nb", "c74339777b6a2c60:1", "8ee5a81e681643c1:1");
+	EXPECT("a\r\nb", "c74339777b6a2c60:1", "8ee5a81e681643c1:1");
+	EXPECT("a\rb", "c74339777b6a2c60:1", "8ee5a81e681643c1:1");
+}
+
+static void non_ascii_is_hashed_as_utf16_units(void **state)
+{
+	(void)state;
+	EXPECT("\xC3\xA9", "27b31dc6a609eecc:1");          /* U+00E9 */
+	EXPECT("\xF0\x9F\x98\x80", "56e41eb4cc943584:1");  /* a surrogate pair */
+	EXPECT("\xFF", "8989dec65f08d110:1");              /* U+FFFD */
+}
+
+/* Lines whose next 100 units are the same hash the same: the value
+ * counts them. */
+static void repeated_windows_count_occurrences(void **state)
+{
+	(void)state;
+	char text[4 * 121 + 1];
+	for (int line = 0; line < 4; line++) {
+		memset(text + line * 121, 'a', 120);
+		text[line * 121 + 120] = '\n';
+	}
+	text[4 * 121] = '\0';
+	struct plm_line_hashes h;
+	assert_int_equal(plm_line_hashes_compute(text, 4 * 121, &h), 0);
+	assert_int_equal(h.count, 5);
+	char buf[PLM_LINE_HASH_SIZE];
+	/* sum(97 * 37^k, k = 0..99) mod 2^64 */
+	const char *const want[] = {"871f6af4d0d4dd7c:1", "871f6af4d0d4dd7c:2",
+		"871f6af4d0d4dd7c:3", "871f6af4d0d4dd7c:4",
+		"c129715d7a2bc9a3:1"};
+	for (uint32_t i = 0; i < 5; i++) {
+		assert_true(plm_line_hashes_format(&h, i + 1, buf));
+		assert_string_equal(buf, want[i]);
+	}
+	plm_line_hashes_finish(&h);
+}
+
+static void finish_accepts_a_zeroed_struct(void **state)
+{
+	(void)state;
+	struct plm_line_hashes h = {0};
+	plm_line_hashes_finish(&h);
+	plm_line_hashes_finish(NULL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(one_line_without_newline),
+		cmocka_unit_test(trailing_newline_adds_an_end_of_file_line),
+		cmocka_unit_test(empty_file_has_one_line),
+		cmocka_unit_test(spaces_and_tabs_are_skipped),
+		cmocka_unit_test(crlf_and_cr_count_as_lf),
+		cmocka_unit_test(non_ascii_is_hashed_as_utf16_units),
+		cmocka_unit_test(repeated_windows_count_occurrences),
+		cmocka_unit_test(finish_accepts_a_zeroed_struct),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

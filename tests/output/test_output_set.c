@@ -1,0 +1,176 @@
+/*
+ * core/output/output: the output set. A third-party plugin (the CSV
+ * example in plugins/example, built as a shared module) is loaded by path
+ * and renders the fixture as its golden file says; load errors are
+ * reported; the host holds suppressed findings back unless the run
+ * includes them; every output gets its own file.
+ */
+#include <dlfcn.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "fixture.h"
+#include "output/output.h"
+#include "plm_config.h"
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	char *data = calloc(1, 65536);
+	assert_non_null(data);
+	size_t n = fread(data, 1, 65535, f);
+	data[n] = '\0';
+	fclose(f);
+	return data;
+}
+
+static void example_plugin_loads_and_renders_the_fixture(void **state)
+{
+	(void)state;
+	char err[512] = "";
+	struct plm_output_set *set = plm_output_set_create();
+	assert_non_null(set);
+	assert_int_equal(plm_output_set_load(set, EXAMPLE_PLUGIN, err,
+		sizeof(err)), 0);
+	char path[] = "/tmp/plm-output-set-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(plm_output_set_add(set, "csv", path, false, err,
+		sizeof(err)), 0);
+	assert_int_equal(plm_output_set_count(set), 1);
+	assert_false(plm_output_set_uses_stdout(set));
+	plm_output_set_destroy(set);
+
+	/* The same plugin struct, driven through the fixture. */
+	void *h = dlopen(EXAMPLE_PLUGIN, RTLD_NOW | RTLD_LOCAL);
+	assert_non_null(h);
+	void *sym = dlsym(h, "plm_output_plugin_entry");
+	assert_non_null(sym);
+	plm_output_plugin_entry_fn entry;
+	memcpy(&entry, &sym, sizeof(entry));
+	FILE *out = fopen(path, "wb");
+	assert_non_null(out);
+	assert_int_equal(fixture_run(entry(), out, FIXTURE_INCLUDE_SUPPRESSED,
+		false), 0);
+	fclose(out);
+	dlclose(h);
+	char *actual = slurp(path);
+	unlink(path);
+	const char *golden = PLM_SOURCE_ROOT
+		"/tests/golden/output/example/include-suppressed.csv";
+	const char *update = getenv("PLM_UPDATE_GOLDEN");
+	if (update != NULL && update[0] != '\0') {
+		FILE *g = fopen(golden, "wb");
+		assert_non_null(g);
+		fputs(actual, g);
+		fclose(g);
+	}
+	char *expected = slurp(golden);
+	assert_string_equal(actual, expected);
+	free(actual);
+	free(expected);
+}
+
+static void load_errors_name_what_failed(void **state)
+{
+	(void)state;
+	char err[512] = "";
+	struct plm_output_set *set = plm_output_set_create();
+	assert_int_equal(plm_output_set_load(set, "/nonexistent/plugin.so",
+		err, sizeof(err)), PLM_EPLUGIN);
+	assert_non_null(strstr(err, "cannot load plugin"));
+	assert_int_equal(plm_output_set_add(set, "no-such-format", NULL, false,
+		err, sizeof(err)), PLM_EINVAL);
+	assert_non_null(strstr(err, "unknown format 'no-such-format'"));
+	assert_int_equal(plm_output_set_add(set, "json",
+		"/nonexistent/dir/out.json", false, err, sizeof(err)), PLM_EIO);
+	plm_output_set_destroy(set);
+	plm_output_set_destroy(NULL);
+}
+
+/* Two outputs, each to its own file; a suppressed finding reaches neither
+ * unless the run includes suppressed findings. */
+static void host_holds_back_suppressed_findings(void **state)
+{
+	(void)state;
+	for (int include = 0; include <= 1; include++) {
+		char err[512] = "";
+		char gnu_path[] = "/tmp/plm-gnu-XXXXXX";
+		char json_path[] = "/tmp/plm-json-XXXXXX";
+		close(mkstemp(gnu_path));
+		close(mkstemp(json_path));
+		struct plm_output_set *set = plm_output_set_create();
+		assert_int_equal(plm_output_set_add(set, "text", gnu_path, true,
+			err, sizeof(err)), 0);
+		assert_int_equal(plm_output_set_add(set, "json", json_path,
+			false, err, sizeof(err)), 0);
+		struct plm_rule_info rule = {.id = "r", .title = "R",
+			.severity = PLM_SEVERITY_HIGH};
+		struct plm_run_info run = {.rules = &rule, .rule_count = 1,
+			.include_suppressed = include};
+		assert_int_equal(plm_output_begin(set, &run), 0);
+		struct plm_finding f = {.rule_id = "r", .path = "Dockerfile",
+			.message = "open", .severity = PLM_SEVERITY_HIGH,
+			.region = {1, 1, 1, 2, 0, 1}};
+		assert_int_equal(plm_output_finding(set, &f), 0);
+		f.message = "hidden";
+		f.suppression = PLM_SUPPRESSION_IN_SOURCE;
+		assert_int_equal(plm_output_finding(set, &f), 0);
+		struct plm_run_summary sum = {.files_scanned = 1,
+			.successful = true, .seconds = -1};
+		assert_int_equal(plm_output_end(set, &sum), 0);
+		plm_output_set_destroy(set);
+		char *text = slurp(gnu_path);
+		char *json = slurp(json_path);
+		unlink(gnu_path);
+		unlink(json_path);
+		assert_non_null(strstr(text, "open"));
+		assert_null(strstr(text, "\033[")); /* a file: no colour */
+		assert_non_null(strstr(json, "\"open\""));
+		if (include) {
+			assert_non_null(strstr(text, "hidden"));
+			assert_non_null(strstr(json, "\"hidden\""));
+		} else {
+			assert_null(strstr(text, "hidden"));
+			assert_null(strstr(json, "hidden"));
+		}
+		free(text);
+		free(json);
+	}
+}
+
+static void every_builtin_is_a_valid_plugin(void **state)
+{
+	(void)state;
+	size_t n = 0;
+	for (const struct plm_output_plugin *const *b = plm_output_builtins();
+		*b != NULL; b++, n++) {
+		assert_int_equal((*b)->abi_version, PLM_PLUGIN_ABI_VERSION);
+		assert_non_null((*b)->name);
+		assert_non_null((*b)->description);
+		assert_non_null((*b)->create);
+		assert_non_null((*b)->destroy);
+		(*b)->destroy(NULL);
+	}
+	assert_int_equal(n, 8);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(example_plugin_loads_and_renders_the_fixture),
+		cmocka_unit_test(load_errors_name_what_failed),
+		cmocka_unit_test(host_holds_back_suppressed_findings),
+		cmocka_unit_test(every_builtin_is_a_valid_plugin),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
