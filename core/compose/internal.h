@@ -27,6 +27,9 @@ struct compose_ctx {
 		struct plm_node *stream;
 	} files[PLM_COMPOSE_MAX_FILES];
 	size_t file_count;
+	/* unset variables already reported (each once per document) */
+	const char **unset;
+	size_t unset_count, unset_cap;
 };
 
 /* Reads a dotenv-format file into env (later names win). Returns 0,

@@ -111,6 +111,36 @@ struct interp {
 static size_t expand(struct interp *in, const char *s, size_t i, size_t len,
 	bool in_braces, struct buf *out);
 
+/* A note at the first use of each unset variable. */
+static void report_unset(struct interp *in, const char *name, size_t len)
+{
+	struct compose_ctx *ctx = in->ctx;
+	for (size_t i = 0; i < ctx->unset_count; i++) {
+		if (strncmp(ctx->unset[i], name, len) == 0 &&
+			ctx->unset[i][len] == '\0') {
+			return;
+		}
+	}
+	if (ctx->unset_count == ctx->unset_cap) {
+		size_t ncap = ctx->unset_cap ? ctx->unset_cap * 2 : 8;
+		const char **n = plm_arena_realloc(ctx->arena, ctx->unset,
+			ctx->unset_cap * sizeof(*n), ncap * sizeof(*n));
+		if (n == NULL) {
+			return;
+		}
+		ctx->unset = n;
+		ctx->unset_cap = ncap;
+	}
+	const char *copy = plm_arena_strndup(ctx->arena, name, len);
+	if (copy == NULL) {
+		return;
+	}
+	ctx->unset[ctx->unset_count++] = copy;
+	plm_doc_diag(ctx->doc, PLM_DIAG_NOTE, "compose/unset-variable", in->span,
+		"variable %.*s is not set: it defaults to an empty string "
+		"(reported at its first use)", (int)len, name);
+}
+
 /* ${...} starting at s[i] == '$', s[i+1] == '{'. Returns the index after
  * the closing brace. */
 static size_t expand_braced(struct interp *in, const char *s, size_t i,
@@ -130,10 +160,7 @@ static size_t expand_braced(struct interp *in, const char *s, size_t i,
 	in->substituted = true;
 	if (s[i] == '}') {
 		if (value == NULL && in->report) {
-			plm_doc_diag(in->ctx->doc, PLM_DIAG_NOTE,
-				"compose/unset-variable", in->span,
-				"variable %.*s is not set: it defaults to an empty "
-				"string", (int)nlen, s + name);
+			report_unset(in, s + name, nlen);
 		}
 		if (value != NULL) {
 			buf_add(out, value, strlen(value));
@@ -254,10 +281,7 @@ static size_t expand(struct interp *in, const char *s, size_t i, size_t len,
 			if (value != NULL) {
 				buf_add(out, value, strlen(value));
 			} else if (in->report) {
-				plm_doc_diag(in->ctx->doc, PLM_DIAG_NOTE,
-					"compose/unset-variable", in->span,
-					"variable %.*s is not set: it defaults to "
-					"an empty string", (int)(j - name), s + name);
+				report_unset(in, s + name, j - name);
 			}
 			i = j;
 		} else {

@@ -931,12 +931,13 @@ static int set_build(struct svc *v)
 		return 0;
 	}
 	if (b->kind == PLM_NODE_STRING) {
-		context = b->as.string.ptr;
+		context = b->as.string.len ? b->as.string.ptr : ".";
 	} else if (b->kind == PLM_NODE_MAP) {
 		const char *c = plm_node_get_str(b, "context");
 		const char *d = plm_node_get_str(b, "dockerfile");
-		context = c ? c : ".";
-		dockerfile = d ? d : "Dockerfile";
+		/* empty (an unset variable): the defaults, as Compose does */
+		context = c && c[0] ? c : ".";
+		dockerfile = d && d[0] ? d : "Dockerfile";
 		inline_text = plm_node_get_str(b, "dockerfile_inline");
 		target = plm_node_get_str(b, "target");
 	} else {

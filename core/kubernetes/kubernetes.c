@@ -802,9 +802,12 @@ static int object(struct builder *b, const struct plm_node *obj, int depth)
 		pod.spec = path(obj, workloads[i].spec);
 		pod.meta = path(obj, workloads[i].meta);
 		if (!is_map(pod.spec)) {
-			plm_doc_diag(b->doc, PLM_DIAG_WARNING,
+			/* a note: partial manifests (kustomize patches) are
+			 * common */
+			plm_doc_diag(b->doc, PLM_DIAG_NOTE,
 				"kubernetes/no-pod-spec", obj->span,
-				"a %s needs a pod spec (%s)", kind,
+				"this %s has no pod spec (%s): no containers read",
+				kind,
 				i == 0 ? "spec" : i == 7
 					? "spec.jobTemplate.spec.template.spec"
 					: i == 8 ? "template.spec"

@@ -142,14 +142,18 @@ static void required_variable_and_bad_syntax_are_reported(void **state)
 	plm_doc_destroy(doc);
 }
 
-static void unset_variable_is_a_note(void **state)
+static void unset_variable_is_a_note_once_per_variable(void **state)
 {
 	(void)state;
-	struct plm_doc *doc = build("services:\n  s:\n    image: ${NOPE}\n");
+	struct plm_doc *doc = build("services:\n  s:\n    image: ${NOPE}\n"
+		"    user: $NOPE\n    x: ${OTHER}\n");
 	const struct plm_diag *d = diag_with(doc, "compose/unset-variable");
 	assert_non_null(d);
 	assert_int_equal(d->level, PLM_DIAG_NOTE);
+	assert_int_equal(line_of(doc, d->span), 3);
 	assert_int_equal(error_count(doc), 0);
+	/* once per variable */
+	assert_int_equal(doc->diag_count, 2);
 	plm_doc_destroy(doc);
 }
 
@@ -701,7 +705,7 @@ int main(void)
 		cmocka_unit_test(interpolation_of_every_form),
 		cmocka_unit_test(interpolated_values_are_flagged_and_keep_their_text),
 		cmocka_unit_test(required_variable_and_bad_syntax_are_reported),
-		cmocka_unit_test(unset_variable_is_a_note),
+		cmocka_unit_test(unset_variable_is_a_note_once_per_variable),
 		cmocka_unit_test(dotenv_beside_the_file_is_read_and_environment_wins),
 		cmocka_unit_test(extends_in_the_same_file_inherits_and_own_values_win),
 		cmocka_unit_test(extends_from_another_file_adds_a_source),
