@@ -251,6 +251,41 @@ static void extends_from_another_file_adds_a_source(void **state)
 	remove_dir(dir);
 }
 
+static void extends_from_another_directory_rebases_relative_paths(void **state)
+{
+	(void)state;
+	const char *dir = temp_dir();
+	char path[256], f[256];
+	snprintf(f, sizeof(f), "%s/sub", dir);
+	assert_int_equal(mkdir(f, 0700), 0);
+	snprintf(f, sizeof(f), "%s/sub/app", dir);
+	assert_int_equal(mkdir(f, 0700), 0);
+	snprintf(f, sizeof(f), "%s/sub/app/Dockerfile", dir);
+	write_file(f, "FROM alpine\nUSER 123\n");
+	snprintf(f, sizeof(f), "%s/sub/vars.env", dir);
+	write_file(f, "FROM_SUB=1\n");
+	snprintf(f, sizeof(f), "%s/sub/common.yml", dir);
+	write_file(f, "services:\n  base:\n    build: ./app\n"
+		"    env_file: vars.env\n"
+		"    volumes: [\"./data:/data\", \"named:/n\"]\n");
+	snprintf(path, sizeof(path), "%s/compose.yaml", dir);
+	struct plm_compose_options o = {0};
+	o.environ = test_environ;
+	struct plm_doc *doc = build_with(path,
+		"services:\n  web:\n    extends: {file: sub/common.yml, "
+		"service: base}\n    volumes: [\"./own:/own\"]\n", &o);
+	struct plm_node *c = at(doc->containers, "0");
+	assert_string_equal(str_at(c, "mounts.0.source"), "sub/data");
+	assert_string_equal(str_at(c, "mounts.1.source"), "named");
+	assert_string_equal(str_at(c, "mounts.2.source"), "./own");
+	assert_string_equal(str_at(c, "env.0.name"), "FROM_SUB");
+	assert_string_equal(str_at(c, "build.origin"), "dockerfile");
+	assert_string_equal(str_at(c, "user.text"), "123");
+	assert_int_equal(error_count(doc), 0);
+	plm_doc_destroy(doc);
+	remove_dir(dir);
+}
+
 static void extends_cycles_and_missing_bases_are_reported(void **state)
 {
 	(void)state;
@@ -709,6 +744,7 @@ int main(void)
 		cmocka_unit_test(dotenv_beside_the_file_is_read_and_environment_wins),
 		cmocka_unit_test(extends_in_the_same_file_inherits_and_own_values_win),
 		cmocka_unit_test(extends_from_another_file_adds_a_source),
+		cmocka_unit_test(extends_from_another_directory_rebases_relative_paths),
 		cmocka_unit_test(extends_cycles_and_missing_bases_are_reported),
 		cmocka_unit_test(override_file_merges_by_the_spec_rules),
 		cmocka_unit_test(sequences_append_without_duplicates),
