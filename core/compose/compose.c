@@ -194,7 +194,7 @@ static char *rel_join(struct plm_arena *a, const char *rel, const char *path)
 
 static bool is_relative_path(const char *s)
 {
-	return s[0] == '.' ;
+	return s[0] == '.';
 }
 
 static struct plm_node *rebased_string(struct compose_ctx *ctx,
