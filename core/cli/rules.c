@@ -1,0 +1,434 @@
+/*
+ * cli/rules.c - `plimsoll rules` (the catalogue as a table, JSON or
+ * Markdown, or the Markdown rule reference written into a directory) and
+ * `plimsoll explain ID`.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <jansson.h>
+
+#include "cli/cli.h"
+#include "cli/policy_options.h"
+#include "engine/engine.h"
+
+enum { OPT_FORMAT = 0x2000, OPT_OUTPUT_DIR };
+
+static void rules_usage(FILE *out)
+{
+	fputs(
+"usage: plimsoll rules [OPTIONS]\n"
+"\n"
+"List the rules (policies) a scan would run.\n"
+"\n"
+"  --format FORMAT         table (default), json or markdown\n"
+"  --output-dir DIR        markdown: write DIR/README.md and DIR/<id>.md\n"
+PLM_POLICY_OPTIONS_HELP
+"  -h, --help              this help\n", out);
+}
+
+static void explain_usage(FILE *out)
+{
+	fputs(
+"usage: plimsoll explain [OPTIONS] ID\n"
+"\n"
+"Describe one rule, by id or alias: what it reports, why, how to fix it\n"
+"and how to suppress it.\n"
+"\n"
+PLM_POLICY_OPTIONS_HELP
+"  -h, --help              this help\n", out);
+}
+
+static const char *join(char *buf, size_t len, const char *const *list,
+	const char *sep)
+{
+	buf[0] = '\0';
+	size_t n = 0;
+	for (const char *const *s = list; s != NULL && *s != NULL; s++) {
+		int w = snprintf(buf + n, len - n, "%s%s", n ? sep : "", *s);
+		if (w < 0 || (size_t)w >= len - n) {
+			break;
+		}
+		n += (size_t)w;
+	}
+	return buf;
+}
+
+/* The policy file as shown in generated docs: relative to the built-in
+ * directory ("policies/<id>/policy.lua") so the docs are the same on every
+ * machine. */
+static const char *shown_source(const struct plm_rule_info *r,
+	const char *builtin, char *buf, size_t len)
+{
+	size_t b = strlen(builtin);
+	if (strncmp(r->source_path, builtin, b) == 0 &&
+		r->source_path[b] == '/') {
+		snprintf(buf, len, "policies%s", r->source_path + b);
+		return buf;
+	}
+	return r->source_path;
+}
+
+/* The file name of a rule's page: '/' in namespaced ids becomes "--". */
+static void page_name(const char *id, char *buf, size_t len)
+{
+	size_t n = 0;
+	for (const char *p = id; *p != '\0' && n + 3 < len; p++) {
+		if (*p == '/') {
+			buf[n++] = '-';
+			buf[n++] = '-';
+		} else {
+			buf[n++] = *p;
+		}
+	}
+	buf[n] = '\0';
+}
+
+static void print_table(FILE *out, const struct plm_rule_info *rules,
+	size_t count)
+{
+	size_t w = 2;
+	for (size_t i = 0; i < count; i++) {
+		size_t l = strlen(rules[i].id);
+		w = l > w ? l : w;
+	}
+	fprintf(out, "%-*s  %-8s  %-30s  %s\n", (int)w, "ID", "SEVERITY",
+		"APPLIES TO", "TITLE");
+	for (size_t i = 0; i < count; i++) {
+		char kinds[128];
+		fprintf(out, "%-*s  %-8s  %-30s  %s\n", (int)w, rules[i].id,
+			plm_severity_name(rules[i].severity),
+			join(kinds, sizeof(kinds), rules[i].applies_to, ","),
+			rules[i].title);
+	}
+}
+
+static json_t *string_array(const char *const *list)
+{
+	json_t *a = json_array();
+	for (const char *const *s = list; a && s && *s; s++) {
+		json_array_append_new(a, json_string(*s));
+	}
+	return a;
+}
+
+static int print_json(FILE *out, const struct plm_rule_info *rules,
+	size_t count, const char *builtin)
+{
+	json_t *arr = json_array();
+	for (size_t i = 0; arr != NULL && i < count; i++) {
+		const struct plm_rule_info *r = &rules[i];
+		char src[4096];
+		json_t *o = json_object();
+		json_object_set_new(o, "id", json_string(r->id));
+		json_object_set_new(o, "title", json_string(r->title));
+		json_object_set_new(o, "severity",
+			json_string(plm_severity_name(r->severity)));
+		json_object_set_new(o, "applies_to", string_array(r->applies_to));
+		json_object_set_new(o, "tags", string_array(r->tags));
+		json_object_set_new(o, "aliases", string_array(r->aliases));
+		json_object_set_new(o, "precision", json_string(r->precision));
+		json_object_set_new(o, "help_uri",
+			r->help_uri ? json_string(r->help_uri) : json_null());
+		json_object_set_new(o, "description", json_string(r->description));
+		json_object_set_new(o, "source", json_string(shown_source(r,
+			builtin, src, sizeof(src))));
+		json_array_append_new(arr, o);
+	}
+	if (arr == NULL || json_dumpf(arr, out, JSON_INDENT(2)) != 0) {
+		json_decref(arr);
+		return -1;
+	}
+	fputc('\n', out);
+	json_decref(arr);
+	return 0;
+}
+
+/* One rule's Markdown page; `level` is the heading depth of its title. */
+static void print_markdown_rule(FILE *out, const struct plm_rule_info *r,
+	const char *builtin, int level)
+{
+	char buf[1024], src[4096];
+	fprintf(out, "%.*s %s\n\n", level, "######", r->id);
+	fprintf(out, "**%s**\n\n", r->title);
+	fprintf(out, "| | |\n|---|---|\n");
+	fprintf(out, "| Severity | %s |\n", plm_severity_name(r->severity));
+	fprintf(out, "| Applies to | %s |\n",
+		join(buf, sizeof(buf), r->applies_to, ", "));
+	if (r->tags != NULL && r->tags[0] != NULL) {
+		fprintf(out, "| Tags | %s |\n", join(buf, sizeof(buf), r->tags, ", "));
+	}
+	if (r->aliases != NULL && r->aliases[0] != NULL) {
+		fprintf(out, "| Aliases | %s |\n",
+			join(buf, sizeof(buf), r->aliases, ", "));
+	}
+	fprintf(out, "| Precision | %s |\n", r->precision);
+	fprintf(out, "| Policy | `%s` |\n\n",
+		shown_source(r, builtin, src, sizeof(src)));
+	const char *d = r->description;
+	while (*d == '\n') {
+		d++;
+	}
+	size_t len = strlen(d);
+	while (len > 0 && (d[len - 1] == '\n' || d[len - 1] == ' ')) {
+		len--;
+	}
+	fprintf(out, "%.*s\n\n", (int)len, d);
+	fprintf(out, "%.*s Suppressing\n\n", level + 1, "######");
+	fprintf(out, "On the line before the finding (or at its end):\n\n"
+		"```\n# plimsoll ignore=%s -- why this is acceptable\n```\n\n"
+		"For the whole file: `# plimsoll ignore-file=%s`.\n",
+		r->id, r->id);
+}
+
+static void print_markdown_index(FILE *out, const struct plm_rule_info *rules,
+	size_t count, bool links)
+{
+	fputs("# Rules\n\n"
+	      "Generated from the policies' metadata by `plimsoll rules --format "
+	      "markdown`; do not edit.\n\n"
+	      "| Rule | Severity | Applies to | Title |\n"
+	      "|---|---|---|---|\n", out);
+	for (size_t i = 0; i < count; i++) {
+		char kinds[128], page[512];
+		page_name(rules[i].id, page, sizeof(page));
+		if (links) {
+			fprintf(out, "| [%s](%s.md) | %s | %s | %s |\n", rules[i].id,
+				page, plm_severity_name(rules[i].severity),
+				join(kinds, sizeof(kinds), rules[i].applies_to, ", "),
+				rules[i].title);
+		} else {
+			fprintf(out, "| %s | %s | %s | %s |\n", rules[i].id,
+				plm_severity_name(rules[i].severity),
+				join(kinds, sizeof(kinds), rules[i].applies_to, ", "),
+				rules[i].title);
+		}
+	}
+}
+
+static int write_markdown_dir(const char *dir, const struct plm_rule_info *rules,
+	size_t count, const char *builtin)
+{
+	if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+		fprintf(stderr, "plimsoll rules: %s: %s\n", dir, strerror(errno));
+		return -1;
+	}
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/README.md", dir);
+	FILE *f = fopen(path, "w");
+	if (f == NULL) {
+		fprintf(stderr, "plimsoll rules: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	print_markdown_index(f, rules, count, true);
+	if (fclose(f) != 0) {
+		return -1;
+	}
+	for (size_t i = 0; i < count; i++) {
+		char page[512];
+		page_name(rules[i].id, page, sizeof(page));
+		snprintf(path, sizeof(path), "%s/%s.md", dir, page);
+		f = fopen(path, "w");
+		if (f == NULL) {
+			fprintf(stderr, "plimsoll rules: %s: %s\n", path,
+				strerror(errno));
+			return -1;
+		}
+		fputs("<!-- Generated by `plimsoll rules --format markdown "
+		      "--output-dir docs/rules`; do not edit. -->\n\n", f);
+		print_markdown_rule(f, &rules[i], builtin, 1);
+		if (fclose(f) != 0) {
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Parses the shared options; returns -1 to go on, else an exit status. */
+static int parse(int argc, char **argv, const char *command,
+	struct plm_policy_options *p, const char **format,
+	const char **output_dir, void (*usage)(FILE *))
+{
+	static const struct option longs[] = {
+		{"format", required_argument, NULL, OPT_FORMAT},
+		{"output-dir", required_argument, NULL, OPT_OUTPUT_DIR},
+		{"help", no_argument, NULL, 'h'},
+		PLM_POLICY_LONG_OPTIONS,
+		{NULL, 0, NULL, 0},
+	};
+	optind = 1;
+	int c;
+	while ((c = getopt_long(argc, argv, "h", longs, NULL)) != -1) {
+		int r = plm_policy_option(p, c, optarg, command);
+		if (r < 0) {
+			return PLM_EXIT_ERROR;
+		}
+		if (r > 0) {
+			continue;
+		}
+		switch (c) {
+		case OPT_FORMAT:
+			if (format == NULL) {
+				goto bad;
+			}
+			*format = optarg;
+			break;
+		case OPT_OUTPUT_DIR:
+			if (output_dir == NULL) {
+				goto bad;
+			}
+			*output_dir = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return PLM_EXIT_CLEAN;
+		default:
+			goto bad;
+		}
+	}
+	return -1;
+bad:
+	fprintf(stderr, "(see plimsoll %s --help)\n", command);
+	return PLM_EXIT_ERROR;
+}
+
+static int make_engine(const struct plm_policy_options *p,
+	const char *command, struct plm_engine **e)
+{
+	struct plm_engine_options eo = plm_policy_engine_options(p);
+	char *error = NULL;
+	if (plm_engine_create(&eo, e, &error) != 0) {
+		fprintf(stderr, "plimsoll %s: %s\n", command, error);
+		free(error);
+		return PLM_EXIT_ERROR;
+	}
+	return 0;
+}
+
+int plm_cli_rules(int argc, char **argv)
+{
+	struct plm_policy_options p = {0};
+	const char *format = "table", *output_dir = NULL;
+	struct plm_engine *e = NULL;
+	int status = parse(argc, argv, "rules", &p, &format, &output_dir,
+		rules_usage);
+	if (status >= 0) {
+		goto cleanup;
+	}
+	if (optind < argc) {
+		fprintf(stderr, "plimsoll rules: unexpected argument '%s'\n",
+			argv[optind]);
+		status = PLM_EXIT_ERROR;
+		goto cleanup;
+	}
+	if (strcmp(format, "table") != 0 && strcmp(format, "json") != 0 &&
+		strcmp(format, "markdown") != 0) {
+		fprintf(stderr, "plimsoll rules: unknown format '%s' (expected "
+			"table, json or markdown)\n", format);
+		status = PLM_EXIT_ERROR;
+		goto cleanup;
+	}
+	if (output_dir != NULL && strcmp(format, "markdown") != 0) {
+		fprintf(stderr, "plimsoll rules: --output-dir needs --format "
+			"markdown\n");
+		status = PLM_EXIT_ERROR;
+		goto cleanup;
+	}
+	status = make_engine(&p, "rules", &e);
+	if (status != 0) {
+		goto cleanup;
+	}
+	struct plm_engine_options eo = plm_policy_engine_options(&p);
+	const char *builtin = plm_engine_builtin_dir(&eo);
+	size_t count = 0;
+	const struct plm_rule_info *rules = plm_engine_rules(e, &count);
+	status = PLM_EXIT_CLEAN;
+	if (strcmp(format, "table") == 0) {
+		print_table(stdout, rules, count);
+	} else if (strcmp(format, "json") == 0) {
+		if (print_json(stdout, rules, count, builtin) != 0) {
+			status = PLM_EXIT_ERROR;
+		}
+	} else if (output_dir != NULL) {
+		if (write_markdown_dir(output_dir, rules, count, builtin) != 0) {
+			status = PLM_EXIT_ERROR;
+		}
+	} else {
+		print_markdown_index(stdout, rules, count, false);
+		for (size_t i = 0; i < count; i++) {
+			fputc('\n', stdout);
+			print_markdown_rule(stdout, &rules[i], builtin, 2);
+		}
+	}
+	if (fflush(stdout) != 0) {
+		status = PLM_EXIT_ERROR;
+	}
+cleanup:
+	plm_engine_destroy(e);
+	plm_policy_options_free(&p);
+	return status;
+}
+
+int plm_cli_explain(int argc, char **argv)
+{
+	struct plm_policy_options p = {0};
+	struct plm_engine *e = NULL;
+	int status = parse(argc, argv, "explain", &p, NULL, NULL, explain_usage);
+	if (status >= 0) {
+		goto cleanup;
+	}
+	if (optind != argc - 1) {
+		fputs("plimsoll explain: give one rule id (see plimsoll rules)\n",
+			stderr);
+		status = PLM_EXIT_ERROR;
+		goto cleanup;
+	}
+	status = make_engine(&p, "explain", &e);
+	if (status != 0) {
+		goto cleanup;
+	}
+	const char *name = argv[optind];
+	const struct plm_rule_info *r = plm_engine_find(e, name, NULL);
+	if (r == NULL) {
+		fprintf(stderr, "plimsoll explain: unknown rule '%s' (see "
+			"plimsoll rules)\n", name);
+		status = PLM_EXIT_ERROR;
+		goto cleanup;
+	}
+	char buf[1024];
+	printf("%s: %s\n\n", r->id, r->title);
+	printf("  severity:   %s\n", plm_severity_name(r->severity));
+	printf("  applies to: %s\n", join(buf, sizeof(buf), r->applies_to, ", "));
+	if (r->tags[0] != NULL) {
+		printf("  tags:       %s\n", join(buf, sizeof(buf), r->tags, ", "));
+	}
+	if (r->aliases[0] != NULL) {
+		printf("  aliases:    %s\n",
+			join(buf, sizeof(buf), r->aliases, ", "));
+	}
+	printf("  precision:  %s\n", r->precision);
+	printf("  policy:     %s\n", r->source_path);
+	if (r->help_uri != NULL) {
+		printf("  help:       %s\n", r->help_uri);
+	}
+	const char *d = r->description;
+	while (*d == '\n') {
+		d++;
+	}
+	printf("\n%s", d);
+	if (d[0] != '\0' && d[strlen(d) - 1] != '\n') {
+		putchar('\n');
+	}
+	printf("\nSuppress one finding with a comment on the line before it:\n"
+		"  # plimsoll ignore=%s -- reason\n"
+		"or every finding of this rule in a file:\n"
+		"  # plimsoll ignore-file=%s\n", r->id, r->id);
+	status = fflush(stdout) == 0 ? PLM_EXIT_CLEAN : PLM_EXIT_ERROR;
+cleanup:
+	plm_engine_destroy(e);
+	plm_policy_options_free(&p);
+	return status;
+}

@@ -1,0 +1,649 @@
+/*
+ * engine/engine.c - the catalogue (selection, order) and the checkers that
+ * run policies over documents: the `report` function, regions, snippets,
+ * fingerprints and suppressions.
+ */
+#include "engine/internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+#include <lauxlib.h>
+#include "lua/model.h"
+#include "plm_config.h"
+
+/* ---- the catalogue ------------------------------------------------------- */
+
+const char *plm_engine_builtin_dir(const struct plm_engine_options *o)
+{
+	if (o != NULL && o->builtin_dir != NULL) {
+		return o->builtin_dir;
+	}
+#ifdef PLM_BUILD_ROOT
+	char exe[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		size_t root = strlen(PLM_BUILD_ROOT);
+		if (strncmp(exe, PLM_BUILD_ROOT, root) == 0 &&
+			(exe[root] == '/' || exe[root] == '\0')) {
+			return PLM_SOURCE_ROOT "/policies";
+		}
+	}
+#endif
+	return PLM_DATADIR "/policies";
+}
+
+static bool names_rule(const struct plm_rule_info *r, const char *name)
+{
+	if (strcmp(r->id, name) == 0) {
+		return true;
+	}
+	for (const char *const *a = r->aliases; a && *a; a++) {
+		if (strcasecmp(*a, name) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool in_list(const struct plm_rule_info *r, const char *const *names,
+	size_t count)
+{
+	for (size_t i = 0; i < count; i++) {
+		if (names_rule(r, names[i])) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool has_tag(const struct plm_rule_info *r, const char *const *tags,
+	size_t count)
+{
+	for (size_t i = 0; i < count; i++) {
+		for (const char *const *t = r->tags; t && *t; t++) {
+			if (strcasecmp(*t, tags[i]) == 0) {
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+/* Checks that every --only/--skip name is some rule's id or alias. */
+static int check_names(const struct plm_policy *all, size_t count,
+	const char *const *names, size_t n, const char *option, char **error)
+{
+	for (size_t i = 0; i < n; i++) {
+		bool found = false;
+		for (size_t j = 0; j < count && !found; j++) {
+			found = names_rule(&all[j].info, names[i]);
+		}
+		if (!found) {
+			*error = plm_engine_strdupf("%s: unknown rule '%s' (see "
+				"`plimsoll rules`)", option, names[i]);
+			return PLM_EINVAL;
+		}
+	}
+	return 0;
+}
+
+static int cmp_policy(const void *a, const void *b)
+{
+	const struct plm_policy *x = a, *y = b;
+	return strcmp(x->info.id, y->info.id);
+}
+
+int plm_engine_create(const struct plm_engine_options *o,
+	struct plm_engine **out, char **error)
+{
+	*out = NULL;
+	*error = NULL;
+	struct plm_policy *all = NULL;
+	size_t count = 0;
+	int rc = PLM_ENOMEM;
+	struct plm_engine *e = calloc(1, sizeof(*e));
+	if (e == NULL || (e->arena = plm_arena_create(0)) == NULL) {
+		goto fail;
+	}
+	e->limits.memory = o->memory_limit ? o->memory_limit
+					   : PLM_LUA_DEFAULT_MEMORY;
+	e->limits.instructions = o->instruction_limit
+		? o->instruction_limit : PLM_LUA_DEFAULT_INSTRUCTIONS;
+	rc = plm_policy_load_all(o, &e->limits, e->arena, &all, &count, error);
+	if (rc != 0) {
+		goto fail;
+	}
+	rc = check_names(all, count, o->only, o->only_count, "--only", error);
+	if (rc == 0) {
+		rc = check_names(all, count, o->skip, o->skip_count, "--skip",
+			error);
+	}
+	if (rc != 0) {
+		goto fail;
+	}
+	rc = PLM_ENOMEM;
+	e->policies = plm_arena_alloc(e->arena,
+		(count ? count : 1) * sizeof(*e->policies));
+	e->rules = plm_arena_alloc(e->arena,
+		(count ? count : 1) * sizeof(*e->rules));
+	if (e->policies == NULL || e->rules == NULL) {
+		goto fail;
+	}
+	for (size_t i = 0; i < count; i++) {
+		const struct plm_rule_info *r = &all[i].info;
+		if (o->only_count > 0 && !in_list(r, o->only, o->only_count)) {
+			continue;
+		}
+		if (in_list(r, o->skip, o->skip_count)) {
+			continue;
+		}
+		if (o->tag_count > 0 && !has_tag(r, o->tags, o->tag_count)) {
+			continue;
+		}
+		e->policies[e->count++] = all[i];
+	}
+	qsort(e->policies, e->count, sizeof(*e->policies), cmp_policy);
+	for (size_t i = 0; i < e->count; i++) {
+		e->rules[i] = e->policies[i].info;
+	}
+	*out = e;
+	return 0;
+fail:
+	if (*error == NULL) {
+		*error = plm_engine_strdupf("%s", plm_error_string(rc));
+	}
+	plm_engine_destroy(e);
+	return rc;
+}
+
+void plm_engine_destroy(struct plm_engine *e)
+{
+	if (e == NULL) {
+		return;
+	}
+	plm_arena_destroy(e->arena);
+	free(e);
+}
+
+const struct plm_rule_info *plm_engine_rules(const struct plm_engine *e,
+	size_t *count)
+{
+	*count = e->count;
+	return e->rules;
+}
+
+const struct plm_rule_info *plm_engine_find(const struct plm_engine *e,
+	const char *name, size_t *index)
+{
+	for (size_t pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < e->count; i++) {
+			bool hit = pass == 0 ? strcmp(e->rules[i].id, name) == 0
+					     : names_rule(&e->rules[i], name);
+			if (hit) {
+				if (index != NULL) {
+					*index = i;
+				}
+				return &e->rules[i];
+			}
+		}
+	}
+	return NULL;
+}
+
+/* ---- checkers ------------------------------------------------------------ */
+
+struct pending {
+	size_t rule;
+	struct plm_span span;
+	enum plm_severity severity;
+	char *message;
+	char *fix;
+};
+
+struct plm_checker {
+	const struct plm_engine *engine;
+	struct plm_lua *host;
+	int chunks_ref;             /* registry: table of compiled policies */
+	struct pending *pending;
+	size_t pending_count;
+	size_t pending_cap;
+	/* The run in progress. */
+	const struct plm_doc *doc;
+	size_t rule;
+	size_t run_findings;
+};
+
+struct run_ctx {
+	struct plm_checker *c;
+	size_t rule;
+};
+
+int plm_checker_create(const struct plm_engine *e, struct plm_checker **out,
+	char **error)
+{
+	*out = NULL;
+	*error = NULL;
+	struct plm_checker *c = calloc(1, sizeof(*c));
+	if (c == NULL) {
+		goto nomem;
+	}
+	c->engine = e;
+	if (plm_lua_create(&c->host) != 0) {
+		goto nomem;
+	}
+	lua_State *L = plm_lua_state(c->host);
+	if (!lua_checkstack(L, 4)) {
+		goto nomem;
+	}
+	lua_createtable(L, (int)e->count, 0);
+	for (size_t i = 0; i < e->count; i++) {
+		const struct plm_policy *p = &e->policies[i];
+		struct plm_lua_failure fail;
+		if (plm_lua_compile(c->host, p->text, p->text_len, p->chunkname,
+			    &fail) != 0) {
+			*error = plm_engine_strdupf("%s: %s", p->info.source_path,
+				fail.message);
+			lua_pop(L, 1);
+			plm_checker_destroy(c);
+			return PLM_EPOLICY;
+		}
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	c->chunks_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+	if (c->chunks_ref == LUA_REFNIL || c->chunks_ref == LUA_NOREF) {
+		goto nomem;
+	}
+	*out = c;
+	return 0;
+nomem:
+	*error = plm_engine_strdupf("out of memory creating a checker");
+	plm_checker_destroy(c);
+	return PLM_ENOMEM;
+}
+
+static void clear_pending(struct plm_checker *c)
+{
+	for (size_t i = 0; i < c->pending_count; i++) {
+		free(c->pending[i].message);
+		free(c->pending[i].fix);
+	}
+	c->pending_count = 0;
+}
+
+void plm_checker_destroy(struct plm_checker *c)
+{
+	if (c == NULL) {
+		return;
+	}
+	clear_pending(c);
+	free(c->pending);
+	plm_lua_destroy(c->host);
+	free(c);
+}
+
+/* A span from a location table {line, column, end_line, end_column} in the
+ * main source; raises when it lies outside the file. */
+static struct plm_span location_span(lua_State *L, const struct plm_doc *doc,
+	int idx)
+{
+	const struct plm_source *src = plm_doc_main(doc);
+	lua_Integer v[4] = {0, 0, 0, 0};
+	static const char *const names[4] = {"line", "column", "end_line",
+		"end_column"};
+	for (int i = 0; i < 4; i++) {
+		int t = lua_getfield(L, idx, names[i]);
+		if (t != LUA_TNIL) {
+			int ok = 0;
+			v[i] = lua_tointegerx(L, -1, &ok);
+			if (!ok) {
+				luaL_error(L, "report: '%s' must be an integer",
+					names[i]);
+			}
+		}
+		lua_pop(L, 1);
+	}
+	lua_Integer lines = (lua_Integer)src->line_count;
+	if (v[0] < 1 || v[0] > lines || (v[2] != 0 && (v[2] < v[0] ||
+		v[2] > lines)) || v[1] < 0 || v[3] < 0) {
+		luaL_error(L, "report: line %d is outside %s (%d lines)",
+			(int)(v[0] > lines || v[0] < 1 ? v[0] : v[2]), src->path,
+			(int)lines);
+	}
+	uint32_t line = (uint32_t)v[0] - 1;
+	size_t len = 0;
+	plm_source_line(src, line, &len);
+	struct plm_span s = {0, 0, 0};
+	s.start = v[1] > 0 ? plm_source_offset_at(src, line, (uint32_t)v[1] - 1)
+			   : src->line_starts[line];
+	uint32_t end_line = v[2] > 0 ? (uint32_t)v[2] - 1 : line;
+	if (v[3] > 0) {
+		s.end = plm_source_offset_at(src, end_line, (uint32_t)v[3] - 1);
+	} else {
+		plm_source_line(src, end_line, &len);
+		s.end = src->line_starts[end_line] + (uint32_t)len;
+	}
+	if (s.end < s.start) {
+		s.end = s.start;
+	}
+	return s;
+}
+
+/* report(node [, field], message [, extra]) or report({line=...}, message
+ * [, extra]). Records a finding for the running policy. */
+static int report(lua_State *L)
+{
+	struct plm_checker *c = plm_lua_user(L);
+	if (c == NULL || c->doc == NULL) {
+		return luaL_error(L, "report: called outside a check");
+	}
+	bool has_field = lua_type(L, 3) == LUA_TSTRING;
+	int msg_idx = has_field ? 3 : 2;
+	int extra_idx = msg_idx + 1;
+	size_t msg_len = 0;
+	const char *msg = luaL_checklstring(L, msg_idx, &msg_len);
+	luaL_argcheck(L, msg_len > 0, msg_idx, "the message must not be empty");
+	struct plm_span span;
+	if (plm_lua_to_node(L, 1) == NULL && lua_istable(L, 1)) {
+		luaL_argcheck(L, !has_field, 2, "a location table takes no field");
+		span = location_span(L, c->doc, 1);
+	} else {
+		const struct plm_node *target = NULL;
+		plm_lua_check_target(L, 1, has_field, &span, &target);
+	}
+	if (span.source >= c->doc->source_count ||
+		span.end > c->doc->sources[span.source]->len ||
+		span.start > span.end) {
+		return luaL_error(L, "report: the span is outside %s",
+			plm_doc_main(c->doc)->path);
+	}
+	enum plm_severity severity = c->engine->rules[c->rule].severity;
+	const char *fix = NULL;
+	size_t fix_len = 0;
+	if (!lua_isnoneornil(L, extra_idx)) {
+		luaL_checktype(L, extra_idx, LUA_TTABLE);
+		if (lua_getfield(L, extra_idx, "fix") != LUA_TNIL) {
+			luaL_argexpected(L, lua_type(L, -1) == LUA_TSTRING,
+				extra_idx, "extra.fix to be a string");
+			fix = lua_tolstring(L, -1, &fix_len);
+		}
+		if (lua_getfield(L, extra_idx, "severity") != LUA_TNIL) {
+			const char *s = lua_tostring(L, -1);
+			int sev = s != NULL ? plm_severity_parse(s) : -1;
+			if (sev < 0) {
+				return luaL_error(L, "report: extra.severity must be "
+					"critical, high, medium, low or info");
+			}
+			severity = (enum plm_severity)sev;
+		}
+	}
+	if (c->run_findings >= PLM_MAX_FINDINGS_PER_RUN) {
+		return luaL_error(L, "report: more than %d findings on one file",
+			PLM_MAX_FINDINGS_PER_RUN);
+	}
+	/* No call below raises: nothing malloc'd is held across a raise. */
+	if (c->pending_count == c->pending_cap) {
+		size_t ncap = c->pending_cap ? c->pending_cap * 2 : 16;
+		struct pending *n = realloc(c->pending, ncap * sizeof(*n));
+		if (n == NULL) {
+			return luaL_error(L, "report: out of memory");
+		}
+		c->pending = n;
+		c->pending_cap = ncap;
+	}
+	struct pending *p = &c->pending[c->pending_count];
+	p->rule = c->rule;
+	p->span = span;
+	p->severity = severity;
+	p->message = strndup(msg, msg_len < PLM_MAX_MESSAGE ? msg_len
+							    : PLM_MAX_MESSAGE);
+	p->fix = fix != NULL ? strndup(fix, fix_len < PLM_MAX_MESSAGE
+						? fix_len : PLM_MAX_MESSAGE)
+			     : NULL;
+	if (p->message == NULL || (fix != NULL && p->fix == NULL)) {
+		free(p->message);
+		free(p->fix);
+		return luaL_error(L, "report: out of memory");
+	}
+	c->pending_count++;
+	c->run_findings++;
+	return 0;
+}
+
+/* One policy run, in protected mode: a fresh environment, the chunk run
+ * for its table, then check(doc, report). */
+static int run_policy(lua_State *L)
+{
+	struct run_ctx *ctx = lua_touserdata(L, 1);
+	struct plm_checker *c = ctx->c;
+	lua_rawgeti(L, LUA_REGISTRYINDEX, c->chunks_ref);
+	lua_rawgeti(L, -1, (lua_Integer)ctx->rule + 1);
+	plm_lua_push_env(L);
+	plm_lua_set_env(L, -2);
+	lua_call(L, 0, 1);
+	if (!lua_istable(L, -1)) {
+		return luaL_error(L, "the policy returned %s, not its table",
+			luaL_typename(L, -1));
+	}
+	if (lua_getfield(L, -1, "check") != LUA_TFUNCTION) {
+		return luaL_error(L, "the policy's check is not a function");
+	}
+	plm_lua_push_doc(L);
+	lua_pushcfunction(L, report);
+	lua_call(L, 2, 0);
+	return 0;
+}
+
+static const char *failure_code(enum plm_lua_status st)
+{
+	switch (st) {
+	case PLM_LUA_INSTRUCTIONS: return "policy/instruction-limit";
+	case PLM_LUA_MEMORY: return "policy/memory-limit";
+	default: return "policy/error";
+	}
+}
+
+static int run_one(struct plm_checker *c, const struct plm_doc *doc,
+	size_t rule, struct plm_file_result *result)
+{
+	const struct plm_policy *p = &c->engine->policies[rule];
+	struct run_ctx ctx = {c, rule};
+	struct plm_lua_failure fail;
+	c->rule = rule;
+	c->run_findings = 0;
+	plm_lua_set_lib_dir(c->host, p->lib_dir);
+	enum plm_lua_status st = plm_lua_run(c->host, run_policy, &ctx,
+		&c->engine->limits, &fail);
+	plm_lua_set_lib_dir(c->host, NULL);
+	if (st == PLM_LUA_OK) {
+		return 0;
+	}
+	char *where = plm_engine_full_location(fail.message,
+		p->info.source_path);
+	char *msg = plm_engine_strdupf("policy %s failed on %s: %s",
+		p->info.id, plm_doc_main(doc)->path,
+		where != NULL ? where : fail.message);
+	free(where);
+	struct plm_notification n = {0};
+	n.kind = PLM_NOTIFY_POLICY_ERROR;
+	n.code = failure_code(st);
+	n.message = msg != NULL ? msg : fail.message;
+	n.path = plm_doc_main(doc)->path;
+	n.rule_id = p->info.id;
+	int rc = plm_file_result_add_note(result, &n);
+	free(msg);
+	return rc;
+}
+
+/* ---- findings ------------------------------------------------------------ */
+
+static uint64_t fnv(uint64_t h, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	for (size_t i = 0; i < len; i++) {
+		h ^= p[i];
+		h *= 0x100000001b3ull;
+	}
+	return h;
+}
+
+/* Hash of the region's lines with blank runs collapsed and ends trimmed,
+ * so re-indenting or moving the lines keeps it. */
+static uint64_t normalized_hash(uint64_t h, const struct plm_source *src,
+	uint32_t first, uint32_t last)
+{
+	bool space = false, started = false;
+	for (uint32_t l = first; l <= last && l < src->line_count; l++) {
+		size_t len = 0;
+		const char *s = plm_source_line(src, l, &len);
+		for (size_t i = 0; i < len; i++) {
+			unsigned char ch = (unsigned char)s[i];
+			if (ch == ' ' || ch == '\t' || ch == '\r') {
+				space = started;
+				continue;
+			}
+			if (space) {
+				h = fnv(h, " ", 1);
+				space = false;
+			}
+			h = fnv(h, &ch, 1);
+			started = true;
+		}
+		space = started;
+	}
+	return h;
+}
+
+struct seen_key {
+	uint64_t key;
+	uint32_t count;
+};
+
+static int finish_findings(struct plm_checker *c, const struct plm_doc *doc,
+	struct plm_file_result *result)
+{
+	int rc = 0;
+	struct seen_key *seen = NULL;
+	size_t seen_count = 0;
+	if (c->pending_count > 0) {
+		seen = calloc(c->pending_count, sizeof(*seen));
+		if (seen == NULL) {
+			rc = PLM_ENOMEM;
+			goto cleanup;
+		}
+	}
+	for (size_t i = 0; i < c->pending_count && rc == 0; i++) {
+		const struct pending *p = &c->pending[i];
+		const struct plm_rule_info *rule = &c->engine->rules[p->rule];
+		const struct plm_source *src = doc->sources[p->span.source];
+		struct plm_finding f = {0};
+		f.rule_id = rule->id;
+		f.rule_index = p->rule;
+		f.severity = p->severity;
+		f.message = p->message;
+		f.path = src->path;
+		f.kind = plm_kind_name(doc->kind);
+		f.region = plm_doc_region(doc, p->span);
+		f.fix = p->fix;
+		size_t snip_len = p->span.end - p->span.start;
+		if (snip_len > PLM_MAX_MESSAGE) {
+			snip_len = PLM_MAX_MESSAGE;
+		}
+		char *snippet = strndup(src->bytes + p->span.start, snip_len);
+		uint32_t first = plm_source_line_of(src, p->span.start);
+		uint32_t last = plm_source_line_of(src,
+			p->span.end > p->span.start ? p->span.end - 1 : p->span.end);
+		size_t line_len = 0;
+		const char *line = plm_source_line(src, first, &line_len);
+		char *line_text = strndup(line, line_len);
+
+		uint64_t key = fnv(0xcbf29ce484222325ull, rule->id,
+			strlen(rule->id) + 1);
+		key = fnv(key, src->path, strlen(src->path) + 1);
+		key = normalized_hash(key, src, first, last);
+		uint32_t occurrence = 0;
+		size_t k = 0;
+		for (; k < seen_count; k++) {
+			if (seen[k].key == key) {
+				occurrence = ++seen[k].count;
+				break;
+			}
+		}
+		if (k == seen_count) {
+			seen[seen_count].key = key;
+			seen[seen_count++].count = 0;
+		}
+		uint64_t a = fnv(key, &occurrence, sizeof(occurrence));
+		uint64_t b = fnv(a ^ 0x9e3779b97f4a7c15ull, rule->id,
+			strlen(rule->id));
+		char fingerprint[33];
+		snprintf(fingerprint, sizeof(fingerprint), "%016llx%016llx",
+			(unsigned long long)a, (unsigned long long)b);
+		f.fingerprint = fingerprint;
+		f.snippet = snippet;
+		f.line_text = line_text;
+
+		char reason[512];
+		const char *why = NULL;
+		if (plm_suppress_match(doc, p->span.source, first, rule, reason,
+			    sizeof(reason), &why)) {
+			f.suppression = PLM_SUPPRESSION_IN_SOURCE;
+			f.suppression_justification = why;
+		}
+		if (snippet == NULL || line_text == NULL) {
+			rc = PLM_ENOMEM;
+		} else {
+			rc = plm_file_result_add_finding(result, &f);
+		}
+		free(snippet);
+		free(line_text);
+	}
+cleanup:
+	free(seen);
+	clear_pending(c);
+	return rc;
+}
+
+static int run_rules(struct plm_checker *c, const struct plm_doc *doc,
+	struct plm_file_result *result, size_t only, bool use_only)
+{
+	int rc = 0;
+	c->doc = doc;
+	clear_pending(c);
+	plm_lua_bind_doc(c->host, doc);
+	plm_lua_set_user(c->host, c);
+	unsigned kind = 1u << doc->kind;
+	for (size_t i = 0; i < c->engine->count && rc == 0; i++) {
+		if (use_only ? i != only
+			     : (c->engine->policies[i].kinds & kind) == 0) {
+			continue;
+		}
+		rc = run_one(c, doc, i, result);
+	}
+	plm_lua_set_user(c->host, NULL);
+	plm_lua_unbind_doc(c->host);
+	c->doc = NULL;
+	if (rc == 0) {
+		rc = finish_findings(c, doc, result);
+	}
+	clear_pending(c);
+	return rc;
+}
+
+int plm_checker_run(struct plm_checker *c, const struct plm_doc *doc,
+	struct plm_file_result *result)
+{
+	return run_rules(c, doc, result, 0, false);
+}
+
+int plm_checker_run_rule(struct plm_checker *c, const struct plm_doc *doc,
+	size_t rule_index, struct plm_file_result *result)
+{
+	if (rule_index >= c->engine->count) {
+		return PLM_EINVAL;
+	}
+	return run_rules(c, doc, result, rule_index, true);
+}

@@ -1,0 +1,81 @@
+/*
+ * engine/engine.h - the policy engine: a catalogue of validated policies
+ * (built-in, --policy-dir, --policy), and checkers that run them over
+ * documents.
+ *
+ * Ownership: the engine owns the catalogue and is read-only once created,
+ * so every worker thread shares it. Each worker creates its own checker
+ * (one sandboxed Lua state with every selected policy compiled once) and
+ * uses it from that thread only.
+ */
+#ifndef PLM_ENGINE_ENGINE_H
+#define PLM_ENGINE_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "plimsoll/error.h"
+#include "plimsoll/finding.h"
+#include "engine/result.h"
+#include "model/document.h"
+
+struct plm_engine_options {
+	const char *const *policy_dirs; size_t policy_dir_count;   /* --policy-dir (repeatable) */
+	const char *const *policy_files; size_t policy_file_count; /* --policy FILE */
+	const char *const *only; size_t only_count;                /* --only ID,... (ids or aliases) */
+	const char *const *skip; size_t skip_count;                /* --skip ID,... */
+	const char *const *tags; size_t tag_count;                 /* --tag TAG */
+	bool no_builtin;                                           /* --no-builtin */
+	const char *builtin_dir;    /* NULL: <source>/policies when run from the build dir, else PLM_DATADIR/policies */
+	size_t memory_limit;        /* bytes per policy run; 0: default (64 MiB) */
+	uint64_t instruction_limit; /* VM instructions per policy run; 0: default */
+};
+
+struct plm_engine;
+struct plm_checker;
+
+/* Loads and validates every policy the options name, then keeps those
+ * selected by --only/--skip/--tag, sorted by id. Returns 0, or PLM_EPOLICY
+ * (a policy does not load, its metadata is wrong, two share an id, an
+ * --only/--skip id is unknown), PLM_EIO (a directory or file cannot be
+ * read) or PLM_ENOMEM, with *error a malloc'd message naming the file
+ * (caller frees). */
+PLM_NODISCARD int plm_engine_create(const struct plm_engine_options *o,
+	struct plm_engine **out, char **error);
+/* Frees the catalogue. Accepts NULL. Every checker must be gone. */
+void plm_engine_destroy(struct plm_engine *e);
+
+/* The selected rules, sorted by id; valid as long as the engine. A
+ * finding's rule_index indexes this array. */
+const struct plm_rule_info *plm_engine_rules(const struct plm_engine *e,
+	size_t *count);
+/* The rule whose id or alias is `name`, with its index, or NULL. */
+const struct plm_rule_info *plm_engine_find(const struct plm_engine *e,
+	const char *name, size_t *index);
+/* The directory holding the built-in policies that options would use. */
+const char *plm_engine_builtin_dir(const struct plm_engine_options *o);
+
+/* Creates a checker for one worker thread. Returns 0, or PLM_ENOMEM /
+ * PLM_EPOLICY with *error a malloc'd message (caller frees). */
+PLM_NODISCARD int plm_checker_create(const struct plm_engine *e,
+	struct plm_checker **out, char **error);
+/* Closes the checker's Lua state. Accepts NULL. */
+void plm_checker_destroy(struct plm_checker *c);
+
+/* Runs every selected policy that applies to doc->kind, in id order, and
+ * appends to result its findings (with region, snippet, line text, fix,
+ * fingerprint and in-source suppression) and one PLM_NOTIFY_POLICY_ERROR
+ * notification per policy that errored, ran out of instructions or memory
+ * (naming the policy file:line and the scanned file). Findings are
+ * appended in report order; sort with plm_file_result_sort(). doc is
+ * borrowed for the call. Returns 0, or PLM_ENOMEM when the result could not
+ * grow. */
+PLM_NODISCARD int plm_checker_run(struct plm_checker *c,
+	const struct plm_doc *doc, struct plm_file_result *result);
+/* The same for one rule only (its index in plm_engine_rules), whatever
+ * its applies_to; `plimsoll test` uses it. */
+PLM_NODISCARD int plm_checker_run_rule(struct plm_checker *c,
+	const struct plm_doc *doc, size_t rule_index,
+	struct plm_file_result *result);
+
+#endif

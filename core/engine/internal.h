@@ -1,0 +1,58 @@
+/*
+ * engine/internal.h - the catalogue's insides, shared by the engine's files.
+ */
+#ifndef PLM_ENGINE_INTERNAL_H
+#define PLM_ENGINE_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "engine/engine.h"
+#include "lua/host.h"
+#include "util/arena.h"
+
+/* Largest policy file read. */
+#define PLM_MAX_POLICY_SIZE ((size_t)1024 * 1024)
+/* Findings one policy may report on one file. */
+#define PLM_MAX_FINDINGS_PER_RUN 10000
+/* Longest finding message or fix kept (bytes). */
+#define PLM_MAX_MESSAGE 4096
+
+struct plm_policy {
+	struct plm_rule_info info;  /* strings in the engine's arena */
+	const char *chunkname;      /* "@" + source_path */
+	const char *text;           /* the policy source */
+	size_t text_len;
+	const char *lib_dir;        /* the directory `require` reads, or NULL */
+	unsigned kinds;             /* 1u << enum plm_kind */
+};
+
+struct plm_engine {
+	struct plm_arena *arena;
+	struct plm_policy *policies;   /* selected, sorted by id */
+	size_t count;
+	struct plm_rule_info *rules;   /* policies[i].info, contiguous */
+	struct plm_lua_limits limits;
+};
+
+/* Finds, reads and validates every policy o names (before selection) into
+ * the arena. Returns 0 or an error with *error malloc'd. */
+PLM_NODISCARD int plm_policy_load_all(const struct plm_engine_options *o,
+	const struct plm_lua_limits *limits, struct plm_arena *arena,
+	struct plm_policy **out, size_t *count, char **error);
+
+/* A malloc'd printf; NULL when out of memory. */
+char *plm_engine_strdupf(const char *fmt, ...) PLM_PRINTF(1, 2);
+
+/* A malloc'd copy of a Lua message where a location shortened by Lua
+ * ("...tail/of/policy.lua:12: ...") is given back its full path when it is
+ * the end of `path`. NULL when out of memory. */
+char *plm_engine_full_location(const char *message, const char *path);
+
+/* In-source suppression of a finding at (source, 0-based line) for rule:
+ * true when an ignore comment covers it; *reason gets the justification
+ * (into buf) or NULL. */
+bool plm_suppress_match(const struct plm_doc *doc, uint32_t source,
+	uint32_t line, const struct plm_rule_info *rule, char *buf,
+	size_t buf_len, const char **reason);
+
+#endif

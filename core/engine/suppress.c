@@ -1,0 +1,193 @@
+/*
+ * engine/suppress.c - ignore comments in the scanned sources.
+ *
+ *   # plimsoll ignore=ID[,ID...] [-- reason]     the next line, or this line
+ *   # plimsoll ignore-file=ID[,ID...] [-- reason] the whole file
+ *   # hadolint ignore=DL3002                     a peer's code (an alias)
+ *   # hadolint global ignore=DL3002              a peer's file-wide form
+ *
+ * A line comment covers the line it ends, or the first line below the
+ * block of comment lines it stands in. IDs after `plimsoll` match a rule id
+ * or alias; after another tool's name, only an alias.
+ */
+#include "engine/internal.h"
+
+#include <ctype.h>
+#include <string.h>
+#include <strings.h>
+
+static const char *skip_space(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t')) {
+		p++;
+	}
+	return p;
+}
+
+/* True when the list [p, end) (comma separated) names rule. */
+static bool list_names(const char *p, const char *end,
+	const struct plm_rule_info *rule, bool own_tool)
+{
+	while (p < end) {
+		const char *comma = memchr(p, ',', (size_t)(end - p));
+		const char *stop = comma != NULL ? comma : end;
+		size_t n = (size_t)(stop - p);
+		if (own_tool && strlen(rule->id) == n &&
+			strncmp(rule->id, p, n) == 0) {
+			return true;
+		}
+		for (const char *const *a = rule->aliases; a && *a; a++) {
+			if (strlen(*a) == n && strncasecmp(*a, p, n) == 0) {
+				return true;
+			}
+		}
+		p = stop + 1;
+	}
+	return false;
+}
+
+/* Parses one comment; true when it suppresses rule at the wanted scope. */
+static bool comment_matches(const char *text, const struct plm_rule_info *rule,
+	bool file_scope, char *buf, size_t buf_len, const char **reason)
+{
+	const char *p = text, *end = text + strlen(text);
+	p = skip_space(p, end);
+	while (p < end && *p == '#') {
+		p++;
+	}
+	p = skip_space(p, end);
+	const char *tool = p;
+	while (p < end && (isalnum((unsigned char)*p) || *p == '-' || *p == '_')) {
+		p++;
+	}
+	size_t tool_len = (size_t)(p - tool);
+	if (tool_len == 0) {
+		return false;
+	}
+	bool own = tool_len == 8 && strncmp(tool, "plimsoll", 8) == 0;
+	if (p < end && *p == ':') {
+		p++;
+	}
+	p = skip_space(p, end);
+	bool global = false;
+	if ((size_t)(end - p) > 7 && strncmp(p, "global ", 7) == 0) {
+		global = true;
+		p = skip_space(p + 7, end);
+	}
+	bool file = false;
+	if ((size_t)(end - p) > 12 && strncmp(p, "ignore-file=", 12) == 0) {
+		file = true;
+		p += 12;
+	} else if ((size_t)(end - p) > 7 && strncmp(p, "ignore=", 7) == 0) {
+		file = global;
+		p += 7;
+	} else {
+		return false;
+	}
+	if (file != file_scope) {
+		return false;
+	}
+	const char *list = p;
+	while (p < end && *p != ' ' && *p != '\t') {
+		p++;
+	}
+	if (!list_names(list, p, rule, own)) {
+		return false;
+	}
+	*reason = NULL;
+	const char *dash = strstr(p, "--");
+	if (dash != NULL) {
+		const char *r = skip_space(dash + 2, end);
+		const char *e = end;
+		while (e > r && isspace((unsigned char)e[-1])) {
+			e--;
+		}
+		if (e > r && buf_len > 0) {
+			size_t n = (size_t)(e - r) < buf_len - 1 ? (size_t)(e - r)
+								 : buf_len - 1;
+			memcpy(buf, r, n);
+			buf[n] = '\0';
+			*reason = buf;
+		}
+	}
+	return true;
+}
+
+/* The text of a line of a source with leading blanks skipped. */
+static const char *line_trimmed(const struct plm_source *src, uint32_t line,
+	size_t *len)
+{
+	const char *s = plm_source_line(src, line, len);
+	while (*len > 0 && (*s == ' ' || *s == '\t')) {
+		s++;
+		(*len)--;
+	}
+	return s;
+}
+
+static bool is_comment_line(const struct plm_source *src, uint32_t line)
+{
+	size_t len = 0;
+	const char *s = line_trimmed(src, line, &len);
+	return len > 0 && s[0] == '#';
+}
+
+/* The comment on a line: the front end's record for the main source, the
+ * whole line when it is a comment line (a NUL-terminated copy in buf). */
+static const char *comment_on(const struct plm_doc *doc, uint32_t source,
+	uint32_t line, char *buf, size_t buf_len)
+{
+	if (source == 0 && line < doc->comment_count &&
+		doc->comments[line] != NULL) {
+		return doc->comments[line];
+	}
+	const struct plm_source *src = doc->sources[source];
+	if (line >= src->line_count || !is_comment_line(src, line)) {
+		return NULL;
+	}
+	size_t len = 0;
+	const char *s = line_trimmed(src, line, &len);
+	if (len >= buf_len) {
+		len = buf_len - 1;
+	}
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	return buf;
+}
+
+bool plm_suppress_match(const struct plm_doc *doc, uint32_t source,
+	uint32_t line, const struct plm_rule_info *rule, char *buf,
+	size_t buf_len, const char **reason)
+{
+	char text[1024];
+	*reason = NULL;
+	if (source >= doc->source_count) {
+		return false;
+	}
+	const struct plm_source *src = doc->sources[source];
+	/* The line itself (an end-of-line comment). */
+	const char *c = comment_on(doc, source, line, text, sizeof(text));
+	if (c != NULL && comment_matches(c, rule, false, buf, buf_len, reason)) {
+		return true;
+	}
+	/* The block of comment lines just above. */
+	for (uint32_t l = line; l > 0; l--) {
+		if (!is_comment_line(src, l - 1)) {
+			break;
+		}
+		c = comment_on(doc, source, l - 1, text, sizeof(text));
+		if (c != NULL &&
+			comment_matches(c, rule, false, buf, buf_len, reason)) {
+			return true;
+		}
+	}
+	/* File-wide comments. */
+	for (uint32_t l = 0; l < src->line_count; l++) {
+		c = comment_on(doc, source, l, text, sizeof(text));
+		if (c != NULL &&
+			comment_matches(c, rule, true, buf, buf_len, reason)) {
+			return true;
+		}
+	}
+	return false;
+}

@@ -1,0 +1,94 @@
+/*
+ * lua/host.h - one sandboxed Lua state: the allocation funnel with a cap,
+ * the instruction budget, the allow-listed globals, `require` for the
+ * helper library and a policy directory's lib/, and one protected entry
+ * point through which every call into Lua goes.
+ *
+ * A host is used by one thread at a time. Nothing in it is global: several
+ * hosts run at once on different threads.
+ */
+#ifndef PLM_LUA_HOST_H
+#define PLM_LUA_HOST_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <lua.h>
+#include "plimsoll/error.h"
+
+/* Defaults for one policy run. */
+#define PLM_LUA_DEFAULT_MEMORY ((size_t)64 * 1024 * 1024)
+#define PLM_LUA_DEFAULT_INSTRUCTIONS ((uint64_t)20 * 1000 * 1000)
+/* Instructions between two checks of the budget. */
+#define PLM_LUA_HOOK_STEP 1000
+/* Longest error message kept from a failed run. */
+#define PLM_LUA_MESSAGE_MAX 1024
+
+struct plm_lua;
+
+struct plm_lua_limits {
+	size_t memory;          /* bytes a run may add to the state; 0: none */
+	uint64_t instructions;  /* VM instructions per run; 0: none */
+};
+
+enum plm_lua_status {
+	PLM_LUA_OK = 0,
+	PLM_LUA_ERROR,          /* the code raised an error */
+	PLM_LUA_INSTRUCTIONS,   /* the instruction budget ran out */
+	PLM_LUA_MEMORY,         /* the memory cap was hit */
+};
+
+/* What a failed run left behind: a status and one message that starts with
+ * the Lua location (chunk:line) when one is known. */
+struct plm_lua_failure {
+	enum plm_lua_status status;
+	char message[PLM_LUA_MESSAGE_MAX];
+};
+
+/* Creates a sandboxed state with the helper library loaded. Returns 0 or
+ * PLM_ENOMEM. Free with plm_lua_destroy(). */
+PLM_NODISCARD int plm_lua_create(struct plm_lua **out);
+/* Closes the state. Accepts NULL. */
+void plm_lua_destroy(struct plm_lua *h);
+
+/* The host's state, and the host of a state (from its extra space). */
+lua_State *plm_lua_state(struct plm_lua *h);
+struct plm_lua *plm_lua_host(lua_State *L);
+
+/* The engine's context for the run in progress (NULL outside runs); C
+ * functions registered by the engine read it back with plm_lua_user(). */
+void plm_lua_set_user(struct plm_lua *h, void *user);
+void *plm_lua_user(lua_State *L);
+/* The directory whose modules `require` may load (a policy dir's lib/), or
+ * NULL for none. Borrowed: must outlive the runs that use it. */
+void plm_lua_set_lib_dir(struct plm_lua *h, const char *dir);
+
+/* Compiles text (never bytecode) named chunkname ("@path" for a file).
+ * Pushes the function and returns 0, or pushes nothing, writes the syntax
+ * error into fail and returns PLM_EPOLICY.  [-0, +(0|1), -]. */
+PLM_NODISCARD int plm_lua_compile(struct plm_lua *h, const char *text,
+	size_t len, const char *chunkname, struct plm_lua_failure *fail);
+
+/* Pushes a fresh global environment for one run of untrusted code: the
+ * allow-listed globals, read only, with writes kept in the new table.
+ * [-0, +1, m]. */
+void plm_lua_push_env(lua_State *L);
+/* Sets the _ENV upvalue of the function at idx to the table on top of the
+ * stack, which is popped.  [-1, +0, -]. */
+void plm_lua_set_env(lua_State *L, int idx);
+/* Wraps the table at the top of the stack in a read-only proxy (nested
+ * tables too) and replaces it with the proxy.  [-1, +1, m]. */
+void plm_lua_freeze(lua_State *L);
+
+/* Calls fn(L) with one light userdata argument `ud` in protected mode with
+ * the limits armed: the memory cap counts from the state's size at the
+ * start; the instruction budget is re-armed so no pcall inside can swallow
+ * it. Forgets the modules a previous run required. Returns PLM_LUA_OK or a
+ * failure described in *fail. The stack is left as it was. */
+enum plm_lua_status plm_lua_run(struct plm_lua *h, lua_CFunction fn,
+	void *ud, const struct plm_lua_limits *limits,
+	struct plm_lua_failure *fail);
+
+/* Bytes currently allocated by the state. */
+size_t plm_lua_memory(const struct plm_lua *h);
+
+#endif

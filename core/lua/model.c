@@ -1,0 +1,368 @@
+/*
+ * lua/model.c - read-only proxies over model nodes, the `doc` table, and
+ * the native helpers (span, meta) the helper library wraps.
+ */
+#include "lua/model.h"
+
+#include <string.h>
+#include <lauxlib.h>
+#include "lua/internal.h"
+
+#define PROXY_NAME "plimsoll.node"
+
+static const char key_cache = 0;   /* node -> proxy, for the bound document */
+
+struct proxy {
+	const struct plm_node *node;
+	uint64_t generation;
+};
+
+struct cache_state {
+	uint64_t generation;
+};
+
+void plm_lua_bind_doc(struct plm_lua *h, const struct plm_doc *doc)
+{
+	h->doc = doc;
+	h->generation++;
+}
+
+void plm_lua_unbind_doc(struct plm_lua *h)
+{
+	h->doc = NULL;
+	h->generation++;
+}
+
+const struct plm_node *plm_lua_to_node(lua_State *L, int idx)
+{
+	struct proxy *p = luaL_testudata(L, idx, PROXY_NAME);
+	if (p == NULL) {
+		return NULL;
+	}
+	struct plm_lua *h = plm_lua_host(L);
+	if (p->generation != h->generation || h->doc == NULL) {
+		return NULL;
+	}
+	return p->node;
+}
+
+/* The node of the proxy at idx; raises when it is not a live one. */
+static const struct plm_node *check_node(lua_State *L, int idx)
+{
+	struct proxy *p = luaL_checkudata(L, idx, PROXY_NAME);
+	struct plm_lua *h = plm_lua_host(L);
+	if (p->generation != h->generation || h->doc == NULL) {
+		luaL_error(L, "model node used after its document was checked");
+	}
+	return p->node;
+}
+
+/* Pushes the cache table of the bound document, making a fresh one when
+ * the document changed.  [-0, +1, m] */
+static void push_cache(lua_State *L, struct plm_lua *h)
+{
+	if (lua_rawgetp(L, LUA_REGISTRYINDEX, &key_cache) == LUA_TTABLE) {
+		lua_rawgeti(L, -1, 0);
+		struct cache_state *s = lua_touserdata(L, -1);
+		lua_pop(L, 1);
+		if (s != NULL && s->generation == h->generation) {
+			return;
+		}
+	}
+	lua_pop(L, 1);
+	lua_createtable(L, 0, 64);
+	struct cache_state *s = lua_newuserdatauv(L, sizeof(*s), 0);
+	s->generation = h->generation;
+	lua_rawseti(L, -2, 0);
+	lua_pushvalue(L, -1);
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &key_cache);
+}
+
+void plm_lua_push_node(lua_State *L, const struct plm_node *node)
+{
+	if (node == NULL) {
+		lua_pushnil(L);
+		return;
+	}
+	switch (node->kind) {
+	case PLM_NODE_NULL: lua_pushnil(L); return;
+	case PLM_NODE_BOOL: lua_pushboolean(L, node->as.boolean); return;
+	case PLM_NODE_INT: lua_pushinteger(L, node->as.integer); return;
+	case PLM_NODE_FLOAT: lua_pushnumber(L, node->as.number); return;
+	case PLM_NODE_STRING:
+		lua_pushlstring(L, node->as.string.ptr, node->as.string.len);
+		return;
+	case PLM_NODE_SEQ:
+	case PLM_NODE_MAP: break;
+	}
+	struct plm_lua *h = plm_lua_host(L);
+	push_cache(L, h);
+	if (lua_rawgetp(L, -1, node) != LUA_TNIL) {
+		lua_remove(L, -2);
+		return;
+	}
+	lua_pop(L, 1);
+	struct proxy *p = lua_newuserdatauv(L, sizeof(*p), 0);
+	p->node = node;
+	p->generation = h->generation;
+	luaL_setmetatable(L, PROXY_NAME);
+	lua_pushvalue(L, -1);
+	lua_rawsetp(L, -3, node);
+	lua_remove(L, -2);
+}
+
+/* The item of a sequence for a Lua key (1-based integer), or NULL. */
+static const struct plm_node *seq_item(lua_State *L,
+	const struct plm_node *seq, int key)
+{
+	int isnum = 0;
+	lua_Integer i = lua_tointegerx(L, key, &isnum);
+	if (!isnum || i < 1 || (lua_Unsigned)i > seq->as.seq.count) {
+		return NULL;
+	}
+	return seq->as.seq.items[i - 1];
+}
+
+static int proxy_index(lua_State *L)
+{
+	const struct plm_node *n = check_node(L, 1);
+	if (n->kind == PLM_NODE_SEQ) {
+		plm_lua_push_node(L, seq_item(L, n, 2));
+		return 1;
+	}
+	if (lua_type(L, 2) != LUA_TSTRING) {
+		lua_pushnil(L);
+		return 1;
+	}
+	size_t len = 0;
+	const char *key = lua_tolstring(L, 2, &len);
+	for (size_t i = 0; i < n->as.map.count; i++) {
+		const struct plm_entry *e = &n->as.map.entries[i];
+		if (e->key_len == len && memcmp(e->key, key, len) == 0) {
+			plm_lua_push_node(L, e->value);
+			return 1;
+		}
+	}
+	lua_pushnil(L);
+	return 1;
+}
+
+static int proxy_newindex(lua_State *L)
+{
+	return luaL_error(L, "the model is read-only");
+}
+
+static int proxy_len(lua_State *L)
+{
+	const struct plm_node *n = check_node(L, 1);
+	lua_pushinteger(L, (lua_Integer)plm_node_count(n));
+	return 1;
+}
+
+/* Iterator: upvalue 1 is the proxy, upvalue 2 the next 0-based position. */
+static int proxy_next(lua_State *L)
+{
+	const struct plm_node *n = check_node(L, lua_upvalueindex(1));
+	lua_Integer i = lua_tointeger(L, lua_upvalueindex(2));
+	if (i < 0 || (size_t)i >= plm_node_count(n)) {
+		return 0;
+	}
+	lua_pushinteger(L, i + 1);
+	lua_replace(L, lua_upvalueindex(2));
+	if (n->kind == PLM_NODE_SEQ) {
+		lua_pushinteger(L, i + 1);
+		plm_lua_push_node(L, n->as.seq.items[i]);
+	} else {
+		const struct plm_entry *e = &n->as.map.entries[i];
+		lua_pushlstring(L, e->key, e->key_len);
+		plm_lua_push_node(L, e->value);
+	}
+	return 2;
+}
+
+static int proxy_pairs(lua_State *L)
+{
+	check_node(L, 1);
+	lua_pushvalue(L, 1);
+	lua_pushinteger(L, 0);
+	lua_pushcclosure(L, proxy_next, 2);
+	lua_pushvalue(L, 1);
+	lua_pushnil(L);
+	return 3;
+}
+
+static int proxy_tostring(lua_State *L)
+{
+	struct proxy *p = luaL_checkudata(L, 1, PROXY_NAME);
+	lua_pushfstring(L, "plimsoll.node(%s)",
+		plm_node_kind_name(p->node->kind));
+	return 1;
+}
+
+void plm_lua_model_init(lua_State *L)
+{
+	static const luaL_Reg methods[] = {
+		{"__index", proxy_index},
+		{"__newindex", proxy_newindex},
+		{"__len", proxy_len},
+		{"__pairs", proxy_pairs},
+		{"__tostring", proxy_tostring},
+		{NULL, NULL},
+	};
+	luaL_newmetatable(L, PROXY_NAME);
+	luaL_setfuncs(L, methods, 0);
+	lua_pushliteral(L, PROXY_NAME);
+	lua_setfield(L, -2, "__metatable");
+	lua_pop(L, 1);
+}
+
+void plm_lua_push_doc(lua_State *L)
+{
+	struct plm_lua *h = plm_lua_host(L);
+	const struct plm_doc *doc = h->doc;
+	lua_createtable(L, 0, 5);
+	if (doc == NULL) {
+		return;
+	}
+	lua_pushstring(L, plm_kind_name(doc->kind));
+	lua_setfield(L, -2, "kind");
+	lua_pushstring(L, plm_doc_main(doc)->path);
+	lua_setfield(L, -2, "path");
+	plm_lua_push_node(L, doc->tree);
+	lua_setfield(L, -2, "tree");
+	if (doc->containers != NULL) {
+		plm_lua_push_node(L, doc->containers);
+	} else {
+		lua_createtable(L, 0, 0);
+	}
+	lua_setfield(L, -2, "containers");
+	lua_pushinteger(L, (lua_Integer)plm_doc_main(doc)->line_count);
+	lua_setfield(L, -2, "lines");
+}
+
+void plm_lua_check_target(lua_State *L, int idx, bool has_field,
+	struct plm_span *span, const struct plm_node **target)
+{
+	const struct plm_node *n = check_node(L, idx);
+	*span = n->span;
+	*target = n;
+	if (!has_field || lua_isnoneornil(L, idx + 1)) {
+		return;
+	}
+	int t = lua_type(L, idx + 1);
+	if (n->kind == PLM_NODE_MAP && t == LUA_TSTRING) {
+		size_t len = 0;
+		const char *key = lua_tolstring(L, idx + 1, &len);
+		for (size_t i = 0; i < n->as.map.count; i++) {
+			const struct plm_entry *e = &n->as.map.entries[i];
+			if (e->key_len == len && memcmp(e->key, key, len) == 0) {
+				*target = e->value;
+				if (e->value != NULL &&
+					(e->value->span.end > e->value->span.start ||
+						(e->value->flags & PLM_NODE_IMPLICIT))) {
+					*span = e->value->span;
+				} else {
+					*span = e->key_span;
+				}
+				return;
+			}
+		}
+		*target = NULL;
+		return;
+	}
+	if (n->kind == PLM_NODE_SEQ && t == LUA_TNUMBER) {
+		const struct plm_node *item = seq_item(L, n, idx + 1);
+		*target = item;
+		if (item != NULL) {
+			*span = item->span;
+		}
+		return;
+	}
+	luaL_argerror(L, idx + 1, n->kind == PLM_NODE_MAP
+		? "a key (string) of the map expected"
+		: "an index of the sequence expected");
+}
+
+/* native.span(node [, field]) -> {path, source, start_line, start_column,
+ * end_line, end_column} */
+static int native_span(lua_State *L)
+{
+	struct plm_lua *h = plm_lua_host(L);
+	struct plm_span span;
+	const struct plm_node *target = NULL;
+	plm_lua_check_target(L, 1, true, &span, &target);
+	struct plm_region r = plm_doc_region(h->doc, span);
+	lua_createtable(L, 0, 6);
+	if (span.source < h->doc->source_count) {
+		lua_pushstring(L, h->doc->sources[span.source]->path);
+		lua_setfield(L, -2, "path");
+	}
+	lua_pushinteger(L, (lua_Integer)span.source + 1);
+	lua_setfield(L, -2, "source");
+	lua_pushinteger(L, r.start_line);
+	lua_setfield(L, -2, "start_line");
+	lua_pushinteger(L, r.start_column);
+	lua_setfield(L, -2, "start_column");
+	lua_pushinteger(L, r.end_line);
+	lua_setfield(L, -2, "end_line");
+	lua_pushinteger(L, r.end_column);
+	lua_setfield(L, -2, "end_column");
+	return 1;
+}
+
+static void set_flag(lua_State *L, const char *name, bool value)
+{
+	lua_pushboolean(L, value);
+	lua_setfield(L, -2, name);
+}
+
+/* native.meta(node [, field]) -> {present, implicit, interpolated,
+ * inherited, quoted, kind, tag, text} */
+static int native_meta(lua_State *L)
+{
+	struct plm_span span;
+	const struct plm_node *t = NULL;
+	plm_lua_check_target(L, 1, true, &span, &t);
+	lua_createtable(L, 0, 8);
+	uint32_t flags = t != NULL ? t->flags : PLM_NODE_IMPLICIT;
+	set_flag(L, "present", t != NULL && !(flags & PLM_NODE_IMPLICIT));
+	set_flag(L, "implicit", (flags & PLM_NODE_IMPLICIT) != 0);
+	set_flag(L, "interpolated", (flags & PLM_NODE_INTERPOLATED) != 0);
+	set_flag(L, "inherited", (flags & PLM_NODE_INHERITED) != 0);
+	set_flag(L, "quoted", (flags & PLM_NODE_QUOTED) != 0);
+	if (t != NULL) {
+		lua_pushstring(L, plm_node_kind_name(t->kind));
+		lua_setfield(L, -2, "kind");
+		if (t->tag != NULL) {
+			lua_pushstring(L, t->tag);
+			lua_setfield(L, -2, "tag");
+		}
+		if (t->text != NULL) {
+			lua_pushlstring(L, t->text, t->text_len);
+			lua_setfield(L, -2, "text");
+		}
+	}
+	return 1;
+}
+
+/* native.kind(v) -> "map" | "seq" for a proxy, else nil */
+static int native_kind(lua_State *L)
+{
+	const struct plm_node *n = plm_lua_to_node(L, 1);
+	if (n == NULL) {
+		return 0;
+	}
+	lua_pushstring(L, plm_node_kind_name(n->kind));
+	return 1;
+}
+
+void plm_lua_push_native(lua_State *L)
+{
+	static const luaL_Reg natives[] = {
+		{"span", native_span},
+		{"meta", native_meta},
+		{"kind", native_kind},
+		{NULL, NULL},
+	};
+	luaL_newlib(L, natives);
+}

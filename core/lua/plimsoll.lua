@@ -1,0 +1,587 @@
+-- plimsoll.lua - the helper library policies get with require("plimsoll").
+--
+-- Runs in the host's trusted environment; receives the native helpers as
+-- its argument. Everything it returns is frozen (read only) by the host.
+-- Functions never keep state between calls and return fresh tables.
+local native = ...
+
+local M = {}
+
+M.version = "1"
+
+------------------------------------------------------------------------
+-- Model nodes
+------------------------------------------------------------------------
+
+--- True when v is a model node (a map or sequence proxy).
+function M.is_node(v)
+	return native.kind(v) ~= nil
+end
+
+--- The display position of node, or of its field: {path, source,
+--- start_line, start_column, end_line, end_column}. A field that was not
+--- written gives the container's declaration.
+function M.span(node, field)
+	return native.span(node, field)
+end
+
+--- What is known about node[field]: {present, implicit, interpolated,
+--- inherited, quoted, kind, tag, text}.
+function M.meta(node, field)
+	return native.meta(node, field)
+end
+
+--- An array (plain table) of the items of a sequence node, a table, or
+--- nil (empty).
+function M.list(v)
+	local out = {}
+	if v == nil then
+		return out
+	end
+	if type(v) ~= "table" and not M.is_node(v) then
+		out[1] = v
+		return out
+	end
+	for _, item in ipairs(v) do
+		out[#out + 1] = item
+	end
+	return out
+end
+
+--- True when list (sequence node or table) holds value. Strings compare
+--- case-insensitively when `nocase` is true.
+function M.contains(list, value, nocase)
+	if list == nil then
+		return false
+	end
+	if nocase and type(value) == "string" then
+		value = value:lower()
+	end
+	for _, item in ipairs(list) do
+		if item == value or (nocase and type(item) == "string" and
+			item:lower() == value) then
+			return true
+		end
+	end
+	return false
+end
+
+local function matches(c, filter)
+	if filter == nil then
+		return true
+	end
+	if type(filter) == "function" then
+		return filter(c)
+	end
+	if type(filter) == "string" then
+		return c.origin == filter or c.role == filter or
+			(c.workload ~= nil and c.workload.kind == filter)
+	end
+	if type(filter) == "table" then
+		for k, v in pairs(filter) do
+			if c[k] ~= v then
+				return false
+			end
+		end
+		return true
+	end
+	error("containers: filter must be a string, table or function", 3)
+end
+
+--- Iterates the container records of doc: `for c in p.containers(doc) do`.
+--- filter: an origin ("compose"), a role ("init"), a workload kind
+--- ("Deployment"), a table of field values, or a predicate.
+function M.containers(doc, filter)
+	local list = doc.containers
+	local i = 0
+	return function()
+		while true do
+			i = i + 1
+			local c = list[i]
+			if c == nil then
+				return nil
+			end
+			if matches(c, filter) then
+				return c
+			end
+		end
+	end
+end
+
+--- How a message names a container: `the image` (Dockerfile),
+--- `service "web"` (Compose), `init container "migrate"`, `container
+--- "app"` (Kubernetes).
+function M.describe(c)
+	if c.origin == "dockerfile" then
+		return "the image"
+	elseif c.origin == "compose" then
+		return ("service %q"):format(tostring(c.name))
+	elseif c.role == "init" or c.role == "ephemeral" then
+		return ("%s container %q"):format(c.role, tostring(c.name))
+	end
+	return ("container %q"):format(tostring(c.name))
+end
+
+--- Iterates the Dockerfile stages: `for stage in p.stages(doc) do`.
+function M.stages(doc)
+	local tree = doc.tree
+	local stages = doc.kind == "dockerfile" and tree ~= nil and tree.stages
+	local i = 0
+	return function()
+		if not stages then
+			return nil
+		end
+		i = i + 1
+		return stages[i]
+	end
+end
+
+--- Iterates Dockerfile instructions, optionally of one keyword (any
+--- case): `for ins, stage in p.instructions(doc, "RUN") do`.
+function M.instructions(doc, keyword)
+	keyword = keyword and keyword:upper()
+	local co = {}
+	for stage in M.stages(doc) do
+		for _, ins in ipairs(stage.instructions) do
+			if keyword == nil or (ins.keyword or ""):upper() == keyword then
+				co[#co + 1] = {ins, stage}
+			end
+		end
+	end
+	local i = 0
+	return function()
+		i = i + 1
+		local e = co[i]
+		if e then
+			return e[1], e[2]
+		end
+	end
+end
+
+------------------------------------------------------------------------
+-- Users
+------------------------------------------------------------------------
+
+local function is_variable(s)
+	return s ~= nil and s:find("%$") ~= nil
+end
+
+--- Parses a user spec ("root", "1000", "app:app", "0:0", "$USER"):
+--- {text, name, uid, group, gid, root, variable}; root is true (uid 0 or
+--- name root), false, or nil when unknown (empty or a variable).
+function M.parse_user(text)
+	local u = {text = text}
+	if text == nil then
+		return u
+	end
+	text = tostring(text)
+	u.text = text
+	local user, group = text:match("^([^:]*):(.*)$")
+	if user == nil then
+		user = text
+	end
+	if user ~= "" then
+		if user:match("^%d+$") then
+			u.uid = math.tointeger(tonumber(user))
+		else
+			u.name = user
+		end
+	end
+	if group ~= nil and group ~= "" then
+		if group:match("^%d+$") then
+			u.gid = math.tointeger(tonumber(group))
+		else
+			u.group = group
+		end
+	end
+	u.variable = is_variable(text)
+	if u.variable or user == "" then
+		u.root = nil
+	elseif u.uid ~= nil then
+		u.root = u.uid == 0
+	else
+		u.root = u.name == "root"
+	end
+	return u
+end
+
+------------------------------------------------------------------------
+-- Images
+------------------------------------------------------------------------
+
+--- Parses an image reference ("nginx", "ghcr.io/a/b:1.2@sha256:..."):
+--- {text, registry, repository, tag, digest, variable, official}. registry
+--- is nil when the text names none (Docker Hub); official is true for a
+--- Docker Hub image without a namespace.
+function M.parse_image(text)
+	local r = {text = text}
+	if text == nil or text == "" then
+		return r
+	end
+	r.variable = is_variable(text)
+	local rest = text
+	local digest = rest:match("@([%w:+._-]+)$")
+	if digest then
+		r.digest = digest
+		rest = rest:sub(1, #rest - #digest - 1)
+	end
+	local first, after = rest:match("^([^/]+)/(.+)$")
+	if first and (first:find("[.:]") or first == "localhost") then
+		r.registry = first
+		rest = after
+	end
+	local repo, tag = rest:match("^(.*):([%w_.-]+)$")
+	if repo and not tag:find("/") then
+		r.repository, r.tag = repo, tag
+	else
+		r.repository = rest
+	end
+	r.official = r.registry == nil and r.repository ~= nil and
+		not r.repository:find("/")
+	return r
+end
+
+------------------------------------------------------------------------
+-- Shell commands
+------------------------------------------------------------------------
+
+local shells = {
+	sh = true, bash = true, ash = true, dash = true, zsh = true,
+	ksh = true, busybox = false,
+}
+
+local function basename(s)
+	return (tostring(s):match("([^/]+)$")) or tostring(s)
+end
+M.basename = basename
+
+--- Splits shell text into simple commands across &&, ||, ;, |, &,
+--- newlines, ( ), `...` and $(...). Quotes and backslashes are honoured
+--- for words; expansions are kept as written. Returns a list of
+--- {argv = {...}, text = "..."}.
+function M.split_shell(text)
+	local cmds = {}
+	local argv, word, start = {}, nil, nil
+	local i, n = 1, #text
+	local function finish_word()
+		if word ~= nil then
+			argv[#argv + 1] = word
+			word = nil
+		end
+	end
+	local function finish_cmd(stop)
+		finish_word()
+		if #argv > 0 then
+			cmds[#cmds + 1] = {argv = argv,
+				text = text:sub(start or 1, stop):match("^%s*(.-)%s*$")}
+		end
+		argv, start = {}, nil
+	end
+	while i <= n do
+		local c = text:sub(i, i)
+		if start == nil and not c:match("%s") then
+			start = i
+		end
+		if c == "\\" then
+			local d = text:sub(i + 1, i + 1)
+			if d == "\n" then
+				i = i + 2
+			else
+				word = (word or "") .. d
+				i = i + 2
+			end
+		elseif c == "'" then
+			local j = text:find("'", i + 1, true) or n + 1
+			word = (word or "") .. text:sub(i + 1, j - 1)
+			i = j + 1
+		elseif c == '"' then
+			local j = i + 1
+			local buf = {}
+			while j <= n do
+				local d = text:sub(j, j)
+				if d == "\\" and j < n then
+					buf[#buf + 1] = text:sub(j + 1, j + 1)
+					j = j + 2
+				elseif d == '"' then
+					break
+				else
+					buf[#buf + 1] = d
+					j = j + 1
+				end
+			end
+			word = (word or "") .. table.concat(buf)
+			i = j + 1
+		elseif c == "#" and word == nil then
+			local j = text:find("\n", i, true) or n + 1
+			i = j
+		elseif c == "$" and text:sub(i + 1, i + 1) == "(" and
+			text:sub(i + 2, i + 2) ~= "(" then
+			finish_cmd(i - 1)
+			i = i + 2
+		elseif c == "&" or c == "|" or c == ";" or c == "\n" or
+			c == "(" or c == ")" or c == "`" then
+			finish_cmd(i - 1)
+			i = i + 1
+			local d = text:sub(i, i)
+			if (c == "&" or c == "|") and d == c then
+				i = i + 1
+			end
+		elseif c:match("%s") then
+			finish_word()
+			i = i + 1
+		else
+			word = (word or "") .. c
+			i = i + 1
+		end
+	end
+	finish_cmd(n)
+	return cmds
+end
+
+--- True when argv (a list) runs a shell with a script: sh -c "...".
+local function shell_script(argv)
+	local prog = argv[1] and basename(argv[1])
+	if not prog or not shells[prog] then
+		return nil
+	end
+	for k = 2, #argv do
+		local a = argv[k]
+		if a == "-c" or (type(a) == "string" and a:match("^%-[a-z]*c[a-z]*$")) then
+			return argv[k + 1]
+		end
+		if type(a) ~= "string" or a:sub(1, 1) ~= "-" then
+			return nil
+		end
+	end
+	return nil
+end
+
+local function to_array(v)
+	local out = {}
+	for _, s in ipairs(v) do
+		out[#out + 1] = tostring(s)
+	end
+	return out
+end
+
+--- The simple commands in x: shell text, an argv list (a shell's -c
+--- script is split too), a Dockerfile instruction (its commands), or a
+--- container record (entrypoint + command, then lifecycle hooks). Returns
+--- a list of {argv, text}.
+function M.commands(x)
+	if x == nil then
+		return {}
+	end
+	if type(x) == "string" then
+		return M.split_shell(x)
+	end
+	if M.is_node(x) and x.keyword ~= nil then
+		local out = {}
+		for _, cmd in ipairs(x.commands or {}) do
+			local argv = to_array(cmd.argv or {})
+			local script = shell_script(argv)
+			if script then
+				for _, inner in ipairs(M.split_shell(script)) do
+					out[#out + 1] = inner
+				end
+			else
+				out[#out + 1] = {argv = argv, text = cmd.text}
+			end
+		end
+		if #out == 0 and (x.form == "exec") and x.args then
+			return M.commands(x.args)
+		end
+		return out
+	end
+	if M.is_node(x) and x.origin ~= nil then
+		local out = {}
+		local argv = {}
+		for _, a in ipairs(x.entrypoint or {}) do
+			argv[#argv + 1] = tostring(a)
+		end
+		for _, a in ipairs(x.command or {}) do
+			argv[#argv + 1] = tostring(a)
+		end
+		for _, cmd in ipairs(M.commands(argv)) do
+			out[#out + 1] = cmd
+		end
+		for _, hook in ipairs(x.lifecycle or {}) do
+			for _, cmd in ipairs(M.commands(hook.command)) do
+				out[#out + 1] = cmd
+			end
+		end
+		return out
+	end
+	local argv = to_array(x)
+	if #argv == 0 then
+		return {}
+	end
+	local script = shell_script(argv)
+	if script then
+		return M.split_shell(script)
+	end
+	return {{argv = argv, text = table.concat(argv, " ")}}
+end
+
+-- Wrappers that run another command: how many option words they take.
+local wrappers = {
+	sudo = true, env = true, exec = true, nohup = true, time = true,
+	nice = true, command = true, doas = true, ["su-exec"] = true,
+	gosu = true, xargs = true, stdbuf = true, timeout = true,
+}
+
+--- argv without leading wrappers (sudo -u x, env A=B, exec, ...):
+--- returns the inner argv and the list of wrappers seen.
+function M.unwrap(argv)
+	local seen = {}
+	local k = 1
+	while argv[k] ~= nil do
+		local prog = basename(argv[k])
+		if not wrappers[prog] then
+			break
+		end
+		seen[#seen + 1] = prog
+		k = k + 1
+		local takes_user = prog == "gosu" or prog == "su-exec"
+		if takes_user then
+			k = k + 1
+		end
+		while argv[k] ~= nil do
+			local a = argv[k]
+			if a:sub(1, 1) == "-" then
+				k = k + 1
+				if (prog == "sudo" and (a == "-u" or a == "-g")) or
+					(prog == "timeout" and false) then
+					k = k + 1
+				end
+			elseif prog == "env" and a:find("=") then
+				k = k + 1
+			elseif (prog == "timeout" or prog == "nice") and a:match("^%d") then
+				k = k + 1
+			else
+				break
+			end
+		end
+	end
+	local out = {}
+	for j = k, #argv do
+		out[#out + 1] = argv[j]
+	end
+	return out, seen
+end
+
+--- The program a command runs, without wrappers and directories.
+function M.program(argv)
+	local inner = M.unwrap(argv)
+	return inner[1] and basename(inner[1])
+end
+
+--- The commands in x (see M.commands) whose program is one of names (a
+--- string or a list): list of {argv (unwrapped), text, wrappers, index}.
+function M.find_commands(x, names)
+	local want = {}
+	if type(names) == "string" then
+		want[names] = true
+	else
+		for _, nm in ipairs(names) do
+			want[nm] = true
+		end
+	end
+	local out = {}
+	for idx, cmd in ipairs(M.commands(x)) do
+		local argv, seen = M.unwrap(cmd.argv)
+		if argv[1] and want[basename(argv[1])] then
+			out[#out + 1] = {argv = argv, text = cmd.text,
+				wrappers = seen, index = idx}
+		end
+	end
+	return out
+end
+
+-- Package managers: program -> install subcommands.
+local installers = {
+	["apt-get"] = {install = true},
+	apt = {install = true},
+	aptitude = {install = true},
+	apk = {add = true},
+	yum = {install = true, groupinstall = true, localinstall = true},
+	dnf = {install = true, groupinstall = true},
+	microdnf = {install = true},
+	tdnf = {install = true},
+	zypper = {install = true, ["in"] = true},
+	pacman = {["-S"] = true, ["-Sy"] = true, ["-Syu"] = true},
+	pip = {install = true},
+	pip3 = {install = true},
+	pip2 = {install = true},
+	pipx = {install = true},
+	npm = {install = true, i = true, add = true},
+	yarn = {add = true},
+	pnpm = {add = true, install = true, i = true},
+	gem = {install = true},
+	cargo = {install = true},
+	composer = {require = true},
+	conda = {install = true},
+	mamba = {install = true},
+	brew = {install = true},
+	["go"] = {install = true, get = true},
+}
+
+local manager_family = {
+	["apt-get"] = "apt", apt = "apt", aptitude = "apt", apk = "apk",
+	yum = "yum", dnf = "dnf", microdnf = "dnf", tdnf = "tdnf",
+	zypper = "zypper", pacman = "pacman", pip = "pip", pip3 = "pip",
+	pip2 = "pip", pipx = "pip", npm = "npm", yarn = "npm", pnpm = "npm",
+	gem = "gem", cargo = "cargo", composer = "composer", conda = "conda",
+	mamba = "conda", brew = "brew", ["go"] = "go",
+}
+
+local function install_of(argv)
+	local prog = argv[1] and basename(argv[1])
+	local offset = 1
+	-- python -m pip install ...
+	if prog and prog:match("^python[%d.]*$") and argv[2] == "-m" and argv[3] then
+		prog = basename(argv[3])
+		offset = 3
+	end
+	local subs = prog and installers[prog]
+	if not subs then
+		return nil
+	end
+	for k = offset + 1, #argv do
+		local a = argv[k]
+		if subs[a] then
+			local pkgs = {}
+			for j = k + 1, #argv do
+				local b = argv[j]
+				if b:sub(1, 1) ~= "-" then
+					pkgs[#pkgs + 1] = b
+				end
+			end
+			return {manager = prog, family = manager_family[prog],
+				subcommand = a, packages = pkgs}
+		end
+		if a:sub(1, 1) ~= "-" and prog ~= "pacman" then
+			return nil
+		end
+	end
+	return nil
+end
+
+--- Package installs in x (see M.commands): list of {manager, family,
+--- subcommand, packages, argv, text, wrappers}. Recognises apt-get, apt,
+--- apk, yum, dnf, microdnf, tdnf, zypper, pacman, pip/pip3 (and python -m
+--- pip), pipx, npm, yarn, pnpm, gem, cargo, composer, conda, brew, go.
+function M.package_installs(x)
+	local out = {}
+	for _, cmd in ipairs(M.commands(x)) do
+		local argv, seen = M.unwrap(cmd.argv)
+		local inst = install_of(argv)
+		if inst then
+			inst.argv, inst.text, inst.wrappers = argv, cmd.text, seen
+			out[#out + 1] = inst
+		end
+	end
+	return out
+end
+
+return M

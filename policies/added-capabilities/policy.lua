@@ -1,0 +1,52 @@
+-- added-capabilities: each added Linux capability widens what a compromised
+-- process can do to the host.
+local p = require("plimsoll")
+
+-- Capabilities that amount to root on the host, or close to it.
+local dangerous = {
+	ALL = true, SYS_ADMIN = true, SYS_MODULE = true, SYS_PTRACE = true,
+	SYS_RAWIO = true, DAC_READ_SEARCH = true, DAC_OVERRIDE = true,
+	NET_ADMIN = true, BPF = true, PERFMON = true, SYS_BOOT = true,
+	MAC_ADMIN = true, MAC_OVERRIDE = true, SETFCAP = true, SYS_TIME = true,
+	MKNOD = true,
+}
+
+return {
+	id = "added-capabilities",
+	title = "Container adds Linux capabilities",
+	severity = "medium",
+	applies_to = {"compose", "kubernetes"},
+	tags = {"security", "CWE-250"},
+	aliases = {"CKV_K8S_25", "CKV_K8S_39"},
+	precision = "high",
+	description = [[
+Capabilities split root's powers; adding one back hands a compromised
+process that power. Some (`SYS_ADMIN`, `SYS_MODULE`, `SYS_PTRACE`,
+`NET_ADMIN`, `DAC_READ_SEARCH`, `ALL`, ...) are enough to escape the
+container: those are reported as high.
+
+`NET_BIND_SERVICE` (binding ports below 1024) is not reported.
+
+What is reported: each entry of Compose `cap_add` and Kubernetes
+`securityContext.capabilities.add`.
+
+How to fix: remove the capability, or bind a high port / use a sidecar
+for the task that needed it.
+]],
+	check = function(doc, report)
+		for c in p.containers(doc) do
+			local add = c.capabilities and c.capabilities.add
+			for i, cap in ipairs(add or {}) do
+				if cap ~= "NET_BIND_SERVICE" then
+					local bad = dangerous[cap] == true
+					report(add, i, ("%s adds capability %s%s"):format(
+						p.describe(c), cap, bad and ", which allows escaping "
+						.. "the container" or ""),
+						{severity = bad and "high" or nil,
+						 fix = "Remove " .. cap .. " from the added "
+						 .. "capabilities."})
+				end
+			end
+		end
+	end,
+}

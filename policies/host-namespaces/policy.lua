@@ -1,0 +1,55 @@
+-- host-namespaces: sharing the host's network, PID, IPC or user namespace
+-- removes a layer of isolation.
+local p = require("plimsoll")
+
+local what = {
+	network = "the host's network namespace (it sees every interface and "
+		.. "can reach services bound to localhost)",
+	pid = "the host's PID namespace (it sees and can signal every process)",
+	ipc = "the host's IPC namespace (shared memory of host processes)",
+	users = "the host's user namespace (root in it is root on the host)",
+}
+
+local fixes = {
+	compose = {network = "Remove `network_mode: host`.",
+		pid = "Remove `pid: host`.", ipc = "Remove `ipc: host`.",
+		users = "Remove `userns_mode: host`."},
+	kubernetes = {network = "Remove `hostNetwork: true`.",
+		pid = "Remove `hostPID: true`.", ipc = "Remove `hostIPC: true`.",
+		users = "Set `hostUsers: false`."},
+}
+
+return {
+	id = "host-namespaces",
+	title = "Container shares a host namespace",
+	severity = "high",
+	applies_to = {"compose", "kubernetes"},
+	tags = {"security", "CWE-653"},
+	aliases = {"CKV_K8S_17", "CKV_K8S_18", "CKV_K8S_19"},
+	precision = "very-high",
+	description = [[
+Namespaces are what make a container a container. Sharing the host's
+network, PID or IPC namespace lets the container see and reach the host's
+interfaces, processes or shared memory.
+
+What is reported: Compose `network_mode: host`, `pid: host`, `ipc: host`,
+`userns_mode: host`; Kubernetes `hostNetwork`, `hostPID`, `hostIPC: true`
+(and `hostUsers: true` written explicitly).
+
+How to fix: remove the setting; publish ports instead of sharing the
+host network.
+]],
+	check = function(doc, report)
+		for c in p.containers(doc) do
+			local host = c.host
+			for _, ns in ipairs({"network", "pid", "ipc", "users"}) do
+				if host ~= nil and host[ns] == true and
+					(ns ~= "users" or p.meta(host, ns).present) then
+					report(host, ns, ("%s shares %s"):format(
+						p.describe(c), what[ns]),
+						{fix = (fixes[c.origin] or fixes.kubernetes)[ns]})
+				end
+			end
+		end
+	end,
+}

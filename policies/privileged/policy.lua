@@ -1,0 +1,33 @@
+-- privileged: a privileged container is root on the host in all but name.
+local p = require("plimsoll")
+
+return {
+	id = "privileged",
+	title = "Container runs privileged",
+	severity = "critical",
+	applies_to = {"compose", "kubernetes"},
+	tags = {"security", "CWE-250"},
+	aliases = {"CKV_K8S_16", "CKV_DOCKER_PRIVILEGED"},
+	precision = "very-high",
+	description = [[
+A privileged container gets every capability, every device of the host,
+and no seccomp or AppArmor confinement: escaping it is trivial, and root in
+it is root on the host.
+
+What is reported: Compose `privileged: true`; Kubernetes
+`securityContext.privileged: true`.
+
+How to fix: remove `privileged`. Grant the one capability the workload
+needs (`cap_add` / `capabilities.add`) or a device (`devices:`), not all of
+them.
+]],
+	check = function(doc, report)
+		for c in p.containers(doc) do
+			if c.privileged == true then
+				report(c, "privileged", ("%s runs privileged"):format(
+					p.describe(c)), {fix = "Remove `privileged: true`; add only the "
+					.. "capabilities or devices the workload needs."})
+			end
+		end
+	end,
+}

@@ -1,0 +1,104 @@
+-- runs-as-root: the founding concern. A container whose process is root
+-- owns the host the moment it escapes.
+local p = require("plimsoll")
+
+local function fix_for(kind)
+	if kind == "dockerfile" then
+		return "Create an unprivileged user and switch to it: "
+			.. "`RUN useradd --uid 10001 app` then `USER 10001`."
+	elseif kind == "compose" then
+		return "Set `user: \"10001:10001\"` on the service (or a USER in "
+			.. "the image it builds)."
+	end
+	return "Set `securityContext.runAsNonRoot: true` and a non-zero "
+		.. "`runAsUser` on the container or the pod."
+end
+
+-- The user a Compose service without `user:` ends up with: its build.
+local function built_user(c)
+	return c.build ~= nil and c.build.user or nil
+end
+
+local function check(doc, report)
+	local extra = {fix = fix_for(doc.kind)}
+	for c in p.containers(doc) do
+		local user = c.user
+		local what = p.describe(c)
+		if c.run_as_non_root == true then
+			-- The kubelet refuses to start it as root.
+		elseif user.root == true then
+			-- The written value when there is one, else the user record.
+			local node, field = c, "user"
+			if user.text ~= nil then
+				node, field = user, "text"
+			end
+			if c.origin == "kubernetes" then
+				report(node, field, ("%s runs as root (runAsUser: %s)")
+					:format(what, user.text or "0"), extra)
+			else
+				report(node, field, ("%s runs as root (user %s)")
+					:format(what, user.text or "root"), extra)
+			end
+		elseif user.root == nil and user.text == nil then
+			local built = built_user(c)
+			if built ~= nil and built.root == false then
+				-- The image it builds sets a non-root USER.
+			elseif c.origin == "dockerfile" then
+				report(c, "user", "the image runs as root: no USER "
+					.. "instruction switches to a non-root user", extra)
+			elseif c.origin == "compose" then
+				report(c, "user", ("%s runs as root: no `user:` is set "
+					.. "and the image's user is unknown"):format(what), extra)
+			elseif c.run_as_non_root == false then
+				report(c, "run_as_non_root", ("%s may run as root: "
+					.. "runAsNonRoot is false and no runAsUser is set")
+					:format(what), extra)
+			else
+				report(c, "user", ("%s may run as root: neither "
+					.. "runAsNonRoot: true nor a non-zero runAsUser is set")
+					:format(what), extra)
+			end
+		end
+	end
+end
+
+return {
+	id = "runs-as-root",
+	title = "Container runs as root",
+	severity = "high",
+	applies_to = {"dockerfile", "compose", "kubernetes"},
+	tags = {"security", "CWE-250"},
+	aliases = {"DL3002", "CKV_DOCKER_3", "CKV_K8S_23"},
+	precision = "high",
+	description = [[
+Containers run as root unless told otherwise, and root in a container is
+root on the host once the process escapes (a kernel bug, a mounted socket,
+a privileged flag). Run the process as an unprivileged user.
+
+What is reported:
+
+- **Dockerfile**: the final stage has no `USER`, or its last `USER` is
+  `root` / `0`. A `USER` set from a variable is not reported (it cannot be
+  known).
+- **Compose**: a service with `user: root` / `user: "0"`, or with no
+  `user:` when the image it builds (if any) does not switch to a non-root
+  user.
+- **Kubernetes**: a container with `runAsUser: 0`, or with neither
+  `runAsNonRoot: true` nor a non-zero `runAsUser` (pod-level settings
+  count).
+
+How to fix:
+
+```dockerfile
+RUN useradd --uid 10001 --no-create-home app
+USER 10001
+```
+
+```yaml
+securityContext:
+  runAsNonRoot: true
+  runAsUser: 10001
+```
+]],
+	check = check,
+}

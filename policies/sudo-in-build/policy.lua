@@ -1,0 +1,36 @@
+-- sudo-in-build: sudo in a Dockerfile hides who runs what.
+local p = require("plimsoll")
+
+return {
+	id = "sudo-in-build",
+	title = "sudo is used in a Dockerfile",
+	severity = "medium",
+	applies_to = {"dockerfile"},
+	tags = {"security", "CWE-250"},
+	aliases = {"DL3004"},
+	precision = "very-high",
+	description = [[
+`sudo` in a build step means the image has `sudo` installed and a user
+allowed to use it: anyone who gets a shell as that user is root. Its TTY
+and environment handling also make builds behave unpredictably.
+
+What is reported: a `RUN` instruction that calls `sudo` (anywhere in its
+commands, including after `&&` or in a subshell).
+
+How to fix: run the step as root with `USER root` before it and switch
+back with `USER <uid>` after it, and do not install `sudo` in the image.
+]],
+	check = function(doc, report)
+		for ins in p.instructions(doc, "RUN") do
+			for _, cmd in ipairs(p.commands(ins)) do
+				local _, wrappers = p.unwrap(cmd.argv)
+				if p.contains(wrappers, "sudo") then
+					report(ins, ("RUN uses sudo: %s"):format(cmd.text),
+						{fix = "Use `USER root` for this step and switch back "
+						.. "to an unprivileged USER afterwards."})
+					break
+				end
+			end
+		end
+	end,
+}

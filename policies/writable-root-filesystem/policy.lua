@@ -1,0 +1,44 @@
+-- writable-root-filesystem: an immutable container is harder to persist in.
+local p = require("plimsoll")
+
+return {
+	id = "writable-root-filesystem",
+	title = "Container root filesystem is writable",
+	severity = "low",
+	applies_to = {"compose", "kubernetes"},
+	tags = {"security", "CWE-732"},
+	aliases = {"CKV_K8S_22", "CKV_DOCKER_READ_ONLY"},
+	precision = "high",
+	description = [[
+A writable root filesystem lets an attacker drop tools, change binaries
+and persist. Run containers read-only and mount writable volumes (or a
+`tmpfs`) only where the application writes.
+
+What is reported: Kubernetes containers without
+`readOnlyRootFilesystem: true`; Compose services without `read_only: true`.
+
+How to fix:
+
+```yaml
+securityContext:
+  readOnlyRootFilesystem: true
+```
+
+```yaml
+read_only: true
+tmpfs: [/tmp]
+```
+]],
+	check = function(doc, report)
+		for c in p.containers(doc) do
+			if c.read_only_rootfs ~= true then
+				report(c, "read_only_rootfs", ("%s has a writable root "
+					.. "filesystem"):format(
+					p.describe(c)),
+					{fix = c.origin == "compose"
+					and "Set `read_only: true` (add `tmpfs:` for scratch space)."
+					or "Set `securityContext.readOnlyRootFilesystem: true`."})
+			end
+		end
+	end,
+}

@@ -1,0 +1,592 @@
+/*
+ * tests/engine/test_engine.c - the engine on hand-built documents:
+ * catalogue loading and selection, metadata validation, report targets,
+ * fingerprints, suppressions, require, and the runs-as-root policy.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "docs.h"
+#include "engine/engine.h"
+#include "plm_config.h"
+
+#define BUILTIN PLM_SOURCE_ROOT "/policies"
+
+static char *policy_path(const char *dir, const char *name)
+{
+	char *p = malloc(strlen(dir) + strlen(name) + 2);
+	sprintf(p, "%s/%s", dir, name);
+	return p;
+}
+
+/* Writes dir/<name>.lua: metadata with the given id and check body. */
+static void write_policy(const char *dir, const char *name, const char *id,
+	const char *body)
+{
+	char file[256];
+	snprintf(file, sizeof(file), "%s.lua", name);
+	char *path = policy_path(dir, file);
+	char text[8192];
+	snprintf(text, sizeof(text),
+		"local p = require('plimsoll')\n"
+		"return {\n"
+		"  id = '%s', title = 'Test rule %s', severity = 'medium',\n"
+		"  applies_to = {'dockerfile', 'compose', 'kubernetes'},\n"
+		"  tags = {'security', 'CWE-250'}, aliases = {'XX%s'},\n"
+		"  description = 'A test rule.',\n"
+		"  check = function(doc, report)\n%s\n  end,\n}\n",
+		id, id, name, body);
+	test_write(path, text);
+	free(path);
+}
+
+static struct plm_engine *engine_for(const char *dir, char **error)
+{
+	const char *dirs[] = {dir};
+	struct plm_engine_options o = {0};
+	o.policy_dirs = dirs;
+	o.policy_dir_count = 1;
+	o.no_builtin = true;
+	o.instruction_limit = 2000000;
+	struct plm_engine *e = NULL;
+	int rc = plm_engine_create(&o, &e, error);
+	return rc == 0 ? e : NULL;
+}
+
+/* Runs every policy of the engine on doc into a fresh result. */
+static void run(struct plm_engine *e, const struct plm_doc *doc,
+	struct plm_file_result *r)
+{
+	char *error = NULL;
+	struct plm_checker *c = NULL;
+	assert_int_equal(plm_checker_create(e, &c, &error), 0);
+	assert_int_equal(plm_file_result_init(r, plm_doc_main(doc)->path), 0);
+	assert_int_equal(plm_checker_run(c, doc, r), 0);
+	plm_checker_destroy(c);
+}
+
+static struct plm_doc *dockerfile_without_user(void)
+{
+	struct plm_doc *doc = test_doc(PLM_KIND_DOCKERFILE, "Dockerfile",
+		"FROM alpine:3.19\nRUN apk add curl\nCMD [\"sh\"]\n");
+	test_container(doc, "stage-0", "dockerfile",
+		test_at(doc, "FROM alpine:3.19"));
+	return doc;
+}
+
+static void builtin_catalogue_is_sorted_and_has_runs_as_root(void **state)
+{
+	(void)state;
+	struct plm_engine_options o = {0};
+	o.builtin_dir = BUILTIN;
+	struct plm_engine *e = NULL;
+	char *error = NULL;
+	assert_int_equal(plm_engine_create(&o, &e, &error), 0);
+	size_t n = 0;
+	const struct plm_rule_info *rules = plm_engine_rules(e, &n);
+	assert_true(n >= 1);
+	for (size_t i = 1; i < n; i++) {
+		assert_true(strcmp(rules[i - 1].id, rules[i].id) < 0);
+	}
+	size_t idx = 99;
+	const struct plm_rule_info *r = plm_engine_find(e, "DL3002", &idx);
+	assert_non_null(r);
+	assert_string_equal(r->id, "runs-as-root");
+	assert_int_equal(r->severity, PLM_SEVERITY_HIGH);
+	assert_string_equal(rules[idx].id, "runs-as-root");
+	assert_non_null(strstr(r->source_path, "runs-as-root/policy.lua"));
+	plm_engine_destroy(e);
+}
+
+static void runs_as_root_lands_on_the_from_line_without_user(void **state)
+{
+	(void)state;
+	struct plm_engine_options o = {0};
+	o.builtin_dir = BUILTIN;
+	const char *only[] = {"runs-as-root"};
+	o.only = only;
+	o.only_count = 1;
+	struct plm_engine *e = NULL;
+	char *error = NULL;
+	assert_int_equal(plm_engine_create(&o, &e, &error), 0);
+	struct plm_doc *doc = dockerfile_without_user();
+	struct plm_file_result r;
+	run(e, doc, &r);
+	assert_int_equal(r.note_count, 0);
+	assert_int_equal(r.finding_count, 1);
+	const struct plm_finding *f = &r.findings[0];
+	assert_string_equal(f->rule_id, "runs-as-root");
+	assert_int_equal(f->region.start_line, 1);
+	assert_int_equal(f->region.start_column, 1);
+	assert_string_equal(f->snippet, "FROM alpine:3.19");
+	assert_string_equal(f->line_text, "FROM alpine:3.19");
+	assert_string_equal(f->kind, "dockerfile");
+	assert_string_equal(f->path, "Dockerfile");
+	assert_non_null(f->fix);
+	assert_int_equal(strlen(f->fingerprint), 32);
+	assert_int_equal(f->suppression, PLM_SUPPRESSION_NONE);
+	plm_file_result_finish(&r);
+	plm_doc_destroy(doc);
+	plm_engine_destroy(e);
+}
+
+static void runs_as_root_accepts_a_non_root_user(void **state)
+{
+	(void)state;
+	struct plm_engine_options o = {0};
+	o.builtin_dir = BUILTIN;
+	struct plm_engine *e = NULL;
+	char *error = NULL;
+	assert_int_equal(plm_engine_create(&o, &e, &error), 0);
+	struct plm_doc *doc = test_doc(PLM_KIND_DOCKERFILE, "Dockerfile",
+		"FROM alpine\nUSER 10001\n");
+	struct plm_node *c = test_container(doc, "stage-0", "dockerfile",
+		test_at(doc, "FROM alpine"));
+	test_user(doc, c, "10001", test_at(doc, "10001"), 0);
+	struct plm_file_result r;
+	run(e, doc, &r);
+	for (size_t i = 0; i < r.finding_count; i++) {
+		assert_string_not_equal(r.findings[i].rule_id, "runs-as-root");
+	}
+	plm_file_result_finish(&r);
+	plm_doc_destroy(doc);
+	plm_engine_destroy(e);
+}
+
+static void runs_as_root_reports_the_root_user_span(void **state)
+{
+	(void)state;
+	struct plm_engine_options o = {0};
+	o.builtin_dir = BUILTIN;
+	const char *only[] = {"runs-as-root"};
+	o.only = only;
+	o.only_count = 1;
+	struct plm_engine *e = NULL;
+	char *error = NULL;
+	assert_int_equal(plm_engine_create(&o, &e, &error), 0);
+	struct plm_doc *doc = test_doc(PLM_KIND_KUBERNETES, "pod.yaml",
+		"kind: Pod\nspec:\n  containers:\n  - name: app\n"
+		"    securityContext:\n      runAsUser: 0\n");
+	struct plm_node *c = test_container(doc, "app", "kubernetes",
+		test_at(doc, "name: app"));
+	test_user(doc, c, "0", test_at(doc, "0\n"), 1);
+	struct plm_file_result r;
+	run(e, doc, &r);
+	assert_int_equal(r.finding_count, 1);
+	assert_int_equal(r.findings[0].region.start_line, 6);
+	assert_int_equal(r.findings[0].region.start_column, 18);
+	assert_non_null(strstr(r.findings[0].message, "runAsUser: 0"));
+	plm_file_result_finish(&r);
+	plm_doc_destroy(doc);
+	plm_engine_destroy(e);
+}
+
+static void ignore_comment_marks_finding_suppressed_with_reason(void **state)
+{
+	(void)state;
+	struct plm_engine_options o = {0};
+	o.builtin_dir = BUILTIN;
+	const char *only[] = {"runs-as-root"};
+	o.only = only;
+	o.only_count = 1;
+	struct plm_engine *e = NULL;
+	char *error = NULL;
+	assert_int_equal(plm_engine_create(&o, &e, &error), 0);
+	static const char *const texts[] = {
+		"# plimsoll ignore=runs-as-root -- the base image sets USER\n"
+		"FROM alpine\n",
+		"# hadolint ignore=DL3002\n# another comment\nFROM alpine\n",
+		"FROM alpine # plimsoll ignore=other,runs-as-root\n",
+		"FROM alpine\n# plimsoll ignore-file=runs-as-root -- reviewed\n",
+	};
+	static const char *const reasons[] = {
+		"the base image sets USER", NULL, NULL, "reviewed"};
+	for (size_t i = 0; i < 4; i++) {
+		struct plm_doc *doc = test_doc(PLM_KIND_DOCKERFILE, "Dockerfile",
+			texts[i]);
+		test_container(doc, "s", "dockerfile", test_at(doc, "FROM alpine"));
+		struct plm_file_result r;
+		run(e, doc, &r);
+		assert_int_equal(r.finding_count, 1);
+		assert_int_equal(r.findings[0].suppression,
+			PLM_SUPPRESSION_IN_SOURCE);
+		if (reasons[i] == NULL) {
+			assert_null(r.findings[0].suppression_justification);
+		} else {
+			assert_string_equal(r.findings[0].suppression_justification,
+				reasons[i]);
+		}
+		plm_file_result_finish(&r);
+		plm_doc_destroy(doc);
+	}
+	/* An ignore for another rule, or a comment two lines up past code,
+	 * does not suppress. */
+	static const char *const kept[] = {
+		"# plimsoll ignore=privileged\nFROM alpine\n",
+		"# plimsoll ignore=runs-as-root\nARG X\nFROM alpine\n",
+		"# hadolint ignore=runs-as-root\nFROM alpine\n",
+	};
+	for (size_t i = 0; i < 3; i++) {
+		struct plm_doc *doc = test_doc(PLM_KIND_DOCKERFILE, "Dockerfile",
+			kept[i]);
+		test_container(doc, "s", "dockerfile", test_at(doc, "FROM alpine"));
+		struct plm_file_result r;
+		run(e, doc, &r);
+		assert_int_equal(r.finding_count, 1);
+		assert_int_equal(r.findings[0].suppression, PLM_SUPPRESSION_NONE);
+		plm_file_result_finish(&r);
+		plm_doc_destroy(doc);
+	}
+	plm_engine_destroy(e);
+}
+
+static void fingerprint_survives_lines_moving(void **state)
+{
+	(void)state;
+	struct plm_engine_options o = {0};
+	o.builtin_dir = BUILTIN;
+	const char *only[] = {"runs-as-root"};
+	o.only = only;
+	o.only_count = 1;
+	struct plm_engine *e = NULL;
+	char *error = NULL;
+	assert_int_equal(plm_engine_create(&o, &e, &error), 0);
+	const char *texts[] = {"FROM alpine\n", "\n\nARG V=1\n  FROM   alpine\n",
+		"FROM debian\n"};
+	char prints[3][33];
+	for (size_t i = 0; i < 3; i++) {
+		struct plm_doc *doc = test_doc(PLM_KIND_DOCKERFILE, "Dockerfile",
+			texts[i]);
+		test_container(doc, "s", "dockerfile", test_at(doc, "FROM"));
+		struct plm_file_result r;
+		run(e, doc, &r);
+		assert_int_equal(r.finding_count, 1);
+		snprintf(prints[i], sizeof(prints[i]), "%s",
+			r.findings[0].fingerprint);
+		for (const char *p = prints[i]; *p; p++) {
+			assert_true((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f'));
+		}
+		plm_file_result_finish(&r);
+		plm_doc_destroy(doc);
+	}
+	assert_string_equal(prints[0], prints[1]);
+	assert_string_not_equal(prints[0], prints[2]);
+	plm_engine_destroy(e);
+}
+
+static void repeated_findings_get_distinct_fingerprints(void **state)
+{
+	(void)state;
+	char *dir = test_tmpdir();
+	write_policy(dir, "twice", "twice",
+		"for c in p.containers(doc) do report(c, 'one') "
+		"report(c, 'two') end");
+	char *error = NULL;
+	struct plm_engine *e = engine_for(dir, &error);
+	assert_non_null(e);
+	struct plm_doc *doc = dockerfile_without_user();
+	struct plm_file_result r;
+	run(e, doc, &r);
+	assert_int_equal(r.finding_count, 2);
+	assert_string_not_equal(r.findings[0].fingerprint,
+		r.findings[1].fingerprint);
+	plm_file_result_finish(&r);
+	plm_doc_destroy(doc);
+	plm_engine_destroy(e);
+	test_rmrf(dir);
+}
+
+static void only_skip_and_tag_select_rules(void **state)
+{
+	(void)state;
+	char *dir = test_tmpdir();
+	write_policy(dir, "a", "alpha", "");
+	write_policy(dir, "b", "beta", "");
+	write_policy(dir, "c", "team/gamma", "");
+	const char *dirs[] = {dir};
+	struct plm_engine_options o = {0};
+	o.policy_dirs = dirs;
+	o.policy_dir_count = 1;
+	o.no_builtin = true;
+	struct plm_engine *e = NULL;
+	char *error = NULL;
+	size_t n = 0;
+
+	assert_int_equal(plm_engine_create(&o, &e, &error), 0);
+	const struct plm_rule_info *rules = plm_engine_rules(e, &n);
+	assert_int_equal(n, 3);
+	assert_string_equal(rules[0].id, "alpha");
+	assert_string_equal(rules[2].id, "team/gamma");
+	plm_engine_destroy(e);
+
+	const char *only[] = {"XXb", "team/gamma"};
+	o.only = only;
+	o.only_count = 2;
+	assert_int_equal(plm_engine_create(&o, &e, &error), 0);
+	rules = plm_engine_rules(e, &n);
+	assert_int_equal(n, 2);
+	assert_string_equal(rules[0].id, "beta");
+	plm_engine_destroy(e);
+
+	const char *skip[] = {"beta"};
+	o.skip = skip;
+	o.skip_count = 1;
+	assert_int_equal(plm_engine_create(&o, &e, &error), 0);
+	plm_engine_rules(e, &n);
+	assert_int_equal(n, 1);
+	plm_engine_destroy(e);
+
+	o.only_count = 0;
+	o.skip_count = 0;
+	const char *tags[] = {"cwe-250"};
+	o.tags = tags;
+	o.tag_count = 1;
+	assert_int_equal(plm_engine_create(&o, &e, &error), 0);
+	plm_engine_rules(e, &n);
+	assert_int_equal(n, 3);
+	plm_engine_destroy(e);
+	const char *other[] = {"nope"};
+	o.tags = other;
+	assert_int_equal(plm_engine_create(&o, &e, &error), 0);
+	plm_engine_rules(e, &n);
+	assert_int_equal(n, 0);
+	plm_engine_destroy(e);
+
+	o.tag_count = 0;
+	const char *unknown[] = {"no-such-rule"};
+	o.only = unknown;
+	o.only_count = 1;
+	assert_int_not_equal(plm_engine_create(&o, &e, &error), 0);
+	assert_null(e);
+	assert_non_null(strstr(error, "no-such-rule"));
+	free(error);
+	test_rmrf(dir);
+}
+
+struct bad_metadata {
+	const char *text;
+	const char *expect;
+};
+
+static void malformed_metadata_is_refused_naming_the_file(void **state)
+{
+	(void)state;
+	static const struct bad_metadata cases[] = {
+		{"return 42", "must return a table"},
+		{"return {", "expected"},
+		{"return {id='Bad_Id', title='t', severity='low', "
+		 "applies_to={'dockerfile'}, description='d', check=function() end}",
+			"kebab-case"},
+		{"return {id='x', title='t', severity='severe', "
+		 "applies_to={'dockerfile'}, description='d', check=function() end}",
+			"'severity' must be one of"},
+		{"return {id='x', title='t', severity='low', "
+		 "applies_to={'helm'}, description='d', check=function() end}",
+			"applies_to"},
+		{"return {id='x', title='t', severity='low', "
+		 "applies_to={'dockerfile'}, description='d'}", "'check'"},
+		{"return {id='x', title='t', severity='low', "
+		 "applies_to={'dockerfile'}, check=function() end}", "description"},
+		{"return {id='x', title='t', severity='low', severty='x', "
+		 "applies_to={'dockerfile'}, description='d', check=function() end}",
+			"unknown field 'severty'"},
+		{"return {id='x', title='t', severity='low', tags={'CWE-abc'}, "
+		 "applies_to={'dockerfile'}, description='d', check=function() end}",
+			"CWE-"},
+		{"error('boom at load')", "boom at load"},
+		{"while true do end", "instruction limit"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *dir = test_tmpdir();
+		char *path = policy_path(dir, "bad.lua");
+		test_write(path, cases[i].text);
+		char *error = NULL;
+		struct plm_engine *e = engine_for(dir, &error);
+		assert_null(e);
+		assert_non_null(error);
+		if (strstr(error, path) == NULL ||
+			strstr(error, cases[i].expect) == NULL) {
+			fail_msg("case %zu: error '%s' lacks '%s' or the path", i,
+				error, cases[i].expect);
+		}
+		free(error);
+		free(path);
+		test_rmrf(dir);
+	}
+}
+
+static void duplicate_ids_are_refused(void **state)
+{
+	(void)state;
+	char *dir = test_tmpdir();
+	write_policy(dir, "one", "same", "");
+	write_policy(dir, "two", "same", "");
+	char *error = NULL;
+	assert_null(engine_for(dir, &error));
+	assert_non_null(strstr(error, "duplicate policy id 'same'"));
+	assert_non_null(strstr(error, "one.lua"));
+	assert_non_null(strstr(error, "two.lua"));
+	free(error);
+	test_rmrf(dir);
+}
+
+static void report_field_uses_the_field_span(void **state)
+{
+	(void)state;
+	char *dir = test_tmpdir();
+	write_policy(dir, "f", "field",
+		"for c in p.containers(doc) do\n"
+		"  report(c, 'privileged', 'written')\n"
+		"  report(c, 'run_as_non_root', 'implicit')\n"
+		"  report(c, 'no_such_field', 'missing')\n"
+		"  report(c.capabilities.add, 1, 'item', {fix = 'drop it', "
+		"severity = 'critical'})\n"
+		"  report({line = 3}, 'a line')\n"
+		"end");
+	char *error = NULL;
+	struct plm_engine *e = engine_for(dir, &error);
+	assert_non_null(e);
+	struct plm_doc *doc = test_doc(PLM_KIND_COMPOSE, "compose.yaml",
+		"services:\n  web:\n    privileged: true\n    cap_add: [NET_ADMIN]\n");
+	struct plm_node *c = test_container(doc, "web", "compose",
+		test_at(doc, "web"));
+	test_set(doc, c, "privileged",
+		plm_node_bool(doc->arena, test_at(doc, "true"), true));
+	struct plm_node *add = plm_node_get(plm_node_get(c, "capabilities"), "add");
+	assert_int_equal(plm_node_push(doc->arena, add, plm_node_cstring(
+		doc->arena, test_at(doc, "NET_ADMIN"), "NET_ADMIN")), 0);
+	struct plm_file_result r;
+	run(e, doc, &r);
+	assert_int_equal(r.note_count, 0);
+	assert_int_equal(r.finding_count, 5);
+	assert_string_equal(r.findings[0].snippet, "true");
+	assert_int_equal(r.findings[0].region.start_line, 3);
+	assert_string_equal(r.findings[1].snippet, "web");
+	assert_string_equal(r.findings[2].snippet, "web");
+	assert_string_equal(r.findings[3].snippet, "NET_ADMIN");
+	assert_string_equal(r.findings[3].fix, "drop it");
+	assert_int_equal(r.findings[3].severity, PLM_SEVERITY_CRITICAL);
+	assert_int_equal(r.findings[0].severity, PLM_SEVERITY_MEDIUM);
+	assert_string_equal(r.findings[4].snippet, "    privileged: true");
+	plm_file_result_finish(&r);
+	plm_doc_destroy(doc);
+	plm_engine_destroy(e);
+	test_rmrf(dir);
+}
+
+static void team_lib_modules_can_be_required(void **state)
+{
+	(void)state;
+	char *dir = test_tmpdir();
+	char *lib = policy_path(dir, "lib");
+	assert_int_equal(mkdir(lib, 0700), 0);
+	char *sub = policy_path(lib, "acme");
+	assert_int_equal(mkdir(sub, 0700), 0);
+	char *mod = policy_path(sub, "names.lua");
+	test_write(mod, "local M = {}\n"
+		"function M.shout(s) return s:upper() .. '!' end\n"
+		"return M\n");
+	write_policy(dir, "uses", "uses-lib",
+		"local names = require('acme.names')\n"
+		"names.shout = nil\n"
+		"for c in p.containers(doc) do report(c, "
+		"require('acme.names').shout ~= nil and 'same table' or "
+		"'fresh') end");
+	write_policy(dir, "uses2", "uses-lib-again",
+		"for c in p.containers(doc) do report(c, "
+		"require('acme.names').shout(c.name)) end");
+	write_policy(dir, "missing", "missing-lib",
+		"require('acme.nothere')");
+	char *error = NULL;
+	struct plm_engine *e = engine_for(dir, &error);
+	assert_non_null(e);
+	struct plm_doc *doc = dockerfile_without_user();
+	struct plm_file_result r;
+	run(e, doc, &r);
+	assert_int_equal(r.finding_count, 2);
+	/* Changes to a module stay inside the run that made them. */
+	assert_string_equal(r.findings[0].message, "fresh");
+	assert_string_equal(r.findings[1].message, "STAGE-0!");
+	assert_int_equal(r.note_count, 1);
+	assert_string_equal(r.notes[0].rule_id, "missing-lib");
+	assert_non_null(strstr(r.notes[0].message, "acme.nothere"));
+	plm_file_result_finish(&r);
+	plm_doc_destroy(doc);
+	plm_engine_destroy(e);
+	free(mod);
+	free(sub);
+	free(lib);
+	test_rmrf(dir);
+}
+
+static void policies_cannot_keep_state_between_files(void **state)
+{
+	(void)state;
+	char *dir = test_tmpdir();
+	write_policy(dir, "count", "counter",
+		"count = (count or 0) + 1\n"
+		"for c in p.containers(doc) do report(c, 'run ' .. count) end");
+	char *error = NULL;
+	struct plm_engine *e = engine_for(dir, &error);
+	struct plm_checker *c = NULL;
+	assert_int_equal(plm_checker_create(e, &c, &error), 0);
+	for (int i = 0; i < 3; i++) {
+		struct plm_doc *doc = dockerfile_without_user();
+		struct plm_file_result r;
+		assert_int_equal(plm_file_result_init(&r, "Dockerfile"), 0);
+		assert_int_equal(plm_checker_run(c, doc, &r), 0);
+		assert_int_equal(r.finding_count, 1);
+		assert_string_equal(r.findings[0].message, "run 1");
+		plm_file_result_finish(&r);
+		plm_doc_destroy(doc);
+	}
+	plm_checker_destroy(c);
+	plm_engine_destroy(e);
+	test_rmrf(dir);
+}
+
+static void applies_to_limits_the_kinds_a_policy_sees(void **state)
+{
+	(void)state;
+	char *dir = test_tmpdir();
+	char *path = policy_path(dir, "k8s.lua");
+	test_write(path, "return {id='k8s-only', title='t', severity='low', "
+		"applies_to={'kubernetes'}, description='d', "
+		"check=function(doc, report) report({line=1}, 'seen') end}");
+	char *error = NULL;
+	struct plm_engine *e = engine_for(dir, &error);
+	assert_non_null(e);
+	struct plm_doc *doc = dockerfile_without_user();
+	struct plm_file_result r;
+	run(e, doc, &r);
+	assert_int_equal(r.finding_count, 0);
+	plm_file_result_finish(&r);
+	plm_doc_destroy(doc);
+	plm_engine_destroy(e);
+	free(path);
+	test_rmrf(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(builtin_catalogue_is_sorted_and_has_runs_as_root),
+		cmocka_unit_test(runs_as_root_lands_on_the_from_line_without_user),
+		cmocka_unit_test(runs_as_root_accepts_a_non_root_user),
+		cmocka_unit_test(runs_as_root_reports_the_root_user_span),
+		cmocka_unit_test(ignore_comment_marks_finding_suppressed_with_reason),
+		cmocka_unit_test(fingerprint_survives_lines_moving),
+		cmocka_unit_test(repeated_findings_get_distinct_fingerprints),
+		cmocka_unit_test(only_skip_and_tag_select_rules),
+		cmocka_unit_test(malformed_metadata_is_refused_naming_the_file),
+		cmocka_unit_test(duplicate_ids_are_refused),
+		cmocka_unit_test(report_field_uses_the_field_span),
+		cmocka_unit_test(team_lib_modules_can_be_required),
+		cmocka_unit_test(policies_cannot_keep_state_between_files),
+		cmocka_unit_test(applies_to_limits_the_kinds_a_policy_sees),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,166 @@
+-- Tests of the helper library and of the sandbox's globals, run as a
+-- policy: every failed assertion becomes a policy error that
+-- test_lua.c prints and fails on.
+local p = require("plimsoll")
+
+local function eq(got, want, what)
+	if got ~= want then
+		error(("%s: got %s, want %s"):format(what, tostring(got),
+			tostring(want)), 2)
+	end
+end
+
+local function argvs(cmds)
+	local out = {}
+	for _, c in ipairs(cmds) do
+		out[#out + 1] = table.concat(c.argv, " ")
+	end
+	return table.concat(out, " | ")
+end
+
+local tests = {}
+
+function tests.sandbox_globals()
+	for _, name in ipairs({"io", "os", "debug", "package", "coroutine",
+		"load", "loadfile", "dofile", "loadstring", "collectgarbage",
+		"print", "rawset"}) do
+		eq(_G[name], nil, "global " .. name)
+	end
+	eq(string.dump, nil, "string.dump")
+	eq(math.random, nil, "math.random")
+	eq(getmetatable(""), "protected", "string metatable")
+	eq(("abc"):upper(), "ABC", "string methods")
+	eq(pcall(function() string.upper = nil end), false, "string read-only")
+	eq(pcall(function() p.parse_user = nil end), false, "plimsoll read-only")
+	local n = 0
+	for _ in pairs(string) do n = n + 1 end
+	assert(n > 10, "pairs(string) iterates the library")
+	eq(select("#", pcall(error)), 2, "pcall still works")
+	eq(pcall(require, "io"), false, "require io")
+	-- Globals written by a policy stay in its own environment.
+	scratch = 1
+	eq(scratch, 1, "own globals")
+end
+
+function tests.parse_user()
+	local u = p.parse_user("root")
+	eq(u.root, true, "root")
+	eq(u.name, "root", "name")
+	u = p.parse_user("0:0")
+	eq(u.uid, 0, "uid")
+	eq(u.gid, 0, "gid")
+	eq(u.root, true, "0 is root")
+	u = p.parse_user("app:staff")
+	eq(u.root, false, "app")
+	eq(u.group, "staff", "group")
+	u = p.parse_user("10001")
+	eq(u.root, false, "10001")
+	eq(math.type(u.uid), "integer", "uid integer")
+	eq(p.parse_user("$APP_USER").root, nil, "variable unknown")
+	eq(p.parse_user("${UID}:0").variable, true, "variable flagged")
+	eq(p.parse_user(nil).root, nil, "nil")
+end
+
+function tests.parse_image()
+	local i = p.parse_image("nginx")
+	eq(i.registry, nil, "hub has no registry")
+	eq(i.repository, "nginx", "repo")
+	eq(i.tag, nil, "no tag")
+	eq(i.official, true, "official")
+	i = p.parse_image("ghcr.io/acme/api:1.2.3@sha256:abcd")
+	eq(i.registry, "ghcr.io", "registry")
+	eq(i.repository, "acme/api", "repo")
+	eq(i.tag, "1.2.3", "tag")
+	eq(i.digest, "sha256:abcd", "digest")
+	i = p.parse_image("localhost:5000/app")
+	eq(i.registry, "localhost:5000", "port registry")
+	eq(i.tag, nil, "port is not a tag")
+	i = p.parse_image("library/redis:7")
+	eq(i.official, false, "namespaced")
+	eq(i.tag, "7", "tag 7")
+	eq(p.parse_image("${IMAGE}").variable, true, "variable")
+end
+
+function tests.split_shell()
+	local cmds = p.split_shell("apt-get update && apt-get install -y curl"
+		.. " ; echo 'a b' | tee \"x y\" || true")
+	eq(argvs(cmds), "apt-get update | apt-get install -y curl | echo a b"
+		.. " | tee x y | true", "split")
+	eq(cmds[2].text, "apt-get install -y curl", "text")
+	cmds = p.split_shell("echo $(id -u) `whoami` # comment\nnext \\\n line")
+	eq(argvs(cmds), "echo | id -u | whoami | next line", "subshells")
+	eq(#p.split_shell(""), 0, "empty")
+end
+
+function tests.commands_and_installs()
+	local cmds = p.commands({"/bin/sh", "-c", "pip install flask && "
+		.. "exec gunicorn app"})
+	eq(argvs(cmds), "pip install flask | exec gunicorn app", "sh -c")
+	eq(p.program(cmds[2].argv), "gunicorn", "program unwraps exec")
+	local found = p.find_commands("sudo -u app env A=1 apt-get update",
+		"apt-get")
+	eq(#found, 1, "find through wrappers")
+	eq(found[1].wrappers[1], "sudo", "wrapper seen")
+	local ins = p.package_installs("apk add --no-cache curl git && "
+		.. "python3 -m pip install -r req.txt requests; npm ci; npm i left-pad"
+		.. "; gem install rails; microdnf install -y tar; zypper in vim")
+	local got = {}
+	for _, x in ipairs(ins) do
+		got[#got + 1] = x.manager .. ":" .. table.concat(x.packages, ",")
+	end
+	eq(table.concat(got, " "), "apk:curl,git pip:req.txt,requests "
+		.. "npm:left-pad gem:rails microdnf:tar zypper:vim", "installs")
+	eq(#p.package_installs({"apt-get", "update"}), 0, "update only")
+	eq(#p.package_installs(nil), 0, "nil")
+	eq(p.package_installs({"yum", "-y", "install", "httpd"})[1].family,
+		"yum", "options before subcommand")
+end
+
+function tests.model_access(doc)
+	eq(doc.kind, "dockerfile", "kind")
+	eq(doc.path, "Dockerfile", "path")
+	local n = 0
+	for c in p.containers(doc) do
+		n = n + 1
+		eq(p.is_node(c), true, "container is a node")
+		eq(c.name, "stage-0", "name")
+		eq(#c.capabilities.add, 0, "empty seq")
+		local s = p.span(c, "user")
+		eq(s.start_line, 1, "implicit field at declaration")
+		eq(s.path, "Dockerfile", "span path")
+		local m = p.meta(c, "user")
+		eq(m.implicit, true, "implicit")
+		eq(m.present, false, "not present")
+		eq(p.meta(c, "nope").present, false, "missing field")
+		eq(pcall(function() c.name = "x" end), false, "read-only model")
+		local keys = {}
+		for k in pairs(c) do keys[#keys + 1] = k end
+		eq(keys[1], "name", "pairs in order")
+		eq(c[1], nil, "maps have no integer keys")
+	end
+	eq(n, 1, "one container")
+	eq(#p.list(doc.containers), 1, "list")
+	eq(p.contains({"A", "b"}, "B", true), true, "contains nocase")
+	local filtered = 0
+	for _ in p.containers(doc, "compose") do filtered = filtered + 1 end
+	eq(filtered, 0, "filter by origin")
+end
+
+return {
+	id = "lua-helpers-test",
+	title = "Helper library tests",
+	severity = "info",
+	applies_to = {"dockerfile"},
+	description = "Runs the helper library's tests.",
+	check = function(doc, report)
+		local names = {}
+		for name in pairs(tests) do names[#names + 1] = name end
+		table.sort(names)
+		for _, name in ipairs(names) do
+			local ok, err = pcall(tests[name], doc)
+			if not ok then
+				report({line = 1}, name .. ": " .. tostring(err))
+			end
+		end
+	end,
+}
