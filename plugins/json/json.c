@@ -71,7 +71,7 @@ static json_t *rule_object(struct json_out *j, const struct plm_rule_info *r)
 	plm_output_rule_name(r, name);
 	json_t *o = json_object();
 	put(j, o, "id", str(r->id));
-	put(j, o, "name", str(name));
+	put(j, o, "name", str(name[0] != '\0' ? name : NULL));
 	put(j, o, "title", str(r->title));
 	put(j, o, "severity", str(plm_severity_name(r->severity)));
 	put(j, o, "tags", string_list(r->tags));
