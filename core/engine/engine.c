@@ -454,12 +454,20 @@ static int run_one(struct plm_checker *c, const struct plm_doc *doc,
 	struct plm_lua_failure fail;
 	c->rule = rule;
 	c->run_findings = 0;
+	size_t before = c->pending_count;
 	plm_lua_set_lib_dir(c->host, p->lib_dir);
 	enum plm_lua_status st = plm_lua_run(c->host, run_policy, &ctx,
 		&c->engine->limits, &fail);
 	plm_lua_set_lib_dir(c->host, NULL);
 	if (st == PLM_LUA_OK) {
 		return 0;
+	}
+	/* A failed run's findings are dropped: the notification says the
+	 * policy did not finish on this file. */
+	while (c->pending_count > before) {
+		c->pending_count--;
+		free(c->pending[c->pending_count].message);
+		free(c->pending[c->pending_count].fix);
 	}
 	char *where = plm_engine_full_location(fail.message,
 		p->info.source_path);

@@ -66,7 +66,8 @@ void plm_checker_destroy(struct plm_checker *c);
  * appends to result its findings (with region, snippet, line text, fix,
  * fingerprint and in-source suppression) and one PLM_NOTIFY_POLICY_ERROR
  * notification per policy that errored, ran out of instructions or memory
- * (naming the policy file:line and the scanned file). Findings are
+ * (naming the policy file:line and the scanned file); what a failed
+ * policy reported on this file before failing is dropped. Findings are
  * appended in report order; sort with plm_file_result_sort(). doc is
  * borrowed for the call. Returns 0, or PLM_ENOMEM when the result could not
  * grow. */
