@@ -397,6 +397,7 @@ static void malformed_metadata_is_refused_naming_the_file(void **state)
 		 "applies_to={'dockerfile'}, description='d', check=function() end}",
 			"CWE-"},
 		{"error('boom at load')", "boom at load"},
+		{"\x1bLua\x54\x00\x19\x93\r\n\x1a\n", "binary chunk"},
 		{"while true do end", "instruction limit"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
