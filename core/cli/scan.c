@@ -18,6 +18,7 @@
 #include "engine/engine.h"
 #include "engine/result.h"
 #include "load/load.h"
+#include "output/linehash.h"
 #include "output/output.h"
 #include "plimsoll/plimsoll.h"
 
@@ -360,6 +361,14 @@ static int scan_one(struct scan_work *w, struct plm_checker *checker,
 		note_problem(r, PLM_NOTIFY_TOOL_ERROR, "limit/memory",
 			"out of memory while checking this file; results are "
 			"partial");
+	}
+	/* GitHub's line hashes, while every source's bytes are in memory. */
+	for (size_t k = 0; k < doc->source_count; k++) {
+		const struct plm_source *src = doc->sources[k];
+		if (plm_line_hashes_fill(r->findings, r->finding_count, src->path,
+			    src->bytes, src->len, r->arena) != 0) {
+			r->incomplete = true;
+		}
 	}
 	plm_file_result_sort(r);
 	plm_doc_destroy(doc);
