@@ -556,10 +556,36 @@ struct seen_key {
 	uint32_t count;
 };
 
+/* Report order may depend on the Lua state (pairs over a table with string
+ * keys hashes with a per-state seed); findings are put in one order before
+ * occurrences are counted, so fingerprints do not depend on the worker. */
+static int cmp_pending(const void *pa, const void *pb)
+{
+	const struct pending *a = pa, *b = pb;
+	if (a->rule != b->rule) {
+		return a->rule < b->rule ? -1 : 1;
+	}
+	if (a->span.source != b->span.source) {
+		return a->span.source < b->span.source ? -1 : 1;
+	}
+	if (a->span.start != b->span.start) {
+		return a->span.start < b->span.start ? -1 : 1;
+	}
+	if (a->span.end != b->span.end) {
+		return a->span.end < b->span.end ? -1 : 1;
+	}
+	int m = strcmp(a->message, b->message);
+	if (m != 0) {
+		return m;
+	}
+	return strcmp(a->fix ? a->fix : "", b->fix ? b->fix : "");
+}
+
 static int finish_findings(struct plm_checker *c, const struct plm_doc *doc,
 	struct plm_file_result *result)
 {
 	int rc = 0;
+	qsort(c->pending, c->pending_count, sizeof(*c->pending), cmp_pending);
 	struct seen_key *seen = NULL;
 	size_t seen_count = 0;
 	/* Per source: 0 unknown, 1 has no "ignore" anywhere, 2 may have an

@@ -68,6 +68,19 @@ static void run(struct plm_engine *e, const struct plm_doc *doc,
 	plm_checker_destroy(c);
 }
 
+/* The finding with this message (fails the test when there is none). */
+static const struct plm_finding *by_message(const struct plm_file_result *r,
+	const char *message)
+{
+	for (size_t i = 0; i < r->finding_count; i++) {
+		if (strcmp(r->findings[i].message, message) == 0) {
+			return &r->findings[i];
+		}
+	}
+	fail_msg("no finding '%s'", message);
+	return NULL;
+}
+
 static struct plm_doc *dockerfile_without_user(void)
 {
 	struct plm_doc *doc = test_doc(PLM_KIND_DOCKERFILE, "Dockerfile",
@@ -463,15 +476,18 @@ static void report_field_uses_the_field_span(void **state)
 	run(e, doc, &r);
 	assert_int_equal(r.note_count, 0);
 	assert_int_equal(r.finding_count, 5);
-	assert_string_equal(r.findings[0].snippet, "true");
-	assert_int_equal(r.findings[0].region.start_line, 3);
-	assert_string_equal(r.findings[1].snippet, "web");
-	assert_string_equal(r.findings[2].snippet, "web");
-	assert_string_equal(r.findings[3].snippet, "NET_ADMIN");
-	assert_string_equal(r.findings[3].fix, "drop it");
-	assert_int_equal(r.findings[3].severity, PLM_SEVERITY_CRITICAL);
-	assert_int_equal(r.findings[0].severity, PLM_SEVERITY_MEDIUM);
-	assert_string_equal(r.findings[4].snippet, "    privileged: true");
+	const struct plm_finding *written = by_message(&r, "written");
+	assert_string_equal(written->snippet, "true");
+	assert_int_equal(written->region.start_line, 3);
+	assert_int_equal(written->severity, PLM_SEVERITY_MEDIUM);
+	assert_string_equal(by_message(&r, "implicit")->snippet, "web");
+	assert_string_equal(by_message(&r, "missing")->snippet, "web");
+	const struct plm_finding *item = by_message(&r, "item");
+	assert_string_equal(item->snippet, "NET_ADMIN");
+	assert_string_equal(item->fix, "drop it");
+	assert_int_equal(item->severity, PLM_SEVERITY_CRITICAL);
+	assert_string_equal(by_message(&r, "a line")->snippet,
+		"    privileged: true");
 	plm_file_result_finish(&r);
 	plm_doc_destroy(doc);
 	plm_engine_destroy(e);
