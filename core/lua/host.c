@@ -66,11 +66,6 @@ void plm_lua_set_lib_dir(struct plm_lua *h, const char *dir)
 	h->lib_dir = dir;
 }
 
-size_t plm_lua_memory(const struct plm_lua *h)
-{
-	return h->used;
-}
-
 void plm_lua_record_where(struct plm_lua *h, lua_State *L)
 {
 	lua_Debug ar;
@@ -386,21 +381,6 @@ void plm_lua_set_env(lua_State *L, int idx)
 	if (lua_setupvalue(L, idx, 1) == NULL) {
 		lua_pop(L, 1);
 	}
-}
-
-int plm_lua_compile(struct plm_lua *h, const char *text, size_t len,
-	const char *chunkname, struct plm_lua_failure *fail)
-{
-	int status = luaL_loadbufferx(h->L, text, len, chunkname, "t");
-	if (status == LUA_OK) {
-		return 0;
-	}
-	fail->status = PLM_LUA_ERROR;
-	const char *msg = lua_tostring(h->L, -1);
-	snprintf(fail->message, sizeof(fail->message), "%s",
-		msg != NULL ? msg : "cannot compile");
-	lua_pop(h->L, 1);
-	return PLM_EPOLICY;
 }
 
 /* A module name is dot-separated words of [A-Za-z0-9_-]. */
