@@ -1,7 +1,7 @@
 /*
  * bench/engine.c - parsing against checking, in one process, per file:
  *
- *   engine-bench [--repeat N] KIND FILE...
+ *   engine-bench [--repeat N] [--only ID] KIND FILE...
  *
  * Loads each file (read, parse, normalize: what `scan --no-builtin` does)
  * and runs every built-in policy on it with one checker, timing the two
@@ -26,17 +26,29 @@ static double now(void)
 int main(int argc, char **argv)
 {
 	int repeat = 3;
+	const char *only[1] = {NULL};
 	int i = 1;
-	if (argc > 2 && strcmp(argv[1], "--repeat") == 0) {
-		repeat = atoi(argv[2]);
-		i = 3;
+	while (argc - i > 2 && argv[i][0] == '-') {
+		if (strcmp(argv[i], "--repeat") == 0) {
+			repeat = atoi(argv[i + 1]);
+		} else if (strcmp(argv[i], "--only") == 0) {
+			only[0] = argv[i + 1];
+		} else {
+			break;
+		}
+		i += 2;
 	}
-	if (argc - i < 2) {
-		fprintf(stderr, "usage: engine-bench [--repeat N] KIND FILE...\n");
+	if (argc - i < 2 || repeat < 1) {
+		fprintf(stderr, "usage: engine-bench [--repeat N] [--only ID] "
+			"KIND FILE...\n");
 		return 2;
 	}
 	enum plm_kind kind = plm_kind_parse(argv[i++]);
 	struct plm_engine_options eo = {0};
+	if (only[0] != NULL) {
+		eo.only = only;
+		eo.only_count = 1;
+	}
 	struct plm_engine *e = NULL;
 	struct plm_checker *c = NULL;
 	char *error = NULL;
