@@ -31,6 +31,12 @@ function M.meta(node, field)
 	return native.meta(node, field)
 end
 
+--- True when `text` occurs anywhere in the scanned file (or a file it
+--- pulled in), comments included: a cheap test before walking the model.
+function M.mentions(doc, text)
+	return native.mentions(text)
+end
+
 --- An array (plain table) of the items of a sequence node, a table, or
 --- nil (empty).
 function M.list(v)
