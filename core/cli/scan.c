@@ -362,12 +362,16 @@ static int scan_one(struct scan_work *w, struct plm_checker *checker,
 			"out of memory while checking this file; results are "
 			"partial");
 	}
-	/* GitHub's line hashes, while every source's bytes are in memory. */
-	for (size_t k = 0; k < doc->source_count; k++) {
-		const struct plm_source *src = doc->sources[k];
-		if (plm_line_hashes_fill(r->findings, r->finding_count, src->path,
-			    src->bytes, src->len, r->arena) != 0) {
-			r->incomplete = true;
+	/* GitHub's line hashes need the file's bytes, alive only until the
+	 * document is freed. */
+	for (size_t i = 0; i < doc->source_count; i++) {
+		const struct plm_source *src = doc->sources[i];
+		if (plm_line_hashes_fill(r->findings, r->finding_count,
+			    src->path, src->bytes, src->len, r->arena) != 0) {
+			note_problem(r, PLM_NOTIFY_TOOL_ERROR, "limit/memory",
+				"out of memory while fingerprinting this "
+				"file's findings");
+			break;
 		}
 	}
 	plm_file_result_sort(r);
