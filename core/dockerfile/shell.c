@@ -612,12 +612,14 @@ static size_t parse_list(struct sh *s, size_t i, char terminator, int depth)
 			s->w.len = base;
 			continue;
 		}
-		const char *w = s->w.ptr + base;
-		size_t wn = s->w.len - base;
 		if (s->w.failed) {
 			ctx->out_of_memory = true;
 			break;
 		}
+		/* A word may be empty with nothing buffered yet (`RUN "`):
+		 * the buffer is still NULL and NULL + 0 is undefined. */
+		const char *w = s->w.ptr != NULL ? s->w.ptr + base : "";
+		size_t wn = s->w.len - base;
 		if (c.redirect_pending) {
 			c.redirect_pending = false;
 			if (c.started) {
