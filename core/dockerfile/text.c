@@ -146,7 +146,9 @@ struct plm_node *plm_df_string(struct plm_df_ctx *ctx, struct plm_span span,
 			return NULL;
 		}
 		char *copy = (char *)(node + 1);
-		memcpy(copy, s, len);
+		if (len > 0) {
+			memcpy(copy, s, len);
+		}
 		copy[len] = '\0';
 		node->as.string.ptr = copy;
 		node->as.string.len = len;
