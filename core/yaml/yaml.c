@@ -16,6 +16,7 @@
 #include <yaml.h>
 
 #include "util/utf8.h"
+#include "yaml/keyset.h"
 
 static const char TAG_STR[] = "tag:yaml.org,2002:str";
 static const char TAG_NULL[] = "tag:yaml.org,2002:null";
@@ -338,27 +339,38 @@ static int dedupe_map(struct loader *l, struct plm_node *map)
 	return 0;
 }
 
+/* Merged keys go after the map's own, skipping keys already present
+ * (the map's own win, then earlier merged maps): linear, with a key set. */
 static int apply_merges(struct loader *l, struct frame *f)
 {
 	struct plm_node *map = f->node;
-	for (size_t m = 0; m < f->merges->as.seq.count; m++) {
+	struct plm_keyset seen = {0};
+	int rc = 0;
+	for (size_t j = 0; j < map->as.map.count && rc == 0; j++) {
+		rc = plm_keyset_add(&seen, map->as.map.entries[j].key,
+			map->as.map.entries[j].key_len, j);
+	}
+	for (size_t m = 0; m < f->merges->as.seq.count && rc == 0; m++) {
 		const struct plm_node *src = f->merges->as.seq.items[m];
-		for (size_t i = 0; i < src->as.map.count; i++) {
+		for (size_t i = 0; i < src->as.map.count && rc == 0; i++) {
 			const struct plm_entry *e = &src->as.map.entries[i];
-			bool present = false;
-			for (size_t j = 0; j < map->as.map.count; j++) {
-				if (key_compare(&map->as.map.entries[j], e) == 0) {
-					present = true;
-					break;
-				}
+			if (plm_keyset_find(&seen, e->key, e->key_len, NULL)) {
+				continue;
 			}
-			if (!present && plm_node_append(l->arena, map, e->key,
-						e->key_len, e->key_span, e->value) != 0) {
-				return PLM_ENOMEM;
+			rc = plm_node_append(l->arena, map, e->key, e->key_len,
+				e->key_span, e->value);
+			if (rc == 0) {
+				/* the key string of the appended entry lives as
+				 * long as the arena */
+				const struct plm_entry *added =
+					&map->as.map.entries[map->as.map.count - 1];
+				rc = plm_keyset_add(&seen, added->key,
+					added->key_len, map->as.map.count - 1);
 			}
 		}
 	}
-	return 0;
+	plm_keyset_finish(&seen);
+	return rc == 0 ? 0 : PLM_ENOMEM;
 }
 
 /* Gives a finished node (and its subtree size) to the parent, or makes it

@@ -373,6 +373,31 @@ static void deep_block_nesting_hits_the_depth_limit(void **state)
 	free(text);
 }
 
+static void merging_a_huge_map_stays_linear(void **state)
+{
+	(void)state;
+	size_t keys = 100000;
+	char *text = malloc(keys * 16 + 64);
+	if (text == NULL) {
+		abort();
+	}
+	size_t n = 0;
+	n += (size_t)sprintf(text + n, "a: &a\n");
+	for (size_t i = 0; i < keys; i++) {
+		n += (size_t)sprintf(text + n, "  k%zu: 1\n", i);
+	}
+	sprintf(text + n, "b:\n  <<: *a\n  k7: 2\n");
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	struct plm_doc *doc = doc_from("t.yaml", text, PLM_KIND_COMPOSE);
+	free(text);
+	struct plm_node *d = at(load(doc, PLM_YAML_SCHEMA_CORE), "0");
+	assert_int_equal(plm_node_count(at(d, "b")), keys);
+	assert_int_equal(at(d, "b.k7")->as.integer, 2);
+	assert_true(seconds_since(t0) < 3.0);
+	plm_doc_destroy(doc);
+}
+
 static void scalar_over_the_length_limit_is_reported(void **state)
 {
 	(void)state;
@@ -554,6 +579,7 @@ int main(void)
 		cmocka_unit_test(billion_laughs_fails_fast_with_alias_limit),
 		cmocka_unit_test(nesting_10000_deep_hits_the_depth_limit),
 		cmocka_unit_test(deep_block_nesting_hits_the_depth_limit),
+		cmocka_unit_test(merging_a_huge_map_stays_linear),
 		cmocka_unit_test(scalar_over_the_length_limit_is_reported),
 		cmocka_unit_test(file_with_a_100mb_scalar_is_refused_before_parsing),
 		cmocka_unit_test(invalid_utf8_is_an_encoding_error_with_position),
