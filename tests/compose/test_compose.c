@@ -408,7 +408,7 @@ static void merging_huge_documents_stays_linear(void **state)
 {
 	(void)state;
 	size_t keys = 50000;
-	char *text = malloc(keys * 40 + 256);
+	char *text = malloc(keys * 64 + 256);
 	if (text == NULL) {
 		abort();
 	}
@@ -443,7 +443,7 @@ static void many_services_extending_one_stay_linear(void **state)
 {
 	(void)state;
 	size_t n = 20000;
-	char *text = malloc(n * 48 + 256);
+	char *text = malloc(n * 64 + 256);
 	if (text == NULL) {
 		abort();
 	}
