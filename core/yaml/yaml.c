@@ -41,6 +41,7 @@ struct frame {
 	size_t key_len;
 	struct plm_span key_span;
 	struct plm_node *merges;  /* SEQ of maps given to `<<`, or NULL */
+	bool flow;                /* written [ ] or { } */
 };
 
 /* A range of a quoted or block scalar: `#` inside is not a comment. */
@@ -674,7 +675,11 @@ static int on_alias(struct loader *l, const yaml_event_t *ev)
 		p->size++;
 		return 0;
 	}
-	return attach(l, a->node, a->size);
+	int rc = attach(l, a->node, a->size);
+	if (rc == 0 && p != NULL && span.end > p->node->span.end) {
+		p->node->span.end = span.end; /* the alias, not its target */
+	}
+	return rc;
 }
 
 /* ---- the event loop ------------------------------------------------- */
@@ -814,9 +819,25 @@ static int run_parser(struct loader *l, uint32_t *resume)
 				n->tag = plm_arena_strdup(l->arena, (const char *)tag);
 			}
 			step = push_frame(l, n, anchor);
+			if (step == 0) {
+				l->frames[l->depth - 1].flow = is_map
+					? ev.data.mapping_start.style ==
+						YAML_FLOW_MAPPING_STYLE
+					: ev.data.sequence_start.style ==
+						YAML_FLOW_SEQUENCE_STYLE;
+			}
 			break;
 		case YAML_SEQUENCE_END_EVENT:
 		case YAML_MAPPING_END_EVENT:
+			if (l->depth > 0 && l->frames[l->depth - 1].flow) {
+				/* a flow collection ends at its bracket (a block
+				 * one's end mark is the next token: not used) */
+				uint32_t end = mark_offset(l, &ev.end_mark);
+				struct plm_node *open = l->frames[l->depth - 1].node;
+				if (end > open->span.end) {
+					open->span.end = end;
+				}
+			}
 			step = pop_frame(l);
 			break;
 		default:
