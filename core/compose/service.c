@@ -16,6 +16,7 @@
 
 #include "dockerfile/dockerfile.h"
 #include "util/source.h"
+#include "util/utf8.h"
 #include "yaml/keyset.h"
 #include "yaml/record.h"
 
@@ -753,7 +754,11 @@ static int env_file(struct svc *v, struct plm_node *out, struct plm_node *at,
 		if (rc != 0) {
 			return rc;
 		}
-		struct plm_node *n = plm_node_string(v->a, span, name, nlen);
+		size_t clean_len;
+		char *clean = plm_utf8_sanitize(v->a, name, nlen, &clean_len);
+		struct plm_node *n = clean ? plm_node_string(v->a, span, clean,
+						     clean_len)
+					   : NULL;
 		struct plm_node *val = plm_node_string(v->a, span, value, vlen);
 		struct plm_node line_at = {0};
 		line_at.span = span;
