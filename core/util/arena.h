@@ -37,7 +37,8 @@ char *plm_arena_strdup(struct plm_arena *arena, const char *s);
 /* printf into the arena. */
 char *plm_arena_printf(struct plm_arena *arena, const char *fmt, ...)
 	PLM_PRINTF(2, 3);
-char *plm_arena_vprintf(struct plm_arena *arena, const char *fmt, va_list ap);
+char *plm_arena_vprintf(struct plm_arena *arena, const char *fmt, va_list ap)
+	PLM_PRINTF(2, 0);
 
 /* True once an allocation has failed. */
 bool plm_arena_exhausted(const struct plm_arena *arena);
