@@ -6,6 +6,7 @@
 
 #include "compose/compose.h"
 #include "model/node.h"
+#include "yaml/keyset.h"
 
 /* Interpolation variables: the environment first, then the `.env` file. */
 struct compose_env {
@@ -27,6 +28,13 @@ struct compose_ctx {
 		struct plm_node *stream;
 	} files[PLM_COMPOSE_MAX_FILES];
 	size_t file_count;
+	/* services maps indexed by name (a linear lookup per extends would
+	 * make a hostile file quadratic) */
+	struct {
+		const struct plm_node *services;
+		struct plm_keyset index;
+	} service_index[PLM_COMPOSE_MAX_FILES + 2];
+	size_t service_index_count;
 	/* unset variables already reported (each once per document) */
 	const char **unset;
 	size_t unset_count, unset_cap;
