@@ -17,6 +17,9 @@ enum {
 
 int plm_cli_scan(int argc, char **argv);
 int plm_cli_dump(int argc, char **argv);
+int plm_cli_rules(int argc, char **argv);
+int plm_cli_explain(int argc, char **argv);
+int plm_cli_test(int argc, char **argv);
 
 /* A growable list of borrowed strings (argv entries, comma-split parts). */
 struct plm_strvec {

@@ -16,6 +16,9 @@ struct command {
 static const struct command commands[] = {
 	{"scan", plm_cli_scan, "scan files and directories for problems"},
 	{"dump", plm_cli_dump, "print the model policies read for one file"},
+	{"rules", plm_cli_rules, "list the rules (policies) a scan runs"},
+	{"explain", plm_cli_explain, "describe one rule: why, how to fix it"},
+	{"test", plm_cli_test, "run policies on the fixtures beside them"},
 };
 
 static void usage(FILE *out)

@@ -15,6 +15,7 @@
 
 #include "cli/cli.h"
 #include "discover/discover.h"
+#include "engine/engine.h"
 #include "engine/result.h"
 #include "load/load.h"
 #include "output/output.h"
@@ -287,6 +288,8 @@ struct scan_work {
 	struct plm_file_result *results;
 	const struct plm_load_options *load;
 	const char *stdin_name;
+	const struct plm_engine *engine;   /* shared, read-only */
+	char *checker_error;               /* first checker that failed */
 	pthread_mutex_t lock;
 	size_t next;
 	bool out_of_memory;
@@ -306,8 +309,10 @@ static void note_problem(struct plm_file_result *r, enum plm_notification_kind k
 	}
 }
 
-/* Builds and checks one file into its result slot. Returns 0 or PLM_ENOMEM. */
-static int scan_one(struct scan_work *w, size_t index)
+/* Builds and checks one file into its result slot with the worker's
+ * checker. Returns 0 or PLM_ENOMEM. */
+static int scan_one(struct scan_work *w, struct plm_checker *checker,
+	size_t index)
 {
 	const struct plm_discovered *f = &w->files->items[index];
 	struct plm_file_result *r = &w->results[index];
@@ -351,14 +356,33 @@ static int scan_one(struct scan_work *w, size_t index)
 	if (plm_file_result_add_diagnostics(r, doc) != 0) {
 		r->incomplete = true;
 	}
+	if (plm_checker_run(checker, doc, r) != 0) {
+		note_problem(r, PLM_NOTIFY_TOOL_ERROR, "limit/memory",
+			"out of memory while checking this file; results are "
+			"partial");
+	}
 	plm_file_result_sort(r);
 	plm_doc_destroy(doc);
 	return 0;
 }
 
+/* One worker: its own checker (a Lua state with every policy compiled
+ * once), then files from the shared queue until none is left. */
 static void *worker_main(void *arg)
 {
 	struct scan_work *w = arg;
+	struct plm_checker *checker = NULL;
+	char *error = NULL;
+	if (plm_checker_create(w->engine, &checker, &error) != 0) {
+		pthread_mutex_lock(&w->lock);
+		if (w->checker_error == NULL) {
+			w->checker_error = error;
+			error = NULL;
+		}
+		pthread_mutex_unlock(&w->lock);
+		free(error);
+		return NULL;
+	}
 	for (;;) {
 		pthread_mutex_lock(&w->lock);
 		size_t i = w->next++;
@@ -366,12 +390,13 @@ static void *worker_main(void *arg)
 		if (i >= w->files->count) {
 			break;
 		}
-		if (scan_one(w, i) != 0) {
+		if (scan_one(w, checker, i) != 0) {
 			pthread_mutex_lock(&w->lock);
 			w->out_of_memory = true;
 			pthread_mutex_unlock(&w->lock);
 		}
 	}
+	plm_checker_destroy(checker);
 	return NULL;
 }
 
@@ -505,6 +530,7 @@ int plm_cli_scan(int argc, char **argv)
 	struct plm_output_set *outs = NULL;
 	struct plm_discover_list files = {0};
 	struct plm_file_result *results = NULL;
+	struct plm_engine *engine = NULL;
 	char *command_line = NULL;
 	char err[1024];
 	int status = parse_options(argc, argv, &o);
@@ -537,6 +563,29 @@ int plm_cli_scan(int argc, char **argv)
 			fprintf(stderr, "plimsoll scan: %s\n", err);
 			goto out;
 		}
+	}
+
+	struct plm_engine_options eopt = {
+		.policy_dirs = o.policy_dirs.items,
+		.policy_dir_count = o.policy_dirs.count,
+		.policy_files = o.policy_files.items,
+		.policy_file_count = o.policy_files.count,
+		.only = o.only.items,
+		.only_count = o.only.count,
+		.skip = o.skip.items,
+		.skip_count = o.skip.count,
+		.tags = o.tags.items,
+		.tag_count = o.tags.count,
+		.no_builtin = o.no_builtin,
+		.memory_limit = o.policy_memory,
+		.instruction_limit = o.policy_instructions,
+	};
+	char *engine_error = NULL;
+	if (plm_engine_create(&eopt, &engine, &engine_error) != 0) {
+		fprintf(stderr, "plimsoll scan: %s\n",
+			engine_error ? engine_error : "cannot load the policies");
+		free(engine_error);
+		goto out;
 	}
 
 	/* -f a -f b: a is scanned, the rest merge into it. */
@@ -591,6 +640,7 @@ int plm_cli_scan(int argc, char **argv)
 		.results = results,
 		.load = &lopt,
 		.stdin_name = o.stdin_filename ? o.stdin_filename : "<stdin>",
+		.engine = engine,
 	};
 	pthread_mutex_init(&work.lock, NULL);
 	long jobs = o.jobs;
@@ -602,16 +652,22 @@ int plm_cli_scan(int argc, char **argv)
 	}
 	run_workers(&work, jobs);
 	pthread_mutex_destroy(&work.lock);
+	if (work.checker_error != NULL) {
+		fprintf(stderr, "plimsoll scan: %s\n", work.checker_error);
+		free(work.checker_error);
+		goto out;
+	}
 	if (work.out_of_memory) {
 		goto oom;
 	}
 
+	size_t rule_count = 0;
 	struct plm_run_info run = {
 		.tool_name = "plimsoll",
 		.tool_version = plm_version(),
 		.information_uri = "https://github.com/plimsoll-linter/plimsoll",
-		.rules = NULL,
-		.rule_count = 0,
+		.rules = plm_engine_rules(engine, &rule_count),
+		.rule_count = rule_count,
 		.working_directory = cwd,
 		.category = o.sarif_category,
 		.command_line = command_line ? command_line : "plimsoll scan",
@@ -666,6 +722,7 @@ out:
 	}
 	plm_discover_list_finish(&files);
 	plm_output_set_destroy(outs);
+	plm_engine_destroy(engine);
 	free(command_line);
 	free_options(&o);
 	return status;

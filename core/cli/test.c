@@ -17,6 +17,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -199,7 +200,11 @@ static bool names_rule(const struct plm_rule_info *r, const char *name)
 }
 
 static void fail_at(struct tally *t, const char *path, uint32_t line,
-	const char *fmt, const char *a, const char *b)
+	const char *fmt, ...) PLM_PRINTF(4, 5);
+
+/* Counts a failure and prints it as "  path:line: message". */
+static void fail_at(struct tally *t, const char *path, uint32_t line,
+	const char *fmt, ...)
 {
 	t->failures++;
 	if (line > 0) {
@@ -207,7 +212,10 @@ static void fail_at(struct tally *t, const char *path, uint32_t line,
 	} else {
 		printf("  %s: ", path);
 	}
-	printf(fmt, a, b);
+	va_list ap;
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
 	putchar('\n');
 }
 
@@ -218,8 +226,7 @@ static int parse_expectations(const struct plm_source *src,
 	*out = NULL;
 	*count = 0;
 	size_t cap = 0;
-	struct expectation *pending = NULL;
-	size_t pending_count = 0;
+	size_t pending_start = 0, pending_count = 0;
 	for (uint32_t l = 0; l < src->line_count; l++) {
 		size_t len = 0;
 		const char *s = plm_source_line(src, l, &len);
@@ -235,9 +242,8 @@ static int parse_expectations(const struct plm_source *src,
 		}
 		if (s[0] != '#') {
 			for (size_t i = 0; i < pending_count; i++) {
-				pending[i].line = l + 1;
+				(*out)[pending_start + i].line = l + 1;
 			}
-			pending = NULL;
 			pending_count = 0;
 			continue;
 		}
@@ -269,9 +275,6 @@ static int parse_expectations(const struct plm_source *src,
 				if (g == NULL) {
 					return -1;
 				}
-				if (pending != NULL) {
-					pending = g + (pending - *out);
-				}
 				*out = g;
 			}
 			struct expectation *e = &(*out)[(*count)++];
@@ -282,8 +285,8 @@ static int parse_expectations(const struct plm_source *src,
 			if (e->rule == NULL) {
 				return -1;
 			}
-			if (pending == NULL) {
-				pending = e;
+			if (pending_count == 0) {
+				pending_start = *count - 1;
 			}
 			pending_count++;
 		}
@@ -312,8 +315,7 @@ static int check_fixture(struct plm_checker *c, size_t rule_index,
 		return -1;
 	}
 	if (st.outcome != PLM_LOAD_OK) {
-		fail_at(t, path, 0, "cannot be read as a fixture: %s%s",
-			st.message, "");
+		fail_at(t, path, 0, "cannot be read as a fixture: %s", st.message);
 		return 0;
 	}
 	t->fixtures++;
@@ -333,13 +335,13 @@ static int check_fixture(struct plm_checker *c, size_t rule_index,
 	for (size_t i = 0; i < doc->diag_count; i++) {
 		if (doc->diags[i].level == PLM_DIAG_ERROR) {
 			struct plm_region reg = plm_doc_region(doc, doc->diags[i].span);
-			fail_at(t, path, reg.start_line, "parse error: %s%s",
-				doc->diags[i].message, "");
+			fail_at(t, path, reg.start_line, "parse error: %s",
+				doc->diags[i].message);
 		}
 	}
 	for (size_t i = 0; i < r.note_count; i++) {
 		if (r.notes[i].kind == PLM_NOTIFY_POLICY_ERROR) {
-			fail_at(t, path, 0, "%s%s", r.notes[i].message, "");
+			fail_at(t, path, 0, "%s", r.notes[i].message);
 		}
 	}
 	for (size_t i = 0; i < ex_count; i++) {
@@ -350,7 +352,7 @@ static int check_fixture(struct plm_checker *c, size_t rule_index,
 			ex[i].matched = true;
 		} else if (ex[i].line == 0) {
 			fail_at(t, path, ex[i].at, "expect-next: %s is not followed "
-				"by a line to report%s", ex[i].rule, "");
+				"by a line to report", ex[i].rule);
 			ex[i].matched = true;
 		}
 	}
@@ -379,11 +381,8 @@ static int check_fixture(struct plm_checker *c, size_t rule_index,
 	}
 	for (size_t k = 0; k < ex_count; k++) {
 		if (!ex[k].matched) {
-			char line[32];
-			snprintf(line, sizeof(line), "%u", ex[k].line);
-			t->failures++;
-			printf("  %s:%u: expected a finding of %s on line %s, got none\n",
-				path, ex[k].line, rule->id, line);
+			fail_at(t, path, ex[k].line, "expected a finding of %s on line "
+				"%u, got none", rule->id, ex[k].line);
 		}
 	}
 cleanup:

@@ -67,7 +67,7 @@ static struct plm_node *stream_model(struct compose_ctx *ctx,
 			}
 			continue;
 		}
-		model = model ? compose_merge_model(ctx, model, d) : d;
+		model = model ? plm_compose_merge_model(ctx, model, d) : d;
 		if (model == NULL) {
 			return NULL;
 		}
@@ -111,7 +111,7 @@ static struct plm_node *load_file(struct compose_ctx *ctx, const char *path,
 	if (*rc != 0) {
 		return NULL;
 	}
-	stream = compose_interpolate(ctx, stream);
+	stream = plm_compose_interpolate(ctx, stream);
 	char *copy = plm_arena_strdup(ctx->arena, path);
 	if (stream == NULL || copy == NULL) {
 		*rc = PLM_ENOMEM;
@@ -176,10 +176,128 @@ static struct plm_node *without_key(struct compose_ctx *ctx,
 	return m;
 }
 
-/* The service `name` of `services` (a file in directory dir) with its
- * extends chain applied. *out NULL when there is no such service. */
+/* rel/path for a path relative to a file in directory rel (itself relative
+ * to the main file's directory; "" for the main file's own). */
+static char *rel_join(struct plm_arena *a, const char *rel, const char *path)
+{
+	while (path[0] == '.' && path[1] == '/') {
+		path += 2;
+	}
+	if (rel[0] == '\0' || path[0] == '/' || path[0] == '~') {
+		return plm_arena_strdup(a, path);
+	}
+	if (strcmp(path, ".") == 0 || path[0] == '\0') {
+		return plm_arena_strdup(a, rel);
+	}
+	return plm_arena_printf(a, "%s/%s", rel, path);
+}
+
+static bool is_relative_path(const char *s)
+{
+	return s[0] == '.';
+}
+
+static struct plm_node *rebased_string(struct compose_ctx *ctx,
+	struct plm_node *n, const char *rel, bool only_dotted)
+{
+	const char *s = plm_node_str(n);
+	if (s == NULL || s[0] == '/' || (only_dotted && !is_relative_path(s)) ||
+		strstr(s, "://") != NULL) {
+		return n;
+	}
+	char *joined = rel_join(ctx->arena, rel, s);
+	struct plm_node *c = joined ? plm_arena_alloc(ctx->arena, sizeof(*c))
+				    : NULL;
+	if (c == NULL) {
+		return NULL;
+	}
+	*c = *n;
+	c->as.string.ptr = joined;
+	c->as.string.len = strlen(joined);
+	return c;
+}
+
+/* The service with its relative paths (build context, env_file, bind
+ * sources) made relative to the main file's directory, for a service
+ * declared in a file in directory rel ("" leaves it as is). */
+static struct plm_node *rebase(struct compose_ctx *ctx, struct plm_node *svc,
+	const char *rel)
+{
+	if (rel[0] == '\0' || svc->kind != PLM_NODE_MAP) {
+		return svc;
+	}
+	struct plm_node *m = without_key(ctx, svc, "");
+	if (m == NULL) {
+		return NULL;
+	}
+	for (size_t i = 0; i < m->as.map.count; i++) {
+		struct plm_entry *e = &m->as.map.entries[i];
+		struct plm_node *v = e->value;
+		if (strcmp(e->key, "build") == 0 && v->kind == PLM_NODE_STRING) {
+			v = rebased_string(ctx, v, rel, false);
+		} else if (strcmp(e->key, "build") == 0 &&
+			v->kind == PLM_NODE_MAP) {
+			struct plm_node *b = without_key(ctx, v, "context");
+			struct plm_node *c = plm_node_get(v, "context");
+			struct plm_node *nc = c ? rebased_string(ctx, c, rel, false)
+				: plm_node_cstring(ctx->arena, v->span, rel);
+			if (b == NULL || nc == NULL ||
+				plm_node_set(ctx->arena, b, "context", nc->span,
+					nc) != 0) {
+				return NULL;
+			}
+			v = b;
+		} else if ((strcmp(e->key, "env_file") == 0 ||
+				   strcmp(e->key, "volumes") == 0) &&
+			(v->kind == PLM_NODE_SEQ || v->kind == PLM_NODE_STRING)) {
+			bool volumes = strcmp(e->key, "volumes") == 0;
+			struct plm_node *one = v;
+			size_t count = v->kind == PLM_NODE_SEQ ? v->as.seq.count : 1;
+			struct plm_node *seq = plm_node_seq(ctx->arena, v->span);
+			if (seq == NULL) {
+				return NULL;
+			}
+			seq->flags = v->flags;
+			for (size_t k = 0; k < count; k++) {
+				struct plm_node *item = v->kind == PLM_NODE_SEQ
+					? v->as.seq.items[k] : one;
+				struct plm_node *r = item;
+				if (item->kind == PLM_NODE_STRING) {
+					/* bind sources: ./x, ../x (a bare name is a
+					 * named volume) */
+					r = rebased_string(ctx, item, rel, volumes);
+				} else if (item->kind == PLM_NODE_MAP) {
+					const char *key = volumes ? "source" : "path";
+					struct plm_node *p = plm_node_get(item, key);
+					struct plm_node *np = p ? rebased_string(ctx, p,
+						rel, volumes) : p;
+					r = without_key(ctx, item, "");
+					if (r == NULL || (p != NULL && (np == NULL ||
+						plm_node_set(ctx->arena, r, key, np->span,
+							np) != 0))) {
+						return NULL;
+					}
+				}
+				if (r == NULL || plm_node_push(ctx->arena, seq, r) != 0) {
+					return NULL;
+				}
+			}
+			v = v->kind == PLM_NODE_SEQ ? seq : seq->as.seq.items[0];
+		}
+		if (v == NULL) {
+			return NULL;
+		}
+		e->value = v;
+	}
+	return m;
+}
+
+/* The service `name` of `services` (a file in directory dir, rel from the
+ * main file's directory) with its extends chain applied, its paths made
+ * relative to the main file's directory. *out NULL when there is no such
+ * service. */
 static int resolve(struct compose_ctx *ctx, const struct plm_node *services,
-	const char *dir, const char *name, struct plm_span from,
+	const char *dir, const char *rel, const char *name, struct plm_span from,
 	struct chain *chain, size_t depth, struct plm_node **out)
 {
 	*out = NULL;
@@ -189,8 +307,8 @@ static int resolve(struct compose_ctx *ctx, const struct plm_node *services,
 	}
 	const struct plm_entry *ext = plm_node_entry(svc, "extends");
 	if (ext == NULL || svc->kind != PLM_NODE_MAP) {
-		*out = svc;
-		return 0;
+		*out = rebase(ctx, svc, rel);
+		return *out ? 0 : PLM_ENOMEM;
 	}
 	for (size_t i = 0; i < depth; i++) {
 		if (chain[i].services == services &&
@@ -227,6 +345,7 @@ static int resolve(struct compose_ctx *ctx, const struct plm_node *services,
 	}
 	const struct plm_node *base_services = services;
 	const char *base_dir = dir;
+	const char *base_rel = rel;
 	if (file != NULL) {
 		char *path = join(ctx->arena, dir, file);
 		if (path == NULL) {
@@ -246,7 +365,9 @@ static int resolve(struct compose_ctx *ctx, const struct plm_node *services,
 			base_services = model; /* a v1 file */
 		}
 		base_dir = dir_of(ctx->arena, path);
-		if (base_dir == NULL) {
+		char *file_dir = dir_of(ctx->arena, file);
+		base_rel = file_dir ? rel_join(ctx->arena, rel, file_dir) : NULL;
+		if (base_dir == NULL || base_rel == NULL) {
 			return PLM_ENOMEM;
 		}
 		if (stream == NULL) {
@@ -255,12 +376,13 @@ static int resolve(struct compose_ctx *ctx, const struct plm_node *services,
 		}
 	}
 	struct plm_node *base = NULL;
-	int rc = resolve(ctx, base_services, base_dir, base_name,
+	int rc = resolve(ctx, base_services, base_dir, base_rel, base_name,
 		ext->value->span, chain, depth + 1, &base);
 	if (rc != 0) {
 		return rc;
 	}
 	struct plm_node *own = without_key(ctx, svc, "extends");
+	own = own ? rebase(ctx, own, rel) : NULL;
 	if (own == NULL) {
 		return PLM_ENOMEM;
 	}
@@ -277,7 +399,7 @@ static int resolve(struct compose_ctx *ctx, const struct plm_node *services,
 	if (parent == NULL) {
 		return PLM_ENOMEM;
 	}
-	*out = compose_merge_service(ctx, parent, own);
+	*out = plm_compose_merge_service(ctx, parent, own);
 	return *out ? 0 : PLM_ENOMEM;
 }
 
@@ -321,7 +443,7 @@ static int apply_includes(struct compose_ctx *ctx, struct plm_node **model,
 			struct plm_node *m = stream ? stream_model(ctx, stream)
 						    : NULL;
 			if (m != NULL) {
-				merged = merged ? compose_merge_model(ctx, merged, m)
+				merged = merged ? plm_compose_merge_model(ctx, merged, m)
 						: m;
 				if (merged == NULL) {
 					return PLM_ENOMEM;
@@ -330,7 +452,7 @@ static int apply_includes(struct compose_ctx *ctx, struct plm_node **model,
 		}
 	}
 	if (merged != NULL) {
-		*model = compose_merge_model(ctx, merged, *model);
+		*model = plm_compose_merge_model(ctx, merged, *model);
 		if (*model == NULL) {
 			return PLM_ENOMEM;
 		}
@@ -422,7 +544,7 @@ static int build_records(struct compose_ctx *ctx, struct plm_node *model,
 		}
 		struct chain chain[PLM_COMPOSE_MAX_EXTENDS + 1];
 		struct plm_node *svc = NULL;
-		int rc = resolve(ctx, services, dir, e->key, e->key_span, chain,
+		int rc = resolve(ctx, services, dir, "", e->key, e->key_span, chain,
 			0, &svc);
 		if (rc != 0) {
 			return rc;
@@ -441,7 +563,7 @@ static int build_records(struct compose_ctx *ctx, struct plm_node *model,
 		if (name == NULL) {
 			return PLM_ENOMEM;
 		}
-		rc = compose_service_record(ctx, name, svc, &rec);
+		rc = plm_compose_service_record(ctx, name, svc, &rec);
 		if (rc == 0) {
 			rc = plm_node_push(ctx->arena, doc->containers, rec);
 		}
@@ -484,7 +606,7 @@ int plm_compose_build(struct plm_doc *doc,
 			rc = PLM_ENOMEM;
 			goto cleanup;
 		}
-		if (compose_env_read(ctx, env_path) == PLM_ENOMEM) {
+		if (plm_compose_env_read(ctx, env_path) == PLM_ENOMEM) {
 			rc = PLM_ENOMEM;
 			goto cleanup;
 		}
@@ -493,7 +615,7 @@ int plm_compose_build(struct plm_doc *doc,
 	if (rc != 0) {
 		goto cleanup;
 	}
-	doc->tree = compose_interpolate(ctx, stream);
+	doc->tree = plm_compose_interpolate(ctx, stream);
 	doc->containers = plm_node_seq(ctx->arena, stream->span);
 	if (doc->tree == NULL || doc->containers == NULL) {
 		rc = PLM_ENOMEM;
@@ -521,7 +643,7 @@ int plm_compose_build(struct plm_doc *doc,
 		}
 		struct plm_node *over_model = over ? stream_model(ctx, over) : NULL;
 		if (over_model != NULL) {
-			model = model ? compose_merge_model(ctx, model, over_model)
+			model = model ? plm_compose_merge_model(ctx, model, over_model)
 				      : over_model;
 		}
 	}

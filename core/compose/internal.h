@@ -27,32 +27,42 @@ struct compose_ctx {
 		struct plm_node *stream;
 	} files[PLM_COMPOSE_MAX_FILES];
 	size_t file_count;
+	/* unset variables already reported (each once per document) */
+	const char **unset;
+	size_t unset_count, unset_cap;
 };
 
 /* Reads a dotenv-format file into env (later names win). Returns 0,
  * PLM_EIO when the file cannot be read, or PLM_ENOMEM. */
-int compose_env_read(struct compose_ctx *ctx, const char *path);
+int plm_compose_env_read(struct compose_ctx *ctx, const char *path);
+/* Splits one dotenv line (`[export ]NAME=value`): false for a blank,
+ * comment or malformed line. */
+bool plm_compose_dotenv_split(const char *line, size_t len, const char **name,
+	size_t *name_len, const char **value, size_t *value_len);
+/* Decodes a dotenv value (quotes, escapes, interpolation) into the arena. */
+int plm_compose_dotenv_value(struct compose_ctx *ctx, const char *s, size_t len,
+	char **out, size_t *out_len);
 /* The value of a variable, or NULL when unset. */
-const char *compose_env_get(const struct compose_env *env, const char *name,
+const char *plm_compose_env_get(const struct compose_env *env, const char *name,
 	size_t len);
 /* A copy of node with every string interpolated (unchanged subtrees are
  * shared). NULL when out of memory. */
-struct plm_node *compose_interpolate(struct compose_ctx *ctx,
+struct plm_node *plm_compose_interpolate(struct compose_ctx *ctx,
 	struct plm_node *node);
 
 /* Merges `over` into `base` by the Compose merge rules for a whole model
  * (services merged per service, other top-level maps merged). Returns the
  * merged model (new nodes; inputs unchanged) or NULL when out of memory. */
-struct plm_node *compose_merge_model(struct compose_ctx *ctx,
+struct plm_node *plm_compose_merge_model(struct compose_ctx *ctx,
 	struct plm_node *base, struct plm_node *over);
 /* Merges one service definition over another. */
-struct plm_node *compose_merge_service(struct compose_ctx *ctx,
+struct plm_node *plm_compose_merge_service(struct compose_ctx *ctx,
 	struct plm_node *base, struct plm_node *over);
 
 
 
 /* The container record of one service (docs/model.md). decl is the
  * service's key. Returns 0 or PLM_ENOMEM. */
-int compose_service_record(struct compose_ctx *ctx, struct plm_node *name,
+int plm_compose_service_record(struct compose_ctx *ctx, struct plm_node *name,
 	struct plm_node *service, struct plm_node **out);
 #endif

@@ -34,7 +34,7 @@ static const char *find_in(const char *const *list, size_t count,
 	return NULL;
 }
 
-const char *compose_env_get(const struct compose_env *env, const char *name,
+const char *plm_compose_env_get(const struct compose_env *env, const char *name,
 	size_t len)
 {
 	if (env->environ != NULL) {
@@ -111,6 +111,36 @@ struct interp {
 static size_t expand(struct interp *in, const char *s, size_t i, size_t len,
 	bool in_braces, struct buf *out);
 
+/* A note at the first use of each unset variable. */
+static void report_unset(struct interp *in, const char *name, size_t len)
+{
+	struct compose_ctx *ctx = in->ctx;
+	for (size_t i = 0; i < ctx->unset_count; i++) {
+		if (strncmp(ctx->unset[i], name, len) == 0 &&
+			ctx->unset[i][len] == '\0') {
+			return;
+		}
+	}
+	if (ctx->unset_count == ctx->unset_cap) {
+		size_t ncap = ctx->unset_cap ? ctx->unset_cap * 2 : 8;
+		const char **n = plm_arena_realloc(ctx->arena, ctx->unset,
+			ctx->unset_cap * sizeof(*n), ncap * sizeof(*n));
+		if (n == NULL) {
+			return;
+		}
+		ctx->unset = n;
+		ctx->unset_cap = ncap;
+	}
+	const char *copy = plm_arena_strndup(ctx->arena, name, len);
+	if (copy == NULL) {
+		return;
+	}
+	ctx->unset[ctx->unset_count++] = copy;
+	plm_doc_diag(ctx->doc, PLM_DIAG_NOTE, "compose/unset-variable", in->span,
+		"variable %.*s is not set: it defaults to an empty string "
+		"(reported at its first use)", (int)len, name);
+}
+
 /* ${...} starting at s[i] == '$', s[i+1] == '{'. Returns the index after
  * the closing brace. */
 static size_t expand_braced(struct interp *in, const char *s, size_t i,
@@ -126,14 +156,11 @@ static size_t expand_braced(struct interp *in, const char *s, size_t i,
 	if (nlen == 0 || i >= len) {
 		goto invalid;
 	}
-	const char *value = compose_env_get(&in->ctx->env, s + name, nlen);
+	const char *value = plm_compose_env_get(&in->ctx->env, s + name, nlen);
 	in->substituted = true;
 	if (s[i] == '}') {
 		if (value == NULL && in->report) {
-			plm_doc_diag(in->ctx->doc, PLM_DIAG_NOTE,
-				"compose/unset-variable", in->span,
-				"variable %.*s is not set: it defaults to an empty "
-				"string", (int)nlen, s + name);
+			report_unset(in, s + name, nlen);
 		}
 		if (value != NULL) {
 			buf_add(out, value, strlen(value));
@@ -248,16 +275,13 @@ static size_t expand(struct interp *in, const char *s, size_t i, size_t len,
 			while (j < len && name_char(s[j], j == name)) {
 				j++;
 			}
-			const char *value = compose_env_get(&in->ctx->env,
+			const char *value = plm_compose_env_get(&in->ctx->env,
 				s + name, j - name);
 			in->substituted = true;
 			if (value != NULL) {
 				buf_add(out, value, strlen(value));
 			} else if (in->report) {
-				plm_doc_diag(in->ctx->doc, PLM_DIAG_NOTE,
-					"compose/unset-variable", in->span,
-					"variable %.*s is not set: it defaults to "
-					"an empty string", (int)(j - name), s + name);
+				report_unset(in, s + name, j - name);
 			}
 			i = j;
 		} else {
@@ -309,7 +333,7 @@ static struct plm_node *interpolate_string(struct compose_ctx *ctx,
 	return r;
 }
 
-struct plm_node *compose_interpolate(struct compose_ctx *ctx,
+struct plm_node *plm_compose_interpolate(struct compose_ctx *ctx,
 	struct plm_node *n)
 {
 	if (n == NULL) {
@@ -322,7 +346,7 @@ struct plm_node *compose_interpolate(struct compose_ctx *ctx,
 		struct plm_node *copy = NULL;
 		for (size_t i = 0; i < n->as.seq.count; i++) {
 			struct plm_node *item = n->as.seq.items[i];
-			struct plm_node *v = compose_interpolate(ctx, item);
+			struct plm_node *v = plm_compose_interpolate(ctx, item);
 			if (v == NULL) {
 				return NULL;
 			}
@@ -349,7 +373,7 @@ struct plm_node *compose_interpolate(struct compose_ctx *ctx,
 		struct plm_node *copy = NULL;
 		for (size_t i = 0; i < n->as.map.count; i++) {
 			struct plm_node *value = n->as.map.entries[i].value;
-			struct plm_node *v = compose_interpolate(ctx, value);
+			struct plm_node *v = plm_compose_interpolate(ctx, value);
 			if (v == NULL) {
 				return NULL;
 			}
@@ -426,7 +450,63 @@ static int dotenv_value(struct compose_ctx *ctx, const char *s, size_t len,
 	return failed ? PLM_ENOMEM : 0;
 }
 
-int compose_env_read(struct compose_ctx *ctx, const char *path)
+bool plm_compose_dotenv_split(const char *p, size_t len, const char **name,
+	size_t *name_len, const char **value, size_t *value_len)
+{
+	while (len > 0 && (*p == ' ' || *p == '\t')) {
+		p++;
+		len--;
+	}
+	if (len == 0 || *p == '#') {
+		return false;
+	}
+	if (len > 7 && strncmp(p, "export ", 7) == 0) {
+		p += 7;
+		len -= 7;
+	}
+	size_t n = 0;
+	while (n < len && p[n] != '=' && p[n] != ' ' && p[n] != '\t') {
+		n++;
+	}
+	size_t eq = n;
+	while (eq < len && (p[eq] == ' ' || p[eq] == '\t')) {
+		eq++;
+	}
+	if (n == 0 || eq >= len || p[eq] != '=') {
+		return false;
+	}
+	size_t v = eq + 1;
+	while (v < len && (p[v] == ' ' || p[v] == '\t')) {
+		v++;
+	}
+	*name = p;
+	*name_len = n;
+	*value = p + v;
+	*value_len = len - v;
+	return true;
+}
+
+int plm_compose_dotenv_value(struct compose_ctx *ctx, const char *s, size_t len,
+	char **out, size_t *out_len)
+{
+	struct buf value = {0};
+	int rc = dotenv_value(ctx, s, len, &value);
+	if (rc == 0 && value.failed) {
+		rc = PLM_ENOMEM;
+	}
+	if (rc != 0) {
+		free(value.p);
+		return rc;
+	}
+	size_t clean_len = 0;
+	*out = plm_utf8_sanitize(ctx->arena, value.p ? value.p : "", value.len,
+		&clean_len);
+	*out_len = clean_len;
+	free(value.p);
+	return *out ? 0 : PLM_ENOMEM;
+}
+
+int plm_compose_env_read(struct compose_ctx *ctx, const char *path)
 {
 	struct plm_source *src = NULL;
 	if (plm_source_read(path, path, PLM_COMPOSE_MAX_AUX_FILE, &src) != 0) {
@@ -436,41 +516,17 @@ int compose_env_read(struct compose_ctx *ctx, const char *path)
 	for (uint32_t line = 0; line < src->line_count && rc == 0; line++) {
 		size_t len;
 		const char *p = plm_source_line(src, line, &len);
-		while (len > 0 && (*p == ' ' || *p == '\t')) {
-			p++;
-			len--;
-		}
-		if (len == 0 || *p == '#') {
+		const char *name, *raw;
+		size_t nlen, rlen;
+		if (!plm_compose_dotenv_split(p, len, &name, &nlen, &raw, &rlen)) {
 			continue;
 		}
-		if (len > 7 && strncmp(p, "export ", 7) == 0) {
-			p += 7;
-			len -= 7;
-		}
-		size_t n = 0;
-		while (n < len && p[n] != '=' && p[n] != ' ' && p[n] != '\t') {
-			n++;
-		}
-		size_t eq = n;
-		while (eq < len && (p[eq] == ' ' || p[eq] == '\t')) {
-			eq++;
-		}
-		if (n == 0 || eq >= len || p[eq] != '=') {
-			continue;
-		}
-		size_t v = eq + 1;
-		while (v < len && (p[v] == ' ' || p[v] == '\t')) {
-			v++;
-		}
-		struct buf value = {0};
-		rc = dotenv_value(ctx, p + v, len - v, &value);
-		if (rc == 0 && value.failed) {
-			rc = PLM_ENOMEM;
-		}
+		char *value;
+		size_t vlen;
+		rc = plm_compose_dotenv_value(ctx, raw, rlen, &value, &vlen);
 		if (rc == 0) {
-			rc = env_add(ctx, p, n, value.p ? value.p : "", value.len);
+			rc = env_add(ctx, name, nlen, value, vlen);
 		}
-		free(value.p);
 	}
 	plm_source_destroy(src);
 	return rc;

@@ -301,7 +301,7 @@ static struct plm_node *merge_value(struct compose_ctx *ctx,
 	return over;
 }
 
-struct plm_node *compose_merge_service(struct compose_ctx *ctx,
+struct plm_node *plm_compose_merge_service(struct compose_ctx *ctx,
 	struct plm_node *base, struct plm_node *over)
 {
 	if (base == NULL || base->kind != PLM_NODE_MAP) {
@@ -313,7 +313,7 @@ struct plm_node *compose_merge_service(struct compose_ctx *ctx,
 	return merge_map(ctx, base, over, NULL, 2);
 }
 
-struct plm_node *compose_merge_model(struct compose_ctx *ctx,
+struct plm_node *plm_compose_merge_model(struct compose_ctx *ctx,
 	struct plm_node *base, struct plm_node *over)
 {
 	if (base == NULL || base->kind != PLM_NODE_MAP) {

@@ -663,30 +663,150 @@ static int set_ports(struct svc *v)
 	return plm_record_set(v->a, v->rec, "ports", out);
 }
 
+/* dir/rel with "./" segments dropped; rel unchanged when absolute. */
+static char *path_join(struct plm_arena *a, const char *dir, const char *rel)
+{
+	while (rel[0] == '.' && rel[1] == '/') {
+		rel += 2;
+	}
+	if (rel[0] == '/' || strcmp(dir, ".") == 0) {
+		return plm_arena_strdup(a, strcmp(rel, ".") == 0 ? "." : rel);
+	}
+	if (strcmp(rel, ".") == 0 || rel[0] == '\0') {
+		return plm_arena_strdup(a, dir);
+	}
+	return plm_arena_printf(a, "%s/%s", dir, rel);
+}
+
 /* ---- environment, healthcheck, hooks -------------------------------- */
 
+/* Appends {name, value}, or replaces the value of an earlier item of the
+ * same name (environment: wins over env_file). */
 static int env_item(struct svc *v, struct plm_node *out, struct plm_node *at,
 	struct plm_node *name, struct plm_node *value)
 {
-	struct plm_node *m = plm_node_map(v->a, at->span);
-	if (m == NULL || name == NULL || value == NULL) {
+	if (name == NULL || value == NULL) {
 		return PLM_ENOMEM;
 	}
+	for (size_t i = 0; i < out->as.seq.count; i++) {
+		struct plm_node *item = out->as.seq.items[i];
+		const char *n = plm_node_get_str(item, "name");
+		if (n != NULL && strcmp(n, name->as.string.ptr) == 0) {
+			return plm_node_set(v->a, item, "value", value->span, value);
+		}
+	}
+	struct plm_node *m = plm_node_map(v->a, at->span);
+	if (m == NULL) {
+		return PLM_ENOMEM;
+	}
+	m->flags = at->flags & (PLM_NODE_INTERPOLATED | PLM_NODE_INHERITED);
 	if (put(v, m, "name", name) != 0 || put(v, m, "value", value) != 0) {
 		return PLM_ENOMEM;
 	}
 	return plm_node_push(v->a, out, m);
 }
 
+/* One env_file: another source of the document, each variable spanning its
+ * line there. A missing file is a note (often a git-ignored .env). */
+static int env_file(struct svc *v, struct plm_node *out, struct plm_node *at,
+	const char *rel, bool required)
+{
+	char *path = path_join(v->a, v->ctx->dir, rel);
+	if (path == NULL) {
+		return PLM_ENOMEM;
+	}
+	struct plm_source *src = NULL;
+	int rc = plm_source_read(path, path, PLM_COMPOSE_MAX_AUX_FILE, &src);
+	if (rc != 0) {
+		if (required) {
+			plm_doc_diag(v->ctx->doc, PLM_DIAG_NOTE,
+				"compose/missing-env-file", at->span,
+				"cannot read env_file %s%s: its variables are not in "
+				"the model", path, rc == PLM_ELIMIT
+					? " (larger than PLM_COMPOSE_MAX_AUX_FILE)" : "");
+		}
+		return 0;
+	}
+	int index = plm_doc_add_source_take(v->ctx->doc, src);
+	if (index < 0) {
+		return PLM_ENOMEM;
+	}
+	for (uint32_t line = 0; line < src->line_count; line++) {
+		size_t len;
+		const char *p = plm_source_line(src, line, &len);
+		const char *name, *raw;
+		size_t nlen, rlen;
+		if (!plm_compose_dotenv_split(p, len, &name, &nlen, &raw, &rlen)) {
+			continue;
+		}
+		uint32_t start = src->line_starts[line];
+		struct plm_span span = {(uint32_t)index, start,
+			start + (uint32_t)len};
+		char *value;
+		size_t vlen;
+		rc = plm_compose_dotenv_value(v->ctx, raw, rlen, &value, &vlen);
+		if (rc != 0) {
+			return rc;
+		}
+		struct plm_node *n = plm_node_string(v->a, span, name, nlen);
+		struct plm_node *val = plm_node_string(v->a, span, value, vlen);
+		struct plm_node line_at = {0};
+		line_at.span = span;
+		if (n == NULL || val == NULL ||
+			env_item(v, out, &line_at, n, val) != 0) {
+			return PLM_ENOMEM;
+		}
+	}
+	return 0;
+}
+
+static int env_files(struct svc *v, struct plm_node *out,
+	struct plm_node *files)
+{
+	struct plm_node *one[1] = {files};
+	struct plm_node **items = is_seq(files) ? files->as.seq.items : one;
+	size_t count = is_seq(files) ? files->as.seq.count : 1;
+	for (size_t i = 0; i < count; i++) {
+		struct plm_node *item = items[i];
+		const char *rel = plm_node_str(item);
+		bool required = true;
+		if (is_map(item)) {
+			rel = plm_node_get_str(item, "path");
+			required = truth(plm_node_get(item, "required")) != 0;
+		}
+		if (rel == NULL) {
+			continue;
+		}
+		int rc = env_file(v, out, item, rel, required);
+		if (rc != 0) {
+			return rc;
+		}
+	}
+	return 0;
+}
+
 static int set_env(struct svc *v)
 {
 	struct plm_node *env = plm_node_get(v->s, "environment");
+	struct plm_node *files = plm_node_get(v->s, "env_file");
+	if (files != NULL && files->kind == PLM_NODE_NULL) {
+		files = NULL;
+	}
 	if (!is_seq(env) && !is_map(env)) {
+		env = NULL;
+	}
+	if (env == NULL && files == NULL) {
 		return 0;
 	}
-	struct plm_node *out = plm_node_seq(v->a, env->span);
+	struct plm_node *out = plm_node_seq(v->a, env ? env->span : files->span);
 	if (out == NULL) {
 		return PLM_ENOMEM;
+	}
+	if (files != NULL) {
+		int rc = env_files(v, out, files);
+		if (rc != 0) {
+			return rc;
+		}
 	}
 	if (is_map(env)) {
 		for (size_t i = 0; i < env->as.map.count; i++) {
@@ -699,7 +819,7 @@ static int set_env(struct svc *v)
 				return PLM_ENOMEM;
 			}
 		}
-	} else {
+	} else if (is_seq(env)) {
 		for (size_t i = 0; i < env->as.seq.count; i++) {
 			struct plm_node *item = env->as.seq.items[i];
 			const char *s = plm_node_str(item);
@@ -799,21 +919,6 @@ static int set_user(struct svc *v)
 	return plm_record_set(v->a, v->rec, "user", plm_record_user(v->a, text));
 }
 
-/* dir/rel with "./" segments dropped; rel unchanged when absolute. */
-static char *path_join(struct plm_arena *a, const char *dir, const char *rel)
-{
-	while (rel[0] == '.' && rel[1] == '/') {
-		rel += 2;
-	}
-	if (rel[0] == '/' || strcmp(dir, ".") == 0) {
-		return plm_arena_strdup(a, strcmp(rel, ".") == 0 ? "." : rel);
-	}
-	if (strcmp(rel, ".") == 0 || rel[0] == '\0') {
-		return plm_arena_strdup(a, dir);
-	}
-	return plm_arena_printf(a, "%s/%s", dir, rel);
-}
-
 /* build: (a context path, or {context, dockerfile, dockerfile_inline,
  * target, args}): the Dockerfile is loaded as another source of the
  * document and its container record attached as `build`. */
@@ -826,12 +931,13 @@ static int set_build(struct svc *v)
 		return 0;
 	}
 	if (b->kind == PLM_NODE_STRING) {
-		context = b->as.string.ptr;
+		context = b->as.string.len ? b->as.string.ptr : ".";
 	} else if (b->kind == PLM_NODE_MAP) {
 		const char *c = plm_node_get_str(b, "context");
 		const char *d = plm_node_get_str(b, "dockerfile");
-		context = c ? c : ".";
-		dockerfile = d ? d : "Dockerfile";
+		/* empty (an unset variable): the defaults, as Compose does */
+		context = c && c[0] ? c : ".";
+		dockerfile = d && d[0] ? d : "Dockerfile";
 		inline_text = plm_node_get_str(b, "dockerfile_inline");
 		target = plm_node_get_str(b, "target");
 	} else {
@@ -892,7 +998,7 @@ static int set_build(struct svc *v)
 	return rc;
 }
 
-int compose_service_record(struct compose_ctx *ctx, struct plm_node *name,
+int plm_compose_service_record(struct compose_ctx *ctx, struct plm_node *name,
 	struct plm_node *service, struct plm_node **out)
 {
 	struct svc v = {ctx, ctx->arena, NULL, service};

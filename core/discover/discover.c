@@ -159,18 +159,13 @@ static int visit(const char *path, const char *name,
 		}
 		return 0;
 	}
+	/* --kind makes every file found of that kind, whatever its name. */
 	enum plm_kind kind = o->kind;
-	if (o->kind == PLM_KIND_UNKNOWN) {
+	if (kind == PLM_KIND_UNKNOWN) {
 		if (by_name == PLM_KIND_UNKNOWN && !is_yaml) {
 			return 0;
 		}
 		kind = by_name;
-	} else if (o->kind == PLM_KIND_DOCKERFILE) {
-		if (by_name != PLM_KIND_DOCKERFILE) {
-			return 0;
-		}
-	} else if (!is_yaml && by_name != PLM_KIND_COMPOSE) {
-		return 0;
 	}
 	return push(list, path, kind, false, NULL);
 }

@@ -148,7 +148,7 @@ struct plm_node *plm_df_container_build(struct plm_df_builder *b,
 {
 	struct plm_df_ctx *ctx = b->ctx;
 	struct rec r = {ctx, st->from->span, NULL};
-	r.map = plm_df_map(ctx, r.at);
+	r.map = plm_df_map_cap(ctx, r.at, 28);
 	if (r.map == NULL) {
 		return NULL;
 	}

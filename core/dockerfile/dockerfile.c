@@ -12,6 +12,8 @@
 static void check_bytes(struct plm_df_ctx *ctx)
 {
 	const char *nul = memchr(ctx->bytes, '\0', ctx->len);
+	size_t bad = plm_utf8_check(ctx->bytes, ctx->len);
+	ctx->clean = nul == NULL && bad == ctx->len;
 	if (nul != NULL) {
 		size_t at = (size_t)(nul - ctx->bytes);
 		plm_df_diag(ctx, PLM_DIAG_ERROR, "dockerfile/binary",
@@ -19,7 +21,6 @@ static void check_bytes(struct plm_df_ctx *ctx)
 			"NUL byte: expected a text Dockerfile, this looks like "
 			"binary data (NULs are replaced in the model)");
 	}
-	size_t bad = plm_utf8_check(ctx->bytes, ctx->len);
 	if (bad != ctx->len) {
 		plm_df_diag(ctx, PLM_DIAG_WARNING, "dockerfile/invalid-utf8",
 			plm_df_span(ctx, bad, bad + 1),
@@ -42,7 +43,8 @@ static void stage_base(struct plm_df_builder *b, struct plm_df_stage *st,
 	struct plm_node *platform = plm_node_get(from, "platform");
 	st->name_node = name && name->kind == PLM_NODE_STRING ? name : NULL;
 	st->platform = platform;
-	struct plm_node *base = plm_df_map(ctx, raw ? raw->span : from->span);
+	struct plm_node *base = plm_df_map_cap(ctx, raw ? raw->span : from->span,
+		7);
 	st->base = base;
 	if (raw == NULL || expanded == NULL || expanded->kind != PLM_NODE_STRING) {
 		plm_df_set(ctx, base, "text", plm_df_null(ctx, from->span));
@@ -52,6 +54,19 @@ static void stage_base(struct plm_df_builder *b, struct plm_df_stage *st,
 		plm_df_set(ctx, base, "tag", plm_df_null(ctx, from->span));
 		plm_df_set(ctx, base, "digest", plm_df_null(ctx, from->span));
 		plm_df_set(ctx, base, "stage", plm_df_null(ctx, from->span));
+		return;
+	}
+	plm_df_set(ctx, base, "text", raw);
+	plm_df_set(ctx, base, "expanded", expanded);
+	static const char *const keys[] = {"registry", "repository", "tag",
+		"digest"};
+	if (st->parent != NULL) {
+		/* Built on another stage: not an image reference. */
+		for (size_t k = 0; k < 4; k++) {
+			plm_df_set(ctx, base, keys[k], plm_df_null(ctx, raw->span));
+		}
+		plm_df_set(ctx, base, "stage", plm_df_int(ctx, raw->span,
+			(int64_t)st->parent->index));
 		return;
 	}
 	/* An unknown variable leaves the reference as written. */
@@ -66,16 +81,10 @@ static void stage_base(struct plm_df_builder *b, struct plm_df_stage *st,
 		image->flags |= PLM_NODE_INTERPOLATED;
 	}
 	st->image = image;
-	plm_df_set(ctx, base, "text", raw);
-	plm_df_set(ctx, base, "expanded", expanded);
-	static const char *const keys[] = {"registry", "repository", "tag",
-		"digest"};
 	for (size_t k = 0; k < 4; k++) {
 		plm_df_set(ctx, base, keys[k], plm_node_get(image, keys[k]));
 	}
-	plm_df_set(ctx, base, "stage", st->parent
-		? plm_df_int(ctx, raw->span, (int64_t)st->parent->index)
-		: plm_df_null(ctx, raw->span));
+	plm_df_set(ctx, base, "stage", plm_df_null(ctx, raw->span));
 }
 
 static void stage_node(struct plm_df_builder *b, struct plm_df_stage *st)

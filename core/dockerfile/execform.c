@@ -140,6 +140,10 @@ static bool read_string(struct json *j, struct plm_df_buf *b)
 			} else if (cp >= 0xD800 && cp <= 0xDFFF) {
 				cp = 0xFFFD;
 			}
+			if (cp == 0) {
+				/* A NUL would cut C strings short. */
+				cp = 0xFFFD;
+			}
 			if (b != NULL) {
 				put_utf8(b, cp);
 			}

@@ -132,6 +132,9 @@ static void pattern_op(struct ex *x, const char *op, size_t op_len,
 	const char *v, size_t vn, const char *word, size_t wn)
 {
 	struct plm_df_ctx *ctx = x->ctx;
+	/* Byte-wise matching may cut a multi-byte character: from now on
+	 * strings of this document are checked when copied. */
+	ctx->clean = false;
 	if (vn > PATTERN_MAX_VALUE || ctx->pattern_budget == 0) {
 		x->res->unresolved = true;
 		plm_df_buf_add(x->out, v, vn);

@@ -88,7 +88,7 @@ struct inst {
 	const char *form;
 	struct extra extras[MAX_EXTRAS];
 	size_t extra_count;
-	struct plm_df_heredoc docs[PLM_DOCKERFILE_MAX_HEREDOCS];
+	struct plm_df_heredoc *docs;   /* heap, only when the line has << */
 	size_t doc_count;
 	/* Flags of interest. */
 	struct plm_node *flag_platform;
@@ -125,6 +125,18 @@ static struct plm_node *expand_node(struct inst *in, const char *s, size_t n,
 	struct plm_span span, enum plm_df_expand_mode mode, bool *unresolved)
 {
 	struct plm_df_ctx *ctx = in->ctx;
+	if (unresolved != NULL) {
+		*unresolved = false;
+	}
+	/* Nothing to substitute or unquote: the text as it is. */
+	bool plain = memchr(s, '$', n) == NULL;
+	if (plain && mode == PLM_DF_EXPAND_WORD) {
+		plain = memchr(s, ctx->escape, n) == NULL &&
+			memchr(s, '"', n) == NULL && memchr(s, '\'', n) == NULL;
+	}
+	if (plain) {
+		return plm_df_string(ctx, span, s, n);
+	}
 	struct plm_df_expansion res;
 	plm_df_expand(ctx, s, n, mode, plm_df_builder_lookup, in->b, &res);
 	/* The whole-text expansion (KEEP_QUOTES) repeats the words' problems:
@@ -328,7 +340,7 @@ static void exec_commands(struct inst *in, struct plm_node *argv, size_t s,
 		 * shift them) to just after the opening quote. */
 		struct plm_df_segment seg = {0, script->span.start + 1};
 		struct plm_df_text st = {script->as.string.ptr,
-			script->as.string.len, &seg, 1};
+			script->as.string.len, &seg, 1, 0};
 		plm_df_shell_split(ctx, &st, 0, st.len, NULL, 0, in->commands);
 	}
 }
@@ -668,7 +680,7 @@ static struct plm_node *port_node(struct inst *in, struct plm_node *word)
 	struct plm_span span = word->span;
 	const char *s = word->as.string.ptr;
 	size_t n = word->as.string.len;
-	struct plm_node *port = plm_df_map(ctx, span);
+	struct plm_node *port = plm_df_map_cap(ctx, span, 6);
 	plm_df_set(ctx, port, "text", word);
 	const char *slash = memchr(s, '/', n);
 	size_t pn = slash ? (size_t)(slash - s) : n;
@@ -1124,6 +1136,11 @@ static void read_heredocs(struct inst *in)
 	if (!has) {
 		return;
 	}
+	in->docs = calloc(PLM_DOCKERFILE_MAX_HEREDOCS, sizeof(*in->docs));
+	if (in->docs == NULL) {
+		ctx->out_of_memory = true;
+		return;
+	}
 	size_t found = plm_df_heredoc_find(ctx, t, in->ke, in->docs,
 		PLM_DOCKERFILE_MAX_HEREDOCS);
 	if (found > PLM_DOCKERFILE_MAX_HEREDOCS) {
@@ -1156,7 +1173,7 @@ static void read_heredocs(struct inst *in)
 		struct plm_span whole = plm_df_span(ctx, word.start, end);
 		struct plm_span body_span = plm_df_span(ctx, d->body.start,
 			d->body.end);
-		struct plm_node *h = plm_df_map(ctx, whole);
+		struct plm_node *h = plm_df_map_cap(ctx, whole, 5);
 		plm_df_set(ctx, h, "delimiter", plm_df_string(ctx, word,
 			d->name, d->name_len));
 		/* The body as the builder uses it: with <<- leading tabs
@@ -1271,7 +1288,8 @@ struct plm_node *plm_df_instruction_parse(struct plm_df_builder *b,
 		break;
 	}
 
-	struct plm_node *node = plm_df_map(ctx, in->span);
+	struct plm_node *node = plm_df_map_cap(ctx, in->span,
+		9 + in->extra_count + (in->kw == PLM_DF_FROM));
 	const char *kname = in->kw == PLM_DF_UNKNOWN ? NULL
 						     : plm_df_keyword_name(in->kw);
 	if (kname != NULL) {
@@ -1290,17 +1308,20 @@ struct plm_node *plm_df_instruction_parse(struct plm_df_builder *b,
 		}
 		plm_df_set(ctx, node, "keyword", k);
 	}
-	plm_df_set(ctx, node, "text", in->as < in->ae
+	struct plm_node *text = in->as < in->ae
 		? text_node(in, in->as, in->ae)
-		: plm_df_string(ctx, in->text_span, "", 0));
+		: plm_df_string(ctx, in->text_span, "", 0);
+	plm_df_set(ctx, node, "text", text);
 	plm_df_set(ctx, node, "raw", plm_df_string(ctx,
 		plm_df_span(ctx, start, end), ctx->bytes + start,
 		end > start ? end - start : 0));
 	if (expands(in->kw) && in->expanded == NULL) {
-		in->expanded = in->as < in->ae
+		/* Without a '$' the expanded text is the text: share it. */
+		in->expanded = in->as < in->ae &&
+				memchr(in->t->ptr + in->as, '$', in->ae - in->as)
 			? expand_range(in, in->as, in->ae,
 				  PLM_DF_EXPAND_KEEP_QUOTES, NULL)
-			: plm_df_string(ctx, in->text_span, "", 0);
+			: text;
 	}
 	if (in->kw == PLM_DF_FROM) {
 		/* FROM's expanded text is its whole argument list. */
@@ -1324,6 +1345,7 @@ struct plm_node *plm_df_instruction_parse(struct plm_df_builder *b,
 	for (size_t k = 0; k < in->extra_count; k++) {
 		plm_df_set(ctx, node, in->extras[k].key, in->extras[k].value);
 	}
+	free(in->docs);
 	free(in);
 	return ctx->out_of_memory ? NULL : node;
 }

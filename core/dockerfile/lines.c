@@ -64,8 +64,9 @@ static void record_comment(struct plm_df_reader *r, size_t s, size_t e)
 	if (!r->record_comments) {
 		return;
 	}
+	/* As the YAML front end records them: from the '#' to the end of the
+	 * line, trailing blanks removed. */
 	const char *b = r->ctx->bytes;
-	s = skip_space(b, s + 1, e);
 	while (e > s && plm_df_is_space(b[e - 1])) {
 		e--;
 	}

@@ -55,11 +55,19 @@ static bool is_blank(char c)
 	return c == ' ' || c == '\t' || c == '\r';
 }
 
+/* Bytes that end a word, and bytes a word treats specially. */
+enum { META = 1, SPECIAL = 2 };
+static const unsigned char byte_class[256] = {
+	[' '] = META, ['\t'] = META, ['\r'] = META, ['\n'] = META,
+	[';'] = META, ['&'] = META, ['|'] = META, ['('] = META, [')'] = META,
+	['<'] = META, ['>'] = META,
+	['\\'] = SPECIAL, ['\''] = SPECIAL, ['"'] = SPECIAL, ['$'] = SPECIAL,
+	['`'] = SPECIAL,
+};
+
 static bool is_meta(char c)
 {
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == ';' ||
-		c == '&' || c == '|' || c == '(' || c == ')' || c == '<' ||
-		c == '>';
+	return byte_class[(unsigned char)c] == META;
 }
 
 /* Skips to the parenthesis closing the one before i (no analysis). */
@@ -241,8 +249,12 @@ static size_t read_word(struct sh *s, size_t i, char terminator, int depth,
 			i = substitution(s, i, i, '`', depth);
 			continue;
 		}
-		plm_df_buf_addc(&s->w, c);
-		i++;
+		/* A run of ordinary bytes at once. */
+		size_t run = i++;
+		while (i < s->end && byte_class[(unsigned char)p[i]] == 0) {
+			i++;
+		}
+		plm_df_buf_add(&s->w, p + run, i - run);
 	}
 	return i;
 }
@@ -269,6 +281,45 @@ static bool is_assignment(const char *w, size_t n)
 static bool word_eq(const char *w, size_t n, const char *lit)
 {
 	return strlen(lit) == n && memcmp(w, lit, n) == 0;
+}
+
+enum word_kind {
+	WORD_PLAIN = 0,
+	WORD_CONTROL,    /* if then else elif fi do done while until ! { } time */
+	WORD_ESAC,
+	WORD_LOOP,       /* for select: a header, not a command */
+	WORD_CASE,
+	WORD_FUNCTION,
+};
+
+/* The reserved word w[0..n) is, at the start of a command. */
+static enum word_kind reserved(const char *w, size_t n)
+{
+	static const struct {
+		const char *word;
+		size_t len;
+		enum word_kind kind;
+	} words[] = {
+		{"if", 2, WORD_CONTROL}, {"then", 4, WORD_CONTROL},
+		{"else", 4, WORD_CONTROL}, {"elif", 4, WORD_CONTROL},
+		{"fi", 2, WORD_CONTROL}, {"do", 2, WORD_CONTROL},
+		{"done", 4, WORD_CONTROL}, {"while", 5, WORD_CONTROL},
+		{"until", 5, WORD_CONTROL}, {"!", 1, WORD_CONTROL},
+		{"{", 1, WORD_CONTROL}, {"}", 1, WORD_CONTROL},
+		{"time", 4, WORD_CONTROL}, {"esac", 4, WORD_ESAC},
+		{"for", 3, WORD_LOOP}, {"select", 6, WORD_LOOP},
+		{"case", 4, WORD_CASE}, {"function", 8, WORD_FUNCTION},
+	};
+	if (n == 0 || n > 8) {
+		return WORD_PLAIN;
+	}
+	for (size_t k = 0; k < sizeof(words) / sizeof(words[0]); k++) {
+		if (words[k].len == n && words[k].word[0] == w[0] &&
+			memcmp(words[k].word, w, n) == 0) {
+			return words[k].kind;
+		}
+	}
+	return WORD_PLAIN;
 }
 
 /* Does argv[0] name a POSIX-like shell that reads its script from stdin? */
@@ -328,7 +379,7 @@ static void finish(struct sh *s, struct cmd *c, int depth)
 			}
 			struct plm_df_segment seg = {0, d->body.start};
 			struct plm_df_text body = {ctx->bytes + d->body.start,
-				d->body.end - d->body.start, &seg, 1};
+				d->body.end - d->body.start, &seg, 1, 0};
 			ctx->depth++;
 			plm_df_shell_split(ctx, &body, 0, body.len, NULL, 0,
 				s->commands);
@@ -550,6 +601,7 @@ static size_t parse_list(struct sh *s, size_t i, char terminator, int depth)
 			continue;
 		}
 		/* A word. */
+		enum word_kind kind;
 		size_t base = s->w.len;
 		bool quoted;
 		size_t ws = i;
@@ -617,30 +669,19 @@ static size_t parse_list(struct sh *s, size_t i, char terminator, int depth)
 		} else if (c.skip_header) {
 			/* for NAME in WORDS: not a command. */
 		} else if ((c.argv == NULL || c.argv->as.seq.count == 0) &&
-			c.assignments == NULL && !quoted &&
-			(word_eq(w, wn, "if") || word_eq(w, wn, "then") ||
-				word_eq(w, wn, "else") || word_eq(w, wn, "elif") ||
-				word_eq(w, wn, "do") || word_eq(w, wn, "while") ||
-				word_eq(w, wn, "until") || word_eq(w, wn, "!") ||
-				word_eq(w, wn, "{") || word_eq(w, wn, "}") ||
-				word_eq(w, wn, "time") || word_eq(w, wn, "fi") ||
-				word_eq(w, wn, "done"))) {
-			/* Control words open or close a list. */
-		} else if ((c.argv == NULL || c.argv->as.seq.count == 0) &&
-			!quoted && word_eq(w, wn, "esac")) {
-			if (case_depth > 0) {
-				case_depth--;
+			!quoted && (kind = reserved(w, wn)) != WORD_PLAIN &&
+			(kind != WORD_CONTROL || c.assignments == NULL)) {
+			switch (kind) {
+			case WORD_ESAC:
+				if (case_depth > 0) {
+					case_depth--;
+				}
+				break;
+			case WORD_LOOP: c.skip_header = true; break;
+			case WORD_CASE: c.case_header = true; break;
+			case WORD_FUNCTION: c.drop_next = 1; break;
+			default: break; /* control words open or close a list */
 			}
-		} else if ((c.argv == NULL || c.argv->as.seq.count == 0) &&
-			!quoted && (word_eq(w, wn, "for") ||
-				word_eq(w, wn, "select"))) {
-			c.skip_header = true;
-		} else if ((c.argv == NULL || c.argv->as.seq.count == 0) &&
-			!quoted && word_eq(w, wn, "case")) {
-			c.case_header = true;
-		} else if ((c.argv == NULL || c.argv->as.seq.count == 0) &&
-			!quoted && word_eq(w, wn, "function")) {
-			c.drop_next = 1;
 		} else {
 			struct plm_span span = plm_df_text_span(ctx, s->t, ws, i);
 			struct plm_node *node = plm_df_string(ctx, span, w, wn);

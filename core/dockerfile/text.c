@@ -42,8 +42,20 @@ void plm_df_buf_free(struct plm_df_buf *b)
 
 uint32_t plm_df_text_src(const struct plm_df_text *t, size_t off)
 {
-	if (t->seg_count == 0) {
-		return (uint32_t)off;
+	if (t->seg_count <= 1) {
+		return t->seg_count ? t->segs[0].src + (uint32_t)off
+				    : (uint32_t)off;
+	}
+	size_t h = t->hint < t->seg_count ? t->hint : 0;
+	if (t->segs[h].at <= off) {
+		/* The hinted segment or one of the next two. */
+		for (size_t k = h; k < t->seg_count && k < h + 3; k++) {
+			if (k + 1 == t->seg_count || t->segs[k + 1].at > off) {
+				((struct plm_df_text *)t)->hint = k;
+				return t->segs[k].src +
+					(uint32_t)(off - t->segs[k].at);
+			}
+		}
 	}
 	size_t lo = 0, hi = t->seg_count;
 	while (hi - lo > 1) {
@@ -54,6 +66,7 @@ uint32_t plm_df_text_src(const struct plm_df_text *t, size_t off)
 			hi = mid;
 		}
 	}
+	((struct plm_df_text *)t)->hint = lo;
 	const struct plm_df_segment *s = &t->segs[lo];
 	if (off < s->at) {
 		return s->src;
@@ -72,9 +85,10 @@ struct plm_span plm_df_text_span(const struct plm_df_ctx *ctx,
 char *plm_df_strdup(struct plm_df_ctx *ctx, const char *s, size_t len,
 	size_t *out_len)
 {
-	/* Fast path: plain ASCII without NULs is copied as is. */
+	/* Fast path: text cut from a clean file at ASCII delimiters, or
+	 * plain ASCII without NULs, is copied as is. */
 	bool plain = true;
-	for (size_t i = 0; i < len; i++) {
+	for (size_t i = ctx->clean ? len : 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (c == 0 || c >= 0x80) {
 			plain = false;
@@ -150,6 +164,23 @@ struct plm_node *plm_df_int(struct plm_df_ctx *ctx, struct plm_span span,
 	return checked(ctx, plm_node_int(ctx->arena, span, value));
 }
 
+struct plm_node *plm_df_map_cap(struct plm_df_ctx *ctx, struct plm_span span,
+	size_t cap)
+{
+	struct plm_node *map = plm_df_map(ctx, span);
+	if (map == NULL) {
+		return NULL;
+	}
+	map->as.map.entries = plm_arena_alloc(ctx->arena,
+		cap * sizeof(*map->as.map.entries));
+	if (map->as.map.entries == NULL) {
+		ctx->out_of_memory = true;
+		return NULL;
+	}
+	map->as.map.cap = cap;
+	return map;
+}
+
 struct plm_node *plm_df_seq(struct plm_df_ctx *ctx, struct plm_span span)
 {
 	return checked(ctx, plm_node_seq(ctx->arena, span));
@@ -160,16 +191,17 @@ struct plm_node *plm_df_map(struct plm_df_ctx *ctx, struct plm_span span)
 	return checked(ctx, plm_node_map(ctx->arena, span));
 }
 
-void plm_df_set(struct plm_df_ctx *ctx, struct plm_node *map, const char *key,
-	struct plm_node *value)
+void plm_df_set_n(struct plm_df_ctx *ctx, struct plm_node *map,
+	const char *key, size_t key_len, struct plm_node *value)
 {
 	if (map == NULL || value == NULL) {
 		ctx->out_of_memory = true;
 		return;
 	}
-	/* Keys are distinct by construction: append without a lookup. */
-	if (plm_node_append(ctx->arena, map, key, strlen(key), value->span,
-		    value) != 0) {
+	/* Keys are distinct string literals by construction: append without
+	 * a lookup or a copy. */
+	if (plm_node_append_static(ctx->arena, map, key, key_len,
+		    value->span, value) != 0) {
 		ctx->out_of_memory = true;
 	}
 }

@@ -65,6 +65,9 @@ struct plm_df_text {
 	size_t len;
 	const struct plm_df_segment *segs;
 	size_t seg_count;
+	/* The segment of the last lookup: lookups mostly move forward. Only
+	 * plm_df_text_src writes it (the struct itself is never const). */
+	size_t hint;
 };
 
 /* Per-parse state shared by the front end's files. */
@@ -79,6 +82,9 @@ struct plm_df_ctx {
 	bool expansion_reported;
 	bool nesting_reported;
 	bool out_of_memory;       /* the arena ran out: stop building */
+	/* The source is valid UTF-8 without NULs, so text cut from it at
+	 * ASCII delimiters (and decoded JSON) needs no sanitizing. */
+	bool clean;
 	struct plm_df_buf scratch; /* reused by word processing */
 	struct plm_df_buf expanded; /* reused by variable substitution */
 	size_t pattern_budget;    /* steps ${v#pattern} matching may take */
@@ -122,10 +128,19 @@ struct plm_node *plm_df_int(struct plm_df_ctx *ctx, struct plm_span span,
 	int64_t value);
 struct plm_node *plm_df_seq(struct plm_df_ctx *ctx, struct plm_span span);
 struct plm_node *plm_df_map(struct plm_df_ctx *ctx, struct plm_span span);
-/* map[key] = value; a NULL value (a failed constructor) only records the
- * failure. */
-void plm_df_set(struct plm_df_ctx *ctx, struct plm_node *map, const char *key,
-	struct plm_node *value);
+/* A map with room for `cap` entries (no regrowth for known shapes). */
+struct plm_node *plm_df_map_cap(struct plm_df_ctx *ctx, struct plm_span span,
+	size_t cap);
+/* map[key] = value, key a string literal (not copied, not looked up); a
+ * NULL value (a failed constructor) only records the failure. */
+void plm_df_set_n(struct plm_df_ctx *ctx, struct plm_node *map,
+	const char *key, size_t key_len, struct plm_node *value);
+static inline void plm_df_set(struct plm_df_ctx *ctx, struct plm_node *map,
+	const char *key, struct plm_node *value)
+{
+	/* Inlined, strlen of a literal folds to a constant. */
+	plm_df_set_n(ctx, map, key, __builtin_strlen(key), value);
+}
 /* Appends value to seq, likewise. */
 void plm_df_push(struct plm_df_ctx *ctx, struct plm_node *seq,
 	struct plm_node *value);

@@ -517,6 +517,24 @@ static uint64_t normalized_hash(uint64_t h, const struct plm_source *src,
 	return h;
 }
 
+/* True when "ignore" occurs in bytes[0..len): only then can a comment
+ * suppress anything in that source. */
+static bool mentions_ignore(const char *bytes, size_t len)
+{
+	const char *p = bytes, *end = bytes + len;
+	while (end - p >= 6) {
+		p = memchr(p, 'i', (size_t)(end - p) - 5);
+		if (p == NULL) {
+			return false;
+		}
+		if (memcmp(p, "ignore", 6) == 0) {
+			return true;
+		}
+		p++;
+	}
+	return false;
+}
+
 struct seen_key {
 	uint64_t key;
 	uint32_t count;
@@ -528,6 +546,9 @@ static int finish_findings(struct plm_checker *c, const struct plm_doc *doc,
 	int rc = 0;
 	struct seen_key *seen = NULL;
 	size_t seen_count = 0;
+	/* Per source: 0 unknown, 1 has no "ignore" anywhere, 2 may have an
+	 * ignore comment (then each finding looks at the comments). */
+	unsigned char may_ignore[64] = {0};
 	if (c->pending_count > 0) {
 		seen = calloc(c->pending_count, sizeof(*seen));
 		if (seen == NULL) {
@@ -588,8 +609,15 @@ static int finish_findings(struct plm_checker *c, const struct plm_doc *doc,
 
 		char reason[512];
 		const char *why = NULL;
-		if (plm_suppress_match(doc, p->span.source, first, rule, reason,
-			    sizeof(reason), &why)) {
+		uint32_t sid = p->span.source;
+		unsigned char *mi = sid < sizeof(may_ignore) ? &may_ignore[sid]
+							     : NULL;
+		if (mi != NULL && *mi == 0) {
+			*mi = mentions_ignore(src->bytes, src->len) ? 2 : 1;
+		}
+		if ((mi == NULL || *mi == 2) &&
+			plm_suppress_match(doc, p->span.source, first, rule, reason,
+				sizeof(reason), &why)) {
 			f.suppression = PLM_SUPPRESSION_IN_SOURCE;
 			f.suppression_justification = why;
 		}

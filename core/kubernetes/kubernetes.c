@@ -166,6 +166,11 @@ static int set_user(struct builder *b, struct plm_node *rec,
 			text->flags |= PLM_NODE_INHERITED;
 		}
 		rc = plm_record_set_in(b->a, rec, "user", "text", text);
+		/* name as written, as plm_user_parse gives it for "1000" */
+		if (rc == 0) {
+			rc = plm_record_set_in(b->a, rec, "user", "name",
+				plm_node_clone(b->a, text));
+		}
 		if (rc == 0 && uid->kind == PLM_NODE_INT) {
 			rc = plm_record_set_in(b->a, rec, "user", "uid",
 				as_written(b, uid, uid_pod));
@@ -181,8 +186,16 @@ static int set_user(struct builder *b, struct plm_node *rec,
 		}
 	}
 	if (rc == 0 && gid != NULL && gid->kind == PLM_NODE_INT) {
-		rc = plm_record_set_in(b->a, rec, "user", "gid",
-			as_written(b, gid, gid_pod));
+		struct plm_node *group = plm_node_string(b->a, gid->span,
+			gid->text, gid->text_len);
+		if (group != NULL && gid_pod) {
+			group->flags |= PLM_NODE_INHERITED;
+		}
+		rc = plm_record_set_in(b->a, rec, "user", "group", group);
+		if (rc == 0) {
+			rc = plm_record_set_in(b->a, rec, "user", "gid",
+				as_written(b, gid, gid_pod));
+		}
 	}
 	return rc;
 }
@@ -802,9 +815,12 @@ static int object(struct builder *b, const struct plm_node *obj, int depth)
 		pod.spec = path(obj, workloads[i].spec);
 		pod.meta = path(obj, workloads[i].meta);
 		if (!is_map(pod.spec)) {
-			plm_doc_diag(b->doc, PLM_DIAG_WARNING,
+			/* a note: partial manifests (kustomize patches) are
+			 * common */
+			plm_doc_diag(b->doc, PLM_DIAG_NOTE,
 				"kubernetes/no-pod-spec", obj->span,
-				"a %s needs a pod spec (%s)", kind,
+				"this %s has no pod spec (%s): no containers read",
+				kind,
 				i == 0 ? "spec" : i == 7
 					? "spec.jobTemplate.spec.template.spec"
 					: i == 8 ? "template.spec"

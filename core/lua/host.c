@@ -15,6 +15,7 @@
 #include "lua/internal.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,15 +83,87 @@ void plm_lua_record_where(struct plm_lua *h, lua_State *L)
 	}
 }
 
+#if defined(__SANITIZE_ADDRESS__)
+#define USE_POOL 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define USE_POOL 0
+#endif
+#endif
+#ifndef USE_POOL
+#define USE_POOL 1
+#endif
+
+struct plm_lua_pool_chunk {
+	struct plm_lua_pool_chunk *next;
+	_Alignas(max_align_t) char data[];
+};
+
+/* The size class of a small block (0-based), or -1 for a large one. */
+static int size_class(size_t size)
+{
+	if (!USE_POOL || size == 0 ||
+		size > PLM_LUA_POOL_GRAIN * PLM_LUA_POOL_CLASSES) {
+		return -1;
+	}
+	return (int)((size - 1) / PLM_LUA_POOL_GRAIN);
+}
+
+static void *pool_take(struct plm_lua *h, int cls)
+{
+	void *p = h->free_list[cls];
+	if (p != NULL) {
+		h->free_list[cls] = *(void **)p;
+		return p;
+	}
+	size_t size = (size_t)(cls + 1) * PLM_LUA_POOL_GRAIN;
+	if (h->bump_left < size) {
+		struct plm_lua_pool_chunk *c = malloc(
+			sizeof(*c) + PLM_LUA_POOL_CHUNK);
+		if (c == NULL) {
+			return NULL;
+		}
+		c->next = h->chunks;
+		h->chunks = c;
+		h->bump = c->data;
+		h->bump_left = PLM_LUA_POOL_CHUNK;
+	}
+	p = h->bump;
+	h->bump += size;
+	h->bump_left -= size;
+	return p;
+}
+
+static void pool_give(struct plm_lua *h, int cls, void *p)
+{
+	*(void **)p = h->free_list[cls];
+	h->free_list[cls] = p;
+}
+
+static void pool_destroy(struct plm_lua *h)
+{
+	while (h->chunks != NULL) {
+		struct plm_lua_pool_chunk *next = h->chunks->next;
+		free(h->chunks);
+		h->chunks = next;
+	}
+}
+
 /* The one allocation funnel. Growth past the cap is refused while a run is
  * armed; Lua then collects garbage and retries once before raising a
- * memory error. Shrinking never fails. */
+ * memory error. Shrinking never fails. Lua always passes the true old size
+ * of a block, which tells which pool (if any) it came from. */
 static void *funnel(void *ud, void *ptr, size_t osize, size_t nsize)
 {
 	struct plm_lua *h = ud;
 	size_t old = ptr != NULL ? osize : 0;
+	int ocls = ptr != NULL ? size_class(osize) : -1;
 	if (nsize == 0) {
-		free(ptr);
+		if (ocls >= 0) {
+			pool_give(h, ocls, ptr);
+		} else {
+			free(ptr);
+		}
 		h->used -= old;
 		return NULL;
 	}
@@ -101,7 +174,29 @@ static void *funnel(void *ud, void *ptr, size_t osize, size_t nsize)
 		}
 		return NULL;
 	}
-	void *n = realloc(ptr, nsize);
+	int ncls = size_class(nsize);
+	void *n;
+	if (ptr != NULL && ocls == ncls) {
+		n = ncls >= 0 ? ptr : realloc(ptr, nsize);
+	} else if (ncls >= 0) {
+		n = pool_take(h, ncls);
+		if (n != NULL && ptr != NULL) {
+			memcpy(n, ptr, old < nsize ? old : nsize);
+			if (ocls >= 0) {
+				pool_give(h, ocls, ptr);
+			} else {
+				free(ptr);
+			}
+		}
+	} else if (ocls >= 0) {
+		n = malloc(nsize);
+		if (n != NULL) {
+			memcpy(n, ptr, old < nsize ? old : nsize);
+			pool_give(h, ocls, ptr);
+		}
+	} else {
+		n = realloc(ptr, nsize);
+	}
 	if (n == NULL) {
 		return NULL;
 	}
@@ -580,14 +675,16 @@ int plm_lua_create(struct plm_lua **out)
 	}
 	lua_State *L = lua_newstate(funnel, h);
 	if (L == NULL) {
+		pool_destroy(h);
 		free(h);
 		return PLM_ENOMEM;
 	}
 	*(struct plm_lua **)lua_getextraspace(L) = h;
-	lua_gc(L, LUA_GCGEN, 0, 0);
+	lua_gc(L, LUA_GCINC, 400, 200, 0);
 	lua_pushcfunction(L, setup);
 	if (lua_pcall(L, 0, 0, 0) != LUA_OK) {
 		lua_close(L);
+		pool_destroy(h);
 		free(h);
 		return PLM_ENOMEM;
 	}
@@ -604,6 +701,7 @@ void plm_lua_destroy(struct plm_lua *h)
 	}
 	h->cap = 0;
 	lua_close(h->L);
+	pool_destroy(h);
 	free(h);
 }
 

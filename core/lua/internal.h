@@ -8,8 +8,21 @@
 #include "lua/host.h"
 #include "model/document.h"
 
+/* Small blocks (most of what Lua allocates) come from per-host free lists
+ * by size class; larger ones from malloc. Sanitizer builds use malloc for
+ * everything so they keep seeing each block. */
+#define PLM_LUA_POOL_GRAIN 16
+#define PLM_LUA_POOL_CLASSES 16          /* blocks up to 256 bytes */
+#define PLM_LUA_POOL_CHUNK ((size_t)64 * 1024)
+
+struct plm_lua_pool_chunk;
+
 struct plm_lua {
 	lua_State *L;
+	void *free_list[PLM_LUA_POOL_CLASSES];
+	struct plm_lua_pool_chunk *chunks;
+	char *bump;             /* unused tail of the newest chunk */
+	size_t bump_left;
 	size_t used;            /* bytes allocated through the funnel */
 	size_t cap;             /* refuse growth past this while armed; 0: none */
 	uint64_t budget;        /* instructions for this run; 0: none */

@@ -33,9 +33,24 @@ void plm_lua_unbind_doc(struct plm_lua *h)
 	h->generation++;
 }
 
+/* The proxy at idx, or NULL: compares metatables by the registry entry
+ * under a pointer key (no string lookup).  [-0, +0, -] */
+static struct proxy *to_proxy(lua_State *L, int idx)
+{
+	struct proxy *p = lua_touserdata(L, idx);
+	if (p == NULL || lua_islightuserdata(L, idx) ||
+		!lua_getmetatable(L, idx)) {
+		return NULL;
+	}
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &plm_lua_key_node_mt);
+	bool same = lua_rawequal(L, -1, -2);
+	lua_pop(L, 2);
+	return same ? p : NULL;
+}
+
 const struct plm_node *plm_lua_to_node(lua_State *L, int idx)
 {
-	struct proxy *p = luaL_testudata(L, idx, PROXY_NAME);
+	struct proxy *p = to_proxy(L, idx);
 	if (p == NULL) {
 		return NULL;
 	}
@@ -49,7 +64,10 @@ const struct plm_node *plm_lua_to_node(lua_State *L, int idx)
 /* The node of the proxy at idx; raises when it is not a live one. */
 static const struct plm_node *check_node(lua_State *L, int idx)
 {
-	struct proxy *p = luaL_checkudata(L, idx, PROXY_NAME);
+	struct proxy *p = to_proxy(L, idx);
+	if (p == NULL) {
+		luaL_typeerror(L, idx, "model node");
+	}
 	struct plm_lua *h = plm_lua_host(L);
 	if (p->generation != h->generation || h->doc == NULL) {
 		luaL_error(L, "model node used after its document was checked");
@@ -105,7 +123,8 @@ void plm_lua_push_node(lua_State *L, const struct plm_node *node)
 	struct proxy *p = lua_newuserdatauv(L, sizeof(*p), 0);
 	p->node = node;
 	p->generation = h->generation;
-	luaL_setmetatable(L, PROXY_NAME);
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &plm_lua_key_node_mt);
+	lua_setmetatable(L, -2);
 	lua_pushvalue(L, -1);
 	lua_rawsetp(L, -3, node);
 	lua_remove(L, -2);
@@ -193,7 +212,10 @@ static int proxy_pairs(lua_State *L)
 
 static int proxy_tostring(lua_State *L)
 {
-	struct proxy *p = luaL_checkudata(L, 1, PROXY_NAME);
+	struct proxy *p = to_proxy(L, 1);
+	if (p == NULL) {
+		return luaL_typeerror(L, 1, "model node");
+	}
 	lua_pushfstring(L, "plimsoll.node(%s)",
 		plm_node_kind_name(p->node->kind));
 	return 1;
@@ -213,7 +235,7 @@ void plm_lua_model_init(lua_State *L)
 	luaL_setfuncs(L, methods, 0);
 	lua_pushliteral(L, PROXY_NAME);
 	lua_setfield(L, -2, "__metatable");
-	lua_pop(L, 1);
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &plm_lua_key_node_mt);
 }
 
 void plm_lua_push_doc(lua_State *L)

@@ -140,20 +140,32 @@ end
 --- case): `for ins, stage in p.instructions(doc, "RUN") do`.
 function M.instructions(doc, keyword)
 	keyword = keyword and keyword:upper()
-	local co = {}
-	for stage in M.stages(doc) do
-		for _, ins in ipairs(stage.instructions) do
-			if keyword == nil or (ins.keyword or ""):upper() == keyword then
-				co[#co + 1] = {ins, stage}
-			end
-		end
-	end
-	local i = 0
+	local tree = doc.kind == "dockerfile" and doc.tree or nil
+	local stages = tree and tree.stages
+	local si, ii = 0, 0
+	local stage, list
 	return function()
-		i = i + 1
-		local e = co[i]
-		if e then
-			return e[1], e[2]
+		while stages do
+			if list == nil then
+				si = si + 1
+				stage = stages[si]
+				if stage == nil then
+					stages = nil
+					return nil
+				end
+				list, ii = stage.instructions, 0
+			end
+			ii = ii + 1
+			local ins = list[ii]
+			if ins == nil then
+				list = nil
+			else
+				local kw = ins.keyword
+				if keyword == nil or kw == keyword or
+					(kw ~= nil and kw:upper() == keyword) then
+					return ins, stage
+				end
+			end
 		end
 	end
 end

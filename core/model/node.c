@@ -100,9 +100,9 @@ int plm_node_push(struct plm_arena *a, struct plm_node *seq,
 	return 0;
 }
 
-int plm_node_append(struct plm_arena *a, struct plm_node *map,
+static int append(struct plm_arena *a, struct plm_node *map,
 	const char *key, size_t key_len, struct plm_span key_span,
-	struct plm_node *value)
+	struct plm_node *value, bool copy_key)
 {
 	if (map == NULL || map->kind != PLM_NODE_MAP || value == NULL) {
 		return PLM_EINVAL;
@@ -118,9 +118,12 @@ int plm_node_append(struct plm_arena *a, struct plm_node *map,
 		map->as.map.entries = entries;
 		map->as.map.cap = ncap;
 	}
-	char *copy = plm_arena_strndup(a, key, key_len);
-	if (copy == NULL) {
-		return PLM_ENOMEM;
+	const char *copy = key;
+	if (copy_key) {
+		copy = plm_arena_strndup(a, key, key_len);
+		if (copy == NULL) {
+			return PLM_ENOMEM;
+		}
 	}
 	struct plm_entry *e = &map->as.map.entries[map->as.map.count++];
 	e->key = copy;
@@ -128,6 +131,20 @@ int plm_node_append(struct plm_arena *a, struct plm_node *map,
 	e->key_span = key_span;
 	e->value = value;
 	return 0;
+}
+
+int plm_node_append(struct plm_arena *a, struct plm_node *map,
+	const char *key, size_t key_len, struct plm_span key_span,
+	struct plm_node *value)
+{
+	return append(a, map, key, key_len, key_span, value, true);
+}
+
+int plm_node_append_static(struct plm_arena *a, struct plm_node *map,
+	const char *key, size_t key_len, struct plm_span key_span,
+	struct plm_node *value)
+{
+	return append(a, map, key, key_len, key_span, value, false);
 }
 
 int plm_node_set(struct plm_arena *a, struct plm_node *map, const char *key,

@@ -117,6 +117,13 @@ PLM_NODISCARD int plm_node_append(struct plm_arena *a, struct plm_node *map,
 	const char *key, size_t key_len, struct plm_span key_span,
 	struct plm_node *value);
 
+/* Appends an entry whose key is a string that outlives the arena (a string
+ * literal): the key is not copied. For front ends building maps with fixed
+ * field names. Returns 0, PLM_EINVAL or PLM_ENOMEM. */
+PLM_NODISCARD int plm_node_append_static(struct plm_arena *a,
+	struct plm_node *map, const char *key, size_t key_len,
+	struct plm_span key_span, struct plm_node *value);
+
 /* The value of key in map, or NULL if absent or map is not a map. */
 struct plm_node *plm_node_get(const struct plm_node *map, const char *key);
 /* The entry of key in map, or NULL. */

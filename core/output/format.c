@@ -55,6 +55,13 @@ static char *buf_finish(struct buf *b)
 	return b->data;
 }
 
+/* ASCII letters and digits, whatever the locale. */
+static bool ascii_alnum(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		(c >= '0' && c <= '9');
+}
+
 struct plm_region plm_output_region(const struct plm_region *r)
 {
 	struct plm_region d = *r;
@@ -117,14 +124,15 @@ void plm_output_rule_name(const struct plm_rule_info *rule,
 	bool word_start = true;
 	for (const char *p = src; p != NULL && *p != '\0'; p++) {
 		unsigned char c = (unsigned char)*p;
-		if (!isalnum(c)) {
+		if (!ascii_alnum(c)) {
 			word_start = true;
 			continue;
 		}
 		if (n + 1 >= PLM_RULE_NAME_SIZE) {
 			break;
 		}
-		buf[n++] = (char)(word_start ? toupper(c) : c);
+		buf[n++] = (char)(word_start && c >= 'a' && c <= 'z'
+			? c - 'a' + 'A' : c);
 		word_start = false;
 	}
 	buf[n] = '\0';
@@ -189,9 +197,10 @@ char *plm_output_sentence(const char *message)
 	return s;
 }
 
+/* RFC 3986 unreserved characters, and '/' between segments. */
 static bool unreserved(unsigned char c)
 {
-	return isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' ||
+	return ascii_alnum(c) || c == '-' || c == '.' || c == '_' || c == '~' ||
 		c == '/';
 }
 

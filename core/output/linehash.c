@@ -242,3 +242,43 @@ bool plm_line_hashes_format(const struct plm_line_hashes *hashes,
 		hashes->hash[line - 1], hashes->occurrence[line - 1]);
 	return true;
 }
+
+static bool needs_hash(const struct plm_finding *f, const char *path)
+{
+	return f->line_hash == NULL && f->path != NULL &&
+		strcmp(f->path, path) == 0;
+}
+
+int plm_line_hashes_fill(struct plm_finding *findings, size_t count,
+	const char *path, const char *bytes, size_t len,
+	struct plm_arena *arena)
+{
+	size_t i = 0;
+	while (i < count && !needs_hash(&findings[i], path)) {
+		i++;
+	}
+	if (i == count) {
+		return 0;
+	}
+	struct plm_line_hashes h;
+	int rc = plm_line_hashes_compute(bytes, len, &h);
+	if (rc != 0) {
+		return rc;
+	}
+	for (; i < count && rc == 0; i++) {
+		struct plm_finding *f = &findings[i];
+		char buf[PLM_LINE_HASH_SIZE];
+		uint32_t line = f->region.start_line > 0
+			? f->region.start_line : 1;
+		if (!needs_hash(f, path) ||
+			!plm_line_hashes_format(&h, line, buf)) {
+			continue;
+		}
+		f->line_hash = plm_arena_strdup(arena, buf);
+		if (f->line_hash == NULL) {
+			rc = PLM_ENOMEM;
+		}
+	}
+	plm_line_hashes_finish(&h);
+	return rc;
+}

@@ -26,6 +26,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "plimsoll/error.h"
+#include "plimsoll/finding.h"
+#include "util/arena.h"
 
 /* Room for "ffffffffffffffff:4294967295" and its NUL. */
 #define PLM_LINE_HASH_SIZE 32
@@ -47,5 +49,14 @@ void plm_line_hashes_finish(struct plm_line_hashes *hashes);
  * false, leaving buf empty, when the file has no such line. */
 bool plm_line_hashes_format(const struct plm_line_hashes *hashes,
 	uint32_t line, char buf[PLM_LINE_HASH_SIZE]);
+
+/* What the scan calls per file, while its bytes are in memory: sets
+ * line_hash on each of findings[0..count) whose path is `path` and whose
+ * line_hash is NULL, from region.start_line (line 1 for a whole-file
+ * finding), hashing bytes[0..len) once and only if some finding needs it.
+ * The strings are allocated in arena. Returns 0 or PLM_ENOMEM. */
+PLM_NODISCARD int plm_line_hashes_fill(struct plm_finding *findings,
+	size_t count, const char *path, const char *bytes, size_t len,
+	struct plm_arena *arena);
 
 #endif

@@ -10,11 +10,12 @@
 
 static int build_line_map(struct plm_source *s)
 {
+	/* memchr finds line breaks many bytes at a time. */
+	const char *p = s->bytes, *end = s->bytes + s->len;
 	size_t count = 1;
-	for (size_t i = 0; i < s->len; i++) {
-		if (s->bytes[i] == '\n') {
-			count++;
-		}
+	for (const char *nl; p < end &&
+		(nl = memchr(p, '\n', (size_t)(end - p))) != NULL; p = nl + 1) {
+		count++;
 	}
 	s->line_starts = malloc(count * sizeof(*s->line_starts));
 	if (s->line_starts == NULL) {
@@ -22,10 +23,10 @@ static int build_line_map(struct plm_source *s)
 	}
 	uint32_t n = 0;
 	s->line_starts[n++] = 0;
-	for (size_t i = 0; i < s->len; i++) {
-		if (s->bytes[i] == '\n') {
-			s->line_starts[n++] = (uint32_t)(i + 1);
-		}
+	p = s->bytes;
+	for (const char *nl; p < end &&
+		(nl = memchr(p, '\n', (size_t)(end - p))) != NULL; p = nl + 1) {
+		s->line_starts[n++] = (uint32_t)(nl + 1 - s->bytes);
 	}
 	s->line_count = n;
 	return 0;

@@ -1,5 +1,6 @@
 #include "util/utf8.h"
 
+#include <stdint.h>
 #include <string.h>
 
 /* Length of the valid sequence at s[0..len), or 0 if it is invalid. */
@@ -41,6 +42,18 @@ size_t plm_utf8_check(const char *str, size_t len)
 	const unsigned char *s = (const unsigned char *)str;
 	size_t i = 0;
 	while (i < len) {
+		/* ASCII runs eight bytes at a time. */
+		while (len - i >= 8) {
+			uint64_t w;
+			memcpy(&w, s + i, 8);
+			if (w & 0x8080808080808080ull) {
+				break;
+			}
+			i += 8;
+		}
+		if (i >= len) {
+			break;
+		}
 		if (s[i] < 0x80) {
 			i++;
 			continue;

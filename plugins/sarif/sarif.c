@@ -496,10 +496,12 @@ static json_t *artifacts(struct sarif *s, const struct plm_run_summary *sum)
 			s->failed = true;
 			continue;
 		}
-		append(s, ordered, json_pack("{s:o, s:[s]}",
-			"location", uri_location(uri, relative),
-			"roles", "analysisTarget"));
-		put(s, listed, uri, json_true());
+		if (json_object_get(listed, uri) == NULL) {
+			append(s, ordered, json_pack("{s:o, s:[s]}",
+				"location", uri_location(uri, relative),
+				"roles", "analysisTarget"));
+			put(s, listed, uri, json_true());
+		}
 		free(uri);
 	}
 	const char *u;

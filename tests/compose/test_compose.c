@@ -142,14 +142,18 @@ static void required_variable_and_bad_syntax_are_reported(void **state)
 	plm_doc_destroy(doc);
 }
 
-static void unset_variable_is_a_note(void **state)
+static void unset_variable_is_a_note_once_per_variable(void **state)
 {
 	(void)state;
-	struct plm_doc *doc = build("services:\n  s:\n    image: ${NOPE}\n");
+	struct plm_doc *doc = build("services:\n  s:\n    image: ${NOPE}\n"
+		"    user: $NOPE\n    x: ${OTHER}\n");
 	const struct plm_diag *d = diag_with(doc, "compose/unset-variable");
 	assert_non_null(d);
 	assert_int_equal(d->level, PLM_DIAG_NOTE);
+	assert_int_equal(line_of(doc, d->span), 3);
 	assert_int_equal(error_count(doc), 0);
+	/* once per variable */
+	assert_int_equal(doc->diag_count, 2);
 	plm_doc_destroy(doc);
 }
 
@@ -243,6 +247,41 @@ static void extends_from_another_file_adds_a_source(void **state)
 	assert_true(at(c, "user.text")->flags & PLM_NODE_INHERITED);
 	assert_true(at(c, "read_only_rootfs")->as.boolean);
 	assert_int_equal(doc->source_count, 2);
+	plm_doc_destroy(doc);
+	remove_dir(dir);
+}
+
+static void extends_from_another_directory_rebases_relative_paths(void **state)
+{
+	(void)state;
+	const char *dir = temp_dir();
+	char path[256], f[256];
+	snprintf(f, sizeof(f), "%s/sub", dir);
+	assert_int_equal(mkdir(f, 0700), 0);
+	snprintf(f, sizeof(f), "%s/sub/app", dir);
+	assert_int_equal(mkdir(f, 0700), 0);
+	snprintf(f, sizeof(f), "%s/sub/app/Dockerfile", dir);
+	write_file(f, "FROM alpine\nUSER 123\n");
+	snprintf(f, sizeof(f), "%s/sub/vars.env", dir);
+	write_file(f, "FROM_SUB=1\n");
+	snprintf(f, sizeof(f), "%s/sub/common.yml", dir);
+	write_file(f, "services:\n  base:\n    build: ./app\n"
+		"    env_file: vars.env\n"
+		"    volumes: [\"./data:/data\", \"named:/n\"]\n");
+	snprintf(path, sizeof(path), "%s/compose.yaml", dir);
+	struct plm_compose_options o = {0};
+	o.environ = test_environ;
+	struct plm_doc *doc = build_with(path,
+		"services:\n  web:\n    extends: {file: sub/common.yml, "
+		"service: base}\n    volumes: [\"./own:/own\"]\n", &o);
+	struct plm_node *c = at(doc->containers, "0");
+	assert_string_equal(str_at(c, "mounts.0.source"), "sub/data");
+	assert_string_equal(str_at(c, "mounts.1.source"), "named");
+	assert_string_equal(str_at(c, "mounts.2.source"), "./own");
+	assert_string_equal(str_at(c, "env.0.name"), "FROM_SUB");
+	assert_string_equal(str_at(c, "build.origin"), "dockerfile");
+	assert_string_equal(str_at(c, "user.text"), "123");
+	assert_int_equal(error_count(doc), 0);
 	plm_doc_destroy(doc);
 	remove_dir(dir);
 }
@@ -649,6 +688,36 @@ static void build_links_the_dockerfile_and_its_user(void **state)
 	remove_dir(dir);
 }
 
+static void env_file_variables_come_before_environment(void **state)
+{
+	(void)state;
+	const char *dir = temp_dir();
+	char path[256], envf[256];
+	snprintf(envf, sizeof(envf), "%s/app.env", dir);
+	write_file(envf, "# settings\nA=from-file\nB=\"quoted value\"\n");
+	snprintf(path, sizeof(path), "%s/compose.yaml", dir);
+	struct plm_compose_options o = {0};
+	o.environ = test_environ;
+	struct plm_doc *doc = build_with(path,
+		"services:\n  s:\n"
+		"    env_file: [app.env, {path: optional.env, required: false}]\n"
+		"    environment: {A: override}\n"
+		"  t:\n    env_file: gone.env\n", &o);
+	struct plm_node *env = at(doc->containers, "0.env");
+	assert_int_equal(plm_node_count(env), 2);
+	assert_string_equal(str_at(env, "0.name"), "A");
+	assert_string_equal(str_at(env, "0.value"), "override");
+	assert_string_equal(str_at(env, "1.value"), "quoted value");
+	assert_int_equal(at(env, "1.value")->span.source, 1);
+	assert_int_equal(line_of(doc, at(env, "1.value")->span), 3);
+	const struct plm_diag *d = diag_with(doc, "compose/missing-env-file");
+	assert_non_null(d);
+	assert_non_null(strstr(d->message, "gone.env"));
+	assert_int_equal(d->level, PLM_DIAG_NOTE);
+	plm_doc_destroy(doc);
+	remove_dir(dir);
+}
+
 static void broken_yaml_still_builds_what_it_can(void **state)
 {
 	(void)state;
@@ -671,10 +740,11 @@ int main(void)
 		cmocka_unit_test(interpolation_of_every_form),
 		cmocka_unit_test(interpolated_values_are_flagged_and_keep_their_text),
 		cmocka_unit_test(required_variable_and_bad_syntax_are_reported),
-		cmocka_unit_test(unset_variable_is_a_note),
+		cmocka_unit_test(unset_variable_is_a_note_once_per_variable),
 		cmocka_unit_test(dotenv_beside_the_file_is_read_and_environment_wins),
 		cmocka_unit_test(extends_in_the_same_file_inherits_and_own_values_win),
 		cmocka_unit_test(extends_from_another_file_adds_a_source),
+		cmocka_unit_test(extends_from_another_directory_rebases_relative_paths),
 		cmocka_unit_test(extends_cycles_and_missing_bases_are_reported),
 		cmocka_unit_test(override_file_merges_by_the_spec_rules),
 		cmocka_unit_test(sequences_append_without_duplicates),
@@ -690,6 +760,7 @@ int main(void)
 		cmocka_unit_test(yaml_1_2_keeps_yes_a_string_in_the_tree),
 		cmocka_unit_test(legacy_v1_files_and_extension_fields),
 		cmocka_unit_test(build_links_the_dockerfile_and_its_user),
+		cmocka_unit_test(env_file_variables_come_before_environment),
 		cmocka_unit_test(broken_yaml_still_builds_what_it_can),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -186,7 +186,7 @@ static void missing_path_becomes_a_problem_item(void **state)
 	plm_discover_list_finish(&l);
 }
 
-static void forced_kind_applies_to_named_files_and_filters_walks(void **state)
+static void forced_kind_applies_to_every_file_named_or_walked(void **state)
 {
 	(void)state;
 	char file[512];
@@ -197,8 +197,11 @@ static void forced_kind_applies_to_named_files_and_filters_walks(void **state)
 	assert_int_equal(plm_discover(paths, 2, &o, &l), 0);
 	assert_string_equal(l.items[0].path, file);
 	assert_int_equal(l.items[0].kind, PLM_KIND_DOCKERFILE);
-	assert_null(find(&l, "/deploy/web.yaml"));
+	/* Every file of the walk is taken, whatever its name. */
+	assert_int_equal(find(&l, "/deploy/web.yaml")->kind, PLM_KIND_DOCKERFILE);
+	assert_int_equal(find(&l, "/deploy/notes.txt")->kind, PLM_KIND_DOCKERFILE);
 	assert_non_null(find(&l, "/app/Dockerfile"));
+	assert_null(find(&l, ".git/Dockerfile"));
 	plm_discover_list_finish(&l);
 }
 
@@ -229,7 +232,7 @@ int main(void)
 		cmocka_unit_test(symlink_loop_is_reported_once_when_following),
 		cmocka_unit_test(file_symlink_loop_under_a_read_name_is_a_problem_item),
 		cmocka_unit_test(missing_path_becomes_a_problem_item),
-		cmocka_unit_test(forced_kind_applies_to_named_files_and_filters_walks),
+		cmocka_unit_test(forced_kind_applies_to_every_file_named_or_walked),
 		cmocka_unit_test(kind_by_name_follows_the_documented_patterns),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

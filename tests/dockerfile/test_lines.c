@@ -91,7 +91,7 @@ static void continuation_skips_comment_and_empty_lines(void **state)
 	assert_string_equal(str(run, "text"),
 		"apt-get update   && apt-get install -y x");
 	assert_int_equal(diags(doc, "dockerfile/empty-continuation"), 1);
-	assert_string_equal(doc->comments[2], "a comment inside");
+	assert_string_equal(doc->comments[2], "# a comment inside");
 	/* The argument spans map back across the joined lines. */
 	struct plm_node *cmd = item(get(run, "commands"), 1);
 	struct plm_node *y = item(get(cmd, "argv"), 2);
@@ -124,9 +124,9 @@ static void comments_are_recorded_by_line(void **state)
 	struct plm_doc *doc = parse("# first\nFROM a\n   #   indented  \n"
 				    "RUN x # not a comment\n");
 	assert_int_equal(doc->comment_count, 5);
-	assert_string_equal(doc->comments[0], "first");
+	assert_string_equal(doc->comments[0], "# first");
 	assert_null(doc->comments[1]);
-	assert_string_equal(doc->comments[2], "indented");
+	assert_string_equal(doc->comments[2], "#   indented");
 	assert_null(doc->comments[3]);
 	assert_string_equal(str(instr(doc, 0, 1), "text"),
 		"x # not a comment");

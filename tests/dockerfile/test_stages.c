@@ -10,6 +10,9 @@ static void stages_are_indexed_named_and_linked(void **state)
 	assert_int_equal(integer(stage(doc, 1), "index"), 1);
 	assert_string_equal(str(stage(doc, 1), "name"), "test");
 	assert_int_equal(integer(get(stage(doc, 1), "base"), "stage"), 0);
+	/* A stage reference is not an image: no registry or repository. */
+	assert_true(is_null(get(stage(doc, 1), "base"), "registry"));
+	assert_true(is_null(get(stage(doc, 1), "base"), "repository"));
 	assert_true(is_null(get(stage(doc, 2), "base"), "stage"));
 	assert_true(is_null(stage(doc, 2), "name"));
 	struct plm_node *c = container(doc);

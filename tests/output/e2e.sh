@@ -10,7 +10,11 @@
 # Skipped (77) while this plimsoll has no scan command, or without the
 # shared folder for the corpus.
 set -uo pipefail
-mode=$1 plimsoll=$2 schema_check=$3 plugin=$4 src=$5
+mode=$1 src=$5
+# meson passes paths relative to the build directory; the scans run
+# elsewhere.
+plimsoll=$(readlink -f "$2") schema_check=$(readlink -f "$3")
+plugin=$(readlink -f "$4")
 if ! "$plimsoll" scan --help >/dev/null 2>&1; then
 	echo "SKIP: this plimsoll has no scan command"
 	exit 77

@@ -109,6 +109,27 @@ static void repeated_windows_count_occurrences(void **state)
 	plm_line_hashes_finish(&h);
 }
 
+static void fill_sets_the_hash_of_each_finding_of_the_file(void **state)
+{
+	(void)state;
+	struct plm_arena *arena = plm_arena_create(0);
+	assert_non_null(arena);
+	struct plm_finding f[4] = {
+		{.path = "Dockerfile", .region = {2, 1, 2, 2, 2, 3}},
+		{.path = "other.yaml", .region = {1, 1, 1, 2, 0, 1}},
+		{.path = "Dockerfile", .region = {0, 0, 0, 0, 0, 0}},
+		{.path = "Dockerfile", .region = {1, 1, 1, 2, 0, 1},
+			.line_hash = "kept:1"},
+	};
+	assert_int_equal(plm_line_hashes_fill(f, 4, "Dockerfile", "a\nb", 3,
+		arena), 0);
+	assert_string_equal(f[0].line_hash, "8ee5a81e681643c1:1");
+	assert_null(f[1].line_hash);
+	assert_string_equal(f[2].line_hash, "c74339777b6a2c60:1");
+	assert_string_equal(f[3].line_hash, "kept:1");
+	plm_arena_destroy(arena);
+}
+
 static void finish_accepts_a_zeroed_struct(void **state)
 {
 	(void)state;
@@ -127,6 +148,7 @@ int main(void)
 		cmocka_unit_test(crlf_and_cr_count_as_lf),
 		cmocka_unit_test(non_ascii_is_hashed_as_utf16_units),
 		cmocka_unit_test(repeated_windows_count_occurrences),
+		cmocka_unit_test(fill_sets_the_hash_of_each_finding_of_the_file),
 		cmocka_unit_test(finish_accepts_a_zeroed_struct),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
