@@ -94,8 +94,15 @@ def hostile_files():
             b"FROM alpine\nRUN echo " + b"x" * (5 * 1024 * 1024) + b"\n",
         # 10,000 nested collections
         "deep/compose.yaml": deep_yaml(10000).encode(),
+        "deep/pod.yaml": ("apiVersion: v1\nkind: Pod\nspec:\n"
+                          + "".join("  " * i + "- a:\n" for i in
+                                    range(1, 10001))).encode(),
         # exponential alias expansion
         "laughs/configmap.yaml": billion_laughs().encode(),
+        "laughs/compose.yaml": ("services:\n  web:\n    image: alpine\n"
+                                "x-lol:\n" + "\n".join(
+                                    billion_laughs().splitlines()[4:])
+                                + "\n").encode(),
     }
 
 
