@@ -55,7 +55,8 @@ fi
 echo "== fuzz build (clang, libFuzzer, ASan + UBSan): regressions and smoke"
 if CC=clang build build-fuzz -Dfuzz=true -Dtests=false \
 	-Db_sanitize=address,undefined -Db_lundef=false; then
-	FUZZ_SECONDS=${FUZZ_SECONDS:-20} run_suite build-fuzz \
+	FUZZ_SECONDS=${FUZZ_SECONDS:-20} FUZZ_SEEDS=${FUZZ_SEEDS:-60} \
+		run_suite build-fuzz \
 		--suite fuzz-regress --suite fuzz
 else
 	failed_setup=$((failed_setup + 1))
