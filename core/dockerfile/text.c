@@ -40,6 +40,22 @@ void plm_df_buf_free(struct plm_df_buf *b)
 	b->failed = false;
 }
 
+bool plm_df_model_full(struct plm_df_ctx *ctx, struct plm_span at)
+{
+	if (ctx->model_full) {
+		return true;
+	}
+	if (plm_arena_used(ctx->arena) <= PLM_DOCKERFILE_MAX_MODEL) {
+		return false;
+	}
+	ctx->model_full = true;
+	plm_df_diag(ctx, PLM_DIAG_ERROR, "dockerfile/model-limit", at,
+		"the model of this file passed the limit of %zu MiB "
+		"(PLM_DOCKERFILE_MAX_MODEL): the rest of the file is not parsed",
+		(size_t)(PLM_DOCKERFILE_MAX_MODEL >> 20));
+	return true;
+}
+
 uint32_t plm_df_text_src(const struct plm_df_text *t, size_t off)
 {
 	if (t->seg_count <= 1) {
@@ -120,22 +136,54 @@ char *plm_df_strdup(struct plm_df_ctx *ctx, const char *s, size_t len,
 	return copy;
 }
 
+static bool is_plain(const struct plm_df_ctx *ctx, const char *s, size_t len)
+{
+	if (ctx->clean) {
+		return true;
+	}
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == 0 || c >= 0x80) {
+			return false;
+		}
+	}
+	return true;
+}
+
 struct plm_node *plm_df_string(struct plm_df_ctx *ctx, struct plm_span span,
 	const char *s, size_t len)
 {
-	size_t n;
-	char *copy = plm_df_strdup(ctx, s, len, &n);
-	if (copy == NULL) {
-		return NULL;
-	}
-	struct plm_node *node = plm_node_null(ctx->arena, span);
-	if (node == NULL) {
-		ctx->out_of_memory = true;
-		return NULL;
+	struct plm_node *node;
+	if (is_plain(ctx, s, len) && len < ((size_t)1 << 30)) {
+		/* The node and its bytes in one allocation. */
+		node = plm_arena_alloc(ctx->arena, sizeof(*node) + len + 1);
+		if (node == NULL) {
+			ctx->out_of_memory = true;
+			return NULL;
+		}
+		char *copy = (char *)(node + 1);
+		if (len > 0) {
+			memcpy(copy, s, len);
+		}
+		copy[len] = '\0';
+		node->as.string.ptr = copy;
+		node->as.string.len = len;
+	} else {
+		size_t n;
+		char *copy = plm_df_strdup(ctx, s, len, &n);
+		if (copy == NULL) {
+			return NULL;
+		}
+		node = plm_arena_alloc(ctx->arena, sizeof(*node));
+		if (node == NULL) {
+			ctx->out_of_memory = true;
+			return NULL;
+		}
+		node->as.string.ptr = copy;
+		node->as.string.len = n;
 	}
 	node->kind = PLM_NODE_STRING;
-	node->as.string.ptr = copy;
-	node->as.string.len = n;
+	node->span = span;
 	return node;
 }
 
@@ -164,31 +212,47 @@ struct plm_node *plm_df_int(struct plm_df_ctx *ctx, struct plm_span span,
 	return checked(ctx, plm_node_int(ctx->arena, span, value));
 }
 
-struct plm_node *plm_df_map_cap(struct plm_df_ctx *ctx, struct plm_span span,
-	size_t cap)
+/* A seq or map with room for `slots` items or entries in the same
+ * allocation (most have few; more grow as usual). */
+static struct plm_node *container(struct plm_df_ctx *ctx, struct plm_span span,
+	enum plm_node_kind kind, size_t slots)
 {
-	struct plm_node *map = plm_df_map(ctx, span);
-	if (map == NULL) {
-		return NULL;
-	}
-	map->as.map.entries = plm_arena_alloc(ctx->arena,
-		cap * sizeof(*map->as.map.entries));
-	if (map->as.map.entries == NULL) {
+	size_t slot = kind == PLM_NODE_SEQ ? sizeof(struct plm_node *)
+					   : sizeof(struct plm_entry);
+	struct plm_node *n = plm_arena_alloc(ctx->arena,
+		sizeof(*n) + slots * slot);
+	if (n == NULL) {
 		ctx->out_of_memory = true;
 		return NULL;
 	}
-	map->as.map.cap = cap;
-	return map;
+	n->kind = kind;
+	n->span = span;
+	if (kind == PLM_NODE_SEQ) {
+		n->as.seq.items = (struct plm_node **)(void *)(n + 1);
+		n->as.seq.cap = slots;
+	} else {
+		n->as.map.entries = (struct plm_entry *)(void *)(n + 1);
+		n->as.map.cap = slots;
+	}
+	return n;
+}
+
+#define INLINE_SLOTS 4
+
+struct plm_node *plm_df_map_cap(struct plm_df_ctx *ctx, struct plm_span span,
+	size_t cap)
+{
+	return container(ctx, span, PLM_NODE_MAP, cap);
 }
 
 struct plm_node *plm_df_seq(struct plm_df_ctx *ctx, struct plm_span span)
 {
-	return checked(ctx, plm_node_seq(ctx->arena, span));
+	return container(ctx, span, PLM_NODE_SEQ, INLINE_SLOTS);
 }
 
 struct plm_node *plm_df_map(struct plm_df_ctx *ctx, struct plm_span span)
 {
-	return checked(ctx, plm_node_map(ctx->arena, span));
+	return container(ctx, span, PLM_NODE_MAP, INLINE_SLOTS);
 }
 
 void plm_df_set_n(struct plm_df_ctx *ctx, struct plm_node *map,

@@ -235,7 +235,9 @@ static json_t *rule_object(struct sarif *s, const struct plm_rule_info *r)
 		return NULL;
 	}
 	put(s, rule, "id", plm_output_json_string(r->id));
-	if (name[0] != '\0') {
+	/* SARIF1001: a name that only differs from the id in case is no
+	 * name at all ("privileged" / "Privileged"). */
+	if (name[0] != '\0' && strcasecmp(name, r->id) != 0) {
 		put(s, rule, "name", json_string(name));
 	}
 	put(s, rule, "shortDescription", text_object(title));
