@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
 	gcc pkg-config meson ninja-build
 	liblua5.4-dev libyaml-dev libjansson-dev libcmocka-dev
-	python3 valgrind libxml2-utils nodejs npm clang
+	python3 valgrind libxml2-utils clang libclang-rt-14-dev
 )
 
 missing=()
@@ -15,6 +15,14 @@ for p in "${packages[@]}"; do
 		missing+=("$p")
 	fi
 done
+# Node.js may come from another distribution that bundles npm: look for the
+# commands rather than Debian's package names.
+if ! command -v node >/dev/null 2>&1; then
+	missing+=(nodejs)
+fi
+if ! command -v npm >/dev/null 2>&1; then
+	missing+=(npm)
+fi
 if [ "${#missing[@]}" -eq 0 ]; then
 	exit 0
 fi

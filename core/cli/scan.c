@@ -18,6 +18,7 @@
 #include "engine/engine.h"
 #include "engine/result.h"
 #include "load/load.h"
+#include "output/linehash.h"
 #include "output/output.h"
 #include "plimsoll/plimsoll.h"
 
@@ -360,6 +361,18 @@ static int scan_one(struct scan_work *w, struct plm_checker *checker,
 		note_problem(r, PLM_NOTIFY_TOOL_ERROR, "limit/memory",
 			"out of memory while checking this file; results are "
 			"partial");
+	}
+	/* GitHub's line hashes need the file's bytes, alive only until the
+	 * document is freed. */
+	for (size_t i = 0; i < doc->source_count; i++) {
+		const struct plm_source *src = doc->sources[i];
+		if (plm_line_hashes_fill(r->findings, r->finding_count,
+			    src->path, src->bytes, src->len, r->arena) != 0) {
+			note_problem(r, PLM_NOTIFY_TOOL_ERROR, "limit/memory",
+				"out of memory while fingerprinting this "
+				"file's findings");
+			break;
+		}
 	}
 	plm_file_result_sort(r);
 	plm_doc_destroy(doc);

@@ -176,6 +176,46 @@ static struct plm_node *without_key(struct compose_ctx *ctx,
 	return m;
 }
 
+/* The service `name` of a services map, through an index built at the
+ * first lookup (past the cache's size, a linear search). Returns 0 or
+ * PLM_ENOMEM. */
+static int find_service(struct compose_ctx *ctx,
+	const struct plm_node *services, const char *name,
+	struct plm_node **out)
+{
+	*out = NULL;
+	if (services == NULL || services->kind != PLM_NODE_MAP) {
+		return 0;
+	}
+	size_t k = 0;
+	while (k < ctx->service_index_count &&
+		ctx->service_index[k].services != services) {
+		k++;
+	}
+	size_t slots = sizeof(ctx->service_index) / sizeof(ctx->service_index[0]);
+	if (k == ctx->service_index_count) {
+		if (k == slots) {
+			*out = plm_node_get(services, name);
+			return 0;
+		}
+		ctx->service_index[k].services = services;
+		ctx->service_index_count++;
+		for (size_t i = 0; i < services->as.map.count; i++) {
+			const struct plm_entry *e = &services->as.map.entries[i];
+			if (plm_keyset_add(&ctx->service_index[k].index, e->key,
+				    e->key_len, i) != 0) {
+				return PLM_ENOMEM;
+			}
+		}
+	}
+	size_t i;
+	if (plm_keyset_find(&ctx->service_index[k].index, name, strlen(name),
+		    &i)) {
+		*out = services->as.map.entries[i].value;
+	}
+	return 0;
+}
+
 /* rel/path for a path relative to a file in directory rel (itself relative
  * to the main file's directory; "" for the main file's own). */
 static char *rel_join(struct plm_arena *a, const char *rel, const char *path)
@@ -301,7 +341,11 @@ static int resolve(struct compose_ctx *ctx, const struct plm_node *services,
 	struct chain *chain, size_t depth, struct plm_node **out)
 {
 	*out = NULL;
-	struct plm_node *svc = plm_node_get(services, name);
+	struct plm_node *svc = NULL;
+	int found = find_service(ctx, services, name, &svc);
+	if (found != 0) {
+		return found;
+	}
 	if (svc == NULL) {
 		return 0;
 	}
@@ -651,6 +695,9 @@ int plm_compose_build(struct plm_doc *doc,
 cleanup:
 	if (rc == 0 && plm_arena_exhausted(ctx->arena)) {
 		rc = PLM_ENOMEM;
+	}
+	for (size_t i = 0; i < ctx->service_index_count; i++) {
+		plm_keyset_finish(&ctx->service_index[i].index);
 	}
 	free(ctx);
 	return rc;

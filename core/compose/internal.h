@@ -6,6 +6,8 @@
 
 #include "compose/compose.h"
 #include "model/node.h"
+#include "util/source.h"
+#include "yaml/keyset.h"
 
 /* Interpolation variables: the environment first, then the `.env` file. */
 struct compose_env {
@@ -27,6 +29,13 @@ struct compose_ctx {
 		struct plm_node *stream;
 	} files[PLM_COMPOSE_MAX_FILES];
 	size_t file_count;
+	/* services maps indexed by name (a linear lookup per extends would
+	 * make a hostile file quadratic) */
+	struct {
+		const struct plm_node *services;
+		struct plm_keyset index;
+	} service_index[PLM_COMPOSE_MAX_FILES + 2];
+	size_t service_index_count;
 	/* unset variables already reported (each once per document) */
 	const char **unset;
 	size_t unset_count, unset_cap;
@@ -35,6 +44,10 @@ struct compose_ctx {
 /* Reads a dotenv-format file into env (later names win). Returns 0,
  * PLM_EIO when the file cannot be read, or PLM_ENOMEM. */
 int plm_compose_env_read(struct compose_ctx *ctx, const char *path);
+/* The same for a dotenv file already in memory (borrowed). Returns 0 or
+ * PLM_ENOMEM. */
+int plm_compose_env_parse(struct compose_ctx *ctx,
+	const struct plm_source *src);
 /* Splits one dotenv line (`[export ]NAME=value`): false for a blank,
  * comment or malformed line. */
 bool plm_compose_dotenv_split(const char *line, size_t len, const char **name,

@@ -18,6 +18,8 @@
 
 #include <string.h>
 
+#include "yaml/keyset.h"
+
 static bool has_tag(const struct plm_node *n, const char *tag)
 {
 	return n != NULL && n->tag != NULL && strcmp(n->tag, tag) == 0;
@@ -43,27 +45,6 @@ static struct plm_node *copy_map(struct plm_arena *a,
 		}
 	}
 	return c;
-}
-
-static bool scalar_equal(const struct plm_node *a, const struct plm_node *b)
-{
-	if (a->kind != b->kind) {
-		return false;
-	}
-	switch (a->kind) {
-	case PLM_NODE_STRING:
-		return a->as.string.len == b->as.string.len &&
-			memcmp(a->as.string.ptr, b->as.string.ptr,
-				a->as.string.len) == 0;
-	case PLM_NODE_INT:
-		return a->as.integer == b->as.integer;
-	case PLM_NODE_BOOL:
-		return a->as.boolean == b->as.boolean;
-	case PLM_NODE_NULL:
-		return true;
-	default:
-		return false;
-	}
 }
 
 /* The unique key of a ports/volumes/secrets/configs item: a string item's
@@ -120,53 +101,71 @@ static bool is_unique_field(const char *field)
 		strcmp(field, "secrets") == 0 || strcmp(field, "configs") == 0;
 }
 
+/* The text identifying a scalar item for de-duplication, or NULL. */
+static const char *scalar_key(const struct plm_node *n, size_t *len)
+{
+	if (n->kind == PLM_NODE_STRING) {
+		*len = n->as.string.len;
+		return n->as.string.ptr;
+	}
+	if (n->kind == PLM_NODE_MAP || n->kind == PLM_NODE_SEQ) {
+		return NULL;
+	}
+	*len = n->text_len;
+	return n->text;
+}
+
+/* Linear in both lists: a key set of the override's unique keys (unique
+ * fields) or of the base's scalars (de-duplication). */
 static struct plm_node *merge_seq(struct compose_ctx *ctx,
 	const struct plm_node *base, const struct plm_node *over,
 	const char *field)
 {
 	struct plm_arena *a = ctx->arena;
 	struct plm_node *r = plm_node_seq(a, over->span);
+	struct plm_keyset keys = {0};
 	if (r == NULL) {
 		return NULL;
 	}
 	bool unique = field != NULL && is_unique_field(field);
+	const char *k;
+	size_t len;
+	for (size_t j = 0; unique && j < over->as.seq.count; j++) {
+		unique_key(over->as.seq.items[j], field, &k, &len);
+		if (k != NULL && plm_keyset_add(&keys, k, len, j) != 0) {
+			goto nomem;
+		}
+	}
 	for (size_t i = 0; i < base->as.seq.count; i++) {
 		struct plm_node *b = base->as.seq.items[i];
-		bool replaced = false;
 		if (unique) {
-			const char *bk;
-			size_t bl;
-			unique_key(b, field, &bk, &bl);
-			for (size_t j = 0; bk && j < over->as.seq.count; j++) {
-				const char *ok;
-				size_t ol;
-				unique_key(over->as.seq.items[j], field, &ok, &ol);
-				if (ok && ol == bl && memcmp(ok, bk, bl) == 0) {
-					replaced = true;
-					break;
-				}
+			unique_key(b, field, &k, &len);
+			if (k != NULL && plm_keyset_find(&keys, k, len, NULL)) {
+				continue; /* replaced by the override's item */
 			}
+		} else if ((k = scalar_key(b, &len)) != NULL &&
+			plm_keyset_add(&keys, k, len, i) != 0) {
+			goto nomem;
 		}
-		if (!replaced && plm_node_push(a, r, b) != 0) {
-			return NULL;
+		if (plm_node_push(a, r, b) != 0) {
+			goto nomem;
 		}
 	}
 	for (size_t j = 0; j < over->as.seq.count; j++) {
 		struct plm_node *o = over->as.seq.items[j];
-		bool dup = false;
-		if (!unique && o->kind != PLM_NODE_MAP && o->kind != PLM_NODE_SEQ) {
-			for (size_t i = 0; i < base->as.seq.count; i++) {
-				if (scalar_equal(base->as.seq.items[i], o)) {
-					dup = true;
-					break;
-				}
-			}
+		if (!unique && (k = scalar_key(o, &len)) != NULL &&
+			plm_keyset_find(&keys, k, len, NULL)) {
+			continue; /* already there */
 		}
-		if (!dup && plm_node_push(a, r, o) != 0) {
-			return NULL;
+		if (plm_node_push(a, r, o) != 0) {
+			goto nomem;
 		}
 	}
+	plm_keyset_finish(&keys);
 	return r;
+nomem:
+	plm_keyset_finish(&keys);
+	return NULL;
 }
 
 static bool is_mapping_field(const char *field)
@@ -194,6 +193,7 @@ static struct plm_node *list_to_map(struct plm_arena *a,
 	}
 	char sep = strcmp(field, "extra_hosts") == 0 ? ':' : '=';
 	struct plm_node *m = plm_node_map(a, list->span);
+	struct plm_keyset keys = {0};
 	if (m == NULL) {
 		return NULL;
 	}
@@ -212,14 +212,23 @@ static struct plm_node *list_to_map(struct plm_arena *a,
 			? plm_node_cstring(a, item->span, eq + 1)
 			: plm_node_null(a, item->span);
 		if (v == NULL) {
+			plm_keyset_finish(&keys);
 			return NULL;
 		}
 		v->flags = item->flags;
-		char *key = plm_arena_strndup(a, s, klen);
-		if (key == NULL || plm_node_set(a, m, key, item->span, v) != 0) {
+		size_t at;
+		if (plm_keyset_find(&keys, s, klen, &at)) {
+			m->as.map.entries[at].value = v; /* the last one wins */
+			continue;
+		}
+		if (plm_node_append(a, m, s, klen, item->span, v) != 0 ||
+			plm_keyset_add(&keys, m->as.map.entries[m->as.map.count - 1].key,
+				klen, m->as.map.count - 1) != 0) {
+			plm_keyset_finish(&keys);
 			return NULL;
 		}
 	}
+	plm_keyset_finish(&keys);
 	return m;
 }
 
@@ -239,36 +248,61 @@ static struct plm_node *merge_map(struct compose_ctx *ctx,
 		return NULL;
 	}
 	r->span = over->span;
+	/* key -> entry index, so that big maps merge in linear time */
+	struct plm_keyset index = {0};
+	bool removed = false;
+	for (size_t j = 0; j < r->as.map.count; j++) {
+		if (plm_keyset_add(&index, r->as.map.entries[j].key,
+			    r->as.map.entries[j].key_len, j) != 0) {
+			goto nomem;
+		}
+	}
 	for (size_t i = 0; i < over->as.map.count; i++) {
 		const struct plm_entry *e = &over->as.map.entries[i];
+		size_t at;
+		bool found = plm_keyset_find(&index, e->key, e->key_len, &at) &&
+			r->as.map.entries[at].value != NULL;
 		if (has_tag(e->value, "!reset")) {
-			/* remove the key */
-			for (size_t j = 0; j < r->as.map.count; j++) {
-				struct plm_entry *re = &r->as.map.entries[j];
-				if (re->key_len == e->key_len &&
-					memcmp(re->key, e->key, e->key_len) == 0) {
-					memmove(re, re + 1, (r->as.map.count - j - 1) *
-						sizeof(*re));
-					r->as.map.count--;
-					break;
-				}
+			if (found) {
+				r->as.map.entries[at].value = NULL;
+				removed = true;
 			}
 			continue;
 		}
-		struct plm_node *old = plm_node_get(r, e->key);
 		struct plm_node *v = e->value;
-		if (old != NULL && !has_tag(v, "!override")) {
-			v = merge_value(ctx, old, v, names ? NULL : e->key,
-				depth + 1);
+		if (found && !has_tag(v, "!override")) {
+			v = merge_value(ctx, r->as.map.entries[at].value, v,
+				names ? NULL : e->key, depth + 1);
 			if (v == NULL) {
-				return NULL;
+				goto nomem;
 			}
 		}
-		if (plm_node_set(ctx->arena, r, e->key, e->key_span, v) != 0) {
-			return NULL;
+		if (found) {
+			r->as.map.entries[at].value = v;
+			r->as.map.entries[at].key_span = e->key_span;
+			continue;
+		}
+		if (plm_node_append(ctx->arena, r, e->key, e->key_len,
+			    e->key_span, v) != 0 ||
+			plm_keyset_add(&index, r->as.map.entries[r->as.map.count - 1].key,
+				e->key_len, r->as.map.count - 1) != 0) {
+			goto nomem;
 		}
 	}
+	plm_keyset_finish(&index);
+	if (removed) {
+		size_t w = 0;
+		for (size_t j = 0; j < r->as.map.count; j++) {
+			if (r->as.map.entries[j].value != NULL) {
+				r->as.map.entries[w++] = r->as.map.entries[j];
+			}
+		}
+		r->as.map.count = w;
+	}
 	return r;
+nomem:
+	plm_keyset_finish(&index);
+	return NULL;
 }
 
 static struct plm_node *merge_value(struct compose_ctx *ctx,

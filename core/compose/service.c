@@ -16,6 +16,8 @@
 
 #include "dockerfile/dockerfile.h"
 #include "util/source.h"
+#include "util/utf8.h"
+#include "yaml/keyset.h"
 #include "yaml/record.h"
 
 struct svc {
@@ -23,6 +25,7 @@ struct svc {
 	struct plm_arena *a;
 	struct plm_node *rec;
 	struct plm_node *s;      /* the service map */
+	struct plm_keyset env_names; /* env name -> index in the env list */
 };
 
 static bool is_seq(const struct plm_node *n)
@@ -688,12 +691,15 @@ static int env_item(struct svc *v, struct plm_node *out, struct plm_node *at,
 	if (name == NULL || value == NULL) {
 		return PLM_ENOMEM;
 	}
-	for (size_t i = 0; i < out->as.seq.count; i++) {
-		struct plm_node *item = out->as.seq.items[i];
-		const char *n = plm_node_get_str(item, "name");
-		if (n != NULL && strcmp(n, name->as.string.ptr) == 0) {
-			return plm_node_set(v->a, item, "value", value->span, value);
-		}
+	size_t i;
+	if (plm_keyset_find(&v->env_names, name->as.string.ptr,
+		    name->as.string.len, &i)) {
+		return plm_node_set(v->a, out->as.seq.items[i], "value",
+			value->span, value);
+	}
+	if (plm_keyset_add(&v->env_names, name->as.string.ptr,
+		    name->as.string.len, out->as.seq.count) != 0) {
+		return PLM_ENOMEM;
 	}
 	struct plm_node *m = plm_node_map(v->a, at->span);
 	if (m == NULL) {
@@ -748,7 +754,11 @@ static int env_file(struct svc *v, struct plm_node *out, struct plm_node *at,
 		if (rc != 0) {
 			return rc;
 		}
-		struct plm_node *n = plm_node_string(v->a, span, name, nlen);
+		size_t clean_len;
+		char *clean = plm_utf8_sanitize(v->a, name, nlen, &clean_len);
+		struct plm_node *n = clean ? plm_node_string(v->a, span, clean,
+						     clean_len)
+					   : NULL;
 		struct plm_node *val = plm_node_string(v->a, span, value, vlen);
 		struct plm_node line_at = {0};
 		line_at.span = span;
@@ -1001,7 +1011,7 @@ static int set_build(struct svc *v)
 int plm_compose_service_record(struct compose_ctx *ctx, struct plm_node *name,
 	struct plm_node *service, struct plm_node **out)
 {
-	struct svc v = {ctx, ctx->arena, NULL, service};
+	struct svc v = {ctx, ctx->arena, NULL, service, {0}};
 	*out = NULL;
 	v.rec = plm_record_new(v.a, name->span, "compose", "service");
 	if (v.rec == NULL) {
@@ -1042,6 +1052,7 @@ int plm_compose_service_record(struct compose_ctx *ctx, struct plm_node *name,
 	if (rc == 0) rc = set_argv(&v, "entrypoint", "entrypoint");
 	if (rc == 0) rc = set_lifecycle(&v);
 	if (rc == 0) rc = set_env(&v);
+	plm_keyset_finish(&v.env_names);
 	if (rc == 0) rc = set_healthcheck(&v);
 	if (rc == 0) rc = set_build(&v);
 	*out = v.rec;

@@ -112,6 +112,15 @@ struct plm_span plm_df_text_span(const struct plm_df_ctx *ctx,
 static inline struct plm_span plm_df_span(const struct plm_df_ctx *ctx,
 	size_t start, size_t end)
 {
+	/* Offsets mapped from decoded text (the script of `sh -c` in an
+	 * exec form, where U+FFFD replacements make it longer than its
+	 * source) may overshoot: a span never leaves its source. */
+	if (end > ctx->len) {
+		end = ctx->len;
+	}
+	if (start > end) {
+		start = end;
+	}
 	struct plm_span s = {ctx->source, (uint32_t)start, (uint32_t)end};
 	return s;
 }

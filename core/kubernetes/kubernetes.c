@@ -13,9 +13,11 @@
 #include "kubernetes/kubernetes.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <strings.h>
 #include <string.h>
 
+#include "yaml/keyset.h"
 #include "yaml/record.h"
 #include "yaml/yaml.h"
 
@@ -33,6 +35,10 @@ struct pod {
 	const struct plm_node *meta;       /* the pod's metadata (annotations) */
 	const struct plm_node *security;   /* spec.securityContext */
 	struct plm_node *workload;         /* {kind, name, namespace} */
+	/* name -> index: pod volumes, annotation keys (linear lookups would
+	 * make a hostile pod quadratic) */
+	struct plm_keyset volumes;
+	struct plm_keyset annotations;
 };
 
 static bool is_map(const struct plm_node *n)
@@ -267,18 +273,14 @@ static const struct plm_node *annotation(const struct pod *pod,
 	const char *prefix, const char *name)
 {
 	const struct plm_node *ann = plm_node_get(pod->meta, "annotations");
-	if (!is_map(ann)) {
+	char key[512];
+	int n = snprintf(key, sizeof(key), "%s%s", prefix, name);
+	size_t i;
+	if (!is_map(ann) || n < 0 || (size_t)n >= sizeof(key) ||
+		!plm_keyset_find(&pod->annotations, key, (size_t)n, &i)) {
 		return NULL;
 	}
-	size_t plen = strlen(prefix);
-	for (size_t i = 0; i < ann->as.map.count; i++) {
-		const struct plm_entry *e = &ann->as.map.entries[i];
-		if (e->key_len >= plen && memcmp(e->key, prefix, plen) == 0 &&
-			strcmp(e->key + plen, name) == 0) {
-			return e->value;
-		}
-	}
-	return NULL;
+	return ann->as.map.entries[i].value;
 }
 
 static int set_profiles(struct builder *b, struct plm_node *rec,
@@ -395,20 +397,39 @@ static struct plm_node *or_null(struct builder *b, struct plm_node *value,
 	return value ? value : plm_record_implicit_null(b->a, at);
 }
 
-static const struct plm_node *find_volume(const struct plm_node *spec,
+static const struct plm_node *find_volume(const struct pod *pod,
 	const char *name)
 {
-	const struct plm_node *vols = plm_node_get(spec, "volumes");
-	if (!is_seq(vols) || name == NULL) {
+	const struct plm_node *vols = plm_node_get(pod->spec, "volumes");
+	size_t i;
+	if (!is_seq(vols) || name == NULL ||
+		!plm_keyset_find(&pod->volumes, name, strlen(name), &i)) {
 		return NULL;
 	}
-	for (size_t i = 0; i < vols->as.seq.count; i++) {
-		const char *n = plm_node_get_str(vols->as.seq.items[i], "name");
-		if (n != NULL && strcmp(n, name) == 0) {
-			return vols->as.seq.items[i];
+	return vols->as.seq.items[i];
+}
+
+/* Indexes the pod's volumes by name and its annotations by key. */
+static int index_pod(struct pod *pod)
+{
+	const struct plm_node *vols = plm_node_get(pod->spec, "volumes");
+	for (size_t i = 0; is_seq(vols) && i < vols->as.seq.count; i++) {
+		const struct plm_node *name = plm_node_get(vols->as.seq.items[i],
+			"name");
+		if (name != NULL && name->kind == PLM_NODE_STRING &&
+			plm_keyset_add(&pod->volumes, name->as.string.ptr,
+				name->as.string.len, i) != 0) {
+			return PLM_ENOMEM;
 		}
 	}
-	return NULL;
+	const struct plm_node *ann = plm_node_get(pod->meta, "annotations");
+	for (size_t i = 0; is_map(ann) && i < ann->as.map.count; i++) {
+		if (plm_keyset_add(&pod->annotations, ann->as.map.entries[i].key,
+			    ann->as.map.entries[i].key_len, i) != 0) {
+			return PLM_ENOMEM;
+		}
+	}
+	return 0;
 }
 
 static int mount_record(struct builder *b, const struct pod *pod,
@@ -422,7 +443,7 @@ static int mount_record(struct builder *b, const struct pod *pod,
 		{"projected", NULL}, {"persistentVolumeClaim", "claimName"},
 	};
 	struct plm_span at = vm->span;
-	const struct plm_node *vol = find_volume(pod->spec,
+	const struct plm_node *vol = find_volume(pod,
 		plm_node_get_str(vm, "name"));
 	const char *kind = "other";
 	struct plm_node *kind_at = NULL;
@@ -832,10 +853,13 @@ static int object(struct builder *b, const struct plm_node *obj, int depth)
 			pod.security = NULL;
 		}
 		pod.workload = workload(b, obj);
-		if (pod.workload == NULL) {
-			return PLM_ENOMEM;
+		int rc = pod.workload ? index_pod(&pod) : PLM_ENOMEM;
+		if (rc == 0) {
+			rc = pod_containers(b, &pod);
 		}
-		return pod_containers(b, &pod);
+		plm_keyset_finish(&pod.volumes);
+		plm_keyset_finish(&pod.annotations);
+		return rc;
 	}
 	return 0;
 }

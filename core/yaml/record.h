@@ -45,7 +45,9 @@ struct plm_node *plm_record_user(struct plm_arena *arena,
 struct plm_node *plm_record_implicit_null(struct plm_arena *arena,
 	struct plm_span decl);
 
-/* Marks a node (a fresh copy when `copy`) with extra flags. */
+/* A deep copy of node (in arena) with extra flags on its root, e.g.
+ * PLM_NODE_INHERITED for a value taken from elsewhere; the original, which
+ * may be shared, is untouched. NULL when out of memory. */
 struct plm_node *plm_record_flagged(struct plm_arena *arena,
 	const struct plm_node *node, uint32_t flags);
 

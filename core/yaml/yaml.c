@@ -16,6 +16,7 @@
 #include <yaml.h>
 
 #include "util/utf8.h"
+#include "yaml/keyset.h"
 
 static const char TAG_STR[] = "tag:yaml.org,2002:str";
 static const char TAG_NULL[] = "tag:yaml.org,2002:null";
@@ -40,6 +41,7 @@ struct frame {
 	size_t key_len;
 	struct plm_span key_span;
 	struct plm_node *merges;  /* SEQ of maps given to `<<`, or NULL */
+	bool flow;                /* written [ ] or { } */
 };
 
 /* A range of a quoted or block scalar: `#` inside is not a comment. */
@@ -338,26 +340,62 @@ static int dedupe_map(struct loader *l, struct plm_node *map)
 	return 0;
 }
 
+/* Merged keys go after the map's own, skipping keys already present
+ * (the map's own win, then earlier merged maps): linear, with a key set. */
 static int apply_merges(struct loader *l, struct frame *f)
 {
 	struct plm_node *map = f->node;
-	for (size_t m = 0; m < f->merges->as.seq.count; m++) {
+	struct plm_keyset seen = {0};
+	int rc = 0;
+	for (size_t j = 0; j < map->as.map.count && rc == 0; j++) {
+		rc = plm_keyset_add(&seen, map->as.map.entries[j].key,
+			map->as.map.entries[j].key_len, j);
+	}
+	for (size_t m = 0; m < f->merges->as.seq.count && rc == 0; m++) {
 		const struct plm_node *src = f->merges->as.seq.items[m];
-		for (size_t i = 0; i < src->as.map.count; i++) {
+		for (size_t i = 0; i < src->as.map.count && rc == 0; i++) {
 			const struct plm_entry *e = &src->as.map.entries[i];
-			bool present = false;
-			for (size_t j = 0; j < map->as.map.count; j++) {
-				if (key_compare(&map->as.map.entries[j], e) == 0) {
-					present = true;
-					break;
-				}
+			if (plm_keyset_find(&seen, e->key, e->key_len, NULL)) {
+				continue;
 			}
-			if (!present && plm_node_append(l->arena, map, e->key,
-						e->key_len, e->key_span, e->value) != 0) {
-				return PLM_ENOMEM;
+			rc = plm_node_append(l->arena, map, e->key, e->key_len,
+				e->key_span, e->value);
+			if (rc == 0) {
+				/* the key string of the appended entry lives as
+				 * long as the arena */
+				const struct plm_entry *added =
+					&map->as.map.entries[map->as.map.count - 1];
+				rc = plm_keyset_add(&seen, added->key,
+					added->key_len, map->as.map.count - 1);
 			}
 		}
 	}
+	plm_keyset_finish(&seen);
+	return rc == 0 ? 0 : PLM_ENOMEM;
+}
+
+/* plm_node_append for a key already copied into the arena (the loader
+ * copies each key once, when it is read). */
+static int append_entry(struct plm_arena *a, struct plm_node *map,
+	const char *key, size_t key_len, struct plm_span key_span,
+	struct plm_node *value)
+{
+	if (map->as.map.count == map->as.map.cap) {
+		size_t ncap = map->as.map.cap ? map->as.map.cap * 2 : 4;
+		struct plm_entry *entries = plm_arena_realloc(a,
+			map->as.map.entries, map->as.map.cap * sizeof(*entries),
+			ncap * sizeof(*entries));
+		if (entries == NULL) {
+			return PLM_ENOMEM;
+		}
+		map->as.map.entries = entries;
+		map->as.map.cap = ncap;
+	}
+	struct plm_entry *e = &map->as.map.entries[map->as.map.count++];
+	e->key = key;
+	e->key_len = key_len;
+	e->key_span = key_span;
+	e->value = value;
 	return 0;
 }
 
@@ -423,8 +461,8 @@ static int attach(struct loader *l, struct plm_node *node, size_t size)
 			plm_node_kind_name(node->kind));
 		return 0;
 	}
-	return plm_node_append(l->arena, p->node, p->key, p->key_len,
-		p->key_span, node);
+	return append_entry(l->arena, p->node, p->key, p->key_len, p->key_span,
+		node);
 }
 
 static char *copy_anchor(const yaml_char_t *anchor)
@@ -637,7 +675,11 @@ static int on_alias(struct loader *l, const yaml_event_t *ev)
 		p->size++;
 		return 0;
 	}
-	return attach(l, a->node, a->size);
+	int rc = attach(l, a->node, a->size);
+	if (rc == 0 && p != NULL && span.end > p->node->span.end) {
+		p->node->span.end = span.end; /* the alias, not its target */
+	}
+	return rc;
 }
 
 /* ---- the event loop ------------------------------------------------- */
@@ -777,18 +819,35 @@ static int run_parser(struct loader *l, uint32_t *resume)
 				n->tag = plm_arena_strdup(l->arena, (const char *)tag);
 			}
 			step = push_frame(l, n, anchor);
+			if (step == 0) {
+				l->frames[l->depth - 1].flow = is_map
+					? ev.data.mapping_start.style ==
+						YAML_FLOW_MAPPING_STYLE
+					: ev.data.sequence_start.style ==
+						YAML_FLOW_SEQUENCE_STYLE;
+			}
 			break;
 		case YAML_SEQUENCE_END_EVENT:
 		case YAML_MAPPING_END_EVENT:
+			if (l->depth > 0 && l->frames[l->depth - 1].flow) {
+				/* a flow collection ends at its bracket (a block
+				 * one's end mark is the next token: not used) */
+				uint32_t end = mark_offset(l, &ev.end_mark);
+				struct plm_node *open = l->frames[l->depth - 1].node;
+				if (end > open->span.end) {
+					open->span.end = end;
+				}
+			}
 			step = pop_frame(l);
 			break;
 		default:
 			break;
 		}
-		uint32_t at = mark_offset(l, &ev.start_mark);
+		yaml_mark_t start = ev.start_mark;
 		bool alias_limit = ev.type == YAML_ALIAS_EVENT;
 		yaml_event_delete(&ev);
 		if (step == PLM_ELIMIT) {
+			uint32_t at = mark_offset(l, &start);
 			frames_unwind(l);
 			*resume = alias_limit ? UINT32_MAX
 					      : next_document_marker(l->src, at);

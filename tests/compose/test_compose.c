@@ -5,6 +5,7 @@
 #include "../yaml/helpers.h"
 
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "compose/compose.h"
@@ -403,6 +404,68 @@ static void reset_and_override_tags_in_an_override_file(void **state)
 	remove_dir(dir);
 }
 
+static void merging_huge_documents_stays_linear(void **state)
+{
+	(void)state;
+	size_t keys = 50000;
+	char *text = malloc(keys * 64 + 256);
+	if (text == NULL) {
+		abort();
+	}
+	size_t n = 0;
+	for (int doc = 0; doc < 2; doc++) {
+		n += (size_t)sprintf(text + n, "---\nservices:\n  s:\n"
+			"    environment:\n");
+		for (size_t i = 0; i < keys; i++) {
+			n += (size_t)sprintf(text + n, "      K%zu: \"%d\"\n", i, doc);
+		}
+		n += (size_t)sprintf(text + n, "    volumes:\n");
+		for (size_t i = 0; i < keys / 10; i++) {
+			n += (size_t)sprintf(text + n, "      - ./v%zu:/v%zu\n", i, i);
+		}
+	}
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	struct plm_doc *doc = build(text);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	free(text);
+	assert_int_equal(plm_node_count(at(doc->containers, "0.env")), keys);
+	assert_string_equal(str_at(doc->containers, "0.env.9.value"), "1");
+	assert_int_equal(plm_node_count(at(doc->containers, "0.mounts")),
+		keys / 10);
+	double seconds = (double)(t1.tv_sec - t0.tv_sec) +
+		(double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	assert_true(seconds < 5.0);
+	plm_doc_destroy(doc);
+}
+
+static void many_services_extending_one_stay_linear(void **state)
+{
+	(void)state;
+	size_t n = 20000;
+	char *text = malloc(n * 64 + 256);
+	if (text == NULL) {
+		abort();
+	}
+	size_t len = (size_t)sprintf(text, "services:\n  base: {image: b, "
+		"environment: [A=1, B=2]}\n");
+	for (size_t i = 0; i < n; i++) {
+		len += (size_t)sprintf(text + len,
+			"  s%zu: {extends: base, user: \"%zu\"}\n", i, i);
+	}
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	struct plm_doc *doc = build(text);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	free(text);
+	assert_int_equal(plm_node_count(doc->containers), n + 1);
+	assert_string_equal(str_at(doc->containers, "7.image.text"), "b");
+	double seconds = (double)(t1.tv_sec - t0.tv_sec) +
+		(double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	assert_true(seconds < 5.0);
+	plm_doc_destroy(doc);
+}
+
 static void default_override_file_is_merged(void **state)
 {
 	(void)state;
@@ -749,6 +812,8 @@ int main(void)
 		cmocka_unit_test(override_file_merges_by_the_spec_rules),
 		cmocka_unit_test(sequences_append_without_duplicates),
 		cmocka_unit_test(reset_and_override_tags_in_an_override_file),
+		cmocka_unit_test(merging_huge_documents_stays_linear),
+		cmocka_unit_test(many_services_extending_one_stay_linear),
 		cmocka_unit_test(default_override_file_is_merged),
 		cmocka_unit_test(include_pulls_in_services),
 		cmocka_unit_test(anchors_and_merge_keys_feed_services),

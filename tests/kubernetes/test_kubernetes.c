@@ -5,6 +5,8 @@
  */
 #include "../yaml/helpers.h"
 
+#include <time.h>
+
 #include "kubernetes/kubernetes.h"
 
 static struct plm_doc *build(const char *text)
@@ -431,6 +433,46 @@ static void quoted_booleans_are_read_with_a_warning(void **state)
 	plm_doc_destroy(doc);
 }
 
+static void huge_pod_stays_linear(void **state)
+{
+	(void)state;
+	size_t n = 20000;
+	char *text = malloc(n * 220 + 256);
+	if (text == NULL) {
+		abort();
+	}
+	size_t len = (size_t)sprintf(text, "apiVersion: v1\nkind: Pod\n"
+		"metadata:\n  name: p\n  annotations:\n");
+	for (size_t i = 0; i < n; i++) {
+		len += (size_t)sprintf(text + len,
+			"    container.apparmor.security.beta.kubernetes.io/c%zu: "
+			"unconfined\n", i);
+	}
+	len += (size_t)sprintf(text + len, "spec:\n  volumes:\n");
+	for (size_t i = 0; i < n; i++) {
+		len += (size_t)sprintf(text + len,
+			"  - {name: v%zu, emptyDir: {}}\n", i);
+	}
+	len += (size_t)sprintf(text + len, "  containers:\n");
+	for (size_t i = 0; i < n; i++) {
+		len += (size_t)sprintf(text + len, "  - {name: c%zu, volumeMounts: "
+			"[{name: v%zu, mountPath: /m}]}\n", i, n - 1 - i);
+	}
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	struct plm_doc *doc = build(text);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	free(text);
+	assert_int_equal(plm_node_count(doc->containers), n);
+	assert_string_equal(str_at(doc->containers, "5.mounts.0.kind"),
+		"emptyDir");
+	assert_string_equal(str_at(doc->containers, "5.apparmor"), "Unconfined");
+	double seconds = (double)(t1.tv_sec - t0.tv_sec) +
+		(double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	assert_true(seconds < 5.0);
+	plm_doc_destroy(doc);
+}
+
 static void broken_container_lists_are_diagnosed(void **state)
 {
 	(void)state;
@@ -470,6 +512,7 @@ int main(void)
 		cmocka_unit_test(ports_env_commands_and_hooks),
 		cmocka_unit_test(every_record_field_is_present),
 		cmocka_unit_test(quoted_booleans_are_read_with_a_warning),
+		cmocka_unit_test(huge_pod_stays_linear),
 		cmocka_unit_test(broken_container_lists_are_diagnosed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

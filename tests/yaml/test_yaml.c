@@ -132,6 +132,35 @@ static void spans_are_byte_offsets_after_multibyte_text(void **state)
 	plm_doc_destroy(doc);
 }
 
+static void collection_spans_cover_their_text(void **state)
+{
+	(void)state;
+	struct plm_doc *doc = doc_from("t.yaml",
+		"a: &x 1\nflow: {k: [1, 2], e: {}}\nblock:\n  - one\n  - *x\n"
+		"\n# trailing\nlast: 2\n", PLM_KIND_COMPOSE);
+	struct plm_node *d = at(load(doc, PLM_YAML_SCHEMA_CORE), "0");
+	assert_string_equal(span_text(doc, at(d, "flow")->span),
+		"{k: [1, 2], e: {}}");
+	assert_string_equal(span_text(doc, at(d, "flow.k")->span), "[1, 2]");
+	assert_string_equal(span_text(doc, at(d, "flow.e")->span), "{}");
+	assert_string_equal(span_text(doc, at(d, "block")->span),
+		"- one\n  - *x");
+	plm_doc_destroy(doc);
+}
+
+static void crlf_line_ends_keep_spans_and_comments_clean(void **state)
+{
+	(void)state;
+	struct plm_doc *doc = doc_from("t.yaml",
+		"a: 1 # one\r\nb: \"x\"\r\nc: é\r\nd: z\r\n", PLM_KIND_COMPOSE);
+	struct plm_node *d = at(load(doc, PLM_YAML_SCHEMA_CORE), "0");
+	assert_string_equal(span_text(doc, at(d, "b")->span), "\"x\"");
+	assert_string_equal(span_text(doc, at(d, "d")->span), "z");
+	assert_int_equal(line_of(doc, at(d, "d")->span), 4);
+	assert_string_equal(doc->comments[0], "# one");
+	plm_doc_destroy(doc);
+}
+
 static void byte_order_mark_does_not_shift_spans(void **state)
 {
 	(void)state;
@@ -373,6 +402,31 @@ static void deep_block_nesting_hits_the_depth_limit(void **state)
 	free(text);
 }
 
+static void merging_a_huge_map_stays_linear(void **state)
+{
+	(void)state;
+	size_t keys = 100000;
+	char *text = malloc(keys * 16 + 64);
+	if (text == NULL) {
+		abort();
+	}
+	size_t n = 0;
+	n += (size_t)sprintf(text + n, "a: &a\n");
+	for (size_t i = 0; i < keys; i++) {
+		n += (size_t)sprintf(text + n, "  k%zu: 1\n", i);
+	}
+	sprintf(text + n, "b:\n  <<: *a\n  k7: 2\n");
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	struct plm_doc *doc = doc_from("t.yaml", text, PLM_KIND_COMPOSE);
+	free(text);
+	struct plm_node *d = at(load(doc, PLM_YAML_SCHEMA_CORE), "0");
+	assert_int_equal(plm_node_count(at(d, "b")), keys);
+	assert_int_equal(at(d, "b.k7")->as.integer, 2);
+	assert_true(seconds_since(t0) < 3.0);
+	plm_doc_destroy(doc);
+}
+
 static void scalar_over_the_length_limit_is_reported(void **state)
 {
 	(void)state;
@@ -540,6 +594,8 @@ int main(void)
 		cmocka_unit_test(quoted_scalar_stays_string_with_quoted_flag_and_text),
 		cmocka_unit_test(explicit_and_custom_tags_are_kept),
 		cmocka_unit_test(spans_are_byte_offsets_after_multibyte_text),
+		cmocka_unit_test(collection_spans_cover_their_text),
+		cmocka_unit_test(crlf_line_ends_keep_spans_and_comments_clean),
 		cmocka_unit_test(byte_order_mark_does_not_shift_spans),
 		cmocka_unit_test(multi_document_stream_yields_each_document),
 		cmocka_unit_test(aliases_share_the_anchored_node),
@@ -554,6 +610,7 @@ int main(void)
 		cmocka_unit_test(billion_laughs_fails_fast_with_alias_limit),
 		cmocka_unit_test(nesting_10000_deep_hits_the_depth_limit),
 		cmocka_unit_test(deep_block_nesting_hits_the_depth_limit),
+		cmocka_unit_test(merging_a_huge_map_stays_linear),
 		cmocka_unit_test(scalar_over_the_length_limit_is_reported),
 		cmocka_unit_test(file_with_a_100mb_scalar_is_refused_before_parsing),
 		cmocka_unit_test(invalid_utf8_is_an_encoding_error_with_position),
