@@ -515,11 +515,22 @@ static void sniff_tells_compose_from_kubernetes(void **state)
 	const char *k2 = "a: 1\n---\nkind: Service\napiVersion: v1\n";
 	const char *j = "{\"apiVersion\": \"v1\", \"kind\": \"Pod\"}\n";
 	const char *u = "foo: bar\n  services: nested\n";
+	const char *v1 = "# legacy\nweb:\n  image: nginx\n  ports: [80]\n"
+			 "db:\n  build: .\n";
+	const char *values = "replicaCount: 1\nweb:\n  image: nginx\n";
+	const char *nested = "app:\n  web:\n    image: nginx\n";
+	const char *ci = "test:\n  image: node\n  script:\n    - npm test\n";
 	assert_int_equal(plm_yaml_sniff(c, strlen(c)), PLM_KIND_COMPOSE);
 	assert_int_equal(plm_yaml_sniff(k, strlen(k)), PLM_KIND_KUBERNETES);
 	assert_int_equal(plm_yaml_sniff(k2, strlen(k2)), PLM_KIND_KUBERNETES);
 	assert_int_equal(plm_yaml_sniff(j, strlen(j)), PLM_KIND_KUBERNETES);
 	assert_int_equal(plm_yaml_sniff(u, strlen(u)), PLM_KIND_UNKNOWN);
+	assert_int_equal(plm_yaml_sniff(v1, strlen(v1)), PLM_KIND_COMPOSE);
+	assert_int_equal(plm_yaml_sniff(values, strlen(values)),
+		PLM_KIND_UNKNOWN);
+	assert_int_equal(plm_yaml_sniff(nested, strlen(nested)),
+		PLM_KIND_UNKNOWN);
+	assert_int_equal(plm_yaml_sniff(ci, strlen(ci)), PLM_KIND_UNKNOWN);
 }
 
 static void helm_templates_detected_but_not_quoted_go_templates(void **state)
