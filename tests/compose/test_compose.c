@@ -745,6 +745,11 @@ static void build_links_the_dockerfile_and_its_user(void **state)
 	struct plm_node *c = at(doc->containers, "2");
 	assert_string_equal(str_at(c, "user.text"), "nobody");
 	assert_false(at(c, "user.root")->as.boolean);
+	/* an inline Dockerfile's spans land in the compose file, line by
+	 * line */
+	assert_int_equal(at(c, "user.text")->span.source, 0);
+	assert_string_equal(span_text(doc, at(c, "user.text")->span), "nobody");
+	assert_int_equal(line_of(doc, at(c, "build.user.text")->span), 11);
 	assert_int_equal(at(doc->containers, "3.build")->kind, PLM_NODE_NULL);
 	assert_non_null(diag_with(doc, "compose/missing-dockerfile"));
 	plm_doc_destroy(doc);
