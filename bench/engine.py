@@ -89,6 +89,8 @@ def main():
     ap.add_argument("--corpus", default="/work/shared/corpus")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--all-origins", action="store_true")
+    ap.add_argument("--engine-bench", default=os.path.join(
+        root, "build", "bench", "engine-bench"))
     a = ap.parse_args()
     exe = os.path.abspath(a.plimsoll)
     by_kind = corpus_files(a.corpus, a.all_origins)
@@ -97,6 +99,14 @@ def main():
                for v in by_kind.values() for p in v)
 
     load = os.getloadavg()[0]
+    inproc = []
+    if os.path.exists(a.engine_bench):
+        for kind, kind_files in by_kind.items():
+            p = subprocess.run([os.path.abspath(a.engine_bench), "--repeat",
+                                str(a.repeat), kind] + kind_files,
+                               cwd=a.corpus,
+                               capture_output=True, text=True)
+            inproc.append(p.stdout.strip() or p.stderr.strip())
     parse1 = scan_all(exe, a.corpus, by_kind, ["--no-builtin", "--jobs", "1"],
                       a.repeat)
     all1 = scan_all(exe, a.corpus, by_kind, ["--jobs", "1"], a.repeat)
@@ -115,6 +125,11 @@ def main():
         files, size / 1e6, ", ".join("%s %d" % (k, len(v))
                                      for k, v in by_kind.items())))
     print("load average at start: %.2f on %d CPUs" % (load, os.cpu_count()))
+    if inproc:
+        print("in one process (CPU time, best of %d):" % a.repeat)
+        for line in inproc:
+            print("  " + line)
+    print("through the CLI (--format json -o /dev/null, per kind):")
     print("                                       wall        CPU")
     print("parse only (--no-builtin), --jobs 1: %7.3f s  %7.3f s"
           % parse1)

@@ -2,7 +2,9 @@
 # The whole test suite: installs what is missing, builds plimsoll in a normal
 # and in an AddressSanitizer + UndefinedBehaviorSanitizer configuration, runs
 # every suite in both (the differential and validator suites, which compare
-# outputs rather than memory behaviour, run in the normal build only), and
+# outputs rather than memory behaviour, and valgrind run in the normal build
+# only), then builds the fuzz targets with clang and runs their regression
+# inputs and a short smoke run (FUZZ_SECONDS per target, default 20), and
 # ends with one line: `tests: N passed, N failed, N skipped`.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -42,7 +44,20 @@ fi
 
 echo "== AddressSanitizer + UndefinedBehaviorSanitizer build"
 if build build-asan -Db_sanitize=address,undefined -Db_lundef=false; then
-	run_suite build-asan --no-suite differential --no-suite validate
+	run_suite build-asan --no-suite differential --no-suite validate \
+		--no-suite valgrind
+else
+	failed_setup=$((failed_setup + 1))
+fi
+
+# The fuzz targets (tests/fuzz) under clang, libFuzzer, ASan and UBSan: the
+# regression inputs replayed, then every target fuzzed FUZZ_SECONDS each.
+echo "== fuzz build (clang, libFuzzer, ASan + UBSan): regressions and smoke"
+if CC=clang build build-fuzz -Dfuzz=true -Dtests=false \
+	-Db_sanitize=address,undefined -Db_lundef=false; then
+	FUZZ_SECONDS=${FUZZ_SECONDS:-20} FUZZ_SEEDS=${FUZZ_SEEDS:-60} \
+		run_suite build-fuzz \
+		--suite fuzz-regress --suite fuzz
 else
 	failed_setup=$((failed_setup + 1))
 fi
@@ -52,7 +67,7 @@ python3 - "$failed_setup" <<'PY'
 import json, sys
 passed = failed = skipped = 0
 failed += int(sys.argv[1])
-for d in ("build", "build-asan"):
+for d in ("build", "build-asan", "build-fuzz"):
     try:
         with open(f"{d}/meson-logs/testlog.json") as f:
             for line in f:

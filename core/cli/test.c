@@ -25,6 +25,7 @@
 
 #include "cli/cli.h"
 #include "cli/policy_options.h"
+#include "discover/discover.h"
 #include "engine/engine.h"
 #include "load/load.h"
 #include "util/source.h"
@@ -309,9 +310,14 @@ static int check_fixture(struct plm_checker *c, size_t rule_index,
 {
 	struct plm_load_options lo = {0};
 	lo.kind = kind;
+	enum plm_kind name_kind = kind;
+	if (name_kind == PLM_KIND_UNKNOWN) {
+		bool is_yaml = false;
+		name_kind = plm_discover_kind_by_name(path, &is_yaml);
+	}
 	struct plm_doc *doc = NULL;
 	struct plm_load_status st;
-	if (plm_load(path, path, kind, true, &lo, &doc, &st) != 0) {
+	if (plm_load(path, path, name_kind, true, &lo, &doc, &st) != 0) {
 		return -1;
 	}
 	if (st.outcome != PLM_LOAD_OK) {

@@ -6,6 +6,7 @@
 
 #include "compose/compose.h"
 #include "model/node.h"
+#include "util/source.h"
 #include "yaml/keyset.h"
 
 /* Interpolation variables: the environment first, then the `.env` file. */
@@ -43,6 +44,10 @@ struct compose_ctx {
 /* Reads a dotenv-format file into env (later names win). Returns 0,
  * PLM_EIO when the file cannot be read, or PLM_ENOMEM. */
 int plm_compose_env_read(struct compose_ctx *ctx, const char *path);
+/* The same for a dotenv file already in memory (borrowed). Returns 0 or
+ * PLM_ENOMEM. */
+int plm_compose_env_parse(struct compose_ctx *ctx,
+	const struct plm_source *src);
 /* Splits one dotenv line (`[export ]NAME=value`): false for a blank,
  * comment or malformed line. */
 bool plm_compose_dotenv_split(const char *line, size_t len, const char **name,

@@ -512,6 +512,14 @@ int plm_compose_env_read(struct compose_ctx *ctx, const char *path)
 	if (plm_source_read(path, path, PLM_COMPOSE_MAX_AUX_FILE, &src) != 0) {
 		return PLM_EIO;
 	}
+	int rc = plm_compose_env_parse(ctx, src);
+	plm_source_destroy(src);
+	return rc;
+}
+
+int plm_compose_env_parse(struct compose_ctx *ctx,
+	const struct plm_source *src)
+{
 	int rc = 0;
 	for (uint32_t line = 0; line < src->line_count && rc == 0; line++) {
 		size_t len;
@@ -528,6 +536,5 @@ int plm_compose_env_read(struct compose_ctx *ctx, const char *path)
 			rc = env_add(ctx, name, nlen, value, vlen);
 		}
 	}
-	plm_source_destroy(src);
 	return rc;
 }

@@ -119,7 +119,19 @@ static int visit(const char *path, const char *name,
 	}
 	bool is_link = S_ISLNK(lst.st_mode);
 	if (is_link && stat(path, &st) != 0) {
-		return 0; /* a dangling link is no file of ours */
+		bool looped = errno == ELOOP;
+		bool link_yaml;
+		enum plm_kind link_kind = plm_discover_kind_by_name(name,
+			&link_yaml);
+		/* A loop of links under a name we read is a broken file
+		 * someone meant us to scan: say so. A dangling link is no
+		 * file of ours. */
+		if (looped && (link_kind != PLM_KIND_UNKNOWN || link_yaml)) {
+			return push(list, path, link_kind, false,
+				"symbolic link loop (too many levels of "
+				"symbolic links); not read");
+		}
+		return 0;
 	}
 	if (!is_link) {
 		st = lst;

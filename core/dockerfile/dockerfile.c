@@ -168,6 +168,10 @@ static int parse(struct plm_doc *doc, uint32_t source, const char *target,
 				(size_t)PLM_DOCKERFILE_MAX_LINE);
 			continue;
 		}
+		if (plm_df_model_full(&ctx, plm_df_span(&ctx, line.start,
+			    line.start + 1))) {
+			break;
+		}
 		enum plm_df_keyword kw;
 		struct plm_node *node = plm_df_instruction_parse(&b, &line.text,
 			0, line.end, &kw);
@@ -186,22 +190,11 @@ static int parse(struct plm_doc *doc, uint32_t source, const char *target,
 			if (st == NULL) {
 				break;
 			}
-			if (st->name != NULL) {
-				for (size_t k = 0; k + 1 < b.stage_count; k++) {
-					struct plm_df_stage *o = b.stages[k];
-					if (o->name != NULL &&
-						o->name_len == st->name_len &&
-						memcmp(o->name, st->name,
-							st->name_len) == 0) {
-						plm_df_diag(&ctx, PLM_DIAG_ERROR,
-							"dockerfile/duplicate-stage",
-							name->span,
-							"duplicate stage name '%s': "
-							"expected a unique name",
-							st->name);
-						break;
-					}
-				}
+			if (st->duplicate) {
+				plm_df_diag(&ctx, PLM_DIAG_ERROR,
+					"dockerfile/duplicate-stage", name->span,
+					"duplicate stage name '%s': expected a "
+					"unique name", st->name);
 			}
 			stage_base(&b, st, node);
 			plm_df_set(&ctx, node, "stage", plm_df_int(&ctx,

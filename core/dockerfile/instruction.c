@@ -18,6 +18,8 @@ static const char *const keyword_names[] = {
 
 #define KEYWORD_COUNT (sizeof(keyword_names) / sizeof(keyword_names[0]))
 #define MAX_EXTRAS 8
+/* Options of one --mount that are read (each is looked up by key). */
+#define MAX_MOUNT_OPTIONS 64
 
 enum plm_df_keyword plm_df_keyword_of(const char *s, size_t len)
 {
@@ -188,7 +190,14 @@ static struct plm_node *mount_map(struct inst *in, const char *v, size_t n,
 	}
 	plm_df_set(ctx, map, "type", type);
 	size_t i = 0;
+	size_t options = 0;
 	while (i <= n) {
+		if (++options > MAX_MOUNT_OPTIONS) {
+			plm_df_diag(ctx, PLM_DIAG_WARNING, "dockerfile/mount-limit",
+				span, "more than %d --mount options: the rest are "
+				"not read", MAX_MOUNT_OPTIONS);
+			break;
+		}
 		size_t fs = i;
 		bool quoted = false;
 		while (i < n && (v[i] != ',' || quoted)) {

@@ -132,7 +132,10 @@ static size_t substitution(struct sh *s, size_t dollar, size_t i, char close,
 		inner_end = parse_list(s, i + 1, close, depth + 1);
 	}
 	size_t after = inner_end < s->end ? inner_end + 1 : s->end;
-	plm_df_buf_add(&s->w, s->p + dollar, after - dollar);
+	size_t n = after - dollar;
+	plm_df_buf_add(&s->w, s->p + dollar,
+		n < PLM_DOCKERFILE_MAX_SUBSTITUTION_TEXT
+			? n : PLM_DOCKERFILE_MAX_SUBSTITUTION_TEXT);
 	return after;
 }
 
@@ -354,13 +357,16 @@ static void finish(struct sh *s, struct cmd *c, int depth)
 {
 	struct plm_df_ctx *ctx = s->ctx;
 	bool has_argv = c->argv != NULL && c->argv->as.seq.count > 0;
-	if (has_argv) {
+	if (has_argv && !plm_df_model_full(ctx, plm_df_text_span(ctx, s->t,
+			c->start, c->start + 1))) {
 		struct plm_span span = plm_df_text_span(ctx, s->t, c->start,
 			c->end);
 		struct plm_node *node = plm_df_map(ctx, span);
 		plm_df_set(ctx, node, "argv", c->argv);
+		size_t n = c->end - c->start;
 		plm_df_set(ctx, node, "text", plm_df_string(ctx, span,
-			s->p + c->start, c->end - c->start));
+			s->p + c->start, n < PLM_DOCKERFILE_MAX_COMMAND_TEXT
+				? n : PLM_DOCKERFILE_MAX_COMMAND_TEXT));
 		if (c->assignments != NULL) {
 			plm_df_set(ctx, node, "assignments", c->assignments);
 		}
@@ -483,7 +489,7 @@ static size_t parse_list(struct sh *s, size_t i, char terminator, int depth)
 	memset(&c, 0, sizeof(c));
 	int case_depth = 0;
 	bool pattern_mode = false;
-	while (i < s->end && !ctx->out_of_memory) {
+	while (i < s->end && !ctx->out_of_memory && !ctx->model_full) {
 		char ch = p[i];
 		if (is_blank(ch)) {
 			i++;
@@ -640,7 +646,7 @@ static size_t parse_list(struct sh *s, size_t i, char terminator, int depth)
 				s->inline_pending = true;
 				s->inline_name_start = ws;
 				s->inline_name_len = i - ws;
-				if (quoted && wn <= i - ws) {
+				if (quoted && wn <= i - ws && wn <= 256) {
 					/* Compare against the unquoted name:
 					 * find it in the raw word. */
 					const char *at = NULL;

@@ -1,5 +1,6 @@
 #include "dockerfile/stage.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -129,20 +130,24 @@ bool plm_df_builder_lookup(void *user, const char *name, size_t len,
 struct plm_df_stage *plm_df_stage_find(struct plm_df_builder *b,
 	const char *name, size_t len)
 {
-	for (size_t i = b->stage_count; i-- > 0;) {
-		struct plm_df_stage *s = b->stages[i];
-		if (s->name == NULL || s->name_len != len) {
-			continue;
-		}
-		bool same = true;
-		for (size_t k = 0; k < len && same; k++) {
-			same = s->name[k] == plm_df_lower(name[k]);
-		}
-		if (same) {
-			return s;
-		}
+	char small[128];
+	char *lower = len <= sizeof(small) ? small : malloc(len);
+	if (lower == NULL || len == 0) {
+		return NULL;
 	}
-	return NULL;
+	for (size_t k = 0; k < len; k++) {
+		lower[k] = plm_df_lower(name[k]);
+	}
+	const struct plm_df_var *v = plm_df_vars_get(&b->stage_names, lower,
+		len);
+	if (lower != small) {
+		free(lower);
+	}
+	if (v == NULL || v->value == NULL) {
+		return NULL;
+	}
+	size_t index = (size_t)strtoull(v->value, NULL, 10);
+	return index < b->stage_count ? b->stages[index] : NULL;
 }
 
 struct plm_df_stage *plm_df_stage_begin(struct plm_df_builder *b,
@@ -180,6 +185,14 @@ struct plm_df_stage *plm_df_stage_begin(struct plm_df_builder *b,
 		}
 		st->name = lower;
 		st->name_len = name_len;
+		if (lower != NULL) {
+			char index[32];
+			int n = snprintf(index, sizeof(index), "%zu", st->index);
+			st->duplicate = plm_df_vars_get(&b->stage_names, lower,
+				name_len) != NULL;
+			plm_df_vars_set(ctx, &b->stage_names, lower, name_len,
+				index, (size_t)n);
+		}
 	}
 	if (parent != NULL) {
 		if (parent->depth + 1 > PLM_DOCKERFILE_MAX_STAGE_DEPTH) {
@@ -224,4 +237,5 @@ void plm_df_builder_finish(struct plm_df_builder *b)
 	b->stages = NULL;
 	b->stage_count = b->stage_cap = 0;
 	plm_df_vars_free(&b->meta);
+	plm_df_vars_free(&b->stage_names);
 }

@@ -48,6 +48,7 @@ struct plm_df_stage {
 	struct plm_node *platform;      /* --platform value, or NULL */
 	const char *name;               /* lower-case, or NULL */
 	size_t name_len;
+	bool duplicate;                 /* an earlier stage has its name */
 	struct plm_df_stage *parent;    /* the stage it is built FROM */
 	int depth;                      /* length of the parent chain */
 	struct plm_df_vars args;
@@ -78,6 +79,7 @@ struct plm_df_builder {
 	size_t stage_count;
 	size_t stage_cap;
 	struct plm_df_stage *current;   /* NULL before the first FROM */
+	struct plm_df_vars stage_names; /* lower-case name -> index (decimal) */
 	struct plm_node *args;          /* global ARG instructions */
 	struct plm_node *stage_nodes;
 	struct plm_node *unstaged;      /* other instructions before FROM */
@@ -97,7 +99,8 @@ bool plm_df_builder_lookup(void *user, const char *name, size_t len,
 struct plm_df_stage *plm_df_stage_begin(struct plm_df_builder *b,
 	struct plm_node *from, const char *name, size_t name_len,
 	const char *base, size_t base_len);
-/* Finds a stage by name (case-insensitive) or NULL. */
+/* Finds a stage by name (case-insensitive; the last one of that name) or
+ * NULL. */
 struct plm_df_stage *plm_df_stage_find(struct plm_df_builder *b,
 	const char *name, size_t len);
 /* Frees every stage's tables (nodes stay in the arena). */

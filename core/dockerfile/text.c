@@ -40,6 +40,22 @@ void plm_df_buf_free(struct plm_df_buf *b)
 	b->failed = false;
 }
 
+bool plm_df_model_full(struct plm_df_ctx *ctx, struct plm_span at)
+{
+	if (ctx->model_full) {
+		return true;
+	}
+	if (plm_arena_used(ctx->arena) <= PLM_DOCKERFILE_MAX_MODEL) {
+		return false;
+	}
+	ctx->model_full = true;
+	plm_df_diag(ctx, PLM_DIAG_ERROR, "dockerfile/model-limit", at,
+		"the model of this file passed the limit of %zu MiB "
+		"(PLM_DOCKERFILE_MAX_MODEL): the rest of the file is not parsed",
+		(size_t)(PLM_DOCKERFILE_MAX_MODEL >> 20));
+	return true;
+}
+
 uint32_t plm_df_text_src(const struct plm_df_text *t, size_t off)
 {
 	if (t->seg_count <= 1) {

@@ -19,7 +19,14 @@
 
 /* Longest logical line (an instruction with its continuations) parsed; a
  * longer one is reported and skipped. */
-#define PLM_DOCKERFILE_MAX_LINE ((size_t)4 * 1024 * 1024)
+#define PLM_DOCKERFILE_MAX_LINE ((size_t)1024 * 1024)
+/* Arena bytes the model of one Dockerfile may take; past it the rest of the
+ * file is reported and not parsed (a partial model beats none). */
+#define PLM_DOCKERFILE_MAX_MODEL ((size_t)256 * 1024 * 1024)
+/* Longest command text kept per split command, and raw $(...) text kept
+ * inside an enclosing word (nested substitutions would copy it per level). */
+#define PLM_DOCKERFILE_MAX_COMMAND_TEXT ((size_t)64 * 1024)
+#define PLM_DOCKERFILE_MAX_SUBSTITUTION_TEXT ((size_t)4096)
 /* Deepest nesting of $(...), (...), `...` and ${...} that is analysed. */
 #define PLM_DOCKERFILE_MAX_NESTING 64
 /* Bytes that variable substitution may produce per document, on top of the
@@ -82,6 +89,7 @@ struct plm_df_ctx {
 	bool expansion_reported;
 	bool nesting_reported;
 	bool out_of_memory;       /* the arena ran out: stop building */
+	bool model_full;          /* PLM_DOCKERFILE_MAX_MODEL was reached */
 	/* The source is valid UTF-8 without NULs, so text cut from it at
 	 * ASCII delimiters (and decoded JSON) needs no sanitizing. */
 	bool clean;
@@ -90,6 +98,10 @@ struct plm_df_ctx {
 	size_t pattern_budget;    /* steps ${v#pattern} matching may take */
 	int depth;                /* nesting of the analysis in progress */
 };
+
+/* True (and reported once) when the model passed PLM_DOCKERFILE_MAX_MODEL:
+ * callers stop adding to it. */
+bool plm_df_model_full(struct plm_df_ctx *ctx, struct plm_span at);
 
 /* Source offset of joined offset `off` (off may equal t->len). */
 uint32_t plm_df_text_src(const struct plm_df_text *t, size_t off);
@@ -100,6 +112,15 @@ struct plm_span plm_df_text_span(const struct plm_df_ctx *ctx,
 static inline struct plm_span plm_df_span(const struct plm_df_ctx *ctx,
 	size_t start, size_t end)
 {
+	/* Offsets mapped from decoded text (the script of `sh -c` in an
+	 * exec form, where U+FFFD replacements make it longer than its
+	 * source) may overshoot: a span never leaves its source. */
+	if (end > ctx->len) {
+		end = ctx->len;
+	}
+	if (start > end) {
+		start = end;
+	}
 	struct plm_span s = {ctx->source, (uint32_t)start, (uint32_t)end};
 	return s;
 }

@@ -222,47 +222,50 @@ struct run_ctx {
 	size_t rule;
 };
 
+/* Compiles every policy into a table referenced from the registry; in
+ * protected mode. */
+static int compile_all(lua_State *L)
+{
+	struct plm_checker *c = lua_touserdata(L, 1);
+	const struct plm_engine *e = c->engine;
+	lua_createtable(L, (int)e->count, 0);
+	for (size_t i = 0; i < e->count; i++) {
+		const struct plm_policy *p = &e->policies[i];
+		if (luaL_loadbufferx(L, p->text, p->text_len, p->chunkname,
+			    "t") != LUA_OK) {
+			return lua_error(L);
+		}
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	c->chunks_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+	return 0;
+}
+
 int plm_checker_create(const struct plm_engine *e, struct plm_checker **out,
 	char **error)
 {
 	*out = NULL;
 	*error = NULL;
 	struct plm_checker *c = calloc(1, sizeof(*c));
-	if (c == NULL) {
-		goto nomem;
+	if (c == NULL || plm_lua_create(&c->host) != 0) {
+		*error = plm_engine_strdupf("out of memory creating a checker");
+		plm_checker_destroy(c);
+		return PLM_ENOMEM;
 	}
 	c->engine = e;
-	if (plm_lua_create(&c->host) != 0) {
-		goto nomem;
-	}
-	lua_State *L = plm_lua_state(c->host);
-	if (!lua_checkstack(L, 4)) {
-		goto nomem;
-	}
-	lua_createtable(L, (int)e->count, 0);
-	for (size_t i = 0; i < e->count; i++) {
-		const struct plm_policy *p = &e->policies[i];
-		struct plm_lua_failure fail;
-		if (plm_lua_compile(c->host, p->text, p->text_len, p->chunkname,
-			    &fail) != 0) {
-			*error = plm_engine_strdupf("%s: %s", p->info.source_path,
-				fail.message);
-			lua_pop(L, 1);
-			plm_checker_destroy(c);
-			return PLM_EPOLICY;
-		}
-		lua_rawseti(L, -2, (lua_Integer)i + 1);
-	}
-	c->chunks_ref = luaL_ref(L, LUA_REGISTRYINDEX);
-	if (c->chunks_ref == LUA_REFNIL || c->chunks_ref == LUA_NOREF) {
-		goto nomem;
+	c->chunks_ref = LUA_NOREF;
+	struct plm_lua_limits none = {0, 0};
+	struct plm_lua_failure fail;
+	enum plm_lua_status st = plm_lua_run(c->host, compile_all, c, &none,
+		&fail);
+	if (st != PLM_LUA_OK) {
+		*error = plm_engine_strdupf("cannot compile the policies: %s",
+			fail.message);
+		plm_checker_destroy(c);
+		return st == PLM_LUA_MEMORY ? PLM_ENOMEM : PLM_EPOLICY;
 	}
 	*out = c;
 	return 0;
-nomem:
-	*error = plm_engine_strdupf("out of memory creating a checker");
-	plm_checker_destroy(c);
-	return PLM_ENOMEM;
 }
 
 static void clear_pending(struct plm_checker *c)
@@ -349,6 +352,11 @@ static int report(lua_State *L)
 	struct plm_span span;
 	if (plm_lua_to_node(L, 1) == NULL && lua_istable(L, 1)) {
 		luaL_argcheck(L, !has_field, 2, "a location table takes no field");
+		if (lua_getfield(L, 1, "line") == LUA_TNIL) {
+			return luaL_argerror(L, 1, "a model node or a {line = N} "
+				"table expected");
+		}
+		lua_pop(L, 1);
 		span = location_span(L, c->doc, 1);
 	} else {
 		const struct plm_node *target = NULL;
@@ -454,12 +462,20 @@ static int run_one(struct plm_checker *c, const struct plm_doc *doc,
 	struct plm_lua_failure fail;
 	c->rule = rule;
 	c->run_findings = 0;
+	size_t before = c->pending_count;
 	plm_lua_set_lib_dir(c->host, p->lib_dir);
 	enum plm_lua_status st = plm_lua_run(c->host, run_policy, &ctx,
 		&c->engine->limits, &fail);
 	plm_lua_set_lib_dir(c->host, NULL);
 	if (st == PLM_LUA_OK) {
 		return 0;
+	}
+	/* A failed run's findings are dropped: the notification says the
+	 * policy did not finish on this file. */
+	while (c->pending_count > before) {
+		c->pending_count--;
+		free(c->pending[c->pending_count].message);
+		free(c->pending[c->pending_count].fix);
 	}
 	char *where = plm_engine_full_location(fail.message,
 		p->info.source_path);
@@ -540,10 +556,36 @@ struct seen_key {
 	uint32_t count;
 };
 
+/* Report order may depend on the Lua state (pairs over a table with string
+ * keys hashes with a per-state seed); findings are put in one order before
+ * occurrences are counted, so fingerprints do not depend on the worker. */
+static int cmp_pending(const void *pa, const void *pb)
+{
+	const struct pending *a = pa, *b = pb;
+	if (a->rule != b->rule) {
+		return a->rule < b->rule ? -1 : 1;
+	}
+	if (a->span.source != b->span.source) {
+		return a->span.source < b->span.source ? -1 : 1;
+	}
+	if (a->span.start != b->span.start) {
+		return a->span.start < b->span.start ? -1 : 1;
+	}
+	if (a->span.end != b->span.end) {
+		return a->span.end < b->span.end ? -1 : 1;
+	}
+	int m = strcmp(a->message, b->message);
+	if (m != 0) {
+		return m;
+	}
+	return strcmp(a->fix ? a->fix : "", b->fix ? b->fix : "");
+}
+
 static int finish_findings(struct plm_checker *c, const struct plm_doc *doc,
 	struct plm_file_result *result)
 {
 	int rc = 0;
+	qsort(c->pending, c->pending_count, sizeof(*c->pending), cmp_pending);
 	struct seen_key *seen = NULL;
 	size_t seen_count = 0;
 	/* Per source: 0 unknown, 1 has no "ignore" anywhere, 2 may have an

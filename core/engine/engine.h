@@ -66,8 +66,11 @@ void plm_checker_destroy(struct plm_checker *c);
  * appends to result its findings (with region, snippet, line text, fix,
  * fingerprint and in-source suppression) and one PLM_NOTIFY_POLICY_ERROR
  * notification per policy that errored, ran out of instructions or memory
- * (naming the policy file:line and the scanned file). Findings are
- * appended in report order; sort with plm_file_result_sort(). doc is
+ * (naming the policy file:line and the scanned file); what a failed
+ * policy reported on this file before failing is dropped. Findings are
+ * appended by rule, then position, then message (not in report order, so
+ * occurrence counts in fingerprints never depend on the worker); sort
+ * with plm_file_result_sort() for output. doc is
  * borrowed for the call. Returns 0, or PLM_ENOMEM when the result could not
  * grow. */
 PLM_NODISCARD int plm_checker_run(struct plm_checker *c,

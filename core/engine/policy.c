@@ -232,7 +232,6 @@ struct load_ctx {
 	struct plm_lua *host;
 	struct plm_arena *arena;
 	struct plm_policy *policy;
-	int chunk_ref;
 };
 
 static const char *const known_fields[] = {
@@ -378,7 +377,10 @@ static int load_metadata(lua_State *L)
 {
 	struct load_ctx *ctx = lua_touserdata(L, 1);
 	struct plm_policy *p = ctx->policy;
-	lua_rawgeti(L, LUA_REGISTRYINDEX, ctx->chunk_ref);
+	if (luaL_loadbufferx(L, p->text, p->text_len, p->chunkname, "t") !=
+		LUA_OK) {
+		return lua_error(L);
+	}
 	plm_lua_push_env(L);
 	plm_lua_set_env(L, -2);
 	lua_call(L, 0, 1);
@@ -476,17 +478,10 @@ static int load_one(struct plm_lua *host, const struct plm_lua_limits *lim,
 		return rc;
 	}
 	struct plm_lua_failure fail;
-	lua_State *L = plm_lua_state(host);
-	if (plm_lua_compile(host, p->text, len, p->chunkname, &fail) != 0) {
-		*error = plm_engine_strdupf("%s: cannot load policy: %s",
-			f->path, fail.message);
-		return PLM_EPOLICY;
-	}
-	struct load_ctx ctx = {host, arena, p, luaL_ref(L, LUA_REGISTRYINDEX)};
+	struct load_ctx ctx = {host, arena, p};
 	plm_lua_set_lib_dir(host, p->lib_dir);
 	enum plm_lua_status st = plm_lua_run(host, load_metadata, &ctx, lim,
 		&fail);
-	luaL_unref(L, LUA_REGISTRYINDEX, ctx.chunk_ref);
 	plm_lua_set_lib_dir(host, NULL);
 	if (st != PLM_LUA_OK) {
 		char *msg = plm_engine_full_location(fail.message, f->path);

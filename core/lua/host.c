@@ -66,11 +66,6 @@ void plm_lua_set_lib_dir(struct plm_lua *h, const char *dir)
 	h->lib_dir = dir;
 }
 
-size_t plm_lua_memory(const struct plm_lua *h)
-{
-	return h->used;
-}
-
 void plm_lua_record_where(struct plm_lua *h, lua_State *L)
 {
 	lua_Debug ar;
@@ -386,21 +381,6 @@ void plm_lua_set_env(lua_State *L, int idx)
 	if (lua_setupvalue(L, idx, 1) == NULL) {
 		lua_pop(L, 1);
 	}
-}
-
-int plm_lua_compile(struct plm_lua *h, const char *text, size_t len,
-	const char *chunkname, struct plm_lua_failure *fail)
-{
-	int status = luaL_loadbufferx(h->L, text, len, chunkname, "t");
-	if (status == LUA_OK) {
-		return 0;
-	}
-	fail->status = PLM_LUA_ERROR;
-	const char *msg = lua_tostring(h->L, -1);
-	snprintf(fail->message, sizeof(fail->message), "%s",
-		msg != NULL ? msg : "cannot compile");
-	lua_pop(h->L, 1);
-	return PLM_EPOLICY;
 }
 
 /* A module name is dot-separated words of [A-Za-z0-9_-]. */
@@ -725,6 +705,17 @@ static int message_handler(lua_State *L)
 	return 1;
 }
 
+/* The protected entry: forgets the previous run's modules (no state crosses
+ * runs), then calls fn(ud). Arguments: fn, ud. */
+static int run_entry(lua_State *L)
+{
+	lua_newtable(L);
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &key_run_modules);
+	lua_settop(L, 2);
+	lua_call(L, 1, 0);
+	return 0;
+}
+
 enum plm_lua_status plm_lua_run(struct plm_lua *h, lua_CFunction fn,
 	void *ud, const struct plm_lua_limits *limits,
 	struct plm_lua_failure *fail)
@@ -733,10 +724,10 @@ enum plm_lua_status plm_lua_run(struct plm_lua *h, lua_CFunction fn,
 	int top = lua_gettop(L);
 	fail->status = PLM_LUA_OK;
 	fail->message[0] = '\0';
-	/* Forget the previous run's modules (no state crosses runs). */
-	lua_newtable(L);
-	lua_rawsetp(L, LUA_REGISTRYINDEX, &key_run_modules);
+	/* Light C functions and light userdata: pushing them allocates
+	 * nothing, so everything that can raise happens inside the pcall. */
 	lua_pushcfunction(L, message_handler);
+	lua_pushcfunction(L, run_entry);
 	lua_pushcfunction(L, fn);
 	lua_pushlightuserdata(L, ud);
 
@@ -746,7 +737,7 @@ enum plm_lua_status plm_lua_run(struct plm_lua *h, lua_CFunction fn,
 	h->budget = limits->instructions;
 	h->cap = limits->memory != 0 ? h->used + limits->memory : 0;
 	lua_sethook(L, count_hook, LUA_MASKCOUNT, PLM_LUA_HOOK_STEP);
-	int status = lua_pcall(L, 1, 0, top + 1);
+	int status = lua_pcall(L, 2, 0, top + 1);
 	h->cap = 0;
 	h->budget = 0;
 	lua_sethook(L, count_hook, LUA_MASKCOUNT, PLM_LUA_HOOK_STEP);

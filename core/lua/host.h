@@ -62,12 +62,6 @@ void *plm_lua_user(lua_State *L);
  * NULL for none. Borrowed: must outlive the runs that use it. */
 void plm_lua_set_lib_dir(struct plm_lua *h, const char *dir);
 
-/* Compiles text (never bytecode) named chunkname ("@path" for a file).
- * Pushes the function and returns 0, or pushes nothing, writes the syntax
- * error into fail and returns PLM_EPOLICY.  [-0, +(0|1), -]. */
-PLM_NODISCARD int plm_lua_compile(struct plm_lua *h, const char *text,
-	size_t len, const char *chunkname, struct plm_lua_failure *fail);
-
 /* Pushes a fresh global environment for one run of untrusted code: the
  * allow-listed globals, read only, with writes kept in the new table.
  * [-0, +1, m]. */
@@ -87,8 +81,5 @@ void plm_lua_freeze(lua_State *L);
 enum plm_lua_status plm_lua_run(struct plm_lua *h, lua_CFunction fn,
 	void *ud, const struct plm_lua_limits *limits,
 	struct plm_lua_failure *fail);
-
-/* Bytes currently allocated by the state. */
-size_t plm_lua_memory(const struct plm_lua *h);
 
 #endif

@@ -378,12 +378,38 @@ static int native_kind(lua_State *L)
 	return 1;
 }
 
+/* native.mentions(text) -> true when text occurs in the bytes of any
+ * source of the document (the file and the files it pulled in). */
+static int native_mentions(lua_State *L)
+{
+	size_t n = 0;
+	const char *needle = luaL_checklstring(L, 1, &n);
+	const struct plm_doc *doc = plm_lua_host(L)->doc;
+	bool found = false;
+	for (size_t k = 0; doc != NULL && k < doc->source_count && !found; k++) {
+		const struct plm_source *src = doc->sources[k];
+		const char *p = src->bytes, *end = src->bytes + src->len;
+		while (!found && n > 0 && (size_t)(end - p) >= n) {
+			p = memchr(p, needle[0], (size_t)(end - p) - n + 1);
+			if (p == NULL) {
+				break;
+			}
+			found = memcmp(p, needle, n) == 0;
+			p++;
+		}
+		found = found || n == 0;
+	}
+	lua_pushboolean(L, found);
+	return 1;
+}
+
 void plm_lua_push_native(lua_State *L)
 {
 	static const luaL_Reg natives[] = {
 		{"span", native_span},
 		{"meta", native_meta},
 		{"kind", native_kind},
+		{"mentions", native_mentions},
 		{NULL, NULL},
 	};
 	luaL_newlib(L, natives);

@@ -31,6 +31,12 @@ function M.meta(node, field)
 	return native.meta(node, field)
 end
 
+--- True when `text` occurs anywhere in the scanned file (or a file it
+--- pulled in), comments included: a cheap test before walking the model.
+function M.mentions(doc, text)
+	return native.mentions(text)
+end
+
 --- An array (plain table) of the items of a sequence node, a table, or
 --- nil (empty).
 function M.list(v)
@@ -291,7 +297,8 @@ function M.split_shell(text)
 	end
 	while i <= n do
 		local c = text:sub(i, i)
-		if start == nil and not c:match("%s") then
+		if start == nil and c ~= " " and c ~= "\t" and c ~= "\n" and
+			c ~= "\r" then
 			start = i
 		end
 		if c == "\\" then
@@ -338,12 +345,15 @@ function M.split_shell(text)
 			if (c == "&" or c == "|") and d == c then
 				i = i + 1
 			end
-		elseif c:match("%s") then
+		elseif c == " " or c == "\t" or c == "\r" or c == "\f" or
+			c == "\v" then
 			finish_word()
 			i = i + 1
 		else
-			word = (word or "") .. c
-			i = i + 1
+			-- A run of ordinary characters at once.
+			local j = text:find("[%s\\'\"#$&|;()`]", i + 1) or n + 1
+			word = (word or "") .. text:sub(i, j - 1)
+			i = j
 		end
 	end
 	finish_cmd(n)
@@ -583,8 +593,41 @@ end
 --- subcommand, packages, argv, text, wrappers}. Recognises apt-get, apt,
 --- apk, yum, dnf, microdnf, tdnf, zypper, pacman, pip/pip3 (and python -m
 --- pip), pipx, npm, yarn, pnpm, gem, cargo, composer, conda, brew, go.
+local manager_names = {}
+for name in pairs(installers) do
+	manager_names[#manager_names + 1] = name
+end
+manager_names[#manager_names + 1] = "python"
+table.sort(manager_names)
+
+-- True when some manager's name occurs in the text of x: a cheap test
+-- before splitting commands (most commands install nothing).
+local function mentions_manager(x)
+	local text
+	if type(x) == "string" then
+		text = x
+	elseif M.is_node(x) and (x.keyword ~= nil or x.origin ~= nil) then
+		return true
+	else
+		local parts = {}
+		for _, a in ipairs(x) do
+			parts[#parts + 1] = tostring(a)
+		end
+		text = table.concat(parts, " ")
+	end
+	for _, name in ipairs(manager_names) do
+		if text:find(name, 1, true) then
+			return true
+		end
+	end
+	return false
+end
+
 function M.package_installs(x)
 	local out = {}
+	if x == nil or not mentions_manager(x) then
+		return out
+	end
 	for _, cmd in ipairs(M.commands(x)) do
 		local argv, seen = M.unwrap(cmd.argv)
 		local inst = install_of(argv)

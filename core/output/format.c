@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "util/utf8.h"
 
 static const char replacement[] = "\xEF\xBF\xBD"; /* U+FFFD */
@@ -112,15 +113,11 @@ const struct plm_rule_info *plm_output_rule(const struct plm_run_info *run,
 	return &run->rules[found];
 }
 
-void plm_output_rule_name(const struct plm_rule_info *rule,
-	char buf[PLM_RULE_NAME_SIZE])
+/* src in PascalCase: each run of ASCII letters and digits starts with a
+ * capital; everything else is dropped. */
+static void pascal_case(const char *src, char buf[PLM_RULE_NAME_SIZE])
 {
-	const char *src = rule->name != NULL ? rule->name : rule->id;
 	size_t n = 0;
-	if (rule->name != NULL) {
-		snprintf(buf, PLM_RULE_NAME_SIZE, "%s", src);
-		return;
-	}
 	bool word_start = true;
 	for (const char *p = src; p != NULL && *p != '\0'; p++) {
 		unsigned char c = (unsigned char)*p;
@@ -136,6 +133,25 @@ void plm_output_rule_name(const struct plm_rule_info *rule,
 		word_start = false;
 	}
 	buf[n] = '\0';
+}
+
+void plm_output_rule_name(const struct plm_rule_info *rule,
+	char buf[PLM_RULE_NAME_SIZE])
+{
+	if (rule->name != NULL) {
+		snprintf(buf, PLM_RULE_NAME_SIZE, "%s", rule->name);
+		return;
+	}
+	/* SARIF consumers want a name that is not the id again, ignoring
+	 * case (the multitool's SARIF1001): "privileged" names itself from
+	 * its title instead. */
+	pascal_case(rule->id, buf);
+	if (rule->id != NULL && strcasecmp(buf, rule->id) == 0) {
+		pascal_case(rule->title, buf);
+		if (strcasecmp(buf, rule->id) == 0) {
+			buf[0] = '\0';
+		}
+	}
 }
 
 const char *plm_output_security_severity(const struct plm_rule_info *rule)

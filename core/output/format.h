@@ -37,7 +37,9 @@ const struct plm_rule_info *plm_output_rule(const struct plm_run_info *run,
 
 /* The rule's PascalCase name into buf: rule->name, or its id with each
  * run of letters and digits capitalized and everything else dropped
- * ("acme/no-root-user" -> "AcmeNoRootUser"). */
+ * ("acme/no-root-user" -> "AcmeNoRootUser"); when that is the id again
+ * but for case ("privileged"), the title's ("PrivilegedContainer"); when
+ * that is too, "" (no name). */
 void plm_output_rule_name(const struct plm_rule_info *rule,
 	char buf[PLM_RULE_NAME_SIZE]);
 

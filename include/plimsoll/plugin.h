@@ -41,7 +41,12 @@
 struct plm_plugin_options {
 	FILE *out;               /* where to write */
 	bool color;              /* the output is a colour terminal and NO_COLOR is unset */
-	bool verbose;            /* say more (e.g. text prints fix hints) */
+	bool verbose;            /* say more where the format can */
+	/* Added within ABI 1, after the first draft. */
+	bool pretty;             /* lay out for people rather than for size:
+	                          * the sarif format is compact JSON without
+	                          * it (large logs must stay under consumers'
+	                          * size limits) and indented with it */
 };
 
 struct plm_output_plugin {

@@ -15,6 +15,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include "plimsoll/error.h"
 #include "plimsoll/plugin.h"
 
 struct csv {
@@ -64,7 +65,7 @@ static int csv_begin(void *self, const struct plm_run_info *run)
 	struct csv *c = self;
 	(void)run;
 	fputs("path,line,column,severity,rule,message\r\n", c->out);
-	return ferror(c->out) ? -2 : 0;
+	return ferror(c->out) ? PLM_EIO : 0;
 }
 
 static int csv_finding(void *self, const struct plm_finding *f)
@@ -80,7 +81,7 @@ static int csv_finding(void *self, const struct plm_finding *f)
 	fputc(',', c->out);
 	field(c->out, f->message);
 	fputs("\r\n", c->out);
-	return ferror(c->out) ? -2 : 0; /* PLM_EIO */
+	return ferror(c->out) ? PLM_EIO : 0;
 }
 
 static const struct plm_output_plugin csv_plugin = {

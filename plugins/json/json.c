@@ -71,7 +71,7 @@ static json_t *rule_object(struct json_out *j, const struct plm_rule_info *r)
 	plm_output_rule_name(r, name);
 	json_t *o = json_object();
 	put(j, o, "id", str(r->id));
-	put(j, o, "name", str(name));
+	put(j, o, "name", str(name[0] != '\0' ? name : NULL));
 	put(j, o, "title", str(r->title));
 	put(j, o, "severity", str(plm_severity_name(r->severity)));
 	put(j, o, "tags", string_list(r->tags));
@@ -218,13 +218,13 @@ static int json_end(void *self, const struct plm_run_summary *sum)
 	put(j, o, "seconds", sum->seconds >= 0 ? json_real(sum->seconds)
 		: json_null());
 	put(j, o, "end_time_utc", str(sum->end_time_utc));
-	put(j, o, "paths", string_list(NULL));
-	json_t *paths = json_object_get(o, "paths");
-	for (size_t i = 0; i < sum->path_count; i++) {
+	json_t *paths = json_array();
+	for (size_t i = 0; paths != NULL && i < sum->path_count; i++) {
 		if (json_array_append_new(paths, str(sum->paths[i])) != 0) {
 			j->failed = true;
 		}
 	}
+	put(j, o, "paths", paths);
 	put(j, j->doc, "summary", o);
 	if (j->failed) {
 		return PLM_ENOMEM;

@@ -6,7 +6,9 @@
  *
  * The log is built in memory with jansson (key order is kept as written)
  * and written at end(), when the invocation's outcome and the artifacts
- * are known.
+ * are known: compact, so that a large scan stays under consumers' size
+ * limits (the multitool skips files over 10 MB), or indented when the
+ * host asks for `pretty` output.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +31,7 @@
 
 struct sarif {
 	FILE *out;
+	bool pretty;
 	const struct plm_run_info *run;
 	json_t *log;
 	json_t *sarif_run;
@@ -45,6 +48,7 @@ static void *sarif_create(const struct plm_plugin_options *options)
 	struct sarif *s = calloc(1, sizeof(*s));
 	if (s != NULL) {
 		s->out = options->out;
+		s->pretty = options->pretty;
 	}
 	return s;
 }
@@ -231,7 +235,9 @@ static json_t *rule_object(struct sarif *s, const struct plm_rule_info *r)
 		return NULL;
 	}
 	put(s, rule, "id", plm_output_json_string(r->id));
-	if (name[0] != '\0') {
+	/* SARIF1001: a name that only differs from the id in case is no
+	 * name at all ("privileged" / "Privileged"). */
+	if (name[0] != '\0' && strcasecmp(name, r->id) != 0) {
 		put(s, rule, "name", json_string(name));
 	}
 	put(s, rule, "shortDescription", text_object(title));
@@ -601,8 +607,9 @@ static int sarif_end(void *self, const struct plm_run_summary *summary)
 	if (s->failed) {
 		return PLM_ENOMEM;
 	}
-	if (json_dumpf(s->log, s->out, JSON_INDENT(2) | JSON_PRESERVE_ORDER)
-		!= 0 || fputc('\n', s->out) == EOF) {
+	size_t layout = s->pretty ? JSON_INDENT(2) : JSON_COMPACT;
+	if (json_dumpf(s->log, s->out, layout | JSON_PRESERVE_ORDER) != 0 ||
+		fputc('\n', s->out) == EOF) {
 		return PLM_EIO;
 	}
 	return ferror(s->out) ? PLM_EIO : 0;

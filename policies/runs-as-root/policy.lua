@@ -14,6 +14,13 @@ local function fix_for(kind)
 		.. "`runAsUser` on the container or the pod."
 end
 
+-- True when node[field] is written in the file being checked (not
+-- implicit, not inherited from another file such as a built Dockerfile).
+local function written_here(doc, node, field)
+	return p.span(node, field).path == doc.path and
+		not p.meta(node, field).implicit
+end
+
 -- The user a Compose service without `user:` ends up with: its build.
 local function built_user(c)
 	return c.build ~= nil and c.build.user or nil
@@ -27,17 +34,31 @@ local function check(doc, report)
 		if c.run_as_non_root == true then
 			-- The kubelet refuses to start it as root.
 		elseif user.root == true then
-			-- The written value when there is one, else the user record.
-			local node, field = c, "user"
-			if user.text ~= nil then
+			-- The written value when this file has it; else the
+			-- container's declaration (a Compose service whose user
+			-- comes from the Dockerfile it builds).
+			local node, field = c, nil
+			if user.text ~= nil and written_here(doc, user, "text") then
 				node, field = user, "text"
+			elseif c.origin ~= "compose" then
+				field = "user"
 			end
+			local msg
 			if c.origin == "kubernetes" then
-				report(node, field, ("%s runs as root (runAsUser: %s)")
-					:format(what, user.text or "0"), extra)
+				msg = ("%s runs as root (runAsUser: %s)"):format(what,
+					user.text or "0")
+			elseif node == c and c.origin == "compose" then
+				msg = ("%s runs as root: no `user:` is set and the "
+					.. "Dockerfile it builds switches to %s"):format(what,
+					user.text or "root")
 			else
-				report(node, field, ("%s runs as root (user %s)")
-					:format(what, user.text or "root"), extra)
+				msg = ("%s runs as root (user %s)"):format(what,
+					user.text or "root")
+			end
+			if field ~= nil then
+				report(node, field, msg, extra)
+			else
+				report(node, msg, extra)
 			end
 		elseif user.root == nil and user.text == nil then
 			local built = built_user(c)
@@ -47,8 +68,11 @@ local function check(doc, report)
 				report(c, "user", "the image runs as root: no USER "
 					.. "instruction switches to a non-root user", extra)
 			elseif c.origin == "compose" then
-				report(c, "user", ("%s runs as root: no `user:` is set "
-					.. "and the image's user is unknown"):format(what), extra)
+				local why = built ~= nil
+					and "the Dockerfile it builds sets no USER"
+					or "the image's user is unknown"
+				report(c, ("%s runs as root: no `user:` is set and %s")
+					:format(what, why), extra)
 			elseif c.run_as_non_root == false then
 				report(c, "run_as_non_root", ("%s may run as root: "
 					.. "runAsNonRoot is false and no runAsUser is set")

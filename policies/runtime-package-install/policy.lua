@@ -31,31 +31,29 @@ How to fix: move the install into a `RUN` instruction of the image.
 ]],
 	check = function(doc, report)
 		for c in p.containers(doc) do
-			local reported = false
-			for _, field in ipairs({"entrypoint", "command"}) do
-				local installs = p.package_installs(c[field])
-				if #installs > 0 and not reported then
-					reported = true
-					report(c, field, ("%s installs packages when it starts "
-						.. "(%s)"):format(p.describe(c), describe(installs[1])),
-						{fix = "Install the packages in the image (a RUN "
-						.. "instruction), not at start-up."})
-				end
+			-- What the runtime runs: entrypoint, then command.
+			local argv = p.list(c.entrypoint)
+			for _, a in ipairs(c.command or {}) do
+				argv[#argv + 1] = a
 			end
-			if not reported then
-				local installs = p.package_installs(c)
-				if #installs > 0 then
-					report(c, c.command ~= nil and "command" or "entrypoint",
-						("%s installs packages when it starts (%s)")
-						:format(p.describe(c), describe(installs[1])))
+			local installs = p.package_installs(argv)
+			if #installs > 0 then
+				local field = "command"
+				if c.command == nil or
+					#p.package_installs(c.entrypoint) > 0 then
+					field = "entrypoint"
 				end
+				report(c, field, ("%s installs packages when it starts "
+					.. "(%s)"):format(p.describe(c), describe(installs[1])),
+					{fix = "Install the packages in the image (a RUN "
+					.. "instruction), not at start-up."})
 			end
 			for _, hook in ipairs(c.lifecycle or {}) do
-				local installs = p.package_installs(hook.command)
-				if #installs > 0 then
+				local hook_installs = p.package_installs(hook.command)
+				if #hook_installs > 0 then
 					report(hook, "command", ("%s installs packages in its "
-						.. "%s hook (%s)"):format(p.describe(c), hook.hook or "lifecycle",
-						describe(installs[1])))
+						.. "%s hook (%s)"):format(p.describe(c),
+						hook.hook or "lifecycle", describe(hook_installs[1])))
 				end
 			end
 		end

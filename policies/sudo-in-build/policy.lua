@@ -21,6 +21,9 @@ How to fix: run the step as root with `USER root` before it and switch
 back with `USER <uid>` after it, and do not install `sudo` in the image.
 ]],
 	check = function(doc, report)
+		if not p.mentions(doc, "sudo") then
+			return
+		end
 		for ins in p.instructions(doc, "RUN") do
 			-- Cheap test first: most RUN lines never mention sudo.
 			local text = ins.text or ""

@@ -142,6 +142,37 @@ static void symlink_loop_is_reported_once_when_following(void **state)
 	unlink(link);
 }
 
+static void file_symlink_loop_under_a_read_name_is_a_problem_item(void **state)
+{
+	(void)state;
+	char a[512], b[512];
+	snprintf(a, sizeof(a), "%s/deploy/Dockerfile", root);
+	snprintf(b, sizeof(b), "%s/deploy/Dockerfile.b", root);
+	assert_int_equal(symlink("Dockerfile.b", a), 0);
+	assert_int_equal(symlink("Dockerfile", b), 0);
+	char dangling[512];
+	snprintf(dangling, sizeof(dangling), "%s/deploy/gone.Dockerfile", root);
+	assert_int_equal(symlink("nowhere", dangling), 0);
+	const char *paths[] = {root};
+	struct plm_discover_list l = {0};
+	struct plm_discover_options o = {0};
+	assert_int_equal(plm_discover(paths, 1, &o, &l), 0);
+	size_t loops = 0;
+	for (size_t i = 0; i < l.count; i++) {
+		/* The dangling link stays quiet; both looped links are named. */
+		assert_null(strstr(l.items[i].path, "gone.Dockerfile"));
+		if (l.items[i].problem != NULL) {
+			assert_non_null(strstr(l.items[i].problem, "loop"));
+			loops++;
+		}
+	}
+	assert_int_equal(loops, 2);
+	plm_discover_list_finish(&l);
+	unlink(a);
+	unlink(b);
+	unlink(dangling);
+}
+
 static void missing_path_becomes_a_problem_item(void **state)
 {
 	(void)state;
@@ -199,6 +230,7 @@ int main(void)
 		cmocka_unit_test(walk_finds_by_name_and_skips_vcs_and_dependencies),
 		cmocka_unit_test(walk_order_is_sorted_by_name),
 		cmocka_unit_test(symlink_loop_is_reported_once_when_following),
+		cmocka_unit_test(file_symlink_loop_under_a_read_name_is_a_problem_item),
 		cmocka_unit_test(missing_path_becomes_a_problem_item),
 		cmocka_unit_test(forced_kind_applies_to_every_file_named_or_walked),
 		cmocka_unit_test(kind_by_name_follows_the_documented_patterns),

@@ -183,6 +183,41 @@ static void doubling_expansion_is_bounded(void **state)
 	plm_doc_destroy(doc);
 }
 
+static void model_size_limit_keeps_a_partial_model(void **state)
+{
+	(void)state;
+	const char *line = "RUN a && b | c; d x y z\n";
+	size_t count = 120000, ln = strlen(line);
+	char *text = malloc(count * ln + 16);
+	assert_non_null(text);
+	size_t k = (size_t)snprintf(text, 16, "FROM a\n");
+	for (size_t i = 0; i < count; i++) {
+		memcpy(text + k, line, ln);
+		k += ln;
+	}
+	struct plm_doc *doc = parse_n(text, k);
+	assert_int_equal(diags(doc, "dockerfile/model-limit"), 1);
+	size_t n = plm_node_count(get(stage(doc, 0), "instructions"));
+	assert_true(n > 1000 && n < count);
+	assert_int_equal(plm_node_count(doc->containers), 1);
+	plm_doc_destroy(doc);
+	free(text);
+}
+
+static void mount_options_are_bounded(void **state)
+{
+	(void)state;
+	char text[8192];
+	size_t k = (size_t)snprintf(text, sizeof(text), "FROM a\nRUN --mount=type=bind");
+	for (int i = 0; i < 200; i++) {
+		k += (size_t)snprintf(text + k, sizeof(text) - k, ",k%d=v", i);
+	}
+	k += (size_t)snprintf(text + k, sizeof(text) - k, " x\n");
+	struct plm_doc *doc = parse_n(text, k);
+	assert_int_equal(diags(doc, "dockerfile/mount-limit"), 1);
+	plm_doc_destroy(doc);
+}
+
 static void empty_and_blank_files_report_no_from(void **state)
 {
 	(void)state;
@@ -251,6 +286,8 @@ int main(void)
 		cmocka_unit_test(over_long_line_is_reported_and_skipped),
 		cmocka_unit_test(millions_of_continuations_are_linear),
 		cmocka_unit_test(doubling_expansion_is_bounded),
+		cmocka_unit_test(model_size_limit_keeps_a_partial_model),
+		cmocka_unit_test(mount_options_are_bounded),
 		cmocka_unit_test(empty_and_blank_files_report_no_from),
 		cmocka_unit_test(missing_arguments_are_reported),
 		cmocka_unit_test(parsing_is_reentrant_across_threads),

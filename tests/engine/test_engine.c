@@ -68,6 +68,19 @@ static void run(struct plm_engine *e, const struct plm_doc *doc,
 	plm_checker_destroy(c);
 }
 
+/* The finding with this message (fails the test when there is none). */
+static const struct plm_finding *by_message(const struct plm_file_result *r,
+	const char *message)
+{
+	for (size_t i = 0; i < r->finding_count; i++) {
+		if (strcmp(r->findings[i].message, message) == 0) {
+			return &r->findings[i];
+		}
+	}
+	fail_msg("no finding '%s'", message);
+	return NULL;
+}
+
 static struct plm_doc *dockerfile_without_user(void)
 {
 	struct plm_doc *doc = test_doc(PLM_KIND_DOCKERFILE, "Dockerfile",
@@ -397,6 +410,7 @@ static void malformed_metadata_is_refused_naming_the_file(void **state)
 		 "applies_to={'dockerfile'}, description='d', check=function() end}",
 			"CWE-"},
 		{"error('boom at load')", "boom at load"},
+		{"\x1bLua\x54\x00\x19\x93\r\n\x1a\n", "binary chunk"},
 		{"while true do end", "instruction limit"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -462,15 +476,18 @@ static void report_field_uses_the_field_span(void **state)
 	run(e, doc, &r);
 	assert_int_equal(r.note_count, 0);
 	assert_int_equal(r.finding_count, 5);
-	assert_string_equal(r.findings[0].snippet, "true");
-	assert_int_equal(r.findings[0].region.start_line, 3);
-	assert_string_equal(r.findings[1].snippet, "web");
-	assert_string_equal(r.findings[2].snippet, "web");
-	assert_string_equal(r.findings[3].snippet, "NET_ADMIN");
-	assert_string_equal(r.findings[3].fix, "drop it");
-	assert_int_equal(r.findings[3].severity, PLM_SEVERITY_CRITICAL);
-	assert_int_equal(r.findings[0].severity, PLM_SEVERITY_MEDIUM);
-	assert_string_equal(r.findings[4].snippet, "    privileged: true");
+	const struct plm_finding *written = by_message(&r, "written");
+	assert_string_equal(written->snippet, "true");
+	assert_int_equal(written->region.start_line, 3);
+	assert_int_equal(written->severity, PLM_SEVERITY_MEDIUM);
+	assert_string_equal(by_message(&r, "implicit")->snippet, "web");
+	assert_string_equal(by_message(&r, "missing")->snippet, "web");
+	const struct plm_finding *item = by_message(&r, "item");
+	assert_string_equal(item->snippet, "NET_ADMIN");
+	assert_string_equal(item->fix, "drop it");
+	assert_int_equal(item->severity, PLM_SEVERITY_CRITICAL);
+	assert_string_equal(by_message(&r, "a line")->snippet,
+		"    privileged: true");
 	plm_file_result_finish(&r);
 	plm_doc_destroy(doc);
 	plm_engine_destroy(e);
@@ -570,6 +587,162 @@ static void applies_to_limits_the_kinds_a_policy_sees(void **state)
 	test_rmrf(dir);
 }
 
+
+static void policy_file_loads_modules_from_the_lib_beside_it(void **state)
+{
+	(void)state;
+	char *dir = test_tmpdir();
+	char *lib = policy_path(dir, "lib");
+	assert_int_equal(mkdir(lib, 0700), 0);
+	char *mod = policy_path(lib, "helper.lua");
+	test_write(mod, "return {answer = 42}\n");
+	write_policy(dir, "single", "single-file",
+		"report({line = 1}, 'answer ' .. require('helper').answer)");
+	char *file = policy_path(dir, "single.lua");
+	const char *files[] = {file};
+	struct plm_engine_options o = {0};
+	o.policy_files = files;
+	o.policy_file_count = 1;
+	o.no_builtin = true;
+	struct plm_engine *e = NULL;
+	char *error = NULL;
+	assert_int_equal(plm_engine_create(&o, &e, &error), 0);
+	struct plm_doc *doc = dockerfile_without_user();
+	struct plm_file_result r;
+	run(e, doc, &r);
+	assert_int_equal(r.note_count, 0);
+	assert_int_equal(r.finding_count, 1);
+	assert_string_equal(r.findings[0].message, "answer 42");
+	plm_file_result_finish(&r);
+	plm_doc_destroy(doc);
+	plm_engine_destroy(e);
+	free(file);
+	free(mod);
+	free(lib);
+	test_rmrf(dir);
+}
+
+static void run_rule_runs_one_policy_whatever_its_kinds(void **state)
+{
+	(void)state;
+	char *dir = test_tmpdir();
+	char *path = policy_path(dir, "k.lua");
+	test_write(path, "return {id='k8s-only', title='t', severity='low', "
+		"applies_to={'kubernetes'}, description='d', "
+		"check=function(doc, report) report({line=1}, doc.kind) end}");
+	write_policy(dir, "other", "other", "report({line = 1}, 'other')");
+	char *error = NULL;
+	struct plm_engine *e = engine_for(dir, &error);
+	assert_non_null(e);
+	size_t index = 9;
+	assert_non_null(plm_engine_find(e, "k8s-only", &index));
+	struct plm_checker *c = NULL;
+	assert_int_equal(plm_checker_create(e, &c, &error), 0);
+	struct plm_doc *doc = dockerfile_without_user();
+	struct plm_file_result r;
+	assert_int_equal(plm_file_result_init(&r, "Dockerfile"), 0);
+	assert_int_equal(plm_checker_run_rule(c, doc, index, &r), 0);
+	assert_int_equal(r.finding_count, 1);
+	assert_string_equal(r.findings[0].rule_id, "k8s-only");
+	assert_string_equal(r.findings[0].message, "dockerfile");
+	assert_int_equal(plm_checker_run_rule(c, doc, 99, &r), PLM_EINVAL);
+	plm_file_result_finish(&r);
+	plm_doc_destroy(doc);
+	plm_checker_destroy(c);
+	plm_engine_destroy(e);
+	free(path);
+	test_rmrf(dir);
+}
+
+struct bad_report {
+	const char *body;
+	const char *expect;
+};
+
+static void report_refuses_bad_arguments_with_clear_errors(void **state)
+{
+	(void)state;
+	static const struct bad_report cases[] = {
+		{"report({line = 1}, '')", "message must not be empty"},
+		{"report({line = 1}, 'm', {severity = 'huge'})",
+			"extra.severity must be"},
+		{"report({line = 1}, 'm', {fix = 3})", "extra.fix"},
+		{"report(doc.containers, 'name', 'm')", "index of the sequence"},
+		{"report('node', 'm')", "model node"},
+		{"report({}, 'm')", "{line = N}"},
+		{"report({line = 0}, 'm')", "line 0 is outside Dockerfile"},
+		{"report(doc.containers[1], 'user', 'm', 'extra')",
+			"table expected"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *dir = test_tmpdir();
+		write_policy(dir, "bad", "bad-report", cases[i].body);
+		char *error = NULL;
+		struct plm_engine *e = engine_for(dir, &error);
+		assert_non_null(e);
+		struct plm_doc *doc = dockerfile_without_user();
+		struct plm_file_result r;
+		run(e, doc, &r);
+		assert_int_equal(r.finding_count, 0);
+		assert_int_equal(r.note_count, 1);
+		if (strstr(r.notes[0].message, cases[i].expect) == NULL ||
+			strstr(r.notes[0].message, "bad.lua:") == NULL) {
+			fail_msg("case %zu: '%s' lacks '%s'", i, r.notes[0].message,
+				cases[i].expect);
+		}
+		plm_file_result_finish(&r);
+		plm_doc_destroy(doc);
+		plm_engine_destroy(e);
+		test_rmrf(dir);
+	}
+}
+
+static void limits_are_configurable_per_engine(void **state)
+{
+	(void)state;
+	char *dir = test_tmpdir();
+	write_policy(dir, "work", "work",
+		"local n = 0 for i = 1, 300000 do n = n + i end\n"
+		"local t = {} for i = 1, 20000 do t[i] = {i} end\n"
+		"report({line = 1}, 'done ' .. n)");
+	const char *dirs[] = {dir};
+	struct plm_engine_options o = {0};
+	o.policy_dirs = dirs;
+	o.policy_dir_count = 1;
+	o.no_builtin = true;
+	struct plm_doc *doc = dockerfile_without_user();
+	const struct {
+		size_t memory;
+		uint64_t instructions;
+		const char *code;
+	} cases[] = {
+		{0, 0, NULL},
+		{0, 100000, "policy/instruction-limit"},
+		{(size_t)1 << 20, 0, "policy/memory-limit"},
+	};
+	for (size_t i = 0; i < 3; i++) {
+		o.memory_limit = cases[i].memory;
+		o.instruction_limit = cases[i].instructions;
+		struct plm_engine *e = NULL;
+		char *error = NULL;
+		assert_int_equal(plm_engine_create(&o, &e, &error), 0);
+		struct plm_file_result r;
+		run(e, doc, &r);
+		if (cases[i].code == NULL) {
+			assert_int_equal(r.note_count, 0);
+			assert_int_equal(r.finding_count, 1);
+		} else {
+			assert_int_equal(r.note_count, 1);
+			assert_string_equal(r.notes[0].code, cases[i].code);
+			assert_int_equal(r.finding_count, 0);
+		}
+		plm_file_result_finish(&r);
+		plm_engine_destroy(e);
+	}
+	plm_doc_destroy(doc);
+	test_rmrf(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -587,6 +760,10 @@ int main(void)
 		cmocka_unit_test(team_lib_modules_can_be_required),
 		cmocka_unit_test(policies_cannot_keep_state_between_files),
 		cmocka_unit_test(applies_to_limits_the_kinds_a_policy_sees),
+		cmocka_unit_test(policy_file_loads_modules_from_the_lib_beside_it),
+		cmocka_unit_test(run_rule_runs_one_policy_whatever_its_kinds),
+		cmocka_unit_test(report_refuses_bad_arguments_with_clear_errors),
+		cmocka_unit_test(limits_are_configurable_per_engine),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

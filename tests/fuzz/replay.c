@@ -101,7 +101,9 @@ static int replay_dir(const char *dir, size_t *count)
 		snprintf(names[n], len, "%s/%s", dir, e->d_name);
 		n++;
 	}
-	qsort(names, n, sizeof(*names), by_name);
+	if (n > 0) {
+		qsort(names, n, sizeof(*names), by_name);
+	}
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		struct stat st;
 		if (stat(names[i], &st) == 0 && S_ISREG(st.st_mode)) {

@@ -5,7 +5,7 @@ policy fixtures, the examples and the regression inputs.
 usage: seeds.py SOURCE_ROOT OUT_DIR [MAX_PER_SOURCE]
 
 Writes OUT_DIR/<target>/<sha1 of content> for each target (dockerfile, yaml,
-compose, kubernetes, scan). MAX_PER_SOURCE (default 0: no limit) caps the
+compose, dotenv, kubernetes, scan). MAX_PER_SOURCE (default 0: no limit) caps the
 files taken from each corpus folder, picked evenly over the sorted list so
 a short smoke run starts quickly and a long campaign can take everything.
 Files larger than 64 KiB are left out: libFuzzer's default -max_len would
@@ -62,8 +62,8 @@ def main():
     fixtures = files_under(os.path.join(root, "policies"),
                            lambda p: "/fixtures/" in p)
     examples = files_under(os.path.join(root, "examples"))
-    sets = {t: [] for t in ("dockerfile", "yaml", "compose", "kubernetes",
-                            "scan")}
+    sets = {t: [] for t in ("dockerfile", "yaml", "compose", "dotenv",
+                            "kubernetes", "scan")}
 
     def add(targets, paths):
         for t in targets:
@@ -86,6 +86,14 @@ def main():
             add(["yaml", "kubernetes", "scan"], [p])
         elif is_dockerfile(p):
             add(["dockerfile", "scan"], [p])
+    # dotenv: the corpus has no .env files; a few in each quoting style
+    sets["dotenv"].extend([
+        b"A=1\nB=two words\n# comment\nexport C=3\n",
+        b"A='single ${B} quoted'\nB=\"double \\n ${A:-x} \\\"q\\\"\"\n",
+        b"TAG=${TAG:-latest}\nIMAGE=registry:5000/app:${TAG}\nE=\n",
+        b"MULTI=\"line one\nline two\"\nAFTER=ok # trailing comment\n",
+        b"  SPACED = value  \n\tTABBED\t=\tv\nBAD LINE\n=novalue\n",
+    ])
     for t in sets:
         sets[t].extend(files_under(os.path.join(root, "tests", "fuzz",
                                                 "regressions", t),
@@ -96,8 +104,11 @@ def main():
         os.makedirs(d, exist_ok=True)
         n = 0
         for p in paths:
-            with open(p, "rb") as f:
-                data = f.read(MAX_SEED + 1)
+            if isinstance(p, bytes):
+                data = p
+            else:
+                with open(p, "rb") as f:
+                    data = f.read(MAX_SEED + 1)
             if len(data) > MAX_SEED:
                 continue
             name = hashlib.sha1(data).hexdigest()

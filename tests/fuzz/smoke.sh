@@ -23,7 +23,7 @@ fi
 dir=${1:-build-fuzz}
 case $dir in /*) ;; *) dir="$root/$dir" ;; esac
 seconds=${FUZZ_SECONDS:-60}
-targets=${FUZZ_TARGETS:-dockerfile yaml compose kubernetes scan}
+targets=${FUZZ_TARGETS:-dockerfile yaml compose dotenv kubernetes scan}
 
 if [ $build = 1 ]; then
 	if [ ! -f "$dir/build.ninja" ]; then
@@ -55,6 +55,7 @@ for t in $targets; do
 	dict="$work/$t.dict"
 	case $t in
 	scan) cat "$here"/dict/*.dict >"$dict" ;;
+	dotenv) cp "$here/dict/compose.dict" "$dict" ;;
 	*) cp "$here/dict/$t.dict" "$dict" ;;
 	esac
 	mkdir -p "$work/corpus/$t"

@@ -141,6 +141,8 @@ function tests.model_access(doc)
 	eq(n, 1, "one container")
 	eq(#p.list(doc.containers), 1, "list")
 	eq(p.contains({"A", "b"}, "B", true), true, "contains nocase")
+	eq(p.mentions(doc, "RUN true"), true, "mentions")
+	eq(p.mentions(doc, "sudo"), false, "does not mention")
 	local filtered = 0
 	for _ in p.containers(doc, "compose") do filtered = filtered + 1 end
 	eq(filtered, 0, "filter by origin")

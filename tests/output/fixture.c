@@ -268,7 +268,7 @@ const char *fixture_variant_name(enum fixture_variant variant)
 }
 
 int fixture_run(const struct plm_output_plugin *plugin, FILE *out,
-	enum fixture_variant variant, bool color)
+	enum fixture_variant variant, unsigned flags)
 {
 	struct fixture fx;
 	int rc = build(&fx, variant);
@@ -311,7 +311,11 @@ int fixture_run(const struct plm_output_plugin *plugin, FILE *out,
 		summary.notifications = 0;
 		summary.successful = true;
 	}
-	struct plm_plugin_options options = {.out = out, .color = color};
+	struct plm_plugin_options options = {
+		.out = out,
+		.color = (flags & FIXTURE_COLOR) != 0,
+		.pretty = (flags & FIXTURE_PRETTY) != 0,
+	};
 	void *self = plugin->create(&options);
 	if (self == NULL) {
 		teardown(&fx);

@@ -25,12 +25,18 @@ enum fixture_variant {
 /* The variant's file-name stem in tests/golden/output/<format>/. */
 const char *fixture_variant_name(enum fixture_variant variant);
 
+/* Options a test can set, as the host would in plm_plugin_options. */
+enum fixture_flags {
+	FIXTURE_COLOR = 1,   /* options.color */
+	FIXTURE_PRETTY = 2,  /* options.pretty */
+};
+
 /* Drives plugin through create, begin, finding and notification in
  * output order, end and destroy, writing to out, as the host does
  * (suppressed findings reach the plugin only when the variant includes
  * them). Returns 0 or the first error a callback returned (-100 if create
  * failed). */
 int fixture_run(const struct plm_output_plugin *plugin, FILE *out,
-	enum fixture_variant variant, bool color);
+	enum fixture_variant variant, unsigned flags);
 
 #endif

@@ -104,6 +104,14 @@ static void rule_names_are_pascal_case(void **state)
 	r.name = "Given";
 	plm_output_rule_name(&r, name);
 	assert_string_equal(name, "Given");
+	/* Not the id again (SARIF1001 compares without case). */
+	struct plm_rule_info one = {.id = "privileged",
+		.title = "Privileged container"};
+	plm_output_rule_name(&one, name);
+	assert_string_equal(name, "PrivilegedContainer");
+	one.title = "privileged";
+	plm_output_rule_name(&one, name);
+	assert_string_equal(name, "");
 }
 
 static void security_severity_follows_severity(void **state)

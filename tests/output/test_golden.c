@@ -58,8 +58,10 @@ static char *slurp(const char *path, size_t *len)
 	return data;
 }
 
+/* Renders format in variant with the given fixture flags and compares
+ * with its golden file; `suffix` names a non-default layout ("-color"). */
 static void check_golden(const char *format, enum fixture_variant variant,
-	bool color)
+	unsigned flags, const char *suffix)
 {
 	const struct plm_output_plugin *plugin = NULL;
 	for (const struct plm_output_plugin *const *b = plm_output_builtins();
@@ -73,14 +75,14 @@ static void check_golden(const char *format, enum fixture_variant variant,
 	size_t actual_len = 0;
 	FILE *out = open_memstream(&actual, &actual_len);
 	assert_non_null(out);
-	int rc = fixture_run(plugin, out, variant, color);
+	int rc = fixture_run(plugin, out, variant, flags);
 	fclose(out);
 	assert_int_equal(rc, 0);
 
 	char path[1024];
 	snprintf(path, sizeof(path), "%s/tests/golden/output/%s/%s%s.%s",
-		PLM_SOURCE_ROOT, format, fixture_variant_name(variant),
-		color ? "-color" : "", extension(format));
+		PLM_SOURCE_ROOT, format, fixture_variant_name(variant), suffix,
+		extension(format));
 	const char *update = getenv("PLM_UPDATE_GOLDEN");
 	if (update != NULL && update[0] != '\0') {
 		FILE *g = fopen(path, "wb");
@@ -125,17 +127,18 @@ static void check_golden(const char *format, enum fixture_variant variant,
 	static void format##_default(void **state)                           \
 	{                                                                    \
 		(void)state;                                                 \
-		check_golden(#format, FIXTURE_DEFAULT, false);               \
+		check_golden(#format, FIXTURE_DEFAULT, FIXTURE_PRETTY, "");  \
 	}                                                                    \
 	static void format##_include_suppressed(void **state)                \
 	{                                                                    \
 		(void)state;                                                 \
-		check_golden(#format, FIXTURE_INCLUDE_SUPPRESSED, false);    \
+		check_golden(#format, FIXTURE_INCLUDE_SUPPRESSED,            \
+			FIXTURE_PRETTY, "");                                 \
 	}                                                                    \
 	static void format##_clean(void **state)                             \
 	{                                                                    \
 		(void)state;                                                 \
-		check_golden(#format, FIXTURE_CLEAN, false);                 \
+		check_golden(#format, FIXTURE_CLEAN, FIXTURE_PRETTY, "");    \
 	}
 
 GOLDEN(sarif)
@@ -150,7 +153,15 @@ GOLDEN(codeclimate)
 static void text_default_color(void **state)
 {
 	(void)state;
-	check_golden("text", FIXTURE_DEFAULT, true);
+	check_golden("text", FIXTURE_DEFAULT, FIXTURE_COLOR | FIXTURE_PRETTY,
+		"-color");
+}
+
+/* What plimsoll writes unless asked to be pretty: compact SARIF. */
+static void sarif_default_compact(void **state)
+{
+	(void)state;
+	check_golden("sarif", FIXTURE_DEFAULT, 0, "-compact");
 }
 
 #define CASES(format)                                                        \
@@ -170,6 +181,7 @@ int main(void)
 		CASES(junit),
 		CASES(codeclimate),
 		cmocka_unit_test(text_default_color),
+		cmocka_unit_test(sarif_default_compact),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

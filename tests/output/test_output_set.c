@@ -60,7 +60,7 @@ static void example_plugin_loads_and_renders_the_fixture(void **state)
 	FILE *out = fopen(path, "wb");
 	assert_non_null(out);
 	assert_int_equal(fixture_run(entry(), out, FIXTURE_INCLUDE_SUPPRESSED,
-		false), 0);
+		0), 0);
 	fclose(out);
 	dlclose(h);
 	char *actual = slurp(path);
