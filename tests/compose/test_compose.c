@@ -435,7 +435,7 @@ static void merging_huge_documents_stays_linear(void **state)
 		keys / 10);
 	double seconds = (double)(t1.tv_sec - t0.tv_sec) +
 		(double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-	assert_true(seconds < 5.0);
+	assert_true(seconds < 20.0);
 	plm_doc_destroy(doc);
 }
 
@@ -462,7 +462,7 @@ static void many_services_extending_one_stay_linear(void **state)
 	assert_string_equal(str_at(doc->containers, "7.image.text"), "b");
 	double seconds = (double)(t1.tv_sec - t0.tv_sec) +
 		(double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-	assert_true(seconds < 5.0);
+	assert_true(seconds < 20.0);
 	plm_doc_destroy(doc);
 }
 
