@@ -948,7 +948,11 @@ static uint32_t map_offset(const struct inline_map *m, uint32_t offset)
 	if (target >= m->out->line_count) {
 		return m->whole.end;
 	}
-	return m->out->line_starts[target] + m->indent + column;
+	size_t len;
+	(void)plm_source_line(m->out, target, &len);
+	uint32_t col = m->indent + column;
+	/* a blank line of the block may be shorter than the indentation */
+	return m->out->line_starts[target] + (col < len ? col : (uint32_t)len);
 }
 
 static void remap(struct plm_node *n, uint32_t source,
