@@ -316,7 +316,10 @@ static size_t dollar(struct ex *x, size_t i, int depth)
 		x->out->failed = true;
 		return after;
 	}
-	memcpy(word, x->out->ptr + mark, wn);
+	if (wn > 0) {
+		/* out->ptr is still NULL when nothing was written yet. */
+		memcpy(word, x->out->ptr + mark, wn);
+	}
 	x->out->len = mark;
 	pattern_op(x, op, op_len, v, vn, word, wn);
 	free(word);
