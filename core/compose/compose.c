@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "compose/internal.h"
+#include "util/path.h"
 #include "util/source.h"
 #include "yaml/record.h"
 #include "yaml/yaml.h"
@@ -40,14 +41,6 @@ static char *dir_of(struct plm_arena *a, const char *path)
 		return plm_arena_strdup(a, "/");
 	}
 	return plm_arena_strndup(a, path, (size_t)(slash - path));
-}
-
-static char *join(struct plm_arena *a, const char *dir, const char *path)
-{
-	if (path[0] == '/') {
-		return plm_arena_strdup(a, path);
-	}
-	return plm_arena_printf(a, "%s/%s", dir, path);
 }
 
 /* Merges the map documents of a stream into one model. */
@@ -391,7 +384,7 @@ static int resolve(struct compose_ctx *ctx, const struct plm_node *services,
 	const char *base_dir = dir;
 	const char *base_rel = rel;
 	if (file != NULL) {
-		char *path = join(ctx->arena, dir, file);
+		char *path = plm_path_join(ctx->arena, dir, file);
 		if (path == NULL) {
 			return PLM_ENOMEM;
 		}
@@ -472,7 +465,7 @@ static int apply_includes(struct compose_ctx *ctx, struct plm_node **model,
 			if (rel == NULL) {
 				continue;
 			}
-			char *path = join(ctx->arena, dir, rel);
+			char *path = plm_path_join(ctx->arena, dir, rel);
 			if (path == NULL) {
 				return PLM_ENOMEM;
 			}
@@ -643,7 +636,7 @@ int plm_compose_build(struct plm_doc *doc,
 		goto cleanup;
 	}
 	if (!options->no_env_file) {
-		char *env_path = join(ctx->arena, dir, ".env");
+		char *env_path = plm_path_join(ctx->arena, dir, ".env");
 		if (env_path == NULL) {
 			rc = PLM_ENOMEM;
 			goto cleanup;

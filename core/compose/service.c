@@ -7,6 +7,7 @@
  * interpolation, the strings true/false/yes/no/1/0.
  */
 #include "compose/internal.h"
+#include "util/path.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -666,21 +667,6 @@ static int set_ports(struct svc *v)
 	return plm_record_set(v->a, v->rec, "ports", out);
 }
 
-/* dir/rel with "./" segments dropped; rel unchanged when absolute. */
-static char *path_join(struct plm_arena *a, const char *dir, const char *rel)
-{
-	while (rel[0] == '.' && rel[1] == '/') {
-		rel += 2;
-	}
-	if (rel[0] == '/' || strcmp(dir, ".") == 0) {
-		return plm_arena_strdup(a, strcmp(rel, ".") == 0 ? "." : rel);
-	}
-	if (strcmp(rel, ".") == 0 || rel[0] == '\0') {
-		return plm_arena_strdup(a, dir);
-	}
-	return plm_arena_printf(a, "%s/%s", dir, rel);
-}
-
 /* ---- environment, healthcheck, hooks -------------------------------- */
 
 /* Appends {name, value}, or replaces the value of an earlier item of the
@@ -717,7 +703,7 @@ static int env_item(struct svc *v, struct plm_node *out, struct plm_node *at,
 static int env_file(struct svc *v, struct plm_node *out, struct plm_node *at,
 	const char *rel, bool required)
 {
-	char *path = path_join(v->a, v->ctx->dir, rel);
+	char *path = plm_path_join(v->a, v->ctx->dir, rel);
 	if (path == NULL) {
 		return PLM_ENOMEM;
 	}
@@ -1067,8 +1053,8 @@ static int set_build(struct svc *v)
 				"not read", context);
 			return 0;
 		}
-		char *ctx_dir = path_join(v->a, v->ctx->dir, context);
-		char *path = ctx_dir ? path_join(v->a, ctx_dir, dockerfile) : NULL;
+		char *ctx_dir = plm_path_join(v->a, v->ctx->dir, context);
+		char *path = ctx_dir ? plm_path_join(v->a, ctx_dir, dockerfile) : NULL;
 		if (path == NULL) {
 			return PLM_ENOMEM;
 		}
