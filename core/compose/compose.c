@@ -337,8 +337,8 @@ static struct plm_node *rebase(struct compose_ctx *ctx, struct plm_node *svc,
  * relative to the main file's directory. *out NULL when there is no such
  * service. */
 static int resolve(struct compose_ctx *ctx, const struct plm_node *services,
-	const char *dir, const char *rel, const char *name, struct plm_span from,
-	struct chain *chain, size_t depth, struct plm_node **out)
+	const char *dir, const char *rel, const char *name, struct chain *chain,
+	size_t depth, struct plm_node **out)
 {
 	*out = NULL;
 	struct plm_node *svc = NULL;
@@ -421,7 +421,7 @@ static int resolve(struct compose_ctx *ctx, const struct plm_node *services,
 	}
 	struct plm_node *base = NULL;
 	int rc = resolve(ctx, base_services, base_dir, base_rel, base_name,
-		ext->value->span, chain, depth + 1, &base);
+		chain, depth + 1, &base);
 	if (rc != 0) {
 		return rc;
 	}
@@ -438,7 +438,6 @@ static int resolve(struct compose_ctx *ctx, const struct plm_node *services,
 		*out = own;
 		return 0;
 	}
-	(void)from;
 	struct plm_node *parent = inherited(ctx, base);
 	if (parent == NULL) {
 		return PLM_ENOMEM;
@@ -588,8 +587,7 @@ static int build_records(struct compose_ctx *ctx, struct plm_node *model,
 		}
 		struct chain chain[PLM_COMPOSE_MAX_EXTENDS + 1];
 		struct plm_node *svc = NULL;
-		int rc = resolve(ctx, services, dir, "", e->key, e->key_span, chain,
-			0, &svc);
+		int rc = resolve(ctx, services, dir, "", e->key, chain, 0, &svc);
 		if (rc != 0) {
 			return rc;
 		}

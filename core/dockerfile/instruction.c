@@ -279,6 +279,18 @@ static void on_flag(void *user, size_t start, size_t end, const char *w,
 	if (value == NULL) {
 		return;
 	}
+	if (eq != NULL && memchr(eq + 1, '$', len - 2 - name_len - 1) != NULL &&
+		!in->b->nested) {
+		/* BuildKit substitutes variables in flag values too; a value
+		 * with an unknown one ($BUILDPLATFORM) is left as written. */
+		bool unresolved;
+		struct plm_node *x = expand_node(in, value->as.string.ptr,
+			value->as.string.len, span, PLM_DF_EXPAND_KEEP_QUOTES,
+			&unresolved);
+		if (!unresolved) {
+			plm_df_set(ctx, flag, "expanded", x);
+		}
+	}
 	if (name_len == 5 && memcmp(name, "mount", 5) == 0 && eq != NULL) {
 		plm_df_set(ctx, flag, "mount", mount_map(in, eq + 1,
 			len - 2 - name_len - 1, span));
@@ -1250,6 +1262,11 @@ struct plm_node *plm_df_instruction_parse(struct plm_df_builder *b,
 			"USER, VOLUME, WORKDIR",
 			(int)(in->ke - in->ks > 40 ? 40 : in->ke - in->ks),
 			t->ptr + in->ks);
+	}
+	if (in->kw == PLM_DF_FROM && !b->nested) {
+		/* FROM (its flags too) sees the global ARGs only; the caller
+		 * starts the new stage. */
+		b->current = NULL;
 	}
 	if (in->kw != PLM_DF_ONBUILD) {
 		in->as = plm_df_lex_flags(ctx, t, rest, on_flag, in);

@@ -88,6 +88,18 @@ static void flag_values_lose_their_quotes(void **state)
 	plm_doc_destroy(doc);
 }
 
+static void flag_values_with_variables_are_expanded(void **state)
+{
+	(void)state;
+	struct plm_doc *doc = parse("FROM a\nARG UID=10001\nCOPY --chown=$UID:$UID "
+				    "--chmod=0755 a /b\n");
+	struct plm_node *flags = get(instr(doc, 0, 2), "flags");
+	assert_string_equal(str(item(flags, 0), "value"), "$UID:$UID");
+	assert_string_equal(str(item(flags, 0), "expanded"), "10001:10001");
+	assert_null(plm_node_get(item(flags, 1), "expanded"));
+	plm_doc_destroy(doc);
+}
+
 static void unknown_flag_is_reported(void **state)
 {
 	(void)state;
@@ -422,6 +434,7 @@ int main(void)
 		cmocka_unit_test(from_with_wrong_argument_count_is_reported),
 		cmocka_unit_test(run_mount_network_security_flags_are_parsed),
 		cmocka_unit_test(flag_values_lose_their_quotes),
+		cmocka_unit_test(flag_values_with_variables_are_expanded),
 		cmocka_unit_test(unknown_flag_is_reported),
 		cmocka_unit_test(double_dash_ends_flags),
 		cmocka_unit_test(cmd_and_entrypoint_exec_and_shell_forms),
