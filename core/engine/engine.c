@@ -585,7 +585,7 @@ static int finish_findings(struct plm_checker *c, const struct plm_doc *doc,
 	struct plm_file_result *result)
 {
 	int rc = 0;
-	if (c->pending_count > 1) {
+	if (c->pending_count > 1) { /* qsort(NULL, 0, ...) is undefined */
 		qsort(c->pending, c->pending_count, sizeof(*c->pending),
 			cmp_pending);
 	}
