@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "compose/internal.h"
+#include "util/path.h"
 #include "util/source.h"
 #include "yaml/record.h"
 #include "yaml/yaml.h"
@@ -40,14 +41,6 @@ static char *dir_of(struct plm_arena *a, const char *path)
 		return plm_arena_strdup(a, "/");
 	}
 	return plm_arena_strndup(a, path, (size_t)(slash - path));
-}
-
-static char *join(struct plm_arena *a, const char *dir, const char *path)
-{
-	if (path[0] == '/') {
-		return plm_arena_strdup(a, path);
-	}
-	return plm_arena_printf(a, "%s/%s", dir, path);
 }
 
 /* Merges the map documents of a stream into one model. */
@@ -337,8 +330,8 @@ static struct plm_node *rebase(struct compose_ctx *ctx, struct plm_node *svc,
  * relative to the main file's directory. *out NULL when there is no such
  * service. */
 static int resolve(struct compose_ctx *ctx, const struct plm_node *services,
-	const char *dir, const char *rel, const char *name, struct plm_span from,
-	struct chain *chain, size_t depth, struct plm_node **out)
+	const char *dir, const char *rel, const char *name, struct chain *chain,
+	size_t depth, struct plm_node **out)
 {
 	*out = NULL;
 	struct plm_node *svc = NULL;
@@ -391,7 +384,7 @@ static int resolve(struct compose_ctx *ctx, const struct plm_node *services,
 	const char *base_dir = dir;
 	const char *base_rel = rel;
 	if (file != NULL) {
-		char *path = join(ctx->arena, dir, file);
+		char *path = plm_path_join(ctx->arena, dir, file);
 		if (path == NULL) {
 			return PLM_ENOMEM;
 		}
@@ -421,7 +414,7 @@ static int resolve(struct compose_ctx *ctx, const struct plm_node *services,
 	}
 	struct plm_node *base = NULL;
 	int rc = resolve(ctx, base_services, base_dir, base_rel, base_name,
-		ext->value->span, chain, depth + 1, &base);
+		chain, depth + 1, &base);
 	if (rc != 0) {
 		return rc;
 	}
@@ -438,7 +431,6 @@ static int resolve(struct compose_ctx *ctx, const struct plm_node *services,
 		*out = own;
 		return 0;
 	}
-	(void)from;
 	struct plm_node *parent = inherited(ctx, base);
 	if (parent == NULL) {
 		return PLM_ENOMEM;
@@ -473,7 +465,7 @@ static int apply_includes(struct compose_ctx *ctx, struct plm_node **model,
 			if (rel == NULL) {
 				continue;
 			}
-			char *path = join(ctx->arena, dir, rel);
+			char *path = plm_path_join(ctx->arena, dir, rel);
 			if (path == NULL) {
 				return PLM_ENOMEM;
 			}
@@ -588,8 +580,7 @@ static int build_records(struct compose_ctx *ctx, struct plm_node *model,
 		}
 		struct chain chain[PLM_COMPOSE_MAX_EXTENDS + 1];
 		struct plm_node *svc = NULL;
-		int rc = resolve(ctx, services, dir, "", e->key, e->key_span, chain,
-			0, &svc);
+		int rc = resolve(ctx, services, dir, "", e->key, chain, 0, &svc);
 		if (rc != 0) {
 			return rc;
 		}
@@ -645,7 +636,7 @@ int plm_compose_build(struct plm_doc *doc,
 		goto cleanup;
 	}
 	if (!options->no_env_file) {
-		char *env_path = join(ctx->arena, dir, ".env");
+		char *env_path = plm_path_join(ctx->arena, dir, ".env");
 		if (env_path == NULL) {
 			rc = PLM_ENOMEM;
 			goto cleanup;

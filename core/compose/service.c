@@ -7,6 +7,7 @@
  * interpolation, the strings true/false/yes/no/1/0.
  */
 #include "compose/internal.h"
+#include "util/path.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -666,21 +667,6 @@ static int set_ports(struct svc *v)
 	return plm_record_set(v->a, v->rec, "ports", out);
 }
 
-/* dir/rel with "./" segments dropped; rel unchanged when absolute. */
-static char *path_join(struct plm_arena *a, const char *dir, const char *rel)
-{
-	while (rel[0] == '.' && rel[1] == '/') {
-		rel += 2;
-	}
-	if (rel[0] == '/' || strcmp(dir, ".") == 0) {
-		return plm_arena_strdup(a, strcmp(rel, ".") == 0 ? "." : rel);
-	}
-	if (strcmp(rel, ".") == 0 || rel[0] == '\0') {
-		return plm_arena_strdup(a, dir);
-	}
-	return plm_arena_printf(a, "%s/%s", dir, rel);
-}
-
 /* ---- environment, healthcheck, hooks -------------------------------- */
 
 /* Appends {name, value}, or replaces the value of an earlier item of the
@@ -717,7 +703,7 @@ static int env_item(struct svc *v, struct plm_node *out, struct plm_node *at,
 static int env_file(struct svc *v, struct plm_node *out, struct plm_node *at,
 	const char *rel, bool required)
 {
-	char *path = path_join(v->a, v->ctx->dir, rel);
+	char *path = plm_path_join(v->a, v->ctx->dir, rel);
 	if (path == NULL) {
 		return PLM_ENOMEM;
 	}
@@ -929,6 +915,101 @@ static int set_user(struct svc *v)
 	return plm_record_set(v->a, v->rec, "user", plm_record_user(v->a, text));
 }
 
+/* Maps offsets of the inline Dockerfile (source `inline`) to the compose
+ * file: line by line when the value is a literal block whose lines are the
+ * Dockerfile's own, indented; else to the whole value. */
+struct inline_map {
+	const struct plm_source *in, *out;
+	uint32_t first_line;   /* the compose line of the Dockerfile's line 0 */
+	uint32_t indent;
+	bool exact;
+	struct plm_span whole;
+};
+
+static uint32_t map_offset(const struct inline_map *m, uint32_t offset)
+{
+	uint32_t line = plm_source_line_of(m->in, offset);
+	uint32_t column = offset - m->in->line_starts[line];
+	uint32_t target = m->first_line + line;
+	if (target >= m->out->line_count) {
+		return m->whole.end;
+	}
+	size_t len;
+	(void)plm_source_line(m->out, target, &len);
+	uint32_t col = m->indent + column;
+	/* a blank line of the block may be shorter than the indentation */
+	return m->out->line_starts[target] + (col < len ? col : (uint32_t)len);
+}
+
+static void remap(struct plm_node *n, uint32_t source,
+	const struct inline_map *m, int depth)
+{
+	if (n == NULL || depth > 64) {
+		return;
+	}
+	if (n->span.source == source) {
+		if (m->exact) {
+			n->span.start = map_offset(m, n->span.start);
+			n->span.end = map_offset(m, n->span.end);
+			n->span.source = m->whole.source;
+		} else {
+			n->span = m->whole;
+		}
+	}
+	if (n->kind == PLM_NODE_SEQ) {
+		for (size_t i = 0; i < n->as.seq.count; i++) {
+			remap(n->as.seq.items[i], source, m, depth + 1);
+		}
+	} else if (n->kind == PLM_NODE_MAP) {
+		for (size_t i = 0; i < n->as.map.count; i++) {
+			struct plm_entry *e = &n->as.map.entries[i];
+			if (e->key_span.source == source) {
+				e->key_span = m->whole;
+			}
+			remap(e->value, source, m, depth + 1);
+		}
+	}
+}
+
+static void inline_spans(struct plm_doc *doc, struct plm_node *record,
+	uint32_t source, const struct plm_node *value)
+{
+	if (value == NULL || value->span.source >= doc->source_count) {
+		return;
+	}
+	struct inline_map m = {doc->sources[source],
+		doc->sources[value->span.source], 0, 0, false, value->span};
+	/* a literal block: `|` then the lines, each indented alike */
+	const struct plm_source *out = m.out;
+	if (value->text != NULL && value->text[0] == '|') {
+		uint32_t first = plm_source_line_of(out, value->span.start) + 1;
+		if (first < out->line_count) {
+			size_t len;
+			const char *line = plm_source_line(out, first, &len);
+			uint32_t indent = 0;
+			while (indent < len && line[indent] == ' ') {
+				indent++;
+			}
+			bool same = true;
+			for (uint32_t k = 0; same && k < m.in->line_count; k++) {
+				size_t in_len, out_len;
+				const char *a = plm_source_line(m.in, k, &in_len);
+				if (first + k >= out->line_count) {
+					same = in_len == 0;
+					break;
+				}
+				const char *b = plm_source_line(out, first + k, &out_len);
+				same = in_len == 0 || (out_len == indent + in_len &&
+					memcmp(b + indent, a, in_len) == 0);
+			}
+			m.exact = same;
+			m.first_line = first;
+			m.indent = indent;
+		}
+	}
+	remap(record, source, &m, 0);
+}
+
 /* build: (a context path, or {context, dockerfile, dockerfile_inline,
  * target, args}): the Dockerfile is loaded as another source of the
  * document and its container record attached as `build`. */
@@ -972,8 +1053,8 @@ static int set_build(struct svc *v)
 				"not read", context);
 			return 0;
 		}
-		char *ctx_dir = path_join(v->a, v->ctx->dir, context);
-		char *path = ctx_dir ? path_join(v->a, ctx_dir, dockerfile) : NULL;
+		char *ctx_dir = plm_path_join(v->a, v->ctx->dir, context);
+		char *path = ctx_dir ? plm_path_join(v->a, ctx_dir, dockerfile) : NULL;
 		if (path == NULL) {
 			return PLM_ENOMEM;
 		}
@@ -993,6 +1074,12 @@ static int set_build(struct svc *v)
 	int rc = plm_dockerfile_container(doc, (uint32_t)index, target, &built);
 	if (rc != 0 || built == NULL) {
 		return rc == PLM_EINVAL ? 0 : rc;
+	}
+	if (inline_text != NULL) {
+		/* the inline Dockerfile is no file of its own: findings on it
+		 * must land in the compose file */
+		inline_spans(v->ctx->doc, built, (uint32_t)index,
+			plm_node_get(b, "dockerfile_inline"));
 	}
 	rc = plm_record_set(v->a, v->rec, "build", built);
 	struct plm_node *user = plm_node_get(v->s, "user");

@@ -585,7 +585,10 @@ static int finish_findings(struct plm_checker *c, const struct plm_doc *doc,
 	struct plm_file_result *result)
 {
 	int rc = 0;
-	qsort(c->pending, c->pending_count, sizeof(*c->pending), cmp_pending);
+	if (c->pending_count > 1) {
+		qsort(c->pending, c->pending_count, sizeof(*c->pending),
+			cmp_pending);
+	}
 	struct seen_key *seen = NULL;
 	size_t seen_count = 0;
 	/* Per source: 0 unknown, 1 has no "ignore" anywhere, 2 may have an

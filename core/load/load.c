@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "compose/compose.h"
 #include "dockerfile/dockerfile.h"
@@ -42,6 +43,32 @@ struct plm_doc *plm_load_source_take(struct plm_source *source,
 		return NULL;
 	}
 	return doc;
+}
+
+/* True when the first line that is not blank or a comment starts with
+ * FROM or ARG, as every Dockerfile's must. */
+static bool looks_like_dockerfile(const char *p, size_t len)
+{
+	const char *end = p + len;
+	if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) {
+		p += 3;
+	}
+	while (p < end) {
+		while (p < end && (*p == ' ' || *p == '\t' || *p == '\r')) {
+			p++;
+		}
+		if (p < end && (*p == '\n' || *p == '#')) {
+			const char *nl = memchr(p, '\n', (size_t)(end - p));
+			p = nl ? nl + 1 : end;
+			continue;
+		}
+		size_t n = (size_t)(end - p);
+		return (n > 4 && strncasecmp(p, "FROM", 4) == 0 &&
+			       (p[4] == ' ' || p[4] == '\t')) ||
+			(n > 3 && strncasecmp(p, "ARG", 3) == 0 &&
+				(p[3] == ' ' || p[3] == '\t'));
+	}
+	return false;
 }
 
 PLM_PRINTF(4, 5) static void set_status(struct plm_load_status *st,
@@ -93,6 +120,12 @@ int plm_load(const char *path, const char *display_path,
 	}
 	if (kind == PLM_KIND_UNKNOWN) {
 		kind = plm_yaml_sniff(src->bytes, src->len);
+		/* A file named on the command line may be a Dockerfile by
+		 * any name. */
+		if (kind == PLM_KIND_UNKNOWN && explicit &&
+			looks_like_dockerfile(src->bytes, src->len)) {
+			kind = PLM_KIND_DOCKERFILE;
+		}
 	}
 	if (kind == PLM_KIND_UNKNOWN) {
 		if (explicit) {

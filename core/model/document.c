@@ -4,6 +4,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "util/utf8.h"
+
 const char *plm_kind_name(enum plm_kind kind)
 {
 	switch (kind) {
@@ -110,6 +112,18 @@ void plm_doc_diag(struct plm_doc *doc, enum plm_diag_level level,
 	va_start(ap, fmt);
 	char *msg = plm_arena_vprintf(doc->arena, fmt, ap);
 	va_end(ap);
+	if (msg != NULL) {
+		/* Messages quote the input, cut to a length in bytes: a cut
+		 * inside a multi-byte character (or invalid input quoted as
+		 * is) must not reach JSON, SARIF or Lua as broken UTF-8. */
+		size_t len = strlen(msg);
+		if (plm_utf8_check(msg, len) != len) {
+			size_t clean_len;
+			char *clean = plm_utf8_sanitize(doc->arena, msg, len,
+				&clean_len);
+			msg = clean;
+		}
+	}
 	struct plm_diag *d = &doc->diags[doc->diag_count++];
 	d->level = level;
 	d->code = code;

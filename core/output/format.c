@@ -88,6 +88,15 @@ struct plm_region plm_output_region(const struct plm_region *r)
 	return d;
 }
 
+const char *plm_output_note_level(enum plm_notification_kind kind)
+{
+	switch (kind) {
+	case PLM_NOTIFY_PARSE_WARNING: return "warning";
+	case PLM_NOTIFY_NOTE: return "note";
+	default: return "error";
+	}
+}
+
 const struct plm_rule_info *plm_output_rule(const struct plm_run_info *run,
 	const char *rule_id, size_t index, size_t *index_out)
 {
@@ -418,25 +427,17 @@ json_t *plm_output_json_string(const char *s)
 		return json_null();
 	}
 	size_t len = strlen(s);
-	size_t i = plm_utf8_check(s, len);
-	if (i == len) {
+	if (plm_utf8_check(s, len) == len) {
 		return json_stringn(s, len);
 	}
-	struct buf b = {0};
-	size_t start = 0;
-	while (i < len) {
-		buf_add(&b, s + start, i - start);
-		buf_str(&b, replacement);
-		start = i + 1;
-		i = start + plm_utf8_check(s + start, len - start);
-	}
-	buf_add(&b, s + start, len - start);
-	char *clean = buf_finish(&b);
-	if (clean == NULL) {
-		return NULL;
-	}
-	json_t *j = json_string(clean);
-	free(clean);
+	/* Rare (model strings are valid UTF-8): a scratch arena for the
+	 * sanitized copy. */
+	struct plm_arena *scratch = plm_arena_create(0);
+	size_t clean_len = 0;
+	char *clean = scratch != NULL
+		? plm_utf8_sanitize(scratch, s, len, &clean_len) : NULL;
+	json_t *j = clean != NULL ? json_stringn(clean, clean_len) : NULL;
+	plm_arena_destroy(scratch);
 	return j;
 }
 

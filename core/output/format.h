@@ -29,6 +29,10 @@
  * start; end_column stays exclusive. */
 struct plm_region plm_output_region(const struct plm_region *r);
 
+/* A notification's level in the words most formats use: "error" (parse,
+ * policy and tool errors: the run is incomplete), "warning" or "note". */
+const char *plm_output_note_level(enum plm_notification_kind kind);
+
 /* The run's rule for a finding or notification: rules[index] when its id
  * matches, else the first rule with that id. Stores its index in *index_out
  * when not NULL. NULL when the run has no such rule. */

@@ -44,6 +44,74 @@ static bool contains(const char *s, size_t n, const char *needle)
 	return false;
 }
 
+/* A legacy v1 Compose file: every top-level key holds a map with an
+ * `image:`, `build:` or `extends:` (strict, so that a Helm values file,
+ * which has top-level scalars, is not taken for one). */
+static bool looks_like_compose_v1(const char *bytes, size_t len)
+{
+	size_t i = 0, services = 0, child = 0;
+	bool in_key = false, key_ok = false;
+	while (i < len) {
+		const char *line = bytes + i;
+		const char *nl = memchr(line, '\n', len - i);
+		size_t n = nl ? (size_t)(nl - line) : len - i;
+		i += n + 1;
+		while (n > 0 && (line[n - 1] == '\r' || line[n - 1] == ' ')) {
+			n--;
+		}
+		size_t ind = 0;
+		while (ind < n && line[ind] == ' ') {
+			ind++;
+		}
+		if (ind == n || line[ind] == '#') {
+			continue;
+		}
+		if (ind == 0) {
+			if (n >= 3 && memcmp(line, "---", 3) == 0) {
+				return false;
+			}
+			if (in_key && !key_ok) {
+				return false;
+			}
+			/* `name:` with nothing after it (a map follows) */
+			const char *colon = memchr(line, ':', n);
+			if (colon == NULL || colon + 1 != line + n ||
+				line[0] == '-' || line[0] == '{' || line[0] == '[') {
+				return false;
+			}
+			in_key = true;
+			key_ok = false;
+			child = 0;
+			services++;
+			continue;
+		}
+		if (!in_key) {
+			return false;
+		}
+		if (child == 0) {
+			child = ind; /* the service's own keys are at this indent */
+		}
+		if (ind != child) {
+			continue;
+		}
+		const char *rest = line + ind;
+		size_t rn = n - ind;
+		/* CI jobs (GitLab) have an image too, and a script */
+		if (starts_key(rest, rn, "script") || starts_key(rest, rn, "stage") ||
+			(rn >= 7 && memcmp(rest, "script:", 7) == 0)) {
+			return false;
+		}
+		if (starts_key(rest, rn, "image") || starts_key(rest, rn, "build") ||
+			starts_key(rest, rn, "extends") ||
+			(rn >= 6 && (memcmp(rest, "image:", 6) == 0 ||
+				      memcmp(rest, "build:", 6) == 0)) ||
+			(rn >= 8 && memcmp(rest, "extends:", 8) == 0)) {
+			key_ok = true;
+		}
+	}
+	return services > 0 && (!in_key || key_ok);
+}
+
 enum plm_kind plm_yaml_sniff(const char *bytes, size_t len)
 {
 	bool api = false, kind = false, services = false;
@@ -91,7 +159,10 @@ enum plm_kind plm_yaml_sniff(const char *bytes, size_t len)
 	if (api && kind) {
 		return PLM_KIND_KUBERNETES;
 	}
-	return services ? PLM_KIND_COMPOSE : PLM_KIND_UNKNOWN;
+	if (services || looks_like_compose_v1(bytes, len)) {
+		return PLM_KIND_COMPOSE;
+	}
+	return PLM_KIND_UNKNOWN;
 }
 
 /* Leading spaces of a line, or -1 for a blank or comment line. */

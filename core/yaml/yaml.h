@@ -54,10 +54,12 @@ struct plm_node *plm_yaml_scalar(struct plm_arena *arena,
 	enum plm_yaml_schema schema, struct plm_span span, const char *value,
 	size_t len);
 
-/* Guesses the kind of a YAML file from its bytes: PLM_KIND_COMPOSE if a
- * top-level `services:` (or `include:`) key appears at column 0,
- * PLM_KIND_KUBERNETES if a document has top-level `apiVersion:` and `kind:`,
- * PLM_KIND_UNKNOWN otherwise. Only scans, never parses; borrowed bytes. */
+/* Guesses the kind of a YAML file from its bytes: PLM_KIND_KUBERNETES if a
+ * document has top-level `apiVersion:` and `kind:`, PLM_KIND_COMPOSE if a
+ * top-level `services:` (or `include:`) key appears at column 0 or the file
+ * is a legacy v1 Compose file (only top-level maps, each with an `image:`,
+ * `build:` or `extends:` and no CI `script:`), PLM_KIND_UNKNOWN otherwise.
+ * Only scans, never parses; borrowed bytes. */
 enum plm_kind plm_yaml_sniff(const char *bytes, size_t len);
 
 /* True if the bytes hold Go template actions (`{{ ... }}` outside a

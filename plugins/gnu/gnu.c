@@ -6,6 +6,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include "output/format.h"
 #include "plimsoll/error.h"
 #include "plimsoll/plugin.h"
 #include "plugins/builtins.h"
@@ -65,20 +66,11 @@ static int gnu_finding(void *self, const struct plm_finding *f)
 	return ferror(g->out) ? PLM_EIO : 0;
 }
 
-static const char *note_level(enum plm_notification_kind kind)
-{
-	switch (kind) {
-	case PLM_NOTIFY_PARSE_WARNING: return "warning";
-	case PLM_NOTIFY_NOTE: return "note";
-	default: return "error";
-	}
-}
-
 static int gnu_notification(void *self, const struct plm_notification *n)
 {
 	struct gnu *g = self;
 	print_location(g->out, n->path ? n->path : "plimsoll", &n->region);
-	print_rest(g->out, note_level(n->kind), n->message,
+	print_rest(g->out, plm_output_note_level(n->kind), n->message,
 		n->code != NULL ? n->code : "plimsoll");
 	return ferror(g->out) ? PLM_EIO : 0;
 }

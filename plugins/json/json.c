@@ -170,22 +170,13 @@ static const char *const kind_names[] = {
 	[PLM_NOTIFY_NOTE] = "note",
 };
 
-static const char *level_of(enum plm_notification_kind kind)
-{
-	switch (kind) {
-	case PLM_NOTIFY_PARSE_WARNING: return "warning";
-	case PLM_NOTIFY_NOTE: return "note";
-	default: return "error";
-	}
-}
-
 static int json_notification(void *self, const struct plm_notification *n)
 {
 	struct json_out *j = self;
 	json_t *o = json_object();
 	put(j, o, "kind", str((unsigned)n->kind <= PLM_NOTIFY_NOTE
 		? kind_names[n->kind] : "tool-error"));
-	put(j, o, "level", str(level_of(n->kind)));
+	put(j, o, "level", str(plm_output_note_level(n->kind)));
 	put(j, o, "code", str(n->code));
 	put(j, o, "message", str(n->message));
 	put(j, o, "path", str(n->path));

@@ -449,20 +449,11 @@ static int sarif_finding(void *self, const struct plm_finding *f)
 	return s->failed ? PLM_ENOMEM : 0;
 }
 
-static const char *notification_level(enum plm_notification_kind kind)
-{
-	switch (kind) {
-	case PLM_NOTIFY_PARSE_WARNING: return "warning";
-	case PLM_NOTIFY_NOTE: return "note";
-	default: return "error";
-	}
-}
-
 static int sarif_notification(void *self, const struct plm_notification *n)
 {
 	struct sarif *s = self;
 	json_t *note = json_object();
-	put(s, note, "level", json_string(notification_level(n->kind)));
+	put(s, note, "level", json_string(plm_output_note_level(n->kind)));
 	char *message = plm_output_sentence(n->message);
 	put(s, note, "message", message ? text_object(message) : NULL);
 	free(message);

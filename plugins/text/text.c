@@ -238,8 +238,7 @@ static int text_notification(void *self, const struct plm_notification *n)
 		return PLM_ENOMEM;
 	}
 	print_location(t, n->path != NULL ? n->path : "plimsoll", &n->region);
-	const char *level = n->kind == PLM_NOTIFY_PARSE_WARNING ? "warning"
-		: n->kind == PLM_NOTIFY_NOTE ? "note" : "error";
+	const char *level = plm_output_note_level(n->kind);
 	paint(t, n->kind == PLM_NOTIFY_NOTE ? "\033[1;34m" : n->kind ==
 		PLM_NOTIFY_PARSE_WARNING ? "\033[1;33m" : "\033[1;31m");
 	fputs(level, t->out);

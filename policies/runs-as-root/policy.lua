@@ -14,11 +14,15 @@ local function fix_for(kind)
 		.. "`runAsUser` on the container or the pod."
 end
 
--- True when node[field] is written in the file being checked (not
--- implicit, not inherited from another file such as a built Dockerfile).
-local function written_here(doc, node, field)
-	return p.span(node, field).path == doc.path and
-		not p.meta(node, field).implicit
+-- True when node[field] is written in the container's own files (the
+-- Compose file and its overrides or extends), not implicit and not taken
+-- from the Dockerfile a Compose service builds.
+local function written_here(c, node, field)
+	if p.meta(node, field).implicit then
+		return false
+	end
+	return c.build == nil or
+		p.span(node, field).path ~= p.span(c.build, "user").path
 end
 
 -- The user a Compose service without `user:` ends up with: its build.
@@ -38,7 +42,7 @@ local function check(doc, report)
 			-- container's declaration (a Compose service whose user
 			-- comes from the Dockerfile it builds).
 			local node, field = c, nil
-			if user.text ~= nil and written_here(doc, user, "text") then
+			if user.text ~= nil and written_here(c, user, "text") then
 				node, field = user, "text"
 			elseif c.origin ~= "compose" then
 				field = "user"

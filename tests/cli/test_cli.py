@@ -130,6 +130,33 @@ class Cli(unittest.TestCase):
             self.assertEqual(r.returncode, 2)
             self.assertIn("Dockerfile", r.stdout.decode())
 
+    def test_dockerfile_named_on_the_command_line_is_known_by_content(self):
+        with tempfile.TemporaryDirectory() as d:
+            write(f"{d}/build.txt", "# syntax=docker/dockerfile:1\n"
+                  "\nARG BASE=alpine\nFROM $BASE\nBOGUS x\n")
+            r = run("scan", "--format", "gnu", "--no-builtin",
+                    f"{d}/build.txt")
+            self.assertIn(f"{d}/build.txt:5:1", r.stdout.decode())
+            self.assertIn("unknown-instruction", r.stdout.decode())
+
+    def test_compose_override_user_is_reported_where_it_is_written(self):
+        with tempfile.TemporaryDirectory() as d:
+            write(f"{d}/compose.yaml", "services:\n  web:\n"
+                  "    image: nginx:1.27\n    user: \"1000\"\n")
+            write(f"{d}/compose.prod.yaml", "services:\n  web:\n"
+                  "    user: root\n")
+            r = run("scan", "--format", "gnu", "--only", "runs-as-root",
+                    "-f", f"{d}/compose.yaml", "-f", f"{d}/compose.prod.yaml")
+            self.assertEqual(r.returncode, 1, r.stderr)
+            self.assertEqual(r.stdout.decode().strip(),
+                             f"{d}/compose.prod.yaml:3:11: high: service "
+                             "\"web\" runs as root (user root) [runs-as-root]")
+
+    def test_compose_build_paths_are_shown_tidied(self):
+        ex = os.path.join(SOURCE_ROOT, "examples")
+        r = run("scan", "--format", "gnu", ex)
+        self.assertNotIn("/../", r.stdout.decode())
+
 
 if __name__ == "__main__":
     PLIMSOLL, SOURCE_ROOT = sys.argv[1], sys.argv[2]

@@ -107,6 +107,21 @@ static void diagnostics_stop_at_the_limit(void **state)
 	plm_doc_destroy(doc);
 }
 
+static void diagnostic_quoting_half_a_character_stays_valid_utf8(void **state)
+{
+	(void)state;
+	struct plm_doc *doc = plm_doc_create_take(
+		plm_source_create("f", "x", 1), PLM_KIND_COMPOSE);
+	assert_non_null(doc);
+	/* "ab\xc3\xa9" cut after 3 bytes keeps half of the e-acute. */
+	plm_doc_diag(doc, PLM_DIAG_ERROR, "test/x", plm_span_make(0, 1),
+		"bad \"%.*s\"", 3, "ab\xc3\xa9");
+	const char *m = doc->diags[0].message;
+	assert_int_equal(plm_utf8_check(m, strlen(m)), strlen(m));
+	assert_string_equal(m, "bad \"ab\xef\xbf\xbd\"");
+	plm_doc_destroy(doc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -116,6 +131,7 @@ int main(void)
 		cmocka_unit_test(region_counts_code_points_and_crlf),
 		cmocka_unit_test(utf8_sanitize_replaces_bad_bytes),
 		cmocka_unit_test(diagnostics_stop_at_the_limit),
+		cmocka_unit_test(diagnostic_quoting_half_a_character_stays_valid_utf8),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

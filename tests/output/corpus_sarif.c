@@ -7,11 +7,11 @@
  * real-world URIs (spaces, '@', non-ASCII), odd encodings and volume,
  * without depending on the policies.
  */
-#define _XOPEN_SOURCE 700
-#include <ftw.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "output/linehash.h"
 #include "plugins/builtins.h"
@@ -34,9 +34,6 @@ struct walk {
 	size_t path_count;
 	int rc;
 };
-
-/* nftw has no user pointer: the walk in progress, set by main() only. */
-static struct walk *current;
 
 static void report(struct walk *w, const char *path)
 {
@@ -108,17 +105,37 @@ static void report(struct walk *w, const char *path)
 	plm_source_destroy(s);
 }
 
-static int visit(const char *path, const struct stat *st, int type,
-	struct FTW *ftw)
+/* Reports every regular file under dir, except the licences. */
+static void walk(struct walk *w, const char *dir)
 {
-	(void)st;
-	(void)ftw;
-	if (type == FTW_F && strstr(path, "/LICENSES/") == NULL &&
-		strchr(path + 7, '/') != NULL) {
-		report(current, path[0] == '.' && path[1] == '/' ? path + 2
-			: path);
+	DIR *d = opendir(dir);
+	if (d == NULL) {
+		w->rc = 1;
+		return;
 	}
-	return current->rc;
+	struct dirent *e;
+	while (w->rc == 0 && (e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.' || strcmp(e->d_name, "LICENSES") == 0) {
+			continue;
+		}
+		size_t len = strlen(dir) + strlen(e->d_name) + 2;
+		char *path = malloc(len);
+		if (path == NULL) {
+			w->rc = 1;
+			break;
+		}
+		snprintf(path, len, "%s/%s", dir, e->d_name);
+		struct stat st;
+		if (lstat(path, &st) != 0) {
+			w->rc = 1;
+		} else if (S_ISDIR(st.st_mode)) {
+			walk(w, path);
+		} else if (S_ISREG(st.st_mode) && strcmp(dir, "corpus") != 0) {
+			report(w, path); /* files at the top are not corpus */
+		}
+		free(path);
+	}
+	closedir(d);
 }
 
 static int compare(const void *a, const void *b)
@@ -154,10 +171,8 @@ int main(int argc, char **argv)
 		.category = "corpus",
 	};
 	w.rc = w.plugin->begin(w.self, &run);
-	current = &w;
-	if (w.rc == 0 && nftw("corpus", visit, 16, FTW_PHYS) != 0 &&
-		w.rc == 0) {
-		w.rc = 1;
+	if (w.rc == 0) {
+		walk(&w, "corpus");
 	}
 	qsort(w.paths, w.path_count, sizeof(*w.paths), compare);
 	struct plm_run_summary sum = {

@@ -94,6 +94,19 @@ static void workflow_commands_escape_data_and_properties(void **state)
 	free(s);
 }
 
+static void json_strings_replace_invalid_utf8(void **state)
+{
+	(void)state;
+	json_t *j = plm_output_json_string("caf\xC3\xA9 \xFF!");
+	assert_non_null(j);
+	assert_string_equal(json_string_value(j),
+		"caf\xC3\xA9 \xEF\xBF\xBD!");
+	json_decref(j);
+	j = plm_output_json_string(NULL);
+	assert_true(json_is_null(j));
+	json_decref(j);
+}
+
 static void rule_names_are_pascal_case(void **state)
 {
 	(void)state;
@@ -213,6 +226,7 @@ int main(void)
 		cmocka_unit_test(uris_percent_encode_spaces_and_non_ascii),
 		cmocka_unit_test(xml_escapes_markup_controls_and_bad_utf8),
 		cmocka_unit_test(workflow_commands_escape_data_and_properties),
+		cmocka_unit_test(json_strings_replace_invalid_utf8),
 		cmocka_unit_test(rule_names_are_pascal_case),
 		cmocka_unit_test(security_severity_follows_severity),
 		cmocka_unit_test(regions_are_made_displayable),
