@@ -1,15 +1,61 @@
 #include "dockerfile/execform.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* Nesting bound when skipping non-string JSON values. */
 #define JSON_MAX_DEPTH 64
 
+/* Records where decoded bytes come from (for exact spans in a decoded
+ * string). */
+struct segrec {
+	const struct plm_df_text *t;
+	struct plm_df_segment *v;
+	size_t n;
+	size_t cap;
+	bool failed;
+};
+
 struct json {
 	const char *p;
 	size_t i;
 	size_t to;
+	struct segrec *rec;     /* NULL: no recording */
 };
+
+static void record(struct segrec *r, size_t at, size_t joined)
+{
+	if (r->failed) {
+		return;
+	}
+	if (r->n == r->cap) {
+		size_t ncap = r->cap ? r->cap * 2 : 16;
+		struct plm_df_segment *v = realloc(r->v, ncap * sizeof(*v));
+		if (v == NULL) {
+			r->failed = true;
+			return;
+		}
+		r->v = v;
+		r->cap = ncap;
+	}
+	r->v[r->n].at = (uint32_t)at;
+	r->v[r->n].src = plm_df_text_src(r->t, joined);
+	r->n++;
+}
+
+/* Decoded bytes [at, ...) copied from joined [a, b): one segment, split
+ * where the joined text itself jumps (a continuation). */
+static void record_run(struct segrec *r, size_t at, size_t a, size_t b)
+{
+	record(r, at, a);
+	const struct plm_df_text *t = r->t;
+	for (size_t k = 1; k < t->seg_count; k++) {
+		size_t boundary = t->segs[k].at;
+		if (boundary > a && boundary < b) {
+			record(r, at + (boundary - a), boundary);
+		}
+	}
+}
 
 static void skip_ws(struct json *j)
 {
@@ -91,12 +137,18 @@ static bool read_string(struct json *j, struct plm_df_buf *b)
 			j->i++;
 		}
 		if (b != NULL) {
+			if (j->rec != NULL && j->i > run) {
+				record_run(j->rec, b->len, run, j->i);
+			}
 			plm_df_buf_add(b, j->p + run, j->i - run);
 		}
 		if (j->i >= j->to) {
 			return false;
 		}
 		char c = j->p[j->i];
+		if (c == '\\' && b != NULL && j->rec != NULL) {
+			record(j->rec, b->len, j->i);
+		}
 		if (c == '"') {
 			j->i++;
 			return true;
@@ -236,7 +288,7 @@ enum plm_df_json plm_df_execform_parse(struct plm_df_ctx *ctx,
 	const struct plm_df_text *t, size_t from, size_t to,
 	struct plm_node **out, size_t *bad_at)
 {
-	struct json j = {t->ptr, from, to};
+	struct json j = {t->ptr, from, to, NULL};
 	*out = NULL;
 	*bad_at = from;
 	skip_ws(&j);
@@ -309,4 +361,47 @@ enum plm_df_json plm_df_execform_parse(struct plm_df_ctx *ctx,
 	}
 	*out = seq;
 	return PLM_DF_JSON_OK;
+}
+
+bool plm_df_execform_string(struct plm_df_ctx *ctx, const struct plm_df_text *t,
+	size_t from, size_t to, size_t index, struct plm_df_buf *out,
+	struct plm_df_segment **segs, size_t *seg_count)
+{
+	(void)ctx;
+	struct segrec rec = {t, NULL, 0, 0, false};
+	struct json j = {t->ptr, from, to, NULL};
+	*segs = NULL;
+	*seg_count = 0;
+	out->len = 0;
+	skip_ws(&j);
+	if (j.i >= j.to || j.p[j.i] != '[') {
+		return false;
+	}
+	j.i++;
+	for (size_t k = 0;; k++) {
+		skip_ws(&j);
+		if (j.i >= j.to || j.p[j.i] != '"') {
+			return false;
+		}
+		if (k == index) {
+			j.rec = &rec;
+			bool ok = read_string(&j, out) && !rec.failed &&
+				!out->failed;
+			if (!ok) {
+				free(rec.v);
+				return false;
+			}
+			*segs = rec.v;
+			*seg_count = rec.n;
+			return true;
+		}
+		if (!read_string(&j, NULL)) {
+			return false;
+		}
+		skip_ws(&j);
+		if (j.i >= j.to || j.p[j.i] != ',') {
+			return false;
+		}
+		j.i++;
+	}
 }

@@ -27,4 +27,12 @@ enum plm_df_json plm_df_execform_parse(struct plm_df_ctx *ctx,
 	const struct plm_df_text *t, size_t from, size_t to,
 	struct plm_node **out, size_t *bad_at);
 
+/* Decodes the index-th string of the JSON string array [from, to) of t into
+ * out (reset first), with *segs (heap, the caller frees it; *seg_count of
+ * them) mapping each decoded offset to its source offset, escapes
+ * included. False when there is no such string or memory ran out. */
+bool plm_df_execform_string(struct plm_df_ctx *ctx, const struct plm_df_text *t,
+	size_t from, size_t to, size_t index, struct plm_df_buf *out,
+	struct plm_df_segment **segs, size_t *seg_count);
+
 #endif

@@ -318,12 +318,12 @@ static void diag_missing(struct inst *in, const char *what)
 		in->span, "%s requires %s", plm_df_keyword_name(in->kw), what);
 }
 
-/* Is argv[0] a shell, with "-c" and a script after it? Returns the script
- * node or NULL. */
-static const struct plm_node *shell_script(const struct plm_node *argv)
+/* Is argv[0] a shell, with "-c" and a script after it? Returns the index of
+ * the script in argv, or 0 when there is none. */
+static size_t shell_script(const struct plm_node *argv)
 {
 	if (argv == NULL || argv->as.seq.count < 3) {
-		return NULL;
+		return 0;
 	}
 	const char *a0 = argv->as.seq.items[0]->as.string.ptr;
 	const char *base = strrchr(a0, '/');
@@ -331,15 +331,15 @@ static const struct plm_node *shell_script(const struct plm_node *argv)
 	if (strcmp(base, "sh") != 0 && strcmp(base, "bash") != 0 &&
 		strcmp(base, "ash") != 0 && strcmp(base, "dash") != 0 &&
 		strcmp(base, "zsh") != 0) {
-		return NULL;
+		return 0;
 	}
 	for (size_t k = 1; k + 1 < argv->as.seq.count; k++) {
 		const char *a = argv->as.seq.items[k]->as.string.ptr;
 		if (a[0] == '-' && strchr(a, 'c') != NULL && a[1] != '-') {
-			return argv->as.seq.items[k + 1];
+			return k + 1;
 		}
 	}
-	return NULL;
+	return 0;
 }
 
 /* Commands of an exec form: the argv itself, and the script of sh -c. */
@@ -355,15 +355,22 @@ static void exec_commands(struct inst *in, struct plm_node *argv, size_t s,
 	plm_df_set(ctx, cmd, "argv", argv);
 	plm_df_set(ctx, cmd, "text", text_node(in, s, e));
 	plm_df_push(ctx, in->commands, cmd);
-	const struct plm_node *script = shell_script(argv);
-	if (script != NULL && script->span.source == ctx->source) {
-		/* Offsets in the decoded string map approximately (escapes
-		 * shift them) to just after the opening quote. */
-		struct plm_df_segment seg = {0, script->span.start + 1};
-		struct plm_df_text st = {script->as.string.ptr,
-			script->as.string.len, &seg, 1, 0};
+	size_t script = shell_script(argv);
+	if (script == 0) {
+		return;
+	}
+	/* Decode the script again, this time with a map from each decoded
+	 * byte to its source byte, so its commands get exact spans. */
+	struct plm_df_buf buf = {0};
+	struct plm_df_segment *segs = NULL;
+	size_t seg_count = 0;
+	if (plm_df_execform_string(ctx, in->t, s, e, script, &buf, &segs,
+		    &seg_count) && seg_count > 0) {
+		struct plm_df_text st = {buf.ptr, buf.len, segs, seg_count, 0};
 		plm_df_shell_split(ctx, &st, 0, st.len, NULL, 0, in->commands);
 	}
+	free(segs);
+	plm_df_buf_free(&buf);
 }
 
 /* Does text that failed to parse as JSON look like an attempt at the exec

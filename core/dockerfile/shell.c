@@ -132,10 +132,8 @@ static size_t substitution(struct sh *s, size_t dollar, size_t i, char close,
 		inner_end = parse_list(s, i + 1, close, depth + 1);
 	}
 	size_t after = inner_end < s->end ? inner_end + 1 : s->end;
-	size_t n = after - dollar;
-	plm_df_buf_add(&s->w, s->p + dollar,
-		n < PLM_DOCKERFILE_MAX_SUBSTITUTION_TEXT
-			? n : PLM_DOCKERFILE_MAX_SUBSTITUTION_TEXT);
+	plm_df_buf_add(&s->w, s->p + dollar, plm_df_utf8_cut(s->p + dollar,
+		after - dollar, PLM_DOCKERFILE_MAX_SUBSTITUTION_TEXT));
 	return after;
 }
 
@@ -363,10 +361,10 @@ static void finish(struct sh *s, struct cmd *c, int depth)
 			c->end);
 		struct plm_node *node = plm_df_map(ctx, span);
 		plm_df_set(ctx, node, "argv", c->argv);
-		size_t n = c->end - c->start;
 		plm_df_set(ctx, node, "text", plm_df_string(ctx, span,
-			s->p + c->start, n < PLM_DOCKERFILE_MAX_COMMAND_TEXT
-				? n : PLM_DOCKERFILE_MAX_COMMAND_TEXT));
+			s->p + c->start, plm_df_utf8_cut(s->p + c->start,
+				c->end - c->start,
+				PLM_DOCKERFILE_MAX_COMMAND_TEXT)));
 		if (c->assignments != NULL) {
 			plm_df_set(ctx, node, "assignments", c->assignments);
 		}

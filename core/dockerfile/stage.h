@@ -35,6 +35,7 @@ void plm_df_vars_set(struct plm_df_ctx *ctx, struct plm_df_vars *vars,
 /* The variable, or NULL. */
 const struct plm_df_var *plm_df_vars_get(const struct plm_df_vars *vars,
 	const char *name, size_t name_len);
+/* Frees the table (names and values stay in the arena). */
 void plm_df_vars_free(struct plm_df_vars *vars);
 
 struct plm_df_stage {

@@ -161,6 +161,19 @@ void plm_df_diag(struct plm_df_ctx *ctx, enum plm_diag_level level,
 	const char *code, struct plm_span span, const char *fmt, ...)
 	PLM_PRINTF(5, 6);
 
+/* The largest length <= max (and <= n) that does not cut a UTF-8 sequence of
+ * s[0..n) in two. */
+static inline size_t plm_df_utf8_cut(const char *s, size_t n, size_t max)
+{
+	if (n <= max) {
+		return n;
+	}
+	while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80) {
+		max--;
+	}
+	return max;
+}
+
 /* ASCII helpers. */
 static inline bool plm_df_is_space(char c)
 {

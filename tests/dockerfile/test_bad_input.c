@@ -204,6 +204,29 @@ static void model_size_limit_keeps_a_partial_model(void **state)
 	free(text);
 }
 
+static void cut_command_text_stays_valid_utf8(void **state)
+{
+	(void)state;
+	/* A command longer than the kept text, made of 2-byte characters
+	 * shifted by one byte so a plain cut would split one. */
+	size_t chars = PLM_DOCKERFILE_MAX_COMMAND_TEXT;
+	char *text = malloc(chars * 2 + 64);
+	assert_non_null(text);
+	size_t k = (size_t)snprintf(text, 64, "FROM a\nRUN echo x");
+	for (size_t i = 0; i < chars; i++) {
+		memcpy(text + k, "\xc3\xa9", 2);
+		k += 2;
+	}
+	text[k++] = '\n';
+	struct plm_doc *doc = parse_n(text, k);
+	assert_int_equal(doc->diag_count, 0);
+	const char *t = str(item(get(instr(doc, 0, 1), "commands"), 0), "text");
+	assert_true(strlen(t) <= PLM_DOCKERFILE_MAX_COMMAND_TEXT);
+	assert_int_equal(plm_utf8_check(t, strlen(t)), strlen(t));
+	plm_doc_destroy(doc);
+	free(text);
+}
+
 static void mount_options_are_bounded(void **state)
 {
 	(void)state;
@@ -288,6 +311,7 @@ int main(void)
 		cmocka_unit_test(doubling_expansion_is_bounded),
 		cmocka_unit_test(model_size_limit_keeps_a_partial_model),
 		cmocka_unit_test(mount_options_are_bounded),
+		cmocka_unit_test(cut_command_text_stays_valid_utf8),
 		cmocka_unit_test(empty_and_blank_files_report_no_from),
 		cmocka_unit_test(missing_arguments_are_reported),
 		cmocka_unit_test(parsing_is_reentrant_across_threads),

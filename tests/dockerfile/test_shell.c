@@ -105,6 +105,22 @@ static void exec_form_sh_c_script_is_split(void **state)
 	assert_string_equal(seq_str(get(item(cmds, 0), "argv"), 0), "sh");
 	assert_string_equal(seq_str(get(item(cmds, 1), "argv"), 0), "apt-get");
 	assert_string_equal(seq_str(get(item(cmds, 2), "argv"), 1), "app");
+	assert_span_text(doc, item(get(item(cmds, 2), "argv"), 1)->span, "app");
+	plm_doc_destroy(doc);
+	/* Escapes and a continuation inside the script keep spans exact. */
+	doc = parse("FROM a\nCMD [\"sh\", \"-c\", \"echo \\\"q\\\" \\u0041 && \\\n"
+		    "  apk add \\t curl\"]\n");
+	cmds = get(instr(doc, 0, 1), "commands");
+	assert_int_equal(plm_node_count(cmds), 3);
+	/* JSON unescapes \"q\" to "q", then the shell removes the quotes. */
+	assert_string_equal(seq_str(get(item(cmds, 1), "argv"), 1), "q");
+	assert_string_equal(seq_str(get(item(cmds, 1), "argv"), 2), "A");
+	/* A word decoded from an escape starts at its backslash. */
+	assert_at(doc, item(get(item(cmds, 1), "argv"), 2)->span, 2, 30);
+	struct plm_node *curl = item(get(item(cmds, 2), "argv"), 2);
+	assert_string_equal(curl->as.string.ptr, "curl");
+	assert_span_text(doc, curl->span, "curl");
+	assert_at(doc, curl->span, 3, 14);
 	plm_doc_destroy(doc);
 }
 
