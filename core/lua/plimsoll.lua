@@ -399,9 +399,13 @@ function M.commands(x)
 	end
 	if M.is_node(x) and x.keyword ~= nil then
 		local out = {}
+		-- The front end already lists the commands of an exec form's
+		-- `sh -c` script after it; a shell form's nested `sh -c "..."`
+		-- is split here.
+		local resplit = x.form ~= "exec"
 		for _, cmd in ipairs(x.commands or {}) do
 			local argv = to_array(cmd.argv or {})
-			local script = shell_script(argv)
+			local script = resplit and shell_script(argv)
 			if script then
 				for _, inner in ipairs(M.split_shell(script)) do
 					out[#out + 1] = inner

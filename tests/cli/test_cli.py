@@ -157,6 +157,37 @@ class Cli(unittest.TestCase):
         r = run("scan", "--format", "gnu", ex)
         self.assertNotIn("/../", r.stdout.decode())
 
+    def test_commands_of_an_exec_form_script_are_counted_once(self):
+        policy = """local p = require("plimsoll")
+return {
+  id = "acme/count-installs", title = "Counts installs",
+  severity = "info", applies_to = {"dockerfile"}, tags = {"test"},
+  description = "Counts package-manager commands per RUN.",
+  check = function(doc, report)
+    for _, st in ipairs(doc.tree.stages) do
+      for _, ins in ipairs(st.instructions) do
+        if ins.keyword == "RUN" then
+          local n = #p.find_commands(ins, {"apk", "pip"})
+          report(ins, ("%d installs"):format(n))
+        end
+      end
+    end
+  end,
+}
+"""
+        with tempfile.TemporaryDirectory() as d:
+            write(f"{d}/count.lua", policy)
+            write(f"{d}/Dockerfile", "FROM alpine\n"
+                  'RUN ["sh", "-c", "apk add curl && echo hi"]\n'
+                  'RUN sh -c "apk add curl && echo hi" && '
+                  'bash -c "pip install x"\n')
+            r = run("scan", "--format", "gnu", "--no-builtin", "--policy",
+                    f"{d}/count.lua", f"{d}/Dockerfile")
+            self.assertEqual(r.stdout.decode().splitlines(), [
+                f"{d}/Dockerfile:2:1: info: 1 installs [acme/count-installs]",
+                f"{d}/Dockerfile:3:1: info: 2 installs [acme/count-installs]",
+            ])
+
 
 if __name__ == "__main__":
     PLIMSOLL, SOURCE_ROOT = sys.argv[1], sys.argv[2]
