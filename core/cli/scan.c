@@ -710,6 +710,11 @@ int plm_cli_scan(int argc, char **argv)
 		(double)(m1.tv_nsec - m0.tv_nsec) / 1e9;
 	sum.end_time_utc = end_time;
 	sum.successful = !incomplete;
+	/* The status as it stands; only a failure to write can change it. */
+	status = out_rc != 0 || incomplete ? PLM_EXIT_ERROR
+		: fail ? PLM_EXIT_FINDINGS : PLM_EXIT_CLEAN;
+	sum.exit_code = status;
+	sum.exit_code_known = out_rc == 0;
 	e = plm_output_end(outs, &sum);
 	out_rc = out_rc ? out_rc : e;
 	free(paths);
@@ -717,10 +722,6 @@ int plm_cli_scan(int argc, char **argv)
 		fprintf(stderr, "plimsoll scan: writing the output failed: %s\n",
 			plm_error_string(out_rc));
 		status = PLM_EXIT_ERROR;
-	} else if (incomplete) {
-		status = PLM_EXIT_ERROR;
-	} else {
-		status = fail ? PLM_EXIT_FINDINGS : PLM_EXIT_CLEAN;
 	}
 	goto out;
 oom:
