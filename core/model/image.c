@@ -6,22 +6,7 @@
 static struct plm_node *str_or_null(struct plm_arena *a, struct plm_span span,
 	const char *s, size_t n, bool present)
 {
-	if (!present) {
-		return plm_node_null(a, span);
-	}
-	struct plm_node *node = plm_node_null(a, span);
-	if (node == NULL) {
-		return NULL;
-	}
-	size_t clean_len;
-	char *clean = plm_utf8_sanitize(a, s, n, &clean_len);
-	if (clean == NULL) {
-		return NULL;
-	}
-	node->kind = PLM_NODE_STRING;
-	node->as.string.ptr = clean;
-	node->as.string.len = clean_len;
-	return node;
+	return present ? plm_node_text(a, span, s, n) : plm_node_null(a, span);
 }
 
 int plm_image_parse(struct plm_arena *a, const char *text, size_t len,

@@ -1,4 +1,5 @@
 #include "model/node.h"
+#include "util/utf8.h"
 
 #include <string.h>
 
@@ -61,6 +62,23 @@ struct plm_node *plm_node_string(struct plm_arena *a, struct plm_span span,
 	}
 	n->as.string.ptr = copy;
 	n->as.string.len = len;
+	return n;
+}
+
+struct plm_node *plm_node_text(struct plm_arena *a, struct plm_span span,
+	const char *s, size_t len)
+{
+	struct plm_node *n = node_new(a, PLM_NODE_STRING, span);
+	if (n == NULL) {
+		return NULL;
+	}
+	size_t clean_len;
+	char *clean = plm_utf8_sanitize(a, s, len, &clean_len);
+	if (clean == NULL) {
+		return NULL;
+	}
+	n->as.string.ptr = clean;
+	n->as.string.len = clean_len;
 	return n;
 }
 

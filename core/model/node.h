@@ -101,6 +101,10 @@ struct plm_node *plm_node_string(struct plm_arena *a, struct plm_span span,
 	const char *s, size_t len);
 struct plm_node *plm_node_cstring(struct plm_arena *a, struct plm_span span,
 	const char *s);
+/* A string node of s[0..len) copied out of a source: invalid UTF-8 bytes
+ * become U+FFFD, so model strings stay valid UTF-8. */
+struct plm_node *plm_node_text(struct plm_arena *a, struct plm_span span,
+	const char *s, size_t len);
 struct plm_node *plm_node_seq(struct plm_arena *a, struct plm_span span);
 struct plm_node *plm_node_map(struct plm_arena *a, struct plm_span span);
 

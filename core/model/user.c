@@ -3,24 +3,6 @@
 #include <string.h>
 #include "util/utf8.h"
 
-static struct plm_node *string_node(struct plm_arena *a, struct plm_span span,
-	const char *s, size_t n)
-{
-	struct plm_node *node = plm_node_null(a, span);
-	if (node == NULL) {
-		return NULL;
-	}
-	size_t clean_len;
-	char *clean = plm_utf8_sanitize(a, s, n, &clean_len);
-	if (clean == NULL) {
-		return NULL;
-	}
-	node->kind = PLM_NODE_STRING;
-	node->as.string.ptr = clean;
-	node->as.string.len = clean_len;
-	return node;
-}
-
 /* A decimal id (at most 10 digits), or -1. */
 static int64_t numeric_id(const char *s, size_t n)
 {
@@ -69,12 +51,12 @@ int plm_user_parse(struct plm_arena *a, const char *text, size_t len,
 		int64_t uid = numeric_id(text, un);
 		int64_t gid = g ? numeric_id(g, gn) : -1;
 		bool variable = memchr(text, '$', len) != NULL;
-		v_text = string_node(a, span, text, len);
-		v_name = un > 0 ? string_node(a, span, text, un)
+		v_text = plm_node_text(a, span, text, len);
+		v_name = un > 0 ? plm_node_text(a, span, text, un)
 				: plm_node_null(a, span);
 		v_uid = uid >= 0 && !variable ? plm_node_int(a, span, uid)
 					      : plm_node_null(a, span);
-		v_group = g != NULL && gn > 0 ? string_node(a, span, g, gn)
+		v_group = g != NULL && gn > 0 ? plm_node_text(a, span, g, gn)
 					      : plm_node_null(a, span);
 		v_gid = gid >= 0 && !variable ? plm_node_int(a, span, gid)
 					      : plm_node_null(a, span);
