@@ -6,7 +6,11 @@
 #include <string.h>
 
 #define ALIGN _Alignof(max_align_t)
+/* Blocks start small (a per-file result holds a few strings) and double
+ * up to MAX_GROWN, so a big document needs few blocks. */
+#define FIRST_BLOCK ((size_t)4 * 1024)
 #define MIN_BLOCK ((size_t)64 * 1024)
+#define MAX_GROWN ((size_t)16 * 1024 * 1024)
 
 struct block {
 	struct block *next;
@@ -54,9 +58,9 @@ void plm_arena_destroy(struct plm_arena *arena)
 
 static struct block *new_block(struct plm_arena *arena, size_t need)
 {
-	size_t size = need > MIN_BLOCK ? need : MIN_BLOCK;
+	size_t size = need > FIRST_BLOCK ? need : FIRST_BLOCK;
 	if (arena->head != NULL && arena->head->size * 2 > size &&
-		arena->head->size * 2 <= 16 * 1024 * 1024) {
+		arena->head->size * 2 <= MAX_GROWN) {
 		size = arena->head->size * 2;
 	}
 	if (arena->total + size > arena->cap) {
