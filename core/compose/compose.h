@@ -16,6 +16,10 @@
 #define PLM_COMPOSE_MAX_FILES 32
 /* Interpolation nesting (`${A:-${B:-${C}}}`) accepted. */
 #define PLM_COMPOSE_MAX_INTERPOLATION_DEPTH 16
+/* Longest value interpolation may produce (one string, one `.env` value);
+ * past it the value is cut with a diagnostic. The `.env` values together
+ * may hold at most PLM_COMPOSE_MAX_AUX_FILE bytes once expanded. */
+#define PLM_COMPOSE_MAX_INTERPOLATED ((size_t)1024 * 1024)
 /* Largest `.env` or override file read. */
 #define PLM_COMPOSE_MAX_AUX_FILE ((size_t)4 * 1024 * 1024)
 

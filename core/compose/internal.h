@@ -45,14 +45,17 @@ struct compose_ctx {
  * PLM_EIO when the file cannot be read, or PLM_ENOMEM. */
 int plm_compose_env_read(struct compose_ctx *ctx, const char *path);
 /* The same for a dotenv file already in memory (borrowed). Returns 0 or
- * PLM_ENOMEM. */
+ * PLM_ENOMEM; values that expand past the limits end the file with a
+ * diagnostic. */
 int plm_compose_env_parse(struct compose_ctx *ctx,
 	const struct plm_source *src);
 /* Splits one dotenv line (`[export ]NAME=value`): false for a blank,
  * comment or malformed line. */
 bool plm_compose_dotenv_split(const char *line, size_t len, const char **name,
 	size_t *name_len, const char **value, size_t *value_len);
-/* Decodes a dotenv value (quotes, escapes, interpolation) into the arena. */
+/* Decodes a dotenv value (quotes, escapes, interpolation) into the arena.
+ * Returns 0, PLM_ELIMIT when it expands past PLM_COMPOSE_MAX_INTERPOLATED,
+ * or PLM_ENOMEM. */
 int plm_compose_dotenv_value(struct compose_ctx *ctx, const char *s, size_t len,
 	char **out, size_t *out_len);
 /* The value of a variable, or NULL when unset. */

@@ -75,12 +75,22 @@ struct buf {
 	char *p;
 	size_t len, cap;
 	bool failed;
+	bool truncated;  /* cut at PLM_COMPOSE_MAX_INTERPOLATED */
 };
 
 static void buf_add(struct buf *b, const char *s, size_t n)
 {
 	if (b->failed) {
 		return;
+	}
+	/* Variables that repeat each other (`.env`: A=$A$A, line after
+	 * line) grow exponentially, like YAML's billion laughs. */
+	if (b->len + n > PLM_COMPOSE_MAX_INTERPOLATED) {
+		b->truncated = true;
+		n = PLM_COMPOSE_MAX_INTERPOLATED - b->len;
+		if (n == 0) {
+			return;
+		}
 	}
 	if (b->len + n + 1 > b->cap) {
 		size_t ncap = b->cap ? b->cap * 2 : 64;
@@ -230,6 +240,9 @@ static size_t expand_braced(struct interp *in, const char *s, size_t i,
 	if (word.failed) {
 		out->failed = true;
 	}
+	if (word.truncated) {
+		out->truncated = true;
+	}
 	free(word.p);
 	return end + 1;
 invalid:
@@ -308,6 +321,12 @@ static struct plm_node *interpolate_string(struct compose_ctx *ctx,
 	if (out.failed) {
 		free(out.p);
 		return NULL;
+	}
+	if (out.truncated) {
+		plm_doc_diag(ctx->doc, PLM_DIAG_ERROR, "limit/interpolation",
+			n->span, "interpolated value longer than %zu bytes "
+			"(PLM_COMPOSE_MAX_INTERPOLATED): it is cut there",
+			(size_t)PLM_COMPOSE_MAX_INTERPOLATED);
 	}
 	size_t clean_len = 0;
 	char *clean = plm_utf8_sanitize(ctx->arena, out.p ? out.p : "",
@@ -494,6 +513,9 @@ int plm_compose_dotenv_value(struct compose_ctx *ctx, const char *s, size_t len,
 	if (rc == 0 && value.failed) {
 		rc = PLM_ENOMEM;
 	}
+	if (rc == 0 && value.truncated) {
+		rc = PLM_ELIMIT;
+	}
 	if (rc != 0) {
 		free(value.p);
 		return rc;
@@ -521,6 +543,7 @@ int plm_compose_env_parse(struct compose_ctx *ctx,
 	const struct plm_source *src)
 {
 	int rc = 0;
+	size_t total = 0;
 	for (uint32_t line = 0; line < src->line_count && rc == 0; line++) {
 		size_t len;
 		const char *p = plm_source_line(src, line, &len);
@@ -530,8 +553,23 @@ int plm_compose_env_parse(struct compose_ctx *ctx,
 			continue;
 		}
 		char *value;
-		size_t vlen;
+		size_t vlen = 0;
 		rc = plm_compose_dotenv_value(ctx, raw, rlen, &value, &vlen);
+		total += vlen;
+		if (rc == PLM_ELIMIT || total > PLM_COMPOSE_MAX_AUX_FILE) {
+			/* Values that expand each other past the bounds: the
+			 * rest of the file is not read. */
+			plm_doc_diag(ctx->doc, PLM_DIAG_ERROR,
+				"limit/interpolation", plm_span_make(0, 0),
+				"%s: line %u: variables expand past %zu bytes "
+				"(PLM_COMPOSE_MAX_INTERPOLATED, "
+				"PLM_COMPOSE_MAX_AUX_FILE in all); the rest of "
+				"the file is not read", src->path, line + 1,
+				rc == PLM_ELIMIT
+					? (size_t)PLM_COMPOSE_MAX_INTERPOLATED
+					: (size_t)PLM_COMPOSE_MAX_AUX_FILE);
+			return 0;
+		}
 		if (rc == 0) {
 			rc = env_add(ctx, name, nlen, value, vlen);
 		}

@@ -737,6 +737,14 @@ static int env_file(struct svc *v, struct plm_node *out, struct plm_node *at,
 		char *value;
 		size_t vlen;
 		rc = plm_compose_dotenv_value(v->ctx, raw, rlen, &value, &vlen);
+		if (rc == PLM_ELIMIT) {
+			plm_doc_diag(v->ctx->doc, PLM_DIAG_ERROR,
+				"limit/interpolation", span,
+				"value expands past %zu bytes "
+				"(PLM_COMPOSE_MAX_INTERPOLATED): this variable is "
+				"left out", (size_t)PLM_COMPOSE_MAX_INTERPOLATED);
+			continue;
+		}
 		if (rc != 0) {
 			return rc;
 		}

@@ -190,6 +190,38 @@ static void dotenv_beside_the_file_is_read_and_environment_wins(void **state)
 	remove_dir(dir);
 }
 
+static void dotenv_variables_doubling_each_other_stop_at_the_limit(void **state)
+{
+	(void)state;
+	const char *dir = temp_dir();
+	char path[256], env[256];
+	snprintf(env, sizeof(env), "%s/.env", dir);
+	/* 2^64 copies of "lol" if nothing stopped it. */
+	char text_env[sizeof("A=lol\n") + 64 * sizeof("A=${A}${A}\n")];
+	size_t n = (size_t)snprintf(text_env, sizeof(text_env), "A=lol\n");
+	for (int i = 0; i < 64; i++) {
+		n += (size_t)snprintf(text_env + n, sizeof(text_env) - n,
+			"A=${A}${A}\n");
+	}
+	write_file(env, text_env);
+	snprintf(path, sizeof(path), "%s/compose.yaml", dir);
+	struct plm_compose_options o = {0};
+	o.environ = test_environ;
+	struct plm_doc *doc = build_with(path,
+		"services:\n  s:\n    image: \"x:${A}${A}${A}\"\n", &o);
+	const struct plm_diag *d = diag_with(doc, "limit/interpolation");
+	assert_non_null(d);
+	assert_int_equal(d->level, PLM_DIAG_ERROR);
+	assert_non_null(strstr(d->message, ".env: line 20"));
+	/* A keeps its last value within the limit (3 * 2^18 bytes); three
+	 * of them in one string pass the limit again: cut there. */
+	const char *image = str_at(doc->tree, "0.services.s.image");
+	assert_int_equal(strlen(image), PLM_COMPOSE_MAX_INTERPOLATED);
+	assert_int_equal(error_count(doc), 2);
+	plm_doc_destroy(doc);
+	remove_dir(dir);
+}
+
 static void extends_in_the_same_file_inherits_and_own_values_win(void **state)
 {
 	(void)state;
@@ -810,6 +842,7 @@ int main(void)
 		cmocka_unit_test(required_variable_and_bad_syntax_are_reported),
 		cmocka_unit_test(unset_variable_is_a_note_once_per_variable),
 		cmocka_unit_test(dotenv_beside_the_file_is_read_and_environment_wins),
+		cmocka_unit_test(dotenv_variables_doubling_each_other_stop_at_the_limit),
 		cmocka_unit_test(extends_in_the_same_file_inherits_and_own_values_win),
 		cmocka_unit_test(extends_from_another_file_adds_a_source),
 		cmocka_unit_test(extends_from_another_directory_rebases_relative_paths),

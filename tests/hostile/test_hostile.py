@@ -99,6 +99,10 @@ def hostile_files():
                                     range(1, 10001))).encode(),
         # exponential alias expansion
         "laughs/configmap.yaml": billion_laughs().encode(),
+        # a .env whose variables double each other, line after line
+        "envlaughs/compose.yaml":
+            b"services:\n  web:\n    image: \"alpine:${A}\"\n",
+        "envlaughs/.env": b"A=lol\n" + b"A=${A}${A}\n" * 64,
         "laughs/compose.yaml": ("services:\n  web:\n    image: alpine\n"
                                 "x-lol:\n" + "\n".join(
                                     billion_laughs().splitlines()[4:])
@@ -188,7 +192,8 @@ class Hostile(unittest.TestCase):
                 write_huge(path)
             else:
                 write(path, data)
-            cls.hostile.append(rel)
+            if not rel.endswith("/.env"):
+                cls.hostile.append(rel)
         # a symlink loop under a name we read
         os.makedirs(os.path.join(cls.root, "loop"))
         os.symlink("Dockerfile.b", os.path.join(cls.root, "loop/Dockerfile"))
