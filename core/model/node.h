@@ -121,9 +121,11 @@ PLM_NODISCARD int plm_node_append(struct plm_arena *a, struct plm_node *map,
 	const char *key, size_t key_len, struct plm_span key_span,
 	struct plm_node *value);
 
-/* Appends an entry whose key is a string that outlives the arena (a string
- * literal): the key is not copied. For front ends building maps with fixed
- * field names. Returns 0, PLM_EINVAL or PLM_ENOMEM. */
+/* Appends an entry whose key lives at least as long as the map (a string
+ * literal, or a copy already in the same arena): the key is not copied.
+ * For front ends building maps with fixed field names, and the YAML loader,
+ * which copies each key once when it reads it. Returns 0, PLM_EINVAL or
+ * PLM_ENOMEM. */
 PLM_NODISCARD int plm_node_append_static(struct plm_arena *a,
 	struct plm_node *map, const char *key, size_t key_len,
 	struct plm_span key_span, struct plm_node *value);

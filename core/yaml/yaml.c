@@ -374,31 +374,6 @@ static int apply_merges(struct loader *l, struct frame *f)
 	return rc == 0 ? 0 : PLM_ENOMEM;
 }
 
-/* plm_node_append for a key already copied into the arena (the loader
- * copies each key once, when it is read). */
-static int append_entry(struct plm_arena *a, struct plm_node *map,
-	const char *key, size_t key_len, struct plm_span key_span,
-	struct plm_node *value)
-{
-	if (map->as.map.count == map->as.map.cap) {
-		size_t ncap = map->as.map.cap ? map->as.map.cap * 2 : 4;
-		struct plm_entry *entries = plm_arena_realloc(a,
-			map->as.map.entries, map->as.map.cap * sizeof(*entries),
-			ncap * sizeof(*entries));
-		if (entries == NULL) {
-			return PLM_ENOMEM;
-		}
-		map->as.map.entries = entries;
-		map->as.map.cap = ncap;
-	}
-	struct plm_entry *e = &map->as.map.entries[map->as.map.count++];
-	e->key = key;
-	e->key_len = key_len;
-	e->key_span = key_span;
-	e->value = value;
-	return 0;
-}
-
 /* Gives a finished node (and its subtree size) to the parent, or makes it
  * the document's root. */
 static int attach(struct loader *l, struct plm_node *node, size_t size)
@@ -461,7 +436,7 @@ static int attach(struct loader *l, struct plm_node *node, size_t size)
 			plm_node_kind_name(node->kind));
 		return 0;
 	}
-	return append_entry(l->arena, p->node, p->key, p->key_len, p->key_span,
+	return plm_node_append_static(l->arena, p->node, p->key, p->key_len, p->key_span,
 		node);
 }
 
