@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,11 +13,11 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/pipeline.h"
 #include "discover/discover.h"
 #include "engine/engine.h"
 #include "engine/result.h"
 #include "load/load.h"
-#include "output/linehash.h"
 #include "output/output.h"
 #include "plimsoll/plimsoll.h"
 
@@ -283,167 +282,6 @@ static int parse_options(int argc, char **argv, struct scan_options *o)
 	return -1;
 }
 
-/* Work shared by the workers: the files and one result slot each. */
-struct scan_work {
-	const struct plm_discover_list *files;
-	struct plm_file_result *results;
-	const struct plm_load_options *load;
-	const char *stdin_name;
-	const struct plm_engine *engine;   /* shared, read-only */
-	char *checker_error;               /* first checker that failed */
-	pthread_mutex_t lock;
-	size_t next;
-	bool out_of_memory;
-};
-
-static void note_problem(struct plm_file_result *r, enum plm_notification_kind kind,
-	const char *code, const char *message)
-{
-	struct plm_notification n = {
-		.kind = kind,
-		.code = code,
-		.message = message,
-		.path = r->path,
-	};
-	if (plm_file_result_add_note(r, &n) != 0) {
-		r->incomplete = true;
-	}
-}
-
-/* Builds and checks one file into its result slot with the worker's
- * checker. Returns 0 or PLM_ENOMEM. */
-static int scan_one(struct scan_work *w, struct plm_checker *checker,
-	size_t index)
-{
-	const struct plm_discovered *f = &w->files->items[index];
-	struct plm_file_result *r = &w->results[index];
-	bool is_stdin = strcmp(f->path, "-") == 0;
-	const char *shown = is_stdin ? w->stdin_name : f->path;
-	if (plm_file_result_init(r, shown) != 0) {
-		return PLM_ENOMEM;
-	}
-	if (f->problem != NULL) {
-		note_problem(r, PLM_NOTIFY_TOOL_ERROR, "io/walk", f->problem);
-		return 0;
-	}
-	enum plm_kind name_kind = f->kind;
-	if (is_stdin && name_kind == PLM_KIND_UNKNOWN) {
-		bool is_yaml;
-		name_kind = plm_discover_kind_by_name(shown, &is_yaml);
-	}
-	struct plm_doc *doc = NULL;
-	struct plm_load_status st;
-	int rc = plm_load(f->path, shown, name_kind, f->explicit, w->load, &doc,
-		&st);
-	if (rc != 0) {
-		note_problem(r, PLM_NOTIFY_TOOL_ERROR, "limit/memory",
-			"out of memory while reading this file; not scanned");
-		return 0;
-	}
-	switch (st.outcome) {
-	case PLM_LOAD_OK:
-		break;
-	case PLM_LOAD_SKIPPED:
-		return 0;
-	case PLM_LOAD_NOTE:
-		note_problem(r, PLM_NOTIFY_NOTE, st.code, st.message);
-		return 0;
-	case PLM_LOAD_FAILED:
-		note_problem(r, PLM_NOTIFY_PARSE_ERROR, st.code, st.message);
-		return 0;
-	}
-	r->scanned = true;
-	r->kind = plm_kind_name(doc->kind);
-	if (plm_file_result_add_diagnostics(r, doc) != 0) {
-		r->incomplete = true;
-	}
-	if (plm_checker_run(checker, doc, r) != 0) {
-		note_problem(r, PLM_NOTIFY_TOOL_ERROR, "limit/memory",
-			"out of memory while checking this file; results are "
-			"partial");
-	}
-	/* GitHub's line hashes need the file's bytes, alive only until the
-	 * document is freed. */
-	for (size_t i = 0; i < doc->source_count; i++) {
-		const struct plm_source *src = doc->sources[i];
-		if (plm_line_hashes_fill(r->findings, r->finding_count,
-			    src->path, src->bytes, src->len, r->arena) != 0) {
-			note_problem(r, PLM_NOTIFY_TOOL_ERROR, "limit/memory",
-				"out of memory while fingerprinting this "
-				"file's findings");
-			break;
-		}
-	}
-	plm_file_result_sort(r);
-	plm_doc_destroy(doc);
-	return 0;
-}
-
-/* One worker: its own checker (a Lua state with every policy compiled
- * once), then files from the shared queue until none is left. */
-static void *worker_main(void *arg)
-{
-	struct scan_work *w = arg;
-	struct plm_checker *checker = NULL;
-	char *error = NULL;
-	if (plm_checker_create(w->engine, &checker, &error) != 0) {
-		pthread_mutex_lock(&w->lock);
-		if (w->checker_error == NULL) {
-			w->checker_error = error;
-			error = NULL;
-		}
-		pthread_mutex_unlock(&w->lock);
-		free(error);
-		return NULL;
-	}
-	for (;;) {
-		pthread_mutex_lock(&w->lock);
-		size_t i = w->next++;
-		pthread_mutex_unlock(&w->lock);
-		if (i >= w->files->count) {
-			break;
-		}
-		if (scan_one(w, checker, i) != 0) {
-			pthread_mutex_lock(&w->lock);
-			w->out_of_memory = true;
-			pthread_mutex_unlock(&w->lock);
-		}
-	}
-	plm_checker_destroy(checker);
-	return NULL;
-}
-
-/* Runs the workers; with one job, on this thread. */
-static int run_workers(struct scan_work *w, long jobs)
-{
-	if ((size_t)jobs > w->files->count) {
-		jobs = w->files->count ? (long)w->files->count : 1;
-	}
-	if (jobs <= 1) {
-		worker_main(w);
-		return 0;
-	}
-	pthread_t *threads = calloc((size_t)jobs, sizeof(*threads));
-	if (threads == NULL) {
-		worker_main(w);
-		return 0;
-	}
-	long started = 0;
-	for (; started < jobs; started++) {
-		if (pthread_create(&threads[started], NULL, worker_main, w) != 0) {
-			break;
-		}
-	}
-	if (started == 0) {
-		worker_main(w);
-	}
-	for (long i = 0; i < started; i++) {
-		pthread_join(threads[i], NULL);
-	}
-	free(threads);
-	return 0;
-}
-
 static void iso_time(char *buf, size_t len, const struct timespec *ts)
 {
 	struct tm tm;
@@ -470,39 +308,55 @@ static char *join_command_line(int argc, char **argv)
 	return s;
 }
 
-static int emit(struct plm_output_set *outs, const struct scan_options *o,
-	struct plm_file_result *results, size_t count,
-	struct plm_run_summary *sum, bool *fail)
+/* What the sink needs while results stream past. */
+struct emitter {
+	struct plm_output_set *outs;
+	const struct scan_options *o;
+	struct plm_run_summary sum;
+	struct plm_strvec paths;     /* the scanned files, owned */
+	int rc;                      /* the first output error */
+	bool incomplete;
+	bool fail;                   /* a finding at or above --fail-on */
+	bool out_of_memory;
+};
+
+static void emit_finding(struct emitter *em, const struct plm_finding *f)
 {
-	int rc = 0;
-	for (size_t i = 0; i < count; i++) {
-		const struct plm_file_result *r = &results[i];
-		if (r->scanned) {
-			sum->files_scanned++;
+	if (f->suppression != PLM_SUPPRESSION_NONE) {
+		em->sum.findings_suppressed++;
+		if (!em->o->include_suppressed) {
+			return;
 		}
-		for (size_t k = 0; k < r->note_count; k++) {
-			sum->notifications++;
-			int e = plm_output_notification(outs, &r->notes[k]);
-			rc = rc ? rc : e;
-		}
-		for (size_t k = 0; k < r->finding_count; k++) {
-			const struct plm_finding *f = &r->findings[k];
-			if (f->suppression != PLM_SUPPRESSION_NONE) {
-				sum->findings_suppressed++;
-				if (!o->include_suppressed) {
-					continue;
-				}
-			} else {
-				sum->findings_by_severity[f->severity]++;
-				if ((int)f->severity >= o->fail_on) {
-					*fail = true;
-				}
-			}
-			int e = plm_output_finding(outs, f);
-			rc = rc ? rc : e;
+	} else {
+		em->sum.findings_by_severity[f->severity]++;
+		if ((int)f->severity >= em->o->fail_on) {
+			em->fail = true;
 		}
 	}
-	return rc;
+	int e = plm_output_finding(em->outs, f);
+	em->rc = em->rc ? em->rc : e;
+}
+
+/* The pipeline's sink: one file's notifications and findings. */
+static void emit(void *ctx, const struct plm_file_result *r)
+{
+	struct emitter *em = ctx;
+	em->incomplete |= r->incomplete;
+	if (r->scanned) {
+		char *path = strdup(r->path);
+		if (path == NULL || plm_strvec_push(&em->paths, path) != 0) {
+			free(path);
+			em->out_of_memory = true;
+		}
+	}
+	for (size_t k = 0; k < r->note_count; k++) {
+		em->sum.notifications++;
+		int e = plm_output_notification(em->outs, &r->notes[k]);
+		em->rc = em->rc ? em->rc : e;
+	}
+	for (size_t k = 0; k < r->finding_count; k++) {
+		emit_finding(em, &r->findings[k]);
+	}
 }
 
 static void free_options(struct scan_options *o)
@@ -542,7 +396,7 @@ int plm_cli_scan(int argc, char **argv)
 	struct scan_options o = {.jobs = 0, .fail_on = PLM_SEVERITY_INFO};
 	struct plm_output_set *outs = NULL;
 	struct plm_discover_list files = {0};
-	struct plm_file_result *results = NULL;
+	struct emitter em = {0};
 	struct plm_engine *engine = NULL;
 	char *command_line = NULL;
 	char err[1024];
@@ -628,11 +482,6 @@ int plm_cli_scan(int argc, char **argv)
 		.compose_override_count = o.compose_files.count > 1
 			? o.compose_files.count - 1 : 0,
 	};
-	results = calloc(files.count ? files.count : 1, sizeof(*results));
-	if (results == NULL) {
-		goto oom;
-	}
-
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_REALTIME, &t0);
 	struct timespec m0, m1;
@@ -648,14 +497,6 @@ int plm_cli_scan(int argc, char **argv)
 	}
 	command_line = join_command_line(argc, argv);
 
-	struct scan_work work = {
-		.files = &files,
-		.results = results,
-		.load = &lopt,
-		.stdin_name = o.stdin_filename ? o.stdin_filename : "<stdin>",
-		.engine = engine,
-	};
-	pthread_mutex_init(&work.lock, NULL);
 	long jobs = o.jobs;
 	if (jobs <= 0) {
 		jobs = sysconf(_SC_NPROCESSORS_ONLN);
@@ -663,17 +504,6 @@ int plm_cli_scan(int argc, char **argv)
 			jobs = 1;
 		}
 	}
-	run_workers(&work, jobs);
-	pthread_mutex_destroy(&work.lock);
-	if (work.checker_error != NULL) {
-		fprintf(stderr, "plimsoll scan: %s\n", work.checker_error);
-		free(work.checker_error);
-		goto out;
-	}
-	if (work.out_of_memory) {
-		goto oom;
-	}
-
 	size_t rule_count = 0;
 	struct plm_run_info run = {
 		.tool_name = "plimsoll",
@@ -687,37 +517,49 @@ int plm_cli_scan(int argc, char **argv)
 		.start_time_utc = start_time,
 		.include_suppressed = o.include_suppressed,
 	};
-	const char **paths = calloc(files.count ? files.count : 1, sizeof(*paths));
-	if (paths == NULL) {
-		goto oom;
+	em.outs = outs;
+	em.o = &o;
+	em.rc = plm_output_begin(outs, &run);
+	struct plm_pipeline pipe = {
+		.files = &files,
+		.load = &lopt,
+		.stdin_name = o.stdin_filename ? o.stdin_filename : "<stdin>",
+		.engine = engine,
+		.jobs = jobs,
+		.sink = emit,
+		.ctx = &em,
+	};
+	struct plm_pipeline_status ps;
+	plm_pipeline_run(&pipe, &ps);
+	if (ps.checker_error != NULL) {
+		fprintf(stderr, "plimsoll scan: %s\n", ps.checker_error);
+		free(ps.checker_error);
+		em.incomplete = true;
 	}
-	struct plm_run_summary sum = {.paths = paths};
-	bool incomplete = false;
-	for (size_t i = 0; i < files.count; i++) {
-		if (results[i].scanned) {
-			paths[sum.path_count++] = results[i].path;
-		}
-		incomplete |= results[i].incomplete;
+	if (ps.out_of_memory || em.out_of_memory) {
+		fputs("plimsoll scan: out of memory\n", stderr);
+		em.incomplete = true;
 	}
-	bool fail = false;
-	int out_rc = plm_output_begin(outs, &run);
-	int e = emit(outs, &o, results, files.count, &sum, &fail);
-	out_rc = out_rc ? out_rc : e;
+	em.sum.files_scanned = em.paths.count;
+	em.sum.paths = em.paths.items;
+	em.sum.path_count = em.paths.count;
+
 	clock_gettime(CLOCK_REALTIME, &t1);
 	clock_gettime(CLOCK_MONOTONIC, &m1);
 	iso_time(end_time, sizeof(end_time), &t1);
-	sum.seconds = (double)(m1.tv_sec - m0.tv_sec) +
+	struct plm_run_summary *sum = &em.sum;
+	sum->seconds = (double)(m1.tv_sec - m0.tv_sec) +
 		(double)(m1.tv_nsec - m0.tv_nsec) / 1e9;
-	sum.end_time_utc = end_time;
-	sum.successful = !incomplete;
+	sum->end_time_utc = end_time;
+	sum->successful = !em.incomplete;
 	/* The status as it stands; only a failure to write can change it. */
-	status = out_rc != 0 || incomplete ? PLM_EXIT_ERROR
-		: fail ? PLM_EXIT_FINDINGS : PLM_EXIT_CLEAN;
-	sum.exit_code = status;
-	sum.exit_code_known = out_rc == 0;
-	e = plm_output_end(outs, &sum);
+	int out_rc = em.rc;
+	status = out_rc != 0 || em.incomplete ? PLM_EXIT_ERROR
+		: em.fail ? PLM_EXIT_FINDINGS : PLM_EXIT_CLEAN;
+	sum->exit_code = status;
+	sum->exit_code_known = out_rc == 0;
+	int e = plm_output_end(outs, sum);
 	out_rc = out_rc ? out_rc : e;
-	free(paths);
 	if (out_rc != 0) {
 		fprintf(stderr, "plimsoll scan: writing the output failed: %s\n",
 			plm_error_string(out_rc));
@@ -728,12 +570,7 @@ oom:
 	fputs("plimsoll scan: out of memory\n", stderr);
 	status = PLM_EXIT_ERROR;
 out:
-	if (results != NULL) {
-		for (size_t i = 0; i < files.count; i++) {
-			plm_file_result_finish(&results[i]);
-		}
-		free(results);
-	}
+	plm_strvec_free(&em.paths, 1);
 	plm_discover_list_finish(&files);
 	plm_output_set_destroy(outs);
 	plm_engine_destroy(engine);

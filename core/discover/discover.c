@@ -64,8 +64,8 @@ enum plm_kind plm_discover_kind_by_name(const char *path, bool *is_yaml)
 	return PLM_KIND_UNKNOWN;
 }
 
-static int push(struct plm_discover_list *list, const char *path,
-	enum plm_kind kind, bool explicit, const char *problem)
+static int push_sized(struct plm_discover_list *list, const char *path,
+	enum plm_kind kind, bool explicit, const char *problem, long long size)
 {
 	if (list->count == list->cap) {
 		size_t ncap = list->cap ? list->cap * 2 : 64;
@@ -88,8 +88,15 @@ static int push(struct plm_discover_list *list, const char *path,
 	}
 	d->kind = kind;
 	d->explicit = explicit;
+	d->size = size;
 	list->count++;
 	return 0;
+}
+
+static int push(struct plm_discover_list *list, const char *path,
+	enum plm_kind kind, bool explicit, const char *problem)
+{
+	return push_sized(list, path, kind, explicit, problem, 0);
 }
 
 /* The directories on the path from the walk's root, to catch loops through
@@ -167,7 +174,7 @@ static int visit(const char *path, const char *name,
 		}
 		kind = by_name;
 	}
-	return push(list, path, kind, false, NULL);
+	return push_sized(list, path, kind, false, NULL, (long long)st.st_size);
 }
 
 static int walk(const char *dir, const struct plm_discover_options *o,
@@ -274,7 +281,8 @@ int plm_discover(const char *const *paths, size_t count,
 			bool is_yaml;
 			enum plm_kind kind = o->kind != PLM_KIND_UNKNOWN
 				? o->kind : plm_discover_kind_by_name(p, &is_yaml);
-			rc = push(list, p, kind, true, NULL);
+			rc = push_sized(list, p, kind, true, NULL,
+				S_ISREG(st.st_mode) ? (long long)st.st_size : 0);
 		}
 		if (rc != 0) {
 			return rc;

@@ -30,6 +30,7 @@ struct plm_discovered {
 	enum plm_kind kind;     /* by name, or UNKNOWN: decide by content */
 	bool explicit;          /* named on the command line */
 	char *problem;          /* non-NULL: could not be walked/read (message) */
+	long long size;         /* bytes when known (a regular file), else 0 */
 };
 
 struct plm_discover_list {
