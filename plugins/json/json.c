@@ -7,8 +7,8 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <jansson.h>
 #include "output/format.h"
+#include "output/jsonw.h"
 #include "plimsoll/error.h"
 #include "plimsoll/plimsoll.h"
 #include "plimsoll/plugin.h"
@@ -16,13 +16,17 @@
 
 #define SCHEMA_VERSION 1
 
+/* Written text is passed on to the stream once this much is pending. */
+#define FLUSH_AT (64 * 1024)
+
+/* The document is written as it goes: the head at begin(), each finding
+ * as it comes; notifications are held in their own writer (they follow
+ * the findings in the document) until end(). */
 struct json_out {
 	FILE *out;
-	const struct plm_run_info *run;
-	json_t *doc;
-	json_t *findings;
-	json_t *notifications;
-	bool failed;
+	struct plm_jsonw doc;
+	struct plm_jsonw notes;   /* the notifications array, at depth 1 */
+	int rc;                   /* the first write error */
 };
 
 static void *json_create(const struct plm_plugin_options *options)
@@ -30,6 +34,8 @@ static void *json_create(const struct plm_plugin_options *options)
 	struct json_out *j = calloc(1, sizeof(*j));
 	if (j != NULL) {
 		j->out = options->out;
+		plm_jsonw_init(&j->doc, true, 0);
+		plm_jsonw_init(&j->notes, true, 1);
 	}
 	return j;
 }
@@ -38,128 +44,143 @@ static void json_destroy(void *self)
 {
 	struct json_out *j = self;
 	if (j != NULL) {
-		json_decref(j->doc);
+		plm_jsonw_free(&j->doc);
+		plm_jsonw_free(&j->notes);
 		free(j);
 	}
 }
 
-static void put(struct json_out *j, json_t *obj, const char *key, json_t *v)
+/* Passes pending text on; returns the first error so far. */
+static int pass_on(struct json_out *j, bool always)
 {
-	if (v == NULL || json_object_set_new(obj, key, v) != 0) {
-		j->failed = true;
+	if (j->rc == 0 && (always || j->doc.len >= FLUSH_AT)) {
+		j->rc = plm_jsonw_flush(&j->doc, j->out);
 	}
+	return j->rc;
 }
 
-static json_t *str(const char *s)
+static void string_list(struct plm_jsonw *w, const char *key,
+	const char *const *list)
 {
-	return plm_output_json_string(s);
-}
-
-static json_t *string_list(const char *const *list)
-{
-	json_t *a = json_array();
-	for (const char *const *p = list; a != NULL && p != NULL && *p != NULL;
-		p++) {
-		json_array_append_new(a, str(*p));
+	plm_jsonw_key(w, key);
+	plm_jsonw_array(w);
+	for (const char *const *p = list; p != NULL && *p != NULL; p++) {
+		plm_jsonw_string(w, *p);
 	}
-	return a;
+	plm_jsonw_close(w, ']');
 }
 
-static json_t *rule_object(struct json_out *j, const struct plm_rule_info *r)
+static void rule_object(struct plm_jsonw *w, const struct plm_rule_info *r)
 {
 	char name[PLM_RULE_NAME_SIZE];
 	plm_output_rule_name(r, name);
-	json_t *o = json_object();
-	put(j, o, "id", str(r->id));
-	put(j, o, "name", str(name[0] != '\0' ? name : NULL));
-	put(j, o, "title", str(r->title));
-	put(j, o, "severity", str(plm_severity_name(r->severity)));
-	put(j, o, "tags", string_list(r->tags));
-	put(j, o, "aliases", string_list(r->aliases));
-	put(j, o, "applies_to", string_list(r->applies_to));
-	put(j, o, "precision", str(r->precision));
-	put(j, o, "security_severity", str(plm_output_security_severity(r)));
-	put(j, o, "help_uri", str(r->help_uri));
-	put(j, o, "description", str(r->description));
-	return o;
+	plm_jsonw_object(w);
+	plm_jsonw_key_string(w, "id", r->id);
+	plm_jsonw_key_string(w, "name", name[0] != '\0' ? name : NULL);
+	plm_jsonw_key_string(w, "title", r->title);
+	plm_jsonw_key_string(w, "severity", plm_severity_name(r->severity));
+	string_list(w, "tags", r->tags);
+	string_list(w, "aliases", r->aliases);
+	string_list(w, "applies_to", r->applies_to);
+	plm_jsonw_key_string(w, "precision", r->precision);
+	plm_jsonw_key_string(w, "security_severity",
+		plm_output_security_severity(r));
+	plm_jsonw_key_string(w, "help_uri", r->help_uri);
+	plm_jsonw_key_string(w, "description", r->description);
+	plm_jsonw_close(w, '}');
 }
 
 static int json_begin(void *self, const struct plm_run_info *run)
 {
 	struct json_out *j = self;
-	j->run = run;
-	j->doc = json_object();
-	put(j, j->doc, "schema_version", json_integer(SCHEMA_VERSION));
-	put(j, j->doc, "tool", json_pack("{s:o, s:o, s:o}",
-		"name", str(run->tool_name ? run->tool_name : "plimsoll"),
-		"version", str(run->tool_version ? run->tool_version
-			: plm_version()),
-		"information_uri", str(run->information_uri)));
-	put(j, j->doc, "run", json_pack("{s:o, s:o, s:o, s:b}",
-		"source_root", str(run->source_root ? run->source_root
-			: run->working_directory),
-		"start_time_utc", str(run->start_time_utc),
-		"category", str(run->category),
-		"include_suppressed", run->include_suppressed));
-	json_t *rules = json_array();
+	struct plm_jsonw *w = &j->doc;
+	plm_jsonw_object(w);
+	plm_jsonw_key(w, "schema_version");
+	plm_jsonw_int(w, SCHEMA_VERSION);
+	plm_jsonw_key(w, "tool");
+	plm_jsonw_object(w);
+	plm_jsonw_key_string(w, "name",
+		run->tool_name ? run->tool_name : "plimsoll");
+	plm_jsonw_key_string(w, "version",
+		run->tool_version ? run->tool_version : plm_version());
+	plm_jsonw_key_string(w, "information_uri", run->information_uri);
+	plm_jsonw_close(w, '}');
+	plm_jsonw_key(w, "run");
+	plm_jsonw_object(w);
+	plm_jsonw_key_string(w, "source_root", run->source_root
+		? run->source_root : run->working_directory);
+	plm_jsonw_key_string(w, "start_time_utc", run->start_time_utc);
+	plm_jsonw_key_string(w, "category", run->category);
+	plm_jsonw_key(w, "include_suppressed");
+	plm_jsonw_bool(w, run->include_suppressed);
+	plm_jsonw_close(w, '}');
+	plm_jsonw_key(w, "rules");
+	plm_jsonw_array(w);
 	for (size_t i = 0; i < run->rule_count; i++) {
-		if (json_array_append_new(rules,
-			rule_object(j, &run->rules[i])) != 0) {
-			j->failed = true;
-		}
+		rule_object(w, &run->rules[i]);
 	}
-	put(j, j->doc, "rules", rules);
-	j->findings = json_array();
-	j->notifications = json_array();
-	put(j, j->doc, "findings", j->findings);
-	put(j, j->doc, "notifications", j->notifications);
-	return j->failed ? PLM_ENOMEM : 0;
+	plm_jsonw_close(w, ']');
+	plm_jsonw_key(w, "findings");
+	plm_jsonw_array(w);
+	plm_jsonw_array(&j->notes);
+	return pass_on(j, false);
 }
 
-static json_t *region_object(const struct plm_region *r)
+static void region_object(struct plm_jsonw *w, const struct plm_region *r)
 {
+	plm_jsonw_key(w, "region");
 	if (r->start_line == 0) {
-		return json_null();
+		plm_jsonw_null(w);
+		return;
 	}
 	struct plm_region d = plm_output_region(r);
-	return json_pack("{s:I, s:I, s:I, s:I}",
-		"start_line", (json_int_t)d.start_line,
-		"start_column", (json_int_t)d.start_column,
-		"end_line", (json_int_t)d.end_line,
-		"end_column", (json_int_t)d.end_column);
+	plm_jsonw_object(w);
+	plm_jsonw_key(w, "start_line");
+	plm_jsonw_int(w, (long long)d.start_line);
+	plm_jsonw_key(w, "start_column");
+	plm_jsonw_int(w, (long long)d.start_column);
+	plm_jsonw_key(w, "end_line");
+	plm_jsonw_int(w, (long long)d.end_line);
+	plm_jsonw_key(w, "end_column");
+	plm_jsonw_int(w, (long long)d.end_column);
+	plm_jsonw_close(w, '}');
 }
 
-static json_t *suppression_object(const struct plm_finding *f)
+static void suppression_object(struct plm_jsonw *w,
+	const struct plm_finding *f)
 {
+	plm_jsonw_key(w, "suppression");
 	if (f->suppression == PLM_SUPPRESSION_NONE) {
-		return json_null();
+		plm_jsonw_null(w);
+		return;
 	}
-	return json_pack("{s:s, s:o}", "kind",
+	plm_jsonw_object(w);
+	plm_jsonw_key_string(w, "kind",
 		f->suppression == PLM_SUPPRESSION_IN_SOURCE ? "in-source"
-			: "external",
-		"justification", str(f->suppression_justification));
+			: "external");
+	plm_jsonw_key_string(w, "justification", f->suppression_justification);
+	plm_jsonw_close(w, '}');
 }
 
 static int json_finding(void *self, const struct plm_finding *f)
 {
 	struct json_out *j = self;
+	struct plm_jsonw *w = &j->doc;
 	char own[PLM_FINGERPRINT_SIZE];
-	json_t *o = json_object();
-	put(j, o, "rule", str(f->rule_id));
-	put(j, o, "severity", str(plm_severity_name(f->severity)));
-	put(j, o, "message", str(f->message));
-	put(j, o, "path", str(f->path));
-	put(j, o, "kind", str(f->kind));
-	put(j, o, "region", region_object(&f->region));
-	put(j, o, "snippet", str(f->snippet));
-	put(j, o, "fix", str(f->fix));
-	put(j, o, "fingerprint", str(plm_output_fingerprint(f, own)));
-	put(j, o, "line_hash", str(f->line_hash));
-	put(j, o, "suppression", suppression_object(f));
-	if (json_array_append_new(j->findings, o) != 0) {
-		j->failed = true;
-	}
-	return j->failed ? PLM_ENOMEM : 0;
+	plm_jsonw_object(w);
+	plm_jsonw_key_string(w, "rule", f->rule_id);
+	plm_jsonw_key_string(w, "severity", plm_severity_name(f->severity));
+	plm_jsonw_key_string(w, "message", f->message);
+	plm_jsonw_key_string(w, "path", f->path);
+	plm_jsonw_key_string(w, "kind", f->kind);
+	region_object(w, &f->region);
+	plm_jsonw_key_string(w, "snippet", f->snippet);
+	plm_jsonw_key_string(w, "fix", f->fix);
+	plm_jsonw_key_string(w, "fingerprint", plm_output_fingerprint(f, own));
+	plm_jsonw_key_string(w, "line_hash", f->line_hash);
+	suppression_object(w, f);
+	plm_jsonw_close(w, '}');
+	return pass_on(j, false);
 }
 
 static const char *const kind_names[] = {
@@ -173,58 +194,81 @@ static const char *const kind_names[] = {
 static int json_notification(void *self, const struct plm_notification *n)
 {
 	struct json_out *j = self;
-	json_t *o = json_object();
-	put(j, o, "kind", str((unsigned)n->kind <= PLM_NOTIFY_NOTE
-		? kind_names[n->kind] : "tool-error"));
-	put(j, o, "level", str(plm_output_note_level(n->kind)));
-	put(j, o, "code", str(n->code));
-	put(j, o, "message", str(n->message));
-	put(j, o, "path", str(n->path));
-	put(j, o, "region", region_object(&n->region));
-	put(j, o, "rule", str(n->rule_id));
-	if (json_array_append_new(j->notifications, o) != 0) {
-		j->failed = true;
+	struct plm_jsonw *w = &j->notes;
+	plm_jsonw_object(w);
+	plm_jsonw_key_string(w, "kind", (unsigned)n->kind <= PLM_NOTIFY_NOTE
+		? kind_names[n->kind] : "tool-error");
+	plm_jsonw_key_string(w, "level", plm_output_note_level(n->kind));
+	plm_jsonw_key_string(w, "code", n->code);
+	plm_jsonw_key_string(w, "message", n->message);
+	plm_jsonw_key_string(w, "path", n->path);
+	region_object(w, &n->region);
+	plm_jsonw_key_string(w, "rule", n->rule_id);
+	plm_jsonw_close(w, '}');
+	return w->failed ? PLM_ENOMEM : 0;
+}
+
+static void summary_object(struct plm_jsonw *w,
+	const struct plm_run_summary *sum)
+{
+	plm_jsonw_object(w);
+	plm_jsonw_key(w, "files_scanned");
+	plm_jsonw_int(w, (long long)sum->files_scanned);
+	plm_jsonw_key(w, "findings");
+	plm_jsonw_object(w);
+	for (int s = PLM_SEVERITY_CRITICAL; s >= PLM_SEVERITY_INFO; s--) {
+		plm_jsonw_key(w, plm_severity_name((enum plm_severity)s));
+		plm_jsonw_int(w, (long long)sum->findings_by_severity[s]);
 	}
-	return j->failed ? PLM_ENOMEM : 0;
+	plm_jsonw_close(w, '}');
+	plm_jsonw_key(w, "suppressed");
+	plm_jsonw_int(w, (long long)sum->findings_suppressed);
+	plm_jsonw_key(w, "notifications");
+	plm_jsonw_int(w, (long long)sum->notifications);
+	plm_jsonw_key(w, "successful");
+	plm_jsonw_bool(w, sum->successful);
+	plm_jsonw_key(w, "exit_code");
+	if (sum->exit_code_known) {
+		plm_jsonw_int(w, sum->exit_code);
+	} else {
+		plm_jsonw_null(w);
+	}
+	plm_jsonw_key(w, "seconds");
+	if (sum->seconds >= 0) {
+		plm_jsonw_real(w, sum->seconds, 6);
+	} else {
+		plm_jsonw_null(w);
+	}
+	plm_jsonw_key_string(w, "end_time_utc", sum->end_time_utc);
+	plm_jsonw_key(w, "paths");
+	plm_jsonw_array(w);
+	for (size_t i = 0; i < sum->path_count; i++) {
+		plm_jsonw_string(w, sum->paths[i]);
+	}
+	plm_jsonw_close(w, ']');
+	plm_jsonw_close(w, '}');
 }
 
 static int json_end(void *self, const struct plm_run_summary *sum)
 {
 	struct json_out *j = self;
-	json_t *counts = json_object();
-	for (int s = PLM_SEVERITY_CRITICAL; s >= PLM_SEVERITY_INFO; s--) {
-		put(j, counts, plm_severity_name((enum plm_severity)s),
-			json_integer((json_int_t)sum->findings_by_severity[s]));
-	}
-	json_t *o = json_object();
-	put(j, o, "files_scanned", json_integer((json_int_t)sum->files_scanned));
-	put(j, o, "findings", counts);
-	put(j, o, "suppressed",
-		json_integer((json_int_t)sum->findings_suppressed));
-	put(j, o, "notifications",
-		json_integer((json_int_t)sum->notifications));
-	put(j, o, "successful", json_boolean(sum->successful));
-	put(j, o, "exit_code", sum->exit_code_known
-		? json_integer(sum->exit_code) : json_null());
-	put(j, o, "seconds", sum->seconds >= 0 ? json_real(sum->seconds)
-		: json_null());
-	put(j, o, "end_time_utc", str(sum->end_time_utc));
-	json_t *paths = json_array();
-	for (size_t i = 0; paths != NULL && i < sum->path_count; i++) {
-		if (json_array_append_new(paths, str(sum->paths[i])) != 0) {
-			j->failed = true;
-		}
-	}
-	put(j, o, "paths", paths);
-	put(j, j->doc, "summary", o);
-	if (j->failed) {
+	struct plm_jsonw *w = &j->doc;
+	plm_jsonw_close(w, ']');
+	plm_jsonw_close(&j->notes, ']');
+	if (j->notes.failed) {
 		return PLM_ENOMEM;
 	}
-	if (json_dumpf(j->doc, j->out, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
-		JSON_REAL_PRECISION(6)) != 0 || fputc('\n', j->out) == EOF) {
-		return PLM_EIO;
+	plm_jsonw_key(w, "notifications");
+	plm_jsonw_raw(w, j->notes.data, j->notes.len);
+	plm_jsonw_key(w, "summary");
+	summary_object(w, sum);
+	plm_jsonw_close(w, '}');
+	plm_jsonw_raw(w, "\n", 1);
+	int rc = pass_on(j, true);
+	if (rc == 0 && fflush(j->out) != 0) {
+		rc = PLM_EIO;
 	}
-	return ferror(j->out) ? PLM_EIO : 0;
+	return rc != 0 ? rc : ferror(j->out) ? PLM_EIO : 0;
 }
 
 const struct plm_output_plugin plm_plugin_json = {

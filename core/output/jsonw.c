@@ -1,0 +1,318 @@
+/*
+ * output/jsonw.c - the streaming JSON writer (see jsonw.h for the layout
+ * it matches).
+ */
+#include "output/jsonw.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "plimsoll/error.h"
+#include "util/arena.h"
+#include "util/utf8.h"
+
+static const char hex_digits[] = "0123456789ABCDEF";
+
+void plm_jsonw_init(struct plm_jsonw *w, bool pretty, int base)
+{
+	memset(w, 0, sizeof(*w));
+	w->pretty = pretty;
+	w->base = base;
+}
+
+void plm_jsonw_free(struct plm_jsonw *w)
+{
+	free(w->data);
+	w->data = NULL;
+	w->len = w->cap = 0;
+}
+
+void plm_jsonw_clear(struct plm_jsonw *w)
+{
+	w->len = 0;
+}
+
+static bool reserve(struct plm_jsonw *w, size_t n)
+{
+	if (w->failed) {
+		return false;
+	}
+	if (w->len + n <= w->cap) {
+		return true;
+	}
+	size_t cap = w->cap ? w->cap : 4096;
+	while (cap < w->len + n) {
+		cap *= 2;
+	}
+	char *d = realloc(w->data, cap);
+	if (d == NULL) {
+		w->failed = true;
+		return false;
+	}
+	w->data = d;
+	w->cap = cap;
+	return true;
+}
+
+static void put(struct plm_jsonw *w, const char *s, size_t n)
+{
+	if (reserve(w, n)) {
+		memcpy(w->data + w->len, s, n);
+		w->len += n;
+	}
+}
+
+static void put_char(struct plm_jsonw *w, char c)
+{
+	if (reserve(w, 1)) {
+		w->data[w->len++] = c;
+	}
+}
+
+/* A line break and the indentation of `depth` (pretty layout only). */
+static void newline(struct plm_jsonw *w, int depth)
+{
+	size_t n = 1 + 2 * (size_t)depth;
+	if (reserve(w, n)) {
+		w->data[w->len] = '\n';
+		memset(w->data + w->len + 1, ' ', n - 1);
+		w->len += n;
+	}
+}
+
+/* What goes before a member or an item of the open container. */
+static void separate(struct plm_jsonw *w)
+{
+	if (w->has_items[w->level - 1]) {
+		put_char(w, ',');
+	}
+	w->has_items[w->level - 1] = true;
+	if (w->pretty) {
+		newline(w, w->base + w->level);
+	}
+}
+
+/* Before any value: the separator when it is an item of an array. */
+static void begin_value(struct plm_jsonw *w)
+{
+	if (w->after_key) {
+		w->after_key = false;
+	} else if (w->level > 0) {
+		separate(w);
+	}
+}
+
+static void open(struct plm_jsonw *w, char c)
+{
+	begin_value(w);
+	if (w->level == PLM_JSONW_MAX_DEPTH) {
+		w->failed = true;
+		return;
+	}
+	put_char(w, c);
+	w->has_items[w->level++] = false;
+}
+
+void plm_jsonw_object(struct plm_jsonw *w)
+{
+	open(w, '{');
+}
+
+void plm_jsonw_array(struct plm_jsonw *w)
+{
+	open(w, '[');
+}
+
+void plm_jsonw_close(struct plm_jsonw *w, char close)
+{
+	if (w->level == 0) {
+		w->failed = true;
+		return;
+	}
+	w->level--;
+	if (w->pretty && w->has_items[w->level]) {
+		newline(w, w->base + w->level);
+	}
+	put_char(w, close);
+}
+
+/* s[0..len) as a JSON string body: the escapes jansson writes. */
+static void escape(struct plm_jsonw *w, const char *s, size_t len)
+{
+	size_t run = 0;   /* start of the bytes not yet copied */
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x20 && c != '"' && c != '\\') {
+			continue;
+		}
+		put(w, s + run, i - run);
+		run = i + 1;
+		char seq[7] = {'\\', 0};
+		switch (c) {
+		case '"': seq[1] = '"'; break;
+		case '\\': seq[1] = '\\'; break;
+		case '\b': seq[1] = 'b'; break;
+		case '\f': seq[1] = 'f'; break;
+		case '\n': seq[1] = 'n'; break;
+		case '\r': seq[1] = 'r'; break;
+		case '\t': seq[1] = 't'; break;
+		default:
+			memcpy(seq + 1, "u00", 3);
+			seq[4] = hex_digits[c >> 4];
+			seq[5] = hex_digits[c & 15];
+			put(w, seq, 6);
+			continue;
+		}
+		put(w, seq, 2);
+	}
+	put(w, s + run, len - run);
+}
+
+static void string_body(struct plm_jsonw *w, const char *s)
+{
+	size_t len = strlen(s);
+	put_char(w, '"');
+	if (plm_utf8_check(s, len) == len) {
+		escape(w, s, len);
+	} else {
+		/* Rare: model strings are valid UTF-8. */
+		struct plm_arena *scratch = plm_arena_create(0);
+		size_t clean_len = 0;
+		char *clean = scratch != NULL
+			? plm_utf8_sanitize(scratch, s, len, &clean_len) : NULL;
+		if (clean == NULL) {
+			w->failed = true;
+		} else {
+			escape(w, clean, clean_len);
+		}
+		plm_arena_destroy(scratch);
+	}
+	put_char(w, '"');
+}
+
+void plm_jsonw_key(struct plm_jsonw *w, const char *key)
+{
+	if (w->level == 0) {
+		w->failed = true;
+		return;
+	}
+	separate(w);
+	string_body(w, key);
+	if (w->pretty) {
+		put(w, ": ", 2);
+	} else {
+		put_char(w, ':');
+	}
+	w->after_key = true;
+}
+
+void plm_jsonw_string(struct plm_jsonw *w, const char *s)
+{
+	if (s == NULL) {
+		plm_jsonw_null(w);
+		return;
+	}
+	begin_value(w);
+	string_body(w, s);
+}
+
+void plm_jsonw_key_string(struct plm_jsonw *w, const char *key,
+	const char *s)
+{
+	plm_jsonw_key(w, key);
+	plm_jsonw_string(w, s);
+}
+
+void plm_jsonw_int(struct plm_jsonw *w, long long v)
+{
+	char text[32];
+	int n = snprintf(text, sizeof(text), "%lld", v);
+	begin_value(w);
+	put(w, text, (size_t)n);
+}
+
+void plm_jsonw_bool(struct plm_jsonw *w, bool v)
+{
+	begin_value(w);
+	if (v) {
+		put(w, "true", 4);
+	} else {
+		put(w, "false", 5);
+	}
+}
+
+void plm_jsonw_null(struct plm_jsonw *w)
+{
+	begin_value(w);
+	put(w, "null", 4);
+}
+
+/* %g, then ".0" when it reads as an integer, and the exponent without a
+ * plus sign or leading zeros: 1.5e-05 becomes 1.5e-5. */
+void plm_jsonw_real(struct plm_jsonw *w, double v, int precision)
+{
+	char text[64];
+	int n = snprintf(text, sizeof(text) - 2, "%.*g",
+		precision > 0 ? precision : 17, v);
+	if (n < 0 || (size_t)n >= sizeof(text) - 2) {
+		w->failed = true;
+		return;
+	}
+	if (strpbrk(text, ".e") == NULL) {
+		memcpy(text + n, ".0", 3);
+		n += 2;
+	}
+	char *e = strchr(text, 'e');
+	if (e != NULL) {
+		char *start = e + 1;
+		char *end = start + 1;
+		if (*start == '-') {
+			start++;
+		}
+		while (*end == '0') {
+			end++;
+		}
+		memmove(start, end, strlen(end) + 1);
+		n = (int)strlen(text);
+	}
+	begin_value(w);
+	put(w, text, (size_t)n);
+}
+
+void plm_jsonw_raw(struct plm_jsonw *w, const char *text, size_t len)
+{
+	begin_value(w);
+	put(w, text, len);
+}
+
+void plm_jsonw_json(struct plm_jsonw *w, const json_t *v)
+{
+	size_t flags = JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6) |
+		(w->pretty ? JSON_INDENT(2) : JSON_COMPACT);
+	char *text = v != NULL ? json_dumps(v, flags | JSON_ENCODE_ANY) : NULL;
+	if (text == NULL) {
+		w->failed = true;
+		return;
+	}
+	begin_value(w);
+	int depth = w->base + w->level;
+	const char *p = text;
+	for (const char *nl; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
+		put(w, p, (size_t)(nl - p));
+		newline(w, depth);
+	}
+	put(w, p, strlen(p));
+	free(text);
+}
+
+int plm_jsonw_flush(struct plm_jsonw *w, FILE *out)
+{
+	if (w->failed) {
+		return PLM_ENOMEM;
+	}
+	if (w->len > 0 && fwrite(w->data, 1, w->len, out) != w->len) {
+		return PLM_EIO;
+	}
+	w->len = 0;
+	return 0;
+}
