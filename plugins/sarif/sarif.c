@@ -4,17 +4,19 @@
  * and limits, see ../shared/SARIF-NOTES.md) and for every consumer that
  * reads the standard (GitLab, Azure DevOps, SonarQube, DefectDojo).
  *
- * The log is built in memory with jansson (key order is kept as written)
- * and written at end(), when the invocation's outcome and the artifacts
- * are known: compact, so that a large scan stays under consumers' size
- * limits (the multitool skips files over 10 MB), or indented when the
- * host asks for `pretty` output.
+ * Each result is laid out as text when it arrives (output/jsonw.h); the
+ * rest of the log is small and built with jansson. The log is written at
+ * end(), when the invocation's outcome and the artifacts are known, and
+ * the results are spliced in: compact, so that a large scan stays under
+ * consumers' size limits (the multitool skips files over 10 MB), or
+ * indented when the host asks for `pretty` output.
  */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <jansson.h>
 #include "output/format.h"
+#include "output/jsonw.h"
 #include "plimsoll/error.h"
 #include "plimsoll/plimsoll.h"
 #include "plimsoll/plugin.h"
@@ -28,18 +30,24 @@
 #define MAX_TAGS 20
 /* GitHub rejects a run with more results than this. */
 #define MAX_RESULTS 25000
+/* The depth of a result in the log: log, runs, run, results. */
+#define RESULT_DEPTH 4
+/* Written text is passed on to the stream once this much is pending. */
+#define FLUSH_AT (64 * 1024)
 
 struct sarif {
 	FILE *out;
 	bool pretty;
 	const struct plm_run_info *run;
-	json_t *log;
-	json_t *sarif_run;
-	json_t *results;
+	json_t *driver;      /* tool.driver, with the rules */
+	json_t *base_ids;    /* originalUriBaseIds */
 	json_t *notifications;
 	json_t *seen_uris;   /* artifact URIs as keys, in order of first use */
+	struct plm_jsonw results;  /* each result's text, one after another */
+	size_t *starts;      /* where each result's text starts */
 	unsigned char *severities; /* of each result, for MAX_RESULTS */
-	size_t severities_cap;
+	size_t result_count;
+	size_t result_cap;
 	bool failed;         /* out of memory: end() reports it */
 };
 
@@ -49,6 +57,7 @@ static void *sarif_create(const struct plm_plugin_options *options)
 	if (s != NULL) {
 		s->out = options->out;
 		s->pretty = options->pretty;
+		plm_jsonw_init(&s->results, s->pretty, RESULT_DEPTH);
 	}
 	return s;
 }
@@ -59,9 +68,12 @@ static void sarif_destroy(void *self)
 	if (s == NULL) {
 		return;
 	}
-	json_decref(s->log);
+	json_decref(s->driver);
+	json_decref(s->base_ids);
 	json_decref(s->notifications);
 	json_decref(s->seen_uris);
+	plm_jsonw_free(&s->results);
+	free(s->starts);
 	free(s->severities);
 	free(s);
 }
@@ -278,20 +290,27 @@ static json_t *uri_location(const char *uri, bool relative)
 		: json_pack("{s:s}", "uri", uri);
 }
 
-/* The artifactLocation of a path, remembered for the artifacts list. */
-static json_t *artifact_location(struct sarif *s, const char *path)
+/* The URI of a path, remembered for the artifacts list; NULL when out of
+ * memory. */
+static char *artifact_uri(struct sarif *s, const char *path, bool *relative)
 {
-	bool relative;
 	char *uri = plm_output_uri(path, plm_output_source_root(s->run),
-		&relative);
+		relative);
 	if (uri == NULL) {
 		s->failed = true;
 		return NULL;
 	}
-	json_t *loc = uri_location(uri, relative);
 	if (json_object_get(s->seen_uris, uri) == NULL) {
 		put(s, s->seen_uris, uri, json_true());
 	}
+	return uri;
+}
+
+static json_t *artifact_location(struct sarif *s, const char *path)
+{
+	bool relative;
+	char *uri = artifact_uri(s, path, &relative);
+	json_t *loc = uri != NULL ? uri_location(uri, relative) : NULL;
 	free(uri);
 	return loc;
 }
@@ -342,13 +361,9 @@ static int sarif_begin(void *self, const struct plm_run_info *run)
 	}
 	put(s, driver, "rules", rules);
 
-	s->sarif_run = json_object();
-	s->results = json_array();
+	s->driver = driver;
 	s->notifications = json_array();
 	s->seen_uris = json_object();
-	put(s, s->sarif_run, "tool", json_pack("{s:o}", "driver", driver));
-	/* Placeholders keep the keys in reading order; end() fills them. */
-	put(s, s->sarif_run, "invocations", json_array());
 	const char *root = plm_output_source_root(run);
 	json_t *base = json_object();
 	if (root != NULL) {
@@ -358,94 +373,148 @@ static int sarif_begin(void *self, const struct plm_run_info *run)
 	}
 	put(s, base, "description", text_object(
 		"The root of the repository that was scanned."));
-	put(s, s->sarif_run, "originalUriBaseIds",
-		json_pack("{s:o}", SRCROOT, base));
-	put(s, s->sarif_run, "artifacts", json_array());
-	json_object_set(s->sarif_run, "results", s->results);
-	if (run->category != NULL && run->category[0] != '\0') {
-		size_t n = strlen(run->category);
-		put(s, s->sarif_run, "automationDetails", json_pack("{s:o}",
-			"id", run->category[n - 1] == '/'
-				? plm_output_json_string(run->category)
-				: json_sprintf("%s/", run->category)));
+	s->base_ids = json_pack("{s:o}", SRCROOT, base);
+	if (driver == NULL || s->notifications == NULL ||
+		s->seen_uris == NULL || s->base_ids == NULL) {
+		s->failed = true;
 	}
-	put(s, s->sarif_run, "columnKind", json_string("unicodeCodePoints"));
-
-	s->log = json_pack("{s:s, s:s, s:[O]}", "$schema", SARIF_SCHEMA,
-		"version", "2.1.0", "runs", s->sarif_run);
-	json_decref(s->sarif_run); /* the log holds it now */
-	if (s->log == NULL || s->results == NULL || s->failed) {
-		return PLM_ENOMEM;
-	}
-	json_decref(s->results); /* the run holds it */
-	return 0;
+	return s->failed ? PLM_ENOMEM : 0;
 }
 
-static json_t *suppressions(const struct plm_finding *f)
+/* {"text": text} under key, in a result. */
+static void write_text(struct plm_jsonw *w, const char *key, const char *text)
 {
-	json_t *list = json_array();
-	if (f->suppression == PLM_SUPPRESSION_NONE || list == NULL) {
-		return list;
-	}
-	json_t *one = json_pack("{s:s, s:s}",
-		"kind", f->suppression == PLM_SUPPRESSION_IN_SOURCE
-			? "inSource" : "external",
-		"status", "accepted");
-	if (one != NULL && f->suppression_justification != NULL) {
-		json_object_set_new(one, "justification",
-			plm_output_json_string(f->suppression_justification));
-	}
-	json_array_append_new(list, one);
-	return list;
+	plm_jsonw_key(w, key);
+	plm_jsonw_object(w);
+	plm_jsonw_key_string(w, "text", text);
+	plm_jsonw_close(w, '}');
 }
 
-/* Remembers a result's severity, for keep_most_severe(). */
-static void note_severity(struct sarif *s, enum plm_severity severity)
+static void write_region(struct plm_jsonw *w, const struct plm_region *raw,
+	const char *snippet)
 {
-	size_t n = json_array_size(s->results);
-	if (n >= s->severities_cap) {
-		size_t cap = s->severities_cap ? s->severities_cap * 2 : 256;
-		unsigned char *grown = realloc(s->severities, cap);
-		if (grown == NULL) {
-			s->failed = true;
-			return;
+	struct plm_region r = plm_output_region(raw);
+	plm_jsonw_key(w, "region");
+	plm_jsonw_object(w);
+	plm_jsonw_key(w, "startLine");
+	plm_jsonw_int(w, (long long)r.start_line);
+	plm_jsonw_key(w, "startColumn");
+	plm_jsonw_int(w, (long long)r.start_column);
+	plm_jsonw_key(w, "endLine");
+	plm_jsonw_int(w, (long long)r.end_line);
+	plm_jsonw_key(w, "endColumn");
+	plm_jsonw_int(w, (long long)r.end_column);
+	if (snippet != NULL) {
+		write_text(w, "snippet", snippet);
+	}
+	plm_jsonw_close(w, '}');
+}
+
+/* A result's one location: the file and the region. */
+static void write_location(struct sarif *s, const struct plm_finding *f)
+{
+	struct plm_jsonw *w = &s->results;
+	bool relative = false;
+	char *uri = artifact_uri(s, f->path, &relative);
+	plm_jsonw_key(w, "locations");
+	plm_jsonw_array(w);
+	plm_jsonw_object(w);
+	plm_jsonw_key(w, "physicalLocation");
+	plm_jsonw_object(w);
+	plm_jsonw_key(w, "artifactLocation");
+	plm_jsonw_object(w);
+	plm_jsonw_key_string(w, "uri", uri);
+	if (relative) {
+		plm_jsonw_key_string(w, "uriBaseId", SRCROOT);
+	}
+	plm_jsonw_close(w, '}');
+	write_region(w, &f->region, f->snippet);
+	plm_jsonw_close(w, '}');
+	plm_jsonw_close(w, '}');
+	plm_jsonw_close(w, ']');
+	free(uri);
+}
+
+static void write_suppressions(struct plm_jsonw *w,
+	const struct plm_finding *f)
+{
+	plm_jsonw_key(w, "suppressions");
+	plm_jsonw_array(w);
+	if (f->suppression != PLM_SUPPRESSION_NONE) {
+		plm_jsonw_object(w);
+		plm_jsonw_key_string(w, "kind",
+			f->suppression == PLM_SUPPRESSION_IN_SOURCE
+				? "inSource" : "external");
+		plm_jsonw_key_string(w, "status", "accepted");
+		if (f->suppression_justification != NULL) {
+			plm_jsonw_key_string(w, "justification",
+				f->suppression_justification);
 		}
-		s->severities = grown;
-		s->severities_cap = cap;
+		plm_jsonw_close(w, '}');
 	}
-	s->severities[n] = (unsigned char)(severity <= PLM_SEVERITY_CRITICAL
-		? severity : PLM_SEVERITY_CRITICAL);
+	plm_jsonw_close(w, ']');
+}
+
+/* Makes room for one more result's start and severity. */
+static bool grow_results(struct sarif *s)
+{
+	if (s->result_count < s->result_cap) {
+		return true;
+	}
+	size_t cap = s->result_cap ? s->result_cap * 2 : 256;
+	size_t *starts = realloc(s->starts, cap * sizeof(*starts));
+	if (starts != NULL) {
+		s->starts = starts;
+	}
+	unsigned char *severities = realloc(s->severities, cap);
+	if (severities != NULL) {
+		s->severities = severities;
+	}
+	if (starts == NULL || severities == NULL) {
+		s->failed = true;
+		return false;
+	}
+	s->result_cap = cap;
+	return true;
 }
 
 static int sarif_finding(void *self, const struct plm_finding *f)
 {
 	struct sarif *s = self;
-	note_severity(s, f->severity);
-	json_t *result = json_object();
+	struct plm_jsonw *w = &s->results;
+	if (!grow_results(s)) {
+		return PLM_ENOMEM;
+	}
+	s->starts[s->result_count] = w->len;
+	s->severities[s->result_count++] = (unsigned char)(
+		f->severity <= PLM_SEVERITY_CRITICAL ? f->severity
+			: PLM_SEVERITY_CRITICAL);
+	plm_jsonw_object(w);
+	plm_jsonw_key_string(w, "ruleId", f->rule_id);
 	size_t index;
-	put(s, result, "ruleId", plm_output_json_string(f->rule_id));
 	if (plm_output_rule(s->run, f->rule_id, f->rule_index, &index)) {
-		put(s, result, "ruleIndex", json_integer((json_int_t)index));
+		plm_jsonw_key(w, "ruleIndex");
+		plm_jsonw_int(w, (long long)index);
 	}
-	put(s, result, "level", json_string(level_of(f->severity)));
+	plm_jsonw_key_string(w, "level", level_of(f->severity));
 	char *message = plm_output_sentence(f->message);
-	put(s, result, "message", message ? text_object(message) : NULL);
+	s->failed |= message == NULL;
+	write_text(w, "message", message);
 	free(message);
-	put(s, result, "locations", json_pack("[o]",
-		location(s, f->path, &f->region, f->snippet, true)));
+	write_location(s, f);
 	char own[PLM_FINGERPRINT_SIZE];
-	json_t *prints = json_object();
+	plm_jsonw_key(w, "partialFingerprints");
+	plm_jsonw_object(w);
 	if (f->line_hash != NULL) {
-		put(s, prints, "primaryLocationLineHash",
-			plm_output_json_string(f->line_hash));
+		plm_jsonw_key_string(w, "primaryLocationLineHash", f->line_hash);
 	}
-	put(s, prints, "plimsoll/v1",
-		plm_output_json_string(plm_output_fingerprint(f, own)));
-	put(s, result, "partialFingerprints", prints);
+	plm_jsonw_key_string(w, "plimsoll/v1", plm_output_fingerprint(f, own));
+	plm_jsonw_close(w, '}');
 	if (s->run->include_suppressed) {
-		put(s, result, "suppressions", suppressions(f));
+		write_suppressions(w, f);
 	}
-	append(s, s->results, result);
+	plm_jsonw_close(w, '}');
+	s->failed |= w->failed;
 	return s->failed ? PLM_ENOMEM : 0;
 }
 
@@ -549,36 +618,32 @@ static json_t *invocation(struct sarif *s, const struct plm_run_summary *sum)
 	return inv;
 }
 
-/* Over GitHub's limit of results per run, keeps the MAX_RESULTS most
- * severe (the earliest first among equals, output order kept) and says
- * so in a warning notification, rather than write a log GitHub refuses. */
-static void keep_most_severe(struct sarif *s)
+/* Which results are written. Over GitHub's limit of results per run,
+ * the MAX_RESULTS most severe: everything above `cutoff`, and of
+ * `cutoff` the first `room` (output order kept); a warning notification
+ * says so, rather than write a log GitHub refuses. */
+struct selection {
+	int cutoff;
+	size_t room;
+};
+
+static struct selection select_results(struct sarif *s)
 {
-	size_t n = json_array_size(s->results);
-	if (n <= MAX_RESULTS || s->failed) {
-		return;
+	struct selection sel = {PLM_SEVERITY_INFO, s->result_count};
+	size_t n = s->result_count;
+	if (n <= MAX_RESULTS) {
+		return sel;
 	}
 	size_t count[PLM_SEVERITY_CRITICAL + 1] = {0};
 	for (size_t i = 0; i < n; i++) {
 		count[s->severities[i]]++;
 	}
-	/* Everything above `cutoff` fits; of `cutoff`, the first `room`. */
-	size_t room = MAX_RESULTS;
-	int cutoff = PLM_SEVERITY_CRITICAL;
-	while (cutoff > PLM_SEVERITY_INFO && count[cutoff] < room) {
-		room -= count[cutoff];
-		cutoff--;
+	sel.room = MAX_RESULTS;
+	sel.cutoff = PLM_SEVERITY_CRITICAL;
+	while (sel.cutoff > PLM_SEVERITY_INFO && count[sel.cutoff] < sel.room) {
+		sel.room -= count[sel.cutoff];
+		sel.cutoff--;
 	}
-	json_t *kept = json_array();
-	for (size_t i = 0; i < n && kept != NULL; i++) {
-		int severity = s->severities[i];
-		if (severity > cutoff || (severity == cutoff && room > 0)) {
-			room -= severity == cutoff;
-			append(s, kept, json_incref(json_array_get(s->results, i)));
-		}
-	}
-	put(s, s->sarif_run, "results", kept);
-	s->results = kept;
 	char text[200];
 	snprintf(text, sizeof(text), "%zu results of the lowest severities "
 		"were left out: GitHub code scanning accepts at most %d results "
@@ -586,24 +651,119 @@ static void keep_most_severe(struct sarif *s)
 	append(s, s->notifications, json_pack("{s:s, s:{s:s}, s:{s:s}}",
 		"level", "warning", "message", "text", text,
 		"descriptor", "id", "sarif/results-limit"));
+	return sel;
+}
+
+/* The results array: the selected results' text, spliced in. */
+static int write_results(struct sarif *s, struct plm_jsonw *w,
+	struct selection sel)
+{
+	plm_jsonw_key(w, "results");
+	plm_jsonw_array(w);
+	for (size_t i = 0; i < s->result_count; i++) {
+		int severity = s->severities[i];
+		if (severity < sel.cutoff ||
+			(severity == sel.cutoff && sel.room == 0)) {
+			continue;
+		}
+		sel.room -= severity == sel.cutoff;
+		size_t end = i + 1 < s->result_count ? s->starts[i + 1]
+			: s->results.len;
+		plm_jsonw_raw(w, s->results.data + s->starts[i],
+			end - s->starts[i]);
+		if (w->len >= FLUSH_AT) {
+			int rc = plm_jsonw_flush(w, s->out);
+			if (rc != 0) {
+				return rc;
+			}
+		}
+	}
+	plm_jsonw_close(w, ']');
+	return 0;
+}
+
+static void write_automation(struct plm_jsonw *w, const char *category)
+{
+	if (category == NULL || category[0] == '\0') {
+		return;
+	}
+	size_t n = strlen(category);
+	plm_jsonw_key(w, "automationDetails");
+	plm_jsonw_object(w);
+	plm_jsonw_key(w, "id");
+	if (category[n - 1] == '/') {
+		plm_jsonw_string(w, category);
+	} else {
+		char *id = malloc(n + 2);
+		if (id == NULL) {
+			w->failed = true;
+			return;
+		}
+		memcpy(id, category, n);
+		memcpy(id + n, "/", 2);
+		plm_jsonw_string(w, id);
+		free(id);
+	}
+	plm_jsonw_close(w, '}');
+}
+
+/* The log, around the results. */
+static int write_log(struct sarif *s, struct plm_jsonw *w, json_t *inv,
+	json_t *artifact_list, struct selection sel)
+{
+	plm_jsonw_object(w);
+	plm_jsonw_key_string(w, "$schema", SARIF_SCHEMA);
+	plm_jsonw_key_string(w, "version", "2.1.0");
+	plm_jsonw_key(w, "runs");
+	plm_jsonw_array(w);
+	plm_jsonw_object(w);
+	plm_jsonw_key(w, "tool");
+	plm_jsonw_object(w);
+	plm_jsonw_key(w, "driver");
+	plm_jsonw_json(w, s->driver);
+	plm_jsonw_close(w, '}');
+	plm_jsonw_key(w, "invocations");
+	plm_jsonw_array(w);
+	plm_jsonw_json(w, inv);
+	plm_jsonw_close(w, ']');
+	plm_jsonw_key(w, "originalUriBaseIds");
+	plm_jsonw_json(w, s->base_ids);
+	plm_jsonw_key(w, "artifacts");
+	plm_jsonw_json(w, artifact_list);
+	int rc = write_results(s, w, sel);
+	if (rc != 0) {
+		return rc;
+	}
+	write_automation(w, s->run->category);
+	plm_jsonw_key_string(w, "columnKind", "unicodeCodePoints");
+	plm_jsonw_close(w, '}');
+	plm_jsonw_close(w, ']');
+	plm_jsonw_close(w, '}');
+	plm_jsonw_raw(w, "\n", 1);
+	return plm_jsonw_flush(w, s->out);
 }
 
 static int sarif_end(void *self, const struct plm_run_summary *summary)
 {
 	struct sarif *s = self;
-	keep_most_severe(s);
-	put(s, s->sarif_run, "invocations",
-		json_pack("[o]", invocation(s, summary)));
-	put(s, s->sarif_run, "artifacts", artifacts(s, summary));
-	if (s->failed) {
+	struct selection sel = select_results(s);
+	json_t *inv = invocation(s, summary);
+	json_t *artifact_list = artifacts(s, summary);
+	if (s->failed || inv == NULL || artifact_list == NULL) {
+		json_decref(inv);
+		json_decref(artifact_list);
 		return PLM_ENOMEM;
 	}
-	size_t layout = s->pretty ? JSON_INDENT(2) : JSON_COMPACT;
-	if (json_dumpf(s->log, s->out, layout | JSON_PRESERVE_ORDER) != 0 ||
-		fputc('\n', s->out) == EOF) {
-		return PLM_EIO;
+	struct plm_jsonw w;
+	plm_jsonw_init(&w, s->pretty, 0);
+	int rc = write_log(s, &w, inv, artifact_list, sel);
+	plm_jsonw_free(&w);
+	json_decref(inv);
+	json_decref(artifact_list);
+	if (rc == 0 && (fflush(s->out) != 0 || ferror(s->out))) {
+		rc = PLM_EIO;
 	}
-	return ferror(s->out) ? PLM_EIO : 0;
+	return rc;
 }
 
 const struct plm_output_plugin plm_plugin_sarif = {
