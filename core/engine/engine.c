@@ -551,10 +551,29 @@ static bool mentions_ignore(const char *bytes, size_t len)
 	return false;
 }
 
+/* The fingerprint keys met so far in one file: an open-addressing table
+ * of at least twice as many slots as findings. */
 struct seen_key {
 	uint64_t key;
 	uint32_t count;
+	bool used;
 };
+
+/* How many findings before this one had the same key. */
+static uint32_t occurrence_of(struct seen_key *seen, size_t mask,
+	uint64_t key)
+{
+	size_t i = (size_t)(key ^ (key >> 29)) & mask;
+	while (seen[i].used && seen[i].key != key) {
+		i = (i + 1) & mask;
+	}
+	if (!seen[i].used) {
+		seen[i].used = true;
+		seen[i].key = key;
+		return 0;
+	}
+	return ++seen[i].count;
+}
 
 /* Report order may depend on the Lua state (pairs over a table with string
  * keys hashes with a per-state seed); findings are put in one order before
@@ -590,12 +609,15 @@ static int finish_findings(struct plm_checker *c, const struct plm_doc *doc,
 			cmp_pending);
 	}
 	struct seen_key *seen = NULL;
-	size_t seen_count = 0;
+	size_t seen_slots = 16;
 	/* Per source: 0 unknown, 1 has no "ignore" anywhere, 2 may have an
 	 * ignore comment (then each finding looks at the comments). */
 	unsigned char may_ignore[64] = {0};
 	if (c->pending_count > 0) {
-		seen = calloc(c->pending_count, sizeof(*seen));
+		while (seen_slots < 2 * c->pending_count) {
+			seen_slots *= 2;
+		}
+		seen = calloc(seen_slots, sizeof(*seen));
 		if (seen == NULL) {
 			rc = PLM_ENOMEM;
 			goto cleanup;
@@ -630,18 +652,7 @@ static int finish_findings(struct plm_checker *c, const struct plm_doc *doc,
 			strlen(rule->id) + 1);
 		key = fnv(key, src->path, strlen(src->path) + 1);
 		key = normalized_hash(key, src, first, last);
-		uint32_t occurrence = 0;
-		size_t k = 0;
-		for (; k < seen_count; k++) {
-			if (seen[k].key == key) {
-				occurrence = ++seen[k].count;
-				break;
-			}
-		}
-		if (k == seen_count) {
-			seen[seen_count].key = key;
-			seen[seen_count++].count = 0;
-		}
+		uint32_t occurrence = occurrence_of(seen, seen_slots - 1, key);
 		uint64_t a = fnv(key, &occurrence, sizeof(occurrence));
 		uint64_t b = fnv(a ^ 0x9e3779b97f4a7c15ull, rule->id,
 			strlen(rule->id));
