@@ -19,6 +19,8 @@ return {
 	tags = {"security", "CWE-250"},
 	aliases = {"CKV_K8S_25", "CKV_K8S_39"},
 	precision = "high",
+	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
+		.. "docs/rules/added-capabilities.md",
 	description = [[
 Capabilities split root's powers; adding one back hands a compromised
 process that power. Some (`SYS_ADMIN`, `SYS_MODULE`, `SYS_PTRACE`,

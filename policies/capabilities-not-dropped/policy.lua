@@ -10,6 +10,8 @@ return {
 	tags = {"security", "CWE-250"},
 	aliases = {"CKV_K8S_28", "CKV_K8S_37"},
 	precision = "high",
+	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
+		.. "docs/rules/capabilities-not-dropped.md",
 	description = [[
 Container runtimes grant a default set of capabilities (`CHOWN`,
 `DAC_OVERRIDE`, `FOWNER`, `SETUID`, `SETGID`, `NET_RAW`, ...). Most

@@ -34,6 +34,8 @@ return {
 	tags = {"security", "CWE-250"},
 	aliases = {"CKV_DOCKER_SOCKET", "KICS-docker-socket"},
 	precision = "very-high",
+	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
+		.. "docs/rules/docker-socket-mount.md",
 	description = [[
 Whoever can talk to the Docker (or containerd, CRI-O, Podman) socket can
 start a privileged container with the host's root filesystem mounted:

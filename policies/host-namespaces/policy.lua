@@ -27,6 +27,8 @@ return {
 	tags = {"security", "CWE-653"},
 	aliases = {"CKV_K8S_17", "CKV_K8S_18", "CKV_K8S_19"},
 	precision = "very-high",
+	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
+		.. "docs/rules/host-namespaces.md",
 	description = [[
 Namespaces are what make a container a container. Sharing the host's
 network, PID or IPC namespace lets the container see and reach the host's

@@ -10,6 +10,8 @@ return {
 	tags = {"security", "CWE-269"},
 	aliases = {"CKV_K8S_20", "CKV_DOCKER_NO_NEW_PRIVILEGES"},
 	precision = "high",
+	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
+		.. "docs/rules/privilege-escalation.md",
 	description = [[
 Unless the `no_new_privs` flag is set, a process can gain privileges
 through setuid binaries (`su`, `sudo`, `ping` on some images) or file

@@ -9,6 +9,8 @@ return {
 	tags = {"security", "CWE-250"},
 	aliases = {"CKV_K8S_16", "CKV_DOCKER_PRIVILEGED"},
 	precision = "very-high",
+	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
+		.. "docs/rules/privileged.md",
 	description = [[
 A privileged container gets every capability, every device of the host,
 and no seccomp or AppArmor confinement: escaping it is trivial, and root in

@@ -98,6 +98,8 @@ return {
 	tags = {"security", "CWE-250"},
 	aliases = {"DL3002", "CKV_DOCKER_3", "CKV_K8S_23"},
 	precision = "high",
+	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
+		.. "docs/rules/runs-as-root.md",
 	description = [[
 Containers run as root unless told otherwise, and root in a container is
 root on the host once the process escapes (a kernel bug, a mounted socket,

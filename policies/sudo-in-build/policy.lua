@@ -9,6 +9,8 @@ return {
 	tags = {"security", "CWE-250"},
 	aliases = {"DL3004"},
 	precision = "very-high",
+	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
+		.. "docs/rules/sudo-in-build.md",
 	description = [[
 `sudo` in a build step means the image has `sudo` installed and a user
 allowed to use it: anyone who gets a shell as that user is root. Its TTY

@@ -9,6 +9,8 @@ return {
 	tags = {"security", "CWE-732"},
 	aliases = {"CKV_K8S_22", "CKV_DOCKER_READ_ONLY"},
 	precision = "high",
+	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
+		.. "docs/rules/writable-root-filesystem.md",
 	description = [[
 A writable root filesystem lets an attacker drop tools, change binaries
 and persist. Run containers read-only and mount writable volumes (or a

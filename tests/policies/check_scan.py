@@ -5,12 +5,16 @@
 - hostile policies (--policy-dir) become policy-error notifications naming
   the policy file:line and the scanned file, exit status 2, while the
   witness policy's finding is still there;
-- --only and --skip select rules; in-source ignores are kept as suppressed.
+- --only and --skip select rules; in-source ignores are kept as suppressed;
+- with big files (started first) among small ones, the output is still in
+  discovery order and the same whatever --jobs is;
+- every built-in rule's help URI names its page in docs/rules/.
 """
 import json
 import os
 import subprocess
 import sys
+import tempfile
 
 failures = []
 
@@ -38,6 +42,58 @@ def strip(data):
     s.pop("end_time_utc", None)
     data["summary"] = s
     return data
+
+
+POD = """apiVersion: v1
+kind: Pod
+metadata:
+  name: p%d
+spec:
+  containers:
+    - name: c
+      image: nginx:1.27
+      securityContext:
+        privileged: true
+"""
+
+
+def check_big_files_first(exe):
+    """Files over an eighth of a worker's share are started first; the
+    output must not show it."""
+    with tempfile.TemporaryDirectory() as d:
+        for i in range(40):
+            # Every seventh file is big: 600 pods, about 100 KB.
+            copies = 600 if i % 7 == 3 else 1
+            with open(os.path.join(d, "m%02d.yaml" % i), "w") as f:
+                f.write("---\n".join(POD % (i * 1000 + k)
+                                      for k in range(copies)))
+        outs = []
+        for jobs in ("1", "2", "3"):
+            rc, data = scan(exe, ["--kind", "kubernetes", "--jobs", jobs,
+                                  d], d)
+            outs.append(json.dumps(strip(data), sort_keys=True))
+            paths = [f["path"] for f in data["findings"]]
+            check("big files: findings in discovery order (--jobs %s)"
+                  % jobs, paths == sorted(paths))
+            check("big files: every file scanned (--jobs %s)" % jobs,
+                  data["summary"]["files_scanned"] == 40)
+        check("big files: --jobs 1, 2 and 3 give the same output",
+              outs[0] == outs[1] == outs[2])
+
+
+def check_help_uris(exe, root):
+    p = subprocess.run([exe, "rules", "--format", "json"], cwd=root,
+                       capture_output=True, text=True)
+    rules = json.loads(p.stdout)
+    rules = rules["rules"] if isinstance(rules, dict) else rules
+    check("rules: the built-in rules are listed", len(rules) >= 10)
+    prefix = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
+    for r in rules:
+        uri = r.get("help_uri") or ""
+        page = uri[len(prefix):] if uri.startswith(prefix) else None
+        check("rules: %s has a help URI to its page" % r["id"],
+              page == "docs/rules/%s.md" % r["id"] and
+              os.path.exists(os.path.join(root, page)), uri)
 
 
 def main():
@@ -107,6 +163,9 @@ def main():
           len(f) == 1 and f[0]["suppression"] is not None and
           "su-exec" in json.dumps(f[0]["suppression"]), json.dumps(f))
     check("only suppressed findings: exit 0", rc == 0, "exit %d" % rc)
+
+    check_big_files_first(exe)
+    check_help_uris(exe, root)
 
     if failures:
         print("\n".join("FAIL: " + f for f in failures))
