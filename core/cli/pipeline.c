@@ -15,6 +15,9 @@
 #include "output/linehash.h"
 #include "plimsoll/plimsoll.h"
 
+/* How many results the sink thread waits for before it wakes. */
+#define BATCH 32
+
 /* Files below this size are never moved ahead of their turn. */
 #define BIG_FILE_FLOOR (64 * 1024)
 
@@ -222,21 +225,36 @@ static void deliver(struct pool *w, size_t i)
 	w->st->delivered++;
 }
 
-/* The sink thread's loop: each result in order, once it is ready. */
+/* Waits (locked) until results[i] is ready or no worker is left. */
+static void wait_for(struct pool *w, size_t i)
+{
+	w->waiting_for = i;
+	while (!w->ready[i] && w->alive > 0) {
+		pthread_cond_wait(&w->wake, &w->lock);
+	}
+}
+
+/* The sink thread's loop: each result in order, once it is ready. It
+ * sleeps until the last of the next BATCH results is done, not once per
+ * file, then hands on every consecutive ready one. */
 static void deliver_in_order(struct pool *w)
 {
-	for (size_t i = 0; i < w->p->files->count; i++) {
+	size_t count = w->p->files->count;
+	for (size_t i = 0; i < count;) {
 		pthread_mutex_lock(&w->lock);
-		w->waiting_for = i;
-		while (!w->ready[i] && w->alive > 0) {
-			pthread_cond_wait(&w->wake, &w->lock);
+		wait_for(w, i + BATCH - 1 < count ? i + BATCH - 1 : count - 1);
+		wait_for(w, i);
+		size_t end = i;
+		while (end < count && w->ready[end]) {
+			end++;
 		}
-		bool ready = w->ready[i];
 		pthread_mutex_unlock(&w->lock);
-		if (!ready) {
+		if (end == i) {
 			return;   /* every worker left without a checker */
 		}
-		deliver(w, i);
+		for (; i < end; i++) {
+			deliver(w, i);
+		}
 	}
 }
 
