@@ -3,9 +3,10 @@
  * in-order hand-over of their results to the caller's sink.
  *
  * Each worker has its own checker (a Lua state with every policy compiled
- * once) and takes the next file index from a shared counter. The calling
- * thread waits for result `emitted`, passes it to the sink and frees it;
- * a worker that finishes the index being waited for wakes it.
+ * once) and takes the next file from a shared plan (big files first, then
+ * discovery order). The calling thread waits on one index at a time
+ * (`waiting_for`), which the worker that finishes it signals; it then
+ * passes every consecutive ready result to the sink and frees it.
  */
 #include <pthread.h>
 #include <stdlib.h>
