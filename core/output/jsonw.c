@@ -223,6 +223,12 @@ void plm_jsonw_key_string(struct plm_jsonw *w, const char *key,
 	plm_jsonw_string(w, s);
 }
 
+void plm_jsonw_key_int(struct plm_jsonw *w, const char *key, long long v)
+{
+	plm_jsonw_key(w, key);
+	plm_jsonw_int(w, v);
+}
+
 void plm_jsonw_int(struct plm_jsonw *w, long long v)
 {
 	char text[32];

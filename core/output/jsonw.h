@@ -62,9 +62,10 @@ void plm_jsonw_raw(struct plm_jsonw *w, const char *text, size_t len);
  * NULL counts as out of memory. */
 void plm_jsonw_json(struct plm_jsonw *w, const json_t *v);
 
-/* key: s, for the common case. */
+/* key: s and key: v, for the common cases. */
 void plm_jsonw_key_string(struct plm_jsonw *w, const char *key,
 	const char *s);
+void plm_jsonw_key_int(struct plm_jsonw *w, const char *key, long long v);
 
 /* Writes the text so far to out and clears it. Returns 0, PLM_ENOMEM
  * when the writer failed, or PLM_EIO. */

@@ -95,8 +95,7 @@ static int json_begin(void *self, const struct plm_run_info *run)
 	struct json_out *j = self;
 	struct plm_jsonw *w = &j->doc;
 	plm_jsonw_object(w);
-	plm_jsonw_key(w, "schema_version");
-	plm_jsonw_int(w, SCHEMA_VERSION);
+	plm_jsonw_key_int(w, "schema_version", SCHEMA_VERSION);
 	plm_jsonw_key(w, "tool");
 	plm_jsonw_object(w);
 	plm_jsonw_key_string(w, "name",
@@ -135,14 +134,10 @@ static void region_object(struct plm_jsonw *w, const struct plm_region *r)
 	}
 	struct plm_region d = plm_output_region(r);
 	plm_jsonw_object(w);
-	plm_jsonw_key(w, "start_line");
-	plm_jsonw_int(w, (long long)d.start_line);
-	plm_jsonw_key(w, "start_column");
-	plm_jsonw_int(w, (long long)d.start_column);
-	plm_jsonw_key(w, "end_line");
-	plm_jsonw_int(w, (long long)d.end_line);
-	plm_jsonw_key(w, "end_column");
-	plm_jsonw_int(w, (long long)d.end_column);
+	plm_jsonw_key_int(w, "start_line", (long long)d.start_line);
+	plm_jsonw_key_int(w, "start_column", (long long)d.start_column);
+	plm_jsonw_key_int(w, "end_line", (long long)d.end_line);
+	plm_jsonw_key_int(w, "end_column", (long long)d.end_column);
 	plm_jsonw_close(w, '}');
 }
 
@@ -212,8 +207,7 @@ static void summary_object(struct plm_jsonw *w,
 	const struct plm_run_summary *sum)
 {
 	plm_jsonw_object(w);
-	plm_jsonw_key(w, "files_scanned");
-	plm_jsonw_int(w, (long long)sum->files_scanned);
+	plm_jsonw_key_int(w, "files_scanned", (long long)sum->files_scanned);
 	plm_jsonw_key(w, "findings");
 	plm_jsonw_object(w);
 	for (int s = PLM_SEVERITY_CRITICAL; s >= PLM_SEVERITY_INFO; s--) {
@@ -221,10 +215,8 @@ static void summary_object(struct plm_jsonw *w,
 		plm_jsonw_int(w, (long long)sum->findings_by_severity[s]);
 	}
 	plm_jsonw_close(w, '}');
-	plm_jsonw_key(w, "suppressed");
-	plm_jsonw_int(w, (long long)sum->findings_suppressed);
-	plm_jsonw_key(w, "notifications");
-	plm_jsonw_int(w, (long long)sum->notifications);
+	plm_jsonw_key_int(w, "suppressed", (long long)sum->findings_suppressed);
+	plm_jsonw_key_int(w, "notifications", (long long)sum->notifications);
 	plm_jsonw_key(w, "successful");
 	plm_jsonw_bool(w, sum->successful);
 	plm_jsonw_key(w, "exit_code");

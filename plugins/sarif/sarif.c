@@ -396,14 +396,10 @@ static void write_region(struct plm_jsonw *w, const struct plm_region *raw,
 	struct plm_region r = plm_output_region(raw);
 	plm_jsonw_key(w, "region");
 	plm_jsonw_object(w);
-	plm_jsonw_key(w, "startLine");
-	plm_jsonw_int(w, (long long)r.start_line);
-	plm_jsonw_key(w, "startColumn");
-	plm_jsonw_int(w, (long long)r.start_column);
-	plm_jsonw_key(w, "endLine");
-	plm_jsonw_int(w, (long long)r.end_line);
-	plm_jsonw_key(w, "endColumn");
-	plm_jsonw_int(w, (long long)r.end_column);
+	plm_jsonw_key_int(w, "startLine", (long long)r.start_line);
+	plm_jsonw_key_int(w, "startColumn", (long long)r.start_column);
+	plm_jsonw_key_int(w, "endLine", (long long)r.end_line);
+	plm_jsonw_key_int(w, "endColumn", (long long)r.end_column);
 	if (snippet != NULL) {
 		write_text(w, "snippet", snippet);
 	}
@@ -493,8 +489,7 @@ static int sarif_finding(void *self, const struct plm_finding *f)
 	plm_jsonw_key_string(w, "ruleId", f->rule_id);
 	size_t index;
 	if (plm_output_rule(s->run, f->rule_id, f->rule_index, &index)) {
-		plm_jsonw_key(w, "ruleIndex");
-		plm_jsonw_int(w, (long long)index);
+		plm_jsonw_key_int(w, "ruleIndex", (long long)index);
 	}
 	plm_jsonw_key_string(w, "level", level_of(f->severity));
 	char *message = plm_output_sentence(f->message);
