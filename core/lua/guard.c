@@ -7,11 +7,16 @@
  */
 #include "lua/pattern.h"
 
+#include <limits.h>
 #include <stdbool.h>
 #include <lauxlib.h>
 
+/* The longest string.rep result (the stock library's limit). */
+#define REP_MAX ((size_t)INT_MAX)
+
 /* Upvalue 1: the stock string.rep, which allocates the whole result before
- * its loop (so the memory cap bounds it) unless the result is empty. */
+ * its loop, so the memory cap bounds the loop, unless the result is empty:
+ * then the stock loop runs n times for nothing. */
 static int guarded_rep(lua_State *L)
 {
 	size_t len, sep_len;
@@ -21,6 +26,11 @@ static int guarded_rep(lua_State *L)
 	if (n <= 0 || (len == 0 && sep_len == 0)) {
 		lua_pushliteral(L, "");
 		return 1;
+	}
+	/* Raised here, not by the stock function, so that the message names
+	 * the caller's line. */
+	if (len + sep_len < len || len + sep_len > REP_MAX / (size_t)n) {
+		return luaL_error(L, "resulting string too large");
 	}
 	lua_pushvalue(L, lua_upvalueindex(1));
 	lua_insert(L, 1);

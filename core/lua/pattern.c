@@ -80,6 +80,7 @@ static bool class_matches(int c, int cl)
 	case 'u': in = isupper(c); break;
 	case 'w': in = isalnum(c); break;
 	case 'x': in = isxdigit(c); break;
+	case 'z': in = c == 0; break; /* not in the 5.4 manual; stock has it */
 	default: return cl == c;
 	}
 	return isupper(cl) ? in == 0 : in != 0;
