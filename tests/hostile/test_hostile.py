@@ -112,8 +112,9 @@ def hostile_files():
 
 # Policies whose library calls would run for hours inside C, where the
 # count hook cannot stop them: pattern backtracking, an empty string.rep
-# (which returns at once, then the loop after it is stopped) and a huge
-# table.move. Each runs its `-- here` line over the instruction budget.
+# (which returns at once, then the loop after it is stopped), a huge
+# table.move, and table functions on a list whose metamethods say it is
+# huge. Each runs its `-- here` line over the instruction budget.
 RUNAWAY_POLICIES = {
     "pattern-find": """local s = string.rep("a", 50000)
     string.find(s, string.rep("a*", 15) .. "b") -- here""",
@@ -126,6 +127,19 @@ RUNAWAY_POLICIES = {
     "rep-empty": """local s = string.rep("", 1e15) .. string.rep("", 1e15, "")
     while s == "" do end -- here""",
     "move-huge": """table.move({}, 1, 1e15, 2) -- here""",
+    "insert-huge": """local t = setmetatable({}, {__len = function() return 1e15 end})
+    table.insert(t, 1, 1) -- here""",
+    "remove-huge": """local t = setmetatable({}, {__len = function() return 1e15 end})
+    table.remove(t, 1) -- here""",
+    "concat-huge": """local t = setmetatable({}, {__index = table.concat})
+    table.concat(t, "", 1, 1e15) -- here""",
+}
+# A sort through metamethods is sorted through a copy, which the memory cap
+# stops first.
+RUNAWAY_MEMORY = {
+    "sort-huge": """local t = setmetatable({}, {__len = function() return 2^31 - 2 end,
+        __index = tostring, __newindex = rawequal})
+    table.sort(t) -- here""",
 }
 RUNAWAY_TIME_LIMIT = 30         # seconds for the whole scan (ASan)
 
@@ -310,7 +324,7 @@ class Hostile(unittest.TestCase):
         os.makedirs(d)
         os.chmod(d, 0o755)
         lines = {}
-        for name, body in RUNAWAY_POLICIES.items():
+        for name, body in {**RUNAWAY_POLICIES, **RUNAWAY_MEMORY}.items():
             text, lines[name] = runaway_policy(name, body)
             p = os.path.join(d, name + ".lua")
             write(p, text.encode())
@@ -327,10 +341,12 @@ class Hostile(unittest.TestCase):
                 self.assertEqual(fs, by_path(plain, p)[0])
                 notes = [n for n in report["notifications"]
                          if n["path"] == p]
-                for name in RUNAWAY_POLICIES:
-                    where = f"{name}.lua:{lines[name]}: instruction limit"
+                for name in lines:
+                    limit = "memory" if name in RUNAWAY_MEMORY \
+                        else "instruction"
+                    where = f"{name}.lua:{lines[name]}: {limit} limit"
                     said = [n for n in notes
-                            if n["code"] == "policy/instruction-limit"
+                            if n["code"] == f"policy/{limit}-limit"
                             and where in n["message"]]
                     self.assertEqual(len(said), 1, (name, notes))
 

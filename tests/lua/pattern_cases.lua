@@ -16,6 +16,8 @@ local function show(v, depth)
 		return string.format("%q", v)
 	elseif t == "number" then
 		return math.type(v) .. ":" .. tostring(v)
+	elseif t == "table" and getmetatable(v) and getmetatable(v).store then
+		return "stored" .. show(getmetatable(v).store)
 	elseif t == "table" and (depth or 0) < 2 then
 		local keys = {}
 		for k in pairs(v) do
@@ -190,13 +192,25 @@ for _, r in ipairs({{"ab", 3}, {"ab", 3, ","}, {"", 5}, {"", 5, ""},
 	{"", math.maxinteger, "ab"}, {"x"}, {}, {{}, 1}, {"x", 1, {}}}) do
 	case("rep", table.unpack(r, 1, 3))
 end
--- A table with metamethods; each side gets a fresh one.
+-- Tables with metamethods; each side gets fresh ones. `proxy` makes up
+-- values and changes what is stored; `stored` keeps a list elsewhere.
 local function proxy()
 	return setmetatable({}, {__index = function(_, k)
 		return k * 10
 	end, __newindex = function(t, k, v)
 		rawset(t, k, v + 1)
+	end, __len = function()
+		return 3
 	end})
+end
+local function stored()
+	local store = {5, 3, 9, 1}
+	return setmetatable({}, {store = store, __index = store,
+		__newindex = function(_, k, v)
+			store[k] = v
+		end, __len = function()
+			return #store
+		end})
 end
 for _, m in ipairs({{{1, 2, 3}, 1, 3, 2}, {{1, 2, 3}, 2, 3, 1},
 	{{1, 2, 3}, 1, 3, 3}, {{1, 2, 3}, 1, 0, 5}, {{1, 2, 3}, 1, 3, 1, {}},
@@ -206,6 +220,33 @@ for _, m in ipairs({{{1, 2, 3}, 1, 3, 2}, {{1, 2, 3}, 2, 3, 1},
 	{nil, 1, 1, 1}, {"abc", 1, 2, 1, {}}, {{}, "x", 1, 1}, {{}, 1, 1, 1, 5},
 	{{1}, 1, 1}, {{1}, 1.5, 1, 1}, {{1, 2, 3}, 3, 1, 1}}) do
 	case("move", table.unpack(m, 1, 5))
+end
+for _, a in ipairs({{{1, 2, 3}, 4}, {{1, 2, 3}, 1, 0}, {{1, 2, 3}, 4, 9},
+	{{1, 2, 3}, 5, 9}, {{1, 2, 3}, 0, 9}, {{}, 1, "x"}, {{1, 2, 3}},
+	{{1}, 1, 2, 3}, {nil, 1}, {{1}, "x", 2}, {{1}, 1.5, 2}, {{1}, "1", 2},
+	{proxy, 1, 5}, {proxy, 5}, {stored, 2, 7}, {"abc", 1}, {{1}, nil, 2}}) do
+	case("insert", table.unpack(a, 1, 4))
+end
+for _, a in ipairs({{{1, 2, 3}}, {{1, 2, 3}, 1}, {{1, 2, 3}, 3},
+	{{1, 2, 3}, 4}, {{1, 2, 3}, 5}, {{1, 2, 3}, 0}, {{}, 0}, {{}},
+	{{}, -1}, {{}, 1}, {{}, 2}, {proxy}, {proxy, 1}, {stored, 2},
+	{{1, 2, 3}, "2"}, {{1, 2}, 1.5}, {nil}}) do
+	case("remove", table.unpack(a, 1, 2))
+end
+for _, a in ipairs({{{1, 2, 3}}, {{1, 2, 3}, ", "}, {{1, 2, 3}, ",", 2},
+	{{1, 2, 3}, ",", 2, 3}, {{1, 2, 3}, ",", 3, 2}, {{1, {}, 3}},
+	{{1, 2, 3}, ",", 1, 5}, {{"a", 1.5, 2}}, {{}, "x"}, {proxy, "-", 1, 3},
+	{proxy}, {stored, "+"}, {{1, 2}, {}}, {{1, 2}, ",", "x"},
+	{{1, 2}, 3}, {"abc"}, {{"a", "b"}, "\0", -1, 2}}) do
+	case("concat", table.unpack(a, 1, 4))
+end
+local function greater(a, b)
+	return a > b
+end
+for _, a in ipairs({{{3, 1, 2}}, {{3, 1, 2}, greater}, {{"b", "a", "c"}},
+	{{1, "x"}}, {{3, 1, 2}, 5}, {{}}, {{1}, 5}, {stored}, {stored, greater},
+	{{5, 4, 3, 2, 1, 0, 9, 8, 7, 6, 5, 5, 1}}, {"abc"}, {nil}}) do
+	case("sort", table.unpack(a, 1, 2))
 end
 
 -- Random cases -------------------------------------------------------------
@@ -286,6 +327,9 @@ local function random_cases(count)
 	end
 end
 
+local table_functions = {move = true, insert = true, remove = true,
+	concat = true, sort = true}
+
 -- Running ------------------------------------------------------------------
 
 -- Calls lib[name] with the case's arguments (all of gmatch's iterations);
@@ -313,6 +357,8 @@ local function run(lib, name, args)
 	end
 	if name == "move" then
 		return show(args[6] or args[2]) .. " -> " .. r
+	elseif table_functions[name] then
+		return show(args[2]) .. " -> " .. r
 	end
 	return r
 end
@@ -328,19 +374,20 @@ end
 return function(stock_string, our_string, stock_table, our_table,
 	random_count)
 	random_cases(random_count)
-	local stock = setmetatable({move = stock_table.move},
-		{__index = stock_string})
-	local ours = setmetatable({move = our_table.move},
-		{__index = our_string})
+	local stock = setmetatable({}, {__index = stock_string})
+	local ours = setmetatable({}, {__index = our_string})
+	for name in pairs(table_functions) do
+		stock[name], ours[name] = stock_table[name], our_table[name]
+	end
 	local mismatches = {}
 	for _, c in ipairs(cases) do
 		local name = c[1]
-		-- move changes its tables: run each side on its own copy.
+		-- Table functions change their tables: each side gets a copy.
 		local c2 = table.pack(table.unpack(c, 1, c.n))
-		if name == "move" then
+		if table_functions[name] then
 			for i = 2, c.n do
-				if c[i] == proxy then
-					c[i], c2[i] = proxy(), proxy()
+				if c[i] == proxy or c[i] == stored then
+					c[i], c2[i] = c[i](), c[i]()
 				elseif type(c[i]) == "table" then
 					c2[i] = table.move(c[i], 1, #c[i], 1, {})
 					c[i] = table.move(c[i], 1, #c[i], 1, {})

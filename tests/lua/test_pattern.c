@@ -122,6 +122,12 @@ static void runaway_calls_end_at_the_instruction_limit(void **state)
 		"while s == '' do end",
 		"\nreturn #string.rep('', 1e15, 'x')",
 		"\nreturn table.move({}, 1, 1e15, 2)",
+		"local t = setmetatable({}, {__len = function() return 1e15 end})\n"
+		"table.insert(t, 1, 1)",
+		"local t = setmetatable({}, {__len = function() return 1e15 end})\n"
+		"table.remove(t, 1)",
+		"local t = setmetatable({}, {__index = table.concat})\n"
+		"return table.concat(t, '', 1, 1e15)",
 	};
 	struct plm_lua *h = NULL;
 	assert_int_equal(plm_lua_create(&h), 0);
