@@ -477,10 +477,11 @@ static const char *plain_search(struct plm_lua_meter *meter, const char *s,
 	const char *last = s + (ls - lp);
 	while (s <= last) {
 		const char *hit = memchr(s, *p, (size_t)(last - s) + 1);
+		size_t scanned = (size_t)((hit != NULL ? hit : last) - s);
+		plm_lua_meter_add(meter, 1 + scanned / 32 + lp / 16);
 		if (hit == NULL) {
 			return NULL;
 		}
-		plm_lua_meter_add(meter, 1 + lp / 16);
 		if (memcmp(hit + 1, p + 1, lp - 1) == 0) {
 			return hit;
 		}

@@ -116,6 +116,8 @@ static void runaway_calls_end_at_the_instruction_limit(void **state)
 		"return string.rep('a', 100000):find(p)",
 		"local s = string.rep('a', 1000000)\n"
 		"return s:find(string.rep('a', 500000) .. 'b', 1, true)",
+		"local s = string.rep('a', 10000000)\n"
+		"for i = 1, 10000000 do s:find('b', 1, true) end",
 		"local s = string.rep('(', 100000)\n"
 		"for i = 1, 100000 do s:find('%b()') end",
 		"local s = string.rep('', 1e15) .. string.rep('', 1e15, '')\n"
