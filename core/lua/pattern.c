@@ -13,7 +13,6 @@
  */
 #include "lua/pattern.h"
 
-#include <ctype.h>
 #include <stdbool.h>
 #include <string.h>
 #include <lauxlib.h>
@@ -64,26 +63,46 @@ static void matcher_reset(struct matcher *m)
 	m->count = 0;
 }
 
+static inline bool is_in(int c, int first, int last)
+{
+	return (unsigned)(c - first) <= (unsigned)(last - first);
+}
+
+static inline bool is_alnum(int c)
+{
+	return is_in(c | 0x20, 'a', 'z') || is_in(c, '0', '9');
+}
+
+/* Whether c is in the class named by the lower-case letter `name`, in the
+ * C locale (plimsoll never sets another): 1, 0, or -1 if `name` names no
+ * class. */
+static inline int in_class(int c, int name)
+{
+	switch (name) {
+	case 'a': return is_in(c | 0x20, 'a', 'z');
+	case 'c': return c < 32 || c == 127;
+	case 'd': return is_in(c, '0', '9');
+	case 'g': return is_in(c, 33, 126);
+	case 'l': return is_in(c, 'a', 'z');
+	case 'p': return is_in(c, 33, 126) && !is_alnum(c);
+	case 's': return c == ' ' || is_in(c, '\t', '\r');
+	case 'u': return is_in(c, 'A', 'Z');
+	case 'w': return is_alnum(c);
+	case 'x': return is_in(c, '0', '9') || is_in(c | 0x20, 'a', 'f');
+	case 'z': return c == 0; /* not in the 5.4 manual; stock has it */
+	default: return -1;
+	}
+}
+
 /* Whether c is in the class %cl (a letter names a class, its upper case
  * the complement; anything else stands for itself). */
-static bool class_matches(int c, int cl)
+static inline bool class_matches(int c, int cl)
 {
-	int in;
-	switch (tolower(cl)) {
-	case 'a': in = isalpha(c); break;
-	case 'c': in = iscntrl(c); break;
-	case 'd': in = isdigit(c); break;
-	case 'g': in = isgraph(c); break;
-	case 'l': in = islower(c); break;
-	case 'p': in = ispunct(c); break;
-	case 's': in = isspace(c); break;
-	case 'u': in = isupper(c); break;
-	case 'w': in = isalnum(c); break;
-	case 'x': in = isxdigit(c); break;
-	case 'z': in = c == 0; break; /* not in the 5.4 manual; stock has it */
-	default: return cl == c;
+	int in = in_class(c, cl | 0x20);
+	if (in < 0) {
+		return cl == c;
 	}
-	return isupper(cl) ? in == 0 : in != 0;
+	return (cl & 0x20) != 0 ? in == 1 : in == 0;
 }
 
 /* Whether c is in the set from '[' at p to its ']' at last. */
@@ -133,22 +152,21 @@ static const char *class_end(struct matcher *m, const char *p)
 		p++;
 	}
 	do {
-		if (p == end) {
+		if (p >= end) {
 			luaL_error(m->L, "malformed pattern (missing ']')");
 		}
 		if (*p++ == ESCAPE && p < end) {
 			p++;
 		}
-	} while (p == end || *p != ']');
+	} while (p >= end || *p != ']');
 	plm_lua_meter_add(&m->meter, (size_t)(p - start) / 16);
 	return p + 1;
 }
 
 /* Whether the class from p to ep matches the subject character at s. */
-static bool single_matches(struct matcher *m, const char *s, const char *p,
-	const char *ep)
+static inline bool single_matches(struct matcher *m, const char *s,
+	const char *p, const char *ep)
 {
-	plm_lua_meter_add(&m->meter, 1);
 	if (s >= m->subject_end) {
 		return false;
 	}
@@ -171,6 +189,7 @@ static const char *match_greedy(struct matcher *m, const char *s,
 {
 	size_t n = 0;
 	while (single_matches(m, s + n, p, ep)) {
+		plm_lua_meter_add(&m->meter, 1);
 		n++;
 	}
 	for (;;) {
@@ -340,7 +359,7 @@ static bool match_escape_item(struct matcher *m, const char **s,
 		next = at + 4;
 	} else if (c == 'f') {
 		next = match_frontier(m, *s, at + 2);
-	} else if (isdigit(c)) {
+	} else if (is_in(c, '0', '9')) {
 		*s = match_backreference(m, *s, c);
 		next = at + 2;
 	} else {
@@ -457,8 +476,10 @@ static size_t start_offset(lua_Integer pos, size_t ls)
 static bool has_specials(const char *p, size_t lp)
 {
 	for (size_t i = 0; i < lp; i++) {
-		if (p[i] != '\0' && strchr("^$*+?.([%-", p[i]) != NULL) {
-			return true;
+		switch (p[i]) {
+		case '^': case '$': case '*': case '+': case '?': case '.':
+		case '(': case '[': case '%': case '-': return true;
+		default: break;
 		}
 	}
 	return false;
@@ -621,7 +642,7 @@ static void add_replacement_string(struct matcher *m, luaL_Buffer *b,
 			luaL_addchar(b, ESCAPE);
 		} else if (c == '0') {
 			luaL_addlstring(b, s, (size_t)(e - s));
-		} else if (isdigit(c)) {
+		} else if (is_in(c, '0', '9')) {
 			push_capture(m, c - '1', s, e);
 			luaL_tolstring(L, -1, NULL);
 			lua_remove(L, -2);
