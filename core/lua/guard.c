@@ -254,8 +254,11 @@ static int guarded_sort(lua_State *L)
 		luaL_checktype(L, 2, LUA_TFUNCTION);
 	}
 	lua_settop(L, 2);
-	lua_newtable(L);
-	bool copy = has_metatable(L, 1) && copy_list(L, 1, 3, n);
+	bool copy = has_metatable(L, 1);
+	if (copy) {
+		lua_newtable(L);
+		copy = copy_list(L, 1, 3, n);
+	}
 	lua_pushvalue(L, lua_upvalueindex(1));
 	lua_pushvalue(L, copy ? 3 : 1);
 	lua_pushvalue(L, 2);
