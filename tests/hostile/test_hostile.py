@@ -13,6 +13,12 @@ Pins, for the whole directory scanned at once (--jobs 2 and --jobs 1):
   runtimes reserve terabytes of address space, so ulimit -v cannot apply);
 - the exit status is 2: the run was incomplete.
 
+And, for policies that call library functions which would loop for hours
+in C (pathological patterns, an empty string.rep, table functions over a
+huge range), scanned with the good files: each ends as one instruction-limit
+notification naming the policy file and line, within seconds, and the
+built-in findings are unchanged.
+
 The unreadable file: tests run as root, and root reads a chmod 000 file, so
 when the test runs as root the scans run as `nobody` through setpriv(1)
 (the files are made world-readable except that one). Without setpriv the
