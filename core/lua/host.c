@@ -10,9 +10,12 @@
  * no code runs outside the run that created it. The string metatable is
  * protected and indexes a private copy of the string library, so changing
  * `string` (impossible anyway: it is read only) cannot leak into another
- * policy.
+ * policy. The pattern functions, string.rep and table.move are our own
+ * (pattern.c, guard.c): they charge their steps to the instruction budget,
+ * which the hook cannot do inside C.
  */
 #include "lua/internal.h"
+#include "lua/pattern.h"
 
 #include <errno.h>
 #include <stddef.h>
@@ -199,15 +202,18 @@ static void *funnel(void *ud, void *ptr, size_t osize, size_t nsize)
 	return n;
 }
 
-/* The count hook: adds up instructions; once the budget is spent it fires
- * on every instruction and raises each time, so code that catches the
- * error cannot go on. */
-static void count_hook(lua_State *L, lua_Debug *ar)
+static void count_hook(lua_State *L, lua_Debug *ar);
+
+/* Once the budget is spent, raises on every call and, through the hook,
+ * on every instruction, so code that catches the error cannot go on. */
+void plm_lua_charge(lua_State *L, uint64_t n)
 {
-	(void)ar;
 	struct plm_lua *h = host_of(L);
+	if (h == NULL) {
+		return;
+	}
 	if (h->abort == PLM_LUA_OK) {
-		h->executed += PLM_LUA_HOOK_STEP;
+		h->executed += n;
 		if (h->budget == 0 || h->executed <= h->budget) {
 			return;
 		}
@@ -217,6 +223,13 @@ static void count_hook(lua_State *L, lua_Debug *ar)
 	lua_sethook(L, count_hook, LUA_MASKCOUNT, 1);
 	lua_pushliteral(L, "instruction limit exceeded");
 	lua_error(L);
+}
+
+/* The count hook: adds up instructions. */
+static void count_hook(lua_State *L, lua_Debug *ar)
+{
+	(void)ar;
+	plm_lua_charge(L, PLM_LUA_HOOK_STEP);
 }
 
 /* pcall/xpcall results, except that a limit hit inside keeps propagating. */
@@ -557,6 +570,11 @@ static int setup(lua_State *L)
 	luaL_requiref(L, LUA_TABLIBNAME, luaopen_table, 0);  /* 3 */
 	luaL_requiref(L, LUA_MATHLIBNAME, luaopen_math, 0);  /* 4 */
 	luaL_requiref(L, LUA_UTF8LIBNAME, luaopen_utf8, 0);  /* 5 */
+
+	/* Library functions whose C loops can run long, replaced by ones
+	 * that charge the budget, before any copy is made. */
+	plm_lua_pattern_install(L, 2);
+	plm_lua_guard_install(L, 2, 3);
 
 	/* The private string library behind the string metatable. */
 	lua_pushnil(L);

@@ -13,6 +13,12 @@ Pins, for the whole directory scanned at once (--jobs 2 and --jobs 1):
   runtimes reserve terabytes of address space, so ulimit -v cannot apply);
 - the exit status is 2: the run was incomplete.
 
+And, for policies that call library functions which would loop for hours
+in C (pathological patterns, an empty string.rep, table functions over a
+huge range), scanned with the good files: each ends as one instruction-limit
+notification naming the policy file and line, within seconds, and the
+built-in findings are unchanged.
+
 The unreadable file: tests run as root, and root reads a chmod 000 file, so
 when the test runs as root the scans run as `nobody` through setpriv(1)
 (the files are made world-readable except that one). Without setpriv the
@@ -108,6 +114,55 @@ def hostile_files():
                                     billion_laughs().splitlines()[4:])
                                 + "\n").encode(),
     }
+
+
+# Policies whose library calls would run for hours inside C, where the
+# count hook cannot stop them: pattern backtracking, an empty string.rep
+# (which returns at once, then the loop after it is stopped), a huge
+# table.move, and table functions on a list whose metamethods say it is
+# huge. Each runs its `-- here` line over the instruction budget.
+RUNAWAY_POLICIES = {
+    "pattern-find": """local s = string.rep("a", 50000)
+    string.find(s, string.rep("a*", 15) .. "b") -- here""",
+    "pattern-method": """local s = string.rep("a", 50000)
+    local m = s:match(("a*"):rep(15) .. "b") -- here""",
+    "pattern-gsub": """local s = string.rep("a", 30000)
+    s:gsub(("a-"):rep(12) .. "b", "") -- here""",
+    "pattern-gmatch": """local s = string.rep("a", 30000)
+    for w in string.gmatch(s, ("a?"):rep(14) .. "b") do end -- here""",
+    "rep-empty": """local s = string.rep("", 1e15) .. string.rep("", 1e15, "")
+    while s == "" do end -- here""",
+    "move-huge": """table.move({}, 1, 1e15, 2) -- here""",
+    "insert-huge": """local t = setmetatable({}, {__len = function() return 1e15 end})
+    table.insert(t, 1, 1) -- here""",
+    "remove-huge": """local t = setmetatable({}, {__len = function() return 1e15 end})
+    table.remove(t, 1) -- here""",
+    "concat-huge": """local t = setmetatable({}, {__index = table.concat})
+    table.concat(t, "", 1, 1e15) -- here""",
+    "sort-huge": """local t = setmetatable({}, {__len = function() return 2^31 - 2 end,
+        __index = tostring, __newindex = rawequal})
+    table.sort(t) -- here""",
+}
+RUNAWAY_TIME_LIMIT = 30         # seconds for the whole scan (ASan)
+
+
+def runaway_policy(name, body):
+    """The policy text, and the line of its `-- here` marker."""
+    text = f"""-- Hostile policy: {name}, a long loop in a library function
+return {{
+	id = "runaway-{name}",
+	title = "Runaway {name}",
+	severity = "low",
+	applies_to = {{"dockerfile", "compose", "kubernetes"}},
+	description = "A library call that would not return for hours.",
+	check = function(doc, report)
+		{body}
+	end,
+}}
+"""
+    line = next(i for i, t in enumerate(text.splitlines(), 1)
+                if t.endswith("-- here"))
+    return text, line
 
 
 def write(path, data):
@@ -265,6 +320,35 @@ class Hostile(unittest.TestCase):
 
     def test_one_scan_of_good_and_hostile_files_with_one_job(self):
         self.check_whole_run(1)
+
+    def test_runaway_library_calls_end_at_the_instruction_limit(self):
+        d = os.path.join(self.tmp, "runaway")
+        os.makedirs(d)
+        os.chmod(d, 0o755)
+        lines = {}
+        for name, body in RUNAWAY_POLICIES.items():
+            text, lines[name] = runaway_policy(name, body)
+            p = os.path.join(d, name + ".lua")
+            write(p, text.encode())
+            os.chmod(p, 0o644)
+        good = [self.path(rel) for rel in GOOD]
+        status, report, secs, _, err = scan(
+            self.prefix, "--jobs", "2", "--policy-dir", d, *good)
+        self.assertEqual(status, 2, err[-2000:])
+        self.assertLess(secs, RUNAWAY_TIME_LIMIT)
+        _, plain, _, _, _ = scan(self.prefix, "--jobs", "2", *good)
+        for p in good:
+            with self.subTest(good=p):
+                fs, _ = by_path(report, p)
+                self.assertEqual(fs, by_path(plain, p)[0])
+                notes = [n for n in report["notifications"]
+                         if n["path"] == p]
+                for name in RUNAWAY_POLICIES:
+                    where = f"{name}.lua:{lines[name]}: instruction limit"
+                    said = [n for n in notes
+                            if n["code"] == "policy/instruction-limit"
+                            and where in n["message"]]
+                    self.assertEqual(len(said), 1, (name, notes))
 
     def test_unreadable_file_is_reported_as_a_read_error(self):
         if not self.unreadable:
