@@ -39,5 +39,8 @@ void plm_strvec_free(struct plm_strvec *v, int owning);
 
 /* Parses a non-negative size with an optional k/M/G suffix. Returns 0 or -1. */
 int plm_parse_size(const char *text, size_t *out);
+/* Parses a number of seconds above 0 and at most a day (a fraction is
+ * allowed). Returns 0 or -1. */
+int plm_parse_seconds(const char *text, double *out);
 
 #endif

@@ -39,6 +39,13 @@ int plm_policy_option(struct plm_policy_options *p, int code,
 		}
 		break;
 	}
+	case PLM_OPT_POLICY_TIMEOUT:
+		if (plm_parse_seconds(arg, &p->seconds) != 0) {
+			fprintf(stderr, "plimsoll %s: --policy-timeout takes seconds "
+				"(above 0, at most 86400), not '%s'\n", command, arg);
+			return -1;
+		}
+		break;
 	default:
 		return 0;
 	}
@@ -66,6 +73,7 @@ struct plm_engine_options plm_policy_engine_options(
 	o.no_builtin = p->no_builtin;
 	o.memory_limit = p->memory;
 	o.instruction_limit = p->instructions;
+	o.time_limit = p->seconds;
 	return o;
 }
 

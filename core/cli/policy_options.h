@@ -20,6 +20,7 @@ enum {
 	PLM_OPT_NO_BUILTIN,
 	PLM_OPT_POLICY_MEMORY,
 	PLM_OPT_POLICY_INSTRUCTIONS,
+	PLM_OPT_POLICY_TIMEOUT,
 };
 
 /* The long options above, for a getopt_long table. */
@@ -32,7 +33,8 @@ enum {
 	{"no-builtin", no_argument, NULL, PLM_OPT_NO_BUILTIN}, \
 	{"policy-memory", required_argument, NULL, PLM_OPT_POLICY_MEMORY}, \
 	{"policy-instructions", required_argument, NULL, \
-		PLM_OPT_POLICY_INSTRUCTIONS}
+		PLM_OPT_POLICY_INSTRUCTIONS}, \
+	{"policy-timeout", required_argument, NULL, PLM_OPT_POLICY_TIMEOUT}
 
 #define PLM_POLICY_OPTIONS_HELP \
 "  --policy-dir DIR        also load the policies in DIR (repeatable)\n" \
@@ -42,7 +44,8 @@ enum {
 "  --tag TAG               run only rules with this tag (repeatable)\n" \
 "  --no-builtin            do not load the built-in policies\n" \
 "  --policy-memory SIZE    memory cap per policy run (default 64M)\n" \
-"  --policy-instructions N instruction budget per policy run\n"
+"  --policy-instructions N instruction budget per policy run\n" \
+"  --policy-timeout SECONDS  wall-clock time per policy run (default 10)\n"
 
 struct plm_policy_options {
 	struct plm_strvec dirs;
@@ -54,6 +57,7 @@ struct plm_policy_options {
 	bool no_builtin;
 	size_t memory;
 	unsigned long long instructions;
+	double seconds;
 };
 
 /* Handles one getopt code. Returns 1 when it was a policy option (handled),

@@ -54,6 +54,7 @@ struct scan_options {
 	bool no_builtin;
 	size_t policy_memory;
 	unsigned long long policy_instructions;
+	double policy_timeout;
 };
 
 static void usage(FILE *out)
@@ -80,6 +81,7 @@ static void usage(FILE *out)
 "  --tag TAG               run only rules with this tag (repeatable)\n"
 "  --policy-memory SIZE    memory cap per policy run (default 64M)\n"
 "  --policy-instructions N instruction budget per policy run\n"
+"  --policy-timeout SECONDS  wall-clock time per policy run (default 10)\n"
 "\n"
 "Output:\n"
 "  --format NAME           output format (repeatable); see below\n"
@@ -116,6 +118,7 @@ enum {
 	OPT_TAG,
 	OPT_POLICY_MEMORY,
 	OPT_POLICY_INSTRUCTIONS,
+	OPT_POLICY_TIMEOUT,
 	OPT_FORMAT,
 	OPT_PLUGIN,
 	OPT_FAIL_ON,
@@ -138,6 +141,7 @@ static const struct option long_options[] = {
 	{"tag", required_argument, NULL, OPT_TAG},
 	{"policy-memory", required_argument, NULL, OPT_POLICY_MEMORY},
 	{"policy-instructions", required_argument, NULL, OPT_POLICY_INSTRUCTIONS},
+	{"policy-timeout", required_argument, NULL, OPT_POLICY_TIMEOUT},
 	{"format", required_argument, NULL, OPT_FORMAT},
 	{"output", required_argument, NULL, 'o'},
 	{"plugin", required_argument, NULL, OPT_PLUGIN},
@@ -228,6 +232,12 @@ static int parse_options(int argc, char **argv, struct scan_options *o)
 			}
 			break;
 		}
+		case OPT_POLICY_TIMEOUT:
+			if (plm_parse_seconds(optarg, &o->policy_timeout) != 0) {
+				return bad_usage("--policy-timeout takes seconds "
+					"(above 0, at most 86400), not '%s'", optarg);
+			}
+			break;
 		case OPT_FORMAT: oom |= add_output(o, optarg) != 0; break;
 		case 'o':
 			if (o->output_count == 0) {
@@ -446,6 +456,7 @@ int plm_cli_scan(int argc, char **argv)
 		.no_builtin = o.no_builtin,
 		.memory_limit = o.policy_memory,
 		.instruction_limit = o.policy_instructions,
+		.time_limit = o.policy_timeout,
 	};
 	char *engine_error = NULL;
 	if (plm_engine_create(&eopt, &engine, &engine_error) != 0) {

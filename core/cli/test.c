@@ -61,6 +61,7 @@ static void test_usage(FILE *out)
 "  -v, --verbose           list every fixture and finding\n"
 "  --policy-memory SIZE    memory cap per policy run (default 64M)\n"
 "  --policy-instructions N instruction budget per policy run\n"
+"  --policy-timeout SECONDS  wall-clock time per policy run (default 10)\n"
 "  -h, --help              this help\n"
 "\n"
 "Exit status: 0 all passed, 1 a fixture failed, 2 a policy did not load.\n",

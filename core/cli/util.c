@@ -56,6 +56,19 @@ void plm_strvec_free(struct plm_strvec *v, int owning)
 	memset(v, 0, sizeof(*v));
 }
 
+int plm_parse_seconds(const char *text, double *out)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(text, &end);
+	if (errno != 0 || end == text || *end != '\0' || !(v > 0) ||
+		v > 86400) {
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
 int plm_parse_size(const char *text, size_t *out)
 {
 	char *end;

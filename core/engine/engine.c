@@ -113,6 +113,8 @@ int plm_engine_create(const struct plm_engine_options *o,
 					   : PLM_LUA_DEFAULT_MEMORY;
 	e->limits.instructions = o->instruction_limit
 		? o->instruction_limit : PLM_LUA_DEFAULT_INSTRUCTIONS;
+	e->limits.seconds = o->time_limit > 0 ? o->time_limit
+		: PLM_LUA_DEFAULT_SECONDS;
 	rc = plm_policy_load_all(o, &e->limits, e->arena, &all, &count, error);
 	if (rc != 0) {
 		goto fail;
@@ -254,7 +256,7 @@ int plm_checker_create(const struct plm_engine *e, struct plm_checker **out,
 	}
 	c->engine = e;
 	c->chunks_ref = LUA_NOREF;
-	struct plm_lua_limits none = {0, 0};
+	struct plm_lua_limits none = {0};
 	struct plm_lua_failure fail;
 	enum plm_lua_status st = plm_lua_run(c->host, compile_all, c, &none,
 		&fail);
@@ -450,6 +452,7 @@ static const char *failure_code(enum plm_lua_status st)
 	switch (st) {
 	case PLM_LUA_INSTRUCTIONS: return "policy/instruction-limit";
 	case PLM_LUA_MEMORY: return "policy/memory-limit";
+	case PLM_LUA_TIME: return "policy/time-limit";
 	default: return "policy/error";
 	}
 }

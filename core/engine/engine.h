@@ -29,6 +29,7 @@ struct plm_engine_options {
 	const char *builtin_dir;    /* NULL: <source>/policies when run from the build dir, else PLM_DATADIR/policies */
 	size_t memory_limit;        /* bytes per policy run; 0: default (64 MiB) */
 	uint64_t instruction_limit; /* VM instructions per policy run; 0: default */
+	double time_limit;          /* wall-clock seconds per policy run; 0: default (10) */
 };
 
 struct plm_engine;

@@ -6,9 +6,11 @@
  * concat and sort on a table whose __len says it is huge and whose
  * __index and __newindex are C functions or absent. The replacements
  * behave as the manual says (§6.4, §6.6) and charge the budget per
- * element.
+ * element. utf8.len, offset and codepoint walk their string without
+ * allocating: they charge its length first.
  */
 #include "lua/pattern.h"
+#include "lua/host.h"
 
 #include <limits.h>
 #include <stdbool.h>
@@ -269,10 +271,33 @@ static int guarded_sort(lua_State *L)
 	return 0;
 }
 
-void plm_lua_guard_install(lua_State *L, int string_lib, int table_lib)
+/* Upvalue 1: a stock function that scans its first argument, a string,
+ * without allocating: charged by its length, then called. */
+static int charged_scan(lua_State *L)
+{
+	size_t len = 0;
+	if (lua_type(L, 1) == LUA_TSTRING) {
+		lua_tolstring(L, 1, &len);
+	}
+	plm_lua_charge(L, len / PLM_LUA_BYTES_PER_STEP);
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+	return lua_gettop(L);
+}
+
+void plm_lua_guard_install(lua_State *L, int string_lib, int table_lib,
+	int utf8_lib)
 {
 	string_lib = lua_absindex(L, string_lib);
 	table_lib = lua_absindex(L, table_lib);
+	utf8_lib = lua_absindex(L, utf8_lib);
+	static const char *const scans[] = {"len", "offset", "codepoint", NULL};
+	for (const char *const *s = scans; *s != NULL; s++) {
+		lua_getfield(L, utf8_lib, *s);
+		lua_pushcclosure(L, charged_scan, 1);
+		lua_setfield(L, utf8_lib, *s);
+	}
 	lua_getfield(L, string_lib, "rep");
 	lua_pushcclosure(L, guarded_rep, 1);
 	lua_setfield(L, string_lib, "rep");

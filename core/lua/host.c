@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <lauxlib.h>
 #include <lualib.h>
 
@@ -199,6 +200,11 @@ static void *funnel(void *ud, void *ptr, size_t osize, size_t nsize)
 		return NULL;
 	}
 	h->used = h->used - old + nsize;
+	if (nsize > old && h->budget != 0) {
+		/* Charged, not checked: an allocator must not raise. The next
+		 * hook or guarded call does. */
+		h->executed += (nsize - old) / PLM_LUA_BYTES_PER_STEP;
+	}
 	return n;
 }
 
@@ -221,14 +227,31 @@ void plm_lua_charge(lua_State *L, uint64_t n)
 		plm_lua_record_where(h, L);
 	}
 	lua_sethook(L, count_hook, LUA_MASKCOUNT, 1);
-	lua_pushliteral(L, "instruction limit exceeded");
+	if (h->abort == PLM_LUA_TIME) {
+		lua_pushliteral(L, "time limit exceeded");
+	} else {
+		lua_pushliteral(L, "instruction limit exceeded");
+	}
 	lua_error(L);
 }
 
-/* The count hook: adds up instructions. */
+static int64_t monotonic_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* The count hook: adds up instructions, and looks at the clock. */
 static void count_hook(lua_State *L, lua_Debug *ar)
 {
 	(void)ar;
+	struct plm_lua *h = host_of(L);
+	if (h != NULL && h->abort == PLM_LUA_OK && h->deadline != 0 &&
+		monotonic_ns() > h->deadline) {
+		h->abort = PLM_LUA_TIME;
+		plm_lua_record_where(h, L);
+	}
 	plm_lua_charge(L, PLM_LUA_HOOK_STEP);
 }
 
@@ -574,7 +597,7 @@ static int setup(lua_State *L)
 	/* Library functions whose C loops can run long, replaced by ones
 	 * that charge the budget, before any copy is made. */
 	plm_lua_pattern_install(L, 2);
-	plm_lua_guard_install(L, 2, 3);
+	plm_lua_guard_install(L, 2, 3, 5);
 
 	/* The private string library behind the string metatable. */
 	lua_pushnil(L);
@@ -753,11 +776,14 @@ enum plm_lua_status plm_lua_run(struct plm_lua *h, lua_CFunction fn,
 	h->where[0] = '\0';
 	h->executed = 0;
 	h->budget = limits->instructions;
+	h->deadline = limits->seconds > 0
+		? monotonic_ns() + (int64_t)(limits->seconds * 1e9) : 0;
 	h->cap = limits->memory != 0 ? h->used + limits->memory : 0;
 	lua_sethook(L, count_hook, LUA_MASKCOUNT, PLM_LUA_HOOK_STEP);
 	int status = lua_pcall(L, 2, 0, top + 1);
 	h->cap = 0;
 	h->budget = 0;
+	h->deadline = 0;
 	lua_sethook(L, count_hook, LUA_MASKCOUNT, PLM_LUA_HOOK_STEP);
 
 	enum plm_lua_status result = PLM_LUA_OK;
@@ -767,6 +793,11 @@ enum plm_lua_status plm_lua_run(struct plm_lua *h, lua_CFunction fn,
 			"%s%sinstruction limit exceeded (%llu instructions)",
 			h->where, h->where[0] ? ": " : "",
 			(unsigned long long)limits->instructions);
+	} else if (h->abort == PLM_LUA_TIME) {
+		result = PLM_LUA_TIME;
+		snprintf(fail->message, sizeof(fail->message),
+			"%s%stime limit exceeded (%g s)", h->where,
+			h->where[0] ? ": " : "", limits->seconds);
 	} else if (h->abort == PLM_LUA_MEMORY || status == LUA_ERRMEM) {
 		result = PLM_LUA_MEMORY;
 		snprintf(fail->message, sizeof(fail->message),

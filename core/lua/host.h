@@ -18,6 +18,11 @@
 /* Defaults for one policy run. */
 #define PLM_LUA_DEFAULT_MEMORY ((size_t)64 * 1024 * 1024)
 #define PLM_LUA_DEFAULT_INSTRUCTIONS ((uint64_t)20 * 1000 * 1000)
+#define PLM_LUA_DEFAULT_SECONDS 10.0
+/* Bytes a run allocates that count as one instruction: a run that builds
+ * big strings over and over (`s .. "x"` on a 30 MB `s`) spends its budget
+ * on them, not only on the few instructions that ask for them. */
+#define PLM_LUA_BYTES_PER_STEP 64
 /* Instructions between two checks of the budget. */
 #define PLM_LUA_HOOK_STEP 1000
 /* Longest error message kept from a failed run. */
@@ -28,6 +33,11 @@ struct plm_lua;
 struct plm_lua_limits {
 	size_t memory;          /* bytes a run may add to the state; 0: none */
 	uint64_t instructions;  /* VM instructions per run; 0: none */
+	double seconds;         /* wall-clock seconds per run; 0: none. The
+	                         * backstop for single instructions that are
+	                         * slow in C (comparing two 30 MB strings):
+	                         * checked at each hook, so a run can overshoot
+	                         * by what PLM_LUA_HOOK_STEP of them take */
 };
 
 enum plm_lua_status {
@@ -35,6 +45,7 @@ enum plm_lua_status {
 	PLM_LUA_ERROR,          /* the code raised an error */
 	PLM_LUA_INSTRUCTIONS,   /* the instruction budget ran out */
 	PLM_LUA_MEMORY,         /* the memory cap was hit */
+	PLM_LUA_TIME,           /* the run took longer than its seconds */
 };
 
 /* What a failed run left behind: a status and one message that starts with

@@ -27,6 +27,7 @@ struct plm_lua {
 	size_t cap;             /* refuse growth past this while armed; 0: none */
 	uint64_t budget;        /* instructions for this run; 0: none */
 	uint64_t executed;
+	int64_t deadline;       /* CLOCK_MONOTONIC nanoseconds; 0: none */
 	enum plm_lua_status abort; /* set once a limit is hit in this run */
 	char where[256];        /* Lua location when a limit was hit */
 	const char *lib_dir;

@@ -50,9 +50,11 @@ static inline void plm_lua_meter_settle(struct plm_lua_meter *m)
  * string_lib.  [-0, +0, m] */
 void plm_lua_pattern_install(lua_State *L, int string_lib);
 
-/* Sets the guarded rep in the string library at string_lib and move,
- * insert, remove, concat and sort in the table library at table_lib.
+/* Sets the guarded rep in the string library at string_lib, move,
+ * insert, remove, concat and sort in the table library at table_lib, and
+ * len, offset and codepoint in the utf8 library at utf8_lib.
  * [-0, +0, m] */
-void plm_lua_guard_install(lua_State *L, int string_lib, int table_lib);
+void plm_lua_guard_install(lua_State *L, int string_lib, int table_lib,
+	int utf8_lib);
 
 #endif

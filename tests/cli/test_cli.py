@@ -49,10 +49,21 @@ class Cli(unittest.TestCase):
     def test_bad_option_values_are_usage_errors(self):
         for args in (["--jobs", "0"], ["--kind", "helm"],
                      ["--fail-on", "severe"], ["--max-file-size", "x"],
-                     ["--format", "nosuchformat"]):
+                     ["--format", "nosuchformat"],
+                     ["--policy-timeout", "0"], ["--policy-timeout", "-1"],
+                     ["--policy-timeout", "ten"],
+                     ["--policy-timeout", "1e9"]):
             r = run("scan", *args, os.devnull)
             self.assertEqual(r.returncode, 2, args)
             self.assertTrue(r.stderr, args)
+        for args in (["--policy-timeout", "0"], ["--policy-timeout", "x"]):
+            r = run("test", *args)
+            self.assertEqual(r.returncode, 2, args)
+            self.assertIn("--policy-timeout", r.stderr.decode(), args)
+        with tempfile.TemporaryDirectory() as d:
+            write(f"{d}/Dockerfile", "FROM alpine:3.20\nUSER 1000\n")
+            r = run("scan", "--policy-timeout", "2.5", f"{d}/Dockerfile")
+            self.assertEqual(r.returncode, 0, r.stderr)
 
     def test_missing_path_is_reported_and_makes_the_run_incomplete(self):
         r = run("scan", "--format", "gnu", "/nonexistent/Dockerfile")

@@ -142,7 +142,18 @@ RUNAWAY_POLICIES = {
     "sort-huge": """local t = setmetatable({}, {__len = function() return 2^31 - 2 end,
         __index = tostring, __newindex = rawequal})
     table.sort(t) -- here""",
+    # One instruction each, but each builds or walks 8 MB: the bytes
+    # allocated and the bytes utf8 walks are charged too.
+    "concat-big": """local s = string.rep("x", 8e6)
+    for i = 1, 1e9 do local t = s .. "b" end -- here""",
+    "utf8-len-big": """local s = string.rep("\\u{e9}", 4e6)
+    for i = 1, 1e9 do local n = utf8.len(s) end -- here""",
 }
+# Single instructions slow in C that nothing charges (comparing two long
+# equal-length strings) meet the wall-clock limit per run instead.
+SLOW_COMPARE = """local a = string.rep("x", 8e6)
+    local b = a:sub(1, -2) .. "y"
+    for i = 1, 1e9 do local same = a == b end -- here"""
 RUNAWAY_TIME_LIMIT = 30         # seconds for the whole scan (ASan)
 
 
@@ -349,6 +360,32 @@ class Hostile(unittest.TestCase):
                             if n["code"] == "policy/instruction-limit"
                             and where in n["message"]]
                     self.assertEqual(len(said), 1, (name, notes))
+
+    def test_slow_single_instructions_end_at_the_time_limit(self):
+        d = os.path.join(self.tmp, "slow")
+        os.makedirs(d)
+        os.chmod(d, 0o755)
+        text, line = runaway_policy("slow-compare", SLOW_COMPARE)
+        p = os.path.join(d, "slow-compare.lua")
+        write(p, text.encode())
+        os.chmod(p, 0o644)
+        good = [self.path(rel) for rel in GOOD]
+        status, report, secs, _, err = scan(
+            self.prefix, "--jobs", "2", "--policy-timeout", "0.5",
+            "--policy-instructions", "1000000000000", "--policy-dir", d,
+            *good)
+        self.assertEqual(status, 2, err[-2000:])
+        self.assertLess(secs, RUNAWAY_TIME_LIMIT)
+        _, plain, _, _, _ = scan(self.prefix, "--jobs", "2", *good)
+        where = f"slow-compare.lua:{line}: time limit exceeded (0.5 s)"
+        for p in good:
+            with self.subTest(good=p):
+                self.assertEqual(by_path(report, p)[0],
+                                 by_path(plain, p)[0])
+                said = [n for n in report["notifications"]
+                        if n["path"] == p and n["code"] == "policy/time-limit"
+                        and where in n["message"]]
+                self.assertEqual(len(said), 1, report["notifications"])
 
     def test_unreadable_file_is_reported_as_a_read_error(self):
         if not self.unreadable:
