@@ -310,11 +310,18 @@ static char *join_command_line(int argc, char **argv)
 	if (s == NULL) {
 		return NULL;
 	}
-	strcpy(s, "plimsoll");
+	/* Appended at the end kept in p: strcat would rescan the whole
+	 * line for each of thousands of paths. */
+	char *p = s;
+	memcpy(p, "plimsoll", sizeof("plimsoll") - 1);
+	p += sizeof("plimsoll") - 1;
 	for (int i = 0; i < argc; i++) {
-		strcat(s, " ");
-		strcat(s, argv[i]);
+		size_t n = strlen(argv[i]);
+		*p++ = ' ';
+		memcpy(p, argv[i], n);
+		p += n;
 	}
+	*p = '\0';
 	return s;
 }
 
