@@ -63,7 +63,7 @@ def main():
                            lambda p: "/fixtures/" in p)
     examples = files_under(os.path.join(root, "examples"))
     sets = {t: [] for t in ("dockerfile", "yaml", "compose", "dotenv",
-                            "kubernetes", "scan")}
+                            "kubernetes", "scan", "pattern")}
 
     def add(targets, paths):
         for t in targets:
@@ -93,6 +93,18 @@ def main():
         b"TAG=${TAG:-latest}\nIMAGE=registry:5000/app:${TAG}\nE=\n",
         b"MULTI=\"line one\nline two\"\nAFTER=ok # trailing comment\n",
         b"  SPACED = value  \n\tTABBED\t=\tv\nBAD LINE\n=novalue\n",
+    ])
+    # pattern: op byte, start byte, pattern NUL subject
+    sets["pattern"].extend([
+        b"\x00\x09(%w+)=(%w+)\x00key=value other=2",
+        b"\x02\x09^%s*(.-)%s*$\x00  trimmed text  ",
+        b"\x03\x08%f[%w]%w+\x00THE (quick) fox",
+        b"\x04\x09%b()\x00f(a(b)c) g(d)",
+        b"\x05\x09[^%s,]+\x00a, b,c ,, d",
+        b"\x06\x09()aa()\x00flaaap",
+        b"\x07\x0a(%a)%1\x00hello  bookkeeper",
+        b"\x08\x09[%]%-a-c]+\x00x]-abc-]y",
+        b"\x01\x09a.b\x00xxa.bxx",
     ])
     for t in sets:
         sets[t].extend(files_under(os.path.join(root, "tests", "fuzz",
