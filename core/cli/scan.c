@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -43,6 +44,7 @@ struct scan_options {
 	int fail_on;
 	bool include_suppressed;
 	const char *sarif_category;
+	const char *source_root;           /* --source-root, as given */
 	bool no_color;
 	/* Policy selection, handed to the engine. */
 	struct plm_strvec policy_dirs;
@@ -91,6 +93,10 @@ static void usage(FILE *out)
 "                          (info, low, medium, high, critical; default info)\n"
 "  --include-suppressed    also report findings ignored in source\n"
 "  --sarif-category NAME   SARIF automationDetails category\n"
+"  --source-root DIR       the repository root: SARIF URIs and the paths of\n"
+"                          the github, checkstyle, junit and codeclimate\n"
+"                          formats are made relative to it (default: the\n"
+"                          current directory)\n"
 "  --no-color              never colour the output (NO_COLOR is honoured too)\n"
 "  -j, --jobs N            files scanned in parallel (default: CPUs)\n"
 "  -h, --help              show this help\n"
@@ -124,6 +130,7 @@ enum {
 	OPT_FAIL_ON,
 	OPT_INCLUDE_SUPPRESSED,
 	OPT_SARIF_CATEGORY,
+	OPT_SOURCE_ROOT,
 	OPT_NO_COLOR,
 };
 
@@ -148,6 +155,7 @@ static const struct option long_options[] = {
 	{"fail-on", required_argument, NULL, OPT_FAIL_ON},
 	{"include-suppressed", no_argument, NULL, OPT_INCLUDE_SUPPRESSED},
 	{"sarif-category", required_argument, NULL, OPT_SARIF_CATEGORY},
+	{"source-root", required_argument, NULL, OPT_SOURCE_ROOT},
 	{"no-color", no_argument, NULL, OPT_NO_COLOR},
 	{"jobs", required_argument, NULL, 'j'},
 	{"help", no_argument, NULL, 'h'},
@@ -262,6 +270,7 @@ static int parse_options(int argc, char **argv, struct scan_options *o)
 			break;
 		case OPT_INCLUDE_SUPPRESSED: o->include_suppressed = true; break;
 		case OPT_SARIF_CATEGORY: o->sarif_category = optarg; break;
+		case OPT_SOURCE_ROOT: o->source_root = optarg; break;
 		case OPT_NO_COLOR: o->no_color = true; break;
 		case 'j': {
 			char *end;
@@ -298,6 +307,27 @@ static void iso_time(char *buf, size_t len, const struct timespec *ts)
 	gmtime_r(&ts->tv_sec, &tm);
 	size_t n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
 	snprintf(buf + n, len - n, ".%03ldZ", ts->tv_nsec / 1000000);
+}
+
+/* --source-root as an absolute directory ending with '/'. Returns 0, or
+ * -1 after saying why. */
+static int resolve_directory(const char *dir, char out[PATH_MAX + 2])
+{
+	struct stat st;
+	if (realpath(dir, out) == NULL) {
+		fprintf(stderr, "plimsoll scan: --source-root %s: %s\n", dir,
+			strerror(errno));
+		return -1;
+	}
+	if (stat(out, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "plimsoll scan: --source-root %s: not a "
+			"directory\n", dir);
+		return -1;
+	}
+	if (out[strlen(out) - 1] != '/') {
+		strcat(out, "/");
+	}
+	return 0;
 }
 
 static char *join_command_line(int argc, char **argv)
@@ -422,6 +452,11 @@ int plm_cli_scan(int argc, char **argv)
 		goto out;
 	}
 	status = PLM_EXIT_ERROR;
+	char source_root[PATH_MAX + 2] = "";
+	if (o.source_root != NULL &&
+		resolve_directory(o.source_root, source_root) != 0) {
+		goto out;
+	}
 
 	outs = plm_output_set_create();
 	if (outs == NULL) {
@@ -531,6 +566,7 @@ int plm_cli_scan(int argc, char **argv)
 		.rule_count = rule_count,
 		.working_directory = cwd,
 		.category = o.sarif_category,
+		.source_root = source_root[0] != '\0' ? source_root : NULL,
 		.command_line = command_line ? command_line : "plimsoll scan",
 		.start_time_utc = start_time,
 		.include_suppressed = o.include_suppressed,

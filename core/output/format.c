@@ -343,6 +343,47 @@ char *plm_output_uri(const char *path, const char *root, bool *relative)
 	return buf_finish(&out);
 }
 
+/* path anchored at the working directory when the run's root is another
+ * directory; NULL when that is not needed (or out of memory: *failed). */
+static char *anchor(const struct plm_run_info *run, const char *path,
+	bool *failed)
+{
+	*failed = false;
+	if (run == NULL || path[0] == '/' || run->source_root == NULL ||
+		run->working_directory == NULL ||
+		strcmp(run->source_root, run->working_directory) == 0) {
+		return NULL;
+	}
+	struct buf b = {0};
+	buf_str(&b, run->working_directory);
+	buf_str(&b, path);
+	char *joined = buf_finish(&b);
+	*failed = joined == NULL;
+	return joined;
+}
+
+char *plm_output_run_path(const struct plm_run_info *run, const char *path,
+	bool *relative)
+{
+	bool failed;
+	char *joined = anchor(run, path, &failed);
+	char *shown = failed ? NULL : plm_output_path(joined ? joined : path,
+		plm_output_source_root(run), relative);
+	free(joined);
+	return shown;
+}
+
+char *plm_output_run_uri(const struct plm_run_info *run, const char *path,
+	bool *relative)
+{
+	bool failed;
+	char *joined = anchor(run, path, &failed);
+	char *uri = failed ? NULL : plm_output_uri(joined ? joined : path,
+		plm_output_source_root(run), relative);
+	free(joined);
+	return uri;
+}
+
 char *plm_output_directory_uri(const char *directory)
 {
 	struct buf norm = {0};

@@ -79,6 +79,14 @@ char *plm_output_path(const char *path, const char *root, bool *relative);
  * NULL; if given it is absolute and ends with '/'. NULL when out of
  * memory. */
 char *plm_output_uri(const char *path, const char *root, bool *relative);
+/* plm_output_path and plm_output_uri for a path as the run shows it
+ * (relative to its working directory, or absolute), against the run's
+ * source root: when the root is another directory (--source-root), a
+ * relative path is first anchored at the working directory. */
+char *plm_output_run_path(const struct plm_run_info *run, const char *path,
+	bool *relative);
+char *plm_output_run_uri(const struct plm_run_info *run, const char *path,
+	bool *relative);
 /* The "file:///..." URI of an absolute directory, ending with '/'. */
 char *plm_output_directory_uri(const char *directory);
 

@@ -119,9 +119,13 @@ struct plm_run_info {
 	const char *start_time_utc; /* ISO 8601; NULL: not written */
 	bool include_suppressed;
 	/* Added within ABI 1, after the first draft. */
-	const char *source_root;    /* absolute, ends with '/': the root that
-	                             * finding paths are relative to (the
-	                             * repository root; SARIF's %SRCROOT%).
+	const char *source_root;    /* absolute, ends with '/': the repository
+	                             * root (--source-root; SARIF's
+	                             * %SRCROOT%) that formats for dashboards
+	                             * make paths relative to. Finding paths
+	                             * stay as shown, relative to
+	                             * working_directory when not absolute;
+	                             * plm_output_run_uri() does both steps.
 	                             * NULL: working_directory */
 };
 

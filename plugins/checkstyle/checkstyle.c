@@ -116,8 +116,8 @@ static int checkstyle_end(void *self, const struct plm_run_summary *sum)
 	for (size_t i = 0; i < count && rc == 0; i++) {
 		const struct plm_output_group *g = &groups[i];
 		bool relative;
-		char *name = plm_output_path(g->path != NULL ? g->path
-			: "plimsoll", plm_output_source_root(c->run), &relative);
+		char *name = plm_output_run_path(c->run, g->path != NULL ? g->path
+			: "plimsoll", &relative);
 		if (name == NULL) {
 			rc = PLM_ENOMEM;
 			break;

@@ -71,7 +71,7 @@ static json_t *location(struct codeclimate *c, const char *path,
 	const struct plm_region *raw)
 {
 	bool relative;
-	char *shown = plm_output_path(path, plm_output_source_root(c->run),
+	char *shown = plm_output_run_path(c->run, path,
 		&relative);
 	if (shown == NULL) {
 		return NULL;

@@ -54,7 +54,7 @@ static int command_start(struct github *g, const char *level,
 		return 0;
 	}
 	bool relative;
-	char *shown = plm_output_path(path, plm_output_source_root(g->run),
+	char *shown = plm_output_run_path(g->run, path,
 		&relative);
 	if (shown == NULL) {
 		return PLM_ENOMEM;

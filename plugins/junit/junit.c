@@ -191,8 +191,8 @@ static int junit_end(void *self, const struct plm_run_summary *sum)
 	for (size_t i = 0; i < count && rc == 0; i++) {
 		const struct plm_output_group *g = &groups[i];
 		bool relative;
-		char *path = plm_output_path(g->path != NULL ? g->path
-			: "plimsoll", plm_output_source_root(j->run), &relative);
+		char *path = plm_output_run_path(j->run, g->path != NULL ? g->path
+			: "plimsoll", &relative);
 		if (path == NULL) {
 			rc = PLM_ENOMEM;
 			break;

@@ -294,8 +294,7 @@ static json_t *uri_location(const char *uri, bool relative)
  * memory. */
 static char *artifact_uri(struct sarif *s, const char *path, bool *relative)
 {
-	char *uri = plm_output_uri(path, plm_output_source_root(s->run),
-		relative);
+	char *uri = plm_output_run_uri(s->run, path, relative);
 	if (uri == NULL) {
 		s->failed = true;
 		return NULL;
@@ -551,8 +550,7 @@ static json_t *artifacts(struct sarif *s, const struct plm_run_summary *sum)
 	json_t *listed = json_object(); /* their URIs, as keys */
 	for (size_t i = 0; i < sum->path_count; i++) {
 		bool relative;
-		char *uri = plm_output_uri(sum->paths[i],
-			plm_output_source_root(s->run), &relative);
+		char *uri = plm_output_run_uri(s->run, sum->paths[i], &relative);
 		if (uri == NULL) {
 			s->failed = true;
 			continue;

@@ -19,7 +19,8 @@ def run(*args, stdin=None, cwd=None, env=None):
     e["NO_COLOR"] = "1"
     if env:
         e.update(env)
-    return subprocess.run([PLIMSOLL, *args], input=stdin, cwd=cwd, env=e,
+    return subprocess.run([os.path.abspath(PLIMSOLL), *args], input=stdin,
+                          cwd=cwd, env=e,
                           capture_output=True, timeout=120)
 
 
@@ -64,6 +65,38 @@ class Cli(unittest.TestCase):
             write(f"{d}/Dockerfile", "FROM alpine:3.20\nUSER 1000\n")
             r = run("scan", "--policy-timeout", "2.5", f"{d}/Dockerfile")
             self.assertEqual(r.returncode, 0, r.stderr)
+
+    def test_source_root_makes_dashboard_paths_relative_to_it(self):
+        import json
+        with tempfile.TemporaryDirectory() as d:
+            d = os.path.realpath(d)
+            write(f"{d}/repo/deploy/Dockerfile", "FROM alpine:3.20\n")
+            write(f"{d}/elsewhere/Dockerfile", "FROM alpine:3.20\n")
+            sub = f"{d}/repo/deploy"
+            r = run("scan", "--format", "sarif", "--source-root", "..",
+                    "Dockerfile", "../../elsewhere/Dockerfile", cwd=sub)
+            self.assertEqual(r.returncode, 1, r.stderr)
+            sarif = json.loads(r.stdout)["runs"][0]
+            self.assertEqual(sarif["originalUriBaseIds"]["%SRCROOT%"]["uri"],
+                             f"file://{d}/repo/")
+            uris = [a["location"] for a in sarif["artifacts"]]
+            self.assertEqual(uris, [
+                {"uri": "deploy/Dockerfile", "uriBaseId": "%SRCROOT%"},
+                {"uri": f"file://{d}/elsewhere/Dockerfile"}])
+            self.assertNotIn("workingDirectory", sarif["invocations"][0])
+            r = run("scan", "--format", "github", "--source-root", "..",
+                    "Dockerfile", cwd=sub)
+            self.assertIn("file=deploy/Dockerfile,", r.stdout.decode())
+            # Formats for people keep the path as given.
+            r = run("scan", "--format", "gnu", "--source-root", "..",
+                    "Dockerfile", cwd=sub)
+            self.assertTrue(r.stdout.decode().startswith("Dockerfile:"),
+                            r.stdout)
+            for bad in ("/nonexistent-root", "Dockerfile"):
+                r = run("scan", "--source-root", bad, "Dockerfile", cwd=sub)
+                self.assertEqual(r.returncode, 2, bad)
+                self.assertIn("--source-root", r.stderr.decode(), bad)
+                self.assertEqual(r.stdout, b"", bad)
 
     def test_missing_path_is_reported_and_makes_the_run_incomplete(self):
         r = run("scan", "--format", "gnu", "/nonexistent/Dockerfile")

@@ -25,6 +25,44 @@ static void expect_uri(const char *path, const char *root, const char *want,
 	free(uri);
 }
 
+static void expect_run_uri(const struct plm_run_info *run, const char *path,
+	const char *want, bool want_relative)
+{
+	bool relative;
+	char *uri = plm_output_run_uri(run, path, &relative);
+	assert_non_null(uri);
+	assert_string_equal(uri, want);
+	assert_int_equal(relative, want_relative);
+	free(uri);
+	char *shown = plm_output_run_path(run, path, &relative);
+	assert_non_null(shown);
+	assert_int_equal(relative, want_relative);
+	free(shown);
+}
+
+/* --source-root above the working directory: paths as shown (relative to
+ * the working directory) are anchored there first. */
+static void run_paths_are_anchored_at_the_working_directory(void **state)
+{
+	(void)state;
+	struct plm_run_info run = {
+		.working_directory = "/home/dev/repo/sub/",
+		.source_root = "/home/dev/repo/",
+	};
+	expect_run_uri(&run, "Dockerfile", "sub/Dockerfile", true);
+	expect_run_uri(&run, "./k8s/../pod.yaml", "sub/pod.yaml", true);
+	expect_run_uri(&run, "../compose.yaml", "compose.yaml", true);
+	expect_run_uri(&run, "/home/dev/repo/x/Dockerfile", "x/Dockerfile", true);
+	expect_run_uri(&run, "../../other/Dockerfile",
+		"file:///home/dev/other/Dockerfile", false);
+	/* The same root as the working directory, or none: as before. */
+	run.source_root = "/home/dev/repo/sub/";
+	expect_run_uri(&run, "Dockerfile", "Dockerfile", true);
+	run.source_root = NULL;
+	expect_run_uri(&run, "../compose.yaml",
+		"file:///home/dev/repo/compose.yaml", false);
+}
+
 static void uris_are_normalized_and_relative_to_the_root(void **state)
 {
 	(void)state;
@@ -223,6 +261,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(uris_are_normalized_and_relative_to_the_root),
+		cmocka_unit_test(run_paths_are_anchored_at_the_working_directory),
 		cmocka_unit_test(uris_percent_encode_spaces_and_non_ascii),
 		cmocka_unit_test(xml_escapes_markup_controls_and_bad_utf8),
 		cmocka_unit_test(workflow_commands_escape_data_and_properties),
