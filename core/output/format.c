@@ -328,19 +328,25 @@ char *plm_output_path(const char *path, const char *root, bool *relative)
 	return buf_finish(&norm);
 }
 
-char *plm_output_uri(const char *path, const char *root, bool *relative)
+/* A normalized path (consumed) as a URI reference. */
+static char *uri_of(char *norm, bool relative)
 {
-	char *norm = plm_output_path(path, root, relative);
 	if (norm == NULL) {
 		return NULL;
 	}
 	struct buf out = {0};
-	if (!*relative) {
+	if (!relative) {
 		buf_str(&out, "file://");
 	}
 	percent_encode(&out, norm, strlen(norm));
 	free(norm);
 	return buf_finish(&out);
+}
+
+char *plm_output_uri(const char *path, const char *root, bool *relative)
+{
+	char *norm = plm_output_path(path, root, relative);
+	return uri_of(norm, *relative);
 }
 
 /* path anchored at the working directory when the run's root is another
@@ -376,12 +382,8 @@ char *plm_output_run_path(const struct plm_run_info *run, const char *path,
 char *plm_output_run_uri(const struct plm_run_info *run, const char *path,
 	bool *relative)
 {
-	bool failed;
-	char *joined = anchor(run, path, &failed);
-	char *uri = failed ? NULL : plm_output_uri(joined ? joined : path,
-		plm_output_source_root(run), relative);
-	free(joined);
-	return uri;
+	char *norm = plm_output_run_path(run, path, relative);
+	return uri_of(norm, *relative);
 }
 
 char *plm_output_directory_uri(const char *directory)
