@@ -364,14 +364,6 @@ local function run(lib, name, args)
 	return r
 end
 
-local function describe(c)
-	local parts = {}
-	for i = 1, c.n do
-		parts[i] = show(c[i])
-	end
-	return table.concat(parts, ", ")
-end
-
 return function(stock_string, our_string, stock_table, our_table,
 	random_count)
 	random_cases(random_count)
@@ -400,7 +392,7 @@ return function(stock_string, our_string, stock_table, our_table,
 		if want ~= got then
 			mismatches[#mismatches + 1] = string.format(
 				"%s(%s):\n  stock: %s\n  ours:  %s", name,
-				describe(c), want, got)
+				show_pack(c), want, got)
 		end
 	end
 	return #cases, mismatches
