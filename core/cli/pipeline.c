@@ -118,12 +118,18 @@ static int scan_one(struct pool *w, struct plm_checker *checker,
 	return 0;
 }
 
-/* Builds this worker's checker; on failure keeps the first error. */
+/* Builds this worker's checker, measuring when asked; on failure keeps
+ * the first error. */
 static struct plm_checker *make_checker(struct pool *w)
 {
 	struct plm_checker *checker = NULL;
 	char *error = NULL;
 	if (plm_checker_create(w->p->engine, &checker, &error) == 0) {
+		if (w->p->profile != NULL && plm_checker_profile(checker) != 0) {
+			pthread_mutex_lock(&w->lock);
+			w->st->out_of_memory = true;
+			pthread_mutex_unlock(&w->lock);
+		}
 		return checker;
 	}
 	pthread_mutex_lock(&w->lock);
@@ -135,6 +141,17 @@ static struct plm_checker *make_checker(struct pool *w)
 	pthread_mutex_unlock(&w->lock);
 	free(error);
 	return NULL;
+}
+
+/* Adds the checker's figures to the run's, then closes it. */
+static void close_checker(struct pool *w, struct plm_checker *checker)
+{
+	if (checker != NULL && w->p->profile != NULL) {
+		pthread_mutex_lock(&w->lock);
+		plm_checker_add_profile(checker, w->p->profile);
+		pthread_mutex_unlock(&w->lock);
+	}
+	plm_checker_destroy(checker);
 }
 
 static void finish_one(struct pool *w, size_t i, int rc)
@@ -211,7 +228,7 @@ static void *worker_main(void *arg)
 		size_t i = w->order[n];
 		finish_one(w, i, scan_one(w, checker, i));
 	}
-	plm_checker_destroy(checker);
+	close_checker(w, checker);
 	pthread_mutex_lock(&w->lock);
 	w->alive--;
 	pthread_cond_signal(&w->wake);
@@ -272,7 +289,7 @@ static void run_here(struct pool *w)
 		}
 		deliver(w, i);
 	}
-	plm_checker_destroy(checker);
+	close_checker(w, checker);
 }
 
 static void run_threads(struct pool *w, long jobs)

@@ -27,6 +27,9 @@ struct plm_pipeline {
 	 * result is freed when it returns. */
 	void (*sink)(void *ctx, const struct plm_file_result *r);
 	void *ctx;
+	/* --profile: every checker's figures are added here, one per rule
+	 * of the engine; NULL: nothing is measured. */
+	struct plm_rule_profile *profile;
 };
 
 struct plm_pipeline_status {

@@ -45,6 +45,7 @@ struct scan_options {
 	bool include_suppressed;
 	const char *sarif_category;
 	const char *source_root;           /* --source-root, as given */
+	bool profile;                      /* --profile */
 	bool no_color;
 	/* Policy selection, handed to the engine. */
 	struct plm_strvec policy_dirs;
@@ -84,6 +85,8 @@ static void usage(FILE *out)
 "  --policy-memory SIZE    memory cap per policy run (default 64M)\n"
 "  --policy-instructions N instruction budget per policy run\n"
 "  --policy-timeout SECONDS  wall-clock time per policy run (default 10)\n"
+"  --profile               after the scan, print on stderr what each rule\n"
+"                          cost: runs, findings, CPU time, budget charged\n"
 "\n"
 "Output:\n"
 "  --format NAME           output format (repeatable); see below\n"
@@ -131,6 +134,7 @@ enum {
 	OPT_INCLUDE_SUPPRESSED,
 	OPT_SARIF_CATEGORY,
 	OPT_SOURCE_ROOT,
+	OPT_PROFILE,
 	OPT_NO_COLOR,
 };
 
@@ -156,6 +160,7 @@ static const struct option long_options[] = {
 	{"include-suppressed", no_argument, NULL, OPT_INCLUDE_SUPPRESSED},
 	{"sarif-category", required_argument, NULL, OPT_SARIF_CATEGORY},
 	{"source-root", required_argument, NULL, OPT_SOURCE_ROOT},
+	{"profile", no_argument, NULL, OPT_PROFILE},
 	{"no-color", no_argument, NULL, OPT_NO_COLOR},
 	{"jobs", required_argument, NULL, 'j'},
 	{"help", no_argument, NULL, 'h'},
@@ -271,6 +276,7 @@ static int parse_options(int argc, char **argv, struct scan_options *o)
 		case OPT_INCLUDE_SUPPRESSED: o->include_suppressed = true; break;
 		case OPT_SARIF_CATEGORY: o->sarif_category = optarg; break;
 		case OPT_SOURCE_ROOT: o->source_root = optarg; break;
+		case OPT_PROFILE: o->profile = true; break;
 		case OPT_NO_COLOR: o->no_color = true; break;
 		case 'j': {
 			char *end;
@@ -404,6 +410,54 @@ static void emit(void *ctx, const struct plm_file_result *r)
 	for (size_t k = 0; k < r->finding_count; k++) {
 		emit_finding(em, &r->findings[k]);
 	}
+}
+
+/* --profile: one line per rule, the costliest first, and the total. */
+static void print_profile(FILE *out, const struct plm_rule_info *rules,
+	struct plm_rule_profile *totals, size_t count)
+{
+	size_t *order = malloc((count ? count : 1) * sizeof(*order));
+	if (order == NULL) {
+		return;
+	}
+	struct plm_rule_profile all = {0};
+	for (size_t i = 0; i < count; i++) {
+		order[i] = i;
+		all.runs += totals[i].runs;
+		all.findings += totals[i].findings;
+		all.failures += totals[i].failures;
+		all.nanoseconds += totals[i].nanoseconds;
+		all.instructions += totals[i].instructions;
+	}
+	/* An insertion sort: rules are few. */
+	for (size_t k = 1; k < count; k++) {
+		size_t v = order[k];
+		size_t j = k;
+		for (; j > 0 && totals[order[j - 1]].nanoseconds <
+			totals[v].nanoseconds; j--) {
+			order[j] = order[j - 1];
+		}
+		order[j] = v;
+	}
+	fprintf(out, "%-28s %7s %8s %6s %9s %8s %8s %13s %11s\n", "rule",
+		"runs", "findings", "failed", "cpu ms", "mean us", "max ms",
+		"charged", "max charged");
+	for (size_t k = 0; k < count; k++) {
+		const struct plm_rule_profile *t = &totals[order[k]];
+		fprintf(out, "%-28s %7llu %8llu %6llu %9.2f %8.1f %8.2f %13llu "
+			"%11llu\n", rules[order[k]].id, (unsigned long long)t->runs,
+			(unsigned long long)t->findings,
+			(unsigned long long)t->failures, t->nanoseconds / 1e6,
+			t->runs ? t->nanoseconds / 1e3 / (double)t->runs : 0.0,
+			t->max_nanoseconds / 1e6,
+			(unsigned long long)t->instructions,
+			(unsigned long long)t->max_instructions);
+	}
+	fprintf(out, "%-28s %7llu %8llu %6llu %9.2f %8s %8s %13llu\n", "total",
+		(unsigned long long)all.runs, (unsigned long long)all.findings,
+		(unsigned long long)all.failures, all.nanoseconds / 1e6, "", "",
+		(unsigned long long)all.instructions);
+	free(order);
 }
 
 static void free_options(struct scan_options *o)
@@ -583,6 +637,14 @@ int plm_cli_scan(int argc, char **argv)
 		.sink = emit,
 		.ctx = &em,
 	};
+	struct plm_rule_profile *profile = NULL;
+	if (o.profile) {
+		profile = calloc(rule_count ? rule_count : 1, sizeof(*profile));
+		if (profile == NULL) {
+			goto oom;
+		}
+		pipe.profile = profile;
+	}
 	struct plm_pipeline_status ps;
 	plm_pipeline_run(&pipe, &ps);
 	if (ps.checker_error != NULL) {
@@ -614,6 +676,10 @@ int plm_cli_scan(int argc, char **argv)
 	sum->exit_code_known = out_rc == 0;
 	int e = plm_output_end(outs, sum);
 	out_rc = out_rc ? out_rc : e;
+	if (profile != NULL) {
+		print_profile(stderr, run.rules, profile, rule_count);
+		free(profile);
+	}
 	if (out_rc != 0) {
 		fprintf(stderr, "plimsoll scan: writing the output failed: %s\n",
 			plm_error_string(out_rc));

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <strings.h>
 #include <unistd.h>
 #include <lauxlib.h>
@@ -217,6 +218,7 @@ struct plm_checker {
 	const struct plm_doc *doc;
 	size_t rule;
 	size_t run_findings;
+	struct plm_rule_profile *profile;   /* per rule; NULL: not measuring */
 };
 
 struct run_ctx {
@@ -286,6 +288,7 @@ void plm_checker_destroy(struct plm_checker *c)
 	}
 	clear_pending(c);
 	free(c->pending);
+	free(c->profile);
 	plm_lua_destroy(c->host);
 	free(c);
 }
@@ -457,6 +460,62 @@ static const char *failure_code(enum plm_lua_status st)
 	}
 }
 
+int plm_checker_profile(struct plm_checker *c)
+{
+	if (c->profile == NULL) {
+		c->profile = calloc(c->engine->count ? c->engine->count : 1,
+			sizeof(*c->profile));
+	}
+	return c->profile != NULL ? 0 : PLM_ENOMEM;
+}
+
+void plm_checker_add_profile(const struct plm_checker *c,
+	struct plm_rule_profile *totals)
+{
+	for (size_t i = 0; c->profile != NULL && i < c->engine->count; i++) {
+		const struct plm_rule_profile *p = &c->profile[i];
+		struct plm_rule_profile *t = &totals[i];
+		t->runs += p->runs;
+		t->findings += p->findings;
+		t->failures += p->failures;
+		t->nanoseconds += p->nanoseconds;
+		t->instructions += p->instructions;
+		if (p->max_nanoseconds > t->max_nanoseconds) {
+			t->max_nanoseconds = p->max_nanoseconds;
+		}
+		if (p->max_instructions > t->max_instructions) {
+			t->max_instructions = p->max_instructions;
+		}
+	}
+}
+
+static uint64_t thread_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Counts one run of rule into the checker's profile. */
+static void profile_run(struct plm_checker *c, size_t rule, uint64_t t0,
+	bool failed)
+{
+	struct plm_rule_profile *p = &c->profile[rule];
+	uint64_t ns = thread_ns() - t0;
+	uint64_t charged = plm_lua_last_executed(c->host);
+	p->runs++;
+	p->findings += c->run_findings;
+	p->failures += failed;
+	p->nanoseconds += ns;
+	p->instructions += charged;
+	if (ns > p->max_nanoseconds) {
+		p->max_nanoseconds = ns;
+	}
+	if (charged > p->max_instructions) {
+		p->max_instructions = charged;
+	}
+}
+
 static int run_one(struct plm_checker *c, const struct plm_doc *doc,
 	size_t rule, struct plm_file_result *result)
 {
@@ -467,8 +526,12 @@ static int run_one(struct plm_checker *c, const struct plm_doc *doc,
 	c->run_findings = 0;
 	size_t before = c->pending_count;
 	plm_lua_set_lib_dir(c->host, p->lib_dir);
+	uint64_t t0 = c->profile != NULL ? thread_ns() : 0;
 	enum plm_lua_status st = plm_lua_run(c->host, run_policy, &ctx,
 		&c->engine->limits, &fail);
+	if (c->profile != NULL) {
+		profile_run(c, rule, t0, st != PLM_LUA_OK);
+	}
 	plm_lua_set_lib_dir(c->host, NULL);
 	if (st == PLM_LUA_OK) {
 		return 0;

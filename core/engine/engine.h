@@ -56,12 +56,33 @@ const struct plm_rule_info *plm_engine_find(const struct plm_engine *e,
 /* The directory holding the built-in policies that options would use. */
 const char *plm_engine_builtin_dir(const struct plm_engine_options *o);
 
+/* What one rule cost over the files a checker ran it on (--profile). */
+struct plm_rule_profile {
+	uint64_t runs;             /* files it ran on */
+	uint64_t findings;         /* reported, suppressed or not */
+	uint64_t failures;         /* runs that ended as a policy error */
+	uint64_t nanoseconds;      /* CPU time of its runs (the thread's clock) */
+	uint64_t max_nanoseconds;  /* the slowest run */
+	uint64_t instructions;     /* charged to the instruction budget: VM
+	                            * instructions in steps of the hook's
+	                            * 1,000, plus library and allocation
+	                            * charges */
+	uint64_t max_instructions; /* the most one run was charged */
+};
+
 /* Creates a checker for one worker thread. Returns 0, or PLM_ENOMEM /
  * PLM_EPOLICY with *error a malloc'd message (caller frees). */
 PLM_NODISCARD int plm_checker_create(const struct plm_engine *e,
 	struct plm_checker **out, char **error);
 /* Closes the checker's Lua state. Accepts NULL. */
 void plm_checker_destroy(struct plm_checker *c);
+/* Measures every later run of this checker (two clock reads per policy
+ * run; off by default). Returns 0 or PLM_ENOMEM. */
+PLM_NODISCARD int plm_checker_profile(struct plm_checker *c);
+/* Adds what the checker measured to totals, indexed like
+ * plm_engine_rules. */
+void plm_checker_add_profile(const struct plm_checker *c,
+	struct plm_rule_profile *totals);
 
 /* Runs every selected policy that applies to doc->kind, in id order, and
  * appends to result its findings (with region, snippet, line text, fix,

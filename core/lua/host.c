@@ -757,6 +757,11 @@ static int run_entry(lua_State *L)
 	return 0;
 }
 
+uint64_t plm_lua_last_executed(const struct plm_lua *h)
+{
+	return h->executed;
+}
+
 enum plm_lua_status plm_lua_run(struct plm_lua *h, lua_CFunction fn,
 	void *ud, const struct plm_lua_limits *limits,
 	struct plm_lua_failure *fail)

@@ -89,6 +89,10 @@ void plm_lua_freeze(lua_State *L);
  * start; the instruction budget is re-armed so no pcall inside can swallow
  * it. Forgets the modules a previous run required. Returns PLM_LUA_OK or a
  * failure described in *fail. The stack is left as it was. */
+/* The instructions the last run was charged (VM instructions and the
+ * charges of library loops and allocations). */
+uint64_t plm_lua_last_executed(const struct plm_lua *h);
+
 enum plm_lua_status plm_lua_run(struct plm_lua *h, lua_CFunction fn,
 	void *ud, const struct plm_lua_limits *limits,
 	struct plm_lua_failure *fail);

@@ -98,6 +98,36 @@ class Cli(unittest.TestCase):
                 self.assertIn("--source-root", r.stderr.decode(), bad)
                 self.assertEqual(r.stdout, b"", bad)
 
+    def test_profile_counts_each_rule_on_stderr(self):
+        import json
+        examples = os.path.join(SOURCE_ROOT, "examples")
+        r = run("scan", "--profile", "--format", "json", "--jobs", "2",
+                "--include-suppressed", examples)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        report = json.loads(r.stdout)
+        lines = r.stderr.decode().splitlines()
+        self.assertEqual(lines[0].split()[:4],
+                         ["rule", "runs", "findings", "failed"])
+        rows = {l.split()[0]: l.split() for l in lines[1:]}
+        kinds = {}
+        for path in report["summary"]["paths"]:
+            kind = ("compose" if "compose" in path else "kubernetes"
+                    if "kubernetes" in path else "dockerfile")
+            kinds[kind] = kinds.get(kind, 0) + 1
+        for rule in report["rules"]:
+            row = rows[rule["id"]]
+            runs = sum(n for k, n in kinds.items()
+                       if k in rule["applies_to"])
+            self.assertEqual(int(row[1]), runs, rule["id"])
+            found = sum(1 for f in report["findings"]
+                        if f["rule"] == rule["id"])
+            self.assertEqual(int(row[2]), found, rule["id"])
+            self.assertEqual(int(row[3]), 0, rule["id"])
+        self.assertEqual(int(rows["total"][2]), len(report["findings"]))
+        # Without --profile, nothing on stderr.
+        r = run("scan", "--format", "json", examples)
+        self.assertEqual(r.stderr, b"")
+
     def test_missing_path_is_reported_and_makes_the_run_incomplete(self):
         r = run("scan", "--format", "gnu", "/nonexistent/Dockerfile")
         self.assertEqual(r.returncode, 2)
