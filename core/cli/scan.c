@@ -15,6 +15,7 @@
 
 #include "cli/cli.h"
 #include "cli/pipeline.h"
+#include "cli/policy_options.h"
 #include "discover/discover.h"
 #include "engine/engine.h"
 #include "engine/result.h"
@@ -47,17 +48,8 @@ struct scan_options {
 	const char *source_root;           /* --source-root, as given */
 	bool profile;                      /* --profile */
 	bool no_color;
-	/* Policy selection, handed to the engine. */
-	struct plm_strvec policy_dirs;
-	struct plm_strvec policy_files;
-	struct plm_strvec only;
-	struct plm_strvec skip;
-	struct plm_strvec tags;
-	struct plm_strvec owned;           /* comma-split parts */
-	bool no_builtin;
-	size_t policy_memory;
-	unsigned long long policy_instructions;
-	double policy_timeout;
+	/* Policy selection and limits, handed to the engine. */
+	struct plm_policy_options policy;
 };
 
 static void usage(FILE *out)
@@ -76,15 +68,7 @@ static void usage(FILE *out)
 "  --max-file-size SIZE    skip larger files with an error (default 64M)\n"
 "\n"
 "Policies:\n"
-"  --policy-dir DIR        also load the policies in DIR (repeatable)\n"
-"  --policy FILE           also load one policy file (repeatable)\n"
-"  --no-builtin            do not load the built-in policies\n"
-"  --only ID,...           run only these rules (ids or peers' codes)\n"
-"  --skip ID,...           do not run these rules\n"
-"  --tag TAG               run only rules with this tag (repeatable)\n"
-"  --policy-memory SIZE    memory cap per policy run (default 64M)\n"
-"  --policy-instructions N instruction budget per policy run\n"
-"  --policy-timeout SECONDS  wall-clock time per policy run (default 10)\n"
+PLM_POLICY_OPTIONS_HELP
 "  --profile               after the scan, print on stderr what each rule\n"
 "                          cost: runs, findings, CPU time, budget charged\n"
 "\n"
@@ -119,15 +103,6 @@ enum {
 	OPT_STDIN_FILENAME,
 	OPT_FOLLOW,
 	OPT_MAX_FILE_SIZE,
-	OPT_POLICY_DIR,
-	OPT_POLICY,
-	OPT_NO_BUILTIN,
-	OPT_ONLY,
-	OPT_SKIP,
-	OPT_TAG,
-	OPT_POLICY_MEMORY,
-	OPT_POLICY_INSTRUCTIONS,
-	OPT_POLICY_TIMEOUT,
 	OPT_FORMAT,
 	OPT_PLUGIN,
 	OPT_FAIL_ON,
@@ -144,15 +119,7 @@ static const struct option long_options[] = {
 	{"compose-file", required_argument, NULL, 'f'},
 	{"follow-symlinks", no_argument, NULL, OPT_FOLLOW},
 	{"max-file-size", required_argument, NULL, OPT_MAX_FILE_SIZE},
-	{"policy-dir", required_argument, NULL, OPT_POLICY_DIR},
-	{"policy", required_argument, NULL, OPT_POLICY},
-	{"no-builtin", no_argument, NULL, OPT_NO_BUILTIN},
-	{"only", required_argument, NULL, OPT_ONLY},
-	{"skip", required_argument, NULL, OPT_SKIP},
-	{"tag", required_argument, NULL, OPT_TAG},
-	{"policy-memory", required_argument, NULL, OPT_POLICY_MEMORY},
-	{"policy-instructions", required_argument, NULL, OPT_POLICY_INSTRUCTIONS},
-	{"policy-timeout", required_argument, NULL, OPT_POLICY_TIMEOUT},
+	PLM_POLICY_LONG_OPTIONS,
 	{"format", required_argument, NULL, OPT_FORMAT},
 	{"output", required_argument, NULL, 'o'},
 	{"plugin", required_argument, NULL, OPT_PLUGIN},
@@ -199,6 +166,13 @@ static int parse_options(int argc, char **argv, struct scan_options *o)
 	bool oom = false;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "f:o:j:h", long_options, NULL)) != -1) {
+		int policy = plm_policy_option(&o->policy, c, optarg, "scan");
+		if (policy < 0) {
+			return PLM_EXIT_ERROR;
+		}
+		if (policy > 0) {
+			continue;
+		}
 		switch (c) {
 		case OPT_KIND:
 			o->kind = plm_kind_parse(optarg);
@@ -219,36 +193,6 @@ static int parse_options(int argc, char **argv, struct scan_options *o)
 			if (o->max_file_size > PLM_MAX_FILE_SIZE) {
 				return bad_usage("--max-file-size cannot exceed 64M "
 					"(got '%s')", optarg);
-			}
-			break;
-		case OPT_POLICY_DIR: oom |= plm_strvec_push(&o->policy_dirs, optarg) != 0; break;
-		case OPT_POLICY: oom |= plm_strvec_push(&o->policy_files, optarg) != 0; break;
-		case OPT_NO_BUILTIN: o->no_builtin = true; break;
-		case OPT_ONLY: oom |= plm_strvec_split(&o->only, &o->owned, optarg) != 0; break;
-		case OPT_SKIP: oom |= plm_strvec_split(&o->skip, &o->owned, optarg) != 0; break;
-		case OPT_TAG: oom |= plm_strvec_split(&o->tags, &o->owned, optarg) != 0; break;
-		case OPT_POLICY_MEMORY:
-			if (plm_parse_size(optarg, &o->policy_memory) != 0 ||
-				o->policy_memory < 1024 * 1024) {
-				return bad_usage("--policy-memory takes a size of at "
-					"least 1M, not '%s'", optarg);
-			}
-			break;
-		case OPT_POLICY_INSTRUCTIONS: {
-			char *end;
-			errno = 0;
-			o->policy_instructions = strtoull(optarg, &end, 10);
-			if (errno != 0 || *end != '\0' || optarg[0] == '-' ||
-				o->policy_instructions == 0) {
-				return bad_usage("--policy-instructions takes a "
-					"positive number, not '%s'", optarg);
-			}
-			break;
-		}
-		case OPT_POLICY_TIMEOUT:
-			if (plm_parse_seconds(optarg, &o->policy_timeout) != 0) {
-				return bad_usage("--policy-timeout takes seconds "
-					"(above 0, at most 86400), not '%s'", optarg);
 			}
 			break;
 		case OPT_FORMAT: oom |= add_output(o, optarg) != 0; break;
@@ -465,12 +409,7 @@ static void free_options(struct scan_options *o)
 	plm_strvec_free(&o->paths, 0);
 	plm_strvec_free(&o->compose_files, 0);
 	plm_strvec_free(&o->plugins, 0);
-	plm_strvec_free(&o->policy_dirs, 0);
-	plm_strvec_free(&o->policy_files, 0);
-	plm_strvec_free(&o->only, 0);
-	plm_strvec_free(&o->skip, 0);
-	plm_strvec_free(&o->tags, 0);
-	plm_strvec_free(&o->owned, 1);
+	plm_policy_options_free(&o->policy);
 	free(o->outputs);
 }
 
@@ -538,22 +477,7 @@ int plm_cli_scan(int argc, char **argv)
 		}
 	}
 
-	struct plm_engine_options eopt = {
-		.policy_dirs = o.policy_dirs.items,
-		.policy_dir_count = o.policy_dirs.count,
-		.policy_files = o.policy_files.items,
-		.policy_file_count = o.policy_files.count,
-		.only = o.only.items,
-		.only_count = o.only.count,
-		.skip = o.skip.items,
-		.skip_count = o.skip.count,
-		.tags = o.tags.items,
-		.tag_count = o.tags.count,
-		.no_builtin = o.no_builtin,
-		.memory_limit = o.policy_memory,
-		.instruction_limit = o.policy_instructions,
-		.time_limit = o.policy_timeout,
-	};
+	struct plm_engine_options eopt = plm_policy_engine_options(&o.policy);
 	char *engine_error = NULL;
 	if (plm_engine_create(&eopt, &engine, &engine_error) != 0) {
 		fprintf(stderr, "plimsoll scan: %s\n",
