@@ -49,6 +49,23 @@ static void note_problem(struct plm_file_result *r, enum plm_notification_kind k
 	}
 }
 
+/* The longest of the scanned paths that path was found under, or NULL. */
+static const char *root_of(const struct plm_pipeline *p, const char *path)
+{
+	const char *best = NULL;
+	size_t best_len = 0;
+	for (size_t i = 0; i < p->root_count; i++) {
+		const char *r = p->roots[i];
+		size_t n = strlen(r);
+		if (n > best_len && strncmp(path, r, n) == 0 &&
+			(r[n - 1] == '/' || path[n] == '/')) {
+			best = r;
+			best_len = n;
+		}
+	}
+	return best;
+}
+
 /* Builds and checks one file into its result slot with the worker's
  * checker. Returns 0 or PLM_ENOMEM. */
 static int scan_one(struct pool *w, struct plm_checker *checker,
@@ -72,7 +89,12 @@ static int scan_one(struct pool *w, struct plm_checker *checker,
 	}
 	struct plm_doc *doc = NULL;
 	struct plm_load_status st;
-	int rc = plm_load(f->path, shown, name_kind, f->explicit, w->p->load, &doc,
+	struct plm_load_options lo = *w->p->load;
+	const char *root = f->explicit ? NULL : root_of(w->p, f->path);
+	if (root != NULL) {
+		lo.root = root;
+	}
+	int rc = plm_load(f->path, shown, name_kind, f->explicit, &lo, &doc,
 		&st);
 	if (rc != 0) {
 		note_problem(r, PLM_NOTIFY_TOOL_ERROR, "limit/memory",

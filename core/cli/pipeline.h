@@ -20,6 +20,12 @@
 struct plm_pipeline {
 	const struct plm_discover_list *files;
 	const struct plm_load_options *load;
+	/* The paths named on the command line: a file found by walking one
+	 * of them is loaded with it as the tree's root (load->root), so the
+	 * files it pulls in are read inside what was scanned; a file named
+	 * itself keeps load->root. */
+	const char *const *roots;
+	size_t root_count;
 	const char *stdin_name;            /* shown for "-" */
 	const struct plm_engine *engine;   /* shared, read-only */
 	long jobs;                         /* worker threads; 1: this thread */

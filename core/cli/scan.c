@@ -555,6 +555,8 @@ int plm_cli_scan(int argc, char **argv)
 	struct plm_pipeline pipe = {
 		.files = &files,
 		.load = &lopt,
+		.roots = (const char *const *)o.paths.items,
+		.root_count = o.paths.count,
 		.stdin_name = o.stdin_filename ? o.stdin_filename : "<stdin>",
 		.engine = engine,
 		.jobs = jobs,

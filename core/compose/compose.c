@@ -6,8 +6,10 @@
 #include "compose/compose.h"
 
 #include <fnmatch.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "compose/internal.h"
 #include "util/path.h"
@@ -28,6 +30,22 @@ bool plm_compose_name_matches(const char *basename)
 		}
 	}
 	return false;
+}
+
+bool plm_compose_is_default_name(const char *basename)
+{
+	return strcmp(basename, "compose.yaml") == 0 ||
+		strcmp(basename, "compose.yml") == 0 ||
+		strcmp(basename, "docker-compose.yaml") == 0 ||
+		strcmp(basename, "docker-compose.yml") == 0;
+}
+
+bool plm_compose_is_override_name(const char *basename)
+{
+	return strcmp(basename, "compose.override.yaml") == 0 ||
+		strcmp(basename, "compose.override.yml") == 0 ||
+		strcmp(basename, "docker-compose.override.yaml") == 0 ||
+		strcmp(basename, "docker-compose.override.yml") == 0;
 }
 
 /* The directory part of a path ("." when there is none), in the arena. */
@@ -68,11 +86,54 @@ static struct plm_node *stream_model(struct compose_ctx *ctx,
 	return model;
 }
 
+/* Reads path for load_file: when in_tree, only if it resolves inside the
+ * root (what is read is the resolved path, so that a symlink cannot be
+ * swapped between the check and the read). Returns 0 with *out NULL after a
+ * diagnostic when it is not read, or PLM_ENOMEM. */
+static int read_file(struct compose_ctx *ctx, const char *path, bool in_tree,
+	struct plm_span from, struct plm_source **out)
+{
+	*out = NULL;
+	char *real = NULL;
+	int rc = 0;
+	if (in_tree) {
+		bool inside;
+		rc = plm_path_resolve_inside(ctx->root, path, &inside, &real);
+		if (rc == PLM_ENOMEM) {
+			return rc;
+		}
+		if (rc == 0 && !inside) {
+			plm_doc_diag(ctx->doc, PLM_DIAG_WARNING,
+				"compose/file-outside-tree", from,
+				"%s is outside the scanned tree (%s): it is not "
+				"read and is left out of the model", path,
+				ctx->root);
+			free(real);
+			return 0;
+		}
+	}
+	if (rc == 0) {
+		rc = plm_source_read(real ? real : path, path, 0, out);
+	}
+	free(real);
+	if (rc == PLM_ENOMEM) {
+		return rc;
+	}
+	if (rc != 0) {
+		*out = NULL;
+		plm_doc_diag(ctx->doc, PLM_DIAG_WARNING, "compose/missing-file",
+			from, "cannot read %s%s: it is left out of the model", path,
+			rc == PLM_ELIMIT ? " (larger than PLM_MAX_FILE_SIZE)" : "");
+	}
+	return 0;
+}
+
 /* Loads another file as a source of the document; returns its interpolated
  * stream (cached by path), or NULL with *rc set (0 when the file could not
- * be read, which is a diagnostic). */
+ * be read, which is a diagnostic). in_tree: a file named by the model
+ * (extends, include), read only inside the root; the -f files are not. */
 static struct plm_node *load_file(struct compose_ctx *ctx, const char *path,
-	struct plm_span from, uint32_t *source, int *rc)
+	bool in_tree, struct plm_span from, uint32_t *source, int *rc)
 {
 	*rc = 0;
 	for (size_t i = 0; i < ctx->file_count; i++) {
@@ -88,9 +149,8 @@ static struct plm_node *load_file(struct compose_ctx *ctx, const char *path,
 		return NULL;
 	}
 	struct plm_source *src = NULL;
-	if (plm_source_read(path, path, 0, &src) != 0) {
-		plm_doc_diag(ctx->doc, PLM_DIAG_WARNING, "compose/missing-file",
-			from, "cannot read %s: it is left out of the model", path);
+	*rc = read_file(ctx, path, in_tree, from, &src);
+	if (src == NULL) {
 		return NULL;
 	}
 	int index = plm_doc_add_source_take(ctx->doc, src);
@@ -390,8 +450,8 @@ static int resolve(struct compose_ctx *ctx, const struct plm_node *services,
 		}
 		uint32_t source;
 		int rc;
-		struct plm_node *stream = load_file(ctx, path, ext->value->span,
-			&source, &rc);
+		struct plm_node *stream = load_file(ctx, path, true,
+			ext->value->span, &source, &rc);
 		if (rc != 0) {
 			return rc;
 		}
@@ -471,8 +531,8 @@ static int apply_includes(struct compose_ctx *ctx, struct plm_node **model,
 			}
 			uint32_t source;
 			int rc;
-			struct plm_node *stream = load_file(ctx, path, p->span,
-				&source, &rc);
+			struct plm_node *stream = load_file(ctx, path, true,
+				p->span, &source, &rc);
 			if (rc != 0) {
 				return rc;
 			}
@@ -502,33 +562,36 @@ static const char *base_name_of(const char *path)
 	return slash ? slash + 1 : path;
 }
 
-/* The default override file beside a default-named compose file. */
-static const char *default_override(struct plm_arena *a, const char *path,
-	const char *dir)
+int plm_compose_default_override(const char *compose_path,
+	char **override_path)
 {
-	const char *base = base_name_of(path);
-	const char *stem;
-	if (strcmp(base, "compose.yaml") == 0 || strcmp(base, "compose.yml") == 0) {
-		stem = "compose";
-	} else if (strcmp(base, "docker-compose.yaml") == 0 ||
-		strcmp(base, "docker-compose.yml") == 0) {
-		stem = "docker-compose";
-	} else {
-		return NULL;
+	*override_path = NULL;
+	const char *base = base_name_of(compose_path);
+	if (!plm_compose_is_default_name(base)) {
+		return 0;
 	}
+	size_t dir_len = (size_t)(base - compose_path);
+	/* the override takes the stem of the base file's name */
+	const char *stem = strncmp(base, "docker-", 7) == 0 ? "docker-compose"
+							      : "compose";
 	static const char *const exts[] = {"yaml", "yml"};
 	for (size_t i = 0; i < 2; i++) {
-		char *candidate = plm_arena_printf(a, "%s/%s.override.%s", dir,
-			stem, exts[i]);
-		struct plm_source *probe = NULL;
-		if (candidate != NULL &&
-			plm_source_read(candidate, candidate, 1, &probe) !=
-				PLM_EIO) {
-			plm_source_destroy(probe);
-			return candidate;
+		size_t len = dir_len + strlen(stem) + strlen(".override.") +
+			strlen(exts[i]) + 1;
+		char *candidate = malloc(len);
+		if (candidate == NULL) {
+			return PLM_ENOMEM;
 		}
+		snprintf(candidate, len, "%.*s%s.override.%s", (int)dir_len,
+			compose_path, stem, exts[i]);
+		struct stat st;
+		if (stat(candidate, &st) == 0 && S_ISREG(st.st_mode)) {
+			*override_path = candidate;
+			return 0;
+		}
+		free(candidate);
 	}
-	return NULL;
+	return 0;
 }
 
 /* Top-level keys of a v1 file that are not services. */
@@ -630,7 +693,9 @@ int plm_compose_build(struct plm_doc *doc,
 	const char *main_path = doc->sources[0]->path;
 	char *dir = dir_of(ctx->arena, main_path);
 	struct plm_node *stream = NULL;
+	char *auto_override = NULL;
 	ctx->dir = dir;
+	ctx->root = options->root ? options->root : dir;
 	if (dir == NULL) {
 		rc = PLM_ENOMEM;
 		goto cleanup;
@@ -661,18 +726,20 @@ int plm_compose_build(struct plm_doc *doc,
 	if (rc != 0) {
 		goto cleanup;
 	}
-	const char *auto_override = NULL;
 	size_t count = options->override_count;
-	if (count == 0) {
-		auto_override = default_override(ctx->arena, main_path, dir);
+	if (count == 0 && !options->no_default_override) {
+		rc = plm_compose_default_override(main_path, &auto_override);
+		if (rc != 0) {
+			goto cleanup;
+		}
 		count = auto_override ? 1 : 0;
 	}
 	for (size_t i = 0; i < count; i++) {
 		const char *path = auto_override ? auto_override
 						 : options->override_paths[i];
 		uint32_t source;
-		struct plm_node *over = load_file(ctx, path, doc->tree->span,
-			&source, &rc);
+		struct plm_node *over = load_file(ctx, path, false,
+			doc->tree->span, &source, &rc);
 		if (rc != 0) {
 			goto cleanup;
 		}
@@ -690,6 +757,7 @@ cleanup:
 	for (size_t i = 0; i < ctx->service_index_count; i++) {
 		plm_keyset_finish(&ctx->service_index[i].index);
 	}
+	free(auto_override);
 	free(ctx);
 	return rc;
 }

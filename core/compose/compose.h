@@ -35,13 +35,23 @@ struct plm_compose_options {
 	const char *const *environ;
 	/* Do not read the `.env` file beside the compose file. */
 	bool no_env_file;
+	/* Do not look for the default override file: the caller (the project
+	 * layer) names every file of the project in override_paths. */
+	bool no_default_override;
+	/* The scanned tree's root directory (absolute or relative, as given):
+	 * files pulled in by `extends` or `include` that resolve outside it
+	 * are not read (a diagnostic says so). NULL: the compose file's own
+	 * directory. The -f files are read wherever they are. */
+	const char *root;
 };
 
 /* Builds doc from doc->sources[0], a Compose file: doc->tree is the
  * sequence of its YAML documents (interpolated; each interpolated scalar
  * flagged PLM_NODE_INTERPOLATED with its original text kept),
  * doc->containers one record per service of the merged model (overrides,
- * extends). Files pulled in become further sources of doc. options may be
+ * extends). Files pulled in become further sources of doc. A service's
+ * `build:` is not read here: it becomes a PLM_LINK_BUILD link request on
+ * doc (plm_link_resolve, core/engine/link.h, makes it). options may be
  * NULL (defaults). Returns 0 or PLM_ENOMEM; problems are diagnostics. */
 PLM_NODISCARD int plm_compose_build(struct plm_doc *doc,
 	const struct plm_compose_options *options);
@@ -49,5 +59,23 @@ PLM_NODISCARD int plm_compose_build(struct plm_doc *doc,
 /* True if a file's base name is one Compose picks up by name: compose.yaml,
  * compose.yml, compose.*.y*ml, docker-compose*.y*ml. */
 bool plm_compose_name_matches(const char *basename);
+
+/* True for the names `docker compose` picks up in a directory by itself:
+ * compose.yaml, compose.yml, docker-compose.yaml, docker-compose.yml. */
+bool plm_compose_is_default_name(const char *basename);
+
+/* True for the default override names: compose.override.yaml,
+ * compose.override.yml, docker-compose.override.yaml,
+ * docker-compose.override.yml. */
+bool plm_compose_is_override_name(const char *basename);
+
+/* The override file merged by default over compose_path: when its base
+ * name is a default name, the first of <stem>.override.yaml and
+ * <stem>.override.yml beside it that is a regular file (stem: compose or
+ * docker-compose, as the base file's). *override_path is that path
+ * (malloc'd; the caller frees it), or NULL when there is none. Returns 0
+ * or PLM_ENOMEM. */
+PLM_NODISCARD int plm_compose_default_override(const char *compose_path,
+	char **override_path);
 
 #endif

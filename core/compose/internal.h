@@ -21,6 +21,7 @@ struct compose_ctx {
 	struct plm_arena *arena;
 	const struct plm_compose_options *options;
 	const char *dir;          /* the main file's directory */
+	const char *root;         /* files of the model are read inside it */
 	struct compose_env env;
 	/* files loaded for extends: path and their interpolated stream */
 	struct {

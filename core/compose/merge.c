@@ -12,13 +12,27 @@
  * - a value tagged !reset removes the key, !override replaces it whole.
  *
  * Inputs are never modified: merged maps and sequences are new nodes that
- * share unchanged subtrees.
+ * share unchanged subtrees, so every value keeps the span of the file that
+ * wrote it. A map or sequence both sides wrote keeps the span (and its key
+ * the key span) of the side that declared it: the base file when files are
+ * merged (a service's key stays the base's, where a fix for an unwritten
+ * field goes), the extending service for extends. A service or a top-level
+ * section that is a map on one side and something else on the other is a
+ * diagnostic at the odd one; the map is kept.
  */
 #include "compose/internal.h"
 
 #include <string.h>
 
 #include "yaml/keyset.h"
+
+/* How one merge goes. */
+struct merge {
+	struct compose_ctx *ctx;
+	/* whole files (the base declared the merged containers) rather than
+	 * a service over the one it extends */
+	bool files;
+};
 
 static bool has_tag(const struct plm_node *n, const char *tag)
 {
@@ -117,12 +131,12 @@ static const char *scalar_key(const struct plm_node *n, size_t *len)
 
 /* Linear in both lists: a key set of the override's unique keys (unique
  * fields) or of the base's scalars (de-duplication). */
-static struct plm_node *merge_seq(struct compose_ctx *ctx,
+static struct plm_node *merge_seq(const struct merge *mg,
 	const struct plm_node *base, const struct plm_node *over,
 	const char *field)
 {
-	struct plm_arena *a = ctx->arena;
-	struct plm_node *r = plm_node_seq(a, over->span);
+	struct plm_arena *a = mg->ctx->arena;
+	struct plm_node *r = plm_node_seq(a, mg->files ? base->span : over->span);
 	struct plm_keyset keys = {0};
 	if (r == NULL) {
 		return NULL;
@@ -232,14 +246,38 @@ static struct plm_node *list_to_map(struct plm_arena *a,
 	return m;
 }
 
-static struct plm_node *merge_value(struct compose_ctx *ctx,
+static struct plm_node *merge_value(const struct merge *mg,
 	struct plm_node *base, struct plm_node *over, const char *field,
 	int depth);
 
-static struct plm_node *merge_map(struct compose_ctx *ctx,
+/* A map on one side and something else on the other, where only a map
+ * makes sense (a service, a top-level section): the map is kept, the
+ * other side reported. NULL (not written) and !reset are no conflict. */
+static struct plm_node *kept_map(const struct merge *mg, const char *what,
+	const char *name, struct plm_node *base, struct plm_node *over)
+{
+	bool base_map = base->kind == PLM_NODE_MAP;
+	bool over_map = over->kind == PLM_NODE_MAP;
+	if (base_map == over_map) {
+		return NULL;
+	}
+	struct plm_node *odd = base_map ? over : base;
+	struct plm_node *map = base_map ? base : over;
+	if (odd->kind == PLM_NODE_NULL) {
+		return map;
+	}
+	plm_doc_diag(mg->ctx->doc, PLM_DIAG_ERROR, "compose/merge-conflict",
+		odd->span, "%s \"%s\" is a %s here but a map in the %s file: "
+		"they cannot be merged, the map is kept", what, name,
+		plm_node_kind_name(odd->kind), base_map ? "base" : "override");
+	return map;
+}
+
+static struct plm_node *merge_map(const struct merge *mg,
 	struct plm_node *base, struct plm_node *over, const char *self,
 	int depth)
 {
+	struct compose_ctx *ctx = mg->ctx;
 	/* the entries of `services` are names, not fields */
 	bool names = self != NULL && strcmp(self, "services") == 0 &&
 		depth == 1;
@@ -247,7 +285,9 @@ static struct plm_node *merge_map(struct compose_ctx *ctx,
 	if (r == NULL) {
 		return NULL;
 	}
-	r->span = over->span;
+	if (!mg->files) {
+		r->span = over->span;
+	}
 	/* key -> entry index, so that big maps merge in linear time */
 	struct plm_keyset index = {0};
 	bool removed = false;
@@ -270,16 +310,30 @@ static struct plm_node *merge_map(struct compose_ctx *ctx,
 			continue;
 		}
 		struct plm_node *v = e->value;
-		if (found && !has_tag(v, "!override")) {
-			v = merge_value(ctx, r->as.map.entries[at].value, v,
+		struct plm_node *kept = NULL;
+		if (found && mg->files && (names || (depth == 0 &&
+						  e->value->kind != PLM_NODE_SEQ))) {
+			/* a service, or a top-level section (services, networks,
+			 * volumes, x-...); a top-level list (include) appends */
+			kept = kept_map(mg, names ? "service" : "section", e->key,
+				r->as.map.entries[at].value, v);
+		}
+		if (kept != NULL) {
+			v = kept;
+		} else if (found && !has_tag(v, "!override")) {
+			v = merge_value(mg, r->as.map.entries[at].value, v,
 				names ? NULL : e->key, depth + 1);
 			if (v == NULL) {
 				goto nomem;
 			}
 		}
 		if (found) {
+			/* written whole by the override: its key; merged: the
+			 * declaring side's */
+			if (v == e->value || !mg->files) {
+				r->as.map.entries[at].key_span = e->key_span;
+			}
 			r->as.map.entries[at].value = v;
-			r->as.map.entries[at].key_span = e->key_span;
 			continue;
 		}
 		if (plm_node_append(ctx->arena, r, e->key, e->key_len,
@@ -305,10 +359,11 @@ nomem:
 	return NULL;
 }
 
-static struct plm_node *merge_value(struct compose_ctx *ctx,
+static struct plm_node *merge_value(const struct merge *mg,
 	struct plm_node *base, struct plm_node *over, const char *field,
 	int depth)
 {
+	struct compose_ctx *ctx = mg->ctx;
 	if (depth > 64) {
 		return over;
 	}
@@ -324,13 +379,13 @@ static struct plm_node *merge_value(struct compose_ctx *ctx,
 		if (bm == NULL || om == NULL) {
 			return over;
 		}
-		return merge_map(ctx, bm, om, field, depth);
+		return merge_map(mg, bm, om, field, depth);
 	}
 	if (base->kind == PLM_NODE_MAP && over->kind == PLM_NODE_MAP) {
-		return merge_map(ctx, base, over, field, depth);
+		return merge_map(mg, base, over, field, depth);
 	}
 	if (base->kind == PLM_NODE_SEQ && over->kind == PLM_NODE_SEQ) {
-		return merge_seq(ctx, base, over, field);
+		return merge_seq(mg, base, over, field);
 	}
 	return over;
 }
@@ -344,7 +399,8 @@ struct plm_node *plm_compose_merge_service(struct compose_ctx *ctx,
 	if (over == NULL || over->kind != PLM_NODE_MAP) {
 		return base;
 	}
-	return merge_map(ctx, base, over, NULL, 2);
+	struct merge mg = {ctx, false};
+	return merge_map(&mg, base, over, NULL, 2);
 }
 
 struct plm_node *plm_compose_merge_model(struct compose_ctx *ctx,
@@ -356,5 +412,6 @@ struct plm_node *plm_compose_merge_model(struct compose_ctx *ctx,
 	if (over == NULL || over->kind != PLM_NODE_MAP) {
 		return base;
 	}
-	return merge_map(ctx, base, over, NULL, 0);
+	struct merge mg = {ctx, true};
+	return merge_map(&mg, base, over, NULL, 0);
 }

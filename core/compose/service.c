@@ -15,7 +15,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "dockerfile/dockerfile.h"
 #include "util/source.h"
 #include "util/utf8.h"
 #include "yaml/keyset.h"
@@ -923,109 +922,21 @@ static int set_user(struct svc *v)
 	return plm_record_set(v->a, v->rec, "user", plm_record_user(v->a, text));
 }
 
-/* Maps offsets of the inline Dockerfile (source `inline`) to the compose
- * file: line by line when the value is a literal block whose lines are the
- * Dockerfile's own, indented; else to the whole value. */
-struct inline_map {
-	const struct plm_source *in, *out;
-	uint32_t first_line;   /* the compose line of the Dockerfile's line 0 */
-	uint32_t indent;
-	bool exact;
-	struct plm_span whole;
-};
-
-static uint32_t map_offset(const struct inline_map *m, uint32_t offset)
+static bool is_remote_context(const char *context)
 {
-	uint32_t line = plm_source_line_of(m->in, offset);
-	uint32_t column = offset - m->in->line_starts[line];
-	uint32_t target = m->first_line + line;
-	if (target >= m->out->line_count) {
-		return m->whole.end;
-	}
-	size_t len;
-	(void)plm_source_line(m->out, target, &len);
-	uint32_t col = m->indent + column;
-	/* a blank line of the block may be shorter than the indentation */
-	return m->out->line_starts[target] + (col < len ? col : (uint32_t)len);
-}
-
-static void remap(struct plm_node *n, uint32_t source,
-	const struct inline_map *m, int depth)
-{
-	if (n == NULL || depth > 64) {
-		return;
-	}
-	if (n->span.source == source) {
-		if (m->exact) {
-			n->span.start = map_offset(m, n->span.start);
-			n->span.end = map_offset(m, n->span.end);
-			n->span.source = m->whole.source;
-		} else {
-			n->span = m->whole;
-		}
-	}
-	if (n->kind == PLM_NODE_SEQ) {
-		for (size_t i = 0; i < n->as.seq.count; i++) {
-			remap(n->as.seq.items[i], source, m, depth + 1);
-		}
-	} else if (n->kind == PLM_NODE_MAP) {
-		for (size_t i = 0; i < n->as.map.count; i++) {
-			struct plm_entry *e = &n->as.map.entries[i];
-			if (e->key_span.source == source) {
-				e->key_span = m->whole;
-			}
-			remap(e->value, source, m, depth + 1);
-		}
-	}
-}
-
-static void inline_spans(struct plm_doc *doc, struct plm_node *record,
-	uint32_t source, const struct plm_node *value)
-{
-	if (value == NULL || value->span.source >= doc->source_count) {
-		return;
-	}
-	struct inline_map m = {doc->sources[source],
-		doc->sources[value->span.source], 0, 0, false, value->span};
-	/* a literal block: `|` then the lines, each indented alike */
-	const struct plm_source *out = m.out;
-	if (value->text != NULL && value->text[0] == '|') {
-		uint32_t first = plm_source_line_of(out, value->span.start) + 1;
-		if (first < out->line_count) {
-			size_t len;
-			const char *line = plm_source_line(out, first, &len);
-			uint32_t indent = 0;
-			while (indent < len && line[indent] == ' ') {
-				indent++;
-			}
-			bool same = true;
-			for (uint32_t k = 0; same && k < m.in->line_count; k++) {
-				size_t in_len, out_len;
-				const char *a = plm_source_line(m.in, k, &in_len);
-				if (first + k >= out->line_count) {
-					same = in_len == 0;
-					break;
-				}
-				const char *b = plm_source_line(out, first + k, &out_len);
-				same = in_len == 0 || (out_len == indent + in_len &&
-					memcmp(b + indent, a, in_len) == 0);
-			}
-			m.exact = same;
-			m.first_line = first;
-			m.indent = indent;
-		}
-	}
-	remap(record, source, &m, 0);
+	return strstr(context, "://") != NULL || strncmp(context, "git@", 4) == 0;
 }
 
 /* build: (a context path, or {context, dockerfile, dockerfile_inline,
- * target, args}): the Dockerfile is loaded as another source of the
- * document and its container record attached as `build`. */
+ * target, args}): a link request on the document; the engine reads the
+ * Dockerfile and attaches its record as `build` (core/engine/link.c). */
 static int set_build(struct svc *v)
 {
-	struct plm_node *b = plm_node_get(v->s, "build");
+	const struct plm_entry *e = plm_node_entry(v->s, "build");
+	struct plm_node *b = e ? e->value : NULL;
 	const char *context = ".", *dockerfile = "Dockerfile";
-	const char *inline_text = NULL, *target = NULL;
+	const struct plm_node *inline_value = NULL;
+	struct plm_link link = {0};
 	if (b == NULL || b->kind == PLM_NODE_NULL) {
 		return 0;
 	}
@@ -1037,70 +948,32 @@ static int set_build(struct svc *v)
 		/* empty (an unset variable): the defaults, as Compose does */
 		context = c && c[0] ? c : ".";
 		dockerfile = d && d[0] ? d : "Dockerfile";
-		inline_text = plm_node_get_str(b, "dockerfile_inline");
-		target = plm_node_get_str(b, "target");
+		inline_value = plm_node_get(b, "dockerfile_inline");
+		if (plm_node_str(inline_value) == NULL) {
+			inline_value = NULL;
+		}
+		link.target = plm_node_get_str(b, "target");
 	} else {
 		return 0;
 	}
-	struct plm_doc *doc = v->ctx->doc;
-	struct plm_source *src = NULL;
-	if (inline_text != NULL) {
-		const char *name = plm_arena_printf(v->a, "%s (dockerfile_inline)",
-			plm_node_str(plm_node_get(v->rec, "name")));
-		src = name ? plm_source_create(name, inline_text,
-				     strlen(inline_text))
-			   : NULL;
-		if (src == NULL) {
-			return PLM_ENOMEM;
-		}
-	} else {
-		if (strstr(context, "://") != NULL ||
-			strncmp(context, "git@", 4) == 0) {
-			plm_doc_diag(doc, PLM_DIAG_NOTE, "compose/remote-build", b->span,
-				"the build context %s is remote: its Dockerfile is "
-				"not read", context);
-			return 0;
-		}
+	link.kind = PLM_LINK_BUILD;
+	link.record = v->rec;
+	link.context = context;
+	link.span = e->key_span;
+	if (inline_value != NULL) {
+		link.inline_text = plm_node_str(inline_value);
+		link.inline_span = inline_value->span;
+		link.inline_literal = inline_value->text != NULL &&
+			inline_value->text[0] == '|';
+	} else if (!is_remote_context(context)) {
 		char *ctx_dir = plm_path_join(v->a, v->ctx->dir, context);
-		char *path = ctx_dir ? plm_path_join(v->a, ctx_dir, dockerfile) : NULL;
-		if (path == NULL) {
+		link.path = ctx_dir ? plm_path_join(v->a, ctx_dir, dockerfile)
+				    : NULL;
+		if (link.path == NULL) {
 			return PLM_ENOMEM;
 		}
-		int rc = plm_source_read(path, path, 0, &src);
-		if (rc != 0) {
-			plm_doc_diag(doc, PLM_DIAG_NOTE, "compose/missing-dockerfile",
-				b->span, "cannot read %s: the service's build is "
-				"not linked to its Dockerfile", path);
-			return 0;
-		}
 	}
-	int index = plm_doc_add_source_take(doc, src);
-	if (index < 0) {
-		return PLM_ENOMEM;
-	}
-	struct plm_node *built = NULL;
-	int rc = plm_dockerfile_container(doc, (uint32_t)index, target, &built);
-	if (rc != 0 || built == NULL) {
-		return rc == PLM_EINVAL ? 0 : rc;
-	}
-	if (inline_text != NULL) {
-		/* the inline Dockerfile is no file of its own: findings on it
-		 * must land in the compose file */
-		inline_spans(v->ctx->doc, built, (uint32_t)index,
-			plm_node_get(b, "dockerfile_inline"));
-	}
-	rc = plm_record_set(v->a, v->rec, "build", built);
-	struct plm_node *user = plm_node_get(v->s, "user");
-	if (rc == 0 && (user == NULL || user->kind == PLM_NODE_NULL)) {
-		/* the service runs as the image's USER */
-		struct plm_node *image_user = plm_node_get(built, "user");
-		if (image_user != NULL) {
-			struct plm_node *u = plm_record_flagged(v->a, image_user,
-				PLM_NODE_INHERITED);
-			rc = plm_record_set(v->a, v->rec, "user", u);
-		}
-	}
-	return rc;
+	return plm_doc_add_link(v->ctx->doc, &link);
 }
 
 int plm_compose_service_record(struct compose_ctx *ctx, struct plm_node *name,

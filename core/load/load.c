@@ -8,6 +8,7 @@
 
 #include "compose/compose.h"
 #include "dockerfile/dockerfile.h"
+#include "engine/link.h"
 #include "kubernetes/kubernetes.h"
 #include "yaml/yaml.h"
 
@@ -27,8 +28,17 @@ struct plm_doc *plm_load_source_take(struct plm_source *source,
 		struct plm_compose_options co = {
 			.override_paths = o ? o->compose_overrides : NULL,
 			.override_count = o ? o->compose_override_count : 0,
+			.root = o ? o->root : NULL,
 		};
 		rc = plm_compose_build(doc, &co);
+		/* for now: the engine's run will make the links */
+		if (rc == 0) {
+			struct plm_link_options lo = {
+				.root = o ? o->root : NULL,
+				.max_file_size = o ? o->max_file_size : 0,
+			};
+			rc = plm_link_resolve(doc, &lo);
+		}
 		break;
 	}
 	case PLM_KIND_KUBERNETES:

@@ -17,6 +17,11 @@ struct plm_load_options {
 	/* Compose files merged over a compose file (-f a -f b), in order. */
 	const char *const *compose_overrides;
 	size_t compose_override_count;
+	/* The scanned tree's root directory (absolute or relative, as given):
+	 * files a document pulls in (a Compose service's Dockerfile, an
+	 * extends or include file) are read only inside it. NULL: the
+	 * directory of the file loaded. */
+	const char *root;
 };
 
 enum plm_load_outcome {

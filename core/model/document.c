@@ -61,8 +61,24 @@ void plm_doc_destroy(struct plm_doc *doc)
 	free(doc->sources);
 	free(doc->diags);
 	free(doc->comments);
+	free(doc->links);
 	plm_arena_destroy(doc->arena);
 	free(doc);
+}
+
+int plm_doc_add_link(struct plm_doc *doc, const struct plm_link *link)
+{
+	if (doc->link_count == doc->link_cap) {
+		size_t ncap = doc->link_cap ? doc->link_cap * 2 : 4;
+		struct plm_link *n = realloc(doc->links, ncap * sizeof(*n));
+		if (n == NULL) {
+			return PLM_ENOMEM;
+		}
+		doc->links = n;
+		doc->link_cap = ncap;
+	}
+	doc->links[doc->link_count++] = *link;
+	return 0;
 }
 
 int plm_doc_add_source_take(struct plm_doc *doc, struct plm_source *source)

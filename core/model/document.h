@@ -46,6 +46,43 @@ struct plm_diag {
 	struct plm_span span;
 };
 
+/* A link from this document to another file, asked for by a front end and
+ * made by the engine (core/engine/link.h): a front end never reads the
+ * files of another format itself. */
+enum plm_link_kind {
+	/* A Compose service's `build:`: the Dockerfile's container record
+	 * becomes the service record's `build` (and its user, when the
+	 * service sets none). */
+	PLM_LINK_BUILD = 1,
+};
+
+/* One link request. Strings and nodes live in the document's arena. */
+struct plm_link {
+	enum plm_link_kind kind;
+	/* the container record to complete */
+	struct plm_node *record;
+	/* the file to read, tidied (plm_path_join of the compose file's
+	 * directory, the context and the dockerfile); NULL when the text is
+	 * inline or the context is remote */
+	const char *path;
+	/* the build context as written, for the diagnostics (a remote
+	 * context is never read) */
+	const char *context;
+	/* dockerfile_inline: the text, the span of its value and whether the
+	 * value is a literal block (`|`) whose lines map one to one */
+	const char *inline_text;
+	struct plm_span inline_span;
+	bool inline_literal;
+	/* the stage to take (`target:`), or NULL for the final one */
+	const char *target;
+	/* the `build:` key: where the diagnostics about the link go */
+	struct plm_span span;
+	/* set by the resolver: made (or given up on) once; the source the
+	 * file was read as (0 when it was not read) */
+	bool resolved;
+	uint32_t source;
+};
+
 struct plm_doc {
 	struct plm_arena *arena;
 	enum plm_kind kind;
@@ -67,6 +104,11 @@ struct plm_doc {
 	 * comment_count is sources[0]->line_count or 0. */
 	const char **comments;
 	size_t comment_count;
+	/* Links to other files the front end asks for (plm_doc_add_link),
+	 * made later by plm_link_resolve(); not visible to policies. */
+	struct plm_link *links;
+	size_t link_count;
+	size_t link_cap;
 };
 
 /* Creates an empty document that owns `source` (taken). Returns NULL when
@@ -99,6 +141,11 @@ void plm_doc_set_comment(struct plm_doc *doc, uint32_t line, const char *text,
 /* The display region of a span. */
 struct plm_region plm_doc_region(const struct plm_doc *doc,
 	struct plm_span span);
+
+/* Records a link request (copied; its strings and nodes must live in the
+ * document's arena). Returns 0 or PLM_ENOMEM. */
+PLM_NODISCARD int plm_doc_add_link(struct plm_doc *doc,
+	const struct plm_link *link);
 
 /* A span in the main source. */
 static inline struct plm_span plm_span_make(uint32_t start, uint32_t end)

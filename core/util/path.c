@@ -1,6 +1,9 @@
 #include "util/path.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Tidies s[0..len) into out (at least len + 2 bytes). */
@@ -81,4 +84,31 @@ char *plm_path_join(struct plm_arena *arena, const char *dir, const char *rel)
 	size_t len = dlen + 1 + rlen;
 	tidy(dlen ? joined : joined + 1, dlen ? len : rlen, out);
 	return out;
+}
+
+int plm_path_resolve_inside(const char *root, const char *path, bool *inside,
+	char **real)
+{
+	*inside = false;
+	*real = NULL;
+	char *real_root = realpath(root, NULL);
+	if (real_root == NULL) {
+		return errno == ENOMEM ? PLM_ENOMEM : PLM_EIO;
+	}
+	char *real_path = realpath(path, NULL);
+	if (real_path == NULL) {
+		int err = errno;
+		free(real_root);
+		errno = err;
+		return err == ENOMEM ? PLM_ENOMEM : PLM_EIO;
+	}
+	size_t n = strlen(real_root);
+	/* "/" is the only resolved root that ends with a slash */
+	bool under = strcmp(real_root, "/") == 0 ||
+		(strncmp(real_path, real_root, n) == 0 &&
+			(real_path[n] == '\0' || real_path[n] == '/'));
+	free(real_root);
+	*inside = under;
+	*real = real_path;
+	return 0;
 }

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "compose/compose.h"
+#include "engine/link.h"
 
 static const char *const test_environ[] = {"SET=value", "EMPTY=",
 	"TAG=1.25", "PRIV=true", NULL};
@@ -18,6 +19,16 @@ static struct plm_doc *build_with(const char *path, const char *text,
 {
 	struct plm_doc *doc = doc_from(path, text, PLM_KIND_COMPOSE);
 	assert_int_equal(plm_compose_build(doc, options), 0);
+	return doc;
+}
+
+/* build_with, then the links the front end asked for (root: the compose
+ * file's directory). */
+static struct plm_doc *build_linked(const char *path, const char *text,
+	const struct plm_compose_options *options)
+{
+	struct plm_doc *doc = build_with(path, text, options);
+	assert_int_equal(plm_link_resolve(doc, NULL), 0);
 	return doc;
 }
 
@@ -304,7 +315,7 @@ static void extends_from_another_directory_rebases_relative_paths(void **state)
 	snprintf(path, sizeof(path), "%s/compose.yaml", dir);
 	struct plm_compose_options o = {0};
 	o.environ = test_environ;
-	struct plm_doc *doc = build_with(path,
+	struct plm_doc *doc = build_linked(path,
 		"services:\n  web:\n    extends: {file: sub/common.yml, "
 		"service: base}\n    volumes: [\"./own:/own\"]\n", &o);
 	struct plm_node *c = at(doc->containers, "0");
@@ -756,7 +767,7 @@ static void build_links_the_dockerfile_and_its_user(void **state)
 	snprintf(path, sizeof(path), "%s/compose.yaml", dir);
 	struct plm_compose_options o = {0};
 	o.environ = test_environ;
-	struct plm_doc *doc = build_with(path,
+	struct plm_doc *doc = build_linked(path,
 		"services:\n"
 		"  a:\n    build: ./app\n"
 		"  b:\n    build: {context: app, target: base}\n    user: \"0\"\n"
