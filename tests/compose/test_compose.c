@@ -8,6 +8,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "plm_config.h"
+
 #include "compose/compose.h"
 #include "engine/link.h"
 
@@ -844,6 +846,498 @@ static void broken_yaml_still_builds_what_it_can(void **state)
 	plm_doc_destroy(doc);
 }
 
+
+/* ---- projects: spans after merging, override discovery, links ------- */
+
+#define FIXTURES PLM_SOURCE_ROOT "/tests/compose/fixtures"
+
+/* Builds a compose file read from disk, with its links made. */
+static struct plm_doc *build_file(const char *path,
+	const struct plm_compose_options *options,
+	const struct plm_link_options *link)
+{
+	struct plm_source *src = NULL;
+	assert_int_equal(plm_source_read(path, path, 0, &src), 0);
+	struct plm_doc *doc = plm_doc_create_take(src, PLM_KIND_COMPOSE);
+	assert_non_null(doc);
+	assert_int_equal(plm_compose_build(doc, options), 0);
+	assert_int_equal(plm_link_resolve(doc, link), 0);
+	return doc;
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+	return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+/* The node is written in the file whose path ends with `file`, on line. */
+static void assert_written_at(const struct plm_doc *doc,
+	const struct plm_node *n, const char *file, unsigned line)
+{
+	assert_non_null(n);
+	assert_true(n->span.source < doc->source_count);
+	const char *path = doc->sources[n->span.source]->path;
+	if (!ends_with(path, file) || line_of(doc, n->span) != line) {
+		fail_msg("written at %s:%u, expected %s:%u", path,
+			line_of(doc, n->span), file, line);
+	}
+}
+
+static void override_values_keep_the_file_and_line_that_wrote_them(
+	void **state)
+{
+	(void)state;
+	struct plm_compose_options o = {0};
+	o.environ = test_environ;
+	struct plm_doc *doc = build_file(FIXTURES "/override/compose.yaml", &o,
+		NULL);
+	assert_int_equal(doc->source_count, 2);
+	assert_int_equal(plm_node_count(doc->containers), 3);
+	struct plm_node *web = at(doc->containers, "0");
+	assert_string_equal(str_at(web, "name"), "web");
+	/* the service key is the base's: unwritten fields point there */
+	assert_written_at(doc, at(web, "name"), "/compose.yaml", 3);
+	assert_written_at(doc, at(web, "read_only_rootfs"), "/compose.yaml", 3);
+	assert_true(at(web, "read_only_rootfs")->flags & PLM_NODE_IMPLICIT);
+	/* written only in the base */
+	assert_written_at(doc, at(web, "user.text"), "/compose.yaml", 5);
+	assert_written_at(doc, at(web, "privileged"), "/compose.yaml", 6);
+	/* overridden: the override's value and line */
+	assert_string_equal(str_at(web, "image.text"), "nginx:1.27");
+	assert_written_at(doc, at(web, "image.text"),
+		"/compose.override.yaml", 7);
+	/* merged lists: each item from its own file */
+	struct plm_node *add = at(web, "capabilities.add");
+	assert_int_equal(plm_node_count(add), 2);
+	assert_string_equal(str_at(add, "0"), "NET_ADMIN");
+	assert_written_at(doc, at(add, "0"), "/compose.yaml", 8);
+	assert_string_equal(str_at(add, "1"), "SYS_TIME");
+	assert_written_at(doc, at(add, "1"), "/compose.override.yaml", 9);
+	struct plm_node *ports = at(web, "ports");
+	assert_int_equal(plm_node_count(ports), 3);
+	assert_int_equal(at(ports, "0.container")->as.integer, 80);
+	assert_written_at(doc, at(ports, "0.container"), "/compose.yaml", 10);
+	assert_int_equal(at(ports, "1.container")->as.integer, 9000);
+	assert_written_at(doc, at(ports, "1.container"), "/compose.yaml", 11);
+	assert_int_equal(at(ports, "2.container")->as.integer, 7000);
+	assert_written_at(doc, at(ports, "2.container"),
+		"/compose.override.yaml", 11);
+	/* merged maps: each entry from its own file */
+	struct plm_node *env = at(web, "env");
+	assert_int_equal(plm_node_count(env), 2);
+	assert_written_at(doc, at(env, "0.value"), "/compose.yaml", 13);
+	assert_written_at(doc, at(env, "1.value"), "/compose.override.yaml", 13);
+	/* a service only the base declares, one only the override does */
+	assert_written_at(doc, at(doc->containers, "1.name"), "/compose.yaml",
+		14);
+	assert_written_at(doc, at(doc->containers, "1.image.text"),
+		"/compose.yaml", 15);
+	assert_string_equal(str_at(doc->containers, "2.name"), "cache");
+	assert_written_at(doc, at(doc->containers, "2.name"),
+		"/compose.override.yaml", 14);
+	assert_written_at(doc, at(doc->containers, "2.privileged"),
+		"/compose.override.yaml", 14);
+	plm_doc_destroy(doc);
+}
+
+static void extends_keeps_the_extending_service_key(void **state)
+{
+	(void)state;
+	struct plm_doc *doc = build(
+		"services:\n"
+		"  base:\n    image: b\n    environment: [A=1]\n"
+		"  web:\n    extends: base\n    environment: [B=2]\n");
+	struct plm_node *web = at(doc->containers, "1");
+	assert_int_equal(line_of(doc, at(web, "name")->span), 5);
+	assert_int_equal(line_of(doc, at(web, "privileged")->span), 5);
+	assert_int_equal(line_of(doc, at(web, "image.text")->span), 3);
+	assert_int_equal(line_of(doc, at(web, "env.0.value")->span), 4);
+	assert_int_equal(line_of(doc, at(web, "env.1.value")->span), 7);
+	plm_doc_destroy(doc);
+}
+
+static void default_and_override_names(void **state)
+{
+	(void)state;
+	static const char *const defaults[] = {"compose.yaml", "compose.yml",
+		"docker-compose.yaml", "docker-compose.yml"};
+	static const char *const overrides[] = {"compose.override.yaml",
+		"compose.override.yml", "docker-compose.override.yaml",
+		"docker-compose.override.yml"};
+	for (size_t i = 0; i < 4; i++) {
+		assert_true(plm_compose_is_default_name(defaults[i]));
+		assert_false(plm_compose_is_override_name(defaults[i]));
+		assert_true(plm_compose_is_override_name(overrides[i]));
+		assert_false(plm_compose_is_default_name(overrides[i]));
+	}
+	static const char *const neither[] = {"compose.prod.yaml",
+		"docker-compose.dev.yml", "Compose.yaml", "compose.json",
+		"override.yaml", "compose.override.json", "my-compose.yaml",
+		"compose.yaml.bak", "", "docker-compose.override.yml.orig"};
+	for (size_t i = 0; i < sizeof(neither) / sizeof(neither[0]); i++) {
+		assert_false(plm_compose_is_default_name(neither[i]));
+		assert_false(plm_compose_is_override_name(neither[i]));
+	}
+}
+
+static void default_override_is_found_beside_its_base(void **state)
+{
+	(void)state;
+	const char *dir = temp_dir();
+	char path[256], f[256];
+	char *over = (char *)"unset";
+	/* none yet */
+	snprintf(path, sizeof(path), "%s/compose.yaml", dir);
+	assert_int_equal(plm_compose_default_override(path, &over), 0);
+	assert_null(over);
+	/* the .yml one, then the .yaml one wins over it */
+	snprintf(f, sizeof(f), "%s/compose.override.yml", dir);
+	write_file(f, "services: {}\n");
+	assert_int_equal(plm_compose_default_override(path, &over), 0);
+	assert_non_null(over);
+	assert_string_equal(over, f);
+	free(over);
+	snprintf(f, sizeof(f), "%s/compose.override.yaml", dir);
+	write_file(f, "services: {}\n");
+	assert_int_equal(plm_compose_default_override(path, &over), 0);
+	assert_string_equal(over, f);
+	free(over);
+	/* the stem follows the base's: docker-compose.yml has none here */
+	snprintf(path, sizeof(path), "%s/docker-compose.yml", dir);
+	assert_int_equal(plm_compose_default_override(path, &over), 0);
+	assert_null(over);
+	snprintf(f, sizeof(f), "%s/docker-compose.override.yml", dir);
+	assert_int_equal(mkdir(f, 0700), 0); /* a directory is no file */
+	assert_int_equal(plm_compose_default_override(path, &over), 0);
+	assert_null(over);
+	/* another name has no default override, nor has an override */
+	snprintf(path, sizeof(path), "%s/compose.prod.yaml", dir);
+	assert_int_equal(plm_compose_default_override(path, &over), 0);
+	assert_null(over);
+	snprintf(path, sizeof(path), "%s/compose.override.yaml", dir);
+	assert_int_equal(plm_compose_default_override(path, &over), 0);
+	assert_null(over);
+	/* a bare name is looked up in the working directory */
+	assert_int_equal(plm_compose_default_override("compose.yaml", &over),
+		0);
+	if (over != NULL) {
+		assert_string_equal(over, "compose.override.yaml");
+		free(over);
+	}
+	/* no_default_override: the project layer names the files itself */
+	snprintf(path, sizeof(path), "%s/compose.yaml", dir);
+	struct plm_compose_options o = {0};
+	o.environ = test_environ;
+	o.no_default_override = true;
+	struct plm_doc *doc = build_with(path, "services:\n  web: {image: x}\n",
+		&o);
+	assert_int_equal(doc->source_count, 1);
+	plm_doc_destroy(doc);
+	o.no_default_override = false;
+	doc = build_with(path, "services:\n  web: {image: x}\n", &o);
+	assert_int_equal(doc->source_count, 2);
+	plm_doc_destroy(doc);
+	remove_dir(dir);
+}
+
+/* A base + -f override pair written to a temporary directory. */
+static struct plm_doc *pair(const char *base_text, const char *over_text,
+	const char **dir)
+{
+	*dir = temp_dir();
+	char over[256], base[256];
+	snprintf(over, sizeof(over), "%s/over.yml", *dir);
+	write_file(over, over_text);
+	snprintf(base, sizeof(base), "%s/compose.yaml", *dir);
+	const char *overrides[] = {over};
+	struct plm_compose_options o = {0};
+	o.environ = test_environ;
+	o.override_paths = overrides;
+	o.override_count = 1;
+	return build_with(base, base_text, &o);
+}
+
+/* The diagnostic with code is in the file ending with `file`, at line and
+ * 1-based column. */
+static void assert_diag_at(const struct plm_doc *doc, const char *code,
+	const char *file, unsigned line, unsigned column)
+{
+	const struct plm_diag *d = diag_with(doc, code);
+	if (d == NULL) {
+		fail_msg("no %s diagnostic", code);
+	}
+	struct plm_region r = plm_doc_region(doc, d->span);
+	const char *path = doc->sources[d->span.source]->path;
+	if (!ends_with(path, file) || r.start_line != line ||
+		r.start_column != column) {
+		fail_msg("%s at %s:%u:%u, expected %s:%u:%u", code, path,
+			r.start_line, r.start_column, file, line, column);
+	}
+}
+
+static void projects_that_cannot_be_merged_are_diagnostics(void **state)
+{
+	(void)state;
+	const char *dir;
+	/* an override that is not a map: the base alone */
+	struct plm_doc *doc = pair("services:\n  web: {image: x}\n",
+		"# not a map\n- web\n", &dir);
+	assert_diag_at(doc, "compose/not-a-map", "/over.yml", 2, 1);
+	assert_int_equal(plm_node_count(doc->containers), 1);
+	assert_string_equal(str_at(doc->containers, "0.image.text"), "x");
+	plm_doc_destroy(doc);
+	remove_dir(dir);
+	/* a service that is a list in the override and a map in the base */
+	doc = pair("services:\n  web: {image: x, privileged: true}\n"
+		"  db: {image: d}\n",
+		"services:\n  db: {user: \"5\"}\n  web:\n    - image\n", &dir);
+	assert_diag_at(doc, "compose/merge-conflict", "/over.yml", 4, 5);
+	assert_int_equal(plm_node_count(doc->containers), 2);
+	assert_true(at(doc->containers, "0.privileged")->as.boolean);
+	assert_string_equal(str_at(doc->containers, "1.user.text"), "5");
+	plm_doc_destroy(doc);
+	remove_dir(dir);
+	/* ... and the other way round: the override's map is kept */
+	doc = pair("services:\n  web: [image]\n",
+		"services:\n  web: {image: y}\n", &dir);
+	assert_diag_at(doc, "compose/merge-conflict", "/compose.yaml", 2, 8);
+	assert_string_equal(str_at(doc->containers, "0.image.text"), "y");
+	plm_doc_destroy(doc);
+	remove_dir(dir);
+	/* services a map in one file and a list in the other */
+	doc = pair("services:\n  web: {image: x}\n",
+		"services:\n  - web\n", &dir);
+	assert_diag_at(doc, "compose/merge-conflict", "/over.yml", 2, 3);
+	assert_int_equal(plm_node_count(doc->containers), 1);
+	plm_doc_destroy(doc);
+	remove_dir(dir);
+	/* an override that cannot be read */
+	const char *missing[] = {"/nonexistent/over.yml"};
+	struct plm_compose_options o = {0};
+	o.environ = test_environ;
+	o.no_env_file = true;
+	o.override_paths = missing;
+	o.override_count = 1;
+	doc = build_with("/nonexistent/compose.yaml",
+		"services:\n  web: {image: x}\n", &o);
+	assert_non_null(diag_with(doc, "compose/missing-file"));
+	assert_int_equal(plm_node_count(doc->containers), 1);
+	plm_doc_destroy(doc);
+}
+
+static void extends_that_cannot_be_resolved_are_diagnostics(void **state)
+{
+	(void)state;
+	const char *dir = temp_dir();
+	char path[256], f[256];
+	/* a cycle through another file: reported where it closes, in that
+	 * file */
+	snprintf(f, sizeof(f), "%s/common.yml", dir);
+	write_file(f, "services:\n  base:\n    image: b\n"
+		"    extends: {file: compose.yaml, service: web}\n");
+	snprintf(path, sizeof(path), "%s/compose.yaml", dir);
+	const char *text = "services:\n  web:\n    extends: {file: common.yml, "
+		"service: base}\n    user: \"7\"\n  other: {image: o}\n";
+	write_file(path, text);
+	struct plm_compose_options o = {0};
+	o.environ = test_environ;
+	struct plm_doc *doc = build_with(path, text, &o);
+	assert_diag_at(doc, "compose/extends-cycle", "/common.yml", 4, 5);
+	assert_int_equal(plm_node_count(doc->containers), 2);
+	assert_string_equal(str_at(doc->containers, "0.user.text"), "7");
+	assert_string_equal(str_at(doc->containers, "1.image.text"), "o");
+	plm_doc_destroy(doc);
+	/* a cycle in one file: file:line:col of the extends key */
+	doc = build_with(path, "services:\n  a:\n    extends: b\n"
+		"  b:\n    image: b\n    extends: a\n", &o);
+	assert_diag_at(doc, "compose/extends-cycle", "/compose.yaml", 3, 5);
+	assert_int_equal(plm_node_count(doc->containers), 2);
+	plm_doc_destroy(doc);
+	/* a missing extends file: where it is named */
+	doc = build_with(path, "services:\n  web:\n    image: w\n"
+		"    extends: {file: gone.yml, service: base}\n", &o);
+	assert_diag_at(doc, "compose/missing-file", "/compose.yaml", 4, 14);
+	assert_string_equal(str_at(doc->containers, "0.image.text"), "w");
+	plm_doc_destroy(doc);
+	/* a file outside the tree (root: the compose file's directory) is
+	 * not read, even when it exists */
+	char sub[256];
+	snprintf(sub, sizeof(sub), "%s/sub", dir);
+	assert_int_equal(mkdir(sub, 0700), 0);
+	snprintf(path, sizeof(path), "%s/sub/compose.yaml", dir);
+	doc = build_with(path, "services:\n  web:\n    image: w\n"
+		"    extends: {file: ../common.yml, service: base}\n"
+		"include:\n  - ../common.yml\n", &o);
+	/* include: is read first */
+	assert_diag_at(doc, "compose/file-outside-tree", "/compose.yaml", 6, 5);
+	size_t outside = 0;
+	for (size_t i = 0; i < doc->diag_count; i++) {
+		const struct plm_diag *d = &doc->diags[i];
+		if (strcmp(d->code, "compose/file-outside-tree") == 0) {
+			outside++;
+			assert_int_equal(d->level, PLM_DIAG_WARNING);
+		}
+	}
+	assert_int_equal(outside, 2);
+	assert_int_equal(doc->source_count, 1);
+	assert_string_equal(str_at(doc->containers, "0.image.text"), "w");
+	plm_doc_destroy(doc);
+	/* ... and is read when the root is the parent */
+	o.root = dir;
+	doc = build_with(path, "services:\n  web:\n"
+		"    extends: {file: ../common.yml, service: base}\n", &o);
+	assert_null(diag_with(doc, "compose/file-outside-tree"));
+	/* common.yml, and the compose.yaml beside it that its base extends */
+	assert_int_equal(doc->source_count, 3);
+	assert_true(ends_with(doc->sources[1]->path, "/common.yml"));
+	plm_doc_destroy(doc);
+	/* a symbolic link in the tree to a file out of it is not read */
+	char link[256];
+	snprintf(link, sizeof(link), "%s/sub/common.yml", dir);
+	assert_int_equal(symlink("../common.yml", link), 0);
+	o.root = NULL;
+	doc = build_with(path, "services:\n  web:\n"
+		"    extends: {file: common.yml, service: base}\n", &o);
+	assert_non_null(diag_with(doc, "compose/file-outside-tree"));
+	assert_int_equal(doc->source_count, 1);
+	plm_doc_destroy(doc);
+	remove_dir(dir);
+}
+
+static void dotenv_is_the_base_files_also_for_an_override_elsewhere(
+	void **state)
+{
+	(void)state;
+	const char *overrides[] = {FIXTURES "/elsewhere/other/override.yaml"};
+	struct plm_compose_options o = {0};
+	o.environ = test_environ;
+	o.override_paths = overrides;
+	o.override_count = 1;
+	struct plm_doc *doc = build_file(FIXTURES "/elsewhere/base/compose.yaml",
+		&o, NULL);
+	struct plm_node *app = at(doc->containers, "0");
+	/* the base file's .env, read once, serves the override too */
+	assert_string_equal(str_at(app, "image.text"), "app:from-base-env");
+	assert_string_equal(str_at(app, "env.0.name"), "TAG");
+	assert_string_equal(str_at(app, "env.0.value"), "from-base-env");
+	/* the override's own directory's .env is not read */
+	assert_string_equal(str_at(app, "env.1.value"), "");
+	const struct plm_diag *d = diag_with(doc, "compose/unset-variable");
+	assert_non_null(d);
+	assert_non_null(strstr(d->message, "ONLY_IN_OTHER_ENV"));
+	/* a default written in the file */
+	assert_string_equal(str_at(app, "user.text"), "nobody");
+	assert_int_equal(doc->source_count, 2);
+	plm_doc_destroy(doc);
+}
+
+static void build_links_are_requests_the_engine_makes(void **state)
+{
+	(void)state;
+	const char *dir = temp_dir();
+	char path[256], f[256];
+	snprintf(f, sizeof(f), "%s/app", dir);
+	assert_int_equal(mkdir(f, 0700), 0);
+	snprintf(f, sizeof(f), "%s/app/Dockerfile", dir);
+	write_file(f, "FROM alpine\nUSER 1000\n");
+	snprintf(f, sizeof(f), "%s/outside.Dockerfile", dir);
+	write_file(f, "FROM alpine\nUSER 0\n");
+	snprintf(f, sizeof(f), "%s/sub", dir);
+	assert_int_equal(mkdir(f, 0700), 0);
+	snprintf(f, sizeof(f), "%s/sub/app", dir);
+	assert_int_equal(symlink("../app", f), 0);
+	snprintf(f, sizeof(f), "%s/sub/escape", dir);
+	assert_int_equal(symlink("..", f), 0);
+	snprintf(path, sizeof(path), "%s/sub/compose.yaml", dir);
+	struct plm_compose_options o = {0};
+	o.environ = test_environ;
+	struct plm_doc *doc = build_with(path,
+		"services:\n"
+		"  up:\n    build: {context: .., dockerfile: outside.Dockerfile}\n"
+		"  abs:\n    build: {context: /, dockerfile: etc/passwd}\n"
+		"  link:\n    build: app\n"
+		"  esc:\n    build: escape/app\n"
+		"  remote:\n    build: https://example.com/repo.git\n"
+		"  gone:\n    build: nothing-here\n", &o);
+	/* the front end only asks */
+	assert_int_equal(doc->link_count, 6);
+	assert_int_equal(doc->source_count, 1);
+	assert_int_equal(doc->links[0].kind, PLM_LINK_BUILD);
+	assert_ptr_equal(doc->links[0].record, at(doc->containers, "0"));
+	assert_true(ends_with(doc->links[0].path, "/outside.Dockerfile"));
+	assert_null(strstr(doc->links[0].path, "sub/.."));
+	assert_int_equal(line_of(doc, doc->links[0].span), 3);
+	assert_null(doc->links[4].path);
+	assert_int_equal(at(doc->containers, "0.build")->kind, PLM_NODE_NULL);
+	/* root NULL: the compose file's directory; nothing above it */
+	assert_int_equal(plm_link_resolve(doc, NULL), 0);
+	for (size_t i = 0; i < doc->link_count; i++) {
+		assert_true(doc->links[i].resolved);
+	}
+	struct plm_node *c = doc->containers;
+	assert_int_equal(at(c, "0.build")->kind, PLM_NODE_NULL);
+	assert_int_equal(at(c, "1.build")->kind, PLM_NODE_NULL);
+	/* through symbolic links: out of sub/, not read either */
+	assert_int_equal(at(c, "2.build")->kind, PLM_NODE_NULL);
+	assert_int_equal(at(c, "3.build")->kind, PLM_NODE_NULL);
+	assert_int_equal(at(c, "4.build")->kind, PLM_NODE_NULL);
+	assert_int_equal(at(c, "5.build")->kind, PLM_NODE_NULL);
+	size_t outside = 0;
+	for (size_t i = 0; i < doc->diag_count; i++) {
+		outside += strcmp(doc->diags[i].code,
+				   "compose/build-outside-tree") == 0;
+	}
+	assert_int_equal(outside, 4);
+	assert_diag_at(doc, "compose/build-outside-tree", "/compose.yaml", 3, 5);
+	assert_int_equal(diag_with(doc, "compose/build-outside-tree")->level,
+		PLM_DIAG_NOTE);
+	assert_diag_at(doc, "compose/remote-build", "/compose.yaml", 11, 5);
+	assert_diag_at(doc, "compose/missing-dockerfile", "/compose.yaml", 13, 5);
+	assert_int_equal(doc->source_count, 1);
+	/* a second call makes nothing twice */
+	size_t diags = doc->diag_count;
+	assert_int_equal(plm_link_resolve(doc, NULL), 0);
+	assert_int_equal(doc->diag_count, diags);
+	plm_doc_destroy(doc);
+	/* with the parent as the root, what is inside it is read */
+	struct plm_link_options lo = {dir, 0};
+	doc = build_with(path,
+		"services:\n"
+		"  up:\n    build: {context: .., dockerfile: outside.Dockerfile}\n"
+		"  abs:\n    build: {context: /, dockerfile: etc/passwd}\n"
+		"  link:\n    build: app\n"
+		"  esc:\n    build: escape/app\n", &o);
+	assert_int_equal(plm_link_resolve(doc, &lo), 0);
+	c = doc->containers;
+	assert_string_equal(str_at(c, "0.build.user.text"), "0");
+	assert_true(at(c, "0.user.root")->as.boolean);
+	assert_true(at(c, "0.user")->flags & PLM_NODE_INHERITED);
+	assert_written_at(doc, at(c, "0.user.text"), "/outside.Dockerfile", 2);
+	assert_int_equal(at(c, "1.build")->kind, PLM_NODE_NULL);
+	assert_string_equal(str_at(c, "2.build.user.text"), "1000");
+	assert_string_equal(str_at(c, "3.build.user.text"), "1000");
+	assert_int_equal(doc->links[0].source, at(c, "0.user.text")->span.source);
+	assert_int_equal(doc->links[1].source, 0);
+	outside = 0;
+	for (size_t i = 0; i < doc->diag_count; i++) {
+		outside += strcmp(doc->diags[i].code,
+				   "compose/build-outside-tree") == 0;
+	}
+	assert_int_equal(outside, 1);
+	plm_doc_destroy(doc);
+	/* a Dockerfile over the size limit is not read */
+	lo.max_file_size = 8;
+	doc = build_with(path, "services:\n  link:\n    build: app\n", &o);
+	assert_int_equal(plm_link_resolve(doc, &lo), 0);
+	assert_int_equal(at(doc->containers, "0.build")->kind, PLM_NODE_NULL);
+	const struct plm_diag *d = diag_with(doc, "compose/missing-dockerfile");
+	assert_non_null(d);
+	assert_non_null(strstr(d->message, "size limit"));
+	plm_doc_destroy(doc);
+	remove_dir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -876,6 +1370,14 @@ int main(void)
 		cmocka_unit_test(build_links_the_dockerfile_and_its_user),
 		cmocka_unit_test(env_file_variables_come_before_environment),
 		cmocka_unit_test(broken_yaml_still_builds_what_it_can),
+		cmocka_unit_test(override_values_keep_the_file_and_line_that_wrote_them),
+		cmocka_unit_test(extends_keeps_the_extending_service_key),
+		cmocka_unit_test(default_and_override_names),
+		cmocka_unit_test(default_override_is_found_beside_its_base),
+		cmocka_unit_test(projects_that_cannot_be_merged_are_diagnostics),
+		cmocka_unit_test(extends_that_cannot_be_resolved_are_diagnostics),
+		cmocka_unit_test(dotenv_is_the_base_files_also_for_an_override_elsewhere),
+		cmocka_unit_test(build_links_are_requests_the_engine_makes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
