@@ -111,6 +111,9 @@ class Cli(unittest.TestCase):
         rows = {l.split()[0]: l.split() for l in lines[1:]}
         kinds = {}
         for path in report["summary"]["paths"]:
+            # the folder under examples/, not the checkout's own path
+            # (which may well contain "compose")
+            path = os.path.relpath(path, examples)
             kind = ("compose" if "compose" in path else "kubernetes"
                     if "kubernetes" in path else "dockerfile")
             kinds[kind] = kinds.get(kind, 0) + 1
@@ -225,6 +228,56 @@ class Cli(unittest.TestCase):
             self.assertEqual(r.stdout.decode().strip(),
                              f"{d}/compose.prod.yaml:3:11: high: service "
                              "\"web\" runs as root (user root) [runs-as-root]")
+
+    def test_compose_findings_point_at_the_file_that_wrote_the_value(self):
+        with tempfile.TemporaryDirectory() as d:
+            write(f"{d}/compose.yaml", "services:\n  web:\n"
+                  "    image: nginx:1.27\n    privileged: true\n"
+                  "    cap_add: [SYS_ADMIN]\n")
+            write(f"{d}/compose.override.yaml", "# local changes\n\n"
+                  "services:\n  web:\n    cap_add:\n      - NET_ADMIN\n")
+            r = run("scan", "--format", "gnu", "--only",
+                    "privileged,added-capabilities,runs-as-root",
+                    f"{d}/compose.yaml")
+            self.assertEqual(r.returncode, 1, r.stderr)
+            self.assertEqual(sorted(r.stdout.decode().splitlines()), sorted([
+                # unwritten user: the service key of the base file
+                f"{d}/compose.yaml:2:3: high: service \"web\" runs as "
+                "root: no `user:` is set and the image's user is unknown "
+                "[runs-as-root]",
+                f"{d}/compose.yaml:4:17: critical: service \"web\" runs "
+                "privileged [privileged]",
+                f"{d}/compose.yaml:5:15: high: service \"web\" adds "
+                "capability SYS_ADMIN, which allows escaping the container "
+                "[added-capabilities]",
+                f"{d}/compose.override.yaml:6:9: high: service \"web\" "
+                "adds capability NET_ADMIN, which allows escaping the "
+                "container [added-capabilities]",
+            ]))
+
+    def test_compose_build_is_linked_only_inside_the_scanned_tree(self):
+        with tempfile.TemporaryDirectory() as d:
+            write(f"{d}/app/Dockerfile", "FROM alpine:3.20\nUSER 1000\n")
+            write(f"{d}/deploy/compose.yaml", "services:\n  web:\n"
+                  "    build: ../app\n")
+            # the compose file alone: its directory is the tree
+            r = run("scan", "--format", "gnu", "--only", "runs-as-root",
+                    f"{d}/deploy/compose.yaml")
+            out = r.stdout.decode()
+            self.assertIn(f"{d}/deploy/compose.yaml:3:5: note: ", out)
+            self.assertIn("[compose/build-outside-tree]", out)
+            self.assertIn("runs-as-root", out)
+            # the whole tree: linked, the image's USER 1000 is not root
+            r = run("scan", "--format", "gnu", "--only", "runs-as-root", d)
+            self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+            self.assertNotIn("build-outside-tree", r.stdout.decode())
+            self.assertNotIn("runs-as-root", r.stdout.decode())
+            # a Dockerfile reached through a symbolic link out of the tree
+            os.symlink(f"{d}/app", f"{d}/deploy/app")
+            write(f"{d}/deploy/compose.yaml", "services:\n  web:\n"
+                  "    build: app\n")
+            r = run("scan", "--format", "gnu", f"{d}/deploy")
+            self.assertIn("[compose/build-outside-tree]", r.stdout.decode())
 
     def test_compose_build_paths_are_shown_tidied(self):
         ex = os.path.join(SOURCE_ROOT, "examples")
