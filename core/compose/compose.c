@@ -738,8 +738,10 @@ int plm_compose_build(struct plm_doc *doc,
 		const char *path = auto_override ? auto_override
 						 : options->override_paths[i];
 		uint32_t source;
-		struct plm_node *over = load_file(ctx, path, false,
-			doc->tree->span, &source, &rc);
+		/* an override found by its name is a file of the model,
+		 * one named by -f the user's choice */
+		struct plm_node *over = load_file(ctx, path,
+			auto_override != NULL, doc->tree->span, &source, &rc);
 		if (rc != 0) {
 			goto cleanup;
 		}

@@ -706,8 +706,30 @@ static int env_file(struct svc *v, struct plm_node *out, struct plm_node *at,
 	if (path == NULL) {
 		return PLM_ENOMEM;
 	}
+	/* read only inside the tree, and what was checked: the resolved
+	 * path */
+	bool inside = false;
+	char *real = NULL;
+	int rc = plm_path_resolve_inside(v->ctx->root, path, &inside, &real);
+	if (rc == PLM_ENOMEM) {
+		return rc;
+	}
+	if (rc == 0 && !inside) {
+		plm_doc_diag(v->ctx->doc, PLM_DIAG_NOTE,
+			"compose/file-outside-tree", at->span, "env_file %s is "
+			"outside the scanned tree (%s): it is not read, its "
+			"variables are not in the model", path, v->ctx->root);
+		free(real);
+		return 0;
+	}
 	struct plm_source *src = NULL;
-	int rc = plm_source_read(path, path, PLM_COMPOSE_MAX_AUX_FILE, &src);
+	if (rc == 0) {
+		rc = plm_source_read(real, path, PLM_COMPOSE_MAX_AUX_FILE, &src);
+	}
+	free(real);
+	if (rc == PLM_ENOMEM) {
+		return rc;
+	}
 	if (rc != 0) {
 		if (required) {
 			plm_doc_diag(v->ctx->doc, PLM_DIAG_NOTE,

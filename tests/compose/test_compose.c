@@ -1205,6 +1205,62 @@ static void extends_that_cannot_be_resolved_are_diagnostics(void **state)
 	remove_dir(dir);
 }
 
+static void env_files_and_overrides_out_of_the_tree_are_not_read(
+	void **state)
+{
+	(void)state;
+	const char *dir = temp_dir();
+	char path[256], f[256];
+	snprintf(f, sizeof(f), "%s/secret.env", dir);
+	write_file(f, "TOKEN=outside\n");
+	snprintf(f, sizeof(f), "%s/over.yaml", dir);
+	write_file(f, "services:\n  web:\n    privileged: true\n");
+	snprintf(f, sizeof(f), "%s/sub", dir);
+	assert_int_equal(mkdir(f, 0700), 0);
+	snprintf(f, sizeof(f), "%s/sub/local.env", dir);
+	write_file(f, "LOCAL=inside\n");
+	/* the default override, a symbolic link out of the tree */
+	snprintf(f, sizeof(f), "%s/sub/compose.override.yaml", dir);
+	assert_int_equal(symlink("../over.yaml", f), 0);
+	snprintf(path, sizeof(path), "%s/sub/compose.yaml", dir);
+	struct plm_compose_options o = {0};
+	o.environ = test_environ;
+	const char *text = "services:\n  web:\n    image: x\n"
+		"    env_file: [../secret.env, local.env]\n";
+	struct plm_doc *doc = build_with(path, text, &o);
+	struct plm_node *web = at(doc->containers, "0");
+	assert_int_equal(plm_node_count(at(web, "env")), 1);
+	assert_string_equal(str_at(web, "env.0.value"), "inside");
+	assert_int_equal(at(web, "privileged")->kind, PLM_NODE_NULL);
+	size_t outside = 0;
+	for (size_t i = 0; i < doc->diag_count; i++) {
+		outside += strcmp(doc->diags[i].code,
+				   "compose/file-outside-tree") == 0;
+	}
+	assert_int_equal(outside, 2);
+	assert_null(diag_with(doc, "compose/missing-env-file"));
+	plm_doc_destroy(doc);
+	/* with the parent as the root both are read */
+	o.root = dir;
+	doc = build_with(path, text, &o);
+	web = at(doc->containers, "0");
+	assert_int_equal(plm_node_count(at(web, "env")), 2);
+	assert_string_equal(str_at(web, "env.0.value"), "outside");
+	assert_true(at(web, "privileged")->as.boolean);
+	assert_null(diag_with(doc, "compose/file-outside-tree"));
+	plm_doc_destroy(doc);
+	/* an -f override is the user's choice: read wherever it is */
+	o.root = NULL;
+	snprintf(f, sizeof(f), "%s/over.yaml", dir);
+	const char *overrides[] = {f};
+	o.override_paths = overrides;
+	o.override_count = 1;
+	doc = build_with(path, "services:\n  web: {image: x}\n", &o);
+	assert_true(at(doc->containers, "0.privileged")->as.boolean);
+	plm_doc_destroy(doc);
+	remove_dir(dir);
+}
+
 static void dotenv_is_the_base_files_also_for_an_override_elsewhere(
 	void **state)
 {
@@ -1376,6 +1432,7 @@ int main(void)
 		cmocka_unit_test(default_override_is_found_beside_its_base),
 		cmocka_unit_test(projects_that_cannot_be_merged_are_diagnostics),
 		cmocka_unit_test(extends_that_cannot_be_resolved_are_diagnostics),
+		cmocka_unit_test(env_files_and_overrides_out_of_the_tree_are_not_read),
 		cmocka_unit_test(dotenv_is_the_base_files_also_for_an_override_elsewhere),
 		cmocka_unit_test(build_links_are_requests_the_engine_makes),
 	};
