@@ -311,10 +311,11 @@ static struct plm_node *merge_map(const struct merge *mg,
 		}
 		struct plm_node *v = e->value;
 		struct plm_node *kept = NULL;
-		if (found && mg->files && (names || depth == 0)) {
+		if (found && mg->files && (names || (depth == 0 &&
+						  strncmp(e->key, "x-", 2) != 0))) {
 			/* a service, or a top-level section (services, networks,
-			 * volumes, ...): two lists or two scalars merge as
-			 * usual */
+			 * volumes, ...; x- extensions hold anything): two lists
+			 * or two scalars merge as usual */
 			kept = kept_map(mg, names ? "service" : "section", e->key,
 				r->as.map.entries[at].value, v);
 		}
