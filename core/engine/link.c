@@ -4,7 +4,6 @@
  */
 #include "engine/link.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
