@@ -565,25 +565,24 @@ static const char *base_name_of(const char *path)
 int plm_compose_default_override(const char *compose_path,
 	char **override_path)
 {
+	/* compose-go's DefaultOverrideFileNames, in its order */
+	static const char *const names[] = {"compose.override.yml",
+		"compose.override.yaml", "docker-compose.override.yml",
+		"docker-compose.override.yaml"};
 	*override_path = NULL;
 	const char *base = base_name_of(compose_path);
 	if (!plm_compose_is_default_name(base)) {
 		return 0;
 	}
 	size_t dir_len = (size_t)(base - compose_path);
-	/* the override takes the stem of the base file's name */
-	const char *stem = strncmp(base, "docker-", 7) == 0 ? "docker-compose"
-							      : "compose";
-	static const char *const exts[] = {"yaml", "yml"};
-	for (size_t i = 0; i < 2; i++) {
-		size_t len = dir_len + strlen(stem) + strlen(".override.") +
-			strlen(exts[i]) + 1;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		size_t len = dir_len + strlen(names[i]) + 1;
 		char *candidate = malloc(len);
 		if (candidate == NULL) {
 			return PLM_ENOMEM;
 		}
-		snprintf(candidate, len, "%.*s%s.override.%s", (int)dir_len,
-			compose_path, stem, exts[i]);
+		snprintf(candidate, len, "%.*s%s", (int)dir_len, compose_path,
+			names[i]);
 		struct stat st;
 		if (stat(candidate, &st) == 0 && S_ISREG(st.st_mode)) {
 			*override_path = candidate;

@@ -69,12 +69,13 @@ bool plm_compose_is_default_name(const char *basename);
  * docker-compose.override.yml. */
 bool plm_compose_is_override_name(const char *basename);
 
-/* The override file merged by default over compose_path: when its base
- * name is a default name, the first of <stem>.override.yaml and
- * <stem>.override.yml beside it that is a regular file (stem: compose or
- * docker-compose, as the base file's). *override_path is that path
- * (malloc'd; the caller frees it), or NULL when there is none. Returns 0
- * or PLM_ENOMEM. */
+/* The override file merged by default over compose_path, as `docker
+ * compose` picks it: when compose_path's base name is a default name, the
+ * first regular file beside it of compose.override.yml,
+ * compose.override.yaml, docker-compose.override.yml and
+ * docker-compose.override.yaml (compose-go's order, whatever the base
+ * file's own stem). *override_path is that path (malloc'd; the caller frees
+ * it), or NULL when there is none. Returns 0 or PLM_ENOMEM. */
 PLM_NODISCARD int plm_compose_default_override(const char *compose_path,
 	char **override_path);
 

@@ -991,26 +991,40 @@ static void default_override_is_found_beside_its_base(void **state)
 	snprintf(path, sizeof(path), "%s/compose.yaml", dir);
 	assert_int_equal(plm_compose_default_override(path, &over), 0);
 	assert_null(over);
-	/* the .yml one, then the .yaml one wins over it */
+	/* compose-go's order: docker-compose.override.yaml, then .yml, then
+	 * compose.override.yaml, then .yml win in turn, whatever the base's
+	 * stem */
+	static const char *const order[] = {"docker-compose.override.yaml",
+		"docker-compose.override.yml", "compose.override.yaml",
+		"compose.override.yml"};
+	static const char *const bases[] = {"compose.yaml",
+		"docker-compose.yml"};
+	for (size_t i = 0; i < 4; i++) {
+		snprintf(f, sizeof(f), "%s/%s", dir, order[i]);
+		write_file(f, "services: {}\n");
+		for (size_t b = 0; b < 2; b++) {
+			snprintf(path, sizeof(path), "%s/%s", dir, bases[b]);
+			assert_int_equal(plm_compose_default_override(path,
+						 &over), 0);
+			assert_non_null(over);
+			assert_string_equal(over, f);
+			free(over);
+		}
+	}
+	/* a directory is no file */
+	remove_dir(dir);
+	assert_int_equal(mkdir(dir, 0700), 0);
 	snprintf(f, sizeof(f), "%s/compose.override.yml", dir);
+	assert_int_equal(mkdir(f, 0700), 0);
+	snprintf(path, sizeof(path), "%s/compose.yaml", dir);
+	assert_int_equal(plm_compose_default_override(path, &over), 0);
+	assert_null(over);
+	snprintf(f, sizeof(f), "%s/compose.override.yaml", dir);
 	write_file(f, "services: {}\n");
 	assert_int_equal(plm_compose_default_override(path, &over), 0);
 	assert_non_null(over);
 	assert_string_equal(over, f);
 	free(over);
-	snprintf(f, sizeof(f), "%s/compose.override.yaml", dir);
-	write_file(f, "services: {}\n");
-	assert_int_equal(plm_compose_default_override(path, &over), 0);
-	assert_string_equal(over, f);
-	free(over);
-	/* the stem follows the base's: docker-compose.yml has none here */
-	snprintf(path, sizeof(path), "%s/docker-compose.yml", dir);
-	assert_int_equal(plm_compose_default_override(path, &over), 0);
-	assert_null(over);
-	snprintf(f, sizeof(f), "%s/docker-compose.override.yml", dir);
-	assert_int_equal(mkdir(f, 0700), 0); /* a directory is no file */
-	assert_int_equal(plm_compose_default_override(path, &over), 0);
-	assert_null(over);
 	/* another name has no default override, nor has an override */
 	snprintf(path, sizeof(path), "%s/compose.prod.yaml", dir);
 	assert_int_equal(plm_compose_default_override(path, &over), 0);
