@@ -531,6 +531,36 @@ static const char *default_override(struct plm_arena *a, const char *path,
 	return NULL;
 }
 
+bool plm_compose_is_default_name(const char *basename)
+{
+	return strcmp(basename, "compose.yaml") == 0 ||
+		strcmp(basename, "compose.yml") == 0 ||
+		strcmp(basename, "docker-compose.yaml") == 0 ||
+		strcmp(basename, "docker-compose.yml") == 0;
+}
+
+int plm_compose_default_override(const char *compose_path,
+	char **override_path)
+{
+	*override_path = NULL;
+	struct plm_arena *a = plm_arena_create(0);
+	if (a == NULL) {
+		return PLM_ENOMEM;
+	}
+	const char *slash = strrchr(compose_path, '/');
+	char *dir = slash ? plm_arena_strndup(a, compose_path,
+				    (size_t)(slash - compose_path))
+			  : plm_arena_strdup(a, ".");
+	const char *found = dir ? default_override(a, compose_path, dir) : NULL;
+	int rc = dir == NULL ? PLM_ENOMEM : 0;
+	if (found != NULL) {
+		*override_path = strdup(found);
+		rc = *override_path ? 0 : PLM_ENOMEM;
+	}
+	plm_arena_destroy(a);
+	return rc;
+}
+
 /* Top-level keys of a v1 file that are not services. */
 static bool is_v1_service(const struct plm_entry *e)
 {
@@ -663,7 +693,7 @@ int plm_compose_build(struct plm_doc *doc,
 	}
 	const char *auto_override = NULL;
 	size_t count = options->override_count;
-	if (count == 0) {
+	if (count == 0 && !options->no_default_override) {
 		auto_override = default_override(ctx->arena, main_path, dir);
 		count = auto_override ? 1 : 0;
 	}

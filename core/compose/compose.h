@@ -35,6 +35,9 @@ struct plm_compose_options {
 	const char *const *environ;
 	/* Do not read the `.env` file beside the compose file. */
 	bool no_env_file;
+	/* Do not look for the default override file: the caller names every
+	 * file of the project in override_paths. */
+	bool no_default_override;
 };
 
 /* Builds doc from doc->sources[0], a Compose file: doc->tree is the
@@ -49,5 +52,14 @@ PLM_NODISCARD int plm_compose_build(struct plm_doc *doc,
 /* True if a file's base name is one Compose picks up by name: compose.yaml,
  * compose.yml, compose.*.y*ml, docker-compose*.y*ml. */
 bool plm_compose_name_matches(const char *basename);
+
+/* True for the names `docker compose` reads by default: compose.yaml,
+ * compose.yml, docker-compose.yaml, docker-compose.yml. */
+bool plm_compose_is_default_name(const char *basename);
+/* The override file `docker compose` merges over a default-named compose
+ * file, when one exists beside it: *override_path is malloc'd (caller
+ * frees), or NULL. Returns 0 or PLM_ENOMEM. */
+PLM_NODISCARD int plm_compose_default_override(const char *compose_path,
+	char **override_path);
 
 #endif
