@@ -260,6 +260,52 @@ static int attach_override(struct plm_project *p, size_t base, bool *gone)
 	return 0;
 }
 
+struct file_id {
+	dev_t dev;
+	ino_t ino;
+	size_t index;
+};
+
+static int compare_ids(const void *a, const void *b)
+{
+	const struct file_id *x = a, *y = b;
+	if (x->dev != y->dev) {
+		return x->dev < y->dev ? -1 : 1;
+	}
+	if (x->ino != y->ino) {
+		return x->ino < y->ino ? -1 : 1;
+	}
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* A file reached twice (`scan . ./Dockerfile`, a path given twice, two
+ * links to one file inside the tree) is one unit, the first. Returns 0 or
+ * PLM_ENOMEM. */
+static int drop_repeats(struct plm_project *p, bool *gone)
+{
+	struct file_id *ids = malloc((p->count ? p->count : 1) * sizeof(*ids));
+	if (ids == NULL) {
+		return PLM_ENOMEM;
+	}
+	size_t n = 0;
+	for (size_t i = 0; i < p->count; i++) {
+		const struct plm_unit *u = &p->units[i];
+		struct stat st;
+		if (u->path != NULL && u->problem == NULL &&
+			strcmp(u->path, "-") != 0 && stat(u->path, &st) == 0) {
+			ids[n++] = (struct file_id){st.st_dev, st.st_ino, i};
+		}
+	}
+	qsort(ids, n, sizeof(*ids), compare_ids);
+	for (size_t k = 1; k < n; k++) {
+		if (ids[k].dev == ids[k - 1].dev && ids[k].ino == ids[k - 1].ino) {
+			gone[ids[k].index] = true;
+		}
+	}
+	free(ids);
+	return 0;
+}
+
 int plm_project_plan(struct plm_project *p)
 {
 	if (p->planned) {
@@ -269,7 +315,7 @@ int plm_project_plan(struct plm_project *p)
 	if (gone == NULL) {
 		return PLM_ENOMEM;
 	}
-	int rc = 0;
+	int rc = drop_repeats(p, gone);
 	for (size_t i = 0; i < p->count && rc == 0; i++) {
 		struct plm_unit *u = &p->units[i];
 		if (gone[i] || u->path == NULL || u->problem != NULL ||
