@@ -3,24 +3,29 @@
  *
  *   engine-bench [--repeat N] [--only ID] KIND FILE...
  *
- * Loads each file (read, parse, normalize: what `scan --no-builtin` does)
- * and runs every built-in policy on it with one checker, timing the two
- * with the thread's CPU clock, best of N passes. Output formatting and
- * start-up are left out, so the ratio is the engine's own cost.
+ * Runs the engine on one thread over the files (read, parse, normalize:
+ * what `scan --no-builtin` does; then every built-in policy with one
+ * checker), with the run measuring the two on the thread's CPU clock,
+ * best of N passes. Output formatting and start-up are left out, so the
+ * ratio is the engine's own cost.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "engine/engine.h"
-#include "load/load.h"
+#include "engine/run.h"
 
-static double now(void)
+struct tally {
+	size_t files;
+	size_t findings;
+};
+
+static void count_result(void *ctx, const struct plm_file_result *r)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	struct tally *t = ctx;
+	t->files += r->scanned;
+	t->findings += r->finding_count;
 }
 
 int main(int argc, char **argv)
@@ -50,46 +55,42 @@ int main(int argc, char **argv)
 		eo.only_count = 1;
 	}
 	struct plm_engine *e = NULL;
-	struct plm_checker *c = NULL;
 	char *error = NULL;
-	if (plm_engine_create(&eo, &e, &error) != 0 ||
-		plm_checker_create(e, &c, &error) != 0) {
+	if (plm_engine_create(&eo, &e, &error) != 0) {
 		fprintf(stderr, "engine-bench: %s\n", error);
 		return 2;
 	}
 	double best_parse = 0, best_check = 0;
-	size_t findings = 0, files = 0;
+	struct tally t = {0};
 	for (int pass = 0; pass < repeat; pass++) {
-		double parse = 0, check = 0;
-		findings = files = 0;
-		for (int k = i; k < argc; k++) {
-			struct plm_load_options lo = {0};
-			lo.kind = kind;
-			struct plm_doc *doc = NULL;
-			struct plm_load_status st;
-			double t0 = now();
-			if (plm_load(argv[k], argv[k], kind, true, &lo, &doc, &st) != 0) {
-				return 2;
-			}
-			double t1 = now();
-			parse += t1 - t0;
-			if (st.outcome != PLM_LOAD_OK) {
-				continue;
-			}
-			struct plm_file_result r;
-			if (plm_file_result_init(&r, argv[k]) != 0) {
-				return 2;
-			}
-			t1 = now();
-			if (plm_checker_run(c, doc, &r) != 0) {
-				return 2;
-			}
-			check += now() - t1;
-			findings += r.finding_count;
-			files++;
-			plm_file_result_finish(&r);
-			plm_doc_destroy(doc);
+		struct plm_project_options po = {.kind = kind};
+		struct plm_project *project = NULL;
+		int rc = plm_project_create(&po, &project);
+		for (int k = i; rc == 0 && k < argc; k++) {
+			rc = plm_project_add_path(project, argv[k]);
 		}
+		if (rc != 0) {
+			fputs("engine-bench: out of memory\n", stderr);
+			return 2;
+		}
+		struct plm_run_options ro = {
+			.engine = e,
+			.jobs = 1,
+			.rule = PLM_RUN_ALL_RULES,
+			.measure = true,
+		};
+		t = (struct tally){0};
+		struct plm_sink sink = {.result = count_result, .ctx = &t};
+		struct plm_run_status rs;
+		plm_run(project, &ro, &sink, &rs);
+		plm_project_destroy(project);
+		if (rs.checker_error != NULL || rs.out_of_memory) {
+			fprintf(stderr, "engine-bench: %s\n", rs.checker_error
+				? rs.checker_error : "out of memory");
+			return 2;
+		}
+		double parse = (double)rs.build_nanoseconds / 1e9;
+		double check = (double)rs.check_nanoseconds / 1e9;
 		if (pass == 0 || parse < best_parse) {
 			best_parse = parse;
 		}
@@ -97,10 +98,10 @@ int main(int argc, char **argv)
 			best_check = check;
 		}
 	}
+	size_t files = t.files, findings = t.findings;
 	printf("%s: %zu files, %zu findings: parse %.3f s, policies %.3f s "
 		"(%.0f%% of parsing)\n", plm_kind_name(kind), files, findings,
 		best_parse, best_check, 100.0 * best_check / best_parse);
-	plm_checker_destroy(c);
 	plm_engine_destroy(e);
 	return 0;
 }

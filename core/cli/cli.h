@@ -30,6 +30,8 @@ struct plm_strvec {
 
 /* Appends s (borrowed). Returns 0 or -1 when out of memory. */
 int plm_strvec_push(struct plm_strvec *v, const char *s);
+/* Appends every item of from (borrowed). Returns 0 or -1. */
+int plm_strvec_push_all(struct plm_strvec *v, const struct plm_strvec *from);
 /* Splits a comma-separated list into v; the parts are strdup'd into
  * `owned` so they can be freed together. Returns 0 or -1. */
 int plm_strvec_split(struct plm_strvec *v, struct plm_strvec *owned,

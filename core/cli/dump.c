@@ -6,9 +6,43 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "discover/discover.h"
-#include "load/load.h"
+#include "engine/run.h"
 #include "model/dump.h"
+
+/* What the run's sink needs. */
+struct dumper {
+	const struct plm_dump_options *d;
+	size_t dumped;
+	bool write_failed;
+};
+
+/* Called with each document built, before it is freed. */
+static void dump_document(void *ctx, const struct plm_unit *unit,
+	const struct plm_doc *doc)
+{
+	struct dumper *w = ctx;
+	w->dumped++;
+	if (plm_dump_doc(stdout, doc, w->d) != 0) {
+		w->write_failed = true;
+	}
+}
+
+/* A unit with no document says why on stderr. */
+static void dump_result(void *ctx, const struct plm_file_result *r)
+{
+	(void)ctx;
+	if (r->scanned) {
+		return;
+	}
+	for (size_t i = 0; i < r->note_count; i++) {
+		fprintf(stderr, "%s: %s\n", r->notes[i].path ? r->notes[i].path
+				: r->path, r->notes[i].message);
+	}
+	if (r->note_count == 0) {
+		fprintf(stderr, "%s: not a Dockerfile, Compose file or Kubernetes "
+			"manifest\n", r->path);
+	}
+}
 
 static void usage(FILE *out)
 {
@@ -89,32 +123,49 @@ int plm_cli_dump(int argc, char **argv)
 		      "--help)\n", stderr);
 		goto out;
 	}
+	/* FILE with -f files merged over it is one Compose project. */
 	const char *path = argv[optind];
-	bool is_stdin = strcmp(path, "-") == 0;
-	const char *shown = is_stdin ? stdin_name : path;
-	bool is_yaml;
-	enum plm_kind name_kind = plm_discover_kind_by_name(shown, &is_yaml);
-	struct plm_load_options lo = {
+	struct plm_strvec files = {0};
+	if (overrides.count > 0 && (plm_strvec_push(&files, path) != 0 ||
+		plm_strvec_push_all(&files, &overrides) != 0)) {
+		plm_strvec_free(&files, 0);
+		fputs("plimsoll dump: out of memory\n", stderr);
+		goto out;
+	}
+	struct plm_project_options po = {
 		.kind = kind,
-		.compose_overrides = overrides.items,
-		.compose_override_count = overrides.count,
+		.stdin_name = stdin_name,
+		.compose_files = files.items,
+		.compose_file_count = files.count,
 	};
-	struct plm_doc *doc = NULL;
-	struct plm_load_status st;
-	if (plm_load(path, shown, name_kind, true, &lo, &doc, &st) != 0) {
-		fprintf(stderr, "plimsoll dump: out of memory\n");
+	struct plm_project *project = NULL;
+	int rc = plm_project_create(&po, &project);
+	plm_strvec_free(&files, 0);
+	if (rc == 0 && overrides.count == 0) {
+		rc = plm_project_add_path(project, path);
+	}
+	if (rc != 0) {
+		plm_project_destroy(project);
+		fputs("plimsoll dump: out of memory\n", stderr);
 		goto out;
 	}
-	if (doc == NULL) {
-		fprintf(stderr, "%s: %s\n", shown, st.message);
-		goto out;
-	}
-	if (plm_dump_doc(stdout, doc, &d) != 0) {
-		fprintf(stderr, "plimsoll dump: cannot write the output\n");
-	} else {
+	struct dumper w = {.d = &d};
+	struct plm_run_options ro = {.jobs = 1, .no_policies = true};
+	struct plm_sink sink = {
+		.document = dump_document,
+		.result = dump_result,
+		.ctx = &w,
+	};
+	struct plm_run_status rs;
+	plm_run(project, &ro, &sink, &rs);
+	plm_project_destroy(project);
+	if (rs.out_of_memory) {
+		fputs("plimsoll dump: out of memory\n", stderr);
+	} else if (w.write_failed) {
+		fputs("plimsoll dump: cannot write the output\n", stderr);
+	} else if (w.dumped > 0) {
 		status = PLM_EXIT_CLEAN;
 	}
-	plm_doc_destroy(doc);
 out:
 	plm_strvec_free(&overrides, 0);
 	return status;

@@ -1,6 +1,6 @@
 /*
- * cli/scan.c - `plimsoll scan`: discover files, build each document on a
- * worker thread, check it, and emit every result in discovery order.
+ * cli/scan.c - `plimsoll scan`: the options, a project of the paths given,
+ * the engine's run, and its results handed to the output formats.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -14,12 +14,10 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "cli/pipeline.h"
 #include "cli/policy_options.h"
-#include "discover/discover.h"
 #include "engine/engine.h"
 #include "engine/result.h"
-#include "load/load.h"
+#include "engine/run.h"
 #include "output/output.h"
 #include "plimsoll/plimsoll.h"
 
@@ -339,8 +337,9 @@ static void emit(void *ctx, const struct plm_file_result *r)
 {
 	struct emitter *em = ctx;
 	em->incomplete |= r->incomplete;
-	if (r->scanned) {
-		char *path = strdup(r->path);
+	em->sum.files_skipped += r->skipped;
+	for (size_t k = 0; r->scanned && k <= r->also_count; k++) {
+		char *path = strdup(k == 0 ? r->path : r->also_paths[k - 1]);
 		if (path == NULL || plm_strvec_push(&em->paths, path) != 0) {
 			free(path);
 			em->out_of_memory = true;
@@ -435,7 +434,7 @@ int plm_cli_scan(int argc, char **argv)
 {
 	struct scan_options o = {.jobs = 0, .fail_on = PLM_SEVERITY_INFO};
 	struct plm_output_set *outs = NULL;
-	struct plm_discover_list files = {0};
+	struct plm_project *project = NULL;
 	struct emitter em = {0};
 	struct plm_engine *engine = NULL;
 	char *command_line = NULL;
@@ -486,33 +485,27 @@ int plm_cli_scan(int argc, char **argv)
 		goto out;
 	}
 
-	/* -f a -f b: a is scanned, the rest merge into it. */
-	if (o.compose_files.count > 0) {
-		if (plm_strvec_push(&o.paths, o.compose_files.items[0]) != 0) {
+	/* -f a -f b: one Compose project; PATHs beside it scan as usual. */
+	struct plm_project_options popt = {
+		.kind = o.kind,
+		.follow_symlinks = o.follow_symlinks,
+		.max_file_size = o.max_file_size,
+		.stdin_name = o.stdin_filename,
+		.compose_files = o.compose_files.items,
+		.compose_file_count = o.compose_files.count,
+	};
+	if (plm_project_create(&popt, &project) != 0) {
+		goto oom;
+	}
+	if (o.paths.count == 0 && o.compose_files.count == 0 &&
+		plm_strvec_push(&o.paths, ".") != 0) {
+		goto oom;
+	}
+	for (size_t i = 0; i < o.paths.count; i++) {
+		if (plm_project_add_path(project, o.paths.items[i]) != 0) {
 			goto oom;
 		}
-		if (o.kind == PLM_KIND_UNKNOWN) {
-			o.kind = PLM_KIND_COMPOSE;
-		}
 	}
-	if (o.paths.count == 0 && plm_strvec_push(&o.paths, ".") != 0) {
-		goto oom;
-	}
-	struct plm_discover_options dopt = {
-		.follow_symlinks = o.follow_symlinks,
-		.kind = o.kind,
-	};
-	if (plm_discover(o.paths.items, o.paths.count, &dopt, &files) != 0) {
-		goto oom;
-	}
-	struct plm_load_options lopt = {
-		.kind = o.kind,
-		.max_file_size = o.max_file_size,
-		.compose_overrides = o.compose_files.count > 1
-			? o.compose_files.items + 1 : NULL,
-		.compose_override_count = o.compose_files.count > 1
-			? o.compose_files.count - 1 : 0,
-	};
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_REALTIME, &t0);
 	struct timespec m0, m1;
@@ -552,33 +545,28 @@ int plm_cli_scan(int argc, char **argv)
 	em.outs = outs;
 	em.o = &o;
 	em.rc = plm_output_begin(outs, &run);
-	struct plm_pipeline pipe = {
-		.files = &files,
-		.load = &lopt,
-		.roots = (const char *const *)o.paths.items,
-		.root_count = o.paths.count,
-		.stdin_name = o.stdin_filename ? o.stdin_filename : "<stdin>",
+	struct plm_run_options ropt = {
 		.engine = engine,
 		.jobs = jobs,
-		.sink = emit,
-		.ctx = &em,
+		.rule = PLM_RUN_ALL_RULES,
 	};
+	struct plm_sink sink = {.result = emit, .ctx = &em};
 	struct plm_rule_profile *profile = NULL;
 	if (o.profile) {
 		profile = calloc(rule_count ? rule_count : 1, sizeof(*profile));
 		if (profile == NULL) {
 			goto oom;
 		}
-		pipe.profile = profile;
+		ropt.profile = profile;
 	}
-	struct plm_pipeline_status ps;
-	plm_pipeline_run(&pipe, &ps);
-	if (ps.checker_error != NULL) {
-		fprintf(stderr, "plimsoll scan: %s\n", ps.checker_error);
-		free(ps.checker_error);
+	struct plm_run_status rs;
+	plm_run(project, &ropt, &sink, &rs);
+	if (rs.checker_error != NULL) {
+		fprintf(stderr, "plimsoll scan: %s\n", rs.checker_error);
+		free(rs.checker_error);
 		em.incomplete = true;
 	}
-	if (ps.out_of_memory || em.out_of_memory) {
+	if (rs.out_of_memory || em.out_of_memory) {
 		fputs("plimsoll scan: out of memory\n", stderr);
 		em.incomplete = true;
 	}
@@ -617,7 +605,7 @@ oom:
 	status = PLM_EXIT_ERROR;
 out:
 	plm_strvec_free(&em.paths, 1);
-	plm_discover_list_finish(&files);
+	plm_project_destroy(project);
 	plm_output_set_destroy(outs);
 	plm_engine_destroy(engine);
 	free(command_line);

@@ -25,9 +25,8 @@
 
 #include "cli/cli.h"
 #include "cli/policy_options.h"
-#include "discover/discover.h"
 #include "engine/engine.h"
-#include "load/load.h"
+#include "engine/run.h"
 #include "util/source.h"
 
 /* Deepest fixture folder searched. */
@@ -304,51 +303,56 @@ static void free_expectations(struct expectation *e, size_t count)
 	free(e);
 }
 
-/* Runs one policy on one fixture and compares. Returns -1 out of memory. */
-static int check_fixture(struct plm_checker *c, size_t rule_index,
-	const struct plm_rule_info *rule, const char *path, enum plm_kind kind,
-	struct tally *t)
+/* One fixture's run: what the sink compares. */
+struct fixture_run {
+	struct tally *t;
+	const struct plm_rule_info *rule;
+	const char *path;
+	struct expectation *ex;
+	size_t ex_count;
+	bool out_of_memory;
+};
+
+/* The document of the fixture: its annotations, and no parse error. */
+static void fixture_document(void *ctx, const struct plm_unit *unit,
+	const struct plm_doc *doc)
 {
-	struct plm_load_options lo = {0};
-	lo.kind = kind;
-	enum plm_kind name_kind = kind;
-	if (name_kind == PLM_KIND_UNKNOWN) {
-		bool is_yaml = false;
-		name_kind = plm_discover_kind_by_name(path, &is_yaml);
-	}
-	struct plm_doc *doc = NULL;
-	struct plm_load_status st;
-	if (plm_load(path, path, name_kind, true, &lo, &doc, &st) != 0) {
-		return -1;
-	}
-	if (st.outcome != PLM_LOAD_OK) {
-		fail_at(t, path, 0, "cannot be read as a fixture: %s", st.message);
-		return 0;
-	}
+	struct fixture_run *f = ctx;
+	struct tally *t = f->t;
 	t->fixtures++;
-	int rc = 0;
-	struct expectation *ex = NULL;
-	size_t ex_count = 0;
-	struct plm_file_result r;
-	if (plm_file_result_init(&r, path) != 0 ||
-		parse_expectations(plm_doc_main(doc), &ex, &ex_count) != 0 ||
-		plm_checker_run_rule(c, doc, rule_index, &r) != 0) {
-		rc = -1;
-		goto cleanup;
+	if (parse_expectations(plm_doc_main(doc), &f->ex, &f->ex_count) != 0) {
+		f->out_of_memory = true;
+		return;
 	}
 	if (t->verbose) {
-		printf("  %s (%s)\n", path, plm_kind_name(doc->kind));
+		printf("  %s (%s)\n", f->path, plm_kind_name(doc->kind));
 	}
 	for (size_t i = 0; i < doc->diag_count; i++) {
 		if (doc->diags[i].level == PLM_DIAG_ERROR) {
 			struct plm_region reg = plm_doc_region(doc, doc->diags[i].span);
-			fail_at(t, path, reg.start_line, "parse error: %s",
+			fail_at(t, f->path, reg.start_line, "parse error: %s",
 				doc->diags[i].message);
 		}
 	}
-	for (size_t i = 0; i < r.note_count; i++) {
-		if (r.notes[i].kind == PLM_NOTIFY_POLICY_ERROR) {
-			fail_at(t, path, 0, "%s", r.notes[i].message);
+}
+
+/* The findings against the annotations. */
+static void fixture_result(void *ctx, const struct plm_file_result *r)
+{
+	struct fixture_run *fx = ctx;
+	struct tally *t = fx->t;
+	const struct plm_rule_info *rule = fx->rule;
+	const char *path = fx->path;
+	struct expectation *ex = fx->ex;
+	size_t ex_count = fx->ex_count;
+	if (!r->scanned) {
+		fail_at(t, path, 0, "cannot be read as a fixture: %s",
+			r->note_count ? r->notes[0].message : "not a known kind");
+		return;
+	}
+	for (size_t i = 0; i < r->note_count; i++) {
+		if (r->notes[i].kind == PLM_NOTIFY_POLICY_ERROR) {
+			fail_at(t, path, 0, "%s", r->notes[i].message);
 		}
 	}
 	for (size_t i = 0; i < ex_count; i++) {
@@ -363,8 +367,8 @@ static int check_fixture(struct plm_checker *c, size_t rule_index,
 			ex[i].matched = true;
 		}
 	}
-	for (size_t i = 0; i < r.finding_count; i++) {
-		const struct plm_finding *f = &r.findings[i];
+	for (size_t i = 0; i < r->finding_count; i++) {
+		const struct plm_finding *f = &r->findings[i];
 		if (t->verbose) {
 			printf("    %s:%u:%u: %s%s\n", f->path, f->region.start_line,
 				f->region.start_column, f->message,
@@ -392,11 +396,38 @@ static int check_fixture(struct plm_checker *c, size_t rule_index,
 				"%u, got none", rule->id, ex[k].line);
 		}
 	}
-cleanup:
-	free_expectations(ex, ex_count);
-	plm_file_result_finish(&r);
-	plm_doc_destroy(doc);
-	return rc;
+}
+
+/* Runs one policy on one fixture through the engine's run and compares.
+ * Returns -1 out of memory or when no checker could be built. */
+static int check_fixture(const struct plm_engine *e, size_t rule_index,
+	const struct plm_rule_info *rule, const char *path, enum plm_kind kind,
+	struct tally *t)
+{
+	struct plm_project_options po = {.kind = kind};
+	struct plm_project *project = NULL;
+	if (plm_project_create(&po, &project) != 0 ||
+		plm_project_add_path(project, path) != 0) {
+		plm_project_destroy(project);
+		return -1;
+	}
+	struct fixture_run fx = {.t = t, .rule = rule, .path = path};
+	struct plm_run_options ro = {.engine = e, .jobs = 1, .rule = rule_index};
+	struct plm_sink sink = {
+		.document = fixture_document,
+		.result = fixture_result,
+		.ctx = &fx,
+	};
+	struct plm_run_status rs;
+	plm_run(project, &ro, &sink, &rs);
+	plm_project_destroy(project);
+	free_expectations(fx.ex, fx.ex_count);
+	if (rs.checker_error != NULL) {
+		fprintf(stderr, "plimsoll test: %s\n", rs.checker_error);
+		free(rs.checker_error);
+		return -1;
+	}
+	return rs.out_of_memory || fx.out_of_memory ? -1 : 0;
 }
 
 static int test_dir(const char *dir, const struct plm_policy_options *p,
@@ -408,10 +439,8 @@ static int test_dir(const char *dir, const struct plm_policy_options *p,
 	eo.policy_dir_count = 1;
 	eo.no_builtin = true;
 	struct plm_engine *e = NULL;
-	struct plm_checker *c = NULL;
 	char *error = NULL;
-	if (plm_engine_create(&eo, &e, &error) != 0 ||
-		plm_checker_create(e, &c, &error) != 0) {
+	if (plm_engine_create(&eo, &e, &error) != 0) {
 		fprintf(stderr, "plimsoll test: %s\n", error);
 		free(error);
 		plm_engine_destroy(e);
@@ -435,9 +464,10 @@ static int test_dir(const char *dir, const struct plm_policy_options *p,
 			printf("%s (%s)\n", rule->id, rule->source_path);
 		}
 		for (size_t k = 0; k < n && status == PLM_EXIT_CLEAN; k++) {
-			if (check_fixture(c, i, rule, files[k],
+			if (check_fixture(e, i, rule, files[k],
 				    kind_of_fixture(fixtures, files[k]), t) != 0) {
-				fputs("plimsoll test: out of memory\n", stderr);
+				fputs("plimsoll test: out of memory or no "
+				      "checker\n", stderr);
 				status = PLM_EXIT_ERROR;
 			}
 		}
@@ -457,7 +487,6 @@ static int test_dir(const char *dir, const struct plm_policy_options *p,
 		free(files);
 		free(fixtures);
 	}
-	plm_checker_destroy(c);
 	plm_engine_destroy(e);
 	return status;
 }

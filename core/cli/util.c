@@ -20,6 +20,16 @@ int plm_strvec_push(struct plm_strvec *v, const char *s)
 	return 0;
 }
 
+int plm_strvec_push_all(struct plm_strvec *v, const struct plm_strvec *from)
+{
+	for (size_t i = 0; i < from->count; i++) {
+		if (plm_strvec_push(v, from->items[i]) != 0) {
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int plm_strvec_split(struct plm_strvec *v, struct plm_strvec *owned,
 	const char *list)
 {

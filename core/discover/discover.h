@@ -30,6 +30,8 @@ struct plm_discovered {
 	enum plm_kind kind;     /* by name, or UNKNOWN: decide by content */
 	bool explicit;          /* named on the command line */
 	char *problem;          /* non-NULL: could not be walked/read (message) */
+	const char *skip_code;  /* with problem: a candidate passed over (a
+	                         * note, static slug); NULL: an error */
 	long long size;         /* bytes when known (a regular file), else 0 */
 };
 

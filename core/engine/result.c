@@ -54,6 +54,22 @@ static int grow(void **items, size_t *cap, size_t count, size_t size)
 	return 0;
 }
 
+int plm_file_result_add_path(struct plm_file_result *r, const char *path)
+{
+	const char **n = plm_arena_alloc(r->arena,
+		(r->also_count + 1) * sizeof(*n));
+	const char *c = plm_arena_strdup(r->arena, path);
+	if (n == NULL || c == NULL) {
+		return PLM_ENOMEM;
+	}
+	if (r->also_count > 0) {
+		memcpy(n, r->also_paths, r->also_count * sizeof(*n));
+	}
+	n[r->also_count++] = c;
+	r->also_paths = n;
+	return 0;
+}
+
 int plm_file_result_add_finding(struct plm_file_result *r,
 	const struct plm_finding *f)
 {

@@ -27,6 +27,11 @@ struct plm_file_result {
 	size_t note_cap;
 	bool scanned;                /* a document was built */
 	bool incomplete;             /* an error made this file's results partial */
+	bool skipped;                /* a candidate passed over, with a note */
+	/* Other files this document was built from that the summary lists as
+	 * scanned (the overrides of a Compose project), in the arena. */
+	const char **also_paths;
+	size_t also_count;
 };
 
 /* Initializes an empty result for path (copied). Returns 0 or PLM_ENOMEM.
@@ -37,6 +42,9 @@ PLM_NODISCARD int plm_file_result_init(struct plm_file_result *r,
  * zeroed struct. */
 void plm_file_result_finish(struct plm_file_result *r);
 
+/* Adds path (copied) to also_paths. Returns 0 or PLM_ENOMEM. */
+PLM_NODISCARD int plm_file_result_add_path(struct plm_file_result *r,
+	const char *path);
 /* Appends a copy of *f (every string copied). Returns 0 or PLM_ENOMEM. */
 PLM_NODISCARD int plm_file_result_add_finding(struct plm_file_result *r,
 	const struct plm_finding *f);

@@ -725,6 +725,30 @@ static int container(struct builder *b, const struct pod *pod,
 	return rc;
 }
 
+/* Every container of one list (`containers`, `initContainers`, Tekton
+ * `steps`...) of a pod. */
+static int container_list(struct builder *b, const struct pod *pod,
+	const struct plm_node *owner, const char *key, const char *role)
+{
+	const struct plm_node *list = plm_node_get(owner, key);
+	if (list == NULL || list->kind == PLM_NODE_NULL) {
+		return 0;
+	}
+	if (!is_seq(list)) {
+		plm_doc_diag(b->doc, PLM_DIAG_WARNING, "kubernetes/bad-container",
+			list->span, "%s must be a list of containers, not a %s",
+			key, plm_node_kind_name(list->kind));
+		return 0;
+	}
+	for (size_t i = 0; i < list->as.seq.count; i++) {
+		int rc = container(b, pod, list->as.seq.items[i], role);
+		if (rc != 0) {
+			return rc;
+		}
+	}
+	return 0;
+}
+
 static int pod_containers(struct builder *b, const struct pod *pod)
 {
 	static const struct {
@@ -735,23 +759,10 @@ static int pod_containers(struct builder *b, const struct pod *pod)
 		{"ephemeralContainers", "ephemeral"},
 	};
 	for (size_t l = 0; l < 3; l++) {
-		const struct plm_node *list = plm_node_get(pod->spec, lists[l].key);
-		if (list == NULL || list->kind == PLM_NODE_NULL) {
-			continue;
-		}
-		if (!is_seq(list)) {
-			plm_doc_diag(b->doc, PLM_DIAG_WARNING,
-				"kubernetes/bad-container", list->span,
-				"%s must be a list of containers, not a %s",
-				lists[l].key, plm_node_kind_name(list->kind));
-			continue;
-		}
-		for (size_t i = 0; i < list->as.seq.count; i++) {
-			int rc = container(b, pod, list->as.seq.items[i],
-				lists[l].role);
-			if (rc != 0) {
-				return rc;
-			}
+		int rc = container_list(b, pod, pod->spec, lists[l].key,
+			lists[l].role);
+		if (rc != 0) {
+			return rc;
 		}
 	}
 	return 0;
@@ -772,6 +783,160 @@ static struct plm_node *workload(struct builder *b,
 		return NULL;
 	}
 	return m;
+}
+
+/* Custom resources that run containers (Argo Rollouts and Workflows,
+ * Knative, OpenShift DeploymentConfig, KEDA ScaledJob, Tekton, Kubeflow
+ * training jobs...) are recognised by the shape of what they hold, not
+ * by their kind, so every container policy covers them:
+ *   - a pod template: a map with `template: {metadata, spec: {containers:
+ *     [...]}}` anywhere under `spec` (spec.template, jobTargetRef.template,
+ *     jobTemplate.spec.template, *ReplicaSpecs.<role>.template...);
+ *   - an Argo template: a map with `container:` or `script:` (a container
+ *     with an image), beside optional `initContainers` and `sidecars`,
+ *     whose pod settings are the workflow spec's;
+ *   - a Tekton task spec: a map with `steps:` (containers with an image)
+ *     and optional `sidecars`.
+ * The search goes at most PLM_KUBERNETES_MAX_SHAPE_DEPTH levels down and
+ * visits at most PLM_KUBERNETES_MAX_SHAPE_NODES nodes per object. */
+#define PLM_KUBERNETES_MAX_SHAPE_DEPTH 12
+#define PLM_KUBERNETES_MAX_SHAPE_NODES 100000
+
+struct shape_walk {
+	struct builder *b;
+	const struct plm_node *object;
+	const struct plm_node *argo_spec;  /* the workflow spec, for Argo */
+	size_t visited;
+};
+
+static bool has_image(const struct plm_node *c)
+{
+	return is_map(c) && plm_node_get(c, "image") != NULL;
+}
+
+/* True when a list holds at least one container-like map. */
+static bool lists_containers(const struct plm_node *list)
+{
+	if (!is_seq(list)) {
+		return false;
+	}
+	for (size_t i = 0; i < list->as.seq.count; i++) {
+		if (has_image(list->as.seq.items[i])) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Builds the records of one pod found by shape. `lists` names the keys
+ * of `owner` holding containers, with their roles; `single` a key of
+ * owner holding one container (Argo), or NULL. */
+static int shaped_pod(struct shape_walk *w, const struct plm_node *spec,
+	const struct plm_node *meta, const struct plm_node *security,
+	const struct plm_node *owner, const char *single,
+	const char *const (*lists)[2], size_t list_count)
+{
+	struct builder *b = w->b;
+	struct pod pod = {0};
+	pod.object = w->object;
+	pod.spec = spec;
+	pod.meta = meta;
+	pod.security = is_map(security) ? security : NULL;
+	pod.workload = workload(b, w->object);
+	int rc = pod.workload ? index_pod(&pod) : PLM_ENOMEM;
+	if (rc == 0 && single != NULL) {
+		struct plm_node *c = plm_node_get(owner, single);
+		if (has_image(c)) {
+			rc = container(b, &pod, c, "container");
+		}
+		/* An Argo template's container is named by the template. */
+		struct plm_node *tname = plm_node_get(owner, "name");
+		size_t n = b->doc->containers->as.seq.count;
+		if (rc == 0 && has_image(c) && plm_node_get(c, "name") == NULL &&
+			tname != NULL && tname->kind == PLM_NODE_STRING && n > 0) {
+			rc = plm_record_set(b->a,
+				b->doc->containers->as.seq.items[n - 1], "name",
+				tname);
+		}
+	}
+	for (size_t i = 0; rc == 0 && i < list_count; i++) {
+		rc = container_list(b, &pod, owner, lists[i][0], lists[i][1]);
+	}
+	plm_keyset_finish(&pod.volumes);
+	plm_keyset_finish(&pod.annotations);
+	return rc;
+}
+
+static int find_shapes(struct shape_walk *w, const struct plm_node *n,
+	int depth)
+{
+	if (n == NULL || depth > PLM_KUBERNETES_MAX_SHAPE_DEPTH ||
+		++w->visited > PLM_KUBERNETES_MAX_SHAPE_NODES) {
+		return 0;
+	}
+	if (is_seq(n)) {
+		for (size_t i = 0; i < n->as.seq.count; i++) {
+			int rc = find_shapes(w, n->as.seq.items[i], depth + 1);
+			if (rc != 0) {
+				return rc;
+			}
+		}
+		return 0;
+	}
+	if (!is_map(n)) {
+		return 0;
+	}
+	if (depth == 0 && plm_node_get(n, "templates") != NULL) {
+		w->argo_spec = n;   /* an Argo workflow spec */
+	} else if (depth == 0 && is_map(plm_node_get(n, "workflowSpec"))) {
+		w->argo_spec = plm_node_get(n, "workflowSpec");
+	}
+	const struct plm_node *tmpl = plm_node_get(n, "template");
+	const struct plm_node *tspec = plm_node_get(tmpl, "spec");
+	if (is_map(tmpl) && is_map(tspec) &&
+		is_seq(plm_node_get(tspec, "containers"))) {
+		static const char *const pod_lists[][2] = {
+			{"initContainers", "init"},
+			{"containers", "container"},
+			{"ephemeralContainers", "ephemeral"},
+		};
+		return shaped_pod(w, tspec, plm_node_get(tmpl, "metadata"),
+			plm_node_get(tspec, "securityContext"), tspec, NULL,
+			pod_lists, 3);
+	}
+	if (w->argo_spec != NULL && (has_image(plm_node_get(n, "container")) ||
+		has_image(plm_node_get(n, "script")))) {
+		static const char *const argo_lists[][2] = {
+			{"initContainers", "init"},
+			{"sidecars", "container"},
+		};
+		const struct plm_node *sc = plm_node_get(n, "securityContext");
+		if (!is_map(sc)) {
+			sc = plm_node_get(w->argo_spec, "securityContext");
+		}
+		return shaped_pod(w, w->argo_spec, plm_node_get(n, "metadata"),
+			sc, n, has_image(plm_node_get(n, "container")) ? "container"
+								     : "script",
+			argo_lists, 2);
+	}
+	if (lists_containers(plm_node_get(n, "steps"))) {
+		static const char *const tekton_lists[][2] = {
+			{"steps", "container"},
+			{"sidecars", "container"},
+		};
+		return shaped_pod(w, n, NULL, NULL, n, NULL, tekton_lists, 2);
+	}
+	for (size_t i = 0; i < n->as.map.count; i++) {
+		const struct plm_entry *e = &n->as.map.entries[i];
+		if (strcmp(e->key, "metadata") == 0) {
+			continue;
+		}
+		int rc = find_shapes(w, e->value, depth + 1);
+		if (rc != 0) {
+			return rc;
+		}
+	}
+	return 0;
 }
 
 static int object(struct builder *b, const struct plm_node *obj, int depth)
@@ -861,7 +1026,11 @@ static int object(struct builder *b, const struct plm_node *obj, int depth)
 		plm_keyset_finish(&pod.annotations);
 		return rc;
 	}
-	return 0;
+	if (klen >= 4 && strcmp(kind + klen - 4, "List") == 0) {
+		return 0;
+	}
+	struct shape_walk w = {b, obj, NULL, 0};
+	return find_shapes(&w, plm_node_get(obj, "spec"), 0);
 }
 
 int plm_kubernetes_build(struct plm_doc *doc)

@@ -28,6 +28,8 @@ struct plm_doc *plm_load_source_take(struct plm_source *source,
 		struct plm_compose_options co = {
 			.override_paths = o ? o->compose_overrides : NULL,
 			.override_count = o ? o->compose_override_count : 0,
+			.no_default_override =
+				o ? o->compose_no_default_override : false,
 			.root = o ? o->root : NULL,
 		};
 		rc = plm_compose_build(doc, &co);
@@ -81,6 +83,10 @@ static bool looks_like_dockerfile(const char *p, size_t len)
 	return false;
 }
 
+static int load_source(struct plm_source *src, enum plm_kind name_kind,
+	bool explicit, const struct plm_load_options *o, struct plm_doc **doc,
+	struct plm_load_status *st);
+
 PLM_PRINTF(4, 5) static void set_status(struct plm_load_status *st,
 	enum plm_load_outcome outcome, const char *code, const char *fmt, ...)
 {
@@ -118,6 +124,35 @@ int plm_load(const char *path, const char *display_path,
 			"cannot read file: %s", strerror(errno));
 		return 0;
 	}
+	return load_source(src, name_kind, explicit, o, doc, st);
+}
+
+int plm_load_bytes(const char *display_path, const char *bytes, size_t len,
+	enum plm_kind name_kind, bool explicit,
+	const struct plm_load_options *o, struct plm_doc **doc,
+	struct plm_load_status *st)
+{
+	*doc = NULL;
+	memset(st, 0, sizeof(*st));
+	size_t max = o->max_file_size ? o->max_file_size : PLM_MAX_FILE_SIZE;
+	if (len > max) {
+		set_status(st, PLM_LOAD_FAILED, "limit/file-size",
+			"file is larger than the limit of %zu bytes; not scanned "
+			"(raise it with --max-file-size)", max);
+		return 0;
+	}
+	struct plm_source *src = plm_source_create(display_path, bytes, len);
+	if (src == NULL) {
+		return PLM_ENOMEM;
+	}
+	return load_source(src, name_kind, explicit, o, doc, st);
+}
+
+/* Decides the kind of src (taken) and builds it. */
+static int load_source(struct plm_source *src, enum plm_kind name_kind,
+	bool explicit, const struct plm_load_options *o, struct plm_doc **doc,
+	struct plm_load_status *st)
+{
 	enum plm_kind kind = o->kind != PLM_KIND_UNKNOWN ? o->kind : name_kind;
 	if (kind == PLM_KIND_UNKNOWN || kind == PLM_KIND_COMPOSE) {
 		if (plm_yaml_is_helm_template(src->bytes, src->len)) {

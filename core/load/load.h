@@ -17,10 +17,13 @@ struct plm_load_options {
 	/* Compose files merged over a compose file (-f a -f b), in order. */
 	const char *const *compose_overrides;
 	size_t compose_override_count;
+	/* The overrides above are the whole project: do not look for the
+	 * default override file beside a Compose file. */
+	bool compose_no_default_override;
 	/* The scanned tree's root directory (absolute or relative, as given):
 	 * files a document pulls in (a Compose service's Dockerfile, an
-	 * extends or include file) are read only inside it. NULL: the
-	 * directory of the file loaded. */
+	 * extends, include or env_file file) are read only inside it. NULL:
+	 * the directory of the file loaded. */
 	const char *root;
 };
 
@@ -44,6 +47,13 @@ struct plm_load_status {
  * with plm_doc_destroy(). Returns 0, or PLM_ENOMEM when memory ran out. */
 PLM_NODISCARD int plm_load(const char *path, const char *display_path,
 	enum plm_kind name_kind, bool explicit,
+	const struct plm_load_options *options, struct plm_doc **doc,
+	struct plm_load_status *status);
+
+/* The same for bytes already in memory (copied), shown as display_path:
+ * an editor's unsaved buffer. */
+PLM_NODISCARD int plm_load_bytes(const char *display_path, const char *bytes,
+	size_t len, enum plm_kind name_kind, bool explicit,
 	const struct plm_load_options *options, struct plm_doc **doc,
 	struct plm_load_status *status);
 

@@ -145,6 +145,8 @@ struct plm_run_summary {
 	/* Added within ABI 1, after the first draft. */
 	int exit_code;              /* the process exit status ... */
 	bool exit_code_known;       /* ... when the host knows it by then */
+	size_t files_skipped;       /* candidates passed over with a note (a
+	                             * Helm template, a binary file...) */
 };
 
 #endif

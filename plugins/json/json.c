@@ -208,6 +208,7 @@ static void summary_object(struct plm_jsonw *w,
 {
 	plm_jsonw_object(w);
 	plm_jsonw_key_int(w, "files_scanned", (long long)sum->files_scanned);
+	plm_jsonw_key_int(w, "files_skipped", (long long)sum->files_skipped);
 	plm_jsonw_key(w, "findings");
 	plm_jsonw_object(w);
 	for (int s = PLM_SEVERITY_CRITICAL; s >= PLM_SEVERITY_INFO; s--) {

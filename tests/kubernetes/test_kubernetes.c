@@ -109,6 +109,93 @@ static void podtemplate_yields_template_containers(void **state)
 	check_kind("PodTemplate", "template:\n  spec:\n", "    ");
 }
 
+/* Custom resources are read by the shape of their pod templates. */
+static void rollout_knative_deploymentconfig_by_template(void **state)
+{
+	(void)state;
+	check_kind("Rollout", "spec:\n  template:\n    spec:\n", "      ");
+	check_kind("DeploymentConfig", "spec:\n  template:\n    spec:\n",
+		"      ");
+	/* Knative Service: spec.template.spec.containers too */
+	check_kind("Service.serving", "spec:\n  template:\n    spec:\n",
+		"      ");
+}
+
+static void scaledjob_and_replica_specs_by_template(void **state)
+{
+	(void)state;
+	check_kind("ScaledJob", "spec:\n  jobTargetRef:\n    template:\n"
+		"      spec:\n", "        ");
+	check_kind("CronWorkflowLike", "spec:\n  jobTemplate:\n    spec:\n"
+		"      template:\n        spec:\n", "          ");
+	struct plm_doc *doc = build(
+		"apiVersion: kubeflow.org/v1\nkind: PyTorchJob\n"
+		"metadata: {name: p}\nspec:\n  pytorchReplicaSpecs:\n"
+		"    Master:\n      template:\n        spec:\n"
+		"          securityContext: {runAsUser: 1000}\n"
+		"          containers: [{name: m, image: torch}]\n"
+		"    Worker:\n      template:\n        spec:\n"
+		"          containers: [{name: w, image: torch}]\n");
+	assert_int_equal(plm_node_count(doc->containers), 2);
+	assert_string_equal(str_at(doc->containers, "0.name"), "m");
+	assert_int_equal(at(doc->containers, "0.user.uid")->as.integer, 1000);
+	assert_string_equal(str_at(doc->containers, "1.name"), "w");
+	assert_string_equal(str_at(doc->containers, "1.workload.kind"),
+		"PyTorchJob");
+	plm_doc_destroy(doc);
+}
+
+static void argo_templates_and_tekton_steps(void **state)
+{
+	(void)state;
+	struct plm_doc *doc = build(
+		"apiVersion: argoproj.io/v1alpha1\nkind: Workflow\n"
+		"metadata: {name: wf}\nspec:\n"
+		"  securityContext: {runAsNonRoot: true}\n"
+		"  volumes: [{name: s, hostPath: {path: /var/run/docker.sock}}]\n"
+		"  templates:\n"
+		"  - name: main\n    steps: [[{name: a, template: build}]]\n"
+		"  - name: build\n    container:\n      image: docker:cli\n"
+		"      volumeMounts: [{name: s, mountPath: /var/run/docker.sock}]\n"
+		"  - name: py\n    script: {image: python, source: 'print(1)'}\n"
+		"    sidecars: [{name: side, image: redis}]\n"
+		"---\n"
+		"apiVersion: tekton.dev/v1\nkind: Pipeline\nmetadata: {name: pl}\n"
+		"spec:\n  tasks:\n  - name: t\n    taskSpec:\n      steps:\n"
+		"      - {name: compile, image: golang}\n"
+		"      sidecars: [{name: db, image: postgres}]\n");
+	assert_int_equal(plm_node_count(doc->containers), 5);
+	struct plm_node *c = at(doc->containers, "0");
+	assert_string_equal(str_at(c, "name"), "build");   /* the template's */
+	assert_string_equal(str_at(c, "workload.kind"), "Workflow");
+	assert_true(at(c, "run_as_non_root")->as.boolean);
+	assert_string_equal(str_at(c, "mounts.0.kind"), "hostPath");
+	assert_string_equal(str_at(c, "mounts.0.source"),
+		"/var/run/docker.sock");
+	assert_string_equal(str_at(doc->containers, "1.name"), "py");
+	assert_string_equal(str_at(doc->containers, "2.name"), "side");
+	assert_string_equal(str_at(doc->containers, "3.name"), "compile");
+	assert_string_equal(str_at(doc->containers, "3.workload.kind"),
+		"Pipeline");
+	assert_string_equal(str_at(doc->containers, "4.image.text"),
+		"postgres");
+	plm_doc_destroy(doc);
+}
+
+/* Kinds with no pod template are neither errors nor containers, and an
+ * Argo step list is not a container list. */
+static void kinds_without_pod_templates_are_quiet(void **state)
+{
+	(void)state;
+	struct plm_doc *doc = build(
+		"apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: x}\n"
+		"spec:\n  template: {spec: {replicas: 3}}\n"
+		"  steps: [[{name: a, template: b}]]\n  containers: [{name: c, image: d}]\n");
+	assert_int_equal(plm_node_count(doc->containers), 0);
+	assert_int_equal(doc->diag_count, 0);
+	plm_doc_destroy(doc);
+}
+
 static void list_items_and_other_kinds(void **state)
 {
 	(void)state;
@@ -499,6 +586,10 @@ int main(void)
 		cmocka_unit_test(job_yields_template_containers),
 		cmocka_unit_test(cronjob_yields_job_template_containers),
 		cmocka_unit_test(podtemplate_yields_template_containers),
+		cmocka_unit_test(rollout_knative_deploymentconfig_by_template),
+		cmocka_unit_test(scaledjob_and_replica_specs_by_template),
+		cmocka_unit_test(argo_templates_and_tekton_steps),
+		cmocka_unit_test(kinds_without_pod_templates_are_quiet),
 		cmocka_unit_test(list_items_and_other_kinds),
 		cmocka_unit_test(init_sidecar_and_ephemeral_containers_have_roles),
 		cmocka_unit_test(container_security_context_wins_over_pod),

@@ -1,9 +1,9 @@
 /*
- * cli/pipeline.c - worker threads that load and check files, and the
- * in-order hand-over of their results to the caller's sink.
+ * engine/run.c - the run: worker threads that build and check units, and
+ * the in-order hand-over of their results to the caller's sink.
  *
  * Each worker has its own checker (a Lua state with every policy compiled
- * once) and takes the next file from a shared plan (big files first, then
+ * once) and takes the next unit from a shared plan (big files first, then
  * discovery order). The calling thread waits on one index at a time
  * (`waiting_for`), which the worker that finishes it signals; it then
  * passes every consecutive ready result to the sink and frees it.
@@ -11,8 +11,10 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
-#include "cli/pipeline.h"
+#include "engine/run.h"
+#include "load/load.h"
 #include "output/linehash.h"
 #include "plimsoll/plimsoll.h"
 
@@ -23,8 +25,12 @@
 #define BIG_FILE_FLOOR (64 * 1024)
 
 struct pool {
-	const struct plm_pipeline *p;
-	struct plm_pipeline_status *st;
+	const struct plm_project *project;
+	const struct plm_run_options *o;
+	const struct plm_sink *sink;
+	struct plm_load_options load;
+	size_t count;                /* units */
+	struct plm_run_status *st;
 	struct plm_file_result *results;
 	bool *ready;             /* results[i] is complete */
 	size_t *order;           /* the order workers take files in */
@@ -49,53 +55,40 @@ static void note_problem(struct plm_file_result *r, enum plm_notification_kind k
 	}
 }
 
-/* The longest of the scanned paths that path was found under, or NULL. */
-static const char *root_of(const struct plm_pipeline *p, const char *path)
+static uint64_t thread_ns(void)
 {
-	const char *best = NULL;
-	size_t best_len = 0;
-	for (size_t i = 0; i < p->root_count; i++) {
-		const char *r = p->roots[i];
-		size_t n = strlen(r);
-		if (n > best_len && strncmp(path, r, n) == 0 &&
-			(r[n - 1] == '/' || path[n] == '/')) {
-			best = r;
-			best_len = n;
-		}
-	}
-	return best;
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/* Builds and checks one file into its result slot with the worker's
- * checker. Returns 0 or PLM_ENOMEM. */
-static int scan_one(struct pool *w, struct plm_checker *checker,
-	size_t index)
+/* Reads and builds a unit's document, or says in r why there is none. */
+static int build_unit(struct pool *w, const struct plm_unit *u,
+	struct plm_file_result *r, struct plm_doc **doc)
 {
-	const struct plm_discovered *f = &w->p->files->items[index];
-	struct plm_file_result *r = &w->results[index];
-	bool is_stdin = strcmp(f->path, "-") == 0;
-	const char *shown = is_stdin ? w->p->stdin_name : f->path;
-	if (plm_file_result_init(r, shown) != 0) {
-		return PLM_ENOMEM;
-	}
-	if (f->problem != NULL) {
-		note_problem(r, PLM_NOTIFY_TOOL_ERROR, "io/walk", f->problem);
+	*doc = NULL;
+	if (u->problem != NULL) {
+		if (u->skip_code != NULL) {
+			r->skipped = true;
+			note_problem(r, PLM_NOTIFY_NOTE, u->skip_code, u->problem);
+		} else {
+			note_problem(r, PLM_NOTIFY_TOOL_ERROR, "io/walk",
+				u->problem);
+		}
 		return 0;
 	}
-	enum plm_kind name_kind = f->kind;
-	if (is_stdin && name_kind == PLM_KIND_UNKNOWN) {
-		bool is_yaml;
-		name_kind = plm_discover_kind_by_name(shown, &is_yaml);
+	struct plm_load_options lo = w->load;
+	lo.compose_overrides = (const char *const *)u->overrides;
+	lo.compose_override_count = u->override_count;
+	if (u->root != NULL) {
+		/* the tree it was found in: what it links to stays inside */
+		lo.root = u->root;
 	}
-	struct plm_doc *doc = NULL;
 	struct plm_load_status st;
-	struct plm_load_options lo = *w->p->load;
-	const char *root = f->explicit ? NULL : root_of(w->p, f->path);
-	if (root != NULL) {
-		lo.root = root;
-	}
-	int rc = plm_load(f->path, shown, name_kind, f->explicit, &lo, &doc,
-		&st);
+	int rc = u->path != NULL
+		? plm_load(u->path, u->shown, u->kind, u->explicit, &lo, doc, &st)
+		: plm_load_bytes(u->shown, u->bytes, u->len, u->kind, true, &lo,
+			  doc, &st);
 	if (rc != 0) {
 		note_problem(r, PLM_NOTIFY_TOOL_ERROR, "limit/memory",
 			"out of memory while reading this file; not scanned");
@@ -107,6 +100,7 @@ static int scan_one(struct pool *w, struct plm_checker *checker,
 	case PLM_LOAD_SKIPPED:
 		return 0;
 	case PLM_LOAD_NOTE:
+		r->skipped = true;
 		note_problem(r, PLM_NOTIFY_NOTE, st.code, st.message);
 		return 0;
 	case PLM_LOAD_FAILED:
@@ -114,17 +108,31 @@ static int scan_one(struct pool *w, struct plm_checker *checker,
 		return 0;
 	}
 	r->scanned = true;
-	r->kind = plm_kind_name(doc->kind);
-	if (plm_file_result_add_diagnostics(r, doc) != 0) {
+	r->kind = plm_kind_name((*doc)->kind);
+	for (size_t i = 0; i < u->override_count; i++) {
+		if (plm_file_result_add_path(r, u->overrides[i]) != 0) {
+			r->incomplete = true;
+		}
+	}
+	if (plm_file_result_add_diagnostics(r, *doc) != 0) {
 		r->incomplete = true;
 	}
-	if (plm_checker_run(checker, doc, r) != 0) {
+	return 0;
+}
+
+/* Runs the policies over doc into r, then GitHub's line hashes, which
+ * need the file's bytes, alive only until the document is freed. */
+static void check_doc(struct pool *w, struct plm_checker *checker,
+	const struct plm_doc *doc, struct plm_file_result *r)
+{
+	int rc = w->o->rule == PLM_RUN_ALL_RULES
+		? plm_checker_run(checker, doc, r)
+		: plm_checker_run_rule(checker, doc, w->o->rule, r);
+	if (rc != 0) {
 		note_problem(r, PLM_NOTIFY_TOOL_ERROR, "limit/memory",
 			"out of memory while checking this file; results are "
 			"partial");
 	}
-	/* GitHub's line hashes need the file's bytes, alive only until the
-	 * document is freed. */
 	for (size_t i = 0; i < doc->source_count; i++) {
 		const struct plm_source *src = doc->sources[i];
 		if (plm_line_hashes_fill(r->findings, r->finding_count,
@@ -136,24 +144,60 @@ static int scan_one(struct pool *w, struct plm_checker *checker,
 		}
 	}
 	plm_file_result_sort(r);
+}
+
+/* Builds and checks one unit into its result slot with the worker's
+ * checker (NULL with no_policies). Returns 0 or PLM_ENOMEM. */
+static int scan_one(struct pool *w, struct plm_checker *checker,
+	size_t index)
+{
+	const struct plm_unit *u = plm_project_unit(w->project, index);
+	struct plm_file_result *r = &w->results[index];
+	if (plm_file_result_init(r, u->shown) != 0) {
+		return PLM_ENOMEM;
+	}
+	uint64_t t0 = w->o->measure ? thread_ns() : 0;
+	struct plm_doc *doc = NULL;
+	int rc = build_unit(w, u, r, &doc);
+	uint64_t t1 = w->o->measure ? thread_ns() : 0;
+	if (rc == 0 && doc != NULL) {
+		if (w->sink->document != NULL) {
+			w->sink->document(w->sink->ctx, u, doc);
+		}
+		if (checker != NULL) {
+			check_doc(w, checker, doc, r);
+		}
+	}
 	plm_doc_destroy(doc);
-	return 0;
+	if (w->o->measure) {
+		uint64_t t2 = thread_ns();
+		pthread_mutex_lock(&w->lock);
+		w->st->build_nanoseconds += t1 - t0;
+		w->st->check_nanoseconds += t2 - t1;
+		pthread_mutex_unlock(&w->lock);
+	}
+	return rc;
 }
 
 /* Builds this worker's checker, measuring when asked; on failure keeps
  * the first error. */
-static struct plm_checker *make_checker(struct pool *w)
+static struct plm_checker *make_checker(struct pool *w, bool *ok)
 {
 	struct plm_checker *checker = NULL;
 	char *error = NULL;
-	if (plm_checker_create(w->p->engine, &checker, &error) == 0) {
-		if (w->p->profile != NULL && plm_checker_profile(checker) != 0) {
+	*ok = true;
+	if (w->o->no_policies) {
+		return NULL;
+	}
+	if (plm_checker_create(w->o->engine, &checker, &error) == 0) {
+		if (w->o->profile != NULL && plm_checker_profile(checker) != 0) {
 			pthread_mutex_lock(&w->lock);
 			w->st->out_of_memory = true;
 			pthread_mutex_unlock(&w->lock);
 		}
 		return checker;
 	}
+	*ok = false;
 	pthread_mutex_lock(&w->lock);
 	if (w->st->checker_error == NULL) {
 		w->st->checker_error =
@@ -168,9 +212,9 @@ static struct plm_checker *make_checker(struct pool *w)
 /* Adds the checker's figures to the run's, then closes it. */
 static void close_checker(struct pool *w, struct plm_checker *checker)
 {
-	if (checker != NULL && w->p->profile != NULL) {
+	if (checker != NULL && w->o->profile != NULL) {
 		pthread_mutex_lock(&w->lock);
-		plm_checker_add_profile(checker, w->p->profile);
+		plm_checker_add_profile(checker, w->o->profile);
 		pthread_mutex_unlock(&w->lock);
 	}
 	plm_checker_destroy(checker);
@@ -189,6 +233,11 @@ static void finish_one(struct pool *w, size_t i, int rc)
 	pthread_mutex_unlock(&w->lock);
 }
 
+static long long unit_size(const struct pool *w, size_t i)
+{
+	return plm_project_unit(w->project, i)->size;
+}
+
 /* Big files first, largest first; then the rest in discovery order.
  * A file is big when it alone is more than an eighth of one worker's
  * share of the bytes: started last, it would leave the other workers
@@ -196,28 +245,28 @@ static void finish_one(struct pool *w, size_t i, int rc)
  * when out of memory. */
 static bool plan_order(struct pool *w, long jobs)
 {
-	const struct plm_discover_list *files = w->p->files;
-	w->order = malloc((files->count ? files->count : 1) * sizeof(*w->order));
+	size_t count = w->count;
+	w->order = malloc((count ? count : 1) * sizeof(*w->order));
 	if (w->order == NULL) {
 		return false;
 	}
 	long long total = 0;
-	for (size_t i = 0; i < files->count; i++) {
-		total += files->items[i].size;
+	for (size_t i = 0; i < count; i++) {
+		total += unit_size(w, i);
 	}
 	long long big = total / (jobs * 8);
 	if (big < BIG_FILE_FLOOR) {
 		big = BIG_FILE_FLOOR;
 	}
 	size_t n = 0;
-	for (size_t i = 0; i < files->count; i++) {
-		if (files->items[i].size > big) {
+	for (size_t i = 0; i < count; i++) {
+		if (unit_size(w, i) > big) {
 			w->order[n++] = i;
 		}
 	}
 	size_t big_count = n;
-	for (size_t i = 0; i < files->count; i++) {
-		if (files->items[i].size <= big) {
+	for (size_t i = 0; i < count; i++) {
+		if (unit_size(w, i) <= big) {
 			w->order[n++] = i;
 		}
 	}
@@ -225,8 +274,8 @@ static bool plan_order(struct pool *w, long jobs)
 	for (size_t k = 1; k < big_count; k++) {
 		size_t v = w->order[k];
 		size_t j = k;
-		for (; j > 0 && files->items[w->order[j - 1]].size <
-			files->items[v].size; j--) {
+		for (; j > 0 && unit_size(w, w->order[j - 1]) <
+			unit_size(w, v); j--) {
 			w->order[j] = w->order[j - 1];
 		}
 		w->order[j] = v;
@@ -239,12 +288,13 @@ static bool plan_order(struct pool *w, long jobs)
 static void *worker_main(void *arg)
 {
 	struct pool *w = arg;
-	struct plm_checker *checker = make_checker(w);
-	while (checker != NULL) {
+	bool ok;
+	struct plm_checker *checker = make_checker(w, &ok);
+	while (ok) {
 		pthread_mutex_lock(&w->lock);
 		size_t n = w->next++;
 		pthread_mutex_unlock(&w->lock);
-		if (n >= w->p->files->count) {
+		if (n >= w->count) {
 			break;
 		}
 		size_t i = w->order[n];
@@ -260,7 +310,7 @@ static void *worker_main(void *arg)
 
 static void deliver(struct pool *w, size_t i)
 {
-	w->p->sink(w->p->ctx, &w->results[i]);
+	w->sink->result(w->sink->ctx, &w->results[i]);
 	plm_file_result_finish(&w->results[i]);
 	w->st->delivered++;
 }
@@ -279,7 +329,7 @@ static void wait_for(struct pool *w, size_t i)
  * file, then hands on every consecutive ready one. */
 static void deliver_in_order(struct pool *w)
 {
-	size_t count = w->p->files->count;
+	size_t count = w->count;
 	for (size_t i = 0; i < count;) {
 		pthread_mutex_lock(&w->lock);
 		wait_for(w, i + BATCH - 1 < count ? i + BATCH - 1 : count - 1);
@@ -301,11 +351,12 @@ static void deliver_in_order(struct pool *w)
 /* One job, or no thread could be started: everything on this thread. */
 static void run_here(struct pool *w)
 {
-	struct plm_checker *checker = make_checker(w);
-	if (checker == NULL) {
+	bool ok;
+	struct plm_checker *checker = make_checker(w, &ok);
+	if (!ok) {
 		return;
 	}
-	for (size_t i = w->next; i < w->p->files->count; i++) {
+	for (size_t i = w->next; i < w->count; i++) {
 		if (scan_one(w, checker, i) != 0) {
 			w->st->out_of_memory = true;
 		}
@@ -342,12 +393,28 @@ static void run_threads(struct pool *w, long jobs)
 	free(threads);
 }
 
-void plm_pipeline_run(const struct plm_pipeline *p,
-	struct plm_pipeline_status *st)
+void plm_run(struct plm_project *project, const struct plm_run_options *o,
+	const struct plm_sink *sink, struct plm_run_status *st)
 {
-	size_t count = p->files->count;
-	struct pool w = {.p = p, .st = st};
-	*st = (struct plm_pipeline_status){0};
+	*st = (struct plm_run_status){0};
+	if (plm_project_plan(project) != 0) {
+		st->out_of_memory = true;
+		return;
+	}
+	const struct plm_project_options *po = plm_project_options(project);
+	size_t count = plm_project_unit_count(project);
+	struct pool w = {
+		.project = project,
+		.o = o,
+		.sink = sink,
+		.count = count,
+		.st = st,
+		.load = {
+			.kind = po->kind,
+			.max_file_size = po->max_file_size,
+			.compose_no_default_override = true,
+		},
+	};
 	w.results = calloc(count ? count : 1, sizeof(*w.results));
 	w.ready = calloc(count ? count : 1, sizeof(*w.ready));
 	if (w.results == NULL || w.ready == NULL) {
@@ -356,9 +423,9 @@ void plm_pipeline_run(const struct plm_pipeline *p,
 		free(w.ready);
 		return;
 	}
-	long jobs = p->jobs;
-	if ((size_t)jobs > count) {
-		jobs = count ? (long)count : 1;
+	long jobs = o->jobs;
+	if (jobs < 1 || (size_t)jobs > count) {
+		jobs = count && jobs >= 1 ? (long)count : 1;
 	}
 	pthread_mutex_init(&w.lock, NULL);
 	pthread_cond_init(&w.wake, NULL);

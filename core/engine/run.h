@@ -1,0 +1,70 @@
+/*
+ * engine/run.h - the run: every unit of a project built into its document
+ * and checked by the policies, on worker threads, with each unit's result
+ * handed to the caller's sink in unit order.
+ *
+ * This is the one place where files are loaded and checked: `scan`,
+ * `test`, `dump` and the benchmarks are faces that build a project, pick
+ * the options and give a sink. Output starts before the last unit is
+ * checked, and a result is held only until everything before it is out,
+ * so memory stays flat in the number of files.
+ */
+#ifndef PLM_ENGINE_RUN_H
+#define PLM_ENGINE_RUN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine/engine.h"
+#include "engine/project.h"
+#include "engine/result.h"
+#include "model/document.h"
+
+/* Every selected rule that applies to the document's kind. */
+#define PLM_RUN_ALL_RULES ((size_t)-1)
+
+struct plm_run_options {
+	const struct plm_engine *engine;   /* shared, read-only */
+	long jobs;                         /* worker threads; <= 1: this thread */
+	/* PLM_RUN_ALL_RULES, or the index (plm_engine_rules) of the one rule
+	 * to run on every document whatever its applies_to (`test`). */
+	size_t rule;
+	/* Build documents only; no checker, no policy (`dump`, parse-only
+	 * benchmarks). */
+	bool no_policies;
+	/* --profile: every checker's figures are added here, one per rule of
+	 * the engine; NULL: nothing is measured per rule. */
+	struct plm_rule_profile *profile;
+	/* Measure each unit's building and checking on its thread's CPU
+	 * clock into the status (benchmarks). */
+	bool measure;
+};
+
+struct plm_sink {
+	/* May be NULL. Called once a unit's document is built, before it is
+	 * checked, on the thread that built it (the calling thread when
+	 * jobs <= 1); doc and unit are borrowed for the call. */
+	void (*document)(void *ctx, const struct plm_unit *unit,
+		const struct plm_doc *doc);
+	/* Called on the calling thread once per unit, in unit order; the
+	 * result is freed when it returns. */
+	void (*result)(void *ctx, const struct plm_file_result *r);
+	void *ctx;
+};
+
+struct plm_run_status {
+	char *checker_error;   /* a worker could not build its checker (malloc'd) */
+	bool out_of_memory;    /* a unit's result could not be started */
+	size_t delivered;      /* results handed to the sink */
+	uint64_t build_nanoseconds;  /* with `measure`: reading, parsing, */
+	uint64_t check_nanoseconds;  /* normalizing; the policies */
+};
+
+/* Plans the project (plm_project_plan) and runs it. Every unit reaches
+ * the sink unless no worker could build its checker (st->checker_error)
+ * or memory ran out (st->out_of_memory). Free st->checker_error. */
+void plm_run(struct plm_project *project, const struct plm_run_options *o,
+	const struct plm_sink *sink, struct plm_run_status *st);
+
+#endif

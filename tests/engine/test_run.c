@@ -1,0 +1,328 @@
+/*
+ * tests/engine/test_run.c - the engine's run over a project: in-memory
+ * buffers, Compose base and override as one unit, repeated files, the
+ * order of results whatever the number of workers, the document sink,
+ * one-rule and policy-free runs, and units that cannot be read.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "docs.h"
+#include "engine/run.h"
+#include "plm_config.h"
+
+#define BUILTIN PLM_SOURCE_ROOT "/policies"
+
+/* What a run handed to its sink, copied. */
+struct seen {
+	char paths[128][256];       /* each result's path, in order */
+	size_t findings[128];       /* each result's finding count */
+	char rules[128][64];        /* the first finding's rule, or "" */
+	char also[128][256];        /* the first also_path, or "" */
+	bool scanned[128];
+	bool skipped[128];
+	int note_kind[128];         /* the first note's kind, or -1 */
+	size_t results;
+	size_t documents;
+};
+
+static void on_document(void *ctx, const struct plm_unit *unit,
+	const struct plm_doc *doc)
+{
+	struct seen *s = ctx;
+	assert_non_null(doc->tree);
+	assert_string_equal(unit->shown, plm_doc_main(doc)->path);
+	s->documents++;
+}
+
+static void on_result(void *ctx, const struct plm_file_result *r)
+{
+	struct seen *s = ctx;
+	assert_true(s->results < 128);
+	size_t i = s->results++;
+	snprintf(s->paths[i], sizeof(s->paths[i]), "%s", r->path);
+	s->findings[i] = r->finding_count;
+	snprintf(s->rules[i], sizeof(s->rules[i]), "%s",
+		r->finding_count ? r->findings[0].rule_id : "");
+	snprintf(s->also[i], sizeof(s->also[i]), "%s",
+		r->also_count ? r->also_paths[0] : "");
+	s->scanned[i] = r->scanned;
+	s->skipped[i] = r->skipped;
+	s->note_kind[i] = r->note_count ? (int)r->notes[0].kind : -1;
+}
+
+static struct plm_engine *builtin_engine(void)
+{
+	struct plm_engine_options o = {.builtin_dir = BUILTIN};
+	struct plm_engine *e = NULL;
+	char *error = NULL;
+	assert_int_equal(plm_engine_create(&o, &e, &error), 0);
+	return e;
+}
+
+static void run_project(struct plm_project *p, const struct plm_engine *e,
+	long jobs, struct seen *s)
+{
+	memset(s, 0, sizeof(*s));
+	struct plm_run_options o = {
+		.engine = e,
+		.jobs = jobs,
+		.rule = PLM_RUN_ALL_RULES,
+		.no_policies = e == NULL,
+	};
+	struct plm_sink sink = {on_document, on_result, s};
+	struct plm_run_status st;
+	plm_run(p, &o, &sink, &st);
+	assert_null(st.checker_error);
+	assert_false(st.out_of_memory);
+	assert_int_equal(st.delivered, s->results);
+}
+
+static struct plm_project *new_project(enum plm_kind kind)
+{
+	struct plm_project_options o = {.kind = kind};
+	struct plm_project *p = NULL;
+	assert_int_equal(plm_project_create(&o, &p), 0);
+	return p;
+}
+
+static void buffers_are_linted_from_memory(void **state)
+{
+	struct plm_engine *e = builtin_engine();
+	struct plm_project *p = new_project(PLM_KIND_UNKNOWN);
+	const char *df = "FROM alpine:3.20\nRUN apk add curl\n";
+	const char *k8s = "{apiVersion: v1, kind: Pod, metadata: {name: a},\n"
+		" spec: {containers: [{name: c, image: x,\n"
+		"  securityContext: {privileged: true}}]}}\n";
+	assert_int_equal(plm_project_add_buffer(p, "unsaved/Dockerfile", df,
+		strlen(df), PLM_KIND_UNKNOWN), 0);
+	assert_int_equal(plm_project_add_buffer(p, "pod.yaml", k8s,
+		strlen(k8s), PLM_KIND_KUBERNETES), 0);
+	struct seen s;
+	run_project(p, e, 1, &s);
+	assert_int_equal(s.results, 2);
+	assert_int_equal(s.documents, 2);
+	assert_string_equal(s.paths[0], "unsaved/Dockerfile");
+	assert_true(s.scanned[0]);
+	assert_true(s.findings[0] > 0);   /* no USER: runs as root */
+	assert_string_equal(s.paths[1], "pod.yaml");
+	assert_true(s.findings[1] > 0);   /* privileged */
+	plm_project_destroy(p);
+	plm_engine_destroy(e);
+}
+
+/* compose.yaml and compose.override.yaml in one folder: one unit, the
+ * override merged once and listed with the base. */
+static void compose_override_joins_its_base(void **state)
+{
+	char *dir = test_tmpdir();
+	char path[512];
+	snprintf(path, sizeof(path), "%s/compose.yaml", dir);
+	test_write(path, "services:\n  web:\n    image: nginx\n");
+	snprintf(path, sizeof(path), "%s/compose.override.yaml", dir);
+	test_write(path, "services:\n  web:\n    privileged: true\n");
+	snprintf(path, sizeof(path), "%s/docker-compose.prod.yml", dir);
+	test_write(path, "services:\n  db:\n    image: postgres\n");
+	struct plm_project *p = new_project(PLM_KIND_UNKNOWN);
+	assert_int_equal(plm_project_add_path(p, dir), 0);
+	assert_int_equal(plm_project_plan(p), 0);
+	assert_int_equal(plm_project_unit_count(p), 2);
+	const struct plm_unit *u = plm_project_unit(p, 0);
+	assert_non_null(strstr(u->shown, "/compose.yaml"));
+	assert_int_equal(u->override_count, 1);
+	assert_non_null(strstr(u->overrides[0], "/compose.override.yaml"));
+	/* A variant that is no override stays a project of its own. */
+	assert_non_null(strstr(plm_project_unit(p, 1)->shown,
+		"/docker-compose.prod.yml"));
+	assert_int_equal(plm_project_unit(p, 1)->override_count, 0);
+
+	struct plm_engine *e = builtin_engine();
+	struct seen s;
+	run_project(p, e, 2, &s);
+	assert_int_equal(s.results, 2);
+	assert_non_null(strstr(s.also[0], "/compose.override.yaml"));
+	assert_string_equal(s.also[1], "");
+	plm_project_destroy(p);
+	plm_engine_destroy(e);
+	test_rmrf(dir);
+}
+
+/* Named alone, a base still takes the override beside it, as `docker
+ * compose` does; named alone, an override is linted alone. */
+static void compose_base_named_alone_takes_its_override(void **state)
+{
+	char *dir = test_tmpdir();
+	char base[512], over[512];
+	snprintf(base, sizeof(base), "%s/docker-compose.yml", dir);
+	test_write(base, "services:\n  web:\n    image: nginx\n");
+	snprintf(over, sizeof(over), "%s/docker-compose.override.yml", dir);
+	test_write(over, "services:\n  web:\n    user: root\n");
+	struct plm_project *p = new_project(PLM_KIND_UNKNOWN);
+	assert_int_equal(plm_project_add_path(p, base), 0);
+	assert_int_equal(plm_project_plan(p), 0);
+	assert_int_equal(plm_project_unit_count(p), 1);
+	assert_int_equal(plm_project_unit(p, 0)->override_count, 1);
+	plm_project_destroy(p);
+
+	p = new_project(PLM_KIND_UNKNOWN);
+	assert_int_equal(plm_project_add_path(p, over), 0);
+	assert_int_equal(plm_project_plan(p), 0);
+	assert_int_equal(plm_project_unit_count(p), 1);
+	assert_int_equal(plm_project_unit(p, 0)->override_count, 0);
+	plm_project_destroy(p);
+	test_rmrf(dir);
+}
+
+/* -f a -f b: a is the unit, b merges over it, whatever the names. */
+static void compose_files_make_one_project(void **state)
+{
+	char *dir = test_tmpdir();
+	char a[512], b[512];
+	snprintf(a, sizeof(a), "%s/base.yml", dir);
+	test_write(a, "services:\n  web:\n    image: nginx\n");
+	snprintf(b, sizeof(b), "%s/prod.yml", dir);
+	test_write(b, "services:\n  web:\n    privileged: true\n");
+	const char *files[] = {a, b};
+	struct plm_project_options o = {
+		.compose_files = files,
+		.compose_file_count = 2,
+	};
+	struct plm_project *p = NULL;
+	assert_int_equal(plm_project_create(&o, &p), 0);
+	assert_int_equal(plm_project_plan(p), 0);
+	assert_int_equal(plm_project_unit_count(p), 1);
+	const struct plm_unit *u = plm_project_unit(p, 0);
+	assert_int_equal(u->kind, PLM_KIND_COMPOSE);
+	assert_int_equal(u->override_count, 1);
+	assert_string_equal(u->overrides[0], b);
+	struct plm_engine *e = builtin_engine();
+	struct seen s;
+	run_project(p, e, 1, &s);
+	assert_int_equal(s.results, 1);
+	assert_string_equal(s.also[0], b);
+	assert_true(s.findings[0] > 0);   /* privileged, from prod.yml */
+	plm_project_destroy(p);
+	plm_engine_destroy(e);
+	test_rmrf(dir);
+}
+
+static void a_file_reached_twice_is_one_unit(void **state)
+{
+	char *dir = test_tmpdir();
+	char path[512];
+	snprintf(path, sizeof(path), "%s/Dockerfile", dir);
+	test_write(path, "FROM alpine\n");
+	struct plm_project *p = new_project(PLM_KIND_UNKNOWN);
+	assert_int_equal(plm_project_add_path(p, dir), 0);
+	assert_int_equal(plm_project_add_path(p, path), 0);
+	assert_int_equal(plm_project_add_path(p, dir), 0);
+	assert_int_equal(plm_project_plan(p), 0);
+	assert_int_equal(plm_project_unit_count(p), 1);
+	plm_project_destroy(p);
+	test_rmrf(dir);
+}
+
+/* Results come in unit order whatever the number of workers. */
+static void results_keep_unit_order_whatever_the_jobs(void **state)
+{
+	char *dir = test_tmpdir();
+	char path[512];
+	for (int i = 0; i < 60; i++) {
+		snprintf(path, sizeof(path), "%s/Dockerfile.%02d", dir, i);
+		test_write(path, i % 3 == 0 ? "FROM alpine\nUSER 1000\n"
+			: i % 3 == 1 ? "FROM alpine\nRUN sudo ls\n"
+			: "FROM alpine\n");
+	}
+	struct plm_engine *e = builtin_engine();
+	static struct seen one, four;
+	struct plm_project *p = new_project(PLM_KIND_UNKNOWN);
+	assert_int_equal(plm_project_add_path(p, dir), 0);
+	run_project(p, e, 1, &one);
+	plm_project_destroy(p);
+	p = new_project(PLM_KIND_UNKNOWN);
+	assert_int_equal(plm_project_add_path(p, dir), 0);
+	run_project(p, e, 4, &four);
+	plm_project_destroy(p);
+	assert_int_equal(one.results, 60);
+	assert_int_equal(four.results, 60);
+	for (size_t i = 0; i < 60; i++) {
+		assert_string_equal(one.paths[i], four.paths[i]);
+		assert_int_equal(one.findings[i], four.findings[i]);
+		assert_string_equal(one.rules[i], four.rules[i]);
+	}
+	assert_true(strstr(one.paths[0], "Dockerfile.00") != NULL);
+	assert_true(strstr(one.paths[59], "Dockerfile.59") != NULL);
+	plm_engine_destroy(e);
+	test_rmrf(dir);
+}
+
+/* Without policies the run only builds documents (dump); with one rule
+ * only that rule reports (test). */
+static void policy_free_and_one_rule_runs(void **state)
+{
+	const char *df = "FROM alpine\nRUN sudo apt-get install -y curl\n";
+	struct plm_project *p = new_project(PLM_KIND_UNKNOWN);
+	assert_int_equal(plm_project_add_buffer(p, "Dockerfile", df,
+		strlen(df), PLM_KIND_DOCKERFILE), 0);
+	struct seen s;
+	run_project(p, NULL, 1, &s);
+	assert_int_equal(s.documents, 1);
+	assert_int_equal(s.findings[0], 0);
+	assert_true(s.scanned[0]);
+
+	struct plm_engine *e = builtin_engine();
+	size_t index = 0;
+	assert_non_null(plm_engine_find(e, "sudo-in-build", &index));
+	memset(&s, 0, sizeof(s));
+	struct plm_run_options o = {.engine = e, .jobs = 1, .rule = index};
+	struct plm_sink sink = {NULL, on_result, &s};
+	struct plm_run_status st;
+	plm_run(p, &o, &sink, &st);
+	assert_int_equal(s.results, 1);
+	assert_int_equal(s.findings[0], 1);
+	assert_string_equal(s.rules[0], "sudo-in-build");
+	plm_project_destroy(p);
+	plm_engine_destroy(e);
+}
+
+/* A path that cannot be read is a result with an error, and the other
+ * units go on. */
+static void unreadable_units_do_not_stop_the_run(void **state)
+{
+	char *dir = test_tmpdir();
+	char path[512];
+	snprintf(path, sizeof(path), "%s/Dockerfile", dir);
+	test_write(path, "FROM alpine\n");
+	struct plm_project *p = new_project(PLM_KIND_UNKNOWN);
+	assert_int_equal(plm_project_add_path(p, "/nonexistent/Dockerfile"), 0);
+	assert_int_equal(plm_project_add_path(p, path), 0);
+	struct plm_engine *e = builtin_engine();
+	struct seen s;
+	run_project(p, e, 2, &s);
+	assert_int_equal(s.results, 2);
+	assert_false(s.scanned[0]);
+	assert_int_equal(s.note_kind[0], PLM_NOTIFY_TOOL_ERROR);
+	assert_true(s.scanned[1]);
+	assert_true(s.findings[1] > 0);
+	plm_project_destroy(p);
+	plm_engine_destroy(e);
+	test_rmrf(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(buffers_are_linted_from_memory),
+		cmocka_unit_test(compose_override_joins_its_base),
+		cmocka_unit_test(compose_base_named_alone_takes_its_override),
+		cmocka_unit_test(compose_files_make_one_project),
+		cmocka_unit_test(a_file_reached_twice_is_one_unit),
+		cmocka_unit_test(results_keep_unit_order_whatever_the_jobs),
+		cmocka_unit_test(policy_free_and_one_rule_runs),
+		cmocka_unit_test(unreadable_units_do_not_stop_the_run),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
