@@ -119,7 +119,10 @@ int plm_load(const char *path, const char *display_path,
 		}
 	}
 	if (kind == PLM_KIND_UNKNOWN) {
-		kind = plm_yaml_sniff(src->bytes, src->len);
+		if (plm_yaml_detect(src->bytes, src->len, &kind) != 0) {
+			plm_source_destroy(src);
+			return PLM_ENOMEM;
+		}
 		/* A file named on the command line may be a Dockerfile by
 		 * any name. */
 		if (kind == PLM_KIND_UNKNOWN && explicit &&
