@@ -44,22 +44,27 @@ static size_t line_start(const char *bytes, size_t len, size_t line)
 	return at;
 }
 
+/* True if the line starting at offset at is a document marker (`---`). */
+static bool is_marker(const char *bytes, size_t len, size_t at)
+{
+	size_t rest = len - at;
+	return rest >= 3 && memcmp(bytes + at, "---", 3) == 0 &&
+		(rest == 3 || bytes[at + 3] == ' ' || bytes[at + 3] == '\t' ||
+			bytes[at + 3] == '\r' || bytes[at + 3] == '\n');
+}
+
 /* The offset of the next line starting a document (`---` at column 0)
- * after the line holding offset from, or len when there is none. */
+ * after the line starting at offset from, or len when there is none. */
 static size_t next_document(const char *bytes, size_t len, size_t from)
 {
 	const char *nl = from < len ? memchr(bytes + from, '\n', len - from)
 				    : NULL;
 	while (nl != NULL) {
 		size_t at = (size_t)(nl - bytes) + 1;
-		size_t rest = len - at;
-		if (rest >= 3 && memcmp(bytes + at, "---", 3) == 0 &&
-			(rest == 3 || bytes[at + 3] == ' ' ||
-				bytes[at + 3] == '\t' || bytes[at + 3] == '\r' ||
-				bytes[at + 3] == '\n')) {
+		if (is_marker(bytes, len, at)) {
 			return at;
 		}
-		nl = memchr(bytes + at, '\n', rest);
+		nl = memchr(bytes + at, '\n', len - at);
 	}
 	return len;
 }
@@ -242,7 +247,10 @@ int plm_yaml_detect_kubernetes(const char *bytes, size_t len, bool *found)
 		 * restarts the same way). */
 		size_t error_at = at + line_start(bytes + at, len - at,
 			error_line);
-		at = next_document(bytes, len, error_at);
+		/* An unterminated quote ends at the marker that follows:
+		 * the error is on the marker's own line. */
+		at = error_at > at && is_marker(bytes, len, error_at)
+			? error_at : next_document(bytes, len, error_at);
 	}
 	free(copy);
 	return rc;
