@@ -61,6 +61,11 @@ static int scan_one(struct pool *w, struct plm_checker *checker,
 	if (plm_file_result_init(r, shown) != 0) {
 		return PLM_ENOMEM;
 	}
+	if (f->problem != NULL && f->skip_code != NULL) {
+		/* passed over on purpose: a note, not an error */
+		note_problem(r, PLM_NOTIFY_NOTE, f->skip_code, f->problem);
+		return 0;
+	}
 	if (f->problem != NULL) {
 		note_problem(r, PLM_NOTIFY_TOOL_ERROR, "io/walk", f->problem);
 		return 0;
