@@ -70,7 +70,8 @@ static const char *base_name(const char *path)
 static bool in_list(const char *const *list, const char *word, size_t len)
 {
 	for (; *list != NULL; list++) {
-		if (strlen(*list) == len && strncasecmp(*list, word, len) == 0) {
+		if (strlen(*list) == len &&
+			strncasecmp(*list, word, len) == 0) {
 			return true;
 		}
 	}
@@ -124,7 +125,8 @@ static enum name_class classify_n(const char *name, size_t len, int depth)
 	}
 	if (dot != NULL && depth == 0 &&
 		in_list(template_exts, ext, ext_len)) {
-		enum name_class stem = classify_n(name, (size_t)(dot - name), 1);
+		enum name_class stem = classify_n(name, (size_t)(dot - name),
+			1);
 		return stem == NAME_DOCKERFILE || stem == NAME_COMPOSE
 			? NAME_TEMPLATE : NAME_OTHER;
 	}
@@ -359,8 +361,8 @@ static int visit(struct walker *w, const char *path, const char *name)
 		return 0;
 	}
 	if (is_link && !o->follow_symlinks && leads_outside(w, path)) {
-		return push_note(w->list, path, kind, "discover/symlink-outside",
-			"%s", "symbolic link to a file outside the scanned "
+		return push_note(w->list, path, kind,
+			"discover/symlink-outside", "%s", "symbolic link to a file outside the scanned "
 			"directory; not read (scan its target by name, or pass "
 			"--follow-symlinks)");
 	}

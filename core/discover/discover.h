@@ -33,8 +33,9 @@
 struct plm_discover_options {
 	bool follow_symlinks;   /* follow links out of the walked directory */
 	enum plm_kind kind;     /* --kind: every file is of this kind */
-	size_t max_file_size;   /* 0: PLM_MAX_FILE_SIZE; larger files found by
-				 * walking are notes (named ones fail at load) */
+	/* 0: PLM_MAX_FILE_SIZE; larger files found by walking are notes
+	 * (named ones fail at load) */
+	size_t max_file_size;
 };
 
 struct plm_discovered {

@@ -131,7 +131,8 @@ static enum scan_result scan_stream(const char *bytes, size_t len,
 		case YAML_MAPPING_START_EVENT:
 		case YAML_SEQUENCE_START_EVENT:
 			if (depth == 0) {
-				top_is_map = ev.type == YAML_MAPPING_START_EVENT;
+				top_is_map =
+					ev.type == YAML_MAPPING_START_EVENT;
 			} else {
 				starts_node = true;
 			}
@@ -207,7 +208,8 @@ int plm_yaml_detect_kubernetes(const char *bytes, size_t len, bool *found)
 	*found = false;
 	/* Most YAML and JSON files are not manifests: do not parse those
 	 * that cannot be. */
-	if (!has_word(bytes, len, "apiVersion") || !has_word(bytes, len, "kind")) {
+	if (!has_word(bytes, len, "apiVersion") ||
+		!has_word(bytes, len, "kind")) {
 		return 0;
 	}
 	char *copy = NULL;

@@ -28,7 +28,8 @@ static bool is_k8s(const char *text)
 static void block_style_is_found(void **state)
 {
 	(void)state;
-	assert_true(is_k8s("apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n"));
+	assert_true(is_k8s("apiVersion: v1\nkind: Pod\nmetadata:\n"
+			   "  name: a\n"));
 	/* keys in any order, after other keys and comments */
 	assert_true(is_k8s("# c\nmetadata: {name: a}\nkind: Pod\n"
 			   "apiVersion: v1\n"));
@@ -37,7 +38,8 @@ static void block_style_is_found(void **state)
 static void flow_style_is_found(void **state)
 {
 	(void)state;
-	assert_true(is_k8s("{apiVersion: v1, kind: Pod, metadata: {name: a}}\n"));
+	assert_true(is_k8s("{apiVersion: v1, kind: Pod, "
+			   "metadata: {name: a}}\n"));
 	assert_true(is_k8s("--- {kind: ConfigMap,\n  apiVersion: v1}\n"));
 }
 
@@ -113,7 +115,8 @@ static void a_helm_values_file_is_not_a_manifest(void **state)
 	(void)state;
 	assert_false(is_k8s("replicaCount: 1\nautoscaling:\n"
 			    "  apiVersion: autoscaling/v2\n  kind: HPA\n"
-			    "extraObjects:\n- apiVersion: v1\n  kind: ConfigMap\n"));
+			    "extraObjects:\n- apiVersion: v1\n"
+			    "  kind: ConfigMap\n"));
 }
 
 static void package_json_is_not_a_manifest(void **state)
@@ -121,14 +124,16 @@ static void package_json_is_not_a_manifest(void **state)
 	(void)state;
 	assert_false(is_k8s("{\n  \"name\": \"kind-of-app\",\n  \"version\": "
 			    "\"1.0.0\",\n  \"keywords\": [\"apiVersion\", "
-			    "\"kind\"],\n  \"dependencies\": {\"kind\": \"^1\"}\n}\n"));
+			    "\"kind\"],\n  \"dependencies\": "
+			    "{\"kind\": \"^1\"}\n}\n"));
 }
 
 static void a_compose_file_is_not_a_manifest(void **state)
 {
 	(void)state;
 	assert_false(is_k8s("services:\n  web:\n    image: kindest/node\n"
-			    "    labels:\n      apiVersion: v1\n      kind: x\n"));
+			    "    labels:\n      apiVersion: v1\n"
+			    "      kind: x\n"));
 }
 
 static void an_openapi_file_is_not_a_manifest(void **state)
@@ -137,7 +142,8 @@ static void an_openapi_file_is_not_a_manifest(void **state)
 	assert_false(is_k8s("openapi: 3.0.0\ninfo: {title: k8s, version: v1}\n"
 			    "components:\n  schemas:\n    Pod:\n"
 			    "      required: [apiVersion, kind]\n"
-			    "      properties:\n        apiVersion: {type: string}\n"
+			    "      properties:\n"
+			    "        apiVersion: {type: string}\n"
 			    "        kind: {type: string}\n"));
 }
 
