@@ -84,6 +84,34 @@ static bool scalar_is(const yaml_event_t *ev, const char *word)
 		memcmp(ev->data.scalar.value, word, n) == 0;
 }
 
+/* libyaml decodes all the input it has been given before it scans: feed it
+ * in small pieces, so that a file whose keys come first is not decoded to
+ * its end (most manifests). */
+#define DETECT_CHUNK 256
+
+struct chunked_input {
+	const char *bytes;
+	size_t len;
+	size_t at;
+};
+
+static int read_chunk(void *data, unsigned char *buffer, size_t size,
+	size_t *size_read)
+{
+	struct chunked_input *in = data;
+	size_t n = in->len - in->at;
+	if (n > size) {
+		n = size;
+	}
+	if (n > DETECT_CHUNK) {
+		n = DETECT_CHUNK;
+	}
+	memcpy(buffer, in->bytes + in->at, n);
+	in->at += n;
+	*size_read = n;
+	return 1;
+}
+
 /* Parses bytes[0..len) as a YAML stream until a document's top-level
  * mapping shows both keys or the stream ends or breaks. */
 static enum scan_result scan_stream(const char *bytes, size_t len,
@@ -93,8 +121,8 @@ static enum scan_result scan_stream(const char *bytes, size_t len,
 	if (!yaml_parser_initialize(&parser)) {
 		return SCAN_NO_MEMORY;
 	}
-	yaml_parser_set_input_string(&parser, (const unsigned char *)bytes,
-		len);
+	struct chunked_input in = {bytes, len, 0};
+	yaml_parser_set_input(&parser, read_chunk, &in);
 	yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
 	/* depth: collections open in the current document; at depth 1 inside
 	 * a top-level mapping, the nodes alternate key, value. */
