@@ -65,6 +65,30 @@ static void a_later_document_is_found(void **state)
 			   "apiVersion: v1\n"));
 }
 
+static void keys_after_a_long_header_are_found(void **state)
+{
+	(void)state;
+	/* the detector reads in pieces: a multi-byte character across
+	 * every possible piece boundary, then the keys */
+	char text[2048];
+	for (size_t pad = 200; pad < 600; pad++) {
+		size_t n = 0;
+		text[n++] = '#';
+		while (n < pad) {
+			text[n++] = ' ';
+		}
+		memcpy(text + n, "\xC3\xA9\xE2\x82\xAC\n", 6);
+		n += 6;
+		static const char keys[] = "metadata: {name: caf\xC3\xA9}\n"
+					   "kind: Pod\napiVersion: v1\n";
+		memcpy(text + n, keys, sizeof(keys) - 1);
+		n += sizeof(keys) - 1;
+		if (!is_k8s_n(text, n)) {
+			fail_msg("not found with %zu bytes of header", pad);
+		}
+	}
+}
+
 static void a_list_is_found(void **state)
 {
 	(void)state;
@@ -236,6 +260,7 @@ int main(void)
 		cmocka_unit_test(quoted_keys_are_found),
 		cmocka_unit_test(a_document_indented_under_its_marker_is_found),
 		cmocka_unit_test(a_later_document_is_found),
+		cmocka_unit_test(keys_after_a_long_header_are_found),
 		cmocka_unit_test(a_list_is_found),
 		cmocka_unit_test(json_is_found),
 		cmocka_unit_test(a_broken_document_does_not_hide_the_next),
