@@ -62,8 +62,10 @@ static void usage(FILE *out)
 "  --kind KIND             treat files as dockerfile, compose or kubernetes\n"
 "  --stdin-filename NAME   the name to report for standard input\n"
 "  -f, --compose-file FILE Compose files merged in order (-f a -f b)\n"
-"  --follow-symlinks       walk into symlinked directories\n"
-"  --max-file-size SIZE    skip larger files with an error (default 64M)\n"
+"  --follow-symlinks       follow symbolic links that lead out of a walked\n"
+"                          directory, and walk symlinked directories\n"
+"  --max-file-size SIZE    skip larger files (default 64M): an error for a\n"
+"                          file named, a note for one found by walking\n"
 "\n"
 "Policies:\n"
 PLM_POLICY_OPTIONS_HELP

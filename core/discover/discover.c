@@ -2,17 +2,63 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdarg.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
-/* Folders that hold other people's code or tool state, never the project's
- * own configuration. */
+#include "util/source.h"
+
+/* Folders that hold other people's code, build output of tools or tool
+ * state, never the project's own configuration. `vendor` and `target` are
+ * walked: they are project folders often enough (docs/discovery.md). */
 static const char *const skipped_dirs[] = {
-	".git", ".hg", ".svn", ".bzr", "node_modules", ".terraform",
-	"__pycache__", ".venv", ".tox", ".idea", ".vscode", NULL,
+	".git", ".hg", ".svn", ".bzr", "_darcs", "CVS",
+	"node_modules", "bower_components", ".terraform", ".terragrunt-cache",
+	"__pycache__", ".venv", ".tox", ".mypy_cache", ".pytest_cache",
+	".gradle", ".cache", ".idea", ".vscode", NULL,
+};
+
+/* After a Dockerfile or Compose name, these make a template: a note. */
+static const char *const template_exts[] = {
+	"j2", "jinja", "jinja2", "tmpl", "tpl", "template", "gotmpl", "erb",
+	"mustache", "hbs", "handlebars", "njk", "ejs", "liquid", "m4", "in",
+	NULL,
+};
+
+/* After a Dockerfile name, these make something else, passed over
+ * without a word: documentation, backups, scripts and source code, other
+ * formats, archives and checksums. */
+static const char *const other_exts[] = {
+	/* documentation */
+	"md", "markdown", "mdx", "txt", "rst", "adoc", "asciidoc", "org",
+	"html", "htm", "pdf", "man",
+	/* backups and editor files */
+	"bak", "orig", "rej", "swp", "swo", "tmp",
+	/* ignore files, scripts, source code */
+	"dockerignore", "gitignore", "sh", "bash", "zsh", "fish", "ps1",
+	"bat", "cmd", "py", "rb", "go", "rs", "js", "mjs", "cjs", "ts",
+	"java", "kt", "scala", "c", "h", "cc", "cpp", "cs", "php", "pl",
+	"lua", "vim", "el", "hcl", "tf", "nix", "toml", "ini", "xml", "lock",
+	"properties", "csv", "tsv", "log",
+	/* pictures, archives, signatures, checksums, patches */
+	"svg", "png", "jpg", "jpeg", "gif", "ico", "zip", "gz", "tgz", "tar",
+	"xz", "bz2", "zst", "sig", "asc", "sha256", "sha512", "md5", "patch",
+	"diff", NULL,
+};
+
+static const char *const yaml_exts[] = {"yaml", "yml", NULL};
+
+enum name_class {
+	NAME_OTHER,       /* not a file plimsoll reads */
+	NAME_DOCKERFILE,
+	NAME_COMPOSE,
+	NAME_CONTENT,     /* YAML or JSON: the content decides */
+	NAME_TEMPLATE,    /* a Dockerfile or Compose name + a template ext */
 };
 
 static const char *base_name(const char *path)
@@ -21,47 +67,105 @@ static const char *base_name(const char *path)
 	return slash ? slash + 1 : path;
 }
 
-static bool has_suffix_ci(const char *s, const char *suffix)
+static bool in_list(const char *const *list, const char *word, size_t len)
 {
-	size_t n = strlen(s), m = strlen(suffix);
-	return n >= m && strcasecmp(s + n - m, suffix) == 0;
+	for (; *list != NULL; list++) {
+		if (strlen(*list) == len &&
+			strncasecmp(*list, word, len) == 0) {
+			return true;
+		}
+	}
+	return false;
 }
 
-static bool has_prefix_ci(const char *s, const char *prefix)
+/* `stem`, or `stem` + one of . - _ + at least one character. */
+static bool is_stem_variant(const char *name, size_t len, const char *stem)
 {
-	return strncasecmp(s, prefix, strlen(prefix)) == 0;
+	size_t m = strlen(stem);
+	if (len < m || strncasecmp(name, stem, m) != 0) {
+		return false;
+	}
+	return len == m ||
+		(len > m + 1 && (name[m] == '.' || name[m] == '-' ||
+					name[m] == '_'));
 }
 
-static bool is_yaml_name(const char *name)
+/* True if name[0..len) ends with `.suffix` after at least one character. */
+static bool has_dot_suffix(const char *name, size_t len, const char *suffix)
 {
-	return has_suffix_ci(name, ".yaml") || has_suffix_ci(name, ".yml");
+	size_t m = strlen(suffix);
+	return len > m + 1 && name[len - m - 1] == '.' &&
+		strncasecmp(name + len - m, suffix, m) == 0;
+}
+
+static enum name_class classify_n(const char *name, size_t len, int depth)
+{
+	const char *dot = NULL;
+	for (size_t i = len; i > 0; i--) {
+		if (name[i - 1] == '.') {
+			dot = name + i - 1;
+			break;
+		}
+	}
+	const char *ext = dot ? dot + 1 : "";
+	size_t ext_len = dot ? len - (size_t)(ext - name) : 0;
+	if (len > 0 && name[len - 1] == '~') {
+		return NAME_OTHER; /* an editor's backup */
+	}
+	if (dot != NULL && in_list(yaml_exts, ext, ext_len)) {
+		size_t stem = (size_t)(dot - name);
+		if (is_stem_variant(name, stem, "compose") ||
+			is_stem_variant(name, stem, "docker-compose")) {
+			return NAME_COMPOSE;
+		}
+		return NAME_CONTENT;
+	}
+	if (dot != NULL && ext_len == 4 && strncasecmp(ext, "json", 4) == 0) {
+		return NAME_CONTENT;
+	}
+	if (dot != NULL && depth == 0 &&
+		in_list(template_exts, ext, ext_len)) {
+		enum name_class stem = classify_n(name, (size_t)(dot - name),
+			1);
+		return stem == NAME_DOCKERFILE || stem == NAME_COMPOSE
+			? NAME_TEMPLATE : NAME_OTHER;
+	}
+	bool dockerfile = is_stem_variant(name, len, "Dockerfile") ||
+		is_stem_variant(name, len, "Containerfile") ||
+		has_dot_suffix(name, len, "Dockerfile") ||
+		has_dot_suffix(name, len, "Containerfile");
+	if (!dockerfile) {
+		return NAME_OTHER;
+	}
+	/* Dockerfile.alpine is a variant, Dockerfile.md its documentation. */
+	if (dot != NULL && (in_list(other_exts, ext, ext_len) ||
+				   in_list(template_exts, ext, ext_len))) {
+		return NAME_OTHER;
+	}
+	return NAME_DOCKERFILE;
+}
+
+static enum name_class classify(const char *name)
+{
+	return classify_n(name, strlen(name), 0);
 }
 
 enum plm_kind plm_discover_kind_by_name(const char *path, bool *is_yaml)
 {
-	const char *name = base_name(path);
-	*is_yaml = false;
-	if (has_suffix_ci(name, ".dockerignore")) {
+	switch (classify(base_name(path))) {
+	case NAME_DOCKERFILE:
+		*is_yaml = false;
+		return PLM_KIND_DOCKERFILE;
+	case NAME_COMPOSE:
+		*is_yaml = false;
+		return PLM_KIND_COMPOSE;
+	case NAME_CONTENT:
+		*is_yaml = true;
+		return PLM_KIND_UNKNOWN;
+	default:
+		*is_yaml = false;
 		return PLM_KIND_UNKNOWN;
 	}
-	if (strcasecmp(name, "Dockerfile") == 0 ||
-		strcasecmp(name, "Containerfile") == 0 ||
-		has_prefix_ci(name, "Dockerfile.") ||
-		has_prefix_ci(name, "Containerfile.") ||
-		has_suffix_ci(name, ".Dockerfile") ||
-		has_suffix_ci(name, ".Containerfile")) {
-		return PLM_KIND_DOCKERFILE;
-	}
-	if (is_yaml_name(name)) {
-		if (has_prefix_ci(name, "docker-compose") ||
-			strcasecmp(name, "compose.yaml") == 0 ||
-			strcasecmp(name, "compose.yml") == 0 ||
-			has_prefix_ci(name, "compose.")) {
-			return PLM_KIND_COMPOSE;
-		}
-		*is_yaml = true;
-	}
-	return PLM_KIND_UNKNOWN;
 }
 
 static int push_sized(struct plm_discover_list *list, const char *path,
@@ -99,6 +203,23 @@ static int push(struct plm_discover_list *list, const char *path,
 	return push_sized(list, path, kind, explicit, problem, 0);
 }
 
+/* A file passed over on purpose: a note with its slug. */
+PLM_PRINTF(5, 6) static int push_note(struct plm_discover_list *list,
+	const char *path, enum plm_kind kind, const char *skip_code,
+	const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	int rc = push(list, path, kind, false, msg);
+	if (rc == 0) {
+		list->items[list->count - 1].skip_code = skip_code;
+	}
+	return rc;
+}
+
 /* The directories on the path from the walk's root, to catch loops through
  * followed symlinks. */
 struct ancestors {
@@ -107,34 +228,107 @@ struct ancestors {
 	int depth;
 };
 
+/* One walk of a directory named on the command line. */
+struct walker {
+	const struct plm_discover_options *o;
+	size_t max_size;
+	const char *root;        /* the walked directory, resolved; NULL if
+				  * it could not be */
+	struct ancestors anc;
+	struct plm_discover_list *list;
+};
+
 static int compare_names(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int walk(const char *dir, const struct plm_discover_options *o,
-	struct ancestors *anc, struct plm_discover_list *list);
+static int walk(struct walker *w, const char *dir);
 
-static int visit(const char *path, const char *name,
-	const struct plm_discover_options *o, struct ancestors *anc,
-	struct plm_discover_list *list)
+/* Whether path leads outside the walked directory. A path that cannot be
+ * resolved counts as outside: it is not read. */
+static bool leads_outside(const struct walker *w, const char *path)
 {
+	char *target = realpath(path, NULL);
+	if (target == NULL || w->root == NULL) {
+		free(target);
+		return true;
+	}
+	size_t n = strlen(w->root);
+	bool outside = !(n == 1 && w->root[0] == '/') &&
+		(strncmp(target, w->root, n) != 0 ||
+			(target[n] != '/' && target[n] != '\0'));
+	free(target);
+	return outside;
+}
+
+/* Opens a candidate and reads its first bytes: an item, or a note when it
+ * cannot be read or is binary. */
+static int probe_and_push(struct walker *w, const char *path,
+	enum plm_kind kind, long long size)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		return push_note(w->list, path, kind, "discover/unreadable",
+			"cannot open this file: %s; not scanned (give the "
+			"scanner read access, or leave the file out)",
+			strerror(errno));
+	}
+	char buf[PLM_DISCOVER_PROBE_SIZE];
+	ssize_t n;
+	do {
+		n = read(fd, buf, sizeof(buf));
+	} while (n < 0 && errno == EINTR);
+	int saved = errno;
+	close(fd);
+	if (n < 0) {
+		return push_note(w->list, path, kind, "discover/unreadable",
+			"cannot read this file: %s; not scanned",
+			strerror(saved));
+	}
+	if (memchr(buf, '\0', (size_t)n) != NULL) {
+		return push_note(w->list, path, kind, "discover/binary",
+			"binary content (a NUL byte in the first %d bytes) "
+			"under a name plimsoll reads; not scanned (name the "
+			"file to scan it anyway)", PLM_DISCOVER_PROBE_SIZE);
+	}
+	return push_sized(w->list, path, kind, false, NULL, size);
+}
+
+static bool is_skipped_dir(const char *name)
+{
+	for (const char *const *s = skipped_dirs; *s; s++) {
+		if (strcmp(name, *s) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static int visit(struct walker *w, const char *path, const char *name)
+{
+	const struct plm_discover_options *o = w->o;
 	struct stat lst, st;
 	if (lstat(path, &lst) != 0) {
 		/* Vanished between readdir and now: nothing to scan. */
 		return 0;
 	}
+	enum name_class cls = classify(name);
+	enum plm_kind kind = o->kind;
+	if (kind == PLM_KIND_UNKNOWN) {
+		kind = cls == NAME_DOCKERFILE ? PLM_KIND_DOCKERFILE
+			: cls == NAME_COMPOSE ? PLM_KIND_COMPOSE
+					      : PLM_KIND_UNKNOWN;
+	}
+	/* --kind makes every file found of that kind, whatever its name. */
+	bool candidate = o->kind != PLM_KIND_UNKNOWN || cls != NAME_OTHER;
 	bool is_link = S_ISLNK(lst.st_mode);
 	if (is_link && stat(path, &st) != 0) {
-		bool looped = errno == ELOOP;
-		bool link_yaml;
-		enum plm_kind link_kind = plm_discover_kind_by_name(name,
-			&link_yaml);
 		/* A loop of links under a name we read is a broken file
 		 * someone meant us to scan: say so. A dangling link is no
 		 * file of ours. */
-		if (looped && (link_kind != PLM_KIND_UNKNOWN || link_yaml)) {
-			return push(list, path, link_kind, false,
+		if (errno == ELOOP && candidate) {
+			return push(w->list, path, kind, false,
 				"symbolic link loop (too many levels of "
 				"symbolic links); not read");
 		}
@@ -144,42 +338,59 @@ static int visit(const char *path, const char *name,
 		st = lst;
 	}
 	if (S_ISDIR(st.st_mode)) {
-		for (const char *const *s = skipped_dirs; *s; s++) {
-			if (strcmp(name, *s) == 0) {
-				return 0;
-			}
+		if (is_skipped_dir(name)) {
+			return 0;
 		}
 		if (is_link && !o->follow_symlinks) {
+			/* Inside the tree, its files are found where they
+			 * are; outside, say what is not walked. */
+			if (leads_outside(w, path)) {
+				return push_note(w->list, path,
+					PLM_KIND_UNKNOWN,
+					"discover/symlink-outside", "%s",
+					"symbolic link to a directory outside "
+					"the scanned directory; not walked "
+					"(scan its target by name, or pass "
+					"--follow-symlinks)");
+			}
 			return 0;
 		}
-		return walk(path, o, anc, list);
+		return walk(w, path);
 	}
-	bool is_yaml;
-	enum plm_kind by_name = plm_discover_kind_by_name(name, &is_yaml);
-	if (!S_ISREG(st.st_mode)) {
-		/* A FIFO, socket or device with a name we would read: opening
-		 * it could block or never end, so say why it is passed over. */
-		if (by_name != PLM_KIND_UNKNOWN || is_yaml) {
-			return push(list, path, by_name, false,
-				"not a regular file (a FIFO, socket or device); "
-				"not read");
-		}
+	if (!candidate) {
 		return 0;
 	}
-	/* --kind makes every file found of that kind, whatever its name. */
-	enum plm_kind kind = o->kind;
-	if (kind == PLM_KIND_UNKNOWN) {
-		if (by_name == PLM_KIND_UNKNOWN && !is_yaml) {
-			return 0;
-		}
-		kind = by_name;
+	if (is_link && !o->follow_symlinks && leads_outside(w, path)) {
+		return push_note(w->list, path, kind,
+			"discover/symlink-outside", "%s", "symbolic link to a file outside the scanned "
+			"directory; not read (scan its target by name, or pass "
+			"--follow-symlinks)");
 	}
-	return push_sized(list, path, kind, false, NULL, (long long)st.st_size);
+	if (cls == NAME_TEMPLATE && o->kind == PLM_KIND_UNKNOWN) {
+		return push_note(w->list, path, kind, "discover/template",
+			"%s", "a template of a Dockerfile or Compose file; not "
+			"scanned (render it and scan the result, or name it "
+			"with --kind)");
+	}
+	if (!S_ISREG(st.st_mode)) {
+		/* A FIFO, socket or device with a name we would read: opening
+		 * it could block or never end. */
+		return push_note(w->list, path, kind, "discover/not-regular",
+			"%s", "not a regular file (a FIFO, socket or device); "
+			"not read");
+	}
+	if ((unsigned long long)st.st_size > (unsigned long long)w->max_size) {
+		return push_note(w->list, path, kind, "discover/too-large",
+			"file is larger than the limit of %zu bytes; not "
+			"scanned (raise it with --max-file-size)", w->max_size);
+	}
+	return probe_and_push(w, path, kind, (long long)st.st_size);
 }
 
-static int walk(const char *dir, const struct plm_discover_options *o,
-	struct ancestors *anc, struct plm_discover_list *list)
+static int walk(struct walker *w, const char *dir)
 {
+	struct ancestors *anc = &w->anc;
+	struct plm_discover_list *list = w->list;
 	char msg[512];
 	struct stat st;
 	if (stat(dir, &st) != 0) {
@@ -247,7 +458,7 @@ static int walk(const char *dir, const struct plm_discover_options *o,
 		/* "./x" reads better as "x". */
 		const char *shown = strncmp(path, "./", 2) == 0 && strcmp(dir, ".") == 0
 			? path + 2 : path;
-		rc = visit(shown, names[i], o, anc, list);
+		rc = visit(w, shown, names[i]);
 		free(path);
 	}
 	anc->depth--;
@@ -257,6 +468,30 @@ done:
 	}
 	free(names);
 	closedir(d);
+	return rc;
+}
+
+/* Walks a directory named on the command line. */
+static int walk_root(const char *dir, const struct plm_discover_options *o,
+	struct plm_discover_list *list)
+{
+	struct walker *w = calloc(1, sizeof(*w));
+	if (w == NULL) {
+		return PLM_ENOMEM;
+	}
+	w->o = o;
+	w->max_size = o->max_file_size && o->max_file_size < PLM_MAX_FILE_SIZE
+		? o->max_file_size : PLM_MAX_FILE_SIZE;
+	w->list = list;
+	char *root = realpath(dir, NULL);
+	if (root == NULL && errno == ENOMEM) {
+		free(w);
+		return PLM_ENOMEM;
+	}
+	w->root = root;
+	int rc = walk(w, dir);
+	free(root);
+	free(w);
 	return rc;
 }
 
@@ -275,8 +510,7 @@ int plm_discover(const char *const *paths, size_t count,
 				strerror(errno));
 			rc = push(list, p, PLM_KIND_UNKNOWN, true, msg);
 		} else if (S_ISDIR(st.st_mode)) {
-			struct ancestors anc = {.depth = 0};
-			rc = walk(p, o, &anc, list);
+			rc = walk_root(p, o, list);
 		} else {
 			bool is_yaml;
 			enum plm_kind kind = o->kind != PLM_KIND_UNKNOWN

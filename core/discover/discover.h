@@ -3,11 +3,17 @@
  * list of files to scan.
  *
  * Directories are walked recursively in name order (so output order does not
- * depend on the file system), skipping version-control and dependency
- * folders. Symlinked directories are followed only when asked, and then
- * loops are detected. Files named on the command line are always scanned;
- * files found in a directory only when their name says what they are, or
- * (YAML) their content does.
+ * depend on the file system), skipping version-control, dependency and tool
+ * folders. Symbolic links that lead out of the walked directory are not
+ * followed unless asked; followed directories are checked for loops. Files
+ * named on the command line are always scanned; files found in a directory
+ * when their name says what they are (Dockerfile, Compose), or, for YAML and
+ * JSON, when their content does (decided at load). docs/discovery.md lists
+ * the names.
+ *
+ * Never a silent skip: a file that looks like something plimsoll reads but
+ * is not read (a template, too large, binary, unreadable, not a regular
+ * file, a link out of the tree) is an item with a problem and a skip_code.
  */
 #ifndef PLM_DISCOVER_DISCOVER_H
 #define PLM_DISCOVER_DISCOVER_H
@@ -20,9 +26,16 @@
 /* Deepest directory nesting walked; deeper folders get a problem report. */
 #define PLM_DISCOVER_MAX_DEPTH 64
 
+/* Bytes read from each candidate found by walking to tell text from
+ * binary (a NUL byte among them). */
+#define PLM_DISCOVER_PROBE_SIZE 8192
+
 struct plm_discover_options {
-	bool follow_symlinks;   /* follow symlinked directories */
+	bool follow_symlinks;   /* follow links out of the walked directory */
 	enum plm_kind kind;     /* --kind: every file is of this kind */
+	/* 0: PLM_MAX_FILE_SIZE; larger files found by walking are notes
+	 * (named ones fail at load) */
+	size_t max_file_size;
 };
 
 struct plm_discovered {
@@ -30,9 +43,13 @@ struct plm_discovered {
 	enum plm_kind kind;     /* by name, or UNKNOWN: decide by content */
 	bool explicit;          /* named on the command line */
 	char *problem;          /* non-NULL: could not be walked/read (message) */
-	const char *skip_code;  /* with problem: a candidate passed over (a
-	                         * note, static slug); NULL: an error */
 	long long size;         /* bytes when known (a regular file), else 0 */
+	/* With problem: a stable static slug (discover/template,
+	 * discover/too-large, discover/binary, discover/unreadable,
+	 * discover/not-regular, discover/symlink-outside) saying the file was
+	 * passed over on purpose: a note, not an error. NULL: the problem is
+	 * an error. */
+	const char *skip_code;
 };
 
 struct plm_discover_list {
@@ -49,9 +66,11 @@ PLM_NODISCARD int plm_discover(const char *const *paths, size_t count,
 	struct plm_discover_list *list);
 void plm_discover_list_finish(struct plm_discover_list *list);
 
-/* The kind a file name says: Dockerfile and Containerfile names, Compose
- * names; YAML extensions give UNKNOWN with *is_yaml set (content decides);
- * anything else UNKNOWN. */
+/* The kind a file name says (case-insensitively; docs/discovery.md):
+ * Dockerfile and Containerfile names and their variants, minus documentation,
+ * template, backup and other-format extensions; Compose's conventional names;
+ * other YAML and JSON names give UNKNOWN with *is_yaml set (content
+ * decides); anything else UNKNOWN. */
 enum plm_kind plm_discover_kind_by_name(const char *path, bool *is_yaml);
 
 #endif

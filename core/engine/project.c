@@ -133,6 +133,7 @@ int plm_project_add_path(struct plm_project *p, const char *path)
 	struct plm_discover_options dopt = {
 		.follow_symlinks = p->options.follow_symlinks,
 		.kind = p->options.kind,
+		.max_file_size = p->options.max_file_size,
 	};
 	struct plm_discover_list list = {0};
 	int rc = plm_discover(&path, 1, &dopt, &list);

@@ -164,7 +164,10 @@ static int load_source(struct plm_source *src, enum plm_kind name_kind,
 		}
 	}
 	if (kind == PLM_KIND_UNKNOWN) {
-		kind = plm_yaml_sniff(src->bytes, src->len);
+		if (plm_yaml_detect(src->bytes, src->len, &kind) != 0) {
+			plm_source_destroy(src);
+			return PLM_ENOMEM;
+		}
 		/* A file named on the command line may be a Dockerfile by
 		 * any name. */
 		if (kind == PLM_KIND_UNKNOWN && explicit &&

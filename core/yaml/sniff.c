@@ -1,6 +1,7 @@
 /*
- * yaml/sniff.c - guessing what a YAML file is from its bytes, without
- * parsing it (the loader's detection step).
+ * yaml/sniff.c - guessing from its bytes, without parsing, whether a YAML
+ * file is a Compose file or a Helm template (the loader's detection step;
+ * Kubernetes manifests are found by parsing, in detect.c).
  */
 #include "yaml/yaml.h"
 
@@ -112,9 +113,8 @@ static bool looks_like_compose_v1(const char *bytes, size_t len)
 	return services > 0 && (!in_key || key_ok);
 }
 
-enum plm_kind plm_yaml_sniff(const char *bytes, size_t len)
+bool plm_yaml_looks_like_compose(const char *bytes, size_t len)
 {
-	bool api = false, kind = false, services = false;
 	size_t i = 0;
 	if (len >= 3 && memcmp(bytes, "\xEF\xBB\xBF", 3) == 0) {
 		i = 3;
@@ -124,45 +124,12 @@ enum plm_kind plm_yaml_sniff(const char *bytes, size_t len)
 		const char *nl = memchr(line, '\n', len - i);
 		size_t n = nl ? (size_t)(nl - line) : len - i;
 		i += n + 1;
-		if (n >= 3 && memcmp(line, "---", 3) == 0) {
-			if (api && kind) {
-				return PLM_KIND_KUBERNETES;
-			}
-			api = kind = false;
-			continue;
-		}
-		/* A JSON manifest ({"apiVersion": ..., "kind": ...}) is YAML
-		 * too: look for its keys after the brace. */
-		size_t skip = 0;
-		while (skip < n && (line[skip] == '{' || line[skip] == ' ' ||
-				    line[skip] == '\t')) {
-			skip++;
-		}
-		bool json = skip > 0 && (skip < n && line[skip] == '"');
-		const char *key = json ? line + skip : line;
-		size_t klen = json ? n - skip : n;
-		if (starts_key(key, klen, "apiVersion")) {
-			api = true;
-		} else if (starts_key(key, klen, "kind")) {
-			kind = true;
-		} else if (!json && (starts_key(line, n, "services") ||
-				   starts_key(line, n, "include"))) {
-			services = true;
-		}
-		if (json && !api && contains(line, n, "\"apiVersion\"")) {
-			api = true;
-		}
-		if (json && !kind && contains(line, n, "\"kind\"")) {
-			kind = true;
+		if (starts_key(line, n, "services") ||
+			starts_key(line, n, "include")) {
+			return true;
 		}
 	}
-	if (api && kind) {
-		return PLM_KIND_KUBERNETES;
-	}
-	if (services || looks_like_compose_v1(bytes, len)) {
-		return PLM_KIND_COMPOSE;
-	}
-	return PLM_KIND_UNKNOWN;
+	return looks_like_compose_v1(bytes, len);
 }
 
 /* Leading spaces of a line, or -1 for a blank or comment line. */

@@ -54,13 +54,28 @@ struct plm_node *plm_yaml_scalar(struct plm_arena *arena,
 	enum plm_yaml_schema schema, struct plm_span span, const char *value,
 	size_t len);
 
-/* Guesses the kind of a YAML file from its bytes: PLM_KIND_KUBERNETES if a
- * document has top-level `apiVersion:` and `kind:`, PLM_KIND_COMPOSE if a
- * top-level `services:` (or `include:`) key appears at column 0 or the file
- * is a legacy v1 Compose file (only top-level maps, each with an `image:`,
- * `build:` or `extends:` and no CI `script:`), PLM_KIND_UNKNOWN otherwise.
- * Only scans, never parses; borrowed bytes. */
-enum plm_kind plm_yaml_sniff(const char *bytes, size_t len);
+/* Sets *found when the stream has a document whose top level is a mapping
+ * with both an `apiVersion` and a `kind` key, in any YAML style (block,
+ * flow, JSON, quoted keys, indented under `---`). Parses events only and
+ * stops as soon as the answer is known; bytes without both words are not
+ * parsed. A broken document does not hide the ones after it (parsing
+ * restarts at the next `---` line), and bytes that are not UTF-8 text do
+ * not hide the keys. Borrowed bytes; returns 0 or PLM_ENOMEM. */
+PLM_NODISCARD int plm_yaml_detect_kubernetes(const char *bytes, size_t len,
+	bool *found);
+
+/* True if a top-level `services:` (or `include:`) key appears at column 0
+ * or the file is a legacy v1 Compose file (only top-level maps, each with an
+ * `image:`, `build:` or `extends:` and no CI `script:`). Only scans, never
+ * parses; borrowed bytes. */
+bool plm_yaml_looks_like_compose(const char *bytes, size_t len);
+
+/* The kind of a YAML or JSON file by its content: PLM_KIND_KUBERNETES as
+ * plm_yaml_detect_kubernetes says, else PLM_KIND_COMPOSE as
+ * plm_yaml_looks_like_compose says, else PLM_KIND_UNKNOWN. Borrowed bytes;
+ * returns 0 or PLM_ENOMEM. */
+PLM_NODISCARD int plm_yaml_detect(const char *bytes, size_t len,
+	enum plm_kind *kind);
 
 /* True if the bytes hold Go template actions (`{{ ... }}` outside a
  * comment), as Helm chart templates do: such files are not YAML yet and are

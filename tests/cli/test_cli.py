@@ -200,10 +200,26 @@ class Cli(unittest.TestCase):
             self.assertEqual(r.returncode, 2)
             self.assertIn("larger than the limit", r.stdout.decode())
 
+    def test_oversized_file_found_by_walking_is_a_note(self):
+        with tempfile.TemporaryDirectory() as d:
+            write(f"{d}/Dockerfile", "FROM alpine\n" + "# pad\n" * 50000)
+            r = run("scan", "--format", "gnu", "--max-file-size", "64k", d)
+            self.assertEqual(r.returncode, 0, r.stdout)
+            self.assertIn(f"{d}/Dockerfile: note: file is larger than the "
+                          "limit", r.stdout.decode())
+            self.assertIn("[discover/too-large]", r.stdout.decode())
+
     def test_fifo_and_unreadable_files_do_not_hang(self):
         with tempfile.TemporaryDirectory() as d:
             os.mkfifo(f"{d}/Dockerfile")
+            # found by walking: passed over with a note
             r = run("scan", "--format", "gnu", d)
+            self.assertEqual(r.returncode, 0, r.stdout)
+            self.assertIn(f"{d}/Dockerfile: note: not a regular file",
+                          r.stdout.decode())
+            self.assertIn("[discover/not-regular]", r.stdout.decode())
+            # named: an error
+            r = run("scan", "--format", "gnu", f"{d}/Dockerfile")
             self.assertEqual(r.returncode, 2)
             self.assertIn("Dockerfile", r.stdout.decode())
 

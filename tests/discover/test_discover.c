@@ -163,6 +163,7 @@ static void file_symlink_loop_under_a_read_name_is_a_problem_item(void **state)
 		assert_null(strstr(l.items[i].path, "gone.Dockerfile"));
 		if (l.items[i].problem != NULL) {
 			assert_non_null(strstr(l.items[i].problem, "loop"));
+			assert_null(l.items[i].skip_code); /* an error */
 			loops++;
 		}
 	}
@@ -222,6 +223,202 @@ static void kind_by_name_follows_the_documented_patterns(void **state)
 	assert_int_equal(plm_discover_kind_by_name("README.md", &y), PLM_KIND_UNKNOWN);
 	assert_false(y);
 	assert_int_equal(plm_discover_kind_by_name("compose.json", &y), PLM_KIND_UNKNOWN);
+	assert_true(y);
+}
+
+static void every_dockerfile_variant_is_a_dockerfile(void **state)
+{
+	(void)state;
+	static const char *const yes[] = {
+		"Dockerfile-windows", "Dockerfile_prod", "Dockerfile-alpine",
+		"DOCKERFILE.alpine", "dockerfile_1", "Dockerfile.3",
+		"Dockerfile.rhel9", "Containerfile-hardlinks", "Containerfile_x",
+		"containerfile.bad", "base.Dockerfile", "x.containerfile",
+		"a/b/Dockerfile-WINDOWS_LTSC2022", NULL,
+	};
+	static const char *const no[] = {
+		"Dockerfile.md", "Dockerfile.txt", "Dockerfile.rst",
+		"Dockerfile.html", "Dockerfile.j2", "Dockerfile.alpine.tmpl",
+		"Dockerfile~", "Dockerfile.bak", "Dockerfile.orig",
+		"Dockerfile.swp", "dockerfile_test.go", "dockerfile.py",
+		"Dockerfile.sh", "Dockerfile.dockerignore", "Dockerfiles",
+		"DockerfileBuilder.java", "Dockerfile.", "Dockerfile-",
+		".Dockerfile", "mydockerfile", NULL,
+	};
+	bool y;
+	for (const char *const *n = yes; *n; n++) {
+		if (plm_discover_kind_by_name(*n, &y) != PLM_KIND_DOCKERFILE) {
+			fail_msg("%s should be a Dockerfile", *n);
+		}
+	}
+	for (const char *const *n = no; *n; n++) {
+		if (plm_discover_kind_by_name(*n, &y) != PLM_KIND_UNKNOWN || y) {
+			fail_msg("%s should not be a Dockerfile", *n);
+		}
+	}
+	assert_int_equal(plm_discover_kind_by_name("compose-test.yml", &y),
+		PLM_KIND_COMPOSE);
+	assert_int_equal(plm_discover_kind_by_name("docker-compose-mysql.yaml",
+		&y), PLM_KIND_COMPOSE);
+	assert_int_equal(plm_discover_kind_by_name("COMPOSE.override.YAML", &y),
+		PLM_KIND_COMPOSE);
+	assert_int_equal(plm_discover_kind_by_name("composer.yaml", &y),
+		PLM_KIND_UNKNOWN);
+	assert_true(y);
+	assert_int_equal(plm_discover_kind_by_name("pod.json", &y),
+		PLM_KIND_UNKNOWN);
+	assert_true(y);
+	/* a Compose template is neither Compose nor content */
+	assert_int_equal(plm_discover_kind_by_name("compose.yaml.j2", &y),
+		PLM_KIND_UNKNOWN);
+	assert_false(y);
+}
+
+static void write_rel(const char *rel, const char *data, size_t len)
+{
+	char path[512];
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, len, f), len);
+	fclose(f);
+}
+
+static const struct plm_discovered *noted(const struct plm_discover_list *l,
+	const char *suffix, const char *code)
+{
+	const struct plm_discovered *d = find(l, suffix);
+	if (d == NULL || d->problem == NULL || d->skip_code == NULL ||
+		strcmp(d->skip_code, code) != 0) {
+		fail_msg("%s: expected a note %s, got %s", suffix, code,
+			d == NULL ? "nothing" : d->skip_code ? d->skip_code
+				: d->problem ? d->problem : "an item to scan");
+	}
+	assert_false(d->explicit);
+	return d;
+}
+
+static void candidates_passed_over_are_notes_with_a_code(void **state)
+{
+	(void)state;
+	mkdir_rel("n");
+	mkdir_rel("n/.cache");
+	write_rel("n/Dockerfile.j2", "FROM {{ x }}\n", 13);
+	write_rel("n/docker-compose.yml.tmpl", "services: {}\n", 13);
+	write_rel("n/Dockerfile.md", "# FROM x\n", 9);
+	write_rel("n/Dockerfile.bin", "FROM x\n\0\1\2", 10);
+	write_rel("n/big.Dockerfile", "FROM alpine\n# padding padding\n", 30);
+	write_rel("n/pod.json", "{\"kind\": \"Pod\"}", 15);
+	write_rel("n/package.json", "{}", 2);
+	write_rel("n/.cache/Dockerfile", "FROM x\n", 7);
+	char fifo[512];
+	snprintf(fifo, sizeof(fifo), "%s/n/compose.yaml", root);
+	assert_int_equal(mkfifo(fifo, 0644), 0);
+	char sub[512];
+	snprintf(sub, sizeof(sub), "%s/n", root);
+	const char *paths[] = {sub};
+	struct plm_discover_options o = {.max_file_size = 20};
+	struct plm_discover_list l = {0};
+	assert_int_equal(plm_discover(paths, 1, &o, &l), 0);
+	noted(&l, "/n/Dockerfile.j2", "discover/template");
+	noted(&l, "/n/docker-compose.yml.tmpl", "discover/template");
+	noted(&l, "/n/Dockerfile.bin", "discover/binary");
+	const struct plm_discovered *big = noted(&l, "/n/big.Dockerfile",
+		"discover/too-large");
+	assert_non_null(strstr(big->problem, "--max-file-size"));
+	noted(&l, "/n/compose.yaml", "discover/not-regular");
+	/* documentation and tool folders: not a word */
+	assert_null(find(&l, "/n/Dockerfile.md"));
+	assert_null(find(&l, "/.cache/Dockerfile"));
+	/* JSON is walked; its content decides */
+	assert_non_null(find(&l, "/n/pod.json"));
+	assert_null(find(&l, "/n/pod.json")->problem);
+	assert_non_null(find(&l, "/n/package.json"));
+	assert_int_equal(l.count, 7);
+	plm_discover_list_finish(&l);
+
+	/* named on the command line, a file is read whatever it looks like */
+	char named[512];
+	snprintf(named, sizeof(named), "%s/n/Dockerfile.bin", root);
+	const char *one[] = {named};
+	assert_int_equal(plm_discover(one, 1, &o, &l), 0);
+	assert_int_equal(l.count, 1);
+	assert_null(l.items[0].problem);
+	assert_null(l.items[0].skip_code);
+	assert_true(l.items[0].explicit);
+	plm_discover_list_finish(&l);
+	unlink(fifo);
+}
+
+static void unreadable_candidate_is_a_note(void **state)
+{
+	(void)state;
+	if (geteuid() == 0) {
+		skip(); /* root reads a chmod 000 file */
+	}
+	mkdir_rel("u");
+	write_rel("u/Dockerfile", "FROM x\n", 7);
+	char path[512];
+	snprintf(path, sizeof(path), "%s/u/Dockerfile", root);
+	assert_int_equal(chmod(path, 0), 0);
+	char sub[512];
+	snprintf(sub, sizeof(sub), "%s/u", root);
+	const char *paths[] = {sub};
+	struct plm_discover_options o = {0};
+	struct plm_discover_list l = {0};
+	assert_int_equal(plm_discover(paths, 1, &o, &l), 0);
+	noted(&l, "/u/Dockerfile", "discover/unreadable");
+	plm_discover_list_finish(&l);
+	assert_int_equal(chmod(path, 0644), 0);
+}
+
+static void links_out_of_the_tree_are_notes_unless_followed(void **state)
+{
+	(void)state;
+	char outside[] = "/tmp/plm-discover-out-XXXXXX";
+	assert_non_null(mkdtemp(outside));
+	char path[600], link[512];
+	snprintf(path, sizeof(path), "%s/Dockerfile", outside);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("FROM x\n", f);
+	fclose(f);
+	mkdir_rel("s");
+	snprintf(link, sizeof(link), "%s/s/Dockerfile", root);
+	assert_int_equal(symlink(path, link), 0);
+	snprintf(link, sizeof(link), "%s/s/elsewhere", root);
+	assert_int_equal(symlink(outside, link), 0);
+	/* a link inside the tree is read */
+	snprintf(link, sizeof(link), "%s/s/Dockerfile.same", root);
+	assert_int_equal(symlink("../app/Dockerfile", link), 0);
+	char sub[512];
+	snprintf(sub, sizeof(sub), "%s/s", root);
+	const char *paths[] = {sub};
+	struct plm_discover_options o = {0};
+	struct plm_discover_list l = {0};
+	assert_int_equal(plm_discover(paths, 1, &o, &l), 0);
+	/* the walked directory is s/: app/ is outside it */
+	noted(&l, "/s/Dockerfile", "discover/symlink-outside");
+	noted(&l, "/s/Dockerfile.same", "discover/symlink-outside");
+	noted(&l, "/s/elsewhere", "discover/symlink-outside");
+	assert_int_equal(l.count, 3);
+	plm_discover_list_finish(&l);
+
+	const char *whole[] = {root};
+	assert_int_equal(plm_discover(whole, 1, &o, &l), 0);
+	assert_null(find(&l, "/s/Dockerfile.same")->problem);
+	noted(&l, "/s/Dockerfile", "discover/symlink-outside");
+	plm_discover_list_finish(&l);
+
+	struct plm_discover_options follow = {.follow_symlinks = true};
+	assert_int_equal(plm_discover(paths, 1, &follow, &l), 0);
+	assert_null(find(&l, "/s/Dockerfile")->problem);
+	assert_null(find(&l, "/s/elsewhere/Dockerfile")->problem);
+	plm_discover_list_finish(&l);
+
+	char cmd[600];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s %s/s", outside, root);
+	assert_int_equal(system(cmd), 0);
 }
 
 int main(void)
@@ -234,6 +431,10 @@ int main(void)
 		cmocka_unit_test(missing_path_becomes_a_problem_item),
 		cmocka_unit_test(forced_kind_applies_to_every_file_named_or_walked),
 		cmocka_unit_test(kind_by_name_follows_the_documented_patterns),
+		cmocka_unit_test(every_dockerfile_variant_is_a_dockerfile),
+		cmocka_unit_test(candidates_passed_over_are_notes_with_a_code),
+		cmocka_unit_test(unreadable_candidate_is_a_note),
+		cmocka_unit_test(links_out_of_the_tree_are_notes_unless_followed),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

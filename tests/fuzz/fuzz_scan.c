@@ -1,9 +1,9 @@
 /*
  * tests/fuzz/fuzz_scan.c - a whole scan of one file: the kind decided from
  * the content as `plimsoll scan` does for a file whose name says nothing
- * (Compose or Kubernetes by sniffing, else Dockerfile; a leading NUL byte
- * after the sniff picks the kind explicitly so mutations reach every front
- * end), the front end, every built-in policy in the sandboxed Lua host,
+ * (Compose or Kubernetes by content detection, else Dockerfile; a
+ * leading NUL byte and the byte after it pick the kind explicitly so
+ * mutations reach every front end), the front end, every built-in policy in the sandboxed Lua host,
  * the result (diagnostics, sorting), `plimsoll dump`, and every built-in
  * output format writing to /dev/null.
  *
@@ -70,7 +70,10 @@ static enum plm_kind pick_kind(const uint8_t **data, size_t *size)
 		*size -= 2;
 		return k;
 	}
-	enum plm_kind k = plm_yaml_sniff((const char *)*data, *size);
+	enum plm_kind k = PLM_KIND_UNKNOWN;
+	if (plm_yaml_detect((const char *)*data, *size, &k) != 0) {
+		k = PLM_KIND_UNKNOWN;
+	}
 	return k == PLM_KIND_UNKNOWN ? PLM_KIND_DOCKERFILE : k;
 }
 

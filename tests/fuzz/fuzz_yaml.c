@@ -2,7 +2,7 @@
  * tests/fuzz/fuzz_yaml.c - the YAML loader on arbitrary bytes, under both
  * scalar schemas: anchors and aliases (with the expansion bound), `<<`
  * merges, typed scalars, duplicate keys, comments, recovery at the next
- * `---`; and the content sniffers that run before any parse.
+ * `---`; and the content detectors that run before any load.
  */
 #include "fuzz.h"
 
@@ -10,7 +10,10 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	(void)plm_yaml_sniff((const char *)data, size);
+	enum plm_kind kind;
+	if (plm_yaml_detect((const char *)data, size, &kind) != 0) {
+		return 0;
+	}
 	(void)plm_yaml_is_helm_template((const char *)data, size);
 	static const enum plm_yaml_schema schemas[] = {
 		PLM_YAML_SCHEMA_CORE, PLM_YAML_SCHEMA_1_1,

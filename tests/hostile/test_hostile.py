@@ -116,6 +116,20 @@ def hostile_files():
     }
 
 
+# Found by walking, these are passed over with a note saying why (never
+# read, so never parsed); named on the command line they are read.
+PASSED_OVER = {
+    "junk/Dockerfile": "discover/binary",
+    "junk/compose.yaml": "discover/binary",
+    "nul/Dockerfile": "discover/binary",
+    "nul/pod.yaml": "discover/binary",
+    "huge/Dockerfile": "discover/too-large",
+    "deep/pod.yaml": "discover/too-large",
+    "fifo/Dockerfile": "discover/not-regular",
+    "unreadable/Dockerfile": "discover/unreadable",
+}
+
+
 # Policies whose library calls would run for hours inside C, where the
 # count hook cannot stop them: pattern backtracking, an empty string.rep
 # (which returns at once, then the loop after it is stopped), a huge
@@ -315,6 +329,11 @@ class Hostile(unittest.TestCase):
                 p = self.path(rel)
                 notes = [n for n in report["notifications"]
                          if n["path"] == p]
+                if rel in PASSED_OVER:
+                    self.assertEqual([(n["level"], n["code"]) for n in notes],
+                                     [("note", PASSED_OVER[rel])])
+                    self.assertNotIn(p, report["summary"]["paths"])
+                    continue
                 # Invalid UTF-8 is read (bytes replaced by U+FFFD) with a
                 # warning; everything else here cannot be read fully.
                 levels = ("error", "warning") if rel.startswith("utf8/") \
@@ -331,6 +350,23 @@ class Hostile(unittest.TestCase):
 
     def test_one_scan_of_good_and_hostile_files_with_one_job(self):
         self.check_whole_run(1)
+
+    def test_binary_files_named_on_the_command_line_are_read(self):
+        named = [rel for rel, code in PASSED_OVER.items()
+                 if code == "discover/binary"]
+        status, report, secs, rss, err = scan(
+            self.prefix, "--jobs", "2", *[self.path(rel) for rel in named])
+        self.assertEqual(status, 2, err[-2000:])
+        self.assertLess(secs, TIME_LIMIT)
+        self.assertLess(rss, RSS_LIMIT_MB, "peak RSS in MB")
+        for rel in named:
+            with self.subTest(named=rel):
+                p = self.path(rel)
+                said = [n for n in report["notifications"]
+                        if n["path"] == p and n["level"] == "error"]
+                self.assertTrue(said, f"no error names {p}")
+                self.assertTrue(all(n["message"] and n["code"]
+                                    for n in said))
 
     def test_runaway_library_calls_end_at_the_instruction_limit(self):
         d = os.path.join(self.tmp, "runaway")

@@ -507,7 +507,14 @@ static void tab_indentation_is_reported_with_a_hint(void **state)
 	plm_doc_destroy(doc);
 }
 
-static void sniff_tells_compose_from_kubernetes(void **state)
+static enum plm_kind detect(const char *text)
+{
+	enum plm_kind kind = PLM_KIND_DOCKERFILE;
+	assert_int_equal(plm_yaml_detect(text, strlen(text), &kind), 0);
+	return kind;
+}
+
+static void detect_tells_compose_from_kubernetes(void **state)
 {
 	(void)state;
 	const char *c = "version: '3'\nservices:\n  web: {image: x}\n";
@@ -520,17 +527,17 @@ static void sniff_tells_compose_from_kubernetes(void **state)
 	const char *values = "replicaCount: 1\nweb:\n  image: nginx\n";
 	const char *nested = "app:\n  web:\n    image: nginx\n";
 	const char *ci = "test:\n  image: node\n  script:\n    - npm test\n";
-	assert_int_equal(plm_yaml_sniff(c, strlen(c)), PLM_KIND_COMPOSE);
-	assert_int_equal(plm_yaml_sniff(k, strlen(k)), PLM_KIND_KUBERNETES);
-	assert_int_equal(plm_yaml_sniff(k2, strlen(k2)), PLM_KIND_KUBERNETES);
-	assert_int_equal(plm_yaml_sniff(j, strlen(j)), PLM_KIND_KUBERNETES);
-	assert_int_equal(plm_yaml_sniff(u, strlen(u)), PLM_KIND_UNKNOWN);
-	assert_int_equal(plm_yaml_sniff(v1, strlen(v1)), PLM_KIND_COMPOSE);
-	assert_int_equal(plm_yaml_sniff(values, strlen(values)),
+	assert_int_equal(detect(c), PLM_KIND_COMPOSE);
+	assert_int_equal(detect(k), PLM_KIND_KUBERNETES);
+	assert_int_equal(detect(k2), PLM_KIND_KUBERNETES);
+	assert_int_equal(detect(j), PLM_KIND_KUBERNETES);
+	assert_int_equal(detect(u), PLM_KIND_UNKNOWN);
+	assert_int_equal(detect(v1), PLM_KIND_COMPOSE);
+	assert_int_equal(detect(values),
 		PLM_KIND_UNKNOWN);
-	assert_int_equal(plm_yaml_sniff(nested, strlen(nested)),
+	assert_int_equal(detect(nested),
 		PLM_KIND_UNKNOWN);
-	assert_int_equal(plm_yaml_sniff(ci, strlen(ci)), PLM_KIND_UNKNOWN);
+	assert_int_equal(detect(ci), PLM_KIND_UNKNOWN);
 }
 
 static void helm_templates_detected_but_not_quoted_go_templates(void **state)
@@ -626,7 +633,7 @@ int main(void)
 		cmocka_unit_test(file_with_a_100mb_scalar_is_refused_before_parsing),
 		cmocka_unit_test(invalid_utf8_is_an_encoding_error_with_position),
 		cmocka_unit_test(tab_indentation_is_reported_with_a_hint),
-		cmocka_unit_test(sniff_tells_compose_from_kubernetes),
+		cmocka_unit_test(detect_tells_compose_from_kubernetes),
 		cmocka_unit_test(helm_templates_detected_but_not_quoted_go_templates),
 		cmocka_unit_test(documents_build_concurrently_on_several_threads),
 	};
