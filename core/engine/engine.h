@@ -103,4 +103,27 @@ PLM_NODISCARD int plm_checker_run_rule(struct plm_checker *c,
 	const struct plm_doc *doc, size_t rule_index,
 	struct plm_file_result *result);
 
+/* True when the rule (its index in plm_engine_rules) has project scope:
+ * it runs in plm_checker_run_project, never in plm_checker_run. */
+bool plm_engine_rule_is_project(const struct plm_engine *e, size_t index);
+
+struct plm_index;
+struct plm_load_options;
+
+/* Runs every selected project-scope policy once over the project index,
+ * in id order, and appends to result their findings (each with its own
+ * path: the file it lands in, loaded again through plm_load() with load
+ * (NULL: defaults) for its snippet, fingerprint and in-source
+ * suppression; related locations copied) and one PLM_NOTIFY_POLICY_ERROR
+ * notification per policy that failed ("on the project", no path).
+ * File-scope policies do not run. index and load are borrowed for the
+ * call. Returns 0, or PLM_ENOMEM. */
+PLM_NODISCARD int plm_checker_run_project(struct plm_checker *c,
+	const struct plm_index *index, const struct plm_load_options *load,
+	struct plm_file_result *result);
+/* The same for one project-scope rule only; `plimsoll test` uses it. */
+PLM_NODISCARD int plm_checker_run_project_rule(struct plm_checker *c,
+	const struct plm_index *index, const struct plm_load_options *load,
+	size_t rule_index, struct plm_file_result *result);
+
 #endif
