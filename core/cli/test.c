@@ -13,6 +13,11 @@
  * the policy that owns the fixtures runs; a finding it makes without an
  * annotation, an annotation without its finding, a policy error or a
  * fixture that cannot be read fails the test with file:line.
+ *
+ * A project-scope policy's fixtures are projects: each folder directly
+ * under its fixtures folder is one project (every file below it, kind
+ * folders read relative to it), each file directly in it a project of
+ * one file; annotations work in every file of a project.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -27,6 +32,7 @@
 #include "cli/policy_options.h"
 #include "discover/discover.h"
 #include "engine/engine.h"
+#include "engine/index.h"
 #include "load/load.h"
 #include "util/source.h"
 
@@ -304,53 +310,12 @@ static void free_expectations(struct expectation *e, size_t count)
 	free(e);
 }
 
-/* Runs one policy on one fixture and compares. Returns -1 out of memory. */
-static int check_fixture(struct plm_checker *c, size_t rule_index,
-	const struct plm_rule_info *rule, const char *path, enum plm_kind kind,
-	struct tally *t)
+/* Matches the findings that land in path against its expectations; a
+ * finding elsewhere is the caller's to judge. */
+static void compare(struct tally *t, const struct plm_rule_info *rule,
+	const char *path, struct expectation *ex, size_t ex_count,
+	const struct plm_file_result *r)
 {
-	struct plm_load_options lo = {0};
-	lo.kind = kind;
-	enum plm_kind name_kind = kind;
-	if (name_kind == PLM_KIND_UNKNOWN) {
-		bool is_yaml = false;
-		name_kind = plm_discover_kind_by_name(path, &is_yaml);
-	}
-	struct plm_doc *doc = NULL;
-	struct plm_load_status st;
-	if (plm_load(path, path, name_kind, true, &lo, &doc, &st) != 0) {
-		return -1;
-	}
-	if (st.outcome != PLM_LOAD_OK) {
-		fail_at(t, path, 0, "cannot be read as a fixture: %s", st.message);
-		return 0;
-	}
-	t->fixtures++;
-	int rc = 0;
-	struct expectation *ex = NULL;
-	size_t ex_count = 0;
-	struct plm_file_result r;
-	if (plm_file_result_init(&r, path) != 0 ||
-		parse_expectations(plm_doc_main(doc), &ex, &ex_count) != 0 ||
-		plm_checker_run_rule(c, doc, rule_index, &r) != 0) {
-		rc = -1;
-		goto cleanup;
-	}
-	if (t->verbose) {
-		printf("  %s (%s)\n", path, plm_kind_name(doc->kind));
-	}
-	for (size_t i = 0; i < doc->diag_count; i++) {
-		if (doc->diags[i].level == PLM_DIAG_ERROR) {
-			struct plm_region reg = plm_doc_region(doc, doc->diags[i].span);
-			fail_at(t, path, reg.start_line, "parse error: %s",
-				doc->diags[i].message);
-		}
-	}
-	for (size_t i = 0; i < r.note_count; i++) {
-		if (r.notes[i].kind == PLM_NOTIFY_POLICY_ERROR) {
-			fail_at(t, path, 0, "%s", r.notes[i].message);
-		}
-	}
 	for (size_t i = 0; i < ex_count; i++) {
 		t->expectations++;
 		if (!names_rule(rule, ex[i].rule)) {
@@ -363,13 +328,8 @@ static int check_fixture(struct plm_checker *c, size_t rule_index,
 			ex[i].matched = true;
 		}
 	}
-	for (size_t i = 0; i < r.finding_count; i++) {
-		const struct plm_finding *f = &r.findings[i];
-		if (t->verbose) {
-			printf("    %s:%u:%u: %s%s\n", f->path, f->region.start_line,
-				f->region.start_column, f->message,
-				f->suppression ? " (suppressed)" : "");
-		}
+	for (size_t i = 0; i < r->finding_count; i++) {
+		const struct plm_finding *f = &r->findings[i];
 		if (f->suppression != PLM_SUPPRESSION_NONE ||
 			strcmp(f->path, path) != 0) {
 			continue;
@@ -392,11 +352,216 @@ static int check_fixture(struct plm_checker *c, size_t rule_index,
 				"%u, got none", rule->id, ex[k].line);
 		}
 	}
+}
+
+static void print_findings(const struct tally *t,
+	const struct plm_file_result *r)
+{
+	for (size_t i = 0; t->verbose && i < r->finding_count; i++) {
+		const struct plm_finding *f = &r->findings[i];
+		printf("    %s:%u:%u: %s%s\n", f->path, f->region.start_line,
+			f->region.start_column, f->message,
+			f->suppression ? " (suppressed)" : "");
+		for (size_t k = 0; k < f->related_count; k++) {
+			printf("      related %s:%u:%u: %s\n", f->related[k].path,
+				f->related[k].region.start_line,
+				f->related[k].region.start_column,
+				f->related[k].message ? f->related[k].message : "");
+		}
+	}
+}
+
+/* Fails on every parse error of a fixture's document. */
+static void fail_on_parse_errors(struct tally *t, const char *path,
+	const struct plm_doc *doc)
+{
+	for (size_t i = 0; i < doc->diag_count; i++) {
+		if (doc->diags[i].level == PLM_DIAG_ERROR) {
+			struct plm_region reg = plm_doc_region(doc, doc->diags[i].span);
+			fail_at(t, path, reg.start_line, "parse error: %s",
+				doc->diags[i].message);
+		}
+	}
+}
+
+/* Loads a fixture; NULL with a failure counted when it cannot be read,
+ * and *oom set when memory ran out. */
+static struct plm_doc *load_fixture(const char *path, enum plm_kind kind,
+	struct tally *t, bool *oom)
+{
+	struct plm_load_options lo = {0};
+	lo.kind = kind;
+	enum plm_kind name_kind = kind;
+	if (name_kind == PLM_KIND_UNKNOWN) {
+		bool is_yaml = false;
+		name_kind = plm_discover_kind_by_name(path, &is_yaml);
+	}
+	struct plm_doc *doc = NULL;
+	struct plm_load_status st;
+	*oom = false;
+	if (plm_load(path, path, name_kind, true, &lo, &doc, &st) != 0) {
+		*oom = true;
+		return NULL;
+	}
+	if (st.outcome != PLM_LOAD_OK) {
+		fail_at(t, path, 0, "cannot be read as a fixture: %s", st.message);
+		plm_doc_destroy(doc);
+		return NULL;
+	}
+	return doc;
+}
+
+/* Runs one policy on one fixture and compares. Returns -1 out of memory. */
+static int check_fixture(struct plm_checker *c, size_t rule_index,
+	const struct plm_rule_info *rule, const char *path, enum plm_kind kind,
+	struct tally *t)
+{
+	bool oom = false;
+	struct plm_doc *doc = load_fixture(path, kind, t, &oom);
+	if (doc == NULL) {
+		return oom ? -1 : 0;
+	}
+	t->fixtures++;
+	int rc = 0;
+	struct expectation *ex = NULL;
+	size_t ex_count = 0;
+	struct plm_file_result r;
+	if (plm_file_result_init(&r, path) != 0 ||
+		parse_expectations(plm_doc_main(doc), &ex, &ex_count) != 0 ||
+		plm_checker_run_rule(c, doc, rule_index, &r) != 0) {
+		rc = -1;
+		goto cleanup;
+	}
+	if (t->verbose) {
+		printf("  %s (%s)\n", path, plm_kind_name(doc->kind));
+	}
+	fail_on_parse_errors(t, path, doc);
+	for (size_t i = 0; i < r.note_count; i++) {
+		if (r.notes[i].kind == PLM_NOTIFY_POLICY_ERROR) {
+			fail_at(t, path, 0, "%s", r.notes[i].message);
+		}
+	}
+	print_findings(t, &r);
+	compare(t, rule, path, ex, ex_count, &r);
 cleanup:
 	free_expectations(ex, ex_count);
 	plm_file_result_finish(&r);
 	plm_doc_destroy(doc);
 	return rc;
+}
+
+struct project_file {
+	const char *path;
+	struct expectation *ex;
+	size_t ex_count;
+};
+
+/* Runs a project-scope policy on one project: files[0..n) (a fixture
+ * folder, or one file) under base, whose kind folders are read relative
+ * to base. Returns -1 out of memory. */
+static int check_project(struct plm_checker *c, size_t rule_index,
+	const struct plm_rule_info *rule, const char *name, const char *base,
+	char **files, size_t n, struct tally *t)
+{
+	int rc = 0;
+	struct plm_index *index = NULL;
+	struct project_file *pf = calloc(n ? n : 1, sizeof(*pf));
+	struct plm_file_result r;
+	memset(&r, 0, sizeof(r));
+	if (pf == NULL || plm_index_create(&index) != 0 ||
+		plm_file_result_init(&r, name) != 0) {
+		rc = -1;
+		goto cleanup;
+	}
+	if (t->verbose) {
+		printf("  %s (project of %zu file%s)\n", name, n,
+			n == 1 ? "" : "s");
+	}
+	size_t used = 0;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		bool oom = false;
+		struct plm_doc *doc = load_fixture(files[i],
+			kind_of_fixture(base, files[i]), t, &oom);
+		if (doc == NULL) {
+			rc = oom ? -1 : 0;
+			continue;
+		}
+		t->fixtures++;
+		fail_on_parse_errors(t, files[i], doc);
+		pf[used].path = files[i];
+		if (parse_expectations(plm_doc_main(doc), &pf[used].ex,
+			    &pf[used].ex_count) != 0 ||
+			plm_index_add_doc(index, doc, files[i], NULL) != 0) {
+			rc = -1;
+		}
+		used++;
+		plm_doc_destroy(doc);
+	}
+	if (rc != 0 || plm_checker_run_project_rule(c, index, NULL,
+			       rule_index, &r) != 0) {
+		rc = -1;
+		goto cleanup;
+	}
+	for (size_t i = 0; i < r.note_count; i++) {
+		if (r.notes[i].kind == PLM_NOTIFY_POLICY_ERROR) {
+			fail_at(t, name, 0, "%s", r.notes[i].message);
+		}
+	}
+	print_findings(t, &r);
+	for (size_t i = 0; i < used; i++) {
+		compare(t, rule, pf[i].path, pf[i].ex, pf[i].ex_count, &r);
+	}
+	for (size_t i = 0; i < r.finding_count; i++) {
+		bool known = false;
+		for (size_t k = 0; k < used && !known; k++) {
+			known = strcmp(r.findings[i].path, pf[k].path) == 0;
+		}
+		if (!known) {
+			fail_at(t, r.findings[i].path, r.findings[i].region.start_line,
+				"unexpected %s finding outside the project: %s",
+				rule->id, r.findings[i].message);
+		}
+	}
+cleanup:
+	for (size_t i = 0; pf != NULL && i < n; i++) {
+		free_expectations(pf[i].ex, pf[i].ex_count);
+	}
+	free(pf);
+	plm_file_result_finish(&r);
+	plm_index_destroy(index);
+	return rc;
+}
+
+/* The fixtures of a project-scope policy: each folder directly under
+ * fixtures is one project (every file under it), each file directly in
+ * it a project of one file. files are sorted, so a folder's files are
+ * next to each other. */
+static int check_projects(struct plm_checker *c, size_t rule_index,
+	const struct plm_rule_info *rule, const char *fixtures, char **files,
+	size_t n, struct tally *t)
+{
+	size_t flen = strlen(fixtures);
+	for (size_t i = 0; i < n;) {
+		const char *rest = files[i] + flen + 1;
+		const char *slash = strchr(rest, '/');
+		size_t len = slash != NULL ? (size_t)(slash - files[i]) : 0;
+		size_t k = i + 1;
+		while (slash != NULL && k < n && strncmp(files[k], files[i],
+			len + 1) == 0) {
+			k++;
+		}
+		char *dir = slash != NULL ? strndup(files[i], len) : NULL;
+		int rc = slash != NULL && dir == NULL ? -1
+			: check_project(c, rule_index, rule,
+				dir != NULL ? dir : files[i],
+				dir != NULL ? dir : fixtures, files + i, k - i, t);
+		free(dir);
+		if (rc != 0) {
+			return rc;
+		}
+		i = k;
+	}
+	return 0;
 }
 
 static int test_dir(const char *dir, const struct plm_policy_options *p,
@@ -434,7 +599,15 @@ static int test_dir(const char *dir, const struct plm_policy_options *p,
 		if (t->verbose) {
 			printf("%s (%s)\n", rule->id, rule->source_path);
 		}
-		for (size_t k = 0; k < n && status == PLM_EXIT_CLEAN; k++) {
+		if (plm_engine_rule_is_project(e, i)) {
+			if (n > 0 && check_projects(c, i, rule, fixtures, files, n,
+					     t) != 0) {
+				fputs("plimsoll test: out of memory\n", stderr);
+				status = PLM_EXIT_ERROR;
+			}
+		}
+		for (size_t k = 0; k < n && status == PLM_EXIT_CLEAN &&
+			!plm_engine_rule_is_project(e, i); k++) {
 			if (check_fixture(c, i, rule, files[k],
 				    kind_of_fixture(fixtures, files[k]), t) != 0) {
 				fputs("plimsoll test: out of memory\n", stderr);

@@ -295,8 +295,9 @@ static void locate(struct builder *b, struct locations *l, const char *name,
 	loc->region = plm_doc_region(doc, span);
 }
 
-/* The location of map[key]: its value, or its key when the value is
- * empty (`labels:` with nothing after it). */
+/* The location of map[key]: a scalar value; a map or sequence from its
+ * key to its end (a block map starts on the line after its key); the key
+ * when the value is empty (`labels:` with nothing after it). */
 static void locate_key(struct builder *b, struct locations *l,
 	const char *name, const struct plm_node *map, const char *key)
 {
@@ -308,6 +309,13 @@ static void locate_key(struct builder *b, struct locations *l,
 		return;
 	}
 	const struct plm_node *v = e->value;
+	if (v != NULL && (v->kind == PLM_NODE_MAP || v->kind == PLM_NODE_SEQ) &&
+		v->span.source == e->key_span.source &&
+		v->span.end > e->key_span.start) {
+		struct plm_span s = {v->span.source, e->key_span.start, v->span.end};
+		locate(b, l, name, s);
+		return;
+	}
 	locate(b, l, name, v != NULL && v->span.end > v->span.start
 		? v->span : e->key_span);
 }

@@ -347,7 +347,7 @@ static void project_policy_reports_across_files_with_related(void **state)
 	assert_non_null(f->fingerprint);
 	assert_int_equal(f->related_count, 2);
 	assert_string_equal(f->related[0].path, p.paths[1]);
-	assert_int_equal(f->related[0].region.start_line, 8);
+	assert_int_equal(f->related[0].region.start_line, 7);
 	assert_string_equal(f->related[0].message, "the NetworkPolicy");
 	assert_string_equal(f->related[1].path, p.paths[2]);
 	assert_int_equal(f->related[1].region.start_line, 1);
