@@ -237,8 +237,13 @@ static int text_finding(void *self, const struct plm_finding *f)
 		fprintf(t->out, " %*s = ", width, "");
 		paint(t, RESET);
 		fputs("related: ", t->out);
-		print_location(t, r->path, &r->region);
+		put_safe_str(t->out, r->path);
+		if (r->region.start_line > 0) {
+			fprintf(t->out, ":%u:%u", r->region.start_line,
+				r->region.start_column);
+		}
 		if (r->message != NULL) {
+			fputs(": ", t->out);
 			put_safe_str(t->out, r->message);
 		}
 		fputc('\n', t->out);
