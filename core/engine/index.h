@@ -49,7 +49,8 @@ struct plm_index_pairs {
 /* One matchExpressions item: {key, operator, values}. */
 struct plm_index_expression {
 	const char *key;
-	const char *operator_name;  /* In, NotIn, Exists, DoesNotExist, or as written */
+	const char *operator_name;  /* In, NotIn, Exists, DoesNotExist, ...
+	                             * as written */
 	struct plm_index_strings values;
 };
 
