@@ -524,6 +524,67 @@ static void project_policy_errors_become_notifications(void **state)
 	project_teardown(&p);
 }
 
+/* project.load charges what it reads and builds to the run's instruction
+ * budget: a big file loaded under a small budget ends the run. */
+static void project_load_is_charged_to_the_budget(void **state)
+{
+	(void)state;
+	char *dir = test_tmpdir();
+	char path[600];
+	snprintf(path, sizeof(path), "%s/big.yaml", dir);
+	size_t n = 20000;
+	char *text = malloc(n * 40 + 64);
+	size_t len = (size_t)sprintf(text, "apiVersion: v1\nkind: ConfigMap\n"
+		"data:\n");
+	for (size_t i = 0; i < n; i++) {
+		len += (size_t)sprintf(text + len, "  key%06zu: value%06zu\n", i, i);
+	}
+	test_write(path, text);
+	free(text);
+	struct plm_index *ix = NULL;
+	assert_int_equal(plm_index_create(&ix), 0);
+	struct plm_doc *doc = load_file(path);
+	assert_int_equal(plm_index_add_doc(ix, doc, path, "big.yaml"), 0);
+	plm_doc_destroy(doc);
+	char *pdir = test_tmpdir();
+	write_project_policy(pdir, "big", "test/big", "project",
+		"    local d = project.load(project.documents[1])\n"
+		"    report(project.documents[1], 'loaded ' .. d.path)\n");
+	const char *dirs[] = {pdir};
+	struct plm_engine_options o = {0};
+	o.policy_dirs = dirs;
+	o.policy_dir_count = 1;
+	o.no_builtin = true;
+	for (int pass = 0; pass < 2; pass++) {
+		o.instruction_limit = pass == 0 ? 20000 : 2000000;
+		char *error = NULL;
+		struct plm_engine *e = NULL;
+		assert_int_equal(plm_engine_create(&o, &e, &error), 0);
+		struct plm_checker *c = NULL;
+		assert_int_equal(plm_checker_create(e, &c, &error), 0);
+		struct plm_file_result r;
+		assert_int_equal(plm_file_result_init(&r, "project"), 0);
+		assert_int_equal(plm_checker_run_project(c, ix, NULL, &r), 0);
+		if (pass == 0) {
+			assert_int_equal(r.note_count, 1);
+			assert_string_equal(r.notes[0].code,
+				"policy/instruction-limit");
+			assert_int_equal(r.finding_count, 0);
+		} else {
+			assert_int_equal(r.note_count, 0);
+			assert_int_equal(r.finding_count, 1);
+			assert_string_equal(r.findings[0].message, "loaded big.yaml");
+			assert_string_equal(r.findings[0].path, "big.yaml");
+		}
+		plm_file_result_finish(&r);
+		plm_checker_destroy(c);
+		plm_engine_destroy(e);
+	}
+	plm_index_destroy(ix);
+	test_rmrf(pdir);
+	test_rmrf(dir);
+}
+
 /* scope is validated with the other metadata. */
 static void scope_must_be_file_or_project(void **state)
 {
@@ -555,6 +616,7 @@ int main(void)
 		cmocka_unit_test(project_policy_reports_across_files_with_related),
 		cmocka_unit_test(project_load_gives_the_document_model),
 		cmocka_unit_test(project_policy_errors_become_notifications),
+		cmocka_unit_test(project_load_is_charged_to_the_budget),
 		cmocka_unit_test(scope_must_be_file_or_project),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
