@@ -84,7 +84,8 @@ PLM_NODISCARD int plm_checker_profile(struct plm_checker *c);
 void plm_checker_add_profile(const struct plm_checker *c,
 	struct plm_rule_profile *totals);
 
-/* Runs every selected policy that applies to doc->kind, in id order, and
+/* Runs every selected file-scope policy that applies to doc->kind (never a
+ * project-scope one: see plm_checker_run_project), in id order, and
  * appends to result its findings (with region, snippet, line text, fix,
  * fingerprint and in-source suppression) and one PLM_NOTIFY_POLICY_ERROR
  * notification per policy that errored, ran out of instructions or memory
@@ -98,7 +99,8 @@ void plm_checker_add_profile(const struct plm_checker *c,
 PLM_NODISCARD int plm_checker_run(struct plm_checker *c,
 	const struct plm_doc *doc, struct plm_file_result *result);
 /* The same for one rule only (its index in plm_engine_rules), whatever
- * its applies_to; `plimsoll test` uses it. */
+ * its applies_to (nothing for a project-scope rule); `plimsoll test`
+ * uses it. */
 PLM_NODISCARD int plm_checker_run_rule(struct plm_checker *c,
 	const struct plm_doc *doc, size_t rule_index,
 	struct plm_file_result *result);
