@@ -16,6 +16,7 @@
 #include "load/load.h"
 #include "lua/model.h"
 #include "lua/pattern.h"
+#include "output/linehash.h"
 #include "plm_config.h"
 
 /* ---- the catalogue ------------------------------------------------------- */
@@ -1308,20 +1309,39 @@ static int finish_project_findings(struct plm_checker *c,
 	int rc = finish_begin(c, &fs);
 	struct plm_doc *doc = NULL;
 	size_t doc_of = SIZE_MAX;
-	for (size_t i = 0; i < c->pending_count && rc == 0; i++) {
-		const struct pending *p = &c->pending[i];
-		const struct plm_index_doc *id = plm_index_doc_at(c->index, p->doc);
-		if (id == NULL) {
+	size_t group = result->finding_count;  /* the findings of doc */
+	for (size_t i = 0; i <= c->pending_count && rc == 0; i++) {
+		const struct pending *p = i < c->pending_count ? &c->pending[i]
+							       : NULL;
+		if (p != NULL && p->doc == doc_of) {
+			rc = emit_finding(c, span_fits(doc, p) ? doc : NULL,
+				plm_index_doc_at(c->index, p->doc)->shown_path,
+				plm_index_doc_at(c->index, p->doc)->kind, p, &fs,
+				result);
 			continue;
 		}
-		if (p->doc != doc_of) {
-			plm_doc_destroy(doc);
-			doc = reload(c, p->doc);
-			doc_of = p->doc;
-			memset(fs.may_ignore, 0, sizeof(fs.may_ignore));
+		/* GitHub's line hashes while the file's bytes are loaded, as
+		 * the scan does for file findings. */
+		for (size_t k = 0; doc != NULL && k < doc->source_count &&
+			rc == 0; k++) {
+			const struct plm_source *src = doc->sources[k];
+			rc = plm_line_hashes_fill(result->findings + group,
+				result->finding_count - group, src->path,
+				src->bytes, src->len, result->arena);
 		}
+		plm_doc_destroy(doc);
+		doc = NULL;
+		if (p == NULL || rc != 0 ||
+			plm_index_doc_at(c->index, p->doc) == NULL) {
+			continue;
+		}
+		doc = reload(c, p->doc);
+		doc_of = p->doc;
+		group = result->finding_count;
+		memset(fs.may_ignore, 0, sizeof(fs.may_ignore));
 		rc = emit_finding(c, span_fits(doc, p) ? doc : NULL,
-			id->shown_path, id->kind, p, &fs, result);
+			plm_index_doc_at(c->index, p->doc)->shown_path,
+			plm_index_doc_at(c->index, p->doc)->kind, p, &fs, result);
 	}
 	plm_doc_destroy(doc);
 	free(fs.seen);

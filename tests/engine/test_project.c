@@ -345,6 +345,7 @@ static void project_policy_reports_across_files_with_related(void **state)
 	assert_string_equal(f->snippet, "web");
 	assert_string_equal(f->line_text, "  name: web");
 	assert_non_null(f->fingerprint);
+	assert_non_null(f->line_hash);
 	assert_int_equal(f->related_count, 2);
 	assert_string_equal(f->related[0].path, p.paths[1]);
 	assert_int_equal(f->related[0].region.start_line, 7);
@@ -358,6 +359,7 @@ static void project_policy_reports_across_files_with_related(void **state)
 	assert_string_equal(f->kind, "compose");
 	assert_int_equal(f->region.start_line, 7);
 	assert_string_equal(f->snippet, "postgres:16");
+	assert_non_null(f->line_hash);
 
 	/* An unknown field lands on the whole entry. */
 	f = by_message(&r, "df");
