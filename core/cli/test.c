@@ -13,6 +13,11 @@
  * the policy that owns the fixtures runs; a finding it makes without an
  * annotation, an annotation without its finding, a policy error or a
  * fixture that cannot be read fails the test with file:line.
+ *
+ * A project-scope policy's fixtures are projects: each folder directly
+ * under its fixtures folder is one project (every file below it, kind
+ * folders read relative to it), each file directly in it a project of
+ * one file; annotations work in every file of a project.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -303,68 +308,81 @@ static void free_expectations(struct expectation *e, size_t count)
 	free(e);
 }
 
-/* One fixture's run: what the sink compares. */
-struct fixture_run {
-	struct tally *t;
-	const struct plm_rule_info *rule;
+/* One fixture file of a run, and its annotations. */
+struct fixture_file {
 	const char *path;
 	struct expectation *ex;
 	size_t ex_count;
+	bool loaded;
+};
+
+/* One run over a set of fixtures (one file, or a project folder). */
+struct fixture_run {
+	struct tally *t;
+	const struct plm_rule_info *rule;
+	struct fixture_file *files;
+	size_t count;
 	bool out_of_memory;
 };
 
-/* The document of the fixture: its annotations, and no parse error. */
+static struct fixture_file *fixture_of(struct fixture_run *f,
+	const char *path)
+{
+	for (size_t i = 0; i < f->count; i++) {
+		if (strcmp(f->files[i].path, path) == 0) {
+			return &f->files[i];
+		}
+	}
+	return NULL;
+}
+
+/* A fixture's document: its annotations, and no parse error. */
 static void fixture_document(void *ctx, const struct plm_unit *unit,
 	const struct plm_doc *doc)
 {
 	struct fixture_run *f = ctx;
 	struct tally *t = f->t;
+	struct fixture_file *ff = fixture_of(f, unit->shown);
+	if (ff == NULL || ff->loaded) {
+		return;
+	}
+	ff->loaded = true;
 	t->fixtures++;
-	if (parse_expectations(plm_doc_main(doc), &f->ex, &f->ex_count) != 0) {
+	if (parse_expectations(plm_doc_main(doc), &ff->ex, &ff->ex_count) != 0) {
 		f->out_of_memory = true;
 		return;
 	}
 	if (t->verbose) {
-		printf("  %s (%s)\n", f->path, plm_kind_name(doc->kind));
+		printf("  %s (%s)\n", ff->path, plm_kind_name(doc->kind));
 	}
 	for (size_t i = 0; i < doc->diag_count; i++) {
-		if (doc->diags[i].level == PLM_DIAG_ERROR) {
+		if (doc->diags[i].level == PLM_DIAG_ERROR &&
+			doc->diags[i].span.source == 0) {
 			struct plm_region reg = plm_doc_region(doc, doc->diags[i].span);
-			fail_at(t, f->path, reg.start_line, "parse error: %s",
+			fail_at(t, ff->path, reg.start_line, "parse error: %s",
 				doc->diags[i].message);
 		}
 	}
 }
 
-/* The findings against the annotations. */
+/* Each finding of a result against the annotations of its file. */
 static void fixture_result(void *ctx, const struct plm_file_result *r)
 {
 	struct fixture_run *fx = ctx;
 	struct tally *t = fx->t;
 	const struct plm_rule_info *rule = fx->rule;
-	const char *path = fx->path;
-	struct expectation *ex = fx->ex;
-	size_t ex_count = fx->ex_count;
-	if (!r->scanned) {
-		fail_at(t, path, 0, "cannot be read as a fixture: %s",
+	bool project_result = r->path[0] == '\0';
+	if (!project_result && !r->scanned) {
+		fail_at(t, r->path, 0, "cannot be read as a fixture: %s",
 			r->note_count ? r->notes[0].message : "not a known kind");
 		return;
 	}
 	for (size_t i = 0; i < r->note_count; i++) {
-		if (r->notes[i].kind == PLM_NOTIFY_POLICY_ERROR) {
-			fail_at(t, path, 0, "%s", r->notes[i].message);
-		}
-	}
-	for (size_t i = 0; i < ex_count; i++) {
-		t->expectations++;
-		if (!names_rule(rule, ex[i].rule)) {
-			fail_at(t, path, ex[i].at, "expects '%s', but these fixtures "
-				"belong to '%s'", ex[i].rule, rule->id);
-			ex[i].matched = true;
-		} else if (ex[i].line == 0) {
-			fail_at(t, path, ex[i].at, "expect-next: %s is not followed "
-				"by a line to report", ex[i].rule);
-			ex[i].matched = true;
+		if (r->notes[i].kind == PLM_NOTIFY_POLICY_ERROR ||
+			(project_result &&
+				r->notes[i].kind == PLM_NOTIFY_TOOL_ERROR)) {
+			fail_at(t, project_result ? "(project)" : r->path, 0, "%s",
+				r->notes[i].message);
 		}
 	}
 	for (size_t i = 0; i < r->finding_count; i++) {
@@ -373,45 +391,93 @@ static void fixture_result(void *ctx, const struct plm_file_result *r)
 			printf("    %s:%u:%u: %s%s\n", f->path, f->region.start_line,
 				f->region.start_column, f->message,
 				f->suppression ? " (suppressed)" : "");
+			for (size_t k = 0; k < f->related_count; k++) {
+				printf("      related %s:%u:%u: %s\n",
+					f->related[k].path,
+					f->related[k].region.start_line,
+					f->related[k].region.start_column,
+					f->related[k].message ? f->related[k].message
+							      : "");
+			}
 		}
-		if (f->suppression != PLM_SUPPRESSION_NONE ||
-			strcmp(f->path, path) != 0) {
+		if (f->suppression != PLM_SUPPRESSION_NONE) {
 			continue;
 		}
+		struct fixture_file *ff = fixture_of(fx, f->path);
+		if (ff == NULL) {
+			if (project_result) {
+				fail_at(t, f->path, f->region.start_line,
+					"unexpected %s finding outside the "
+					"project: %s", rule->id, f->message);
+			}
+			continue;   /* in a file a fixture pulled in */
+		}
 		bool found = false;
-		for (size_t k = 0; k < ex_count && !found; k++) {
-			if (!ex[k].matched && ex[k].line == f->region.start_line) {
-				ex[k].matched = true;
+		for (size_t k = 0; k < ff->ex_count && !found; k++) {
+			if (!ff->ex[k].matched &&
+				ff->ex[k].line == f->region.start_line &&
+				names_rule(rule, ff->ex[k].rule)) {
+				ff->ex[k].matched = true;
 				found = true;
 			}
 		}
 		if (!found) {
-			fail_at(t, path, f->region.start_line,
+			fail_at(t, f->path, f->region.start_line,
 				"unexpected %s finding: %s", rule->id, f->message);
-		}
-	}
-	for (size_t k = 0; k < ex_count; k++) {
-		if (!ex[k].matched) {
-			fail_at(t, path, ex[k].line, "expected a finding of %s on line "
-				"%u, got none", rule->id, ex[k].line);
 		}
 	}
 }
 
-/* Runs one policy on one fixture through the engine's run and compares.
- * Returns -1 out of memory or when no checker could be built. */
-static int check_fixture(const struct plm_engine *e, size_t rule_index,
-	const struct plm_rule_info *rule, const char *path, enum plm_kind kind,
-	struct tally *t)
+/* After the run: annotations that are wrong or were not matched. */
+static void fixture_finish(struct fixture_run *fx)
 {
-	struct plm_project_options po = {.kind = kind};
+	struct tally *t = fx->t;
+	const struct plm_rule_info *rule = fx->rule;
+	for (size_t i = 0; i < fx->count; i++) {
+		struct fixture_file *ff = &fx->files[i];
+		for (size_t k = 0; k < ff->ex_count; k++) {
+			struct expectation *e = &ff->ex[k];
+			t->expectations++;
+			if (!names_rule(rule, e->rule)) {
+				fail_at(t, ff->path, e->at, "expects '%s', but these "
+					"fixtures belong to '%s'", e->rule, rule->id);
+			} else if (e->line == 0) {
+				fail_at(t, ff->path, e->at, "expect-next: %s is not "
+					"followed by a line to report", e->rule);
+			} else if (!e->matched) {
+				fail_at(t, ff->path, e->line, "expected a finding of "
+					"%s on line %u, got none", rule->id, e->line);
+			}
+		}
+		free_expectations(ff->ex, ff->ex_count);
+	}
+}
+
+/* Runs one policy through the engine's run on fixtures files[0..n) (one
+ * project; a fixture's kind comes from its folder under base) and
+ * compares. Returns -1 out of memory or when no checker could be built. */
+static int check_fixtures(const struct plm_engine *e, size_t rule_index,
+	const struct plm_rule_info *rule, const char *base, char **files,
+	size_t n, struct tally *t)
+{
+	struct plm_project_options po = {0};
 	struct plm_project *project = NULL;
-	if (plm_project_create(&po, &project) != 0 ||
-		plm_project_add_path(project, path) != 0) {
+	struct fixture_file *ff = calloc(n ? n : 1, sizeof(*ff));
+	int rc = ff ? plm_project_create(&po, &project) : PLM_ENOMEM;
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		ff[i].path = files[i];
+		rc = plm_project_add_path_as(project, files[i],
+			kind_of_fixture(base, files[i]));
+	}
+	if (rc != 0) {
 		plm_project_destroy(project);
+		free(ff);
 		return -1;
 	}
-	struct fixture_run fx = {.t = t, .rule = rule, .path = path};
+	if (t->verbose && n > 1) {
+		printf("  project of %zu files\n", n);
+	}
+	struct fixture_run fx = {.t = t, .rule = rule, .files = ff, .count = n};
 	struct plm_run_options ro = {.engine = e, .jobs = 1, .rule = rule_index};
 	struct plm_sink sink = {
 		.document = fixture_document,
@@ -421,13 +487,51 @@ static int check_fixture(const struct plm_engine *e, size_t rule_index,
 	struct plm_run_status rs;
 	plm_run(project, &ro, &sink, &rs);
 	plm_project_destroy(project);
-	free_expectations(fx.ex, fx.ex_count);
+	fixture_finish(&fx);
+	free(ff);
 	if (rs.checker_error != NULL) {
 		fprintf(stderr, "plimsoll test: %s\n", rs.checker_error);
 		free(rs.checker_error);
 		return -1;
 	}
 	return rs.out_of_memory || fx.out_of_memory ? -1 : 0;
+}
+
+/* The fixtures of a rule: for a file-scope rule each file alone; for a
+ * project-scope rule each folder directly under fixtures is one project
+ * (every file under it) and each file directly in it a project of one
+ * file. files are sorted, so a folder's files are next to each other. */
+static int check_rule(const struct plm_engine *e, size_t rule_index,
+	const struct plm_rule_info *rule, const char *fixtures, char **files,
+	size_t n, struct tally *t)
+{
+	bool project = plm_engine_rule_is_project(e, rule_index);
+	size_t flen = strlen(fixtures);
+	for (size_t i = 0; i < n;) {
+		const char *rest = files[i] + flen + 1;
+		const char *slash = project ? strchr(rest, '/') : NULL;
+		/* a kind folder is no project of its own */
+		if (slash != NULL && kind_of_fixture(fixtures, files[i]) !=
+			PLM_KIND_UNKNOWN) {
+			slash = NULL;
+		}
+		size_t len = slash != NULL ? (size_t)(slash - files[i]) : 0;
+		size_t k = i + 1;
+		while (slash != NULL && k < n && strncmp(files[k], files[i],
+			len + 1) == 0) {
+			k++;
+		}
+		char *dir = slash != NULL ? strndup(files[i], len) : NULL;
+		int rc = slash != NULL && dir == NULL ? -1
+			: check_fixtures(e, rule_index, rule,
+				dir != NULL ? dir : fixtures, files + i, k - i, t);
+		free(dir);
+		if (rc != 0) {
+			return rc;
+		}
+		i = k;
+	}
+	return 0;
 }
 
 static int test_dir(const char *dir, const struct plm_policy_options *p,
@@ -463,13 +567,11 @@ static int test_dir(const char *dir, const struct plm_policy_options *p,
 		if (t->verbose) {
 			printf("%s (%s)\n", rule->id, rule->source_path);
 		}
-		for (size_t k = 0; k < n && status == PLM_EXIT_CLEAN; k++) {
-			if (check_fixture(e, i, rule, files[k],
-				    kind_of_fixture(fixtures, files[k]), t) != 0) {
-				fputs("plimsoll test: out of memory or no "
-				      "checker\n", stderr);
-				status = PLM_EXIT_ERROR;
-			}
+		if (status == PLM_EXIT_CLEAN &&
+			check_rule(e, i, rule, fixtures, files, n, t) != 0) {
+			fputs("plimsoll test: out of memory or no checker\n",
+				stderr);
+			status = PLM_EXIT_ERROR;
 		}
 		if (n == 0) {
 			printf("warning: %s has no fixtures (looked in %s)\n",

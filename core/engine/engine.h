@@ -84,7 +84,8 @@ PLM_NODISCARD int plm_checker_profile(struct plm_checker *c);
 void plm_checker_add_profile(const struct plm_checker *c,
 	struct plm_rule_profile *totals);
 
-/* Runs every selected policy that applies to doc->kind, in id order, and
+/* Runs every selected file-scope policy that applies to doc->kind (never a
+ * project-scope one: see plm_checker_run_project), in id order, and
  * appends to result its findings (with region, snippet, line text, fix,
  * fingerprint and in-source suppression) and one PLM_NOTIFY_POLICY_ERROR
  * notification per policy that errored, ran out of instructions or memory
@@ -98,9 +99,33 @@ void plm_checker_add_profile(const struct plm_checker *c,
 PLM_NODISCARD int plm_checker_run(struct plm_checker *c,
 	const struct plm_doc *doc, struct plm_file_result *result);
 /* The same for one rule only (its index in plm_engine_rules), whatever
- * its applies_to; `plimsoll test` uses it. */
+ * its applies_to (nothing for a project-scope rule); `plimsoll test`
+ * uses it. */
 PLM_NODISCARD int plm_checker_run_rule(struct plm_checker *c,
 	const struct plm_doc *doc, size_t rule_index,
 	struct plm_file_result *result);
+
+/* True when the rule (its index in plm_engine_rules) has project scope:
+ * it runs in plm_checker_run_project, never in plm_checker_run. */
+bool plm_engine_rule_is_project(const struct plm_engine *e, size_t index);
+
+struct plm_index;
+struct plm_load_options;
+
+/* Runs every selected project-scope policy once over the project index,
+ * in id order, and appends to result their findings (each with its own
+ * path: the file it lands in, loaded again through plm_load() with load
+ * (NULL: defaults) for its snippet, fingerprint and in-source
+ * suppression; related locations copied) and one PLM_NOTIFY_POLICY_ERROR
+ * notification per policy that failed ("on the project", no path).
+ * File-scope policies do not run. index and load are borrowed for the
+ * call. Returns 0, or PLM_ENOMEM. */
+PLM_NODISCARD int plm_checker_run_project(struct plm_checker *c,
+	const struct plm_index *index, const struct plm_load_options *load,
+	struct plm_file_result *result);
+/* The same for one project-scope rule only; `plimsoll test` uses it. */
+PLM_NODISCARD int plm_checker_run_project_rule(struct plm_checker *c,
+	const struct plm_index *index, const struct plm_load_options *load,
+	size_t rule_index, struct plm_file_result *result);
 
 #endif

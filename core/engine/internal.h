@@ -24,6 +24,7 @@ struct plm_policy {
 	size_t text_len;
 	const char *lib_dir;        /* the directory `require` reads, or NULL */
 	unsigned kinds;             /* 1u << enum plm_kind */
+	bool project;               /* scope = "project": check(project, report) */
 };
 
 struct plm_engine {

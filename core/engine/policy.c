@@ -236,7 +236,7 @@ struct load_ctx {
 
 static const char *const known_fields[] = {
 	"id", "title", "severity", "applies_to", "tags", "aliases",
-	"description", "help_uri", "precision", "check", NULL,
+	"description", "help_uri", "precision", "scope", "check", NULL,
 };
 
 static bool id_ok(const char *id)
@@ -402,7 +402,7 @@ static int load_metadata(lua_State *L)
 			lua_pop(L, 1);
 			return luaL_error(L, "metadata: unknown field '%s' (expected "
 				"id, title, severity, applies_to, tags, aliases, "
-				"description, help_uri, precision, check)",
+				"description, help_uri, precision, scope, check)",
 				lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1)
 							     : "(not a string)");
 		}
@@ -444,9 +444,20 @@ static int load_metadata(lua_State *L)
 			"very-high, high, medium, low (got '%s')",
 			p->info.precision);
 	}
+	const char *scope = get_string(L, t, ctx, "scope", false);
+	if (scope == NULL || strcmp(scope, "file") == 0) {
+		p->project = false;
+	} else if (strcmp(scope, "project") == 0) {
+		p->project = true;
+	} else {
+		return luaL_error(L, "metadata: 'scope' must be \"file\" "
+			"(check(doc, report), the default) or \"project\" "
+			"(check(project, report)) (got '%s')", scope);
+	}
 	if (lua_getfield(L, t, "check") != LUA_TFUNCTION) {
 		return luaL_error(L, "metadata: 'check' must be a function "
-			"check(doc, report) (got %s)", luaL_typename(L, -1));
+			"check(%s, report) (got %s)",
+			p->project ? "project" : "doc", luaL_typename(L, -1));
 	}
 	p->kinds = 0;
 	for (const char *const *k = p->info.applies_to; *k; k++) {

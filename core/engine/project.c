@@ -130,9 +130,15 @@ void plm_project_destroy(struct plm_project *p)
 
 int plm_project_add_path(struct plm_project *p, const char *path)
 {
+	return plm_project_add_path_as(p, path, PLM_KIND_UNKNOWN);
+}
+
+int plm_project_add_path_as(struct plm_project *p, const char *path,
+	enum plm_kind kind)
+{
 	struct plm_discover_options dopt = {
 		.follow_symlinks = p->options.follow_symlinks,
-		.kind = p->options.kind,
+		.kind = kind != PLM_KIND_UNKNOWN ? kind : p->options.kind,
 		.max_file_size = p->options.max_file_size,
 	};
 	struct plm_discover_list list = {0};

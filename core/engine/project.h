@@ -63,6 +63,10 @@ void plm_project_destroy(struct plm_project *p);
  * cannot be read become units with a problem. Returns 0 or PLM_ENOMEM. */
 PLM_NODISCARD int plm_project_add_path(struct plm_project *p,
 	const char *path);
+/* The same, with this path's files read as kind (UNKNOWN: as the
+ * project's options say). */
+PLM_NODISCARD int plm_project_add_path_as(struct plm_project *p,
+	const char *path, enum plm_kind kind);
 /* Adds an in-memory buffer (copied) shown as `shown`, of kind (UNKNOWN:
  * by name, then content), as if the user had named it. Returns 0 or
  * PLM_ENOMEM. */

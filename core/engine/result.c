@@ -90,6 +90,22 @@ int plm_file_result_add_finding(struct plm_file_result *r,
 	c.suppression_justification =
 		copy(r, f->suppression_justification, &failed);
 	c.line_hash = copy(r, f->line_hash, &failed);
+	c.related = NULL;
+	c.related_count = 0;
+	if (f->related_count > 0 && f->related != NULL) {
+		struct plm_related_location *rel = plm_arena_alloc(r->arena,
+			f->related_count * sizeof(*rel));
+		if (rel == NULL) {
+			return PLM_ENOMEM;
+		}
+		for (size_t i = 0; i < f->related_count; i++) {
+			rel[i].path = copy(r, f->related[i].path, &failed);
+			rel[i].region = f->related[i].region;
+			rel[i].message = copy(r, f->related[i].message, &failed);
+		}
+		c.related = rel;
+		c.related_count = f->related_count;
+	}
 	if (failed) {
 		return PLM_ENOMEM;
 	}

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "engine/index.h"
 #include "engine/run.h"
 #include "load/load.h"
 #include "output/linehash.h"
@@ -32,6 +33,12 @@ struct pool {
 	size_t count;                /* units */
 	struct plm_run_status *st;
 	struct plm_file_result *results;
+	/* The project view: each unit's part of the index, built on its
+	 * worker, appended in unit order by the calling thread. NULL when no
+	 * project-scope rule runs. */
+	struct plm_index *index;
+	struct plm_index_part **parts;
+	bool index_failed;
 	bool *ready;             /* results[i] is complete */
 	size_t *order;           /* the order workers take files in */
 	pthread_mutex_t lock;
@@ -166,6 +173,13 @@ static int scan_one(struct pool *w, struct plm_checker *checker,
 		}
 		if (checker != NULL) {
 			check_doc(w, checker, doc, r);
+		}
+		if (w->index != NULL &&
+			plm_index_part_build(doc, u->path ? u->path : u->shown,
+				u->shown, &w->parts[index]) != 0) {
+			note_problem(r, PLM_NOTIFY_TOOL_ERROR, "limit/memory",
+				"out of memory while indexing this file for the "
+				"project policies");
 		}
 	}
 	plm_doc_destroy(doc);
@@ -310,6 +324,12 @@ static void *worker_main(void *arg)
 
 static void deliver(struct pool *w, size_t i)
 {
+	if (w->index != NULL && w->parts[i] != NULL) {
+		if (plm_index_append_take(w->index, w->parts[i]) != 0) {
+			w->index_failed = true;
+		}
+		w->parts[i] = NULL;
+	}
 	w->sink->result(w->sink->ctx, &w->results[i]);
 	plm_file_result_finish(&w->results[i]);
 	w->st->delivered++;
@@ -393,6 +413,64 @@ static void run_threads(struct pool *w, long jobs)
 	free(threads);
 }
 
+/* True when the run has a project-scope rule to run. */
+static bool wants_project(const struct plm_run_options *o)
+{
+	if (o->no_policies || o->engine == NULL) {
+		return false;
+	}
+	if (o->rule != PLM_RUN_ALL_RULES) {
+		return plm_engine_rule_is_project(o->engine, o->rule);
+	}
+	size_t count = 0;
+	plm_engine_rules(o->engine, &count);
+	for (size_t i = 0; i < count; i++) {
+		if (plm_engine_rule_is_project(o->engine, i)) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* After every unit: the project-scope rules, once, over the index, on
+ * this thread; their findings (each in its own file) and failures reach
+ * the sink as one more result, not counted as a file. */
+static void run_project_rules(struct pool *w)
+{
+	struct plm_file_result r;
+	if (plm_file_result_init(&r, "") != 0) {
+		w->st->out_of_memory = true;
+		return;
+	}
+	if (w->index_failed) {
+		note_problem(&r, PLM_NOTIFY_TOOL_ERROR, "limit/memory",
+			"out of memory while building the project index; the "
+			"project policies did not run");
+	} else {
+		bool ok;
+		struct plm_checker *checker = make_checker(w, &ok);
+		if (ok && checker != NULL) {
+			/* Files are read again as they were found, each with
+			 * the override beside it. */
+			struct plm_load_options lo = w->load;
+			lo.compose_no_default_override = false;
+			int rc = w->o->rule == PLM_RUN_ALL_RULES
+				? plm_checker_run_project(checker, w->index, &lo, &r)
+				: plm_checker_run_project_rule(checker, w->index,
+					  &lo, w->o->rule, &r);
+			if (rc != 0) {
+				note_problem(&r, PLM_NOTIFY_TOOL_ERROR,
+					"limit/memory", "out of memory while "
+					"running the project policies");
+			}
+			plm_file_result_sort(&r);
+		}
+		close_checker(w, checker);
+	}
+	w->sink->result(w->sink->ctx, &r);
+	plm_file_result_finish(&r);
+}
+
 void plm_run(struct plm_project *project, const struct plm_run_options *o,
 	const struct plm_sink *sink, struct plm_run_status *st)
 {
@@ -427,6 +505,16 @@ void plm_run(struct plm_project *project, const struct plm_run_options *o,
 	if (jobs < 1 || (size_t)jobs > count) {
 		jobs = count && jobs >= 1 ? (long)count : 1;
 	}
+	if (wants_project(o)) {
+		w.parts = calloc(count ? count : 1, sizeof(*w.parts));
+		if (w.parts == NULL || plm_index_create(&w.index) != 0) {
+			st->out_of_memory = true;
+			free(w.parts);
+			free(w.results);
+			free(w.ready);
+			return;
+		}
+	}
 	pthread_mutex_init(&w.lock, NULL);
 	pthread_cond_init(&w.wake, NULL);
 	if (jobs <= 1) {
@@ -434,6 +522,15 @@ void plm_run(struct plm_project *project, const struct plm_run_options *o,
 	} else {
 		run_threads(&w, jobs);
 	}
+	if (w.index != NULL && st->delivered == count &&
+		st->checker_error == NULL) {
+		run_project_rules(&w);
+	}
+	for (size_t i = 0; w.parts != NULL && i < count; i++) {
+		plm_index_part_destroy(w.parts[i]);   /* undelivered ones */
+	}
+	free(w.parts);
+	plm_index_destroy(w.index);
 	pthread_cond_destroy(&w.wake);
 	pthread_mutex_destroy(&w.lock);
 	for (size_t i = 0; i < count; i++) {

@@ -643,4 +643,44 @@ function M.package_installs(x)
 	return out
 end
 
+-- Project policies: whether a label selector ({match_labels,
+-- match_expressions}, as the project index gives it) selects a set of
+-- labels, by Kubernetes' rules: every matchLabels pair equal and every
+-- expression true (In, NotIn, Exists, DoesNotExist; another operator
+-- selects nothing). An empty selector selects everything; nil selects
+-- nothing.
+function M.selects(selector, labels)
+	if selector == nil then
+		return false
+	end
+	labels = labels or {}
+	for k, v in pairs(selector.match_labels or {}) do
+		if labels[k] ~= v then
+			return false
+		end
+	end
+	for _, x in ipairs(selector.match_expressions or {}) do
+		local value = x.key ~= nil and labels[x.key] or nil
+		local listed = false
+		for _, v in ipairs(x.values or {}) do
+			listed = listed or v == value
+		end
+		local op = x.operator
+		local ok = (op == "In" and listed)
+			or (op == "NotIn" and not listed)
+			or (op == "Exists" and value ~= nil)
+			or (op == "DoesNotExist" and value == nil)
+		if not ok then
+			return false
+		end
+	end
+	return true
+end
+
+-- The namespace of a Kubernetes object of the project index: as written,
+-- else "default" (where kubectl puts an object without one).
+function M.namespace(object)
+	return object.namespace or "default"
+end
+
 return M

@@ -68,6 +68,14 @@ enum plm_suppression_kind {
 	PLM_SUPPRESSION_EXTERNAL = 2,   /* configuration or baseline */
 };
 
+/* Another place a finding points at (SARIF relatedLocations): the
+ * Service whose selector matches nothing, the NetworkPolicy that ... */
+struct plm_related_location {
+	const char *path;           /* as given, like plm_finding.path */
+	struct plm_region region;   /* start_line 0: the whole file */
+	const char *message;        /* what this place is; may be NULL */
+};
+
 struct plm_finding {
 	const char *rule_id;
 	size_t rule_index;          /* index into plm_run_info.rules */
@@ -86,6 +94,9 @@ struct plm_finding {
 	const char *line_hash;      /* GitHub's primaryLocationLineHash of
 	                             * region.start_line ("hex:occurrence", see
 	                             * core/output/linehash.h); NULL if unknown */
+	/* Added within ABI 1: project-scope policies. */
+	const struct plm_related_location *related; /* may be NULL */
+	size_t related_count;
 };
 
 enum plm_notification_kind {

@@ -174,6 +174,19 @@ static int json_finding(void *self, const struct plm_finding *f)
 	plm_jsonw_key_string(w, "fingerprint", plm_output_fingerprint(f, own));
 	plm_jsonw_key_string(w, "line_hash", f->line_hash);
 	suppression_object(w, f);
+	if (f->related_count > 0 && f->related != NULL) {
+		/* Only when there are some: older consumers see no change. */
+		plm_jsonw_key(w, "related");
+		plm_jsonw_array(w);
+		for (size_t i = 0; i < f->related_count; i++) {
+			plm_jsonw_object(w);
+			plm_jsonw_key_string(w, "path", f->related[i].path);
+			region_object(w, &f->related[i].region);
+			plm_jsonw_key_string(w, "message", f->related[i].message);
+			plm_jsonw_close(w, '}');
+		}
+		plm_jsonw_close(w, ']');
+	}
 	plm_jsonw_close(w, '}');
 	return pass_on(j, false);
 }

@@ -405,15 +405,13 @@ static void write_region(struct plm_jsonw *w, const struct plm_region *raw,
 	plm_jsonw_close(w, '}');
 }
 
-/* A result's one location: the file and the region. */
-static void write_location(struct sarif *s, const struct plm_finding *f)
+/* A physicalLocation: the file and the region. */
+static void write_physical(struct sarif *s, const char *path,
+	const struct plm_region *region, const char *snippet, bool always)
 {
 	struct plm_jsonw *w = &s->results;
 	bool relative = false;
-	char *uri = artifact_uri(s, f->path, &relative);
-	plm_jsonw_key(w, "locations");
-	plm_jsonw_array(w);
-	plm_jsonw_object(w);
+	char *uri = artifact_uri(s, path, &relative);
 	plm_jsonw_key(w, "physicalLocation");
 	plm_jsonw_object(w);
 	plm_jsonw_key(w, "artifactLocation");
@@ -423,11 +421,48 @@ static void write_location(struct sarif *s, const struct plm_finding *f)
 		plm_jsonw_key_string(w, "uriBaseId", SRCROOT);
 	}
 	plm_jsonw_close(w, '}');
-	write_region(w, &f->region, f->snippet);
+	if (always || region->start_line > 0) {
+		write_region(w, region, snippet);
+	}
 	plm_jsonw_close(w, '}');
+	free(uri);
+}
+
+/* A result's one location: the file and the region. */
+static void write_location(struct sarif *s, const struct plm_finding *f)
+{
+	struct plm_jsonw *w = &s->results;
+	plm_jsonw_key(w, "locations");
+	plm_jsonw_array(w);
+	plm_jsonw_object(w);
+	write_physical(s, f->path, &f->region, f->snippet, true);
 	plm_jsonw_close(w, '}');
 	plm_jsonw_close(w, ']');
-	free(uri);
+}
+
+/* relatedLocations, numbered from 1 in the order the policy gave them. */
+static void write_related(struct sarif *s, const struct plm_finding *f)
+{
+	struct plm_jsonw *w = &s->results;
+	if (f->related_count == 0 || f->related == NULL) {
+		return;
+	}
+	plm_jsonw_key(w, "relatedLocations");
+	plm_jsonw_array(w);
+	for (size_t i = 0; i < f->related_count; i++) {
+		const struct plm_related_location *r = &f->related[i];
+		plm_jsonw_object(w);
+		plm_jsonw_key_int(w, "id", (long long)i + 1);
+		write_physical(s, r->path, &r->region, NULL, false);
+		if (r->message != NULL) {
+			char *message = plm_output_sentence(r->message);
+			s->failed |= message == NULL;
+			write_text(w, "message", message != NULL ? message : "");
+			free(message);
+		}
+		plm_jsonw_close(w, '}');
+	}
+	plm_jsonw_close(w, ']');
 }
 
 static void write_suppressions(struct plm_jsonw *w,
@@ -496,6 +531,7 @@ static int sarif_finding(void *self, const struct plm_finding *f)
 	write_text(w, "message", message);
 	free(message);
 	write_location(s, f);
+	write_related(s, f);
 	char own[PLM_FINGERPRINT_SIZE];
 	plm_jsonw_key(w, "partialFingerprints");
 	plm_jsonw_object(w);

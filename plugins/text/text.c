@@ -228,6 +228,26 @@ static int text_finding(void *self, const struct plm_finding *f)
 		put_safe_str(t->out, f->fix);
 		fputc('\n', t->out);
 	}
+	/* Related locations, indented under the finding:
+	 *     = related: path:line:col: message */
+	for (size_t i = 0; f->related != NULL && i < f->related_count; i++) {
+		const struct plm_related_location *r = &f->related[i];
+		int width = digits(f->region.start_line);
+		paint(t, GUTTER);
+		fprintf(t->out, " %*s = ", width, "");
+		paint(t, RESET);
+		fputs("related: ", t->out);
+		put_safe_str(t->out, r->path);
+		if (r->region.start_line > 0) {
+			fprintf(t->out, ":%u:%u", r->region.start_line,
+				r->region.start_column);
+		}
+		if (r->message != NULL) {
+			fputs(": ", t->out);
+			put_safe_str(t->out, r->message);
+		}
+		fputc('\n', t->out);
+	}
 	return ferror(t->out) ? PLM_EIO : 0;
 }
 

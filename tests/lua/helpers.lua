@@ -148,6 +148,28 @@ function tests.model_access(doc)
 	eq(filtered, 0, "filter by origin")
 end
 
+function tests.selects()
+	local sel = {match_labels = {app = "web"}, match_expressions = {
+		{key = "tier", operator = "In", values = {"front", "edge"}},
+		{key = "legacy", operator = "DoesNotExist", values = {}}}}
+	eq(p.selects(sel, {app = "web", tier = "front"}), true, "selects")
+	eq(p.selects(sel, {app = "web", tier = "back"}), false, "In")
+	eq(p.selects(sel, {app = "web", tier = "edge", legacy = "1"}), false,
+		"DoesNotExist")
+	eq(p.selects(sel, {tier = "front"}), false, "matchLabels")
+	eq(p.selects({match_labels = {}}, nil), true, "empty selects all")
+	eq(p.selects(nil, {app = "web"}), false, "nil selects nothing")
+	eq(p.selects({match_expressions = {{key = "a", operator = "NotIn",
+		values = {"x"}}}}, {}), true, "NotIn without the label")
+	eq(p.selects({match_expressions = {{key = "a", operator = "Exists"}}},
+		{a = ""}), true, "Exists")
+	eq(p.selects({match_expressions = {{key = "a", operator = "Odd"}}},
+		{a = ""}), false, "unknown operator")
+	eq(p.namespace({}), "default", "namespace default")
+	eq(p.namespace({namespace = "shop"}), "shop", "namespace")
+end
+
+
 return {
 	id = "lua-helpers-test",
 	title = "Helper library tests",

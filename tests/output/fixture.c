@@ -136,6 +136,7 @@ struct fixture {
 	size_t finding_count;
 	struct plm_notification notes[8];
 	size_t note_count;
+	struct plm_related_location related[2];
 };
 
 /* A finding on the `occurrence`-th (1-based) appearance of needle in a
@@ -240,6 +241,18 @@ static int build(struct fixture *fx, enum fixture_variant variant)
 		"Container \"web\" is privileged: every capability, 100% of "
 		"the host's devices & <all> namespaces,\nno isolation left.",
 		PLM_SUPPRESSION_NONE, NULL);
+	/* Related locations (a project policy's): one in another file with a
+	 * message that needs escaping, one naming a whole file. */
+	const struct plm_source *cs = fx->sources[COMPOSE];
+	const char *user = strstr(cs->bytes, "user:");
+	fx->related[0].path = cs->path;
+	fx->related[0].region = plm_source_region(cs,
+		(uint32_t)(user - cs->bytes), (uint32_t)(user - cs->bytes + 5));
+	fx->related[0].message = "The service \"web\" <runs> as 10001";
+	fx->related[1].path = fx->sources[DOCKERFILE]->path;
+	fx->related[1].message = NULL;
+	fx->findings[fx->finding_count - 1].related = fx->related;
+	fx->findings[fx->finding_count - 1].related_count = 2;
 	add_finding(fx, POD, RUNS_AS_ROOT, "runAsUser: 0", 1,
 		"Container \"web\" runs as UID 0.", PLM_SUPPRESSION_IN_SOURCE,
 		"init needs it");

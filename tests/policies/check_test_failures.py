@@ -18,9 +18,22 @@ def main():
         f + ":7: unexpected every-from finding",
         "FAIL  every-from",
     ]
+    # A project policy: annotations in every file of a fixture folder.
+    b = d + "/every-service/fixtures/proj/kubernetes/b.yaml"
+    want += [
+        b + ":4: unexpected every-service finding: Service unannotated",
+        b + ":7: expected a finding of every-service on line 7, got none",
+        "FAIL  every-service",
+    ]
+    if "a.yaml" in out:
+        bad_a = True
+    else:
+        bad_a = False
     bad = [w for w in want if w not in out]
     if "right.Dockerfile" in out:
         bad.append("right.Dockerfile should pass")
+    if bad_a:
+        bad.append("a.yaml should pass")
     if p.returncode != 1:
         bad.append("exit status %d, want 1" % p.returncode)
     if bad:

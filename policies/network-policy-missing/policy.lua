@@ -1,0 +1,69 @@
+-- network-policy-missing: a workload whose pods no NetworkPolicy of their
+-- namespace selects accepts traffic from anywhere in the cluster.
+local p = require("plimsoll")
+
+return {
+	id = "network-policy-missing",
+	title = "Workload is not selected by any NetworkPolicy",
+	severity = "low",
+	applies_to = {"kubernetes"},
+	scope = "project",
+	tags = {"security", "CIS-5.3.2"},
+	precision = "medium",
+	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
+		.. "docs/rules/network-policy-missing.md",
+	description = [[
+Pods that no NetworkPolicy selects accept connections from every pod in
+the cluster and may connect anywhere: one compromised pod can reach
+them all. The CIS Kubernetes Benchmark (5.3.2) asks for network policies
+in every namespace.
+
+What is reported: each Kubernetes object that runs pods (a Pod, or a
+workload with a pod template) whose pod labels no NetworkPolicy's
+`spec.podSelector` in the same namespace selects, across every file
+of the project. An object without `metadata.namespace` is taken to be in
+`default`. The finding lands on the object's name; the namespace's
+NetworkPolicies, if any, are given as related locations.
+
+How to fix: add a NetworkPolicy to the namespace, for instance a
+default-deny policy that selects every pod (`podSelector: {}`), then
+policies that allow the traffic each workload needs.
+]],
+	check = function(project, report)
+		local by_namespace = {}
+		for _, o in ipairs(project.objects) do
+			if o.kind == "NetworkPolicy" and o.selector ~= nil then
+				local ns = p.namespace(o)
+				by_namespace[ns] = by_namespace[ns] or {}
+				table.insert(by_namespace[ns], o)
+			end
+		end
+		for _, o in ipairs(project.objects) do
+			if o.pod_labels ~= nil and o.kind ~= "PodTemplate" then
+				local ns = p.namespace(o)
+				local policies = by_namespace[ns] or {}
+				local selected = false
+				for _, np in ipairs(policies) do
+					selected = selected or p.selects(np.selector, o.pod_labels)
+				end
+				if not selected then
+					local related = {}
+					for i, np in ipairs(policies) do
+						if i <= 10 then
+							related[i] = {node = np, field = "selector",
+								message = ("NetworkPolicy %q of namespace %q "
+								.. "selects other pods"):format(
+								np.name or "?", ns)}
+						end
+					end
+					report(o, "name", ("%s %q in namespace %q is not "
+						.. "selected by any NetworkPolicy"):format(
+						o.kind or "object", o.name or "?", ns),
+						{related = related,
+						 fix = "Add a NetworkPolicy to namespace " .. ns
+						 .. " whose podSelector selects these pods."})
+				end
+			end
+		end
+	end,
+}
