@@ -38,6 +38,11 @@ def run(*args, cwd=None, timeout=120):
     return p.returncode, p.stdout, p.stderr.decode(errors="replace")
 
 
+def read(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
 class Base(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="plm-edges-")
@@ -97,6 +102,150 @@ class SizeArguments(Base):
                 st, report, err = self.scan_json(option, value, d)
                 self.assertIn(st, (0, 1), err)
                 self.assertTrue(report["summary"]["successful"])
+
+
+SLOW_POLICY = """-- Hostile policy: spins until the time limit
+return {
+	id = "spin",
+	title = "Spin",
+	severity = "low",
+	applies_to = {"dockerfile"},
+	description = "Loops until the time limit.",
+	check = function(doc, report)
+		while true do end
+	end,
+}
+"""
+
+
+class Outputs(Base):
+    def setUp(self):
+        super().setUp()
+        self.dockerfile = self.write("scan/Dockerfile",
+                                     "FROM alpine:3.20\nUSER root\n")
+        self.compose = self.write("scan/compose.yaml",
+                                  "services:\n  web:\n    image: alpine\n")
+
+    def refused(self, *args, expect):
+        before = {p: read(p) for p in
+                  (self.dockerfile, self.compose)}
+        st, out, err = run("scan", *args)
+        self.assertEqual(st, 2, err)
+        self.assertIn(expect, err)
+        for p, data in before.items():
+            self.assertEqual(read(p), data, p)
+        return out
+
+    def test_output_naming_an_input_is_refused_before_anything_is_written(self):
+        other = os.path.join(self.tmp, "new.sarif")
+        scan_dir = os.path.join(self.tmp, "scan")
+        linked = os.path.join(self.tmp, "link.yaml")
+        os.symlink(self.compose, linked)
+        hard = os.path.join(self.tmp, "hard-Dockerfile")
+        os.link(self.dockerfile, hard)
+        for args in (
+                # the file given
+                ["--format", "json", "-o", self.dockerfile, self.dockerfile],
+                # found by walking a directory, named another way
+                ["--format", "sarif", "-o", other, "--format", "json", "-o",
+                 os.path.join(scan_dir, ".", "compose.yaml"), scan_dir],
+                # through a symbolic link, and a hard link
+                ["--format", "json", "-o", linked, scan_dir],
+                ["--format", "text", "-o", hard, scan_dir],
+                # a -f file
+                ["--format", "json", "-o", self.compose, "-f", self.compose]):
+            with self.subTest(args=args):
+                self.refused(*args, expect="is one of the files scanned")
+                self.assertFalse(os.path.exists(other))
+
+    def test_two_formats_writing_one_file_are_refused(self):
+        out = os.path.join(self.tmp, "report")
+        for first, second in ((out, out),
+                              (out, os.path.join(self.tmp, ".", "report"))):
+            with self.subTest(second=second):
+                self.refused("--format", "json", "-o", first, "--format",
+                             "sarif", "-o", second, self.dockerfile,
+                             expect="are the same file")
+                self.assertFalse(os.path.exists(out))
+        write_existing = self.write("existing.json", "old")
+        self.refused("--format", "json", "-o", write_existing, "--format",
+                     "text", "-o", write_existing, self.dockerfile,
+                     expect="are the same file")
+        self.assertEqual(read(write_existing).decode(), "old")
+
+    def test_a_report_replaces_the_old_one_only_when_complete(self):
+        report = self.write("out/report.json", "the previous report")
+        os.chmod(report, 0o640)
+        policies = self.write("policies/spin.lua", SLOW_POLICY)
+        p = subprocess.Popen(
+            [PLIMSOLL, "scan", "--format", "json", "-o", report,
+             "--policy-dir", os.path.dirname(policies), "--policy-timeout",
+             "60", "--policy-instructions", "1000000000000000",
+             self.dockerfile], stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL)
+        try:
+            time.sleep(1.5)
+            self.assertIsNone(p.poll(), "the scan should still be running")
+            # Killed mid-run: the old report is whole.
+            self.assertEqual(read(report).decode(), "the previous report")
+        finally:
+            p.kill()
+            p.wait()
+        self.assertEqual(read(report).decode(), "the previous report")
+        # A complete run replaces it, keeping its permissions, and leaves
+        # no temporary file behind.
+        st, out, err = run("scan", "--format", "json", "-o", report,
+                           self.dockerfile)
+        self.assertEqual(st, 1, err)
+        self.assertEqual(out, b"")
+        data = json.loads(read(report))
+        self.assertTrue(data["findings"])
+        self.assertEqual(os.stat(report).st_mode & 0o777, 0o640)
+        left = [n for n in os.listdir(os.path.dirname(report))
+                if n != "report.json" and "plimsoll-" in n]
+        # only the killed run's temporary file may be left
+        self.assertLessEqual(len(left), 1, left)
+
+    def test_a_report_through_a_link_or_to_a_device_stays_what_it_was(self):
+        target = self.write("out/real.json", "old")
+        link = os.path.join(self.tmp, "out/link.json")
+        os.symlink("real.json", link)
+        st, _, err = run("scan", "--format", "json", "-o", link,
+                         self.dockerfile)
+        self.assertEqual(st, 1, err)
+        self.assertTrue(os.path.islink(link))
+        self.assertTrue(json.loads(read(target))["findings"])
+        st, _, err = run("scan", "--format", "json", "-o", "/dev/null",
+                         self.dockerfile)
+        self.assertEqual(st, 1, err)
+        import stat as st_mod
+        self.assertTrue(st_mod.S_ISCHR(os.stat("/dev/null").st_mode))
+
+    def test_workflow_commands_escape_every_property(self):
+        name = "a\x1b[31m\x07,b:c%d\r\u009b.Dockerfile"
+        d = os.path.join(self.tmp, "gh")
+        os.makedirs(d)
+        path = os.path.join(d, name)
+        with open(path, "w") as f:
+            f.write("FROM alpine:3.20\nUSER root\n")
+        st, out, err = run("scan", "--format", "github", "--kind",
+                           "dockerfile", name, cwd=d)
+        self.assertEqual(st, 1, err)
+        text = out.decode()
+        lines = text.splitlines()
+        self.assertTrue(lines, text)
+        for line in lines:
+            self.assertTrue(line.startswith("::"), line)
+            self.assertFalse(any(ord(c) < 0x20 or 0x7f <= ord(c) <= 0x9f
+                                 for c in line), repr(line))
+            props, _, message = line[2:].partition("::")
+            self.assertIn("file=a%1B[31m%07%2Cb%3Ac%25d%0D%C2%9B.Dockerfile",
+                          props)
+            # properties split on ',' into key=value pairs only
+            level, _, props = props.partition(" ")
+            for pair in props.split(","):
+                self.assertRegex(pair, r"^(file|line|endLine|col|endColumn|"
+                                 r"title)=[^:]*$")
 
 
 if __name__ == "__main__":
