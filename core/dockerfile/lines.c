@@ -59,6 +59,14 @@ static size_t skip_space(const char *b, size_t s, size_t e)
 	return s;
 }
 
+/* The line of a byte offset in the line map of sources[0], which also
+ * counts a lone CR as a line break (the reader, like Docker, splits on LF
+ * only). */
+static uint32_t source_line(const struct plm_df_reader *r, size_t offset)
+{
+	return plm_source_line_of(r->ctx->doc->sources[0], (uint32_t)offset);
+}
+
 static void record_comment(struct plm_df_reader *r, size_t s, size_t e)
 {
 	if (!r->record_comments) {
@@ -73,7 +81,21 @@ static void record_comment(struct plm_df_reader *r, size_t s, size_t e)
 	size_t n;
 	char *clean = plm_df_strdup(r->ctx, b + s, e - s, &n);
 	if (clean != NULL) {
-		plm_doc_set_comment(r->ctx->doc, r->line_no, clean, n);
+		plm_doc_set_comment(r->ctx->doc, source_line(r, s), clean, n);
+	}
+}
+
+/* A heredoc line that starts with '#' is text for the command that reads
+ * it (a shell comment at most): recorded as no comment, so that it is
+ * never taken for a suppression. */
+static void record_text_line(struct plm_df_reader *r, size_t s, size_t e)
+{
+	if (!r->record_comments) {
+		return;
+	}
+	size_t t = skip_space(r->ctx->bytes, s, e);
+	if (t < e && r->ctx->bytes[t] == '#') {
+		plm_doc_set_comment(r->ctx->doc, source_line(r, t), "", 0);
 	}
 }
 
@@ -330,6 +352,7 @@ void plm_df_reader_heredoc(struct plm_df_reader *r, const char *name,
 			advance(r, next);
 			return;
 		}
+		record_text_line(r, s, e);
 		advance(r, next);
 	}
 	body->end = (uint32_t)r->pos;

@@ -8,27 +8,40 @@
 #include <unistd.h>
 #include <fcntl.h>
 
+/* Counts the line breaks (LF, CR LF, or a lone CR: old Mac files, which
+ * YAML counts too), storing where each next line starts when starts is
+ * not NULL. */
+static uint32_t line_breaks(const struct plm_source *s, uint32_t *starts)
+{
+	const char *b = s->bytes;
+	size_t len = s->len;
+	uint32_t n = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (b[i] == '\r') {
+			if (i + 1 < len && b[i + 1] == '\n') {
+				i++;
+			}
+		} else if (b[i] != '\n') {
+			continue;
+		}
+		if (starts != NULL) {
+			starts[n] = (uint32_t)(i + 1);
+		}
+		n++;
+	}
+	return n;
+}
+
 static int build_line_map(struct plm_source *s)
 {
-	/* memchr finds line breaks many bytes at a time. */
-	const char *p = s->bytes, *end = s->bytes + s->len;
-	size_t count = 1;
-	for (const char *nl; p < end &&
-		(nl = memchr(p, '\n', (size_t)(end - p))) != NULL; p = nl + 1) {
-		count++;
-	}
-	s->line_starts = malloc(count * sizeof(*s->line_starts));
+	uint32_t breaks = line_breaks(s, NULL);
+	s->line_starts = malloc(((size_t)breaks + 1) * sizeof(*s->line_starts));
 	if (s->line_starts == NULL) {
 		return PLM_ENOMEM;
 	}
-	uint32_t n = 0;
-	s->line_starts[n++] = 0;
-	p = s->bytes;
-	for (const char *nl; p < end &&
-		(nl = memchr(p, '\n', (size_t)(end - p))) != NULL; p = nl + 1) {
-		s->line_starts[n++] = (uint32_t)(nl + 1 - s->bytes);
-	}
-	s->line_count = n;
+	s->line_starts[0] = 0;
+	(void)line_breaks(s, s->line_starts + 1);
+	s->line_count = breaks + 1;
 	return 0;
 }
 
@@ -241,8 +254,11 @@ const char *plm_source_line(const struct plm_source *s, uint32_t line,
 		return s->bytes + s->len;
 	}
 	size_t start = s->line_starts[line];
-	size_t end = line + 1 < s->line_count ? s->line_starts[line + 1] - 1
+	size_t end = line + 1 < s->line_count ? s->line_starts[line + 1]
 					      : s->len;
+	if (end > start && s->bytes[end - 1] == '\n') {
+		end--;
+	}
 	if (end > start && s->bytes[end - 1] == '\r') {
 		end--;
 	}

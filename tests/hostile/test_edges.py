@@ -307,6 +307,84 @@ class LongLines(Base):
         self.assertTrue(all(f["region"]["start_line"] == 1
                             for f in report["findings"]))
 
+POD_WITH_TEXT = """apiVersion: v1
+kind: Pod
+metadata:
+  name: x
+spec:
+  containers:
+  - name: a
+    image: nginx:1.25
+    securityContext:
+      seLinuxOptions:
+        level: >-
+          s0
+          # plimsoll ignore=privileged
+      privileged: true
+  - name: b
+    image: nginx:1.25
+    args:
+    - |
+      # plimsoll ignore-file=runs-as-root
+      echo hi
+"""
+
+
+class Parsing(Base):
+    def findings(self, *args):
+        st, report, err = self.scan_json("--include-suppressed", *args)
+        self.assertIn(st, (0, 1), err)
+        return [(f["rule"], f["region"]["start_line"],
+                 f["region"]["start_column"], f["region"]["end_line"],
+                 f["region"]["end_column"], f["suppression"] is not None)
+                for f in report["findings"]]
+
+    def test_directives_inside_block_scalars_are_text(self):
+        p = self.write("pod.yaml", POD_WITH_TEXT)
+        fs = self.findings(p)
+        self.assertIn(("privileged", 14), [f[:2] for f in fs])
+        self.assertFalse([f for f in fs if f[5]], fs)
+        self.assertTrue([f for f in fs if f[0] == "runs-as-root"], fs)
+        # a real comment in the same place does suppress
+        real = POD_WITH_TEXT.replace("        level: >-\n          s0\n",
+                                     "        level: s0\n")
+        real = real.replace("          # plimsoll ignore=privileged",
+                            "      # plimsoll ignore=privileged")
+        fs = self.findings(self.write("real/pod.yaml", real))
+        self.assertTrue([f for f in fs if f[0] == "privileged" and f[5]], fs)
+
+    def test_directives_inside_heredocs_are_text(self):
+        text = ("FROM alpine:3.20\nRUN <<EOF\necho hi\n"
+                "  # plimsoll ignore-file=runs-as-root\nEOF\nUSER root\n")
+        fs = self.findings(self.write("heredoc/Dockerfile", text))
+        self.assertEqual([f for f in fs if f[0] == "runs-as-root"],
+                         [("runs-as-root", 6, 6, 6, 10, False)])
+        real = text.replace("  # plimsoll", "# plimsoll").replace(
+            "RUN <<EOF\necho hi\n", "RUN echo hi\n").replace("EOF\n", "")
+        fs = self.findings(self.write("real/Dockerfile", real))
+        self.assertTrue(all(f[5] for f in fs if f[0] == "runs-as-root"), fs)
+        self.assertTrue(fs)
+
+    def test_cr_only_and_crlf_files_have_the_lines_of_lf_files(self):
+        for name, text, kind in (
+                ("pod.yaml", POD_WITH_TEXT, None),
+                ("compose.yaml", "services:\n  web:\n    image: alpine\n"
+                 "    # a comment\n    privileged: true\n"
+                 "    user: root\n", None),
+                ("Dockerfile", "FROM alpine:3.20\n# plimsoll ignore="
+                 "no-healthcheck\nUSER root\n", None)):
+            lf = self.findings(self.write("lf/" + name, text))
+            self.assertTrue(lf)
+            crlf = self.findings(self.write("crlf/" + name,
+                                            text.replace("\n", "\r\n")))
+            self.assertEqual(crlf, lf, name)
+            if name == "Dockerfile":
+                continue    # Docker splits lines on LF only
+            cr = self.findings(self.write("cr/" + name,
+                                          text.replace("\n", "\r")))
+            self.assertEqual(cr, lf, name)
+
+
 if __name__ == "__main__":
     PLIMSOLL, SOURCE_ROOT = os.path.abspath(sys.argv[1]), sys.argv[2]
     SANITIZED = sys.argv[3] != "none"

@@ -127,11 +127,35 @@ static void an_empty_source_has_one_line(void **state)
 	plm_source_destroy(s);
 }
 
+static void cr_lf_and_crlf_each_end_a_line(void **state)
+{
+	(void)state;
+	static const char text[] = "a\rbb\r\nc\n\r\rd\r";
+	struct plm_source *s = plm_source_create("t", text, sizeof(text) - 1);
+	assert_non_null(s);
+	assert_int_equal(s->line_count, 7);
+	static const char *const lines[] = {"a", "bb", "c", "", "", "d", ""};
+	for (uint32_t i = 0; i < 7; i++) {
+		size_t n;
+		const char *p = plm_source_line(s, i, &n);
+		assert_int_equal(n, strlen(lines[i]));
+		assert_memory_equal(p, lines[i], n);
+	}
+	struct plm_region r = plm_source_region(s, 3, 4);   /* the second b */
+	assert_int_equal(r.start_line, 2);
+	assert_int_equal(r.start_column, 2);
+	r = plm_source_region(s, 10, 11);                   /* d */
+	assert_int_equal(r.start_line, 6);
+	assert_int_equal(r.start_column, 1);
+	plm_source_destroy(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(columns_match_a_walk_from_the_line_start),
 		cmocka_unit_test(an_empty_source_has_one_line),
+		cmocka_unit_test(cr_lf_and_crlf_each_end_a_line),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
