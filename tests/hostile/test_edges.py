@@ -384,6 +384,22 @@ class Parsing(Base):
                                           text.replace("\n", "\r")))
             self.assertEqual(cr, lf, name)
 
+    def test_every_spelling_of_uid_0_is_root(self):
+        for spelling in ("+0", "-0", "000", "0:0", "+0:0", "root:root"):
+            with self.subTest(user=spelling):
+                fs = self.findings(self.write(
+                    "Dockerfile", f"FROM alpine:3.20\nUSER {spelling}\n"))
+                self.assertIn(("runs-as-root", 2),
+                              [f[:2] for f in fs], spelling)
+                fs = self.findings(self.write(
+                    "compose.yaml", "services:\n  web:\n    image: alpine"
+                    f":3.20\n    user: \"{spelling}\"\n"))
+                self.assertIn(("runs-as-root", 4),
+                              [f[:2] for f in fs], spelling)
+        fs = self.findings(self.write("Dockerfile",
+                                      "FROM alpine:3.20\nUSER 0x0\n"))
+        self.assertNotIn("runs-as-root", [f[0] for f in fs])
+
 
 if __name__ == "__main__":
     PLIMSOLL, SOURCE_ROOT = os.path.abspath(sys.argv[1]), sys.argv[2]
