@@ -47,7 +47,7 @@ void plm_output_set_destroy(struct plm_output_set *set)
 		o->plugin->destroy(o->state);
 		if (o->owns_out) {
 			fclose(o->out);
-		} else if (o->out != NULL) {
+		} else {
 			fflush(o->out);
 		}
 		/* Never ended, or ended in failure: the report is not
@@ -354,22 +354,14 @@ int plm_output_end(struct plm_output_set *set, const struct plm_run_summary *s)
 			o->failed = true;
 			rc = rc ? rc : PLM_EIO;
 		}
-		if (o->temp_path == NULL) {
+		if (o->temp_path == NULL || o->failed) {
 			continue;
 		}
-		/* The report is complete: only now does it replace the old
-		 * one. A report that failed is left out (destroy removes
-		 * it). */
-		int closed = fclose(o->out);
-		o->out = NULL;
-		o->owns_out = false;
-		if (closed != 0) {
-			o->failed = true;
-			rc = rc ? rc : PLM_EIO;
-		}
-		if (o->failed) {
-			continue;
-		}
+		/* The report is complete and flushed: only now does it
+		 * replace the old one (a report that failed is left out:
+		 * destroy removes it). The stream stays open until destroy,
+		 * which a plugin may still rely on; the rename moves the
+		 * open file. */
 		if (rename(o->temp_path, o->final_path) != 0) {
 			o->failed = true;
 			rc = rc ? rc : PLM_EIO;
