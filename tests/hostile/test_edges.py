@@ -385,7 +385,21 @@ class Parsing(Base):
                                             text.replace("\n", "\r\n")))
             self.assertEqual(crlf, lf, name)
             if name == "Dockerfile":
-                continue    # Docker splits lines on LF only
+                # Docker splits lines at LF only: one line, and a warning
+                # where the first lone CR is.
+                st, report, err = self.scan_json(self.write(
+                    "cr/" + name, text.replace("\n", "\r")))
+                notes = [(n["code"], n["region"]["start_line"],
+                          n["region"]["start_column"])
+                         for n in report["notifications"]]
+                self.assertIn(("dockerfile/cr-line-ending", 1, 17), notes)
+                self.assertNotIn("dockerfile/cr-line-ending",
+                                 [n["code"] for n in
+                                  self.scan_json(self.write(
+                                      "crlf2/" + name, text.replace(
+                                          "\n", "\r\n")))[1][
+                                      "notifications"]])
+                continue
             cr = self.findings(self.write("cr/" + name,
                                           text.replace("\n", "\r")))
             self.assertEqual(cr, lf, name)
