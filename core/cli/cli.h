@@ -39,10 +39,15 @@ int plm_strvec_split(struct plm_strvec *v, struct plm_strvec *owned,
 /* Frees the array (and, for an owning vector, each string). */
 void plm_strvec_free(struct plm_strvec *v, int owning);
 
-/* Parses a non-negative size with an optional k/M/G suffix. Returns 0 or -1. */
+/* Parses a size: decimal digits, then optionally k, M or G (powers of
+ * 1024), then optionally B. No sign, space or other unit. Returns 0, or -1
+ * when the text is anything else or the size does not fit a size_t. */
 int plm_parse_size(const char *text, size_t *out);
 /* Parses a number of seconds above 0 and at most a day (a fraction is
  * allowed). Returns 0 or -1. */
 int plm_parse_seconds(const char *text, double *out);
+/* Parses a count: decimal digits only (no sign, space or suffix). Returns 0,
+ * or -1 when the text is anything else or overflows. */
+int plm_parse_count(const char *text, unsigned long long *out);
 
 #endif

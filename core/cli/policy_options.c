@@ -28,15 +28,13 @@ int plm_policy_option(struct plm_policy_options *p, int code,
 		}
 		break;
 	case PLM_OPT_POLICY_INSTRUCTIONS: {
-		char *end = NULL;
-		errno = 0;
-		p->instructions = strtoull(arg, &end, 10);
-		if (errno != 0 || end == arg || *end != '\0' ||
-			p->instructions == 0) {
+		unsigned long long n = 0;
+		if (plm_parse_count(arg, &n) != 0 || n == 0) {
 			fprintf(stderr, "plimsoll %s: --policy-instructions takes a "
 				"positive number, not '%s'\n", command, arg);
 			return -1;
 		}
+		p->instructions = n;
 		break;
 	}
 	case PLM_OPT_POLICY_TIMEOUT:

@@ -420,6 +420,107 @@ static bool want_color(const struct scan_options *o)
 	return !o->no_color && (no_color == NULL || no_color[0] == '\0');
 }
 
+/* Where an output would go: the file's (device, inode) when it exists,
+ * else its directory's and its name, so that two spellings of one new
+ * file compare equal. */
+struct output_key {
+	dev_t dev;
+	ino_t ino;
+	const char *name;          /* NULL: the file exists */
+};
+
+static bool output_key(const char *path, struct output_key *k)
+{
+	struct stat st;
+	if (stat(path, &st) == 0) {
+		*k = (struct output_key){st.st_dev, st.st_ino, NULL};
+		return true;
+	}
+	const char *slash = strrchr(path, '/');
+	const char *name = slash ? slash + 1 : path;
+	char dir[PATH_MAX];
+	if (slash == NULL) {
+		strcpy(dir, ".");
+	} else if ((size_t)(slash - path) + 1 >= sizeof(dir)) {
+		return false;
+	} else {
+		memcpy(dir, path, (size_t)(slash - path) + 1);
+		dir[slash - path + 1] = '\0';
+	}
+	if (name[0] == '\0' || stat(dir, &st) != 0) {
+		return false;
+	}
+	*k = (struct output_key){st.st_dev, st.st_ino, name};
+	return true;
+}
+
+static bool same_key(const struct output_key *a, const struct output_key *b)
+{
+	if (a->dev != b->dev || a->ino != b->ino) {
+		return false;
+	}
+	if (a->name == NULL || b->name == NULL) {
+		return a->name == b->name;
+	}
+	return strcmp(a->name, b->name) == 0;
+}
+
+/* True if path is an existing file with the (device, inode) of k. */
+static bool is_input(const char *path, const struct output_key *k)
+{
+	struct stat st;
+	return path != NULL && strcmp(path, "-") != 0 && k->name == NULL &&
+		stat(path, &st) == 0 && st.st_dev == k->dev &&
+		st.st_ino == k->ino;
+}
+
+/* Refuses an --output that names an input (a path given, a -f file, any
+ * file the project found) or the file of another --output. Returns -1 to
+ * go on, else the exit status to end with. */
+static int check_outputs(const struct scan_options *o,
+	const struct plm_project *project)
+{
+	for (size_t i = 0; i < o->output_count; i++) {
+		const char *path = o->outputs[i].path;
+		struct output_key k;
+		if (path == NULL || strcmp(path, "-") == 0 ||
+			!output_key(path, &k)) {
+			continue;   /* stdout, or an open that will fail */
+		}
+		for (size_t j = 0; j < i; j++) {
+			const char *other = o->outputs[j].path;
+			struct output_key ok;
+			if (other != NULL && strcmp(other, "-") != 0 &&
+				output_key(other, &ok) && same_key(&k, &ok)) {
+				return bad_usage("--output '%s' and --output '%s' "
+					"are the same file: give each format "
+					"its own", other, path);
+			}
+		}
+		bool input = false;
+		for (size_t j = 0; !input && j < o->paths.count; j++) {
+			input = is_input(o->paths.items[j], &k);
+		}
+		for (size_t j = 0; !input && j < o->compose_files.count; j++) {
+			input = is_input(o->compose_files.items[j], &k);
+		}
+		size_t n = plm_project_unit_count(project);
+		for (size_t u = 0; !input && u < n; u++) {
+			const struct plm_unit *unit = plm_project_unit(project, u);
+			input = is_input(unit->path, &k);
+			for (size_t j = 0; !input && j < unit->override_count;
+				j++) {
+				input = is_input(unit->overrides[j], &k);
+			}
+		}
+		if (input) {
+			return bad_usage("--output '%s' is one of the files "
+				"scanned: it would be overwritten", path);
+		}
+	}
+	return -1;
+}
+
 /* The format used when none is asked for: text if it is built in. */
 static const char *default_format(void)
 {
@@ -467,13 +568,13 @@ int plm_cli_scan(int argc, char **argv)
 		goto oom;
 	}
 	for (size_t i = 0; i < o.output_count; i++) {
-		const char *format = o.outputs[i].format;
-		if (format == NULL) {
-			format = default_format();
+		if (o.outputs[i].format == NULL) {
+			o.outputs[i].format = default_format();
 		}
-		if (plm_output_set_add(outs, format, o.outputs[i].path,
-			    want_color(&o), err, sizeof(err)) != 0) {
-			fprintf(stderr, "plimsoll scan: %s\n", err);
+		if (!plm_output_set_knows(outs, o.outputs[i].format)) {
+			fprintf(stderr, "plimsoll scan: unknown format '%s' (see "
+				"plimsoll scan --help for the list)\n",
+				o.outputs[i].format);
 			goto out;
 		}
 	}
@@ -506,6 +607,24 @@ int plm_cli_scan(int argc, char **argv)
 	for (size_t i = 0; i < o.paths.count; i++) {
 		if (plm_project_add_path(project, o.paths.items[i]) != 0) {
 			goto oom;
+		}
+	}
+	if (plm_project_plan(project) != 0) {
+		goto oom;
+	}
+	/* Only now, with every input known, is anything opened for writing:
+	 * a report must not overwrite what it reports on. */
+	status = check_outputs(&o, project);
+	if (status >= 0) {
+		goto out;
+	}
+	status = PLM_EXIT_ERROR;
+	for (size_t i = 0; i < o.output_count; i++) {
+		if (plm_output_set_add(outs, o.outputs[i].format,
+			    o.outputs[i].path, want_color(&o), err,
+			    sizeof(err)) != 0) {
+			fprintf(stderr, "plimsoll scan: %s\n", err);
+			goto out;
 		}
 	}
 	struct timespec t0, t1;

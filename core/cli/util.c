@@ -1,6 +1,7 @@
 #include "cli/cli.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,26 +80,56 @@ int plm_parse_seconds(const char *text, double *out)
 	return 0;
 }
 
+/* Digits only: no sign, no space, no base prefix (strtoull would take
+ * " -1" as its largest value). Returns 0 or -1 on overflow or no digit. */
+static int parse_digits(const char **text, unsigned long long *out)
+{
+	const char *p = *text;
+	unsigned long long n = 0;
+	if (*p < '0' || *p > '9') {
+		return -1;
+	}
+	for (; *p >= '0' && *p <= '9'; p++) {
+		unsigned digit = (unsigned)(*p - '0');
+		if (n > (ULLONG_MAX - digit) / 10) {
+			return -1;
+		}
+		n = n * 10 + digit;
+	}
+	*text = p;
+	*out = n;
+	return 0;
+}
+
+int plm_parse_count(const char *text, unsigned long long *out)
+{
+	unsigned long long n;
+	if (parse_digits(&text, &n) != 0 || *text != '\0') {
+		return -1;
+	}
+	*out = n;
+	return 0;
+}
+
 int plm_parse_size(const char *text, size_t *out)
 {
-	char *end;
-	errno = 0;
-	unsigned long long n = strtoull(text, &end, 10);
-	if (errno != 0 || end == text || text[0] == '-') {
+	unsigned long long n;
+	if (parse_digits(&text, &n) != 0) {
 		return -1;
 	}
 	unsigned long long mul = 1;
-	switch (*end) {
+	switch (*text) {
 	case '\0': break;
-	case 'k': case 'K': mul = 1024ULL; end++; break;
-	case 'm': case 'M': mul = 1024ULL * 1024; end++; break;
-	case 'g': case 'G': mul = 1024ULL * 1024 * 1024; end++; break;
+	case 'k': case 'K': mul = 1024ULL; text++; break;
+	case 'm': case 'M': mul = 1024ULL * 1024; text++; break;
+	case 'g': case 'G': mul = 1024ULL * 1024 * 1024; text++; break;
+	case 'b': case 'B': break;
 	default: return -1;
 	}
-	if (*end == 'B' || *end == 'b') {
-		end++;
+	if (*text == 'B' || *text == 'b') {
+		text++;
 	}
-	if (*end != '\0' || (mul > 1 && n > SIZE_MAX / mul)) {
+	if (*text != '\0' || n > SIZE_MAX / mul) {
 		return -1;
 	}
 	*out = (size_t)(n * mul);

@@ -27,6 +27,23 @@ static void check_bytes(struct plm_df_ctx *ctx)
 			"invalid UTF-8: expected UTF-8 text (invalid bytes are "
 			"replaced by U+FFFD in the model)");
 	}
+	/* BuildKit splits lines at LF only: a lone CR (an old Mac line
+	 * ending) joins what an editor shows as two lines. */
+	for (const char *cr = memchr(ctx->bytes, '\r', ctx->len); cr != NULL;
+		cr = memchr(cr + 1, '\r',
+			ctx->len - (size_t)(cr + 1 - ctx->bytes))) {
+		size_t at = (size_t)(cr - ctx->bytes);
+		if (at + 1 < ctx->len && cr[1] != '\n') {
+			plm_df_diag(ctx, PLM_DIAG_WARNING,
+				"dockerfile/cr-line-ending",
+				plm_df_span(ctx, at, at + 1),
+				"a CR without LF does not end a line for Docker "
+				"(BuildKit splits lines at LF only): what follows "
+				"it is part of the same instruction; expected LF "
+				"or CR LF line endings");
+			break;
+		}
+	}
 }
 
 /* The base map of a stage: {text, expanded, registry, repository, tag,

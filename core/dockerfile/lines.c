@@ -59,6 +59,14 @@ static size_t skip_space(const char *b, size_t s, size_t e)
 	return s;
 }
 
+/* The line of a byte offset in the line map of sources[0], which also
+ * counts a lone CR as a line break (the reader, like Docker, splits on LF
+ * only). */
+static uint32_t source_line(const struct plm_df_reader *r, size_t offset)
+{
+	return plm_source_line_of(r->ctx->doc->sources[0], (uint32_t)offset);
+}
+
 static void record_comment(struct plm_df_reader *r, size_t s, size_t e)
 {
 	if (!r->record_comments) {
@@ -73,7 +81,21 @@ static void record_comment(struct plm_df_reader *r, size_t s, size_t e)
 	size_t n;
 	char *clean = plm_df_strdup(r->ctx, b + s, e - s, &n);
 	if (clean != NULL) {
-		plm_doc_set_comment(r->ctx->doc, r->line_no, clean, n);
+		plm_doc_set_comment(r->ctx->doc, source_line(r, s), clean, n);
+	}
+}
+
+/* A heredoc line that starts with '#' is text for the command that reads
+ * it (a shell comment at most): recorded as no comment, so that it is
+ * never taken for a suppression. */
+static void record_text_line(struct plm_df_reader *r, size_t s, size_t e)
+{
+	if (!r->record_comments) {
+		return;
+	}
+	size_t t = skip_space(r->ctx->bytes, s, e);
+	if (t < e && r->ctx->bytes[t] == '#') {
+		plm_doc_set_comment(r->ctx->doc, source_line(r, t), "", 0);
 	}
 }
 
@@ -120,6 +142,67 @@ static bool directive_shape(const char *b, size_t s, size_t e, size_t *ks,
 	return true;
 }
 
+static bool starts_with(const char *s, size_t n, const char *prefix,
+	size_t *used)
+{
+	size_t k = strlen(prefix);
+	if (n < k || memcmp(s, prefix, k) != 0) {
+		return false;
+	}
+	*used = k;
+	return true;
+}
+
+/* Is the `# syntax=` value Docker's own Dockerfile frontend: the image
+ * docker/dockerfile or docker/dockerfile-upstream (optionally on Docker
+ * Hub by name), with an optional :tag and an optional @sha256:digest? */
+static bool official_frontend(const char *v, size_t n)
+{
+	static const char *const hosts[] = {"docker.io/", "index.docker.io/",
+		"registry-1.docker.io/"};
+	size_t used = 0;
+	for (size_t i = 0; i < sizeof(hosts) / sizeof(hosts[0]); i++) {
+		if (starts_with(v, n, hosts[i], &used)) {
+			v += used;
+			n -= used;
+			break;
+		}
+	}
+	if (!starts_with(v, n, "docker/dockerfile", &used)) {
+		return false;
+	}
+	v += used;
+	n -= used;
+	if (starts_with(v, n, "-upstream", &used)) {
+		v += used;
+		n -= used;
+	}
+	if (n > 0 && v[0] == ':') {
+		size_t t = 1;
+		while (t < n && (is_alpha(v[t]) || is_digit(v[t]) ||
+			v[t] == '.' || v[t] == '_' || v[t] == '-')) {
+			t++;
+		}
+		if (t == 1) {
+			return false;
+		}
+		v += t;
+		n -= t;
+	}
+	if (n > 0 && starts_with(v, n, "@sha256:", &used)) {
+		size_t hex = 0;
+		for (size_t i = used; i < n; i++) {
+			char c = v[i];
+			if (!is_digit(c) && !(c >= 'a' && c <= 'f')) {
+				return false;
+			}
+			hex++;
+		}
+		return hex == 64;
+	}
+	return n == 0;
+}
+
 /* Looks at a line that comes before any instruction. */
 static void directive_line(struct plm_df_reader *r, size_t s, size_t e)
 {
@@ -159,6 +242,16 @@ static void directive_line(struct plm_df_reader *r, size_t s, size_t e)
 			return;
 		}
 		ctx->escape = b[vs];
+	}
+	if (which == PLM_DF_DIRECTIVE_SYNTAX &&
+		!official_frontend(b + vs, ve - vs)) {
+		plm_df_diag(ctx, PLM_DIAG_NOTE, "dockerfile/custom-syntax",
+			plm_df_span(ctx, vs, ve),
+			"the syntax directive names a custom frontend ('%.*s'), "
+			"not docker/dockerfile: this file may use syntax "
+			"plimsoll does not model, and what it reports may miss "
+			"what the frontend builds",
+			(int)(ve - vs > 80 ? 80 : ve - vs), b + vs);
 	}
 	r->directive_start[which] = (uint32_t)vs;
 	r->directive_end[which] = (uint32_t)ve;
@@ -330,6 +423,7 @@ void plm_df_reader_heredoc(struct plm_df_reader *r, const char *name,
 			advance(r, next);
 			return;
 		}
+		record_text_line(r, s, e);
 		advance(r, next);
 	}
 	body->end = (uint32_t)r->pos;

@@ -100,7 +100,9 @@ struct plm_doc {
 	size_t diag_count;
 	size_t diag_cap;
 	/* Comments by line, for suppressions: comments[i] is the text of the
-	 * comment that stands on 0-based line i of sources[0], or NULL.
+	 * comment that stands on 0-based line i of sources[0], "" when the
+	 * line only looks like a comment (a line of a block scalar or a
+	 * heredoc that starts with `#`: text, never a directive), or NULL.
 	 * comment_count is sources[0]->line_count or 0. */
 	const char **comments;
 	size_t comment_count;
@@ -135,7 +137,8 @@ void plm_doc_diag(struct plm_doc *doc, enum plm_diag_level level,
 	PLM_PRINTF(5, 6);
 /* True if any diagnostic is an error. */
 bool plm_doc_has_errors(const struct plm_doc *doc);
-/* Records the comment text that stands on a 0-based line of sources[0]. */
+/* Records the comment text that stands on a 0-based line of sources[0];
+ * an empty text says the line is not a comment (see comments above). */
 void plm_doc_set_comment(struct plm_doc *doc, uint32_t line, const char *text,
 	size_t len);
 /* The display region of a span. */

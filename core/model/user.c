@@ -1,22 +1,43 @@
 #include "model/user.h"
 
+#include <stdbool.h>
 #include <string.h>
 #include "util/utf8.h"
 
-/* A decimal id (at most 10 digits), or -1. */
+/* A numeric id as the container runtime reads one (Go's strconv.Atoi in
+ * runc's user lookup, which treats any numeric user as a uid): an optional
+ * sign, then decimal digits, leading zeros allowed, so `+0`, `-0` and
+ * `000` are all uid 0. Returns the id, or -1 when the text is not a
+ * number the runtime takes as a valid id (a name, a negative id, one past
+ * 10 significant digits). */
 static int64_t numeric_id(const char *s, size_t n)
 {
-	if (n == 0 || n > 10) {
+	bool negative = false;
+	if (n > 0 && (s[0] == '+' || s[0] == '-')) {
+		negative = s[0] == '-';
+		s++;
+		n--;
+	}
+	if (n == 0) {
 		return -1;
 	}
-	int64_t v = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] < '0' || s[i] > '9') {
 			return -1;
 		}
+	}
+	while (n > 1 && s[0] == '0') {
+		s++;
+		n--;
+	}
+	if (n > 10) {
+		return -1;
+	}
+	int64_t v = 0;
+	for (size_t i = 0; i < n; i++) {
 		v = v * 10 + (s[i] - '0');
 	}
-	return v;
+	return negative && v != 0 ? -1 : v;
 }
 
 int plm_user_parse(struct plm_arena *a, const char *text, size_t len,

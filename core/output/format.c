@@ -448,18 +448,18 @@ void plm_output_xml_escape(FILE *out, const char *s)
 
 void plm_output_workflow_escape(FILE *out, const char *s, bool property)
 {
-	for (const char *p = s ? s : ""; *p != '\0'; p++) {
-		switch (*p) {
-		case '%': fputs("%25", out); break;
-		case '\r': fputs("%0D", out); break;
-		case '\n': fputs("%0A", out); break;
-		case ':':
-			fputs(property ? "%3A" : ":", out);
-			break;
-		case ',':
-			fputs(property ? "%2C" : ",", out);
-			break;
-		default: fputc(*p, out);
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	for (; *p != '\0'; p++) {
+		unsigned char c = *p;
+		if (c == '%' || c < 0x20 || c == 0x7f ||
+			(property && (c == ':' || c == ','))) {
+			fprintf(out, "%%%02X", c);
+		} else if (c == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+			/* A C1 control (CSI is U+009B): both bytes. */
+			fprintf(out, "%%C2%%%02X", p[1]);
+			p++;
+		} else {
+			fputc(c, out);
 		}
 	}
 }

@@ -96,7 +96,11 @@ char *plm_output_directory_uri(const char *directory);
 void plm_output_xml_escape(FILE *out, const char *s);
 
 /* Writes s escaped for a GitHub workflow command: '%', CR and LF as %25,
- * %0D and %0A, and in a property value also ':' and ',' as %3A and %2C. */
+ * %0D and %0A (which the runner decodes), and in a property value also
+ * ':' and ',' as %3A and %2C. Every other control character (C0, DEL and
+ * the C1 controls U+0080..U+009F) is written as its %XX bytes too, which
+ * the runner shows as written: no escape sequence reaches a log or an
+ * annotation raw. */
 void plm_output_workflow_escape(FILE *out, const char *s, bool property);
 
 /* A JSON string of s with invalid UTF-8 replaced by U+FFFD, or JSON null

@@ -2,9 +2,12 @@
 
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 struct output {
@@ -13,6 +16,10 @@ struct output {
 	FILE *out;
 	bool owns_out;
 	bool failed;
+	/* Writing to temp_path, renamed to final_path at the end (both
+	 * owned); NULL: written in place (stdout, a device, a FIFO). */
+	char *temp_path;
+	char *final_path;
 };
 
 struct plm_output_set {
@@ -43,6 +50,13 @@ void plm_output_set_destroy(struct plm_output_set *set)
 		} else {
 			fflush(o->out);
 		}
+		/* Never ended, or ended in failure: the report is not
+		 * complete, and whatever was at the final path stays. */
+		if (o->temp_path != NULL) {
+			unlink(o->temp_path);
+		}
+		free(o->temp_path);
+		free(o->final_path);
 	}
 	free(set->outputs);
 	for (size_t i = 0; i < set->loaded_count; i++) {
@@ -139,6 +153,84 @@ static const struct plm_output_plugin *find(const struct plm_output_set *set,
 	return NULL;
 }
 
+bool plm_output_set_knows(const struct plm_output_set *set,
+	const char *format)
+{
+	return find(set, format) != NULL;
+}
+
+/* The permissions fopen(path, "w") would have given a new file. The umask
+ * is read by setting it, so this runs before any thread is started (the
+ * output set is built on the main thread, before the run). */
+static mode_t new_file_mode(void)
+{
+	mode_t mask = umask(022);
+	umask(mask);
+	return 0666 & ~mask;
+}
+
+/* Opens a temporary file beside the report at `path` (or beside what a
+ * symbolic link there points to), to be renamed over it at the end; or,
+ * when path names something other than a regular file (/dev/null, a FIFO),
+ * that thing itself. Returns 0 or PLM_EIO / PLM_ENOMEM with a message. */
+static int open_report(struct output *o, const char *path, char *err,
+	size_t err_len)
+{
+	struct stat st;
+	char *final = NULL;
+	mode_t mode = new_file_mode();
+	if (stat(path, &st) == 0) {
+		if (!S_ISREG(st.st_mode)) {
+			o->out = fopen(path, "w");
+			if (o->out == NULL) {
+				goto io_error;
+			}
+			return 0;
+		}
+		/* An existing report keeps its permissions; a link keeps
+		 * pointing where it did. */
+		mode = st.st_mode & 07777;
+		final = realpath(path, NULL);
+	} else {
+		final = strdup(path);
+	}
+	if (final == NULL) {
+		goto io_error;
+	}
+	const char *slash = strrchr(final, '/');
+	size_t dir_len = slash ? (size_t)(slash - final) + 1 : 0;
+	const char *base = final + dir_len;
+	size_t len = dir_len + strlen(base) + sizeof(".plimsoll-XXXXXX") + 1;
+	char *temp = malloc(len);
+	if (temp == NULL) {
+		free(final);
+		return PLM_ENOMEM;
+	}
+	snprintf(temp, len, "%.*s.%s.plimsoll-XXXXXX", (int)dir_len, final,
+		base);
+	int fd = mkstemp(temp);
+	if (fd < 0 || fchmod(fd, mode) != 0 ||
+		(o->out = fdopen(fd, "w")) == NULL) {
+		int e = errno;
+		if (fd >= 0) {
+			close(fd);
+			unlink(temp);
+		}
+		snprintf(err, err_len, "cannot write %s (a temporary file "
+			"beside it): %s", path, strerror(e));
+		free(temp);
+		free(final);
+		return PLM_EIO;
+	}
+	o->temp_path = temp;
+	o->final_path = final;
+	return 0;
+io_error:
+	snprintf(err, err_len, "cannot write %s: %s", path, strerror(errno));
+	free(final);
+	return PLM_EIO;
+}
+
 int plm_output_set_add(struct plm_output_set *set, const char *format,
 	const char *output_path, bool color, char *err, size_t err_len)
 {
@@ -158,11 +250,9 @@ int plm_output_set_add(struct plm_output_set *set, const char *format,
 	if (output_path == NULL || strcmp(output_path, "-") == 0) {
 		o.out = stdout;
 	} else {
-		o.out = fopen(output_path, "w");
-		if (o.out == NULL) {
-			snprintf(err, err_len, "cannot write %s: %s",
-				output_path, strerror(errno));
-			return PLM_EIO;
+		int rc = open_report(&o, output_path, err, err_len);
+		if (rc != 0) {
+			return rc;
 		}
 		o.owns_out = true;
 		color = false;
@@ -181,6 +271,11 @@ int plm_output_set_add(struct plm_output_set *set, const char *format,
 		if (o.owns_out) {
 			fclose(o.out);
 		}
+		if (o.temp_path != NULL) {
+			unlink(o.temp_path);
+		}
+		free(o.temp_path);
+		free(o.final_path);
 		return PLM_EPLUGIN;
 	}
 	set->outputs[set->count++] = o;
@@ -250,13 +345,30 @@ int plm_output_end(struct plm_output_set *set, const struct plm_run_summary *s)
 		struct output *o = &set->outputs[i];
 		if (!o->failed && o->plugin->end != NULL) {
 			int r = o->plugin->end(o->state, s);
-			if (r != 0 && rc == 0) {
-				rc = r;
+			if (r != 0) {
+				o->failed = true;
+				rc = rc ? rc : r;
 			}
 		}
-		if (fflush(o->out) != 0 && rc == 0) {
-			rc = PLM_EIO;
+		if (fflush(o->out) != 0 || ferror(o->out)) {
+			o->failed = true;
+			rc = rc ? rc : PLM_EIO;
 		}
+		if (o->temp_path == NULL || o->failed) {
+			continue;
+		}
+		/* The report is complete and flushed: only now does it
+		 * replace the old one (a report that failed is left out:
+		 * destroy removes it). The stream stays open until destroy,
+		 * which a plugin may still rely on; the rename moves the
+		 * open file. */
+		if (rename(o->temp_path, o->final_path) != 0) {
+			o->failed = true;
+			rc = rc ? rc : PLM_EIO;
+			continue;
+		}
+		free(o->temp_path);
+		o->temp_path = NULL;
 	}
 	return rc;
 }

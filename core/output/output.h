@@ -32,11 +32,20 @@ void plm_output_set_destroy(struct plm_output_set *set);
  * missing callbacks). */
 PLM_NODISCARD int plm_output_set_load(struct plm_output_set *set,
 	const char *path, char *err, size_t err_len);
+/* True if format is a built-in or loaded format name. */
+bool plm_output_set_knows(const struct plm_output_set *set,
+	const char *format);
 /* Adds an output: format is a built-in or loaded format name; output_path
- * NULL or "-" means stdout. color is honoured only on a terminal and when
+ * NULL or "-" means stdout. A report to a file is written to a temporary
+ * file beside it (`.NAME.plimsoll-XXXXXX`) and renamed over it by
+ * plm_output_end() once complete; a report that fails, or a set destroyed
+ * before the end, removes the temporary file and leaves the path as it
+ * was. A path naming something other than a regular file (a device, a
+ * FIFO) is written in place. color is honoured only on a terminal and when
  * the NO_COLOR environment variable is unset or empty.
  * Returns 0, PLM_EINVAL (unknown format), PLM_EIO (cannot open the file) or
- * PLM_EPLUGIN (create failed), with a message in err. */
+ * PLM_EPLUGIN (create failed), with a message in err. Call on the thread
+ * that starts the run, before it starts (the umask is read). */
 PLM_NODISCARD int plm_output_set_add(struct plm_output_set *set,
 	const char *format, const char *output_path, bool color, char *err,
 	size_t err_len);
@@ -55,6 +64,7 @@ PLM_NODISCARD int plm_output_finding(struct plm_output_set *set,
 	const struct plm_finding *finding);
 PLM_NODISCARD int plm_output_notification(struct plm_output_set *set,
 	const struct plm_notification *note);
+/* Ends every output, then renames each complete report into place. */
 PLM_NODISCARD int plm_output_end(struct plm_output_set *set,
 	const struct plm_run_summary *summary);
 

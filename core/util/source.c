@@ -8,27 +8,73 @@
 #include <unistd.h>
 #include <fcntl.h>
 
+/* Counts the line breaks (LF, CR LF, or a lone CR: old Mac files, which
+ * YAML counts too), storing where each next line starts when starts is
+ * not NULL. */
+static uint32_t line_breaks(const struct plm_source *s, uint32_t *starts)
+{
+	const char *b = s->bytes;
+	size_t len = s->len;
+	uint32_t n = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (b[i] == '\r') {
+			if (i + 1 < len && b[i + 1] == '\n') {
+				i++;
+			}
+		} else if (b[i] != '\n') {
+			continue;
+		}
+		if (starts != NULL) {
+			starts[n] = (uint32_t)(i + 1);
+		}
+		n++;
+	}
+	return n;
+}
+
 static int build_line_map(struct plm_source *s)
 {
-	/* memchr finds line breaks many bytes at a time. */
-	const char *p = s->bytes, *end = s->bytes + s->len;
-	size_t count = 1;
-	for (const char *nl; p < end &&
-		(nl = memchr(p, '\n', (size_t)(end - p))) != NULL; p = nl + 1) {
-		count++;
-	}
-	s->line_starts = malloc(count * sizeof(*s->line_starts));
+	uint32_t breaks = line_breaks(s, NULL);
+	s->line_starts = malloc(((size_t)breaks + 1) * sizeof(*s->line_starts));
 	if (s->line_starts == NULL) {
 		return PLM_ENOMEM;
 	}
-	uint32_t n = 0;
-	s->line_starts[n++] = 0;
-	p = s->bytes;
-	for (const char *nl; p < end &&
-		(nl = memchr(p, '\n', (size_t)(end - p))) != NULL; p = nl + 1) {
-		s->line_starts[n++] = (uint32_t)(nl + 1 - s->bytes);
+	s->line_starts[0] = 0;
+	(void)line_breaks(s, s->line_starts + 1);
+	s->line_count = breaks + 1;
+	return 0;
+}
+
+/* Is b a UTF-8 continuation byte? */
+static inline int is_continuation(unsigned char b)
+{
+	return (b & 0xC0) == 0x80;
+}
+
+static int build_checkpoints(struct plm_source *s)
+{
+	size_t count = s->len / PLM_SOURCE_CHECKPOINT + 1;
+	s->chars_before = malloc(count * sizeof(*s->chars_before));
+	s->astral_before = malloc(count * sizeof(*s->astral_before));
+	if (s->chars_before == NULL || s->astral_before == NULL) {
+		return PLM_ENOMEM;
 	}
-	s->line_count = n;
+	uint32_t chars = 0, astral = 0;
+	const unsigned char *b = (const unsigned char *)s->bytes;
+	for (size_t k = 0; k < count; k++) {
+		s->chars_before[k] = chars;
+		s->astral_before[k] = astral;
+		size_t from = k * PLM_SOURCE_CHECKPOINT;
+		size_t to = from + PLM_SOURCE_CHECKPOINT;
+		if (to > s->len) {
+			to = s->len;
+		}
+		for (size_t i = from; i < to; i++) {
+			chars += !is_continuation(b[i]);
+			astral += b[i] >= 0xF0;
+		}
+	}
+	s->checkpoint_count = (uint32_t)count;
 	return 0;
 }
 
@@ -44,13 +90,16 @@ static struct plm_source *source_take(const char *path, char *bytes, size_t len)
 	}
 	s->bytes = bytes;
 	s->len = len;
-	if (build_line_map(s) != 0) {
+	if (build_line_map(s) != 0 || build_checkpoints(s) != 0) {
 		goto fail;
 	}
 	return s;
 fail:
 	if (s != NULL) {
 		free(s->path);
+		free(s->line_starts);
+		free(s->chars_before);
+		free(s->astral_before);
 		free(s);
 	}
 	free(bytes);
@@ -178,6 +227,8 @@ void plm_source_destroy(struct plm_source *source)
 	free(source->path);
 	free(source->bytes);
 	free(source->line_starts);
+	free(source->chars_before);
+	free(source->astral_before);
 	free(source);
 }
 
@@ -203,8 +254,11 @@ const char *plm_source_line(const struct plm_source *s, uint32_t line,
 		return s->bytes + s->len;
 	}
 	size_t start = s->line_starts[line];
-	size_t end = line + 1 < s->line_count ? s->line_starts[line + 1] - 1
+	size_t end = line + 1 < s->line_count ? s->line_starts[line + 1]
 					      : s->len;
+	if (end > start && s->bytes[end - 1] == '\n') {
+		end--;
+	}
 	if (end > start && s->bytes[end - 1] == '\r') {
 		end--;
 	}
@@ -212,10 +266,33 @@ const char *plm_source_line(const struct plm_source *s, uint32_t line,
 	return s->bytes + start;
 }
 
-/* Is b a UTF-8 continuation byte? */
-static inline int is_continuation(unsigned char b)
+/* Characters (or, for utf16, UTF-16 units) in bytes [0, offset). */
+static uint32_t units_before(const struct plm_source *s, uint32_t offset,
+	bool utf16)
 {
-	return (b & 0xC0) == 0x80;
+	uint32_t k = offset / PLM_SOURCE_CHECKPOINT;
+	uint32_t n = s->chars_before[k] + (utf16 ? s->astral_before[k] : 0);
+	const unsigned char *b = (const unsigned char *)s->bytes;
+	for (uint32_t i = k * PLM_SOURCE_CHECKPOINT; i < offset; i++) {
+		n += !is_continuation(b[i]) + (utf16 && b[i] >= 0xF0);
+	}
+	return n;
+}
+
+/* Columns between two offsets of one line: a short distance is walked,
+ * a long one read off the checkpoints. */
+static uint32_t count_columns(const struct plm_source *s, uint32_t from,
+	uint32_t to, bool utf16)
+{
+	if (to - from <= PLM_SOURCE_CHECKPOINT) {
+		uint32_t col = 0;
+		for (uint32_t i = from; i < to; i++) {
+			unsigned char b = (unsigned char)s->bytes[i];
+			col += !is_continuation(b) + (utf16 && b >= 0xF0);
+		}
+		return col;
+	}
+	return units_before(s, to, utf16) - units_before(s, from, utf16);
 }
 
 uint32_t plm_source_offset_at(const struct plm_source *s, uint32_t line,
@@ -223,27 +300,50 @@ uint32_t plm_source_offset_at(const struct plm_source *s, uint32_t line,
 {
 	size_t len;
 	const char *p = plm_source_line(s, line, &len);
-	size_t i = 0;
-	while (column > 0 && i < len) {
-		i++;
-		while (i < len && is_continuation((unsigned char)p[i])) {
-			i++;
-		}
-		column--;
+	uint32_t start = (uint32_t)(p - s->bytes);
+	uint32_t end = start + (uint32_t)len;
+	const unsigned char *b = (const unsigned char *)s->bytes;
+	if (column == 0 || len == 0) {
+		return start;
 	}
-	return (uint32_t)((p - s->bytes) + i);
-}
-
-static uint32_t count_columns(const char *p, size_t n, bool utf16)
-{
-	uint32_t col = 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char b = (unsigned char)p[i];
-		if (!is_continuation(b)) {
-			col += (utf16 && b >= 0xF0) ? 2 : 1;
+	/* Characters start at the line's first byte, then at every byte that
+	 * is not a continuation byte: column c starts at the c-th such byte
+	 * after the first (stray continuation bytes at the start belong to
+	 * the first character). Find the byte whose rank among all such
+	 * bytes of the source is `target`. */
+	uint32_t target = units_before(s, start + 1, false) + column - 1;
+	uint32_t from = start + 1;
+	if (end - from > PLM_SOURCE_CHECKPOINT) {
+		/* The last checkpoint at or before the target, not before the
+		 * line. */
+		uint32_t lo = from / PLM_SOURCE_CHECKPOINT;
+		uint32_t hi = end / PLM_SOURCE_CHECKPOINT + 1;
+		if (hi > s->checkpoint_count) {
+			hi = s->checkpoint_count;
+		}
+		while (hi - lo > 1) {
+			uint32_t mid = lo + (hi - lo) / 2;
+			if (s->chars_before[mid] <= target) {
+				lo = mid;
+			} else {
+				hi = mid;
+			}
+		}
+		uint32_t at = lo * PLM_SOURCE_CHECKPOINT;
+		if (at > from) {
+			from = at;
 		}
 	}
-	return col;
+	uint32_t rank = units_before(s, from, false);
+	for (uint32_t i = from; i < end; i++) {
+		if (!is_continuation(b[i])) {
+			if (rank == target) {
+				return i;
+			}
+			rank++;
+		}
+	}
+	return end;
 }
 
 static struct plm_region region(const struct plm_source *s, uint32_t start,
@@ -270,10 +370,8 @@ static struct plm_region region(const struct plm_source *s, uint32_t start,
 	}
 	r.start_line = sl + 1;
 	r.end_line = el + 1;
-	r.start_column = 1 + count_columns(s->bytes + s->line_starts[sl],
-		start - s->line_starts[sl], utf16);
-	r.end_column = 1 + count_columns(s->bytes + s->line_starts[el],
-		end - s->line_starts[el], utf16);
+	r.start_column = 1 + count_columns(s, s->line_starts[sl], start, utf16);
+	r.end_column = 1 + count_columns(s, s->line_starts[el], end, utf16);
 	if (r.end_line == r.start_line && r.end_column <= r.start_column) {
 		r.end_column = r.start_column + 1;
 	}

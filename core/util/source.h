@@ -18,12 +18,24 @@
 /* Largest file plimsoll reads; a larger one gets a diagnostic. */
 #define PLM_MAX_FILE_SIZE ((size_t)64 * 1024 * 1024)
 
+/* Bytes between two column checkpoints: a column is found by walking at
+ * most this many bytes from a checkpoint, however long its line. */
+#define PLM_SOURCE_CHECKPOINT 256
+
 struct plm_source {
 	char *path;            /* as it will be displayed */
 	char *bytes;           /* len bytes, then a NUL */
 	size_t len;
 	uint32_t *line_starts; /* offset of each line's first byte */
 	uint32_t line_count;
+	/* For each k, how many characters (bytes that are not UTF-8
+	 * continuation bytes) and how many 4-byte leads (which take two
+	 * UTF-16 units) precede byte k * PLM_SOURCE_CHECKPOINT. Built with
+	 * the line map and read-only afterwards, so any thread may compute
+	 * columns while others do. */
+	uint32_t *chars_before;
+	uint32_t *astral_before;
+	uint32_t checkpoint_count;
 };
 
 /* Creates a source from a copy of bytes[0..len). Returns NULL when out of
@@ -46,7 +58,8 @@ const char *plm_source_line(const struct plm_source *source, uint32_t line,
 	size_t *len);
 /* The byte offset of 0-based line `line`, code-point column `column`
  * (0-based), clamped to the line's end. Used by loaders whose library counts
- * characters (libyaml). */
+ * characters (libyaml). Like the two below, it costs O(log n) plus a walk of
+ * at most PLM_SOURCE_CHECKPOINT bytes, not the length of the line. */
 uint32_t plm_source_offset_at(const struct plm_source *source, uint32_t line,
 	uint32_t column);
 /* Converts a byte range to a display region: 1-based lines, 1-based columns

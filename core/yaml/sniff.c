@@ -45,6 +45,26 @@ static bool contains(const char *s, size_t n, const char *needle)
 	return false;
 }
 
+/* The length of the line at `line` (rest bytes left), up to its break:
+ * LF, CR LF or a lone CR (as YAML counts lines). Adds the length with its
+ * break to *pos. */
+static size_t line_length(const char *line, size_t rest, size_t *pos)
+{
+	size_t n = 0;
+	while (n < rest && line[n] != '\n' && line[n] != '\r') {
+		n++;
+	}
+	size_t step = n;
+	if (step < rest && line[step] == '\r') {
+		step++;
+	}
+	if (step < rest && line[step] == '\n') {
+		step++;
+	}
+	*pos += step > n ? step : n + 1;
+	return n;
+}
+
 /* A legacy v1 Compose file: every top-level key holds a map with an
  * `image:`, `build:` or `extends:` (strict, so that a Helm values file,
  * which has top-level scalars, is not taken for one). */
@@ -54,9 +74,7 @@ static bool looks_like_compose_v1(const char *bytes, size_t len)
 	bool in_key = false, key_ok = false;
 	while (i < len) {
 		const char *line = bytes + i;
-		const char *nl = memchr(line, '\n', len - i);
-		size_t n = nl ? (size_t)(nl - line) : len - i;
-		i += n + 1;
+		size_t n = line_length(line, len - i, &i);
 		while (n > 0 && (line[n - 1] == '\r' || line[n - 1] == ' ')) {
 			n--;
 		}
@@ -121,9 +139,7 @@ bool plm_yaml_looks_like_compose(const char *bytes, size_t len)
 	}
 	while (i < len) {
 		const char *line = bytes + i;
-		const char *nl = memchr(line, '\n', len - i);
-		size_t n = nl ? (size_t)(nl - line) : len - i;
-		i += n + 1;
+		size_t n = line_length(line, len - i, &i);
 		if (starts_key(line, n, "services") ||
 			starts_key(line, n, "include")) {
 			return true;
@@ -197,9 +213,7 @@ bool plm_yaml_is_helm_template(const char *bytes, size_t len)
 	char quote = 0;  /* a quoted scalar may span lines */
 	while (i < len) {
 		const char *line = bytes + i;
-		const char *nl = memchr(line, '\n', len - i);
-		size_t n = nl ? (size_t)(nl - line) : len - i;
-		i += n + 1;
+		size_t n = line_length(line, len - i, &i);
 		long ind = quote ? 0 : indent_of(line, n);
 		if (ind < 0) {
 			continue;

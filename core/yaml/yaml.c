@@ -862,7 +862,19 @@ static void scan_comments(struct loader *l)
 			r++;
 		}
 		if (r < l->range_count && l->ranges[r].start <= i) {
-			continue; /* inside a scalar */
+			/* Inside a scalar: text, not a comment. A line of a
+			 * block scalar that only looks like a comment is
+			 * recorded as none (""), so that no one reading the
+			 * raw line takes it for a directive. */
+			uint32_t line = plm_source_line_of(l->src, (uint32_t)i);
+			size_t b = l->src->line_starts[line];
+			while (b < i && (s[b] == ' ' || s[b] == '\t')) {
+				b++;
+			}
+			if (b == i) {
+				plm_doc_set_comment(l->doc, line, "", 0);
+			}
+			continue;
 		}
 		size_t e = i;
 		while (e < len && s[e] != '\n') {

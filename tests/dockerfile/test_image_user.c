@@ -84,6 +84,26 @@ static void user_specs_are_classified(void **state)
 	assert_true(is_null(u, "group"));
 	u = user(a, "0");
 	assert_true(boolean(u, "root"));
+	/* Every spelling the runtime's strconv.Atoi reads as 0. */
+	static const char *const zeros[] = {"+0", "-0", "00", "000", "+000",
+		"0000000000000000", "0:0", "+0:+0", "00:root", " 0 ", NULL};
+	for (size_t i = 0; zeros[i] != NULL; i++) {
+		u = user(a, zeros[i]);
+		assert_true(boolean(u, "root"));
+		assert_int_equal(integer(u, "uid"), 0);
+	}
+	u = user(a, "root:root");
+	assert_true(boolean(u, "root"));
+	/* Names, hex, a negative uid, spaces inside: not uid 0. */
+	static const char *const others[] = {"0x0", "-1", "+", "+-0", "0 0",
+		"00001000", "ROOT", "0_0", NULL};
+	for (size_t i = 0; others[i] != NULL; i++) {
+		u = user(a, others[i]);
+		assert_false(boolean(u, "root"));
+	}
+	assert_int_equal(integer(user(a, "00001000"), "uid"), 1000);
+	assert_int_equal(integer(user(a, "1000:-0"), "gid"), 0);
+	assert_true(is_null(user(a, "-1"), "uid"));
 	u = user(a, "www-data:www-data");
 	assert_false(boolean(u, "root"));
 	assert_string_equal(str(u, "name"), "www-data");

@@ -130,6 +130,14 @@ static void workflow_commands_escape_data_and_properties(void **state)
 	s = captured(plm_output_workflow_escape, "50%: a,b\r\n", true);
 	assert_string_equal(s, "50%25%3A a%2Cb%0D%0A");
 	free(s);
+	/* ESC, BEL, tab, DEL and CSI (U+009B) never go out raw; é does. */
+	s = captured(plm_output_workflow_escape,
+		"a\x1b[31m\x07\t\x7f\xc2\x9b" "2J\xc3\xa9.yml", true);
+	assert_string_equal(s, "a%1B[31m%07%09%7F%C2%9B2J\xc3\xa9.yml");
+	free(s);
+	s = captured(plm_output_workflow_escape, "x\x1b]0;t\x07:,", false);
+	assert_string_equal(s, "x%1B]0;t%07:,");
+	free(s);
 }
 
 static void json_strings_replace_invalid_utf8(void **state)

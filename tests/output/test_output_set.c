@@ -5,6 +5,7 @@
  * reported; the host holds suppressed findings back unless the run
  * includes them; every output gets its own file.
  */
+#include <dirent.h>
 #include <dlfcn.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -148,6 +149,64 @@ static void host_holds_back_suppressed_findings(void **state)
 	}
 }
 
+/* Files in dir whose name holds ".plimsoll-" (temporary reports). */
+static int temporaries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	assert_non_null(d);
+	int n = 0;
+	for (struct dirent *e; (e = readdir(d)) != NULL;) {
+		n += strstr(e->d_name, ".plimsoll-") != NULL;
+	}
+	closedir(d);
+	return n;
+}
+
+/* A report replaces the file at its path only once ended; a set destroyed
+ * before that leaves the old file whole and no temporary file behind. */
+static void a_report_replaces_the_old_file_only_when_complete(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/plm-report-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char path[64];
+	snprintf(path, sizeof(path), "%s/report.json", dir);
+	for (int finish = 0; finish <= 1; finish++) {
+		FILE *old = fopen(path, "w");
+		assert_non_null(old);
+		fputs("old report", old);
+		fclose(old);
+		char err[512] = "";
+		struct plm_output_set *set = plm_output_set_create();
+		assert_int_equal(plm_output_set_add(set, "json", path, false,
+			err, sizeof(err)), 0);
+		struct plm_run_info run = {.rule_count = 0};
+		assert_int_equal(plm_output_begin(set, &run), 0);
+		struct plm_finding f = {.rule_id = "r", .path = "Dockerfile",
+			.message = "new", .severity = PLM_SEVERITY_HIGH};
+		assert_int_equal(plm_output_finding(set, &f), 0);
+		assert_int_equal(temporaries(dir), 1);
+		char *text = slurp(path);
+		assert_string_equal(text, "old report");
+		free(text);
+		if (finish) {
+			struct plm_run_summary sum = {.successful = true};
+			assert_int_equal(plm_output_end(set, &sum), 0);
+		}
+		plm_output_set_destroy(set);
+		assert_int_equal(temporaries(dir), 0);
+		text = slurp(path);
+		if (finish) {
+			assert_non_null(strstr(text, "\"new\""));
+		} else {
+			assert_string_equal(text, "old report");
+		}
+		free(text);
+	}
+	unlink(path);
+	rmdir(dir);
+}
+
 static void every_builtin_is_a_valid_plugin(void **state)
 {
 	(void)state;
@@ -171,6 +230,7 @@ int main(void)
 		cmocka_unit_test(load_errors_name_what_failed),
 		cmocka_unit_test(host_holds_back_suppressed_findings),
 		cmocka_unit_test(every_builtin_is_a_valid_plugin),
+		cmocka_unit_test(a_report_replaces_the_old_file_only_when_complete),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
