@@ -39,6 +39,13 @@ struct pool {
 	struct plm_index *index;
 	struct plm_index_part **parts;
 	bool index_failed;
+	/* Findings already handed on that another unit may report again (a
+	 * Compose file included or extended by another project, a file's
+	 * findings made while checking another): 64-bit keys, open
+	 * addressing. */
+	uint64_t *seen;
+	size_t seen_count;
+	size_t seen_cap;
 	bool *ready;             /* results[i] is complete */
 	size_t *order;           /* the order workers take files in */
 	pthread_mutex_t lock;
@@ -322,8 +329,82 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
+static uint64_t mix(uint64_t h, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	for (size_t i = 0; i < len; i++) {
+		h = (h ^ p[i]) * 1099511628211u;
+	}
+	return (h ^ 0xff) * 1099511628211u;   /* a field separator */
+}
+
+static uint64_t finding_key(const struct plm_finding *f)
+{
+	uint64_t h = 14695981039346656037u;
+	h = mix(h, f->rule_id, strlen(f->rule_id));
+	h = mix(h, f->path, strlen(f->path));
+	h = mix(h, &f->region.start_offset, sizeof(f->region.start_offset));
+	h = mix(h, &f->region.end_offset, sizeof(f->region.end_offset));
+	h = mix(h, f->message, strlen(f->message));
+	return h ? h : 1;
+}
+
+/* Adds key; false when it was there already (or memory ran out: then
+ * nothing is dropped). */
+static bool remember(struct pool *w, uint64_t key)
+{
+	if (2 * (w->seen_count + 1) > w->seen_cap) {
+		size_t ncap = w->seen_cap ? w->seen_cap * 2 : 1024;
+		uint64_t *n = calloc(ncap, sizeof(*n));
+		if (n == NULL) {
+			return true;
+		}
+		for (size_t i = 0; i < w->seen_cap; i++) {
+			uint64_t k = w->seen[i];
+			size_t j = k & (ncap - 1);
+			while (k != 0 && n[j] != 0) {
+				j = (j + 1) & (ncap - 1);
+			}
+			n[j] = k;
+		}
+		free(w->seen);
+		w->seen = n;
+		w->seen_cap = ncap;
+	}
+	size_t j = key & (w->seen_cap - 1);
+	while (w->seen[j] != 0) {
+		if (w->seen[j] == key) {
+			return false;
+		}
+		j = (j + 1) & (w->seen_cap - 1);
+	}
+	w->seen[j] = key;
+	w->seen_count++;
+	return true;
+}
+
+/* Drops the findings of r already handed on with another result: the
+ * same rule, file, span and message. Only findings that two units can
+ * both make are remembered: those of Compose projects (which include
+ * and extend each other) and those landing in a file other than the
+ * result's own. */
+static void drop_repeated_findings(struct pool *w, struct plm_file_result *r)
+{
+	bool compose = r->kind != NULL && strcmp(r->kind, "compose") == 0;
+	size_t n = 0;
+	for (size_t k = 0; k < r->finding_count; k++) {
+		const struct plm_finding *f = &r->findings[k];
+		bool shared = compose || strcmp(f->path, r->path) != 0;
+		if (!shared || remember(w, finding_key(f))) {
+			r->findings[n++] = *f;
+		}
+	}
+	r->finding_count = n;
+}
+
 static void deliver(struct pool *w, size_t i)
 {
+	drop_repeated_findings(w, &w->results[i]);
 	if (w->index != NULL && w->parts[i] != NULL) {
 		if (plm_index_append_take(w->index, w->parts[i]) != 0) {
 			w->index_failed = true;
@@ -467,8 +548,10 @@ static void run_project_rules(struct pool *w)
 		}
 		close_checker(w, checker);
 	}
+	drop_repeated_findings(w, &r);
 	w->sink->result(w->sink->ctx, &r);
 	plm_file_result_finish(&r);
+	w->st->delivered++;
 }
 
 void plm_run(struct plm_project *project, const struct plm_run_options *o,
@@ -530,6 +613,7 @@ void plm_run(struct plm_project *project, const struct plm_run_options *o,
 		plm_index_part_destroy(w.parts[i]);   /* undelivered ones */
 	}
 	free(w.parts);
+	free(w.seen);
 	plm_index_destroy(w.index);
 	pthread_cond_destroy(&w.wake);
 	pthread_mutex_destroy(&w.lock);

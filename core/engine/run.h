@@ -48,7 +48,9 @@ struct plm_sink {
 	void (*document)(void *ctx, const struct plm_unit *unit,
 		const struct plm_doc *doc);
 	/* Called on the calling thread once per unit, in unit order; the
-	 * result is freed when it returns. */
+	 * result is freed when it returns. When project-scope rules run,
+	 * once more at the end with their findings (each in its own file)
+	 * and failures: a result whose path is "" and that is not scanned. */
 	void (*result)(void *ctx, const struct plm_file_result *r);
 	void *ctx;
 };

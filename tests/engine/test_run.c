@@ -27,6 +27,8 @@ struct seen {
 	int note_kind[128];         /* the first note's kind, or -1 */
 	size_t results;
 	size_t documents;
+	size_t project_results;    /* the project rules' result, path "" */
+	size_t project_findings;
 };
 
 static void on_document(void *ctx, const struct plm_unit *unit,
@@ -41,6 +43,12 @@ static void on_document(void *ctx, const struct plm_unit *unit,
 static void on_result(void *ctx, const struct plm_file_result *r)
 {
 	struct seen *s = ctx;
+	if (r->path[0] == '\0') {
+		assert_false(r->scanned);
+		s->project_results++;
+		s->project_findings += r->finding_count;
+		return;
+	}
 	assert_true(s->results < 128);
 	size_t i = s->results++;
 	snprintf(s->paths[i], sizeof(s->paths[i]), "%s", r->path);
@@ -78,7 +86,9 @@ static void run_project(struct plm_project *p, const struct plm_engine *e,
 	plm_run(p, &o, &sink, &st);
 	assert_null(st.checker_error);
 	assert_false(st.out_of_memory);
-	assert_int_equal(st.delivered, s->results);
+	assert_int_equal(st.delivered, s->results + s->project_results);
+	/* the built-in catalogue has project rules: they run once */
+	assert_int_equal(s->project_results, e != NULL ? 1 : 0);
 }
 
 static struct plm_project *new_project(enum plm_kind kind)
@@ -110,6 +120,8 @@ static void buffers_are_linted_from_memory(void **state)
 	assert_true(s.findings[0] > 0);   /* no USER: runs as root */
 	assert_string_equal(s.paths[1], "pod.yaml");
 	assert_true(s.findings[1] > 0);   /* privileged */
+	/* the project rules saw the pod: no NetworkPolicy selects it */
+	assert_true(s.project_findings > 0);
 	plm_project_destroy(p);
 	plm_engine_destroy(e);
 }
