@@ -16,6 +16,17 @@ static uint32_t line_breaks(const struct plm_source *s, uint32_t *starts)
 	const char *b = s->bytes;
 	size_t len = s->len;
 	uint32_t n = 0;
+	if (memchr(b, '\r', len) == NULL) {
+		/* LF only, as most files: memchr from break to break. */
+		for (const char *p = memchr(b, '\n', len); p != NULL;
+			p = memchr(p + 1, '\n', len - (size_t)(p + 1 - b))) {
+			if (starts != NULL) {
+				starts[n] = (uint32_t)(p + 1 - b);
+			}
+			n++;
+		}
+		return n;
+	}
 	for (size_t i = 0; i < len; i++) {
 		if (b[i] == '\r') {
 			if (i + 1 < len && b[i + 1] == '\n') {

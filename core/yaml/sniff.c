@@ -50,9 +50,13 @@ static bool contains(const char *s, size_t n, const char *needle)
  * break to *pos. */
 static size_t line_length(const char *line, size_t rest, size_t *pos)
 {
-	size_t n = 0;
-	while (n < rest && line[n] != '\n' && line[n] != '\r') {
-		n++;
+	/* memchr for the LF, then a look for a CR before it: most files
+	 * have none, and a byte loop costs twice the whole sniff. */
+	const char *nl = memchr(line, '\n', rest);
+	size_t n = nl ? (size_t)(nl - line) : rest;
+	const char *cr = memchr(line, '\r', n);
+	if (cr != NULL) {
+		n = (size_t)(cr - line);
 	}
 	size_t step = n;
 	if (step < rest && line[step] == '\r') {
