@@ -677,6 +677,39 @@ function M.selects(selector, labels)
 	return true
 end
 
+-- Project policies: the Dockerfiles of the project (project.dockerfiles)
+-- that build an image reference, where the names say so: the image's
+-- last repository component (`ghcr.io/acme/api:1.2` -> `api`) names the
+-- Dockerfile's folder (`api/Dockerfile`, `services/api/Dockerfile`) or
+-- its suffix (`Dockerfile.api`, `api.Dockerfile`). A list, best first
+-- (the folder before the suffix); empty when nothing matches. A guess by
+-- name, not a proof: use it to point a finding at the likely Dockerfile.
+function M.dockerfiles_for(project, image)
+	local ref = type(image) == "table" and image or M.parse_image(image)
+	local name = ref.repository and basename(ref.repository)
+	if name == nil or name == "" or ref.variable then
+		return {}
+	end
+	name = name:lower()
+	local by_folder, by_suffix = {}, {}
+	for _, d in ipairs(project.dockerfiles or {}) do
+		local path = tostring(d.path):lower()
+		local folder = path:match("([^/]+)/[^/]+$")
+		local file = basename(path)
+		if folder == name then
+			by_folder[#by_folder + 1] = d
+		elseif file == "dockerfile." .. name or file == name .. ".dockerfile"
+			or file == "dockerfile-" .. name
+			or file == "dockerfile_" .. name then
+			by_suffix[#by_suffix + 1] = d
+		end
+	end
+	for _, d in ipairs(by_suffix) do
+		by_folder[#by_folder + 1] = d
+	end
+	return by_folder
+end
+
 -- The namespace of a Kubernetes object of the project index: as written,
 -- else "default" (where kubectl puts an object without one).
 function M.namespace(object)

@@ -165,6 +165,21 @@ function tests.selects()
 		{a = ""}), true, "Exists")
 	eq(p.selects({match_expressions = {{key = "a", operator = "Odd"}}},
 		{a = ""}), false, "unknown operator")
+	local project = {dockerfiles = {
+		{path = "repo/services/api/Dockerfile"},
+		{path = "repo/Dockerfile.worker"},
+		{path = "repo/web/Dockerfile"},
+		{path = "repo/docker/Dockerfile.API"},
+	}}
+	local api = p.dockerfiles_for(project, "ghcr.io/acme/api:1.2")
+	eq(#api, 2, "two Dockerfiles build api")
+	eq(api[1].path, "repo/services/api/Dockerfile", "the folder first")
+	eq(api[2].path, "repo/docker/Dockerfile.API", "then the suffix")
+	eq(p.dockerfiles_for(project, "worker")[1].path, "repo/Dockerfile.worker",
+		"by suffix")
+	eq(#p.dockerfiles_for(project, "nginx:1.27"), 0, "no match")
+	eq(#p.dockerfiles_for(project, "${IMAGE}"), 0, "a variable")
+	eq(#p.dockerfiles_for({}, "api"), 0, "no Dockerfiles")
 	eq(p.namespace({}), "default", "namespace default")
 	eq(p.namespace({namespace = "shop"}), "shop", "namespace")
 end
