@@ -209,8 +209,8 @@ static void ignore_comment_marks_finding_suppressed_with_reason(void **state)
 	char *error = NULL;
 	assert_int_equal(plm_engine_create(&o, &e, &error), 0);
 	static const char *const texts[] = {
-		"# plimsoll ignore=runs-as-root -- the base image sets USER\n"
-		"FROM alpine\n",
+		("# plimsoll ignore=runs-as-root -- the base image sets USER\n"
+		 "FROM alpine\n"),
 		"# hadolint ignore=DL3002\n# another comment\nFROM alpine\n",
 		"FROM alpine # plimsoll ignore=other,runs-as-root\n",
 		"FROM alpine\n# plimsoll ignore-file=runs-as-root -- reviewed\n",
