@@ -824,6 +824,27 @@ static void push_project(lua_State *L, struct plm_checker *c)
 	lua_remove(L, handles);
 }
 
+/* Loads a document of the index again through the same loader as a
+ * scan, with the checker's load options and the document's kind. Returns
+ * 0 (see st for the outcome; *doc is set on PLM_LOAD_OK) or PLM_ENOMEM. */
+static int load_indexed(const struct plm_checker *c,
+	const struct plm_index_doc *id, struct plm_doc **doc,
+	struct plm_load_status *st)
+{
+	struct plm_load_options o;
+	memset(&o, 0, sizeof(o));
+	if (c->load != NULL) {
+		o = *c->load;
+	}
+	o.kind = id->kind;
+	int rc = plm_load(id->path, id->shown_path, id->kind, true, &o, doc, st);
+	if (rc != 0) {
+		plm_doc_destroy(*doc);
+		*doc = NULL;
+	}
+	return rc;
+}
+
 /* project.load(document or entry) -> doc, or nil and a message when the
  * file cannot be read now. Loads the document again through the same
  * loader as a scan, and keeps it (only one at a time: loading another
@@ -846,17 +867,9 @@ static int project_load(lua_State *L)
 		plm_doc_destroy(c->loaded);
 		c->loaded = NULL;
 		const struct plm_index_doc *id = plm_index_doc_at(c->index, d);
-		struct plm_load_options o;
-		memset(&o, 0, sizeof(o));
-		if (c->load != NULL) {
-			o = *c->load;
-		}
-		o.kind = id->kind;
 		struct plm_load_status st;
 		struct plm_doc *doc = NULL;
-		if (plm_load(id->path, id->shown_path, id->kind, true, &o, &doc,
-			    &st) != 0) {
-			plm_doc_destroy(doc);
+		if (load_indexed(c, id, &doc, &st) != 0) {
 			return luaL_error(L, "project.load: out of memory");
 		}
 		if (st.outcome != PLM_LOAD_OK || doc == NULL) {
@@ -1268,16 +1281,9 @@ static struct plm_doc *reload(const struct plm_checker *c, size_t d)
 	if (id == NULL) {
 		return NULL;
 	}
-	struct plm_load_options o;
-	memset(&o, 0, sizeof(o));
-	if (c->load != NULL) {
-		o = *c->load;
-	}
-	o.kind = id->kind;
 	struct plm_load_status st;
 	struct plm_doc *doc = NULL;
-	if (plm_load(id->path, id->shown_path, id->kind, true, &o, &doc,
-		    &st) != 0 || st.outcome != PLM_LOAD_OK) {
+	if (load_indexed(c, id, &doc, &st) != 0 || st.outcome != PLM_LOAD_OK) {
 		plm_doc_destroy(doc);
 		return NULL;
 	}

@@ -749,24 +749,12 @@ static int container_list(struct builder *b, const struct pod *pod,
 	return 0;
 }
 
-static int pod_containers(struct builder *b, const struct pod *pod)
-{
-	static const struct {
-		const char *key, *role;
-	} lists[] = {
-		{"initContainers", "init"},
-		{"containers", "container"},
-		{"ephemeralContainers", "ephemeral"},
-	};
-	for (size_t l = 0; l < 3; l++) {
-		int rc = container_list(b, pod, pod->spec, lists[l].key,
-			lists[l].role);
-		if (rc != 0) {
-			return rc;
-		}
-	}
-	return 0;
-}
+/* The container lists of a pod spec, with their roles. */
+static const char *const pod_lists[][2] = {
+	{"initContainers", "init"},
+	{"containers", "container"},
+	{"ephemeralContainers", "ephemeral"},
+};
 
 static struct plm_node *workload(struct builder *b,
 	const struct plm_node *object)
@@ -828,21 +816,20 @@ static bool lists_containers(const struct plm_node *list)
 	return false;
 }
 
-/* Builds the records of one pod found by shape. `lists` names the keys
+/* Builds the records of one pod (of a known kind, or found by shape). `lists` names the keys
  * of `owner` holding containers, with their roles; `single` a key of
  * owner holding one container (Argo), or NULL. */
-static int shaped_pod(struct shape_walk *w, const struct plm_node *spec,
-	const struct plm_node *meta, const struct plm_node *security,
-	const struct plm_node *owner, const char *single,
-	const char *const (*lists)[2], size_t list_count)
+static int shaped_pod(struct builder *b, const struct plm_node *object,
+	const struct plm_node *spec, const struct plm_node *meta,
+	const struct plm_node *security, const struct plm_node *owner,
+	const char *single, const char *const (*lists)[2], size_t list_count)
 {
-	struct builder *b = w->b;
 	struct pod pod = {0};
-	pod.object = w->object;
+	pod.object = object;
 	pod.spec = spec;
 	pod.meta = meta;
 	pod.security = is_map(security) ? security : NULL;
-	pod.workload = workload(b, w->object);
+	pod.workload = workload(b, object);
 	int rc = pod.workload ? index_pod(&pod) : PLM_ENOMEM;
 	if (rc == 0 && single != NULL) {
 		struct plm_node *c = plm_node_get(owner, single);
@@ -895,12 +882,7 @@ static int find_shapes(struct shape_walk *w, const struct plm_node *n,
 	const struct plm_node *tspec = plm_node_get(tmpl, "spec");
 	if (is_map(tmpl) && is_map(tspec) &&
 		is_seq(plm_node_get(tspec, "containers"))) {
-		static const char *const pod_lists[][2] = {
-			{"initContainers", "init"},
-			{"containers", "container"},
-			{"ephemeralContainers", "ephemeral"},
-		};
-		return shaped_pod(w, tspec, plm_node_get(tmpl, "metadata"),
+		return shaped_pod(w->b, w->object, tspec, plm_node_get(tmpl, "metadata"),
 			plm_node_get(tspec, "securityContext"), tspec, NULL,
 			pod_lists, 3);
 	}
@@ -914,7 +896,7 @@ static int find_shapes(struct shape_walk *w, const struct plm_node *n,
 		if (!is_map(sc)) {
 			sc = plm_node_get(w->argo_spec, "securityContext");
 		}
-		return shaped_pod(w, w->argo_spec, plm_node_get(n, "metadata"),
+		return shaped_pod(w->b, w->object, w->argo_spec, plm_node_get(n, "metadata"),
 			sc, n, has_image(plm_node_get(n, "container")) ? "container"
 								     : "script",
 			argo_lists, 2);
@@ -924,7 +906,8 @@ static int find_shapes(struct shape_walk *w, const struct plm_node *n,
 			{"steps", "container"},
 			{"sidecars", "container"},
 		};
-		return shaped_pod(w, n, NULL, NULL, n, NULL, tekton_lists, 2);
+		return shaped_pod(w->b, w->object, n, NULL, NULL, n, NULL,
+			tekton_lists, 2);
 	}
 	for (size_t i = 0; i < n->as.map.count; i++) {
 		const struct plm_entry *e = &n->as.map.entries[i];
@@ -996,11 +979,8 @@ static int object(struct builder *b, const struct plm_node *obj, int depth)
 		if (strcmp(kind, workloads[i].kind) != 0) {
 			continue;
 		}
-		struct pod pod = {0};
-		pod.object = obj;
-		pod.spec = path(obj, workloads[i].spec);
-		pod.meta = path(obj, workloads[i].meta);
-		if (!is_map(pod.spec)) {
+		const struct plm_node *pod_spec = path(obj, workloads[i].spec);
+		if (!is_map(pod_spec)) {
 			/* a note: partial manifests (kustomize patches) are
 			 * common */
 			plm_doc_diag(b->doc, PLM_DIAG_NOTE,
@@ -1013,18 +993,9 @@ static int object(struct builder *b, const struct plm_node *obj, int depth)
 						 : "spec.template.spec");
 			return 0;
 		}
-		pod.security = plm_node_get(pod.spec, "securityContext");
-		if (!is_map(pod.security)) {
-			pod.security = NULL;
-		}
-		pod.workload = workload(b, obj);
-		int rc = pod.workload ? index_pod(&pod) : PLM_ENOMEM;
-		if (rc == 0) {
-			rc = pod_containers(b, &pod);
-		}
-		plm_keyset_finish(&pod.volumes);
-		plm_keyset_finish(&pod.annotations);
-		return rc;
+		return shaped_pod(b, obj, pod_spec, path(obj, workloads[i].meta),
+			plm_node_get(pod_spec, "securityContext"), pod_spec, NULL,
+			pod_lists, 3);
 	}
 	if (klen >= 4 && strcmp(kind + klen - 4, "List") == 0) {
 		return 0;
