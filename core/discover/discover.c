@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -228,9 +229,68 @@ struct ancestors {
 	int depth;
 };
 
+/* Directories walked so far by (device, inode), when links are followed:
+ * a directory reached again through another link is not walked again, so
+ * a diamond of links costs one walk per real directory, not one per path.
+ * Open addressing, grown at half full. */
+struct visited {
+	struct dir_id {
+		dev_t dev;
+		ino_t ino;
+		bool used;
+	} *slots;
+	size_t count;
+	size_t cap;
+};
+
+static size_t dir_hash(dev_t dev, ino_t ino, size_t cap)
+{
+	uint64_t h = (uint64_t)dev * 0x9e3779b97f4a7c15u ^ (uint64_t)ino;
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9u;
+	h ^= h >> 32;
+	return (size_t)(h & (cap - 1));
+}
+
+/* Adds (dev, ino): 1 if it was new, 0 if already there, PLM_ENOMEM. */
+static int visited_add(struct visited *v, dev_t dev, ino_t ino)
+{
+	if (2 * (v->count + 1) > v->cap) {
+		size_t ncap = v->cap ? v->cap * 2 : 64;
+		struct dir_id *n = calloc(ncap, sizeof(*n));
+		if (n == NULL) {
+			return PLM_ENOMEM;
+		}
+		for (size_t i = 0; i < v->cap; i++) {
+			if (v->slots[i].used) {
+				size_t j = dir_hash(v->slots[i].dev,
+					v->slots[i].ino, ncap);
+				while (n[j].used) {
+					j = (j + 1) & (ncap - 1);
+				}
+				n[j] = v->slots[i];
+			}
+		}
+		free(v->slots);
+		v->slots = n;
+		v->cap = ncap;
+	}
+	size_t j = dir_hash(dev, ino, v->cap);
+	while (v->slots[j].used) {
+		if (v->slots[j].dev == dev && v->slots[j].ino == ino) {
+			return 0;
+		}
+		j = (j + 1) & (v->cap - 1);
+	}
+	v->slots[j] = (struct dir_id){dev, ino, true};
+	v->count++;
+	return 1;
+}
+
 /* One walk of a directory named on the command line. */
 struct walker {
 	const struct plm_discover_options *o;
+	struct visited *visited; /* with --follow-symlinks, else NULL */
 	size_t max_size;
 	const char *root;        /* the walked directory, resolved; NULL if
 				  * it could not be */
@@ -410,6 +470,17 @@ static int walk(struct walker *w, const char *dir)
 			"levels; not walked", PLM_DISCOVER_MAX_DEPTH);
 		return push(list, dir, PLM_KIND_UNKNOWN, true, msg);
 	}
+	if (w->visited != NULL) {
+		int added = visited_add(w->visited, st.st_dev, st.st_ino);
+		if (added < 0) {
+			return added;
+		}
+		if (added == 0) {
+			/* Already walked under another path: its files are
+			 * there already. */
+			return 0;
+		}
+	}
 	DIR *d = opendir(dir);
 	if (d == NULL) {
 		snprintf(msg, sizeof(msg), "cannot read directory: %s",
@@ -473,13 +544,14 @@ done:
 
 /* Walks a directory named on the command line. */
 static int walk_root(const char *dir, const struct plm_discover_options *o,
-	struct plm_discover_list *list)
+	struct visited *visited, struct plm_discover_list *list)
 {
 	struct walker *w = calloc(1, sizeof(*w));
 	if (w == NULL) {
 		return PLM_ENOMEM;
 	}
 	w->o = o;
+	w->visited = o->follow_symlinks ? visited : NULL;
 	w->max_size = o->max_file_size && o->max_file_size < PLM_MAX_FILE_SIZE
 		? o->max_file_size : PLM_MAX_FILE_SIZE;
 	w->list = list;
@@ -498,9 +570,10 @@ static int walk_root(const char *dir, const struct plm_discover_options *o,
 int plm_discover(const char *const *paths, size_t count,
 	const struct plm_discover_options *o, struct plm_discover_list *list)
 {
-	for (size_t i = 0; i < count; i++) {
+	struct visited visited = {0};
+	int rc = 0;
+	for (size_t i = 0; i < count && rc == 0; i++) {
 		const char *p = paths[i];
-		int rc;
 		struct stat st;
 		if (strcmp(p, "-") == 0) {
 			rc = push(list, p, o->kind, true, NULL);
@@ -510,7 +583,7 @@ int plm_discover(const char *const *paths, size_t count,
 				strerror(errno));
 			rc = push(list, p, PLM_KIND_UNKNOWN, true, msg);
 		} else if (S_ISDIR(st.st_mode)) {
-			rc = walk_root(p, o, list);
+			rc = walk_root(p, o, &visited, list);
 		} else {
 			bool is_yaml;
 			enum plm_kind kind = o->kind != PLM_KIND_UNKNOWN
@@ -518,11 +591,9 @@ int plm_discover(const char *const *paths, size_t count,
 			rc = push_sized(list, p, kind, true, NULL,
 				S_ISREG(st.st_mode) ? (long long)st.st_size : 0);
 		}
-		if (rc != 0) {
-			return rc;
-		}
 	}
-	return 0;
+	free(visited.slots);
+	return rc;
 }
 
 void plm_discover_list_finish(struct plm_discover_list *list)

@@ -372,6 +372,48 @@ static void unreadable_candidate_is_a_note(void **state)
 	assert_int_equal(chmod(path, 0644), 0);
 }
 
+/* Each level holds two links to the next: 2^depth paths, one real
+ * directory per level. Following links walks each real directory once. */
+static void symlink_diamonds_walk_each_directory_once(void **state)
+{
+	(void)state;
+	char base[512], dir[600], link[700], target[600];
+	snprintf(base, sizeof(base), "%s/diamond", root);
+	assert_int_equal(mkdir(base, 0755), 0);
+	enum { LEVELS = 24 };
+	for (int i = 0; i <= LEVELS; i++) {
+		snprintf(dir, sizeof(dir), "%s/l%02d", base, i);
+		assert_int_equal(mkdir(dir, 0755), 0);
+		snprintf(link, sizeof(link), "%s/Dockerfile", dir);
+		FILE *f = fopen(link, "w");
+		assert_non_null(f);
+		fputs("FROM scratch\n", f);
+		fclose(f);
+	}
+	for (int i = 0; i < LEVELS; i++) {
+		snprintf(target, sizeof(target), "%s/l%02d", base, i + 1);
+		for (int k = 0; k < 2; k++) {
+			snprintf(link, sizeof(link), "%s/l%02d/%c", base, i,
+				'a' + k);
+			assert_int_equal(symlink(target, link), 0);
+		}
+	}
+	snprintf(dir, sizeof(dir), "%s/l00", base);
+	const char *paths[] = {dir};
+	struct plm_discover_options follow = {.follow_symlinks = true};
+	struct plm_discover_list l = {0};
+	assert_int_equal(plm_discover(paths, 1, &follow, &l), 0);
+	/* One Dockerfile per level: l00's own, then a/ (l01), a/a/ (l02)... */
+	assert_int_equal(l.count, LEVELS + 1);
+	for (size_t i = 0; i < l.count; i++) {
+		assert_null(l.items[i].problem);
+		assert_null(strstr(l.items[i].path, "/b/"));
+	}
+	plm_discover_list_finish(&l);
+	snprintf(link, sizeof(link), "rm -rf %s", base);
+	assert_int_equal(system(link), 0);
+}
+
 static void links_out_of_the_tree_are_notes_unless_followed(void **state)
 {
 	(void)state;
@@ -427,6 +469,7 @@ int main(void)
 		cmocka_unit_test(walk_finds_by_name_and_skips_vcs_and_dependencies),
 		cmocka_unit_test(walk_order_is_sorted_by_name),
 		cmocka_unit_test(symlink_loop_is_reported_once_when_following),
+		cmocka_unit_test(symlink_diamonds_walk_each_directory_once),
 		cmocka_unit_test(file_symlink_loop_under_a_read_name_is_a_problem_item),
 		cmocka_unit_test(missing_path_becomes_a_problem_item),
 		cmocka_unit_test(forced_kind_applies_to_every_file_named_or_walked),
