@@ -39,6 +39,7 @@ struct scan_options {
 	struct plm_strvec plugins;
 	long jobs;
 	bool follow_symlinks;
+	bool env_interpolation;            /* --env-interpolation */
 	size_t max_file_size;
 	int fail_on;
 	bool include_suppressed;
@@ -66,6 +67,9 @@ static void usage(FILE *out)
 "                          directory, and walk symlinked directories\n"
 "  --max-file-size SIZE    skip larger files (default 64M): an error for a\n"
 "                          file named, a note for one found by walking\n"
+"  --env-interpolation     Compose interpolation also reads this process's\n"
+"                          environment (default: the .env file only); the\n"
+"                          values are shown as ${NAME} in every output\n"
 "\n"
 "Policies:\n"
 PLM_POLICY_OPTIONS_HELP
@@ -102,6 +106,7 @@ enum {
 	OPT_KIND = 256,
 	OPT_STDIN_FILENAME,
 	OPT_FOLLOW,
+	OPT_ENV_INTERPOLATION,
 	OPT_MAX_FILE_SIZE,
 	OPT_FORMAT,
 	OPT_PLUGIN,
@@ -118,6 +123,7 @@ static const struct option long_options[] = {
 	{"stdin-filename", required_argument, NULL, OPT_STDIN_FILENAME},
 	{"compose-file", required_argument, NULL, 'f'},
 	{"follow-symlinks", no_argument, NULL, OPT_FOLLOW},
+	{"env-interpolation", no_argument, NULL, OPT_ENV_INTERPOLATION},
 	{"max-file-size", required_argument, NULL, OPT_MAX_FILE_SIZE},
 	PLM_POLICY_LONG_OPTIONS,
 	{"format", required_argument, NULL, OPT_FORMAT},
@@ -184,6 +190,7 @@ static int parse_options(int argc, char **argv, struct scan_options *o)
 		case OPT_STDIN_FILENAME: o->stdin_filename = optarg; break;
 		case 'f': oom |= plm_strvec_push(&o->compose_files, optarg) != 0; break;
 		case OPT_FOLLOW: o->follow_symlinks = true; break;
+		case OPT_ENV_INTERPOLATION: o->env_interpolation = true; break;
 		case OPT_MAX_FILE_SIZE:
 			if (plm_parse_size(optarg, &o->max_file_size) != 0 ||
 				o->max_file_size == 0) {
@@ -592,6 +599,7 @@ int plm_cli_scan(int argc, char **argv)
 	struct plm_project_options popt = {
 		.kind = o.kind,
 		.follow_symlinks = o.follow_symlinks,
+		.environment = o.env_interpolation,
 		.max_file_size = o.max_file_size,
 		.stdin_name = o.stdin_filename,
 		.compose_files = o.compose_files.items,

@@ -685,9 +685,11 @@ int plm_compose_build(struct plm_doc *doc,
 	ctx->doc = doc;
 	ctx->arena = doc->arena;
 	ctx->options = options;
-	ctx->env.environ = options->environ
-		? options->environ
-		: (const char *const *)environ;
+	static const char *const no_environ[] = {NULL};
+	ctx->env.environ = options->environ ? options->environ
+		: options->use_environment ? (const char *const *)environ
+					   : no_environ;
+	ctx->env.doc = doc;
 	int rc = 0;
 	const char *main_path = doc->sources[0]->path;
 	char *dir = dir_of(ctx->arena, main_path);
@@ -752,7 +754,8 @@ int plm_compose_build(struct plm_doc *doc,
 	}
 	rc = build_records(ctx, model, dir);
 cleanup:
-	if (rc == 0 && plm_arena_exhausted(ctx->arena)) {
+	if (rc == 0 && (plm_arena_exhausted(ctx->arena) ||
+			    ctx->env.out_of_memory)) {
 		rc = PLM_ENOMEM;
 	}
 	for (size_t i = 0; i < ctx->service_index_count; i++) {

@@ -31,8 +31,14 @@ struct plm_compose_options {
 	const char *const *override_paths;
 	size_t override_count;
 	/* "NAME=value" strings used for interpolation; NULL: the process
-	 * environment. Read only. */
+	 * environment when use_environment is set, else none (only the
+	 * `.env` file). Read only. Values taken from here are recorded as
+	 * the document's secrets (plm_doc_add_secret): never shown. */
 	const char *const *environ;
+	/* Interpolate from the process environment (`--env-interpolation`):
+	 * off by default, so a scan in CI neither depends on nor leaks what
+	 * its environment holds. */
+	bool use_environment;
 	/* Do not read the `.env` file beside the compose file. */
 	bool no_env_file;
 	/* Do not look for the default override file: the caller (the project

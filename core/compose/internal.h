@@ -12,6 +12,9 @@
 /* Interpolation variables: the environment first, then the `.env` file. */
 struct compose_env {
 	const char *const *environ;
+	struct plm_doc *doc;      /* where values taken from environ are
+				   * recorded as secrets */
+	bool out_of_memory;       /* recording one failed */
 	const char **dotenv;      /* "NAME=value" strings in the arena */
 	size_t dotenv_count, dotenv_cap;
 };
@@ -60,7 +63,7 @@ bool plm_compose_dotenv_split(const char *line, size_t len, const char **name,
 int plm_compose_dotenv_value(struct compose_ctx *ctx, const char *s, size_t len,
 	char **out, size_t *out_len);
 /* The value of a variable, or NULL when unset. */
-const char *plm_compose_env_get(const struct compose_env *env, const char *name,
+const char *plm_compose_env_get(struct compose_env *env, const char *name,
 	size_t len);
 /* A copy of node with every string interpolated (unchanged subtrees are
  * shared). NULL when out of memory. */

@@ -34,13 +34,18 @@ static const char *find_in(const char *const *list, size_t count,
 	return NULL;
 }
 
-const char *plm_compose_env_get(const struct compose_env *env, const char *name,
+const char *plm_compose_env_get(struct compose_env *env, const char *name,
 	size_t len)
 {
 	if (env->environ != NULL) {
 		for (size_t i = 0; env->environ[i] != NULL; i++) {
 			const char *s = env->environ[i];
 			if (strncmp(s, name, len) == 0 && s[len] == '=') {
+				if (env->doc != NULL &&
+					plm_doc_add_secret(env->doc, name, len,
+						s + len + 1) != 0) {
+					env->out_of_memory = true;
+				}
 				return s + len + 1;
 			}
 		}

@@ -29,6 +29,9 @@ struct plm_project_options {
 	 * (before any path added). */
 	const char *const *compose_files;
 	size_t compose_file_count;
+	/* Compose interpolation reads the process environment
+	 * (--env-interpolation); values taken from it are never shown. */
+	bool environment;
 };
 
 struct plm_unit {

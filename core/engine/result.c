@@ -208,3 +208,51 @@ void plm_file_result_sort(struct plm_file_result *r)
 	}
 	r->finding_count = out;
 }
+
+/* *field redacted into the result's arena, if it holds a secret. */
+static void redact(struct plm_file_result *r, const char **field,
+	const struct plm_secret *secrets, size_t count, bool *failed)
+{
+	bool oom = false;
+	char *red = plm_redact(*field, secrets, count, &oom);
+	if (red != NULL) {
+		const char *c = plm_arena_strdup(r->arena, red);
+		free(red);
+		if (c == NULL) {
+			*failed = true;
+			return;
+		}
+		*field = c;
+	}
+	if (oom) {
+		*failed = true;
+	}
+}
+
+int plm_file_result_redact(struct plm_file_result *r,
+	const struct plm_secret *secrets, size_t count)
+{
+	if (count == 0) {
+		return 0;
+	}
+	bool failed = false;
+	for (size_t i = 0; i < r->finding_count; i++) {
+		struct plm_finding *f = &r->findings[i];
+		redact(r, &f->message, secrets, count, &failed);
+		redact(r, &f->snippet, secrets, count, &failed);
+		redact(r, &f->line_text, secrets, count, &failed);
+		redact(r, &f->fix, secrets, count, &failed);
+		redact(r, &f->suppression_justification, secrets, count,
+			&failed);
+		for (size_t k = 0; k < f->related_count; k++) {
+			/* related is in the arena, written by this result */
+			struct plm_related_location *rel =
+				(struct plm_related_location *)&f->related[k];
+			redact(r, &rel->message, secrets, count, &failed);
+		}
+	}
+	for (size_t i = 0; i < r->note_count; i++) {
+		redact(r, &r->notes[i].message, secrets, count, &failed);
+	}
+	return failed ? PLM_ENOMEM : 0;
+}

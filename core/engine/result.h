@@ -61,4 +61,10 @@ PLM_NODISCARD int plm_file_result_add_diagnostics(struct plm_file_result *r,
  * duplicates (same rule, region and message). */
 void plm_file_result_sort(struct plm_file_result *r);
 
+/* Rewrites every secret value in the result's messages, snippets, line
+ * texts, fixes and justifications as `${NAME}` (plm_redact). Returns 0 or
+ * PLM_ENOMEM (some text may then be left as it was). */
+PLM_NODISCARD int plm_file_result_redact(struct plm_file_result *r,
+	const struct plm_secret *secrets, size_t count);
+
 #endif

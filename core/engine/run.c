@@ -46,6 +46,12 @@ struct pool {
 	uint64_t *seen;
 	size_t seen_count;
 	size_t seen_cap;
+	/* Values units took from the environment (copies): the project
+	 * pass's findings are redacted with all of them. */
+	struct plm_secret *secrets;
+	size_t secret_count;
+	size_t secret_cap;
+	bool secrets_failed;
 	bool *ready;             /* results[i] is complete */
 	size_t *order;           /* the order workers take files in */
 	pthread_mutex_t lock;
@@ -160,6 +166,45 @@ static void check_doc(struct pool *w, struct plm_checker *checker,
 	plm_file_result_sort(r);
 }
 
+/* Rewrites the values doc took from the environment in r, and keeps them
+ * for the project pass. A result that cannot be redacted loses its
+ * findings rather than show a value. */
+static void hide_secrets(struct pool *w, const struct plm_doc *doc,
+	struct plm_file_result *r)
+{
+	if (plm_file_result_redact(r, doc->secrets, doc->secret_count) != 0) {
+		r->finding_count = 0;
+		r->note_count = 0;
+		note_problem(r, PLM_NOTIFY_TOOL_ERROR, "limit/memory",
+			"out of memory while hiding values taken from the "
+			"environment; this file's results are withheld");
+	}
+	pthread_mutex_lock(&w->lock);
+	for (size_t i = 0; i < doc->secret_count && !w->secrets_failed; i++) {
+		if (w->secret_count == w->secret_cap) {
+			size_t ncap = w->secret_cap ? w->secret_cap * 2 : 8;
+			struct plm_secret *n = realloc(w->secrets,
+				ncap * sizeof(*n));
+			if (n == NULL) {
+				w->secrets_failed = true;
+				break;
+			}
+			w->secrets = n;
+			w->secret_cap = ncap;
+		}
+		char *name = strdup(doc->secrets[i].name);
+		char *value = strdup(doc->secrets[i].value);
+		if (name == NULL || value == NULL) {
+			free(name);
+			free(value);
+			w->secrets_failed = true;
+			break;
+		}
+		w->secrets[w->secret_count++] = (struct plm_secret){name, value};
+	}
+	pthread_mutex_unlock(&w->lock);
+}
+
 /* Builds and checks one unit into its result slot with the worker's
  * checker (NULL with no_policies). Returns 0 or PLM_ENOMEM. */
 static int scan_one(struct pool *w, struct plm_checker *checker,
@@ -188,6 +233,9 @@ static int scan_one(struct pool *w, struct plm_checker *checker,
 				"out of memory while indexing this file for the "
 				"project policies");
 		}
+	}
+	if (doc != NULL && doc->secret_count > 0) {
+		hide_secrets(w, doc, r);
 	}
 	plm_doc_destroy(doc);
 	if (w->o->measure) {
@@ -548,6 +596,15 @@ static void run_project_rules(struct pool *w)
 		}
 		close_checker(w, checker);
 	}
+	if (w->secrets_failed ||
+		plm_file_result_redact(&r, w->secrets, w->secret_count) != 0) {
+		r.finding_count = 0;
+		r.note_count = 0;
+		note_problem(&r, PLM_NOTIFY_TOOL_ERROR, "limit/memory",
+			"out of memory while hiding values taken from the "
+			"environment; the project policies' results are "
+			"withheld");
+	}
 	drop_repeated_findings(w, &r);
 	w->sink->result(w->sink->ctx, &r);
 	plm_file_result_finish(&r);
@@ -574,6 +631,7 @@ void plm_run(struct plm_project *project, const struct plm_run_options *o,
 			.kind = po->kind,
 			.max_file_size = po->max_file_size,
 			.compose_no_default_override = true,
+			.environment = po->environment,
 		},
 	};
 	w.results = calloc(count ? count : 1, sizeof(*w.results));
@@ -614,6 +672,11 @@ void plm_run(struct plm_project *project, const struct plm_run_options *o,
 	}
 	free(w.parts);
 	free(w.seen);
+	for (size_t i = 0; i < w.secret_count; i++) {
+		free((char *)w.secrets[i].name);
+		free((char *)w.secrets[i].value);
+	}
+	free(w.secrets);
 	plm_index_destroy(w.index);
 	pthread_cond_destroy(&w.wake);
 	pthread_mutex_destroy(&w.lock);

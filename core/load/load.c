@@ -31,6 +31,7 @@ struct plm_doc *plm_load_source_take(struct plm_source *source,
 			.no_default_override =
 				o ? o->compose_no_default_override : false,
 			.root = o ? o->root : NULL,
+			.use_environment = o ? o->environment : false,
 		};
 		rc = plm_compose_build(doc, &co);
 		/* for now: the engine's run will make the links */

@@ -25,6 +25,9 @@ struct plm_load_options {
 	 * extends, include or env_file file) are read only inside it. NULL:
 	 * the directory of the file loaded. */
 	const char *root;
+	/* Compose interpolation reads the process environment (values taken
+	 * from it become the document's secrets, never shown). */
+	bool environment;
 };
 
 enum plm_load_outcome {

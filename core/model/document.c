@@ -1,5 +1,6 @@
 #include "model/document.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -62,6 +63,7 @@ void plm_doc_destroy(struct plm_doc *doc)
 	free(doc->diags);
 	free(doc->comments);
 	free(doc->links);
+	free(doc->secrets);
 	plm_arena_destroy(doc->arena);
 	free(doc);
 }
@@ -183,4 +185,94 @@ struct plm_region plm_doc_region(const struct plm_doc *doc,
 	}
 	return plm_source_region(doc->sources[span.source], span.start,
 		span.end);
+}
+
+int plm_doc_add_secret(struct plm_doc *doc, const char *name, size_t len,
+	const char *value)
+{
+	for (size_t i = 0; i < doc->secret_count; i++) {
+		if (strncmp(doc->secrets[i].name, name, len) == 0 &&
+			doc->secrets[i].name[len] == '\0') {
+			return 0;
+		}
+	}
+	if (doc->secret_count == doc->secret_cap) {
+		size_t ncap = doc->secret_cap ? doc->secret_cap * 2 : 4;
+		struct plm_secret *n = realloc(doc->secrets, ncap * sizeof(*n));
+		if (n == NULL) {
+			return PLM_ENOMEM;
+		}
+		doc->secrets = n;
+		doc->secret_cap = ncap;
+	}
+	char *nm = plm_arena_strndup(doc->arena, name, len);
+	char *val = plm_arena_strdup(doc->arena, value);
+	if (nm == NULL || val == NULL) {
+		return PLM_ENOMEM;
+	}
+	doc->secrets[doc->secret_count++] = (struct plm_secret){nm, val};
+	return 0;
+}
+
+/* The secret whose value starts at p, longest first; NULL if none. */
+static const struct plm_secret *secret_at(const char *p,
+	const struct plm_secret *secrets, size_t count)
+{
+	const struct plm_secret *best = NULL;
+	size_t best_len = 0;
+	for (size_t i = 0; i < count; i++) {
+		size_t n = strlen(secrets[i].value);
+		if (n >= PLM_SECRET_MIN_LEN && n > best_len &&
+			strncasecmp(p, secrets[i].value, n) == 0) {
+			best = &secrets[i];
+			best_len = n;
+		}
+	}
+	return best;
+}
+
+char *plm_redact(const char *text, const struct plm_secret *secrets,
+	size_t count, bool *oom)
+{
+	if (text == NULL || count == 0) {
+		return NULL;
+	}
+	size_t len = strlen(text), cap = len + 1, out = 0;
+	char *buf = NULL;
+	bool any = false;
+	for (size_t i = 0; i <= len; i++) {
+		const struct plm_secret *s = i < len
+			? secret_at(text + i, secrets, count) : NULL;
+		size_t need = s ? strlen(s->name) + 3 : 1;
+		if (s != NULL && !any) {
+			any = true;
+			buf = malloc(cap);
+			if (buf == NULL) {
+				*oom = true;
+				return NULL;
+			}
+			memcpy(buf, text, i);
+			out = i;
+		}
+		if (!any) {
+			continue;
+		}
+		if (out + need + 1 > cap) {
+			cap = 2 * (out + need + 1);
+			char *n = realloc(buf, cap);
+			if (n == NULL) {
+				free(buf);
+				*oom = true;
+				return NULL;
+			}
+			buf = n;
+		}
+		if (s != NULL) {
+			out += (size_t)sprintf(buf + out, "${%s}", s->name);
+			i += strlen(s->value) - 1;
+		} else {
+			buf[out++] = text[i];
+		}
+	}
+	return buf;
 }

@@ -111,7 +111,36 @@ struct plm_doc {
 	struct plm_link *links;
 	size_t link_count;
 	size_t link_cap;
+	/* Values the front end took from the process environment (Compose
+	 * interpolation with the environment asked for): never shown. The
+	 * run rewrites each in every message, snippet and fix of the
+	 * document's results as `${NAME}` (plm_redact). Name and value in
+	 * the arena. */
+	struct plm_secret *secrets;
+	size_t secret_count;
+	size_t secret_cap;
 };
+
+struct plm_secret {
+	const char *name;
+	const char *value;
+};
+
+/* Values shorter than this are not redacted: a one-letter value would
+ * rewrite every such letter of every message. */
+#define PLM_SECRET_MIN_LEN 4
+
+/* Records that the value of variable name[0..len) came from the process
+ * environment (once per name). Returns 0 or PLM_ENOMEM. */
+PLM_NODISCARD int plm_doc_add_secret(struct plm_doc *doc, const char *name,
+	size_t len, const char *value);
+
+/* text with every secret value (at least PLM_SECRET_MIN_LEN bytes)
+ * replaced by `${NAME}`, longest values first: a new malloc'd string, or
+ * NULL when nothing was replaced (or text is NULL). *oom is set when
+ * memory ran out (text is then left as it is). */
+char *plm_redact(const char *text, const struct plm_secret *secrets,
+	size_t count, bool *oom);
 
 /* Creates an empty document that owns `source` (taken). Returns NULL when
  * out of memory, in which case source is destroyed. */

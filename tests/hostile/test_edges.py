@@ -12,7 +12,9 @@ Pins:
 - line and column computation is linear in the line length (a generous
   bound on a multi-megabyte one-line manifest);
 - suppression comments count only in real comments; CR-only line endings;
-  custom `# syntax=` frontends; spellings of uid 0.
+  custom `# syntax=` frontends; spellings of uid 0;
+- Compose interpolation reads the environment only with
+  --env-interpolation, and its values appear in no format.
 
 usage: test_edges.py PLIMSOLL SOURCE_ROOT SANITIZE
 """
@@ -442,6 +444,63 @@ class Parsing(Base):
                 if custom:
                     self.assertEqual(notes[0]["region"]["start_line"], 1)
                     self.assertIn(frontend, notes[0]["message"])
+
+
+class EnvironmentValues(Base):
+    """Compose interpolation reads the process environment only when asked,
+    and what it reads there is never shown, in any format."""
+    SECRET = "s3cr3t-Token-Value"
+    COMPOSE = ('services:\n  web:\n    image: "${REG}/app:1"\n'
+               '    cap_add: ["${TOKEN}"]\n    user: "${RUN_AS}"\n'
+               '    environment:\n      PASSWORD: "${TOKEN}"\n')
+    FORMATS = ("text", "json", "sarif", "gnu", "github", "checkstyle",
+               "junit", "codeclimate")
+
+    def scan_env(self, *args):
+        env = dict(os.environ, NO_COLOR="1", TOKEN=self.SECRET,
+                   REG="registry.internal.example")
+        p = subprocess.run([PLIMSOLL, "scan", *args],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           env=env, timeout=120, stdin=subprocess.DEVNULL)
+        return p.returncode, p.stdout, p.stderr
+
+    def test_the_environment_is_not_read_unless_asked(self):
+        self.write("app/.env", "RUN_AS=0\n")
+        p = self.write("app/compose.yaml", self.COMPOSE)
+        st, out, err = self.scan_env("--format", "json", p)
+        self.assertIn(st, (0, 1), err)
+        report = json.loads(out)
+        codes = [(n["code"], n["message"]) for n in report["notifications"]]
+        unset = [m for c, m in codes if c == "compose/unset-variable"]
+        self.assertTrue(any("TOKEN" in m for m in unset), codes)
+        self.assertTrue(any("REG" in m for m in unset), codes)
+        self.assertNotIn(self.SECRET.lower().encode(), out.lower())
+        # the .env file beside the project is read: user 0 is root
+        self.assertIn("runs-as-root",
+                      [f["rule"] for f in report["findings"]])
+
+    def test_values_from_the_environment_never_appear_in_any_format(self):
+        self.write("app/.env", "RUN_AS=0\n")
+        p = self.write("app/compose.yaml", self.COMPOSE)
+        for fmt in self.FORMATS:
+            with self.subTest(format=fmt):
+                st, out, err = self.scan_env("--env-interpolation",
+                                             "--format", fmt, p)
+                self.assertIn(st, (0, 1), err)
+                self.assertTrue(out, fmt)
+                for secret in (self.SECRET, "registry.internal.example"):
+                    self.assertNotIn(secret.lower().encode(), out.lower())
+                    self.assertNotIn(secret.lower().encode(), err.lower())
+        st, out, err = self.scan_env("--env-interpolation", "--format",
+                                     "json", p)
+        report = json.loads(out)
+        caps = [f for f in report["findings"]
+                if f["rule"] == "added-capabilities"]
+        self.assertEqual(len(caps), 1, report["findings"])
+        self.assertIn("${TOKEN}", caps[0]["message"])
+        # no unset-variable note: the environment was read
+        self.assertFalse([n for n in report["notifications"]
+                          if n["code"] == "compose/unset-variable"])
 
 
 if __name__ == "__main__":
