@@ -7,6 +7,7 @@
 
 #include <fnmatch.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -635,6 +636,15 @@ static int build_records(struct compose_ctx *ctx, struct plm_node *model,
 			plm_node_kind_name(services->kind));
 		return 0;
 	}
+	size_t input = 0;
+	for (size_t i = 0; i < doc->source_count; i++) {
+		input += doc->sources[i]->len;
+	}
+	size_t budget = PLM_COMPOSE_EXPANSION_BASE +
+		(input > SIZE_MAX / 2 / PLM_COMPOSE_EXPANSION_FACTOR
+				? SIZE_MAX / 2
+				: input * PLM_COMPOSE_EXPANSION_FACTOR);
+	bool over_budget = false;
 	for (size_t i = 0; i < services->as.map.count; i++) {
 		const struct plm_entry *e = &services->as.map.entries[i];
 		if (strncmp(e->key, "x-", 2) == 0 || (v1 && !is_v1_service(e))) {
@@ -642,7 +652,28 @@ static int build_records(struct compose_ctx *ctx, struct plm_node *model,
 		}
 		struct chain chain[PLM_COMPOSE_MAX_EXTENDS + 1];
 		struct plm_node *svc = NULL;
-		int rc = resolve(ctx, services, dir, "", e->key, chain, 0, &svc);
+		int rc = 0;
+		if (!over_budget && plm_arena_used(ctx->arena) > budget) {
+			over_budget = true;
+			plm_doc_diag(doc, PLM_DIAG_ERROR,
+				"limit/compose-expansion", e->key_span,
+				"resolving extends built more than %zu MB from "
+				"%zu KB of Compose files (the limit is 32 times "
+				"the input plus 16 MB); from service \"%s\" on, "
+				"extends are not followed",
+				budget >> 20, input >> 10, e->key);
+		}
+		if (over_budget) {
+			svc = e->value;
+			if (svc->kind == PLM_NODE_MAP &&
+				plm_node_get(svc, "extends") != NULL) {
+				svc = without_key(ctx, svc, "extends");
+				rc = svc ? 0 : PLM_ENOMEM;
+			}
+		} else {
+			rc = resolve(ctx, services, dir, "", e->key, chain, 0,
+				&svc);
+		}
 		if (rc != 0) {
 			return rc;
 		}

@@ -20,6 +20,14 @@
  * past it the value is cut with a diagnostic. The `.env` values together
  * may hold at most PLM_COMPOSE_MAX_AUX_FILE bytes once expanded. */
 #define PLM_COMPOSE_MAX_INTERPOLATED ((size_t)1024 * 1024)
+/* What resolving `extends` may build, in bytes of the document's arena:
+ * PLM_COMPOSE_EXPANSION_BASE plus PLM_COMPOSE_EXPANSION_FACTOR times the
+ * bytes of every file read for the document. Past it, the services left
+ * are taken as written (their `extends` not followed) with an error: a
+ * few hundred kilobytes of services that each extend a large one would
+ * otherwise copy it once per service. */
+#define PLM_COMPOSE_EXPANSION_BASE ((size_t)16 * 1024 * 1024)
+#define PLM_COMPOSE_EXPANSION_FACTOR 32
 /* Largest `.env` or override file read. */
 #define PLM_COMPOSE_MAX_AUX_FILE ((size_t)4 * 1024 * 1024)
 

@@ -13,6 +13,7 @@ Pins:
   bound on a multi-megabyte one-line manifest);
 - suppression comments count only in real comments; CR-only line endings;
   custom `# syntax=` frontends; spellings of uid 0;
+- Compose `extends` cannot amplify the input past a budget;
 - Compose interpolation reads the environment only with
   --env-interpolation, and its values appear in no format.
 
@@ -501,6 +502,39 @@ class EnvironmentValues(Base):
         # no unset-variable note: the environment was read
         self.assertFalse([n for n in report["notifications"]
                           if n["code"] == "compose/unset-variable"])
+
+
+class ComposeAmplification(Base):
+    """Services that each extend a large one would copy it once per
+    service: a budget proportional to the input stops the copying with an
+    error, and the other files keep their findings."""
+
+    def test_extends_fan_out_is_bounded_by_the_input(self):
+        lines = ["services:", "  base:", "    image: alpine:3.20",
+                 "    environment:"]
+        lines += [f"      VAR_{i:05d}: value{i}" for i in range(4000)]
+        lines += [f"  s{i}:\n    extends: base" for i in range(3000)]
+        amp = self.write("amp/compose.yaml", "\n".join(lines) + "\n")
+        self.assertLess(os.path.getsize(amp), 320 * 1024)
+        good = self.write("good/Dockerfile", "FROM alpine:3.20\nUSER root\n")
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        st, report, err = self.scan_json("-j", "1", amp, good)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        self.assertEqual(st, 2, err)
+        notes = [n for n in report["notifications"]
+                 if n["code"] == "limit/compose-expansion"]
+        self.assertEqual(len(notes), 1, report["notifications"][:5])
+        self.assertTrue(notes[0]["path"].endswith("amp/compose.yaml"))
+        # every service is still a container, taken as written past the
+        # budget: four findings each (root, writable root, ...)
+        services = {f["message"].split('"')[1] for f in report["findings"]
+                    if f["path"].endswith("compose.yaml")}
+        self.assertEqual(len(services), 3001)
+        self.assertTrue([f for f in report["findings"]
+                         if f["path"].endswith("good/Dockerfile") and
+                         f["rule"] == "runs-as-root"])
+        if not SANITIZED and after > before:
+            self.assertLess(after, 512 * 1024, "peak RSS in KB")
 
 
 if __name__ == "__main__":
