@@ -1,6 +1,6 @@
 /*
  * tests/engine/docs.h - documents built by hand for engine tests, shaped
- * like docs/model.md, and small file helpers.
+ * like docs/model.md (file helpers: tests/common/testutil.h).
  */
 #ifndef PLM_TESTS_ENGINE_DOCS_H
 #define PLM_TESTS_ENGINE_DOCS_H
@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include "model/document.h"
 #include "model/node.h"
+#include "testutil.h"
 
 /* The span of the first occurrence of needle in the main source (or of
  * the whole text when absent). */
@@ -109,35 +110,6 @@ static inline void test_user(struct plm_doc *doc, struct plm_node *c,
 	test_set(doc, user, "root", root < 0 ? plm_node_null(a, span)
 					     : plm_node_bool(a, span, root == 1));
 	test_set(doc, c, "user", user);
-}
-
-static inline void test_write(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-	if (f == NULL || fputs(text, f) < 0 || fclose(f) != 0) {
-		abort();
-	}
-}
-
-/* A fresh temporary directory (caller removes it with test_rmrf). */
-static inline char *test_tmpdir(void)
-{
-	char tmpl[] = "/tmp/plm-engine-XXXXXX";
-	char *d = mkdtemp(tmpl);
-	if (d == NULL) {
-		abort();
-	}
-	return strdup(d);
-}
-
-static inline void test_rmrf(char *dir)
-{
-	char cmd[4200];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	if (system(cmd) != 0) {
-		abort();
-	}
-	free(dir);
 }
 
 #endif

@@ -43,19 +43,6 @@ static void write_policy(const char *dir, const char *name, const char *id,
 	free(path);
 }
 
-static struct plm_engine *engine_for(const char *dir, char **error)
-{
-	const char *dirs[] = {dir};
-	struct plm_engine_options o = {0};
-	o.policy_dirs = dirs;
-	o.policy_dir_count = 1;
-	o.no_builtin = true;
-	o.instruction_limit = 2000000;
-	struct plm_engine *e = NULL;
-	int rc = plm_engine_create(&o, &e, error);
-	return rc == 0 ? e : NULL;
-}
-
 /* Runs every policy of the engine on doc into a fresh result. */
 static void run(struct plm_engine *e, const struct plm_doc *doc,
 	struct plm_file_result *r)
@@ -298,7 +285,7 @@ static void repeated_findings_get_distinct_fingerprints(void **state)
 		"for c in p.containers(doc) do report(c, 'one') "
 		"report(c, 'two') end");
 	char *error = NULL;
-	struct plm_engine *e = engine_for(dir, &error);
+	struct plm_engine *e = test_engine_for(dir, &error);
 	assert_non_null(e);
 	struct plm_doc *doc = dockerfile_without_user();
 	struct plm_file_result r;
@@ -418,7 +405,7 @@ static void malformed_metadata_is_refused_naming_the_file(void **state)
 		char *path = policy_path(dir, "bad.lua");
 		test_write(path, cases[i].text);
 		char *error = NULL;
-		struct plm_engine *e = engine_for(dir, &error);
+		struct plm_engine *e = test_engine_for(dir, &error);
 		assert_null(e);
 		assert_non_null(error);
 		if (strstr(error, path) == NULL ||
@@ -439,7 +426,7 @@ static void duplicate_ids_are_refused(void **state)
 	write_policy(dir, "one", "same", "");
 	write_policy(dir, "two", "same", "");
 	char *error = NULL;
-	assert_null(engine_for(dir, &error));
+	assert_null(test_engine_for(dir, &error));
 	assert_non_null(strstr(error, "duplicate policy id 'same'"));
 	assert_non_null(strstr(error, "one.lua"));
 	assert_non_null(strstr(error, "two.lua"));
@@ -461,7 +448,7 @@ static void report_field_uses_the_field_span(void **state)
 		"  report({line = 3}, 'a line')\n"
 		"end");
 	char *error = NULL;
-	struct plm_engine *e = engine_for(dir, &error);
+	struct plm_engine *e = test_engine_for(dir, &error);
 	assert_non_null(e);
 	struct plm_doc *doc = test_doc(PLM_KIND_COMPOSE, "compose.yaml",
 		"services:\n  web:\n    privileged: true\n    cap_add: [NET_ADMIN]\n");
@@ -518,7 +505,7 @@ static void team_lib_modules_can_be_required(void **state)
 	write_policy(dir, "missing", "missing-lib",
 		"require('acme.nothere')");
 	char *error = NULL;
-	struct plm_engine *e = engine_for(dir, &error);
+	struct plm_engine *e = test_engine_for(dir, &error);
 	assert_non_null(e);
 	struct plm_doc *doc = dockerfile_without_user();
 	struct plm_file_result r;
@@ -547,7 +534,7 @@ static void policies_cannot_keep_state_between_files(void **state)
 		"count = (count or 0) + 1\n"
 		"for c in p.containers(doc) do report(c, 'run ' .. count) end");
 	char *error = NULL;
-	struct plm_engine *e = engine_for(dir, &error);
+	struct plm_engine *e = test_engine_for(dir, &error);
 	struct plm_checker *c = NULL;
 	assert_int_equal(plm_checker_create(e, &c, &error), 0);
 	for (int i = 0; i < 3; i++) {
@@ -574,7 +561,7 @@ static void applies_to_limits_the_kinds_a_policy_sees(void **state)
 		"applies_to={'kubernetes'}, description='d', "
 		"check=function(doc, report) report({line=1}, 'seen') end}");
 	char *error = NULL;
-	struct plm_engine *e = engine_for(dir, &error);
+	struct plm_engine *e = test_engine_for(dir, &error);
 	assert_non_null(e);
 	struct plm_doc *doc = dockerfile_without_user();
 	struct plm_file_result r;
@@ -632,7 +619,7 @@ static void run_rule_runs_one_policy_whatever_its_kinds(void **state)
 		"check=function(doc, report) report({line=1}, doc.kind) end}");
 	write_policy(dir, "other", "other", "report({line = 1}, 'other')");
 	char *error = NULL;
-	struct plm_engine *e = engine_for(dir, &error);
+	struct plm_engine *e = test_engine_for(dir, &error);
 	assert_non_null(e);
 	size_t index = 9;
 	assert_non_null(plm_engine_find(e, "k8s-only", &index));
@@ -678,7 +665,7 @@ static void report_refuses_bad_arguments_with_clear_errors(void **state)
 		char *dir = test_tmpdir();
 		write_policy(dir, "bad", "bad-report", cases[i].body);
 		char *error = NULL;
-		struct plm_engine *e = engine_for(dir, &error);
+		struct plm_engine *e = test_engine_for(dir, &error);
 		assert_non_null(e);
 		struct plm_doc *doc = dockerfile_without_user();
 		struct plm_file_result r;

@@ -148,19 +148,6 @@ static void write_project_policy(const char *dir, const char *name,
 	test_write(path, text);
 }
 
-static struct plm_engine *engine_for(const char *dir, char **error)
-{
-	const char *dirs[] = {dir};
-	struct plm_engine_options o = {0};
-	o.policy_dirs = dirs;
-	o.policy_dir_count = 1;
-	o.no_builtin = true;
-	o.instruction_limit = 2000000;
-	struct plm_engine *e = NULL;
-	int rc = plm_engine_create(&o, &e, error);
-	return rc == 0 ? e : NULL;
-}
-
 static const struct plm_finding *by_message(const struct plm_file_result *r,
 	const char *message)
 {
@@ -327,7 +314,7 @@ static void project_policy_reports_across_files_with_related(void **state)
 		"    -- a file policy: its first argument is the doc\n"
 		"    report(project.containers[1], 'file rule')\n");
 	char *error = NULL;
-	struct plm_engine *e = engine_for(pdir, &error);
+	struct plm_engine *e = test_engine_for(pdir, &error);
 	assert_non_null(e);
 	struct plm_checker *c = NULL;
 	assert_int_equal(plm_checker_create(e, &c, &error), 0);
@@ -420,7 +407,7 @@ static void project_load_gives_the_document_model(void **state)
 		"    report(project.documents[2], tostring(ok) .. ' ' ..\n"
 		"      tostring(err):gsub('^.-: ', ''))\n");
 	char *error = NULL;
-	struct plm_engine *e = engine_for(pdir, &error);
+	struct plm_engine *e = test_engine_for(pdir, &error);
 	assert_non_null(e);
 	struct plm_checker *c = NULL;
 	assert_int_equal(plm_checker_create(e, &c, &error), 0);
@@ -478,7 +465,7 @@ static void project_policy_errors_become_notifications(void **state)
 		"    local d, err = project.load(project.documents[3])\n"
 		"    report(project.documents[1], tostring(d ~= nil))\n");
 	char *error = NULL;
-	struct plm_engine *e = engine_for(pdir, &error);
+	struct plm_engine *e = test_engine_for(pdir, &error);
 	assert_non_null(e);
 	struct plm_checker *c = NULL;
 	assert_int_equal(plm_checker_create(e, &c, &error), 0);
@@ -510,7 +497,7 @@ static void project_policy_errors_become_notifications(void **state)
 		"    report(project.dockerfiles[1], 'user', 'gone')\n");
 	plm_checker_destroy(c);
 	plm_engine_destroy(e);
-	e = engine_for(pdir, &error);
+	e = test_engine_for(pdir, &error);
 	assert_non_null(e);
 	assert_int_equal(plm_checker_create(e, &c, &error), 0);
 	assert_int_equal(plm_file_result_init(&r, "project"), 0);
@@ -595,7 +582,7 @@ static void scope_must_be_file_or_project(void **state)
 	write_project_policy(pdir, "a", "test/scope", "repository",
 		"    return\n");
 	char *error = NULL;
-	struct plm_engine *e = engine_for(pdir, &error);
+	struct plm_engine *e = test_engine_for(pdir, &error);
 	assert_null(e);
 	assert_non_null(error);
 	assert_non_null(strstr(error, "'scope' must be \"file\""));
@@ -603,7 +590,7 @@ static void scope_must_be_file_or_project(void **state)
 	free(error);
 	error = NULL;
 	write_project_policy(pdir, "a", "test/scope", "file", "    return\n");
-	e = engine_for(pdir, &error);
+	e = test_engine_for(pdir, &error);
 	assert_non_null(e);
 	assert_false(plm_engine_rule_is_project(e, 0));
 	plm_engine_destroy(e);
