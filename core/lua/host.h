@@ -36,8 +36,8 @@ struct plm_lua_limits {
 	double seconds;         /* wall-clock seconds per run; 0: none. The
 	                         * backstop for single instructions that are
 	                         * slow in C (comparing two 30 MB strings):
-	                         * checked at each hook, so a run can overshoot
-	                         * by what PLM_LUA_HOOK_STEP of them take */
+	                         * a watchdog thread ends the run at the
+	                         * first instruction or charge past it */
 };
 
 enum plm_lua_status {
