@@ -238,6 +238,7 @@ struct plm_checker {
 	size_t loaded_doc;
 	size_t rule;
 	size_t run_findings;
+	size_t run_dropped;         /* reported past the cap in this run */
 	struct plm_rule_profile *profile;   /* per rule; NULL: not measuring */
 };
 
@@ -544,9 +545,14 @@ static size_t read_related(lua_State *L, struct plm_checker *c,
 	return (size_t)n;
 }
 
+static size_t clip_len(size_t len)
+{
+	return (len < PLM_MAX_MESSAGE ? len : PLM_MAX_MESSAGE) + 1;
+}
+
 static char *clip_dup(const char *s, size_t len)
 {
-	return strndup(s, len < PLM_MAX_MESSAGE ? len : PLM_MAX_MESSAGE);
+	return strndup(s, clip_len(len) - 1);
 }
 
 /* report(node [, field], message [, extra]) or report({line=...}, message
@@ -590,10 +596,20 @@ static int report(lua_State *L)
 		related_count = read_related(L, c, extra_idx, related);
 	}
 	if (c->run_findings >= PLM_MAX_FINDINGS_PER_RUN) {
-		return luaL_error(L, "report: more than %d findings on one %s",
-			PLM_MAX_FINDINGS_PER_RUN, c->index != NULL ? "project"
-								   : "file");
+		/* Counted, not kept: a notification says how many. */
+		c->run_dropped++;
+		return 0;
 	}
+	/* What the finding keeps counts against the run's memory limit, so
+	 * a policy cannot hold gigabytes through report(). */
+	size_t keep = sizeof(struct pending) + clip_len(msg_len) +
+		(fix != NULL ? clip_len(fix_len) : 0);
+	for (size_t i = 0; i < related_count; i++) {
+		keep += sizeof(struct pending_related) +
+			strlen(related[i].target.path) + 1 +
+			clip_len(related[i].message_len);
+	}
+	plm_lua_charge_memory(L, keep);
 	/* No call below raises: nothing malloc'd is held across a raise. */
 	if (c->pending_count == c->pending_cap) {
 		size_t ncap = c->pending_cap ? c->pending_cap * 2 : 16;
@@ -986,6 +1002,27 @@ static void profile_run(struct plm_checker *c, size_t rule, uint64_t t0,
 	}
 }
 
+/* The notification for findings a run reported past the cap: they are
+ * lost, so the result is incomplete. */
+static int note_dropped(struct plm_checker *c, const char *what,
+	size_t rule, struct plm_file_result *result)
+{
+	const struct plm_policy *p = &c->engine->policies[rule];
+	char *msg = plm_engine_strdupf("policy %s reported %zu more findings "
+		"on %s than the limit of %d per %s: they were dropped",
+		p->info.id, c->run_dropped, what, PLM_MAX_FINDINGS_PER_RUN,
+		c->index != NULL ? "project" : "file");
+	struct plm_notification n = {0};
+	n.kind = PLM_NOTIFY_POLICY_ERROR;
+	n.code = "limit/findings";
+	n.message = msg != NULL ? msg : "findings past the limit were dropped";
+	n.path = c->index != NULL ? NULL : what;
+	n.rule_id = p->info.id;
+	int rc = plm_file_result_add_note(result, &n);
+	free(msg);
+	return rc;
+}
+
 /* Runs one policy; a failure becomes a notification on result naming
  * `what` (the scanned file, or "the project"). */
 static int run_one(struct plm_checker *c, const char *what,
@@ -996,6 +1033,7 @@ static int run_one(struct plm_checker *c, const char *what,
 	struct plm_lua_failure fail;
 	c->rule = rule;
 	c->run_findings = 0;
+	c->run_dropped = 0;
 	size_t before = c->pending_count;
 	plm_lua_set_lib_dir(c->host, p->lib_dir);
 	uint64_t t0 = c->profile != NULL ? thread_ns() : 0;
@@ -1006,7 +1044,8 @@ static int run_one(struct plm_checker *c, const char *what,
 	}
 	plm_lua_set_lib_dir(c->host, NULL);
 	if (st == PLM_LUA_OK) {
-		return 0;
+		return c->run_dropped > 0 ? note_dropped(c, what, rule, result)
+					  : 0;
 	}
 	/* A failed run's findings are dropped: the notification says the
 	 * policy did not finish on this file. */

@@ -239,6 +239,25 @@ void plm_lua_charge(lua_State *L, uint64_t n)
 	lua_error(L);
 }
 
+void plm_lua_charge_memory(lua_State *L, size_t bytes)
+{
+	struct plm_lua *h = host_of(L);
+	if (h == NULL || h->cap == 0) {
+		return;
+	}
+	if (h->abort == PLM_LUA_OK && h->used <= h->cap &&
+		bytes <= h->cap - h->used) {
+		h->cap -= bytes;
+		return;
+	}
+	if (h->abort == PLM_LUA_OK) {
+		h->abort = PLM_LUA_MEMORY;
+		plm_lua_record_where(h, L);
+	}
+	lua_pushliteral(L, "not enough memory");
+	lua_error(L);
+}
+
 static int64_t monotonic_ns(void)
 {
 	struct timespec ts;

@@ -39,6 +39,21 @@ def run(*args, timeout=300):
             time.monotonic() - t0)
 
 
+def spawn(*args):
+    """Runs plimsoll with its output to /dev/null; returns (exit status,
+    peak RSS of that process in KB)."""
+    env = dict(os.environ, NO_COLOR="1")
+    null = os.open(os.devnull, os.O_RDWR)
+    try:
+        pid = os.posix_spawn(PLIMSOLL, [PLIMSOLL, *args], env, file_actions=[
+            (os.POSIX_SPAWN_DUP2, null, 0), (os.POSIX_SPAWN_DUP2, null, 1),
+            (os.POSIX_SPAWN_DUP2, null, 2)])
+    finally:
+        os.close(null)
+    _, status, usage = os.wait4(pid, 0)
+    return os.waitstatus_to_exitcode(status), usage.ru_maxrss
+
+
 POLICY = """local p = require("plimsoll")
 return {{
 	id = "{id}",
@@ -125,7 +140,7 @@ class PolicyLimits(Base):
                          "\n")
         self.policy("mentions-flood", """local needle = string.rep("ab", 2047) .. "c"
 		for i = 1, 100000 do
-			if p.mentions(doc, needle) then report(doc, "found") end
+			if p.mentions(doc, needle) then report({line = 1}, "found") end
 		end""")
         good = self.good()
         st, report, err, secs = self.scan(
@@ -147,6 +162,34 @@ def long_line_manifest(pods):
                    "securityContext": {"privileged": True}}]}}
              for i in range(pods)]
     return {"apiVersion": "v1", "kind": "List", "items": items}
+
+
+class ReportMemory(Base):
+    def test_what_report_keeps_counts_against_the_memory_limit(self):
+        # Ten thousand findings of 4 KB messages and fixes, each with 32
+        # related locations of 4 KB: 1.4 GB kept outside Lua unless the
+        # copies count against the policy's memory limit (64 MB).
+        self.policy("report-hoard", """local big = string.rep("m", 4096)
+		local rel = {}
+		for i = 1, 32 do rel[i] = {node = {line = 1}, message = big} end
+		for i = 1, 10000 do
+			report({line = 1}, big .. i, {fix = big, related = rel})
+		end""")
+        good = self.good()
+        out = os.path.join(self.tmp, "report.json")
+        status, peak_kb = spawn(
+            "scan", "--format", "json", "-o", out, "--jobs", "1",
+            "--policy-dir", os.path.join(self.tmp, "policies"), *good)
+        with open(out) as f:
+            report = json.load(f)
+        self.assertEqual(status, 2)
+        if not SANITIZED:
+            self.assertLess(peak_kb, 512 * 1024, "peak RSS in KB")
+        notes = [n for n in report["notifications"]
+                 if n["code"] == "policy/memory-limit"]
+        self.assertEqual(sorted(n["path"] for n in notes), sorted(good))
+        self.assertFalse([f for f in report["findings"]
+                          if f["rule"] == "report-hoard"])
 
 
 class LongLines(Base):
@@ -190,7 +233,7 @@ class LongLines(Base):
 class RunawayReports(Base):
     def test_a_policy_reporting_without_end_is_capped_per_file(self):
         self.policy("report-flood", """for i = 1, 50000 do
-			report(doc, "finding " .. i)
+			report({line = 1}, "finding " .. i)
 		end""")
         good = self.good()
         plain = self.scan("--jobs", "2", *good)[1]
@@ -203,7 +246,9 @@ class RunawayReports(Base):
                 mine = [f for f in report["findings"]
                         if f["path"] == path and f["rule"] == "report-flood"]
                 self.assertEqual(len(mine), 10000)
-                self.assertEqual(mine[-1]["message"], "finding 10000")
+                # the first ten thousand, the order they were reported
+                self.assertEqual({f["message"] for f in mine},
+                                 {f"finding {i}" for i in range(1, 10001)})
                 notes = [n for n in report["notifications"]
                          if n["path"] == path and
                          n["code"] == "limit/findings"]
