@@ -225,7 +225,8 @@ class LongLines(Base):
             if "| " in line and '"privileged":true' in line:
                 below = lines[i + 1]
                 col = below.find("^")
-                if col >= 0 and line[col:].startswith('"privileged"'):
+                if col >= 0 and line[col:].startswith("true") and \
+                        line[:col].endswith('"privileged":'):
                     marked += 1
         self.assertGreaterEqual(marked, 2000)
 
