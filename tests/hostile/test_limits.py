@@ -11,7 +11,9 @@ Pins:
   excerpt of the line, so the text report stays small;
 - a policy that reports without end is capped per file and a notification
   says how many findings were dropped; the other files keep exactly their
-  findings.
+  findings;
+- files of kernel pseudo file systems (/proc, /sys) are never read, even
+  named on the command line or through a link named there.
 
 usage: test_limits.py PLIMSOLL SOURCE_ROOT SANITIZE
 """
@@ -109,10 +111,11 @@ class Base(unittest.TestCase):
 
 class PolicyLimits(Base):
     def test_slow_single_instructions_end_at_the_wall_clock_limit(self):
-        # Each comparison of two 64 MB strings is one VM instruction that
+        # Each comparison of two 128 MB strings is one VM instruction that
         # takes milliseconds in memcmp: checking the clock every thousand
-        # instructions would let this run for seconds past the limit.
-        self.policy("slow-compare", """local a = string.rep("x", 64e6)
+        # instructions let this run for 23 s under a 0.5 s limit (on a
+        # loaded machine; 5 s now, most of it building the strings).
+        self.policy("slow-compare", """local a = string.rep("x", 128e6)
 		local b = a:sub(1, -2) .. "y"
 		for i = 1, 1e9 do local same = a == b end""")
         good = self.good()
@@ -127,9 +130,10 @@ class PolicyLimits(Base):
         self.assertEqual(sorted(n["path"] for n in notes), sorted(good))
         for n in notes:
             self.assertIn("time limit exceeded (0.5 s)", n["message"])
-        # Two files, two workers, 0.5 s each: a second and a half of
-        # slack covers starting up and building the strings.
-        self.assertLess(secs, 2.0 if not SANITIZED else 15.0)
+        # A bound on "ends near the limit", with room for a loaded
+        # machine; sanitized builds are too slow to say anything.
+        if not SANITIZED:
+            self.assertLess(secs, 15.0)
 
     def test_helpers_are_charged_by_their_work(self):
         # A 3 MB line of "abab..." and a 4 KB needle "abab...c": the
@@ -190,6 +194,31 @@ class ReportMemory(Base):
         self.assertEqual(sorted(n["path"] for n in notes), sorted(good))
         self.assertFalse([f for f in report["findings"]
                           if f["rule"] == "report-hoard"])
+
+
+class SpecialFiles(Base):
+    def test_proc_files_are_never_read(self):
+        link = os.path.join(self.tmp, "Dockerfile.ci")
+        os.symlink("/proc/self/environ", link)
+        good = self.good()
+        secret = "plm-secret-4f1d9c"
+        for fmt in ("json", "text", "sarif", "github"):
+            env = dict(os.environ, NO_COLOR="1", PLM_TEST_SECRET=secret)
+            p = subprocess.run(
+                [PLIMSOLL, "scan", "--format", fmt, link, "/proc/self/status",
+                 *good], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                env=env, timeout=120, stdin=subprocess.DEVNULL)
+            self.assertEqual(p.returncode, 2, p.stderr)
+            self.assertNotIn(secret.encode(), p.stdout + p.stderr)
+            if fmt == "json":
+                report = json.loads(p.stdout)
+                said = {n["path"]: n["code"]
+                        for n in report["notifications"]}
+                self.assertEqual(said.get(link), "io/read")
+                self.assertEqual(said.get("/proc/self/status"), "io/read")
+                for path in good:
+                    self.assertTrue([f for f in report["findings"]
+                                     if f["path"] == path])
 
 
 class LongLines(Base):
