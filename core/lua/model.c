@@ -421,6 +421,8 @@ void plm_lua_push_native(lua_State *L)
 		{"meta", native_meta},
 		{"kind", native_kind},
 		{"mentions", native_mentions},
+		{"setting", plm_lua_native_setting},
+		{"comment", plm_lua_native_comment},
 		{NULL, NULL},
 	};
 	luaL_newlib(L, natives);
