@@ -876,6 +876,13 @@ int plm_checker_run_project_rule(struct plm_checker *c,
 	return run_project_rules(c, index, load, result, rule_index, true);
 }
 
+struct plm_setting_values plm_engine_rule_settings(const struct plm_engine *e,
+	size_t index)
+{
+	struct plm_setting_values none = {NULL, NULL, 0};
+	return index < e->count ? e->policies[index].values : none;
+}
+
 bool plm_engine_rule_is_project(const struct plm_engine *e, size_t index)
 {
 	return index < e->count && e->policies[index].project;

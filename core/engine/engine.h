@@ -55,6 +55,11 @@ const struct plm_rule_info *plm_engine_rules(const struct plm_engine *e,
 /* The rule whose id or alias is `name`, with its index, or NULL. */
 const struct plm_rule_info *plm_engine_find(const struct plm_engine *e,
 	const char *name, size_t *index);
+/* The settings rule `index` declares, each with the value it has for this
+ * engine's runs (its default unless the options set it). Valid as long as
+ * the engine; count 0 when the rule has none or index is out of range. */
+struct plm_setting_values plm_engine_rule_settings(const struct plm_engine *e,
+	size_t index);
 /* The directory holding the built-in policies that options would use:
  * o->builtin_dir, else $PLIMSOLL_POLICY_DIR when set and not empty, else
  * <datadir>/plimsoll/policies of the install prefix when it exists, else
