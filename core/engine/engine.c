@@ -214,6 +214,7 @@ struct plm_checker {
 	const struct plm_load_options *load;
 	size_t rule;
 	size_t run_findings;
+	size_t run_dropped;         /* reported past the cap in this run */
 	char problem[128];          /* what report() raises, when it does */
 	struct plm_rule_profile *profile;   /* per rule; NULL: not measuring */
 };
@@ -274,20 +275,26 @@ void plm_checker_destroy(struct plm_checker *c)
 
 /* ---- what a run hands back ----------------------------------------------- */
 
+static size_t clip_len(size_t len)
+{
+	return (len < PLM_MAX_MESSAGE ? len : PLM_MAX_MESSAGE) + 1;
+}
+
 static char *clip_dup(const char *s, size_t len)
 {
-	return strndup(s, len < PLM_MAX_MESSAGE ? len : PLM_MAX_MESSAGE);
+	return strndup(s, clip_len(len) - 1);
 }
 
 /* The report hook: keeps one finding of the running policy. */
-static const char *on_report(void *context, const struct plm_lua_report *r)
+static const char *on_report(void *context, const struct plm_lua_report *r,
+	size_t *kept)
 {
 	struct plm_checker *c = context;
+	*kept = 0;
 	if (c->run_findings >= PLM_MAX_FINDINGS_PER_RUN) {
-		snprintf(c->problem, sizeof(c->problem), "report: more than %d "
-			"findings on one %s", PLM_MAX_FINDINGS_PER_RUN,
-			c->index != NULL ? "project" : "file");
-		return c->problem;
+		/* Counted, not kept: a notification says how many. */
+		c->run_dropped++;
+		return NULL;
 	}
 	if (c->pending_count == c->pending_cap) {
 		size_t ncap = c->pending_cap ? c->pending_cap * 2 : 16;
@@ -327,6 +334,13 @@ static const char *on_report(void *context, const struct plm_lua_report *r)
 	if (nomem) {
 		free_pending(p);
 		return "report: out of memory";
+	}
+	*kept = sizeof(*p) + clip_len(r->message_len) +
+		(r->fix != NULL ? clip_len(r->fix_len) : 0);
+	for (size_t i = 0; i < p->related_count; i++) {
+		*kept += sizeof(*p->related) + strlen(p->related[i].path) + 1 +
+			(r->related[i].message != NULL
+				? clip_len(r->related[i].message_len) : 0);
 	}
 	c->pending_count++;
 	c->run_findings++;
@@ -428,6 +442,27 @@ static void profile_run(struct plm_checker *c, size_t rule, uint64_t t0,
 	}
 }
 
+/* The notification for findings a run reported past the cap: they are
+ * lost, so the result is incomplete. */
+static int note_dropped(struct plm_checker *c, const char *what,
+	size_t rule, struct plm_file_result *result)
+{
+	const struct plm_policy *p = &c->engine->policies[rule];
+	char *msg = plm_engine_strdupf("policy %s reported %zu more findings "
+		"on %s than the limit of %d per %s: they were dropped",
+		p->info.id, c->run_dropped, what, PLM_MAX_FINDINGS_PER_RUN,
+		c->index != NULL ? "project" : "file");
+	struct plm_notification n = {0};
+	n.kind = PLM_NOTIFY_POLICY_ERROR;
+	n.code = "limit/findings";
+	n.message = msg != NULL ? msg : "findings past the limit were dropped";
+	n.path = c->index != NULL ? NULL : what;
+	n.rule_id = p->info.id;
+	int rc = plm_file_result_add_note(result, &n);
+	free(msg);
+	return rc;
+}
+
 /* Runs one policy; a failure becomes a notification on result naming
  * `what` (the scanned file, or "the project"). */
 static int run_one(struct plm_checker *c, const char *what,
@@ -437,6 +472,7 @@ static int run_one(struct plm_checker *c, const char *what,
 	struct plm_lua_failure fail;
 	c->rule = rule;
 	c->run_findings = 0;
+	c->run_dropped = 0;
 	size_t before = c->pending_count;
 	uint64_t t0 = c->profile != NULL ? thread_ns() : 0;
 	enum plm_lua_status st = plm_lua_checker_run(c->lua, rule, &p->values,
@@ -445,7 +481,8 @@ static int run_one(struct plm_checker *c, const char *what,
 		profile_run(c, rule, t0, st != PLM_LUA_OK);
 	}
 	if (st == PLM_LUA_OK) {
-		return 0;
+		return c->run_dropped > 0 ? note_dropped(c, what, rule, result)
+					  : 0;
 	}
 	/* A failed run's findings are dropped: the notification says the
 	 * policy did not finish on this file. */
@@ -482,15 +519,64 @@ static uint64_t fnv(uint64_t h, const void *data, size_t len)
 	return h;
 }
 
+/* Code points in s[0..len). */
+static size_t code_points(const char *s, size_t len)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < len; i++) {
+		n += ((unsigned char)s[i] & 0xC0) != 0x80;
+	}
+	return n;
+}
+
+/* The part of a line a finding quotes: the whole line when it is short,
+ * else a window of PLM_LINE_TEXT_MAX bytes that starts a little before
+ * the region (at offset `at` in the line), cut at character boundaries.
+ * A minified manifest's one line can hold megabytes and thousands of
+ * findings: each keeps its window, not a copy of the line. */
+static void line_window(const char *line, size_t line_len, size_t at,
+	size_t *from, size_t *len)
+{
+	if (line_len <= PLM_LINE_TEXT_MAX) {
+		*from = 0;
+		*len = line_len;
+		return;
+	}
+	if (at > line_len) {
+		at = line_len;
+	}
+	size_t start = at > PLM_LINE_TEXT_BEFORE ? at - PLM_LINE_TEXT_BEFORE : 0;
+	while (start > 0 && ((unsigned char)line[start] & 0xC0) == 0x80) {
+		start--;
+	}
+	size_t end = start + PLM_LINE_TEXT_MAX < line_len
+		? start + PLM_LINE_TEXT_MAX : line_len;
+	while (end < line_len && end > start &&
+		((unsigned char)line[end] & 0xC0) == 0x80) {
+		end--;
+	}
+	*from = start;
+	*len = end - start;
+}
+
 /* Hash of the region's lines with blank runs collapsed and ends trimmed,
  * so re-indenting or moving the lines keeps it. */
 static uint64_t normalized_hash(uint64_t h, const struct plm_source *src,
-	uint32_t first, uint32_t last)
+	uint32_t first, uint32_t last, size_t from, size_t window)
 {
 	bool space = false, started = false;
 	for (uint32_t l = first; l <= last && l < src->line_count; l++) {
 		size_t len = 0;
 		const char *s = plm_source_line(src, l, &len);
+		/* A long line counts by the window quoted from it (the first
+		 * line) or its start: hashing a megabyte line once per
+		 * finding on it would be quadratic. */
+		if (len > PLM_FINGERPRINT_LINE_MAX && l == first) {
+			s += from;
+			len = window;
+		} else if (len > PLM_FINGERPRINT_LINE_MAX) {
+			len = PLM_FINGERPRINT_LINE_MAX;
+		}
 		for (size_t i = 0; i < len; i++) {
 			unsigned char ch = (unsigned char)s[i];
 			if (ch == ' ' || ch == '\t' || ch == '\r') {
@@ -633,11 +719,17 @@ static int emit_finding(struct plm_checker *c, const struct plm_doc *doc,
 			p->span.end > p->span.start ? p->span.end - 1 : p->span.end);
 		size_t line_len = 0;
 		const char *line = plm_source_line(src, first, &line_len);
-		line_text = strndup(line, line_len);
+		size_t from = 0, len = line_len;
+		line_window(line, line_len,
+			p->span.start - (size_t)(line - src->bytes), &from, &len);
+		line_text = strndup(line + from, len);
 		f.snippet = snippet;
 		f.line_text = line_text;
+		f.line_text_column = f.region.start_column -
+			(uint32_t)code_points(line + from,
+				p->span.start - (size_t)(line - src->bytes) - from);
 		key = fnv(key, src->path, strlen(src->path) + 1);
-		key = normalized_hash(key, src, first, last);
+		key = normalized_hash(key, src, first, last, from, len);
 
 		const char *why = NULL;
 		uint32_t sid = p->span.source;
@@ -682,6 +774,23 @@ static int finish_begin(struct plm_checker *c, struct finish_state *fs)
 	return fs->seen != NULL ? 0 : PLM_ENOMEM;
 }
 
+/* Says that a result could not hold `dropped` findings (memory, or the
+ * result's cap): the run is incomplete, never silently short. */
+static int note_result_full(struct plm_file_result *result, const char *path,
+	size_t dropped)
+{
+	char msg[256];
+	snprintf(msg, sizeof(msg), "%zu findings on %s were dropped: the "
+		"results of one file reached the memory they may use", dropped,
+		path);
+	struct plm_notification n = {0};
+	n.kind = PLM_NOTIFY_TOOL_ERROR;
+	n.code = "limit/result-memory";
+	n.message = msg;
+	n.path = path;
+	return plm_file_result_add_note(result, &n);
+}
+
 static int finish_findings(struct plm_checker *c, const struct plm_doc *doc,
 	struct plm_file_result *result)
 {
@@ -694,12 +803,21 @@ static int finish_findings(struct plm_checker *c, const struct plm_doc *doc,
 	}
 	struct finish_state fs;
 	int rc = finish_begin(c, &fs);
+	size_t dropped = 0;
 	for (size_t i = 0; i < c->pending_count && rc == 0; i++) {
 		rc = emit_finding(c, doc, NULL, doc->kind, &c->pending[i], &fs,
 			result);
+		/* A full result keeps what it holds; the rest are counted. */
+		if (rc == PLM_ENOMEM) {
+			dropped = c->pending_count - i;
+			break;
+		}
 	}
 	free(fs.seen);
 	clear_pending(c);
+	if (dropped > 0) {
+		rc = note_result_full(result, plm_doc_main(doc)->path, dropped);
+	}
 	return rc;
 }
 

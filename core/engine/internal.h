@@ -17,6 +17,13 @@
 #define PLM_MAX_FINDINGS_PER_RUN 10000
 /* Longest finding message or fix kept (bytes). */
 #define PLM_MAX_MESSAGE 4096
+/* Lines longer than this are quoted as a window of this many bytes,
+ * starting this many before the finding's region. */
+#define PLM_LINE_TEXT_MAX 480
+#define PLM_LINE_TEXT_BEFORE 160
+/* Lines up to this long count whole in a finding's fingerprint; longer
+ * ones by the window quoted from them. */
+#define PLM_FINGERPRINT_LINE_MAX 4096
 
 struct plm_policy {
 	struct plm_rule_info info;  /* strings in the engine's arena */

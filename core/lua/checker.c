@@ -386,11 +386,14 @@ static int report(lua_State *L)
 		.related = related,
 		.related_count = related_count,
 	};
-	/* The hook holds nothing malloc'd across the raise below. */
-	const char *problem = c->hooks.report(c->hooks.context, &r);
+	/* The hook holds nothing malloc'd across the raises below: what it
+	 * kept is freed with the failed run's findings. */
+	size_t kept = 0;
+	const char *problem = c->hooks.report(c->hooks.context, &r, &kept);
 	if (problem != NULL) {
 		return luaL_error(L, "%s", problem);
 	}
+	plm_lua_charge_memory(L, kept);
 	return 0;
 }
 

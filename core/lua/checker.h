@@ -38,8 +38,8 @@ struct plm_lua_limits {
 	double seconds;         /* wall-clock seconds per run; 0: none. The
 	                         * backstop for single instructions that are
 	                         * slow in C (comparing two 30 MB strings):
-	                         * checked at each hook, so a run can overshoot
-	                         * by what PLM_LUA_HOOK_STEP of them take */
+	                         * a watchdog thread ends the run at the
+	                         * first instruction or charge past it */
 };
 
 enum plm_lua_status {
@@ -119,8 +119,12 @@ struct plm_lua_report {
 struct plm_lua_hooks {
 	void *context;
 	/* Records one finding. Returns NULL, or a message (alive until the
-	 * next call) that report() raises in the policy. */
-	const char *(*report)(void *context, const struct plm_lua_report *r);
+	 * next call) that report() raises in the policy. Sets *kept to the
+	 * bytes it holds for the finding (0 when it dropped it): they count
+	 * against the run's memory limit, so a policy cannot hold gigabytes
+	 * outside the state through report(). */
+	const char *(*report)(void *context, const struct plm_lua_report *r,
+		size_t *kept);
 	/* project.load: loads index document d again. Returns 0 (st says
 	 * how it went; *doc owned by the caller when set) or PLM_ENOMEM. */
 	int (*load)(void *context, size_t d, struct plm_doc **doc,

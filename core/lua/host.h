@@ -51,6 +51,11 @@ void plm_lua_freeze(lua_State *L);
  * start; the instruction budget is re-armed so no pcall inside can swallow
  * it. Forgets the modules a previous run required. Returns PLM_LUA_OK or a
  * failure described in *fail. The stack is left as it was. */
+/* Counts bytes kept outside the state for the run in progress (copies of
+ * what a policy reported) against its memory limit; raises a memory error
+ * past it. Outside a run, or with no limit, does nothing.  [-0, +0, v] */
+void plm_lua_charge_memory(lua_State *L, size_t bytes);
+
 /* The instructions the last run was charged (VM instructions and the
  * charges of library loops and allocations). */
 uint64_t plm_lua_last_executed(const struct plm_lua *h);
