@@ -44,6 +44,22 @@ int plm_policy_option(struct plm_policy_options *p, int code,
 			return -1;
 		}
 		break;
+	case PLM_OPT_SET: {
+		if (p->settings == NULL &&
+			(p->settings = plm_settings_create()) == NULL) {
+			oom = 1;
+			break;
+		}
+		char *error = NULL;
+		int rc = plm_settings_add(p->settings, arg, "--set", &error);
+		if (rc == PLM_EINVAL) {
+			fprintf(stderr, "plimsoll %s: %s\n", command, error);
+			free(error);
+			return -1;
+		}
+		oom = rc != 0;
+		break;
+	}
 	default:
 		return 0;
 	}
@@ -72,6 +88,7 @@ struct plm_engine_options plm_policy_engine_options(
 	o.memory_limit = p->memory;
 	o.instruction_limit = p->instructions;
 	o.time_limit = p->seconds;
+	o.settings = p->settings;
 	return o;
 }
 
@@ -83,4 +100,6 @@ void plm_policy_options_free(struct plm_policy_options *p)
 	plm_strvec_free(&p->skip, 0);
 	plm_strvec_free(&p->tags, 0);
 	plm_strvec_free(&p->owned, 1);
+	plm_settings_destroy(p->settings);
+	p->settings = NULL;
 }

@@ -21,6 +21,7 @@ enum {
 	PLM_OPT_POLICY_MEMORY,
 	PLM_OPT_POLICY_INSTRUCTIONS,
 	PLM_OPT_POLICY_TIMEOUT,
+	PLM_OPT_SET,
 };
 
 /* The long options above, for a getopt_long table. */
@@ -34,7 +35,8 @@ enum {
 	{"policy-memory", required_argument, NULL, PLM_OPT_POLICY_MEMORY}, \
 	{"policy-instructions", required_argument, NULL, \
 		PLM_OPT_POLICY_INSTRUCTIONS}, \
-	{"policy-timeout", required_argument, NULL, PLM_OPT_POLICY_TIMEOUT}
+	{"policy-timeout", required_argument, NULL, PLM_OPT_POLICY_TIMEOUT}, \
+	{"set", required_argument, NULL, PLM_OPT_SET}
 
 #define PLM_POLICY_OPTIONS_HELP \
 "  --policy-dir DIR        also load the policies in DIR (repeatable)\n" \
@@ -45,7 +47,9 @@ enum {
 "  --no-builtin            do not load the built-in policies\n" \
 "  --policy-memory SIZE    memory cap per policy run (default 64M)\n" \
 "  --policy-instructions N instruction budget per policy run\n" \
-"  --policy-timeout SECONDS  wall-clock time per policy run (default 10)\n"
+"  --policy-timeout SECONDS  wall-clock time per policy run (default 10)\n" \
+"  --set RULE.KEY=VALUE    a setting of a rule (repeatable; a list is\n" \
+"                          comma-separated); see plimsoll explain RULE\n"
 
 struct plm_policy_options {
 	struct plm_strvec dirs;
@@ -58,6 +62,7 @@ struct plm_policy_options {
 	size_t memory;
 	unsigned long long instructions;
 	double seconds;
+	struct plm_settings *settings;   /* --set; NULL until the first */
 };
 
 /* Handles one getopt code. Returns 1 when it was a policy option (handled),

@@ -10,33 +10,11 @@
 #include <string.h>
 #include <time.h>
 #include <strings.h>
-#include <unistd.h>
 #include "engine/index.h"
 #include "load/load.h"
 #include "output/linehash.h"
-#include "plm_config.h"
 
 /* ---- the catalogue ------------------------------------------------------- */
-
-const char *plm_engine_builtin_dir(const struct plm_engine_options *o)
-{
-	if (o != NULL && o->builtin_dir != NULL) {
-		return o->builtin_dir;
-	}
-#ifdef PLM_BUILD_ROOT
-	char exe[4096];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		size_t root = strlen(PLM_BUILD_ROOT);
-		if (strncmp(exe, PLM_BUILD_ROOT, root) == 0 &&
-			(exe[root] == '/' || exe[root] == '\0')) {
-			return PLM_SOURCE_ROOT "/policies";
-		}
-	}
-#endif
-	return PLM_DATADIR "/policies";
-}
 
 static bool names_rule(const struct plm_rule_info *r, const char *name)
 {
@@ -1014,6 +992,13 @@ int plm_checker_run_project_rule(struct plm_checker *c,
 		return PLM_EINVAL;
 	}
 	return run_project_rules(c, index, load, result, rule_index, true);
+}
+
+struct plm_setting_values plm_engine_rule_settings(const struct plm_engine *e,
+	size_t index)
+{
+	struct plm_setting_values none = {NULL, NULL, 0};
+	return index < e->count ? e->policies[index].values : none;
 }
 
 bool plm_engine_rule_is_project(const struct plm_engine *e, size_t index)

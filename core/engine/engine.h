@@ -27,7 +27,7 @@ struct plm_engine_options {
 	const char *const *skip; size_t skip_count;                /* --skip ID,... */
 	const char *const *tags; size_t tag_count;                 /* --tag TAG */
 	bool no_builtin;                                           /* --no-builtin */
-	const char *builtin_dir;    /* NULL: <source>/policies when run from the build dir, else PLM_DATADIR/policies */
+	const char *builtin_dir;    /* NULL: see plm_engine_builtin_dir() */
 	size_t memory_limit;        /* bytes per policy run; 0: default (64 MiB) */
 	uint64_t instruction_limit; /* VM instructions per policy run; 0: default */
 	double time_limit;          /* wall-clock seconds per policy run; 0: default (10) */
@@ -55,7 +55,15 @@ const struct plm_rule_info *plm_engine_rules(const struct plm_engine *e,
 /* The rule whose id or alias is `name`, with its index, or NULL. */
 const struct plm_rule_info *plm_engine_find(const struct plm_engine *e,
 	const char *name, size_t *index);
-/* The directory holding the built-in policies that options would use. */
+/* The settings rule `index` declares, each with the value it has for this
+ * engine's runs (its default unless the options set it). Valid as long as
+ * the engine; count 0 when the rule has none or index is out of range. */
+struct plm_setting_values plm_engine_rule_settings(const struct plm_engine *e,
+	size_t index);
+/* The directory holding the built-in policies that options would use:
+ * o->builtin_dir, else $PLIMSOLL_POLICY_DIR when set and not empty, else
+ * <datadir>/plimsoll/policies of the install prefix when it exists, else
+ * the source tree's policies/ (a binary not installed yet). */
 const char *plm_engine_builtin_dir(const struct plm_engine_options *o);
 
 /* What one rule cost over the files a checker ran it on (--profile). */

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include "plm_config.h"
 
 /* How deep a policy directory is searched. */
 #define MAX_POLICY_DEPTH 4
@@ -192,6 +193,23 @@ static int scan_dir(struct found_list *l, const char *dir,
 cleanup:
 	free_names(names, count);
 	return rc;
+}
+
+const char *plm_engine_builtin_dir(const struct plm_engine_options *o)
+{
+	if (o != NULL && o->builtin_dir != NULL) {
+		return o->builtin_dir;
+	}
+	const char *env = getenv("PLIMSOLL_POLICY_DIR");
+	if (env != NULL && env[0] != '\0') {
+		return env;
+	}
+	/* Installed: the data directory of the prefix it was built for.
+	 * Not installed yet (run from the build tree): the source tree. */
+	if (is_dir(PLM_POLICY_DIR) || !is_dir(PLM_SOURCE_POLICY_DIR)) {
+		return PLM_POLICY_DIR;
+	}
+	return PLM_SOURCE_POLICY_DIR;
 }
 
 /* The lib/ directory beside a policy root, or NULL when there is none. */

@@ -118,6 +118,34 @@ const char *plm_setting_type_name(enum plm_setting_type t)
 	return "?";
 }
 
+const char *plm_setting_format(enum plm_setting_type t,
+	const struct plm_setting_value *v, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	switch (t) {
+	case PLM_SETTING_STRING:
+		snprintf(buf, len, "%s", v->string);
+		break;
+	case PLM_SETTING_INT:
+		snprintf(buf, len, "%lld", v->integer);
+		break;
+	case PLM_SETTING_BOOL:
+		snprintf(buf, len, "%s", v->boolean ? "true" : "false");
+		break;
+	case PLM_SETTING_LIST: {
+		size_t used = 0;
+		for (const char *const *p = v->list; *p != NULL && used < len;
+			p++) {
+			int n = snprintf(buf + used, len - used, "%s%s",
+				p != v->list ? "," : "", *p);
+			used += n > 0 ? (size_t)n : 0;
+		}
+		break;
+	}
+	}
+	return buf;
+}
+
 /* Splits "a,b, c" into a NULL-terminated list of trimmed, non-empty
  * items in the arena; "" is the empty list. */
 static const char *const *parse_list(const char *text, struct plm_arena *a,

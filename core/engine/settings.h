@@ -70,4 +70,9 @@ void plm_settings_at(const struct plm_settings *s, size_t i,
 /* The name of a setting type as policies spell it. */
 const char *plm_setting_type_name(enum plm_setting_type t);
 
+/* A value of type t as text for people ("1", "true", "a,b", "" for the
+ * empty list) into buf; returns buf. */
+const char *plm_setting_format(enum plm_setting_type t,
+	const struct plm_setting_value *v, char *buf, size_t len);
+
 #endif

@@ -690,6 +690,28 @@ int plm_lua_native_comment(lua_State *L)
 	return 1;
 }
 
+/* native.comments() -> a list of {line, text} of every comment of the
+ * bound document's main file, in line order. */
+int plm_lua_native_comments(lua_State *L)
+{
+	const struct plm_doc *doc = plm_lua_host(L)->doc;
+	lua_newtable(L);
+	lua_Integer n = 0;
+	for (size_t i = 0; doc != NULL && i < doc->comment_count; i++) {
+		const char *text = doc->comments[i];
+		if (text == NULL || text[0] == '\0') {
+			continue;
+		}
+		lua_createtable(L, 0, 2);
+		lua_pushinteger(L, (lua_Integer)i + 1);
+		lua_setfield(L, -2, "line");
+		lua_pushstring(L, text);
+		lua_setfield(L, -2, "text");
+		lua_rawseti(L, -2, ++n);
+	}
+	return 1;
+}
+
 /* ---- runs ---------------------------------------------------------------- */
 
 /* One policy run, in protected mode: a fresh environment, the chunk run

@@ -60,9 +60,10 @@ void plm_lua_record_where(struct plm_lua *h, lua_State *L);
 /* The table of native helpers the helper library receives.  [-0, +1, m] */
 void plm_lua_push_native(lua_State *L);
 /* Natives of a checker's run (checker.c): native.setting(name) and
- * native.comment(line). */
+ * native.comment(line), native.comments(). */
 int plm_lua_native_setting(lua_State *L);
 int plm_lua_native_comment(lua_State *L);
+int plm_lua_native_comments(lua_State *L);
 /* Creates the node proxy metatable in the registry.  [-0, +0, m] */
 void plm_lua_model_init(lua_State *L);
 

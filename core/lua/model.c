@@ -423,6 +423,7 @@ void plm_lua_push_native(lua_State *L)
 		{"mentions", native_mentions},
 		{"setting", plm_lua_native_setting},
 		{"comment", plm_lua_native_comment},
+		{"comments", plm_lua_native_comments},
 		{NULL, NULL},
 	};
 	luaL_newlib(L, natives);

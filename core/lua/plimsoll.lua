@@ -716,4 +716,66 @@ function M.namespace(object)
 	return object.namespace or "default"
 end
 
+------------------------------------------------------------------------
+-- Settings and comments
+------------------------------------------------------------------------
+
+--- The value of the running policy's setting `name`, as declared in its
+--- `settings` (the default, or what `--set RULE.NAME=VALUE` gave): a
+--- string, an integer, a boolean or a list of strings (a fresh table).
+--- Raises when the policy declares no such setting.
+function M.setting(name)
+	return native.setting(name)
+end
+
+--- The comments of the scanned file (not of the files it pulled in): a
+--- list of {line, text} in line order; text is what follows the `#`.
+function M.comments(doc)
+	return native.comments()
+end
+
+--- The comment that documents node (or node[field]): the one on its
+--- first line, else the one on the line above. Returns text and line, or
+--- nil. Only comments of the scanned file count: a node written in
+--- another file (a Compose override) has none.
+function M.comment_near(node, field)
+	local s = native.span(node, field)
+	if s.source ~= 1 then
+		return nil
+	end
+	for _, line in ipairs({s.start_line, s.start_line - 1}) do
+		local text = native.comment(line)
+		if text ~= nil then
+			return text, line
+		end
+	end
+	return nil
+end
+
+--- True when text matches the glob pattern: `*` stands for any run of
+--- characters, everything else for itself.
+function M.glob(text, pattern)
+	local parts = {}
+	for piece in (pattern .. "*"):gmatch("(.-)%*") do
+		parts[#parts + 1] = piece
+	end
+	if #parts == 1 then
+		return text == pattern
+	end
+	local first, last = parts[1], parts[#parts]
+	if #text < #first + #last or text:sub(1, #first) ~= first or
+		(last ~= "" and text:sub(-#last) ~= last) then
+		return false
+	end
+	local pos, stop = #first + 1, #text - #last
+	for i = 2, #parts - 1 do
+		local s, e = text:find(parts[i], pos, true)
+		if s == nil or e > stop then
+			return false
+		end
+		pos = e + 1
+	end
+	return true
+end
+
 return M

@@ -27,7 +27,8 @@ process that power. Some (`SYS_ADMIN`, `SYS_MODULE`, `SYS_PTRACE`,
 `NET_ADMIN`, `DAC_READ_SEARCH`, `ALL`, ...) are enough to escape the
 container: those are reported as high.
 
-`NET_BIND_SERVICE` (binding ports below 1024) is not reported.
+`NET_BIND_SERVICE` (binding ports below 1024) is not reported, nor any
+capability the `allowed` setting lists.
 
 What is reported: each entry of Compose `cap_add` and Kubernetes
 `securityContext.capabilities.add`.
@@ -35,11 +36,20 @@ What is reported: each entry of Compose `cap_add` and Kubernetes
 How to fix: remove the capability, or bind a high port / use a sidecar
 for the task that needed it.
 ]],
+	settings = {
+		{name = "allowed", type = "list", default = {},
+		 description = "Capabilities not reported when added (names as in "
+			.. "`cap_add`, with or without `CAP_`, any case)."},
+	},
 	check = function(doc, report)
+		local allowed = {NET_BIND_SERVICE = true}
+		for _, name in ipairs(p.setting("allowed")) do
+			allowed[name:upper():gsub("^CAP_", "")] = true
+		end
 		for c in p.containers(doc) do
 			local add = c.capabilities and c.capabilities.add
 			for i, cap in ipairs(add or {}) do
-				if cap ~= "NET_BIND_SERVICE" then
+				if not allowed[cap] then
 					local bad = dangerous[cap] == true
 					report(add, i, ("%s adds capability %s%s"):format(
 						p.describe(c), cap, bad and ", which allows escaping "

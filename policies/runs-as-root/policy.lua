@@ -30,12 +30,40 @@ local function built_user(c)
 	return c.build ~= nil and c.build.user or nil
 end
 
+-- True when the container's image is one the user listed as running as
+-- a non-root user (setting non_root_images).
+local function known_non_root(c, patterns)
+	local image = c.image and c.image.text
+	if image == nil then
+		return false
+	end
+	for _, pattern in ipairs(patterns) do
+		if p.glob(image, pattern) then
+			return true
+		end
+	end
+	return false
+end
+
 local function check(doc, report)
 	local extra = {fix = fix_for(doc.kind)}
+	local min_uid = p.setting("min_uid")
+	local non_root_images = p.setting("non_root_images")
 	for c in p.containers(doc) do
 		local user = c.user
 		local what = p.describe(c)
-		if c.run_as_non_root == true then
+		if user.uid ~= nil and user.uid > 0 and user.uid < min_uid then
+			local written = user.text ~= nil and
+				written_here(c, user, "text")
+			local msg = ("%s runs as UID %d, below the lowest UID "
+				.. "allowed (min_uid %d)"):format(what, user.uid, min_uid)
+			if written then
+				report(user, "text", msg, extra)
+			else
+				report(c, c.origin ~= "compose" and "user" or nil, msg,
+					extra)
+			end
+		elseif c.run_as_non_root == true then
 			-- The kubelet refuses to start it as root.
 		elseif user.root == true then
 			-- The written value when this file has it; else the
@@ -66,7 +94,9 @@ local function check(doc, report)
 			end
 		elseif user.root == nil and user.text == nil then
 			local built = built_user(c)
-			if built ~= nil and built.root == false then
+			if known_non_root(c, non_root_images) then
+				-- The image is known to set a non-root user.
+			elseif built ~= nil and built.root == false then
 				-- The image it builds sets a non-root USER.
 			elseif c.origin == "dockerfile" then
 				report(c, "user", "the image runs as root: no USER "
@@ -117,6 +147,11 @@ What is reported:
   `runAsNonRoot: true` nor a non-zero `runAsUser` (pod-level settings
   count).
 
+Settings: `min_uid` also reports a non-zero UID below it (a UID that
+the host gives to system accounts, say); `non_root_images` lists images
+(`*` matches any run of characters) known to run as a non-root user, so
+a container of one of them with no user set is not reported.
+
 How to fix:
 
 ```dockerfile
@@ -130,5 +165,16 @@ securityContext:
   runAsUser: 10001
 ```
 ]],
+	settings = {
+		{name = "min_uid", type = "int", default = 1,
+		 description = "The lowest UID allowed: a numeric user below it is "
+			.. "reported (UID 0 always is)."},
+		{name = "non_root_images", type = "list",
+		 default = {"gcr.io/distroless/*:nonroot",
+			"gcr.io/distroless/*:*-nonroot"},
+		 description = "Images known to run as a non-root user (`*` "
+			.. "matches any run of characters): a container of one with "
+			.. "no user set is not reported."},
+	},
 	check = check,
 }

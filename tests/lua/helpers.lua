@@ -184,6 +184,30 @@ function tests.selects()
 	eq(p.namespace({namespace = "shop"}), "shop", "namespace")
 end
 
+function tests.glob()
+	eq(p.glob("gcr.io/distroless/static:nonroot",
+		"gcr.io/distroless/*:nonroot"), true, "glob middle")
+	eq(p.glob("gcr.io/distroless/static:debug-nonroot",
+		"gcr.io/distroless/*:*-nonroot"), true, "glob two stars")
+	eq(p.glob("gcr.io/distroless/static:latest",
+		"gcr.io/distroless/*:nonroot"), false, "glob tail differs")
+	eq(p.glob("alpine", "alpine"), true, "glob exact")
+	eq(p.glob("alpine:3", "alpine"), false, "glob exact only")
+	eq(p.glob("a%b.c", "a%*"), true, "glob magic characters are plain")
+	eq(p.glob("ab", "a*b*b"), false, "glob pieces do not overlap")
+	eq(p.glob("", "*"), true, "glob star matches empty")
+	-- No settings outside a policy that declares them.
+	eq(pcall(p.setting, "nothing"), false, "undeclared setting raises")
+end
+
+function tests.comments(doc)
+	local all = p.comments(doc)
+	for _, c in ipairs(all) do
+		eq(type(c.line), "number", "comment line")
+		eq(type(c.text), "string", "comment text")
+	end
+end
+
 
 return {
 	id = "lua-helpers-test",

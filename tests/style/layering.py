@@ -9,6 +9,8 @@ The rules (docs/architecture.md, "Building and checking"):
   core/kubernetes, core/model, core/util, core/load, core/discover) include
   no Lua header: not lua.h, lauxlib.h, lualib.h, nor anything of core/lua.
   Lua is how policies see the model, not part of it.
+- core/engine includes no Lua header and nothing of core/lua but
+  lua/checker.h: every call into Lua lives in core/lua.
 - core/compose includes nothing of core/dockerfile: a Compose file names a
   Dockerfile, it does not parse one.
 - plugins/ include only the public headers (include/plimsoll/*), headers of
@@ -71,6 +73,9 @@ def problem(src, quoted, name, header):
     is_lua = base in LUA_HEADERS or (header or "").startswith("core/lua/")
     if src.startswith(NO_LUA) and is_lua:
         return "a parser or the model includes a Lua header"
+    if src.startswith("core/engine/") and is_lua and \
+            header != "core/lua/checker.h":
+        return "the engine calls Lua other than through lua/checker.h"
     if src.startswith("core/compose/") and \
             (header or "").startswith("core/dockerfile/"):
         return "Compose includes a Dockerfile header"
