@@ -15,7 +15,7 @@
 #include "compose/internal.h"
 #include "util/path.h"
 #include "util/source.h"
-#include "yaml/record.h"
+#include "model/record.h"
 #include "yaml/yaml.h"
 
 extern char **environ;

@@ -18,7 +18,7 @@
 #include "util/source.h"
 #include "util/utf8.h"
 #include "yaml/keyset.h"
-#include "yaml/record.h"
+#include "model/record.h"
 
 struct svc {
 	struct compose_ctx *ctx;
@@ -210,25 +210,12 @@ static int set_argv(struct svc *v, const char *field, const char *key)
 static struct plm_node *capability(struct svc *v, struct plm_node *item)
 {
 	struct plm_node *s = as_string(v, item);
-	if (s == NULL) {
-		return NULL;
+	struct plm_node *n = s ? plm_record_capability(v->a, s,
+		PLM_NODE_QUOTED) : NULL;
+	if (n != NULL) {
+		n->text = item->text;
+		n->text_len = item->text_len;
 	}
-	const char *p = s->as.string.ptr;
-	size_t len = s->as.string.len;
-	if (len > 4 && strncasecmp(p, "CAP_", 4) == 0) {
-		p += 4;
-		len -= 4;
-	}
-	struct plm_node *n = string_at(v, item, p, len);
-	if (n == NULL) {
-		return NULL;
-	}
-	char *w = (char *)n->as.string.ptr;
-	for (size_t i = 0; i < len; i++) {
-		w[i] = (char)toupper((unsigned char)w[i]);
-	}
-	n->text = item->text;
-	n->text_len = item->text_len;
 	return n;
 }
 

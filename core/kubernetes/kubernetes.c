@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "yaml/keyset.h"
-#include "yaml/record.h"
+#include "model/record.h"
 #include "yaml/yaml.h"
 
 /* How deep `List` items may nest (a List of Lists...). */
@@ -325,30 +325,11 @@ static int set_profiles(struct builder *b, struct plm_node *rec,
 
 /* ---- capabilities, mounts, ports, env, hooks ----------------------- */
 
-/* Upper-case, without a CAP_ prefix (ALL stays ALL). */
+/* The record's spelling of a capability; a non-string stays as written. */
 static struct plm_node *capability(struct builder *b, struct plm_node *item)
 {
-	const char *s = plm_node_str(item);
-	if (s == NULL) {
-		return item;
-	}
-	size_t len = item->as.string.len;
-	if (len > 4 && strncasecmp(s, "CAP_", 4) == 0) {
-		s += 4;
-		len -= 4;
-	}
-	struct plm_node *n = plm_node_string(b->a, item->span, s, len);
-	if (n == NULL) {
-		return NULL;
-	}
-	char *p = (char *)n->as.string.ptr;
-	for (size_t i = 0; i < len; i++) {
-		p[i] = (char)toupper((unsigned char)p[i]);
-	}
-	n->flags = item->flags;
-	n->text = item->text;
-	n->text_len = item->text_len;
-	return n;
+	return item->kind == PLM_NODE_STRING
+		? plm_record_capability(b->a, item, 0) : item;
 }
 
 static int set_capabilities(struct builder *b, struct plm_node *rec,

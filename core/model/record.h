@@ -1,13 +1,14 @@
 /*
- * yaml/record.h - building container records (docs/model.md, "The
- * containers view") for the YAML front ends.
+ * model/record.h - the container record (docs/model.md, "The containers
+ * view"): its one definition, filled by the Dockerfile, Compose and
+ * Kubernetes front ends.
  *
  * A record starts with every field present, each flagged PLM_NODE_IMPLICIT
  * and spanning the container's declaration; a front end then replaces the
  * fields that were written. All nodes live in the given arena.
  */
-#ifndef PLM_YAML_RECORD_H
-#define PLM_YAML_RECORD_H
+#ifndef PLM_MODEL_RECORD_H
+#define PLM_MODEL_RECORD_H
 
 #include <stdbool.h>
 #include "plimsoll/error.h"
@@ -18,6 +19,10 @@
  * "ephemeral"). NULL when out of memory. */
 struct plm_node *plm_record_new(struct plm_arena *arena, struct plm_span decl,
 	const char *origin, const char *role);
+
+/* The record's top-level fields, in order (NULL past the end). */
+size_t plm_record_field_count(void);
+const char *plm_record_field_name(size_t i);
 
 /* Replaces a top-level field of the record (keeping its position). */
 PLM_NODISCARD int plm_record_set(struct plm_arena *arena,
@@ -50,5 +55,12 @@ struct plm_node *plm_record_implicit_null(struct plm_arena *arena,
  * may be shared, is untouched. NULL when out of memory. */
 struct plm_node *plm_record_flagged(struct plm_arena *arena,
 	const struct plm_node *node, uint32_t flags);
+
+/* A capability name as the record holds it: upper-case, without a CAP_
+ * prefix (ALL stays ALL), with the span, source text and flags (less
+ * `clear`) of the string node `name`. NULL when name is not a string or out
+ * of memory. */
+struct plm_node *plm_record_capability(struct plm_arena *arena,
+	const struct plm_node *name, uint32_t clear);
 
 #endif
