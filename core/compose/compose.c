@@ -692,7 +692,7 @@ static int build_records(struct compose_ctx *ctx, struct plm_node *model,
 			return PLM_ENOMEM;
 		}
 		rc = plm_compose_service_record(ctx, name, svc, &rec);
-		if (rc == 0) {
+		if (rc == 0 && rec != NULL) {
 			rc = plm_node_push(ctx->arena, doc->containers, rec);
 		}
 		if (rc != 0) {

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "model/image.h"
+#include "model/quantity.h"
 #include "model/user.h"
 
 static struct plm_node *implicit(struct plm_node *n)
@@ -52,7 +53,7 @@ static struct plm_node *null_map(struct plm_arena *a, struct plm_span decl,
  * The record's schema: every top-level field, in dump order, with the shape
  * of its default. A map default lists its keys (each an implicit null).
  */
-enum dflt { D_NULL, D_SEQ, D_MAP, D_CAPS, D_SHELL };
+enum dflt { D_NULL, D_SEQ, D_MAP, D_CAPS, D_SHELL, D_RES, D_FALSE };
 
 struct field {
 	const char *name;
@@ -66,6 +67,10 @@ static const char *const user_keys[] = {"text", "name", "uid", "group",
 	"gid", "root", NULL};
 static const char *const host_keys[] = {"network", "pid", "ipc", "users",
 	NULL};
+
+static const char *const probe_keys[] = {"liveness", "readiness",
+	"startup", NULL};
+static const char *const group_keys[] = {"fs_group", "supplemental", NULL};
 
 static const struct field fields[] = {
 	{"name", D_NULL, NULL},
@@ -93,7 +98,29 @@ static const struct field fields[] = {
 	{"healthcheck", D_NULL, NULL},
 	{"automount_service_account_token", D_NULL, NULL},
 	{"build", D_NULL, NULL},
+	{"source", D_NULL, NULL},
+	{"pod", D_NULL, NULL},
+	{"resources", D_RES, NULL},
+	{"probes", D_MAP, probe_keys},
+	{"image_pull_policy", D_NULL, NULL},
+	{"proc_mount", D_NULL, NULL},
+	{"groups", D_MAP, group_keys},
+	{"service_account_name", D_NULL, NULL},
+	{"env_from", D_SEQ, NULL},
+	{"sysctls", D_SEQ, NULL},
+	{"runtime_class", D_NULL, NULL},
+	{"restart_policy", D_NULL, NULL},
+	{"sidecar", D_FALSE, NULL},
+	{"pids_limit", D_NULL, NULL},
+	{"devices", D_SEQ, NULL},
+	{"ulimits", D_SEQ, NULL},
+	{"tmpfs", D_SEQ, NULL},
+	{"secrets", D_SEQ, NULL},
+	{"configs", D_SEQ, NULL},
+	{"profiles", D_SEQ, NULL},
 };
+
+static const char *const amount_keys[] = {"cpu", "memory", NULL};
 
 static struct plm_node *default_of(struct plm_arena *a, struct plm_span decl,
 	const struct field *f)
@@ -122,6 +149,16 @@ static struct plm_node *default_of(struct plm_arena *a, struct plm_span decl,
 			return NULL;
 		}
 		return m;
+	case D_RES:
+		m = implicit(plm_node_map(a, decl));
+		if (m == NULL ||
+			add(a, m, "requests", null_map(a, decl, amount_keys)) != 0 ||
+			add(a, m, "limits", null_map(a, decl, amount_keys)) != 0) {
+			return NULL;
+		}
+		return m;
+	case D_FALSE:
+		return implicit(plm_node_bool(a, decl, false));
 	case D_NULL:
 	default:
 		return plm_record_implicit_null(a, decl);
@@ -260,5 +297,61 @@ struct plm_node *plm_record_capability(struct plm_arena *a,
 	n->flags = name->flags & ~clear;
 	n->text = name->text;
 	n->text_len = name->text_len;
+	return n;
+}
+
+struct plm_node *plm_record_unknown(struct plm_doc *doc,
+	const struct plm_node *written, const char *field,
+	const char *expected)
+{
+	plm_doc_diag(doc, PLM_DIAG_NOTE, "model/wrong-shape", written->span,
+		"%s should be %s (found: %s); the container is read with "
+		"%s unknown", field, expected, plm_node_kind_name(written->kind),
+		field);
+	struct plm_node *n = plm_node_null(doc->arena, written->span);
+	if (n != NULL) {
+		n->flags |= PLM_NODE_UNKNOWN;
+	}
+	return n;
+}
+
+struct plm_node *plm_record_link(struct plm_arena *a,
+	const struct plm_node *target)
+{
+	struct plm_node *n = plm_node_seq(a, target->span);
+	if (n == NULL || plm_node_push(a, n, (struct plm_node *)target) != 0) {
+		return NULL;
+	}
+	n->flags |= PLM_NODE_LINK;
+	return n;
+}
+
+struct plm_node *plm_record_quantity(struct plm_doc *doc,
+	const struct plm_node *written, const char *field, bool cpu,
+	bool docker)
+{
+	const char *s = written->kind == PLM_NODE_STRING
+		? written->as.string.ptr : written->text;
+	size_t len = written->kind == PLM_NODE_STRING
+		? written->as.string.len : written->text_len;
+	int64_t v = 0;
+	bool ok = false;
+	if (s != NULL && (written->kind == PLM_NODE_STRING ||
+		written->kind == PLM_NODE_INT || written->kind == PLM_NODE_FLOAT)) {
+		ok = docker && !cpu ? plm_quantity_docker_bytes(s, len, &v)
+			: plm_quantity_kube(s, len, cpu ? 1000 : 1, &v);
+	}
+	if (!ok) {
+		return plm_record_unknown(doc, written, field, cpu
+			? "a CPU quantity (500m, 1.5)"
+			: "a memory quantity (512Mi, 1G)");
+	}
+	struct plm_node *n = plm_node_int(doc->arena, written->span, v);
+	if (n != NULL) {
+		n->flags = written->flags & (PLM_NODE_INTERPOLATED |
+			PLM_NODE_INHERITED);
+		n->text = written->text;
+		n->text_len = written->text_len;
+	}
 	return n;
 }

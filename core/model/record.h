@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include "plimsoll/error.h"
+#include "model/document.h"
 #include "model/node.h"
 
 /* A new record for a container declared at `decl`: name (NULL: null),
@@ -55,6 +56,24 @@ struct plm_node *plm_record_implicit_null(struct plm_arena *arena,
  * may be shared, is untouched. NULL when out of memory. */
 struct plm_node *plm_record_flagged(struct plm_arena *arena,
 	const struct plm_node *node, uint32_t flags);
+
+/* A field written with the wrong shape: a note (model/wrong-shape) at the
+ * written node saying what was expected, and a null flagged
+ * PLM_NODE_UNKNOWN spanning it. NULL when out of memory. */
+struct plm_node *plm_record_unknown(struct plm_doc *doc,
+	const struct plm_node *written, const char *field,
+	const char *expected);
+
+/* A link (PLM_NODE_LINK) to a raw node of the tree. */
+struct plm_node *plm_record_link(struct plm_arena *arena,
+	const struct plm_node *target);
+
+/* A quantity as an integer node: CPU in millicores, memory in bytes
+ * (Kubernetes suffixes; with `docker`, memory as a Docker byte size). A
+ * value that does not parse is unknown (plm_record_unknown). */
+struct plm_node *plm_record_quantity(struct plm_doc *doc,
+	const struct plm_node *written, const char *field, bool cpu,
+	bool docker);
 
 /* A capability name as the record holds it: upper-case, without a CAP_
  * prefix (ALL stays ALL), with the span, source text and flags (less
