@@ -15,7 +15,7 @@
 #include "compose/internal.h"
 #include "util/path.h"
 #include "util/source.h"
-#include "yaml/record.h"
+#include "model/record.h"
 #include "yaml/yaml.h"
 
 extern char **environ;
@@ -692,7 +692,7 @@ static int build_records(struct compose_ctx *ctx, struct plm_node *model,
 			return PLM_ENOMEM;
 		}
 		rc = plm_compose_service_record(ctx, name, svc, &rec);
-		if (rc == 0) {
+		if (rc == 0 && rec != NULL) {
 			rc = plm_node_push(ctx->arena, doc->containers, rec);
 		}
 		if (rc != 0) {

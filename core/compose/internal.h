@@ -82,7 +82,8 @@ struct plm_node *plm_compose_merge_service(struct compose_ctx *ctx,
 
 
 /* The container record of one service (docs/model.md). decl is the
- * service's key. Returns 0 or PLM_ENOMEM. */
+ * service's key. *out stays NULL for a `provider:` service (no container).
+ * Returns 0 or PLM_ENOMEM. */
 int plm_compose_service_record(struct compose_ctx *ctx, struct plm_node *name,
 	struct plm_node *service, struct plm_node **out);
 #endif

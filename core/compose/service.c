@@ -18,7 +18,7 @@
 #include "util/source.h"
 #include "util/utf8.h"
 #include "yaml/keyset.h"
-#include "yaml/record.h"
+#include "model/record.h"
 
 struct svc {
 	struct compose_ctx *ctx;
@@ -210,25 +210,12 @@ static int set_argv(struct svc *v, const char *field, const char *key)
 static struct plm_node *capability(struct svc *v, struct plm_node *item)
 {
 	struct plm_node *s = as_string(v, item);
-	if (s == NULL) {
-		return NULL;
+	struct plm_node *n = s ? plm_record_capability(v->a, s,
+		PLM_NODE_QUOTED) : NULL;
+	if (n != NULL) {
+		n->text = item->text;
+		n->text_len = item->text_len;
 	}
-	const char *p = s->as.string.ptr;
-	size_t len = s->as.string.len;
-	if (len > 4 && strncasecmp(p, "CAP_", 4) == 0) {
-		p += 4;
-		len -= 4;
-	}
-	struct plm_node *n = string_at(v, item, p, len);
-	if (n == NULL) {
-		return NULL;
-	}
-	char *w = (char *)n->as.string.ptr;
-	for (size_t i = 0; i < len; i++) {
-		w[i] = (char)toupper((unsigned char)w[i]);
-	}
-	n->text = item->text;
-	n->text_len = item->text_len;
 	return n;
 }
 
@@ -647,6 +634,10 @@ static int long_port(struct svc *v, struct plm_node *out,
 static int set_ports(struct svc *v)
 {
 	struct plm_node *ports = plm_node_get(v->s, "ports");
+	if (ports != NULL && ports->kind != PLM_NODE_NULL && !is_seq(ports)) {
+		return plm_record_set(v->a, v->rec, "ports", plm_record_unknown(
+			v->ctx->doc, ports, "ports", "a list of ports"));
+	}
 	if (!is_seq(ports)) {
 		return 0;
 	}
@@ -998,6 +989,176 @@ static int set_build(struct svc *v)
 	return plm_doc_add_link(v->ctx->doc, &link);
 }
 
+/* ---- resources and runtime settings ---------------------------------- */
+
+/* A quantity into resources.<set>.<key> (CPU in millicores, memory in
+ * bytes as Docker reads it). */
+static int set_amount(struct svc *v, const char *set, const char *key,
+	struct plm_node *written)
+{
+	if (written == NULL || written->kind == PLM_NODE_NULL) {
+		return 0;
+	}
+	struct plm_node *res = plm_node_get(v->rec, "resources");
+	struct plm_node *m = plm_node_get(res, set);
+	struct plm_node *q = plm_record_quantity(v->ctx->doc, written, key,
+		strcmp(key, "cpu") == 0, true);
+	if (q == NULL) {
+		return PLM_ENOMEM;
+	}
+	res->flags &= ~(uint32_t)PLM_NODE_IMPLICIT;
+	m->flags &= ~(uint32_t)PLM_NODE_IMPLICIT;
+	return plm_record_set(v->a, m, key, q);
+}
+
+static int set_resources(struct svc *v)
+{
+	static const char *const deploy_res[] = {"deploy", "resources", NULL};
+	const struct plm_node *res = v->s;
+	for (size_t i = 0; deploy_res[i] != NULL && res != NULL; i++) {
+		res = plm_node_get(res, deploy_res[i]);
+	}
+	static const char *const sets[][2] = {{"limits", "limits"},
+		{"reservations", "requests"}};
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && is_map(res) && i < 2; i++) {
+		struct plm_node *m = plm_node_get(res, sets[i][0]);
+		if (m != NULL && m->kind != PLM_NODE_NULL && !is_map(m)) {
+			rc = plm_record_set(v->a, plm_node_get(v->rec,
+				"resources"), sets[i][1], plm_record_unknown(
+				v->ctx->doc, m, sets[i][0], "a map (cpus, memory)"));
+			continue;
+		}
+		if (rc == 0) rc = set_amount(v, sets[i][1], "cpu",
+				plm_node_get(m, "cpus"));
+		if (rc == 0) rc = set_amount(v, sets[i][1], "memory",
+				plm_node_get(m, "memory"));
+	}
+	/* The service-level keys win over deploy, as in Compose. */
+	if (rc == 0) rc = set_amount(v, "limits", "cpu",
+			plm_node_get(v->s, "cpus"));
+	if (rc == 0) rc = set_amount(v, "limits", "memory",
+			plm_node_get(v->s, "mem_limit"));
+	if (rc == 0) rc = set_amount(v, "requests", "memory",
+			plm_node_get(v->s, "mem_reservation"));
+	return rc;
+}
+
+/* A key copied as written when it has the expected shape (a list for
+ * `seq`, else a scalar or map), else unknown with a note. */
+static int set_as_written(struct svc *v, const char *field, const char *key,
+	bool seq, bool map_too, const char *expected)
+{
+	struct plm_node *n = plm_node_get(v->s, key);
+	if (n == NULL || n->kind == PLM_NODE_NULL) {
+		return 0;
+	}
+	bool ok = seq ? (is_seq(n) || (map_too && is_map(n)))
+		: (n->kind != PLM_NODE_SEQ && (map_too || !is_map(n)));
+	return plm_record_set(v->a, v->rec, field, ok ? n
+		: plm_record_unknown(v->ctx->doc, n, key, expected));
+}
+
+/* sysctls in either form as [{name, value}]. */
+static int set_sysctls(struct svc *v)
+{
+	struct plm_node *n = plm_node_get(v->s, "sysctls");
+	if (n == NULL || n->kind == PLM_NODE_NULL) {
+		return 0;
+	}
+	if (!is_seq(n) && !is_map(n)) {
+		return plm_record_set(v->a, v->rec, "sysctls", plm_record_unknown(
+			v->ctx->doc, n, "sysctls", "a list or a map"));
+	}
+	struct plm_node *out = plm_node_seq(v->a, n->span);
+	if (out == NULL) {
+		return PLM_ENOMEM;
+	}
+	size_t count = plm_node_count(n);
+	for (size_t i = 0; i < count; i++) {
+		struct plm_node *name, *value;
+		struct plm_span at;
+		if (is_map(n)) {
+			const struct plm_entry *e = &n->as.map.entries[i];
+			at = e->key_span;
+			name = plm_node_string(v->a, e->key_span, e->key,
+				e->key_len);
+			value = as_string(v, e->value);
+		} else {
+			struct plm_node *it = n->as.seq.items[i];
+			const char *s = plm_node_str(it);
+			if (s == NULL) {
+				continue;
+			}
+			at = it->span;
+			const char *eq = strchr(s, '=');
+			size_t nl = eq ? (size_t)(eq - s) : strlen(s);
+			name = string_at(v, it, s, nl);
+			value = eq ? string_at(v, it, eq + 1, strlen(eq + 1))
+				: plm_record_implicit_null(v->a, it->span);
+		}
+		struct plm_node *m = plm_node_map(v->a, at);
+		if (m == NULL || name == NULL || value == NULL ||
+			plm_node_append_static(v->a, m, "name", 4, at, name) != 0 ||
+			plm_node_append_static(v->a, m, "value", 5, at,
+				value) != 0 ||
+			plm_node_push(v->a, out, m) != 0) {
+			return PLM_ENOMEM;
+		}
+	}
+	return plm_record_set(v->a, v->rec, "sysctls", out);
+}
+
+static int set_runtime(struct svc *v, struct plm_node *name)
+{
+	int rc = plm_record_set(v->a, v->rec, "source",
+		plm_record_link(v->a, v->s));
+	if (rc == 0) rc = set_resources(v);
+	if (rc == 0) rc = set_as_written(v, "restart_policy", "restart", false,
+			false, "a string (no, always, on-failure, unless-stopped)");
+	if (rc == 0) rc = set_as_written(v, "pids_limit", "pids_limit", false,
+			false, "a number");
+	if (rc == 0) rc = set_as_written(v, "devices", "devices", true, false,
+			"a list of devices");
+	if (rc == 0) rc = set_as_written(v, "tmpfs", "tmpfs", true, false,
+			"a list of paths");
+	if (rc == 0) rc = set_as_written(v, "secrets", "secrets", true, false,
+			"a list of secrets");
+	if (rc == 0) rc = set_as_written(v, "configs", "configs", true, false,
+			"a list of configs");
+	if (rc == 0) rc = set_as_written(v, "profiles", "profiles", true, false,
+			"a list of profile names");
+	if (rc == 0) rc = set_as_written(v, "runtime_class", "runtime", false,
+			false, "a runtime name");
+	if (rc == 0) rc = set_sysctls(v);
+	struct plm_node *ul = plm_node_get(v->s, "ulimits");
+	if (rc == 0 && ul != NULL && ul->kind != PLM_NODE_NULL) {
+		/* ulimits is a map of name -> number or {soft, hard}. */
+		struct plm_node *seq = is_map(ul) ? plm_node_seq(v->a, ul->span)
+			: plm_record_unknown(v->ctx->doc, ul, "ulimits",
+				"a map of limits");
+		for (size_t i = 0; seq != NULL && is_map(ul) &&
+			i < ul->as.map.count; i++) {
+			const struct plm_entry *e = &ul->as.map.entries[i];
+			struct plm_node *m = plm_node_map(v->a, e->key_span);
+			struct plm_node *nm = plm_node_string(v->a, e->key_span,
+				e->key, e->key_len);
+			if (m == NULL || nm == NULL ||
+				plm_node_append_static(v->a, m, "name", 4,
+					e->key_span, nm) != 0 ||
+				plm_node_append_static(v->a, m, "value", 5,
+					e->key_span, e->value) != 0 ||
+				plm_node_push(v->a, seq, m) != 0) {
+				return PLM_ENOMEM;
+			}
+		}
+		rc = seq ? plm_record_set(v->a, v->rec, "ulimits", seq)
+			: PLM_ENOMEM;
+	}
+	(void)name;
+	return rc;
+}
+
 int plm_compose_service_record(struct compose_ctx *ctx, struct plm_node *name,
 	struct plm_node *service, struct plm_node **out)
 {
@@ -1017,6 +1178,10 @@ int plm_compose_service_record(struct compose_ctx *ctx, struct plm_node *name,
 	if (rc == 0) rc = plm_record_set_in(v.a, v.rec, "workload", "name", name);
 	if (!is_map(service)) {
 		*out = v.rec;
+		return rc;
+	}
+	/* A `provider:` service is set up by a plugin: no container. */
+	if (plm_node_get(service, "provider") != NULL) {
 		return rc;
 	}
 	struct plm_node *image = plm_node_get(service, "image");
@@ -1045,6 +1210,7 @@ int plm_compose_service_record(struct compose_ctx *ctx, struct plm_node *name,
 	plm_keyset_finish(&v.env_names);
 	if (rc == 0) rc = set_healthcheck(&v);
 	if (rc == 0) rc = set_build(&v);
+	if (rc == 0) rc = set_runtime(&v, name);
 	*out = v.rec;
 	return rc;
 }

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "model/user.h"
+#include "model/record.h"
 
 struct rec {
 	struct plm_df_ctx *ctx;
@@ -18,11 +18,6 @@ static struct plm_node *implicit(struct plm_node *n)
 		n->flags |= PLM_NODE_IMPLICIT;
 	}
 	return n;
-}
-
-static void set_null(struct rec *r, const char *key)
-{
-	plm_df_set(r->ctx, r->map, key, implicit(plm_df_null(r->ctx, r->at)));
 }
 
 static struct plm_node *inherited(struct plm_df_ctx *ctx,
@@ -138,9 +133,20 @@ static struct plm_node *collect_env(struct rec *r, struct plm_df_stage **stages,
 	return seq;
 }
 
-static struct plm_node *empty_seq(struct rec *r)
+/* Replaces a field of the record; a failure stops the build. */
+static void set(struct rec *r, const char *field, struct plm_node *value)
 {
-	return implicit(plm_df_seq(r->ctx, r->at));
+	if (r->ctx->out_of_memory ||
+		plm_record_set(r->ctx->arena, r->map, field, value) != 0) {
+		r->ctx->out_of_memory = true;
+	}
+}
+
+static struct plm_node *kept(struct plm_df_ctx *ctx, struct plm_node *n,
+	bool from_parent, struct plm_span at)
+{
+	return n != NULL ? inherited(ctx, n, from_parent)
+		: implicit(plm_df_null(ctx, at));
 }
 
 struct plm_node *plm_df_container_build(struct plm_df_builder *b,
@@ -148,8 +154,10 @@ struct plm_node *plm_df_container_build(struct plm_df_builder *b,
 {
 	struct plm_df_ctx *ctx = b->ctx;
 	struct rec r = {ctx, st->from->span, NULL};
-	r.map = plm_df_map_cap(ctx, r.at, 28);
+	/* Fields a Dockerfile cannot set keep the record's defaults. */
+	r.map = plm_record_new(ctx->arena, r.at, "dockerfile", "stage");
 	if (r.map == NULL) {
+		ctx->out_of_memory = true;
 		return NULL;
 	}
 	struct plm_df_stage *stages[PLM_DOCKERFILE_MAX_STAGE_DEPTH + 2];
@@ -158,86 +166,41 @@ struct plm_node *plm_df_container_build(struct plm_df_builder *b,
 	bool has_parent = st->parent != NULL;
 
 	if (st->name_node != NULL) {
-		plm_df_set(ctx, r.map, "name", st->name_node);
+		set(&r, "name", st->name_node);
 	} else {
 		char buf[32];
 		int len = snprintf(buf, sizeof(buf), "stage-%zu", st->index);
-		plm_df_set(ctx, r.map, "name", implicit(plm_df_string(ctx, r.at,
-			buf, (size_t)len)));
+		set(&r, "name", implicit(plm_df_string(ctx, r.at, buf,
+			(size_t)len)));
 	}
-	plm_df_set(ctx, r.map, "origin", implicit(plm_df_string(ctx, r.at,
-		"dockerfile", 10)));
-	plm_df_set(ctx, r.map, "role", implicit(plm_df_string(ctx, r.at,
-		"stage", 5)));
-	struct plm_node *workload = implicit(plm_df_map(ctx, r.at));
-	plm_df_set(ctx, workload, "kind", implicit(plm_df_string(ctx, r.at,
-		"Dockerfile", 10)));
-	plm_df_set(ctx, workload, "name", implicit(plm_df_null(ctx, r.at)));
-	plm_df_set(ctx, workload, "namespace", implicit(plm_df_null(ctx, r.at)));
-	plm_df_set(ctx, r.map, "workload", workload);
+	if (plm_record_set_in(ctx->arena, r.map, "workload", "kind",
+		implicit(plm_df_string(ctx, r.at, "Dockerfile", 10))) != 0) {
+		ctx->out_of_memory = true;
+	}
 	/* The image: the base of the root ancestor. */
-	struct plm_node *image = stages[0]->image;
-	plm_df_set(ctx, r.map, "image", image != NULL
-		? inherited(ctx, image, has_parent)
-		: implicit(plm_df_null(ctx, r.at)));
-	struct plm_node *user = st->user;
-	if (user == NULL) {
-		if (plm_user_parse(ctx->arena, NULL, 0, r.at, &user) != 0) {
-			ctx->out_of_memory = true;
-			return NULL;
-		}
-		user = implicit(user);
-	} else {
+	set(&r, "image", kept(ctx, stages[0]->image, has_parent, r.at));
+	if (st->user != NULL) {
 		bool from_parent = has_parent && st->user == st->parent->user;
-		user = inherited(ctx, user, from_parent);
+		set(&r, "user", inherited(ctx, st->user, from_parent));
 	}
-	plm_df_set(ctx, r.map, "user", user);
-	set_null(&r, "run_as_non_root");
-	set_null(&r, "privileged");
-	set_null(&r, "allow_privilege_escalation");
-	set_null(&r, "read_only_rootfs");
-	struct plm_node *caps = implicit(plm_df_map(ctx, r.at));
-	plm_df_set(ctx, caps, "add", empty_seq(&r));
-	plm_df_set(ctx, caps, "drop", empty_seq(&r));
-	plm_df_set(ctx, r.map, "capabilities", caps);
-	struct plm_node *host = implicit(plm_df_map(ctx, r.at));
-	static const char *const host_keys[] = {"network", "pid", "ipc",
-		"users"};
-	for (size_t k = 0; k < 4; k++) {
-		plm_df_set(ctx, host, host_keys[k], implicit(plm_df_null(ctx,
-			r.at)));
-	}
-	plm_df_set(ctx, r.map, "host", host);
-	set_null(&r, "seccomp");
-	set_null(&r, "apparmor");
-	set_null(&r, "selinux");
-	plm_df_set(ctx, r.map, "mounts", collect(&r, stages, n,
+	set(&r, "mounts", collect(&r, stages, n,
 		offsetof(struct plm_df_stage, volumes), last));
-	plm_df_set(ctx, r.map, "ports", collect(&r, stages, n,
+	set(&r, "ports", collect(&r, stages, n,
 		offsetof(struct plm_df_stage, ports), last));
 	bool cmd_parent = has_parent && st->cmd == st->parent->cmd;
 	bool ep_parent = has_parent && st->entrypoint == st->parent->entrypoint;
-	plm_df_set(ctx, r.map, "command", st->cmd
-		? inherited(ctx, st->cmd, cmd_parent)
-		: implicit(plm_df_null(ctx, r.at)));
-	plm_df_set(ctx, r.map, "entrypoint", st->entrypoint
-		? inherited(ctx, st->entrypoint, ep_parent)
-		: implicit(plm_df_null(ctx, r.at)));
+	set(&r, "command", kept(ctx, st->cmd, cmd_parent, r.at));
+	set(&r, "entrypoint", kept(ctx, st->entrypoint, ep_parent, r.at));
 	struct plm_node *forms = plm_df_map(ctx, r.at);
 	plm_df_set(ctx, forms, "command", plm_df_bool(ctx,
 		st->cmd ? st->cmd->span : r.at, st->cmd != NULL && st->cmd_shell));
 	plm_df_set(ctx, forms, "entrypoint", plm_df_bool(ctx,
 		st->entrypoint ? st->entrypoint->span : r.at,
 		st->entrypoint != NULL && st->entrypoint_shell));
-	plm_df_set(ctx, r.map, "shell_form", forms);
-	plm_df_set(ctx, r.map, "lifecycle", empty_seq(&r));
-	plm_df_set(ctx, r.map, "env", collect_env(&r, stages, n, last));
+	set(&r, "shell_form", forms);
+	set(&r, "env", collect_env(&r, stages, n, last));
 	bool hc_parent = has_parent && st->healthcheck == st->parent->healthcheck;
-	plm_df_set(ctx, r.map, "healthcheck", st->healthcheck
-		? inherited(ctx, st->healthcheck, hc_parent)
-		: implicit(plm_df_null(ctx, r.at)));
-	set_null(&r, "automount_service_account_token");
-	set_null(&r, "build");
+	set(&r, "healthcheck", kept(ctx, st->healthcheck, hc_parent, r.at));
 	plm_df_set(ctx, r.map, "stage", plm_df_int(ctx, r.at,
 		(int64_t)st->index));
 	return ctx->out_of_memory ? NULL : r.map;

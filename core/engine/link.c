@@ -11,7 +11,7 @@
 #include "dockerfile/dockerfile.h"
 #include "util/path.h"
 #include "util/source.h"
-#include "yaml/record.h"
+#include "model/record.h"
 
 /* Maps offsets of the inline Dockerfile (source `inline`) to the compose
  * file: line by line when the value is a literal block whose lines are the

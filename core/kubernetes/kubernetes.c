@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "yaml/keyset.h"
-#include "yaml/record.h"
+#include "model/record.h"
 #include "yaml/yaml.h"
 
 /* How deep `List` items may nest (a List of Lists...). */
@@ -27,6 +27,7 @@
 struct builder {
 	struct plm_doc *doc;
 	struct plm_arena *a;
+	int64_t pods;                      /* pods read so far: the next id */
 };
 
 struct pod {
@@ -35,6 +36,7 @@ struct pod {
 	const struct plm_node *meta;       /* the pod's metadata (annotations) */
 	const struct plm_node *security;   /* spec.securityContext */
 	struct plm_node *workload;         /* {kind, name, namespace} */
+	struct plm_node *identity;         /* the record's pod: {id, source} */
 	/* name -> index: pod volumes, annotation keys (linear lookups would
 	 * make a hostile pod quadratic) */
 	struct plm_keyset volumes;
@@ -325,30 +327,11 @@ static int set_profiles(struct builder *b, struct plm_node *rec,
 
 /* ---- capabilities, mounts, ports, env, hooks ----------------------- */
 
-/* Upper-case, without a CAP_ prefix (ALL stays ALL). */
+/* The record's spelling of a capability; a non-string stays as written. */
 static struct plm_node *capability(struct builder *b, struct plm_node *item)
 {
-	const char *s = plm_node_str(item);
-	if (s == NULL) {
-		return item;
-	}
-	size_t len = item->as.string.len;
-	if (len > 4 && strncasecmp(s, "CAP_", 4) == 0) {
-		s += 4;
-		len -= 4;
-	}
-	struct plm_node *n = plm_node_string(b->a, item->span, s, len);
-	if (n == NULL) {
-		return NULL;
-	}
-	char *p = (char *)n->as.string.ptr;
-	for (size_t i = 0; i < len; i++) {
-		p[i] = (char)toupper((unsigned char)p[i]);
-	}
-	n->flags = item->flags;
-	n->text = item->text;
-	n->text_len = item->text_len;
-	return n;
+	return item->kind == PLM_NODE_STRING
+		? plm_record_capability(b->a, item, 0) : item;
 }
 
 static int set_capabilities(struct builder *b, struct plm_node *rec,
@@ -518,6 +501,10 @@ static int set_ports(struct builder *b, struct plm_node *rec,
 	const struct plm_node *c)
 {
 	const struct plm_node *ports = plm_node_get(c, "ports");
+	if (ports != NULL && ports->kind != PLM_NODE_NULL && !is_seq(ports)) {
+		return plm_record_set(b->a, rec, "ports", plm_record_unknown(
+			b->doc, ports, "ports", "a list of ports"));
+	}
 	if (!is_seq(ports)) {
 		return 0;
 	}
@@ -553,6 +540,22 @@ static int set_ports(struct builder *b, struct plm_node *rec,
 	return plm_record_set(b->a, rec, "ports", out);
 }
 
+/* Where an env value comes from: "literal", or the one key of valueFrom
+ * (secretKeyRef, configMapKeyRef, fieldRef, resourceFieldRef). */
+static struct plm_node *env_kind(struct builder *b, const struct plm_node *e)
+{
+	const struct plm_node *from = plm_node_get(e, "valueFrom");
+	if (is_map(from) && from->as.map.count > 0) {
+		const struct plm_entry *k = &from->as.map.entries[0];
+		return plm_node_string(b->a, k->key_span, k->key, k->key_len);
+	}
+	struct plm_node *n = plm_node_cstring(b->a, e->span, "literal");
+	if (n != NULL && plm_node_get(e, "value") == NULL) {
+		n->flags |= PLM_NODE_IMPLICIT;
+	}
+	return n;
+}
+
 static int set_env(struct builder *b, struct plm_node *rec,
 	const struct plm_node *c)
 {
@@ -571,6 +574,9 @@ static int set_env(struct builder *b, struct plm_node *rec,
 		}
 		struct plm_node *m = plm_node_map(b->a, e->span);
 		struct plm_node *value = plm_node_get(e, "value");
+		if (m == NULL || put(b, m, "kind", env_kind(b, e)) != 0) {
+			return PLM_ENOMEM;
+		}
 		if (value == NULL) {
 			struct plm_node *from = plm_node_get(e, "valueFrom");
 			value = plm_node_null(b->a, from ? from->span : e->span);
@@ -669,6 +675,224 @@ static int host_field(struct builder *b, struct plm_node *rec,
 	return plm_record_set_in(b->a, rec, "host", field, f);
 }
 
+/* ---- resources, probes, pod settings -------------------------------- */
+
+static int set_resources(struct builder *b, struct plm_node *rec,
+	const struct plm_node *c)
+{
+	const struct plm_node *res = plm_node_get(c, "resources");
+	if (res == NULL || res->kind == PLM_NODE_NULL) {
+		return 0;
+	}
+	if (!is_map(res)) {
+		return plm_record_set(b->a, rec, "resources", plm_record_unknown(
+			b->doc, res, "resources", "a map (requests, limits)"));
+	}
+	struct plm_node *out = plm_node_get(rec, "resources");
+	out->flags &= ~(uint32_t)PLM_NODE_IMPLICIT;
+	static const char *const sets[] = {"requests", "limits"};
+	for (size_t i = 0; i < 2; i++) {
+		const struct plm_node *set = plm_node_get(res, sets[i]);
+		if (set == NULL || set->kind == PLM_NODE_NULL) {
+			continue;
+		}
+		if (!is_map(set)) {
+			int rc = plm_record_set(b->a, out, sets[i],
+				plm_record_unknown(b->doc, set, sets[i],
+					"a map (cpu, memory)"));
+			if (rc != 0) {
+				return rc;
+			}
+			continue;
+		}
+		struct plm_node *m = plm_node_get(out, sets[i]);
+		m->flags &= ~(uint32_t)PLM_NODE_IMPLICIT;
+		m->span = set->span;
+		static const char *const keys[] = {"cpu", "memory"};
+		for (size_t k = 0; k < 2; k++) {
+			const struct plm_node *q = plm_node_get(set, keys[k]);
+			if (q == NULL || q->kind == PLM_NODE_NULL) {
+				continue;
+			}
+			int rc = plm_record_set(b->a, m, keys[k],
+				plm_record_quantity(b->doc, q, keys[k], k == 0,
+					false));
+			if (rc != 0) {
+				return rc;
+			}
+		}
+	}
+	return 0;
+}
+
+static int set_probes(struct builder *b, struct plm_node *rec,
+	const struct plm_node *c)
+{
+	static const char *const keys[][2] = {{"livenessProbe", "liveness"},
+		{"readinessProbe", "readiness"}, {"startupProbe", "startup"}};
+	static const char *const types[] = {"exec", "httpGet", "tcpSocket",
+		"grpc"};
+	for (size_t i = 0; i < 3; i++) {
+		const struct plm_node *pr = plm_node_get(c, keys[i][0]);
+		if (pr == NULL || pr->kind == PLM_NODE_NULL) {
+			continue;
+		}
+		struct plm_node *v;
+		if (!is_map(pr)) {
+			v = plm_record_unknown(b->doc, pr, keys[i][0],
+				"a map (exec, httpGet, tcpSocket or grpc)");
+		} else {
+			v = plm_node_map(b->a, pr->span);
+			const struct plm_node *t = NULL;
+			const char *type = NULL;
+			for (size_t k = 0; k < 4 && t == NULL; k++) {
+				t = plm_node_get(pr, types[k]);
+				type = types[k];
+			}
+			if (v == NULL || put(b, v, "type", t
+				? plm_node_cstring(b->a, t->span, type)
+				: plm_record_implicit_null(b->a, pr->span)) != 0 ||
+				put(b, v, "source", plm_record_link(b->a,
+					pr)) != 0) {
+				return PLM_ENOMEM;
+			}
+		}
+		int rc = plm_record_set_in(b->a, rec, "probes", keys[i][1], v);
+		if (rc != 0) {
+			return rc;
+		}
+	}
+	return 0;
+}
+
+/* A pod-level field copied to the record, flagged inherited. */
+static int set_from_pod(struct builder *b, struct plm_node *rec,
+	const struct pod *pod, const char *field, const char *key)
+{
+	const struct plm_node *v = plm_node_get(pod->spec, key);
+	if (v == NULL || v->kind == PLM_NODE_NULL) {
+		return 0;
+	}
+	return plm_record_set(b->a, rec, field, inherited(b, v));
+}
+
+static int set_groups(struct builder *b, struct plm_node *rec,
+	const struct pod *pod)
+{
+	static const char *const keys[][2] = {{"fsGroup", "fs_group"},
+		{"supplementalGroups", "supplemental"}};
+	for (size_t i = 0; i < 2; i++) {
+		const struct plm_node *v = plm_node_get(pod->security,
+			keys[i][0]);
+		if (v == NULL || v->kind == PLM_NODE_NULL) {
+			continue;
+		}
+		int rc = plm_record_set_in(b->a, rec, "groups", keys[i][1],
+			inherited(b, v));
+		if (rc != 0) {
+			return rc;
+		}
+	}
+	return 0;
+}
+
+/* Pod sysctls as {name, value}. */
+static int set_sysctls(struct builder *b, struct plm_node *rec,
+	const struct pod *pod)
+{
+	const struct plm_node *list = plm_node_get(pod->security, "sysctls");
+	if (list == NULL || list->kind == PLM_NODE_NULL) {
+		return 0;
+	}
+	if (!is_seq(list)) {
+		return plm_record_set(b->a, rec, "sysctls", plm_record_unknown(
+			b->doc, list, "sysctls", "a list of {name, value}"));
+	}
+	struct plm_node *out = plm_node_seq(b->a, list->span);
+	if (out == NULL) {
+		return PLM_ENOMEM;
+	}
+	out->flags |= PLM_NODE_INHERITED;
+	for (size_t i = 0; i < list->as.seq.count; i++) {
+		struct plm_node *it = list->as.seq.items[i];
+		if (!is_map(it)) {
+			continue;
+		}
+		struct plm_node *m = plm_node_map(b->a, it->span);
+		if (m == NULL || put(b, m, "name", or_null(b,
+				plm_node_get(it, "name"), it->span)) != 0 ||
+			put(b, m, "value", or_null(b, plm_node_get(it, "value"),
+				it->span)) != 0 ||
+			plm_node_push(b->a, out, m) != 0) {
+			return PLM_ENOMEM;
+		}
+	}
+	return plm_record_set(b->a, rec, "sysctls", out);
+}
+
+/* envFrom as {kind (secretRef, configMapRef), name, prefix}. */
+static int set_env_from(struct builder *b, struct plm_node *rec,
+	const struct plm_node *c)
+{
+	const struct plm_node *list = plm_node_get(c, "envFrom");
+	if (!is_seq(list)) {
+		return 0;
+	}
+	struct plm_node *out = plm_node_seq(b->a, list->span);
+	if (out == NULL) {
+		return PLM_ENOMEM;
+	}
+	for (size_t i = 0; i < list->as.seq.count; i++) {
+		struct plm_node *it = list->as.seq.items[i];
+		const char *kind = plm_node_get(it, "secretRef") ? "secretRef"
+			: plm_node_get(it, "configMapRef") ? "configMapRef" : NULL;
+		if (!is_map(it) || kind == NULL) {
+			continue;
+		}
+		struct plm_node *ref = plm_node_get(it, kind);
+		struct plm_node *m = plm_node_map(b->a, it->span);
+		if (m == NULL || put(b, m, "kind", plm_node_cstring(b->a,
+				it->span, kind)) != 0 ||
+			put(b, m, "name", or_null(b, plm_node_get(ref, "name"),
+				ref->span)) != 0 ||
+			put(b, m, "prefix", or_null(b,
+				plm_node_get(it, "prefix"), it->span)) != 0 ||
+			plm_node_push(b->a, out, m) != 0) {
+			return PLM_ENOMEM;
+		}
+	}
+	return plm_record_set(b->a, rec, "env_from", out);
+}
+
+static int set_pod_fields(struct builder *b, struct plm_node *rec,
+	const struct pod *pod, const struct plm_node *c, const char *role)
+{
+	int rc = plm_record_set(b->a, rec, "source", plm_record_link(b->a, c));
+	if (rc == 0) rc = plm_record_set(b->a, rec, "pod", pod->identity);
+	if (rc == 0) rc = set_resources(b, rec, c);
+	if (rc == 0) rc = set_probes(b, rec, c);
+	if (rc == 0) rc = set_written(b, rec, "image_pull_policy", c,
+			"imagePullPolicy");
+	if (rc == 0) rc = set_written(b, rec, "proc_mount",
+			plm_node_get(c, "securityContext"), "procMount");
+	if (rc == 0) rc = set_groups(b, rec, pod);
+	if (rc == 0) rc = set_from_pod(b, rec, pod, "service_account_name",
+			"serviceAccountName");
+	if (rc == 0) rc = set_from_pod(b, rec, pod, "runtime_class",
+			"runtimeClassName");
+	if (rc == 0) rc = set_sysctls(b, rec, pod);
+	if (rc == 0) rc = set_env_from(b, rec, c);
+	if (rc == 0) rc = set_written(b, rec, "restart_policy", c,
+			"restartPolicy");
+	const char *restart = plm_node_get_str(c, "restartPolicy");
+	if (rc == 0 && strcmp(role, "init") == 0 && restart != NULL &&
+		strcmp(restart, "Always") == 0) {
+		rc = plm_record_set(b->a, rec, "sidecar", plm_node_bool(b->a,
+			plm_node_get(c, "restartPolicy")->span, true));
+	}
+	return rc;
+}
+
 static int container(struct builder *b, const struct pod *pod,
 	struct plm_node *c, const char *role)
 {
@@ -721,6 +945,7 @@ static int container(struct builder *b, const struct pod *pod,
 	if (rc == 0) rc = set_bool(b, rec, "automount_service_account_token",
 			plm_node_get(pod->spec, "automountServiceAccountToken"),
 			false);
+	if (rc == 0) rc = set_pod_fields(b, rec, pod, c, role);
 	if (rc == 0) rc = plm_node_push(b->a, b->doc->containers, rec);
 	return rc;
 }
@@ -816,6 +1041,21 @@ static bool lists_containers(const struct plm_node *list)
 	return false;
 }
 
+/* The pod a record belongs to: {id (unique in the document), source (a
+ * link to the pod spec)}, so pod-level findings are reported once. */
+static struct plm_node *pod_identity(struct builder *b,
+	const struct plm_node *spec)
+{
+	struct plm_node *m = plm_node_map(b->a, spec->span);
+	if (m == NULL || put(b, m, "id", plm_node_int(b->a, spec->span,
+			b->pods++)) != 0 ||
+		put(b, m, "source", plm_record_link(b->a, spec)) != 0) {
+		return NULL;
+	}
+	m->flags |= PLM_NODE_INHERITED;
+	return m;
+}
+
 /* Builds the records of one pod (of a known kind, or found by shape). `lists` names the keys
  * of `owner` holding containers, with their roles; `single` a key of
  * owner holding one container (Argo), or NULL. */
@@ -830,7 +1070,8 @@ static int shaped_pod(struct builder *b, const struct plm_node *object,
 	pod.meta = meta;
 	pod.security = is_map(security) ? security : NULL;
 	pod.workload = workload(b, object);
-	int rc = pod.workload ? index_pod(&pod) : PLM_ENOMEM;
+	pod.identity = pod_identity(b, spec);
+	int rc = pod.workload && pod.identity ? index_pod(&pod) : PLM_ENOMEM;
 	if (rc == 0 && single != NULL) {
 		struct plm_node *c = plm_node_get(owner, single);
 		if (has_image(c)) {
@@ -1006,7 +1247,7 @@ static int object(struct builder *b, const struct plm_node *obj, int depth)
 
 int plm_kubernetes_build(struct plm_doc *doc)
 {
-	struct builder b = {doc, doc->arena};
+	struct builder b = {doc, doc->arena, 0};
 	struct plm_node *stream = NULL;
 	int rc = plm_yaml_load(doc, 0, PLM_YAML_SCHEMA_1_1, &stream);
 	if (rc != 0) {

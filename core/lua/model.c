@@ -114,6 +114,10 @@ void plm_lua_push_node(lua_State *L, const struct plm_node *node)
 	case PLM_NODE_SEQ:
 	case PLM_NODE_MAP: break;
 	}
+	if ((node->flags & PLM_NODE_LINK) && node->as.seq.count == 1) {
+		plm_lua_push_node(L, node->as.seq.items[0]);
+		return;
+	}
 	struct plm_lua *h = plm_lua_host(L);
 	push_cache(L, h);
 	if (lua_rawgetp(L, -1, node) != LUA_TNIL) {
@@ -340,7 +344,7 @@ static void set_flag(lua_State *L, const char *name, bool value)
 }
 
 /* native.meta(node [, field]) -> {present, implicit, interpolated,
- * inherited, quoted, kind, tag, text} */
+ * inherited, quoted, unknown, kind, tag, text} */
 static int native_meta(lua_State *L)
 {
 	struct plm_span span;
@@ -353,6 +357,7 @@ static int native_meta(lua_State *L)
 	set_flag(L, "interpolated", (flags & PLM_NODE_INTERPOLATED) != 0);
 	set_flag(L, "inherited", (flags & PLM_NODE_INHERITED) != 0);
 	set_flag(L, "quoted", (flags & PLM_NODE_QUOTED) != 0);
+	set_flag(L, "unknown", (flags & PLM_NODE_UNKNOWN) != 0);
 	if (t != NULL) {
 		lua_pushstring(L, plm_node_kind_name(t->kind));
 		lua_setfield(L, -2, "kind");

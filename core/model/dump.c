@@ -25,8 +25,31 @@ static json_t *span_json(const struct plm_doc *doc, struct plm_span span,
 	return json_string(buf);
 }
 
+/* The last span written: a record's implicit fields all span its
+ * declaration, so one string serves them all (jansson shares values by
+ * reference count). */
+struct span_cache {
+	struct plm_span span;
+	bool implicit;
+	json_t *json;
+};
+
+static json_t *cached_span(const struct plm_doc *doc, struct span_cache *c,
+	struct plm_span span, bool implicit)
+{
+	if (c->json == NULL || c->implicit != implicit ||
+		c->span.source != span.source || c->span.start != span.start ||
+		c->span.end != span.end) {
+		json_decref(c->json);
+		c->json = span_json(doc, span, implicit);
+		c->span = span;
+		c->implicit = implicit;
+	}
+	return json_incref(c->json);
+}
+
 static json_t *node_json(const struct plm_doc *doc, const struct plm_node *n,
-	const struct plm_dump_options *o, int depth)
+	const struct plm_dump_options *o, int depth, struct span_cache *sc)
 {
 	if (n == NULL) {
 		return json_null();
@@ -35,6 +58,12 @@ static json_t *node_json(const struct plm_doc *doc, const struct plm_node *n,
 		return json_string("(too deep)");
 	}
 	json_t *v = NULL;
+	if ((n->flags & PLM_NODE_LINK) && n->kind == PLM_NODE_SEQ &&
+		n->as.seq.count == 1) {
+		/* A link: where the raw node is, not a second copy of it. */
+		return json_pack("{s:o}", "link",
+			span_json(doc, n->as.seq.items[0]->span, false));
+	}
 	switch (n->kind) {
 	case PLM_NODE_NULL: v = json_null(); break;
 	case PLM_NODE_BOOL: v = json_boolean(n->as.boolean); break;
@@ -47,7 +76,7 @@ static json_t *node_json(const struct plm_doc *doc, const struct plm_node *n,
 		v = json_array();
 		for (size_t i = 0; v && i < n->as.seq.count; i++) {
 			json_array_append_new(v,
-				node_json(doc, n->as.seq.items[i], o, depth + 1));
+				node_json(doc, n->as.seq.items[i], o, depth + 1, sc));
 		}
 		break;
 	case PLM_NODE_MAP:
@@ -55,20 +84,23 @@ static json_t *node_json(const struct plm_doc *doc, const struct plm_node *n,
 		for (size_t i = 0; v && i < n->as.map.count; i++) {
 			const struct plm_entry *e = &n->as.map.entries[i];
 			json_object_setn_new_nocheck(v, e->key, e->key_len,
-				node_json(doc, e->value, o, depth + 1));
+				node_json(doc, e->value, o, depth + 1, sc));
 		}
 		break;
 	}
 	if (o->spans && v != NULL) {
 		json_t *w = json_object();
 		json_object_set_new(w, "value", v);
-		json_object_set_new(w, "span",
-			span_json(doc, n->span, (n->flags & PLM_NODE_IMPLICIT) != 0));
+		json_object_set_new(w, "span", cached_span(doc, sc, n->span,
+			(n->flags & PLM_NODE_IMPLICIT) != 0));
 		if (n->flags & PLM_NODE_INTERPOLATED) {
 			json_object_set_new(w, "interpolated", json_true());
 		}
 		if (n->flags & PLM_NODE_INHERITED) {
 			json_object_set_new(w, "inherited", json_true());
+		}
+		if (n->flags & PLM_NODE_UNKNOWN) {
+			json_object_set_new(w, "unknown", json_true());
 		}
 		return w;
 	}
@@ -105,18 +137,21 @@ int plm_dump_doc(FILE *out, const struct plm_doc *doc,
 			"column", (int)r.start_column, "message", d->message));
 	}
 	json_object_set_new(root, "diagnostics", diags);
+	struct span_cache sc = {{0, 0, 0}, false, NULL};
 	if (o->tree) {
-		json_object_set_new(root, "tree", node_json(doc, doc->tree, o, 0));
+		json_object_set_new(root, "tree", node_json(doc, doc->tree, o, 0,
+			&sc));
 	}
 	if (o->containers) {
 		json_object_set_new(root, "containers",
-			node_json(doc, doc->containers, o, 0));
+			node_json(doc, doc->containers, o, 0, &sc));
 	}
 	int rc = json_dumpf(root, out, JSON_INDENT(2) | JSON_ENSURE_ASCII) == 0
 		? 0 : PLM_EIO;
 	if (rc == 0) {
 		fputc('\n', out);
 	}
+	json_decref(sc.json);
 	json_decref(root);
 	return rc;
 }

@@ -49,6 +49,14 @@ enum {
 	/* The value was inherited (Kubernetes pod-level securityContext, Docker
 	 * parent stage, Compose extends). */
 	PLM_NODE_INHERITED = 1u << 3,
+	/* A record field written with the wrong shape (`ports: 80`): the node
+	 * is a null spanning what was written, and a model note says why. A
+	 * policy can tell it from a field left out (implicit). */
+	PLM_NODE_UNKNOWN = 1u << 4,
+	/* A link from the containers view to the raw node it came from: a
+	 * sequence whose one item is that node (shared with the tree). Lua
+	 * sees the item itself; the dump writes its position. */
+	PLM_NODE_LINK = 1u << 5,
 };
 
 struct plm_node;

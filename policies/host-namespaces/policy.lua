@@ -36,19 +36,32 @@ interfaces, processes or shared memory.
 
 What is reported: Compose `network_mode: host`, `pid: host`, `ipc: host`,
 `userns_mode: host`; Kubernetes `hostNetwork`, `hostPID`, `hostIPC: true`
-(and `hostUsers: true` written explicitly).
+(and `hostUsers: true` written explicitly), once per pod.
 
 How to fix: remove the setting; publish ports instead of sharing the
 host network.
 ]],
 	check = function(doc, report)
+		-- Host namespaces are pod settings: one finding per pod, not
+		-- one per container of it.
+		local seen = {}
 		for c in p.containers(doc) do
 			local host = c.host
+			local pod = c.pod
+			local first = pod == nil or not seen[pod.id]
+			if pod ~= nil then
+				seen[pod.id] = true
+			end
 			for _, ns in ipairs({"network", "pid", "ipc", "users"}) do
-				if host ~= nil and host[ns] == true and
+				if first and host ~= nil and host[ns] == true and
 					(ns ~= "users" or p.meta(host, ns).present) then
-					report(host, ns, ("%s shares %s"):format(
-						p.describe(c), what[ns]),
+					local who = pod ~= nil and c.workload ~= nil and
+						("the pod of %s %q"):format(
+							c.workload.kind or "workload",
+							c.workload.name or "")
+						or p.describe(c)
+					report(host, ns, ("%s shares %s"):format(who,
+						what[ns]),
 						{fix = (fixes[c.origin] or fixes.kubernetes)[ns]})
 				end
 			end

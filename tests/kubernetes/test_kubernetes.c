@@ -490,7 +490,12 @@ static void every_record_field_is_present(void **state)
 		"allow_privilege_escalation", "read_only_rootfs", "capabilities",
 		"host", "seccomp", "apparmor", "selinux", "mounts", "ports",
 		"command", "entrypoint", "shell_form", "lifecycle", "env",
-		"healthcheck", "automount_service_account_token", "build", NULL};
+		"healthcheck", "automount_service_account_token", "build",
+		"source", "pod", "resources", "probes", "image_pull_policy",
+		"proc_mount", "groups", "service_account_name", "env_from",
+		"sysctls", "runtime_class", "restart_policy", "sidecar",
+		"pids_limit", "devices", "ulimits", "tmpfs", "secrets", "configs",
+		"profiles", NULL};
 	struct plm_doc *doc = build(
 		"apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n"
 		"spec: {containers: [{name: a}]}\n");

@@ -1,16 +1,18 @@
 /*
- * yaml/record.h - building container records (docs/model.md, "The
- * containers view") for the YAML front ends.
+ * model/record.h - the container record (docs/model.md, "The containers
+ * view"): its one definition, filled by the Dockerfile, Compose and
+ * Kubernetes front ends.
  *
  * A record starts with every field present, each flagged PLM_NODE_IMPLICIT
  * and spanning the container's declaration; a front end then replaces the
  * fields that were written. All nodes live in the given arena.
  */
-#ifndef PLM_YAML_RECORD_H
-#define PLM_YAML_RECORD_H
+#ifndef PLM_MODEL_RECORD_H
+#define PLM_MODEL_RECORD_H
 
 #include <stdbool.h>
 #include "plimsoll/error.h"
+#include "model/document.h"
 #include "model/node.h"
 
 /* A new record for a container declared at `decl`: name (NULL: null),
@@ -18,6 +20,10 @@
  * "ephemeral"). NULL when out of memory. */
 struct plm_node *plm_record_new(struct plm_arena *arena, struct plm_span decl,
 	const char *origin, const char *role);
+
+/* The record's top-level fields, in order (NULL past the end). */
+size_t plm_record_field_count(void);
+const char *plm_record_field_name(size_t i);
 
 /* Replaces a top-level field of the record (keeping its position). */
 PLM_NODISCARD int plm_record_set(struct plm_arena *arena,
@@ -50,5 +56,30 @@ struct plm_node *plm_record_implicit_null(struct plm_arena *arena,
  * may be shared, is untouched. NULL when out of memory. */
 struct plm_node *plm_record_flagged(struct plm_arena *arena,
 	const struct plm_node *node, uint32_t flags);
+
+/* A field written with the wrong shape: a note (model/wrong-shape) at the
+ * written node saying what was expected, and a null flagged
+ * PLM_NODE_UNKNOWN spanning it. NULL when out of memory. */
+struct plm_node *plm_record_unknown(struct plm_doc *doc,
+	const struct plm_node *written, const char *field,
+	const char *expected);
+
+/* A link (PLM_NODE_LINK) to a raw node of the tree. */
+struct plm_node *plm_record_link(struct plm_arena *arena,
+	const struct plm_node *target);
+
+/* A quantity as an integer node: CPU in millicores, memory in bytes
+ * (Kubernetes suffixes; with `docker`, memory as a Docker byte size). A
+ * value that does not parse is unknown (plm_record_unknown). */
+struct plm_node *plm_record_quantity(struct plm_doc *doc,
+	const struct plm_node *written, const char *field, bool cpu,
+	bool docker);
+
+/* A capability name as the record holds it: upper-case, without a CAP_
+ * prefix (ALL stays ALL), with the span, source text and flags (less
+ * `clear`) of the string node `name`. NULL when name is not a string or out
+ * of memory. */
+struct plm_node *plm_record_capability(struct plm_arena *arena,
+	const struct plm_node *name, uint32_t clear);
 
 #endif
