@@ -46,6 +46,25 @@ static void check_bytes(struct plm_df_ctx *ctx)
 	}
 }
 
+/* True when a variable reference starts within the first component of the
+ * reference as written (before the first '/', or before the tag or digest
+ * when there is no '/'): that component may be a registry. */
+static bool registry_unknown(const struct plm_node *raw)
+{
+	const char *s = raw->as.string.ptr;
+	size_t n = raw->as.string.len;
+	bool slash = memchr(s, '/', n) != NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '$') {
+			return true;
+		}
+		if (s[i] == '/' || (!slash && (s[i] == ':' || s[i] == '@'))) {
+			return false;
+		}
+	}
+	return false;
+}
+
 /* The base map of a stage: {text, expanded, registry, repository, tag,
  * digest, stage}. */
 static void stage_base(struct plm_df_builder *b, struct plm_df_stage *st,
@@ -96,6 +115,15 @@ static void stage_base(struct plm_df_builder *b, struct plm_df_stage *st,
 	}
 	if (expanded->flags & PLM_NODE_INTERPOLATED) {
 		image->flags |= PLM_NODE_INTERPOLATED;
+	}
+	if (b->from_unresolved && registry_unknown(raw)) {
+		/* `${REG}/alpine` with REG unset or unknown names no registry
+		 * we can tell: not Docker Hub. */
+		if (plm_node_set(ctx->arena, image, "registry", raw->span,
+			    plm_df_null(ctx, raw->span)) != 0) {
+			ctx->out_of_memory = true;
+			return;
+		}
 	}
 	st->image = image;
 	for (size_t k = 0; k < 4; k++) {

@@ -971,6 +971,61 @@ static void do_single(struct inst *in, const char *key, bool expand)
 	}
 }
 
+static struct plm_node *join_path(struct inst *in, const char *dir,
+	size_t dn, const struct plm_node *rel)
+{
+	struct plm_df_ctx *ctx = in->ctx;
+	size_t rn = rel->as.string.len;
+	char *buf = plm_arena_alloc(ctx->arena, dn + rn + 2);
+	if (buf == NULL) {
+		ctx->out_of_memory = true;
+		return NULL;
+	}
+	memcpy(buf, dir, dn);
+	size_t n = dn;
+	if (n == 0 || buf[n - 1] != '/') {
+		buf[n++] = '/';
+	}
+	memcpy(buf + n, rel->as.string.ptr, rn);
+	n += rn;
+	return plm_df_string(ctx, rel->span, buf, n);
+}
+
+/* WORKDIR: the path as expanded, and `absolute`, the path a relative one
+ * resolves to against the stage's previous WORKDIR; null when a variable is
+ * unknown or no earlier WORKDIR is known (the base image may set one). */
+static void do_workdir(struct inst *in)
+{
+	struct plm_df_ctx *ctx = in->ctx;
+	in->form = "none";
+	plm_df_push(ctx, in->args, text_node(in, in->as, in->ae));
+	if (in->as == in->ae) {
+		diag_missing(in, "an argument");
+		return;
+	}
+	bool unresolved = false;
+	struct plm_node *path = expand_range(in, in->as, in->ae,
+		PLM_DF_EXPAND_WORD, &unresolved);
+	extra(in, "path", path);
+	struct plm_df_stage *st = in->b->current;
+	struct plm_node *abs;
+	if (path == NULL || path->kind != PLM_NODE_STRING || unresolved) {
+		abs = plm_df_null(ctx, in->span);
+	} else if (path->as.string.len > 0 && path->as.string.ptr[0] == '/') {
+		abs = path;
+	} else if (st != NULL && st->workdir != NULL
+		&& st->workdir->kind == PLM_NODE_STRING) {
+		abs = join_path(in, st->workdir->as.string.ptr,
+			st->workdir->as.string.len, path);
+	} else {
+		abs = plm_df_null(ctx, in->span);
+	}
+	extra(in, "absolute", abs);
+	if (st != NULL && !in->b->nested && abs != NULL) {
+		st->workdir = abs;
+	}
+}
+
 static void do_healthcheck(struct inst *in)
 {
 	struct plm_df_ctx *ctx = in->ctx;
@@ -1309,7 +1364,7 @@ struct plm_node *plm_df_instruction_parse(struct plm_df_builder *b,
 		break;
 	case PLM_DF_VOLUME: do_volume(in); break;
 	case PLM_DF_USER: do_user(in); break;
-	case PLM_DF_WORKDIR: do_single(in, "path", true); break;
+	case PLM_DF_WORKDIR: do_workdir(in); break;
 	case PLM_DF_STOPSIGNAL: do_single(in, "signal", true); break;
 	case PLM_DF_MAINTAINER: do_single(in, "maintainer", false); break;
 	case PLM_DF_HEALTHCHECK: do_healthcheck(in); break;

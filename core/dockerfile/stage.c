@@ -214,6 +214,7 @@ struct plm_df_stage *plm_df_stage_begin(struct plm_df_builder *b,
 			st->entrypoint_shell = parent->entrypoint_shell;
 			st->shell = parent->shell;
 			st->healthcheck = parent->healthcheck;
+			st->workdir = parent->workdir;
 		}
 	}
 	struct plm_span span = from->span;

@@ -66,6 +66,7 @@ struct plm_df_stage {
 	bool entrypoint_shell;
 	struct plm_node *shell;         /* SHELL argv, or NULL: /bin/sh -c */
 	struct plm_node *healthcheck;   /* {test, disabled} */
+	struct plm_node *workdir;       /* absolute WORKDIR string, or NULL */
 	/* Written in this stage only (the container walks the chain). */
 	struct plm_node *env_pairs;     /* seq of {name, value} */
 	struct plm_node *ports;         /* seq of port maps */
