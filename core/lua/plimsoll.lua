@@ -143,7 +143,9 @@ function M.stages(doc)
 end
 
 --- Iterates Dockerfile instructions, optionally of one keyword (any
---- case): `for ins, stage in p.instructions(doc, "RUN") do`.
+--- case): `for ins, stage, onbuild in p.instructions(doc, "RUN") do`.
+--- With a keyword, the trigger of `ONBUILD <keyword> ...` is yielded too,
+--- with its ONBUILD instruction as the third value (nil otherwise).
 function M.instructions(doc, keyword)
 	keyword = keyword and keyword:upper()
 	local tree = doc.kind == "dockerfile" and doc.tree or nil
@@ -167,7 +169,17 @@ function M.instructions(doc, keyword)
 				list = nil
 			else
 				local kw = ins.keyword
-				if keyword == nil or kw == keyword or
+				local trigger = kw ~= nil and keyword ~= nil
+					and keyword ~= "ONBUILD" and kw:upper() == "ONBUILD"
+					and ins.instruction or nil
+				if trigger then
+					-- `ONBUILD RUN ...` runs in every image built FROM
+					-- this one: it is a RUN of its own.
+					local tk = trigger.keyword
+					if tk ~= nil and tk:upper() == keyword then
+						return trigger, stage, ins
+					end
+				elseif keyword == nil or kw == keyword or
 					(kw ~= nil and kw:upper() == keyword) then
 					return ins, stage
 				end
