@@ -7,7 +7,7 @@
 #include "model/user.h"
 
 struct rec {
-	struct plm_df_ctx *ctx;
+	struct plm_dockerfile_ctx *ctx;
 	struct plm_span at;        /* the FROM: where a fix would go */
 	struct plm_node *map;
 };
@@ -22,10 +22,11 @@ static struct plm_node *implicit(struct plm_node *n)
 
 static void set_null(struct rec *r, const char *key)
 {
-	plm_df_set(r->ctx, r->map, key, implicit(plm_df_null(r->ctx, r->at)));
+	plm_dockerfile_set(r->ctx, r->map, key,
+		implicit(plm_dockerfile_null(r->ctx, r->at)));
 }
 
-static struct plm_node *inherited(struct plm_df_ctx *ctx,
+static struct plm_node *inherited(struct plm_dockerfile_ctx *ctx,
 	struct plm_node *n, bool from_parent)
 {
 	if (n == NULL || !from_parent) {
@@ -43,31 +44,35 @@ static struct plm_node *inherited(struct plm_df_ctx *ctx,
 }
 
 /* The chain of stages from the root ancestor down to st. */
-static size_t chain(struct plm_df_stage *st, struct plm_df_stage **out,
-	size_t max)
+static size_t chain(struct plm_dockerfile_stage *st,
+	struct plm_dockerfile_stage **out, size_t max)
 {
 	size_t n = 0;
-	for (struct plm_df_stage *s = st; s != NULL && n < max; s = s->parent) {
+	for (struct plm_dockerfile_stage *s = st; s != NULL && n < max;
+		s = s->parent) {
 		n++;
 	}
 	size_t i = n;
-	for (struct plm_df_stage *s = st; s != NULL && i > 0; s = s->parent) {
+	for (struct plm_dockerfile_stage *s = st; s != NULL && i > 0;
+		s = s->parent) {
 		out[--i] = s;
 	}
 	return n;
 }
 
 /* Appends the items of every stage's list in the chain. */
-static struct plm_node *collect(struct rec *r, struct plm_df_stage **stages,
-	size_t n, size_t offset, size_t last)
+static struct plm_node *collect(struct rec *r,
+	struct plm_dockerfile_stage **stages, size_t n, size_t offset,
+	size_t last)
 {
-	struct plm_node *seq = plm_df_seq(r->ctx, r->at);
+	struct plm_node *seq = plm_dockerfile_seq(r->ctx, r->at);
 	for (size_t i = 0; i < n; i++) {
 		struct plm_node *list = *(struct plm_node **)((char *)stages[i] +
 			offset);
 		for (size_t k = 0; list != NULL && k < list->as.seq.count; k++) {
-			plm_df_push(r->ctx, seq, inherited(r->ctx,
-				list->as.seq.items[k], i != last));
+			plm_dockerfile_push(r->ctx, seq,
+				inherited(r->ctx, list->as.seq.items[k],
+					i != last));
 		}
 	}
 	if (seq != NULL && seq->as.seq.count == 0) {
@@ -78,11 +83,11 @@ static struct plm_node *collect(struct rec *r, struct plm_df_stage **stages,
 
 /* ENV across the chain: a later value of a name replaces the earlier one in
  * place. */
-static struct plm_node *collect_env(struct rec *r, struct plm_df_stage **stages,
-	size_t n, size_t last)
+static struct plm_node *collect_env(struct rec *r,
+	struct plm_dockerfile_stage **stages, size_t n, size_t last)
 {
-	struct plm_df_ctx *ctx = r->ctx;
-	struct plm_node *seq = plm_df_seq(ctx, r->at);
+	struct plm_dockerfile_ctx *ctx = r->ctx;
+	struct plm_node *seq = plm_dockerfile_seq(ctx, r->at);
 	size_t total = 0;
 	for (size_t i = 0; i < n; i++) {
 		total += plm_node_count(stages[i]->env_pairs);
@@ -118,7 +123,7 @@ static struct plm_node *collect_env(struct rec *r, struct plm_df_stage **stages,
 				size_t idx = slots[at];
 				if (idx == (size_t)-1) {
 					slots[at] = seq->as.seq.count;
-					plm_df_push(ctx, seq, pair);
+					plm_dockerfile_push(ctx, seq, pair);
 					break;
 				}
 				const char *other = plm_node_get_str(
@@ -140,46 +145,49 @@ static struct plm_node *collect_env(struct rec *r, struct plm_df_stage **stages,
 
 static struct plm_node *empty_seq(struct rec *r)
 {
-	return implicit(plm_df_seq(r->ctx, r->at));
+	return implicit(plm_dockerfile_seq(r->ctx, r->at));
 }
 
-struct plm_node *plm_df_container_build(struct plm_df_builder *b,
-	struct plm_df_stage *st)
+struct plm_node *plm_dockerfile_container_build(struct plm_dockerfile_builder *b,
+	struct plm_dockerfile_stage *st)
 {
-	struct plm_df_ctx *ctx = b->ctx;
+	struct plm_dockerfile_ctx *ctx = b->ctx;
 	struct rec r = {ctx, st->from->span, NULL};
-	r.map = plm_df_map_cap(ctx, r.at, 28);
+	r.map = plm_dockerfile_map_cap(ctx, r.at, 28);
 	if (r.map == NULL) {
 		return NULL;
 	}
-	struct plm_df_stage *stages[PLM_DOCKERFILE_MAX_STAGE_DEPTH + 2];
+	struct plm_dockerfile_stage *stages[PLM_DOCKERFILE_MAX_STAGE_DEPTH + 2];
 	size_t n = chain(st, stages, PLM_DOCKERFILE_MAX_STAGE_DEPTH + 2);
 	size_t last = n - 1;
 	bool has_parent = st->parent != NULL;
 
 	if (st->name_node != NULL) {
-		plm_df_set(ctx, r.map, "name", st->name_node);
+		plm_dockerfile_set(ctx, r.map, "name", st->name_node);
 	} else {
 		char buf[32];
 		int len = snprintf(buf, sizeof(buf), "stage-%zu", st->index);
-		plm_df_set(ctx, r.map, "name", implicit(plm_df_string(ctx, r.at,
-			buf, (size_t)len)));
+		plm_dockerfile_set(ctx, r.map, "name",
+			implicit(plm_dockerfile_string(ctx, r.at, buf,
+				(size_t)len)));
 	}
-	plm_df_set(ctx, r.map, "origin", implicit(plm_df_string(ctx, r.at,
-		"dockerfile", 10)));
-	plm_df_set(ctx, r.map, "role", implicit(plm_df_string(ctx, r.at,
-		"stage", 5)));
-	struct plm_node *workload = implicit(plm_df_map(ctx, r.at));
-	plm_df_set(ctx, workload, "kind", implicit(plm_df_string(ctx, r.at,
-		"Dockerfile", 10)));
-	plm_df_set(ctx, workload, "name", implicit(plm_df_null(ctx, r.at)));
-	plm_df_set(ctx, workload, "namespace", implicit(plm_df_null(ctx, r.at)));
-	plm_df_set(ctx, r.map, "workload", workload);
+	plm_dockerfile_set(ctx, r.map, "origin",
+		implicit(plm_dockerfile_string(ctx, r.at, "dockerfile", 10)));
+	plm_dockerfile_set(ctx, r.map, "role",
+		implicit(plm_dockerfile_string(ctx, r.at, "stage", 5)));
+	struct plm_node *workload = implicit(plm_dockerfile_map(ctx, r.at));
+	plm_dockerfile_set(ctx, workload, "kind",
+		implicit(plm_dockerfile_string(ctx, r.at, "Dockerfile", 10)));
+	plm_dockerfile_set(ctx, workload, "name",
+		implicit(plm_dockerfile_null(ctx, r.at)));
+	plm_dockerfile_set(ctx, workload, "namespace",
+		implicit(plm_dockerfile_null(ctx, r.at)));
+	plm_dockerfile_set(ctx, r.map, "workload", workload);
 	/* The image: the base of the root ancestor. */
 	struct plm_node *image = stages[0]->image;
-	plm_df_set(ctx, r.map, "image", image != NULL
-		? inherited(ctx, image, has_parent)
-		: implicit(plm_df_null(ctx, r.at)));
+	plm_dockerfile_set(ctx, r.map, "image",
+		image != NULL ? inherited(ctx, image, has_parent)
+			      : implicit(plm_dockerfile_null(ctx, r.at)));
 	struct plm_node *user = st->user;
 	if (user == NULL) {
 		if (plm_user_parse(ctx->arena, NULL, 0, r.at, &user) != 0) {
@@ -191,54 +199,58 @@ struct plm_node *plm_df_container_build(struct plm_df_builder *b,
 		bool from_parent = has_parent && st->user == st->parent->user;
 		user = inherited(ctx, user, from_parent);
 	}
-	plm_df_set(ctx, r.map, "user", user);
+	plm_dockerfile_set(ctx, r.map, "user", user);
 	set_null(&r, "run_as_non_root");
 	set_null(&r, "privileged");
 	set_null(&r, "allow_privilege_escalation");
 	set_null(&r, "read_only_rootfs");
-	struct plm_node *caps = implicit(plm_df_map(ctx, r.at));
-	plm_df_set(ctx, caps, "add", empty_seq(&r));
-	plm_df_set(ctx, caps, "drop", empty_seq(&r));
-	plm_df_set(ctx, r.map, "capabilities", caps);
-	struct plm_node *host = implicit(plm_df_map(ctx, r.at));
+	struct plm_node *caps = implicit(plm_dockerfile_map(ctx, r.at));
+	plm_dockerfile_set(ctx, caps, "add", empty_seq(&r));
+	plm_dockerfile_set(ctx, caps, "drop", empty_seq(&r));
+	plm_dockerfile_set(ctx, r.map, "capabilities", caps);
+	struct plm_node *host = implicit(plm_dockerfile_map(ctx, r.at));
 	static const char *const host_keys[] = {"network", "pid", "ipc",
 		"users"};
 	for (size_t k = 0; k < 4; k++) {
-		plm_df_set(ctx, host, host_keys[k], implicit(plm_df_null(ctx,
-			r.at)));
+		plm_dockerfile_set(ctx, host, host_keys[k],
+			implicit(plm_dockerfile_null(ctx, r.at)));
 	}
-	plm_df_set(ctx, r.map, "host", host);
+	plm_dockerfile_set(ctx, r.map, "host", host);
 	set_null(&r, "seccomp");
 	set_null(&r, "apparmor");
 	set_null(&r, "selinux");
-	plm_df_set(ctx, r.map, "mounts", collect(&r, stages, n,
-		offsetof(struct plm_df_stage, volumes), last));
-	plm_df_set(ctx, r.map, "ports", collect(&r, stages, n,
-		offsetof(struct plm_df_stage, ports), last));
+	plm_dockerfile_set(ctx, r.map, "mounts",
+		collect(&r, stages, n,
+			offsetof(struct plm_dockerfile_stage, volumes), last));
+	plm_dockerfile_set(ctx, r.map, "ports",
+		collect(&r, stages, n,
+			offsetof(struct plm_dockerfile_stage, ports), last));
 	bool cmd_parent = has_parent && st->cmd == st->parent->cmd;
 	bool ep_parent = has_parent && st->entrypoint == st->parent->entrypoint;
-	plm_df_set(ctx, r.map, "command", st->cmd
-		? inherited(ctx, st->cmd, cmd_parent)
-		: implicit(plm_df_null(ctx, r.at)));
-	plm_df_set(ctx, r.map, "entrypoint", st->entrypoint
-		? inherited(ctx, st->entrypoint, ep_parent)
-		: implicit(plm_df_null(ctx, r.at)));
-	struct plm_node *forms = plm_df_map(ctx, r.at);
-	plm_df_set(ctx, forms, "command", plm_df_bool(ctx,
-		st->cmd ? st->cmd->span : r.at, st->cmd != NULL && st->cmd_shell));
-	plm_df_set(ctx, forms, "entrypoint", plm_df_bool(ctx,
-		st->entrypoint ? st->entrypoint->span : r.at,
-		st->entrypoint != NULL && st->entrypoint_shell));
-	plm_df_set(ctx, r.map, "shell_form", forms);
-	plm_df_set(ctx, r.map, "lifecycle", empty_seq(&r));
-	plm_df_set(ctx, r.map, "env", collect_env(&r, stages, n, last));
+	plm_dockerfile_set(ctx, r.map, "command",
+		st->cmd ? inherited(ctx, st->cmd, cmd_parent)
+			: implicit(plm_dockerfile_null(ctx, r.at)));
+	plm_dockerfile_set(ctx, r.map, "entrypoint",
+		st->entrypoint ? inherited(ctx, st->entrypoint, ep_parent)
+			       : implicit(plm_dockerfile_null(ctx, r.at)));
+	struct plm_node *forms = plm_dockerfile_map(ctx, r.at);
+	plm_dockerfile_set(ctx, forms, "command",
+		plm_dockerfile_bool(ctx, st->cmd ? st->cmd->span : r.at,
+			st->cmd != NULL && st->cmd_shell));
+	plm_dockerfile_set(ctx, forms, "entrypoint",
+		plm_dockerfile_bool(ctx,
+			st->entrypoint ? st->entrypoint->span : r.at,
+			st->entrypoint != NULL && st->entrypoint_shell));
+	plm_dockerfile_set(ctx, r.map, "shell_form", forms);
+	plm_dockerfile_set(ctx, r.map, "lifecycle", empty_seq(&r));
+	plm_dockerfile_set(ctx, r.map, "env", collect_env(&r, stages, n, last));
 	bool hc_parent = has_parent && st->healthcheck == st->parent->healthcheck;
-	plm_df_set(ctx, r.map, "healthcheck", st->healthcheck
-		? inherited(ctx, st->healthcheck, hc_parent)
-		: implicit(plm_df_null(ctx, r.at)));
+	plm_dockerfile_set(ctx, r.map, "healthcheck",
+		st->healthcheck ? inherited(ctx, st->healthcheck, hc_parent)
+				: implicit(plm_dockerfile_null(ctx, r.at)));
 	set_null(&r, "automount_service_account_token");
 	set_null(&r, "build");
-	plm_df_set(ctx, r.map, "stage", plm_df_int(ctx, r.at,
-		(int64_t)st->index));
+	plm_dockerfile_set(ctx, r.map, "stage",
+		plm_dockerfile_int(ctx, r.at, (int64_t)st->index));
 	return ctx->out_of_memory ? NULL : r.map;
 }
