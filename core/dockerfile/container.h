@@ -10,7 +10,7 @@
  * ports, mounts (VOLUME), healthcheck inherited through parent stages; the
  * fields a Dockerfile cannot set are null or empty, flagged implicit, with
  * the span of the stage's FROM. Returns NULL when out of memory. */
-struct plm_node *plm_df_container_build(struct plm_df_builder *b,
-	struct plm_df_stage *st);
+struct plm_node *plm_dockerfile_container_build(struct plm_dockerfile_builder *b,
+	struct plm_dockerfile_stage *st);
 
 #endif

@@ -9,21 +9,22 @@
 #include "model/image.h"
 #include "util/utf8.h"
 
-static void check_bytes(struct plm_df_ctx *ctx)
+static void check_bytes(struct plm_dockerfile_ctx *ctx)
 {
 	const char *nul = memchr(ctx->bytes, '\0', ctx->len);
 	size_t bad = plm_utf8_check(ctx->bytes, ctx->len);
 	ctx->clean = nul == NULL && bad == ctx->len;
 	if (nul != NULL) {
 		size_t at = (size_t)(nul - ctx->bytes);
-		plm_df_diag(ctx, PLM_DIAG_ERROR, "dockerfile/binary",
-			plm_df_span(ctx, at, at + 1),
+		plm_dockerfile_diag(ctx, PLM_DIAG_ERROR, "dockerfile/binary",
+			plm_dockerfile_span(ctx, at, at + 1),
 			"NUL byte: expected a text Dockerfile, this looks like "
 			"binary data (NULs are replaced in the model)");
 	}
 	if (bad != ctx->len) {
-		plm_df_diag(ctx, PLM_DIAG_WARNING, "dockerfile/invalid-utf8",
-			plm_df_span(ctx, bad, bad + 1),
+		plm_dockerfile_diag(ctx, PLM_DIAG_WARNING,
+			"dockerfile/invalid-utf8",
+			plm_dockerfile_span(ctx, bad, bad + 1),
 			"invalid UTF-8: expected UTF-8 text (invalid bytes are "
 			"replaced by U+FFFD in the model)");
 	}
@@ -34,9 +35,9 @@ static void check_bytes(struct plm_df_ctx *ctx)
 			ctx->len - (size_t)(cr + 1 - ctx->bytes))) {
 		size_t at = (size_t)(cr - ctx->bytes);
 		if (at + 1 < ctx->len && cr[1] != '\n') {
-			plm_df_diag(ctx, PLM_DIAG_WARNING,
+			plm_dockerfile_diag(ctx, PLM_DIAG_WARNING,
 				"dockerfile/cr-line-ending",
-				plm_df_span(ctx, at, at + 1),
+				plm_dockerfile_span(ctx, at, at + 1),
 				"a CR without LF does not end a line for Docker "
 				"(BuildKit splits lines at LF only): what follows "
 				"it is part of the same instruction; expected LF "
@@ -46,12 +47,31 @@ static void check_bytes(struct plm_df_ctx *ctx)
 	}
 }
 
+/* True when a variable reference starts within the first component of the
+ * reference as written (before the first '/', or before the tag or digest
+ * when there is no '/'): that component may be a registry. */
+static bool registry_unknown(const struct plm_node *raw)
+{
+	const char *s = raw->as.string.ptr;
+	size_t n = raw->as.string.len;
+	bool slash = memchr(s, '/', n) != NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '$') {
+			return true;
+		}
+		if (s[i] == '/' || (!slash && (s[i] == ':' || s[i] == '@'))) {
+			return false;
+		}
+	}
+	return false;
+}
+
 /* The base map of a stage: {text, expanded, registry, repository, tag,
  * digest, stage}. */
-static void stage_base(struct plm_df_builder *b, struct plm_df_stage *st,
-	struct plm_node *from)
+static void stage_base(struct plm_dockerfile_builder *b,
+	struct plm_dockerfile_stage *st, struct plm_node *from)
 {
-	struct plm_df_ctx *ctx = b->ctx;
+	struct plm_dockerfile_ctx *ctx = b->ctx;
 	struct plm_node *args = plm_node_get(from, "args");
 	struct plm_node *raw = plm_node_count(args) > 0
 		? args->as.seq.items[0] : NULL;
@@ -60,30 +80,39 @@ static void stage_base(struct plm_df_builder *b, struct plm_df_stage *st,
 	struct plm_node *platform = plm_node_get(from, "platform");
 	st->name_node = name && name->kind == PLM_NODE_STRING ? name : NULL;
 	st->platform = platform;
-	struct plm_node *base = plm_df_map_cap(ctx, raw ? raw->span : from->span,
-		7);
+	struct plm_node *base = plm_dockerfile_map_cap(ctx,
+		raw ? raw->span : from->span, 7);
 	st->base = base;
 	if (raw == NULL || expanded == NULL || expanded->kind != PLM_NODE_STRING) {
-		plm_df_set(ctx, base, "text", plm_df_null(ctx, from->span));
-		plm_df_set(ctx, base, "expanded", plm_df_null(ctx, from->span));
-		plm_df_set(ctx, base, "registry", plm_df_null(ctx, from->span));
-		plm_df_set(ctx, base, "repository", plm_df_null(ctx, from->span));
-		plm_df_set(ctx, base, "tag", plm_df_null(ctx, from->span));
-		plm_df_set(ctx, base, "digest", plm_df_null(ctx, from->span));
-		plm_df_set(ctx, base, "stage", plm_df_null(ctx, from->span));
+		plm_dockerfile_set(ctx, base, "text",
+			plm_dockerfile_null(ctx, from->span));
+		plm_dockerfile_set(ctx, base, "expanded",
+			plm_dockerfile_null(ctx, from->span));
+		plm_dockerfile_set(ctx, base, "registry",
+			plm_dockerfile_null(ctx, from->span));
+		plm_dockerfile_set(ctx, base, "repository",
+			plm_dockerfile_null(ctx, from->span));
+		plm_dockerfile_set(ctx, base, "tag",
+			plm_dockerfile_null(ctx, from->span));
+		plm_dockerfile_set(ctx, base, "digest",
+			plm_dockerfile_null(ctx, from->span));
+		plm_dockerfile_set(ctx, base, "stage",
+			plm_dockerfile_null(ctx, from->span));
 		return;
 	}
-	plm_df_set(ctx, base, "text", raw);
-	plm_df_set(ctx, base, "expanded", expanded);
+	plm_dockerfile_set(ctx, base, "text", raw);
+	plm_dockerfile_set(ctx, base, "expanded", expanded);
 	static const char *const keys[] = {"registry", "repository", "tag",
 		"digest"};
 	if (st->parent != NULL) {
 		/* Built on another stage: not an image reference. */
 		for (size_t k = 0; k < 4; k++) {
-			plm_df_set(ctx, base, keys[k], plm_df_null(ctx, raw->span));
+			plm_dockerfile_set(ctx, base, keys[k],
+				plm_dockerfile_null(ctx, raw->span));
 		}
-		plm_df_set(ctx, base, "stage", plm_df_int(ctx, raw->span,
-			(int64_t)st->parent->index));
+		plm_dockerfile_set(ctx, base, "stage",
+			plm_dockerfile_int(ctx, raw->span,
+				(int64_t)st->parent->index));
 		return;
 	}
 	/* An unknown variable leaves the reference as written. */
@@ -97,50 +126,66 @@ static void stage_base(struct plm_df_builder *b, struct plm_df_stage *st,
 	if (expanded->flags & PLM_NODE_INTERPOLATED) {
 		image->flags |= PLM_NODE_INTERPOLATED;
 	}
+	if (b->from_unresolved && registry_unknown(raw)) {
+		/* `${REG}/alpine` with REG unset or unknown names no registry
+		 * we can tell: not Docker Hub. */
+		if (plm_node_set(ctx->arena, image, "registry", raw->span,
+			    plm_dockerfile_null(ctx, raw->span)) != 0) {
+			ctx->out_of_memory = true;
+			return;
+		}
+	}
 	st->image = image;
 	for (size_t k = 0; k < 4; k++) {
-		plm_df_set(ctx, base, keys[k], plm_node_get(image, keys[k]));
+		plm_dockerfile_set(ctx, base, keys[k],
+			plm_node_get(image, keys[k]));
 	}
-	plm_df_set(ctx, base, "stage", plm_df_null(ctx, raw->span));
+	plm_dockerfile_set(ctx, base, "stage",
+		plm_dockerfile_null(ctx, raw->span));
 }
 
-static void stage_node(struct plm_df_builder *b, struct plm_df_stage *st)
+static void stage_node(struct plm_dockerfile_builder *b,
+	struct plm_dockerfile_stage *st)
 {
-	struct plm_df_ctx *ctx = b->ctx;
+	struct plm_dockerfile_ctx *ctx = b->ctx;
 	struct plm_span at = st->from->span;
 	struct plm_node *n = st->node;
-	plm_df_set(ctx, n, "index", plm_df_int(ctx, at, (int64_t)st->index));
-	plm_df_set(ctx, n, "name", st->name_node ? st->name_node
-						 : plm_df_null(ctx, at));
-	plm_df_set(ctx, n, "platform", st->platform ? st->platform
-						    : plm_df_null(ctx, at));
-	plm_df_set(ctx, n, "base", st->base ? st->base : plm_df_null(ctx, at));
-	plm_df_set(ctx, n, "user", st->user ? st->user : plm_df_null(ctx, at));
-	plm_df_set(ctx, n, "instructions", st->instructions);
+	plm_dockerfile_set(ctx, n, "index",
+		plm_dockerfile_int(ctx, at, (int64_t)st->index));
+	plm_dockerfile_set(ctx, n, "name",
+		st->name_node ? st->name_node : plm_dockerfile_null(ctx, at));
+	plm_dockerfile_set(ctx, n, "platform",
+		st->platform ? st->platform : plm_dockerfile_null(ctx, at));
+	plm_dockerfile_set(ctx, n, "base",
+		st->base ? st->base : plm_dockerfile_null(ctx, at));
+	plm_dockerfile_set(ctx, n, "user",
+		st->user ? st->user : plm_dockerfile_null(ctx, at));
+	plm_dockerfile_set(ctx, n, "instructions", st->instructions);
 }
 
-static struct plm_node *directives_node(struct plm_df_ctx *ctx,
-	const struct plm_df_reader *r)
+static struct plm_node *directives_node(struct plm_dockerfile_ctx *ctx,
+	const struct plm_dockerfile_reader *r)
 {
 	static const char *const keys[] = {"syntax", "escape", "check"};
-	struct plm_span top = plm_df_span(ctx, 0, 0);
-	struct plm_node *map = plm_df_map(ctx, top);
-	for (int k = 0; k < PLM_DF_DIRECTIVE_COUNT; k++) {
+	struct plm_span top = plm_dockerfile_span(ctx, 0, 0);
+	struct plm_node *map = plm_dockerfile_map(ctx, top);
+	for (int k = 0; k < PLM_DOCKERFILE_DIRECTIVE_COUNT; k++) {
 		struct plm_node *v;
 		if (r->directive_end[k] > r->directive_start[k]) {
-			v = plm_df_string(ctx, plm_df_span(ctx,
-				r->directive_start[k], r->directive_end[k]),
+			v = plm_dockerfile_string(ctx,
+				plm_dockerfile_span(ctx, r->directive_start[k],
+					r->directive_end[k]),
 				ctx->bytes + r->directive_start[k],
 				r->directive_end[k] - r->directive_start[k]);
-		} else if (k == PLM_DF_DIRECTIVE_ESCAPE) {
-			v = plm_df_string(ctx, top, "\\", 1);
+		} else if (k == PLM_DOCKERFILE_DIRECTIVE_ESCAPE) {
+			v = plm_dockerfile_string(ctx, top, "\\", 1);
 			if (v != NULL) {
 				v->flags |= PLM_NODE_IMPLICIT;
 			}
 		} else {
-			v = plm_df_null(ctx, top);
+			v = plm_dockerfile_null(ctx, top);
 		}
-		plm_df_set(ctx, map, keys[k], v);
+		plm_dockerfile_set(ctx, map, keys[k], v);
 	}
 	return map;
 }
@@ -151,7 +196,7 @@ static int parse(struct plm_doc *doc, uint32_t source, const char *target,
 	struct plm_node **tree, struct plm_node **container)
 {
 	const struct plm_source *src = doc->sources[source];
-	struct plm_df_ctx ctx;
+	struct plm_dockerfile_ctx ctx;
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.doc = doc;
 	ctx.arena = doc->arena;
@@ -164,71 +209,84 @@ static int parse(struct plm_doc *doc, uint32_t source, const char *target,
 	*container = NULL;
 	check_bytes(&ctx);
 
-	struct plm_df_reader reader;
-	plm_df_reader_init(&reader, &ctx);
-	struct plm_df_builder b;
+	struct plm_dockerfile_reader reader;
+	plm_dockerfile_reader_init(&reader, &ctx);
+	struct plm_dockerfile_builder b;
 	memset(&b, 0, sizeof(b));
 	b.ctx = &ctx;
 	b.reader = &reader;
-	struct plm_span top = plm_df_span(&ctx, 0, 0);
-	b.args = plm_df_seq(&ctx, top);
-	b.stage_nodes = plm_df_seq(&ctx, top);
-	b.unstaged = plm_df_seq(&ctx, top);
+	struct plm_span top = plm_dockerfile_span(&ctx, 0, 0);
+	b.args = plm_dockerfile_seq(&ctx, top);
+	b.stage_nodes = plm_dockerfile_seq(&ctx, top);
+	b.unstaged = plm_dockerfile_seq(&ctx, top);
 
-	struct plm_df_line line;
-	while (!ctx.out_of_memory && plm_df_reader_next(&reader, &line)) {
+	struct plm_dockerfile_line line;
+	while (!ctx.out_of_memory &&
+		plm_dockerfile_reader_next(&reader, &line)) {
 		if (line.too_long) {
-			plm_df_diag(&ctx, PLM_DIAG_ERROR, "dockerfile/line-too-long",
-				plm_df_span(&ctx, line.start, line.start + 1),
+			plm_dockerfile_diag(&ctx, PLM_DIAG_ERROR,
+				"dockerfile/line-too-long",
+				plm_dockerfile_span(&ctx, line.start,
+					line.start + 1),
 				"instruction longer than the limit of %zu bytes "
 				"(PLM_DOCKERFILE_MAX_LINE): it is skipped",
 				(size_t)PLM_DOCKERFILE_MAX_LINE);
 			continue;
 		}
-		if (plm_df_model_full(&ctx, plm_df_span(&ctx, line.start,
-			    line.start + 1))) {
+		if (plm_dockerfile_model_full(&ctx,
+			    plm_dockerfile_span(&ctx, line.start,
+				    line.start + 1))) {
 			break;
 		}
-		enum plm_df_keyword kw;
-		struct plm_node *node = plm_df_instruction_parse(&b, &line.text,
-			0, line.end, &kw);
+		enum plm_dockerfile_keyword kw;
+		struct plm_node *node = plm_dockerfile_instruction_parse(&b,
+			&line.text, 0, line.end, &kw);
 		if (node == NULL) {
 			break;
 		}
-		if (kw == PLM_DF_FROM) {
+		if (kw == PLM_DOCKERFILE_FROM) {
 			struct plm_node *name = plm_node_get(node, "name");
 			struct plm_node *image = plm_node_get(node, "image");
 			const char *base = plm_node_str(image);
-			struct plm_df_stage *st = plm_df_stage_begin(&b, node,
-				plm_node_str(name),
-				name && name->kind == PLM_NODE_STRING
-					? name->as.string.len : 0,
-				base ? base : "", base ? image->as.string.len : 0);
+			struct plm_dockerfile_stage *st =
+				plm_dockerfile_stage_begin(&b, node,
+					plm_node_str(name),
+					name && name->kind == PLM_NODE_STRING
+						? name->as.string.len
+						: 0,
+					base ? base : "",
+					base ? image->as.string.len : 0);
 			if (st == NULL) {
 				break;
 			}
 			if (st->duplicate) {
-				plm_df_diag(&ctx, PLM_DIAG_ERROR,
-					"dockerfile/duplicate-stage", name->span,
+				plm_dockerfile_diag(&ctx, PLM_DIAG_ERROR,
+					"dockerfile/duplicate-stage",
+					name->span,
 					"duplicate stage name '%s': expected a "
-					"unique name", st->name);
+					"unique name",
+					st->name);
 			}
 			stage_base(&b, st, node);
-			plm_df_set(&ctx, node, "stage", plm_df_int(&ctx,
-				node->span, (int64_t)st->index));
-			plm_df_push(&ctx, st->instructions, node);
-			plm_df_push(&ctx, b.stage_nodes, st->node);
+			plm_dockerfile_set(&ctx, node, "stage",
+				plm_dockerfile_int(&ctx, node->span,
+					(int64_t)st->index));
+			plm_dockerfile_push(&ctx, st->instructions, node);
+			plm_dockerfile_push(&ctx, b.stage_nodes, st->node);
 		} else if (b.current != NULL) {
-			plm_df_push(&ctx, b.current->instructions, node);
-		} else if (kw == PLM_DF_ARG) {
-			plm_df_push(&ctx, b.args, node);
+			plm_dockerfile_push(&ctx, b.current->instructions,
+				node);
+		} else if (kw == PLM_DOCKERFILE_ARG) {
+			plm_dockerfile_push(&ctx, b.args, node);
 		} else {
 			const char *k = plm_node_get_str(node, "keyword");
-			plm_df_diag(&ctx, PLM_DIAG_ERROR,
-				"dockerfile/instruction-before-from", node->span,
+			plm_dockerfile_diag(&ctx, PLM_DIAG_ERROR,
+				"dockerfile/instruction-before-from",
+				node->span,
 				"expected FROM before %s: only ARG may come before "
-				"the first FROM", k ? k : "this instruction");
-			plm_df_push(&ctx, b.unstaged, node);
+				"the first FROM",
+				k ? k : "this instruction");
+			plm_dockerfile_push(&ctx, b.unstaged, node);
 		}
 	}
 	if (!ctx.out_of_memory) {
@@ -236,40 +294,43 @@ static int parse(struct plm_doc *doc, uint32_t source, const char *target,
 			stage_node(&b, b.stages[i]);
 		}
 		if (b.stage_count == 0) {
-			plm_df_diag(&ctx, PLM_DIAG_ERROR, "dockerfile/no-from",
-				plm_df_span(&ctx, 0, ctx.len ? 1 : 0),
+			plm_dockerfile_diag(&ctx, PLM_DIAG_ERROR,
+				"dockerfile/no-from",
+				plm_dockerfile_span(&ctx, 0, ctx.len ? 1 : 0),
 				"no FROM instruction: expected at least one FROM to "
 				"start a build stage");
 		}
 	}
 	if (!ctx.out_of_memory && tree != NULL) {
-		struct plm_node *t = plm_df_map(&ctx, plm_df_span(&ctx, 0,
-			ctx.len));
-		plm_df_set(&ctx, t, "directives", directives_node(&ctx, &reader));
-		plm_df_set(&ctx, t, "args", b.args);
-		plm_df_set(&ctx, t, "stages", b.stage_nodes);
+		struct plm_node *t = plm_dockerfile_map(&ctx,
+			plm_dockerfile_span(&ctx, 0, ctx.len));
+		plm_dockerfile_set(&ctx, t, "directives",
+			directives_node(&ctx, &reader));
+		plm_dockerfile_set(&ctx, t, "args", b.args);
+		plm_dockerfile_set(&ctx, t, "stages", b.stage_nodes);
 		if (plm_node_count(b.unstaged) > 0) {
-			plm_df_set(&ctx, t, "unstaged", b.unstaged);
+			plm_dockerfile_set(&ctx, t, "unstaged", b.unstaged);
 		}
 		*tree = t;
 	}
 	if (!ctx.out_of_memory && b.stage_count > 0) {
-		struct plm_df_stage *st = b.stages[b.stage_count - 1];
+		struct plm_dockerfile_stage *st = b.stages[b.stage_count - 1];
 		if (target != NULL) {
-			st = plm_df_stage_find(&b, target, strlen(target));
+			st = plm_dockerfile_stage_find(&b, target,
+				strlen(target));
 		}
 		if (st != NULL) {
-			*container = plm_df_container_build(&b, st);
+			*container = plm_dockerfile_container_build(&b, st);
 		}
 	}
 	bool oom = ctx.out_of_memory || plm_arena_exhausted(ctx.arena);
-	plm_df_builder_finish(&b);
-	plm_df_reader_finish(&reader);
-	plm_df_buf_free(&ctx.scratch);
-	plm_df_buf_free(&ctx.expanded);
+	plm_dockerfile_builder_finish(&b);
+	plm_dockerfile_reader_finish(&reader);
+	plm_dockerfile_buf_free(&ctx.scratch);
+	plm_dockerfile_buf_free(&ctx.expanded);
 	if (oom) {
 		plm_doc_diag(doc, PLM_DIAG_ERROR, "limit/memory",
-			plm_df_span(&ctx, 0, 0),
+			plm_dockerfile_span(&ctx, 0, 0),
 			"out of memory (or over the document's memory limit) "
 			"while parsing this Dockerfile");
 		return PLM_ENOMEM;

@@ -9,8 +9,8 @@
 /* Records where decoded bytes come from (for exact spans in a decoded
  * string). */
 struct segrec {
-	const struct plm_df_text *t;
-	struct plm_df_segment *v;
+	const struct plm_dockerfile_text *t;
+	struct plm_dockerfile_segment *v;
 	size_t n;
 	size_t cap;
 	bool failed;
@@ -30,7 +30,8 @@ static void record(struct segrec *r, size_t at, size_t joined)
 	}
 	if (r->n == r->cap) {
 		size_t ncap = r->cap ? r->cap * 2 : 16;
-		struct plm_df_segment *v = realloc(r->v, ncap * sizeof(*v));
+		struct plm_dockerfile_segment *v = realloc(r->v,
+			ncap * sizeof(*v));
 		if (v == NULL) {
 			r->failed = true;
 			return;
@@ -39,7 +40,7 @@ static void record(struct segrec *r, size_t at, size_t joined)
 		r->cap = ncap;
 	}
 	r->v[r->n].at = (uint32_t)at;
-	r->v[r->n].src = plm_df_text_src(r->t, joined);
+	r->v[r->n].src = plm_dockerfile_text_src(r->t, joined);
 	r->n++;
 }
 
@@ -48,7 +49,7 @@ static void record(struct segrec *r, size_t at, size_t joined)
 static void record_run(struct segrec *r, size_t at, size_t a, size_t b)
 {
 	record(r, at, a);
-	const struct plm_df_text *t = r->t;
+	const struct plm_dockerfile_text *t = r->t;
 	for (size_t k = 1; k < t->seg_count; k++) {
 		size_t boundary = t->segs[k].at;
 		if (boundary > a && boundary < b) {
@@ -100,7 +101,7 @@ static bool read_hex4(struct json *j, unsigned *out)
 	return true;
 }
 
-static void put_utf8(struct plm_df_buf *b, unsigned cp)
+static void put_utf8(struct plm_dockerfile_buf *b, unsigned cp)
 {
 	char u[4];
 	size_t n;
@@ -123,11 +124,11 @@ static void put_utf8(struct plm_df_buf *b, unsigned cp)
 		u[3] = (char)(0x80 | (cp & 0x3F));
 		n = 4;
 	}
-	plm_df_buf_add(b, u, n);
+	plm_dockerfile_buf_add(b, u, n);
 }
 
 /* A JSON string at j->i (which is '"'); decoded into b when b != NULL. */
-static bool read_string(struct json *j, struct plm_df_buf *b)
+static bool read_string(struct json *j, struct plm_dockerfile_buf *b)
 {
 	j->i++;
 	while (j->i < j->to) {
@@ -140,7 +141,7 @@ static bool read_string(struct json *j, struct plm_df_buf *b)
 			if (j->rec != NULL && j->i > run) {
 				record_run(j->rec, b->len, run, j->i);
 			}
-			plm_df_buf_add(b, j->p + run, j->i - run);
+			plm_dockerfile_buf_add(b, j->p + run, j->i - run);
 		}
 		if (j->i >= j->to) {
 			return false;
@@ -205,7 +206,7 @@ static bool read_string(struct json *j, struct plm_df_buf *b)
 			return false;
 		}
 		if (b != NULL) {
-			plm_df_buf_addc(b, out);
+			plm_dockerfile_buf_addc(b, out);
 		}
 	}
 	return false;
@@ -284,8 +285,9 @@ static bool skip_value(struct json *j, int depth)
 	return n > 0 && (w[0] == '-' || (w[0] >= '0' && w[0] <= '9'));
 }
 
-enum plm_df_json plm_df_execform_parse(struct plm_df_ctx *ctx,
-	const struct plm_df_text *t, size_t from, size_t to,
+enum plm_dockerfile_json plm_dockerfile_execform_parse(struct plm_dockerfile_ctx
+							       *ctx,
+	const struct plm_dockerfile_text *t, size_t from, size_t to,
 	struct plm_node **out, size_t *bad_at)
 {
 	struct json j = {t->ptr, from, to, NULL};
@@ -293,11 +295,12 @@ enum plm_df_json plm_df_execform_parse(struct plm_df_ctx *ctx,
 	*bad_at = from;
 	skip_ws(&j);
 	if (j.i >= j.to || j.p[j.i] != '[') {
-		return PLM_DF_JSON_NOT_ARRAY;
+		return PLM_DOCKERFILE_JSON_NOT_ARRAY;
 	}
 	size_t open = j.i;
 	j.i++;
-	struct plm_node *seq = plm_df_seq(ctx, plm_df_text_span(ctx, t, open, to));
+	struct plm_node *seq = plm_dockerfile_seq(ctx,
+		plm_dockerfile_text_span(ctx, t, open, to));
 	bool strings = true;
 	size_t first_bad = from;
 	skip_ws(&j);
@@ -308,21 +311,24 @@ enum plm_df_json plm_df_execform_parse(struct plm_df_ctx *ctx,
 			skip_ws(&j);
 			if (j.i >= j.to) {
 				*bad_at = j.i;
-				return PLM_DF_JSON_UNTERMINATED;
+				return PLM_DOCKERFILE_JSON_UNTERMINATED;
 			}
 			size_t start = j.i;
 			if (j.p[j.i] == '"') {
-				struct plm_df_buf *b = &ctx->scratch;
+				struct plm_dockerfile_buf *b = &ctx->scratch;
 				b->len = 0;
 				if (!read_string(&j, b)) {
 					*bad_at = j.i;
-					return j.i >= j.to ? PLM_DF_JSON_UNTERMINATED
-							   : PLM_DF_JSON_NOT_ARRAY;
+					return j.i >= j.to
+						? PLM_DOCKERFILE_JSON_UNTERMINATED
+						: PLM_DOCKERFILE_JSON_NOT_ARRAY;
 				}
 				if (strings) {
-					plm_df_push(ctx, seq, plm_df_string(ctx,
-						plm_df_text_span(ctx, t, start, j.i),
-						b->ptr, b->len));
+					plm_dockerfile_push(ctx, seq,
+						plm_dockerfile_string(ctx,
+							plm_dockerfile_text_span(ctx,
+								t, start, j.i),
+							b->ptr, b->len));
 				}
 			} else {
 				if (strings) {
@@ -331,13 +337,13 @@ enum plm_df_json plm_df_execform_parse(struct plm_df_ctx *ctx,
 				strings = false;
 				if (!skip_value(&j, 0)) {
 					*bad_at = j.i;
-					return PLM_DF_JSON_NOT_ARRAY;
+					return PLM_DOCKERFILE_JSON_NOT_ARRAY;
 				}
 			}
 			skip_ws(&j);
 			if (j.i >= j.to) {
 				*bad_at = j.i;
-				return PLM_DF_JSON_UNTERMINATED;
+				return PLM_DOCKERFILE_JSON_UNTERMINATED;
 			}
 			if (j.p[j.i] == ']') {
 				j.i++;
@@ -345,7 +351,7 @@ enum plm_df_json plm_df_execform_parse(struct plm_df_ctx *ctx,
 			}
 			if (j.p[j.i] != ',') {
 				*bad_at = j.i;
-				return PLM_DF_JSON_NOT_ARRAY;
+				return PLM_DOCKERFILE_JSON_NOT_ARRAY;
 			}
 			j.i++;
 		}
@@ -353,19 +359,20 @@ enum plm_df_json plm_df_execform_parse(struct plm_df_ctx *ctx,
 	skip_ws(&j);
 	if (j.i != j.to) {
 		*bad_at = j.i;
-		return PLM_DF_JSON_TRAILING;
+		return PLM_DOCKERFILE_JSON_TRAILING;
 	}
 	if (!strings) {
 		*bad_at = first_bad;
-		return PLM_DF_JSON_NOT_STRINGS;
+		return PLM_DOCKERFILE_JSON_NOT_STRINGS;
 	}
 	*out = seq;
-	return PLM_DF_JSON_OK;
+	return PLM_DOCKERFILE_JSON_OK;
 }
 
-bool plm_df_execform_string(struct plm_df_ctx *ctx, const struct plm_df_text *t,
-	size_t from, size_t to, size_t index, struct plm_df_buf *out,
-	struct plm_df_segment **segs, size_t *seg_count)
+bool plm_dockerfile_execform_string(struct plm_dockerfile_ctx *ctx,
+	const struct plm_dockerfile_text *t, size_t from, size_t to,
+	size_t index, struct plm_dockerfile_buf *out,
+	struct plm_dockerfile_segment **segs, size_t *seg_count)
 {
 	(void)ctx;
 	struct segrec rec = {t, NULL, 0, 0, false};

@@ -7,14 +7,14 @@
 #define PATTERN_MAX_VALUE 4096
 
 struct ex {
-	struct plm_df_ctx *ctx;
+	struct plm_dockerfile_ctx *ctx;
 	const char *p;
 	size_t n;
-	plm_df_lookup_fn lookup;
+	plm_dockerfile_lookup_fn lookup;
 	void *user;
-	struct plm_df_buf *out;
+	struct plm_dockerfile_buf *out;
 	bool keep;
-	struct plm_df_expansion *res;
+	struct plm_dockerfile_expansion *res;
 };
 
 static bool name_start(char c)
@@ -52,22 +52,23 @@ static bool lookup(struct ex *x, const char *name, size_t len,
 static void emit_value(struct ex *x, const char *v, size_t n, const char *raw,
 	size_t raw_len)
 {
-	struct plm_df_ctx *ctx = x->ctx;
+	struct plm_dockerfile_ctx *ctx = x->ctx;
 	if (n > ctx->expansion_budget) {
 		if (!ctx->expansion_reported) {
 			ctx->expansion_reported = true;
-			plm_df_diag(ctx, PLM_DIAG_WARNING,
+			plm_dockerfile_diag(ctx, PLM_DIAG_WARNING,
 				"dockerfile/expansion-limit",
-				plm_df_span(ctx, 0, 0),
+				plm_dockerfile_span(ctx, 0, 0),
 				"variable substitution would produce more than the "
 				"limit of %zu bytes; further references are left "
-				"unexpanded", (size_t)PLM_DOCKERFILE_EXPANSION_BUDGET);
+				"unexpanded",
+				(size_t)PLM_DOCKERFILE_EXPANSION_BUDGET);
 		}
-		plm_df_buf_add(x->out, raw, raw_len);
+		plm_dockerfile_buf_add(x->out, raw, raw_len);
 		return;
 	}
 	ctx->expansion_budget -= n;
-	plm_df_buf_add(x->out, v, n);
+	plm_dockerfile_buf_add(x->out, v, n);
 }
 
 static size_t run(struct ex *x, size_t i, char stop, int depth);
@@ -87,7 +88,7 @@ static size_t skip_braces(const struct ex *x, size_t i)
 }
 
 /* Glob match of the whole of s against pattern (*, ? and \x). */
-static bool glob(struct plm_df_ctx *ctx, const char *pat, size_t pn,
+static bool glob(struct plm_dockerfile_ctx *ctx, const char *pat, size_t pn,
 	const char *s, size_t sn)
 {
 	size_t pi = 0, si = 0, star = (size_t)-1, mark = 0;
@@ -131,13 +132,13 @@ static bool glob(struct plm_df_ctx *ctx, const char *pat, size_t pn,
 static void pattern_op(struct ex *x, const char *op, size_t op_len,
 	const char *v, size_t vn, const char *word, size_t wn)
 {
-	struct plm_df_ctx *ctx = x->ctx;
+	struct plm_dockerfile_ctx *ctx = x->ctx;
 	/* Byte-wise matching may cut a multi-byte character: from now on
 	 * strings of this document are checked when copied. */
 	ctx->clean = false;
 	if (vn > PATTERN_MAX_VALUE || ctx->pattern_budget == 0) {
 		x->res->unresolved = true;
-		plm_df_buf_add(x->out, v, vn);
+		plm_dockerfile_buf_add(x->out, v, vn);
 		return;
 	}
 	if (op[0] == '#' || op[0] == '%') {
@@ -149,14 +150,16 @@ static void pattern_op(struct ex *x, const char *op, size_t op_len,
 					  : glob(ctx, word, wn, v + vn - k, k);
 			if (hit) {
 				if (prefix) {
-					plm_df_buf_add(x->out, v + k, vn - k);
+					plm_dockerfile_buf_add(x->out, v + k,
+						vn - k);
 				} else {
-					plm_df_buf_add(x->out, v, vn - k);
+					plm_dockerfile_buf_add(x->out, v,
+						vn - k);
 				}
 				return;
 			}
 		}
-		plm_df_buf_add(x->out, v, vn);
+		plm_dockerfile_buf_add(x->out, v, vn);
 		return;
 	}
 	/* ${v/pattern/replacement}: the first (or every) longest match. */
@@ -180,13 +183,13 @@ static void pattern_op(struct ex *x, const char *op, size_t op_len,
 			}
 		}
 		if (found && hit > 0) {
-			plm_df_buf_add(x->out, rep, rn);
+			plm_dockerfile_buf_add(x->out, rep, rn);
 			i += hit;
 			replaced = true;
 			continue;
 		}
 		if (i < vn) {
-			plm_df_buf_addc(x->out, v[i]);
+			plm_dockerfile_buf_addc(x->out, v[i]);
 		}
 		i++;
 	}
@@ -199,7 +202,7 @@ static size_t dollar(struct ex *x, size_t i, int depth)
 	size_t start = i;
 	i++;
 	if (i >= x->n) {
-		plm_df_buf_addc(x->out, '$');
+		plm_dockerfile_buf_addc(x->out, '$');
 		return i;
 	}
 	const char *v;
@@ -218,7 +221,7 @@ static size_t dollar(struct ex *x, size_t i, int depth)
 		return i;
 	}
 	if (p[i] != '{') {
-		plm_df_buf_addc(x->out, '$');
+		plm_dockerfile_buf_addc(x->out, '$');
 		return i;
 	}
 	i++;
@@ -229,7 +232,7 @@ static size_t dollar(struct ex *x, size_t i, int depth)
 	size_t ne = i;
 	if (ne == ns || i >= x->n) {
 		fail(x, start, "a variable name after ${");
-		plm_df_buf_add(x->out, p + start, i - start);
+		plm_dockerfile_buf_add(x->out, p + start, i - start);
 		return i;
 	}
 	bool set = lookup(x, p + ns, ne - ns, &v, &vn);
@@ -261,7 +264,7 @@ static size_t dollar(struct ex *x, size_t i, int depth)
 		fail(x, i, "one of :- :+ :? - + ? # ## % %% / // after the "
 			"variable name in ${...}");
 		size_t close = skip_braces(x, i);
-		plm_df_buf_add(x->out, p + start,
+		plm_dockerfile_buf_add(x->out, p + start,
 			(close < x->n ? close + 1 : close) - start);
 		return close < x->n ? close + 1 : close;
 	}
@@ -269,11 +272,12 @@ static size_t dollar(struct ex *x, size_t i, int depth)
 	size_t close;
 	if (depth >= PLM_DOCKERFILE_MAX_NESTING) {
 		close = skip_braces(x, i);
-		plm_df_buf_add(x->out, p + i, close - i);
+		plm_dockerfile_buf_add(x->out, p + i, close - i);
 		if (!x->ctx->nesting_reported) {
 			x->ctx->nesting_reported = true;
-			plm_df_diag(x->ctx, PLM_DIAG_WARNING,
-				"dockerfile/nesting-limit", plm_df_span(x->ctx, 0, 0),
+			plm_dockerfile_diag(x->ctx, PLM_DIAG_WARNING,
+				"dockerfile/nesting-limit",
+				plm_dockerfile_span(x->ctx, 0, 0),
 				"${...} nested deeper than %d levels is not expanded",
 				PLM_DOCKERFILE_MAX_NESTING);
 		}
@@ -333,22 +337,22 @@ static size_t dquote(struct ex *x, size_t i, int depth)
 	char esc = x->ctx->escape;
 	size_t open = i - 1;
 	if (x->keep) {
-		plm_df_buf_addc(x->out, '"');
+		plm_dockerfile_buf_addc(x->out, '"');
 	}
 	while (i < x->n) {
 		char c = p[i];
 		if (c == '"') {
 			if (x->keep) {
-				plm_df_buf_addc(x->out, '"');
+				plm_dockerfile_buf_addc(x->out, '"');
 			}
 			return i + 1;
 		}
 		if (c == esc && i + 1 < x->n) {
 			char d = p[i + 1];
 			if (x->keep || !(d == '"' || d == '$' || d == esc)) {
-				plm_df_buf_addc(x->out, c);
+				plm_dockerfile_buf_addc(x->out, c);
 			}
-			plm_df_buf_addc(x->out, d);
+			plm_dockerfile_buf_addc(x->out, d);
 			i += 2;
 			continue;
 		}
@@ -356,7 +360,7 @@ static size_t dquote(struct ex *x, size_t i, int depth)
 			i = dollar(x, i, depth);
 			continue;
 		}
-		plm_df_buf_addc(x->out, c);
+		plm_dockerfile_buf_addc(x->out, c);
 		i++;
 	}
 	fail(x, open, "a closing double quote");
@@ -375,13 +379,13 @@ static size_t run(struct ex *x, size_t i, char stop, int depth)
 		if (c == esc) {
 			if (i + 1 < x->n) {
 				if (x->keep) {
-					plm_df_buf_addc(x->out, c);
+					plm_dockerfile_buf_addc(x->out, c);
 				}
-				plm_df_buf_addc(x->out, p[i + 1]);
+				plm_dockerfile_buf_addc(x->out, p[i + 1]);
 				i += 2;
 			} else {
 				if (x->keep) {
-					plm_df_buf_addc(x->out, c);
+					plm_dockerfile_buf_addc(x->out, c);
 				}
 				i++;
 			}
@@ -394,10 +398,11 @@ static size_t run(struct ex *x, size_t i, char stop, int depth)
 				fail(x, i, "a closing single quote");
 			}
 			if (x->keep) {
-				plm_df_buf_add(x->out, p + i,
+				plm_dockerfile_buf_add(x->out, p + i,
 					(q ? close + 1 : close) - i);
 			} else {
-				plm_df_buf_add(x->out, p + i + 1, close - i - 1);
+				plm_dockerfile_buf_add(x->out, p + i + 1,
+					close - i - 1);
 			}
 			i = q ? close + 1 : close;
 			continue;
@@ -416,28 +421,29 @@ static size_t run(struct ex *x, size_t i, char stop, int depth)
 			p[i] != '$' && (stop == 0 || p[i] != stop)) {
 			i++;
 		}
-		plm_df_buf_add(x->out, p + s, i - s);
+		plm_dockerfile_buf_add(x->out, p + s, i - s);
 	}
 	return i;
 }
 
-void plm_df_expand(struct plm_df_ctx *ctx, const char *s, size_t len,
-	enum plm_df_expand_mode mode, plm_df_lookup_fn fn, void *user,
-	struct plm_df_expansion *result)
+void plm_dockerfile_expand(struct plm_dockerfile_ctx *ctx, const char *s,
+	size_t len, enum plm_dockerfile_expand_mode mode,
+	plm_dockerfile_lookup_fn fn, void *user,
+	struct plm_dockerfile_expansion *result)
 {
 	memset(result, 0, sizeof(*result));
 	ctx->expanded.len = 0;
 	ctx->expanded.failed = false;
 	struct ex x = {ctx, s, len, fn, user, &ctx->expanded,
-		mode == PLM_DF_EXPAND_KEEP_QUOTES, result};
+		mode == PLM_DOCKERFILE_EXPAND_KEEP_QUOTES, result};
 	run(&x, 0, 0, 0);
 	if (ctx->expanded.failed) {
 		ctx->out_of_memory = true;
 	}
 }
 
-bool plm_df_has_variable(const struct plm_df_ctx *ctx, const char *s,
-	size_t len)
+bool plm_dockerfile_has_variable(const struct plm_dockerfile_ctx *ctx,
+	const char *s, size_t len)
 {
 	bool single = false;
 	for (size_t i = 0; i < len; i++) {

@@ -16,33 +16,34 @@
 /* Looks a variable up. Returns true and sets *value and *len when it is set to a
  * known value; false when unset or when its value is unknown (an ARG without
  * a default). */
-typedef bool (*plm_df_lookup_fn)(void *user, const char *name, size_t len,
-	const char **value, size_t *value_len);
+typedef bool (*plm_dockerfile_lookup_fn)(void *user, const char *name,
+	size_t len, const char **value, size_t *value_len);
 
-struct plm_df_expansion {
+struct plm_dockerfile_expansion {
 	bool substituted;   /* a variable reference was replaced */
 	bool unresolved;    /* ... by a variable that is unset or unknown */
 	const char *error;  /* static: what was expected, or NULL */
 	size_t error_at;    /* offset into the input of the problem */
 };
 
-enum plm_df_expand_mode {
+enum plm_dockerfile_expand_mode {
 	/* Quotes removed, escapes applied, variables substituted: the word as
 	 * the builder uses it. */
-	PLM_DF_EXPAND_WORD = 0,
+	PLM_DOCKERFILE_EXPAND_WORD = 0,
 	/* Variables substituted, quotes and escapes kept as written. */
-	PLM_DF_EXPAND_KEEP_QUOTES,
+	PLM_DOCKERFILE_EXPAND_KEEP_QUOTES,
 };
 
 /* Processes s[0..len) into ctx->expanded (reset first). lookup may be NULL
  * (no variable is set). */
-void plm_df_expand(struct plm_df_ctx *ctx, const char *s, size_t len,
-	enum plm_df_expand_mode mode, plm_df_lookup_fn lookup, void *user,
-	struct plm_df_expansion *result);
+void plm_dockerfile_expand(struct plm_dockerfile_ctx *ctx, const char *s,
+	size_t len, enum plm_dockerfile_expand_mode mode,
+	plm_dockerfile_lookup_fn lookup, void *user,
+	struct plm_dockerfile_expansion *result);
 
 /* True if s[0..len) contains a variable reference ($ followed by a name or
  * '{') outside single quotes. */
-bool plm_df_has_variable(const struct plm_df_ctx *ctx, const char *s,
-	size_t len);
+bool plm_dockerfile_has_variable(const struct plm_dockerfile_ctx *ctx,
+	const char *s, size_t len);
 
 #endif

@@ -3,8 +3,8 @@
 #include <string.h>
 
 struct finder {
-	struct plm_df_ctx *ctx;
-	struct plm_df_heredoc *docs;
+	struct plm_dockerfile_ctx *ctx;
+	struct plm_dockerfile_heredoc *docs;
 	size_t max;
 	size_t count;
 };
@@ -16,7 +16,7 @@ static bool is_digit(char c)
 
 /* Removes quotes (and backslash escapes) from a heredoc name. Returns false
  * if the name is more than one shell word. */
-static bool unquote_name(struct plm_df_buf *b, const char *s, size_t n,
+static bool unquote_name(struct plm_dockerfile_buf *b, const char *s, size_t n,
 	bool *quoted)
 {
 	b->len = 0;
@@ -25,7 +25,7 @@ static bool unquote_name(struct plm_df_buf *b, const char *s, size_t n,
 	for (size_t i = 0; i < n; i++) {
 		char c = s[i];
 		if (quote == 0) {
-			if (plm_df_is_space(c)) {
+			if (plm_dockerfile_is_space(c)) {
 				return false;
 			}
 			if (c == '\'' || c == '"') {
@@ -43,7 +43,7 @@ static bool unquote_name(struct plm_df_buf *b, const char *s, size_t n,
 			(s[i + 1] == '"' || s[i + 1] == '\\' || s[i + 1] == '$')) {
 			c = s[++i];
 		}
-		plm_df_buf_addc(b, c);
+		plm_dockerfile_buf_addc(b, c);
 	}
 	return true;
 }
@@ -70,16 +70,17 @@ static void on_word(void *user, size_t start, size_t end, const char *w,
 		return;
 	}
 	bool quoted;
-	struct plm_df_buf *b = &f->ctx->scratch;
+	struct plm_dockerfile_buf *b = &f->ctx->scratch;
 	if (!unquote_name(b, w + i, n - i, &quoted) || b->len == 0) {
 		return;
 	}
 	if (f->count < f->max) {
-		struct plm_df_heredoc *d = &f->docs[f->count];
+		struct plm_dockerfile_heredoc *d = &f->docs[f->count];
 		memset(d, 0, sizeof(*d));
 		d->word_start = start;
 		d->word_end = end;
-		d->name = plm_df_strdup(f->ctx, b->ptr, b->len, &d->name_len);
+		d->name = plm_dockerfile_strdup(f->ctx, b->ptr, b->len,
+			&d->name_len);
 		if (d->name == NULL) {
 			return;
 		}
@@ -94,15 +95,16 @@ static void on_word(void *user, size_t start, size_t end, const char *w,
 	f->count++;
 }
 
-size_t plm_df_heredoc_find(struct plm_df_ctx *ctx, const struct plm_df_text *t,
-	size_t from, struct plm_df_heredoc *docs, size_t max)
+size_t plm_dockerfile_heredoc_find(struct plm_dockerfile_ctx *ctx,
+	const struct plm_dockerfile_text *t, size_t from,
+	struct plm_dockerfile_heredoc *docs, size_t max)
 {
 	struct finder f = {ctx, docs, max, 0};
 	/* Heredoc words are split with BuildKit's shell lexer, whose escape
 	 * is always the backslash. */
 	char saved = ctx->escape;
 	ctx->escape = '\\';
-	plm_df_lex_words(ctx, t, from, t->len, on_word, &f);
+	plm_dockerfile_lex_words(ctx, t, from, t->len, on_word, &f);
 	ctx->escape = saved;
 	return f.count;
 }

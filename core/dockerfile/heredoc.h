@@ -16,7 +16,7 @@
 /* Heredocs read per instruction; more are reported and ignored. */
 #define PLM_DOCKERFILE_MAX_HEREDOCS 64
 
-struct plm_df_heredoc {
+struct plm_dockerfile_heredoc {
 	size_t word_start;      /* joined offsets of the <<NAME word */
 	size_t word_end;
 	const char *name;       /* in the arena */
@@ -24,12 +24,13 @@ struct plm_df_heredoc {
 	unsigned fd;            /* the n of n<<NAME, 0 when absent */
 	bool strip_tabs;
 	bool quoted;
-	struct plm_df_body body;
+	struct plm_dockerfile_body body;
 };
 
 /* Finds the heredoc openers of [from, t->len) and stores up to `max` of them
  * in docs. Returns how many were found (may exceed max). */
-size_t plm_df_heredoc_find(struct plm_df_ctx *ctx, const struct plm_df_text *t,
-	size_t from, struct plm_df_heredoc *docs, size_t max);
+size_t plm_dockerfile_heredoc_find(struct plm_dockerfile_ctx *ctx,
+	const struct plm_dockerfile_text *t, size_t from,
+	struct plm_dockerfile_heredoc *docs, size_t max);
 
 #endif

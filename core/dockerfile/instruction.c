@@ -21,10 +21,10 @@ static const char *const keyword_names[] = {
 /* Options of one --mount that are read (each is looked up by key). */
 #define MAX_MOUNT_OPTIONS 64
 
-enum plm_df_keyword plm_df_keyword_of(const char *s, size_t len)
+enum plm_dockerfile_keyword plm_dockerfile_keyword_of(const char *s, size_t len)
 {
 	if (len < 3 || len > 11) {
-		return PLM_DF_UNKNOWN;
+		return PLM_DOCKERFILE_UNKNOWN;
 	}
 	for (size_t k = 1; k < KEYWORD_COUNT; k++) {
 		const char *name = keyword_names[k];
@@ -34,19 +34,19 @@ enum plm_df_keyword plm_df_keyword_of(const char *s, size_t len)
 			i++;
 		}
 		if (i == len && name[i] == '\0') {
-			return (enum plm_df_keyword)k;
+			return (enum plm_dockerfile_keyword)k;
 		}
 	}
-	return PLM_DF_UNKNOWN;
+	return PLM_DOCKERFILE_UNKNOWN;
 }
 
-const char *plm_df_keyword_name(enum plm_df_keyword kw)
+const char *plm_dockerfile_keyword_name(enum plm_dockerfile_keyword kw)
 {
 	return (size_t)kw < KEYWORD_COUNT ? keyword_names[kw] : "";
 }
 
 /* The flags each instruction accepts (BuildKit 1.x). */
-static const char *const *allowed_flags(enum plm_df_keyword kw)
+static const char *const *allowed_flags(enum plm_dockerfile_keyword kw)
 {
 	static const char *const from[] = {"platform", NULL};
 	static const char *const run[] = {"mount", "network", "security",
@@ -59,11 +59,16 @@ static const char *const *allowed_flags(enum plm_df_keyword kw)
 		"start-period", "start-interval", "retries", NULL};
 	static const char *const none[] = {NULL};
 	switch (kw) {
-	case PLM_DF_FROM: return from;
-	case PLM_DF_RUN: return run;
-	case PLM_DF_ADD: return add;
-	case PLM_DF_COPY: return copy;
-	case PLM_DF_HEALTHCHECK: return health;
+	case PLM_DOCKERFILE_FROM:
+		return from;
+	case PLM_DOCKERFILE_RUN:
+		return run;
+	case PLM_DOCKERFILE_ADD:
+		return add;
+	case PLM_DOCKERFILE_COPY:
+		return copy;
+	case PLM_DOCKERFILE_HEALTHCHECK:
+		return health;
 	default: return none;
 	}
 }
@@ -74,10 +79,10 @@ struct extra {
 };
 
 struct inst {
-	struct plm_df_builder *b;
-	struct plm_df_ctx *ctx;
-	const struct plm_df_text *t;
-	enum plm_df_keyword kw;
+	struct plm_dockerfile_builder *b;
+	struct plm_dockerfile_ctx *ctx;
+	const struct plm_dockerfile_text *t;
+	enum plm_dockerfile_keyword kw;
 	size_t ks, ke;             /* keyword */
 	size_t as, ae;             /* arguments (after flags, trimmed) */
 	struct plm_span span;      /* the whole instruction */
@@ -90,7 +95,7 @@ struct inst {
 	const char *form;
 	struct extra extras[MAX_EXTRAS];
 	size_t extra_count;
-	struct plm_df_heredoc *docs;   /* heap, only when the line has << */
+	struct plm_dockerfile_heredoc *docs; /* heap, only when the line has << */
 	size_t doc_count;
 	/* Flags of interest. */
 	struct plm_node *flag_platform;
@@ -113,51 +118,54 @@ static void extra(struct inst *in, const char *key, struct plm_node *value)
 
 static struct plm_span span_of(const struct inst *in, size_t s, size_t e)
 {
-	return plm_df_text_span(in->ctx, in->t, s, e);
+	return plm_dockerfile_text_span(in->ctx, in->t, s, e);
 }
 
 static struct plm_node *text_node(struct inst *in, size_t s, size_t e)
 {
-	return plm_df_string(in->ctx, span_of(in, s, e), in->t->ptr + s, e - s);
+	return plm_dockerfile_string(in->ctx, span_of(in, s, e), in->t->ptr + s,
+		e - s);
 }
 
 /* Expands s[0..n) (a word of the instruction at span) and returns a string
  * node flagged when it was interpolated. */
 static struct plm_node *expand_node(struct inst *in, const char *s, size_t n,
-	struct plm_span span, enum plm_df_expand_mode mode, bool *unresolved)
+	struct plm_span span, enum plm_dockerfile_expand_mode mode,
+	bool *unresolved)
 {
-	struct plm_df_ctx *ctx = in->ctx;
+	struct plm_dockerfile_ctx *ctx = in->ctx;
 	if (unresolved != NULL) {
 		*unresolved = false;
 	}
 	/* Nothing to substitute or unquote: the text as it is. */
 	bool plain = memchr(s, '$', n) == NULL;
-	if (plain && mode == PLM_DF_EXPAND_WORD) {
+	if (plain && mode == PLM_DOCKERFILE_EXPAND_WORD) {
 		plain = memchr(s, ctx->escape, n) == NULL &&
 			memchr(s, '"', n) == NULL && memchr(s, '\'', n) == NULL;
 	}
 	if (plain) {
-		return plm_df_string(ctx, span, s, n);
+		return plm_dockerfile_string(ctx, span, s, n);
 	}
-	struct plm_df_expansion res;
-	plm_df_expand(ctx, s, n, mode, plm_df_builder_lookup, in->b, &res);
+	struct plm_dockerfile_expansion res;
+	plm_dockerfile_expand(ctx, s, n, mode, plm_dockerfile_builder_lookup,
+		in->b, &res);
 	/* The whole-text expansion (KEEP_QUOTES) repeats the words' problems:
 	 * only the words report them. */
-	if (res.error != NULL && mode == PLM_DF_EXPAND_WORD) {
+	if (res.error != NULL && mode == PLM_DOCKERFILE_EXPAND_WORD) {
 		bool quote = strstr(res.error, "quote") != NULL;
 		struct plm_span at = span;
 		if (s >= in->t->ptr && s + n <= in->t->ptr + in->t->len) {
 			size_t off = (size_t)(s - in->t->ptr) + res.error_at;
 			at = span_of(in, off, off + 1);
 		}
-		plm_df_diag(ctx, PLM_DIAG_ERROR,
+		plm_dockerfile_diag(ctx, PLM_DIAG_ERROR,
 			quote ? "dockerfile/unterminated-quote"
 			      : "dockerfile/bad-substitution",
 			at, "expected %s in %s", res.error,
-			plm_df_keyword_name(in->kw));
+			plm_dockerfile_keyword_name(in->kw));
 	}
-	struct plm_node *node = plm_df_string(ctx, span, ctx->expanded.ptr,
-		ctx->expanded.len);
+	struct plm_node *node = plm_dockerfile_string(ctx, span,
+		ctx->expanded.ptr, ctx->expanded.len);
 	if (node != NULL && res.substituted) {
 		node->flags |= PLM_NODE_INTERPOLATED;
 	}
@@ -168,7 +176,7 @@ static struct plm_node *expand_node(struct inst *in, const char *s, size_t n,
 }
 
 static struct plm_node *expand_range(struct inst *in, size_t s, size_t e,
-	enum plm_df_expand_mode mode, bool *unresolved)
+	enum plm_dockerfile_expand_mode mode, bool *unresolved)
 {
 	return expand_node(in, in->t->ptr + s, e - s, span_of(in, s, e), mode,
 		unresolved);
@@ -179,23 +187,25 @@ static struct plm_node *expand_range(struct inst *in, size_t s, size_t e,
 static struct plm_node *mount_map(struct inst *in, const char *v, size_t n,
 	struct plm_span span)
 {
-	struct plm_df_ctx *ctx = in->ctx;
-	struct plm_node *map = plm_df_map(ctx, span);
+	struct plm_dockerfile_ctx *ctx = in->ctx;
+	struct plm_node *map = plm_dockerfile_map(ctx, span);
 	if (map == NULL) {
 		return NULL;
 	}
-	struct plm_node *type = plm_df_string(ctx, span, "bind", 4);
+	struct plm_node *type = plm_dockerfile_string(ctx, span, "bind", 4);
 	if (type != NULL) {
 		type->flags |= PLM_NODE_IMPLICIT;
 	}
-	plm_df_set(ctx, map, "type", type);
+	plm_dockerfile_set(ctx, map, "type", type);
 	size_t i = 0;
 	size_t options = 0;
 	while (i <= n) {
 		if (++options > MAX_MOUNT_OPTIONS) {
-			plm_df_diag(ctx, PLM_DIAG_WARNING, "dockerfile/mount-limit",
-				span, "more than %d --mount options: the rest are "
-				"not read", MAX_MOUNT_OPTIONS);
+			plm_dockerfile_diag(ctx, PLM_DIAG_WARNING,
+				"dockerfile/mount-limit", span,
+				"more than %d --mount options: the rest are "
+				"not read",
+				MAX_MOUNT_OPTIONS);
 			break;
 		}
 		size_t fs = i;
@@ -218,7 +228,7 @@ static struct plm_node *mount_map(struct inst *in, const char *v, size_t n,
 			continue;
 		}
 		for (size_t k = 0; k < kn; k++) {
-			key[k] = plm_df_lower(v[fs + k]);
+			key[k] = plm_dockerfile_lower(v[fs + k]);
 		}
 		key[kn] = '\0';
 		const char *val = eq ? eq + 1 : "true";
@@ -227,7 +237,8 @@ static struct plm_node *mount_map(struct inst *in, const char *v, size_t n,
 			val++;
 			vn -= 2;
 		}
-		struct plm_node *value = plm_df_string(ctx, span, val, vn);
+		struct plm_node *value = plm_dockerfile_string(ctx, span, val,
+			vn);
 		if (value == NULL || plm_node_set(ctx->arena, map, key, span,
 					     value) != 0) {
 			ctx->out_of_memory = true;
@@ -241,25 +252,26 @@ static void on_flag(void *user, size_t start, size_t end, const char *w,
 	size_t n)
 {
 	struct inst *in = user;
-	struct plm_df_ctx *ctx = in->ctx;
+	struct plm_dockerfile_ctx *ctx = in->ctx;
 	struct plm_span span = span_of(in, start, end);
 	/* w is "--name[=value]" with quotes removed; copy it out first: the
 	 * scratch buffer it lives in is reused below. */
 	size_t len;
-	char *word = plm_df_strdup(ctx, w, n, &len);
+	char *word = plm_dockerfile_strdup(ctx, w, n, &len);
 	if (word == NULL) {
 		return;
 	}
 	const char *name = word + 2;
 	const char *eq = memchr(name, '=', len - 2);
 	size_t name_len = eq ? (size_t)(eq - name) : len - 2;
-	struct plm_node *flag = plm_df_map(ctx, span);
-	plm_df_set(ctx, flag, "name", plm_df_string(ctx, span, name, name_len));
-	struct plm_node *value = eq ? plm_df_string(ctx, span, eq + 1,
+	struct plm_node *flag = plm_dockerfile_map(ctx, span);
+	plm_dockerfile_set(ctx, flag, "name",
+		plm_dockerfile_string(ctx, span, name, name_len));
+	struct plm_node *value = eq ? plm_dockerfile_string(ctx, span, eq + 1,
 					      len - 2 - name_len - 1)
-				    : plm_df_null(ctx, span);
-	plm_df_set(ctx, flag, "value", value);
-	plm_df_push(ctx, in->flags, flag);
+				    : plm_dockerfile_null(ctx, span);
+	plm_dockerfile_set(ctx, flag, "value", value);
+	plm_dockerfile_push(ctx, in->flags, flag);
 	const char *const *ok = allowed_flags(in->kw);
 	bool known = false;
 	for (size_t k = 0; ok[k] != NULL; k++) {
@@ -268,11 +280,12 @@ static void on_flag(void *user, size_t start, size_t end, const char *w,
 			known = true;
 		}
 	}
-	if (!known && in->kw != PLM_DF_UNKNOWN) {
-		plm_df_diag(ctx, PLM_DIAG_ERROR, "dockerfile/unknown-flag", span,
-			"unknown flag --%.*s for %s%s", (int)(name_len > 60 ? 60
-								: name_len),
-			name, plm_df_keyword_name(in->kw),
+	if (!known && in->kw != PLM_DOCKERFILE_UNKNOWN) {
+		plm_dockerfile_diag(ctx, PLM_DIAG_ERROR,
+			"dockerfile/unknown-flag", span,
+			"unknown flag --%.*s for %s%s",
+			(int)(name_len > 60 ? 60 : name_len), name,
+			plm_dockerfile_keyword_name(in->kw),
 			ok[0] ? "" : " (it takes no flags)");
 		return;
 	}
@@ -285,15 +298,15 @@ static void on_flag(void *user, size_t start, size_t end, const char *w,
 		 * with an unknown one ($BUILDPLATFORM) is left as written. */
 		bool unresolved;
 		struct plm_node *x = expand_node(in, value->as.string.ptr,
-			value->as.string.len, span, PLM_DF_EXPAND_KEEP_QUOTES,
-			&unresolved);
+			value->as.string.len, span,
+			PLM_DOCKERFILE_EXPAND_KEEP_QUOTES, &unresolved);
 		if (!unresolved) {
-			plm_df_set(ctx, flag, "expanded", x);
+			plm_dockerfile_set(ctx, flag, "expanded", x);
 		}
 	}
 	if (name_len == 5 && memcmp(name, "mount", 5) == 0 && eq != NULL) {
-		plm_df_set(ctx, flag, "mount", mount_map(in, eq + 1,
-			len - 2 - name_len - 1, span));
+		plm_dockerfile_set(ctx, flag, "mount",
+			mount_map(in, eq + 1, len - 2 - name_len - 1, span));
 	}
 	if (name_len == 8 && memcmp(name, "platform", 8) == 0) {
 		in->flag_platform = value;
@@ -301,8 +314,9 @@ static void on_flag(void *user, size_t start, size_t end, const char *w,
 	if (name_len == 4 && memcmp(name, "from", 4) == 0) {
 		in->flag_from = value;
 	}
-	if (in->kw == PLM_DF_HEALTHCHECK) {
-		const char *const *h = allowed_flags(PLM_DF_HEALTHCHECK);
+	if (in->kw == PLM_DOCKERFILE_HEALTHCHECK) {
+		const char *const *h = allowed_flags(
+			PLM_DOCKERFILE_HEALTHCHECK);
 		for (size_t k = 0; h[k] != NULL; k++) {
 			if (strlen(h[k]) == name_len &&
 				memcmp(h[k], name, name_len) == 0) {
@@ -314,8 +328,9 @@ static void on_flag(void *user, size_t start, size_t end, const char *w,
 
 static void diag_missing(struct inst *in, const char *what)
 {
-	plm_df_diag(in->ctx, PLM_DIAG_ERROR, "dockerfile/missing-argument",
-		in->span, "%s requires %s", plm_df_keyword_name(in->kw), what);
+	plm_dockerfile_diag(in->ctx, PLM_DIAG_ERROR,
+		"dockerfile/missing-argument", in->span, "%s requires %s",
+		plm_dockerfile_keyword_name(in->kw), what);
 }
 
 /* Is argv[0] a shell, with "-c" and a script after it? Returns the index of
@@ -346,31 +361,34 @@ static size_t shell_script(const struct plm_node *argv)
 static void exec_commands(struct inst *in, struct plm_node *argv, size_t s,
 	size_t e)
 {
-	struct plm_df_ctx *ctx = in->ctx;
+	struct plm_dockerfile_ctx *ctx = in->ctx;
 	if (argv->as.seq.count == 0) {
 		return;
 	}
 	struct plm_span span = span_of(in, s, e);
-	struct plm_node *cmd = plm_df_map(ctx, span);
-	plm_df_set(ctx, cmd, "argv", argv);
-	plm_df_set(ctx, cmd, "text", text_node(in, s, e));
-	plm_df_push(ctx, in->commands, cmd);
+	struct plm_node *cmd = plm_dockerfile_map(ctx, span);
+	plm_dockerfile_set(ctx, cmd, "argv", argv);
+	plm_dockerfile_set(ctx, cmd, "text", text_node(in, s, e));
+	plm_dockerfile_push(ctx, in->commands, cmd);
 	size_t script = shell_script(argv);
 	if (script == 0) {
 		return;
 	}
 	/* Decode the script again, this time with a map from each decoded
 	 * byte to its source byte, so its commands get exact spans. */
-	struct plm_df_buf buf = {0};
-	struct plm_df_segment *segs = NULL;
+	struct plm_dockerfile_buf buf = {0};
+	struct plm_dockerfile_segment *segs = NULL;
 	size_t seg_count = 0;
-	if (plm_df_execform_string(ctx, in->t, s, e, script, &buf, &segs,
-		    &seg_count) && seg_count > 0) {
-		struct plm_df_text st = {buf.ptr, buf.len, segs, seg_count, 0};
-		plm_df_shell_split(ctx, &st, 0, st.len, NULL, 0, in->commands);
+	if (plm_dockerfile_execform_string(ctx, in->t, s, e, script, &buf,
+		    &segs, &seg_count) &&
+		seg_count > 0) {
+		struct plm_dockerfile_text st = {buf.ptr, buf.len, segs,
+			seg_count, 0};
+		plm_dockerfile_shell_split(ctx, &st, 0, st.len, NULL, 0,
+			in->commands);
 	}
 	free(segs);
-	plm_df_buf_free(&buf);
+	plm_dockerfile_buf_free(&buf);
 }
 
 /* Does text that failed to parse as JSON look like an attempt at the exec
@@ -381,7 +399,7 @@ static bool looks_like_json(const char *s, size_t n)
 		return false;
 	}
 	size_t i = 1;
-	while (i < n && plm_df_is_space(s[i])) {
+	while (i < n && plm_dockerfile_is_space(s[i])) {
 		i++;
 	}
 	if (i < n && s[i] == ']') {
@@ -391,7 +409,7 @@ static bool looks_like_json(const char *s, size_t n)
 		return false;
 	}
 	size_t e = n;
-	while (e > 0 && plm_df_is_space(s[e - 1])) {
+	while (e > 0 && plm_dockerfile_is_space(s[e - 1])) {
 		e--;
 	}
 	/* ["a", "b"] shapes: a quote right before a comma or the bracket. */
@@ -409,46 +427,50 @@ static bool looks_like_json(const char *s, size_t n)
 static struct plm_node *command_form(struct inst *in, size_t s, size_t e,
 	bool *exec)
 {
-	struct plm_df_ctx *ctx = in->ctx;
+	struct plm_dockerfile_ctx *ctx = in->ctx;
 	struct plm_node *json;
 	size_t bad;
 	*exec = false;
-	enum plm_df_json r = plm_df_execform_parse(ctx, in->t, s, e, &json,
-		&bad);
-	if (r == PLM_DF_JSON_OK) {
+	enum plm_dockerfile_json r = plm_dockerfile_execform_parse(ctx, in->t,
+		s, e, &json, &bad);
+	if (r == PLM_DOCKERFILE_JSON_OK) {
 		*exec = true;
 		in->form = "exec";
 		in->args = json;
 		exec_commands(in, json, s, e);
 		return json;
 	}
-	if (r == PLM_DF_JSON_NOT_STRINGS) {
-		plm_df_diag(ctx, PLM_DIAG_ERROR, "dockerfile/exec-form",
+	if (r == PLM_DOCKERFILE_JSON_NOT_STRINGS) {
+		plm_dockerfile_diag(ctx, PLM_DIAG_ERROR, "dockerfile/exec-form",
 			span_of(in, bad, bad + 1),
 			"expected a JSON array of strings; an element is not a "
 			"string, so %s falls back to the shell form",
-			plm_df_keyword_name(in->kw));
-	} else if (r == PLM_DF_JSON_TRAILING) {
-		plm_df_diag(ctx, PLM_DIAG_WARNING, "dockerfile/exec-form",
-			span_of(in, bad, e),
+			plm_dockerfile_keyword_name(in->kw));
+	} else if (r == PLM_DOCKERFILE_JSON_TRAILING) {
+		plm_dockerfile_diag(ctx, PLM_DIAG_WARNING,
+			"dockerfile/exec-form", span_of(in, bad, e),
 			"expected the end of the JSON array (exec form); because "
 			"of the text after ']' %s runs the whole text in shell "
-			"form", plm_df_keyword_name(in->kw));
-	} else if (r == PLM_DF_JSON_UNTERMINATED ||
+			"form",
+			plm_dockerfile_keyword_name(in->kw));
+	} else if (r == PLM_DOCKERFILE_JSON_UNTERMINATED ||
 		looks_like_json(in->t->ptr + s, e - s)) {
 		size_t at = bad < e ? bad : e - 1;
-		plm_df_diag(ctx, PLM_DIAG_WARNING, "dockerfile/exec-form",
-			span_of(in, at, at + 1),
+		plm_dockerfile_diag(ctx, PLM_DIAG_WARNING,
+			"dockerfile/exec-form", span_of(in, at, at + 1),
 			"expected a JSON array of strings (exec form) but the JSON "
 			"is %s here; %s runs the text in shell form",
-			r == PLM_DF_JSON_UNTERMINATED ? "unterminated" : "invalid",
-			plm_df_keyword_name(in->kw));
+			r == PLM_DOCKERFILE_JSON_UNTERMINATED ? "unterminated"
+							      : "invalid",
+			plm_dockerfile_keyword_name(in->kw));
 	}
 	in->form = "shell";
-	plm_df_push(ctx, in->args, text_node(in, s, e));
-	plm_df_shell_split(ctx, in->t, s, e, in->doc_count ? in->docs : NULL,
+	plm_dockerfile_push(ctx, in->args, text_node(in, s, e));
+	plm_dockerfile_shell_split(ctx, in->t, s, e,
+		in->doc_count ? in->docs : NULL,
 		in->doc_count < PLM_DOCKERFILE_MAX_HEREDOCS
-			? in->doc_count : PLM_DOCKERFILE_MAX_HEREDOCS,
+			? in->doc_count
+			: PLM_DOCKERFILE_MAX_HEREDOCS,
 		in->commands);
 	return NULL;
 }
@@ -456,30 +478,33 @@ static struct plm_node *command_form(struct inst *in, size_t s, size_t e,
 /* The argv a shell-form CMD/ENTRYPOINT runs: SHELL (or /bin/sh -c) + text. */
 static struct plm_node *shell_argv(struct inst *in, struct plm_node *text)
 {
-	struct plm_df_ctx *ctx = in->ctx;
-	struct plm_df_stage *st = in->b->current;
-	struct plm_node *argv = plm_df_seq(ctx, in->span);
+	struct plm_dockerfile_ctx *ctx = in->ctx;
+	struct plm_dockerfile_stage *st = in->b->current;
+	struct plm_node *argv = plm_dockerfile_seq(ctx, in->span);
 	if (st != NULL && st->shell != NULL) {
 		for (size_t k = 0; k < st->shell->as.seq.count; k++) {
-			plm_df_push(ctx, argv, st->shell->as.seq.items[k]);
+			plm_dockerfile_push(ctx, argv,
+				st->shell->as.seq.items[k]);
 		}
 	} else {
-		struct plm_node *sh = plm_df_string(ctx, in->span, "/bin/sh", 7);
-		struct plm_node *c = plm_df_string(ctx, in->span, "-c", 2);
+		struct plm_node *sh = plm_dockerfile_string(ctx, in->span,
+			"/bin/sh", 7);
+		struct plm_node *c = plm_dockerfile_string(ctx, in->span, "-c",
+			2);
 		if (sh != NULL && c != NULL) {
 			sh->flags |= PLM_NODE_IMPLICIT;
 			c->flags |= PLM_NODE_IMPLICIT;
 		}
-		plm_df_push(ctx, argv, sh);
-		plm_df_push(ctx, argv, c);
+		plm_dockerfile_push(ctx, argv, sh);
+		plm_dockerfile_push(ctx, argv, c);
 	}
-	plm_df_push(ctx, argv, text);
+	plm_dockerfile_push(ctx, argv, text);
 	return argv;
 }
 
 static void do_command(struct inst *in)
 {
-	struct plm_df_ctx *ctx = in->ctx;
+	struct plm_dockerfile_ctx *ctx = in->ctx;
 	if (in->as == in->ae) {
 		diag_missing(in, "at least one argument");
 		in->form = "shell";
@@ -487,19 +512,19 @@ static void do_command(struct inst *in)
 	}
 	bool exec;
 	struct plm_node *argv = command_form(in, in->as, in->ae, &exec);
-	struct plm_df_stage *st = in->b->current;
+	struct plm_dockerfile_stage *st = in->b->current;
 	if (in->b->nested || st == NULL) {
 		return;
 	}
 	if (!exec) {
 		argv = shell_argv(in, in->args->as.seq.items[0]);
 	}
-	if (in->kw == PLM_DF_CMD) {
+	if (in->kw == PLM_DOCKERFILE_CMD) {
 		st->cmd = argv;
 		st->cmd_from = NULL;
 		st->cmd_shell = !exec;
 		st->cmd_set = true;
-	} else if (in->kw == PLM_DF_ENTRYPOINT) {
+	} else if (in->kw == PLM_DOCKERFILE_ENTRYPOINT) {
 		st->entrypoint = argv;
 		st->entrypoint_shell = !exec;
 		if (!st->cmd_set) {
@@ -512,17 +537,18 @@ static void do_command(struct inst *in)
 
 static void do_shell(struct inst *in)
 {
-	struct plm_df_ctx *ctx = in->ctx;
+	struct plm_dockerfile_ctx *ctx = in->ctx;
 	struct plm_node *json;
 	size_t bad;
-	if (plm_df_execform_parse(ctx, in->t, in->as, in->ae, &json, &bad) !=
-		PLM_DF_JSON_OK) {
-		plm_df_diag(ctx, PLM_DIAG_ERROR, "dockerfile/exec-form",
+	if (plm_dockerfile_execform_parse(ctx, in->t, in->as, in->ae, &json,
+		    &bad) != PLM_DOCKERFILE_JSON_OK) {
+		plm_dockerfile_diag(ctx, PLM_DIAG_ERROR, "dockerfile/exec-form",
 			in->text_span,
 			"SHELL requires its arguments as a JSON array of strings, "
 			"e.g. SHELL [\"/bin/bash\", \"-c\"]");
 		in->form = "shell";
-		plm_df_push(ctx, in->args, text_node(in, in->as, in->ae));
+		plm_dockerfile_push(ctx, in->args,
+			text_node(in, in->as, in->ae));
 		return;
 	}
 	in->form = "exec";
@@ -548,49 +574,57 @@ static void on_pair_word(void *user, size_t start, size_t end, const char *w,
 {
 	struct pairs_ctx *pc = user;
 	struct inst *in = pc->in;
-	struct plm_df_ctx *ctx = in->ctx;
+	struct plm_dockerfile_ctx *ctx = in->ctx;
 	struct plm_node *pairs = in->extras[in->extra_count - 1].value;
 	struct plm_span span = span_of(in, start, end);
 	const char *eq = memchr(w, '=', n);
 	pc->count++;
-	if (in->kw == PLM_DF_ARG) {
+	if (in->kw == PLM_DOCKERFILE_ARG) {
 		size_t kn = eq ? (size_t)(eq - w) : n;
-		struct plm_node *pair = plm_df_map(ctx, span);
-		plm_df_set(ctx, pair, "name", plm_df_string(ctx,
-			span_of(in, start, start + kn), w, kn));
+		struct plm_node *pair = plm_dockerfile_map(ctx, span);
+		plm_dockerfile_set(ctx, pair, "name",
+			plm_dockerfile_string(ctx,
+				span_of(in, start, start + kn), w, kn));
 		struct plm_node *value, *raw;
 		if (eq != NULL) {
 			size_t vs = start + kn + 1;
-			value = expand_range(in, vs, end, PLM_DF_EXPAND_WORD, NULL);
+			value = expand_range(in, vs, end,
+				PLM_DOCKERFILE_EXPAND_WORD, NULL);
 			raw = text_node(in, vs, end);
 		} else {
-			value = plm_df_null(ctx, span);
-			raw = plm_df_null(ctx, span);
+			value = plm_dockerfile_null(ctx, span);
+			raw = plm_dockerfile_null(ctx, span);
 		}
-		plm_df_set(ctx, pair, "value", value);
-		plm_df_set(ctx, pair, "raw", raw);
-		plm_df_push(ctx, pairs, pair);
+		plm_dockerfile_set(ctx, pair, "value", value);
+		plm_dockerfile_set(ctx, pair, "raw", raw);
+		plm_dockerfile_push(ctx, pairs, pair);
 		if (kn == 0) {
-			plm_df_diag(ctx, PLM_DIAG_ERROR, "dockerfile/syntax", span,
+			plm_dockerfile_diag(ctx, PLM_DIAG_ERROR,
+				"dockerfile/syntax", span,
 				"expected ARG NAME or ARG NAME=default");
 		}
 		return;
 	}
 	if (eq == NULL) {
-		plm_df_diag(ctx, PLM_DIAG_ERROR, "dockerfile/syntax", span,
+		plm_dockerfile_diag(ctx, PLM_DIAG_ERROR, "dockerfile/syntax",
+			span,
 			"can't find = in '%.*s': expected the form %s "
-			"name=value", (int)(n > 60 ? 60 : n), w,
-			plm_df_keyword_name(in->kw));
+			"name=value",
+			(int)(n > 60 ? 60 : n), w,
+			plm_dockerfile_keyword_name(in->kw));
 		return;
 	}
 	size_t kn = (size_t)(eq - w);
-	struct plm_node *pair = plm_df_map(ctx, span);
-	plm_df_set(ctx, pair, "name", expand_range(in, start, start + kn,
-		PLM_DF_EXPAND_WORD, NULL));
-	plm_df_set(ctx, pair, "value", expand_range(in, start + kn + 1, end,
-		PLM_DF_EXPAND_WORD, NULL));
-	plm_df_set(ctx, pair, "raw", text_node(in, start + kn + 1, end));
-	plm_df_push(ctx, pairs, pair);
+	struct plm_node *pair = plm_dockerfile_map(ctx, span);
+	plm_dockerfile_set(ctx, pair, "name",
+		expand_range(in, start, start + kn, PLM_DOCKERFILE_EXPAND_WORD,
+			NULL));
+	plm_dockerfile_set(ctx, pair, "value",
+		expand_range(in, start + kn + 1, end,
+			PLM_DOCKERFILE_EXPAND_WORD, NULL));
+	plm_dockerfile_set(ctx, pair, "raw",
+		text_node(in, start + kn + 1, end));
+	plm_dockerfile_push(ctx, pairs, pair);
 }
 
 static void count_word(void *user, size_t start, size_t end, const char *w,
@@ -610,61 +644,67 @@ static void on_arg_field(void *user, size_t start, size_t end, const char *w,
 	(void)w;
 	(void)n;
 	struct inst *in = user;
-	plm_df_push(in->ctx, in->args, text_node(in, start, end));
+	plm_dockerfile_push(in->ctx, in->args, text_node(in, start, end));
 }
 
 static void do_pairs(struct inst *in)
 {
-	struct plm_df_ctx *ctx = in->ctx;
+	struct plm_dockerfile_ctx *ctx = in->ctx;
 	in->form = "none";
-	struct plm_node *pairs = plm_df_seq(ctx, in->text_span);
+	struct plm_node *pairs = plm_dockerfile_seq(ctx, in->text_span);
 	extra(in, "pairs", pairs);
 	if (in->extra_count == 0 || pairs == NULL) {
 		return;
 	}
-	plm_df_lex_words(ctx, in->t, in->as, in->ae, on_arg_field, in);
+	plm_dockerfile_lex_words(ctx, in->t, in->as, in->ae, on_arg_field, in);
 	struct pairs_ctx pc = {in, 0, false, false};
-	plm_df_lex_words(ctx, in->t, in->as, in->ae, count_word, &pc);
+	plm_dockerfile_lex_words(ctx, in->t, in->as, in->ae, count_word, &pc);
 	if (pc.count == 0) {
-		diag_missing(in, in->kw == PLM_DF_ARG ? "a name"
-						     : "at least one name=value");
+		diag_missing(in,
+			in->kw == PLM_DOCKERFILE_ARG
+				? "a name"
+				: "at least one name=value");
 		return;
 	}
-	if (pc.legacy && in->kw != PLM_DF_ARG) {
+	if (pc.legacy && in->kw != PLM_DOCKERFILE_ARG) {
 		/* The legacy form: NAME value... */
 		size_t i = in->as;
-		while (i < in->ae && !plm_df_is_space(in->t->ptr[i])) {
+		while (i < in->ae && !plm_dockerfile_is_space(in->t->ptr[i])) {
 			i++;
 		}
 		size_t ke = i;
-		while (i < in->ae && plm_df_is_space(in->t->ptr[i])) {
+		while (i < in->ae && plm_dockerfile_is_space(in->t->ptr[i])) {
 			i++;
 		}
 		if (i >= in->ae) {
-			plm_df_diag(ctx, PLM_DIAG_ERROR, "dockerfile/syntax",
-				in->text_span,
+			plm_dockerfile_diag(ctx, PLM_DIAG_ERROR,
+				"dockerfile/syntax", in->text_span,
 				"%s must have two arguments: expected %s name=value "
-				"or %s name value", plm_df_keyword_name(in->kw),
-				plm_df_keyword_name(in->kw),
-				plm_df_keyword_name(in->kw));
+				"or %s name value",
+				plm_dockerfile_keyword_name(in->kw),
+				plm_dockerfile_keyword_name(in->kw),
+				plm_dockerfile_keyword_name(in->kw));
 			return;
 		}
-		struct plm_node *pair = plm_df_map(ctx, in->text_span);
-		plm_df_set(ctx, pair, "name", text_node(in, in->as, ke));
-		plm_df_set(ctx, pair, "value", expand_range(in, i, in->ae,
-			PLM_DF_EXPAND_WORD, NULL));
-		plm_df_set(ctx, pair, "raw", text_node(in, i, in->ae));
-		plm_df_push(ctx, pairs, pair);
+		struct plm_node *pair = plm_dockerfile_map(ctx, in->text_span);
+		plm_dockerfile_set(ctx, pair, "name",
+			text_node(in, in->as, ke));
+		plm_dockerfile_set(ctx, pair, "value",
+			expand_range(in, i, in->ae, PLM_DOCKERFILE_EXPAND_WORD,
+				NULL));
+		plm_dockerfile_set(ctx, pair, "raw", text_node(in, i, in->ae));
+		plm_dockerfile_push(ctx, pairs, pair);
 	} else {
 		pc.count = 0;
-		plm_df_lex_words(ctx, in->t, in->as, in->ae, on_pair_word, &pc);
+		plm_dockerfile_lex_words(ctx, in->t, in->as, in->ae,
+			on_pair_word, &pc);
 	}
 	/* Effects, after every value was expanded in the old scope. */
-	struct plm_df_builder *b = in->b;
+	struct plm_dockerfile_builder *b = in->b;
 	if (b->nested || ctx->out_of_memory) {
 		return;
 	}
-	struct plm_df_stage *st = b->current;
+	struct plm_dockerfile_stage *st = b->current;
 	for (size_t k = 0; k < pairs->as.seq.count; k++) {
 		struct plm_node *pair = pairs->as.seq.items[k];
 		const struct plm_node *name = plm_node_get(pair, "name");
@@ -675,28 +715,37 @@ static void do_pairs(struct inst *in)
 		const char *v = value->kind == PLM_NODE_STRING
 			? value->as.string.ptr : NULL;
 		size_t vn = v ? value->as.string.len : 0;
-		if (in->kw == PLM_DF_ARG) {
+		if (in->kw == PLM_DOCKERFILE_ARG) {
 			if (st == NULL) {
-				plm_df_vars_set(ctx, &b->meta, name->as.string.ptr,
+				plm_dockerfile_vars_set(ctx, &b->meta,
+					name->as.string.ptr,
 					name->as.string.len, v, vn);
 			} else if (v != NULL) {
-				plm_df_vars_set(ctx, &st->args, name->as.string.ptr,
+				plm_dockerfile_vars_set(ctx, &st->args,
+					name->as.string.ptr,
 					name->as.string.len, v, vn);
 			} else {
-				const struct plm_df_var *g = plm_df_vars_get(
-					&b->meta, name->as.string.ptr,
-					name->as.string.len);
-				plm_df_vars_set(ctx, &st->args, name->as.string.ptr,
-					name->as.string.len, g ? g->value : NULL,
+				const struct plm_dockerfile_var *g =
+					plm_dockerfile_vars_get(&b->meta,
+						name->as.string.ptr,
+						name->as.string.len);
+				plm_dockerfile_vars_set(ctx, &st->args,
+					name->as.string.ptr,
+					name->as.string.len,
+					g ? g->value : NULL,
 					g ? g->value_len : 0);
 			}
-		} else if (in->kw == PLM_DF_ENV && st != NULL) {
-			plm_df_vars_set(ctx, &st->env, name->as.string.ptr,
-				name->as.string.len, v, vn);
-			struct plm_node *env = plm_df_map(ctx, pair->span);
-			plm_df_set(ctx, env, "name", (struct plm_node *)name);
-			plm_df_set(ctx, env, "value", (struct plm_node *)value);
-			plm_df_push(ctx, st->env_pairs, env);
+		} else if (in->kw == PLM_DOCKERFILE_ENV && st != NULL) {
+			plm_dockerfile_vars_set(ctx, &st->env,
+				name->as.string.ptr, name->as.string.len, v,
+				vn);
+			struct plm_node *env = plm_dockerfile_map(ctx,
+				pair->span);
+			plm_dockerfile_set(ctx, env, "name",
+				(struct plm_node *)name);
+			plm_dockerfile_set(ctx, env, "value",
+				(struct plm_node *)value);
+			plm_dockerfile_push(ctx, st->env_pairs, env);
 		}
 	}
 }
@@ -704,12 +753,12 @@ static void do_pairs(struct inst *in)
 /* EXPOSE: 80, 80/tcp, 8000-8010/udp. */
 static struct plm_node *port_node(struct inst *in, struct plm_node *word)
 {
-	struct plm_df_ctx *ctx = in->ctx;
+	struct plm_dockerfile_ctx *ctx = in->ctx;
 	struct plm_span span = word->span;
 	const char *s = word->as.string.ptr;
 	size_t n = word->as.string.len;
-	struct plm_node *port = plm_df_map_cap(ctx, span, 6);
-	plm_df_set(ctx, port, "text", word);
+	struct plm_node *port = plm_dockerfile_map_cap(ctx, span, 6);
+	plm_dockerfile_set(ctx, port, "text", word);
 	const char *slash = memchr(s, '/', n);
 	size_t pn = slash ? (size_t)(slash - s) : n;
 	const char *dash = memchr(s, '-', pn);
@@ -739,43 +788,47 @@ static struct plm_node *port_node(struct inst *in, struct plm_node *word)
 		proto = slash + 1;
 		proto_len = n - pn - 1;
 		proto_written = true;
-		if (!(plm_df_word_is(proto, proto_len, "tcp") ||
-			    plm_df_word_is(proto, proto_len, "udp") ||
-			    plm_df_word_is(proto, proto_len, "sctp"))) {
+		if (!(plm_dockerfile_word_is(proto, proto_len, "tcp") ||
+			    plm_dockerfile_word_is(proto, proto_len, "udp") ||
+			    plm_dockerfile_word_is(proto, proto_len, "sctp"))) {
 			ok = false;
 		}
 	}
 	if (!ok && !(word->flags & PLM_NODE_INTERPOLATED && n == 0)) {
-		plm_df_diag(ctx, PLM_DIAG_WARNING, "dockerfile/invalid-port", span,
+		plm_dockerfile_diag(ctx, PLM_DIAG_WARNING,
+			"dockerfile/invalid-port", span,
 			"invalid port '%.*s': expected a port number or a range "
 			"like 8000-8010, optionally followed by /tcp, /udp or "
-			"/sctp", (int)(n > 60 ? 60 : n), s);
+			"/sctp",
+			(int)(n > 60 ? 60 : n), s);
 	}
-	plm_df_set(ctx, port, "container", ok && lo >= 0
-		? plm_df_int(ctx, span, lo) : plm_df_null(ctx, span));
+	plm_dockerfile_set(ctx, port, "container",
+		ok && lo >= 0 ? plm_dockerfile_int(ctx, span, lo)
+			      : plm_dockerfile_null(ctx, span));
 	if (ok && dash != NULL) {
-		plm_df_set(ctx, port, "container_end", plm_df_int(ctx, span, hi));
+		plm_dockerfile_set(ctx, port, "container_end",
+			plm_dockerfile_int(ctx, span, hi));
 	}
-	struct plm_node *host = plm_df_null(ctx, span);
+	struct plm_node *host = plm_dockerfile_null(ctx, span);
 	if (host != NULL) {
 		host->flags |= PLM_NODE_IMPLICIT;
 	}
-	plm_df_set(ctx, port, "host", host);
+	plm_dockerfile_set(ctx, port, "host", host);
 	char lower[8];
 	size_t ln = proto_len < sizeof(lower) ? proto_len : sizeof(lower) - 1;
 	for (size_t k = 0; k < ln; k++) {
-		lower[k] = plm_df_lower(proto[k]);
+		lower[k] = plm_dockerfile_lower(proto[k]);
 	}
-	struct plm_node *pr = plm_df_string(ctx, span, lower, ln);
+	struct plm_node *pr = plm_dockerfile_string(ctx, span, lower, ln);
 	if (pr != NULL && !proto_written) {
 		pr->flags |= PLM_NODE_IMPLICIT;
 	}
-	plm_df_set(ctx, port, "protocol", pr);
-	struct plm_node *hip = plm_df_null(ctx, span);
+	plm_dockerfile_set(ctx, port, "protocol", pr);
+	struct plm_node *hip = plm_dockerfile_null(ctx, span);
 	if (hip != NULL) {
 		hip->flags |= PLM_NODE_IMPLICIT;
 	}
-	plm_df_set(ctx, port, "host_ip", hip);
+	plm_dockerfile_set(ctx, port, "host_ip", hip);
 	return port;
 }
 
@@ -783,47 +836,50 @@ static struct plm_node *port_node(struct inst *in, struct plm_node *word)
  * expanded values. */
 static struct plm_node *list_args(struct inst *in)
 {
-	struct plm_df_ctx *ctx = in->ctx;
+	struct plm_dockerfile_ctx *ctx = in->ctx;
 	struct plm_node *json;
 	size_t bad;
-	enum plm_df_json r = PLM_DF_JSON_NOT_ARRAY;
-	if (in->kw != PLM_DF_EXPOSE) {
-		r = plm_df_execform_parse(ctx, in->t, in->as, in->ae, &json, &bad);
+	enum plm_dockerfile_json r = PLM_DOCKERFILE_JSON_NOT_ARRAY;
+	if (in->kw != PLM_DOCKERFILE_EXPOSE) {
+		r = plm_dockerfile_execform_parse(ctx, in->t, in->as, in->ae,
+			&json, &bad);
 	}
-	struct plm_node *values = plm_df_seq(ctx, in->text_span);
-	if (r == PLM_DF_JSON_OK) {
+	struct plm_node *values = plm_dockerfile_seq(ctx, in->text_span);
+	if (r == PLM_DOCKERFILE_JSON_OK) {
 		in->form = "exec";
 		in->args = json;
 		for (size_t k = 0; k < json->as.seq.count; k++) {
 			struct plm_node *a = json->as.seq.items[k];
-			plm_df_push(ctx, values, expand_node(in, a->as.string.ptr,
-				a->as.string.len, a->span, PLM_DF_EXPAND_WORD,
-				NULL));
+			plm_dockerfile_push(ctx, values,
+				expand_node(in, a->as.string.ptr,
+					a->as.string.len, a->span,
+					PLM_DOCKERFILE_EXPAND_WORD, NULL));
 		}
 		return values;
 	}
-	if (r == PLM_DF_JSON_NOT_STRINGS) {
-		plm_df_diag(ctx, PLM_DIAG_ERROR, "dockerfile/exec-form",
+	if (r == PLM_DOCKERFILE_JSON_NOT_STRINGS) {
+		plm_dockerfile_diag(ctx, PLM_DIAG_ERROR, "dockerfile/exec-form",
 			span_of(in, bad, bad + 1),
 			"expected a JSON array of strings; an element is not a "
 			"string");
 	}
 	in->form = "none";
-	plm_df_lex_fields(in->t, in->as, in->ae, on_arg_field, in);
+	plm_dockerfile_lex_fields(in->t, in->as, in->ae, on_arg_field, in);
 	if (in->args == NULL) {
 		return values;
 	}
 	for (size_t k = 0; k < in->args->as.seq.count; k++) {
 		struct plm_node *a = in->args->as.seq.items[k];
-		plm_df_push(ctx, values, expand_node(in, a->as.string.ptr,
-			a->as.string.len, a->span, PLM_DF_EXPAND_WORD, NULL));
+		plm_dockerfile_push(ctx, values,
+			expand_node(in, a->as.string.ptr, a->as.string.len,
+				a->span, PLM_DOCKERFILE_EXPAND_WORD, NULL));
 	}
 	return values;
 }
 
 static void do_copy(struct inst *in)
 {
-	struct plm_df_ctx *ctx = in->ctx;
+	struct plm_dockerfile_ctx *ctx = in->ctx;
 	struct plm_node *values = list_args(in);
 	if (values == NULL) {
 		return;
@@ -833,17 +889,19 @@ static void do_copy(struct inst *in)
 		diag_missing(in, "at least two arguments: sources and a "
 				 "destination");
 	}
-	struct plm_node *sources = plm_df_seq(ctx, in->text_span);
+	struct plm_node *sources = plm_dockerfile_seq(ctx, in->text_span);
 	for (size_t k = 0; k + 1 < n; k++) {
-		plm_df_push(ctx, sources, values->as.seq.items[k]);
+		plm_dockerfile_push(ctx, sources, values->as.seq.items[k]);
 	}
 	extra(in, "sources", sources);
-	extra(in, "destination", n >= 1 ? values->as.seq.items[n - 1]
-					: plm_df_null(ctx, in->text_span));
+	extra(in, "destination",
+		n >= 1 ? values->as.seq.items[n - 1]
+		       : plm_dockerfile_null(ctx, in->text_span));
 	if (in->flag_from != NULL) {
 		const char *f = in->flag_from->as.string.ptr;
 		size_t fn = in->flag_from->as.string.len;
-		struct plm_df_stage *st = plm_df_stage_find(in->b, f, fn);
+		struct plm_dockerfile_stage *st =
+			plm_dockerfile_stage_find(in->b, f, fn);
 		int64_t index = st ? (int64_t)st->index : -1;
 		if (st == NULL && fn > 0 && fn < 6) {
 			index = 0;
@@ -855,15 +913,17 @@ static void do_copy(struct inst *in)
 				index = -1;
 			}
 		}
-		extra(in, "from_stage", index >= 0
-			? plm_df_int(ctx, in->flag_from->span, index)
-			: plm_df_null(ctx, in->flag_from->span));
+		extra(in, "from_stage",
+			index >= 0 ? plm_dockerfile_int(ctx,
+					     in->flag_from->span, index)
+				   : plm_dockerfile_null(ctx,
+					     in->flag_from->span));
 	}
 }
 
 static void do_volume(struct inst *in)
 {
-	struct plm_df_ctx *ctx = in->ctx;
+	struct plm_dockerfile_ctx *ctx = in->ctx;
 	struct plm_node *values = list_args(in);
 	if (values == NULL) {
 		return;
@@ -872,26 +932,27 @@ static void do_volume(struct inst *in)
 		diag_missing(in, "at least one path");
 	}
 	extra(in, "paths", values);
-	struct plm_df_stage *st = in->b->current;
+	struct plm_dockerfile_stage *st = in->b->current;
 	if (in->b->nested || st == NULL) {
 		return;
 	}
 	for (size_t k = 0; k < values->as.seq.count; k++) {
 		struct plm_node *path = values->as.seq.items[k];
-		struct plm_node *m = plm_df_map(ctx, path->span);
-		plm_df_set(ctx, m, "kind", plm_df_string(ctx, path->span,
-			"volume", 6));
-		plm_df_set(ctx, m, "source", plm_df_null(ctx, path->span));
-		plm_df_set(ctx, m, "target", path);
-		plm_df_set(ctx, m, "read_only", plm_df_bool(ctx, path->span,
-			false));
-		plm_df_push(ctx, st->volumes, m);
+		struct plm_node *m = plm_dockerfile_map(ctx, path->span);
+		plm_dockerfile_set(ctx, m, "kind",
+			plm_dockerfile_string(ctx, path->span, "volume", 6));
+		plm_dockerfile_set(ctx, m, "source",
+			plm_dockerfile_null(ctx, path->span));
+		plm_dockerfile_set(ctx, m, "target", path);
+		plm_dockerfile_set(ctx, m, "read_only",
+			plm_dockerfile_bool(ctx, path->span, false));
+		plm_dockerfile_push(ctx, st->volumes, m);
 	}
 }
 
 static void do_expose(struct inst *in)
 {
-	struct plm_df_ctx *ctx = in->ctx;
+	struct plm_dockerfile_ctx *ctx = in->ctx;
 	struct plm_node *values = list_args(in);
 	if (values == NULL) {
 		return;
@@ -899,12 +960,12 @@ static void do_expose(struct inst *in)
 	if (values->as.seq.count == 0) {
 		diag_missing(in, "at least one port");
 	}
-	struct plm_node *ports = plm_df_seq(ctx, in->text_span);
+	struct plm_node *ports = plm_dockerfile_seq(ctx, in->text_span);
 	for (size_t k = 0; k < values->as.seq.count; k++) {
 		struct plm_node *p = port_node(in, values->as.seq.items[k]);
-		plm_df_push(ctx, ports, p);
+		plm_dockerfile_push(ctx, ports, p);
 		if (!in->b->nested && in->b->current != NULL && p != NULL) {
-			plm_df_push(ctx, in->b->current->ports, p);
+			plm_dockerfile_push(ctx, in->b->current->ports, p);
 		}
 	}
 	extra(in, "ports", ports);
@@ -912,16 +973,16 @@ static void do_expose(struct inst *in)
 
 static void do_user(struct inst *in)
 {
-	struct plm_df_ctx *ctx = in->ctx;
+	struct plm_dockerfile_ctx *ctx = in->ctx;
 	in->form = "none";
-	plm_df_push(ctx, in->args, text_node(in, in->as, in->ae));
+	plm_dockerfile_push(ctx, in->args, text_node(in, in->as, in->ae));
 	if (in->as == in->ae) {
 		diag_missing(in, "a user name or UID");
 		return;
 	}
 	bool unresolved;
 	struct plm_node *value = expand_range(in, in->as, in->ae,
-		PLM_DF_EXPAND_WORD, &unresolved);
+		PLM_DOCKERFILE_EXPAND_WORD, &unresolved);
 	if (value == NULL) {
 		return;
 	}
@@ -929,10 +990,11 @@ static void do_user(struct inst *in)
 	size_t vn = value->as.string.len;
 	const char *colon = memchr(v, ':', vn);
 	size_t un = colon ? (size_t)(colon - v) : vn;
-	extra(in, "user", plm_df_string(ctx, value->span, v, un));
-	extra(in, "group", colon ? plm_df_string(ctx, value->span, colon + 1,
-					   vn - un - 1)
-				 : plm_df_null(ctx, value->span));
+	extra(in, "user", plm_dockerfile_string(ctx, value->span, v, un));
+	extra(in, "group",
+		colon ? plm_dockerfile_string(ctx, value->span, colon + 1,
+				vn - un - 1)
+		      : plm_dockerfile_null(ctx, value->span));
 	/* The user spec: the expanded text when every variable was known,
 	 * else the text as written (so root is unknown). */
 	struct plm_node *spec;
@@ -958,25 +1020,81 @@ static void do_user(struct inst *in)
 
 static void do_single(struct inst *in, const char *key, bool expand)
 {
-	struct plm_df_ctx *ctx = in->ctx;
+	struct plm_dockerfile_ctx *ctx = in->ctx;
 	in->form = "none";
-	plm_df_push(ctx, in->args, text_node(in, in->as, in->ae));
+	plm_dockerfile_push(ctx, in->args, text_node(in, in->as, in->ae));
 	if (in->as == in->ae) {
 		diag_missing(in, "an argument");
 		return;
 	}
 	if (expand && key != NULL) {
-		extra(in, key, expand_range(in, in->as, in->ae,
-			PLM_DF_EXPAND_WORD, NULL));
+		extra(in, key,
+			expand_range(in, in->as, in->ae,
+				PLM_DOCKERFILE_EXPAND_WORD, NULL));
+	}
+}
+
+static struct plm_node *join_path(struct inst *in, const char *dir,
+	size_t dn, const struct plm_node *rel)
+{
+	struct plm_dockerfile_ctx *ctx = in->ctx;
+	size_t rn = rel->as.string.len;
+	char *buf = plm_arena_alloc(ctx->arena, dn + rn + 2);
+	if (buf == NULL) {
+		ctx->out_of_memory = true;
+		return NULL;
+	}
+	memcpy(buf, dir, dn);
+	size_t n = dn;
+	if (n == 0 || buf[n - 1] != '/') {
+		buf[n++] = '/';
+	}
+	memcpy(buf + n, rel->as.string.ptr, rn);
+	n += rn;
+	return plm_dockerfile_string(ctx, rel->span, buf, n);
+}
+
+/* WORKDIR: the path as expanded, and `absolute`, the path a relative one
+ * resolves to against the stage's previous WORKDIR; null when a variable is
+ * unknown or no earlier WORKDIR is known (the base image may set one). */
+static void do_workdir(struct inst *in)
+{
+	struct plm_dockerfile_ctx *ctx = in->ctx;
+	in->form = "none";
+	plm_dockerfile_push(ctx, in->args, text_node(in, in->as, in->ae));
+	if (in->as == in->ae) {
+		diag_missing(in, "an argument");
+		return;
+	}
+	bool unresolved = false;
+	struct plm_node *path = expand_range(in, in->as, in->ae,
+		PLM_DOCKERFILE_EXPAND_WORD, &unresolved);
+	extra(in, "path", path);
+	struct plm_dockerfile_stage *st = in->b->current;
+	struct plm_node *abs;
+	if (path == NULL || path->kind != PLM_NODE_STRING || unresolved) {
+		abs = plm_dockerfile_null(ctx, in->span);
+	} else if (path->as.string.len > 0 && path->as.string.ptr[0] == '/') {
+		abs = path;
+	} else if (st != NULL && st->workdir != NULL
+		&& st->workdir->kind == PLM_NODE_STRING) {
+		abs = join_path(in, st->workdir->as.string.ptr,
+			st->workdir->as.string.len, path);
+	} else {
+		abs = plm_dockerfile_null(ctx, in->span);
+	}
+	extra(in, "absolute", abs);
+	if (st != NULL && !in->b->nested && abs != NULL) {
+		st->workdir = abs;
 	}
 }
 
 static void do_healthcheck(struct inst *in)
 {
-	struct plm_df_ctx *ctx = in->ctx;
+	struct plm_dockerfile_ctx *ctx = in->ctx;
 	size_t ks, ke;
-	size_t rest = plm_df_lex_keyword(in->t, in->as, &ks, &ke);
-	struct plm_node *options = plm_df_map(ctx, in->span);
+	size_t rest = plm_dockerfile_lex_keyword(in->t, in->as, &ks, &ke);
+	struct plm_node *options = plm_dockerfile_map(ctx, in->span);
 	static const char *const keys[] = {"interval", "timeout",
 		"start_period", "start_interval", "retries"};
 	for (size_t k = 0; k < 5; k++) {
@@ -985,25 +1103,26 @@ static void do_healthcheck(struct inst *in)
 			char *end = NULL;
 			long long r = strtoll(v->as.string.ptr, &end, 10);
 			if (end != NULL && *end == '\0' && end != v->as.string.ptr) {
-				v = plm_df_int(ctx, v->span, r);
+				v = plm_dockerfile_int(ctx, v->span, r);
 			}
 		}
-		plm_df_set(ctx, options, keys[k], v ? v : plm_df_null(ctx,
-			in->span));
+		plm_dockerfile_set(ctx, options, keys[k],
+			v ? v : plm_dockerfile_null(ctx, in->span));
 	}
-	struct plm_node *test = plm_df_seq(ctx, in->text_span);
+	struct plm_node *test = plm_dockerfile_seq(ctx, in->text_span);
 	bool disabled = false;
-	if (plm_df_word_is(in->t->ptr + ks, ke - ks, "none")) {
+	if (plm_dockerfile_word_is(in->t->ptr + ks, ke - ks, "none")) {
 		in->form = "none";
-		plm_df_push(ctx, in->args, text_node(in, in->as, in->ae));
+		plm_dockerfile_push(ctx, in->args,
+			text_node(in, in->as, in->ae));
 		disabled = true;
-		plm_df_push(ctx, test, text_node(in, ks, ke));
+		plm_dockerfile_push(ctx, test, text_node(in, ks, ke));
 		if (rest < in->ae) {
-			plm_df_diag(ctx, PLM_DIAG_ERROR, "dockerfile/syntax",
-				span_of(in, rest, in->ae),
+			plm_dockerfile_diag(ctx, PLM_DIAG_ERROR,
+				"dockerfile/syntax", span_of(in, rest, in->ae),
 				"HEALTHCHECK NONE takes no arguments");
 		}
-	} else if (plm_df_word_is(in->t->ptr + ks, ke - ks, "cmd")) {
+	} else if (plm_dockerfile_word_is(in->t->ptr + ks, ke - ks, "cmd")) {
 		if (rest >= in->ae) {
 			diag_missing(in, "a command after CMD");
 			in->form = "shell";
@@ -1012,53 +1131,58 @@ static void do_healthcheck(struct inst *in)
 			struct plm_node *argv = command_form(in, rest, in->ae,
 				&exec);
 			struct plm_node *kind = exec
-				? plm_df_string(ctx, span_of(in, ks, ke), "CMD", 3)
-				: plm_df_string(ctx, span_of(in, ks, ke),
-					  "CMD-SHELL", 9);
-			plm_df_push(ctx, test, kind);
+				? plm_dockerfile_string(ctx,
+					  span_of(in, ks, ke), "CMD", 3)
+				: plm_dockerfile_string(ctx,
+					  span_of(in, ks, ke), "CMD-SHELL", 9);
+			plm_dockerfile_push(ctx, test, kind);
 			if (exec) {
 				for (size_t k = 0; k < argv->as.seq.count; k++) {
-					plm_df_push(ctx, test,
+					plm_dockerfile_push(ctx, test,
 						argv->as.seq.items[k]);
 				}
 			} else if (in->args->as.seq.count > 0) {
-				plm_df_push(ctx, test, in->args->as.seq.items[0]);
+				plm_dockerfile_push(ctx, test,
+					in->args->as.seq.items[0]);
 			}
 		}
 	} else {
 		in->form = "none";
-		plm_df_push(ctx, in->args, text_node(in, in->as, in->ae));
-		plm_df_diag(ctx, PLM_DIAG_ERROR, "dockerfile/syntax", in->span,
+		plm_dockerfile_push(ctx, in->args,
+			text_node(in, in->as, in->ae));
+		plm_dockerfile_diag(ctx, PLM_DIAG_ERROR, "dockerfile/syntax",
+			in->span,
 			"HEALTHCHECK expects NONE or CMD followed by a command");
 		return;
 	}
 	extra(in, "options", options);
 	extra(in, "command", test);
-	extra(in, "disabled", plm_df_bool(ctx, in->span, disabled));
+	extra(in, "disabled", plm_dockerfile_bool(ctx, in->span, disabled));
 	if (!in->b->nested && in->b->current != NULL) {
-		struct plm_node *hc = plm_df_map(ctx, in->span);
-		plm_df_set(ctx, hc, "test", test);
-		plm_df_set(ctx, hc, "disabled", plm_df_bool(ctx, in->span,
-			disabled));
-		plm_df_set(ctx, hc, "options", options);
+		struct plm_node *hc = plm_dockerfile_map(ctx, in->span);
+		plm_dockerfile_set(ctx, hc, "test", test);
+		plm_dockerfile_set(ctx, hc, "disabled",
+			plm_dockerfile_bool(ctx, in->span, disabled));
+		plm_dockerfile_set(ctx, hc, "options", options);
 		in->b->current->healthcheck = hc;
 	}
 }
 
 static void do_from(struct inst *in)
 {
-	struct plm_df_ctx *ctx = in->ctx;
-	struct plm_df_builder *b = in->b;
+	struct plm_dockerfile_ctx *ctx = in->ctx;
+	struct plm_dockerfile_builder *b = in->b;
 	in->form = "none";
-	plm_df_lex_fields(in->t, in->as, in->ae, on_arg_field, in);
+	plm_dockerfile_lex_fields(in->t, in->as, in->ae, on_arg_field, in);
 	size_t n = in->args ? in->args->as.seq.count : 0;
 	struct plm_node *image_raw = n > 0 ? in->args->as.seq.items[0] : NULL;
 	struct plm_node *name = NULL;
-	if (n == 3 && plm_df_word_is(in->args->as.seq.items[1]->as.string.ptr,
-			      in->args->as.seq.items[1]->as.string.len, "as")) {
+	if (n == 3 &&
+		plm_dockerfile_word_is(in->args->as.seq.items[1]->as.string.ptr,
+			in->args->as.seq.items[1]->as.string.len, "as")) {
 		name = in->args->as.seq.items[2];
 	} else if (n != 1) {
-		plm_df_diag(ctx, PLM_DIAG_ERROR, "dockerfile/syntax",
+		plm_dockerfile_diag(ctx, PLM_DIAG_ERROR, "dockerfile/syntax",
 			n ? in->text_span : in->span,
 			"FROM requires either one argument (an image) or three "
 			"(image AS name)");
@@ -1073,29 +1197,30 @@ static void do_from(struct inst *in)
 	if (image_raw != NULL) {
 		image = expand_node(in, image_raw->as.string.ptr,
 			image_raw->as.string.len, image_raw->span,
-			PLM_DF_EXPAND_WORD, &unresolved);
+			PLM_DOCKERFILE_EXPAND_WORD, &unresolved);
 	}
 	if (name != NULL) {
 		const char *s = name->as.string.ptr;
 		size_t sn = name->as.string.len;
 		bool valid = sn > 0 && ((s[0] | 32) >= 'a' && (s[0] | 32) <= 'z');
 		for (size_t k = 1; k < sn && valid; k++) {
-			char c = plm_df_lower(s[k]);
+			char c = plm_dockerfile_lower(s[k]);
 			valid = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
 				c == '-' || c == '_' || c == '.';
 		}
 		if (!valid) {
-			plm_df_diag(ctx, PLM_DIAG_ERROR, "dockerfile/syntax",
-				name->span,
+			plm_dockerfile_diag(ctx, PLM_DIAG_ERROR,
+				"dockerfile/syntax", name->span,
 				"invalid stage name '%.*s': expected a letter "
 				"followed by letters, digits, '-', '_' or '.'",
 				(int)(sn > 60 ? 60 : sn), s);
 		}
 	}
-	extra(in, "image", image ? image : plm_df_null(ctx, in->span));
-	extra(in, "name", name ? name : plm_df_null(ctx, in->span));
-	extra(in, "platform", in->flag_platform ? in->flag_platform
-						: plm_df_null(ctx, in->span));
+	extra(in, "image", image ? image : plm_dockerfile_null(ctx, in->span));
+	extra(in, "name", name ? name : plm_dockerfile_null(ctx, in->span));
+	extra(in, "platform",
+		in->flag_platform ? in->flag_platform
+				  : plm_dockerfile_null(ctx, in->span));
 	/* The stage itself is built by the caller (it owns the node). */
 	in->expanded = image;
 	b->from_unresolved = unresolved;
@@ -1103,45 +1228,53 @@ static void do_from(struct inst *in)
 
 static void do_onbuild(struct inst *in)
 {
-	struct plm_df_ctx *ctx = in->ctx;
+	struct plm_dockerfile_ctx *ctx = in->ctx;
 	in->form = "none";
-	plm_df_push(ctx, in->args, text_node(in, in->as, in->ae));
+	plm_dockerfile_push(ctx, in->args, text_node(in, in->as, in->ae));
 	if (in->as == in->ae) {
 		diag_missing(in, "an instruction to run later");
 		return;
 	}
 	if (in->b->nested) {
-		plm_df_diag(ctx, PLM_DIAG_ERROR, "dockerfile/onbuild",
+		plm_dockerfile_diag(ctx, PLM_DIAG_ERROR, "dockerfile/onbuild",
 			in->span, "ONBUILD cannot wrap ONBUILD");
 		return;
 	}
 	size_t ks, ke;
-	(void)plm_df_lex_keyword(in->t, in->as, &ks, &ke);
-	enum plm_df_keyword inner = plm_df_keyword_of(in->t->ptr + ks, ke - ks);
-	if (inner == PLM_DF_ONBUILD || inner == PLM_DF_FROM ||
-		inner == PLM_DF_MAINTAINER) {
-		plm_df_diag(ctx, PLM_DIAG_ERROR, "dockerfile/onbuild",
+	(void)plm_dockerfile_lex_keyword(in->t, in->as, &ks, &ke);
+	enum plm_dockerfile_keyword inner =
+		plm_dockerfile_keyword_of(in->t->ptr + ks, ke - ks);
+	if (inner == PLM_DOCKERFILE_ONBUILD || inner == PLM_DOCKERFILE_FROM ||
+		inner == PLM_DOCKERFILE_MAINTAINER) {
+		plm_dockerfile_diag(ctx, PLM_DIAG_ERROR, "dockerfile/onbuild",
 			span_of(in, ks, ke),
 			"ONBUILD cannot wrap %s: expected another instruction",
-			plm_df_keyword_name(inner));
+			plm_dockerfile_keyword_name(inner));
 	}
 	in->b->nested = true;
 	ctx->depth++;
-	enum plm_df_keyword kw;
-	struct plm_node *node = plm_df_instruction_parse(in->b, in->t, in->as,
-		plm_df_text_src(in->t, in->ae), &kw);
+	enum plm_dockerfile_keyword kw;
+	struct plm_node *node = plm_dockerfile_instruction_parse(in->b, in->t,
+		in->as, plm_dockerfile_text_src(in->t, in->ae), &kw);
 	ctx->depth--;
 	in->b->nested = false;
 	extra(in, "instruction", node);
 }
 
-static bool expands(enum plm_df_keyword kw)
+static bool expands(enum plm_dockerfile_keyword kw)
 {
 	switch (kw) {
-	case PLM_DF_ADD: case PLM_DF_COPY: case PLM_DF_ENV:
-	case PLM_DF_EXPOSE: case PLM_DF_FROM: case PLM_DF_LABEL:
-	case PLM_DF_STOPSIGNAL: case PLM_DF_USER: case PLM_DF_VOLUME:
-	case PLM_DF_WORKDIR: case PLM_DF_ARG:
+	case PLM_DOCKERFILE_ADD:
+	case PLM_DOCKERFILE_COPY:
+	case PLM_DOCKERFILE_ENV:
+	case PLM_DOCKERFILE_EXPOSE:
+	case PLM_DOCKERFILE_FROM:
+	case PLM_DOCKERFILE_LABEL:
+	case PLM_DOCKERFILE_STOPSIGNAL:
+	case PLM_DOCKERFILE_USER:
+	case PLM_DOCKERFILE_VOLUME:
+	case PLM_DOCKERFILE_WORKDIR:
+	case PLM_DOCKERFILE_ARG:
 		return true;
 	default:
 		return false;
@@ -1150,11 +1283,12 @@ static bool expands(enum plm_df_keyword kw)
 
 static void read_heredocs(struct inst *in)
 {
-	struct plm_df_ctx *ctx = in->ctx;
-	const struct plm_df_text *t = in->t;
+	struct plm_dockerfile_ctx *ctx = in->ctx;
+	const struct plm_dockerfile_text *t = in->t;
 	if (in->b->nested || in->b->reader == NULL ||
-		!(in->kw == PLM_DF_RUN || in->kw == PLM_DF_COPY ||
-			in->kw == PLM_DF_ADD)) {
+		!(in->kw == PLM_DOCKERFILE_RUN ||
+			in->kw == PLM_DOCKERFILE_COPY ||
+			in->kw == PLM_DOCKERFILE_ADD)) {
 		return;
 	}
 	bool has = false;
@@ -1169,25 +1303,27 @@ static void read_heredocs(struct inst *in)
 		ctx->out_of_memory = true;
 		return;
 	}
-	size_t found = plm_df_heredoc_find(ctx, t, in->ke, in->docs,
+	size_t found = plm_dockerfile_heredoc_find(ctx, t, in->ke, in->docs,
 		PLM_DOCKERFILE_MAX_HEREDOCS);
 	if (found > PLM_DOCKERFILE_MAX_HEREDOCS) {
-		plm_df_diag(ctx, PLM_DIAG_ERROR, "dockerfile/heredoc-limit",
-			in->span, "more than %d heredocs in one instruction; the "
-			"rest are not read", PLM_DOCKERFILE_MAX_HEREDOCS);
+		plm_dockerfile_diag(ctx, PLM_DIAG_ERROR,
+			"dockerfile/heredoc-limit", in->span,
+			"more than %d heredocs in one instruction; the "
+			"rest are not read",
+			PLM_DOCKERFILE_MAX_HEREDOCS);
 		found = PLM_DOCKERFILE_MAX_HEREDOCS;
 	}
 	in->doc_count = found;
 	for (size_t k = 0; k < found; k++) {
-		struct plm_df_heredoc *d = &in->docs[k];
+		struct plm_dockerfile_heredoc *d = &in->docs[k];
 		if (d->name == NULL) {
 			continue;
 		}
-		plm_df_reader_heredoc(in->b->reader, d->name, d->name_len,
-			d->strip_tabs, &d->body);
+		plm_dockerfile_reader_heredoc(in->b->reader, d->name,
+			d->name_len, d->strip_tabs, &d->body);
 		struct plm_span word = span_of(in, d->word_start, d->word_end);
 		if (!d->body.terminated) {
-			plm_df_diag(ctx, PLM_DIAG_ERROR,
+			plm_dockerfile_diag(ctx, PLM_DIAG_ERROR,
 				"dockerfile/unterminated-heredoc", word,
 				"unterminated heredoc: expected a line '%.*s' to "
 				"end it before the end of the file",
@@ -1198,19 +1334,20 @@ static void read_heredocs(struct inst *in)
 		if (end > in->span.end) {
 			in->span.end = end;
 		}
-		struct plm_span whole = plm_df_span(ctx, word.start, end);
-		struct plm_span body_span = plm_df_span(ctx, d->body.start,
-			d->body.end);
-		struct plm_node *h = plm_df_map_cap(ctx, whole, 5);
-		plm_df_set(ctx, h, "delimiter", plm_df_string(ctx, word,
-			d->name, d->name_len));
+		struct plm_span whole = plm_dockerfile_span(ctx, word.start,
+			end);
+		struct plm_span body_span = plm_dockerfile_span(ctx,
+			d->body.start, d->body.end);
+		struct plm_node *h = plm_dockerfile_map_cap(ctx, whole, 5);
+		plm_dockerfile_set(ctx, h, "delimiter",
+			plm_dockerfile_string(ctx, word, d->name, d->name_len));
 		/* The body as the builder uses it: with <<- leading tabs
 		 * go from every line. */
 		const char *body = ctx->bytes + d->body.start;
 		size_t bn = d->body.end - d->body.start;
 		struct plm_node *bnode;
 		if (d->strip_tabs) {
-			struct plm_df_buf *sb = &ctx->scratch;
+			struct plm_dockerfile_buf *sb = &ctx->scratch;
 			sb->len = 0;
 			bool at_start = true;
 			for (size_t i = 0; i < bn; i++) {
@@ -1218,29 +1355,32 @@ static void read_heredocs(struct inst *in)
 					continue;
 				}
 				at_start = body[i] == '\n';
-				plm_df_buf_addc(sb, body[i]);
+				plm_dockerfile_buf_addc(sb, body[i]);
 			}
-			bnode = plm_df_string(ctx, body_span, sb->ptr, sb->len);
+			bnode = plm_dockerfile_string(ctx, body_span, sb->ptr,
+				sb->len);
 		} else {
-			bnode = plm_df_string(ctx, body_span, body, bn);
+			bnode = plm_dockerfile_string(ctx, body_span, body, bn);
 		}
-		plm_df_set(ctx, h, "body", bnode);
-		plm_df_set(ctx, h, "strip_tabs", plm_df_bool(ctx, word,
-			d->strip_tabs));
-		plm_df_set(ctx, h, "quoted", plm_df_bool(ctx, word, d->quoted));
+		plm_dockerfile_set(ctx, h, "body", bnode);
+		plm_dockerfile_set(ctx, h, "strip_tabs",
+			plm_dockerfile_bool(ctx, word, d->strip_tabs));
+		plm_dockerfile_set(ctx, h, "quoted",
+			plm_dockerfile_bool(ctx, word, d->quoted));
 		if (d->fd != 0) {
-			plm_df_set(ctx, h, "fd", plm_df_int(ctx, word,
-				(int64_t)d->fd));
+			plm_dockerfile_set(ctx, h, "fd",
+				plm_dockerfile_int(ctx, word, (int64_t)d->fd));
 		}
-		plm_df_push(ctx, in->heredocs, h);
+		plm_dockerfile_push(ctx, in->heredocs, h);
 	}
 }
 
-struct plm_node *plm_df_instruction_parse(struct plm_df_builder *b,
-	const struct plm_df_text *t, size_t from, uint32_t end,
-	enum plm_df_keyword *kw)
+struct plm_node *plm_dockerfile_instruction_parse(struct plm_dockerfile_builder
+							  *b,
+	const struct plm_dockerfile_text *t, size_t from, uint32_t end,
+	enum plm_dockerfile_keyword *kw)
 {
-	struct plm_df_ctx *ctx = b->ctx;
+	struct plm_dockerfile_ctx *ctx = b->ctx;
 	struct inst *in = calloc(1, sizeof(*in));
 	if (in == NULL) {
 		ctx->out_of_memory = true;
@@ -1249,20 +1389,20 @@ struct plm_node *plm_df_instruction_parse(struct plm_df_builder *b,
 	in->b = b;
 	in->ctx = ctx;
 	in->t = t;
-	size_t rest = plm_df_lex_keyword(t, from, &in->ks, &in->ke);
-	in->kw = plm_df_keyword_of(t->ptr + in->ks, in->ke - in->ks);
+	size_t rest = plm_dockerfile_lex_keyword(t, from, &in->ks, &in->ke);
+	in->kw = plm_dockerfile_keyword_of(t->ptr + in->ks, in->ke - in->ks);
 	*kw = in->kw;
-	uint32_t start = plm_df_text_src(t, in->ks);
-	in->span = plm_df_span(ctx, start, end > start ? end : start);
+	uint32_t start = plm_dockerfile_text_src(t, in->ks);
+	in->span = plm_dockerfile_span(ctx, start, end > start ? end : start);
 	struct plm_span kspan = span_of(in, in->ks, in->ke);
-	in->flags = plm_df_seq(ctx, in->span);
-	in->args = plm_df_seq(ctx, in->span);
-	in->heredocs = plm_df_seq(ctx, in->span);
-	in->commands = plm_df_seq(ctx, in->span);
+	in->flags = plm_dockerfile_seq(ctx, in->span);
+	in->args = plm_dockerfile_seq(ctx, in->span);
+	in->heredocs = plm_dockerfile_seq(ctx, in->span);
+	in->commands = plm_dockerfile_seq(ctx, in->span);
 	in->form = "none";
-	if (in->kw == PLM_DF_UNKNOWN) {
-		plm_df_diag(ctx, PLM_DIAG_ERROR, "dockerfile/unknown-instruction",
-			kspan,
+	if (in->kw == PLM_DOCKERFILE_UNKNOWN) {
+		plm_dockerfile_diag(ctx, PLM_DIAG_ERROR,
+			"dockerfile/unknown-instruction", kspan,
 			"unknown instruction '%.*s': expected one of ADD, ARG, "
 			"CMD, COPY, ENTRYPOINT, ENV, EXPOSE, FROM, HEALTHCHECK, "
 			"LABEL, MAINTAINER, ONBUILD, RUN, SHELL, STOPSIGNAL, "
@@ -1270,64 +1410,87 @@ struct plm_node *plm_df_instruction_parse(struct plm_df_builder *b,
 			(int)(in->ke - in->ks > 40 ? 40 : in->ke - in->ks),
 			t->ptr + in->ks);
 	}
-	if (in->kw == PLM_DF_FROM && !b->nested) {
+	if (in->kw == PLM_DOCKERFILE_FROM && !b->nested) {
 		/* FROM (its flags too) sees the global ARGs only; the caller
 		 * starts the new stage. */
 		b->current = NULL;
 	}
-	if (in->kw != PLM_DF_ONBUILD) {
-		in->as = plm_df_lex_flags(ctx, t, rest, on_flag, in);
+	if (in->kw != PLM_DOCKERFILE_ONBUILD) {
+		in->as = plm_dockerfile_lex_flags(ctx, t, rest, on_flag, in);
 	} else {
 		in->as = rest;
 	}
 	in->ae = t->len;
-	if (in->kw == PLM_DF_ONBUILD || b->nested) {
+	if (in->kw == PLM_DOCKERFILE_ONBUILD || b->nested) {
 		/* Only ONBUILD's own arguments end at the line's end. */
 	}
-	plm_df_lex_trim(t, &in->as, &in->ae);
-	in->text_span = in->as < in->ae ? span_of(in, in->as, in->ae)
-					: plm_df_span(ctx, in->span.end,
-						  in->span.end);
+	plm_dockerfile_lex_trim(t, &in->as, &in->ae);
+	in->text_span = in->as < in->ae
+		? span_of(in, in->as, in->ae)
+		: plm_dockerfile_span(ctx, in->span.end, in->span.end);
 	read_heredocs(in);
 
 	switch (in->kw) {
-	case PLM_DF_RUN:
-	case PLM_DF_CMD:
-	case PLM_DF_ENTRYPOINT:
+	case PLM_DOCKERFILE_RUN:
+	case PLM_DOCKERFILE_CMD:
+	case PLM_DOCKERFILE_ENTRYPOINT:
 		do_command(in);
 		break;
-	case PLM_DF_SHELL: do_shell(in); break;
-	case PLM_DF_ENV:
-	case PLM_DF_LABEL:
-	case PLM_DF_ARG:
+	case PLM_DOCKERFILE_SHELL:
+		do_shell(in);
+		break;
+	case PLM_DOCKERFILE_ENV:
+	case PLM_DOCKERFILE_LABEL:
+	case PLM_DOCKERFILE_ARG:
 		do_pairs(in);
 		break;
-	case PLM_DF_EXPOSE: do_expose(in); break;
-	case PLM_DF_ADD:
-	case PLM_DF_COPY:
+	case PLM_DOCKERFILE_EXPOSE:
+		do_expose(in);
+		break;
+	case PLM_DOCKERFILE_ADD:
+	case PLM_DOCKERFILE_COPY:
 		do_copy(in);
 		break;
-	case PLM_DF_VOLUME: do_volume(in); break;
-	case PLM_DF_USER: do_user(in); break;
-	case PLM_DF_WORKDIR: do_single(in, "path", true); break;
-	case PLM_DF_STOPSIGNAL: do_single(in, "signal", true); break;
-	case PLM_DF_MAINTAINER: do_single(in, "maintainer", false); break;
-	case PLM_DF_HEALTHCHECK: do_healthcheck(in); break;
-	case PLM_DF_FROM: do_from(in); break;
-	case PLM_DF_ONBUILD: do_onbuild(in); break;
-	case PLM_DF_UNKNOWN:
+	case PLM_DOCKERFILE_VOLUME:
+		do_volume(in);
+		break;
+	case PLM_DOCKERFILE_USER:
+		do_user(in);
+		break;
+	case PLM_DOCKERFILE_WORKDIR:
+		do_workdir(in);
+		break;
+	case PLM_DOCKERFILE_STOPSIGNAL:
+		do_single(in, "signal", true);
+		break;
+	case PLM_DOCKERFILE_MAINTAINER:
+		do_single(in, "maintainer", false);
+		break;
+	case PLM_DOCKERFILE_HEALTHCHECK:
+		do_healthcheck(in);
+		break;
+	case PLM_DOCKERFILE_FROM:
+		do_from(in);
+		break;
+	case PLM_DOCKERFILE_ONBUILD:
+		do_onbuild(in);
+		break;
+	case PLM_DOCKERFILE_UNKNOWN:
 		in->form = "none";
-		plm_df_push(ctx, in->args, text_node(in, in->as, in->ae));
+		plm_dockerfile_push(ctx, in->args,
+			text_node(in, in->as, in->ae));
 		break;
 	}
 
-	struct plm_node *node = plm_df_map_cap(ctx, in->span,
-		9 + in->extra_count + (in->kw == PLM_DF_FROM));
-	const char *kname = in->kw == PLM_DF_UNKNOWN ? NULL
-						     : plm_df_keyword_name(in->kw);
+	struct plm_node *node = plm_dockerfile_map_cap(ctx, in->span,
+		9 + in->extra_count + (in->kw == PLM_DOCKERFILE_FROM));
+	const char *kname = in->kw == PLM_DOCKERFILE_UNKNOWN
+		? NULL
+		: plm_dockerfile_keyword_name(in->kw);
 	if (kname != NULL) {
-		plm_df_set(ctx, node, "keyword", plm_df_string(ctx, kspan, kname,
-			strlen(kname)));
+		plm_dockerfile_set(ctx, node, "keyword",
+			plm_dockerfile_string(ctx, kspan, kname,
+				strlen(kname)));
 	} else {
 		/* An unknown keyword, upper-cased as written. */
 		struct plm_node *k = text_node(in, in->ks, in->ke);
@@ -1339,44 +1502,47 @@ struct plm_node *plm_df_instruction_parse(struct plm_df_builder *b,
 				}
 			}
 		}
-		plm_df_set(ctx, node, "keyword", k);
+		plm_dockerfile_set(ctx, node, "keyword", k);
 	}
 	struct plm_node *text = in->as < in->ae
 		? text_node(in, in->as, in->ae)
-		: plm_df_string(ctx, in->text_span, "", 0);
-	plm_df_set(ctx, node, "text", text);
-	plm_df_set(ctx, node, "raw", plm_df_string(ctx,
-		plm_df_span(ctx, start, end), ctx->bytes + start,
-		end > start ? end - start : 0));
+		: plm_dockerfile_string(ctx, in->text_span, "", 0);
+	plm_dockerfile_set(ctx, node, "text", text);
+	plm_dockerfile_set(ctx, node, "raw",
+		plm_dockerfile_string(ctx, plm_dockerfile_span(ctx, start, end),
+			ctx->bytes + start, end > start ? end - start : 0));
 	if (expands(in->kw) && in->expanded == NULL) {
 		/* Without a '$' the expanded text is the text: share it. */
 		in->expanded = in->as < in->ae &&
-				memchr(in->t->ptr + in->as, '$', in->ae - in->as)
+				memchr(in->t->ptr + in->as, '$',
+					in->ae - in->as)
 			? expand_range(in, in->as, in->ae,
-				  PLM_DF_EXPAND_KEEP_QUOTES, NULL)
+				  PLM_DOCKERFILE_EXPAND_KEEP_QUOTES, NULL)
 			: text;
 	}
-	if (in->kw == PLM_DF_FROM) {
+	if (in->kw == PLM_DOCKERFILE_FROM) {
 		/* FROM's expanded text is its whole argument list. */
-		struct plm_df_stage *saved = b->current;
+		struct plm_dockerfile_stage *saved = b->current;
 		b->current = NULL;
 		struct plm_node *full = in->as < in->ae
 			? expand_range(in, in->as, in->ae,
-				  PLM_DF_EXPAND_KEEP_QUOTES, NULL)
-			: plm_df_string(ctx, in->text_span, "", 0);
+				  PLM_DOCKERFILE_EXPAND_KEEP_QUOTES, NULL)
+			: plm_dockerfile_string(ctx, in->text_span, "", 0);
 		b->current = saved;
-		plm_df_set(ctx, node, "expanded", full);
+		plm_dockerfile_set(ctx, node, "expanded", full);
 	} else if (in->expanded != NULL) {
-		plm_df_set(ctx, node, "expanded", in->expanded);
+		plm_dockerfile_set(ctx, node, "expanded", in->expanded);
 	}
-	plm_df_set(ctx, node, "flags", in->flags);
-	plm_df_set(ctx, node, "form", plm_df_string(ctx, in->span, in->form,
-		strlen(in->form)));
-	plm_df_set(ctx, node, "args", in->args);
-	plm_df_set(ctx, node, "heredocs", in->heredocs);
-	plm_df_set(ctx, node, "commands", in->commands);
+	plm_dockerfile_set(ctx, node, "flags", in->flags);
+	plm_dockerfile_set(ctx, node, "form",
+		plm_dockerfile_string(ctx, in->span, in->form,
+			strlen(in->form)));
+	plm_dockerfile_set(ctx, node, "args", in->args);
+	plm_dockerfile_set(ctx, node, "heredocs", in->heredocs);
+	plm_dockerfile_set(ctx, node, "commands", in->commands);
 	for (size_t k = 0; k < in->extra_count; k++) {
-		plm_df_set(ctx, node, in->extras[k].key, in->extras[k].value);
+		plm_dockerfile_set(ctx, node, in->extras[k].key,
+			in->extras[k].value);
 	}
 	free(in->docs);
 	free(in);

@@ -9,40 +9,42 @@
 #include "dockerfile/stage.h"
 #include "dockerfile/text.h"
 
-enum plm_df_keyword {
-	PLM_DF_UNKNOWN = 0,
-	PLM_DF_ADD,
-	PLM_DF_ARG,
-	PLM_DF_CMD,
-	PLM_DF_COPY,
-	PLM_DF_ENTRYPOINT,
-	PLM_DF_ENV,
-	PLM_DF_EXPOSE,
-	PLM_DF_FROM,
-	PLM_DF_HEALTHCHECK,
-	PLM_DF_LABEL,
-	PLM_DF_MAINTAINER,
-	PLM_DF_ONBUILD,
-	PLM_DF_RUN,
-	PLM_DF_SHELL,
-	PLM_DF_STOPSIGNAL,
-	PLM_DF_USER,
-	PLM_DF_VOLUME,
-	PLM_DF_WORKDIR,
+enum plm_dockerfile_keyword {
+	PLM_DOCKERFILE_UNKNOWN = 0,
+	PLM_DOCKERFILE_ADD,
+	PLM_DOCKERFILE_ARG,
+	PLM_DOCKERFILE_CMD,
+	PLM_DOCKERFILE_COPY,
+	PLM_DOCKERFILE_ENTRYPOINT,
+	PLM_DOCKERFILE_ENV,
+	PLM_DOCKERFILE_EXPOSE,
+	PLM_DOCKERFILE_FROM,
+	PLM_DOCKERFILE_HEALTHCHECK,
+	PLM_DOCKERFILE_LABEL,
+	PLM_DOCKERFILE_MAINTAINER,
+	PLM_DOCKERFILE_ONBUILD,
+	PLM_DOCKERFILE_RUN,
+	PLM_DOCKERFILE_SHELL,
+	PLM_DOCKERFILE_STOPSIGNAL,
+	PLM_DOCKERFILE_USER,
+	PLM_DOCKERFILE_VOLUME,
+	PLM_DOCKERFILE_WORKDIR,
 };
 
-/* The keyword of s[0..len) (case-insensitive), PLM_DF_UNKNOWN if none. */
-enum plm_df_keyword plm_df_keyword_of(const char *s, size_t len);
-/* The upper-case name of a keyword ("" for PLM_DF_UNKNOWN). */
-const char *plm_df_keyword_name(enum plm_df_keyword kw);
+/* The keyword of s[0..len) (case-insensitive), PLM_DOCKERFILE_UNKNOWN if none. */
+enum plm_dockerfile_keyword plm_dockerfile_keyword_of(const char *s,
+	size_t len);
+/* The upper-case name of a keyword ("" for PLM_DOCKERFILE_UNKNOWN). */
+const char *plm_dockerfile_keyword_name(enum plm_dockerfile_keyword kw);
 
 /* Parses the instruction whose keyword starts at or after `from` in t;
  * `end` is the source offset where the logical line ends. Reads heredoc
  * bodies from b->reader (unless b->nested) and applies the instruction to
  * the builder's current stage. Returns the instruction node (NULL when out
  * of memory) and its keyword in *kw. */
-struct plm_node *plm_df_instruction_parse(struct plm_df_builder *b,
-	const struct plm_df_text *t, size_t from, uint32_t end,
-	enum plm_df_keyword *kw);
+struct plm_node *plm_dockerfile_instruction_parse(struct plm_dockerfile_builder
+							  *b,
+	const struct plm_dockerfile_text *t, size_t from, uint32_t end,
+	enum plm_dockerfile_keyword *kw);
 
 #endif

@@ -1,33 +1,34 @@
 #include "dockerfile/lex.h"
 
-size_t plm_df_lex_keyword(const struct plm_df_text *t, size_t from, size_t *ks,
-	size_t *ke)
+size_t plm_dockerfile_lex_keyword(const struct plm_dockerfile_text *t,
+	size_t from, size_t *ks, size_t *ke)
 {
 	const char *p = t->ptr;
 	size_t i = from;
-	while (i < t->len && plm_df_is_space(p[i])) {
+	while (i < t->len && plm_dockerfile_is_space(p[i])) {
 		i++;
 	}
 	*ks = i;
-	while (i < t->len && !plm_df_is_space(p[i])) {
+	while (i < t->len && !plm_dockerfile_is_space(p[i])) {
 		i++;
 	}
 	*ke = i;
-	while (i < t->len && plm_df_is_space(p[i])) {
+	while (i < t->len && plm_dockerfile_is_space(p[i])) {
 		i++;
 	}
 	return i;
 }
 
-size_t plm_df_lex_flags(struct plm_df_ctx *ctx, const struct plm_df_text *t,
-	size_t from, plm_df_word_fn fn, void *user)
+size_t plm_dockerfile_lex_flags(struct plm_dockerfile_ctx *ctx,
+	const struct plm_dockerfile_text *t, size_t from,
+	plm_dockerfile_word_fn fn, void *user)
 {
 	const char *p = t->ptr;
 	size_t n = t->len;
 	size_t i = from;
-	struct plm_df_buf *w = &ctx->scratch;
+	struct plm_dockerfile_buf *w = &ctx->scratch;
 	for (;;) {
-		while (i < n && plm_df_is_space(p[i])) {
+		while (i < n && plm_dockerfile_is_space(p[i])) {
 			i++;
 		}
 		if (i + 1 >= n || p[i] != '-' || p[i + 1] != '-') {
@@ -38,7 +39,7 @@ size_t plm_df_lex_flags(struct plm_df_ctx *ctx, const struct plm_df_text *t,
 		char quote = 0;
 		for (; i < n; i++) {
 			char c = p[i];
-			if (quote == 0 && plm_df_is_space(c)) {
+			if (quote == 0 && plm_dockerfile_is_space(c)) {
 				break;
 			}
 			if (quote == 0 && (c == '\'' || c == '"')) {
@@ -55,11 +56,11 @@ size_t plm_df_lex_flags(struct plm_df_ctx *ctx, const struct plm_df_text *t,
 				}
 				c = p[++i];
 			}
-			plm_df_buf_addc(w, c);
+			plm_dockerfile_buf_addc(w, c);
 		}
 		if (i - start == 2) {
 			/* `--` ends the flags. */
-			while (i < n && plm_df_is_space(p[i])) {
+			while (i < n && plm_dockerfile_is_space(p[i])) {
 				i++;
 			}
 			return i;
@@ -68,14 +69,15 @@ size_t plm_df_lex_flags(struct plm_df_ctx *ctx, const struct plm_df_text *t,
 	}
 }
 
-void plm_df_lex_words(const struct plm_df_ctx *ctx, const struct plm_df_text *t,
-	size_t from, size_t to, plm_df_word_fn fn, void *user)
+void plm_dockerfile_lex_words(const struct plm_dockerfile_ctx *ctx,
+	const struct plm_dockerfile_text *t, size_t from, size_t to,
+	plm_dockerfile_word_fn fn, void *user)
 {
 	const char *p = t->ptr;
 	char esc = ctx->escape;
 	size_t i = from;
 	for (;;) {
-		while (i < to && plm_df_is_space(p[i])) {
+		while (i < to && plm_dockerfile_is_space(p[i])) {
 			i++;
 		}
 		if (i >= to) {
@@ -87,7 +89,7 @@ void plm_df_lex_words(const struct plm_df_ctx *ctx, const struct plm_df_text *t,
 		for (; i < to; i++) {
 			char c = p[i];
 			if (quote == 0) {
-				if (plm_df_is_space(c)) {
+				if (plm_dockerfile_is_space(c)) {
 					break;
 				}
 				if (c == '\'' || c == '"') {
@@ -121,32 +123,33 @@ void plm_df_lex_words(const struct plm_df_ctx *ctx, const struct plm_df_text *t,
 	}
 }
 
-void plm_df_lex_fields(const struct plm_df_text *t, size_t from, size_t to,
-	plm_df_word_fn fn, void *user)
+void plm_dockerfile_lex_fields(const struct plm_dockerfile_text *t, size_t from,
+	size_t to, plm_dockerfile_word_fn fn, void *user)
 {
 	const char *p = t->ptr;
 	size_t i = from;
 	for (;;) {
-		while (i < to && plm_df_is_space(p[i])) {
+		while (i < to && plm_dockerfile_is_space(p[i])) {
 			i++;
 		}
 		if (i >= to) {
 			return;
 		}
 		size_t start = i;
-		while (i < to && !plm_df_is_space(p[i])) {
+		while (i < to && !plm_dockerfile_is_space(p[i])) {
 			i++;
 		}
 		fn(user, start, i, p + start, i - start);
 	}
 }
 
-void plm_df_lex_trim(const struct plm_df_text *t, size_t *from, size_t *to)
+void plm_dockerfile_lex_trim(const struct plm_dockerfile_text *t, size_t *from,
+	size_t *to)
 {
-	while (*from < *to && plm_df_is_space(t->ptr[*from])) {
+	while (*from < *to && plm_dockerfile_is_space(t->ptr[*from])) {
 		(*from)++;
 	}
-	while (*to > *from && plm_df_is_space(t->ptr[*to - 1])) {
+	while (*to > *from && plm_dockerfile_is_space(t->ptr[*to - 1])) {
 		(*to)--;
 	}
 }

@@ -3,11 +3,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const directive_names[PLM_DF_DIRECTIVE_COUNT] = {
-	"syntax", "escape", "check",
+static const char *const directive_names[PLM_DOCKERFILE_DIRECTIVE_COUNT] = {
+	"syntax",
+	"escape",
+	"check",
 };
 
-void plm_df_reader_init(struct plm_df_reader *r, struct plm_df_ctx *ctx)
+void plm_dockerfile_reader_init(struct plm_dockerfile_reader *r,
+	struct plm_dockerfile_ctx *ctx)
 {
 	memset(r, 0, sizeof(*r));
 	r->ctx = ctx;
@@ -17,19 +20,19 @@ void plm_df_reader_init(struct plm_df_reader *r, struct plm_df_ctx *ctx)
 	}
 }
 
-void plm_df_reader_finish(struct plm_df_reader *r)
+void plm_dockerfile_reader_finish(struct plm_dockerfile_reader *r)
 {
-	plm_df_buf_free(&r->joined);
+	plm_dockerfile_buf_free(&r->joined);
 	free(r->segs);
 	r->segs = NULL;
 }
 
 /* The next physical line: content [*s, *e) without its line break (a CR
  * before the LF is dropped). False at end of input. */
-static bool physical(struct plm_df_reader *r, size_t *s, size_t *e,
+static bool physical(struct plm_dockerfile_reader *r, size_t *s, size_t *e,
 	size_t *next)
 {
-	const struct plm_df_ctx *ctx = r->ctx;
+	const struct plm_dockerfile_ctx *ctx = r->ctx;
 	if (r->pos >= ctx->len) {
 		return false;
 	}
@@ -45,7 +48,7 @@ static bool physical(struct plm_df_reader *r, size_t *s, size_t *e,
 	return true;
 }
 
-static void advance(struct plm_df_reader *r, size_t next)
+static void advance(struct plm_dockerfile_reader *r, size_t next)
 {
 	r->pos = next;
 	r->line_no++;
@@ -53,7 +56,7 @@ static void advance(struct plm_df_reader *r, size_t next)
 
 static size_t skip_space(const char *b, size_t s, size_t e)
 {
-	while (s < e && plm_df_is_space(b[s])) {
+	while (s < e && plm_dockerfile_is_space(b[s])) {
 		s++;
 	}
 	return s;
@@ -62,12 +65,13 @@ static size_t skip_space(const char *b, size_t s, size_t e)
 /* The line of a byte offset in the line map of sources[0], which also
  * counts a lone CR as a line break (the reader, like Docker, splits on LF
  * only). */
-static uint32_t source_line(const struct plm_df_reader *r, size_t offset)
+static uint32_t source_line(const struct plm_dockerfile_reader *r,
+	size_t offset)
 {
 	return plm_source_line_of(r->ctx->doc->sources[0], (uint32_t)offset);
 }
 
-static void record_comment(struct plm_df_reader *r, size_t s, size_t e)
+static void record_comment(struct plm_dockerfile_reader *r, size_t s, size_t e)
 {
 	if (!r->record_comments) {
 		return;
@@ -75,11 +79,11 @@ static void record_comment(struct plm_df_reader *r, size_t s, size_t e)
 	/* As the YAML front end records them: from the '#' to the end of the
 	 * line, trailing blanks removed. */
 	const char *b = r->ctx->bytes;
-	while (e > s && plm_df_is_space(b[e - 1])) {
+	while (e > s && plm_dockerfile_is_space(b[e - 1])) {
 		e--;
 	}
 	size_t n;
-	char *clean = plm_df_strdup(r->ctx, b + s, e - s, &n);
+	char *clean = plm_dockerfile_strdup(r->ctx, b + s, e - s, &n);
 	if (clean != NULL) {
 		plm_doc_set_comment(r->ctx->doc, source_line(r, s), clean, n);
 	}
@@ -88,7 +92,8 @@ static void record_comment(struct plm_df_reader *r, size_t s, size_t e)
 /* A heredoc line that starts with '#' is text for the command that reads
  * it (a shell comment at most): recorded as no comment, so that it is
  * never taken for a suppression. */
-static void record_text_line(struct plm_df_reader *r, size_t s, size_t e)
+static void record_text_line(struct plm_dockerfile_reader *r, size_t s,
+	size_t e)
 {
 	if (!r->record_comments) {
 		return;
@@ -131,7 +136,7 @@ static bool directive_shape(const char *b, size_t s, size_t e, size_t *ks,
 		return false;
 	}
 	s = skip_space(b, s + 1, e);
-	while (e > s && plm_df_is_space(b[e - 1])) {
+	while (e > s && plm_dockerfile_is_space(b[e - 1])) {
 		e--;
 	}
 	if (s >= e) {
@@ -204,9 +209,9 @@ static bool official_frontend(const char *v, size_t n)
 }
 
 /* Looks at a line that comes before any instruction. */
-static void directive_line(struct plm_df_reader *r, size_t s, size_t e)
+static void directive_line(struct plm_dockerfile_reader *r, size_t s, size_t e)
 {
-	struct plm_df_ctx *ctx = r->ctx;
+	struct plm_dockerfile_ctx *ctx = r->ctx;
 	const char *b = ctx->bytes;
 	size_t ks, ke, vs, ve;
 	if (!directive_shape(b, s, e, &ks, &ke, &vs, &ve)) {
@@ -214,8 +219,9 @@ static void directive_line(struct plm_df_reader *r, size_t s, size_t e)
 		return;
 	}
 	int which = -1;
-	for (int i = 0; i < PLM_DF_DIRECTIVE_COUNT; i++) {
-		if (plm_df_word_is(b + ks, ke - ks, directive_names[i])) {
+	for (int i = 0; i < PLM_DOCKERFILE_DIRECTIVE_COUNT; i++) {
+		if (plm_dockerfile_word_is(b + ks, ke - ks,
+			    directive_names[i])) {
 			which = i;
 		}
 	}
@@ -225,28 +231,31 @@ static void directive_line(struct plm_df_reader *r, size_t s, size_t e)
 		return;
 	}
 	if (r->directive_seen[which]) {
-		plm_df_diag(ctx, PLM_DIAG_ERROR, "dockerfile/duplicate-directive",
-			plm_df_span(ctx, s, e),
+		plm_dockerfile_diag(ctx, PLM_DIAG_ERROR,
+			"dockerfile/duplicate-directive",
+			plm_dockerfile_span(ctx, s, e),
 			"only one %s parser directive can be used; this one is "
-			"ignored", directive_names[which]);
+			"ignored",
+			directive_names[which]);
 		return;
 	}
 	r->directive_seen[which] = true;
-	if (which == PLM_DF_DIRECTIVE_ESCAPE) {
+	if (which == PLM_DOCKERFILE_DIRECTIVE_ESCAPE) {
 		if (ve - vs != 1 || (b[vs] != '\\' && b[vs] != '`')) {
-			plm_df_diag(ctx, PLM_DIAG_ERROR,
+			plm_dockerfile_diag(ctx, PLM_DIAG_ERROR,
 				"dockerfile/invalid-directive",
-				plm_df_span(ctx, vs, ve),
+				plm_dockerfile_span(ctx, vs, ve),
 				"invalid escape token '%.*s': expected \\ or `",
 				(int)(ve - vs > 40 ? 40 : ve - vs), b + vs);
 			return;
 		}
 		ctx->escape = b[vs];
 	}
-	if (which == PLM_DF_DIRECTIVE_SYNTAX &&
+	if (which == PLM_DOCKERFILE_DIRECTIVE_SYNTAX &&
 		!official_frontend(b + vs, ve - vs)) {
-		plm_df_diag(ctx, PLM_DIAG_NOTE, "dockerfile/custom-syntax",
-			plm_df_span(ctx, vs, ve),
+		plm_dockerfile_diag(ctx, PLM_DIAG_NOTE,
+			"dockerfile/custom-syntax",
+			plm_dockerfile_span(ctx, vs, ve),
 			"the syntax directive names a custom frontend ('%.*s'), "
 			"not docker/dockerfile: this file may use syntax "
 			"plimsoll does not model, and what it reports may miss "
@@ -259,7 +268,7 @@ static void directive_line(struct plm_df_reader *r, size_t s, size_t e)
 
 /* If [s, e) ends with the escape character (then blanks), returns true and
  * moves *e before it. */
-static bool trim_continuation(const struct plm_df_ctx *ctx, size_t s,
+static bool trim_continuation(const struct plm_dockerfile_ctx *ctx, size_t s,
 	size_t *e)
 {
 	size_t i = *e;
@@ -273,11 +282,13 @@ static bool trim_continuation(const struct plm_df_ctx *ctx, size_t s,
 	return false;
 }
 
-static bool add_segment(struct plm_df_reader *r, uint32_t at, uint32_t src)
+static bool add_segment(struct plm_dockerfile_reader *r, uint32_t at,
+	uint32_t src)
 {
 	if (r->seg_count == r->seg_cap) {
 		size_t ncap = r->seg_cap ? r->seg_cap * 2 : 16;
-		struct plm_df_segment *n = realloc(r->segs, ncap * sizeof(*n));
+		struct plm_dockerfile_segment *n = realloc(r->segs,
+			ncap * sizeof(*n));
 		if (n == NULL) {
 			return false;
 		}
@@ -290,9 +301,10 @@ static bool add_segment(struct plm_df_reader *r, uint32_t at, uint32_t src)
 	return true;
 }
 
-bool plm_df_reader_next(struct plm_df_reader *r, struct plm_df_line *line)
+bool plm_dockerfile_reader_next(struct plm_dockerfile_reader *r,
+	struct plm_dockerfile_line *line)
 {
-	struct plm_df_ctx *ctx = r->ctx;
+	struct plm_dockerfile_ctx *ctx = r->ctx;
 	const char *b = ctx->bytes;
 	size_t s, e, next;
 	for (;;) {
@@ -352,9 +364,9 @@ bool plm_df_reader_next(struct plm_df_reader *r, struct plm_df_line *line)
 		if (t == ce) {
 			if (!warned_empty) {
 				warned_empty = true;
-				plm_df_diag(ctx, PLM_DIAG_WARNING,
+				plm_dockerfile_diag(ctx, PLM_DIAG_WARNING,
 					"dockerfile/empty-continuation",
-					plm_df_span(ctx, cs, cnext),
+					plm_dockerfile_span(ctx, cs, cnext),
 					"empty line inside a continuation: it is "
 					"ignored, but a future Dockerfile syntax may "
 					"end the instruction here");
@@ -379,12 +391,13 @@ bool plm_df_reader_next(struct plm_df_reader *r, struct plm_df_line *line)
 		}
 		if (!joined) {
 			joined = true;
-			plm_df_buf_add(&r->joined, b + s, content_end - s);
+			plm_dockerfile_buf_add(&r->joined, b + s,
+				content_end - s);
 		}
 		if (!add_segment(r, (uint32_t)r->joined.len, (uint32_t)cs)) {
 			ctx->out_of_memory = true;
 		}
-		plm_df_buf_add(&r->joined, b + cs, cend - cs);
+		plm_dockerfile_buf_add(&r->joined, b + cs, cend - cs);
 	}
 	if (r->joined.failed) {
 		ctx->out_of_memory = true;
@@ -402,8 +415,9 @@ bool plm_df_reader_next(struct plm_df_reader *r, struct plm_df_line *line)
 	return true;
 }
 
-void plm_df_reader_heredoc(struct plm_df_reader *r, const char *name,
-	size_t name_len, bool strip_tabs, struct plm_df_body *body)
+void plm_dockerfile_reader_heredoc(struct plm_dockerfile_reader *r,
+	const char *name, size_t name_len, bool strip_tabs,
+	struct plm_dockerfile_body *body)
 {
 	const char *b = r->ctx->bytes;
 	body->start = (uint32_t)r->pos;

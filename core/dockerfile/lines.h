@@ -14,46 +14,48 @@
 
 #include "dockerfile/text.h"
 
-enum plm_df_directive {
-	PLM_DF_DIRECTIVE_SYNTAX = 0,
-	PLM_DF_DIRECTIVE_ESCAPE,
-	PLM_DF_DIRECTIVE_CHECK,
-	PLM_DF_DIRECTIVE_COUNT,
+enum plm_dockerfile_directive {
+	PLM_DOCKERFILE_DIRECTIVE_SYNTAX = 0,
+	PLM_DOCKERFILE_DIRECTIVE_ESCAPE,
+	PLM_DOCKERFILE_DIRECTIVE_CHECK,
+	PLM_DOCKERFILE_DIRECTIVE_COUNT,
 };
 
 /* One logical line: an instruction with its continuations joined. */
-struct plm_df_line {
-	struct plm_df_text text;   /* valid until the next read */
+struct plm_dockerfile_line {
+	struct plm_dockerfile_text text; /* valid until the next read */
 	uint32_t start;            /* source offset of its first byte */
 	uint32_t end;              /* source offset after its last byte */
 	bool too_long;             /* longer than PLM_DOCKERFILE_MAX_LINE */
 };
 
-struct plm_df_reader {
-	struct plm_df_ctx *ctx;
+struct plm_dockerfile_reader {
+	struct plm_dockerfile_ctx *ctx;
 	size_t pos;                /* offset of the next physical line */
 	uint32_t line_no;          /* its 0-based number */
 	bool directives_done;
 	bool record_comments;      /* store comments on the document */
 	/* Source ranges of the directives' values; start == end: not set. */
-	uint32_t directive_start[PLM_DF_DIRECTIVE_COUNT];
-	uint32_t directive_end[PLM_DF_DIRECTIVE_COUNT];
-	bool directive_seen[PLM_DF_DIRECTIVE_COUNT];
-	struct plm_df_buf joined;
-	struct plm_df_segment *segs;
+	uint32_t directive_start[PLM_DOCKERFILE_DIRECTIVE_COUNT];
+	uint32_t directive_end[PLM_DOCKERFILE_DIRECTIVE_COUNT];
+	bool directive_seen[PLM_DOCKERFILE_DIRECTIVE_COUNT];
+	struct plm_dockerfile_buf joined;
+	struct plm_dockerfile_segment *segs;
 	size_t seg_count;
 	size_t seg_cap;
 };
 
 /* Starts reading ctx's source (ctx->escape is set by directives). */
-void plm_df_reader_init(struct plm_df_reader *r, struct plm_df_ctx *ctx);
+void plm_dockerfile_reader_init(struct plm_dockerfile_reader *r,
+	struct plm_dockerfile_ctx *ctx);
 /* Frees the reader's buffers. */
-void plm_df_reader_finish(struct plm_df_reader *r);
+void plm_dockerfile_reader_finish(struct plm_dockerfile_reader *r);
 /* Reads the next logical line into *line. Returns false at end of input. */
-bool plm_df_reader_next(struct plm_df_reader *r, struct plm_df_line *line);
+bool plm_dockerfile_reader_next(struct plm_dockerfile_reader *r,
+	struct plm_dockerfile_line *line);
 
 /* A heredoc body as read from the lines after its instruction. */
-struct plm_df_body {
+struct plm_dockerfile_body {
 	uint32_t start;            /* first byte of the body */
 	uint32_t end;              /* end of the body (before the terminator) */
 	uint32_t term_end;         /* end of the terminator line */
@@ -62,7 +64,8 @@ struct plm_df_body {
 
 /* Reads lines up to the one equal to name (leading tabs removed first when
  * strip_tabs). Without a terminator the body runs to end of input. */
-void plm_df_reader_heredoc(struct plm_df_reader *r, const char *name,
-	size_t name_len, bool strip_tabs, struct plm_df_body *body);
+void plm_dockerfile_reader_heredoc(struct plm_dockerfile_reader *r,
+	const char *name, size_t name_len, bool strip_tabs,
+	struct plm_dockerfile_body *body);
 
 #endif

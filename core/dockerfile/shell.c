@@ -4,15 +4,15 @@
 #include <string.h>
 
 struct sh {
-	struct plm_df_ctx *ctx;
-	const struct plm_df_text *t;
+	struct plm_dockerfile_ctx *ctx;
+	const struct plm_dockerfile_text *t;
 	const char *p;
 	size_t end;
 	struct plm_node *commands;
-	const struct plm_df_heredoc *docs;
+	const struct plm_dockerfile_heredoc *docs;
 	size_t doc_count;
 	size_t doc_next;
-	struct plm_df_buf w;
+	struct plm_dockerfile_buf w;
 	/* Inline heredoc waiting for the end of the current line. */
 	size_t inline_name_start;
 	size_t inline_name_len;
@@ -39,11 +39,12 @@ static size_t parse_list(struct sh *s, size_t i, char terminator, int depth);
 
 static void nesting_limit(struct sh *s, size_t at)
 {
-	struct plm_df_ctx *ctx = s->ctx;
+	struct plm_dockerfile_ctx *ctx = s->ctx;
 	if (!ctx->nesting_reported) {
 		ctx->nesting_reported = true;
-		plm_df_diag(ctx, PLM_DIAG_WARNING, "dockerfile/nesting-limit",
-			plm_df_text_span(ctx, s->t, at, at + 1),
+		plm_dockerfile_diag(ctx, PLM_DIAG_WARNING,
+			"dockerfile/nesting-limit",
+			plm_dockerfile_text_span(ctx, s->t, at, at + 1),
 			"shell nesting deeper than %d levels ($(...), (...), "
 			"`...`): the inner commands are not analysed",
 			PLM_DOCKERFILE_MAX_NESTING);
@@ -132,8 +133,9 @@ static size_t substitution(struct sh *s, size_t dollar, size_t i, char close,
 		inner_end = parse_list(s, i + 1, close, depth + 1);
 	}
 	size_t after = inner_end < s->end ? inner_end + 1 : s->end;
-	plm_df_buf_add(&s->w, s->p + dollar, plm_df_utf8_cut(s->p + dollar,
-		after - dollar, PLM_DOCKERFILE_MAX_SUBSTITUTION_TEXT));
+	plm_dockerfile_buf_add(&s->w, s->p + dollar,
+		plm_dockerfile_utf8_cut(s->p + dollar, after - dollar,
+			PLM_DOCKERFILE_MAX_SUBSTITUTION_TEXT));
 	return after;
 }
 
@@ -152,7 +154,8 @@ static size_t read_word(struct sh *s, size_t i, char terminator, int depth,
 		if (c == '\\') {
 			if (i + 1 < s->end) {
 				if (p[i + 1] != '\n') {
-					plm_df_buf_addc(&s->w, p[i + 1]);
+					plm_dockerfile_buf_addc(&s->w,
+						p[i + 1]);
 				}
 				i += 2;
 			} else {
@@ -165,7 +168,7 @@ static size_t read_word(struct sh *s, size_t i, char terminator, int depth,
 			*quoted = true;
 			const char *q = memchr(p + i + 1, '\'', s->end - i - 1);
 			size_t close = q ? (size_t)(q - p) : s->end;
-			plm_df_buf_add(&s->w, p + i + 1, close - i - 1);
+			plm_dockerfile_buf_add(&s->w, p + i + 1, close - i - 1);
 			i = q ? close + 1 : close;
 			continue;
 		}
@@ -182,9 +185,10 @@ static size_t read_word(struct sh *s, size_t i, char terminator, int depth,
 					}
 					if (e != '"' && e != '\\' && e != '$' &&
 						e != '`') {
-						plm_df_buf_addc(&s->w, d);
+						plm_dockerfile_buf_addc(&s->w,
+							d);
 					}
-					plm_df_buf_addc(&s->w, e);
+					plm_dockerfile_buf_addc(&s->w, e);
 					i += 2;
 					continue;
 				}
@@ -197,7 +201,7 @@ static size_t read_word(struct sh *s, size_t i, char terminator, int depth,
 					i = substitution(s, i, i, '`', depth);
 					continue;
 				}
-				plm_df_buf_addc(&s->w, d);
+				plm_dockerfile_buf_addc(&s->w, d);
 				i++;
 			}
 			if (i < s->end) {
@@ -213,7 +217,7 @@ static size_t read_word(struct sh *s, size_t i, char terminator, int depth,
 				if (after < s->end && p[after] == ')') {
 					after++;
 				}
-				plm_df_buf_add(&s->w, p + i, after - i);
+				plm_dockerfile_buf_add(&s->w, p + i, after - i);
 				i = after;
 				continue;
 			}
@@ -224,7 +228,7 @@ static size_t read_word(struct sh *s, size_t i, char terminator, int depth,
 			if (d == '{') {
 				size_t close = skip_braces(s, i + 2);
 				size_t after = close < s->end ? close + 1 : close;
-				plm_df_buf_add(&s->w, p + i, after - i);
+				plm_dockerfile_buf_add(&s->w, p + i, after - i);
 				i = after;
 				continue;
 			}
@@ -241,7 +245,8 @@ static size_t read_word(struct sh *s, size_t i, char terminator, int depth,
 				if (j > s->end) {
 					j = s->end;
 				}
-				plm_df_buf_add(&s->w, p + i + 2, j - i - 2);
+				plm_dockerfile_buf_add(&s->w, p + i + 2,
+					j - i - 2);
 				i = j < s->end ? j + 1 : j;
 				continue;
 			}
@@ -255,7 +260,7 @@ static size_t read_word(struct sh *s, size_t i, char terminator, int depth,
 		while (i < s->end && byte_class[(unsigned char)p[i]] == 0) {
 			i++;
 		}
-		plm_df_buf_add(&s->w, p + run, i - run);
+		plm_dockerfile_buf_add(&s->w, p + run, i - run);
 	}
 	return i;
 }
@@ -353,22 +358,26 @@ static bool reads_script(const struct plm_node *argv)
 
 static void finish(struct sh *s, struct cmd *c, int depth)
 {
-	struct plm_df_ctx *ctx = s->ctx;
+	struct plm_dockerfile_ctx *ctx = s->ctx;
 	bool has_argv = c->argv != NULL && c->argv->as.seq.count > 0;
-	if (has_argv && !plm_df_model_full(ctx, plm_df_text_span(ctx, s->t,
-			c->start, c->start + 1))) {
-		struct plm_span span = plm_df_text_span(ctx, s->t, c->start,
-			c->end);
-		struct plm_node *node = plm_df_map(ctx, span);
-		plm_df_set(ctx, node, "argv", c->argv);
-		plm_df_set(ctx, node, "text", plm_df_string(ctx, span,
-			s->p + c->start, plm_df_utf8_cut(s->p + c->start,
-				c->end - c->start,
-				PLM_DOCKERFILE_MAX_COMMAND_TEXT)));
+	if (has_argv &&
+		!plm_dockerfile_model_full(ctx,
+			plm_dockerfile_text_span(ctx, s->t, c->start,
+				c->start + 1))) {
+		struct plm_span span = plm_dockerfile_text_span(ctx, s->t,
+			c->start, c->end);
+		struct plm_node *node = plm_dockerfile_map(ctx, span);
+		plm_dockerfile_set(ctx, node, "argv", c->argv);
+		plm_dockerfile_set(ctx, node, "text",
+			plm_dockerfile_string(ctx, span, s->p + c->start,
+				plm_dockerfile_utf8_cut(s->p + c->start,
+					c->end - c->start,
+					PLM_DOCKERFILE_MAX_COMMAND_TEXT)));
 		if (c->assignments != NULL) {
-			plm_df_set(ctx, node, "assignments", c->assignments);
+			plm_dockerfile_set(ctx, node, "assignments",
+				c->assignments);
 		}
-		plm_df_push(ctx, s->commands, node);
+		plm_dockerfile_push(ctx, s->commands, node);
 	}
 	if (c->heredoc_count > 0 && s->docs != NULL && reads_script(c->argv)) {
 		for (size_t k = 0; k < c->heredoc_count; k++) {
@@ -376,17 +385,18 @@ static void finish(struct sh *s, struct cmd *c, int depth)
 			if (idx >= s->doc_count) {
 				break;
 			}
-			const struct plm_df_heredoc *d = &s->docs[idx];
+			const struct plm_dockerfile_heredoc *d = &s->docs[idx];
 			if (depth + 1 >= PLM_DOCKERFILE_MAX_NESTING) {
 				nesting_limit(s, c->start);
 				break;
 			}
-			struct plm_df_segment seg = {0, d->body.start};
-			struct plm_df_text body = {ctx->bytes + d->body.start,
+			struct plm_dockerfile_segment seg = {0, d->body.start};
+			struct plm_dockerfile_text body = {ctx->bytes +
+					d->body.start,
 				d->body.end - d->body.start, &seg, 1, 0};
 			ctx->depth++;
-			plm_df_shell_split(ctx, &body, 0, body.len, NULL, 0,
-				s->commands);
+			plm_dockerfile_shell_split(ctx, &body, 0, body.len,
+				NULL, 0, s->commands);
 			ctx->depth--;
 		}
 	}
@@ -481,7 +491,7 @@ static size_t redirection(const struct sh *s, size_t i, bool *heredoc,
 
 static size_t parse_list(struct sh *s, size_t i, char terminator, int depth)
 {
-	struct plm_df_ctx *ctx = s->ctx;
+	struct plm_dockerfile_ctx *ctx = s->ctx;
 	const char *p = s->p;
 	struct cmd c;
 	memset(&c, 0, sizeof(c));
@@ -687,19 +697,22 @@ static size_t parse_list(struct sh *s, size_t i, char terminator, int depth)
 			default: break; /* control words open or close a list */
 			}
 		} else {
-			struct plm_span span = plm_df_text_span(ctx, s->t, ws, i);
-			struct plm_node *node = plm_df_string(ctx, span, w, wn);
+			struct plm_span span = plm_dockerfile_text_span(ctx,
+				s->t, ws, i);
+			struct plm_node *node = plm_dockerfile_string(ctx, span,
+				w, wn);
 			bool first = c.argv == NULL || c.argv->as.seq.count == 0;
 			if (first && is_assignment(p + ws, i - ws)) {
 				if (c.assignments == NULL) {
-					c.assignments = plm_df_seq(ctx, span);
+					c.assignments = plm_dockerfile_seq(ctx,
+						span);
 				}
-				plm_df_push(ctx, c.assignments, node);
+				plm_dockerfile_push(ctx, c.assignments, node);
 			} else {
 				if (c.argv == NULL) {
-					c.argv = plm_df_seq(ctx, span);
+					c.argv = plm_dockerfile_seq(ctx, span);
 				}
-				plm_df_push(ctx, c.argv, node);
+				plm_dockerfile_push(ctx, c.argv, node);
 			}
 			extend(&c, ws, i);
 		}
@@ -709,9 +722,10 @@ static size_t parse_list(struct sh *s, size_t i, char terminator, int depth)
 	return i;
 }
 
-void plm_df_shell_split(struct plm_df_ctx *ctx, const struct plm_df_text *t,
-	size_t from, size_t to, const struct plm_df_heredoc *docs,
-	size_t doc_count, struct plm_node *commands)
+void plm_dockerfile_shell_split(struct plm_dockerfile_ctx *ctx,
+	const struct plm_dockerfile_text *t, size_t from, size_t to,
+	const struct plm_dockerfile_heredoc *docs, size_t doc_count,
+	struct plm_node *commands)
 {
 	struct sh s;
 	memset(&s, 0, sizeof(s));
@@ -726,5 +740,5 @@ void plm_df_shell_split(struct plm_df_ctx *ctx, const struct plm_df_text *t,
 	if (s.w.failed) {
 		ctx->out_of_memory = true;
 	}
-	plm_df_buf_free(&s.w);
+	plm_dockerfile_buf_free(&s.w);
 }

@@ -21,8 +21,9 @@
  * docs[0..doc_count) are the bodies of the heredocs the text opens, in
  * order; with docs NULL, heredocs are read inline (the text holds their
  * bodies after the line that opens them). */
-void plm_df_shell_split(struct plm_df_ctx *ctx, const struct plm_df_text *t,
-	size_t from, size_t to, const struct plm_df_heredoc *docs,
-	size_t doc_count, struct plm_node *commands);
+void plm_dockerfile_shell_split(struct plm_dockerfile_ctx *ctx,
+	const struct plm_dockerfile_text *t, size_t from, size_t to,
+	const struct plm_dockerfile_heredoc *docs, size_t doc_count,
+	struct plm_node *commands);
 
 #endif

@@ -13,13 +13,13 @@ static uint64_t hash_name(const char *s, size_t n)
 	return h | 1;
 }
 
-static struct plm_df_var *slot(const struct plm_df_vars *vars,
+static struct plm_dockerfile_var *slot(const struct plm_dockerfile_vars *vars,
 	const char *name, size_t n, uint64_t h)
 {
 	size_t mask = vars->cap - 1;
 	size_t i = (size_t)h & mask;
 	for (;;) {
-		struct plm_df_var *v = &vars->slots[i];
+		struct plm_dockerfile_var *v = &vars->slots[i];
 		if (v->hash == 0 || (v->hash == h && v->name_len == n &&
 			memcmp(v->name, name, n) == 0)) {
 			return v;
@@ -28,10 +28,10 @@ static struct plm_df_var *slot(const struct plm_df_vars *vars,
 	}
 }
 
-static bool grow(struct plm_df_vars *vars)
+static bool grow(struct plm_dockerfile_vars *vars)
 {
 	size_t ncap = vars->cap ? vars->cap * 2 : 16;
-	struct plm_df_var *old = vars->slots;
+	struct plm_dockerfile_var *old = vars->slots;
 	size_t old_cap = vars->cap;
 	vars->slots = calloc(ncap, sizeof(*vars->slots));
 	if (vars->slots == NULL) {
@@ -49,15 +49,16 @@ static bool grow(struct plm_df_vars *vars)
 	return true;
 }
 
-void plm_df_vars_set(struct plm_df_ctx *ctx, struct plm_df_vars *vars,
-	const char *name, size_t name_len, const char *value, size_t value_len)
+void plm_dockerfile_vars_set(struct plm_dockerfile_ctx *ctx,
+	struct plm_dockerfile_vars *vars, const char *name, size_t name_len,
+	const char *value, size_t value_len)
 {
 	if ((vars->count + 1) * 2 > vars->cap && !grow(vars)) {
 		ctx->out_of_memory = true;
 		return;
 	}
 	uint64_t h = hash_name(name, name_len);
-	struct plm_df_var *v = slot(vars, name, name_len, h);
+	struct plm_dockerfile_var *v = slot(vars, name, name_len, h);
 	if (v->hash == 0) {
 		v->name = plm_arena_strndup(ctx->arena, name, name_len);
 		if (v->name == NULL) {
@@ -80,24 +81,25 @@ void plm_df_vars_set(struct plm_df_ctx *ctx, struct plm_df_vars *vars,
 	}
 }
 
-const struct plm_df_var *plm_df_vars_get(const struct plm_df_vars *vars,
+const struct plm_dockerfile_var *
+plm_dockerfile_vars_get(const struct plm_dockerfile_vars *vars,
 	const char *name, size_t name_len)
 {
 	if (vars->count == 0) {
 		return NULL;
 	}
-	struct plm_df_var *v = slot(vars, name, name_len,
+	struct plm_dockerfile_var *v = slot(vars, name, name_len,
 		hash_name(name, name_len));
 	return v->hash != 0 ? v : NULL;
 }
 
-void plm_df_vars_free(struct plm_df_vars *vars)
+void plm_dockerfile_vars_free(struct plm_dockerfile_vars *vars)
 {
 	free(vars->slots);
 	memset(vars, 0, sizeof(*vars));
 }
 
-static bool found(const struct plm_df_var *v, const char **value,
+static bool found(const struct plm_dockerfile_var *v, const char **value,
 	size_t *value_len)
 {
 	if (v == NULL || v->value == NULL) {
@@ -108,26 +110,30 @@ static bool found(const struct plm_df_var *v, const char **value,
 	return true;
 }
 
-bool plm_df_builder_lookup(void *user, const char *name, size_t len,
+bool plm_dockerfile_builder_lookup(void *user, const char *name, size_t len,
 	const char **value, size_t *value_len)
 {
-	const struct plm_df_builder *b = user;
-	const struct plm_df_stage *st = b->current;
+	const struct plm_dockerfile_builder *b = user;
+	const struct plm_dockerfile_stage *st = b->current;
 	if (st == NULL) {
-		return found(plm_df_vars_get(&b->meta, name, len), value,
-			value_len);
+		return found(plm_dockerfile_vars_get(&b->meta, name, len),
+			value, value_len);
 	}
 	/* ENV always wins over ARG; ENV is inherited from parent stages. */
-	for (const struct plm_df_stage *s = st; s != NULL; s = s->parent) {
-		const struct plm_df_var *v = plm_df_vars_get(&s->env, name, len);
+	for (const struct plm_dockerfile_stage *s = st; s != NULL;
+		s = s->parent) {
+		const struct plm_dockerfile_var *v =
+			plm_dockerfile_vars_get(&s->env, name, len);
 		if (v != NULL) {
 			return found(v, value, value_len);
 		}
 	}
-	return found(plm_df_vars_get(&st->args, name, len), value, value_len);
+	return found(plm_dockerfile_vars_get(&st->args, name, len), value,
+		value_len);
 }
 
-struct plm_df_stage *plm_df_stage_find(struct plm_df_builder *b,
+struct plm_dockerfile_stage *plm_dockerfile_stage_find(struct plm_dockerfile_builder
+							       *b,
 	const char *name, size_t len)
 {
 	char small[128];
@@ -136,10 +142,10 @@ struct plm_df_stage *plm_df_stage_find(struct plm_df_builder *b,
 		return NULL;
 	}
 	for (size_t k = 0; k < len; k++) {
-		lower[k] = plm_df_lower(name[k]);
+		lower[k] = plm_dockerfile_lower(name[k]);
 	}
-	const struct plm_df_var *v = plm_df_vars_get(&b->stage_names, lower,
-		len);
+	const struct plm_dockerfile_var *v =
+		plm_dockerfile_vars_get(&b->stage_names, lower, len);
 	if (lower != small) {
 		free(lower);
 	}
@@ -150,14 +156,16 @@ struct plm_df_stage *plm_df_stage_find(struct plm_df_builder *b,
 	return index < b->stage_count ? b->stages[index] : NULL;
 }
 
-struct plm_df_stage *plm_df_stage_begin(struct plm_df_builder *b,
+struct plm_dockerfile_stage *plm_dockerfile_stage_begin(struct plm_dockerfile_builder
+								*b,
 	struct plm_node *from, const char *name, size_t name_len,
 	const char *base, size_t base_len)
 {
-	struct plm_df_ctx *ctx = b->ctx;
+	struct plm_dockerfile_ctx *ctx = b->ctx;
 	if (b->stage_count == b->stage_cap) {
 		size_t ncap = b->stage_cap ? b->stage_cap * 2 : 8;
-		struct plm_df_stage **n = realloc(b->stages, ncap * sizeof(*n));
+		struct plm_dockerfile_stage **n = realloc(b->stages,
+			ncap * sizeof(*n));
 		if (n == NULL) {
 			ctx->out_of_memory = true;
 			return NULL;
@@ -165,8 +173,9 @@ struct plm_df_stage *plm_df_stage_begin(struct plm_df_builder *b,
 		b->stages = n;
 		b->stage_cap = ncap;
 	}
-	struct plm_df_stage *parent = plm_df_stage_find(b, base, base_len);
-	struct plm_df_stage *st = calloc(1, sizeof(*st));
+	struct plm_dockerfile_stage *parent = plm_dockerfile_stage_find(b, base,
+		base_len);
+	struct plm_dockerfile_stage *st = calloc(1, sizeof(*st));
 	if (st == NULL) {
 		ctx->out_of_memory = true;
 		return NULL;
@@ -180,7 +189,7 @@ struct plm_df_stage *plm_df_stage_begin(struct plm_df_builder *b,
 			ctx->out_of_memory = true;
 		} else {
 			for (size_t i = 0; i < name_len; i++) {
-				lower[i] = plm_df_lower(lower[i]);
+				lower[i] = plm_dockerfile_lower(lower[i]);
 			}
 		}
 		st->name = lower;
@@ -188,15 +197,15 @@ struct plm_df_stage *plm_df_stage_begin(struct plm_df_builder *b,
 		if (lower != NULL) {
 			char index[32];
 			int n = snprintf(index, sizeof(index), "%zu", st->index);
-			st->duplicate = plm_df_vars_get(&b->stage_names, lower,
-				name_len) != NULL;
-			plm_df_vars_set(ctx, &b->stage_names, lower, name_len,
-				index, (size_t)n);
+			st->duplicate = plm_dockerfile_vars_get(&b->stage_names,
+						lower, name_len) != NULL;
+			plm_dockerfile_vars_set(ctx, &b->stage_names, lower,
+				name_len, index, (size_t)n);
 		}
 	}
 	if (parent != NULL) {
 		if (parent->depth + 1 > PLM_DOCKERFILE_MAX_STAGE_DEPTH) {
-			plm_df_diag(ctx, PLM_DIAG_WARNING,
+			plm_dockerfile_diag(ctx, PLM_DIAG_WARNING,
 				"dockerfile/stage-depth-limit", from->span,
 				"stages built FROM one another more than %d deep: "
 				"this stage does not inherit its parent's settings",
@@ -214,28 +223,29 @@ struct plm_df_stage *plm_df_stage_begin(struct plm_df_builder *b,
 			st->entrypoint_shell = parent->entrypoint_shell;
 			st->shell = parent->shell;
 			st->healthcheck = parent->healthcheck;
+			st->workdir = parent->workdir;
 		}
 	}
 	struct plm_span span = from->span;
-	st->node = plm_df_map(ctx, span);
-	st->instructions = plm_df_seq(ctx, span);
-	st->env_pairs = plm_df_seq(ctx, span);
-	st->ports = plm_df_seq(ctx, span);
-	st->volumes = plm_df_seq(ctx, span);
+	st->node = plm_dockerfile_map(ctx, span);
+	st->instructions = plm_dockerfile_seq(ctx, span);
+	st->env_pairs = plm_dockerfile_seq(ctx, span);
+	st->ports = plm_dockerfile_seq(ctx, span);
+	st->volumes = plm_dockerfile_seq(ctx, span);
 	b->current = st;
 	return st;
 }
 
-void plm_df_builder_finish(struct plm_df_builder *b)
+void plm_dockerfile_builder_finish(struct plm_dockerfile_builder *b)
 {
 	for (size_t i = 0; i < b->stage_count; i++) {
-		plm_df_vars_free(&b->stages[i]->args);
-		plm_df_vars_free(&b->stages[i]->env);
+		plm_dockerfile_vars_free(&b->stages[i]->args);
+		plm_dockerfile_vars_free(&b->stages[i]->env);
 		free(b->stages[i]);
 	}
 	free(b->stages);
 	b->stages = NULL;
 	b->stage_count = b->stage_cap = 0;
-	plm_df_vars_free(&b->meta);
-	plm_df_vars_free(&b->stage_names);
+	plm_dockerfile_vars_free(&b->meta);
+	plm_dockerfile_vars_free(&b->stage_names);
 }

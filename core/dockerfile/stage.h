@@ -14,7 +14,7 @@
 
 /* A variable: value NULL when its value is not known (ARG without a
  * default). Strings live in the arena. */
-struct plm_df_var {
+struct plm_dockerfile_var {
 	const char *name;
 	size_t name_len;
 	const char *value;
@@ -23,22 +23,24 @@ struct plm_df_var {
 };
 
 /* A small open-addressing table of variables. */
-struct plm_df_vars {
-	struct plm_df_var *slots;
+struct plm_dockerfile_vars {
+	struct plm_dockerfile_var *slots;
 	size_t count;
 	size_t cap;
 };
 
 /* Sets name (copied) to value (copied; NULL: unknown). */
-void plm_df_vars_set(struct plm_df_ctx *ctx, struct plm_df_vars *vars,
-	const char *name, size_t name_len, const char *value, size_t value_len);
+void plm_dockerfile_vars_set(struct plm_dockerfile_ctx *ctx,
+	struct plm_dockerfile_vars *vars, const char *name, size_t name_len,
+	const char *value, size_t value_len);
 /* The variable, or NULL. */
-const struct plm_df_var *plm_df_vars_get(const struct plm_df_vars *vars,
+const struct plm_dockerfile_var *
+plm_dockerfile_vars_get(const struct plm_dockerfile_vars *vars,
 	const char *name, size_t name_len);
 /* Frees the table (names and values stay in the arena). */
-void plm_df_vars_free(struct plm_df_vars *vars);
+void plm_dockerfile_vars_free(struct plm_dockerfile_vars *vars);
 
-struct plm_df_stage {
+struct plm_dockerfile_stage {
 	size_t index;
 	struct plm_node *node;          /* the stage's map in the tree */
 	struct plm_node *instructions;
@@ -50,10 +52,10 @@ struct plm_df_stage {
 	const char *name;               /* lower-case, or NULL */
 	size_t name_len;
 	bool duplicate;                 /* an earlier stage has its name */
-	struct plm_df_stage *parent;    /* the stage it is built FROM */
+	struct plm_dockerfile_stage *parent; /* the stage it is built FROM */
 	int depth;                      /* length of the parent chain */
-	struct plm_df_vars args;
-	struct plm_df_vars env;
+	struct plm_dockerfile_vars args;
+	struct plm_dockerfile_vars env;
 	/* Effective settings (inherited, then updated). */
 	struct plm_node *user;          /* user map, or NULL */
 	struct plm_node *user_from;     /* the USER instruction */
@@ -66,21 +68,23 @@ struct plm_df_stage {
 	bool entrypoint_shell;
 	struct plm_node *shell;         /* SHELL argv, or NULL: /bin/sh -c */
 	struct plm_node *healthcheck;   /* {test, disabled} */
+	struct plm_node *workdir;       /* absolute WORKDIR string, or NULL */
 	/* Written in this stage only (the container walks the chain). */
 	struct plm_node *env_pairs;     /* seq of {name, value} */
 	struct plm_node *ports;         /* seq of port maps */
 	struct plm_node *volumes;       /* seq of mount maps */
 };
 
-struct plm_df_builder {
-	struct plm_df_ctx *ctx;
-	struct plm_df_reader *reader;
-	struct plm_df_vars meta;        /* global ARGs */
-	struct plm_df_stage **stages;
+struct plm_dockerfile_builder {
+	struct plm_dockerfile_ctx *ctx;
+	struct plm_dockerfile_reader *reader;
+	struct plm_dockerfile_vars meta; /* global ARGs */
+	struct plm_dockerfile_stage **stages;
 	size_t stage_count;
 	size_t stage_cap;
-	struct plm_df_stage *current;   /* NULL before the first FROM */
-	struct plm_df_vars stage_names; /* lower-case name -> index (decimal) */
+	struct plm_dockerfile_stage *current; /* NULL before the first FROM */
+	struct plm_dockerfile_vars
+		stage_names;            /* lower-case name -> index (decimal) */
 	struct plm_node *args;          /* global ARG instructions */
 	struct plm_node *stage_nodes;
 	struct plm_node *unstaged;      /* other instructions before FROM */
@@ -91,20 +95,22 @@ struct plm_df_builder {
 /* Variable lookup for substitution in the builder's current scope (global
  * ARGs before the first FROM; then the stage's ENV, inherited ENV and its
  * ARGs). `user` is the builder. */
-bool plm_df_builder_lookup(void *user, const char *name, size_t len,
+bool plm_dockerfile_builder_lookup(void *user, const char *name, size_t len,
 	const char **value, size_t *value_len);
 
 /* Starts a new stage for a FROM instruction. base/base_len is the expanded
  * base name (to link a stage built on another). Returns the stage, or NULL
  * when out of memory. */
-struct plm_df_stage *plm_df_stage_begin(struct plm_df_builder *b,
+struct plm_dockerfile_stage *plm_dockerfile_stage_begin(struct plm_dockerfile_builder
+								*b,
 	struct plm_node *from, const char *name, size_t name_len,
 	const char *base, size_t base_len);
 /* Finds a stage by name (case-insensitive; the last one of that name) or
  * NULL. */
-struct plm_df_stage *plm_df_stage_find(struct plm_df_builder *b,
+struct plm_dockerfile_stage *plm_dockerfile_stage_find(struct plm_dockerfile_builder
+							       *b,
 	const char *name, size_t len);
 /* Frees every stage's tables (nodes stay in the arena). */
-void plm_df_builder_finish(struct plm_df_builder *b);
+void plm_dockerfile_builder_finish(struct plm_dockerfile_builder *b);
 
 #endif

@@ -6,7 +6,8 @@
 #include <string.h>
 #include "util/utf8.h"
 
-void plm_df_buf_add(struct plm_df_buf *b, const char *s, size_t n)
+void plm_dockerfile_buf_add(struct plm_dockerfile_buf *b, const char *s,
+	size_t n)
 {
 	if (b->failed || n == 0) {
 		return;
@@ -32,7 +33,7 @@ void plm_df_buf_add(struct plm_df_buf *b, const char *s, size_t n)
 	b->len += n;
 }
 
-void plm_df_buf_free(struct plm_df_buf *b)
+void plm_dockerfile_buf_free(struct plm_dockerfile_buf *b)
 {
 	free(b->ptr);
 	b->ptr = NULL;
@@ -40,7 +41,8 @@ void plm_df_buf_free(struct plm_df_buf *b)
 	b->failed = false;
 }
 
-bool plm_df_model_full(struct plm_df_ctx *ctx, struct plm_span at)
+bool plm_dockerfile_model_full(struct plm_dockerfile_ctx *ctx,
+	struct plm_span at)
 {
 	if (ctx->model_full) {
 		return true;
@@ -49,14 +51,15 @@ bool plm_df_model_full(struct plm_df_ctx *ctx, struct plm_span at)
 		return false;
 	}
 	ctx->model_full = true;
-	plm_df_diag(ctx, PLM_DIAG_ERROR, "dockerfile/model-limit", at,
+	plm_dockerfile_diag(ctx, PLM_DIAG_ERROR, "dockerfile/model-limit", at,
 		"the model of this file passed the limit of %zu MiB "
 		"(PLM_DOCKERFILE_MAX_MODEL): the rest of the file is not parsed",
 		(size_t)(PLM_DOCKERFILE_MAX_MODEL >> 20));
 	return true;
 }
 
-uint32_t plm_df_text_src(const struct plm_df_text *t, size_t off)
+uint32_t plm_dockerfile_text_src(const struct plm_dockerfile_text *t,
+	size_t off)
 {
 	if (t->seg_count <= 1) {
 		return t->seg_count ? t->segs[0].src + (uint32_t)off
@@ -67,7 +70,7 @@ uint32_t plm_df_text_src(const struct plm_df_text *t, size_t off)
 		/* The hinted segment or one of the next two. */
 		for (size_t k = h; k < t->seg_count && k < h + 3; k++) {
 			if (k + 1 == t->seg_count || t->segs[k + 1].at > off) {
-				((struct plm_df_text *)t)->hint = k;
+				((struct plm_dockerfile_text *)t)->hint = k;
 				return t->segs[k].src +
 					(uint32_t)(off - t->segs[k].at);
 			}
@@ -82,24 +85,24 @@ uint32_t plm_df_text_src(const struct plm_df_text *t, size_t off)
 			hi = mid;
 		}
 	}
-	((struct plm_df_text *)t)->hint = lo;
-	const struct plm_df_segment *s = &t->segs[lo];
+	((struct plm_dockerfile_text *)t)->hint = lo;
+	const struct plm_dockerfile_segment *s = &t->segs[lo];
 	if (off < s->at) {
 		return s->src;
 	}
 	return s->src + (uint32_t)(off - s->at);
 }
 
-struct plm_span plm_df_text_span(const struct plm_df_ctx *ctx,
-	const struct plm_df_text *t, size_t start, size_t end)
+struct plm_span plm_dockerfile_text_span(const struct plm_dockerfile_ctx *ctx,
+	const struct plm_dockerfile_text *t, size_t start, size_t end)
 {
-	uint32_t s = plm_df_text_src(t, start);
-	uint32_t e = end > start ? plm_df_text_src(t, end - 1) + 1 : s;
-	return plm_df_span(ctx, s, e);
+	uint32_t s = plm_dockerfile_text_src(t, start);
+	uint32_t e = end > start ? plm_dockerfile_text_src(t, end - 1) + 1 : s;
+	return plm_dockerfile_span(ctx, s, e);
 }
 
-char *plm_df_strdup(struct plm_df_ctx *ctx, const char *s, size_t len,
-	size_t *out_len)
+char *plm_dockerfile_strdup(struct plm_dockerfile_ctx *ctx, const char *s,
+	size_t len, size_t *out_len)
 {
 	/* Fast path: text cut from a clean file at ASCII delimiters, or
 	 * plain ASCII without NULs, is copied as is. */
@@ -136,7 +139,8 @@ char *plm_df_strdup(struct plm_df_ctx *ctx, const char *s, size_t len,
 	return copy;
 }
 
-static bool is_plain(const struct plm_df_ctx *ctx, const char *s, size_t len)
+static bool is_plain(const struct plm_dockerfile_ctx *ctx, const char *s,
+	size_t len)
 {
 	if (ctx->clean) {
 		return true;
@@ -150,8 +154,8 @@ static bool is_plain(const struct plm_df_ctx *ctx, const char *s, size_t len)
 	return true;
 }
 
-struct plm_node *plm_df_string(struct plm_df_ctx *ctx, struct plm_span span,
-	const char *s, size_t len)
+struct plm_node *plm_dockerfile_string(struct plm_dockerfile_ctx *ctx,
+	struct plm_span span, const char *s, size_t len)
 {
 	struct plm_node *node;
 	if (is_plain(ctx, s, len) && len < ((size_t)1 << 30)) {
@@ -170,7 +174,7 @@ struct plm_node *plm_df_string(struct plm_df_ctx *ctx, struct plm_span span,
 		node->as.string.len = len;
 	} else {
 		size_t n;
-		char *copy = plm_df_strdup(ctx, s, len, &n);
+		char *copy = plm_dockerfile_strdup(ctx, s, len, &n);
 		if (copy == NULL) {
 			return NULL;
 		}
@@ -187,7 +191,8 @@ struct plm_node *plm_df_string(struct plm_df_ctx *ctx, struct plm_span span,
 	return node;
 }
 
-static struct plm_node *checked(struct plm_df_ctx *ctx, struct plm_node *n)
+static struct plm_node *checked(struct plm_dockerfile_ctx *ctx,
+	struct plm_node *n)
 {
 	if (n == NULL) {
 		ctx->out_of_memory = true;
@@ -195,27 +200,28 @@ static struct plm_node *checked(struct plm_df_ctx *ctx, struct plm_node *n)
 	return n;
 }
 
-struct plm_node *plm_df_null(struct plm_df_ctx *ctx, struct plm_span span)
+struct plm_node *plm_dockerfile_null(struct plm_dockerfile_ctx *ctx,
+	struct plm_span span)
 {
 	return checked(ctx, plm_node_null(ctx->arena, span));
 }
 
-struct plm_node *plm_df_bool(struct plm_df_ctx *ctx, struct plm_span span,
-	bool value)
+struct plm_node *plm_dockerfile_bool(struct plm_dockerfile_ctx *ctx,
+	struct plm_span span, bool value)
 {
 	return checked(ctx, plm_node_bool(ctx->arena, span, value));
 }
 
-struct plm_node *plm_df_int(struct plm_df_ctx *ctx, struct plm_span span,
-	int64_t value)
+struct plm_node *plm_dockerfile_int(struct plm_dockerfile_ctx *ctx,
+	struct plm_span span, int64_t value)
 {
 	return checked(ctx, plm_node_int(ctx->arena, span, value));
 }
 
 /* A seq or map with room for `slots` items or entries in the same
  * allocation (most have few; more grow as usual). */
-static struct plm_node *container(struct plm_df_ctx *ctx, struct plm_span span,
-	enum plm_node_kind kind, size_t slots)
+static struct plm_node *container(struct plm_dockerfile_ctx *ctx,
+	struct plm_span span, enum plm_node_kind kind, size_t slots)
 {
 	size_t slot = kind == PLM_NODE_SEQ ? sizeof(struct plm_node *)
 					   : sizeof(struct plm_entry);
@@ -239,23 +245,25 @@ static struct plm_node *container(struct plm_df_ctx *ctx, struct plm_span span,
 
 #define INLINE_SLOTS 4
 
-struct plm_node *plm_df_map_cap(struct plm_df_ctx *ctx, struct plm_span span,
-	size_t cap)
+struct plm_node *plm_dockerfile_map_cap(struct plm_dockerfile_ctx *ctx,
+	struct plm_span span, size_t cap)
 {
 	return container(ctx, span, PLM_NODE_MAP, cap);
 }
 
-struct plm_node *plm_df_seq(struct plm_df_ctx *ctx, struct plm_span span)
+struct plm_node *plm_dockerfile_seq(struct plm_dockerfile_ctx *ctx,
+	struct plm_span span)
 {
 	return container(ctx, span, PLM_NODE_SEQ, INLINE_SLOTS);
 }
 
-struct plm_node *plm_df_map(struct plm_df_ctx *ctx, struct plm_span span)
+struct plm_node *plm_dockerfile_map(struct plm_dockerfile_ctx *ctx,
+	struct plm_span span)
 {
 	return container(ctx, span, PLM_NODE_MAP, INLINE_SLOTS);
 }
 
-void plm_df_set_n(struct plm_df_ctx *ctx, struct plm_node *map,
+void plm_dockerfile_set_n(struct plm_dockerfile_ctx *ctx, struct plm_node *map,
 	const char *key, size_t key_len, struct plm_node *value)
 {
 	if (map == NULL || value == NULL) {
@@ -270,7 +278,7 @@ void plm_df_set_n(struct plm_df_ctx *ctx, struct plm_node *map,
 	}
 }
 
-void plm_df_push(struct plm_df_ctx *ctx, struct plm_node *seq,
+void plm_dockerfile_push(struct plm_dockerfile_ctx *ctx, struct plm_node *seq,
 	struct plm_node *value)
 {
 	if (seq == NULL || value == NULL ||
@@ -279,8 +287,9 @@ void plm_df_push(struct plm_df_ctx *ctx, struct plm_node *seq,
 	}
 }
 
-void plm_df_diag(struct plm_df_ctx *ctx, enum plm_diag_level level,
-	const char *code, struct plm_span span, const char *fmt, ...)
+void plm_dockerfile_diag(struct plm_dockerfile_ctx *ctx,
+	enum plm_diag_level level, const char *code, struct plm_span span,
+	const char *fmt, ...)
 {
 	char msg[512];
 	va_list ap;
@@ -298,11 +307,11 @@ void plm_df_diag(struct plm_df_ctx *ctx, enum plm_diag_level level,
 	plm_doc_diag(ctx->doc, level, code, span, "%s", msg);
 }
 
-bool plm_df_word_is(const char *s, size_t len, const char *word)
+bool plm_dockerfile_word_is(const char *s, size_t len, const char *word)
 {
 	size_t i = 0;
 	for (; i < len && word[i] != '\0'; i++) {
-		if (plm_df_lower(s[i]) != word[i]) {
+		if (plm_dockerfile_lower(s[i]) != word[i]) {
 			return false;
 		}
 	}

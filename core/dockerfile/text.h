@@ -39,7 +39,7 @@
 #define PLM_DOCKERFILE_PATTERN_BUDGET ((size_t)64 * 1024 * 1024)
 
 /* A growable byte buffer on the heap, for scratch work. */
-struct plm_df_buf {
+struct plm_dockerfile_buf {
 	char *ptr;
 	size_t len;
 	size_t cap;
@@ -47,38 +47,39 @@ struct plm_df_buf {
 };
 
 /* Appends n bytes (sets failed on allocation failure). */
-void plm_df_buf_add(struct plm_df_buf *b, const char *s, size_t n);
-static inline void plm_df_buf_addc(struct plm_df_buf *b, char c)
+void plm_dockerfile_buf_add(struct plm_dockerfile_buf *b, const char *s,
+	size_t n);
+static inline void plm_dockerfile_buf_addc(struct plm_dockerfile_buf *b, char c)
 {
 	if (b->len < b->cap) {
 		b->ptr[b->len++] = c;
 	} else {
-		plm_df_buf_add(b, &c, 1);
+		plm_dockerfile_buf_add(b, &c, 1);
 	}
 }
 /* Frees the memory; accepts a zeroed buffer. */
-void plm_df_buf_free(struct plm_df_buf *b);
+void plm_dockerfile_buf_free(struct plm_dockerfile_buf *b);
 
 /* Maps joined-text offset `at` (and everything after it up to the next
  * segment) to source offset `src`. */
-struct plm_df_segment {
+struct plm_dockerfile_segment {
 	uint32_t at;
 	uint32_t src;
 };
 
 /* Joined text: ptr[0..len) plus the segment map (sorted by `at`). */
-struct plm_df_text {
+struct plm_dockerfile_text {
 	const char *ptr;
 	size_t len;
-	const struct plm_df_segment *segs;
+	const struct plm_dockerfile_segment *segs;
 	size_t seg_count;
 	/* The segment of the last lookup: lookups mostly move forward. Only
-	 * plm_df_text_src writes it (the struct itself is never const). */
+	 * plm_dockerfile_text_src writes it (the struct itself is never const). */
 	size_t hint;
 };
 
 /* Per-parse state shared by the front end's files. */
-struct plm_df_ctx {
+struct plm_dockerfile_ctx {
 	struct plm_doc *doc;
 	struct plm_arena *arena;
 	uint32_t source;          /* index of the source being parsed */
@@ -93,23 +94,26 @@ struct plm_df_ctx {
 	/* The source is valid UTF-8 without NULs, so text cut from it at
 	 * ASCII delimiters (and decoded JSON) needs no sanitizing. */
 	bool clean;
-	struct plm_df_buf scratch; /* reused by word processing */
-	struct plm_df_buf expanded; /* reused by variable substitution */
+	struct plm_dockerfile_buf scratch;  /* reused by word processing */
+	struct plm_dockerfile_buf expanded; /* reused by variable substitution */
 	size_t pattern_budget;    /* steps ${v#pattern} matching may take */
 	int depth;                /* nesting of the analysis in progress */
 };
 
 /* True (and reported once) when the model passed PLM_DOCKERFILE_MAX_MODEL:
  * callers stop adding to it. */
-bool plm_df_model_full(struct plm_df_ctx *ctx, struct plm_span at);
+bool plm_dockerfile_model_full(struct plm_dockerfile_ctx *ctx,
+	struct plm_span at);
 
 /* Source offset of joined offset `off` (off may equal t->len). */
-uint32_t plm_df_text_src(const struct plm_df_text *t, size_t off);
+uint32_t plm_dockerfile_text_src(const struct plm_dockerfile_text *t,
+	size_t off);
 /* The span of joined range [start, end). */
-struct plm_span plm_df_text_span(const struct plm_df_ctx *ctx,
-	const struct plm_df_text *t, size_t start, size_t end);
+struct plm_span plm_dockerfile_text_span(const struct plm_dockerfile_ctx *ctx,
+	const struct plm_dockerfile_text *t, size_t start, size_t end);
 /* A span of source bytes [start, end). */
-static inline struct plm_span plm_df_span(const struct plm_df_ctx *ctx,
+static inline struct plm_span plm_dockerfile_span(const struct plm_dockerfile_ctx
+							  *ctx,
 	size_t start, size_t end)
 {
 	/* Offsets mapped from decoded text (the script of `sh -c` in an
@@ -127,43 +131,47 @@ static inline struct plm_span plm_df_span(const struct plm_df_ctx *ctx,
 
 /* A string node holding s[0..len), sanitized to valid UTF-8 without NULs.
  * NULL (and ctx->out_of_memory set) when the arena is exhausted. */
-struct plm_node *plm_df_string(struct plm_df_ctx *ctx, struct plm_span span,
-	const char *s, size_t len);
-/* An arena copy of s[0..len), sanitized like plm_df_string. */
-char *plm_df_strdup(struct plm_df_ctx *ctx, const char *s, size_t len,
-	size_t *out_len);
+struct plm_node *plm_dockerfile_string(struct plm_dockerfile_ctx *ctx,
+	struct plm_span span, const char *s, size_t len);
+/* An arena copy of s[0..len), sanitized like plm_dockerfile_string. */
+char *plm_dockerfile_strdup(struct plm_dockerfile_ctx *ctx, const char *s,
+	size_t len, size_t *out_len);
 /* Small constructors that set ctx->out_of_memory on failure. */
-struct plm_node *plm_df_null(struct plm_df_ctx *ctx, struct plm_span span);
-struct plm_node *plm_df_bool(struct plm_df_ctx *ctx, struct plm_span span,
-	bool value);
-struct plm_node *plm_df_int(struct plm_df_ctx *ctx, struct plm_span span,
-	int64_t value);
-struct plm_node *plm_df_seq(struct plm_df_ctx *ctx, struct plm_span span);
-struct plm_node *plm_df_map(struct plm_df_ctx *ctx, struct plm_span span);
+struct plm_node *plm_dockerfile_null(struct plm_dockerfile_ctx *ctx,
+	struct plm_span span);
+struct plm_node *plm_dockerfile_bool(struct plm_dockerfile_ctx *ctx,
+	struct plm_span span, bool value);
+struct plm_node *plm_dockerfile_int(struct plm_dockerfile_ctx *ctx,
+	struct plm_span span, int64_t value);
+struct plm_node *plm_dockerfile_seq(struct plm_dockerfile_ctx *ctx,
+	struct plm_span span);
+struct plm_node *plm_dockerfile_map(struct plm_dockerfile_ctx *ctx,
+	struct plm_span span);
 /* A map with room for `cap` entries (no regrowth for known shapes). */
-struct plm_node *plm_df_map_cap(struct plm_df_ctx *ctx, struct plm_span span,
-	size_t cap);
+struct plm_node *plm_dockerfile_map_cap(struct plm_dockerfile_ctx *ctx,
+	struct plm_span span, size_t cap);
 /* map[key] = value, key a string literal (not copied, not looked up); a
  * NULL value (a failed constructor) only records the failure. */
-void plm_df_set_n(struct plm_df_ctx *ctx, struct plm_node *map,
+void plm_dockerfile_set_n(struct plm_dockerfile_ctx *ctx, struct plm_node *map,
 	const char *key, size_t key_len, struct plm_node *value);
-static inline void plm_df_set(struct plm_df_ctx *ctx, struct plm_node *map,
-	const char *key, struct plm_node *value)
+static inline void plm_dockerfile_set(struct plm_dockerfile_ctx *ctx,
+	struct plm_node *map, const char *key, struct plm_node *value)
 {
 	/* Inlined, strlen of a literal folds to a constant. */
-	plm_df_set_n(ctx, map, key, __builtin_strlen(key), value);
+	plm_dockerfile_set_n(ctx, map, key, __builtin_strlen(key), value);
 }
 /* Appends value to seq, likewise. */
-void plm_df_push(struct plm_df_ctx *ctx, struct plm_node *seq,
+void plm_dockerfile_push(struct plm_dockerfile_ctx *ctx, struct plm_node *seq,
 	struct plm_node *value);
 /* Records a diagnostic at [start, end) of the source. */
-void plm_df_diag(struct plm_df_ctx *ctx, enum plm_diag_level level,
-	const char *code, struct plm_span span, const char *fmt, ...)
-	PLM_PRINTF(5, 6);
+void plm_dockerfile_diag(struct plm_dockerfile_ctx *ctx,
+	enum plm_diag_level level, const char *code, struct plm_span span,
+	const char *fmt, ...) PLM_PRINTF(5, 6);
 
 /* The largest length <= max (and <= n) that does not cut a UTF-8 sequence of
  * s[0..n) in two. */
-static inline size_t plm_df_utf8_cut(const char *s, size_t n, size_t max)
+static inline size_t plm_dockerfile_utf8_cut(const char *s, size_t n,
+	size_t max)
 {
 	if (n <= max) {
 		return n;
@@ -175,16 +183,16 @@ static inline size_t plm_df_utf8_cut(const char *s, size_t n, size_t max)
 }
 
 /* ASCII helpers. */
-static inline bool plm_df_is_space(char c)
+static inline bool plm_dockerfile_is_space(char c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
 }
-static inline char plm_df_lower(char c)
+static inline char plm_dockerfile_lower(char c)
 {
 	return (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
 }
 /* Case-insensitive equality of s[0..len) and the NUL-terminated lower-case
  * word. */
-bool plm_df_word_is(const char *s, size_t len, const char *word);
+bool plm_dockerfile_word_is(const char *s, size_t len, const char *word);
 
 #endif

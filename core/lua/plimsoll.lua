@@ -143,7 +143,9 @@ function M.stages(doc)
 end
 
 --- Iterates Dockerfile instructions, optionally of one keyword (any
---- case): `for ins, stage in p.instructions(doc, "RUN") do`.
+--- case): `for ins, stage, onbuild in p.instructions(doc, "RUN") do`.
+--- With a keyword, the trigger of `ONBUILD <keyword> ...` is yielded too,
+--- with its ONBUILD instruction as the third value (nil otherwise).
 function M.instructions(doc, keyword)
 	keyword = keyword and keyword:upper()
 	local tree = doc.kind == "dockerfile" and doc.tree or nil
@@ -167,7 +169,17 @@ function M.instructions(doc, keyword)
 				list = nil
 			else
 				local kw = ins.keyword
-				if keyword == nil or kw == keyword or
+				local trigger = kw ~= nil and keyword ~= nil
+					and keyword ~= "ONBUILD" and kw:upper() == "ONBUILD"
+					and ins.instruction or nil
+				if trigger then
+					-- `ONBUILD RUN ...` runs in every image built FROM
+					-- this one: it is a RUN of its own.
+					local tk = trigger.keyword
+					if tk ~= nil and tk:upper() == keyword then
+						return trigger, stage, ins
+					end
+				elseif keyword == nil or kw == keyword or
 					(kw ~= nil and kw:upper() == keyword) then
 					return ins, stage
 				end
@@ -561,6 +573,55 @@ local manager_family = {
 	mamba = "conda", brew = "brew", ["go"] = "go",
 }
 
+-- Subcommands that install what a project file lists (lock files,
+-- manifests): the packages are not in the command.
+local project_installs = {
+	npm = {ci = true, install = true, i = true},
+	pnpm = {install = true, i = true},
+	yarn = {install = true},
+	bundle = {install = true},
+	bundler = {install = true},
+	composer = {install = true, update = true},
+	poetry = {install = true},
+	pipenv = {install = true, sync = true},
+	uv = {sync = true},
+}
+for prog, family in pairs({bundle = "gem", bundler = "gem",
+	poetry = "pip", pipenv = "pip", uv = "pip"}) do
+	manager_family[prog] = family
+end
+
+-- Options whose value is the next word (a `--name=value` word is one word
+-- anyway), per family: a value is neither a subcommand nor a package.
+local value_options = {
+	apt = {["-o"] = true, ["--option"] = true, ["-t"] = true,
+		["--target-release"] = true, ["-c"] = true, ["--config-file"] = true},
+	apk = {["-X"] = true, ["--repository"] = true, ["-p"] = true,
+		["--root"] = true, ["--keys-dir"] = true, ["--arch"] = true,
+		["--cache-dir"] = true, ["--repositories-file"] = true,
+		["-t"] = true, ["--virtual"] = true},
+	pip = {["-i"] = true, ["--index-url"] = true, ["--extra-index-url"] = true,
+		["-f"] = true, ["--find-links"] = true, ["--trusted-host"] = true,
+		["-t"] = true, ["--target"] = true, ["--prefix"] = true,
+		["--root"] = true, ["-c"] = true, ["--constraint"] = true,
+		["--python"] = true, ["-p"] = true},
+	yum = {["-c"] = true, ["--config"] = true, ["--releasever"] = true,
+		["--installroot"] = true, ["--setopt"] = true,
+		["--enablerepo"] = true, ["--disablerepo"] = true},
+	npm = {["--registry"] = true, ["--prefix"] = true, ["-w"] = true,
+		["--workspace"] = true},
+	zypper = {["-r"] = true, ["--repo"] = true, ["--root"] = true},
+	gem = {["-j"] = true, ["--jobs"] = true, ["--path"] = true,
+		["--without"] = true, ["--with"] = true, ["--gemfile"] = true,
+		["--retry"] = true, ["-v"] = true, ["--version"] = true,
+		["-i"] = true, ["--install-dir"] = true, ["--source"] = true},
+}
+value_options.dnf = value_options.yum
+value_options.tdnf = value_options.yum
+-- pip's requirement files: packages listed there, not in the command.
+local requirement_options = {["-r"] = true, ["--requirement"] = true,
+	["-e"] = false}
+
 local function install_of(argv)
 	local prog = argv[1] and basename(argv[1])
 	local offset = 1
@@ -569,37 +630,85 @@ local function install_of(argv)
 		prog = basename(argv[3])
 		offset = 3
 	end
+	-- uv pip install ...
+	if prog == "uv" and argv[offset + 1] == "pip" then
+		prog = "pip"
+		offset = offset + 1
+	end
 	local subs = prog and installers[prog]
-	if not subs then
+	local projects = prog and project_installs[prog]
+	if not subs and not projects then
 		return nil
 	end
-	for k = offset + 1, #argv do
+	subs = subs or {}
+	local takes = value_options[manager_family[prog]] or {}
+	local k = offset + 1
+	-- Bare `yarn` installs the project's dependencies.
+	if prog == "yarn" and argv[k] == nil then
+		return {manager = prog, family = "npm", subcommand = "install",
+			packages = {}, from_project = true,
+			packages_unknown = true}
+	end
+	while argv[k] ~= nil do
 		local a = argv[k]
-		if subs[a] then
-			local pkgs = {}
-			for j = k + 1, #argv do
+		if subs[a] or (projects and projects[a]) then
+			local pkgs, files = {}, {}
+			local j = k + 1
+			while argv[j] ~= nil do
 				local b = argv[j]
-				if b:sub(1, 1) ~= "-" then
+				if requirement_options[b] and argv[j + 1] then
+					files[#files + 1] = argv[j + 1]
+					j = j + 1
+				elseif b:match("^%-%-requirement=") then
+					files[#files + 1] = b:match("=(.*)")
+				elseif takes[b] then
+					j = j + 1
+				elseif b:sub(1, 1) ~= "-" then
 					pkgs[#pkgs + 1] = b
 				end
+				j = j + 1
 			end
-			return {manager = prog, family = manager_family[prog],
+			local inst = {manager = prog, family = manager_family[prog],
 				subcommand = a, packages = pkgs}
+			if #files > 0 then
+				-- Packages listed in files: the list is not known.
+				inst.files = files
+				inst.packages_unknown = true
+			elseif #pkgs == 0 and projects and projects[a] then
+				inst.from_project = true
+				inst.packages_unknown = true
+			end
+			return inst
 		end
-		if a:sub(1, 1) ~= "-" and prog ~= "pacman" then
+		if takes[a] then
+			k = k + 1
+		elseif a:sub(1, 1) ~= "-" and prog ~= "pacman" then
 			return nil
 		end
+		k = k + 1
 	end
 	return nil
 end
 
 --- Package installs in x (see M.commands): list of {manager, family,
---- subcommand, packages, argv, text, wrappers}. Recognises apt-get, apt,
---- apk, yum, dnf, microdnf, tdnf, zypper, pacman, pip/pip3 (and python -m
---- pip), pipx, npm, yarn, pnpm, gem, cargo, composer, conda, brew, go.
+--- subcommand, packages, argv, text, wrappers, packages_unknown, files,
+--- from_project}. Recognises apt-get, apt, apk, yum, dnf, microdnf, tdnf,
+--- zypper, pacman, pip/pip3 (and python -m pip, uv pip), pipx, npm, yarn,
+--- pnpm, gem, cargo, composer, conda, brew, go; installs of a project's
+--- dependencies (npm ci/install, yarn install, bundle install, composer
+--- install, poetry install, pipenv install, uv sync) with from_project and
+--- no packages; `pip install -r FILE` lists FILE in files. Option values
+--- (`apt-get -o Acquire::Retries=3`, `apk add --repository URL`, `pip
+--- install --index-url URL`) are not packages. packages_unknown: the
+--- packages are in a file the command reads.
 local manager_names = {}
 for name in pairs(installers) do
 	manager_names[#manager_names + 1] = name
+end
+for name in pairs(project_installs) do
+	if not installers[name] then
+		manager_names[#manager_names + 1] = name
+	end
 end
 manager_names[#manager_names + 1] = "python"
 table.sort(manager_names)

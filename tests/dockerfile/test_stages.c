@@ -23,6 +23,50 @@ static void stages_are_indexed_named_and_linked(void **state)
 	plm_doc_destroy(doc);
 }
 
+static void unknown_variable_in_the_registry_part_is_no_registry(
+	void **state)
+{
+	(void)state;
+	struct plm_doc *doc = parse("ARG REG\nARG TAG\nFROM ${REG}/alpine\n"
+				    "FROM alpine:${TAG}\nFROM ${IMAGE}\n"
+				    "FROM docker.io/${NAME}\n");
+	/* REG is unknown: the first component may be any registry. */
+	assert_true(is_null(get(stage(doc, 0), "base"), "registry"));
+	assert_string_equal(str(get(stage(doc, 0), "base"), "text"),
+		"${REG}/alpine");
+	/* An unknown tag leaves the registry known. */
+	assert_string_equal(str(get(stage(doc, 1), "base"), "registry"),
+		"docker.io");
+	assert_true(is_null(get(stage(doc, 2), "base"), "registry"));
+	assert_string_equal(str(get(stage(doc, 3), "base"), "registry"),
+		"docker.io");
+	plm_doc_destroy(doc);
+}
+
+static void workdir_resolves_relative_paths(void **state)
+{
+	(void)state;
+	struct plm_doc *doc = parse("FROM a AS one\nWORKDIR sub\n"
+				    "WORKDIR /app\nWORKDIR sub/\nWORKDIR x\n"
+				    "ENV D=/srv\nWORKDIR $D\n"
+				    "FROM one\nWORKDIR z\nWORKDIR $NOPE/y\n"
+				    "WORKDIR w\n");
+	/* No earlier WORKDIR: the base image's is not known. */
+	assert_true(is_null(instr(doc, 0, 1), "absolute"));
+	assert_string_equal(str(instr(doc, 0, 2), "absolute"), "/app");
+	assert_string_equal(str(instr(doc, 0, 3), "absolute"), "/app/sub/");
+	assert_string_equal(str(instr(doc, 0, 4), "absolute"), "/app/sub/x");
+	assert_string_equal(str(instr(doc, 0, 6), "absolute"), "/srv");
+	/* A stage built on another continues from its WORKDIR. */
+	assert_string_equal(str(instr(doc, 1, 1), "absolute"), "/srv/z");
+	assert_string_equal(str(instr(doc, 1, 2), "path"), "/y");
+	/* A variable that is not known makes the path, and the ones after
+	 * it, unknown. */
+	assert_true(is_null(instr(doc, 1, 2), "absolute"));
+	assert_true(is_null(instr(doc, 1, 3), "absolute"));
+	plm_doc_destroy(doc);
+}
+
 static void effective_user_is_inherited_through_parent_stages(void **state)
 {
 	(void)state;
@@ -182,6 +226,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(stages_are_indexed_named_and_linked),
+		cmocka_unit_test(unknown_variable_in_the_registry_part_is_no_registry),
+		cmocka_unit_test(workdir_resolves_relative_paths),
 		cmocka_unit_test(effective_user_is_inherited_through_parent_stages),
 		cmocka_unit_test(user_of_an_unrelated_earlier_stage_does_not_leak),
 		cmocka_unit_test(root_user_forms),

@@ -108,12 +108,52 @@ function tests.commands_and_installs()
 	for _, x in ipairs(ins) do
 		got[#got + 1] = x.manager .. ":" .. table.concat(x.packages, ",")
 	end
-	eq(table.concat(got, " "), "apk:curl,git pip:req.txt,requests "
-		.. "npm:left-pad gem:rails microdnf:tar zypper:vim", "installs")
+	eq(table.concat(got, " "), "apk:curl,git pip:requests "
+		.. "npm: npm:left-pad gem:rails microdnf:tar zypper:vim", "installs")
 	eq(#p.package_installs({"apt-get", "update"}), 0, "update only")
 	eq(#p.package_installs(nil), 0, "nil")
 	eq(p.package_installs({"yum", "-y", "install", "httpd"})[1].family,
 		"yum", "options before subcommand")
+	eq(ins[2].files[1], "req.txt", "requirement file")
+	eq(ins[2].packages_unknown, true, "packages from a file")
+	eq(ins[3].from_project, true, "npm ci installs the project")
+	eq(ins[3].subcommand, "ci", "npm ci")
+	local function pk(text)
+		local r = p.package_installs(text)
+		if #r == 0 then
+			return "none"
+		end
+		return r[1].manager .. ":" .. table.concat(r[1].packages, ",")
+			.. (r[1].packages_unknown and "?" or "")
+	end
+	eq(pk("apt-get -o Acquire::Retries=3 install -y x"), "apt-get:x",
+		"option value before the subcommand")
+	eq(pk("apt-get install -o Dpkg::Options::=--force-confnew -y x y"),
+		"apt-get:x,y", "option value after the subcommand")
+	eq(pk("apk add --repository http://dl/edge/main x"), "apk:x",
+		"apk repository")
+	eq(pk("apk add --virtual .deps gcc"), "apk:gcc", "apk virtual name")
+	eq(pk("pip install --index-url https://u/simple x"), "pip:x",
+		"pip index url")
+	eq(pk("pip install --requirement=r.txt"), "pip:?", "requirement= form")
+	eq(pk("echo a b | xargs apk add"), "apk:", "xargs apk add")
+	eq(pk("npm install"), "npm:?", "npm install of the project")
+	eq(pk("npm install left-pad"), "npm:left-pad", "npm install a package")
+	eq(pk("yarn install --frozen-lockfile"), "yarn:?", "yarn install")
+	eq(pk("yarn"), "yarn:?", "bare yarn")
+	eq(pk("bundle install --jobs 4"), "bundle:?", "bundle install")
+	eq(pk("composer install --no-dev"), "composer:?", "composer install")
+	eq(pk("poetry install --no-root"), "poetry:?", "poetry install")
+	eq(pk("pipenv install --deploy"), "pipenv:?", "pipenv install")
+	eq(pk("uv pip install ruff"), "pip:ruff", "uv pip install")
+	eq(pk("uv sync --frozen"), "uv:?", "uv sync")
+	eq(pk("apt install -y vim"), "apt:vim", "apt install")
+	eq(pk("dnf install -y --setopt tsflags=nodocs x"), "dnf:x",
+		"dnf option value")
+	eq(pk("yum install -y x"), "yum:x", "yum install")
+	eq(pk("microdnf install x"), "microdnf:x", "microdnf install")
+	eq(pk("zypper in -y x"), "zypper:x", "zypper in")
+	eq(pk("make install"), "none", "make install is not a package manager")
 end
 
 function tests.model_access(doc)
