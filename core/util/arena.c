@@ -1,5 +1,7 @@
 #include "util/arena.h"
 
+#include "util/alloc.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,7 +36,7 @@ static size_t round_up(size_t n)
 
 struct plm_arena *plm_arena_create(size_t cap)
 {
-	struct plm_arena *arena = calloc(1, sizeof(*arena));
+	struct plm_arena *arena = plm_calloc(1, sizeof(*arena));
 	if (arena == NULL) {
 		return NULL;
 	}
@@ -50,10 +52,10 @@ void plm_arena_destroy(struct plm_arena *arena)
 	struct block *b = arena->head;
 	while (b != NULL) {
 		struct block *next = b->next;
-		free(b);
+		plm_free(b);
 		b = next;
 	}
-	free(arena);
+	plm_free(arena);
 }
 
 static struct block *new_block(struct plm_arena *arena, size_t need)
@@ -69,7 +71,7 @@ static struct block *new_block(struct plm_arena *arena, size_t need)
 		}
 		size = need;
 	}
-	struct block *b = malloc(sizeof(*b) + size);
+	struct block *b = plm_malloc(sizeof(*b) + size);
 	if (b == NULL) {
 		return NULL;
 	}

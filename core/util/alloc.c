@@ -1,0 +1,93 @@
+#include "util/alloc.h"
+
+#include <jansson.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+static atomic_bool armed;
+static atomic_ulong made;
+static atomic_ulong fail_at;
+static atomic_bool failed;
+
+/* True when this allocation is the one to refuse. Kept out of line so
+ * the disarmed path stays a load and a branch. */
+static bool inject(void)
+{
+	unsigned long n = atomic_fetch_add_explicit(&made, 1,
+		memory_order_relaxed) + 1;
+	if (n != atomic_load_explicit(&fail_at, memory_order_relaxed)) {
+		return false;
+	}
+	atomic_store_explicit(&failed, true, memory_order_relaxed);
+	return true;
+}
+
+static inline bool refuse(void)
+{
+	return atomic_load_explicit(&armed, memory_order_relaxed) && inject();
+}
+
+void *plm_malloc(size_t size)
+{
+	return refuse() ? NULL : malloc(size);
+}
+
+void *plm_calloc(size_t count, size_t size)
+{
+	return refuse() ? NULL : calloc(count, size);
+}
+
+void *plm_realloc(void *ptr, size_t size)
+{
+	return refuse() ? NULL : realloc(ptr, size);
+}
+
+char *plm_strndup(const char *s, size_t len)
+{
+	size_t n = strnlen(s, len);
+	char *p = plm_malloc(n + 1);
+	if (p == NULL) {
+		return NULL;
+	}
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *plm_strdup(const char *s)
+{
+	return plm_strndup(s, strlen(s));
+}
+
+void plm_free(void *ptr)
+{
+	free(ptr);
+}
+
+void plm_alloc_fail_nth(unsigned long n)
+{
+	atomic_store(&armed, false);
+	atomic_store(&made, 0);
+	atomic_store(&failed, false);
+	atomic_store(&fail_at, n);
+	atomic_store(&armed, n != 0);
+}
+
+unsigned long plm_alloc_count(void)
+{
+	return atomic_load(&made);
+}
+
+bool plm_alloc_failed(void)
+{
+	return atomic_load(&failed);
+}
+
+/* jansson's allocator is process-wide and must be set before its first
+ * use on any thread; a constructor does that without every entry point
+ * remembering to. */
+__attribute__((constructor)) static void route_jansson(void)
+{
+	json_set_alloc_funcs(plm_malloc, plm_free);
+}
