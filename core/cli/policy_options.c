@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "util/alloc.h"
 
 int plm_policy_option(struct plm_policy_options *p, int code,
 	const char *arg, const char *command)
@@ -54,7 +55,7 @@ int plm_policy_option(struct plm_policy_options *p, int code,
 		int rc = plm_settings_add(p->settings, arg, "--set", &error);
 		if (rc == PLM_EINVAL) {
 			fprintf(stderr, "plimsoll %s: %s\n", command, error);
-			free(error);
+			plm_free(error);
 			return -1;
 		}
 		oom = rc != 0;

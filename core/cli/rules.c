@@ -14,6 +14,7 @@
 #include "cli/cli.h"
 #include "cli/policy_options.h"
 #include "engine/engine.h"
+#include "util/alloc.h"
 
 enum { OPT_FORMAT = 0x2000, OPT_OUTPUT_DIR };
 
@@ -384,7 +385,7 @@ static int make_engine(const struct plm_policy_options *p,
 	char *error = NULL;
 	if (plm_engine_create(&eo, e, &error) != 0) {
 		fprintf(stderr, "plimsoll %s: %s\n", command, error);
-		free(error);
+		plm_free(error);
 		return PLM_EXIT_ERROR;
 	}
 	return 0;

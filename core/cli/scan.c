@@ -20,6 +20,7 @@
 #include "engine/run.h"
 #include "output/output.h"
 #include "plimsoll/plimsoll.h"
+#include "util/alloc.h"
 
 /* More workers than this buys nothing and costs a Lua state each. */
 #define MAX_JOBS 256
@@ -153,7 +154,7 @@ PLM_PRINTF(1, 2) static int bad_usage(const char *fmt, ...)
 
 static int add_output(struct scan_options *o, const char *format)
 {
-	struct output_request *n = realloc(o->outputs,
+	struct output_request *n = plm_realloc(o->outputs,
 		(o->output_count + 1) * sizeof(*n));
 	if (n == NULL) {
 		return -1;
@@ -293,7 +294,7 @@ static char *join_command_line(int argc, char **argv)
 	for (int i = 0; i < argc; i++) {
 		len += strlen(argv[i]) + 1;
 	}
-	char *s = malloc(len);
+	char *s = plm_malloc(len);
 	if (s == NULL) {
 		return NULL;
 	}
@@ -348,9 +349,9 @@ static void emit(void *ctx, const struct plm_file_result *r)
 	em->incomplete |= r->incomplete;
 	em->sum.files_skipped += r->skipped;
 	for (size_t k = 0; r->scanned && k <= r->also_count; k++) {
-		char *path = strdup(k == 0 ? r->path : r->also_paths[k - 1]);
+		char *path = plm_strdup(k == 0 ? r->path : r->also_paths[k - 1]);
 		if (path == NULL || plm_strvec_push(&em->paths, path) != 0) {
-			free(path);
+			plm_free(path);
 			em->out_of_memory = true;
 		}
 	}
@@ -368,7 +369,7 @@ static void emit(void *ctx, const struct plm_file_result *r)
 static void print_profile(FILE *out, const struct plm_rule_info *rules,
 	struct plm_rule_profile *totals, size_t count)
 {
-	size_t *order = malloc((count ? count : 1) * sizeof(*order));
+	size_t *order = plm_malloc((count ? count : 1) * sizeof(*order));
 	if (order == NULL) {
 		return;
 	}
@@ -409,7 +410,7 @@ static void print_profile(FILE *out, const struct plm_rule_info *rules,
 		(unsigned long long)all.runs, (unsigned long long)all.findings,
 		(unsigned long long)all.failures, all.nanoseconds / 1e6, "", "",
 		(unsigned long long)all.instructions);
-	free(order);
+	plm_free(order);
 }
 
 static void free_options(struct scan_options *o)
@@ -418,7 +419,7 @@ static void free_options(struct scan_options *o)
 	plm_strvec_free(&o->compose_files, 0);
 	plm_strvec_free(&o->plugins, 0);
 	plm_policy_options_free(&o->policy);
-	free(o->outputs);
+	plm_free(o->outputs);
 }
 
 static bool want_color(const struct scan_options *o)
@@ -591,7 +592,7 @@ int plm_cli_scan(int argc, char **argv)
 	if (plm_engine_create(&eopt, &engine, &engine_error) != 0) {
 		fprintf(stderr, "plimsoll scan: %s\n",
 			engine_error ? engine_error : "cannot load the policies");
-		free(engine_error);
+		plm_free(engine_error);
 		goto out;
 	}
 
@@ -682,7 +683,7 @@ int plm_cli_scan(int argc, char **argv)
 	struct plm_sink sink = {.result = emit, .ctx = &em};
 	struct plm_rule_profile *profile = NULL;
 	if (o.profile) {
-		profile = calloc(rule_count ? rule_count : 1, sizeof(*profile));
+		profile = plm_calloc(rule_count ? rule_count : 1, sizeof(*profile));
 		if (profile == NULL) {
 			goto oom;
 		}
@@ -692,7 +693,7 @@ int plm_cli_scan(int argc, char **argv)
 	plm_run(project, &ropt, &sink, &rs);
 	if (rs.checker_error != NULL) {
 		fprintf(stderr, "plimsoll scan: %s\n", rs.checker_error);
-		free(rs.checker_error);
+		plm_free(rs.checker_error);
 		em.incomplete = true;
 	}
 	if (rs.out_of_memory || em.out_of_memory) {
@@ -721,7 +722,7 @@ int plm_cli_scan(int argc, char **argv)
 	out_rc = out_rc ? out_rc : e;
 	if (profile != NULL) {
 		print_profile(stderr, run.rules, profile, rule_count);
-		free(profile);
+		plm_free(profile);
 	}
 	if (out_rc != 0) {
 		fprintf(stderr, "plimsoll scan: writing the output failed: %s\n",
@@ -737,7 +738,7 @@ out:
 	plm_project_destroy(project);
 	plm_output_set_destroy(outs);
 	plm_engine_destroy(engine);
-	free(command_line);
+	plm_free(command_line);
 	free_options(&o);
 	return status;
 }

@@ -33,6 +33,7 @@
 #include "engine/engine.h"
 #include "engine/run.h"
 #include "util/source.h"
+#include "util/alloc.h"
 
 /* Deepest fixture folder searched. */
 #define MAX_FIXTURE_DEPTH 6
@@ -101,14 +102,14 @@ static int collect(const char *dir, int depth, char ***files, size_t *count,
 		}
 		if (n == ncap) {
 			ncap = ncap ? ncap * 2 : 16;
-			char **g = realloc(names, ncap * sizeof(*g));
+			char **g = plm_realloc(names, ncap * sizeof(*g));
 			if (g == NULL) {
 				rc = -1;
 				break;
 			}
 			names = g;
 		}
-		if ((names[n] = strdup(ent->d_name)) == NULL) {
+		if ((names[n] = plm_strdup(ent->d_name)) == NULL) {
 			rc = -1;
 			break;
 		}
@@ -120,7 +121,7 @@ static int collect(const char *dir, int depth, char ***files, size_t *count,
 	}
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		size_t len = strlen(dir) + strlen(names[i]) + 2;
-		char *path = malloc(len);
+		char *path = plm_malloc(len);
 		if (path == NULL) {
 			rc = -1;
 			break;
@@ -130,14 +131,14 @@ static int collect(const char *dir, int depth, char ***files, size_t *count,
 			if (depth < MAX_FIXTURE_DEPTH) {
 				rc = collect(path, depth + 1, files, count, cap);
 			}
-			free(path);
+			plm_free(path);
 			continue;
 		}
 		if (*count == *cap) {
 			*cap = *cap ? *cap * 2 : 16;
-			char **g = realloc(*files, *cap * sizeof(*g));
+			char **g = plm_realloc(*files, *cap * sizeof(*g));
 			if (g == NULL) {
-				free(path);
+				plm_free(path);
 				rc = -1;
 				break;
 			}
@@ -146,9 +147,9 @@ static int collect(const char *dir, int depth, char ***files, size_t *count,
 		(*files)[(*count)++] = path;
 	}
 	for (size_t i = 0; i < n; i++) {
-		free(names[i]);
+		plm_free(names[i]);
 	}
-	free(names);
+	plm_free(names);
 	return rc;
 }
 
@@ -160,7 +161,7 @@ static char *fixtures_dir(const char *policy_path)
 	const char *dir = slash != NULL ? policy_path : ".";
 	const char *base = slash != NULL ? slash + 1 : policy_path;
 	size_t len = strlen(policy_path) + 32;
-	char *out = malloc(len);
+	char *out = plm_malloc(len);
 	if (out == NULL) {
 		return NULL;
 	}
@@ -277,7 +278,7 @@ static int parse_expectations(const struct plm_source *src,
 			}
 			if (*count == cap) {
 				cap = cap ? cap * 2 : 8;
-				struct expectation *g = realloc(*out, cap * sizeof(*g));
+				struct expectation *g = plm_realloc(*out, cap * sizeof(*g));
 				if (g == NULL) {
 					return -1;
 				}
@@ -287,7 +288,7 @@ static int parse_expectations(const struct plm_source *src,
 			e->line = 0;
 			e->at = l + 1;
 			e->matched = false;
-			e->rule = strndup(start, (size_t)(p - start));
+			e->rule = plm_strndup(start, (size_t)(p - start));
 			if (e->rule == NULL) {
 				return -1;
 			}
@@ -303,9 +304,9 @@ static int parse_expectations(const struct plm_source *src,
 static void free_expectations(struct expectation *e, size_t count)
 {
 	for (size_t i = 0; i < count; i++) {
-		free(e[i].rule);
+		plm_free(e[i].rule);
 	}
-	free(e);
+	plm_free(e);
 }
 
 /* One fixture file of a run, and its annotations. */
@@ -462,7 +463,7 @@ static int check_fixtures(const struct plm_engine *e, size_t rule_index,
 {
 	struct plm_project_options po = {0};
 	struct plm_project *project = NULL;
-	struct fixture_file *ff = calloc(n ? n : 1, sizeof(*ff));
+	struct fixture_file *ff = plm_calloc(n ? n : 1, sizeof(*ff));
 	int rc = ff ? plm_project_create(&po, &project) : PLM_ENOMEM;
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		ff[i].path = files[i];
@@ -471,7 +472,7 @@ static int check_fixtures(const struct plm_engine *e, size_t rule_index,
 	}
 	if (rc != 0) {
 		plm_project_destroy(project);
-		free(ff);
+		plm_free(ff);
 		return -1;
 	}
 	if (t->verbose && n > 1) {
@@ -488,10 +489,10 @@ static int check_fixtures(const struct plm_engine *e, size_t rule_index,
 	plm_run(project, &ro, &sink, &rs);
 	plm_project_destroy(project);
 	fixture_finish(&fx);
-	free(ff);
+	plm_free(ff);
 	if (rs.checker_error != NULL) {
 		fprintf(stderr, "plimsoll test: %s\n", rs.checker_error);
-		free(rs.checker_error);
+		plm_free(rs.checker_error);
 		return -1;
 	}
 	return rs.out_of_memory || fx.out_of_memory ? -1 : 0;
@@ -521,11 +522,11 @@ static int check_rule(const struct plm_engine *e, size_t rule_index,
 			len + 1) == 0) {
 			k++;
 		}
-		char *dir = slash != NULL ? strndup(files[i], len) : NULL;
+		char *dir = slash != NULL ? plm_strndup(files[i], len) : NULL;
 		int rc = slash != NULL && dir == NULL ? -1
 			: check_fixtures(e, rule_index, rule,
 				dir != NULL ? dir : fixtures, files + i, k - i, t);
-		free(dir);
+		plm_free(dir);
 		if (rc != 0) {
 			return rc;
 		}
@@ -546,7 +547,7 @@ static int test_dir(const char *dir, const struct plm_policy_options *p,
 	char *error = NULL;
 	if (plm_engine_create(&eo, &e, &error) != 0) {
 		fprintf(stderr, "plimsoll test: %s\n", error);
-		free(error);
+		plm_free(error);
 		plm_engine_destroy(e);
 		return PLM_EXIT_ERROR;
 	}
@@ -584,10 +585,10 @@ static int test_dir(const char *dir, const struct plm_policy_options *p,
 			printf("FAIL  %s\n", rule->id);
 		}
 		for (size_t k = 0; k < n; k++) {
-			free(files[k]);
+			plm_free(files[k]);
 		}
-		free(files);
-		free(fixtures);
+		plm_free(files);
+		plm_free(fixtures);
 	}
 	plm_engine_destroy(e);
 	return status;

@@ -5,12 +5,13 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include "util/alloc.h"
 
 int plm_strvec_push(struct plm_strvec *v, const char *s)
 {
 	if (v->count == v->cap) {
 		size_t ncap = v->cap ? v->cap * 2 : 8;
-		const char **n = realloc(v->items, ncap * sizeof(*n));
+		const char **n = plm_realloc(v->items, ncap * sizeof(*n));
 		if (n == NULL) {
 			return -1;
 		}
@@ -39,9 +40,9 @@ int plm_strvec_split(struct plm_strvec *v, struct plm_strvec *owned,
 		const char *end = strchr(p, ',');
 		size_t len = end ? (size_t)(end - p) : strlen(p);
 		if (len > 0) {
-			char *part = strndup(p, len);
+			char *part = plm_strndup(p, len);
 			if (part == NULL || plm_strvec_push(owned, part) != 0) {
-				free(part);
+				plm_free(part);
 				return -1;
 			}
 			if (plm_strvec_push(v, part) != 0) {
@@ -60,10 +61,10 @@ void plm_strvec_free(struct plm_strvec *v, int owning)
 {
 	if (owning) {
 		for (size_t i = 0; i < v->count; i++) {
-			free((void *)v->items[i]);
+			plm_free((void *)v->items[i]);
 		}
 	}
-	free(v->items);
+	plm_free(v->items);
 	memset(v, 0, sizeof(*v));
 }
 

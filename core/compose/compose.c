@@ -17,6 +17,7 @@
 #include "util/source.h"
 #include "model/record.h"
 #include "yaml/yaml.h"
+#include "util/alloc.h"
 
 extern char **environ;
 
@@ -109,14 +110,14 @@ static int read_file(struct compose_ctx *ctx, const char *path, bool in_tree,
 				"%s is outside the scanned tree (%s): it is not "
 				"read and is left out of the model", path,
 				ctx->root);
-			free(real);
+			plm_free(real);
 			return 0;
 		}
 	}
 	if (rc == 0) {
 		rc = plm_source_read(real ? real : path, path, 0, out);
 	}
-	free(real);
+	plm_free(real);
 	if (rc == PLM_ENOMEM) {
 		return rc;
 	}
@@ -578,7 +579,7 @@ int plm_compose_default_override(const char *compose_path,
 	size_t dir_len = (size_t)(base - compose_path);
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		size_t len = dir_len + strlen(names[i]) + 1;
-		char *candidate = malloc(len);
+		char *candidate = plm_malloc(len);
 		if (candidate == NULL) {
 			return PLM_ENOMEM;
 		}
@@ -589,7 +590,7 @@ int plm_compose_default_override(const char *compose_path,
 			*override_path = candidate;
 			return 0;
 		}
-		free(candidate);
+		plm_free(candidate);
 	}
 	return 0;
 }
@@ -706,7 +707,7 @@ int plm_compose_build(struct plm_doc *doc,
 	const struct plm_compose_options *options)
 {
 	static const struct plm_compose_options defaults = {0};
-	struct compose_ctx *ctx = calloc(1, sizeof(*ctx));
+	struct compose_ctx *ctx = plm_calloc(1, sizeof(*ctx));
 	if (ctx == NULL) {
 		return PLM_ENOMEM;
 	}
@@ -792,7 +793,7 @@ cleanup:
 	for (size_t i = 0; i < ctx->service_index_count; i++) {
 		plm_keyset_finish(&ctx->service_index[i].index);
 	}
-	free(auto_override);
-	free(ctx);
+	plm_free(auto_override);
+	plm_free(ctx);
 	return rc;
 }

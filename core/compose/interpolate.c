@@ -12,6 +12,7 @@
 
 #include "util/source.h"
 #include "util/utf8.h"
+#include "util/alloc.h"
 
 /* ---- environment ---------------------------------------------------- */
 
@@ -102,7 +103,7 @@ static void buf_add(struct buf *b, const char *s, size_t n)
 		while (ncap < b->len + n + 1) {
 			ncap *= 2;
 		}
-		char *p = realloc(b->p, ncap);
+		char *p = plm_realloc(b->p, ncap);
 		if (p == NULL) {
 			b->failed = true;
 			return;
@@ -210,7 +211,7 @@ static size_t expand_braced(struct interp *in, const char *s, size_t i,
 				"(PLM_COMPOSE_MAX_INTERPOLATION_DEPTH)",
 				PLM_COMPOSE_MAX_INTERPOLATION_DEPTH);
 		}
-		free(word.p);
+		plm_free(word.p);
 		return len;
 	}
 	in->depth++;
@@ -218,7 +219,7 @@ static size_t expand_braced(struct interp *in, const char *s, size_t i,
 	in->depth--;
 	in->report = saved;
 	if (end >= len || s[end] != '}') {
-		free(word.p);
+		plm_free(word.p);
 		goto invalid;
 	}
 	if (op == '?') {
@@ -248,7 +249,7 @@ static size_t expand_braced(struct interp *in, const char *s, size_t i,
 	if (word.truncated) {
 		out->truncated = true;
 	}
-	free(word.p);
+	plm_free(word.p);
 	return end + 1;
 invalid:
 	if (in->report) {
@@ -324,7 +325,7 @@ static struct plm_node *interpolate_string(struct compose_ctx *ctx,
 	struct buf out = {0};
 	expand(&in, s, 0, len, false, &out);
 	if (out.failed) {
-		free(out.p);
+		plm_free(out.p);
 		return NULL;
 	}
 	if (out.truncated) {
@@ -336,7 +337,7 @@ static struct plm_node *interpolate_string(struct compose_ctx *ctx,
 	size_t clean_len = 0;
 	char *clean = plm_utf8_sanitize(ctx->arena, out.p ? out.p : "",
 		out.len, &clean_len);
-	free(out.p);
+	plm_free(out.p);
 	if (clean == NULL) {
 		return NULL;
 	}
@@ -470,7 +471,7 @@ static int dotenv_value(struct compose_ctx *ctx, const char *s, size_t len,
 		expand(&in, raw.p, 0, raw.len, false, out);
 	}
 	bool failed = raw.failed;
-	free(raw.p);
+	plm_free(raw.p);
 	return failed ? PLM_ENOMEM : 0;
 }
 
@@ -522,14 +523,14 @@ int plm_compose_dotenv_value(struct compose_ctx *ctx, const char *s, size_t len,
 		rc = PLM_ELIMIT;
 	}
 	if (rc != 0) {
-		free(value.p);
+		plm_free(value.p);
 		return rc;
 	}
 	size_t clean_len = 0;
 	*out = plm_utf8_sanitize(ctx->arena, value.p ? value.p : "", value.len,
 		&clean_len);
 	*out_len = clean_len;
-	free(value.p);
+	plm_free(value.p);
 	return *out ? 0 : PLM_ENOMEM;
 }
 

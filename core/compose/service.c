@@ -19,6 +19,7 @@
 #include "util/utf8.h"
 #include "yaml/keyset.h"
 #include "model/record.h"
+#include "util/alloc.h"
 
 struct svc {
 	struct compose_ctx *ctx;
@@ -148,7 +149,7 @@ static struct plm_node *split_words(struct svc *v, const struct plm_node *n)
 	out->flags = n->flags & ~(uint32_t)PLM_NODE_QUOTED;
 	const char *s = n->as.string.ptr;
 	size_t len = n->as.string.len;
-	char *word = malloc(len + 1);
+	char *word = plm_malloc(len + 1);
 	if (word == NULL) {
 		return NULL;
 	}
@@ -185,11 +186,11 @@ static struct plm_node *split_words(struct svc *v, const struct plm_node *n)
 		}
 		struct plm_node *item = string_at(v, n, word, w);
 		if (item == NULL || plm_node_push(v->a, out, item) != 0) {
-			free(word);
+			plm_free(word);
 			return NULL;
 		}
 	}
-	free(word);
+	plm_free(word);
 	return out;
 }
 
@@ -710,14 +711,14 @@ static int env_file(struct svc *v, struct plm_node *out, struct plm_node *at,
 			"compose/file-outside-tree", at->span, "env_file %s is "
 			"outside the scanned tree (%s): it is not read, its "
 			"variables are not in the model", path, v->ctx->root);
-		free(real);
+		plm_free(real);
 		return 0;
 	}
 	struct plm_source *src = NULL;
 	if (rc == 0) {
 		rc = plm_source_read(real, path, PLM_COMPOSE_MAX_AUX_FILE, &src);
 	}
-	free(real);
+	plm_free(real);
 	if (rc == PLM_ENOMEM) {
 		return rc;
 	}

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "util/source.h"
+#include "util/alloc.h"
 
 /* Folders that hold other people's code, build output of tools or tool
  * state, never the project's own configuration. `vendor` and `target` are
@@ -174,7 +175,7 @@ static int push_sized(struct plm_discover_list *list, const char *path,
 {
 	if (list->count == list->cap) {
 		size_t ncap = list->cap ? list->cap * 2 : 64;
-		struct plm_discovered *n = realloc(list->items,
+		struct plm_discovered *n = plm_realloc(list->items,
 			ncap * sizeof(*n));
 		if (n == NULL) {
 			return PLM_ENOMEM;
@@ -184,11 +185,11 @@ static int push_sized(struct plm_discover_list *list, const char *path,
 	}
 	struct plm_discovered *d = &list->items[list->count];
 	memset(d, 0, sizeof(*d));
-	d->path = strdup(path);
-	d->problem = problem ? strdup(problem) : NULL;
+	d->path = plm_strdup(path);
+	d->problem = problem ? plm_strdup(problem) : NULL;
 	if (d->path == NULL || (problem && d->problem == NULL)) {
-		free(d->path);
-		free(d->problem);
+		plm_free(d->path);
+		plm_free(d->problem);
 		return PLM_ENOMEM;
 	}
 	d->kind = kind;
@@ -257,7 +258,7 @@ static int visited_add(struct visited *v, dev_t dev, ino_t ino)
 {
 	if (2 * (v->count + 1) > v->cap) {
 		size_t ncap = v->cap ? v->cap * 2 : 64;
-		struct dir_id *n = calloc(ncap, sizeof(*n));
+		struct dir_id *n = plm_calloc(ncap, sizeof(*n));
 		if (n == NULL) {
 			return PLM_ENOMEM;
 		}
@@ -271,7 +272,7 @@ static int visited_add(struct visited *v, dev_t dev, ino_t ino)
 				n[j] = v->slots[i];
 			}
 		}
-		free(v->slots);
+		plm_free(v->slots);
 		v->slots = n;
 		v->cap = ncap;
 	}
@@ -311,14 +312,14 @@ static bool leads_outside(const struct walker *w, const char *path)
 {
 	char *target = realpath(path, NULL);
 	if (target == NULL || w->root == NULL) {
-		free(target);
+		plm_free(target);
 		return true;
 	}
 	size_t n = strlen(w->root);
 	bool outside = !(n == 1 && w->root[0] == '/') &&
 		(strncmp(target, w->root, n) != 0 ||
 			(target[n] != '/' && target[n] != '\0'));
-	free(target);
+	plm_free(target);
 	return outside;
 }
 
@@ -497,7 +498,7 @@ static int walk(struct walker *w, const char *dir)
 		}
 		if (count == cap) {
 			size_t ncap = cap ? cap * 2 : 32;
-			char **n = realloc(names, ncap * sizeof(*n));
+			char **n = plm_realloc(names, ncap * sizeof(*n));
 			if (n == NULL) {
 				rc = PLM_ENOMEM;
 				goto done;
@@ -505,7 +506,7 @@ static int walk(struct walker *w, const char *dir)
 			names = n;
 			cap = ncap;
 		}
-		names[count] = strdup(e->d_name);
+		names[count] = plm_strdup(e->d_name);
 		if (names[count] == NULL) {
 			rc = PLM_ENOMEM;
 			goto done;
@@ -520,7 +521,7 @@ static int walk(struct walker *w, const char *dir)
 	bool slash = dlen > 0 && dir[dlen - 1] == '/';
 	for (size_t i = 0; i < count && rc == 0; i++) {
 		size_t len = dlen + 1 + strlen(names[i]) + 1;
-		char *path = malloc(len);
+		char *path = plm_malloc(len);
 		if (path == NULL) {
 			rc = PLM_ENOMEM;
 			break;
@@ -530,14 +531,14 @@ static int walk(struct walker *w, const char *dir)
 		const char *shown = strncmp(path, "./", 2) == 0 && strcmp(dir, ".") == 0
 			? path + 2 : path;
 		rc = visit(w, shown, names[i]);
-		free(path);
+		plm_free(path);
 	}
 	anc->depth--;
 done:
 	for (size_t i = 0; i < count; i++) {
-		free(names[i]);
+		plm_free(names[i]);
 	}
-	free(names);
+	plm_free(names);
 	closedir(d);
 	return rc;
 }
@@ -546,7 +547,7 @@ done:
 static int walk_root(const char *dir, const struct plm_discover_options *o,
 	struct visited *visited, struct plm_discover_list *list)
 {
-	struct walker *w = calloc(1, sizeof(*w));
+	struct walker *w = plm_calloc(1, sizeof(*w));
 	if (w == NULL) {
 		return PLM_ENOMEM;
 	}
@@ -557,13 +558,13 @@ static int walk_root(const char *dir, const struct plm_discover_options *o,
 	w->list = list;
 	char *root = realpath(dir, NULL);
 	if (root == NULL && errno == ENOMEM) {
-		free(w);
+		plm_free(w);
 		return PLM_ENOMEM;
 	}
 	w->root = root;
 	int rc = walk(w, dir);
-	free(root);
-	free(w);
+	plm_free(root);
+	plm_free(w);
 	return rc;
 }
 
@@ -592,16 +593,16 @@ int plm_discover(const char *const *paths, size_t count,
 				S_ISREG(st.st_mode) ? (long long)st.st_size : 0);
 		}
 	}
-	free(visited.slots);
+	plm_free(visited.slots);
 	return rc;
 }
 
 void plm_discover_list_finish(struct plm_discover_list *list)
 {
 	for (size_t i = 0; i < list->count; i++) {
-		free(list->items[i].path);
-		free(list->items[i].problem);
+		plm_free(list->items[i].path);
+		plm_free(list->items[i].problem);
 	}
-	free(list->items);
+	plm_free(list->items);
 	memset(list, 0, sizeof(*list));
 }

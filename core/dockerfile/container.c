@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "model/record.h"
+#include "util/alloc.h"
 
 struct rec {
 	struct plm_dockerfile_ctx *ctx;
@@ -86,9 +87,9 @@ static struct plm_node *collect_env(struct rec *r, struct plm_dockerfile_stage *
 	while (cap < total * 2) {
 		cap *= 2;
 	}
-	size_t *slots = malloc(cap * sizeof(*slots));
+	size_t *slots = plm_malloc(cap * sizeof(*slots));
 	if (slots == NULL || seq == NULL) {
-		free(slots);
+		plm_free(slots);
 		ctx->out_of_memory = true;
 		return seq;
 	}
@@ -126,7 +127,7 @@ static struct plm_node *collect_env(struct rec *r, struct plm_dockerfile_stage *
 			}
 		}
 	}
-	free(slots);
+	plm_free(slots);
 	if (seq->as.seq.count == 0) {
 		seq->flags |= PLM_NODE_IMPLICIT;
 	}

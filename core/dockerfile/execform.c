@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include "util/alloc.h"
 
 /* Nesting bound when skipping non-string JSON values. */
 #define JSON_MAX_DEPTH 64
@@ -30,7 +31,7 @@ static void record(struct segrec *r, size_t at, size_t joined)
 	}
 	if (r->n == r->cap) {
 		size_t ncap = r->cap ? r->cap * 2 : 16;
-		struct plm_dockerfile_segment *v = realloc(r->v,
+		struct plm_dockerfile_segment *v = plm_realloc(r->v,
 			ncap * sizeof(*v));
 		if (v == NULL) {
 			r->failed = true;
@@ -395,7 +396,7 @@ bool plm_dockerfile_execform_string(struct plm_dockerfile_ctx *ctx,
 			bool ok = read_string(&j, out) && !rec.failed &&
 				!out->failed;
 			if (!ok) {
-				free(rec.v);
+				plm_free(rec.v);
 				return false;
 			}
 			*segs = rec.v;

@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include "util/alloc.h"
 
 /* Values longer than this are not pattern-matched (left unchanged). */
 #define PATTERN_MAX_VALUE 4096
@@ -315,7 +316,7 @@ static size_t dollar(struct ex *x, size_t i, int depth)
 	}
 	/* Pattern operators: the word is in out[mark..]; move it aside. */
 	size_t wn = x->out->len - mark;
-	char *word = malloc(wn + 1);
+	char *word = plm_malloc(wn + 1);
 	if (word == NULL) {
 		x->out->failed = true;
 		return after;
@@ -325,7 +326,7 @@ static size_t dollar(struct ex *x, size_t i, int depth)
 	}
 	x->out->len = mark;
 	pattern_op(x, op, op_len, v, vn, word, wn);
-	free(word);
+	plm_free(word);
 	return after;
 }
 

@@ -9,6 +9,7 @@
 #include "dockerfile/shell.h"
 #include "model/image.h"
 #include "model/user.h"
+#include "util/alloc.h"
 
 static const char *const keyword_names[] = {
 	"", "ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM",
@@ -387,7 +388,7 @@ static void exec_commands(struct inst *in, struct plm_node *argv, size_t s,
 		plm_dockerfile_shell_split(ctx, &st, 0, st.len, NULL, 0,
 			in->commands);
 	}
-	free(segs);
+	plm_free(segs);
 	plm_dockerfile_buf_free(&buf);
 }
 
@@ -1298,7 +1299,7 @@ static void read_heredocs(struct inst *in)
 	if (!has) {
 		return;
 	}
-	in->docs = calloc(PLM_DOCKERFILE_MAX_HEREDOCS, sizeof(*in->docs));
+	in->docs = plm_calloc(PLM_DOCKERFILE_MAX_HEREDOCS, sizeof(*in->docs));
 	if (in->docs == NULL) {
 		ctx->out_of_memory = true;
 		return;
@@ -1381,7 +1382,7 @@ struct plm_node *plm_dockerfile_instruction_parse(struct plm_dockerfile_builder
 	enum plm_dockerfile_keyword *kw)
 {
 	struct plm_dockerfile_ctx *ctx = b->ctx;
-	struct inst *in = calloc(1, sizeof(*in));
+	struct inst *in = plm_calloc(1, sizeof(*in));
 	if (in == NULL) {
 		ctx->out_of_memory = true;
 		return NULL;
@@ -1544,7 +1545,7 @@ struct plm_node *plm_dockerfile_instruction_parse(struct plm_dockerfile_builder
 		plm_dockerfile_set(ctx, node, in->extras[k].key,
 			in->extras[k].value);
 	}
-	free(in->docs);
-	free(in);
+	plm_free(in->docs);
+	plm_free(in);
 	return ctx->out_of_memory ? NULL : node;
 }

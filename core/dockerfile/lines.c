@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include "util/alloc.h"
 
 static const char *const directive_names[PLM_DOCKERFILE_DIRECTIVE_COUNT] = {
 	"syntax",
@@ -23,7 +24,7 @@ void plm_dockerfile_reader_init(struct plm_dockerfile_reader *r,
 void plm_dockerfile_reader_finish(struct plm_dockerfile_reader *r)
 {
 	plm_dockerfile_buf_free(&r->joined);
-	free(r->segs);
+	plm_free(r->segs);
 	r->segs = NULL;
 }
 
@@ -287,7 +288,7 @@ static bool add_segment(struct plm_dockerfile_reader *r, uint32_t at,
 {
 	if (r->seg_count == r->seg_cap) {
 		size_t ncap = r->seg_cap ? r->seg_cap * 2 : 16;
-		struct plm_dockerfile_segment *n = realloc(r->segs,
+		struct plm_dockerfile_segment *n = plm_realloc(r->segs,
 			ncap * sizeof(*n));
 		if (n == NULL) {
 			return false;

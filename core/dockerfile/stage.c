@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "util/alloc.h"
 
 static uint64_t hash_name(const char *s, size_t n)
 {
@@ -33,7 +34,7 @@ static bool grow(struct plm_dockerfile_vars *vars)
 	size_t ncap = vars->cap ? vars->cap * 2 : 16;
 	struct plm_dockerfile_var *old = vars->slots;
 	size_t old_cap = vars->cap;
-	vars->slots = calloc(ncap, sizeof(*vars->slots));
+	vars->slots = plm_calloc(ncap, sizeof(*vars->slots));
 	if (vars->slots == NULL) {
 		vars->slots = old;
 		return false;
@@ -45,7 +46,7 @@ static bool grow(struct plm_dockerfile_vars *vars)
 				old[i];
 		}
 	}
-	free(old);
+	plm_free(old);
 	return true;
 }
 
@@ -95,7 +96,7 @@ plm_dockerfile_vars_get(const struct plm_dockerfile_vars *vars,
 
 void plm_dockerfile_vars_free(struct plm_dockerfile_vars *vars)
 {
-	free(vars->slots);
+	plm_free(vars->slots);
 	memset(vars, 0, sizeof(*vars));
 }
 
@@ -137,7 +138,7 @@ struct plm_dockerfile_stage *plm_dockerfile_stage_find(struct plm_dockerfile_bui
 	const char *name, size_t len)
 {
 	char small[128];
-	char *lower = len <= sizeof(small) ? small : malloc(len);
+	char *lower = len <= sizeof(small) ? small : plm_malloc(len);
 	if (lower == NULL || len == 0) {
 		return NULL;
 	}
@@ -147,7 +148,7 @@ struct plm_dockerfile_stage *plm_dockerfile_stage_find(struct plm_dockerfile_bui
 	const struct plm_dockerfile_var *v =
 		plm_dockerfile_vars_get(&b->stage_names, lower, len);
 	if (lower != small) {
-		free(lower);
+		plm_free(lower);
 	}
 	if (v == NULL || v->value == NULL) {
 		return NULL;
@@ -164,7 +165,7 @@ struct plm_dockerfile_stage *plm_dockerfile_stage_begin(struct plm_dockerfile_bu
 	struct plm_dockerfile_ctx *ctx = b->ctx;
 	if (b->stage_count == b->stage_cap) {
 		size_t ncap = b->stage_cap ? b->stage_cap * 2 : 8;
-		struct plm_dockerfile_stage **n = realloc(b->stages,
+		struct plm_dockerfile_stage **n = plm_realloc(b->stages,
 			ncap * sizeof(*n));
 		if (n == NULL) {
 			ctx->out_of_memory = true;
@@ -175,7 +176,7 @@ struct plm_dockerfile_stage *plm_dockerfile_stage_begin(struct plm_dockerfile_bu
 	}
 	struct plm_dockerfile_stage *parent = plm_dockerfile_stage_find(b, base,
 		base_len);
-	struct plm_dockerfile_stage *st = calloc(1, sizeof(*st));
+	struct plm_dockerfile_stage *st = plm_calloc(1, sizeof(*st));
 	if (st == NULL) {
 		ctx->out_of_memory = true;
 		return NULL;
@@ -241,9 +242,9 @@ void plm_dockerfile_builder_finish(struct plm_dockerfile_builder *b)
 	for (size_t i = 0; i < b->stage_count; i++) {
 		plm_dockerfile_vars_free(&b->stages[i]->args);
 		plm_dockerfile_vars_free(&b->stages[i]->env);
-		free(b->stages[i]);
+		plm_free(b->stages[i]);
 	}
-	free(b->stages);
+	plm_free(b->stages);
 	b->stages = NULL;
 	b->stage_count = b->stage_cap = 0;
 	plm_dockerfile_vars_free(&b->meta);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "util/utf8.h"
+#include "util/alloc.h"
 
 void plm_dockerfile_buf_add(struct plm_dockerfile_buf *b, const char *s,
 	size_t n)
@@ -21,7 +22,7 @@ void plm_dockerfile_buf_add(struct plm_dockerfile_buf *b, const char *s,
 			}
 			ncap *= 2;
 		}
-		char *p = realloc(b->ptr, ncap);
+		char *p = plm_realloc(b->ptr, ncap);
 		if (p == NULL) {
 			b->failed = true;
 			return;
@@ -35,7 +36,7 @@ void plm_dockerfile_buf_add(struct plm_dockerfile_buf *b, const char *s,
 
 void plm_dockerfile_buf_free(struct plm_dockerfile_buf *b)
 {
-	free(b->ptr);
+	plm_free(b->ptr);
 	b->ptr = NULL;
 	b->len = b->cap = 0;
 	b->failed = false;

@@ -13,6 +13,7 @@
 #include "engine/index.h"
 #include "load/load.h"
 #include "output/linehash.h"
+#include "util/alloc.h"
 
 /* ---- the catalogue ------------------------------------------------------- */
 
@@ -85,7 +86,7 @@ int plm_engine_create(const struct plm_engine_options *o,
 	struct plm_policy *all = NULL;
 	size_t count = 0;
 	int rc = PLM_ENOMEM;
-	struct plm_engine *e = calloc(1, sizeof(*e));
+	struct plm_engine *e = plm_calloc(1, sizeof(*e));
 	if (e == NULL || (e->arena = plm_arena_create(0)) == NULL) {
 		goto fail;
 	}
@@ -155,7 +156,7 @@ void plm_engine_destroy(struct plm_engine *e)
 		return;
 	}
 	plm_arena_destroy(e->arena);
-	free(e);
+	plm_free(e);
 }
 
 const struct plm_rule_info *plm_engine_rules(const struct plm_engine *e,
@@ -224,7 +225,7 @@ int plm_checker_create(const struct plm_engine *e, struct plm_checker **out,
 {
 	*out = NULL;
 	*error = NULL;
-	struct plm_checker *c = calloc(1, sizeof(*c));
+	struct plm_checker *c = plm_calloc(1, sizeof(*c));
 	if (c == NULL) {
 		*error = plm_engine_strdupf("out of memory creating a checker");
 		return PLM_ENOMEM;
@@ -241,13 +242,13 @@ int plm_checker_create(const struct plm_engine *e, struct plm_checker **out,
 
 static void free_pending(struct pending *p)
 {
-	free(p->message);
-	free(p->fix);
+	plm_free(p->message);
+	plm_free(p->fix);
 	for (size_t i = 0; i < p->related_count; i++) {
-		free(p->related[i].path);
-		free(p->related[i].message);
+		plm_free(p->related[i].path);
+		plm_free(p->related[i].message);
 	}
-	free(p->related);
+	plm_free(p->related);
 	p->message = p->fix = NULL;
 	p->related = NULL;
 	p->related_count = 0;
@@ -267,10 +268,10 @@ void plm_checker_destroy(struct plm_checker *c)
 		return;
 	}
 	clear_pending(c);
-	free(c->pending);
-	free(c->profile);
+	plm_free(c->pending);
+	plm_free(c->profile);
 	plm_lua_checker_destroy(c->lua);
-	free(c);
+	plm_free(c);
 }
 
 /* ---- what a run hands back ----------------------------------------------- */
@@ -282,7 +283,7 @@ static size_t clip_len(size_t len)
 
 static char *clip_dup(const char *s, size_t len)
 {
-	return strndup(s, clip_len(len) - 1);
+	return plm_strndup(s, clip_len(len) - 1);
 }
 
 /* The report hook: keeps one finding of the running policy. */
@@ -298,7 +299,7 @@ static const char *on_report(void *context, const struct plm_lua_report *r,
 	}
 	if (c->pending_count == c->pending_cap) {
 		size_t ncap = c->pending_cap ? c->pending_cap * 2 : 16;
-		struct pending *n = realloc(c->pending, ncap * sizeof(*n));
+		struct pending *n = plm_realloc(c->pending, ncap * sizeof(*n));
 		if (n == NULL) {
 			return "report: out of memory";
 		}
@@ -317,7 +318,7 @@ static const char *on_report(void *context, const struct plm_lua_report *r,
 	p->fix = r->fix != NULL ? clip_dup(r->fix, r->fix_len) : NULL;
 	bool nomem = p->message == NULL || (r->fix != NULL && p->fix == NULL);
 	if (r->related_count > 0 && !nomem) {
-		p->related = calloc(r->related_count, sizeof(*p->related));
+		p->related = plm_calloc(r->related_count, sizeof(*p->related));
 		nomem = p->related == NULL;
 	}
 	for (size_t i = 0; i < r->related_count && !nomem; i++) {
@@ -325,7 +326,7 @@ static const char *on_report(void *context, const struct plm_lua_report *r,
 		struct pending_related *to = &p->related[i];
 		p->related_count++;
 		to->region = from->target.region;
-		to->path = strdup(from->target.path);
+		to->path = plm_strdup(from->target.path);
 		to->message = from->message != NULL
 			? clip_dup(from->message, from->message_len) : NULL;
 		nomem = to->path == NULL || (from->message != NULL &&
@@ -389,7 +390,7 @@ static const char *failure_code(enum plm_lua_status st)
 int plm_checker_profile(struct plm_checker *c)
 {
 	if (c->profile == NULL) {
-		c->profile = calloc(c->engine->count ? c->engine->count : 1,
+		c->profile = plm_calloc(c->engine->count ? c->engine->count : 1,
 			sizeof(*c->profile));
 	}
 	return c->profile != NULL ? 0 : PLM_ENOMEM;
@@ -459,7 +460,7 @@ static int note_dropped(struct plm_checker *c, const char *what,
 	n.path = c->index != NULL ? NULL : what;
 	n.rule_id = p->info.id;
 	int rc = plm_file_result_add_note(result, &n);
-	free(msg);
+	plm_free(msg);
 	return rc;
 }
 
@@ -495,7 +496,7 @@ static int run_one(struct plm_checker *c, const char *what,
 	char *msg = plm_engine_strdupf("policy %s failed on %s: %s",
 		p->info.id, what,
 		where != NULL ? where : fail.message);
-	free(where);
+	plm_free(where);
 	struct plm_notification n = {0};
 	n.kind = PLM_NOTIFY_POLICY_ERROR;
 	n.code = failure_code(st);
@@ -503,7 +504,7 @@ static int run_one(struct plm_checker *c, const char *what,
 	n.path = c->index != NULL ? NULL : what;
 	n.rule_id = p->info.id;
 	int rc = plm_file_result_add_note(result, &n);
-	free(msg);
+	plm_free(msg);
 	return rc;
 }
 
@@ -713,7 +714,7 @@ static int emit_finding(struct plm_checker *c, const struct plm_doc *doc,
 		if (snip_len > PLM_MAX_MESSAGE) {
 			snip_len = PLM_MAX_MESSAGE;
 		}
-		snippet = strndup(src->bytes + p->span.start, snip_len);
+		snippet = plm_strndup(src->bytes + p->span.start, snip_len);
 		uint32_t first = plm_source_line_of(src, p->span.start);
 		uint32_t last = plm_source_line_of(src,
 			p->span.end > p->span.start ? p->span.end - 1 : p->span.end);
@@ -722,7 +723,7 @@ static int emit_finding(struct plm_checker *c, const struct plm_doc *doc,
 		size_t from = 0, len = line_len;
 		line_window(line, line_len,
 			p->span.start - (size_t)(line - src->bytes), &from, &len);
-		line_text = strndup(line + from, len);
+		line_text = plm_strndup(line + from, len);
 		f.snippet = snippet;
 		f.line_text = line_text;
 		f.line_text_column = f.region.start_column -
@@ -758,8 +759,8 @@ static int emit_finding(struct plm_checker *c, const struct plm_doc *doc,
 	} else {
 		rc = plm_file_result_add_finding(result, &f);
 	}
-	free(snippet);
-	free(line_text);
+	plm_free(snippet);
+	plm_free(line_text);
 	return rc;
 }
 
@@ -770,7 +771,7 @@ static int finish_begin(struct plm_checker *c, struct finish_state *fs)
 	while (fs->seen_slots < 2 * c->pending_count) {
 		fs->seen_slots *= 2;
 	}
-	fs->seen = calloc(fs->seen_slots, sizeof(*fs->seen));
+	fs->seen = plm_calloc(fs->seen_slots, sizeof(*fs->seen));
 	return fs->seen != NULL ? 0 : PLM_ENOMEM;
 }
 
@@ -813,7 +814,7 @@ static int finish_findings(struct plm_checker *c, const struct plm_doc *doc,
 			break;
 		}
 	}
-	free(fs.seen);
+	plm_free(fs.seen);
 	clear_pending(c);
 	if (dropped > 0) {
 		rc = note_result_full(result, plm_doc_main(doc)->path, dropped);
@@ -907,7 +908,7 @@ static int finish_project_findings(struct plm_checker *c,
 			plm_index_doc_at(c->index, p->doc)->kind, p, &fs, result);
 	}
 	plm_doc_destroy(doc);
-	free(fs.seen);
+	plm_free(fs.seen);
 	clear_pending(c);
 	return rc;
 }

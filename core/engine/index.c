@@ -8,6 +8,7 @@
 #include <string.h>
 #include "model/node.h"
 #include "util/arena.h"
+#include "util/alloc.h"
 
 /* Locations kept per entry: "object" and the key nodes below. */
 #define MAX_LOCATIONS 10
@@ -560,16 +561,16 @@ void plm_index_part_destroy(struct plm_index_part *part)
 		return;
 	}
 	plm_arena_destroy(part->arena);
-	free(part);
+	plm_free(part);
 }
 
 int plm_index_part_build(const struct plm_doc *doc, const char *path,
 	const char *shown_path, struct plm_index_part **out)
 {
 	*out = NULL;
-	struct plm_index_part *part = calloc(1, sizeof(*part));
+	struct plm_index_part *part = plm_calloc(1, sizeof(*part));
 	if (part == NULL || (part->arena = plm_arena_create(0)) == NULL) {
-		free(part);
+		plm_free(part);
 		return PLM_ENOMEM;
 	}
 	struct builder b = {doc, part, false};
@@ -595,7 +596,7 @@ int plm_index_part_build(const struct plm_doc *doc, const char *path,
 
 int plm_index_create(struct plm_index **out)
 {
-	*out = calloc(1, sizeof(**out));
+	*out = plm_calloc(1, sizeof(**out));
 	return *out != NULL ? 0 : PLM_ENOMEM;
 }
 
@@ -607,8 +608,8 @@ void plm_index_destroy(struct plm_index *index)
 	for (size_t i = 0; i < index->count; i++) {
 		plm_index_part_destroy(index->parts[i]);
 	}
-	free(index->parts);
-	free(index);
+	plm_free(index->parts);
+	plm_free(index);
 }
 
 int plm_index_append_take(struct plm_index *index,
@@ -616,7 +617,7 @@ int plm_index_append_take(struct plm_index *index,
 {
 	if (index->count == index->cap) {
 		size_t cap = index->cap ? index->cap * 2 : 16;
-		struct plm_index_part **n = realloc(index->parts,
+		struct plm_index_part **n = plm_realloc(index->parts,
 			cap * sizeof(*n));
 		if (n == NULL) {
 			plm_index_part_destroy(part);

@@ -12,6 +12,7 @@
 #include "util/path.h"
 #include "util/source.h"
 #include "model/record.h"
+#include "util/alloc.h"
 
 /* Maps offsets of the inline Dockerfile (source `inline`) to the compose
  * file: line by line when the value is a literal block whose lines are the
@@ -144,13 +145,13 @@ static int read_dockerfile(struct plm_doc *doc, const struct plm_link *link,
 			"Dockerfile", link->path, symlink
 				? "is a symbolic link to a file" : "is",
 			root);
-		free(real);
+		plm_free(real);
 		return 0;
 	}
 	if (rc == 0) {
 		rc = plm_source_read(real, link->path, max_size, out);
 	}
-	free(real);
+	plm_free(real);
 	if (rc == PLM_ENOMEM) {
 		return rc;
 	}

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "plm_config.h"
+#include "util/alloc.h"
 
 /* How deep a policy directory is searched. */
 #define MAX_POLICY_DEPTH 4
@@ -40,7 +41,7 @@ char *plm_engine_strdupf(const char *fmt, ...)
 	if (n < 0) {
 		return NULL;
 	}
-	char *s = malloc((size_t)n + 1);
+	char *s = plm_malloc((size_t)n + 1);
 	if (s == NULL) {
 		return NULL;
 	}
@@ -61,7 +62,7 @@ char *plm_engine_full_location(const char *message, const char *path)
 			return plm_engine_strdupf("%s%s", path, colon);
 		}
 	}
-	return strdup(message);
+	return plm_strdup(message);
 }
 
 static int add_found(struct found_list *l, const char *path,
@@ -69,14 +70,14 @@ static int add_found(struct found_list *l, const char *path,
 {
 	if (l->count == l->cap) {
 		size_t ncap = l->cap ? l->cap * 2 : 16;
-		struct found *n = realloc(l->items, ncap * sizeof(*n));
+		struct found *n = plm_realloc(l->items, ncap * sizeof(*n));
 		if (n == NULL) {
 			return PLM_ENOMEM;
 		}
 		l->items = n;
 		l->cap = ncap;
 	}
-	char *p = strdup(path);
+	char *p = plm_strdup(path);
 	if (p == NULL) {
 		return PLM_ENOMEM;
 	}
@@ -127,14 +128,14 @@ static int list_dir(const char *dir, char ***names, size_t *count)
 		}
 		if (*count == cap) {
 			cap = cap ? cap * 2 : 32;
-			char **n = realloc(*names, cap * sizeof(*n));
+			char **n = plm_realloc(*names, cap * sizeof(*n));
 			if (n == NULL) {
 				rc = PLM_ENOMEM;
 				break;
 			}
 			*names = n;
 		}
-		(*names)[*count] = strdup(ent->d_name);
+		(*names)[*count] = plm_strdup(ent->d_name);
 		if ((*names)[*count] == NULL) {
 			rc = PLM_ENOMEM;
 			break;
@@ -151,9 +152,9 @@ static int list_dir(const char *dir, char ***names, size_t *count)
 static void free_names(char **names, size_t count)
 {
 	for (size_t i = 0; i < count; i++) {
-		free(names[i]);
+		plm_free(names[i]);
 	}
-	free(names);
+	plm_free(names);
 }
 
 static int scan_dir(struct found_list *l, const char *dir,
@@ -186,9 +187,9 @@ static int scan_dir(struct found_list *l, const char *dir,
 			} else if (depth < MAX_POLICY_DEPTH) {
 				rc = scan_dir(l, path, lib_dir, depth + 1);
 			}
-			free(policy);
+			plm_free(policy);
 		}
-		free(path);
+		plm_free(path);
 	}
 cleanup:
 	free_names(names, count);
@@ -227,7 +228,7 @@ static char *read_text(const char *path, size_t *len, char **error)
 			strerror(errno));
 		return NULL;
 	}
-	char *buf = malloc(PLM_MAX_POLICY_SIZE + 1);
+	char *buf = plm_malloc(PLM_MAX_POLICY_SIZE + 1);
 	size_t n = buf != NULL ? fread(buf, 1, PLM_MAX_POLICY_SIZE + 1, f) : 0;
 	bool bad = buf == NULL || ferror(f) || n > PLM_MAX_POLICY_SIZE;
 	fclose(f);
@@ -235,7 +236,7 @@ static char *read_text(const char *path, size_t *len, char **error)
 		*error = plm_engine_strdupf("%s: cannot read policy: %s", path,
 			n > PLM_MAX_POLICY_SIZE ? "larger than 1 MiB"
 						: "read error");
-		free(buf);
+		plm_free(buf);
 		return NULL;
 	}
 	buf[n] = '\0';
@@ -258,7 +259,7 @@ static int load_one(struct plm_lua *host, const struct plm_lua_limits *lim,
 	p->chunk.text_len = len;
 	p->chunk.lib_dir = f->lib_dir;
 	const char *source_path = plm_arena_strdup(arena, f->path);
-	free(text);
+	plm_free(text);
 	if (source_path == NULL || p->chunk.chunkname == NULL ||
 		p->chunk.text == NULL) {
 		*error = plm_engine_strdupf("%s: out of memory", f->path);
@@ -272,7 +273,7 @@ static int load_one(struct plm_lua *host, const struct plm_lua_limits *lim,
 		char *msg = plm_engine_full_location(fail.message, f->path);
 		*error = plm_engine_strdupf("%s: invalid policy: %s", f->path,
 			msg != NULL ? msg : fail.message);
-		free(msg);
+		plm_free(msg);
 		return PLM_EPOLICY;
 	}
 	p->info = meta.info;
@@ -334,7 +335,7 @@ int plm_policy_load_all(const struct plm_engine_options *o,
 			rc = PLM_EIO;
 			goto cleanup;
 		}
-		char *dir = strdup(file);
+		char *dir = plm_strdup(file);
 		if (dir == NULL) {
 			rc = PLM_ENOMEM;
 			goto cleanup;
@@ -346,7 +347,7 @@ int plm_policy_load_all(const struct plm_engine_options *o,
 			root = slash == dir ? "/" : dir;
 		}
 		rc = add_found(&found, file, lib_dir_of(arena, root));
-		free(dir);
+		plm_free(dir);
 		if (rc != 0) {
 			goto cleanup;
 		}
@@ -388,8 +389,8 @@ cleanup:
 	}
 	plm_lua_destroy(host);
 	for (size_t i = 0; i < found.count; i++) {
-		free(found.items[i].path);
+		plm_free(found.items[i].path);
 	}
-	free(found.items);
+	plm_free(found.items);
 	return rc;
 }

@@ -10,6 +10,7 @@
 
 #include "compose/compose.h"
 #include "discover/discover.h"
+#include "util/alloc.h"
 
 struct plm_project {
 	struct plm_project_options options;
@@ -22,15 +23,15 @@ struct plm_project {
 
 static void unit_finish(struct plm_unit *u)
 {
-	free(u->path);
-	free(u->shown);
-	free(u->problem);
-	free(u->bytes);
+	plm_free(u->path);
+	plm_free(u->shown);
+	plm_free(u->problem);
+	plm_free(u->bytes);
 	for (size_t i = 0; i < u->override_count; i++) {
-		free(u->overrides[i]);
+		plm_free(u->overrides[i]);
 	}
-	free(u->overrides);
-	free(u->root);
+	plm_free(u->overrides);
+	plm_free(u->root);
 	memset(u, 0, sizeof(*u));
 }
 
@@ -39,7 +40,7 @@ static struct plm_unit *new_unit(struct plm_project *p)
 {
 	if (p->count == p->cap) {
 		size_t ncap = p->cap ? p->cap * 2 : 64;
-		struct plm_unit *n = realloc(p->units, ncap * sizeof(*n));
+		struct plm_unit *n = plm_realloc(p->units, ncap * sizeof(*n));
 		if (n == NULL) {
 			return NULL;
 		}
@@ -56,7 +57,7 @@ static char *dup_or_null(const char *s, bool *oom)
 	if (s == NULL) {
 		return NULL;
 	}
-	char *d = strdup(s);
+	char *d = plm_strdup(s);
 	*oom |= d == NULL;
 	return d;
 }
@@ -71,7 +72,7 @@ int plm_project_create(const struct plm_project_options *o,
 	struct plm_project **out)
 {
 	*out = NULL;
-	struct plm_project *p = calloc(1, sizeof(*p));
+	struct plm_project *p = plm_calloc(1, sizeof(*p));
 	if (p == NULL) {
 		return PLM_ENOMEM;
 	}
@@ -85,9 +86,9 @@ int plm_project_create(const struct plm_project_options *o,
 	if (o->compose_file_count > 0) {
 		/* -f a -f b: a is the unit, the rest merge into it. */
 		struct plm_unit *u = new_unit(p);
-		char **over = calloc(o->compose_file_count, sizeof(*over));
+		char **over = plm_calloc(o->compose_file_count, sizeof(*over));
 		if (u == NULL || over == NULL) {
-			free(over);
+			plm_free(over);
 			plm_project_destroy(p);
 			return PLM_ENOMEM;
 		}
@@ -123,9 +124,9 @@ void plm_project_destroy(struct plm_project *p)
 	for (size_t i = 0; i < p->count; i++) {
 		unit_finish(&p->units[i]);
 	}
-	free(p->units);
-	free(p->stdin_name);
-	free(p);
+	plm_free(p->units);
+	plm_free(p->stdin_name);
+	plm_free(p);
 }
 
 int plm_project_add_path(struct plm_project *p, const char *path)
@@ -186,7 +187,7 @@ int plm_project_add_buffer(struct plm_project *p, const char *shown,
 	}
 	bool oom = false;
 	u->shown = dup_or_null(shown, &oom);
-	u->bytes = malloc(len ? len : 1);
+	u->bytes = plm_malloc(len ? len : 1);
 	if (oom || u->bytes == NULL) {
 		unit_finish(u);
 		p->count--;
@@ -244,20 +245,20 @@ static int attach_override(struct plm_project *p, size_t base, bool *gone)
 	size_t k = find_unit(p, over);
 	if (k < p->count) {
 		if (gone[k] || p->units[k].kind != PLM_KIND_COMPOSE) {
-			free(over);
+			plm_free(over);
 			return 0;
 		}
 		gone[k] = true;
 	}
-	u->overrides = malloc(sizeof(*u->overrides));
+	u->overrides = plm_malloc(sizeof(*u->overrides));
 	if (u->overrides == NULL) {
-		free(over);
+		plm_free(over);
 		return PLM_ENOMEM;
 	}
 	/* Shown as it was discovered, when it was. */
 	if (k < p->count) {
-		free(over);
-		over = strdup(p->units[k].path);
+		plm_free(over);
+		over = plm_strdup(p->units[k].path);
 		if (over == NULL) {
 			return PLM_ENOMEM;
 		}
@@ -290,7 +291,7 @@ static int compare_ids(const void *a, const void *b)
  * PLM_ENOMEM. */
 static int drop_repeats(struct plm_project *p, bool *gone)
 {
-	struct file_id *ids = malloc((p->count ? p->count : 1) * sizeof(*ids));
+	struct file_id *ids = plm_malloc((p->count ? p->count : 1) * sizeof(*ids));
 	if (ids == NULL) {
 		return PLM_ENOMEM;
 	}
@@ -309,7 +310,7 @@ static int drop_repeats(struct plm_project *p, bool *gone)
 			gone[ids[k].index] = true;
 		}
 	}
-	free(ids);
+	plm_free(ids);
 	return 0;
 }
 
@@ -318,7 +319,7 @@ int plm_project_plan(struct plm_project *p)
 	if (p->planned) {
 		return 0;
 	}
-	bool *gone = calloc(p->count ? p->count : 1, sizeof(*gone));
+	bool *gone = plm_calloc(p->count ? p->count : 1, sizeof(*gone));
 	if (gone == NULL) {
 		return PLM_ENOMEM;
 	}
@@ -345,7 +346,7 @@ int plm_project_plan(struct plm_project *p)
 		p->count = n;
 		p->planned = true;
 	}
-	free(gone);
+	plm_free(gone);
 	return rc;
 }
 

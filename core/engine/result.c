@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include "util/alloc.h"
 
 int plm_file_result_init(struct plm_file_result *r, const char *path)
 {
@@ -19,8 +20,8 @@ void plm_file_result_finish(struct plm_file_result *r)
 	if (r == NULL) {
 		return;
 	}
-	free(r->findings);
-	free(r->notes);
+	plm_free(r->findings);
+	plm_free(r->notes);
 	plm_arena_destroy(r->arena);
 	memset(r, 0, sizeof(*r));
 }
@@ -45,7 +46,7 @@ static int grow(void **items, size_t *cap, size_t count, size_t size)
 		return 0;
 	}
 	size_t ncap = *cap ? *cap * 2 : 8;
-	void *n = realloc(*items, ncap * size);
+	void *n = plm_realloc(*items, ncap * size);
 	if (n == NULL) {
 		return PLM_ENOMEM;
 	}
@@ -217,7 +218,7 @@ static void redact(struct plm_file_result *r, const char **field,
 	char *red = plm_redact(*field, secrets, count, &oom);
 	if (red != NULL) {
 		const char *c = plm_arena_strdup(r->arena, red);
-		free(red);
+		plm_free(red);
 		if (c == NULL) {
 			*failed = true;
 			return;

@@ -18,6 +18,7 @@
 #include "load/load.h"
 #include "output/linehash.h"
 #include "plimsoll/plimsoll.h"
+#include "util/alloc.h"
 
 /* How many results the sink thread waits for before it wakes. */
 #define BATCH 32
@@ -183,7 +184,7 @@ static void hide_secrets(struct pool *w, const struct plm_doc *doc,
 	for (size_t i = 0; i < doc->secret_count && !w->secrets_failed; i++) {
 		if (w->secret_count == w->secret_cap) {
 			size_t ncap = w->secret_cap ? w->secret_cap * 2 : 8;
-			struct plm_secret *n = realloc(w->secrets,
+			struct plm_secret *n = plm_realloc(w->secrets,
 				ncap * sizeof(*n));
 			if (n == NULL) {
 				w->secrets_failed = true;
@@ -192,11 +193,11 @@ static void hide_secrets(struct pool *w, const struct plm_doc *doc,
 			w->secrets = n;
 			w->secret_cap = ncap;
 		}
-		char *name = strdup(doc->secrets[i].name);
-		char *value = strdup(doc->secrets[i].value);
+		char *name = plm_strdup(doc->secrets[i].name);
+		char *value = plm_strdup(doc->secrets[i].value);
 		if (name == NULL || value == NULL) {
-			free(name);
-			free(value);
+			plm_free(name);
+			plm_free(value);
 			w->secrets_failed = true;
 			break;
 		}
@@ -270,11 +271,11 @@ static struct plm_checker *make_checker(struct pool *w, bool *ok)
 	pthread_mutex_lock(&w->lock);
 	if (w->st->checker_error == NULL) {
 		w->st->checker_error =
-			error != NULL ? error : strdup("cannot build a checker");
+			error != NULL ? error : plm_strdup("cannot build a checker");
 		error = NULL;
 	}
 	pthread_mutex_unlock(&w->lock);
-	free(error);
+	plm_free(error);
 	return NULL;
 }
 
@@ -315,7 +316,7 @@ static long long unit_size(const struct pool *w, size_t i)
 static bool plan_order(struct pool *w, long jobs)
 {
 	size_t count = w->count;
-	w->order = malloc((count ? count : 1) * sizeof(*w->order));
+	w->order = plm_malloc((count ? count : 1) * sizeof(*w->order));
 	if (w->order == NULL) {
 		return false;
 	}
@@ -403,7 +404,7 @@ static bool remember(struct pool *w, uint64_t key)
 {
 	if (2 * (w->seen_count + 1) > w->seen_cap) {
 		size_t ncap = w->seen_cap ? w->seen_cap * 2 : 1024;
-		uint64_t *n = calloc(ncap, sizeof(*n));
+		uint64_t *n = plm_calloc(ncap, sizeof(*n));
 		if (n == NULL) {
 			return true;
 		}
@@ -415,7 +416,7 @@ static bool remember(struct pool *w, uint64_t key)
 			}
 			n[j] = k;
 		}
-		free(w->seen);
+		plm_free(w->seen);
 		w->seen = n;
 		w->seen_cap = ncap;
 	}
@@ -520,7 +521,7 @@ static void run_threads(struct pool *w, long jobs)
 		w->st->out_of_memory = true;
 		return;
 	}
-	pthread_t *threads = calloc((size_t)jobs, sizeof(*threads));
+	pthread_t *threads = plm_calloc((size_t)jobs, sizeof(*threads));
 	long started = 0;
 	w->alive = jobs;
 	for (; threads != NULL && started < jobs; started++) {
@@ -539,7 +540,7 @@ static void run_threads(struct pool *w, long jobs)
 	for (long i = 0; i < started; i++) {
 		pthread_join(threads[i], NULL);
 	}
-	free(threads);
+	plm_free(threads);
 }
 
 /* True when the run has a project-scope rule to run. */
@@ -634,12 +635,12 @@ void plm_run(struct plm_project *project, const struct plm_run_options *o,
 			.environment = po->environment,
 		},
 	};
-	w.results = calloc(count ? count : 1, sizeof(*w.results));
-	w.ready = calloc(count ? count : 1, sizeof(*w.ready));
+	w.results = plm_calloc(count ? count : 1, sizeof(*w.results));
+	w.ready = plm_calloc(count ? count : 1, sizeof(*w.ready));
 	if (w.results == NULL || w.ready == NULL) {
 		st->out_of_memory = true;
-		free(w.results);
-		free(w.ready);
+		plm_free(w.results);
+		plm_free(w.ready);
 		return;
 	}
 	long jobs = o->jobs;
@@ -647,12 +648,12 @@ void plm_run(struct plm_project *project, const struct plm_run_options *o,
 		jobs = count && jobs >= 1 ? (long)count : 1;
 	}
 	if (wants_project(o)) {
-		w.parts = calloc(count ? count : 1, sizeof(*w.parts));
+		w.parts = plm_calloc(count ? count : 1, sizeof(*w.parts));
 		if (w.parts == NULL || plm_index_create(&w.index) != 0) {
 			st->out_of_memory = true;
-			free(w.parts);
-			free(w.results);
-			free(w.ready);
+			plm_free(w.parts);
+			plm_free(w.results);
+			plm_free(w.ready);
 			return;
 		}
 	}
@@ -670,20 +671,20 @@ void plm_run(struct plm_project *project, const struct plm_run_options *o,
 	for (size_t i = 0; w.parts != NULL && i < count; i++) {
 		plm_index_part_destroy(w.parts[i]);   /* undelivered ones */
 	}
-	free(w.parts);
-	free(w.seen);
+	plm_free(w.parts);
+	plm_free(w.seen);
 	for (size_t i = 0; i < w.secret_count; i++) {
-		free((char *)w.secrets[i].name);
-		free((char *)w.secrets[i].value);
+		plm_free((char *)w.secrets[i].name);
+		plm_free((char *)w.secrets[i].value);
 	}
-	free(w.secrets);
+	plm_free(w.secrets);
 	plm_index_destroy(w.index);
 	pthread_cond_destroy(&w.wake);
 	pthread_mutex_destroy(&w.lock);
 	for (size_t i = 0; i < count; i++) {
 		plm_file_result_finish(&w.results[i]);   /* undelivered ones */
 	}
-	free(w.results);
-	free(w.ready);
-	free(w.order);
+	plm_free(w.results);
+	plm_free(w.ready);
+	plm_free(w.order);
 }

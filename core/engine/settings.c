@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "util/alloc.h"
 
 struct setting_entry {
 	char *rule;
@@ -25,7 +26,7 @@ struct plm_settings {
 
 struct plm_settings *plm_settings_create(void)
 {
-	return calloc(1, sizeof(struct plm_settings));
+	return plm_calloc(1, sizeof(struct plm_settings));
 }
 
 void plm_settings_destroy(struct plm_settings *s)
@@ -34,13 +35,13 @@ void plm_settings_destroy(struct plm_settings *s)
 		return;
 	}
 	for (size_t i = 0; i < s->count; i++) {
-		free(s->items[i].rule);
-		free(s->items[i].key);
-		free(s->items[i].value);
-		free(s->items[i].origin);
+		plm_free(s->items[i].rule);
+		plm_free(s->items[i].key);
+		plm_free(s->items[i].value);
+		plm_free(s->items[i].origin);
 	}
-	free(s->items);
-	free(s);
+	plm_free(s->items);
+	plm_free(s);
 }
 
 int plm_settings_add(struct plm_settings *s, const char *text,
@@ -67,7 +68,7 @@ int plm_settings_add(struct plm_settings *s, const char *text,
 	}
 	if (s->count == s->cap) {
 		size_t ncap = s->cap ? s->cap * 2 : 8;
-		struct setting_entry *n = realloc(s->items, ncap * sizeof(*n));
+		struct setting_entry *n = plm_realloc(s->items, ncap * sizeof(*n));
 		if (n == NULL) {
 			return PLM_ENOMEM;
 		}
@@ -75,16 +76,16 @@ int plm_settings_add(struct plm_settings *s, const char *text,
 		s->cap = ncap;
 	}
 	struct setting_entry *e = &s->items[s->count];
-	e->rule = strndup(text, (size_t)(dot - text));
-	e->key = strndup(dot + 1, (size_t)(eq - dot - 1));
-	e->value = strdup(eq + 1);
-	e->origin = strdup(origin);
+	e->rule = plm_strndup(text, (size_t)(dot - text));
+	e->key = plm_strndup(dot + 1, (size_t)(eq - dot - 1));
+	e->value = plm_strdup(eq + 1);
+	e->origin = plm_strdup(origin);
 	if (e->rule == NULL || e->key == NULL || e->value == NULL ||
 		e->origin == NULL) {
-		free(e->rule);
-		free(e->key);
-		free(e->value);
-		free(e->origin);
+		plm_free(e->rule);
+		plm_free(e->key);
+		plm_free(e->value);
+		plm_free(e->origin);
 		return PLM_ENOMEM;
 	}
 	s->count++;

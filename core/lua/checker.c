@@ -13,6 +13,7 @@
 #include "lua/internal.h"
 #include "lua/model.h"
 #include "lua/pattern.h"
+#include "util/alloc.h"
 
 struct plm_lua_checker {
 	struct plm_lua *host;
@@ -53,7 +54,7 @@ static int compile_all(lua_State *L)
 static char *strdup_both(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b);
-	char *s = malloc(la + lb + 1);
+	char *s = plm_malloc(la + lb + 1);
 	if (s != NULL) {
 		memcpy(s, a, la);
 		memcpy(s + la, b, lb + 1);
@@ -66,9 +67,9 @@ int plm_lua_checker_create(const struct plm_lua_chunk *chunks, size_t count,
 {
 	*out = NULL;
 	*error = NULL;
-	struct plm_lua_checker *c = calloc(1, sizeof(*c));
+	struct plm_lua_checker *c = plm_calloc(1, sizeof(*c));
 	if (c == NULL || plm_lua_create(&c->host) != 0) {
-		*error = strdup("out of memory creating a checker");
+		*error = plm_strdup("out of memory creating a checker");
 		plm_lua_checker_destroy(c);
 		return PLM_ENOMEM;
 	}
@@ -96,7 +97,7 @@ void plm_lua_checker_destroy(struct plm_lua_checker *c)
 	}
 	plm_lua_destroy(c->host);
 	plm_doc_destroy(c->loaded);
-	free(c);
+	plm_free(c);
 }
 
 void plm_lua_checker_bind(struct plm_lua_checker *c,

@@ -25,6 +25,7 @@
 #include <time.h>
 #include <lauxlib.h>
 #include <lualib.h>
+#include "util/alloc.h"
 
 const char plm_lua_key_module = 0;
 const char plm_lua_key_node_mt = 0;
@@ -117,7 +118,7 @@ static void *pool_take(struct plm_lua *h, int cls)
 	}
 	size_t size = (size_t)(cls + 1) * PLM_LUA_POOL_GRAIN;
 	if (h->bump_left < size) {
-		struct plm_lua_pool_chunk *c = malloc(
+		struct plm_lua_pool_chunk *c = plm_malloc(
 			sizeof(*c) + PLM_LUA_POOL_CHUNK);
 		if (c == NULL) {
 			return NULL;
@@ -143,7 +144,7 @@ static void pool_destroy(struct plm_lua *h)
 {
 	while (h->chunks != NULL) {
 		struct plm_lua_pool_chunk *next = h->chunks->next;
-		free(h->chunks);
+		plm_free(h->chunks);
 		h->chunks = next;
 	}
 }
@@ -161,7 +162,7 @@ static void *funnel(void *ud, void *ptr, size_t osize, size_t nsize)
 		if (ocls >= 0) {
 			pool_give(h, ocls, ptr);
 		} else {
-			free(ptr);
+			plm_free(ptr);
 		}
 		h->used -= old;
 		return NULL;
@@ -176,7 +177,7 @@ static void *funnel(void *ud, void *ptr, size_t osize, size_t nsize)
 	int ncls = size_class(nsize);
 	void *n;
 	if (ptr != NULL && ocls == ncls) {
-		n = ncls >= 0 ? ptr : realloc(ptr, nsize);
+		n = ncls >= 0 ? ptr : plm_realloc(ptr, nsize);
 	} else if (ncls >= 0) {
 		n = pool_take(h, ncls);
 		if (n != NULL && ptr != NULL) {
@@ -184,17 +185,17 @@ static void *funnel(void *ud, void *ptr, size_t osize, size_t nsize)
 			if (ocls >= 0) {
 				pool_give(h, ocls, ptr);
 			} else {
-				free(ptr);
+				plm_free(ptr);
 			}
 		}
 	} else if (ocls >= 0) {
-		n = malloc(nsize);
+		n = plm_malloc(nsize);
 		if (n != NULL) {
 			memcpy(n, ptr, old < nsize ? old : nsize);
 			pool_give(h, ocls, ptr);
 		}
 	} else {
-		n = realloc(ptr, nsize);
+		n = plm_realloc(ptr, nsize);
 	}
 	if (n == NULL) {
 		return NULL;
@@ -466,7 +467,7 @@ static char *read_module(const char *path, size_t *len)
 	if (f == NULL) {
 		return NULL;
 	}
-	char *buf = malloc(MAX_MODULE_SIZE + 1);
+	char *buf = plm_malloc(MAX_MODULE_SIZE + 1);
 	if (buf == NULL) {
 		fclose(f);
 		errno = ENOMEM;
@@ -476,7 +477,7 @@ static char *read_module(const char *path, size_t *len)
 	bool bad = ferror(f) != 0 || n > MAX_MODULE_SIZE;
 	fclose(f);
 	if (bad) {
-		free(buf);
+		plm_free(buf);
 		errno = n > MAX_MODULE_SIZE ? EFBIG : EIO;
 		return NULL;
 	}
@@ -512,7 +513,7 @@ static void push_module_chunk(lua_State *L, struct plm_lua *h,
 	char chunkname[4100];
 	snprintf(chunkname, sizeof(chunkname), "@%s", path);
 	int status = luaL_loadbufferx(L, text, len, chunkname, "t");
-	free(text);
+	plm_free(text);
 	if (status != LUA_OK) {
 		lua_error(L);
 	}
@@ -709,19 +710,19 @@ static int setup(lua_State *L)
 int plm_lua_create(struct plm_lua **out)
 {
 	*out = NULL;
-	struct plm_lua *h = calloc(1, sizeof(*h));
+	struct plm_lua *h = plm_calloc(1, sizeof(*h));
 	if (h == NULL) {
 		return PLM_ENOMEM;
 	}
 	if (plm_lua_watchdog_join(count_hook) != 0) {
-		free(h);
+		plm_free(h);
 		return PLM_ENOMEM;
 	}
 	lua_State *L = lua_newstate(funnel, h);
 	if (L == NULL) {
 		plm_lua_watchdog_leave();
 		pool_destroy(h);
-		free(h);
+		plm_free(h);
 		return PLM_ENOMEM;
 	}
 	*(struct plm_lua **)lua_getextraspace(L) = h;
@@ -731,7 +732,7 @@ int plm_lua_create(struct plm_lua **out)
 		lua_close(L);
 		plm_lua_watchdog_leave();
 		pool_destroy(h);
-		free(h);
+		plm_free(h);
 		return PLM_ENOMEM;
 	}
 	h->L = L;
@@ -749,7 +750,7 @@ void plm_lua_destroy(struct plm_lua *h)
 	lua_close(h->L);
 	plm_lua_watchdog_leave();
 	pool_destroy(h);
-	free(h);
+	plm_free(h);
 }
 
 /* The message handler: makes sure the message names a Lua location. */

@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "util/utf8.h"
+#include "util/alloc.h"
 
 const char *plm_kind_name(enum plm_kind kind)
 {
@@ -35,7 +36,7 @@ enum plm_kind plm_kind_parse(const char *name)
 struct plm_doc *plm_doc_create_take(struct plm_source *source,
 	enum plm_kind kind)
 {
-	struct plm_doc *doc = calloc(1, sizeof(*doc));
+	struct plm_doc *doc = plm_calloc(1, sizeof(*doc));
 	if (doc == NULL) {
 		plm_source_destroy(source);
 		return NULL;
@@ -44,8 +45,8 @@ struct plm_doc *plm_doc_create_take(struct plm_source *source,
 	doc->arena = plm_arena_create(0);
 	if (doc->arena == NULL || plm_doc_add_source_take(doc, source) < 0) {
 		plm_arena_destroy(doc->arena);
-		free(doc->sources);
-		free(doc);
+		plm_free(doc->sources);
+		plm_free(doc);
 		return NULL;
 	}
 	return doc;
@@ -59,20 +60,20 @@ void plm_doc_destroy(struct plm_doc *doc)
 	for (size_t i = 0; i < doc->source_count; i++) {
 		plm_source_destroy(doc->sources[i]);
 	}
-	free(doc->sources);
-	free(doc->diags);
-	free(doc->comments);
-	free(doc->links);
-	free(doc->secrets);
+	plm_free(doc->sources);
+	plm_free(doc->diags);
+	plm_free(doc->comments);
+	plm_free(doc->links);
+	plm_free(doc->secrets);
 	plm_arena_destroy(doc->arena);
-	free(doc);
+	plm_free(doc);
 }
 
 int plm_doc_add_link(struct plm_doc *doc, const struct plm_link *link)
 {
 	if (doc->link_count == doc->link_cap) {
 		size_t ncap = doc->link_cap ? doc->link_cap * 2 : 4;
-		struct plm_link *n = realloc(doc->links, ncap * sizeof(*n));
+		struct plm_link *n = plm_realloc(doc->links, ncap * sizeof(*n));
 		if (n == NULL) {
 			return PLM_ENOMEM;
 		}
@@ -90,7 +91,7 @@ int plm_doc_add_source_take(struct plm_doc *doc, struct plm_source *source)
 	}
 	if (doc->source_count == doc->source_cap) {
 		size_t ncap = doc->source_cap ? doc->source_cap * 2 : 2;
-		struct plm_source **n = realloc(doc->sources, ncap * sizeof(*n));
+		struct plm_source **n = plm_realloc(doc->sources, ncap * sizeof(*n));
 		if (n == NULL) {
 			plm_source_destroy(source);
 			return -1;
@@ -110,7 +111,7 @@ void plm_doc_diag(struct plm_doc *doc, enum plm_diag_level level,
 	}
 	if (doc->diag_count == doc->diag_cap) {
 		size_t ncap = doc->diag_cap ? doc->diag_cap * 2 : 8;
-		struct plm_diag *n = realloc(doc->diags, ncap * sizeof(*n));
+		struct plm_diag *n = plm_realloc(doc->diags, ncap * sizeof(*n));
 		if (n == NULL) {
 			return;
 		}
@@ -167,7 +168,7 @@ void plm_doc_set_comment(struct plm_doc *doc, uint32_t line, const char *text,
 		return;
 	}
 	if (doc->comments == NULL) {
-		doc->comments = calloc(src->line_count, sizeof(*doc->comments));
+		doc->comments = plm_calloc(src->line_count, sizeof(*doc->comments));
 		if (doc->comments == NULL) {
 			return;
 		}
@@ -198,7 +199,7 @@ int plm_doc_add_secret(struct plm_doc *doc, const char *name, size_t len,
 	}
 	if (doc->secret_count == doc->secret_cap) {
 		size_t ncap = doc->secret_cap ? doc->secret_cap * 2 : 4;
-		struct plm_secret *n = realloc(doc->secrets, ncap * sizeof(*n));
+		struct plm_secret *n = plm_realloc(doc->secrets, ncap * sizeof(*n));
 		if (n == NULL) {
 			return PLM_ENOMEM;
 		}
@@ -246,7 +247,7 @@ char *plm_redact(const char *text, const struct plm_secret *secrets,
 		size_t need = s ? strlen(s->name) + 3 : 1;
 		if (s != NULL && !any) {
 			any = true;
-			buf = malloc(cap);
+			buf = plm_malloc(cap);
 			if (buf == NULL) {
 				*oom = true;
 				return NULL;
@@ -259,9 +260,9 @@ char *plm_redact(const char *text, const struct plm_secret *secrets,
 		}
 		if (out + need + 1 > cap) {
 			cap = 2 * (out + need + 1);
-			char *n = realloc(buf, cap);
+			char *n = plm_realloc(buf, cap);
 			if (n == NULL) {
-				free(buf);
+				plm_free(buf);
 				*oom = true;
 				return NULL;
 			}

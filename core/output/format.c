@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 #include "util/utf8.h"
+#include "util/alloc.h"
 
 static const char replacement[] = "\xEF\xBF\xBD"; /* U+FFFD */
 
@@ -28,7 +29,7 @@ static void buf_add(struct buf *b, const char *s, size_t n)
 		while (cap < b->len + n + 1) {
 			cap *= 2;
 		}
-		char *d = realloc(b->data, cap);
+		char *d = plm_realloc(b->data, cap);
 		if (d == NULL) {
 			b->failed = true;
 			return;
@@ -50,8 +51,8 @@ static void buf_str(struct buf *b, const char *s)
 static char *buf_finish(struct buf *b)
 {
 	if (b->failed || b->data == NULL) {
-		free(b->data);
-		return b->failed ? NULL : strdup("");
+		plm_free(b->data);
+		return b->failed ? NULL : plm_strdup("");
 	}
 	return b->data;
 }
@@ -210,7 +211,7 @@ char *plm_output_sentence(const char *message)
 		len--;
 	}
 	bool period = len > 0 && m[len - 1] == '.';
-	char *s = malloc(len + 2);
+	char *s = plm_malloc(len + 2);
 	if (s == NULL) {
 		return NULL;
 	}
@@ -317,7 +318,7 @@ char *plm_output_path(const char *path, const char *root, bool *relative)
 			return NULL;
 		}
 		char *again = plm_output_path(resolved, root, relative);
-		free(resolved);
+		plm_free(resolved);
 		return again;
 	} else {
 		/* No root to resolve against: keep the climb as written. */
@@ -339,7 +340,7 @@ static char *uri_of(char *norm, bool relative)
 		buf_str(&out, "file://");
 	}
 	percent_encode(&out, norm, strlen(norm));
-	free(norm);
+	plm_free(norm);
 	return buf_finish(&out);
 }
 
@@ -375,7 +376,7 @@ char *plm_output_run_path(const struct plm_run_info *run, const char *path,
 	char *joined = anchor(run, path, &failed);
 	char *shown = failed ? NULL : plm_output_path(joined ? joined : path,
 		plm_output_source_root(run), relative);
-	free(joined);
+	plm_free(joined);
 	return shown;
 }
 
@@ -396,9 +397,9 @@ char *plm_output_directory_uri(const char *directory)
 	if (norm.len > 0) {
 		buf_add(&out, "/", 1);
 	}
-	free(norm.data);
+	plm_free(norm.data);
 	if (norm.failed) {
-		free(out.data);
+		plm_free(out.data);
 		return NULL;
 	}
 	return buf_finish(&out);
@@ -541,14 +542,14 @@ int plm_output_group(const struct plm_run_summary *summary,
 	*groups = NULL;
 	*count = 0;
 	/* One block: the groups, then the index lists they point into. */
-	struct plm_output_group *g = malloc((n + 1) * (sizeof(*g) +
+	struct plm_output_group *g = plm_malloc((n + 1) * (sizeof(*g) +
 		sizeof(size_t)));
-	struct entry *e = malloc((n + 1) * sizeof(*e));
-	struct ranked *r = malloc((n + 1) * sizeof(*r));
+	struct entry *e = plm_malloc((n + 1) * sizeof(*e));
+	struct ranked *r = plm_malloc((n + 1) * sizeof(*r));
 	if (g == NULL || e == NULL || r == NULL) {
-		free(g);
-		free(e);
-		free(r);
+		plm_free(g);
+		plm_free(e);
+		plm_free(r);
 		return PLM_ENOMEM;
 	}
 	size_t *lists = (size_t *)(g + n + 1);
@@ -595,8 +596,8 @@ int plm_output_group(const struct plm_run_summary *summary,
 	for (size_t i = 0; i < groups_n; i++) {
 		g[i] = r[i].group;
 	}
-	free(e);
-	free(r);
+	plm_free(e);
+	plm_free(r);
 	*groups = g;
 	*count = groups_n;
 	return 0;
@@ -605,5 +606,5 @@ int plm_output_group(const struct plm_run_summary *summary,
 void plm_output_groups_free(struct plm_output_group *groups, size_t count)
 {
 	(void)count;
-	free(groups);
+	plm_free(groups);
 }

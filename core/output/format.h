@@ -6,7 +6,7 @@
  *
  * Third-party plugins cannot rely on these (they are not exported); they
  * are internal to plimsoll. Strings in are borrowed; a returned char * is
- * the caller's to free().
+ * the caller's to plm_free().
  */
 #ifndef PLM_OUTPUT_FORMAT_H
 #define PLM_OUTPUT_FORMAT_H
@@ -17,6 +17,7 @@
 #include <jansson.h>
 #include "engine/result.h"
 #include "plimsoll/finding.h"
+#include "util/alloc.h"
 
 /* The longest rule name written (GitHub's limit for reportingDescriptor
  * name is 255 characters), with its NUL. */

@@ -10,6 +10,7 @@
 #include "plimsoll/error.h"
 #include "util/arena.h"
 #include "util/utf8.h"
+#include "util/alloc.h"
 
 static const char hex_digits[] = "0123456789ABCDEF";
 
@@ -22,7 +23,7 @@ void plm_jsonw_init(struct plm_jsonw *w, bool pretty, int base)
 
 void plm_jsonw_free(struct plm_jsonw *w)
 {
-	free(w->data);
+	plm_free(w->data);
 	w->data = NULL;
 	w->len = w->cap = 0;
 }
@@ -44,7 +45,7 @@ static bool reserve(struct plm_jsonw *w, size_t n)
 	while (cap < w->len + n) {
 		cap *= 2;
 	}
-	char *d = realloc(w->data, cap);
+	char *d = plm_realloc(w->data, cap);
 	if (d == NULL) {
 		w->failed = true;
 		return false;
@@ -308,7 +309,7 @@ void plm_jsonw_json(struct plm_jsonw *w, const json_t *v)
 		newline(w, depth);
 	}
 	put(w, p, strlen(p));
-	free(text);
+	plm_free(text);
 }
 
 int plm_jsonw_flush(struct plm_jsonw *w, FILE *out)

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "util/alloc.h"
 
 enum {
 	WINDOW = 100,          /* units hashed per line */
@@ -161,7 +162,7 @@ static int compare_keyed(const void *pa, const void *pb)
  * (hash, line) pairs and count along each run of equal hashes. */
 static int number_occurrences(struct plm_line_hashes *h)
 {
-	struct keyed *k = malloc((size_t)h->count * sizeof(*k) + 1);
+	struct keyed *k = plm_malloc((size_t)h->count * sizeof(*k) + 1);
 	if (k == NULL) {
 		return PLM_ENOMEM;
 	}
@@ -174,7 +175,7 @@ static int number_occurrences(struct plm_line_hashes *h)
 		run = (i > 0 && k[i].hash == k[i - 1].hash) ? run + 1 : 1;
 		h->occurrence[k[i].line] = run;
 	}
-	free(k);
+	plm_free(k);
 	return 0;
 }
 
@@ -186,9 +187,9 @@ int plm_line_hashes_compute(const char *bytes, size_t len,
 	if (lines > UINT32_MAX) {
 		return PLM_ELIMIT;
 	}
-	struct roller *r = calloc(1, sizeof(*r));
-	out->hash = calloc(lines, sizeof(*out->hash));
-	out->occurrence = calloc(lines, sizeof(*out->occurrence));
+	struct roller *r = plm_calloc(1, sizeof(*r));
+	out->hash = plm_calloc(lines, sizeof(*out->hash));
+	out->occurrence = plm_calloc(lines, sizeof(*out->occurrence));
 	if (r == NULL || out->hash == NULL || out->occurrence == NULL) {
 		goto nomem;
 	}
@@ -209,14 +210,14 @@ int plm_line_hashes_compute(const char *bytes, size_t len,
 		push(r, 0);
 	}
 	out->count = r->line;
-	free(r);
+	plm_free(r);
 	if (number_occurrences(out) != 0) {
 		plm_line_hashes_finish(out);
 		return PLM_ENOMEM;
 	}
 	return 0;
 nomem:
-	free(r);
+	plm_free(r);
 	plm_line_hashes_finish(out);
 	return PLM_ENOMEM;
 }
@@ -226,8 +227,8 @@ void plm_line_hashes_finish(struct plm_line_hashes *hashes)
 	if (hashes == NULL) {
 		return;
 	}
-	free(hashes->hash);
-	free(hashes->occurrence);
+	plm_free(hashes->hash);
+	plm_free(hashes->occurrence);
 	memset(hashes, 0, sizeof(*hashes));
 }
 

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "util/alloc.h"
 
 struct output {
 	const struct plm_output_plugin *plugin;
@@ -34,7 +35,7 @@ struct plm_output_set {
 
 struct plm_output_set *plm_output_set_create(void)
 {
-	return calloc(1, sizeof(struct plm_output_set));
+	return plm_calloc(1, sizeof(struct plm_output_set));
 }
 
 void plm_output_set_destroy(struct plm_output_set *set)
@@ -55,16 +56,16 @@ void plm_output_set_destroy(struct plm_output_set *set)
 		if (o->temp_path != NULL) {
 			unlink(o->temp_path);
 		}
-		free(o->temp_path);
-		free(o->final_path);
+		plm_free(o->temp_path);
+		plm_free(o->final_path);
 	}
-	free(set->outputs);
+	plm_free(set->outputs);
 	for (size_t i = 0; i < set->loaded_count; i++) {
 		dlclose(set->handles[i]);
 	}
-	free(set->loaded);
-	free(set->handles);
-	free(set);
+	plm_free(set->loaded);
+	plm_free(set->handles);
+	plm_free(set);
 }
 
 /* A plugin is usable when it speaks an ABI we know and has the two
@@ -117,14 +118,14 @@ int plm_output_set_load(struct plm_output_set *set, const char *path,
 		dlclose(h);
 		return PLM_EPLUGIN;
 	}
-	const struct plm_output_plugin **nl = realloc(set->loaded,
+	const struct plm_output_plugin **nl = plm_realloc(set->loaded,
 		(set->loaded_count + 1) * sizeof(*nl));
 	if (nl == NULL) {
 		dlclose(h);
 		return PLM_ENOMEM;
 	}
 	set->loaded = nl;
-	void **nh = realloc(set->handles, (set->loaded_count + 1) * sizeof(*nh));
+	void **nh = plm_realloc(set->handles, (set->loaded_count + 1) * sizeof(*nh));
 	if (nh == NULL) {
 		dlclose(h);
 		return PLM_ENOMEM;
@@ -192,7 +193,7 @@ static int open_report(struct output *o, const char *path, char *err,
 		mode = st.st_mode & 07777;
 		final = realpath(path, NULL);
 	} else {
-		final = strdup(path);
+		final = plm_strdup(path);
 	}
 	if (final == NULL) {
 		goto io_error;
@@ -201,9 +202,9 @@ static int open_report(struct output *o, const char *path, char *err,
 	size_t dir_len = slash ? (size_t)(slash - final) + 1 : 0;
 	const char *base = final + dir_len;
 	size_t len = dir_len + strlen(base) + sizeof(".plimsoll-XXXXXX") + 1;
-	char *temp = malloc(len);
+	char *temp = plm_malloc(len);
 	if (temp == NULL) {
-		free(final);
+		plm_free(final);
 		return PLM_ENOMEM;
 	}
 	snprintf(temp, len, "%.*s.%s.plimsoll-XXXXXX", (int)dir_len, final,
@@ -218,8 +219,8 @@ static int open_report(struct output *o, const char *path, char *err,
 		}
 		snprintf(err, err_len, "cannot write %s (a temporary file "
 			"beside it): %s", path, strerror(e));
-		free(temp);
-		free(final);
+		plm_free(temp);
+		plm_free(final);
 		return PLM_EIO;
 	}
 	o->temp_path = temp;
@@ -227,7 +228,7 @@ static int open_report(struct output *o, const char *path, char *err,
 	return 0;
 io_error:
 	snprintf(err, err_len, "cannot write %s: %s", path, strerror(errno));
-	free(final);
+	plm_free(final);
 	return PLM_EIO;
 }
 
@@ -240,7 +241,7 @@ int plm_output_set_add(struct plm_output_set *set, const char *format,
 				       "--help for the list)", format);
 		return PLM_EINVAL;
 	}
-	struct output *n = realloc(set->outputs,
+	struct output *n = plm_realloc(set->outputs,
 		(set->count + 1) * sizeof(*n));
 	if (n == NULL) {
 		return PLM_ENOMEM;
@@ -274,8 +275,8 @@ int plm_output_set_add(struct plm_output_set *set, const char *format,
 		if (o.temp_path != NULL) {
 			unlink(o.temp_path);
 		}
-		free(o.temp_path);
-		free(o.final_path);
+		plm_free(o.temp_path);
+		plm_free(o.final_path);
 		return PLM_EPLUGIN;
 	}
 	set->outputs[set->count++] = o;
@@ -367,7 +368,7 @@ int plm_output_end(struct plm_output_set *set, const struct plm_run_summary *s)
 			rc = rc ? rc : PLM_EIO;
 			continue;
 		}
-		free(o->temp_path);
+		plm_free(o->temp_path);
 		o->temp_path = NULL;
 	}
 	return rc;

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include "util/alloc.h"
 
 /* Tidies s[0..len) into out (at least len + 2 bytes). */
 static void tidy(const char *s, size_t len, char *out)
@@ -98,7 +99,7 @@ int plm_path_resolve_inside(const char *root, const char *path, bool *inside,
 	char *real_path = realpath(path, NULL);
 	if (real_path == NULL) {
 		int err = errno;
-		free(real_root);
+		plm_free(real_root);
 		errno = err;
 		return err == ENOMEM ? PLM_ENOMEM : PLM_EIO;
 	}
@@ -107,7 +108,7 @@ int plm_path_resolve_inside(const char *root, const char *path, bool *inside,
 	bool under = strcmp(real_root, "/") == 0 ||
 		(strncmp(real_path, real_root, n) == 0 &&
 			(real_path[n] == '\0' || real_path[n] == '/'));
-	free(real_root);
+	plm_free(real_root);
 	*inside = under;
 	*real = real_path;
 	return 0;

@@ -10,6 +10,7 @@
 #endif
 #include <unistd.h>
 #include <fcntl.h>
+#include "util/alloc.h"
 
 /* Counts the line breaks (LF, CR LF, or a lone CR: old Mac files, which
  * YAML counts too), storing where each next line starts when starts is
@@ -49,7 +50,7 @@ static uint32_t line_breaks(const struct plm_source *s, uint32_t *starts)
 static int build_line_map(struct plm_source *s)
 {
 	uint32_t breaks = line_breaks(s, NULL);
-	s->line_starts = malloc(((size_t)breaks + 1) * sizeof(*s->line_starts));
+	s->line_starts = plm_malloc(((size_t)breaks + 1) * sizeof(*s->line_starts));
 	if (s->line_starts == NULL) {
 		return PLM_ENOMEM;
 	}
@@ -68,8 +69,8 @@ static inline int is_continuation(unsigned char b)
 static int build_checkpoints(struct plm_source *s)
 {
 	size_t count = s->len / PLM_SOURCE_CHECKPOINT + 1;
-	s->chars_before = malloc(count * sizeof(*s->chars_before));
-	s->astral_before = malloc(count * sizeof(*s->astral_before));
+	s->chars_before = plm_malloc(count * sizeof(*s->chars_before));
+	s->astral_before = plm_malloc(count * sizeof(*s->astral_before));
 	if (s->chars_before == NULL || s->astral_before == NULL) {
 		return PLM_ENOMEM;
 	}
@@ -94,11 +95,11 @@ static int build_checkpoints(struct plm_source *s)
 
 static struct plm_source *source_take(const char *path, char *bytes, size_t len)
 {
-	struct plm_source *s = calloc(1, sizeof(*s));
+	struct plm_source *s = plm_calloc(1, sizeof(*s));
 	if (s == NULL) {
 		goto fail;
 	}
-	s->path = strdup(path);
+	s->path = plm_strdup(path);
 	if (s->path == NULL) {
 		goto fail;
 	}
@@ -110,13 +111,13 @@ static struct plm_source *source_take(const char *path, char *bytes, size_t len)
 	return s;
 fail:
 	if (s != NULL) {
-		free(s->path);
-		free(s->line_starts);
-		free(s->chars_before);
-		free(s->astral_before);
-		free(s);
+		plm_free(s->path);
+		plm_free(s->line_starts);
+		plm_free(s->chars_before);
+		plm_free(s->astral_before);
+		plm_free(s);
 	}
-	free(bytes);
+	plm_free(bytes);
 	return NULL;
 }
 
@@ -126,7 +127,7 @@ struct plm_source *plm_source_create(const char *path, const char *bytes,
 	if (len > PLM_MAX_FILE_SIZE) {
 		return NULL;
 	}
-	char *copy = malloc(len + 1);
+	char *copy = plm_malloc(len + 1);
 	if (copy == NULL) {
 		return NULL;
 	}
@@ -207,14 +208,14 @@ int plm_source_read(const char *path, const char *display_path,
 		}
 	}
 	size_t cap = 64 * 1024, len = 0;
-	char *buf = malloc(cap + 1);
+	char *buf = plm_malloc(cap + 1);
 	if (buf == NULL) {
 		goto nomem;
 	}
 	for (;;) {
 		if (len == cap) {
 			if (cap >= max_size + 1) {
-				free(buf);
+				plm_free(buf);
 				if (!is_stdin) {
 					close(fd);
 				}
@@ -224,7 +225,7 @@ int plm_source_read(const char *path, const char *display_path,
 			if (ncap > max_size + 1) {
 				ncap = max_size + 1;
 			}
-			char *nbuf = realloc(buf, ncap + 1);
+			char *nbuf = plm_realloc(buf, ncap + 1);
 			if (nbuf == NULL) {
 				goto nomem;
 			}
@@ -237,7 +238,7 @@ int plm_source_read(const char *path, const char *display_path,
 				continue;
 			}
 			int saved = errno;
-			free(buf);
+			plm_free(buf);
 			if (!is_stdin) {
 				close(fd);
 			}
@@ -253,14 +254,14 @@ int plm_source_read(const char *path, const char *display_path,
 		close(fd);
 	}
 	if (len > max_size) {
-		free(buf);
+		plm_free(buf);
 		return PLM_ELIMIT;
 	}
 	buf[len] = '\0';
 	*out = source_take(display_path, buf, len);
 	return *out ? 0 : PLM_ENOMEM;
 nomem:
-	free(buf);
+	plm_free(buf);
 	if (!is_stdin) {
 		close(fd);
 	}
@@ -272,12 +273,12 @@ void plm_source_destroy(struct plm_source *source)
 	if (source == NULL) {
 		return;
 	}
-	free(source->path);
-	free(source->bytes);
-	free(source->line_starts);
-	free(source->chars_before);
-	free(source->astral_before);
-	free(source);
+	plm_free(source->path);
+	plm_free(source->bytes);
+	plm_free(source->line_starts);
+	plm_free(source->chars_before);
+	plm_free(source->astral_before);
+	plm_free(source);
 }
 
 uint32_t plm_source_line_of(const struct plm_source *s, uint32_t offset)

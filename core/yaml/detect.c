@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
+#include "util/alloc.h"
 
 /* True if needle (a short ASCII word) occurs in bytes. */
 static bool has_word(const char *bytes, size_t len, const char *needle)
@@ -217,7 +218,7 @@ static char *ascii_copy(const char *bytes, size_t len, size_t *out_len)
 		bytes += 3;
 		len -= 3;
 	}
-	char *copy = malloc(len ? len : 1);
+	char *copy = plm_malloc(len ? len : 1);
 	if (copy == NULL) {
 		return NULL;
 	}
@@ -282,7 +283,7 @@ int plm_yaml_detect_kubernetes(const char *bytes, size_t len, bool *found)
 		at = error_at > at && is_marker(bytes, len, error_at)
 			? error_at : next_document(bytes, len, error_at);
 	}
-	free(copy);
+	plm_free(copy);
 	return rc;
 }
 

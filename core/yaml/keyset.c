@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include "util/alloc.h"
 
 static uint64_t hash(const char *s, size_t len)
 {
@@ -18,7 +19,7 @@ static uint64_t hash(const char *s, size_t len)
 
 void plm_keyset_finish(struct plm_keyset *set)
 {
-	free(set->slots);
+	plm_free(set->slots);
 	set->slots = NULL;
 	set->count = set->cap = 0;
 }
@@ -42,7 +43,7 @@ int plm_keyset_add(struct plm_keyset *set, const char *key, size_t len,
 	if ((set->count + 1) * 2 > set->cap) {
 		struct plm_keyset bigger = {0};
 		bigger.cap = set->cap ? set->cap * 2 : 32;
-		bigger.slots = calloc(bigger.cap, sizeof(*bigger.slots));
+		bigger.slots = plm_calloc(bigger.cap, sizeof(*bigger.slots));
 		if (bigger.slots == NULL) {
 			return PLM_ENOMEM;
 		}
@@ -54,7 +55,7 @@ int plm_keyset_add(struct plm_keyset *set, const char *key, size_t len,
 				bigger.count++;
 			}
 		}
-		free(set->slots);
+		plm_free(set->slots);
 		*set = bigger;
 	}
 	size_t s = slot_of(set, key, len);

@@ -17,6 +17,7 @@
 
 #include "util/utf8.h"
 #include "yaml/keyset.h"
+#include "util/alloc.h"
 
 static const char TAG_STR[] = "tag:yaml.org,2002:str";
 static const char TAG_NULL[] = "tag:yaml.org,2002:null";
@@ -155,10 +156,10 @@ static int anchor_define(struct loader *l, char *name, struct plm_node *node,
 		size_t ncap = l->anchor_cap ? l->anchor_cap * 2 : 16;
 		struct anchor *old = l->anchors;
 		size_t old_cap = l->anchor_cap;
-		l->anchors = calloc(ncap, sizeof(*l->anchors));
+		l->anchors = plm_calloc(ncap, sizeof(*l->anchors));
 		if (l->anchors == NULL) {
 			l->anchors = old;
-			free(name);
+			plm_free(name);
 			return PLM_ENOMEM;
 		}
 		l->anchor_cap = ncap;
@@ -167,11 +168,11 @@ static int anchor_define(struct loader *l, char *name, struct plm_node *node,
 				*anchor_slot(l, old[i].name) = old[i];
 			}
 		}
-		free(old);
+		plm_free(old);
 	}
 	struct anchor *a = anchor_slot(l, name);
 	if (a->name != NULL) {
-		free(a->name); /* a redefined anchor: the latest wins */
+		plm_free(a->name); /* a redefined anchor: the latest wins */
 	} else {
 		l->anchor_count++;
 	}
@@ -193,9 +194,9 @@ static const struct anchor *anchor_find(struct loader *l, const char *name)
 static void anchors_clear(struct loader *l)
 {
 	for (size_t i = 0; i < l->anchor_cap; i++) {
-		free(l->anchors[i].name);
+		plm_free(l->anchors[i].name);
 	}
-	free(l->anchors);
+	plm_free(l->anchors);
 	l->anchors = NULL;
 	l->anchor_count = l->anchor_cap = 0;
 }
@@ -205,7 +206,7 @@ static void anchors_clear(struct loader *l)
 static void frames_unwind(struct loader *l)
 {
 	while (l->depth > 0) {
-		free(l->frames[--l->depth].anchor);
+		plm_free(l->frames[--l->depth].anchor);
 	}
 	l->root = NULL;
 }
@@ -298,11 +299,11 @@ static int dedupe_map(struct loader *l, struct plm_node *map)
 			return 0;
 		}
 	}
-	size_t *idx = malloc(2 * n * sizeof(*idx));
-	drop = calloc(n, sizeof(*drop));
+	size_t *idx = plm_malloc(2 * n * sizeof(*idx));
+	drop = plm_calloc(n, sizeof(*drop));
 	if (idx == NULL || drop == NULL) {
-		free(idx);
-		free(drop);
+		plm_free(idx);
+		plm_free(drop);
 		return PLM_ENOMEM;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -335,8 +336,8 @@ static int dedupe_map(struct loader *l, struct plm_node *map)
 		}
 		map->as.map.count = w;
 	}
-	free(idx);
-	free(drop);
+	plm_free(idx);
+	plm_free(drop);
 	return 0;
 }
 
@@ -442,7 +443,7 @@ static int attach(struct loader *l, struct plm_node *node, size_t size)
 
 static char *copy_anchor(const yaml_char_t *anchor)
 {
-	return anchor ? strdup((const char *)anchor) : NULL;
+	return anchor ? plm_strdup((const char *)anchor) : NULL;
 }
 
 /* Returns 0, PLM_ENOMEM, or PLM_ELIMIT (diagnostic raised). */
@@ -458,7 +459,7 @@ static int push_frame(struct loader *l, struct plm_node *node,
 	}
 	if (l->depth == l->frames_cap) {
 		size_t ncap = l->frames_cap ? l->frames_cap * 2 : 16;
-		struct frame *f = realloc(l->frames, ncap * sizeof(*f));
+		struct frame *f = plm_realloc(l->frames, ncap * sizeof(*f));
 		if (f == NULL) {
 			return PLM_ENOMEM;
 		}
@@ -493,7 +494,7 @@ static int pop_frame(struct loader *l)
 		rc = anchor_define(l, f.anchor, f.node, f.size);
 		f.anchor = NULL;
 	}
-	free(f.anchor);
+	plm_free(f.anchor);
 	if (rc != 0) {
 		return rc;
 	}
@@ -521,7 +522,7 @@ static int on_scalar(struct loader *l, const yaml_event_t *ev)
 	if (style != YAML_PLAIN_SCALAR_STYLE && l->source == 0) {
 		if (l->range_count == l->range_cap) {
 			size_t ncap = l->range_cap ? l->range_cap * 2 : 64;
-			struct range *r = realloc(l->ranges, ncap * sizeof(*r));
+			struct range *r = plm_realloc(l->ranges, ncap * sizeof(*r));
 			if (r == NULL) {
 				return PLM_ENOMEM;
 			}
@@ -952,8 +953,8 @@ int plm_yaml_load(struct plm_doc *doc, uint32_t source,
 	if (rc == 0 && source == 0) {
 		scan_comments(&l);
 	}
-	free(l.frames);
-	free(l.ranges);
+	plm_free(l.frames);
+	plm_free(l.ranges);
 	anchors_clear(&l);
 	if (rc != 0 || plm_arena_exhausted(l.arena)) {
 		plm_doc_diag(doc, PLM_DIAG_ERROR, "limit/memory", whole,
