@@ -296,7 +296,12 @@ void plm_jsonw_json(struct plm_jsonw *w, const json_t *v)
 {
 	size_t flags = JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6) |
 		(w->pretty ? JSON_INDENT(2) : JSON_COMPACT);
+	(void)plm_alloc_json_failed();
 	char *text = v != NULL ? json_dumps(v, flags | JSON_ENCODE_ANY) : NULL;
+	if (plm_alloc_json_failed()) {
+		plm_free(text);
+		text = NULL;
+	}
 	if (text == NULL) {
 		w->failed = true;
 		return;

@@ -84,10 +84,26 @@ bool plm_alloc_failed(void)
 	return atomic_load(&failed);
 }
 
+static _Thread_local bool json_failed;
+
+static void *json_malloc(size_t size)
+{
+	void *p = plm_malloc(size);
+	json_failed |= p == NULL;
+	return p;
+}
+
+bool plm_alloc_json_failed(void)
+{
+	bool was = json_failed;
+	json_failed = false;
+	return was;
+}
+
 /* jansson's allocator is process-wide and must be set before its first
  * use on any thread; a constructor does that without every entry point
  * remembering to. */
 __attribute__((constructor)) static void route_jansson(void)
 {
-	json_set_alloc_funcs(plm_malloc, plm_free);
+	json_set_alloc_funcs(json_malloc, plm_free);
 }

@@ -32,6 +32,12 @@ char *plm_strndup(const char *s, size_t len);
 /* free(ptr). Accepts NULL. */
 void plm_free(void *ptr);
 
+/* True when an allocation jansson made on this thread failed since the
+ * last call; clears the flag. json_dumps() can drop an object key whose
+ * copy failed and still return text, so a caller that writes what it
+ * returns asks this first. */
+bool plm_alloc_json_failed(void);
+
 /*
  * Failure injection, for tests. Compiled in every build: while disarmed
  * it costs one relaxed atomic load and a predictable branch per
