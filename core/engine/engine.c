@@ -832,20 +832,25 @@ static int cmp_pending_project(const void *pa, const void *pb)
 }
 
 /* Loads document d of the index again (for snippets, fingerprints and
- * suppressions), or NULL when it cannot be read now. */
-static struct plm_doc *reload(const struct plm_checker *c, size_t d)
+ * suppressions) into *out, NULL when it cannot be read now (it changed or
+ * vanished). Returns 0, or PLM_ENOMEM: then the findings would lose their
+ * snippets without a word, so the caller fails instead. */
+static int reload(const struct plm_checker *c, size_t d, struct plm_doc **out)
 {
+	*out = NULL;
 	const struct plm_index_doc *id = plm_index_doc_at(c->index, d);
 	if (id == NULL) {
-		return NULL;
+		return 0;
 	}
 	struct plm_load_status st;
 	struct plm_doc *doc = NULL;
-	if (load_indexed(c, id, &doc, &st) != 0 || st.outcome != PLM_LOAD_OK) {
+	int rc = load_indexed(c, id, &doc, &st);
+	if (rc != 0 || st.outcome != PLM_LOAD_OK) {
 		plm_doc_destroy(doc);
-		return NULL;
+		return rc == PLM_ENOMEM ? rc : 0;
 	}
-	return doc;
+	*out = doc;
+	return 0;
 }
 
 /* True when p's span lies inside doc (the file may have changed since
@@ -899,11 +904,11 @@ static int finish_project_findings(struct plm_checker *c,
 			plm_index_doc_at(c->index, p->doc) == NULL) {
 			continue;
 		}
-		doc = reload(c, p->doc);
+		rc = reload(c, p->doc, &doc);
 		doc_of = p->doc;
 		group = result->finding_count;
 		memset(fs.may_ignore, 0, sizeof(fs.may_ignore));
-		rc = emit_finding(c, span_fits(doc, p) ? doc : NULL,
+		rc = rc != 0 ? rc : emit_finding(c, span_fits(doc, p) ? doc : NULL,
 			plm_index_doc_at(c->index, p->doc)->shown_path,
 			plm_index_doc_at(c->index, p->doc)->kind, p, &fs, result);
 	}
