@@ -211,6 +211,7 @@ static json_t *rule_tags(struct sarif *s, const struct plm_rule_info *r)
 {
 	json_t *tags = json_array();
 	if (tags == NULL) {
+		s->failed = true;
 		return NULL;
 	}
 	if (plm_output_security_severity(r) != NULL) {
