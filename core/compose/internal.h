@@ -14,7 +14,8 @@ struct compose_env {
 	const char *const *environ;
 	struct plm_doc *doc;      /* where values taken from environ are
 				   * recorded as secrets */
-	bool out_of_memory;       /* recording one failed */
+	bool out_of_memory;       /* recording one failed, or a merge's
+				   * key index (heap, not arena) */
 	const char **dotenv;      /* "NAME=value" strings in the arena */
 	size_t dotenv_count, dotenv_cap;
 };

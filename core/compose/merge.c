@@ -178,6 +178,7 @@ static struct plm_node *merge_seq(const struct merge *mg,
 	plm_keyset_finish(&keys);
 	return r;
 nomem:
+	mg->ctx->env.out_of_memory = true;
 	plm_keyset_finish(&keys);
 	return NULL;
 }
@@ -356,6 +357,7 @@ static struct plm_node *merge_map(const struct merge *mg,
 	}
 	return r;
 nomem:
+	mg->ctx->env.out_of_memory = true;
 	plm_keyset_finish(&index);
 	return NULL;
 }
