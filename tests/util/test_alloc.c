@@ -116,8 +116,14 @@ static void jansson_allocates_through_the_funnel(void **state)
 	assert_non_null(o);
 	assert_true(plm_alloc_count() > 0);
 	json_decref(o);
+	assert_false(plm_alloc_json_failed());
 	plm_alloc_fail_nth(1);
 	assert_null(json_object());
+	/* noted for the thread, and cleared by asking */
+	assert_true(plm_alloc_json_failed());
+	assert_false(plm_alloc_json_failed());
+	plm_free(plm_malloc(1));
+	assert_false(plm_alloc_json_failed());
 }
 
 int main(void)
