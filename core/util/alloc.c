@@ -2,6 +2,7 @@
 
 #include <jansson.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,6 +36,11 @@ void *plm_malloc(size_t size)
 
 void *plm_calloc(size_t count, size_t size)
 {
+	/* Checked here, so the answer is NULL whatever the allocator (a
+	 * sanitizer's aborts instead). */
+	if (size != 0 && count > SIZE_MAX / size) {
+		return NULL;
+	}
 	return refuse() ? NULL : calloc(count, size);
 }
 
