@@ -17,6 +17,7 @@
 #include "lua/model.h"
 #include "lua/pattern.h"
 #include "output/linehash.h"
+#include "util/hash.h"
 #include "plm_config.h"
 
 /* ---- the catalogue ------------------------------------------------------- */
@@ -1033,16 +1034,6 @@ static int run_one(struct plm_checker *c, const char *what,
 
 /* ---- findings ------------------------------------------------------------ */
 
-static uint64_t fnv(uint64_t h, const void *data, size_t len)
-{
-	const unsigned char *p = data;
-	for (size_t i = 0; i < len; i++) {
-		h ^= p[i];
-		h *= 0x100000001b3ull;
-	}
-	return h;
-}
-
 /* Hash of the region's lines with blank runs collapsed and ends trimmed,
  * so re-indenting or moving the lines keeps it. */
 static uint64_t normalized_hash(uint64_t h, const struct plm_source *src,
@@ -1059,10 +1050,10 @@ static uint64_t normalized_hash(uint64_t h, const struct plm_source *src,
 				continue;
 			}
 			if (space) {
-				h = fnv(h, " ", 1);
+				h = plm_fnv1a(h, " ", 1);
 				space = false;
 			}
-			h = fnv(h, &ch, 1);
+			h = plm_fnv1a(h, &ch, 1);
 			started = true;
 		}
 		space = started;
@@ -1170,7 +1161,8 @@ static int emit_finding(struct plm_checker *c, const struct plm_doc *doc,
 	}
 	f.related = p->related_count > 0 ? related : NULL;
 	f.related_count = p->related_count;
-	uint64_t key = fnv(0xcbf29ce484222325ull, rule->id, strlen(rule->id) + 1);
+	uint64_t key = plm_fnv1a(PLM_FNV1A_INIT, rule->id,
+		strlen(rule->id) + 1);
 	char *snippet = NULL, *line_text = NULL;
 	char reason[512];
 	const struct plm_source *src = doc != NULL ? doc->sources[p->span.source]
@@ -1179,8 +1171,8 @@ static int emit_finding(struct plm_checker *c, const struct plm_doc *doc,
 		f.path = path;
 		f.region = p->region;
 		f.line_text = "";
-		key = fnv(key, path, strlen(path) + 1);
-		key = fnv(key, p->message, strlen(p->message));
+		key = plm_fnv1a(key, path, strlen(path) + 1);
+		key = plm_fnv1a(key, p->message, strlen(p->message));
 	} else {
 		f.path = src->path;
 		f.region = plm_doc_region(doc, p->span);
@@ -1197,7 +1189,7 @@ static int emit_finding(struct plm_checker *c, const struct plm_doc *doc,
 		line_text = strndup(line, line_len);
 		f.snippet = snippet;
 		f.line_text = line_text;
-		key = fnv(key, src->path, strlen(src->path) + 1);
+		key = plm_fnv1a(key, src->path, strlen(src->path) + 1);
 		key = normalized_hash(key, src, first, last);
 
 		const char *why = NULL;
@@ -1215,8 +1207,9 @@ static int emit_finding(struct plm_checker *c, const struct plm_doc *doc,
 		}
 	}
 	uint32_t occurrence = occurrence_of(fs->seen, fs->seen_slots - 1, key);
-	uint64_t a = fnv(key, &occurrence, sizeof(occurrence));
-	uint64_t b = fnv(a ^ 0x9e3779b97f4a7c15ull, rule->id, strlen(rule->id));
+	uint64_t a = plm_fnv1a(key, &occurrence, sizeof(occurrence));
+	uint64_t b = plm_fnv1a(a ^ 0x9e3779b97f4a7c15ull, rule->id,
+		strlen(rule->id));
 	char fingerprint[33];
 	snprintf(fingerprint, sizeof(fingerprint), "%016llx%016llx",
 		(unsigned long long)a, (unsigned long long)b);

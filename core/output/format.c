@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include "util/hash.h"
 #include "util/utf8.h"
 
 static const char replacement[] = "\xEF\xBF\xBD"; /* U+FFFD */
@@ -177,15 +178,11 @@ const char *plm_output_security_severity(const struct plm_rule_info *rule)
 	}
 }
 
-static uint64_t fnv1a(uint64_t h, const char *s)
+/* Each field ends with its NUL so "ab"+"c" differs from "a"+"bc". */
+static uint64_t hash_field(uint64_t h, const char *s)
 {
-	/* Each field ends with its NUL so "ab"+"c" differs from "a"+"bc". */
-	const unsigned char *p = (const unsigned char *)(s ? s : "");
-	do {
-		h ^= *p;
-		h *= UINT64_C(0x100000001b3);
-	} while (*p++ != '\0');
-	return h;
+	s = s != NULL ? s : "";
+	return plm_fnv1a(h, s, strlen(s) + 1);
 }
 
 const char *plm_output_fingerprint(const struct plm_finding *f,
@@ -194,10 +191,10 @@ const char *plm_output_fingerprint(const struct plm_finding *f,
 	if (f->fingerprint != NULL && f->fingerprint[0] != '\0') {
 		return f->fingerprint;
 	}
-	uint64_t h = UINT64_C(0xcbf29ce484222325);
-	h = fnv1a(h, f->rule_id);
-	h = fnv1a(h, f->path);
-	h = fnv1a(h, f->message);
+	uint64_t h = PLM_FNV1A_INIT;
+	h = hash_field(h, f->rule_id);
+	h = hash_field(h, f->path);
+	h = hash_field(h, f->message);
 	snprintf(buf, PLM_FINGERPRINT_SIZE, "%016" PRIx64, h);
 	return buf;
 }

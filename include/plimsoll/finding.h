@@ -31,6 +31,13 @@ enum plm_severity {
 const char *plm_severity_name(enum plm_severity severity);
 /* Parses a severity name (case-insensitive). Returns -1 if unknown. */
 int plm_severity_parse(const char *name);
+/* The level a report gives a finding of this severity, the same in every
+ * format: "error" for critical and high, "warning" for medium, and for low
+ * and info (or an out-of-range value) `lowest`, the format's own word for
+ * its lowest level (SARIF "note", Checkstyle "info", GitHub "notice").
+ * Returns a static string or lowest. */
+const char *plm_severity_level(enum plm_severity severity,
+	const char *lowest);
 
 /* A region of a file, ready for display. A zero start_line means "the whole
  * file" (no position is known). */

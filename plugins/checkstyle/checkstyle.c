@@ -73,19 +73,6 @@ static int checkstyle_notification(void *self,
 	return plm_file_result_add_note(&c->collected, n);
 }
 
-static const char *severity_of(enum plm_severity s)
-{
-	switch (s) {
-	case PLM_SEVERITY_CRITICAL:
-	case PLM_SEVERITY_HIGH:
-		return "error";
-	case PLM_SEVERITY_MEDIUM:
-		return "warning";
-	default:
-		return "info";
-	}
-}
-
 static void error_element(FILE *out, const struct plm_region *r,
 	const char *severity, const char *message, const char *source)
 {
@@ -133,7 +120,8 @@ static int checkstyle_end(void *self, const struct plm_run_summary *sum)
 		for (size_t k = 0; k < g->finding_count; k++) {
 			const struct plm_finding *f =
 				&c->collected.findings[g->findings[k]];
-			error_element(out, &f->region, severity_of(f->severity),
+			error_element(out, &f->region,
+				plm_severity_level(f->severity, "info"),
 				f->message, f->rule_id);
 		}
 		for (size_t k = 0; k < g->note_count; k++) {

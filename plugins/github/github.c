@@ -77,26 +77,14 @@ static int command_start(struct github *g, const char *level,
 	return 0;
 }
 
-static const char *level_of(enum plm_severity s)
-{
-	switch (s) {
-	case PLM_SEVERITY_CRITICAL:
-	case PLM_SEVERITY_HIGH:
-		return "error";
-	case PLM_SEVERITY_MEDIUM:
-		return "warning";
-	default:
-		return "notice";
-	}
-}
-
 static int github_finding(void *self, const struct plm_finding *f)
 {
 	struct github *g = self;
 	if (f->suppression != PLM_SUPPRESSION_NONE) {
 		return 0;
 	}
-	if (command_start(g, level_of(f->severity), f->path, &f->region) != 0) {
+	if (command_start(g, plm_severity_level(f->severity, "notice"),
+			f->path, &f->region) != 0) {
 		return PLM_ENOMEM;
 	}
 	const struct plm_rule_info *rule = plm_output_rule(g->run, f->rule_id,

@@ -99,32 +99,6 @@ static json_t *text_object(const char *text)
 	return json_pack("{s:o}", "text", plm_output_json_string(text));
 }
 
-static const char *level_of(enum plm_severity severity)
-{
-	switch (severity) {
-	case PLM_SEVERITY_CRITICAL:
-	case PLM_SEVERITY_HIGH:
-		return "error";
-	case PLM_SEVERITY_MEDIUM:
-		return "warning";
-	default:
-		return "note";
-	}
-}
-
-static const char *problem_severity(enum plm_severity severity)
-{
-	switch (severity) {
-	case PLM_SEVERITY_CRITICAL:
-	case PLM_SEVERITY_HIGH:
-		return "error";
-	case PLM_SEVERITY_MEDIUM:
-		return "warning";
-	default:
-		return "recommendation";
-	}
-}
-
 static bool valid_precision(const char *p)
 {
 	static const char *const ok[] = {"very-high", "high", "medium", "low"};
@@ -261,7 +235,8 @@ static json_t *rule_object(struct sarif *s, const struct plm_rule_info *r)
 		put(s, rule, "helpUri", plm_output_json_string(r->help_uri));
 	}
 	put(s, rule, "defaultConfiguration",
-		json_pack("{s:s}", "level", level_of(r->severity)));
+		json_pack("{s:s}", "level",
+			plm_severity_level(r->severity, "note")));
 	json_t *props = json_object();
 	json_t *tags = rule_tags(s, r);
 	if (json_array_size(tags) > 0) {
@@ -276,7 +251,8 @@ static json_t *rule_object(struct sarif *s, const struct plm_rule_info *r)
 		put(s, props, "security-severity", json_string(score));
 	}
 	put(s, props, "problem.severity",
-		json_string(problem_severity(r->severity)));
+		json_string(plm_severity_level(r->severity,
+			"recommendation")));
 	put(s, rule, "properties", props);
 	free(full);
 	return rule;
@@ -525,7 +501,8 @@ static int sarif_finding(void *self, const struct plm_finding *f)
 	if (plm_output_rule(s->run, f->rule_id, f->rule_index, &index)) {
 		plm_jsonw_key_int(w, "ruleIndex", (long long)index);
 	}
-	plm_jsonw_key_string(w, "level", level_of(f->severity));
+	plm_jsonw_key_string(w, "level",
+		plm_severity_level(f->severity, "note"));
 	char *message = plm_output_sentence(f->message);
 	s->failed |= message == NULL;
 	write_text(w, "message", message);
