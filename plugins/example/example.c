@@ -94,8 +94,6 @@ static const struct plm_output_plugin csv_plugin = {
 	.destroy = csv_destroy,
 };
 
-const struct plm_output_plugin *plm_output_plugin_entry(void);
-
 const struct plm_output_plugin *plm_output_plugin_entry(void)
 {
 	return &csv_plugin;

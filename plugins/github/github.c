@@ -14,10 +14,9 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include "output/format.h"
 #include "plimsoll/error.h"
 #include "plimsoll/plugin.h"
-#include "plugins/builtins.h"
+#include "plimsoll/report.h"
 
 struct github {
 	FILE *out;
@@ -123,7 +122,7 @@ static int github_notification(void *self, const struct plm_notification *n)
 	return ferror(g->out) ? PLM_EIO : 0;
 }
 
-const struct plm_output_plugin plm_plugin_github = {
+static const struct plm_output_plugin github_plugin = {
 	.abi_version = PLM_PLUGIN_ABI_VERSION,
 	.name = "github",
 	.description = "GitHub Actions workflow commands (annotations)",
@@ -133,3 +132,10 @@ const struct plm_output_plugin plm_plugin_github = {
 	.notification = github_notification,
 	.destroy = github_destroy,
 };
+
+const struct plm_output_plugin *plm_plugin_github_entry(void);
+
+const struct plm_output_plugin *plm_plugin_github_entry(void)
+{
+	return &github_plugin;
+}

@@ -15,12 +15,11 @@
 #include <string.h>
 #include <strings.h>
 #include <jansson.h>
-#include "output/format.h"
-#include "output/jsonw.h"
 #include "plimsoll/error.h"
+#include "plimsoll/jsonw.h"
 #include "plimsoll/plimsoll.h"
 #include "plimsoll/plugin.h"
-#include "plugins/builtins.h"
+#include "plimsoll/report.h"
 
 #define SARIF_SCHEMA "https://docs.oasis-open.org/sarif/sarif/v2.1.0/" \
 	"errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -772,7 +771,7 @@ static int sarif_end(void *self, const struct plm_run_summary *summary)
 	return rc;
 }
 
-const struct plm_output_plugin plm_plugin_sarif = {
+static const struct plm_output_plugin sarif_plugin = {
 	.abi_version = PLM_PLUGIN_ABI_VERSION,
 	.name = "sarif",
 	.description = "SARIF 2.1.0 for code-scanning dashboards "
@@ -784,3 +783,10 @@ const struct plm_output_plugin plm_plugin_sarif = {
 	.end = sarif_end,
 	.destroy = sarif_destroy,
 };
+
+const struct plm_output_plugin *plm_plugin_sarif_entry(void);
+
+const struct plm_output_plugin *plm_plugin_sarif_entry(void)
+{
+	return &sarif_plugin;
+}
