@@ -8,17 +8,12 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
 build=${1:-$root/build}
 repeat=${2:-20}
-corpus=""
-for c in "${PLM_CORPUS:-}" "$root/../shared/corpus" "$root/../../shared/corpus"; do
-	if [ -n "$c" ] && [ -d "$c/dockerfile" ]; then
-		corpus="$c/dockerfile"
-		break
-	fi
-done
-if [ -z "$corpus" ]; then
+. "$root/tests/common/shared.sh"
+if ! corpus=$(plm_find_corpus "$root"); then
 	echo "no shared corpus found (set PLM_CORPUS)" >&2
 	exit 2
 fi
+corpus=$corpus/dockerfile
 bench="$build/bench/plimsoll-parse-bench"
 [ -x "$bench" ] || { echo "build first: ninja -C $build" >&2; exit 2; }
 list=$(mktemp)

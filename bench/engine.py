@@ -23,6 +23,10 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))), "tests", "common"))
+from shared import find_corpus  # noqa: E402
+
 
 def cpu_children():
     r = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -91,12 +95,14 @@ def main():
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     ap.add_argument("--plimsoll", default=os.path.join(root, "build",
                                                        "plimsoll"))
-    ap.add_argument("--corpus", default="/work/shared/corpus")
+    ap.add_argument("--corpus", default=find_corpus(root, "PROVENANCE.tsv"))
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--all-origins", action="store_true")
     ap.add_argument("--engine-bench", default=os.path.join(
         root, "build", "bench", "engine-bench"))
     a = ap.parse_args()
+    if a.corpus is None:
+        sys.exit("no shared corpus found (set PLM_CORPUS or --corpus)")
     exe = os.path.abspath(a.plimsoll)
     by_kind = corpus_files(a.corpus, a.all_origins)
     files = sum(len(v) for v in by_kind.values())

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what is missing, builds plimsoll in a normal
-# and in an AddressSanitizer + UndefinedBehaviorSanitizer configuration, runs
-# every suite in both (the differential and validator suites, which compare
+# configuration with gcc and in an AddressSanitizer + UndefinedBehaviorSanitizer
+# configuration with clang, both with warnings as errors, runs every suite in
+# both (the differential and validator suites, which compare
 # outputs rather than memory behaviour, and valgrind run in the normal build
 # only), then builds the fuzz targets with clang and runs their regression
 # inputs and a short smoke run (FUZZ_SECONDS per target, default 20), and
@@ -36,16 +37,17 @@ export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 export NO_COLOR=1
 
 echo "== normal build"
-if build build; then
+if CC=gcc build build -Dwerror=true; then
 	run_suite build
 else
 	failed_setup=$((failed_setup + 1))
 fi
 
 echo "== AddressSanitizer + UndefinedBehaviorSanitizer build"
-if build build-asan -Db_sanitize=address,undefined -Db_lundef=false; then
+if CC=clang build build-asan -Dwerror=true \
+	-Db_sanitize=address,undefined -Db_lundef=false; then
 	run_suite build-asan --no-suite differential --no-suite validate \
-		--no-suite valgrind
+		--no-suite valgrind --no-suite style
 else
 	failed_setup=$((failed_setup + 1))
 fi

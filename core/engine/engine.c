@@ -11,11 +11,8 @@
 #include <time.h>
 #include <strings.h>
 #include <unistd.h>
-#include <lauxlib.h>
 #include "engine/index.h"
 #include "load/load.h"
-#include "lua/model.h"
-#include "lua/pattern.h"
 #include "output/linehash.h"
 #include "util/hash.h"
 #include "plm_config.h"
@@ -130,6 +127,10 @@ int plm_engine_create(const struct plm_engine_options *o,
 		rc = check_names(all, count, o->skip, o->skip_count, "--skip",
 			error);
 	}
+	if (rc == 0) {
+		rc = plm_engine_apply_settings(all, count, o->settings, e->arena,
+			error);
+	}
 	if (rc != 0) {
 		goto fail;
 	}
@@ -138,7 +139,9 @@ int plm_engine_create(const struct plm_engine_options *o,
 		(count ? count : 1) * sizeof(*e->policies));
 	e->rules = plm_arena_alloc(e->arena,
 		(count ? count : 1) * sizeof(*e->rules));
-	if (e->policies == NULL || e->rules == NULL) {
+	e->chunks = plm_arena_alloc(e->arena,
+		(count ? count : 1) * sizeof(*e->chunks));
+	if (e->policies == NULL || e->rules == NULL || e->chunks == NULL) {
 		goto fail;
 	}
 	for (size_t i = 0; i < count; i++) {
@@ -157,6 +160,7 @@ int plm_engine_create(const struct plm_engine_options *o,
 	qsort(e->policies, e->count, sizeof(*e->policies), cmp_policy);
 	for (size_t i = 0; i < e->count; i++) {
 		e->rules[i] = e->policies[i].info;
+		e->chunks[i] = e->policies[i].chunk;
 	}
 	*out = e;
 	return 0;
@@ -224,47 +228,19 @@ struct pending {
 
 struct plm_checker {
 	const struct plm_engine *engine;
-	struct plm_lua *host;
-	int chunks_ref;             /* registry: table of compiled policies */
+	struct plm_lua_checker *lua;
 	struct pending *pending;
 	size_t pending_count;
 	size_t pending_cap;
-	/* The run in progress. */
-	const struct plm_doc *doc;
-	/* A project run: the index, how to load its documents, and the one
-	 * document project.load() holds (owned, NULL when none). */
+	/* A project run: the index and how to load its documents. */
 	const struct plm_index *index;
 	const struct plm_load_options *load;
-	struct plm_doc *loaded;
-	size_t loaded_doc;
 	size_t rule;
 	size_t run_findings;
+	size_t run_dropped;         /* reported past the cap in this run */
+	char problem[128];          /* what report() raises, when it does */
 	struct plm_rule_profile *profile;   /* per rule; NULL: not measuring */
 };
-
-struct run_ctx {
-	struct plm_checker *c;
-	size_t rule;
-};
-
-/* Compiles every policy into a table referenced from the registry; in
- * protected mode. */
-static int compile_all(lua_State *L)
-{
-	struct plm_checker *c = lua_touserdata(L, 1);
-	const struct plm_engine *e = c->engine;
-	lua_createtable(L, (int)e->count, 0);
-	for (size_t i = 0; i < e->count; i++) {
-		const struct plm_policy *p = &e->policies[i];
-		if (luaL_loadbufferx(L, p->text, p->text_len, p->chunkname,
-			    "t") != LUA_OK) {
-			return lua_error(L);
-		}
-		lua_rawseti(L, -2, (lua_Integer)i + 1);
-	}
-	c->chunks_ref = luaL_ref(L, LUA_REGISTRYINDEX);
-	return 0;
-}
 
 int plm_checker_create(const struct plm_engine *e, struct plm_checker **out,
 	char **error)
@@ -272,22 +248,15 @@ int plm_checker_create(const struct plm_engine *e, struct plm_checker **out,
 	*out = NULL;
 	*error = NULL;
 	struct plm_checker *c = calloc(1, sizeof(*c));
-	if (c == NULL || plm_lua_create(&c->host) != 0) {
+	if (c == NULL) {
 		*error = plm_engine_strdupf("out of memory creating a checker");
-		plm_checker_destroy(c);
 		return PLM_ENOMEM;
 	}
 	c->engine = e;
-	c->chunks_ref = LUA_NOREF;
-	struct plm_lua_limits none = {0};
-	struct plm_lua_failure fail;
-	enum plm_lua_status st = plm_lua_run(c->host, compile_all, c, &none,
-		&fail);
-	if (st != PLM_LUA_OK) {
-		*error = plm_engine_strdupf("cannot compile the policies: %s",
-			fail.message);
+	int rc = plm_lua_checker_create(e->chunks, e->count, &c->lua, error);
+	if (rc != 0) {
 		plm_checker_destroy(c);
-		return st == PLM_LUA_MEMORY ? PLM_ENOMEM : PLM_EPOLICY;
+		return rc;
 	}
 	*out = c;
 	return 0;
@@ -323,284 +292,38 @@ void plm_checker_destroy(struct plm_checker *c)
 	clear_pending(c);
 	free(c->pending);
 	free(c->profile);
-	plm_lua_destroy(c->host);
+	plm_lua_checker_destroy(c->lua);
 	free(c);
 }
 
-/* A span from a location table {line, column, end_line, end_column} in the
- * main source; raises when it lies outside the file. */
-static struct plm_span location_span(lua_State *L, const struct plm_doc *doc,
-	int idx)
+/* ---- what a run hands back ----------------------------------------------- */
+
+static size_t clip_len(size_t len)
 {
-	const struct plm_source *src = plm_doc_main(doc);
-	lua_Integer v[4] = {0, 0, 0, 0};
-	static const char *const names[4] = {"line", "column", "end_line",
-		"end_column"};
-	for (int i = 0; i < 4; i++) {
-		int t = lua_getfield(L, idx, names[i]);
-		if (t != LUA_TNIL) {
-			int ok = 0;
-			v[i] = lua_tointegerx(L, -1, &ok);
-			if (!ok) {
-				luaL_error(L, "report: '%s' must be an integer",
-					names[i]);
-			}
-		}
-		lua_pop(L, 1);
-	}
-	lua_Integer lines = (lua_Integer)src->line_count;
-	if (v[0] < 1 || v[0] > lines || (v[2] != 0 && (v[2] < v[0] ||
-		v[2] > lines)) || v[1] < 0 || v[3] < 0) {
-		luaL_error(L, "report: line %d is outside %s (%d lines)",
-			(int)(v[0] > lines || v[0] < 1 ? v[0] : v[2]), src->path,
-			(int)lines);
-	}
-	uint32_t line = (uint32_t)v[0] - 1;
-	size_t len = 0;
-	plm_source_line(src, line, &len);
-	struct plm_span s = {0, 0, 0};
-	s.start = v[1] > 0 ? plm_source_offset_at(src, line, (uint32_t)v[1] - 1)
-			   : src->line_starts[line];
-	uint32_t end_line = v[2] > 0 ? (uint32_t)v[2] - 1 : line;
-	if (v[3] > 0) {
-		s.end = plm_source_offset_at(src, end_line, (uint32_t)v[3] - 1);
-	} else {
-		plm_source_line(src, end_line, &len);
-		s.end = src->line_starts[end_line] + (uint32_t)len;
-	}
-	if (s.end < s.start) {
-		s.end = s.start;
-	}
-	return s;
-}
-
-/* Registry key of the table that maps the entry and document tables of a
- * project run to their place in the index (weak keys). Tables are keyed
- * by identity, so a policy cannot forge one. */
-static const char key_handles = 0;
-
-/* A handle: the index document in the high bits, the entry + 1 in the low
- * 24 (0: the document itself). */
-#define HANDLE_ENTRY_BITS 24
-
-/* Where a report or a related location lands. */
-struct target {
-	struct plm_span span;
-	size_t doc;                 /* project runs: the index document */
-	struct plm_region region;
-	const char *path;           /* borrowed for the call */
-};
-
-/* The index document and entry (NULL: the document) of the table at idx,
- * or false when it is not one of this run's.  [-0, +0, -] */
-static bool to_handle(lua_State *L, struct plm_checker *c, int idx,
-	size_t *doc, const struct plm_index_entry **entry)
-{
-	if (c->index == NULL || !lua_istable(L, idx)) {
-		return false;
-	}
-	idx = lua_absindex(L, idx);
-	bool found = false;
-	if (lua_rawgetp(L, LUA_REGISTRYINDEX, &key_handles) == LUA_TTABLE) {
-		lua_pushvalue(L, idx);
-		if (lua_rawget(L, -2) == LUA_TNUMBER) {
-			lua_Integer h = lua_tointeger(L, -1);
-			size_t d = (size_t)h >> HANDLE_ENTRY_BITS;
-			size_t e = (size_t)h & ((1u << HANDLE_ENTRY_BITS) - 1);
-			const struct plm_index_doc *id = plm_index_doc_at(c->index, d);
-			if (id != NULL && e <= id->entry_count) {
-				*doc = d;
-				*entry = e > 0 ? &id->entries[e - 1] : NULL;
-				found = true;
-			}
-		}
-		lua_pop(L, 1);
-	}
-	lua_pop(L, 1);
-	return found;
-}
-
-/* Resolves the target at idx (with its field at idx+1 when has_field):
- * a model node, a {line = N} table (file runs), or in a project run an
- * entry or document of `project` or a node of the document project.load()
- * returned. Raises on anything else. */
-static void resolve_target(lua_State *L, struct plm_checker *c, int idx,
-	bool has_field, struct target *t)
-{
-	idx = lua_absindex(L, idx);
-	memset(t, 0, sizeof(*t));
-	const struct plm_doc *doc = c->index != NULL ? c->loaded : c->doc;
-	size_t d = 0;
-	const struct plm_index_entry *entry = NULL;
-	if (plm_lua_to_node(L, idx) != NULL && doc != NULL) {
-		const struct plm_node *target = NULL;
-		plm_lua_check_target(L, idx, has_field, &t->span, &target);
-		t->doc = c->loaded_doc;
-	} else if (to_handle(L, c, idx, &d, &entry)) {
-		const struct plm_index_doc *id = plm_index_doc_at(c->index, d);
-		const struct plm_index_location *loc = NULL;
-		if (entry != NULL && has_field && lua_type(L, idx + 1) ==
-			LUA_TSTRING) {
-			loc = plm_index_entry_location(entry,
-				lua_tostring(L, idx + 1));
-		} else if (has_field && !lua_isnoneornil(L, idx + 1)) {
-			luaL_argerror(L, idx + 1, "a field name (string) expected");
-		}
-		if (loc == NULL && entry != NULL) {
-			loc = plm_index_entry_location(entry, "object");
-		}
-		t->doc = d;
-		if (loc != NULL) {
-			t->span = loc->span;
-			t->region = loc->region;
-			t->path = loc->path;
-		} else {  /* the document: its first line */
-			t->region.start_line = t->region.end_line = 1;
-			t->region.start_column = t->region.end_column = 1;
-			t->path = id->shown_path;
-		}
-		return;
-	} else if (c->index == NULL && lua_istable(L, idx) && c->doc != NULL) {
-		luaL_argcheck(L, !has_field, idx + 1,
-			"a location table takes no field");
-		if (lua_getfield(L, idx, "line") == LUA_TNIL) {
-			luaL_argerror(L, idx, "a model node or a {line = N} "
-				"table expected");
-		}
-		lua_pop(L, 1);
-		t->span = location_span(L, c->doc, idx);
-	} else if (lua_type(L, idx) == LUA_TUSERDATA) {
-		const struct plm_node *target = NULL;
-		/* Raises: a stale node, or not a node at all. */
-		plm_lua_check_target(L, idx, false, &t->span, &target);
-		luaL_error(L, "report: model node used after its document was "
-			"checked");
-	} else if (c->index != NULL) {
-		luaL_argerror(L, idx, "an entry or document of the project, or "
-			"a node of a document project.load() returned, expected");
-	} else {
-		luaL_argerror(L, idx, "a model node or a {line = N} table "
-			"expected");
-	}
-	if (t->span.source >= doc->source_count ||
-		t->span.end > doc->sources[t->span.source]->len ||
-		t->span.start > t->span.end) {
-		luaL_error(L, "report: the span is outside %s",
-			plm_doc_main(doc)->path);
-	}
-	t->region = plm_doc_region(doc, t->span);
-	t->path = doc->sources[t->span.source]->path;
-}
-
-/* Related locations a finding may carry. */
-#define PLM_MAX_RELATED 32
-
-struct related_arg {
-	struct target target;
-	const char *message;        /* in the Lua string, alive for the call */
-	size_t message_len;
-};
-
-/* Reads extra.related: a list of {node = target [, field = name],
- * message = text}. Raises on a wrong shape. */
-static size_t read_related(lua_State *L, struct plm_checker *c,
-	int extra_idx, struct related_arg *out)
-{
-	if (lua_getfield(L, extra_idx, "related") == LUA_TNIL) {
-		lua_pop(L, 1);
-		return 0;
-	}
-	int list = lua_gettop(L);
-	luaL_argexpected(L, lua_type(L, list) == LUA_TTABLE, extra_idx,
-		"extra.related to be a list");
-	lua_Integer n = luaL_len(L, list);
-	if (n < 0 || n > PLM_MAX_RELATED) {
-		luaL_error(L, "report: extra.related holds at most %d locations",
-			PLM_MAX_RELATED);
-	}
-	luaL_checkstack(L, (int)n + 8, "report: extra.related");
-	for (lua_Integer i = 1; i <= n; i++) {
-		if (lua_geti(L, list, i) != LUA_TTABLE) {
-			luaL_error(L, "report: extra.related[%d] must be a table "
-				"{node = ..., message = ...}", (int)i);
-		}
-		int item = lua_gettop(L);
-		struct related_arg *r = &out[i - 1];
-		lua_getfield(L, item, "node");
-		int field_type = lua_getfield(L, item, "field");
-		resolve_target(L, c, item + 1, field_type != LUA_TNIL, &r->target);
-		lua_pop(L, 2);
-		if (lua_getfield(L, item, "message") == LUA_TSTRING) {
-			r->message = lua_tolstring(L, -1, &r->message_len);
-		} else if (lua_isnil(L, -1)) {
-			r->message = NULL;
-		} else {
-			luaL_error(L, "report: extra.related[%d].message must be "
-				"a string", (int)i);
-		}
-		/* The message stays on the stack for the rest of the call
-		 * (an __index could have made it afresh). */
-		lua_remove(L, item);
-	}
-	return (size_t)n;
+	return (len < PLM_MAX_MESSAGE ? len : PLM_MAX_MESSAGE) + 1;
 }
 
 static char *clip_dup(const char *s, size_t len)
 {
-	return strndup(s, len < PLM_MAX_MESSAGE ? len : PLM_MAX_MESSAGE);
+	return strndup(s, clip_len(len) - 1);
 }
 
-/* report(node [, field], message [, extra]) or report({line=...}, message
- * [, extra]); in a project run the node may be an entry or document of
- * `project`. Records a finding for the running policy. */
-static int report(lua_State *L)
+/* The report hook: keeps one finding of the running policy. */
+static const char *on_report(void *context, const struct plm_lua_report *r,
+	size_t *kept)
 {
-	struct plm_checker *c = plm_lua_user(L);
-	if (c == NULL || (c->doc == NULL && c->index == NULL)) {
-		return luaL_error(L, "report: called outside a check");
-	}
-	bool has_field = lua_type(L, 3) == LUA_TSTRING;
-	int msg_idx = has_field ? 3 : 2;
-	int extra_idx = msg_idx + 1;
-	size_t msg_len = 0;
-	const char *msg = luaL_checklstring(L, msg_idx, &msg_len);
-	luaL_argcheck(L, msg_len > 0, msg_idx, "the message must not be empty");
-	struct target target;
-	resolve_target(L, c, 1, has_field, &target);
-	enum plm_severity severity = c->engine->rules[c->rule].severity;
-	const char *fix = NULL;
-	size_t fix_len = 0;
-	struct related_arg related[PLM_MAX_RELATED];
-	size_t related_count = 0;
-	if (!lua_isnoneornil(L, extra_idx)) {
-		luaL_checktype(L, extra_idx, LUA_TTABLE);
-		if (lua_getfield(L, extra_idx, "fix") != LUA_TNIL) {
-			luaL_argexpected(L, lua_type(L, -1) == LUA_TSTRING,
-				extra_idx, "extra.fix to be a string");
-			fix = lua_tolstring(L, -1, &fix_len);
-		}
-		if (lua_getfield(L, extra_idx, "severity") != LUA_TNIL) {
-			const char *s = lua_tostring(L, -1);
-			int sev = s != NULL ? plm_severity_parse(s) : -1;
-			if (sev < 0) {
-				return luaL_error(L, "report: extra.severity must be "
-					"critical, high, medium, low or info");
-			}
-			severity = (enum plm_severity)sev;
-		}
-		related_count = read_related(L, c, extra_idx, related);
-	}
+	struct plm_checker *c = context;
+	*kept = 0;
 	if (c->run_findings >= PLM_MAX_FINDINGS_PER_RUN) {
-		return luaL_error(L, "report: more than %d findings on one %s",
-			PLM_MAX_FINDINGS_PER_RUN, c->index != NULL ? "project"
-								   : "file");
+		/* Counted, not kept: a notification says how many. */
+		c->run_dropped++;
+		return NULL;
 	}
-	/* No call below raises: nothing malloc'd is held across a raise. */
 	if (c->pending_count == c->pending_cap) {
 		size_t ncap = c->pending_cap ? c->pending_cap * 2 : 16;
 		struct pending *n = realloc(c->pending, ncap * sizeof(*n));
 		if (n == NULL) {
-			return luaL_error(L, "report: out of memory");
+			return "report: out of memory";
 		}
 		c->pending = n;
 		c->pending_cap = ncap;
@@ -608,221 +331,43 @@ static int report(lua_State *L)
 	struct pending *p = &c->pending[c->pending_count];
 	memset(p, 0, sizeof(*p));
 	p->rule = c->rule;
-	p->span = target.span;
-	p->doc = target.doc;
-	p->region = target.region;
-	p->severity = severity;
-	p->message = clip_dup(msg, msg_len);
-	p->fix = fix != NULL ? clip_dup(fix, fix_len) : NULL;
-	bool nomem = p->message == NULL || (fix != NULL && p->fix == NULL);
-	if (related_count > 0 && !nomem) {
-		p->related = calloc(related_count, sizeof(*p->related));
+	p->span = r->target.span;
+	p->doc = r->target.doc;
+	p->region = r->target.region;
+	p->severity = r->severity >= 0 ? (enum plm_severity)r->severity
+		: c->engine->rules[c->rule].severity;
+	p->message = clip_dup(r->message, r->message_len);
+	p->fix = r->fix != NULL ? clip_dup(r->fix, r->fix_len) : NULL;
+	bool nomem = p->message == NULL || (r->fix != NULL && p->fix == NULL);
+	if (r->related_count > 0 && !nomem) {
+		p->related = calloc(r->related_count, sizeof(*p->related));
 		nomem = p->related == NULL;
 	}
-	for (size_t i = 0; i < related_count && !nomem; i++) {
-		struct pending_related *r = &p->related[i];
+	for (size_t i = 0; i < r->related_count && !nomem; i++) {
+		const struct plm_lua_related *from = &r->related[i];
+		struct pending_related *to = &p->related[i];
 		p->related_count++;
-		r->region = related[i].target.region;
-		r->path = strdup(related[i].target.path);
-		r->message = related[i].message != NULL
-			? clip_dup(related[i].message, related[i].message_len)
-			: NULL;
-		nomem = r->path == NULL || (related[i].message != NULL &&
-			r->message == NULL);
+		to->region = from->target.region;
+		to->path = strdup(from->target.path);
+		to->message = from->message != NULL
+			? clip_dup(from->message, from->message_len) : NULL;
+		nomem = to->path == NULL || (from->message != NULL &&
+			to->message == NULL);
 	}
 	if (nomem) {
 		free_pending(p);
-		return luaL_error(L, "report: out of memory");
+		return "report: out of memory";
+	}
+	*kept = sizeof(*p) + clip_len(r->message_len) +
+		(r->fix != NULL ? clip_len(r->fix_len) : 0);
+	for (size_t i = 0; i < p->related_count; i++) {
+		*kept += sizeof(*p->related) + strlen(p->related[i].path) + 1 +
+			(r->related[i].message != NULL
+				? clip_len(r->related[i].message_len) : 0);
 	}
 	c->pending_count++;
 	c->run_findings++;
-	return 0;
-}
-
-/* ---- the project a project-scope policy sees ----------------------------- */
-
-static void set_string(lua_State *L, const char *key, const char *value)
-{
-	if (value != NULL) {
-		lua_pushstring(L, value);
-		lua_setfield(L, -2, key);
-	}
-}
-
-/* A list of strings.  [-0, +1, m] */
-static void push_strings(lua_State *L, const struct plm_index_strings *s)
-{
-	lua_createtable(L, (int)s->count, 0);
-	for (size_t i = 0; i < s->count; i++) {
-		lua_pushstring(L, s->items[i]);
-		lua_rawseti(L, -2, (lua_Integer)i + 1);
-	}
-}
-
-/* A map of key = value (a key without a scalar value maps to "").
- * [-0, +1, m] */
-static void push_pairs(lua_State *L, const struct plm_index_pairs *p)
-{
-	lua_createtable(L, 0, (int)p->count);
-	for (size_t i = 0; i < p->count; i++) {
-		lua_pushstring(L, p->items[i].value != NULL ? p->items[i].value
-							    : "");
-		lua_setfield(L, -2, p->items[i].key);
-	}
-}
-
-static void push_selector(lua_State *L, const struct plm_index_selector *s)
-{
-	lua_createtable(L, 0, 2);
-	push_pairs(L, &s->match_labels);
-	lua_setfield(L, -2, "match_labels");
-	lua_createtable(L, (int)s->expression_count, 0);
-	for (size_t i = 0; i < s->expression_count; i++) {
-		const struct plm_index_expression *x = &s->expressions[i];
-		lua_createtable(L, 0, 3);
-		set_string(L, "key", x->key);
-		set_string(L, "operator", x->operator_name);
-		push_strings(L, &x->values);
-		lua_setfield(L, -2, "values");
-		lua_rawseti(L, -2, (lua_Integer)i + 1);
-	}
-	lua_setfield(L, -2, "match_expressions");
-}
-
-/* {path, line, column, end_line, end_column}.  [-0, +1, m] */
-static void push_location(lua_State *L, const struct plm_index_location *l)
-{
-	lua_createtable(L, 0, 5);
-	set_string(L, "path", l->path);
-	lua_pushinteger(L, l->region.start_line);
-	lua_setfield(L, -2, "line");
-	lua_pushinteger(L, l->region.start_column);
-	lua_setfield(L, -2, "column");
-	lua_pushinteger(L, l->region.end_line);
-	lua_setfield(L, -2, "end_line");
-	lua_pushinteger(L, l->region.end_column);
-	lua_setfield(L, -2, "end_column");
-}
-
-/* Records the table on top of the stack as (doc, entry) in handles. */
-static void register_handle(lua_State *L, int handles, size_t doc,
-	size_t entry)
-{
-	lua_pushvalue(L, -1);
-	lua_pushinteger(L, (lua_Integer)((doc << HANDLE_ENTRY_BITS) | entry));
-	lua_rawset(L, handles);
-}
-
-static const char *const entry_types[] = {"object", "service", "dockerfile"};
-
-/* One entry of document d (its table at doc_idx).  [-0, +1, m] */
-static void push_entry(lua_State *L, int handles, int doc_idx, size_t d,
-	size_t k, const struct plm_index_entry *e)
-{
-	lua_createtable(L, 0, 16);
-	lua_pushstring(L, entry_types[e->kind]);
-	lua_setfield(L, -2, "type");
-	lua_getfield(L, doc_idx, "path");
-	lua_setfield(L, -2, "path");
-	lua_pushvalue(L, doc_idx);
-	lua_setfield(L, -2, "document");
-	set_string(L, "name", e->name);
-	if (e->kind == PLM_INDEX_OBJECT) {
-		set_string(L, "api_version", e->api_version);
-		set_string(L, "kind", e->object_kind);
-		set_string(L, "namespace", e->namespace_name);
-		push_pairs(L, &e->labels);
-		lua_setfield(L, -2, "labels");
-		if (e->has_pods) {
-			push_pairs(L, &e->pod_labels);
-			lua_setfield(L, -2, "pod_labels");
-		}
-		if (e->selector.present) {
-			push_selector(L, &e->selector);
-			lua_setfield(L, -2, "selector");
-		}
-		push_strings(L, &e->policy_types);
-		lua_setfield(L, -2, "policy_types");
-		push_strings(L, &e->images);
-		lua_setfield(L, -2, "images");
-	} else if (e->kind == PLM_INDEX_SERVICE) {
-		set_string(L, "image", e->image);
-		set_string(L, "build", e->build);
-		push_pairs(L, &e->labels);
-		lua_setfield(L, -2, "labels");
-		push_strings(L, &e->networks);
-		lua_setfield(L, -2, "networks");
-	} else {
-		set_string(L, "image", e->image);
-		set_string(L, "user", e->user);
-		push_strings(L, &e->stages);
-		lua_setfield(L, -2, "stages");
-	}
-	lua_createtable(L, 0, (int)e->location_count);
-	for (size_t i = 0; i < e->location_count; i++) {
-		push_location(L, &e->locations[i]);
-		lua_setfield(L, -2, e->locations[i].name);
-	}
-	lua_setfield(L, -2, "spans");
-	register_handle(L, handles, d, k + 1);
-}
-
-static int project_load(lua_State *L);
-
-/* Pushes a fresh `project` table for one policy run and records its
- * entries and documents in the handles table.  [-0, +1, m] */
-static void push_project(lua_State *L, struct plm_checker *c)
-{
-	lua_createtable(L, 0, 1);
-	lua_createtable(L, 0, 1);
-	lua_pushliteral(L, "k");
-	lua_setfield(L, -2, "__mode");
-	lua_setmetatable(L, -2);
-	lua_pushvalue(L, -1);
-	lua_rawsetp(L, LUA_REGISTRYINDEX, &key_handles);
-	int handles = lua_gettop(L);
-
-	size_t n = plm_index_doc_count(c->index);
-	lua_createtable(L, 0, 6);                    /* project */
-	int project = lua_gettop(L);
-	lua_createtable(L, (int)n, 0);               /* documents */
-	lua_newtable(L);                             /* objects */
-	lua_newtable(L);                             /* services */
-	lua_newtable(L);                             /* dockerfiles */
-	int lists = project + 2;                     /* objects, by type */
-	lua_Integer counts[3] = {0, 0, 0};
-	luaL_checkstack(L, 8, "project");
-	for (size_t d = 0; d < n; d++) {
-		const struct plm_index_doc *id = plm_index_doc_at(c->index, d);
-		lua_createtable(L, 0, 5);
-		int doc_idx = lua_gettop(L);
-		lua_pushstring(L, id->shown_path);
-		lua_setfield(L, doc_idx, "path");
-		lua_pushstring(L, plm_kind_name(id->kind));
-		lua_setfield(L, doc_idx, "kind");
-		lua_pushinteger(L, (lua_Integer)id->line_count);
-		lua_setfield(L, doc_idx, "lines");
-		lua_pushboolean(L, id->truncated);
-		lua_setfield(L, doc_idx, "truncated");
-		lua_createtable(L, (int)id->entry_count, 0);
-		for (size_t k = 0; k < id->entry_count; k++) {
-			const struct plm_index_entry *e = &id->entries[k];
-			push_entry(L, handles, doc_idx, d, k, e);
-			lua_pushvalue(L, -1);
-			lua_rawseti(L, lists + (int)e->kind, ++counts[e->kind]);
-			lua_rawseti(L, -2, (lua_Integer)k + 1);
-		}
-		lua_setfield(L, doc_idx, "objects");
-		register_handle(L, handles, d, 0);
-		lua_rawseti(L, project + 1, (lua_Integer)d + 1);
-	}
-	lua_setfield(L, project, "dockerfiles");
-	lua_setfield(L, project, "services");
-	lua_setfield(L, project, "objects");
-	lua_setfield(L, project, "documents");
-	lua_pushcfunction(L, project_load);
-	lua_setfield(L, project, "load");
-	lua_remove(L, handles);
+	return NULL;
 }
 
 /* Loads a document of the index again through the same loader as a
@@ -846,79 +391,12 @@ static int load_indexed(const struct plm_checker *c,
 	return rc;
 }
 
-/* project.load(document or entry) -> doc, or nil and a message when the
- * file cannot be read now. Loads the document again through the same
- * loader as a scan, and keeps it (only one at a time: loading another
- * makes the nodes of the previous one stale). The bytes it takes are
- * charged to the run's instruction budget. */
-static int project_load(lua_State *L)
+/* The project.load() hook. */
+static int on_load(void *context, size_t d, struct plm_doc **doc,
+	struct plm_load_status *st)
 {
-	struct plm_checker *c = plm_lua_user(L);
-	size_t d = 0;
-	const struct plm_index_entry *entry = NULL;
-	if (c == NULL || c->index == NULL) {
-		return luaL_error(L, "project.load: called outside a check");
-	}
-	if (!to_handle(L, c, 1, &d, &entry)) {
-		return luaL_argerror(L, 1, "a document or entry of the project "
-			"expected");
-	}
-	if (c->loaded == NULL || c->loaded_doc != d) {
-		plm_lua_unbind_doc(c->host);
-		plm_doc_destroy(c->loaded);
-		c->loaded = NULL;
-		const struct plm_index_doc *id = plm_index_doc_at(c->index, d);
-		struct plm_load_status st;
-		struct plm_doc *doc = NULL;
-		if (load_indexed(c, id, &doc, &st) != 0) {
-			return luaL_error(L, "project.load: out of memory");
-		}
-		if (st.outcome != PLM_LOAD_OK || doc == NULL) {
-			plm_doc_destroy(doc);
-			lua_pushnil(L);
-			lua_pushfstring(L, "%s: %s", id->shown_path, st.message);
-			return 2;
-		}
-		/* Owned by the checker from here: a raise below leaks nothing. */
-		c->loaded = doc;
-		c->loaded_doc = d;
-		plm_lua_bind_doc(c->host, doc);
-		size_t bytes = plm_arena_used(doc->arena);
-		for (size_t i = 0; i < doc->source_count; i++) {
-			bytes += doc->sources[i]->len;
-		}
-		plm_lua_charge(L, bytes / PLM_LUA_BYTES_PER_STEP);
-	}
-	plm_lua_push_doc(L);
-	return 1;
-}
-
-/* One policy run, in protected mode: a fresh environment, the chunk run
- * for its table, then check(doc, report). */
-static int run_policy(lua_State *L)
-{
-	struct run_ctx *ctx = lua_touserdata(L, 1);
-	struct plm_checker *c = ctx->c;
-	lua_rawgeti(L, LUA_REGISTRYINDEX, c->chunks_ref);
-	lua_rawgeti(L, -1, (lua_Integer)ctx->rule + 1);
-	plm_lua_push_env(L);
-	plm_lua_set_env(L, -2);
-	lua_call(L, 0, 1);
-	if (!lua_istable(L, -1)) {
-		return luaL_error(L, "the policy returned %s, not its table",
-			luaL_typename(L, -1));
-	}
-	if (lua_getfield(L, -1, "check") != LUA_TFUNCTION) {
-		return luaL_error(L, "the policy's check is not a function");
-	}
-	if (c->index != NULL) {
-		push_project(L, c);
-	} else {
-		plm_lua_push_doc(L);
-	}
-	lua_pushcfunction(L, report);
-	lua_call(L, 2, 0);
-	return 0;
+	const struct plm_checker *c = context;
+	return load_indexed(c, plm_index_doc_at(c->index, d), doc, st);
 }
 
 static const char *failure_code(enum plm_lua_status st)
@@ -973,7 +451,7 @@ static void profile_run(struct plm_checker *c, size_t rule, uint64_t t0,
 {
 	struct plm_rule_profile *p = &c->profile[rule];
 	uint64_t ns = thread_ns() - t0;
-	uint64_t charged = plm_lua_last_executed(c->host);
+	uint64_t charged = plm_lua_checker_last_executed(c->lua);
 	p->runs++;
 	p->findings += c->run_findings;
 	p->failures += failed;
@@ -987,27 +465,47 @@ static void profile_run(struct plm_checker *c, size_t rule, uint64_t t0,
 	}
 }
 
+/* The notification for findings a run reported past the cap: they are
+ * lost, so the result is incomplete. */
+static int note_dropped(struct plm_checker *c, const char *what,
+	size_t rule, struct plm_file_result *result)
+{
+	const struct plm_policy *p = &c->engine->policies[rule];
+	char *msg = plm_engine_strdupf("policy %s reported %zu more findings "
+		"on %s than the limit of %d per %s: they were dropped",
+		p->info.id, c->run_dropped, what, PLM_MAX_FINDINGS_PER_RUN,
+		c->index != NULL ? "project" : "file");
+	struct plm_notification n = {0};
+	n.kind = PLM_NOTIFY_POLICY_ERROR;
+	n.code = "limit/findings";
+	n.message = msg != NULL ? msg : "findings past the limit were dropped";
+	n.path = c->index != NULL ? NULL : what;
+	n.rule_id = p->info.id;
+	int rc = plm_file_result_add_note(result, &n);
+	free(msg);
+	return rc;
+}
+
 /* Runs one policy; a failure becomes a notification on result naming
  * `what` (the scanned file, or "the project"). */
 static int run_one(struct plm_checker *c, const char *what,
 	size_t rule, struct plm_file_result *result)
 {
 	const struct plm_policy *p = &c->engine->policies[rule];
-	struct run_ctx ctx = {c, rule};
 	struct plm_lua_failure fail;
 	c->rule = rule;
 	c->run_findings = 0;
+	c->run_dropped = 0;
 	size_t before = c->pending_count;
-	plm_lua_set_lib_dir(c->host, p->lib_dir);
 	uint64_t t0 = c->profile != NULL ? thread_ns() : 0;
-	enum plm_lua_status st = plm_lua_run(c->host, run_policy, &ctx,
+	enum plm_lua_status st = plm_lua_checker_run(c->lua, rule, &p->values,
 		&c->engine->limits, &fail);
 	if (c->profile != NULL) {
 		profile_run(c, rule, t0, st != PLM_LUA_OK);
 	}
-	plm_lua_set_lib_dir(c->host, NULL);
 	if (st == PLM_LUA_OK) {
-		return 0;
+		return c->run_dropped > 0 ? note_dropped(c, what, rule, result)
+					  : 0;
 	}
 	/* A failed run's findings are dropped: the notification says the
 	 * policy did not finish on this file. */
@@ -1034,15 +532,64 @@ static int run_one(struct plm_checker *c, const char *what,
 
 /* ---- findings ------------------------------------------------------------ */
 
+/* Code points in s[0..len). */
+static size_t code_points(const char *s, size_t len)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < len; i++) {
+		n += ((unsigned char)s[i] & 0xC0) != 0x80;
+	}
+	return n;
+}
+
+/* The part of a line a finding quotes: the whole line when it is short,
+ * else a window of PLM_LINE_TEXT_MAX bytes that starts a little before
+ * the region (at offset `at` in the line), cut at character boundaries.
+ * A minified manifest's one line can hold megabytes and thousands of
+ * findings: each keeps its window, not a copy of the line. */
+static void line_window(const char *line, size_t line_len, size_t at,
+	size_t *from, size_t *len)
+{
+	if (line_len <= PLM_LINE_TEXT_MAX) {
+		*from = 0;
+		*len = line_len;
+		return;
+	}
+	if (at > line_len) {
+		at = line_len;
+	}
+	size_t start = at > PLM_LINE_TEXT_BEFORE ? at - PLM_LINE_TEXT_BEFORE : 0;
+	while (start > 0 && ((unsigned char)line[start] & 0xC0) == 0x80) {
+		start--;
+	}
+	size_t end = start + PLM_LINE_TEXT_MAX < line_len
+		? start + PLM_LINE_TEXT_MAX : line_len;
+	while (end < line_len && end > start &&
+		((unsigned char)line[end] & 0xC0) == 0x80) {
+		end--;
+	}
+	*from = start;
+	*len = end - start;
+}
+
 /* Hash of the region's lines with blank runs collapsed and ends trimmed,
  * so re-indenting or moving the lines keeps it. */
 static uint64_t normalized_hash(uint64_t h, const struct plm_source *src,
-	uint32_t first, uint32_t last)
+	uint32_t first, uint32_t last, size_t from, size_t window)
 {
 	bool space = false, started = false;
 	for (uint32_t l = first; l <= last && l < src->line_count; l++) {
 		size_t len = 0;
 		const char *s = plm_source_line(src, l, &len);
+		/* A long line counts by the window quoted from it (the first
+		 * line) or its start: hashing a megabyte line once per
+		 * finding on it would be quadratic. */
+		if (len > PLM_FINGERPRINT_LINE_MAX && l == first) {
+			s += from;
+			len = window;
+		} else if (len > PLM_FINGERPRINT_LINE_MAX) {
+			len = PLM_FINGERPRINT_LINE_MAX;
+		}
 		for (size_t i = 0; i < len; i++) {
 			unsigned char ch = (unsigned char)s[i];
 			if (ch == ' ' || ch == '\t' || ch == '\r') {
@@ -1147,14 +694,14 @@ static int emit_finding(struct plm_checker *c, const struct plm_doc *doc,
 {
 	const struct plm_rule_info *rule = &c->engine->rules[p->rule];
 	struct plm_finding f = {0};
-	struct plm_related_location related[PLM_MAX_RELATED];
+	struct plm_related_location related[PLM_LUA_MAX_RELATED];
 	f.rule_id = rule->id;
 	f.rule_index = p->rule;
 	f.severity = p->severity;
 	f.message = p->message;
 	f.kind = plm_kind_name(kind);
 	f.fix = p->fix;
-	for (size_t i = 0; i < p->related_count && i < PLM_MAX_RELATED; i++) {
+	for (size_t i = 0; i < p->related_count && i < PLM_LUA_MAX_RELATED; i++) {
 		related[i].path = p->related[i].path;
 		related[i].region = p->related[i].region;
 		related[i].message = p->related[i].message;
@@ -1186,11 +733,17 @@ static int emit_finding(struct plm_checker *c, const struct plm_doc *doc,
 			p->span.end > p->span.start ? p->span.end - 1 : p->span.end);
 		size_t line_len = 0;
 		const char *line = plm_source_line(src, first, &line_len);
-		line_text = strndup(line, line_len);
+		size_t from = 0, len = line_len;
+		line_window(line, line_len,
+			p->span.start - (size_t)(line - src->bytes), &from, &len);
+		line_text = strndup(line + from, len);
 		f.snippet = snippet;
 		f.line_text = line_text;
+		f.line_text_column = f.region.start_column -
+			(uint32_t)code_points(line + from,
+				p->span.start - (size_t)(line - src->bytes) - from);
 		key = plm_fnv1a(key, src->path, strlen(src->path) + 1);
-		key = normalized_hash(key, src, first, last);
+		key = normalized_hash(key, src, first, last, from, len);
 
 		const char *why = NULL;
 		uint32_t sid = p->span.source;
@@ -1236,6 +789,23 @@ static int finish_begin(struct plm_checker *c, struct finish_state *fs)
 	return fs->seen != NULL ? 0 : PLM_ENOMEM;
 }
 
+/* Says that a result could not hold `dropped` findings (memory, or the
+ * result's cap): the run is incomplete, never silently short. */
+static int note_result_full(struct plm_file_result *result, const char *path,
+	size_t dropped)
+{
+	char msg[256];
+	snprintf(msg, sizeof(msg), "%zu findings on %s were dropped: the "
+		"results of one file reached the memory they may use", dropped,
+		path);
+	struct plm_notification n = {0};
+	n.kind = PLM_NOTIFY_TOOL_ERROR;
+	n.code = "limit/result-memory";
+	n.message = msg;
+	n.path = path;
+	return plm_file_result_add_note(result, &n);
+}
+
 static int finish_findings(struct plm_checker *c, const struct plm_doc *doc,
 	struct plm_file_result *result)
 {
@@ -1248,12 +818,21 @@ static int finish_findings(struct plm_checker *c, const struct plm_doc *doc,
 	}
 	struct finish_state fs;
 	int rc = finish_begin(c, &fs);
+	size_t dropped = 0;
 	for (size_t i = 0; i < c->pending_count && rc == 0; i++) {
 		rc = emit_finding(c, doc, NULL, doc->kind, &c->pending[i], &fs,
 			result);
+		/* A full result keeps what it holds; the rest are counted. */
+		if (rc == PLM_ENOMEM) {
+			dropped = c->pending_count - i;
+			break;
+		}
 	}
 	free(fs.seen);
 	clear_pending(c);
+	if (dropped > 0) {
+		rc = note_result_full(result, plm_doc_main(doc)->path, dropped);
+	}
 	return rc;
 }
 
@@ -1352,10 +931,9 @@ static int run_rules(struct plm_checker *c, const struct plm_doc *doc,
 	struct plm_file_result *result, size_t only, bool use_only)
 {
 	int rc = 0;
-	c->doc = doc;
+	struct plm_lua_hooks hooks = {c, on_report, on_load};
 	clear_pending(c);
-	plm_lua_bind_doc(c->host, doc);
-	plm_lua_set_user(c->host, c);
+	plm_lua_checker_bind(c->lua, doc, &hooks);
 	unsigned kind = 1u << doc->kind;
 	for (size_t i = 0; i < c->engine->count && rc == 0; i++) {
 		const struct plm_policy *p = &c->engine->policies[i];
@@ -1364,9 +942,7 @@ static int run_rules(struct plm_checker *c, const struct plm_doc *doc,
 		}
 		rc = run_one(c, plm_doc_main(doc)->path, i, result);
 	}
-	plm_lua_set_user(c->host, NULL);
-	plm_lua_unbind_doc(c->host);
-	c->doc = NULL;
+	plm_lua_checker_unbind(c->lua);
 	if (rc == 0) {
 		rc = finish_findings(c, doc, result);
 	}
@@ -1394,12 +970,11 @@ static int run_project_rules(struct plm_checker *c,
 	struct plm_file_result *result, size_t only, bool use_only)
 {
 	int rc = 0;
-	c->doc = NULL;
+	struct plm_lua_hooks hooks = {c, on_report, on_load};
 	c->index = index;
 	c->load = load;
 	clear_pending(c);
-	plm_lua_unbind_doc(c->host);
-	plm_lua_set_user(c->host, c);
+	plm_lua_checker_bind_project(c->lua, index, &hooks);
 	for (size_t i = 0; i < c->engine->count && rc == 0; i++) {
 		const struct plm_policy *p = &c->engine->policies[i];
 		if (!p->project || (use_only && i != only)) {
@@ -1407,10 +982,7 @@ static int run_project_rules(struct plm_checker *c,
 		}
 		rc = run_one(c, "the project", i, result);
 	}
-	plm_lua_set_user(c->host, NULL);
-	plm_lua_unbind_doc(c->host);
-	plm_doc_destroy(c->loaded);
-	c->loaded = NULL;
+	plm_lua_checker_unbind(c->lua);
 	if (rc == 0) {
 		rc = finish_project_findings(c, result);
 	}

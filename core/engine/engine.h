@@ -17,6 +17,7 @@
 #include "plimsoll/error.h"
 #include "plimsoll/finding.h"
 #include "engine/result.h"
+#include "engine/settings.h"
 #include "model/document.h"
 
 struct plm_engine_options {
@@ -30,6 +31,7 @@ struct plm_engine_options {
 	size_t memory_limit;        /* bytes per policy run; 0: default (64 MiB) */
 	uint64_t instruction_limit; /* VM instructions per policy run; 0: default */
 	double time_limit;          /* wall-clock seconds per policy run; 0: default (10) */
+	const struct plm_settings *settings; /* --set RULE.KEY=VALUE; may be NULL */
 };
 
 struct plm_engine;

@@ -7,7 +7,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "engine/engine.h"
-#include "lua/host.h"
+#include "engine/settings.h"
+#include "lua/checker.h"
 #include "util/arena.h"
 
 /* Largest policy file read. */
@@ -16,13 +17,20 @@
 #define PLM_MAX_FINDINGS_PER_RUN 10000
 /* Longest finding message or fix kept (bytes). */
 #define PLM_MAX_MESSAGE 4096
+/* Lines longer than this are quoted as a window of this many bytes,
+ * starting this many before the finding's region. */
+#define PLM_LINE_TEXT_MAX 480
+#define PLM_LINE_TEXT_BEFORE 160
+/* Lines up to this long count whole in a finding's fingerprint; longer
+ * ones by the window quoted from them. */
+#define PLM_FINGERPRINT_LINE_MAX 4096
 
 struct plm_policy {
 	struct plm_rule_info info;  /* strings in the engine's arena */
-	const char *chunkname;      /* "@" + source_path */
-	const char *text;           /* the policy source */
-	size_t text_len;
-	const char *lib_dir;        /* the directory `require` reads, or NULL */
+	struct plm_lua_chunk chunk; /* its source, in the engine's arena */
+	const struct plm_setting_decl *settings;   /* declared */
+	size_t setting_count;
+	struct plm_setting_values values;   /* as checked for this run */
 	unsigned kinds;             /* 1u << enum plm_kind */
 	bool project;               /* scope = "project": check(project, report) */
 };
@@ -32,8 +40,23 @@ struct plm_engine {
 	struct plm_policy *policies;   /* selected, sorted by id */
 	size_t count;
 	struct plm_rule_info *rules;   /* policies[i].info, contiguous */
+	struct plm_lua_chunk *chunks;  /* policies[i].chunk, contiguous */
 	struct plm_lua_limits limits;
 };
+
+/* Checks the value of every entry of s against the declarations of the
+ * loaded policies (all of them, before selection) and stores each
+ * policy's values. Returns 0, or PLM_EINVAL with *error a malloc'd
+ * message naming the entry's origin. */
+PLM_NODISCARD int plm_engine_apply_settings(struct plm_policy *all,
+	size_t count, const struct plm_settings *s, struct plm_arena *arena,
+	char **error);
+
+/* Text to a typed value of declaration d (lists into the arena). Returns
+ * 0, or PLM_EINVAL with *problem a static description. */
+PLM_NODISCARD int plm_setting_parse(const struct plm_setting_decl *d,
+	const char *text, struct plm_arena *a, struct plm_setting_value *out,
+	const char **problem);
 
 /* Finds, reads and validates every policy o names (before selection) into
  * the arena. Returns 0 or an error with *error malloc'd. */

@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <lauxlib.h>
 
 /* How deep a policy directory is searched. */
 #define MAX_POLICY_DEPTH 4
@@ -226,246 +225,6 @@ static char *read_text(const char *path, size_t *len, char **error)
 	return buf;
 }
 
-/* ---- metadata ---------------------------------------------------------- */
-
-struct load_ctx {
-	struct plm_lua *host;
-	struct plm_arena *arena;
-	struct plm_policy *policy;
-};
-
-static const char *const known_fields[] = {
-	"id", "title", "severity", "applies_to", "tags", "aliases",
-	"description", "help_uri", "precision", "scope", "check", NULL,
-};
-
-static bool id_ok(const char *id)
-{
-	/* [namespace/]slug; each part lower-case words joined by '-'. */
-	const char *slash = strchr(id, '/');
-	if (slash != NULL && strchr(slash + 1, '/') != NULL) {
-		return false;
-	}
-	const char *parts[2] = {id, slash != NULL ? slash + 1 : NULL};
-	size_t lens[2] = {slash != NULL ? (size_t)(slash - id) : strlen(id),
-		slash != NULL ? strlen(slash + 1) : 0};
-	for (int p = 0; p < 2 && parts[p] != NULL; p++) {
-		const char *s = parts[p];
-		size_t n = lens[p];
-		if (n == 0 || n > 64 || s[0] == '-' || s[n - 1] == '-') {
-			return false;
-		}
-		for (size_t i = 0; i < n; i++) {
-			char c = s[i];
-			bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-				(c == '-' && s[i + 1] != '-');
-			if (!ok) {
-				return false;
-			}
-		}
-	}
-	return true;
-}
-
-/* A string field (raises with a message when wrong).  [-0, +0, e] */
-static const char *get_string(lua_State *L, int t, struct load_ctx *ctx,
-	const char *field, bool required)
-{
-	int type = lua_getfield(L, t, field);
-	if (type == LUA_TNIL && !required) {
-		lua_pop(L, 1);
-		return NULL;
-	}
-	if (type != LUA_TSTRING || lua_rawlen(L, -1) == 0) {
-		luaL_error(L, "metadata: '%s' must be a non-empty string (got %s)",
-			field, luaL_typename(L, -1));
-	}
-	const char *s = plm_arena_strdup(ctx->arena, lua_tostring(L, -1));
-	lua_pop(L, 1);
-	if (s == NULL) {
-		luaL_error(L, "out of memory");
-	}
-	return s;
-}
-
-/* A list of strings as a NULL-terminated array; check(s) validates each. */
-static const char *const *get_list(lua_State *L, int t, struct load_ctx *ctx,
-	const char *field, bool required, bool (*check)(const char *),
-	const char *expected)
-{
-	int type = lua_getfield(L, t, field);
-	if (type == LUA_TNIL && !required) {
-		lua_pop(L, 1);
-		const char **empty = plm_arena_alloc(ctx->arena, sizeof(*empty));
-		if (empty == NULL) {
-			luaL_error(L, "out of memory");
-		}
-		return empty;
-	}
-	if (type != LUA_TTABLE) {
-		luaL_error(L, "metadata: '%s' must be a list of strings (got %s)",
-			field, luaL_typename(L, -1));
-	}
-	lua_Integer n = luaL_len(L, -1);
-	if (n < (required ? 1 : 0) || n > 256) {
-		luaL_error(L, "metadata: '%s' must list 1 to 256 strings", field);
-	}
-	const char **list = plm_arena_alloc(ctx->arena,
-		((size_t)n + 1) * sizeof(*list));
-	if (list == NULL) {
-		luaL_error(L, "out of memory");
-	}
-	for (lua_Integer i = 1; i <= n; i++) {
-		if (lua_geti(L, -1, i) != LUA_TSTRING || lua_rawlen(L, -1) == 0) {
-			luaL_error(L, "metadata: '%s'[%d] must be a non-empty string",
-				field, (int)i);
-		}
-		const char *s = lua_tostring(L, -1);
-		if (check != NULL && !check(s)) {
-			luaL_error(L, "metadata: '%s' has '%s'; expected %s", field,
-				s, expected);
-		}
-		list[i - 1] = plm_arena_strdup(ctx->arena, s);
-		if (list[i - 1] == NULL) {
-			luaL_error(L, "out of memory");
-		}
-		lua_pop(L, 1);
-	}
-	lua_pop(L, 1);
-	return list;
-}
-
-static bool kind_ok(const char *s)
-{
-	return strcmp(s, "dockerfile") == 0 || strcmp(s, "compose") == 0 ||
-		strcmp(s, "kubernetes") == 0;
-}
-
-static bool tag_ok(const char *s)
-{
-	if (strncmp(s, "CWE-", 4) == 0) {
-		if (s[4] == '\0') {
-			return false;
-		}
-		for (const char *p = s + 4; *p != '\0'; p++) {
-			if (*p < '0' || *p > '9') {
-				return false;
-			}
-		}
-		return true;
-	}
-	for (const char *p = s; *p != '\0'; p++) {
-		if (*p == ' ' || *p == ',' || *p == '\t' || *p == '\n') {
-			return false;
-		}
-	}
-	return true;
-}
-
-static bool alias_ok(const char *s)
-{
-	for (const char *p = s; *p != '\0'; p++) {
-		if (*p == ' ' || *p == ',' || *p == '\t' || *p == '\n') {
-			return false;
-		}
-	}
-	return true;
-}
-
-/* Runs the policy chunk and reads its metadata; in protected mode. */
-static int load_metadata(lua_State *L)
-{
-	struct load_ctx *ctx = lua_touserdata(L, 1);
-	struct plm_policy *p = ctx->policy;
-	if (luaL_loadbufferx(L, p->text, p->text_len, p->chunkname, "t") !=
-		LUA_OK) {
-		return lua_error(L);
-	}
-	plm_lua_push_env(L);
-	plm_lua_set_env(L, -2);
-	lua_call(L, 0, 1);
-	if (!lua_istable(L, -1)) {
-		return luaL_error(L, "the policy must return a table (got %s)",
-			luaL_typename(L, -1));
-	}
-	int t = lua_gettop(L);
-	lua_pushnil(L);
-	while (lua_next(L, t) != 0) {
-		bool known = false;
-		if (lua_type(L, -2) == LUA_TSTRING) {
-			const char *k = lua_tostring(L, -2);
-			for (const char *const *f = known_fields; *f; f++) {
-				known = known || strcmp(k, *f) == 0;
-			}
-		}
-		if (!known) {
-			lua_pop(L, 1);
-			return luaL_error(L, "metadata: unknown field '%s' (expected "
-				"id, title, severity, applies_to, tags, aliases, "
-				"description, help_uri, precision, scope, check)",
-				lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1)
-							     : "(not a string)");
-		}
-		lua_pop(L, 1);
-	}
-	p->info.id = get_string(L, t, ctx, "id", true);
-	if (!id_ok(p->info.id)) {
-		return luaL_error(L, "metadata: id '%s' must be kebab-case "
-			"(lower-case letters, digits, single '-'), optionally "
-			"namespaced as 'team/id'", p->info.id);
-	}
-	p->info.title = get_string(L, t, ctx, "title", true);
-	if (strchr(p->info.title, '\n') != NULL) {
-		return luaL_error(L, "metadata: 'title' must be one line");
-	}
-	const char *sev = get_string(L, t, ctx, "severity", true);
-	int s = plm_severity_parse(sev);
-	if (s < 0) {
-		return luaL_error(L, "metadata: 'severity' must be one of "
-			"critical, high, medium, low, info (got '%s')", sev);
-	}
-	p->info.severity = (enum plm_severity)s;
-	p->info.applies_to = get_list(L, t, ctx, "applies_to", true, kind_ok,
-		"dockerfile, compose or kubernetes");
-	p->info.tags = get_list(L, t, ctx, "tags", false, tag_ok,
-		"a word without spaces, or CWE-<number>");
-	p->info.aliases = get_list(L, t, ctx, "aliases", false, alias_ok,
-		"a code without spaces or commas");
-	p->info.description = get_string(L, t, ctx, "description", true);
-	p->info.help_uri = get_string(L, t, ctx, "help_uri", false);
-	p->info.precision = get_string(L, t, ctx, "precision", false);
-	if (p->info.precision == NULL) {
-		p->info.precision = "high";
-	} else if (strcmp(p->info.precision, "very-high") != 0 &&
-		strcmp(p->info.precision, "high") != 0 &&
-		strcmp(p->info.precision, "medium") != 0 &&
-		strcmp(p->info.precision, "low") != 0) {
-		return luaL_error(L, "metadata: 'precision' must be one of "
-			"very-high, high, medium, low (got '%s')",
-			p->info.precision);
-	}
-	const char *scope = get_string(L, t, ctx, "scope", false);
-	if (scope == NULL || strcmp(scope, "file") == 0) {
-		p->project = false;
-	} else if (strcmp(scope, "project") == 0) {
-		p->project = true;
-	} else {
-		return luaL_error(L, "metadata: 'scope' must be \"file\" "
-			"(check(doc, report), the default) or \"project\" "
-			"(check(project, report)) (got '%s')", scope);
-	}
-	if (lua_getfield(L, t, "check") != LUA_TFUNCTION) {
-		return luaL_error(L, "metadata: 'check' must be a function "
-			"check(%s, report) (got %s)",
-			p->project ? "project" : "doc", luaL_typename(L, -1));
-	}
-	p->kinds = 0;
-	for (const char *const *k = p->info.applies_to; *k; k++) {
-		p->kinds |= 1u << plm_kind_parse(*k);
-	}
-	return 0;
-}
-
 static int load_one(struct plm_lua *host, const struct plm_lua_limits *lim,
 	struct plm_arena *arena, const struct found *f, struct plm_policy *p,
 	char **error)
@@ -475,31 +234,37 @@ static int load_one(struct plm_lua *host, const struct plm_lua_limits *lim,
 	if (text == NULL) {
 		return PLM_EIO;
 	}
-	int rc = PLM_ENOMEM;
 	memset(p, 0, sizeof(*p));
-	p->info.source_path = plm_arena_strdup(arena, f->path);
-	p->chunkname = plm_arena_printf(arena, "@%s", f->path);
-	p->text = plm_arena_strndup(arena, text, len);
-	p->text_len = len;
-	p->lib_dir = f->lib_dir;
+	p->chunk.chunkname = plm_arena_printf(arena, "@%s", f->path);
+	p->chunk.text = plm_arena_strndup(arena, text, len);
+	p->chunk.text_len = len;
+	p->chunk.lib_dir = f->lib_dir;
+	const char *source_path = plm_arena_strdup(arena, f->path);
 	free(text);
-	if (p->info.source_path == NULL || p->chunkname == NULL ||
-		p->text == NULL) {
+	if (source_path == NULL || p->chunk.chunkname == NULL ||
+		p->chunk.text == NULL) {
 		*error = plm_engine_strdupf("%s: out of memory", f->path);
-		return rc;
+		return PLM_ENOMEM;
 	}
 	struct plm_lua_failure fail;
-	struct load_ctx ctx = {host, arena, p};
-	plm_lua_set_lib_dir(host, p->lib_dir);
-	enum plm_lua_status st = plm_lua_run(host, load_metadata, &ctx, lim,
-		&fail);
-	plm_lua_set_lib_dir(host, NULL);
+	struct plm_lua_metadata meta;
+	enum plm_lua_status st = plm_lua_read_metadata(host, &p->chunk, lim,
+		arena, &meta, &fail);
 	if (st != PLM_LUA_OK) {
 		char *msg = plm_engine_full_location(fail.message, f->path);
 		*error = plm_engine_strdupf("%s: invalid policy: %s", f->path,
 			msg != NULL ? msg : fail.message);
 		free(msg);
 		return PLM_EPOLICY;
+	}
+	p->info = meta.info;
+	p->info.source_path = source_path;
+	p->project = meta.project;
+	p->settings = meta.settings;
+	p->setting_count = meta.setting_count;
+	p->kinds = 0;
+	for (const char *const *k = p->info.applies_to; *k; k++) {
+		p->kinds |= 1u << plm_kind_parse(*k);
 	}
 	return 0;
 }

@@ -120,6 +120,12 @@ int plm_load(const char *path, const char *display_path,
 	if (rc == PLM_ENOMEM) {
 		return rc;
 	}
+	if (rc != 0 && errno == EINVAL) {
+		set_status(st, PLM_LOAD_FAILED, "io/read",
+			"not a regular file (a device, a FIFO, a socket or a "
+			"kernel file such as /proc's): not read");
+		return 0;
+	}
 	if (rc != 0) {
 		set_status(st, PLM_LOAD_FAILED, "io/read",
 			"cannot read file: %s", strerror(errno));

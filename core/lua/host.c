@@ -218,6 +218,10 @@ void plm_lua_charge(lua_State *L, uint64_t n)
 	if (h == NULL) {
 		return;
 	}
+	if (h->abort == PLM_LUA_OK && atomic_load(&h->expired)) {
+		h->abort = PLM_LUA_TIME;
+		plm_lua_record_where(h, L);
+	}
 	if (h->abort == PLM_LUA_OK) {
 		h->executed += n;
 		if (h->budget == 0 || h->executed <= h->budget) {
@@ -235,6 +239,25 @@ void plm_lua_charge(lua_State *L, uint64_t n)
 	lua_error(L);
 }
 
+void plm_lua_charge_memory(lua_State *L, size_t bytes)
+{
+	struct plm_lua *h = host_of(L);
+	if (h == NULL || h->cap == 0) {
+		return;
+	}
+	if (h->abort == PLM_LUA_OK && h->used <= h->cap &&
+		bytes <= h->cap - h->used) {
+		h->cap -= bytes;
+		return;
+	}
+	if (h->abort == PLM_LUA_OK) {
+		h->abort = PLM_LUA_MEMORY;
+		plm_lua_record_where(h, L);
+	}
+	lua_pushliteral(L, "not enough memory");
+	lua_error(L);
+}
+
 static int64_t monotonic_ns(void)
 {
 	struct timespec ts;
@@ -242,16 +265,12 @@ static int64_t monotonic_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-/* The count hook: adds up instructions, and looks at the clock. */
+/* The count hook: adds up instructions. The watchdog makes it run at the
+ * next instruction once the deadline has passed; plm_lua_charge then
+ * sees the expired flag. */
 static void count_hook(lua_State *L, lua_Debug *ar)
 {
 	(void)ar;
-	struct plm_lua *h = host_of(L);
-	if (h != NULL && h->abort == PLM_LUA_OK && h->deadline != 0 &&
-		monotonic_ns() > h->deadline) {
-		h->abort = PLM_LUA_TIME;
-		plm_lua_record_where(h, L);
-	}
 	plm_lua_charge(L, PLM_LUA_HOOK_STEP);
 }
 
@@ -694,8 +713,13 @@ int plm_lua_create(struct plm_lua **out)
 	if (h == NULL) {
 		return PLM_ENOMEM;
 	}
+	if (plm_lua_watchdog_join(count_hook) != 0) {
+		free(h);
+		return PLM_ENOMEM;
+	}
 	lua_State *L = lua_newstate(funnel, h);
 	if (L == NULL) {
+		plm_lua_watchdog_leave();
 		pool_destroy(h);
 		free(h);
 		return PLM_ENOMEM;
@@ -705,6 +729,7 @@ int plm_lua_create(struct plm_lua **out)
 	lua_pushcfunction(L, setup);
 	if (lua_pcall(L, 0, 0, 0) != LUA_OK) {
 		lua_close(L);
+		plm_lua_watchdog_leave();
 		pool_destroy(h);
 		free(h);
 		return PLM_ENOMEM;
@@ -722,6 +747,7 @@ void plm_lua_destroy(struct plm_lua *h)
 	}
 	h->cap = 0;
 	lua_close(h->L);
+	plm_lua_watchdog_leave();
 	pool_destroy(h);
 	free(h);
 }
@@ -785,7 +811,11 @@ enum plm_lua_status plm_lua_run(struct plm_lua *h, lua_CFunction fn,
 		? monotonic_ns() + (int64_t)(limits->seconds * 1e9) : 0;
 	h->cap = limits->memory != 0 ? h->used + limits->memory : 0;
 	lua_sethook(L, count_hook, LUA_MASKCOUNT, PLM_LUA_HOOK_STEP);
+	plm_lua_watchdog_arm(h);
 	int status = lua_pcall(L, 2, 0, top + 1);
+	/* After disarm the watchdog no longer touches L: the hook it may
+	 * have set is replaced below. */
+	plm_lua_watchdog_disarm(h);
 	h->cap = 0;
 	h->budget = 0;
 	h->deadline = 0;

@@ -14,52 +14,14 @@
 #include <stdint.h>
 #include <lua.h>
 #include "plimsoll/error.h"
+#include "lua/checker.h"
 
-/* Defaults for one policy run. */
-#define PLM_LUA_DEFAULT_MEMORY ((size_t)64 * 1024 * 1024)
-#define PLM_LUA_DEFAULT_INSTRUCTIONS ((uint64_t)20 * 1000 * 1000)
-#define PLM_LUA_DEFAULT_SECONDS 10.0
 /* Bytes a run allocates that count as one instruction: a run that builds
  * big strings over and over (`s .. "x"` on a 30 MB `s`) spends its budget
  * on them, not only on the few instructions that ask for them. */
 #define PLM_LUA_BYTES_PER_STEP 64
 /* Instructions between two checks of the budget. */
 #define PLM_LUA_HOOK_STEP 1000
-/* Longest error message kept from a failed run. */
-#define PLM_LUA_MESSAGE_MAX 1024
-
-struct plm_lua;
-
-struct plm_lua_limits {
-	size_t memory;          /* bytes a run may add to the state; 0: none */
-	uint64_t instructions;  /* VM instructions per run; 0: none */
-	double seconds;         /* wall-clock seconds per run; 0: none. The
-	                         * backstop for single instructions that are
-	                         * slow in C (comparing two 30 MB strings):
-	                         * checked at each hook, so a run can overshoot
-	                         * by what PLM_LUA_HOOK_STEP of them take */
-};
-
-enum plm_lua_status {
-	PLM_LUA_OK = 0,
-	PLM_LUA_ERROR,          /* the code raised an error */
-	PLM_LUA_INSTRUCTIONS,   /* the instruction budget ran out */
-	PLM_LUA_MEMORY,         /* the memory cap was hit */
-	PLM_LUA_TIME,           /* the run took longer than its seconds */
-};
-
-/* What a failed run left behind: a status and one message that starts with
- * the Lua location (chunk:line) when one is known. */
-struct plm_lua_failure {
-	enum plm_lua_status status;
-	char message[PLM_LUA_MESSAGE_MAX];
-};
-
-/* Creates a sandboxed state with the helper library loaded. Returns 0 or
- * PLM_ENOMEM. Free with plm_lua_destroy(). */
-PLM_NODISCARD int plm_lua_create(struct plm_lua **out);
-/* Closes the state. Accepts NULL. */
-void plm_lua_destroy(struct plm_lua *h);
 
 /* The host's state, and the host of a state (from its extra space). */
 lua_State *plm_lua_state(struct plm_lua *h);
@@ -89,6 +51,11 @@ void plm_lua_freeze(lua_State *L);
  * start; the instruction budget is re-armed so no pcall inside can swallow
  * it. Forgets the modules a previous run required. Returns PLM_LUA_OK or a
  * failure described in *fail. The stack is left as it was. */
+/* Counts bytes kept outside the state for the run in progress (copies of
+ * what a policy reported) against its memory limit; raises a memory error
+ * past it. Outside a run, or with no limit, does nothing.  [-0, +0, v] */
+void plm_lua_charge_memory(lua_State *L, size_t bytes);
+
 /* The instructions the last run was charged (VM instructions and the
  * charges of library loops and allocations). */
 uint64_t plm_lua_last_executed(const struct plm_lua *h);

@@ -1,9 +1,11 @@
 /*
- * lua/internal.h - the host's fields, shared by host.c and model.c only.
+ * lua/internal.h - the host's fields, shared by host.c, model.c and
+ * watchdog.c only.
  */
 #ifndef PLM_LUA_INTERNAL_H
 #define PLM_LUA_INTERNAL_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include "lua/host.h"
 #include "model/document.h"
@@ -28,6 +30,8 @@ struct plm_lua {
 	uint64_t budget;        /* instructions for this run; 0: none */
 	uint64_t executed;
 	int64_t deadline;       /* CLOCK_MONOTONIC nanoseconds; 0: none */
+	atomic_int expired;     /* set by the watchdog once past deadline */
+	struct plm_lua *watch_next; /* the watchdog's list of armed runs */
 	enum plm_lua_status abort; /* set once a limit is hit in this run */
 	char where[256];        /* Lua location when a limit was hit */
 	const char *lib_dir;
@@ -36,6 +40,15 @@ struct plm_lua {
 	const struct plm_doc *doc;
 	uint64_t generation;    /* bumped per bound document */
 };
+
+/* The watchdog (watchdog.c): a host joins it when created and leaves it
+ * when destroyed; a run with a deadline is armed for its length. Past the
+ * deadline the watchdog sets h->expired and sets `hook` to run at the next
+ * instruction. join returns 0 or PLM_ENOMEM. */
+int plm_lua_watchdog_join(lua_Hook hook);
+void plm_lua_watchdog_leave(void);
+void plm_lua_watchdog_arm(struct plm_lua *h);
+void plm_lua_watchdog_disarm(struct plm_lua *h);
 
 /* Registry keys (addresses of constants, never written). */
 extern const char plm_lua_key_module;   /* the frozen helper module */
@@ -46,6 +59,10 @@ void plm_lua_record_where(struct plm_lua *h, lua_State *L);
 
 /* The table of native helpers the helper library receives.  [-0, +1, m] */
 void plm_lua_push_native(lua_State *L);
+/* Natives of a checker's run (checker.c): native.setting(name) and
+ * native.comment(line). */
+int plm_lua_native_setting(lua_State *L);
+int plm_lua_native_comment(lua_State *L);
 /* Creates the node proxy metatable in the registry.  [-0, +0, m] */
 void plm_lua_model_init(lua_State *L);
 

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <lauxlib.h>
 #include "lua/internal.h"
+#include "lua/pattern.h"
 
 #define PROXY_NAME "plimsoll.node"
 
@@ -379,26 +380,36 @@ static int native_kind(lua_State *L)
 }
 
 /* native.mentions(text) -> true when text occurs in the bytes of any
- * source of the document (the file and the files it pulled in). */
+ * source of the document (the file and the files it pulled in). Charged
+ * by the work done: the bytes scanned for the first byte, and the needle's
+ * length for each place it is compared at, so a long needle that almost
+ * matches everywhere spends the budget, not hours. */
 static int native_mentions(lua_State *L)
 {
 	size_t n = 0;
 	const char *needle = luaL_checklstring(L, 1, &n);
 	const struct plm_doc *doc = plm_lua_host(L)->doc;
+	struct plm_lua_meter meter = {L, 0};
 	bool found = false;
 	for (size_t k = 0; doc != NULL && k < doc->source_count && !found; k++) {
 		const struct plm_source *src = doc->sources[k];
 		const char *p = src->bytes, *end = src->bytes + src->len;
 		while (!found && n > 0 && (size_t)(end - p) >= n) {
-			p = memchr(p, needle[0], (size_t)(end - p) - n + 1);
-			if (p == NULL) {
+			const char *at = memchr(p, needle[0],
+				(size_t)(end - p) - n + 1);
+			size_t scanned = (size_t)((at ? at : end) - p);
+			plm_lua_meter_add(&meter,
+				1 + scanned / PLM_LUA_BYTES_PER_STEP);
+			if (at == NULL) {
 				break;
 			}
-			found = memcmp(p, needle, n) == 0;
-			p++;
+			plm_lua_meter_add(&meter, 1 + n / PLM_LUA_BYTES_PER_STEP);
+			found = memcmp(at, needle, n) == 0;
+			p = at + 1;
 		}
 		found = found || n == 0;
 	}
+	plm_lua_meter_settle(&meter);
 	lua_pushboolean(L, found);
 	return 1;
 }
@@ -410,6 +421,8 @@ void plm_lua_push_native(lua_State *L)
 		{"meta", native_meta},
 		{"kind", native_kind},
 		{"mentions", native_mentions},
+		{"setting", plm_lua_native_setting},
+		{"comment", plm_lua_native_comment},
 		{NULL, NULL},
 	};
 	luaL_newlib(L, natives);

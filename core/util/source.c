@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#ifdef __linux__
+#include <sys/vfs.h>
+#endif
 #include <unistd.h>
 #include <fcntl.h>
 
@@ -134,6 +137,40 @@ struct plm_source *plm_source_create(const char *path, const char *bytes,
 	return source_take(path, copy, len);
 }
 
+/* True for a file of a kernel pseudo file system (/proc, /sys and the
+ * like): regular files by their mode, but what they hold is the state of
+ * the machine or the process (/proc/self/environ is the environment), so
+ * they are never read, however they were reached. */
+static bool pseudo_file(int fd)
+{
+#ifdef __linux__
+	static const unsigned long magics[] = {
+		0x9fa0,         /* proc */
+		0x62656572,     /* sysfs */
+		0x64626720,     /* debugfs */
+		0x74726163,     /* tracefs */
+		0x73636673,     /* securityfs */
+		0x27e0eb,       /* cgroup */
+		0x63677270,     /* cgroup2 */
+		0x62656570,     /* configfs */
+		0xde5e81e4,     /* efivarfs */
+		0xcafe4a11,     /* bpf */
+	};
+	struct statfs fs;
+	if (fstatfs(fd, &fs) != 0) {
+		return false;
+	}
+	for (size_t i = 0; i < sizeof(magics) / sizeof(magics[0]); i++) {
+		if ((unsigned long)fs.f_type == magics[i]) {
+			return true;
+		}
+	}
+#else
+	(void)fd;
+#endif
+	return false;
+}
+
 int plm_source_read(const char *path, const char *display_path,
 	size_t max_size, struct plm_source **out)
 {
@@ -155,7 +192,7 @@ int plm_source_read(const char *path, const char *display_path,
 			errno = saved;
 			return PLM_EIO;
 		}
-		if (!S_ISREG(st.st_mode)) {
+		if (!S_ISREG(st.st_mode) || pseudo_file(fd)) {
 			close(fd);
 			errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
 			return PLM_EIO;

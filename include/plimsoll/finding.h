@@ -95,7 +95,10 @@ struct plm_finding {
 	const char *kind;           /* "dockerfile" | "compose" | "kubernetes" */
 	struct plm_region region;
 	const char *snippet;        /* the source text of the region; may be NULL */
-	const char *line_text;      /* the whole first line of the region */
+	const char *line_text;      /* the region's first line, or a window
+	                             * of at most 480 bytes around the region
+	                             * when the line is longer (see
+	                             * line_text_column) */
 	const char *fix;            /* an optional fix hint; may be NULL */
 	const char *fingerprint;    /* stable across line moves */
 	enum plm_suppression_kind suppression;
@@ -110,6 +113,10 @@ struct plm_finding {
 	/* Added within ABI 1: project-scope policies. */
 	const struct plm_related_location *related; /* may be NULL */
 	size_t related_count;
+	/* Added within ABI 1: long lines are quoted in part. The column
+	 * (code points, 1-based, as region.start_column) where line_text
+	 * starts; 0 or 1: at the line's start. */
+	uint32_t line_text_column;
 };
 
 enum plm_notification_kind {

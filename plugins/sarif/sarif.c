@@ -4,7 +4,7 @@
  * and limits, see ../shared/SARIF-NOTES.md) and for every consumer that
  * reads the standard (GitLab, Azure DevOps, SonarQube, DefectDojo).
  *
- * Each result is laid out as text when it arrives (output/jsonw.h); the
+ * Each result is laid out as text when it arrives (plimsoll/jsonw.h); the
  * rest of the log is small and built with jansson. The log is written at
  * end(), when the invocation's outcome and the artifacts are known, and
  * the results are spliced in: compact, so that a large scan stays under

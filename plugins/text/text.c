@@ -154,10 +154,14 @@ static void print_source(struct text *t, const struct plm_finding *f)
 	put_safe(t->out, line, len);
 	fputc('\n', t->out);
 
+	/* Columns counted from where line_text starts (a window of a long
+	 * line). */
 	size_t points = plm_output_code_points(line, len);
-	size_t start = r->start_column > 0 ? r->start_column - 1 : 0;
-	size_t end = r->end_line == r->start_line && r->end_column > 0
-		? r->end_column - 1 : points;
+	size_t base = f->line_text_column > 1 ? f->line_text_column - 1 : 0;
+	size_t start = r->start_column > base + 1 ? r->start_column - 1 - base
+						   : 0;
+	size_t end = r->end_line == r->start_line && r->end_column > base + 1
+		? r->end_column - 1 - base : points;
 	if (start > points) {
 		start = points;
 	}

@@ -6,17 +6,12 @@
 bench="$1"
 root="$2"
 here="$root/tests/differential"
-dir=""
-for c in "${PLM_CORPUS:-}" "$root/../shared/corpus" "$root/../../shared/corpus"; do
-	if [ -n "$c" ] && [ -d "$c/dockerfile" ]; then
-		dir="$c/dockerfile"
-		break
-	fi
-done
-if [ -z "$dir" ]; then
+. "$root/tests/common/shared.sh"
+if ! dir=$(plm_find_corpus "$root"); then
 	echo "SKIP: no shared corpus (../shared/corpus/dockerfile) beside the source tree"
 	exit 77
 fi
+dir=$dir/dockerfile
 if ! command -v node >/dev/null 2>&1; then
 	echo "SKIP: node is not installed (needed to run dockerfile-ast)"
 	exit 77

@@ -24,9 +24,9 @@ Corpus files that are not what their folder says are listed, each with its
 reason, in corpus-exceptions.tsv beside this file; an exception that no
 longer applies fails the test.
 
-Usage: corpus_layout.py PLIMSOLL SOURCE_ROOT. The corpus is looked up in
-$PLM_CORPUS, SOURCE_ROOT/../shared/corpus, SOURCE_ROOT/../../shared/corpus;
-without it the test is skipped (exit 77).
+Usage: corpus_layout.py PLIMSOLL SOURCE_ROOT. The corpus is looked up as
+tests/common/shared.py says ($PLM_CORPUS first); without it the test is
+skipped (exit 77).
 """
 import collections
 import csv
@@ -39,21 +39,16 @@ import sys
 import tempfile
 import unittest
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "common"))
+import shared  # noqa: E402
+
 PLIMSOLL = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else "plimsoll"
 SOURCE_ROOT = sys.argv[2] if len(sys.argv) > 2 else "."
 HERE = os.path.dirname(os.path.abspath(__file__))
 SCANNED = ("dockerfile", "compose", "kubernetes")
 # One file in SHARE of the plain-named ones, by hash of the corpus path.
 SHARE = 12
-
-
-def find_corpus():
-    for c in (os.environ.get("PLM_CORPUS", ""),
-              os.path.join(SOURCE_ROOT, "..", "shared", "corpus"),
-              os.path.join(SOURCE_ROOT, "..", "..", "shared", "corpus")):
-        if c and os.path.isfile(os.path.join(c, "PROVENANCE.tsv")):
-            return c
-    return None
 
 
 def chosen(path):
@@ -180,7 +175,7 @@ def finding_key(f):
 class CorpusLayout(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.corpus = find_corpus()
+        cls.corpus = shared.find_corpus(SOURCE_ROOT, "PROVENANCE.tsv")
         cls.tmp = tempfile.mkdtemp(prefix="plm-discover-corpus-")
         cls.root = os.path.join(cls.tmp, "repos")
         rows = read_rows(cls.corpus)
@@ -310,7 +305,7 @@ class CorpusLayout(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    if find_corpus() is None:
+    if shared.find_corpus(SOURCE_ROOT, "PROVENANCE.tsv") is None:
         print("SKIP: no shared corpus (../shared/corpus) beside the source "
               "tree")
         sys.exit(77)

@@ -9,22 +9,18 @@ compose, dotenv, kubernetes, scan). MAX_PER_SOURCE (default 0: no limit) caps th
 files taken from each corpus folder, picked evenly over the sorted list so
 a short smoke run starts quickly and a long campaign can take everything.
 Files larger than 64 KiB are left out: libFuzzer's default -max_len would
-truncate them anyway. The shared corpus is looked up in $PLM_CORPUS, then
-SOURCE_ROOT/../shared/corpus, then SOURCE_ROOT/../../shared/corpus.
+truncate them anyway. The shared corpus is looked up as
+tests/common/shared.py says ($PLM_CORPUS first).
 """
 import hashlib
 import os
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "common"))
+from shared import find_corpus  # noqa: E402
+
 MAX_SEED = 64 * 1024
-
-
-def find_corpus(root):
-    for c in (os.environ.get("PLM_CORPUS"), f"{root}/../shared/corpus",
-              f"{root}/../../shared/corpus"):
-        if c and os.path.isdir(os.path.join(c, "dockerfile")):
-            return c
-    return None
 
 
 def files_under(d, pred=lambda p: True):

@@ -12,13 +12,8 @@ root=$2
 sample=${VALGRIND_SAMPLE:-20}
 command -v valgrind >/dev/null || { echo "SKIP: valgrind not installed"; exit 77; }
 
-corpus=""
-for c in "${PLM_CORPUS:-}" "$root/../shared/corpus" "$root/../../shared/corpus"; do
-	if [ -n "$c" ] && [ -d "$c/dockerfile" ]; then
-		corpus=$c
-		break
-	fi
-done
+. "$root/tests/common/shared.sh"
+corpus=$(plm_find_corpus "$root") || corpus=""
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/plm-valgrind.XXXXXX")
 trap 'rm -rf "$work"' EXIT

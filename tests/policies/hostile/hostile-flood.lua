@@ -9,5 +9,8 @@ return {
 		for i = 1, 20000 do
 			report({line = 1}, "finding " .. i)
 		end
+		-- Past the cap the rest are counted, not kept; failing then
+		-- drops the run's findings altogether.
+		error("failed after flooding")
 	end,
 }

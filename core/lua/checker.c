@@ -1,0 +1,734 @@
+/*
+ * lua/checker.c - running policies: every selected policy compiled once
+ * into a state of the checker's own, one protected run per policy over a
+ * bound document or project, report() and project.load() handed back to
+ * the engine through its hooks, and the run's settings for p.setting().
+ */
+#include "lua/checker.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <lauxlib.h>
+#include "lua/host.h"
+#include "lua/internal.h"
+#include "lua/model.h"
+#include "lua/pattern.h"
+
+struct plm_lua_checker {
+	struct plm_lua *host;
+	int chunks_ref;             /* registry: table of compiled policies */
+	const struct plm_lua_chunk *chunks;   /* borrowed */
+	size_t count;
+	struct plm_lua_hooks hooks;
+	/* What is bound: a document (file runs) or an index (project runs),
+	 * and the one document project.load() holds (owned, NULL when
+	 * none). */
+	const struct plm_doc *doc;
+	const struct plm_index *index;
+	struct plm_doc *loaded;
+	size_t loaded_doc;
+	/* The run in progress. */
+	size_t rule;
+	const struct plm_setting_values *settings;
+};
+
+/* Compiles every policy into a table referenced from the registry; in
+ * protected mode. */
+static int compile_all(lua_State *L)
+{
+	struct plm_lua_checker *c = lua_touserdata(L, 1);
+	lua_createtable(L, (int)c->count, 0);
+	for (size_t i = 0; i < c->count; i++) {
+		const struct plm_lua_chunk *p = &c->chunks[i];
+		if (luaL_loadbufferx(L, p->text, p->text_len, p->chunkname,
+			    "t") != LUA_OK) {
+			return lua_error(L);
+		}
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	c->chunks_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+	return 0;
+}
+
+static char *strdup_both(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	char *s = malloc(la + lb + 1);
+	if (s != NULL) {
+		memcpy(s, a, la);
+		memcpy(s + la, b, lb + 1);
+	}
+	return s;
+}
+
+int plm_lua_checker_create(const struct plm_lua_chunk *chunks, size_t count,
+	struct plm_lua_checker **out, char **error)
+{
+	*out = NULL;
+	*error = NULL;
+	struct plm_lua_checker *c = calloc(1, sizeof(*c));
+	if (c == NULL || plm_lua_create(&c->host) != 0) {
+		*error = strdup("out of memory creating a checker");
+		plm_lua_checker_destroy(c);
+		return PLM_ENOMEM;
+	}
+	c->chunks = chunks;
+	c->count = count;
+	c->chunks_ref = LUA_NOREF;
+	struct plm_lua_limits none = {0};
+	struct plm_lua_failure fail;
+	enum plm_lua_status st = plm_lua_run(c->host, compile_all, c, &none,
+		&fail);
+	if (st != PLM_LUA_OK) {
+		*error = strdup_both("cannot compile the policies: ",
+			fail.message);
+		plm_lua_checker_destroy(c);
+		return st == PLM_LUA_MEMORY ? PLM_ENOMEM : PLM_EPOLICY;
+	}
+	*out = c;
+	return 0;
+}
+
+void plm_lua_checker_destroy(struct plm_lua_checker *c)
+{
+	if (c == NULL) {
+		return;
+	}
+	plm_lua_destroy(c->host);
+	plm_doc_destroy(c->loaded);
+	free(c);
+}
+
+void plm_lua_checker_bind(struct plm_lua_checker *c,
+	const struct plm_doc *doc, const struct plm_lua_hooks *hooks)
+{
+	c->doc = doc;
+	c->index = NULL;
+	c->hooks = *hooks;
+	plm_lua_bind_doc(c->host, doc);
+	plm_lua_set_user(c->host, c);
+}
+
+void plm_lua_checker_bind_project(struct plm_lua_checker *c,
+	const struct plm_index *index, const struct plm_lua_hooks *hooks)
+{
+	c->doc = NULL;
+	c->index = index;
+	c->hooks = *hooks;
+	plm_lua_unbind_doc(c->host);
+	plm_lua_set_user(c->host, c);
+}
+
+void plm_lua_checker_unbind(struct plm_lua_checker *c)
+{
+	plm_lua_set_user(c->host, NULL);
+	plm_lua_unbind_doc(c->host);
+	plm_doc_destroy(c->loaded);
+	c->loaded = NULL;
+	c->doc = NULL;
+	c->index = NULL;
+}
+
+uint64_t plm_lua_checker_last_executed(const struct plm_lua_checker *c)
+{
+	return plm_lua_last_executed(c->host);
+}
+
+/* ---- report() ------------------------------------------------------------ */
+
+/* A span from a location table {line, column, end_line, end_column} in the
+ * main source; raises when it lies outside the file. */
+static struct plm_span location_span(lua_State *L, const struct plm_doc *doc,
+	int idx)
+{
+	const struct plm_source *src = plm_doc_main(doc);
+	lua_Integer v[4] = {0, 0, 0, 0};
+	static const char *const names[4] = {"line", "column", "end_line",
+		"end_column"};
+	for (int i = 0; i < 4; i++) {
+		int t = lua_getfield(L, idx, names[i]);
+		if (t != LUA_TNIL) {
+			int ok = 0;
+			v[i] = lua_tointegerx(L, -1, &ok);
+			if (!ok) {
+				luaL_error(L, "report: '%s' must be an integer",
+					names[i]);
+			}
+		}
+		lua_pop(L, 1);
+	}
+	lua_Integer lines = (lua_Integer)src->line_count;
+	if (v[0] < 1 || v[0] > lines || (v[2] != 0 && (v[2] < v[0] ||
+		v[2] > lines)) || v[1] < 0 || v[3] < 0) {
+		luaL_error(L, "report: line %d is outside %s (%d lines)",
+			(int)(v[0] > lines || v[0] < 1 ? v[0] : v[2]), src->path,
+			(int)lines);
+	}
+	uint32_t line = (uint32_t)v[0] - 1;
+	size_t len = 0;
+	plm_source_line(src, line, &len);
+	struct plm_span s = {0, 0, 0};
+	s.start = v[1] > 0 ? plm_source_offset_at(src, line, (uint32_t)v[1] - 1)
+			   : src->line_starts[line];
+	uint32_t end_line = v[2] > 0 ? (uint32_t)v[2] - 1 : line;
+	if (v[3] > 0) {
+		s.end = plm_source_offset_at(src, end_line, (uint32_t)v[3] - 1);
+	} else {
+		plm_source_line(src, end_line, &len);
+		s.end = src->line_starts[end_line] + (uint32_t)len;
+	}
+	if (s.end < s.start) {
+		s.end = s.start;
+	}
+	return s;
+}
+
+/* Registry key of the table that maps the entry and document tables of a
+ * project run to their place in the index (weak keys). Tables are keyed
+ * by identity, so a policy cannot forge one. */
+static const char key_handles = 0;
+
+/* A handle: the index document in the high bits, the entry + 1 in the low
+ * 24 (0: the document itself). */
+#define HANDLE_ENTRY_BITS 24
+
+/* The index document and entry (NULL: the document) of the table at idx,
+ * or false when it is not one of this run's.  [-0, +0, -] */
+static bool to_handle(lua_State *L, struct plm_lua_checker *c, int idx,
+	size_t *doc, const struct plm_index_entry **entry)
+{
+	if (c->index == NULL || !lua_istable(L, idx)) {
+		return false;
+	}
+	idx = lua_absindex(L, idx);
+	bool found = false;
+	if (lua_rawgetp(L, LUA_REGISTRYINDEX, &key_handles) == LUA_TTABLE) {
+		lua_pushvalue(L, idx);
+		if (lua_rawget(L, -2) == LUA_TNUMBER) {
+			lua_Integer h = lua_tointeger(L, -1);
+			size_t d = (size_t)h >> HANDLE_ENTRY_BITS;
+			size_t e = (size_t)h & ((1u << HANDLE_ENTRY_BITS) - 1);
+			const struct plm_index_doc *id = plm_index_doc_at(c->index, d);
+			if (id != NULL && e <= id->entry_count) {
+				*doc = d;
+				*entry = e > 0 ? &id->entries[e - 1] : NULL;
+				found = true;
+			}
+		}
+		lua_pop(L, 1);
+	}
+	lua_pop(L, 1);
+	return found;
+}
+
+/* Resolves the target at idx (with its field at idx+1 when has_field):
+ * a model node, a {line = N} table (file runs), or in a project run an
+ * entry or document of `project` or a node of the document project.load()
+ * returned. Raises on anything else. */
+static void resolve_target(lua_State *L, struct plm_lua_checker *c, int idx,
+	bool has_field, struct plm_lua_target *t)
+{
+	idx = lua_absindex(L, idx);
+	memset(t, 0, sizeof(*t));
+	const struct plm_doc *doc = c->index != NULL ? c->loaded : c->doc;
+	size_t d = 0;
+	const struct plm_index_entry *entry = NULL;
+	if (plm_lua_to_node(L, idx) != NULL && doc != NULL) {
+		const struct plm_node *target = NULL;
+		plm_lua_check_target(L, idx, has_field, &t->span, &target);
+		t->doc = c->loaded_doc;
+	} else if (to_handle(L, c, idx, &d, &entry)) {
+		const struct plm_index_doc *id = plm_index_doc_at(c->index, d);
+		const struct plm_index_location *loc = NULL;
+		if (entry != NULL && has_field && lua_type(L, idx + 1) ==
+			LUA_TSTRING) {
+			loc = plm_index_entry_location(entry,
+				lua_tostring(L, idx + 1));
+		} else if (has_field && !lua_isnoneornil(L, idx + 1)) {
+			luaL_argerror(L, idx + 1, "a field name (string) expected");
+		}
+		if (loc == NULL && entry != NULL) {
+			loc = plm_index_entry_location(entry, "object");
+		}
+		t->doc = d;
+		if (loc != NULL) {
+			t->span = loc->span;
+			t->region = loc->region;
+			t->path = loc->path;
+		} else {  /* the document: its first line */
+			t->region.start_line = t->region.end_line = 1;
+			t->region.start_column = t->region.end_column = 1;
+			t->path = id->shown_path;
+		}
+		return;
+	} else if (c->index == NULL && lua_istable(L, idx) && c->doc != NULL) {
+		luaL_argcheck(L, !has_field, idx + 1,
+			"a location table takes no field");
+		if (lua_getfield(L, idx, "line") == LUA_TNIL) {
+			luaL_argerror(L, idx, "a model node or a {line = N} "
+				"table expected");
+		}
+		lua_pop(L, 1);
+		t->span = location_span(L, c->doc, idx);
+	} else if (lua_type(L, idx) == LUA_TUSERDATA) {
+		const struct plm_node *target = NULL;
+		/* Raises: a stale node, or not a node at all. */
+		plm_lua_check_target(L, idx, false, &t->span, &target);
+		luaL_error(L, "report: model node used after its document was "
+			"checked");
+	} else if (c->index != NULL) {
+		luaL_argerror(L, idx, "an entry or document of the project, or "
+			"a node of a document project.load() returned, expected");
+	} else {
+		luaL_argerror(L, idx, "a model node or a {line = N} table "
+			"expected");
+	}
+	if (t->span.source >= doc->source_count ||
+		t->span.end > doc->sources[t->span.source]->len ||
+		t->span.start > t->span.end) {
+		luaL_error(L, "report: the span is outside %s",
+			plm_doc_main(doc)->path);
+	}
+	t->region = plm_doc_region(doc, t->span);
+	t->path = doc->sources[t->span.source]->path;
+}
+
+/* Reads extra.related: a list of {node = target [, field = name],
+ * message = text}. Raises on a wrong shape. */
+static size_t read_related(lua_State *L, struct plm_lua_checker *c,
+	int extra_idx, struct plm_lua_related *out)
+{
+	if (lua_getfield(L, extra_idx, "related") == LUA_TNIL) {
+		lua_pop(L, 1);
+		return 0;
+	}
+	int list = lua_gettop(L);
+	luaL_argexpected(L, lua_type(L, list) == LUA_TTABLE, extra_idx,
+		"extra.related to be a list");
+	lua_Integer n = luaL_len(L, list);
+	if (n < 0 || n > PLM_LUA_MAX_RELATED) {
+		luaL_error(L, "report: extra.related holds at most %d locations",
+			PLM_LUA_MAX_RELATED);
+	}
+	luaL_checkstack(L, (int)n + 8, "report: extra.related");
+	for (lua_Integer i = 1; i <= n; i++) {
+		if (lua_geti(L, list, i) != LUA_TTABLE) {
+			luaL_error(L, "report: extra.related[%d] must be a table "
+				"{node = ..., message = ...}", (int)i);
+		}
+		int item = lua_gettop(L);
+		struct plm_lua_related *r = &out[i - 1];
+		lua_getfield(L, item, "node");
+		int field_type = lua_getfield(L, item, "field");
+		resolve_target(L, c, item + 1, field_type != LUA_TNIL, &r->target);
+		lua_pop(L, 2);
+		if (lua_getfield(L, item, "message") == LUA_TSTRING) {
+			r->message = lua_tolstring(L, -1, &r->message_len);
+		} else if (lua_isnil(L, -1)) {
+			r->message = NULL;
+		} else {
+			luaL_error(L, "report: extra.related[%d].message must be "
+				"a string", (int)i);
+		}
+		/* The message stays on the stack for the rest of the call
+		 * (an __index could have made it afresh). */
+		lua_remove(L, item);
+	}
+	return (size_t)n;
+}
+
+/* report(node [, field], message [, extra]) or report({line=...}, message
+ * [, extra]); in a project run the node may be an entry or document of
+ * `project`. Records a finding for the running policy. */
+static int report(lua_State *L)
+{
+	struct plm_lua_checker *c = plm_lua_user(L);
+	if (c == NULL || (c->doc == NULL && c->index == NULL)) {
+		return luaL_error(L, "report: called outside a check");
+	}
+	bool has_field = lua_type(L, 3) == LUA_TSTRING;
+	int msg_idx = has_field ? 3 : 2;
+	int extra_idx = msg_idx + 1;
+	size_t msg_len = 0;
+	const char *msg = luaL_checklstring(L, msg_idx, &msg_len);
+	luaL_argcheck(L, msg_len > 0, msg_idx, "the message must not be empty");
+	struct plm_lua_target target;
+	resolve_target(L, c, 1, has_field, &target);
+	int severity = -1;
+	const char *fix = NULL;
+	size_t fix_len = 0;
+	struct plm_lua_related related[PLM_LUA_MAX_RELATED];
+	size_t related_count = 0;
+	if (!lua_isnoneornil(L, extra_idx)) {
+		luaL_checktype(L, extra_idx, LUA_TTABLE);
+		if (lua_getfield(L, extra_idx, "fix") != LUA_TNIL) {
+			luaL_argexpected(L, lua_type(L, -1) == LUA_TSTRING,
+				extra_idx, "extra.fix to be a string");
+			fix = lua_tolstring(L, -1, &fix_len);
+		}
+		if (lua_getfield(L, extra_idx, "severity") != LUA_TNIL) {
+			const char *s = lua_tostring(L, -1);
+			severity = s != NULL ? plm_severity_parse(s) : -1;
+			if (severity < 0) {
+				return luaL_error(L, "report: extra.severity must be "
+					"critical, high, medium, low or info");
+			}
+		}
+		related_count = read_related(L, c, extra_idx, related);
+	}
+	struct plm_lua_report r = {
+		.target = target,
+		.message = msg,
+		.message_len = msg_len,
+		.fix = fix,
+		.fix_len = fix_len,
+		.severity = severity,
+		.related = related,
+		.related_count = related_count,
+	};
+	/* The hook holds nothing malloc'd across the raises below: what it
+	 * kept is freed with the failed run's findings. */
+	size_t kept = 0;
+	const char *problem = c->hooks.report(c->hooks.context, &r, &kept);
+	if (problem != NULL) {
+		return luaL_error(L, "%s", problem);
+	}
+	plm_lua_charge_memory(L, kept);
+	return 0;
+}
+
+/* ---- the project a project-scope policy sees ----------------------------- */
+
+static void set_string(lua_State *L, const char *key, const char *value)
+{
+	if (value != NULL) {
+		lua_pushstring(L, value);
+		lua_setfield(L, -2, key);
+	}
+}
+
+/* A list of strings.  [-0, +1, m] */
+static void push_strings(lua_State *L, const struct plm_index_strings *s)
+{
+	lua_createtable(L, (int)s->count, 0);
+	for (size_t i = 0; i < s->count; i++) {
+		lua_pushstring(L, s->items[i]);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+}
+
+/* A map of key = value (a key without a scalar value maps to "").
+ * [-0, +1, m] */
+static void push_pairs(lua_State *L, const struct plm_index_pairs *p)
+{
+	lua_createtable(L, 0, (int)p->count);
+	for (size_t i = 0; i < p->count; i++) {
+		lua_pushstring(L, p->items[i].value != NULL ? p->items[i].value
+							    : "");
+		lua_setfield(L, -2, p->items[i].key);
+	}
+}
+
+static void push_selector(lua_State *L, const struct plm_index_selector *s)
+{
+	lua_createtable(L, 0, 2);
+	push_pairs(L, &s->match_labels);
+	lua_setfield(L, -2, "match_labels");
+	lua_createtable(L, (int)s->expression_count, 0);
+	for (size_t i = 0; i < s->expression_count; i++) {
+		const struct plm_index_expression *x = &s->expressions[i];
+		lua_createtable(L, 0, 3);
+		set_string(L, "key", x->key);
+		set_string(L, "operator", x->operator_name);
+		push_strings(L, &x->values);
+		lua_setfield(L, -2, "values");
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	lua_setfield(L, -2, "match_expressions");
+}
+
+/* {path, line, column, end_line, end_column}.  [-0, +1, m] */
+static void push_location(lua_State *L, const struct plm_index_location *l)
+{
+	lua_createtable(L, 0, 5);
+	set_string(L, "path", l->path);
+	lua_pushinteger(L, l->region.start_line);
+	lua_setfield(L, -2, "line");
+	lua_pushinteger(L, l->region.start_column);
+	lua_setfield(L, -2, "column");
+	lua_pushinteger(L, l->region.end_line);
+	lua_setfield(L, -2, "end_line");
+	lua_pushinteger(L, l->region.end_column);
+	lua_setfield(L, -2, "end_column");
+}
+
+/* Records the table on top of the stack as (doc, entry) in handles. */
+static void register_handle(lua_State *L, int handles, size_t doc,
+	size_t entry)
+{
+	lua_pushvalue(L, -1);
+	lua_pushinteger(L, (lua_Integer)((doc << HANDLE_ENTRY_BITS) | entry));
+	lua_rawset(L, handles);
+}
+
+static const char *const entry_types[] = {"object", "service", "dockerfile"};
+
+/* One entry of document d (its table at doc_idx).  [-0, +1, m] */
+static void push_entry(lua_State *L, int handles, int doc_idx, size_t d,
+	size_t k, const struct plm_index_entry *e)
+{
+	lua_createtable(L, 0, 16);
+	lua_pushstring(L, entry_types[e->kind]);
+	lua_setfield(L, -2, "type");
+	lua_getfield(L, doc_idx, "path");
+	lua_setfield(L, -2, "path");
+	lua_pushvalue(L, doc_idx);
+	lua_setfield(L, -2, "document");
+	set_string(L, "name", e->name);
+	if (e->kind == PLM_INDEX_OBJECT) {
+		set_string(L, "api_version", e->api_version);
+		set_string(L, "kind", e->object_kind);
+		set_string(L, "namespace", e->namespace_name);
+		push_pairs(L, &e->labels);
+		lua_setfield(L, -2, "labels");
+		if (e->has_pods) {
+			push_pairs(L, &e->pod_labels);
+			lua_setfield(L, -2, "pod_labels");
+		}
+		if (e->selector.present) {
+			push_selector(L, &e->selector);
+			lua_setfield(L, -2, "selector");
+		}
+		push_strings(L, &e->policy_types);
+		lua_setfield(L, -2, "policy_types");
+		push_strings(L, &e->images);
+		lua_setfield(L, -2, "images");
+	} else if (e->kind == PLM_INDEX_SERVICE) {
+		set_string(L, "image", e->image);
+		set_string(L, "build", e->build);
+		push_pairs(L, &e->labels);
+		lua_setfield(L, -2, "labels");
+		push_strings(L, &e->networks);
+		lua_setfield(L, -2, "networks");
+	} else {
+		set_string(L, "image", e->image);
+		set_string(L, "user", e->user);
+		push_strings(L, &e->stages);
+		lua_setfield(L, -2, "stages");
+	}
+	lua_createtable(L, 0, (int)e->location_count);
+	for (size_t i = 0; i < e->location_count; i++) {
+		push_location(L, &e->locations[i]);
+		lua_setfield(L, -2, e->locations[i].name);
+	}
+	lua_setfield(L, -2, "spans");
+	register_handle(L, handles, d, k + 1);
+}
+
+static int project_load(lua_State *L);
+
+/* Pushes a fresh `project` table for one policy run and records its
+ * entries and documents in the handles table.  [-0, +1, m] */
+static void push_project(lua_State *L, struct plm_lua_checker *c)
+{
+	lua_createtable(L, 0, 1);
+	lua_createtable(L, 0, 1);
+	lua_pushliteral(L, "k");
+	lua_setfield(L, -2, "__mode");
+	lua_setmetatable(L, -2);
+	lua_pushvalue(L, -1);
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &key_handles);
+	int handles = lua_gettop(L);
+
+	size_t n = plm_index_doc_count(c->index);
+	lua_createtable(L, 0, 6);                    /* project */
+	int project = lua_gettop(L);
+	lua_createtable(L, (int)n, 0);               /* documents */
+	lua_newtable(L);                             /* objects */
+	lua_newtable(L);                             /* services */
+	lua_newtable(L);                             /* dockerfiles */
+	int lists = project + 2;                     /* objects, by type */
+	lua_Integer counts[3] = {0, 0, 0};
+	luaL_checkstack(L, 8, "project");
+	for (size_t d = 0; d < n; d++) {
+		const struct plm_index_doc *id = plm_index_doc_at(c->index, d);
+		lua_createtable(L, 0, 5);
+		int doc_idx = lua_gettop(L);
+		lua_pushstring(L, id->shown_path);
+		lua_setfield(L, doc_idx, "path");
+		lua_pushstring(L, plm_kind_name(id->kind));
+		lua_setfield(L, doc_idx, "kind");
+		lua_pushinteger(L, (lua_Integer)id->line_count);
+		lua_setfield(L, doc_idx, "lines");
+		lua_pushboolean(L, id->truncated);
+		lua_setfield(L, doc_idx, "truncated");
+		lua_createtable(L, (int)id->entry_count, 0);
+		for (size_t k = 0; k < id->entry_count; k++) {
+			const struct plm_index_entry *e = &id->entries[k];
+			push_entry(L, handles, doc_idx, d, k, e);
+			lua_pushvalue(L, -1);
+			lua_rawseti(L, lists + (int)e->kind, ++counts[e->kind]);
+			lua_rawseti(L, -2, (lua_Integer)k + 1);
+		}
+		lua_setfield(L, doc_idx, "objects");
+		register_handle(L, handles, d, 0);
+		lua_rawseti(L, project + 1, (lua_Integer)d + 1);
+	}
+	lua_setfield(L, project, "dockerfiles");
+	lua_setfield(L, project, "services");
+	lua_setfield(L, project, "objects");
+	lua_setfield(L, project, "documents");
+	lua_pushcfunction(L, project_load);
+	lua_setfield(L, project, "load");
+	lua_remove(L, handles);
+}
+
+/* project.load(document or entry) -> doc, or nil and a message when the
+ * file cannot be read now. Loads the document again through the same
+ * loader as a scan, and keeps it (only one at a time: loading another
+ * makes the nodes of the previous one stale). The bytes it takes are
+ * charged to the run's instruction budget. */
+static int project_load(lua_State *L)
+{
+	struct plm_lua_checker *c = plm_lua_user(L);
+	size_t d = 0;
+	const struct plm_index_entry *entry = NULL;
+	if (c == NULL || c->index == NULL) {
+		return luaL_error(L, "project.load: called outside a check");
+	}
+	if (!to_handle(L, c, 1, &d, &entry)) {
+		return luaL_argerror(L, 1, "a document or entry of the project "
+			"expected");
+	}
+	if (c->loaded == NULL || c->loaded_doc != d) {
+		plm_lua_unbind_doc(c->host);
+		plm_doc_destroy(c->loaded);
+		c->loaded = NULL;
+		const struct plm_index_doc *id = plm_index_doc_at(c->index, d);
+		struct plm_load_status st;
+		struct plm_doc *doc = NULL;
+		if (c->hooks.load(c->hooks.context, d, &doc, &st) != 0) {
+			return luaL_error(L, "project.load: out of memory");
+		}
+		if (st.outcome != PLM_LOAD_OK || doc == NULL) {
+			plm_doc_destroy(doc);
+			lua_pushnil(L);
+			lua_pushfstring(L, "%s: %s", id->shown_path, st.message);
+			return 2;
+		}
+		/* Owned by the checker from here: a raise below leaks nothing. */
+		c->loaded = doc;
+		c->loaded_doc = d;
+		plm_lua_bind_doc(c->host, doc);
+		size_t bytes = plm_arena_used(doc->arena);
+		for (size_t i = 0; i < doc->source_count; i++) {
+			bytes += doc->sources[i]->len;
+		}
+		plm_lua_charge(L, bytes / PLM_LUA_BYTES_PER_STEP);
+	}
+	plm_lua_push_doc(L);
+	return 1;
+}
+
+/* ---- settings and comments ----------------------------------------------- */
+
+/* native.setting(name) -> the value of the running policy's setting
+ * `name`; raises when the policy declares no such setting. */
+int plm_lua_native_setting(lua_State *L)
+{
+	const char *name = luaL_checkstring(L, 1);
+	struct plm_lua *h = plm_lua_host(L);
+	struct plm_lua_checker *c = h->user;
+	const struct plm_setting_values *s = c != NULL ? c->settings : NULL;
+	for (size_t i = 0; s != NULL && i < s->count; i++) {
+		if (strcmp(s->decls[i].name, name) != 0) {
+			continue;
+		}
+		const struct plm_setting_value *v = &s->values[i];
+		switch (s->decls[i].type) {
+		case PLM_SETTING_STRING:
+			lua_pushstring(L, v->string);
+			break;
+		case PLM_SETTING_INT:
+			lua_pushinteger(L, (lua_Integer)v->integer);
+			break;
+		case PLM_SETTING_BOOL:
+			lua_pushboolean(L, v->boolean);
+			break;
+		case PLM_SETTING_LIST: {
+			/* A fresh table per call: the policy may not change
+			 * what the next call sees. */
+			lua_newtable(L);
+			lua_Integer n = 0;
+			for (const char *const *p = v->list; *p != NULL; p++) {
+				lua_pushstring(L, *p);
+				lua_rawseti(L, -2, ++n);
+			}
+			break;
+		}
+		}
+		return 1;
+	}
+	return luaL_error(L, "setting: the policy declares no setting '%s'",
+		name);
+}
+
+/* native.comment(line) -> the text of the comment on 1-based line `line`
+ * of the bound document's main file, or nil. A line that only looks like
+ * a comment (inside a block scalar or a heredoc) has none. */
+int plm_lua_native_comment(lua_State *L)
+{
+	lua_Integer line = luaL_checkinteger(L, 1);
+	const struct plm_doc *doc = plm_lua_host(L)->doc;
+	if (doc == NULL || line < 1 || (lua_Unsigned)line > doc->comment_count ||
+		doc->comments[line - 1] == NULL ||
+		doc->comments[line - 1][0] == '\0') {
+		lua_pushnil(L);
+		return 1;
+	}
+	lua_pushstring(L, doc->comments[line - 1]);
+	return 1;
+}
+
+/* ---- runs ---------------------------------------------------------------- */
+
+/* One policy run, in protected mode: a fresh environment, the chunk run
+ * for its table, then check(doc, report). */
+static int run_policy(lua_State *L)
+{
+	struct plm_lua_checker *c = lua_touserdata(L, 1);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, c->chunks_ref);
+	lua_rawgeti(L, -1, (lua_Integer)c->rule + 1);
+	plm_lua_push_env(L);
+	plm_lua_set_env(L, -2);
+	lua_call(L, 0, 1);
+	if (!lua_istable(L, -1)) {
+		return luaL_error(L, "the policy returned %s, not its table",
+			luaL_typename(L, -1));
+	}
+	if (lua_getfield(L, -1, "check") != LUA_TFUNCTION) {
+		return luaL_error(L, "the policy's check is not a function");
+	}
+	if (c->index != NULL) {
+		push_project(L, c);
+	} else {
+		plm_lua_push_doc(L);
+	}
+	lua_pushcfunction(L, report);
+	lua_call(L, 2, 0);
+	return 0;
+}
+
+enum plm_lua_status plm_lua_checker_run(struct plm_lua_checker *c,
+	size_t rule, const struct plm_setting_values *settings,
+	const struct plm_lua_limits *limits, struct plm_lua_failure *fail)
+{
+	c->rule = rule;
+	c->settings = settings;
+	plm_lua_set_lib_dir(c->host, c->chunks[rule].lib_dir);
+	enum plm_lua_status st = plm_lua_run(c->host, run_policy, c, limits,
+		fail);
+	plm_lua_set_lib_dir(c->host, NULL);
+	c->settings = NULL;
+	return st;
+}
