@@ -14,6 +14,8 @@
 #include "load/load.h"
 #include "output/linehash.h"
 #include "util/alloc.h"
+#include "util/hash.h"
+#include "plm_config.h"
 
 /* ---- the catalogue ------------------------------------------------------- */
 
@@ -510,16 +512,6 @@ static int run_one(struct plm_checker *c, const char *what,
 
 /* ---- findings ------------------------------------------------------------ */
 
-static uint64_t fnv(uint64_t h, const void *data, size_t len)
-{
-	const unsigned char *p = data;
-	for (size_t i = 0; i < len; i++) {
-		h ^= p[i];
-		h *= 0x100000001b3ull;
-	}
-	return h;
-}
-
 /* Code points in s[0..len). */
 static size_t code_points(const char *s, size_t len)
 {
@@ -585,10 +577,10 @@ static uint64_t normalized_hash(uint64_t h, const struct plm_source *src,
 				continue;
 			}
 			if (space) {
-				h = fnv(h, " ", 1);
+				h = plm_fnv1a(h, " ", 1);
 				space = false;
 			}
-			h = fnv(h, &ch, 1);
+			h = plm_fnv1a(h, &ch, 1);
 			started = true;
 		}
 		space = started;
@@ -696,7 +688,8 @@ static int emit_finding(struct plm_checker *c, const struct plm_doc *doc,
 	}
 	f.related = p->related_count > 0 ? related : NULL;
 	f.related_count = p->related_count;
-	uint64_t key = fnv(0xcbf29ce484222325ull, rule->id, strlen(rule->id) + 1);
+	uint64_t key = plm_fnv1a(PLM_FNV1A_INIT, rule->id,
+		strlen(rule->id) + 1);
 	char *snippet = NULL, *line_text = NULL;
 	char reason[512];
 	const struct plm_source *src = doc != NULL ? doc->sources[p->span.source]
@@ -705,8 +698,8 @@ static int emit_finding(struct plm_checker *c, const struct plm_doc *doc,
 		f.path = path;
 		f.region = p->region;
 		f.line_text = "";
-		key = fnv(key, path, strlen(path) + 1);
-		key = fnv(key, p->message, strlen(p->message));
+		key = plm_fnv1a(key, path, strlen(path) + 1);
+		key = plm_fnv1a(key, p->message, strlen(p->message));
 	} else {
 		f.path = src->path;
 		f.region = plm_doc_region(doc, p->span);
@@ -729,7 +722,7 @@ static int emit_finding(struct plm_checker *c, const struct plm_doc *doc,
 		f.line_text_column = f.region.start_column -
 			(uint32_t)code_points(line + from,
 				p->span.start - (size_t)(line - src->bytes) - from);
-		key = fnv(key, src->path, strlen(src->path) + 1);
+		key = plm_fnv1a(key, src->path, strlen(src->path) + 1);
 		key = normalized_hash(key, src, first, last, from, len);
 
 		const char *why = NULL;
@@ -747,8 +740,9 @@ static int emit_finding(struct plm_checker *c, const struct plm_doc *doc,
 		}
 	}
 	uint32_t occurrence = occurrence_of(fs->seen, fs->seen_slots - 1, key);
-	uint64_t a = fnv(key, &occurrence, sizeof(occurrence));
-	uint64_t b = fnv(a ^ 0x9e3779b97f4a7c15ull, rule->id, strlen(rule->id));
+	uint64_t a = plm_fnv1a(key, &occurrence, sizeof(occurrence));
+	uint64_t b = plm_fnv1a(a ^ 0x9e3779b97f4a7c15ull, rule->id,
+		strlen(rule->id));
 	char fingerprint[33];
 	snprintf(fingerprint, sizeof(fingerprint), "%016llx%016llx",
 		(unsigned long long)a, (unsigned long long)b);

@@ -1,4 +1,4 @@
-#include "output/format.h"
+#include "plimsoll/report.h"
 
 #include <ctype.h>
 #include <inttypes.h>
@@ -6,6 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <jansson.h>
+#include "plimsoll/error.h"
+#include "plimsoll/jsonw.h"
+#include "util/arena.h"
+#include "util/hash.h"
 #include "util/utf8.h"
 #include "util/alloc.h"
 
@@ -178,15 +183,11 @@ const char *plm_output_security_severity(const struct plm_rule_info *rule)
 	}
 }
 
-static uint64_t fnv1a(uint64_t h, const char *s)
+/* Each field ends with its NUL so "ab"+"c" differs from "a"+"bc". */
+static uint64_t hash_field(uint64_t h, const char *s)
 {
-	/* Each field ends with its NUL so "ab"+"c" differs from "a"+"bc". */
-	const unsigned char *p = (const unsigned char *)(s ? s : "");
-	do {
-		h ^= *p;
-		h *= UINT64_C(0x100000001b3);
-	} while (*p++ != '\0');
-	return h;
+	s = s != NULL ? s : "";
+	return plm_fnv1a(h, s, strlen(s) + 1);
 }
 
 const char *plm_output_fingerprint(const struct plm_finding *f,
@@ -195,10 +196,10 @@ const char *plm_output_fingerprint(const struct plm_finding *f,
 	if (f->fingerprint != NULL && f->fingerprint[0] != '\0') {
 		return f->fingerprint;
 	}
-	uint64_t h = UINT64_C(0xcbf29ce484222325);
-	h = fnv1a(h, f->rule_id);
-	h = fnv1a(h, f->path);
-	h = fnv1a(h, f->message);
+	uint64_t h = PLM_FNV1A_INIT;
+	h = hash_field(h, f->rule_id);
+	h = hash_field(h, f->path);
+	h = hash_field(h, f->message);
 	snprintf(buf, PLM_FINGERPRINT_SIZE, "%016" PRIx64, h);
 	return buf;
 }
@@ -494,117 +495,4 @@ size_t plm_output_code_points(const char *s, size_t len)
 		}
 	}
 	return n;
-}
-
-/* One thing to group: a scanned path, a finding or a notification. */
-struct entry {
-	const char *path;
-	int type;       /* 0 scanned path, 1 finding, 2 notification */
-	size_t index;   /* within its type's array */
-	size_t order;   /* position in the output: scanned paths first */
-};
-
-static int compare_path(const char *a, const char *b)
-{
-	if (a == NULL || b == NULL) {
-		return (a != NULL) - (b != NULL);
-	}
-	return strcmp(a, b);
-}
-
-static int compare_entry(const void *pa, const void *pb)
-{
-	const struct entry *a = pa, *b = pb;
-	int c = compare_path(a->path, b->path);
-	if (c != 0) {
-		return c;
-	}
-	return a->order < b->order ? -1 : a->order > b->order;
-}
-
-struct ranked {
-	size_t rank;    /* order of the group's first entry */
-	struct plm_output_group group;
-};
-
-static int compare_ranked(const void *pa, const void *pb)
-{
-	const struct ranked *a = pa, *b = pb;
-	return a->rank < b->rank ? -1 : a->rank > b->rank;
-}
-
-int plm_output_group(const struct plm_run_summary *summary,
-	const struct plm_file_result *collected,
-	struct plm_output_group **groups, size_t *count)
-{
-	size_t n = summary->path_count + collected->finding_count +
-		collected->note_count;
-	*groups = NULL;
-	*count = 0;
-	/* One block: the groups, then the index lists they point into. */
-	struct plm_output_group *g = plm_malloc((n + 1) * (sizeof(*g) +
-		sizeof(size_t)));
-	struct entry *e = plm_malloc((n + 1) * sizeof(*e));
-	struct ranked *r = plm_malloc((n + 1) * sizeof(*r));
-	if (g == NULL || e == NULL || r == NULL) {
-		plm_free(g);
-		plm_free(e);
-		plm_free(r);
-		return PLM_ENOMEM;
-	}
-	size_t *lists = (size_t *)(g + n + 1);
-	size_t k = 0;
-	for (size_t i = 0; i < summary->path_count; i++, k++) {
-		e[k] = (struct entry){summary->paths[i], 0, i, k};
-	}
-	for (size_t i = 0; i < collected->finding_count; i++, k++) {
-		e[k] = (struct entry){collected->findings[i].path, 1, i, k};
-	}
-	for (size_t i = 0; i < collected->note_count; i++, k++) {
-		e[k] = (struct entry){collected->notes[i].path, 2, i, k};
-	}
-	qsort(e, n, sizeof(*e), compare_entry);
-	/* Each run of one path is a group; its lists take the run's slots
-	 * in `lists` (scanned-path entries add no item, so they fit). */
-	size_t groups_n = 0;
-	for (size_t i = 0; i < n;) {
-		size_t end = i;
-		while (end < n && compare_path(e[end].path, e[i].path) == 0) {
-			end++;
-		}
-		struct ranked *grp = &r[groups_n++];
-		grp->rank = e[i].order;
-		grp->group = (struct plm_output_group){.path = e[i].path};
-		size_t *slot = &lists[i];
-		grp->group.findings = slot;
-		for (size_t j = i; j < end; j++) {
-			if (e[j].type == 1) {
-				*slot++ = e[j].index;
-				grp->group.finding_count++;
-			}
-		}
-		grp->group.notes = slot;
-		for (size_t j = i; j < end; j++) {
-			if (e[j].type == 2) {
-				*slot++ = e[j].index;
-				grp->group.note_count++;
-			}
-		}
-		i = end;
-	}
-	qsort(r, groups_n, sizeof(*r), compare_ranked);
-	for (size_t i = 0; i < groups_n; i++) {
-		g[i] = r[i].group;
-	}
-	plm_free(e);
-	plm_free(r);
-	*groups = g;
-	*count = groups_n;
-	return 0;
-}
-
-void plm_output_groups_free(struct plm_output_group *groups, size_t count)
-{
-	(void)count;
-	plm_free(groups);
 }

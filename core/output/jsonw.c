@@ -2,7 +2,8 @@
  * output/jsonw.c - the streaming JSON writer (see jsonw.h for the layout
  * it matches).
  */
-#include "output/jsonw.h"
+#include <jansson.h>
+#include "plimsoll/jsonw.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,6 +88,56 @@ static const char *check_plugin(const struct plm_output_plugin *p)
 	return NULL;
 }
 
+/* The built-in formats: each defines plm_plugin_NAME_entry(), the same
+ * entry a shared object exports, and the build lists them in
+ * plugins/builtin_plugins.h. */
+#define PLM_BUILTIN(name) \
+	const struct plm_output_plugin *plm_plugin_##name##_entry(void);
+#include "plugins/builtin_plugins.h"
+#undef PLM_BUILTIN
+
+static const plm_output_plugin_entry_fn builtin_entries[] = {
+#define PLM_BUILTIN(name) plm_plugin_##name##_entry,
+#include "plugins/builtin_plugins.h"
+#undef PLM_BUILTIN
+};
+
+#define BUILTIN_COUNT (sizeof(builtin_entries) / sizeof(builtin_entries[0]))
+
+static const struct plm_output_plugin *builtins[BUILTIN_COUNT + 1];
+static pthread_once_t builtins_once = PTHREAD_ONCE_INIT;
+
+/* A built-in that fails the check a loaded plugin must pass is a build
+ * mistake: it is left out, as a loaded one would be refused. */
+static void fill_builtins(void)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < BUILTIN_COUNT; i++) {
+		const struct plm_output_plugin *p = builtin_entries[i]();
+		if (check_plugin(p) == NULL) {
+			builtins[n++] = p;
+		}
+	}
+	builtins[n] = NULL;
+}
+
+const struct plm_output_plugin *const *plm_output_builtins(void)
+{
+	pthread_once(&builtins_once, fill_builtins);
+	return builtins;
+}
+
+const struct plm_output_plugin *plm_output_builtin(const char *name)
+{
+	for (const struct plm_output_plugin *const *b = plm_output_builtins();
+		*b != NULL; b++) {
+		if (strcmp((*b)->name, name) == 0) {
+			return *b;
+		}
+	}
+	return NULL;
+}
+
 int plm_output_set_load(struct plm_output_set *set, const char *path,
 	char *err, size_t err_len)
 {
@@ -145,13 +196,7 @@ static const struct plm_output_plugin *find(const struct plm_output_set *set,
 			return set->loaded[i];
 		}
 	}
-	for (const struct plm_output_plugin *const *b = plm_output_builtins();
-		*b != NULL; b++) {
-		if (strcmp((*b)->name, name) == 0) {
-			return *b;
-		}
-	}
-	return NULL;
+	return plm_output_builtin(name);
 }
 
 bool plm_output_set_knows(const struct plm_output_set *set,

@@ -2,8 +2,9 @@
  * output/output.h - the output set: every format a run writes, each to its
  * own stream, driven through the plugin ABI of plimsoll/plugin.h.
  *
- * Built-in formats are registered in core/output/builtin.c; a third-party
- * plugin is a shared object loaded with plm_output_set_load().
+ * Built-in formats (plugins/NAME/NAME.c, listed in plugins/meson.build)
+ * come through the same entry and checks as a third-party plugin, which
+ * is a shared object loaded with plm_output_set_load().
  * Ownership: the set owns the plugins' states, the files it opened and the
  * shared objects it loaded; plm_output_set_destroy() releases them all.
  */
@@ -17,8 +18,11 @@
 
 struct plm_output_set;
 
-/* The built-in plugins, NULL-terminated. */
+/* The built-in plugins, NULL-terminated, in the order plugins/meson.build
+ * lists them. */
 const struct plm_output_plugin *const *plm_output_builtins(void);
+/* The built-in plugin of that format name, or NULL. */
+const struct plm_output_plugin *plm_output_builtin(const char *name);
 
 /* Returns an empty set, or NULL when out of memory. */
 struct plm_output_set *plm_output_set_create(void);

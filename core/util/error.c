@@ -41,6 +41,20 @@ int plm_severity_parse(const char *name)
 	return -1;
 }
 
+const char *plm_severity_level(enum plm_severity severity,
+	const char *lowest)
+{
+	switch (severity) {
+	case PLM_SEVERITY_CRITICAL:
+	case PLM_SEVERITY_HIGH:
+		return "error";
+	case PLM_SEVERITY_MEDIUM:
+		return "warning";
+	default:
+		return lowest;
+	}
+}
+
 const char *plm_version(void)
 {
 	return PLM_VERSION;

@@ -2,11 +2,16 @@
  * plimsoll/error.h - error codes shared by every layer.
  *
  * Fallible functions return 0 on success or one of these negative codes.
- * Problems in the *input* are not errors in this sense: they become
- * diagnostics (see core/util/diag.h) and parsing goes on.
+ * Problems in the *input* are not errors in this sense: they reach the
+ * output as notifications (struct plm_notification in plimsoll/finding.h)
+ * and parsing goes on.
  */
 #ifndef PLIMSOLL_ERROR_H
 #define PLIMSOLL_ERROR_H
+
+#include "plimsoll/api.h"
+
+PLM_BEGIN_DECLS
 
 #define PLM_OK 0
 #define PLM_ENOMEM (-1)    /* an allocation failed or a memory limit was hit */
@@ -26,6 +31,8 @@
 #endif
 
 /* A static, human-readable description of a PLM_E* code. */
-const char *plm_error_string(int code);
+PLM_API const char *plm_error_string(int code);
+
+PLM_END_DECLS
 
 #endif

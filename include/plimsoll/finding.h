@@ -15,9 +15,12 @@
 #ifndef PLIMSOLL_FINDING_H
 #define PLIMSOLL_FINDING_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdbool.h>
+#include "plimsoll/api.h"
+
+PLM_BEGIN_DECLS
 
 enum plm_severity {
 	PLM_SEVERITY_INFO = 0,
@@ -28,9 +31,16 @@ enum plm_severity {
 };
 
 /* "critical", "high", ...; NULL for an out-of-range value. */
-const char *plm_severity_name(enum plm_severity severity);
+PLM_API const char *plm_severity_name(enum plm_severity severity);
 /* Parses a severity name (case-insensitive). Returns -1 if unknown. */
-int plm_severity_parse(const char *name);
+PLM_API int plm_severity_parse(const char *name);
+/* The level a report gives a finding of this severity, the same in every
+ * format: "error" for critical and high, "warning" for medium, and for low
+ * and info (or an out-of-range value) `lowest`, the format's own word for
+ * its lowest level (SARIF "note", Checkstyle "info", GitHub "notice").
+ * Returns a static string or lowest. */
+PLM_API const char *plm_severity_level(enum plm_severity severity,
+	const char *lowest);
 
 /* A region of a file, ready for display. A zero start_line means "the whole
  * file" (no position is known). */
@@ -95,8 +105,11 @@ struct plm_finding {
 	const char *suppression_justification; /* may be NULL */
 	/* Added within ABI 1, after the first draft. */
 	const char *line_hash;      /* GitHub's primaryLocationLineHash of
-	                             * region.start_line ("hex:occurrence", see
-	                             * core/output/linehash.h); NULL if unknown */
+	                             * region.start_line ("hex:occurrence": a
+	                             * hash of the line's text without its
+	                             * whitespace, and which occurrence of that
+	                             * text in the file it is); NULL if
+	                             * unknown */
 	/* Added within ABI 1: project-scope policies. */
 	const struct plm_related_location *related; /* may be NULL */
 	size_t related_count;
@@ -166,5 +179,7 @@ struct plm_run_summary {
 	size_t files_skipped;       /* candidates passed over with a note (a
 	                             * Helm template, a binary file...) */
 };
+
+PLM_END_DECLS
 
 #endif

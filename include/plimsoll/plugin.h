@@ -32,9 +32,17 @@
 #define PLIMSOLL_PLUGIN_H
 
 #include <stdio.h>
+#include "plimsoll/api.h"
 #include "plimsoll/finding.h"
 
-#define PLM_PLUGIN_ABI_VERSION 1u
+PLM_BEGIN_DECLS
+
+/* ABI 1: the structs of plimsoll/finding.h and this header.
+ * ABI 2: the same structs; the host exports the helpers a plugin may call
+ * (plimsoll/report.h, plimsoll/collect.h, plimsoll/jsonw.h and
+ * plm_severity_level), which a host of ABI 1 does not have. A plugin that
+ * calls none of them may keep declaring ABI 1. */
+#define PLM_PLUGIN_ABI_VERSION 2u
 #define PLM_PLUGIN_ENTRY_SYMBOL "plm_output_plugin_entry"
 
 /* Options the host passes to create(). */
@@ -66,5 +74,14 @@ struct plm_output_plugin {
 };
 
 typedef const struct plm_output_plugin *(*plm_output_plugin_entry_fn)(void);
+
+/* The one symbol a plugin shared object defines and exports: returns its
+ * plugin struct, which stays valid until the object is unloaded. The
+ * built-in formats have the same entry, named plm_plugin_NAME_entry, and
+ * are listed by the build (plugins/meson.build) in the table the host
+ * searches after the plugins it loaded. */
+PLM_PLUGIN_EXPORT const struct plm_output_plugin *plm_output_plugin_entry(void);
+
+PLM_END_DECLS
 
 #endif

@@ -15,16 +15,15 @@
  * The report is written at end(), grouped by file.
  */
 #include <stdlib.h>
-#include "engine/result.h"
-#include "output/format.h"
+#include "plimsoll/collect.h"
 #include "plimsoll/error.h"
 #include "plimsoll/plugin.h"
-#include "plugins/builtins.h"
+#include "plimsoll/report.h"
 
 struct checkstyle {
 	FILE *out;
 	const struct plm_run_info *run;
-	struct plm_file_result collected;
+	struct plm_collector *collected;
 };
 
 static void *checkstyle_create(const struct plm_plugin_options *options)
@@ -34,7 +33,8 @@ static void *checkstyle_create(const struct plm_plugin_options *options)
 		return NULL;
 	}
 	c->out = options->out;
-	if (plm_file_result_init(&c->collected, "") != 0) {
+	c->collected = plm_collector_create();
+	if (c->collected == NULL) {
 		free(c);
 		return NULL;
 	}
@@ -45,7 +45,7 @@ static void checkstyle_destroy(void *self)
 {
 	struct checkstyle *c = self;
 	if (c != NULL) {
-		plm_file_result_finish(&c->collected);
+		plm_collector_destroy(c->collected);
 		free(c);
 	}
 }
@@ -63,27 +63,14 @@ static int checkstyle_finding(void *self, const struct plm_finding *f)
 	if (f->suppression != PLM_SUPPRESSION_NONE) {
 		return 0;
 	}
-	return plm_file_result_add_finding(&c->collected, f);
+	return plm_collector_add_finding(c->collected, f);
 }
 
 static int checkstyle_notification(void *self,
 	const struct plm_notification *n)
 {
 	struct checkstyle *c = self;
-	return plm_file_result_add_note(&c->collected, n);
-}
-
-static const char *severity_of(enum plm_severity s)
-{
-	switch (s) {
-	case PLM_SEVERITY_CRITICAL:
-	case PLM_SEVERITY_HIGH:
-		return "error";
-	case PLM_SEVERITY_MEDIUM:
-		return "warning";
-	default:
-		return "info";
-	}
+	return plm_collector_add_notification(c->collected, n);
 }
 
 static void error_element(FILE *out, const struct plm_region *r,
@@ -104,9 +91,9 @@ static void error_element(FILE *out, const struct plm_region *r,
 static int checkstyle_end(void *self, const struct plm_run_summary *sum)
 {
 	struct checkstyle *c = self;
-	struct plm_output_group *groups;
+	struct plm_file_report *groups;
 	size_t count;
-	int rc = plm_output_group(sum, &c->collected, &groups, &count);
+	int rc = plm_collector_files(c->collected, sum, &groups, &count);
 	if (rc != 0) {
 		return rc;
 	}
@@ -114,7 +101,7 @@ static int checkstyle_end(void *self, const struct plm_run_summary *sum)
 	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 	      "<checkstyle version=\"4.3\">\n", out);
 	for (size_t i = 0; i < count && rc == 0; i++) {
-		const struct plm_output_group *g = &groups[i];
+		const struct plm_file_report *g = &groups[i];
 		bool relative;
 		char *name = plm_output_run_path(c->run, g->path != NULL ? g->path
 			: "plimsoll", &relative);
@@ -125,20 +112,21 @@ static int checkstyle_end(void *self, const struct plm_run_summary *sum)
 		fputs("  <file name=\"", out);
 		plm_output_xml_escape(out, name);
 		free(name);
-		if (g->finding_count == 0 && g->note_count == 0) {
+		if (g->finding_count == 0 && g->notification_count == 0) {
 			fputs("\"/>\n", out);
 			continue;
 		}
 		fputs("\">\n", out);
 		for (size_t k = 0; k < g->finding_count; k++) {
 			const struct plm_finding *f =
-				&c->collected.findings[g->findings[k]];
-			error_element(out, &f->region, severity_of(f->severity),
+				g->findings[k];
+			error_element(out, &f->region,
+				plm_severity_level(f->severity, "info"),
 				f->message, f->rule_id);
 		}
-		for (size_t k = 0; k < g->note_count; k++) {
+		for (size_t k = 0; k < g->notification_count; k++) {
 			const struct plm_notification *n =
-				&c->collected.notes[g->notes[k]];
+				g->notifications[k];
 			error_element(out, &n->region,
 				n->kind == PLM_NOTIFY_PARSE_WARNING ? "warning"
 				: n->kind == PLM_NOTIFY_NOTE ? "info" : "error",
@@ -148,14 +136,14 @@ static int checkstyle_end(void *self, const struct plm_run_summary *sum)
 		fputs("  </file>\n", out);
 	}
 	fputs("</checkstyle>\n", out);
-	plm_output_groups_free(groups, count);
+	plm_file_reports_free(groups, count);
 	if (rc != 0) {
 		return rc;
 	}
 	return ferror(out) ? PLM_EIO : 0;
 }
 
-const struct plm_output_plugin plm_plugin_checkstyle = {
+static const struct plm_output_plugin checkstyle_plugin = {
 	.abi_version = PLM_PLUGIN_ABI_VERSION,
 	.name = "checkstyle",
 	.description = "Checkstyle XML (reviewdog, Jenkins)",
@@ -166,3 +154,10 @@ const struct plm_output_plugin plm_plugin_checkstyle = {
 	.end = checkstyle_end,
 	.destroy = checkstyle_destroy,
 };
+
+const struct plm_output_plugin *plm_plugin_checkstyle_entry(void);
+
+const struct plm_output_plugin *plm_plugin_checkstyle_entry(void)
+{
+	return &checkstyle_plugin;
+}

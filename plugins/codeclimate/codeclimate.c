@@ -13,10 +13,10 @@
  */
 #include <stdlib.h>
 #include <jansson.h>
-#include "output/format.h"
 #include "plimsoll/error.h"
+#include "plimsoll/jsonw.h"
 #include "plimsoll/plugin.h"
-#include "plugins/builtins.h"
+#include "plimsoll/report.h"
 
 struct codeclimate {
 	FILE *out;
@@ -149,7 +149,7 @@ static int codeclimate_end(void *self, const struct plm_run_summary *sum)
 	return ferror(c->out) ? PLM_EIO : 0;
 }
 
-const struct plm_output_plugin plm_plugin_codeclimate = {
+static const struct plm_output_plugin codeclimate_plugin = {
 	.abi_version = PLM_PLUGIN_ABI_VERSION,
 	.name = "codeclimate",
 	.description = "Code Climate JSON (GitLab Code Quality)",
@@ -160,3 +160,10 @@ const struct plm_output_plugin plm_plugin_codeclimate = {
 	.end = codeclimate_end,
 	.destroy = codeclimate_destroy,
 };
+
+const struct plm_output_plugin *plm_plugin_codeclimate_entry(void);
+
+const struct plm_output_plugin *plm_plugin_codeclimate_entry(void)
+{
+	return &codeclimate_plugin;
+}

@@ -8,14 +8,17 @@
  * <plimsoll/plugin.h>, fill a struct plm_output_plugin, export
  * plm_output_plugin_entry(), and keep all state in what create() returns
  * (no globals: the host may run several outputs of one plugin at once).
- * It calls nothing in the host, so it loads into any plimsoll of this ABI.
+ * It calls one function of the host's public API, plm_severity_name(),
+ * resolved against the plimsoll executable when the plugin is loaded.
  *
- * Build:  cc -shared -fPIC -I/path/to/plimsoll/include example.c -o csv.so
+ * Build:  cc -shared -fPIC $(pkg-config --cflags plimsoll) example.c \
+ *             -o csv.so
  * Use:    plimsoll scan --plugin ./csv.so --format csv .
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include "plimsoll/error.h"
+#include "plimsoll/finding.h"
 #include "plimsoll/plugin.h"
 
 struct csv {
@@ -70,13 +73,13 @@ static int csv_begin(void *self, const struct plm_run_info *run)
 
 static int csv_finding(void *self, const struct plm_finding *f)
 {
-	static const char *const severities[] = {"info", "low", "medium",
-		"high", "critical"};
 	struct csv *c = self;
+	/* A call into the host: the plimsoll executable exports its public
+	 * API (PLM_API), which the plugin links against at load time. */
+	const char *severity = plm_severity_name(f->severity);
 	field(c->out, f->path);
 	fprintf(c->out, ",%u,%u,%s,", f->region.start_line,
-		f->region.start_column, (unsigned)f->severity <= 4
-			? severities[f->severity] : "unknown");
+		f->region.start_column, severity != NULL ? severity : "unknown");
 	field(c->out, f->rule_id);
 	fputc(',', c->out);
 	field(c->out, f->message);
@@ -93,8 +96,6 @@ static const struct plm_output_plugin csv_plugin = {
 	.finding = csv_finding,
 	.destroy = csv_destroy,
 };
-
-const struct plm_output_plugin *plm_output_plugin_entry(void);
 
 const struct plm_output_plugin *plm_output_plugin_entry(void)
 {

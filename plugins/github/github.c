@@ -14,10 +14,9 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include "output/format.h"
 #include "plimsoll/error.h"
 #include "plimsoll/plugin.h"
-#include "plugins/builtins.h"
+#include "plimsoll/report.h"
 
 struct github {
 	FILE *out;
@@ -77,26 +76,14 @@ static int command_start(struct github *g, const char *level,
 	return 0;
 }
 
-static const char *level_of(enum plm_severity s)
-{
-	switch (s) {
-	case PLM_SEVERITY_CRITICAL:
-	case PLM_SEVERITY_HIGH:
-		return "error";
-	case PLM_SEVERITY_MEDIUM:
-		return "warning";
-	default:
-		return "notice";
-	}
-}
-
 static int github_finding(void *self, const struct plm_finding *f)
 {
 	struct github *g = self;
 	if (f->suppression != PLM_SUPPRESSION_NONE) {
 		return 0;
 	}
-	if (command_start(g, level_of(f->severity), f->path, &f->region) != 0) {
+	if (command_start(g, plm_severity_level(f->severity, "notice"),
+			f->path, &f->region) != 0) {
 		return PLM_ENOMEM;
 	}
 	const struct plm_rule_info *rule = plm_output_rule(g->run, f->rule_id,
@@ -135,7 +122,7 @@ static int github_notification(void *self, const struct plm_notification *n)
 	return ferror(g->out) ? PLM_EIO : 0;
 }
 
-const struct plm_output_plugin plm_plugin_github = {
+static const struct plm_output_plugin github_plugin = {
 	.abi_version = PLM_PLUGIN_ABI_VERSION,
 	.name = "github",
 	.description = "GitHub Actions workflow commands (annotations)",
@@ -145,3 +132,10 @@ const struct plm_output_plugin plm_plugin_github = {
 	.notification = github_notification,
 	.destroy = github_destroy,
 };
+
+const struct plm_output_plugin *plm_plugin_github_entry(void);
+
+const struct plm_output_plugin *plm_plugin_github_entry(void)
+{
+	return &github_plugin;
+}

@@ -6,10 +6,9 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include "output/format.h"
 #include "plimsoll/error.h"
 #include "plimsoll/plugin.h"
-#include "plugins/builtins.h"
+#include "plimsoll/report.h"
 
 struct gnu {
 	FILE *out;
@@ -80,7 +79,7 @@ static void gnu_destroy(void *self)
 	free(self);
 }
 
-const struct plm_output_plugin plm_plugin_gnu = {
+static const struct plm_output_plugin gnu_plugin = {
 	.abi_version = PLM_PLUGIN_ABI_VERSION,
 	.name = "gnu",
 	.description = "file:line:col: severity: message [rule], for editors",
@@ -89,3 +88,10 @@ const struct plm_output_plugin plm_plugin_gnu = {
 	.notification = gnu_notification,
 	.destroy = gnu_destroy,
 };
+
+const struct plm_output_plugin *plm_plugin_gnu_entry(void);
+
+const struct plm_output_plugin *plm_plugin_gnu_entry(void)
+{
+	return &gnu_plugin;
+}

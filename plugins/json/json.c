@@ -7,12 +7,11 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include "output/format.h"
-#include "output/jsonw.h"
 #include "plimsoll/error.h"
+#include "plimsoll/jsonw.h"
 #include "plimsoll/plimsoll.h"
 #include "plimsoll/plugin.h"
-#include "plugins/builtins.h"
+#include "plimsoll/report.h"
 
 #define SCHEMA_VERSION 1
 
@@ -277,7 +276,7 @@ static int json_end(void *self, const struct plm_run_summary *sum)
 	return rc != 0 ? rc : ferror(j->out) ? PLM_EIO : 0;
 }
 
-const struct plm_output_plugin plm_plugin_json = {
+static const struct plm_output_plugin json_plugin = {
 	.abi_version = PLM_PLUGIN_ABI_VERSION,
 	.name = "json",
 	.description = "plimsoll's own JSON document (versioned schema)",
@@ -288,3 +287,10 @@ const struct plm_output_plugin plm_plugin_json = {
 	.end = json_end,
 	.destroy = json_destroy,
 };
+
+const struct plm_output_plugin *plm_plugin_json_entry(void);
+
+const struct plm_output_plugin *plm_plugin_json_entry(void)
+{
+	return &json_plugin;
+}

@@ -9,16 +9,15 @@
  * The report is written at end(), grouped by file.
  */
 #include <stdlib.h>
-#include "engine/result.h"
-#include "output/format.h"
+#include "plimsoll/collect.h"
 #include "plimsoll/error.h"
 #include "plimsoll/plugin.h"
-#include "plugins/builtins.h"
+#include "plimsoll/report.h"
 
 struct junit {
 	FILE *out;
 	const struct plm_run_info *run;
-	struct plm_file_result collected;
+	struct plm_collector *collected;
 };
 
 static void *junit_create(const struct plm_plugin_options *options)
@@ -28,7 +27,8 @@ static void *junit_create(const struct plm_plugin_options *options)
 		return NULL;
 	}
 	j->out = options->out;
-	if (plm_file_result_init(&j->collected, "") != 0) {
+	j->collected = plm_collector_create();
+	if (j->collected == NULL) {
 		free(j);
 		return NULL;
 	}
@@ -39,7 +39,7 @@ static void junit_destroy(void *self)
 {
 	struct junit *j = self;
 	if (j != NULL) {
-		plm_file_result_finish(&j->collected);
+		plm_collector_destroy(j->collected);
 		free(j);
 	}
 }
@@ -54,13 +54,13 @@ static int junit_begin(void *self, const struct plm_run_info *run)
 static int junit_finding(void *self, const struct plm_finding *f)
 {
 	struct junit *j = self;
-	return plm_file_result_add_finding(&j->collected, f);
+	return plm_collector_add_finding(j->collected, f);
 }
 
 static int junit_notification(void *self, const struct plm_notification *n)
 {
 	struct junit *j = self;
-	return plm_file_result_add_note(&j->collected, n);
+	return plm_collector_add_notification(j->collected, n);
 }
 
 struct counts {
@@ -71,19 +71,19 @@ struct counts {
 };
 
 static struct counts count_group(const struct junit *j,
-	const struct plm_output_group *g)
+	const struct plm_file_report *g)
 {
 	struct counts c = {0};
 	for (size_t k = 0; k < g->finding_count; k++) {
-		const struct plm_finding *f = &j->collected.findings[g->findings[k]];
+		const struct plm_finding *f = g->findings[k];
 		if (f->suppression != PLM_SUPPRESSION_NONE) {
 			c.skipped++;
 		} else {
 			c.failures++;
 		}
 	}
-	c.errors = g->note_count;
-	c.tests = g->finding_count + g->note_count;
+	c.errors = g->notification_count;
+	c.tests = g->finding_count + g->notification_count;
 	if (c.tests == 0) {
 		c.tests = 1; /* the passing "no findings" testcase */
 	}
@@ -166,9 +166,9 @@ static void note_case(FILE *out, const struct plm_notification *n,
 static int junit_end(void *self, const struct plm_run_summary *sum)
 {
 	struct junit *j = self;
-	struct plm_output_group *groups;
+	struct plm_file_report *groups;
 	size_t count;
-	int rc = plm_output_group(sum, &j->collected, &groups, &count);
+	int rc = plm_collector_files(j->collected, sum, &groups, &count);
 	if (rc != 0) {
 		return rc;
 	}
@@ -189,7 +189,7 @@ static int junit_end(void *self, const struct plm_run_summary *sum)
 	}
 	fputs(">\n", out);
 	for (size_t i = 0; i < count && rc == 0; i++) {
-		const struct plm_output_group *g = &groups[i];
+		const struct plm_file_report *g = &groups[i];
 		bool relative;
 		char *path = plm_output_run_path(j->run, g->path != NULL ? g->path
 			: "plimsoll", &relative);
@@ -204,12 +204,12 @@ static int junit_end(void *self, const struct plm_run_summary *sum)
 		fputs(">\n", out);
 		for (size_t k = 0; k < g->finding_count; k++) {
 			finding_case(out,
-				&j->collected.findings[g->findings[k]], path);
+				g->findings[k], path);
 		}
-		for (size_t k = 0; k < g->note_count; k++) {
-			note_case(out, &j->collected.notes[g->notes[k]], path);
+		for (size_t k = 0; k < g->notification_count; k++) {
+			note_case(out, g->notifications[k], path);
 		}
-		if (g->finding_count == 0 && g->note_count == 0) {
+		if (g->finding_count == 0 && g->notification_count == 0) {
 			fputs("    <testcase name=\"no findings\" classname=\"",
 				out);
 			plm_output_xml_escape(out, path);
@@ -221,14 +221,14 @@ static int junit_end(void *self, const struct plm_run_summary *sum)
 		free(path);
 	}
 	fputs("</testsuites>\n", out);
-	plm_output_groups_free(groups, count);
+	plm_file_reports_free(groups, count);
 	if (rc != 0) {
 		return rc;
 	}
 	return ferror(out) ? PLM_EIO : 0;
 }
 
-const struct plm_output_plugin plm_plugin_junit = {
+static const struct plm_output_plugin junit_plugin = {
 	.abi_version = PLM_PLUGIN_ABI_VERSION,
 	.name = "junit",
 	.description = "JUnit XML test report (CI test results)",
@@ -239,3 +239,10 @@ const struct plm_output_plugin plm_plugin_junit = {
 	.end = junit_end,
 	.destroy = junit_destroy,
 };
+
+const struct plm_output_plugin *plm_plugin_junit_entry(void);
+
+const struct plm_output_plugin *plm_plugin_junit_entry(void)
+{
+	return &junit_plugin;
+}

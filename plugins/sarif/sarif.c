@@ -4,7 +4,7 @@
  * and limits, see ../shared/SARIF-NOTES.md) and for every consumer that
  * reads the standard (GitLab, Azure DevOps, SonarQube, DefectDojo).
  *
- * Each result is laid out as text when it arrives (output/jsonw.h); the
+ * Each result is laid out as text when it arrives (plimsoll/jsonw.h); the
  * rest of the log is small and built with jansson. The log is written at
  * end(), when the invocation's outcome and the artifacts are known, and
  * the results are spliced in: compact, so that a large scan stays under
@@ -15,12 +15,11 @@
 #include <string.h>
 #include <strings.h>
 #include <jansson.h>
-#include "output/format.h"
-#include "output/jsonw.h"
 #include "plimsoll/error.h"
+#include "plimsoll/jsonw.h"
 #include "plimsoll/plimsoll.h"
 #include "plimsoll/plugin.h"
-#include "plugins/builtins.h"
+#include "plimsoll/report.h"
 
 #define SARIF_SCHEMA "https://docs.oasis-open.org/sarif/sarif/v2.1.0/" \
 	"errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -97,32 +96,6 @@ static void append(struct sarif *s, json_t *array, json_t *v)
 static json_t *text_object(const char *text)
 {
 	return json_pack("{s:o}", "text", plm_output_json_string(text));
-}
-
-static const char *level_of(enum plm_severity severity)
-{
-	switch (severity) {
-	case PLM_SEVERITY_CRITICAL:
-	case PLM_SEVERITY_HIGH:
-		return "error";
-	case PLM_SEVERITY_MEDIUM:
-		return "warning";
-	default:
-		return "note";
-	}
-}
-
-static const char *problem_severity(enum plm_severity severity)
-{
-	switch (severity) {
-	case PLM_SEVERITY_CRITICAL:
-	case PLM_SEVERITY_HIGH:
-		return "error";
-	case PLM_SEVERITY_MEDIUM:
-		return "warning";
-	default:
-		return "recommendation";
-	}
 }
 
 static bool valid_precision(const char *p)
@@ -262,7 +235,8 @@ static json_t *rule_object(struct sarif *s, const struct plm_rule_info *r)
 		put(s, rule, "helpUri", plm_output_json_string(r->help_uri));
 	}
 	put(s, rule, "defaultConfiguration",
-		json_pack("{s:s}", "level", level_of(r->severity)));
+		json_pack("{s:s}", "level",
+			plm_severity_level(r->severity, "note")));
 	json_t *props = json_object();
 	json_t *tags = rule_tags(s, r);
 	if (json_array_size(tags) > 0) {
@@ -277,7 +251,8 @@ static json_t *rule_object(struct sarif *s, const struct plm_rule_info *r)
 		put(s, props, "security-severity", json_string(score));
 	}
 	put(s, props, "problem.severity",
-		json_string(problem_severity(r->severity)));
+		json_string(plm_severity_level(r->severity,
+			"recommendation")));
 	put(s, rule, "properties", props);
 	free(full);
 	return rule;
@@ -526,7 +501,8 @@ static int sarif_finding(void *self, const struct plm_finding *f)
 	if (plm_output_rule(s->run, f->rule_id, f->rule_index, &index)) {
 		plm_jsonw_key_int(w, "ruleIndex", (long long)index);
 	}
-	plm_jsonw_key_string(w, "level", level_of(f->severity));
+	plm_jsonw_key_string(w, "level",
+		plm_severity_level(f->severity, "note"));
 	char *message = plm_output_sentence(f->message);
 	s->failed |= message == NULL;
 	write_text(w, "message", message);
@@ -796,7 +772,7 @@ static int sarif_end(void *self, const struct plm_run_summary *summary)
 	return rc;
 }
 
-const struct plm_output_plugin plm_plugin_sarif = {
+static const struct plm_output_plugin sarif_plugin = {
 	.abi_version = PLM_PLUGIN_ABI_VERSION,
 	.name = "sarif",
 	.description = "SARIF 2.1.0 for code-scanning dashboards "
@@ -808,3 +784,10 @@ const struct plm_output_plugin plm_plugin_sarif = {
 	.end = sarif_end,
 	.destroy = sarif_destroy,
 };
+
+const struct plm_output_plugin *plm_plugin_sarif_entry(void);
+
+const struct plm_output_plugin *plm_plugin_sarif_entry(void)
+{
+	return &sarif_plugin;
+}

@@ -10,10 +10,9 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include "output/format.h"
 #include "plimsoll/error.h"
 #include "plimsoll/plugin.h"
-#include "plugins/builtins.h"
+#include "plimsoll/report.h"
 
 #define RESET "\033[0m"
 #define BOLD "\033[1m"
@@ -345,7 +344,7 @@ static int text_end(void *self, const struct plm_run_summary *s)
 	return ferror(t->out) ? PLM_EIO : 0;
 }
 
-const struct plm_output_plugin plm_plugin_text = {
+static const struct plm_output_plugin text_plugin = {
 	.abi_version = PLM_PLUGIN_ABI_VERSION,
 	.name = "text",
 	.description = "findings by file with source lines and a summary, "
@@ -356,3 +355,10 @@ const struct plm_output_plugin plm_plugin_text = {
 	.end = text_end,
 	.destroy = text_destroy,
 };
+
+const struct plm_output_plugin *plm_plugin_text_entry(void);
+
+const struct plm_output_plugin *plm_plugin_text_entry(void)
+{
+	return &text_plugin;
+}

@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "output/linehash.h"
-#include "plugins/builtins.h"
+#include "output/output.h"
 #include "util/source.h"
 
 static const struct plm_rule_info rule = {
@@ -154,7 +154,7 @@ int main(int argc, char **argv)
 		perror(argv[2]);
 		return 2;
 	}
-	struct walk w = {.plugin = &plm_plugin_sarif};
+	struct walk w = {.plugin = plm_output_builtin("sarif")};
 	struct plm_plugin_options options = {.out = out};
 	w.self = w.plugin->create(&options);
 	char cwd[4096];

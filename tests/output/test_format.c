@@ -1,5 +1,5 @@
 /*
- * core/output/format: the helpers every built-in plugin shares: paths as
+ * plimsoll/report.h and collect.h: the helpers every plugin shares: paths as
  * URIs, escaping for XML and workflow commands, rule names and scores,
  * regions, sentences and grouping by file.
  */
@@ -12,7 +12,10 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "output/format.h"
+#include <jansson.h>
+#include "plimsoll/collect.h"
+#include "plimsoll/jsonw.h"
+#include "plimsoll/report.h"
 
 static void expect_uri(const char *path, const char *root, const char *want,
 	bool want_relative)
@@ -231,38 +234,59 @@ static void fingerprints_fall_back_to_a_stable_hash(void **state)
 static void groups_list_scanned_files_first(void **state)
 {
 	(void)state;
-	struct plm_file_result c;
-	assert_int_equal(plm_file_result_init(&c, ""), 0);
-	struct plm_finding f = {.rule_id = "r", .message = "m"};
+	struct plm_collector *c = plm_collector_create();
+	assert_non_null(c);
+	struct plm_finding f = {.rule_id = "r", .message = "m0"};
 	f.path = "pulled-in/Dockerfile";
-	assert_int_equal(plm_file_result_add_finding(&c, &f), 0);
+	assert_int_equal(plm_collector_add_finding(c, &f), 0);
 	f.path = "b.yaml";
-	assert_int_equal(plm_file_result_add_finding(&c, &f), 0);
-	assert_int_equal(plm_file_result_add_finding(&c, &f), 0);
+	f.message = "m1";
+	assert_int_equal(plm_collector_add_finding(c, &f), 0);
+	f.message = "m2";
+	assert_int_equal(plm_collector_add_finding(c, &f), 0);
 	struct plm_notification n = {.message = "x", .path = NULL};
-	assert_int_equal(plm_file_result_add_note(&c, &n), 0);
+	assert_int_equal(plm_collector_add_notification(c, &n), 0);
 	n.path = "b.yaml";
-	assert_int_equal(plm_file_result_add_note(&c, &n), 0);
+	n.message = "y";
+	assert_int_equal(plm_collector_add_notification(c, &n), 0);
 	const char *paths[] = {"a.yaml", "b.yaml"};
 	struct plm_run_summary sum = {.paths = paths, .path_count = 2};
-	struct plm_output_group *g;
+	struct plm_file_report *g;
 	size_t count;
-	assert_int_equal(plm_output_group(&sum, &c, &g, &count), 0);
+	assert_int_equal(plm_collector_files(c, &sum, &g, &count), 0);
 	assert_int_equal(count, 4);
 	assert_string_equal(g[0].path, "a.yaml");
 	assert_int_equal(g[0].finding_count, 0);
-	assert_int_equal(g[0].note_count, 0);
+	assert_int_equal(g[0].notification_count, 0);
 	assert_string_equal(g[1].path, "b.yaml");
 	assert_int_equal(g[1].finding_count, 2);
-	assert_int_equal(g[1].findings[0], 1);
-	assert_int_equal(g[1].findings[1], 2);
-	assert_int_equal(g[1].note_count, 1);
-	assert_int_equal(g[1].notes[0], 1);
+	assert_string_equal(g[1].findings[0]->message, "m1");
+	assert_string_equal(g[1].findings[1]->message, "m2");
+	assert_int_equal(g[1].notification_count, 1);
+	assert_string_equal(g[1].notifications[0]->message, "y");
 	assert_string_equal(g[2].path, "pulled-in/Dockerfile");
+	assert_int_equal(g[2].finding_count, 1);
+	assert_string_equal(g[2].findings[0]->message, "m0");
 	assert_null(g[3].path);
-	assert_int_equal(g[3].note_count, 1);
-	plm_output_groups_free(g, count);
-	plm_file_result_finish(&c);
+	assert_int_equal(g[3].notification_count, 1);
+	assert_string_equal(g[3].notifications[0]->message, "x");
+	plm_file_reports_free(g, count);
+	plm_collector_destroy(c);
+}
+
+static void severity_levels_are_one_mapping(void **state)
+{
+	(void)state;
+	assert_string_equal(plm_severity_level(PLM_SEVERITY_CRITICAL, "note"),
+		"error");
+	assert_string_equal(plm_severity_level(PLM_SEVERITY_HIGH, "note"),
+		"error");
+	assert_string_equal(plm_severity_level(PLM_SEVERITY_MEDIUM, "note"),
+		"warning");
+	assert_string_equal(plm_severity_level(PLM_SEVERITY_LOW, "notice"),
+		"notice");
+	assert_string_equal(plm_severity_level(PLM_SEVERITY_INFO, "info"),
+		"info");
 }
 
 int main(void)
@@ -280,6 +304,7 @@ int main(void)
 		cmocka_unit_test(sentences_end_with_a_period),
 		cmocka_unit_test(fingerprints_fall_back_to_a_stable_hash),
 		cmocka_unit_test(groups_list_scanned_files_first),
+		cmocka_unit_test(severity_levels_are_one_mapping),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

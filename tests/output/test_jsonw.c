@@ -13,7 +13,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "output/jsonw.h"
+#include <jansson.h>
+#include "plimsoll/jsonw.h"
 #include "plimsoll/error.h"
 
 #define PRETTY (JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6))

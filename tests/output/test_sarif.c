@@ -12,7 +12,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
-#include "plugins/builtins.h"
+#include "output/output.h"
 
 /* Runs the sarif plugin over `count` findings made by make(i) and returns
  * the parsed log. */
@@ -23,7 +23,7 @@ static json_t *render(size_t count,
 	size_t len = 0;
 	FILE *out = open_memstream(&text, &len);
 	assert_non_null(out);
-	const struct plm_output_plugin *p = &plm_plugin_sarif;
+	const struct plm_output_plugin *p = plm_output_builtin("sarif");
 	struct plm_plugin_options options = {.out = out};
 	void *self = p->create(&options);
 	assert_non_null(self);
