@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include "plimsoll/api.h"
 #include "plimsoll/finding.h"
-#include "util/alloc.h"
 
 PLM_BEGIN_DECLS
 
