@@ -44,7 +44,8 @@ int main(int argc, char **argv)
 		i += 2;
 	}
 	if (argc - i < 2 || repeat < 1) {
-		fprintf(stderr, "usage: engine-bench [--repeat N] [--only ID] "
+		fprintf(stderr,
+			"usage: engine-bench [--repeat N] [--only ID] "
 			"KIND FILE...\n");
 		return 2;
 	}
@@ -85,8 +86,9 @@ int main(int argc, char **argv)
 		plm_run(project, &ro, &sink, &rs);
 		plm_project_destroy(project);
 		if (rs.checker_error != NULL || rs.out_of_memory) {
-			fprintf(stderr, "engine-bench: %s\n", rs.checker_error
-				? rs.checker_error : "out of memory");
+			fprintf(stderr, "engine-bench: %s\n",
+				rs.checker_error ? rs.checker_error
+						 : "out of memory");
 			return 2;
 		}
 		double parse = (double)rs.build_nanoseconds / 1e9;
@@ -100,8 +102,9 @@ int main(int argc, char **argv)
 	}
 	size_t files = t.files, findings = t.findings;
 	printf("%s: %zu files, %zu findings: parse %.3f s, policies %.3f s "
-		"(%.0f%% of parsing)\n", plm_kind_name(kind), files, findings,
-		best_parse, best_check, 100.0 * best_check / best_parse);
+	       "(%.0f%% of parsing)\n",
+		plm_kind_name(kind), files, findings, best_parse, best_check,
+		100.0 * best_check / best_parse);
 	plm_engine_destroy(e);
 	return 0;
 }

@@ -46,7 +46,8 @@ static int by_start(const void *a, const void *b)
 {
 	const struct plm_node *x = *(const struct plm_node *const *)a;
 	const struct plm_node *y = *(const struct plm_node *const *)b;
-	return x->span.start < y->span.start ? -1 : x->span.start > y->span.start;
+	return x->span.start < y->span.start ? -1
+					     : x->span.start > y->span.start;
 }
 
 static void add_all(const struct plm_node *seq, const struct plm_node ***v,
@@ -80,8 +81,8 @@ static int list(const char *path)
 	add_all(plm_node_get(doc->tree, "unstaged"), &v, &n, &cap);
 	const struct plm_node *stages = plm_node_get(doc->tree, "stages");
 	for (size_t i = 0; i < plm_node_count(stages); i++) {
-		add_all(plm_node_get(stages->as.seq.items[i], "instructions"), &v,
-			&n, &cap);
+		add_all(plm_node_get(stages->as.seq.items[i], "instructions"),
+			&v, &n, &cap);
 	}
 	qsort(v, n, sizeof(*v), by_start);
 	for (size_t i = 0; i < n; i++) {
@@ -132,9 +133,11 @@ int main(int argc, char **argv)
 			i = 3;
 		}
 		if (i >= argc || strcmp(argv[i], "dockerfile") != 0) {
-			fprintf(stderr, "usage: %s [--repeat N] dockerfile FILE...\n"
+			fprintf(stderr,
+				"usage: %s [--repeat N] dockerfile FILE...\n"
 				"       %s --list FILE... | --dump FILE | "
-				"--check FILE...\n", argv[0], argv[0]);
+				"--check FILE...\n",
+				argv[0], argv[0]);
 			return 2;
 		}
 		i++;
@@ -194,9 +197,9 @@ int main(int argc, char **argv)
 	double t0 = now();
 	for (int r = 0; r < repeat; r++) {
 		for (int k = 0; k < nfiles; k++) {
-			struct plm_source *copy = plm_source_create(
-				sources[k]->path, sources[k]->bytes,
-				sources[k]->len);
+			struct plm_source *copy =
+				plm_source_create(sources[k]->path,
+					sources[k]->bytes, sources[k]->len);
 			struct plm_doc *doc = plm_doc_create_take(copy,
 				PLM_KIND_DOCKERFILE);
 			int rc = doc ? plm_dockerfile_build(doc) : PLM_ENOMEM;
@@ -207,20 +210,23 @@ int main(int argc, char **argv)
 			}
 			if (r == 0) {
 				diags += doc->diag_count;
-				const struct plm_node *st = plm_node_get(doc->tree,
-					"stages");
-				for (size_t s = 0; s < plm_node_count(st); s++) {
-					instructions += plm_node_count(plm_node_get(
-						st->as.seq.items[s],
-						"instructions"));
+				const struct plm_node *st =
+					plm_node_get(doc->tree, "stages");
+				for (size_t s = 0; s < plm_node_count(st);
+					s++) {
+					instructions += plm_node_count(
+						plm_node_get(st->as.seq.items[s],
+							"instructions"));
 				}
 			}
 			if (check) {
 				for (size_t d = 0; d < doc->diag_count; d++) {
-					struct plm_region reg = plm_doc_region(doc,
-						doc->diags[d].span);
+					struct plm_region reg =
+						plm_doc_region(doc,
+							doc->diags[d].span);
 					printf("%s:%u:%u: %s: %s\n",
-						sources[k]->path, reg.start_line,
+						sources[k]->path,
+						reg.start_line,
 						reg.start_column,
 						doc->diags[d].code,
 						doc->diags[d].message);
@@ -235,9 +241,9 @@ int main(int argc, char **argv)
 	getrusage(RUSAGE_SELF, &ru);
 	double total = (double)bytes * repeat;
 	printf("plimsoll: %d files x %d, %.1f MB, %.3f s, %.0f files/s, "
-		"%.1f MB/s, %zu instructions, %zu diagnostics, peak RSS %ld KB "
-		"(%ld KB with the files loaded, before parsing) "
-		"(CPU time; with source copy and free: %.3f s, %.1f MB/s)\n",
+	       "%.1f MB/s, %zu instructions, %zu diagnostics, peak RSS %ld KB "
+	       "(%ld KB with the files loaded, before parsing) "
+	       "(CPU time; with source copy and free: %.3f s, %.1f MB/s)\n",
 		nfiles, repeat, total / 1e6, parse_secs,
 		parse_secs > 0 ? nfiles * repeat / parse_secs : 0.0,
 		parse_secs > 0 ? total / 1e6 / parse_secs : 0.0, instructions,

@@ -55,7 +55,8 @@ static int load_dir(struct corpus *c, const char *root, const char *kind)
 		long size = ftell(f);
 		fseek(f, 0, SEEK_SET);
 		char *bytes = malloc((size_t)size + 1);
-		if (bytes == NULL || fread(bytes, 1, (size_t)size, f) != (size_t)size) {
+		if (bytes == NULL ||
+			fread(bytes, 1, (size_t)size, f) != (size_t)size) {
 			free(bytes);
 			fclose(f);
 			continue;
@@ -63,7 +64,8 @@ static int load_dir(struct corpus *c, const char *root, const char *kind)
 		fclose(f);
 		if (c->count == c->cap) {
 			c->cap = c->cap ? c->cap * 2 : 1024;
-			c->files = realloc(c->files, c->cap * sizeof(*c->files));
+			c->files = realloc(c->files,
+				c->cap * sizeof(*c->files));
 			if (c->files == NULL) {
 				abort();
 			}
@@ -96,7 +98,8 @@ static size_t bare_parse(const struct corpus *c)
 			abort();
 		}
 		yaml_parser_set_input_string(&parser,
-			(const unsigned char *)c->files[i].bytes, c->files[i].len);
+			(const unsigned char *)c->files[i].bytes,
+			c->files[i].len);
 		for (;;) {
 			if (!yaml_parser_parse(&parser, &event)) {
 				break;
@@ -171,13 +174,14 @@ int main(int argc, char **argv)
 	}
 	double mb = (double)c.bytes / (1024.0 * 1024.0);
 	printf("corpus: %zu files, %.1f MB (compose + kubernetes), best of %d, "
-	       "CPU time\n", c.count, mb, iterations);
+	       "CPU time\n",
+		c.count, mb, iterations);
 	printf("libyaml events only (floor): %8.0f files/s %7.1f MB/s "
-	       "(%zu events)\n", (double)c.count / best_floor, mb / best_floor,
-		events);
+	       "(%zu events)\n",
+		(double)c.count / best_floor, mb / best_floor, events);
 	printf("plimsoll load+normalize:     %8.0f files/s %7.1f MB/s "
-	       "(%zu containers)\n", (double)c.count / best_full, mb / best_full,
-		containers);
+	       "(%zu containers)\n",
+		(double)c.count / best_full, mb / best_full, containers);
 	printf("ratio: %.2fx the floor's time\n", best_full / best_floor);
 	for (size_t i = 0; i < c.count; i++) {
 		free(c.files[i].name);

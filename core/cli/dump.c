@@ -35,34 +35,43 @@ static void dump_result(void *ctx, const struct plm_file_result *r)
 		return;
 	}
 	for (size_t i = 0; i < r->note_count; i++) {
-		fprintf(stderr, "%s: %s\n", r->notes[i].path ? r->notes[i].path
-				: r->path, r->notes[i].message);
+		fprintf(stderr, "%s: %s\n",
+			r->notes[i].path ? r->notes[i].path : r->path,
+			r->notes[i].message);
 	}
 	if (r->note_count == 0) {
-		fprintf(stderr, "%s: not a Dockerfile, Compose file or Kubernetes "
-			"manifest\n", r->path);
+		fprintf(stderr,
+			"%s: not a Dockerfile, Compose file or Kubernetes "
+			"manifest\n",
+			r->path);
 	}
 }
 
 static void usage(FILE *out)
 {
-	fputs(
-"usage: plimsoll dump [OPTIONS] FILE\n"
-"\n"
-"Prints the model that policies read for FILE (- for standard input) as\n"
-"JSON: the format's own tree and the containers view, with the problems\n"
-"found while reading it. See docs/model.md.\n"
-"\n"
-"  --kind KIND             treat FILE as dockerfile, compose or kubernetes\n"
-"  --stdin-filename NAME   the name to report for standard input\n"
-"  -f, --compose-file FILE merge this Compose file over FILE (repeatable)\n"
-"  --spans                 show each node as {value, span: \"L:C-L:C\"}\n"
-"  --containers            only the containers view\n"
-"  --tree                  only the tree\n"
-"  -h, --help              show this help\n", out);
+	fputs("usage: plimsoll dump [OPTIONS] FILE\n"
+	      "\n"
+	      "Prints the model that policies read for FILE (- for standard input) as\n"
+	      "JSON: the format's own tree and the containers view, with the problems\n"
+	      "found while reading it. See docs/model.md.\n"
+	      "\n"
+	      "  --kind KIND             treat FILE as dockerfile, compose or kubernetes\n"
+	      "  --stdin-filename NAME   the name to report for standard input\n"
+	      "  -f, --compose-file FILE merge this Compose file over FILE (repeatable)\n"
+	      "  --spans                 show each node as {value, span: \"L:C-L:C\"}\n"
+	      "  --containers            only the containers view\n"
+	      "  --tree                  only the tree\n"
+	      "  -h, --help              show this help\n",
+		out);
 }
 
-enum { OPT_KIND = 256, OPT_STDIN_FILENAME, OPT_SPANS, OPT_CONTAINERS, OPT_TREE };
+enum {
+	OPT_KIND = 256,
+	OPT_STDIN_FILENAME,
+	OPT_SPANS,
+	OPT_CONTAINERS,
+	OPT_TREE
+};
 
 static const struct option long_options[] = {
 	{"kind", required_argument, NULL, OPT_KIND},
@@ -90,21 +99,31 @@ int plm_cli_dump(int argc, char **argv)
 		case OPT_KIND:
 			kind = plm_kind_parse(optarg);
 			if (kind == PLM_KIND_UNKNOWN) {
-				fprintf(stderr, "plimsoll dump: unknown kind '%s' "
+				fprintf(stderr,
+					"plimsoll dump: unknown kind '%s' "
 					"(expected dockerfile, compose or "
-					"kubernetes)\n", optarg);
+					"kubernetes)\n",
+					optarg);
 				goto out;
 			}
 			break;
-		case OPT_STDIN_FILENAME: stdin_name = optarg; break;
+		case OPT_STDIN_FILENAME:
+			stdin_name = optarg;
+			break;
 		case 'f':
 			if (plm_strvec_push(&overrides, optarg) != 0) {
 				goto out;
 			}
 			break;
-		case OPT_SPANS: d.spans = true; break;
-		case OPT_CONTAINERS: only_containers = true; break;
-		case OPT_TREE: only_tree = true; break;
+		case OPT_SPANS:
+			d.spans = true;
+			break;
+		case OPT_CONTAINERS:
+			only_containers = true;
+			break;
+		case OPT_TREE:
+			only_tree = true;
+			break;
 		case 'h':
 			usage(stdout);
 			status = PLM_EXIT_CLEAN;
@@ -120,14 +139,16 @@ int plm_cli_dump(int argc, char **argv)
 	}
 	if (argc - optind != 1) {
 		fputs("plimsoll dump: give exactly one FILE (see plimsoll dump "
-		      "--help)\n", stderr);
+		      "--help)\n",
+			stderr);
 		goto out;
 	}
 	/* FILE with -f files merged over it is one Compose project. */
 	const char *path = argv[optind];
 	struct plm_strvec files = {0};
-	if (overrides.count > 0 && (plm_strvec_push(&files, path) != 0 ||
-		plm_strvec_push_all(&files, &overrides) != 0)) {
+	if (overrides.count > 0 &&
+		(plm_strvec_push(&files, path) != 0 ||
+			plm_strvec_push_all(&files, &overrides) != 0)) {
 		plm_strvec_free(&files, 0);
 		fputs("plimsoll dump: out of memory\n", stderr);
 		goto out;

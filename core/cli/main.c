@@ -28,14 +28,16 @@ static void usage(FILE *out)
 	      "A security linter for Dockerfiles, Docker Compose files and\n"
 	      "Kubernetes manifests.\n"
 	      "\n"
-	      "Commands:\n", out);
+	      "Commands:\n",
+		out);
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		fprintf(out, "  %-10s %s\n", commands[i].name,
 			commands[i].summary);
 	}
 	fputs("\n"
 	      "  plimsoll COMMAND --help   help on one command\n"
-	      "  plimsoll --version        print the version\n", out);
+	      "  plimsoll --version        print the version\n",
+		out);
 }
 
 int main(int argc, char **argv)
@@ -60,7 +62,7 @@ int main(int argc, char **argv)
 			return commands[i].run(argc - 1, argv + 1);
 		}
 	}
-	fprintf(stderr, "plimsoll: unknown command '%s' (see plimsoll --help)\n",
-		name);
+	fprintf(stderr,
+		"plimsoll: unknown command '%s' (see plimsoll --help)\n", name);
 	return PLM_EXIT_ERROR;
 }

@@ -9,30 +9,46 @@
 #include <string.h>
 #include "util/alloc.h"
 
-int plm_policy_option(struct plm_policy_options *p, int code,
-	const char *arg, const char *command)
+int plm_policy_option(struct plm_policy_options *p, int code, const char *arg,
+	const char *command)
 {
 	int oom = 0;
 	switch (code) {
-	case PLM_OPT_POLICY_DIR: oom = plm_strvec_push(&p->dirs, arg); break;
-	case PLM_OPT_POLICY: oom = plm_strvec_push(&p->files, arg); break;
-	case PLM_OPT_ONLY: oom = plm_strvec_split(&p->only, &p->owned, arg); break;
-	case PLM_OPT_SKIP: oom = plm_strvec_split(&p->skip, &p->owned, arg); break;
-	case PLM_OPT_TAG: oom = plm_strvec_split(&p->tags, &p->owned, arg); break;
-	case PLM_OPT_NO_BUILTIN: p->no_builtin = true; break;
+	case PLM_OPT_POLICY_DIR:
+		oom = plm_strvec_push(&p->dirs, arg);
+		break;
+	case PLM_OPT_POLICY:
+		oom = plm_strvec_push(&p->files, arg);
+		break;
+	case PLM_OPT_ONLY:
+		oom = plm_strvec_split(&p->only, &p->owned, arg);
+		break;
+	case PLM_OPT_SKIP:
+		oom = plm_strvec_split(&p->skip, &p->owned, arg);
+		break;
+	case PLM_OPT_TAG:
+		oom = plm_strvec_split(&p->tags, &p->owned, arg);
+		break;
+	case PLM_OPT_NO_BUILTIN:
+		p->no_builtin = true;
+		break;
 	case PLM_OPT_POLICY_MEMORY:
 		if (plm_parse_size(arg, &p->memory) != 0 ||
 			p->memory < 1024 * 1024) {
-			fprintf(stderr, "plimsoll %s: --policy-memory takes a size of "
-				"at least 1M, not '%s'\n", command, arg);
+			fprintf(stderr,
+				"plimsoll %s: --policy-memory takes a size of "
+				"at least 1M, not '%s'\n",
+				command, arg);
 			return -1;
 		}
 		break;
 	case PLM_OPT_POLICY_INSTRUCTIONS: {
 		unsigned long long n = 0;
 		if (plm_parse_count(arg, &n) != 0 || n == 0) {
-			fprintf(stderr, "plimsoll %s: --policy-instructions takes a "
-				"positive number, not '%s'\n", command, arg);
+			fprintf(stderr,
+				"plimsoll %s: --policy-instructions takes a "
+				"positive number, not '%s'\n",
+				command, arg);
 			return -1;
 		}
 		p->instructions = n;
@@ -40,8 +56,10 @@ int plm_policy_option(struct plm_policy_options *p, int code,
 	}
 	case PLM_OPT_POLICY_TIMEOUT:
 		if (plm_parse_seconds(arg, &p->seconds) != 0) {
-			fprintf(stderr, "plimsoll %s: --policy-timeout takes seconds "
-				"(above 0, at most 86400), not '%s'\n", command, arg);
+			fprintf(stderr,
+				"plimsoll %s: --policy-timeout takes seconds "
+				"(above 0, at most 86400), not '%s'\n",
+				command, arg);
 			return -1;
 		}
 		break;

@@ -20,27 +20,25 @@ enum { OPT_FORMAT = 0x2000, OPT_OUTPUT_DIR };
 
 static void rules_usage(FILE *out)
 {
-	fputs(
-"usage: plimsoll rules [OPTIONS]\n"
-"\n"
-"List the rules (policies) a scan would run.\n"
-"\n"
-"  --format FORMAT         table (default), json or markdown\n"
-"  --output-dir DIR        markdown: write DIR/README.md and DIR/<id>.md\n"
-PLM_POLICY_OPTIONS_HELP
-"  -h, --help              this help\n", out);
+	fputs("usage: plimsoll rules [OPTIONS]\n"
+	      "\n"
+	      "List the rules (policies) a scan would run.\n"
+	      "\n"
+	      "  --format FORMAT         table (default), json or markdown\n"
+	      "  --output-dir DIR        markdown: write DIR/README.md and DIR/<id>.md\n" PLM_POLICY_OPTIONS_HELP
+	      "  -h, --help              this help\n",
+		out);
 }
 
 static void explain_usage(FILE *out)
 {
-	fputs(
-"usage: plimsoll explain [OPTIONS] ID\n"
-"\n"
-"Describe one rule, by id or alias: what it reports, why, how to fix it\n"
-"and how to suppress it.\n"
-"\n"
-PLM_POLICY_OPTIONS_HELP
-"  -h, --help              this help\n", out);
+	fputs("usage: plimsoll explain [OPTIONS] ID\n"
+	      "\n"
+	      "Describe one rule, by id or alias: what it reports, why, how to fix it\n"
+	      "and how to suppress it.\n"
+	      "\n" PLM_POLICY_OPTIONS_HELP
+	      "  -h, --help              this help\n",
+		out);
 }
 
 static const char *join(char *buf, size_t len, const char *const *list,
@@ -120,10 +118,14 @@ static json_t *setting_value(const struct plm_setting_decl *d,
 	const struct plm_setting_value *v)
 {
 	switch (d->type) {
-	case PLM_SETTING_STRING: return json_string(v->string);
-	case PLM_SETTING_INT: return json_integer((json_int_t)v->integer);
-	case PLM_SETTING_BOOL: return json_boolean(v->boolean);
-	case PLM_SETTING_LIST: return string_array(v->list);
+	case PLM_SETTING_STRING:
+		return json_string(v->string);
+	case PLM_SETTING_INT:
+		return json_integer((json_int_t)v->integer);
+	case PLM_SETTING_BOOL:
+		return json_boolean(v->boolean);
+	case PLM_SETTING_LIST:
+		return string_array(v->list);
 	}
 	return json_null();
 }
@@ -138,8 +140,10 @@ static json_t *settings_json(const struct plm_setting_values *s)
 		json_object_set_new(o, "name", json_string(d->name));
 		json_object_set_new(o, "type",
 			json_string(plm_setting_type_name(d->type)));
-		json_object_set_new(o, "default", setting_value(d, &d->fallback));
-		json_object_set_new(o, "description", json_string(d->description));
+		json_object_set_new(o, "default",
+			setting_value(d, &d->fallback));
+		json_object_set_new(o, "description",
+			json_string(d->description));
 		json_array_append_new(a, o);
 	}
 	return a;
@@ -157,15 +161,18 @@ static int print_json(FILE *out, const struct plm_engine *e,
 		json_object_set_new(o, "title", json_string(r->title));
 		json_object_set_new(o, "severity",
 			json_string(plm_severity_name(r->severity)));
-		json_object_set_new(o, "applies_to", string_array(r->applies_to));
+		json_object_set_new(o, "applies_to",
+			string_array(r->applies_to));
 		json_object_set_new(o, "tags", string_array(r->tags));
 		json_object_set_new(o, "aliases", string_array(r->aliases));
 		json_object_set_new(o, "precision", json_string(r->precision));
 		json_object_set_new(o, "help_uri",
 			r->help_uri ? json_string(r->help_uri) : json_null());
-		json_object_set_new(o, "description", json_string(r->description));
-		json_object_set_new(o, "source", json_string(shown_source(r,
-			builtin, src, sizeof(src))));
+		json_object_set_new(o, "description",
+			json_string(r->description));
+		json_object_set_new(o, "source",
+			json_string(
+				shown_source(r, builtin, src, sizeof(src))));
 		struct plm_setting_values sv = plm_engine_rule_settings(e, i);
 		json_object_set_new(o, "settings", settings_json(&sv));
 		json_array_append_new(arr, o);
@@ -200,9 +207,12 @@ static void print_markdown_settings(FILE *out, const char *id,
 	}
 	char buf[4096];
 	fprintf(out, "%.*s Settings\n\n", level + 1, "######");
-	fprintf(out, "Set with `--set %s.NAME=VALUE` (a list is "
-		"comma-separated).\n\n", id);
-	fprintf(out, "| Name | Type | Default | Description |\n"
+	fprintf(out,
+		"Set with `--set %s.NAME=VALUE` (a list is "
+		"comma-separated).\n\n",
+		id);
+	fprintf(out,
+		"| Name | Type | Default | Description |\n"
 		"|---|---|---|---|\n");
 	for (size_t i = 0; i < s->count; i++) {
 		const struct plm_setting_decl *d = &s->decls[i];
@@ -236,10 +246,12 @@ static void print_markdown_rule(FILE *out, const struct plm_rule_info *r,
 	fprintf(out, "| Applies to | %s |\n",
 		join(buf, sizeof(buf), r->applies_to, ", "));
 	if (project) {
-		fprintf(out, "| Scope | project: checks every file together |\n");
+		fprintf(out,
+			"| Scope | project: checks every file together |\n");
 	}
 	if (r->tags != NULL && r->tags[0] != NULL) {
-		fprintf(out, "| Tags | %s |\n", join(buf, sizeof(buf), r->tags, ", "));
+		fprintf(out, "| Tags | %s |\n",
+			join(buf, sizeof(buf), r->tags, ", "));
 	}
 	if (r->aliases != NULL && r->aliases[0] != NULL) {
 		fprintf(out, "| Aliases | %s |\n",
@@ -259,7 +271,8 @@ static void print_markdown_rule(FILE *out, const struct plm_rule_info *r,
 	fprintf(out, "%.*s\n\n", (int)len, d);
 	print_markdown_settings(out, r->id, settings, level);
 	fprintf(out, "%.*s Suppressing\n\n", level + 1, "######");
-	fprintf(out, "On the line before the finding (or at its end):\n\n"
+	fprintf(out,
+		"On the line before the finding (or at its end):\n\n"
 		"```\n# plimsoll ignore=%s -- why this is acceptable\n```\n\n"
 		"For the whole file: `# plimsoll ignore-file=%s`.\n",
 		r->id, r->id);
@@ -272,19 +285,23 @@ static void print_markdown_index(FILE *out, const struct plm_rule_info *rules,
 	      "Generated from the policies' metadata by `plimsoll rules --format "
 	      "markdown`; do not edit.\n\n"
 	      "| Rule | Severity | Applies to | Title |\n"
-	      "|---|---|---|---|\n", out);
+	      "|---|---|---|---|\n",
+		out);
 	for (size_t i = 0; i < count; i++) {
 		char kinds[128], page[512];
 		page_name(rules[i].id, page, sizeof(page));
 		if (links) {
-			fprintf(out, "| [%s](%s.md) | %s | %s | %s |\n", rules[i].id,
-				page, plm_severity_name(rules[i].severity),
-				join(kinds, sizeof(kinds), rules[i].applies_to, ", "),
+			fprintf(out, "| [%s](%s.md) | %s | %s | %s |\n",
+				rules[i].id, page,
+				plm_severity_name(rules[i].severity),
+				join(kinds, sizeof(kinds), rules[i].applies_to,
+					", "),
 				rules[i].title);
 		} else {
 			fprintf(out, "| %s | %s | %s | %s |\n", rules[i].id,
 				plm_severity_name(rules[i].severity),
-				join(kinds, sizeof(kinds), rules[i].applies_to, ", "),
+				join(kinds, sizeof(kinds), rules[i].applies_to,
+					", "),
 				rules[i].title);
 		}
 	}
@@ -294,14 +311,16 @@ static int write_markdown_dir(const struct plm_engine *e, const char *dir,
 	const struct plm_rule_info *rules, size_t count, const char *builtin)
 {
 	if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-		fprintf(stderr, "plimsoll rules: %s: %s\n", dir, strerror(errno));
+		fprintf(stderr, "plimsoll rules: %s: %s\n", dir,
+			strerror(errno));
 		return -1;
 	}
 	char path[4096];
 	snprintf(path, sizeof(path), "%s/README.md", dir);
 	FILE *f = fopen(path, "w");
 	if (f == NULL) {
-		fprintf(stderr, "plimsoll rules: %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "plimsoll rules: %s: %s\n", path,
+			strerror(errno));
 		return -1;
 	}
 	print_markdown_index(f, rules, count, true);
@@ -319,7 +338,8 @@ static int write_markdown_dir(const struct plm_engine *e, const char *dir,
 			return -1;
 		}
 		fputs("<!-- Generated by `plimsoll rules --format markdown "
-		      "--output-dir docs/rules`; do not edit. -->\n\n", f);
+		      "--output-dir docs/rules`; do not edit. -->\n\n",
+			f);
 		struct plm_setting_values sv = plm_engine_rule_settings(e, i);
 		print_markdown_rule(f, &rules[i], builtin, 1,
 			plm_engine_rule_is_project(e, i), &sv);
@@ -378,8 +398,8 @@ bad:
 	return PLM_EXIT_ERROR;
 }
 
-static int make_engine(const struct plm_policy_options *p,
-	const char *command, struct plm_engine **e)
+static int make_engine(const struct plm_policy_options *p, const char *command,
+	struct plm_engine **e)
 {
 	struct plm_engine_options eo = plm_policy_engine_options(p);
 	char *error = NULL;
@@ -409,13 +429,16 @@ int plm_cli_rules(int argc, char **argv)
 	}
 	if (strcmp(format, "table") != 0 && strcmp(format, "json") != 0 &&
 		strcmp(format, "markdown") != 0) {
-		fprintf(stderr, "plimsoll rules: unknown format '%s' (expected "
-			"table, json or markdown)\n", format);
+		fprintf(stderr,
+			"plimsoll rules: unknown format '%s' (expected "
+			"table, json or markdown)\n",
+			format);
 		status = PLM_EXIT_ERROR;
 		goto cleanup;
 	}
 	if (output_dir != NULL && strcmp(format, "markdown") != 0) {
-		fprintf(stderr, "plimsoll rules: --output-dir needs --format "
+		fprintf(stderr,
+			"plimsoll rules: --output-dir needs --format "
 			"markdown\n");
 		status = PLM_EXIT_ERROR;
 		goto cleanup;
@@ -436,7 +459,8 @@ int plm_cli_rules(int argc, char **argv)
 			status = PLM_EXIT_ERROR;
 		}
 	} else if (output_dir != NULL) {
-		if (write_markdown_dir(e, output_dir, rules, count, builtin) != 0) {
+		if (write_markdown_dir(e, output_dir, rules, count, builtin) !=
+			0) {
 			status = PLM_EXIT_ERROR;
 		}
 	} else {
@@ -462,7 +486,8 @@ int plm_cli_explain(int argc, char **argv)
 {
 	struct plm_policy_options p = {0};
 	struct plm_engine *e = NULL;
-	int status = parse(argc, argv, "explain", &p, NULL, NULL, explain_usage);
+	int status = parse(argc, argv, "explain", &p, NULL, NULL,
+		explain_usage);
 	if (status >= 0) {
 		goto cleanup;
 	}
@@ -480,20 +505,24 @@ int plm_cli_explain(int argc, char **argv)
 	size_t index = 0;
 	const struct plm_rule_info *r = plm_engine_find(e, name, &index);
 	if (r == NULL) {
-		fprintf(stderr, "plimsoll explain: unknown rule '%s' (see "
-			"plimsoll rules)\n", name);
+		fprintf(stderr,
+			"plimsoll explain: unknown rule '%s' (see "
+			"plimsoll rules)\n",
+			name);
 		status = PLM_EXIT_ERROR;
 		goto cleanup;
 	}
 	char buf[1024];
 	printf("%s: %s\n\n", r->id, r->title);
 	printf("  severity:   %s\n", plm_severity_name(r->severity));
-	printf("  applies to: %s\n", join(buf, sizeof(buf), r->applies_to, ", "));
+	printf("  applies to: %s\n",
+		join(buf, sizeof(buf), r->applies_to, ", "));
 	if (plm_engine_rule_is_project(e, index)) {
 		printf("  scope:      project (checks every file together)\n");
 	}
 	if (r->tags[0] != NULL) {
-		printf("  tags:       %s\n", join(buf, sizeof(buf), r->tags, ", "));
+		printf("  tags:       %s\n",
+			join(buf, sizeof(buf), r->tags, ", "));
 	}
 	if (r->aliases[0] != NULL) {
 		printf("  aliases:    %s\n",
@@ -515,24 +544,28 @@ int plm_cli_explain(int argc, char **argv)
 	struct plm_setting_values sv = plm_engine_rule_settings(e, index);
 	if (sv.count > 0) {
 		printf("\nSettings (--set %s.NAME=VALUE; a list is "
-			"comma-separated):\n", r->id);
+		       "comma-separated):\n",
+			r->id);
 	}
 	for (size_t i = 0; i < sv.count; i++) {
 		const struct plm_setting_decl *decl = &sv.decls[i];
 		char def[4096], now[4096];
-		plm_setting_format(decl->type, &decl->fallback, def, sizeof(def));
+		plm_setting_format(decl->type, &decl->fallback, def,
+			sizeof(def));
 		plm_setting_format(decl->type, &sv.values[i], now, sizeof(now));
 		printf("  %s (%s, default: %s", decl->name,
-			plm_setting_type_name(decl->type), def[0] ? def : "(empty)");
+			plm_setting_type_name(decl->type),
+			def[0] ? def : "(empty)");
 		if (strcmp(def, now) != 0) {
 			printf("; set to: %s", now[0] ? now : "(empty)");
 		}
 		printf(")\n      %s\n", decl->description);
 	}
 	printf("\nSuppress one finding with a comment on the line before it:\n"
-		"  # plimsoll ignore=%s -- reason\n"
-		"or every finding of this rule in a file:\n"
-		"  # plimsoll ignore-file=%s\n", r->id, r->id);
+	       "  # plimsoll ignore=%s -- reason\n"
+	       "or every finding of this rule in a file:\n"
+	       "  # plimsoll ignore-file=%s\n",
+		r->id, r->id);
 	status = fflush(stdout) == 0 ? PLM_EXIT_CLEAN : PLM_EXIT_ERROR;
 cleanup:
 	plm_engine_destroy(e);

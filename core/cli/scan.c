@@ -27,12 +27,12 @@
 
 struct output_request {
 	const char *format;
-	const char *path;   /* NULL: stdout */
+	const char *path; /* NULL: stdout */
 };
 
 struct scan_options {
 	struct plm_strvec paths;
-	struct plm_strvec compose_files;   /* -f: merged in order */
+	struct plm_strvec compose_files; /* -f: merged in order */
 	enum plm_kind kind;
 	const char *stdin_filename;
 	struct output_request *outputs;
@@ -40,13 +40,13 @@ struct scan_options {
 	struct plm_strvec plugins;
 	long jobs;
 	bool follow_symlinks;
-	bool env_interpolation;            /* --env-interpolation */
+	bool env_interpolation; /* --env-interpolation */
 	size_t max_file_size;
 	int fail_on;
 	bool include_suppressed;
 	const char *sarif_category;
-	const char *source_root;           /* --source-root, as given */
-	bool profile;                      /* --profile */
+	const char *source_root; /* --source-root, as given */
+	bool profile;            /* --profile */
 	bool no_color;
 	/* Policy selection and limits, handed to the engine. */
 	struct plm_policy_options policy;
@@ -54,49 +54,48 @@ struct scan_options {
 
 static void usage(FILE *out)
 {
-	fputs(
-"usage: plimsoll scan [OPTIONS] [PATH...]\n"
-"\n"
-"Scans Dockerfiles, Compose files and Kubernetes manifests. PATH is a file,\n"
-"a directory (walked recursively) or - for standard input; default: .\n"
-"\n"
-"Input:\n"
-"  --kind KIND             treat files as dockerfile, compose or kubernetes\n"
-"  --stdin-filename NAME   the name to report for standard input\n"
-"  -f, --compose-file FILE Compose files merged in order (-f a -f b)\n"
-"  --follow-symlinks       follow symbolic links that lead out of a walked\n"
-"                          directory, and walk symlinked directories\n"
-"  --max-file-size SIZE    skip larger files (default 64M): an error for a\n"
-"                          file named, a note for one found by walking\n"
-"  --env-interpolation     Compose interpolation also reads this process's\n"
-"                          environment (default: the .env file only); the\n"
-"                          values are shown as ${NAME} in every output\n"
-"\n"
-"Policies:\n"
-PLM_POLICY_OPTIONS_HELP
-"  --profile               after the scan, print on stderr what each rule\n"
-"                          cost: runs, findings, CPU time, budget charged\n"
-"\n"
-"Output:\n"
-"  --format NAME           output format (repeatable); see below\n"
-"  -o, --output FILE       where the preceding --format writes (default stdout)\n"
-"  --plugin PATH.so        load a third-party output plugin\n"
-"  --fail-on SEVERITY      exit 1 only for findings at or above SEVERITY\n"
-"                          (info, low, medium, high, critical; default info)\n"
-"  --include-suppressed    also report findings ignored in source\n"
-"  --sarif-category NAME   SARIF automationDetails category\n"
-"  --source-root DIR       the repository root: SARIF URIs and the paths of\n"
-"                          the github, checkstyle, junit and codeclimate\n"
-"                          formats are made relative to it (default: the\n"
-"                          current directory)\n"
-"  --no-color              never colour the output (NO_COLOR is honoured too)\n"
-"  -j, --jobs N            files scanned in parallel (default: CPUs)\n"
-"  -h, --help              show this help\n"
-"\n"
-"Exit status: 0 no findings at or above the threshold, 1 findings,\n"
-"2 usage, configuration or policy error (the run is incomplete).\n"
-"\n"
-"Formats:\n", out);
+	fputs("usage: plimsoll scan [OPTIONS] [PATH...]\n"
+	      "\n"
+	      "Scans Dockerfiles, Compose files and Kubernetes manifests. PATH is a file,\n"
+	      "a directory (walked recursively) or - for standard input; default: .\n"
+	      "\n"
+	      "Input:\n"
+	      "  --kind KIND             treat files as dockerfile, compose or kubernetes\n"
+	      "  --stdin-filename NAME   the name to report for standard input\n"
+	      "  -f, --compose-file FILE Compose files merged in order (-f a -f b)\n"
+	      "  --follow-symlinks       follow symbolic links that lead out of a walked\n"
+	      "                          directory, and walk symlinked directories\n"
+	      "  --max-file-size SIZE    skip larger files (default 64M): an error for a\n"
+	      "                          file named, a note for one found by walking\n"
+	      "  --env-interpolation     Compose interpolation also reads this process's\n"
+	      "                          environment (default: the .env file only); the\n"
+	      "                          values are shown as ${NAME} in every output\n"
+	      "\n"
+	      "Policies:\n" PLM_POLICY_OPTIONS_HELP
+	      "  --profile               after the scan, print on stderr what each rule\n"
+	      "                          cost: runs, findings, CPU time, budget charged\n"
+	      "\n"
+	      "Output:\n"
+	      "  --format NAME           output format (repeatable); see below\n"
+	      "  -o, --output FILE       where the preceding --format writes (default stdout)\n"
+	      "  --plugin PATH.so        load a third-party output plugin\n"
+	      "  --fail-on SEVERITY      exit 1 only for findings at or above SEVERITY\n"
+	      "                          (info, low, medium, high, critical; default info)\n"
+	      "  --include-suppressed    also report findings ignored in source\n"
+	      "  --sarif-category NAME   SARIF automationDetails category\n"
+	      "  --source-root DIR       the repository root: SARIF URIs and the paths of\n"
+	      "                          the github, checkstyle, junit and codeclimate\n"
+	      "                          formats are made relative to it (default: the\n"
+	      "                          current directory)\n"
+	      "  --no-color              never colour the output (NO_COLOR is honoured too)\n"
+	      "  -j, --jobs N            files scanned in parallel (default: CPUs)\n"
+	      "  -h, --help              show this help\n"
+	      "\n"
+	      "Exit status: 0 no findings at or above the threshold, 1 findings,\n"
+	      "2 usage, configuration or policy error (the run is incomplete).\n"
+	      "\n"
+	      "Formats:\n",
+		out);
 	for (const struct plm_output_plugin *const *p = plm_output_builtins();
 		*p != NULL; p++) {
 		fprintf(out, "  %-12s %s\n", (*p)->name, (*p)->description);
@@ -172,7 +171,8 @@ static int parse_options(int argc, char **argv, struct scan_options *o)
 	int c;
 	bool oom = false;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "f:o:j:h", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:o:j:h", long_options, NULL)) !=
+		-1) {
 		int policy = plm_policy_option(&o->policy, c, optarg, "scan");
 		if (policy < 0) {
 			return PLM_EXIT_ERROR;
@@ -184,52 +184,82 @@ static int parse_options(int argc, char **argv, struct scan_options *o)
 		case OPT_KIND:
 			o->kind = plm_kind_parse(optarg);
 			if (o->kind == PLM_KIND_UNKNOWN) {
-				return bad_usage("unknown kind '%s' (expected "
-					"dockerfile, compose or kubernetes)", optarg);
+				return bad_usage(
+					"unknown kind '%s' (expected "
+					"dockerfile, compose or kubernetes)",
+					optarg);
 			}
 			break;
-		case OPT_STDIN_FILENAME: o->stdin_filename = optarg; break;
-		case 'f': oom |= plm_strvec_push(&o->compose_files, optarg) != 0; break;
-		case OPT_FOLLOW: o->follow_symlinks = true; break;
-		case OPT_ENV_INTERPOLATION: o->env_interpolation = true; break;
+		case OPT_STDIN_FILENAME:
+			o->stdin_filename = optarg;
+			break;
+		case 'f':
+			oom |= plm_strvec_push(&o->compose_files, optarg) != 0;
+			break;
+		case OPT_FOLLOW:
+			o->follow_symlinks = true;
+			break;
+		case OPT_ENV_INTERPOLATION:
+			o->env_interpolation = true;
+			break;
 		case OPT_MAX_FILE_SIZE:
 			if (plm_parse_size(optarg, &o->max_file_size) != 0 ||
 				o->max_file_size == 0) {
 				return bad_usage("--max-file-size takes a size such "
-					"as 512k or 16M, not '%s'", optarg);
+						 "as 512k or 16M, not '%s'",
+					optarg);
 			}
 			if (o->max_file_size > PLM_MAX_FILE_SIZE) {
 				return bad_usage("--max-file-size cannot exceed 64M "
-					"(got '%s')", optarg);
+						 "(got '%s')",
+					optarg);
 			}
 			break;
-		case OPT_FORMAT: oom |= add_output(o, optarg) != 0; break;
+		case OPT_FORMAT:
+			oom |= add_output(o, optarg) != 0;
+			break;
 		case 'o':
 			if (o->output_count == 0) {
 				oom |= add_output(o, NULL) != 0;
 			}
 			if (!oom) {
-				if (o->outputs[o->output_count - 1].path != NULL) {
-					return bad_usage("--output '%s' follows another "
+				if (o->outputs[o->output_count - 1].path !=
+					NULL) {
+					return bad_usage(
+						"--output '%s' follows another "
 						"--output: give a --format before each",
 						optarg);
 				}
 				o->outputs[o->output_count - 1].path = optarg;
 			}
 			break;
-		case OPT_PLUGIN: oom |= plm_strvec_push(&o->plugins, optarg) != 0; break;
+		case OPT_PLUGIN:
+			oom |= plm_strvec_push(&o->plugins, optarg) != 0;
+			break;
 		case OPT_FAIL_ON:
 			o->fail_on = plm_severity_parse(optarg);
 			if (o->fail_on < 0) {
-				return bad_usage("unknown severity '%s' (expected "
-					"info, low, medium, high or critical)", optarg);
+				return bad_usage(
+					"unknown severity '%s' (expected "
+					"info, low, medium, high or critical)",
+					optarg);
 			}
 			break;
-		case OPT_INCLUDE_SUPPRESSED: o->include_suppressed = true; break;
-		case OPT_SARIF_CATEGORY: o->sarif_category = optarg; break;
-		case OPT_SOURCE_ROOT: o->source_root = optarg; break;
-		case OPT_PROFILE: o->profile = true; break;
-		case OPT_NO_COLOR: o->no_color = true; break;
+		case OPT_INCLUDE_SUPPRESSED:
+			o->include_suppressed = true;
+			break;
+		case OPT_SARIF_CATEGORY:
+			o->sarif_category = optarg;
+			break;
+		case OPT_SOURCE_ROOT:
+			o->source_root = optarg;
+			break;
+		case OPT_PROFILE:
+			o->profile = true;
+			break;
+		case OPT_NO_COLOR:
+			o->no_color = true;
+			break;
 		case 'j': {
 			char *end;
 			errno = 0;
@@ -237,7 +267,8 @@ static int parse_options(int argc, char **argv, struct scan_options *o)
 			if (errno != 0 || *end != '\0' || o->jobs < 1 ||
 				o->jobs > MAX_JOBS) {
 				return bad_usage("--jobs takes a number from 1 to "
-					"256, not '%s'", optarg);
+						 "256, not '%s'",
+					optarg);
 			}
 			break;
 		}
@@ -278,8 +309,10 @@ static int resolve_directory(const char *dir, char out[PATH_MAX + 2])
 		return -1;
 	}
 	if (stat(out, &st) != 0 || !S_ISDIR(st.st_mode)) {
-		fprintf(stderr, "plimsoll scan: --source-root %s: not a "
-			"directory\n", dir);
+		fprintf(stderr,
+			"plimsoll scan: --source-root %s: not a "
+			"directory\n",
+			dir);
 		return -1;
 	}
 	if (out[strlen(out) - 1] != '/') {
@@ -318,10 +351,10 @@ struct emitter {
 	struct plm_output_set *outs;
 	const struct scan_options *o;
 	struct plm_run_summary sum;
-	struct plm_strvec paths;     /* the scanned files, owned */
-	int rc;                      /* the first output error */
+	struct plm_strvec paths; /* the scanned files, owned */
+	int rc;                  /* the first output error */
 	bool incomplete;
-	bool fail;                   /* a finding at or above --fail-on */
+	bool fail; /* a finding at or above --fail-on */
 	bool out_of_memory;
 };
 
@@ -349,7 +382,8 @@ static void emit(void *ctx, const struct plm_file_result *r)
 	em->incomplete |= r->incomplete;
 	em->sum.files_skipped += r->skipped;
 	for (size_t k = 0; r->scanned && k <= r->also_count; k++) {
-		char *path = plm_strdup(k == 0 ? r->path : r->also_paths[k - 1]);
+		char *path = plm_strdup(
+			k == 0 ? r->path : r->also_paths[k - 1]);
 		if (path == NULL || plm_strvec_push(&em->paths, path) != 0) {
 			plm_free(path);
 			em->out_of_memory = true;
@@ -386,8 +420,10 @@ static void print_profile(FILE *out, const struct plm_rule_info *rules,
 	for (size_t k = 1; k < count; k++) {
 		size_t v = order[k];
 		size_t j = k;
-		for (; j > 0 && totals[order[j - 1]].nanoseconds <
-			totals[v].nanoseconds; j--) {
+		for (; j > 0 &&
+			totals[order[j - 1]].nanoseconds <
+				totals[v].nanoseconds;
+			j--) {
 			order[j] = order[j - 1];
 		}
 		order[j] = v;
@@ -397,8 +433,10 @@ static void print_profile(FILE *out, const struct plm_rule_info *rules,
 		"charged", "max charged");
 	for (size_t k = 0; k < count; k++) {
 		const struct plm_rule_profile *t = &totals[order[k]];
-		fprintf(out, "%-28s %7llu %8llu %6llu %9.2f %8.1f %8.2f %13llu "
-			"%11llu\n", rules[order[k]].id, (unsigned long long)t->runs,
+		fprintf(out,
+			"%-28s %7llu %8llu %6llu %9.2f %8.1f %8.2f %13llu "
+			"%11llu\n",
+			rules[order[k]].id, (unsigned long long)t->runs,
 			(unsigned long long)t->findings,
 			(unsigned long long)t->failures, t->nanoseconds / 1e6,
 			t->runs ? t->nanoseconds / 1e3 / (double)t->runs : 0.0,
@@ -434,7 +472,7 @@ static bool want_color(const struct scan_options *o)
 struct output_key {
 	dev_t dev;
 	ino_t ino;
-	const char *name;          /* NULL: the file exists */
+	const char *name; /* NULL: the file exists */
 };
 
 static bool output_key(const char *path, struct output_key *k)
@@ -493,7 +531,7 @@ static int check_outputs(const struct scan_options *o,
 		struct output_key k;
 		if (path == NULL || strcmp(path, "-") == 0 ||
 			!output_key(path, &k)) {
-			continue;   /* stdout, or an open that will fail */
+			continue; /* stdout, or an open that will fail */
 		}
 		for (size_t j = 0; j < i; j++) {
 			const char *other = o->outputs[j].path;
@@ -501,8 +539,9 @@ static int check_outputs(const struct scan_options *o,
 			if (other != NULL && strcmp(other, "-") != 0 &&
 				output_key(other, &ok) && same_key(&k, &ok)) {
 				return bad_usage("--output '%s' and --output '%s' "
-					"are the same file: give each format "
-					"its own", other, path);
+						 "are the same file: give each format "
+						 "its own",
+					other, path);
 			}
 		}
 		bool input = false;
@@ -514,7 +553,8 @@ static int check_outputs(const struct scan_options *o,
 		}
 		size_t n = plm_project_unit_count(project);
 		for (size_t u = 0; !input && u < n; u++) {
-			const struct plm_unit *unit = plm_project_unit(project, u);
+			const struct plm_unit *unit = plm_project_unit(project,
+				u);
 			input = is_input(unit->path, &k);
 			for (size_t j = 0; !input && j < unit->override_count;
 				j++) {
@@ -523,7 +563,8 @@ static int check_outputs(const struct scan_options *o,
 		}
 		if (input) {
 			return bad_usage("--output '%s' is one of the files "
-				"scanned: it would be overwritten", path);
+					 "scanned: it would be overwritten",
+				path);
 		}
 	}
 	return -1;
@@ -580,7 +621,8 @@ int plm_cli_scan(int argc, char **argv)
 			o.outputs[i].format = default_format();
 		}
 		if (!plm_output_set_knows(outs, o.outputs[i].format)) {
-			fprintf(stderr, "plimsoll scan: unknown format '%s' (see "
+			fprintf(stderr,
+				"plimsoll scan: unknown format '%s' (see "
 				"plimsoll scan --help for the list)\n",
 				o.outputs[i].format);
 			goto out;
@@ -591,7 +633,8 @@ int plm_cli_scan(int argc, char **argv)
 	char *engine_error = NULL;
 	if (plm_engine_create(&eopt, &engine, &engine_error) != 0) {
 		fprintf(stderr, "plimsoll scan: %s\n",
-			engine_error ? engine_error : "cannot load the policies");
+			engine_error ? engine_error
+				     : "cannot load the policies");
 		plm_free(engine_error);
 		goto out;
 	}
@@ -683,7 +726,8 @@ int plm_cli_scan(int argc, char **argv)
 	struct plm_sink sink = {.result = emit, .ctx = &em};
 	struct plm_rule_profile *profile = NULL;
 	if (o.profile) {
-		profile = plm_calloc(rule_count ? rule_count : 1, sizeof(*profile));
+		profile = plm_calloc(rule_count ? rule_count : 1,
+			sizeof(*profile));
 		if (profile == NULL) {
 			goto oom;
 		}
@@ -715,7 +759,8 @@ int plm_cli_scan(int argc, char **argv)
 	/* The status as it stands; only a failure to write can change it. */
 	int out_rc = em.rc;
 	status = out_rc != 0 || em.incomplete ? PLM_EXIT_ERROR
-		: em.fail ? PLM_EXIT_FINDINGS : PLM_EXIT_CLEAN;
+		: em.fail                     ? PLM_EXIT_FINDINGS
+					      : PLM_EXIT_CLEAN;
 	sum->exit_code = status;
 	sum->exit_code_known = out_rc == 0;
 	int e = plm_output_end(outs, sum);
@@ -725,7 +770,8 @@ int plm_cli_scan(int argc, char **argv)
 		plm_free(profile);
 	}
 	if (out_rc != 0) {
-		fprintf(stderr, "plimsoll scan: writing the output failed: %s\n",
+		fprintf(stderr,
+			"plimsoll scan: writing the output failed: %s\n",
 			plm_error_string(out_rc));
 		status = PLM_EXIT_ERROR;
 	}

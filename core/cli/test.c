@@ -39,8 +39,8 @@
 #define MAX_FIXTURE_DEPTH 6
 
 struct expectation {
-	uint32_t line;        /* 1-based target line */
-	uint32_t at;          /* 1-based line of the annotation */
+	uint32_t line; /* 1-based target line */
+	uint32_t at;   /* 1-based line of the annotation */
 	char *rule;
 	bool matched;
 };
@@ -55,21 +55,20 @@ struct tally {
 
 static void test_usage(FILE *out)
 {
-	fputs(
-"usage: plimsoll test [OPTIONS] [DIR...]\n"
-"\n"
-"Run each policy in DIR (default: the built-in policies) on the fixtures\n"
-"beside it. In a fixture, a comment line `# expect-next: ID` says the next\n"
-"non-comment line must be reported by that rule; a missing or unexpected\n"
-"finding fails with file:line.\n"
-"\n"
-"  -v, --verbose           list every fixture and finding\n"
-"  --policy-memory SIZE    memory cap per policy run (default 64M)\n"
-"  --policy-instructions N instruction budget per policy run\n"
-"  --policy-timeout SECONDS  wall-clock time per policy run (default 10)\n"
-"  -h, --help              this help\n"
-"\n"
-"Exit status: 0 all passed, 1 a fixture failed, 2 a policy did not load.\n",
+	fputs("usage: plimsoll test [OPTIONS] [DIR...]\n"
+	      "\n"
+	      "Run each policy in DIR (default: the built-in policies) on the fixtures\n"
+	      "beside it. In a fixture, a comment line `# expect-next: ID` says the next\n"
+	      "non-comment line must be reported by that rule; a missing or unexpected\n"
+	      "finding fails with file:line.\n"
+	      "\n"
+	      "  -v, --verbose           list every fixture and finding\n"
+	      "  --policy-memory SIZE    memory cap per policy run (default 64M)\n"
+	      "  --policy-instructions N instruction budget per policy run\n"
+	      "  --policy-timeout SECONDS  wall-clock time per policy run (default 10)\n"
+	      "  -h, --help              this help\n"
+	      "\n"
+	      "Exit status: 0 all passed, 1 a fixture failed, 2 a policy did not load.\n",
 		out);
 }
 
@@ -129,7 +128,8 @@ static int collect(const char *dir, int depth, char ***files, size_t *count,
 		snprintf(path, len, "%s/%s", dir, names[i]);
 		if (is_dir(path)) {
 			if (depth < MAX_FIXTURE_DEPTH) {
-				rc = collect(path, depth + 1, files, count, cap);
+				rc = collect(path, depth + 1, files, count,
+					cap);
 			}
 			plm_free(path);
 			continue;
@@ -260,17 +260,20 @@ static int parse_expectations(const struct plm_source *src,
 			p++;
 		}
 		size_t klen = strlen(key);
-		if ((size_t)(s + len - p) < klen || strncmp(p, key, klen) != 0) {
+		if ((size_t)(s + len - p) < klen ||
+			strncmp(p, key, klen) != 0) {
 			continue;
 		}
 		p += klen;
 		const char *end = s + len;
 		while (p < end) {
-			while (p < end && (*p == ' ' || *p == ',' || *p == '\t')) {
+			while (p < end &&
+				(*p == ' ' || *p == ',' || *p == '\t')) {
 				p++;
 			}
 			const char *start = p;
-			while (p < end && *p != ' ' && *p != ',' && *p != '\t') {
+			while (p < end && *p != ' ' && *p != ',' &&
+				*p != '\t') {
 				p++;
 			}
 			if (p == start) {
@@ -278,7 +281,8 @@ static int parse_expectations(const struct plm_source *src,
 			}
 			if (*count == cap) {
 				cap = cap ? cap * 2 : 8;
-				struct expectation *g = plm_realloc(*out, cap * sizeof(*g));
+				struct expectation *g = plm_realloc(*out,
+					cap * sizeof(*g));
 				if (g == NULL) {
 					return -1;
 				}
@@ -326,8 +330,7 @@ struct fixture_run {
 	bool out_of_memory;
 };
 
-static struct fixture_file *fixture_of(struct fixture_run *f,
-	const char *path)
+static struct fixture_file *fixture_of(struct fixture_run *f, const char *path)
 {
 	for (size_t i = 0; i < f->count; i++) {
 		if (strcmp(f->files[i].path, path) == 0) {
@@ -349,7 +352,8 @@ static void fixture_document(void *ctx, const struct plm_unit *unit,
 	}
 	ff->loaded = true;
 	t->fixtures++;
-	if (parse_expectations(plm_doc_main(doc), &ff->ex, &ff->ex_count) != 0) {
+	if (parse_expectations(plm_doc_main(doc), &ff->ex, &ff->ex_count) !=
+		0) {
 		f->out_of_memory = true;
 		return;
 	}
@@ -359,7 +363,8 @@ static void fixture_document(void *ctx, const struct plm_unit *unit,
 	for (size_t i = 0; i < doc->diag_count; i++) {
 		if (doc->diags[i].level == PLM_DIAG_ERROR &&
 			doc->diags[i].span.source == 0) {
-			struct plm_region reg = plm_doc_region(doc, doc->diags[i].span);
+			struct plm_region reg = plm_doc_region(doc,
+				doc->diags[i].span);
 			fail_at(t, ff->path, reg.start_line, "parse error: %s",
 				doc->diags[i].message);
 		}
@@ -375,30 +380,33 @@ static void fixture_result(void *ctx, const struct plm_file_result *r)
 	bool project_result = r->path[0] == '\0';
 	if (!project_result && !r->scanned) {
 		fail_at(t, r->path, 0, "cannot be read as a fixture: %s",
-			r->note_count ? r->notes[0].message : "not a known kind");
+			r->note_count ? r->notes[0].message
+				      : "not a known kind");
 		return;
 	}
 	for (size_t i = 0; i < r->note_count; i++) {
 		if (r->notes[i].kind == PLM_NOTIFY_POLICY_ERROR ||
 			(project_result &&
 				r->notes[i].kind == PLM_NOTIFY_TOOL_ERROR)) {
-			fail_at(t, project_result ? "(project)" : r->path, 0, "%s",
-				r->notes[i].message);
+			fail_at(t, project_result ? "(project)" : r->path, 0,
+				"%s", r->notes[i].message);
 		}
 	}
 	for (size_t i = 0; i < r->finding_count; i++) {
 		const struct plm_finding *f = &r->findings[i];
 		if (t->verbose) {
-			printf("    %s:%u:%u: %s%s\n", f->path, f->region.start_line,
-				f->region.start_column, f->message,
+			printf("    %s:%u:%u: %s%s\n", f->path,
+				f->region.start_line, f->region.start_column,
+				f->message,
 				f->suppression ? " (suppressed)" : "");
 			for (size_t k = 0; k < f->related_count; k++) {
 				printf("      related %s:%u:%u: %s\n",
 					f->related[k].path,
 					f->related[k].region.start_line,
 					f->related[k].region.start_column,
-					f->related[k].message ? f->related[k].message
-							      : "");
+					f->related[k].message
+						? f->related[k].message
+						: "");
 			}
 		}
 		if (f->suppression != PLM_SUPPRESSION_NONE) {
@@ -409,9 +417,10 @@ static void fixture_result(void *ctx, const struct plm_file_result *r)
 			if (project_result) {
 				fail_at(t, f->path, f->region.start_line,
 					"unexpected %s finding outside the "
-					"project: %s", rule->id, f->message);
+					"project: %s",
+					rule->id, f->message);
 			}
-			continue;   /* in a file a fixture pulled in */
+			continue; /* in a file a fixture pulled in */
 		}
 		bool found = false;
 		for (size_t k = 0; k < ff->ex_count && !found; k++) {
@@ -424,7 +433,8 @@ static void fixture_result(void *ctx, const struct plm_file_result *r)
 		}
 		if (!found) {
 			fail_at(t, f->path, f->region.start_line,
-				"unexpected %s finding: %s", rule->id, f->message);
+				"unexpected %s finding: %s", rule->id,
+				f->message);
 		}
 	}
 }
@@ -440,14 +450,20 @@ static void fixture_finish(struct fixture_run *fx)
 			struct expectation *e = &ff->ex[k];
 			t->expectations++;
 			if (!names_rule(rule, e->rule)) {
-				fail_at(t, ff->path, e->at, "expects '%s', but these "
-					"fixtures belong to '%s'", e->rule, rule->id);
+				fail_at(t, ff->path, e->at,
+					"expects '%s', but these "
+					"fixtures belong to '%s'",
+					e->rule, rule->id);
 			} else if (e->line == 0) {
-				fail_at(t, ff->path, e->at, "expect-next: %s is not "
-					"followed by a line to report", e->rule);
+				fail_at(t, ff->path, e->at,
+					"expect-next: %s is not "
+					"followed by a line to report",
+					e->rule);
 			} else if (!e->matched) {
-				fail_at(t, ff->path, e->line, "expected a finding of "
-					"%s on line %u, got none", rule->id, e->line);
+				fail_at(t, ff->path, e->line,
+					"expected a finding of "
+					"%s on line %u, got none",
+					rule->id, e->line);
 			}
 		}
 		free_expectations(ff->ex, ff->ex_count);
@@ -479,7 +495,9 @@ static int check_fixtures(const struct plm_engine *e, size_t rule_index,
 		printf("  project of %zu files\n", n);
 	}
 	struct fixture_run fx = {.t = t, .rule = rule, .files = ff, .count = n};
-	struct plm_run_options ro = {.engine = e, .jobs = 1, .rule = rule_index};
+	struct plm_run_options ro = {.engine = e,
+		.jobs = 1,
+		.rule = rule_index};
 	struct plm_sink sink = {
 		.document = fixture_document,
 		.result = fixture_result,
@@ -512,20 +530,23 @@ static int check_rule(const struct plm_engine *e, size_t rule_index,
 		const char *rest = files[i] + flen + 1;
 		const char *slash = project ? strchr(rest, '/') : NULL;
 		/* a kind folder is no project of its own */
-		if (slash != NULL && kind_of_fixture(fixtures, files[i]) !=
-			PLM_KIND_UNKNOWN) {
+		if (slash != NULL &&
+			kind_of_fixture(fixtures, files[i]) !=
+				PLM_KIND_UNKNOWN) {
 			slash = NULL;
 		}
 		size_t len = slash != NULL ? (size_t)(slash - files[i]) : 0;
 		size_t k = i + 1;
-		while (slash != NULL && k < n && strncmp(files[k], files[i],
-			len + 1) == 0) {
+		while (slash != NULL && k < n &&
+			strncmp(files[k], files[i], len + 1) == 0) {
 			k++;
 		}
 		char *dir = slash != NULL ? plm_strndup(files[i], len) : NULL;
-		int rc = slash != NULL && dir == NULL ? -1
+		int rc = slash != NULL && dir == NULL
+			? -1
 			: check_fixtures(e, rule_index, rule,
-				dir != NULL ? dir : fixtures, files + i, k - i, t);
+				  dir != NULL ? dir : fixtures, files + i,
+				  k - i, t);
 		plm_free(dir);
 		if (rc != 0) {
 			return rc;
@@ -562,7 +583,8 @@ static int test_dir(const char *dir, const struct plm_policy_options *p,
 		size_t before = t->failures, fixtures_before = t->fixtures;
 		size_t ex_before = t->expectations;
 		t->policies++;
-		if (fixtures == NULL || collect(fixtures, 0, &files, &n, &cap) != 0) {
+		if (fixtures == NULL ||
+			collect(fixtures, 0, &files, &n, &cap) != 0) {
 			status = PLM_EXIT_ERROR;
 		}
 		if (t->verbose) {
@@ -578,8 +600,8 @@ static int test_dir(const char *dir, const struct plm_policy_options *p,
 			printf("warning: %s has no fixtures (looked in %s)\n",
 				rule->id, fixtures ? fixtures : "?");
 		} else if (t->failures == before) {
-			printf("ok    %s (%zu fixtures, %zu expectations)\n", rule->id,
-				t->fixtures - fixtures_before,
+			printf("ok    %s (%zu fixtures, %zu expectations)\n",
+				rule->id, t->fixtures - fixtures_before,
 				t->expectations - ex_before);
 		} else {
 			printf("FAIL  %s\n", rule->id);
@@ -617,7 +639,9 @@ int plm_cli_test(int argc, char **argv)
 			continue;
 		}
 		switch (c) {
-		case 'v': t.verbose = true; break;
+		case 'v':
+			t.verbose = true;
+			break;
 		case 'h':
 			test_usage(stdout);
 			goto cleanup;
@@ -630,8 +654,9 @@ int plm_cli_test(int argc, char **argv)
 	if (p.dirs.count > 0 || p.files.count > 0 || p.only.count > 0 ||
 		p.skip.count > 0 || p.tags.count > 0) {
 		fputs("plimsoll test: give policy directories as arguments; "
-			"--policy-dir, --policy, --only, --skip and --tag do not "
-			"apply\n", stderr);
+		      "--policy-dir, --policy, --only, --skip and --tag do not "
+		      "apply\n",
+			stderr);
 		status = PLM_EXIT_ERROR;
 		goto cleanup;
 	}
@@ -640,7 +665,8 @@ int plm_cli_test(int argc, char **argv)
 	}
 	for (int i = optind; i < argc && status == PLM_EXIT_CLEAN; i++) {
 		if (!is_dir(argv[i])) {
-			fprintf(stderr, "plimsoll test: %s is not a directory\n",
+			fprintf(stderr,
+				"plimsoll test: %s is not a directory\n",
 				argv[i]);
 			status = PLM_EXIT_ERROR;
 			break;
@@ -650,8 +676,7 @@ int plm_cli_test(int argc, char **argv)
 	if (status == PLM_EXIT_CLEAN) {
 		printf("%zu policies, %zu fixtures, %zu expectations: %s\n",
 			t.policies, t.fixtures, t.expectations,
-			t.failures == 0 ? "all passed"
-					: "FAILED");
+			t.failures == 0 ? "all passed" : "FAILED");
 		if (t.failures > 0) {
 			printf("%zu failure%s\n", t.failures,
 				t.failures == 1 ? "" : "s");

@@ -120,12 +120,28 @@ int plm_parse_size(const char *text, size_t *out)
 	}
 	unsigned long long mul = 1;
 	switch (*text) {
-	case '\0': break;
-	case 'k': case 'K': mul = 1024ULL; text++; break;
-	case 'm': case 'M': mul = 1024ULL * 1024; text++; break;
-	case 'g': case 'G': mul = 1024ULL * 1024 * 1024; text++; break;
-	case 'b': case 'B': break;
-	default: return -1;
+	case '\0':
+		break;
+	case 'k':
+	case 'K':
+		mul = 1024ULL;
+		text++;
+		break;
+	case 'm':
+	case 'M':
+		mul = 1024ULL * 1024;
+		text++;
+		break;
+	case 'g':
+	case 'G':
+		mul = 1024ULL * 1024 * 1024;
+		text++;
+		break;
+	case 'b':
+	case 'B':
+		break;
+	default:
+		return -1;
 	}
 	if (*text == 'B' || *text == 'b') {
 		text++;

@@ -108,8 +108,8 @@ static int read_file(struct compose_ctx *ctx, const char *path, bool in_tree,
 			plm_doc_diag(ctx->doc, PLM_DIAG_WARNING,
 				"compose/file-outside-tree", from,
 				"%s is outside the scanned tree (%s): it is not "
-				"read and is left out of the model", path,
-				ctx->root);
+				"read and is left out of the model",
+				path, ctx->root);
 			plm_free(real);
 			return 0;
 		}
@@ -124,8 +124,10 @@ static int read_file(struct compose_ctx *ctx, const char *path, bool in_tree,
 	if (rc != 0) {
 		*out = NULL;
 		plm_doc_diag(ctx->doc, PLM_DIAG_WARNING, "compose/missing-file",
-			from, "cannot read %s%s: it is left out of the model", path,
-			rc == PLM_ELIMIT ? " (larger than PLM_MAX_FILE_SIZE)" : "");
+			from, "cannot read %s%s: it is left out of the model",
+			path,
+			rc == PLM_ELIMIT ? " (larger than PLM_MAX_FILE_SIZE)"
+					 : "");
 	}
 	return 0;
 }
@@ -145,9 +147,11 @@ static struct plm_node *load_file(struct compose_ctx *ctx, const char *path,
 		}
 	}
 	if (ctx->file_count >= PLM_COMPOSE_MAX_FILES) {
-		plm_doc_diag(ctx->doc, PLM_DIAG_ERROR, "limit/compose-files", from,
+		plm_doc_diag(ctx->doc, PLM_DIAG_ERROR, "limit/compose-files",
+			from,
 			"more than %d files pulled in (PLM_COMPOSE_MAX_FILES); "
-			"%s is not read", PLM_COMPOSE_MAX_FILES, path);
+			"%s is not read",
+			PLM_COMPOSE_MAX_FILES, path);
 		return NULL;
 	}
 	struct plm_source *src = NULL;
@@ -247,7 +251,8 @@ static int find_service(struct compose_ctx *ctx,
 		ctx->service_index[k].services != services) {
 		k++;
 	}
-	size_t slots = sizeof(ctx->service_index) / sizeof(ctx->service_index[0]);
+	size_t slots = sizeof(ctx->service_index) /
+		sizeof(ctx->service_index[0]);
 	if (k == ctx->service_index_count) {
 		if (k == slots) {
 			*out = plm_node_get(services, name);
@@ -328,13 +333,15 @@ static struct plm_node *rebase(struct compose_ctx *ctx, struct plm_node *svc,
 	for (size_t i = 0; i < m->as.map.count; i++) {
 		struct plm_entry *e = &m->as.map.entries[i];
 		struct plm_node *v = e->value;
-		if (strcmp(e->key, "build") == 0 && v->kind == PLM_NODE_STRING) {
+		if (strcmp(e->key, "build") == 0 &&
+			v->kind == PLM_NODE_STRING) {
 			v = rebased_string(ctx, v, rel, false);
 		} else if (strcmp(e->key, "build") == 0 &&
 			v->kind == PLM_NODE_MAP) {
 			struct plm_node *b = without_key(ctx, v, "context");
 			struct plm_node *c = plm_node_get(v, "context");
-			struct plm_node *nc = c ? rebased_string(ctx, c, rel, false)
+			struct plm_node *nc = c
+				? rebased_string(ctx, c, rel, false)
 				: plm_node_cstring(ctx->arena, v->span, rel);
 			if (b == NULL || nc == NULL ||
 				plm_node_set(ctx->arena, b, "context", nc->span,
@@ -344,40 +351,58 @@ static struct plm_node *rebase(struct compose_ctx *ctx, struct plm_node *svc,
 			v = b;
 		} else if ((strcmp(e->key, "env_file") == 0 ||
 				   strcmp(e->key, "volumes") == 0) &&
-			(v->kind == PLM_NODE_SEQ || v->kind == PLM_NODE_STRING)) {
+			(v->kind == PLM_NODE_SEQ ||
+				v->kind == PLM_NODE_STRING)) {
 			bool volumes = strcmp(e->key, "volumes") == 0;
 			struct plm_node *one = v;
-			size_t count = v->kind == PLM_NODE_SEQ ? v->as.seq.count : 1;
-			struct plm_node *seq = plm_node_seq(ctx->arena, v->span);
+			size_t count = v->kind == PLM_NODE_SEQ ? v->as.seq.count
+							       : 1;
+			struct plm_node *seq = plm_node_seq(ctx->arena,
+				v->span);
 			if (seq == NULL) {
 				return NULL;
 			}
 			seq->flags = v->flags;
 			for (size_t k = 0; k < count; k++) {
 				struct plm_node *item = v->kind == PLM_NODE_SEQ
-					? v->as.seq.items[k] : one;
+					? v->as.seq.items[k]
+					: one;
 				struct plm_node *r = item;
 				if (item->kind == PLM_NODE_STRING) {
 					/* bind sources: ./x, ../x (a bare name is a
 					 * named volume) */
-					r = rebased_string(ctx, item, rel, volumes);
+					r = rebased_string(ctx, item, rel,
+						volumes);
 				} else if (item->kind == PLM_NODE_MAP) {
-					const char *key = volumes ? "source" : "path";
-					struct plm_node *p = plm_node_get(item, key);
-					struct plm_node *np = p ? rebased_string(ctx, p,
-						rel, volumes) : p;
+					const char *key = volumes ? "source"
+								  : "path";
+					struct plm_node *p = plm_node_get(item,
+						key);
+					struct plm_node *np = p
+						? rebased_string(ctx, p, rel,
+							  volumes)
+						: p;
 					r = without_key(ctx, item, "");
-					if (r == NULL || (p != NULL && (np == NULL ||
-						plm_node_set(ctx->arena, r, key, np->span,
-							np) != 0))) {
+					if (r == NULL ||
+						(p != NULL &&
+							(np == NULL ||
+								plm_node_set(
+									ctx->arena,
+									r, key,
+									np->span,
+									np) !=
+									0))) {
 						return NULL;
 					}
 				}
-				if (r == NULL || plm_node_push(ctx->arena, seq, r) != 0) {
+				if (r == NULL ||
+					plm_node_push(ctx->arena, seq, r) !=
+						0) {
 					return NULL;
 				}
 			}
-			v = v->kind == PLM_NODE_SEQ ? seq : seq->as.seq.items[0];
+			v = v->kind == PLM_NODE_SEQ ? seq
+						    : seq->as.seq.items[0];
 		}
 		if (v == NULL) {
 			return NULL;
@@ -412,16 +437,19 @@ static int resolve(struct compose_ctx *ctx, const struct plm_node *services,
 	for (size_t i = 0; i < depth; i++) {
 		if (chain[i].services == services &&
 			strcmp(chain[i].name, name) == 0) {
-			plm_doc_diag(ctx->doc, PLM_DIAG_ERROR, "compose/extends-cycle",
-				ext->key_span, "service \"%s\" extends itself "
-				"through a cycle; the cycle is cut here", name);
+			plm_doc_diag(ctx->doc, PLM_DIAG_ERROR,
+				"compose/extends-cycle", ext->key_span,
+				"service \"%s\" extends itself "
+				"through a cycle; the cycle is cut here",
+				name);
 			*out = without_key(ctx, svc, "extends");
 			return *out ? 0 : PLM_ENOMEM;
 		}
 	}
 	if (depth >= PLM_COMPOSE_MAX_EXTENDS) {
 		plm_doc_diag(ctx->doc, PLM_DIAG_ERROR, "limit/extends-depth",
-			ext->key_span, "extends chain longer than %d "
+			ext->key_span,
+			"extends chain longer than %d "
 			"(PLM_COMPOSE_MAX_EXTENDS); cut here",
 			PLM_COMPOSE_MAX_EXTENDS);
 		*out = without_key(ctx, svc, "extends");
@@ -437,7 +465,8 @@ static int resolve(struct compose_ctx *ctx, const struct plm_node *services,
 	}
 	if (base_name == NULL) {
 		plm_doc_diag(ctx->doc, PLM_DIAG_ERROR, "compose/bad-extends",
-			ext->value->span, "extends expects a service name or "
+			ext->value->span,
+			"extends expects a service name or "
 			"{service, file}");
 		*out = without_key(ctx, svc, "extends");
 		return *out ? 0 : PLM_ENOMEM;
@@ -457,7 +486,8 @@ static int resolve(struct compose_ctx *ctx, const struct plm_node *services,
 		if (rc != 0) {
 			return rc;
 		}
-		struct plm_node *model = stream ? stream_model(ctx, stream) : NULL;
+		struct plm_node *model = stream ? stream_model(ctx, stream)
+						: NULL;
 		base_services = plm_node_get(model, "services");
 		if (model != NULL && base_services == NULL &&
 			plm_node_get(model, base_name) != NULL) {
@@ -465,7 +495,8 @@ static int resolve(struct compose_ctx *ctx, const struct plm_node *services,
 		}
 		base_dir = dir_of(ctx->arena, path);
 		char *file_dir = dir_of(ctx->arena, file);
-		base_rel = file_dir ? rel_join(ctx->arena, rel, file_dir) : NULL;
+		base_rel = file_dir ? rel_join(ctx->arena, rel, file_dir)
+				    : NULL;
 		if (base_dir == NULL || base_rel == NULL) {
 			return PLM_ENOMEM;
 		}
@@ -487,9 +518,10 @@ static int resolve(struct compose_ctx *ctx, const struct plm_node *services,
 	}
 	if (base == NULL || base->kind != PLM_NODE_MAP) {
 		plm_doc_diag(ctx->doc, PLM_DIAG_ERROR, "compose/bad-extends",
-			ext->value->span, "service \"%s\" extends \"%s\", which "
-			"is not defined%s%s", name, base_name,
-			file ? " in " : "", file ? file : "");
+			ext->value->span,
+			"service \"%s\" extends \"%s\", which "
+			"is not defined%s%s",
+			name, base_name, file ? " in " : "", file ? file : "");
 		*out = own;
 		return 0;
 	}
@@ -517,12 +549,15 @@ static int apply_includes(struct compose_ctx *ctx, struct plm_node **model,
 	for (size_t i = 0; i < inc->as.seq.count; i++) {
 		const struct plm_node *item = inc->as.seq.items[i];
 		const struct plm_node *paths = item->kind == PLM_NODE_MAP
-			? plm_node_get(item, "path") : item;
+			? plm_node_get(item, "path")
+			: item;
 		size_t n = paths && paths->kind == PLM_NODE_SEQ
-			? paths->as.seq.count : 1;
+			? paths->as.seq.count
+			: 1;
 		for (size_t k = 0; paths != NULL && k < n; k++) {
 			const struct plm_node *p = paths->kind == PLM_NODE_SEQ
-				? paths->as.seq.items[k] : paths;
+				? paths->as.seq.items[k]
+				: paths;
 			const char *rel = plm_node_str(p);
 			if (rel == NULL) {
 				continue;
@@ -541,7 +576,8 @@ static int apply_includes(struct compose_ctx *ctx, struct plm_node **model,
 			struct plm_node *m = stream ? stream_model(ctx, stream)
 						    : NULL;
 			if (m != NULL) {
-				merged = merged ? plm_compose_merge_model(ctx, merged, m)
+				merged = merged ? plm_compose_merge_model(ctx,
+							  merged, m)
 						: m;
 				if (merged == NULL) {
 					return PLM_ENOMEM;
@@ -564,8 +600,7 @@ static const char *base_name_of(const char *path)
 	return slash ? slash + 1 : path;
 }
 
-int plm_compose_default_override(const char *compose_path,
-	char **override_path)
+int plm_compose_default_override(const char *compose_path, char **override_path)
 {
 	/* compose-go's DefaultOverrideFileNames, in its order */
 	static const char *const names[] = {"compose.override.yml",
@@ -623,7 +658,8 @@ static int build_records(struct compose_ctx *ctx, struct plm_node *model,
 		}
 		if (v1) {
 			plm_doc_diag(doc, PLM_DIAG_NOTE, "compose/v1-format",
-				model->span, "a Compose file in the legacy v1 "
+				model->span,
+				"a Compose file in the legacy v1 "
 				"format (services at the top level)");
 		}
 	}
@@ -632,7 +668,8 @@ static int build_records(struct compose_ctx *ctx, struct plm_node *model,
 	}
 	if (services->kind != PLM_NODE_MAP) {
 		plm_doc_diag(doc, PLM_DIAG_ERROR, "compose/bad-services",
-			services->span, "services must be a map of service "
+			services->span,
+			"services must be a map of service "
 			"names to definitions, not a %s",
 			plm_node_kind_name(services->kind));
 		return 0;
@@ -648,7 +685,8 @@ static int build_records(struct compose_ctx *ctx, struct plm_node *model,
 	bool over_budget = false;
 	for (size_t i = 0; i < services->as.map.count; i++) {
 		const struct plm_entry *e = &services->as.map.entries[i];
-		if (strncmp(e->key, "x-", 2) == 0 || (v1 && !is_v1_service(e))) {
+		if (strncmp(e->key, "x-", 2) == 0 ||
+			(v1 && !is_v1_service(e))) {
 			continue;
 		}
 		struct chain chain[PLM_COMPOSE_MAX_EXTENDS + 1];
@@ -678,12 +716,14 @@ static int build_records(struct compose_ctx *ctx, struct plm_node *model,
 		if (rc != 0) {
 			return rc;
 		}
-		if (svc == NULL || (svc->kind != PLM_NODE_MAP &&
-				      svc->kind != PLM_NODE_NULL)) {
+		if (svc == NULL ||
+			(svc->kind != PLM_NODE_MAP &&
+				svc->kind != PLM_NODE_NULL)) {
 			plm_doc_diag(doc, PLM_DIAG_ERROR, "compose/bad-service",
-				e->value->span, "service \"%s\" must be a map, "
-				"not a %s", e->key,
-				plm_node_kind_name(e->value->kind));
+				e->value->span,
+				"service \"%s\" must be a map, "
+				"not a %s",
+				e->key, plm_node_kind_name(e->value->kind));
 			continue;
 		}
 		struct plm_node *name = plm_node_string(ctx->arena, e->key_span,
@@ -719,8 +759,8 @@ int plm_compose_build(struct plm_doc *doc,
 	ctx->options = options;
 	static const char *const no_environ[] = {NULL};
 	ctx->env.environ = options->environ ? options->environ
-		: options->use_environment ? (const char *const *)environ
-					   : no_environ;
+		: options->use_environment  ? (const char *const *)environ
+					    : no_environ;
 	ctx->env.doc = doc;
 	int rc = 0;
 	const char *main_path = doc->sources[0]->path;
@@ -778,16 +818,18 @@ int plm_compose_build(struct plm_doc *doc,
 		if (rc != 0) {
 			goto cleanup;
 		}
-		struct plm_node *over_model = over ? stream_model(ctx, over) : NULL;
+		struct plm_node *over_model = over ? stream_model(ctx, over)
+						   : NULL;
 		if (over_model != NULL) {
-			model = model ? plm_compose_merge_model(ctx, model, over_model)
+			model = model ? plm_compose_merge_model(ctx, model,
+						over_model)
 				      : over_model;
 		}
 	}
 	rc = build_records(ctx, model, dir);
 cleanup:
-	if (rc == 0 && (plm_arena_exhausted(ctx->arena) ||
-			    ctx->env.out_of_memory)) {
+	if (rc == 0 &&
+		(plm_arena_exhausted(ctx->arena) || ctx->env.out_of_memory)) {
 		rc = PLM_ENOMEM;
 	}
 	for (size_t i = 0; i < ctx->service_index_count; i++) {

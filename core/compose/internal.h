@@ -12,11 +12,11 @@
 /* Interpolation variables: the environment first, then the `.env` file. */
 struct compose_env {
 	const char *const *environ;
-	struct plm_doc *doc;      /* where values taken from environ are
+	struct plm_doc *doc; /* where values taken from environ are
 				   * recorded as secrets */
-	bool out_of_memory;       /* recording one failed, or a merge's
+	bool out_of_memory;  /* recording one failed, or a merge's
 				   * key index (heap, not arena) */
-	const char **dotenv;      /* "NAME=value" strings in the arena */
+	const char **dotenv; /* "NAME=value" strings in the arena */
 	size_t dotenv_count, dotenv_cap;
 };
 
@@ -24,8 +24,8 @@ struct compose_ctx {
 	struct plm_doc *doc;
 	struct plm_arena *arena;
 	const struct plm_compose_options *options;
-	const char *dir;          /* the main file's directory */
-	const char *root;         /* files of the model are read inside it */
+	const char *dir;  /* the main file's directory */
+	const char *root; /* files of the model are read inside it */
 	struct compose_env env;
 	/* files loaded for extends: path and their interpolated stream */
 	struct {
@@ -79,8 +79,6 @@ struct plm_node *plm_compose_merge_model(struct compose_ctx *ctx,
 /* Merges one service definition over another. */
 struct plm_node *plm_compose_merge_service(struct compose_ctx *ctx,
 	struct plm_node *base, struct plm_node *over);
-
-
 
 /* The container record of one service (docs/model.md). decl is the
  * service's key. *out stays NULL for a `provider:` service (no container).

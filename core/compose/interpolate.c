@@ -81,7 +81,7 @@ struct buf {
 	char *p;
 	size_t len, cap;
 	bool failed;
-	bool truncated;  /* cut at PLM_COMPOSE_MAX_INTERPOLATED */
+	bool truncated; /* cut at PLM_COMPOSE_MAX_INTERPOLATED */
 };
 
 static void buf_add(struct buf *b, const char *s, size_t n)
@@ -119,8 +119,8 @@ static void buf_add(struct buf *b, const char *s, size_t n)
 struct interp {
 	struct compose_ctx *ctx;
 	struct plm_span span;
-	bool substituted;   /* a variable (not just $$) was used */
-	bool report;        /* raise diagnostics (false in untaken branches) */
+	bool substituted; /* a variable (not just $$) was used */
+	bool report;      /* raise diagnostics (false in untaken branches) */
 	int depth;
 };
 
@@ -152,9 +152,11 @@ static void report_unset(struct interp *in, const char *name, size_t len)
 		return;
 	}
 	ctx->unset[ctx->unset_count++] = copy;
-	plm_doc_diag(ctx->doc, PLM_DIAG_NOTE, "compose/unset-variable", in->span,
+	plm_doc_diag(ctx->doc, PLM_DIAG_NOTE, "compose/unset-variable",
+		in->span,
 		"variable %.*s is not set: it defaults to an empty string "
-		"(reported at its first use)", (int)len, name);
+		"(reported at its first use)",
+		(int)len, name);
 }
 
 /* ${...} starting at s[i] == '$', s[i+1] == '{'. Returns the index after
@@ -229,8 +231,8 @@ static size_t expand_braced(struct interp *in, const char *s, size_t i,
 			plm_doc_diag(in->ctx->doc, PLM_DIAG_WARNING,
 				"compose/required-variable", in->span,
 				"required variable %.*s is %s: %s", (int)nlen,
-				s + name, value == NULL ? "missing a value"
-							: "empty",
+				s + name,
+				value == NULL ? "missing a value" : "empty",
 				word.len ? word.p : "(no message)");
 		}
 		if (value != NULL) {
@@ -277,7 +279,8 @@ static size_t expand(struct interp *in, const char *s, size_t i, size_t len,
 		}
 		if (c != '$') {
 			size_t j = i + 1;
-			while (j < len && s[j] != '$' && !(in_braces && s[j] == '}')) {
+			while (j < len && s[j] != '$' &&
+				!(in_braces && s[j] == '}')) {
 				j++;
 			}
 			buf_add(out, s + i, j - i);
@@ -330,13 +333,14 @@ static struct plm_node *interpolate_string(struct compose_ctx *ctx,
 	}
 	if (out.truncated) {
 		plm_doc_diag(ctx->doc, PLM_DIAG_ERROR, "limit/interpolation",
-			n->span, "interpolated value longer than %zu bytes "
+			n->span,
+			"interpolated value longer than %zu bytes "
 			"(PLM_COMPOSE_MAX_INTERPOLATED): it is cut there",
 			(size_t)PLM_COMPOSE_MAX_INTERPOLATED);
 	}
 	size_t clean_len = 0;
-	char *clean = plm_utf8_sanitize(ctx->arena, out.p ? out.p : "",
-		out.len, &clean_len);
+	char *clean = plm_utf8_sanitize(ctx->arena, out.p ? out.p : "", out.len,
+		&clean_len);
 	plm_free(out.p);
 	if (clean == NULL) {
 		return NULL;
@@ -376,9 +380,12 @@ struct plm_node *plm_compose_interpolate(struct compose_ctx *ctx,
 				return NULL;
 			}
 			if (v != item && copy == NULL) {
-				copy = plm_arena_alloc(ctx->arena, sizeof(*copy));
-				struct plm_node **items = plm_arena_alloc(ctx->arena,
-					n->as.seq.count * sizeof(*items));
+				copy = plm_arena_alloc(ctx->arena,
+					sizeof(*copy));
+				struct plm_node **items =
+					plm_arena_alloc(ctx->arena,
+						n->as.seq.count *
+							sizeof(*items));
 				if (copy == NULL || items == NULL) {
 					return NULL;
 				}
@@ -398,15 +405,18 @@ struct plm_node *plm_compose_interpolate(struct compose_ctx *ctx,
 		struct plm_node *copy = NULL;
 		for (size_t i = 0; i < n->as.map.count; i++) {
 			struct plm_node *value = n->as.map.entries[i].value;
-			struct plm_node *v = plm_compose_interpolate(ctx, value);
+			struct plm_node *v = plm_compose_interpolate(ctx,
+				value);
 			if (v == NULL) {
 				return NULL;
 			}
 			if (v != value && copy == NULL) {
-				copy = plm_arena_alloc(ctx->arena, sizeof(*copy));
-				struct plm_entry *entries = plm_arena_alloc(
-					ctx->arena,
-					n->as.map.count * sizeof(*entries));
+				copy = plm_arena_alloc(ctx->arena,
+					sizeof(*copy));
+				struct plm_entry *entries =
+					plm_arena_alloc(ctx->arena,
+						n->as.map.count *
+							sizeof(*entries));
 				if (copy == NULL || entries == NULL) {
 					return NULL;
 				}
@@ -447,8 +457,10 @@ static int dotenv_value(struct compose_ctx *ctx, const char *s, size_t len,
 		for (; i < len && s[i] != '"'; i++) {
 			if (s[i] == '\\' && i + 1 < len) {
 				char e = s[++i];
-				char c = e == 'n' ? '\n' : e == 't' ? '\t'
-					: e == 'r' ? '\r' : e;
+				char c = e == 'n'  ? '\n'
+					: e == 't' ? '\t'
+					: e == 'r' ? '\r'
+						   : e;
 				buf_add(&raw, &c, 1);
 			} else {
 				buf_add(&raw, &s[i], 1);
@@ -456,12 +468,14 @@ static int dotenv_value(struct compose_ctx *ctx, const char *s, size_t len,
 		}
 	} else {
 		size_t n = 0;
-		while (n < len && !(s[n] == '#' && n > 0 &&
-				      (s[n - 1] == ' ' || s[n - 1] == '\t'))) {
+		while (n < len &&
+			!(s[n] == '#' && n > 0 &&
+				(s[n - 1] == ' ' || s[n - 1] == '\t'))) {
 			n++;
 		}
-		while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' ||
-				 s[n - 1] == '\r')) {
+		while (n > 0 &&
+			(s[n - 1] == ' ' || s[n - 1] == '\t' ||
+				s[n - 1] == '\r')) {
 			n--;
 		}
 		buf_add(&raw, s, n);
@@ -545,8 +559,7 @@ int plm_compose_env_read(struct compose_ctx *ctx, const char *path)
 	return rc;
 }
 
-int plm_compose_env_parse(struct compose_ctx *ctx,
-	const struct plm_source *src)
+int plm_compose_env_parse(struct compose_ctx *ctx, const struct plm_source *src)
 {
 	int rc = 0;
 	size_t total = 0;
@@ -555,7 +568,8 @@ int plm_compose_env_parse(struct compose_ctx *ctx,
 		const char *p = plm_source_line(src, line, &len);
 		const char *name, *raw;
 		size_t nlen, rlen;
-		if (!plm_compose_dotenv_split(p, len, &name, &nlen, &raw, &rlen)) {
+		if (!plm_compose_dotenv_split(p, len, &name, &nlen, &raw,
+			    &rlen)) {
 			continue;
 		}
 		char *value;
@@ -570,7 +584,8 @@ int plm_compose_env_parse(struct compose_ctx *ctx,
 				"%s: line %u: variables expand past %zu bytes "
 				"(PLM_COMPOSE_MAX_INTERPOLATED, "
 				"PLM_COMPOSE_MAX_AUX_FILE in all); the rest of "
-				"the file is not read", src->path, line + 1,
+				"the file is not read",
+				src->path, line + 1,
 				rc == PLM_ELIMIT
 					? (size_t)PLM_COMPOSE_MAX_INTERPOLATED
 					: (size_t)PLM_COMPOSE_MAX_AUX_FILE);

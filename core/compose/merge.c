@@ -39,8 +39,7 @@ static bool has_tag(const struct plm_node *n, const char *tag)
 	return n != NULL && n->tag != NULL && strcmp(n->tag, tag) == 0;
 }
 
-static struct plm_node *copy_map(struct plm_arena *a,
-	const struct plm_node *m)
+static struct plm_node *copy_map(struct plm_arena *a, const struct plm_node *m)
 {
 	struct plm_node *c = plm_node_map(a, m->span);
 	if (c == NULL) {
@@ -136,7 +135,8 @@ static struct plm_node *merge_seq(const struct merge *mg,
 	const char *field)
 {
 	struct plm_arena *a = mg->ctx->arena;
-	struct plm_node *r = plm_node_seq(a, mg->files ? base->span : over->span);
+	struct plm_node *r = plm_node_seq(a,
+		mg->files ? base->span : over->span);
 	struct plm_keyset keys = {0};
 	if (r == NULL) {
 		return NULL;
@@ -186,7 +186,8 @@ nomem:
 static bool is_mapping_field(const char *field)
 {
 	static const char *const fields[] = {"environment", "labels",
-		"annotations", "sysctls", "extra_hosts", "ulimits", "args", NULL};
+		"annotations", "sysctls", "extra_hosts", "ulimits", "args",
+		NULL};
 	for (size_t i = 0; fields[i] != NULL; i++) {
 		if (strcmp(field, fields[i]) == 0) {
 			return true;
@@ -237,7 +238,8 @@ static struct plm_node *list_to_map(struct plm_arena *a,
 			continue;
 		}
 		if (plm_node_append(a, m, s, klen, item->span, v) != 0 ||
-			plm_keyset_add(&keys, m->as.map.entries[m->as.map.count - 1].key,
+			plm_keyset_add(&keys,
+				m->as.map.entries[m->as.map.count - 1].key,
 				klen, m->as.map.count - 1) != 0) {
 			plm_keyset_finish(&keys);
 			return NULL;
@@ -268,15 +270,16 @@ static struct plm_node *kept_map(const struct merge *mg, const char *what,
 		return map;
 	}
 	plm_doc_diag(mg->ctx->doc, PLM_DIAG_ERROR, "compose/merge-conflict",
-		odd->span, "%s \"%s\" is a %s here but a map in the %s file: "
-		"they cannot be merged, the map is kept", what, name,
-		plm_node_kind_name(odd->kind), base_map ? "base" : "override");
+		odd->span,
+		"%s \"%s\" is a %s here but a map in the %s file: "
+		"they cannot be merged, the map is kept",
+		what, name, plm_node_kind_name(odd->kind),
+		base_map ? "base" : "override");
 	return map;
 }
 
-static struct plm_node *merge_map(const struct merge *mg,
-	struct plm_node *base, struct plm_node *over, const char *self,
-	int depth)
+static struct plm_node *merge_map(const struct merge *mg, struct plm_node *base,
+	struct plm_node *over, const char *self, int depth)
 {
 	struct compose_ctx *ctx = mg->ctx;
 	/* the entries of `services` are names, not fields */
@@ -312,13 +315,14 @@ static struct plm_node *merge_map(const struct merge *mg,
 		}
 		struct plm_node *v = e->value;
 		struct plm_node *kept = NULL;
-		if (found && mg->files && (names || (depth == 0 &&
-						  strncmp(e->key, "x-", 2) != 0))) {
+		if (found && mg->files &&
+			(names ||
+				(depth == 0 && strncmp(e->key, "x-", 2) != 0))) {
 			/* a service, or a top-level section (services, networks,
 			 * volumes, ...; x- extensions hold anything): two lists
 			 * or two scalars merge as usual */
-			kept = kept_map(mg, names ? "service" : "section", e->key,
-				r->as.map.entries[at].value, v);
+			kept = kept_map(mg, names ? "service" : "section",
+				e->key, r->as.map.entries[at].value, v);
 		}
 		if (kept != NULL) {
 			v = kept;
@@ -340,7 +344,8 @@ static struct plm_node *merge_map(const struct merge *mg,
 		}
 		if (plm_node_append(ctx->arena, r, e->key, e->key_len,
 			    e->key_span, v) != 0 ||
-			plm_keyset_add(&index, r->as.map.entries[r->as.map.count - 1].key,
+			plm_keyset_add(&index,
+				r->as.map.entries[r->as.map.count - 1].key,
 				e->key_len, r->as.map.count - 1) != 0) {
 			goto nomem;
 		}
@@ -370,9 +375,10 @@ static struct plm_node *merge_value(const struct merge *mg,
 	if (depth > 64) {
 		return over;
 	}
-	if (field != NULL && (strcmp(field, "command") == 0 ||
-				     strcmp(field, "entrypoint") == 0 ||
-				     strcmp(field, "test") == 0)) {
+	if (field != NULL &&
+		(strcmp(field, "command") == 0 ||
+			strcmp(field, "entrypoint") == 0 ||
+			strcmp(field, "test") == 0)) {
 		return over;
 	}
 	if (field != NULL && is_mapping_field(field) &&

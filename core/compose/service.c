@@ -25,7 +25,7 @@ struct svc {
 	struct compose_ctx *ctx;
 	struct plm_arena *a;
 	struct plm_node *rec;
-	struct plm_node *s;      /* the service map */
+	struct plm_node *s;          /* the service map */
 	struct plm_keyset env_names; /* env name -> index in the env list */
 };
 
@@ -211,8 +211,8 @@ static int set_argv(struct svc *v, const char *field, const char *key)
 static struct plm_node *capability(struct svc *v, struct plm_node *item)
 {
 	struct plm_node *s = as_string(v, item);
-	struct plm_node *n = s ? plm_record_capability(v->a, s,
-		PLM_NODE_QUOTED) : NULL;
+	struct plm_node *n = s ? plm_record_capability(v->a, s, PLM_NODE_QUOTED)
+			       : NULL;
 	if (n != NULL) {
 		n->text = item->text;
 		n->text_len = item->text_len;
@@ -234,7 +234,8 @@ static int set_capabilities(struct svc *v)
 			return PLM_ENOMEM;
 		}
 		for (size_t i = 0; i < list->as.seq.count; i++) {
-			struct plm_node *c = capability(v, list->as.seq.items[i]);
+			struct plm_node *c = capability(v,
+				list->as.seq.items[i]);
 			if (c == NULL || plm_node_push(v->a, out, c) != 0) {
 				return PLM_ENOMEM;
 			}
@@ -268,7 +269,8 @@ static int set_security_opt(struct svc *v)
 		if (klen == 17 && strncmp(s, "no-new-privileges", 17) == 0) {
 			bool on = val == NULL || strcasecmp(val, "true") == 0;
 			rc = plm_record_set(v->a, v->rec,
-				"allow_privilege_escalation", bool_at(v, item, !on));
+				"allow_privilege_escalation",
+				bool_at(v, item, !on));
 		} else if (klen == 7 && strncmp(s, "seccomp", 7) == 0 && val) {
 			rc = plm_record_set(v->a, v->rec, "seccomp",
 				string_at(v, item, val, strlen(val)));
@@ -276,15 +278,17 @@ static int set_security_opt(struct svc *v)
 			rc = plm_record_set(v->a, v->rec, "apparmor",
 				string_at(v, item, val, strlen(val)));
 		} else if (klen == 5 && strncmp(s, "label", 5) == 0 && val) {
-			const char *prev = label ? plm_node_get_str(label, "text")
-						 : NULL;
-			const char *text = prev ? plm_arena_printf(v->a, "%s,%s",
-							  prev, val)
-						: val;
+			const char *prev = label
+				? plm_node_get_str(label, "text")
+				: NULL;
+			const char *text = prev
+				? plm_arena_printf(v->a, "%s,%s", prev, val)
+				: val;
 			label = plm_node_map(v->a, item->span);
 			if (label == NULL || text == NULL ||
-				put(v, label, "text", string_at(v, item, text,
-							  strlen(text))) != 0) {
+				put(v, label, "text",
+					string_at(v, item, text,
+						strlen(text))) != 0) {
 				return PLM_ENOMEM;
 			}
 		}
@@ -364,8 +368,10 @@ static int mount(struct svc *v, struct plm_node *out, struct plm_node *at,
 		return PLM_ENOMEM;
 	}
 	if (put(v, m, "kind", k) != 0 ||
-		put(v, m, "source", source ? source : implicit_null(v, at->span)) != 0 ||
-		put(v, m, "target", target ? target : implicit_null(v, at->span)) != 0 ||
+		put(v, m, "source",
+			source ? source : implicit_null(v, at->span)) != 0 ||
+		put(v, m, "target",
+			target ? target : implicit_null(v, at->span)) != 0 ||
 		put(v, m, "read_only", read_only) != 0) {
 		return PLM_ENOMEM;
 	}
@@ -419,7 +425,8 @@ static int short_volume(struct svc *v, struct plm_node *out,
 		return PLM_ENOMEM;
 	}
 	const char *kind = source && looks_like_path(parts[0], lens[0])
-		? "bind" : "volume";
+		? "bind"
+		: "volume";
 	struct plm_node *ro = mode && option_in(mode, mode_len, "ro")
 		? bool_at(v, item, true)
 		: mode ? bool_at(v, item, false)
@@ -495,7 +502,8 @@ static int set_mounts(struct svc *v)
 			strcspn(s, ":"));
 		struct plm_node *ro = implicit_false(v, items[i]->span);
 		if (target == NULL || ro == NULL ||
-			mount(v, out, items[i], "tmpfs", NULL, target, ro) != 0) {
+			mount(v, out, items[i], "tmpfs", NULL, target, ro) !=
+				0) {
 			return PLM_ENOMEM;
 		}
 	}
@@ -532,11 +540,10 @@ static struct plm_node *port_number(struct svc *v, struct plm_node *at,
 	return n;
 }
 
-static int port_record(struct svc *v, struct plm_node *out,
-	struct plm_node *at, struct plm_node *container,
-	struct plm_node *container_end, struct plm_node *host,
-	struct plm_node *host_end, struct plm_node *protocol,
-	struct plm_node *host_ip)
+static int port_record(struct svc *v, struct plm_node *out, struct plm_node *at,
+	struct plm_node *container, struct plm_node *container_end,
+	struct plm_node *host, struct plm_node *host_end,
+	struct plm_node *protocol, struct plm_node *host_ip)
 {
 	struct plm_node *m = plm_node_map(v->a, at->span);
 	if (m == NULL || container == NULL) {
@@ -553,11 +560,12 @@ static int port_record(struct svc *v, struct plm_node *out,
 	if (put(v, m, "container", container) != 0 ||
 		(container_end != NULL &&
 			put(v, m, "container_end", container_end) != 0) ||
-		put(v, m, "host", host ? host : implicit_null(v, at->span)) != 0 ||
+		put(v, m, "host", host ? host : implicit_null(v, at->span)) !=
+			0 ||
 		(host_end != NULL && put(v, m, "host_end", host_end) != 0) ||
 		put(v, m, "protocol", protocol) != 0 ||
-		put(v, m, "host_ip", host_ip ? host_ip
-					    : implicit_null(v, at->span)) != 0) {
+		put(v, m, "host_ip",
+			host_ip ? host_ip : implicit_null(v, at->span)) != 0) {
 		return PLM_ENOMEM;
 	}
 	return plm_node_push(v->a, out, m);
@@ -604,8 +612,9 @@ static int short_port(struct svc *v, struct plm_node *out,
 			size_t ip_start = 0;
 			if (s[0] == '[') {
 				ip_start = 1;
-				ip_end = ip_end > 0 && s[ip_end - 1] == ']' ? ip_end - 1
-									: ip_end;
+				ip_end = ip_end > 0 && s[ip_end - 1] == ']'
+					? ip_end - 1
+					: ip_end;
 			}
 			host_ip = string_at(v, item, s + ip_start,
 				ip_end > ip_start ? ip_end - ip_start : 0);
@@ -615,12 +624,12 @@ static int short_port(struct svc *v, struct plm_node *out,
 		host_end, protocol, host_ip);
 }
 
-static int long_port(struct svc *v, struct plm_node *out,
-	struct plm_node *item)
+static int long_port(struct svc *v, struct plm_node *out, struct plm_node *item)
 {
 	struct plm_node *target = plm_node_get(item, "target");
 	struct plm_node *published = plm_node_get(item, "published");
-	struct plm_node *container = target ? target : implicit_null(v, item->span);
+	struct plm_node *container = target ? target
+					    : implicit_null(v, item->span);
 	struct plm_node *host = NULL, *host_end = NULL;
 	if (published != NULL && published->kind == PLM_NODE_STRING) {
 		host = port_number(v, published, published->as.string.ptr,
@@ -636,8 +645,9 @@ static int set_ports(struct svc *v)
 {
 	struct plm_node *ports = plm_node_get(v->s, "ports");
 	if (ports != NULL && ports->kind != PLM_NODE_NULL && !is_seq(ports)) {
-		return plm_record_set(v->a, v->rec, "ports", plm_record_unknown(
-			v->ctx->doc, ports, "ports", "a list of ports"));
+		return plm_record_set(v->a, v->rec, "ports",
+			plm_record_unknown(v->ctx->doc, ports, "ports",
+				"a list of ports"));
 	}
 	if (!is_seq(ports)) {
 		return 0;
@@ -648,7 +658,7 @@ static int set_ports(struct svc *v)
 	}
 	for (size_t i = 0; i < ports->as.seq.count; i++) {
 		struct plm_node *item = ports->as.seq.items[i];
-		int rc = item->kind == PLM_NODE_MAP ? long_port(v, out, item)
+		int rc = item->kind == PLM_NODE_MAP  ? long_port(v, out, item)
 			: item->kind == PLM_NODE_SEQ ? 0
 						     : short_port(v, out, item);
 		if (rc != 0) {
@@ -708,15 +718,18 @@ static int env_file(struct svc *v, struct plm_node *out, struct plm_node *at,
 	}
 	if (rc == 0 && !inside) {
 		plm_doc_diag(v->ctx->doc, PLM_DIAG_NOTE,
-			"compose/file-outside-tree", at->span, "env_file %s is "
+			"compose/file-outside-tree", at->span,
+			"env_file %s is "
 			"outside the scanned tree (%s): it is not read, its "
-			"variables are not in the model", path, v->ctx->root);
+			"variables are not in the model",
+			path, v->ctx->root);
 		plm_free(real);
 		return 0;
 	}
 	struct plm_source *src = NULL;
 	if (rc == 0) {
-		rc = plm_source_read(real, path, PLM_COMPOSE_MAX_AUX_FILE, &src);
+		rc = plm_source_read(real, path, PLM_COMPOSE_MAX_AUX_FILE,
+			&src);
 	}
 	plm_free(real);
 	if (rc == PLM_ENOMEM) {
@@ -727,8 +740,11 @@ static int env_file(struct svc *v, struct plm_node *out, struct plm_node *at,
 			plm_doc_diag(v->ctx->doc, PLM_DIAG_NOTE,
 				"compose/missing-env-file", at->span,
 				"cannot read env_file %s%s: its variables are not in "
-				"the model", path, rc == PLM_ELIMIT
-					? " (larger than PLM_COMPOSE_MAX_AUX_FILE)" : "");
+				"the model",
+				path,
+				rc == PLM_ELIMIT
+					? " (larger than PLM_COMPOSE_MAX_AUX_FILE)"
+					: "");
 		}
 		return 0;
 	}
@@ -741,7 +757,8 @@ static int env_file(struct svc *v, struct plm_node *out, struct plm_node *at,
 		const char *p = plm_source_line(src, line, &len);
 		const char *name, *raw;
 		size_t nlen, rlen;
-		if (!plm_compose_dotenv_split(p, len, &name, &nlen, &raw, &rlen)) {
+		if (!plm_compose_dotenv_split(p, len, &name, &nlen, &raw,
+			    &rlen)) {
 			continue;
 		}
 		uint32_t start = src->line_starts[line];
@@ -755,7 +772,8 @@ static int env_file(struct svc *v, struct plm_node *out, struct plm_node *at,
 				"limit/interpolation", span,
 				"value expands past %zu bytes "
 				"(PLM_COMPOSE_MAX_INTERPOLATED): this variable is "
-				"left out", (size_t)PLM_COMPOSE_MAX_INTERPOLATED);
+				"left out",
+				(size_t)PLM_COMPOSE_MAX_INTERPOLATED);
 			continue;
 		}
 		if (rc != 0) {
@@ -763,9 +781,9 @@ static int env_file(struct svc *v, struct plm_node *out, struct plm_node *at,
 		}
 		size_t clean_len;
 		char *clean = plm_utf8_sanitize(v->a, name, nlen, &clean_len);
-		struct plm_node *n = clean ? plm_node_string(v->a, span, clean,
-						     clean_len)
-					   : NULL;
+		struct plm_node *n = clean
+			? plm_node_string(v->a, span, clean, clean_len)
+			: NULL;
 		struct plm_node *val = plm_node_string(v->a, span, value, vlen);
 		struct plm_node line_at = {0};
 		line_at.span = span;
@@ -815,7 +833,8 @@ static int set_env(struct svc *v)
 	if (env == NULL && files == NULL) {
 		return 0;
 	}
-	struct plm_node *out = plm_node_seq(v->a, env ? env->span : files->span);
+	struct plm_node *out = plm_node_seq(v->a,
+		env ? env->span : files->span);
 	if (out == NULL) {
 		return PLM_ENOMEM;
 	}
@@ -828,10 +847,11 @@ static int set_env(struct svc *v)
 	if (is_map(env)) {
 		for (size_t i = 0; i < env->as.map.count; i++) {
 			struct plm_entry *e = &env->as.map.entries[i];
-			struct plm_node *name = plm_node_string(v->a, e->key_span,
-				e->key, e->key_len);
+			struct plm_node *name = plm_node_string(v->a,
+				e->key_span, e->key, e->key_len);
 			struct plm_node *value = e->value->kind == PLM_NODE_NULL
-				? e->value : as_string(v, e->value);
+				? e->value
+				: as_string(v, e->value);
 			if (env_item(v, out, e->value, name, value) != 0) {
 				return PLM_ENOMEM;
 			}
@@ -912,8 +932,9 @@ static int set_lifecycle(struct svc *v)
 			}
 			struct plm_node *m = plm_node_map(v->a, hook->span);
 			if (out == NULL || m == NULL ||
-				put(v, m, "hook", plm_node_cstring(v->a, hook->span,
-							  hooks[h])) != 0 ||
+				put(v, m, "hook",
+					plm_node_cstring(v->a, hook->span,
+						hooks[h])) != 0 ||
 				put(v, m, "command", cmd) != 0 ||
 				plm_node_push(v->a, out, m) != 0) {
 				return PLM_ENOMEM;
@@ -933,12 +954,14 @@ static int set_user(struct svc *v)
 	if (text == NULL) {
 		return PLM_ENOMEM;
 	}
-	return plm_record_set(v->a, v->rec, "user", plm_record_user(v->a, text));
+	return plm_record_set(v->a, v->rec, "user",
+		plm_record_user(v->a, text));
 }
 
 static bool is_remote_context(const char *context)
 {
-	return strstr(context, "://") != NULL || strncmp(context, "git@", 4) == 0;
+	return strstr(context, "://") != NULL ||
+		strncmp(context, "git@", 4) == 0;
 }
 
 /* build: (a context path, or {context, dockerfile, dockerfile_inline,
@@ -1025,22 +1048,27 @@ static int set_resources(struct svc *v)
 	for (size_t i = 0; rc == 0 && is_map(res) && i < 2; i++) {
 		struct plm_node *m = plm_node_get(res, sets[i][0]);
 		if (m != NULL && m->kind != PLM_NODE_NULL && !is_map(m)) {
-			rc = plm_record_set(v->a, plm_node_get(v->rec,
-				"resources"), sets[i][1], plm_record_unknown(
-				v->ctx->doc, m, sets[i][0], "a map (cpus, memory)"));
+			rc = plm_record_set(v->a,
+				plm_node_get(v->rec, "resources"), sets[i][1],
+				plm_record_unknown(v->ctx->doc, m, sets[i][0],
+					"a map (cpus, memory)"));
 			continue;
 		}
-		if (rc == 0) rc = set_amount(v, sets[i][1], "cpu",
+		if (rc == 0)
+			rc = set_amount(v, sets[i][1], "cpu",
 				plm_node_get(m, "cpus"));
-		if (rc == 0) rc = set_amount(v, sets[i][1], "memory",
+		if (rc == 0)
+			rc = set_amount(v, sets[i][1], "memory",
 				plm_node_get(m, "memory"));
 	}
 	/* The service-level keys win over deploy, as in Compose. */
-	if (rc == 0) rc = set_amount(v, "limits", "cpu",
-			plm_node_get(v->s, "cpus"));
-	if (rc == 0) rc = set_amount(v, "limits", "memory",
+	if (rc == 0)
+		rc = set_amount(v, "limits", "cpu", plm_node_get(v->s, "cpus"));
+	if (rc == 0)
+		rc = set_amount(v, "limits", "memory",
 			plm_node_get(v->s, "mem_limit"));
-	if (rc == 0) rc = set_amount(v, "requests", "memory",
+	if (rc == 0)
+		rc = set_amount(v, "requests", "memory",
 			plm_node_get(v->s, "mem_reservation"));
 	return rc;
 }
@@ -1055,9 +1083,9 @@ static int set_as_written(struct svc *v, const char *field, const char *key,
 		return 0;
 	}
 	bool ok = seq ? (is_seq(n) || (map_too && is_map(n)))
-		: (n->kind != PLM_NODE_SEQ && (map_too || !is_map(n)));
-	return plm_record_set(v->a, v->rec, field, ok ? n
-		: plm_record_unknown(v->ctx->doc, n, key, expected));
+		      : (n->kind != PLM_NODE_SEQ && (map_too || !is_map(n)));
+	return plm_record_set(v->a, v->rec, field,
+		ok ? n : plm_record_unknown(v->ctx->doc, n, key, expected));
 }
 
 /* sysctls in either form as [{name, value}]. */
@@ -1068,8 +1096,9 @@ static int set_sysctls(struct svc *v)
 		return 0;
 	}
 	if (!is_seq(n) && !is_map(n)) {
-		return plm_record_set(v->a, v->rec, "sysctls", plm_record_unknown(
-			v->ctx->doc, n, "sysctls", "a list or a map"));
+		return plm_record_set(v->a, v->rec, "sysctls",
+			plm_record_unknown(v->ctx->doc, n, "sysctls",
+				"a list or a map"));
 	}
 	struct plm_node *out = plm_node_seq(v->a, n->span);
 	if (out == NULL) {
@@ -1096,11 +1125,12 @@ static int set_sysctls(struct svc *v)
 			size_t nl = eq ? (size_t)(eq - s) : strlen(s);
 			name = string_at(v, it, s, nl);
 			value = eq ? string_at(v, it, eq + 1, strlen(eq + 1))
-				: plm_record_implicit_null(v->a, it->span);
+				   : plm_record_implicit_null(v->a, it->span);
 		}
 		struct plm_node *m = plm_node_map(v->a, at);
 		if (m == NULL || name == NULL || value == NULL ||
-			plm_node_append_static(v->a, m, "name", 4, at, name) != 0 ||
+			plm_node_append_static(v->a, m, "name", 4, at, name) !=
+				0 ||
 			plm_node_append_static(v->a, m, "value", 5, at,
 				value) != 0 ||
 			plm_node_push(v->a, out, m) != 0) {
@@ -1114,32 +1144,45 @@ static int set_runtime(struct svc *v, struct plm_node *name)
 {
 	int rc = plm_record_set(v->a, v->rec, "source",
 		plm_record_link(v->a, v->s));
-	if (rc == 0) rc = set_resources(v);
-	if (rc == 0) rc = set_as_written(v, "restart_policy", "restart", false,
-			false, "a string (no, always, on-failure, unless-stopped)");
-	if (rc == 0) rc = set_as_written(v, "pids_limit", "pids_limit", false,
-			false, "a number");
-	if (rc == 0) rc = set_as_written(v, "devices", "devices", true, false,
+	if (rc == 0)
+		rc = set_resources(v);
+	if (rc == 0)
+		rc = set_as_written(v, "restart_policy", "restart", false,
+			false,
+			"a string (no, always, on-failure, unless-stopped)");
+	if (rc == 0)
+		rc = set_as_written(v, "pids_limit", "pids_limit", false, false,
+			"a number");
+	if (rc == 0)
+		rc = set_as_written(v, "devices", "devices", true, false,
 			"a list of devices");
-	if (rc == 0) rc = set_as_written(v, "tmpfs", "tmpfs", true, false,
+	if (rc == 0)
+		rc = set_as_written(v, "tmpfs", "tmpfs", true, false,
 			"a list of paths");
-	if (rc == 0) rc = set_as_written(v, "secrets", "secrets", true, false,
+	if (rc == 0)
+		rc = set_as_written(v, "secrets", "secrets", true, false,
 			"a list of secrets");
-	if (rc == 0) rc = set_as_written(v, "configs", "configs", true, false,
+	if (rc == 0)
+		rc = set_as_written(v, "configs", "configs", true, false,
 			"a list of configs");
-	if (rc == 0) rc = set_as_written(v, "profiles", "profiles", true, false,
+	if (rc == 0)
+		rc = set_as_written(v, "profiles", "profiles", true, false,
 			"a list of profile names");
-	if (rc == 0) rc = set_as_written(v, "runtime_class", "runtime", false,
-			false, "a runtime name");
-	if (rc == 0) rc = set_sysctls(v);
+	if (rc == 0)
+		rc = set_as_written(v, "runtime_class", "runtime", false, false,
+			"a runtime name");
+	if (rc == 0)
+		rc = set_sysctls(v);
 	struct plm_node *ul = plm_node_get(v->s, "ulimits");
 	if (rc == 0 && ul != NULL && ul->kind != PLM_NODE_NULL) {
 		/* ulimits is a map of name -> number or {soft, hard}. */
-		struct plm_node *seq = is_map(ul) ? plm_node_seq(v->a, ul->span)
+		struct plm_node *seq = is_map(ul)
+			? plm_node_seq(v->a, ul->span)
 			: plm_record_unknown(v->ctx->doc, ul, "ulimits",
-				"a map of limits");
-		for (size_t i = 0; seq != NULL && is_map(ul) &&
-			i < ul->as.map.count; i++) {
+				  "a map of limits");
+		for (size_t i = 0;
+			seq != NULL && is_map(ul) && i < ul->as.map.count;
+			i++) {
 			const struct plm_entry *e = &ul->as.map.entries[i];
 			struct plm_node *m = plm_node_map(v->a, e->key_span);
 			struct plm_node *nm = plm_node_string(v->a, e->key_span,
@@ -1154,7 +1197,7 @@ static int set_runtime(struct svc *v, struct plm_node *name)
 			}
 		}
 		rc = seq ? plm_record_set(v->a, v->rec, "ulimits", seq)
-			: PLM_ENOMEM;
+			 : PLM_ENOMEM;
 	}
 	(void)name;
 	return rc;
@@ -1175,8 +1218,10 @@ int plm_compose_service_record(struct compose_ctx *ctx, struct plm_node *name,
 	}
 	kind->flags |= PLM_NODE_IMPLICIT;
 	int rc = plm_record_set(v.a, v.rec, "name", name);
-	if (rc == 0) rc = plm_record_set_in(v.a, v.rec, "workload", "kind", kind);
-	if (rc == 0) rc = plm_record_set_in(v.a, v.rec, "workload", "name", name);
+	if (rc == 0)
+		rc = plm_record_set_in(v.a, v.rec, "workload", "kind", kind);
+	if (rc == 0)
+		rc = plm_record_set_in(v.a, v.rec, "workload", "name", name);
 	if (!is_map(service)) {
 		*out = v.rec;
 		return rc;
@@ -1193,25 +1238,43 @@ int plm_compose_service_record(struct compose_ctx *ctx, struct plm_node *name,
 				    plm_record_image(v.a, text))
 			  : PLM_ENOMEM;
 	}
-	if (rc == 0) rc = set_user(&v);
-	if (rc == 0) rc = set_bool(&v, "privileged", "privileged");
-	if (rc == 0) rc = set_bool(&v, "read_only_rootfs", "read_only");
-	if (rc == 0) rc = set_capabilities(&v);
-	if (rc == 0) rc = set_host(&v, "network_mode", "network", true);
-	if (rc == 0) rc = set_host(&v, "pid", "pid", true);
-	if (rc == 0) rc = set_host(&v, "ipc", "ipc", true);
-	if (rc == 0) rc = set_host(&v, "userns_mode", "users", false);
-	if (rc == 0) rc = set_security_opt(&v);
-	if (rc == 0) rc = set_mounts(&v);
-	if (rc == 0) rc = set_ports(&v);
-	if (rc == 0) rc = set_argv(&v, "command", "command");
-	if (rc == 0) rc = set_argv(&v, "entrypoint", "entrypoint");
-	if (rc == 0) rc = set_lifecycle(&v);
-	if (rc == 0) rc = set_env(&v);
+	if (rc == 0)
+		rc = set_user(&v);
+	if (rc == 0)
+		rc = set_bool(&v, "privileged", "privileged");
+	if (rc == 0)
+		rc = set_bool(&v, "read_only_rootfs", "read_only");
+	if (rc == 0)
+		rc = set_capabilities(&v);
+	if (rc == 0)
+		rc = set_host(&v, "network_mode", "network", true);
+	if (rc == 0)
+		rc = set_host(&v, "pid", "pid", true);
+	if (rc == 0)
+		rc = set_host(&v, "ipc", "ipc", true);
+	if (rc == 0)
+		rc = set_host(&v, "userns_mode", "users", false);
+	if (rc == 0)
+		rc = set_security_opt(&v);
+	if (rc == 0)
+		rc = set_mounts(&v);
+	if (rc == 0)
+		rc = set_ports(&v);
+	if (rc == 0)
+		rc = set_argv(&v, "command", "command");
+	if (rc == 0)
+		rc = set_argv(&v, "entrypoint", "entrypoint");
+	if (rc == 0)
+		rc = set_lifecycle(&v);
+	if (rc == 0)
+		rc = set_env(&v);
 	plm_keyset_finish(&v.env_names);
-	if (rc == 0) rc = set_healthcheck(&v);
-	if (rc == 0) rc = set_build(&v);
-	if (rc == 0) rc = set_runtime(&v, name);
+	if (rc == 0)
+		rc = set_healthcheck(&v);
+	if (rc == 0)
+		rc = set_build(&v);
+	if (rc == 0)
+		rc = set_runtime(&v, name);
 	*out = v.rec;
 	return rc;
 }

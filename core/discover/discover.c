@@ -19,16 +19,46 @@
  * state, never the project's own configuration. `vendor` and `target` are
  * walked: they are project folders often enough (docs/discovery.md). */
 static const char *const skipped_dirs[] = {
-	".git", ".hg", ".svn", ".bzr", "_darcs", "CVS",
-	"node_modules", "bower_components", ".terraform", ".terragrunt-cache",
-	"__pycache__", ".venv", ".tox", ".mypy_cache", ".pytest_cache",
-	".gradle", ".cache", ".idea", ".vscode", NULL,
+	".git",
+	".hg",
+	".svn",
+	".bzr",
+	"_darcs",
+	"CVS",
+	"node_modules",
+	"bower_components",
+	".terraform",
+	".terragrunt-cache",
+	"__pycache__",
+	".venv",
+	".tox",
+	".mypy_cache",
+	".pytest_cache",
+	".gradle",
+	".cache",
+	".idea",
+	".vscode",
+	NULL,
 };
 
 /* After a Dockerfile or Compose name, these make a template: a note. */
 static const char *const template_exts[] = {
-	"j2", "jinja", "jinja2", "tmpl", "tpl", "template", "gotmpl", "erb",
-	"mustache", "hbs", "handlebars", "njk", "ejs", "liquid", "m4", "in",
+	"j2",
+	"jinja",
+	"jinja2",
+	"tmpl",
+	"tpl",
+	"template",
+	"gotmpl",
+	"erb",
+	"mustache",
+	"hbs",
+	"handlebars",
+	"njk",
+	"ejs",
+	"liquid",
+	"m4",
+	"in",
 	NULL,
 };
 
@@ -37,30 +67,99 @@ static const char *const template_exts[] = {
  * formats, archives and checksums. */
 static const char *const other_exts[] = {
 	/* documentation */
-	"md", "markdown", "mdx", "txt", "rst", "adoc", "asciidoc", "org",
-	"html", "htm", "pdf", "man",
+	"md",
+	"markdown",
+	"mdx",
+	"txt",
+	"rst",
+	"adoc",
+	"asciidoc",
+	"org",
+	"html",
+	"htm",
+	"pdf",
+	"man",
 	/* backups and editor files */
-	"bak", "orig", "rej", "swp", "swo", "tmp",
+	"bak",
+	"orig",
+	"rej",
+	"swp",
+	"swo",
+	"tmp",
 	/* ignore files, scripts, source code */
-	"dockerignore", "gitignore", "sh", "bash", "zsh", "fish", "ps1",
-	"bat", "cmd", "py", "rb", "go", "rs", "js", "mjs", "cjs", "ts",
-	"java", "kt", "scala", "c", "h", "cc", "cpp", "cs", "php", "pl",
-	"lua", "vim", "el", "hcl", "tf", "nix", "toml", "ini", "xml", "lock",
-	"properties", "csv", "tsv", "log",
+	"dockerignore",
+	"gitignore",
+	"sh",
+	"bash",
+	"zsh",
+	"fish",
+	"ps1",
+	"bat",
+	"cmd",
+	"py",
+	"rb",
+	"go",
+	"rs",
+	"js",
+	"mjs",
+	"cjs",
+	"ts",
+	"java",
+	"kt",
+	"scala",
+	"c",
+	"h",
+	"cc",
+	"cpp",
+	"cs",
+	"php",
+	"pl",
+	"lua",
+	"vim",
+	"el",
+	"hcl",
+	"tf",
+	"nix",
+	"toml",
+	"ini",
+	"xml",
+	"lock",
+	"properties",
+	"csv",
+	"tsv",
+	"log",
 	/* pictures, archives, signatures, checksums, patches */
-	"svg", "png", "jpg", "jpeg", "gif", "ico", "zip", "gz", "tgz", "tar",
-	"xz", "bz2", "zst", "sig", "asc", "sha256", "sha512", "md5", "patch",
-	"diff", NULL,
+	"svg",
+	"png",
+	"jpg",
+	"jpeg",
+	"gif",
+	"ico",
+	"zip",
+	"gz",
+	"tgz",
+	"tar",
+	"xz",
+	"bz2",
+	"zst",
+	"sig",
+	"asc",
+	"sha256",
+	"sha512",
+	"md5",
+	"patch",
+	"diff",
+	NULL,
 };
 
 static const char *const yaml_exts[] = {"yaml", "yml", NULL};
 
 enum name_class {
-	NAME_OTHER,       /* not a file plimsoll reads */
+	NAME_OTHER, /* not a file plimsoll reads */
 	NAME_DOCKERFILE,
 	NAME_COMPOSE,
-	NAME_CONTENT,     /* YAML or JSON: the content decides */
-	NAME_TEMPLATE,    /* a Dockerfile or Compose name + a template ext */
+	NAME_CONTENT,  /* YAML or JSON: the content decides */
+	NAME_TEMPLATE, /* a Dockerfile or Compose name + a template ext */
 };
 
 static const char *base_name(const char *path)
@@ -88,8 +187,8 @@ static bool is_stem_variant(const char *name, size_t len, const char *stem)
 		return false;
 	}
 	return len == m ||
-		(len > m + 1 && (name[m] == '.' || name[m] == '-' ||
-					name[m] == '_'));
+		(len > m + 1 &&
+			(name[m] == '.' || name[m] == '-' || name[m] == '_'));
 }
 
 /* True if name[0..len) ends with `.suffix` after at least one character. */
@@ -125,12 +224,12 @@ static enum name_class classify_n(const char *name, size_t len, int depth)
 	if (dot != NULL && ext_len == 4 && strncasecmp(ext, "json", 4) == 0) {
 		return NAME_CONTENT;
 	}
-	if (dot != NULL && depth == 0 &&
-		in_list(template_exts, ext, ext_len)) {
+	if (dot != NULL && depth == 0 && in_list(template_exts, ext, ext_len)) {
 		enum name_class stem = classify_n(name, (size_t)(dot - name),
 			1);
 		return stem == NAME_DOCKERFILE || stem == NAME_COMPOSE
-			? NAME_TEMPLATE : NAME_OTHER;
+			? NAME_TEMPLATE
+			: NAME_OTHER;
 	}
 	bool dockerfile = is_stem_variant(name, len, "Dockerfile") ||
 		is_stem_variant(name, len, "Containerfile") ||
@@ -140,8 +239,9 @@ static enum name_class classify_n(const char *name, size_t len, int depth)
 		return NAME_OTHER;
 	}
 	/* Dockerfile.alpine is a variant, Dockerfile.md its documentation. */
-	if (dot != NULL && (in_list(other_exts, ext, ext_len) ||
-				   in_list(template_exts, ext, ext_len))) {
+	if (dot != NULL &&
+		(in_list(other_exts, ext, ext_len) ||
+			in_list(template_exts, ext, ext_len))) {
 		return NAME_OTHER;
 	}
 	return NAME_DOCKERFILE;
@@ -206,9 +306,9 @@ static int push(struct plm_discover_list *list, const char *path,
 }
 
 /* A file passed over on purpose: a note with its slug. */
-PLM_PRINTF(5, 6) static int push_note(struct plm_discover_list *list,
-	const char *path, enum plm_kind kind, const char *skip_code,
-	const char *fmt, ...)
+PLM_PRINTF(5, 6)
+static int push_note(struct plm_discover_list *list, const char *path,
+	enum plm_kind kind, const char *skip_code, const char *fmt, ...)
 {
 	char msg[1024];
 	va_list ap;
@@ -239,7 +339,7 @@ struct visited {
 		dev_t dev;
 		ino_t ino;
 		bool used;
-	} *slots;
+	} * slots;
 	size_t count;
 	size_t cap;
 };
@@ -293,7 +393,7 @@ struct walker {
 	const struct plm_discover_options *o;
 	struct visited *visited; /* with --follow-symlinks, else NULL */
 	size_t max_size;
-	const char *root;        /* the walked directory, resolved; NULL if
+	const char *root; /* the walked directory, resolved; NULL if
 				  * it could not be */
 	struct ancestors anc;
 	struct plm_discover_list *list;
@@ -351,7 +451,8 @@ static int probe_and_push(struct walker *w, const char *path,
 		return push_note(w->list, path, kind, "discover/binary",
 			"binary content (a NUL byte in the first %d bytes) "
 			"under a name plimsoll reads; not scanned (name the "
-			"file to scan it anyway)", PLM_DISCOVER_PROBE_SIZE);
+			"file to scan it anyway)",
+			PLM_DISCOVER_PROBE_SIZE);
 	}
 	return push_sized(w->list, path, kind, false, NULL, size);
 }
@@ -423,13 +524,14 @@ static int visit(struct walker *w, const char *path, const char *name)
 	}
 	if (is_link && !o->follow_symlinks && leads_outside(w, path)) {
 		return push_note(w->list, path, kind,
-			"discover/symlink-outside", "%s", "symbolic link to a file outside the scanned "
+			"discover/symlink-outside", "%s",
+			"symbolic link to a file outside the scanned "
 			"directory; not read (scan its target by name, or pass "
 			"--follow-symlinks)");
 	}
 	if (cls == NAME_TEMPLATE && o->kind == PLM_KIND_UNKNOWN) {
-		return push_note(w->list, path, kind, "discover/template",
-			"%s", "a template of a Dockerfile or Compose file; not "
+		return push_note(w->list, path, kind, "discover/template", "%s",
+			"a template of a Dockerfile or Compose file; not "
 			"scanned (render it and scan the result, or name it "
 			"with --kind)");
 	}
@@ -437,13 +539,15 @@ static int visit(struct walker *w, const char *path, const char *name)
 		/* A FIFO, socket or device with a name we would read: opening
 		 * it could block or never end. */
 		return push_note(w->list, path, kind, "discover/not-regular",
-			"%s", "not a regular file (a FIFO, socket or device); "
+			"%s",
+			"not a regular file (a FIFO, socket or device); "
 			"not read");
 	}
 	if ((unsigned long long)st.st_size > (unsigned long long)w->max_size) {
 		return push_note(w->list, path, kind, "discover/too-large",
 			"file is larger than the limit of %zu bytes; not "
-			"scanned (raise it with --max-file-size)", w->max_size);
+			"scanned (raise it with --max-file-size)",
+			w->max_size);
 	}
 	return probe_and_push(w, path, kind, (long long)st.st_size);
 }
@@ -467,8 +571,10 @@ static int walk(struct walker *w, const char *dir)
 		}
 	}
 	if (anc->depth >= PLM_DISCOVER_MAX_DEPTH) {
-		snprintf(msg, sizeof(msg), "directory nesting deeper than %d "
-			"levels; not walked", PLM_DISCOVER_MAX_DEPTH);
+		snprintf(msg, sizeof(msg),
+			"directory nesting deeper than %d "
+			"levels; not walked",
+			PLM_DISCOVER_MAX_DEPTH);
 		return push(list, dir, PLM_KIND_UNKNOWN, true, msg);
 	}
 	if (w->visited != NULL) {
@@ -493,7 +599,8 @@ static int walk(struct walker *w, const char *dir)
 	int rc = 0;
 	struct dirent *e;
 	while ((e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) {
+		if (strcmp(e->d_name, ".") == 0 ||
+			strcmp(e->d_name, "..") == 0) {
 			continue;
 		}
 		if (count == cap) {
@@ -528,8 +635,10 @@ static int walk(struct walker *w, const char *dir)
 		}
 		snprintf(path, len, "%s%s%s", dir, slash ? "" : "/", names[i]);
 		/* "./x" reads better as "x". */
-		const char *shown = strncmp(path, "./", 2) == 0 && strcmp(dir, ".") == 0
-			? path + 2 : path;
+		const char *shown = strncmp(path, "./", 2) == 0 &&
+				strcmp(dir, ".") == 0
+			? path + 2
+			: path;
 		rc = visit(w, shown, names[i]);
 		plm_free(path);
 	}
@@ -554,7 +663,8 @@ static int walk_root(const char *dir, const struct plm_discover_options *o,
 	w->o = o;
 	w->visited = o->follow_symlinks ? visited : NULL;
 	w->max_size = o->max_file_size && o->max_file_size < PLM_MAX_FILE_SIZE
-		? o->max_file_size : PLM_MAX_FILE_SIZE;
+		? o->max_file_size
+		: PLM_MAX_FILE_SIZE;
 	w->list = list;
 	char *root = realpath(dir, NULL);
 	if (root == NULL && errno == ENOMEM) {
@@ -588,9 +698,11 @@ int plm_discover(const char *const *paths, size_t count,
 		} else {
 			bool is_yaml;
 			enum plm_kind kind = o->kind != PLM_KIND_UNKNOWN
-				? o->kind : plm_discover_kind_by_name(p, &is_yaml);
+				? o->kind
+				: plm_discover_kind_by_name(p, &is_yaml);
 			rc = push_sized(list, p, kind, true, NULL,
-				S_ISREG(st.st_mode) ? (long long)st.st_size : 0);
+				S_ISREG(st.st_mode) ? (long long)st.st_size
+						    : 0);
 		}
 	}
 	plm_free(visited.slots);

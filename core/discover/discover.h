@@ -31,19 +31,19 @@
 #define PLM_DISCOVER_PROBE_SIZE 8192
 
 struct plm_discover_options {
-	bool follow_symlinks;   /* follow links out of the walked directory */
-	enum plm_kind kind;     /* --kind: every file is of this kind */
+	bool follow_symlinks; /* follow links out of the walked directory */
+	enum plm_kind kind;   /* --kind: every file is of this kind */
 	/* 0: PLM_MAX_FILE_SIZE; larger files found by walking are notes
 	 * (named ones fail at load) */
 	size_t max_file_size;
 };
 
 struct plm_discovered {
-	char *path;             /* path to open */
-	enum plm_kind kind;     /* by name, or UNKNOWN: decide by content */
-	bool explicit;          /* named on the command line */
-	char *problem;          /* non-NULL: could not be walked/read (message) */
-	long long size;         /* bytes when known (a regular file), else 0 */
+	char *path;         /* path to open */
+	enum plm_kind kind; /* by name, or UNKNOWN: decide by content */
+	bool explicit;      /* named on the command line */
+	char *problem;      /* non-NULL: could not be walked/read (message) */
+	long long size;     /* bytes when known (a regular file), else 0 */
 	/* With problem: a stable static slug (discover/template,
 	 * discover/too-large, discover/binary, discover/unreadable,
 	 * discover/not-regular, discover/symlink-outside) saying the file was

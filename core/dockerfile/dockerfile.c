@@ -73,8 +73,8 @@ static void stage_base(struct plm_dockerfile_builder *b,
 {
 	struct plm_dockerfile_ctx *ctx = b->ctx;
 	struct plm_node *args = plm_node_get(from, "args");
-	struct plm_node *raw = plm_node_count(args) > 0
-		? args->as.seq.items[0] : NULL;
+	struct plm_node *raw = plm_node_count(args) > 0 ? args->as.seq.items[0]
+							: NULL;
 	struct plm_node *expanded = plm_node_get(from, "image");
 	struct plm_node *name = plm_node_get(from, "name");
 	struct plm_node *platform = plm_node_get(from, "platform");
@@ -83,7 +83,8 @@ static void stage_base(struct plm_dockerfile_builder *b,
 	struct plm_node *base = plm_dockerfile_map_cap(ctx,
 		raw ? raw->span : from->span, 7);
 	st->base = base;
-	if (raw == NULL || expanded == NULL || expanded->kind != PLM_NODE_STRING) {
+	if (raw == NULL || expanded == NULL ||
+		expanded->kind != PLM_NODE_STRING) {
 		plm_dockerfile_set(ctx, base, "text",
 			plm_dockerfile_null(ctx, from->span));
 		plm_dockerfile_set(ctx, base, "expanded",

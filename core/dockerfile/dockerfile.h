@@ -27,7 +27,7 @@ PLM_NODISCARD int plm_dockerfile_build(struct plm_doc *doc);
  * stage `target` (by name, case-insensitive; NULL: the final stage) in *out
  * (NULL if there is none). Diagnostics go to doc with spans in that source.
  * Returns 0, PLM_EINVAL for a bad source index, or PLM_ENOMEM. */
-PLM_NODISCARD int plm_dockerfile_container(struct plm_doc *doc,
-	uint32_t source, const char *target, struct plm_node **out);
+PLM_NODISCARD int plm_dockerfile_container(struct plm_doc *doc, uint32_t source,
+	const char *target, struct plm_node **out);
 
 #endif

@@ -21,7 +21,7 @@ struct json {
 	const char *p;
 	size_t i;
 	size_t to;
-	struct segrec *rec;     /* NULL: no recording */
+	struct segrec *rec; /* NULL: no recording */
 };
 
 static void record(struct segrec *r, size_t at, size_t joined)
@@ -134,7 +134,8 @@ static bool read_string(struct json *j, struct plm_dockerfile_buf *b)
 	j->i++;
 	while (j->i < j->to) {
 		size_t run = j->i;
-		while (j->i < j->to && j->p[j->i] != '"' && j->p[j->i] != '\\' &&
+		while (j->i < j->to && j->p[j->i] != '"' &&
+			j->p[j->i] != '\\' &&
 			(unsigned char)j->p[j->i] >= 0x20) {
 			j->i++;
 		}
@@ -165,14 +166,30 @@ static bool read_string(struct json *j, struct plm_dockerfile_buf *b)
 		char e = j->p[j->i++];
 		char out = 0;
 		switch (e) {
-		case '"': out = '"'; break;
-		case '\\': out = '\\'; break;
-		case '/': out = '/'; break;
-		case 'b': out = '\b'; break;
-		case 'f': out = '\f'; break;
-		case 'n': out = '\n'; break;
-		case 'r': out = '\r'; break;
-		case 't': out = '\t'; break;
+		case '"':
+			out = '"';
+			break;
+		case '\\':
+			out = '\\';
+			break;
+		case '/':
+			out = '/';
+			break;
+		case 'b':
+			out = '\b';
+			break;
+		case 'f':
+			out = '\f';
+			break;
+		case 'n':
+			out = '\n';
+			break;
+		case 'r':
+			out = '\r';
+			break;
+		case 't':
+			out = '\t';
+			break;
 		case 'u': {
 			unsigned cp;
 			if (!read_hex4(j, &cp)) {
@@ -215,8 +232,8 @@ static bool read_string(struct json *j, struct plm_dockerfile_buf *b)
 
 static bool is_word_char(char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-		c == '-' || c == '+' || c == '.' || c == 'E';
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+		c == '+' || c == '.' || c == 'E';
 }
 
 /* Skips any JSON value (used only to tell "not strings" from "not JSON"). */

@@ -40,7 +40,8 @@ static bool lookup(struct ex *x, const char *name, size_t len,
 	const char **value, size_t *value_len)
 {
 	x->res->substituted = true;
-	if (x->lookup != NULL && x->lookup(x->user, name, len, value, value_len)) {
+	if (x->lookup != NULL &&
+		x->lookup(x->user, name, len, value, value_len)) {
 		return true;
 	}
 	x->res->unresolved = true;
@@ -110,7 +111,7 @@ static bool glob(struct plm_dockerfile_ctx *ctx, const char *pat, size_t pn,
 				pc = pat[pi + 1];
 				adv = 2;
 			}
-			if ((pat[pi] == '?' ) || pc == s[si]) {
+			if ((pat[pi] == '?') || pc == s[si]) {
 				pi += adv;
 				si++;
 				continue;
@@ -249,20 +250,24 @@ static size_t dollar(struct ex *x, size_t i, int depth)
 		colon = true;
 		i++;
 	}
-	if (i < x->n && (p[i] == '-' || p[i] == '+' || p[i] == '?' ||
-		(!colon && (p[i] == '#' || p[i] == '%' || p[i] == '/')))) {
+	if (i < x->n &&
+		(p[i] == '-' || p[i] == '+' || p[i] == '?' ||
+			(!colon &&
+				(p[i] == '#' || p[i] == '%' || p[i] == '/')))) {
 		op[0] = p[i];
 		op_len = 1;
 		i++;
-		if (!colon && i < x->n && (op[0] == '#' || op[0] == '%' ||
-			op[0] == '/') && p[i] == op[0]) {
+		if (!colon && i < x->n &&
+			(op[0] == '#' || op[0] == '%' || op[0] == '/') &&
+			p[i] == op[0]) {
 			op[1] = p[i];
 			op_len = 2;
 			i++;
 		}
 	}
 	if (op_len == 0) {
-		fail(x, i, "one of :- :+ :? - + ? # ## % %% / // after the "
+		fail(x, i,
+			"one of :- :+ :? - + ? # ## % %% / // after the "
 			"variable name in ${...}");
 		size_t close = skip_braces(x, i);
 		plm_dockerfile_buf_add(x->out, p + start,

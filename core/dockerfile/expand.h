@@ -20,10 +20,10 @@ typedef bool (*plm_dockerfile_lookup_fn)(void *user, const char *name,
 	size_t len, const char **value, size_t *value_len);
 
 struct plm_dockerfile_expansion {
-	bool substituted;   /* a variable reference was replaced */
-	bool unresolved;    /* ... by a variable that is unset or unknown */
-	const char *error;  /* static: what was expected, or NULL */
-	size_t error_at;    /* offset into the input of the problem */
+	bool substituted;  /* a variable reference was replaced */
+	bool unresolved;   /* ... by a variable that is unset or unknown */
+	const char *error; /* static: what was expected, or NULL */
+	size_t error_at;   /* offset into the input of the problem */
 };
 
 enum plm_dockerfile_expand_mode {

@@ -40,7 +40,8 @@ static bool unquote_name(struct plm_dockerfile_buf *b, const char *s, size_t n,
 			quote = 0;
 			continue;
 		} else if (quote == '"' && c == '\\' && i + 1 < n &&
-			(s[i + 1] == '"' || s[i + 1] == '\\' || s[i + 1] == '$')) {
+			(s[i + 1] == '"' || s[i + 1] == '\\' ||
+				s[i + 1] == '$')) {
 			c = s[++i];
 		}
 		plm_dockerfile_buf_addc(b, c);

@@ -17,11 +17,11 @@
 #define PLM_DOCKERFILE_MAX_HEREDOCS 64
 
 struct plm_dockerfile_heredoc {
-	size_t word_start;      /* joined offsets of the <<NAME word */
+	size_t word_start; /* joined offsets of the <<NAME word */
 	size_t word_end;
-	const char *name;       /* in the arena */
+	const char *name; /* in the arena */
 	size_t name_len;
-	unsigned fd;            /* the n of n<<NAME, 0 when absent */
+	unsigned fd; /* the n of n<<NAME, 0 when absent */
 	bool strip_tabs;
 	bool quoted;
 	struct plm_dockerfile_body body;

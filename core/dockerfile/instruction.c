@@ -12,9 +12,25 @@
 #include "util/alloc.h"
 
 static const char *const keyword_names[] = {
-	"", "ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM",
-	"HEALTHCHECK", "LABEL", "MAINTAINER", "ONBUILD", "RUN", "SHELL",
-	"STOPSIGNAL", "USER", "VOLUME", "WORKDIR",
+	"",
+	"ADD",
+	"ARG",
+	"CMD",
+	"COPY",
+	"ENTRYPOINT",
+	"ENV",
+	"EXPOSE",
+	"FROM",
+	"HEALTHCHECK",
+	"LABEL",
+	"MAINTAINER",
+	"ONBUILD",
+	"RUN",
+	"SHELL",
+	"STOPSIGNAL",
+	"USER",
+	"VOLUME",
+	"WORKDIR",
 };
 
 #define KEYWORD_COUNT (sizeof(keyword_names) / sizeof(keyword_names[0]))
@@ -70,7 +86,8 @@ static const char *const *allowed_flags(enum plm_dockerfile_keyword kw)
 		return copy;
 	case PLM_DOCKERFILE_HEALTHCHECK:
 		return health;
-	default: return none;
+	default:
+		return none;
 	}
 }
 
@@ -84,9 +101,9 @@ struct inst {
 	struct plm_dockerfile_ctx *ctx;
 	const struct plm_dockerfile_text *t;
 	enum plm_dockerfile_keyword kw;
-	size_t ks, ke;             /* keyword */
-	size_t as, ae;             /* arguments (after flags, trimmed) */
-	struct plm_span span;      /* the whole instruction */
+	size_t ks, ke;        /* keyword */
+	size_t as, ae;        /* arguments (after flags, trimmed) */
+	struct plm_span span; /* the whole instruction */
 	struct plm_span text_span;
 	struct plm_node *flags;
 	struct plm_node *args;
@@ -240,8 +257,8 @@ static struct plm_node *mount_map(struct inst *in, const char *v, size_t n,
 		}
 		struct plm_node *value = plm_dockerfile_string(ctx, span, val,
 			vn);
-		if (value == NULL || plm_node_set(ctx->arena, map, key, span,
-					     value) != 0) {
+		if (value == NULL ||
+			plm_node_set(ctx->arena, map, key, span, value) != 0) {
 			ctx->out_of_memory = true;
 			return map;
 		}
@@ -714,7 +731,8 @@ static void do_pairs(struct inst *in)
 			continue;
 		}
 		const char *v = value->kind == PLM_NODE_STRING
-			? value->as.string.ptr : NULL;
+			? value->as.string.ptr
+			: NULL;
 		size_t vn = v ? value->as.string.len : 0;
 		if (in->kw == PLM_DOCKERFILE_ARG) {
 			if (st == NULL) {
@@ -768,7 +786,8 @@ static struct plm_node *port_node(struct inst *in, struct plm_node *word)
 	bool ok = pn > 0;
 	int64_t v = 0;
 	for (; i < (dash ? (size_t)(dash - s) : pn) && ok; i++) {
-		ok = s[i] >= '0' && s[i] <= '9' && (v = v * 10 + (s[i] - '0')) < 65536;
+		ok = s[i] >= '0' && s[i] <= '9' &&
+			(v = v * 10 + (s[i] - '0')) < 65536;
 	}
 	ok = ok && i > 0;
 	lo = ok ? v : -1;
@@ -887,8 +906,9 @@ static void do_copy(struct inst *in)
 	}
 	size_t n = values->as.seq.count;
 	if (n < 2) {
-		diag_missing(in, "at least two arguments: sources and a "
-				 "destination");
+		diag_missing(in,
+			"at least two arguments: sources and a "
+			"destination");
 	}
 	struct plm_node *sources = plm_dockerfile_seq(ctx, in->text_span);
 	for (size_t k = 0; k + 1 < n; k++) {
@@ -908,7 +928,8 @@ static void do_copy(struct inst *in)
 			index = 0;
 			for (size_t k = 0; k < fn && index >= 0; k++) {
 				index = f[k] >= '0' && f[k] <= '9'
-					? index * 10 + (f[k] - '0') : -1;
+					? index * 10 + (f[k] - '0')
+					: -1;
 			}
 			if (index >= (int64_t)in->b->stage_count) {
 				index = -1;
@@ -1035,8 +1056,8 @@ static void do_single(struct inst *in, const char *key, bool expand)
 	}
 }
 
-static struct plm_node *join_path(struct inst *in, const char *dir,
-	size_t dn, const struct plm_node *rel)
+static struct plm_node *join_path(struct inst *in, const char *dir, size_t dn,
+	const struct plm_node *rel)
 {
 	struct plm_dockerfile_ctx *ctx = in->ctx;
 	size_t rn = rel->as.string.len;
@@ -1077,8 +1098,8 @@ static void do_workdir(struct inst *in)
 		abs = plm_dockerfile_null(ctx, in->span);
 	} else if (path->as.string.len > 0 && path->as.string.ptr[0] == '/') {
 		abs = path;
-	} else if (st != NULL && st->workdir != NULL
-		&& st->workdir->kind == PLM_NODE_STRING) {
+	} else if (st != NULL && st->workdir != NULL &&
+		st->workdir->kind == PLM_NODE_STRING) {
 		abs = join_path(in, st->workdir->as.string.ptr,
 			st->workdir->as.string.len, path);
 	} else {
@@ -1103,7 +1124,8 @@ static void do_healthcheck(struct inst *in)
 		if (v != NULL && k == 4 && v->kind == PLM_NODE_STRING) {
 			char *end = NULL;
 			long long r = strtoll(v->as.string.ptr, &end, 10);
-			if (end != NULL && *end == '\0' && end != v->as.string.ptr) {
+			if (end != NULL && *end == '\0' &&
+				end != v->as.string.ptr) {
 				v = plm_dockerfile_int(ctx, v->span, r);
 			}
 		}
@@ -1138,7 +1160,8 @@ static void do_healthcheck(struct inst *in)
 					  span_of(in, ks, ke), "CMD-SHELL", 9);
 			plm_dockerfile_push(ctx, test, kind);
 			if (exec) {
-				for (size_t k = 0; k < argv->as.seq.count; k++) {
+				for (size_t k = 0; k < argv->as.seq.count;
+					k++) {
 					plm_dockerfile_push(ctx, test,
 						argv->as.seq.items[k]);
 				}
@@ -1203,11 +1226,13 @@ static void do_from(struct inst *in)
 	if (name != NULL) {
 		const char *s = name->as.string.ptr;
 		size_t sn = name->as.string.len;
-		bool valid = sn > 0 && ((s[0] | 32) >= 'a' && (s[0] | 32) <= 'z');
+		bool valid = sn > 0 &&
+			((s[0] | 32) >= 'a' && (s[0] | 32) <= 'z');
 		for (size_t k = 1; k < sn && valid; k++) {
 			char c = plm_dockerfile_lower(s[k]);
-			valid = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-				c == '-' || c == '_' || c == '.';
+			valid = (c >= 'a' && c <= 'z') ||
+				(c >= '0' && c <= '9') || c == '-' ||
+				c == '_' || c == '.';
 		}
 		if (!valid) {
 			plm_dockerfile_diag(ctx, PLM_DIAG_ERROR,
@@ -1331,7 +1356,8 @@ static void read_heredocs(struct inst *in)
 				(int)(d->name_len > 60 ? 60 : d->name_len),
 				d->name);
 		}
-		uint32_t end = d->body.terminated ? d->body.term_end : d->body.end;
+		uint32_t end = d->body.terminated ? d->body.term_end
+						  : d->body.end;
 		if (end > in->span.end) {
 			in->span.end = end;
 		}

@@ -185,8 +185,9 @@ static bool official_frontend(const char *v, size_t n)
 	}
 	if (n > 0 && v[0] == ':') {
 		size_t t = 1;
-		while (t < n && (is_alpha(v[t]) || is_digit(v[t]) ||
-			v[t] == '.' || v[t] == '_' || v[t] == '-')) {
+		while (t < n &&
+			(is_alpha(v[t]) || is_digit(v[t]) || v[t] == '.' ||
+				v[t] == '_' || v[t] == '-')) {
 			t++;
 		}
 		if (t == 1) {
@@ -273,7 +274,8 @@ static bool trim_continuation(const struct plm_dockerfile_ctx *ctx, size_t s,
 	size_t *e)
 {
 	size_t i = *e;
-	while (i > s && (ctx->bytes[i - 1] == ' ' || ctx->bytes[i - 1] == '\t')) {
+	while (i > s &&
+		(ctx->bytes[i - 1] == ' ' || ctx->bytes[i - 1] == '\t')) {
 		i--;
 	}
 	if (i > s && ctx->bytes[i - 1] == ctx->escape) {

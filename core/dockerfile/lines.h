@@ -24,17 +24,17 @@ enum plm_dockerfile_directive {
 /* One logical line: an instruction with its continuations joined. */
 struct plm_dockerfile_line {
 	struct plm_dockerfile_text text; /* valid until the next read */
-	uint32_t start;            /* source offset of its first byte */
-	uint32_t end;              /* source offset after its last byte */
-	bool too_long;             /* longer than PLM_DOCKERFILE_MAX_LINE */
+	uint32_t start;                  /* source offset of its first byte */
+	uint32_t end;                    /* source offset after its last byte */
+	bool too_long; /* longer than PLM_DOCKERFILE_MAX_LINE */
 };
 
 struct plm_dockerfile_reader {
 	struct plm_dockerfile_ctx *ctx;
-	size_t pos;                /* offset of the next physical line */
-	uint32_t line_no;          /* its 0-based number */
+	size_t pos;       /* offset of the next physical line */
+	uint32_t line_no; /* its 0-based number */
 	bool directives_done;
-	bool record_comments;      /* store comments on the document */
+	bool record_comments; /* store comments on the document */
 	/* Source ranges of the directives' values; start == end: not set. */
 	uint32_t directive_start[PLM_DOCKERFILE_DIRECTIVE_COUNT];
 	uint32_t directive_end[PLM_DOCKERFILE_DIRECTIVE_COUNT];
@@ -56,9 +56,9 @@ bool plm_dockerfile_reader_next(struct plm_dockerfile_reader *r,
 
 /* A heredoc body as read from the lines after its instruction. */
 struct plm_dockerfile_body {
-	uint32_t start;            /* first byte of the body */
-	uint32_t end;              /* end of the body (before the terminator) */
-	uint32_t term_end;         /* end of the terminator line */
+	uint32_t start;    /* first byte of the body */
+	uint32_t end;      /* end of the body (before the terminator) */
+	uint32_t term_end; /* end of the terminator line */
 	bool terminated;
 };
 

@@ -28,9 +28,9 @@ struct cmd {
 	bool started;
 	bool redirect_pending;
 	bool heredoc_pending;
-	bool skip_header;        /* for/select: drop words up to a separator */
-	bool case_header;        /* case WORD: drop words up to `in` */
-	int drop_next;           /* function NAME */
+	bool skip_header; /* for/select: drop words up to a separator */
+	bool case_header; /* case WORD: drop words up to `in` */
+	int drop_next;    /* function NAME */
 	size_t first_heredoc;
 	size_t heredoc_count;
 };
@@ -59,10 +59,21 @@ static bool is_blank(char c)
 /* Bytes that end a word, and bytes a word treats specially. */
 enum { META = 1, SPECIAL = 2 };
 static const unsigned char byte_class[256] = {
-	[' '] = META, ['\t'] = META, ['\r'] = META, ['\n'] = META,
-	[';'] = META, ['&'] = META, ['|'] = META, ['('] = META, [')'] = META,
-	['<'] = META, ['>'] = META,
-	['\\'] = SPECIAL, ['\''] = SPECIAL, ['"'] = SPECIAL, ['$'] = SPECIAL,
+	[' '] = META,
+	['\t'] = META,
+	['\r'] = META,
+	['\n'] = META,
+	[';'] = META,
+	['&'] = META,
+	['|'] = META,
+	['('] = META,
+	[')'] = META,
+	['<'] = META,
+	['>'] = META,
+	['\\'] = SPECIAL,
+	['\''] = SPECIAL,
+	['"'] = SPECIAL,
+	['$'] = SPECIAL,
 	['`'] = SPECIAL,
 };
 
@@ -126,7 +137,8 @@ static size_t substitution(struct sh *s, size_t dollar, size_t i, char close,
 		if (close == ')') {
 			inner_end = skip_parens(s, i + 1, 1);
 		} else {
-			const char *q = memchr(s->p + i + 1, '`', s->end - i - 1);
+			const char *q = memchr(s->p + i + 1, '`',
+				s->end - i - 1);
 			inner_end = q ? (size_t)(q - s->p) : s->end;
 		}
 	} else {
@@ -192,9 +204,11 @@ static size_t read_word(struct sh *s, size_t i, char terminator, int depth,
 					i += 2;
 					continue;
 				}
-				if (d == '$' && i + 1 < s->end && p[i + 1] == '(' &&
+				if (d == '$' && i + 1 < s->end &&
+					p[i + 1] == '(' &&
 					!(i + 2 < s->end && p[i + 2] == '(')) {
-					i = substitution(s, i, i + 1, ')', depth);
+					i = substitution(s, i, i + 1, ')',
+						depth);
 					continue;
 				}
 				if (d == '`') {
@@ -213,7 +227,8 @@ static size_t read_word(struct sh *s, size_t i, char terminator, int depth,
 			char d = p[i + 1];
 			if (d == '(' && i + 2 < s->end && p[i + 2] == '(') {
 				size_t close = skip_parens(s, i + 2, 1);
-				size_t after = close < s->end ? close + 1 : close;
+				size_t after = close < s->end ? close + 1
+							      : close;
 				if (after < s->end && p[after] == ')') {
 					after++;
 				}
@@ -227,7 +242,8 @@ static size_t read_word(struct sh *s, size_t i, char terminator, int depth,
 			}
 			if (d == '{') {
 				size_t close = skip_braces(s, i + 2);
-				size_t after = close < s->end ? close + 1 : close;
+				size_t after = close < s->end ? close + 1
+							      : close;
 				plm_dockerfile_buf_add(&s->w, p + i, after - i);
 				i = after;
 				continue;
@@ -267,8 +283,9 @@ static size_t read_word(struct sh *s, size_t i, char terminator, int depth,
 
 static bool is_assignment(const char *w, size_t n)
 {
-	if (n == 0 || !((w[0] >= 'a' && w[0] <= 'z') ||
-		    (w[0] >= 'A' && w[0] <= 'Z') || w[0] == '_')) {
+	if (n == 0 ||
+		!((w[0] >= 'a' && w[0] <= 'z') ||
+			(w[0] >= 'A' && w[0] <= 'Z') || w[0] == '_')) {
 		return false;
 	}
 	for (size_t i = 1; i < n; i++) {
@@ -291,9 +308,9 @@ static bool word_eq(const char *w, size_t n, const char *lit)
 
 enum word_kind {
 	WORD_PLAIN = 0,
-	WORD_CONTROL,    /* if then else elif fi do done while until ! { } time */
+	WORD_CONTROL, /* if then else elif fi do done while until ! { } time */
 	WORD_ESAC,
-	WORD_LOOP,       /* for select: a header, not a command */
+	WORD_LOOP, /* for select: a header, not a command */
 	WORD_CASE,
 	WORD_FUNCTION,
 };
@@ -306,15 +323,24 @@ static enum word_kind reserved(const char *w, size_t n)
 		size_t len;
 		enum word_kind kind;
 	} words[] = {
-		{"if", 2, WORD_CONTROL}, {"then", 4, WORD_CONTROL},
-		{"else", 4, WORD_CONTROL}, {"elif", 4, WORD_CONTROL},
-		{"fi", 2, WORD_CONTROL}, {"do", 2, WORD_CONTROL},
-		{"done", 4, WORD_CONTROL}, {"while", 5, WORD_CONTROL},
-		{"until", 5, WORD_CONTROL}, {"!", 1, WORD_CONTROL},
-		{"{", 1, WORD_CONTROL}, {"}", 1, WORD_CONTROL},
-		{"time", 4, WORD_CONTROL}, {"esac", 4, WORD_ESAC},
-		{"for", 3, WORD_LOOP}, {"select", 6, WORD_LOOP},
-		{"case", 4, WORD_CASE}, {"function", 8, WORD_FUNCTION},
+		{"if", 2, WORD_CONTROL},
+		{"then", 4, WORD_CONTROL},
+		{"else", 4, WORD_CONTROL},
+		{"elif", 4, WORD_CONTROL},
+		{"fi", 2, WORD_CONTROL},
+		{"do", 2, WORD_CONTROL},
+		{"done", 4, WORD_CONTROL},
+		{"while", 5, WORD_CONTROL},
+		{"until", 5, WORD_CONTROL},
+		{"!", 1, WORD_CONTROL},
+		{"{", 1, WORD_CONTROL},
+		{"}", 1, WORD_CONTROL},
+		{"time", 4, WORD_CONTROL},
+		{"esac", 4, WORD_ESAC},
+		{"for", 3, WORD_LOOP},
+		{"select", 6, WORD_LOOP},
+		{"case", 4, WORD_CASE},
+		{"function", 8, WORD_FUNCTION},
 	};
 	if (n == 0 || n > 8) {
 		return WORD_PLAIN;
@@ -529,8 +555,9 @@ static size_t parse_list(struct sh *s, size_t i, char terminator, int depth)
 				pattern_mode = case_depth > 0;
 				continue;
 			}
-			if (i + 1 < s->end && (p[i + 1] == ch ||
-				(ch == '|' && p[i + 1] == '&'))) {
+			if (i + 1 < s->end &&
+				(p[i + 1] == ch ||
+					(ch == '|' && p[i + 1] == '&'))) {
 				i++;
 			}
 			i++;
@@ -691,17 +718,25 @@ static size_t parse_list(struct sh *s, size_t i, char terminator, int depth)
 					case_depth--;
 				}
 				break;
-			case WORD_LOOP: c.skip_header = true; break;
-			case WORD_CASE: c.case_header = true; break;
-			case WORD_FUNCTION: c.drop_next = 1; break;
-			default: break; /* control words open or close a list */
+			case WORD_LOOP:
+				c.skip_header = true;
+				break;
+			case WORD_CASE:
+				c.case_header = true;
+				break;
+			case WORD_FUNCTION:
+				c.drop_next = 1;
+				break;
+			default:
+				break; /* control words open or close a list */
 			}
 		} else {
 			struct plm_span span = plm_dockerfile_text_span(ctx,
 				s->t, ws, i);
 			struct plm_node *node = plm_dockerfile_string(ctx, span,
 				w, wn);
-			bool first = c.argv == NULL || c.argv->as.seq.count == 0;
+			bool first = c.argv == NULL ||
+				c.argv->as.seq.count == 0;
 			if (first && is_assignment(p + ws, i - ws)) {
 				if (c.assignments == NULL) {
 					c.assignments = plm_dockerfile_seq(ctx,

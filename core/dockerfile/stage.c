@@ -21,8 +21,9 @@ static struct plm_dockerfile_var *slot(const struct plm_dockerfile_vars *vars,
 	size_t i = (size_t)h & mask;
 	for (;;) {
 		struct plm_dockerfile_var *v = &vars->slots[i];
-		if (v->hash == 0 || (v->hash == h && v->name_len == n &&
-			memcmp(v->name, name, n) == 0)) {
+		if (v->hash == 0 ||
+			(v->hash == h && v->name_len == n &&
+				memcmp(v->name, name, n) == 0)) {
 			return v;
 		}
 		i = (i + 1) & mask;
@@ -42,8 +43,8 @@ static bool grow(struct plm_dockerfile_vars *vars)
 	vars->cap = ncap;
 	for (size_t i = 0; i < old_cap; i++) {
 		if (old[i].hash != 0) {
-			*slot(vars, old[i].name, old[i].name_len, old[i].hash) =
-				old[i];
+			*slot(vars, old[i].name, old[i].name_len,
+				old[i].hash) = old[i];
 		}
 	}
 	plm_free(old);
@@ -197,7 +198,8 @@ struct plm_dockerfile_stage *plm_dockerfile_stage_begin(struct plm_dockerfile_bu
 		st->name_len = name_len;
 		if (lower != NULL) {
 			char index[32];
-			int n = snprintf(index, sizeof(index), "%zu", st->index);
+			int n = snprintf(index, sizeof(index), "%zu",
+				st->index);
 			st->duplicate = plm_dockerfile_vars_get(&b->stage_names,
 						lower, name_len) != NULL;
 			plm_dockerfile_vars_set(ctx, &b->stage_names, lower,

@@ -42,37 +42,37 @@ void plm_dockerfile_vars_free(struct plm_dockerfile_vars *vars);
 
 struct plm_dockerfile_stage {
 	size_t index;
-	struct plm_node *node;          /* the stage's map in the tree */
+	struct plm_node *node; /* the stage's map in the tree */
 	struct plm_node *instructions;
-	struct plm_node *from;          /* its FROM instruction */
-	struct plm_node *base;          /* the base map (tree) */
-	struct plm_node *image;         /* {text, registry, ...} of the base */
-	struct plm_node *name_node;     /* the name as written, or NULL */
-	struct plm_node *platform;      /* --platform value, or NULL */
-	const char *name;               /* lower-case, or NULL */
+	struct plm_node *from;      /* its FROM instruction */
+	struct plm_node *base;      /* the base map (tree) */
+	struct plm_node *image;     /* {text, registry, ...} of the base */
+	struct plm_node *name_node; /* the name as written, or NULL */
+	struct plm_node *platform;  /* --platform value, or NULL */
+	const char *name;           /* lower-case, or NULL */
 	size_t name_len;
-	bool duplicate;                 /* an earlier stage has its name */
+	bool duplicate;                      /* an earlier stage has its name */
 	struct plm_dockerfile_stage *parent; /* the stage it is built FROM */
-	int depth;                      /* length of the parent chain */
+	int depth;                           /* length of the parent chain */
 	struct plm_dockerfile_vars args;
 	struct plm_dockerfile_vars env;
 	/* Effective settings (inherited, then updated). */
-	struct plm_node *user;          /* user map, or NULL */
-	struct plm_node *user_from;     /* the USER instruction */
-	struct plm_node *cmd;           /* argv seq, or NULL */
+	struct plm_node *user;      /* user map, or NULL */
+	struct plm_node *user_from; /* the USER instruction */
+	struct plm_node *cmd;       /* argv seq, or NULL */
 	struct plm_node *cmd_from;
 	bool cmd_shell;
-	bool cmd_set;                   /* CMD written in this stage */
+	bool cmd_set; /* CMD written in this stage */
 	struct plm_node *entrypoint;
 	struct plm_node *entrypoint_from;
 	bool entrypoint_shell;
-	struct plm_node *shell;         /* SHELL argv, or NULL: /bin/sh -c */
-	struct plm_node *healthcheck;   /* {test, disabled} */
-	struct plm_node *workdir;       /* absolute WORKDIR string, or NULL */
+	struct plm_node *shell;       /* SHELL argv, or NULL: /bin/sh -c */
+	struct plm_node *healthcheck; /* {test, disabled} */
+	struct plm_node *workdir;     /* absolute WORKDIR string, or NULL */
 	/* Written in this stage only (the container walks the chain). */
-	struct plm_node *env_pairs;     /* seq of {name, value} */
-	struct plm_node *ports;         /* seq of port maps */
-	struct plm_node *volumes;       /* seq of mount maps */
+	struct plm_node *env_pairs; /* seq of {name, value} */
+	struct plm_node *ports;     /* seq of port maps */
+	struct plm_node *volumes;   /* seq of mount maps */
 };
 
 struct plm_dockerfile_builder {
@@ -84,12 +84,12 @@ struct plm_dockerfile_builder {
 	size_t stage_cap;
 	struct plm_dockerfile_stage *current; /* NULL before the first FROM */
 	struct plm_dockerfile_vars
-		stage_names;            /* lower-case name -> index (decimal) */
-	struct plm_node *args;          /* global ARG instructions */
+		stage_names;   /* lower-case name -> index (decimal) */
+	struct plm_node *args; /* global ARG instructions */
 	struct plm_node *stage_nodes;
-	struct plm_node *unstaged;      /* other instructions before FROM */
-	bool nested;                    /* parsing an ONBUILD trigger */
-	bool from_unresolved;           /* the last FROM had an unknown variable */
+	struct plm_node *unstaged; /* other instructions before FROM */
+	bool nested;               /* parsing an ONBUILD trigger */
+	bool from_unresolved;      /* the last FROM had an unknown variable */
 };
 
 /* Variable lookup for substitution in the builder's current scope (global

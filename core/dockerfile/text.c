@@ -273,8 +273,8 @@ void plm_dockerfile_set_n(struct plm_dockerfile_ctx *ctx, struct plm_node *map,
 	}
 	/* Keys are distinct string literals by construction: append without
 	 * a lookup or a copy. */
-	if (plm_node_append_static(ctx->arena, map, key, key_len,
-		    value->span, value) != 0) {
+	if (plm_node_append_static(ctx->arena, map, key, key_len, value->span,
+		    value) != 0) {
 		ctx->out_of_memory = true;
 	}
 }

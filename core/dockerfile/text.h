@@ -43,7 +43,7 @@ struct plm_dockerfile_buf {
 	char *ptr;
 	size_t len;
 	size_t cap;
-	bool failed;     /* an allocation failed: contents are incomplete */
+	bool failed; /* an allocation failed: contents are incomplete */
 };
 
 /* Appends n bytes (sets failed on allocation failure). */
@@ -82,22 +82,22 @@ struct plm_dockerfile_text {
 struct plm_dockerfile_ctx {
 	struct plm_doc *doc;
 	struct plm_arena *arena;
-	uint32_t source;          /* index of the source being parsed */
-	const char *bytes;        /* the source's bytes */
+	uint32_t source;   /* index of the source being parsed */
+	const char *bytes; /* the source's bytes */
 	size_t len;
-	char escape;              /* '\\' or '`' */
-	size_t expansion_budget;  /* bytes substitution may still produce */
+	char escape;             /* '\\' or '`' */
+	size_t expansion_budget; /* bytes substitution may still produce */
 	bool expansion_reported;
 	bool nesting_reported;
-	bool out_of_memory;       /* the arena ran out: stop building */
-	bool model_full;          /* PLM_DOCKERFILE_MAX_MODEL was reached */
+	bool out_of_memory; /* the arena ran out: stop building */
+	bool model_full;    /* PLM_DOCKERFILE_MAX_MODEL was reached */
 	/* The source is valid UTF-8 without NULs, so text cut from it at
 	 * ASCII delimiters (and decoded JSON) needs no sanitizing. */
 	bool clean;
 	struct plm_dockerfile_buf scratch;  /* reused by word processing */
 	struct plm_dockerfile_buf expanded; /* reused by variable substitution */
-	size_t pattern_budget;    /* steps ${v#pattern} matching may take */
-	int depth;                /* nesting of the analysis in progress */
+	size_t pattern_budget; /* steps ${v#pattern} matching may take */
+	int depth;             /* nesting of the analysis in progress */
 };
 
 /* True (and reported once) when the model passed PLM_DOCKERFILE_MAX_MODEL:

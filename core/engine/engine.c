@@ -67,7 +67,8 @@ static int check_names(const struct plm_policy *all, size_t count,
 		}
 		if (!found) {
 			*error = plm_engine_strdupf("%s: unknown rule '%s' (see "
-				"`plimsoll rules`)", option, names[i]);
+						    "`plimsoll rules`)",
+				option, names[i]);
 			return PLM_EINVAL;
 		}
 	}
@@ -95,9 +96,10 @@ int plm_engine_create(const struct plm_engine_options *o,
 	e->limits.memory = o->memory_limit ? o->memory_limit
 					   : PLM_LUA_DEFAULT_MEMORY;
 	e->limits.instructions = o->instruction_limit
-		? o->instruction_limit : PLM_LUA_DEFAULT_INSTRUCTIONS;
+		? o->instruction_limit
+		: PLM_LUA_DEFAULT_INSTRUCTIONS;
 	e->limits.seconds = o->time_limit > 0 ? o->time_limit
-		: PLM_LUA_DEFAULT_SECONDS;
+					      : PLM_LUA_DEFAULT_SECONDS;
 	rc = plm_policy_load_all(o, &e->limits, e->arena, &all, &count, error);
 	if (rc != 0) {
 		goto fail;
@@ -108,8 +110,8 @@ int plm_engine_create(const struct plm_engine_options *o,
 			error);
 	}
 	if (rc == 0) {
-		rc = plm_engine_apply_settings(all, count, o->settings, e->arena,
-			error);
+		rc = plm_engine_apply_settings(all, count, o->settings,
+			e->arena, error);
 	}
 	if (rc != 0) {
 		goto fail;
@@ -200,8 +202,8 @@ struct pending {
 	enum plm_severity severity;
 	char *message;
 	char *fix;
-	size_t doc;                 /* project runs: the index document */
-	struct plm_region region;   /* project runs: as the index saw it */
+	size_t doc;               /* project runs: the index document */
+	struct plm_region region; /* project runs: as the index saw it */
 	struct pending_related *related;
 	size_t related_count;
 };
@@ -217,9 +219,9 @@ struct plm_checker {
 	const struct plm_load_options *load;
 	size_t rule;
 	size_t run_findings;
-	size_t run_dropped;         /* reported past the cap in this run */
-	char problem[128];          /* what report() raises, when it does */
-	struct plm_rule_profile *profile;   /* per rule; NULL: not measuring */
+	size_t run_dropped; /* reported past the cap in this run */
+	char problem[128];  /* what report() raises, when it does */
+	struct plm_rule_profile *profile; /* per rule; NULL: not measuring */
 };
 
 int plm_checker_create(const struct plm_engine *e, struct plm_checker **out,
@@ -315,7 +317,7 @@ static const char *on_report(void *context, const struct plm_lua_report *r,
 	p->doc = r->target.doc;
 	p->region = r->target.region;
 	p->severity = r->severity >= 0 ? (enum plm_severity)r->severity
-		: c->engine->rules[c->rule].severity;
+				       : c->engine->rules[c->rule].severity;
 	p->message = clip_dup(r->message, r->message_len);
 	p->fix = r->fix != NULL ? clip_dup(r->fix, r->fix_len) : NULL;
 	bool nomem = p->message == NULL || (r->fix != NULL && p->fix == NULL);
@@ -330,9 +332,10 @@ static const char *on_report(void *context, const struct plm_lua_report *r,
 		to->region = from->target.region;
 		to->path = plm_strdup(from->target.path);
 		to->message = from->message != NULL
-			? clip_dup(from->message, from->message_len) : NULL;
-		nomem = to->path == NULL || (from->message != NULL &&
-			to->message == NULL);
+			? clip_dup(from->message, from->message_len)
+			: NULL;
+		nomem = to->path == NULL ||
+			(from->message != NULL && to->message == NULL);
 	}
 	if (nomem) {
 		free_pending(p);
@@ -343,7 +346,8 @@ static const char *on_report(void *context, const struct plm_lua_report *r,
 	for (size_t i = 0; i < p->related_count; i++) {
 		*kept += sizeof(*p->related) + strlen(p->related[i].path) + 1 +
 			(r->related[i].message != NULL
-				? clip_len(r->related[i].message_len) : 0);
+					? clip_len(r->related[i].message_len)
+					: 0);
 	}
 	c->pending_count++;
 	c->run_findings++;
@@ -363,7 +367,8 @@ static int load_indexed(const struct plm_checker *c,
 		o = *c->load;
 	}
 	o.kind = id->kind;
-	int rc = plm_load(id->path, id->shown_path, id->kind, true, &o, doc, st);
+	int rc = plm_load(id->path, id->shown_path, id->kind, true, &o, doc,
+		st);
 	if (rc != 0) {
 		plm_doc_destroy(*doc);
 		*doc = NULL;
@@ -382,10 +387,14 @@ static int on_load(void *context, size_t d, struct plm_doc **doc,
 static const char *failure_code(enum plm_lua_status st)
 {
 	switch (st) {
-	case PLM_LUA_INSTRUCTIONS: return "policy/instruction-limit";
-	case PLM_LUA_MEMORY: return "policy/memory-limit";
-	case PLM_LUA_TIME: return "policy/time-limit";
-	default: return "policy/error";
+	case PLM_LUA_INSTRUCTIONS:
+		return "policy/instruction-limit";
+	case PLM_LUA_MEMORY:
+		return "policy/memory-limit";
+	case PLM_LUA_TIME:
+		return "policy/time-limit";
+	default:
+		return "policy/error";
 	}
 }
 
@@ -447,11 +456,12 @@ static void profile_run(struct plm_checker *c, size_t rule, uint64_t t0,
 
 /* The notification for findings a run reported past the cap: they are
  * lost, so the result is incomplete. */
-static int note_dropped(struct plm_checker *c, const char *what,
-	size_t rule, struct plm_file_result *result)
+static int note_dropped(struct plm_checker *c, const char *what, size_t rule,
+	struct plm_file_result *result)
 {
 	const struct plm_policy *p = &c->engine->policies[rule];
-	char *msg = plm_engine_strdupf("policy %s reported %zu more findings "
+	char *msg = plm_engine_strdupf(
+		"policy %s reported %zu more findings "
 		"on %s than the limit of %d per %s: they were dropped",
 		p->info.id, c->run_dropped, what, PLM_MAX_FINDINGS_PER_RUN,
 		c->index != NULL ? "project" : "file");
@@ -468,8 +478,8 @@ static int note_dropped(struct plm_checker *c, const char *what,
 
 /* Runs one policy; a failure becomes a notification on result naming
  * `what` (the scanned file, or "the project"). */
-static int run_one(struct plm_checker *c, const char *what,
-	size_t rule, struct plm_file_result *result)
+static int run_one(struct plm_checker *c, const char *what, size_t rule,
+	struct plm_file_result *result)
 {
 	const struct plm_policy *p = &c->engine->policies[rule];
 	struct plm_lua_failure fail;
@@ -495,9 +505,8 @@ static int run_one(struct plm_checker *c, const char *what,
 	}
 	char *where = plm_engine_full_location(fail.message,
 		p->info.source_path);
-	char *msg = plm_engine_strdupf("policy %s failed on %s: %s",
-		p->info.id, what,
-		where != NULL ? where : fail.message);
+	char *msg = plm_engine_strdupf("policy %s failed on %s: %s", p->info.id,
+		what, where != NULL ? where : fail.message);
 	plm_free(where);
 	struct plm_notification n = {0};
 	n.kind = PLM_NOTIFY_POLICY_ERROR;
@@ -538,12 +547,14 @@ static void line_window(const char *line, size_t line_len, size_t at,
 	if (at > line_len) {
 		at = line_len;
 	}
-	size_t start = at > PLM_LINE_TEXT_BEFORE ? at - PLM_LINE_TEXT_BEFORE : 0;
+	size_t start = at > PLM_LINE_TEXT_BEFORE ? at - PLM_LINE_TEXT_BEFORE
+						 : 0;
 	while (start > 0 && ((unsigned char)line[start] & 0xC0) == 0x80) {
 		start--;
 	}
 	size_t end = start + PLM_LINE_TEXT_MAX < line_len
-		? start + PLM_LINE_TEXT_MAX : line_len;
+		? start + PLM_LINE_TEXT_MAX
+		: line_len;
 	while (end < line_len && end > start &&
 		((unsigned char)line[end] & 0xC0) == 0x80) {
 		end--;
@@ -615,8 +626,7 @@ struct seen_key {
 };
 
 /* How many findings before this one had the same key. */
-static uint32_t occurrence_of(struct seen_key *seen, size_t mask,
-	uint64_t key)
+static uint32_t occurrence_of(struct seen_key *seen, size_t mask, uint64_t key)
 {
 	size_t i = (size_t)(key ^ (key >> 29)) & mask;
 	while (seen[i].used && seen[i].key != key) {
@@ -681,7 +691,8 @@ static int emit_finding(struct plm_checker *c, const struct plm_doc *doc,
 	f.message = p->message;
 	f.kind = plm_kind_name(kind);
 	f.fix = p->fix;
-	for (size_t i = 0; i < p->related_count && i < PLM_LUA_MAX_RELATED; i++) {
+	for (size_t i = 0; i < p->related_count && i < PLM_LUA_MAX_RELATED;
+		i++) {
 		related[i].path = p->related[i].path;
 		related[i].region = p->related[i].region;
 		related[i].message = p->related[i].message;
@@ -692,8 +703,9 @@ static int emit_finding(struct plm_checker *c, const struct plm_doc *doc,
 		strlen(rule->id) + 1);
 	char *snippet = NULL, *line_text = NULL;
 	char reason[512];
-	const struct plm_source *src = doc != NULL ? doc->sources[p->span.source]
-						   : NULL;
+	const struct plm_source *src = doc != NULL
+		? doc->sources[p->span.source]
+		: NULL;
 	if (src == NULL) {
 		f.path = path;
 		f.region = p->region;
@@ -710,31 +722,35 @@ static int emit_finding(struct plm_checker *c, const struct plm_doc *doc,
 		snippet = plm_strndup(src->bytes + p->span.start, snip_len);
 		uint32_t first = plm_source_line_of(src, p->span.start);
 		uint32_t last = plm_source_line_of(src,
-			p->span.end > p->span.start ? p->span.end - 1 : p->span.end);
+			p->span.end > p->span.start ? p->span.end - 1
+						    : p->span.end);
 		size_t line_len = 0;
 		const char *line = plm_source_line(src, first, &line_len);
 		size_t from = 0, len = line_len;
 		line_window(line, line_len,
-			p->span.start - (size_t)(line - src->bytes), &from, &len);
+			p->span.start - (size_t)(line - src->bytes), &from,
+			&len);
 		line_text = plm_strndup(line + from, len);
 		f.snippet = snippet;
 		f.line_text = line_text;
 		f.line_text_column = f.region.start_column -
 			(uint32_t)code_points(line + from,
-				p->span.start - (size_t)(line - src->bytes) - from);
+				p->span.start - (size_t)(line - src->bytes) -
+					from);
 		key = plm_fnv1a(key, src->path, strlen(src->path) + 1);
 		key = normalized_hash(key, src, first, last, from, len);
 
 		const char *why = NULL;
 		uint32_t sid = p->span.source;
 		unsigned char *mi = sid < sizeof(fs->may_ignore)
-			? &fs->may_ignore[sid] : NULL;
+			? &fs->may_ignore[sid]
+			: NULL;
 		if (mi != NULL && *mi == 0) {
 			*mi = mentions_ignore(src->bytes, src->len) ? 2 : 1;
 		}
 		if ((mi == NULL || *mi == 2) &&
-			plm_suppress_match(doc, p->span.source, first, rule, reason,
-				sizeof(reason), &why)) {
+			plm_suppress_match(doc, p->span.source, first, rule,
+				reason, sizeof(reason), &why)) {
 			f.suppression = PLM_SUPPRESSION_IN_SOURCE;
 			f.suppression_justification = why;
 		}
@@ -775,9 +791,10 @@ static int note_result_full(struct plm_file_result *result, const char *path,
 	size_t dropped)
 {
 	char msg[256];
-	snprintf(msg, sizeof(msg), "%zu findings on %s were dropped: the "
-		"results of one file reached the memory they may use", dropped,
-		path);
+	snprintf(msg, sizeof(msg),
+		"%zu findings on %s were dropped: the "
+		"results of one file reached the memory they may use",
+		dropped, path);
 	struct plm_notification n = {0};
 	n.kind = PLM_NOTIFY_TOOL_ERROR;
 	n.code = "limit/result-memory";
@@ -872,21 +889,21 @@ static int finish_project_findings(struct plm_checker *c,
 	int rc = finish_begin(c, &fs);
 	struct plm_doc *doc = NULL;
 	size_t doc_of = SIZE_MAX;
-	size_t group = result->finding_count;  /* the findings of doc */
+	size_t group = result->finding_count; /* the findings of doc */
 	for (size_t i = 0; i <= c->pending_count && rc == 0; i++) {
 		const struct pending *p = i < c->pending_count ? &c->pending[i]
 							       : NULL;
 		if (p != NULL && p->doc == doc_of) {
 			rc = emit_finding(c, span_fits(doc, p) ? doc : NULL,
 				plm_index_doc_at(c->index, p->doc)->shown_path,
-				plm_index_doc_at(c->index, p->doc)->kind, p, &fs,
-				result);
+				plm_index_doc_at(c->index, p->doc)->kind, p,
+				&fs, result);
 			continue;
 		}
 		/* GitHub's line hashes while the file's bytes are loaded, as
 		 * the scan does for file findings. */
-		for (size_t k = 0; doc != NULL && k < doc->source_count &&
-			rc == 0; k++) {
+		for (size_t k = 0;
+			doc != NULL && k < doc->source_count && rc == 0; k++) {
 			const struct plm_source *src = doc->sources[k];
 			rc = plm_line_hashes_fill(result->findings + group,
 				result->finding_count - group, src->path,
@@ -902,9 +919,12 @@ static int finish_project_findings(struct plm_checker *c,
 		doc_of = p->doc;
 		group = result->finding_count;
 		memset(fs.may_ignore, 0, sizeof(fs.may_ignore));
-		rc = rc != 0 ? rc : emit_finding(c, span_fits(doc, p) ? doc : NULL,
-			plm_index_doc_at(c->index, p->doc)->shown_path,
-			plm_index_doc_at(c->index, p->doc)->kind, p, &fs, result);
+		rc = rc != 0
+			? rc
+			: emit_finding(c, span_fits(doc, p) ? doc : NULL,
+				  plm_index_doc_at(c->index, p->doc)->shown_path,
+				  plm_index_doc_at(c->index, p->doc)->kind, p,
+				  &fs, result);
 	}
 	plm_doc_destroy(doc);
 	plm_free(fs.seen);
@@ -922,7 +942,8 @@ static int run_rules(struct plm_checker *c, const struct plm_doc *doc,
 	unsigned kind = 1u << doc->kind;
 	for (size_t i = 0; i < c->engine->count && rc == 0; i++) {
 		const struct plm_policy *p = &c->engine->policies[i];
-		if (p->project || (use_only ? i != only : (p->kinds & kind) == 0)) {
+		if (p->project ||
+			(use_only ? i != only : (p->kinds & kind) == 0)) {
 			continue;
 		}
 		rc = run_one(c, plm_doc_main(doc)->path, i, result);

@@ -21,17 +21,23 @@
 #include "model/document.h"
 
 struct plm_engine_options {
-	const char *const *policy_dirs; size_t policy_dir_count;   /* --policy-dir (repeatable) */
-	const char *const *policy_files; size_t policy_file_count; /* --policy FILE */
-	const char *const *only; size_t only_count;                /* --only ID,... (ids or aliases) */
-	const char *const *skip; size_t skip_count;                /* --skip ID,... */
-	const char *const *tags; size_t tag_count;                 /* --tag TAG */
-	bool no_builtin;                                           /* --no-builtin */
-	const char *builtin_dir;    /* NULL: see plm_engine_builtin_dir() */
-	size_t memory_limit;        /* bytes per policy run; 0: default (64 MiB) */
+	const char *const *policy_dirs;
+	size_t policy_dir_count; /* --policy-dir (repeatable) */
+	const char *const *policy_files;
+	size_t policy_file_count; /* --policy FILE */
+	const char *const *only;
+	size_t only_count; /* --only ID,... (ids or aliases) */
+	const char *const *skip;
+	size_t skip_count; /* --skip ID,... */
+	const char *const *tags;
+	size_t tag_count;        /* --tag TAG */
+	bool no_builtin;         /* --no-builtin */
+	const char *builtin_dir; /* NULL: see plm_engine_builtin_dir() */
+	size_t memory_limit;     /* bytes per policy run; 0: default (64 MiB) */
 	uint64_t instruction_limit; /* VM instructions per policy run; 0: default */
-	double time_limit;          /* wall-clock seconds per policy run; 0: default (10) */
-	const struct plm_settings *settings; /* --set RULE.KEY=VALUE; may be NULL */
+	double time_limit; /* wall-clock seconds per policy run; 0: default (10) */
+	const struct plm_settings
+		*settings; /* --set RULE.KEY=VALUE; may be NULL */
 };
 
 struct plm_engine;
@@ -68,10 +74,10 @@ const char *plm_engine_builtin_dir(const struct plm_engine_options *o);
 
 /* What one rule cost over the files a checker ran it on (--profile). */
 struct plm_rule_profile {
-	uint64_t runs;             /* files it ran on */
-	uint64_t findings;         /* reported, suppressed or not */
-	uint64_t failures;         /* runs that ended as a policy error */
-	uint64_t nanoseconds;      /* CPU time of its runs (the thread's clock) */
+	uint64_t runs;        /* files it ran on */
+	uint64_t findings;    /* reported, suppressed or not */
+	uint64_t failures;    /* runs that ended as a policy error */
+	uint64_t nanoseconds; /* CPU time of its runs (the thread's clock) */
 	uint64_t max_nanoseconds;  /* the slowest run */
 	uint64_t instructions;     /* charged to the instruction budget: VM
 	                            * instructions in steps of the hook's

@@ -73,8 +73,7 @@ static const char *scalar(struct builder *b, const struct plm_node *n)
 	}
 }
 
-static const struct plm_node *get(const struct plm_node *map,
-	const char *key)
+static const struct plm_node *get(const struct plm_node *map, const char *key)
 {
 	if (map == NULL || map->kind != PLM_NODE_MAP) {
 		return NULL;
@@ -96,7 +95,8 @@ static struct plm_index_pairs pairs_of(struct builder *b,
 	const struct plm_node *map)
 {
 	struct plm_index_pairs out = {NULL, 0};
-	if (map == NULL || map->kind != PLM_NODE_MAP || map->as.map.count == 0) {
+	if (map == NULL || map->kind != PLM_NODE_MAP ||
+		map->as.map.count == 0) {
 		return out;
 	}
 	size_t n = map->as.map.count;
@@ -144,10 +144,12 @@ static struct plm_index_pairs compose_labels(struct builder *b,
 		}
 		const char *s = item->as.string.ptr;
 		const char *eq = strchr(s, '=');
-		size_t klen = eq != NULL ? (size_t)(eq - s) : item->as.string.len;
+		size_t klen = eq != NULL ? (size_t)(eq - s)
+					 : item->as.string.len;
 		items[out.count].key = copy(b, s, klen);
-		items[out.count].value = eq != NULL ? copy(b, eq + 1,
-			item->as.string.len - klen - 1) : NULL;
+		items[out.count].value = eq != NULL
+			? copy(b, eq + 1, item->as.string.len - klen - 1)
+			: NULL;
 		out.count++;
 	}
 	out.items = items;
@@ -161,7 +163,8 @@ static struct plm_index_strings strings_of(struct builder *b,
 {
 	struct plm_index_strings out = {NULL, 0};
 	size_t count = plm_node_count(n);
-	if (n == NULL || count == 0 || (n->kind == PLM_NODE_MAP && !keys_of_map)) {
+	if (n == NULL || count == 0 ||
+		(n->kind == PLM_NODE_MAP && !keys_of_map)) {
 		return out;
 	}
 	if (count > PLM_INDEX_MAX_ITEMS) {
@@ -199,8 +202,8 @@ static void add_images(struct builder *b, const struct plm_node *pod,
 		if (seq == NULL || seq->kind != PLM_NODE_SEQ) {
 			continue;
 		}
-		for (size_t i = 0; i < seq->as.seq.count &&
-			*count < room; i++) {
+		for (size_t i = 0; i < seq->as.seq.count && *count < room;
+			i++) {
 			const char *image = scalar(b,
 				get(seq->as.seq.items[i], "image"));
 			if (image != NULL) {
@@ -231,7 +234,8 @@ static const struct plm_node *pod_template(const struct plm_node *obj,
 		t = get_path(obj, workload);
 	}
 	return t != NULL && t->kind == PLM_NODE_MAP && get(t, "spec") != NULL
-		? t : NULL;
+		? t
+		: NULL;
 }
 
 static struct plm_index_selector selector_of(struct builder *b,
@@ -247,11 +251,12 @@ static struct plm_index_selector selector_of(struct builder *b,
 	const struct plm_node *ml = get(sel, "matchLabels");
 	const struct plm_node *me = get(sel, "matchExpressions");
 	if (ml == NULL && me == NULL) {
-		out.match_labels = pairs_of(b, sel);   /* a Service's selector */
+		out.match_labels = pairs_of(b, sel); /* a Service's selector */
 		return out;
 	}
 	out.match_labels = pairs_of(b, ml);
-	size_t n = me != NULL && me->kind == PLM_NODE_SEQ ? me->as.seq.count : 0;
+	size_t n = me != NULL && me->kind == PLM_NODE_SEQ ? me->as.seq.count
+							  : 0;
 	if (n > PLM_INDEX_MAX_ITEMS) {
 		n = PLM_INDEX_MAX_ITEMS;
 	}
@@ -289,7 +294,8 @@ static void locate(struct builder *b, struct locations *l, const char *name,
 	}
 	struct plm_index_location *loc = &l->items[l->count++];
 	loc->name = name;
-	loc->path = span.source == 0 ? b->part->doc.shown_path
+	loc->path = span.source == 0
+		? b->part->doc.shown_path
 		: copy(b, doc->sources[span.source]->path,
 			  strlen(doc->sources[span.source]->path));
 	loc->span = span;
@@ -299,8 +305,8 @@ static void locate(struct builder *b, struct locations *l, const char *name,
 /* The location of map[key]: a scalar value; a map or sequence from its
  * key to its end (a block map starts on the line after its key); the key
  * when the value is empty (`labels:` with nothing after it). */
-static void locate_key(struct builder *b, struct locations *l,
-	const char *name, const struct plm_node *map, const char *key)
+static void locate_key(struct builder *b, struct locations *l, const char *name,
+	const struct plm_node *map, const char *key)
 {
 	if (map == NULL || map->kind != PLM_NODE_MAP) {
 		return;
@@ -313,12 +319,14 @@ static void locate_key(struct builder *b, struct locations *l,
 	if (v != NULL && (v->kind == PLM_NODE_MAP || v->kind == PLM_NODE_SEQ) &&
 		v->span.source == e->key_span.source &&
 		v->span.end > e->key_span.start) {
-		struct plm_span s = {v->span.source, e->key_span.start, v->span.end};
+		struct plm_span s = {v->span.source, e->key_span.start,
+			v->span.end};
 		locate(b, l, name, s);
 		return;
 	}
-	locate(b, l, name, v != NULL && v->span.end > v->span.start
-		? v->span : e->key_span);
+	locate(b, l, name,
+		v != NULL && v->span.end > v->span.start ? v->span
+							 : e->key_span);
 }
 
 static struct plm_index_entry *new_entry(struct builder *b)
@@ -341,8 +349,8 @@ static struct plm_index_entry *new_entry(struct builder *b)
 		d->entries = n;
 		part->entry_cap = cap;
 	}
-	struct plm_index_entry *e = (struct plm_index_entry *)
-		&d->entries[d->entry_count++];
+	struct plm_index_entry *e =
+		(struct plm_index_entry *)&d->entries[d->entry_count++];
 	memset(e, 0, sizeof(*e));
 	return e;
 }
@@ -395,8 +403,10 @@ static void add_object(struct builder *b, const struct plm_node *obj)
 			plm_node_count(get(pod, "containers")) +
 			plm_node_count(get(pod, "ephemeralContainers"));
 		room = room < PLM_INDEX_MAX_ITEMS ? room : PLM_INDEX_MAX_ITEMS;
-		const char **images = room == 0 ? NULL
-			: plm_arena_alloc(b->part->arena, room * sizeof(*images));
+		const char **images = room == 0
+			? NULL
+			: plm_arena_alloc(b->part->arena,
+				  room * sizeof(*images));
 		size_t count = 0;
 		if (room == 0) {
 			/* no containers */
@@ -413,7 +423,8 @@ static void add_object(struct builder *b, const struct plm_node *obj)
 	e->selector = selector_of(b, get(spec, sel_key));
 	locate_key(b, &l, "selector", spec, sel_key);
 	if (netpol) {
-		e->policy_types = strings_of(b, get(spec, "policyTypes"), false);
+		e->policy_types = strings_of(b, get(spec, "policyTypes"),
+			false);
 		locate_key(b, &l, "policy_types", spec, "policyTypes");
 	}
 	finish_locations(b, e, &l);
@@ -436,7 +447,8 @@ static void add_kubernetes(struct builder *b)
 		if (klen >= 4 && strcmp(kind + klen - 4, "List") == 0 &&
 			items != NULL && items->kind == PLM_NODE_SEQ) {
 			for (size_t k = 0; k < items->as.seq.count; k++) {
-				const struct plm_node *it = items->as.seq.items[k];
+				const struct plm_node *it =
+					items->as.seq.items[k];
 				if (it != NULL && it->kind == PLM_NODE_MAP) {
 					add_object(b, it);
 				}
@@ -452,8 +464,9 @@ static const struct plm_node *service_record(const struct plm_doc *doc,
 	const char *name)
 {
 	const struct plm_node *cs = doc->containers;
-	for (size_t i = 0; cs != NULL && cs->kind == PLM_NODE_SEQ &&
-		i < cs->as.seq.count; i++) {
+	for (size_t i = 0;
+		cs != NULL && cs->kind == PLM_NODE_SEQ && i < cs->as.seq.count;
+		i++) {
 		const struct plm_node *c = cs->as.seq.items[i];
 		const char *n = plm_node_get_str(c, "name");
 		const char *role = plm_node_get_str(c, "role");
@@ -478,15 +491,17 @@ static void add_service(struct builder *b, const struct plm_entry *svc)
 	e->image = scalar(b, get(s, "image"));
 	e->labels = compose_labels(b, get(s, "labels"));
 	e->networks = strings_of(b, get(s, "networks"), true);
-	locate(b, &l, "object", s != NULL && s->span.end > s->span.start
-		? s->span : svc->key_span);
+	locate(b, &l, "object",
+		s != NULL && s->span.end > s->span.start ? s->span
+							 : svc->key_span);
 	locate(b, &l, "name", svc->key_span);
 	locate_key(b, &l, "image", s, "image");
 	locate_key(b, &l, "build", s, "build");
 	locate_key(b, &l, "labels", s, "labels");
 	locate_key(b, &l, "networks", s, "networks");
 	const struct plm_node *record = e->name != NULL
-		? service_record(b->doc, e->name) : NULL;
+		? service_record(b->doc, e->name)
+		: NULL;
 	const struct plm_node *built = get(record, "build");
 	if (built != NULL && built->kind == PLM_NODE_MAP) {
 		uint32_t src = built->span.source;
@@ -502,13 +517,15 @@ static void add_compose(struct builder *b)
 {
 	const struct plm_node *tree = b->doc->tree;
 	for (size_t i = 0; tree != NULL && tree->kind == PLM_NODE_SEQ &&
-		i < tree->as.seq.count && !b->nomem; i++) {
+		i < tree->as.seq.count && !b->nomem;
+		i++) {
 		const struct plm_node *services = get(tree->as.seq.items[i],
 			"services");
 		if (services == NULL || services->kind != PLM_NODE_MAP) {
 			continue;
 		}
-		for (size_t k = 0; k < services->as.map.count && !b->nomem; k++) {
+		for (size_t k = 0; k < services->as.map.count && !b->nomem;
+			k++) {
 			add_service(b, &services->as.map.entries[k]);
 		}
 	}
@@ -539,7 +556,8 @@ static void add_dockerfile(struct builder *b)
 	}
 	size_t k = 0;
 	for (size_t i = 0; i < n && k < PLM_INDEX_MAX_ITEMS; i++) {
-		const char *name = scalar(b, get(stages->as.seq.items[i], "name"));
+		const char *name = scalar(b,
+			get(stages->as.seq.items[i], "name"));
 		if (name != NULL) {
 			names[k++] = name;
 		}
@@ -581,10 +599,17 @@ int plm_index_part_build(const struct plm_doc *doc, const char *path,
 	part->doc.kind = doc->kind;
 	part->doc.line_count = plm_doc_main(doc)->line_count;
 	switch (doc->kind) {
-	case PLM_KIND_KUBERNETES: add_kubernetes(&b); break;
-	case PLM_KIND_COMPOSE: add_compose(&b); break;
-	case PLM_KIND_DOCKERFILE: add_dockerfile(&b); break;
-	default: break;
+	case PLM_KIND_KUBERNETES:
+		add_kubernetes(&b);
+		break;
+	case PLM_KIND_COMPOSE:
+		add_compose(&b);
+		break;
+	case PLM_KIND_DOCKERFILE:
+		add_dockerfile(&b);
+		break;
+	default:
+		break;
 	}
 	if (b.nomem) {
 		plm_index_part_destroy(part);
@@ -612,8 +637,7 @@ void plm_index_destroy(struct plm_index *index)
 	plm_free(index);
 }
 
-int plm_index_append_take(struct plm_index *index,
-	struct plm_index_part *part)
+int plm_index_append_take(struct plm_index *index, struct plm_index_part *part)
 {
 	if (index->count == index->cap) {
 		size_t cap = index->cap ? index->cap * 2 : 16;
@@ -649,8 +673,9 @@ const struct plm_index_doc *plm_index_doc_at(const struct plm_index *index,
 	return i < index->count ? &index->parts[i]->doc : NULL;
 }
 
-const struct plm_index_location *plm_index_entry_location(
-	const struct plm_index_entry *entry, const char *name)
+const struct plm_index_location *plm_index_entry_location(const struct plm_index_entry
+								  *entry,
+	const char *name)
 {
 	for (size_t i = 0; i < entry->location_count; i++) {
 		if (strcmp(entry->locations[i].name, name) == 0) {

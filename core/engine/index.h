@@ -33,7 +33,7 @@
 
 struct plm_index_pair {
 	const char *key;
-	const char *value;          /* NULL when not a scalar */
+	const char *value; /* NULL when not a scalar */
 };
 
 struct plm_index_strings {
@@ -49,7 +49,7 @@ struct plm_index_pairs {
 /* One matchExpressions item: {key, operator, values}. */
 struct plm_index_expression {
 	const char *key;
-	const char *operator_name;  /* In, NotIn, Exists, DoesNotExist, ...
+	const char *operator_name; /* In, NotIn, Exists, DoesNotExist, ...
 	                             * as written */
 	struct plm_index_strings values;
 };
@@ -57,7 +57,7 @@ struct plm_index_expression {
 /* A label selector as written. A Service's spec.selector (a plain map)
  * gives match_labels only. */
 struct plm_index_selector {
-	bool present;               /* the selector was written */
+	bool present; /* the selector was written */
 	struct plm_index_pairs match_labels;
 	const struct plm_index_expression *expressions;
 	size_t expression_count;
@@ -65,44 +65,45 @@ struct plm_index_selector {
 
 /* Where a key node of an entry is written. */
 struct plm_index_location {
-	const char *name;           /* the entry field it belongs to:
+	const char *name;         /* the entry field it belongs to:
 	                             * "object", "name", "namespace", ... */
-	const char *path;           /* the file the span is in (the
+	const char *path;         /* the file the span is in (the
 	                             * document's source span.source) */
-	struct plm_span span;       /* in the document's sources, as loaded */
-	struct plm_region region;   /* for display: 1-based */
+	struct plm_span span;     /* in the document's sources, as loaded */
+	struct plm_region region; /* for display: 1-based */
 };
 
 enum plm_index_entry_kind {
-	PLM_INDEX_OBJECT = 0,       /* a Kubernetes object */
-	PLM_INDEX_SERVICE,          /* a Compose service */
-	PLM_INDEX_DOCKERFILE,       /* a Dockerfile's final stage */
+	PLM_INDEX_OBJECT = 0, /* a Kubernetes object */
+	PLM_INDEX_SERVICE,    /* a Compose service */
+	PLM_INDEX_DOCKERFILE, /* a Dockerfile's final stage */
 };
 
 /* One object, service or Dockerfile. Strings are NULL when not written. */
 struct plm_index_entry {
 	enum plm_index_entry_kind kind;
-	const char *name;           /* metadata.name, the service name, the
+	const char *name; /* metadata.name, the service name, the
 	                             * final stage's name */
 	/* Kubernetes. */
 	const char *api_version;
-	const char *object_kind;    /* kind: Deployment, Service, ... */
-	const char *namespace_name; /* metadata.namespace as written */
-	struct plm_index_pairs labels;      /* metadata.labels; Compose labels */
-	bool has_pods;              /* the object runs pods (a pod template) */
+	const char *object_kind;       /* kind: Deployment, Service, ... */
+	const char *namespace_name;    /* metadata.namespace as written */
+	struct plm_index_pairs labels; /* metadata.labels; Compose labels */
+	bool has_pods; /* the object runs pods (a pod template) */
 	struct plm_index_pairs pod_labels;  /* the pod template's labels (a
 	                             * Pod's own labels) */
 	struct plm_index_selector selector; /* spec.selector, or a
 	                             * NetworkPolicy's spec.podSelector */
-	struct plm_index_strings policy_types; /* NetworkPolicy spec.policyTypes */
-	struct plm_index_strings images;    /* of every container of the pods */
+	struct plm_index_strings
+		policy_types;            /* NetworkPolicy spec.policyTypes */
+	struct plm_index_strings images; /* of every container of the pods */
 	/* Compose and Dockerfile. */
-	const char *image;          /* a service's image; a Dockerfile's final base */
-	const char *build;          /* a service's built Dockerfile (its path),
+	const char *image; /* a service's image; a Dockerfile's final base */
+	const char *build; /* a service's built Dockerfile (its path),
 	                             * or "" when it builds an inline one */
-	struct plm_index_strings networks;  /* a service's networks */
-	const char *user;           /* a Dockerfile's effective final USER */
-	struct plm_index_strings stages;    /* a Dockerfile's stage names */
+	struct plm_index_strings networks; /* a service's networks */
+	const char *user; /* a Dockerfile's effective final USER */
+	struct plm_index_strings stages; /* a Dockerfile's stage names */
 	/* locations[0] is the whole entry ("object"). */
 	const struct plm_index_location *locations;
 	size_t location_count;
@@ -110,13 +111,13 @@ struct plm_index_entry {
 
 /* One document of the run. */
 struct plm_index_doc {
-	const char *path;           /* the path to read it again */
-	const char *shown_path;     /* as displayed (finding paths) */
+	const char *path;       /* the path to read it again */
+	const char *shown_path; /* as displayed (finding paths) */
 	enum plm_kind kind;
 	uint32_t line_count;
 	const struct plm_index_entry *entries;
 	size_t entry_count;
-	bool truncated;             /* PLM_INDEX_MAX_ENTRIES was hit */
+	bool truncated; /* PLM_INDEX_MAX_ENTRIES was hit */
 };
 
 struct plm_index;
@@ -152,7 +153,8 @@ size_t plm_index_doc_count(const struct plm_index *index);
 const struct plm_index_doc *plm_index_doc_at(const struct plm_index *index,
 	size_t i);
 /* The entry's location named name ("object", "name", ...), or NULL. */
-const struct plm_index_location *plm_index_entry_location(
-	const struct plm_index_entry *entry, const char *name);
+const struct plm_index_location *plm_index_entry_location(const struct plm_index_entry
+								  *entry,
+	const char *name);
 
 #endif

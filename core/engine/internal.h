@@ -28,19 +28,19 @@
 struct plm_policy {
 	struct plm_rule_info info;  /* strings in the engine's arena */
 	struct plm_lua_chunk chunk; /* its source, in the engine's arena */
-	const struct plm_setting_decl *settings;   /* declared */
+	const struct plm_setting_decl *settings; /* declared */
 	size_t setting_count;
-	struct plm_setting_values values;   /* as checked for this run */
-	unsigned kinds;             /* 1u << enum plm_kind */
-	bool project;               /* scope = "project": check(project, report) */
+	struct plm_setting_values values; /* as checked for this run */
+	unsigned kinds;                   /* 1u << enum plm_kind */
+	bool project; /* scope = "project": check(project, report) */
 };
 
 struct plm_engine {
 	struct plm_arena *arena;
-	struct plm_policy *policies;   /* selected, sorted by id */
+	struct plm_policy *policies; /* selected, sorted by id */
 	size_t count;
-	struct plm_rule_info *rules;   /* policies[i].info, contiguous */
-	struct plm_lua_chunk *chunks;  /* policies[i].chunk, contiguous */
+	struct plm_rule_info *rules;  /* policies[i].info, contiguous */
+	struct plm_lua_chunk *chunks; /* policies[i].chunk, contiguous */
 	struct plm_lua_limits limits;
 };
 

@@ -19,7 +19,7 @@
  * Dockerfile's own, indented; else to the whole value. */
 struct inline_map {
 	const struct plm_source *in, *out;
-	uint32_t first_line;   /* the compose line of the Dockerfile's line 0 */
+	uint32_t first_line; /* the compose line of the Dockerfile's line 0 */
 	uint32_t indent;
 	bool exact;
 	struct plm_span whole;
@@ -76,8 +76,8 @@ static void inline_spans(struct plm_doc *doc, struct plm_node *record,
 	if (value.source >= doc->source_count) {
 		return;
 	}
-	struct inline_map m = {doc->sources[source],
-		doc->sources[value.source], 0, 0, false, value};
+	struct inline_map m = {doc->sources[source], doc->sources[value.source],
+		0, 0, false, value};
 	/* a literal block: `|` then the lines, each indented alike */
 	const struct plm_source *out = m.out;
 	if (literal) {
@@ -90,16 +90,21 @@ static void inline_spans(struct plm_doc *doc, struct plm_node *record,
 				indent++;
 			}
 			bool same = true;
-			for (uint32_t k = 0; same && k < m.in->line_count; k++) {
+			for (uint32_t k = 0; same && k < m.in->line_count;
+				k++) {
 				size_t in_len, out_len;
-				const char *a = plm_source_line(m.in, k, &in_len);
+				const char *a = plm_source_line(m.in, k,
+					&in_len);
 				if (first + k >= out->line_count) {
 					same = in_len == 0;
 					break;
 				}
-				const char *b = plm_source_line(out, first + k, &out_len);
-				same = in_len == 0 || (out_len == indent + in_len &&
-					memcmp(b + indent, a, in_len) == 0);
+				const char *b = plm_source_line(out, first + k,
+					&out_len);
+				same = in_len == 0 ||
+					(out_len == indent + in_len &&
+						memcmp(b + indent, a, in_len) ==
+							0);
 			}
 			m.exact = same;
 			m.first_line = first;
@@ -138,13 +143,15 @@ static int read_dockerfile(struct plm_doc *doc, const struct plm_link *link,
 	}
 	if (rc == 0 && !inside) {
 		struct stat st;
-		bool symlink = lstat(link->path, &st) == 0 && S_ISLNK(st.st_mode);
+		bool symlink = lstat(link->path, &st) == 0 &&
+			S_ISLNK(st.st_mode);
 		plm_doc_diag(doc, PLM_DIAG_NOTE, "compose/build-outside-tree",
-			link->span, "%s %s outside the scanned tree (%s): it is "
+			link->span,
+			"%s %s outside the scanned tree (%s): it is "
 			"not read, so the service's build is not linked to its "
-			"Dockerfile", link->path, symlink
-				? "is a symbolic link to a file" : "is",
-			root);
+			"Dockerfile",
+			link->path,
+			symlink ? "is a symbolic link to a file" : "is", root);
 		plm_free(real);
 		return 0;
 	}
@@ -158,8 +165,10 @@ static int read_dockerfile(struct plm_doc *doc, const struct plm_link *link,
 	if (rc != 0) {
 		*out = NULL;
 		plm_doc_diag(doc, PLM_DIAG_NOTE, "compose/missing-dockerfile",
-			link->span, "cannot read %s%s: the service's build is not "
-			"linked to its Dockerfile", link->path,
+			link->span,
+			"cannot read %s%s: the service's build is not "
+			"linked to its Dockerfile",
+			link->path,
 			rc == PLM_ELIMIT ? " (larger than the file size limit)"
 					 : "");
 	}
@@ -171,10 +180,11 @@ static int link_build(struct plm_doc *doc, struct plm_link *link,
 {
 	struct plm_source *src = NULL;
 	if (link->inline_text != NULL) {
-		const char *service = plm_node_str(plm_node_get(link->record,
-			"name"));
+		const char *service = plm_node_str(
+			plm_node_get(link->record, "name"));
 		const char *name = plm_arena_printf(doc->arena,
-			"%s (dockerfile_inline)", service ? service : "service");
+			"%s (dockerfile_inline)",
+			service ? service : "service");
 		src = name ? plm_source_create(name, link->inline_text,
 				     strlen(link->inline_text))
 			   : NULL;
@@ -182,9 +192,11 @@ static int link_build(struct plm_doc *doc, struct plm_link *link,
 			return PLM_ENOMEM;
 		}
 	} else if (link->path == NULL) {
-		plm_doc_diag(doc, PLM_DIAG_NOTE, "compose/remote-build", link->span,
+		plm_doc_diag(doc, PLM_DIAG_NOTE, "compose/remote-build",
+			link->span,
 			"the build context %s is remote: its Dockerfile is not "
-			"read", link->context ? link->context : "");
+			"read",
+			link->context ? link->context : "");
 		return 0;
 	} else {
 		int rc = read_dockerfile(doc, link, root, max_size, &src);
@@ -217,7 +229,8 @@ static int link_build(struct plm_doc *doc, struct plm_link *link,
 		if (image_user != NULL) {
 			struct plm_node *u = plm_record_flagged(doc->arena,
 				image_user, PLM_NODE_INHERITED);
-			rc = plm_record_set(doc->arena, link->record, "user", u);
+			rc = plm_record_set(doc->arena, link->record, "user",
+				u);
 		}
 	}
 	return rc;
@@ -243,7 +256,8 @@ int plm_link_resolve(struct plm_doc *doc,
 		int rc = 0;
 		switch (link->kind) {
 		case PLM_LINK_BUILD:
-			rc = link_build(doc, link, root, options->max_file_size);
+			rc = link_build(doc, link, root,
+				options->max_file_size);
 			break;
 		}
 		if (rc != 0) {

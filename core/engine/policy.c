@@ -23,7 +23,7 @@
 
 struct found {
 	char *path;
-	const char *lib_dir;   /* in the arena */
+	const char *lib_dir; /* in the arena */
 };
 
 struct found_list {
@@ -157,8 +157,8 @@ static void free_names(char **names, size_t count)
 	plm_free(names);
 }
 
-static int scan_dir(struct found_list *l, const char *dir,
-	const char *lib_dir, int depth)
+static int scan_dir(struct found_list *l, const char *dir, const char *lib_dir,
+	int depth)
 {
 	char **names = NULL;
 	size_t count = 0;
@@ -179,7 +179,8 @@ static int scan_dir(struct found_list *l, const char *dir,
 		if (ends_with(name, ".lua") && is_file(path)) {
 			rc = add_found(l, path, lib_dir);
 		} else if (is_dir(path)) {
-			char *policy = plm_engine_strdupf("%s/policy.lua", path);
+			char *policy = plm_engine_strdupf("%s/policy.lua",
+				path);
 			if (policy == NULL) {
 				rc = PLM_ENOMEM;
 			} else if (is_file(policy)) {
@@ -302,14 +303,17 @@ int plm_policy_load_all(const struct plm_engine_options *o,
 	if (!o->no_builtin) {
 		const char *dir = plm_engine_builtin_dir(o);
 		if (!is_dir(dir)) {
-			*error = plm_engine_strdupf("%s: built-in policies not "
-				"found (install plimsoll, or use --no-builtin)", dir);
+			*error = plm_engine_strdupf(
+				"%s: built-in policies not "
+				"found (install plimsoll, or use --no-builtin)",
+				dir);
 			rc = PLM_EIO;
 			goto cleanup;
 		}
 		rc = scan_dir(&found, dir, lib_dir_of(arena, dir), 0);
 		if (rc != 0) {
-			*error = plm_engine_strdupf("%s: cannot list policies", dir);
+			*error = plm_engine_strdupf("%s: cannot list policies",
+				dir);
 			goto cleanup;
 		}
 	}
@@ -317,13 +321,15 @@ int plm_policy_load_all(const struct plm_engine_options *o,
 		const char *dir = o->policy_dirs[i];
 		if (!is_dir(dir)) {
 			*error = plm_engine_strdupf("%s: --policy-dir is not a "
-				"readable directory", dir);
+						    "readable directory",
+				dir);
 			rc = PLM_EIO;
 			goto cleanup;
 		}
 		rc = scan_dir(&found, dir, lib_dir_of(arena, dir), 0);
 		if (rc != 0) {
-			*error = plm_engine_strdupf("%s: cannot list policies", dir);
+			*error = plm_engine_strdupf("%s: cannot list policies",
+				dir);
 			goto cleanup;
 		}
 	}
@@ -331,7 +337,8 @@ int plm_policy_load_all(const struct plm_engine_options *o,
 		const char *file = o->policy_files[i];
 		if (!is_file(file)) {
 			*error = plm_engine_strdupf("%s: --policy is not a readable "
-				"file", file);
+						    "file",
+				file);
 			rc = PLM_EIO;
 			goto cleanup;
 		}
@@ -365,15 +372,17 @@ int plm_policy_load_all(const struct plm_engine_options *o,
 		goto cleanup;
 	}
 	for (size_t i = 0; i < found.count; i++) {
-		rc = load_one(host, limits, arena, &found.items[i], &policies[i],
-			error);
+		rc = load_one(host, limits, arena, &found.items[i],
+			&policies[i], error);
 		if (rc != 0) {
 			goto cleanup;
 		}
 		for (size_t j = 0; j < i; j++) {
-			if (strcmp(policies[j].info.id, policies[i].info.id) == 0) {
+			if (strcmp(policies[j].info.id, policies[i].info.id) ==
+				0) {
 				*error = plm_engine_strdupf("%s: duplicate policy id "
-					"'%s' (also in %s)", found.items[i].path,
+							    "'%s' (also in %s)",
+					found.items[i].path,
 					policies[i].info.id,
 					policies[j].info.source_path);
 				rc = PLM_EPOLICY;

@@ -96,7 +96,8 @@ int plm_project_create(const struct plm_project_options *o,
 		bool is_stdin = strcmp(first, "-") == 0;
 		u->path = dup_or_null(first, &oom);
 		u->shown = dup_or_null(is_stdin ? p->stdin_name : first, &oom);
-		u->kind = o->kind != PLM_KIND_UNKNOWN ? o->kind : PLM_KIND_COMPOSE;
+		u->kind = o->kind != PLM_KIND_UNKNOWN ? o->kind
+						      : PLM_KIND_COMPOSE;
 		u->explicit = true;
 		struct stat st;
 		if (!is_stdin && stat(first, &st) == 0 && S_ISREG(st.st_mode)) {
@@ -104,8 +105,8 @@ int plm_project_create(const struct plm_project_options *o,
 		}
 		u->overrides = over;
 		for (size_t i = 1; i < o->compose_file_count; i++) {
-			over[u->override_count++] = dup_or_null(o->compose_files[i],
-				&oom);
+			over[u->override_count++] =
+				dup_or_null(o->compose_files[i], &oom);
 		}
 	}
 	if (oom) {
@@ -156,16 +157,18 @@ int plm_project_add_path_as(struct plm_project *p, const char *path,
 			break;
 		}
 		bool is_stdin = strcmp(d->path, "-") == 0;
-		u->path = d->path;   /* taken */
+		u->path = d->path; /* taken */
 		d->path = NULL;
-		u->shown = dup_or_null(is_stdin ? p->stdin_name : u->path, &oom);
+		u->shown = dup_or_null(is_stdin ? p->stdin_name : u->path,
+			&oom);
 		u->kind = d->kind;
 		if (is_stdin && u->kind == PLM_KIND_UNKNOWN) {
 			bool is_yaml;
-			u->kind = plm_discover_kind_by_name(p->stdin_name, &is_yaml);
+			u->kind = plm_discover_kind_by_name(p->stdin_name,
+				&is_yaml);
 		}
 		u->explicit = d->explicit;
-		u->problem = d->problem;   /* taken */
+		u->problem = d->problem; /* taken */
 		d->problem = NULL;
 		u->skip_code = d->skip_code;
 		u->size = d->size;
@@ -291,7 +294,8 @@ static int compare_ids(const void *a, const void *b)
  * PLM_ENOMEM. */
 static int drop_repeats(struct plm_project *p, bool *gone)
 {
-	struct file_id *ids = plm_malloc((p->count ? p->count : 1) * sizeof(*ids));
+	struct file_id *ids = plm_malloc(
+		(p->count ? p->count : 1) * sizeof(*ids));
 	if (ids == NULL) {
 		return PLM_ENOMEM;
 	}
@@ -306,7 +310,8 @@ static int drop_repeats(struct plm_project *p, bool *gone)
 	}
 	qsort(ids, n, sizeof(*ids), compare_ids);
 	for (size_t k = 1; k < n; k++) {
-		if (ids[k].dev == ids[k - 1].dev && ids[k].ino == ids[k - 1].ino) {
+		if (ids[k].dev == ids[k - 1].dev &&
+			ids[k].ino == ids[k - 1].ino) {
 			gone[ids[k].index] = true;
 		}
 	}

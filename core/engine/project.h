@@ -21,10 +21,10 @@
 #include "model/document.h"
 
 struct plm_project_options {
-	enum plm_kind kind;        /* --kind: every file is of this kind */
-	bool follow_symlinks;      /* walk into symlinked directories */
-	size_t max_file_size;      /* 0: PLM_MAX_FILE_SIZE */
-	const char *stdin_name;    /* shown for "-"; NULL: "<stdin>" */
+	enum plm_kind kind;     /* --kind: every file is of this kind */
+	bool follow_symlinks;   /* walk into symlinked directories */
+	size_t max_file_size;   /* 0: PLM_MAX_FILE_SIZE */
+	const char *stdin_name; /* shown for "-"; NULL: "<stdin>" */
 	/* -f a -f b: one Compose project, a merged with b over it, in order
 	 * (before any path added). */
 	const char *const *compose_files;
@@ -35,20 +35,20 @@ struct plm_project_options {
 };
 
 struct plm_unit {
-	char *path;                /* to open; "-": stdin; NULL: `bytes` */
-	char *shown;               /* the path findings carry */
-	enum plm_kind kind;        /* by --kind or name; UNKNOWN: by content */
-	bool explicit;             /* named by the user: an unknown kind is an
+	char *path;            /* to open; "-": stdin; NULL: `bytes` */
+	char *shown;           /* the path findings carry */
+	enum plm_kind kind;    /* by --kind or name; UNKNOWN: by content */
+	bool explicit;         /* named by the user: an unknown kind is an
 	                            * error, not a quiet skip */
-	char *problem;             /* non-NULL: not built; why */
-	const char *skip_code;     /* with problem: a candidate passed over
+	char *problem;         /* non-NULL: not built; why */
+	const char *skip_code; /* with problem: a candidate passed over
 	                            * (a note, static slug); NULL: an error */
-	long long size;            /* bytes when known, else 0 */
-	char *bytes;               /* an in-memory buffer (path NULL) */
+	long long size;        /* bytes when known, else 0 */
+	char *bytes;           /* an in-memory buffer (path NULL) */
 	size_t len;
-	char **overrides;          /* Compose files merged over this one */
+	char **overrides; /* Compose files merged over this one */
 	size_t override_count;
-	char *root;                /* the tree this unit was found in (links
+	char *root; /* the tree this unit was found in (links
 	                            * stay inside it); NULL: its directory */
 };
 
@@ -64,8 +64,7 @@ void plm_project_destroy(struct plm_project *p);
 
 /* Adds a file, a directory (walked) or "-" (standard input). Paths that
  * cannot be read become units with a problem. Returns 0 or PLM_ENOMEM. */
-PLM_NODISCARD int plm_project_add_path(struct plm_project *p,
-	const char *path);
+PLM_NODISCARD int plm_project_add_path(struct plm_project *p, const char *path);
 /* The same, with this path's files read as kind (UNKNOWN: as the
  * project's options say). */
 PLM_NODISCARD int plm_project_add_path_as(struct plm_project *p,

@@ -88,8 +88,8 @@ int plm_file_result_add_finding(struct plm_file_result *r,
 	c.line_text = copy(r, f->line_text, &failed);
 	c.fix = copy(r, f->fix, &failed);
 	c.fingerprint = copy(r, f->fingerprint, &failed);
-	c.suppression_justification =
-		copy(r, f->suppression_justification, &failed);
+	c.suppression_justification = copy(r, f->suppression_justification,
+		&failed);
 	c.line_hash = copy(r, f->line_hash, &failed);
 	c.related = NULL;
 	c.related_count = 0;
@@ -102,7 +102,8 @@ int plm_file_result_add_finding(struct plm_file_result *r,
 		for (size_t i = 0; i < f->related_count; i++) {
 			rel[i].path = copy(r, f->related[i].path, &failed);
 			rel[i].region = f->related[i].region;
-			rel[i].message = copy(r, f->related[i].message, &failed);
+			rel[i].message = copy(r, f->related[i].message,
+				&failed);
 		}
 		c.related = rel;
 		c.related_count = f->related_count;
@@ -146,14 +147,21 @@ int plm_file_result_add_diagnostics(struct plm_file_result *r,
 		const struct plm_diag *d = &doc->diags[i];
 		struct plm_notification n = {0};
 		switch (d->level) {
-		case PLM_DIAG_ERROR: n.kind = PLM_NOTIFY_PARSE_ERROR; break;
-		case PLM_DIAG_WARNING: n.kind = PLM_NOTIFY_PARSE_WARNING; break;
-		default: n.kind = PLM_NOTIFY_NOTE; break;
+		case PLM_DIAG_ERROR:
+			n.kind = PLM_NOTIFY_PARSE_ERROR;
+			break;
+		case PLM_DIAG_WARNING:
+			n.kind = PLM_NOTIFY_PARSE_WARNING;
+			break;
+		default:
+			n.kind = PLM_NOTIFY_NOTE;
+			break;
 		}
 		n.code = d->code;
 		n.message = d->message;
 		n.path = d->span.source < doc->source_count
-			? doc->sources[d->span.source]->path : r->path;
+			? doc->sources[d->span.source]->path
+			: r->path;
 		n.region = plm_doc_region(doc, d->span);
 		int rc = plm_file_result_add_note(r, &n);
 		if (rc != 0) {
@@ -199,8 +207,7 @@ void plm_file_result_sort(struct plm_file_result *r)
 	if (r->finding_count < 2) {
 		return;
 	}
-	qsort(r->findings, r->finding_count, sizeof(*r->findings),
-		cmp_finding);
+	qsort(r->findings, r->finding_count, sizeof(*r->findings), cmp_finding);
 	size_t out = 1;
 	for (size_t i = 1; i < r->finding_count; i++) {
 		if (cmp_finding(&r->findings[out - 1], &r->findings[i]) != 0) {

@@ -16,18 +16,18 @@
 #include "util/arena.h"
 
 struct plm_file_result {
-	struct plm_arena *arena;     /* owns every string below */
-	const char *path;            /* display path */
-	const char *kind;            /* kind name, or NULL when not scanned */
+	struct plm_arena *arena; /* owns every string below */
+	const char *path;        /* display path */
+	const char *kind;        /* kind name, or NULL when not scanned */
 	struct plm_finding *findings;
 	size_t finding_count;
 	size_t finding_cap;
 	struct plm_notification *notes;
 	size_t note_count;
 	size_t note_cap;
-	bool scanned;                /* a document was built */
-	bool incomplete;             /* an error made this file's results partial */
-	bool skipped;                /* a candidate passed over, with a note */
+	bool scanned;    /* a document was built */
+	bool incomplete; /* an error made this file's results partial */
+	bool skipped;    /* a candidate passed over, with a note */
 	/* Other files this document was built from that the summary lists as
 	 * scanned (the overrides of a Compose project), in the arena. */
 	const char **also_paths;

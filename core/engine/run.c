@@ -31,7 +31,7 @@ struct pool {
 	const struct plm_run_options *o;
 	const struct plm_sink *sink;
 	struct plm_load_options load;
-	size_t count;                /* units */
+	size_t count; /* units */
 	struct plm_run_status *st;
 	struct plm_file_result *results;
 	/* The project view: each unit's part of the index, built on its
@@ -53,17 +53,17 @@ struct pool {
 	size_t secret_count;
 	size_t secret_cap;
 	bool secrets_failed;
-	bool *ready;             /* results[i] is complete */
-	size_t *order;           /* the order workers take files in */
+	bool *ready;   /* results[i] is complete */
+	size_t *order; /* the order workers take files in */
 	pthread_mutex_t lock;
-	pthread_cond_t wake;     /* ready[waiting_for], or a worker left */
-	size_t next;             /* the next position in order[] */
-	size_t waiting_for;      /* the index the sink thread waits on */
-	long alive;              /* workers still running */
+	pthread_cond_t wake; /* ready[waiting_for], or a worker left */
+	size_t next;         /* the next position in order[] */
+	size_t waiting_for;  /* the index the sink thread waits on */
+	long alive;          /* workers still running */
 };
 
-static void note_problem(struct plm_file_result *r, enum plm_notification_kind kind,
-	const char *code, const char *message)
+static void note_problem(struct plm_file_result *r,
+	enum plm_notification_kind kind, const char *code, const char *message)
 {
 	struct plm_notification n = {
 		.kind = kind,
@@ -91,7 +91,8 @@ static int build_unit(struct pool *w, const struct plm_unit *u,
 	if (u->problem != NULL) {
 		if (u->skip_code != NULL) {
 			r->skipped = true;
-			note_problem(r, PLM_NOTIFY_NOTE, u->skip_code, u->problem);
+			note_problem(r, PLM_NOTIFY_NOTE, u->skip_code,
+				u->problem);
 		} else {
 			note_problem(r, PLM_NOTIFY_TOOL_ERROR, "io/walk",
 				u->problem);
@@ -106,10 +107,10 @@ static int build_unit(struct pool *w, const struct plm_unit *u,
 		lo.root = u->root;
 	}
 	struct plm_load_status st;
-	int rc = u->path != NULL
-		? plm_load(u->path, u->shown, u->kind, u->explicit, &lo, doc, &st)
-		: plm_load_bytes(u->shown, u->bytes, u->len, u->kind, true, &lo,
-			  doc, &st);
+	int rc = u->path != NULL ? plm_load(u->path, u->shown, u->kind,
+					   u->explicit, &lo, doc, &st)
+				 : plm_load_bytes(u->shown, u->bytes, u->len,
+					   u->kind, true, &lo, doc, &st);
 	if (rc != 0) {
 		note_problem(r, PLM_NOTIFY_TOOL_ERROR, "limit/memory",
 			"out of memory while reading this file; not scanned");
@@ -201,15 +202,15 @@ static void hide_secrets(struct pool *w, const struct plm_doc *doc,
 			w->secrets_failed = true;
 			break;
 		}
-		w->secrets[w->secret_count++] = (struct plm_secret){name, value};
+		w->secrets[w->secret_count++] = (struct plm_secret){name,
+			value};
 	}
 	pthread_mutex_unlock(&w->lock);
 }
 
 /* Builds and checks one unit into its result slot with the worker's
  * checker (NULL with no_policies). Returns 0 or PLM_ENOMEM. */
-static int scan_one(struct pool *w, struct plm_checker *checker,
-	size_t index)
+static int scan_one(struct pool *w, struct plm_checker *checker, size_t index)
 {
 	const struct plm_unit *u = plm_project_unit(w->project, index);
 	struct plm_file_result *r = &w->results[index];
@@ -260,7 +261,8 @@ static struct plm_checker *make_checker(struct pool *w, bool *ok)
 		return NULL;
 	}
 	if (plm_checker_create(w->o->engine, &checker, &error) == 0) {
-		if (w->o->profile != NULL && plm_checker_profile(checker) != 0) {
+		if (w->o->profile != NULL &&
+			plm_checker_profile(checker) != 0) {
 			pthread_mutex_lock(&w->lock);
 			w->st->out_of_memory = true;
 			pthread_mutex_unlock(&w->lock);
@@ -270,8 +272,9 @@ static struct plm_checker *make_checker(struct pool *w, bool *ok)
 	*ok = false;
 	pthread_mutex_lock(&w->lock);
 	if (w->st->checker_error == NULL) {
-		w->st->checker_error =
-			error != NULL ? error : plm_strdup("cannot build a checker");
+		w->st->checker_error = error != NULL
+			? error
+			: plm_strdup("cannot build a checker");
 		error = NULL;
 	}
 	pthread_mutex_unlock(&w->lock);
@@ -344,8 +347,8 @@ static bool plan_order(struct pool *w, long jobs)
 	for (size_t k = 1; k < big_count; k++) {
 		size_t v = w->order[k];
 		size_t j = k;
-		for (; j > 0 && unit_size(w, w->order[j - 1]) <
-			unit_size(w, v); j--) {
+		for (; j > 0 && unit_size(w, w->order[j - 1]) < unit_size(w, v);
+			j--) {
 			w->order[j] = w->order[j - 1];
 		}
 		w->order[j] = v;
@@ -384,7 +387,7 @@ static uint64_t mix(uint64_t h, const void *data, size_t len)
 	for (size_t i = 0; i < len; i++) {
 		h = (h ^ p[i]) * 1099511628211u;
 	}
-	return (h ^ 0xff) * 1099511628211u;   /* a field separator */
+	return (h ^ 0xff) * 1099511628211u; /* a field separator */
 }
 
 static uint64_t finding_key(const struct plm_finding *f)
@@ -490,7 +493,7 @@ static void deliver_in_order(struct pool *w)
 		}
 		pthread_mutex_unlock(&w->lock);
 		if (end == i) {
-			return;   /* every worker left without a checker */
+			return; /* every worker left without a checker */
 		}
 		for (; i < end; i++) {
 			deliver(w, i);
@@ -525,7 +528,8 @@ static void run_threads(struct pool *w, long jobs)
 	long started = 0;
 	w->alive = jobs;
 	for (; threads != NULL && started < jobs; started++) {
-		if (pthread_create(&threads[started], NULL, worker_main, w) != 0) {
+		if (pthread_create(&threads[started], NULL, worker_main, w) !=
+			0) {
 			break;
 		}
 	}
@@ -585,12 +589,14 @@ static void run_project_rules(struct pool *w)
 			struct plm_load_options lo = w->load;
 			lo.compose_no_default_override = false;
 			int rc = w->o->rule == PLM_RUN_ALL_RULES
-				? plm_checker_run_project(checker, w->index, &lo, &r)
-				: plm_checker_run_project_rule(checker, w->index,
-					  &lo, w->o->rule, &r);
+				? plm_checker_run_project(checker, w->index,
+					  &lo, &r)
+				: plm_checker_run_project_rule(checker,
+					  w->index, &lo, w->o->rule, &r);
 			if (rc != 0) {
 				note_problem(&r, PLM_NOTIFY_TOOL_ERROR,
-					"limit/memory", "out of memory while "
+					"limit/memory",
+					"out of memory while "
 					"running the project policies");
 			}
 			plm_file_result_sort(&r);
@@ -628,12 +634,13 @@ void plm_run(struct plm_project *project, const struct plm_run_options *o,
 		.sink = sink,
 		.count = count,
 		.st = st,
-		.load = {
-			.kind = po->kind,
-			.max_file_size = po->max_file_size,
-			.compose_no_default_override = true,
-			.environment = po->environment,
-		},
+		.load =
+			{
+				.kind = po->kind,
+				.max_file_size = po->max_file_size,
+				.compose_no_default_override = true,
+				.environment = po->environment,
+			},
 	};
 	w.results = plm_calloc(count ? count : 1, sizeof(*w.results));
 	w.ready = plm_calloc(count ? count : 1, sizeof(*w.ready));
@@ -669,7 +676,7 @@ void plm_run(struct plm_project *project, const struct plm_run_options *o,
 		run_project_rules(&w);
 	}
 	for (size_t i = 0; w.parts != NULL && i < count; i++) {
-		plm_index_part_destroy(w.parts[i]);   /* undelivered ones */
+		plm_index_part_destroy(w.parts[i]); /* undelivered ones */
 	}
 	plm_free(w.parts);
 	plm_free(w.seen);
@@ -682,7 +689,7 @@ void plm_run(struct plm_project *project, const struct plm_run_options *o,
 	pthread_cond_destroy(&w.wake);
 	pthread_mutex_destroy(&w.lock);
 	for (size_t i = 0; i < count; i++) {
-		plm_file_result_finish(&w.results[i]);   /* undelivered ones */
+		plm_file_result_finish(&w.results[i]); /* undelivered ones */
 	}
 	plm_free(w.results);
 	plm_free(w.ready);

@@ -25,8 +25,8 @@
 #define PLM_RUN_ALL_RULES ((size_t)-1)
 
 struct plm_run_options {
-	const struct plm_engine *engine;   /* shared, read-only */
-	long jobs;                         /* worker threads; <= 1: this thread */
+	const struct plm_engine *engine; /* shared, read-only */
+	long jobs;                       /* worker threads; <= 1: this thread */
 	/* PLM_RUN_ALL_RULES, or the index (plm_engine_rules) of the one rule
 	 * to run on every document whatever its applies_to (`test`). */
 	size_t rule;
@@ -56,11 +56,11 @@ struct plm_sink {
 };
 
 struct plm_run_status {
-	char *checker_error;   /* a worker could not build its checker (malloc'd) */
-	bool out_of_memory;    /* a unit's result could not be started */
-	size_t delivered;      /* results handed to the sink */
-	uint64_t build_nanoseconds;  /* with `measure`: reading, parsing, */
-	uint64_t check_nanoseconds;  /* normalizing; the policies */
+	char *checker_error; /* a worker could not build its checker (malloc'd) */
+	bool out_of_memory;         /* a unit's result could not be started */
+	size_t delivered;           /* results handed to the sink */
+	uint64_t build_nanoseconds; /* with `measure`: reading, parsing, */
+	uint64_t check_nanoseconds; /* normalizing; the policies */
 };
 
 /* Plans the project (plm_project_plan) and runs it. Every unit reaches

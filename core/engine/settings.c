@@ -62,13 +62,14 @@ int plm_settings_add(struct plm_settings *s, const char *text,
 	}
 	if (strlen(eq + 1) > PLM_SETTING_MAX_VALUE) {
 		*error = plm_engine_strdupf("%s %.*s: the value is longer than "
-			"%d bytes", origin, (int)(eq - text), text,
-			PLM_SETTING_MAX_VALUE);
+					    "%d bytes",
+			origin, (int)(eq - text), text, PLM_SETTING_MAX_VALUE);
 		return *error != NULL ? PLM_EINVAL : PLM_ENOMEM;
 	}
 	if (s->count == s->cap) {
 		size_t ncap = s->cap ? s->cap * 2 : 8;
-		struct setting_entry *n = plm_realloc(s->items, ncap * sizeof(*n));
+		struct setting_entry *n = plm_realloc(s->items,
+			ncap * sizeof(*n));
 		if (n == NULL) {
 			return PLM_ENOMEM;
 		}
@@ -97,9 +98,8 @@ size_t plm_settings_count(const struct plm_settings *s)
 	return s != NULL ? s->count : 0;
 }
 
-void plm_settings_at(const struct plm_settings *s, size_t i,
-	const char **rule, const char **key, const char **value,
-	const char **origin)
+void plm_settings_at(const struct plm_settings *s, size_t i, const char **rule,
+	const char **key, const char **value, const char **origin)
 {
 	const struct setting_entry *e = &s->items[i];
 	*rule = e->rule;
@@ -111,10 +111,14 @@ void plm_settings_at(const struct plm_settings *s, size_t i,
 const char *plm_setting_type_name(enum plm_setting_type t)
 {
 	switch (t) {
-	case PLM_SETTING_STRING: return "string";
-	case PLM_SETTING_INT: return "int";
-	case PLM_SETTING_BOOL: return "bool";
-	case PLM_SETTING_LIST: return "list";
+	case PLM_SETTING_STRING:
+		return "string";
+	case PLM_SETTING_INT:
+		return "int";
+	case PLM_SETTING_BOOL:
+		return "bool";
+	case PLM_SETTING_LIST:
+		return "list";
 	}
 	return "?";
 }
@@ -244,8 +248,7 @@ static bool is_named(const struct plm_rule_info *r, const char *name)
 }
 
 /* "a, b, c" of the settings p declares, or "none", into buf. */
-static const char *declared(const struct plm_policy *p, char *buf,
-	size_t len)
+static const char *declared(const struct plm_policy *p, char *buf, size_t len)
 {
 	size_t used = 0;
 	buf[0] = '\0';
@@ -269,7 +272,8 @@ static int apply_one(struct plm_policy *all, size_t count,
 	}
 	if (p == NULL) {
 		*error = plm_engine_strdupf("%s %s.%s=%s: no rule '%s' is "
-			"loaded", origin, rule, key, text, rule);
+					    "loaded",
+			origin, rule, key, text, rule);
 		return PLM_EINVAL;
 	}
 	for (size_t i = 0; i < p->setting_count; i++) {
@@ -282,16 +286,18 @@ static int apply_one(struct plm_policy *all, size_t count,
 			(struct plm_setting_value *)&p->values.values[i];
 		if (plm_setting_parse(d, text, arena, v, &problem) != 0) {
 			*error = plm_engine_strdupf("%s %s.%s=%s: %s (the "
-				"setting is of type %s)", origin, rule, key, text,
-				problem, plm_setting_type_name(d->type));
+						    "setting is of type %s)",
+				origin, rule, key, text, problem,
+				plm_setting_type_name(d->type));
 			return PLM_EINVAL;
 		}
 		return 0;
 	}
 	char names[512];
 	*error = plm_engine_strdupf("%s %s.%s=%s: rule %s has no setting "
-		"'%s' (its settings: %s)", origin, rule, key, text, p->info.id,
-		key, declared(p, names, sizeof(names)));
+				    "'%s' (its settings: %s)",
+		origin, rule, key, text, p->info.id, key,
+		declared(p, names, sizeof(names)));
 	return PLM_EINVAL;
 }
 
@@ -302,7 +308,7 @@ int plm_engine_apply_settings(struct plm_policy *all, size_t count,
 		struct plm_policy *p = &all[i];
 		struct plm_setting_value *values = plm_arena_alloc(arena,
 			(p->setting_count ? p->setting_count : 1) *
-			sizeof(*values));
+				sizeof(*values));
 		if (values == NULL) {
 			return PLM_ENOMEM;
 		}

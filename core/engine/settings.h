@@ -19,21 +19,21 @@ enum plm_setting_type {
 	PLM_SETTING_STRING,
 	PLM_SETTING_INT,
 	PLM_SETTING_BOOL,
-	PLM_SETTING_LIST,       /* of strings */
+	PLM_SETTING_LIST, /* of strings */
 };
 
 struct plm_setting_value {
-	const char *string;         /* PLM_SETTING_STRING */
-	long long integer;          /* PLM_SETTING_INT */
-	bool boolean;               /* PLM_SETTING_BOOL */
-	const char *const *list;    /* PLM_SETTING_LIST, NULL-terminated */
+	const char *string;      /* PLM_SETTING_STRING */
+	long long integer;       /* PLM_SETTING_INT */
+	bool boolean;            /* PLM_SETTING_BOOL */
+	const char *const *list; /* PLM_SETTING_LIST, NULL-terminated */
 };
 
 /* One setting a policy declares. */
 struct plm_setting_decl {
 	const char *name;
 	enum plm_setting_type type;
-	struct plm_setting_value fallback;  /* the declared default */
+	struct plm_setting_value fallback; /* the declared default */
 	const char *description;
 };
 
@@ -63,9 +63,8 @@ PLM_NODISCARD int plm_settings_add(struct plm_settings *s, const char *text,
 
 /* Entries, in the order added. */
 size_t plm_settings_count(const struct plm_settings *s);
-void plm_settings_at(const struct plm_settings *s, size_t i,
-	const char **rule, const char **key, const char **value,
-	const char **origin);
+void plm_settings_at(const struct plm_settings *s, size_t i, const char **rule,
+	const char **key, const char **value, const char **origin);
 
 /* The name of a setting type as policies spell it. */
 const char *plm_setting_type_name(enum plm_setting_type t);

@@ -57,7 +57,8 @@ static bool comment_matches(const char *text, const struct plm_rule_info *rule,
 	}
 	p = skip_space(p, end);
 	const char *tool = p;
-	while (p < end && (isalnum((unsigned char)*p) || *p == '-' || *p == '_')) {
+	while (p < end &&
+		(isalnum((unsigned char)*p) || *p == '-' || *p == '_')) {
 		p++;
 	}
 	size_t tool_len = (size_t)(p - tool);
@@ -103,8 +104,9 @@ static bool comment_matches(const char *text, const struct plm_rule_info *rule,
 			e--;
 		}
 		if (e > r && buf_len > 0) {
-			size_t n = (size_t)(e - r) < buf_len - 1 ? (size_t)(e - r)
-								 : buf_len - 1;
+			size_t n = (size_t)(e - r) < buf_len - 1
+				? (size_t)(e - r)
+				: buf_len - 1;
 			memcpy(buf, r, n);
 			buf[n] = '\0';
 			*reason = buf;
@@ -167,7 +169,8 @@ bool plm_suppress_match(const struct plm_doc *doc, uint32_t source,
 	const struct plm_source *src = doc->sources[source];
 	/* The line itself (an end-of-line comment). */
 	const char *c = comment_on(doc, source, line, text, sizeof(text));
-	if (c != NULL && comment_matches(c, rule, false, buf, buf_len, reason)) {
+	if (c != NULL &&
+		comment_matches(c, rule, false, buf, buf_len, reason)) {
 		return true;
 	}
 	/* The block of comment lines just above. */

@@ -27,16 +27,16 @@
 struct builder {
 	struct plm_doc *doc;
 	struct plm_arena *a;
-	int64_t pods;                      /* pods read so far: the next id */
+	int64_t pods; /* pods read so far: the next id */
 };
 
 struct pod {
-	const struct plm_node *object;     /* the top-level object */
-	const struct plm_node *spec;       /* the pod spec */
-	const struct plm_node *meta;       /* the pod's metadata (annotations) */
-	const struct plm_node *security;   /* spec.securityContext */
-	struct plm_node *workload;         /* {kind, name, namespace} */
-	struct plm_node *identity;         /* the record's pod: {id, source} */
+	const struct plm_node *object;   /* the top-level object */
+	const struct plm_node *spec;     /* the pod spec */
+	const struct plm_node *meta;     /* the pod's metadata (annotations) */
+	const struct plm_node *security; /* spec.securityContext */
+	struct plm_node *workload;       /* {kind, name, namespace} */
+	struct plm_node *identity;       /* the record's pod: {id, source} */
 	/* name -> index: pod volumes, annotation keys (linear lookups would
 	 * make a hostile pod quadratic) */
 	struct plm_keyset volumes;
@@ -92,8 +92,8 @@ static struct plm_node *as_written(struct builder *b, const struct plm_node *n,
 }
 
 static int set_picked(struct builder *b, struct plm_node *rec,
-	const char *field, const struct plm_node *sc, const struct plm_node *psc,
-	const char *key)
+	const char *field, const struct plm_node *sc,
+	const struct plm_node *psc, const char *key)
 {
 	bool from_pod;
 	const struct plm_node *v = pick(sc, psc, key, &from_pod);
@@ -106,26 +106,30 @@ static int set_picked(struct builder *b, struct plm_node *rec,
 /* A boolean field: a YAML boolean as is; the strings true/false (as the
  * API server would refuse them, a warning) as booleans; anything else is
  * reported and left unset. */
-static int set_bool(struct builder *b, struct plm_node *rec,
-	const char *field, struct plm_node *v, bool from_pod)
+static int set_bool(struct builder *b, struct plm_node *rec, const char *field,
+	struct plm_node *v, bool from_pod)
 {
 	if (v == NULL || v->kind == PLM_NODE_NULL) {
 		return 0;
 	}
 	if (v->kind == PLM_NODE_BOOL) {
-		return plm_record_set(b->a, rec, field, as_written(b, v, from_pod));
+		return plm_record_set(b->a, rec, field,
+			as_written(b, v, from_pod));
 	}
 	const char *s = plm_node_str(v);
 	bool value = s != NULL && strcmp(s, "true") == 0;
 	if (s == NULL || (!value && strcmp(s, "false") != 0)) {
-		plm_doc_diag(b->doc, PLM_DIAG_WARNING, "kubernetes/not-a-boolean",
-			v->span, "expected true or false here, not a %s",
+		plm_doc_diag(b->doc, PLM_DIAG_WARNING,
+			"kubernetes/not-a-boolean", v->span,
+			"expected true or false here, not a %s",
 			plm_node_kind_name(v->kind));
 		return 0;
 	}
 	plm_doc_diag(b->doc, PLM_DIAG_WARNING, "kubernetes/not-a-boolean",
-		v->span, "a quoted \"%s\" is a string, which the API server "
-		"refuses where a boolean is expected; read as %s", s, s);
+		v->span,
+		"a quoted \"%s\" is a string, which the API server "
+		"refuses where a boolean is expected; read as %s",
+		s, s);
 	struct plm_node *n = plm_node_bool(b->a, v->span, value);
 	if (n == NULL) {
 		return PLM_ENOMEM;
@@ -188,8 +192,8 @@ static int set_user(struct builder *b, struct plm_node *rec,
 				root->flags |= PLM_NODE_INHERITED;
 			}
 			if (rc == 0) {
-				rc = plm_record_set_in(b->a, rec, "user", "root",
-					root);
+				rc = plm_record_set_in(b->a, rec, "user",
+					"root", root);
 			}
 		}
 	}
@@ -225,8 +229,8 @@ static struct plm_node *profile_text(struct builder *b,
 	if (strcmp(t, "Localhost") == 0) {
 		n = plm_node_string(b->a, type->span, "", 0);
 		if (n != NULL) {
-			n->as.string.ptr = plm_arena_printf(b->a, "Localhost/%s",
-				local ? local : "");
+			n->as.string.ptr = plm_arena_printf(b->a,
+				"Localhost/%s", local ? local : "");
 			if (n->as.string.ptr == NULL) {
 				return NULL;
 			}
@@ -331,7 +335,8 @@ static int set_profiles(struct builder *b, struct plm_node *rec,
 static struct plm_node *capability(struct builder *b, struct plm_node *item)
 {
 	return item->kind == PLM_NODE_STRING
-		? plm_record_capability(b->a, item, 0) : item;
+		? plm_record_capability(b->a, item, 0)
+		: item;
 }
 
 static int set_capabilities(struct builder *b, struct plm_node *rec,
@@ -352,12 +357,14 @@ static int set_capabilities(struct builder *b, struct plm_node *rec,
 			return PLM_ENOMEM;
 		}
 		for (size_t i = 0; i < list->as.seq.count; i++) {
-			struct plm_node *c = capability(b, list->as.seq.items[i]);
+			struct plm_node *c = capability(b,
+				list->as.seq.items[i]);
 			if (c == NULL || plm_node_push(b->a, out, c) != 0) {
 				return PLM_ENOMEM;
 			}
 		}
-		if (plm_record_set_in(b->a, rec, "capabilities", keys[k], out) != 0) {
+		if (plm_record_set_in(b->a, rec, "capabilities", keys[k],
+			    out) != 0) {
 			return PLM_ENOMEM;
 		}
 	}
@@ -397,8 +404,8 @@ static int index_pod(struct pod *pod)
 {
 	const struct plm_node *vols = plm_node_get(pod->spec, "volumes");
 	for (size_t i = 0; is_seq(vols) && i < vols->as.seq.count; i++) {
-		const struct plm_node *name = plm_node_get(vols->as.seq.items[i],
-			"name");
+		const struct plm_node *name =
+			plm_node_get(vols->as.seq.items[i], "name");
 		if (name != NULL && name->kind == PLM_NODE_STRING &&
 			plm_keyset_add(&pod->volumes, name->as.string.ptr,
 				name->as.string.len, i) != 0) {
@@ -407,7 +414,8 @@ static int index_pod(struct pod *pod)
 	}
 	const struct plm_node *ann = plm_node_get(pod->meta, "annotations");
 	for (size_t i = 0; is_map(ann) && i < ann->as.map.count; i++) {
-		if (plm_keyset_add(&pod->annotations, ann->as.map.entries[i].key,
+		if (plm_keyset_add(&pod->annotations,
+			    ann->as.map.entries[i].key,
 			    ann->as.map.entries[i].key_len, i) != 0) {
 			return PLM_ENOMEM;
 		}
@@ -421,9 +429,12 @@ static int mount_record(struct builder *b, const struct pod *pod,
 	static const struct {
 		const char *key, *source;
 	} kinds[] = {
-		{"hostPath", "path"}, {"emptyDir", NULL},
-		{"secret", "secretName"}, {"configMap", "name"},
-		{"projected", NULL}, {"persistentVolumeClaim", "claimName"},
+		{"hostPath", "path"},
+		{"emptyDir", NULL},
+		{"secret", "secretName"},
+		{"configMap", "name"},
+		{"projected", NULL},
+		{"persistentVolumeClaim", "claimName"},
 	};
 	struct plm_span at = vm->span;
 	const struct plm_node *vol = find_volume(pod,
@@ -464,14 +475,15 @@ static int mount_record(struct builder *b, const struct pod *pod,
 	}
 	if (put(b, m, "kind", kind_at) != 0 ||
 		put(b, m, "source", or_null(b, source, at)) != 0 ||
-		put(b, m, "target", or_null(b, plm_node_get(vm, "mountPath"),
-					at)) != 0 ||
+		put(b, m, "target",
+			or_null(b, plm_node_get(vm, "mountPath"), at)) != 0 ||
 		put(b, m, "read_only", ro) != 0) {
 		return PLM_ENOMEM;
 	}
 	if (strcmp(kind, "hostPath") == 0 &&
-		put(b, m, "type", or_null(b, plm_node_get(detail, "type"),
-				    detail ? detail->span : at)) != 0) {
+		put(b, m, "type",
+			or_null(b, plm_node_get(detail, "type"),
+				detail ? detail->span : at)) != 0) {
 		return PLM_ENOMEM;
 	}
 	return plm_node_push(b->a, out, m);
@@ -502,8 +514,9 @@ static int set_ports(struct builder *b, struct plm_node *rec,
 {
 	const struct plm_node *ports = plm_node_get(c, "ports");
 	if (ports != NULL && ports->kind != PLM_NODE_NULL && !is_seq(ports)) {
-		return plm_record_set(b->a, rec, "ports", plm_record_unknown(
-			b->doc, ports, "ports", "a list of ports"));
+		return plm_record_set(b->a, rec, "ports",
+			plm_record_unknown(b->doc, ports, "ports",
+				"a list of ports"));
 	}
 	if (!is_seq(ports)) {
 		return 0;
@@ -526,13 +539,16 @@ static int set_ports(struct builder *b, struct plm_node *rec,
 			}
 		}
 		if (m == NULL ||
-			put(b, m, "container", or_null(b,
-				plm_node_get(p, "containerPort"), p->span)) != 0 ||
-			put(b, m, "host", or_null(b, plm_node_get(p, "hostPort"),
-						p->span)) != 0 ||
+			put(b, m, "container",
+				or_null(b, plm_node_get(p, "containerPort"),
+					p->span)) != 0 ||
+			put(b, m, "host",
+				or_null(b, plm_node_get(p, "hostPort"),
+					p->span)) != 0 ||
 			put(b, m, "protocol", proto) != 0 ||
-			put(b, m, "host_ip", or_null(b, plm_node_get(p, "hostIP"),
-						   p->span)) != 0 ||
+			put(b, m, "host_ip",
+				or_null(b, plm_node_get(p, "hostIP"),
+					p->span)) != 0 ||
 			plm_node_push(b->a, out, m) != 0) {
 			return PLM_ENOMEM;
 		}
@@ -579,14 +595,16 @@ static int set_env(struct builder *b, struct plm_node *rec,
 		}
 		if (value == NULL) {
 			struct plm_node *from = plm_node_get(e, "valueFrom");
-			value = plm_node_null(b->a, from ? from->span : e->span);
+			value = plm_node_null(b->a,
+				from ? from->span : e->span);
 			if (value != NULL && from == NULL) {
 				value->flags |= PLM_NODE_IMPLICIT;
 			}
 		}
 		if (m == NULL ||
-			put(b, m, "name", or_null(b, plm_node_get(e, "name"),
-						e->span)) != 0 ||
+			put(b, m, "name",
+				or_null(b, plm_node_get(e, "name"), e->span)) !=
+				0 ||
 			put(b, m, "value", value) != 0 ||
 			plm_node_push(b->a, out, m) != 0) {
 			return PLM_ENOMEM;
@@ -604,8 +622,9 @@ static int add_hook(struct builder *b, struct plm_node *out, const char *hook,
 		return 0;
 	}
 	struct plm_node *m = plm_node_map(b->a, handler->span);
-	if (m == NULL || put(b, m, "hook", plm_node_cstring(b->a, handler->span,
-					       hook)) != 0 ||
+	if (m == NULL ||
+		put(b, m, "hook",
+			plm_node_cstring(b->a, handler->span, hook)) != 0 ||
 		put(b, m, "command", (struct plm_node *)cmd) != 0) {
 		return PLM_ENOMEM;
 	}
@@ -621,8 +640,8 @@ static int set_lifecycle(struct builder *b, struct plm_node *rec,
 	}
 	const struct plm_node *lc = plm_node_get(c, "lifecycle");
 	static const char *const hooks[] = {"postStart", "preStop"};
-	static const char *const probes[] = {"livenessProbe",
-		"readinessProbe", "startupProbe"};
+	static const char *const probes[] = {"livenessProbe", "readinessProbe",
+		"startupProbe"};
 	for (size_t i = 0; i < 2; i++) {
 		const struct plm_node *h = plm_node_get(lc, hooks[i]);
 		if (is_map(h) && add_hook(b, out, hooks[i], h) != 0) {
@@ -685,8 +704,9 @@ static int set_resources(struct builder *b, struct plm_node *rec,
 		return 0;
 	}
 	if (!is_map(res)) {
-		return plm_record_set(b->a, rec, "resources", plm_record_unknown(
-			b->doc, res, "resources", "a map (requests, limits)"));
+		return plm_record_set(b->a, rec, "resources",
+			plm_record_unknown(b->doc, res, "resources",
+				"a map (requests, limits)"));
 	}
 	struct plm_node *out = plm_node_get(rec, "resources");
 	out->flags &= ~(uint32_t)PLM_NODE_IMPLICIT;
@@ -749,11 +769,14 @@ static int set_probes(struct builder *b, struct plm_node *rec,
 				t = plm_node_get(pr, types[k]);
 				type = types[k];
 			}
-			if (v == NULL || put(b, v, "type", t
-				? plm_node_cstring(b->a, t->span, type)
-				: plm_record_implicit_null(b->a, pr->span)) != 0 ||
-				put(b, v, "source", plm_record_link(b->a,
-					pr)) != 0) {
+			if (v == NULL ||
+				put(b, v, "type",
+					t ? plm_node_cstring(b->a, t->span,
+						    type)
+					  : plm_record_implicit_null(b->a,
+						    pr->span)) != 0 ||
+				put(b, v, "source",
+					plm_record_link(b->a, pr)) != 0) {
 				return PLM_ENOMEM;
 			}
 		}
@@ -805,8 +828,9 @@ static int set_sysctls(struct builder *b, struct plm_node *rec,
 		return 0;
 	}
 	if (!is_seq(list)) {
-		return plm_record_set(b->a, rec, "sysctls", plm_record_unknown(
-			b->doc, list, "sysctls", "a list of {name, value}"));
+		return plm_record_set(b->a, rec, "sysctls",
+			plm_record_unknown(b->doc, list, "sysctls",
+				"a list of {name, value}"));
 	}
 	struct plm_node *out = plm_node_seq(b->a, list->span);
 	if (out == NULL) {
@@ -819,10 +843,13 @@ static int set_sysctls(struct builder *b, struct plm_node *rec,
 			continue;
 		}
 		struct plm_node *m = plm_node_map(b->a, it->span);
-		if (m == NULL || put(b, m, "name", or_null(b,
-				plm_node_get(it, "name"), it->span)) != 0 ||
-			put(b, m, "value", or_null(b, plm_node_get(it, "value"),
-				it->span)) != 0 ||
+		if (m == NULL ||
+			put(b, m, "name",
+				or_null(b, plm_node_get(it, "name"),
+					it->span)) != 0 ||
+			put(b, m, "value",
+				or_null(b, plm_node_get(it, "value"),
+					it->span)) != 0 ||
 			plm_node_push(b->a, out, m) != 0) {
 			return PLM_ENOMEM;
 		}
@@ -845,18 +872,22 @@ static int set_env_from(struct builder *b, struct plm_node *rec,
 	for (size_t i = 0; i < list->as.seq.count; i++) {
 		struct plm_node *it = list->as.seq.items[i];
 		const char *kind = plm_node_get(it, "secretRef") ? "secretRef"
-			: plm_node_get(it, "configMapRef") ? "configMapRef" : NULL;
+			: plm_node_get(it, "configMapRef") ? "configMapRef"
+							   : NULL;
 		if (!is_map(it) || kind == NULL) {
 			continue;
 		}
 		struct plm_node *ref = plm_node_get(it, kind);
 		struct plm_node *m = plm_node_map(b->a, it->span);
-		if (m == NULL || put(b, m, "kind", plm_node_cstring(b->a,
-				it->span, kind)) != 0 ||
-			put(b, m, "name", or_null(b, plm_node_get(ref, "name"),
-				ref->span)) != 0 ||
-			put(b, m, "prefix", or_null(b,
-				plm_node_get(it, "prefix"), it->span)) != 0 ||
+		if (m == NULL ||
+			put(b, m, "kind",
+				plm_node_cstring(b->a, it->span, kind)) != 0 ||
+			put(b, m, "name",
+				or_null(b, plm_node_get(ref, "name"),
+					ref->span)) != 0 ||
+			put(b, m, "prefix",
+				or_null(b, plm_node_get(it, "prefix"),
+					it->span)) != 0 ||
 			plm_node_push(b->a, out, m) != 0) {
 			return PLM_ENOMEM;
 		}
@@ -868,27 +899,38 @@ static int set_pod_fields(struct builder *b, struct plm_node *rec,
 	const struct pod *pod, const struct plm_node *c, const char *role)
 {
 	int rc = plm_record_set(b->a, rec, "source", plm_record_link(b->a, c));
-	if (rc == 0) rc = plm_record_set(b->a, rec, "pod", pod->identity);
-	if (rc == 0) rc = set_resources(b, rec, c);
-	if (rc == 0) rc = set_probes(b, rec, c);
-	if (rc == 0) rc = set_written(b, rec, "image_pull_policy", c,
+	if (rc == 0)
+		rc = plm_record_set(b->a, rec, "pod", pod->identity);
+	if (rc == 0)
+		rc = set_resources(b, rec, c);
+	if (rc == 0)
+		rc = set_probes(b, rec, c);
+	if (rc == 0)
+		rc = set_written(b, rec, "image_pull_policy", c,
 			"imagePullPolicy");
-	if (rc == 0) rc = set_written(b, rec, "proc_mount",
+	if (rc == 0)
+		rc = set_written(b, rec, "proc_mount",
 			plm_node_get(c, "securityContext"), "procMount");
-	if (rc == 0) rc = set_groups(b, rec, pod);
-	if (rc == 0) rc = set_from_pod(b, rec, pod, "service_account_name",
+	if (rc == 0)
+		rc = set_groups(b, rec, pod);
+	if (rc == 0)
+		rc = set_from_pod(b, rec, pod, "service_account_name",
 			"serviceAccountName");
-	if (rc == 0) rc = set_from_pod(b, rec, pod, "runtime_class",
+	if (rc == 0)
+		rc = set_from_pod(b, rec, pod, "runtime_class",
 			"runtimeClassName");
-	if (rc == 0) rc = set_sysctls(b, rec, pod);
-	if (rc == 0) rc = set_env_from(b, rec, c);
-	if (rc == 0) rc = set_written(b, rec, "restart_policy", c,
-			"restartPolicy");
+	if (rc == 0)
+		rc = set_sysctls(b, rec, pod);
+	if (rc == 0)
+		rc = set_env_from(b, rec, c);
+	if (rc == 0)
+		rc = set_written(b, rec, "restart_policy", c, "restartPolicy");
 	const char *restart = plm_node_get_str(c, "restartPolicy");
 	if (rc == 0 && strcmp(role, "init") == 0 && restart != NULL &&
 		strcmp(restart, "Always") == 0) {
-		rc = plm_record_set(b->a, rec, "sidecar", plm_node_bool(b->a,
-			plm_node_get(c, "restartPolicy")->span, true));
+		rc = plm_record_set(b->a, rec, "sidecar",
+			plm_node_bool(b->a,
+				plm_node_get(c, "restartPolicy")->span, true));
 	}
 	return rc;
 }
@@ -897,9 +939,11 @@ static int container(struct builder *b, const struct pod *pod,
 	struct plm_node *c, const char *role)
 {
 	if (!is_map(c)) {
-		plm_doc_diag(b->doc, PLM_DIAG_WARNING, "kubernetes/bad-container",
-			c->span, "a container must be a map (with name, image, "
-			"...), not a %s", plm_node_kind_name(c->kind));
+		plm_doc_diag(b->doc, PLM_DIAG_WARNING,
+			"kubernetes/bad-container", c->span,
+			"a container must be a map (with name, image, "
+			"...), not a %s",
+			plm_node_kind_name(c->kind));
 		return 0;
 	}
 	struct plm_span decl = declaration(c);
@@ -912,41 +956,62 @@ static int container(struct builder *b, const struct pod *pod,
 	const char *name = plm_node_get_str(c, "name");
 	struct plm_node *image = plm_node_get(c, "image");
 	int rc = 0;
-	if (rc == 0) rc = set_written(b, rec, "name", c, "name");
-	if (rc == 0) rc = plm_record_set(b->a, rec, "workload", pod->workload);
+	if (rc == 0)
+		rc = set_written(b, rec, "name", c, "name");
+	if (rc == 0)
+		rc = plm_record_set(b->a, rec, "workload", pod->workload);
 	if (rc == 0 && image != NULL && image->kind == PLM_NODE_STRING) {
 		rc = plm_record_set(b->a, rec, "image",
 			plm_record_image(b->a, image));
 	}
-	if (rc == 0) rc = set_user(b, rec, sc, psc);
+	if (rc == 0)
+		rc = set_user(b, rec, sc, psc);
 	bool from_pod;
 	struct plm_node *non_root = (struct plm_node *)pick(sc, psc,
 		"runAsNonRoot", &from_pod);
-	if (rc == 0) rc = set_bool(b, rec, "run_as_non_root", non_root,
-			from_pod);
-	if (rc == 0) rc = set_bool(b, rec, "privileged",
+	if (rc == 0)
+		rc = set_bool(b, rec, "run_as_non_root", non_root, from_pod);
+	if (rc == 0)
+		rc = set_bool(b, rec, "privileged",
 			plm_node_get(sc, "privileged"), false);
-	if (rc == 0) rc = set_bool(b, rec, "allow_privilege_escalation",
+	if (rc == 0)
+		rc = set_bool(b, rec, "allow_privilege_escalation",
 			plm_node_get(sc, "allowPrivilegeEscalation"), false);
-	if (rc == 0) rc = set_bool(b, rec, "read_only_rootfs",
+	if (rc == 0)
+		rc = set_bool(b, rec, "read_only_rootfs",
 			plm_node_get(sc, "readOnlyRootFilesystem"), false);
-	if (rc == 0) rc = set_capabilities(b, rec, sc);
-	if (rc == 0) rc = host_field(b, rec, pod, "hostNetwork", "network", true);
-	if (rc == 0) rc = host_field(b, rec, pod, "hostPID", "pid", true);
-	if (rc == 0) rc = host_field(b, rec, pod, "hostIPC", "ipc", true);
-	if (rc == 0) rc = host_field(b, rec, pod, "hostUsers", "users", false);
-	if (rc == 0) rc = set_profiles(b, rec, pod, sc, name ? name : "");
-	if (rc == 0) rc = set_mounts(b, rec, pod, c);
-	if (rc == 0) rc = set_ports(b, rec, c);
-	if (rc == 0) rc = set_written(b, rec, "command", c, "args");
-	if (rc == 0) rc = set_written(b, rec, "entrypoint", c, "command");
-	if (rc == 0) rc = set_lifecycle(b, rec, c);
-	if (rc == 0) rc = set_env(b, rec, c);
-	if (rc == 0) rc = set_bool(b, rec, "automount_service_account_token",
+	if (rc == 0)
+		rc = set_capabilities(b, rec, sc);
+	if (rc == 0)
+		rc = host_field(b, rec, pod, "hostNetwork", "network", true);
+	if (rc == 0)
+		rc = host_field(b, rec, pod, "hostPID", "pid", true);
+	if (rc == 0)
+		rc = host_field(b, rec, pod, "hostIPC", "ipc", true);
+	if (rc == 0)
+		rc = host_field(b, rec, pod, "hostUsers", "users", false);
+	if (rc == 0)
+		rc = set_profiles(b, rec, pod, sc, name ? name : "");
+	if (rc == 0)
+		rc = set_mounts(b, rec, pod, c);
+	if (rc == 0)
+		rc = set_ports(b, rec, c);
+	if (rc == 0)
+		rc = set_written(b, rec, "command", c, "args");
+	if (rc == 0)
+		rc = set_written(b, rec, "entrypoint", c, "command");
+	if (rc == 0)
+		rc = set_lifecycle(b, rec, c);
+	if (rc == 0)
+		rc = set_env(b, rec, c);
+	if (rc == 0)
+		rc = set_bool(b, rec, "automount_service_account_token",
 			plm_node_get(pod->spec, "automountServiceAccountToken"),
 			false);
-	if (rc == 0) rc = set_pod_fields(b, rec, pod, c, role);
-	if (rc == 0) rc = plm_node_push(b->a, b->doc->containers, rec);
+	if (rc == 0)
+		rc = set_pod_fields(b, rec, pod, c, role);
+	if (rc == 0)
+		rc = plm_node_push(b->a, b->doc->containers, rec);
 	return rc;
 }
 
@@ -960,9 +1025,10 @@ static int container_list(struct builder *b, const struct pod *pod,
 		return 0;
 	}
 	if (!is_seq(list)) {
-		plm_doc_diag(b->doc, PLM_DIAG_WARNING, "kubernetes/bad-container",
-			list->span, "%s must be a list of containers, not a %s",
-			key, plm_node_kind_name(list->kind));
+		plm_doc_diag(b->doc, PLM_DIAG_WARNING,
+			"kubernetes/bad-container", list->span,
+			"%s must be a list of containers, not a %s", key,
+			plm_node_kind_name(list->kind));
 		return 0;
 	}
 	for (size_t i = 0; i < list->as.seq.count; i++) {
@@ -986,13 +1052,16 @@ static struct plm_node *workload(struct builder *b,
 {
 	struct plm_node *kind = plm_node_get(object, "kind");
 	const struct plm_node *meta = plm_node_get(object, "metadata");
-	struct plm_node *m = plm_node_map(b->a, kind ? kind->span : object->span);
+	struct plm_node *m = plm_node_map(b->a,
+		kind ? kind->span : object->span);
 	if (m == NULL ||
 		put(b, m, "kind", or_null(b, kind, object->span)) != 0 ||
-		put(b, m, "name", or_null(b, plm_node_get(meta, "name"),
-					object->span)) != 0 ||
-		put(b, m, "namespace", or_null(b,
-			plm_node_get(meta, "namespace"), object->span)) != 0) {
+		put(b, m, "name",
+			or_null(b, plm_node_get(meta, "name"), object->span)) !=
+			0 ||
+		put(b, m, "namespace",
+			or_null(b, plm_node_get(meta, "namespace"),
+				object->span)) != 0) {
 		return NULL;
 	}
 	return m;
@@ -1018,7 +1087,7 @@ static struct plm_node *workload(struct builder *b,
 struct shape_walk {
 	struct builder *b;
 	const struct plm_node *object;
-	const struct plm_node *argo_spec;  /* the workflow spec, for Argo */
+	const struct plm_node *argo_spec; /* the workflow spec, for Argo */
 	size_t visited;
 };
 
@@ -1047,8 +1116,9 @@ static struct plm_node *pod_identity(struct builder *b,
 	const struct plm_node *spec)
 {
 	struct plm_node *m = plm_node_map(b->a, spec->span);
-	if (m == NULL || put(b, m, "id", plm_node_int(b->a, spec->span,
-			b->pods++)) != 0 ||
+	if (m == NULL ||
+		put(b, m, "id", plm_node_int(b->a, spec->span, b->pods++)) !=
+			0 ||
 		put(b, m, "source", plm_record_link(b->a, spec)) != 0) {
 		return NULL;
 	}
@@ -1080,8 +1150,9 @@ static int shaped_pod(struct builder *b, const struct plm_node *object,
 		/* An Argo template's container is named by the template. */
 		struct plm_node *tname = plm_node_get(owner, "name");
 		size_t n = b->doc->containers->as.seq.count;
-		if (rc == 0 && has_image(c) && plm_node_get(c, "name") == NULL &&
-			tname != NULL && tname->kind == PLM_NODE_STRING && n > 0) {
+		if (rc == 0 && has_image(c) &&
+			plm_node_get(c, "name") == NULL && tname != NULL &&
+			tname->kind == PLM_NODE_STRING && n > 0) {
 			rc = plm_record_set(b->a,
 				b->doc->containers->as.seq.items[n - 1], "name",
 				tname);
@@ -1115,7 +1186,7 @@ static int find_shapes(struct shape_walk *w, const struct plm_node *n,
 		return 0;
 	}
 	if (depth == 0 && plm_node_get(n, "templates") != NULL) {
-		w->argo_spec = n;   /* an Argo workflow spec */
+		w->argo_spec = n; /* an Argo workflow spec */
 	} else if (depth == 0 && is_map(plm_node_get(n, "workflowSpec"))) {
 		w->argo_spec = plm_node_get(n, "workflowSpec");
 	}
@@ -1123,12 +1194,14 @@ static int find_shapes(struct shape_walk *w, const struct plm_node *n,
 	const struct plm_node *tspec = plm_node_get(tmpl, "spec");
 	if (is_map(tmpl) && is_map(tspec) &&
 		is_seq(plm_node_get(tspec, "containers"))) {
-		return shaped_pod(w->b, w->object, tspec, plm_node_get(tmpl, "metadata"),
+		return shaped_pod(w->b, w->object, tspec,
+			plm_node_get(tmpl, "metadata"),
 			plm_node_get(tspec, "securityContext"), tspec, NULL,
 			pod_lists, 3);
 	}
-	if (w->argo_spec != NULL && (has_image(plm_node_get(n, "container")) ||
-		has_image(plm_node_get(n, "script")))) {
+	if (w->argo_spec != NULL &&
+		(has_image(plm_node_get(n, "container")) ||
+			has_image(plm_node_get(n, "script")))) {
 		static const char *const argo_lists[][2] = {
 			{"initContainers", "init"},
 			{"sidecars", "container"},
@@ -1137,9 +1210,10 @@ static int find_shapes(struct shape_walk *w, const struct plm_node *n,
 		if (!is_map(sc)) {
 			sc = plm_node_get(w->argo_spec, "securityContext");
 		}
-		return shaped_pod(w->b, w->object, w->argo_spec, plm_node_get(n, "metadata"),
-			sc, n, has_image(plm_node_get(n, "container")) ? "container"
-								     : "script",
+		return shaped_pod(w->b, w->object, w->argo_spec,
+			plm_node_get(n, "metadata"), sc, n,
+			has_image(plm_node_get(n, "container")) ? "container"
+								: "script",
 			argo_lists, 2);
 	}
 	if (lists_containers(plm_node_get(n, "steps"))) {
@@ -1174,10 +1248,12 @@ static int object(struct builder *b, const struct plm_node *obj, int depth)
 	}
 	size_t klen = strlen(kind);
 	const struct plm_node *items = plm_node_get(obj, "items");
-	if (klen >= 4 && strcmp(kind + klen - 4, "List") == 0 && is_seq(items)) {
+	if (klen >= 4 && strcmp(kind + klen - 4, "List") == 0 &&
+		is_seq(items)) {
 		if (depth >= PLM_KUBERNETES_MAX_LIST_DEPTH) {
 			plm_doc_diag(b->doc, PLM_DIAG_ERROR, "limit/list-depth",
-				obj->span, "Lists nested deeper than %d "
+				obj->span,
+				"Lists nested deeper than %d "
 				"(PLM_KUBERNETES_MAX_LIST_DEPTH) are not read",
 				PLM_KUBERNETES_MAX_LIST_DEPTH);
 			return 0;
@@ -1228,15 +1304,17 @@ static int object(struct builder *b, const struct plm_node *obj, int depth)
 				"kubernetes/no-pod-spec", obj->span,
 				"this %s has no pod spec (%s): no containers read",
 				kind,
-				i == 0 ? "spec" : i == 7
+				i == 0 ? "spec"
+					: i == 7
 					? "spec.jobTemplate.spec.template.spec"
 					: i == 8 ? "template.spec"
 						 : "spec.template.spec");
 			return 0;
 		}
-		return shaped_pod(b, obj, pod_spec, path(obj, workloads[i].meta),
-			plm_node_get(pod_spec, "securityContext"), pod_spec, NULL,
-			pod_lists, 3);
+		return shaped_pod(b, obj, pod_spec,
+			path(obj, workloads[i].meta),
+			plm_node_get(pod_spec, "securityContext"), pod_spec,
+			NULL, pod_lists, 3);
 	}
 	if (klen >= 4 && strcmp(kind + klen - 4, "List") == 0) {
 		return 0;

@@ -28,8 +28,9 @@ struct plm_doc *plm_load_source_take(struct plm_source *source,
 		struct plm_compose_options co = {
 			.override_paths = o ? o->compose_overrides : NULL,
 			.override_count = o ? o->compose_override_count : 0,
-			.no_default_override =
-				o ? o->compose_no_default_override : false,
+			.no_default_override = o
+				? o->compose_no_default_override
+				: false,
 			.root = o ? o->root : NULL,
 			.use_environment = o ? o->environment : false,
 		};
@@ -88,7 +89,8 @@ static int load_source(struct plm_source *src, enum plm_kind name_kind,
 	bool explicit, const struct plm_load_options *o, struct plm_doc **doc,
 	struct plm_load_status *st);
 
-PLM_PRINTF(4, 5) static void set_status(struct plm_load_status *st,
+PLM_PRINTF(4, 5)
+static void set_status(struct plm_load_status *st,
 	enum plm_load_outcome outcome, const char *code, const char *fmt, ...)
 {
 	va_list ap;
@@ -114,7 +116,8 @@ int plm_load(const char *path, const char *display_path,
 		st->code = "limit/file-size";
 		snprintf(st->message, sizeof(st->message),
 			"file is larger than the limit of %zu bytes; not scanned "
-			"(raise it with --max-file-size)", max);
+			"(raise it with --max-file-size)",
+			max);
 		return 0;
 	}
 	if (rc == PLM_ENOMEM) {
@@ -145,7 +148,8 @@ int plm_load_bytes(const char *display_path, const char *bytes, size_t len,
 	if (len > max) {
 		set_status(st, PLM_LOAD_FAILED, "limit/file-size",
 			"file is larger than the limit of %zu bytes; not scanned "
-			"(raise it with --max-file-size)", max);
+			"(raise it with --max-file-size)",
+			max);
 		return 0;
 	}
 	struct plm_source *src = plm_source_create(display_path, bytes, len);
@@ -164,7 +168,8 @@ static int load_source(struct plm_source *src, enum plm_kind name_kind,
 	if (kind == PLM_KIND_UNKNOWN || kind == PLM_KIND_COMPOSE) {
 		if (plm_yaml_is_helm_template(src->bytes, src->len)) {
 			set_status(st, PLM_LOAD_NOTE, "yaml/helm-template",
-				"%s", "Helm template ({{ ... }}) skipped: render it "
+				"%s",
+				"Helm template ({{ ... }}) skipped: render it "
 				"with `helm template` and scan the output");
 			plm_source_destroy(src);
 			return 0;
@@ -184,7 +189,8 @@ static int load_source(struct plm_source *src, enum plm_kind name_kind,
 	}
 	if (kind == PLM_KIND_UNKNOWN) {
 		if (explicit) {
-			set_status(st, PLM_LOAD_FAILED, "load/unknown-kind", "%s",
+			set_status(st, PLM_LOAD_FAILED, "load/unknown-kind",
+				"%s",
 				"cannot tell whether this is a Dockerfile, a "
 				"Compose file or a Kubernetes manifest; name it "
 				"with --kind dockerfile|compose|kubernetes");

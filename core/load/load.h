@@ -12,8 +12,8 @@
 #include "model/document.h"
 
 struct plm_load_options {
-	enum plm_kind kind;          /* --kind, or UNKNOWN to detect */
-	size_t max_file_size;        /* 0: PLM_MAX_FILE_SIZE */
+	enum plm_kind kind;   /* --kind, or UNKNOWN to detect */
+	size_t max_file_size; /* 0: PLM_MAX_FILE_SIZE */
 	/* Compose files merged over a compose file (-f a -f b), in order. */
 	const char *const *compose_overrides;
 	size_t compose_override_count;
@@ -31,15 +31,15 @@ struct plm_load_options {
 };
 
 enum plm_load_outcome {
-	PLM_LOAD_OK = 0,       /* *doc built (it may carry diagnostics) */
-	PLM_LOAD_SKIPPED,      /* not a file plimsoll reads: say nothing */
-	PLM_LOAD_NOTE,         /* skipped, with a note (a Helm template, ...) */
-	PLM_LOAD_FAILED,       /* could not be read: an error */
+	PLM_LOAD_OK = 0,  /* *doc built (it may carry diagnostics) */
+	PLM_LOAD_SKIPPED, /* not a file plimsoll reads: say nothing */
+	PLM_LOAD_NOTE,    /* skipped, with a note (a Helm template, ...) */
+	PLM_LOAD_FAILED,  /* could not be read: an error */
 };
 
 struct plm_load_status {
 	enum plm_load_outcome outcome;
-	const char *code;      /* static slug for NOTE and FAILED */
+	const char *code; /* static slug for NOTE and FAILED */
 	char message[512];
 };
 

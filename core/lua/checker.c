@@ -17,8 +17,8 @@
 
 struct plm_lua_checker {
 	struct plm_lua *host;
-	int chunks_ref;             /* registry: table of compiled policies */
-	const struct plm_lua_chunk *chunks;   /* borrowed */
+	int chunks_ref; /* registry: table of compiled policies */
+	const struct plm_lua_chunk *chunks; /* borrowed */
 	size_t count;
 	struct plm_lua_hooks hooks;
 	/* What is bound: a document (file runs) or an index (project runs),
@@ -100,8 +100,8 @@ void plm_lua_checker_destroy(struct plm_lua_checker *c)
 	plm_free(c);
 }
 
-void plm_lua_checker_bind(struct plm_lua_checker *c,
-	const struct plm_doc *doc, const struct plm_lua_hooks *hooks)
+void plm_lua_checker_bind(struct plm_lua_checker *c, const struct plm_doc *doc,
+	const struct plm_lua_hooks *hooks)
 {
 	c->doc = doc;
 	c->index = NULL;
@@ -159,11 +159,12 @@ static struct plm_span location_span(lua_State *L, const struct plm_doc *doc,
 		lua_pop(L, 1);
 	}
 	lua_Integer lines = (lua_Integer)src->line_count;
-	if (v[0] < 1 || v[0] > lines || (v[2] != 0 && (v[2] < v[0] ||
-		v[2] > lines)) || v[1] < 0 || v[3] < 0) {
+	if (v[0] < 1 || v[0] > lines ||
+		(v[2] != 0 && (v[2] < v[0] || v[2] > lines)) || v[1] < 0 ||
+		v[3] < 0) {
 		luaL_error(L, "report: line %d is outside %s (%d lines)",
-			(int)(v[0] > lines || v[0] < 1 ? v[0] : v[2]), src->path,
-			(int)lines);
+			(int)(v[0] > lines || v[0] < 1 ? v[0] : v[2]),
+			src->path, (int)lines);
 	}
 	uint32_t line = (uint32_t)v[0] - 1;
 	size_t len = 0;
@@ -209,7 +210,8 @@ static bool to_handle(lua_State *L, struct plm_lua_checker *c, int idx,
 			lua_Integer h = lua_tointeger(L, -1);
 			size_t d = (size_t)h >> HANDLE_ENTRY_BITS;
 			size_t e = (size_t)h & ((1u << HANDLE_ENTRY_BITS) - 1);
-			const struct plm_index_doc *id = plm_index_doc_at(c->index, d);
+			const struct plm_index_doc *id =
+				plm_index_doc_at(c->index, d);
 			if (id != NULL && e <= id->entry_count) {
 				*doc = d;
 				*entry = e > 0 ? &id->entries[e - 1] : NULL;
@@ -241,12 +243,13 @@ static void resolve_target(lua_State *L, struct plm_lua_checker *c, int idx,
 	} else if (to_handle(L, c, idx, &d, &entry)) {
 		const struct plm_index_doc *id = plm_index_doc_at(c->index, d);
 		const struct plm_index_location *loc = NULL;
-		if (entry != NULL && has_field && lua_type(L, idx + 1) ==
-			LUA_TSTRING) {
+		if (entry != NULL && has_field &&
+			lua_type(L, idx + 1) == LUA_TSTRING) {
 			loc = plm_index_entry_location(entry,
 				lua_tostring(L, idx + 1));
 		} else if (has_field && !lua_isnoneornil(L, idx + 1)) {
-			luaL_argerror(L, idx + 1, "a field name (string) expected");
+			luaL_argerror(L, idx + 1,
+				"a field name (string) expected");
 		}
 		if (loc == NULL && entry != NULL) {
 			loc = plm_index_entry_location(entry, "object");
@@ -256,7 +259,7 @@ static void resolve_target(lua_State *L, struct plm_lua_checker *c, int idx,
 			t->span = loc->span;
 			t->region = loc->region;
 			t->path = loc->path;
-		} else {  /* the document: its first line */
+		} else { /* the document: its first line */
 			t->region.start_line = t->region.end_line = 1;
 			t->region.start_column = t->region.end_column = 1;
 			t->path = id->shown_path;
@@ -266,7 +269,8 @@ static void resolve_target(lua_State *L, struct plm_lua_checker *c, int idx,
 		luaL_argcheck(L, !has_field, idx + 1,
 			"a location table takes no field");
 		if (lua_getfield(L, idx, "line") == LUA_TNIL) {
-			luaL_argerror(L, idx, "a model node or a {line = N} "
+			luaL_argerror(L, idx,
+				"a model node or a {line = N} "
 				"table expected");
 		}
 		lua_pop(L, 1);
@@ -275,13 +279,16 @@ static void resolve_target(lua_State *L, struct plm_lua_checker *c, int idx,
 		const struct plm_node *target = NULL;
 		/* Raises: a stale node, or not a node at all. */
 		plm_lua_check_target(L, idx, false, &t->span, &target);
-		luaL_error(L, "report: model node used after its document was "
+		luaL_error(L,
+			"report: model node used after its document was "
 			"checked");
 	} else if (c->index != NULL) {
-		luaL_argerror(L, idx, "an entry or document of the project, or "
+		luaL_argerror(L, idx,
+			"an entry or document of the project, or "
 			"a node of a document project.load() returned, expected");
 	} else {
-		luaL_argerror(L, idx, "a model node or a {line = N} table "
+		luaL_argerror(L, idx,
+			"a model node or a {line = N} table "
 			"expected");
 	}
 	if (t->span.source >= doc->source_count ||
@@ -308,28 +315,34 @@ static size_t read_related(lua_State *L, struct plm_lua_checker *c,
 		"extra.related to be a list");
 	lua_Integer n = luaL_len(L, list);
 	if (n < 0 || n > PLM_LUA_MAX_RELATED) {
-		luaL_error(L, "report: extra.related holds at most %d locations",
+		luaL_error(L,
+			"report: extra.related holds at most %d locations",
 			PLM_LUA_MAX_RELATED);
 	}
 	luaL_checkstack(L, (int)n + 8, "report: extra.related");
 	for (lua_Integer i = 1; i <= n; i++) {
 		if (lua_geti(L, list, i) != LUA_TTABLE) {
-			luaL_error(L, "report: extra.related[%d] must be a table "
-				"{node = ..., message = ...}", (int)i);
+			luaL_error(L,
+				"report: extra.related[%d] must be a table "
+				"{node = ..., message = ...}",
+				(int)i);
 		}
 		int item = lua_gettop(L);
 		struct plm_lua_related *r = &out[i - 1];
 		lua_getfield(L, item, "node");
 		int field_type = lua_getfield(L, item, "field");
-		resolve_target(L, c, item + 1, field_type != LUA_TNIL, &r->target);
+		resolve_target(L, c, item + 1, field_type != LUA_TNIL,
+			&r->target);
 		lua_pop(L, 2);
 		if (lua_getfield(L, item, "message") == LUA_TSTRING) {
 			r->message = lua_tolstring(L, -1, &r->message_len);
 		} else if (lua_isnil(L, -1)) {
 			r->message = NULL;
 		} else {
-			luaL_error(L, "report: extra.related[%d].message must be "
-				"a string", (int)i);
+			luaL_error(L,
+				"report: extra.related[%d].message must be "
+				"a string",
+				(int)i);
 		}
 		/* The message stays on the stack for the rest of the call
 		 * (an __index could have made it afresh). */
@@ -371,7 +384,8 @@ static int report(lua_State *L)
 			const char *s = lua_tostring(L, -1);
 			severity = s != NULL ? plm_severity_parse(s) : -1;
 			if (severity < 0) {
-				return luaL_error(L, "report: extra.severity must be "
+				return luaL_error(L,
+					"report: extra.severity must be "
 					"critical, high, medium, low or info");
 			}
 		}
@@ -424,8 +438,8 @@ static void push_pairs(lua_State *L, const struct plm_index_pairs *p)
 {
 	lua_createtable(L, 0, (int)p->count);
 	for (size_t i = 0; i < p->count; i++) {
-		lua_pushstring(L, p->items[i].value != NULL ? p->items[i].value
-							    : "");
+		lua_pushstring(L,
+			p->items[i].value != NULL ? p->items[i].value : "");
 		lua_setfield(L, -2, p->items[i].key);
 	}
 }
@@ -464,8 +478,7 @@ static void push_location(lua_State *L, const struct plm_index_location *l)
 }
 
 /* Records the table on top of the stack as (doc, entry) in handles. */
-static void register_handle(lua_State *L, int handles, size_t doc,
-	size_t entry)
+static void register_handle(lua_State *L, int handles, size_t doc, size_t entry)
 {
 	lua_pushvalue(L, -1);
 	lua_pushinteger(L, (lua_Integer)((doc << HANDLE_ENTRY_BITS) | entry));
@@ -542,13 +555,13 @@ static void push_project(lua_State *L, struct plm_lua_checker *c)
 	int handles = lua_gettop(L);
 
 	size_t n = plm_index_doc_count(c->index);
-	lua_createtable(L, 0, 6);                    /* project */
+	lua_createtable(L, 0, 6); /* project */
 	int project = lua_gettop(L);
-	lua_createtable(L, (int)n, 0);               /* documents */
-	lua_newtable(L);                             /* objects */
-	lua_newtable(L);                             /* services */
-	lua_newtable(L);                             /* dockerfiles */
-	int lists = project + 2;                     /* objects, by type */
+	lua_createtable(L, (int)n, 0); /* documents */
+	lua_newtable(L);               /* objects */
+	lua_newtable(L);               /* services */
+	lua_newtable(L);               /* dockerfiles */
+	int lists = project + 2;       /* objects, by type */
 	lua_Integer counts[3] = {0, 0, 0};
 	luaL_checkstack(L, 8, "project");
 	for (size_t d = 0; d < n; d++) {
@@ -598,7 +611,8 @@ static int project_load(lua_State *L)
 		return luaL_error(L, "project.load: called outside a check");
 	}
 	if (!to_handle(L, c, 1, &d, &entry)) {
-		return luaL_argerror(L, 1, "a document or entry of the project "
+		return luaL_argerror(L, 1,
+			"a document or entry of the project "
 			"expected");
 	}
 	if (c->loaded == NULL || c->loaded_doc != d) {
@@ -614,7 +628,8 @@ static int project_load(lua_State *L)
 		if (st.outcome != PLM_LOAD_OK || doc == NULL) {
 			plm_doc_destroy(doc);
 			lua_pushnil(L);
-			lua_pushfstring(L, "%s: %s", id->shown_path, st.message);
+			lua_pushfstring(L, "%s: %s", id->shown_path,
+				st.message);
 			return 2;
 		}
 		/* Owned by the checker from here: a raise below leaks nothing. */
@@ -681,7 +696,8 @@ int plm_lua_native_comment(lua_State *L)
 {
 	lua_Integer line = luaL_checkinteger(L, 1);
 	const struct plm_doc *doc = plm_lua_host(L)->doc;
-	if (doc == NULL || line < 1 || (lua_Unsigned)line > doc->comment_count ||
+	if (doc == NULL || line < 1 ||
+		(lua_Unsigned)line > doc->comment_count ||
 		doc->comments[line - 1] == NULL ||
 		doc->comments[line - 1][0] == '\0') {
 		lua_pushnil(L);
@@ -742,8 +758,8 @@ static int run_policy(lua_State *L)
 	return 0;
 }
 
-enum plm_lua_status plm_lua_checker_run(struct plm_lua_checker *c,
-	size_t rule, const struct plm_setting_values *settings,
+enum plm_lua_status plm_lua_checker_run(struct plm_lua_checker *c, size_t rule,
+	const struct plm_setting_values *settings,
 	const struct plm_lua_limits *limits, struct plm_lua_failure *fail)
 {
 	c->rule = rule;

@@ -33,9 +33,9 @@ struct plm_lua;
 struct plm_lua_checker;
 
 struct plm_lua_limits {
-	size_t memory;          /* bytes a run may add to the state; 0: none */
-	uint64_t instructions;  /* VM instructions per run; 0: none */
-	double seconds;         /* wall-clock seconds per run; 0: none. The
+	size_t memory;         /* bytes a run may add to the state; 0: none */
+	uint64_t instructions; /* VM instructions per run; 0: none */
+	double seconds;        /* wall-clock seconds per run; 0: none. The
 	                         * backstop for single instructions that are
 	                         * slow in C (comparing two 30 MB strings):
 	                         * a watchdog thread ends the run at the
@@ -44,10 +44,10 @@ struct plm_lua_limits {
 
 enum plm_lua_status {
 	PLM_LUA_OK = 0,
-	PLM_LUA_ERROR,          /* the code raised an error */
-	PLM_LUA_INSTRUCTIONS,   /* the instruction budget ran out */
-	PLM_LUA_MEMORY,         /* the memory cap was hit */
-	PLM_LUA_TIME,           /* the run took longer than its seconds */
+	PLM_LUA_ERROR,        /* the code raised an error */
+	PLM_LUA_INSTRUCTIONS, /* the instruction budget ran out */
+	PLM_LUA_MEMORY,       /* the memory cap was hit */
+	PLM_LUA_TIME,         /* the run took longer than its seconds */
 };
 
 /* What a failed run left behind: a status and one message that starts with
@@ -59,17 +59,17 @@ struct plm_lua_failure {
 
 /* A policy's source as the engine read it. All borrowed. */
 struct plm_lua_chunk {
-	const char *chunkname;      /* "@" + source path */
+	const char *chunkname; /* "@" + source path */
 	const char *text;
 	size_t text_len;
-	const char *lib_dir;        /* the directory `require` reads, or NULL */
+	const char *lib_dir; /* the directory `require` reads, or NULL */
 };
 
 /* What a policy's table declares. Strings and arrays in the arena given
  * to plm_lua_read_metadata(). */
 struct plm_lua_metadata {
-	struct plm_rule_info info;  /* all but source_path */
-	bool project;               /* scope = "project" */
+	struct plm_rule_info info; /* all but source_path */
+	bool project;              /* scope = "project" */
 	struct plm_setting_decl *settings;
 	size_t setting_count;
 };
@@ -99,7 +99,7 @@ struct plm_lua_target {
 
 struct plm_lua_related {
 	struct plm_lua_target target;
-	const char *message;        /* may be NULL */
+	const char *message; /* may be NULL */
 	size_t message_len;
 };
 
@@ -108,9 +108,9 @@ struct plm_lua_report {
 	struct plm_lua_target target;
 	const char *message;
 	size_t message_len;
-	const char *fix;            /* may be NULL */
+	const char *fix; /* may be NULL */
 	size_t fix_len;
-	int severity;               /* enum plm_severity, or -1: the rule's */
+	int severity; /* enum plm_severity, or -1: the rule's */
 	const struct plm_lua_related *related;
 	size_t related_count;
 };
@@ -141,8 +141,8 @@ void plm_lua_checker_destroy(struct plm_lua_checker *c);
 /* Binds doc (borrowed) for the file runs that follow, with the settings
  * table each run sees (borrowed; may be NULL), until
  * plm_lua_checker_unbind(). */
-void plm_lua_checker_bind(struct plm_lua_checker *c,
-	const struct plm_doc *doc, const struct plm_lua_hooks *hooks);
+void plm_lua_checker_bind(struct plm_lua_checker *c, const struct plm_doc *doc,
+	const struct plm_lua_hooks *hooks);
 /* Binds a project index for the project runs that follow. */
 void plm_lua_checker_bind_project(struct plm_lua_checker *c,
 	const struct plm_index *index, const struct plm_lua_hooks *hooks);
@@ -153,8 +153,8 @@ void plm_lua_checker_unbind(struct plm_lua_checker *c);
  * check(doc, report) or check(project, report), with `settings` (its
  * values, borrowed; may be NULL) as the policy's settings. Returns
  * PLM_LUA_OK or a failure in *fail. */
-enum plm_lua_status plm_lua_checker_run(struct plm_lua_checker *c,
-	size_t rule, const struct plm_setting_values *settings,
+enum plm_lua_status plm_lua_checker_run(struct plm_lua_checker *c, size_t rule,
+	const struct plm_setting_values *settings,
 	const struct plm_lua_limits *limits, struct plm_lua_failure *fail);
 
 /* The instructions the last run was charged. */

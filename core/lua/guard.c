@@ -158,8 +158,8 @@ static int guarded_insert(lua_State *L)
 	if (args == 3) {
 		pos = luaL_checkinteger(L, 2);
 		/* 1 <= pos <= after, without overflow */
-		luaL_argcheck(L, (lua_Unsigned)pos - 1 < (lua_Unsigned)after,
-			2, "position out of bounds");
+		luaL_argcheck(L, (lua_Unsigned)pos - 1 < (lua_Unsigned)after, 2,
+			"position out of bounds");
 		if (pos < after) {
 			shift(L, after - 1, pos, 1);
 		}
@@ -178,8 +178,8 @@ static int guarded_remove(lua_State *L)
 	lua_Integer pos = luaL_optinteger(L, 2, size);
 	/* pos == size (0 for an empty list), or 1 <= pos <= size + 1; the
 	 * stock message blames argument 1, and so do we. */
-	luaL_argcheck(L, pos == size ||
-		(lua_Unsigned)pos - 1 <= (lua_Unsigned)size, 1,
+	luaL_argcheck(L,
+		pos == size || (lua_Unsigned)pos - 1 <= (lua_Unsigned)size, 1,
 		"position out of bounds");
 	lua_geti(L, 1, pos);
 	if (pos < size) {
@@ -208,9 +208,10 @@ static int guarded_concat(lua_State *L)
 		plm_lua_meter_add(&meter, cost);
 		lua_geti(L, 1, i);
 		if (!lua_isstring(L, -1)) {
-			return luaL_error(L, "invalid value (%s) at index %I "
-				"in table for 'concat'", luaL_typename(L, -1),
-				(LUAI_UACINT)i);
+			return luaL_error(L,
+				"invalid value (%s) at index %I "
+				"in table for 'concat'",
+				luaL_typename(L, -1), (LUAI_UACINT)i);
 		}
 		luaL_addvalue(&b);
 		if (i == last) {

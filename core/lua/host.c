@@ -29,11 +29,11 @@
 
 const char plm_lua_key_module = 0;
 const char plm_lua_key_node_mt = 0;
-static const char key_env_mt = 0;     /* metatable of per-run environments */
-static const char key_trusted = 0;    /* the helper library's environment */
-static const char key_run_modules = 0;/* modules required in this run */
-static const char key_chunks = 0;     /* compiled lib/ modules, by path */
-static const char key_readonly_mt = 0;/* marks read-only proxies */
+static const char key_env_mt = 0;      /* metatable of per-run environments */
+static const char key_trusted = 0;     /* the helper library's environment */
+static const char key_run_modules = 0; /* modules required in this run */
+static const char key_chunks = 0;      /* compiled lib/ modules, by path */
+static const char key_readonly_mt = 0; /* marks read-only proxies */
 
 /* Largest lib/ module read from disk. */
 #define MAX_MODULE_SIZE ((size_t)1024 * 1024)
@@ -76,8 +76,8 @@ void plm_lua_record_where(struct plm_lua *h, lua_State *L)
 	lua_Debug ar;
 	for (int level = 0; lua_getstack(L, level, &ar); level++) {
 		if (lua_getinfo(L, "Sl", &ar) && ar.currentline > 0) {
-			snprintf(h->where, sizeof(h->where), "%s:%d", ar.short_src,
-				ar.currentline);
+			snprintf(h->where, sizeof(h->where), "%s:%d",
+				ar.short_src, ar.currentline);
 			return;
 		}
 	}
@@ -320,13 +320,15 @@ static int sandbox_setmetatable(lua_State *L)
 {
 	int t = lua_type(L, 2);
 	luaL_checktype(L, 1, LUA_TTABLE);
-	luaL_argexpected(L, t == LUA_TNIL || t == LUA_TTABLE, 2, "nil or table");
+	luaL_argexpected(L, t == LUA_TNIL || t == LUA_TTABLE, 2,
+		"nil or table");
 	if (t == LUA_TTABLE) {
 		lua_pushliteral(L, "__gc");
 		int gc = lua_rawget(L, 2);
 		lua_pop(L, 1);
 		if (gc != LUA_TNIL) {
-			return luaL_error(L, "setmetatable: __gc metamethods are "
+			return luaL_error(L,
+				"setmetatable: __gc metamethods are "
 				"not allowed in policies");
 		}
 	}
@@ -393,8 +395,8 @@ static void freeze_at(lua_State *L, int idx, int seen)
 		}
 		lua_pop(L, 1);
 	}
-	lua_createtable(L, 0, 0);              /* proxy */
-	lua_createtable(L, 0, 6);              /* its metatable */
+	lua_createtable(L, 0, 0); /* proxy */
+	lua_createtable(L, 0, 6); /* its metatable */
 	lua_pushvalue(L, idx);
 	lua_setfield(L, -2, "__index");
 	lua_pushcfunction(L, readonly_newindex);
@@ -487,8 +489,7 @@ static char *read_module(const char *path, size_t *len)
 
 /* Pushes the compiled chunk of lib/<name>.lua, compiling it on first use.
  * Raises when it is missing or does not compile. */
-static void push_module_chunk(lua_State *L, struct plm_lua *h,
-	const char *name)
+static void push_module_chunk(lua_State *L, struct plm_lua *h, const char *name)
 {
 	char path[4096];
 	int n = snprintf(path, sizeof(path), "%s/", h->lib_dir);
@@ -537,9 +538,11 @@ static int sandbox_require(lua_State *L)
 		return luaL_error(L, "require: bad module name '%s'", name);
 	}
 	if (h->lib_dir == NULL) {
-		return luaL_error(L, "require: module '%s' not found (only "
+		return luaL_error(L,
+			"require: module '%s' not found (only "
 			"'plimsoll' and modules in the policy directory's lib/ "
-			"can be required)", name);
+			"can be required)",
+			name);
 	}
 	lua_rawgetp(L, LUA_REGISTRYINDEX, &key_run_modules);
 	int cache = lua_gettop(L);
@@ -569,14 +572,25 @@ static int sandbox_require(lua_State *L)
 }
 
 static const char *const allowed_globals[] = {
-	"assert", "error", "getmetatable", "ipairs", "next", "pairs",
-	"rawequal", "rawget", "rawlen", "select", "tonumber", "tostring",
-	"type", "_VERSION", NULL,
+	"assert",
+	"error",
+	"getmetatable",
+	"ipairs",
+	"next",
+	"pairs",
+	"rawequal",
+	"rawget",
+	"rawlen",
+	"select",
+	"tonumber",
+	"tostring",
+	"type",
+	"_VERSION",
+	NULL,
 };
 
 /* Copies t (at idx) without the listed keys.  [-0, +1, m] */
-static void push_copy_without(lua_State *L, int idx,
-	const char *const *drop)
+static void push_copy_without(lua_State *L, int idx, const char *const *drop)
 {
 	idx = lua_absindex(L, idx);
 	lua_newtable(L);
@@ -628,7 +642,7 @@ static int setup(lua_State *L)
 	lua_setfield(L, -2, "__metatable");
 	lua_pop(L, 2);
 
-	lua_newtable(L);                                     /* 6: base */
+	lua_newtable(L); /* 6: base */
 	int base = lua_gettop(L);
 	for (const char *const *g = allowed_globals; *g != NULL; g++) {
 		lua_getfield(L, 1, *g);
@@ -655,7 +669,7 @@ static int setup(lua_State *L)
 	plm_lua_freeze(L);
 	lua_setfield(L, base, "utf8");
 
-	lua_createtable(L, 0, 2);                        /* env metatable */
+	lua_createtable(L, 0, 2); /* env metatable */
 	lua_pushvalue(L, base);
 	lua_setfield(L, -2, "__index");
 	lua_pushboolean(L, 0);
@@ -789,9 +803,8 @@ uint64_t plm_lua_last_executed(const struct plm_lua *h)
 	return h->executed;
 }
 
-enum plm_lua_status plm_lua_run(struct plm_lua *h, lua_CFunction fn,
-	void *ud, const struct plm_lua_limits *limits,
-	struct plm_lua_failure *fail)
+enum plm_lua_status plm_lua_run(struct plm_lua *h, lua_CFunction fn, void *ud,
+	const struct plm_lua_limits *limits, struct plm_lua_failure *fail)
 {
 	lua_State *L = h->L;
 	int top = lua_gettop(L);
@@ -809,7 +822,8 @@ enum plm_lua_status plm_lua_run(struct plm_lua *h, lua_CFunction fn,
 	h->executed = 0;
 	h->budget = limits->instructions;
 	h->deadline = limits->seconds > 0
-		? monotonic_ns() + (int64_t)(limits->seconds * 1e9) : 0;
+		? monotonic_ns() + (int64_t)(limits->seconds * 1e9)
+		: 0;
 	h->cap = limits->memory != 0 ? h->used + limits->memory : 0;
 	lua_sethook(L, count_hook, LUA_MASKCOUNT, PLM_LUA_HOOK_STEP);
 	plm_lua_watchdog_arm(h);

@@ -60,8 +60,7 @@ void plm_lua_charge_memory(lua_State *L, size_t bytes);
  * charges of library loops and allocations). */
 uint64_t plm_lua_last_executed(const struct plm_lua *h);
 
-enum plm_lua_status plm_lua_run(struct plm_lua *h, lua_CFunction fn,
-	void *ud, const struct plm_lua_limits *limits,
-	struct plm_lua_failure *fail);
+enum plm_lua_status plm_lua_run(struct plm_lua *h, lua_CFunction fn, void *ud,
+	const struct plm_lua_limits *limits, struct plm_lua_failure *fail);
 
 #endif

@@ -14,7 +14,7 @@
  * by size class; larger ones from malloc. Sanitizer builds use malloc for
  * everything so they keep seeing each block. */
 #define PLM_LUA_POOL_GRAIN 16
-#define PLM_LUA_POOL_CLASSES 16          /* blocks up to 256 bytes */
+#define PLM_LUA_POOL_CLASSES 16 /* blocks up to 256 bytes */
 #define PLM_LUA_POOL_CHUNK ((size_t)64 * 1024)
 
 struct plm_lua_pool_chunk;
@@ -23,22 +23,22 @@ struct plm_lua {
 	lua_State *L;
 	void *free_list[PLM_LUA_POOL_CLASSES];
 	struct plm_lua_pool_chunk *chunks;
-	char *bump;             /* unused tail of the newest chunk */
+	char *bump; /* unused tail of the newest chunk */
 	size_t bump_left;
-	size_t used;            /* bytes allocated through the funnel */
-	size_t cap;             /* refuse growth past this while armed; 0: none */
-	uint64_t budget;        /* instructions for this run; 0: none */
+	size_t used;     /* bytes allocated through the funnel */
+	size_t cap;      /* refuse growth past this while armed; 0: none */
+	uint64_t budget; /* instructions for this run; 0: none */
 	uint64_t executed;
-	int64_t deadline;       /* CLOCK_MONOTONIC nanoseconds; 0: none */
-	atomic_int expired;     /* set by the watchdog once past deadline */
+	int64_t deadline;           /* CLOCK_MONOTONIC nanoseconds; 0: none */
+	atomic_int expired;         /* set by the watchdog once past deadline */
 	struct plm_lua *watch_next; /* the watchdog's list of armed runs */
-	enum plm_lua_status abort; /* set once a limit is hit in this run */
-	char where[256];        /* Lua location when a limit was hit */
+	enum plm_lua_status abort;  /* set once a limit is hit in this run */
+	char where[256];            /* Lua location when a limit was hit */
 	const char *lib_dir;
 	void *user;
 	/* The document bound for the runs in progress. */
 	const struct plm_doc *doc;
-	uint64_t generation;    /* bumped per bound document */
+	uint64_t generation; /* bumped per bound document */
 };
 
 /* The watchdog (watchdog.c): a host joins it when created and leaves it
@@ -51,8 +51,8 @@ void plm_lua_watchdog_arm(struct plm_lua *h);
 void plm_lua_watchdog_disarm(struct plm_lua *h);
 
 /* Registry keys (addresses of constants, never written). */
-extern const char plm_lua_key_module;   /* the frozen helper module */
-extern const char plm_lua_key_node_mt;  /* metatable of node proxies */
+extern const char plm_lua_key_module;  /* the frozen helper module */
+extern const char plm_lua_key_node_mt; /* metatable of node proxies */
 
 /* Records the innermost Lua location (chunk:line) of L into h->where. */
 void plm_lua_record_where(struct plm_lua *h, lua_State *L);

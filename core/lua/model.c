@@ -11,7 +11,7 @@
 
 #define PROXY_NAME "plimsoll.node"
 
-static const char key_cache = 0;   /* node -> proxy, for the bound document */
+static const char key_cache = 0; /* node -> proxy, for the bound document */
 
 struct proxy {
 	const struct plm_node *node;
@@ -104,15 +104,24 @@ void plm_lua_push_node(lua_State *L, const struct plm_node *node)
 		return;
 	}
 	switch (node->kind) {
-	case PLM_NODE_NULL: lua_pushnil(L); return;
-	case PLM_NODE_BOOL: lua_pushboolean(L, node->as.boolean); return;
-	case PLM_NODE_INT: lua_pushinteger(L, node->as.integer); return;
-	case PLM_NODE_FLOAT: lua_pushnumber(L, node->as.number); return;
+	case PLM_NODE_NULL:
+		lua_pushnil(L);
+		return;
+	case PLM_NODE_BOOL:
+		lua_pushboolean(L, node->as.boolean);
+		return;
+	case PLM_NODE_INT:
+		lua_pushinteger(L, node->as.integer);
+		return;
+	case PLM_NODE_FLOAT:
+		lua_pushnumber(L, node->as.number);
+		return;
 	case PLM_NODE_STRING:
 		lua_pushlstring(L, node->as.string.ptr, node->as.string.len);
 		return;
 	case PLM_NODE_SEQ:
-	case PLM_NODE_MAP: break;
+	case PLM_NODE_MAP:
+		break;
 	}
 	if ((node->flags & PLM_NODE_LINK) && node->as.seq.count == 1) {
 		plm_lua_push_node(L, node->as.seq.items[0]);
@@ -136,8 +145,8 @@ void plm_lua_push_node(lua_State *L, const struct plm_node *node)
 }
 
 /* The item of a sequence for a Lua key (1-based integer), or NULL. */
-static const struct plm_node *seq_item(lua_State *L,
-	const struct plm_node *seq, int key)
+static const struct plm_node *seq_item(lua_State *L, const struct plm_node *seq,
+	int key)
 {
 	int isnum = 0;
 	lua_Integer i = lua_tointegerx(L, key, &isnum);
@@ -282,11 +291,14 @@ void plm_lua_check_target(lua_State *L, int idx, bool has_field,
 		const char *key = lua_tolstring(L, idx + 1, &len);
 		for (size_t i = 0; i < n->as.map.count; i++) {
 			const struct plm_entry *e = &n->as.map.entries[i];
-			if (e->key_len == len && memcmp(e->key, key, len) == 0) {
+			if (e->key_len == len &&
+				memcmp(e->key, key, len) == 0) {
 				*target = e->value;
 				if (e->value != NULL &&
-					(e->value->span.end > e->value->span.start ||
-						(e->value->flags & PLM_NODE_IMPLICIT))) {
+					(e->value->span.end >
+							e->value->span.start ||
+						(e->value->flags &
+							PLM_NODE_IMPLICIT))) {
 					*span = e->value->span;
 				} else {
 					*span = e->key_span;
@@ -305,9 +317,9 @@ void plm_lua_check_target(lua_State *L, int idx, bool has_field,
 		}
 		return;
 	}
-	luaL_argerror(L, idx + 1, n->kind == PLM_NODE_MAP
-		? "a key (string) of the map expected"
-		: "an index of the sequence expected");
+	luaL_argerror(L, idx + 1,
+		n->kind == PLM_NODE_MAP ? "a key (string) of the map expected"
+					: "an index of the sequence expected");
 }
 
 /* native.span(node [, field]) -> {path, source, start_line, start_column,
@@ -396,7 +408,8 @@ static int native_mentions(lua_State *L)
 	const struct plm_doc *doc = plm_lua_host(L)->doc;
 	struct plm_lua_meter meter = {L, 0};
 	bool found = false;
-	for (size_t k = 0; doc != NULL && k < doc->source_count && !found; k++) {
+	for (size_t k = 0; doc != NULL && k < doc->source_count && !found;
+		k++) {
 		const struct plm_source *src = doc->sources[k];
 		const char *p = src->bytes, *end = src->bytes + src->len;
 		while (!found && n > 0 && (size_t)(end - p) >= n) {
@@ -408,7 +421,8 @@ static int native_mentions(lua_State *L)
 			if (at == NULL) {
 				break;
 			}
-			plm_lua_meter_add(&meter, 1 + n / PLM_LUA_BYTES_PER_STEP);
+			plm_lua_meter_add(&meter,
+				1 + n / PLM_LUA_BYTES_PER_STEP);
 			found = memcmp(at, needle, n) == 0;
 			p = at + 1;
 		}

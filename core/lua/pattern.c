@@ -79,18 +79,30 @@ static inline bool is_alnum(int c)
 static inline int in_class(int c, int name)
 {
 	switch (name) {
-	case 'a': return is_in(c | 0x20, 'a', 'z');
-	case 'c': return c < 32 || c == 127;
-	case 'd': return is_in(c, '0', '9');
-	case 'g': return is_in(c, 33, 126);
-	case 'l': return is_in(c, 'a', 'z');
-	case 'p': return is_in(c, 33, 126) && !is_alnum(c);
-	case 's': return c == ' ' || is_in(c, '\t', '\r');
-	case 'u': return is_in(c, 'A', 'Z');
-	case 'w': return is_alnum(c);
-	case 'x': return is_in(c, '0', '9') || is_in(c | 0x20, 'a', 'f');
-	case 'z': return c == 0; /* not in the 5.4 manual; stock has it */
-	default: return -1;
+	case 'a':
+		return is_in(c | 0x20, 'a', 'z');
+	case 'c':
+		return c < 32 || c == 127;
+	case 'd':
+		return is_in(c, '0', '9');
+	case 'g':
+		return is_in(c, 33, 126);
+	case 'l':
+		return is_in(c, 'a', 'z');
+	case 'p':
+		return is_in(c, 33, 126) && !is_alnum(c);
+	case 's':
+		return c == ' ' || is_in(c, '\t', '\r');
+	case 'u':
+		return is_in(c, 'A', 'Z');
+	case 'w':
+		return is_alnum(c);
+	case 'x':
+		return is_in(c, '0', '9') || is_in(c | 0x20, 'a', 'f');
+	case 'z':
+		return c == 0; /* not in the 5.4 manual; stock has it */
+	default:
+		return -1;
 	}
 }
 
@@ -172,20 +184,23 @@ static inline bool single_matches(struct matcher *m, const char *s,
 	}
 	int c = byte_at(s);
 	switch (*p) {
-	case '.': return true;
-	case ESCAPE: return class_matches(c, byte_at(p + 1));
+	case '.':
+		return true;
+	case ESCAPE:
+		return class_matches(c, byte_at(p + 1));
 	case '[':
 		plm_lua_meter_add(&m->meter, (size_t)(ep - p) / 16);
 		return set_matches(c, p, ep - 1);
-	default: return byte_at(p) == c;
+	default:
+		return byte_at(p) == c;
 	}
 }
 
 static const char *match(struct matcher *m, const char *s, const char *p);
 
 /* Item p..ep repeated as often as it matches from s, then fewer. */
-static const char *match_greedy(struct matcher *m, const char *s,
-	const char *p, const char *ep)
+static const char *match_greedy(struct matcher *m, const char *s, const char *p,
+	const char *ep)
 {
 	size_t n = 0;
 	while (single_matches(m, s + n, p, ep)) {
@@ -202,8 +217,8 @@ static const char *match_greedy(struct matcher *m, const char *s,
 }
 
 /* Item p..ep repeated as seldom as the rest of the pattern allows. */
-static const char *match_lazy(struct matcher *m, const char *s,
-	const char *p, const char *ep)
+static const char *match_lazy(struct matcher *m, const char *s, const char *p,
+	const char *ep)
 {
 	for (;;) {
 		const char *r = match(m, s, ep + 1);
@@ -217,8 +232,8 @@ static const char *match_lazy(struct matcher *m, const char *s,
 	}
 }
 
-static const char *open_capture(struct matcher *m, const char *s,
-	const char *p, ptrdiff_t kind)
+static const char *open_capture(struct matcher *m, const char *s, const char *p,
+	ptrdiff_t kind)
 {
 	if (m->count >= MAX_CAPTURES) {
 		luaL_error(m->L, "too many captures");
@@ -321,8 +336,8 @@ static bool optional(int quantifier)
 /* The item at *p is a single-character class, perhaps with a quantifier.
  * Returns true when it decides the match (*result), else false with *s and
  * *p moved past it. */
-static bool match_class_item(struct matcher *m, const char **s,
-	const char **p, const char **result)
+static bool match_class_item(struct matcher *m, const char **s, const char **p,
+	const char **result)
 {
 	const char *ep = class_end(m, *p);
 	int quantifier = ep < m->pattern_end ? *ep : '\0';
@@ -336,9 +351,15 @@ static bool match_class_item(struct matcher *m, const char **s,
 		*result = match(m, *s + 1, ep + 1);
 		*p = ep + 1;
 		return *result != NULL;
-	case '+': *result = match_greedy(m, *s + 1, *p, ep); return true;
-	case '*': *result = match_greedy(m, *s, *p, ep); return true;
-	case '-': *result = match_lazy(m, *s, *p, ep); return true;
+	case '+':
+		*result = match_greedy(m, *s + 1, *p, ep);
+		return true;
+	case '*':
+		*result = match_greedy(m, *s, *p, ep);
+		return true;
+	case '-':
+		*result = match_lazy(m, *s, *p, ep);
+		return true;
 	default:
 		(*s)++;
 		*p = ep;
@@ -348,8 +369,8 @@ static bool match_class_item(struct matcher *m, const char **s,
 
 /* The item at *p is %b, %f or a back reference (else returns false with
  * *p unchanged and *done false). */
-static bool match_escape_item(struct matcher *m, const char **s,
-	const char **p, bool *done)
+static bool match_escape_item(struct matcher *m, const char **s, const char **p,
+	bool *done)
 {
 	const char *at = *p;
 	int c = at + 1 < m->pattern_end ? byte_at(at + 1) : '\0';
@@ -407,7 +428,8 @@ static bool match_item(struct matcher *m, const char **s, const char **p,
 			return done;
 		}
 		break;
-	default: break;
+	default:
+		break;
 	}
 	return match_class_item(m, s, p, result);
 }
@@ -427,8 +449,7 @@ static const char *match(struct matcher *m, const char *s, const char *p)
 
 /* Pushes capture i of the match s..e; with no captures, i == 0 is the
  * whole match.  [-0, +1, v] */
-static void push_capture(struct matcher *m, int i, const char *s,
-	const char *e)
+static void push_capture(struct matcher *m, int i, const char *s, const char *e)
 {
 	if (i >= m->count) {
 		if (i != 0) {
@@ -477,9 +498,19 @@ static bool has_specials(const char *p, size_t lp)
 {
 	for (size_t i = 0; i < lp; i++) {
 		switch (p[i]) {
-		case '^': case '$': case '*': case '+': case '?': case '.':
-		case '(': case '[': case '%': case '-': return true;
-		default: break;
+		case '^':
+		case '$':
+		case '*':
+		case '+':
+		case '?':
+		case '.':
+		case '(':
+		case '[':
+		case '%':
+		case '-':
+			return true;
+		default:
+			break;
 		}
 	}
 	return false;
@@ -648,7 +679,8 @@ static void add_replacement_string(struct matcher *m, luaL_Buffer *b,
 			lua_remove(L, -2);
 			luaL_addvalue(b);
 		} else {
-			luaL_error(L, "invalid use of '%c' in replacement string",
+			luaL_error(L,
+				"invalid use of '%c' in replacement string",
 				ESCAPE);
 		}
 		r = escape + 2;
@@ -657,8 +689,8 @@ static void add_replacement_string(struct matcher *m, luaL_Buffer *b,
 
 /* Appends the replacement of the match s..e. Returns whether it differs
  * from the match (false: the table or function gave nil or false). */
-static bool add_replacement(struct matcher *m, luaL_Buffer *b,
-	const char *s, const char *e, int kind)
+static bool add_replacement(struct matcher *m, luaL_Buffer *b, const char *s,
+	const char *e, int kind)
 {
 	lua_State *L = m->L;
 	if (kind == LUA_TSTRING || kind == LUA_TNUMBER) {
@@ -692,9 +724,10 @@ static int pattern_gsub(lua_State *L)
 	const char *p = luaL_checklstring(L, 2, &lp);
 	int kind = lua_type(L, 3);
 	lua_Integer max = luaL_optinteger(L, 4, (lua_Integer)ls + 1);
-	luaL_argexpected(L, kind == LUA_TNUMBER || kind == LUA_TSTRING ||
-		kind == LUA_TFUNCTION || kind == LUA_TTABLE, 3,
-		"string/function/table");
+	luaL_argexpected(L,
+		kind == LUA_TNUMBER || kind == LUA_TSTRING ||
+			kind == LUA_TFUNCTION || kind == LUA_TTABLE,
+		3, "string/function/table");
 	bool anchored = lp > 0 && *p == '^';
 	if (anchored) {
 		p++;
@@ -712,7 +745,8 @@ static int pattern_gsub(lua_State *L)
 		const char *e = match(&m, at, p);
 		if (e != NULL && e != last_end) {
 			n++;
-			changed = add_replacement(&m, &b, at, e, kind) || changed;
+			changed = add_replacement(&m, &b, at, e, kind) ||
+				changed;
 			at = last_end = e;
 		} else if (at < m.subject_end) {
 			luaL_addchar(&b, *at++);

@@ -16,8 +16,18 @@ struct load_ctx {
 };
 
 static const char *const known_fields[] = {
-	"id", "title", "severity", "applies_to", "tags", "aliases",
-	"description", "help_uri", "precision", "scope", "settings", "check",
+	"id",
+	"title",
+	"severity",
+	"applies_to",
+	"tags",
+	"aliases",
+	"description",
+	"help_uri",
+	"precision",
+	"scope",
+	"settings",
+	"check",
 	NULL,
 };
 
@@ -39,7 +49,8 @@ static bool id_ok(const char *id)
 		}
 		for (size_t i = 0; i < n; i++) {
 			char c = s[i];
-			bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+			bool ok = (c >= 'a' && c <= 'z') ||
+				(c >= '0' && c <= '9') ||
 				(c == '-' && s[i + 1] != '-');
 			if (!ok) {
 				return false;
@@ -59,7 +70,8 @@ static const char *get_string(lua_State *L, int t, struct load_ctx *ctx,
 		return NULL;
 	}
 	if (type != LUA_TSTRING || lua_rawlen(L, -1) == 0) {
-		luaL_error(L, "metadata: '%s' must be a non-empty string (got %s)",
+		luaL_error(L,
+			"metadata: '%s' must be a non-empty string (got %s)",
 			field, luaL_typename(L, -1));
 	}
 	const char *s = plm_arena_strdup(ctx->arena, lua_tostring(L, -1));
@@ -78,19 +90,22 @@ static const char *const *get_list(lua_State *L, int t, struct load_ctx *ctx,
 	int type = lua_getfield(L, t, field);
 	if (type == LUA_TNIL && !required) {
 		lua_pop(L, 1);
-		const char **empty = plm_arena_alloc(ctx->arena, sizeof(*empty));
+		const char **empty = plm_arena_alloc(ctx->arena,
+			sizeof(*empty));
 		if (empty == NULL) {
 			luaL_error(L, "out of memory");
 		}
 		return empty;
 	}
 	if (type != LUA_TTABLE) {
-		luaL_error(L, "metadata: '%s' must be a list of strings (got %s)",
+		luaL_error(L,
+			"metadata: '%s' must be a list of strings (got %s)",
 			field, luaL_typename(L, -1));
 	}
 	lua_Integer n = luaL_len(L, -1);
 	if (n < (required ? 1 : 0) || n > 256) {
-		luaL_error(L, "metadata: '%s' must list 1 to 256 strings", field);
+		luaL_error(L, "metadata: '%s' must list 1 to 256 strings",
+			field);
 	}
 	const char **list = plm_arena_alloc(ctx->arena,
 		((size_t)n + 1) * sizeof(*list));
@@ -98,14 +113,16 @@ static const char *const *get_list(lua_State *L, int t, struct load_ctx *ctx,
 		luaL_error(L, "out of memory");
 	}
 	for (lua_Integer i = 1; i <= n; i++) {
-		if (lua_geti(L, -1, i) != LUA_TSTRING || lua_rawlen(L, -1) == 0) {
-			luaL_error(L, "metadata: '%s'[%d] must be a non-empty string",
+		if (lua_geti(L, -1, i) != LUA_TSTRING ||
+			lua_rawlen(L, -1) == 0) {
+			luaL_error(L,
+				"metadata: '%s'[%d] must be a non-empty string",
 				field, (int)i);
 		}
 		const char *s = lua_tostring(L, -1);
 		if (check != NULL && !check(s)) {
-			luaL_error(L, "metadata: '%s' has '%s'; expected %s", field,
-				s, expected);
+			luaL_error(L, "metadata: '%s' has '%s'; expected %s",
+				field, s, expected);
 		}
 		list[i - 1] = plm_arena_strdup(ctx->arena, s);
 		if (list[i - 1] == NULL) {
@@ -163,7 +180,7 @@ static bool setting_name_ok(const char *s)
 	}
 	for (; *s != '\0'; s++) {
 		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
-			*s == '_')) {
+			    *s == '_')) {
 			return false;
 		}
 	}
@@ -218,8 +235,10 @@ static void read_default(lua_State *L, struct load_ctx *ctx,
 		}
 		for (lua_Integer i = 1; i <= n; i++) {
 			if (lua_geti(L, -1, i) != LUA_TSTRING) {
-				luaL_error(L, "metadata: setting '%s': default[%d] "
-					"must be a string", d->name, (int)i);
+				luaL_error(L,
+					"metadata: setting '%s': default[%d] "
+					"must be a string",
+					d->name, (int)i);
 			}
 			list[i - 1] = plm_arena_strdup(ctx->arena,
 				lua_tostring(L, -1));
@@ -234,9 +253,11 @@ static void read_default(lua_State *L, struct load_ctx *ctx,
 	}
 	}
 	luaL_error(L, "metadata: setting '%s': default must be %s (got %s)",
-		d->name, d->type == PLM_SETTING_LIST ? "a list of strings"
-			: d->type == PLM_SETTING_INT ? "an integer"
-			: d->type == PLM_SETTING_BOOL ? "a boolean" : "a string",
+		d->name,
+		d->type == PLM_SETTING_LIST           ? "a list of strings"
+			: d->type == PLM_SETTING_INT  ? "an integer"
+			: d->type == PLM_SETTING_BOOL ? "a boolean"
+						      : "a string",
 		luaL_typename(L, -1));
 }
 
@@ -247,26 +268,32 @@ static void read_setting(lua_State *L, struct load_ctx *ctx, int i,
 {
 	int t = lua_gettop(L);
 	if (!lua_istable(L, t)) {
-		luaL_error(L, "metadata: settings[%d] must be a table {name, "
-			"type, default, description}", i);
+		luaL_error(L,
+			"metadata: settings[%d] must be a table {name, "
+			"type, default, description}",
+			i);
 	}
 	lua_pushnil(L);
 	while (lua_next(L, t) != 0) {
 		const char *k = lua_type(L, -2) == LUA_TSTRING
-			? lua_tostring(L, -2) : "";
+			? lua_tostring(L, -2)
+			: "";
 		if (strcmp(k, "name") != 0 && strcmp(k, "type") != 0 &&
 			strcmp(k, "default") != 0 &&
 			strcmp(k, "description") != 0) {
-			luaL_error(L, "metadata: settings[%d]: unknown field '%s' "
-				"(expected name, type, default, description)", i,
-				*k != '\0' ? k : "(not a string)");
+			luaL_error(L,
+				"metadata: settings[%d]: unknown field '%s' "
+				"(expected name, type, default, description)",
+				i, *k != '\0' ? k : "(not a string)");
 		}
 		lua_pop(L, 1);
 	}
 	d->name = get_string(L, t, ctx, "name", true);
 	if (!setting_name_ok(d->name)) {
-		luaL_error(L, "metadata: setting name '%s' must be snake_case "
-			"(a-z, 0-9, _)", d->name);
+		luaL_error(L,
+			"metadata: setting name '%s' must be snake_case "
+			"(a-z, 0-9, _)",
+			d->name);
 	}
 	const char *type = get_string(L, t, ctx, "type", true);
 	static const char *const types[] = {"string", "int", "bool", "list"};
@@ -275,13 +302,16 @@ static void read_setting(lua_State *L, struct load_ctx *ctx, int i,
 		found = strcmp(type, types[k]) == 0 ? k : found;
 	}
 	if (found < 0) {
-		luaL_error(L, "metadata: setting '%s': type must be string, int, "
-			"bool or list (got '%s')", d->name, type);
+		luaL_error(L,
+			"metadata: setting '%s': type must be string, int, "
+			"bool or list (got '%s')",
+			d->name, type);
 	}
 	d->type = (enum plm_setting_type)found;
 	d->description = get_string(L, t, ctx, "description", true);
 	if (lua_getfield(L, t, "default") == LUA_TNIL) {
-		luaL_error(L, "metadata: setting '%s' needs a default", d->name);
+		luaL_error(L, "metadata: setting '%s' needs a default",
+			d->name);
 	}
 	read_default(L, ctx, d);
 	lua_pop(L, 1);
@@ -299,8 +329,10 @@ static void read_settings(lua_State *L, int t, struct load_ctx *ctx)
 		return;
 	}
 	if (type != LUA_TTABLE) {
-		luaL_error(L, "metadata: 'settings' must be a list of tables "
-			"(got %s)", luaL_typename(L, -1));
+		luaL_error(L,
+			"metadata: 'settings' must be a list of tables "
+			"(got %s)",
+			luaL_typename(L, -1));
 	}
 	lua_Integer n = luaL_len(L, -1);
 	if (n < 0 || n > 64) {
@@ -317,9 +349,11 @@ static void read_settings(lua_State *L, int t, struct load_ctx *ctx)
 		read_setting(L, ctx, (int)i, &m->settings[i - 1]);
 		for (lua_Integer j = 1; j < i; j++) {
 			if (strcmp(m->settings[j - 1].name,
-				m->settings[i - 1].name) == 0) {
-				luaL_error(L, "metadata: setting '%s' is declared "
-					"twice", m->settings[i - 1].name);
+				    m->settings[i - 1].name) == 0) {
+				luaL_error(L,
+					"metadata: setting '%s' is declared "
+					"twice",
+					m->settings[i - 1].name);
 			}
 		}
 		lua_pop(L, 1);
@@ -335,7 +369,7 @@ static int load_metadata(lua_State *L)
 	struct plm_lua_metadata *p = ctx->meta;
 	const struct plm_lua_chunk *chunk = ctx->chunk;
 	if (luaL_loadbufferx(L, chunk->text, chunk->text_len, chunk->chunkname,
-		"t") != LUA_OK) {
+		    "t") != LUA_OK) {
 		return lua_error(L);
 	}
 	plm_lua_push_env(L);
@@ -357,20 +391,24 @@ static int load_metadata(lua_State *L)
 		}
 		if (!known) {
 			lua_pop(L, 1);
-			return luaL_error(L, "metadata: unknown field '%s' (expected "
+			return luaL_error(L,
+				"metadata: unknown field '%s' (expected "
 				"id, title, severity, applies_to, tags, aliases, "
 				"description, help_uri, precision, scope, settings, "
 				"check)",
-				lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1)
-							     : "(not a string)");
+				lua_type(L, -1) == LUA_TSTRING
+					? lua_tostring(L, -1)
+					: "(not a string)");
 		}
 		lua_pop(L, 1);
 	}
 	p->info.id = get_string(L, t, ctx, "id", true);
 	if (!id_ok(p->info.id)) {
-		return luaL_error(L, "metadata: id '%s' must be kebab-case "
+		return luaL_error(L,
+			"metadata: id '%s' must be kebab-case "
 			"(lower-case letters, digits, single '-'), optionally "
-			"namespaced as 'team/id'", p->info.id);
+			"namespaced as 'team/id'",
+			p->info.id);
 	}
 	p->info.title = get_string(L, t, ctx, "title", true);
 	if (strchr(p->info.title, '\n') != NULL) {
@@ -379,8 +417,10 @@ static int load_metadata(lua_State *L)
 	const char *sev = get_string(L, t, ctx, "severity", true);
 	int s = plm_severity_parse(sev);
 	if (s < 0) {
-		return luaL_error(L, "metadata: 'severity' must be one of "
-			"critical, high, medium, low, info (got '%s')", sev);
+		return luaL_error(L,
+			"metadata: 'severity' must be one of "
+			"critical, high, medium, low, info (got '%s')",
+			sev);
 	}
 	p->info.severity = (enum plm_severity)s;
 	p->info.applies_to = get_list(L, t, ctx, "applies_to", true, kind_ok,
@@ -398,7 +438,8 @@ static int load_metadata(lua_State *L)
 		strcmp(p->info.precision, "high") != 0 &&
 		strcmp(p->info.precision, "medium") != 0 &&
 		strcmp(p->info.precision, "low") != 0) {
-		return luaL_error(L, "metadata: 'precision' must be one of "
+		return luaL_error(L,
+			"metadata: 'precision' must be one of "
 			"very-high, high, medium, low (got '%s')",
 			p->info.precision);
 	}
@@ -408,12 +449,15 @@ static int load_metadata(lua_State *L)
 	} else if (strcmp(scope, "project") == 0) {
 		p->project = true;
 	} else {
-		return luaL_error(L, "metadata: 'scope' must be \"file\" "
+		return luaL_error(L,
+			"metadata: 'scope' must be \"file\" "
 			"(check(doc, report), the default) or \"project\" "
-			"(check(project, report)) (got '%s')", scope);
+			"(check(project, report)) (got '%s')",
+			scope);
 	}
 	if (lua_getfield(L, t, "check") != LUA_TFUNCTION) {
-		return luaL_error(L, "metadata: 'check' must be a function "
+		return luaL_error(L,
+			"metadata: 'check' must be a function "
 			"check(%s, report) (got %s)",
 			p->project ? "project" : "doc", luaL_typename(L, -1));
 	}
@@ -421,7 +465,6 @@ static int load_metadata(lua_State *L)
 	read_settings(L, t, ctx);
 	return 0;
 }
-
 
 enum plm_lua_status plm_lua_read_metadata(struct plm_lua *h,
 	const struct plm_lua_chunk *chunk, const struct plm_lua_limits *lim,
@@ -431,8 +474,7 @@ enum plm_lua_status plm_lua_read_metadata(struct plm_lua *h,
 	struct load_ctx ctx = {chunk, arena, meta};
 	memset(meta, 0, sizeof(*meta));
 	plm_lua_set_lib_dir(h, chunk->lib_dir);
-	enum plm_lua_status st = plm_lua_run(h, load_metadata, &ctx, lim,
-		fail);
+	enum plm_lua_status st = plm_lua_run(h, load_metadata, &ctx, lim, fail);
 	plm_lua_set_lib_dir(h, NULL);
 	return st;
 }

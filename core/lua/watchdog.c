@@ -27,9 +27,9 @@ static pthread_mutex_t life = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t wake;
 static pthread_t thread;
-static size_t hosts;            /* live hosts; the thread runs while > 0 */
+static size_t hosts; /* live hosts; the thread runs while > 0 */
 static bool stopping;
-static struct plm_lua *armed;   /* runs with a deadline, in no order */
+static struct plm_lua *armed; /* runs with a deadline, in no order */
 
 static int64_t now_ns(void)
 {

@@ -11,10 +11,14 @@
 const char *plm_kind_name(enum plm_kind kind)
 {
 	switch (kind) {
-	case PLM_KIND_DOCKERFILE: return "dockerfile";
-	case PLM_KIND_COMPOSE: return "compose";
-	case PLM_KIND_KUBERNETES: return "kubernetes";
-	default: return "unknown";
+	case PLM_KIND_DOCKERFILE:
+		return "dockerfile";
+	case PLM_KIND_COMPOSE:
+		return "compose";
+	case PLM_KIND_KUBERNETES:
+		return "kubernetes";
+	default:
+		return "unknown";
 	}
 }
 
@@ -27,7 +31,8 @@ enum plm_kind plm_kind_parse(const char *name)
 	if (strcasecmp(name, "compose") == 0) {
 		return PLM_KIND_COMPOSE;
 	}
-	if (strcasecmp(name, "kubernetes") == 0 || strcasecmp(name, "k8s") == 0) {
+	if (strcasecmp(name, "kubernetes") == 0 ||
+		strcasecmp(name, "k8s") == 0) {
 		return PLM_KIND_KUBERNETES;
 	}
 	return PLM_KIND_UNKNOWN;
@@ -91,7 +96,8 @@ int plm_doc_add_source_take(struct plm_doc *doc, struct plm_source *source)
 	}
 	if (doc->source_count == doc->source_cap) {
 		size_t ncap = doc->source_cap ? doc->source_cap * 2 : 2;
-		struct plm_source **n = plm_realloc(doc->sources, ncap * sizeof(*n));
+		struct plm_source **n = plm_realloc(doc->sources,
+			ncap * sizeof(*n));
 		if (n == NULL) {
 			plm_source_destroy(source);
 			return -1;
@@ -120,8 +126,8 @@ void plm_doc_diag(struct plm_doc *doc, enum plm_diag_level level,
 	}
 	if (doc->diag_count == PLM_MAX_DIAGNOSTICS - 1) {
 		/* A hostile file can raise a problem per line: say so once. */
-		doc->diags[doc->diag_count++] = (struct plm_diag){
-			PLM_DIAG_ERROR, "limit/diagnostics",
+		doc->diags[doc->diag_count++] = (struct plm_diag){PLM_DIAG_ERROR,
+			"limit/diagnostics",
 			"too many problems in this file (more than 1000); "
 			"the rest are not shown",
 			span};
@@ -168,7 +174,8 @@ void plm_doc_set_comment(struct plm_doc *doc, uint32_t line, const char *text,
 		return;
 	}
 	if (doc->comments == NULL) {
-		doc->comments = plm_calloc(src->line_count, sizeof(*doc->comments));
+		doc->comments = plm_calloc(src->line_count,
+			sizeof(*doc->comments));
 		if (doc->comments == NULL) {
 			return;
 		}
@@ -199,7 +206,8 @@ int plm_doc_add_secret(struct plm_doc *doc, const char *name, size_t len,
 	}
 	if (doc->secret_count == doc->secret_cap) {
 		size_t ncap = doc->secret_cap ? doc->secret_cap * 2 : 4;
-		struct plm_secret *n = plm_realloc(doc->secrets, ncap * sizeof(*n));
+		struct plm_secret *n = plm_realloc(doc->secrets,
+			ncap * sizeof(*n));
 		if (n == NULL) {
 			return PLM_ENOMEM;
 		}
@@ -243,7 +251,8 @@ char *plm_redact(const char *text, const struct plm_secret *secrets,
 	bool any = false;
 	for (size_t i = 0; i <= len; i++) {
 		const struct plm_secret *s = i < len
-			? secret_at(text + i, secrets, count) : NULL;
+			? secret_at(text + i, secrets, count)
+			: NULL;
 		size_t need = s ? strlen(s->name) + 3 : 1;
 		if (s != NULL && !any) {
 			any = true;

@@ -31,9 +31,9 @@ const char *plm_kind_name(enum plm_kind kind);
 enum plm_kind plm_kind_parse(const char *name);
 
 enum plm_diag_level {
-	PLM_DIAG_ERROR = 0,    /* part of the file could not be read */
-	PLM_DIAG_WARNING = 1,  /* read, but something is off */
-	PLM_DIAG_NOTE = 2,     /* informational (a skipped Helm template, ...) */
+	PLM_DIAG_ERROR = 0,   /* part of the file could not be read */
+	PLM_DIAG_WARNING = 1, /* read, but something is off */
+	PLM_DIAG_NOTE = 2,    /* informational (a skipped Helm template, ...) */
 };
 
 /* Problems kept per document; past this one last diagnostic says so. */
@@ -41,8 +41,8 @@ enum plm_diag_level {
 
 struct plm_diag {
 	enum plm_diag_level level;
-	const char *code;      /* static stable slug, e.g. "yaml/duplicate-key" */
-	const char *message;   /* in the arena: says what was expected */
+	const char *code;    /* static stable slug, e.g. "yaml/duplicate-key" */
+	const char *message; /* in the arena: says what was expected */
 	struct plm_span span;
 };
 

@@ -65,10 +65,18 @@ static json_t *node_json(const struct plm_doc *doc, const struct plm_node *n,
 			span_json(doc, n->as.seq.items[0]->span, false));
 	}
 	switch (n->kind) {
-	case PLM_NODE_NULL: v = json_null(); break;
-	case PLM_NODE_BOOL: v = json_boolean(n->as.boolean); break;
-	case PLM_NODE_INT: v = json_integer((json_int_t)n->as.integer); break;
-	case PLM_NODE_FLOAT: v = json_real(n->as.number); break;
+	case PLM_NODE_NULL:
+		v = json_null();
+		break;
+	case PLM_NODE_BOOL:
+		v = json_boolean(n->as.boolean);
+		break;
+	case PLM_NODE_INT:
+		v = json_integer((json_int_t)n->as.integer);
+		break;
+	case PLM_NODE_FLOAT:
+		v = json_real(n->as.number);
+		break;
 	case PLM_NODE_STRING:
 		v = json_stringn_nocheck(n->as.string.ptr, n->as.string.len);
 		break;
@@ -76,7 +84,8 @@ static json_t *node_json(const struct plm_doc *doc, const struct plm_node *n,
 		v = json_array();
 		for (size_t i = 0; v && i < n->as.seq.count; i++) {
 			json_array_append_new(v,
-				node_json(doc, n->as.seq.items[i], o, depth + 1, sc));
+				node_json(doc, n->as.seq.items[i], o, depth + 1,
+					sc));
 		}
 		break;
 	case PLM_NODE_MAP:
@@ -91,8 +100,9 @@ static json_t *node_json(const struct plm_doc *doc, const struct plm_node *n,
 	if (o->spans && v != NULL) {
 		json_t *w = json_object();
 		json_object_set_new(w, "value", v);
-		json_object_set_new(w, "span", cached_span(doc, sc, n->span,
-			(n->flags & PLM_NODE_IMPLICIT) != 0));
+		json_object_set_new(w, "span",
+			cached_span(doc, sc, n->span,
+				(n->flags & PLM_NODE_IMPLICIT) != 0));
 		if (n->flags & PLM_NODE_INTERPOLATED) {
 			json_object_set_new(w, "interpolated", json_true());
 		}
@@ -110,9 +120,12 @@ static json_t *node_json(const struct plm_doc *doc, const struct plm_node *n,
 static const char *level_name(enum plm_diag_level level)
 {
 	switch (level) {
-	case PLM_DIAG_ERROR: return "error";
-	case PLM_DIAG_WARNING: return "warning";
-	default: return "note";
+	case PLM_DIAG_ERROR:
+		return "error";
+	case PLM_DIAG_WARNING:
+		return "warning";
+	default:
+		return "note";
 	}
 }
 
@@ -124,30 +137,34 @@ int plm_dump_doc(FILE *out, const struct plm_doc *doc,
 		return PLM_ENOMEM;
 	}
 	json_object_set_new(root, "path", json_string(plm_doc_main(doc)->path));
-	json_object_set_new(root, "kind", json_string(plm_kind_name(doc->kind)));
+	json_object_set_new(root, "kind",
+		json_string(plm_kind_name(doc->kind)));
 	json_t *diags = json_array();
 	for (size_t i = 0; i < doc->diag_count; i++) {
 		const struct plm_diag *d = &doc->diags[i];
 		struct plm_region r = plm_doc_region(doc, d->span);
 		const char *file = d->span.source < doc->source_count
-			? doc->sources[d->span.source]->path : "";
-		json_array_append_new(diags, json_pack("{s:s, s:s, s:s, s:i, s:i, s:s}",
-			"level", level_name(d->level), "code", d->code,
-			"file", file, "line", (int)r.start_line,
-			"column", (int)r.start_column, "message", d->message));
+			? doc->sources[d->span.source]->path
+			: "";
+		json_array_append_new(diags,
+			json_pack("{s:s, s:s, s:s, s:i, s:i, s:s}", "level",
+				level_name(d->level), "code", d->code, "file",
+				file, "line", (int)r.start_line, "column",
+				(int)r.start_column, "message", d->message));
 	}
 	json_object_set_new(root, "diagnostics", diags);
 	struct span_cache sc = {{0, 0, 0}, false, NULL};
 	if (o->tree) {
-		json_object_set_new(root, "tree", node_json(doc, doc->tree, o, 0,
-			&sc));
+		json_object_set_new(root, "tree",
+			node_json(doc, doc->tree, o, 0, &sc));
 	}
 	if (o->containers) {
 		json_object_set_new(root, "containers",
 			node_json(doc, doc->containers, o, 0, &sc));
 	}
 	int rc = json_dumpf(root, out, JSON_INDENT(2) | JSON_ENSURE_ASCII) == 0
-		? 0 : PLM_EIO;
+		? 0
+		: PLM_EIO;
 	if (rc == 0) {
 		fputc('\n', out);
 	}

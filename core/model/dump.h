@@ -10,9 +10,9 @@
 #include "model/document.h"
 
 struct plm_dump_options {
-	bool spans;       /* wrap each node as {"value":..., "span":"L:C-L:C"} */
-	bool tree;        /* include the format's tree */
-	bool containers;  /* include the containers view */
+	bool spans;      /* wrap each node as {"value":..., "span":"L:C-L:C"} */
+	bool tree;       /* include the format's tree */
+	bool containers; /* include the containers view */
 };
 
 /* Writes {"path","kind","diagnostics","tree","containers"} as indented JSON

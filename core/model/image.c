@@ -31,7 +31,8 @@ int plm_image_parse(struct plm_arena *a, const char *text, size_t len,
 	bool has_registry = false;
 	if (slash != NULL) {
 		size_t n = (size_t)(slash - text);
-		if (memchr(text, '.', n) != NULL || memchr(text, ':', n) != NULL ||
+		if (memchr(text, '.', n) != NULL ||
+			memchr(text, ':', n) != NULL ||
 			(n == 9 && memcmp(text, "localhost", 9) == 0)) {
 			has_registry = true;
 			repo = slash + 1;

@@ -106,8 +106,9 @@ int plm_node_push(struct plm_arena *a, struct plm_node *seq,
 	}
 	if (seq->as.seq.count == seq->as.seq.cap) {
 		size_t ncap = seq->as.seq.cap ? seq->as.seq.cap * 2 : 4;
-		struct plm_node **items = plm_arena_realloc(a, seq->as.seq.items,
-			seq->as.seq.cap * sizeof(*items), ncap * sizeof(*items));
+		struct plm_node **items = plm_arena_realloc(a,
+			seq->as.seq.items, seq->as.seq.cap * sizeof(*items),
+			ncap * sizeof(*items));
 		if (items == NULL) {
 			return PLM_ENOMEM;
 		}
@@ -118,9 +119,9 @@ int plm_node_push(struct plm_arena *a, struct plm_node *seq,
 	return 0;
 }
 
-static int append(struct plm_arena *a, struct plm_node *map,
-	const char *key, size_t key_len, struct plm_span key_span,
-	struct plm_node *value, bool copy_key)
+static int append(struct plm_arena *a, struct plm_node *map, const char *key,
+	size_t key_len, struct plm_span key_span, struct plm_node *value,
+	bool copy_key)
 {
 	if (map == NULL || map->kind != PLM_NODE_MAP || value == NULL) {
 		return PLM_EINVAL;
@@ -151,9 +152,8 @@ static int append(struct plm_arena *a, struct plm_node *map,
 	return 0;
 }
 
-int plm_node_append(struct plm_arena *a, struct plm_node *map,
-	const char *key, size_t key_len, struct plm_span key_span,
-	struct plm_node *value)
+int plm_node_append(struct plm_arena *a, struct plm_node *map, const char *key,
+	size_t key_len, struct plm_span key_span, struct plm_node *value)
 {
 	return append(a, map, key, key_len, key_span, value, true);
 }
@@ -245,7 +245,8 @@ struct plm_node *plm_node_clone(struct plm_arena *a, const struct plm_node *n)
 		c->as.seq.items = NULL;
 		c->as.seq.count = c->as.seq.cap = 0;
 		for (size_t i = 0; i < n->as.seq.count; i++) {
-			struct plm_node *item = plm_node_clone(a, n->as.seq.items[i]);
+			struct plm_node *item = plm_node_clone(a,
+				n->as.seq.items[i]);
 			if (item == NULL || plm_node_push(a, c, item) != 0) {
 				return NULL;
 			}
@@ -257,8 +258,9 @@ struct plm_node *plm_node_clone(struct plm_arena *a, const struct plm_node *n)
 		for (size_t i = 0; i < n->as.map.count; i++) {
 			const struct plm_entry *e = &n->as.map.entries[i];
 			struct plm_node *v = plm_node_clone(a, e->value);
-			if (v == NULL || plm_node_append(a, c, e->key, e->key_len,
-						 e->key_span, v) != 0) {
+			if (v == NULL ||
+				plm_node_append(a, c, e->key, e->key_len,
+					e->key_span, v) != 0) {
 				return NULL;
 			}
 		}
@@ -285,13 +287,20 @@ struct plm_node *plm_node_clone(struct plm_arena *a, const struct plm_node *n)
 const char *plm_node_kind_name(enum plm_node_kind kind)
 {
 	switch (kind) {
-	case PLM_NODE_NULL: return "null";
-	case PLM_NODE_BOOL: return "bool";
-	case PLM_NODE_INT: return "int";
-	case PLM_NODE_FLOAT: return "float";
-	case PLM_NODE_STRING: return "string";
-	case PLM_NODE_SEQ: return "seq";
-	case PLM_NODE_MAP: return "map";
+	case PLM_NODE_NULL:
+		return "null";
+	case PLM_NODE_BOOL:
+		return "bool";
+	case PLM_NODE_INT:
+		return "int";
+	case PLM_NODE_FLOAT:
+		return "float";
+	case PLM_NODE_STRING:
+		return "string";
+	case PLM_NODE_SEQ:
+		return "seq";
+	case PLM_NODE_MAP:
+		return "map";
 	}
 	return "?";
 }

@@ -21,7 +21,7 @@
 
 /* A byte range [start, end) in one of the document's sources. */
 struct plm_span {
-	uint32_t source;   /* index into plm_doc.sources */
+	uint32_t source; /* index into plm_doc.sources */
 	uint32_t start;
 	uint32_t end;
 };
@@ -62,7 +62,7 @@ enum {
 struct plm_node;
 
 struct plm_entry {
-	const char *key;         /* NUL-terminated, in the arena */
+	const char *key; /* NUL-terminated, in the arena */
 	size_t key_len;
 	struct plm_span key_span;
 	struct plm_node *value;
@@ -72,8 +72,8 @@ struct plm_node {
 	enum plm_node_kind kind;
 	uint32_t flags;
 	struct plm_span span;
-	const char *tag;         /* YAML tag (e.g. "tag:yaml.org,2002:str") or NULL */
-	const char *text;        /* original source text of a scalar, or NULL */
+	const char *tag;  /* YAML tag (e.g. "tag:yaml.org,2002:str") or NULL */
+	const char *text; /* original source text of a scalar, or NULL */
 	size_t text_len;
 	union {
 		bool boolean;
@@ -150,7 +150,8 @@ const char *plm_node_get_str(const struct plm_node *map, const char *key);
 /* Number of items or entries (0 for scalars and NULL). */
 size_t plm_node_count(const struct plm_node *node);
 /* A deep copy of node into arena a (spans kept). NULL when out of memory. */
-struct plm_node *plm_node_clone(struct plm_arena *a, const struct plm_node *node);
+struct plm_node *plm_node_clone(struct plm_arena *a,
+	const struct plm_node *node);
 
 /* The name of a node kind: "null", "bool", "int", "float", "string", "seq",
  * "map". */

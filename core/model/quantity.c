@@ -47,18 +47,26 @@ static bool finish(long double v, int64_t *out)
 	return true;
 }
 
-bool plm_quantity_kube(const char *s, size_t len, int64_t unit,
-	int64_t *out)
+bool plm_quantity_kube(const char *s, size_t len, int64_t unit, int64_t *out)
 {
 	static const struct {
 		const char *suffix;
 		long double factor;
 	} suffixes[] = {
-		{"Ki", 1024.0L}, {"Mi", 1048576.0L}, {"Gi", 1073741824.0L},
-		{"Ti", 1099511627776.0L}, {"Pi", 1125899906842624.0L},
+		{"Ki", 1024.0L},
+		{"Mi", 1048576.0L},
+		{"Gi", 1073741824.0L},
+		{"Ti", 1099511627776.0L},
+		{"Pi", 1125899906842624.0L},
 		{"Ei", 1152921504606846976.0L},
-		{"m", 1e-3L}, {"k", 1e3L}, {"M", 1e6L}, {"G", 1e9L},
-		{"T", 1e12L}, {"P", 1e15L}, {"E", 1e18L}, {"", 1.0L},
+		{"m", 1e-3L},
+		{"k", 1e3L},
+		{"M", 1e6L},
+		{"G", 1e9L},
+		{"T", 1e12L},
+		{"P", 1e15L},
+		{"E", 1e18L},
+		{"", 1.0L},
 	};
 	size_t i = 0;
 	if (i < len && s[i] == '+') {
@@ -84,7 +92,8 @@ bool plm_quantity_kube(const char *s, size_t len, int64_t unit,
 	}
 	for (size_t k = 0; k < sizeof(suffixes) / sizeof(suffixes[0]); k++) {
 		size_t sl = strlen(suffixes[k].suffix);
-		if (len - i == sl && memcmp(s + i, suffixes[k].suffix, sl) == 0) {
+		if (len - i == sl &&
+			memcmp(s + i, suffixes[k].suffix, sl) == 0) {
 			return finish(v * suffixes[k].factor * unit, out);
 		}
 	}
@@ -101,11 +110,20 @@ bool plm_quantity_docker_bytes(const char *s, size_t len, int64_t *out)
 	long double factor = 1;
 	if (i < len) {
 		switch (s[i] | 0x20) {
-		case 'b': factor = 1; break;
-		case 'k': factor = 1024.0L; break;
-		case 'm': factor = 1048576.0L; break;
-		case 'g': factor = 1073741824.0L; break;
-		default: return false;
+		case 'b':
+			factor = 1;
+			break;
+		case 'k':
+			factor = 1024.0L;
+			break;
+		case 'm':
+			factor = 1048576.0L;
+			break;
+		case 'g':
+			factor = 1073741824.0L;
+			break;
+		default:
+			return false;
 		}
 		i++;
 		if (i < len && factor > 1 && (s[i] | 0x20) == 'b') {

@@ -14,8 +14,7 @@
  * Ei). The value times `unit` (1000 for CPU millicores, 1 for bytes) is
  * rounded up, as the API server does, into *out. False when the text is not
  * a quantity or the value is negative or does not fit in 63 bits. */
-bool plm_quantity_kube(const char *s, size_t len, int64_t unit,
-	int64_t *out);
+bool plm_quantity_kube(const char *s, size_t len, int64_t unit, int64_t *out);
 
 /* A Docker byte size: a number with an optional b, k, m or g (any case,
  * powers of 1024, an optional trailing b as in `512mb`). False as above. */

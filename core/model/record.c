@@ -31,7 +31,8 @@ static int add(struct plm_arena *a, struct plm_node *map, const char *key,
 	if (value == NULL) {
 		return PLM_ENOMEM;
 	}
-	return plm_node_append_static(a, map, key, strlen(key), map->span, value);
+	return plm_node_append_static(a, map, key, strlen(key), map->span,
+		value);
 }
 
 static struct plm_node *null_map(struct plm_arena *a, struct plm_span decl,
@@ -42,7 +43,8 @@ static struct plm_node *null_map(struct plm_arena *a, struct plm_span decl,
 		return NULL;
 	}
 	for (size_t i = 0; keys[i] != NULL; i++) {
-		if (add(a, m, keys[i], plm_record_implicit_null(a, decl)) != 0) {
+		if (add(a, m, keys[i], plm_record_implicit_null(a, decl)) !=
+			0) {
 			return NULL;
 		}
 	}
@@ -58,18 +60,16 @@ enum dflt { D_NULL, D_SEQ, D_MAP, D_CAPS, D_SHELL, D_RES, D_FALSE };
 struct field {
 	const char *name;
 	enum dflt dflt;
-	const char *const *keys;     /* D_MAP */
+	const char *const *keys; /* D_MAP */
 };
 
-static const char *const workload_keys[] = {"kind", "name", "namespace",
-	NULL};
-static const char *const user_keys[] = {"text", "name", "uid", "group",
-	"gid", "root", NULL};
-static const char *const host_keys[] = {"network", "pid", "ipc", "users",
-	NULL};
+static const char *const workload_keys[] = {"kind", "name", "namespace", NULL};
+static const char *const user_keys[] = {"text", "name", "uid", "group", "gid",
+	"root", NULL};
+static const char *const host_keys[] = {"network", "pid", "ipc", "users", NULL};
 
-static const char *const probe_keys[] = {"liveness", "readiness",
-	"startup", NULL};
+static const char *const probe_keys[] = {"liveness", "readiness", "startup",
+	NULL};
 static const char *const group_keys[] = {"fs_group", "supplemental", NULL};
 
 static const struct field fields[] = {
@@ -134,8 +134,10 @@ static struct plm_node *default_of(struct plm_arena *a, struct plm_span decl,
 	case D_CAPS:
 		m = implicit(plm_node_map(a, decl));
 		if (m == NULL ||
-			add(a, m, "add", implicit(plm_node_seq(a, decl))) != 0 ||
-			add(a, m, "drop", implicit(plm_node_seq(a, decl))) != 0) {
+			add(a, m, "add", implicit(plm_node_seq(a, decl))) !=
+				0 ||
+			add(a, m, "drop", implicit(plm_node_seq(a, decl))) !=
+				0) {
 			return NULL;
 		}
 		return m;
@@ -152,8 +154,10 @@ static struct plm_node *default_of(struct plm_arena *a, struct plm_span decl,
 	case D_RES:
 		m = implicit(plm_node_map(a, decl));
 		if (m == NULL ||
-			add(a, m, "requests", null_map(a, decl, amount_keys)) != 0 ||
-			add(a, m, "limits", null_map(a, decl, amount_keys)) != 0) {
+			add(a, m, "requests", null_map(a, decl, amount_keys)) !=
+				0 ||
+			add(a, m, "limits", null_map(a, decl, amount_keys)) !=
+				0) {
 			return NULL;
 		}
 		return m;
@@ -244,7 +248,8 @@ struct plm_node *plm_record_image(struct plm_arena *a,
 	struct plm_node *m = NULL;
 	if (text->kind != PLM_NODE_STRING ||
 		plm_image_parse(a, text->as.string.ptr, text->as.string.len,
-			text->span, &m) != 0 || m == NULL) {
+			text->span, &m) != 0 ||
+		m == NULL) {
 		return NULL;
 	}
 	flag_all(m, text->flags & (PLM_NODE_INTERPOLATED | PLM_NODE_INHERITED));
@@ -257,7 +262,8 @@ struct plm_node *plm_record_user(struct plm_arena *a,
 	struct plm_node *m = NULL;
 	if (text->kind != PLM_NODE_STRING ||
 		plm_user_parse(a, text->as.string.ptr, text->as.string.len,
-			text->span, &m) != 0 || m == NULL) {
+			text->span, &m) != 0 ||
+		m == NULL) {
 		return NULL;
 	}
 	flag_all(m, text->flags & (PLM_NODE_INTERPOLATED | PLM_NODE_INHERITED));
@@ -301,13 +307,12 @@ struct plm_node *plm_record_capability(struct plm_arena *a,
 }
 
 struct plm_node *plm_record_unknown(struct plm_doc *doc,
-	const struct plm_node *written, const char *field,
-	const char *expected)
+	const struct plm_node *written, const char *field, const char *expected)
 {
 	plm_doc_diag(doc, PLM_DIAG_NOTE, "model/wrong-shape", written->span,
 		"%s should be %s (found: %s); the container is read with "
-		"%s unknown", field, expected, plm_node_kind_name(written->kind),
-		field);
+		"%s unknown",
+		field, expected, plm_node_kind_name(written->kind), field);
 	struct plm_node *n = plm_node_null(doc->arena, written->span);
 	if (n != NULL) {
 		n->flags |= PLM_NODE_UNKNOWN;
@@ -331,25 +336,29 @@ struct plm_node *plm_record_quantity(struct plm_doc *doc,
 	bool docker)
 {
 	const char *s = written->kind == PLM_NODE_STRING
-		? written->as.string.ptr : written->text;
-	size_t len = written->kind == PLM_NODE_STRING
-		? written->as.string.len : written->text_len;
+		? written->as.string.ptr
+		: written->text;
+	size_t len = written->kind == PLM_NODE_STRING ? written->as.string.len
+						      : written->text_len;
 	int64_t v = 0;
 	bool ok = false;
-	if (s != NULL && (written->kind == PLM_NODE_STRING ||
-		written->kind == PLM_NODE_INT || written->kind == PLM_NODE_FLOAT)) {
-		ok = docker && !cpu ? plm_quantity_docker_bytes(s, len, &v)
+	if (s != NULL &&
+		(written->kind == PLM_NODE_STRING ||
+			written->kind == PLM_NODE_INT ||
+			written->kind == PLM_NODE_FLOAT)) {
+		ok = docker && !cpu
+			? plm_quantity_docker_bytes(s, len, &v)
 			: plm_quantity_kube(s, len, cpu ? 1000 : 1, &v);
 	}
 	if (!ok) {
-		return plm_record_unknown(doc, written, field, cpu
-			? "a CPU quantity (500m, 1.5)"
-			: "a memory quantity (512Mi, 1G)");
+		return plm_record_unknown(doc, written, field,
+			cpu ? "a CPU quantity (500m, 1.5)"
+			    : "a memory quantity (512Mi, 1G)");
 	}
 	struct plm_node *n = plm_node_int(doc->arena, written->span, v);
 	if (n != NULL) {
-		n->flags = written->flags & (PLM_NODE_INTERPOLATED |
-			PLM_NODE_INHERITED);
+		n->flags = written->flags &
+			(PLM_NODE_INTERPOLATED | PLM_NODE_INHERITED);
 		n->text = written->text;
 		n->text_len = written->text_len;
 	}

@@ -61,8 +61,8 @@ int plm_user_parse(struct plm_arena *a, const char *text, size_t len,
 			text++;
 			len--;
 		}
-		while (len > 0 && (text[len - 1] == ' ' ||
-			text[len - 1] == '\t')) {
+		while (len > 0 &&
+			(text[len - 1] == ' ' || text[len - 1] == '\t')) {
 			len--;
 		}
 		const char *colon = memchr(text, ':', len);

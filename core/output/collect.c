@@ -54,9 +54,9 @@ struct group {
 /* One thing to group: a scanned path, a finding or a notification. */
 struct entry {
 	const char *path;
-	int type;       /* 0 scanned path, 1 finding, 2 notification */
-	size_t index;   /* within its type's array */
-	size_t order;   /* position in the output: scanned paths first */
+	int type;     /* 0 scanned path, 1 finding, 2 notification */
+	size_t index; /* within its type's array */
+	size_t order; /* position in the output: scanned paths first */
 };
 
 static int compare_path(const char *a, const char *b)
@@ -78,7 +78,7 @@ static int compare_entry(const void *pa, const void *pb)
 }
 
 struct ranked {
-	size_t rank;    /* order of the group's first entry */
+	size_t rank; /* order of the group's first entry */
 	struct group group;
 };
 
@@ -96,8 +96,7 @@ static int group_by_path(const struct plm_run_summary *summary,
 	const struct plm_file_result *kept, struct group **out,
 	size_t **out_lists, size_t *out_count)
 {
-	size_t n = summary->path_count + kept->finding_count +
-		kept->note_count;
+	size_t n = summary->path_count + kept->finding_count + kept->note_count;
 	struct group *g = plm_malloc((n + 1) * sizeof(*g));
 	size_t *lists = plm_malloc((n + 1) * sizeof(*lists));
 	struct entry *e = plm_malloc((n + 1) * sizeof(*e));
@@ -176,14 +175,15 @@ int plm_collector_files(const struct plm_collector *c,
 	}
 	/* One block: the reports, then the pointer lists they hand out. */
 	size_t items = kept->finding_count + kept->note_count;
-	struct plm_file_report *f = plm_malloc((n + 1) * sizeof(*f) +
-		(items + 1) * sizeof(const void *));
+	struct plm_file_report *f = plm_malloc(
+		(n + 1) * sizeof(*f) + (items + 1) * sizeof(const void *));
 	if (f == NULL) {
 		plm_free(g);
 		plm_free(lists);
 		return PLM_ENOMEM;
 	}
-	const struct plm_finding **fp = (const struct plm_finding **)(f + n + 1);
+	const struct plm_finding **fp = (const struct plm_finding **)(f + n +
+		1);
 	const struct plm_notification **np =
 		(const struct plm_notification **)(fp + kept->finding_count);
 	for (size_t i = 0; i < n; i++) {

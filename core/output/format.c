@@ -97,9 +97,12 @@ struct plm_region plm_output_region(const struct plm_region *r)
 const char *plm_output_note_level(enum plm_notification_kind kind)
 {
 	switch (kind) {
-	case PLM_NOTIFY_PARSE_WARNING: return "warning";
-	case PLM_NOTIFY_NOTE: return "note";
-	default: return "error";
+	case PLM_NOTIFY_PARSE_WARNING:
+		return "warning";
+	case PLM_NOTIFY_NOTE:
+		return "note";
+	default:
+		return "error";
 	}
 }
 
@@ -144,7 +147,8 @@ static void pascal_case(const char *src, char buf[PLM_RULE_NAME_SIZE])
 			break;
 		}
 		buf[n++] = (char)(word_start && c >= 'a' && c <= 'z'
-			? c - 'a' + 'A' : c);
+				? c - 'a' + 'A'
+				: c);
 		word_start = false;
 	}
 	buf[n] = '\0';
@@ -175,11 +179,16 @@ const char *plm_output_security_severity(const struct plm_rule_info *rule)
 		return rule->security_severity;
 	}
 	switch (rule->severity) {
-	case PLM_SEVERITY_CRITICAL: return "9.5";
-	case PLM_SEVERITY_HIGH: return "8.0";
-	case PLM_SEVERITY_MEDIUM: return "5.5";
-	case PLM_SEVERITY_LOW: return "3.0";
-	default: return NULL;
+	case PLM_SEVERITY_CRITICAL:
+		return "9.5";
+	case PLM_SEVERITY_HIGH:
+		return "8.0";
+	case PLM_SEVERITY_MEDIUM:
+		return "5.5";
+	case PLM_SEVERITY_LOW:
+		return "3.0";
+	default:
+		return NULL;
 	}
 }
 
@@ -288,7 +297,7 @@ const char *plm_output_source_root(const struct plm_run_info *run)
 		return NULL;
 	}
 	return run->source_root != NULL ? run->source_root
-		: run->working_directory;
+					: run->working_directory;
 }
 
 char *plm_output_path(const char *path, const char *root, bool *relative)
@@ -375,8 +384,9 @@ char *plm_output_run_path(const struct plm_run_info *run, const char *path,
 {
 	bool failed;
 	char *joined = anchor(run, path, &failed);
-	char *shown = failed ? NULL : plm_output_path(joined ? joined : path,
-		plm_output_source_root(run), relative);
+	char *shown = failed ? NULL
+			     : plm_output_path(joined ? joined : path,
+				       plm_output_source_root(run), relative);
 	plm_free(joined);
 	return shown;
 }
@@ -418,14 +428,30 @@ void plm_output_xml_escape(FILE *out, const char *s)
 		for (; i < valid; i++) {
 			unsigned char c = (unsigned char)s[i];
 			switch (c) {
-			case '&': fputs("&amp;", out); break;
-			case '<': fputs("&lt;", out); break;
-			case '>': fputs("&gt;", out); break;
-			case '"': fputs("&quot;", out); break;
-			case '\'': fputs("&apos;", out); break;
-			case '\t': fputs("&#9;", out); break;
-			case '\n': fputs("&#10;", out); break;
-			case '\r': fputs("&#13;", out); break;
+			case '&':
+				fputs("&amp;", out);
+				break;
+			case '<':
+				fputs("&lt;", out);
+				break;
+			case '>':
+				fputs("&gt;", out);
+				break;
+			case '"':
+				fputs("&quot;", out);
+				break;
+			case '\'':
+				fputs("&apos;", out);
+				break;
+			case '\t':
+				fputs("&#9;", out);
+				break;
+			case '\n':
+				fputs("&#10;", out);
+				break;
+			case '\r':
+				fputs("&#13;", out);
+				break;
 			default:
 				if (c < 0x20 || c == 0x7F) {
 					fputs(replacement, out);
@@ -480,7 +506,8 @@ json_t *plm_output_json_string(const char *s)
 	struct plm_arena *scratch = plm_arena_create(0);
 	size_t clean_len = 0;
 	char *clean = scratch != NULL
-		? plm_utf8_sanitize(scratch, s, len, &clean_len) : NULL;
+		? plm_utf8_sanitize(scratch, s, len, &clean_len)
+		: NULL;
 	json_t *j = clean != NULL ? json_stringn(clean, clean_len) : NULL;
 	plm_arena_destroy(scratch);
 	return j;

@@ -141,7 +141,7 @@ void plm_jsonw_close(struct plm_jsonw *w, char close)
 /* s[0..len) as a JSON string body: the escapes jansson writes. */
 static void escape(struct plm_jsonw *w, const char *s, size_t len)
 {
-	size_t run = 0;   /* start of the bytes not yet copied */
+	size_t run = 0; /* start of the bytes not yet copied */
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (c >= 0x20 && c != '"' && c != '\\') {
@@ -151,13 +151,27 @@ static void escape(struct plm_jsonw *w, const char *s, size_t len)
 		run = i + 1;
 		char seq[7] = {'\\', 0};
 		switch (c) {
-		case '"': seq[1] = '"'; break;
-		case '\\': seq[1] = '\\'; break;
-		case '\b': seq[1] = 'b'; break;
-		case '\f': seq[1] = 'f'; break;
-		case '\n': seq[1] = 'n'; break;
-		case '\r': seq[1] = 'r'; break;
-		case '\t': seq[1] = 't'; break;
+		case '"':
+			seq[1] = '"';
+			break;
+		case '\\':
+			seq[1] = '\\';
+			break;
+		case '\b':
+			seq[1] = 'b';
+			break;
+		case '\f':
+			seq[1] = 'f';
+			break;
+		case '\n':
+			seq[1] = 'n';
+			break;
+		case '\r':
+			seq[1] = 'r';
+			break;
+		case '\t':
+			seq[1] = 't';
+			break;
 		default:
 			memcpy(seq + 1, "u00", 3);
 			seq[4] = hex_digits[c >> 4];
@@ -181,7 +195,8 @@ static void string_body(struct plm_jsonw *w, const char *s)
 		struct plm_arena *scratch = plm_arena_create(0);
 		size_t clean_len = 0;
 		char *clean = scratch != NULL
-			? plm_utf8_sanitize(scratch, s, len, &clean_len) : NULL;
+			? plm_utf8_sanitize(scratch, s, len, &clean_len)
+			: NULL;
 		if (clean == NULL) {
 			w->failed = true;
 		} else {
@@ -218,8 +233,7 @@ void plm_jsonw_string(struct plm_jsonw *w, const char *s)
 	string_body(w, s);
 }
 
-void plm_jsonw_key_string(struct plm_jsonw *w, const char *key,
-	const char *s)
+void plm_jsonw_key_string(struct plm_jsonw *w, const char *key, const char *s)
 {
 	plm_jsonw_key(w, key);
 	plm_jsonw_string(w, s);

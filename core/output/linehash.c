@@ -7,9 +7,9 @@
 #include "util/alloc.h"
 
 enum {
-	WINDOW = 100,          /* units hashed per line */
+	WINDOW = 100, /* units hashed per line */
 	MULTIPLIER = 37,
-	END_OF_FILE = 65535,   /* the unit read after the last one */
+	END_OF_FILE = 65535, /* the unit read after the last one */
 	REPLACEMENT = 0xFFFD,
 };
 
@@ -20,8 +20,8 @@ struct roller {
 	int64_t line_at[WINDOW]; /* line number started by window[i], or -1 */
 	unsigned index;          /* the oldest unit, next to be replaced */
 	uint64_t hash;
-	uint64_t first_power;    /* MULTIPLIER^WINDOW mod 2^64 */
-	uint32_t line;           /* lines started so far */
+	uint64_t first_power; /* MULTIPLIER^WINDOW mod 2^64 */
+	uint32_t line;        /* lines started so far */
 	bool line_start;
 	bool previous_cr;
 	struct plm_line_hashes *out;
@@ -78,8 +78,7 @@ static void process_code_point(struct roller *r, uint32_t cp)
 
 /* Decodes UTF-8 as the WHATWG Encoding Standard does (what Node's decoder
  * implements): each maximal invalid subpart becomes one U+FFFD. */
-static void process_bytes(struct roller *r, const unsigned char *s,
-	size_t len)
+static void process_bytes(struct roller *r, const unsigned char *s, size_t len)
 {
 	uint32_t cp = 0;
 	unsigned needed = 0, seen = 0;
@@ -232,8 +231,8 @@ void plm_line_hashes_finish(struct plm_line_hashes *hashes)
 	memset(hashes, 0, sizeof(*hashes));
 }
 
-bool plm_line_hashes_format(const struct plm_line_hashes *hashes,
-	uint32_t line, char buf[PLM_LINE_HASH_SIZE])
+bool plm_line_hashes_format(const struct plm_line_hashes *hashes, uint32_t line,
+	char buf[PLM_LINE_HASH_SIZE])
 {
 	buf[0] = '\0';
 	if (line == 0 || line > hashes->count) {
@@ -269,8 +268,8 @@ int plm_line_hashes_fill(struct plm_finding *findings, size_t count,
 	for (; i < count && rc == 0; i++) {
 		struct plm_finding *f = &findings[i];
 		char buf[PLM_LINE_HASH_SIZE];
-		uint32_t line = f->region.start_line > 0
-			? f->region.start_line : 1;
+		uint32_t line = f->region.start_line > 0 ? f->region.start_line
+							 : 1;
 		if (!needs_hash(f, path) ||
 			!plm_line_hashes_format(&h, line, buf)) {
 			continue;

@@ -33,9 +33,9 @@
 #define PLM_LINE_HASH_SIZE 32
 
 struct plm_line_hashes {
-	uint64_t *hash;        /* raw hash of line i + 1 */
-	uint32_t *occurrence;  /* 1 for the first line with that hash, ... */
-	uint32_t count;        /* lines hashed */
+	uint64_t *hash;       /* raw hash of line i + 1 */
+	uint32_t *occurrence; /* 1 for the first line with that hash, ... */
+	uint32_t count;       /* lines hashed */
 };
 
 /* Hashes every line of bytes[0..len) into *out (overwritten). Returns 0
@@ -47,8 +47,8 @@ PLM_NODISCARD int plm_line_hashes_compute(const char *bytes, size_t len,
 void plm_line_hashes_finish(struct plm_line_hashes *hashes);
 /* Writes the value of 1-based line `line` ("1f2e...:1") into buf. Returns
  * false, leaving buf empty, when the file has no such line. */
-bool plm_line_hashes_format(const struct plm_line_hashes *hashes,
-	uint32_t line, char buf[PLM_LINE_HASH_SIZE]);
+bool plm_line_hashes_format(const struct plm_line_hashes *hashes, uint32_t line,
+	char buf[PLM_LINE_HASH_SIZE]);
 
 /* What the scan calls per file, while its bytes are in memory: sets
  * line_hash on each of findings[0..count) whose path is `path` and whose

@@ -27,7 +27,7 @@ struct output {
 struct plm_output_set {
 	struct output *outputs;
 	size_t count;
-	bool include_suppressed;  /* from the run begun last */
+	bool include_suppressed; /* from the run begun last */
 	/* Plugins loaded from shared objects, searched before the built-ins. */
 	const struct plm_output_plugin **loaded;
 	void **handles;
@@ -138,8 +138,8 @@ const struct plm_output_plugin *plm_output_builtin(const char *name)
 	return NULL;
 }
 
-int plm_output_set_load(struct plm_output_set *set, const char *path,
-	char *err, size_t err_len)
+int plm_output_set_load(struct plm_output_set *set, const char *path, char *err,
+	size_t err_len)
 {
 	/* dlopen searches the library path for a bare name: insist on a path. */
 	char buf[4096];
@@ -176,7 +176,8 @@ int plm_output_set_load(struct plm_output_set *set, const char *path,
 		return PLM_ENOMEM;
 	}
 	set->loaded = nl;
-	void **nh = plm_realloc(set->handles, (set->loaded_count + 1) * sizeof(*nh));
+	void **nh = plm_realloc(set->handles,
+		(set->loaded_count + 1) * sizeof(*nh));
 	if (nh == NULL) {
 		dlclose(h);
 		return PLM_ENOMEM;
@@ -199,8 +200,7 @@ static const struct plm_output_plugin *find(const struct plm_output_set *set,
 	return plm_output_builtin(name);
 }
 
-bool plm_output_set_knows(const struct plm_output_set *set,
-	const char *format)
+bool plm_output_set_knows(const struct plm_output_set *set, const char *format)
 {
 	return find(set, format) != NULL;
 }
@@ -262,8 +262,10 @@ static int open_report(struct output *o, const char *path, char *err,
 			close(fd);
 			unlink(temp);
 		}
-		snprintf(err, err_len, "cannot write %s (a temporary file "
-			"beside it): %s", path, strerror(e));
+		snprintf(err, err_len,
+			"cannot write %s (a temporary file "
+			"beside it): %s",
+			path, strerror(e));
 		plm_free(temp);
 		plm_free(final);
 		return PLM_EIO;
@@ -282,8 +284,10 @@ int plm_output_set_add(struct plm_output_set *set, const char *format,
 {
 	const struct plm_output_plugin *p = find(set, format);
 	if (p == NULL) {
-		snprintf(err, err_len, "unknown format '%s' (see plimsoll scan "
-				       "--help for the list)", format);
+		snprintf(err, err_len,
+			"unknown format '%s' (see plimsoll scan "
+			"--help for the list)",
+			format);
 		return PLM_EINVAL;
 	}
 	struct output *n = plm_realloc(set->outputs,
@@ -344,23 +348,23 @@ bool plm_output_set_uses_stdout(const struct plm_output_set *set)
 }
 
 /* Calls one callback on every output that has it and has not failed. */
-#define DISPATCH(set, callback, arg)                                         \
-	do {                                                                 \
-		int first = 0;                                               \
-		for (size_t i = 0; i < (set)->count; i++) {                  \
-			struct output *o = &(set)->outputs[i];               \
-			if (o->failed || o->plugin->callback == NULL) {      \
-				continue;                                    \
-			}                                                    \
-			int rc = o->plugin->callback(o->state, (arg));       \
-			if (rc != 0) {                                       \
-				o->failed = true;                            \
-				if (first == 0) {                            \
-					first = rc;                          \
-				}                                            \
-			}                                                    \
-		}                                                            \
-		return first;                                                \
+#define DISPATCH(set, callback, arg) \
+	do { \
+		int first = 0; \
+		for (size_t i = 0; i < (set)->count; i++) { \
+			struct output *o = &(set)->outputs[i]; \
+			if (o->failed || o->plugin->callback == NULL) { \
+				continue; \
+			} \
+			int rc = o->plugin->callback(o->state, (arg)); \
+			if (rc != 0) { \
+				o->failed = true; \
+				if (first == 0) { \
+					first = rc; \
+				} \
+			} \
+		} \
+		return first; \
 	} while (0)
 
 int plm_output_begin(struct plm_output_set *set, const struct plm_run_info *r)
@@ -372,7 +376,8 @@ int plm_output_begin(struct plm_output_set *set, const struct plm_run_info *r)
 int plm_output_finding(struct plm_output_set *set, const struct plm_finding *f)
 {
 	/* Suppressed findings are the host's to hold back (plugin.h). */
-	if (f->suppression != PLM_SUPPRESSION_NONE && !set->include_suppressed) {
+	if (f->suppression != PLM_SUPPRESSION_NONE &&
+		!set->include_suppressed) {
 		return 0;
 	}
 	DISPATCH(set, finding, f);

@@ -37,8 +37,7 @@ void plm_output_set_destroy(struct plm_output_set *set);
 PLM_NODISCARD int plm_output_set_load(struct plm_output_set *set,
 	const char *path, char *err, size_t err_len);
 /* True if format is a built-in or loaded format name. */
-bool plm_output_set_knows(const struct plm_output_set *set,
-	const char *format);
+bool plm_output_set_knows(const struct plm_output_set *set, const char *format);
 /* Adds an output: format is a built-in or loaded format name; output_path
  * NULL or "-" means stdout. A report to a file is written to a temporary
  * file beside it (`.NAME.plimsoll-XXXXXX`) and renamed over it by

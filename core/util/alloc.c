@@ -16,7 +16,8 @@ static atomic_bool failed;
 static bool inject(void)
 {
 	unsigned long n = atomic_fetch_add_explicit(&made, 1,
-		memory_order_relaxed) + 1;
+				  memory_order_relaxed) +
+		1;
 	if (n != atomic_load_explicit(&fail_at, memory_order_relaxed)) {
 		return false;
 	}

@@ -24,8 +24,8 @@ struct block {
 struct plm_arena {
 	struct block *head;
 	size_t cap;
-	size_t total;      /* bytes of all blocks */
-	size_t used;       /* bytes handed out */
+	size_t total; /* bytes of all blocks */
+	size_t used;  /* bytes handed out */
 	bool exhausted;
 };
 

@@ -7,20 +7,33 @@
 const char *plm_error_string(int code)
 {
 	switch (code) {
-	case PLM_OK: return "success";
-	case PLM_ENOMEM: return "out of memory or over a memory limit";
-	case PLM_EIO: return "input/output error";
-	case PLM_EINVAL: return "invalid argument";
-	case PLM_ELIMIT: return "an input limit was exceeded";
-	case PLM_EPARSE: return "the input could not be parsed";
-	case PLM_EPOLICY: return "a policy failed";
-	case PLM_EPLUGIN: return "an output plugin failed";
-	default: return "unknown error";
+	case PLM_OK:
+		return "success";
+	case PLM_ENOMEM:
+		return "out of memory or over a memory limit";
+	case PLM_EIO:
+		return "input/output error";
+	case PLM_EINVAL:
+		return "invalid argument";
+	case PLM_ELIMIT:
+		return "an input limit was exceeded";
+	case PLM_EPARSE:
+		return "the input could not be parsed";
+	case PLM_EPOLICY:
+		return "a policy failed";
+	case PLM_EPLUGIN:
+		return "an output plugin failed";
+	default:
+		return "unknown error";
 	}
 }
 
 static const char *const severity_names[] = {
-	"info", "low", "medium", "high", "critical",
+	"info",
+	"low",
+	"medium",
+	"high",
+	"critical",
 };
 
 const char *plm_severity_name(enum plm_severity severity)
@@ -41,8 +54,7 @@ int plm_severity_parse(const char *name)
 	return -1;
 }
 
-const char *plm_severity_level(enum plm_severity severity,
-	const char *lowest)
+const char *plm_severity_level(enum plm_severity severity, const char *lowest)
 {
 	switch (severity) {
 	case PLM_SEVERITY_CRITICAL:

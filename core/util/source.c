@@ -50,7 +50,8 @@ static uint32_t line_breaks(const struct plm_source *s, uint32_t *starts)
 static int build_line_map(struct plm_source *s)
 {
 	uint32_t breaks = line_breaks(s, NULL);
-	s->line_starts = plm_malloc(((size_t)breaks + 1) * sizeof(*s->line_starts));
+	s->line_starts = plm_malloc(
+		((size_t)breaks + 1) * sizeof(*s->line_starts));
 	if (s->line_starts == NULL) {
 		return PLM_ENOMEM;
 	}
@@ -146,16 +147,16 @@ static bool pseudo_file(int fd)
 {
 #ifdef __linux__
 	static const unsigned long magics[] = {
-		0x9fa0,         /* proc */
-		0x62656572,     /* sysfs */
-		0x64626720,     /* debugfs */
-		0x74726163,     /* tracefs */
-		0x73636673,     /* securityfs */
-		0x27e0eb,       /* cgroup */
-		0x63677270,     /* cgroup2 */
-		0x62656570,     /* configfs */
-		0xde5e81e4,     /* efivarfs */
-		0xcafe4a11,     /* bpf */
+		0x9fa0,     /* proc */
+		0x62656572, /* sysfs */
+		0x64626720, /* debugfs */
+		0x74726163, /* tracefs */
+		0x73636673, /* securityfs */
+		0x27e0eb,   /* cgroup */
+		0x63677270, /* cgroup2 */
+		0x62656570, /* configfs */
+		0xde5e81e4, /* efivarfs */
+		0xcafe4a11, /* bpf */
 	};
 	struct statfs fs;
 	if (fstatfs(fd, &fs) != 0) {
@@ -172,8 +173,8 @@ static bool pseudo_file(int fd)
 	return false;
 }
 
-int plm_source_read(const char *path, const char *display_path,
-	size_t max_size, struct plm_source **out)
+int plm_source_read(const char *path, const char *display_path, size_t max_size,
+	struct plm_source **out)
 {
 	*out = NULL;
 	if (max_size == 0 || max_size > PLM_MAX_FILE_SIZE) {

@@ -23,8 +23,8 @@
 #define PLM_SOURCE_CHECKPOINT 256
 
 struct plm_source {
-	char *path;            /* as it will be displayed */
-	char *bytes;           /* len bytes, then a NUL */
+	char *path;  /* as it will be displayed */
+	char *bytes; /* len bytes, then a NUL */
 	size_t len;
 	uint32_t *line_starts; /* offset of each line's first byte */
 	uint32_t line_count;

@@ -14,11 +14,17 @@ static size_t sequence_length(const unsigned char *s, size_t len)
 	unsigned min;
 	unsigned cp;
 	if (b >= 0xC2 && b <= 0xDF) {
-		n = 2; cp = b & 0x1F; min = 0x80;
+		n = 2;
+		cp = b & 0x1F;
+		min = 0x80;
 	} else if (b >= 0xE0 && b <= 0xEF) {
-		n = 3; cp = b & 0x0F; min = 0x800;
+		n = 3;
+		cp = b & 0x0F;
+		min = 0x800;
 	} else if (b >= 0xF0 && b <= 0xF4) {
-		n = 4; cp = b & 0x07; min = 0x10000;
+		n = 4;
+		cp = b & 0x07;
+		min = 0x10000;
 	} else {
 		return 0;
 	}

@@ -71,10 +71,10 @@ static size_t next_document(const char *bytes, size_t len, size_t from)
 }
 
 enum scan_result {
-	SCAN_FOUND,      /* a document has both keys */
-	SCAN_END,        /* the stream ended without one */
-	SCAN_ERROR,      /* a syntax error on line *error_line (0-based) */
-	SCAN_BAD_BYTES,  /* not UTF-8 text (libyaml's reader gave up) */
+	SCAN_FOUND,     /* a document has both keys */
+	SCAN_END,       /* the stream ended without one */
+	SCAN_ERROR,     /* a syntax error on line *error_line (0-based) */
+	SCAN_BAD_BYTES, /* not UTF-8 text (libyaml's reader gave up) */
 	SCAN_NO_MEMORY,
 };
 
@@ -160,8 +160,8 @@ static enum scan_result scan_stream(const char *bytes, size_t len,
 		case YAML_MAPPING_START_EVENT:
 		case YAML_SEQUENCE_START_EVENT:
 			if (depth == 0) {
-				top_is_map =
-					ev.type == YAML_MAPPING_START_EVENT;
+				top_is_map = ev.type ==
+					YAML_MAPPING_START_EVENT;
 			} else {
 				starts_node = true;
 			}
@@ -191,7 +191,8 @@ static enum scan_result scan_stream(const char *bytes, size_t len,
 		 * level. */
 		size_t level = ev.type == YAML_MAPPING_START_EVENT ||
 				ev.type == YAML_SEQUENCE_START_EVENT
-			? depth - 1 : depth;
+			? depth - 1
+			: depth;
 		if (starts_node && level == 1) {
 			item++;
 		}
@@ -276,12 +277,13 @@ int plm_yaml_detect_kubernetes(const char *bytes, size_t len, bool *found)
 		}
 		/* A broken document does not hide the next ones (the loader
 		 * restarts the same way). */
-		size_t error_at = at + line_start(bytes + at, len - at,
-			error_line);
+		size_t error_at = at +
+			line_start(bytes + at, len - at, error_line);
 		/* An unterminated quote ends at the marker that follows:
 		 * the error is on the marker's own line. */
 		at = error_at > at && is_marker(bytes, len, error_at)
-			? error_at : next_document(bytes, len, error_at);
+			? error_at
+			: next_document(bytes, len, error_at);
 	}
 	plm_free(copy);
 	return rc;

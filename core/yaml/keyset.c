@@ -24,8 +24,7 @@ void plm_keyset_finish(struct plm_keyset *set)
 	set->count = set->cap = 0;
 }
 
-static size_t slot_of(const struct plm_keyset *set, const char *key,
-	size_t len)
+static size_t slot_of(const struct plm_keyset *set, const char *key, size_t len)
 {
 	size_t mask = set->cap - 1;
 	size_t i = (size_t)hash(key, len) & mask;
@@ -68,8 +67,8 @@ int plm_keyset_add(struct plm_keyset *set, const char *key, size_t len,
 	return 0;
 }
 
-bool plm_keyset_find(const struct plm_keyset *set, const char *key,
-	size_t len, size_t *index)
+bool plm_keyset_find(const struct plm_keyset *set, const char *key, size_t len,
+	size_t *index)
 {
 	if (set->cap == 0) {
 		return false;

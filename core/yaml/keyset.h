@@ -11,10 +11,10 @@
 
 struct plm_keyset {
 	struct {
-		const char *key;  /* borrowed: must outlive the set */
+		const char *key; /* borrowed: must outlive the set */
 		size_t len;
-		size_t index;     /* caller's value, e.g. an entry index */
-	} *slots;
+		size_t index; /* caller's value, e.g. an entry index */
+	} * slots;
 	size_t count, cap;
 };
 
@@ -25,7 +25,7 @@ void plm_keyset_finish(struct plm_keyset *set);
 PLM_NODISCARD int plm_keyset_add(struct plm_keyset *set, const char *key,
 	size_t len, size_t index);
 /* True if key is in the set; *index gets its value. */
-bool plm_keyset_find(const struct plm_keyset *set, const char *key,
-	size_t len, size_t *index);
+bool plm_keyset_find(const struct plm_keyset *set, const char *key, size_t len,
+	size_t *index);
 
 #endif

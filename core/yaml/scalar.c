@@ -62,7 +62,8 @@ static int parse_digits(const char *s, size_t len, int base, bool negative,
 {
 	uint64_t v = 0;
 	size_t digits = 0;
-	uint64_t limit = negative ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+	uint64_t limit = negative ? (uint64_t)INT64_MAX + 1
+				  : (uint64_t)INT64_MAX;
 	bool overflow = false;
 	for (size_t i = 0; i < len; i++) {
 		char c = s[i];
@@ -113,7 +114,8 @@ static int parse_int(const char *s, size_t len, enum plm_yaml_schema schema,
 			return parse_digits(d + 2, n - 2, 8, false, false, out);
 		}
 		if (i == 0 && n > 2 && d[0] == '0' && d[1] == 'x') {
-			return parse_digits(d + 2, n - 2, 16, false, false, out);
+			return parse_digits(d + 2, n - 2, 16, false, false,
+				out);
 		}
 		return parse_digits(d, n, 10, negative, false, out);
 	}
@@ -247,7 +249,8 @@ struct plm_node *plm_yaml_scalar(struct plm_arena *arena,
 		}
 		double dv;
 		if (parse_float(value, len, schema, &dv) ||
-			(r == -1 && parse_float(value, len, PLM_YAML_SCHEMA_CORE,
+			(r == -1 &&
+				parse_float(value, len, PLM_YAML_SCHEMA_CORE,
 					&dv))) {
 			return plm_node_float(arena, span, dv);
 		}

@@ -99,7 +99,8 @@ static bool looks_like_compose_v1(const char *bytes, size_t len)
 			/* `name:` with nothing after it (a map follows) */
 			const char *colon = memchr(line, ':', n);
 			if (colon == NULL || colon + 1 != line + n ||
-				line[0] == '-' || line[0] == '{' || line[0] == '[') {
+				line[0] == '-' || line[0] == '{' ||
+				line[0] == '[') {
 				return false;
 			}
 			in_key = true;
@@ -120,14 +121,17 @@ static bool looks_like_compose_v1(const char *bytes, size_t len)
 		const char *rest = line + ind;
 		size_t rn = n - ind;
 		/* CI jobs (GitLab) have an image too, and a script */
-		if (starts_key(rest, rn, "script") || starts_key(rest, rn, "stage") ||
+		if (starts_key(rest, rn, "script") ||
+			starts_key(rest, rn, "stage") ||
 			(rn >= 7 && memcmp(rest, "script:", 7) == 0)) {
 			return false;
 		}
-		if (starts_key(rest, rn, "image") || starts_key(rest, rn, "build") ||
+		if (starts_key(rest, rn, "image") ||
+			starts_key(rest, rn, "build") ||
 			starts_key(rest, rn, "extends") ||
-			(rn >= 6 && (memcmp(rest, "image:", 6) == 0 ||
-				      memcmp(rest, "build:", 6) == 0)) ||
+			(rn >= 6 &&
+				(memcmp(rest, "image:", 6) == 0 ||
+					memcmp(rest, "build:", 6) == 0)) ||
 			(rn >= 8 && memcmp(rest, "extends:", 8) == 0)) {
 			key_ok = true;
 		}
@@ -172,8 +176,9 @@ static bool opens_block_scalar(const char *line, size_t n)
 		n--;
 	}
 	size_t i = n;
-	while (i > 0 && (line[i - 1] == '-' || line[i - 1] == '+' ||
-			 (line[i - 1] >= '1' && line[i - 1] <= '9'))) {
+	while (i > 0 &&
+		(line[i - 1] == '-' || line[i - 1] == '+' ||
+			(line[i - 1] >= '1' && line[i - 1] <= '9'))) {
 		i--;
 	}
 	return i > 0 && (line[i - 1] == '|' || line[i - 1] == '>') &&
@@ -247,12 +252,15 @@ bool plm_yaml_is_helm_template(const char *bytes, size_t len)
 				continue;
 			}
 			if ((c == '"' || c == '\'') &&
-				(k == 0 || line[k - 1] == ' ' || line[k - 1] == '[' ||
-					line[k - 1] == ',' || line[k - 1] == '{')) {
+				(k == 0 || line[k - 1] == ' ' ||
+					line[k - 1] == '[' ||
+					line[k - 1] == ',' ||
+					line[k - 1] == '{')) {
 				quote = c;
 			} else if (c == '#' && (k == 0 || line[k - 1] == ' ')) {
 				break;
-			} else if (c == '{' && k + 1 < n && line[k + 1] == '{' &&
+			} else if (c == '{' && k + 1 < n &&
+				line[k + 1] == '{' &&
 				starts_value(line, ind, k)) {
 				/* `{{` inside a plain scalar is valid YAML (Argo
 				 * uses it); where a value starts it is not */

@@ -26,23 +26,23 @@ static const char TAG_INT[] = "tag:yaml.org,2002:int";
 static const char TAG_FLOAT[] = "tag:yaml.org,2002:float";
 
 struct anchor {
-	char *name;               /* malloc'd; NULL for an empty slot */
+	char *name; /* malloc'd; NULL for an empty slot */
 	struct plm_node *node;
-	size_t size;              /* nodes in the anchored subtree */
+	size_t size; /* nodes in the anchored subtree */
 };
 
 struct frame {
-	struct plm_node *node;    /* a SEQ or a MAP */
-	size_t size;              /* nodes in the subtree so far */
-	char *anchor;             /* malloc'd anchor name, or NULL */
+	struct plm_node *node; /* a SEQ or a MAP */
+	size_t size;           /* nodes in the subtree so far */
+	char *anchor;          /* malloc'd anchor name, or NULL */
 	/* maps: the key waiting for its value */
 	bool have_key;
 	bool key_is_merge;
-	const char *key;          /* in the arena */
+	const char *key; /* in the arena */
 	size_t key_len;
 	struct plm_span key_span;
-	struct plm_node *merges;  /* SEQ of maps given to `<<`, or NULL */
-	bool flow;                /* written [ ] or { } */
+	struct plm_node *merges; /* SEQ of maps given to `<<`, or NULL */
+	bool flow;               /* written [ ] or { } */
 };
 
 /* A range of a quoted or block scalar: `#` inside is not a comment. */
@@ -56,8 +56,8 @@ struct loader {
 	const struct plm_source *src;
 	uint32_t source;
 	enum plm_yaml_schema schema;
-	bool ascii;               /* character index == byte offset */
-	uint32_t bom;             /* bytes of a UTF-8 byte order mark */
+	bool ascii;   /* character index == byte offset */
+	uint32_t bom; /* bytes of a UTF-8 byte order mark */
 	/* where the current parser started */
 	uint32_t base_offset;
 	uint32_t base_line;
@@ -116,8 +116,8 @@ static uint32_t mark_offset(struct loader *l, const yaml_mark_t *m)
 	return off > l->src->len ? (uint32_t)l->src->len : (uint32_t)off;
 }
 
-static struct plm_span mark_span(struct loader *l,
-	const yaml_mark_t *start, const yaml_mark_t *end)
+static struct plm_span mark_span(struct loader *l, const yaml_mark_t *start,
+	const yaml_mark_t *end)
 {
 	struct plm_span s = {l->source, mark_offset(l, start),
 		mark_offset(l, end)};
@@ -232,8 +232,10 @@ static void report_duplicate(struct loader *l, const struct plm_entry *first,
 {
 	char where[32];
 	plm_doc_diag(l->doc, PLM_DIAG_WARNING, "yaml/duplicate-key",
-		dup->key_span, "duplicate key \"%s\" (first at %s): keys of a "
-		"mapping must be unique; the last value is used", dup->key,
+		dup->key_span,
+		"duplicate key \"%s\" (first at %s): keys of a "
+		"mapping must be unique; the last value is used",
+		dup->key,
 		region_line_text(l, first->key_span.start, where,
 			sizeof(where)));
 }
@@ -365,7 +367,8 @@ static int apply_merges(struct loader *l, struct frame *f)
 				/* the key string of the appended entry lives as
 				 * long as the arena */
 				const struct plm_entry *added =
-					&map->as.map.entries[map->as.map.count - 1];
+					&map->as.map.entries[map->as.map.count -
+						1];
 				rc = plm_keyset_add(&seen, added->key,
 					added->key_len, map->as.map.count - 1);
 			}
@@ -394,8 +397,10 @@ static int attach(struct loader *l, struct plm_node *node, size_t size)
 	if (!p->have_key) {
 		/* A key that is not a scalar (`? [a, b]`): keep its text. */
 		plm_doc_diag(l->doc, PLM_DIAG_WARNING, "yaml/complex-key",
-			node->span, "a mapping key must be a scalar; this %s key "
-			"is kept as an empty key", plm_node_kind_name(node->kind));
+			node->span,
+			"a mapping key must be a scalar; this %s key "
+			"is kept as an empty key",
+			plm_node_kind_name(node->kind));
 		p->have_key = true;
 		p->key_is_merge = false;
 		p->key = "";
@@ -425,20 +430,22 @@ static int attach(struct loader *l, struct plm_node *node, size_t size)
 						plm_node_kind_name(item->kind));
 					continue;
 				}
-				if (plm_node_push(l->arena, p->merges, item) != 0) {
+				if (plm_node_push(l->arena, p->merges, item) !=
+					0) {
 					return PLM_ENOMEM;
 				}
 			}
 			return 0;
 		}
 		plm_doc_diag(l->doc, PLM_DIAG_ERROR, "yaml/bad-merge",
-			node->span, "the value of a `<<` merge key must be a map "
+			node->span,
+			"the value of a `<<` merge key must be a map "
 			"or a list of maps, not a %s",
 			plm_node_kind_name(node->kind));
 		return 0;
 	}
-	return plm_node_append_static(l->arena, p->node, p->key, p->key_len, p->key_span,
-		node);
+	return plm_node_append_static(l->arena, p->node, p->key, p->key_len,
+		p->key_span, node);
 }
 
 static char *copy_anchor(const yaml_char_t *anchor)
@@ -452,9 +459,11 @@ static int push_frame(struct loader *l, struct plm_node *node,
 {
 	if (l->depth >= PLM_YAML_MAX_DEPTH) {
 		plm_doc_diag(l->doc, PLM_DIAG_ERROR, "limit/yaml-depth",
-			node->span, "nesting deeper than %d levels "
+			node->span,
+			"nesting deeper than %d levels "
 			"(PLM_YAML_MAX_DEPTH); the rest of this document is "
-			"skipped", PLM_YAML_MAX_DEPTH);
+			"skipped",
+			PLM_YAML_MAX_DEPTH);
 		return PLM_ELIMIT;
 	}
 	if (l->depth == l->frames_cap) {
@@ -522,7 +531,8 @@ static int on_scalar(struct loader *l, const yaml_event_t *ev)
 	if (style != YAML_PLAIN_SCALAR_STYLE && l->source == 0) {
 		if (l->range_count == l->range_cap) {
 			size_t ncap = l->range_cap ? l->range_cap * 2 : 64;
-			struct range *r = plm_realloc(l->ranges, ncap * sizeof(*r));
+			struct range *r = plm_realloc(l->ranges,
+				ncap * sizeof(*r));
 			if (r == NULL) {
 				return PLM_ENOMEM;
 			}
@@ -536,7 +546,8 @@ static int on_scalar(struct loader *l, const yaml_event_t *ev)
 		plm_doc_diag(l->doc, PLM_DIAG_ERROR, "limit/yaml-scalar", span,
 			"a scalar of %zu bytes is longer than %zu bytes "
 			"(PLM_YAML_MAX_SCALAR_LEN); the rest of this document is "
-			"skipped", len, PLM_YAML_MAX_SCALAR_LEN);
+			"skipped",
+			len, PLM_YAML_MAX_SCALAR_LEN);
 		return PLM_ELIMIT;
 	}
 	/* libyaml checked the input, but escapes can still produce bytes
@@ -558,7 +569,8 @@ static int on_scalar(struct loader *l, const yaml_event_t *ev)
 		/* A key: no node, just its text. */
 		p->have_key = true;
 		p->key_is_merge = is_plain_merge_key(ev);
-		p->key = clean ? clean : plm_arena_strndup(l->arena, value, len);
+		p->key = clean ? clean
+			       : plm_arena_strndup(l->arena, value, len);
 		if (p->key == NULL) {
 			return PLM_ENOMEM;
 		}
@@ -625,9 +637,11 @@ static int on_alias(struct loader *l, const yaml_event_t *ev)
 	const char *name = (const char *)ev->data.alias.anchor;
 	const struct anchor *a = anchor_find(l, name);
 	if (a == NULL) {
-		plm_doc_diag(l->doc, PLM_DIAG_ERROR, "yaml/unknown-anchor", span,
+		plm_doc_diag(l->doc, PLM_DIAG_ERROR, "yaml/unknown-anchor",
+			span,
 			"alias *%s refers to no anchor defined before it "
-			"(expected `&%s` earlier in the document)", name, name);
+			"(expected `&%s` earlier in the document)",
+			name, name);
 		struct plm_node *n = plm_node_null(l->arena, span);
 		return n ? attach(l, n, 1) : PLM_ENOMEM;
 	}
@@ -693,12 +707,14 @@ static uint32_t report_parser_error(struct loader *l, const yaml_parser_t *p)
 	if (p->error == YAML_READER_ERROR) {
 		plm_doc_diag(l->doc, PLM_DIAG_ERROR, "yaml/encoding", span,
 			"not valid UTF-8 text: %s (byte 0x%02x); YAML files "
-			"must be UTF-8", problem, (unsigned)(p->problem_value & 0xff));
+			"must be UTF-8",
+			problem, (unsigned)(p->problem_value & 0xff));
 	} else if (line_has_tab_indent(l, off)) {
 		plm_doc_diag(l->doc, PLM_DIAG_ERROR, "yaml/tab-indent", span,
 			"YAML syntax error: %s%s%s; this line is indented with a "
-			"tab, and YAML allows only spaces for indentation", problem,
-			p->context ? " " : "", p->context ? p->context : "");
+			"tab, and YAML allows only spaces for indentation",
+			problem, p->context ? " " : "",
+			p->context ? p->context : "");
 	} else {
 		plm_doc_diag(l->doc, PLM_DIAG_ERROR, "yaml/syntax", span,
 			"YAML syntax error: %s%s%s", problem,
@@ -717,7 +733,8 @@ static uint32_t next_document_marker(const struct plm_source *src,
 		size_t len;
 		const char *p = plm_source_line(src, line, &len);
 		if (len >= 3 && memcmp(p, "---", 3) == 0 &&
-			(len == 3 || p[3] == ' ' || p[3] == '\t' || p[3] == '\r')) {
+			(len == 3 || p[3] == ' ' || p[3] == '\t' ||
+				p[3] == '\r')) {
 			return src->line_starts[line];
 		}
 	}
@@ -764,7 +781,8 @@ static int run_parser(struct loader *l, uint32_t *resume)
 		case YAML_DOCUMENT_END_EVENT:
 			span = mark_span(l, &ev.start_mark, &ev.end_mark);
 			n = l->root ? l->root : plm_node_null(l->arena, span);
-			if (n == NULL || plm_node_push(l->arena, l->out, n) != 0) {
+			if (n == NULL ||
+				plm_node_push(l->arena, l->out, n) != 0) {
 				step = PLM_ENOMEM;
 			}
 			l->root = NULL;
@@ -792,7 +810,8 @@ static int run_parser(struct loader *l, uint32_t *resume)
 				break;
 			}
 			if (tag != NULL) {
-				n->tag = plm_arena_strdup(l->arena, (const char *)tag);
+				n->tag = plm_arena_strdup(l->arena,
+					(const char *)tag);
 			}
 			step = push_frame(l, n, anchor);
 			if (step == 0) {
@@ -809,7 +828,8 @@ static int run_parser(struct loader *l, uint32_t *resume)
 				/* a flow collection ends at its bracket (a block
 				 * one's end mark is the next token: not used) */
 				uint32_t end = mark_offset(l, &ev.end_mark);
-				struct plm_node *open = l->frames[l->depth - 1].node;
+				struct plm_node *open =
+					l->frames[l->depth - 1].node;
 				if (end > open->span.end) {
 					open->span.end = end;
 				}
@@ -825,8 +845,9 @@ static int run_parser(struct loader *l, uint32_t *resume)
 		if (step == PLM_ELIMIT) {
 			uint32_t at = mark_offset(l, &start);
 			frames_unwind(l);
-			*resume = alias_limit ? UINT32_MAX
-					      : next_document_marker(l->src, at);
+			*resume = alias_limit
+				? UINT32_MAX
+				: next_document_marker(l->src, at);
 			rc = *resume == UINT32_MAX ? 0 : 1;
 			break;
 		}
@@ -882,8 +903,9 @@ static void scan_comments(struct loader *l)
 			e++;
 		}
 		size_t t = e;
-		while (t > i && (s[t - 1] == '\r' || s[t - 1] == ' ' ||
-				 s[t - 1] == '\t')) {
+		while (t > i &&
+			(s[t - 1] == '\r' || s[t - 1] == ' ' ||
+				s[t - 1] == '\t')) {
 			t--;
 		}
 		uint32_t line = plm_source_line_of(l->src, (uint32_t)i);
@@ -959,7 +981,8 @@ int plm_yaml_load(struct plm_doc *doc, uint32_t source,
 	if (rc != 0 || plm_arena_exhausted(l.arena)) {
 		plm_doc_diag(doc, PLM_DIAG_ERROR, "limit/memory", whole,
 			"out of memory while loading YAML (the document's arena "
-			"is capped at %zu bytes)", (size_t)PLM_ARENA_DEFAULT_CAP);
+			"is capped at %zu bytes)",
+			(size_t)PLM_ARENA_DEFAULT_CAP);
 		return PLM_ENOMEM;
 	}
 	*out = l.out;

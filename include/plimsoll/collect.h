@@ -22,8 +22,8 @@ struct plm_collector;
 
 /* What the collector holds for one file. */
 struct plm_file_report {
-	const char *path;          /* NULL: notifications naming no file */
-	const struct plm_finding *const *findings;  /* in the order added */
+	const char *path; /* NULL: notifications naming no file */
+	const struct plm_finding *const *findings; /* in the order added */
 	size_t finding_count;
 	const struct plm_notification *const *notifications;
 	size_t notification_count;
@@ -38,8 +38,8 @@ PLM_API void plm_collector_destroy(struct plm_collector *c);
 /* Append a copy of *f or *n. Return 0 or PLM_ENOMEM. */
 PLM_API PLM_NODISCARD int plm_collector_add_finding(struct plm_collector *c,
 	const struct plm_finding *f);
-PLM_API PLM_NODISCARD int plm_collector_add_notification(
-	struct plm_collector *c, const struct plm_notification *n);
+PLM_API PLM_NODISCARD int plm_collector_add_notification(struct plm_collector *c,
+	const struct plm_notification *n);
 
 /* Groups what was collected by file: first every file of the summary's
  * paths in its order (clean ones too, with nothing in them), then any
@@ -51,8 +51,7 @@ PLM_API PLM_NODISCARD int plm_collector_files(const struct plm_collector *c,
 	const struct plm_run_summary *summary, struct plm_file_report **files,
 	size_t *count);
 /* Frees what plm_collector_files() stored. Accepts NULL. */
-PLM_API void plm_file_reports_free(struct plm_file_report *files,
-	size_t count);
+PLM_API void plm_file_reports_free(struct plm_file_report *files, size_t count);
 
 PLM_END_DECLS
 

@@ -14,13 +14,13 @@
 PLM_BEGIN_DECLS
 
 #define PLM_OK 0
-#define PLM_ENOMEM (-1)    /* an allocation failed or a memory limit was hit */
-#define PLM_EIO (-2)       /* a file could not be read or written */
-#define PLM_EINVAL (-3)    /* an argument or a configuration value is wrong */
-#define PLM_ELIMIT (-4)    /* an input limit was hit (size, depth, ...) */
-#define PLM_EPARSE (-5)    /* the input could not be parsed at all */
-#define PLM_EPOLICY (-6)   /* a policy failed to load or to run */
-#define PLM_EPLUGIN (-7)   /* an output plugin failed */
+#define PLM_ENOMEM (-1)  /* an allocation failed or a memory limit was hit */
+#define PLM_EIO (-2)     /* a file could not be read or written */
+#define PLM_EINVAL (-3)  /* an argument or a configuration value is wrong */
+#define PLM_ELIMIT (-4)  /* an input limit was hit (size, depth, ...) */
+#define PLM_EPARSE (-5)  /* the input could not be parsed at all */
+#define PLM_EPOLICY (-6) /* a policy failed to load or to run */
+#define PLM_EPLUGIN (-7) /* an output plugin failed */
 
 #if defined(__GNUC__)
 #define PLM_NODISCARD __attribute__((warn_unused_result))

@@ -48,25 +48,25 @@ struct plm_region {
 	uint32_t start_line;
 	uint32_t start_column;
 	uint32_t end_line;
-	uint32_t end_column;     /* exclusive */
-	uint32_t start_offset;   /* byte offsets into the file, end exclusive */
+	uint32_t end_column;   /* exclusive */
+	uint32_t start_offset; /* byte offsets into the file, end exclusive */
 	uint32_t end_offset;
 };
 
 /* Metadata of one rule (one policy), as its Lua file declares it. */
 struct plm_rule_info {
-	const char *id;            /* stable kebab-case slug, maybe namespaced */
-	const char *title;         /* one line */
-	const char *description;   /* Markdown */
-	const char *help_uri;      /* may be NULL */
+	const char *id;          /* stable kebab-case slug, maybe namespaced */
+	const char *title;       /* one line */
+	const char *description; /* Markdown */
+	const char *help_uri;    /* may be NULL */
 	enum plm_severity severity;
-	const char *const *tags;   /* NULL-terminated */
-	const char *const *aliases;/* NULL-terminated: peers' codes */
+	const char *const *tags;       /* NULL-terminated */
+	const char *const *aliases;    /* NULL-terminated: peers' codes */
 	const char *const *applies_to; /* NULL-terminated kinds */
-	const char *precision;     /* "very-high" | "high" | "medium" | "low" */
-	const char *source_path;   /* the policy file */
+	const char *precision;   /* "very-high" | "high" | "medium" | "low" */
+	const char *source_path; /* the policy file */
 	/* Added within ABI 1, after the first draft. */
-	const char *name;          /* PascalCase, e.g. "RunsAsRoot"; NULL:
+	const char *name;              /* PascalCase, e.g. "RunsAsRoot"; NULL:
 	                            * derived from id by the plugins */
 	const char *security_severity; /* a score "0.1".."10.0" as a string;
 	                            * NULL: derived from severity */
@@ -74,16 +74,16 @@ struct plm_rule_info {
 
 enum plm_suppression_kind {
 	PLM_SUPPRESSION_NONE = 0,
-	PLM_SUPPRESSION_IN_SOURCE = 1,  /* an ignore comment in the file */
-	PLM_SUPPRESSION_EXTERNAL = 2,   /* configuration or baseline */
+	PLM_SUPPRESSION_IN_SOURCE = 1, /* an ignore comment in the file */
+	PLM_SUPPRESSION_EXTERNAL = 2,  /* configuration or baseline */
 };
 
 /* Another place a finding points at (SARIF relatedLocations): the
  * Service whose selector matches nothing, the NetworkPolicy that ... */
 struct plm_related_location {
-	const char *path;           /* as given, like plm_finding.path */
-	struct plm_region region;   /* start_line 0: the whole file */
-	const char *message;        /* what this place is; may be NULL */
+	const char *path;         /* as given, like plm_finding.path */
+	struct plm_region region; /* start_line 0: the whole file */
+	const char *message;      /* what this place is; may be NULL */
 };
 
 struct plm_finding {
@@ -92,19 +92,19 @@ struct plm_finding {
 	enum plm_severity severity; /* after configuration overrides */
 	const char *message;        /* a full sentence */
 	const char *path;           /* as given / relative to the scan root */
-	const char *kind;           /* "dockerfile" | "compose" | "kubernetes" */
+	const char *kind; /* "dockerfile" | "compose" | "kubernetes" */
 	struct plm_region region;
-	const char *snippet;        /* the source text of the region; may be NULL */
-	const char *line_text;      /* the region's first line, or a window
+	const char *snippet;   /* the source text of the region; may be NULL */
+	const char *line_text; /* the region's first line, or a window
 	                             * of at most 480 bytes around the region
 	                             * when the line is longer (see
 	                             * line_text_column) */
-	const char *fix;            /* an optional fix hint; may be NULL */
-	const char *fingerprint;    /* stable across line moves */
+	const char *fix;       /* an optional fix hint; may be NULL */
+	const char *fingerprint; /* stable across line moves */
 	enum plm_suppression_kind suppression;
 	const char *suppression_justification; /* may be NULL */
 	/* Added within ABI 1, after the first draft. */
-	const char *line_hash;      /* GitHub's primaryLocationLineHash of
+	const char *line_hash; /* GitHub's primaryLocationLineHash of
 	                             * region.start_line ("hex:occurrence": a
 	                             * hash of the line's text without its
 	                             * whitespace, and which occurrence of that
@@ -120,37 +120,39 @@ struct plm_finding {
 };
 
 enum plm_notification_kind {
-	PLM_NOTIFY_PARSE_ERROR = 0,  /* the input could not be read fully */
-	PLM_NOTIFY_PARSE_WARNING = 1,/* read, with a problem worth saying */
+	PLM_NOTIFY_PARSE_ERROR = 0,   /* the input could not be read fully */
+	PLM_NOTIFY_PARSE_WARNING = 1, /* read, with a problem worth saying */
 	PLM_NOTIFY_POLICY_ERROR = 2, /* a policy failed while checking a file */
-	PLM_NOTIFY_TOOL_ERROR = 3,   /* anything else that made the run incomplete */
-	PLM_NOTIFY_NOTE = 4,         /* informational (a skipped file, ...) */
+	PLM_NOTIFY_TOOL_ERROR =
+		3,           /* anything else that made the run incomplete */
+	PLM_NOTIFY_NOTE = 4, /* informational (a skipped file, ...) */
 };
 
 struct plm_notification {
 	enum plm_notification_kind kind;
-	const char *code;           /* stable slug, e.g. "dockerfile/unterminated-heredoc" */
+	const char
+		*code; /* stable slug, e.g. "dockerfile/unterminated-heredoc" */
 	const char *message;
-	const char *path;           /* may be NULL */
-	struct plm_region region;   /* start_line 0 when unknown */
-	const char *rule_id;        /* the policy involved, or NULL */
+	const char *path;         /* may be NULL */
+	struct plm_region region; /* start_line 0 when unknown */
+	const char *rule_id;      /* the policy involved, or NULL */
 };
 
 /* What is known when a run begins. */
 struct plm_run_info {
-	const char *tool_name;      /* "plimsoll" */
+	const char *tool_name; /* "plimsoll" */
 	const char *tool_version;
 	const char *information_uri;
 	const struct plm_rule_info *rules;
 	size_t rule_count;
 	const char *working_directory; /* absolute, ends with '/'; NULL: not
 	                             * written (golden tests leave it out) */
-	const char *category;       /* --sarif-category; may be NULL */
+	const char *category;          /* --sarif-category; may be NULL */
 	const char *command_line;
 	const char *start_time_utc; /* ISO 8601; NULL: not written */
 	bool include_suppressed;
 	/* Added within ABI 1, after the first draft. */
-	const char *source_root;    /* absolute, ends with '/': the repository
+	const char *source_root; /* absolute, ends with '/': the repository
 	                             * root (--source-root; SARIF's
 	                             * %SRCROOT%) that formats for dashboards
 	                             * make paths relative to. Finding paths
@@ -166,17 +168,17 @@ struct plm_run_summary {
 	size_t findings_by_severity[5]; /* indexed by enum plm_severity: the
 	                             * findings reported, suppressed ones not
 	                             * counted */
-	size_t findings_suppressed; /* included or not */
+	size_t findings_suppressed;     /* included or not */
 	size_t notifications;
-	bool successful;            /* false when the run was incomplete */
-	double seconds;             /* wall time; negative: not written */
-	const char *end_time_utc;   /* ISO 8601; NULL: not written */
-	const char *const *paths;   /* every file scanned, in output order */
+	bool successful;          /* false when the run was incomplete */
+	double seconds;           /* wall time; negative: not written */
+	const char *end_time_utc; /* ISO 8601; NULL: not written */
+	const char *const *paths; /* every file scanned, in output order */
 	size_t path_count;
 	/* Added within ABI 1, after the first draft. */
-	int exit_code;              /* the process exit status ... */
-	bool exit_code_known;       /* ... when the host knows it by then */
-	size_t files_skipped;       /* candidates passed over with a note (a
+	int exit_code;        /* the process exit status ... */
+	bool exit_code_known; /* ... when the host knows it by then */
+	size_t files_skipped; /* candidates passed over with a note (a
 	                             * Helm template, a binary file...) */
 };
 

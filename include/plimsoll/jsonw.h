@@ -44,10 +44,10 @@ struct plm_jsonw {
 	size_t cap;
 	bool pretty;
 	bool failed;
-	bool after_key;                        /* a key awaits its value */
-	int base;                              /* indentation of the top */
-	int level;                             /* open containers */
-	bool has_items[PLM_JSONW_MAX_DEPTH];   /* per open container */
+	bool after_key;                      /* a key awaits its value */
+	int base;                            /* indentation of the top */
+	int level;                           /* open containers */
+	bool has_items[PLM_JSONW_MAX_DEPTH]; /* per open container */
 };
 
 /* Sets up an empty writer: pretty for JSON_INDENT(2), else compact; base
@@ -59,9 +59,9 @@ PLM_API void plm_jsonw_free(struct plm_jsonw *w);
 /* Forgets the text written so far, keeping the layout state. */
 PLM_API void plm_jsonw_clear(struct plm_jsonw *w);
 
-PLM_API void plm_jsonw_object(struct plm_jsonw *w);   /* opens { */
-PLM_API void plm_jsonw_array(struct plm_jsonw *w);    /* opens [ */
-PLM_API void plm_jsonw_close(struct plm_jsonw *w, char close);   /* '}' or ']' */
+PLM_API void plm_jsonw_object(struct plm_jsonw *w);            /* opens { */
+PLM_API void plm_jsonw_array(struct plm_jsonw *w);             /* opens [ */
+PLM_API void plm_jsonw_close(struct plm_jsonw *w, char close); /* '}' or ']' */
 /* The key of the next value in the open object. */
 PLM_API void plm_jsonw_key(struct plm_jsonw *w, const char *key);
 
@@ -79,7 +79,8 @@ PLM_API void plm_jsonw_raw(struct plm_jsonw *w, const char *text, size_t len);
 /* key: s and key: v, for the common cases. */
 PLM_API void plm_jsonw_key_string(struct plm_jsonw *w, const char *key,
 	const char *s);
-PLM_API void plm_jsonw_key_int(struct plm_jsonw *w, const char *key, long long v);
+PLM_API void plm_jsonw_key_int(struct plm_jsonw *w, const char *key,
+	long long v);
 
 /* Writes the text so far to out and clears it. Returns 0, PLM_ENOMEM
  * when the writer failed, or PLM_EIO. */

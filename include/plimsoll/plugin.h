@@ -47,11 +47,11 @@ PLM_BEGIN_DECLS
 
 /* Options the host passes to create(). */
 struct plm_plugin_options {
-	FILE *out;               /* where to write */
-	bool color;              /* the output is a colour terminal and NO_COLOR is unset */
-	bool verbose;            /* say more where the format can */
+	FILE *out;  /* where to write */
+	bool color; /* the output is a colour terminal and NO_COLOR is unset */
+	bool verbose; /* say more where the format can */
 	/* Added within ABI 1, after the first draft. */
-	bool pretty;             /* lay out for people rather than for size:
+	bool pretty; /* lay out for people rather than for size:
 	                          * the sarif format is compact JSON without
 	                          * it (large logs must stay under consumers'
 	                          * size limits) and indented with it */

@@ -36,7 +36,8 @@ PLM_API const char *plm_output_note_level(enum plm_notification_kind kind);
 /* The run's rule for a finding or notification: rules[index] when its id
  * matches, else the first rule with that id. Stores its index in *index_out
  * when not NULL. NULL when the run has no such rule. */
-PLM_API const struct plm_rule_info *plm_output_rule(const struct plm_run_info *run,
+PLM_API const struct plm_rule_info *plm_output_rule(const struct plm_run_info
+							    *run,
 	const char *rule_id, size_t index, size_t *index_out);
 
 /* The rule's PascalCase name into buf: rule->name, or its id with each
@@ -50,7 +51,8 @@ PLM_API void plm_output_rule_name(const struct plm_rule_info *rule,
 /* The rule's security-severity score as a string: rule->security_severity,
  * or by severity critical "9.5", high "8.0", medium "5.5", low "3.0". NULL
  * for info, which is not a security score. */
-PLM_API const char *plm_output_security_severity(const struct plm_rule_info *rule);
+PLM_API const char *plm_output_security_severity(
+	const struct plm_rule_info *rule);
 
 /* The finding's stable fingerprint: f->fingerprint, or else a 64-bit
  * FNV-1a hash in hex over rule id, path and message (stable when lines
@@ -70,7 +72,8 @@ PLM_API const char *plm_output_source_root(const struct plm_run_info *run);
  * (*relative is then true), else absolute (or, with no root, as given when
  * it climbs with ".."). "./", "//" and "x/.." are dropped. NULL when out of
  * memory. */
-PLM_API char *plm_output_path(const char *path, const char *root, bool *relative);
+PLM_API char *plm_output_path(const char *path, const char *root,
+	bool *relative);
 /* A path as a URI reference. A relative path (or an absolute one under
  * root) is normalized ("./", "//" and "x/.." dropped) and made relative to
  * root; *relative is then true. Otherwise the result is an absolute
@@ -78,15 +81,16 @@ PLM_API char *plm_output_path(const char *path, const char *root, bool *relative
  * percent-encoded (spaces, non-ASCII UTF-8, '%', '#', ...). root may be
  * NULL; if given it is absolute and ends with '/'. NULL when out of
  * memory. */
-PLM_API char *plm_output_uri(const char *path, const char *root, bool *relative);
+PLM_API char *plm_output_uri(const char *path, const char *root,
+	bool *relative);
 /* plm_output_path and plm_output_uri for a path as the run shows it
  * (relative to its working directory, or absolute), against the run's
  * source root: when the root is another directory (--source-root), a
  * relative path is first anchored at the working directory. */
-PLM_API char *plm_output_run_path(const struct plm_run_info *run, const char *path,
-	bool *relative);
-PLM_API char *plm_output_run_uri(const struct plm_run_info *run, const char *path,
-	bool *relative);
+PLM_API char *plm_output_run_path(const struct plm_run_info *run,
+	const char *path, bool *relative);
+PLM_API char *plm_output_run_uri(const struct plm_run_info *run,
+	const char *path, bool *relative);
 /* The "file:///..." URI of an absolute directory, ending with '/'. */
 PLM_API char *plm_output_directory_uri(const char *directory);
 
@@ -101,7 +105,8 @@ PLM_API void plm_output_xml_escape(FILE *out, const char *s);
  * the C1 controls U+0080..U+009F) is written as its %XX bytes too, which
  * the runner shows as written: no escape sequence reaches a log or an
  * annotation raw. */
-PLM_API void plm_output_workflow_escape(FILE *out, const char *s, bool property);
+PLM_API void plm_output_workflow_escape(FILE *out, const char *s,
+	bool property);
 
 /* Number of Unicode code points in s[0..len) (invalid bytes count one
  * each). */

@@ -66,8 +66,7 @@ static int checkstyle_finding(void *self, const struct plm_finding *f)
 	return plm_collector_add_finding(c->collected, f);
 }
 
-static int checkstyle_notification(void *self,
-	const struct plm_notification *n)
+static int checkstyle_notification(void *self, const struct plm_notification *n)
 {
 	struct checkstyle *c = self;
 	return plm_collector_add_notification(c->collected, n);
@@ -99,12 +98,13 @@ static int checkstyle_end(void *self, const struct plm_run_summary *sum)
 	}
 	FILE *out = c->out;
 	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-	      "<checkstyle version=\"4.3\">\n", out);
+	      "<checkstyle version=\"4.3\">\n",
+		out);
 	for (size_t i = 0; i < count && rc == 0; i++) {
 		const struct plm_file_report *g = &groups[i];
 		bool relative;
-		char *name = plm_output_run_path(c->run, g->path != NULL ? g->path
-			: "plimsoll", &relative);
+		char *name = plm_output_run_path(c->run,
+			g->path != NULL ? g->path : "plimsoll", &relative);
 		if (name == NULL) {
 			rc = PLM_ENOMEM;
 			break;
@@ -118,20 +118,19 @@ static int checkstyle_end(void *self, const struct plm_run_summary *sum)
 		}
 		fputs("\">\n", out);
 		for (size_t k = 0; k < g->finding_count; k++) {
-			const struct plm_finding *f =
-				g->findings[k];
+			const struct plm_finding *f = g->findings[k];
 			error_element(out, &f->region,
 				plm_severity_level(f->severity, "info"),
 				f->message, f->rule_id);
 		}
 		for (size_t k = 0; k < g->notification_count; k++) {
-			const struct plm_notification *n =
-				g->notifications[k];
+			const struct plm_notification *n = g->notifications[k];
 			error_element(out, &n->region,
-				n->kind == PLM_NOTIFY_PARSE_WARNING ? "warning"
-				: n->kind == PLM_NOTIFY_NOTE ? "info" : "error",
-				n->message, n->code != NULL ? n->code
-				: "notification");
+				n->kind == PLM_NOTIFY_PARSE_WARNING  ? "warning"
+					: n->kind == PLM_NOTIFY_NOTE ? "info"
+								     : "error",
+				n->message,
+				n->code != NULL ? n->code : "notification");
 		}
 		fputs("  </file>\n", out);
 	}

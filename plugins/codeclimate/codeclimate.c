@@ -59,11 +59,16 @@ static int codeclimate_begin(void *self, const struct plm_run_info *run)
 static const char *severity_of(enum plm_severity s)
 {
 	switch (s) {
-	case PLM_SEVERITY_CRITICAL: return "blocker";
-	case PLM_SEVERITY_HIGH: return "critical";
-	case PLM_SEVERITY_MEDIUM: return "major";
-	case PLM_SEVERITY_LOW: return "minor";
-	default: return "info";
+	case PLM_SEVERITY_CRITICAL:
+		return "blocker";
+	case PLM_SEVERITY_HIGH:
+		return "critical";
+	case PLM_SEVERITY_MEDIUM:
+		return "major";
+	case PLM_SEVERITY_LOW:
+		return "minor";
+	default:
+		return "info";
 	}
 }
 
@@ -71,16 +76,14 @@ static json_t *location(struct codeclimate *c, const char *path,
 	const struct plm_region *raw)
 {
 	bool relative;
-	char *shown = plm_output_run_path(c->run, path,
-		&relative);
+	char *shown = plm_output_run_path(c->run, path, &relative);
 	if (shown == NULL) {
 		return NULL;
 	}
 	struct plm_region r = plm_output_region(raw);
-	json_t *loc = json_pack("{s:o, s:{s:I, s:I}}",
-		"path", plm_output_json_string(shown),
-		"lines", "begin", (json_int_t)r.start_line,
-		"end", (json_int_t)r.end_line);
+	json_t *loc = json_pack("{s:o, s:{s:I, s:I}}", "path",
+		plm_output_json_string(shown), "lines", "begin",
+		(json_int_t)r.start_line, "end", (json_int_t)r.end_line);
 	free(shown);
 	return loc;
 }
@@ -90,12 +93,9 @@ static void add_issue(struct codeclimate *c, const char *check,
 	const char *fingerprint, json_t *loc)
 {
 	json_t *issue = json_pack("{s:s, s:o, s:o, s:[s], s:o, s:s, s:o}",
-		"type", "issue",
-		"check_name", plm_output_json_string(check),
+		"type", "issue", "check_name", plm_output_json_string(check),
 		"description", plm_output_json_string(description),
-		"categories", category,
-		"location", loc,
-		"severity", severity,
+		"categories", category, "location", loc, "severity", severity,
 		"fingerprint", plm_output_json_string(fingerprint));
 	if (issue == NULL || json_array_append_new(c->issues, issue) != 0) {
 		c->failed = true;
@@ -125,12 +125,15 @@ static int codeclimate_notification(void *self,
 	/* Fingerprinted like a finding of a rule named by the code. */
 	const char *check = n->code != NULL ? n->code : "plimsoll/notification";
 	struct plm_finding as_finding = {
-		.rule_id = check, .path = n->path, .message = n->message,
+		.rule_id = check,
+		.path = n->path,
+		.message = n->message,
 	};
 	char own[PLM_FINGERPRINT_SIZE];
 	add_issue(c, check, n->message, "Bug Risk",
-		n->kind == PLM_NOTIFY_PARSE_WARNING ? "minor"
-		: n->kind == PLM_NOTIFY_NOTE ? "info" : "major",
+		n->kind == PLM_NOTIFY_PARSE_WARNING  ? "minor"
+			: n->kind == PLM_NOTIFY_NOTE ? "info"
+						     : "major",
 		plm_output_fingerprint(&as_finding, own),
 		location(c, n->path, &n->region));
 	return c->failed ? PLM_ENOMEM : 0;
@@ -142,8 +145,9 @@ static int codeclimate_end(void *self, const struct plm_run_summary *sum)
 	if (c->failed) {
 		return PLM_ENOMEM;
 	}
-	if (json_dumpf(c->issues, c->out, JSON_INDENT(2) |
-		JSON_PRESERVE_ORDER) != 0 || fputc('\n', c->out) == EOF) {
+	if (json_dumpf(c->issues, c->out,
+		    JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0 ||
+		fputc('\n', c->out) == EOF) {
 		return PLM_EIO;
 	}
 	return ferror(c->out) ? PLM_EIO : 0;

@@ -79,7 +79,8 @@ static int csv_finding(void *self, const struct plm_finding *f)
 	const char *severity = plm_severity_name(f->severity);
 	field(c->out, f->path);
 	fprintf(c->out, ",%u,%u,%s,", f->region.start_line,
-		f->region.start_column, severity != NULL ? severity : "unknown");
+		f->region.start_column,
+		severity != NULL ? severity : "unknown");
 	field(c->out, f->rule_id);
 	fputc(',', c->out);
 	field(c->out, f->message);

@@ -45,16 +45,15 @@ static int github_begin(void *self, const struct plm_run_info *run)
 }
 
 /* Writes `::LEVEL file=...,line=...` up to and excluding the title. */
-static int command_start(struct github *g, const char *level,
-	const char *path, const struct plm_region *raw)
+static int command_start(struct github *g, const char *level, const char *path,
+	const struct plm_region *raw)
 {
 	fprintf(g->out, "::%s ", level);
 	if (path == NULL) {
 		return 0;
 	}
 	bool relative;
-	char *shown = plm_output_run_path(g->run, path,
-		&relative);
+	char *shown = plm_output_run_path(g->run, path, &relative);
 	if (shown == NULL) {
 		return PLM_ENOMEM;
 	}
@@ -67,9 +66,10 @@ static int command_start(struct github *g, const char *level,
 			r.end_line);
 		if (r.end_line == r.start_line) {
 			uint32_t last = r.end_column > r.start_column
-				? r.end_column - 1 : r.start_column;
-			fprintf(g->out, ",col=%u,endColumn=%u",
-				r.start_column, last);
+				? r.end_column - 1
+				: r.start_column;
+			fprintf(g->out, ",col=%u,endColumn=%u", r.start_column,
+				last);
 		}
 	}
 	fputc(',', g->out);
@@ -82,8 +82,8 @@ static int github_finding(void *self, const struct plm_finding *f)
 	if (f->suppression != PLM_SUPPRESSION_NONE) {
 		return 0;
 	}
-	if (command_start(g, plm_severity_level(f->severity, "notice"),
-			f->path, &f->region) != 0) {
+	if (command_start(g, plm_severity_level(f->severity, "notice"), f->path,
+		    &f->region) != 0) {
 		return PLM_ENOMEM;
 	}
 	const struct plm_rule_info *rule = plm_output_rule(g->run, f->rule_id,
@@ -107,7 +107,8 @@ static int github_notification(void *self, const struct plm_notification *n)
 {
 	struct github *g = self;
 	const char *level = n->kind == PLM_NOTIFY_PARSE_WARNING ? "warning"
-		: n->kind == PLM_NOTIFY_NOTE ? "notice" : "error";
+		: n->kind == PLM_NOTIFY_NOTE                    ? "notice"
+								: "error";
 	if (command_start(g, level, n->path, &n->region) != 0) {
 		return PLM_ENOMEM;
 	}

@@ -24,8 +24,8 @@
 struct json_out {
 	FILE *out;
 	struct plm_jsonw doc;
-	struct plm_jsonw notes;   /* the notifications array, at depth 1 */
-	int rc;                   /* the first write error */
+	struct plm_jsonw notes; /* the notifications array, at depth 1 */
+	int rc;                 /* the first write error */
 };
 
 static void *json_create(const struct plm_plugin_options *options)
@@ -105,8 +105,8 @@ static int json_begin(void *self, const struct plm_run_info *run)
 	plm_jsonw_close(w, '}');
 	plm_jsonw_key(w, "run");
 	plm_jsonw_object(w);
-	plm_jsonw_key_string(w, "source_root", run->source_root
-		? run->source_root : run->working_directory);
+	plm_jsonw_key_string(w, "source_root",
+		run->source_root ? run->source_root : run->working_directory);
 	plm_jsonw_key_string(w, "start_time_utc", run->start_time_utc);
 	plm_jsonw_key_string(w, "category", run->category);
 	plm_jsonw_key(w, "include_suppressed");
@@ -140,8 +140,7 @@ static void region_object(struct plm_jsonw *w, const struct plm_region *r)
 	plm_jsonw_close(w, '}');
 }
 
-static void suppression_object(struct plm_jsonw *w,
-	const struct plm_finding *f)
+static void suppression_object(struct plm_jsonw *w, const struct plm_finding *f)
 {
 	plm_jsonw_key(w, "suppression");
 	if (f->suppression == PLM_SUPPRESSION_NONE) {
@@ -151,7 +150,7 @@ static void suppression_object(struct plm_jsonw *w,
 	plm_jsonw_object(w);
 	plm_jsonw_key_string(w, "kind",
 		f->suppression == PLM_SUPPRESSION_IN_SOURCE ? "in-source"
-			: "external");
+							    : "external");
 	plm_jsonw_key_string(w, "justification", f->suppression_justification);
 	plm_jsonw_close(w, '}');
 }
@@ -181,7 +180,8 @@ static int json_finding(void *self, const struct plm_finding *f)
 			plm_jsonw_object(w);
 			plm_jsonw_key_string(w, "path", f->related[i].path);
 			region_object(w, &f->related[i].region);
-			plm_jsonw_key_string(w, "message", f->related[i].message);
+			plm_jsonw_key_string(w, "message",
+				f->related[i].message);
 			plm_jsonw_close(w, '}');
 		}
 		plm_jsonw_close(w, ']');
@@ -203,8 +203,9 @@ static int json_notification(void *self, const struct plm_notification *n)
 	struct json_out *j = self;
 	struct plm_jsonw *w = &j->notes;
 	plm_jsonw_object(w);
-	plm_jsonw_key_string(w, "kind", (unsigned)n->kind <= PLM_NOTIFY_NOTE
-		? kind_names[n->kind] : "tool-error");
+	plm_jsonw_key_string(w, "kind",
+		(unsigned)n->kind <= PLM_NOTIFY_NOTE ? kind_names[n->kind]
+						     : "tool-error");
 	plm_jsonw_key_string(w, "level", plm_output_note_level(n->kind));
 	plm_jsonw_key_string(w, "code", n->code);
 	plm_jsonw_key_string(w, "message", n->message);

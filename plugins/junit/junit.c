@@ -92,8 +92,10 @@ static struct counts count_group(const struct junit *j,
 
 static void counts_attributes(FILE *out, struct counts c)
 {
-	fprintf(out, " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" "
-		"skipped=\"%zu\"", c.tests, c.failures, c.errors, c.skipped);
+	fprintf(out,
+		" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" "
+		"skipped=\"%zu\"",
+		c.tests, c.failures, c.errors, c.skipped);
 }
 
 /* "path:line:col" for a testcase name and a failure's body. */
@@ -129,8 +131,10 @@ static void finding_case(FILE *out, const struct plm_finding *f,
 	testcase_start(out, f->rule_id, path, &f->region);
 	if (f->suppression != PLM_SUPPRESSION_NONE) {
 		fputs("      <skipped message=\"", out);
-		plm_output_xml_escape(out, f->suppression_justification != NULL
-			? f->suppression_justification : "suppressed");
+		plm_output_xml_escape(out,
+			f->suppression_justification != NULL
+				? f->suppression_justification
+				: "suppressed");
 		fputs("\"/>\n", out);
 	} else {
 		fputs("      <failure message=\"", out);
@@ -182,7 +186,8 @@ static int junit_end(void *self, const struct plm_run_summary *sum)
 		total.skipped += c.skipped;
 	}
 	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-	      "<testsuites name=\"plimsoll\"", out);
+	      "<testsuites name=\"plimsoll\"",
+		out);
 	counts_attributes(out, total);
 	if (sum->seconds >= 0) {
 		fprintf(out, " time=\"%.3f\"", sum->seconds);
@@ -191,8 +196,8 @@ static int junit_end(void *self, const struct plm_run_summary *sum)
 	for (size_t i = 0; i < count && rc == 0; i++) {
 		const struct plm_file_report *g = &groups[i];
 		bool relative;
-		char *path = plm_output_run_path(j->run, g->path != NULL ? g->path
-			: "plimsoll", &relative);
+		char *path = plm_output_run_path(j->run,
+			g->path != NULL ? g->path : "plimsoll", &relative);
 		if (path == NULL) {
 			rc = PLM_ENOMEM;
 			break;
@@ -203,8 +208,7 @@ static int junit_end(void *self, const struct plm_run_summary *sum)
 		counts_attributes(out, count_group(j, g));
 		fputs(">\n", out);
 		for (size_t k = 0; k < g->finding_count; k++) {
-			finding_case(out,
-				g->findings[k], path);
+			finding_case(out, g->findings[k], path);
 		}
 		for (size_t k = 0; k < g->notification_count; k++) {
 			note_case(out, g->notifications[k], path);

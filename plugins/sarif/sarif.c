@@ -21,7 +21,8 @@
 #include "plimsoll/plugin.h"
 #include "plimsoll/report.h"
 
-#define SARIF_SCHEMA "https://docs.oasis-open.org/sarif/sarif/v2.1.0/" \
+#define SARIF_SCHEMA \
+	"https://docs.oasis-open.org/sarif/sarif/v2.1.0/" \
 	"errata01/os/schemas/sarif-schema-2.1.0.json"
 #define SRCROOT "%SRCROOT%"
 /* GitHub's limits on rule text (characters) and tags per rule. */
@@ -38,16 +39,16 @@ struct sarif {
 	FILE *out;
 	bool pretty;
 	const struct plm_run_info *run;
-	json_t *driver;      /* tool.driver, with the rules */
-	json_t *base_ids;    /* originalUriBaseIds */
+	json_t *driver;   /* tool.driver, with the rules */
+	json_t *base_ids; /* originalUriBaseIds */
 	json_t *notifications;
-	json_t *seen_uris;   /* artifact URIs as keys, in order of first use */
+	json_t *seen_uris; /* artifact URIs as keys, in order of first use */
 	struct plm_jsonw results;  /* each result's text, one after another */
-	size_t *starts;      /* where each result's text starts */
+	size_t *starts;            /* where each result's text starts */
 	unsigned char *severities; /* of each result, for MAX_RESULTS */
 	size_t result_count;
 	size_t result_cap;
-	bool failed;         /* out of memory: end() reports it */
+	bool failed; /* out of memory: end() reports it */
 };
 
 static void *sarif_create(const struct plm_plugin_options *options)
@@ -211,7 +212,9 @@ static json_t *rule_object(struct sarif *s, const struct plm_rule_info *r)
 	plm_output_rule_name(r, name);
 	const char *title = r->title != NULL ? r->title : r->id;
 	const char *description = r->description != NULL &&
-		r->description[0] != '\0' ? r->description : title;
+			r->description[0] != '\0'
+		? r->description
+		: title;
 	char *full = first_paragraph(description);
 	json_t *rule = json_object();
 	if (full == NULL || rule == NULL) {
@@ -228,9 +231,10 @@ static json_t *rule_object(struct sarif *s, const struct plm_rule_info *r)
 	}
 	put(s, rule, "shortDescription", text_object(title));
 	put(s, rule, "fullDescription", text_object(full));
-	put(s, rule, "help", json_pack("{s:o, s:o}",
-		"text", plm_output_json_string(description),
-		"markdown", plm_output_json_string(description)));
+	put(s, rule, "help",
+		json_pack("{s:o, s:o}", "text",
+			plm_output_json_string(description), "markdown",
+			plm_output_json_string(description)));
 	if (r->help_uri != NULL) {
 		put(s, rule, "helpUri", plm_output_json_string(r->help_uri));
 	}
@@ -244,15 +248,15 @@ static json_t *rule_object(struct sarif *s, const struct plm_rule_info *r)
 	} else {
 		json_decref(tags);
 	}
-	put(s, props, "precision", json_string(valid_precision(r->precision)
-		? r->precision : "high"));
+	put(s, props, "precision",
+		json_string(
+			valid_precision(r->precision) ? r->precision : "high"));
 	const char *score = plm_output_security_severity(r);
 	if (score != NULL) {
 		put(s, props, "security-severity", json_string(score));
 	}
 	put(s, props, "problem.severity",
-		json_string(plm_severity_level(r->severity,
-			"recommendation")));
+		json_string(plm_severity_level(r->severity, "recommendation")));
 	put(s, rule, "properties", props);
 	free(full);
 	return rule;
@@ -290,14 +294,12 @@ static json_t *artifact_location(struct sarif *s, const char *path)
 	return loc;
 }
 
-static json_t *region_object(const struct plm_region *raw,
-	const char *snippet)
+static json_t *region_object(const struct plm_region *raw, const char *snippet)
 {
 	struct plm_region r = plm_output_region(raw);
-	json_t *region = json_pack("{s:I, s:I, s:I, s:I}",
-		"startLine", (json_int_t)r.start_line,
-		"startColumn", (json_int_t)r.start_column,
-		"endLine", (json_int_t)r.end_line,
+	json_t *region = json_pack("{s:I, s:I, s:I, s:I}", "startLine",
+		(json_int_t)r.start_line, "startColumn",
+		(json_int_t)r.start_column, "endLine", (json_int_t)r.end_line,
 		"endColumn", (json_int_t)r.end_column);
 	if (region != NULL && snippet != NULL) {
 		json_object_set_new(region, "snippet", text_object(snippet));
@@ -325,11 +327,11 @@ static int sarif_begin(void *self, const struct plm_run_info *run)
 		append(s, rules, rule_object(s, &run->rules[i]));
 	}
 	const char *version = run->tool_version != NULL ? run->tool_version
-		: plm_version();
-	json_t *driver = json_pack("{s:s, s:o, s:o}",
-		"name", run->tool_name != NULL ? run->tool_name : "plimsoll",
-		"version", plm_output_json_string(version),
-		"semanticVersion", plm_output_json_string(version));
+							: plm_version();
+	json_t *driver = json_pack("{s:s, s:o, s:o}", "name",
+		run->tool_name != NULL ? run->tool_name : "plimsoll", "version",
+		plm_output_json_string(version), "semanticVersion",
+		plm_output_json_string(version));
 	if (driver != NULL && run->information_uri != NULL) {
 		put(s, driver, "informationUri",
 			plm_output_json_string(run->information_uri));
@@ -346,8 +348,8 @@ static int sarif_begin(void *self, const struct plm_run_info *run)
 		put(s, base, "uri", uri != NULL ? json_string(uri) : NULL);
 		free(uri);
 	}
-	put(s, base, "description", text_object(
-		"The root of the repository that was scanned."));
+	put(s, base, "description",
+		text_object("The root of the repository that was scanned."));
 	s->base_ids = json_pack("{s:o}", SRCROOT, base);
 	if (driver == NULL || s->notifications == NULL ||
 		s->seen_uris == NULL || s->base_ids == NULL) {
@@ -433,7 +435,8 @@ static void write_related(struct sarif *s, const struct plm_finding *f)
 		if (r->message != NULL) {
 			char *message = plm_output_sentence(r->message);
 			s->failed |= message == NULL;
-			write_text(w, "message", message != NULL ? message : "");
+			write_text(w, "message",
+				message != NULL ? message : "");
 			free(message);
 		}
 		plm_jsonw_close(w, '}');
@@ -441,8 +444,7 @@ static void write_related(struct sarif *s, const struct plm_finding *f)
 	plm_jsonw_close(w, ']');
 }
 
-static void write_suppressions(struct plm_jsonw *w,
-	const struct plm_finding *f)
+static void write_suppressions(struct plm_jsonw *w, const struct plm_finding *f)
 {
 	plm_jsonw_key(w, "suppressions");
 	plm_jsonw_array(w);
@@ -450,7 +452,8 @@ static void write_suppressions(struct plm_jsonw *w,
 		plm_jsonw_object(w);
 		plm_jsonw_key_string(w, "kind",
 			f->suppression == PLM_SUPPRESSION_IN_SOURCE
-				? "inSource" : "external");
+				? "inSource"
+				: "external");
 		plm_jsonw_key_string(w, "status", "accepted");
 		if (f->suppression_justification != NULL) {
 			plm_jsonw_key_string(w, "justification",
@@ -492,8 +495,9 @@ static int sarif_finding(void *self, const struct plm_finding *f)
 		return PLM_ENOMEM;
 	}
 	s->starts[s->result_count] = w->len;
-	s->severities[s->result_count++] = (unsigned char)(
-		f->severity <= PLM_SEVERITY_CRITICAL ? f->severity
+	s->severities[s->result_count++] = (unsigned char)(f->severity <=
+				PLM_SEVERITY_CRITICAL
+			? f->severity
 			: PLM_SEVERITY_CRITICAL);
 	plm_jsonw_object(w);
 	plm_jsonw_key_string(w, "ruleId", f->rule_id);
@@ -513,7 +517,8 @@ static int sarif_finding(void *self, const struct plm_finding *f)
 	plm_jsonw_key(w, "partialFingerprints");
 	plm_jsonw_object(w);
 	if (f->line_hash != NULL) {
-		plm_jsonw_key_string(w, "primaryLocationLineHash", f->line_hash);
+		plm_jsonw_key_string(w, "primaryLocationLineHash",
+			f->line_hash);
 	}
 	plm_jsonw_key_string(w, "plimsoll/v1", plm_output_fingerprint(f, own));
 	plm_jsonw_close(w, '}');
@@ -534,12 +539,14 @@ static int sarif_notification(void *self, const struct plm_notification *n)
 	put(s, note, "message", message ? text_object(message) : NULL);
 	free(message);
 	if (n->path != NULL) {
-		put(s, note, "locations", json_pack("[o]",
-			location(s, n->path, &n->region, NULL, false)));
+		put(s, note, "locations",
+			json_pack("[o]",
+				location(s, n->path, &n->region, NULL, false)));
 	}
 	if (n->code != NULL) {
 		put(s, note, "descriptor",
-			json_pack("{s:o}", "id", plm_output_json_string(n->code)));
+			json_pack("{s:o}", "id",
+				plm_output_json_string(n->code)));
 	}
 	size_t index;
 	if (n->rule_id != NULL) {
@@ -563,15 +570,17 @@ static json_t *artifacts(struct sarif *s, const struct plm_run_summary *sum)
 	json_t *listed = json_object(); /* their URIs, as keys */
 	for (size_t i = 0; i < sum->path_count; i++) {
 		bool relative;
-		char *uri = plm_output_run_uri(s->run, sum->paths[i], &relative);
+		char *uri = plm_output_run_uri(s->run, sum->paths[i],
+			&relative);
 		if (uri == NULL) {
 			s->failed = true;
 			continue;
 		}
 		if (json_object_get(listed, uri) == NULL) {
-			append(s, ordered, json_pack("{s:o, s:[s]}",
-				"location", uri_location(uri, relative),
-				"roles", "analysisTarget"));
+			append(s, ordered,
+				json_pack("{s:o, s:[s]}", "location",
+					uri_location(uri, relative), "roles",
+					"analysisTarget"));
 			put(s, listed, uri, json_true());
 		}
 		free(uri);
@@ -580,8 +589,10 @@ static json_t *artifacts(struct sarif *s, const struct plm_run_summary *sum)
 	json_t *unused;
 	json_object_foreach(s->seen_uris, u, unused) {
 		if (json_object_get(listed, u) == NULL) {
-			append(s, ordered, json_pack("{s:o}", "location",
-				uri_location(u, strncmp(u, "file:", 5) != 0)));
+			append(s, ordered,
+				json_pack("{s:o}", "location",
+					uri_location(u,
+						strncmp(u, "file:", 5) != 0)));
 		}
 	}
 	json_decref(listed);
@@ -610,11 +621,13 @@ static json_t *invocation(struct sarif *s, const struct plm_run_summary *sum)
 	}
 	/* GitHub resolves absolute URIs against the working directory, so
 	 * it is written only when it is the root the URIs are relative to. */
-	if (run->working_directory != NULL && (run->source_root == NULL ||
-		strcmp(run->source_root, run->working_directory) == 0)) {
+	if (run->working_directory != NULL &&
+		(run->source_root == NULL ||
+			strcmp(run->source_root, run->working_directory) ==
+				0)) {
 		char *uri = plm_output_directory_uri(run->working_directory);
-		put(s, inv, "workingDirectory", uri ? json_pack("{s:s}",
-			"uri", uri) : NULL);
+		put(s, inv, "workingDirectory",
+			uri ? json_pack("{s:s}", "uri", uri) : NULL);
 		free(uri);
 	}
 	if (json_array_size(s->notifications) > 0) {
@@ -651,12 +664,15 @@ static struct selection select_results(struct sarif *s)
 		sel.cutoff--;
 	}
 	char text[200];
-	snprintf(text, sizeof(text), "%zu results of the lowest severities "
+	snprintf(text, sizeof(text),
+		"%zu results of the lowest severities "
 		"were left out: GitHub code scanning accepts at most %d results "
-		"per run.", n - MAX_RESULTS, MAX_RESULTS);
-	append(s, s->notifications, json_pack("{s:s, s:{s:s}, s:{s:s}}",
-		"level", "warning", "message", "text", text,
-		"descriptor", "id", "sarif/results-limit"));
+		"per run.",
+		n - MAX_RESULTS, MAX_RESULTS);
+	append(s, s->notifications,
+		json_pack("{s:s, s:{s:s}, s:{s:s}}", "level", "warning",
+			"message", "text", text, "descriptor", "id",
+			"sarif/results-limit"));
 	return sel;
 }
 
@@ -674,7 +690,7 @@ static int write_results(struct sarif *s, struct plm_jsonw *w,
 		}
 		sel.room -= severity == sel.cutoff;
 		size_t end = i + 1 < s->result_count ? s->starts[i + 1]
-			: s->results.len;
+						     : s->results.len;
 		plm_jsonw_raw(w, s->results.data + s->starts[i],
 			end - s->starts[i]);
 		if (w->len >= FLUSH_AT) {
@@ -776,7 +792,7 @@ static const struct plm_output_plugin sarif_plugin = {
 	.abi_version = PLM_PLUGIN_ABI_VERSION,
 	.name = "sarif",
 	.description = "SARIF 2.1.0 for code-scanning dashboards "
-		"(GitHub, GitLab, Azure DevOps, DefectDojo)",
+		       "(GitHub, GitLab, Azure DevOps, DefectDojo)",
 	.create = sarif_create,
 	.begin = sarif_begin,
 	.finding = sarif_finding,

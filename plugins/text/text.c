@@ -22,7 +22,7 @@
 struct text {
 	FILE *out;
 	bool color;
-	char *last_path;     /* the file of the previous block */
+	char *last_path; /* the file of the previous block */
 
 	size_t blocks;
 };
@@ -49,11 +49,16 @@ static void text_destroy(void *self)
 static const char *severity_color(enum plm_severity s)
 {
 	switch (s) {
-	case PLM_SEVERITY_CRITICAL: return "\033[1;35m";
-	case PLM_SEVERITY_HIGH: return "\033[1;31m";
-	case PLM_SEVERITY_MEDIUM: return "\033[1;33m";
-	case PLM_SEVERITY_LOW: return "\033[1;36m";
-	default: return "\033[1;34m";
+	case PLM_SEVERITY_CRITICAL:
+		return "\033[1;35m";
+	case PLM_SEVERITY_HIGH:
+		return "\033[1;31m";
+	case PLM_SEVERITY_MEDIUM:
+		return "\033[1;33m";
+	case PLM_SEVERITY_LOW:
+		return "\033[1;36m";
+	default:
+		return "\033[1;34m";
 	}
 }
 
@@ -159,9 +164,10 @@ static void print_source(struct text *t, const struct plm_finding *f)
 	size_t points = plm_output_code_points(line, len);
 	size_t base = f->line_text_column > 1 ? f->line_text_column - 1 : 0;
 	size_t start = r->start_column > base + 1 ? r->start_column - 1 - base
-						   : 0;
+						  : 0;
 	size_t end = r->end_line == r->start_line && r->end_column > base + 1
-		? r->end_column - 1 - base : points;
+		? r->end_column - 1 - base
+		: points;
 	if (start > points) {
 		start = points;
 	}
@@ -209,7 +215,9 @@ static int text_finding(void *self, const struct plm_finding *f)
 	if (f->suppression != PLM_SUPPRESSION_NONE) {
 		paint(t, DIM);
 		fputs(f->suppression == PLM_SUPPRESSION_IN_SOURCE
-			? " (suppressed in source" : " (suppressed", t->out);
+				? " (suppressed in source"
+				: " (suppressed",
+			t->out);
 		if (f->suppression_justification != NULL) {
 			fputs(": ", t->out);
 			put_safe_str(t->out, f->suppression_justification);
@@ -262,8 +270,10 @@ static int text_notification(void *self, const struct plm_notification *n)
 	}
 	print_location(t, n->path != NULL ? n->path : "plimsoll", &n->region);
 	const char *level = plm_output_note_level(n->kind);
-	paint(t, n->kind == PLM_NOTIFY_NOTE ? "\033[1;34m" : n->kind ==
-		PLM_NOTIFY_PARSE_WARNING ? "\033[1;33m" : "\033[1;31m");
+	paint(t,
+		n->kind == PLM_NOTIFY_NOTE                    ? "\033[1;34m"
+			: n->kind == PLM_NOTIFY_PARSE_WARNING ? "\033[1;33m"
+							      : "\033[1;31m");
 	fputs(level, t->out);
 	paint(t, RESET);
 	fputs(": ", t->out);
@@ -280,8 +290,7 @@ static int text_notification(void *self, const struct plm_notification *n)
 	return ferror(t->out) ? PLM_EIO : 0;
 }
 
-static void print_count(size_t n, const char *one, const char *many,
-	FILE *out)
+static void print_count(size_t n, const char *one, const char *many, FILE *out)
 {
 	fprintf(out, "%zu %s", n, n == 1 ? one : many);
 }
@@ -306,7 +315,8 @@ static int text_end(void *self, const struct plm_run_summary *s)
 	if (total > 0) {
 		fputs(" (", t->out);
 		bool first = true;
-		for (int i = PLM_SEVERITY_CRITICAL; i >= PLM_SEVERITY_INFO; i--) {
+		for (int i = PLM_SEVERITY_CRITICAL; i >= PLM_SEVERITY_INFO;
+			i--) {
 			size_t n = s->findings_by_severity[i];
 			if (n == 0) {
 				continue;
@@ -348,7 +358,7 @@ static const struct plm_output_plugin text_plugin = {
 	.abi_version = PLM_PLUGIN_ABI_VERSION,
 	.name = "text",
 	.description = "findings by file with source lines and a summary, "
-		"for terminals",
+		       "for terminals",
 	.create = text_create,
 	.finding = text_finding,
 	.notification = text_notification,

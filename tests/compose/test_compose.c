@@ -13,8 +13,8 @@
 #include "compose/compose.h"
 #include "engine/link.h"
 
-static const char *const test_environ[] = {"SET=value", "EMPTY=",
-	"TAG=1.25", "PRIV=true", NULL};
+static const char *const test_environ[] = {"SET=value", "EMPTY=", "TAG=1.25",
+	"PRIV=true", NULL};
 
 static struct plm_doc *build_with(const char *path, const char *text,
 	const struct plm_compose_options *options)
@@ -88,14 +88,27 @@ static void interpolation_of_every_form(void **state)
 	static const struct {
 		const char *in, *out;
 	} cases[] = {
-		{"${SET}", "value"}, {"$SET", "value"}, {"a${SET}b", "avalueb"},
+		{"${SET}", "value"},
+		{"$SET", "value"},
+		{"a${SET}b", "avalueb"},
 		{"${UNSET}", ""},
-		{"${UNSET:-d}", "d"}, {"${EMPTY:-d}", "d"}, {"${SET:-d}", "value"},
-		{"${UNSET-d}", "d"}, {"${EMPTY-d}", ""}, {"${SET-d}", "value"},
-		{"${SET:+r}", "r"}, {"${EMPTY:+r}", ""}, {"${UNSET:+r}", ""},
-		{"${SET+r}", "r"}, {"${EMPTY+r}", "r"}, {"${UNSET+r}", ""},
-		{"${SET:?e}", "value"}, {"${SET?e}", "value"},
-		{"$$SET", "$SET"}, {"$${SET}", "${SET}"}, {"cost $5", "cost $5"},
+		{"${UNSET:-d}", "d"},
+		{"${EMPTY:-d}", "d"},
+		{"${SET:-d}", "value"},
+		{"${UNSET-d}", "d"},
+		{"${EMPTY-d}", ""},
+		{"${SET-d}", "value"},
+		{"${SET:+r}", "r"},
+		{"${EMPTY:+r}", ""},
+		{"${UNSET:+r}", ""},
+		{"${SET+r}", "r"},
+		{"${EMPTY+r}", "r"},
+		{"${UNSET+r}", ""},
+		{"${SET:?e}", "value"},
+		{"${SET?e}", "value"},
+		{"$$SET", "$SET"},
+		{"$${SET}", "${SET}"},
+		{"cost $5", "cost $5"},
 		{"${UNSET:-${SET}}", "value"},
 		{"${UNSET:-${ALSO_UNSET:-deep}}", "deep"},
 		{"${UNSET:-a:b/c}", "a:b/c"},
@@ -144,7 +157,7 @@ static void required_variable_and_bad_syntax_are_reported(void **state)
 	size_t required = 0, bad = 0;
 	for (size_t i = 0; i < doc->diag_count; i++) {
 		required += strcmp(doc->diags[i].code,
-				"compose/required-variable") == 0;
+				    "compose/required-variable") == 0;
 		bad += strcmp(doc->diags[i].code,
 			       "compose/bad-interpolation") == 0;
 	}
@@ -160,7 +173,7 @@ static void unset_variable_is_a_note_once_per_variable(void **state)
 {
 	(void)state;
 	struct plm_doc *doc = build("services:\n  s:\n    image: ${NOPE}\n"
-		"    user: $NOPE\n    x: ${OTHER}\n");
+				    "    user: $NOPE\n    x: ${OTHER}\n");
 	const struct plm_diag *d = diag_with(doc, "compose/unset-variable");
 	assert_non_null(d);
 	assert_int_equal(d->level, PLM_DIAG_NOTE);
@@ -177,13 +190,14 @@ static void dotenv_beside_the_file_is_read_and_environment_wins(void **state)
 	const char *dir = temp_dir();
 	char path[256], env[256];
 	snprintf(env, sizeof(env), "%s/.env", dir);
-	write_file(env, "# comment\nFROM_FILE=file\nexport QUOTED=\"a b\"\n"
+	write_file(env,
+		"# comment\nFROM_FILE=file\nexport QUOTED=\"a b\"\n"
 		"SET=from-dotenv\nSINGLE='$NOT'\nREF=${FROM_FILE}-x\n"
 		"INLINE=v # comment\n");
 	snprintf(path, sizeof(path), "%s/compose.yaml", dir);
 	const char *text = "services:\n  s:\n"
-		"    a: $FROM_FILE\n    b: ${QUOTED}\n    c: $SET\n"
-		"    d: $SINGLE\n    e: $REF\n    f: $INLINE\n";
+			   "    a: $FROM_FILE\n    b: ${QUOTED}\n    c: $SET\n"
+			   "    d: $SINGLE\n    e: $REF\n    f: $INLINE\n";
 	struct plm_compose_options o = {0};
 	o.environ = test_environ;
 	struct plm_doc *doc = build_with(path, text, &o);
@@ -238,20 +252,19 @@ static void dotenv_variables_doubling_each_other_stop_at_the_limit(void **state)
 static void extends_in_the_same_file_inherits_and_own_values_win(void **state)
 {
 	(void)state;
-	struct plm_doc *doc = build(
-		"services:\n"
-		"  base:\n"
-		"    image: base\n"
-		"    privileged: true\n"          /* line 4 */
-		"    cap_add: [NET_ADMIN]\n"
-		"    command: [a]\n"
-		"  web:\n"
-		"    extends: base\n"
-		"    image: web\n"
-		"    cap_add: [SYS_TIME]\n"
-		"    command: [b]\n"
-		"  api:\n"
-		"    extends: {service: web}\n");
+	struct plm_doc *doc = build("services:\n"
+				    "  base:\n"
+				    "    image: base\n"
+				    "    privileged: true\n" /* line 4 */
+				    "    cap_add: [NET_ADMIN]\n"
+				    "    command: [a]\n"
+				    "  web:\n"
+				    "    extends: base\n"
+				    "    image: web\n"
+				    "    cap_add: [SYS_TIME]\n"
+				    "    command: [b]\n"
+				    "  api:\n"
+				    "    extends: {service: web}\n");
 	struct plm_node *web = at(doc->containers, "1");
 	assert_string_equal(str_at(web, "name"), "web");
 	assert_string_equal(str_at(web, "image.text"), "web");
@@ -274,14 +287,16 @@ static void extends_from_another_file_adds_a_source(void **state)
 	const char *dir = temp_dir();
 	char path[256], other[256];
 	snprintf(other, sizeof(other), "%s/common.yml", dir);
-	write_file(other, "services:\n  db:\n    image: postgres:${TAG}\n"
+	write_file(other,
+		"services:\n  db:\n    image: postgres:${TAG}\n"
 		"    user: root\n");
 	snprintf(path, sizeof(path), "%s/compose.yaml", dir);
 	struct plm_compose_options o = {0};
 	o.environ = test_environ;
 	struct plm_doc *doc = build_with(path,
 		"services:\n  db:\n    extends:\n      file: common.yml\n"
-		"      service: db\n    read_only: true\n", &o);
+		"      service: db\n    read_only: true\n",
+		&o);
 	struct plm_node *c = at(doc->containers, "0");
 	assert_string_equal(str_at(c, "image.text"), "postgres:1.25");
 	assert_string_equal(str_at(c, "image.repository"), "postgres");
@@ -311,7 +326,8 @@ static void extends_from_another_directory_rebases_relative_paths(void **state)
 	snprintf(f, sizeof(f), "%s/sub/vars.env", dir);
 	write_file(f, "FROM_SUB=1\n");
 	snprintf(f, sizeof(f), "%s/sub/common.yml", dir);
-	write_file(f, "services:\n  base:\n    build: ./app\n"
+	write_file(f,
+		"services:\n  base:\n    build: ./app\n"
 		"    env_file: vars.env\n"
 		"    volumes: [\"./data:/data\", \"named:/n\"]\n");
 	snprintf(path, sizeof(path), "%s/compose.yaml", dir);
@@ -319,7 +335,8 @@ static void extends_from_another_directory_rebases_relative_paths(void **state)
 	o.environ = test_environ;
 	struct plm_doc *doc = build_linked(path,
 		"services:\n  web:\n    extends: {file: sub/common.yml, "
-		"service: base}\n    volumes: [\"./own:/own\"]\n", &o);
+		"service: base}\n    volumes: [\"./own:/own\"]\n",
+		&o);
 	struct plm_node *c = at(doc->containers, "0");
 	assert_string_equal(str_at(c, "mounts.0.source"), "sub/data");
 	assert_string_equal(str_at(c, "mounts.1.source"), "named");
@@ -378,17 +395,17 @@ static void override_file_merges_by_the_spec_rules(void **state)
 {
 	(void)state;
 	const char *dir;
-	struct plm_doc *doc = merged(
-		"services:\n  web:\n"
-		"    image: web:2\n"
-		"    command: [run, over]\n"
-		"    dns: [8.8.8.8]\n"
-		"    ports: [\"8080:80\", \"7000:7000\"]\n"
-		"    volumes: [\"./b:/data\"]\n"
-		"    environment: {B: \"3\", C: \"4\"}\n"
-		"    labels: [y=2]\n"
-		"    healthcheck: {test: [CMD, b]}\n"
-		"  extra:\n    image: extra\n", &dir);
+	struct plm_doc *doc = merged("services:\n  web:\n"
+				     "    image: web:2\n"
+				     "    command: [run, over]\n"
+				     "    dns: [8.8.8.8]\n"
+				     "    ports: [\"8080:80\", \"7000:7000\"]\n"
+				     "    volumes: [\"./b:/data\"]\n"
+				     "    environment: {B: \"3\", C: \"4\"}\n"
+				     "    labels: [y=2]\n"
+				     "    healthcheck: {test: [CMD, b]}\n"
+				     "  extra:\n    image: extra\n",
+		&dir);
 	assert_int_equal(plm_node_count(doc->containers), 2);
 	struct plm_node *c = at(doc->containers, "0");
 	/* scalars: replaced, with the override's span */
@@ -425,8 +442,9 @@ static void sequences_append_without_duplicates(void **state)
 {
 	(void)state;
 	const char *dir;
-	struct plm_doc *doc = merged(
-		"services:\n  web:\n    cap_add: [NET_ADMIN, SYS_TIME]\n", &dir);
+	struct plm_doc *doc =
+		merged("services:\n  web:\n    cap_add: [NET_ADMIN, SYS_TIME]\n",
+			&dir);
 	struct plm_node *add = at(doc->containers, "0.capabilities.add");
 	assert_int_equal(plm_node_count(add), 2);
 	assert_string_equal(str_at(add, "1"), "SYS_TIME");
@@ -438,9 +456,10 @@ static void reset_and_override_tags_in_an_override_file(void **state)
 {
 	(void)state;
 	const char *dir;
-	struct plm_doc *doc = merged(
-		"services:\n  web:\n    privileged: !reset null\n"
-		"    ports: !override [\"1:1\"]\n    cap_add: !reset []\n", &dir);
+	struct plm_doc *doc =
+		merged("services:\n  web:\n    privileged: !reset null\n"
+		       "    ports: !override [\"1:1\"]\n    cap_add: !reset []\n",
+			&dir);
 	struct plm_node *c = at(doc->containers, "0");
 	assert_true(at(c, "privileged")->flags & PLM_NODE_IMPLICIT);
 	assert_int_equal(plm_node_count(at(c, "ports")), 1);
@@ -459,14 +478,17 @@ static void merging_huge_documents_stays_linear(void **state)
 	}
 	size_t n = 0;
 	for (int doc = 0; doc < 2; doc++) {
-		n += (size_t)sprintf(text + n, "---\nservices:\n  s:\n"
+		n += (size_t)sprintf(text + n,
+			"---\nservices:\n  s:\n"
 			"    environment:\n");
 		for (size_t i = 0; i < keys; i++) {
-			n += (size_t)sprintf(text + n, "      K%zu: \"%d\"\n", i, doc);
+			n += (size_t)sprintf(text + n, "      K%zu: \"%d\"\n",
+				i, doc);
 		}
 		n += (size_t)sprintf(text + n, "    volumes:\n");
 		for (size_t i = 0; i < keys / 10; i++) {
-			n += (size_t)sprintf(text + n, "      - ./v%zu:/v%zu\n", i, i);
+			n += (size_t)sprintf(text + n, "      - ./v%zu:/v%zu\n",
+				i, i);
 		}
 	}
 	struct timespec t0, t1;
@@ -492,7 +514,8 @@ static void many_services_extending_one_stay_linear(void **state)
 	if (text == NULL) {
 		abort();
 	}
-	size_t len = (size_t)sprintf(text, "services:\n  base: {image: b, "
+	size_t len = (size_t)sprintf(text,
+		"services:\n  base: {image: b, "
 		"environment: [A=1, B=2]}\n");
 	for (size_t i = 0; i < n; i++) {
 		len += (size_t)sprintf(text + len,
@@ -546,7 +569,8 @@ static void include_pulls_in_services(void **state)
 	struct plm_compose_options o = {0};
 	o.environ = test_environ;
 	struct plm_doc *doc = build_with(path,
-		"include:\n  - inc.yaml\nservices:\n  web:\n    image: x\n", &o);
+		"include:\n  - inc.yaml\nservices:\n  web:\n    image: x\n",
+		&o);
 	assert_int_equal(plm_node_count(doc->containers), 2);
 	assert_string_equal(str_at(doc->containers, "0.name"), "db");
 	plm_doc_destroy(doc);
@@ -750,7 +774,8 @@ static void legacy_v1_files_and_extension_fields(void **state)
 	assert_non_null(diag_with(doc, "compose/v1-format"));
 	assert_true(at(doc->containers, "1.privileged")->as.boolean);
 	plm_doc_destroy(doc);
-	doc = build("services:\n  x-not-a-service: {image: a}\n  s: {image: b}\n"
+	doc = build(
+		"services:\n  x-not-a-service: {image: a}\n  s: {image: b}\n"
 		"x-top: 1\n");
 	assert_int_equal(plm_node_count(doc->containers), 1);
 	plm_doc_destroy(doc);
@@ -764,7 +789,8 @@ static void build_links_the_dockerfile_and_its_user(void **state)
 	snprintf(sub, sizeof(sub), "%s/app", dir);
 	assert_int_equal(mkdir(sub, 0700), 0);
 	snprintf(dockerfile, sizeof(dockerfile), "%s/app/Dockerfile", dir);
-	write_file(dockerfile, "FROM alpine:3.19 AS base\nUSER 1000\n"
+	write_file(dockerfile,
+		"FROM alpine:3.19 AS base\nUSER 1000\n"
 		"FROM base AS final\nUSER root\nCMD [\"run\"]\n");
 	snprintf(path, sizeof(path), "%s/compose.yaml", dir);
 	struct plm_compose_options o = {0};
@@ -775,7 +801,8 @@ static void build_links_the_dockerfile_and_its_user(void **state)
 		"  b:\n    build: {context: app, target: base}\n    user: \"0\"\n"
 		"  c:\n    build:\n      dockerfile_inline: |\n"
 		"        FROM busybox\n        USER nobody\n"
-		"  d:\n    build: missing\n", &o);
+		"  d:\n    build: missing\n",
+		&o);
 	struct plm_node *a = at(doc->containers, "0");
 	/* no user: of its own: the image's USER, flagged inherited */
 	assert_string_equal(str_at(a, "build.origin"), "dockerfile");
@@ -815,7 +842,8 @@ static void env_file_variables_come_before_environment(void **state)
 		"services:\n  s:\n"
 		"    env_file: [app.env, {path: optional.env, required: false}]\n"
 		"    environment: {A: override}\n"
-		"  t:\n    env_file: gone.env\n", &o);
+		"  t:\n    env_file: gone.env\n",
+		&o);
 	struct plm_node *env = at(doc->containers, "0.env");
 	assert_int_equal(plm_node_count(env), 2);
 	assert_string_equal(str_at(env, "0.name"), "A");
@@ -845,7 +873,6 @@ static void broken_yaml_still_builds_what_it_can(void **state)
 	assert_non_null(diag_with(doc, "compose/not-a-map"));
 	plm_doc_destroy(doc);
 }
-
 
 /* ---- projects: spans after merging, override discovery, links ------- */
 
@@ -884,8 +911,7 @@ static void assert_written_at(const struct plm_doc *doc,
 	}
 }
 
-static void override_values_keep_the_file_and_line_that_wrote_them(
-	void **state)
+static void override_values_keep_the_file_and_line_that_wrote_them(void **state)
 {
 	(void)state;
 	struct plm_compose_options o = {0};
@@ -905,8 +931,8 @@ static void override_values_keep_the_file_and_line_that_wrote_them(
 	assert_written_at(doc, at(web, "privileged"), "/compose.yaml", 6);
 	/* overridden: the override's value and line */
 	assert_string_equal(str_at(web, "image.text"), "nginx:1.27");
-	assert_written_at(doc, at(web, "image.text"),
-		"/compose.override.yaml", 7);
+	assert_written_at(doc, at(web, "image.text"), "/compose.override.yaml",
+		7);
 	/* merged lists: each item from its own file */
 	struct plm_node *add = at(web, "capabilities.add");
 	assert_int_equal(plm_node_count(add), 2);
@@ -927,7 +953,8 @@ static void override_values_keep_the_file_and_line_that_wrote_them(
 	struct plm_node *env = at(web, "env");
 	assert_int_equal(plm_node_count(env), 2);
 	assert_written_at(doc, at(env, "0.value"), "/compose.yaml", 13);
-	assert_written_at(doc, at(env, "1.value"), "/compose.override.yaml", 13);
+	assert_written_at(doc, at(env, "1.value"), "/compose.override.yaml",
+		13);
 	/* a service only the base declares, one only the override does */
 	assert_written_at(doc, at(doc->containers, "1.name"), "/compose.yaml",
 		14);
@@ -1005,7 +1032,8 @@ static void default_override_is_found_beside_its_base(void **state)
 		for (size_t b = 0; b < 2; b++) {
 			snprintf(path, sizeof(path), "%s/%s", dir, bases[b]);
 			assert_int_equal(plm_compose_default_override(path,
-						 &over), 0);
+						 &over),
+				0);
 			assert_non_null(over);
 			assert_string_equal(over, f);
 			free(over);
@@ -1104,7 +1132,7 @@ static void projects_that_cannot_be_merged_are_diagnostics(void **state)
 	remove_dir(dir);
 	/* a service that is a list in the override and a map in the base */
 	doc = pair("services:\n  web: {image: x, privileged: true}\n"
-		"  db: {image: d}\n",
+		   "  db: {image: d}\n",
 		"services:\n  db: {user: \"5\"}\n  web:\n    - image\n", &dir);
 	assert_diag_at(doc, "compose/merge-conflict", "/over.yml", 4, 5);
 	assert_int_equal(plm_node_count(doc->containers), 2);
@@ -1120,8 +1148,8 @@ static void projects_that_cannot_be_merged_are_diagnostics(void **state)
 	plm_doc_destroy(doc);
 	remove_dir(dir);
 	/* services a map in one file and a list in the other */
-	doc = pair("services:\n  web: {image: x}\n",
-		"services:\n  - web\n", &dir);
+	doc = pair("services:\n  web: {image: x}\n", "services:\n  - web\n",
+		&dir);
 	assert_diag_at(doc, "compose/merge-conflict", "/over.yml", 2, 3);
 	assert_int_equal(plm_node_count(doc->containers), 1);
 	plm_doc_destroy(doc);
@@ -1148,10 +1176,12 @@ static void extends_that_cannot_be_resolved_are_diagnostics(void **state)
 	/* a cycle through another file: reported where it closes, in that
 	 * file */
 	snprintf(f, sizeof(f), "%s/common.yml", dir);
-	write_file(f, "services:\n  base:\n    image: b\n"
+	write_file(f,
+		"services:\n  base:\n    image: b\n"
 		"    extends: {file: compose.yaml, service: web}\n");
 	snprintf(path, sizeof(path), "%s/compose.yaml", dir);
-	const char *text = "services:\n  web:\n    extends: {file: common.yml, "
+	const char *text =
+		"services:\n  web:\n    extends: {file: common.yml, "
 		"service: base}\n    user: \"7\"\n  other: {image: o}\n";
 	write_file(path, text);
 	struct plm_compose_options o = {0};
@@ -1163,14 +1193,18 @@ static void extends_that_cannot_be_resolved_are_diagnostics(void **state)
 	assert_string_equal(str_at(doc->containers, "1.image.text"), "o");
 	plm_doc_destroy(doc);
 	/* a cycle in one file: file:line:col of the extends key */
-	doc = build_with(path, "services:\n  a:\n    extends: b\n"
-		"  b:\n    image: b\n    extends: a\n", &o);
+	doc = build_with(path,
+		"services:\n  a:\n    extends: b\n"
+		"  b:\n    image: b\n    extends: a\n",
+		&o);
 	assert_diag_at(doc, "compose/extends-cycle", "/compose.yaml", 3, 5);
 	assert_int_equal(plm_node_count(doc->containers), 2);
 	plm_doc_destroy(doc);
 	/* a missing extends file: where it is named */
-	doc = build_with(path, "services:\n  web:\n    image: w\n"
-		"    extends: {file: gone.yml, service: base}\n", &o);
+	doc = build_with(path,
+		"services:\n  web:\n    image: w\n"
+		"    extends: {file: gone.yml, service: base}\n",
+		&o);
 	assert_diag_at(doc, "compose/missing-file", "/compose.yaml", 4, 14);
 	assert_string_equal(str_at(doc->containers, "0.image.text"), "w");
 	plm_doc_destroy(doc);
@@ -1180,9 +1214,11 @@ static void extends_that_cannot_be_resolved_are_diagnostics(void **state)
 	snprintf(sub, sizeof(sub), "%s/sub", dir);
 	assert_int_equal(mkdir(sub, 0700), 0);
 	snprintf(path, sizeof(path), "%s/sub/compose.yaml", dir);
-	doc = build_with(path, "services:\n  web:\n    image: w\n"
+	doc = build_with(path,
+		"services:\n  web:\n    image: w\n"
 		"    extends: {file: ../common.yml, service: base}\n"
-		"include:\n  - ../common.yml\n", &o);
+		"include:\n  - ../common.yml\n",
+		&o);
 	/* include: is read first */
 	assert_diag_at(doc, "compose/file-outside-tree", "/compose.yaml", 6, 5);
 	size_t outside = 0;
@@ -1199,8 +1235,10 @@ static void extends_that_cannot_be_resolved_are_diagnostics(void **state)
 	plm_doc_destroy(doc);
 	/* ... and is read when the root is the parent */
 	o.root = dir;
-	doc = build_with(path, "services:\n  web:\n"
-		"    extends: {file: ../common.yml, service: base}\n", &o);
+	doc = build_with(path,
+		"services:\n  web:\n"
+		"    extends: {file: ../common.yml, service: base}\n",
+		&o);
 	assert_null(diag_with(doc, "compose/file-outside-tree"));
 	/* common.yml, and the compose.yaml beside it that its base extends */
 	assert_int_equal(doc->source_count, 3);
@@ -1211,16 +1249,17 @@ static void extends_that_cannot_be_resolved_are_diagnostics(void **state)
 	snprintf(link, sizeof(link), "%s/sub/common.yml", dir);
 	assert_int_equal(symlink("../common.yml", link), 0);
 	o.root = NULL;
-	doc = build_with(path, "services:\n  web:\n"
-		"    extends: {file: common.yml, service: base}\n", &o);
+	doc = build_with(path,
+		"services:\n  web:\n"
+		"    extends: {file: common.yml, service: base}\n",
+		&o);
 	assert_non_null(diag_with(doc, "compose/file-outside-tree"));
 	assert_int_equal(doc->source_count, 1);
 	plm_doc_destroy(doc);
 	remove_dir(dir);
 }
 
-static void env_files_and_overrides_out_of_the_tree_are_not_read(
-	void **state)
+static void env_files_and_overrides_out_of_the_tree_are_not_read(void **state)
 {
 	(void)state;
 	const char *dir = temp_dir();
@@ -1240,7 +1279,7 @@ static void env_files_and_overrides_out_of_the_tree_are_not_read(
 	struct plm_compose_options o = {0};
 	o.environ = test_environ;
 	const char *text = "services:\n  web:\n    image: x\n"
-		"    env_file: [../secret.env, local.env]\n";
+			   "    env_file: [../secret.env, local.env]\n";
 	struct plm_doc *doc = build_with(path, text, &o);
 	struct plm_node *web = at(doc->containers, "0");
 	assert_int_equal(plm_node_count(at(web, "env")), 1);
@@ -1284,7 +1323,8 @@ static void dotenv_is_the_base_files_also_for_an_override_elsewhere(
 	o.environ = test_environ;
 	o.override_paths = overrides;
 	o.override_count = 1;
-	struct plm_doc *doc = build_file(FIXTURES "/elsewhere/base/compose.yaml",
+	struct plm_doc *doc = build_file(FIXTURES
+		"/elsewhere/base/compose.yaml",
 		&o, NULL);
 	struct plm_node *app = at(doc->containers, "0");
 	/* the base file's .env, read once, serves the override too */
@@ -1329,7 +1369,8 @@ static void build_links_are_requests_the_engine_makes(void **state)
 		"  link:\n    build: app\n"
 		"  esc:\n    build: escape/app\n"
 		"  remote:\n    build: https://example.com/repo.git\n"
-		"  gone:\n    build: nothing-here\n", &o);
+		"  gone:\n    build: nothing-here\n",
+		&o);
 	/* the front end only asks */
 	assert_int_equal(doc->link_count, 6);
 	assert_int_equal(doc->source_count, 1);
@@ -1359,11 +1400,13 @@ static void build_links_are_requests_the_engine_makes(void **state)
 				   "compose/build-outside-tree") == 0;
 	}
 	assert_int_equal(outside, 4);
-	assert_diag_at(doc, "compose/build-outside-tree", "/compose.yaml", 3, 5);
+	assert_diag_at(doc, "compose/build-outside-tree", "/compose.yaml", 3,
+		5);
 	assert_int_equal(diag_with(doc, "compose/build-outside-tree")->level,
 		PLM_DIAG_NOTE);
 	assert_diag_at(doc, "compose/remote-build", "/compose.yaml", 11, 5);
-	assert_diag_at(doc, "compose/missing-dockerfile", "/compose.yaml", 13, 5);
+	assert_diag_at(doc, "compose/missing-dockerfile", "/compose.yaml", 13,
+		5);
 	assert_int_equal(doc->source_count, 1);
 	/* a second call makes nothing twice */
 	size_t diags = doc->diag_count;
@@ -1377,7 +1420,8 @@ static void build_links_are_requests_the_engine_makes(void **state)
 		"  up:\n    build: {context: .., dockerfile: outside.Dockerfile}\n"
 		"  abs:\n    build: {context: /, dockerfile: etc/passwd}\n"
 		"  link:\n    build: app\n"
-		"  esc:\n    build: escape/app\n", &o);
+		"  esc:\n    build: escape/app\n",
+		&o);
 	assert_int_equal(plm_link_resolve(doc, &lo), 0);
 	c = doc->containers;
 	assert_string_equal(str_at(c, "0.build.user.text"), "0");
@@ -1387,7 +1431,8 @@ static void build_links_are_requests_the_engine_makes(void **state)
 	assert_int_equal(at(c, "1.build")->kind, PLM_NODE_NULL);
 	assert_string_equal(str_at(c, "2.build.user.text"), "1000");
 	assert_string_equal(str_at(c, "3.build.user.text"), "1000");
-	assert_int_equal(doc->links[0].source, at(c, "0.user.text")->span.source);
+	assert_int_equal(doc->links[0].source,
+		at(c, "0.user.text")->span.source);
 	assert_int_equal(doc->links[1].source, 0);
 	outside = 0;
 	for (size_t i = 0; i < doc->diag_count; i++) {
@@ -1413,14 +1458,19 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(compose_file_names_are_recognised),
 		cmocka_unit_test(interpolation_of_every_form),
-		cmocka_unit_test(interpolated_values_are_flagged_and_keep_their_text),
+		cmocka_unit_test(
+			interpolated_values_are_flagged_and_keep_their_text),
 		cmocka_unit_test(required_variable_and_bad_syntax_are_reported),
 		cmocka_unit_test(unset_variable_is_a_note_once_per_variable),
-		cmocka_unit_test(dotenv_beside_the_file_is_read_and_environment_wins),
-		cmocka_unit_test(dotenv_variables_doubling_each_other_stop_at_the_limit),
-		cmocka_unit_test(extends_in_the_same_file_inherits_and_own_values_win),
+		cmocka_unit_test(
+			dotenv_beside_the_file_is_read_and_environment_wins),
+		cmocka_unit_test(
+			dotenv_variables_doubling_each_other_stop_at_the_limit),
+		cmocka_unit_test(
+			extends_in_the_same_file_inherits_and_own_values_win),
 		cmocka_unit_test(extends_from_another_file_adds_a_source),
-		cmocka_unit_test(extends_from_another_directory_rebases_relative_paths),
+		cmocka_unit_test(
+			extends_from_another_directory_rebases_relative_paths),
 		cmocka_unit_test(extends_cycles_and_missing_bases_are_reported),
 		cmocka_unit_test(override_file_merges_by_the_spec_rules),
 		cmocka_unit_test(sequences_append_without_duplicates),
@@ -1434,20 +1484,26 @@ int main(void)
 		cmocka_unit_test(unwritten_fields_point_at_the_service_key),
 		cmocka_unit_test(volumes_short_long_and_tmpfs),
 		cmocka_unit_test(ports_short_long_ranges_and_host_ips),
-		cmocka_unit_test(command_entrypoint_environment_and_healthcheck),
+		cmocka_unit_test(
+			command_entrypoint_environment_and_healthcheck),
 		cmocka_unit_test(yaml_1_2_keeps_yes_a_string_in_the_tree),
 		cmocka_unit_test(legacy_v1_files_and_extension_fields),
 		cmocka_unit_test(build_links_the_dockerfile_and_its_user),
 		cmocka_unit_test(env_file_variables_come_before_environment),
 		cmocka_unit_test(broken_yaml_still_builds_what_it_can),
-		cmocka_unit_test(override_values_keep_the_file_and_line_that_wrote_them),
+		cmocka_unit_test(
+			override_values_keep_the_file_and_line_that_wrote_them),
 		cmocka_unit_test(extends_keeps_the_extending_service_key),
 		cmocka_unit_test(default_and_override_names),
 		cmocka_unit_test(default_override_is_found_beside_its_base),
-		cmocka_unit_test(projects_that_cannot_be_merged_are_diagnostics),
-		cmocka_unit_test(extends_that_cannot_be_resolved_are_diagnostics),
-		cmocka_unit_test(env_files_and_overrides_out_of_the_tree_are_not_read),
-		cmocka_unit_test(dotenv_is_the_base_files_also_for_an_override_elsewhere),
+		cmocka_unit_test(
+			projects_that_cannot_be_merged_are_diagnostics),
+		cmocka_unit_test(
+			extends_that_cannot_be_resolved_are_diagnostics),
+		cmocka_unit_test(
+			env_files_and_overrides_out_of_the_tree_are_not_read),
+		cmocka_unit_test(
+			dotenv_is_the_base_files_also_for_an_override_elsewhere),
 		cmocka_unit_test(build_links_are_requests_the_engine_makes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

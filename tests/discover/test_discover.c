@@ -81,7 +81,8 @@ static void walk_finds_by_name_and_skips_vcs_and_dependencies(void **state)
 	struct plm_discover_list l = {0};
 	assert_int_equal(plm_discover(paths, 1, &o, &l), 0);
 	assert_non_null(find(&l, "/app/Dockerfile"));
-	assert_int_equal(find(&l, "/app/Dockerfile")->kind, PLM_KIND_DOCKERFILE);
+	assert_int_equal(find(&l, "/app/Dockerfile")->kind,
+		PLM_KIND_DOCKERFILE);
 	assert_non_null(find(&l, "/app/api.Dockerfile"));
 	assert_non_null(find(&l, "/Containerfile.dev"));
 	assert_int_equal(find(&l, "/docker-compose.override.yml")->kind,
@@ -199,8 +200,10 @@ static void forced_kind_applies_to_every_file_named_or_walked(void **state)
 	assert_string_equal(l.items[0].path, file);
 	assert_int_equal(l.items[0].kind, PLM_KIND_DOCKERFILE);
 	/* Every file of the walk is taken, whatever its name. */
-	assert_int_equal(find(&l, "/deploy/web.yaml")->kind, PLM_KIND_DOCKERFILE);
-	assert_int_equal(find(&l, "/deploy/notes.txt")->kind, PLM_KIND_DOCKERFILE);
+	assert_int_equal(find(&l, "/deploy/web.yaml")->kind,
+		PLM_KIND_DOCKERFILE);
+	assert_int_equal(find(&l, "/deploy/notes.txt")->kind,
+		PLM_KIND_DOCKERFILE);
 	assert_non_null(find(&l, "/app/Dockerfile"));
 	assert_null(find(&l, ".git/Dockerfile"));
 	plm_discover_list_finish(&l);
@@ -210,19 +213,31 @@ static void kind_by_name_follows_the_documented_patterns(void **state)
 {
 	(void)state;
 	bool y;
-	assert_int_equal(plm_discover_kind_by_name("x/Dockerfile", &y), PLM_KIND_DOCKERFILE);
-	assert_int_equal(plm_discover_kind_by_name("Dockerfile.prod", &y), PLM_KIND_DOCKERFILE);
-	assert_int_equal(plm_discover_kind_by_name("web.dockerfile", &y), PLM_KIND_DOCKERFILE);
-	assert_int_equal(plm_discover_kind_by_name("Containerfile", &y), PLM_KIND_DOCKERFILE);
-	assert_int_equal(plm_discover_kind_by_name("compose.yaml", &y), PLM_KIND_COMPOSE);
-	assert_int_equal(plm_discover_kind_by_name("compose.prod.yml", &y), PLM_KIND_COMPOSE);
-	assert_int_equal(plm_discover_kind_by_name("docker-compose.yml", &y), PLM_KIND_COMPOSE);
-	assert_int_equal(plm_discover_kind_by_name("docker-compose.dev.yaml", &y), PLM_KIND_COMPOSE);
-	assert_int_equal(plm_discover_kind_by_name("deploy.yaml", &y), PLM_KIND_UNKNOWN);
+	assert_int_equal(plm_discover_kind_by_name("x/Dockerfile", &y),
+		PLM_KIND_DOCKERFILE);
+	assert_int_equal(plm_discover_kind_by_name("Dockerfile.prod", &y),
+		PLM_KIND_DOCKERFILE);
+	assert_int_equal(plm_discover_kind_by_name("web.dockerfile", &y),
+		PLM_KIND_DOCKERFILE);
+	assert_int_equal(plm_discover_kind_by_name("Containerfile", &y),
+		PLM_KIND_DOCKERFILE);
+	assert_int_equal(plm_discover_kind_by_name("compose.yaml", &y),
+		PLM_KIND_COMPOSE);
+	assert_int_equal(plm_discover_kind_by_name("compose.prod.yml", &y),
+		PLM_KIND_COMPOSE);
+	assert_int_equal(plm_discover_kind_by_name("docker-compose.yml", &y),
+		PLM_KIND_COMPOSE);
+	assert_int_equal(plm_discover_kind_by_name("docker-compose.dev.yaml",
+				 &y),
+		PLM_KIND_COMPOSE);
+	assert_int_equal(plm_discover_kind_by_name("deploy.yaml", &y),
+		PLM_KIND_UNKNOWN);
 	assert_true(y);
-	assert_int_equal(plm_discover_kind_by_name("README.md", &y), PLM_KIND_UNKNOWN);
+	assert_int_equal(plm_discover_kind_by_name("README.md", &y),
+		PLM_KIND_UNKNOWN);
 	assert_false(y);
-	assert_int_equal(plm_discover_kind_by_name("compose.json", &y), PLM_KIND_UNKNOWN);
+	assert_int_equal(plm_discover_kind_by_name("compose.json", &y),
+		PLM_KIND_UNKNOWN);
 	assert_true(y);
 }
 
@@ -230,20 +245,43 @@ static void every_dockerfile_variant_is_a_dockerfile(void **state)
 {
 	(void)state;
 	static const char *const yes[] = {
-		"Dockerfile-windows", "Dockerfile_prod", "Dockerfile-alpine",
-		"DOCKERFILE.alpine", "dockerfile_1", "Dockerfile.3",
-		"Dockerfile.rhel9", "Containerfile-hardlinks", "Containerfile_x",
-		"containerfile.bad", "base.Dockerfile", "x.containerfile",
-		"a/b/Dockerfile-WINDOWS_LTSC2022", NULL,
+		"Dockerfile-windows",
+		"Dockerfile_prod",
+		"Dockerfile-alpine",
+		"DOCKERFILE.alpine",
+		"dockerfile_1",
+		"Dockerfile.3",
+		"Dockerfile.rhel9",
+		"Containerfile-hardlinks",
+		"Containerfile_x",
+		"containerfile.bad",
+		"base.Dockerfile",
+		"x.containerfile",
+		"a/b/Dockerfile-WINDOWS_LTSC2022",
+		NULL,
 	};
 	static const char *const no[] = {
-		"Dockerfile.md", "Dockerfile.txt", "Dockerfile.rst",
-		"Dockerfile.html", "Dockerfile.j2", "Dockerfile.alpine.tmpl",
-		"Dockerfile~", "Dockerfile.bak", "Dockerfile.orig",
-		"Dockerfile.swp", "dockerfile_test.go", "dockerfile.py",
-		"Dockerfile.sh", "Dockerfile.dockerignore", "Dockerfiles",
-		"DockerfileBuilder.java", "Dockerfile.", "Dockerfile-",
-		".Dockerfile", "mydockerfile", NULL,
+		"Dockerfile.md",
+		"Dockerfile.txt",
+		"Dockerfile.rst",
+		"Dockerfile.html",
+		"Dockerfile.j2",
+		"Dockerfile.alpine.tmpl",
+		"Dockerfile~",
+		"Dockerfile.bak",
+		"Dockerfile.orig",
+		"Dockerfile.swp",
+		"dockerfile_test.go",
+		"dockerfile.py",
+		"Dockerfile.sh",
+		"Dockerfile.dockerignore",
+		"Dockerfiles",
+		"DockerfileBuilder.java",
+		"Dockerfile.",
+		"Dockerfile-",
+		".Dockerfile",
+		"mydockerfile",
+		NULL,
 	};
 	bool y;
 	for (const char *const *n = yes; *n; n++) {
@@ -252,14 +290,16 @@ static void every_dockerfile_variant_is_a_dockerfile(void **state)
 		}
 	}
 	for (const char *const *n = no; *n; n++) {
-		if (plm_discover_kind_by_name(*n, &y) != PLM_KIND_UNKNOWN || y) {
+		if (plm_discover_kind_by_name(*n, &y) != PLM_KIND_UNKNOWN ||
+			y) {
 			fail_msg("%s should not be a Dockerfile", *n);
 		}
 	}
 	assert_int_equal(plm_discover_kind_by_name("compose-test.yml", &y),
 		PLM_KIND_COMPOSE);
 	assert_int_equal(plm_discover_kind_by_name("docker-compose-mysql.yaml",
-		&y), PLM_KIND_COMPOSE);
+				 &y),
+		PLM_KIND_COMPOSE);
 	assert_int_equal(plm_discover_kind_by_name("COMPOSE.override.YAML", &y),
 		PLM_KIND_COMPOSE);
 	assert_int_equal(plm_discover_kind_by_name("composer.yaml", &y),
@@ -291,8 +331,10 @@ static const struct plm_discovered *noted(const struct plm_discover_list *l,
 	if (d == NULL || d->problem == NULL || d->skip_code == NULL ||
 		strcmp(d->skip_code, code) != 0) {
 		fail_msg("%s: expected a note %s, got %s", suffix, code,
-			d == NULL ? "nothing" : d->skip_code ? d->skip_code
-				: d->problem ? d->problem : "an item to scan");
+			d == NULL              ? "nothing"
+				: d->skip_code ? d->skip_code
+				: d->problem   ? d->problem
+					       : "an item to scan");
 	}
 	assert_false(d->explicit);
 	return d;
@@ -466,18 +508,22 @@ static void links_out_of_the_tree_are_notes_unless_followed(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(walk_finds_by_name_and_skips_vcs_and_dependencies),
+		cmocka_unit_test(
+			walk_finds_by_name_and_skips_vcs_and_dependencies),
 		cmocka_unit_test(walk_order_is_sorted_by_name),
 		cmocka_unit_test(symlink_loop_is_reported_once_when_following),
 		cmocka_unit_test(symlink_diamonds_walk_each_directory_once),
-		cmocka_unit_test(file_symlink_loop_under_a_read_name_is_a_problem_item),
+		cmocka_unit_test(
+			file_symlink_loop_under_a_read_name_is_a_problem_item),
 		cmocka_unit_test(missing_path_becomes_a_problem_item),
-		cmocka_unit_test(forced_kind_applies_to_every_file_named_or_walked),
+		cmocka_unit_test(
+			forced_kind_applies_to_every_file_named_or_walked),
 		cmocka_unit_test(kind_by_name_follows_the_documented_patterns),
 		cmocka_unit_test(every_dockerfile_variant_is_a_dockerfile),
 		cmocka_unit_test(candidates_passed_over_are_notes_with_a_code),
 		cmocka_unit_test(unreadable_candidate_is_a_note),
-		cmocka_unit_test(links_out_of_the_tree_are_notes_unless_followed),
+		cmocka_unit_test(
+			links_out_of_the_tree_are_notes_unless_followed),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

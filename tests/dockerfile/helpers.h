@@ -146,7 +146,8 @@ static inline void assert_span_text(const struct plm_doc *doc,
 	const struct plm_source *src = doc->sources[span.source];
 	assert_true(span.end <= src->len);
 	size_t n = span.end - span.start;
-	if (n != strlen(text) || memcmp(src->bytes + span.start, text, n) != 0) {
+	if (n != strlen(text) ||
+		memcmp(src->bytes + span.start, text, n) != 0) {
 		fail_msg("span covers '%.*s', expected '%s'", (int)n,
 			src->bytes + span.start, text);
 	}

@@ -15,7 +15,8 @@ static void assert_clean(const struct plm_node *n, int depth)
 	}
 	if (n->kind == PLM_NODE_STRING) {
 		assert_int_equal(plm_utf8_check(n->as.string.ptr,
-			n->as.string.len), n->as.string.len);
+					 n->as.string.len),
+			n->as.string.len);
 		assert_null(memchr(n->as.string.ptr, '\0', n->as.string.len));
 	} else if (n->kind == PLM_NODE_SEQ) {
 		for (size_t i = 0; i < n->as.seq.count; i++) {
@@ -91,7 +92,8 @@ static void invalid_utf8_is_reported_and_sanitized(void **state)
 	assert_clean(doc->tree, 0);
 	assert_clean(doc->containers, 0);
 	assert_int_equal(plm_utf8_check(doc->comments[2],
-		strlen(doc->comments[2])), strlen(doc->comments[2]));
+				 strlen(doc->comments[2])),
+		strlen(doc->comments[2]));
 	plm_doc_destroy(doc);
 }
 
@@ -106,9 +108,12 @@ static void binary_junk_does_not_crash(void **state)
 		for (size_t i = 0; i < n; i++) {
 			seed = seed * 1103515245u + 12345u;
 			/* Mostly Dockerfile-ish bytes, some random ones. */
-			static const char alphabet[] = "FROM RUN <<EOF\n\\`\"'${}()[],:=-#$|&; \t\r";
-			junk[i] = (seed >> 24) % 4 == 0 ? (char)(seed >> 16)
-				: alphabet[(seed >> 16) % (sizeof(alphabet) - 1)];
+			static const char alphabet[] =
+				"FROM RUN <<EOF\n\\`\"'${}()[],:=-#$|&; \t\r";
+			junk[i] = (seed >> 24) % 4 == 0
+				? (char)(seed >> 16)
+				: alphabet[(seed >> 16) %
+					  (sizeof(alphabet) - 1)];
 		}
 		struct plm_doc *doc = parse_n(junk, n);
 		assert_clean(doc->tree, 0);
@@ -171,7 +176,8 @@ static void doubling_expansion_is_bounded(void **state)
 {
 	(void)state;
 	char text[8192];
-	size_t k = (size_t)snprintf(text, sizeof(text), "FROM a\nENV V0=xxxxxxxx\n");
+	size_t k = (size_t)snprintf(text, sizeof(text),
+		"FROM a\nENV V0=xxxxxxxx\n");
 	for (int i = 1; i < 60; i++) {
 		k += (size_t)snprintf(text + k, sizeof(text) - k,
 			"ENV V%d=$V%d$V%d\n", i, i - 1, i - 1);
@@ -231,7 +237,8 @@ static void mount_options_are_bounded(void **state)
 {
 	(void)state;
 	char text[8192];
-	size_t k = (size_t)snprintf(text, sizeof(text), "FROM a\nRUN --mount=type=bind");
+	size_t k = (size_t)snprintf(text, sizeof(text),
+		"FROM a\nRUN --mount=type=bind");
 	for (int i = 0; i < 200; i++) {
 		k += (size_t)snprintf(text + k, sizeof(text) - k, ",k%d=v", i);
 	}
@@ -256,8 +263,9 @@ static void empty_and_blank_files_report_no_from(void **state)
 static void missing_arguments_are_reported(void **state)
 {
 	(void)state;
-	struct plm_doc *doc = parse("FROM a\nRUN\nCMD\nUSER\nWORKDIR\n"
-				    "ONBUILD\nEXPOSE\nVOLUME\nHEALTHCHECK CMD\n");
+	struct plm_doc *doc = parse(
+		"FROM a\nRUN\nCMD\nUSER\nWORKDIR\n"
+		"ONBUILD\nEXPOSE\nVOLUME\nHEALTHCHECK CMD\n");
 	assert_int_equal(diags(doc, "dockerfile/missing-argument"), 8);
 	plm_doc_destroy(doc);
 }
@@ -288,7 +296,8 @@ static void parsing_is_reentrant_across_threads(void **state)
 	pthread_t t[4];
 	for (int i = 0; i < 4; i++) {
 		assert_int_equal(pthread_create(&t[i], NULL, parse_in_thread,
-			(void *)text), 0);
+					 (void *)text),
+			0);
 	}
 	for (int i = 0; i < 4; i++) {
 		void *rc;

@@ -18,7 +18,8 @@ static void check(const char *prelude, const char *word, const char *want)
 	const char *got;
 	struct plm_doc *doc = workdir(prelude, word, &got);
 	if (strcmp(got, want) != 0) {
-		fail_msg("%s%s -> '%s', expected '%s'", prelude, word, got, want);
+		fail_msg("%s%s -> '%s', expected '%s'", prelude, word, got,
+			want);
 	}
 	plm_doc_destroy(doc);
 }
@@ -44,27 +45,30 @@ static void default_and_alternative_forms(void **state)
 static void pattern_removal_and_replacement(void **state)
 {
 	(void)state;
-	check("ENV V=v1.2.3-rc\n", "${V#v}|${V#*.}|${V##*.}", "1.2.3-rc|2.3-rc|3-rc");
-	check("ENV V=v1.2.3-rc\n", "${V%-rc}|${V%.*}|${V%%.*}", "v1.2.3|v1.2|v1");
-	check("ENV P=a/b/a\n", "${P/a/x}|${P//a/x}|${P//?/_}", "x/b/a|x/b/x|_____");
+	check("ENV V=v1.2.3-rc\n", "${V#v}|${V#*.}|${V##*.}",
+		"1.2.3-rc|2.3-rc|3-rc");
+	check("ENV V=v1.2.3-rc\n", "${V%-rc}|${V%.*}|${V%%.*}",
+		"v1.2.3|v1.2|v1");
+	check("ENV P=a/b/a\n", "${P/a/x}|${P//a/x}|${P//?/_}",
+		"x/b/a|x/b/x|_____");
 }
 
 static void env_values_are_expanded_with_the_previous_scope(void **state)
 {
 	(void)state;
 	/* Within one ENV the old value is seen (BuildKit semantics). */
-	check("ENV abc=hello\nENV abc=bye def=$abc\n", "$def-$abc", "hello-bye");
+	check("ENV abc=hello\nENV abc=bye def=$abc\n", "$def-$abc",
+		"hello-bye");
 }
 
 static void global_args_reach_from_but_not_the_stage(void **state)
 {
 	(void)state;
-	struct plm_doc *doc = parse(
-		"ARG TAG=3.19\nARG REG=ghcr.io\n"
-		"FROM $REG/org/app:${TAG} AS base\n"
-		"WORKDIR /$TAG\n"
-		"ARG TAG\n"
-		"WORKDIR /$TAG\n");
+	struct plm_doc *doc = parse("ARG TAG=3.19\nARG REG=ghcr.io\n"
+				    "FROM $REG/org/app:${TAG} AS base\n"
+				    "WORKDIR /$TAG\n"
+				    "ARG TAG\n"
+				    "WORKDIR /$TAG\n");
 	struct plm_node *base = get(stage(doc, 0), "base");
 	assert_string_equal(str(base, "text"), "$REG/org/app:${TAG}");
 	assert_string_equal(str(base, "expanded"), "ghcr.io/org/app:3.19");
@@ -150,9 +154,11 @@ int main(void)
 		cmocka_unit_test(simple_and_braced_references),
 		cmocka_unit_test(default_and_alternative_forms),
 		cmocka_unit_test(pattern_removal_and_replacement),
-		cmocka_unit_test(env_values_are_expanded_with_the_previous_scope),
+		cmocka_unit_test(
+			env_values_are_expanded_with_the_previous_scope),
 		cmocka_unit_test(global_args_reach_from_but_not_the_stage),
-		cmocka_unit_test(env_overrides_arg_and_is_inherited_by_child_stages),
+		cmocka_unit_test(
+			env_overrides_arg_and_is_inherited_by_child_stages),
 		cmocka_unit_test(raw_and_expanded_text_are_both_kept),
 		cmocka_unit_test(backtick_escape_applies_to_substitution),
 		cmocka_unit_test(bad_substitution_is_reported_where_it_is),

@@ -60,8 +60,9 @@ static void quoted_delimiters_mark_the_body_quoted(void **state)
 static void several_heredocs_on_one_line_are_read_in_order(void **state)
 {
 	(void)state;
-	struct plm_doc *doc = parse("FROM a\nCOPY <<one.txt <<two.txt /dst/\n"
-				    "first\none.txt\nsecond\ntwo.txt\nUSER u\n");
+	struct plm_doc *doc = parse(
+		"FROM a\nCOPY <<one.txt <<two.txt /dst/\n"
+		"first\none.txt\nsecond\ntwo.txt\nUSER u\n");
 	struct plm_node *copy = instr(doc, 0, 1);
 	struct plm_node *hs = get(copy, "heredocs");
 	assert_int_equal(plm_node_count(hs), 2);
@@ -77,7 +78,8 @@ static void several_heredocs_on_one_line_are_read_in_order(void **state)
 static void heredoc_with_file_descriptor_and_crlf(void **state)
 {
 	(void)state;
-	struct plm_doc *doc = parse("FROM a\r\nRUN 3<<EOF cat <&3\r\nx\r\nEOF\r\n");
+	struct plm_doc *doc = parse(
+		"FROM a\r\nRUN 3<<EOF cat <&3\r\nx\r\nEOF\r\n");
 	struct plm_node *h = item(get(instr(doc, 0, 1), "heredocs"), 0);
 	assert_int_equal(integer(h, "fd"), 3);
 	assert_string_equal(str(h, "body"), "x\r\n");
@@ -116,10 +118,12 @@ int main(void)
 		cmocka_unit_test(run_heredoc_body_is_read_and_split),
 		cmocka_unit_test(dash_heredoc_strips_leading_tabs),
 		cmocka_unit_test(quoted_delimiters_mark_the_body_quoted),
-		cmocka_unit_test(several_heredocs_on_one_line_are_read_in_order),
+		cmocka_unit_test(
+			several_heredocs_on_one_line_are_read_in_order),
 		cmocka_unit_test(heredoc_with_file_descriptor_and_crlf),
 		cmocka_unit_test(heredoc_markers_only_count_for_run_copy_add),
-		cmocka_unit_test(unterminated_heredoc_is_reported_and_runs_to_eof),
+		cmocka_unit_test(
+			unterminated_heredoc_is_reported_and_runs_to_eof),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

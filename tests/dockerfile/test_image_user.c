@@ -7,7 +7,8 @@ static struct plm_node *image(struct plm_arena *a, const char *text)
 {
 	struct plm_node *out;
 	assert_int_equal(plm_image_parse(a, text, strlen(text),
-		plm_span_make(0, 0), &out), 0);
+				 plm_span_make(0, 0), &out),
+		0);
 	return out;
 }
 
@@ -66,7 +67,8 @@ static struct plm_node *user(struct plm_arena *a, const char *text)
 {
 	struct plm_node *out;
 	assert_int_equal(plm_user_parse(a, text, text ? strlen(text) : 0,
-		plm_span_make(0, 0), &out), 0);
+				 plm_span_make(0, 0), &out),
+		0);
 	return out;
 }
 

@@ -91,8 +91,9 @@ static void flag_values_lose_their_quotes(void **state)
 static void flag_values_with_variables_are_expanded(void **state)
 {
 	(void)state;
-	struct plm_doc *doc = parse("FROM a\nARG UID=10001\nCOPY --chown=$UID:$UID "
-				    "--chmod=0755 a /b\n");
+	struct plm_doc *doc = parse(
+		"FROM a\nARG UID=10001\nCOPY --chown=$UID:$UID "
+		"--chmod=0755 a /b\n");
 	struct plm_node *flags = get(instr(doc, 0, 2), "flags");
 	assert_string_equal(str(item(flags, 0), "value"), "$UID:$UID");
 	assert_string_equal(str(item(flags, 0), "expanded"), "10001:10001");
@@ -129,7 +130,8 @@ static void cmd_and_entrypoint_exec_and_shell_forms(void **state)
 		"CMD nginx -g 'daemon off;'\n");
 	struct plm_node *ep = instr(doc, 0, 1);
 	assert_string_equal(str(ep, "form"), "exec");
-	assert_string_equal(seq_str(get(ep, "args"), 0), "/docker-entrypoint.sh");
+	assert_string_equal(seq_str(get(ep, "args"), 0),
+		"/docker-entrypoint.sh");
 	assert_string_equal(seq_str(get(ep, "args"), 1), "--x=\"q\"");
 	assert_span_text(doc, item(get(ep, "args"), 0)->span,
 		"\"/docker-entrypoint.sh\"");
@@ -152,8 +154,9 @@ static void cmd_and_entrypoint_exec_and_shell_forms(void **state)
 static void json_with_unicode_escapes_is_decoded(void **state)
 {
 	(void)state;
-	struct plm_doc *doc = parse("FROM a\nCMD [\"caf\\u00e9\", \"\\ud83d\\ude00\", "
-				    "\"a\\/b\"]\n");
+	struct plm_doc *doc = parse(
+		"FROM a\nCMD [\"caf\\u00e9\", \"\\ud83d\\ude00\", "
+		"\"a\\/b\"]\n");
 	struct plm_node *args = get(instr(doc, 0, 1), "args");
 	assert_string_equal(seq_str(args, 0), "caf\xc3\xa9");
 	assert_string_equal(seq_str(args, 1), "\xf0\x9f\x98\x80");
@@ -182,7 +185,8 @@ static void invalid_json_falls_back_to_shell_form(void **state)
 static void json_array_of_non_strings_is_an_error(void **state)
 {
 	(void)state;
-	struct plm_doc *doc = parse("FROM a\nCMD [\"a\", 1, {\"k\": [true]}]\n");
+	struct plm_doc *doc = parse(
+		"FROM a\nCMD [\"a\", 1, {\"k\": [true]}]\n");
 	assert_int_equal(diags(doc, "dockerfile/exec-form"), 1);
 	assert_int_equal(diag(doc, "dockerfile/exec-form")->level,
 		PLM_DIAG_ERROR);
@@ -191,8 +195,7 @@ static void json_array_of_non_strings_is_an_error(void **state)
 	plm_doc_destroy(doc);
 }
 
-static void shell_instruction_sets_the_shell_of_later_shell_forms(
-	void **state)
+static void shell_instruction_sets_the_shell_of_later_shell_forms(void **state)
 {
 	(void)state;
 	struct plm_doc *doc = parse(
@@ -375,7 +378,9 @@ static void onbuild_wraps_another_instruction(void **state)
 	assert_string_equal(str(inner, "keyword"), "RUN");
 	assert_int_equal(plm_node_count(get(inner, "flags")), 1);
 	assert_string_equal(seq_str(get(item(get(inner, "commands"), 0),
-		"argv"), 0), "make");
+					    "argv"),
+				    0),
+		"make");
 	assert_at(doc, inner->span, 2, 9);
 	assert_int_equal(diags(doc, "dockerfile/onbuild"), 1);
 	/* ONBUILD USER applies to images built FROM this one, not here. */
@@ -416,7 +421,8 @@ static void healthcheck_none_cmd_and_options(void **state)
 static void instruction_raw_and_spans_cover_continuations(void **state)
 {
 	(void)state;
-	struct plm_doc *doc = parse("FROM a\nRUN echo a \\\n  && echo b\nUSER x\n");
+	struct plm_doc *doc = parse(
+		"FROM a\nRUN echo a \\\n  && echo b\nUSER x\n");
 	struct plm_node *run = instr(doc, 0, 1);
 	assert_string_equal(str(run, "raw"), "RUN echo a \\\n  && echo b");
 	struct plm_region r = plm_doc_region(doc, run->span);
@@ -441,7 +447,8 @@ int main(void)
 		cmocka_unit_test(json_with_unicode_escapes_is_decoded),
 		cmocka_unit_test(invalid_json_falls_back_to_shell_form),
 		cmocka_unit_test(json_array_of_non_strings_is_an_error),
-		cmocka_unit_test(shell_instruction_sets_the_shell_of_later_shell_forms),
+		cmocka_unit_test(
+			shell_instruction_sets_the_shell_of_later_shell_forms),
 		cmocka_unit_test(env_and_label_key_value_form_with_quotes),
 		cmocka_unit_test(env_legacy_form_takes_the_rest_of_the_line),
 		cmocka_unit_test(env_pair_without_equals_is_reported),
@@ -451,7 +458,8 @@ int main(void)
 		cmocka_unit_test(copy_with_one_argument_is_reported),
 		cmocka_unit_test(volume_json_and_list_forms_become_mounts),
 		cmocka_unit_test(user_with_group_is_split),
-		cmocka_unit_test(workdir_stopsignal_maintainer_take_one_argument),
+		cmocka_unit_test(
+			workdir_stopsignal_maintainer_take_one_argument),
 		cmocka_unit_test(onbuild_wraps_another_instruction),
 		cmocka_unit_test(healthcheck_none_cmd_and_options),
 		cmocka_unit_test(instruction_raw_and_spans_cover_continuations),

@@ -128,8 +128,7 @@ static void comments_are_recorded_by_line(void **state)
 	assert_null(doc->comments[1]);
 	assert_string_equal(doc->comments[2], "#   indented");
 	assert_null(doc->comments[3]);
-	assert_string_equal(str(instr(doc, 0, 1), "text"),
-		"x # not a comment");
+	assert_string_equal(str(instr(doc, 0, 1), "text"), "x # not a comment");
 	plm_doc_destroy(doc);
 }
 
@@ -169,7 +168,8 @@ static void leading_blanks_before_keyword_are_allowed(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(directives_are_read_case_insensitively_before_anything_else),
+		cmocka_unit_test(
+			directives_are_read_case_insensitively_before_anything_else),
 		cmocka_unit_test(directive_after_a_comment_is_only_a_comment),
 		cmocka_unit_test(unknown_directive_ends_directives),
 		cmocka_unit_test(empty_line_ends_directives),
@@ -177,7 +177,8 @@ int main(void)
 		cmocka_unit_test(invalid_escape_token_is_reported_and_ignored),
 		cmocka_unit_test(backtick_escape_drives_continuations),
 		cmocka_unit_test(continuation_skips_comment_and_empty_lines),
-		cmocka_unit_test(continuation_at_end_of_file_ends_the_instruction),
+		cmocka_unit_test(
+			continuation_at_end_of_file_ends_the_instruction),
 		cmocka_unit_test(escape_followed_by_blanks_still_continues),
 		cmocka_unit_test(comments_are_recorded_by_line),
 		cmocka_unit_test(crlf_line_endings_are_accepted),

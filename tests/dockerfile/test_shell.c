@@ -22,7 +22,8 @@ static void expect(const char *run, const char *want)
 		}
 	}
 	if (strcmp(got, want) != 0) {
-		fail_msg("RUN %s\n  got:      %s\n  expected: %s", run, got, want);
+		fail_msg("RUN %s\n  got:      %s\n  expected: %s", run, got,
+			want);
 	}
 	plm_doc_destroy(doc);
 }
@@ -31,13 +32,15 @@ static void operators_separate_commands(void **state)
 {
 	(void)state;
 	expect("a 1 && b 2 || c; d | e & f |& g", "a 1|b 2|c|d|e|f|g");
-	expect("apt-get update&&apt-get install -y x", "apt-get update|apt-get install -y x");
+	expect("apt-get update&&apt-get install -y x",
+		"apt-get update|apt-get install -y x");
 }
 
 static void quotes_are_removed_from_argv(void **state)
 {
 	(void)state;
-	expect("echo 'a b' \"c $HOME\" d\\ e \"\\\"q\\\"\" ''", "echo a b c $HOME d e \"q\" ");
+	expect("echo 'a b' \"c $HOME\" d\\ e \"\\\"q\\\"\" ''",
+		"echo a b c $HOME d e \"q\" ");
 }
 
 static void redirections_are_left_out(void **state)
@@ -50,8 +53,9 @@ static void redirections_are_left_out(void **state)
 static void assignments_are_kept_apart(void **state)
 {
 	(void)state;
-	struct plm_doc *doc = parse("FROM a\nRUN DEBIAN_FRONTEND=noninteractive "
-				    "apt-get install -y x\n");
+	struct plm_doc *doc = parse(
+		"FROM a\nRUN DEBIAN_FRONTEND=noninteractive "
+		"apt-get install -y x\n");
 	struct plm_node *cmd = item(get(instr(doc, 0, 1), "commands"), 0);
 	assert_string_equal(seq_str(get(cmd, "argv"), 0), "apt-get");
 	assert_string_equal(seq_str(get(cmd, "assignments"), 0),
@@ -86,8 +90,9 @@ static void control_words_are_skipped(void **state)
 static void comments_end_at_newline(void **state)
 {
 	(void)state;
-	struct plm_doc *doc = parse("FROM a\nRUN <<EOF\n# setup\napk add x # why\n"
-				    "echo '#not'\nEOF\n");
+	struct plm_doc *doc = parse(
+		"FROM a\nRUN <<EOF\n# setup\napk add x # why\n"
+		"echo '#not'\nEOF\n");
 	struct plm_node *cmds = get(instr(doc, 0, 1), "commands");
 	assert_int_equal(plm_node_count(cmds), 2);
 	assert_string_equal(seq_str(get(item(cmds, 0), "argv"), 2), "x");
@@ -108,8 +113,9 @@ static void exec_form_sh_c_script_is_split(void **state)
 	assert_span_text(doc, item(get(item(cmds, 2), "argv"), 1)->span, "app");
 	plm_doc_destroy(doc);
 	/* Escapes and a continuation inside the script keep spans exact. */
-	doc = parse("FROM a\nCMD [\"sh\", \"-c\", \"echo \\\"q\\\" \\u0041 && \\\n"
-		    "  apk add \\t curl\"]\n");
+	doc = parse(
+		"FROM a\nCMD [\"sh\", \"-c\", \"echo \\\"q\\\" \\u0041 && \\\n"
+		"  apk add \\t curl\"]\n");
 	cmds = get(instr(doc, 0, 1), "commands");
 	assert_int_equal(plm_node_count(cmds), 3);
 	/* JSON unescapes \"q\" to "q", then the shell removes the quotes. */
@@ -127,8 +133,9 @@ static void exec_form_sh_c_script_is_split(void **state)
 static void inline_heredoc_in_a_script_is_skipped(void **state)
 {
 	(void)state;
-	struct plm_doc *doc = parse("FROM a\nRUN <<EOF\ncat > f <<X\nnot a command\n"
-				    "X\necho done\nEOF\n");
+	struct plm_doc *doc = parse(
+		"FROM a\nRUN <<EOF\ncat > f <<X\nnot a command\n"
+		"X\necho done\nEOF\n");
 	struct plm_node *cmds = get(instr(doc, 0, 1), "commands");
 	assert_int_equal(plm_node_count(cmds), 2);
 	assert_string_equal(seq_str(get(item(cmds, 1), "argv"), 0), "echo");
@@ -177,7 +184,8 @@ int main(void)
 		cmocka_unit_test(quotes_are_removed_from_argv),
 		cmocka_unit_test(redirections_are_left_out),
 		cmocka_unit_test(assignments_are_kept_apart),
-		cmocka_unit_test(subshells_and_substitutions_contribute_commands),
+		cmocka_unit_test(
+			subshells_and_substitutions_contribute_commands),
 		cmocka_unit_test(control_words_are_skipped),
 		cmocka_unit_test(comments_end_at_newline),
 		cmocka_unit_test(exec_form_sh_c_script_is_split),

@@ -23,8 +23,7 @@ static void stages_are_indexed_named_and_linked(void **state)
 	plm_doc_destroy(doc);
 }
 
-static void unknown_variable_in_the_registry_part_is_no_registry(
-	void **state)
+static void unknown_variable_in_the_registry_part_is_no_registry(void **state)
 {
 	(void)state;
 	struct plm_doc *doc = parse("ARG REG\nARG TAG\nFROM ${REG}/alpine\n"
@@ -157,10 +156,11 @@ static void container_record_has_every_field(void **state)
 	(void)state;
 	static const char *const fields[] = {"name", "origin", "role",
 		"workload", "image", "user", "run_as_non_root", "privileged",
-		"allow_privilege_escalation", "read_only_rootfs", "capabilities",
-		"host", "seccomp", "apparmor", "selinux", "mounts", "ports",
-		"command", "entrypoint", "shell_form", "lifecycle", "env",
-		"healthcheck", "automount_service_account_token", "build", NULL};
+		"allow_privilege_escalation", "read_only_rootfs",
+		"capabilities", "host", "seccomp", "apparmor", "selinux",
+		"mounts", "ports", "command", "entrypoint", "shell_form",
+		"lifecycle", "env", "healthcheck",
+		"automount_service_account_token", "build", NULL};
 	struct plm_doc *doc = parse("FROM scratch\n");
 	struct plm_node *c = container(doc);
 	for (size_t i = 0; fields[i] != NULL; i++) {
@@ -171,7 +171,8 @@ static void container_record_has_every_field(void **state)
 	assert_string_equal(str(get(c, "workload"), "kind"), "Dockerfile");
 	assert_true(is_null(get(c, "image"), "registry"));
 	assert_true(is_null(get(c, "host"), "network"));
-	assert_int_equal(plm_node_count(get(get(c, "capabilities"), "drop")), 0);
+	assert_int_equal(plm_node_count(get(get(c, "capabilities"), "drop")),
+		0);
 	assert_true(get(c, "privileged")->flags & PLM_NODE_IMPLICIT);
 	for (size_t i = 0; i < plm_node_count(c); i++) {
 		assert_int_equal(c->as.map.entries[i].value->span.source, 0);
@@ -203,8 +204,8 @@ static void container_of_another_source_by_target(void **state)
 	(void)state;
 	struct plm_doc *doc = parse("FROM main\n");
 	const char *other = "FROM node AS build\nUSER node\nFROM nginx\nBOGUS\n";
-	int idx = plm_doc_add_source_take(doc, plm_source_create(
-		"app/Dockerfile", other, strlen(other)));
+	int idx = plm_doc_add_source_take(doc,
+		plm_source_create("app/Dockerfile", other, strlen(other)));
 	assert_int_equal(idx, 1);
 	struct plm_node *c = NULL;
 	assert_int_equal(plm_dockerfile_container(doc, 1, "BUILD", &c), 0);
@@ -215,7 +216,8 @@ static void container_of_another_source_by_target(void **state)
 	assert_string_equal(str(get(c, "image"), "repository"), "nginx");
 	assert_int_equal(plm_dockerfile_container(doc, 1, "nope", &c), 0);
 	assert_null(c);
-	assert_int_equal(plm_dockerfile_container(doc, 7, NULL, &c), PLM_EINVAL);
+	assert_int_equal(plm_dockerfile_container(doc, 7, NULL, &c),
+		PLM_EINVAL);
 	/* Diagnostics carry the other source; comments of sources[0] only. */
 	const struct plm_diag *d = diag(doc, "dockerfile/unknown-instruction");
 	assert_int_equal(d->span.source, 1);
@@ -226,10 +228,13 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(stages_are_indexed_named_and_linked),
-		cmocka_unit_test(unknown_variable_in_the_registry_part_is_no_registry),
+		cmocka_unit_test(
+			unknown_variable_in_the_registry_part_is_no_registry),
 		cmocka_unit_test(workdir_resolves_relative_paths),
-		cmocka_unit_test(effective_user_is_inherited_through_parent_stages),
-		cmocka_unit_test(user_of_an_unrelated_earlier_stage_does_not_leak),
+		cmocka_unit_test(
+			effective_user_is_inherited_through_parent_stages),
+		cmocka_unit_test(
+			user_of_an_unrelated_earlier_stage_does_not_leak),
 		cmocka_unit_test(root_user_forms),
 		cmocka_unit_test(cmd_entrypoint_env_ports_are_inherited),
 		cmocka_unit_test(entrypoint_resets_an_inherited_cmd),

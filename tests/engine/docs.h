@@ -75,9 +75,12 @@ static inline struct plm_node *test_container(struct plm_doc *doc,
 	struct plm_node *c = plm_node_map(a, decl);
 	test_set(doc, c, "name", plm_node_cstring(a, decl, name));
 	test_set(doc, c, "origin", plm_node_cstring(a, decl, origin));
-	test_set(doc, c, "role", plm_node_cstring(a, decl,
-		strcmp(origin, "dockerfile") == 0 ? "stage"
-		: strcmp(origin, "compose") == 0 ? "service" : "container"));
+	test_set(doc, c, "role",
+		plm_node_cstring(a, decl,
+			strcmp(origin, "dockerfile") == 0 ? "stage"
+				: strcmp(origin, "compose") == 0
+				? "service"
+				: "container"));
 	struct plm_node *user = plm_node_map(a, decl);
 	user->flags |= PLM_NODE_IMPLICIT;
 	test_set(doc, user, "text", implicit_null(doc, decl));
@@ -107,8 +110,9 @@ static inline void test_user(struct plm_doc *doc, struct plm_node *c,
 	struct plm_arena *a = doc->arena;
 	struct plm_node *user = plm_node_map(a, span);
 	test_set(doc, user, "text", plm_node_cstring(a, span, text));
-	test_set(doc, user, "root", root < 0 ? plm_node_null(a, span)
-					     : plm_node_bool(a, span, root == 1));
+	test_set(doc, user, "root",
+		root < 0 ? plm_node_null(a, span)
+			 : plm_node_bool(a, span, root == 1));
 	test_set(doc, c, "user", user);
 }
 

@@ -38,11 +38,13 @@
 #define BUILTIN PLM_SOURCE_ROOT "/policies"
 
 static const char *const files[][2] = {
-	{"Dockerfile", "FROM ubuntu:latest\n"
+	{"Dockerfile",
+		"FROM ubuntu:latest\n"
 		"RUN apt-get update && apt-get install -y curl\n"
 		"ADD https://example.com/app.tar.gz /opt/\n"
 		"USER root\n"},
-	{"compose.yaml", "services:\n"
+	{"compose.yaml",
+		"services:\n"
 		"  web:\n"
 		"    build: .\n"
 		"    ports: [\"8080:80\"]\n"
@@ -50,11 +52,13 @@ static const char *const files[][2] = {
 		"      MODE: ${MODE:-prod}\n"
 		"  db:\n"
 		"    image: postgres\n"},
-	{"compose.override.yaml", "services:\n"
+	{"compose.override.yaml",
+		"services:\n"
 		"  web:\n"
 		"    privileged: true\n"
 		"    volumes: [\"/var/run/docker.sock:/var/run/docker.sock\"]\n"},
-	{"deploy.yaml", "apiVersion: apps/v1\n"
+	{"deploy.yaml",
+		"apiVersion: apps/v1\n"
 		"kind: Deployment\n"
 		"metadata: {name: web, namespace: shop}\n"
 		"spec:\n"
@@ -76,10 +80,10 @@ static const char *const files[][2] = {
 
 /* What one scan produced. */
 struct outcome {
-	bool failed;      /* the scan said something went wrong */
-	char *log;        /* every result, one line each; plm_free */
+	bool failed; /* the scan said something went wrong */
+	char *log;   /* every result, one line each; plm_free */
 	size_t log_len;
-	char *json;       /* the reports' bytes, NULL when not written */
+	char *json; /* the reports' bytes, NULL when not written */
 	char *sarif;
 };
 
@@ -132,8 +136,8 @@ static void on_result(void *ctx, const struct plm_file_result *r)
 {
 	struct sink_state *s = ctx;
 	s->out->failed |= r->incomplete;
-	fprintf(s->log, "%s scanned=%d skipped=%d incomplete=%d",
-		r->path, r->scanned, r->skipped, r->incomplete);
+	fprintf(s->log, "%s scanned=%d skipped=%d incomplete=%d", r->path,
+		r->scanned, r->skipped, r->incomplete);
 	for (size_t k = 0; k < r->note_count; k++) {
 		fprintf(s->log, " note:%d", (int)r->notes[k].kind);
 		int e = plm_output_notification(s->outs, &r->notes[k]);
@@ -233,8 +237,7 @@ static bool same_text(const char *a, const char *b)
 }
 
 /* Where a report first differs from the clean one, for the message. */
-static void say_difference(const char *what, const char *got,
-	const char *want)
+static void say_difference(const char *what, const char *got, const char *want)
 {
 	if (same_text(got, want)) {
 		return;
@@ -249,7 +252,8 @@ static void say_difference(const char *what, const char *got,
 		i++;
 	}
 	size_t from = i > 60 ? i - 60 : 0;
-	fprintf(stderr, "  %s differs at byte %zu: ...%.120s\n  wanted ...%.120s\n",
+	fprintf(stderr,
+		"  %s differs at byte %zu: ...%.120s\n  wanted ...%.120s\n",
 		what, i, got + from, want + from);
 }
 
@@ -293,14 +297,17 @@ static void every_failed_allocation_is_reported_or_harmless(void **state)
 		/* One thread, so the count is the same every time: an n that
 		 * was not reached would be a scan that tested nothing. */
 		missed += !hit;
-		if (!o.failed && (!same_text(o.log, clean.log) ||
-			!same_text(o.json, clean.json) ||
-			!same_text(o.sarif, clean.sarif))) {
+		if (!o.failed &&
+			(!same_text(o.log, clean.log) ||
+				!same_text(o.json, clean.json) ||
+				!same_text(o.sarif, clean.sarif))) {
 			/* Go on, so one run lists every such n. */
-			fprintf(stderr, "allocation %lu of %lu failed (%s) and "
+			fprintf(stderr,
+				"allocation %lu of %lu failed (%s) and "
 				"the scan looks complete, but differs from the "
-				"clean one:\n%s", n, total,
-				hit ? "refused" : "not reached", o.log);
+				"clean one:\n%s",
+				n, total, hit ? "refused" : "not reached",
+				o.log);
 			say_difference("json", o.json, clean.json);
 			say_difference("sarif", o.sarif, clean.sarif);
 			silent++;
@@ -308,7 +315,8 @@ static void every_failed_allocation_is_reported_or_harmless(void **state)
 		outcome_free(&o);
 	}
 	print_message("%lu allocations; %lu failures tried, %lu reported, "
-		"the rest harmless\n", total, tried, reported);
+		      "the rest harmless\n",
+		total, tried, reported);
 	if (silent != 0) {
 		fprintf(stderr, "the clean scan:\n%s", clean.log);
 	}

@@ -202,12 +202,13 @@ static void ignore_comment_marks_finding_suppressed_with_reason(void **state)
 		"FROM alpine # plimsoll ignore=other,runs-as-root\n",
 		"FROM alpine\n# plimsoll ignore-file=runs-as-root -- reviewed\n",
 	};
-	static const char *const reasons[] = {
-		"the base image sets USER", NULL, NULL, "reviewed"};
+	static const char *const reasons[] = {"the base image sets USER", NULL,
+		NULL, "reviewed"};
 	for (size_t i = 0; i < 4; i++) {
-		struct plm_doc *doc = test_doc(PLM_KIND_DOCKERFILE, "Dockerfile",
-			texts[i]);
-		test_container(doc, "s", "dockerfile", test_at(doc, "FROM alpine"));
+		struct plm_doc *doc = test_doc(PLM_KIND_DOCKERFILE,
+			"Dockerfile", texts[i]);
+		test_container(doc, "s", "dockerfile",
+			test_at(doc, "FROM alpine"));
 		struct plm_file_result r;
 		run(e, doc, &r);
 		assert_int_equal(r.finding_count, 1);
@@ -216,7 +217,8 @@ static void ignore_comment_marks_finding_suppressed_with_reason(void **state)
 		if (reasons[i] == NULL) {
 			assert_null(r.findings[0].suppression_justification);
 		} else {
-			assert_string_equal(r.findings[0].suppression_justification,
+			assert_string_equal(r.findings[0]
+						    .suppression_justification,
 				reasons[i]);
 		}
 		plm_file_result_finish(&r);
@@ -230,13 +232,15 @@ static void ignore_comment_marks_finding_suppressed_with_reason(void **state)
 		"# hadolint ignore=runs-as-root\nFROM alpine\n",
 	};
 	for (size_t i = 0; i < 3; i++) {
-		struct plm_doc *doc = test_doc(PLM_KIND_DOCKERFILE, "Dockerfile",
-			kept[i]);
-		test_container(doc, "s", "dockerfile", test_at(doc, "FROM alpine"));
+		struct plm_doc *doc = test_doc(PLM_KIND_DOCKERFILE,
+			"Dockerfile", kept[i]);
+		test_container(doc, "s", "dockerfile",
+			test_at(doc, "FROM alpine"));
 		struct plm_file_result r;
 		run(e, doc, &r);
 		assert_int_equal(r.finding_count, 1);
-		assert_int_equal(r.findings[0].suppression, PLM_SUPPRESSION_NONE);
+		assert_int_equal(r.findings[0].suppression,
+			PLM_SUPPRESSION_NONE);
 		plm_file_result_finish(&r);
 		plm_doc_destroy(doc);
 	}
@@ -254,12 +258,12 @@ static void fingerprint_survives_lines_moving(void **state)
 	struct plm_engine *e = NULL;
 	char *error = NULL;
 	assert_int_equal(plm_engine_create(&o, &e, &error), 0);
-	const char *texts[] = {"FROM alpine\n", "\n\nARG V=1\n  FROM   alpine\n",
-		"FROM debian\n"};
+	const char *texts[] = {"FROM alpine\n",
+		"\n\nARG V=1\n  FROM   alpine\n", "FROM debian\n"};
 	char prints[3][33];
 	for (size_t i = 0; i < 3; i++) {
-		struct plm_doc *doc = test_doc(PLM_KIND_DOCKERFILE, "Dockerfile",
-			texts[i]);
+		struct plm_doc *doc = test_doc(PLM_KIND_DOCKERFILE,
+			"Dockerfile", texts[i]);
 		test_container(doc, "s", "dockerfile", test_at(doc, "FROM"));
 		struct plm_file_result r;
 		run(e, doc, &r);
@@ -267,7 +271,8 @@ static void fingerprint_survives_lines_moving(void **state)
 		snprintf(prints[i], sizeof(prints[i]), "%s",
 			r.findings[0].fingerprint);
 		for (const char *p = prints[i]; *p; p++) {
-			assert_true((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f'));
+			assert_true((*p >= '0' && *p <= '9') ||
+				(*p >= 'a' && *p <= 'f'));
 		}
 		plm_file_result_finish(&r);
 		plm_doc_destroy(doc);
@@ -387,9 +392,11 @@ static void malformed_metadata_is_refused_naming_the_file(void **state)
 		 "applies_to={'helm'}, description='d', check=function() end}",
 			"applies_to"},
 		{"return {id='x', title='t', severity='low', "
-		 "applies_to={'dockerfile'}, description='d'}", "'check'"},
+		 "applies_to={'dockerfile'}, description='d'}",
+			"'check'"},
 		{"return {id='x', title='t', severity='low', "
-		 "applies_to={'dockerfile'}, check=function() end}", "description"},
+		 "applies_to={'dockerfile'}, check=function() end}",
+			"description"},
 		{"return {id='x', title='t', severity='low', severty='x', "
 		 "applies_to={'dockerfile'}, description='d', check=function() end}",
 			"unknown field 'severty'"},
@@ -410,8 +417,8 @@ static void malformed_metadata_is_refused_naming_the_file(void **state)
 		assert_non_null(error);
 		if (strstr(error, path) == NULL ||
 			strstr(error, cases[i].expect) == NULL) {
-			fail_msg("case %zu: error '%s' lacks '%s' or the path", i,
-				error, cases[i].expect);
+			fail_msg("case %zu: error '%s' lacks '%s' or the path",
+				i, error, cases[i].expect);
 		}
 		free(error);
 		free(path);
@@ -456,9 +463,13 @@ static void report_field_uses_the_field_span(void **state)
 		test_at(doc, "web"));
 	test_set(doc, c, "privileged",
 		plm_node_bool(doc->arena, test_at(doc, "true"), true));
-	struct plm_node *add = plm_node_get(plm_node_get(c, "capabilities"), "add");
-	assert_int_equal(plm_node_push(doc->arena, add, plm_node_cstring(
-		doc->arena, test_at(doc, "NET_ADMIN"), "NET_ADMIN")), 0);
+	struct plm_node *add = plm_node_get(plm_node_get(c, "capabilities"),
+		"add");
+	assert_int_equal(plm_node_push(doc->arena, add,
+				 plm_node_cstring(doc->arena,
+					 test_at(doc, "NET_ADMIN"),
+					 "NET_ADMIN")),
+		0);
 	struct plm_file_result r;
 	run(e, doc, &r);
 	assert_int_equal(r.note_count, 0);
@@ -490,7 +501,8 @@ static void team_lib_modules_can_be_required(void **state)
 	char *sub = policy_path(lib, "acme");
 	assert_int_equal(mkdir(sub, 0700), 0);
 	char *mod = policy_path(sub, "names.lua");
-	test_write(mod, "local M = {}\n"
+	test_write(mod,
+		"local M = {}\n"
 		"function M.shout(s) return s:upper() .. '!' end\n"
 		"return M\n");
 	write_policy(dir, "uses", "uses-lib",
@@ -502,8 +514,7 @@ static void team_lib_modules_can_be_required(void **state)
 	write_policy(dir, "uses2", "uses-lib-again",
 		"for c in p.containers(doc) do report(c, "
 		"require('acme.names').shout(c.name)) end");
-	write_policy(dir, "missing", "missing-lib",
-		"require('acme.nothere')");
+	write_policy(dir, "missing", "missing-lib", "require('acme.nothere')");
 	char *error = NULL;
 	struct plm_engine *e = test_engine_for(dir, &error);
 	assert_non_null(e);
@@ -557,7 +568,8 @@ static void applies_to_limits_the_kinds_a_policy_sees(void **state)
 	(void)state;
 	char *dir = test_tmpdir();
 	char *path = policy_path(dir, "k8s.lua");
-	test_write(path, "return {id='k8s-only', title='t', severity='low', "
+	test_write(path,
+		"return {id='k8s-only', title='t', severity='low', "
 		"applies_to={'kubernetes'}, description='d', "
 		"check=function(doc, report) report({line=1}, 'seen') end}");
 	char *error = NULL;
@@ -573,7 +585,6 @@ static void applies_to_limits_the_kinds_a_policy_sees(void **state)
 	free(path);
 	test_rmrf(dir);
 }
-
 
 static void policy_file_loads_modules_from_the_lib_beside_it(void **state)
 {
@@ -614,7 +625,8 @@ static void run_rule_runs_one_policy_whatever_its_kinds(void **state)
 	(void)state;
 	char *dir = test_tmpdir();
 	char *path = policy_path(dir, "k.lua");
-	test_write(path, "return {id='k8s-only', title='t', severity='low', "
+	test_write(path,
+		"return {id='k8s-only', title='t', severity='low', "
 		"applies_to={'kubernetes'}, description='d', "
 		"check=function(doc, report) report({line=1}, doc.kind) end}");
 	write_policy(dir, "other", "other", "report({line = 1}, 'other')");
@@ -654,7 +666,8 @@ static void report_refuses_bad_arguments_with_clear_errors(void **state)
 		{"report({line = 1}, 'm', {severity = 'huge'})",
 			"extra.severity must be"},
 		{"report({line = 1}, 'm', {fix = 3})", "extra.fix"},
-		{"report(doc.containers, 'name', 'm')", "index of the sequence"},
+		{"report(doc.containers, 'name', 'm')",
+			"index of the sequence"},
 		{"report('node', 'm')", "model node"},
 		{"report({}, 'm')", "{line = N}"},
 		{"report({line = 0}, 'm')", "line 0 is outside Dockerfile"},
@@ -674,8 +687,8 @@ static void report_refuses_bad_arguments_with_clear_errors(void **state)
 		assert_int_equal(r.note_count, 1);
 		if (strstr(r.notes[0].message, cases[i].expect) == NULL ||
 			strstr(r.notes[0].message, "bad.lua:") == NULL) {
-			fail_msg("case %zu: '%s' lacks '%s'", i, r.notes[0].message,
-				cases[i].expect);
+			fail_msg("case %zu: '%s' lacks '%s'", i,
+				r.notes[0].message, cases[i].expect);
 		}
 		plm_file_result_finish(&r);
 		plm_doc_destroy(doc);
@@ -733,11 +746,14 @@ static void limits_are_configurable_per_engine(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(builtin_catalogue_is_sorted_and_has_runs_as_root),
-		cmocka_unit_test(runs_as_root_lands_on_the_from_line_without_user),
+		cmocka_unit_test(
+			builtin_catalogue_is_sorted_and_has_runs_as_root),
+		cmocka_unit_test(
+			runs_as_root_lands_on_the_from_line_without_user),
 		cmocka_unit_test(runs_as_root_accepts_a_non_root_user),
 		cmocka_unit_test(runs_as_root_reports_the_root_user_span),
-		cmocka_unit_test(ignore_comment_marks_finding_suppressed_with_reason),
+		cmocka_unit_test(
+			ignore_comment_marks_finding_suppressed_with_reason),
 		cmocka_unit_test(fingerprint_survives_lines_moving),
 		cmocka_unit_test(repeated_findings_get_distinct_fingerprints),
 		cmocka_unit_test(only_skip_and_tag_select_rules),
@@ -747,9 +763,11 @@ int main(void)
 		cmocka_unit_test(team_lib_modules_can_be_required),
 		cmocka_unit_test(policies_cannot_keep_state_between_files),
 		cmocka_unit_test(applies_to_limits_the_kinds_a_policy_sees),
-		cmocka_unit_test(policy_file_loads_modules_from_the_lib_beside_it),
+		cmocka_unit_test(
+			policy_file_loads_modules_from_the_lib_beside_it),
 		cmocka_unit_test(run_rule_runs_one_policy_whatever_its_kinds),
-		cmocka_unit_test(report_refuses_bad_arguments_with_clear_errors),
+		cmocka_unit_test(
+			report_refuses_bad_arguments_with_clear_errors),
 		cmocka_unit_test(limits_are_configurable_per_engine),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

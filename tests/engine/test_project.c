@@ -57,31 +57,28 @@ static const char deploy_yaml[] =
 	"  # plimsoll ignore=test/suppressed -- known\n"
 	"  selector: {app: ghost}\n";
 
-static const char netpol_yaml[] =
-	"apiVersion: networking.k8s.io/v1\n"
-	"kind: NetworkPolicy\n"
-	"metadata:\n"
-	"  name: deny\n"
-	"  namespace: shop\n"
-	"spec:\n"
-	"  podSelector:\n"
-	"    matchLabels: {app: web}\n"
-	"  policyTypes: [Ingress, Egress]\n";
+static const char netpol_yaml[] = "apiVersion: networking.k8s.io/v1\n"
+				  "kind: NetworkPolicy\n"
+				  "metadata:\n"
+				  "  name: deny\n"
+				  "  namespace: shop\n"
+				  "spec:\n"
+				  "  podSelector:\n"
+				  "    matchLabels: {app: web}\n"
+				  "  policyTypes: [Ingress, Egress]\n";
 
-static const char compose_yaml[] =
-	"services:\n"
-	"  web:\n"
-	"    build: .\n"
-	"    labels: [a=1, b]\n"
-	"    networks: [front, back]\n"
-	"  db:\n"
-	"    image: postgres:16\n";
+static const char compose_yaml[] = "services:\n"
+				   "  web:\n"
+				   "    build: .\n"
+				   "    labels: [a=1, b]\n"
+				   "    networks: [front, back]\n"
+				   "  db:\n"
+				   "    image: postgres:16\n";
 
-static const char dockerfile[] =
-	"FROM golang:1.22 AS build\n"
-	"RUN go build\n"
-	"FROM alpine:3.19 AS run\n"
-	"USER 101\n";
+static const char dockerfile[] = "FROM golang:1.22 AS build\n"
+				 "RUN go build\n"
+				 "FROM alpine:3.19 AS run\n"
+				 "USER 101\n";
 
 struct project {
 	char *dir;
@@ -95,7 +92,8 @@ static struct plm_doc *load_file(const char *path)
 	struct plm_load_status st;
 	struct plm_doc *doc = NULL;
 	assert_int_equal(plm_load(path, path, PLM_KIND_UNKNOWN, true, &o, &doc,
-		&st), 0);
+				 &st),
+		0);
 	assert_int_equal(st.outcome, PLM_LOAD_OK);
 	assert_non_null(doc);
 	return doc;
@@ -119,7 +117,8 @@ static void project_setup(struct project *p)
 	for (int i = 0; i < 4; i++) {
 		struct plm_doc *doc = load_file(p->paths[i]);
 		assert_int_equal(plm_index_add_doc(p->index, doc, p->paths[i],
-			NULL), 0);
+					 NULL),
+			0);
 		plm_doc_destroy(doc);
 	}
 }
@@ -196,12 +195,12 @@ static void index_summarizes_every_kind_of_document(void **state)
 	assert_int_equal(d->images.count, 2);
 	assert_string_equal(d->images.items[0], "busybox:1.36");
 	assert_string_equal(d->images.items[1], "nginx:1.25");
-	const struct plm_index_location *obj =
-		plm_index_entry_location(d, "object");
+	const struct plm_index_location *obj = plm_index_entry_location(d,
+		"object");
 	assert_non_null(obj);
 	assert_int_equal(obj->region.start_line, 1);
-	const struct plm_index_location *name =
-		plm_index_entry_location(d, "name");
+	const struct plm_index_location *name = plm_index_entry_location(d,
+		"name");
 	assert_int_equal(name->region.start_line, 4);
 	assert_int_equal(name->region.start_column, 9);
 	assert_int_equal(name->region.end_column, 12);
@@ -211,10 +210,11 @@ static void index_summarizes_every_kind_of_document(void **state)
 	assert_int_equal(svc->selector.match_labels.count, 1);
 	assert_string_equal(svc->selector.match_labels.items[0].value, "web");
 	assert_int_equal(plm_index_entry_location(svc, "selector")
-		->region.start_line, 28);
+				 ->region.start_line,
+		28);
 
-	const struct plm_index_entry *np = &plm_index_doc_at(p.index, 1)
-		->entries[0];
+	const struct plm_index_entry *np =
+		&plm_index_doc_at(p.index, 1)->entries[0];
 	assert_string_equal(np->object_kind, "NetworkPolicy");
 	assert_true(np->selector.present);
 	assert_string_equal(np->selector.match_labels.items[0].key, "app");
@@ -244,7 +244,8 @@ static void index_summarizes_every_kind_of_document(void **state)
 	assert_string_equal(df->entries[0].name, "run");
 	assert_int_equal(df->entries[0].stages.count, 2);
 	assert_int_equal(plm_index_entry_location(&df->entries[0], "user")
-		->region.start_line, 4);
+				 ->region.start_line,
+		4);
 	assert_null(plm_index_doc_at(p.index, 4));
 	project_teardown(&p);
 }
@@ -262,13 +263,16 @@ static void index_parts_keep_the_order_they_are_appended_in(void **state)
 	for (int i = 0; i < 2; i++) {
 		struct plm_doc *doc = load_file(p.paths[i]);
 		assert_int_equal(plm_index_part_build(doc, p.paths[i], "shown",
-			&parts[i]), 0);
+					 &parts[i]),
+			0);
 		plm_doc_destroy(doc);
 	}
 	assert_int_equal(plm_index_append_take(ix, parts[1]), 0);
 	assert_int_equal(plm_index_append_take(ix, parts[0]), 0);
-	assert_int_equal(plm_index_doc_at(ix, 0)->entries[0].selector
-		.match_labels.count, 1);
+	assert_int_equal(plm_index_doc_at(ix, 0)
+				 ->entries[0]
+				 .selector.match_labels.count,
+		1);
 	assert_string_equal(plm_index_doc_at(ix, 0)->entries[0].object_kind,
 		"NetworkPolicy");
 	assert_string_equal(plm_index_doc_at(ix, 1)->shown_path, "shown");
@@ -323,7 +327,8 @@ static void project_policy_reports_across_files_with_related(void **state)
 	assert_int_equal(plm_checker_run_project(c, p.index, NULL, &r), 0);
 	assert_int_equal(r.note_count, 0);
 	assert_int_equal(r.finding_count, 5);
-	const struct plm_finding *f = by_message(&r, "deployment web in shop "
+	const struct plm_finding *f = by_message(&r,
+		"deployment web in shop "
 		"4 2 1 4");
 	assert_string_equal(f->path, p.paths[0]);
 	assert_string_equal(f->kind, "kubernetes");
@@ -373,7 +378,8 @@ static void project_policy_reports_across_files_with_related(void **state)
 	assert_false(plm_engine_rule_is_project(e, file_rule));
 	assert_int_equal(plm_file_result_init(&r, "project"), 0);
 	assert_int_equal(plm_checker_run_project_rule(c, p.index, NULL,
-		file_rule, &r), 0);
+				 file_rule, &r),
+		0);
 	assert_int_equal(r.finding_count, 0);
 	plm_file_result_finish(&r);
 	plm_doc_destroy(doc);
@@ -429,7 +435,8 @@ static void project_load_gives_the_document_model(void **state)
 	assert_int_equal(f->region.start_line, 17);
 	assert_int_equal(f->related_count, 1);
 	assert_int_equal(f->related[0].region.start_line, 3);
-	f = by_message(&r, "false model node used after its document was "
+	f = by_message(&r,
+		"false model node used after its document was "
 		"checked");
 	assert_string_equal(f->path, p.paths[1]);
 	assert_int_equal(f->region.start_line, 1);
@@ -523,10 +530,12 @@ static void project_load_is_charged_to_the_budget(void **state)
 	snprintf(path, sizeof(path), "%s/big.yaml", dir);
 	size_t n = 20000;
 	char *text = malloc(n * 40 + 64);
-	size_t len = (size_t)sprintf(text, "apiVersion: v1\nkind: ConfigMap\n"
+	size_t len = (size_t)sprintf(text,
+		"apiVersion: v1\nkind: ConfigMap\n"
 		"data:\n");
 	for (size_t i = 0; i < n; i++) {
-		len += (size_t)sprintf(text + len, "  key%06zu: value%06zu\n", i, i);
+		len += (size_t)sprintf(text + len, "  key%06zu: value%06zu\n",
+			i, i);
 	}
 	test_write(path, text);
 	free(text);
@@ -562,7 +571,8 @@ static void project_load_is_charged_to_the_budget(void **state)
 		} else {
 			assert_int_equal(r.note_count, 0);
 			assert_int_equal(r.finding_count, 1);
-			assert_string_equal(r.findings[0].message, "loaded big.yaml");
+			assert_string_equal(r.findings[0].message,
+				"loaded big.yaml");
 			assert_string_equal(r.findings[0].path, "big.yaml");
 		}
 		plm_file_result_finish(&r);
@@ -601,8 +611,10 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(index_summarizes_every_kind_of_document),
-		cmocka_unit_test(index_parts_keep_the_order_they_are_appended_in),
-		cmocka_unit_test(project_policy_reports_across_files_with_related),
+		cmocka_unit_test(
+			index_parts_keep_the_order_they_are_appended_in),
+		cmocka_unit_test(
+			project_policy_reports_across_files_with_related),
 		cmocka_unit_test(project_load_gives_the_document_model),
 		cmocka_unit_test(project_policy_errors_become_notifications),
 		cmocka_unit_test(project_load_is_charged_to_the_budget),

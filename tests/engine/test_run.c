@@ -18,16 +18,16 @@
 
 /* What a run handed to its sink, copied. */
 struct seen {
-	char paths[128][256];       /* each result's path, in order */
-	size_t findings[128];       /* each result's finding count */
-	char rules[128][64];        /* the first finding's rule, or "" */
-	char also[128][256];        /* the first also_path, or "" */
+	char paths[128][256]; /* each result's path, in order */
+	size_t findings[128]; /* each result's finding count */
+	char rules[128][64];  /* the first finding's rule, or "" */
+	char also[128][256];  /* the first also_path, or "" */
 	bool scanned[128];
 	bool skipped[128];
-	int note_kind[128];         /* the first note's kind, or -1 */
+	int note_kind[128]; /* the first note's kind, or -1 */
 	size_t results;
 	size_t documents;
-	size_t project_results;    /* the project rules' result, path "" */
+	size_t project_results; /* the project rules' result, path "" */
 	size_t project_findings;
 };
 
@@ -105,21 +105,23 @@ static void buffers_are_linted_from_memory(void **state)
 	struct plm_project *p = new_project(PLM_KIND_UNKNOWN);
 	const char *df = "FROM alpine:3.20\nRUN apk add curl\n";
 	const char *k8s = "{apiVersion: v1, kind: Pod, metadata: {name: a},\n"
-		" spec: {containers: [{name: c, image: x,\n"
-		"  securityContext: {privileged: true}}]}}\n";
+			  " spec: {containers: [{name: c, image: x,\n"
+			  "  securityContext: {privileged: true}}]}}\n";
 	assert_int_equal(plm_project_add_buffer(p, "unsaved/Dockerfile", df,
-		strlen(df), PLM_KIND_UNKNOWN), 0);
-	assert_int_equal(plm_project_add_buffer(p, "pod.yaml", k8s,
-		strlen(k8s), PLM_KIND_KUBERNETES), 0);
+				 strlen(df), PLM_KIND_UNKNOWN),
+		0);
+	assert_int_equal(plm_project_add_buffer(p, "pod.yaml", k8s, strlen(k8s),
+				 PLM_KIND_KUBERNETES),
+		0);
 	struct seen s;
 	run_project(p, e, 1, &s);
 	assert_int_equal(s.results, 2);
 	assert_int_equal(s.documents, 2);
 	assert_string_equal(s.paths[0], "unsaved/Dockerfile");
 	assert_true(s.scanned[0]);
-	assert_true(s.findings[0] > 0);   /* no USER: runs as root */
+	assert_true(s.findings[0] > 0); /* no USER: runs as root */
 	assert_string_equal(s.paths[1], "pod.yaml");
-	assert_true(s.findings[1] > 0);   /* privileged */
+	assert_true(s.findings[1] > 0); /* privileged */
 	/* the project rules saw the pod: no NetworkPolicy selects it */
 	assert_true(s.project_findings > 0);
 	plm_project_destroy(p);
@@ -215,7 +217,7 @@ static void compose_files_make_one_project(void **state)
 	run_project(p, e, 1, &s);
 	assert_int_equal(s.results, 1);
 	assert_string_equal(s.also[0], b);
-	assert_true(s.findings[0] > 0);   /* privileged, from prod.yml */
+	assert_true(s.findings[0] > 0); /* privileged, from prod.yml */
 	plm_project_destroy(p);
 	plm_engine_destroy(e);
 	test_rmrf(dir);
@@ -244,9 +246,10 @@ static void results_keep_unit_order_whatever_the_jobs(void **state)
 	char path[512];
 	for (int i = 0; i < 60; i++) {
 		snprintf(path, sizeof(path), "%s/Dockerfile.%02d", dir, i);
-		test_write(path, i % 3 == 0 ? "FROM alpine\nUSER 1000\n"
-			: i % 3 == 1 ? "FROM alpine\nRUN sudo ls\n"
-			: "FROM alpine\n");
+		test_write(path,
+			i % 3 == 0           ? "FROM alpine\nUSER 1000\n"
+				: i % 3 == 1 ? "FROM alpine\nRUN sudo ls\n"
+					     : "FROM alpine\n");
 	}
 	struct plm_engine *e = builtin_engine();
 	static struct seen one, four;
@@ -277,8 +280,9 @@ static void policy_free_and_one_rule_runs(void **state)
 {
 	const char *df = "FROM alpine\nRUN sudo apt-get install -y curl\n";
 	struct plm_project *p = new_project(PLM_KIND_UNKNOWN);
-	assert_int_equal(plm_project_add_buffer(p, "Dockerfile", df,
-		strlen(df), PLM_KIND_DOCKERFILE), 0);
+	assert_int_equal(plm_project_add_buffer(p, "Dockerfile", df, strlen(df),
+				 PLM_KIND_DOCKERFILE),
+		0);
 	struct seen s;
 	run_project(p, NULL, 1, &s);
 	assert_int_equal(s.documents, 1);

@@ -58,8 +58,7 @@ static inline void fuzz_check_span(const struct plm_doc *doc,
 	fuzz_invariant(span.end <= src->len, "span end inside its source");
 }
 
-static inline void fuzz_check_utf8(const char *s, size_t len,
-	const char *what)
+static inline void fuzz_check_utf8(const char *s, size_t len, const char *what)
 {
 	fuzz_invariant(s != NULL, what);
 	fuzz_invariant(plm_utf8_check(s, len) == len, what);

@@ -17,8 +17,12 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char *const environ_fixed[] = {
-		"HOME=/home/fuzz", "TAG=1.2", "USER_ID=1000", "EMPTY=",
-		"NESTED=${TAG}", NULL,
+		"HOME=/home/fuzz",
+		"TAG=1.2",
+		"USER_ID=1000",
+		"EMPTY=",
+		"NESTED=${TAG}",
+		NULL,
 	};
 	struct plm_doc *doc = fuzz_doc("/nonexistent-plimsoll-fuzz/compose.yaml",
 		data, size, PLM_KIND_COMPOSE);

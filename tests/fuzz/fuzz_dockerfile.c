@@ -16,7 +16,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	if (plm_dockerfile_build(doc) == 0) {
-		fuzz_invariant(doc->tree != NULL, "a built Dockerfile has a tree");
+		fuzz_invariant(doc->tree != NULL,
+			"a built Dockerfile has a tree");
 		fuzz_invariant(doc->containers != NULL,
 			"a built Dockerfile has a containers view");
 		(void)fuzz_walk_doc(doc);

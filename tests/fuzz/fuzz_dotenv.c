@@ -11,12 +11,27 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char *const environ_fixed[] = {
-		"HOME=/home/fuzz", "TAG=1.2", "EMPTY=", NULL,
+		"HOME=/home/fuzz",
+		"TAG=1.2",
+		"EMPTY=",
+		NULL,
 	};
 	static const char *const expressions[] = {
-		"${A}", "$A$B", "${B:-default}", "${C-x}", "${D:+alt}",
-		"${E:?required}", "${F?required}", "$$A", "${A:-${B:-${C}}}",
-		"${TAG}-${A}", "${", "$", "${A:-", "${:-x}", "${A-${B",
+		"${A}",
+		"$A$B",
+		"${B:-default}",
+		"${C-x}",
+		"${D:+alt}",
+		"${E:?required}",
+		"${F?required}",
+		"$$A",
+		"${A:-${B:-${C}}}",
+		"${TAG}-${A}",
+		"${",
+		"$",
+		"${A:-",
+		"${:-x}",
+		"${A-${B",
 	};
 	struct plm_doc *doc = fuzz_doc("/nonexistent-plimsoll-fuzz/.env", data,
 		size, PLM_KIND_COMPOSE);

@@ -144,7 +144,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	}
 	if (!lua_toboolean(L, -3)) {
-		fprintf(stderr, "fuzz: pattern results differ\nstock: %s\nours:  %s\n",
+		fprintf(stderr,
+			"fuzz: pattern results differ\nstock: %s\nours:  %s\n",
 			lua_tostring(L, -2), lua_tostring(L, -1));
 		abort();
 	}

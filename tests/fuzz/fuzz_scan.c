@@ -88,7 +88,7 @@ static void emit_all(struct fuzz_scan *s, const struct plm_file_result *r)
 	const struct plm_output_plugin *const *p = plm_output_builtins();
 	for (; *p != NULL; p++) {
 		if (plm_output_set_add(set, (*p)->name, "/dev/null", false, err,
-			sizeof(err)) != 0) {
+			    sizeof(err)) != 0) {
 			fprintf(stderr, "fuzz_scan: %s\n", err);
 			abort();
 		}
@@ -133,14 +133,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	(void)fuzz_walk_doc(doc);
-	struct plm_dump_options dopt = {.spans = true, .tree = true,
+	struct plm_dump_options dopt = {.spans = true,
+		.tree = true,
 		.containers = true};
 	fuzz_invariant(plm_dump_doc(s->devnull, doc, &dopt) == 0,
 		"plimsoll dump writes any document");
 	struct plm_checker *checker = NULL;
 	char *error = NULL;
 	if (plm_checker_create(s->engine, &checker, &error) != 0) {
-		fprintf(stderr, "fuzz_scan: %s\n", error ? error : "no checker");
+		fprintf(stderr, "fuzz_scan: %s\n",
+			error ? error : "no checker");
 		abort();
 	}
 	struct plm_file_result r;
@@ -156,7 +158,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		plm_file_result_sort(&r);
 		for (size_t i = 0; i < r.note_count; i++) {
 			fuzz_invariant(r.notes[i].kind !=
-				PLM_NOTIFY_POLICY_ERROR,
+					PLM_NOTIFY_POLICY_ERROR,
 				"no built-in policy errors on any document");
 		}
 		emit_all(s, &r);

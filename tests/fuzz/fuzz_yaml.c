@@ -16,7 +16,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	(void)plm_yaml_is_helm_template((const char *)data, size);
 	static const enum plm_yaml_schema schemas[] = {
-		PLM_YAML_SCHEMA_CORE, PLM_YAML_SCHEMA_1_1,
+		PLM_YAML_SCHEMA_CORE,
+		PLM_YAML_SCHEMA_1_1,
 	};
 	for (size_t i = 0; i < sizeof(schemas) / sizeof(schemas[0]); i++) {
 		struct plm_doc *doc = fuzz_doc("fuzz.yaml", data, size,
@@ -27,7 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct plm_node *stream = NULL;
 		if (plm_yaml_load(doc, 0, schemas[i], &stream) == 0) {
 			fuzz_invariant(stream != NULL &&
-				stream->kind == PLM_NODE_SEQ,
+					stream->kind == PLM_NODE_SEQ,
 				"a loaded YAML stream is a sequence");
 			doc->tree = stream;
 			(void)fuzz_walk_doc(doc);

@@ -81,7 +81,7 @@ static int replay_dir(const char *dir, size_t *count)
 	struct dirent *e;
 	while ((e = readdir(d)) != NULL) {
 		if (e->d_name[0] == '.') {
-			continue;  /* ., .., .gitkeep */
+			continue; /* ., .., .gitkeep */
 		}
 		if (n == cap) {
 			cap = cap ? cap * 2 : 16;
@@ -134,7 +134,7 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		int rc = S_ISDIR(st.st_mode) ? replay_dir(argv[i], &count)
-			: (count++, replay_file(argv[i]));
+					     : (count++, replay_file(argv[i]));
 		if (rc != 0) {
 			return 1;
 		}

@@ -16,10 +16,9 @@ static struct plm_doc *build(const char *text)
 	return doc;
 }
 
-static const char pod_spec[] =
-	"      containers:\n"
-	"      - name: app\n"
-	"        image: nginx\n";
+static const char pod_spec[] = "      containers:\n"
+			       "      - name: app\n"
+			       "        image: nginx\n";
 
 static void check_kind(const char *kind, const char *prefix,
 	const char *indent_spec)
@@ -86,8 +85,8 @@ static void replicaset_yields_template_containers(void **state)
 static void replicationcontroller_yields_template_containers(void **state)
 {
 	(void)state;
-	check_kind("ReplicationController",
-		"spec:\n  template:\n    spec:\n", "      ");
+	check_kind("ReplicationController", "spec:\n  template:\n    spec:\n",
+		"      ");
 }
 
 static void job_yields_template_containers(void **state)
@@ -99,8 +98,10 @@ static void job_yields_template_containers(void **state)
 static void cronjob_yields_job_template_containers(void **state)
 {
 	(void)state;
-	check_kind("CronJob", "spec:\n  jobTemplate:\n    spec:\n"
-		"      template:\n        spec:\n", "          ");
+	check_kind("CronJob",
+		"spec:\n  jobTemplate:\n    spec:\n"
+		"      template:\n        spec:\n",
+		"          ");
 }
 
 static void podtemplate_yields_template_containers(void **state)
@@ -124,10 +125,14 @@ static void rollout_knative_deploymentconfig_by_template(void **state)
 static void scaledjob_and_replica_specs_by_template(void **state)
 {
 	(void)state;
-	check_kind("ScaledJob", "spec:\n  jobTargetRef:\n    template:\n"
-		"      spec:\n", "        ");
-	check_kind("CronWorkflowLike", "spec:\n  jobTemplate:\n    spec:\n"
-		"      template:\n        spec:\n", "          ");
+	check_kind("ScaledJob",
+		"spec:\n  jobTargetRef:\n    template:\n"
+		"      spec:\n",
+		"        ");
+	check_kind("CronWorkflowLike",
+		"spec:\n  jobTemplate:\n    spec:\n"
+		"      template:\n        spec:\n",
+		"          ");
 	struct plm_doc *doc = build(
 		"apiVersion: kubeflow.org/v1\nkind: PyTorchJob\n"
 		"metadata: {name: p}\nspec:\n  pytorchReplicaSpecs:\n"
@@ -166,7 +171,7 @@ static void argo_templates_and_tekton_steps(void **state)
 		"      sidecars: [{name: db, image: postgres}]\n");
 	assert_int_equal(plm_node_count(doc->containers), 5);
 	struct plm_node *c = at(doc->containers, "0");
-	assert_string_equal(str_at(c, "name"), "build");   /* the template's */
+	assert_string_equal(str_at(c, "name"), "build"); /* the template's */
 	assert_string_equal(str_at(c, "workload.kind"), "Workflow");
 	assert_true(at(c, "run_as_non_root")->as.boolean);
 	assert_string_equal(str_at(c, "mounts.0.kind"), "hostPath");
@@ -235,18 +240,18 @@ static void init_sidecar_and_ephemeral_containers_have_roles(void **state)
 static const char precedence_pod[] =
 	"apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n"
 	"  securityContext:\n"
-	"    runAsUser: 0\n"               /* line 6 */
+	"    runAsUser: 0\n" /* line 6 */
 	"    runAsGroup: 10\n"
 	"    runAsNonRoot: false\n"
 	"    fsGroup: 5\n"
 	"    seLinuxOptions: {level: \"s0:c1\"}\n"
-	"    privileged: true\n"           /* not a pod field: ignored */
+	"    privileged: true\n" /* not a pod field: ignored */
 	"  containers:\n"
-	"  - name: own\n"                  /* line 13 */
+	"  - name: own\n" /* line 13 */
 	"    securityContext:\n"
 	"      runAsUser: 1000\n"
 	"      runAsNonRoot: true\n"
-	"  - name: inherits\n";            /* line 17 */
+	"  - name: inherits\n"; /* line 17 */
 
 static void container_security_context_wins_over_pod(void **state)
 {
@@ -294,8 +299,8 @@ static void container_only_fields_are_not_inherited(void **state)
 	assert_int_equal(line_of(doc, priv->span), 17);
 	assert_string_equal(span_text(doc, priv->span), "name: inherits");
 	assert_true(at(c, "read_only_rootfs")->flags & PLM_NODE_IMPLICIT);
-	assert_true(at(c, "allow_privilege_escalation")->flags &
-		PLM_NODE_IMPLICIT);
+	assert_true(
+		at(c, "allow_privilege_escalation")->flags & PLM_NODE_IMPLICIT);
 	plm_doc_destroy(doc);
 }
 
@@ -341,8 +346,8 @@ static void seccomp_and_apparmor_fields_and_precedence(void **state)
 		"RuntimeDefault");
 	assert_string_equal(str_at(doc->containers, "1.seccomp"),
 		"RuntimeDefault");
-	assert_true(at(doc->containers, "1.seccomp")->flags &
-		PLM_NODE_INHERITED);
+	assert_true(
+		at(doc->containers, "1.seccomp")->flags & PLM_NODE_INHERITED);
 	assert_string_equal(str_at(doc->containers, "1.apparmor"),
 		"Unconfined");
 	plm_doc_destroy(doc);
@@ -487,15 +492,16 @@ static void every_record_field_is_present(void **state)
 	(void)state;
 	static const char *const fields[] = {"name", "origin", "role",
 		"workload", "image", "user", "run_as_non_root", "privileged",
-		"allow_privilege_escalation", "read_only_rootfs", "capabilities",
-		"host", "seccomp", "apparmor", "selinux", "mounts", "ports",
-		"command", "entrypoint", "shell_form", "lifecycle", "env",
-		"healthcheck", "automount_service_account_token", "build",
-		"source", "pod", "resources", "probes", "image_pull_policy",
-		"proc_mount", "groups", "service_account_name", "env_from",
-		"sysctls", "runtime_class", "restart_policy", "sidecar",
-		"pids_limit", "devices", "ulimits", "tmpfs", "secrets", "configs",
-		"profiles", NULL};
+		"allow_privilege_escalation", "read_only_rootfs",
+		"capabilities", "host", "seccomp", "apparmor", "selinux",
+		"mounts", "ports", "command", "entrypoint", "shell_form",
+		"lifecycle", "env", "healthcheck",
+		"automount_service_account_token", "build", "source", "pod",
+		"resources", "probes", "image_pull_policy", "proc_mount",
+		"groups", "service_account_name", "env_from", "sysctls",
+		"runtime_class", "restart_policy", "sidecar", "pids_limit",
+		"devices", "ulimits", "tmpfs", "secrets", "configs", "profiles",
+		NULL};
 	struct plm_doc *doc = build(
 		"apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n"
 		"spec: {containers: [{name: a}]}\n");
@@ -533,12 +539,14 @@ static void huge_pod_stays_linear(void **state)
 	if (text == NULL) {
 		abort();
 	}
-	size_t len = (size_t)sprintf(text, "apiVersion: v1\nkind: Pod\n"
+	size_t len = (size_t)sprintf(text,
+		"apiVersion: v1\nkind: Pod\n"
 		"metadata:\n  name: p\n  annotations:\n");
 	for (size_t i = 0; i < n; i++) {
 		len += (size_t)sprintf(text + len,
 			"    container.apparmor.security.beta.kubernetes.io/c%zu: "
-			"unconfined\n", i);
+			"unconfined\n",
+			i);
 	}
 	len += (size_t)sprintf(text + len, "spec:\n  volumes:\n");
 	for (size_t i = 0; i < n; i++) {
@@ -547,8 +555,10 @@ static void huge_pod_stays_linear(void **state)
 	}
 	len += (size_t)sprintf(text + len, "  containers:\n");
 	for (size_t i = 0; i < n; i++) {
-		len += (size_t)sprintf(text + len, "  - {name: c%zu, volumeMounts: "
-			"[{name: v%zu, mountPath: /m}]}\n", i, n - 1 - i);
+		len += (size_t)sprintf(text + len,
+			"  - {name: c%zu, volumeMounts: "
+			"[{name: v%zu, mountPath: /m}]}\n",
+			i, n - 1 - i);
 	}
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -558,7 +568,8 @@ static void huge_pod_stays_linear(void **state)
 	assert_int_equal(plm_node_count(doc->containers), n);
 	assert_string_equal(str_at(doc->containers, "5.mounts.0.kind"),
 		"emptyDir");
-	assert_string_equal(str_at(doc->containers, "5.apparmor"), "Unconfined");
+	assert_string_equal(str_at(doc->containers, "5.apparmor"),
+		"Unconfined");
 	double seconds = (double)(t1.tv_sec - t0.tv_sec) +
 		(double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	assert_true(seconds < 20.0);
@@ -587,7 +598,8 @@ int main(void)
 		cmocka_unit_test(statefulset_yields_template_containers),
 		cmocka_unit_test(daemonset_yields_template_containers),
 		cmocka_unit_test(replicaset_yields_template_containers),
-		cmocka_unit_test(replicationcontroller_yields_template_containers),
+		cmocka_unit_test(
+			replicationcontroller_yields_template_containers),
 		cmocka_unit_test(job_yields_template_containers),
 		cmocka_unit_test(cronjob_yields_job_template_containers),
 		cmocka_unit_test(podtemplate_yields_template_containers),
@@ -596,14 +608,16 @@ int main(void)
 		cmocka_unit_test(argo_templates_and_tekton_steps),
 		cmocka_unit_test(kinds_without_pod_templates_are_quiet),
 		cmocka_unit_test(list_items_and_other_kinds),
-		cmocka_unit_test(init_sidecar_and_ephemeral_containers_have_roles),
+		cmocka_unit_test(
+			init_sidecar_and_ephemeral_containers_have_roles),
 		cmocka_unit_test(container_security_context_wins_over_pod),
 		cmocka_unit_test(pod_security_context_is_inherited_and_flagged),
 		cmocka_unit_test(container_only_fields_are_not_inherited),
 		cmocka_unit_test(container_only_fields_are_read),
 		cmocka_unit_test(seccomp_and_apparmor_fields_and_precedence),
 		cmocka_unit_test(legacy_annotations_come_after_fields),
-		cmocka_unit_test(host_namespaces_default_false_and_host_users_null),
+		cmocka_unit_test(
+			host_namespaces_default_false_and_host_users_null),
 		cmocka_unit_test(volumes_are_joined_to_volume_mounts),
 		cmocka_unit_test(ports_env_commands_and_hooks),
 		cmocka_unit_test(every_record_field_is_present),

@@ -30,7 +30,8 @@ static void helper_library_lua_tests_pass(void **state)
 	assert_int_equal(plm_checker_create(e, &c, &error), 0);
 	struct plm_doc *doc = test_doc(PLM_KIND_DOCKERFILE, "Dockerfile",
 		"FROM alpine\nRUN true\n");
-	test_container(doc, "stage-0", "dockerfile", test_at(doc, "FROM alpine"));
+	test_container(doc, "stage-0", "dockerfile",
+		test_at(doc, "FROM alpine"));
 	struct plm_file_result r;
 	assert_int_equal(plm_file_result_init(&r, "Dockerfile"), 0);
 	assert_int_equal(plm_checker_run(c, doc, &r), 0);

@@ -53,7 +53,7 @@ static void ours_agree_with_stock_library(void **state)
 	lua_getglobal(L, "table");
 	push_library_copy(L, "table");
 	plm_lua_pattern_install(L, -3);
-	push_library_copy(L, "utf8");   /* guarded too, not compared here */
+	push_library_copy(L, "utf8"); /* guarded too, not compared here */
 	plm_lua_guard_install(L, -4, -2, -1);
 	lua_pop(L, 1);
 	lua_pushinteger(L, RANDOM_CASES);
@@ -147,8 +147,9 @@ static void runaway_calls_end_at_the_instruction_limit(void **state)
 			continue;
 		}
 		assert_int_equal(st, PLM_LUA_INSTRUCTIONS);
-		assert_non_null(strstr(fail.message, "hostile:2: instruction "
-						     "limit exceeded"));
+		assert_non_null(strstr(fail.message,
+			"hostile:2: instruction "
+			"limit exceeded"));
 	}
 	plm_lua_destroy(h);
 }
@@ -160,10 +161,11 @@ static void rep_of_empty_strings_is_empty_at_once(void **state)
 	assert_int_equal(plm_lua_create(&h), 0);
 	struct plm_lua_failure fail;
 	assert_int_equal(run(h,
-		"assert(string.rep('', 1e15) == '')\n"
-		"assert(('').rep('', math.maxinteger, '') == '')\n"
-		"assert(string.rep('ab', 3, '') == 'ababab')",
-		&fail), PLM_LUA_OK);
+				 "assert(string.rep('', 1e15) == '')\n"
+				 "assert(('').rep('', math.maxinteger, '') == '')\n"
+				 "assert(string.rep('ab', 3, '') == 'ababab')",
+				 &fail),
+		PLM_LUA_OK);
 	plm_lua_destroy(h);
 }
 
@@ -173,12 +175,14 @@ static void deep_patterns_fail_as_too_complex(void **state)
 	struct plm_lua *h = NULL;
 	assert_int_equal(plm_lua_create(&h), 0);
 	struct plm_lua_failure fail;
-	assert_int_equal(run(h,
-		"local ok, err = pcall(string.find, ('a'):rep(500), "
-		"('a?'):rep(500))\n"
-		"assert(not ok and err:find('pattern too complex'), err)\n"
-		"assert(('a'):rep(500):find(('%a'):rep(500)) == 1)",
-		&fail), PLM_LUA_OK);
+	assert_int_equal(
+		run(h,
+			"local ok, err = pcall(string.find, ('a'):rep(500), "
+			"('a?'):rep(500))\n"
+			"assert(not ok and err:find('pattern too complex'), err)\n"
+			"assert(('a'):rep(500):find(('%a'):rep(500)) == 1)",
+			&fail),
+		PLM_LUA_OK);
 	plm_lua_destroy(h);
 }
 
@@ -191,15 +195,17 @@ static void policies_and_methods_use_our_functions(void **state)
 	assert_int_equal(plm_lua_create(&h), 0);
 	struct plm_lua_failure fail;
 	assert_int_equal(run(h,
-		"local s = ('a'):rep(30000)\n"
-		"local p = ('a*'):rep(15) .. 'b'\n"
-		"assert(s:find(p) == nil)",
-		&fail), PLM_LUA_INSTRUCTIONS);
+				 "local s = ('a'):rep(30000)\n"
+				 "local p = ('a*'):rep(15) .. 'b'\n"
+				 "assert(s:find(p) == nil)",
+				 &fail),
+		PLM_LUA_INSTRUCTIONS);
 	assert_int_equal(run(h,
-		"local P = require('plimsoll')\n"
-		"assert(string.find('a.b', '.', 1, true) == 2)\n"
-		"assert(('x=1'):match('(%w)=(%d)') == 'x')",
-		&fail), PLM_LUA_OK);
+				 "local P = require('plimsoll')\n"
+				 "assert(string.find('a.b', '.', 1, true) == 2)\n"
+				 "assert(('x=1'):match('(%w)=(%d)') == 'x')",
+				 &fail),
+		PLM_LUA_OK);
 	plm_lua_destroy(h);
 }
 

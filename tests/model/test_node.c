@@ -16,9 +16,12 @@ static void map_set_replaces_in_place_and_keeps_order(void **state)
 	struct plm_arena *a = plm_arena_create(0);
 	struct plm_span sp = plm_span_make(0, 1);
 	struct plm_node *m = plm_node_map(a, sp);
-	assert_int_equal(plm_node_set(a, m, "b", sp, plm_node_int(a, sp, 1)), 0);
-	assert_int_equal(plm_node_set(a, m, "a", sp, plm_node_int(a, sp, 2)), 0);
-	assert_int_equal(plm_node_set(a, m, "b", sp, plm_node_int(a, sp, 3)), 0);
+	assert_int_equal(plm_node_set(a, m, "b", sp, plm_node_int(a, sp, 1)),
+		0);
+	assert_int_equal(plm_node_set(a, m, "a", sp, plm_node_int(a, sp, 2)),
+		0);
+	assert_int_equal(plm_node_set(a, m, "b", sp, plm_node_int(a, sp, 3)),
+		0);
 	assert_int_equal(plm_node_count(m), 2);
 	assert_string_equal(m->as.map.entries[0].key, "b");
 	assert_int_equal(plm_node_get(m, "b")->as.integer, 3);
@@ -33,7 +36,8 @@ static void seq_grows_past_many_items(void **state)
 	struct plm_span sp = plm_span_make(0, 0);
 	struct plm_node *s = plm_node_seq(a, sp);
 	for (int i = 0; i < 10000; i++) {
-		assert_int_equal(plm_node_push(a, s, plm_node_int(a, sp, i)), 0);
+		assert_int_equal(plm_node_push(a, s, plm_node_int(a, sp, i)),
+			0);
 	}
 	assert_int_equal(plm_node_count(s), 10000);
 	assert_int_equal(s->as.seq.items[9999]->as.integer, 9999);
@@ -81,11 +85,16 @@ static void utf8_sanitize_replaces_bad_bytes(void **state)
 {
 	(void)state;
 	struct plm_arena *a = plm_arena_create(0);
-	const char bad[] = "a\xff" "b\xed\xa0\x80" "c";
+	const char bad[] = "a\xff"
+			   "b\xed\xa0\x80"
+			   "c";
 	assert_int_equal(plm_utf8_check(bad, sizeof(bad) - 1), 1);
 	size_t n;
 	char *s = plm_utf8_sanitize(a, bad, sizeof(bad) - 1, &n);
-	assert_string_equal(s, "a\xef\xbf\xbd" "b\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" "c");
+	assert_string_equal(s,
+		"a\xef\xbf\xbd"
+		"b\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
+		"c");
 	assert_int_equal(plm_utf8_check(s, n), n);
 	plm_arena_destroy(a);
 }
@@ -93,8 +102,9 @@ static void utf8_sanitize_replaces_bad_bytes(void **state)
 static void diagnostics_stop_at_the_limit(void **state)
 {
 	(void)state;
-	struct plm_doc *doc = plm_doc_create_take(
-		plm_source_create("f", "x", 1), PLM_KIND_DOCKERFILE);
+	struct plm_doc *doc = plm_doc_create_take(plm_source_create("f", "x",
+							  1),
+		PLM_KIND_DOCKERFILE);
 	assert_non_null(doc);
 	for (int i = 0; i < 5000; i++) {
 		plm_doc_diag(doc, PLM_DIAG_WARNING, "test/x",
@@ -110,8 +120,9 @@ static void diagnostics_stop_at_the_limit(void **state)
 static void diagnostic_quoting_half_a_character_stays_valid_utf8(void **state)
 {
 	(void)state;
-	struct plm_doc *doc = plm_doc_create_take(
-		plm_source_create("f", "x", 1), PLM_KIND_COMPOSE);
+	struct plm_doc *doc = plm_doc_create_take(plm_source_create("f", "x",
+							  1),
+		PLM_KIND_COMPOSE);
 	assert_non_null(doc);
 	/* "ab\xc3\xa9" cut after 3 bytes keeps half of the e-acute. */
 	plm_doc_diag(doc, PLM_DIAG_ERROR, "test/x", plm_span_make(0, 1),
@@ -131,7 +142,8 @@ int main(void)
 		cmocka_unit_test(region_counts_code_points_and_crlf),
 		cmocka_unit_test(utf8_sanitize_replaces_bad_bytes),
 		cmocka_unit_test(diagnostics_stop_at_the_limit),
-		cmocka_unit_test(diagnostic_quoting_half_a_character_stays_valid_utf8),
+		cmocka_unit_test(
+			diagnostic_quoting_half_a_character_stays_valid_utf8),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -20,7 +20,7 @@ static void kubernetes_quantities(void **state)
 {
 	(void)state;
 	assert_int_equal(kube("500m", 1000), 500);
-	assert_int_equal(kube("500m", 1), 1);           /* rounded up */
+	assert_int_equal(kube("500m", 1), 1); /* rounded up */
 	assert_int_equal(kube("0.25", 1000), 250);
 	assert_int_equal(kube("2", 1000), 2000);
 	assert_int_equal(kube("1Gi", 1), 1073741824);
@@ -61,8 +61,8 @@ static void every_record_has_every_field_implicit(void **state)
 	for (size_t i = 0; i < plm_record_field_count(); i++) {
 		assert_string_equal(r->as.map.entries[i].key,
 			plm_record_field_name(i));
-		assert_true(r->as.map.entries[i].value->flags &
-			PLM_NODE_IMPLICIT);
+		assert_true(
+			r->as.map.entries[i].value->flags & PLM_NODE_IMPLICIT);
 	}
 	assert_null(plm_record_field_name(plm_record_field_count()));
 	assert_string_equal(plm_node_get_str(r, "origin"), "compose");
@@ -83,11 +83,13 @@ static void capability_names_are_normalised(void **state)
 	assert_string_equal(plm_node_str(out), "NET_ADMIN");
 	assert_int_equal(out->flags, PLM_NODE_INHERITED);
 	assert_string_equal(plm_node_str(plm_record_capability(a,
-		plm_node_cstring(a, sp, "all"), 0)), "ALL");
+				    plm_node_cstring(a, sp, "all"), 0)),
+		"ALL");
 	assert_null(plm_record_capability(a, plm_node_int(a, sp, 1), 0));
 	/* "CAP_" alone is a name, not an empty one. */
 	assert_string_equal(plm_node_str(plm_record_capability(a,
-		plm_node_cstring(a, sp, "CAP_"), 0)), "CAP_");
+				    plm_node_cstring(a, sp, "CAP_"), 0)),
+		"CAP_");
 	plm_arena_destroy(a);
 }
 

@@ -21,7 +21,7 @@ static const struct plm_rule_info rule = {
 	.id = "corpus-first-line",
 	.title = "First line of a corpus file",
 	.description = "A synthetic rule that reports each file's first "
-		"line, to validate SARIF over real paths and bytes.",
+		       "line, to validate SARIF over real paths and bytes.",
 	.severity = PLM_SEVERITY_LOW,
 	.precision = "low",
 };
@@ -83,14 +83,15 @@ static void report(struct walk *w, const char *path)
 		struct plm_notification n = {
 			.kind = PLM_NOTIFY_PARSE_ERROR,
 			.code = "corpus/synthetic",
-			.message = "A synthetic notification for every tenth file.",
+			.message =
+				"A synthetic notification for every tenth file.",
 			.path = path,
 			.region = f.region,
 		};
 		w->rc = w->plugin->notification(w->self, &n);
 	}
-	const char **grown = realloc(w->paths, (w->path_count + 1) *
-		sizeof(*grown));
+	const char **grown = realloc(w->paths,
+		(w->path_count + 1) * sizeof(*grown));
 	char *copy = strdup(path);
 	if (grown == NULL || copy == NULL) {
 		free(copy);

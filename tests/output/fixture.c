@@ -16,10 +16,9 @@ static const char dockerfile[] =
 	"\tUSER root\n"
 	"CMD [\"sh\", \"-c\", \"pip install flask && python app.py\"]\n";
 
-static const char broken[] =
-	"services:\n"
-	"  web:\n"
-	"    image: \"nginx\n";
+static const char broken[] = "services:\n"
+			     "  web:\n"
+			     "    image: \"nginx\n";
 
 static const char compose[] =
 	"services:\n"
@@ -45,10 +44,16 @@ static const char pod[] =
 enum { DOCKERFILE, BROKEN, COMPOSE, POD, SOURCE_COUNT };
 
 static const char *const paths[SOURCE_COUNT] = {
-	"Dockerfile", "broken.yaml", "./compose.yaml", "deploy/my app/café.yaml",
+	"Dockerfile",
+	"broken.yaml",
+	"./compose.yaml",
+	"deploy/my app/café.yaml",
 };
 static const char *const texts[SOURCE_COUNT] = {
-	dockerfile, broken, compose, pod,
+	dockerfile,
+	broken,
+	compose,
+	pod,
 };
 
 static const char *const tags_root[] = {"security", "CWE-250", NULL};
@@ -57,75 +62,93 @@ static const char *const tags_privileged[] = {"security", "cwe-269",
 static const char *const tags_latest[] = {"supply-chain", NULL};
 static const char *const tags_install[] = {"security", "CWE-829", NULL};
 static const char *const aliases_root[] = {"DL3002", "KSV012", NULL};
-static const char *const all_kinds[] = {"dockerfile", "compose",
-	"kubernetes", NULL};
+static const char *const all_kinds[] = {"dockerfile", "compose", "kubernetes",
+	NULL};
 static const char *const k8s_only[] = {"kubernetes", NULL};
 
-enum { RUNS_AS_ROOT, PRIVILEGED, LATEST, INSTALL, HEALTHCHECK, REGISTRY,
-	RULE_COUNT };
+enum {
+	RUNS_AS_ROOT,
+	PRIVILEGED,
+	LATEST,
+	INSTALL,
+	HEALTHCHECK,
+	REGISTRY,
+	RULE_COUNT
+};
 
 static const struct plm_rule_info rules[RULE_COUNT] = {
-	[RUNS_AS_ROOT] = {
-		.id = "runs-as-root",
-		.title = "Container runs as root",
-		.description = "A container that runs as root gives a process "
-			"that escapes it\nroot on the host.\n\n"
-			"Set a numeric non-root `USER` (Dockerfile), `user:` "
-			"(Compose) or\n`runAsUser` with `runAsNonRoot: true` "
-			"(Kubernetes).",
-		.help_uri = "https://plimsoll.dev/rules/runs-as-root",
-		.severity = PLM_SEVERITY_HIGH,
-		.tags = tags_root,
-		.aliases = aliases_root,
-		.applies_to = all_kinds,
-		.precision = "very-high",
-		.source_path = "policies/runs-as-root.lua",
-	},
-	[PRIVILEGED] = {
-		.id = "privileged-container",
-		.title = "Privileged container",
-		.description = "A privileged container has every capability "
-			"and all host devices.",
-		.help_uri = "https://plimsoll.dev/rules/privileged-container",
-		.severity = PLM_SEVERITY_CRITICAL,
-		.tags = tags_privileged,
-		.applies_to = all_kinds,
-		.precision = "high",
-	},
-	[LATEST] = {
-		.id = "latest-tag",
-		.title = "Image uses the latest tag",
-		.description = "`latest` moves: pin a version or a digest.",
-		.severity = PLM_SEVERITY_MEDIUM,
-		.tags = tags_latest,
-		.applies_to = all_kinds,
-		.precision = "medium",
-	},
-	[INSTALL] = {
-		.id = "install-at-runtime",
-		.title = "Packages installed when the container starts",
-		.description = "Install packages at build time, not in `CMD`.",
-		.severity = PLM_SEVERITY_LOW,
-		.tags = tags_install,
-		.applies_to = all_kinds,
-		.precision = "high",
-		.name = "PackagesInstalledAtRuntime",
-	},
-	[HEALTHCHECK] = {
-		.id = "healthcheck-missing",
-		.title = "No HEALTHCHECK",
-		.description = "The image declares no `HEALTHCHECK`.",
-		.severity = PLM_SEVERITY_INFO,
-		.applies_to = all_kinds,
-		.precision = "low",
-	},
-	[REGISTRY] = {
-		.id = "acme/no-public-registry",
-		.title = "Image from a public registry",
-		.severity = PLM_SEVERITY_MEDIUM,
-		.applies_to = k8s_only,
-		.security_severity = "4.0",
-	},
+	[RUNS_AS_ROOT] =
+		{
+			.id = "runs-as-root",
+			.title = "Container runs as root",
+			.description =
+				"A container that runs as root gives a process "
+				"that escapes it\nroot on the host.\n\n"
+				"Set a numeric non-root `USER` (Dockerfile), `user:` "
+				"(Compose) or\n`runAsUser` with `runAsNonRoot: true` "
+				"(Kubernetes).",
+			.help_uri = "https://plimsoll.dev/rules/runs-as-root",
+			.severity = PLM_SEVERITY_HIGH,
+			.tags = tags_root,
+			.aliases = aliases_root,
+			.applies_to = all_kinds,
+			.precision = "very-high",
+			.source_path = "policies/runs-as-root.lua",
+		},
+	[PRIVILEGED] =
+		{
+			.id = "privileged-container",
+			.title = "Privileged container",
+			.description =
+				"A privileged container has every capability "
+				"and all host devices.",
+			.help_uri =
+				"https://plimsoll.dev/rules/privileged-container",
+			.severity = PLM_SEVERITY_CRITICAL,
+			.tags = tags_privileged,
+			.applies_to = all_kinds,
+			.precision = "high",
+		},
+	[LATEST] =
+		{
+			.id = "latest-tag",
+			.title = "Image uses the latest tag",
+			.description =
+				"`latest` moves: pin a version or a digest.",
+			.severity = PLM_SEVERITY_MEDIUM,
+			.tags = tags_latest,
+			.applies_to = all_kinds,
+			.precision = "medium",
+		},
+	[INSTALL] =
+		{
+			.id = "install-at-runtime",
+			.title = "Packages installed when the container starts",
+			.description =
+				"Install packages at build time, not in `CMD`.",
+			.severity = PLM_SEVERITY_LOW,
+			.tags = tags_install,
+			.applies_to = all_kinds,
+			.precision = "high",
+			.name = "PackagesInstalledAtRuntime",
+		},
+	[HEALTHCHECK] =
+		{
+			.id = "healthcheck-missing",
+			.title = "No HEALTHCHECK",
+			.description = "The image declares no `HEALTHCHECK`.",
+			.severity = PLM_SEVERITY_INFO,
+			.applies_to = all_kinds,
+			.precision = "low",
+		},
+	[REGISTRY] =
+		{
+			.id = "acme/no-public-registry",
+			.title = "Image from a public registry",
+			.severity = PLM_SEVERITY_MEDIUM,
+			.applies_to = k8s_only,
+			.security_severity = "4.0",
+		},
 };
 
 struct fixture {
@@ -162,8 +185,9 @@ static void add_finding(struct fixture *fx, int src, size_t rule,
 	f->severity = rules[rule].severity;
 	f->message = message;
 	f->path = s->path;
-	f->kind = src == DOCKERFILE ? "dockerfile" : src == POD
-		? "kubernetes" : "compose";
+	f->kind = src == DOCKERFILE ? "dockerfile"
+		: src == POD        ? "kubernetes"
+				    : "compose";
 	f->region = plm_source_region(s, start, end);
 	f->snippet = plm_arena_strdup(fx->arena, needle);
 	size_t len;
@@ -174,7 +198,7 @@ static void add_finding(struct fixture *fx, int src, size_t rule,
 		s->path, needle);
 	char hash[PLM_LINE_HASH_SIZE];
 	if (plm_line_hashes_format(&fx->hashes[src], f->region.start_line,
-		hash)) {
+		    hash)) {
 		f->line_hash = plm_arena_strdup(fx->arena, hash);
 	}
 	f->suppression = suppression;
@@ -208,8 +232,9 @@ static int build(struct fixture *fx, enum fixture_variant variant)
 	for (int i = 0; i < SOURCE_COUNT; i++) {
 		fx->sources[i] = plm_source_create(paths[i], texts[i],
 			strlen(texts[i]));
-		if (fx->sources[i] == NULL || plm_line_hashes_compute(
-			texts[i], strlen(texts[i]), &fx->hashes[i]) != 0) {
+		if (fx->sources[i] == NULL ||
+			plm_line_hashes_compute(texts[i], strlen(texts[i]),
+				&fx->hashes[i]) != 0) {
 			return PLM_ENOMEM;
 		}
 	}
@@ -226,14 +251,15 @@ static int build(struct fixture *fx, enum fixture_variant variant)
 		PLM_SUPPRESSION_NONE, NULL);
 	add_finding(fx, DOCKERFILE, INSTALL, "pip install flask", 1,
 		"CMD installs packages with `pip install` each time the "
-		"container starts.", PLM_SUPPRESSION_NONE, NULL);
+		"container starts.",
+		PLM_SUPPRESSION_NONE, NULL);
 	add_note(fx, PLM_NOTIFY_POLICY_ERROR, "policy/runtime-error",
 		"policy healthcheck-missing failed: policies/healthcheck.lua:12: "
 		"attempt to index a nil value (field 'healthcheck')",
 		DOCKERFILE, 0, 0, "healthcheck-missing");
 	add_note(fx, PLM_NOTIFY_PARSE_ERROR, "yaml/unterminated-string",
-		"expected a closing '\"' before the end of the file",
-		BROKEN, 3, 12, NULL);
+		"expected a closing '\"' before the end of the file", BROKEN, 3,
+		12, NULL);
 	add_finding(fx, POD, REGISTRY, "\"nginx:1.25\"", 1,
 		"Image \"nginx:1.25\" comes from a public registry.",
 		PLM_SUPPRESSION_EXTERNAL, NULL);
@@ -274,9 +300,12 @@ static void teardown(struct fixture *fx)
 const char *fixture_variant_name(enum fixture_variant variant)
 {
 	switch (variant) {
-	case FIXTURE_INCLUDE_SUPPRESSED: return "include-suppressed";
-	case FIXTURE_CLEAN: return "clean";
-	default: return "default";
+	case FIXTURE_INCLUDE_SUPPRESSED:
+		return "include-suppressed";
+	case FIXTURE_CLEAN:
+		return "clean";
+	default:
+		return "default";
 	}
 }
 
@@ -340,9 +369,11 @@ int fixture_run(const struct plm_output_plugin *plugin, FILE *out,
 	size_t fi = 0, ni = 0;
 	for (int src = 0; src < SOURCE_COUNT && rc == 0; src++) {
 		for (; fi < fx.finding_count && rc == 0 &&
-			fx.findings[fi].path == fx.sources[src]->path; fi++) {
+			fx.findings[fi].path == fx.sources[src]->path;
+			fi++) {
 			const struct plm_finding *f = &fx.findings[fi];
-			if (f->suppression != PLM_SUPPRESSION_NONE && !include) {
+			if (f->suppression != PLM_SUPPRESSION_NONE &&
+				!include) {
 				continue;
 			}
 			if (plugin->finding) {
@@ -350,7 +381,8 @@ int fixture_run(const struct plm_output_plugin *plugin, FILE *out,
 			}
 		}
 		for (; ni < fx.note_count && rc == 0 &&
-			fx.notes[ni].path == fx.sources[src]->path; ni++) {
+			fx.notes[ni].path == fx.sources[src]->path;
+			ni++) {
 			if (plugin->notification) {
 				rc = plugin->notification(self, &fx.notes[ni]);
 			}

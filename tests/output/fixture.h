@@ -27,8 +27,8 @@ const char *fixture_variant_name(enum fixture_variant variant);
 
 /* Options a test can set, as the host would in plm_plugin_options. */
 enum fixture_flags {
-	FIXTURE_COLOR = 1,   /* options.color */
-	FIXTURE_PRETTY = 2,  /* options.pretty */
+	FIXTURE_COLOR = 1,  /* options.color */
+	FIXTURE_PRETTY = 2, /* options.pretty */
 };
 
 /* Drives plugin through create, begin, finding and notification in

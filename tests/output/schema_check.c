@@ -16,7 +16,7 @@
 #include <jansson.h>
 
 struct checker {
-	json_t *root;      /* the schema, for $ref */
+	json_t *root; /* the schema, for $ref */
 	const char *file;
 	int problems;
 	int schema_errors;
@@ -65,7 +65,8 @@ static const json_t *resolve(struct checker *c, const json_t *schema)
 	const json_t *target = NULL;
 	if (r != NULL && strncmp(r, prefix, strlen(prefix)) == 0) {
 		target = json_object_get(json_object_get(c->root,
-			"definitions"), r + strlen(prefix));
+						 "definitions"),
+			r + strlen(prefix));
 	}
 	if (target == NULL) {
 		printf("schema: cannot resolve $ref %s\n", r ? r : "?");
@@ -164,8 +165,9 @@ static void check(struct checker *c, const json_t *schema, const json_t *v,
 	const json_t *items = json_object_get(schema, "items");
 	const json_t *min_items = json_object_get(schema, "minItems");
 	if (json_is_array(v)) {
-		if (min_items != NULL && json_array_size(v) <
-			(size_t)json_integer_value(min_items)) {
+		if (min_items != NULL &&
+			json_array_size(v) <
+				(size_t)json_integer_value(min_items)) {
 			problem(c, where, "too few items");
 		}
 		size_t i;
@@ -184,8 +186,9 @@ static void check(struct checker *c, const json_t *schema, const json_t *v,
 		problem(c, where, "below the minimum");
 	}
 	const json_t *min_length = json_object_get(schema, "minLength");
-	if (min_length != NULL && json_is_string(v) && json_string_length(v) <
-		(size_t)json_integer_value(min_length)) {
+	if (min_length != NULL && json_is_string(v) &&
+		json_string_length(v) <
+			(size_t)json_integer_value(min_length)) {
 		problem(c, where, "string too short");
 	}
 }

@@ -55,7 +55,8 @@ static void run_paths_are_anchored_at_the_working_directory(void **state)
 	expect_run_uri(&run, "Dockerfile", "sub/Dockerfile", true);
 	expect_run_uri(&run, "./k8s/../pod.yaml", "sub/pod.yaml", true);
 	expect_run_uri(&run, "../compose.yaml", "compose.yaml", true);
-	expect_run_uri(&run, "/home/dev/repo/x/Dockerfile", "x/Dockerfile", true);
+	expect_run_uri(&run, "/home/dev/repo/x/Dockerfile", "x/Dockerfile",
+		true);
 	expect_run_uri(&run, "../../other/Dockerfile",
 		"file:///home/dev/other/Dockerfile", false);
 	/* The same root as the working directory, or none: as before. */
@@ -71,13 +72,15 @@ static void uris_are_normalized_and_relative_to_the_root(void **state)
 	(void)state;
 	const char *root = "/home/dev/repo/";
 	expect_uri("Dockerfile", root, "Dockerfile", true);
-	expect_uri("./deploy//k8s/./pod.yaml", root, "deploy/k8s/pod.yaml", true);
+	expect_uri("./deploy//k8s/./pod.yaml", root, "deploy/k8s/pod.yaml",
+		true);
 	expect_uri("a/b/../c.yaml", root, "a/c.yaml", true);
 	expect_uri("/home/dev/repo/x/Dockerfile", root, "x/Dockerfile", true);
 	expect_uri("../repo/x.yaml", root, "x.yaml", true);
 	expect_uri("../other/x.yaml", root, "file:///home/dev/other/x.yaml",
 		false);
-	expect_uri("/etc/compose.yaml", root, "file:///etc/compose.yaml", false);
+	expect_uri("/etc/compose.yaml", root, "file:///etc/compose.yaml",
+		false);
 	expect_uri("../x.yaml", NULL, "../x.yaml", true);
 }
 
@@ -95,8 +98,8 @@ static void uris_percent_encode_spaces_and_non_ascii(void **state)
 	free(dir);
 }
 
-static char *captured(void (*write)(FILE *, const char *, bool),
-	const char *s, bool flag)
+static char *captured(void (*write)(FILE *, const char *, bool), const char *s,
+	bool flag)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -116,9 +119,12 @@ static void xml_escape(FILE *out, const char *s, bool unused)
 static void xml_escapes_markup_controls_and_bad_utf8(void **state)
 {
 	(void)state;
-	char *s = captured(xml_escape, "<a href=\"x\">&'\t\n\r\x01\xff</a>"
-		"\xEF\xBF\xBE\xC3\xA9", false);
-	assert_string_equal(s, "&lt;a href=&quot;x&quot;&gt;&amp;&apos;"
+	char *s = captured(xml_escape,
+		"<a href=\"x\">&'\t\n\r\x01\xff</a>"
+		"\xEF\xBF\xBE\xC3\xA9",
+		false);
+	assert_string_equal(s,
+		"&lt;a href=&quot;x&quot;&gt;&amp;&apos;"
 		"&#9;&#10;&#13;\xEF\xBF\xBD\xEF\xBF\xBD&lt;/a&gt;"
 		"\xEF\xBF\xBD\xC3\xA9");
 	free(s);
@@ -135,7 +141,9 @@ static void workflow_commands_escape_data_and_properties(void **state)
 	free(s);
 	/* ESC, BEL, tab, DEL and CSI (U+009B) never go out raw; é does. */
 	s = captured(plm_output_workflow_escape,
-		"a\x1b[31m\x07\t\x7f\xc2\x9b" "2J\xc3\xa9.yml", true);
+		"a\x1b[31m\x07\t\x7f\xc2\x9b"
+		"2J\xc3\xa9.yml",
+		true);
 	assert_string_equal(s, "a%1B[31m%07%09%7F%C2%9B2J\xc3\xa9.yml");
 	free(s);
 	s = captured(plm_output_workflow_escape, "x\x1b]0;t\x07:,", false);
@@ -148,8 +156,7 @@ static void json_strings_replace_invalid_utf8(void **state)
 	(void)state;
 	json_t *j = plm_output_json_string("caf\xC3\xA9 \xFF!");
 	assert_non_null(j);
-	assert_string_equal(json_string_value(j),
-		"caf\xC3\xA9 \xEF\xBF\xBD!");
+	assert_string_equal(json_string_value(j), "caf\xC3\xA9 \xEF\xBF\xBD!");
 	json_decref(j);
 	j = plm_output_json_string(NULL);
 	assert_true(json_is_null(j));
@@ -219,7 +226,9 @@ static void fingerprints_fall_back_to_a_stable_hash(void **state)
 {
 	(void)state;
 	char buf[PLM_FINGERPRINT_SIZE];
-	struct plm_finding f = {.rule_id = "r", .path = "p", .message = "m",
+	struct plm_finding f = {.rule_id = "r",
+		.path = "p",
+		.message = "m",
 		.region = {3, 1, 3, 2, 0, 0}};
 	const char *a = plm_output_fingerprint(&f, buf);
 	assert_int_equal(strlen(a), 16);
@@ -293,7 +302,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(uris_are_normalized_and_relative_to_the_root),
-		cmocka_unit_test(run_paths_are_anchored_at_the_working_directory),
+		cmocka_unit_test(
+			run_paths_are_anchored_at_the_working_directory),
 		cmocka_unit_test(uris_percent_encode_spaces_and_non_ascii),
 		cmocka_unit_test(xml_escapes_markup_controls_and_bad_utf8),
 		cmocka_unit_test(workflow_commands_escape_data_and_properties),

@@ -103,8 +103,8 @@ static void check_golden(const char *format, enum fixture_variant variant,
 		memcmp(expected, actual, actual_len) == 0;
 	if (!same) {
 		char got[1100];
-		snprintf(got, sizeof(got), "%s.actual", path + strlen(
-			PLM_SOURCE_ROOT) + 1);
+		snprintf(got, sizeof(got), "%s.actual",
+			path + strlen(PLM_SOURCE_ROOT) + 1);
 		for (char *p = got; *p != '\0'; p++) {
 			if (*p == '/') {
 				*p = '_';
@@ -123,22 +123,22 @@ static void check_golden(const char *format, enum fixture_variant variant,
 	assert_true(same);
 }
 
-#define GOLDEN(format)                                                       \
-	static void format##_default(void **state)                           \
-	{                                                                    \
-		(void)state;                                                 \
-		check_golden(#format, FIXTURE_DEFAULT, FIXTURE_PRETTY, "");  \
-	}                                                                    \
-	static void format##_include_suppressed(void **state)                \
-	{                                                                    \
-		(void)state;                                                 \
-		check_golden(#format, FIXTURE_INCLUDE_SUPPRESSED,            \
-			FIXTURE_PRETTY, "");                                 \
-	}                                                                    \
-	static void format##_clean(void **state)                             \
-	{                                                                    \
-		(void)state;                                                 \
-		check_golden(#format, FIXTURE_CLEAN, FIXTURE_PRETTY, "");    \
+#define GOLDEN(format) \
+	static void format##_default(void **state) \
+	{ \
+		(void)state; \
+		check_golden(#format, FIXTURE_DEFAULT, FIXTURE_PRETTY, ""); \
+	} \
+	static void format##_include_suppressed(void **state) \
+	{ \
+		(void)state; \
+		check_golden(#format, FIXTURE_INCLUDE_SUPPRESSED, \
+			FIXTURE_PRETTY, ""); \
+	} \
+	static void format##_clean(void **state) \
+	{ \
+		(void)state; \
+		check_golden(#format, FIXTURE_CLEAN, FIXTURE_PRETTY, ""); \
 	}
 
 GOLDEN(sarif)
@@ -164,10 +164,10 @@ static void sarif_default_compact(void **state)
 	check_golden("sarif", FIXTURE_DEFAULT, 0, "-compact");
 }
 
-#define CASES(format)                                                        \
-	cmocka_unit_test(format##_default),                                  \
-	cmocka_unit_test(format##_include_suppressed),                       \
-	cmocka_unit_test(format##_clean)
+#define CASES(format) \
+	cmocka_unit_test(format##_default), \
+		cmocka_unit_test(format##_include_suppressed), \
+		cmocka_unit_test(format##_clean)
 
 int main(void)
 {

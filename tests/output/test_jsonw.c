@@ -35,9 +35,27 @@ static unsigned next(unsigned n)
 static json_t *random_string(void)
 {
 	static const char *const pieces[] = {
-		"a", "Z", " ", "\"", "\\", "/", "\n", "\t", "\r", "\b", "\f",
-		"\x01", "\x1f", "\x7f", "\xc3\xa9", "\xe2\x80\xa8",
-		"\xf0\x9f\x90\xb3", "{", "]", ":", ",",
+		"a",
+		"Z",
+		" ",
+		"\"",
+		"\\",
+		"/",
+		"\n",
+		"\t",
+		"\r",
+		"\b",
+		"\f",
+		"\x01",
+		"\x1f",
+		"\x7f",
+		"\xc3\xa9",
+		"\xe2\x80\xa8",
+		"\xf0\x9f\x90\xb3",
+		"{",
+		"]",
+		":",
+		",",
 	};
 	char text[64] = "";
 	unsigned n = next(8);
@@ -51,12 +69,17 @@ static json_t *random_value(int depth)
 {
 	unsigned pick = next(depth > 5 ? 6 : 8);
 	switch (pick) {
-	case 0: return json_null();
-	case 1: return json_boolean(next(2));
-	case 2: return json_integer((json_int_t)next(2000000) - 1000000);
-	case 3: return json_real((double)next(1000000) / (1 + next(9999)));
+	case 0:
+		return json_null();
+	case 1:
+		return json_boolean(next(2));
+	case 2:
+		return json_integer((json_int_t)next(2000000) - 1000000);
+	case 3:
+		return json_real((double)next(1000000) / (1 + next(9999)));
 	case 4:
-	case 5: return random_string();
+	case 5:
+		return random_string();
 	case 6: {
 		json_t *a = json_array();
 		for (unsigned n = next(4); n > 0; n--) {
@@ -99,12 +122,24 @@ static void write_value(struct plm_jsonw *w, const json_t *v)
 		}
 		plm_jsonw_close(w, ']');
 		break;
-	case JSON_STRING: plm_jsonw_string(w, json_string_value(v)); break;
-	case JSON_INTEGER: plm_jsonw_int(w, json_integer_value(v)); break;
-	case JSON_REAL: plm_jsonw_real(w, json_real_value(v), 6); break;
-	case JSON_TRUE: plm_jsonw_bool(w, true); break;
-	case JSON_FALSE: plm_jsonw_bool(w, false); break;
-	case JSON_NULL: plm_jsonw_null(w); break;
+	case JSON_STRING:
+		plm_jsonw_string(w, json_string_value(v));
+		break;
+	case JSON_INTEGER:
+		plm_jsonw_int(w, json_integer_value(v));
+		break;
+	case JSON_REAL:
+		plm_jsonw_real(w, json_real_value(v), 6);
+		break;
+	case JSON_TRUE:
+		plm_jsonw_bool(w, true);
+		break;
+	case JSON_FALSE:
+		plm_jsonw_bool(w, false);
+		break;
+	case JSON_NULL:
+		plm_jsonw_null(w);
+		break;
 	}
 }
 
@@ -124,8 +159,8 @@ static void expect_same(const json_t *v, bool pretty)
 	plm_jsonw_init(&w, pretty, 0);
 	write_value(&w, v);
 	char *mine = written(&w);
-	char *theirs = json_dumps(v, (pretty ? PRETTY : COMPACT) |
-		JSON_ENCODE_ANY);
+	char *theirs = json_dumps(v,
+		(pretty ? PRETTY : COMPACT) | JSON_ENCODE_ANY);
 	assert_non_null(theirs);
 	assert_string_equal(mine, theirs);
 	free(mine);
@@ -157,8 +192,8 @@ static void empty_containers_and_escapes_match(void **state)
 static void reals_match(void **state)
 {
 	(void)state;
-	const double values[] = {0.0, 3.0, -2.0, 0.5, 0.1234567, 1.5e-05,
-		1e20, 123456789.0, 6.02e23, -7.25e-100, 0.000999};
+	const double values[] = {0.0, 3.0, -2.0, 0.5, 0.1234567, 1.5e-05, 1e20,
+		123456789.0, 6.02e23, -7.25e-100, 0.000999};
 	for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
 		json_t *v = json_real(values[i]);
 		expect_same(v, true);
@@ -211,9 +246,13 @@ static void invalid_utf8_is_replaced(void **state)
 	(void)state;
 	struct plm_jsonw w;
 	plm_jsonw_init(&w, false, 0);
-	plm_jsonw_string(&w, "a\xff" "b");
+	plm_jsonw_string(&w,
+		"a\xff"
+		"b");
 	char *mine = written(&w);
-	assert_string_equal(mine, "\"a\xef\xbf\xbd" "b\"");
+	assert_string_equal(mine,
+		"\"a\xef\xbf\xbd"
+		"b\"");
 	free(mine);
 	plm_jsonw_free(&w);
 }

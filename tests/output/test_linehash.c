@@ -38,8 +38,8 @@ static void expect_lines(const char *text, size_t len,
 	plm_line_hashes_finish(&h);
 }
 
-#define EXPECT(text, ...)                                                    \
-	expect_lines(text, sizeof(text) - 1,                                 \
+#define EXPECT(text, ...) \
+	expect_lines(text, sizeof(text) - 1, \
 		(const char *const[]){__VA_ARGS__, NULL})
 
 static void one_line_without_newline(void **state)
@@ -78,9 +78,9 @@ static void crlf_and_cr_count_as_lf(void **state)
 static void non_ascii_is_hashed_as_utf16_units(void **state)
 {
 	(void)state;
-	EXPECT("\xC3\xA9", "27b31dc6a609eecc:1");          /* U+00E9 */
-	EXPECT("\xF0\x9F\x98\x80", "56e41eb4cc943584:1");  /* a surrogate pair */
-	EXPECT("\xFF", "8989dec65f08d110:1");              /* U+FFFD */
+	EXPECT("\xC3\xA9", "27b31dc6a609eecc:1");         /* U+00E9 */
+	EXPECT("\xF0\x9F\x98\x80", "56e41eb4cc943584:1"); /* a surrogate pair */
+	EXPECT("\xFF", "8989dec65f08d110:1");             /* U+FFFD */
 }
 
 /* Lines whose next 100 units are the same hash the same: the value
@@ -118,11 +118,13 @@ static void fill_sets_the_hash_of_each_finding_of_the_file(void **state)
 		{.path = "Dockerfile", .region = {2, 1, 2, 2, 2, 3}},
 		{.path = "other.yaml", .region = {1, 1, 1, 2, 0, 1}},
 		{.path = "Dockerfile", .region = {0, 0, 0, 0, 0, 0}},
-		{.path = "Dockerfile", .region = {1, 1, 1, 2, 0, 1},
+		{.path = "Dockerfile",
+			.region = {1, 1, 1, 2, 0, 1},
 			.line_hash = "kept:1"},
 	};
 	assert_int_equal(plm_line_hashes_fill(f, 4, "Dockerfile", "a\nb", 3,
-		arena), 0);
+				 arena),
+		0);
 	assert_string_equal(f[0].line_hash, "8ee5a81e681643c1:1");
 	assert_null(f[1].line_hash);
 	assert_string_equal(f[2].line_hash, "c74339777b6a2c60:1");
@@ -148,7 +150,8 @@ int main(void)
 		cmocka_unit_test(crlf_and_cr_count_as_lf),
 		cmocka_unit_test(non_ascii_is_hashed_as_utf16_units),
 		cmocka_unit_test(repeated_windows_count_occurrences),
-		cmocka_unit_test(fill_sets_the_hash_of_each_finding_of_the_file),
+		cmocka_unit_test(
+			fill_sets_the_hash_of_each_finding_of_the_file),
 		cmocka_unit_test(finish_accepts_a_zeroed_struct),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -40,13 +40,15 @@ static void example_plugin_loads_and_renders_the_fixture(void **state)
 	struct plm_output_set *set = plm_output_set_create();
 	assert_non_null(set);
 	assert_int_equal(plm_output_set_load(set, EXAMPLE_PLUGIN, err,
-		sizeof(err)), 0);
+				 sizeof(err)),
+		0);
 	char path[] = "/tmp/plm-output-set-XXXXXX";
 	int fd = mkstemp(path);
 	assert_true(fd >= 0);
 	close(fd);
 	assert_int_equal(plm_output_set_add(set, "csv", path, false, err,
-		sizeof(err)), 0);
+				 sizeof(err)),
+		0);
 	assert_int_equal(plm_output_set_count(set), 1);
 	assert_false(plm_output_set_uses_stdout(set));
 	plm_output_set_destroy(set);
@@ -61,7 +63,8 @@ static void example_plugin_loads_and_renders_the_fixture(void **state)
 	FILE *out = fopen(path, "wb");
 	assert_non_null(out);
 	assert_int_equal(fixture_run(entry(), out, FIXTURE_INCLUDE_SUPPRESSED,
-		0), 0);
+				 0),
+		0);
 	fclose(out);
 	dlclose(h);
 	char *actual = slurp(path);
@@ -86,14 +89,18 @@ static void load_errors_name_what_failed(void **state)
 	(void)state;
 	char err[512] = "";
 	struct plm_output_set *set = plm_output_set_create();
-	assert_int_equal(plm_output_set_load(set, "/nonexistent/plugin.so",
-		err, sizeof(err)), PLM_EPLUGIN);
+	assert_int_equal(plm_output_set_load(set, "/nonexistent/plugin.so", err,
+				 sizeof(err)),
+		PLM_EPLUGIN);
 	assert_non_null(strstr(err, "cannot load plugin"));
 	assert_int_equal(plm_output_set_add(set, "no-such-format", NULL, false,
-		err, sizeof(err)), PLM_EINVAL);
+				 err, sizeof(err)),
+		PLM_EINVAL);
 	assert_non_null(strstr(err, "unknown format 'no-such-format'"));
 	assert_int_equal(plm_output_set_add(set, "json",
-		"/nonexistent/dir/out.json", false, err, sizeof(err)), PLM_EIO);
+				 "/nonexistent/dir/out.json", false, err,
+				 sizeof(err)),
+		PLM_EIO);
 	plm_output_set_destroy(set);
 	plm_output_set_destroy(NULL);
 }
@@ -111,23 +118,30 @@ static void host_holds_back_suppressed_findings(void **state)
 		close(mkstemp(json_path));
 		struct plm_output_set *set = plm_output_set_create();
 		assert_int_equal(plm_output_set_add(set, "text", gnu_path, true,
-			err, sizeof(err)), 0);
+					 err, sizeof(err)),
+			0);
 		assert_int_equal(plm_output_set_add(set, "json", json_path,
-			false, err, sizeof(err)), 0);
-		struct plm_rule_info rule = {.id = "r", .title = "R",
+					 false, err, sizeof(err)),
+			0);
+		struct plm_rule_info rule = {.id = "r",
+			.title = "R",
 			.severity = PLM_SEVERITY_HIGH};
-		struct plm_run_info run = {.rules = &rule, .rule_count = 1,
+		struct plm_run_info run = {.rules = &rule,
+			.rule_count = 1,
 			.include_suppressed = include};
 		assert_int_equal(plm_output_begin(set, &run), 0);
-		struct plm_finding f = {.rule_id = "r", .path = "Dockerfile",
-			.message = "open", .severity = PLM_SEVERITY_HIGH,
+		struct plm_finding f = {.rule_id = "r",
+			.path = "Dockerfile",
+			.message = "open",
+			.severity = PLM_SEVERITY_HIGH,
 			.region = {1, 1, 1, 2, 0, 1}};
 		assert_int_equal(plm_output_finding(set, &f), 0);
 		f.message = "hidden";
 		f.suppression = PLM_SUPPRESSION_IN_SOURCE;
 		assert_int_equal(plm_output_finding(set, &f), 0);
 		struct plm_run_summary sum = {.files_scanned = 1,
-			.successful = true, .seconds = -1};
+			.successful = true,
+			.seconds = -1};
 		assert_int_equal(plm_output_end(set, &sum), 0);
 		plm_output_set_destroy(set);
 		char *text = slurp(gnu_path);
@@ -179,11 +193,14 @@ static void a_report_replaces_the_old_file_only_when_complete(void **state)
 		char err[512] = "";
 		struct plm_output_set *set = plm_output_set_create();
 		assert_int_equal(plm_output_set_add(set, "json", path, false,
-			err, sizeof(err)), 0);
+					 err, sizeof(err)),
+			0);
 		struct plm_run_info run = {.rule_count = 0};
 		assert_int_equal(plm_output_begin(set, &run), 0);
-		struct plm_finding f = {.rule_id = "r", .path = "Dockerfile",
-			.message = "new", .severity = PLM_SEVERITY_HIGH};
+		struct plm_finding f = {.rule_id = "r",
+			.path = "Dockerfile",
+			.message = "new",
+			.severity = PLM_SEVERITY_HIGH};
 		assert_int_equal(plm_output_finding(set, &f), 0);
 		assert_int_equal(temporaries(dir), 1);
 		char *text = slurp(path);
@@ -230,7 +247,8 @@ int main(void)
 		cmocka_unit_test(load_errors_name_what_failed),
 		cmocka_unit_test(host_holds_back_suppressed_findings),
 		cmocka_unit_test(every_builtin_is_a_valid_plugin),
-		cmocka_unit_test(a_report_replaces_the_old_file_only_when_complete),
+		cmocka_unit_test(
+			a_report_replaces_the_old_file_only_when_complete),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

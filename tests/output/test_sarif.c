@@ -29,15 +29,19 @@ static json_t *render(size_t count,
 	assert_non_null(self);
 	struct plm_rule_info rules[] = {
 		{.id = "low-rule", .title = "Low", .severity = PLM_SEVERITY_LOW},
-		{.id = "critical-rule", .title = "Critical",
+		{.id = "critical-rule",
+			.title = "Critical",
 			.severity = PLM_SEVERITY_CRITICAL},
 	};
-	struct plm_run_info run = {.rules = rules, .rule_count = 2,
+	struct plm_run_info run = {.rules = rules,
+		.rule_count = 2,
 		.source_root = "/src/"};
 	assert_int_equal(p->begin(self, &run), 0);
 	for (size_t i = 0; i < count; i++) {
-		struct plm_finding f = {.path = "Dockerfile", .message = "m.",
-			.region = {1, 1, 1, 2, 0, 1}, .line_hash = "0:1"};
+		struct plm_finding f = {.path = "Dockerfile",
+			.message = "m.",
+			.region = {1, 1, 1, 2, 0, 1},
+			.line_hash = "0:1"};
 		make(i, &f);
 		assert_int_equal(p->finding(self, &f), 0);
 	}
@@ -71,10 +75,13 @@ static void results_over_githubs_limit_keep_the_most_severe(void **state)
 	assert_string_equal(json_string_value(json_object_get(last, "ruleId")),
 		"critical-rule");
 	json_t *notes = json_object_get(json_array_get(json_object_get(run,
-		"invocations"), 0), "toolExecutionNotifications");
+							       "invocations"),
+						0),
+		"toolExecutionNotifications");
 	assert_int_equal(json_array_size(notes), 1);
 	json_t *id = json_object_get(json_object_get(json_array_get(notes, 0),
-		"descriptor"), "id");
+					     "descriptor"),
+		"id");
 	assert_string_equal(json_string_value(id), "sarif/results-limit");
 	json_decref(log);
 }
@@ -99,22 +106,32 @@ static void rule_index_follows_the_rule_id(void **state)
 {
 	(void)state;
 	json_t *log = render(1, unknown_rule);
-	json_t *result = json_array_get(json_object_get(json_array_get(
-		json_object_get(log, "runs"), 0), "results"), 0);
+	json_t *result =
+		json_array_get(json_object_get(json_array_get(json_object_get(log,
+								      "runs"),
+						       0),
+				       "results"),
+			0);
 	assert_null(json_object_get(result, "ruleIndex"));
 	json_decref(log);
 	log = render(1, misplaced_rule_index);
-	result = json_array_get(json_object_get(json_array_get(
-		json_object_get(log, "runs"), 0), "results"), 0);
-	assert_int_equal(json_integer_value(json_object_get(result,
-		"ruleIndex")), 1);
+	result =
+		json_array_get(json_object_get(json_array_get(json_object_get(log,
+								      "runs"),
+						       0),
+				       "results"),
+			0);
+	assert_int_equal(json_integer_value(
+				 json_object_get(result, "ruleIndex")),
+		1);
 	json_decref(log);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(results_over_githubs_limit_keep_the_most_severe),
+		cmocka_unit_test(
+			results_over_githubs_limit_keep_the_most_severe),
 		cmocka_unit_test(rule_index_follows_the_rule_id),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

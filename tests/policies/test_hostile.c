@@ -30,7 +30,8 @@ static const struct expectation expected[] = {
 	{"hostile-flood", "policy/error", "failed after flooding"},
 	{"hostile-gc", "policy/error", "__gc metamethods are not allowed"},
 	{"hostile-load-bytecode", "policy/error", "nil value"},
-	{"hostile-loop", "policy/instruction-limit", "instruction limit exceeded"},
+	{"hostile-loop", "policy/instruction-limit",
+		"instruction limit exceeded"},
 	{"hostile-loop-in-pcall", "policy/instruction-limit",
 		"instruction limit exceeded"},
 	{"hostile-mutate-model", "policy/error", "the model is read-only"},
@@ -106,7 +107,8 @@ static void hostile_policies_are_contained_and_the_witness_unchanged(
 		assert_int_equal(plm_checker_run(cb, doc, &rb), 0);
 		assert_int_equal(rb.finding_count, 1);
 		assert_string_equal(rb.findings[0].rule_id, "witness");
-		assert_string_equal(rb.findings[0].message, ra.findings[0].message);
+		assert_string_equal(rb.findings[0].message,
+			ra.findings[0].message);
 		assert_string_equal(rb.findings[0].fingerprint,
 			ra.findings[0].fingerprint);
 		assert_int_equal(rb.findings[0].region.start_line,
@@ -128,7 +130,8 @@ static void hostile_policies_are_contained_and_the_witness_unchanged(
 			if (strcmp(note->code, x->code) != 0 ||
 				strstr(note->message, x->text) == NULL ||
 				strstr(note->message, file) == NULL ||
-				strstr(note->message, "failed on Dockerfile") == NULL) {
+				strstr(note->message, "failed on Dockerfile") ==
+					NULL) {
 				fail_msg("%s: [%s] %s", x->id, note->code,
 					note->message);
 			}
@@ -147,8 +150,8 @@ static void hostile_policies_are_contained_and_the_witness_unchanged(
 static void malformed_metadata_names_the_file(void **state)
 {
 	(void)state;
-	const char *files[] = {PLM_SOURCE_ROOT
-		"/tests/policies/malformed/bad-metadata.lua"};
+	const char *files[] = {
+		PLM_SOURCE_ROOT "/tests/policies/malformed/bad-metadata.lua"};
 	struct plm_engine_options o = {0};
 	o.policy_files = files;
 	o.policy_file_count = 1;

@@ -133,8 +133,8 @@ int main(void)
 			disarm),
 		cmocka_unit_test_teardown(calloc_zeroes_and_refuses_overflow,
 			disarm),
-		cmocka_unit_test_teardown(
-			realloc_failure_leaves_the_block_owned, disarm),
+		cmocka_unit_test_teardown(realloc_failure_leaves_the_block_owned,
+			disarm),
 		cmocka_unit_test_teardown(the_nth_allocation_fails_once,
 			disarm),
 		cmocka_unit_test_teardown(

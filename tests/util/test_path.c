@@ -56,7 +56,8 @@ int main(void)
 		cmocka_unit_test(join_removes_dot_and_dot_dot_segments),
 		cmocka_unit_test(join_keeps_leading_dot_dot_and_absolute_roots),
 		cmocka_unit_test(join_takes_absolute_and_home_paths_alone),
-		cmocka_unit_test(join_with_current_directory_gives_dot_for_nothing),
+		cmocka_unit_test(
+			join_with_current_directory_gives_dot_for_nothing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

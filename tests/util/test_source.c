@@ -60,10 +60,12 @@ static char *random_text(unsigned seed, size_t len)
 	srand(seed);
 	while (n < len) {
 		int r = rand() % 1000;
-		const char *p = r < 2 ? pieces[8 + (r & 1)]
+		const char *p = r < 2
+			? pieces[8 + (r & 1)]
 			: pieces[rand() % 8 == 0 ? 6 + rand() % 2
-				: (rand() % 12 + 12) % 12 == 8 ? 0
-				: rand() % 12 % 8];
+					  : (rand() % 12 + 12) % 12 == 8
+					  ? 0
+					  : rand() % 12 % 8];
 		size_t k = strlen(p);
 		memcpy(t + n, p, k);
 		n += k;
@@ -94,8 +96,10 @@ static void columns_match_a_walk_from_the_line_start(void **state)
 					naive_column(s, a, utf16));
 				assert_int_equal(r.end_column == 0, 0);
 				/* (an empty region on one line gets one column) */
-				if (r.end_offset == b && (r.end_line != r.start_line
-					|| naive_column(s, b, utf16) > r.start_column)) {
+				if (r.end_offset == b &&
+					(r.end_line != r.start_line ||
+						naive_column(s, b, utf16) >
+							r.start_column)) {
 					assert_int_equal(r.end_column,
 						naive_column(s, b, utf16));
 				}
@@ -105,7 +109,8 @@ static void columns_match_a_walk_from_the_line_start(void **state)
 			size_t n;
 			(void)plm_source_line(s, line, &n);
 			for (uint32_t c = 0; c <= n + 2; c += 1 + (c % 13)) {
-				assert_int_equal(plm_source_offset_at(s, line, c),
+				assert_int_equal(plm_source_offset_at(s, line,
+							 c),
 					naive_offset_at(s, line, c));
 			}
 		}
@@ -141,10 +146,10 @@ static void cr_lf_and_crlf_each_end_a_line(void **state)
 		assert_int_equal(n, strlen(lines[i]));
 		assert_memory_equal(p, lines[i], n);
 	}
-	struct plm_region r = plm_source_region(s, 3, 4);   /* the second b */
+	struct plm_region r = plm_source_region(s, 3, 4); /* the second b */
 	assert_int_equal(r.start_line, 2);
 	assert_int_equal(r.start_column, 2);
-	r = plm_source_region(s, 10, 11);                   /* d */
+	r = plm_source_region(s, 10, 11); /* d */
 	assert_int_equal(r.start_line, 6);
 	assert_int_equal(r.start_column, 1);
 	plm_source_destroy(s);

@@ -79,8 +79,8 @@ static int run_kind(const char *root, const char *kind, FILE *out)
 		struct plm_doc *doc = plm_doc_create_take(src,
 			compose ? PLM_KIND_COMPOSE : PLM_KIND_KUBERNETES);
 		int rc = doc == NULL ? PLM_ENOMEM
-			: compose ? plm_compose_build(doc, &options)
-				  : plm_kubernetes_build(doc);
+			: compose    ? plm_compose_build(doc, &options)
+				     : plm_kubernetes_build(doc);
 		size_t errors = 0;
 		for (size_t d = 0; doc != NULL && d < doc->diag_count; d++) {
 			errors += doc->diags[d].level == PLM_DIAG_ERROR;
@@ -128,7 +128,8 @@ int main(int argc, char **argv)
 	fclose(out);
 	if (write) {
 		FILE *f = fopen(argv[2], "w");
-		if (f == NULL || fwrite(actual, 1, actual_len, f) != actual_len) {
+		if (f == NULL ||
+			fwrite(actual, 1, actual_len, f) != actual_len) {
 			return 2;
 		}
 		fclose(f);
@@ -152,7 +153,8 @@ int main(int argc, char **argv)
 		size_t n = nl ? (size_t)(nl - p) + 1 : strlen(p);
 		if (strlen(line) != n || memcmp(line, p, n) != 0) {
 			if (differences++ < 20) {
-				printf("expected: %sactual:   %.*s", line, (int)n, p);
+				printf("expected: %sactual:   %.*s", line,
+					(int)n, p);
 			}
 		}
 		p += n;
@@ -160,7 +162,8 @@ int main(int argc, char **argv)
 	}
 	fclose(f);
 	if (*p != '\0') {
-		printf("actual has more lines than expected, from: %.200s\n", p);
+		printf("actual has more lines than expected, from: %.200s\n",
+			p);
 		differences++;
 	}
 	free(actual);

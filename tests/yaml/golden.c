@@ -61,7 +61,8 @@ static int check(const char *dir, const char *name, bool write)
 	o.environ = no_environ;
 	o.no_env_file = true;
 	int rc = doc == NULL ? PLM_ENOMEM
-		: compose ? plm_compose_build(doc, &o) : plm_kubernetes_build(doc);
+		: compose    ? plm_compose_build(doc, &o)
+			     : plm_kubernetes_build(doc);
 	if (rc != 0) {
 		fprintf(stderr, "%s: build failed (%d)\n", yaml, rc);
 		plm_doc_destroy(doc);
@@ -79,7 +80,8 @@ static int check(const char *dir, const char *name, bool write)
 	int result = 0;
 	if (write) {
 		FILE *f = fopen(json, "wb");
-		if (f == NULL || fwrite(actual, 1, actual_len, f) != actual_len) {
+		if (f == NULL ||
+			fwrite(actual, 1, actual_len, f) != actual_len) {
 			result = 1;
 		}
 		if (f != NULL) {

@@ -221,8 +221,10 @@ static void deep_nesting_is_not_a_manifest(void **state)
 	for (int i = 0; i < 200; i++) {
 		n += (size_t)snprintf(text + n, cap - n, "%*sk%d:\n", i, "", i);
 	}
-	n += (size_t)snprintf(text + n, cap - n, "%*sapiVersion: v1\n%*skind: "
-		"Pod\n", 200, "", 200, "");
+	n += (size_t)snprintf(text + n, cap - n,
+		"%*sapiVersion: v1\n%*skind: "
+		"Pod\n",
+		200, "", 200, "");
 	assert_false(is_k8s_n(text, n));
 	/* and the same in flow style */
 	n = 0;

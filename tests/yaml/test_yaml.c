@@ -35,7 +35,8 @@ static void core_schema_types_true_but_not_yes(void **state)
 	struct plm_doc *doc = doc_from("t.yaml",
 		"a: true\nb: yes\nc: on\nd: TRUE\ne: ~\nf:\ng: null\n"
 		"h: 12\ni: -3\nj: 1.5\nk: 1e3\nl: .inf\nm: 0x1F\nn: 0o17\n"
-		"o: 0777\np: 1_000\nq: n\n", PLM_KIND_COMPOSE);
+		"o: 0777\np: 1_000\nq: n\n",
+		PLM_KIND_COMPOSE);
 	struct plm_node *d = at(load(doc, PLM_YAML_SCHEMA_CORE), "0");
 	assert_int_equal(at(d, "a")->kind, PLM_NODE_BOOL);
 	assert_true(at(d, "a")->as.boolean);
@@ -65,7 +66,8 @@ static void yaml11_schema_types_yes_on_y_as_booleans(void **state)
 	(void)state;
 	struct plm_doc *doc = doc_from("t.yaml",
 		"a: yes\nb: On\nc: n\nd: off\ne: 0777\nf: 1_000\ng: 0b101\n"
-		"h: 1.5\ni: 1e3\nj: \"yes\"\n", PLM_KIND_KUBERNETES);
+		"h: 1.5\ni: 1e3\nj: \"yes\"\n",
+		PLM_KIND_KUBERNETES);
 	struct plm_node *d = at(load(doc, PLM_YAML_SCHEMA_1_1), "0");
 	assert_int_equal(at(d, "a")->kind, PLM_NODE_BOOL);
 	assert_true(at(d, "a")->as.boolean);
@@ -137,7 +139,8 @@ static void collection_spans_cover_their_text(void **state)
 	(void)state;
 	struct plm_doc *doc = doc_from("t.yaml",
 		"a: &x 1\nflow: {k: [1, 2], e: {}}\nblock:\n  - one\n  - *x\n"
-		"\n# trailing\nlast: 2\n", PLM_KIND_COMPOSE);
+		"\n# trailing\nlast: 2\n",
+		PLM_KIND_COMPOSE);
 	struct plm_node *d = at(load(doc, PLM_YAML_SCHEMA_CORE), "0");
 	assert_string_equal(span_text(doc, at(d, "flow")->span),
 		"{k: [1, 2], e: {}}");
@@ -317,7 +320,8 @@ static void syntax_error_has_position_and_later_documents_survive(void **state)
 static void unknown_alias_reported(void **state)
 {
 	(void)state;
-	struct plm_doc *doc = doc_from("t.yaml", "a: *nope\n", PLM_KIND_COMPOSE);
+	struct plm_doc *doc = doc_from("t.yaml", "a: *nope\n",
+		PLM_KIND_COMPOSE);
 	struct plm_node *s = load(doc, PLM_YAML_SCHEMA_CORE);
 	/* libyaml itself rejects undefined aliases only in its loader: the
 	 * event parser leaves it to us */
@@ -484,8 +488,8 @@ static void file_with_a_100mb_scalar_is_refused_before_parsing(void **state)
 static void invalid_utf8_is_an_encoding_error_with_position(void **state)
 {
 	(void)state;
-	struct plm_doc *doc = doc_from("t.yaml", "a: 1\nb: caf\xe9\n---\nc: 2\n",
-		PLM_KIND_KUBERNETES);
+	struct plm_doc *doc = doc_from("t.yaml",
+		"a: 1\nb: caf\xe9\n---\nc: 2\n", PLM_KIND_KUBERNETES);
 	struct plm_node *s = load(doc, PLM_YAML_SCHEMA_1_1);
 	const struct plm_diag *diag = diag_with(doc, "yaml/encoding");
 	assert_non_null(diag);
@@ -535,10 +539,8 @@ static void detect_tells_compose_from_kubernetes(void **state)
 	assert_int_equal(detect(j), PLM_KIND_KUBERNETES);
 	assert_int_equal(detect(u), PLM_KIND_UNKNOWN);
 	assert_int_equal(detect(v1), PLM_KIND_COMPOSE);
-	assert_int_equal(detect(values),
-		PLM_KIND_UNKNOWN);
-	assert_int_equal(detect(nested),
-		PLM_KIND_UNKNOWN);
+	assert_int_equal(detect(values), PLM_KIND_UNKNOWN);
+	assert_int_equal(detect(nested), PLM_KIND_UNKNOWN);
 	assert_int_equal(detect(ci), PLM_KIND_UNKNOWN);
 }
 
@@ -551,7 +553,8 @@ static void helm_templates_detected_but_not_quoted_go_templates(void **state)
 	const char *ok2 = "data:\n  t: |\n    {{ range . }}x{{ end }}\n"
 			  "b: 1\n";
 	const char *ok3 = "a: 1 # {{ not this }}\n";
-	const char *h3 = "data:\n  c: |\n    {{- .Values.config | nindent 4 }}\n";
+	const char *h3 =
+		"data:\n  c: |\n    {{- .Values.config | nindent 4 }}\n";
 	assert_true(plm_yaml_is_helm_template(h1, strlen(h1)));
 	assert_true(plm_yaml_is_helm_template(h2, strlen(h2)));
 	assert_false(plm_yaml_is_helm_template(ok1, strlen(ok1)));
@@ -568,16 +571,19 @@ static void *build_many(void *arg)
 	o.no_env_file = true;
 	size_t *containers = arg;
 	for (int i = 0; i < 200; i++) {
-		const char *c = "x: &x {privileged: true}\nservices:\n  a: {<<: *x, "
+		const char *c =
+			"x: &x {privileged: true}\nservices:\n  a: {<<: *x, "
 			"image: \"n:${TAG}\"}\n  b: {extends: a}\n";
-		struct plm_source *s = plm_source_create("c.yaml", c, strlen(c));
+		struct plm_source *s = plm_source_create("c.yaml", c,
+			strlen(c));
 		struct plm_doc *doc = plm_doc_create_take(s, PLM_KIND_COMPOSE);
 		if (doc == NULL || plm_compose_build(doc, &o) != 0) {
 			return NULL;
 		}
 		*containers += plm_node_count(doc->containers);
 		plm_doc_destroy(doc);
-		const char *k = "kind: Pod\napiVersion: v1\nmetadata: {name: p}\n"
+		const char *k =
+			"kind: Pod\napiVersion: v1\nmetadata: {name: p}\n"
 			"spec: {securityContext: {runAsUser: 0}, "
 			"containers: [{name: a}, {name: b}]}\n";
 		s = plm_source_create("k.yaml", k, strlen(k));
@@ -598,7 +604,8 @@ static void documents_build_concurrently_on_several_threads(void **state)
 	size_t counts[4] = {0};
 	for (int i = 0; i < 4; i++) {
 		assert_int_equal(pthread_create(&threads[i], NULL, build_many,
-					 &counts[i]), 0);
+					 &counts[i]),
+			0);
 	}
 	for (int i = 0; i < 4; i++) {
 		assert_int_equal(pthread_join(threads[i], NULL), 0);
@@ -611,7 +618,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(core_schema_types_true_but_not_yes),
 		cmocka_unit_test(yaml11_schema_types_yes_on_y_as_booleans),
-		cmocka_unit_test(quoted_scalar_stays_string_with_quoted_flag_and_text),
+		cmocka_unit_test(
+			quoted_scalar_stays_string_with_quoted_flag_and_text),
 		cmocka_unit_test(explicit_and_custom_tags_are_kept),
 		cmocka_unit_test(spans_are_byte_offsets_after_multibyte_text),
 		cmocka_unit_test(collection_spans_cover_their_text),
@@ -623,21 +631,28 @@ int main(void)
 		cmocka_unit_test(merge_key_with_scalar_is_reported),
 		cmocka_unit_test(quoted_merge_key_is_an_ordinary_key),
 		cmocka_unit_test(duplicate_key_reported_and_last_value_wins),
-		cmocka_unit_test(duplicate_keys_in_a_large_map_are_all_reported),
-		cmocka_unit_test(comments_recorded_per_line_but_not_inside_scalars),
-		cmocka_unit_test(syntax_error_has_position_and_later_documents_survive),
+		cmocka_unit_test(
+			duplicate_keys_in_a_large_map_are_all_reported),
+		cmocka_unit_test(
+			comments_recorded_per_line_but_not_inside_scalars),
+		cmocka_unit_test(
+			syntax_error_has_position_and_later_documents_survive),
 		cmocka_unit_test(unknown_alias_reported),
 		cmocka_unit_test(billion_laughs_fails_fast_with_alias_limit),
 		cmocka_unit_test(nesting_10000_deep_hits_the_depth_limit),
 		cmocka_unit_test(deep_block_nesting_hits_the_depth_limit),
 		cmocka_unit_test(merging_a_huge_map_stays_linear),
 		cmocka_unit_test(scalar_over_the_length_limit_is_reported),
-		cmocka_unit_test(file_with_a_100mb_scalar_is_refused_before_parsing),
-		cmocka_unit_test(invalid_utf8_is_an_encoding_error_with_position),
+		cmocka_unit_test(
+			file_with_a_100mb_scalar_is_refused_before_parsing),
+		cmocka_unit_test(
+			invalid_utf8_is_an_encoding_error_with_position),
 		cmocka_unit_test(tab_indentation_is_reported_with_a_hint),
 		cmocka_unit_test(detect_tells_compose_from_kubernetes),
-		cmocka_unit_test(helm_templates_detected_but_not_quoted_go_templates),
-		cmocka_unit_test(documents_build_concurrently_on_several_threads),
+		cmocka_unit_test(
+			helm_templates_detected_but_not_quoted_go_templates),
+		cmocka_unit_test(
+			documents_build_concurrently_on_several_threads),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
