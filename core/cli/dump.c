@@ -7,11 +7,10 @@
 
 #include "cli/cli.h"
 #include "engine/run.h"
-#include "model/dump.h"
 
 /* What the run's sink needs. */
 struct dumper {
-	const struct plm_dump_options *d;
+	const struct plm_run_dump *d;
 	size_t dumped;
 	bool write_failed;
 };
@@ -22,7 +21,7 @@ static void dump_document(void *ctx, const struct plm_unit *unit,
 {
 	struct dumper *w = ctx;
 	w->dumped++;
-	if (plm_dump_doc(stdout, doc, w->d) != 0) {
+	if (plm_run_dump_doc(stdout, doc, w->d) != 0) {
 		w->write_failed = true;
 	}
 }
@@ -89,7 +88,7 @@ int plm_cli_dump(int argc, char **argv)
 	enum plm_kind kind = PLM_KIND_UNKNOWN;
 	const char *stdin_name = "<stdin>";
 	struct plm_strvec overrides = {0};
-	struct plm_dump_options d = {.tree = true, .containers = true};
+	struct plm_run_dump d = {.tree = true, .containers = true};
 	bool only_tree = false, only_containers = false;
 	int status = PLM_EXIT_ERROR;
 	int c;

@@ -15,6 +15,7 @@
 
 #include "engine/index.h"
 #include "engine/run.h"
+#include "model/dump.h"
 #include "load/load.h"
 #include "output/linehash.h"
 #include "plimsoll/plimsoll.h"
@@ -694,4 +695,15 @@ void plm_run(struct plm_project *project, const struct plm_run_options *o,
 	plm_free(w.results);
 	plm_free(w.ready);
 	plm_free(w.order);
+}
+
+int plm_run_dump_doc(FILE *out, const struct plm_doc *doc,
+	const struct plm_run_dump *how)
+{
+	struct plm_dump_options o = {
+		.spans = how->spans,
+		.tree = how->tree,
+		.containers = how->containers,
+	};
+	return plm_dump_doc(out, doc, &o);
 }

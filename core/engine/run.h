@@ -13,6 +13,7 @@
 #define PLM_ENGINE_RUN_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -68,5 +69,18 @@ struct plm_run_status {
  * or memory ran out (st->out_of_memory). Free st->checker_error. */
 void plm_run(struct plm_project *project, const struct plm_run_options *o,
 	const struct plm_sink *sink, struct plm_run_status *st);
+
+/* How a face writes a built document as the model policies read, in JSON
+ * (docs/model.md): the engine's entry to core/model's writer, so the
+ * `dump` face needs nothing below the engine. */
+struct plm_run_dump {
+	bool spans;      /* each node as {"value":..., "span":"L:C-L:C"} */
+	bool tree;       /* the format's tree */
+	bool containers; /* the containers view */
+};
+
+/* Writes doc to out. Returns 0 or PLM_EIO/PLM_ENOMEM. */
+PLM_NODISCARD int plm_run_dump_doc(FILE *out, const struct plm_doc *doc,
+	const struct plm_run_dump *how);
 
 #endif
