@@ -14,6 +14,7 @@
 #include "load/load.h"
 #include "output/linehash.h"
 #include "util/alloc.h"
+#include "plimsoll/report.h"
 #include "util/hash.h"
 #include "plm_config.h"
 
@@ -521,16 +522,6 @@ static int run_one(struct plm_checker *c, const char *what, size_t rule,
 
 /* ---- findings ------------------------------------------------------------ */
 
-/* Code points in s[0..len). */
-static size_t code_points(const char *s, size_t len)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < len; i++) {
-		n += ((unsigned char)s[i] & 0xC0) != 0x80;
-	}
-	return n;
-}
-
 /* The part of a line a finding quotes: the whole line when it is short,
  * else a window of PLM_LINE_TEXT_MAX bytes that starts a little before
  * the region (at offset `at` in the line), cut at character boundaries.
@@ -734,7 +725,7 @@ static int emit_finding(struct plm_checker *c, const struct plm_doc *doc,
 		f.snippet = snippet;
 		f.line_text = line_text;
 		f.line_text_column = f.region.start_column -
-			(uint32_t)code_points(line + from,
+			(uint32_t)plm_output_code_points(line + from,
 				p->span.start - (size_t)(line - src->bytes) -
 					from);
 		key = plm_fnv1a(key, src->path, strlen(src->path) + 1);
