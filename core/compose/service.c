@@ -248,56 +248,159 @@ static int set_capabilities(struct svc *v)
 	return 0;
 }
 
-/* security_opt: no-new-privileges[:true|=true], seccomp[:=]profile,
- * apparmor[:=]profile, label[:=]option. */
-static int set_security_opt(struct svc *v)
+/* security_opt written as anything but a list: every field it fills is
+ * unknown (one note). */
+static int security_opt_unknown(struct svc *v, struct plm_node *list)
 {
-	struct plm_node *list = plm_node_get(v->s, "security_opt");
-	if (!is_seq(list)) {
-		return 0;
-	}
-	struct plm_node *label = NULL;
-	for (size_t i = 0; i < list->as.seq.count; i++) {
-		struct plm_node *item = list->as.seq.items[i];
-		const char *s = plm_node_str(item);
-		if (s == NULL) {
-			continue;
-		}
-		size_t klen = strcspn(s, ":=");
-		const char *val = s[klen] ? s + klen + 1 : NULL;
-		int rc = 0;
-		if (klen == 17 && strncmp(s, "no-new-privileges", 17) == 0) {
-			bool on = val == NULL || strcasecmp(val, "true") == 0;
-			rc = plm_record_set(v->a, v->rec,
-				"allow_privilege_escalation",
-				bool_at(v, item, !on));
-		} else if (klen == 7 && strncmp(s, "seccomp", 7) == 0 && val) {
-			rc = plm_record_set(v->a, v->rec, "seccomp",
-				string_at(v, item, val, strlen(val)));
-		} else if (klen == 8 && strncmp(s, "apparmor", 8) == 0 && val) {
-			rc = plm_record_set(v->a, v->rec, "apparmor",
-				string_at(v, item, val, strlen(val)));
-		} else if (klen == 5 && strncmp(s, "label", 5) == 0 && val) {
-			const char *prev = label
-				? plm_node_get_str(label, "text")
-				: NULL;
-			const char *text = prev
-				? plm_arena_printf(v->a, "%s,%s", prev, val)
-				: val;
-			label = plm_node_map(v->a, item->span);
-			if (label == NULL || text == NULL ||
-				put(v, label, "text",
-					string_at(v, item, text,
-						strlen(text))) != 0) {
-				return PLM_ENOMEM;
-			}
-		}
+	static const char *const fields[] = {"allow_privilege_escalation",
+		"seccomp", "apparmor", "selinux"};
+	struct plm_node *u = plm_record_unknown(v->ctx->doc, list,
+		"security_opt",
+		"a list of options (seccomp:..., no-new-privileges, ...)");
+	for (size_t i = 0; i < 4; i++) {
+		int rc = plm_record_set(v->a, v->rec, fields[i],
+			i == 0 ? u : plm_node_clone(v->a, u));
 		if (rc != 0) {
 			return rc;
 		}
 	}
-	if (label != NULL) {
-		return plm_record_set(v->a, v->rec, "selinux", label);
+	return 0;
+}
+
+/* seccomp / apparmor option values in the record's profile shape:
+ * "unconfined"; Docker's default profile ("builtin" for seccomp,
+ * "docker-default" for AppArmor); else a profile file or name, as a
+ * Kubernetes Localhost profile is. */
+static int profile_opt(struct svc *v, struct plm_node *item, const char *field,
+	const char *val, const char *builtin)
+{
+	if (val == NULL || val[0] == '\0') {
+		return plm_record_set(v->a, v->rec, field,
+			plm_record_unknown(v->ctx->doc, item, field,
+				"a profile (unconfined, or a profile)"));
+	}
+	const char *type = "Localhost";
+	struct plm_node *profile = NULL;
+	if (strcmp(val, "unconfined") == 0) {
+		type = "Unconfined";
+	} else if (strcmp(val, builtin) == 0) {
+		type = "RuntimeDefault";
+	} else {
+		profile = string_at(v, item, val, strlen(val));
+		if (profile == NULL) {
+			return PLM_ENOMEM;
+		}
+	}
+	struct plm_node *t = string_at(v, item, type, strlen(type));
+	if (t == NULL) {
+		return PLM_ENOMEM;
+	}
+	return plm_record_set(v->a, v->rec, field,
+		plm_record_profile(v->a, item->span, t, profile, "security_opt",
+			0));
+}
+
+/* label options: disable, user:U, role:R, type:T, level:L (the level may
+ * hold colons); others (filetype, nested) do not change the process. */
+static int label_opt(struct svc *v, struct plm_node **selinux,
+	struct plm_node *item, const char *val)
+{
+	if (*selinux == NULL) {
+		*selinux = plm_record_selinux(v->a, item->span, "security_opt",
+			0);
+		if (*selinux == NULL) {
+			return PLM_ENOMEM;
+		}
+	}
+	if (val == NULL) {
+		return 0;
+	}
+	if (strcmp(val, "disable") == 0) {
+		struct plm_node *t = bool_at(v, item, true);
+		return t ? plm_record_selinux_set(v->a, *selinux, "disabled", t)
+			 : PLM_ENOMEM;
+	}
+	static const char *const keys[] = {"user", "role", "type", "level"};
+	size_t klen = strcspn(val, ":");
+	for (size_t i = 0; i < 4 && val[klen] == ':'; i++) {
+		if (strlen(keys[i]) == klen &&
+			strncmp(val, keys[i], klen) == 0) {
+			const char *x = val + klen + 1;
+			struct plm_node *n = string_at(v, item, x, strlen(x));
+			return n ? plm_record_selinux_set(v->a, *selinux,
+					   keys[i], n)
+				 : PLM_ENOMEM;
+		}
+	}
+	return 0;
+}
+
+/* security_opt: no-new-privileges[:=true|false], seccomp[:=]profile,
+ * apparmor[:=]profile, label[:=]option, systempaths=unconfined. */
+static int security_opt(struct svc *v, struct plm_node **selinux,
+	struct plm_node *item)
+{
+	const char *s = plm_node_str(item);
+	if (s == NULL) {
+		(void)plm_record_unknown(v->ctx->doc, item, "security_opt item",
+			"a string");
+		return 0;
+	}
+	size_t klen = strcspn(s, ":=");
+	const char *val = s[klen] ? s + klen + 1 : NULL;
+	if (klen == 17 && strncmp(s, "no-new-privileges", 17) == 0) {
+		int on = 1;
+		if (val != NULL) {
+			struct plm_node tmp = {0};
+			tmp.kind = PLM_NODE_STRING;
+			tmp.as.string.ptr = val;
+			tmp.as.string.len = strlen(val);
+			on = truth(&tmp);
+		}
+		return plm_record_set(v->a, v->rec,
+			"allow_privilege_escalation",
+			on < 0 ? plm_record_unknown(v->ctx->doc, item,
+					 "no-new-privileges",
+					 "no-new-privileges, or with :true or "
+					 ":false")
+			       : bool_at(v, item, on == 0));
+	}
+	if (klen == 7 && strncmp(s, "seccomp", 7) == 0) {
+		return profile_opt(v, item, "seccomp", val, "builtin");
+	}
+	if (klen == 8 && strncmp(s, "apparmor", 8) == 0) {
+		return profile_opt(v, item, "apparmor", val, "docker-default");
+	}
+	if (klen == 5 && strncmp(s, "label", 5) == 0) {
+		return label_opt(v, selinux, item, val);
+	}
+	if (klen == 11 && strncmp(s, "systempaths", 11) == 0 && val != NULL &&
+		strcmp(val, "unconfined") == 0) {
+		/* /proc unmasked: what Kubernetes calls procMount: Unmasked */
+		return plm_record_set(v->a, v->rec, "proc_mount",
+			string_at(v, item, "Unmasked", 8));
+	}
+	return 0;
+}
+
+static int set_security_opt(struct svc *v)
+{
+	struct plm_node *list = plm_node_get(v->s, "security_opt");
+	if (list == NULL || list->kind == PLM_NODE_NULL) {
+		return 0;
+	}
+	if (!is_seq(list)) {
+		return security_opt_unknown(v, list);
+	}
+	struct plm_node *selinux = NULL;
+	for (size_t i = 0; i < list->as.seq.count; i++) {
+		int rc = security_opt(v, &selinux, list->as.seq.items[i]);
+		if (rc != 0) {
+			return rc;
+		}
+	}
+	if (selinux != NULL) {
+		return plm_record_set(v->a, v->rec, "selinux", selinux);
 	}
 	return 0;
 }

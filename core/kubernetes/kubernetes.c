@@ -91,18 +91,6 @@ static struct plm_node *as_written(struct builder *b, const struct plm_node *n,
 	return from_pod ? inherited(b, n) : (struct plm_node *)n;
 }
 
-static int set_picked(struct builder *b, struct plm_node *rec,
-	const char *field, const struct plm_node *sc,
-	const struct plm_node *psc, const char *key)
-{
-	bool from_pod;
-	const struct plm_node *v = pick(sc, psc, key, &from_pod);
-	if (v == NULL) {
-		return 0;
-	}
-	return plm_record_set(b->a, rec, field, as_written(b, v, from_pod));
-}
-
 /* A boolean field: a YAML boolean as is; the strings true/false (as the
  * API server would refuse them, a warning) as booleans; anything else is
  * reported and left unset. */
@@ -214,65 +202,60 @@ static int set_user(struct builder *b, struct plm_node *rec,
 
 /* ---- profiles -------------------------------------------------------- */
 
-/* {type, localhostProfile} to "RuntimeDefault", "Unconfined",
- * "Localhost/<path>" (or the type as written). */
-static struct plm_node *profile_text(struct builder *b,
-	const struct plm_node *profile, bool from_pod)
+/* A securityContext profile ({type, localhostProfile}) as the record's
+ * {type, profile, from}, spanning the profile map. */
+static struct plm_node *profile_field(struct builder *b,
+	const struct plm_node *p, const char *key, bool from_pod)
 {
-	const struct plm_node *type = plm_node_get(profile, "type");
-	const char *t = plm_node_str(type);
-	if (t == NULL) {
-		return NULL;
+	if (!is_map(p)) {
+		return plm_record_unknown(b->doc, p, key,
+			"a map (type, localhostProfile)");
 	}
-	struct plm_node *n;
-	const char *local = plm_node_get_str(profile, "localhostProfile");
-	if (strcmp(t, "Localhost") == 0) {
-		n = plm_node_string(b->a, type->span, "", 0);
-		if (n != NULL) {
-			n->as.string.ptr = plm_arena_printf(b->a,
-				"Localhost/%s", local ? local : "");
-			if (n->as.string.ptr == NULL) {
-				return NULL;
-			}
-			n->as.string.len = strlen(n->as.string.ptr);
-		}
-	} else {
-		n = plm_node_clone(b->a, type);
+	const struct plm_node *type = plm_node_get(p, "type");
+	if (type != NULL && type->kind != PLM_NODE_STRING) {
+		type = plm_record_unknown(b->doc, type, "type",
+			"RuntimeDefault, Localhost or Unconfined");
 	}
-	if (n != NULL && from_pod) {
-		n->flags |= PLM_NODE_INHERITED;
+	const struct plm_node *local = plm_node_get(p, "localhostProfile");
+	if (local != NULL && local->kind == PLM_NODE_NULL) {
+		local = NULL;
 	}
-	return n;
+	return plm_record_profile(b->a, p->span, type, local,
+		from_pod ? "pod" : "container",
+		from_pod ? PLM_NODE_INHERITED : 0);
 }
 
 /* A legacy annotation value (runtime/default, docker/default, unconfined,
- * localhost/<path>) in the field's spelling. */
+ * localhost/<path>) in the field's shape, spanning the value. */
 static struct plm_node *annotation_profile(struct builder *b,
 	const struct plm_node *value, bool from_pod)
 {
 	const char *v = plm_node_str(value);
 	if (v == NULL) {
-		return NULL;
+		return plm_record_unknown(b->doc, value, "annotation",
+			"a profile string (runtime/default, unconfined, "
+			"localhost/<profile>)");
 	}
-	const char *text;
+	const char *type = v;
+	struct plm_node *profile = NULL;
 	if (strcmp(v, "runtime/default") == 0 ||
 		strcmp(v, "docker/default") == 0) {
-		text = "RuntimeDefault";
+		type = "RuntimeDefault";
 	} else if (strcmp(v, "unconfined") == 0) {
-		text = "Unconfined";
+		type = "Unconfined";
 	} else if (strncmp(v, "localhost/", 10) == 0) {
-		text = plm_arena_printf(b->a, "Localhost/%s", v + 10);
-	} else {
-		text = v;
+		type = "Localhost";
+		profile = plm_node_cstring(b->a, value->span, v + 10);
+		if (profile == NULL) {
+			return NULL;
+		}
 	}
-	if (text == NULL) {
+	struct plm_node *t = plm_node_cstring(b->a, value->span, type);
+	if (t == NULL) {
 		return NULL;
 	}
-	struct plm_node *n = plm_node_cstring(b->a, value->span, text);
-	if (n != NULL && from_pod) {
-		n->flags |= PLM_NODE_INHERITED;
-	}
-	return n;
+	return plm_record_profile(b->a, value->span, t, profile, "annotation",
+		from_pod ? PLM_NODE_INHERITED : 0);
 }
 
 static const struct plm_node *annotation(const struct pod *pod,
@@ -286,47 +269,86 @@ static const struct plm_node *annotation(const struct pod *pod,
 		!plm_keyset_find(&pod->annotations, key, (size_t)n, &i)) {
 		return NULL;
 	}
-	return ann->as.map.entries[i].value;
+	const struct plm_node *v = ann->as.map.entries[i].value;
+	return v->kind == PLM_NODE_NULL ? NULL : v;
+}
+
+static const struct plm_node *written(const struct plm_node *map,
+	const char *key)
+{
+	const struct plm_node *v = plm_node_get(map, key);
+	return v != NULL && v->kind != PLM_NODE_NULL ? v : NULL;
+}
+
+/* One profile field (seccompProfile, appArmorProfile) in precedence order:
+ * container field, container annotation, pod field, pod annotation. */
+static int set_profile(struct builder *b, struct plm_node *rec,
+	const struct pod *pod, const struct plm_node *sc, const char *field,
+	const char *key, const char *container_prefix, const char *name,
+	const char *pod_annotation)
+{
+	const struct plm_node *p;
+	struct plm_node *v;
+	if ((p = written(sc, key)) != NULL) {
+		v = profile_field(b, p, key, false);
+	} else if ((p = annotation(pod, container_prefix, name)) != NULL) {
+		v = annotation_profile(b, p, false);
+	} else if ((p = written(pod->security, key)) != NULL) {
+		v = profile_field(b, p, key, true);
+	} else if (pod_annotation != NULL &&
+		(p = annotation(pod, pod_annotation, "")) != NULL) {
+		v = annotation_profile(b, p, true);
+	} else {
+		return 0;
+	}
+	return plm_record_set(b->a, rec, field, v);
+}
+
+/* seLinuxOptions {user, role, type, level} as the record's SELinux map. */
+static int set_selinux(struct builder *b, struct plm_node *rec,
+	const struct plm_node *sc, const struct plm_node *psc)
+{
+	bool from_pod;
+	const struct plm_node *o = pick(sc, psc, "seLinuxOptions", &from_pod);
+	if (o == NULL) {
+		return 0;
+	}
+	if (!is_map(o)) {
+		return plm_record_set(b->a, rec, "selinux",
+			plm_record_unknown(b->doc, o, "seLinuxOptions",
+				"a map (user, role, type, level)"));
+	}
+	struct plm_node *m = plm_record_selinux(b->a, o->span,
+		from_pod ? "pod" : "container",
+		from_pod ? PLM_NODE_INHERITED : 0);
+	if (m == NULL) {
+		return PLM_ENOMEM;
+	}
+	static const char *const keys[] = {"user", "role", "type", "level"};
+	for (size_t i = 0; i < 4; i++) {
+		const struct plm_node *v = written(o, keys[i]);
+		if (v != NULL &&
+			plm_record_selinux_set(b->a, m, keys[i], v) != 0) {
+			return PLM_ENOMEM;
+		}
+	}
+	return plm_record_set(b->a, rec, "selinux", m);
 }
 
 static int set_profiles(struct builder *b, struct plm_node *rec,
 	const struct pod *pod, const struct plm_node *sc, const char *name)
 {
-	const struct plm_node *psc = pod->security;
-	struct plm_node *v = NULL;
-	/* seccomp */
-	const struct plm_node *p = plm_node_get(sc, "seccompProfile");
-	if (is_map(p)) {
-		v = profile_text(b, p, false);
-	} else if ((p = annotation(pod,
-			    "container.seccomp.security.alpha.kubernetes.io/",
-			    name)) != NULL) {
-		v = annotation_profile(b, p, false);
-	} else if (is_map(p = plm_node_get(psc, "seccompProfile"))) {
-		v = profile_text(b, p, true);
-	} else if ((p = annotation(pod, "seccomp.security.alpha.kubernetes.io/",
-			    "pod")) != NULL) {
-		v = annotation_profile(b, p, true);
-	}
-	if (v != NULL && plm_record_set(b->a, rec, "seccomp", v) != 0) {
-		return PLM_ENOMEM;
-	}
+	int rc = set_profile(b, rec, pod, sc, "seccomp", "seccompProfile",
+		"container.seccomp.security.alpha.kubernetes.io/", name,
+		"seccomp.security.alpha.kubernetes.io/pod");
 	/* AppArmor: no pod-level annotation exists. */
-	v = NULL;
-	p = plm_node_get(sc, "appArmorProfile");
-	if (is_map(p)) {
-		v = profile_text(b, p, false);
-	} else if ((p = annotation(pod,
-			    "container.apparmor.security.beta.kubernetes.io/",
-			    name)) != NULL) {
-		v = annotation_profile(b, p, false);
-	} else if (is_map(p = plm_node_get(psc, "appArmorProfile"))) {
-		v = profile_text(b, p, true);
-	}
-	if (v != NULL && plm_record_set(b->a, rec, "apparmor", v) != 0) {
-		return PLM_ENOMEM;
-	}
-	return set_picked(b, rec, "selinux", sc, psc, "seLinuxOptions");
+	if (rc == 0)
+		rc = set_profile(b, rec, pod, sc, "apparmor", "appArmorProfile",
+			"container.apparmor.security.beta.kubernetes.io/", name,
+			NULL);
+	if (rc == 0)
+		rc = set_selinux(b, rec, sc, pod->security);
+	return rc;
 }
 
 /* ---- capabilities, mounts, ports, env, hooks ----------------------- */

@@ -75,6 +75,31 @@ struct plm_node *plm_record_quantity(struct plm_doc *doc,
 	const struct plm_node *written, const char *field, bool cpu,
 	bool docker);
 
+/* A confinement profile (seccomp, AppArmor) as the record holds it, one
+ * shape for every format: {type, profile, from}. `type` is "RuntimeDefault",
+ * "Localhost", "Unconfined" (else as written), `profile` the localhost
+ * profile (NULL: an implicit null at `at`), `from` where it was written
+ * ("container", "pod", "annotation", "security_opt"). The map spans `at`,
+ * the node where the fix goes; `flags` (PLM_NODE_INHERITED for a pod-level
+ * value) go on the map and its values, which are copied first so the tree
+ * is untouched. NULL when out of memory. */
+struct plm_node *plm_record_profile(struct plm_arena *arena, struct plm_span at,
+	const struct plm_node *type, const struct plm_node *profile,
+	const char *from, uint32_t flags);
+
+/* The SELinux map, one shape for every format: {user, role, type, level}
+ * (each an implicit null at `at`), disabled (implicit false) and from (as
+ * for plm_record_profile). The front end sets the keys it read with
+ * plm_record_selinux_set. NULL when out of memory. */
+struct plm_node *plm_record_selinux(struct plm_arena *arena, struct plm_span at,
+	const char *from, uint32_t flags);
+
+/* Sets key of an SELinux map to value (a copy carrying the map's
+ * PLM_NODE_INHERITED flag when it has one). */
+PLM_NODISCARD int plm_record_selinux_set(struct plm_arena *arena,
+	struct plm_node *selinux, const char *key,
+	const struct plm_node *value);
+
 /* A capability name as the record holds it: upper-case, without a CAP_
  * prefix (ALL stays ALL), with the span, source text and flags (less
  * `clear`) of the string node `name`. NULL when name is not a string or out

@@ -591,6 +591,105 @@ static void anchors_and_merge_keys_feed_services(void **state)
 	plm_doc_destroy(doc);
 }
 
+static size_t count_code(const struct plm_doc *doc, const char *code)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < doc->diag_count; i++) {
+		n += strcmp(doc->diags[i].code, code) == 0;
+	}
+	return n;
+}
+
+static void security_opt_in_the_kubernetes_shapes(void **state)
+{
+	(void)state;
+	struct plm_doc *doc = build(
+		"services:\n  s:\n    image: x\n"
+		"    security_opt:\n"
+		"      - no-new-privileges\n"        /* line 5 */
+		"      - seccomp:unconfined\n"       /* line 6 */
+		"      - apparmor=my-profile\n"      /* line 7 */
+		"      - label:type:svirt_t\n"       /* line 8 */
+		"      - label=level:s0:c100,c200\n" /* line 9 */
+		"      - label:disable\n"            /* line 10 */
+		"      - systempaths=unconfined\n"   /* line 11 */
+		"  t:\n    image: y\n"
+		"    security_opt: [seccomp=/p/prof.json, apparmor:docker-default,"
+		" seccomp=builtin, \"no-new-privileges=false\", label=user:u]\n");
+	struct plm_node *s = at(doc->containers, "0");
+	assert_false(at(s, "allow_privilege_escalation")->as.boolean);
+	assert_int_equal(line_of(doc,
+				 at(s, "allow_privilege_escalation")->span),
+		5);
+	assert_string_equal(str_at(s, "seccomp.type"), "Unconfined");
+	assert_int_equal(at(s, "seccomp.profile")->kind, PLM_NODE_NULL);
+	assert_string_equal(str_at(s, "seccomp.from"), "security_opt");
+	assert_string_equal(span_text(doc, at(s, "seccomp")->span),
+		"seccomp:unconfined");
+	assert_string_equal(str_at(s, "apparmor.type"), "Localhost");
+	assert_string_equal(str_at(s, "apparmor.profile"), "my-profile");
+	assert_int_equal(line_of(doc, at(s, "apparmor")->span), 7);
+	assert_string_equal(str_at(s, "selinux.type"), "svirt_t");
+	assert_int_equal(line_of(doc, at(s, "selinux.type")->span), 8);
+	assert_string_equal(str_at(s, "selinux.level"), "s0:c100,c200");
+	assert_int_equal(at(s, "selinux.user")->kind, PLM_NODE_NULL);
+	assert_true(at(s, "selinux.disabled")->as.boolean);
+	assert_int_equal(line_of(doc, at(s, "selinux.disabled")->span), 10);
+	assert_string_equal(str_at(s, "selinux.from"), "security_opt");
+	assert_string_equal(str_at(s, "proc_mount"), "Unmasked");
+	assert_int_equal(line_of(doc, at(s, "proc_mount")->span), 11);
+	struct plm_node *t = at(doc->containers, "1");
+	/* the last seccomp option wins, as in Docker */
+	assert_string_equal(str_at(t, "seccomp.type"), "RuntimeDefault");
+	assert_string_equal(str_at(t, "apparmor.type"), "RuntimeDefault");
+	assert_true(at(t, "allow_privilege_escalation")->as.boolean);
+	assert_string_equal(str_at(t, "selinux.user"), "u");
+	assert_false(at(t, "selinux.disabled")->as.boolean);
+	assert_true(at(t, "selinux.disabled")->flags & PLM_NODE_IMPLICIT);
+	assert_int_equal(count_code(doc, "model/wrong-shape"), 0);
+	plm_doc_destroy(doc);
+
+	doc = build("services:\n  s:\n    image: x\n"
+		    "    security_opt: [seccomp=/p/prof.json]\n");
+	assert_string_equal(str_at(doc->containers, "0.seccomp.type"),
+		"Localhost");
+	assert_string_equal(str_at(doc->containers, "0.seccomp.profile"),
+		"/p/prof.json");
+	plm_doc_destroy(doc);
+}
+
+static void security_opt_of_the_wrong_shape_is_unknown(void **state)
+{
+	(void)state;
+	struct plm_doc *doc = build(
+		"services:\n  s:\n    image: x\n"
+		"    security_opt: \"x\"\n" /* line 4 */
+		"  t:\n    image: y\n"
+		"    security_opt: [no-new-privileges:maybe, seccomp, 5]\n");
+	static const char *const fields[] = {"allow_privilege_escalation",
+		"seccomp", "apparmor", "selinux"};
+	struct plm_node *s = at(doc->containers, "0");
+	for (size_t i = 0; i < 4; i++) {
+		struct plm_node *f = plm_node_get(s, fields[i]);
+		assert_int_equal(f->kind, PLM_NODE_NULL);
+		assert_true(f->flags & PLM_NODE_UNKNOWN);
+		assert_int_equal(line_of(doc, f->span), 4);
+	}
+	const struct plm_diag *d = diag_with(doc, "model/wrong-shape");
+	assert_non_null(d);
+	assert_int_equal(line_of(doc, d->span), 4);
+	struct plm_node *t = at(doc->containers, "1");
+	assert_true(
+		at(t, "allow_privilege_escalation")->flags & PLM_NODE_UNKNOWN);
+	assert_true(at(t, "seccomp")->flags & PLM_NODE_UNKNOWN);
+	/* apparmor was not written: absent, not unknown */
+	assert_false(at(t, "apparmor")->flags & PLM_NODE_UNKNOWN);
+	assert_true(at(t, "apparmor")->flags & PLM_NODE_IMPLICIT);
+	/* one note for the string, three for t's items */
+	assert_int_equal(count_code(doc, "model/wrong-shape"), 4);
+	plm_doc_destroy(doc);
+}
+
 static void service_security_fields(void **state)
 {
 	(void)state;
@@ -622,9 +721,10 @@ static void service_security_fields(void **state)
 	assert_string_equal(str_at(s, "capabilities.add.0"), "SYS_ADMIN");
 	assert_string_equal(str_at(s, "capabilities.drop.0"), "ALL");
 	assert_false(at(s, "allow_privilege_escalation")->as.boolean);
-	assert_string_equal(str_at(s, "seccomp"), "unconfined");
-	assert_string_equal(str_at(s, "apparmor"), "docker-default");
-	assert_string_equal(str_at(s, "selinux.text"), "type:svirt,level:s0");
+	assert_string_equal(str_at(s, "seccomp.type"), "Unconfined");
+	assert_string_equal(str_at(s, "apparmor.type"), "RuntimeDefault");
+	assert_string_equal(str_at(s, "selinux.type"), "svirt");
+	assert_string_equal(str_at(s, "selinux.level"), "s0");
 	assert_true(at(s, "host.network")->as.boolean);
 	assert_true(at(s, "host.pid")->as.boolean);
 	assert_false(at(s, "host.ipc")->as.boolean);
@@ -1481,6 +1581,8 @@ int main(void)
 		cmocka_unit_test(include_pulls_in_services),
 		cmocka_unit_test(anchors_and_merge_keys_feed_services),
 		cmocka_unit_test(service_security_fields),
+		cmocka_unit_test(security_opt_in_the_kubernetes_shapes),
+		cmocka_unit_test(security_opt_of_the_wrong_shape_is_unknown),
 		cmocka_unit_test(unwritten_fields_point_at_the_service_key),
 		cmocka_unit_test(volumes_short_long_and_tmpfs),
 		cmocka_unit_test(ports_short_long_ranges_and_host_ips),

@@ -16,6 +16,15 @@ static struct plm_doc *build(const char *text)
 	return doc;
 }
 
+static size_t count_code(const struct plm_doc *doc, const char *code)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < doc->diag_count; i++) {
+		n += strcmp(doc->diags[i].code, code) == 0;
+	}
+	return n;
+}
+
 static const char pod_spec[] = "      containers:\n"
 			       "      - name: app\n"
 			       "        image: nginx\n";
@@ -332,24 +341,39 @@ static void seccomp_and_apparmor_fields_and_precedence(void **state)
 	struct plm_doc *doc = build(
 		"apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n"
 		"  securityContext:\n"
-		"    seccompProfile: {type: RuntimeDefault}\n"
+		"    seccompProfile: {type: RuntimeDefault}\n" /* line 6 */
 		"    appArmorProfile: {type: Unconfined}\n"
 		"  containers:\n"
 		"  - name: a\n"
 		"    securityContext:\n"
 		"      seccompProfile: {type: Localhost, localhostProfile: p.json}\n"
-		"      appArmorProfile: {type: RuntimeDefault}\n"
+		"      appArmorProfile: {type: RuntimeDefault}\n" /* line 12 */
 		"  - name: b\n");
-	assert_string_equal(str_at(doc->containers, "0.seccomp"),
-		"Localhost/p.json");
-	assert_string_equal(str_at(doc->containers, "0.apparmor"),
-		"RuntimeDefault");
-	assert_string_equal(str_at(doc->containers, "1.seccomp"),
-		"RuntimeDefault");
-	assert_true(
-		at(doc->containers, "1.seccomp")->flags & PLM_NODE_INHERITED);
-	assert_string_equal(str_at(doc->containers, "1.apparmor"),
-		"Unconfined");
+	struct plm_node *cs = doc->containers;
+	assert_string_equal(str_at(cs, "0.seccomp.type"), "Localhost");
+	assert_string_equal(str_at(cs, "0.seccomp.profile"), "p.json");
+	assert_string_equal(str_at(cs, "0.seccomp.from"), "container");
+	assert_int_equal(line_of(doc, at(cs, "0.seccomp")->span), 11);
+	assert_string_equal(span_text(doc, at(cs, "0.seccomp.profile")->span),
+		"p.json");
+	assert_false(at(cs, "0.seccomp")->flags & PLM_NODE_INHERITED);
+	assert_string_equal(str_at(cs, "0.apparmor.type"), "RuntimeDefault");
+	assert_int_equal(at(cs, "0.apparmor.profile")->kind, PLM_NODE_NULL);
+	assert_true(at(cs, "0.apparmor.profile")->flags & PLM_NODE_IMPLICIT);
+	assert_int_equal(line_of(doc, at(cs, "0.apparmor")->span), 12);
+	/* b inherits both from the pod: flagged, spanning the pod's map */
+	assert_string_equal(str_at(cs, "1.seccomp.type"), "RuntimeDefault");
+	assert_string_equal(str_at(cs, "1.seccomp.from"), "pod");
+	assert_true(at(cs, "1.seccomp")->flags & PLM_NODE_INHERITED);
+	assert_true(at(cs, "1.seccomp.type")->flags & PLM_NODE_INHERITED);
+	assert_int_equal(line_of(doc, at(cs, "1.seccomp")->span), 6);
+	assert_string_equal(str_at(cs, "1.apparmor.type"), "Unconfined");
+	assert_string_equal(str_at(cs, "1.apparmor.from"), "pod");
+	assert_int_equal(line_of(doc, at(cs, "1.apparmor.type")->span), 7);
+	/* the tree's own nodes are not flagged */
+	assert_false(at(doc->tree, "0.spec.securityContext.seccompProfile.type")
+			     ->flags &
+		PLM_NODE_INHERITED);
 	plm_doc_destroy(doc);
 }
 
@@ -371,13 +395,64 @@ static void legacy_annotations_come_after_fields(void **state)
 		"          appArmorProfile: {type: RuntimeDefault}\n"
 		"          seccompProfile: {type: Localhost, localhostProfile: x}\n");
 	struct plm_node *cs = doc->containers;
-	assert_string_equal(str_at(cs, "0.seccomp"), "RuntimeDefault");
+	assert_string_equal(str_at(cs, "0.seccomp.type"), "RuntimeDefault");
+	assert_string_equal(str_at(cs, "0.seccomp.from"), "annotation");
 	assert_true(at(cs, "0.seccomp")->flags & PLM_NODE_INHERITED);
-	assert_string_equal(str_at(cs, "0.apparmor"), "Localhost/prof");
-	assert_string_equal(str_at(cs, "1.seccomp"), "Unconfined");
+	assert_string_equal(span_text(doc, at(cs, "0.seccomp")->span),
+		"docker/default");
+	assert_string_equal(str_at(cs, "0.apparmor.type"), "Localhost");
+	assert_string_equal(str_at(cs, "0.apparmor.profile"), "prof");
+	assert_string_equal(str_at(cs, "0.apparmor.from"), "annotation");
+	assert_false(at(cs, "0.apparmor")->flags & PLM_NODE_INHERITED);
+	assert_int_equal(line_of(doc, at(cs, "0.apparmor")->span), 10);
+	assert_string_equal(str_at(cs, "1.seccomp.type"), "Unconfined");
+	assert_false(at(cs, "1.seccomp")->flags & PLM_NODE_INHERITED);
 	assert_int_equal(at(cs, "1.apparmor")->kind, PLM_NODE_NULL);
-	assert_string_equal(str_at(cs, "2.seccomp"), "Localhost/x");
-	assert_string_equal(str_at(cs, "2.apparmor"), "RuntimeDefault");
+	assert_string_equal(str_at(cs, "2.seccomp.type"), "Localhost");
+	assert_string_equal(str_at(cs, "2.seccomp.profile"), "x");
+	assert_string_equal(str_at(cs, "2.seccomp.from"), "container");
+	assert_string_equal(str_at(cs, "2.apparmor.type"), "RuntimeDefault");
+	plm_doc_destroy(doc);
+}
+
+static void selinux_options_in_one_shape(void **state)
+{
+	(void)state;
+	struct plm_doc *doc = build(
+		"apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n"
+		"  securityContext:\n"
+		"    seLinuxOptions: {level: \"s0:c1,c2\", type: spc_t}\n"
+		"  containers:\n"
+		"  - name: a\n"
+		"  - name: b\n"
+		"    securityContext:\n"
+		"      seLinuxOptions: {user: system_u, role: system_r}\n"
+		"  - name: c\n"
+		"    securityContext:\n"
+		"      seLinuxOptions: spc_t\n" /* line 14 */
+		"      seccompProfile: RuntimeDefault\n");
+	struct plm_node *cs = doc->containers;
+	assert_string_equal(str_at(cs, "0.selinux.type"), "spc_t");
+	assert_string_equal(str_at(cs, "0.selinux.level"), "s0:c1,c2");
+	assert_int_equal(at(cs, "0.selinux.user")->kind, PLM_NODE_NULL);
+	assert_true(at(cs, "0.selinux.user")->flags & PLM_NODE_IMPLICIT);
+	assert_false(at(cs, "0.selinux.disabled")->as.boolean);
+	assert_string_equal(str_at(cs, "0.selinux.from"), "pod");
+	assert_true(at(cs, "0.selinux")->flags & PLM_NODE_INHERITED);
+	assert_true(at(cs, "0.selinux.type")->flags & PLM_NODE_INHERITED);
+	assert_int_equal(line_of(doc, at(cs, "0.selinux.type")->span), 6);
+	/* the container's map wins whole, as the API merges it */
+	assert_string_equal(str_at(cs, "1.selinux.user"), "system_u");
+	assert_string_equal(str_at(cs, "1.selinux.role"), "system_r");
+	assert_int_equal(at(cs, "1.selinux.type")->kind, PLM_NODE_NULL);
+	assert_string_equal(str_at(cs, "1.selinux.from"), "container");
+	/* wrong shapes: unknown, with a note at the value */
+	struct plm_node *u = at(cs, "2.selinux");
+	assert_int_equal(u->kind, PLM_NODE_NULL);
+	assert_true(u->flags & PLM_NODE_UNKNOWN);
+	assert_int_equal(line_of(doc, u->span), 14);
+	assert_true(at(cs, "2.seccomp")->flags & PLM_NODE_UNKNOWN);
+	assert_int_equal(count_code(doc, "model/wrong-shape"), 2);
 	plm_doc_destroy(doc);
 }
 
@@ -568,7 +643,7 @@ static void huge_pod_stays_linear(void **state)
 	assert_int_equal(plm_node_count(doc->containers), n);
 	assert_string_equal(str_at(doc->containers, "5.mounts.0.kind"),
 		"emptyDir");
-	assert_string_equal(str_at(doc->containers, "5.apparmor"),
+	assert_string_equal(str_at(doc->containers, "5.apparmor.type"),
 		"Unconfined");
 	double seconds = (double)(t1.tv_sec - t0.tv_sec) +
 		(double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
@@ -616,6 +691,7 @@ int main(void)
 		cmocka_unit_test(container_only_fields_are_read),
 		cmocka_unit_test(seccomp_and_apparmor_fields_and_precedence),
 		cmocka_unit_test(legacy_annotations_come_after_fields),
+		cmocka_unit_test(selinux_options_in_one_shape),
 		cmocka_unit_test(
 			host_namespaces_default_false_and_host_users_null),
 		cmocka_unit_test(volumes_are_joined_to_volume_mounts),
