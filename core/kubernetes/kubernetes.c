@@ -37,6 +37,7 @@ struct pod {
 	const struct plm_node *security; /* spec.securityContext */
 	struct plm_node *workload;       /* {kind, name, namespace} */
 	struct plm_node *identity;       /* the record's pod: {id, source} */
+	struct plm_node *sysctls;        /* shared by the records, or NULL */
 	/* name -> index: pod volumes, annotation keys (linear lookups would
 	 * make a hostile pod quadratic) */
 	struct plm_keyset volumes;
@@ -445,6 +446,36 @@ static int index_pod(struct pod *pod)
 	return 0;
 }
 
+/* emptyDir's medium ("Memory": a tmpfs, counted against the container's
+ * memory) and sizeLimit (bytes), each null when not written. */
+static int empty_dir(struct builder *b, struct plm_node *m,
+	const struct plm_node *detail)
+{
+	struct plm_span at = detail->span;
+	struct plm_node *medium = plm_node_get(detail, "medium");
+	struct plm_node *limit = plm_node_get(detail, "sizeLimit");
+	if (detail->kind != PLM_NODE_MAP && detail->kind != PLM_NODE_NULL) {
+		medium = plm_record_unknown(b->doc, detail, "emptyDir",
+			"a map (medium, sizeLimit)");
+		limit = medium ? plm_node_clone(b->a, medium) : NULL;
+	}
+	if (medium != NULL && medium->kind == PLM_NODE_NULL &&
+		!(medium->flags & PLM_NODE_UNKNOWN)) {
+		medium = NULL;
+	}
+	if (limit != NULL && limit->kind != PLM_NODE_NULL) {
+		limit = plm_record_quantity(b->doc, limit, "sizeLimit", false,
+			false);
+	} else if (limit != NULL && !(limit->flags & PLM_NODE_UNKNOWN)) {
+		limit = NULL;
+	}
+	if (put(b, m, "medium", or_null(b, medium, at)) != 0 ||
+		put(b, m, "size_limit", or_null(b, limit, at)) != 0) {
+		return PLM_ENOMEM;
+	}
+	return 0;
+}
+
 static int mount_record(struct builder *b, const struct pod *pod,
 	struct plm_node *vm, struct plm_node *out)
 {
@@ -508,6 +539,9 @@ static int mount_record(struct builder *b, const struct pod *pod,
 				detail ? detail->span : at)) != 0) {
 		return PLM_ENOMEM;
 	}
+	if (strcmp(kind, "emptyDir") == 0 && empty_dir(b, m, detail) != 0) {
+		return PLM_ENOMEM;
+	}
 	return plm_node_push(b->a, out, m);
 }
 
@@ -550,16 +584,12 @@ static int set_ports(struct builder *b, struct plm_node *rec,
 	for (size_t i = 0; i < ports->as.seq.count; i++) {
 		struct plm_node *p = ports->as.seq.items[i];
 		if (!is_map(p)) {
+			(void)plm_record_unknown(b->doc, p, "ports item",
+				"a map (containerPort, protocol, hostPort, "
+				"hostIP)");
 			continue;
 		}
 		struct plm_node *m = plm_node_map(b->a, p->span);
-		struct plm_node *proto = plm_node_get(p, "protocol");
-		if (proto == NULL) {
-			proto = plm_node_cstring(b->a, p->span, "TCP");
-			if (proto != NULL) {
-				proto->flags |= PLM_NODE_IMPLICIT;
-			}
-		}
 		if (m == NULL ||
 			put(b, m, "container",
 				or_null(b, plm_node_get(p, "containerPort"),
@@ -567,7 +597,10 @@ static int set_ports(struct builder *b, struct plm_node *rec,
 			put(b, m, "host",
 				or_null(b, plm_node_get(p, "hostPort"),
 					p->span)) != 0 ||
-			put(b, m, "protocol", proto) != 0 ||
+			put(b, m, "protocol",
+				plm_record_protocol(b->doc,
+					plm_node_get(p, "protocol"), p->span,
+					0)) != 0 ||
 			put(b, m, "host_ip",
 				or_null(b, plm_node_get(p, "hostIP"),
 					p->span)) != 0 ||
@@ -740,7 +773,7 @@ static int set_resources(struct builder *b, struct plm_node *rec,
 		}
 		if (!is_map(set)) {
 			int rc = plm_record_set(b->a, out, sets[i],
-				plm_record_unknown(b->doc, set, sets[i],
+				plm_record_unknown_amounts(b->doc, set, sets[i],
 					"a map (cpu, memory)"));
 			if (rc != 0) {
 				return rc;
@@ -841,18 +874,21 @@ static int set_groups(struct builder *b, struct plm_node *rec,
 	return 0;
 }
 
-/* Pod sysctls as {name, value}. */
-static int set_sysctls(struct builder *b, struct plm_node *rec,
-	const struct pod *pod)
+/* Pod sysctls as {name, value}, built once per pod (so a note about
+ * them is made once) and shared by its records: *out stays NULL when
+ * none are written. */
+static int pod_sysctls(struct builder *b, const struct pod *pod,
+	struct plm_node **out_sysctls)
 {
+	*out_sysctls = NULL;
 	const struct plm_node *list = plm_node_get(pod->security, "sysctls");
 	if (list == NULL || list->kind == PLM_NODE_NULL) {
 		return 0;
 	}
 	if (!is_seq(list)) {
-		return plm_record_set(b->a, rec, "sysctls",
-			plm_record_unknown(b->doc, list, "sysctls",
-				"a list of {name, value}"));
+		*out_sysctls = plm_record_unknown(b->doc, list, "sysctls",
+			"a list of {name, value}");
+		return *out_sysctls ? 0 : PLM_ENOMEM;
 	}
 	struct plm_node *out = plm_node_seq(b->a, list->span);
 	if (out == NULL) {
@@ -862,9 +898,14 @@ static int set_sysctls(struct builder *b, struct plm_node *rec,
 	for (size_t i = 0; i < list->as.seq.count; i++) {
 		struct plm_node *it = list->as.seq.items[i];
 		if (!is_map(it)) {
+			(void)plm_record_unknown(b->doc, it, "sysctls item",
+				"a map (name, value)");
 			continue;
 		}
 		struct plm_node *m = plm_node_map(b->a, it->span);
+		if (m != NULL) {
+			m->flags |= PLM_NODE_INHERITED; /* a pod setting */
+		}
 		if (m == NULL ||
 			put(b, m, "name",
 				or_null(b, plm_node_get(it, "name"),
@@ -876,7 +917,8 @@ static int set_sysctls(struct builder *b, struct plm_node *rec,
 			return PLM_ENOMEM;
 		}
 	}
-	return plm_record_set(b->a, rec, "sysctls", out);
+	*out_sysctls = out;
+	return 0;
 }
 
 /* envFrom as {kind (secretRef, configMapRef), name, prefix}. */
@@ -941,8 +983,8 @@ static int set_pod_fields(struct builder *b, struct plm_node *rec,
 	if (rc == 0)
 		rc = set_from_pod(b, rec, pod, "runtime_class",
 			"runtimeClassName");
-	if (rc == 0)
-		rc = set_sysctls(b, rec, pod);
+	if (rc == 0 && pod->sysctls != NULL)
+		rc = plm_record_set(b->a, rec, "sysctls", pod->sysctls);
 	if (rc == 0)
 		rc = set_env_from(b, rec, c);
 	if (rc == 0)
@@ -1164,6 +1206,8 @@ static int shaped_pod(struct builder *b, const struct plm_node *object,
 	pod.workload = workload(b, object);
 	pod.identity = pod_identity(b, spec);
 	int rc = pod.workload && pod.identity ? index_pod(&pod) : PLM_ENOMEM;
+	if (rc == 0)
+		rc = pod_sysctls(b, &pod, &pod.sysctls);
 	if (rc == 0 && single != NULL) {
 		struct plm_node *c = plm_node_get(owner, single);
 		if (has_image(c)) {

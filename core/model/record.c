@@ -66,7 +66,8 @@ struct field {
 static const char *const workload_keys[] = {"kind", "name", "namespace", NULL};
 static const char *const user_keys[] = {"text", "name", "uid", "group", "gid",
 	"root", NULL};
-static const char *const host_keys[] = {"network", "pid", "ipc", "users", NULL};
+static const char *const host_keys[] = {"network", "pid", "ipc", "users", "uts",
+	"cgroup", NULL};
 
 static const char *const probe_keys[] = {"liveness", "readiness", "startup",
 	NULL};
@@ -440,4 +441,45 @@ int plm_record_selinux_set(struct plm_arena *a, struct plm_node *selinux,
 	const struct plm_entry *e = plm_node_entry(selinux, key);
 	return plm_node_set(a, selinux, key, e ? e->key_span : selinux->span,
 		v);
+}
+
+struct plm_node *plm_record_protocol(struct plm_doc *doc,
+	const struct plm_node *written, struct plm_span at, uint32_t clear)
+{
+	struct plm_arena *a = doc->arena;
+	if (written == NULL || written->kind == PLM_NODE_NULL) {
+		return implicit(plm_node_cstring(a, at, "tcp"));
+	}
+	const char *s = plm_node_str(written);
+	if (s == NULL) {
+		return plm_record_unknown(doc, written, "protocol",
+			"tcp, udp or sctp");
+	}
+	struct plm_node *n = plm_node_string(a, written->span, s,
+		written->as.string.len);
+	if (n == NULL) {
+		return NULL;
+	}
+	char *p = (char *)n->as.string.ptr;
+	for (size_t i = 0; i < n->as.string.len; i++) {
+		p[i] = (char)tolower((unsigned char)p[i]);
+	}
+	n->flags = written->flags & ~clear;
+	n->text = written->text;
+	n->text_len = written->text_len;
+	return n;
+}
+
+struct plm_node *plm_record_unknown_amounts(struct plm_doc *doc,
+	const struct plm_node *written, const char *field, const char *expected)
+{
+	struct plm_node *u = plm_record_unknown(doc, written, field, expected);
+	struct plm_node *m = plm_node_map(doc->arena, written->span);
+	if (u == NULL || m == NULL || add(doc->arena, m, "cpu", u) != 0 ||
+		add(doc->arena, m, "memory", plm_node_clone(doc->arena, u)) !=
+			0) {
+		return NULL;
+	}
+	m->flags |= PLM_NODE_UNKNOWN;
+	return m;
 }
