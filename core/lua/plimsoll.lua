@@ -128,6 +128,18 @@ function M.describe(c)
 	return ("container %q"):format(tostring(c.name))
 end
 
+--- True for a Compose service that names neither an image nor a build:
+--- a fragment (of an override file scanned without its base, say) that
+--- another file completes. Nothing runs as it stands, so container
+--- policies judge the merged service instead.
+function M.is_fragment(c)
+	if c.origin ~= "compose" or c.image ~= nil or c.build ~= nil then
+		return false
+	end
+	local src = c.source
+	return src == nil or (src.build == nil and src.extends == nil)
+end
+
 --- Iterates the Dockerfile stages: `for stage in p.stages(doc) do`.
 function M.stages(doc)
 	local tree = doc.tree

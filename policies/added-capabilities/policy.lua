@@ -17,7 +17,7 @@ return {
 	severity = "medium",
 	applies_to = {"compose", "kubernetes"},
 	tags = {"security", "CWE-250"},
-	aliases = {"CKV_K8S_25", "CKV_K8S_39"},
+	aliases = {"CKV_K8S_25", "CKV_K8S_39", "KSV022", "AVD-KSV-0022"},
 	precision = "high",
 	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
 		.. "docs/rules/added-capabilities.md",

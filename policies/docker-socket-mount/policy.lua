@@ -32,7 +32,8 @@ return {
 	severity = "critical",
 	applies_to = {"compose", "kubernetes"},
 	tags = {"security", "CWE-250"},
-	aliases = {"CKV_DOCKER_SOCKET", "KICS-docker-socket"},
+	aliases = {"CKV_K8S_27", "docker-sock", "KSV006", "AVD-KSV-0006",
+		"d6355c88-1e8d-49e9-b2f2-f8a1ca12c75b"},
 	precision = "very-high",
 	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
 		.. "docs/rules/docker-socket-mount.md",

@@ -25,7 +25,9 @@ return {
 	severity = "high",
 	applies_to = {"compose", "kubernetes"},
 	tags = {"security", "CWE-653"},
-	aliases = {"CKV_K8S_17", "CKV_K8S_18", "CKV_K8S_19"},
+	aliases = {"CKV_K8S_17", "CKV_K8S_18", "CKV_K8S_19", "host-ipc",
+		"host-network", "host-pid", "KSV008", "AVD-KSV-0008", "KSV009",
+		"AVD-KSV-0009", "KSV010", "AVD-KSV-0010"},
 	precision = "very-high",
 	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
 		.. "docs/rules/host-namespaces.md",
