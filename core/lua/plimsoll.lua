@@ -128,16 +128,26 @@ function M.describe(c)
 	return ("container %q"):format(tostring(c.name))
 end
 
---- True for a Compose service that names neither an image nor a build:
---- a fragment (of an override file scanned without its base, say) that
---- another file completes. Nothing runs as it stands, so container
---- policies judge the merged service instead.
-function M.is_fragment(c)
+--- True for a Compose service that names neither an image nor a build
+--- (nor `extends`, in the file as written): a fragment, of an override
+--- file scanned without its base say, that another file completes.
+--- Nothing runs as it stands, so container policies skip it.
+function M.is_fragment(doc, c)
 	if c.origin ~= "compose" or c.image ~= nil or c.build ~= nil then
 		return false
 	end
-	local src = c.source
-	return src == nil or (src.build == nil and src.extends == nil)
+	local written = false
+	local ok = pcall(function()
+		for _, d in ipairs(doc.tree or {}) do
+			local services = M.is_node(d) and d.services
+			local s = M.is_node(services) and services[c.name]
+			if M.is_node(s) and (s.image ~= nil or s.build ~= nil or
+				s.extends ~= nil) then
+				written = true
+			end
+		end
+	end)
+	return ok and not written
 end
 
 --- Iterates the Dockerfile stages: `for stage in p.stages(doc) do`.

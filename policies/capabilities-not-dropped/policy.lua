@@ -53,7 +53,7 @@ services:
 		for c in p.containers(doc) do
 			local caps = c.capabilities
 			local drop = caps and caps.drop
-			if not p.contains(drop, "ALL", true) and not p.is_fragment(c) then
+			if not p.contains(drop, "ALL", true) and not p.is_fragment(doc, c) then
 				local node, field = c, "capabilities"
 				if drop ~= nil and #drop > 0 then
 					node, field = caps, "drop"

@@ -53,7 +53,7 @@ services:
 	check = function(doc, report)
 		for c in p.containers(doc) do
 			local ape = c.allow_privilege_escalation
-			if ape ~= false and not p.is_fragment(c) then
+			if ape ~= false and not p.is_fragment(doc, c) then
 				local what, fix
 				if c.origin == "compose" then
 					what = ("%s can gain privileges: "

@@ -52,10 +52,22 @@ local function image_names(image)
 	return names
 end
 
+-- Each pattern with its literal prefix (up to the first `*`): most names
+-- fail on it, before the cost of a glob.
+local function compile(patterns)
+	local out = {}
+	for i, pattern in ipairs(patterns) do
+		out[i] = {pattern = pattern,
+			prefix = pattern:match("^([^*]*)") or ""}
+	end
+	return out
+end
+
 local function matches_any(image, patterns)
 	for _, name in ipairs(image_names(image)) do
-		for _, pattern in ipairs(patterns) do
-			if p.glob(name, pattern) then
+		for _, c in ipairs(patterns) do
+			if name:sub(1, #c.prefix) == c.prefix and
+				p.glob(name, c.pattern) then
 				return true
 			end
 		end
@@ -67,21 +79,30 @@ end
 -- "non-root" (the setting non_root_images, a maintained list by default),
 -- "root" (the setting root_images, and Docker's official images, which
 -- start as root unless listed as non-root), or nil (unknown).
+-- The settings, read once per file, and each image's answer (many
+-- services share an image).
+local root_images, non_root_images, known_images
+
 local function image_user(image)
 	if image == nil or image.text == nil or image.text:find("$", 1, true) then
 		return nil
 	end
-	if matches_any(image, p.setting("root_images")) then
-		return "root"
-	elseif matches_any(image, p.setting("non_root_images")) then
-		return "non-root"
+	local cached = known_images[image.text]
+	if cached ~= nil then
+		return cached or nil
 	end
+	local answer = false
 	local repo = image.repository or ""
-	if (image.registry == nil or image.registry == "docker.io") and
+	if matches_any(image, root_images) then
+		answer = "root"
+	elseif matches_any(image, non_root_images) then
+		answer = "non-root"
+	elseif (image.registry == nil or image.registry == "docker.io") and
 		(not repo:find("/", 1, true) or repo:find("^library/")) then
-		return "root"
+		answer = "root"
 	end
-	return nil
+	known_images[image.text] = answer
+	return answer or nil
 end
 
 local function report_root(c, report, extra)
@@ -159,9 +180,12 @@ end
 
 local function check(doc, report)
 	local extra = {fix = fix_for(doc.kind)}
+	root_images = compile(p.setting("root_images"))
+	non_root_images = compile(p.setting("non_root_images"))
+	known_images = {}
 	for c in p.containers(doc) do
 		local user = c.user
-		if p.is_fragment(c) or c.run_as_non_root == true then
+		if p.is_fragment(doc, c) or c.run_as_non_root == true then
 			-- Nothing runs as a fragment; the kubelet refuses to
 			-- start a runAsNonRoot container as root.
 		elseif user.root == true then

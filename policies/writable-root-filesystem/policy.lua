@@ -34,7 +34,7 @@ tmpfs: [/tmp]
 ]],
 	check = function(doc, report)
 		for c in p.containers(doc) do
-			if c.read_only_rootfs ~= true and not p.is_fragment(c) then
+			if c.read_only_rootfs ~= true and not p.is_fragment(doc, c) then
 				report(c, "read_only_rootfs", ("%s has a writable root "
 					.. "filesystem"):format(
 					p.describe(c)),
