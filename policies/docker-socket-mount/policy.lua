@@ -1,42 +1,6 @@
 -- docker-socket-mount: the container runtime's socket is root on the host.
 local p = require("plimsoll")
 
--- Sockets of container runtimes, by file name: the rootful paths
--- (/var/run/docker.sock), rootless ones (/run/user/1000/docker.sock,
--- ${XDG_RUNTIME_DIR}/podman/podman.sock) and Docker Desktop's
--- (~/.docker/run/docker.sock) alike.
-local socket_names = {
-	["docker.sock"] = true, ["podman.sock"] = true,
-	["containerd.sock"] = true, ["crio.sock"] = true,
-	["cri-dockerd.sock"] = true, ["dockershim.sock"] = true,
-	["buildkitd.sock"] = true,
-}
-
--- Directories that hold a rootful runtime's socket.
-local socket_dirs = {
-	["/var/run"] = true, ["/run"] = true, ["/var/run/docker"] = true,
-	["/run/containerd"] = true, ["/var/run/containerd"] = true,
-	["/run/crio"] = true, ["/var/run/crio"] = true,
-	["/run/podman"] = true, ["/var/run/podman"] = true,
-}
-
-local function normalize(path)
-	return (path:gsub("\\", "/"):gsub("/+", "/"):gsub("(.)/$", "%1"))
-end
-
--- The socket (or socket directory) a host path names, or nil.
-local function socket_of(path)
-	if type(path) ~= "string" or path == "" then
-		return nil
-	end
-	local norm = normalize(path)
-	if socket_names[p.basename(norm)] or socket_dirs[norm] or
-		norm:lower():find("pipe/docker_engine", 1, true) then
-		return norm
-	end
-	return nil
-end
-
 return {
 	id = "docker-socket-mount",
 	title = "Container runtime socket is mounted",
@@ -103,14 +67,14 @@ suppressed with its reason, is the whole exposure.)
 			for _, m in ipairs(c.mounts or {}) do
 				local from_host = m.kind == "bind" or m.kind == "hostPath"
 				local meta = p.meta(m, "source")
-				local sock = from_host and socket_of(m.source)
+				local sock = from_host and p.runtime_socket(m.source)
 				if sock then
 					report(m, "source", ("%s mounts the container "
 						.. "runtime socket %s%s"):format(p.describe(c), sock,
 						meta.interpolated and " (its path from a variable)"
 						or ""), fix)
 				elseif meta.interpolated and
-					socket_names[p.basename(normalize(m.target or ""))] then
+					p.is_socket_name(m.target) then
 					-- `${DOCKER_SOCK}:/var/run/docker.sock`: whatever the
 					-- variable holds, the container expects a socket.
 					report(m, "source", ("%s mounts a host path given by "
