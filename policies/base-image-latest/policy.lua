@@ -31,6 +31,11 @@ FROM node:latest
 # After
 FROM node:20.11-bookworm-slim
 ```
+
+References:
+
+- Docker: [pinning base image versions](https://docs.docker.com/build/building/best-practices/#pin-base-image-versions)
+- CIS Docker Benchmark 4.2 (use trusted base images)
 ]],
 	check = function(doc, report)
 		for stage in p.stages(doc) do

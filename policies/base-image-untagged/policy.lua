@@ -33,6 +33,11 @@ FROM debian:12.5-slim
 # Or, immutable:
 FROM debian:12.5-slim@sha256:<digest>
 ```
+
+References:
+
+- Docker: [FROM](https://docs.docker.com/reference/dockerfile/#from), [pinning base image versions](https://docs.docker.com/build/building/best-practices/#pin-base-image-versions)
+- CIS Docker Benchmark 4.2 (use trusted base images)
 ]],
 	check = function(doc, report)
 		for stage in p.stages(doc) do
