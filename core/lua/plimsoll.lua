@@ -826,6 +826,51 @@ function M.namespace(object)
 end
 
 ------------------------------------------------------------------------
+-- Images and workloads
+------------------------------------------------------------------------
+
+--- Whether an image reference (the model's image map, or what
+--- p.parse_image returns) floats: "latest" for the `latest` tag,
+--- "untagged" when no tag is written (the runtime then pulls `latest`),
+--- nil when a digest or another tag pins it, or when a variable decides.
+function M.floating_tag(image)
+	if image == nil or image.text == nil or image.digest ~= nil then
+		return nil
+	end
+	if tostring(image.text):find("$", 1, true) or image.tag == "" then
+		return nil
+	end
+	if image.tag == nil then
+		return "untagged"
+	end
+	return image.tag == "latest" and "latest" or nil
+end
+
+-- Kinds whose pods run to completion: Kubernetes' own batch kinds and the
+-- custom resources of Argo Workflows, Tekton, KEDA, Kubeflow and Ray.
+local batch_kinds = {
+	Job = true, CronJob = true, ScaledJob = true, Workflow = true,
+	WorkflowTemplate = true, ClusterWorkflowTemplate = true,
+	CronWorkflow = true, Task = true, ClusterTask = true, TaskRun = true,
+	Pipeline = true, PipelineRun = true, JobSet = true,
+	SparkApplication = true, ScheduledSparkApplication = true,
+}
+
+--- True when a Kubernetes container belongs to a pod that runs to
+--- completion rather than serving: a batch kind (Job, CronJob, Argo
+--- Workflows, Tekton, KEDA ScaledJob, any kind whose name ends in `Job`),
+--- or a pod whose `restartPolicy` is `Never` or `OnFailure`.
+function M.runs_to_completion(c)
+	local kind = c.workload ~= nil and c.workload.kind or nil
+	if kind ~= nil and (batch_kinds[kind] or kind:find("Job$")) then
+		return true
+	end
+	local pod = c.pod ~= nil and c.pod.source or nil
+	local restart = pod ~= nil and pod.restartPolicy or nil
+	return restart == "Never" or restart == "OnFailure"
+end
+
+------------------------------------------------------------------------
 -- Settings and comments
 ------------------------------------------------------------------------
 

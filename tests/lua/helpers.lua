@@ -240,6 +240,42 @@ function tests.glob()
 	eq(pcall(p.setting, "nothing"), false, "undeclared setting raises")
 end
 
+function tests.floating_tag()
+	eq(p.floating_tag(p.parse_image("nginx")), "untagged", "untagged")
+	eq(p.floating_tag(p.parse_image("nginx:latest")), "latest", "latest")
+	eq(p.floating_tag(p.parse_image("localhost:5000/app")), "untagged",
+		"registry port is no tag")
+	eq(p.floating_tag(p.parse_image("nginx:1.27")), nil, "pinned tag")
+	eq(p.floating_tag(p.parse_image("nginx:latest@sha256:abc")), nil,
+		"digest pins latest")
+	eq(p.floating_tag(p.parse_image("nginx:${TAG}")), nil, "variable")
+	eq(p.floating_tag(p.parse_image("$(params.image)")), nil,
+		"Tekton parameter")
+	eq(p.floating_tag({text = "nginx:", tag = ""}), nil,
+		"empty interpolated tag")
+	eq(p.floating_tag(nil), nil, "no image")
+end
+
+function tests.runs_to_completion()
+	local function c(kind, restart)
+		return {workload = {kind = kind},
+			pod = {source = {restartPolicy = restart}}}
+	end
+	eq(p.runs_to_completion(c("Job")), true, "Job")
+	eq(p.runs_to_completion(c("CronJob")), true, "CronJob")
+	eq(p.runs_to_completion(c("PyTorchJob")), true, "kind ending in Job")
+	eq(p.runs_to_completion(c("TaskRun")), true, "Tekton")
+	eq(p.runs_to_completion(c("Workflow")), true, "Argo Workflow")
+	eq(p.runs_to_completion(c("Pod", "Never")), true, "Pod Never")
+	eq(p.runs_to_completion(c("Pod", "OnFailure")), true, "Pod OnFailure")
+	eq(p.runs_to_completion(c("Pod", "Always")), false, "Pod Always")
+	eq(p.runs_to_completion(c("Pod")), false, "Pod default")
+	eq(p.runs_to_completion(c("Deployment")), false, "Deployment")
+	eq(p.runs_to_completion(c("Rollout")), false, "Argo Rollout")
+	eq(p.runs_to_completion({workload = {kind = "Service"}}), false,
+		"Compose service")
+end
+
 function tests.comments(doc)
 	local all = p.comments(doc)
 	for _, c in ipairs(all) do
