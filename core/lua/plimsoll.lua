@@ -122,10 +122,16 @@ function M.describe(c)
 		return "the image"
 	elseif c.origin == "compose" then
 		return ("service %q"):format(tostring(c.name))
-	elseif c.role == "init" or c.role == "ephemeral" then
-		return ("%s container %q"):format(c.role, tostring(c.name))
 	end
-	return ("container %q"):format(tostring(c.name))
+	local role = (c.role == "init" or c.role == "ephemeral") and
+		c.role .. " " or ""
+	if c.name == nil then
+		-- Knative and some other kinds let a lone container go unnamed.
+		local w = c.workload or {}
+		return ("the unnamed %scontainer of %s %q"):format(role,
+			tostring(w.kind or "workload"), tostring(w.name or "?"))
+	end
+	return ("%scontainer %q"):format(role, tostring(c.name))
 end
 
 --- Iterates the Dockerfile stages: `for stage in p.stages(doc) do`.
@@ -868,6 +874,29 @@ function M.runs_to_completion(c)
 	local pod = c.pod ~= nil and c.pod.source or nil
 	local restart = pod ~= nil and pod.restartPolicy or nil
 	return restart == "Never" or restart == "OnFailure"
+end
+
+--- True for a Compose service that is only part of one: neither `image:`
+--- nor `build:` is written (nor inherited through `extends`), as in an
+--- override file scanned without its base. What it leaves out is written
+--- elsewhere, so "missing" findings do not apply to it.
+function M.partial_service(c)
+	return c.origin == "compose" and c.image == nil and
+		(c.source == nil or c.source.build == nil)
+end
+
+--- Whether c's `resources.<section>.<name>` is written (section "limits"
+--- or "requests", name "cpu" or "memory"): Kubernetes `resources`,
+--- Compose `deploy.resources`, `cpus`, `mem_limit`..., or a Tekton
+--- step's `computeResources`. A written value that does not parse counts.
+function M.resource_written(c, section, name)
+	local model = c.resources ~= nil and c.resources[section]
+	if model ~= nil and M.meta(model, name).present then
+		return true
+	end
+	local compute = c.source ~= nil and c.source.computeResources
+	local part = M.is_node(compute) and compute[section]
+	return M.is_node(part) and part[name] ~= nil
 end
 
 ------------------------------------------------------------------------

@@ -276,6 +276,27 @@ function tests.runs_to_completion()
 		"Compose service")
 end
 
+function tests.partial_service()
+	eq(p.partial_service({origin = "compose", source = {}}), true,
+		"no image, no build")
+	eq(p.partial_service({origin = "compose", image = {text = "a"},
+		source = {}}), false, "image")
+	eq(p.partial_service({origin = "compose", source = {build = "."}}),
+		false, "build")
+	eq(p.partial_service({origin = "kubernetes", source = {}}), false,
+		"not Compose")
+end
+
+function tests.describe()
+	eq(p.describe({origin = "compose", name = "web"}), 'service "web"',
+		"service")
+	eq(p.describe({origin = "kubernetes", role = "init", name = "m"}),
+		'init container "m"', "init container")
+	eq(p.describe({origin = "kubernetes", role = "container",
+		workload = {kind = "Service", name = "hello"}}),
+		'the unnamed container of Service "hello"', "unnamed container")
+end
+
 function tests.comments(doc)
 	local all = p.comments(doc)
 	for _, c in ipairs(all) do
