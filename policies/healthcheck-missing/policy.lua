@@ -1,0 +1,105 @@
+-- healthcheck-missing:
+-- nothing tells Docker, or the services that wait for it, that a service works.
+local p = require("plimsoll")
+
+-- Services other services wait on: "once" for those that must complete
+-- (one-shot jobs: a health check means nothing for them), "healthy" for
+-- those that must report healthy.
+local function dependencies(doc)
+	local waits = {}
+	for c in p.containers(doc, "compose") do
+		local deps = c.source ~= nil and c.source.depends_on
+		if p.is_node(deps) then
+			for name, dep in pairs(deps) do
+				local cond = p.is_node(dep) and dep.condition or nil
+				if cond == "service_completed_successfully" then
+					waits[name] = "once"
+				elseif cond == "service_healthy" and waits[name] == nil then
+					waits[name] = "healthy"
+				end
+			end
+		end
+	end
+	return waits
+end
+
+return {
+	id = "healthcheck-missing",
+	title = "Service has no health check",
+	severity = "low",
+	applies_to = {"compose"},
+	tags = {"availability", "CWE-754"},
+	aliases = {"698ed579-b239-4f8f-a388-baa4bcb13ef8"},
+	precision = "medium",
+	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
+		.. "docs/rules/healthcheck-missing.md",
+	description = [[
+Without a health check Docker only knows whether a service's process is
+running, not whether it works. `docker ps` shows a wedged server as "Up",
+`depends_on` with `condition: service_healthy` cannot be used to wait for
+it, and orchestrators and restart tooling that act on health never see
+the failure.
+
+What is reported: a Compose service with no `healthcheck:` whose image's
+own HEALTHCHECK is not known to exist: when the service builds from a
+Dockerfile plimsoll read, that Dockerfile's HEALTHCHECK (in the final or
+target stage, or inherited) counts, and `HEALTHCHECK NONE` there does
+not. A service another one waits for with `condition: service_healthy`
+is reported at medium severity: Compose cannot start the dependent
+without it. Not reported: `healthcheck: {disable: true}` (a decision
+written down), one-shot services that others wait for with `condition:
+service_completed_successfully`, and a service that is only part of one
+(no `image:` nor `build:`). An image pulled from a registry may bring a
+HEALTHCHECK of its own, which this rule cannot see: it says so in its
+message, and its precision is medium for that reason.
+
+How to fix:
+
+```yaml
+# Before
+services:
+  api:
+    image: example/api:2.4.1
+# After
+services:
+  api:
+    image: example/api:2.4.1
+    healthcheck:
+      test: ["CMD", "wget", "-q", "--spider", "http://localhost:8080/healthz"]
+      interval: 30s
+      timeout: 5s
+      retries: 3
+```
+
+References:
+
+- Compose: [healthcheck](https://docs.docker.com/reference/compose-file/services/#healthcheck)
+  and [depends_on conditions](https://docs.docker.com/reference/compose-file/services/#long-syntax-1)
+- Dockerfile: [HEALTHCHECK](https://docs.docker.com/reference/dockerfile/#healthcheck)
+]],
+	check = function(doc, report)
+		local waits = dependencies(doc)
+		for c in p.containers(doc, "compose") do
+			local built = c.build
+			local from_image = built ~= nil and built.healthcheck ~= nil and
+				built.healthcheck.disabled ~= true
+			if c.healthcheck == nil and not from_image and
+				waits[c.name] ~= "once" and not p.partial_service(c) then
+				local why
+				if built ~= nil then
+					why = "and the Dockerfile it builds has none"
+				else
+					why = "and whether its image has one is not known"
+				end
+				local healthy = waits[c.name] == "healthy"
+				report(c, "healthcheck", ("%s has no health check %s%s.")
+					:format(p.describe(c), why, healthy and
+						": a service waits for it to be healthy" or ""),
+					{severity = healthy and "medium" or nil,
+					 fix = "Add a `healthcheck:` whose test fails when the "
+						.. "service cannot serve (or `disable: true` if "
+						.. "none makes sense)."})
+			end
+		end
+	end,
+}
