@@ -128,8 +128,10 @@ function M.describe(c)
 	if c.name == nil then
 		-- Knative and some other kinds let a lone container go unnamed.
 		local w = c.workload or {}
-		return ("the unnamed %scontainer of %s %q"):format(role,
-			tostring(w.kind or "workload"), tostring(w.name or "?"))
+		local of = w.name ~= nil and ("%s %q"):format(
+			tostring(w.kind or "workload"), tostring(w.name))
+			or "a " .. tostring(w.kind or "workload")
+		return ("the unnamed %scontainer of %s"):format(role, of)
 	end
 	return ("%scontainer %q"):format(role, tostring(c.name))
 end

@@ -23,6 +23,25 @@ local function dependencies(doc)
 	return waits
 end
 
+-- Words that name a run-once service (`mongodb-init`, `db_migrate`,
+-- `createbuckets`): such a service exits when done, and a health check
+-- means nothing for it.
+local one_shot_words = {
+	init = true, setup = true, migrate = true, migration = true,
+	migrations = true, migrator = true, seed = true, seeder = true,
+	bootstrap = true, provision = true, provisioner = true,
+	createbuckets = true, oneshot = true,
+}
+
+local function named_one_shot(name)
+	for word in tostring(name):lower():gmatch("[^-_.]+") do
+		if one_shot_words[word] then
+			return true
+		end
+	end
+	return false
+end
+
 return {
 	id = "healthcheck-missing",
 	title = "Service has no health check",
@@ -47,9 +66,11 @@ target stage, or inherited) counts, and `HEALTHCHECK NONE` there does
 not. A service another one waits for with `condition: service_healthy`
 is reported at medium severity: Compose cannot start the dependent
 without it. Not reported: `healthcheck: {disable: true}` (a decision
-written down), one-shot services that others wait for with `condition:
-service_completed_successfully`, and a service that is only part of one
-(no `image:` nor `build:`). An image pulled from a registry may bring a
+written down); one-shot services, which exit when done: those others wait
+for with `condition: service_completed_successfully`, and those whose
+name says so (a word such as `init`, `setup`, `migrate`, `seed`,
+`bootstrap`: `mongodb-init`, `db_migrate`); and a service that is only
+part of one (no `image:` nor `build:`). An image pulled from a registry may bring a
 HEALTHCHECK of its own, which this rule cannot see: it says so in its
 message, and its precision is medium for that reason.
 
@@ -84,7 +105,8 @@ References:
 			local from_image = built ~= nil and built.healthcheck ~= nil and
 				built.healthcheck.disabled ~= true
 			if c.healthcheck == nil and not from_image and
-				waits[c.name] ~= "once" and not p.partial_service(c) then
+				waits[c.name] ~= "once" and not named_one_shot(c.name) and
+				not p.partial_service(c) then
 				local why
 				if built ~= nil then
 					why = "and the Dockerfile it builds has none"

@@ -2,6 +2,10 @@
 -- a hung container that nothing probes stays hung.
 local p = require("plimsoll")
 
+-- KubeRay gives Ray head and worker containers probes of its own when
+-- none is written.
+local probed_by_operator = {RayCluster = true, RayService = true}
+
 return {
 	id = "liveness-probe-missing",
 	title = "Long-running container has no liveness probe",
@@ -34,7 +38,8 @@ ephemeral containers (Kubernetes does not allow them probes), and pods
 that run to completion: Job, CronJob, Argo Workflows, Tekton tasks, KEDA
 ScaledJob, any kind whose name ends in `Job`, and a Pod with
 `restartPolicy: Never` or `OnFailure`. A job that may hang wants
-`activeDeadlineSeconds` instead.
+`activeDeadlineSeconds` instead. Nor are RayCluster and RayService,
+whose containers get probes from KubeRay when none is written.
 
 How to fix:
 
@@ -61,7 +66,9 @@ References:
 	check = function(doc, report)
 		for c in p.containers(doc, "kubernetes") do
 			local probed = c.role == "container" or c.sidecar == true
+			local kind = c.workload ~= nil and c.workload.kind or nil
 			if probed and c.probes.liveness == nil and
+				not probed_by_operator[kind] and
 				not p.runs_to_completion(c) then
 				report(c.probes, "liveness", ("%s has no liveness probe: "
 					.. "if it hangs, nothing restarts it."):format(

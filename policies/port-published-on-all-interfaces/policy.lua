@@ -74,11 +74,14 @@ References:
 					local public = web[port.container] or web[port.host]
 					local host = range(port.host, port.host_end)
 					report(c.ports, i, ("%s publishes container port %s "
-						.. "on %s of every host interface: it is reachable "
+						.. "on every host interface (%s): it is reachable "
 						.. "from any network the host is on, past host "
 						.. "firewalls."):format(p.describe(c),
 						range(port.container, port.container_end),
-						host and "host port " .. host or "an ephemeral port"),
+						host and "host port " .. host or
+							(p.meta(c.ports, i).interpolated and
+								"its host port is left to a variable" or
+								"on an ephemeral host port")),
 						{severity = public and "low" or nil,
 						 fix = ("Bind it to one address, e.g. "
 							.. "\"127.0.0.1:%s:%s\", or drop it from "

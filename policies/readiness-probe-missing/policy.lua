@@ -3,8 +3,9 @@
 local p = require("plimsoll")
 
 -- Knative gives every serving container a readiness probe of its own
--- when none is written.
-local knative_kinds = {Service = true, Configuration = true, Revision = true}
+-- when none is written, and KubeRay every Ray head and worker.
+local probed_by_operator = {Service = true, Configuration = true,
+	Revision = true, RayCluster = true, RayService = true}
 
 return {
 	id = "readiness-probe-missing",
@@ -34,8 +35,9 @@ Not reported: ordinary init containers and ephemeral containers
 (Kubernetes does not allow them probes); pods that run to completion
 (Job, CronJob, Argo Workflows, Tekton tasks, KEDA ScaledJob, any kind
 whose name ends in `Job`, a Pod with `restartPolicy: Never` or
-`OnFailure`), which serve no traffic; and Knative Services, whose
-containers get a readiness probe from Knative when none is written.
+`OnFailure`), which serve no traffic; Knative Services and RayCluster and
+RayService, whose containers get a readiness probe from Knative or
+KubeRay when none is written.
 
 How to fix:
 
@@ -63,7 +65,7 @@ References:
 			local probed = c.role == "container" or c.sidecar == true
 			local kind = c.workload ~= nil and c.workload.kind or nil
 			if probed and c.probes.readiness == nil and
-				not knative_kinds[kind] and
+				not probed_by_operator[kind] and
 				not p.runs_to_completion(c) then
 				report(c.probes, "readiness", ("%s has no readiness probe: "
 					.. "it gets traffic before it can serve it."):format(

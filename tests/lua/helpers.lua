@@ -295,6 +295,9 @@ function tests.describe()
 	eq(p.describe({origin = "kubernetes", role = "container",
 		workload = {kind = "Service", name = "hello"}}),
 		'the unnamed container of Service "hello"', "unnamed container")
+	eq(p.describe({origin = "kubernetes", role = "container",
+		workload = {kind = "TaskRun"}}),
+		"the unnamed container of a TaskRun", "unnamed, no workload name")
 end
 
 function tests.comments(doc)
