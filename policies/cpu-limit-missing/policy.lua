@@ -70,7 +70,8 @@ References:
 			if not skip and not p.resource_written(c, "limits", "cpu") then
 				report(c.resources, "limits",
 					("%s has no CPU limit: it can take every core "
-					.. "of its node."):format(p.describe(c)),
+					.. "of %s."):format(p.describe(c),
+					c.origin == "compose" and "the host" or "its node"),
 					{fix = c.origin == "compose"
 						and "Set `deploy.resources.limits.cpus` (or `cpus`), "
 							.. "e.g. '1.0'."

@@ -72,8 +72,9 @@ References:
 			if not skip and not p.resource_written(c, "limits", "memory") then
 				report(c.resources, "limits",
 					("%s has no memory limit: it can use all of "
-					.. "its node's memory, and the OOM killer or an eviction "
-					.. "then hits its neighbours too."):format(p.describe(c)),
+					.. "%s memory, and the OOM killer or an eviction then "
+					.. "hits its neighbours too."):format(p.describe(c),
+					c.origin == "compose" and "the host's" or "its node's"),
 					{fix = c.origin == "compose"
 						and "Set `deploy.resources.limits.memory` (or "
 							.. "`mem_limit`), e.g. `512M`."
