@@ -15,6 +15,9 @@ import subprocess
 import sys
 import tempfile
 
+# Pages of docs/rules/ written by hand, not generated.
+HAND_WRITTEN = {"precision.md"}
+
 SECTIONS = ("## Why it matters", "## How to fix", "## Peer codes covered")
 
 # Pages whose "How to fix" has no before/after snippet yet. The list only
@@ -57,7 +60,7 @@ def main():
         stale = [f for f in want if f not in have or
                  not filecmp.cmp(os.path.join(out, f),
                                  os.path.join(docs, f), shallow=False)]
-        extra = [f for f in have if f not in want]
+        extra = [f for f in have if f not in want and f not in HAND_WRITTEN]
         if stale or extra:
             print("docs/rules is stale (changed or missing: %s; extra: %s)."
                   % (", ".join(stale) or "none", ", ".join(extra) or "none"))

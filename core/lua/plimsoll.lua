@@ -878,13 +878,17 @@ function M.runs_to_completion(c)
 	return restart == "Never" or restart == "OnFailure"
 end
 
---- True for a Compose service that is only part of one: neither `image:`
---- nor `build:` is written (nor inherited through `extends`), as in an
---- override file scanned without its base. What it leaves out is written
+--- True for a container record that is only part of one, to be merged
+--- into a base this file does not hold: a Compose service with neither
+--- `image:` nor `build:` (nor one inherited through `extends`), as in an
+--- override file scanned without its base; a Kubernetes container with no
+--- `image:`, as in a kustomize patch. What it leaves out is written
 --- elsewhere, so "missing" findings do not apply to it.
-function M.partial_service(c)
-	return c.origin == "compose" and c.image == nil and
-		(c.source == nil or c.source.build == nil)
+function M.partial(c)
+	if c.origin == "compose" then
+		return c.image == nil and (c.source == nil or c.source.build == nil)
+	end
+	return c.origin == "kubernetes" and c.image == nil
 end
 
 --- Whether c's `resources.<section>.<name>` is written (section "limits"

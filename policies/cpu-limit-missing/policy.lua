@@ -28,8 +28,9 @@ severity; suppress it for workloads where you made that choice.
 What is reported: a Kubernetes container or init container without
 `resources.limits.cpu` (a Tekton step's `computeResources` counts), and a
 Compose service with neither `deploy.resources.limits.cpus` nor `cpus`.
-Not reported: ephemeral containers, and a Compose service that is only
-part of one (no `image:` nor `build:`). A namespace LimitRange can supply
+Not reported: ephemeral containers, and a service or container that is
+only part of one: a Compose service with no `image:` nor `build:`, a
+Kubernetes container with no `image:` (a kustomize patch). A namespace LimitRange can supply
 a default limit, which this rule cannot see.
 
 How to fix:
@@ -66,7 +67,7 @@ References:
 ]],
 	check = function(doc, report)
 		for c in p.containers(doc) do
-			local skip = c.role == "ephemeral" or p.partial_service(c)
+			local skip = c.role == "ephemeral" or p.partial(c)
 			if not skip and not p.resource_written(c, "limits", "cpu") then
 				report(c.resources, "limits",
 					("%s has no CPU limit: it can take every core "

@@ -22,7 +22,8 @@ is busy: it starves exactly when load is high.
 What is reported: a Kubernetes container or init container with neither
 `resources.requests.cpu` nor `resources.limits.cpu` (Kubernetes copies a
 limit into a missing request; a Tekton step's `computeResources` counts).
-Not reported: ephemeral containers. A namespace LimitRange can supply a
+Not reported: ephemeral containers, and a container with no `image:`
+(a patch, such as kustomize's, merged into a base elsewhere). A namespace LimitRange can supply a
 default request, which this rule cannot see.
 
 How to fix:
@@ -46,7 +47,7 @@ References:
 ]],
 	check = function(doc, report)
 		for c in p.containers(doc) do
-			local skip = c.role == "ephemeral"
+			local skip = c.role == "ephemeral" or p.partial(c)
 			if not skip and not p.resource_written(c, "requests", "cpu") and
 				not p.resource_written(c, "limits", "cpu") then
 				report(c.resources, "requests",

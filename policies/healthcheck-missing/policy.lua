@@ -42,6 +42,14 @@ local function named_one_shot(name)
 	return false
 end
 
+-- A service kept open for a terminal (`tty`, `stdin_open`): a shell or a
+-- CLI to attach to, not something that serves.
+local function interactive(c)
+	local s = c.source
+	return s ~= nil and (s.tty == true or s.stdin_open == true or
+		s.tty == "true" or s.stdin_open == "true")
+end
+
 return {
 	id = "healthcheck-missing",
 	title = "Service has no health check",
@@ -69,7 +77,9 @@ without it. Not reported: `healthcheck: {disable: true}` (a decision
 written down); one-shot services, which exit when done: those others wait
 for with `condition: service_completed_successfully`, and those whose
 name says so (a word such as `init`, `setup`, `migrate`, `seed`,
-`bootstrap`: `mongodb-init`, `db_migrate`); and a service that is only
+`bootstrap`: `mongodb-init`, `db_migrate`); a service kept open for a
+terminal (`tty: true` or `stdin_open: true`: a shell or CLI to attach
+to); and a service that is only
 part of one (no `image:` nor `build:`). An image pulled from a registry may bring a
 HEALTHCHECK of its own, which this rule cannot see: it says so in its
 message, and its precision is medium for that reason.
@@ -106,7 +116,8 @@ References:
 				built.healthcheck.disabled ~= true
 			if c.healthcheck == nil and not from_image and
 				waits[c.name] ~= "once" and not named_one_shot(c.name) and
-				not p.partial_service(c) then
+				not interactive(c) and
+				not p.partial(c) then
 				local why
 				if built ~= nil then
 					why = "and the Dockerfile it builds has none"

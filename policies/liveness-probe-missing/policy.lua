@@ -34,7 +34,9 @@ What is reported: a container (and a sidecar: an init container with
 ReplicationController, a Pod that restarts, and custom resources that
 carry such a pod template (Argo Rollout, Knative Service, OpenShift
 DeploymentConfig...). Not reported: ordinary init containers and
-ephemeral containers (Kubernetes does not allow them probes), and pods
+ephemeral containers (Kubernetes does not allow them probes), a
+container with no `image:` (a patch, such as kustomize's, merged into a
+base elsewhere), and pods
 that run to completion: Job, CronJob, Argo Workflows, Tekton tasks, KEDA
 ScaledJob, any kind whose name ends in `Job`, and a Pod with
 `restartPolicy: Never` or `OnFailure`. A job that may hang wants
@@ -65,7 +67,8 @@ References:
 ]],
 	check = function(doc, report)
 		for c in p.containers(doc, "kubernetes") do
-			local probed = c.role == "container" or c.sidecar == true
+			local probed = (c.role == "container" or c.sidecar == true) and
+				not p.partial(c)
 			local kind = c.workload ~= nil and c.workload.kind or nil
 			if probed and c.probes.liveness == nil and
 				not probed_by_operator[kind] and

@@ -25,8 +25,10 @@ What is reported: a Kubernetes container or init container without
 `resources.limits.memory` (a Tekton step's `computeResources` counts), and
 a Compose service with neither `deploy.resources.limits.memory` nor
 `mem_limit`. Not reported: ephemeral containers (Kubernetes does not
-allow them resources), and a Compose service that is only part of one
-(no `image:` nor `build:`, as in an override file scanned alone). A
+allow them resources), and a service or container that is only part of
+one, to be merged into a base elsewhere: a Compose service with no
+`image:` nor `build:` (an override file scanned alone), a Kubernetes
+container with no `image:` (a kustomize patch). A
 namespace LimitRange can supply a default limit; this rule cannot see it,
 so suppress the rule for such namespaces.
 
@@ -68,7 +70,7 @@ References:
 ]],
 	check = function(doc, report)
 		for c in p.containers(doc) do
-			local skip = c.role == "ephemeral" or p.partial_service(c)
+			local skip = c.role == "ephemeral" or p.partial(c)
 			if not skip and not p.resource_written(c, "limits", "memory") then
 				report(c.resources, "limits",
 					("%s has no memory limit: it can use all of "

@@ -24,7 +24,8 @@ What is reported: a Kubernetes container or init container with neither
 `resources.requests.memory` nor `resources.limits.memory` (Kubernetes
 copies a limit into a missing request, so a limit alone is enough; a
 Tekton step's `computeResources` counts). Not reported: ephemeral
-containers. A namespace LimitRange can supply a default request, which
+containers, and a container with no `image:` (a patch, such as
+kustomize's, merged into a base elsewhere). A namespace LimitRange can supply a default request, which
 this rule cannot see.
 
 How to fix: request what the container uses in steady state.
@@ -50,7 +51,7 @@ References:
 ]],
 	check = function(doc, report)
 		for c in p.containers(doc) do
-			local skip = c.role == "ephemeral"
+			local skip = c.role == "ephemeral" or p.partial(c)
 			if not skip and
 				not p.resource_written(c, "requests", "memory") and
 				not p.resource_written(c, "limits", "memory") then

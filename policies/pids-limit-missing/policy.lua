@@ -62,7 +62,7 @@ References:
 				return v ~= nil and (tonumber(v) == nil or tonumber(v) > 0)
 			end
 			local set = limits(limit) or limits(deploy)
-			if not set and not p.partial_service(c) then
+			if not set and not p.partial(c) then
 				local unlimited = limit ~= nil or deploy ~= nil
 				report(c, "pids_limit", ("%s %s: a fork bomb or a thread "
 					.. "leak in it can exhaust the host's process IDs.")

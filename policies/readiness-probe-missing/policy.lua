@@ -32,7 +32,8 @@ What is reported: a container (and a sidecar: an init container with
 ReplicationController, a Pod that restarts, and custom resources that
 carry such a pod template (Argo Rollout, OpenShift DeploymentConfig...).
 Not reported: ordinary init containers and ephemeral containers
-(Kubernetes does not allow them probes); pods that run to completion
+(Kubernetes does not allow them probes); a container with no `image:`
+(a patch, such as kustomize's, merged into a base elsewhere); pods that run to completion
 (Job, CronJob, Argo Workflows, Tekton tasks, KEDA ScaledJob, any kind
 whose name ends in `Job`, a Pod with `restartPolicy: Never` or
 `OnFailure`), which serve no traffic; Knative Services and RayCluster and
@@ -62,7 +63,8 @@ References:
 ]],
 	check = function(doc, report)
 		for c in p.containers(doc, "kubernetes") do
-			local probed = c.role == "container" or c.sidecar == true
+			local probed = (c.role == "container" or c.sidecar == true) and
+				not p.partial(c)
 			local kind = c.workload ~= nil and c.workload.kind or nil
 			if probed and c.probes.readiness == nil and
 				not probed_by_operator[kind] and

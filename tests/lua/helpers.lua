@@ -276,15 +276,18 @@ function tests.runs_to_completion()
 		"Compose service")
 end
 
-function tests.partial_service()
-	eq(p.partial_service({origin = "compose", source = {}}), true,
+function tests.partial()
+	eq(p.partial({origin = "compose", source = {}}), true,
 		"no image, no build")
-	eq(p.partial_service({origin = "compose", image = {text = "a"},
+	eq(p.partial({origin = "compose", image = {text = "a"},
 		source = {}}), false, "image")
-	eq(p.partial_service({origin = "compose", source = {build = "."}}),
+	eq(p.partial({origin = "compose", source = {build = "."}}),
 		false, "build")
-	eq(p.partial_service({origin = "kubernetes", source = {}}), false,
-		"not Compose")
+	eq(p.partial({origin = "kubernetes", source = {}}), true,
+		"Kubernetes container without an image: a patch")
+	eq(p.partial({origin = "kubernetes", image = {text = "a"}}), false,
+		"Kubernetes container")
+	eq(p.partial({origin = "dockerfile"}), false, "Dockerfile")
 end
 
 function tests.describe()
