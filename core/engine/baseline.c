@@ -96,8 +96,8 @@ static char *entry_error(const char *path, size_t index, const char *what)
 }
 
 /* Fills b from the parsed document root. */
-static int read_entries(struct plm_baseline *b, json_t *root,
-	const char *path, char **error)
+static int read_entries(struct plm_baseline *b, json_t *root, const char *path,
+	char **error)
 {
 	json_t *version = json_object_get(root, "plimsoll_baseline");
 	json_t *list = json_object_get(root, "findings");
@@ -128,7 +128,8 @@ static int read_entries(struct plm_baseline *b, json_t *root,
 	b->mask = slots - 1;
 	for (size_t i = 0; i < n; i++) {
 		json_t *e = json_array_get(list, i);
-		const char *s = json_string_value(json_object_get(e, "fingerprint"));
+		const char *s = json_string_value(
+			json_object_get(e, "fingerprint"));
 		struct fp f;
 		if (!json_is_object(e)) {
 			*error = entry_error(path, i, "not an object");
@@ -144,8 +145,7 @@ static int read_entries(struct plm_baseline *b, json_t *root,
 	return 0;
 }
 
-int plm_baseline_load(const char *path, struct plm_baseline **out,
-	char **error)
+int plm_baseline_load(const char *path, struct plm_baseline **out, char **error)
 {
 	*out = NULL;
 	*error = NULL;
@@ -237,8 +237,8 @@ int plm_baseline_writer_add(struct plm_baseline_writer *w,
 	}
 	if (w->count == w->cap) {
 		size_t cap = w->cap ? 2 * w->cap : 64;
-		struct entry *items =
-			plm_realloc(w->items, cap * sizeof(*items));
+		struct entry *items = plm_realloc(w->items,
+			cap * sizeof(*items));
 		if (items == NULL) {
 			return PLM_ENOMEM;
 		}
@@ -292,7 +292,8 @@ static json_t *document(struct plm_baseline_writer *w)
 		PLM_BASELINE_VERSION, "generator", plm_version(), "findings",
 		list);
 	for (size_t i = 0; root != NULL && i < w->count; i++) {
-		if (json_array_append_new(list, entry_json(&w->items[i])) != 0) {
+		if (json_array_append_new(list, entry_json(&w->items[i])) !=
+			0) {
 			json_decref(root);
 			root = NULL;
 		}
@@ -300,8 +301,8 @@ static json_t *document(struct plm_baseline_writer *w)
 	return root;
 }
 
-int plm_baseline_writer_save(struct plm_baseline_writer *w,
-	const char *path, char **error)
+int plm_baseline_writer_save(struct plm_baseline_writer *w, const char *path,
+	char **error)
 {
 	*error = NULL;
 	if (w->count > 1) {
@@ -317,7 +318,8 @@ int plm_baseline_writer_save(struct plm_baseline_writer *w,
 		json_decref(root);
 		return PLM_ENOMEM;
 	}
-	int rc = json_dump_file(root, tmp, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	int rc = json_dump_file(root, tmp,
+		JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(root);
 	if (rc == 0 && plm_alloc_json_failed()) {
 		rc = -1;

@@ -52,8 +52,8 @@ int plm_baseline_writer_add(struct plm_baseline_writer *w,
 /* Writes the file through a temporary file renamed over path, so a
  * failed write leaves the old baseline. Returns 0 or PLM_EIO with
  * *error malloc'd. */
-int plm_baseline_writer_save(struct plm_baseline_writer *w,
-	const char *path, char **error);
+int plm_baseline_writer_save(struct plm_baseline_writer *w, const char *path,
+	char **error);
 void plm_baseline_writer_free(struct plm_baseline_writer *w);
 
 #endif

@@ -5,6 +5,11 @@
  *   # plimsoll ignore-file=ID[,ID...] [-- reason] the whole file
  *   # hadolint ignore=DL3002                     a peer's code (an alias)
  *   # hadolint global ignore=DL3002              a peer's file-wide form
+ *   # checkov:skip=CKV_DOCKER_8[,...]: reason    Checkov's form: the file
+ *   # kics-scan disable=<query id>[,...]         KICS's: the whole file
+ *   # kics-scan ignore-line                      KICS's: the next line, for
+ *                                                every rule with a KICS id
+ *   # kics-scan ignore                           KICS's: the whole file, idem
  *
  * A line comment covers the line it ends, or the first line below the
  * block of comment lines it stands in. IDs after `plimsoll` match a rule id
@@ -46,6 +51,85 @@ static bool list_names(const char *p, const char *end,
 	return false;
 }
 
+/* True when rule names a KICS query (a UUID) among its aliases: KICS's
+ * comments without ids cover only such rules. */
+static bool has_kics_alias(const struct plm_rule_info *rule)
+{
+	for (const char *const *a = rule->aliases; a && *a; a++) {
+		if (strlen(*a) == 36 && (*a)[8] == '-' && (*a)[13] == '-' &&
+			(*a)[18] == '-' && (*a)[23] == '-') {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Copies the trimmed text [r, end) into buf as the reason. */
+static void take_reason(const char *r, const char *end, char *buf,
+	size_t buf_len, const char **reason)
+{
+	r = skip_space(r, end);
+	while (end > r && isspace((unsigned char)end[-1])) {
+		end--;
+	}
+	if (end > r && buf_len > 0) {
+		size_t n = (size_t)(end - r) < buf_len - 1 ? (size_t)(end - r)
+							   : buf_len - 1;
+		memcpy(buf, r, n);
+		buf[n] = '\0';
+		*reason = buf;
+	}
+}
+
+static bool starts(const char *p, const char *end, const char *word)
+{
+	size_t n = strlen(word);
+	return (size_t)(end - p) >= n && strncmp(p, word, n) == 0;
+}
+
+/* Checkov's `checkov:skip=ID[,ID]: reason` (p after "checkov") and KICS's
+ * `kics-scan ...` (p after "kics-scan"): true when the comment suppresses
+ * rule at the wanted scope. */
+static bool peer_form_matches(const char *p, const char *end, bool checkov,
+	const struct plm_rule_info *rule, bool file_scope, char *buf,
+	size_t buf_len, const char **reason)
+{
+	*reason = NULL;
+	if (checkov) {
+		if (!file_scope || !starts(p, end, ":skip=")) {
+			return false;
+		}
+		const char *list = p + 6, *stop = list;
+		while (stop < end && *stop != ':' && *stop != ' ' &&
+			*stop != '\t') {
+			stop++;
+		}
+		if (!list_names(list, stop, rule, false)) {
+			return false;
+		}
+		if (stop < end && *stop == ':') {
+			take_reason(stop + 1, end, buf, buf_len, reason);
+		}
+		return true;
+	}
+	p = skip_space(p, end);
+	if (starts(p, end, "disable=")) {
+		const char *list = p + 8, *stop = list;
+		while (stop < end && *stop != ' ' && *stop != '\t') {
+			stop++;
+		}
+		return file_scope && list_names(list, stop, rule, false);
+	}
+	if (starts(p, end, "ignore-line")) {
+		return !file_scope && has_kics_alias(rule);
+	}
+	if (starts(p, end, "ignore") &&
+		(end - p == 6 || isspace((unsigned char)p[6]))) {
+		return file_scope && has_kics_alias(rule);
+	}
+	return false;
+}
+
 /* Parses one comment; true when it suppresses rule at the wanted scope. */
 static bool comment_matches(const char *text, const struct plm_rule_info *rule,
 	bool file_scope, char *buf, size_t buf_len, const char **reason)
@@ -66,6 +150,11 @@ static bool comment_matches(const char *text, const struct plm_rule_info *rule,
 		return false;
 	}
 	bool own = tool_len == 8 && strncmp(tool, "plimsoll", 8) == 0;
+	if ((tool_len == 7 && strncmp(tool, "checkov", 7) == 0) ||
+		(tool_len == 9 && strncmp(tool, "kics-scan", 9) == 0)) {
+		return peer_form_matches(p, end, tool_len == 7, rule,
+			file_scope, buf, buf_len, reason);
+	}
 	if (p < end && *p == ':') {
 		p++;
 	}
@@ -98,19 +187,7 @@ static bool comment_matches(const char *text, const struct plm_rule_info *rule,
 	*reason = NULL;
 	const char *dash = strstr(p, "--");
 	if (dash != NULL) {
-		const char *r = skip_space(dash + 2, end);
-		const char *e = end;
-		while (e > r && isspace((unsigned char)e[-1])) {
-			e--;
-		}
-		if (e > r && buf_len > 0) {
-			size_t n = (size_t)(e - r) < buf_len - 1
-				? (size_t)(e - r)
-				: buf_len - 1;
-			memcpy(buf, r, n);
-			buf[n] = '\0';
-			*reason = buf;
-		}
+		take_reason(dash + 2, end, buf, buf_len, reason);
 	}
 	return true;
 }
