@@ -750,8 +750,10 @@ static int emit_finding(struct plm_checker *c, const struct plm_doc *doc,
 			*mi = mentions_ignore(src->bytes, src->len) ? 2 : 1;
 		}
 		if ((mi == NULL || *mi == 2) &&
-			plm_suppress_match(doc, p->span.source, first, rule,
-				reason, sizeof(reason), &why)) {
+			(plm_suppress_match(doc, p->span.source, first, rule,
+				 reason, sizeof(reason), &why) ||
+				plm_suppress_annotation(doc, p->span, rule,
+					reason, sizeof(reason), &why))) {
 			f.suppression = PLM_SUPPRESSION_IN_SOURCE;
 			f.suppression_justification = why;
 		}

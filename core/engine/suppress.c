@@ -11,6 +11,12 @@
  *                                                every rule with a KICS id
  *   # kics-scan ignore                           KICS's: the whole file, idem
  *
+ * And on a Kubernetes object or its pod template (see
+ * plm_suppress_annotation):
+ *
+ *   plimsoll.dev/ignore: "ID[,ID...]"            the object's findings
+ *   ignore-check.kube-linter.io/<check>: reason  kube-linter's, by alias
+ *
  * A line comment covers the line it ends, or the first line below the
  * block of comment lines it stands in. IDs after `plimsoll` match a rule id
  * or alias; after another tool's name, only an alias.
@@ -268,6 +274,128 @@ bool plm_suppress_match(const struct plm_doc *doc, uint32_t source,
 			comment_matches(c, rule, true, buf, buf_len, reason)) {
 			return true;
 		}
+	}
+	return false;
+}
+
+/* How deep below an object its pod templates' metadata is looked for
+ * (a CronJob's is at spec.jobTemplate.spec.template.metadata). */
+#define ANNOTATION_DEPTH 8
+
+/* True when annotation (key, value) suppresses rule. */
+static bool annotation_matches(const struct plm_entry *e,
+	const struct plm_rule_info *rule, char *buf, size_t buf_len,
+	const char **reason)
+{
+	static const char own[] = "plimsoll.dev/ignore";
+	static const char kube_linter[] = "ignore-check.kube-linter.io/";
+	const struct plm_node *v = e->value;
+	if (v == NULL || v->kind != PLM_NODE_STRING) {
+		return false;
+	}
+	const char *s = v->as.string.ptr, *end = s + v->as.string.len;
+	if (strcmp(e->key, own) == 0) {
+		const char *stop = s;
+		while (stop < end && *stop != ' ' && *stop != '\t') {
+			stop++;
+		}
+		if (!list_names(s, stop, rule, true)) {
+			return false;
+		}
+		const char *dash = strstr(stop, "--");
+		if (dash != NULL) {
+			take_reason(dash + 2, end, buf, buf_len, reason);
+		}
+		return true;
+	}
+	size_t n = sizeof(kube_linter) - 1;
+	if (strncmp(e->key, kube_linter, n) == 0) {
+		const char *check = e->key + n;
+		if (!list_names(check, check + strlen(check), rule, false)) {
+			return false;
+		}
+		take_reason(s, end, buf, buf_len, reason);
+		return true;
+	}
+	return false;
+}
+
+/* Looks through node's `metadata.annotations` maps, at any depth below
+ * it down to ANNOTATION_DEPTH (the object's own, its pod template's). */
+static bool annotations_match(const struct plm_node *node, int depth,
+	const struct plm_rule_info *rule, char *buf, size_t buf_len,
+	const char **reason)
+{
+	if (node == NULL || depth > ANNOTATION_DEPTH) {
+		return false;
+	}
+	if (node->kind == PLM_NODE_SEQ) {
+		for (size_t i = 0; i < node->as.seq.count; i++) {
+			if (annotations_match(node->as.seq.items[i], depth + 1,
+				    rule, buf, buf_len, reason)) {
+				return true;
+			}
+		}
+		return false;
+	}
+	if (node->kind != PLM_NODE_MAP) {
+		return false;
+	}
+	const struct plm_node *meta = plm_node_get(node, "metadata");
+	const struct plm_node *ann = meta && meta->kind == PLM_NODE_MAP
+		? plm_node_get(meta, "annotations")
+		: NULL;
+	for (size_t i = 0;
+		ann && ann->kind == PLM_NODE_MAP && i < ann->as.map.count;
+		i++) {
+		if (annotation_matches(&ann->as.map.entries[i], rule, buf,
+			    buf_len, reason)) {
+			return true;
+		}
+	}
+	for (size_t i = 0; i < node->as.map.count; i++) {
+		const struct plm_entry *e = &node->as.map.entries[i];
+		if (strcmp(e->key, "metadata") != 0 &&
+			annotations_match(e->value, depth + 1, rule, buf,
+				buf_len, reason)) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool contains(const struct plm_node *n, struct plm_span span)
+{
+	return n != NULL && n->span.source == span.source &&
+		n->span.start <= span.start && span.start < n->span.end;
+}
+
+bool plm_suppress_annotation(const struct plm_doc *doc, struct plm_span span,
+	const struct plm_rule_info *rule, char *buf, size_t buf_len,
+	const char **reason)
+{
+	*reason = NULL;
+	const struct plm_node *stream = doc->tree;
+	if (doc->kind != PLM_KIND_KUBERNETES || stream == NULL ||
+		stream->kind != PLM_NODE_SEQ) {
+		return false;
+	}
+	for (size_t i = 0; i < stream->as.seq.count; i++) {
+		const struct plm_node *obj = stream->as.seq.items[i];
+		if (!contains(obj, span) || obj->kind != PLM_NODE_MAP) {
+			continue;
+		}
+		/* A List: the item the finding is in is the object. */
+		const struct plm_node *items = plm_node_get(obj, "items");
+		for (size_t k = 0; items && items->kind == PLM_NODE_SEQ &&
+			k < items->as.seq.count;
+			k++) {
+			if (contains(items->as.seq.items[k], span)) {
+				obj = items->as.seq.items[k];
+				break;
+			}
+		}
+		return annotations_match(obj, 0, rule, buf, buf_len, reason);
 	}
 	return false;
 }

@@ -76,6 +76,71 @@ class PeerComments(unittest.TestCase):
         self.assertTrue(any(f["suppression"] is None for f in found))
 
 
+DEPLOYMENT = """apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: a
+  annotations:
+    ignore-check.kube-linter.io/privileged-container: "the CNI agent needs it"
+spec:
+  template:
+    metadata:
+      annotations:
+        plimsoll.dev/ignore: "runs-as-root,privilege-escalation -- vendor"
+    spec:
+      containers:
+        - name: app
+          image: nginx:1.27
+          securityContext:
+            privileged: true
+---
+apiVersion: v1
+kind: List
+items:
+  - apiVersion: v1
+    kind: Pod
+    metadata:
+      name: b
+      annotations:
+        plimsoll.dev/ignore: privileged
+    spec:
+      containers:
+        - name: app
+          image: nginx:1.27
+          securityContext:
+            privileged: true
+  - apiVersion: v1
+    kind: Pod
+    metadata:
+      name: c
+    spec:
+      containers:
+        - name: app
+          image: nginx:1.27
+          securityContext:
+            privileged: true
+"""
+
+
+class Annotations(unittest.TestCase):
+    def test_object_and_pod_template_annotations(self):
+        found, _ = scan({"k.yaml": DEPLOYMENT})
+        got = {(f["rule"], f["region"]["start_line"]):
+               (f["suppression"].get("justification") or "-")
+               if f["suppression"] else None
+               for f in found if f["rule"] in
+               ("privileged", "runs-as-root", "privilege-escalation")}
+        # The Deployment: its own annotation (kube-linter's, by alias)
+        # and its pod template's (plimsoll's, with a reason).
+        self.assertEqual(got[("privileged", 17)], "the CNI agent needs it")
+        self.assertEqual(got[("runs-as-root", 14)], "vendor")
+        self.assertEqual(got[("privilege-escalation", 14)], "vendor")
+        # In a List, each item's annotation covers that item only.
+        self.assertEqual(got[("privileged", 33)], "-")
+        self.assertIsNone(got[("privileged", 43)])
+        self.assertIsNone(got[("runs-as-root", 30)])
+
+
 if __name__ == "__main__":
     PLIMSOLL = os.path.abspath(sys.argv.pop(1))
     unittest.main(verbosity=2)
