@@ -294,7 +294,7 @@ static int profile_opt(struct svc *v, struct plm_node *item, const char *field,
 	if (val == NULL || val[0] == '\0') {
 		return plm_record_set(v->a, v->rec, field,
 			plm_record_unknown(v->ctx->doc, item, field,
-				"a profile (unconfined, or a profile)"));
+				"unconfined, or a profile file or name"));
 	}
 	const char *type = "Localhost";
 	struct plm_node *profile = NULL;
@@ -322,15 +322,18 @@ static int profile_opt(struct svc *v, struct plm_node *item, const char *field,
 static int label_opt(struct svc *v, struct plm_node **selinux,
 	struct plm_node *item, const char *val)
 {
+	if (val == NULL) {
+		return plm_record_unknown(v->ctx->doc, item, "label",
+			       "label:disable or label:<key>:<value>")
+			? 0
+			: PLM_ENOMEM;
+	}
 	if (*selinux == NULL) {
 		*selinux = plm_record_selinux(v->a, item->span, "security_opt",
 			0);
 		if (*selinux == NULL) {
 			return PLM_ENOMEM;
 		}
-	}
-	if (val == NULL) {
-		return 0;
 	}
 	if (strcmp(val, "disable") == 0) {
 		struct plm_node *t = bool_at(v, item, true);
