@@ -146,14 +146,15 @@ static struct plm_node *text_node(struct inst *in, size_t s, size_t e)
 }
 
 /* Expands s[0..n) (a word of the instruction at span) and returns a string
- * node flagged when it was interpolated. */
+ * node flagged when it was interpolated, and unknown when it depends on a
+ * variable whose value is unknown. *out (may be NULL) says what was read. */
 static struct plm_node *expand_node(struct inst *in, const char *s, size_t n,
 	struct plm_span span, enum plm_dockerfile_expand_mode mode,
-	bool *unresolved)
+	struct plm_dockerfile_expansion *out)
 {
 	struct plm_dockerfile_ctx *ctx = in->ctx;
-	if (unresolved != NULL) {
-		*unresolved = false;
+	if (out != NULL) {
+		memset(out, 0, sizeof(*out));
 	}
 	/* Nothing to substitute or unquote: the text as it is. */
 	bool plain = memchr(s, '$', n) == NULL;
@@ -187,17 +188,21 @@ static struct plm_node *expand_node(struct inst *in, const char *s, size_t n,
 	if (node != NULL && res.substituted) {
 		node->flags |= PLM_NODE_INTERPOLATED;
 	}
-	if (unresolved != NULL) {
-		*unresolved = res.unresolved;
+	if (node != NULL && res.unknown) {
+		node->flags |= PLM_NODE_UNKNOWN;
+	}
+	if (out != NULL) {
+		*out = res;
 	}
 	return node;
 }
 
 static struct plm_node *expand_range(struct inst *in, size_t s, size_t e,
-	enum plm_dockerfile_expand_mode mode, bool *unresolved)
+	enum plm_dockerfile_expand_mode mode,
+	struct plm_dockerfile_expansion *out)
 {
 	return expand_node(in, in->t->ptr + s, e - s, span_of(in, s, e), mode,
-		unresolved);
+		out);
 }
 
 /* --mount=type=cache,target=/x,... as a map (type first, "bind" by
@@ -314,11 +319,11 @@ static void on_flag(void *user, size_t start, size_t end, const char *w,
 		!in->b->nested) {
 		/* BuildKit substitutes variables in flag values too; a value
 		 * with an unknown one ($BUILDPLATFORM) is left as written. */
-		bool unresolved;
+		struct plm_dockerfile_expansion res;
 		struct plm_node *x = expand_node(in, value->as.string.ptr,
 			value->as.string.len, span,
-			PLM_DOCKERFILE_EXPAND_KEEP_QUOTES, &unresolved);
-		if (!unresolved) {
+			PLM_DOCKERFILE_EXPAND_KEEP_QUOTES, &res);
+		if (!res.unresolved) {
 			plm_dockerfile_set(ctx, flag, "expanded", x);
 		}
 	}
@@ -993,6 +998,42 @@ static void do_expose(struct inst *in)
 	extra(in, "ports", ports);
 }
 
+/* A null node flagged unknown: a value that depends on the build. */
+static struct plm_node *unknown_node(struct plm_dockerfile_ctx *ctx,
+	struct plm_span span)
+{
+	struct plm_node *n = plm_dockerfile_null(ctx, span);
+	if (n != NULL) {
+		n->flags |= PLM_NODE_UNKNOWN;
+	}
+	return n;
+}
+
+/* The user map of a USER whose value depends on an unknown variable: the
+ * text as written, every part of it unknown (not split at a ':' that may
+ * belong to ${V:-default}). */
+static struct plm_node *unknown_user(struct inst *in)
+{
+	struct plm_dockerfile_ctx *ctx = in->ctx;
+	struct plm_node *spec;
+	if (plm_user_parse(ctx->arena, in->t->ptr + in->as, in->ae - in->as,
+		    in->text_span, &spec) != 0) {
+		ctx->out_of_memory = true;
+		return NULL;
+	}
+	static const char *const keys[] = {"name", "uid", "group", "gid",
+		"root"};
+	for (size_t k = 0; k < 5; k++) {
+		if (plm_node_set(ctx->arena, spec, keys[k], in->text_span,
+			    unknown_node(ctx, in->text_span)) != 0) {
+			ctx->out_of_memory = true;
+			return NULL;
+		}
+	}
+	spec->flags |= PLM_NODE_UNKNOWN;
+	return spec;
+}
+
 static void do_user(struct inst *in)
 {
 	struct plm_dockerfile_ctx *ctx = in->ctx;
@@ -1002,34 +1043,37 @@ static void do_user(struct inst *in)
 		diag_missing(in, "a user name or UID");
 		return;
 	}
-	bool unresolved;
+	struct plm_dockerfile_expansion res;
 	struct plm_node *value = expand_range(in, in->as, in->ae,
-		PLM_DOCKERFILE_EXPAND_WORD, &unresolved);
+		PLM_DOCKERFILE_EXPAND_WORD, &res);
 	if (value == NULL) {
 		return;
 	}
-	const char *v = value->as.string.ptr;
-	size_t vn = value->as.string.len;
-	const char *colon = memchr(v, ':', vn);
-	size_t un = colon ? (size_t)(colon - v) : vn;
-	extra(in, "user", plm_dockerfile_string(ctx, value->span, v, un));
-	extra(in, "group",
-		colon ? plm_dockerfile_string(ctx, value->span, colon + 1,
-				vn - un - 1)
-		      : plm_dockerfile_null(ctx, value->span));
-	/* The user spec: the expanded text when every variable was known,
-	 * else the text as written (so root is unknown). */
 	struct plm_node *spec;
-	if (unresolved) {
-		if (plm_user_parse(ctx->arena, in->t->ptr + in->as,
-			    in->ae - in->as, in->text_span, &spec) != 0) {
+	if (res.unknown) {
+		extra(in, "user", unknown_node(ctx, value->span));
+		extra(in, "group", unknown_node(ctx, value->span));
+		spec = unknown_user(in);
+		if (spec == NULL) {
+			return;
+		}
+	} else {
+		/* Every variable known, or unset (BuildKit substitutes ""). */
+		const char *v = value->as.string.ptr;
+		size_t vn = value->as.string.len;
+		const char *colon = memchr(v, ':', vn);
+		size_t un = colon ? (size_t)(colon - v) : vn;
+		extra(in, "user",
+			plm_dockerfile_string(ctx, value->span, v, un));
+		extra(in, "group",
+			colon ? plm_dockerfile_string(ctx, value->span,
+					colon + 1, vn - un - 1)
+			      : plm_dockerfile_null(ctx, value->span));
+		if (plm_user_parse(ctx->arena, v, vn, in->text_span, &spec) !=
+			0) {
 			ctx->out_of_memory = true;
 			return;
 		}
-	} else if (plm_user_parse(ctx->arena, v, vn, in->text_span, &spec) !=
-		0) {
-		ctx->out_of_memory = true;
-		return;
 	}
 	if (value->flags & PLM_NODE_INTERPOLATED) {
 		spec->flags |= PLM_NODE_INTERPOLATED;
@@ -1088,14 +1132,14 @@ static void do_workdir(struct inst *in)
 		diag_missing(in, "an argument");
 		return;
 	}
-	bool unresolved = false;
+	struct plm_dockerfile_expansion res;
 	struct plm_node *path = expand_range(in, in->as, in->ae,
-		PLM_DOCKERFILE_EXPAND_WORD, &unresolved);
+		PLM_DOCKERFILE_EXPAND_WORD, &res);
 	extra(in, "path", path);
 	struct plm_dockerfile_stage *st = in->b->current;
 	struct plm_node *abs;
-	if (path == NULL || path->kind != PLM_NODE_STRING || unresolved) {
-		abs = plm_dockerfile_null(ctx, in->span);
+	if (path == NULL || path->kind != PLM_NODE_STRING || res.unknown) {
+		abs = unknown_node(ctx, in->span);
 	} else if (path->as.string.len > 0 && path->as.string.ptr[0] == '/') {
 		abs = path;
 	} else if (st != NULL && st->workdir != NULL &&
@@ -1217,11 +1261,11 @@ static void do_from(struct inst *in)
 	/* The base is expanded with the global ARGs only. */
 	b->current = NULL;
 	struct plm_node *image = NULL;
-	bool unresolved = false;
+	struct plm_dockerfile_expansion res = {0};
 	if (image_raw != NULL) {
 		image = expand_node(in, image_raw->as.string.ptr,
 			image_raw->as.string.len, image_raw->span,
-			PLM_DOCKERFILE_EXPAND_WORD, &unresolved);
+			PLM_DOCKERFILE_EXPAND_WORD, &res);
 	}
 	if (name != NULL) {
 		const char *s = name->as.string.ptr;
@@ -1249,7 +1293,9 @@ static void do_from(struct inst *in)
 				  : plm_dockerfile_null(ctx, in->span));
 	/* The stage itself is built by the caller (it owns the node). */
 	in->expanded = image;
-	b->from_unresolved = unresolved;
+	/* An unset variable in a base name leaves a reference BuildKit
+	 * refuses (`/alpine`): the build needs a --build-arg, unknown here. */
+	b->from_unresolved = res.unresolved;
 }
 
 static void do_onbuild(struct inst *in)

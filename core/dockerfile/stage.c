@@ -101,27 +101,49 @@ void plm_dockerfile_vars_free(struct plm_dockerfile_vars *vars)
 	memset(vars, 0, sizeof(*vars));
 }
 
-static bool found(const struct plm_dockerfile_var *v, const char **value,
-	size_t *value_len)
+static enum plm_dockerfile_var_state found(const struct plm_dockerfile_var *v,
+	const char **value, size_t *value_len)
 {
-	if (v == NULL || v->value == NULL) {
-		return false;
+	if (v == NULL) {
+		return PLM_DOCKERFILE_VAR_UNSET;
+	}
+	if (v->value == NULL) {
+		return PLM_DOCKERFILE_VAR_UNKNOWN;
 	}
 	*value = v->value;
 	*value_len = v->value_len;
-	return true;
+	return PLM_DOCKERFILE_VAR_SET;
 }
 
-bool plm_dockerfile_builder_lookup(void *user, const char *name, size_t len,
-	const char **value, size_t *value_len)
+bool plm_dockerfile_platform_arg(const char *name, size_t len)
+{
+	static const char *const names[] = {"BUILDPLATFORM", "BUILDOS",
+		"BUILDARCH", "BUILDVARIANT", "TARGETPLATFORM", "TARGETOS",
+		"TARGETARCH", "TARGETVARIANT", "TARGETSTAGE"};
+	for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
+		if (strlen(names[k]) == len && memcmp(names[k], name, len) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+enum plm_dockerfile_var_state plm_dockerfile_builder_lookup(void *user,
+	const char *name, size_t len, const char **value, size_t *value_len)
 {
 	const struct plm_dockerfile_builder *b = user;
 	const struct plm_dockerfile_stage *st = b->current;
 	if (st == NULL) {
-		return found(plm_dockerfile_vars_get(&b->meta, name, len),
-			value, value_len);
+		const struct plm_dockerfile_var *g =
+			plm_dockerfile_vars_get(&b->meta, name, len);
+		/* BuildKit defines the platform ARGs for FROM lines itself. */
+		if (g == NULL && plm_dockerfile_platform_arg(name, len)) {
+			return PLM_DOCKERFILE_VAR_UNKNOWN;
+		}
+		return found(g, value, value_len);
 	}
-	/* ENV always wins over ARG; ENV is inherited from parent stages. */
+	/* ENV always wins over ARG; ENV is inherited from parent stages, an
+	 * ARG is not: a stage sees the ARGs it declares itself. */
 	for (const struct plm_dockerfile_stage *s = st; s != NULL;
 		s = s->parent) {
 		const struct plm_dockerfile_var *v =

@@ -9,6 +9,7 @@
 #ifndef PLM_DOCKERFILE_STAGE_H
 #define PLM_DOCKERFILE_STAGE_H
 
+#include "dockerfile/expand.h"
 #include "dockerfile/lines.h"
 #include "dockerfile/text.h"
 
@@ -95,8 +96,11 @@ struct plm_dockerfile_builder {
 /* Variable lookup for substitution in the builder's current scope (global
  * ARGs before the first FROM; then the stage's ENV, inherited ENV and its
  * ARGs). `user` is the builder. */
-bool plm_dockerfile_builder_lookup(void *user, const char *name, size_t len,
-	const char **value, size_t *value_len);
+enum plm_dockerfile_var_state plm_dockerfile_builder_lookup(void *user,
+	const char *name, size_t len, const char **value, size_t *value_len);
+/* True for the ARGs BuildKit sets from the build's platforms
+ * (BUILDPLATFORM, TARGETARCH, ...): their values are never known here. */
+bool plm_dockerfile_platform_arg(const char *name, size_t len);
 
 /* Starts a new stage for a FROM instruction. base/base_len is the expanded
  * base name (to link a stage built on another). Returns the stage, or NULL
