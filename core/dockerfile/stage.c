@@ -121,7 +121,8 @@ bool plm_dockerfile_platform_arg(const char *name, size_t len)
 		"BUILDARCH", "BUILDVARIANT", "TARGETPLATFORM", "TARGETOS",
 		"TARGETARCH", "TARGETVARIANT", "TARGETSTAGE"};
 	for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
-		if (strlen(names[k]) == len && memcmp(names[k], name, len) == 0) {
+		if (strlen(names[k]) == len &&
+			memcmp(names[k], name, len) == 0) {
 			return true;
 		}
 	}

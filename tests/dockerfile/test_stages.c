@@ -62,8 +62,8 @@ static void workdir_resolves_relative_paths(void **state)
 	/* A variable whose value is not known (an ARG without a default)
 	 * makes the path, and the ones after it, unknown. */
 	assert_true(is_null(instr(doc, 1, 3), "absolute"));
-	assert_true(get(instr(doc, 1, 3), "absolute")->flags &
-		PLM_NODE_UNKNOWN);
+	assert_true(
+		get(instr(doc, 1, 3), "absolute")->flags & PLM_NODE_UNKNOWN);
 	assert_true(get(instr(doc, 1, 3), "path")->flags & PLM_NODE_UNKNOWN);
 	assert_true(is_null(instr(doc, 1, 4), "absolute"));
 	/* A variable never declared is empty, as BuildKit substitutes it. */
