@@ -582,7 +582,29 @@ static void do_shell(struct inst *in)
 	}
 	if (!in->b->nested && in->b->current != NULL) {
 		in->b->current->shell = json;
+		in->b->current->state = NULL;
 	}
+}
+
+/* A null node flagged unknown: a value that depends on the build. */
+static struct plm_node *unknown_node(struct plm_dockerfile_ctx *ctx,
+	struct plm_span span)
+{
+	struct plm_node *n = plm_dockerfile_null(ctx, span);
+	if (n != NULL) {
+		n->flags |= PLM_NODE_UNKNOWN;
+	}
+	return n;
+}
+
+/* A value that depends on an unknown variable reads as unknown (null),
+ * not as the text it would have with that variable empty. */
+static struct plm_node *known_or_unknown(struct inst *in, struct plm_node *n)
+{
+	if (n != NULL && (n->flags & PLM_NODE_UNKNOWN)) {
+		return unknown_node(in->ctx, n->span);
+	}
+	return n;
 }
 
 struct pairs_ctx {
@@ -611,8 +633,9 @@ static void on_pair_word(void *user, size_t start, size_t end, const char *w,
 		struct plm_node *value, *raw;
 		if (eq != NULL) {
 			size_t vs = start + kn + 1;
-			value = expand_range(in, vs, end,
-				PLM_DOCKERFILE_EXPAND_WORD, NULL);
+			value = known_or_unknown(in,
+				expand_range(in, vs, end,
+					PLM_DOCKERFILE_EXPAND_WORD, NULL));
 			raw = text_node(in, vs, end);
 		} else {
 			value = plm_dockerfile_null(ctx, span);
@@ -643,8 +666,9 @@ static void on_pair_word(void *user, size_t start, size_t end, const char *w,
 		expand_range(in, start, start + kn, PLM_DOCKERFILE_EXPAND_WORD,
 			NULL));
 	plm_dockerfile_set(ctx, pair, "value",
-		expand_range(in, start + kn + 1, end,
-			PLM_DOCKERFILE_EXPAND_WORD, NULL));
+		known_or_unknown(in,
+			expand_range(in, start + kn + 1, end,
+				PLM_DOCKERFILE_EXPAND_WORD, NULL)));
 	plm_dockerfile_set(ctx, pair, "raw",
 		text_node(in, start + kn + 1, end));
 	plm_dockerfile_push(ctx, pairs, pair);
@@ -713,8 +737,9 @@ static void do_pairs(struct inst *in)
 		plm_dockerfile_set(ctx, pair, "name",
 			text_node(in, in->as, ke));
 		plm_dockerfile_set(ctx, pair, "value",
-			expand_range(in, i, in->ae, PLM_DOCKERFILE_EXPAND_WORD,
-				NULL));
+			known_or_unknown(in,
+				expand_range(in, i, in->ae,
+					PLM_DOCKERFILE_EXPAND_WORD, NULL)));
 		plm_dockerfile_set(ctx, pair, "raw", text_node(in, i, in->ae));
 		plm_dockerfile_push(ctx, pairs, pair);
 	} else {
@@ -728,11 +753,25 @@ static void do_pairs(struct inst *in)
 		return;
 	}
 	struct plm_dockerfile_stage *st = b->current;
+	struct plm_node *map = NULL;
+	if (st != NULL) {
+		struct plm_node **snap = in->kw == PLM_DOCKERFILE_ENV
+			? &st->env_map
+			: in->kw == PLM_DOCKERFILE_ARG ? &st->arg_map
+						       : &st->labels;
+		map = plm_dockerfile_map_copy(ctx, *snap, in->span,
+			pairs->as.seq.count);
+		*snap = map;
+		if (in->kw != PLM_DOCKERFILE_LABEL) {
+			st->state = NULL;
+		}
+	}
 	for (size_t k = 0; k < pairs->as.seq.count; k++) {
 		struct plm_node *pair = pairs->as.seq.items[k];
 		const struct plm_node *name = plm_node_get(pair, "name");
-		const struct plm_node *value = plm_node_get(pair, "value");
-		if (name == NULL || value == NULL) {
+		struct plm_node *value = plm_node_get(pair, "value");
+		if (name == NULL || value == NULL ||
+			name->kind != PLM_NODE_STRING) {
 			continue;
 		}
 		const char *v = value->kind == PLM_NODE_STRING
@@ -744,21 +783,24 @@ static void do_pairs(struct inst *in)
 				plm_dockerfile_vars_set(ctx, &b->meta,
 					name->as.string.ptr,
 					name->as.string.len, v, vn);
-			} else if (v != NULL) {
-				plm_dockerfile_vars_set(ctx, &st->args,
-					name->as.string.ptr,
-					name->as.string.len, v, vn);
-			} else {
+				continue;
+			}
+			if (v == NULL) {
+				/* A bare ARG takes the global default. */
 				const struct plm_dockerfile_var *g =
 					plm_dockerfile_vars_get(&b->meta,
 						name->as.string.ptr,
 						name->as.string.len);
-				plm_dockerfile_vars_set(ctx, &st->args,
-					name->as.string.ptr,
-					name->as.string.len,
-					g ? g->value : NULL,
-					g ? g->value_len : 0);
+				v = g ? g->value : NULL;
+				vn = g ? g->value_len : 0;
+				value = v != NULL
+					? plm_dockerfile_string(ctx,
+						  value->span, v, vn)
+					: unknown_node(ctx, value->span);
 			}
+			plm_dockerfile_vars_set(ctx, &st->args,
+				name->as.string.ptr, name->as.string.len, v,
+				vn);
 		} else if (in->kw == PLM_DOCKERFILE_ENV && st != NULL) {
 			plm_dockerfile_vars_set(ctx, &st->env,
 				name->as.string.ptr, name->as.string.len, v,
@@ -767,9 +809,13 @@ static void do_pairs(struct inst *in)
 				pair->span);
 			plm_dockerfile_set(ctx, env, "name",
 				(struct plm_node *)name);
-			plm_dockerfile_set(ctx, env, "value",
-				(struct plm_node *)value);
+			plm_dockerfile_set(ctx, env, "value", value);
 			plm_dockerfile_push(ctx, st->env_pairs, env);
+		}
+		if (map != NULL && value != NULL &&
+			plm_node_set(ctx->arena, map, name->as.string.ptr,
+				name->span, value) != 0) {
+			ctx->out_of_memory = true;
 		}
 	}
 }
@@ -998,17 +1044,6 @@ static void do_expose(struct inst *in)
 	extra(in, "ports", ports);
 }
 
-/* A null node flagged unknown: a value that depends on the build. */
-static struct plm_node *unknown_node(struct plm_dockerfile_ctx *ctx,
-	struct plm_span span)
-{
-	struct plm_node *n = plm_dockerfile_null(ctx, span);
-	if (n != NULL) {
-		n->flags |= PLM_NODE_UNKNOWN;
-	}
-	return n;
-}
-
 /* The user map of a USER whose value depends on an unknown variable: the
  * text as written, every part of it unknown (not split at a ':' that may
  * belong to ${V:-default}). */
@@ -1081,6 +1116,7 @@ static void do_user(struct inst *in)
 	extra(in, "spec", spec);
 	if (!in->b->nested && in->b->current != NULL) {
 		in->b->current->user = spec;
+		in->b->current->state = NULL;
 	}
 }
 
@@ -1152,6 +1188,7 @@ static void do_workdir(struct inst *in)
 	extra(in, "absolute", abs);
 	if (st != NULL && !in->b->nested && abs != NULL) {
 		st->workdir = abs;
+		st->state = NULL;
 	}
 }
 
@@ -1483,6 +1520,12 @@ struct plm_node *plm_dockerfile_instruction_parse(struct plm_dockerfile_builder
 			(int)(in->ke - in->ks > 40 ? 40 : in->ke - in->ks),
 			t->ptr + in->ks);
 	}
+	/* What is in effect when the instruction runs, before its own
+	 * effect (a trigger runs in another build: none). */
+	struct plm_node *state = NULL;
+	if (!b->nested && b->current != NULL && in->kw != PLM_DOCKERFILE_FROM) {
+		state = plm_dockerfile_stage_state(b, b->current);
+	}
 	if (in->kw == PLM_DOCKERFILE_FROM && !b->nested) {
 		/* FROM (its flags too) sees the global ARGs only; the caller
 		 * starts the new stage. */
@@ -1556,7 +1599,7 @@ struct plm_node *plm_dockerfile_instruction_parse(struct plm_dockerfile_builder
 	}
 
 	struct plm_node *node = plm_dockerfile_map_cap(ctx, in->span,
-		9 + in->extra_count + (in->kw == PLM_DOCKERFILE_FROM));
+		10 + in->extra_count + (in->kw == PLM_DOCKERFILE_FROM));
 	const char *kname = in->kw == PLM_DOCKERFILE_UNKNOWN
 		? NULL
 		: plm_dockerfile_keyword_name(in->kw);
@@ -1616,6 +1659,9 @@ struct plm_node *plm_dockerfile_instruction_parse(struct plm_dockerfile_builder
 	for (size_t k = 0; k < in->extra_count; k++) {
 		plm_dockerfile_set(ctx, node, in->extras[k].key,
 			in->extras[k].value);
+	}
+	if (state != NULL) {
+		plm_dockerfile_set(ctx, node, "state", state);
 	}
 	plm_free(in->docs);
 	plm_free(in);
