@@ -138,8 +138,9 @@ a privileged flag). Run the process as an unprivileged user.
 What is reported:
 
 - **Dockerfile**: the final stage has no `USER`, or its last `USER` is
-  `root` / `0`. A `USER` set from a variable is not reported (it cannot be
-  known).
+  `root` / `0`, variables expanded as BuildKit does (`USER ${UID:-0}`
+  with no `UID` declared is user 0). A `USER` that depends on a build
+  argument without a default is not reported (its value cannot be known).
 - **Compose**: a service with `user: root` / `user: "0"`, or with no
   `user:` when the image it builds (if any) does not switch to a non-root
   user.
