@@ -865,7 +865,8 @@ static struct plm_node *port_node(struct inst *in, struct plm_node *word)
 			ok = false;
 		}
 	}
-	if (!ok && !(word->flags & PLM_NODE_INTERPOLATED && n == 0)) {
+	if (!ok && !(word->flags & PLM_NODE_INTERPOLATED && n == 0) &&
+		!(word->flags & PLM_NODE_UNKNOWN)) {
 		plm_dockerfile_diag(ctx, PLM_DIAG_WARNING,
 			"dockerfile/invalid-port", span,
 			"invalid port '%.*s': expected a port number or a range "
@@ -875,7 +876,9 @@ static struct plm_node *port_node(struct inst *in, struct plm_node *word)
 	}
 	plm_dockerfile_set(ctx, port, "container",
 		ok && lo >= 0 ? plm_dockerfile_int(ctx, span, lo)
-			      : plm_dockerfile_null(ctx, span));
+			: (word->flags & PLM_NODE_UNKNOWN)
+			? unknown_node(ctx, span)
+			: plm_dockerfile_null(ctx, span));
 	if (ok && dash != NULL) {
 		plm_dockerfile_set(ctx, port, "container_end",
 			plm_dockerfile_int(ctx, span, hi));

@@ -3,8 +3,7 @@
 #include "helpers.h"
 
 /* The state an instruction runs in. */
-static struct plm_node *state_of(const struct plm_doc *doc, size_t i,
-	size_t j)
+static struct plm_node *state_of(const struct plm_doc *doc, size_t i, size_t j)
 {
 	return get(instr(doc, i, j), "state");
 }
@@ -38,7 +37,8 @@ static void default_forms_resolve_a_user(void **state)
 		{"FROM a\nARG UID=5\nUSER ${UID:+9}\n", 9},
 		{"FROM a\nUSER 4${UID+9}\n", 4},
 		{"FROM a\nARG APP_UID=1000\nUSER $APP_UID\n", 1000},
-		{"FROM a\nARG APP_UID=1000\nUSER ${APP_UID}:${APP_UID}\n", 1000},
+		{"FROM a\nARG APP_UID=1000\nUSER ${APP_UID}:${APP_UID}\n",
+			1000},
 	};
 	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
 		struct plm_doc *doc;
@@ -90,8 +90,7 @@ static void arg_without_default_is_unknown_not_unset(void **state)
 	plm_doc_destroy(doc);
 }
 
-static void values_that_depend_on_an_unknown_variable_are_unknown(
-	void **state)
+static void values_that_depend_on_an_unknown_variable_are_unknown(void **state)
 {
 	(void)state;
 	struct plm_doc *doc = parse("FROM a\nARG TOKEN\nARG V=1\n"
@@ -106,6 +105,14 @@ static void values_that_depend_on_an_unknown_variable_are_unknown(
 	unknown_null(args, "TOKEN");
 	assert_string_equal(str(args, "V"), "1");
 	unknown_null(get(stage(doc, 0), "labels"), "l");
+	plm_doc_destroy(doc);
+
+	/* EXPOSE ${PORT}/udp with PORT unknown: no warning, port unknown. */
+	doc = parse("FROM a\nARG PORT\nEXPOSE ${PORT}/udp\n");
+	assert_int_equal(diags(doc, "dockerfile/invalid-port"), 0);
+	unknown_null(item(get(stage(doc, 0), "exposes"), 0), "container");
+	plm_doc_destroy(doc);
+	doc = parse("FROM a\nARG V=1\nARG TOKEN\nENV A=$TOKEN\n");
 	/* The container's env says the same. */
 	struct plm_node *pair = item(get(container(doc), "env"), 0);
 	assert_string_equal(str(pair, "name"), "A");
@@ -128,8 +135,7 @@ static void global_args_are_scoped_to_from_unless_redeclared(void **state)
 	/* Before the redeclaration the stage has no ARG V. */
 	assert_null(plm_node_get(get(state_of(doc, 0, 1), "args"), "V"));
 	assert_string_equal(str(get(state_of(doc, 0, 3), "args"), "V"), "g");
-	assert_string_equal(str(get(state_of(doc, 0, 5), "args"), "V"),
-		"own");
+	assert_string_equal(str(get(state_of(doc, 0, 5), "args"), "V"), "own");
 	/* A stage does not see another stage's ARGs. */
 	assert_string_equal(str(get(stage(doc, 1), "env"), "Q"), "[]");
 	assert_int_equal(plm_node_count(get(stage(doc, 1), "args")), 0);
@@ -178,10 +184,11 @@ static void env_workdir_user_and_shell_are_inherited(void **state)
 static void each_run_has_the_shell_in_effect(void **state)
 {
 	(void)state;
-	struct plm_doc *doc = parse("FROM a\nRUN one\n"
-				    "SHELL [\"pwsh\", \"-Command\"]\nRUN two\n"
-				    "SHELL [\"/bin/ash\", \"-eo\", \"pipefail\", "
-				    "\"-c\"]\nRUN three\n");
+	struct plm_doc *doc = parse(
+		"FROM a\nRUN one\n"
+		"SHELL [\"pwsh\", \"-Command\"]\nRUN two\n"
+		"SHELL [\"/bin/ash\", \"-eo\", \"pipefail\", "
+		"\"-c\"]\nRUN three\n");
 	assert_string_equal(seq_str(get(state_of(doc, 0, 1), "shell"), 0),
 		"/bin/sh");
 	assert_string_equal(seq_str(get(state_of(doc, 0, 3), "shell"), 0),
@@ -198,11 +205,12 @@ static void each_run_has_the_shell_in_effect(void **state)
 static void windows_base_has_an_unknown_default_shell(void **state)
 {
 	(void)state;
-	struct plm_doc *doc = parse("FROM mcr.microsoft.com/windows/"
-				    "servercore:ltsc2022\nRUN dir\n"
-				    "FROM mcr.microsoft.com/dotnet/sdk:8.0-"
-				    "nanoserver-ltsc2022\n"
-				    "SHELL [\"cmd\", \"/S\", \"/C\"]\nRUN dir\n");
+	struct plm_doc *doc = parse(
+		"FROM mcr.microsoft.com/windows/"
+		"servercore:ltsc2022\nRUN dir\n"
+		"FROM mcr.microsoft.com/dotnet/sdk:8.0-"
+		"nanoserver-ltsc2022\n"
+		"SHELL [\"cmd\", \"/S\", \"/C\"]\nRUN dir\n");
 	unknown_null(state_of(doc, 0, 1), "shell");
 	assert_string_equal(seq_str(get(state_of(doc, 1, 2), "shell"), 0),
 		"cmd");
@@ -251,8 +259,8 @@ static void state_is_shared_until_it_changes(void **state)
 	assert_int_equal(plm_node_count(get(state_of(doc, 0, 4), "env")), 0);
 	assert_string_equal(str(get(state_of(doc, 0, 5), "env"), "K"), "v");
 	/* A trigger runs in another build: no state of this one. */
-	assert_null(plm_node_get(get(instr(doc, 0, 6), "instruction"),
-		"state"));
+	assert_null(
+		plm_node_get(get(instr(doc, 0, 6), "instruction"), "state"));
 	/* FROM starts the stage: no state before it. */
 	assert_null(plm_node_get(instr(doc, 0, 0), "state"));
 	plm_doc_destroy(doc);
