@@ -403,7 +403,7 @@ static void exec_commands(struct inst *in, struct plm_node *argv, size_t s,
 		struct plm_dockerfile_text st = {buf.ptr, buf.len, segs,
 			seg_count, 0};
 		plm_dockerfile_shell_split(ctx, &st, 0, st.len, NULL, 0,
-			in->commands);
+			in->commands, 1);
 	}
 	plm_free(segs);
 	plm_dockerfile_buf_free(&buf);
@@ -438,6 +438,46 @@ static bool looks_like_json(const char *s, size_t n)
 		}
 	}
 	return false;
+}
+
+/* Does the SHELL in effect run POSIX sh? PowerShell, cmd and the like
+ * take scripts in another language, which are not split. HEALTHCHECK's
+ * CMD-SHELL does not use SHELL. */
+static bool posix_shell(const struct inst *in)
+{
+	static const char *const shells[] = {"sh", "bash", "ash", "dash", "zsh",
+		"ksh", "mksh", "yash", "posh", "busybox", NULL};
+	const struct plm_dockerfile_stage *st = in->b->current;
+	if (in->kw == PLM_DOCKERFILE_HEALTHCHECK || st == NULL ||
+		st->shell == NULL) {
+		return true;
+	}
+	const struct plm_node *argv = st->shell;
+	for (size_t k = 0; k < argv->as.seq.count; k++) {
+		const char *a = argv->as.seq.items[k]->as.string.ptr;
+		size_t n = argv->as.seq.items[k]->as.string.len;
+		for (size_t j = n; j > 0; j--) {
+			if (a[j - 1] == '/' || a[j - 1] == '\\') {
+				a += j;
+				n -= j;
+				break;
+			}
+		}
+		if (n > 4 && plm_dockerfile_word_is(a + n - 4, 4, ".exe")) {
+			n -= 4;
+		}
+		if (plm_dockerfile_word_is(a, n, "env") &&
+			k + 1 < argv->as.seq.count) {
+			continue; /* SHELL ["/usr/bin/env", "bash", "-c"] */
+		}
+		for (size_t i = 0; shells[i] != NULL; i++) {
+			if (plm_dockerfile_word_is(a, n, shells[i])) {
+				return true;
+			}
+		}
+		return false;
+	}
+	return true;
 }
 
 /* RUN, CMD, ENTRYPOINT, HEALTHCHECK CMD: exec or shell form over [s, e).
@@ -484,12 +524,24 @@ static struct plm_node *command_form(struct inst *in, size_t s, size_t e,
 	}
 	in->form = "shell";
 	plm_dockerfile_push(ctx, in->args, text_node(in, s, e));
+	if (!posix_shell(in)) {
+		/* One command whose words are not known. */
+		struct plm_node *cmd = plm_dockerfile_map(ctx,
+			span_of(in, s, e));
+		plm_dockerfile_set(ctx, cmd, "argv",
+			plm_dockerfile_seq(ctx, span_of(in, s, e)));
+		plm_dockerfile_set(ctx, cmd, "text", text_node(in, s, e));
+		plm_dockerfile_set(ctx, cmd, "unknown",
+			plm_dockerfile_bool(ctx, span_of(in, s, e), true));
+		plm_dockerfile_push(ctx, in->commands, cmd);
+		return NULL;
+	}
 	plm_dockerfile_shell_split(ctx, in->t, s, e,
 		in->doc_count ? in->docs : NULL,
 		in->doc_count < PLM_DOCKERFILE_MAX_HEREDOCS
 			? in->doc_count
 			: PLM_DOCKERFILE_MAX_HEREDOCS,
-		in->commands);
+		in->commands, 0);
 	return NULL;
 }
 
