@@ -27,7 +27,10 @@ the image that was scanned. Install packages at build time, in the image.
 What is reported: package installs (apt-get, apt, apk, yum, dnf, microdnf,
 zypper, pip, npm, gem, ...) in a Dockerfile's final `CMD` / `ENTRYPOINT`,
 a Compose service's `command` / `entrypoint`, or a Kubernetes container's
-`command`, `args` or lifecycle hooks.
+`command`, `args` or lifecycle hooks, also inside `sh -c` / `bash -c`
+scripts (nested ones too), at the install command itself. A script the
+command runs from a file (`./start.sh`) cannot be seen into and is not
+reported.
 
 How to fix: move the install into a `RUN` instruction of the image.
 ]],
