@@ -433,9 +433,7 @@ local function split_into(cmds, text, nested, map, state)
 				pipeline = nil
 			end
 			if script and #script > 0 then
-				if state.depth + 1 >= MAX_NESTING then
-					state.limited = true
-				else
+				if state.depth + 1 < MAX_NESTING then
 					local sp = script_pieces
 					local function inner_map(o)
 						local at, from = 1, 1
@@ -1064,8 +1062,25 @@ local function mentions_manager(x)
 	local text
 	if type(x) == "string" then
 		text = x
-	elseif M.is_node(x) and (x.keyword ~= nil or x.origin ~= nil) then
-		return true
+	elseif M.is_node(x) and x.keyword ~= nil then
+		if x.form == "exec" or #(x.heredocs or {}) > 0 then
+			return true
+		end
+		text = x.text or ""
+	elseif M.is_node(x) and x.origin ~= nil then
+		-- What the container runs, as one text.
+		local parts = {}
+		for _, list in ipairs({x.entrypoint or {}, x.command or {}}) do
+			for _, a in ipairs(list) do
+				parts[#parts + 1] = tostring(a)
+			end
+		end
+		for _, hook in ipairs(x.lifecycle or {}) do
+			for _, a in ipairs(hook.command or {}) do
+				parts[#parts + 1] = tostring(a)
+			end
+		end
+		text = table.concat(parts, " ")
 	else
 		local parts = {}
 		for _, a in ipairs(x) do
