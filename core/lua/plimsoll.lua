@@ -805,6 +805,12 @@ local wrappers = {
 	gosu = true, xargs = true, stdbuf = true, timeout = true,
 }
 
+-- xargs options whose value is the next word.
+local xargs_values = {["-n"] = true, ["-I"] = true, ["-L"] = true,
+	["-P"] = true, ["-d"] = true, ["-E"] = true, ["-s"] = true,
+	["-a"] = true, ["--max-args"] = true, ["--max-procs"] = true,
+	["--delimiter"] = true, ["--arg-file"] = true}
+
 --- argv without leading wrappers (sudo -u x, env A=B, exec, ...):
 --- returns the inner argv and the list of wrappers seen.
 function M.unwrap(argv)
@@ -826,7 +832,7 @@ function M.unwrap(argv)
 			if a:sub(1, 1) == "-" then
 				k = k + 1
 				if (prog == "sudo" and (a == "-u" or a == "-g")) or
-					(prog == "timeout" and false) then
+					(prog == "xargs" and xargs_values[a]) then
 					k = k + 1
 				end
 			elseif prog == "env" and a:find("=") then
@@ -1037,7 +1043,8 @@ end
 --- no packages; `pip install -r FILE` lists FILE in files. Option values
 --- (`apt-get -o Acquire::Retries=3`, `apk add --repository URL`, `pip
 --- install --index-url URL`) are not packages. packages_unknown: the
---- packages are in a file the command reads. `command` is the command
+--- packages are in a file the command reads, or come through `xargs`.
+--- `command` is the command
 --- (see M.commands: report(inst.command, nil, msg) places it).
 --- A second result lists the commands whose effect is unknown: scripts
 --- it cannot see into (`./install.sh`, `sh setup.sh`, `. ./env.sh`,
@@ -1141,6 +1148,10 @@ function M.package_installs(x)
 		if inst then
 			inst.argv, inst.text, inst.wrappers = argv, cmd.text, seen
 			inst.command = cmd
+			if M.contains(seen, "xargs") then
+				-- More packages come from its standard input.
+				inst.packages_unknown = true
+			end
 			out[#out + 1] = inst
 		elseif cmd.unknown or unseen_script(argv, cmd) then
 			unknown[#unknown + 1] = cmd

@@ -141,7 +141,9 @@ function tests.commands_and_installs()
 	eq(pk("pip install --index-url https://u/simple x"), "pip:x",
 		"pip index url")
 	eq(pk("pip install --requirement=r.txt"), "pip:?", "requirement= form")
-	eq(pk("echo a b | xargs apk add"), "apk:", "xargs apk add")
+	eq(pk("echo a b | xargs apk add"), "apk:?", "xargs apk add")
+	eq(pk("cat pkgs | xargs -n 1 -P 4 apk add --no-cache"), "apk:?",
+		"xargs options with values")
 	eq(pk("npm install"), "npm:?", "npm install of the project")
 	eq(pk("npm install left-pad"), "npm:left-pad", "npm install a package")
 	eq(pk("yarn install --frozen-lockfile"), "yarn:?", "yarn install")
