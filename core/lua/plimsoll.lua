@@ -679,6 +679,21 @@ local function place(cmd, span)
 	cmd.source, cmd.path = span.source, span.path
 end
 
+-- A command's position is worked out when first read (most commands are
+-- never reported): `locate(cmd)` places it, the metatable gone.
+local position_keys = {line = true, column = true, end_line = true,
+	end_column = true, source = true, path = true}
+local function lazily_placed(cmd, locate)
+	return setmetatable(cmd, {__index = function(t, k)
+		if not position_keys[k] then
+			return nil
+		end
+		setmetatable(t, nil)
+		locate(t)
+		return t[k]
+	end})
+end
+
 -- The commands of argv items (a plain list of strings): the argv itself,
 -- then the commands of its shell script. where(k) gives the sequence node
 -- and index item k was written at (nil: not from the model), so each
@@ -691,7 +706,9 @@ local function argv_commands(argv, where, out, state)
 	local node = where(1)
 	if node then
 		whole.node = node
-		place(whole, native.span(node))
+		lazily_placed(whole, function(t)
+			place(t, native.span(node))
+		end)
 	end
 	out[#out + 1] = whole
 	if foreign_script(argv) then
@@ -708,16 +725,17 @@ local function argv_commands(argv, where, out, state)
 	if not seq then
 		return out
 	end
-	local script_span = native.span(seq, idx)
 	for j = first, #out do
 		local cmd = out[j]
 		cmd.node, cmd.field = seq, idx
-		local r = offset_region(seq, idx, script, cmd.first, cmd.last)
-		place(cmd, script_span)
-		if r then
-			cmd.line, cmd.column = r.line, r.column
-			cmd.end_line, cmd.end_column = r.end_line, r.end_column
-		end
+		lazily_placed(cmd, function(t)
+			place(t, native.span(seq, idx))
+			local r = offset_region(seq, idx, script, t.first, t.last)
+			if r then
+				t.line, t.column = r.line, r.column
+				t.end_line, t.end_column = r.end_line, r.end_column
+			end
+		end)
 	end
 	return out
 end
@@ -743,6 +761,43 @@ local function no_where()
 	return nil
 end
 
+-- What a container record runs, read once: {argv, parts, hooks = {{hook,
+-- command, argv}}, text}.
+local function run_of(c)
+	local entrypoint, command = c.entrypoint, c.command
+	local run = {argv = {}, parts = {}, hooks = {}}
+	local words = run.argv
+	for _, list in ipairs({entrypoint or {}, command or {}}) do
+		for _, a in ipairs(list) do
+			words[#words + 1] = tostring(a)
+		end
+	end
+	run.parts[#run.parts + 1] = entrypoint
+	run.parts[#run.parts + 1] = command
+	local texts = {table.concat(words, " ")}
+	for _, hook in ipairs(c.lifecycle or {}) do
+		local cmd = hook.command or {}
+		local argv = to_array(cmd)
+		run.hooks[#run.hooks + 1] = {hook = hook, command = cmd, argv = argv}
+		texts[#texts + 1] = table.concat(argv, " ")
+	end
+	run.text = table.concat(texts, "\n")
+	return run
+end
+
+local function container_commands(run, state)
+	local out = {}
+	argv_commands(run.argv, parts_where(run.parts), out, state)
+	for _, h in ipairs(run.hooks) do
+		local first = #out + 1
+		argv_commands(h.argv, parts_where({h.command}), out, state)
+		for j = first, #out do
+			out[j].hook = h.hook
+		end
+	end
+	return out
+end
+
 --- The simple commands in x: shell text, an argv list (the argv, then
 --- its shell's -c script split; a list is one command), a Dockerfile
 --- instruction (its `commands` nodes), or a container record
@@ -760,7 +815,7 @@ function M.commands(x)
 	if type(x) == "string" then
 		return M.split_shell(x)
 	end
-	if M.is_node(x) and x.keyword ~= nil then
+	if M.is_node(x) and x.origin == nil and x.keyword ~= nil then
 		local out = {}
 		for _, cmd in ipairs(x.commands or {}) do
 			out[#out + 1] = cmd
@@ -772,27 +827,7 @@ function M.commands(x)
 	end
 	local state = {pipelines = 0, depth = 0}
 	if M.is_node(x) and x.origin ~= nil then
-		local out = {}
-		local argv = {}
-		for _, a in ipairs(x.entrypoint or {}) do
-			argv[#argv + 1] = tostring(a)
-		end
-		for _, a in ipairs(x.command or {}) do
-			argv[#argv + 1] = tostring(a)
-		end
-		local parts = {}
-		parts[#parts + 1] = x.entrypoint
-		parts[#parts + 1] = x.command
-		argv_commands(argv, parts_where(parts), out, state)
-		for _, hook in ipairs(x.lifecycle or {}) do
-			local cmd = hook.command or {}
-			local first = #out + 1
-			argv_commands(to_array(cmd), parts_where({cmd}), out, state)
-			for j = first, #out do
-				out[j].hook = hook
-			end
-		end
-		return out
+		return container_commands(run_of(x), state)
 	end
 	return argv_commands(to_array(x), M.is_node(x) and parts_where({x})
 		or no_where, {}, state)
@@ -1065,45 +1100,28 @@ table.sort(manager_names)
 
 -- True when some manager's name occurs in the text of x: a cheap test
 -- before splitting commands (most commands install nothing).
-local function mentions_manager(x)
-	local text
-	if type(x) == "string" then
-		text = x
-	elseif M.is_node(x) and x.keyword ~= nil then
-		if x.form == "exec" or #(x.heredocs or {}) > 0 then
-			return true
-		end
-		text = x.text or ""
-	elseif M.is_node(x) and x.origin ~= nil then
-		-- What the container runs, as one text.
-		local parts = {}
-		for _, list in ipairs({x.entrypoint or {}, x.command or {}}) do
-			for _, a in ipairs(list) do
-				parts[#parts + 1] = tostring(a)
-			end
-		end
-		for _, hook in ipairs(x.lifecycle or {}) do
-			for _, a in ipairs(hook.command or {}) do
-				parts[#parts + 1] = tostring(a)
-			end
-		end
-		text = table.concat(parts, " ")
-	else
-		local parts = {}
-		for _, a in ipairs(x) do
-			parts[#parts + 1] = tostring(a)
-		end
-		text = table.concat(parts, " ")
-	end
+-- Text that may run a script this model cannot see into: a script file,
+-- a dot or source command, a shell given a file or reading a pipe, a
+-- program in a variable, PowerShell or cmd.
+local function mentions_script(text)
+	return text:find(".sh", 1, true) or text:find(".bash", 1, true) or
+		text:find("source", 1, true) or text:find("%f[%S]%.%s") or
+		text:find("sh%s+[^-%s]") or text:find("sh%s+%-[abd-z]+%s+[^-%s]")
+		or (text:find("|", 1, true) and text:find("sh", 1, true)) or
+		text:find("^%s*%$") or text:find("[;&|(`]%s*%$") or
+		text:find("%-%a*c%s+%$") or text:find("powershell", 1, true) or
+		text:find("pwsh", 1, true) or text:find("cmd", 1, true)
+end
+
+-- True when the text may hold an install or an unseen script: a cheap
+-- test before splitting commands (most commands do neither).
+local function worth_splitting(text)
 	for _, name in ipairs(manager_names) do
 		if text:find(name, 1, true) then
 			return true
 		end
 	end
-	-- Scripts: ./x.sh, sh x, bash x, source x, . x, $RUNNER.
-	return text:find("sh", 1, true) ~= nil or
-		text:find("source", 1, true) ~= nil or
-		text:find(". ", 1, true) ~= nil or text:find("$", 1, true) ~= nil
+	return mentions_script(text) ~= nil
 end
 
 -- Does argv (unwrapped) run a script this model cannot see into: a
@@ -1139,10 +1157,34 @@ end
 
 function M.package_installs(x)
 	local out, unknown = {}, {}
-	if x == nil or not mentions_manager(x) then
+	if x == nil then
 		return out, unknown
 	end
-	for _, cmd in ipairs(M.commands(x)) do
+	local cmds
+	if type(x) == "string" then
+		if not worth_splitting(x) then
+			return out, unknown
+		end
+		cmds = M.split_shell(x)
+	elseif M.is_node(x) and x.origin ~= nil then
+		local run = run_of(x)
+		if not worth_splitting(run.text) then
+			return out, unknown
+		end
+		cmds = container_commands(run, {pipelines = 0, depth = 0})
+	elseif M.is_node(x) and x.keyword ~= nil then
+		if x.form ~= "exec" and #(x.heredocs or {}) == 0 and
+			not worth_splitting(x.text or "") then
+			return out, unknown
+		end
+		cmds = M.commands(x)
+	else
+		if not worth_splitting(table.concat(to_array(x), " ")) then
+			return out, unknown
+		end
+		cmds = M.commands(x)
+	end
+	for _, cmd in ipairs(cmds) do
 		local argv, seen = M.unwrap(cmd.argv)
 		local inst = not cmd.unknown and install_of(argv)
 		if inst then
