@@ -680,19 +680,28 @@ local function place(cmd, span)
 end
 
 -- A command's position is worked out when first read (most commands are
--- never reported): `locate(cmd)` places it, the metatable gone.
+-- never reported), from its `node` (the argv sequence) and, for a
+-- command of the script, `field` (the script's index) and its offsets in
+-- the script; then the metatable goes.
 local position_keys = {line = true, column = true, end_line = true,
 	end_column = true, source = true, path = true}
-local function lazily_placed(cmd, locate)
-	return setmetatable(cmd, {__index = function(t, k)
-		if not position_keys[k] then
-			return nil
+local placed_later = {__index = function(t, k)
+	if not position_keys[k] then
+		return nil
+	end
+	setmetatable(t, nil)
+	local seq, idx = t.node, t.field
+	place(t, native.span(seq, idx))
+	if idx ~= nil then
+		local r = offset_region(seq, idx, tostring(seq[idx]), t.first,
+			t.last)
+		if r then
+			t.line, t.column = r.line, r.column
+			t.end_line, t.end_column = r.end_line, r.end_column
 		end
-		setmetatable(t, nil)
-		locate(t)
-		return t[k]
-	end})
-end
+	end
+	return t[k]
+end}
 
 -- The commands of argv items (a plain list of strings): the argv itself,
 -- then the commands of its shell script. where(k) gives the sequence node
@@ -706,9 +715,7 @@ local function argv_commands(argv, where, out, state)
 	local node = where(1)
 	if node then
 		whole.node = node
-		lazily_placed(whole, function(t)
-			place(t, native.span(node))
-		end)
+		setmetatable(whole, placed_later)
 	end
 	out[#out + 1] = whole
 	if foreign_script(argv) then
@@ -728,14 +735,7 @@ local function argv_commands(argv, where, out, state)
 	for j = first, #out do
 		local cmd = out[j]
 		cmd.node, cmd.field = seq, idx
-		lazily_placed(cmd, function(t)
-			place(t, native.span(seq, idx))
-			local r = offset_region(seq, idx, script, t.first, t.last)
-			if r then
-				t.line, t.column = r.line, r.column
-				t.end_line, t.end_column = r.end_line, r.end_column
-			end
-		end)
+		setmetatable(cmd, placed_later)
 	end
 	return out
 end
@@ -1085,7 +1085,10 @@ end
 --- it cannot see into (`./install.sh`, `sh setup.sh`, `. ./env.sh`,
 --- `curl URL | sh`, a program in a variable) and commands marked
 --- unknown (a PowerShell or cmd SHELL, `powershell -Command ...`), so a
---- policy can say "unknown" rather than "no install".
+--- policy can say "unknown" rather than "no install". With options
+--- `{installs_only = true}` that list stays empty, and text that names no
+--- manager is not split at all (cheaper, for a policy that only reports
+--- installs).
 local manager_names = {}
 for name in pairs(installers) do
 	manager_names[#manager_names + 1] = name
@@ -1100,28 +1103,37 @@ table.sort(manager_names)
 
 -- True when some manager's name occurs in the text of x: a cheap test
 -- before splitting commands (most commands install nothing).
--- Text that may run a script this model cannot see into: a script file,
--- a dot or source command, a shell given a file or reading a pipe, a
--- program in a variable, PowerShell or cmd.
-local function mentions_script(text)
-	return text:find(".sh", 1, true) or text:find(".bash", 1, true) or
-		text:find("source", 1, true) or text:find("%f[%S]%.%s") or
-		text:find("sh%s+[^-%s]") or text:find("sh%s+%-[abd-z]+%s+[^-%s]")
-		or (text:find("|", 1, true) and text:find("sh", 1, true)) or
-		text:find("^%s*%$") or text:find("[;&|(`]%s*%$") or
-		text:find("%-%a*c%s+%$") or text:find("powershell", 1, true) or
-		text:find("pwsh", 1, true) or text:find("cmd", 1, true)
+local manager_set = {}
+for _, name in ipairs(manager_names) do
+	manager_set[name] = true
 end
 
--- True when the text may hold an install or an unseen script: a cheap
--- test before splitting commands (most commands do neither).
-local function worth_splitting(text)
-	for _, name in ipairs(manager_names) do
-		if text:find(name, 1, true) then
+-- Words that may run a script this model cannot see into: a shell (given
+-- a file, or reading a pipe), a dot or source command, PowerShell or cmd.
+local script_words = {
+	["."] = true, source = true, su = true, powershell = true, pwsh = true,
+	cmd = true, ["powershell.exe"] = true, ["cmd.exe"] = true,
+}
+for name in pairs(shells) do
+	script_words[name] = true
+end
+
+-- True when the text may hold an install (or, unless installs_only, an
+-- unseen script): a cheap test of its words before splitting commands
+-- (most commands do neither).
+local function worth_splitting(text, installs_only)
+	for w in text:gmatch("[^%s;&|()`'\"]+") do
+		local name = w:match("[^/]+$") or w
+		if manager_set[name] or name:match("^python") then
+			return true
+		end
+		if not installs_only and (script_words[name] or
+			name:sub(1, 1) == "$" or name:match("%.sh$") or
+			name:match("%.bash$")) then
 			return true
 		end
 	end
-	return mentions_script(text) ~= nil
+	return false
 end
 
 -- Does argv (unwrapped) run a script this model cannot see into: a
@@ -1155,31 +1167,33 @@ local function unseen_script(argv, cmd)
 	return cmd.op_before == "|" or cmd.op_before == "|&"
 end
 
-function M.package_installs(x)
+function M.package_installs(x, options)
 	local out, unknown = {}, {}
 	if x == nil then
 		return out, unknown
 	end
+	local installs_only = options ~= nil and options.installs_only
 	local cmds
 	if type(x) == "string" then
-		if not worth_splitting(x) then
+		if not worth_splitting(x, installs_only) then
 			return out, unknown
 		end
 		cmds = M.split_shell(x)
 	elseif M.is_node(x) and x.origin ~= nil then
 		local run = run_of(x)
-		if not worth_splitting(run.text) then
+		if not worth_splitting(run.text, installs_only) then
 			return out, unknown
 		end
 		cmds = container_commands(run, {pipelines = 0, depth = 0})
 	elseif M.is_node(x) and x.keyword ~= nil then
 		if x.form ~= "exec" and #(x.heredocs or {}) == 0 and
-			not worth_splitting(x.text or "") then
+			not worth_splitting(x.text or "", installs_only) then
 			return out, unknown
 		end
 		cmds = M.commands(x)
 	else
-		if not worth_splitting(table.concat(to_array(x), " ")) then
+		if not worth_splitting(table.concat(to_array(x), " "),
+			installs_only) then
 			return out, unknown
 		end
 		cmds = M.commands(x)
@@ -1195,7 +1209,8 @@ function M.package_installs(x)
 				inst.packages_unknown = true
 			end
 			out[#out + 1] = inst
-		elseif cmd.unknown or unseen_script(argv, cmd) then
+		elseif not installs_only and
+			(cmd.unknown or unseen_script(argv, cmd)) then
 			unknown[#unknown + 1] = cmd
 		end
 	end

@@ -40,7 +40,8 @@ How to fix: move the install into a `RUN` instruction of the image.
 			-- scripts of sh -c in them, however deep), then the hooks;
 			-- one finding for each, at the first install.
 			local reported = {}
-			for _, inst in ipairs(p.package_installs(c)) do
+			for _, inst in ipairs(p.package_installs(c,
+				{installs_only = true})) do
 				local cmd = inst.command
 				local key = cmd.hook or c
 				if not reported[key] then

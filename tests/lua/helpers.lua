@@ -192,6 +192,11 @@ function tests.commands_and_installs()
 		"Install-Package x"})
 	eq(#u, 1, "powershell -Command is unknown")
 	eq(u[1].unknown, true, "marked unknown")
+	local i2, u2 = p.package_installs("./install.sh; apk add x",
+		{installs_only = true})
+	eq(#i2 .. ":" .. #u2, "1:0", "installs_only")
+	eq(#p.package_installs("echo golang-ish --pipeline"), 0,
+		"names inside words are not managers")
 end
 
 function tests.operators_and_pipes()
