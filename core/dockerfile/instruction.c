@@ -351,30 +351,6 @@ static void diag_missing(struct inst *in, const char *what)
 		plm_dockerfile_keyword_name(in->kw), what);
 }
 
-/* Is argv[0] a shell, with "-c" and a script after it? Returns the index of
- * the script in argv, or 0 when there is none. */
-static size_t shell_script(const struct plm_node *argv)
-{
-	if (argv == NULL || argv->as.seq.count < 3) {
-		return 0;
-	}
-	const char *a0 = argv->as.seq.items[0]->as.string.ptr;
-	const char *base = strrchr(a0, '/');
-	base = base ? base + 1 : a0;
-	if (strcmp(base, "sh") != 0 && strcmp(base, "bash") != 0 &&
-		strcmp(base, "ash") != 0 && strcmp(base, "dash") != 0 &&
-		strcmp(base, "zsh") != 0) {
-		return 0;
-	}
-	for (size_t k = 1; k + 1 < argv->as.seq.count; k++) {
-		const char *a = argv->as.seq.items[k]->as.string.ptr;
-		if (a[0] == '-' && strchr(a, 'c') != NULL && a[1] != '-') {
-			return k + 1;
-		}
-	}
-	return 0;
-}
-
 /* Commands of an exec form: the argv itself, and the script of sh -c. */
 static void exec_commands(struct inst *in, struct plm_node *argv, size_t s,
 	size_t e)
@@ -388,7 +364,7 @@ static void exec_commands(struct inst *in, struct plm_node *argv, size_t s,
 	plm_dockerfile_set(ctx, cmd, "argv", argv);
 	plm_dockerfile_set(ctx, cmd, "text", text_node(in, s, e));
 	plm_dockerfile_push(ctx, in->commands, cmd);
-	size_t script = shell_script(argv);
+	size_t script = plm_dockerfile_shell_script(argv);
 	if (script == 0) {
 		return;
 	}

@@ -584,6 +584,20 @@ static void script_word(struct cmd *c, const char *w, size_t n)
 	}
 }
 
+size_t plm_dockerfile_shell_script(const struct plm_node *argv)
+{
+	struct cmd c;
+	memset(&c, 0, sizeof(c));
+	for (size_t k = 0; argv != NULL && k < argv->as.seq.count; k++) {
+		if (c.phase == SCRIPT_NEXT) {
+			return k;
+		}
+		const struct plm_node *w = argv->as.seq.items[k];
+		script_word(&c, w->as.string.ptr, w->as.string.len);
+	}
+	return 0;
+}
+
 static void free_script(struct cmd *c)
 {
 	plm_free(c->script);

@@ -33,4 +33,9 @@ void plm_dockerfile_shell_split(struct plm_dockerfile_ctx *ctx,
 	const struct plm_dockerfile_heredoc *docs, size_t doc_count,
 	struct plm_node *commands, int nested);
 
+/* The index in argv (a sequence of strings) of the script a shell runs
+ * (`sh -c SCRIPT`, as the shell text's commands are read: after sudo, env,
+ * exec; option clusters; `su -c`), or 0 when there is none. */
+size_t plm_dockerfile_shell_script(const struct plm_node *argv);
+
 #endif

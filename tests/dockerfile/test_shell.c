@@ -343,6 +343,14 @@ static void nested_shell_scripts_are_split_recursively(void **state)
 	assert_int_equal(integer(item(cmds, 2), "nested"), 2);
 	expect_region(doc, 1, 2, 2, 21, 2, 22);
 	plm_doc_destroy(doc);
+	/* The exec form's script too, read the same way. */
+	doc = parse(
+		"FROM a\nCMD [\"sudo\", \"-u\", \"app\", \"bash\", \"-eo\", "
+		"\"pipefail\", \"-c\", \"a | b\"]\n");
+	cmds = get(instr(doc, 0, 1), "commands");
+	assert_int_equal(plm_node_count(cmds), 3);
+	assert_string_equal(seq_str(get(item(cmds, 2), "argv"), 0), "b");
+	plm_doc_destroy(doc);
 	/* The exec form's script too. */
 	doc = parse("FROM a\nCMD [\"sh\", \"-c\", \"npm ci && npm start\"]\n");
 	cmds = get(instr(doc, 0, 1), "commands");
