@@ -356,30 +356,6 @@ static void diag_missing(struct inst *in, const char *what)
 		plm_dockerfile_keyword_name(in->kw), what);
 }
 
-/* Is argv[0] a shell, with "-c" and a script after it? Returns the index of
- * the script in argv, or 0 when there is none. */
-static size_t shell_script(const struct plm_node *argv)
-{
-	if (argv == NULL || argv->as.seq.count < 3) {
-		return 0;
-	}
-	const char *a0 = argv->as.seq.items[0]->as.string.ptr;
-	const char *base = strrchr(a0, '/');
-	base = base ? base + 1 : a0;
-	if (strcmp(base, "sh") != 0 && strcmp(base, "bash") != 0 &&
-		strcmp(base, "ash") != 0 && strcmp(base, "dash") != 0 &&
-		strcmp(base, "zsh") != 0) {
-		return 0;
-	}
-	for (size_t k = 1; k + 1 < argv->as.seq.count; k++) {
-		const char *a = argv->as.seq.items[k]->as.string.ptr;
-		if (a[0] == '-' && strchr(a, 'c') != NULL && a[1] != '-') {
-			return k + 1;
-		}
-	}
-	return 0;
-}
-
 /* Commands of an exec form: the argv itself, and the script of sh -c. */
 static void exec_commands(struct inst *in, struct plm_node *argv, size_t s,
 	size_t e)
@@ -393,7 +369,7 @@ static void exec_commands(struct inst *in, struct plm_node *argv, size_t s,
 	plm_dockerfile_set(ctx, cmd, "argv", argv);
 	plm_dockerfile_set(ctx, cmd, "text", text_node(in, s, e));
 	plm_dockerfile_push(ctx, in->commands, cmd);
-	size_t script = shell_script(argv);
+	size_t script = plm_dockerfile_shell_script(argv);
 	if (script == 0) {
 		return;
 	}
@@ -408,7 +384,7 @@ static void exec_commands(struct inst *in, struct plm_node *argv, size_t s,
 		struct plm_dockerfile_text st = {buf.ptr, buf.len, segs,
 			seg_count, 0};
 		plm_dockerfile_shell_split(ctx, &st, 0, st.len, NULL, 0,
-			in->commands);
+			in->commands, 1);
 	}
 	plm_free(segs);
 	plm_dockerfile_buf_free(&buf);
@@ -443,6 +419,46 @@ static bool looks_like_json(const char *s, size_t n)
 		}
 	}
 	return false;
+}
+
+/* Does the SHELL in effect run POSIX sh? PowerShell, cmd and the like
+ * take scripts in another language, which are not split. HEALTHCHECK's
+ * CMD-SHELL does not use SHELL. */
+static bool posix_shell(const struct inst *in)
+{
+	static const char *const shells[] = {"sh", "bash", "ash", "dash", "zsh",
+		"ksh", "mksh", "yash", "posh", "busybox", NULL};
+	const struct plm_dockerfile_stage *st = in->b->current;
+	if (in->kw == PLM_DOCKERFILE_HEALTHCHECK || st == NULL ||
+		st->shell == NULL) {
+		return true;
+	}
+	const struct plm_node *argv = st->shell;
+	for (size_t k = 0; k < argv->as.seq.count; k++) {
+		const char *a = argv->as.seq.items[k]->as.string.ptr;
+		size_t n = argv->as.seq.items[k]->as.string.len;
+		for (size_t j = n; j > 0; j--) {
+			if (a[j - 1] == '/' || a[j - 1] == '\\') {
+				a += j;
+				n -= j;
+				break;
+			}
+		}
+		if (n > 4 && plm_dockerfile_word_is(a + n - 4, 4, ".exe")) {
+			n -= 4;
+		}
+		if (plm_dockerfile_word_is(a, n, "env") &&
+			k + 1 < argv->as.seq.count) {
+			continue; /* SHELL ["/usr/bin/env", "bash", "-c"] */
+		}
+		for (size_t i = 0; shells[i] != NULL; i++) {
+			if (plm_dockerfile_word_is(a, n, shells[i])) {
+				return true;
+			}
+		}
+		return false;
+	}
+	return true;
 }
 
 /* RUN, CMD, ENTRYPOINT, HEALTHCHECK CMD: exec or shell form over [s, e).
@@ -489,12 +505,24 @@ static struct plm_node *command_form(struct inst *in, size_t s, size_t e,
 	}
 	in->form = "shell";
 	plm_dockerfile_push(ctx, in->args, text_node(in, s, e));
+	if (!posix_shell(in)) {
+		/* One command whose words are not known. */
+		struct plm_node *cmd = plm_dockerfile_map(ctx,
+			span_of(in, s, e));
+		plm_dockerfile_set(ctx, cmd, "argv",
+			plm_dockerfile_seq(ctx, span_of(in, s, e)));
+		plm_dockerfile_set(ctx, cmd, "text", text_node(in, s, e));
+		plm_dockerfile_set(ctx, cmd, "unknown",
+			plm_dockerfile_bool(ctx, span_of(in, s, e), true));
+		plm_dockerfile_push(ctx, in->commands, cmd);
+		return NULL;
+	}
 	plm_dockerfile_shell_split(ctx, in->t, s, e,
 		in->doc_count ? in->docs : NULL,
 		in->doc_count < PLM_DOCKERFILE_MAX_HEREDOCS
 			? in->doc_count
 			: PLM_DOCKERFILE_MAX_HEREDOCS,
-		in->commands);
+		in->commands, 0);
 	return NULL;
 }
 
