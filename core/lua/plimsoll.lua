@@ -258,6 +258,94 @@ function M.parse_user(text)
 end
 
 ------------------------------------------------------------------------
+-- Secrets
+------------------------------------------------------------------------
+
+-- Words of a variable name that say it holds a secret.
+local secret_words = {
+	PASSWORD = true, PASSWD = true, PASS = true, SECRET = true,
+	SECRETS = true, TOKEN = true, APIKEY = true, CREDENTIAL = true,
+	CREDENTIALS = true, PRIVATEKEY = true, PASSPHRASE = true,
+}
+-- Second words that make KEY a secret: API_KEY, ACCESS_KEY, SECRET_KEY...
+local key_words = {API = true, ACCESS = true, PRIVATE = true, SECRET = true,
+	AUTH = true, ENCRYPTION = true, SIGNING = true, MASTER = true,
+	LICENSE = true, CLIENT = true, APP = true, SERVICE = true}
+-- Last words that make the name about a secret, not the secret itself.
+local not_secret_last = {
+	FILE = true, PATH = true, DIR = true, URL = true, URI = true,
+	ENDPOINT = true, HOST = true, PORT = true, NAME = true, ID = true,
+	LENGTH = true, LEN = true, SIZE = true, TTL = true, EXPIRY = true,
+	EXPIRES = true, EXPIRATION = true, TIMEOUT = true, TYPE = true,
+	HEADER = true, FIELD = true, PARAM = true, ENABLED = true,
+	ENABLE = true, REQUIRED = true, VERSION = true, ALGORITHM = true,
+	ALG = true, REF = true, MOUNT = true, USER = true, USERNAME = true,
+	LOCATION = true, REGION = true, ISSUER = true, AUDIENCE = true,
+	SCOPE = true, SCOPES = true, PREFIX = true, METHOD = true,
+	POLICY = true, KEY_ID = true, STORE = true, PROVIDER = true,
+	MODE = true, FORMAT = true, LIFETIME = true, DURATION = true,
+	COUNT = true, MIN = true, MAX = true, HASH = true, SALT_ROUNDS = true,
+}
+
+--- Whether an environment or build variable's name says it holds a
+--- secret (DB_PASSWORD, API_KEY, GITHUB_TOKEN, aws_secret_access_key,
+--- clientSecret), and not something about one (PASSWORD_FILE,
+--- TOKEN_URL, SECRET_NAME, PUBLIC_KEY, ACCESS_KEY_ID).
+function M.is_secret_name(name)
+	if type(name) ~= "string" or name == "" then
+		return false
+	end
+	-- camelCase to words, then split on anything but letters and digits.
+	local spaced = name:gsub("(%l)(%u)", "%1_%2"):upper()
+	local words = {}
+	for w in spaced:gmatch("[%u%d]+") do
+		words[#words + 1] = w
+	end
+	local last = words[#words]
+	if last == nil or not_secret_last[last] then
+		return false
+	end
+	for i, w in ipairs(words) do
+		if w == "PUBLIC" then
+			return false
+		end
+		if secret_words[w] then
+			return true
+		end
+		if w == "KEY" and i > 1 and key_words[words[i - 1]] then
+			return true
+		end
+	end
+	return false
+end
+
+--- Whether a value looks like a literal secret rather than a reference,
+--- a switch or a path: not empty, no `$`, not a boolean or a number, not
+--- a path or a URL without credentials.
+function M.is_literal_secret(value)
+	if value == nil then
+		return false
+	end
+	local v = tostring(value)
+	if v == "" or v:find("$", 1, true) then
+		return false
+	end
+	local low = v:lower()
+	if low == "true" or low == "false" or low == "yes" or low == "no" or
+		low == "on" or low == "off" or low == "null" or low == "none" or
+		low:match("^%-?%d+$") then
+		return false
+	end
+	if v:sub(1, 1) == "/" or v:sub(1, 2) == "./" then
+		return false
+	end
+	if v:find("^%a[%w+.-]*://") and not v:find("^%a[%w+.-]*://[^/@]+@") then
+		return false
+	end
+	return true
+end
+
+------------------------------------------------------------------------
 -- Images
 ------------------------------------------------------------------------
 
