@@ -382,6 +382,133 @@ function M.parse_image(text)
 end
 
 ------------------------------------------------------------------------
+-- What images run as
+------------------------------------------------------------------------
+
+--- Images known to run as a non-root user when nothing overrides it (a
+--- small list, maintained by hand; `*` is any run of characters). The
+--- default of the policies' `non_root_images` setting.
+M.non_root_images = {
+	"gcr.io/distroless/*:nonroot", "gcr.io/distroless/*:*-nonroot",
+	"cgr.dev/chainguard/*", "mcr.microsoft.com/windows/nanoserver*",
+	"mcr.microsoft.com/mssql/server*", "elasticsearch:*", "kibana:*",
+	"logstash:*", "solr:*", "sonarqube:*", "haproxy:*",
+	"docker.elastic.co/*", "grafana/grafana*", "grafana/loki*",
+	"prom/prometheus*", "prom/alertmanager*", "prom/node-exporter*",
+	"quay.io/prometheus/*", "quay.io/keycloak/keycloak*", "bitnami/*",
+	"nginxinc/nginx-unprivileged*", "jenkins/jenkins*",
+	"sonatype/nexus3*", "confluentinc/cp-*", "confluentinc/ksqldb-*",
+	"openzipkin/zipkin*", "otel/opentelemetry-collector*",
+}
+
+--- Images known to start as root beyond Docker's official ones (checked
+--- first). The default of the policies' `root_images` setting.
+M.root_images = {
+	"cgr.dev/chainguard/wolfi-base*", "bitnami/minideb*",
+	"portainer/portainer*", "containrrr/watchtower*", "gitlab/gitlab-ce*",
+	"gitlab/gitlab-runner*",
+}
+
+-- Docker's official images that set no USER: they start as root (many
+-- step down to a service user in their entrypoint, after starting as
+-- root). Official images that set a USER are in M.non_root_images.
+local official_root = {}
+for name in ([[
+adminer almalinux alpine amazoncorretto amazonlinux arangodb archlinux
+backdrop bash bonita buildpack-deps busybox caddy cassandra centos
+chronograf clearlinux clojure composer convertigo couchbase couchdb crate
+debian docker drupal eclipse-mosquitto eclipse-temurin eggdrop elixir emqx
+erlang fedora flink fluentd friendica gcc geonetwork ghost golang gradle
+groovy haskell hello-world httpd hylang ibmjava influxdb irssi jetty joomla
+julia kapacitor kong lightstreamer mariadb matomo maven mediawiki memcached
+mongo mongo-express monica mysql nats neo4j nextcloud nginx node odoo
+openjdk oraclelinux orientdb percona perl photon php phpmyadmin postfixadmin
+postgres pypy python rabbitmq redis redmine registry rethinkdb rocket.chat
+rockylinux ruby rust spiped storm swift telegraf tomcat tomee traefik ubuntu
+unit varnish wordpress xwiki yourls znc zookeeper
+]]):gmatch("%S+") do
+	official_root[name] = true
+end
+
+-- The names an image goes by, for matching a pattern: as written, and
+-- with and without its registry and tag ("nginx:1.27",
+-- "docker.io/nginx:1.27", "docker.io/nginx", "nginx").
+local function image_names(image)
+	local names = {image.text}
+	local repo, tag = image.repository, image.tag
+	if repo ~= nil then
+		local reg = image.registry
+		local tagged = tag and (repo .. ":" .. tag) or repo
+		if reg ~= nil then
+			names[#names + 1] = reg .. "/" .. tagged
+			names[#names + 1] = reg .. "/" .. repo
+		end
+		if reg == nil or reg == "docker.io" then
+			local short = repo:gsub("^library/", "")
+			names[#names + 1] = tag and (short .. ":" .. tag) or short
+			names[#names + 1] = short
+		end
+	end
+	return names
+end
+
+-- Each pattern with its literal prefix (up to the first `*`): most names
+-- fail on it, before the cost of a glob.
+local function compile(patterns)
+	local out = {}
+	for i, pattern in ipairs(patterns) do
+		out[i] = {pattern = pattern, prefix = pattern:match("^([^*]*)")}
+	end
+	return out
+end
+
+local function matches_any(image, patterns)
+	for _, name in ipairs(image_names(image)) do
+		for _, c in ipairs(patterns) do
+			if name:sub(1, #c.prefix) == c.prefix and
+				M.glob(name, c.pattern) then
+				return true
+			end
+		end
+	end
+	return false
+end
+
+--- Returns a function that tells what an image (a container's `image`
+--- map) runs as when nothing overrides its user: "root" (root_images,
+--- then Docker's official images that set no USER), "non-root"
+--- (non_root_images) or nil (unknown, or an image from a variable). The
+--- lists default to M.root_images and M.non_root_images; answers are
+--- cached per image text.
+function M.image_user_judge(root_images, non_root_images)
+	local root = compile(root_images or M.root_images)
+	local non_root = compile(non_root_images or M.non_root_images)
+	local cache = {}
+	return function(image)
+		if image == nil or image.text == nil or image.text == "" or
+			image.text:find("$", 1, true) then
+			return nil
+		end
+		local cached = cache[image.text]
+		if cached ~= nil then
+			return cached or nil
+		end
+		local answer = false
+		local repo = image.repository or ""
+		if matches_any(image, root) then
+			answer = "root"
+		elseif matches_any(image, non_root) then
+			answer = "non-root"
+		elseif (image.registry == nil or image.registry == "docker.io") and
+			official_root[(repo:gsub("^library/", ""))] then
+			answer = "root"
+		end
+		cache[image.text] = answer
+		return answer or nil
+	end
+end
+
+------------------------------------------------------------------------
 -- Shell commands
 ------------------------------------------------------------------------
 
