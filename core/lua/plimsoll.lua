@@ -264,8 +264,8 @@ end
 -- Words of a variable name that say it holds a secret.
 local secret_words = {
 	PASSWORD = true, PASSWD = true, PASS = true, SECRET = true,
-	SECRETS = true, TOKEN = true, APIKEY = true, CREDENTIAL = true,
-	CREDENTIALS = true, PRIVATEKEY = true, PASSPHRASE = true,
+	SECRETS = true, TOKEN = true, APIKEY = true, PRIVATEKEY = true,
+	PASSPHRASE = true,
 }
 -- Second words that make KEY a secret: API_KEY, ACCESS_KEY, SECRET_KEY...
 local key_words = {API = true, ACCESS = true, PRIVATE = true, SECRET = true,
@@ -284,7 +284,8 @@ local not_secret_last = {
 	SCOPE = true, SCOPES = true, PREFIX = true, METHOD = true,
 	POLICY = true, KEY_ID = true, STORE = true, PROVIDER = true,
 	MODE = true, FORMAT = true, LIFETIME = true, DURATION = true,
-	COUNT = true, MIN = true, MAX = true, HASH = true, SALT_ROUNDS = true,
+	COUNT = true, MIN = true, MAX = true, HASH = true, SOURCE = true,
+	KIND = true, STRATEGY = true, CREDENTIALS = true, CREDS = true,
 }
 
 --- Whether an environment or build variable's name says it holds a
@@ -327,7 +328,8 @@ function M.is_literal_secret(value)
 		return false
 	end
 	local v = tostring(value)
-	if v == "" or v:find("$", 1, true) then
+	-- Placeholders such as `_` or `-`: no letter or digit, or too short.
+	if #v < 3 or v:find("$", 1, true) or not v:find("%w") then
 		return false
 	end
 	local low = v:lower()
@@ -398,7 +400,9 @@ M.non_root_images = {
 	"quay.io/prometheus/*", "quay.io/keycloak/keycloak*", "bitnami/*",
 	"nginxinc/nginx-unprivileged*", "jenkins/jenkins*",
 	"sonatype/nexus3*", "confluentinc/cp-*", "confluentinc/ksqldb-*",
-	"openzipkin/zipkin*", "otel/opentelemetry-collector*",
+	"openzipkin/*", "otel/opentelemetry-collector*",
+	"debezium/connect*", "debezium/server*", "quay.io/debezium/connect*",
+	"quay.io/debezium/server*", "jaegertracing/all-in-one*",
 }
 
 --- Images known to start as root beyond Docker's official ones (checked
@@ -544,21 +548,29 @@ local socket_dirs = {
 	["/run/podman"] = true, ["/var/run/podman"] = true,
 }
 
--- Host directories whose contents (or the directory itself) give a
--- container the host: its configuration and credentials, kernel
--- interfaces, devices, boot files, the runtimes' state.
+-- Host paths that give a container the host: its configuration and
+-- credentials, kernel interfaces, devices, boot files, the runtimes' and
+-- the kubelet's state. Exact paths, and trees (the path and everything
+-- under it). An application's own directory under /etc (/etc/pihole) or
+-- a harmless file (/etc/localtime, /etc/machine-id, /etc/ssl/certs) is
+-- not one of them.
 local sensitive_exact = {
-	["/"] = true, ["/dev"] = true, ["/sys"] = true, ["/usr"] = true,
+	["/"] = true, ["/etc"] = true, ["/dev"] = true, ["/usr"] = true,
 	["/lib"] = true, ["/lib64"] = true, ["/bin"] = true, ["/sbin"] = true,
 	["/var"] = true, ["/var/lib"] = true, ["/home"] = true,
 	["/usr/bin"] = true, ["/usr/sbin"] = true, ["/usr/lib"] = true,
+	["/usr/local/bin"] = true, ["/etc/passwd"] = true,
+	["/etc/shadow"] = true, ["/etc/gshadow"] = true, ["/etc/group"] = true,
+	["/etc/sudoers"] = true, ["/etc/crontab"] = true, ["/etc/hosts"] = true,
 }
 local sensitive_trees = {
-	"/etc", "/proc", "/boot", "/root", "/lib/modules",
+	"/proc", "/sys", "/boot", "/root", "/lib/modules", "/usr/lib/modules",
 	"/var/lib/docker", "/var/lib/kubelet", "/var/lib/containerd",
-	"/var/lib/containers", "/var/lib/etcd", "/etc/kubernetes",
-	"/sys/kernel", "/sys/firmware", "/dev/mem", "/dev/kmem", "/dev/port",
-	"/dev/disk",
+	"/var/lib/containers", "/var/lib/etcd", "/etc/kubernetes", "/etc/cni",
+	"/etc/ssh", "/etc/sudoers.d", "/etc/cron.d", "/etc/systemd",
+	"/etc/docker", "/etc/containerd", "/etc/crio", "/etc/ssl/private",
+	"/etc/pki", "/etc/letsencrypt", "/etc/rancher", "/dev/mem",
+	"/dev/kmem", "/dev/port", "/dev/disk",
 }
 
 --- A path with backslashes turned into slashes, repeated slashes
