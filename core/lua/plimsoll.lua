@@ -122,17 +122,31 @@ function M.describe(c)
 		return "the image"
 	elseif c.origin == "compose" then
 		return ("service %q"):format(tostring(c.name))
-	elseif c.role == "init" or c.role == "ephemeral" then
-		return ("%s container %q"):format(c.role, tostring(c.name))
 	end
-	return ("container %q"):format(tostring(c.name))
+	local role = (c.role == "init" or c.role == "ephemeral") and
+		c.role .. " " or ""
+	if c.name == nil then
+		-- Knative and some other kinds let a lone container go unnamed.
+		local w = c.workload or {}
+		local of = w.name ~= nil and ("%s %q"):format(
+			tostring(w.kind or "workload"), tostring(w.name))
+			or "a " .. tostring(w.kind or "workload")
+		return ("the unnamed %scontainer of %s"):format(role, of)
+	end
+	return ("%scontainer %q"):format(role, tostring(c.name))
 end
 
---- True for a Compose service that names neither an image nor a build
---- (nor `extends`, in the file as written): a fragment, of an override
---- file scanned without its base say, that another file completes.
---- Nothing runs as it stands, so container policies skip it.
+--- True for a container record that is only a fragment of one (see
+--- M.partial): a Compose service that names neither an image nor a build
+--- (nor `extends`, in the file as written), as in an override file
+--- scanned without its base; a Kubernetes container with no image, as in
+--- a kustomize patch. What it leaves out is written elsewhere, so
+--- container policies do not judge it alone. Unlike M.partial, a Compose
+--- service whose `extends` was not followed (past a limit) is no fragment.
 function M.is_fragment(doc, c)
+	if c.origin == "kubernetes" then
+		return c.image == nil
+	end
 	if c.origin ~= "compose" or c.image ~= nil or c.build ~= nil then
 		return false
 	end
@@ -1164,6 +1178,78 @@ end
 -- else "default" (where kubectl puts an object without one).
 function M.namespace(object)
 	return object.namespace or "default"
+end
+
+------------------------------------------------------------------------
+-- Images and workloads
+------------------------------------------------------------------------
+
+--- Whether an image reference (the model's image map, or what
+--- p.parse_image returns) floats: "latest" for the `latest` tag,
+--- "untagged" when no tag is written (the runtime then pulls `latest`),
+--- nil when a digest or another tag pins it, or when a variable decides.
+function M.floating_tag(image)
+	if image == nil or image.text == nil or image.digest ~= nil then
+		return nil
+	end
+	if tostring(image.text):find("$", 1, true) or image.tag == "" then
+		return nil
+	end
+	if image.tag == nil then
+		return "untagged"
+	end
+	return image.tag == "latest" and "latest" or nil
+end
+
+-- Kinds whose pods run to completion: Kubernetes' own batch kinds and the
+-- custom resources of Argo Workflows, Tekton, KEDA, Kubeflow and Ray.
+local batch_kinds = {
+	Job = true, CronJob = true, ScaledJob = true, Workflow = true,
+	WorkflowTemplate = true, ClusterWorkflowTemplate = true,
+	CronWorkflow = true, Task = true, ClusterTask = true, TaskRun = true,
+	Pipeline = true, PipelineRun = true, JobSet = true,
+	SparkApplication = true, ScheduledSparkApplication = true,
+}
+
+--- True when a Kubernetes container belongs to a pod that runs to
+--- completion rather than serving: a batch kind (Job, CronJob, Argo
+--- Workflows, Tekton, KEDA ScaledJob, any kind whose name ends in `Job`),
+--- or a pod whose `restartPolicy` is `Never` or `OnFailure`.
+function M.runs_to_completion(c)
+	local kind = c.workload ~= nil and c.workload.kind or nil
+	if kind ~= nil and (batch_kinds[kind] or kind:find("Job$")) then
+		return true
+	end
+	local pod = c.pod ~= nil and c.pod.source or nil
+	local restart = pod ~= nil and pod.restartPolicy or nil
+	return restart == "Never" or restart == "OnFailure"
+end
+
+--- True for a container record that is only part of one, to be merged
+--- into a base this file does not hold: a Compose service with neither
+--- `image:` nor `build:` (nor one inherited through `extends`), as in an
+--- override file scanned without its base; a Kubernetes container with no
+--- `image:`, as in a kustomize patch. What it leaves out is written
+--- elsewhere, so "missing" findings do not apply to it.
+function M.partial(c)
+	if c.origin == "compose" then
+		return c.image == nil and (c.source == nil or c.source.build == nil)
+	end
+	return c.origin == "kubernetes" and c.image == nil
+end
+
+--- Whether c's `resources.<section>.<name>` is written (section "limits"
+--- or "requests", name "cpu" or "memory"): Kubernetes `resources`,
+--- Compose `deploy.resources`, `cpus`, `mem_limit`..., or a Tekton
+--- step's `computeResources`. A written value that does not parse counts.
+function M.resource_written(c, section, name)
+	local model = c.resources ~= nil and c.resources[section]
+	if model ~= nil and M.meta(model, name).present then
+		return true
+	end
+	local compute = c.source ~= nil and c.source.computeResources
+	local part = M.is_node(compute) and compute[section]
+	return M.is_node(part) and part[name] ~= nil
 end
 
 ------------------------------------------------------------------------

@@ -51,7 +51,8 @@ AppArmor Profile is enabled"; Pod Security Standards, baseline:
 		local seen = {}
 		for c in p.containers(doc) do
 			local a = c.apparmor
-			if type(a) == "string" and a:lower() == "unconfined" then
+			if p.is_node(a) and type(a.type) == "string" and
+				a.type:lower() == "unconfined" then
 				local sp = p.span(c, "apparmor")
 				local key = ("%s:%d:%d"):format(sp.path, sp.start_line,
 					sp.start_column)

@@ -54,7 +54,8 @@ Standards, baseline: "Seccomp".
 		local seen = {}
 		for c in p.containers(doc) do
 			local s = c.seccomp
-			if type(s) == "string" and s:lower() == "unconfined" then
+			if p.is_node(s) and type(s.type) == "string" and
+				s.type:lower() == "unconfined" then
 				local sp = p.span(c, "seccomp")
 				local key = ("%s:%d:%d"):format(sp.path, sp.start_line,
 					sp.start_column)
