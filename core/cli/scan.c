@@ -15,6 +15,7 @@
 
 #include "cli/cli.h"
 #include "cli/policy_options.h"
+#include "engine/baseline.h"
 #include "engine/engine.h"
 #include "engine/result.h"
 #include "engine/run.h"
@@ -24,6 +25,8 @@
 
 /* More workers than this buys nothing and costs a Lua state each. */
 #define MAX_JOBS 256
+/* --fail-on none: above every severity. */
+#define FAIL_ON_NONE (PLM_SEVERITY_CRITICAL + 1)
 
 struct output_request {
 	const char *format;
@@ -44,6 +47,8 @@ struct scan_options {
 	size_t max_file_size;
 	int fail_on;
 	bool include_suppressed;
+	const char *baseline;       /* --baseline FILE */
+	const char *write_baseline; /* --write-baseline FILE */
 	const char *sarif_category;
 	const char *source_root; /* --source-root, as given */
 	bool profile;            /* --profile */
@@ -80,8 +85,14 @@ static void usage(FILE *out)
 	      "  -o, --output FILE       where the preceding --format writes (default stdout)\n"
 	      "  --plugin PATH.so        load a third-party output plugin\n"
 	      "  --fail-on SEVERITY      exit 1 only for findings at or above SEVERITY\n"
-	      "                          (info, low, medium, high, critical; default info)\n"
-	      "  --include-suppressed    also report findings ignored in source\n"
+	      "                          (info, low, medium, high, critical, or none:\n"
+	      "                          never; default info)\n"
+	      "  --include-suppressed    also report findings ignored in source or\n"
+	      "                          accepted in the baseline, marked as such\n"
+	      "  --show-suppressed       the same (the name text readers look for)\n"
+	      "  --baseline FILE         report only findings not recorded in FILE\n"
+	      "  --write-baseline FILE   record the findings of this scan in FILE (the\n"
+	      "                          ones suppressed in source are left out)\n"
 	      "  --sarif-category NAME   SARIF automationDetails category\n"
 	      "  --source-root DIR       the repository root: SARIF URIs and the paths of\n"
 	      "                          the github, checkstyle, junit and codeclimate\n"
@@ -112,6 +123,8 @@ enum {
 	OPT_PLUGIN,
 	OPT_FAIL_ON,
 	OPT_INCLUDE_SUPPRESSED,
+	OPT_BASELINE,
+	OPT_WRITE_BASELINE,
 	OPT_SARIF_CATEGORY,
 	OPT_SOURCE_ROOT,
 	OPT_PROFILE,
@@ -131,6 +144,9 @@ static const struct option long_options[] = {
 	{"plugin", required_argument, NULL, OPT_PLUGIN},
 	{"fail-on", required_argument, NULL, OPT_FAIL_ON},
 	{"include-suppressed", no_argument, NULL, OPT_INCLUDE_SUPPRESSED},
+	{"show-suppressed", no_argument, NULL, OPT_INCLUDE_SUPPRESSED},
+	{"baseline", required_argument, NULL, OPT_BASELINE},
+	{"write-baseline", required_argument, NULL, OPT_WRITE_BASELINE},
 	{"sarif-category", required_argument, NULL, OPT_SARIF_CATEGORY},
 	{"source-root", required_argument, NULL, OPT_SOURCE_ROOT},
 	{"profile", no_argument, NULL, OPT_PROFILE},
@@ -237,16 +253,24 @@ static int parse_options(int argc, char **argv, struct scan_options *o)
 			oom |= plm_strvec_push(&o->plugins, optarg) != 0;
 			break;
 		case OPT_FAIL_ON:
-			o->fail_on = plm_severity_parse(optarg);
+			o->fail_on = strcmp(optarg, "none") == 0
+				? FAIL_ON_NONE
+				: plm_severity_parse(optarg);
 			if (o->fail_on < 0) {
-				return bad_usage(
-					"unknown severity '%s' (expected "
-					"info, low, medium, high or critical)",
+				return bad_usage("unknown severity '%s' (expected "
+						 "info, low, medium, high, critical "
+						 "or none)",
 					optarg);
 			}
 			break;
 		case OPT_INCLUDE_SUPPRESSED:
 			o->include_suppressed = true;
+			break;
+		case OPT_BASELINE:
+			o->baseline = optarg;
+			break;
+		case OPT_WRITE_BASELINE:
+			o->write_baseline = optarg;
 			break;
 		case OPT_SARIF_CATEGORY:
 			o->sarif_category = optarg;
@@ -351,8 +375,10 @@ struct emitter {
 	struct plm_output_set *outs;
 	const struct scan_options *o;
 	struct plm_run_summary sum;
-	struct plm_strvec paths; /* the scanned files, owned */
-	int rc;                  /* the first output error */
+	struct plm_strvec paths;              /* the scanned files, owned */
+	struct plm_baseline *baseline;        /* --baseline, or NULL */
+	struct plm_baseline_writer *recorder; /* --write-baseline, or NULL */
+	int rc;                               /* the first output error */
 	bool incomplete;
 	bool fail; /* a finding at or above --fail-on */
 	bool out_of_memory;
@@ -360,7 +386,19 @@ struct emitter {
 
 static void emit_finding(struct emitter *em, const struct plm_finding *f)
 {
-	if (f->suppression != PLM_SUPPRESSION_NONE) {
+	struct plm_finding accepted;
+	if (f->suppression == PLM_SUPPRESSION_NONE && em->recorder != NULL &&
+		plm_baseline_writer_add(em->recorder, f) != 0) {
+		em->out_of_memory = true;
+	}
+	if (f->suppression == PLM_SUPPRESSION_NONE &&
+		plm_baseline_contains(em->baseline, f->fingerprint)) {
+		em->sum.findings_baselined++;
+		accepted = *f;
+		accepted.suppression = PLM_SUPPRESSION_EXTERNAL;
+		accepted.suppression_justification = "accepted in the baseline";
+		f = &accepted;
+	} else if (f->suppression != PLM_SUPPRESSION_NONE) {
 		em->sum.findings_suppressed++;
 		if (!em->o->include_suppressed) {
 			return;
@@ -582,6 +620,18 @@ static const char *default_format(void)
 	return "gnu";
 }
 
+static int save_baseline(struct plm_baseline_writer *w, const char *path)
+{
+	char *error = NULL;
+	int rc = plm_baseline_writer_save(w, path, &error);
+	if (rc != 0) {
+		fprintf(stderr, "plimsoll scan: %s\n",
+			error ? error : plm_error_string(rc));
+		plm_free(error);
+	}
+	return rc;
+}
+
 int plm_cli_scan(int argc, char **argv)
 {
 	struct scan_options o = {.jobs = 0, .fail_on = PLM_SEVERITY_INFO};
@@ -627,6 +677,21 @@ int plm_cli_scan(int argc, char **argv)
 				o.outputs[i].format);
 			goto out;
 		}
+	}
+
+	if (o.baseline != NULL) {
+		char *error = NULL;
+		int rc = plm_baseline_load(o.baseline, &em.baseline, &error);
+		if (rc != 0) {
+			fprintf(stderr, "plimsoll scan: %s\n",
+				error ? error : plm_error_string(rc));
+			plm_free(error);
+			goto out;
+		}
+	}
+	if (o.write_baseline != NULL &&
+		(em.recorder = plm_baseline_writer_new()) == NULL) {
+		goto oom;
 	}
 
 	struct plm_engine_options eopt = plm_policy_engine_options(&o.policy);
@@ -744,6 +809,16 @@ int plm_cli_scan(int argc, char **argv)
 		fputs("plimsoll scan: out of memory\n", stderr);
 		em.incomplete = true;
 	}
+	if (em.recorder != NULL && !em.incomplete &&
+		save_baseline(em.recorder, o.write_baseline) != 0) {
+		em.incomplete = true;
+	} else if (em.recorder != NULL && em.incomplete) {
+		fprintf(stderr,
+			"plimsoll scan: %s not written: the run was "
+			"incomplete, and a baseline of it would lose "
+			"what the failed files hold\n",
+			o.write_baseline);
+	}
 	em.sum.files_scanned = em.paths.count;
 	em.sum.paths = em.paths.items;
 	em.sum.path_count = em.paths.count;
@@ -781,6 +856,8 @@ oom:
 	status = PLM_EXIT_ERROR;
 out:
 	plm_strvec_free(&em.paths, 1);
+	plm_baseline_free(em.baseline);
+	plm_baseline_writer_free(em.recorder);
 	plm_project_destroy(project);
 	plm_output_set_destroy(outs);
 	plm_engine_destroy(engine);

@@ -590,22 +590,32 @@ static uint64_t normalized_hash(uint64_t h, const struct plm_source *src,
 	return h;
 }
 
-/* True when "ignore" occurs in bytes[0..len): only then can a comment
- * suppress anything in that source. */
-static bool mentions_ignore(const char *bytes, size_t len)
+/* True when word occurs in bytes[0..len). */
+static bool mentions(const char *bytes, size_t len, const char *word)
 {
+	size_t n = strlen(word);
 	const char *p = bytes, *end = bytes + len;
-	while (end - p >= 6) {
-		p = memchr(p, 'i', (size_t)(end - p) - 5);
+	while ((size_t)(end - p) >= n) {
+		p = memchr(p, word[0], (size_t)(end - p) - (n - 1));
 		if (p == NULL) {
 			return false;
 		}
-		if (memcmp(p, "ignore", 6) == 0) {
+		if (memcmp(p, word, n) == 0) {
 			return true;
 		}
 		p++;
 	}
 	return false;
+}
+
+/* True when an ignore comment may stand in bytes[0..len) (every form
+ * says "ignore", Checkov's "skip=", KICS's "kics-scan"): only then can a
+ * comment suppress anything in that source. */
+static bool mentions_ignore(const char *bytes, size_t len)
+{
+	return mentions(bytes, len, "ignore") ||
+		mentions(bytes, len, "skip=") ||
+		mentions(bytes, len, "kics-scan");
 }
 
 /* The fingerprint keys met so far in one file: an open-addressing table
@@ -740,8 +750,10 @@ static int emit_finding(struct plm_checker *c, const struct plm_doc *doc,
 			*mi = mentions_ignore(src->bytes, src->len) ? 2 : 1;
 		}
 		if ((mi == NULL || *mi == 2) &&
-			plm_suppress_match(doc, p->span.source, first, rule,
-				reason, sizeof(reason), &why)) {
+			(plm_suppress_match(doc, p->span.source, first, rule,
+				 reason, sizeof(reason), &why) ||
+				plm_suppress_annotation(doc, p->span, rule,
+					reason, sizeof(reason), &why))) {
 			f.suppression = PLM_SUPPRESSION_IN_SOURCE;
 			f.suppression_justification = why;
 		}

@@ -78,5 +78,12 @@ char *plm_engine_full_location(const char *message, const char *path);
 bool plm_suppress_match(const struct plm_doc *doc, uint32_t source,
 	uint32_t line, const struct plm_rule_info *rule, char *buf,
 	size_t buf_len, const char **reason);
+/* Suppression by a Kubernetes annotation on the object the span lies in
+ * (or on its pod template): `plimsoll.dev/ignore: "ID,ID"` or kube-linter's
+ * `ignore-check.kube-linter.io/<check>: reason` for a rule with that alias.
+ * Same contract as plm_suppress_match. */
+bool plm_suppress_annotation(const struct plm_doc *doc, struct plm_span span,
+	const struct plm_rule_info *rule, char *buf, size_t buf_len,
+	const char **reason);
 
 #endif

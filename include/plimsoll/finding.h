@@ -180,6 +180,10 @@ struct plm_run_summary {
 	bool exit_code_known; /* ... when the host knows it by then */
 	size_t files_skipped; /* candidates passed over with a note (a
 	                             * Helm template, a binary file...) */
+	/* Added within ABI 2: baselines. */
+	size_t findings_baselined; /* accepted in the --baseline file: not
+	                            * in findings_by_severity, shown only
+	                            * with include_suppressed */
 };
 
 PLM_END_DECLS

@@ -230,6 +230,7 @@ static void summary_object(struct plm_jsonw *w,
 	}
 	plm_jsonw_close(w, '}');
 	plm_jsonw_key_int(w, "suppressed", (long long)sum->findings_suppressed);
+	plm_jsonw_key_int(w, "baselined", (long long)sum->findings_baselined);
 	plm_jsonw_key_int(w, "notifications", (long long)sum->notifications);
 	plm_jsonw_key(w, "successful");
 	plm_jsonw_bool(w, sum->successful);

@@ -336,6 +336,9 @@ static int text_end(void *self, const struct plm_run_summary *s)
 	if (s->findings_suppressed > 0) {
 		fprintf(t->out, ", %zu suppressed", s->findings_suppressed);
 	}
+	if (s->findings_baselined > 0) {
+		fprintf(t->out, ", %zu baselined", s->findings_baselined);
+	}
 	if (s->notifications > 0) {
 		fputs(", ", t->out);
 		print_count(s->notifications, "notification", "notifications",
