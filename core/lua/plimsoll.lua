@@ -143,11 +143,17 @@ function M.describe(c)
 	return ("%scontainer %q"):format(role, tostring(c.name))
 end
 
---- True for a Compose service that names neither an image nor a build
---- (nor `extends`, in the file as written): a fragment, of an override
---- file scanned without its base say, that another file completes.
---- Nothing runs as it stands, so container policies skip it.
+--- True for a container record that is only a fragment of one (see
+--- M.partial): a Compose service that names neither an image nor a build
+--- (nor `extends`, in the file as written), as in an override file
+--- scanned without its base; a Kubernetes container with no image, as in
+--- a kustomize patch. What it leaves out is written elsewhere, so
+--- container policies do not judge it alone. Unlike M.partial, a Compose
+--- service whose `extends` was not followed (past a limit) is no fragment.
 function M.is_fragment(doc, c)
+	if c.origin == "kubernetes" then
+		return c.image == nil
+	end
 	if c.origin ~= "compose" or c.image ~= nil or c.build ~= nil then
 		return false
 	end
@@ -273,6 +279,96 @@ function M.parse_user(text)
 end
 
 ------------------------------------------------------------------------
+-- Secrets
+------------------------------------------------------------------------
+
+-- Words of a variable name that say it holds a secret.
+local secret_words = {
+	PASSWORD = true, PASSWD = true, PASS = true, SECRET = true,
+	SECRETS = true, TOKEN = true, APIKEY = true, PRIVATEKEY = true,
+	PASSPHRASE = true,
+}
+-- Second words that make KEY a secret: API_KEY, ACCESS_KEY, SECRET_KEY...
+local key_words = {API = true, ACCESS = true, PRIVATE = true, SECRET = true,
+	AUTH = true, ENCRYPTION = true, SIGNING = true, MASTER = true,
+	LICENSE = true, CLIENT = true, APP = true, SERVICE = true}
+-- Last words that make the name about a secret, not the secret itself.
+local not_secret_last = {
+	FILE = true, PATH = true, DIR = true, URL = true, URI = true,
+	ENDPOINT = true, HOST = true, PORT = true, NAME = true, ID = true,
+	LENGTH = true, LEN = true, SIZE = true, TTL = true, EXPIRY = true,
+	EXPIRES = true, EXPIRATION = true, TIMEOUT = true, TYPE = true,
+	HEADER = true, FIELD = true, PARAM = true, ENABLED = true,
+	ENABLE = true, REQUIRED = true, VERSION = true, ALGORITHM = true,
+	ALG = true, REF = true, MOUNT = true, USER = true, USERNAME = true,
+	LOCATION = true, REGION = true, ISSUER = true, AUDIENCE = true,
+	SCOPE = true, SCOPES = true, PREFIX = true, METHOD = true,
+	POLICY = true, KEY_ID = true, STORE = true, PROVIDER = true,
+	MODE = true, FORMAT = true, LIFETIME = true, DURATION = true,
+	COUNT = true, MIN = true, MAX = true, HASH = true, SOURCE = true,
+	KIND = true, STRATEGY = true, CREDENTIALS = true, CREDS = true,
+}
+
+--- Whether an environment or build variable's name says it holds a
+--- secret (DB_PASSWORD, API_KEY, GITHUB_TOKEN, aws_secret_access_key,
+--- clientSecret), and not something about one (PASSWORD_FILE,
+--- TOKEN_URL, SECRET_NAME, PUBLIC_KEY, ACCESS_KEY_ID).
+function M.is_secret_name(name)
+	if type(name) ~= "string" or name == "" then
+		return false
+	end
+	-- camelCase to words, then split on anything but letters and digits.
+	local spaced = name:gsub("(%l)(%u)", "%1_%2"):upper()
+	local words = {}
+	for w in spaced:gmatch("[%u%d]+") do
+		words[#words + 1] = w
+	end
+	local last = words[#words]
+	if last == nil or not_secret_last[last] then
+		return false
+	end
+	for i, w in ipairs(words) do
+		if w == "PUBLIC" then
+			return false
+		end
+		if secret_words[w] then
+			return true
+		end
+		if w == "KEY" and i > 1 and key_words[words[i - 1]] then
+			return true
+		end
+	end
+	return false
+end
+
+--- Whether a value looks like a literal secret rather than a reference,
+--- a switch or a path: not empty, no `$`, not a boolean or a number, not
+--- a path or a URL without credentials.
+function M.is_literal_secret(value)
+	if value == nil then
+		return false
+	end
+	local v = tostring(value)
+	-- Placeholders such as `_` or `-`: no letter or digit, or too short.
+	if #v < 3 or v:find("$", 1, true) or not v:find("%w") then
+		return false
+	end
+	local low = v:lower()
+	if low == "true" or low == "false" or low == "yes" or low == "no" or
+		low == "on" or low == "off" or low == "null" or low == "none" or
+		low:match("^%-?%d+$") then
+		return false
+	end
+	if v:sub(1, 1) == "/" or v:sub(1, 2) == "./" then
+		return false
+	end
+	if v:find("^%a[%w+.-]*://") and not v:find("^%a[%w+.-]*://[^/@]+@") then
+		return false
+	end
+	return true
+end
+
+------------------------------------------------------------------------
 -- Images
 ------------------------------------------------------------------------
 
@@ -306,6 +402,135 @@ function M.parse_image(text)
 	r.official = r.registry == nil and r.repository ~= nil and
 		not r.repository:find("/")
 	return r
+end
+
+------------------------------------------------------------------------
+-- What images run as
+------------------------------------------------------------------------
+
+--- Images known to run as a non-root user when nothing overrides it (a
+--- small list, maintained by hand; `*` is any run of characters). The
+--- default of the policies' `non_root_images` setting.
+M.non_root_images = {
+	"gcr.io/distroless/*:nonroot", "gcr.io/distroless/*:*-nonroot",
+	"cgr.dev/chainguard/*", "mcr.microsoft.com/windows/nanoserver*",
+	"mcr.microsoft.com/mssql/server*", "elasticsearch:*", "kibana:*",
+	"logstash:*", "solr:*", "sonarqube:*", "haproxy:*",
+	"docker.elastic.co/*", "grafana/grafana*", "grafana/loki*",
+	"prom/prometheus*", "prom/alertmanager*", "prom/node-exporter*",
+	"quay.io/prometheus/*", "quay.io/keycloak/keycloak*", "bitnami/*",
+	"nginxinc/nginx-unprivileged*", "jenkins/jenkins*",
+	"sonatype/nexus3*", "confluentinc/cp-*", "confluentinc/ksqldb-*",
+	"openzipkin/*", "otel/opentelemetry-collector*",
+	"debezium/connect*", "debezium/server*", "quay.io/debezium/connect*",
+	"quay.io/debezium/server*", "jaegertracing/all-in-one*",
+}
+
+--- Images known to start as root beyond Docker's official ones (checked
+--- first). The default of the policies' `root_images` setting.
+M.root_images = {
+	"cgr.dev/chainguard/wolfi-base*", "bitnami/minideb*",
+	"portainer/portainer*", "containrrr/watchtower*", "gitlab/gitlab-ce*",
+	"gitlab/gitlab-runner*",
+}
+
+-- Docker's official images that set no USER: they start as root (many
+-- step down to a service user in their entrypoint, after starting as
+-- root). Official images that set a USER are in M.non_root_images.
+local official_root = {}
+for name in ([[
+adminer almalinux alpine amazoncorretto amazonlinux arangodb archlinux
+backdrop bash bonita buildpack-deps busybox caddy cassandra centos
+chronograf clearlinux clojure composer convertigo couchbase couchdb crate
+debian docker drupal eclipse-mosquitto eclipse-temurin eggdrop elixir emqx
+erlang fedora flink fluentd friendica gcc geonetwork ghost golang gradle
+groovy haskell hello-world httpd hylang ibmjava influxdb irssi jetty joomla
+julia kapacitor kong lightstreamer mariadb matomo maven mediawiki memcached
+mongo mongo-express monica mysql nats neo4j nextcloud nginx node odoo
+openjdk oraclelinux orientdb percona perl photon php phpmyadmin postfixadmin
+postgres pypy python rabbitmq redis redmine registry rethinkdb rocket.chat
+rockylinux ruby rust spiped storm swift telegraf tomcat tomee traefik ubuntu
+unit varnish wordpress xwiki yourls znc zookeeper
+]]):gmatch("%S+") do
+	official_root[name] = true
+end
+
+-- The names an image goes by, for matching a pattern: as written, and
+-- with and without its registry and tag ("nginx:1.27",
+-- "docker.io/nginx:1.27", "docker.io/nginx", "nginx").
+local function image_names(image)
+	local names = {image.text}
+	local repo, tag = image.repository, image.tag
+	if repo ~= nil then
+		local reg = image.registry
+		local tagged = tag and (repo .. ":" .. tag) or repo
+		if reg ~= nil then
+			names[#names + 1] = reg .. "/" .. tagged
+			names[#names + 1] = reg .. "/" .. repo
+		end
+		if reg == nil or reg == "docker.io" then
+			local short = repo:gsub("^library/", "")
+			names[#names + 1] = tag and (short .. ":" .. tag) or short
+			names[#names + 1] = short
+		end
+	end
+	return names
+end
+
+-- Each pattern with its literal prefix (up to the first `*`): most names
+-- fail on it, before the cost of a glob.
+local function compile(patterns)
+	local out = {}
+	for i, pattern in ipairs(patterns) do
+		out[i] = {pattern = pattern, prefix = pattern:match("^([^*]*)")}
+	end
+	return out
+end
+
+local function matches_any(image, patterns)
+	for _, name in ipairs(image_names(image)) do
+		for _, c in ipairs(patterns) do
+			if name:sub(1, #c.prefix) == c.prefix and
+				M.glob(name, c.pattern) then
+				return true
+			end
+		end
+	end
+	return false
+end
+
+--- Returns a function that tells what an image (a container's `image`
+--- map) runs as when nothing overrides its user: "root" (root_images,
+--- then Docker's official images that set no USER), "non-root"
+--- (non_root_images) or nil (unknown, or an image from a variable). The
+--- lists default to M.root_images and M.non_root_images; answers are
+--- cached per image text.
+function M.image_user_judge(root_images, non_root_images)
+	local root = compile(root_images or M.root_images)
+	local non_root = compile(non_root_images or M.non_root_images)
+	local cache = {}
+	return function(image)
+		if image == nil or image.text == nil or image.text == "" or
+			image.text:find("$", 1, true) then
+			return nil
+		end
+		local cached = cache[image.text]
+		if cached ~= nil then
+			return cached or nil
+		end
+		local answer = false
+		local repo = image.repository or ""
+		if matches_any(image, root) then
+			answer = "root"
+		elseif matches_any(image, non_root) then
+			answer = "non-root"
+		elseif (image.registry == nil or image.registry == "docker.io") and
+			official_root[(repo:gsub("^library/", ""))] then
+			answer = "root"
+		end
+		cache[image.text] = answer
+		return answer or nil
+	end
 end
 
 ------------------------------------------------------------------------
@@ -623,21 +848,29 @@ local socket_dirs = {
 	["/run/podman"] = true, ["/var/run/podman"] = true,
 }
 
--- Host directories whose contents (or the directory itself) give a
--- container the host: its configuration and credentials, kernel
--- interfaces, devices, boot files, the runtimes' state.
+-- Host paths that give a container the host: its configuration and
+-- credentials, kernel interfaces, devices, boot files, the runtimes' and
+-- the kubelet's state. Exact paths, and trees (the path and everything
+-- under it). An application's own directory under /etc (/etc/pihole) or
+-- a harmless file (/etc/localtime, /etc/machine-id, /etc/ssl/certs) is
+-- not one of them.
 local sensitive_exact = {
-	["/"] = true, ["/dev"] = true, ["/sys"] = true, ["/usr"] = true,
+	["/"] = true, ["/etc"] = true, ["/dev"] = true, ["/usr"] = true,
 	["/lib"] = true, ["/lib64"] = true, ["/bin"] = true, ["/sbin"] = true,
 	["/var"] = true, ["/var/lib"] = true, ["/home"] = true,
 	["/usr/bin"] = true, ["/usr/sbin"] = true, ["/usr/lib"] = true,
+	["/usr/local/bin"] = true, ["/etc/passwd"] = true,
+	["/etc/shadow"] = true, ["/etc/gshadow"] = true, ["/etc/group"] = true,
+	["/etc/sudoers"] = true, ["/etc/crontab"] = true, ["/etc/hosts"] = true,
 }
 local sensitive_trees = {
-	"/etc", "/proc", "/boot", "/root", "/lib/modules",
+	"/proc", "/sys", "/boot", "/root", "/lib/modules", "/usr/lib/modules",
 	"/var/lib/docker", "/var/lib/kubelet", "/var/lib/containerd",
-	"/var/lib/containers", "/var/lib/etcd", "/etc/kubernetes",
-	"/sys/kernel", "/sys/firmware", "/dev/mem", "/dev/kmem", "/dev/port",
-	"/dev/disk",
+	"/var/lib/containers", "/var/lib/etcd", "/etc/kubernetes", "/etc/cni",
+	"/etc/ssh", "/etc/sudoers.d", "/etc/cron.d", "/etc/systemd",
+	"/etc/docker", "/etc/containerd", "/etc/crio", "/etc/ssl/private",
+	"/etc/pki", "/etc/letsencrypt", "/etc/rancher", "/dev/mem",
+	"/dev/kmem", "/dev/port", "/dev/disk",
 }
 
 --- A path with backslashes turned into slashes, repeated slashes

@@ -25,7 +25,10 @@ needs network access and a writable root filesystem, and no longer matches
 the image that was scanned. Install packages at build time, in the image.
 
 What is reported: package installs (apt-get, apt, apk, yum, dnf, microdnf,
-zypper, pip, npm, gem, ...) in a Dockerfile's final `CMD` / `ENTRYPOINT`,
+zypper, pip, npm, gem, ...) and installs of a project's dependencies
+(`npm ci`, `yarn`, `bundle install`, `composer install`, `poetry
+install`, `pipenv install`, `uv sync`), also inside `sh -c` scripts, in
+a Dockerfile's final `CMD` / `ENTRYPOINT`,
 a Compose service's `command` / `entrypoint`, or a Kubernetes container's
 `command`, `args` or lifecycle hooks, also inside `sh -c` / `bash -c`
 scripts (nested ones too), at the install command itself. A script the
@@ -33,6 +36,16 @@ command runs from a file (`./start.sh`) cannot be seen into and is not
 reported.
 
 How to fix: move the install into a `RUN` instruction of the image.
+
+```dockerfile
+# before
+CMD ["sh", "-c", "pip install gunicorn && gunicorn app:app"]
+# after
+RUN pip install --no-cache-dir gunicorn==22.0.0
+CMD ["gunicorn", "app:app"]
+```
+
+References: CWE-494, download of code without an integrity check.
 ]],
 	check = function(doc, report)
 		for c in p.containers(doc) do
