@@ -86,6 +86,161 @@ static void page_name(const char *id, char *buf, size_t len)
 	buf[n] = '\0';
 }
 
+/* ---- peer codes ------------------------------------------------------------
+ * policies/peer-ids.tsv (tool<TAB>id<TAB>where it was read) names the
+ * tool each alias belongs to. It sits beside the built-in policies; when it
+ * cannot be read, the tool is told from the form of the id. */
+
+struct peer {
+	char *tool;
+	char *id;
+	char *url;
+};
+
+struct peers {
+	struct peer *list;
+	size_t count;
+	char *text; /* the file; tool, id and url point into it */
+};
+
+static void peers_free(struct peers *p)
+{
+	plm_free(p->list);
+	plm_free(p->text);
+	*p = (struct peers){0};
+}
+
+/* Splits one line at tabs into at most `n` fields; returns how many. */
+static size_t split_tabs(char *line, char **fields, size_t n)
+{
+	size_t k = 0;
+	while (k < n) {
+		fields[k++] = line;
+		char *tab = strchr(line, '\t');
+		if (tab == NULL) {
+			break;
+		}
+		*tab = '\0';
+		line = tab + 1;
+	}
+	return k;
+}
+
+/* Reads DIR/peer-ids.tsv; leaves `p` empty when it cannot. */
+static void peers_load(struct peers *p, const char *dir)
+{
+	*p = (struct peers){0};
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/peer-ids.tsv", dir);
+	FILE *f = fopen(path, "r");
+	if (f == NULL) {
+		return;
+	}
+	size_t cap = 0, len = 0;
+	char buf[4096];
+	size_t got;
+	while ((got = fread(buf, 1, sizeof(buf), f)) > 0) {
+		if (len + got + 1 > cap) {
+			size_t want = (len + got + 1) * 2;
+			char *t = plm_realloc(p->text, want);
+			if (t == NULL) {
+				break;
+			}
+			p->text = t;
+			cap = want;
+		}
+		memcpy(p->text + len, buf, got);
+		len += got;
+	}
+	fclose(f);
+	if (p->text == NULL) {
+		return;
+	}
+	p->text[len] = '\0';
+	size_t lines = 1;
+	for (size_t i = 0; i < len; i++) {
+		lines += p->text[i] == '\n';
+	}
+	p->list = plm_calloc(lines, sizeof(*p->list));
+	if (p->list == NULL) {
+		peers_free(p);
+		return;
+	}
+	for (char *line = p->text; line != NULL && *line != '\0';) {
+		char *nl = strchr(line, '\n');
+		if (nl != NULL) {
+			*nl = '\0';
+		}
+		char *fields[3];
+		if (line[0] != '#' && split_tabs(line, fields, 3) == 3) {
+			p->list[p->count++] = (struct peer){fields[0],
+				fields[1], fields[2]};
+		}
+		line = nl != NULL ? nl + 1 : NULL;
+	}
+}
+
+static const struct peer *peers_find(const struct peers *p, const char *id)
+{
+	for (size_t i = 0; i < p->count; i++) {
+		if (strcmp(p->list[i].id, id) == 0) {
+			return &p->list[i];
+		}
+	}
+	return NULL;
+}
+
+static bool all_of(const char *s, size_t n, const char *set)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\0' || strchr(set, s[i]) == NULL) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* The tool a peer code belongs to, from the table or from its form:
+ * CKV_... Checkov, DLnnnn hadolint, KSVnnn/DSnnn/AVD-... Trivy, a UUID
+ * KICS; NULL when the form says nothing. */
+static const char *peer_tool(const struct peers *p, const char *id)
+{
+	const struct peer *row = peers_find(p, id);
+	const char *tool = row != NULL ? row->tool : NULL;
+	static const char hex[] = "0123456789abcdef";
+	if (tool == NULL) {
+		if (strncmp(id, "CKV", 3) == 0) {
+			tool = "checkov";
+		} else if (strncmp(id, "DL", 2) == 0 &&
+			all_of(id + 2, 4, "0123456789") && id[6] == '\0') {
+			tool = "hadolint";
+		} else if (strncmp(id, "KSV", 3) == 0 ||
+			strncmp(id, "AVD-", 4) == 0 ||
+			(strncmp(id, "DS", 2) == 0 &&
+				all_of(id + 2, 3, "0123456789"))) {
+			tool = "trivy";
+		} else if (strlen(id) == 36 && all_of(id, 8, hex) &&
+			id[8] == '-' && all_of(id + 9, 4, hex) &&
+			id[13] == '-' && all_of(id + 24, 12, hex)) {
+			tool = "kics";
+		}
+	}
+	static const char *const names[][2] = {
+		{"checkov", "Checkov"},
+		{"hadolint", "hadolint"},
+		{"kics", "KICS"},
+		{"kube-linter", "kube-linter"},
+		{"trivy", "Trivy"},
+	};
+	for (size_t i = 0; tool != NULL && i < sizeof(names) / sizeof(*names);
+		i++) {
+		if (strcmp(tool, names[i][0]) == 0) {
+			return names[i][1];
+		}
+	}
+	return tool;
+}
+
 static void print_table(FILE *out, const struct plm_rule_info *rules,
 	size_t count)
 {
@@ -102,6 +257,14 @@ static void print_table(FILE *out, const struct plm_rule_info *rules,
 			plm_severity_name(rules[i].severity),
 			join(kinds, sizeof(kinds), rules[i].applies_to, ","),
 			rules[i].title);
+		if (rules[i].aliases != NULL && rules[i].aliases[0] != NULL) {
+			fprintf(out, "%-*s  aliases: ", (int)w, "");
+			for (const char *const *a = rules[i].aliases; *a; a++) {
+				fprintf(out, "%s%s",
+					a == rules[i].aliases ? "" : ", ", *a);
+			}
+			fputc('\n', out);
+		}
 	}
 }
 
@@ -234,9 +397,128 @@ static void print_markdown_settings(FILE *out, const char *id,
 	fputc('\n', out);
 }
 
+/* ---- the sections of a rule's page ----------------------------------------
+ * A description is Markdown prose; the built-in policies start paragraphs
+ * with these labels, and the page turns each into a section. Text before
+ * the first label says why the rule matters. */
+
+enum part { PART_WHY, PART_WHAT, PART_FIX, PART_REFS, PART_COUNT };
+
+static const char *const part_labels[PART_COUNT] = {NULL,
+	"What is reported:", "How to fix:", "References:"};
+
+static const char *const part_titles[PART_COUNT] = {"Why it matters",
+	"What is reported", "How to fix", "References"};
+
+struct text_range {
+	const char *start;
+	size_t len;
+};
+
+/* Which label the paragraph at p starts with, or PART_WHY for none. */
+static enum part label_at(const char *p)
+{
+	for (int i = PART_WHAT; i < PART_COUNT; i++) {
+		if (strncmp(p, part_labels[i], strlen(part_labels[i])) == 0) {
+			return (enum part)i;
+		}
+	}
+	return PART_WHY;
+}
+
+/* Splits d into its parts: each labelled part runs to the next label (a
+ * label inside a fenced code block does not count); a label written twice
+ * keeps its first part. */
+static void split_description(const char *d, struct text_range *parts)
+{
+	for (int i = 0; i < PART_COUNT; i++) {
+		parts[i] = (struct text_range){NULL, 0};
+	}
+	enum part current = PART_WHY;
+	const char *start = d;
+	bool fenced = false, paragraph = true;
+	for (const char *p = d;; p++) {
+		bool at_end = *p == '\0';
+		enum part label = PART_WHY;
+		if (!at_end && paragraph && !fenced) {
+			label = label_at(p);
+		}
+		if (at_end || label != PART_WHY) {
+			if (parts[current].start == NULL) {
+				parts[current] = (struct text_range){start,
+					(size_t)(p - start)};
+			}
+			if (at_end) {
+				break;
+			}
+			current = label;
+			start = p + strlen(part_labels[label]);
+		}
+		if ((p == d || p[-1] == '\n') && strncmp(p, "```", 3) == 0) {
+			fenced = !fenced;
+		}
+		/* The next character starts a paragraph after a blank line,
+		 * or after the newlines a description may start with. */
+		paragraph = *p == '\n' && (p == d || p[-1] == '\n');
+	}
+}
+
+/* A part without its surrounding blank space, its first letter capital. */
+static void print_part(FILE *out, struct text_range r)
+{
+	const char *s = r.start, *e = r.start + r.len;
+	while (s < e && (*s == ' ' || *s == '\n')) {
+		s++;
+	}
+	while (e > s && (e[-1] == ' ' || e[-1] == '\n')) {
+		e--;
+	}
+	if (s < e && *s >= 'a' && *s <= 'z') {
+		fputc(*s - 'a' + 'A', out);
+		s++;
+	}
+	fprintf(out, "%.*s\n\n", (int)(e - s), s);
+}
+
+static bool part_empty(struct text_range r)
+{
+	for (size_t i = 0; r.start != NULL && i < r.len; i++) {
+		if (r.start[i] != ' ' && r.start[i] != '\n') {
+			return false;
+		}
+	}
+	return true;
+}
+
+static void print_peer_codes(FILE *out, const struct plm_rule_info *r,
+	const struct peers *peers, int level)
+{
+	fprintf(out, "%.*s Peer codes covered\n\n", level + 1, "######");
+	if (r->aliases == NULL || r->aliases[0] == NULL) {
+		fputs("No other tool's check is known to match this one.\n\n",
+			out);
+		return;
+	}
+	fputs("Their ignore comments, and `--only`/`--skip` with these "
+	      "codes, apply to this rule.\n\n"
+	      "| Tool | Code |\n|---|---|\n",
+		out);
+	for (const char *const *a = r->aliases; *a; a++) {
+		const char *tool = peer_tool(peers, *a);
+		const struct peer *row = peers_find(peers, *a);
+		fprintf(out, "| %s | ", tool != NULL ? tool : "");
+		if (row != NULL) {
+			fprintf(out, "[`%s`](%s) |\n", *a, row->url);
+		} else {
+			fprintf(out, "`%s` |\n", *a);
+		}
+	}
+	fputc('\n', out);
+}
+
 static void print_markdown_rule(FILE *out, const struct plm_rule_info *r,
 	const char *builtin, int level, bool project,
-	const struct plm_setting_values *settings)
+	const struct plm_setting_values *settings, const struct peers *peers)
 {
 	char buf[1024], src[4096];
 	fprintf(out, "%.*s %s\n\n", level, "######", r->id);
@@ -260,15 +542,25 @@ static void print_markdown_rule(FILE *out, const struct plm_rule_info *r,
 	fprintf(out, "| Precision | %s |\n", r->precision);
 	fprintf(out, "| Policy | `%s` |\n\n",
 		shown_source(r, builtin, src, sizeof(src)));
-	const char *d = r->description;
-	while (*d == '\n') {
-		d++;
+	struct text_range parts[PART_COUNT];
+	split_description(r->description, parts);
+	for (int i = 0; i < PART_COUNT; i++) {
+		if (i == PART_REFS) {
+			print_peer_codes(out, r, peers, level);
+		}
+		if (i == PART_FIX && part_empty(parts[i])) {
+			fprintf(out, "%.*s %s\n\n%s\n\n", level + 1, "######",
+				part_titles[i],
+				"The description above says what to change.");
+			continue;
+		}
+		if (part_empty(parts[i])) {
+			continue;
+		}
+		fprintf(out, "%.*s %s\n\n", level + 1, "######",
+			part_titles[i]);
+		print_part(out, parts[i]);
 	}
-	size_t len = strlen(d);
-	while (len > 0 && (d[len - 1] == '\n' || d[len - 1] == ' ')) {
-		len--;
-	}
-	fprintf(out, "%.*s\n\n", (int)len, d);
 	print_markdown_settings(out, r->id, settings, level);
 	fprintf(out, "%.*s Suppressing\n\n", level + 1, "######");
 	fprintf(out,
@@ -308,7 +600,8 @@ static void print_markdown_index(FILE *out, const struct plm_rule_info *rules,
 }
 
 static int write_markdown_dir(const struct plm_engine *e, const char *dir,
-	const struct plm_rule_info *rules, size_t count, const char *builtin)
+	const struct plm_rule_info *rules, size_t count, const char *builtin,
+	const struct peers *peers)
 {
 	if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
 		fprintf(stderr, "plimsoll rules: %s: %s\n", dir,
@@ -342,7 +635,7 @@ static int write_markdown_dir(const struct plm_engine *e, const char *dir,
 			f);
 		struct plm_setting_values sv = plm_engine_rule_settings(e, i);
 		print_markdown_rule(f, &rules[i], builtin, 1,
-			plm_engine_rule_is_project(e, i), &sv);
+			plm_engine_rule_is_project(e, i), &sv, peers);
 		if (fclose(f) != 0) {
 			return -1;
 		}
@@ -416,6 +709,7 @@ int plm_cli_rules(int argc, char **argv)
 	struct plm_policy_options p = {0};
 	const char *format = "table", *output_dir = NULL;
 	struct plm_engine *e = NULL;
+	struct peers peers = {0};
 	int status = parse(argc, argv, "rules", &p, &format, &output_dir,
 		rules_usage);
 	if (status >= 0) {
@@ -451,6 +745,7 @@ int plm_cli_rules(int argc, char **argv)
 	const char *builtin = plm_engine_builtin_dir(&eo);
 	size_t count = 0;
 	const struct plm_rule_info *rules = plm_engine_rules(e, &count);
+	peers_load(&peers, builtin);
 	status = PLM_EXIT_CLEAN;
 	if (strcmp(format, "table") == 0) {
 		print_table(stdout, rules, count);
@@ -459,8 +754,8 @@ int plm_cli_rules(int argc, char **argv)
 			status = PLM_EXIT_ERROR;
 		}
 	} else if (output_dir != NULL) {
-		if (write_markdown_dir(e, output_dir, rules, count, builtin) !=
-			0) {
+		if (write_markdown_dir(e, output_dir, rules, count, builtin,
+			    &peers) != 0) {
 			status = PLM_EXIT_ERROR;
 		}
 	} else {
@@ -470,13 +765,14 @@ int plm_cli_rules(int argc, char **argv)
 			struct plm_setting_values sv =
 				plm_engine_rule_settings(e, i);
 			print_markdown_rule(stdout, &rules[i], builtin, 2,
-				plm_engine_rule_is_project(e, i), &sv);
+				plm_engine_rule_is_project(e, i), &sv, &peers);
 		}
 	}
 	if (fflush(stdout) != 0) {
 		status = PLM_EXIT_ERROR;
 	}
 cleanup:
+	peers_free(&peers);
 	plm_engine_destroy(e);
 	plm_policy_options_free(&p);
 	return status;
@@ -525,8 +821,20 @@ int plm_cli_explain(int argc, char **argv)
 			join(buf, sizeof(buf), r->tags, ", "));
 	}
 	if (r->aliases[0] != NULL) {
-		printf("  aliases:    %s\n",
-			join(buf, sizeof(buf), r->aliases, ", "));
+		/* Each peer code with its tool: "CKV_K8S_14 (Checkov)". */
+		struct plm_engine_options eo = plm_policy_engine_options(&p);
+		struct peers peers;
+		peers_load(&peers, plm_engine_builtin_dir(&eo));
+		printf("  aliases:   ");
+		for (const char *const *a = r->aliases; *a; a++) {
+			const char *tool = peer_tool(&peers, *a);
+			printf("%s %s", a == r->aliases ? "" : ",", *a);
+			if (tool != NULL) {
+				printf(" (%s)", tool);
+			}
+		}
+		putchar('\n');
+		peers_free(&peers);
 	}
 	printf("  precision:  %s\n", r->precision);
 	printf("  policy:     %s\n", r->source_path);

@@ -122,10 +122,40 @@ function M.describe(c)
 		return "the image"
 	elseif c.origin == "compose" then
 		return ("service %q"):format(tostring(c.name))
-	elseif c.role == "init" or c.role == "ephemeral" then
-		return ("%s container %q"):format(c.role, tostring(c.name))
 	end
-	return ("container %q"):format(tostring(c.name))
+	local role = (c.role == "init" or c.role == "ephemeral") and
+		c.role .. " " or ""
+	if c.name == nil then
+		-- Knative and some other kinds let a lone container go unnamed.
+		local w = c.workload or {}
+		local of = w.name ~= nil and ("%s %q"):format(
+			tostring(w.kind or "workload"), tostring(w.name))
+			or "a " .. tostring(w.kind or "workload")
+		return ("the unnamed %scontainer of %s"):format(role, of)
+	end
+	return ("%scontainer %q"):format(role, tostring(c.name))
+end
+
+--- True for a Compose service that names neither an image nor a build
+--- (nor `extends`, in the file as written): a fragment, of an override
+--- file scanned without its base say, that another file completes.
+--- Nothing runs as it stands, so container policies skip it.
+function M.is_fragment(doc, c)
+	if c.origin ~= "compose" or c.image ~= nil or c.build ~= nil then
+		return false
+	end
+	local written = false
+	local ok = pcall(function()
+		for _, d in ipairs(doc.tree or {}) do
+			local services = M.is_node(d) and d.services
+			local s = M.is_node(services) and services[c.name]
+			if M.is_node(s) and (s.image ~= nil or s.build ~= nil or
+				s.extends ~= nil) then
+				written = true
+			end
+		end
+	end)
+	return ok and not written
 end
 
 --- Iterates the Dockerfile stages: `for stage in p.stages(doc) do`.
@@ -284,6 +314,98 @@ local function basename(s)
 	return (tostring(s):match("([^/]+)$")) or tostring(s)
 end
 M.basename = basename
+
+------------------------------------------------------------------------
+-- Host paths
+------------------------------------------------------------------------
+
+-- Sockets of container runtimes, by file name: the rootful paths
+-- (/var/run/docker.sock), rootless ones (/run/user/1000/docker.sock,
+-- ${XDG_RUNTIME_DIR}/podman/podman.sock) and Docker Desktop's alike.
+local socket_names = {
+	["docker.sock"] = true, ["podman.sock"] = true,
+	["containerd.sock"] = true, ["crio.sock"] = true,
+	["cri-dockerd.sock"] = true, ["dockershim.sock"] = true,
+	["buildkitd.sock"] = true,
+}
+
+-- Directories that hold a rootful runtime's socket.
+local socket_dirs = {
+	["/var/run"] = true, ["/run"] = true, ["/var/run/docker"] = true,
+	["/run/containerd"] = true, ["/var/run/containerd"] = true,
+	["/run/crio"] = true, ["/var/run/crio"] = true,
+	["/run/podman"] = true, ["/var/run/podman"] = true,
+}
+
+-- Host directories whose contents (or the directory itself) give a
+-- container the host: its configuration and credentials, kernel
+-- interfaces, devices, boot files, the runtimes' state.
+local sensitive_exact = {
+	["/"] = true, ["/dev"] = true, ["/sys"] = true, ["/usr"] = true,
+	["/lib"] = true, ["/lib64"] = true, ["/bin"] = true, ["/sbin"] = true,
+	["/var"] = true, ["/var/lib"] = true, ["/home"] = true,
+	["/usr/bin"] = true, ["/usr/sbin"] = true, ["/usr/lib"] = true,
+}
+local sensitive_trees = {
+	"/etc", "/proc", "/boot", "/root", "/lib/modules",
+	"/var/lib/docker", "/var/lib/kubelet", "/var/lib/containerd",
+	"/var/lib/containers", "/var/lib/etcd", "/etc/kubernetes",
+	"/sys/kernel", "/sys/firmware", "/dev/mem", "/dev/kmem", "/dev/port",
+	"/dev/disk",
+}
+
+--- A path with backslashes turned into slashes, repeated slashes
+--- squeezed and a trailing slash removed.
+function M.normalize_path(path)
+	return (tostring(path):gsub("\\", "/"):gsub("/+", "/"):gsub("(.)/$",
+		"%1"))
+end
+
+--- The container runtime socket (or directory of one) a host path names,
+--- normalised, or nil: `docker.sock`, `podman.sock`, `containerd.sock`,
+--- `crio.sock`... wherever they are, `/var/run`, `/run/containerd`...,
+--- and Windows' `\\.\pipe\docker_engine`.
+function M.runtime_socket(path)
+	if type(path) ~= "string" or path == "" then
+		return nil
+	end
+	local norm = M.normalize_path(path)
+	if socket_names[basename(norm)] or socket_dirs[norm] or
+		norm:lower():find("pipe/docker_engine", 1, true) then
+		return norm
+	end
+	return nil
+end
+
+--- Whether a file name is that of a container runtime's socket.
+function M.is_socket_name(name)
+	return socket_names[basename(M.normalize_path(name or ""))] == true
+end
+
+--- The sensitive host path a path is or lies under (`/`, `/etc`,
+--- `/etc/kubernetes/pki`, `/proc`, `/sys`, `/dev`, `/boot`, `/root`,
+--- `/var/lib/docker`, `/var/lib/kubelet`...), normalised, or nil.
+function M.sensitive_path(path)
+	if type(path) ~= "string" or path == "" or path:sub(1, 1) ~= "/" then
+		return nil
+	end
+	local norm = M.normalize_path(path)
+	if sensitive_exact[norm] then
+		return norm
+	end
+	for _, tree in ipairs(sensitive_trees) do
+		if norm == tree or norm:sub(1, #tree + 1) == tree .. "/" then
+			return norm
+		end
+	end
+	-- Block devices: the host's disks.
+	if norm:find("^/dev/[shv]d%a") or norm:find("^/dev/nvme%d") or
+		norm:find("^/dev/xvd%a") then
+		return norm
+	end
+	return nil
+end
+
 
 --- Splits shell text into simple commands across &&, ||, ;, |, &,
 --- newlines, ( ), `...` and $(...). Quotes and backslashes are honoured
@@ -823,6 +945,78 @@ end
 -- else "default" (where kubectl puts an object without one).
 function M.namespace(object)
 	return object.namespace or "default"
+end
+
+------------------------------------------------------------------------
+-- Images and workloads
+------------------------------------------------------------------------
+
+--- Whether an image reference (the model's image map, or what
+--- p.parse_image returns) floats: "latest" for the `latest` tag,
+--- "untagged" when no tag is written (the runtime then pulls `latest`),
+--- nil when a digest or another tag pins it, or when a variable decides.
+function M.floating_tag(image)
+	if image == nil or image.text == nil or image.digest ~= nil then
+		return nil
+	end
+	if tostring(image.text):find("$", 1, true) or image.tag == "" then
+		return nil
+	end
+	if image.tag == nil then
+		return "untagged"
+	end
+	return image.tag == "latest" and "latest" or nil
+end
+
+-- Kinds whose pods run to completion: Kubernetes' own batch kinds and the
+-- custom resources of Argo Workflows, Tekton, KEDA, Kubeflow and Ray.
+local batch_kinds = {
+	Job = true, CronJob = true, ScaledJob = true, Workflow = true,
+	WorkflowTemplate = true, ClusterWorkflowTemplate = true,
+	CronWorkflow = true, Task = true, ClusterTask = true, TaskRun = true,
+	Pipeline = true, PipelineRun = true, JobSet = true,
+	SparkApplication = true, ScheduledSparkApplication = true,
+}
+
+--- True when a Kubernetes container belongs to a pod that runs to
+--- completion rather than serving: a batch kind (Job, CronJob, Argo
+--- Workflows, Tekton, KEDA ScaledJob, any kind whose name ends in `Job`),
+--- or a pod whose `restartPolicy` is `Never` or `OnFailure`.
+function M.runs_to_completion(c)
+	local kind = c.workload ~= nil and c.workload.kind or nil
+	if kind ~= nil and (batch_kinds[kind] or kind:find("Job$")) then
+		return true
+	end
+	local pod = c.pod ~= nil and c.pod.source or nil
+	local restart = pod ~= nil and pod.restartPolicy or nil
+	return restart == "Never" or restart == "OnFailure"
+end
+
+--- True for a container record that is only part of one, to be merged
+--- into a base this file does not hold: a Compose service with neither
+--- `image:` nor `build:` (nor one inherited through `extends`), as in an
+--- override file scanned without its base; a Kubernetes container with no
+--- `image:`, as in a kustomize patch. What it leaves out is written
+--- elsewhere, so "missing" findings do not apply to it.
+function M.partial(c)
+	if c.origin == "compose" then
+		return c.image == nil and (c.source == nil or c.source.build == nil)
+	end
+	return c.origin == "kubernetes" and c.image == nil
+end
+
+--- Whether c's `resources.<section>.<name>` is written (section "limits"
+--- or "requests", name "cpu" or "memory"): Kubernetes `resources`,
+--- Compose `deploy.resources`, `cpus`, `mem_limit`..., or a Tekton
+--- step's `computeResources`. A written value that does not parse counts.
+function M.resource_written(c, section, name)
+	local model = c.resources ~= nil and c.resources[section]
+	if model ~= nil and M.meta(model, name).present then
+		return true
+	end
+	local compute = c.source ~= nil and c.source.computeResources
+	local part = M.is_node(compute) and compute[section]
+	return M.is_node(part) and part[name] ~= nil
 end
 
 ------------------------------------------------------------------------

@@ -9,6 +9,7 @@ return {
 	applies_to = {"kubernetes"},
 	scope = "project",
 	tags = {"security", "CIS-5.3.2"},
+	aliases = {"non-isolated-pod"},
 	precision = "medium",
 	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
 		.. "docs/rules/network-policy-missing.md",
@@ -28,6 +29,25 @@ NetworkPolicies, if any, are given as related locations.
 How to fix: add a NetworkPolicy to the namespace, for instance a
 default-deny policy that selects every pod (`podSelector: {}`), then
 policies that allow the traffic each workload needs.
+
+```yaml
+# Before: namespace "shop" has a Deployment and no NetworkPolicy.
+# After: every pod of "shop" is selected, and denied all traffic that
+# another policy does not allow.
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: default-deny
+  namespace: shop
+spec:
+  podSelector: {}
+  policyTypes: [Ingress, Egress]
+```
+
+References:
+
+- Kubernetes: [network policies](https://kubernetes.io/docs/concepts/services-networking/network-policies/)
+- CIS Kubernetes Benchmark 5.3.2
 ]],
 	check = function(project, report)
 		local by_namespace = {}

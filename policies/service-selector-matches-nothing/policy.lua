@@ -18,6 +18,7 @@ return {
 	applies_to = {"kubernetes"},
 	scope = "project",
 	tags = {"reliability"},
+	aliases = {"dangling-service"},
 	precision = "medium",
 	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
 		.. "docs/rules/service-selector-matches-nothing.md",
@@ -37,6 +38,24 @@ workloads are given as related locations.
 
 How to fix: make the selector match the labels of the pod template it
 is meant for (`spec.template.metadata.labels`), or remove the Service.
+
+```yaml
+# Before: the Deployment's pods are labelled app: web-frontend
+kind: Service
+spec:
+  selector:
+    app: web
+# After
+kind: Service
+spec:
+  selector:
+    app: web-frontend
+```
+
+References:
+
+- Kubernetes: [Services](https://kubernetes.io/docs/concepts/services-networking/service/#services-in-kubernetes)
+  and [labels and selectors](https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/)
 ]],
 	check = function(project, report)
 		local workloads, any = {}, false

@@ -62,7 +62,7 @@ class Cli(unittest.TestCase):
             self.assertEqual(r.returncode, 2, args)
             self.assertIn("--policy-timeout", r.stderr.decode(), args)
         with tempfile.TemporaryDirectory() as d:
-            write(f"{d}/Dockerfile", "FROM alpine:3.20\nUSER 1000\n")
+            write(f"{d}/Dockerfile", "FROM alpine:3.20\nUSER 10001\n")
             r = run("scan", "--policy-timeout", "2.5", f"{d}/Dockerfile")
             self.assertEqual(r.returncode, 0, r.stderr)
 
@@ -271,16 +271,18 @@ class Cli(unittest.TestCase):
             self.assertEqual(sorted(r.stdout.decode().splitlines()), sorted([
                 # unwritten user: the service key of the base file
                 f"{d}/compose.yaml:2:3: high: service \"web\" runs as "
-                "root: no `user:` is set and the image's user is unknown "
-                "[runs-as-root]",
+                "root: no `user:` is set and image nginx:1.27 starts as "
+                "root [runs-as-root]",
                 f"{d}/compose.yaml:4:17: critical: service \"web\" runs "
                 "privileged [privileged]",
                 f"{d}/compose.yaml:5:15: high: service \"web\" adds "
-                "capability SYS_ADMIN, which allows escaping the container "
+                "capability SYS_ADMIN (mounting filesystems and most kernel "
+                "administration, the usual way out of a container) "
                 "[added-capabilities]",
                 f"{d}/compose.override.yaml:6:9: high: service \"web\" "
-                "adds capability NET_ADMIN, which allows escaping the "
-                "container [added-capabilities]",
+                "adds capability NET_ADMIN (configuring interfaces, routes "
+                "and firewall rules and intercepting traffic of its network "
+                "namespace) [added-capabilities]",
             ]))
 
     def test_compose_build_is_linked_only_inside_the_scanned_tree(self):
@@ -342,6 +344,119 @@ return {
                 f"{d}/Dockerfile:2:1: info: 1 installs [acme/count-installs]",
                 f"{d}/Dockerfile:3:1: info: 2 installs [acme/count-installs]",
             ])
+
+
+# A policy whose description uses the labels the rule pages are made of.
+DOCUMENTED_POLICY = """return {
+  id = "acme/documented",
+  title = "A documented rule",
+  severity = "low",
+  applies_to = {"dockerfile"},
+  aliases = {"CKV_K8S_14", "CKV_K8S_9999", "DL3999", "some-check"},
+  description = [[
+Why: it matters a great deal.
+
+What is reported: every stage.
+
+How to fix: change it.
+
+```dockerfile
+# Before
+FROM alpine
+# After, not a label: How to fix: inside a code block
+FROM alpine:3.20
+```
+
+References:
+
+- somewhere
+]],
+  check = function(doc, report) end,
+}
+"""
+
+BARE_POLICY = """return {
+  id = "acme/bare",
+  title = "A rule with plain prose",
+  severity = "low",
+  applies_to = {"dockerfile"},
+  description = "Just prose, no labels.",
+  check = function(doc, report) end,
+}
+"""
+
+
+class RulesAndExplain(unittest.TestCase):
+    def policies(self, d):
+        write(f"{d}/pol/documented/policy.lua", DOCUMENTED_POLICY)
+        write(f"{d}/pol/bare/policy.lua", BARE_POLICY)
+        return ["--no-builtin", "--policy-dir", f"{d}/pol"]
+
+    def test_rules_table_lists_each_rules_aliases(self):
+        with tempfile.TemporaryDirectory() as d:
+            r = run("rules", *self.policies(d))
+            self.assertEqual(r.returncode, 0, r.stderr)
+            lines = r.stdout.decode().splitlines()
+            row = [i for i, l in enumerate(lines)
+                   if l.startswith("acme/documented ")][0]
+            self.assertEqual(lines[row + 1].split(), [
+                "aliases:", "CKV_K8S_14,", "CKV_K8S_9999,", "DL3999,",
+                "some-check"])
+            # A rule without aliases gets no aliases line.
+            bare = [i for i, l in enumerate(lines)
+                    if l.startswith("acme/bare ")][0]
+            self.assertFalse(lines[bare + 1].strip().startswith("aliases"))
+
+    def test_builtin_table_shows_aliases_of_builtin_rules(self):
+        r = run("rules")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        text = r.stdout.decode()
+        self.assertRegex(text, r"\nimage-tag-latest .*\n +aliases: "
+                               r"CKV_K8S_14, latest-tag")
+
+    def test_markdown_page_has_the_sections_of_a_rule_page(self):
+        with tempfile.TemporaryDirectory() as d:
+            r = run("rules", "--format", "markdown", "--output-dir",
+                    f"{d}/out", *self.policies(d))
+            self.assertEqual(r.returncode, 0, r.stderr)
+            with open(f"{d}/out/acme--documented.md") as f:
+                page = f.read()
+            heads = [l for l in page.splitlines() if l.startswith("## ")]
+            self.assertEqual(heads, [
+                "## Why it matters", "## What is reported", "## How to fix",
+                "## Peer codes covered", "## References", "## Suppressing"])
+            self.assertIn("## Why it matters\n\nWhy: it matters", page)
+            self.assertIn("## What is reported\n\nEvery stage.", page)
+            # The label inside the code block stays in the snippet.
+            self.assertIn("# After, not a label: How to fix: inside", page)
+            self.assertIn("## References\n\n- somewhere", page)
+            # Tools: from peer-ids.tsv with its link, else from the form.
+            self.assertRegex(page, r"\| Checkov \| \[`CKV_K8S_14`\]"
+                                   r"\(https://[^)]+\) \|")
+            self.assertIn("| Checkov | `CKV_K8S_9999` |", page)
+            self.assertIn("| hadolint | `DL3999` |", page)
+            self.assertIn("|  | `some-check` |", page)
+
+    def test_markdown_page_of_plain_prose_keeps_it_whole(self):
+        with tempfile.TemporaryDirectory() as d:
+            r = run("rules", "--format", "markdown", "--output-dir",
+                    f"{d}/out", *self.policies(d))
+            self.assertEqual(r.returncode, 0, r.stderr)
+            with open(f"{d}/out/acme--bare.md") as f:
+                page = f.read()
+            self.assertIn("## Why it matters\n\nJust prose, no labels.",
+                          page)
+            self.assertIn("## How to fix\n\nThe description above says",
+                          page)
+            self.assertIn("## Peer codes covered\n\nNo other tool's", page)
+
+    def test_explain_names_the_tool_of_each_alias(self):
+        with tempfile.TemporaryDirectory() as d:
+            r = run("explain", *self.policies(d), "DL3999")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn("  aliases:    CKV_K8S_14 (Checkov), CKV_K8S_9999 "
+                          "(Checkov), DL3999 (hadolint), some-check\n",
+                          r.stdout.decode())
 
 
 if __name__ == "__main__":

@@ -240,6 +240,69 @@ function tests.glob()
 	eq(pcall(p.setting, "nothing"), false, "undeclared setting raises")
 end
 
+function tests.floating_tag()
+	eq(p.floating_tag(p.parse_image("nginx")), "untagged", "untagged")
+	eq(p.floating_tag(p.parse_image("nginx:latest")), "latest", "latest")
+	eq(p.floating_tag(p.parse_image("localhost:5000/app")), "untagged",
+		"registry port is no tag")
+	eq(p.floating_tag(p.parse_image("nginx:1.27")), nil, "pinned tag")
+	eq(p.floating_tag(p.parse_image("nginx:latest@sha256:abc")), nil,
+		"digest pins latest")
+	eq(p.floating_tag(p.parse_image("nginx:${TAG}")), nil, "variable")
+	eq(p.floating_tag(p.parse_image("$(params.image)")), nil,
+		"Tekton parameter")
+	eq(p.floating_tag({text = "nginx:", tag = ""}), nil,
+		"empty interpolated tag")
+	eq(p.floating_tag(nil), nil, "no image")
+end
+
+function tests.runs_to_completion()
+	local function c(kind, restart)
+		return {workload = {kind = kind},
+			pod = {source = {restartPolicy = restart}}}
+	end
+	eq(p.runs_to_completion(c("Job")), true, "Job")
+	eq(p.runs_to_completion(c("CronJob")), true, "CronJob")
+	eq(p.runs_to_completion(c("PyTorchJob")), true, "kind ending in Job")
+	eq(p.runs_to_completion(c("TaskRun")), true, "Tekton")
+	eq(p.runs_to_completion(c("Workflow")), true, "Argo Workflow")
+	eq(p.runs_to_completion(c("Pod", "Never")), true, "Pod Never")
+	eq(p.runs_to_completion(c("Pod", "OnFailure")), true, "Pod OnFailure")
+	eq(p.runs_to_completion(c("Pod", "Always")), false, "Pod Always")
+	eq(p.runs_to_completion(c("Pod")), false, "Pod default")
+	eq(p.runs_to_completion(c("Deployment")), false, "Deployment")
+	eq(p.runs_to_completion(c("Rollout")), false, "Argo Rollout")
+	eq(p.runs_to_completion({workload = {kind = "Service"}}), false,
+		"Compose service")
+end
+
+function tests.partial()
+	eq(p.partial({origin = "compose", source = {}}), true,
+		"no image, no build")
+	eq(p.partial({origin = "compose", image = {text = "a"},
+		source = {}}), false, "image")
+	eq(p.partial({origin = "compose", source = {build = "."}}),
+		false, "build")
+	eq(p.partial({origin = "kubernetes", source = {}}), true,
+		"Kubernetes container without an image: a patch")
+	eq(p.partial({origin = "kubernetes", image = {text = "a"}}), false,
+		"Kubernetes container")
+	eq(p.partial({origin = "dockerfile"}), false, "Dockerfile")
+end
+
+function tests.describe()
+	eq(p.describe({origin = "compose", name = "web"}), 'service "web"',
+		"service")
+	eq(p.describe({origin = "kubernetes", role = "init", name = "m"}),
+		'init container "m"', "init container")
+	eq(p.describe({origin = "kubernetes", role = "container",
+		workload = {kind = "Service", name = "hello"}}),
+		'the unnamed container of Service "hello"', "unnamed container")
+	eq(p.describe({origin = "kubernetes", role = "container",
+		workload = {kind = "TaskRun"}}),
+		"the unnamed container of a TaskRun", "unnamed, no workload name")
+end
+
 function tests.comments(doc)
 	local all = p.comments(doc)
 	for _, c in ipairs(all) do
