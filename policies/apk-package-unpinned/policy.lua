@@ -57,7 +57,7 @@ What is reported: `apk add` package names without a version constraint
 (`=`, `~`, `<`, `>`), once per command. Not reported: `.apk` files, paths,
 virtual package names (`--virtual .build-deps`) and variables.
 
-How to fix, when pinning:
+How to fix: when you pin, write the version with each package.
 
 ```dockerfile
 # Before

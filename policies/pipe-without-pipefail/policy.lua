@@ -136,7 +136,7 @@ return {
 	severity = "low",
 	applies_to = {"dockerfile"},
 	tags = {"reliability"},
-	aliases = {"DL4006", "DS-0032"},
+	aliases = {"DL4006", "DS032"},
 	precision = "high",
 	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
 		.. "docs/rules/pipe-without-pipefail.md",

@@ -108,7 +108,7 @@ tdnf (`name-version`) and zypper (`name=version`, `name>=version`)
 installs, once per command. Not reported: `.rpm` files, URLs and paths,
 `@group` and `module:stream` names, and variables.
 
-How to fix, when pinning:
+How to fix: when you pin, write the version with each package.
 
 ```dockerfile
 # Before
