@@ -19,7 +19,8 @@ ID_FORMS = {
     "kics": re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}"
                        r"-[0-9a-f]{12}$"),
     "kube-linter": re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$"),
-    "trivy": re.compile(r"^(AVD-(KSV|DS)-[0-9]{4}|(KSV|DS)[0-9]{3})$"),
+    "trivy": re.compile(
+        r"^(AVD-(KSV|DS)-[0-9]{4}|(KSV|DS)-?[0-9]{3,4})$"),
 }
 
 

@@ -57,7 +57,9 @@ What is reported: `apk add` package names without a version constraint
 (`=`, `~`, `<`, `>`), once per command. Not reported: `.apk` files, paths,
 virtual package names (`--virtual .build-deps`) and variables.
 
-How to fix: when you pin, write the version with each package.
+How to fix:
+
+When pinning:
 
 ```dockerfile
 # Before

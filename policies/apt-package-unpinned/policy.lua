@@ -93,7 +93,9 @@ What is reported: `apt-get install` / `apt install` package names without
 `=version`, once per command. Not reported: `.deb` files, `name/release`,
 and packages given by a variable.
 
-How to fix: when you pin, write the version with each package.
+How to fix:
+
+When pinning:
 
 ```dockerfile
 # Before

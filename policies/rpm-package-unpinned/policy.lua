@@ -108,7 +108,9 @@ tdnf (`name-version`) and zypper (`name=version`, `name>=version`)
 installs, once per command. Not reported: `.rpm` files, URLs and paths,
 `@group` and `module:stream` names, and variables.
 
-How to fix: when you pin, write the version with each package.
+How to fix:
+
+When pinning:
 
 ```dockerfile
 # Before
