@@ -83,7 +83,8 @@ no `apk update` and no clean-up are needed.
 What is reported: `apk add` without `--no-cache`, at the command, in the
 stages whose layers ship in the image (the final stage and the stages it
 is built FROM), unless the same `RUN` removes `/var/cache/apk` afterwards
-or puts it on a cache or tmpfs `--mount`.
+or puts it on a cache or tmpfs `--mount`. `apk add --no-network` fetches
+nothing and is not reported.
 
 How to fix:
 
@@ -108,8 +109,10 @@ References:
 				local pending
 				for _, cmd in ipairs(run_commands(ins)) do
 					local inst = p.package_installs(cmd.argv)[1]
+					-- --no-network fetches nothing, so caches nothing.
 					if inst and inst.manager == "apk" and
-						not p.contains(cmd.argv, "--no-cache") then
+						not p.contains(cmd.argv, "--no-cache") and
+						not p.contains(cmd.argv, "--no-network") then
 						pending = pending or cmd
 					elseif pending and removes_cache(cmd.argv) then
 						pending = nil

@@ -84,13 +84,21 @@ end
 
 local lists = "/var/lib/apt/lists"
 
--- True when a command removes the package lists (rm of the directory or
--- its contents, or apt-get distclean).
+-- True when path is the lists directory, something in it, or a directory
+-- above it (`rm -rf /var/lib/apt/lists/*`, `rm -rf /var/lib`).
+local function covers_lists(path)
+	path = path:gsub("/%*$", ""):gsub("/+$", "")
+	return path:sub(1, #lists) == lists or (path ~= "" and
+		lists:sub(1, #path + 1) == path .. "/")
+end
+
+-- True when a command removes the package lists (rm of the directory, its
+-- contents or a directory above it, or apt-get distclean).
 local function removes_lists(argv)
 	local prog = argv[1] and p.basename(argv[1])
 	if prog == "rm" then
 		for k = 2, #argv do
-			if argv[k]:sub(1, #lists) == lists then
+			if argv[k]:sub(1, 1) == "/" and covers_lists(argv[k]) then
 				return true
 			end
 		end
