@@ -248,56 +248,159 @@ static int set_capabilities(struct svc *v)
 	return 0;
 }
 
-/* security_opt: no-new-privileges[:true|=true], seccomp[:=]profile,
- * apparmor[:=]profile, label[:=]option. */
-static int set_security_opt(struct svc *v)
+/* security_opt written as anything but a list: every field it fills is
+ * unknown (one note). */
+static int security_opt_unknown(struct svc *v, struct plm_node *list)
 {
-	struct plm_node *list = plm_node_get(v->s, "security_opt");
-	if (!is_seq(list)) {
-		return 0;
-	}
-	struct plm_node *label = NULL;
-	for (size_t i = 0; i < list->as.seq.count; i++) {
-		struct plm_node *item = list->as.seq.items[i];
-		const char *s = plm_node_str(item);
-		if (s == NULL) {
-			continue;
-		}
-		size_t klen = strcspn(s, ":=");
-		const char *val = s[klen] ? s + klen + 1 : NULL;
-		int rc = 0;
-		if (klen == 17 && strncmp(s, "no-new-privileges", 17) == 0) {
-			bool on = val == NULL || strcasecmp(val, "true") == 0;
-			rc = plm_record_set(v->a, v->rec,
-				"allow_privilege_escalation",
-				bool_at(v, item, !on));
-		} else if (klen == 7 && strncmp(s, "seccomp", 7) == 0 && val) {
-			rc = plm_record_set(v->a, v->rec, "seccomp",
-				string_at(v, item, val, strlen(val)));
-		} else if (klen == 8 && strncmp(s, "apparmor", 8) == 0 && val) {
-			rc = plm_record_set(v->a, v->rec, "apparmor",
-				string_at(v, item, val, strlen(val)));
-		} else if (klen == 5 && strncmp(s, "label", 5) == 0 && val) {
-			const char *prev = label
-				? plm_node_get_str(label, "text")
-				: NULL;
-			const char *text = prev
-				? plm_arena_printf(v->a, "%s,%s", prev, val)
-				: val;
-			label = plm_node_map(v->a, item->span);
-			if (label == NULL || text == NULL ||
-				put(v, label, "text",
-					string_at(v, item, text,
-						strlen(text))) != 0) {
-				return PLM_ENOMEM;
-			}
-		}
+	static const char *const fields[] = {"allow_privilege_escalation",
+		"seccomp", "apparmor", "selinux"};
+	struct plm_node *u = plm_record_unknown(v->ctx->doc, list,
+		"security_opt",
+		"a list of options (seccomp:..., no-new-privileges, ...)");
+	for (size_t i = 0; i < 4; i++) {
+		int rc = plm_record_set(v->a, v->rec, fields[i],
+			i == 0 ? u : plm_node_clone(v->a, u));
 		if (rc != 0) {
 			return rc;
 		}
 	}
-	if (label != NULL) {
-		return plm_record_set(v->a, v->rec, "selinux", label);
+	return 0;
+}
+
+/* seccomp / apparmor option values in the record's profile shape:
+ * "unconfined"; Docker's default profile ("builtin" for seccomp,
+ * "docker-default" for AppArmor); else a profile file or name, as a
+ * Kubernetes Localhost profile is. */
+static int profile_opt(struct svc *v, struct plm_node *item, const char *field,
+	const char *val, const char *builtin)
+{
+	if (val == NULL || val[0] == '\0') {
+		return plm_record_set(v->a, v->rec, field,
+			plm_record_unknown(v->ctx->doc, item, field,
+				"a profile (unconfined, or a profile)"));
+	}
+	const char *type = "Localhost";
+	struct plm_node *profile = NULL;
+	if (strcmp(val, "unconfined") == 0) {
+		type = "Unconfined";
+	} else if (strcmp(val, builtin) == 0) {
+		type = "RuntimeDefault";
+	} else {
+		profile = string_at(v, item, val, strlen(val));
+		if (profile == NULL) {
+			return PLM_ENOMEM;
+		}
+	}
+	struct plm_node *t = string_at(v, item, type, strlen(type));
+	if (t == NULL) {
+		return PLM_ENOMEM;
+	}
+	return plm_record_set(v->a, v->rec, field,
+		plm_record_profile(v->a, item->span, t, profile, "security_opt",
+			0));
+}
+
+/* label options: disable, user:U, role:R, type:T, level:L (the level may
+ * hold colons); others (filetype, nested) do not change the process. */
+static int label_opt(struct svc *v, struct plm_node **selinux,
+	struct plm_node *item, const char *val)
+{
+	if (*selinux == NULL) {
+		*selinux = plm_record_selinux(v->a, item->span, "security_opt",
+			0);
+		if (*selinux == NULL) {
+			return PLM_ENOMEM;
+		}
+	}
+	if (val == NULL) {
+		return 0;
+	}
+	if (strcmp(val, "disable") == 0) {
+		struct plm_node *t = bool_at(v, item, true);
+		return t ? plm_record_selinux_set(v->a, *selinux, "disabled", t)
+			 : PLM_ENOMEM;
+	}
+	static const char *const keys[] = {"user", "role", "type", "level"};
+	size_t klen = strcspn(val, ":");
+	for (size_t i = 0; i < 4 && val[klen] == ':'; i++) {
+		if (strlen(keys[i]) == klen &&
+			strncmp(val, keys[i], klen) == 0) {
+			const char *x = val + klen + 1;
+			struct plm_node *n = string_at(v, item, x, strlen(x));
+			return n ? plm_record_selinux_set(v->a, *selinux,
+					   keys[i], n)
+				 : PLM_ENOMEM;
+		}
+	}
+	return 0;
+}
+
+/* security_opt: no-new-privileges[:=true|false], seccomp[:=]profile,
+ * apparmor[:=]profile, label[:=]option, systempaths=unconfined. */
+static int security_opt(struct svc *v, struct plm_node **selinux,
+	struct plm_node *item)
+{
+	const char *s = plm_node_str(item);
+	if (s == NULL) {
+		(void)plm_record_unknown(v->ctx->doc, item, "security_opt item",
+			"a string");
+		return 0;
+	}
+	size_t klen = strcspn(s, ":=");
+	const char *val = s[klen] ? s + klen + 1 : NULL;
+	if (klen == 17 && strncmp(s, "no-new-privileges", 17) == 0) {
+		int on = 1;
+		if (val != NULL) {
+			struct plm_node tmp = {0};
+			tmp.kind = PLM_NODE_STRING;
+			tmp.as.string.ptr = val;
+			tmp.as.string.len = strlen(val);
+			on = truth(&tmp);
+		}
+		return plm_record_set(v->a, v->rec,
+			"allow_privilege_escalation",
+			on < 0 ? plm_record_unknown(v->ctx->doc, item,
+					 "no-new-privileges",
+					 "no-new-privileges, or with :true or "
+					 ":false")
+			       : bool_at(v, item, on == 0));
+	}
+	if (klen == 7 && strncmp(s, "seccomp", 7) == 0) {
+		return profile_opt(v, item, "seccomp", val, "builtin");
+	}
+	if (klen == 8 && strncmp(s, "apparmor", 8) == 0) {
+		return profile_opt(v, item, "apparmor", val, "docker-default");
+	}
+	if (klen == 5 && strncmp(s, "label", 5) == 0) {
+		return label_opt(v, selinux, item, val);
+	}
+	if (klen == 11 && strncmp(s, "systempaths", 11) == 0 && val != NULL &&
+		strcmp(val, "unconfined") == 0) {
+		/* /proc unmasked: what Kubernetes calls procMount: Unmasked */
+		return plm_record_set(v->a, v->rec, "proc_mount",
+			string_at(v, item, "Unmasked", 8));
+	}
+	return 0;
+}
+
+static int set_security_opt(struct svc *v)
+{
+	struct plm_node *list = plm_node_get(v->s, "security_opt");
+	if (list == NULL || list->kind == PLM_NODE_NULL) {
+		return 0;
+	}
+	if (!is_seq(list)) {
+		return security_opt_unknown(v, list);
+	}
+	struct plm_node *selinux = NULL;
+	for (size_t i = 0; i < list->as.seq.count; i++) {
+		int rc = security_opt(v, &selinux, list->as.seq.items[i]);
+		if (rc != 0) {
+			return rc;
+		}
+	}
+	if (selinux != NULL) {
+		return plm_record_set(v->a, v->rec, "selinux", selinux);
 	}
 	return 0;
 }
@@ -437,6 +540,34 @@ static int short_volume(struct svc *v, struct plm_node *out,
 	return mount(v, out, item, kind, source, target, ro);
 }
 
+/* A tmpfs mount's size (bytes, as Docker reads `64m`) as size_limit of
+ * the mount just added: null when not written, unknown when it does not
+ * parse. */
+static int tmpfs_size(struct svc *v, struct plm_node *out, struct plm_node *at,
+	const struct plm_node *size)
+{
+	struct plm_node *m = out->as.seq.items[out->as.seq.count - 1];
+	struct plm_node *n = size != NULL && size->kind != PLM_NODE_NULL
+		? plm_record_quantity(v->ctx->doc, size, "size", false, true)
+		: implicit_null(v, at->span);
+	return put(v, m, "size_limit", n);
+}
+
+/* The value of option `name=` in a comma-separated option list, or NULL. */
+static const char *option_value(const char *opts, const char *name, size_t *len)
+{
+	size_t n = strlen(name);
+	for (const char *p = opts; p != NULL && *p != '\0';) {
+		size_t item = strcspn(p, ",");
+		if (item > n && strncmp(p, name, n) == 0 && p[n] == '=') {
+			*len = item - n - 1;
+			return p + n + 1;
+		}
+		p = p[item] ? p + item + 1 : NULL;
+	}
+	return NULL;
+}
+
 static int long_volume(struct svc *v, struct plm_node *out,
 	struct plm_node *item)
 {
@@ -459,10 +590,19 @@ static int long_volume(struct svc *v, struct plm_node *out,
 		return PLM_ENOMEM;
 	}
 	struct plm_node *target = plm_node_get(item, "target");
-	return mount(v, out, item, kind,
+	int rc = mount(v, out, item, kind,
 		source && source->kind != PLM_NODE_NULL ? as_string(v, source)
 							: NULL,
 		target ? as_string(v, target) : NULL, ro);
+	if (rc == 0 && strcmp(kind, "tmpfs") == 0) {
+		static const char *const size[] = {"tmpfs", "size", NULL};
+		const struct plm_node *n = item;
+		for (size_t i = 0; size[i] != NULL && n != NULL; i++) {
+			n = plm_node_get(n, size[i]);
+		}
+		rc = tmpfs_size(v, out, item, n);
+	}
+	return rc;
 }
 
 static int set_mounts(struct svc *v)
@@ -498,12 +638,23 @@ static int set_mounts(struct svc *v)
 		if (s == NULL) {
 			continue;
 		}
-		struct plm_node *target = string_at(v, items[i], s,
-			strcspn(s, ":"));
+		size_t path_len = strcspn(s, ":");
+		struct plm_node *target = string_at(v, items[i], s, path_len);
 		struct plm_node *ro = implicit_false(v, items[i]->span);
 		if (target == NULL || ro == NULL ||
 			mount(v, out, items[i], "tmpfs", NULL, target, ro) !=
 				0) {
+			return PLM_ENOMEM;
+		}
+		size_t size_len = 0;
+		const char *size = s[path_len]
+			? option_value(s + path_len + 1, "size", &size_len)
+			: NULL;
+		struct plm_node *size_node = size
+			? string_at(v, items[i], size, size_len)
+			: NULL;
+		if ((size != NULL && size_node == NULL) ||
+			tmpfs_size(v, out, items[i], size_node) != 0) {
 			return PLM_ENOMEM;
 		}
 	}
@@ -550,12 +701,10 @@ static int port_record(struct svc *v, struct plm_node *out, struct plm_node *at,
 		return PLM_ENOMEM;
 	}
 	m->flags = at->flags & ~(uint32_t)PLM_NODE_QUOTED;
+	protocol = plm_record_protocol(v->ctx->doc, protocol, at->span,
+		PLM_NODE_QUOTED);
 	if (protocol == NULL) {
-		protocol = plm_node_cstring(v->a, at->span, "tcp");
-		if (protocol == NULL) {
-			return PLM_ENOMEM;
-		}
-		protocol->flags |= PLM_NODE_IMPLICIT;
+		return PLM_ENOMEM;
 	}
 	if (put(v, m, "container", container) != 0 ||
 		(container_end != NULL &&
@@ -630,6 +779,12 @@ static int long_port(struct svc *v, struct plm_node *out, struct plm_node *item)
 	struct plm_node *published = plm_node_get(item, "published");
 	struct plm_node *container = target ? target
 					    : implicit_null(v, item->span);
+	struct plm_node *container_end = NULL;
+	if (target != NULL && target->kind == PLM_NODE_STRING) {
+		/* interpolated: digits read as Compose reads them */
+		container = port_number(v, target, target->as.string.ptr,
+			target->as.string.len, &container_end);
+	}
 	struct plm_node *host = NULL, *host_end = NULL;
 	if (published != NULL && published->kind == PLM_NODE_STRING) {
 		host = port_number(v, published, published->as.string.ptr,
@@ -637,8 +792,9 @@ static int long_port(struct svc *v, struct plm_node *out, struct plm_node *item)
 	} else {
 		host = published;
 	}
-	return port_record(v, out, item, container, NULL, host, host_end,
-		plm_node_get(item, "protocol"), plm_node_get(item, "host_ip"));
+	return port_record(v, out, item, container, container_end, host,
+		host_end, plm_node_get(item, "protocol"),
+		plm_node_get(item, "host_ip"));
 }
 
 static int set_ports(struct svc *v)
@@ -658,9 +814,18 @@ static int set_ports(struct svc *v)
 	}
 	for (size_t i = 0; i < ports->as.seq.count; i++) {
 		struct plm_node *item = ports->as.seq.items[i];
-		int rc = item->kind == PLM_NODE_MAP  ? long_port(v, out, item)
-			: item->kind == PLM_NODE_SEQ ? 0
-						     : short_port(v, out, item);
+		int rc = 0;
+		if (item->kind == PLM_NODE_MAP) {
+			rc = long_port(v, out, item);
+		} else if (item->kind == PLM_NODE_SEQ ||
+			item->kind == PLM_NODE_NULL) {
+			(void)plm_record_unknown(v->ctx->doc, item,
+				"ports item",
+				"a port (\"8080:80/tcp\") or a map (target, "
+				"published, protocol, host_ip)");
+		} else {
+			rc = short_port(v, out, item);
+		}
 		if (rc != 0) {
 			return rc;
 		}
@@ -901,8 +1066,34 @@ static int set_healthcheck(struct svc *v)
 	if (d != NULL && disable == NULL && !disabled) {
 		d->flags |= PLM_NODE_IMPLICIT;
 	}
+	if (test != NULL && test->kind == PLM_NODE_STRING) {
+		/* a string runs in a shell, as ["CMD-SHELL", text] */
+		struct plm_node *seq = plm_node_seq(v->a, test->span);
+		struct plm_node *cmd = string_at(v, test, "CMD-SHELL", 9);
+		if (seq == NULL || cmd == NULL ||
+			plm_node_push(v->a, seq, cmd) != 0 ||
+			plm_node_push(v->a, seq, test) != 0) {
+			return PLM_ENOMEM;
+		}
+		seq->flags = test->flags & ~(uint32_t)PLM_NODE_QUOTED;
+		test = seq;
+	}
 	if (put(v, m, "test", test ? test : implicit_null(v, hc->span)) != 0 ||
 		put(v, m, "disabled", d) != 0) {
+		return PLM_ENOMEM;
+	}
+	/* the Dockerfile's HEALTHCHECK options, under the same names */
+	static const char *const options[] = {"interval", "timeout",
+		"start_period", "start_interval", "retries"};
+	struct plm_node *o = plm_node_map(v->a, hc->span);
+	for (size_t i = 0; o != NULL && i < 5; i++) {
+		struct plm_node *x = plm_node_get(hc, options[i]);
+		if (put(v, o, options[i], x ? x : implicit_null(v, hc->span)) !=
+			0) {
+			return PLM_ENOMEM;
+		}
+	}
+	if (o == NULL || put(v, m, "options", o) != 0) {
 		return PLM_ENOMEM;
 	}
 	return plm_record_set(v->a, v->rec, "healthcheck", m);
@@ -1045,13 +1236,26 @@ static int set_resources(struct svc *v)
 	static const char *const sets[][2] = {{"limits", "limits"},
 		{"reservations", "requests"}};
 	int rc = 0;
+	struct plm_node *out = plm_node_get(v->rec, "resources");
+	if (res != NULL && res->kind != PLM_NODE_NULL && !is_map(res)) {
+		/* both sets unknown: the service-level keys may still fill
+		 * an amount */
+		struct plm_node *u = plm_record_unknown_amounts(v->ctx->doc,
+			res, "deploy.resources",
+			"a map (limits, reservations)");
+		rc = u ? plm_record_set(v->a, out, "limits", u) : PLM_ENOMEM;
+		if (rc == 0)
+			rc = plm_record_set(v->a, out, "requests",
+				plm_node_clone(v->a, u));
+		out->flags &= ~(uint32_t)PLM_NODE_IMPLICIT;
+	}
 	for (size_t i = 0; rc == 0 && is_map(res) && i < 2; i++) {
 		struct plm_node *m = plm_node_get(res, sets[i][0]);
 		if (m != NULL && m->kind != PLM_NODE_NULL && !is_map(m)) {
-			rc = plm_record_set(v->a,
-				plm_node_get(v->rec, "resources"), sets[i][1],
-				plm_record_unknown(v->ctx->doc, m, sets[i][0],
-					"a map (cpus, memory)"));
+			rc = plm_record_set(v->a, out, sets[i][1],
+				plm_record_unknown_amounts(v->ctx->doc, m,
+					sets[i][0], "a map (cpus, memory)"));
+			out->flags &= ~(uint32_t)PLM_NODE_IMPLICIT;
 			continue;
 		}
 		if (rc == 0)
@@ -1140,6 +1344,22 @@ static int set_sysctls(struct svc *v)
 	return plm_record_set(v->a, v->rec, "sysctls", out);
 }
 
+/* tmpfs: a path or a list of paths, always a list in the record. */
+static int set_tmpfs(struct svc *v)
+{
+	struct plm_node *n = plm_node_get(v->s, "tmpfs");
+	if (n == NULL || n->kind != PLM_NODE_STRING) {
+		return set_as_written(v, "tmpfs", "tmpfs", true, false,
+			"a path or a list of paths");
+	}
+	struct plm_node *seq = plm_node_seq(v->a, n->span);
+	if (seq == NULL || plm_node_push(v->a, seq, n) != 0) {
+		return PLM_ENOMEM;
+	}
+	seq->flags = n->flags & ~(uint32_t)PLM_NODE_QUOTED;
+	return plm_record_set(v->a, v->rec, "tmpfs", seq);
+}
+
 static int set_runtime(struct svc *v, struct plm_node *name)
 {
 	int rc = plm_record_set(v->a, v->rec, "source",
@@ -1150,6 +1370,20 @@ static int set_runtime(struct svc *v, struct plm_node *name)
 		rc = set_as_written(v, "restart_policy", "restart", false,
 			false,
 			"a string (no, always, on-failure, unless-stopped)");
+	static const char *const deploy_pids[] = {"deploy", "resources",
+		"limits", "pids", NULL};
+	const struct plm_node *pids = v->s;
+	for (size_t i = 0; deploy_pids[i] != NULL && pids != NULL; i++) {
+		pids = plm_node_get(pids, deploy_pids[i]);
+	}
+	if (rc == 0 && pids != NULL && pids->kind != PLM_NODE_NULL) {
+		/* deploy's pids limit, unless pids_limit is set too */
+		rc = plm_record_set(v->a, v->rec, "pids_limit",
+			pids->kind == PLM_NODE_INT
+				? (struct plm_node *)pids
+				: plm_record_unknown(v->ctx->doc, pids, "pids",
+					  "a number"));
+	}
 	if (rc == 0)
 		rc = set_as_written(v, "pids_limit", "pids_limit", false, false,
 			"a number");
@@ -1157,8 +1391,7 @@ static int set_runtime(struct svc *v, struct plm_node *name)
 		rc = set_as_written(v, "devices", "devices", true, false,
 			"a list of devices");
 	if (rc == 0)
-		rc = set_as_written(v, "tmpfs", "tmpfs", true, false,
-			"a list of paths");
+		rc = set_tmpfs(v);
 	if (rc == 0)
 		rc = set_as_written(v, "secrets", "secrets", true, false,
 			"a list of secrets");
@@ -1254,6 +1487,10 @@ int plm_compose_service_record(struct compose_ctx *ctx, struct plm_node *name,
 		rc = set_host(&v, "ipc", "ipc", true);
 	if (rc == 0)
 		rc = set_host(&v, "userns_mode", "users", false);
+	if (rc == 0)
+		rc = set_host(&v, "uts", "uts", false);
+	if (rc == 0)
+		rc = set_host(&v, "cgroup", "cgroup", false);
 	if (rc == 0)
 		rc = set_security_opt(&v);
 	if (rc == 0)

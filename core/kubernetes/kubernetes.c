@@ -37,6 +37,7 @@ struct pod {
 	const struct plm_node *security; /* spec.securityContext */
 	struct plm_node *workload;       /* {kind, name, namespace} */
 	struct plm_node *identity;       /* the record's pod: {id, source} */
+	struct plm_node *sysctls;        /* shared by the records, or NULL */
 	/* name -> index: pod volumes, annotation keys (linear lookups would
 	 * make a hostile pod quadratic) */
 	struct plm_keyset volumes;
@@ -89,18 +90,6 @@ static struct plm_node *as_written(struct builder *b, const struct plm_node *n,
 	bool from_pod)
 {
 	return from_pod ? inherited(b, n) : (struct plm_node *)n;
-}
-
-static int set_picked(struct builder *b, struct plm_node *rec,
-	const char *field, const struct plm_node *sc,
-	const struct plm_node *psc, const char *key)
-{
-	bool from_pod;
-	const struct plm_node *v = pick(sc, psc, key, &from_pod);
-	if (v == NULL) {
-		return 0;
-	}
-	return plm_record_set(b->a, rec, field, as_written(b, v, from_pod));
 }
 
 /* A boolean field: a YAML boolean as is; the strings true/false (as the
@@ -214,65 +203,60 @@ static int set_user(struct builder *b, struct plm_node *rec,
 
 /* ---- profiles -------------------------------------------------------- */
 
-/* {type, localhostProfile} to "RuntimeDefault", "Unconfined",
- * "Localhost/<path>" (or the type as written). */
-static struct plm_node *profile_text(struct builder *b,
-	const struct plm_node *profile, bool from_pod)
+/* A securityContext profile ({type, localhostProfile}) as the record's
+ * {type, profile, from}, spanning the profile map. */
+static struct plm_node *profile_field(struct builder *b,
+	const struct plm_node *p, const char *key, bool from_pod)
 {
-	const struct plm_node *type = plm_node_get(profile, "type");
-	const char *t = plm_node_str(type);
-	if (t == NULL) {
-		return NULL;
+	if (!is_map(p)) {
+		return plm_record_unknown(b->doc, p, key,
+			"a map (type, localhostProfile)");
 	}
-	struct plm_node *n;
-	const char *local = plm_node_get_str(profile, "localhostProfile");
-	if (strcmp(t, "Localhost") == 0) {
-		n = plm_node_string(b->a, type->span, "", 0);
-		if (n != NULL) {
-			n->as.string.ptr = plm_arena_printf(b->a,
-				"Localhost/%s", local ? local : "");
-			if (n->as.string.ptr == NULL) {
-				return NULL;
-			}
-			n->as.string.len = strlen(n->as.string.ptr);
-		}
-	} else {
-		n = plm_node_clone(b->a, type);
+	const struct plm_node *type = plm_node_get(p, "type");
+	if (type != NULL && type->kind != PLM_NODE_STRING) {
+		type = plm_record_unknown(b->doc, type, "type",
+			"RuntimeDefault, Localhost or Unconfined");
 	}
-	if (n != NULL && from_pod) {
-		n->flags |= PLM_NODE_INHERITED;
+	const struct plm_node *local = plm_node_get(p, "localhostProfile");
+	if (local != NULL && local->kind == PLM_NODE_NULL) {
+		local = NULL;
 	}
-	return n;
+	return plm_record_profile(b->a, p->span, type, local,
+		from_pod ? "pod" : "container",
+		from_pod ? PLM_NODE_INHERITED : 0);
 }
 
 /* A legacy annotation value (runtime/default, docker/default, unconfined,
- * localhost/<path>) in the field's spelling. */
+ * localhost/<path>) in the field's shape, spanning the value. */
 static struct plm_node *annotation_profile(struct builder *b,
 	const struct plm_node *value, bool from_pod)
 {
 	const char *v = plm_node_str(value);
 	if (v == NULL) {
-		return NULL;
+		return plm_record_unknown(b->doc, value, "annotation",
+			"a profile string (runtime/default, unconfined, "
+			"localhost/<profile>)");
 	}
-	const char *text;
+	const char *type = v;
+	struct plm_node *profile = NULL;
 	if (strcmp(v, "runtime/default") == 0 ||
 		strcmp(v, "docker/default") == 0) {
-		text = "RuntimeDefault";
+		type = "RuntimeDefault";
 	} else if (strcmp(v, "unconfined") == 0) {
-		text = "Unconfined";
+		type = "Unconfined";
 	} else if (strncmp(v, "localhost/", 10) == 0) {
-		text = plm_arena_printf(b->a, "Localhost/%s", v + 10);
-	} else {
-		text = v;
+		type = "Localhost";
+		profile = plm_node_cstring(b->a, value->span, v + 10);
+		if (profile == NULL) {
+			return NULL;
+		}
 	}
-	if (text == NULL) {
+	struct plm_node *t = plm_node_cstring(b->a, value->span, type);
+	if (t == NULL) {
 		return NULL;
 	}
-	struct plm_node *n = plm_node_cstring(b->a, value->span, text);
-	if (n != NULL && from_pod) {
-		n->flags |= PLM_NODE_INHERITED;
-	}
-	return n;
+	return plm_record_profile(b->a, value->span, t, profile, "annotation",
+		from_pod ? PLM_NODE_INHERITED : 0);
 }
 
 static const struct plm_node *annotation(const struct pod *pod,
@@ -286,47 +270,86 @@ static const struct plm_node *annotation(const struct pod *pod,
 		!plm_keyset_find(&pod->annotations, key, (size_t)n, &i)) {
 		return NULL;
 	}
-	return ann->as.map.entries[i].value;
+	const struct plm_node *v = ann->as.map.entries[i].value;
+	return v->kind == PLM_NODE_NULL ? NULL : v;
+}
+
+static const struct plm_node *written(const struct plm_node *map,
+	const char *key)
+{
+	const struct plm_node *v = plm_node_get(map, key);
+	return v != NULL && v->kind != PLM_NODE_NULL ? v : NULL;
+}
+
+/* One profile field (seccompProfile, appArmorProfile) in precedence order:
+ * container field, container annotation, pod field, pod annotation. */
+static int set_profile(struct builder *b, struct plm_node *rec,
+	const struct pod *pod, const struct plm_node *sc, const char *field,
+	const char *key, const char *container_prefix, const char *name,
+	const char *pod_annotation)
+{
+	const struct plm_node *p;
+	struct plm_node *v;
+	if ((p = written(sc, key)) != NULL) {
+		v = profile_field(b, p, key, false);
+	} else if ((p = annotation(pod, container_prefix, name)) != NULL) {
+		v = annotation_profile(b, p, false);
+	} else if ((p = written(pod->security, key)) != NULL) {
+		v = profile_field(b, p, key, true);
+	} else if (pod_annotation != NULL &&
+		(p = annotation(pod, pod_annotation, "")) != NULL) {
+		v = annotation_profile(b, p, true);
+	} else {
+		return 0;
+	}
+	return plm_record_set(b->a, rec, field, v);
+}
+
+/* seLinuxOptions {user, role, type, level} as the record's SELinux map. */
+static int set_selinux(struct builder *b, struct plm_node *rec,
+	const struct plm_node *sc, const struct plm_node *psc)
+{
+	bool from_pod;
+	const struct plm_node *o = pick(sc, psc, "seLinuxOptions", &from_pod);
+	if (o == NULL) {
+		return 0;
+	}
+	if (!is_map(o)) {
+		return plm_record_set(b->a, rec, "selinux",
+			plm_record_unknown(b->doc, o, "seLinuxOptions",
+				"a map (user, role, type, level)"));
+	}
+	struct plm_node *m = plm_record_selinux(b->a, o->span,
+		from_pod ? "pod" : "container",
+		from_pod ? PLM_NODE_INHERITED : 0);
+	if (m == NULL) {
+		return PLM_ENOMEM;
+	}
+	static const char *const keys[] = {"user", "role", "type", "level"};
+	for (size_t i = 0; i < 4; i++) {
+		const struct plm_node *v = written(o, keys[i]);
+		if (v != NULL &&
+			plm_record_selinux_set(b->a, m, keys[i], v) != 0) {
+			return PLM_ENOMEM;
+		}
+	}
+	return plm_record_set(b->a, rec, "selinux", m);
 }
 
 static int set_profiles(struct builder *b, struct plm_node *rec,
 	const struct pod *pod, const struct plm_node *sc, const char *name)
 {
-	const struct plm_node *psc = pod->security;
-	struct plm_node *v = NULL;
-	/* seccomp */
-	const struct plm_node *p = plm_node_get(sc, "seccompProfile");
-	if (is_map(p)) {
-		v = profile_text(b, p, false);
-	} else if ((p = annotation(pod,
-			    "container.seccomp.security.alpha.kubernetes.io/",
-			    name)) != NULL) {
-		v = annotation_profile(b, p, false);
-	} else if (is_map(p = plm_node_get(psc, "seccompProfile"))) {
-		v = profile_text(b, p, true);
-	} else if ((p = annotation(pod, "seccomp.security.alpha.kubernetes.io/",
-			    "pod")) != NULL) {
-		v = annotation_profile(b, p, true);
-	}
-	if (v != NULL && plm_record_set(b->a, rec, "seccomp", v) != 0) {
-		return PLM_ENOMEM;
-	}
+	int rc = set_profile(b, rec, pod, sc, "seccomp", "seccompProfile",
+		"container.seccomp.security.alpha.kubernetes.io/", name,
+		"seccomp.security.alpha.kubernetes.io/pod");
 	/* AppArmor: no pod-level annotation exists. */
-	v = NULL;
-	p = plm_node_get(sc, "appArmorProfile");
-	if (is_map(p)) {
-		v = profile_text(b, p, false);
-	} else if ((p = annotation(pod,
-			    "container.apparmor.security.beta.kubernetes.io/",
-			    name)) != NULL) {
-		v = annotation_profile(b, p, false);
-	} else if (is_map(p = plm_node_get(psc, "appArmorProfile"))) {
-		v = profile_text(b, p, true);
-	}
-	if (v != NULL && plm_record_set(b->a, rec, "apparmor", v) != 0) {
-		return PLM_ENOMEM;
-	}
-	return set_picked(b, rec, "selinux", sc, psc, "seLinuxOptions");
+	if (rc == 0)
+		rc = set_profile(b, rec, pod, sc, "apparmor", "appArmorProfile",
+			"container.apparmor.security.beta.kubernetes.io/", name,
+			NULL);
+	if (rc == 0)
+		rc = set_selinux(b, rec, sc, pod->security);
+	return rc;
 }
 
 /* ---- capabilities, mounts, ports, env, hooks ----------------------- */
@@ -423,6 +446,36 @@ static int index_pod(struct pod *pod)
 	return 0;
 }
 
+/* emptyDir's medium ("Memory": a tmpfs, counted against the container's
+ * memory) and sizeLimit (bytes), each null when not written. */
+static int empty_dir(struct builder *b, struct plm_node *m,
+	const struct plm_node *detail)
+{
+	struct plm_span at = detail->span;
+	struct plm_node *medium = plm_node_get(detail, "medium");
+	struct plm_node *limit = plm_node_get(detail, "sizeLimit");
+	if (detail->kind != PLM_NODE_MAP && detail->kind != PLM_NODE_NULL) {
+		medium = plm_record_unknown(b->doc, detail, "emptyDir",
+			"a map (medium, sizeLimit)");
+		limit = medium ? plm_node_clone(b->a, medium) : NULL;
+	}
+	if (medium != NULL && medium->kind == PLM_NODE_NULL &&
+		!(medium->flags & PLM_NODE_UNKNOWN)) {
+		medium = NULL;
+	}
+	if (limit != NULL && limit->kind != PLM_NODE_NULL) {
+		limit = plm_record_quantity(b->doc, limit, "sizeLimit", false,
+			false);
+	} else if (limit != NULL && !(limit->flags & PLM_NODE_UNKNOWN)) {
+		limit = NULL;
+	}
+	if (put(b, m, "medium", or_null(b, medium, at)) != 0 ||
+		put(b, m, "size_limit", or_null(b, limit, at)) != 0) {
+		return PLM_ENOMEM;
+	}
+	return 0;
+}
+
 static int mount_record(struct builder *b, const struct pod *pod,
 	struct plm_node *vm, struct plm_node *out)
 {
@@ -486,6 +539,9 @@ static int mount_record(struct builder *b, const struct pod *pod,
 				detail ? detail->span : at)) != 0) {
 		return PLM_ENOMEM;
 	}
+	if (strcmp(kind, "emptyDir") == 0 && empty_dir(b, m, detail) != 0) {
+		return PLM_ENOMEM;
+	}
 	return plm_node_push(b->a, out, m);
 }
 
@@ -528,16 +584,12 @@ static int set_ports(struct builder *b, struct plm_node *rec,
 	for (size_t i = 0; i < ports->as.seq.count; i++) {
 		struct plm_node *p = ports->as.seq.items[i];
 		if (!is_map(p)) {
+			(void)plm_record_unknown(b->doc, p, "ports item",
+				"a map (containerPort, protocol, hostPort, "
+				"hostIP)");
 			continue;
 		}
 		struct plm_node *m = plm_node_map(b->a, p->span);
-		struct plm_node *proto = plm_node_get(p, "protocol");
-		if (proto == NULL) {
-			proto = plm_node_cstring(b->a, p->span, "TCP");
-			if (proto != NULL) {
-				proto->flags |= PLM_NODE_IMPLICIT;
-			}
-		}
 		if (m == NULL ||
 			put(b, m, "container",
 				or_null(b, plm_node_get(p, "containerPort"),
@@ -545,7 +597,10 @@ static int set_ports(struct builder *b, struct plm_node *rec,
 			put(b, m, "host",
 				or_null(b, plm_node_get(p, "hostPort"),
 					p->span)) != 0 ||
-			put(b, m, "protocol", proto) != 0 ||
+			put(b, m, "protocol",
+				plm_record_protocol(b->doc,
+					plm_node_get(p, "protocol"), p->span,
+					0)) != 0 ||
 			put(b, m, "host_ip",
 				or_null(b, plm_node_get(p, "hostIP"),
 					p->span)) != 0 ||
@@ -718,7 +773,7 @@ static int set_resources(struct builder *b, struct plm_node *rec,
 		}
 		if (!is_map(set)) {
 			int rc = plm_record_set(b->a, out, sets[i],
-				plm_record_unknown(b->doc, set, sets[i],
+				plm_record_unknown_amounts(b->doc, set, sets[i],
 					"a map (cpu, memory)"));
 			if (rc != 0) {
 				return rc;
@@ -819,18 +874,21 @@ static int set_groups(struct builder *b, struct plm_node *rec,
 	return 0;
 }
 
-/* Pod sysctls as {name, value}. */
-static int set_sysctls(struct builder *b, struct plm_node *rec,
-	const struct pod *pod)
+/* Pod sysctls as {name, value}, built once per pod (so a note about
+ * them is made once) and shared by its records: *out stays NULL when
+ * none are written. */
+static int pod_sysctls(struct builder *b, const struct pod *pod,
+	struct plm_node **out_sysctls)
 {
+	*out_sysctls = NULL;
 	const struct plm_node *list = plm_node_get(pod->security, "sysctls");
 	if (list == NULL || list->kind == PLM_NODE_NULL) {
 		return 0;
 	}
 	if (!is_seq(list)) {
-		return plm_record_set(b->a, rec, "sysctls",
-			plm_record_unknown(b->doc, list, "sysctls",
-				"a list of {name, value}"));
+		*out_sysctls = plm_record_unknown(b->doc, list, "sysctls",
+			"a list of {name, value}");
+		return *out_sysctls ? 0 : PLM_ENOMEM;
 	}
 	struct plm_node *out = plm_node_seq(b->a, list->span);
 	if (out == NULL) {
@@ -840,9 +898,14 @@ static int set_sysctls(struct builder *b, struct plm_node *rec,
 	for (size_t i = 0; i < list->as.seq.count; i++) {
 		struct plm_node *it = list->as.seq.items[i];
 		if (!is_map(it)) {
+			(void)plm_record_unknown(b->doc, it, "sysctls item",
+				"a map (name, value)");
 			continue;
 		}
 		struct plm_node *m = plm_node_map(b->a, it->span);
+		if (m != NULL) {
+			m->flags |= PLM_NODE_INHERITED; /* a pod setting */
+		}
 		if (m == NULL ||
 			put(b, m, "name",
 				or_null(b, plm_node_get(it, "name"),
@@ -854,7 +917,8 @@ static int set_sysctls(struct builder *b, struct plm_node *rec,
 			return PLM_ENOMEM;
 		}
 	}
-	return plm_record_set(b->a, rec, "sysctls", out);
+	*out_sysctls = out;
+	return 0;
 }
 
 /* envFrom as {kind (secretRef, configMapRef), name, prefix}. */
@@ -919,8 +983,8 @@ static int set_pod_fields(struct builder *b, struct plm_node *rec,
 	if (rc == 0)
 		rc = set_from_pod(b, rec, pod, "runtime_class",
 			"runtimeClassName");
-	if (rc == 0)
-		rc = set_sysctls(b, rec, pod);
+	if (rc == 0 && pod->sysctls != NULL)
+		rc = plm_record_set(b->a, rec, "sysctls", pod->sysctls);
 	if (rc == 0)
 		rc = set_env_from(b, rec, c);
 	if (rc == 0)
@@ -1142,6 +1206,8 @@ static int shaped_pod(struct builder *b, const struct plm_node *object,
 	pod.workload = workload(b, object);
 	pod.identity = pod_identity(b, spec);
 	int rc = pod.workload && pod.identity ? index_pod(&pod) : PLM_ENOMEM;
+	if (rc == 0)
+		rc = pod_sysctls(b, &pod, &pod.sysctls);
 	if (rc == 0 && single != NULL) {
 		struct plm_node *c = plm_node_get(owner, single);
 		if (has_image(c)) {

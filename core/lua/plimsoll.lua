@@ -136,6 +136,28 @@ function M.describe(c)
 	return ("%scontainer %q"):format(role, tostring(c.name))
 end
 
+--- True for a Compose service that names neither an image nor a build
+--- (nor `extends`, in the file as written): a fragment, of an override
+--- file scanned without its base say, that another file completes.
+--- Nothing runs as it stands, so container policies skip it.
+function M.is_fragment(doc, c)
+	if c.origin ~= "compose" or c.image ~= nil or c.build ~= nil then
+		return false
+	end
+	local written = false
+	local ok = pcall(function()
+		for _, d in ipairs(doc.tree or {}) do
+			local services = M.is_node(d) and d.services
+			local s = M.is_node(services) and services[c.name]
+			if M.is_node(s) and (s.image ~= nil or s.build ~= nil or
+				s.extends ~= nil) then
+				written = true
+			end
+		end
+	end)
+	return ok and not written
+end
+
 --- Iterates the Dockerfile stages: `for stage in p.stages(doc) do`.
 function M.stages(doc)
 	local tree = doc.tree
@@ -292,6 +314,98 @@ local function basename(s)
 	return (tostring(s):match("([^/]+)$")) or tostring(s)
 end
 M.basename = basename
+
+------------------------------------------------------------------------
+-- Host paths
+------------------------------------------------------------------------
+
+-- Sockets of container runtimes, by file name: the rootful paths
+-- (/var/run/docker.sock), rootless ones (/run/user/1000/docker.sock,
+-- ${XDG_RUNTIME_DIR}/podman/podman.sock) and Docker Desktop's alike.
+local socket_names = {
+	["docker.sock"] = true, ["podman.sock"] = true,
+	["containerd.sock"] = true, ["crio.sock"] = true,
+	["cri-dockerd.sock"] = true, ["dockershim.sock"] = true,
+	["buildkitd.sock"] = true,
+}
+
+-- Directories that hold a rootful runtime's socket.
+local socket_dirs = {
+	["/var/run"] = true, ["/run"] = true, ["/var/run/docker"] = true,
+	["/run/containerd"] = true, ["/var/run/containerd"] = true,
+	["/run/crio"] = true, ["/var/run/crio"] = true,
+	["/run/podman"] = true, ["/var/run/podman"] = true,
+}
+
+-- Host directories whose contents (or the directory itself) give a
+-- container the host: its configuration and credentials, kernel
+-- interfaces, devices, boot files, the runtimes' state.
+local sensitive_exact = {
+	["/"] = true, ["/dev"] = true, ["/sys"] = true, ["/usr"] = true,
+	["/lib"] = true, ["/lib64"] = true, ["/bin"] = true, ["/sbin"] = true,
+	["/var"] = true, ["/var/lib"] = true, ["/home"] = true,
+	["/usr/bin"] = true, ["/usr/sbin"] = true, ["/usr/lib"] = true,
+}
+local sensitive_trees = {
+	"/etc", "/proc", "/boot", "/root", "/lib/modules",
+	"/var/lib/docker", "/var/lib/kubelet", "/var/lib/containerd",
+	"/var/lib/containers", "/var/lib/etcd", "/etc/kubernetes",
+	"/sys/kernel", "/sys/firmware", "/dev/mem", "/dev/kmem", "/dev/port",
+	"/dev/disk",
+}
+
+--- A path with backslashes turned into slashes, repeated slashes
+--- squeezed and a trailing slash removed.
+function M.normalize_path(path)
+	return (tostring(path):gsub("\\", "/"):gsub("/+", "/"):gsub("(.)/$",
+		"%1"))
+end
+
+--- The container runtime socket (or directory of one) a host path names,
+--- normalised, or nil: `docker.sock`, `podman.sock`, `containerd.sock`,
+--- `crio.sock`... wherever they are, `/var/run`, `/run/containerd`...,
+--- and Windows' `\\.\pipe\docker_engine`.
+function M.runtime_socket(path)
+	if type(path) ~= "string" or path == "" then
+		return nil
+	end
+	local norm = M.normalize_path(path)
+	if socket_names[basename(norm)] or socket_dirs[norm] or
+		norm:lower():find("pipe/docker_engine", 1, true) then
+		return norm
+	end
+	return nil
+end
+
+--- Whether a file name is that of a container runtime's socket.
+function M.is_socket_name(name)
+	return socket_names[basename(M.normalize_path(name or ""))] == true
+end
+
+--- The sensitive host path a path is or lies under (`/`, `/etc`,
+--- `/etc/kubernetes/pki`, `/proc`, `/sys`, `/dev`, `/boot`, `/root`,
+--- `/var/lib/docker`, `/var/lib/kubelet`...), normalised, or nil.
+function M.sensitive_path(path)
+	if type(path) ~= "string" or path == "" or path:sub(1, 1) ~= "/" then
+		return nil
+	end
+	local norm = M.normalize_path(path)
+	if sensitive_exact[norm] then
+		return norm
+	end
+	for _, tree in ipairs(sensitive_trees) do
+		if norm == tree or norm:sub(1, #tree + 1) == tree .. "/" then
+			return norm
+		end
+	end
+	-- Block devices: the host's disks.
+	if norm:find("^/dev/[shv]d%a") or norm:find("^/dev/nvme%d") or
+		norm:find("^/dev/xvd%a") then
+		return norm
+	end
+	return nil
+end
+
 
 --- Splits shell text into simple commands across &&, ||, ;, |, &,
 --- newlines, ( ), `...` and $(...). Quotes and backslashes are honoured

@@ -66,7 +66,8 @@ struct field {
 static const char *const workload_keys[] = {"kind", "name", "namespace", NULL};
 static const char *const user_keys[] = {"text", "name", "uid", "group", "gid",
 	"root", NULL};
-static const char *const host_keys[] = {"network", "pid", "ipc", "users", NULL};
+static const char *const host_keys[] = {"network", "pid", "ipc", "users", "uts",
+	"cgroup", NULL};
 
 static const char *const probe_keys[] = {"liveness", "readiness", "startup",
 	NULL};
@@ -363,4 +364,122 @@ struct plm_node *plm_record_quantity(struct plm_doc *doc,
 		n->text_len = written->text_len;
 	}
 	return n;
+}
+
+/* A copy of n with extra flags (NULL stays NULL: the caller fills it). */
+static struct plm_node *copy_flagged(struct plm_arena *a,
+	const struct plm_node *n, uint32_t flags)
+{
+	if (n == NULL) {
+		return NULL;
+	}
+	if (flags == 0) {
+		return (struct plm_node *)n;
+	}
+	return plm_record_flagged(a, n, flags);
+}
+
+static struct plm_node *from_node(struct plm_arena *a, struct plm_span at,
+	const char *from, uint32_t flags)
+{
+	struct plm_node *n = plm_node_cstring(a, at, from);
+	if (n != NULL) {
+		n->flags |= flags;
+	}
+	return n;
+}
+
+struct plm_node *plm_record_profile(struct plm_arena *a, struct plm_span at,
+	const struct plm_node *type, const struct plm_node *profile,
+	const char *from, uint32_t flags)
+{
+	struct plm_node *m = plm_node_map(a, at);
+	struct plm_node *t = type ? copy_flagged(a, type, flags)
+				  : plm_record_implicit_null(a, at);
+	struct plm_node *p = profile ? copy_flagged(a, profile, flags)
+				     : plm_record_implicit_null(a, at);
+	if (m == NULL || t == NULL || p == NULL) {
+		return NULL;
+	}
+	m->flags |= flags;
+	t->flags |= flags;
+	p->flags |= flags;
+	if (add(a, m, "type", t) != 0 || add(a, m, "profile", p) != 0 ||
+		add(a, m, "from", from_node(a, at, from, flags)) != 0) {
+		return NULL;
+	}
+	return m;
+}
+
+static const char *const selinux_keys[] = {"user", "role", "type", "level",
+	NULL};
+
+struct plm_node *plm_record_selinux(struct plm_arena *a, struct plm_span at,
+	const char *from, uint32_t flags)
+{
+	struct plm_node *m = null_map(a, at, selinux_keys);
+	if (m == NULL) {
+		return NULL;
+	}
+	m->flags &= ~(uint32_t)PLM_NODE_IMPLICIT;
+	m->flags |= flags;
+	if (add(a, m, "disabled", implicit(plm_node_bool(a, at, false))) != 0 ||
+		add(a, m, "from", from_node(a, at, from, flags)) != 0) {
+		return NULL;
+	}
+	return m;
+}
+
+int plm_record_selinux_set(struct plm_arena *a, struct plm_node *selinux,
+	const char *key, const struct plm_node *value)
+{
+	uint32_t flags = selinux->flags & PLM_NODE_INHERITED;
+	struct plm_node *v = copy_flagged(a, value, flags);
+	if (v == NULL) {
+		return PLM_ENOMEM;
+	}
+	const struct plm_entry *e = plm_node_entry(selinux, key);
+	return plm_node_set(a, selinux, key, e ? e->key_span : selinux->span,
+		v);
+}
+
+struct plm_node *plm_record_protocol(struct plm_doc *doc,
+	const struct plm_node *written, struct plm_span at, uint32_t clear)
+{
+	struct plm_arena *a = doc->arena;
+	if (written == NULL || written->kind == PLM_NODE_NULL) {
+		return implicit(plm_node_cstring(a, at, "tcp"));
+	}
+	const char *s = plm_node_str(written);
+	if (s == NULL) {
+		return plm_record_unknown(doc, written, "protocol",
+			"tcp, udp or sctp");
+	}
+	struct plm_node *n = plm_node_string(a, written->span, s,
+		written->as.string.len);
+	if (n == NULL) {
+		return NULL;
+	}
+	char *p = (char *)n->as.string.ptr;
+	for (size_t i = 0; i < n->as.string.len; i++) {
+		p[i] = (char)tolower((unsigned char)p[i]);
+	}
+	n->flags = written->flags & ~clear;
+	n->text = written->text;
+	n->text_len = written->text_len;
+	return n;
+}
+
+struct plm_node *plm_record_unknown_amounts(struct plm_doc *doc,
+	const struct plm_node *written, const char *field, const char *expected)
+{
+	struct plm_node *u = plm_record_unknown(doc, written, field, expected);
+	struct plm_node *m = plm_node_map(doc->arena, written->span);
+	if (u == NULL || m == NULL || add(doc->arena, m, "cpu", u) != 0 ||
+		add(doc->arena, m, "memory", plm_node_clone(doc->arena, u)) !=
+			0) {
+		return NULL;
+	}
+	m->flags |= PLM_NODE_UNKNOWN;
+	return m;
 }

@@ -64,6 +64,14 @@ struct plm_node *plm_record_unknown(struct plm_doc *doc,
 	const struct plm_node *written, const char *field,
 	const char *expected);
 
+/* A set of amounts (resources.requests or .limits) written with the wrong
+ * shape: one note, as plm_record_unknown, and a map {cpu, memory} of
+ * unknown nulls spanning the written node (flagged unknown itself), so a
+ * later key can still fill one amount. NULL when out of memory. */
+struct plm_node *plm_record_unknown_amounts(struct plm_doc *doc,
+	const struct plm_node *written, const char *field,
+	const char *expected);
+
 /* A link (PLM_NODE_LINK) to a raw node of the tree. */
 struct plm_node *plm_record_link(struct plm_arena *arena,
 	const struct plm_node *target);
@@ -74,6 +82,39 @@ struct plm_node *plm_record_link(struct plm_arena *arena,
 struct plm_node *plm_record_quantity(struct plm_doc *doc,
 	const struct plm_node *written, const char *field, bool cpu,
 	bool docker);
+
+/* A confinement profile (seccomp, AppArmor) as the record holds it, one
+ * shape for every format: {type, profile, from}. `type` is "RuntimeDefault",
+ * "Localhost", "Unconfined" (else as written), `profile` the localhost
+ * profile (NULL: an implicit null at `at`), `from` where it was written
+ * ("container", "pod", "annotation", "security_opt"). The map spans `at`,
+ * the node where the fix goes; `flags` (PLM_NODE_INHERITED for a pod-level
+ * value) go on the map and its values, which are copied first so the tree
+ * is untouched. NULL when out of memory. */
+struct plm_node *plm_record_profile(struct plm_arena *arena, struct plm_span at,
+	const struct plm_node *type, const struct plm_node *profile,
+	const char *from, uint32_t flags);
+
+/* The SELinux map, one shape for every format: {user, role, type, level}
+ * (each an implicit null at `at`), disabled (implicit false) and from (as
+ * for plm_record_profile). The front end sets the keys it read with
+ * plm_record_selinux_set. NULL when out of memory. */
+struct plm_node *plm_record_selinux(struct plm_arena *arena, struct plm_span at,
+	const char *from, uint32_t flags);
+
+/* Sets key of an SELinux map to value (a copy carrying the map's
+ * PLM_NODE_INHERITED flag when it has one). */
+PLM_NODISCARD int plm_record_selinux_set(struct plm_arena *arena,
+	struct plm_node *selinux, const char *key,
+	const struct plm_node *value);
+
+/* A port's protocol as the record holds it: the written string node
+ * lower-cased (tcp, udp, sctp), keeping its span, text and flags (less
+ * `clear`); NULL written: an implicit "tcp" at `at`. A written value that
+ * is not a string is unknown (plm_record_unknown). NULL when out of
+ * memory. */
+struct plm_node *plm_record_protocol(struct plm_doc *doc,
+	const struct plm_node *written, struct plm_span at, uint32_t clear);
 
 /* A capability name as the record holds it: upper-case, without a CAP_
  * prefix (ALL stays ALL), with the span, source text and flags (less

@@ -1,5 +1,6 @@
--- healthcheck-missing:
--- nothing tells Docker, or the services that wait for it, that a service works.
+-- healthcheck-missing: nothing tells Docker, or the services that wait
+-- for it, that a service works: an image that serves with no HEALTHCHECK,
+-- a Compose service with no healthcheck.
 local p = require("plimsoll")
 
 -- Services other services wait on: "once" for those that must complete
@@ -50,13 +51,53 @@ local function interactive(c)
 		s.tty == "true" or s.stdin_open == "true")
 end
 
+local function check_dockerfile(doc, report)
+	for c in p.containers(doc) do
+		if c.healthcheck == nil and #(c.ports or {}) > 0 then
+			report(c, "healthcheck", ("The image exposes port %s but "
+				.. "has no HEALTHCHECK."):format(
+				tostring(c.ports[1].text or c.ports[1].container)),
+				{fix = "Add a HEALTHCHECK that probes the service."})
+		end
+	end
+end
+
+local function check_compose(doc, report)
+	local waits = dependencies(doc)
+	for c in p.containers(doc, "compose") do
+		local built = c.build
+		local from_image = built ~= nil and built.healthcheck ~= nil and
+			built.healthcheck.disabled ~= true
+		if c.healthcheck == nil and not from_image and
+			waits[c.name] ~= "once" and not named_one_shot(c.name) and
+			not interactive(c) and
+			not p.partial(c) then
+			local why
+			if built ~= nil then
+				why = "and the Dockerfile it builds has none"
+			else
+				why = "and whether its image has one is not known"
+			end
+			local healthy = waits[c.name] == "healthy"
+			report(c, "healthcheck", ("%s has no health check %s%s.")
+				:format(p.describe(c), why, healthy and
+					": a service waits for it to be healthy" or ""),
+				{severity = healthy and "medium" or nil,
+				 fix = "Add a `healthcheck:` whose test fails when the "
+					.. "service cannot serve (or `disable: true` if "
+					.. "none makes sense)."})
+		end
+	end
+end
+
 return {
 	id = "healthcheck-missing",
-	title = "Service has no health check",
+	title = "Service or service image has no health check",
 	severity = "low",
-	applies_to = {"compose"},
-	tags = {"availability", "CWE-754"},
-	aliases = {"698ed579-b239-4f8f-a388-baa4bcb13ef8"},
+	applies_to = {"dockerfile", "compose"},
+	tags = {"availability", "reliability", "CWE-754"},
+	aliases = {"DL3057", "CKV_DOCKER_2", "DS026",
+		"698ed579-b239-4f8f-a388-baa4bcb13ef8"},
 	precision = "medium",
 	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
 		.. "docs/rules/healthcheck-missing.md",
@@ -65,26 +106,43 @@ Without a health check Docker only knows whether a service's process is
 running, not whether it works. `docker ps` shows a wedged server as "Up",
 `depends_on` with `condition: service_healthy` cannot be used to wait for
 it, and orchestrators and restart tooling that act on health never see
-the failure.
+the failure. Kubernetes ignores `HEALTHCHECK` and uses its own probes
+(see `liveness-probe-missing` and `readiness-probe-missing`).
 
-What is reported: a Compose service with no `healthcheck:` whose image's
-own HEALTHCHECK is not known to exist: when the service builds from a
-Dockerfile plimsoll read, that Dockerfile's HEALTHCHECK (in the final or
-target stage, or inherited) counts, and `HEALTHCHECK NONE` there does
-not. A service another one waits for with `condition: service_healthy`
-is reported at medium severity: Compose cannot start the dependent
-without it. Not reported: `healthcheck: {disable: true}` (a decision
-written down); one-shot services, which exit when done: those others wait
-for with `condition: service_completed_successfully`, and those whose
-name says so (a word such as `init`, `setup`, `migrate`, `seed`,
-`bootstrap`: `mongodb-init`, `db_migrate`); a service kept open for a
-terminal (`tty: true` or `stdin_open: true`: a shell or CLI to attach
-to); and a service that is only
-part of one (no `image:` nor `build:`). An image pulled from a registry may bring a
-HEALTHCHECK of its own, which this rule cannot see: it says so in its
-message, and its precision is medium for that reason.
+What is reported:
+
+- **Dockerfile**: an image that exposes a port (so it is a service that
+  can be probed) and has no `HEALTHCHECK` in its final stage or the stages
+  it is built FROM; once per image, at its final `FROM`. `HEALTHCHECK NONE`
+  is a deliberate choice and is not reported. The base image may define a
+  health check this rule cannot see.
+- **Compose**: a service with no `healthcheck:` whose image's
+  own HEALTHCHECK is not known to exist: when the service builds from a
+  Dockerfile plimsoll read, that Dockerfile's HEALTHCHECK (in the final or
+  target stage, or inherited) counts, and `HEALTHCHECK NONE` there does
+  not. A service another one waits for with `condition: service_healthy`
+  is reported at medium severity: Compose cannot start the dependent
+  without it. Not reported: `healthcheck: {disable: true}` (a decision
+  written down); one-shot services, which exit when done: those others wait
+  for with `condition: service_completed_successfully`, and those whose
+  name says so (a word such as `init`, `setup`, `migrate`, `seed`,
+  `bootstrap`: `mongodb-init`, `db_migrate`); a service kept open for a
+  terminal (`tty: true` or `stdin_open: true`); and a service that is only
+  part of one (no `image:` nor `build:`). An image pulled from a registry
+  may bring a HEALTHCHECK of its own, which this rule cannot see: it says
+  so in its message, and its precision is medium for that reason.
 
 How to fix:
+
+```dockerfile
+# Before
+EXPOSE 8080
+CMD ["./server"]
+# After
+EXPOSE 8080
+HEALTHCHECK --interval=30s --timeout=3s CMD ["./server", "healthcheck"]
+CMD ["./server"]
+```
 
 ```yaml
 # Before
@@ -104,35 +162,16 @@ services:
 
 References:
 
+- Dockerfile: [HEALTHCHECK](https://docs.docker.com/reference/dockerfile/#healthcheck)
 - Compose: [healthcheck](https://docs.docker.com/reference/compose-file/services/#healthcheck)
   and [depends_on conditions](https://docs.docker.com/reference/compose-file/services/#long-syntax-1)
-- Dockerfile: [HEALTHCHECK](https://docs.docker.com/reference/dockerfile/#healthcheck)
+- CIS Docker Benchmark 4.6 (add HEALTHCHECK instruction to the container image)
 ]],
 	check = function(doc, report)
-		local waits = dependencies(doc)
-		for c in p.containers(doc, "compose") do
-			local built = c.build
-			local from_image = built ~= nil and built.healthcheck ~= nil and
-				built.healthcheck.disabled ~= true
-			if c.healthcheck == nil and not from_image and
-				waits[c.name] ~= "once" and not named_one_shot(c.name) and
-				not interactive(c) and
-				not p.partial(c) then
-				local why
-				if built ~= nil then
-					why = "and the Dockerfile it builds has none"
-				else
-					why = "and whether its image has one is not known"
-				end
-				local healthy = waits[c.name] == "healthy"
-				report(c, "healthcheck", ("%s has no health check %s%s.")
-					:format(p.describe(c), why, healthy and
-						": a service waits for it to be healthy" or ""),
-					{severity = healthy and "medium" or nil,
-					 fix = "Add a `healthcheck:` whose test fails when the "
-						.. "service cannot serve (or `disable: true` if "
-						.. "none makes sense)."})
-			end
+		if doc.kind == "dockerfile" then
+			check_dockerfile(doc, report)
+		else
+			check_compose(doc, report)
 		end
 	end,
 }

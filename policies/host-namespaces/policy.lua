@@ -7,16 +7,14 @@ local what = {
 		.. "can reach services bound to localhost)",
 	pid = "the host's PID namespace (it sees and can signal every process)",
 	ipc = "the host's IPC namespace (shared memory of host processes)",
-	users = "the host's user namespace (root in it is root on the host)",
 }
 
 local fixes = {
 	compose = {network = "Remove `network_mode: host`.",
 		pid = "Remove `pid: host`.", ipc = "Remove `ipc: host`.",
-		users = "Remove `userns_mode: host`."},
+	},
 	kubernetes = {network = "Remove `hostNetwork: true`.",
-		pid = "Remove `hostPID: true`.", ipc = "Remove `hostIPC: true`.",
-		users = "Set `hostUsers: false`."},
+		pid = "Remove `hostPID: true`.", ipc = "Remove `hostIPC: true`."},
 }
 
 return {
@@ -25,7 +23,9 @@ return {
 	severity = "high",
 	applies_to = {"compose", "kubernetes"},
 	tags = {"security", "CWE-653"},
-	aliases = {"CKV_K8S_17", "CKV_K8S_18", "CKV_K8S_19"},
+	aliases = {"CKV_K8S_17", "CKV_K8S_18", "CKV_K8S_19", "host-ipc",
+		"host-network", "host-pid", "KSV008", "AVD-KSV-0008", "KSV009",
+		"AVD-KSV-0009", "KSV010", "AVD-KSV-0010"},
 	precision = "very-high",
 	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
 		.. "docs/rules/host-namespaces.md",
@@ -34,12 +34,32 @@ Namespaces are what make a container a container. Sharing the host's
 network, PID or IPC namespace lets the container see and reach the host's
 interfaces, processes or shared memory.
 
-What is reported: Compose `network_mode: host`, `pid: host`, `ipc: host`,
-`userns_mode: host`; Kubernetes `hostNetwork`, `hostPID`, `hostIPC: true`
-(and `hostUsers: true` written explicitly), once per pod.
+What is reported, on the setting: Compose `network_mode: host`, `pid:
+host`, `ipc: host`; Kubernetes `hostNetwork`, `hostPID`, `hostIPC: true`,
+once per pod (they are pod settings, whatever the number of containers).
+The user namespace is `host-user-namespace`'s.
+
+References: CIS Docker Benchmark 5.9, 5.15 and 5.16; CIS Kubernetes
+Benchmark 5.2.2 to 5.2.4; Pod Security Standards, baseline: "Host
+Namespaces".
 
 How to fix: remove the setting; publish ports instead of sharing the
 host network.
+
+```yaml
+# before
+spec:
+  hostNetwork: true
+  containers:
+    - name: web
+      ports: [{containerPort: 8080}]
+# after
+spec:
+  containers:
+    - name: web
+      ports: [{containerPort: 8080}]
+# and a Service (or hostPort, if a node port is truly needed)
+```
 ]],
 	check = function(doc, report)
 		-- Host namespaces are pod settings: one finding per pod, not
@@ -52,9 +72,8 @@ host network.
 			if pod ~= nil then
 				seen[pod.id] = true
 			end
-			for _, ns in ipairs({"network", "pid", "ipc", "users"}) do
-				if first and host ~= nil and host[ns] == true and
-					(ns ~= "users" or p.meta(host, ns).present) then
+			for _, ns in ipairs({"network", "pid", "ipc"}) do
+				if first and host ~= nil and host[ns] == true then
 					local who = pod ~= nil and c.workload ~= nil and
 						("the pod of %s %q"):format(
 							c.workload.kind or "workload",

@@ -8,7 +8,8 @@ return {
 	severity = "medium",
 	applies_to = {"compose", "kubernetes"},
 	tags = {"security", "CWE-269"},
-	aliases = {"CKV_K8S_20", "CKV_DOCKER_NO_NEW_PRIVILEGES"},
+	aliases = {"CKV_K8S_20", "privilege-escalation-container",
+		"KSV001", "AVD-KSV-0001"},
 	precision = "high",
 	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
 		.. "docs/rules/privilege-escalation.md",
@@ -17,26 +18,42 @@ Unless the `no_new_privs` flag is set, a process can gain privileges
 through setuid binaries (`su`, `sudo`, `ping` on some images) or file
 capabilities, which turns a foothold as an unprivileged user into root.
 
-What is reported: a Kubernetes container whose
-`allowPrivilegeEscalation` is `true` or unset; a Compose service without
-`security_opt: [no-new-privileges:true]`.
+What is reported, once per container: a Kubernetes container whose
+`allowPrivilegeEscalation` is `true` or unset (on the value when it is
+written, else on the container); a Compose service without
+`security_opt: [no-new-privileges:true]`. A privileged container is
+reported too: `privileged` is its own finding, and removing it leaves
+this one to fix (Kubernetes refuses `allowPrivilegeEscalation: false`
+together with `privileged: true`, so the two are fixed together).
+
+References: CIS Kubernetes Benchmark 5.2.5 (5.2.6 in later versions),
+"Minimize the admission of containers with allowPrivilegeEscalation";
+CIS Docker Benchmark 5.25, "Ensure that the container is restricted from
+acquiring additional privileges"; Pod Security Standards, restricted:
+"Privilege Escalation".
 
 How to fix:
 
 ```yaml
+# before
+securityContext: {}
+# after
 securityContext:
   allowPrivilegeEscalation: false
 ```
 
 ```yaml
-security_opt:
-  - no-new-privileges:true
+# Compose, after
+services:
+  web:
+    security_opt:
+      - no-new-privileges:true
 ```
 ]],
 	check = function(doc, report)
 		for c in p.containers(doc) do
 			local ape = c.allow_privilege_escalation
-			if ape ~= false and c.privileged ~= true then
+			if ape ~= false and not p.is_fragment(doc, c) then
 				local what, fix
 				if c.origin == "compose" then
 					what = ("%s can gain privileges: "
@@ -45,6 +62,8 @@ security_opt:
 				else
 					what = ("%s allows privilege escalation%s")
 						:format(p.describe(c), ape == true and ""
+							or c.privileged == true and " (it is privileged, "
+							.. "and allowPrivilegeEscalation is unset)"
 							or " (allowPrivilegeEscalation is unset)")
 					fix = "Set `securityContext.allowPrivilegeEscalation: false`."
 				end

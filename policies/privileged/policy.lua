@@ -7,7 +7,8 @@ return {
 	severity = "critical",
 	applies_to = {"compose", "kubernetes"},
 	tags = {"security", "CWE-250"},
-	aliases = {"CKV_K8S_16", "CKV_DOCKER_PRIVILEGED"},
+	aliases = {"CKV_K8S_16", "privileged-container", "KSV017",
+		"AVD-KSV-0017", "dd29336b-fe57-445b-a26e-e6aa867ae609"},
 	precision = "very-high",
 	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
 		.. "docs/rules/privileged.md",

@@ -30,92 +30,168 @@ local function built_user(c)
 	return c.build ~= nil and c.build.user or nil
 end
 
--- True when the container's image is one the user listed as running as
--- a non-root user (setting non_root_images).
-local function known_non_root(c, patterns)
-	local image = c.image and c.image.text
-	if image == nil then
-		return false
+-- The names an image goes by, for matching a pattern: as written, and
+-- with and without its registry and tag ("nginx:1.27",
+-- "docker.io/nginx:1.27", "docker.io/nginx", "nginx").
+local function image_names(image)
+	local names = {image.text}
+	local repo, tag = image.repository, image.tag
+	if repo ~= nil then
+		local reg = image.registry
+		local tagged = tag and (repo .. ":" .. tag) or repo
+		if reg ~= nil then
+			names[#names + 1] = reg .. "/" .. tagged
+			names[#names + 1] = reg .. "/" .. repo
+		end
+		if reg == nil or reg == "docker.io" then
+			local short = repo:gsub("^library/", "")
+			names[#names + 1] = tag and (short .. ":" .. tag) or short
+			names[#names + 1] = short
+		end
 	end
-	for _, pattern in ipairs(patterns) do
-		if p.glob(image, pattern) then
-			return true
+	return names
+end
+
+-- Each pattern with its literal prefix (up to the first `*`): most names
+-- fail on it, before the cost of a glob.
+local function compile(patterns)
+	local out = {}
+	for i, pattern in ipairs(patterns) do
+		out[i] = {pattern = pattern,
+			prefix = pattern:match("^([^*]*)") or ""}
+	end
+	return out
+end
+
+local function matches_any(image, patterns)
+	for _, name in ipairs(image_names(image)) do
+		for _, c in ipairs(patterns) do
+			if name:sub(1, #c.prefix) == c.prefix and
+				p.glob(name, c.pattern) then
+				return true
+			end
 		end
 	end
 	return false
 end
 
+-- What is known of the user an image runs as when nothing overrides it:
+-- "non-root" (the setting non_root_images, a maintained list by default),
+-- "root" (the setting root_images, and Docker's official images, which
+-- start as root unless listed as non-root), or nil (unknown).
+-- The settings, read once per file, and each image's answer (many
+-- services share an image).
+local root_images, non_root_images, known_images
+
+local function image_user(image)
+	if image == nil or image.text == nil or image.text:find("$", 1, true) then
+		return nil
+	end
+	local cached = known_images[image.text]
+	if cached ~= nil then
+		return cached or nil
+	end
+	local answer = false
+	local repo = image.repository or ""
+	if matches_any(image, root_images) then
+		answer = "root"
+	elseif matches_any(image, non_root_images) then
+		answer = "non-root"
+	elseif (image.registry == nil or image.registry == "docker.io") and
+		(not repo:find("/", 1, true) or repo:find("^library/")) then
+		answer = "root"
+	end
+	known_images[image.text] = answer
+	return answer or nil
+end
+
+local function report_root(c, report, extra)
+	local user = c.user
+	local what = p.describe(c)
+	-- The written value when this file has it; else the container's
+	-- declaration (a Compose service whose user comes from the
+	-- Dockerfile it builds).
+	local node, field = c, nil
+	if user.text ~= nil and written_here(c, user, "text") then
+		node, field = user, "text"
+	elseif c.origin ~= "compose" then
+		field = "user"
+	end
+	local msg
+	if c.origin == "kubernetes" then
+		msg = ("%s runs as root (runAsUser: %s)"):format(what,
+			user.text or "0")
+	elseif node == c and c.origin == "compose" then
+		msg = ("%s runs as root: no `user:` is set and the "
+			.. "Dockerfile it builds switches to %s"):format(what,
+			user.text or "root")
+	else
+		msg = ("%s runs as root (user %s)"):format(what,
+			user.text or "root")
+	end
+	if field ~= nil then
+		report(node, field, msg, extra)
+	else
+		report(node, msg, extra)
+	end
+end
+
+-- No user is set anywhere in the container's own files.
+local function report_unset(c, report, extra)
+	local what = p.describe(c)
+	local built = built_user(c)
+	local known = image_user(c.image)
+	if known == "non-root" then
+		return
+	end
+	if c.origin == "dockerfile" then
+		report(c, "user", "the image runs as root: no USER instruction "
+			.. "switches to a non-root user", extra)
+	elseif c.origin == "compose" and c.build ~= nil then
+		if built ~= nil and built.root == false then
+			return
+		end
+		if image_user(c.build.image) == "non-root" then
+			return
+		end
+		report(c, ("%s runs as root: no `user:` is set and the "
+			.. "Dockerfile it builds sets no USER"):format(what), extra)
+	elseif c.origin == "compose" then
+		if known == "root" then
+			report(c, ("%s runs as root: no `user:` is set and image %s "
+				.. "starts as root"):format(what, c.image.text), extra)
+		else
+			-- Many images set a USER of their own: say what is known.
+			report(c, ("%s may run as root: no `user:` is set and the "
+				.. "user of image %s is not known"):format(what,
+				c.image and c.image.text or "?"),
+				{fix = extra.fix, severity = "low"})
+		end
+	elseif c.run_as_non_root == false then
+		report(c, "run_as_non_root", ("%s may run as root: "
+			.. "runAsNonRoot is false and no runAsUser is set")
+			:format(what), extra)
+	else
+		report(c, "user", ("%s may run as root: neither "
+			.. "runAsNonRoot: true nor a non-zero runAsUser is set")
+			:format(what), extra)
+	end
+end
+
 local function check(doc, report)
 	local extra = {fix = fix_for(doc.kind)}
-	local min_uid = p.setting("min_uid")
-	local non_root_images = p.setting("non_root_images")
+	root_images = compile(p.setting("root_images"))
+	non_root_images = compile(p.setting("non_root_images"))
+	known_images = {}
 	for c in p.containers(doc) do
 		local user = c.user
-		local what = p.describe(c)
-		if user.uid ~= nil and user.uid > 0 and user.uid < min_uid then
-			local written = user.text ~= nil and
-				written_here(c, user, "text")
-			local msg = ("%s runs as UID %d, below the lowest UID "
-				.. "allowed (min_uid %d)"):format(what, user.uid, min_uid)
-			if written then
-				report(user, "text", msg, extra)
-			else
-				report(c, c.origin ~= "compose" and "user" or nil, msg,
-					extra)
-			end
-		elseif c.run_as_non_root == true then
-			-- The kubelet refuses to start it as root.
+		if p.is_fragment(doc, c) or c.run_as_non_root == true then
+			-- Nothing runs as a fragment; the kubelet refuses to
+			-- start a runAsNonRoot container as root.
 		elseif user.root == true then
-			-- The written value when this file has it; else the
-			-- container's declaration (a Compose service whose user
-			-- comes from the Dockerfile it builds).
-			local node, field = c, nil
-			if user.text ~= nil and written_here(c, user, "text") then
-				node, field = user, "text"
-			elseif c.origin ~= "compose" then
-				field = "user"
-			end
-			local msg
-			if c.origin == "kubernetes" then
-				msg = ("%s runs as root (runAsUser: %s)"):format(what,
-					user.text or "0")
-			elseif node == c and c.origin == "compose" then
-				msg = ("%s runs as root: no `user:` is set and the "
-					.. "Dockerfile it builds switches to %s"):format(what,
-					user.text or "root")
-			else
-				msg = ("%s runs as root (user %s)"):format(what,
-					user.text or "root")
-			end
-			if field ~= nil then
-				report(node, field, msg, extra)
-			else
-				report(node, msg, extra)
-			end
+			report_root(c, report, extra)
 		elseif user.root == nil and user.text == nil then
-			local built = built_user(c)
-			if known_non_root(c, non_root_images) then
-				-- The image is known to set a non-root user.
-			elseif built ~= nil and built.root == false then
-				-- The image it builds sets a non-root USER.
-			elseif c.origin == "dockerfile" then
-				report(c, "user", "the image runs as root: no USER "
-					.. "instruction switches to a non-root user", extra)
-			elseif c.origin == "compose" then
-				local why = built ~= nil
-					and "the Dockerfile it builds sets no USER"
-					or "the image's user is unknown"
-				report(c, ("%s runs as root: no `user:` is set and %s")
-					:format(what, why), extra)
-			elseif c.run_as_non_root == false then
-				report(c, "run_as_non_root", ("%s may run as root: "
-					.. "runAsNonRoot is false and no runAsUser is set")
-					:format(what), extra)
-			else
-				report(c, "user", ("%s may run as root: neither "
-					.. "runAsNonRoot: true nor a non-zero runAsUser is set")
-					:format(what), extra)
-			end
+			report_unset(c, report, extra)
 		end
 	end
 end
@@ -126,55 +202,100 @@ return {
 	severity = "high",
 	applies_to = {"dockerfile", "compose", "kubernetes"},
 	tags = {"security", "CWE-250"},
-	aliases = {"DL3002", "CKV_DOCKER_3", "CKV_K8S_23"},
+	aliases = {"DL3002", "CKV_DOCKER_3", "CKV_DOCKER_8", "CKV_K8S_23",
+		"run-as-non-root", "KSV012", "AVD-KSV-0012"},
 	precision = "high",
 	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
 		.. "docs/rules/runs-as-root.md",
 	description = [[
 Containers run as root unless told otherwise, and root in a container is
 root on the host once the process escapes (a kernel bug, a mounted socket,
-a privileged flag). Run the process as an unprivileged user.
+a privileged flag). Run the process as an unprivileged user (CIS Docker
+Benchmark 4.1; Pod Security Standards, restricted: "Running as Non-root").
 
-What is reported:
+What is reported, once per container, where the fix goes:
 
-- **Dockerfile**: the final stage has no `USER`, or its last `USER` is
-  `root` / `0`. A `USER` set from a variable is not reported (it cannot be
-  known).
-- **Compose**: a service with `user: root` / `user: "0"`, or with no
-  `user:` when the image it builds (if any) does not switch to a non-root
-  user.
-- **Kubernetes**: a container with `runAsUser: 0`, or with neither
-  `runAsNonRoot: true` nor a non-zero `runAsUser` (pod-level settings
-  count).
+- **Dockerfile**: the final stage has no `USER` (a `USER` of an earlier
+  stage it is built `FROM` counts), or its last `USER` is `root` / `0` in
+  any spelling (`root:root`, `0:0`, `${UID}` whose default is 0). A base
+  image known to run as a non-root user (distroless `:nonroot`,
+  Chainguard, Windows Nano Server's `ContainerUser`...) is not reported;
+  a `USER` from a variable with no known value is not reported.
+- **Compose**: `user: root` / `user: "0"`; a service built from a
+  Dockerfile is judged on the Dockerfile's user. A service with only an
+  `image:` and no `user:` is reported as high when the image is known to
+  start as root (Docker's official images unless listed as non-root, and
+  `root_images`), not at all when it is known to run as non-root, and
+  otherwise at **low** severity: the image's user is unknown, so that
+  finding is a prompt to check it, not a certainty. Services of an
+  override file with neither image nor build are fragments and are not
+  judged alone.
+- **Kubernetes**: `runAsUser: 0`, or neither `runAsNonRoot: true` nor a
+  non-zero `runAsUser` (pod-level settings count; the finding lands on
+  the pod's setting when that is where it is written).
 
-Settings: `min_uid` also reports a non-zero UID below it (a UID that
-the host gives to system accounts, say); `non_root_images` lists images
-(`*` matches any run of characters) known to run as a non-root user, so
-a container of one of them with no user set is not reported.
+A non-zero UID that is merely low is `low-uid`'s concern; a user given by
+name is `user-by-name`'s.
+
+Settings: `non_root_images` lists images (`*` matches any run of
+characters, matched against the image as written and with or without
+its registry and tag) known to run as a non-root user; its default is a
+small maintained list. `root_images` lists images known to start as root
+beyond Docker's official images.
 
 How to fix:
 
 ```dockerfile
+# before
+FROM python:3.12-slim
+CMD ["python", "app.py"]
+# after
+FROM python:3.12-slim
 RUN useradd --uid 10001 --no-create-home app
 USER 10001
+CMD ["python", "app.py"]
 ```
 
 ```yaml
+# before
+securityContext: {}
+# after
 securityContext:
   runAsNonRoot: true
   runAsUser: 10001
 ```
+
+```yaml
+# Compose, after
+services:
+  web:
+    image: nginx:1.27
+    user: "10001:10001"
+```
 ]],
 	settings = {
-		{name = "min_uid", type = "int", default = 1,
-		 description = "The lowest UID allowed: a numeric user below it is "
-			.. "reported (UID 0 always is)."},
 		{name = "non_root_images", type = "list",
 		 default = {"gcr.io/distroless/*:nonroot",
-			"gcr.io/distroless/*:*-nonroot"},
+			"gcr.io/distroless/*:*-nonroot", "cgr.dev/chainguard/*",
+			"mcr.microsoft.com/windows/nanoserver*",
+			"mcr.microsoft.com/mssql/server*",
+			"elasticsearch:*", "kibana:*", "logstash:*", "solr:*",
+			"sonarqube:*", "haproxy:*", "docker.elastic.co/*",
+			"grafana/grafana*", "grafana/loki*", "prom/prometheus*",
+			"prom/alertmanager*", "prom/node-exporter*",
+			"quay.io/prometheus/*", "quay.io/keycloak/keycloak*",
+			"bitnami/*", "nginxinc/nginx-unprivileged*",
+			"jenkins/jenkins*", "sonatype/nexus3*", "confluentinc/cp-*",
+			"otel/opentelemetry-collector*"},
 		 description = "Images known to run as a non-root user (`*` "
 			.. "matches any run of characters): a container of one with "
 			.. "no user set is not reported."},
+		{name = "root_images", type = "list",
+		 default = {"cgr.dev/chainguard/wolfi-base*", "bitnami/minideb*",
+			"portainer/portainer*", "containrrr/watchtower*",
+			"gitlab/gitlab-ce*", "gitlab/gitlab-runner*"},
+		 description = "Images known to start as root, besides Docker's "
+			.. "official images (checked before non_root_images)."},
 	},
 	check = check,
 }

@@ -7,7 +7,7 @@ return {
 	severity = "medium",
 	applies_to = {"dockerfile"},
 	tags = {"security", "CWE-250"},
-	aliases = {"DL3004"},
+	aliases = {"DL3004", "CKV2_DOCKER_1", "8ada6e80-0ade-439e-b176-0b28f6bce35a"},
 	precision = "very-high",
 	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
 		.. "docs/rules/sudo-in-build.md",

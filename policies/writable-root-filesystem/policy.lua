@@ -7,7 +7,8 @@ return {
 	severity = "low",
 	applies_to = {"compose", "kubernetes"},
 	tags = {"security", "CWE-732"},
-	aliases = {"CKV_K8S_22", "CKV_DOCKER_READ_ONLY"},
+	aliases = {"CKV_K8S_22", "no-read-only-root-fs", "KSV014",
+		"AVD-KSV-0014"},
 	precision = "high",
 	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
 		.. "docs/rules/writable-root-filesystem.md",
@@ -33,7 +34,7 @@ tmpfs: [/tmp]
 ]],
 	check = function(doc, report)
 		for c in p.containers(doc) do
-			if c.read_only_rootfs ~= true then
+			if c.read_only_rootfs ~= true and not p.is_fragment(doc, c) then
 				report(c, "read_only_rootfs", ("%s has a writable root "
 					.. "filesystem"):format(
 					p.describe(c)),

@@ -56,7 +56,9 @@ USER root
 RUN sudo apt-get install -y curl
 DOCKERFILE
 cd "$tmp" || exit 1
-"$plimsoll" scan --plugin "$tmp/plugin/csv.so" --format csv Dockerfile \
+# Two rules only: the test is about the plugin, not the catalogue.
+"$plimsoll" scan --plugin "$tmp/plugin/csv.so" --format csv \
+	--only runs-as-root,sudo-in-build Dockerfile \
 	>"$tmp/out.csv" 2>"$tmp/err"
 rc=$?
 if [ "$rc" -ne 1 ]; then

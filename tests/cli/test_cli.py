@@ -62,7 +62,7 @@ class Cli(unittest.TestCase):
             self.assertEqual(r.returncode, 2, args)
             self.assertIn("--policy-timeout", r.stderr.decode(), args)
         with tempfile.TemporaryDirectory() as d:
-            write(f"{d}/Dockerfile", "FROM alpine:3.20\nUSER 1000\n")
+            write(f"{d}/Dockerfile", "FROM alpine:3.20\nUSER 10001\n")
             r = run("scan", "--policy-timeout", "2.5", f"{d}/Dockerfile")
             self.assertEqual(r.returncode, 0, r.stderr)
 
@@ -271,16 +271,18 @@ class Cli(unittest.TestCase):
             self.assertEqual(sorted(r.stdout.decode().splitlines()), sorted([
                 # unwritten user: the service key of the base file
                 f"{d}/compose.yaml:2:3: high: service \"web\" runs as "
-                "root: no `user:` is set and the image's user is unknown "
-                "[runs-as-root]",
+                "root: no `user:` is set and image nginx:1.27 starts as "
+                "root [runs-as-root]",
                 f"{d}/compose.yaml:4:17: critical: service \"web\" runs "
                 "privileged [privileged]",
                 f"{d}/compose.yaml:5:15: high: service \"web\" adds "
-                "capability SYS_ADMIN, which allows escaping the container "
+                "capability SYS_ADMIN (mounting filesystems and most kernel "
+                "administration, the usual way out of a container) "
                 "[added-capabilities]",
                 f"{d}/compose.override.yaml:6:9: high: service \"web\" "
-                "adds capability NET_ADMIN, which allows escaping the "
-                "container [added-capabilities]",
+                "adds capability NET_ADMIN (configuring interfaces, routes "
+                "and firewall rules and intercepting traffic of its network "
+                "namespace) [added-capabilities]",
             ]))
 
     def test_compose_build_is_linked_only_inside_the_scanned_tree(self):

@@ -591,6 +591,105 @@ static void anchors_and_merge_keys_feed_services(void **state)
 	plm_doc_destroy(doc);
 }
 
+static size_t count_code(const struct plm_doc *doc, const char *code)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < doc->diag_count; i++) {
+		n += strcmp(doc->diags[i].code, code) == 0;
+	}
+	return n;
+}
+
+static void security_opt_in_the_kubernetes_shapes(void **state)
+{
+	(void)state;
+	struct plm_doc *doc = build(
+		"services:\n  s:\n    image: x\n"
+		"    security_opt:\n"
+		"      - no-new-privileges\n"        /* line 5 */
+		"      - seccomp:unconfined\n"       /* line 6 */
+		"      - apparmor=my-profile\n"      /* line 7 */
+		"      - label:type:svirt_t\n"       /* line 8 */
+		"      - label=level:s0:c100,c200\n" /* line 9 */
+		"      - label:disable\n"            /* line 10 */
+		"      - systempaths=unconfined\n"   /* line 11 */
+		"  t:\n    image: y\n"
+		"    security_opt: [seccomp=/p/prof.json, apparmor:docker-default,"
+		" seccomp=builtin, \"no-new-privileges=false\", label=user:u]\n");
+	struct plm_node *s = at(doc->containers, "0");
+	assert_false(at(s, "allow_privilege_escalation")->as.boolean);
+	assert_int_equal(line_of(doc,
+				 at(s, "allow_privilege_escalation")->span),
+		5);
+	assert_string_equal(str_at(s, "seccomp.type"), "Unconfined");
+	assert_int_equal(at(s, "seccomp.profile")->kind, PLM_NODE_NULL);
+	assert_string_equal(str_at(s, "seccomp.from"), "security_opt");
+	assert_string_equal(span_text(doc, at(s, "seccomp")->span),
+		"seccomp:unconfined");
+	assert_string_equal(str_at(s, "apparmor.type"), "Localhost");
+	assert_string_equal(str_at(s, "apparmor.profile"), "my-profile");
+	assert_int_equal(line_of(doc, at(s, "apparmor")->span), 7);
+	assert_string_equal(str_at(s, "selinux.type"), "svirt_t");
+	assert_int_equal(line_of(doc, at(s, "selinux.type")->span), 8);
+	assert_string_equal(str_at(s, "selinux.level"), "s0:c100,c200");
+	assert_int_equal(at(s, "selinux.user")->kind, PLM_NODE_NULL);
+	assert_true(at(s, "selinux.disabled")->as.boolean);
+	assert_int_equal(line_of(doc, at(s, "selinux.disabled")->span), 10);
+	assert_string_equal(str_at(s, "selinux.from"), "security_opt");
+	assert_string_equal(str_at(s, "proc_mount"), "Unmasked");
+	assert_int_equal(line_of(doc, at(s, "proc_mount")->span), 11);
+	struct plm_node *t = at(doc->containers, "1");
+	/* the last seccomp option wins, as in Docker */
+	assert_string_equal(str_at(t, "seccomp.type"), "RuntimeDefault");
+	assert_string_equal(str_at(t, "apparmor.type"), "RuntimeDefault");
+	assert_true(at(t, "allow_privilege_escalation")->as.boolean);
+	assert_string_equal(str_at(t, "selinux.user"), "u");
+	assert_false(at(t, "selinux.disabled")->as.boolean);
+	assert_true(at(t, "selinux.disabled")->flags & PLM_NODE_IMPLICIT);
+	assert_int_equal(count_code(doc, "model/wrong-shape"), 0);
+	plm_doc_destroy(doc);
+
+	doc = build("services:\n  s:\n    image: x\n"
+		    "    security_opt: [seccomp=/p/prof.json]\n");
+	assert_string_equal(str_at(doc->containers, "0.seccomp.type"),
+		"Localhost");
+	assert_string_equal(str_at(doc->containers, "0.seccomp.profile"),
+		"/p/prof.json");
+	plm_doc_destroy(doc);
+}
+
+static void security_opt_of_the_wrong_shape_is_unknown(void **state)
+{
+	(void)state;
+	struct plm_doc *doc = build(
+		"services:\n  s:\n    image: x\n"
+		"    security_opt: \"x\"\n" /* line 4 */
+		"  t:\n    image: y\n"
+		"    security_opt: [no-new-privileges:maybe, seccomp, 5]\n");
+	static const char *const fields[] = {"allow_privilege_escalation",
+		"seccomp", "apparmor", "selinux"};
+	struct plm_node *s = at(doc->containers, "0");
+	for (size_t i = 0; i < 4; i++) {
+		struct plm_node *f = plm_node_get(s, fields[i]);
+		assert_int_equal(f->kind, PLM_NODE_NULL);
+		assert_true(f->flags & PLM_NODE_UNKNOWN);
+		assert_int_equal(line_of(doc, f->span), 4);
+	}
+	const struct plm_diag *d = diag_with(doc, "model/wrong-shape");
+	assert_non_null(d);
+	assert_int_equal(line_of(doc, d->span), 4);
+	struct plm_node *t = at(doc->containers, "1");
+	assert_true(
+		at(t, "allow_privilege_escalation")->flags & PLM_NODE_UNKNOWN);
+	assert_true(at(t, "seccomp")->flags & PLM_NODE_UNKNOWN);
+	/* apparmor was not written: absent, not unknown */
+	assert_false(at(t, "apparmor")->flags & PLM_NODE_UNKNOWN);
+	assert_true(at(t, "apparmor")->flags & PLM_NODE_IMPLICIT);
+	/* one note for the string, three for t's items */
+	assert_int_equal(count_code(doc, "model/wrong-shape"), 4);
+	plm_doc_destroy(doc);
+}
+
 static void service_security_fields(void **state)
 {
 	(void)state;
@@ -622,9 +721,10 @@ static void service_security_fields(void **state)
 	assert_string_equal(str_at(s, "capabilities.add.0"), "SYS_ADMIN");
 	assert_string_equal(str_at(s, "capabilities.drop.0"), "ALL");
 	assert_false(at(s, "allow_privilege_escalation")->as.boolean);
-	assert_string_equal(str_at(s, "seccomp"), "unconfined");
-	assert_string_equal(str_at(s, "apparmor"), "docker-default");
-	assert_string_equal(str_at(s, "selinux.text"), "type:svirt,level:s0");
+	assert_string_equal(str_at(s, "seccomp.type"), "Unconfined");
+	assert_string_equal(str_at(s, "apparmor.type"), "RuntimeDefault");
+	assert_string_equal(str_at(s, "selinux.type"), "svirt");
+	assert_string_equal(str_at(s, "selinux.level"), "s0");
 	assert_true(at(s, "host.network")->as.boolean);
 	assert_true(at(s, "host.pid")->as.boolean);
 	assert_false(at(s, "host.ipc")->as.boolean);
@@ -691,6 +791,162 @@ static void volumes_short_long_and_tmpfs(void **state)
 	assert_string_equal(str_at(m, "7.kind"), "tmpfs");
 	assert_string_equal(str_at(m, "8.kind"), "tmpfs");
 	assert_string_equal(str_at(m, "9.target"), "/tmp");
+	plm_doc_destroy(doc);
+}
+
+static void port_protocols_are_lower_case_and_bad_items_noted(void **state)
+{
+	(void)state;
+	struct plm_doc *doc = build(
+		"services:\n  s:\n    ports:\n"
+		"      - \"127.0.0.1:8080:80/UDP\"\n" /* line 4 */
+		"      - {target: 53, published: 53, protocol: SCTP}\n"
+		"      - {target: \"${PORT:-81}\", published: \"8000-8010\"}\n"
+		"      - [1]\n" /* line 7 */
+		"  t:\n    ports: 80\n");
+	struct plm_node *p = at(doc->containers, "0.ports");
+	assert_int_equal(plm_node_count(p), 3);
+	assert_string_equal(str_at(p, "0.protocol"), "udp");
+	assert_false(at(p, "0.protocol")->flags & PLM_NODE_IMPLICIT);
+	assert_int_equal(line_of(doc, at(p, "0.protocol")->span), 4);
+	assert_string_equal(str_at(p, "0.host_ip"), "127.0.0.1");
+	assert_int_equal(at(p, "0.host")->as.integer, 8080);
+	assert_string_equal(str_at(p, "1.protocol"), "sctp");
+	assert_string_equal(span_text(doc, at(p, "1.protocol")->span), "SCTP");
+	/* an interpolated target reads as a number, as Compose reads it */
+	assert_int_equal(at(p, "2.container")->kind, PLM_NODE_INT);
+	assert_int_equal(at(p, "2.container")->as.integer, 81);
+	assert_int_equal(at(p, "2.host")->as.integer, 8000);
+	assert_int_equal(at(p, "2.host_end")->as.integer, 8010);
+	assert_string_equal(str_at(p, "2.protocol"), "tcp");
+	assert_true(at(p, "2.protocol")->flags & PLM_NODE_IMPLICIT);
+	const struct plm_diag *d = diag_with(doc, "model/wrong-shape");
+	assert_non_null(d);
+	assert_int_equal(line_of(doc, d->span), 7);
+	struct plm_node *t = at(doc->containers, "1.ports");
+	assert_int_equal(t->kind, PLM_NODE_NULL);
+	assert_true(t->flags & PLM_NODE_UNKNOWN);
+	assert_int_equal(count_code(doc, "model/wrong-shape"), 2);
+	plm_doc_destroy(doc);
+}
+
+static void tmpfs_sizes_and_a_single_tmpfs_path(void **state)
+{
+	(void)state;
+	struct plm_doc *doc = build(
+		"services:\n  s:\n"
+		"    tmpfs: /run:size=64m,mode=1777\n"
+		"    volumes:\n"
+		"      - {type: tmpfs, target: /cache, tmpfs: {size: 1000}}\n"
+		"      - {type: tmpfs, target: /big, tmpfs: {size: big}}\n"
+		"      - /data:/data\n"
+		"  t:\n    tmpfs: [/tmp]\n");
+	struct plm_node *m = at(doc->containers, "0.mounts");
+	assert_int_equal(plm_node_count(m), 4);
+	assert_string_equal(str_at(m, "0.kind"), "tmpfs");
+	assert_int_equal(at(m, "0.size_limit")->as.integer, 1000);
+	assert_int_equal(line_of(doc, at(m, "0.size_limit")->span), 5);
+	assert_true(at(m, "1.size_limit")->flags & PLM_NODE_UNKNOWN);
+	assert_null(plm_node_get(at(m, "2"), "size_limit"));
+	assert_string_equal(str_at(m, "3.target"), "/run");
+	assert_int_equal(at(m, "3.size_limit")->as.integer, 64 << 20);
+	/* a single path is a list of one in the record */
+	assert_string_equal(str_at(doc->containers, "0.tmpfs.0"),
+		"/run:size=64m,mode=1777");
+	assert_int_equal(count_code(doc, "model/wrong-shape"), 1);
+	struct plm_node *t = at(doc->containers, "1.mounts.0");
+	assert_int_equal(at(t, "size_limit")->kind, PLM_NODE_NULL);
+	assert_true(at(t, "size_limit")->flags & PLM_NODE_IMPLICIT);
+	plm_doc_destroy(doc);
+}
+
+static void runtime_settings_are_read_with_positions(void **state)
+{
+	(void)state;
+	struct plm_doc *doc = build(
+		"services:\n  s:\n    image: x\n"
+		"    deploy:\n      resources:\n"
+		"        limits: {cpus: \"0.5\", memory: 512M, pids: 100}\n"
+		"        reservations: {cpus: '0.25', memory: 128m}\n" /* 7 */
+		"    mem_limit: 1g\n"
+		"    restart: unless-stopped\n"
+		"    devices: [\"/dev/fuse:/dev/fuse:rwm\"]\n" /* line 10 */
+		"    ulimits:\n      nproc: 65535\n"
+		"      nofile: {soft: 20000, hard: 40000}\n"
+		"    secrets: [db_password, {source: s2, target: /run/s2}]\n"
+		"    configs: [c1]\n" /* line 15 */
+		"    profiles: [debug]\n"
+		"    healthcheck: {test: curl -f http://x, interval: 30s}\n"
+		"    network_mode: host\n    pid: host\n    ipc: host\n"
+		"    cgroup: host\n    uts: host\n" /* lines 21, 22 */
+		"    userns_mode: host\n"
+		"    sysctls:\n      net.core.somaxconn: 1024\n" /* line 25 */
+		"    runtime: runsc\n"
+		"  t:\n    image: y\n"
+		"    sysctls: [\"net.core.somaxconn=1024\", kernel.msgmax]\n"
+		"    deploy: {resources: {limits: \"1g\"}}\n" /* line 30 */
+		"    mem_limit: 2g\n    pids_limit: 50\n"
+		"    cgroup: private\n"
+		"  u:\n    image: z\n    sysctls: 5\n    ulimits: 7\n" /* 36 */
+		"  p:\n    provider: {type: model}\n");
+	assert_int_equal(plm_node_count(doc->containers), 3);
+	struct plm_node *s = at(doc->containers, "0");
+	assert_int_equal(at(s, "resources.limits.cpu")->as.integer, 500);
+	assert_int_equal(at(s, "resources.limits.memory")->as.integer, 1 << 30);
+	assert_int_equal(line_of(doc, at(s, "resources.limits.memory")->span),
+		8);
+	assert_int_equal(at(s, "resources.requests.cpu")->as.integer, 250);
+	assert_int_equal(at(s, "resources.requests.memory")->as.integer,
+		128 << 20);
+	assert_int_equal(line_of(doc, at(s, "resources.requests.cpu")->span),
+		7);
+	assert_int_equal(at(s, "pids_limit")->as.integer, 100);
+	assert_string_equal(str_at(s, "restart_policy"), "unless-stopped");
+	assert_string_equal(str_at(s, "devices.0"), "/dev/fuse:/dev/fuse:rwm");
+	assert_int_equal(line_of(doc, at(s, "devices.0")->span), 10);
+	assert_string_equal(str_at(s, "ulimits.0.name"), "nproc");
+	assert_int_equal(at(s, "ulimits.0.value")->as.integer, 65535);
+	assert_int_equal(at(s, "ulimits.1.value.hard")->as.integer, 40000);
+	assert_string_equal(str_at(s, "secrets.0"), "db_password");
+	assert_string_equal(str_at(s, "secrets.1.target"), "/run/s2");
+	assert_string_equal(str_at(s, "configs.0"), "c1");
+	assert_string_equal(str_at(s, "profiles.0"), "debug");
+	assert_string_equal(str_at(s, "healthcheck.test.0"), "CMD-SHELL");
+	assert_string_equal(str_at(s, "healthcheck.test.1"),
+		"curl -f http://x");
+	assert_string_equal(str_at(s, "healthcheck.options.interval"), "30s");
+	assert_int_equal(at(s, "healthcheck.options.retries")->kind,
+		PLM_NODE_NULL);
+	static const char *const host[] = {"host.network", "host.pid",
+		"host.ipc", "host.cgroup", "host.uts", "host.users"};
+	for (size_t i = 0; i < 6; i++) {
+		assert_true(at(s, host[i])->as.boolean);
+		assert_false(at(s, host[i])->flags & PLM_NODE_IMPLICIT);
+	}
+	assert_int_equal(line_of(doc, at(s, "host.cgroup")->span), 21);
+	assert_int_equal(line_of(doc, at(s, "host.uts")->span), 22);
+	assert_string_equal(str_at(s, "sysctls.0.name"), "net.core.somaxconn");
+	assert_string_equal(str_at(s, "sysctls.0.value"), "1024");
+	assert_int_equal(line_of(doc, at(s, "sysctls.0")->span), 25);
+	assert_string_equal(str_at(s, "runtime_class"), "runsc");
+	struct plm_node *t = at(doc->containers, "1");
+	assert_string_equal(str_at(t, "sysctls.1.name"), "kernel.msgmax");
+	assert_int_equal(at(t, "sysctls.1.value")->kind, PLM_NODE_NULL);
+	assert_int_equal(line_of(doc, at(t, "sysctls.1")->span), 29);
+	/* limits unknown, but mem_limit still fills the memory */
+	assert_true(at(t, "resources.limits")->flags & PLM_NODE_UNKNOWN);
+	assert_true(at(t, "resources.limits.cpu")->flags & PLM_NODE_UNKNOWN);
+	assert_int_equal(at(t, "resources.limits.memory")->as.integer,
+		2LL << 30);
+	assert_int_equal(at(t, "pids_limit")->as.integer, 50);
+	assert_false(at(t, "host.cgroup")->as.boolean);
+	assert_int_equal(at(t, "host.uts")->kind, PLM_NODE_NULL);
+	struct plm_node *u = at(doc->containers, "2");
+	assert_true(at(u, "sysctls")->flags & PLM_NODE_UNKNOWN);
+	assert_int_equal(line_of(doc, at(u, "sysctls")->span), 36);
+	assert_true(at(u, "ulimits")->flags & PLM_NODE_UNKNOWN);
+	/* limits "1g", sysctls 5, ulimits 7 */
+	assert_int_equal(count_code(doc, "model/wrong-shape"), 3);
 	plm_doc_destroy(doc);
 }
 
@@ -1481,9 +1737,15 @@ int main(void)
 		cmocka_unit_test(include_pulls_in_services),
 		cmocka_unit_test(anchors_and_merge_keys_feed_services),
 		cmocka_unit_test(service_security_fields),
+		cmocka_unit_test(security_opt_in_the_kubernetes_shapes),
+		cmocka_unit_test(security_opt_of_the_wrong_shape_is_unknown),
 		cmocka_unit_test(unwritten_fields_point_at_the_service_key),
 		cmocka_unit_test(volumes_short_long_and_tmpfs),
 		cmocka_unit_test(ports_short_long_ranges_and_host_ips),
+		cmocka_unit_test(
+			port_protocols_are_lower_case_and_bad_items_noted),
+		cmocka_unit_test(tmpfs_sizes_and_a_single_tmpfs_path),
+		cmocka_unit_test(runtime_settings_are_read_with_positions),
 		cmocka_unit_test(
 			command_entrypoint_environment_and_healthcheck),
 		cmocka_unit_test(yaml_1_2_keeps_yes_a_string_in_the_tree),

@@ -16,6 +16,15 @@ static struct plm_doc *build(const char *text)
 	return doc;
 }
 
+static size_t count_code(const struct plm_doc *doc, const char *code)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < doc->diag_count; i++) {
+		n += strcmp(doc->diags[i].code, code) == 0;
+	}
+	return n;
+}
+
 static const char pod_spec[] = "      containers:\n"
 			       "      - name: app\n"
 			       "        image: nginx\n";
@@ -332,24 +341,39 @@ static void seccomp_and_apparmor_fields_and_precedence(void **state)
 	struct plm_doc *doc = build(
 		"apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n"
 		"  securityContext:\n"
-		"    seccompProfile: {type: RuntimeDefault}\n"
+		"    seccompProfile: {type: RuntimeDefault}\n" /* line 6 */
 		"    appArmorProfile: {type: Unconfined}\n"
 		"  containers:\n"
 		"  - name: a\n"
 		"    securityContext:\n"
 		"      seccompProfile: {type: Localhost, localhostProfile: p.json}\n"
-		"      appArmorProfile: {type: RuntimeDefault}\n"
+		"      appArmorProfile: {type: RuntimeDefault}\n" /* line 12 */
 		"  - name: b\n");
-	assert_string_equal(str_at(doc->containers, "0.seccomp"),
-		"Localhost/p.json");
-	assert_string_equal(str_at(doc->containers, "0.apparmor"),
-		"RuntimeDefault");
-	assert_string_equal(str_at(doc->containers, "1.seccomp"),
-		"RuntimeDefault");
-	assert_true(
-		at(doc->containers, "1.seccomp")->flags & PLM_NODE_INHERITED);
-	assert_string_equal(str_at(doc->containers, "1.apparmor"),
-		"Unconfined");
+	struct plm_node *cs = doc->containers;
+	assert_string_equal(str_at(cs, "0.seccomp.type"), "Localhost");
+	assert_string_equal(str_at(cs, "0.seccomp.profile"), "p.json");
+	assert_string_equal(str_at(cs, "0.seccomp.from"), "container");
+	assert_int_equal(line_of(doc, at(cs, "0.seccomp")->span), 11);
+	assert_string_equal(span_text(doc, at(cs, "0.seccomp.profile")->span),
+		"p.json");
+	assert_false(at(cs, "0.seccomp")->flags & PLM_NODE_INHERITED);
+	assert_string_equal(str_at(cs, "0.apparmor.type"), "RuntimeDefault");
+	assert_int_equal(at(cs, "0.apparmor.profile")->kind, PLM_NODE_NULL);
+	assert_true(at(cs, "0.apparmor.profile")->flags & PLM_NODE_IMPLICIT);
+	assert_int_equal(line_of(doc, at(cs, "0.apparmor")->span), 12);
+	/* b inherits both from the pod: flagged, spanning the pod's map */
+	assert_string_equal(str_at(cs, "1.seccomp.type"), "RuntimeDefault");
+	assert_string_equal(str_at(cs, "1.seccomp.from"), "pod");
+	assert_true(at(cs, "1.seccomp")->flags & PLM_NODE_INHERITED);
+	assert_true(at(cs, "1.seccomp.type")->flags & PLM_NODE_INHERITED);
+	assert_int_equal(line_of(doc, at(cs, "1.seccomp")->span), 6);
+	assert_string_equal(str_at(cs, "1.apparmor.type"), "Unconfined");
+	assert_string_equal(str_at(cs, "1.apparmor.from"), "pod");
+	assert_int_equal(line_of(doc, at(cs, "1.apparmor.type")->span), 7);
+	/* the tree's own nodes are not flagged */
+	assert_false(at(doc->tree, "0.spec.securityContext.seccompProfile.type")
+			     ->flags &
+		PLM_NODE_INHERITED);
 	plm_doc_destroy(doc);
 }
 
@@ -371,13 +395,64 @@ static void legacy_annotations_come_after_fields(void **state)
 		"          appArmorProfile: {type: RuntimeDefault}\n"
 		"          seccompProfile: {type: Localhost, localhostProfile: x}\n");
 	struct plm_node *cs = doc->containers;
-	assert_string_equal(str_at(cs, "0.seccomp"), "RuntimeDefault");
+	assert_string_equal(str_at(cs, "0.seccomp.type"), "RuntimeDefault");
+	assert_string_equal(str_at(cs, "0.seccomp.from"), "annotation");
 	assert_true(at(cs, "0.seccomp")->flags & PLM_NODE_INHERITED);
-	assert_string_equal(str_at(cs, "0.apparmor"), "Localhost/prof");
-	assert_string_equal(str_at(cs, "1.seccomp"), "Unconfined");
+	assert_string_equal(span_text(doc, at(cs, "0.seccomp")->span),
+		"docker/default");
+	assert_string_equal(str_at(cs, "0.apparmor.type"), "Localhost");
+	assert_string_equal(str_at(cs, "0.apparmor.profile"), "prof");
+	assert_string_equal(str_at(cs, "0.apparmor.from"), "annotation");
+	assert_false(at(cs, "0.apparmor")->flags & PLM_NODE_INHERITED);
+	assert_int_equal(line_of(doc, at(cs, "0.apparmor")->span), 10);
+	assert_string_equal(str_at(cs, "1.seccomp.type"), "Unconfined");
+	assert_false(at(cs, "1.seccomp")->flags & PLM_NODE_INHERITED);
 	assert_int_equal(at(cs, "1.apparmor")->kind, PLM_NODE_NULL);
-	assert_string_equal(str_at(cs, "2.seccomp"), "Localhost/x");
-	assert_string_equal(str_at(cs, "2.apparmor"), "RuntimeDefault");
+	assert_string_equal(str_at(cs, "2.seccomp.type"), "Localhost");
+	assert_string_equal(str_at(cs, "2.seccomp.profile"), "x");
+	assert_string_equal(str_at(cs, "2.seccomp.from"), "container");
+	assert_string_equal(str_at(cs, "2.apparmor.type"), "RuntimeDefault");
+	plm_doc_destroy(doc);
+}
+
+static void selinux_options_in_one_shape(void **state)
+{
+	(void)state;
+	struct plm_doc *doc = build(
+		"apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n"
+		"  securityContext:\n"
+		"    seLinuxOptions: {level: \"s0:c1,c2\", type: spc_t}\n"
+		"  containers:\n"
+		"  - name: a\n"
+		"  - name: b\n"
+		"    securityContext:\n"
+		"      seLinuxOptions: {user: system_u, role: system_r}\n"
+		"  - name: c\n"
+		"    securityContext:\n"
+		"      seLinuxOptions: spc_t\n" /* line 14 */
+		"      seccompProfile: RuntimeDefault\n");
+	struct plm_node *cs = doc->containers;
+	assert_string_equal(str_at(cs, "0.selinux.type"), "spc_t");
+	assert_string_equal(str_at(cs, "0.selinux.level"), "s0:c1,c2");
+	assert_int_equal(at(cs, "0.selinux.user")->kind, PLM_NODE_NULL);
+	assert_true(at(cs, "0.selinux.user")->flags & PLM_NODE_IMPLICIT);
+	assert_false(at(cs, "0.selinux.disabled")->as.boolean);
+	assert_string_equal(str_at(cs, "0.selinux.from"), "pod");
+	assert_true(at(cs, "0.selinux")->flags & PLM_NODE_INHERITED);
+	assert_true(at(cs, "0.selinux.type")->flags & PLM_NODE_INHERITED);
+	assert_int_equal(line_of(doc, at(cs, "0.selinux.type")->span), 6);
+	/* the container's map wins whole, as the API merges it */
+	assert_string_equal(str_at(cs, "1.selinux.user"), "system_u");
+	assert_string_equal(str_at(cs, "1.selinux.role"), "system_r");
+	assert_int_equal(at(cs, "1.selinux.type")->kind, PLM_NODE_NULL);
+	assert_string_equal(str_at(cs, "1.selinux.from"), "container");
+	/* wrong shapes: unknown, with a note at the value */
+	struct plm_node *u = at(cs, "2.selinux");
+	assert_int_equal(u->kind, PLM_NODE_NULL);
+	assert_true(u->flags & PLM_NODE_UNKNOWN);
+	assert_int_equal(line_of(doc, u->span), 14);
+	assert_true(at(cs, "2.seccomp")->flags & PLM_NODE_UNKNOWN);
+	assert_int_equal(count_code(doc, "model/wrong-shape"), 2);
 	plm_doc_destroy(doc);
 }
 
@@ -472,9 +547,13 @@ static void ports_env_commands_and_hooks(void **state)
 	assert_int_equal(at(c, "ports.0.container")->as.integer, 80);
 	assert_int_equal(at(c, "ports.0.host")->as.integer, 8080);
 	assert_string_equal(str_at(c, "ports.0.host_ip"), "0.0.0.0");
-	assert_string_equal(str_at(c, "ports.0.protocol"), "TCP");
+	assert_string_equal(str_at(c, "ports.0.protocol"), "tcp");
 	assert_true(at(c, "ports.0.protocol")->flags & PLM_NODE_IMPLICIT);
-	assert_string_equal(str_at(c, "ports.1.protocol"), "UDP");
+	assert_string_equal(str_at(c, "ports.1.protocol"), "udp");
+	assert_string_equal(span_text(doc, at(c, "ports.1.protocol")->span),
+		"UDP");
+	assert_string_equal(span_text(doc, at(c, "ports.0.host_ip")->span),
+		"0.0.0.0");
 	assert_int_equal(at(c, "ports.1.host")->kind, PLM_NODE_NULL);
 	assert_string_equal(str_at(c, "env.0.value"), "1");
 	assert_string_equal(str_at(c, "env.1.name"), "B");
@@ -484,6 +563,196 @@ static void ports_env_commands_and_hooks(void **state)
 	assert_string_equal(str_at(c, "lifecycle.0.command.0"), "pip");
 	assert_string_equal(str_at(c, "lifecycle.1.hook"), "livenessProbe");
 	assert_false(at(c, "shell_form.command")->as.boolean);
+	plm_doc_destroy(doc);
+}
+
+static void empty_dir_medium_and_size_limit(void **state)
+{
+	(void)state;
+	struct plm_doc *doc = build(
+		"apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n"
+		"  volumes:\n"
+		"  - {name: mem, emptyDir: {medium: Memory, sizeLimit: 64Mi}}\n"
+		"  - {name: disk, emptyDir: {}}\n"
+		"  - {name: bad, emptyDir: {sizeLimit: lots}}\n" /* line 8 */
+		"  - {name: odd, emptyDir: x}\n"
+		"  containers:\n  - name: a\n    volumeMounts:\n"
+		"    - {name: mem, mountPath: /m}\n"
+		"    - {name: disk, mountPath: /d}\n"
+		"    - {name: bad, mountPath: /b}\n"
+		"    - {name: odd, mountPath: /o}\n");
+	struct plm_node *m = at(doc->containers, "0.mounts");
+	assert_string_equal(str_at(m, "0.medium"), "Memory");
+	assert_string_equal(span_text(doc, at(m, "0.medium")->span), "Memory");
+	assert_int_equal(at(m, "0.size_limit")->as.integer, 64 << 20);
+	assert_string_equal(span_text(doc, at(m, "0.size_limit")->span),
+		"64Mi");
+	assert_int_equal(at(m, "1.medium")->kind, PLM_NODE_NULL);
+	assert_true(at(m, "1.medium")->flags & PLM_NODE_IMPLICIT);
+	assert_int_equal(at(m, "1.size_limit")->kind, PLM_NODE_NULL);
+	assert_false(at(m, "1.size_limit")->flags & PLM_NODE_UNKNOWN);
+	assert_true(at(m, "2.size_limit")->flags & PLM_NODE_UNKNOWN);
+	assert_int_equal(line_of(doc, at(m, "2.size_limit")->span), 8);
+	assert_true(at(m, "3.medium")->flags & PLM_NODE_UNKNOWN);
+	assert_true(at(m, "3.size_limit")->flags & PLM_NODE_UNKNOWN);
+	assert_int_equal(count_code(doc, "model/wrong-shape"), 2);
+	plm_doc_destroy(doc);
+}
+
+static void port_items_of_the_wrong_shape_are_noted(void **state)
+{
+	(void)state;
+	struct plm_doc *doc = build(
+		"apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n"
+		"  containers:\n  - name: a\n"
+		"    ports: [80, {containerPort: 53, protocol: SCTP,"
+		" hostIP: \"::1\", hostPort: 53}]\n" /* line 7 */
+		"  - name: b\n    ports: 80\n");
+	struct plm_node *a = at(doc->containers, "0");
+	assert_int_equal(plm_node_count(at(a, "ports")), 1);
+	assert_string_equal(str_at(a, "ports.0.protocol"), "sctp");
+	assert_string_equal(str_at(a, "ports.0.host_ip"), "::1");
+	assert_int_equal(at(a, "ports.0.host")->as.integer, 53);
+	struct plm_node *b = at(doc->containers, "1.ports");
+	assert_int_equal(b->kind, PLM_NODE_NULL);
+	assert_true(b->flags & PLM_NODE_UNKNOWN);
+	assert_int_equal(line_of(doc, b->span), 9);
+	assert_int_equal(count_code(doc, "model/wrong-shape"), 2);
+	plm_doc_destroy(doc);
+}
+
+static const char settings_pod[] =
+	"apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n"
+	"  serviceAccountName: builder\n" /* line 5 */
+	"  automountServiceAccountToken: true\n"
+	"  hostUsers: false\n"
+	"  runtimeClassName: gvisor\n"
+	"  securityContext:\n"
+	"    runAsGroup: 3000\n" /* line 10 */
+	"    fsGroup: 2000\n"
+	"    supplementalGroups: [4000, 5000]\n"
+	"    sysctls:\n"
+	"    - {name: net.ipv4.ip_unprivileged_port_start, value: \"0\"}\n"
+	"  initContainers:\n" /* line 15 */
+	"  - name: side\n"
+	"    restartPolicy: Always\n"
+	"  - name: init\n"
+	"  containers:\n"
+	"  - name: a\n" /* line 20 */
+	"    imagePullPolicy: Always\n"
+	"    securityContext: {procMount: Unmasked}\n"
+	"    resources:\n"
+	"      requests: {cpu: 500m, memory: 1Gi}\n"
+	"      limits: {cpu: \"1.5\", memory: 1e3}\n" /* line 25 */
+	"    livenessProbe: {httpGet: {path: /, port: 80}}\n"
+	"    readinessProbe: {tcpSocket: {port: 80}}\n"
+	"    startupProbe: {grpc: {port: 9}}\n"
+	"    env:\n"
+	"    - {name: L, value: x}\n" /* line 30 */
+	"    - {name: S, valueFrom: {secretKeyRef: {name: s, key: k}}}\n"
+	"    - {name: C, valueFrom: {configMapKeyRef: {name: c, key: k}}}\n"
+	"    - {name: F, valueFrom: {fieldRef: {fieldPath: status.podIP}}}\n"
+	"    envFrom:\n"
+	"    - {secretRef: {name: all}, prefix: P_}\n" /* line 35 */
+	"    - configMapRef: {name: cm}\n"
+	"  - name: b\n"
+	"    resources: {requests: 1Gi, limits: {memory: lots}}\n"
+	"    livenessProbe: {exec: {command: [\"true\"]}}\n";
+
+static void pod_settings_are_read_with_positions(void **state)
+{
+	(void)state;
+	struct plm_doc *doc = build(settings_pod);
+	struct plm_node *side = at(doc->containers, "0");
+	assert_string_equal(str_at(side, "role"), "init");
+	assert_true(at(side, "sidecar")->as.boolean);
+	assert_int_equal(line_of(doc, at(side, "sidecar")->span), 17);
+	assert_string_equal(str_at(side, "restart_policy"), "Always");
+	struct plm_node *init = at(doc->containers, "1");
+	assert_false(at(init, "sidecar")->as.boolean);
+	assert_true(at(init, "sidecar")->flags & PLM_NODE_IMPLICIT);
+	struct plm_node *a = at(doc->containers, "2");
+	/* pod settings: inherited, spanning where the pod wrote them */
+	assert_string_equal(str_at(a, "service_account_name"), "builder");
+	assert_true(at(a, "service_account_name")->flags & PLM_NODE_INHERITED);
+	assert_int_equal(line_of(doc, at(a, "service_account_name")->span), 5);
+	assert_true(at(a, "automount_service_account_token")->as.boolean);
+	assert_false(at(a, "host.users")->as.boolean);
+	assert_int_equal(line_of(doc, at(a, "host.users")->span), 7);
+	assert_string_equal(str_at(a, "runtime_class"), "gvisor");
+	assert_int_equal(at(a, "user.gid")->as.integer, 3000);
+	assert_int_equal(line_of(doc, at(a, "user.gid")->span), 10);
+	assert_int_equal(at(a, "groups.fs_group")->as.integer, 2000);
+	assert_true(at(a, "groups.fs_group")->flags & PLM_NODE_INHERITED);
+	assert_int_equal(at(a, "groups.supplemental.1")->as.integer, 5000);
+	assert_string_equal(str_at(a, "sysctls.0.name"),
+		"net.ipv4.ip_unprivileged_port_start");
+	assert_string_equal(str_at(a, "sysctls.0.value"), "0");
+	assert_int_equal(line_of(doc, at(a, "sysctls.0")->span), 14);
+	assert_true(at(a, "sysctls.0")->flags & PLM_NODE_INHERITED);
+	/* every container of the pod shares the pod's sysctls */
+	assert_ptr_equal(at(a, "sysctls"), at(side, "sysctls"));
+	/* container settings */
+	assert_string_equal(str_at(a, "image_pull_policy"), "Always");
+	assert_string_equal(str_at(a, "proc_mount"), "Unmasked");
+	assert_int_equal(line_of(doc, at(a, "proc_mount")->span), 22);
+	assert_int_equal(at(a, "resources.requests.cpu")->as.integer, 500);
+	assert_int_equal(at(a, "resources.requests.memory")->as.integer,
+		1 << 30);
+	assert_int_equal(at(a, "resources.limits.cpu")->as.integer, 1500);
+	assert_int_equal(at(a, "resources.limits.memory")->as.integer, 1000);
+	assert_int_equal(line_of(doc, at(a, "resources.limits.cpu")->span), 25);
+	assert_string_equal(str_at(a, "probes.liveness.type"), "httpGet");
+	assert_string_equal(str_at(a, "probes.readiness.type"), "tcpSocket");
+	assert_string_equal(str_at(a, "probes.startup.type"), "grpc");
+	assert_int_equal(line_of(doc, at(a, "probes.startup.type")->span), 28);
+	static const char *const kinds[] = {"literal", "secretKeyRef",
+		"configMapKeyRef", "fieldRef"};
+	for (size_t i = 0; i < 4; i++) {
+		char path[32];
+		snprintf(path, sizeof(path), "env.%zu.kind", i);
+		assert_string_equal(str_at(a, path), kinds[i]);
+		assert_int_equal(line_of(doc, at(a, path)->span), 30 + i);
+	}
+	assert_string_equal(str_at(a, "env_from.0.kind"), "secretRef");
+	assert_string_equal(str_at(a, "env_from.0.name"), "all");
+	assert_string_equal(str_at(a, "env_from.0.prefix"), "P_");
+	assert_int_equal(line_of(doc, at(a, "env_from.0.name")->span), 35);
+	assert_string_equal(str_at(a, "env_from.1.kind"), "configMapRef");
+	assert_int_equal(at(a, "env_from.1.prefix")->kind, PLM_NODE_NULL);
+	/* wrong shapes: unknown amounts, with notes */
+	struct plm_node *b = at(doc->containers, "3");
+	assert_true(at(b, "resources.requests")->flags & PLM_NODE_UNKNOWN);
+	assert_true(at(b, "resources.requests.cpu")->flags & PLM_NODE_UNKNOWN);
+	assert_true(at(b, "resources.limits.memory")->flags & PLM_NODE_UNKNOWN);
+	assert_int_equal(at(b, "resources.limits.cpu")->kind, PLM_NODE_NULL);
+	assert_false(at(b, "resources.limits.cpu")->flags & PLM_NODE_UNKNOWN);
+	assert_string_equal(str_at(b, "probes.liveness.type"), "exec");
+	assert_int_equal(count_code(doc, "model/wrong-shape"), 2);
+	plm_doc_destroy(doc);
+}
+
+static void sysctls_of_the_wrong_shape_are_noted_once_per_pod(void **state)
+{
+	(void)state;
+	struct plm_doc *doc = build(
+		"apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n"
+		"  securityContext: {sysctls: 5}\n"
+		"  containers: [{name: a}, {name: b}]\n"
+		"---\n"
+		"apiVersion: v1\nkind: Pod\nmetadata: {name: q}\nspec:\n"
+		"  securityContext: {sysctls: [x, {name: kernel.msgmax}]}\n"
+		"  containers: [{name: c}, {name: d}]\n");
+	struct plm_node *a = at(doc->containers, "0.sysctls");
+	assert_int_equal(a->kind, PLM_NODE_NULL);
+	assert_true(a->flags & PLM_NODE_UNKNOWN);
+	assert_int_equal(line_of(doc, a->span), 5);
+	assert_true(at(doc->containers, "1.sysctls")->flags & PLM_NODE_UNKNOWN);
+	struct plm_node *c = at(doc->containers, "2.sysctls");
+	assert_int_equal(plm_node_count(c), 1);
+	assert_string_equal(str_at(c, "0.name"), "kernel.msgmax");
+	assert_int_equal(at(c, "0.value")->kind, PLM_NODE_NULL);
+	assert_int_equal(count_code(doc, "model/wrong-shape"), 2);
 	plm_doc_destroy(doc);
 }
 
@@ -568,7 +837,7 @@ static void huge_pod_stays_linear(void **state)
 	assert_int_equal(plm_node_count(doc->containers), n);
 	assert_string_equal(str_at(doc->containers, "5.mounts.0.kind"),
 		"emptyDir");
-	assert_string_equal(str_at(doc->containers, "5.apparmor"),
+	assert_string_equal(str_at(doc->containers, "5.apparmor.type"),
 		"Unconfined");
 	double seconds = (double)(t1.tv_sec - t0.tv_sec) +
 		(double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
@@ -616,10 +885,16 @@ int main(void)
 		cmocka_unit_test(container_only_fields_are_read),
 		cmocka_unit_test(seccomp_and_apparmor_fields_and_precedence),
 		cmocka_unit_test(legacy_annotations_come_after_fields),
+		cmocka_unit_test(selinux_options_in_one_shape),
 		cmocka_unit_test(
 			host_namespaces_default_false_and_host_users_null),
 		cmocka_unit_test(volumes_are_joined_to_volume_mounts),
 		cmocka_unit_test(ports_env_commands_and_hooks),
+		cmocka_unit_test(empty_dir_medium_and_size_limit),
+		cmocka_unit_test(port_items_of_the_wrong_shape_are_noted),
+		cmocka_unit_test(pod_settings_are_read_with_positions),
+		cmocka_unit_test(
+			sysctls_of_the_wrong_shape_are_noted_once_per_pod),
 		cmocka_unit_test(every_record_field_is_present),
 		cmocka_unit_test(quoted_booleans_are_read_with_a_warning),
 		cmocka_unit_test(huge_pod_stays_linear),

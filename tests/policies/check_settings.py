@@ -86,22 +86,24 @@ with tempfile.TemporaryDirectory() as d:
     p = run("test", "--set", "nosuch.key=1")
     check("test --set unknown rule exits 2", p.returncode == 2, p.stderr)
 
-    # runs-as-root: min_uid and non_root_images.
-    only = ["--only", "runs-as-root"]
+    # low-uid: min_uid (10000 by default); runs-as-root: non_root_images.
+    only = ["--only", "low-uid"]
     rc, fs, err = findings(only, docker)
-    check("UID 500 passes by default", fs == [], str(fs))
-    rc, fs, err = findings(only + ["--set", "runs-as-root.min_uid=1000"],
-                           docker)
-    check("min_uid 1000 reports UID 500 at USER",
-          [(r, l) for r, l, _ in fs] == [("runs-as-root", 2)] and
+    check("UID 500 is reported by default at USER",
+          [(r, l) for r, l, _ in fs] == [("low-uid", 2)] and
           "UID 500" in fs[0][2], str(fs) + err)
+    rc, fs, err = findings(only + ["--set", "low-uid.min_uid=100"], docker)
+    check("min_uid 100 passes UID 500", fs == [], str(fs) + err)
     pod = write(d, "pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n"
                 "  name: p\nspec:\n  containers:\n  - name: c\n"
                 "    image: nginx:1.27\n    securityContext:\n"
                 "      runAsUser: 999\n")
-    rc, fs, err = findings(only + ["--set", "runs-as-root.min_uid=1000"], pod)
+    rc, fs, err = findings(only + ["--set", "low-uid.min_uid=1000"], pod)
     check("min_uid reports a Kubernetes runAsUser",
-          [(r, l) for r, l, _ in fs] == [("runs-as-root", 10)], str(fs) + err)
+          [(r, l) for r, l, _ in fs] == [("low-uid", 10)], str(fs) + err)
+    only = ["--only", "runs-as-root"]
+    rc, fs, err = findings(only, docker)
+    check("UID 500 is not root", fs == [], str(fs))
     distroless = write(d, "distroless.Dockerfile",
                        "FROM gcr.io/distroless/static:nonroot\n"
                        "COPY app /app\n")
@@ -150,16 +152,19 @@ with tempfile.TemporaryDirectory() as d:
 
 p = run("explain", "runs-as-root")
 check("explain lists the settings", p.returncode == 0 and
-      "min_uid (int, default: 1)" in p.stdout and
-      "non_root_images (list" in p.stdout, p.stdout)
-p = run("explain", "--set", "runs-as-root.min_uid=7", "runs-as-root")
+      "non_root_images (list" in p.stdout and
+      "root_images (list" in p.stdout, p.stdout)
+p = run("explain", "low-uid")
+check("explain lists an int setting", p.returncode == 0 and
+      "min_uid (int, default: 10000)" in p.stdout, p.stdout)
+p = run("explain", "--set", "low-uid.min_uid=7", "low-uid")
 check("explain shows a set value", "set to: 7" in p.stdout, p.stdout)
 p = run("rules", "--format", "json")
 rules = {r["id"]: r for r in json.loads(p.stdout)}
 check("rules json has settings",
       [s["name"] for s in rules["runs-as-root"]["settings"]] ==
-      ["min_uid", "non_root_images"] and
-      rules["runs-as-root"]["settings"][0]["default"] == 1 and
+      ["non_root_images", "root_images"] and
+      rules["low-uid"]["settings"][0]["default"] == 10000 and
       rules["added-capabilities"]["settings"][0]["type"] == "list" and
       rules["privileged"]["settings"] == [], str(rules["runs-as-root"]))
 

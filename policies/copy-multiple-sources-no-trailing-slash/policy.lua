@@ -1,0 +1,106 @@
+-- copy-multiple-sources-no-trailing-slash: several sources need a
+-- directory destination, written with a trailing slash.
+local p = require("plimsoll")
+
+-- The sources of an ADD or COPY as written and as expanded: a list of
+-- {raw, value}; value is nil when a variable in it is unknown.
+local function sources(ins)
+	local out = {}
+	local args, expanded = ins.args or {}, ins.sources or {}
+	local heredocs = #(ins.heredocs or {})
+	-- A heredoc source is a file written inline.
+	for k = 1, #args - 1 do
+		local raw = tostring(args[k])
+		local value = expanded[k] ~= nil and tostring(expanded[k]) or raw
+		if raw:find("$", 1, true) and value == "" then
+			value = nil
+		end
+		out[#out + 1] = {raw = raw, value = value}
+	end
+	if #out == 0 and heredocs > 0 then
+		for _ = 1, heredocs do
+			out[#out + 1] = {raw = "<<", value = "<<"}
+		end
+	end
+	return out
+end
+
+local function flag(ins, name)
+	for _, f in ipairs(ins.flags or {}) do
+		if f.name == name then
+			return f.value ~= nil and tostring(f.value) or ""
+		end
+	end
+	return nil
+end
+
+local function is_url(s)
+	return s:find("^%a[%w+.-]*://") ~= nil
+end
+
+local function is_git(s)
+	return s:find("^git@") ~= nil or s:find("%.git$") ~= nil or
+		s:find("%.git#") ~= nil or s:find("^git://") ~= nil
+end
+
+local function directory(dest)
+	return dest:find("[/\\]$") ~= nil or dest == "." or dest == ".." or
+		dest:find("/%.%.?$") ~= nil
+end
+
+return {
+	id = "copy-multiple-sources-no-trailing-slash",
+	title = "COPY of several sources to a destination without a trailing slash",
+	severity = "medium",
+	applies_to = {"dockerfile"},
+	tags = {"correctness"},
+	aliases = {"DL3021", "DS011"},
+	precision = "very-high",
+	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
+		.. "docs/rules/copy-multiple-sources-no-trailing-slash.md",
+	description = [[
+When `COPY` (or `ADD`) is given more than one source, the destination
+must be a directory and Docker requires it to end with `/`: `COPY
+package.json yarn.lock /app` fails the build ("When using COPY with more
+than one source file, the destination must be a directory and end with a
+/").
+
+What is reported: a `COPY` or `ADD` with two or more sources (heredocs
+included) whose destination does not end with `/` (or is `.` / `..`). A
+destination given by an unknown variable is not reported; neither is a
+single wildcard source.
+
+How to fix:
+
+```dockerfile
+# Before
+COPY package.json yarn.lock /app
+# After
+COPY package.json yarn.lock /app/
+```
+
+References:
+
+- Docker: [COPY](https://docs.docker.com/reference/dockerfile/#copy)
+]],
+	check = function(doc, report)
+		for _, keyword in ipairs({"COPY", "ADD"}) do
+			for ins in p.instructions(doc, keyword) do
+				local srcs = sources(ins)
+				local args = ins.args or {}
+				local raw = args[#args] and tostring(args[#args]) or ""
+				local dest = ins.destination and tostring(ins.destination)
+					or raw
+				if raw:find("$", 1, true) and dest == "" then
+					dest = nil
+				end
+				if #srcs >= 2 and dest ~= nil and not directory(dest) then
+					report(ins, ("%s has %d sources but its destination %s "
+						.. "does not end with /."):format(keyword, #srcs,
+						raw), {fix = ("Write the destination as `%s/`.")
+						:format(raw)})
+				end
+			end
+		end
+	end,
+}

@@ -1,0 +1,100 @@
+-- npm-package-unpinned: npm packages without a version (info severity,
+-- see the description).
+local p = require("plimsoll")
+
+-- The simple commands of a RUN, each with the command node a finding
+-- lands on and its argv without wrappers (sudo, env A=B...); the script
+-- of a `sh -c "..."` is split, its commands landing on the sh command.
+local function run_commands(ins)
+	local out = {}
+	for _, node in ipairs(ins.commands or {}) do
+		local argv = {}
+		for _, a in ipairs(node.argv or {}) do
+			argv[#argv + 1] = tostring(a)
+		end
+		for _, cmd in ipairs(p.commands(argv)) do
+			out[#out + 1] = {node = node, argv = (p.unwrap(cmd.argv)),
+				text = cmd.text}
+		end
+	end
+	return out
+end
+
+local floating = {latest = true, next = true, ["*"] = true, [""] = true}
+
+local function pinned(spec)
+	if spec:find("$", 1, true) or spec:find("^[%./~]") or
+		spec:find("://", 1, true) or spec:find("^file:") or
+		spec:find("^git") or spec:find("%.tgz$") or spec:find("#", 1, true) then
+		return true
+	end
+	-- name@version, @scope/name@version
+	local version = spec:match("^@[^@]+@(.*)$") or spec:match("^[^@]+@(.*)$")
+	return version ~= nil and not floating[version]
+end
+
+return {
+	id = "npm-package-unpinned",
+	title = "npm package installed without a version",
+	severity = "info",
+	applies_to = {"dockerfile"},
+	tags = {"reproducibility", "noisy"},
+	aliases = {"DL3016"},
+	precision = "very-high",
+	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
+		.. "docs/rules/npm-package-unpinned.md",
+	description = [[
+`npm install -g typescript` installs the newest release on the day of the
+build (and the newest matching release of each dependency): a rebuild can
+pull a breaking major version, or a malicious release of a hijacked
+package.
+
+**Why this is only `info`.** A version on the command line pins only the
+top package; a lock file (`npm ci`, which is not reported) pins the whole
+tree. Teams that do not pin can `--skip npm-package-unpinned`.
+
+What is reported: package names in `npm install`, `npm i`, `yarn add` and
+`pnpm add` without a version (`name@1.2.3`, `@scope/name@^1.2`), or with
+a moving tag (`@latest`, `@next`), once per command. Not reported: a
+project install (`npm ci`, `npm install` with no names), paths, URLs,
+tarballs, git references, and variables.
+
+How to fix:
+
+```dockerfile
+# Before
+RUN npm install -g typescript
+# After
+RUN npm install -g typescript@5.4.2
+```
+
+References:
+
+- npm: [npm install](https://docs.npmjs.com/cli/commands/npm-install), [npm ci](https://docs.npmjs.com/cli/commands/npm-ci)
+]],
+	check = function(doc, report)
+		if not p.mentions(doc, "npm") and not p.mentions(doc, "yarn") and
+			not p.mentions(doc, "pnpm") then
+			return
+		end
+		for ins in p.instructions(doc, "RUN") do
+			for _, cmd in ipairs(run_commands(ins)) do
+				local inst = p.package_installs(cmd.argv)[1]
+				local loose = {}
+				if inst and inst.family == "npm" then
+					for _, spec in ipairs(inst.packages) do
+						if not pinned(spec) then
+							loose[#loose + 1] = spec
+						end
+					end
+				end
+				if #loose > 0 then
+					report(cmd.node, ("%s installs %s without a version.")
+						:format(inst.manager, table.concat(loose, ", ")),
+						{fix = "Pin each package (name@version), or install "
+						.. "from a lock file with `npm ci`."})
+				end
+			end
+		end
+	end,
+}

@@ -1,0 +1,178 @@
+-- pip-no-cache-dir: pip keeps every wheel it downloads in ~/.cache/pip,
+-- and in a RUN that cache stays in the layer.
+local p = require("plimsoll")
+
+-- The simple commands of a RUN, each with the command node a finding
+-- lands on and its argv without wrappers (sudo, env A=B...); the script
+-- of a `sh -c "..."` is split, its commands landing on the sh command.
+local function run_commands(ins)
+	local out = {}
+	for _, node in ipairs(ins.commands or {}) do
+		local argv = {}
+		for _, a in ipairs(node.argv or {}) do
+			argv[#argv + 1] = tostring(a)
+		end
+		for _, cmd in ipairs(p.commands(argv)) do
+			out[#out + 1] = {node = node, argv = (p.unwrap(cmd.argv)),
+				text = cmd.text}
+		end
+	end
+	return out
+end
+
+
+-- The stages whose layers end up in the image: the final stage and the
+-- stages it is built FROM (a builder stage's files are only copied).
+local function shipped_stages(doc)
+	local stages, set = doc.tree.stages, {}
+	local s, guard = stages[#stages], 0
+	while s ~= nil and guard <= #stages do
+		set[s.index] = true
+		local b = s.base and s.base.stage
+		s = b ~= nil and stages[b + 1] or nil
+		guard = guard + 1
+	end
+	return set
+end
+
+-- True when the RUN puts dir (or a directory above it) on a --mount, so
+-- what the command leaves there is not in the layer.
+local function mounted(ins, dir)
+	for _, f in ipairs(ins.flags or {}) do
+		local m = f.name == "mount" and f.mount or nil
+		local target = m and (m.target or m.dst or m.destination)
+		if target ~= nil and (m.type == "cache" or m.type == "tmpfs") then
+			target = tostring(target):gsub("/+$", "")
+			if dir == target or dir:sub(1, #target + 1) == target .. "/" then
+				return true
+			end
+		end
+	end
+	return false
+end
+
+local pips = {pip = true, pip2 = true, pip3 = true}
+
+-- True when ENV in this stage (or one it is built FROM), before ins, turns
+-- pip's cache off.
+local function env_no_cache(doc, stage, ins)
+	local stages = doc.tree.stages
+	local chain, s = {}, stage
+	while s ~= nil and #chain <= #stages do
+		table.insert(chain, 1, s)
+		local b = s.base and s.base.stage
+		s = b ~= nil and stages[b + 1] or nil
+	end
+	local set = false
+	for _, st in ipairs(chain) do
+		for _, i in ipairs(st.instructions) do
+			if rawequal(i, ins) or (i.keyword == ins.keyword and
+				p.span(i).start_line == p.span(ins).start_line and
+				st.index == stage.index) then
+				return set
+			end
+			if i.keyword and i.keyword:upper() == "ENV" then
+				for _, pair in ipairs(i.pairs or {}) do
+					if pair.name == "PIP_NO_CACHE_DIR" then
+						local v = tostring(pair.value or ""):lower()
+						set = v ~= "" and v ~= "0" and v ~= "false" and
+							v ~= "no" and v ~= "off"
+					end
+				end
+			end
+		end
+	end
+	return set
+end
+
+local function removes_cache(argv)
+	if argv[1] and p.basename(argv[1]) == "rm" then
+		for k = 2, #argv do
+			if argv[k]:find("%.cache") or argv[k]:find("^/tmp/pip") then
+				return true
+			end
+		end
+	end
+	return argv[1] and p.basename(argv[1]):match("^pip%d?$") and
+		argv[2] == "cache" and (argv[3] == "purge" or argv[3] == "remove")
+end
+
+local function is_pip(inst)
+	return inst ~= nil and pips[inst.manager] and
+		p.basename(inst.argv[1]) ~= "uv"
+end
+
+return {
+	id = "pip-no-cache-dir",
+	title = "pip install keeps its download cache in the image",
+	severity = "low",
+	applies_to = {"dockerfile"},
+	tags = {"image-size"},
+	aliases = {"DL3042"},
+	precision = "high",
+	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
+		.. "docs/rules/pip-no-cache-dir.md",
+	description = [[
+pip saves every wheel it downloads or builds in `~/.cache/pip` so the next
+install is faster. In an image there is no next install: the cache (often
+as large as the packages themselves) stays in the layer.
+
+What is reported: `pip install` (pip, pip3, `python -m pip`) without
+`--no-cache-dir`, at the command, in the stages whose layers ship in the
+image (the final stage and the stages it is built FROM). Not reported:
+when `ENV PIP_NO_CACHE_DIR=1` is set before it (in the stage or one it
+builds on), when the same `RUN` removes the cache afterwards
+(`rm -rf ~/.cache/pip`, `pip cache purge`), or when the cache is on a
+cache `--mount`, which is the better fix for build speed.
+
+How to fix:
+
+```dockerfile
+# Before
+RUN pip install -r requirements.txt
+# After
+RUN pip install --no-cache-dir -r requirements.txt
+# Or keep the cache between builds, outside the image:
+RUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements.txt
+```
+
+References:
+
+- pip: [caching](https://pip.pypa.io/en/stable/topics/caching/), `--no-cache-dir`
+- Docker: [cache mounts](https://docs.docker.com/build/cache/optimize/#use-cache-mounts)
+]],
+	check = function(doc, report)
+		if not p.mentions(doc, "pip") then
+			return
+		end
+		local shipped = shipped_stages(doc)
+		for ins, stage in p.instructions(doc, "RUN") do
+			local cache_mount = mounted(ins, "/root/.cache/pip")
+			for _, f in ipairs(ins.flags or {}) do
+				local t = f.name == "mount" and f.mount and f.mount.target
+				if t and tostring(t):find("%.cache") and
+					(f.mount.type == "cache" or f.mount.type == "tmpfs") then
+					cache_mount = true
+				end
+			end
+			if shipped[stage.index] and not cache_mount then
+				local pending
+				for _, cmd in ipairs(run_commands(ins)) do
+					local inst = p.package_installs(cmd.argv)[1]
+					if is_pip(inst) and
+						not p.contains(inst.argv, "--no-cache-dir") then
+						pending = pending or cmd
+					elseif pending and removes_cache(cmd.argv) then
+						pending = nil
+					end
+				end
+				if pending and not env_no_cache(doc, stage, ins) then
+					report(pending.node, "`pip install` without "
+						.. "--no-cache-dir leaves its download cache in the "
+						.. "layer.", {fix = "Add --no-cache-dir (or use a "
+						.. "cache mount on /root/.cache/pip)."})
+				end
+			end
+		end
+	end,
+}

@@ -1,0 +1,210 @@
+-- pipe-without-pipefail: in `a | b` the shell only reports b's failure.
+local p = require("plimsoll")
+
+-- The shell text of a RUN: its shell form text, then its heredoc bodies.
+local function shell_text(ins)
+	local parts = {ins.form == "shell" and tostring(ins.text or "") or ""}
+	for _, h in ipairs(ins.heredocs or {}) do
+		parts[#parts + 1] = tostring(h.body or "")
+	end
+	return table.concat(parts, "\n")
+end
+
+-- The offsets of the pipes (`|`, `|&`; not `||`) in shell text, outside
+-- quotes and comments.
+local function pipe_offsets(text)
+	local out, i, n, quote = {}, 1, #text, nil
+	while i <= n do
+		local c = text:sub(i, i)
+		if quote == "'" then
+			if c == "'" then
+				quote = nil
+			end
+		elseif quote == '"' then
+			if c == "\\" then
+				i = i + 1
+			elseif c == '"' then
+				quote = nil
+			end
+		elseif c == "\\" then
+			i = i + 1
+		elseif c == "'" or c == '"' then
+			quote = c
+		elseif c == "#" and (i == 1 or text:sub(i - 1, i - 1):match("%s")) then
+			i = (text:find("\n", i, true) or n + 1) - 1
+		elseif c == "|" then
+			if text:sub(i + 1, i + 1) == "|" then
+				i = i + 1
+			else
+				out[#out + 1] = i
+			end
+		end
+		i = i + 1
+	end
+	return out
+end
+
+-- The commands of a RUN with where each starts in its shell text:
+-- {node, argv (unwrapped), text, at}; at is nil when not found.
+local function located_commands(ins, text)
+	local out, cursor = {}, 1
+	for _, node in ipairs(ins.commands or {}) do
+		local t = tostring(node.text or "")
+		local at = t ~= "" and (text:find(t, cursor, true) or
+			text:find(t, 1, true)) or nil
+		local argv = {}
+		for _, a in ipairs(node.argv or {}) do
+			argv[#argv + 1] = tostring(a)
+		end
+		out[#out + 1] = {node = node, argv = (p.unwrap(argv)), text = t,
+			at = at}
+		if at ~= nil and at >= cursor then
+			cursor = at + #t
+		end
+	end
+	return out
+end
+
+-- The commands left and right of the pipe at offset `at`.
+local function around(cmds, at)
+	local left, right
+	for _, c in ipairs(cmds) do
+		if c.at ~= nil and c.at < at and
+			(left == nil or c.at > left.at) then
+			left = c
+		elseif c.at ~= nil and c.at > at and
+			(right == nil or c.at < right.at) then
+			right = c
+		end
+	end
+	return left, right
+end
+
+-- Commands whose failure in a pipe would be no news.
+local harmless = {echo = true, printf = true, yes = true, ["true"] = true}
+
+local function sets_pipefail(argv)
+	for k = 1, #argv - 1 do
+		if argv[k]:match("^%-[%a]*o$") and argv[k + 1] == "pipefail" then
+			return true
+		end
+	end
+	return false
+end
+
+-- The SHELL in force in a stage: its own last SHELL, else the one of the
+-- stage it is built FROM.
+local function stage_shell(doc, stage, before_line)
+	local stages = doc.tree.stages
+	local s, limit, guard = stage, before_line, 0
+	while s ~= nil and guard <= #stages do
+		local found
+		for _, i in ipairs(s.instructions) do
+			if i.keyword and i.keyword:upper() == "SHELL" and
+				(limit == nil or p.span(i).start_line < limit) then
+				found = i
+			end
+		end
+		if found then
+			return found
+		end
+		local b = s.base and s.base.stage
+		s, limit, guard = b ~= nil and stages[b + 1] or nil, nil, guard + 1
+	end
+	return nil
+end
+
+local function shell_ok(shell)
+	if shell == nil then
+		return false
+	end
+	local argv = {}
+	for _, a in ipairs(shell.args or {}) do
+		argv[#argv + 1] = tostring(a)
+	end
+	local prog = argv[1] and p.basename(argv[1]):lower() or ""
+	-- PowerShell and cmd have no pipefail to set.
+	if prog:find("pwsh") or prog:find("powershell") or prog:find("^cmd") then
+		return true
+	end
+	return sets_pipefail(argv)
+end
+
+return {
+	id = "pipe-without-pipefail",
+	title = "A RUN pipe hides the failure of its first commands",
+	severity = "low",
+	applies_to = {"dockerfile"},
+	tags = {"reliability"},
+	aliases = {"DL4006", "DS-0032"},
+	precision = "high",
+	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
+		.. "docs/rules/pipe-without-pipefail.md",
+	description = [[
+A pipeline's exit status is that of its last command: in
+`RUN curl -fsSL https://example.com/key | gpg --dearmor -o key.gpg`, a
+failed download still lets the build go on (gpg happily writes an empty
+key), and the image is broken in a way the build did not report.
+`set -o pipefail` makes the pipeline fail when any command in it fails.
+
+What is reported: a `RUN` with a pipe `|` when neither the stage's
+`SHELL` (or the one it inherits from the stage it is built FROM) nor the
+`RUN` itself sets `-o pipefail` before it; once per `RUN`, at the command
+left of the first such pipe. Not reported: pipes fed by `echo`, `printf`
+or `yes`, which cannot fail in a way that matters, and stages whose
+`SHELL` is PowerShell or cmd.
+
+How to fix: set a shell with pipefail once per stage (`/bin/sh` on Debian
+is dash, which lacks it: use bash, or ash on Alpine), or set it in the
+`RUN`:
+
+```dockerfile
+# Before
+RUN curl -fsSL https://example.com/key | gpg --dearmor -o /usr/share/keyrings/example.gpg
+# After
+SHELL ["/bin/bash", "-o", "pipefail", "-c"]
+RUN curl -fsSL https://example.com/key | gpg --dearmor -o /usr/share/keyrings/example.gpg
+```
+
+References:
+
+- Docker: [best practices: using pipes](https://docs.docker.com/build/building/best-practices/#using-pipes)
+]],
+	check = function(doc, report)
+		if not p.mentions(doc, "|") then
+			return
+		end
+		for ins, stage in p.instructions(doc, "RUN") do
+			local text = shell_text(ins)
+			local pipes = text:find("|", 1, true) and pipe_offsets(text) or {}
+			if #pipes > 0 and
+				not shell_ok(stage_shell(doc, stage, p.span(ins).start_line))
+				then
+				local cmds = located_commands(ins, text)
+				for _, at in ipairs(pipes) do
+					local left = around(cmds, at)
+					local covered = false
+					for _, c in ipairs(cmds) do
+						if c.at ~= nil and c.at < at and
+							((c.argv[1] == "set" and sets_pipefail(c.argv)) or
+							(c.argv[1] and p.basename(c.argv[1]):match("sh$")
+							and sets_pipefail(c.argv))) then
+							covered = true
+						end
+					end
+					local prog = left and left.argv[1] and
+						p.basename(left.argv[1])
+					if left and not covered and not harmless[prog] then
+						report(left.node, ("`%s` is piped without "
+							.. "pipefail: if it fails, the RUN still "
+							.. "succeeds."):format(left.text),
+							{fix = "Add `SHELL [\"/bin/bash\", \"-o\", "
+							.. "\"pipefail\", \"-c\"]` before this RUN, or "
+							.. "start it with `set -o pipefail &&`."})
+						break
+					end
+				end
+			end
+		end
+	end,
+}

@@ -1,0 +1,211 @@
+-- rpm-cache-not-cleaned: yum, dnf and zypper leave their metadata and
+-- package caches in the layer unless the same RUN cleans them.
+local p = require("plimsoll")
+
+-- The simple commands of a RUN, each with the command node a finding
+-- lands on and its argv without wrappers (sudo, env A=B...); the script
+-- of a `sh -c "..."` is split, its commands landing on the sh command.
+local function run_commands(ins)
+	local out = {}
+	for _, node in ipairs(ins.commands or {}) do
+		local argv = {}
+		for _, a in ipairs(node.argv or {}) do
+			argv[#argv + 1] = tostring(a)
+		end
+		for _, cmd in ipairs(p.commands(argv)) do
+			out[#out + 1] = {node = node, argv = (p.unwrap(cmd.argv)),
+				text = cmd.text}
+		end
+	end
+	return out
+end
+
+
+-- The stages whose layers end up in the image: the final stage and the
+-- stages it is built FROM (a builder stage's files are only copied).
+local function shipped_stages(doc)
+	local stages, set = doc.tree.stages, {}
+	local s, guard = stages[#stages], 0
+	while s ~= nil and guard <= #stages do
+		set[s.index] = true
+		local b = s.base and s.base.stage
+		s = b ~= nil and stages[b + 1] or nil
+		guard = guard + 1
+	end
+	return set
+end
+
+-- True when the RUN puts dir (or a directory above it) on a --mount, so
+-- what the command leaves there is not in the layer.
+local function mounted(ins, dir)
+	for _, f in ipairs(ins.flags or {}) do
+		local m = f.name == "mount" and f.mount or nil
+		local target = m and (m.target or m.dst or m.destination)
+		if target ~= nil and (m.type == "cache" or m.type == "tmpfs") then
+			target = tostring(target):gsub("/+$", "")
+			if dir == target or dir:sub(1, #target + 1) == target .. "/" then
+				return true
+			end
+		end
+	end
+	return false
+end
+
+
+-- yum, dnf and their kin: a command line as {prog, sub, opts, args}.
+local rpm_managers = {yum = true, dnf = true, dnf5 = true, tdnf = true,
+	microdnf = true, zypper = true}
+local rpm_value_opts = {["-c"] = true, ["--config"] = true,
+	["--installroot"] = true, ["--releasever"] = true,
+	["--enablerepo"] = true, ["--disablerepo"] = true, ["-x"] = true,
+	["--exclude"] = true, ["--setopt"] = true, ["--repo"] = true,
+	["--repoid"] = true, ["-r"] = true, ["--root"] = true,
+	["--nodocs"] = false, ["--rpmverbosity"] = true, ["-d"] = true,
+	["--debuglevel"] = true, ["-e"] = true, ["--errorlevel"] = true,
+	["--forcearch"] = true}
+
+local function rpm_parse(argv)
+	local prog = argv[1] and p.basename(argv[1])
+	if not rpm_managers[prog] then
+		return nil
+	end
+	local r = {prog = prog, opts = {}, args = {}, global = {}}
+	local k = 2
+	while argv[k] ~= nil do
+		local a = argv[k]
+		local list = r.sub == nil and r.global or r.opts
+		if rpm_value_opts[a] then
+			list[#list + 1] = a .. "=" .. tostring(argv[k + 1] or "")
+			k = k + 1
+		elseif a:sub(1, 1) == "-" then
+			list[#list + 1] = a
+		elseif r.sub == nil then
+			r.sub = a
+		else
+			r.args[#r.args + 1] = a
+		end
+		k = k + 1
+	end
+	-- `yum group install`, `dnf module install`: the verb is the second
+	-- word.
+	if (r.sub == "group" or r.sub == "groups" or r.sub == "module") and
+		r.args[1] ~= nil then
+		r.sub = r.sub .. " " .. table.remove(r.args, 1)
+	end
+	return r
+end
+
+local rpm_installs = {install = true, ["in"] = true, groupinstall = true,
+	localinstall = true, reinstall = true, ["group install"] = true,
+	["groups install"] = true, ["module install"] = true,
+	["install-n"] = true, ["install-na"] = true, ["install-nevra"] = true}
+
+local caches = {"/var/cache/yum", "/var/cache/dnf", "/var/cache/libdnf5",
+	"/var/cache/zypp", "/var/cache/tdnf"}
+
+local function cache_of(prog)
+	return prog == "zypper" and "/var/cache/zypp" or
+		prog == "yum" and "/var/cache/yum" or prog == "tdnf" and
+		"/var/cache/tdnf" or "/var/cache/dnf"
+end
+
+-- True when a command cleans what an install by prog left behind.
+local function cleans(argv, prog)
+	local rpm = rpm_parse(argv)
+	if rpm ~= nil and (rpm.sub == "clean" or rpm.sub == "cc") then
+		if prog == "zypper" or rpm.prog == "zypper" then
+			return rpm.prog == "zypper"
+		end
+		return rpm.args[1] == "all" or rpm.args[1] == "packages" and
+			p.contains(rpm.args, "metadata")
+	end
+	if argv[1] and p.basename(argv[1]) == "rm" then
+		for k = 2, #argv do
+			local a = argv[k]
+			if a == "/var/cache/*" or a == "/var/cache" or
+				a == "/var/cache/" then
+				return true
+			end
+			for _, c in ipairs(caches) do
+				if a:sub(1, #c) == c then
+					return true
+				end
+			end
+		end
+	end
+	return false
+end
+
+local function clean_hint(prog)
+	if prog == "zypper" then
+		return "zypper clean --all"
+	end
+	return prog .. " clean all"
+end
+
+return {
+	id = "rpm-cache-not-cleaned",
+	title = "yum, dnf or zypper caches are left in the image",
+	severity = "low",
+	applies_to = {"dockerfile"},
+	tags = {"image-size"},
+	aliases = {"DL3032", "DL3040", "DL3036", "DS015", "DS019", "DS020",
+		"DS027"},
+	precision = "high",
+	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
+		.. "docs/rules/rpm-cache-not-cleaned.md",
+	description = [[
+yum, dnf, microdnf and zypper keep repository metadata (and sometimes the
+downloaded packages) under `/var/cache`: often a hundred megabytes that
+stay in the layer unless the same `RUN` cleans them; a later `RUN` only
+hides them.
+
+What is reported: an install (`install`, `groupinstall`, `reinstall`,
+`module install`, zypper `in`...) in a `RUN` that does not clean
+afterwards with `yum clean all` / `dnf clean all` / `microdnf clean all` /
+`zypper clean` or by removing the cache directory; at the install, in the
+stages whose layers ship in the image (the final stage and the stages it
+is built FROM). A cache or tmpfs `--mount` on the cache is fine.
+
+How to fix:
+
+```dockerfile
+# Before
+RUN dnf install -y httpd
+# After
+RUN dnf install -y httpd && dnf clean all
+```
+
+References:
+
+- Docker: [best practices: RUN](https://docs.docker.com/build/building/best-practices/#run)
+- [dnf clean](https://dnf.readthedocs.io/en/latest/command_ref.html#clean-command)
+]],
+	check = function(doc, report)
+		if not p.mentions(doc, "yum") and not p.mentions(doc, "dnf") and
+			not p.mentions(doc, "zypper") then
+			return
+		end
+		local shipped = shipped_stages(doc)
+		for ins, stage in p.instructions(doc, "RUN") do
+			if shipped[stage.index] then
+				local pending
+				for _, cmd in ipairs(run_commands(ins)) do
+					local rpm = rpm_parse(cmd.argv)
+					if rpm and rpm.sub and rpm_installs[rpm.sub] and
+						not mounted(ins, cache_of(rpm.prog)) then
+						pending = pending or {cmd = cmd, prog = rpm.prog}
+					elseif pending and cleans(cmd.argv, pending.prog) then
+						pending = nil
+					end
+				end
+				if pending then
+					report(pending.cmd.node, ("`%s` leaves the %s caches in "
+						.. "the layer."):format(pending.cmd.text,
+						pending.prog), {fix = ("End the same RUN with `%s`.")
+						:format(clean_hint(pending.prog))})
+				end
+			end
+		end
+	end,
+}

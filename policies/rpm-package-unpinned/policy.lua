@@ -1,0 +1,143 @@
+-- rpm-package-unpinned: yum, dnf and zypper packages without a version
+-- (info severity, see the description).
+local p = require("plimsoll")
+
+-- The simple commands of a RUN, each with the command node a finding
+-- lands on and its argv without wrappers (sudo, env A=B...); the script
+-- of a `sh -c "..."` is split, its commands landing on the sh command.
+local function run_commands(ins)
+	local out = {}
+	for _, node in ipairs(ins.commands or {}) do
+		local argv = {}
+		for _, a in ipairs(node.argv or {}) do
+			argv[#argv + 1] = tostring(a)
+		end
+		for _, cmd in ipairs(p.commands(argv)) do
+			out[#out + 1] = {node = node, argv = (p.unwrap(cmd.argv)),
+				text = cmd.text}
+		end
+	end
+	return out
+end
+
+
+-- yum, dnf and their kin: a command line as {prog, sub, opts, args}.
+local rpm_managers = {yum = true, dnf = true, dnf5 = true, tdnf = true,
+	microdnf = true, zypper = true}
+local rpm_value_opts = {["-c"] = true, ["--config"] = true,
+	["--installroot"] = true, ["--releasever"] = true,
+	["--enablerepo"] = true, ["--disablerepo"] = true, ["-x"] = true,
+	["--exclude"] = true, ["--setopt"] = true, ["--repo"] = true,
+	["--repoid"] = true, ["-r"] = true, ["--root"] = true,
+	["--nodocs"] = false, ["--rpmverbosity"] = true, ["-d"] = true,
+	["--debuglevel"] = true, ["-e"] = true, ["--errorlevel"] = true,
+	["--forcearch"] = true}
+
+local function rpm_parse(argv)
+	local prog = argv[1] and p.basename(argv[1])
+	if not rpm_managers[prog] then
+		return nil
+	end
+	local r = {prog = prog, opts = {}, args = {}, global = {}}
+	local k = 2
+	while argv[k] ~= nil do
+		local a = argv[k]
+		local list = r.sub == nil and r.global or r.opts
+		if rpm_value_opts[a] then
+			list[#list + 1] = a .. "=" .. tostring(argv[k + 1] or "")
+			k = k + 1
+		elseif a:sub(1, 1) == "-" then
+			list[#list + 1] = a
+		elseif r.sub == nil then
+			r.sub = a
+		else
+			r.args[#r.args + 1] = a
+		end
+		k = k + 1
+	end
+	-- `yum group install`, `dnf module install`: the verb is the second
+	-- word.
+	if (r.sub == "group" or r.sub == "groups" or r.sub == "module") and
+		r.args[1] ~= nil then
+		r.sub = r.sub .. " " .. table.remove(r.args, 1)
+	end
+	return r
+end
+
+local rpm_installs = {install = true, ["in"] = true, groupinstall = true,
+	localinstall = true, reinstall = true, ["group install"] = true,
+	["groups install"] = true, ["module install"] = true,
+	["install-n"] = true, ["install-na"] = true, ["install-nevra"] = true}
+
+local function unpinned(args)
+	local out = {}
+	for _, a in ipairs(args) do
+		-- name-version(-release), a constraint, a file, a URL, a group or
+		-- module stream, or a variable.
+		if not a:find("%-%d") and not a:find("[=<>:/$@]") and
+			not a:find("%.rpm$") and not a:find("^%-") then
+			out[#out + 1] = a
+		end
+	end
+	return out
+end
+
+return {
+	id = "rpm-package-unpinned",
+	title = "yum, dnf or zypper package installed without a version",
+	severity = "info",
+	applies_to = {"dockerfile"},
+	tags = {"reproducibility", "noisy"},
+	aliases = {"DL3033", "DL3041", "DL3037"},
+	precision = "very-high",
+	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
+		.. "docs/rules/rpm-package-unpinned.md",
+	description = [[
+`dnf install -y httpd` installs whatever version the repository has on
+the day of the build, so two builds of one Dockerfile can differ.
+
+**Why this is only `info`.** Distribution repositories replace packages
+with security updates and often drop the old builds, so an exact pin
+(`httpd-2.4.57-5.el9`) breaks the build as soon as the fix lands, and
+teams then hold back security updates to keep builds green. Pinning the
+base image by digest and rebuilding regularly is usually the better trade.
+Teams that do not pin can `--skip rpm-package-unpinned`.
+
+What is reported: package names without a version in yum, dnf, microdnf,
+tdnf (`name-version`) and zypper (`name=version`, `name>=version`)
+installs, once per command. Not reported: `.rpm` files, URLs and paths,
+`@group` and `module:stream` names, and variables.
+
+How to fix, when pinning:
+
+```dockerfile
+# Before
+RUN dnf install -y httpd && dnf clean all
+# After
+RUN dnf install -y httpd-2.4.57 && dnf clean all
+```
+
+References:
+
+- [dnf install](https://dnf.readthedocs.io/en/latest/command_ref.html#install-command) (package specs with versions)
+]],
+	check = function(doc, report)
+		if not p.mentions(doc, "yum") and not p.mentions(doc, "dnf") and
+			not p.mentions(doc, "zypper") then
+			return
+		end
+		for ins in p.instructions(doc, "RUN") do
+			for _, cmd in ipairs(run_commands(ins)) do
+				local rpm = rpm_parse(cmd.argv)
+				local loose = rpm and rpm.sub and rpm_installs[rpm.sub] and
+					unpinned(rpm.args) or {}
+				if #loose > 0 then
+					report(cmd.node, ("%s installs %s without a version.")
+						:format(rpm.prog, table.concat(loose, ", ")),
+						{fix = "Pin each package (name-version; zypper "
+						.. "name=version), or pin the base image by digest."})
+				end
+			end
+		end
+	end,
+}

@@ -1,0 +1,76 @@
+-- seccomp-unconfined: the seccomp profile is what keeps a container from
+-- most of the kernel's system calls, and from most kernel exploits.
+local p = require("plimsoll")
+
+return {
+	id = "seccomp-unconfined",
+	title = "Seccomp is disabled (unconfined)",
+	severity = "medium",
+	applies_to = {"compose", "kubernetes"},
+	tags = {"security", "CWE-693"},
+	aliases = {"KSV104", "AVD-KSV-0104"},
+	precision = "very-high",
+	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
+		.. "docs/rules/seccomp-unconfined.md",
+	description = [[
+The runtime's default seccomp profile blocks some 50 system calls a
+container has no business making (`keyctl`, `bpf`, `unshare`, `mount`,
+`kexec_load`...), and with them a good share of kernel exploits.
+`Unconfined` turns the filter off.
+
+What is reported, once where it is written: Kubernetes
+`seccompProfile.type: Unconfined` (container or pod level, and the
+legacy `seccomp.security.alpha.kubernetes.io` annotations) and Compose
+`security_opt: [seccomp:unconfined]` (or `seccomp=unconfined`). A
+seccomp profile that is merely unset is not reported here: Docker
+applies its default, and on Kubernetes `RuntimeDefault` is what the
+restricted profile asks for.
+
+How to fix:
+
+```yaml
+# before
+securityContext:
+  seccompProfile:
+    type: Unconfined
+# after
+securityContext:
+  seccompProfile:
+    type: RuntimeDefault
+```
+
+```yaml
+# Compose: remove `seccomp:unconfined` from security_opt, or give a
+# profile that allows the one call needed:
+security_opt:
+  - seccomp:./seccomp-with-perf.json
+```
+
+References: CIS Docker Benchmark 5.21, "Ensure the default seccomp
+profile is not disabled"; CIS Kubernetes Benchmark 5.7.2; Pod Security
+Standards, baseline: "Seccomp".
+]],
+	check = function(doc, report)
+		local seen = {}
+		for c in p.containers(doc) do
+			local s = c.seccomp
+			if p.is_node(s) and type(s.type) == "string" and
+				s.type:lower() == "unconfined" then
+				local sp = p.span(c, "seccomp")
+				local key = ("%s:%d:%d"):format(sp.path, sp.start_line,
+					sp.start_column)
+				if not seen[key] then
+					seen[key] = true
+					report(c, "seccomp", ("%s runs without a seccomp "
+						.. "profile (unconfined)"):format(
+						p.meta(c, "seccomp").inherited and c.pod ~= nil
+						and ("the pod of %s %q"):format(c.workload.kind,
+						c.workload.name or "") or p.describe(c)),
+						{fix = c.origin == "compose"
+						and "Remove `seccomp:unconfined` from security_opt."
+						or "Set `seccompProfile.type: RuntimeDefault`."})
+				end
+			end
+		end
+	end,
+}

@@ -1,0 +1,98 @@
+-- shell-changed-by-run: replacing /bin/sh behind Docker's back instead of
+-- saying so with SHELL.
+local p = require("plimsoll")
+
+-- The simple commands of a RUN, each with the command node a finding
+-- lands on and its argv without wrappers (sudo, env A=B...); the script
+-- of a `sh -c "..."` is split, its commands landing on the sh command.
+local function run_commands(ins)
+	local out = {}
+	for _, node in ipairs(ins.commands or {}) do
+		local argv = {}
+		for _, a in ipairs(node.argv or {}) do
+			argv[#argv + 1] = tostring(a)
+		end
+		for _, cmd in ipairs(p.commands(argv)) do
+			out[#out + 1] = {node = node, argv = (p.unwrap(cmd.argv)),
+				text = cmd.text}
+		end
+	end
+	return out
+end
+
+local sh_paths = {["/bin/sh"] = true, ["/usr/bin/sh"] = true}
+
+-- The file a command writes /bin/sh with, if it does.
+local function replaces_sh(argv)
+	local prog = argv[1] and p.basename(argv[1])
+	if prog == "ln" or prog == "cp" or prog == "mv" then
+		local words = {}
+		for k = 2, #argv do
+			if argv[k]:sub(1, 1) ~= "-" then
+				words[#words + 1] = argv[k]
+			end
+		end
+		if #words >= 2 and sh_paths[words[#words]] then
+			return words[1]
+		end
+	elseif prog == "update-alternatives" then
+		for k = 2, #argv - 1 do
+			if argv[k] == "--install" and sh_paths[argv[k + 1]] then
+				return argv[k + 3] or "another shell"
+			end
+		end
+	end
+	return nil
+end
+
+return {
+	id = "shell-changed-by-run",
+	title = "RUN replaces /bin/sh instead of using SHELL",
+	severity = "low",
+	applies_to = {"dockerfile"},
+	tags = {"maintainability", "reliability"},
+	aliases = {"DL4005"},
+	precision = "very-high",
+	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
+		.. "docs/rules/shell-changed-by-run.md",
+	description = [[
+`RUN ln -sf /bin/bash /bin/sh` changes the shell every later `RUN`, and
+every script in the running container that starts with `#!/bin/sh`, uses
+– silently, and for the whole image. Scripts written for a POSIX shell
+may then behave differently, and a reader of the Dockerfile cannot see
+which shell runs the build steps.
+
+What is reported: a command that replaces `/bin/sh` (`ln`, `cp` or `mv`
+onto it, `update-alternatives --install /bin/sh ...`), at the command.
+
+How to fix: say which shell the build steps use with `SHELL`, and leave
+`/bin/sh` alone.
+
+```dockerfile
+# Before
+RUN ln -sf /bin/bash /bin/sh
+# After
+SHELL ["/bin/bash", "-o", "pipefail", "-c"]
+```
+
+References:
+
+- Docker: [SHELL](https://docs.docker.com/reference/dockerfile/#shell)
+]],
+	check = function(doc, report)
+		if not p.mentions(doc, "/sh") then
+			return
+		end
+		for ins in p.instructions(doc, "RUN") do
+			for _, cmd in ipairs(run_commands(ins)) do
+				local with = replaces_sh(cmd.argv)
+				if with then
+					report(cmd.node, ("This replaces /bin/sh with %s for "
+						.. "every later RUN and script."):format(with),
+						{fix = ("Use SHELL [\"%s\", \"-c\"] instead."):format(
+						with:find("^/") and with or "/bin/bash")})
+				end
+			end
+		end
+	end,
+}

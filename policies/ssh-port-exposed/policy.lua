@@ -1,0 +1,88 @@
+-- ssh-port-exposed: an image that exposes port 22 runs an SSH server.
+local p = require("plimsoll")
+
+-- The stages whose layers end up in the image: the final stage and the
+-- stages it is built FROM (a builder stage's files are only copied).
+local function shipped_stages(doc)
+	local stages, set = doc.tree.stages, {}
+	local s, guard = stages[#stages], 0
+	while s ~= nil and guard <= #stages do
+		set[s.index] = true
+		local b = s.base and s.base.stage
+		s = b ~= nil and stages[b + 1] or nil
+		guard = guard + 1
+	end
+	return set
+end
+
+-- True when the RUN puts dir (or a directory above it) on a --mount, so
+-- what the command leaves there is not in the layer.
+local function mounted(ins, dir)
+	for _, f in ipairs(ins.flags or {}) do
+		local m = f.name == "mount" and f.mount or nil
+		local target = m and (m.target or m.dst or m.destination)
+		if target ~= nil and (m.type == "cache" or m.type == "tmpfs") then
+			target = tostring(target):gsub("/+$", "")
+			if dir == target or dir:sub(1, #target + 1) == target .. "/" then
+				return true
+			end
+		end
+	end
+	return false
+end
+
+return {
+	id = "ssh-port-exposed",
+	title = "The image exposes the SSH port",
+	severity = "medium",
+	applies_to = {"dockerfile"},
+	tags = {"security", "attack-surface"},
+	aliases = {"CKV_DOCKER_1", "DS004"},
+	precision = "high",
+	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
+		.. "docs/rules/ssh-port-exposed.md",
+	description = [[
+Exposing port 22 means the container runs an SSH server: one more daemon
+with its own keys and passwords to manage, a way in that bypasses the
+container runtime's access control and audit, and a classic target for
+brute force.
+
+What is reported: `EXPOSE 22` (TCP, or a range that contains 22) in the
+final stage or a stage it is built FROM.
+
+How to fix: remove the SSH server and the `EXPOSE`; reach the container
+with `docker exec` / `kubectl exec`, and copy files with `docker cp` /
+`kubectl cp`. If the image is an SSH service by design (a git server, a
+bastion), suppress the finding with a reason.
+
+```dockerfile
+# Before
+RUN apt-get install -y openssh-server
+EXPOSE 22 8080
+# After
+EXPOSE 8080
+```
+
+References:
+
+- CIS Docker Benchmark 5.6 (do not run sshd within containers)
+]],
+	check = function(doc, report)
+		local shipped = shipped_stages(doc)
+		for ins, stage in p.instructions(doc, "EXPOSE") do
+			if shipped[stage.index] then
+				for k, port in ipairs(ins.ports or {}) do
+					local from = port.container
+					local to = port.container_end or from
+					if from ~= nil and from <= 22 and to >= 22 and
+						port.protocol ~= "udp" and port.protocol ~= "sctp" then
+						report(ins.ports, k, "The image exposes port 22: it "
+							.. "runs an SSH server.", {fix = "Drop the SSH "
+							.. "server and this port; use docker exec or "
+							.. "kubectl exec."})
+					end
+				end
+			end
+		end
+	end,
+}
