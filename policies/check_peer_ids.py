@@ -19,7 +19,9 @@ ID_FORMS = {
     "kics": re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}"
                        r"-[0-9a-f]{12}$"),
     "kube-linter": re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$"),
-    "trivy": re.compile(r"^(AVD-(KSV|DS)-[0-9]{4}|(KSV|DS)[0-9]{3})$"),
+    # AVD-KSV-0011, KSV011, and the newer checks' own form, DS-0032.
+    "trivy": re.compile(r"^(AVD-(KSV|DS)-[0-9]{4}|(KSV|DS)[0-9]{3}"
+                        r"|(KSV|DS)-[0-9]{4})$"),
 }
 
 
