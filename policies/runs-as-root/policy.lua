@@ -108,12 +108,13 @@ local function check(doc, report)
 		p.setting("non_root_images"))
 	for c in p.containers(doc) do
 		local user = c.user
-		if p.is_fragment(doc, c) or c.run_as_non_root == true then
-			-- Nothing runs as a fragment; the kubelet refuses to
-			-- start a runAsNonRoot container as root.
+		if c.run_as_non_root == true then
+			-- The kubelet refuses to start it as root.
 		elseif user.root == true then
+			-- Written, even in a fragment: that is where root comes from.
 			report_root(c, report, extra)
-		elseif user.root == nil and user.text == nil then
+		elseif user.root == nil and user.text == nil and
+			not p.is_fragment(doc, c) then
 			report_unset(c, report, extra)
 		end
 	end
