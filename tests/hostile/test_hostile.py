@@ -237,7 +237,12 @@ def scan(prefix, *args, stdin=None, cwd=None):
                          stderr=subprocess.PIPE, env=env, cwd=cwd,
                          preexec_fn=limits)
     if stdin:
-        threading.Thread(target=stdin, args=(p.stdin,), daemon=True).start()
+        # The feeder owns standard input; communicate() must not touch it
+        # (it would flush and close it, waiting on the feeder's lock while
+        # plimsoll waits for its output to be read: a deadlock once the
+        # report's header outgrows a pipe buffer).
+        feeder, p.stdin = p.stdin, None
+        threading.Thread(target=stdin, args=(feeder,), daemon=True).start()
     out, err = p.communicate(timeout=TIME_LIMIT)
     secs = time.monotonic() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
