@@ -19,8 +19,8 @@ ID_FORMS = {
     "kics": re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}"
                        r"-[0-9a-f]{12}$"),
     "kube-linter": re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$"),
-    "trivy": re.compile(
-        r"^(AVD-(KSV|DS)-[0-9]{4}|(KSV|DS)-?[0-9]{3,4})$"),
+    # AVD-KSV-0017, KSV017, and the newer KSV-0017 / DS-0032 form.
+    "trivy": re.compile(r"^(AVD-(KSV|DS)-[0-9]{4}|(KSV|DS)-?[0-9]{3,4})$"),
 }
 
 

@@ -809,15 +809,17 @@ int plm_cli_scan(int argc, char **argv)
 		fputs("plimsoll scan: out of memory\n", stderr);
 		em.incomplete = true;
 	}
-	if (em.recorder != NULL && !em.incomplete &&
+	/* An incomplete run still records what it found; the files that
+	 * failed have no entries, which the warning says. */
+	if (em.incomplete && em.recorder != NULL) {
+		fprintf(stderr,
+			"plimsoll scan: warning: the run was incomplete: %s "
+			"has no entries for the files that failed\n",
+			o.write_baseline);
+	}
+	if (em.recorder != NULL &&
 		save_baseline(em.recorder, o.write_baseline) != 0) {
 		em.incomplete = true;
-	} else if (em.recorder != NULL && em.incomplete) {
-		fprintf(stderr,
-			"plimsoll scan: %s not written: the run was "
-			"incomplete, and a baseline of it would lose "
-			"what the failed files hold\n",
-			o.write_baseline);
 	}
 	em.sum.files_scanned = em.paths.count;
 	em.sum.paths = em.paths.items;

@@ -203,6 +203,11 @@ static int set_argv(struct svc *v, const char *field, const char *key)
 	if (n->kind == PLM_NODE_STRING) {
 		return plm_record_set(v->a, v->rec, field, split_words(v, n));
 	}
+	if (n->kind != PLM_NODE_SEQ && n->kind != PLM_NODE_NULL) {
+		return plm_record_set(v->a, v->rec, field,
+			plm_record_unknown(v->ctx->doc, n, key,
+				"a string or a list of strings"));
+	}
 	return plm_record_set(v->a, v->rec, field, n);
 }
 
@@ -226,6 +231,18 @@ static int set_capabilities(struct svc *v)
 		{"cap_drop", "drop"}};
 	for (size_t k = 0; k < 2; k++) {
 		struct plm_node *list = plm_node_get(v->s, keys[k][0]);
+		if (list != NULL && list->kind != PLM_NODE_NULL &&
+			!is_seq(list)) {
+			int rc = plm_record_set_in(v->a, v->rec, "capabilities",
+				keys[k][1],
+				plm_record_unknown(v->ctx->doc, list,
+					keys[k][0],
+					"a list of capability names"));
+			if (rc != 0) {
+				return rc;
+			}
+			continue;
+		}
 		if (!is_seq(list)) {
 			continue;
 		}
@@ -277,7 +294,7 @@ static int profile_opt(struct svc *v, struct plm_node *item, const char *field,
 	if (val == NULL || val[0] == '\0') {
 		return plm_record_set(v->a, v->rec, field,
 			plm_record_unknown(v->ctx->doc, item, field,
-				"a profile (unconfined, or a profile)"));
+				"unconfined, or a profile file or name"));
 	}
 	const char *type = "Localhost";
 	struct plm_node *profile = NULL;
@@ -305,15 +322,18 @@ static int profile_opt(struct svc *v, struct plm_node *item, const char *field,
 static int label_opt(struct svc *v, struct plm_node **selinux,
 	struct plm_node *item, const char *val)
 {
+	if (val == NULL) {
+		return plm_record_unknown(v->ctx->doc, item, "label",
+			       "label:disable or label:<key>:<value>")
+			? 0
+			: PLM_ENOMEM;
+	}
 	if (*selinux == NULL) {
 		*selinux = plm_record_selinux(v->a, item->span, "security_opt",
 			0);
 		if (*selinux == NULL) {
 			return PLM_ENOMEM;
 		}
-	}
-	if (val == NULL) {
-		return 0;
 	}
 	if (strcmp(val, "disable") == 0) {
 		struct plm_node *t = bool_at(v, item, true);
@@ -609,6 +629,11 @@ static int set_mounts(struct svc *v)
 {
 	struct plm_node *vols = plm_node_get(v->s, "volumes");
 	struct plm_node *tmpfs = plm_node_get(v->s, "tmpfs");
+	if (vols != NULL && vols->kind != PLM_NODE_NULL && !is_seq(vols)) {
+		return plm_record_set(v->a, v->rec, "mounts",
+			plm_record_unknown(v->ctx->doc, vols, "volumes",
+				"a list of volumes"));
+	}
 	if (!is_seq(vols) && tmpfs == NULL) {
 		return 0;
 	}
@@ -991,6 +1016,12 @@ static int set_env(struct svc *v)
 	struct plm_node *files = plm_node_get(v->s, "env_file");
 	if (files != NULL && files->kind == PLM_NODE_NULL) {
 		files = NULL;
+	}
+	if (env != NULL && env->kind != PLM_NODE_NULL && !is_seq(env) &&
+		!is_map(env)) {
+		return plm_record_set(v->a, v->rec, "env",
+			plm_record_unknown(v->ctx->doc, env, "environment",
+				"a list (NAME=value) or a map"));
 	}
 	if (!is_seq(env) && !is_map(env)) {
 		env = NULL;

@@ -66,6 +66,37 @@ static bool registry_unknown(const struct plm_node *raw)
 	return false;
 }
 
+/* True when s[0..n) contains word, ignoring case. */
+static bool contains(const char *s, size_t n, const char *word)
+{
+	size_t w = strlen(word);
+	for (size_t i = 0; i + w <= n; i++) {
+		size_t k = 0;
+		while (k < w && plm_dockerfile_lower(s[i + k]) == word[k]) {
+			k++;
+		}
+		if (k == w) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Does the base look like a Windows image (whose default shell is cmd)?
+ * The backtick escape is the Windows convention too. */
+static bool windows_base(const struct plm_dockerfile_ctx *ctx,
+	const struct plm_node *image)
+{
+	if (ctx->escape == '`') {
+		return true;
+	}
+	const struct plm_node *text = plm_node_get(image, "text");
+	const char *s = plm_node_str(text);
+	return s != NULL &&
+		(contains(s, text->as.string.len, "windows") ||
+			contains(s, text->as.string.len, "nanoserver"));
+}
+
 /* The base map of a stage: {text, expanded, registry, repository, tag,
  * digest, stage}. */
 static void stage_base(struct plm_dockerfile_builder *b,
@@ -137,6 +168,7 @@ static void stage_base(struct plm_dockerfile_builder *b,
 		}
 	}
 	st->image = image;
+	st->windows = windows_base(ctx, image);
 	for (size_t k = 0; k < 4; k++) {
 		plm_dockerfile_set(ctx, base, keys[k],
 			plm_node_get(image, keys[k]));
@@ -145,12 +177,56 @@ static void stage_base(struct plm_dockerfile_builder *b,
 		plm_dockerfile_null(ctx, raw->span));
 }
 
+/* EXPOSE across the chain of stages, as of the end of st (parents are
+ * done first: they come earlier in the file). */
+static struct plm_node *stage_exposes(struct plm_dockerfile_ctx *ctx,
+	struct plm_dockerfile_stage *st)
+{
+	struct plm_node *own = st->ports;
+	struct plm_node *from = st->parent ? st->parent->exposes : NULL;
+	if (plm_node_count(from) == 0) {
+		return own;
+	}
+	struct plm_node *seq = plm_dockerfile_seq(ctx, st->from->span);
+	for (size_t k = 0; k < plm_node_count(from); k++) {
+		plm_dockerfile_push(ctx, seq, from->as.seq.items[k]);
+	}
+	for (size_t k = 0; k < plm_node_count(own); k++) {
+		plm_dockerfile_push(ctx, seq, own->as.seq.items[k]);
+	}
+	return seq;
+}
+
+static struct plm_node *or_implicit(struct plm_dockerfile_ctx *ctx,
+	struct plm_node *n, struct plm_span at)
+{
+	if (n != NULL) {
+		return n;
+	}
+	n = plm_dockerfile_null(ctx, at);
+	if (n != NULL) {
+		n->flags |= PLM_NODE_IMPLICIT;
+	}
+	return n;
+}
+
 static void stage_node(struct plm_dockerfile_builder *b,
 	struct plm_dockerfile_stage *st)
 {
 	struct plm_dockerfile_ctx *ctx = b->ctx;
 	struct plm_span at = st->from->span;
 	struct plm_node *n = st->node;
+	struct plm_node *state = plm_dockerfile_stage_state(b, st);
+	if (state == NULL) {
+		return;
+	}
+	st->exposes = stage_exposes(ctx, st);
+	if (st->labels == NULL) {
+		st->labels = plm_dockerfile_map(ctx, at);
+		if (st->labels != NULL) {
+			st->labels->flags |= PLM_NODE_IMPLICIT;
+		}
+	}
 	plm_dockerfile_set(ctx, n, "index",
 		plm_dockerfile_int(ctx, at, (int64_t)st->index));
 	plm_dockerfile_set(ctx, n, "name",
@@ -161,6 +237,15 @@ static void stage_node(struct plm_dockerfile_builder *b,
 		st->base ? st->base : plm_dockerfile_null(ctx, at));
 	plm_dockerfile_set(ctx, n, "user",
 		st->user ? st->user : plm_dockerfile_null(ctx, at));
+	/* What the stage's image has at its end (docs/model.md). */
+	plm_dockerfile_set(ctx, n, "env", plm_node_get(state, "env"));
+	plm_dockerfile_set(ctx, n, "args", plm_node_get(state, "args"));
+	plm_dockerfile_set(ctx, n, "workdir", plm_node_get(state, "workdir"));
+	plm_dockerfile_set(ctx, n, "shell", plm_node_get(state, "shell"));
+	plm_dockerfile_set(ctx, n, "labels", st->labels);
+	plm_dockerfile_set(ctx, n, "exposes", st->exposes);
+	plm_dockerfile_set(ctx, n, "healthcheck",
+		or_implicit(ctx, st->healthcheck, at));
 	plm_dockerfile_set(ctx, n, "instructions", st->instructions);
 }
 

@@ -40,11 +40,16 @@ static bool lookup(struct ex *x, const char *name, size_t len,
 	const char **value, size_t *value_len)
 {
 	x->res->substituted = true;
-	if (x->lookup != NULL &&
-		x->lookup(x->user, name, len, value, value_len)) {
+	enum plm_dockerfile_var_state state = x->lookup != NULL
+		? x->lookup(x->user, name, len, value, value_len)
+		: PLM_DOCKERFILE_VAR_UNSET;
+	if (state == PLM_DOCKERFILE_VAR_SET) {
 		return true;
 	}
 	x->res->unresolved = true;
+	if (state == PLM_DOCKERFILE_VAR_UNKNOWN) {
+		x->res->unknown = true;
+	}
 	*value = "";
 	*value_len = 0;
 	return false;
@@ -140,6 +145,7 @@ static void pattern_op(struct ex *x, const char *op, size_t op_len,
 	ctx->clean = false;
 	if (vn > PATTERN_MAX_VALUE || ctx->pattern_budget == 0) {
 		x->res->unresolved = true;
+		x->res->unknown = true;
 		plm_dockerfile_buf_add(x->out, v, vn);
 		return;
 	}
@@ -288,6 +294,7 @@ static size_t dollar(struct ex *x, size_t i, int depth)
 				PLM_DOCKERFILE_MAX_NESTING);
 		}
 		x->res->unresolved = true;
+		x->res->unknown = true;
 	} else {
 		close = run(x, i, '}', depth + 1);
 	}
@@ -313,7 +320,9 @@ static size_t dollar(struct ex *x, size_t i, int depth)
 		if (colon ? nonempty : set) {
 			emit_value(x, v, vn, p + start, after - start);
 		} else {
+			/* BuildKit stops the build with the word as message. */
 			x->res->unresolved = true;
+			x->res->unknown = true;
 		}
 		return after;
 	default:

@@ -13,15 +13,28 @@
 
 #include "dockerfile/text.h"
 
-/* Looks a variable up. Returns true and sets *value and *len when it is set to a
- * known value; false when unset or when its value is unknown (an ARG without
- * a default). */
-typedef bool (*plm_dockerfile_lookup_fn)(void *user, const char *name,
-	size_t len, const char **value, size_t *value_len);
+/* What a lookup knows of a variable. */
+enum plm_dockerfile_var_state {
+	/* Not declared: BuildKit substitutes the empty string. */
+	PLM_DOCKERFILE_VAR_UNSET = 0,
+	/* Set to a value the file gives (*value, *len). */
+	PLM_DOCKERFILE_VAR_SET,
+	/* Declared, but its value comes from the build (an ARG without a
+	 * default, whose --build-arg is not known; a platform ARG). */
+	PLM_DOCKERFILE_VAR_UNKNOWN,
+};
+
+/* Looks a variable up; sets *value and *len when it returns
+ * PLM_DOCKERFILE_VAR_SET. */
+typedef enum plm_dockerfile_var_state (*plm_dockerfile_lookup_fn)(void *user,
+	const char *name, size_t len, const char **value, size_t *value_len);
 
 struct plm_dockerfile_expansion {
-	bool substituted;  /* a variable reference was replaced */
-	bool unresolved;   /* ... by a variable that is unset or unknown */
+	bool substituted; /* a variable reference was replaced */
+	bool unresolved;  /* ... by a variable that is unset or unknown */
+	/* The result depends on a variable whose value is unknown (or on a
+	 * ${V?word} that would stop the build): the text is a guess. */
+	bool unknown;
 	const char *error; /* static: what was expected, or NULL */
 	size_t error_at;   /* offset into the input of the problem */
 };

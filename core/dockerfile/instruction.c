@@ -146,14 +146,15 @@ static struct plm_node *text_node(struct inst *in, size_t s, size_t e)
 }
 
 /* Expands s[0..n) (a word of the instruction at span) and returns a string
- * node flagged when it was interpolated. */
+ * node flagged when it was interpolated, and unknown when it depends on a
+ * variable whose value is unknown. *out (may be NULL) says what was read. */
 static struct plm_node *expand_node(struct inst *in, const char *s, size_t n,
 	struct plm_span span, enum plm_dockerfile_expand_mode mode,
-	bool *unresolved)
+	struct plm_dockerfile_expansion *out)
 {
 	struct plm_dockerfile_ctx *ctx = in->ctx;
-	if (unresolved != NULL) {
-		*unresolved = false;
+	if (out != NULL) {
+		memset(out, 0, sizeof(*out));
 	}
 	/* Nothing to substitute or unquote: the text as it is. */
 	bool plain = memchr(s, '$', n) == NULL;
@@ -187,17 +188,21 @@ static struct plm_node *expand_node(struct inst *in, const char *s, size_t n,
 	if (node != NULL && res.substituted) {
 		node->flags |= PLM_NODE_INTERPOLATED;
 	}
-	if (unresolved != NULL) {
-		*unresolved = res.unresolved;
+	if (node != NULL && res.unknown) {
+		node->flags |= PLM_NODE_UNKNOWN;
+	}
+	if (out != NULL) {
+		*out = res;
 	}
 	return node;
 }
 
 static struct plm_node *expand_range(struct inst *in, size_t s, size_t e,
-	enum plm_dockerfile_expand_mode mode, bool *unresolved)
+	enum plm_dockerfile_expand_mode mode,
+	struct plm_dockerfile_expansion *out)
 {
 	return expand_node(in, in->t->ptr + s, e - s, span_of(in, s, e), mode,
-		unresolved);
+		out);
 }
 
 /* --mount=type=cache,target=/x,... as a map (type first, "bind" by
@@ -314,11 +319,11 @@ static void on_flag(void *user, size_t start, size_t end, const char *w,
 		!in->b->nested) {
 		/* BuildKit substitutes variables in flag values too; a value
 		 * with an unknown one ($BUILDPLATFORM) is left as written. */
-		bool unresolved;
+		struct plm_dockerfile_expansion res;
 		struct plm_node *x = expand_node(in, value->as.string.ptr,
 			value->as.string.len, span,
-			PLM_DOCKERFILE_EXPAND_KEEP_QUOTES, &unresolved);
-		if (!unresolved) {
+			PLM_DOCKERFILE_EXPAND_KEEP_QUOTES, &res);
+		if (!res.unresolved) {
 			plm_dockerfile_set(ctx, flag, "expanded", x);
 		}
 	}
@@ -351,30 +356,6 @@ static void diag_missing(struct inst *in, const char *what)
 		plm_dockerfile_keyword_name(in->kw), what);
 }
 
-/* Is argv[0] a shell, with "-c" and a script after it? Returns the index of
- * the script in argv, or 0 when there is none. */
-static size_t shell_script(const struct plm_node *argv)
-{
-	if (argv == NULL || argv->as.seq.count < 3) {
-		return 0;
-	}
-	const char *a0 = argv->as.seq.items[0]->as.string.ptr;
-	const char *base = strrchr(a0, '/');
-	base = base ? base + 1 : a0;
-	if (strcmp(base, "sh") != 0 && strcmp(base, "bash") != 0 &&
-		strcmp(base, "ash") != 0 && strcmp(base, "dash") != 0 &&
-		strcmp(base, "zsh") != 0) {
-		return 0;
-	}
-	for (size_t k = 1; k + 1 < argv->as.seq.count; k++) {
-		const char *a = argv->as.seq.items[k]->as.string.ptr;
-		if (a[0] == '-' && strchr(a, 'c') != NULL && a[1] != '-') {
-			return k + 1;
-		}
-	}
-	return 0;
-}
-
 /* Commands of an exec form: the argv itself, and the script of sh -c. */
 static void exec_commands(struct inst *in, struct plm_node *argv, size_t s,
 	size_t e)
@@ -388,7 +369,7 @@ static void exec_commands(struct inst *in, struct plm_node *argv, size_t s,
 	plm_dockerfile_set(ctx, cmd, "argv", argv);
 	plm_dockerfile_set(ctx, cmd, "text", text_node(in, s, e));
 	plm_dockerfile_push(ctx, in->commands, cmd);
-	size_t script = shell_script(argv);
+	size_t script = plm_dockerfile_shell_script(argv);
 	if (script == 0) {
 		return;
 	}
@@ -403,7 +384,7 @@ static void exec_commands(struct inst *in, struct plm_node *argv, size_t s,
 		struct plm_dockerfile_text st = {buf.ptr, buf.len, segs,
 			seg_count, 0};
 		plm_dockerfile_shell_split(ctx, &st, 0, st.len, NULL, 0,
-			in->commands);
+			in->commands, 1);
 	}
 	plm_free(segs);
 	plm_dockerfile_buf_free(&buf);
@@ -438,6 +419,46 @@ static bool looks_like_json(const char *s, size_t n)
 		}
 	}
 	return false;
+}
+
+/* Does the SHELL in effect run POSIX sh? PowerShell, cmd and the like
+ * take scripts in another language, which are not split. HEALTHCHECK's
+ * CMD-SHELL does not use SHELL. */
+static bool posix_shell(const struct inst *in)
+{
+	static const char *const shells[] = {"sh", "bash", "ash", "dash", "zsh",
+		"ksh", "mksh", "yash", "posh", "busybox", NULL};
+	const struct plm_dockerfile_stage *st = in->b->current;
+	if (in->kw == PLM_DOCKERFILE_HEALTHCHECK || st == NULL ||
+		st->shell == NULL) {
+		return true;
+	}
+	const struct plm_node *argv = st->shell;
+	for (size_t k = 0; k < argv->as.seq.count; k++) {
+		const char *a = argv->as.seq.items[k]->as.string.ptr;
+		size_t n = argv->as.seq.items[k]->as.string.len;
+		for (size_t j = n; j > 0; j--) {
+			if (a[j - 1] == '/' || a[j - 1] == '\\') {
+				a += j;
+				n -= j;
+				break;
+			}
+		}
+		if (n > 4 && plm_dockerfile_word_is(a + n - 4, 4, ".exe")) {
+			n -= 4;
+		}
+		if (plm_dockerfile_word_is(a, n, "env") &&
+			k + 1 < argv->as.seq.count) {
+			continue; /* SHELL ["/usr/bin/env", "bash", "-c"] */
+		}
+		for (size_t i = 0; shells[i] != NULL; i++) {
+			if (plm_dockerfile_word_is(a, n, shells[i])) {
+				return true;
+			}
+		}
+		return false;
+	}
+	return true;
 }
 
 /* RUN, CMD, ENTRYPOINT, HEALTHCHECK CMD: exec or shell form over [s, e).
@@ -484,12 +505,24 @@ static struct plm_node *command_form(struct inst *in, size_t s, size_t e,
 	}
 	in->form = "shell";
 	plm_dockerfile_push(ctx, in->args, text_node(in, s, e));
+	if (!posix_shell(in)) {
+		/* One command whose words are not known. */
+		struct plm_node *cmd = plm_dockerfile_map(ctx,
+			span_of(in, s, e));
+		plm_dockerfile_set(ctx, cmd, "argv",
+			plm_dockerfile_seq(ctx, span_of(in, s, e)));
+		plm_dockerfile_set(ctx, cmd, "text", text_node(in, s, e));
+		plm_dockerfile_set(ctx, cmd, "unknown",
+			plm_dockerfile_bool(ctx, span_of(in, s, e), true));
+		plm_dockerfile_push(ctx, in->commands, cmd);
+		return NULL;
+	}
 	plm_dockerfile_shell_split(ctx, in->t, s, e,
 		in->doc_count ? in->docs : NULL,
 		in->doc_count < PLM_DOCKERFILE_MAX_HEREDOCS
 			? in->doc_count
 			: PLM_DOCKERFILE_MAX_HEREDOCS,
-		in->commands);
+		in->commands, 0);
 	return NULL;
 }
 
@@ -577,7 +610,29 @@ static void do_shell(struct inst *in)
 	}
 	if (!in->b->nested && in->b->current != NULL) {
 		in->b->current->shell = json;
+		in->b->current->state = NULL;
 	}
+}
+
+/* A null node flagged unknown: a value that depends on the build. */
+static struct plm_node *unknown_node(struct plm_dockerfile_ctx *ctx,
+	struct plm_span span)
+{
+	struct plm_node *n = plm_dockerfile_null(ctx, span);
+	if (n != NULL) {
+		n->flags |= PLM_NODE_UNKNOWN;
+	}
+	return n;
+}
+
+/* A value that depends on an unknown variable reads as unknown (null),
+ * not as the text it would have with that variable empty. */
+static struct plm_node *known_or_unknown(struct inst *in, struct plm_node *n)
+{
+	if (n != NULL && (n->flags & PLM_NODE_UNKNOWN)) {
+		return unknown_node(in->ctx, n->span);
+	}
+	return n;
 }
 
 struct pairs_ctx {
@@ -606,8 +661,9 @@ static void on_pair_word(void *user, size_t start, size_t end, const char *w,
 		struct plm_node *value, *raw;
 		if (eq != NULL) {
 			size_t vs = start + kn + 1;
-			value = expand_range(in, vs, end,
-				PLM_DOCKERFILE_EXPAND_WORD, NULL);
+			value = known_or_unknown(in,
+				expand_range(in, vs, end,
+					PLM_DOCKERFILE_EXPAND_WORD, NULL));
 			raw = text_node(in, vs, end);
 		} else {
 			value = plm_dockerfile_null(ctx, span);
@@ -638,8 +694,9 @@ static void on_pair_word(void *user, size_t start, size_t end, const char *w,
 		expand_range(in, start, start + kn, PLM_DOCKERFILE_EXPAND_WORD,
 			NULL));
 	plm_dockerfile_set(ctx, pair, "value",
-		expand_range(in, start + kn + 1, end,
-			PLM_DOCKERFILE_EXPAND_WORD, NULL));
+		known_or_unknown(in,
+			expand_range(in, start + kn + 1, end,
+				PLM_DOCKERFILE_EXPAND_WORD, NULL)));
 	plm_dockerfile_set(ctx, pair, "raw",
 		text_node(in, start + kn + 1, end));
 	plm_dockerfile_push(ctx, pairs, pair);
@@ -708,8 +765,9 @@ static void do_pairs(struct inst *in)
 		plm_dockerfile_set(ctx, pair, "name",
 			text_node(in, in->as, ke));
 		plm_dockerfile_set(ctx, pair, "value",
-			expand_range(in, i, in->ae, PLM_DOCKERFILE_EXPAND_WORD,
-				NULL));
+			known_or_unknown(in,
+				expand_range(in, i, in->ae,
+					PLM_DOCKERFILE_EXPAND_WORD, NULL)));
 		plm_dockerfile_set(ctx, pair, "raw", text_node(in, i, in->ae));
 		plm_dockerfile_push(ctx, pairs, pair);
 	} else {
@@ -723,11 +781,25 @@ static void do_pairs(struct inst *in)
 		return;
 	}
 	struct plm_dockerfile_stage *st = b->current;
+	struct plm_node *map = NULL;
+	if (st != NULL) {
+		struct plm_node **snap = in->kw == PLM_DOCKERFILE_ENV
+			? &st->env_map
+			: in->kw == PLM_DOCKERFILE_ARG ? &st->arg_map
+						       : &st->labels;
+		map = plm_dockerfile_map_copy(ctx, *snap, in->span,
+			pairs->as.seq.count);
+		*snap = map;
+		if (in->kw != PLM_DOCKERFILE_LABEL) {
+			st->state = NULL;
+		}
+	}
 	for (size_t k = 0; k < pairs->as.seq.count; k++) {
 		struct plm_node *pair = pairs->as.seq.items[k];
 		const struct plm_node *name = plm_node_get(pair, "name");
-		const struct plm_node *value = plm_node_get(pair, "value");
-		if (name == NULL || value == NULL) {
+		struct plm_node *value = plm_node_get(pair, "value");
+		if (name == NULL || value == NULL ||
+			name->kind != PLM_NODE_STRING) {
 			continue;
 		}
 		const char *v = value->kind == PLM_NODE_STRING
@@ -739,21 +811,24 @@ static void do_pairs(struct inst *in)
 				plm_dockerfile_vars_set(ctx, &b->meta,
 					name->as.string.ptr,
 					name->as.string.len, v, vn);
-			} else if (v != NULL) {
-				plm_dockerfile_vars_set(ctx, &st->args,
-					name->as.string.ptr,
-					name->as.string.len, v, vn);
-			} else {
+				continue;
+			}
+			if (v == NULL) {
+				/* A bare ARG takes the global default. */
 				const struct plm_dockerfile_var *g =
 					plm_dockerfile_vars_get(&b->meta,
 						name->as.string.ptr,
 						name->as.string.len);
-				plm_dockerfile_vars_set(ctx, &st->args,
-					name->as.string.ptr,
-					name->as.string.len,
-					g ? g->value : NULL,
-					g ? g->value_len : 0);
+				v = g ? g->value : NULL;
+				vn = g ? g->value_len : 0;
+				value = v != NULL
+					? plm_dockerfile_string(ctx,
+						  value->span, v, vn)
+					: unknown_node(ctx, value->span);
 			}
+			plm_dockerfile_vars_set(ctx, &st->args,
+				name->as.string.ptr, name->as.string.len, v,
+				vn);
 		} else if (in->kw == PLM_DOCKERFILE_ENV && st != NULL) {
 			plm_dockerfile_vars_set(ctx, &st->env,
 				name->as.string.ptr, name->as.string.len, v,
@@ -762,9 +837,13 @@ static void do_pairs(struct inst *in)
 				pair->span);
 			plm_dockerfile_set(ctx, env, "name",
 				(struct plm_node *)name);
-			plm_dockerfile_set(ctx, env, "value",
-				(struct plm_node *)value);
+			plm_dockerfile_set(ctx, env, "value", value);
 			plm_dockerfile_push(ctx, st->env_pairs, env);
+		}
+		if (map != NULL && value != NULL &&
+			plm_node_set(ctx->arena, map, name->as.string.ptr,
+				name->span, value) != 0) {
+			ctx->out_of_memory = true;
 		}
 	}
 }
@@ -814,7 +893,8 @@ static struct plm_node *port_node(struct inst *in, struct plm_node *word)
 			ok = false;
 		}
 	}
-	if (!ok && !(word->flags & PLM_NODE_INTERPOLATED && n == 0)) {
+	if (!ok && !(word->flags & PLM_NODE_INTERPOLATED && n == 0) &&
+		!(word->flags & PLM_NODE_UNKNOWN)) {
 		plm_dockerfile_diag(ctx, PLM_DIAG_WARNING,
 			"dockerfile/invalid-port", span,
 			"invalid port '%.*s': expected a port number or a range "
@@ -824,7 +904,9 @@ static struct plm_node *port_node(struct inst *in, struct plm_node *word)
 	}
 	plm_dockerfile_set(ctx, port, "container",
 		ok && lo >= 0 ? plm_dockerfile_int(ctx, span, lo)
-			      : plm_dockerfile_null(ctx, span));
+			: (word->flags & PLM_NODE_UNKNOWN)
+			? unknown_node(ctx, span)
+			: plm_dockerfile_null(ctx, span));
 	if (ok && dash != NULL) {
 		plm_dockerfile_set(ctx, port, "container_end",
 			plm_dockerfile_int(ctx, span, hi));
@@ -993,6 +1075,31 @@ static void do_expose(struct inst *in)
 	extra(in, "ports", ports);
 }
 
+/* The user map of a USER whose value depends on an unknown variable: the
+ * text as written, every part of it unknown (not split at a ':' that may
+ * belong to ${V:-default}). */
+static struct plm_node *unknown_user(struct inst *in)
+{
+	struct plm_dockerfile_ctx *ctx = in->ctx;
+	struct plm_node *spec;
+	if (plm_user_parse(ctx->arena, in->t->ptr + in->as, in->ae - in->as,
+		    in->text_span, &spec) != 0) {
+		ctx->out_of_memory = true;
+		return NULL;
+	}
+	static const char *const keys[] = {"name", "uid", "group", "gid",
+		"root"};
+	for (size_t k = 0; k < 5; k++) {
+		if (plm_node_set(ctx->arena, spec, keys[k], in->text_span,
+			    unknown_node(ctx, in->text_span)) != 0) {
+			ctx->out_of_memory = true;
+			return NULL;
+		}
+	}
+	spec->flags |= PLM_NODE_UNKNOWN;
+	return spec;
+}
+
 static void do_user(struct inst *in)
 {
 	struct plm_dockerfile_ctx *ctx = in->ctx;
@@ -1002,34 +1109,37 @@ static void do_user(struct inst *in)
 		diag_missing(in, "a user name or UID");
 		return;
 	}
-	bool unresolved;
+	struct plm_dockerfile_expansion res;
 	struct plm_node *value = expand_range(in, in->as, in->ae,
-		PLM_DOCKERFILE_EXPAND_WORD, &unresolved);
+		PLM_DOCKERFILE_EXPAND_WORD, &res);
 	if (value == NULL) {
 		return;
 	}
-	const char *v = value->as.string.ptr;
-	size_t vn = value->as.string.len;
-	const char *colon = memchr(v, ':', vn);
-	size_t un = colon ? (size_t)(colon - v) : vn;
-	extra(in, "user", plm_dockerfile_string(ctx, value->span, v, un));
-	extra(in, "group",
-		colon ? plm_dockerfile_string(ctx, value->span, colon + 1,
-				vn - un - 1)
-		      : plm_dockerfile_null(ctx, value->span));
-	/* The user spec: the expanded text when every variable was known,
-	 * else the text as written (so root is unknown). */
 	struct plm_node *spec;
-	if (unresolved) {
-		if (plm_user_parse(ctx->arena, in->t->ptr + in->as,
-			    in->ae - in->as, in->text_span, &spec) != 0) {
+	if (res.unknown) {
+		extra(in, "user", unknown_node(ctx, value->span));
+		extra(in, "group", unknown_node(ctx, value->span));
+		spec = unknown_user(in);
+		if (spec == NULL) {
+			return;
+		}
+	} else {
+		/* Every variable known, or unset (BuildKit substitutes ""). */
+		const char *v = value->as.string.ptr;
+		size_t vn = value->as.string.len;
+		const char *colon = memchr(v, ':', vn);
+		size_t un = colon ? (size_t)(colon - v) : vn;
+		extra(in, "user",
+			plm_dockerfile_string(ctx, value->span, v, un));
+		extra(in, "group",
+			colon ? plm_dockerfile_string(ctx, value->span,
+					colon + 1, vn - un - 1)
+			      : plm_dockerfile_null(ctx, value->span));
+		if (plm_user_parse(ctx->arena, v, vn, in->text_span, &spec) !=
+			0) {
 			ctx->out_of_memory = true;
 			return;
 		}
-	} else if (plm_user_parse(ctx->arena, v, vn, in->text_span, &spec) !=
-		0) {
-		ctx->out_of_memory = true;
-		return;
 	}
 	if (value->flags & PLM_NODE_INTERPOLATED) {
 		spec->flags |= PLM_NODE_INTERPOLATED;
@@ -1037,6 +1147,7 @@ static void do_user(struct inst *in)
 	extra(in, "spec", spec);
 	if (!in->b->nested && in->b->current != NULL) {
 		in->b->current->user = spec;
+		in->b->current->state = NULL;
 	}
 }
 
@@ -1088,14 +1199,14 @@ static void do_workdir(struct inst *in)
 		diag_missing(in, "an argument");
 		return;
 	}
-	bool unresolved = false;
+	struct plm_dockerfile_expansion res;
 	struct plm_node *path = expand_range(in, in->as, in->ae,
-		PLM_DOCKERFILE_EXPAND_WORD, &unresolved);
+		PLM_DOCKERFILE_EXPAND_WORD, &res);
 	extra(in, "path", path);
 	struct plm_dockerfile_stage *st = in->b->current;
 	struct plm_node *abs;
-	if (path == NULL || path->kind != PLM_NODE_STRING || unresolved) {
-		abs = plm_dockerfile_null(ctx, in->span);
+	if (path == NULL || path->kind != PLM_NODE_STRING || res.unknown) {
+		abs = unknown_node(ctx, in->span);
 	} else if (path->as.string.len > 0 && path->as.string.ptr[0] == '/') {
 		abs = path;
 	} else if (st != NULL && st->workdir != NULL &&
@@ -1108,6 +1219,7 @@ static void do_workdir(struct inst *in)
 	extra(in, "absolute", abs);
 	if (st != NULL && !in->b->nested && abs != NULL) {
 		st->workdir = abs;
+		st->state = NULL;
 	}
 }
 
@@ -1217,11 +1329,11 @@ static void do_from(struct inst *in)
 	/* The base is expanded with the global ARGs only. */
 	b->current = NULL;
 	struct plm_node *image = NULL;
-	bool unresolved = false;
+	struct plm_dockerfile_expansion res = {0};
 	if (image_raw != NULL) {
 		image = expand_node(in, image_raw->as.string.ptr,
 			image_raw->as.string.len, image_raw->span,
-			PLM_DOCKERFILE_EXPAND_WORD, &unresolved);
+			PLM_DOCKERFILE_EXPAND_WORD, &res);
 	}
 	if (name != NULL) {
 		const char *s = name->as.string.ptr;
@@ -1249,7 +1361,9 @@ static void do_from(struct inst *in)
 				  : plm_dockerfile_null(ctx, in->span));
 	/* The stage itself is built by the caller (it owns the node). */
 	in->expanded = image;
-	b->from_unresolved = unresolved;
+	/* An unset variable in a base name leaves a reference BuildKit
+	 * refuses (`/alpine`): the build needs a --build-arg, unknown here. */
+	b->from_unresolved = res.unresolved;
 }
 
 static void do_onbuild(struct inst *in)
@@ -1437,6 +1551,12 @@ struct plm_node *plm_dockerfile_instruction_parse(struct plm_dockerfile_builder
 			(int)(in->ke - in->ks > 40 ? 40 : in->ke - in->ks),
 			t->ptr + in->ks);
 	}
+	/* What is in effect when the instruction runs, before its own
+	 * effect (a trigger runs in another build: none). */
+	struct plm_node *state = NULL;
+	if (!b->nested && b->current != NULL && in->kw != PLM_DOCKERFILE_FROM) {
+		state = plm_dockerfile_stage_state(b, b->current);
+	}
 	if (in->kw == PLM_DOCKERFILE_FROM && !b->nested) {
 		/* FROM (its flags too) sees the global ARGs only; the caller
 		 * starts the new stage. */
@@ -1510,7 +1630,7 @@ struct plm_node *plm_dockerfile_instruction_parse(struct plm_dockerfile_builder
 	}
 
 	struct plm_node *node = plm_dockerfile_map_cap(ctx, in->span,
-		9 + in->extra_count + (in->kw == PLM_DOCKERFILE_FROM));
+		10 + in->extra_count + (in->kw == PLM_DOCKERFILE_FROM));
 	const char *kname = in->kw == PLM_DOCKERFILE_UNKNOWN
 		? NULL
 		: plm_dockerfile_keyword_name(in->kw);
@@ -1570,6 +1690,9 @@ struct plm_node *plm_dockerfile_instruction_parse(struct plm_dockerfile_builder
 	for (size_t k = 0; k < in->extra_count; k++) {
 		plm_dockerfile_set(ctx, node, in->extras[k].key,
 			in->extras[k].value);
+	}
+	if (state != NULL) {
+		plm_dockerfile_set(ctx, node, "state", state);
 	}
 	plm_free(in->docs);
 	plm_free(in);

@@ -101,27 +101,50 @@ void plm_dockerfile_vars_free(struct plm_dockerfile_vars *vars)
 	memset(vars, 0, sizeof(*vars));
 }
 
-static bool found(const struct plm_dockerfile_var *v, const char **value,
-	size_t *value_len)
+static enum plm_dockerfile_var_state found(const struct plm_dockerfile_var *v,
+	const char **value, size_t *value_len)
 {
-	if (v == NULL || v->value == NULL) {
-		return false;
+	if (v == NULL) {
+		return PLM_DOCKERFILE_VAR_UNSET;
+	}
+	if (v->value == NULL) {
+		return PLM_DOCKERFILE_VAR_UNKNOWN;
 	}
 	*value = v->value;
 	*value_len = v->value_len;
-	return true;
+	return PLM_DOCKERFILE_VAR_SET;
 }
 
-bool plm_dockerfile_builder_lookup(void *user, const char *name, size_t len,
-	const char **value, size_t *value_len)
+bool plm_dockerfile_platform_arg(const char *name, size_t len)
+{
+	static const char *const names[] = {"BUILDPLATFORM", "BUILDOS",
+		"BUILDARCH", "BUILDVARIANT", "TARGETPLATFORM", "TARGETOS",
+		"TARGETARCH", "TARGETVARIANT", "TARGETSTAGE"};
+	for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
+		if (strlen(names[k]) == len &&
+			memcmp(names[k], name, len) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+enum plm_dockerfile_var_state plm_dockerfile_builder_lookup(void *user,
+	const char *name, size_t len, const char **value, size_t *value_len)
 {
 	const struct plm_dockerfile_builder *b = user;
 	const struct plm_dockerfile_stage *st = b->current;
 	if (st == NULL) {
-		return found(plm_dockerfile_vars_get(&b->meta, name, len),
-			value, value_len);
+		const struct plm_dockerfile_var *g =
+			plm_dockerfile_vars_get(&b->meta, name, len);
+		/* BuildKit defines the platform ARGs for FROM lines itself. */
+		if (g == NULL && plm_dockerfile_platform_arg(name, len)) {
+			return PLM_DOCKERFILE_VAR_UNKNOWN;
+		}
+		return found(g, value, value_len);
 	}
-	/* ENV always wins over ARG; ENV is inherited from parent stages. */
+	/* ENV always wins over ARG; ENV is inherited from parent stages, an
+	 * ARG is not: a stage sees the ARGs it declares itself. */
 	for (const struct plm_dockerfile_stage *s = st; s != NULL;
 		s = s->parent) {
 		const struct plm_dockerfile_var *v =
@@ -227,6 +250,9 @@ struct plm_dockerfile_stage *plm_dockerfile_stage_begin(struct plm_dockerfile_bu
 			st->shell = parent->shell;
 			st->healthcheck = parent->healthcheck;
 			st->workdir = parent->workdir;
+			st->env_map = parent->env_map;
+			st->labels = parent->labels;
+			st->windows = parent->windows;
 		}
 	}
 	struct plm_span span = from->span;
@@ -237,6 +263,115 @@ struct plm_dockerfile_stage *plm_dockerfile_stage_begin(struct plm_dockerfile_bu
 	st->volumes = plm_dockerfile_seq(ctx, span);
 	b->current = st;
 	return st;
+}
+
+struct plm_node *plm_dockerfile_map_copy(struct plm_dockerfile_ctx *ctx,
+	const struct plm_node *map, struct plm_span span, size_t more)
+{
+	size_t n = plm_node_count(map);
+	struct plm_node *copy = plm_dockerfile_map_cap(ctx, span, n + more);
+	if (copy == NULL) {
+		ctx->out_of_memory = true;
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct plm_entry *e = &map->as.map.entries[i];
+		/* Keys already live in the arena. */
+		if (plm_node_append_static(ctx->arena, copy, e->key, e->key_len,
+			    e->key_span, e->value) != 0) {
+			ctx->out_of_memory = true;
+			return copy;
+		}
+	}
+	return copy;
+}
+
+/* An empty map standing for "nothing set", flagged implicit. */
+static struct plm_node *empty_map(struct plm_dockerfile_ctx *ctx,
+	struct plm_span at)
+{
+	struct plm_node *m = plm_dockerfile_map(ctx, at);
+	if (m != NULL) {
+		m->flags |= PLM_NODE_IMPLICIT;
+	}
+	return m;
+}
+
+/* The shell a shell-form RUN, CMD or ENTRYPOINT runs with: SHELL, else
+ * /bin/sh -c; unknown on a Windows base (cmd /S /C there, unless the
+ * image says otherwise). */
+static struct plm_node *effective_shell(struct plm_dockerfile_builder *b,
+	struct plm_dockerfile_stage *st)
+{
+	struct plm_dockerfile_ctx *ctx = b->ctx;
+	struct plm_span at = st->from->span;
+	if (st->shell != NULL) {
+		return st->shell;
+	}
+	if (st->windows) {
+		struct plm_node *n = plm_dockerfile_null(ctx, at);
+		if (n != NULL) {
+			n->flags |= PLM_NODE_UNKNOWN | PLM_NODE_IMPLICIT;
+		}
+		return n;
+	}
+	if (b->default_shell == NULL) {
+		struct plm_span top = plm_dockerfile_span(ctx, 0, 0);
+		struct plm_node *seq = plm_dockerfile_seq(ctx, top);
+		struct plm_node *sh = plm_dockerfile_string(ctx, top, "/bin/sh",
+			7);
+		struct plm_node *c = plm_dockerfile_string(ctx, top, "-c", 2);
+		if (seq == NULL || sh == NULL || c == NULL) {
+			ctx->out_of_memory = true;
+			return NULL;
+		}
+		seq->flags |= PLM_NODE_IMPLICIT;
+		sh->flags |= PLM_NODE_IMPLICIT;
+		c->flags |= PLM_NODE_IMPLICIT;
+		plm_dockerfile_push(ctx, seq, sh);
+		plm_dockerfile_push(ctx, seq, c);
+		b->default_shell = seq;
+	}
+	return b->default_shell;
+}
+
+struct plm_node *plm_dockerfile_stage_state(struct plm_dockerfile_builder *b,
+	struct plm_dockerfile_stage *st)
+{
+	struct plm_dockerfile_ctx *ctx = b->ctx;
+	if (st->state != NULL) {
+		return st->state;
+	}
+	struct plm_span at = st->from->span;
+	if (st->env_map == NULL) {
+		st->env_map = empty_map(ctx, at);
+	}
+	if (st->arg_map == NULL) {
+		st->arg_map = empty_map(ctx, at);
+	}
+	struct plm_node *m = plm_dockerfile_map_cap(ctx, at, 5);
+	plm_dockerfile_set(ctx, m, "env", st->env_map);
+	plm_dockerfile_set(ctx, m, "args", st->arg_map);
+	struct plm_node *wd = st->workdir;
+	if (wd == NULL) {
+		/* The base image's: not known. */
+		wd = plm_dockerfile_null(ctx, at);
+		if (wd != NULL) {
+			wd->flags |= PLM_NODE_IMPLICIT;
+		}
+	}
+	plm_dockerfile_set(ctx, m, "workdir", wd);
+	plm_dockerfile_set(ctx, m, "shell", effective_shell(b, st));
+	struct plm_node *user = st->user;
+	if (user == NULL) {
+		user = plm_dockerfile_null(ctx, at);
+		if (user != NULL) {
+			user->flags |= PLM_NODE_IMPLICIT;
+		}
+	}
+	plm_dockerfile_set(ctx, m, "user", user);
+	st->state = ctx->out_of_memory ? NULL : m;
+	return st->state;
 }
 
 void plm_dockerfile_builder_finish(struct plm_dockerfile_builder *b)

@@ -9,6 +9,7 @@
 #ifndef PLM_DOCKERFILE_STAGE_H
 #define PLM_DOCKERFILE_STAGE_H
 
+#include "dockerfile/expand.h"
 #include "dockerfile/lines.h"
 #include "dockerfile/text.h"
 
@@ -69,6 +70,18 @@ struct plm_dockerfile_stage {
 	struct plm_node *shell;       /* SHELL argv, or NULL: /bin/sh -c */
 	struct plm_node *healthcheck; /* {test, disabled} */
 	struct plm_node *workdir;     /* absolute WORKDIR string, or NULL */
+	/* Snapshots of what is in effect, shared by the instructions that
+	 * see them (a change makes a new map; the old one is never
+	 * touched): ENV name -> value, inherited; the stage's own ARGs name
+	 * -> value (null flagged unknown without a default); LABELs,
+	 * inherited. */
+	struct plm_node *env_map;
+	struct plm_node *arg_map;
+	struct plm_node *labels;
+	bool windows;             /* the root base looks like a Windows image */
+	struct plm_node *state;   /* {env, args, workdir, shell, user}; NULL:
+				   changed since it was last built */
+	struct plm_node *exposes; /* EXPOSE across the chain, at the end */
 	/* Written in this stage only (the container walks the chain). */
 	struct plm_node *env_pairs; /* seq of {name, value} */
 	struct plm_node *ports;     /* seq of port maps */
@@ -90,13 +103,17 @@ struct plm_dockerfile_builder {
 	struct plm_node *unstaged; /* other instructions before FROM */
 	bool nested;               /* parsing an ONBUILD trigger */
 	bool from_unresolved;      /* the last FROM had an unknown variable */
+	struct plm_node *default_shell; /* ["/bin/sh", "-c"], implicit */
 };
 
 /* Variable lookup for substitution in the builder's current scope (global
  * ARGs before the first FROM; then the stage's ENV, inherited ENV and its
  * ARGs). `user` is the builder. */
-bool plm_dockerfile_builder_lookup(void *user, const char *name, size_t len,
-	const char **value, size_t *value_len);
+enum plm_dockerfile_var_state plm_dockerfile_builder_lookup(void *user,
+	const char *name, size_t len, const char **value, size_t *value_len);
+/* True for the ARGs BuildKit sets from the build's platforms
+ * (BUILDPLATFORM, TARGETARCH, ...): their values are never known here. */
+bool plm_dockerfile_platform_arg(const char *name, size_t len);
 
 /* Starts a new stage for a FROM instruction. base/base_len is the expanded
  * base name (to link a stage built on another). Returns the stage, or NULL
@@ -110,6 +127,15 @@ struct plm_dockerfile_stage *plm_dockerfile_stage_begin(struct plm_dockerfile_bu
 struct plm_dockerfile_stage *plm_dockerfile_stage_find(struct plm_dockerfile_builder
 							       *b,
 	const char *name, size_t len);
+/* The state in effect at the next instruction of st: the map {env, args,
+ * workdir, shell, user} (docs/model.md), shared until something in it
+ * changes. NULL when out of memory. */
+struct plm_node *plm_dockerfile_stage_state(struct plm_dockerfile_builder *b,
+	struct plm_dockerfile_stage *st);
+/* A copy of map (NULL: an empty map) with room for `more` entries; the old
+ * map is left as it is, for the instructions that share it. */
+struct plm_node *plm_dockerfile_map_copy(struct plm_dockerfile_ctx *ctx,
+	const struct plm_node *map, struct plm_span span, size_t more);
 /* Frees every stage's tables (nodes stay in the arena). */
 void plm_dockerfile_builder_finish(struct plm_dockerfile_builder *b);
 

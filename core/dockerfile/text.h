@@ -98,6 +98,7 @@ struct plm_dockerfile_ctx {
 	struct plm_dockerfile_buf expanded; /* reused by variable substitution */
 	size_t pattern_budget; /* steps ${v#pattern} matching may take */
 	int depth;             /* nesting of the analysis in progress */
+	uint32_t pipelines;    /* pipeline ids handed out to commands */
 };
 
 /* True (and reported once) when the model passed PLM_DOCKERFILE_MAX_MODEL:

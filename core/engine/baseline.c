@@ -8,6 +8,7 @@
  */
 #include "engine/baseline.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <jansson.h>
 #include <stdint.h>
@@ -20,6 +21,7 @@
 #include "plimsoll/error.h"
 #include "plimsoll/plimsoll.h"
 #include "util/alloc.h"
+#include "util/source.h"
 
 struct fp {
 	uint64_t hi, lo;
@@ -90,85 +92,381 @@ static void insert(struct plm_baseline *b, struct fp f)
 	}
 }
 
-static char *entry_error(const char *path, size_t index, const char *what)
+/*
+ * The reader. A baseline can hold tens of thousands of findings, and only
+ * their fingerprints are needed: a building JSON library makes an object
+ * per entry, which costs ten times what the check takes. So the file is
+ * read by a small validating scanner: the whole text must be JSON (an
+ * error says FILE:LINE:COL), and the shape is checked as it goes.
+ */
+struct reader {
+	const char *p, *start, *end;
+	const struct plm_source *src;
+	char *error; /* malloc'd, the first problem */
+	int depth;
+};
+
+#define READER_MAX_DEPTH 64
+
+static bool fail_at(struct reader *r, const char *at, const char *what)
 {
-	return plm_engine_strdupf("%s: findings[%zu]: %s", path, index, what);
+	if (r->error == NULL) {
+		struct plm_region g = plm_source_region(r->src,
+			(uint32_t)(at - r->start), (uint32_t)(at - r->start));
+		r->error = plm_engine_strdupf("%s:%u:%u: %s", r->src->path,
+			g.start_line, g.start_column, what);
+	}
+	return false;
 }
 
-/* Fills b from the parsed document root. */
-static int read_entries(struct plm_baseline *b, json_t *root, const char *path,
-	char **error)
+static void skip_ws(struct reader *r)
 {
-	json_t *version = json_object_get(root, "plimsoll_baseline");
-	json_t *list = json_object_get(root, "findings");
-	if (!json_is_object(root) || !json_is_integer(version) ||
-		!json_is_array(list)) {
-		*error = plm_engine_strdupf("%s: not a plimsoll baseline (an "
-					    "object with \"plimsoll_baseline\": %d "
-					    "and a \"findings\" list)",
-			path, PLM_BASELINE_VERSION);
-		return PLM_EPARSE;
+	while (r->p < r->end &&
+		(*r->p == ' ' || *r->p == '\n' || *r->p == '\r' ||
+			*r->p == '\t')) {
+		r->p++;
 	}
-	if (json_integer_value(version) != PLM_BASELINE_VERSION) {
-		*error = plm_engine_strdupf("%s: baseline version %lld; this "
-					    "plimsoll reads version %d",
-			path, (long long)json_integer_value(version),
-			PLM_BASELINE_VERSION);
-		return PLM_EPARSE;
+}
+
+static bool expect(struct reader *r, char c)
+{
+	skip_ws(r);
+	if (r->p >= r->end || *r->p != c) {
+		char what[40];
+		snprintf(what, sizeof(what), "expected '%c'", c);
+		return fail_at(r, r->p, what);
 	}
-	size_t n = json_array_size(list);
+	r->p++;
+	return true;
+}
+
+/* A string; [*s, *e) are its bytes between the quotes (escapes kept). */
+static bool string(struct reader *r, const char **s, const char **e)
+{
+	skip_ws(r);
+	if (r->p >= r->end || *r->p != '"') {
+		return fail_at(r, r->p, "expected a string");
+	}
+	const char *open = r->p++;
+	*s = r->p;
+	while (r->p < r->end && *r->p != '"') {
+		unsigned char c = (unsigned char)*r->p;
+		if (c < 0x20) {
+			return fail_at(r, r->p,
+				"control character in a string");
+		}
+		if (c == '\\') {
+			r->p++;
+			if (r->p >= r->end || !strchr("\"\\/bfnrtu", *r->p)) {
+				return fail_at(r, r->p,
+					"bad escape in a string");
+			}
+			if (*r->p == 'u') {
+				for (int k = 1; k <= 4; k++) {
+					if (r->p + k >= r->end ||
+						hex_digit(r->p[k]) < 0) {
+						return fail_at(r, r->p,
+							"bad \\u escape");
+					}
+				}
+				r->p += 4;
+			}
+		}
+		r->p++;
+	}
+	if (r->p >= r->end) {
+		return fail_at(r, open, "unterminated string");
+	}
+	*e = r->p++;
+	return true;
+}
+
+static bool number(struct reader *r)
+{
+	const char *s = r->p;
+	if (r->p < r->end && *r->p == '-') {
+		r->p++;
+	}
+	const char *digits = r->p;
+	while (r->p < r->end &&
+		(isdigit((unsigned char)*r->p) || strchr(".eE+-", *r->p))) {
+		r->p++;
+	}
+	return r->p > digits || fail_at(r, s, "expected a value");
+}
+
+static bool value(struct reader *r);
+
+/* A value of any kind, skipped. */
+static bool value(struct reader *r)
+{
+	skip_ws(r);
+	if (r->p >= r->end) {
+		return fail_at(r, r->p, "unexpected end of the file");
+	}
+	const char *s, *e;
+	char c = *r->p;
+	if (c == '"') {
+		return string(r, &s, &e);
+	}
+	if (c == '{' || c == '[') {
+		if (++r->depth > READER_MAX_DEPTH) {
+			return fail_at(r, r->p, "nested too deeply");
+		}
+		char close = c == '{' ? '}' : ']';
+		r->p++;
+		skip_ws(r);
+		if (r->p < r->end && *r->p == close) {
+			r->p++;
+			r->depth--;
+			return true;
+		}
+		for (;;) {
+			if (c == '{' &&
+				(!string(r, &s, &e) || !expect(r, ':'))) {
+				return false;
+			}
+			if (!value(r)) {
+				return false;
+			}
+			skip_ws(r);
+			if (r->p < r->end && *r->p == ',') {
+				r->p++;
+				continue;
+			}
+			r->depth--;
+			return expect(r, close);
+		}
+	}
+	static const char *const words[] = {"true", "false", "null"};
+	for (size_t i = 0; i < 3; i++) {
+		size_t n = strlen(words[i]);
+		if ((size_t)(r->end - r->p) >= n &&
+			memcmp(r->p, words[i], n) == 0) {
+			r->p += n;
+			return true;
+		}
+	}
+	return number(r);
+}
+
+static bool key_is(const char *s, const char *e, const char *key)
+{
+	return (size_t)(e - s) == strlen(key) && memcmp(s, key, e - s) == 0;
+}
+
+/* One entry of "findings": an object with a "fingerprint". */
+static bool entry(struct reader *r, struct plm_baseline *b, size_t index)
+{
+	skip_ws(r);
+	const char *at = r->p;
+	if (r->p >= r->end || *r->p != '{') {
+		char what[64];
+		snprintf(what, sizeof(what), "findings[%zu] is not an object",
+			index);
+		return fail_at(r, at, what);
+	}
+	r->p++;
+	bool found = false;
+	skip_ws(r);
+	if (r->p < r->end && *r->p == '}') {
+		r->p++;
+	} else {
+		for (;;) {
+			const char *ks, *ke;
+			if (!string(r, &ks, &ke) || !expect(r, ':')) {
+				return false;
+			}
+			skip_ws(r);
+			const char *vat = r->p;
+			if (key_is(ks, ke, "fingerprint")) {
+				const char *vs, *ve;
+				char hex[33];
+				struct fp f;
+				if (*r->p != '"' || !string(r, &vs, &ve) ||
+					ve - vs != 32 ||
+					(memcpy(hex, vs, 32), hex[32] = '\0',
+						!parse_fp(hex, &f))) {
+					return fail_at(r, vat,
+						"\"fingerprint\" is not 32 "
+						"hexadecimal digits");
+				}
+				if (b->count >= b->mask) {
+					return fail_at(r, vat,
+						"too many "
+						"findings");
+				}
+				insert(b, f);
+				found = true;
+			} else if (!value(r)) {
+				return false;
+			}
+			skip_ws(r);
+			if (r->p < r->end && *r->p == ',') {
+				r->p++;
+				continue;
+			}
+			if (!expect(r, '}')) {
+				return false;
+			}
+			break;
+		}
+	}
+	if (!found) {
+		char what[64];
+		snprintf(what, sizeof(what),
+			"findings[%zu] has no \"fingerprint\"", index);
+		return fail_at(r, at, what);
+	}
+	return true;
+}
+
+static bool grow(struct plm_baseline *b, size_t want)
+{
 	size_t slots = 16;
-	while (slots < 2 * n + 2) {
+	while (slots < 2 * want + 2) {
 		slots *= 2;
 	}
 	b->slots = plm_calloc(slots, sizeof(*b->slots));
-	if (b->slots == NULL) {
-		return PLM_ENOMEM;
-	}
 	b->mask = slots - 1;
-	for (size_t i = 0; i < n; i++) {
-		json_t *e = json_array_get(list, i);
-		const char *s = json_string_value(
-			json_object_get(e, "fingerprint"));
-		struct fp f;
-		if (!json_is_object(e)) {
-			*error = entry_error(path, i, "not an object");
-			return PLM_EPARSE;
-		}
-		if (s == NULL || !parse_fp(s, &f)) {
-			*error = entry_error(path, i,
-				"\"fingerprint\" is not 32 hexadecimal digits");
-			return PLM_EPARSE;
-		}
-		insert(b, f);
+	return b->slots != NULL;
+}
+
+/* The top-level object. */
+static bool document(struct reader *r, struct plm_baseline *b, bool *oom)
+{
+	bool version = false, list = false;
+	if (!expect(r, '{')) {
+		return false;
 	}
-	return 0;
+	skip_ws(r);
+	if (r->p < r->end && *r->p == '}') {
+		r->p++;
+	} else {
+		for (;;) {
+			const char *ks, *ke;
+			if (!string(r, &ks, &ke) || !expect(r, ':')) {
+				return false;
+			}
+			skip_ws(r);
+			const char *vat = r->p;
+			if (key_is(ks, ke, "plimsoll_baseline")) {
+				char *stop = NULL;
+				long v = strtol(r->p, &stop, 10);
+				if (stop == r->p || !value(r) || r->p != stop) {
+					return fail_at(r, vat,
+						"\"plimsoll_baseline\" is not "
+						"a version number");
+				}
+				if (v != PLM_BASELINE_VERSION) {
+					char what[96];
+					snprintf(what, sizeof(what),
+						"baseline version %ld; this "
+						"plimsoll reads version %d",
+						v, PLM_BASELINE_VERSION);
+					return fail_at(r, vat, what);
+				}
+				version = true;
+			} else if (key_is(ks, ke, "findings")) {
+				if (!expect(r, '[')) {
+					return false;
+				}
+				/* A fingerprint entry takes 60 bytes at least:
+				 * the table is sized from what remains. */
+				if (b->slots == NULL &&
+					!grow(b,
+						(size_t)(r->end - r->p) / 60)) {
+					*oom = true;
+					return false;
+				}
+				skip_ws(r);
+				size_t n = 0;
+				if (r->p < r->end && *r->p == ']') {
+					r->p++;
+				} else {
+					for (;;) {
+						if (!entry(r, b, n++)) {
+							return false;
+						}
+						skip_ws(r);
+						if (r->p < r->end &&
+							*r->p == ',') {
+							r->p++;
+							continue;
+						}
+						if (!expect(r, ']')) {
+							return false;
+						}
+						break;
+					}
+				}
+				list = true;
+			} else if (!value(r)) {
+				return false;
+			}
+			skip_ws(r);
+			if (r->p < r->end && *r->p == ',') {
+				r->p++;
+				continue;
+			}
+			if (!expect(r, '}')) {
+				return false;
+			}
+			break;
+		}
+	}
+	skip_ws(r);
+	if (r->p != r->end) {
+		return fail_at(r, r->p, "text after the baseline's object");
+	}
+	if (!version || !list) {
+		char what[128];
+		snprintf(what, sizeof(what),
+			"not a plimsoll baseline (an object with "
+			"\"plimsoll_baseline\": %d and a \"findings\" list)",
+			PLM_BASELINE_VERSION);
+		return fail_at(r, r->start, what);
+	}
+	return true;
 }
 
 int plm_baseline_load(const char *path, struct plm_baseline **out, char **error)
 {
 	*out = NULL;
 	*error = NULL;
-	json_error_t je;
-	json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
-	if (root == NULL) {
-		if (plm_alloc_json_failed()) {
-			return PLM_ENOMEM;
-		}
-		bool unreadable = je.line < 0 || je.position == 0;
-		*error = unreadable
-			? plm_engine_strdupf("%s: %s", path, je.text)
-			: plm_engine_strdupf("%s:%d:%d: %s", path, je.line,
-				  je.column, je.text);
-		return *error == NULL ? PLM_ENOMEM
-				      : (unreadable ? PLM_EIO : PLM_EPARSE);
+	struct plm_source *src = NULL;
+	int rc = plm_source_read(path, path, PLM_MAX_FILE_SIZE, &src);
+	if (rc != 0) {
+		*error = plm_engine_strdupf("%s: %s", path,
+			rc == PLM_EIO ? strerror(errno)
+				      : "larger than a baseline may be");
+		return *error == NULL ? PLM_ENOMEM : PLM_EIO;
 	}
 	struct plm_baseline *b = plm_calloc(1, sizeof(*b));
-	int rc = b != NULL ? read_entries(b, root, path, error) : PLM_ENOMEM;
-	json_decref(root);
-	if (rc != 0) {
+	struct reader r = {
+		.p = src->bytes,
+		.start = src->bytes,
+		.end = src->bytes + src->len,
+		.src = src,
+	};
+	bool oom = b == NULL;
+	bool ok = !oom && document(&r, b, &oom);
+	if (!ok && !oom && b->slots == NULL && r.error == NULL) {
+		oom = true;
+	}
+	plm_source_destroy(src);
+	if (!ok) {
 		plm_baseline_free(b);
-		return rc == PLM_EPARSE && *error == NULL ? PLM_ENOMEM : rc;
+		if (oom || r.error == NULL) {
+			plm_free(r.error);
+			return PLM_ENOMEM;
+		}
+		*error = r.error;
+		return PLM_EPARSE;
+	}
+	if (b->slots == NULL && !grow(b, 0)) {
+		plm_baseline_free(b);
+		return PLM_ENOMEM;
 	}
 	*out = b;
 	return 0;
@@ -281,7 +579,7 @@ static json_t *entry_json(const struct entry *e)
 		(json_int_t)e->line, "message", e->message);
 }
 
-static json_t *document(struct plm_baseline_writer *w)
+static json_t *writer_document(struct plm_baseline_writer *w)
 {
 	json_t *list = json_array();
 	if (list == NULL) {
@@ -308,7 +606,7 @@ int plm_baseline_writer_save(struct plm_baseline_writer *w, const char *path,
 	if (w->count > 1) {
 		qsort(w->items, w->count, sizeof(*w->items), cmp_entry);
 	}
-	json_t *root = document(w);
+	json_t *root = writer_document(w);
 	if (root == NULL || plm_alloc_json_failed()) {
 		json_decref(root);
 		return PLM_ENOMEM;

@@ -29,8 +29,7 @@
 struct plm_baseline;
 
 /* Reads the baseline at path. Returns 0, or PLM_EIO (unreadable),
- * PLM_EPARSE (not a baseline: *error says where, as FILE:LINE:COL for a
- * JSON syntax error and FILE: findings[i]: ... for an entry) or
+ * PLM_EPARSE (not a baseline: *error says where, as FILE:LINE:COL) or
  * PLM_ENOMEM, with *error malloc'd (caller frees). */
 int plm_baseline_load(const char *path, struct plm_baseline **out,
 	char **error);

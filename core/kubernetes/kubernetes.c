@@ -142,6 +142,34 @@ static int set_written(struct builder *b, struct plm_node *rec,
 	return plm_record_set(b->a, rec, field, v);
 }
 
+/* When map[key] is written but is not a list: a note, and `field` of the
+ * record (in `within`, e.g. "capabilities", or the record itself when
+ * NULL) is unknown; true then, and the caller reads no further. */
+static bool not_a_list(struct builder *b, struct plm_node *rec,
+	const char *within, const char *field, const struct plm_node *map,
+	const char *key, const char *expected, int *rc)
+{
+	const struct plm_node *n = plm_node_get(map, key);
+	if (n == NULL || n->kind == PLM_NODE_NULL || is_seq(n)) {
+		return false;
+	}
+	struct plm_node *u = plm_record_unknown(b->doc, n, key, expected);
+	*rc = within ? plm_record_set_in(b->a, rec, within, field, u)
+		     : plm_record_set(b->a, rec, field, u);
+	return true;
+}
+
+/* command / args: a list of strings as written, else unknown. */
+static int set_argv(struct builder *b, struct plm_node *rec, const char *field,
+	const struct plm_node *c, const char *key)
+{
+	int rc = 0;
+	if (not_a_list(b, rec, NULL, field, c, key, "a list of strings", &rc)) {
+		return rc;
+	}
+	return set_written(b, rec, field, c, key);
+}
+
 /* ---- user ------------------------------------------------------------ */
 
 static int set_user(struct builder *b, struct plm_node *rec,
@@ -372,6 +400,14 @@ static int set_capabilities(struct builder *b, struct plm_node *rec,
 	static const char *const keys[] = {"add", "drop"};
 	for (size_t k = 0; k < 2; k++) {
 		const struct plm_node *list = plm_node_get(caps, keys[k]);
+		int rc = 0;
+		if (not_a_list(b, rec, "capabilities", keys[k], caps, keys[k],
+			    "a list of capability names", &rc)) {
+			if (rc != 0) {
+				return rc;
+			}
+			continue;
+		}
 		if (!is_seq(list)) {
 			continue;
 		}
@@ -549,8 +585,11 @@ static int set_mounts(struct builder *b, struct plm_node *rec,
 	const struct pod *pod, const struct plm_node *c)
 {
 	const struct plm_node *vms = plm_node_get(c, "volumeMounts");
-	if (!is_seq(vms)) {
-		return 0;
+	int rc = 0;
+	if (not_a_list(b, rec, NULL, "mounts", c, "volumeMounts",
+		    "a list of volume mounts", &rc) ||
+		!is_seq(vms)) {
+		return rc;
 	}
 	struct plm_node *out = plm_node_seq(b->a, vms->span);
 	if (out == NULL) {
@@ -631,8 +670,11 @@ static int set_env(struct builder *b, struct plm_node *rec,
 	const struct plm_node *c)
 {
 	const struct plm_node *env = plm_node_get(c, "env");
-	if (!is_seq(env)) {
-		return 0;
+	int rc = 0;
+	if (not_a_list(b, rec, NULL, "env", c, "env", "a list of {name, value}",
+		    &rc) ||
+		!is_seq(env)) {
+		return rc;
 	}
 	struct plm_node *out = plm_node_seq(b->a, env->span);
 	if (out == NULL) {
@@ -926,8 +968,11 @@ static int set_env_from(struct builder *b, struct plm_node *rec,
 	const struct plm_node *c)
 {
 	const struct plm_node *list = plm_node_get(c, "envFrom");
-	if (!is_seq(list)) {
-		return 0;
+	int rc = 0;
+	if (not_a_list(b, rec, NULL, "env_from", c, "envFrom",
+		    "a list of {secretRef} or {configMapRef}", &rc) ||
+		!is_seq(list)) {
+		return rc;
 	}
 	struct plm_node *out = plm_node_seq(b->a, list->span);
 	if (out == NULL) {
@@ -999,6 +1044,28 @@ static int set_pod_fields(struct builder *b, struct plm_node *rec,
 	return rc;
 }
 
+/* A container securityContext that is not a map: one note, and the
+ * fields only a container sets are unknown (the others fall back to the
+ * pod's). */
+static int security_context_unknown(struct builder *b, struct plm_node *rec,
+	const struct plm_node *sc)
+{
+	static const char *const fields[] = {"privileged",
+		"allow_privilege_escalation", "read_only_rootfs", "proc_mount"};
+	struct plm_node *u = plm_record_unknown(b->doc, sc, "securityContext",
+		"a map (runAsUser, privileged, capabilities, ...)");
+	int rc = u ? 0 : PLM_ENOMEM;
+	for (size_t i = 0; rc == 0 && i < 4; i++) {
+		rc = plm_record_set(b->a, rec, fields[i],
+			i == 0 ? u : plm_node_clone(b->a, u));
+	}
+	for (size_t i = 0; rc == 0 && i < 2; i++) {
+		rc = plm_record_set_in(b->a, rec, "capabilities",
+			i == 0 ? "add" : "drop", plm_node_clone(b->a, u));
+	}
+	return rc;
+}
+
 static int container(struct builder *b, const struct pod *pod,
 	struct plm_node *c, const char *role)
 {
@@ -1046,6 +1113,8 @@ static int container(struct builder *b, const struct pod *pod,
 			plm_node_get(sc, "readOnlyRootFilesystem"), false);
 	if (rc == 0)
 		rc = set_capabilities(b, rec, sc);
+	if (rc == 0 && sc != NULL && sc->kind != PLM_NODE_NULL && !is_map(sc))
+		rc = security_context_unknown(b, rec, sc);
 	if (rc == 0)
 		rc = host_field(b, rec, pod, "hostNetwork", "network", true);
 	if (rc == 0)
@@ -1061,9 +1130,9 @@ static int container(struct builder *b, const struct pod *pod,
 	if (rc == 0)
 		rc = set_ports(b, rec, c);
 	if (rc == 0)
-		rc = set_written(b, rec, "command", c, "args");
+		rc = set_argv(b, rec, "command", c, "args");
 	if (rc == 0)
-		rc = set_written(b, rec, "entrypoint", c, "command");
+		rc = set_argv(b, rec, "entrypoint", c, "command");
 	if (rc == 0)
 		rc = set_lifecycle(b, rec, c);
 	if (rc == 0)
@@ -1208,6 +1277,13 @@ static int shaped_pod(struct builder *b, const struct plm_node *object,
 	int rc = pod.workload && pod.identity ? index_pod(&pod) : PLM_ENOMEM;
 	if (rc == 0)
 		rc = pod_sysctls(b, &pod, &pod.sysctls);
+	const struct plm_node *vols = plm_node_get(spec, "volumes");
+	if (rc == 0 && vols != NULL && vols->kind != PLM_NODE_NULL &&
+		!is_seq(vols) &&
+		plm_record_unknown(b->doc, vols, "volumes",
+			"a list of volumes") == NULL) {
+		rc = PLM_ENOMEM; /* the mounts then read as kind "other" */
+	}
 	if (rc == 0 && single != NULL) {
 		struct plm_node *c = plm_node_get(owner, single);
 		if (has_image(c)) {

@@ -137,12 +137,27 @@ uint64_t plm_lua_checker_last_executed(const struct plm_lua_checker *c)
 
 /* ---- report() ------------------------------------------------------------ */
 
-/* A span from a location table {line, column, end_line, end_column} in the
- * main source; raises when it lies outside the file. */
+/* A span from a location table {line, column, end_line, end_column
+ * [, source]} in the main source (or source N, 1-based, as p.span gives
+ * it: a command placed in a file the document pulled in); raises when it
+ * lies outside the file. */
 static struct plm_span location_span(lua_State *L, const struct plm_doc *doc,
 	int idx)
 {
-	const struct plm_source *src = plm_doc_main(doc);
+	uint32_t source = 0;
+	if (lua_getfield(L, idx, "source") != LUA_TNIL) {
+		int ok = 0;
+		lua_Integer n = lua_tointegerx(L, -1, &ok);
+		if (!ok || n < 1 || (lua_Unsigned)n > doc->source_count) {
+			luaL_error(L,
+				"report: 'source' must be a source of "
+				"the document (1 to %d)",
+				(int)doc->source_count);
+		}
+		source = (uint32_t)n - 1;
+	}
+	lua_pop(L, 1);
+	const struct plm_source *src = doc->sources[source];
 	lua_Integer v[4] = {0, 0, 0, 0};
 	static const char *const names[4] = {"line", "column", "end_line",
 		"end_column"};
@@ -169,7 +184,7 @@ static struct plm_span location_span(lua_State *L, const struct plm_doc *doc,
 	uint32_t line = (uint32_t)v[0] - 1;
 	size_t len = 0;
 	plm_source_line(src, line, &len);
-	struct plm_span s = {0, 0, 0};
+	struct plm_span s = {source, 0, 0};
 	s.start = v[1] > 0 ? plm_source_offset_at(src, line, (uint32_t)v[1] - 1)
 			   : src->line_starts[line];
 	uint32_t end_line = v[2] > 0 ? (uint32_t)v[2] - 1 : line;
@@ -266,7 +281,7 @@ static void resolve_target(lua_State *L, struct plm_lua_checker *c, int idx,
 		}
 		return;
 	} else if (c->index == NULL && lua_istable(L, idx) && c->doc != NULL) {
-		luaL_argcheck(L, !has_field, idx + 1,
+		luaL_argcheck(L, !has_field || lua_isnil(L, idx + 1), idx + 1,
 			"a location table takes no field");
 		if (lua_getfield(L, idx, "line") == LUA_TNIL) {
 			luaL_argerror(L, idx,

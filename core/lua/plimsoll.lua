@@ -22,6 +22,13 @@ end
 --- start_line, start_column, end_line, end_column}. A field that was not
 --- written gives the container's declaration.
 function M.span(node, field)
+	if type(node) == "table" and node.line ~= nil and field == nil then
+		-- A command table placed in the file (see M.commands).
+		return {path = node.path, source = node.source or 1,
+			start_line = node.line, start_column = node.column or 1,
+			end_line = node.end_line or node.line,
+			end_column = node.end_column or node.column or 1}
+	end
 	return native.span(node, field)
 end
 
@@ -136,11 +143,17 @@ function M.describe(c)
 	return ("%scontainer %q"):format(role, tostring(c.name))
 end
 
---- True for a Compose service that names neither an image nor a build
---- (nor `extends`, in the file as written): a fragment, of an override
---- file scanned without its base say, that another file completes.
---- Nothing runs as it stands, so container policies skip it.
+--- True for a container record that is only a fragment of one (see
+--- M.partial): a Compose service that names neither an image nor a build
+--- (nor `extends`, in the file as written), as in an override file
+--- scanned without its base; a Kubernetes container with no image, as in
+--- a kustomize patch. What it leaves out is written elsewhere, so
+--- container policies do not judge it alone. Unlike M.partial, a Compose
+--- service whose `extends` was not followed (past a limit) is no fragment.
 function M.is_fragment(doc, c)
+	if c.origin == "kubernetes" then
+		return c.image == nil
+	end
 	if c.origin ~= "compose" or c.image ~= nil or c.build ~= nil then
 		return false
 	end
@@ -266,6 +279,96 @@ function M.parse_user(text)
 end
 
 ------------------------------------------------------------------------
+-- Secrets
+------------------------------------------------------------------------
+
+-- Words of a variable name that say it holds a secret.
+local secret_words = {
+	PASSWORD = true, PASSWD = true, PASS = true, SECRET = true,
+	SECRETS = true, TOKEN = true, APIKEY = true, PRIVATEKEY = true,
+	PASSPHRASE = true,
+}
+-- Second words that make KEY a secret: API_KEY, ACCESS_KEY, SECRET_KEY...
+local key_words = {API = true, ACCESS = true, PRIVATE = true, SECRET = true,
+	AUTH = true, ENCRYPTION = true, SIGNING = true, MASTER = true,
+	LICENSE = true, CLIENT = true, APP = true, SERVICE = true}
+-- Last words that make the name about a secret, not the secret itself.
+local not_secret_last = {
+	FILE = true, PATH = true, DIR = true, URL = true, URI = true,
+	ENDPOINT = true, HOST = true, PORT = true, NAME = true, ID = true,
+	LENGTH = true, LEN = true, SIZE = true, TTL = true, EXPIRY = true,
+	EXPIRES = true, EXPIRATION = true, TIMEOUT = true, TYPE = true,
+	HEADER = true, FIELD = true, PARAM = true, ENABLED = true,
+	ENABLE = true, REQUIRED = true, VERSION = true, ALGORITHM = true,
+	ALG = true, REF = true, MOUNT = true, USER = true, USERNAME = true,
+	LOCATION = true, REGION = true, ISSUER = true, AUDIENCE = true,
+	SCOPE = true, SCOPES = true, PREFIX = true, METHOD = true,
+	POLICY = true, KEY_ID = true, STORE = true, PROVIDER = true,
+	MODE = true, FORMAT = true, LIFETIME = true, DURATION = true,
+	COUNT = true, MIN = true, MAX = true, HASH = true, SOURCE = true,
+	KIND = true, STRATEGY = true, CREDENTIALS = true, CREDS = true,
+}
+
+--- Whether an environment or build variable's name says it holds a
+--- secret (DB_PASSWORD, API_KEY, GITHUB_TOKEN, aws_secret_access_key,
+--- clientSecret), and not something about one (PASSWORD_FILE,
+--- TOKEN_URL, SECRET_NAME, PUBLIC_KEY, ACCESS_KEY_ID).
+function M.is_secret_name(name)
+	if type(name) ~= "string" or name == "" then
+		return false
+	end
+	-- camelCase to words, then split on anything but letters and digits.
+	local spaced = name:gsub("(%l)(%u)", "%1_%2"):upper()
+	local words = {}
+	for w in spaced:gmatch("[%u%d]+") do
+		words[#words + 1] = w
+	end
+	local last = words[#words]
+	if last == nil or not_secret_last[last] then
+		return false
+	end
+	for i, w in ipairs(words) do
+		if w == "PUBLIC" then
+			return false
+		end
+		if secret_words[w] then
+			return true
+		end
+		if w == "KEY" and i > 1 and key_words[words[i - 1]] then
+			return true
+		end
+	end
+	return false
+end
+
+--- Whether a value looks like a literal secret rather than a reference,
+--- a switch or a path: not empty, no `$`, not a boolean or a number, not
+--- a path or a URL without credentials.
+function M.is_literal_secret(value)
+	if value == nil then
+		return false
+	end
+	local v = tostring(value)
+	-- Placeholders such as `_` or `-`: no letter or digit, or too short.
+	if #v < 3 or v:find("$", 1, true) or not v:find("%w") then
+		return false
+	end
+	local low = v:lower()
+	if low == "true" or low == "false" or low == "yes" or low == "no" or
+		low == "on" or low == "off" or low == "null" or low == "none" or
+		low:match("^%-?%d+$") then
+		return false
+	end
+	if v:sub(1, 1) == "/" or v:sub(1, 2) == "./" then
+		return false
+	end
+	if v:find("^%a[%w+.-]*://") and not v:find("^%a[%w+.-]*://[^/@]+@") then
+		return false
+	end
+	return true
+end
+
+------------------------------------------------------------------------
 -- Images
 ------------------------------------------------------------------------
 
@@ -302,6 +405,135 @@ function M.parse_image(text)
 end
 
 ------------------------------------------------------------------------
+-- What images run as
+------------------------------------------------------------------------
+
+--- Images known to run as a non-root user when nothing overrides it (a
+--- small list, maintained by hand; `*` is any run of characters). The
+--- default of the policies' `non_root_images` setting.
+M.non_root_images = {
+	"gcr.io/distroless/*:nonroot", "gcr.io/distroless/*:*-nonroot",
+	"cgr.dev/chainguard/*", "mcr.microsoft.com/windows/nanoserver*",
+	"mcr.microsoft.com/mssql/server*", "elasticsearch:*", "kibana:*",
+	"logstash:*", "solr:*", "sonarqube:*", "haproxy:*",
+	"docker.elastic.co/*", "grafana/grafana*", "grafana/loki*",
+	"prom/prometheus*", "prom/alertmanager*", "prom/node-exporter*",
+	"quay.io/prometheus/*", "quay.io/keycloak/keycloak*", "bitnami/*",
+	"nginxinc/nginx-unprivileged*", "jenkins/jenkins*",
+	"sonatype/nexus3*", "confluentinc/cp-*", "confluentinc/ksqldb-*",
+	"openzipkin/*", "otel/opentelemetry-collector*",
+	"debezium/connect*", "debezium/server*", "quay.io/debezium/connect*",
+	"quay.io/debezium/server*", "jaegertracing/all-in-one*",
+}
+
+--- Images known to start as root beyond Docker's official ones (checked
+--- first). The default of the policies' `root_images` setting.
+M.root_images = {
+	"cgr.dev/chainguard/wolfi-base*", "bitnami/minideb*",
+	"portainer/portainer*", "containrrr/watchtower*", "gitlab/gitlab-ce*",
+	"gitlab/gitlab-runner*",
+}
+
+-- Docker's official images that set no USER: they start as root (many
+-- step down to a service user in their entrypoint, after starting as
+-- root). Official images that set a USER are in M.non_root_images.
+local official_root = {}
+for name in ([[
+adminer almalinux alpine amazoncorretto amazonlinux arangodb archlinux
+backdrop bash bonita buildpack-deps busybox caddy cassandra centos
+chronograf clearlinux clojure composer convertigo couchbase couchdb crate
+debian docker drupal eclipse-mosquitto eclipse-temurin eggdrop elixir emqx
+erlang fedora flink fluentd friendica gcc geonetwork ghost golang gradle
+groovy haskell hello-world httpd hylang ibmjava influxdb irssi jetty joomla
+julia kapacitor kong lightstreamer mariadb matomo maven mediawiki memcached
+mongo mongo-express monica mysql nats neo4j nextcloud nginx node odoo
+openjdk oraclelinux orientdb percona perl photon php phpmyadmin postfixadmin
+postgres pypy python rabbitmq redis redmine registry rethinkdb rocket.chat
+rockylinux ruby rust spiped storm swift telegraf tomcat tomee traefik ubuntu
+unit varnish wordpress xwiki yourls znc zookeeper
+]]):gmatch("%S+") do
+	official_root[name] = true
+end
+
+-- The names an image goes by, for matching a pattern: as written, and
+-- with and without its registry and tag ("nginx:1.27",
+-- "docker.io/nginx:1.27", "docker.io/nginx", "nginx").
+local function image_names(image)
+	local names = {image.text}
+	local repo, tag = image.repository, image.tag
+	if repo ~= nil then
+		local reg = image.registry
+		local tagged = tag and (repo .. ":" .. tag) or repo
+		if reg ~= nil then
+			names[#names + 1] = reg .. "/" .. tagged
+			names[#names + 1] = reg .. "/" .. repo
+		end
+		if reg == nil or reg == "docker.io" then
+			local short = repo:gsub("^library/", "")
+			names[#names + 1] = tag and (short .. ":" .. tag) or short
+			names[#names + 1] = short
+		end
+	end
+	return names
+end
+
+-- Each pattern with its literal prefix (up to the first `*`): most names
+-- fail on it, before the cost of a glob.
+local function compile(patterns)
+	local out = {}
+	for i, pattern in ipairs(patterns) do
+		out[i] = {pattern = pattern, prefix = pattern:match("^([^*]*)")}
+	end
+	return out
+end
+
+local function matches_any(image, patterns)
+	for _, name in ipairs(image_names(image)) do
+		for _, c in ipairs(patterns) do
+			if name:sub(1, #c.prefix) == c.prefix and
+				M.glob(name, c.pattern) then
+				return true
+			end
+		end
+	end
+	return false
+end
+
+--- Returns a function that tells what an image (a container's `image`
+--- map) runs as when nothing overrides its user: "root" (root_images,
+--- then Docker's official images that set no USER), "non-root"
+--- (non_root_images) or nil (unknown, or an image from a variable). The
+--- lists default to M.root_images and M.non_root_images; answers are
+--- cached per image text.
+function M.image_user_judge(root_images, non_root_images)
+	local root = compile(root_images or M.root_images)
+	local non_root = compile(non_root_images or M.non_root_images)
+	local cache = {}
+	return function(image)
+		if image == nil or image.text == nil or image.text == "" or
+			image.text:find("$", 1, true) then
+			return nil
+		end
+		local cached = cache[image.text]
+		if cached ~= nil then
+			return cached or nil
+		end
+		local answer = false
+		local repo = image.repository or ""
+		if matches_any(image, root) then
+			answer = "root"
+		elseif matches_any(image, non_root) then
+			answer = "non-root"
+		elseif (image.registry == nil or image.registry == "docker.io") and
+			official_root[(repo:gsub("^library/", ""))] then
+			answer = "root"
+		end
+		cache[image.text] = answer
+		return answer or nil
+	end
+end
+
+------------------------------------------------------------------------
 -- Shell commands
 ------------------------------------------------------------------------
 
@@ -314,6 +546,285 @@ local function basename(s)
 	return (tostring(s):match("([^/]+)$")) or tostring(s)
 end
 M.basename = basename
+
+-- Words that open or close a compound command: not a program.
+local control_words = {
+	["if"] = true, ["then"] = true, ["else"] = true, ["elif"] = true,
+	fi = true, ["do"] = true, done = true, ["while"] = true,
+	["until"] = true, ["!"] = true, ["{"] = true, ["}"] = true,
+	time = true,
+}
+
+-- Programs that run the command after their own options.
+local script_wrappers = {
+	exec = true, sudo = true, doas = true, env = true, nohup = true,
+	time = true, command = true, nice = true,
+}
+
+-- Shell nesting analysed (sh -c 'sh -c ...'), as in the Dockerfile front
+-- end.
+local MAX_NESTING = 64
+
+-- Follows the words of a command to the script it hands a shell: returns
+-- the index in argv of the script word of `sh -c SCRIPT` (after sudo,
+-- env, exec..., and `su ... -c SCRIPT`), or nil.
+local function script_index(argv)
+	local k, n = 1, #argv
+	local wrapped = false
+	while k <= n do
+		local a = argv[k]
+		if script_wrappers[a] and not wrapped then
+			wrapped = true
+		elseif wrapped and a:sub(1, 1) == "-" and #a >= 2 then
+			if a == "-u" or a == "-g" or a == "-n" then
+				k = k + 1
+			end
+		elseif wrapped and a:find("=", 1, true) then
+			-- env NAME=value
+		else
+			break
+		end
+		k = k + 1
+	end
+	local prog = argv[k] and basename(argv[k])
+	if prog == "su" then
+		for j = k + 1, n do
+			if argv[j] == "-c" or argv[j] == "--command" then
+				return j + 1
+			end
+		end
+		return nil
+	end
+	if not prog or not shells[prog] then
+		return nil
+	end
+	local j = k + 1
+	while j <= n do
+		local a = argv[j]
+		if a == "-o" or a == "+o" then
+			j = j + 1
+		elseif a:match("^%-[^-]") then
+			if a:find("c", 2, true) then
+				return j + 1
+			end
+			if a:sub(-1) == "o" then
+				j = j + 1
+			end
+		elseif a:sub(1, 2) ~= "--" then
+			return nil -- a script file
+		end
+		j = j + 1
+	end
+	return nil
+end
+
+-- Splits text; `state` is shared by the whole analysis: {pipelines =
+-- count handed out, depth}. `map(offset)` maps an offset of text to one
+-- of the outermost text (nil: identity). Appends to `cmds`.
+local function split_into(cmds, text, nested, map, state)
+	local argv, word, start, last = {}, nil, nil, nil
+	local quoted = false
+	local op_before, pipeline = nil, nil
+	local before_newline = nil
+	-- While the script of `sh -c` is read: {at, from} pieces mapping its
+	-- bytes (at, 1-based in the word) to text (from).
+	local pieces, want_script = nil, false
+	local script, script_pieces = nil, nil
+	local i, n = 1, #text
+	local function add(piece, from)
+		if pieces then
+			pieces[#pieces + 1] = {#(word or "") + 1, from}
+		end
+		word = (word or "") .. piece
+	end
+	local function finish_word()
+		if word ~= nil then
+			if #argv == 0 and not quoted and control_words[word] then
+				word = nil
+				quoted = false
+				return
+			end
+			if pieces then
+				script, script_pieces = word, pieces
+				pieces = nil
+			end
+			argv[#argv + 1] = word
+			word = nil
+			if #argv > 0 and not script then
+				local k = script_index(argv)
+				want_script = k == #argv + 1
+			end
+		end
+		quoted = false
+	end
+	local function to_top(o)
+		return map and map(o) or o
+	end
+	local function finish_cmd(op)
+		finish_word()
+		local cmd = nil
+		if #argv > 0 then
+			cmd = {argv = argv,
+				text = text:sub(start or 1, last or n),
+				first = to_top(start or 1), last = to_top(last or n),
+				op_before = op_before, op_after = nil}
+			if nested > 0 then
+				cmd.nested = nested
+			end
+			local pipe_after = op == "|" or op == "|&"
+			local pipe_before = op_before == "|" or op_before == "|&"
+			if pipe_before or pipe_after then
+				if not pipeline then
+					state.pipelines = state.pipelines + 1
+					pipeline = state.pipelines
+				end
+				cmd.pipeline = pipeline
+			end
+			if op ~= "\n" then
+				cmd.op_after = op
+			end
+			cmds[#cmds + 1] = cmd
+			if not pipe_after then
+				pipeline = nil
+			end
+			if script and #script > 0 then
+				if state.depth + 1 < MAX_NESTING then
+					local sp = script_pieces
+					local function inner_map(o)
+						local at, from = 1, 1
+						for _, piece in ipairs(sp) do
+							if piece[1] > o then
+								break
+							end
+							at, from = piece[1], piece[2]
+						end
+						return to_top(from + (o - at))
+					end
+					state.depth = state.depth + 1
+					split_into(cmds, script, nested + 1, inner_map,
+						state)
+					state.depth = state.depth - 1
+				end
+			end
+		end
+		argv, start, last, script, want_script = {}, nil, nil, nil, false
+		op_before = nil
+		return cmd
+	end
+	local function operator(op)
+		local cmd = finish_cmd(op)
+		if op == "\n" then
+			if cmd then
+				before_newline = cmd
+				op_before = "\n"
+			end
+		else
+			before_newline = nil
+			op_before = op
+		end
+		if op == nil then
+			op_before = nil
+			pipeline = nil
+		end
+	end
+	local function begin(at)
+		if start == nil then
+			start = at
+			if op_before == "\n" and before_newline then
+				before_newline.op_after = "\n"
+			end
+			before_newline = nil
+		end
+		if want_script and word == nil and pieces == nil then
+			pieces = {}
+		end
+	end
+	while i <= n do
+		local c = text:sub(i, i)
+		if c == "\\" then
+			local d = text:sub(i + 1, i + 1)
+			if d == "\n" then
+				i = i + 2
+			else
+				begin(i)
+				add(d, i + 1)
+				quoted = true
+				last = i + 1
+				i = i + 2
+			end
+		elseif c == "'" then
+			begin(i)
+			local j = text:find("'", i + 1, true) or n + 1
+			add(text:sub(i + 1, j - 1), i + 1)
+			quoted = true
+			last = math.min(j, n)
+			i = j + 1
+		elseif c == '"' then
+			begin(i)
+			local j = i + 1
+			quoted = true
+			word = word or ""
+			while j <= n do
+				local d = text:sub(j, j)
+				if d == "\\" and j < n and
+					("\"\\$`\n"):find(text:sub(j + 1, j + 1), 1, true) then
+					if text:sub(j + 1, j + 1) ~= "\n" then
+						add(text:sub(j + 1, j + 1), j + 1)
+					end
+					j = j + 2
+				elseif d == '"' then
+					break
+				else
+					local k = text:find('[\\"]', j + 1) or n + 1
+					add(text:sub(j, k - 1), j)
+					j = k
+				end
+			end
+			last = math.min(j, n)
+			i = j + 1
+		elseif c == "#" and word == nil then
+			local j = text:find("\n", i, true) or n + 1
+			i = j
+		elseif c == "$" and text:sub(i + 1, i + 1) == "(" and
+			text:sub(i + 2, i + 2) ~= "(" then
+			operator(nil)
+			i = i + 2
+		elseif c == "&" or c == "|" or c == ";" or c == "\n" or
+			c == "(" or c == ")" or c == "`" then
+			local d = text:sub(i + 1, i + 1)
+			local op = c
+			if (c == "&" or c == "|") and d == c then
+				op = c .. c
+			elseif c == "|" and d == "&" then
+				op = "|&"
+			elseif c == ";" and (d == ";" or d == "&") then
+				op = nil -- the end of a case arm
+			elseif c == "(" or c == ")" or c == "`" then
+				op = nil
+			end
+			operator(op)
+			i = i + (op and #op or 1)
+			if c == ";" and op == nil then
+				i = i + 1
+			end
+		elseif c == " " or c == "\t" or c == "\r" or c == "\f" or
+			c == "\v" then
+			finish_word()
+			i = i + 1
+		else
+			-- A run of ordinary characters at once.
+			begin(i)
+			local j = text:find("[%s\\'\"#$&|;()`]", i + 1) or n + 1
+			if c == "$" and text:sub(i + 1, i + 1) == "{" then
+				j = (text:find("}", i + 2, true) or n) + 1
+			end
+			add(text:sub(i, j - 1), i)
+			last = j - 1
+			i = j
+		end
+	end
+	finish_cmd(nil)
+end
 
 ------------------------------------------------------------------------
 -- Host paths
@@ -337,21 +848,29 @@ local socket_dirs = {
 	["/run/podman"] = true, ["/var/run/podman"] = true,
 }
 
--- Host directories whose contents (or the directory itself) give a
--- container the host: its configuration and credentials, kernel
--- interfaces, devices, boot files, the runtimes' state.
+-- Host paths that give a container the host: its configuration and
+-- credentials, kernel interfaces, devices, boot files, the runtimes' and
+-- the kubelet's state. Exact paths, and trees (the path and everything
+-- under it). An application's own directory under /etc (/etc/pihole) or
+-- a harmless file (/etc/localtime, /etc/machine-id, /etc/ssl/certs) is
+-- not one of them.
 local sensitive_exact = {
-	["/"] = true, ["/dev"] = true, ["/sys"] = true, ["/usr"] = true,
+	["/"] = true, ["/etc"] = true, ["/dev"] = true, ["/usr"] = true,
 	["/lib"] = true, ["/lib64"] = true, ["/bin"] = true, ["/sbin"] = true,
 	["/var"] = true, ["/var/lib"] = true, ["/home"] = true,
 	["/usr/bin"] = true, ["/usr/sbin"] = true, ["/usr/lib"] = true,
+	["/usr/local/bin"] = true, ["/etc/passwd"] = true,
+	["/etc/shadow"] = true, ["/etc/gshadow"] = true, ["/etc/group"] = true,
+	["/etc/sudoers"] = true, ["/etc/crontab"] = true, ["/etc/hosts"] = true,
 }
 local sensitive_trees = {
-	"/etc", "/proc", "/boot", "/root", "/lib/modules",
+	"/proc", "/sys", "/boot", "/root", "/lib/modules", "/usr/lib/modules",
 	"/var/lib/docker", "/var/lib/kubelet", "/var/lib/containerd",
-	"/var/lib/containers", "/var/lib/etcd", "/etc/kubernetes",
-	"/sys/kernel", "/sys/firmware", "/dev/mem", "/dev/kmem", "/dev/port",
-	"/dev/disk",
+	"/var/lib/containers", "/var/lib/etcd", "/etc/kubernetes", "/etc/cni",
+	"/etc/ssh", "/etc/sudoers.d", "/etc/cron.d", "/etc/systemd",
+	"/etc/docker", "/etc/containerd", "/etc/crio", "/etc/ssl/private",
+	"/etc/pki", "/etc/letsencrypt", "/etc/rancher", "/dev/mem",
+	"/dev/kmem", "/dev/port", "/dev/disk",
 }
 
 --- A path with backslashes turned into slashes, repeated slashes
@@ -409,107 +928,21 @@ end
 
 --- Splits shell text into simple commands across &&, ||, ;, |, &,
 --- newlines, ( ), `...` and $(...). Quotes and backslashes are honoured
---- for words; expansions are kept as written. Returns a list of
---- {argv = {...}, text = "..."}.
+--- for words; expansions are kept as written; the control words of
+--- if/while/... are left out. The script of `sh -c SCRIPT` (bash, dash...
+--- after sudo/env/exec; `su -c`) is split too, after its command. Returns
+--- a list of {argv, text, first, last, op_before, op_after, pipeline,
+--- nested} (first and last: byte offsets of the command in `text`).
 function M.split_shell(text)
 	local cmds = {}
-	local argv, word, start = {}, nil, nil
-	local i, n = 1, #text
-	local function finish_word()
-		if word ~= nil then
-			argv[#argv + 1] = word
-			word = nil
-		end
-	end
-	local function finish_cmd(stop)
-		finish_word()
-		if #argv > 0 then
-			cmds[#cmds + 1] = {argv = argv,
-				text = text:sub(start or 1, stop):match("^%s*(.-)%s*$")}
-		end
-		argv, start = {}, nil
-	end
-	while i <= n do
-		local c = text:sub(i, i)
-		if start == nil and c ~= " " and c ~= "\t" and c ~= "\n" and
-			c ~= "\r" then
-			start = i
-		end
-		if c == "\\" then
-			local d = text:sub(i + 1, i + 1)
-			if d == "\n" then
-				i = i + 2
-			else
-				word = (word or "") .. d
-				i = i + 2
-			end
-		elseif c == "'" then
-			local j = text:find("'", i + 1, true) or n + 1
-			word = (word or "") .. text:sub(i + 1, j - 1)
-			i = j + 1
-		elseif c == '"' then
-			local j = i + 1
-			local buf = {}
-			while j <= n do
-				local d = text:sub(j, j)
-				if d == "\\" and j < n then
-					buf[#buf + 1] = text:sub(j + 1, j + 1)
-					j = j + 2
-				elseif d == '"' then
-					break
-				else
-					buf[#buf + 1] = d
-					j = j + 1
-				end
-			end
-			word = (word or "") .. table.concat(buf)
-			i = j + 1
-		elseif c == "#" and word == nil then
-			local j = text:find("\n", i, true) or n + 1
-			i = j
-		elseif c == "$" and text:sub(i + 1, i + 1) == "(" and
-			text:sub(i + 2, i + 2) ~= "(" then
-			finish_cmd(i - 1)
-			i = i + 2
-		elseif c == "&" or c == "|" or c == ";" or c == "\n" or
-			c == "(" or c == ")" or c == "`" then
-			finish_cmd(i - 1)
-			i = i + 1
-			local d = text:sub(i, i)
-			if (c == "&" or c == "|") and d == c then
-				i = i + 1
-			end
-		elseif c == " " or c == "\t" or c == "\r" or c == "\f" or
-			c == "\v" then
-			finish_word()
-			i = i + 1
-		else
-			-- A run of ordinary characters at once.
-			local j = text:find("[%s\\'\"#$&|;()`]", i + 1) or n + 1
-			word = (word or "") .. text:sub(i, j - 1)
-			i = j
-		end
-	end
-	finish_cmd(n)
+	split_into(cmds, text, 0, nil, {pipelines = 0, depth = 0})
 	return cmds
 end
 
 --- True when argv (a list) runs a shell with a script: sh -c "...".
 local function shell_script(argv)
-	local prog = argv[1] and basename(argv[1])
-	if not prog or not shells[prog] then
-		return nil
-	end
-	for k = 2, #argv do
-		local a = argv[k]
-		if a == "-c" or (type(a) == "string" and a:match("^%-[a-z]*c[a-z]*$")) then
-			return argv[k + 1]
-		end
-		if type(a) ~= "string" or a:sub(1, 1) ~= "-" then
-			return nil
-		end
-	end
-	return nil
+	local k = script_index(argv)
+	return k and argv[k], k
 end
 
 local function to_array(v)
@@ -520,10 +953,216 @@ local function to_array(v)
 	return out
 end
 
---- The simple commands in x: shell text, an argv list (a shell's -c
---- script is split too), a Dockerfile instruction (its commands), or a
---- container record (entrypoint + command, then lifecycle hooks). Returns
---- a list of {argv, text}.
+-- Programs that run a script in a language other than POSIX sh.
+local foreign_shells = {
+	powershell = true, pwsh = true, cmd = true, fish = true,
+}
+local function foreign_script(argv)
+	local prog = argv[1] and basename(tostring(argv[1])):lower()
+		:gsub("^.*\\", ""):gsub("%.exe$", "")
+	if not prog or not foreign_shells[prog] then
+		return false
+	end
+	for k = 2, #argv do
+		local a = tostring(argv[k]):lower()
+		if a == "-command" or a == "-c" or a == "/c" or a == "-encodedcommand"
+			or a == "/k" or a == "-file" then
+			return true
+		end
+	end
+	return false
+end
+
+-- The display position of byte offsets [first, last] of the string
+-- argv[k] (a model node's item), when the source text maps onto the value
+-- byte for byte: a plain or quoted one-line scalar without escapes, or a
+-- literal block (|). Else nil.
+local function offset_region(argv, k, value, first, last)
+	if not M.is_node(argv) then
+		return nil
+	end
+	local span = native.span(argv, k)
+	local raw = native.meta(argv, k).text
+	local function cols(s, i, j)
+		return utf8.len(s, i, j) or (j - i + 1)
+	end
+	if raw == nil then
+		return nil
+	end
+	local shift
+	if raw == value then
+		shift = 0
+	elseif #raw == #value + 2 and raw:sub(2, -2) == value and
+		(raw:sub(1, 1) == "'" or raw:sub(1, 1) == '"') then
+		shift = 1
+	end
+	if shift and not value:find("\n", 1, true) then
+		return {line = span.start_line, source = span.source,
+			column = span.start_column + shift +
+				(first > 1 and cols(value, 1, first - 1) or 0),
+			end_line = span.start_line,
+			end_column = span.start_column + shift + cols(value, 1, last)}
+	end
+	-- A literal block: the header line, then each line of the value
+	-- indented.
+	if raw:sub(1, 1) ~= "|" then
+		return nil
+	end
+	local indent = raw:match("^[^\n]*\n([ ]*)[^ \n]")
+	if indent == nil then
+		return nil
+	end
+	local function at(o)
+		local line, line_start = 0, 1
+		for nl in value:sub(1, o - 1):gmatch("()\n") do
+			line, line_start = line + 1, nl + 1
+		end
+		local col = #indent + 1 + (o > line_start and
+			cols(value, line_start, o - 1) or 0)
+		return span.start_line + 1 + line, col
+	end
+	local l1, c1 = at(first)
+	local l2, c2 = at(last)
+	return {line = l1, column = c1, end_line = l2, end_column = c2 + 1,
+		source = span.source}
+end
+
+-- Places a command table at a span from native.span.
+local function place(cmd, span)
+	cmd.line, cmd.column = span.start_line, span.start_column
+	cmd.end_line, cmd.end_column = span.end_line, span.end_column
+	cmd.source, cmd.path = span.source, span.path
+end
+
+-- A command's position is worked out when first read (most commands are
+-- never reported), from its `node` (the argv sequence) and, for a
+-- command of the script, `field` (the script's index) and its offsets in
+-- the script; then the metatable goes.
+local position_keys = {line = true, column = true, end_line = true,
+	end_column = true, source = true, path = true}
+local placed_later = {__index = function(t, k)
+	if not position_keys[k] then
+		return nil
+	end
+	setmetatable(t, nil)
+	local seq, idx = t.node, t.field
+	place(t, native.span(seq, idx))
+	if idx ~= nil then
+		local r = offset_region(seq, idx, tostring(seq[idx]), t.first,
+			t.last)
+		if r then
+			t.line, t.column = r.line, r.column
+			t.end_line, t.end_column = r.end_line, r.end_column
+		end
+	end
+	return t[k]
+end}
+
+-- The commands of argv items (a plain list of strings): the argv itself,
+-- then the commands of its shell script. where(k) gives the sequence node
+-- and index item k was written at (nil: not from the model), so each
+-- command is placed in the file.
+local function argv_commands(argv, where, out, state)
+	if #argv == 0 then
+		return out
+	end
+	local whole = {argv = argv, text = table.concat(argv, " ")}
+	local node = where(1)
+	if node then
+		whole.node = node
+		setmetatable(whole, placed_later)
+	end
+	out[#out + 1] = whole
+	if foreign_script(argv) then
+		whole.unknown = true
+		return out
+	end
+	local script, k = shell_script(argv)
+	if not script then
+		return out
+	end
+	local first = #out + 1
+	split_into(out, script, 1, nil, state)
+	local seq, idx = where(k)
+	if not seq then
+		return out
+	end
+	for j = first, #out do
+		local cmd = out[j]
+		cmd.node, cmd.field = seq, idx
+		setmetatable(cmd, placed_later)
+	end
+	return out
+end
+
+-- where() for argv taken from the sequences in `parts`, in order.
+local function parts_where(parts)
+	return function(k)
+		for _, part in ipairs(parts) do
+			if M.is_node(part) then
+				if k <= #part then
+					return part, k
+				end
+				k = k - #part
+			else
+				return nil
+			end
+		end
+		return nil
+	end
+end
+
+local function no_where()
+	return nil
+end
+
+-- What a container record runs, read once: {argv, parts, hooks = {{hook,
+-- command, argv}}, text}.
+local function run_of(c)
+	local entrypoint, command = c.entrypoint, c.command
+	local run = {argv = {}, parts = {}, hooks = {}}
+	local words = run.argv
+	for _, list in ipairs({entrypoint or {}, command or {}}) do
+		for _, a in ipairs(list) do
+			words[#words + 1] = tostring(a)
+		end
+	end
+	run.parts[#run.parts + 1] = entrypoint
+	run.parts[#run.parts + 1] = command
+	local texts = {table.concat(words, " ")}
+	for _, hook in ipairs(c.lifecycle or {}) do
+		local cmd = hook.command or {}
+		local argv = to_array(cmd)
+		run.hooks[#run.hooks + 1] = {hook = hook, command = cmd, argv = argv}
+		texts[#texts + 1] = table.concat(argv, " ")
+	end
+	run.text = table.concat(texts, "\n")
+	return run
+end
+
+local function container_commands(run, state)
+	local out = {}
+	argv_commands(run.argv, parts_where(run.parts), out, state)
+	for _, h in ipairs(run.hooks) do
+		local first = #out + 1
+		argv_commands(h.argv, parts_where({h.command}), out, state)
+		for j = first, #out do
+			out[j].hook = h.hook
+		end
+	end
+	return out
+end
+
+--- The simple commands in x: shell text, an argv list (the argv, then
+--- its shell's -c script split; a list is one command), a Dockerfile
+--- instruction (its `commands` nodes), or a container record
+--- (entrypoint + command, then lifecycle hooks: those carry `hook`,
+--- the hook's record). Each is a command node
+--- or a table {argv, text, op_before, op_after, pipeline, nested,
+--- unknown}; a table from a model node also has `node` (and `field`:
+--- the script's index) and, where the script maps onto the file, its
+--- position (line, column, end_line, end_column, source): report(cmd,
+--- nil, message) and p.span(cmd) place it.
 function M.commands(x)
 	if x == nil then
 		return {}
@@ -531,56 +1170,22 @@ function M.commands(x)
 	if type(x) == "string" then
 		return M.split_shell(x)
 	end
-	if M.is_node(x) and x.keyword ~= nil then
+	if M.is_node(x) and x.origin == nil and x.keyword ~= nil then
 		local out = {}
-		-- The front end already lists the commands of an exec form's
-		-- `sh -c` script after it; a shell form's nested `sh -c "..."`
-		-- is split here.
-		local resplit = x.form ~= "exec"
 		for _, cmd in ipairs(x.commands or {}) do
-			local argv = to_array(cmd.argv or {})
-			local script = resplit and shell_script(argv)
-			if script then
-				for _, inner in ipairs(M.split_shell(script)) do
-					out[#out + 1] = inner
-				end
-			else
-				out[#out + 1] = {argv = argv, text = cmd.text}
-			end
+			out[#out + 1] = cmd
 		end
 		if #out == 0 and (x.form == "exec") and x.args then
 			return M.commands(x.args)
 		end
 		return out
 	end
+	local state = {pipelines = 0, depth = 0}
 	if M.is_node(x) and x.origin ~= nil then
-		local out = {}
-		local argv = {}
-		for _, a in ipairs(x.entrypoint or {}) do
-			argv[#argv + 1] = tostring(a)
-		end
-		for _, a in ipairs(x.command or {}) do
-			argv[#argv + 1] = tostring(a)
-		end
-		for _, cmd in ipairs(M.commands(argv)) do
-			out[#out + 1] = cmd
-		end
-		for _, hook in ipairs(x.lifecycle or {}) do
-			for _, cmd in ipairs(M.commands(hook.command)) do
-				out[#out + 1] = cmd
-			end
-		end
-		return out
+		return container_commands(run_of(x), state)
 	end
-	local argv = to_array(x)
-	if #argv == 0 then
-		return {}
-	end
-	local script = shell_script(argv)
-	if script then
-		return M.split_shell(script)
-	end
-	return {{argv = argv, text = table.concat(argv, " ")}}
+	return argv_commands(to_array(x), M.is_node(x) and parts_where({x})
+		or no_where, {}, state)
 end
 
 -- Wrappers that run another command: how many option words they take.
@@ -589,6 +1194,12 @@ local wrappers = {
 	nice = true, command = true, doas = true, ["su-exec"] = true,
 	gosu = true, xargs = true, stdbuf = true, timeout = true,
 }
+
+-- xargs options whose value is the next word.
+local xargs_values = {["-n"] = true, ["-I"] = true, ["-L"] = true,
+	["-P"] = true, ["-d"] = true, ["-E"] = true, ["-s"] = true,
+	["-a"] = true, ["--max-args"] = true, ["--max-procs"] = true,
+	["--delimiter"] = true, ["--arg-file"] = true}
 
 --- argv without leading wrappers (sudo -u x, env A=B, exec, ...):
 --- returns the inner argv and the list of wrappers seen.
@@ -611,7 +1222,7 @@ function M.unwrap(argv)
 			if a:sub(1, 1) == "-" then
 				k = k + 1
 				if (prog == "sudo" and (a == "-u" or a == "-g")) or
-					(prog == "timeout" and false) then
+					(prog == "xargs" and xargs_values[a]) then
 					k = k + 1
 				end
 			elseif prog == "env" and a:find("=") then
@@ -822,7 +1433,17 @@ end
 --- no packages; `pip install -r FILE` lists FILE in files. Option values
 --- (`apt-get -o Acquire::Retries=3`, `apk add --repository URL`, `pip
 --- install --index-url URL`) are not packages. packages_unknown: the
---- packages are in a file the command reads.
+--- packages are in a file the command reads, or come through `xargs`.
+--- `command` is the command
+--- (see M.commands: report(inst.command, nil, msg) places it).
+--- A second result lists the commands whose effect is unknown: scripts
+--- it cannot see into (`./install.sh`, `sh setup.sh`, `. ./env.sh`,
+--- `curl URL | sh`, a program in a variable) and commands marked
+--- unknown (a PowerShell or cmd SHELL, `powershell -Command ...`), so a
+--- policy can say "unknown" rather than "no install". With options
+--- `{installs_only = true}` that list stays empty, and text that names no
+--- manager is not split at all (cheaper, for a policy that only reports
+--- installs).
 local manager_names = {}
 for name in pairs(installers) do
 	manager_names[#manager_names + 1] = name
@@ -837,41 +1458,168 @@ table.sort(manager_names)
 
 -- True when some manager's name occurs in the text of x: a cheap test
 -- before splitting commands (most commands install nothing).
-local function mentions_manager(x)
-	local text
-	if type(x) == "string" then
-		text = x
-	elseif M.is_node(x) and (x.keyword ~= nil or x.origin ~= nil) then
-		return true
-	else
-		local parts = {}
-		for _, a in ipairs(x) do
-			parts[#parts + 1] = tostring(a)
+local manager_set = {}
+for _, name in ipairs(manager_names) do
+	manager_set[name] = true
+end
+
+-- Words that may run a script this model cannot see into: a shell (given
+-- a file, or reading a pipe), a dot or source command, PowerShell or cmd.
+local script_words = {
+	["."] = true, source = true, su = true, powershell = true, pwsh = true,
+	cmd = true, ["powershell.exe"] = true, ["cmd.exe"] = true,
+}
+for name in pairs(shells) do
+	script_words[name] = true
+end
+
+-- True when the text may hold an install (or, unless installs_only, an
+-- unseen script): a cheap test of its words before splitting commands
+-- (most commands do neither).
+local function worth_splitting(text, installs_only)
+	for w in text:gmatch("[^%s;&|()`'\"]+") do
+		local name = w:match("[^/]+$") or w
+		if manager_set[name] or name:match("^python") then
+			return true
 		end
-		text = table.concat(parts, " ")
-	end
-	for _, name in ipairs(manager_names) do
-		if text:find(name, 1, true) then
+		if not installs_only and (script_words[name] or
+			name:sub(1, 1) == "$" or name:match("%.sh$") or
+			name:match("%.bash$")) then
 			return true
 		end
 	end
 	return false
 end
 
-function M.package_installs(x)
-	local out = {}
-	if x == nil or not mentions_manager(x) then
-		return out
+-- Does argv (unwrapped) run a script this model cannot see into: a
+-- script file (./install.sh, sh setup.sh, . ./env.sh), a shell reading a
+-- pipe (curl ... | sh), a program held in a variable?
+local function unseen_script(argv, cmd)
+	local prog = argv[1] and basename(argv[1])
+	if not prog then
+		return false
 	end
-	for _, cmd in ipairs(M.commands(x)) do
+	if prog:match("%.sh$") or prog:match("%.bash$") or prog:sub(1, 1) == "$" then
+		return true
+	end
+	if prog == "." or prog == "source" then
+		return argv[2] ~= nil
+	end
+	if not shells[prog] or script_index(argv) then
+		return false
+	end
+	local k = 2
+	while argv[k] ~= nil do
+		local a = argv[k]
+		if a == "-o" or a == "+o" then
+			k = k + 1
+		elseif a:sub(1, 1) ~= "-" and a:sub(1, 1) ~= "+" then
+			return true -- a script file
+		end
+		k = k + 1
+	end
+	-- No script file: it reads its standard input.
+	return cmd.op_before == "|" or cmd.op_before == "|&"
+end
+
+function M.package_installs(x, options)
+	local out, unknown = {}, {}
+	if x == nil then
+		return out, unknown
+	end
+	local installs_only = options ~= nil and options.installs_only
+	local cmds
+	if type(x) == "string" then
+		if not worth_splitting(x, installs_only) then
+			return out, unknown
+		end
+		cmds = M.split_shell(x)
+	elseif M.is_node(x) and x.origin ~= nil then
+		local run = run_of(x)
+		if not worth_splitting(run.text, installs_only) then
+			return out, unknown
+		end
+		cmds = container_commands(run, {pipelines = 0, depth = 0})
+	elseif M.is_node(x) and x.keyword ~= nil then
+		if x.form ~= "exec" and #(x.heredocs or {}) == 0 and
+			not worth_splitting(x.text or "", installs_only) then
+			return out, unknown
+		end
+		cmds = M.commands(x)
+	else
+		if not worth_splitting(table.concat(to_array(x), " "),
+			installs_only) then
+			return out, unknown
+		end
+		cmds = M.commands(x)
+	end
+	for _, cmd in ipairs(cmds) do
 		local argv, seen = M.unwrap(cmd.argv)
-		local inst = install_of(argv)
+		local inst = not cmd.unknown and install_of(argv)
 		if inst then
 			inst.argv, inst.text, inst.wrappers = argv, cmd.text, seen
+			inst.command = cmd
+			if M.contains(seen, "xargs") then
+				-- More packages come from its standard input.
+				inst.packages_unknown = true
+			end
 			out[#out + 1] = inst
+		elseif not installs_only and
+			(cmd.unknown or unseen_script(argv, cmd)) then
+			unknown[#unknown + 1] = cmd
+		end
+	end
+	return out, unknown
+end
+
+-- A set of program names from a string or a list; nil: any.
+local function name_set(names)
+	if names == nil then
+		return nil
+	end
+	local set = {}
+	for _, nm in ipairs(type(names) == "string" and {names} or names) do
+		set[nm] = true
+	end
+	return set
+end
+
+--- Pipes in x (see M.commands) from a command whose program is in `from`
+--- to a later command of the same pipeline whose program is in `to`
+--- (names: a string or a list; nil: any program): a list of {from = cmd,
+--- to = cmd}. `p.pipes(ins, {"curl", "wget"}, {"sh", "bash"})` finds
+--- `curl -s URL | sh`, also through `| tee f |` and inside sh -c.
+function M.pipes(x, from, to)
+	local want_from, want_to = name_set(from), name_set(to)
+	local out = {}
+	local by_pipeline = {}
+	for _, cmd in ipairs(M.commands(x)) do
+		local id = cmd.pipeline
+		if id ~= nil then
+			local prog = M.program(cmd.argv)
+			local earlier = by_pipeline[id] or {}
+			by_pipeline[id] = earlier
+			if prog and (want_to == nil or want_to[prog]) then
+				for _, e in ipairs(earlier) do
+					out[#out + 1] = {from = e, to = cmd}
+				end
+			end
+			if prog and (want_from == nil or want_from[prog]) then
+				earlier[#earlier + 1] = cmd
+			end
 		end
 	end
 	return out
+end
+
+--- True when x (see M.commands) joins commands with a pipe (| or |&).
+function M.uses_pipe(x)
+	for _, cmd in ipairs(M.commands(x)) do
+		if cmd.pipeline ~= nil then
+			return true
+		end
+	end
+	return false
 end
 
 -- Project policies: whether a label selector ({match_labels,

@@ -43,13 +43,18 @@ local function is_git(s)
 		s:find("%.git#") ~= nil or s:find("^git://") ~= nil
 end
 
--- Suffixes of what ADD may unpack (tar, possibly compressed).
-local archives = {"%.tar$", "%.tgz$", "%.tbz2?$", "%.txz$", "%.tzst$",
-	"%.gz$", "%.bz2$", "%.xz$", "%.zst$", "%.tar%.[%w]+$"}
+-- Extensions of what ADD may unpack (tar, possibly compressed), also
+-- in a wildcard (`app.tar.gz*`).
+local archives = {".tar", ".tgz", ".tbz", ".txz", ".tzst", ".gz", ".bz2",
+	".xz", ".zst", ".lz"}
 
 local function archive(s)
-	for _, pat in ipairs(archives) do
-		if s:lower():find(pat) then
+	s = s:lower()
+	for _, ext in ipairs(archives) do
+		local at = s:find(ext, 1, true)
+		local next = at and s:sub(at + #ext, at + #ext) or nil
+		if at and (next == "" or next == "." or next == "*" or
+			next == "?" or next == "[" or next == "2") then
 			return true
 		end
 	end

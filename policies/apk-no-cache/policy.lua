@@ -3,8 +3,9 @@
 local p = require("plimsoll")
 
 -- The simple commands of a RUN, each with the command node a finding
--- lands on and its argv without wrappers (sudo, env A=B...); the script
--- of a `sh -c "..."` is split, its commands landing on the sh command.
+-- lands on and its argv without wrappers (sudo, env A=B...); the front
+-- end lists the commands of a `sh -c "..."` script after it (nested), each
+-- with its own node.
 local function run_commands(ins)
 	local out = {}
 	for _, node in ipairs(ins.commands or {}) do
@@ -12,10 +13,8 @@ local function run_commands(ins)
 		for _, a in ipairs(node.argv or {}) do
 			argv[#argv + 1] = tostring(a)
 		end
-		for _, cmd in ipairs(p.commands(argv)) do
-			out[#out + 1] = {node = node, argv = (p.unwrap(cmd.argv)),
-				text = cmd.text}
-		end
+		out[#out + 1] = {node = node, argv = (p.unwrap(argv)),
+			text = node.text}
 	end
 	return out
 end
@@ -84,7 +83,8 @@ no `apk update` and no clean-up are needed.
 What is reported: `apk add` without `--no-cache`, at the command, in the
 stages whose layers ship in the image (the final stage and the stages it
 is built FROM), unless the same `RUN` removes `/var/cache/apk` afterwards
-or puts it on a cache or tmpfs `--mount`.
+or puts it on a cache or tmpfs `--mount`. `apk add --no-network` fetches
+nothing and is not reported.
 
 How to fix:
 
@@ -109,8 +109,10 @@ References:
 				local pending
 				for _, cmd in ipairs(run_commands(ins)) do
 					local inst = p.package_installs(cmd.argv)[1]
+					-- --no-network fetches nothing, so caches nothing.
 					if inst and inst.manager == "apk" and
-						not p.contains(cmd.argv, "--no-cache") then
+						not p.contains(cmd.argv, "--no-cache") and
+						not p.contains(cmd.argv, "--no-network") then
 						pending = pending or cmd
 					elseif pending and removes_cache(cmd.argv) then
 						pending = nil

@@ -3,8 +3,9 @@
 local p = require("plimsoll")
 
 -- The simple commands of a RUN, each with the command node a finding
--- lands on and its argv without wrappers (sudo, env A=B...); the script
--- of a `sh -c "..."` is split, its commands landing on the sh command.
+-- lands on and its argv without wrappers (sudo, env A=B...); the front
+-- end lists the commands of a `sh -c "..."` script after it (nested), each
+-- with its own node.
 local function run_commands(ins)
 	local out = {}
 	for _, node in ipairs(ins.commands or {}) do
@@ -12,10 +13,8 @@ local function run_commands(ins)
 		for _, a in ipairs(node.argv or {}) do
 			argv[#argv + 1] = tostring(a)
 		end
-		for _, cmd in ipairs(p.commands(argv)) do
-			out[#out + 1] = {node = node, argv = (p.unwrap(cmd.argv)),
-				text = cmd.text}
-		end
+		out[#out + 1] = {node = node, argv = (p.unwrap(argv)),
+			text = node.text}
 	end
 	return out
 end
@@ -57,9 +56,14 @@ local prompts = {install = true, upgrade = true, ["dist-upgrade"] = true,
 	["full-upgrade"] = true, remove = true, purge = true, autoremove = true,
 	["build-dep"] = true, reinstall = true}
 
+-- Options that only simulate: nothing to confirm.
+local simulate = {["-s"] = true, ["--simulate"] = true, ["--dry-run"] = true,
+	["--just-print"] = true, ["--no-act"] = true, ["--recon"] = true,
+	["--print-uris"] = true, ["--download-only"] = true, ["-d"] = true}
+
 local function assumes_yes(opts)
 	for _, o in ipairs(opts) do
-		if o == "--yes" or o == "--assume-yes" or o == "--force-yes" or
+		if simulate[o] or o == "--yes" or o == "--assume-yes" or o == "--force-yes" or
 			o == "-q=2" or o == "--quiet=2" or
 			(o:match("^%-[%a]+$") and (o:find("y") or
 				select(2, o:gsub("q", "")) >= 2)) or
@@ -92,7 +96,8 @@ What is reported: `apt-get` (or `apt`) `install`, `upgrade`,
 `dist-upgrade`, `remove`, `purge`, `autoremove`, `build-dep` without `-y`
 (`--yes`, `--assume-yes`, a flag cluster such as `-qy`, `-qq`, or
 `-o APT::Get::Assume-Yes=true`), at the command inside the `RUN`. Output
-piped from `yes` counts as an answer, and a Dockerfile that configures
+piped from `yes` counts as an answer, a simulation (`-s`,
+`--dry-run`) or download (`-d`) asks nothing, and a Dockerfile that configures
 `APT::Get::Assume-Yes` itself is not reported.
 
 How to fix:
@@ -121,8 +126,9 @@ References:
 					p.program(cmds[i - 1].argv) == "yes"
 				if apt and apt.sub and prompts[apt.sub] and
 					not assumes_yes(apt.opts) and not piped_yes then
-					report(cmd.node, ("`%s %s` without -y stops at the "
-						.. "confirmation prompt."):format(apt.prog, apt.sub),
+					report(cmd.node, ("`%s %s` without -y aborts at the "
+						.. "confirmation prompt whenever it has more to do "
+						.. "than asked."):format(apt.prog, apt.sub),
 						{fix = ("Use `%s %s -y ...`."):format(apt.prog,
 						apt.sub)})
 				end

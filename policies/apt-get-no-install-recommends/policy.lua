@@ -3,8 +3,9 @@
 local p = require("plimsoll")
 
 -- The simple commands of a RUN, each with the command node a finding
--- lands on and its argv without wrappers (sudo, env A=B...); the script
--- of a `sh -c "..."` is split, its commands landing on the sh command.
+-- lands on and its argv without wrappers (sudo, env A=B...); the front
+-- end lists the commands of a `sh -c "..."` script after it (nested), each
+-- with its own node.
 local function run_commands(ins)
 	local out = {}
 	for _, node in ipairs(ins.commands or {}) do
@@ -12,10 +13,8 @@ local function run_commands(ins)
 		for _, a in ipairs(node.argv or {}) do
 			argv[#argv + 1] = tostring(a)
 		end
-		for _, cmd in ipairs(p.commands(argv)) do
-			out[#out + 1] = {node = node, argv = (p.unwrap(cmd.argv)),
-				text = cmd.text}
-		end
+		out[#out + 1] = {node = node, argv = (p.unwrap(argv)),
+			text = node.text}
 	end
 	return out
 end

@@ -3,8 +3,9 @@
 local p = require("plimsoll")
 
 -- The simple commands of a RUN, each with the command node a finding
--- lands on and its argv without wrappers (sudo, env A=B...); the script
--- of a `sh -c "..."` is split, its commands landing on the sh command.
+-- lands on and its argv without wrappers (sudo, env A=B...); the front
+-- end lists the commands of a `sh -c "..."` script after it (nested), each
+-- with its own node.
 local function run_commands(ins)
 	local out = {}
 	for _, node in ipairs(ins.commands or {}) do
@@ -12,10 +13,8 @@ local function run_commands(ins)
 		for _, a in ipairs(node.argv or {}) do
 			argv[#argv + 1] = tostring(a)
 		end
-		for _, cmd in ipairs(p.commands(argv)) do
-			out[#out + 1] = {node = node, argv = (p.unwrap(cmd.argv)),
-				text = cmd.text}
-		end
+		out[#out + 1] = {node = node, argv = (p.unwrap(argv)),
+			text = node.text}
 	end
 	return out
 end
@@ -85,13 +84,21 @@ end
 
 local lists = "/var/lib/apt/lists"
 
--- True when a command removes the package lists (rm of the directory or
--- its contents, or apt-get distclean).
+-- True when path is the lists directory, something in it, or a directory
+-- above it (`rm -rf /var/lib/apt/lists/*`, `rm -rf /var/lib`).
+local function covers_lists(path)
+	path = path:gsub("/%*$", ""):gsub("/+$", "")
+	return path:sub(1, #lists) == lists or (path ~= "" and
+		lists:sub(1, #path + 1) == path .. "/")
+end
+
+-- True when a command removes the package lists (rm of the directory, its
+-- contents or a directory above it, or apt-get distclean).
 local function removes_lists(argv)
 	local prog = argv[1] and p.basename(argv[1])
 	if prog == "rm" then
 		for k = 2, #argv do
-			if argv[k]:sub(1, #lists) == lists then
+			if argv[k]:sub(1, 1) == "/" and covers_lists(argv[k]) then
 				return true
 			end
 		end

@@ -1,5 +1,5 @@
 -- cmd-entrypoint-shell-form: a shell-form CMD or ENTRYPOINT runs the
--- program under /bin/sh, which does not pass on signals.
+-- program under /bin/sh, which may keep signals from it.
 local p = require("plimsoll")
 
 -- The stages whose layers end up in the image: the final stage and the
@@ -32,17 +32,58 @@ local function mounted(ins, dir)
 	return false
 end
 
-local function windows_shell(stage)
-	for _, i in ipairs(stage.instructions) do
-		if i.keyword and i.keyword:upper() == "SHELL" then
-			local prog = tostring((i.args or {})[1] or ""):lower()
-			if prog:find("pwsh") or prog:find("powershell") or
-				prog:find("cmd") then
+
+-- True for a Windows stage, whose shell form runs under cmd or PowerShell:
+-- the backtick escape Windows Dockerfiles use, a SHELL naming cmd or
+-- PowerShell, or a Windows base image, along the stage's chain.
+local function windows(doc, stage)
+	local directives = doc.tree.directives
+	if directives and directives.escape == "`" then
+		return true
+	end
+	local s, stages, guard = stage, doc.tree.stages, 0
+	while s ~= nil and guard <= #stages do
+		local image = (tostring(s.base and s.base.repository or "") .. ":" ..
+			tostring(s.base and s.base.tag or "")):lower()
+		for _, word in ipairs({"windows", "nanoserver", "servercore",
+			"dotnet/framework", "ltsc20"}) do
+			if image:find(word, 1, true) then
 				return true
 			end
 		end
+		for _, i in ipairs(s.instructions) do
+			if i.keyword and i.keyword:upper() == "SHELL" then
+				local prog = tostring((i.args or {})[1] or ""):lower()
+				if prog:find("pwsh") or prog:find("powershell") or
+					prog:find("cmd") then
+					return true
+				end
+			end
+		end
+		local b = s.base and s.base.stage
+		s, guard = b ~= nil and stages[b + 1] or nil, guard + 1
 	end
 	return false
+end
+
+
+-- The CMD and ENTRYPOINT the image keeps: the last of each along the
+-- final stage's chain, with their stage.
+local function effective(doc)
+	local stages, found = doc.tree.stages, {}
+	local s, guard = stages[#stages], 0
+	while s ~= nil and guard <= #stages do
+		local list = s.instructions
+		for k = #list, 1, -1 do
+			local kw = list[k].keyword and list[k].keyword:upper()
+			if (kw == "CMD" or kw == "ENTRYPOINT") and found[kw] == nil then
+				found[kw] = {ins = list[k], stage = s}
+			end
+		end
+		local b = s.base and s.base.stage
+		s, guard = b ~= nil and stages[b + 1] or nil, guard + 1
+	end
+	return found
 end
 
 return {
@@ -56,19 +97,20 @@ return {
 	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
 		.. "docs/rules/cmd-entrypoint-shell-form.md",
 	description = [[
-`CMD node server.js` (shell form) runs `/bin/sh -c "node server.js"`: the
-shell is PID 1 and the program its child. `docker stop` sends SIGTERM to
-the shell, which does not pass it on, so the program is killed without a
-chance to shut down cleanly after the stop timeout (10 seconds by
-default). A shell-form `ENTRYPOINT` also ignores any `CMD` and `docker run`
+`CMD node server.js` (shell form) runs `/bin/sh -c "node server.js"`:
+unless the shell replaces itself with the program (some shells do for a
+single simple command, none do for `a && b`), the shell is PID 1 and the
+program its child. `docker stop` sends SIGTERM to the shell, which does
+not pass it on, so the program is killed without a chance to shut down
+cleanly after the stop timeout (10 seconds by default). A shell-form `ENTRYPOINT` also ignores any `CMD` and `docker run`
 arguments, and a shell-form `CMD` under an exec-form `ENTRYPOINT` is
 passed to it as `/bin/sh -c ...`.
 
-What is reported: `CMD` and `ENTRYPOINT` in shell form in the stages whose
-settings the image keeps (the final stage and the stages it is built
-FROM). Not reported: a shell form that starts with `exec` (the program
-replaces the shell and gets the signals), and stages whose `SHELL` is
-PowerShell or cmd.
+What is reported: the `CMD` and the `ENTRYPOINT` the image keeps (the last
+of each in the final stage or the stages it is built FROM) when written
+in shell form. Not reported: a `CMD` replaced by a later one, a shell form
+that starts with `exec` (the program replaces the shell and gets the
+signals), and Windows stages (cmd or PowerShell).
 
 How to fix: use the exec (JSON) form; when you need the shell (variables,
 `&&`), make the program replace it with `exec`:
@@ -87,22 +129,21 @@ References:
 - Docker: [CMD](https://docs.docker.com/reference/dockerfile/#cmd), [ENTRYPOINT: shell form](https://docs.docker.com/reference/dockerfile/#shell-form-entrypoint-example)
 ]],
 	check = function(doc, report)
-		local shipped = shipped_stages(doc)
-		for stage in p.stages(doc) do
-			if shipped[stage.index] and not windows_shell(stage) then
-				for _, ins in ipairs(stage.instructions) do
-					local kw = ins.keyword and ins.keyword:upper()
-					local text = tostring(ins.text or "")
-					if (kw == "CMD" or kw == "ENTRYPOINT") and
-						ins.form == "shell" and
-						not text:find("^%s*exec%s") then
-						report(ins, ("%s in shell form runs under /bin/sh, "
-							.. "which does not pass signals on to it.")
-							:format(kw), {fix = ("Write %s as a JSON array, "
-							.. "e.g. %s [\"prog\", \"arg\"].")
-							:format(kw, kw)})
-					end
-				end
+		if doc.tree == nil or #doc.tree.stages == 0 then
+			return
+		end
+		for _, kw in ipairs({"ENTRYPOINT", "CMD"}) do
+			local e = effective(doc)[kw]
+			local ins = e and e.ins
+			local text = ins and tostring(ins.text or "") or ""
+			if ins and ins.form == "shell" and
+				not text:find("^%s*exec%s") and
+				not windows(doc, e.stage) then
+				report(ins, ("%s in shell form starts the program through "
+					.. "/bin/sh -c, which may keep SIGTERM from it.")
+					:format(kw), {fix = ("Write %s as a JSON array, "
+					.. "e.g. %s [\"prog\", \"arg\"].")
+					:format(kw, kw)})
 			end
 		end
 	end,

@@ -43,6 +43,56 @@ local function is_git(s)
 		s:find("%.git#") ~= nil or s:find("^git://") ~= nil
 end
 
+-- Flags that take no value.
+local bare_flags = {link = true, parents = true, ["keep-git-dir"] = true,
+	unpack = true}
+
+-- A value flag written without `=` (`--chown 1000 a b`): its value is
+-- read as a source, a syntax error of its own, not this rule's.
+local function malformed_flag(ins)
+	for _, f in ipairs(ins.flags or {}) do
+		if f.value == nil and not bare_flags[tostring(f.name)] then
+			return true
+		end
+	end
+	return false
+end
+
+
+-- True for a Windows stage, whose shell form runs under cmd or PowerShell:
+-- the backtick escape Windows Dockerfiles use, a SHELL naming cmd or
+-- PowerShell, or a Windows base image, along the stage's chain.
+local function windows(doc, stage)
+	local directives = doc.tree.directives
+	if directives and directives.escape == "`" then
+		return true
+	end
+	local s, stages, guard = stage, doc.tree.stages, 0
+	while s ~= nil and guard <= #stages do
+		local image = (tostring(s.base and s.base.repository or "") .. ":" ..
+			tostring(s.base and s.base.tag or "")):lower()
+		for _, word in ipairs({"windows", "nanoserver", "servercore",
+			"dotnet/framework", "ltsc20"}) do
+			if image:find(word, 1, true) then
+				return true
+			end
+		end
+		for _, i in ipairs(s.instructions) do
+			if i.keyword and i.keyword:upper() == "SHELL" then
+				local prog = tostring((i.args or {})[1] or ""):lower()
+				if prog:find("pwsh") or prog:find("powershell") or
+					prog:find("cmd") then
+					return true
+				end
+			end
+		end
+		local b = s.base and s.base.stage
+		s, guard = b ~= nil and stages[b + 1] or nil, guard + 1
+	end
+	return false
+end
+
+
 local function directory(dest)
 	return dest:find("[/\\]$") ~= nil or dest == "." or dest == ".." or
 		dest:find("/%.%.?$") ~= nil
@@ -68,7 +118,8 @@ than one source file, the destination must be a directory and end with a
 What is reported: a `COPY` or `ADD` with two or more sources (heredocs
 included) whose destination does not end with `/` (or is `.` / `..`). A
 destination given by an unknown variable is not reported; neither is a
-single wildcard source.
+single wildcard source, an instruction with a flag written without `=`
+(`--chown 1000 a b`, a syntax error of its own), or a Windows stage.
 
 How to fix:
 
@@ -85,7 +136,7 @@ References:
 ]],
 	check = function(doc, report)
 		for _, keyword in ipairs({"COPY", "ADD"}) do
-			for ins in p.instructions(doc, keyword) do
+			for ins, stage in p.instructions(doc, keyword) do
 				local srcs = sources(ins)
 				local args = ins.args or {}
 				local raw = args[#args] and tostring(args[#args]) or ""
@@ -94,7 +145,8 @@ References:
 				if raw:find("$", 1, true) and dest == "" then
 					dest = nil
 				end
-				if #srcs >= 2 and dest ~= nil and not directory(dest) then
+				if #srcs >= 2 and dest ~= nil and not directory(dest) and
+					not malformed_flag(ins) and not windows(doc, stage) then
 					report(ins, ("%s has %d sources but its destination %s "
 						.. "does not end with /."):format(keyword, #srcs,
 						raw), {fix = ("Write the destination as `%s/`.")

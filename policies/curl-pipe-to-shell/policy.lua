@@ -11,6 +11,16 @@ local function shell_text(ins)
 	return table.concat(parts, "\n")
 end
 
+-- True when the `|` at offset i separates the alternatives of a case
+-- pattern (`amd64|x86_64) ...`), which is no pipe: single words on both
+-- sides, the right one running into `)`.
+local function case_pattern(text, i)
+	local before = text:sub(1, i - 1):match("([^%s;&|()]+)%s*$")
+	local after = text:sub(i + 1):match("^%s*[^%s;&|()]+%s*([|)])")
+	return before ~= nil and not before:find("=", 1, true) and
+		after ~= nil
+end
+
 -- The offsets of the pipes (`|`, `|&`; not `||`) in shell text, outside
 -- quotes and comments.
 local function pipe_offsets(text)
@@ -36,7 +46,7 @@ local function pipe_offsets(text)
 		elseif c == "|" then
 			if text:sub(i + 1, i + 1) == "|" then
 				i = i + 1
-			else
+			elseif not case_pattern(text, i) then
 				out[#out + 1] = i
 			end
 		end
@@ -66,12 +76,15 @@ local function located_commands(ins, text)
 	return out
 end
 
--- The commands left and right of the pipe at offset `at`.
+-- The commands left and right of the pipe at offset `at`: the one that
+-- ends last before it (`ldd "$(php -r ...)"` rather than the php inside),
+-- and the one that starts first after it.
 local function around(cmds, at)
 	local left, right
 	for _, c in ipairs(cmds) do
-		if c.at ~= nil and c.at < at and
-			(left == nil or c.at > left.at) then
+		local stop = c.at ~= nil and c.at + #c.text or nil
+		if stop ~= nil and stop <= at and
+			(left == nil or stop > left.at + #left.text) then
 			left = c
 		elseif c.at ~= nil and c.at > at and
 			(right == nil or c.at < right.at) then

@@ -69,10 +69,13 @@ suppressed with its reason, is the whole exposure.)
 				local meta = p.meta(m, "source")
 				local sock = from_host and p.runtime_socket(m.source)
 				if sock then
-					report(m, "source", ("%s mounts the container "
-						.. "runtime socket %s%s"):format(p.describe(c), sock,
-						meta.interpolated and " (its path from a variable)"
-						or ""), fix)
+					local what = p.is_socket_name(sock) and
+						"the container runtime socket " .. sock or
+						"host directory " .. sock .. ", which holds the "
+						.. "container runtime's socket"
+					report(m, "source", ("%s mounts %s%s"):format(
+						p.describe(c), what, meta.interpolated and
+						" (its path from a variable)" or ""), fix)
 				elseif meta.interpolated and
 					p.is_socket_name(m.target) then
 					-- `${DOCKER_SOCK}:/var/run/docker.sock`: whatever the

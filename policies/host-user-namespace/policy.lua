@@ -2,6 +2,12 @@
 -- container is UID 0 on the host.
 local p = require("plimsoll")
 
+-- Volumes that work unchanged in a user namespace: the kubelet owns them
+-- and maps their owners. Others (hostPath, claims on storage that may
+-- not support ID-mapped mounts) need checking first.
+local userns_safe = {emptyDir = true, secret = true, configMap = true,
+	projected = true}
+
 -- Where the pod-level suggestion lands: the pod spec, where hostUsers goes.
 local function pod_node(c)
 	return c.pod ~= nil and c.pod.source or c
@@ -73,6 +79,11 @@ Kubernetes, "Use a User Namespace With a Pod".
 				if h.network == true or h.pid == true or h.ipc == true or
 					c.privileged == true then
 					info.blocked = true
+				end
+				for _, m in ipairs(c.mounts or {}) do
+					if not userns_safe[m.kind] then
+						info.blocked = true
+					end
 				end
 			end
 		end

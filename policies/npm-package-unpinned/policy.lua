@@ -3,8 +3,9 @@
 local p = require("plimsoll")
 
 -- The simple commands of a RUN, each with the command node a finding
--- lands on and its argv without wrappers (sudo, env A=B...); the script
--- of a `sh -c "..."` is split, its commands landing on the sh command.
+-- lands on and its argv without wrappers (sudo, env A=B...); the front
+-- end lists the commands of a `sh -c "..."` script after it (nested), each
+-- with its own node.
 local function run_commands(ins)
 	local out = {}
 	for _, node in ipairs(ins.commands or {}) do
@@ -12,10 +13,8 @@ local function run_commands(ins)
 		for _, a in ipairs(node.argv or {}) do
 			argv[#argv + 1] = tostring(a)
 		end
-		for _, cmd in ipairs(p.commands(argv)) do
-			out[#out + 1] = {node = node, argv = (p.unwrap(cmd.argv)),
-				text = cmd.text}
-		end
+		out[#out + 1] = {node = node, argv = (p.unwrap(argv)),
+			text = node.text}
 	end
 	return out
 end
@@ -31,6 +30,38 @@ local function pinned(spec)
 	-- name@version, @scope/name@version
 	local version = spec:match("^@[^@]+@(.*)$") or spec:match("^[^@]+@(.*)$")
 	return version ~= nil and not floating[version]
+end
+
+-- npm, yarn and pnpm options whose value is the next word.
+local value_options = {}
+for _, o in ipairs({"--loglevel", "--fetch-retries", "--fetch-timeout",
+	"--fetch-retry-mintimeout", "--fetch-retry-maxtimeout", "--cache",
+	"--userconfig", "--registry", "--prefix", "-w", "--workspace",
+	"--network-timeout", "--network-concurrency", "--mutex",
+	"--modules-folder", "--cache-folder", "--global-folder", "--omit",
+	"--include", "--tag", "--only", "--save-prefix", "--mode", "--filter",
+	"--dir", "-C", "--store-dir", "--install-strategy"}) do
+	value_options[o] = true
+end
+
+-- The package names of an install: the words after the subcommand that
+-- are neither options nor option values.
+local function packages(inst)
+	local out, argv, k = {}, inst.argv, 1
+	while argv[k] ~= nil and argv[k] ~= inst.subcommand do
+		k = k + 1
+	end
+	k = k + 1
+	while argv[k] ~= nil do
+		local a = argv[k]
+		if value_options[a] then
+			k = k + 1
+		elseif a:sub(1, 1) ~= "-" then
+			out[#out + 1] = a
+		end
+		k = k + 1
+	end
+	return out
 end
 
 return {
@@ -81,9 +112,13 @@ References:
 			for _, cmd in ipairs(run_commands(ins)) do
 				local inst = p.package_installs(cmd.argv)[1]
 				local loose = {}
-				if inst and inst.family == "npm" then
-					for _, spec in ipairs(inst.packages) do
-						if not pinned(spec) then
+				-- `yarn install` takes no package names (only option
+				-- values such as --network-timeout 100000).
+				if inst and inst.family == "npm" and
+					not (inst.manager == "yarn" and
+					inst.subcommand == "install") then
+					for _, spec in ipairs(packages(inst)) do
+						if not pinned(spec) and not spec:find("^%d+$") then
 							loose[#loose + 1] = spec
 						end
 					end

@@ -3,8 +3,9 @@
 local p = require("plimsoll")
 
 -- The simple commands of a RUN, each with the command node a finding
--- lands on and its argv without wrappers (sudo, env A=B...); the script
--- of a `sh -c "..."` is split, its commands landing on the sh command.
+-- lands on and its argv without wrappers (sudo, env A=B...); the front
+-- end lists the commands of a `sh -c "..."` script after it (nested), each
+-- with its own node.
 local function run_commands(ins)
 	local out = {}
 	for _, node in ipairs(ins.commands or {}) do
@@ -12,10 +13,8 @@ local function run_commands(ins)
 		for _, a in ipairs(node.argv or {}) do
 			argv[#argv + 1] = tostring(a)
 		end
-		for _, cmd in ipairs(p.commands(argv)) do
-			out[#out + 1] = {node = node, argv = (p.unwrap(cmd.argv)),
-				text = cmd.text}
-		end
+		out[#out + 1] = {node = node, argv = (p.unwrap(argv)),
+			text = node.text}
 	end
 	return out
 end
@@ -73,10 +72,10 @@ local function env_no_cache(doc, stage, ins)
 			end
 			if i.keyword and i.keyword:upper() == "ENV" then
 				for _, pair in ipairs(i.pairs or {}) do
+					-- pip turns the cache off for any boolean value,
+					-- "false" and "off" included (an old quirk it keeps).
 					if pair.name == "PIP_NO_CACHE_DIR" then
-						local v = tostring(pair.value or ""):lower()
-						set = v ~= "" and v ~= "0" and v ~= "false" and
-							v ~= "no" and v ~= "off"
+						set = tostring(pair.value or "") ~= ""
 					end
 				end
 			end
@@ -95,6 +94,16 @@ local function removes_cache(argv)
 	end
 	return argv[1] and p.basename(argv[1]):match("^pip%d?$") and
 		argv[2] == "cache" and (argv[3] == "purge" or argv[3] == "remove")
+end
+
+-- --no-cache-dir, or an abbreviation pip accepts (--no-cache).
+local function no_cache_option(argv)
+	for _, a in ipairs(argv) do
+		if a:find("^%-%-no%-cache") then
+			return true
+		end
+	end
+	return false
 end
 
 local function is_pip(inst)
@@ -120,7 +129,8 @@ as large as the packages themselves) stays in the layer.
 What is reported: `pip install` (pip, pip3, `python -m pip`) without
 `--no-cache-dir`, at the command, in the stages whose layers ship in the
 image (the final stage and the stages it is built FROM). Not reported:
-when `ENV PIP_NO_CACHE_DIR=1` is set before it (in the stage or one it
+when `ENV PIP_NO_CACHE_DIR` is set before it (to any value: pip
+reads even `off` or `false` as "no cache") (in the stage or one it
 builds on), when the same `RUN` removes the cache afterwards
 (`rm -rf ~/.cache/pip`, `pip cache purge`), or when the cache is on a
 cache `--mount`, which is the better fix for build speed.
@@ -159,8 +169,7 @@ References:
 				local pending
 				for _, cmd in ipairs(run_commands(ins)) do
 					local inst = p.package_installs(cmd.argv)[1]
-					if is_pip(inst) and
-						not p.contains(inst.argv, "--no-cache-dir") then
+					if is_pip(inst) and not no_cache_option(inst.argv) then
 						pending = pending or cmd
 					elseif pending and removes_cache(cmd.argv) then
 						pending = nil

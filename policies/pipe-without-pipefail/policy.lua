@@ -10,6 +10,16 @@ local function shell_text(ins)
 	return table.concat(parts, "\n")
 end
 
+-- True when the `|` at offset i separates the alternatives of a case
+-- pattern (`amd64|x86_64) ...`), which is no pipe: single words on both
+-- sides, the right one running into `)`.
+local function case_pattern(text, i)
+	local before = text:sub(1, i - 1):match("([^%s;&|()]+)%s*$")
+	local after = text:sub(i + 1):match("^%s*[^%s;&|()]+%s*([|)])")
+	return before ~= nil and not before:find("=", 1, true) and
+		after ~= nil
+end
+
 -- The offsets of the pipes (`|`, `|&`; not `||`) in shell text, outside
 -- quotes and comments.
 local function pipe_offsets(text)
@@ -35,7 +45,7 @@ local function pipe_offsets(text)
 		elseif c == "|" then
 			if text:sub(i + 1, i + 1) == "|" then
 				i = i + 1
-			else
+			elseif not case_pattern(text, i) then
 				out[#out + 1] = i
 			end
 		end
@@ -65,12 +75,15 @@ local function located_commands(ins, text)
 	return out
 end
 
--- The commands left and right of the pipe at offset `at`.
+-- The commands left and right of the pipe at offset `at`: the one that
+-- ends last before it (`ldd "$(php -r ...)"` rather than the php inside),
+-- and the one that starts first after it.
 local function around(cmds, at)
 	local left, right
 	for _, c in ipairs(cmds) do
-		if c.at ~= nil and c.at < at and
-			(left == nil or c.at > left.at) then
+		local stop = c.at ~= nil and c.at + #c.text or nil
+		if stop ~= nil and stop <= at and
+			(left == nil or stop > left.at + #left.text) then
 			left = c
 		elseif c.at ~= nil and c.at > at and
 			(right == nil or c.at < right.at) then
@@ -78,6 +91,85 @@ local function around(cmds, at)
 		end
 	end
 	return left, right
+end
+
+
+-- True for a Windows stage, whose shell form runs under cmd or PowerShell:
+-- the backtick escape Windows Dockerfiles use, a SHELL naming cmd or
+-- PowerShell, or a Windows base image, along the stage's chain.
+local function windows(doc, stage)
+	local directives = doc.tree.directives
+	if directives and directives.escape == "`" then
+		return true
+	end
+	local s, stages, guard = stage, doc.tree.stages, 0
+	while s ~= nil and guard <= #stages do
+		local image = (tostring(s.base and s.base.repository or "") .. ":" ..
+			tostring(s.base and s.base.tag or "")):lower()
+		for _, word in ipairs({"windows", "nanoserver", "servercore",
+			"dotnet/framework", "ltsc20"}) do
+			if image:find(word, 1, true) then
+				return true
+			end
+		end
+		for _, i in ipairs(s.instructions) do
+			if i.keyword and i.keyword:upper() == "SHELL" then
+				local prog = tostring((i.args or {})[1] or ""):lower()
+				if prog:find("pwsh") or prog:find("powershell") or
+					prog:find("cmd") then
+					return true
+				end
+			end
+		end
+		local b = s.base and s.base.stage
+		s, guard = b ~= nil and stages[b + 1] or nil, guard + 1
+	end
+	return false
+end
+
+
+-- Words after which a pipeline is a condition.
+local conditions = {["if"] = true, elif = true, ["while"] = true,
+	["until"] = true, ["!"] = true}
+
+-- Consumers that fail on empty or truncated input, so the failure of
+-- what feeds them surfaces anyway: checksum checks, key imports, archive
+-- extraction, patch.
+local function strict(argv)
+	local prog = argv[1] and p.basename(argv[1]) or ""
+	local function has(...)
+		for _, want in ipairs({...}) do
+			for k = 2, #argv do
+				if argv[k] == want or (want:sub(1, 2) ~= "--" and
+					argv[k]:match("^%-%a+$") and
+					argv[k]:find(want:sub(2), 2, true)) then
+					return true
+				end
+			end
+		end
+		return false
+	end
+	if prog:match("^sha%d*sum$") or prog == "md5sum" or prog == "shasum" or
+		prog == "b2sum" then
+		return has("-c", "--check")
+	elseif prog == "apt-key" then
+		return argv[2] == "add"
+	elseif prog == "gpg" or prog == "gpg2" then
+		return has("--import", "--verify")
+	elseif prog == "tar" or prog == "bsdtar" then
+		return has("-x", "--extract") or (argv[2] ~= nil and
+			argv[2]:match("^[^-]*x") ~= nil)
+	elseif prog == "grep" or prog == "egrep" or prog == "fgrep" then
+		-- No line, no match: grep fails (unless it inverts or counts).
+		return not has("-v", "--invert-match", "-c", "--count", "-L")
+	elseif prog == "gunzip" or prog == "zcat" or prog == "unxz" or
+		prog == "bunzip2" or prog == "patch" then
+		return true
+	elseif prog == "gzip" or prog == "xz" or prog == "bzip2" or
+		prog == "zstd" then
+		return has("-d", "--decompress")
+	end
+	return false
 end
 
 -- Commands whose failure in a pipe would be no news.
@@ -136,7 +228,7 @@ return {
 	severity = "low",
 	applies_to = {"dockerfile"},
 	tags = {"reliability"},
-	aliases = {"DL4006", "DS-0032"},
+	aliases = {"DL4006", "DS032"},
 	precision = "high",
 	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
 		.. "docs/rules/pipe-without-pipefail.md",
@@ -151,8 +243,12 @@ What is reported: a `RUN` with a pipe `|` when neither the stage's
 `SHELL` (or the one it inherits from the stage it is built FROM) nor the
 `RUN` itself sets `-o pipefail` before it; once per `RUN`, at the command
 left of the first such pipe. Not reported: pipes fed by `echo`, `printf`
-or `yes`, which cannot fail in a way that matters, and stages whose
-`SHELL` is PowerShell or cmd.
+or `yes`, which cannot fail in a way that matters, pipelines used as
+conditions (`if gpg --version | grep -q ...`), pipes into a command
+that ends the pipeline and fails on empty or truncated input anyway
+(`sha256sum -c`, `apt-key add`, `gpg --import`, `tar -x`, `gunzip`,
+`patch`, `grep` without `-v`), the `|` of case patterns, Windows stages,
+and stages whose `SHELL` is PowerShell or cmd.
 
 How to fix: set a shell with pipefail once per stage (`/bin/sh` on Debian
 is dash, which lacks it: use bash, or ash on Alpine), or set it in the
@@ -194,7 +290,19 @@ References:
 					end
 					local prog = left and left.argv[1] and
 						p.basename(left.argv[1])
-					if left and not covered and not harmless[prog] then
+					-- A pipeline that is a condition (`if a | grep -q b`)
+					-- is tested, not meant to fail the RUN.
+					local lead = left and left.at and
+						text:sub(1, left.at - 1):match("(%S+)%s*$")
+					local _, right = around(cmds, at)
+					-- A strict consumer that ends the pipeline makes its
+					-- status the pipeline's.
+					local last = right and right.at and not text:sub(
+						right.at + #right.text):match("^%s*|[^|]")
+					if left and not covered and not harmless[prog] and
+						not conditions[lead] and
+						not (last and strict(right.argv)) and
+						not windows(doc, stage) then
 						report(left.node, ("`%s` is piped without "
 							.. "pipefail: if it fails, the RUN still "
 							.. "succeeds."):format(left.text),

@@ -23,6 +23,21 @@ What is reported: Compose `privileged: true`; Kubernetes
 How to fix: remove `privileged`. Grant the one capability the workload
 needs (`cap_add` / `capabilities.add`) or a device (`devices:`), not all of
 them.
+
+```yaml
+# before
+securityContext:
+  privileged: true
+# after: only what the agent needs
+securityContext:
+  capabilities:
+    drop: ["ALL"]
+    add: ["NET_ADMIN"]
+```
+
+References: CIS Docker Benchmark 5.4, "Ensure that privileged containers
+are not used"; CIS Kubernetes Benchmark 5.2.1/5.2.2; Pod Security
+Standards, baseline: "Privileged Containers".
 ]],
 	check = function(doc, report)
 		for c in p.containers(doc) do

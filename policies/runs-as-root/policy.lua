@@ -30,80 +30,9 @@ local function built_user(c)
 	return c.build ~= nil and c.build.user or nil
 end
 
--- The names an image goes by, for matching a pattern: as written, and
--- with and without its registry and tag ("nginx:1.27",
--- "docker.io/nginx:1.27", "docker.io/nginx", "nginx").
-local function image_names(image)
-	local names = {image.text}
-	local repo, tag = image.repository, image.tag
-	if repo ~= nil then
-		local reg = image.registry
-		local tagged = tag and (repo .. ":" .. tag) or repo
-		if reg ~= nil then
-			names[#names + 1] = reg .. "/" .. tagged
-			names[#names + 1] = reg .. "/" .. repo
-		end
-		if reg == nil or reg == "docker.io" then
-			local short = repo:gsub("^library/", "")
-			names[#names + 1] = tag and (short .. ":" .. tag) or short
-			names[#names + 1] = short
-		end
-	end
-	return names
-end
-
--- Each pattern with its literal prefix (up to the first `*`): most names
--- fail on it, before the cost of a glob.
-local function compile(patterns)
-	local out = {}
-	for i, pattern in ipairs(patterns) do
-		out[i] = {pattern = pattern,
-			prefix = pattern:match("^([^*]*)") or ""}
-	end
-	return out
-end
-
-local function matches_any(image, patterns)
-	for _, name in ipairs(image_names(image)) do
-		for _, c in ipairs(patterns) do
-			if name:sub(1, #c.prefix) == c.prefix and
-				p.glob(name, c.pattern) then
-				return true
-			end
-		end
-	end
-	return false
-end
-
--- What is known of the user an image runs as when nothing overrides it:
--- "non-root" (the setting non_root_images, a maintained list by default),
--- "root" (the setting root_images, and Docker's official images, which
--- start as root unless listed as non-root), or nil (unknown).
--- The settings, read once per file, and each image's answer (many
--- services share an image).
-local root_images, non_root_images, known_images
-
-local function image_user(image)
-	if image == nil or image.text == nil or image.text:find("$", 1, true) then
-		return nil
-	end
-	local cached = known_images[image.text]
-	if cached ~= nil then
-		return cached or nil
-	end
-	local answer = false
-	local repo = image.repository or ""
-	if matches_any(image, root_images) then
-		answer = "root"
-	elseif matches_any(image, non_root_images) then
-		answer = "non-root"
-	elseif (image.registry == nil or image.registry == "docker.io") and
-		(not repo:find("/", 1, true) or repo:find("^library/")) then
-		answer = "root"
-	end
-	known_images[image.text] = answer
-	return answer or nil
-end
+-- What an image runs as (see p.image_user_judge), set per file from
+-- the settings.
+local image_user
 
 local function report_root(c, report, extra)
 	local user = c.user
@@ -160,13 +89,8 @@ local function report_unset(c, report, extra)
 		if known == "root" then
 			report(c, ("%s runs as root: no `user:` is set and image %s "
 				.. "starts as root"):format(what, c.image.text), extra)
-		else
-			-- Many images set a USER of their own: say what is known.
-			report(c, ("%s may run as root: no `user:` is set and the "
-				.. "user of image %s is not known"):format(what,
-				c.image and c.image.text or "?"),
-				{fix = extra.fix, severity = "low"})
 		end
+		-- Otherwise the image's user is unknown: image-user-unknown.
 	elseif c.run_as_non_root == false then
 		report(c, "run_as_non_root", ("%s may run as root: "
 			.. "runAsNonRoot is false and no runAsUser is set")
@@ -180,9 +104,8 @@ end
 
 local function check(doc, report)
 	local extra = {fix = fix_for(doc.kind)}
-	root_images = compile(p.setting("root_images"))
-	non_root_images = compile(p.setting("non_root_images"))
-	known_images = {}
+	image_user = p.image_user_judge(p.setting("root_images"),
+		p.setting("non_root_images"))
 	for c in p.containers(doc) do
 		local user = c.user
 		if p.is_fragment(doc, c) or c.run_as_non_root == true then
@@ -223,13 +146,12 @@ What is reported, once per container, where the fix goes:
   a `USER` from a variable with no known value is not reported.
 - **Compose**: `user: root` / `user: "0"`; a service built from a
   Dockerfile is judged on the Dockerfile's user. A service with only an
-  `image:` and no `user:` is reported as high when the image is known to
-  start as root (Docker's official images unless listed as non-root, and
-  `root_images`), not at all when it is known to run as non-root, and
-  otherwise at **low** severity: the image's user is unknown, so that
-  finding is a prompt to check it, not a certainty. Services of an
-  override file with neither image nor build are fragments and are not
-  judged alone.
+  `image:` and no `user:` is reported when the image is known to start
+  as root (Docker's official images that set no USER, such as `nginx`,
+  `postgres` or `redis`, and `root_images`), and not when it is known to
+  run as non-root; when the image's user is unknown, `image-user-unknown`
+  says so, at low severity. Services of an override file with neither
+  image nor build are fragments and are not judged alone.
 - **Kubernetes**: `runAsUser: 0`, or neither `runAsNonRoot: true` nor a
   non-zero `runAsUser` (pod-level settings count; the finding lands on
   the pod's setting when that is where it is written).
@@ -275,25 +197,11 @@ services:
 ]],
 	settings = {
 		{name = "non_root_images", type = "list",
-		 default = {"gcr.io/distroless/*:nonroot",
-			"gcr.io/distroless/*:*-nonroot", "cgr.dev/chainguard/*",
-			"mcr.microsoft.com/windows/nanoserver*",
-			"mcr.microsoft.com/mssql/server*",
-			"elasticsearch:*", "kibana:*", "logstash:*", "solr:*",
-			"sonarqube:*", "haproxy:*", "docker.elastic.co/*",
-			"grafana/grafana*", "grafana/loki*", "prom/prometheus*",
-			"prom/alertmanager*", "prom/node-exporter*",
-			"quay.io/prometheus/*", "quay.io/keycloak/keycloak*",
-			"bitnami/*", "nginxinc/nginx-unprivileged*",
-			"jenkins/jenkins*", "sonatype/nexus3*", "confluentinc/cp-*",
-			"otel/opentelemetry-collector*"},
+		 default = p.non_root_images,
 		 description = "Images known to run as a non-root user (`*` "
 			.. "matches any run of characters): a container of one with "
 			.. "no user set is not reported."},
-		{name = "root_images", type = "list",
-		 default = {"cgr.dev/chainguard/wolfi-base*", "bitnami/minideb*",
-			"portainer/portainer*", "containrrr/watchtower*",
-			"gitlab/gitlab-ce*", "gitlab/gitlab-runner*"},
+		{name = "root_images", type = "list", default = p.root_images,
 		 description = "Images known to start as root, besides Docker's "
 			.. "official images (checked before non_root_images)."},
 	},

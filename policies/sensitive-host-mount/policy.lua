@@ -22,11 +22,13 @@ them gives a compromised container the host; read-only, they still leak
 secrets and the host's layout.
 
 What is reported, on the mount's host path: a Compose bind mount or a
-Kubernetes `hostPath` of `/`, `/etc` (or a path under it), `/proc`,
-`/sys`, `/dev` (and the host's disks), `/boot`, `/root`, `/lib`,
-`/lib/modules`, `/usr`, `/bin`, `/sbin`, `/var`, `/var/lib`, `/home`,
-`/var/lib/docker`, `/var/lib/containerd`, `/var/lib/kubelet`,
-`/var/lib/etcd` and the like. High when the mount is writable, medium
+Kubernetes `hostPath` of `/`, `/etc` and its sensitive parts (accounts,
+`sudoers`, `cron.d`, `ssh`, `kubernetes`, `cni`, `systemd`, `docker`,
+private keys; not an application's own directory such as `/etc/nginx`,
+nor `/etc/localtime`), `/proc`, `/sys`, `/dev` (and the host's disks),
+`/boot`, `/root`, `/lib`, `/lib/modules`, `/usr`, `/bin`, `/sbin`,
+`/var`, `/var/lib`, `/home`, `/var/lib/docker`, `/var/lib/containerd`,
+`/var/lib/kubelet`, `/var/lib/etcd` and the like. High when the mount is writable, medium
 when it is read-only. A container runtime's socket or its directory
 (`/var/run`, `/run`) is `docker-socket-mount`'s finding.
 

@@ -3,8 +3,9 @@
 local p = require("plimsoll")
 
 -- The simple commands of a RUN, each with the command node a finding
--- lands on and its argv without wrappers (sudo, env A=B...); the script
--- of a `sh -c "..."` is split, its commands landing on the sh command.
+-- lands on and its argv without wrappers (sudo, env A=B...); the front
+-- end lists the commands of a `sh -c "..."` script after it (nested), each
+-- with its own node.
 local function run_commands(ins)
 	local out = {}
 	for _, node in ipairs(ins.commands or {}) do
@@ -12,27 +13,43 @@ local function run_commands(ins)
 		for _, a in ipairs(node.argv or {}) do
 			argv[#argv + 1] = tostring(a)
 		end
-		for _, cmd in ipairs(p.commands(argv)) do
-			out[#out + 1] = {node = node, argv = (p.unwrap(cmd.argv)),
-				text = cmd.text}
-		end
+		out[#out + 1] = {node = node, argv = (p.unwrap(argv)),
+			text = node.text}
 	end
 	return out
 end
 
 local sh_paths = {["/bin/sh"] = true, ["/usr/bin/sh"] = true}
 
--- The file a command writes /bin/sh with, if it does.
-local function replaces_sh(argv)
-	local prog = argv[1] and p.basename(argv[1])
-	if prog == "ln" or prog == "cp" or prog == "mv" then
-		local words = {}
+-- True when a command removes /bin/sh.
+local function removes_sh(argv)
+	if argv[1] and p.basename(argv[1]) == "rm" then
 		for k = 2, #argv do
-			if argv[k]:sub(1, 1) ~= "-" then
-				words[#words + 1] = argv[k]
+			if sh_paths[argv[k]] then
+				return true
 			end
 		end
-		if #words >= 2 and sh_paths[words[#words]] then
+	end
+	return false
+end
+
+-- The file a command writes /bin/sh with, if it does. `ln` without -f
+-- only creates a /bin/sh that is missing (a scratch or busybox image),
+-- unless the RUN removed the old one first.
+local function replaces_sh(argv, removed)
+	local prog = argv[1] and p.basename(argv[1])
+	if prog == "ln" or prog == "cp" or prog == "mv" then
+		local words, force = {}, false
+		for k = 2, #argv do
+			local a = argv[k]
+			if a:sub(1, 1) ~= "-" then
+				words[#words + 1] = a
+			elseif a == "--force" or (a:match("^%-%a+$") and a:find("f")) then
+				force = true
+			end
+		end
+		if #words >= 2 and sh_paths[words[#words]] and
+			(prog ~= "ln" or force or removed) then
 			return words[1]
 		end
 	elseif prog == "update-alternatives" then
@@ -62,8 +79,10 @@ every script in the running container that starts with `#!/bin/sh`, uses
 may then behave differently, and a reader of the Dockerfile cannot see
 which shell runs the build steps.
 
-What is reported: a command that replaces `/bin/sh` (`ln`, `cp` or `mv`
-onto it, `update-alternatives --install /bin/sh ...`), at the command.
+What is reported: a command that replaces `/bin/sh` (`ln -sf`, `cp` or
+`mv` onto it, `ln -s` after removing it, `update-alternatives --install
+/bin/sh ...`), at the command. `ln -s` alone only creates a missing
+`/bin/sh` (a scratch or busybox image) and is not reported.
 
 How to fix: say which shell the build steps use with `SHELL`, and leave
 `/bin/sh` alone.
@@ -84,8 +103,10 @@ References:
 			return
 		end
 		for ins in p.instructions(doc, "RUN") do
+			local removed = false
 			for _, cmd in ipairs(run_commands(ins)) do
-				local with = replaces_sh(cmd.argv)
+				local with = replaces_sh(cmd.argv, removed)
+				removed = removed or removes_sh(cmd.argv)
 				if with then
 					report(cmd.node, ("This replaces /bin/sh with %s for "
 						.. "every later RUN and script."):format(with),

@@ -16,11 +16,24 @@ return {
 allowed to use it: anyone who gets a shell as that user is root. Its TTY
 and environment handling also make builds behave unpredictably.
 
-What is reported: a `RUN` instruction that calls `sudo` (anywhere in its
+What is reported: a `RUN` (or `ONBUILD RUN`) instruction that calls
+`sudo` (anywhere in its
 commands, including after `&&` or in a subshell).
 
 How to fix: run the step as root with `USER root` before it and switch
 back with `USER <uid>` after it, and do not install `sudo` in the image.
+
+```dockerfile
+# before
+USER 10001
+RUN sudo apt-get install -y --no-install-recommends curl
+# after
+USER root
+RUN apt-get install -y --no-install-recommends curl
+USER 10001
+```
+
+References: hadolint DL3004; CIS Docker Benchmark 4.1.
 ]],
 	check = function(doc, report)
 		if not p.mentions(doc, "sudo") then

@@ -29,7 +29,8 @@ volume mount without `readOnly: true`, and a Compose bind mount of an
 absolute or home path (`/srv/data:/data`, `~/logs:/logs`) without `:ro`
 (or `read_only: true`). Bind mounts of the project's own files
 (`./src:/app`) are not reported: they are the usual way to develop with
-Compose. Sensitive paths and runtime sockets are `sensitive-host-mount`'s
+Compose; nor are sources from a variable (`$PWD/data`, `${CONFIG}/x`),
+which usually name the project's directory. Sensitive paths and runtime sockets are `sensitive-host-mount`'s
 and `docker-socket-mount`'s findings.
 
 How to fix:
@@ -58,7 +59,10 @@ References: CIS Docker Benchmark 5.5 and 5.6; kube-linter
 	check = function(doc, report)
 		for c in p.containers(doc) do
 			for _, m in ipairs(c.mounts or {}) do
+				-- A source from a variable (`$PWD/data`, `${CONFIG}/x`)
+				-- is not known to be outside the project.
 				local host = m.kind == "hostPath" or (m.kind == "bind" and
+					not p.meta(m, "source").interpolated and
 					outside_project(m.source))
 				if host and m.read_only ~= true and
 					not p.runtime_socket(m.source) and

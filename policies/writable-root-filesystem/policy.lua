@@ -23,14 +23,24 @@ What is reported: Kubernetes containers without
 How to fix:
 
 ```yaml
+# before
+securityContext: {}
+# after
 securityContext:
   readOnlyRootFilesystem: true
+# with an emptyDir mounted where the application writes (/tmp, caches)
 ```
 
 ```yaml
-read_only: true
-tmpfs: [/tmp]
+# Compose, after
+services:
+  web:
+    read_only: true
+    tmpfs: [/tmp]
 ```
+
+References: CIS Docker Benchmark 5.12, "Ensure that the container's root
+filesystem is mounted as read only"; Checkov CKV_K8S_22.
 ]],
 	check = function(doc, report)
 		for c in p.containers(doc) do

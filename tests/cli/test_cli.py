@@ -290,13 +290,15 @@ class Cli(unittest.TestCase):
             write(f"{d}/app/Dockerfile", "FROM alpine:3.20\nUSER 1000\n")
             write(f"{d}/deploy/compose.yaml", "services:\n  web:\n"
                   "    build: ../app\n")
-            # the compose file alone: its directory is the tree
-            r = run("scan", "--format", "gnu", "--only", "runs-as-root",
+            # the compose file alone: its directory is the tree, and the
+            # user of an image it cannot read is unknown
+            r = run("scan", "--format", "gnu", "--only",
+                    "runs-as-root,image-user-unknown",
                     f"{d}/deploy/compose.yaml")
             out = r.stdout.decode()
             self.assertIn(f"{d}/deploy/compose.yaml:3:5: note: ", out)
             self.assertIn("[compose/build-outside-tree]", out)
-            self.assertIn("runs-as-root", out)
+            self.assertIn("[image-user-unknown]", out)
             # the whole tree: linked, the image's USER 1000 is not root
             r = run("scan", "--format", "gnu", "--only", "runs-as-root", d)
             self.assertEqual(r.returncode, 0, r.stdout + r.stderr)

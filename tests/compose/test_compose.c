@@ -665,7 +665,7 @@ static void security_opt_of_the_wrong_shape_is_unknown(void **state)
 		"services:\n  s:\n    image: x\n"
 		"    security_opt: \"x\"\n" /* line 4 */
 		"  t:\n    image: y\n"
-		"    security_opt: [no-new-privileges:maybe, seccomp, 5]\n");
+		"    security_opt: [no-new-privileges:maybe, seccomp, 5, label]\n");
 	static const char *const fields[] = {"allow_privilege_escalation",
 		"seccomp", "apparmor", "selinux"};
 	struct plm_node *s = at(doc->containers, "0");
@@ -685,8 +685,9 @@ static void security_opt_of_the_wrong_shape_is_unknown(void **state)
 	/* apparmor was not written: absent, not unknown */
 	assert_false(at(t, "apparmor")->flags & PLM_NODE_UNKNOWN);
 	assert_true(at(t, "apparmor")->flags & PLM_NODE_IMPLICIT);
-	/* one note for the string, three for t's items */
-	assert_int_equal(count_code(doc, "model/wrong-shape"), 4);
+	assert_int_equal(at(t, "selinux")->kind, PLM_NODE_NULL);
+	/* one note for the string, four for t's items */
+	assert_int_equal(count_code(doc, "model/wrong-shape"), 5);
 	plm_doc_destroy(doc);
 }
 
@@ -947,6 +948,32 @@ static void runtime_settings_are_read_with_positions(void **state)
 	assert_true(at(u, "ulimits")->flags & PLM_NODE_UNKNOWN);
 	/* limits "1g", sysctls 5, ulimits 7 */
 	assert_int_equal(count_code(doc, "model/wrong-shape"), 3);
+	plm_doc_destroy(doc);
+}
+
+static void service_lists_of_the_wrong_shape_are_unknown(void **state)
+{
+	(void)state;
+	struct plm_doc *doc = build("services:\n  s:\n    image: x\n"
+				    "    volumes: \"/a:/b\"\n" /* line 4 */
+				    "    cap_add: NET_ADMIN\n"
+				    "    cap_drop: [ALL]\n"
+				    "    environment: 5\n"
+				    "    command: 5\n"
+				    "    entrypoint: [sh, -c]\n");
+	struct plm_node *s = at(doc->containers, "0");
+	static const char *const unknown[][2] = {{"mounts", "4"},
+		{"capabilities.add", "5"}, {"env", "7"}, {"command", "8"}};
+	for (size_t i = 0; i < 4; i++) {
+		struct plm_node *f = at(s, unknown[i][0]);
+		assert_int_equal(f->kind, PLM_NODE_NULL);
+		assert_true(f->flags & PLM_NODE_UNKNOWN);
+		assert_int_equal(line_of(doc, f->span),
+			strtoul(unknown[i][1], NULL, 10));
+	}
+	assert_string_equal(str_at(s, "capabilities.drop.0"), "ALL");
+	assert_string_equal(str_at(s, "entrypoint.1"), "-c");
+	assert_int_equal(count_code(doc, "model/wrong-shape"), 4);
 	plm_doc_destroy(doc);
 }
 
@@ -1742,6 +1769,7 @@ int main(void)
 		cmocka_unit_test(unwritten_fields_point_at_the_service_key),
 		cmocka_unit_test(volumes_short_long_and_tmpfs),
 		cmocka_unit_test(ports_short_long_ranges_and_host_ips),
+		cmocka_unit_test(service_lists_of_the_wrong_shape_are_unknown),
 		cmocka_unit_test(
 			port_protocols_are_lower_case_and_bad_items_noted),
 		cmocka_unit_test(tmpfs_sizes_and_a_single_tmpfs_path),

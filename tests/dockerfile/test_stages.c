@@ -48,8 +48,8 @@ static void workdir_resolves_relative_paths(void **state)
 	struct plm_doc *doc = parse("FROM a AS one\nWORKDIR sub\n"
 				    "WORKDIR /app\nWORKDIR sub/\nWORKDIR x\n"
 				    "ENV D=/srv\nWORKDIR $D\n"
-				    "FROM one\nWORKDIR z\nWORKDIR $NOPE/y\n"
-				    "WORKDIR w\n");
+				    "FROM one\nWORKDIR z\nARG U\nWORKDIR $U/y\n"
+				    "WORKDIR w\nFROM b\nWORKDIR $NOPE/y\n");
 	/* No earlier WORKDIR: the base image's is not known. */
 	assert_true(is_null(instr(doc, 0, 1), "absolute"));
 	assert_string_equal(str(instr(doc, 0, 2), "absolute"), "/app");
@@ -58,11 +58,16 @@ static void workdir_resolves_relative_paths(void **state)
 	assert_string_equal(str(instr(doc, 0, 6), "absolute"), "/srv");
 	/* A stage built on another continues from its WORKDIR. */
 	assert_string_equal(str(instr(doc, 1, 1), "absolute"), "/srv/z");
-	assert_string_equal(str(instr(doc, 1, 2), "path"), "/y");
-	/* A variable that is not known makes the path, and the ones after
-	 * it, unknown. */
-	assert_true(is_null(instr(doc, 1, 2), "absolute"));
+	assert_string_equal(str(instr(doc, 1, 3), "path"), "/y");
+	/* A variable whose value is not known (an ARG without a default)
+	 * makes the path, and the ones after it, unknown. */
 	assert_true(is_null(instr(doc, 1, 3), "absolute"));
+	assert_true(
+		get(instr(doc, 1, 3), "absolute")->flags & PLM_NODE_UNKNOWN);
+	assert_true(get(instr(doc, 1, 3), "path")->flags & PLM_NODE_UNKNOWN);
+	assert_true(is_null(instr(doc, 1, 4), "absolute"));
+	/* A variable never declared is empty, as BuildKit substitutes it. */
+	assert_string_equal(str(instr(doc, 2, 1), "absolute"), "/y");
 	plm_doc_destroy(doc);
 }
 

@@ -756,6 +756,55 @@ static void sysctls_of_the_wrong_shape_are_noted_once_per_pod(void **state)
 	plm_doc_destroy(doc);
 }
 
+static void lists_of_the_wrong_shape_are_unknown(void **state)
+{
+	(void)state;
+	struct plm_doc *doc = build(
+		"apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n"
+		"  volumes: x\n" /* line 5 */
+		"  containers:\n"
+		"  - name: a\n"
+		"    command: \"sh -c x\"\n"
+		"    args: 5\n"
+		"    env: x\n" /* line 10 */
+		"    envFrom: [{secretRef: {name: s}}]\n"
+		"    volumeMounts: z\n"
+		"    securityContext:\n"
+		"      capabilities: {add: NET_ADMIN, drop: [ALL]}\n"
+		"  - name: b\n" /* line 15 */
+		"    securityContext: privileged\n"
+		"    volumeMounts: [{name: v, mountPath: /v}]\n");
+	struct plm_node *a = at(doc->containers, "0");
+	static const char *const unknown[][2] = {{"entrypoint", "8"},
+		{"command", "9"}, {"env", "10"}, {"mounts", "12"},
+		{"capabilities.add", "14"}};
+	for (size_t i = 0; i < 5; i++) {
+		struct plm_node *f = at(a, unknown[i][0]);
+		assert_int_equal(f->kind, PLM_NODE_NULL);
+		assert_true(f->flags & PLM_NODE_UNKNOWN);
+		assert_int_equal(line_of(doc, f->span),
+			strtoul(unknown[i][1], NULL, 10));
+	}
+	assert_string_equal(str_at(a, "capabilities.drop.0"), "ALL");
+	assert_string_equal(str_at(a, "env_from.0.name"), "s");
+	struct plm_node *b = at(doc->containers, "1");
+	static const char *const container_only[] = {"privileged",
+		"allow_privilege_escalation", "read_only_rootfs", "proc_mount",
+		"capabilities.add", "capabilities.drop"};
+	for (size_t i = 0; i < 6; i++) {
+		assert_true(at(b, container_only[i])->flags & PLM_NODE_UNKNOWN);
+		assert_int_equal(line_of(doc, at(b, container_only[i])->span),
+			16);
+	}
+	/* volumes unreadable: the mount is there, of an unknown kind */
+	assert_string_equal(str_at(b, "mounts.0.kind"), "other");
+	const struct plm_diag *d = diag_with(doc, "model/wrong-shape");
+	assert_int_equal(line_of(doc, d->span), 5);
+	/* volumes, command, args, env, volumeMounts, add, securityContext */
+	assert_int_equal(count_code(doc, "model/wrong-shape"), 7);
+	plm_doc_destroy(doc);
+}
+
 static void every_record_field_is_present(void **state)
 {
 	(void)state;
@@ -895,6 +944,7 @@ int main(void)
 		cmocka_unit_test(pod_settings_are_read_with_positions),
 		cmocka_unit_test(
 			sysctls_of_the_wrong_shape_are_noted_once_per_pod),
+		cmocka_unit_test(lists_of_the_wrong_shape_are_unknown),
 		cmocka_unit_test(every_record_field_is_present),
 		cmocka_unit_test(quoted_booleans_are_read_with_a_warning),
 		cmocka_unit_test(huge_pod_stays_linear),

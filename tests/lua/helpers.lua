@@ -95,8 +95,13 @@ end
 function tests.commands_and_installs()
 	local cmds = p.commands({"/bin/sh", "-c", "pip install flask && "
 		.. "exec gunicorn app"})
-	eq(argvs(cmds), "pip install flask | exec gunicorn app", "sh -c")
-	eq(p.program(cmds[2].argv), "gunicorn", "program unwraps exec")
+	eq(argvs(cmds), "/bin/sh -c pip install flask && exec gunicorn app | "
+		.. "pip install flask | exec gunicorn app", "sh -c")
+	eq(p.program(cmds[3].argv), "gunicorn", "program unwraps exec")
+	eq(cmds[2].nested, 1, "the script's commands are nested")
+	eq(cmds[2].op_after, "&&", "op_after")
+	eq(cmds[3].op_before, "&&", "op_before")
+	eq(cmds[1].nested, nil, "the shell itself is not nested")
 	local found = p.find_commands("sudo -u app env A=1 apt-get update",
 		"apt-get")
 	eq(#found, 1, "find through wrappers")
@@ -136,7 +141,9 @@ function tests.commands_and_installs()
 	eq(pk("pip install --index-url https://u/simple x"), "pip:x",
 		"pip index url")
 	eq(pk("pip install --requirement=r.txt"), "pip:?", "requirement= form")
-	eq(pk("echo a b | xargs apk add"), "apk:", "xargs apk add")
+	eq(pk("echo a b | xargs apk add"), "apk:?", "xargs apk add")
+	eq(pk("cat pkgs | xargs -n 1 -P 4 apk add --no-cache"), "apk:?",
+		"xargs options with values")
 	eq(pk("npm install"), "npm:?", "npm install of the project")
 	eq(pk("npm install left-pad"), "npm:left-pad", "npm install a package")
 	eq(pk("yarn install --frozen-lockfile"), "yarn:?", "yarn install")
@@ -154,6 +161,74 @@ function tests.commands_and_installs()
 	eq(pk("microdnf install x"), "microdnf:x", "microdnf install")
 	eq(pk("zypper in -y x"), "zypper:x", "zypper in")
 	eq(pk("make install"), "none", "make install is not a package manager")
+	eq(pk("apt-get -t bookworm-backports install -y x"), "apt-get:x",
+		"apt target release")
+	eq(pk("yum --setopt=tsflags=nodocs install -y x"), "yum:x",
+		"yum --setopt=")
+	eq(pk("pip install -r req.txt"), "pip:?", "requirements file")
+	eq(pk("sh -c 'apk add curl'"), "apk:curl", "inside sh -c")
+	eq(pk("bash -c \"sudo sh -c 'npm ci'\""), "npm:?", "nested twice")
+	eq(pk("if true; then apt-get install -y x; fi"), "apt-get:x",
+		"after a control word")
+	-- Scripts it cannot see into: unknown, not "no install".
+	local function unknown(text)
+		local installs, u = p.package_installs(text)
+		local got = {}
+		for _, c in ipairs(u) do
+			got[#got + 1] = c.argv[1]
+		end
+		return #installs .. ":" .. table.concat(got, ",")
+	end
+	eq(unknown("./install.sh && make"), "0:./install.sh", "script file")
+	eq(unknown("sh setup.sh"), "0:sh", "sh with a script file")
+	eq(unknown("bash -e /tmp/x"), "0:bash", "bash with options, a file")
+	eq(unknown(". ./env.sh; source /etc/profile"), "0:.,source", "sourced")
+	eq(unknown("curl -fsSL https://x/i | sh -s -- -y"), "0:sh",
+		"a shell reading a pipe")
+	eq(unknown("sh -c 'echo hi'"), "0:", "sh -c is seen into")
+	eq(unknown("echo hi"), "0:", "nothing unknown")
+	eq(unknown("$RUNNER go"), "0:$RUNNER", "program in a variable")
+	local _, u = p.package_installs({"powershell", "-Command",
+		"Install-Package x"})
+	eq(#u, 1, "powershell -Command is unknown")
+	eq(u[1].unknown, true, "marked unknown")
+	local i2, u2 = p.package_installs("./install.sh; apk add x",
+		{installs_only = true})
+	eq(#i2 .. ":" .. #u2, "1:0", "installs_only")
+	eq(#p.package_installs("echo golang-ish --pipeline"), 0,
+		"names inside words are not managers")
+end
+
+function tests.operators_and_pipes()
+	local cmds = p.split_shell("a && b || c; d & e | f |& g\nh")
+	local ops = {}
+	for _, c in ipairs(cmds) do
+		ops[#ops + 1] = (c.op_before or "-") .. (c.op_after or "-")
+			.. (c.pipeline or 0)
+	end
+	eq(table.concat(ops, " "), "-&&0 &&||0 ||;0 ;&0 &|1 ||&1 |&\n1 \n-0",
+		"operators")
+	eq(p.uses_pipe("a && b"), false, "no pipe")
+	eq(p.uses_pipe("a | b"), true, "a pipe")
+	eq(p.uses_pipe("a || b"), false, "|| is no pipe")
+	local pipes = p.pipes("curl -s u | tee f | sudo bash; wget u | cat",
+		{"curl", "wget"}, {"sh", "bash"})
+	eq(#pipes, 1, "curl piped into bash through tee")
+	eq(pipes[1].from.argv[1], "curl", "from")
+	eq(pipes[1].to.argv[2], "bash", "to")
+	eq(#p.pipes({"sh", "-c", "wget -O- u | sh"}, "wget", "sh"), 1,
+		"inside sh -c")
+	eq(#p.pipes("curl u > f; sh f", "curl", "sh"), 0, "not a pipe")
+	-- Offsets of the commands in the text, also inside a nested script.
+	local text = "a x && sh -c 'b y; c'"
+	cmds = p.split_shell(text)
+	eq(text:sub(cmds[1].first, cmds[1].last), "a x", "first/last")
+	eq(cmds[3].argv[1], "b", "nested command")
+	eq(text:sub(cmds[3].first, cmds[3].last), "b y", "mapped offsets")
+	eq(text:sub(cmds[4].first, cmds[4].last), "c", "mapped offsets 2")
+	-- Nesting is bounded.
+	local deep = ("sh -c "):rep(200) .. "x"
+	eq(#p.split_shell(deep) > 0, true, "deep sh -c")
 end
 
 function tests.model_access(doc)

@@ -5,9 +5,11 @@
 #include <cmocka.h>
 #include <string.h>
 
+#include "model/document.h"
 #include "model/node.h"
 #include "model/quantity.h"
 #include "model/record.h"
+#include "util/source.h"
 
 static int64_t kube(const char *s, int64_t unit)
 {
@@ -93,6 +95,72 @@ static void capability_names_are_normalised(void **state)
 	plm_arena_destroy(a);
 }
 
+static void profiles_and_selinux_copy_what_they_flag(void **state)
+{
+	(void)state;
+	struct plm_arena *a = plm_arena_create(0);
+	struct plm_span sp = plm_span_make(0, 4);
+	struct plm_node *type = plm_node_cstring(a, plm_span_make(1, 2),
+		"Localhost");
+	struct plm_node *prof = plm_node_cstring(a, plm_span_make(2, 3), "p");
+	struct plm_node *m = plm_record_profile(a, sp, type, prof, "pod",
+		PLM_NODE_INHERITED);
+	assert_string_equal(plm_node_get_str(m, "type"), "Localhost");
+	assert_string_equal(plm_node_get_str(m, "profile"), "p");
+	assert_string_equal(plm_node_get_str(m, "from"), "pod");
+	assert_true(m->flags & PLM_NODE_INHERITED);
+	assert_true(plm_node_get(m, "type")->flags & PLM_NODE_INHERITED);
+	assert_int_equal(plm_node_get(m, "profile")->span.start, 2);
+	/* the written nodes (shared with the tree) are untouched */
+	assert_int_equal(type->flags, 0);
+	assert_int_equal(prof->flags, 0);
+	m = plm_record_profile(a, sp, type, NULL, "container", 0);
+	assert_ptr_equal(plm_node_get(m, "type"), type);
+	assert_true(plm_node_get(m, "profile")->flags & PLM_NODE_IMPLICIT);
+	assert_int_equal(plm_node_get(m, "profile")->span.start, 0);
+
+	struct plm_node *se = plm_record_selinux(a, sp, "pod",
+		PLM_NODE_INHERITED);
+	assert_int_equal(plm_node_count(se), 6);
+	assert_false(se->flags & PLM_NODE_IMPLICIT);
+	assert_false(plm_node_get(se, "disabled")->as.boolean);
+	assert_int_equal(plm_record_selinux_set(a, se, "type", prof), 0);
+	assert_string_equal(plm_node_get_str(se, "type"), "p");
+	assert_true(plm_node_get(se, "type")->flags & PLM_NODE_INHERITED);
+	assert_int_equal(prof->flags, 0);
+	assert_string_equal(se->as.map.entries[2].key, "type");
+	plm_arena_destroy(a);
+}
+
+static void protocols_are_lower_case_and_default_to_tcp(void **state)
+{
+	(void)state;
+	struct plm_source *src = plm_source_create("k.yaml", "x", 1);
+	struct plm_doc *doc = plm_doc_create_take(src, PLM_KIND_KUBERNETES);
+	struct plm_span sp = plm_span_make(0, 1);
+	struct plm_node *udp = plm_node_cstring(doc->arena, sp, "UDP");
+	udp->flags = PLM_NODE_QUOTED | PLM_NODE_INTERPOLATED;
+	struct plm_node *n = plm_record_protocol(doc, udp, sp, PLM_NODE_QUOTED);
+	assert_string_equal(plm_node_str(n), "udp");
+	assert_string_equal(plm_node_str(udp), "UDP");
+	assert_int_equal(n->flags, PLM_NODE_INTERPOLATED);
+	n = plm_record_protocol(doc, NULL, sp, 0);
+	assert_string_equal(plm_node_str(n), "tcp");
+	assert_true(n->flags & PLM_NODE_IMPLICIT);
+	assert_int_equal(doc->diag_count, 0);
+	n = plm_record_protocol(doc, plm_node_int(doc->arena, sp, 6), sp, 0);
+	assert_int_equal(n->kind, PLM_NODE_NULL);
+	assert_true(n->flags & PLM_NODE_UNKNOWN);
+	assert_int_equal(doc->diag_count, 1);
+	struct plm_node *u = plm_record_unknown_amounts(doc,
+		plm_node_cstring(doc->arena, sp, "1Gi"), "limits", "a map");
+	assert_true(u->flags & PLM_NODE_UNKNOWN);
+	assert_true(plm_node_get(u, "cpu")->flags & PLM_NODE_UNKNOWN);
+	assert_true(plm_node_get(u, "memory")->flags & PLM_NODE_UNKNOWN);
+	assert_int_equal(doc->diag_count, 2);
+	plm_doc_destroy(doc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -100,6 +168,8 @@ int main(void)
 		cmocka_unit_test(docker_sizes),
 		cmocka_unit_test(every_record_has_every_field_implicit),
 		cmocka_unit_test(capability_names_are_normalised),
+		cmocka_unit_test(profiles_and_selinux_copy_what_they_flag),
+		cmocka_unit_test(protocols_are_lower_case_and_default_to_tcp),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -124,19 +124,23 @@ class Baseline(unittest.TestCase):
             "syntax.json": ('{"plimsoll_baseline": 1,\n  "findings": [,]}',
                             "syntax.json:2:"),
             "shape.json": ('{"findings": []}', "not a plimsoll baseline"),
+            "trailing.json": ('{"plimsoll_baseline": 1, "findings": []}\n'
+                              '{}', "trailing.json:2:1:"),
+            "missing.json": ('{"plimsoll_baseline": 1, "findings": '
+                             '[{"rule": "x"}]}', "has no \"fingerprint\""),
             "version.json": ('{"plimsoll_baseline": 9, "findings": []}',
                              "version 9"),
             "entry.json": ('{"plimsoll_baseline": 1, "findings": '
-                           '[{"fingerprint": "abc"}]}', "findings[0]"),
+                           '[{"fingerprint": "abc"}]}', "entry.json:1:55:"),
         }
         for name, (text, want) in cases.items():
             write(os.path.join(self.d, name), text)
             r = run("--baseline", name, "Dockerfile", cwd=self.d)
             self.assertEqual(r.returncode, 2, name)
             self.assertIn(want, r.stderr, name)
-        r = run("--baseline", "missing.json", "Dockerfile", cwd=self.d)
+        r = run("--baseline", "absent.json", "Dockerfile", cwd=self.d)
         self.assertEqual(r.returncode, 2)
-        self.assertIn("missing.json", r.stderr)
+        self.assertIn("absent.json", r.stderr)
 
 
 if __name__ == "__main__":
