@@ -116,6 +116,28 @@ class Interplay(unittest.TestCase):
                 "Dockerfile")
         self.assertEqual(r.returncode, 0, r.stderr)
 
+    def test_sarif_carries_in_source_suppressions_and_validates(self):
+        validator = os.path.join(os.path.dirname(__file__), "..", "..",
+                                 "..", "shared", "tools", "sarif-validate")
+        write(self.d, "Dockerfile", DOCKERFILE)
+        r = run(self.d, "--format", "sarif", "Dockerfile")
+        plain = json.loads(r.stdout)["runs"][0]["results"]
+        self.assertNotIn("runs-as-root", [x["ruleId"] for x in plain])
+        r = run(self.d, "--format", "sarif", "--include-suppressed",
+                "-o", "out.sarif", "Dockerfile")
+        with open(os.path.join(self.d, "out.sarif")) as f:
+            results = json.load(f)["runs"][0]["results"]
+        root = [x for x in results if x["ruleId"] == "runs-as-root"]
+        self.assertEqual(root[0]["suppressions"],
+                         [{"kind": "inSource", "status": "accepted",
+                           "justification": "the entrypoint drops root"}])
+        if not os.access(validator, os.X_OK):
+            self.skipTest("sarif-validate not found beside the tree")
+        v = subprocess.run([validator, "--strict",
+                            os.path.join(self.d, "out.sarif")],
+                           capture_output=True, text=True, timeout=120)
+        self.assertEqual(v.returncode, 0, v.stdout + v.stderr)
+
 
 if __name__ == "__main__":
     PLIMSOLL = os.path.abspath(sys.argv.pop(1))
