@@ -404,8 +404,10 @@ static void print_markdown_settings(FILE *out, const char *id,
 
 enum part { PART_WHY, PART_WHAT, PART_FIX, PART_REFS, PART_COUNT };
 
-static const char *const part_labels[PART_COUNT] = {NULL,
-	"What is reported:", "How to fix:", "References:"};
+/* A label is followed by ':' ("How to fix: ...") or by ',' and a
+ * qualifier that stays in the section ("How to fix, when pinning: ..."). */
+static const char *const part_labels[PART_COUNT] = {NULL, "What is reported",
+	"How to fix", "References"};
 
 static const char *const part_titles[PART_COUNT] = {"Why it matters",
 	"What is reported", "How to fix", "References"};
@@ -415,11 +417,15 @@ struct text_range {
 	size_t len;
 };
 
-/* Which label the paragraph at p starts with, or PART_WHY for none. */
-static enum part label_at(const char *p)
+/* Which label the paragraph at p starts with, or PART_WHY for none;
+ * *len is how much of p the label takes. */
+static enum part label_at(const char *p, size_t *len)
 {
 	for (int i = PART_WHAT; i < PART_COUNT; i++) {
-		if (strncmp(p, part_labels[i], strlen(part_labels[i])) == 0) {
+		size_t n = strlen(part_labels[i]);
+		if (strncmp(p, part_labels[i], n) == 0 &&
+			(p[n] == ':' || p[n] == ',')) {
+			*len = n + 1;
 			return (enum part)i;
 		}
 	}
@@ -440,8 +446,9 @@ static void split_description(const char *d, struct text_range *parts)
 	for (const char *p = d;; p++) {
 		bool at_end = *p == '\0';
 		enum part label = PART_WHY;
+		size_t label_len = 0;
 		if (!at_end && paragraph && !fenced) {
-			label = label_at(p);
+			label = label_at(p, &label_len);
 		}
 		if (at_end || label != PART_WHY) {
 			if (parts[current].start == NULL) {
@@ -452,7 +459,7 @@ static void split_description(const char *d, struct text_range *parts)
 				break;
 			}
 			current = label;
-			start = p + strlen(part_labels[label]);
+			start = p + label_len;
 		}
 		if ((p == d || p[-1] == '\n') && strncmp(p, "```", 3) == 0) {
 			fenced = !fenced;

@@ -360,7 +360,7 @@ Why: it matters a great deal.
 
 What is reported: every stage.
 
-How to fix: change it.
+How to fix, when it matters: change it.
 
 ```dockerfile
 # Before
@@ -429,6 +429,9 @@ class RulesAndExplain(unittest.TestCase):
                 "## Peer codes covered", "## References", "## Suppressing"])
             self.assertIn("## Why it matters\n\nWhy: it matters", page)
             self.assertIn("## What is reported\n\nEvery stage.", page)
+            # A qualified label keeps its qualifier in the section.
+            self.assertIn("## How to fix\n\nWhen it matters: change it.",
+                          page)
             # The label inside the code block stays in the snippet.
             self.assertIn("# After, not a label: How to fix: inside", page)
             self.assertIn("## References\n\n- somewhere", page)
