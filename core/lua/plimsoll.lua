@@ -1829,4 +1829,100 @@ function M.glob(text, pattern)
 	return true
 end
 
+--- The simple commands of an instruction as policies judge them: each
+--- {node, argv, text}, node the command a finding lands on, argv without
+--- wrappers (sudo, env A=B...). The model lists the commands of a
+--- `sh -c "..."` script after the sh command itself, each with its own
+--- position; the wrapper is left out, so nothing is judged twice.
+local script_runners = {sh = true, bash = true, ash = true, dash = true,
+	zsh = true, ksh = true, su = true, runuser = true}
+
+function M.run_commands(ins)
+	local out = {}
+	for _, node in ipairs(ins.commands or {}) do
+		local argv = {}
+		for _, a in ipairs(node.argv or {}) do
+			argv[#argv + 1] = tostring(a)
+		end
+		argv = M.unwrap(argv)
+		-- `sh -c SCRIPT`, `su user -c SCRIPT`: the script's commands
+		-- follow as commands of their own; judging the wrapper too would
+		-- report them twice.
+		local runner = argv[1] and script_runners[basename(argv[1])]
+		local script = false
+		for k = 2, #argv do
+			script = script or argv[k] == "-c" or
+				argv[k]:match("^%-%a*c%a*$") ~= nil
+		end
+		if not (runner and script) then
+			out[#out + 1] = {node = node, argv = argv,
+				text = tostring(node.text or "")}
+		end
+	end
+	return out
+end
+
+--- The stages whose layers end up in the image, as a set of stage
+--- indexes: the final stage and the stages it is built FROM (a builder
+--- stage's files are only copied).
+function M.shipped_stages(doc)
+	local stages, set = doc.tree.stages, {}
+	local s, guard = stages[#stages], 0
+	while s ~= nil and guard <= #stages do
+		set[s.index] = true
+		local b = s.base and s.base.stage
+		s = b ~= nil and stages[b + 1] or nil
+		guard = guard + 1
+	end
+	return set
+end
+
+--- True when the RUN ins puts dir (or a directory above it) on a cache or
+--- tmpfs --mount, so what the command leaves there is not in the layer.
+function M.run_mounts(ins, dir)
+	for _, f in ipairs(ins.flags or {}) do
+		local m = f.name == "mount" and f.mount or nil
+		local target = m and (m.target or m.dst or m.destination)
+		if target ~= nil and (m.type == "cache" or m.type == "tmpfs") then
+			target = tostring(target):gsub("/+$", "")
+			if dir == target or dir:sub(1, #target + 1) == target .. "/" then
+				return true
+			end
+		end
+	end
+	return false
+end
+
+--- An apt-get or apt command line as {prog, sub, opts, args}, or nil; an
+--- option with a value is kept as "-o=VALUE".
+local apt_value_opts = {["-o"] = true, ["--option"] = true, ["-t"] = true,
+	["--target-release"] = true, ["-c"] = true, ["--config-file"] = true,
+	["-a"] = true, ["--host-architecture"] = true}
+
+-- An apt-get or apt command line: {sub, opts, args}; an option with a
+-- value is kept as "-o=VALUE".
+function M.apt_parse(argv)
+	local prog = argv[1] and basename(argv[1])
+	if prog ~= "apt-get" and prog ~= "apt" then
+		return nil
+	end
+	local r = {prog = prog, opts = {}, args = {}}
+	local k = 2
+	while argv[k] ~= nil do
+		local a = argv[k]
+		if apt_value_opts[a] then
+			r.opts[#r.opts + 1] = a .. "=" .. tostring(argv[k + 1] or "")
+			k = k + 1
+		elseif a:sub(1, 1) == "-" then
+			r.opts[#r.opts + 1] = a
+		elseif r.sub == nil then
+			r.sub = a
+		else
+			r.args[#r.args + 1] = a
+		end
+		k = k + 1
+	end
+	return r
+end
+
 return M

@@ -2,70 +2,6 @@
 -- that never comes in a build.
 local p = require("plimsoll")
 
--- The simple commands of a RUN, each with the command node a finding
--- lands on and its argv without wrappers (sudo, env A=B...). The model
--- lists the commands of a `sh -c "..."` script after the sh command
--- itself, each with its own position.
-local script_runners = {sh = true, bash = true, ash = true, dash = true,
-	zsh = true, ksh = true, su = true, runuser = true}
-
-local function run_commands(ins)
-	local out = {}
-	for _, node in ipairs(ins.commands or {}) do
-		local argv = {}
-		for _, a in ipairs(node.argv or {}) do
-			argv[#argv + 1] = tostring(a)
-		end
-		argv = p.unwrap(argv)
-		-- `sh -c SCRIPT`, `su user -c SCRIPT`: the script's commands
-		-- follow as commands of their own; judging the wrapper too would
-		-- report them twice.
-		local runner = argv[1] and script_runners[p.basename(argv[1])]
-		local script = false
-		for k = 2, #argv do
-			script = script or argv[k] == "-c" or
-				argv[k]:match("^%-%a*c%a*$") ~= nil
-		end
-		if not (runner and script) then
-			out[#out + 1] = {node = node, argv = argv,
-				text = tostring(node.text or "")}
-		end
-	end
-	return out
-end
-
-
--- apt-get/apt options whose value is the next word.
-local apt_value_opts = {["-o"] = true, ["--option"] = true, ["-t"] = true,
-	["--target-release"] = true, ["-c"] = true, ["--config-file"] = true,
-	["-a"] = true, ["--host-architecture"] = true}
-
--- An apt-get or apt command line: {sub, opts, args}; an option with a
--- value is kept as "-o=VALUE".
-local function apt_parse(argv)
-	local prog = argv[1] and p.basename(argv[1])
-	if prog ~= "apt-get" and prog ~= "apt" then
-		return nil
-	end
-	local r = {prog = prog, opts = {}, args = {}}
-	local k = 2
-	while argv[k] ~= nil do
-		local a = argv[k]
-		if apt_value_opts[a] then
-			r.opts[#r.opts + 1] = a .. "=" .. tostring(argv[k + 1] or "")
-			k = k + 1
-		elseif a:sub(1, 1) == "-" then
-			r.opts[#r.opts + 1] = a
-		elseif r.sub == nil then
-			r.sub = a
-		else
-			r.args[#r.args + 1] = a
-		end
-		k = k + 1
-	end
-	return r
-end
-
 -- Subcommands that ask "Do you want to continue?".
 local prompts = {install = true, upgrade = true, ["dist-upgrade"] = true,
 	["full-upgrade"] = true, remove = true, purge = true, autoremove = true,
@@ -134,9 +70,9 @@ References:
 			return
 		end
 		for ins in p.instructions(doc, "RUN") do
-			local cmds = run_commands(ins)
+			local cmds = p.run_commands(ins)
 			for i, cmd in ipairs(cmds) do
-				local apt = apt_parse(cmd.argv)
+				local apt = p.apt_parse(cmd.argv)
 				local piped_yes = i > 1 and cmds[i - 1].node ~= cmd.node and
 					p.program(cmds[i - 1].argv) == "yes"
 				if apt and apt.sub and prompts[apt.sub] and

@@ -2,37 +2,6 @@
 -- program under /bin/sh, which may keep signals from it.
 local p = require("plimsoll")
 
--- The stages whose layers end up in the image: the final stage and the
--- stages it is built FROM (a builder stage's files are only copied).
-local function shipped_stages(doc)
-	local stages, set = doc.tree.stages, {}
-	local s, guard = stages[#stages], 0
-	while s ~= nil and guard <= #stages do
-		set[s.index] = true
-		local b = s.base and s.base.stage
-		s = b ~= nil and stages[b + 1] or nil
-		guard = guard + 1
-	end
-	return set
-end
-
--- True when the RUN puts dir (or a directory above it) on a --mount, so
--- what the command leaves there is not in the layer.
-local function mounted(ins, dir)
-	for _, f in ipairs(ins.flags or {}) do
-		local m = f.name == "mount" and f.mount or nil
-		local target = m and (m.target or m.dst or m.destination)
-		if target ~= nil and (m.type == "cache" or m.type == "tmpfs") then
-			target = tostring(target):gsub("/+$", "")
-			if dir == target or dir:sub(1, #target + 1) == target .. "/" then
-				return true
-			end
-		end
-	end
-	return false
-end
-
-
 -- True for a Windows stage, whose shell form runs under cmd or PowerShell:
 -- the backtick escape Windows Dockerfiles use, a SHELL naming cmd or
 -- PowerShell, or a Windows base image, along the stage's chain.
@@ -65,7 +34,6 @@ local function windows(doc, stage)
 	end
 	return false
 end
-
 
 -- The CMD and ENTRYPOINT the image keeps: the last of each along the
 -- final stage's chain, with their stage.

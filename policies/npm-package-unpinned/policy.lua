@@ -2,38 +2,6 @@
 -- see the description).
 local p = require("plimsoll")
 
--- The simple commands of a RUN, each with the command node a finding
--- lands on and its argv without wrappers (sudo, env A=B...). The model
--- lists the commands of a `sh -c "..."` script after the sh command
--- itself, each with its own position.
-local script_runners = {sh = true, bash = true, ash = true, dash = true,
-	zsh = true, ksh = true, su = true, runuser = true}
-
-local function run_commands(ins)
-	local out = {}
-	for _, node in ipairs(ins.commands or {}) do
-		local argv = {}
-		for _, a in ipairs(node.argv or {}) do
-			argv[#argv + 1] = tostring(a)
-		end
-		argv = p.unwrap(argv)
-		-- `sh -c SCRIPT`, `su user -c SCRIPT`: the script's commands
-		-- follow as commands of their own; judging the wrapper too would
-		-- report them twice.
-		local runner = argv[1] and script_runners[p.basename(argv[1])]
-		local script = false
-		for k = 2, #argv do
-			script = script or argv[k] == "-c" or
-				argv[k]:match("^%-%a*c%a*$") ~= nil
-		end
-		if not (runner and script) then
-			out[#out + 1] = {node = node, argv = argv,
-				text = tostring(node.text or "")}
-		end
-	end
-	return out
-end
-
 local floating = {latest = true, next = true, ["*"] = true, [""] = true}
 
 local function pinned(spec)
@@ -124,7 +92,7 @@ References:
 			return
 		end
 		for ins in p.instructions(doc, "RUN") do
-			for _, cmd in ipairs(run_commands(ins)) do
+			for _, cmd in ipairs(p.run_commands(ins)) do
 				local inst = p.package_installs(cmd.argv)[1]
 				local loose = {}
 				-- `yarn install` takes no package names (only option

@@ -2,70 +2,6 @@
 -- package caches in the layer unless the same RUN cleans them.
 local p = require("plimsoll")
 
--- The simple commands of a RUN, each with the command node a finding
--- lands on and its argv without wrappers (sudo, env A=B...). The model
--- lists the commands of a `sh -c "..."` script after the sh command
--- itself, each with its own position.
-local script_runners = {sh = true, bash = true, ash = true, dash = true,
-	zsh = true, ksh = true, su = true, runuser = true}
-
-local function run_commands(ins)
-	local out = {}
-	for _, node in ipairs(ins.commands or {}) do
-		local argv = {}
-		for _, a in ipairs(node.argv or {}) do
-			argv[#argv + 1] = tostring(a)
-		end
-		argv = p.unwrap(argv)
-		-- `sh -c SCRIPT`, `su user -c SCRIPT`: the script's commands
-		-- follow as commands of their own; judging the wrapper too would
-		-- report them twice.
-		local runner = argv[1] and script_runners[p.basename(argv[1])]
-		local script = false
-		for k = 2, #argv do
-			script = script or argv[k] == "-c" or
-				argv[k]:match("^%-%a*c%a*$") ~= nil
-		end
-		if not (runner and script) then
-			out[#out + 1] = {node = node, argv = argv,
-				text = tostring(node.text or "")}
-		end
-	end
-	return out
-end
-
-
--- The stages whose layers end up in the image: the final stage and the
--- stages it is built FROM (a builder stage's files are only copied).
-local function shipped_stages(doc)
-	local stages, set = doc.tree.stages, {}
-	local s, guard = stages[#stages], 0
-	while s ~= nil and guard <= #stages do
-		set[s.index] = true
-		local b = s.base and s.base.stage
-		s = b ~= nil and stages[b + 1] or nil
-		guard = guard + 1
-	end
-	return set
-end
-
--- True when the RUN puts dir (or a directory above it) on a --mount, so
--- what the command leaves there is not in the layer.
-local function mounted(ins, dir)
-	for _, f in ipairs(ins.flags or {}) do
-		local m = f.name == "mount" and f.mount or nil
-		local target = m and (m.target or m.dst or m.destination)
-		if target ~= nil and (m.type == "cache" or m.type == "tmpfs") then
-			target = tostring(target):gsub("/+$", "")
-			if dir == target or dir:sub(1, #target + 1) == target .. "/" then
-				return true
-			end
-		end
-	end
-	return false
-end
-
-
 -- yum, dnf and their kin: a command line as {prog, sub, opts, args}.
 local rpm_managers = {yum = true, dnf = true, dnf5 = true, tdnf = true,
 	microdnf = true, zypper = true}
@@ -200,14 +136,14 @@ References:
 			not p.mentions(doc, "zypper") then
 			return
 		end
-		local shipped = shipped_stages(doc)
+		local shipped = p.shipped_stages(doc)
 		for ins, stage in p.instructions(doc, "RUN") do
 			if shipped[stage.index] then
 				local pending
-				for _, cmd in ipairs(run_commands(ins)) do
+				for _, cmd in ipairs(p.run_commands(ins)) do
 					local rpm = rpm_parse(cmd.argv)
 					if rpm and rpm.sub and rpm_installs[rpm.sub] and
-						not mounted(ins, cache_of(rpm.prog)) then
+						not p.run_mounts(ins, cache_of(rpm.prog)) then
 						pending = pending or {cmd = cmd, prog = rpm.prog}
 					elseif pending and cleans(cmd.argv, pending.prog) then
 						pending = nil

@@ -2,39 +2,6 @@
 -- build cannot give.
 local p = require("plimsoll")
 
--- The simple commands of a RUN, each with the command node a finding
--- lands on and its argv without wrappers (sudo, env A=B...). The model
--- lists the commands of a `sh -c "..."` script after the sh command
--- itself, each with its own position.
-local script_runners = {sh = true, bash = true, ash = true, dash = true,
-	zsh = true, ksh = true, su = true, runuser = true}
-
-local function run_commands(ins)
-	local out = {}
-	for _, node in ipairs(ins.commands or {}) do
-		local argv = {}
-		for _, a in ipairs(node.argv or {}) do
-			argv[#argv + 1] = tostring(a)
-		end
-		argv = p.unwrap(argv)
-		-- `sh -c SCRIPT`, `su user -c SCRIPT`: the script's commands
-		-- follow as commands of their own; judging the wrapper too would
-		-- report them twice.
-		local runner = argv[1] and script_runners[p.basename(argv[1])]
-		local script = false
-		for k = 2, #argv do
-			script = script or argv[k] == "-c" or
-				argv[k]:match("^%-%a*c%a*$") ~= nil
-		end
-		if not (runner and script) then
-			out[#out + 1] = {node = node, argv = argv,
-				text = tostring(node.text or "")}
-		end
-	end
-	return out
-end
-
-
 -- yum, dnf and their kin: a command line as {prog, sub, opts, args}.
 local rpm_managers = {yum = true, dnf = true, dnf5 = true, tdnf = true,
 	microdnf = true, zypper = true}
@@ -157,7 +124,7 @@ References:
 			return
 		end
 		for ins in p.instructions(doc, "RUN") do
-			local cmds = run_commands(ins)
+			local cmds = p.run_commands(ins)
 			for i, cmd in ipairs(cmds) do
 				local rpm = rpm_parse(cmd.argv)
 				local piped_yes = i > 1 and cmds[i - 1].node ~= cmd.node and

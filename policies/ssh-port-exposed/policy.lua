@@ -1,36 +1,6 @@
 -- ssh-port-exposed: an image that exposes port 22 runs an SSH server.
 local p = require("plimsoll")
 
--- The stages whose layers end up in the image: the final stage and the
--- stages it is built FROM (a builder stage's files are only copied).
-local function shipped_stages(doc)
-	local stages, set = doc.tree.stages, {}
-	local s, guard = stages[#stages], 0
-	while s ~= nil and guard <= #stages do
-		set[s.index] = true
-		local b = s.base and s.base.stage
-		s = b ~= nil and stages[b + 1] or nil
-		guard = guard + 1
-	end
-	return set
-end
-
--- True when the RUN puts dir (or a directory above it) on a --mount, so
--- what the command leaves there is not in the layer.
-local function mounted(ins, dir)
-	for _, f in ipairs(ins.flags or {}) do
-		local m = f.name == "mount" and f.mount or nil
-		local target = m and (m.target or m.dst or m.destination)
-		if target ~= nil and (m.type == "cache" or m.type == "tmpfs") then
-			target = tostring(target):gsub("/+$", "")
-			if dir == target or dir:sub(1, #target + 1) == target .. "/" then
-				return true
-			end
-		end
-	end
-	return false
-end
-
 return {
 	id = "ssh-port-exposed",
 	title = "The image exposes the SSH port",
@@ -68,7 +38,7 @@ References:
 - CIS Docker Benchmark 5.6 (do not run sshd within containers)
 ]],
 	check = function(doc, report)
-		local shipped = shipped_stages(doc)
+		local shipped = p.shipped_stages(doc)
 		for ins, stage in p.instructions(doc, "EXPOSE") do
 			if shipped[stage.index] then
 				for k, port in ipairs(ins.ports or {}) do
