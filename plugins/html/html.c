@@ -110,7 +110,8 @@ static const char *const page_style =
 	".note .sev:not(.error):not(.warning){color:var(--low)}\n"
 	"pre.src{background:var(--code);border-radius:4px;padding:.4rem 0;"
 	"margin:.5rem 0;overflow-x:auto;tab-size:4}\n"
-	".l{display:block;padding-right:.7rem}.l.hit{background:"
+	".l{display:block;padding-right:.7rem;white-space:pre-wrap;"
+	"overflow-wrap:anywhere}.l.hit{background:"
 	"color-mix(in srgb,var(--mark) 35%,transparent)}\n"
 	".n{display:inline-block;min-width:3.5em;padding:0 .7em 0 .4em;"
 	"text-align:right;color:var(--muted);user-select:none}\n"
@@ -461,6 +462,7 @@ static void first_line(const struct plm_finding *f, struct shown_line *l)
 {
 	const struct plm_region *r = &f->region;
 	uint32_t base = f->line_text_column > 1 ? f->line_text_column : 1;
+	*l = (struct shown_line){0};
 	l->number = r->start_line;
 	l->column = base;
 	l->text = f->line_text;
@@ -537,6 +539,12 @@ static void put_source(struct html *h, const struct plm_finding *f)
 		}
 	}
 	first_line(f, &l);
+	if (file) {
+		/* The window ends before the line does: say so. */
+		size_t from, to;
+		source_line(s, first, &from, &to);
+		l.cut_after = r->start_offset + (l.len - l.mark_from) < to;
+	}
 	put_line(h, &l);
 	if (file) {
 		size_t k = first + 1;
@@ -621,7 +629,7 @@ static void put_location(struct html *h, const char *path,
 	fputs("<span class=\"loc\">", h->out);
 	put_str(h, path);
 	if (r->start_line > 0) {
-		fprintf(h->out, "%s%u:%u", path != NULL ? ":" : "line ",
+		fprintf(h->out, path != NULL ? ":%u:%u" : "line %u, column %u",
 			r->start_line, r->start_column);
 	}
 	fputs("</span>", h->out);

@@ -230,6 +230,28 @@ class Structure(unittest.TestCase):
         self.assertTrue(checked_multi, "no multi-line span in the tree")
         self.assertTrue(checked_window, "no long line in the tree")
 
+    def test_long_lines_are_windowed_as_the_file_reads(self):
+        with open(os.path.join(self.tmp, "long", "pod.json"),
+                  encoding="utf-8") as f:
+            line = f.read().rstrip("\n")
+        self.assertGreater(len(line.encode()), 1900)
+        windows = 0
+        for box in self.doc.find_all("div", "at"):
+            if box.parent.attrs["data-path"] != "long/pod.json":
+                continue
+            shown = box.find_all("span", "l")[0]
+            col = int(shown.attrs.get("data-col", "1"))
+            text = shown.text(skip=("n", "cut"))
+            self.assertLessEqual(len(text.encode()), 480)
+            self.assertEqual(line[col - 1:col - 1 + len(text)], text)
+            cuts = [c for c in shown.children if isinstance(c, Node) and
+                    "cut" in c.classes()]
+            before = col > 1
+            after = col - 1 + len(text) < len(line)
+            self.assertEqual(len(cuts), before + after, (col, len(text)))
+            windows += before
+        self.assertGreater(windows, 0)
+
     def test_context_lines_are_the_files_text(self):
         row = [r for r in self.rows
                if r.attrs["data-rule"] == "sudo-in-build"][0]
