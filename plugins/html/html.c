@@ -94,7 +94,7 @@ static const char *const page_style =
 	"#filters fieldset{border:0;padding:0;margin:0}\n"
 	".file>h2{border-bottom:1px solid var(--line);padding-bottom:.2rem;"
 	"word-break:break-all}\n"
-	".file{content-visibility:auto;contain-intrinsic-size:auto 900px}\n"
+	".at{content-visibility:auto;contain-intrinsic-size:auto 200px}\n"
 	".at,.note{border:1px solid var(--line);border-radius:6px;"
 	"margin:.6rem 0;padding:.5rem .7rem}\n"
 	".where{color:var(--muted);font-size:.85rem}\n"
