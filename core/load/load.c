@@ -202,6 +202,13 @@ static int load_source(struct plm_source *src, enum plm_kind name_kind,
 			}
 		}
 	}
+	/* Any other script found by walking is no YAML: not parsed as one. */
+	if (kind == PLM_KIND_UNKNOWN && !explicit && src->len > 2 &&
+		memcmp(src->bytes, "#!", 2) == 0) {
+		st->outcome = PLM_LOAD_SKIPPED;
+		plm_source_destroy(src);
+		return 0;
+	}
 	if (kind == PLM_KIND_UNKNOWN || kind == PLM_KIND_COMPOSE) {
 		if (plm_yaml_is_helm_template(src->bytes, src->len)) {
 			set_status(st, PLM_LOAD_NOTE, "yaml/helm-template",

@@ -6,7 +6,7 @@ return {
 	id = "image-user-unknown",
 	title = "Service sets no user and its image's user is unknown",
 	severity = "low",
-	applies_to = {"compose"},
+	applies_to = {"compose", "command"},
 	tags = {"security", "CWE-250"},
 	aliases = {},
 	precision = "low",
@@ -56,7 +56,7 @@ services:
 	check = function(doc, report)
 		local judge = p.image_user_judge(p.setting("root_images"),
 			p.setting("non_root_images"))
-		for c in p.containers(doc, "compose") do
+		for c in p.containers(doc, p.docker_engine) do
 			if c.user.text == nil and c.build == nil and
 				not p.is_fragment(doc, c) and judge(c.image) == nil then
 				local image = c.image and c.image.text
