@@ -200,6 +200,12 @@ static void aligned(struct joined *j, const char *bytes, size_t start,
 	size_t end, const char *v, size_t vlen)
 {
 	size_t s = start;
+	if (s < end && (bytes[s] == '|' || bytes[s] == '>')) {
+		/* a block scalar's header line holds none of the value */
+		while (s < end && bytes[s] != '\n') {
+			s++;
+		}
+	}
 	for (size_t i = 0; i < vlen && !j->failed; i++) {
 		size_t k = s;
 		while (k < end && bytes[k] != v[i] &&
