@@ -34,8 +34,7 @@ static bool ends_with(const char *s, const char *suffix)
 
 static bool is_makefile_name(const char *base)
 {
-	return strcmp(base, "Makefile") == 0 ||
-		strcmp(base, "makefile") == 0 ||
+	return strcmp(base, "Makefile") == 0 || strcmp(base, "makefile") == 0 ||
 		strcmp(base, "GNUmakefile") == 0 || ends_with(base, ".mk");
 }
 
@@ -169,9 +168,8 @@ static void piece(struct joined *j, const char *bytes, size_t src, size_t n)
 		return;
 	}
 	size_t at = j->buf.len;
-	struct plm_dockerfile_segment *last = j->count
-		? &j->segs[j->count - 1]
-		: NULL;
+	struct plm_dockerfile_segment *last = j->count ? &j->segs[j->count - 1]
+						       : NULL;
 	if (last == NULL || last->src + (at - last->at) != src) {
 		if (j->count == j->cap) {
 			size_t cap = j->cap ? j->cap * 2 : 16;
@@ -255,7 +253,8 @@ static void joined_free(struct joined *j)
 
 /* Reports an unterminated quote or heredoc in the text (the splitter
  * reads such a text to its end without a word). One pass. */
-static void check_text(struct command_ctx *c, const struct plm_dockerfile_text *t)
+static void check_text(struct command_ctx *c,
+	const struct plm_dockerfile_text *t)
 {
 	const char *p = t->ptr;
 	size_t n = t->len;
@@ -283,8 +282,9 @@ static void check_text(struct command_ctx *c, const struct plm_dockerfile_text *
 			i++;
 			continue;
 		}
-		if (ch == '#' && (i == 0 || p[i - 1] == ' ' ||
-					 p[i - 1] == '\t' || p[i - 1] == '\n')) {
+		if (ch == '#' &&
+			(i == 0 || p[i - 1] == ' ' || p[i - 1] == '\t' ||
+				p[i - 1] == '\n')) {
 			while (i < n && p[i] != '\n') {
 				i++;
 			}
@@ -410,8 +410,8 @@ static void shell_comments(struct command_ctx *c)
 			len--;
 		}
 		if (len > 0 && *s == '#') {
-			while (len > 0 && (s[len - 1] == ' ' ||
-						  s[len - 1] == '\r')) {
+			while (len > 0 &&
+				(s[len - 1] == ' ' || s[len - 1] == '\r')) {
 				len--;
 			}
 			plm_doc_set_comment(c->doc, l, s, len);
@@ -456,9 +456,9 @@ static int read_makefile(struct command_ctx *c)
 		bool first = true;
 		for (;;) {
 			if (first) {
-				while (s < e && (p[s] == '@' || p[s] == '-' ||
-							p[s] == '+' ||
-							p[s] == ' ')) {
+				while (s < e &&
+					(p[s] == '@' || p[s] == '-' ||
+						p[s] == '+' || p[s] == ' ')) {
 					s++;
 				}
 				first = false;
@@ -468,7 +468,8 @@ static int read_makefile(struct command_ctx *c)
 			/* the line, `$$` as `$` */
 			size_t from = s;
 			for (size_t k = s; k < e; k++) {
-				if (p[k] == '$' && k + 1 < e && p[k + 1] == '$') {
+				if (p[k] == '$' && k + 1 < e &&
+					p[k + 1] == '$') {
 					piece(&j, p, from, k + 1 - from);
 					from = k + 2;
 					k++;
@@ -506,7 +507,8 @@ static bool shell_info(const char *s, size_t len, bool *console)
 		w++;
 	}
 	for (size_t k = 0; shells[k] != NULL; k++) {
-		if (strlen(shells[k]) == w && strncasecmp(s, shells[k], w) == 0) {
+		if (strlen(shells[k]) == w &&
+			strncasecmp(s, shells[k], w) == 0) {
 			*console = k >= 4;
 			return true;
 		}
@@ -545,7 +547,8 @@ static int read_markdown(struct command_ctx *c)
 		}
 		if (!in && f - s >= 3) {
 			size_t info = f;
-			while (info < e && (p[info] == ' ' || p[info] == '\t')) {
+			while (info < e &&
+				(p[info] == ' ' || p[info] == '\t')) {
 				info++;
 			}
 			in = true;
@@ -584,9 +587,11 @@ static int read_markdown(struct command_ctx *c)
 	}
 	if (rc == 0 && in && taken) {
 		plm_doc_diag(c->doc, PLM_DIAG_NOTE, "command/unclosed-fence",
-			plm_span_make((uint32_t)(n > 0 ? n - 1 : 0), (uint32_t)n),
-			"%s", "a code block is not closed: read to the end "
-			      "of the file");
+			plm_span_make((uint32_t)(n > 0 ? n - 1 : 0),
+				(uint32_t)n),
+			"%s",
+			"a code block is not closed: read to the end "
+			"of the file");
 		rc = run_text(c, &j);
 	}
 	joined_free(&j);
@@ -742,8 +747,7 @@ static int read_workflow(struct command_ctx *c, const struct plm_node *top)
 		}
 		const struct plm_node *steps = plm_node_get(job, "steps");
 		for (size_t k = 0; rc == 0 && steps != NULL &&
-			steps->kind == PLM_NODE_SEQ &&
-			k < steps->as.seq.count;
+			steps->kind == PLM_NODE_SEQ && k < steps->as.seq.count;
 			k++) {
 			const struct plm_node *step = steps->as.seq.items[k];
 			if (step->kind == PLM_NODE_MAP) {

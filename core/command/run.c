@@ -359,8 +359,7 @@ static struct plm_node *string_of(struct run *r, const struct plm_node *w,
 static void set_key(struct run *r, const char *key, struct plm_node *value)
 {
 	if (value == NULL ||
-		plm_node_set(r->a, r->svc, key, value->span,
-			value) != 0) {
+		plm_node_set(r->a, r->svc, key, value->span, value) != 0) {
 		r->failed = true;
 	}
 }
@@ -374,8 +373,9 @@ static void push_key(struct run *r, const char *key, struct plm_node *value)
 	struct plm_node *seq = plm_node_get(r->svc, key);
 	if (seq == NULL) {
 		seq = plm_node_seq(r->a, value->span);
-		if (seq == NULL || plm_node_append(r->a, r->svc, key,
-					   strlen(key), value->span, seq) != 0) {
+		if (seq == NULL ||
+			plm_node_append(r->a, r->svc, key, strlen(key),
+				value->span, seq) != 0) {
 			r->failed = true;
 			return;
 		}
@@ -454,7 +454,9 @@ static struct plm_node *mount_map(struct run *r, struct plm_node *v)
 			if (b != NULL && t < 0) {
 				b->flags |= PLM_NODE_UNKNOWN;
 			}
-			if (b == NULL || plm_node_set(r->a, m, "read_only", sp, b) != 0) {
+			if (b == NULL ||
+				plm_node_set(r->a, m, "read_only", sp, b) !=
+					0) {
 				r->failed = true;
 			}
 		} else if (KEY_IS("tmpfs-size") && val != NULL) {
@@ -471,7 +473,8 @@ static struct plm_node *mount_map(struct run *r, struct plm_node *v)
 #undef KEY_IS
 		if (key != NULL && val != NULL) {
 			struct plm_node *n = plm_node_string(r->a, sp, val, vl);
-			if (n == NULL || plm_node_set(r->a, m, key, sp, n) != 0) {
+			if (n == NULL ||
+				plm_node_set(r->a, m, key, sp, n) != 0) {
 				r->failed = true;
 			}
 			if (strcmp(key, "type") == 0) {
@@ -533,8 +536,7 @@ static struct plm_node *integer(struct run *r, struct plm_node *v)
 		}
 		x = x * 10 + (s[i] - '0');
 	}
-	struct plm_node *n = plm_node_int(r->a, v->span,
-		s[0] == '-' ? -x : x);
+	struct plm_node *n = plm_node_int(r->a, v->span, s[0] == '-' ? -x : x);
 	if (n == NULL) {
 		r->failed = true;
 		return v;
@@ -551,8 +553,8 @@ static const char *const bool_fields[][2] = {
 
 /* Applies one flag. flag_span spans the flag word(s); v is the value
  * (NULL for a boolean written bare); bool_value for booleans. */
-static void apply(struct run *r, const struct flag *f, struct plm_span flag_span,
-	struct plm_node *v, int bool_value)
+static void apply(struct run *r, const struct flag *f,
+	struct plm_span flag_span, struct plm_node *v, int bool_value)
 {
 	bool unknown = v != NULL && v->kind == PLM_NODE_STRING &&
 		has_variable(v->as.string.ptr, v->as.string.len);
@@ -677,9 +679,9 @@ static void apply(struct run *r, const struct flag *f, struct plm_span flag_span
 	case A_MEMORY_RESERVATION:
 	case A_CPUS:
 	case A_PIDS_LIMIT: {
-		const char *key = f->act == A_MEMORY ? "mem_limit"
+		const char *key = f->act == A_MEMORY     ? "mem_limit"
 			: f->act == A_MEMORY_RESERVATION ? "mem_reservation"
-			: f->act == A_CPUS		 ? "cpus"
+			: f->act == A_CPUS               ? "cpus"
 							 : "pids_limit";
 		if (unknown) {
 			static const char *const fields[][2] = {
@@ -767,8 +769,8 @@ static void tree_short(struct run *r, const struct plm_node *word, char c,
 
 /* Reads the flags of words[i..count): returns the index of the first word
  * that is not a flag (the image; count when none). */
-static size_t read_flags(struct run *r, struct plm_node *const *words,
-	size_t i, size_t count)
+static size_t read_flags(struct run *r, struct plm_node *const *words, size_t i,
+	size_t count)
 {
 	struct plm_doc *doc = r->c->doc;
 	while (i < count && !r->failed) {
@@ -792,8 +794,7 @@ static size_t read_flags(struct run *r, struct plm_node *const *words,
 			if (eq != NULL) {
 				v = string_of(r, w, (size_t)(eq - s) + 1);
 			} else if ((f == NULL || f->value) && i < count &&
-				(f != NULL ||
-					words[i]->as.string.len == 0 ||
+				(f != NULL || words[i]->as.string.len == 0 ||
 					words[i]->as.string.ptr[0] != '-')) {
 				/* an unknown --flag takes the next word when
 				 * it is not a flag: most flags that carry
@@ -906,8 +907,9 @@ static int keep_id_user(struct run *r, struct plm_node *rec)
 		user = plm_node_map(r->a, at);
 		for (size_t i = 0; user != NULL && keys[i] != NULL; i++) {
 			struct plm_node *n = plm_node_null(r->a, at);
-			if (n == NULL || plm_node_append(r->a, user, keys[i],
-						 strlen(keys[i]), at, n) != 0) {
+			if (n == NULL ||
+				plm_node_append(r->a, user, keys[i],
+					strlen(keys[i]), at, n) != 0) {
 				return PLM_ENOMEM;
 			}
 		}
@@ -938,8 +940,9 @@ static int apply_fixups(struct run *r, struct plm_node *rec)
 			}
 			struct plm_node *m = mounts->as.seq.items[f->mount - 1];
 			struct plm_node *u2 = plm_node_clone(r->a, u);
-			rc = u2 == NULL ? PLM_ENOMEM
-					: plm_node_set(r->a, m, "kind", f->span, u);
+			rc = u2 == NULL
+				? PLM_ENOMEM
+				: plm_node_set(r->a, m, "kind", f->span, u);
 			if (rc == 0) {
 				rc = plm_node_set(r->a, m, "source", f->span,
 					u2);
@@ -972,13 +975,15 @@ static size_t container_command(struct plm_node *const *w, size_t n,
 		const char *base = strrchr(s, '/');
 		base = base ? base + 1 : s;
 		if (strcmp(base, "sudo") == 0 || strcmp(base, "env") == 0 ||
-			strcmp(base, "exec") == 0 || strcmp(base, "time") == 0 ||
+			strcmp(base, "exec") == 0 ||
+			strcmp(base, "time") == 0 ||
 			strcmp(base, "nohup") == 0 ||
 			strcmp(base, "command") == 0) {
 			i++;
-			while (i < n && (w[i]->as.string.ptr[0] == '-' ||
-						strchr(w[i]->as.string.ptr,
-							'=') != NULL)) {
+			while (i < n &&
+				(w[i]->as.string.ptr[0] == '-' ||
+					strchr(w[i]->as.string.ptr, '=') !=
+						NULL)) {
 				i++;
 			}
 			continue;
@@ -1046,10 +1051,9 @@ static size_t container_command(struct plm_node *const *w, size_t n,
 /* Builds the tree entry and record of one container command: words[0..n)
  * are its argv, first the index of its first flag (or of the options),
  * image_node the image when given apart (workflows). */
-static int build(struct command_ctx *c, struct plm_node *const *words,
-	size_t n, size_t first, size_t cli, bool compose,
-	struct plm_node *image_node, struct plm_node *extra,
-	struct plm_span decl, const char *default_name)
+static int build(struct command_ctx *c, struct plm_node *const *words, size_t n,
+	size_t first, size_t cli, bool compose, struct plm_node *image_node,
+	struct plm_node *extra, struct plm_span decl, const char *default_name)
 {
 	struct run r;
 	memset(&r, 0, sizeof(r));
@@ -1090,8 +1094,9 @@ static int build(struct command_ctx *c, struct plm_node *const *words,
 	if (image_node == NULL && i > first && image == NULL &&
 		service == NULL && !r.rootfs) {
 		plm_doc_diag(c->doc, PLM_DIAG_NOTE, "command/no-image", decl,
-			"%s", "no image after the flags: the command is read "
-			      "without one");
+			"%s",
+			"no image after the flags: the command is read "
+			"without one");
 	}
 	if (image != NULL) {
 		set_key(&r, "image", image);
@@ -1120,8 +1125,9 @@ static int build(struct command_ctx *c, struct plm_node *const *words,
 	struct plm_node *from = plm_node_cstring(r.a, decl, c->from);
 	struct plm_node *sub = plm_node_cstring(r.a, decl,
 		compose ? "compose run"
-		: first > 0 && strcmp(plm_node_str(words[first - 1]),
-				       "create") == 0
+			: first > 0 &&
+				strcmp(plm_node_str(words[first - 1]),
+					"create") == 0
 			? "create"
 			: "run");
 	struct plm_node *args = plm_node_seq(r.a, decl);
@@ -1145,9 +1151,9 @@ static int build(struct command_ctx *c, struct plm_node *const *words,
 	}
 	/* the record: named by --name, else the service, else the image */
 	struct plm_node *name = r.name ? r.name
-		: service		 ? service
-		: image			 ? image
-					 : NULL;
+		: service              ? service
+		: image                ? image
+				       : NULL;
 	struct plm_node *name_node = name
 		? plm_node_string(r.a, decl, name->as.string.ptr,
 			  name->as.string.len)

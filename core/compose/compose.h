@@ -77,9 +77,9 @@ PLM_NODISCARD int plm_compose_build(struct plm_doc *doc,
  * not hold `env_file` or `build`. `name` (a string) names the record and
  * spans the declaration unwritten fields point at; origin and role are
  * the record's. *out is in doc's arena. Returns 0 or PLM_ENOMEM. */
-PLM_NODISCARD int plm_compose_record(struct plm_doc *doc,
-	struct plm_node *name, struct plm_node *service, const char *origin,
-	const char *role, struct plm_node **out);
+PLM_NODISCARD int plm_compose_record(struct plm_doc *doc, struct plm_node *name,
+	struct plm_node *service, const char *origin, const char *role,
+	struct plm_node **out);
 
 /* True if a file's base name is one Compose picks up by name: compose.yaml,
  * compose.yml, compose.*.y*ml, docker-compose*.y*ml. */

@@ -165,8 +165,8 @@ enum name_class {
 			* load) */
 };
 
-static const char *const script_exts[] = {"sh", "bash", "mk", "md",
-	"markdown", NULL};
+static const char *const script_exts[] = {"sh", "bash", "mk", "md", "markdown",
+	NULL};
 static const char *const script_names[] = {"Makefile", "makefile",
 	"GNUmakefile", NULL};
 
@@ -232,9 +232,10 @@ static enum name_class classify_n(const char *name, size_t len, int depth)
 	if (dot != NULL && ext_len == 4 && strncasecmp(ext, "json", 4) == 0) {
 		return NAME_CONTENT;
 	}
-	if (depth == 0 && ((dot != NULL && dot != name &&
-				   in_list(script_exts, ext, ext_len)) ||
-				  in_list(script_names, name, len))) {
+	if (depth == 0 &&
+		((dot != NULL && dot != name &&
+			 in_list(script_exts, ext, ext_len)) ||
+			in_list(script_names, name, len))) {
 		/* Dockerfile.md is the Dockerfile's documentation: still
 		 * Markdown, read as such */
 		return NAME_SCRIPT;

@@ -173,8 +173,8 @@ static int load_source(struct plm_source *src, enum plm_kind name_kind,
 	 * commands when they hold a container command (a CI file that is
 	 * not one may still be YAML of another kind), else passed over. */
 	if (kind == PLM_KIND_UNKNOWN && plm_command_named(src->path)) {
-		enum plm_command_source from = plm_command_source_of(
-			src->path, src->bytes, src->len);
+		enum plm_command_source from = plm_command_source_of(src->path,
+			src->bytes, src->len);
 		/* a workflow's container: options hold flags without a
 		 * `docker run` word */
 		if (from == PLM_COMMAND_WORKFLOW ||
