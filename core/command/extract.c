@@ -213,14 +213,16 @@ static void aligned(struct joined *j, const char *bytes, size_t start,
 				bytes[k] == '"')) {
 			k++;
 		}
+		/* a byte found, or one the value holds in its place (an
+		 * escape's letter): either way the search moves past it, so
+		 * each byte of the file is looked at a bounded number of
+		 * times */
 		size_t at = j->buf.len;
-		if (k < end && bytes[k] == v[i]) {
-			s = k;
-		}
+		size_t src = k < end ? k : (end > start ? end - 1 : start);
+		s = k < end ? k + 1 : end;
 		struct plm_dockerfile_segment *last = j->count
 			? &j->segs[j->count - 1]
 			: NULL;
-		size_t src = s < end ? s : (end > start ? end - 1 : start);
 		if (last == NULL || last->src + (at - last->at) != src) {
 			if (j->count == j->cap) {
 				size_t cap = j->cap ? j->cap * 2 : 16;
@@ -238,9 +240,6 @@ static void aligned(struct joined *j, const char *bytes, size_t start,
 			j->count++;
 		}
 		plm_dockerfile_buf_addc(&j->buf, v[i]);
-		if (s < end && bytes[s] == v[i]) {
-			s++;
-		}
 	}
 }
 
@@ -312,7 +311,18 @@ static void check_text(struct command_ctx *c,
 				}
 				i++;
 			}
-			if (wl == 0 || wl == sizeof(word)) {
+			/* `$(( x << 2 ))` shifts: a heredoc word starts
+			 * with a letter, `_` or a quote */
+			char w0 = p[op + 2 + strip];
+			for (size_t b = op + 2 + strip;
+				b + 1 < n && (p[b] == ' ' || p[b] == '\t');
+				b++) {
+				w0 = p[b + 1];
+			}
+			bool wordlike = (w0 >= 'A' && w0 <= 'Z') ||
+				(w0 >= 'a' && w0 <= 'z') || w0 == '_' ||
+				w0 == '\'' || w0 == '"' || w0 == '\\';
+			if (wl == 0 || wl == sizeof(word) || !wordlike) {
 				continue;
 			}
 			const char *nl = memchr(p + i, '\n', n - i);
@@ -346,8 +356,21 @@ static void check_text(struct command_ctx *c,
 					(int)wl, word, (int)wl, word);
 				return;
 			}
-			/* the splitter reads the body; resume after the
-			 * opener's line */
+			size_t body = nl ? (size_t)(nl - p) + 1 : n;
+			if (plm_command_sniff(p + body, k - body)) {
+				plm_doc_diag(c->doc, PLM_DIAG_NOTE,
+					"command/heredoc",
+					plm_dockerfile_text_span(&c->sh, t, op,
+						i),
+					"the heredoc <<%.*s holds a container "
+					"command: a heredoc's body is not read "
+					"as commands, even fed to a shell",
+					(int)wl, word);
+			}
+			/* the body holds no shell: resume after it (the
+			 * rest of the opener's line included, which keeps
+			 * this one pass over the text) */
+			i = k;
 			continue;
 		}
 		i++;

@@ -134,6 +134,12 @@ class BadInput(unittest.TestCase):
         self.assertEqual([f["region"]["start_line"]
                           for f in got["findings"]], [4])
 
+    def test_a_container_command_in_a_heredoc_is_a_note(self):
+        got = scan({"x.sh": "true\nssh host bash <<'EOF'\n"
+                    "docker run --privileged a:1\nEOF\n"})
+        [n] = notes(got, "command/heredoc")
+        self.assertEqual((n["line"], n["column"]), (2, 15))
+
     def test_an_unknown_flag_is_a_note_and_the_flags_after_it_count(self):
         got = scan({"x.sh": "docker run --frobnicate=1 --gizmo --privileged "
                     "a:1\n"}, "--only", "privileged")
