@@ -282,8 +282,9 @@ static const struct flag *find_long(const struct flag *table, const char *s,
 	size_t len)
 {
 	for (; table->name != NULL; table++) {
-		if (strlen(table->name) == len &&
-			memcmp(table->name, s, len) == 0) {
+		if (table->name[0] == s[0] &&
+			strncmp(table->name, s, len) == 0 &&
+			table->name[len] == '\0') {
 			return table;
 		}
 	}
