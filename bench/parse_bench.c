@@ -206,9 +206,10 @@ int main(int argc, char **argv)
 				plm_source_create(sources[k]->path,
 					sources[k]->bytes, sources[k]->len);
 			struct plm_doc *doc = plm_doc_create_take(copy, kind);
-			int rc = doc == NULL		 ? PLM_ENOMEM
-				: kind == PLM_KIND_COMMAND ? plm_command_build(doc)
-							   : plm_dockerfile_build(doc);
+			int rc = doc == NULL ? PLM_ENOMEM
+				: kind == PLM_KIND_COMMAND
+				? plm_command_build(doc)
+				: plm_dockerfile_build(doc);
 			if (rc != 0) {
 				fprintf(stderr, "%s: out of memory\n",
 					sources[k]->path);
