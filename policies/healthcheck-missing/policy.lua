@@ -96,7 +96,10 @@ local function check_compose(doc, report)
 				:format(p.describe(c), why, healthy and
 					": a service waits for it to be healthy" or ""),
 				{severity = healthy and "medium" or nil,
-				 fix = "Add a `healthcheck:` whose test fails when the "
+				 fix = c.origin == "command"
+					and "Add `--health-cmd` with a test that fails when it "
+					.. "cannot serve (or `--no-healthcheck` if none makes "
+					.. "sense)." or "Add a `healthcheck:` whose test fails when the "
 					.. "service cannot serve (or `disable: true` if "
 					.. "none makes sense)."})
 		end

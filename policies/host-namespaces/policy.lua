@@ -13,6 +13,9 @@ local fixes = {
 	compose = {network = "Remove `network_mode: host`.",
 		pid = "Remove `pid: host`.", ipc = "Remove `ipc: host`.",
 	},
+	command = {network = "Remove `--network host` (`--net host`).",
+		pid = "Remove `--pid host`.", ipc = "Remove `--ipc host`.",
+	},
 	kubernetes = {network = "Remove `hostNetwork: true`.",
 		pid = "Remove `hostPID: true`.", ipc = "Remove `hostIPC: true`."},
 }

@@ -63,9 +63,12 @@ services:
 				local why = (image == nil or image == "") and
 					"the image it builds could not be read" or
 					("the user of image %s is not known"):format(image)
-				report(c, ("%s sets no `user:` and %s: it may run as root")
-					:format(p.describe(c), why),
-					{fix = "Check the image's user and set `user:` (or "
+				report(c, ("%s sets no `%s` and %s: it may run as root")
+					:format(p.describe(c), c.origin == "command" and
+						"--user" or "user:", why),
+					{fix = "Check the image's user and set "
+					.. (c.origin == "command" and "`--user`" or "`user:`")
+					.. " (or "
 					.. "list the image in non_root_images)."})
 			end
 		end

@@ -70,7 +70,9 @@ References:
 						and ("sets its process limit to %s, which is "
 							.. "unlimited"):format(tostring(limit or deploy))
 						or "has no process limit"),
-					{fix = "Set `pids_limit` (e.g. `pids_limit: 200`)."})
+					{fix = c.origin == "command"
+						and "Add `--pids-limit`, e.g. `--pids-limit 200`."
+						or "Set `pids_limit` (e.g. `pids_limit: 200`)."})
 			end
 		end
 	end,

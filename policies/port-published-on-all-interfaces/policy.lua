@@ -85,7 +85,9 @@ References:
 						{severity = public and "low" or nil,
 						 fix = ("Bind it to one address, e.g. "
 							.. "\"127.0.0.1:%s:%s\", or drop it from "
-							.. "`ports:` if only other services use it.")
+							.. (c.origin == "command" and "the command"
+								or "`ports:`")
+							.. " if only other services use it.")
 							:format(host or "PORT",
 							range(port.container, port.container_end))})
 				end

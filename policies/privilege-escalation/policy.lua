@@ -58,7 +58,9 @@ services:
 				if p.docker_engine(c) then
 					what = ("%s can gain privileges: "
 						.. "no-new-privileges is not set"):format(p.describe(c))
-					fix = "Add `security_opt: [\"no-new-privileges:true\"]`."
+					fix = c.origin == "command"
+						and "Add `--security-opt no-new-privileges`."
+						or "Add `security_opt: [\"no-new-privileges:true\"]`."
 				else
 					what = ("%s allows privilege escalation%s")
 						:format(p.describe(c), ape == true and ""

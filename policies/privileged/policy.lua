@@ -43,7 +43,9 @@ Standards, baseline: "Privileged Containers".
 		for c in p.containers(doc) do
 			if c.privileged == true then
 				report(c, "privileged", ("%s runs privileged"):format(
-					p.describe(c)), {fix = "Remove `privileged: true`; add only the "
+					p.describe(c)), {fix = "Remove " .. (c.origin == "command"
+					and "`--privileged`" or "`privileged: true`")
+					.. "; add only the "
 					.. "capabilities or devices the workload needs."})
 			end
 		end
