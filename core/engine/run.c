@@ -551,7 +551,7 @@ static void run_threads(struct pool *w, long jobs)
 /* True when the run has a project-scope rule to run. */
 static bool wants_project(const struct plm_run_options *o)
 {
-	if (o->no_policies || o->engine == NULL) {
+	if (o->no_policies || o->no_project_rules || o->engine == NULL) {
 		return false;
 	}
 	if (o->rule != PLM_RUN_ALL_RULES) {

@@ -40,6 +40,10 @@ struct plm_run_options {
 	/* Measure each unit's building and checking on its thread's CPU
 	 * clock into the status (benchmarks). */
 	bool measure;
+	/* Run the file-scope rules only: the project pass over the index
+	 * is left out (an editor's buffer, linted alone, is not the whole
+	 * project those rules judge). */
+	bool no_project_rules;
 };
 
 struct plm_sink {
