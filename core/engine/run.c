@@ -261,6 +261,9 @@ static struct plm_checker *make_checker(struct pool *w, bool *ok)
 	if (w->o->no_policies) {
 		return NULL;
 	}
+	if (w->o->checker != NULL) {
+		return w->o->checker;
+	}
 	if (plm_checker_create(w->o->engine, &checker, &error) == 0) {
 		if (w->o->profile != NULL &&
 			plm_checker_profile(checker) != 0) {
@@ -291,7 +294,9 @@ static void close_checker(struct pool *w, struct plm_checker *checker)
 		plm_checker_add_profile(checker, w->o->profile);
 		pthread_mutex_unlock(&w->lock);
 	}
-	plm_checker_destroy(checker);
+	if (checker != w->o->checker) {
+		plm_checker_destroy(checker);
+	}
 }
 
 static void finish_one(struct pool *w, size_t i, int rc)
@@ -667,7 +672,7 @@ void plm_run(struct plm_project *project, const struct plm_run_options *o,
 	}
 	pthread_mutex_init(&w.lock, NULL);
 	pthread_cond_init(&w.wake, NULL);
-	if (jobs <= 1) {
+	if (jobs <= 1 || o->checker != NULL) {
 		run_here(&w);
 	} else {
 		run_threads(&w, jobs);

@@ -1,9 +1,10 @@
 /*
- * lsp/isolate.c - the lint's child process and its watchdog.
+ * lsp/isolate.c - the lint worker and its watchdog.
  */
 #include "lsp/isolate.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -12,7 +13,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "lsp/rpc.h"
 #include "util/alloc.h"
 
 static json_t *failure(const char *code, const char *message)
@@ -23,33 +23,116 @@ static json_t *failure(const char *code, const char *message)
 		"plimsoll", "message", message);
 }
 
-/* The child: lint, write the JSON, leave without running anything the
- * parent registered (no atexit, no stdio flush of copied buffers). */
-static void child(const struct plm_lsp_linter *l,
-	const struct plm_lsp_document *doc,
-	const struct plm_lsp_documents *open, int fd)
+/* ---- the worker's side -------------------------------------------------- */
+
+/* One request: {uri, language, version, text}, linted as an open
+ * document; the answer is the diagnostics array (or null when out of
+ * memory). */
+static json_t *serve_one(const struct plm_lsp_linter *l, const char *body,
+	size_t len)
 {
-	json_t *d = plm_lsp_lint(l, doc, open);
-	char *text = d ? json_dumps(d, JSON_COMPACT) : NULL;
-	int status = 3;
-	if (text != NULL) {
-		size_t n = strlen(text);
-		const char *p = text;
-		status = 0;
-		while (n > 0) {
-			ssize_t put = write(fd, p, n);
-			if (put < 0 && errno == EINTR) {
-				continue;
-			}
-			if (put <= 0) {
-				status = 4;
-				break;
-			}
-			p += put;
-			n -= (size_t)put;
+	json_t *req = json_loadb(body, len, 0, NULL);
+	json_t *text = json_object_get(req, "text");
+	struct plm_lsp_documents docs = {0};
+	json_t *out = NULL;
+	if (json_is_string(text) &&
+		plm_lsp_documents_open(&docs,
+			json_string_value(json_object_get(req, "uri")),
+			json_string_value(json_object_get(req, "language")),
+			json_integer_value(json_object_get(req, "version")),
+			json_string_value(text),
+			json_string_length(text)) == 0) {
+		out = plm_lsp_lint(l, docs.items[0], &docs);
+	}
+	plm_lsp_documents_finish(&docs);
+	json_decref(req);
+	return out ? out : json_null();
+}
+
+/* The worker: requests until the server closes the pipe. It never
+ * touches the client's channel. */
+static void worker_main(const struct plm_lsp_linter *l, int in, int out)
+{
+	int null = open("/dev/null", O_RDWR);
+	if (null >= 0) {
+		dup2(null, STDIN_FILENO);
+		dup2(null, STDOUT_FILENO);
+		close(null);
+	}
+	struct plm_rpc_reader r;
+	plm_rpc_reader_init(&r, in);
+	const char *body;
+	size_t len;
+	while (plm_rpc_read(&r, &body, &len) == PLM_RPC_MESSAGE) {
+		json_t *d = serve_one(l, body, len);
+		int rc = plm_rpc_write(out, d);
+		json_decref(d);
+		if (rc != 0) {
+			break;
 		}
 	}
-	_exit(status);
+	_exit(0);
+}
+
+/* ---- the server's side -------------------------------------------------- */
+
+static int start(struct plm_lsp_worker *w, const struct plm_lsp_linter *l)
+{
+	int down[2], up[2];
+	if (pipe(down) != 0) {
+		return -1;
+	}
+	if (pipe(up) != 0) {
+		close(down[0]);
+		close(down[1]);
+		return -1;
+	}
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(down[1]);
+		close(up[0]);
+		worker_main(l, down[0], up[1]);
+	}
+	close(down[0]);
+	close(up[1]);
+	if (pid < 0) {
+		close(down[1]);
+		close(up[0]);
+		return -1;
+	}
+	w->pid = pid;
+	w->to = down[1];
+	plm_rpc_reader_init(&w->from, up[0]);
+	return 0;
+}
+
+pid_t plm_lsp_worker_pid(const struct plm_lsp_worker *w)
+{
+	return w->pid;
+}
+
+/* Ends the worker; returns how it ended (a waitpid status). */
+static int finish(struct plm_lsp_worker *w, bool kill_it)
+{
+	int status = 0;
+	if (w->pid == 0) {
+		return 0;
+	}
+	if (kill_it) {
+		kill(w->pid, SIGKILL);
+	}
+	close(w->to);
+	close(w->from.fd);
+	plm_rpc_reader_finish(&w->from);
+	while (waitpid(w->pid, &status, 0) < 0 && errno == EINTR) {
+	}
+	w->pid = 0;
+	return status;
+}
+
+void plm_lsp_worker_stop(struct plm_lsp_worker *w)
+{
+	finish(w, true);
 }
 
 static double now(void)
@@ -59,110 +142,100 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Reads the child's output until it closes the pipe or the deadline.
- * Returns 0, 1 on timeout, -1 on failure. */
-static int read_child(int fd, double deadline, char **out, size_t *len)
+/* Waits until the worker's answer can be read, or the deadline. Returns
+ * true when it can. */
+static bool wait_readable(struct plm_lsp_worker *w, double deadline)
 {
-	size_t cap = 65536;
-	*len = 0;
-	*out = plm_malloc(cap);
-	if (*out == NULL) {
-		return -1;
-	}
 	for (;;) {
+		if (w->from.len > w->from.start) {
+			return true;
+		}
 		double left = deadline - now();
 		if (left <= 0) {
-			return 1;
+			return false;
 		}
-		struct pollfd p = {.fd = fd, .events = POLLIN};
+		struct pollfd p = {.fd = w->from.fd, .events = POLLIN};
 		int ready = poll(&p, 1, (int)(left * 1000) + 1);
-		if (ready < 0 && errno == EINTR) {
-			continue;
+		if (ready > 0) {
+			return true;
 		}
-		if (ready <= 0) {
-			return ready == 0 ? 1 : -1;
+		if (ready < 0 && errno != EINTR) {
+			return false;
 		}
-		if (cap - *len < 4096) {
-			char *n = plm_realloc(*out, cap * 2);
-			if (n == NULL) {
-				return -1;
-			}
-			*out = n;
-			cap *= 2;
-		}
-		ssize_t got = read(fd, *out + *len, cap - *len);
-		if (got == 0) {
-			return 0;
-		}
-		if (got < 0 && errno != EINTR) {
-			return -1;
-		}
-		*len += got > 0 ? (size_t)got : 0;
 	}
 }
 
-static json_t *judge(int wstatus, int read_rc, const char *text, size_t len,
-	double timeout)
+static json_t *request_of(const struct plm_lsp_document *doc)
+{
+	return json_pack("{s:s,s:s,s:I,s:s%}", "uri", doc->uri, "language",
+		doc->language, "version", (json_int_t)doc->version, "text",
+		doc->text->bytes, doc->text->len);
+}
+
+/* Reads the answer, piece by piece, each wait bounded by the deadline
+ * (a worker that hangs mid-answer is stopped too). */
+static int read_answer(struct plm_lsp_worker *w, double deadline, json_t **out)
+{
+	const char *body;
+	size_t len;
+	*out = NULL;
+	if (!wait_readable(w, deadline)) {
+		return 1;
+	}
+	/* The answer comes in one write; a worker that started one and hung
+	 * is not expected, and the read then waits for it. */
+	if (plm_rpc_read(&w->from, &body, &len) != PLM_RPC_MESSAGE) {
+		return -1;
+	}
+	*out = json_loadb(body, len, 0, NULL);
+	return json_is_array(*out) ? 0 : -1;
+}
+
+static json_t *ended(struct plm_lsp_worker *w, int rc, double timeout)
 {
 	char message[256];
-	if (read_rc == 1) {
+	int status = finish(w, true);
+	if (rc == 1) {
 		snprintf(message, sizeof(message),
 			"linting this document took more than %g s and was "
 			"stopped; the server goes on",
 			timeout);
 		return failure("lsp/lint-timeout", message);
 	}
-	if (WIFSIGNALED(wstatus)) {
+	if (WIFSIGNALED(status) && WTERMSIG(status) != SIGKILL) {
 		snprintf(message, sizeof(message),
 			"linting this document crashed (signal %d); this is a "
 			"bug in plimsoll, please report it with the file",
-			WTERMSIG(wstatus));
+			WTERMSIG(status));
 		return failure("lsp/lint-crashed", message);
 	}
-	json_t *d = read_rc == 0 && WIFEXITED(wstatus) &&
-			WEXITSTATUS(wstatus) == 0
-		? json_loadb(text, len, 0, NULL)
-		: NULL;
-	if (!json_is_array(d)) {
-		json_decref(d);
-		return failure("lsp/lint-failed",
-			"linting this document failed (out of memory?)");
-	}
-	return d;
+	return failure("lsp/lint-failed",
+		"linting this document failed (out of memory?)");
 }
 
-json_t *plm_lsp_lint_isolated(const struct plm_lsp_linter *l,
-	const struct plm_lsp_document *doc,
-	const struct plm_lsp_documents *open, double timeout)
+json_t *plm_lsp_worker_lint(struct plm_lsp_worker *w,
+	const struct plm_lsp_linter *l, const struct plm_lsp_document *doc,
+	double timeout)
 {
-	int fds[2];
-	if (pipe(fds) != 0) {
+	if (w->pid == 0 && start(w, l) != 0) {
 		return failure("lsp/lint-failed",
-			"cannot start the lint: no pipe");
+			"cannot start the lint worker (fork failed)");
 	}
-	pid_t pid = fork();
-	if (pid < 0) {
-		close(fds[0]);
-		close(fds[1]);
-		return failure("lsp/lint-failed",
-			"cannot start the lint: fork failed");
+	json_t *req = request_of(doc);
+	if (req == NULL) {
+		return NULL;
 	}
-	if (pid == 0) {
-		close(fds[0]);
-		child(l, doc, open, fds[1]);
+	int rc = plm_rpc_write(w->to, req);
+	json_decref(req);
+	json_t *d = NULL;
+	if (rc == 0) {
+		rc = read_answer(w, now() + timeout, &d);
+	} else {
+		rc = -1;
 	}
-	close(fds[1]);
-	char *text = NULL;
-	size_t len = 0;
-	int rc = read_child(fds[0], now() + timeout, &text, &len);
-	close(fds[0]);
 	if (rc != 0) {
-		kill(pid, SIGKILL);
+		json_decref(d);
+		return ended(w, rc, timeout);
 	}
-	int wstatus = 0;
-	while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR) {
-	}
-	json_t *d = judge(wstatus, rc, text, len, timeout);
-	plm_free(text);
 	return d;
 }

@@ -23,6 +23,9 @@ enum {
 struct plm_lsp_linter {
 	const struct plm_engine_options *options;
 	struct plm_engine *engine;
+	/* The policies compiled once, kept for every lint (NULL: each run
+	 * compiles its own, see plm_lsp_linter_create). */
+	struct plm_checker *checker;
 	char *docs_dir; /* docs/rules beside the built-in policies, or NULL */
 };
 
@@ -49,6 +52,21 @@ static char *find_docs_dir(const struct plm_engine_options *o)
 	return plm_strdup(dir);
 }
 
+/* An engine and its checker, both or neither. */
+static int make_engine(const struct plm_engine_options *o,
+	struct plm_engine **engine, struct plm_checker **checker, char **error)
+{
+	*checker = NULL;
+	*error = NULL;
+	int rc = plm_engine_create(o, engine, error);
+	if (rc == 0 &&
+		(rc = plm_checker_create(*engine, checker, error)) != 0) {
+		plm_engine_destroy(*engine);
+		*engine = NULL;
+	}
+	return rc;
+}
+
 int plm_lsp_linter_create(const struct plm_engine_options *o,
 	struct plm_lsp_linter **out, char **error)
 {
@@ -59,7 +77,7 @@ int plm_lsp_linter_create(const struct plm_engine_options *o,
 		return PLM_ENOMEM;
 	}
 	l->options = o;
-	int rc = plm_engine_create(o, &l->engine, error);
+	int rc = make_engine(o, &l->engine, &l->checker, error);
 	if (rc != 0) {
 		plm_free(l);
 		return rc;
@@ -71,14 +89,16 @@ int plm_lsp_linter_create(const struct plm_engine_options *o,
 
 int plm_lsp_linter_reload(struct plm_lsp_linter *l, char **error)
 {
-	struct plm_engine *engine = NULL;
-	*error = NULL;
-	int rc = plm_engine_create(l->options, &engine, error);
+	struct plm_engine *engine;
+	struct plm_checker *checker;
+	int rc = make_engine(l->options, &engine, &checker, error);
 	if (rc != 0) {
 		return rc;
 	}
+	plm_checker_destroy(l->checker);
 	plm_engine_destroy(l->engine);
 	l->engine = engine;
+	l->checker = checker;
 	return 0;
 }
 
@@ -87,6 +107,7 @@ void plm_lsp_linter_destroy(struct plm_lsp_linter *l)
 	if (l == NULL) {
 		return;
 	}
+	plm_checker_destroy(l->checker);
 	plm_engine_destroy(l->engine);
 	plm_free(l->docs_dir);
 	plm_free(l);
@@ -403,6 +424,7 @@ json_t *plm_lsp_lint(const struct plm_lsp_linter *l,
 		.jobs = 1,
 		.rule = PLM_RUN_ALL_RULES,
 		.no_project_rules = true,
+		.checker = l->checker,
 	};
 	struct plm_sink sink = {.result = collect_result, .ctx = &c};
 	struct plm_run_status st;

@@ -29,6 +29,7 @@ struct server {
 	struct plm_rpc_reader in;
 	struct plm_lsp_documents docs;
 	struct plm_lsp_linter *linter;
+	struct plm_lsp_worker worker; /* with o->isolate */
 	/* Per open document (same index as docs.items would shift, so by
 	 * URI): the last diagnostics published, for hover. */
 	json_t *published; /* object: uri -> array */
@@ -86,7 +87,7 @@ static void lint(struct server *s, const struct plm_lsp_document *doc)
 	double timeout = s->o->lint_timeout > 0 ? s->o->lint_timeout
 						: DEFAULT_LINT_TIMEOUT;
 	publish(s, doc,
-		s->o->isolate ? plm_lsp_lint_isolated(s->linter, doc, &s->docs,
+		s->o->isolate ? plm_lsp_worker_lint(&s->worker, s->linter, doc,
 					timeout)
 			      : plm_lsp_lint(s->linter, doc, &s->docs));
 }
@@ -245,6 +246,8 @@ static json_t *did_change_watched(struct server *s, const json_t *params,
 					text)));
 	}
 	plm_free(error);
+	/* The worker holds the engine it was started with. */
+	plm_lsp_worker_stop(&s->worker);
 	mark_all_dirty(s);
 	return NULL;
 }
@@ -536,6 +539,7 @@ int plm_lsp_serve(const struct plm_lsp_options *o)
 		status = serve(&s);
 		plm_rpc_reader_finish(&s.in);
 	}
+	plm_lsp_worker_stop(&s.worker);
 	json_decref(s.published);
 	json_decref(s.dirty);
 	plm_lsp_documents_finish(&s.docs);

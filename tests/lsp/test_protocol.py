@@ -6,6 +6,7 @@ usage: test_protocol.py PLIMSOLL [TEST...]
 import json
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -483,6 +484,43 @@ def a_hung_lint_is_stopped_and_the_server_goes_on():
         "textDocument": {"uri": uri(path)},
         "position": {"line": 0, "character": 0}})
     assert "result" in r, r
+    assert s.finish() == 0
+
+
+def worker_pids(server_pid):
+    pids = []
+    for tid in os.listdir("/proc/%d/task" % server_pid):
+        with open("/proc/%d/task/%s/children" % (server_pid, tid)) as f:
+            pids += [int(p) for p in f.read().split()]
+    return pids
+
+
+@test
+def a_crashed_lint_is_reported_and_the_next_one_works():
+    policy("crash", "slow", "slow on one image", """
+		for _, c in ipairs(doc.containers) do
+			if c.image.repository == "hang" then
+				while true do end
+			end
+		end""")
+    path = write("crash-doc/Dockerfile", "")
+    s = Server(EXE, "--no-builtin", "--policy-dir",
+               os.path.join(TMP, "crash"), "--policy-instructions",
+               "100000000000", "--policy-timeout", "60")
+    s.initialize()
+    s.open(uri(path), "dockerfile", "FROM hang:1\n")
+    deadline = time.monotonic() + 10
+    while not worker_pids(s.proc.pid):
+        assert time.monotonic() < deadline, "no lint worker started"
+        time.sleep(0.05)
+    time.sleep(0.2)
+    for pid in worker_pids(s.proc.pid):
+        os.kill(pid, signal.SIGSEGV)
+    ds = s.diagnostics(uri(path))
+    assert codes(ds) == ["lsp/lint-crashed"], ds
+    assert "signal %d" % signal.SIGSEGV in ds[0]["message"], ds
+    s.change(uri(path), 2, [{"text": "FROM alpine:3.20\n"}])
+    assert s.diagnostics(uri(path), version=2) == []
     assert s.finish() == 0
 
 
