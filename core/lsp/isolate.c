@@ -15,12 +15,15 @@
 
 #include "util/alloc.h"
 
-static json_t *failure(const char *code, const char *message)
+static char *failure(const char *code, const char *message)
 {
-	return json_pack("[{s:{s:{s:i,s:i},s:{s:i,s:i}},s:i,s:s,s:s,s:s}]",
+	json_t *j = json_pack("[{s:{s:{s:i,s:i},s:{s:i,s:i}},s:i,s:s,s:s,s:s}]",
 		"range", "start", "line", 0, "character", 0, "end", "line", 0,
 		"character", 0, "severity", 1, "code", code, "source",
 		"plimsoll", "message", message);
+	char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
+	json_decref(j);
+	return text;
 }
 
 /* ---- the worker's side -------------------------------------------------- */
@@ -172,9 +175,10 @@ static json_t *request_of(const struct plm_lsp_document *doc)
 		doc->text->bytes, doc->text->len);
 }
 
-/* Reads the answer, piece by piece, each wait bounded by the deadline
- * (a worker that hangs mid-answer is stopped too). */
-static int read_answer(struct plm_lsp_worker *w, double deadline, json_t **out)
+/* Reads the answer (a copy, malloc'd), each wait bounded by the
+ * deadline. Returns 0, 1 past the deadline, -1 when the worker is gone or
+ * said something else than a diagnostics array. */
+static int read_answer(struct plm_lsp_worker *w, double deadline, char **out)
 {
 	const char *body;
 	size_t len;
@@ -182,16 +186,17 @@ static int read_answer(struct plm_lsp_worker *w, double deadline, json_t **out)
 	if (!wait_readable(w, deadline)) {
 		return 1;
 	}
-	/* The answer comes in one write; a worker that started one and hung
-	 * is not expected, and the read then waits for it. */
-	if (plm_rpc_read(&w->from, &body, &len) != PLM_RPC_MESSAGE) {
+	/* The answer comes in one write; a worker that hung halfway through
+	 * one is not expected, and the read then waits for the rest. */
+	if (plm_rpc_read(&w->from, &body, &len) != PLM_RPC_MESSAGE ||
+		len == 0 || body[0] != '[') {
 		return -1;
 	}
-	*out = json_loadb(body, len, 0, NULL);
-	return json_is_array(*out) ? 0 : -1;
+	*out = plm_strndup(body, len);
+	return *out != NULL ? 0 : -1;
 }
 
-static json_t *ended(struct plm_lsp_worker *w, int rc, double timeout)
+static char *ended(struct plm_lsp_worker *w, int rc, double timeout)
 {
 	char message[256];
 	int status = finish(w, true);
@@ -213,7 +218,7 @@ static json_t *ended(struct plm_lsp_worker *w, int rc, double timeout)
 		"linting this document failed (out of memory?)");
 }
 
-json_t *plm_lsp_worker_lint(struct plm_lsp_worker *w,
+char *plm_lsp_worker_lint(struct plm_lsp_worker *w,
 	const struct plm_lsp_linter *l, const struct plm_lsp_document *doc,
 	double timeout)
 {
@@ -225,17 +230,11 @@ json_t *plm_lsp_worker_lint(struct plm_lsp_worker *w,
 	if (req == NULL) {
 		return NULL;
 	}
-	int rc = plm_rpc_write(w->to, req);
+	int rc = plm_rpc_write(w->to, req) == 0 ? 0 : -1;
 	json_decref(req);
-	json_t *d = NULL;
+	char *text = NULL;
 	if (rc == 0) {
-		rc = read_answer(w, now() + timeout, &d);
-	} else {
-		rc = -1;
+		rc = read_answer(w, now() + timeout, &text);
 	}
-	if (rc != 0) {
-		json_decref(d);
-		return ended(w, rc, timeout);
-	}
-	return d;
+	return rc == 0 ? text : ended(w, rc, timeout);
 }

@@ -26,11 +26,11 @@ struct plm_lsp_worker {
 };
 
 /* The diagnostics of doc, linted in the worker (started when none runs),
- * which is killed when it takes more than timeout seconds. Returns the
- * diagnostics, or an array of one diagnostic saying why there are none
- * (the lint crashed, timed out, or could not start); NULL only when out
- * of memory. */
-json_t *plm_lsp_worker_lint(struct plm_lsp_worker *w,
+ * which is killed when it takes more than timeout seconds: a JSON array as
+ * text (malloc'd; it is passed on to the client as it is), or an array of
+ * one diagnostic saying why there are none (the lint crashed, timed out,
+ * or could not start); NULL only when out of memory. */
+char *plm_lsp_worker_lint(struct plm_lsp_worker *w,
 	const struct plm_lsp_linter *l, const struct plm_lsp_document *doc,
 	double timeout);
 /* Stops the worker (the next lint starts one with the linter as it is

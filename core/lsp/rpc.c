@@ -160,6 +160,15 @@ static int write_all(int fd, const char *p, size_t n)
 	return 0;
 }
 
+int plm_rpc_write_body(int fd, const char *body, size_t len)
+{
+	char header[64];
+	int h = snprintf(header, sizeof(header), "Content-Length: %zu\r\n\r\n",
+		len);
+	int rc = write_all(fd, header, (size_t)h);
+	return rc == 0 ? write_all(fd, body, len) : rc;
+}
+
 int plm_rpc_write(int fd, const json_t *msg)
 {
 	char *text = json_dumps(msg, JSON_COMPACT);
@@ -167,14 +176,7 @@ int plm_rpc_write(int fd, const json_t *msg)
 		plm_free(text);
 		return PLM_ENOMEM;
 	}
-	size_t n = strlen(text);
-	char header[64];
-	int h = snprintf(header, sizeof(header), "Content-Length: %zu\r\n\r\n",
-		n);
-	int rc = write_all(fd, header, (size_t)h);
-	if (rc == 0) {
-		rc = write_all(fd, text, n);
-	}
+	int rc = plm_rpc_write_body(fd, text, strlen(text));
 	plm_free(text);
 	return rc;
 }

@@ -59,6 +59,9 @@ void plm_rpc_reader_finish(struct plm_rpc_reader *r);
 enum plm_rpc_read plm_rpc_read(struct plm_rpc_reader *r, const char **body,
 	size_t *len);
 
+/* Frames body (len bytes of JSON) and writes it to fd. Returns 0 or
+ * PLM_EIO. */
+PLM_NODISCARD int plm_rpc_write_body(int fd, const char *body, size_t len);
 /* Frames msg and writes it to fd. Returns 0, PLM_EIO or PLM_ENOMEM. */
 PLM_NODISCARD int plm_rpc_write(int fd, const json_t *msg);
 

@@ -32,7 +32,7 @@ struct server {
 	struct plm_lsp_worker worker; /* with o->isolate */
 	/* Per open document (same index as docs.items would shift, so by
 	 * URI): the last diagnostics published, for hover. */
-	json_t *published; /* object: uri -> array */
+	json_t *published; /* object: uri -> the array as JSON text */
 	json_t *dirty;     /* object: uri -> true, to lint before reading on */
 	bool initialized;
 	bool shutdown;
@@ -67,19 +67,44 @@ static void log_message(struct server *s, int type, const char *text)
 
 /* ---- documents and diagnostics --------------------------------------- */
 
+/* Sends the diagnostics (a JSON array as text, taken) of doc as they
+ * are: the worker's answer is not parsed again on its way through. They
+ * are kept as text too, and read again only for a hover. */
 static void publish(struct server *s, const struct plm_lsp_document *doc,
-	json_t *diagnostics)
+	char *diagnostics)
 {
-	if (diagnostics == NULL) {
+	json_t *uri = json_string(doc->uri);
+	char *quoted = uri ? json_dumps(uri, JSON_ENCODE_ANY) : NULL;
+	json_decref(uri);
+	size_t len = diagnostics ? strlen(diagnostics) : 0;
+	size_t cap = len + (quoted ? strlen(quoted) : 0) + 160;
+	char *body = diagnostics && quoted ? plm_malloc(cap) : NULL;
+	if (body == NULL) {
 		log_message(s, 1, "plimsoll: out of memory while linting");
-		return;
+	} else {
+		int n = snprintf(body, cap,
+			"{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/"
+			"publishDiagnostics\",\"params\":{\"uri\":%s,"
+			"\"version\":%lld,\"diagnostics\":%s}}",
+			quoted, (long long)doc->version, diagnostics);
+		if (plm_rpc_write_body(s->o->out, body, (size_t)n) != 0) {
+			s->io_failed = true;
+		}
+		json_object_set_new(s->published, doc->uri,
+			json_stringn(diagnostics, len));
 	}
-	json_object_set(s->published, doc->uri, diagnostics);
-	send_msg(s,
-		plm_rpc_notification("textDocument/publishDiagnostics",
-			json_pack("{s:s,s:I,s:o}", "uri", doc->uri, "version",
-				(json_int_t)doc->version, "diagnostics",
-				diagnostics)));
+	plm_free(body);
+	plm_free(quoted);
+	plm_free(diagnostics);
+}
+
+static char *lint_in_process(struct server *s,
+	const struct plm_lsp_document *doc)
+{
+	json_t *d = plm_lsp_lint(s->linter, doc, &s->docs);
+	char *text = d ? json_dumps(d, JSON_COMPACT) : NULL;
+	json_decref(d);
+	return text;
 }
 
 static void lint(struct server *s, const struct plm_lsp_document *doc)
@@ -89,7 +114,7 @@ static void lint(struct server *s, const struct plm_lsp_document *doc)
 	publish(s, doc,
 		s->o->isolate ? plm_lsp_worker_lint(&s->worker, s->linter, doc,
 					timeout)
-			      : plm_lsp_lint(s->linter, doc, &s->docs));
+			      : lint_in_process(s, doc));
 }
 
 /* Lints every document marked dirty, then clears the marks. */
@@ -343,8 +368,11 @@ static json_t *hover(struct server *s, const json_t *params, int *code,
 		*message = "position must be {line, character}";
 		return NULL;
 	}
-	json_t *h = plm_lsp_hover(s->linter, doc,
-		json_object_get(s->published, doc->uri), at);
+	const char *text = json_string_value(
+		json_object_get(s->published, doc->uri));
+	json_t *published = json_loads(text ? text : "[]", 0, NULL);
+	json_t *h = plm_lsp_hover(s->linter, doc, published, at);
+	json_decref(published);
 	if (h == NULL) {
 		*code = PLM_RPC_INTERNAL_ERROR;
 		*message = "out of memory";
