@@ -5,10 +5,10 @@
  *
  * Lines end at LF, CR LF or a lone CR, as the protocol and the source's
  * line map both say. Columns count what plm_source_region_utf16 counts:
- * one unit per byte that is not a UTF-8 continuation byte, two for a
- * 4-byte lead (a character outside the Basic Multilingual Plane, a
- * surrogate pair), so an invalid byte is one unit, as the U+FFFD an
- * editor shows for it.
+ * one unit per character, two for one outside the Basic Multilingual
+ * Plane (a surrogate pair). A document from a client is valid UTF-8 (it
+ * came as a JSON string); a file read from disk may not be, and its
+ * invalid bytes count as the source's line map counts them.
  */
 #ifndef PLM_LSP_TEXT_H
 #define PLM_LSP_TEXT_H
