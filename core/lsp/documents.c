@@ -132,19 +132,20 @@ static int make_text(struct plm_lsp_document *doc, const char *bytes,
 	return *out != NULL ? 0 : PLM_ENOMEM;
 }
 
-static int new_document(const char *uri, const char *language, int64_t version,
-	struct plm_lsp_document **out)
+static int new_document(const char *uri, const char *language,
+	int64_t version, struct plm_lsp_document **out)
 {
 	struct plm_lsp_document *doc = plm_calloc(1, sizeof(*doc));
 	if (doc == NULL) {
 		return PLM_ENOMEM;
 	}
 	doc->uri = plm_strdup(uri);
-	doc->path = plm_lsp_uri_to_path(uri);
 	doc->language = plm_strdup(language ? language : "");
 	doc->version = version;
-	if (doc->uri == NULL || doc->language == NULL ||
-		(doc->path == NULL && strncmp(uri, "file:", 5) == 0)) {
+	/* An unsaved buffer (untitled:) or a remote file has no path: it is
+	 * linted under its URI, by content. */
+	doc->path = plm_lsp_uri_to_path(uri);
+	if (doc->uri == NULL || doc->language == NULL) {
 		document_destroy(doc);
 		return PLM_ENOMEM;
 	}

@@ -194,6 +194,20 @@ def dockerfile_diagnostics_carry_rule_range_and_severity():
 
 
 @test
+def untitled_buffer_is_linted_by_content():
+    s = Server(EXE)
+    s.initialize()
+    s.open("untitled:Untitled-1", "dockerfile", "FROM ubuntu:24.04\n")
+    assert "runs-as-root" in codes(s.diagnostics("untitled:Untitled-1"))
+    s.open("untitled:Untitled-2", "yaml",
+           "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\nspec:\n"
+           "  containers:\n    - name: a\n      image: a:1\n"
+           "      securityContext: {privileged: true}\n")
+    assert "privileged" in codes(s.diagnostics("untitled:Untitled-2"))
+    assert s.finish() == 0
+
+
+@test
 def unsaved_buffer_is_linted_from_memory():
     # No such file on disk: the text comes from the client only.
     path = os.path.join(TMP, "nowhere", "Dockerfile")
@@ -340,6 +354,14 @@ def code_action_inserts_an_ignore_comment_that_works():
     s.initialize()
     ignore_and_check(s, write("ca/Dockerfile", ""), "FROM ubuntu:24.04\n",
                      "dockerfile", "runs-as-root", "")
+    # Inside a RUN's continuation lines: the comment line goes in
+    # between, where BuildKit drops it.
+    ignore_and_check(s, write("ca/cont/Dockerfile", ""),
+                     "FROM ubuntu:24.04\nUSER 10001\n"
+                     "RUN apt-get update && \\\n"
+                     "    apt-get install -y curl=1.0 && \\\n"
+                     "    rm -rf /var/lib/apt/lists/*\n",
+                     "dockerfile", "apt-get-no-install-recommends", "    ")
     ignore_and_check(s, write("ca/compose.yaml", ""),
                      "services:\n  web:\n    image: nginx:1.27\n"
                      "    privileged: true\n",
