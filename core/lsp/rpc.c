@@ -59,6 +59,22 @@ static int fill(struct plm_rpc_reader *r, size_t want)
 	}
 }
 
+/* Passes over the body of a message too large to keep, as it arrives.
+ * Returns 0, or -1 when the stream ends first. */
+static int skip_discarded(struct plm_rpc_reader *r)
+{
+	while (r->discard > 0) {
+		size_t have = r->len - r->start;
+		size_t n = have < r->discard ? have : (size_t)r->discard;
+		r->start += n;
+		r->discard -= n;
+		if (r->discard > 0 && fill(r, 4096) <= 0) {
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* The end of the header block (just past its empty line) in the
  * buffered bytes, or 0 when it has not arrived yet. */
 static size_t header_end(const struct plm_rpc_reader *r)
@@ -111,6 +127,9 @@ enum plm_rpc_read plm_rpc_read(struct plm_rpc_reader *r, const char **body,
 {
 	size_t end;
 	r->framing_error = NULL;
+	if (skip_discarded(r) != 0) {
+		return PLM_RPC_EOF;
+	}
 	while ((end = header_end(r)) == 0) {
 		if (r->len - r->start > PLM_LSP_MAX_HEADER) {
 			r->start = r->len;
@@ -126,6 +145,9 @@ enum plm_rpc_read plm_rpc_read(struct plm_rpc_reader *r, const char **body,
 	long long length = content_length(r->buf + r->start, end);
 	if (length < 0 || (size_t)length > PLM_LSP_MAX_MESSAGE) {
 		r->start += end;
+		if (length > 0) {
+			r->discard = (unsigned long long)length;
+		}
 		r->framing_error = length < 0
 			? "a message without a valid Content-Length header "
 			  "was dropped"

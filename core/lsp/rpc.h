@@ -38,6 +38,7 @@ struct plm_rpc_reader {
 	size_t start; /* the first byte not handed out yet */
 	size_t len;   /* bytes in buf */
 	size_t cap;
+	unsigned long long discard; /* body bytes still to pass over */
 	/* An unusable header block was dropped: why, for the caller to
 	 * answer (static string), or NULL. */
 	const char *framing_error;

@@ -160,6 +160,25 @@ def malformed_messages_get_the_protocol_errors():
 
 
 @test
+def an_oversized_body_is_passed_over_not_read_as_headers():
+    s = Server(EXE)
+    s.initialize()
+    s.write(b"Content-Length: 200000000\r\n\r\n")
+    r = s.wait(lambda m: "error" in m)
+    assert r["error"]["code"] == -32700 and "larger" in \
+        r["error"]["message"], r
+    # Bytes of that body that look like messages are not taken as such.
+    s.write(b"Content-Length: 5\r\n\r\n" * 100000)
+    assert s.close() == 1  # the stream ended inside the body
+    rest = []
+    try:
+        s.wait(lambda m: False, timeout=5, skipped=rest)
+    except AssertionError as e:
+        assert "closed" in str(e), e
+    assert rest == [], rest[:3]
+
+
+@test
 def exit_without_shutdown_is_status_1():
     s = Server(EXE)
     s.initialize()
