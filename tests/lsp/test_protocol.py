@@ -488,7 +488,14 @@ def watched_policy_change_reloads_the_engine():
     path = write("reload-doc/Dockerfile", "")
     s = Server(EXE, "--no-builtin", "--policy-dir",
                os.path.join(TMP, "reload"))
-    s.initialize()
+    s.initialize({"workspace": {"didChangeWatchedFiles": {
+        "dynamicRegistration": True}}})
+    reg = s.wait(lambda m: m.get("method") == "client/registerCapability")
+    watchers = reg["params"]["registrations"][0]["registerOptions"][
+        "watchers"]
+    globs = [w["globPattern"] for w in watchers]
+    assert "**/*.lua" in globs and "**/.plimsoll.yaml" in globs, globs
+    s.send({"jsonrpc": "2.0", "id": reg["id"], "result": None})
     s.open(uri(path), "dockerfile", "FROM alpine:3.20\n")
     assert by_code(s.diagnostics(uri(path)), "lsp-test-msg")["message"] \
         == "first"
