@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """What an edit costs in `plimsoll lsp`: the time from a didChange to the
 publishDiagnostics for that version, on a 1,000-line Kubernetes manifest,
-and the server's memory (and its lint worker's) after 1 and after N edits
-of that one document.
+and the server's memory (and its lint worker's) after 1, 100 and N edits
+of that one document (the worker's memory settles over the first edits,
+as Lua's collector and the allocator reach their steady state; the figure
+after 100 edits is the one to compare with).
 
 usage: bench/lsp_latency.py [--plimsoll BUILD/plimsoll] [--edits N]
                             [--timed N] [--no-isolation]
@@ -108,7 +110,7 @@ def main():
     s.open(uri, "yaml", text)
     first = s.diagnostics(uri, timeout=60, version=1)
     times = []
-    rss_first = None
+    rss_first = rss_warm = None
     for v in range(2, a.edits + 2):
         line = where[v % len(where)]
         change = {"range": {"start": {"line": line, "character": 12},
@@ -121,6 +123,8 @@ def main():
             times.append((time.perf_counter() - t0) * 1000)
         if v == 2:
             rss_first = (rss_kb(s.proc.pid), rss_kb(worker_pid(s.proc.pid)))
+        if v == 101:
+            rss_warm = (rss_kb(s.proc.pid), rss_kb(worker_pid(s.proc.pid)))
     rss_last = (rss_kb(s.proc.pid), rss_kb(worker_pid(s.proc.pid)))
     times.sort()
     p95 = times[int(len(times) * 0.95) - 1]
@@ -132,10 +136,16 @@ def main():
                                        statistics.median(times), p95,
                                        times[-1]))
     print("RSS after 1 edit: server %d kB, worker %d kB" % rss_first)
+    if rss_warm is not None:
+        print("RSS after 100 edits: server %d kB, worker %d kB" % rss_warm)
     print("RSS after %d edits: server %d kB, worker %d kB" % (
         a.edits, *rss_last))
-    growth = (sum(rss_last) - sum(rss_first)) / max(sum(rss_first), 1)
-    print("growth: %+.1f%%" % (growth * 100))
+
+    def growth(since):
+        return (sum(rss_last) - sum(since)) / max(sum(since), 1) * 100
+    print("growth since the first edit: %+.1f%%" % growth(rss_first))
+    if rss_warm is not None:
+        print("growth since the 100th edit: %+.1f%%" % growth(rss_warm))
     assert s.finish() == 0
 
 
