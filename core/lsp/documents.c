@@ -3,7 +3,9 @@
  */
 #include "lsp/documents.h"
 
+#include <ctype.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -21,18 +23,15 @@ static void document_destroy(struct plm_lsp_document *doc)
 	plm_free(doc);
 }
 
-static int hex_value(char c)
+/* The byte a %XX escape at p stands for, or -1 when p is not one. */
+static int escaped_byte(const char *p)
 {
-	if (c >= '0' && c <= '9') {
-		return c - '0';
+	if (p[0] != '%' || !isxdigit((unsigned char)p[1]) ||
+		!isxdigit((unsigned char)p[2])) {
+		return -1;
 	}
-	if (c >= 'a' && c <= 'f') {
-		return c - 'a' + 10;
-	}
-	if (c >= 'A' && c <= 'F') {
-		return c - 'A' + 10;
-	}
-	return -1;
+	char digits[3] = {p[1], p[2], '\0'};
+	return (int)strtol(digits, NULL, 16);
 }
 
 char *plm_lsp_uri_to_path(const char *uri)
@@ -55,10 +54,9 @@ char *plm_lsp_uri_to_path(const char *uri)
 	}
 	size_t n = 0;
 	for (; *p != '\0' && *p != '?' && *p != '#'; p++) {
-		int hi, lo;
-		if (*p == '%' && (hi = hex_value(p[1])) >= 0 &&
-			(lo = hex_value(p[2])) >= 0) {
-			out[n++] = (char)(hi * 16 + lo);
+		int byte = escaped_byte(p);
+		if (byte >= 0) {
+			out[n++] = (char)byte;
 			p += 2;
 		} else {
 			out[n++] = *p;
@@ -132,8 +130,8 @@ static int make_text(struct plm_lsp_document *doc, const char *bytes,
 	return *out != NULL ? 0 : PLM_ENOMEM;
 }
 
-static int new_document(const char *uri, const char *language,
-	int64_t version, struct plm_lsp_document **out)
+static int new_document(const char *uri, const char *language, int64_t version,
+	struct plm_lsp_document **out)
 {
 	struct plm_lsp_document *doc = plm_calloc(1, sizeof(*doc));
 	if (doc == NULL) {

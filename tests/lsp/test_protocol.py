@@ -297,8 +297,8 @@ def edits_across_lines_and_crlf():
            "FROM alpine:3.20\r\nRUN apk add curl\r\nUSER 10001\r\n")
     ds = s.diagnostics(uri(path), version=1)
     assert "apk-no-cache" in codes(ds), codes(ds)
-    # Join lines 0..1 into one RUN that uses --no-cache: a range that
-    # spans a CR LF.
+    # Line 1 becomes a RUN continued over two lines that uses --no-cache
+    # (the new text has a CR LF of its own).
     s.change(uri(path), 2, [{"range": {"start": {"line": 1, "character": 0},
                                        "end": {"line": 1, "character": 16}},
                              "text": "RUN apk add --no-cache \\\r\n curl"}])
