@@ -175,9 +175,11 @@ static int load_source(struct plm_source *src, enum plm_kind name_kind,
 	if (kind == PLM_KIND_UNKNOWN && plm_command_named(src->path)) {
 		enum plm_command_source from = plm_command_source_of(src->path,
 			src->bytes, src->len);
-		/* a workflow's container: options hold flags without a
-		 * `docker run` word */
-		if (from == PLM_COMMAND_WORKFLOW ||
+		/* a workflow's containers hold flags without a `docker
+		 * run` word */
+		if ((from == PLM_COMMAND_WORKFLOW &&
+			    plm_command_workflow_containers(src->bytes,
+				    src->len)) ||
 			plm_command_sniff(src->bytes, src->len)) {
 			kind = PLM_KIND_COMMAND;
 		} else if (from < PLM_COMMAND_WORKFLOW) {

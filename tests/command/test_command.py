@@ -175,6 +175,19 @@ class Discovery(unittest.TestCase):
         self.assertEqual(sorted(got["summary"]["paths"]),
                          ["Makefile", "notes.md"])
 
+    def test_a_workflow_is_read_for_its_containers_or_commands(self):
+        got = scan({".github/workflows/a.yml":
+                    "jobs:\n  t:\n    runs-on: x\n    container:\n"
+                    "      image: a:1\n      options: --privileged\n",
+                    ".github/workflows/b.yml":
+                    "jobs:\n  t:\n    runs-on: x\n    steps:\n"
+                    "      - run: make\n"}, "--only", "privileged")
+        self.assertEqual(got["summary"]["paths"],
+                         [".github/workflows/a.yml"])
+        [f] = got["findings"]
+        self.assertEqual((f["region"]["start_line"],
+                          f["region"]["start_column"]), (6, 16))
+
     def test_an_executable_script_is_found_by_its_shebang(self):
         with tempfile.TemporaryDirectory() as d:
             path = os.path.join(d, "deploy")
