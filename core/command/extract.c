@@ -615,14 +615,18 @@ static int read_markdown(struct command_ctx *c)
 			joined_free(&j);
 		} else if (in && taken) {
 			size_t b = i;
-			if (console && !cont) {
-				while (b < e && (p[b] == ' ' || p[b] == '\t')) {
-					b++;
+			if (!cont) {
+				/* a `$ ` prompt, in a console block the
+				 * mark of a command (other lines are its
+				 * output), in a shell block a habit */
+				size_t q = b;
+				while (q < e && (p[q] == ' ' || p[q] == '\t')) {
+					q++;
 				}
-				if (b < e && p[b] == '$' &&
-					(b + 1 == e || p[b + 1] == ' ')) {
-					b += b + 1 < e ? 2 : 1;
-				} else {
+				if (q < e && p[q] == '$' &&
+					(q + 1 == e || p[q + 1] == ' ')) {
+					b = q + (q + 1 < e ? 2 : 1);
+				} else if (console) {
 					i = e + 1;
 					continue;
 				}
