@@ -35,6 +35,10 @@ enum plm_command_source {
 	PLM_COMMAND_GITLAB,   /* GitLab CI: script lines */
 };
 
+/* True when a workflow's bytes have a `container:` or `services:` key (a
+ * job's containers, whose options are flags with no `docker` word). */
+bool plm_command_workflow_containers(const char *bytes, size_t len);
+
 /* What a file named `path` holding bytes[0..len) is read as. YAML names
  * give WORKFLOW (under .github/workflows/, or a top-level `jobs:`) or
  * GITLAB (.gitlab-ci.yml, or anything else YAML); names of other formats

@@ -74,6 +74,34 @@ static bool top_key(const char *p, size_t len, const char *key)
 	return false;
 }
 
+/* A line that is `key:` after its indentation. */
+static bool key_line(const char *p, size_t len, const char *key)
+{
+	size_t m = strlen(key);
+	for (size_t i = 0; i < len;) {
+		size_t s = i;
+		while (s < len && p[s] == ' ') {
+			s++;
+		}
+		if (s + m < len && memcmp(p + s, key, m) == 0 &&
+			p[s + m] == ':') {
+			return true;
+		}
+		const char *nl = memchr(p + i, '\n', len - i);
+		if (nl == NULL) {
+			break;
+		}
+		i = (size_t)(nl - p) + 1;
+	}
+	return false;
+}
+
+bool plm_command_workflow_containers(const char *bytes, size_t len)
+{
+	return key_line(bytes, len, "container") ||
+		key_line(bytes, len, "services");
+}
+
 enum plm_command_source plm_command_source_of(const char *path,
 	const char *bytes, size_t len)
 {
@@ -587,14 +615,18 @@ static int read_markdown(struct command_ctx *c)
 			joined_free(&j);
 		} else if (in && taken) {
 			size_t b = i;
-			if (console && !cont) {
-				while (b < e && (p[b] == ' ' || p[b] == '\t')) {
-					b++;
+			if (!cont) {
+				/* a `$ ` prompt, in a console block the
+				 * mark of a command (other lines are its
+				 * output), in a shell block a habit */
+				size_t q = b;
+				while (q < e && (p[q] == ' ' || p[q] == '\t')) {
+					q++;
 				}
-				if (b < e && p[b] == '$' &&
-					(b + 1 == e || p[b + 1] == ' ')) {
-					b += b + 1 < e ? 2 : 1;
-				} else {
+				if (q < e && p[q] == '$' &&
+					(q + 1 == e || p[q + 1] == ' ')) {
+					b = q + (q + 1 < e ? 2 : 1);
+				} else if (console) {
 					i = e + 1;
 					continue;
 				}

@@ -169,11 +169,26 @@ class Discovery(unittest.TestCase):
         got = scan({"README.md": "# x\n\n```sh\nmake\n```\n",
                     "build.sh": "make all\n",
                     "notes.md": "```console\n$ docker run --rm a:1\n```\n",
+                    "INSTALL.md": "```bash\n$ sudo docker run \\\n"
+                    "    --rm a:1\n```\n",
                     "Makefile": "all:\n\tpodman run --rm a:1\n",
                     "tool": "#!/bin/bash\nnerdctl run a:1\n",
                     ".gitlab-ci.yml": "t:\n  script:\n    - make\n"})
         self.assertEqual(sorted(got["summary"]["paths"]),
-                         ["Makefile", "notes.md"])
+                         ["INSTALL.md", "Makefile", "notes.md"])
+
+    def test_a_workflow_is_read_for_its_containers_or_commands(self):
+        got = scan({".github/workflows/a.yml":
+                    "jobs:\n  t:\n    runs-on: x\n    container:\n"
+                    "      image: a:1\n      options: --privileged\n",
+                    ".github/workflows/b.yml":
+                    "jobs:\n  t:\n    runs-on: x\n    steps:\n"
+                    "      - run: make\n"}, "--only", "privileged")
+        self.assertEqual(got["summary"]["paths"],
+                         [".github/workflows/a.yml"])
+        [f] = got["findings"]
+        self.assertEqual((f["region"]["start_line"],
+                          f["region"]["start_column"]), (6, 16))
 
     def test_an_executable_script_is_found_by_its_shebang(self):
         with tempfile.TemporaryDirectory() as d:
@@ -240,6 +255,14 @@ class Model(unittest.TestCase):
         self.assertEqual((c["mounts"][0]["kind"], c["mounts"][0]["source"]),
                          (None, None))
         self.assertIsNone(c["host"]["network"])
+
+    def test_a_prompt_in_a_shell_block_is_dropped(self):
+        doc = self.dump("README.md", "```bash\n$ docker run --rm a:1\n"
+                        "  $ podman run b:1\n```\n```console\n"
+                        "$ docker run c:1\nUnable to find image 'c:1'\n"
+                        "docker run d:1\n```\n")
+        self.assertEqual([c["name"] for c in doc["containers"]],
+                         ["a:1", "b:1", "c:1"])
 
     def test_podman_keep_id_runs_as_the_invoking_user(self):
         doc = self.dump("x.sh", "podman run --userns=keep-id a:1\n")

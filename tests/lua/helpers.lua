@@ -363,11 +363,34 @@ function tests.partial()
 	eq(p.partial({origin = "kubernetes", image = {text = "a"}}), false,
 		"Kubernetes container")
 	eq(p.partial({origin = "dockerfile"}), false, "Dockerfile")
+	eq(p.partial({origin = "command", role = "compose-run"}), true,
+		"docker compose run: the Compose file has the rest")
+	eq(p.partial({origin = "command", image = {text = "a"}}), false,
+		"docker run")
+end
+
+function tests.docker_engine()
+	eq(p.docker_engine({origin = "compose"}), true, "Compose service")
+	eq(p.docker_engine({origin = "command"}), true, "docker run")
+	eq(p.docker_engine({origin = "kubernetes"}), false, "Kubernetes")
+	eq(p.docker_engine({origin = "dockerfile"}), false, "Dockerfile")
+	local doc = {containers = {{origin = "kubernetes"},
+		{origin = "command", name = "x"}, {origin = "compose"}}}
+	local n = 0
+	for _ in p.containers(doc, p.docker_engine) do
+		n = n + 1
+	end
+	eq(n, 2, "as a filter")
 end
 
 function tests.describe()
 	eq(p.describe({origin = "compose", name = "web"}), 'service "web"',
 		"service")
+	eq(p.describe({origin = "command", role = "run", name = "web",
+		workload = {kind = "podman"}}), 'podman run "web"', "command")
+	eq(p.describe({origin = "command", role = "compose-run", name = "app",
+		workload = {kind = "docker"}}), 'docker compose run "app"',
+		"docker compose run")
 	eq(p.describe({origin = "kubernetes", role = "init", name = "m"}),
 		'init container "m"', "init container")
 	eq(p.describe({origin = "kubernetes", role = "container",
