@@ -15,6 +15,7 @@
 
 #include "cli/cli.h"
 #include "cli/policy_options.h"
+#include "cli/progress.h"
 #include "engine/baseline.h"
 #include "engine/engine.h"
 #include "engine/result.h"
@@ -53,6 +54,7 @@ struct scan_options {
 	const char *source_root; /* --source-root, as given */
 	bool profile;            /* --profile */
 	bool no_color;
+	enum plm_progress_mode progress; /* --progress, --no-progress */
 	/* Policy selection and limits, handed to the engine. */
 	struct plm_policy_options policy;
 };
@@ -65,7 +67,7 @@ static void usage(FILE *out)
 	      "a directory (walked recursively) or - for standard input; default: .\n"
 	      "\n"
 	      "Input:\n"
-	      "  --kind KIND             treat files as dockerfile, compose or kubernetes\n"
+	      "  --kind KIND             treat files as dockerfile, compose, kubernetes or command\n"
 	      "  --stdin-filename NAME   the name to report for standard input\n"
 	      "  -f, --compose-file FILE Compose files merged in order (-f a -f b)\n"
 	      "  --follow-symlinks       follow symbolic links that lead out of a walked\n"
@@ -99,6 +101,9 @@ static void usage(FILE *out)
 	      "                          formats are made relative to it (default: the\n"
 	      "                          current directory)\n"
 	      "  --no-color              never colour the output (NO_COLOR is honoured too)\n"
+	      "  --progress, --no-progress\n"
+	      "                          show files scanned on stderr, or never (default:\n"
+	      "                          on a terminal, and not when CI is set)\n"
 	      "  -j, --jobs N            files scanned in parallel (default: CPUs)\n"
 	      "  -h, --help              show this help\n"
 	      "\n"
@@ -129,6 +134,8 @@ enum {
 	OPT_SOURCE_ROOT,
 	OPT_PROFILE,
 	OPT_NO_COLOR,
+	OPT_PROGRESS,
+	OPT_NO_PROGRESS,
 };
 
 static const struct option long_options[] = {
@@ -151,6 +158,8 @@ static const struct option long_options[] = {
 	{"source-root", required_argument, NULL, OPT_SOURCE_ROOT},
 	{"profile", no_argument, NULL, OPT_PROFILE},
 	{"no-color", no_argument, NULL, OPT_NO_COLOR},
+	{"progress", no_argument, NULL, OPT_PROGRESS},
+	{"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
 	{"jobs", required_argument, NULL, 'j'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
@@ -202,7 +211,7 @@ static int parse_options(int argc, char **argv, struct scan_options *o)
 			if (o->kind == PLM_KIND_UNKNOWN) {
 				return bad_usage(
 					"unknown kind '%s' (expected "
-					"dockerfile, compose or kubernetes)",
+					"dockerfile, compose, kubernetes or command)",
 					optarg);
 			}
 			break;
@@ -283,6 +292,12 @@ static int parse_options(int argc, char **argv, struct scan_options *o)
 			break;
 		case OPT_NO_COLOR:
 			o->no_color = true;
+			break;
+		case OPT_PROGRESS:
+			o->progress = PLM_PROGRESS_ALWAYS;
+			break;
+		case OPT_NO_PROGRESS:
+			o->progress = PLM_PROGRESS_NEVER;
 			break;
 		case 'j': {
 			char *end;
@@ -378,7 +393,8 @@ struct emitter {
 	struct plm_strvec paths;              /* the scanned files, owned */
 	struct plm_baseline *baseline;        /* --baseline, or NULL */
 	struct plm_baseline_writer *recorder; /* --write-baseline, or NULL */
-	int rc;                               /* the first output error */
+	struct plm_progress progress;
+	int rc; /* the first output error */
 	bool incomplete;
 	bool fail; /* a finding at or above --fail-on */
 	bool out_of_memory;
@@ -417,6 +433,9 @@ static void emit_finding(struct emitter *em, const struct plm_finding *f)
 static void emit(void *ctx, const struct plm_file_result *r)
 {
 	struct emitter *em = ctx;
+	if (em->progress.share && (r->note_count > 0 || r->finding_count > 0)) {
+		plm_progress_clear(&em->progress);
+	}
 	em->incomplete |= r->incomplete;
 	em->sum.files_skipped += r->skipped;
 	for (size_t k = 0; r->scanned && k <= r->also_count; k++) {
@@ -435,6 +454,12 @@ static void emit(void *ctx, const struct plm_file_result *r)
 	for (size_t k = 0; k < r->finding_count; k++) {
 		emit_finding(em, &r->findings[k]);
 	}
+}
+
+static void show_progress(void *ctx, size_t done, size_t total)
+{
+	struct emitter *em = ctx;
+	plm_progress_update(&em->progress, done, total);
 }
 
 /* --profile: one line per rule, the costliest first, and the total. */
@@ -788,7 +813,12 @@ int plm_cli_scan(int argc, char **argv)
 		.jobs = jobs,
 		.rule = PLM_RUN_ALL_RULES,
 	};
-	struct plm_sink sink = {.result = emit, .ctx = &em};
+	struct plm_sink sink = {
+		.result = emit,
+		.progress = show_progress,
+		.ctx = &em,
+	};
+	plm_progress_init(&em.progress, o.progress);
 	struct plm_rule_profile *profile = NULL;
 	if (o.profile) {
 		profile = plm_calloc(rule_count ? rule_count : 1,
@@ -800,6 +830,7 @@ int plm_cli_scan(int argc, char **argv)
 	}
 	struct plm_run_status rs;
 	plm_run(project, &ropt, &sink, &rs);
+	plm_progress_clear(&em.progress);
 	if (rs.checker_error != NULL) {
 		fprintf(stderr, "plimsoll scan: %s\n", rs.checker_error);
 		plm_free(rs.checker_error);

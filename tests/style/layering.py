@@ -13,6 +13,10 @@ The rules (docs/architecture.md, "Building and checking"):
   lua/checker.h: every call into Lua lives in core/lua.
 - core/compose includes nothing of core/dockerfile: a Compose file names a
   Dockerfile, it does not parse one.
+- core/command (command lines) includes of core/dockerfile only the shell
+  splitter (dockerfile/shell.h and the joined text it reads,
+  dockerfile/text.h), and of core/compose only compose/compose.h (the
+  service reading it fills records through).
 - plugins/ include only the public headers (include/plimsoll/*), headers of
   their own folder and system headers: a plugin builds against the installed
   headers alone.
@@ -41,7 +45,9 @@ import sys
 LUA_HEADERS = {"lua.h", "lauxlib.h", "lualib.h", "luaconf.h"}
 NO_LUA = ("core/dockerfile/", "core/yaml/", "core/compose/",
           "core/kubernetes/", "core/model/", "core/util/", "core/load/",
-          "core/discover/")
+          "core/discover/", "core/command/")
+COMMAND_ALLOWED = ("core/dockerfile/shell.h", "core/dockerfile/text.h",
+                   "core/compose/compose.h")
 CLI_ALLOWED = ("core/engine/engine.h", "core/engine/project.h",
                "core/engine/run.h", "core/engine/result.h",
                "core/engine/baseline.h",
@@ -84,6 +90,12 @@ def problem(src, quoted, name, header):
     if src.startswith("core/compose/") and \
             (header or "").startswith("core/dockerfile/"):
         return "Compose includes a Dockerfile header"
+    if src.startswith("core/command/") and \
+            (header or "").startswith(("core/dockerfile/",
+                                       "core/compose/")) and \
+            header not in COMMAND_ALLOWED:
+        return "command lines include more of another front end than " \
+            "its shell splitter or the Compose service reading"
     if src.startswith("plugins/"):
         if not quoted:
             return None
