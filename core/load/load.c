@@ -163,6 +163,29 @@ int plm_load_bytes(const char *display_path, const char *bytes, size_t len,
 	return load_source(src, name_kind, explicit, o, doc, st);
 }
 
+/* Whether a GitHub Actions workflow has a job container or service
+ * containers: a line starting (after indentation) with one of the keys;
+ * the parser decides the rest. */
+static bool workflow_runs_containers(const struct plm_source *src)
+{
+	static const char *const keys[] = {"container:", "services:"};
+	const char *p = src->bytes, *end = src->bytes + src->len;
+	while (p < end) {
+		while (p < end && (*p == ' ' || *p == '\t')) {
+			p++;
+		}
+		for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+			size_t n = strlen(keys[k]);
+			if ((size_t)(end - p) >= n && memcmp(p, keys[k], n) == 0) {
+				return true;
+			}
+		}
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		p = nl ? nl + 1 : end;
+	}
+	return false;
+}
+
 /* Decides the kind of src (taken) and builds it. */
 static int load_source(struct plm_source *src, enum plm_kind name_kind,
 	bool explicit, const struct plm_load_options *o, struct plm_doc **doc,
@@ -175,9 +198,10 @@ static int load_source(struct plm_source *src, enum plm_kind name_kind,
 	if (kind == PLM_KIND_UNKNOWN && plm_command_named(src->path)) {
 		enum plm_command_source from = plm_command_source_of(src->path,
 			src->bytes, src->len);
-		/* a workflow's container: options hold flags without a
-		 * `docker run` word */
-		if (from == PLM_COMMAND_WORKFLOW ||
+		/* a workflow's container: and services: run containers
+		 * without a `docker run` word */
+		if ((from == PLM_COMMAND_WORKFLOW &&
+			    workflow_runs_containers(src)) ||
 			plm_command_sniff(src->bytes, src->len)) {
 			kind = PLM_KIND_COMMAND;
 		} else if (from < PLM_COMMAND_WORKFLOW) {

@@ -60,7 +60,7 @@ def main():
         if len(dumps) < 10 or records < 10:
             print("too few dumps (%d) or records (%d)" % (len(dumps), records))
             return 1
-        if seen != {"dockerfile", "compose", "kubernetes"}:
+        if seen != {"dockerfile", "compose", "kubernetes", "command"}:
             print("records of every origin expected, got %s" % sorted(seen))
             return 1
         r = subprocess.run([checker, schema] + dumps)
