@@ -214,6 +214,15 @@ static char *ended(struct plm_lsp_worker *w, int rc, double timeout)
 			WTERMSIG(status));
 		return failure("lsp/lint-crashed", message);
 	}
+	if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
+		/* what a sanitizer does with a crash */
+		snprintf(message, sizeof(message),
+			"linting this document stopped: the lint worker exited "
+			"with status %d; this is a bug in plimsoll, please "
+			"report it with the file",
+			WEXITSTATUS(status));
+		return failure("lsp/lint-crashed", message);
+	}
 	return failure("lsp/lint-failed",
 		"linting this document failed (out of memory?)");
 }
