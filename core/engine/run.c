@@ -467,13 +467,13 @@ static void drop_repeated_findings(struct pool *w, struct plm_file_result *r)
 		}
 	}
 	r->finding_count = n;
-	/* The same for notes about another file (an ignore comment in a
-	 * Dockerfile a Compose file builds names no rule). */
+	/* The same for notes about a file, which the next unit reading it
+	 * may make again (an ignore comment naming no rule in a Dockerfile
+	 * that a Compose file builds): they are few, so all are kept. */
 	n = 0;
 	for (size_t k = 0; k < r->note_count; k++) {
 		const struct plm_notification *t = &r->notes[k];
-		bool shared = t->path != NULL && strcmp(t->path, r->path) != 0;
-		if (!shared || remember(w, note_key(t))) {
+		if (t->path == NULL || remember(w, note_key(t))) {
 			r->notes[n++] = *t;
 		}
 	}

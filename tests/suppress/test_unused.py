@@ -232,6 +232,22 @@ class Unused(unittest.TestCase):
                           codes(found, "suppress/unused")],
                          [("k8s/deploy.yaml", 6, 26)], found)
 
+    def test_a_file_two_units_read_is_reported_once(self):
+        # The Dockerfile is its own unit and a source of the Compose
+        # file's: each of its notes comes once, used in either counts.
+        text = ("FROM alpine:3.20\n"
+                "# plimsoll ignore=sudo-in-build,nope,runs-as-root\n"
+                "USER 0\nRUN echo hi\n")
+        compose = "services:\n  app:\n    build: .\n    read_only: true\n"
+        found, _, _ = notes({"Dockerfile": text, "compose.yaml": compose},
+                            "--report-unused-ignores")
+        self.assertEqual([where(n)[:3] for n in
+                          codes(found, "suppress/unknown-rule")],
+                         [("Dockerfile", 2, 33)])
+        self.assertEqual([where(n)[:3] for n in
+                          codes(found, "suppress/unused")],
+                         [("Dockerfile", 2, 19)])
+
     def test_unknown_id_is_reported_without_the_flag(self):
         text = ("FROM alpine:3.20\nUSER 10001\n"
                 "# plimsoll ignore=no-such-rule\n"
