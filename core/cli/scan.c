@@ -48,6 +48,7 @@ struct scan_options {
 	size_t max_file_size;
 	int fail_on;
 	bool include_suppressed;
+	bool report_unused_ignores; /* --report-unused-ignores */
 	const char *baseline;       /* --baseline FILE */
 	const char *write_baseline; /* --write-baseline FILE */
 	const char *sarif_category;
@@ -92,6 +93,8 @@ static void usage(FILE *out)
 	      "  --include-suppressed    also report findings ignored in source or\n"
 	      "                          accepted in the baseline, marked as such\n"
 	      "  --show-suppressed       the same (the name text readers look for)\n"
+	      "  --report-unused-ignores warn about each ignore comment or annotation\n"
+	      "                          id that suppressed no finding\n"
 	      "  --baseline FILE         report only findings not recorded in FILE\n"
 	      "  --write-baseline FILE   record the findings of this scan in FILE (the\n"
 	      "                          ones suppressed in source are left out)\n"
@@ -128,6 +131,7 @@ enum {
 	OPT_PLUGIN,
 	OPT_FAIL_ON,
 	OPT_INCLUDE_SUPPRESSED,
+	OPT_REPORT_UNUSED,
 	OPT_BASELINE,
 	OPT_WRITE_BASELINE,
 	OPT_SARIF_CATEGORY,
@@ -152,6 +156,7 @@ static const struct option long_options[] = {
 	{"fail-on", required_argument, NULL, OPT_FAIL_ON},
 	{"include-suppressed", no_argument, NULL, OPT_INCLUDE_SUPPRESSED},
 	{"show-suppressed", no_argument, NULL, OPT_INCLUDE_SUPPRESSED},
+	{"report-unused-ignores", no_argument, NULL, OPT_REPORT_UNUSED},
 	{"baseline", required_argument, NULL, OPT_BASELINE},
 	{"write-baseline", required_argument, NULL, OPT_WRITE_BASELINE},
 	{"sarif-category", required_argument, NULL, OPT_SARIF_CATEGORY},
@@ -274,6 +279,9 @@ static int parse_options(int argc, char **argv, struct scan_options *o)
 			break;
 		case OPT_INCLUDE_SUPPRESSED:
 			o->include_suppressed = true;
+			break;
+		case OPT_REPORT_UNUSED:
+			o->report_unused_ignores = true;
 			break;
 		case OPT_BASELINE:
 			o->baseline = optarg;
@@ -720,6 +728,7 @@ int plm_cli_scan(int argc, char **argv)
 	}
 
 	struct plm_engine_options eopt = plm_policy_engine_options(&o.policy);
+	eopt.report_unused_ignores = o.report_unused_ignores;
 	char *engine_error = NULL;
 	if (plm_engine_create(&eopt, &engine, &engine_error) != 0) {
 		fprintf(stderr, "plimsoll scan: %s\n",

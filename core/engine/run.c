@@ -15,6 +15,7 @@
 
 #include "engine/index.h"
 #include "engine/run.h"
+#include "engine/suppress.h"
 #include "model/dump.h"
 #include "load/load.h"
 #include "output/linehash.h"
@@ -54,6 +55,9 @@ struct pool {
 	size_t secret_count;
 	size_t secret_cap;
 	bool secrets_failed;
+	/* --report-unused-ignores: every result's ignore uses. */
+	struct plm_ignore_ledger *ledger;
+	bool ledger_failed;
 	bool *ready;   /* results[i] is complete */
 	size_t *order; /* the order workers take files in */
 	pthread_mutex_t lock;
@@ -409,6 +413,16 @@ static uint64_t finding_key(const struct plm_finding *f)
 	return h ? h : 1;
 }
 
+static uint64_t note_key(const struct plm_notification *n)
+{
+	uint64_t h = 14695981039346656037u ^ 0x5bd1e995u;
+	h = mix(h, n->code ? n->code : "", n->code ? strlen(n->code) : 0);
+	h = mix(h, n->path, strlen(n->path));
+	h = mix(h, &n->region.start_offset, sizeof(n->region.start_offset));
+	h = mix(h, n->message, strlen(n->message));
+	return h ? h : 1;
+}
+
 /* Adds key; false when it was there already (or memory ran out: then
  * nothing is dropped). */
 static bool remember(struct pool *w, uint64_t key)
@@ -460,11 +474,26 @@ static void drop_repeated_findings(struct pool *w, struct plm_file_result *r)
 		}
 	}
 	r->finding_count = n;
+	/* The same for notes about a file, which the next unit reading it
+	 * may make again (an ignore comment naming no rule in a Dockerfile
+	 * that a Compose file builds): they are few, so all are kept. */
+	n = 0;
+	for (size_t k = 0; k < r->note_count; k++) {
+		const struct plm_notification *t = &r->notes[k];
+		if (t->path == NULL || remember(w, note_key(t))) {
+			r->notes[n++] = *t;
+		}
+	}
+	r->note_count = n;
 }
 
 static void deliver(struct pool *w, size_t i)
 {
 	drop_repeated_findings(w, &w->results[i]);
+	if (w->ledger != NULL &&
+		plm_ignore_ledger_add(w->ledger, &w->results[i]) != 0) {
+		w->ledger_failed = true;
+	}
 	if (w->index != NULL && w->parts[i] != NULL) {
 		if (plm_index_append_take(w->index, w->parts[i]) != 0) {
 			w->index_failed = true;
@@ -605,6 +634,41 @@ static bool wants_project(const struct plm_run_options *o)
 	return false;
 }
 
+/* --report-unused-ignores: the ignore ids no unit used, appended to r,
+ * the run's last result. Project-scope rules count as run when the pass
+ * ran and none failed (r is then complete). */
+static void report_unused_ignores(struct pool *w, struct plm_file_result *r,
+	bool project_pass)
+{
+	if (w->ledger == NULL) {
+		return;
+	}
+	bool project_ran = project_pass && !r->incomplete;
+	if (w->ledger_failed || plm_ignore_ledger_add(w->ledger, r) != 0 ||
+		plm_ignore_ledger_report(w->ledger, project_ran, r) != 0) {
+		note_problem(r, PLM_NOTIFY_TOOL_ERROR, "limit/memory",
+			"out of memory while gathering ignore comments; "
+			"unused ones are not all reported");
+	}
+}
+
+/* Without a project pass: the unused ignores as one last result (path
+ * "", not scanned), when there are any. */
+static void deliver_unused_ignores(struct pool *w)
+{
+	struct plm_file_result r;
+	if (w->ledger == NULL || plm_file_result_init(&r, "") != 0) {
+		w->st->out_of_memory |= w->ledger != NULL;
+		return;
+	}
+	report_unused_ignores(w, &r, false);
+	if (r.note_count > 0) {
+		w->sink->result(w->sink->ctx, &r);
+		w->st->delivered++;
+	}
+	plm_file_result_finish(&r);
+}
+
 /* After every unit: the project-scope rules, once, over the index, on
  * this thread; their findings (each in its own file) and failures reach
  * the sink as one more result, not counted as a file. */
@@ -652,6 +716,7 @@ static void run_project_rules(struct pool *w)
 			"withheld");
 	}
 	drop_repeated_findings(w, &r);
+	report_unused_ignores(w, &r, true);
 	w->sink->result(w->sink->ctx, &r);
 	plm_file_result_finish(&r);
 	w->st->delivered++;
@@ -703,6 +768,11 @@ void plm_run(struct plm_project *project, const struct plm_run_options *o,
 			return;
 		}
 	}
+	if (o->engine != NULL && !o->no_policies &&
+		plm_engine_reports_unused(o->engine) &&
+		plm_ignore_ledger_create(&w.ledger) != 0) {
+		st->out_of_memory = true;
+	}
 	pthread_mutex_init(&w.lock, NULL);
 	pthread_cond_init(&w.wake, NULL);
 	if (jobs <= 1 || o->checker != NULL) {
@@ -710,10 +780,13 @@ void plm_run(struct plm_project *project, const struct plm_run_options *o,
 	} else {
 		run_threads(&w, jobs);
 	}
-	if (w.index != NULL && st->delivered == count &&
-		st->checker_error == NULL) {
+	bool whole = st->delivered == count && st->checker_error == NULL;
+	if (w.index != NULL && whole) {
 		run_project_rules(&w);
+	} else if (whole) {
+		deliver_unused_ignores(&w);
 	}
+	plm_ignore_ledger_destroy(w.ledger);
 	for (size_t i = 0; w.parts != NULL && i < count; i++) {
 		plm_index_part_destroy(w.parts[i]); /* undelivered ones */
 	}

@@ -61,7 +61,10 @@ struct plm_sink {
 	/* Called on the calling thread once per unit, in unit order; the
 	 * result is freed when it returns. When project-scope rules run,
 	 * once more at the end with their findings (each in its own file)
-	 * and failures: a result whose path is "" and that is not scanned. */
+	 * and failures: a result whose path is "" and that is not scanned.
+	 * When the engine reports unused ignores, that last result (or,
+	 * without project-scope rules, one of its own, only when there is
+	 * something to say) carries their suppress/unused warnings. */
 	void (*result)(void *ctx, const struct plm_file_result *r);
 	void *ctx;
 	/* May be NULL (last, so that positional initializers of the
