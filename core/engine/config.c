@@ -33,9 +33,11 @@
 #include "util/source.h"
 #include "yaml/yaml.h"
 
-/* Problems reported from one discover or bind before the rest are
+/* Problems printed from one discover or bind (the first in file and
+ * line order), and problems kept to choose them from; the rest are
  * counted only. */
 #define MAX_ERRORS 50
+#define MAX_ERRORS_KEPT 1000
 
 enum op_kind { OP_ENABLE, OP_SEVERITY, OP_SETTING };
 
@@ -118,7 +120,7 @@ struct plm_config_set {
 PLM_PRINTF(2, 3)
 static void add_line(struct plm_config_set *cs, const char *fmt, ...)
 {
-	if (cs->error_count++ >= MAX_ERRORS) {
+	if (cs->error_count++ >= MAX_ERRORS_KEPT) {
 		return;
 	}
 	char line[1024];
@@ -166,6 +168,94 @@ static void problem(struct plm_config_set *cs, struct config_file *cf,
 	cf->broken = true;
 }
 
+/* One line of the problems, with where it points. */
+struct error_line {
+	const char *text;
+	size_t len;
+	size_t file_len; /* the "FILE" of FILE:LINE:COL */
+	unsigned long line, column;
+	size_t seq;
+};
+
+/* Reads "FILE:LINE:COL: " at the start of e->text; a line without a
+ * position sorts before the others of its file. */
+static void position_of(struct error_line *e)
+{
+	e->file_len = e->len;
+	e->line = e->column = 0;
+	for (size_t i = 0; i < e->len; i++) {
+		if (e->text[i] != ':') {
+			continue;
+		}
+		char *end = NULL;
+		unsigned long line = strtoul(e->text + i + 1, &end, 10);
+		if (end == e->text + i + 1 || *end != ':') {
+			continue;
+		}
+		char *end2 = NULL;
+		unsigned long column = strtoul(end + 1, &end2, 10);
+		if (end2 != end + 1 && *end2 == ':') {
+			e->file_len = i;
+			e->line = line;
+			e->column = column;
+			return;
+		}
+	}
+}
+
+static int cmp_error_line(const void *pa, const void *pb)
+{
+	const struct error_line *a = pa, *b = pb;
+	size_t n = a->file_len < b->file_len ? a->file_len : b->file_len;
+	int c = memcmp(a->text, b->text, n);
+	if (c != 0 || a->file_len != b->file_len) {
+		return c != 0 ? c : a->file_len < b->file_len ? -1 : 1;
+	}
+	if (a->line != b->line) {
+		return a->line < b->line ? -1 : 1;
+	}
+	if (a->column != b->column) {
+		return a->column < b->column ? -1 : 1;
+	}
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+/* Puts the problems in file, line and column order: they are found key
+ * by key, not in the order a reader meets them. */
+static void sort_errors(struct plm_config_set *cs)
+{
+	size_t count = 0;
+	for (size_t i = 0; i < cs->error_len; i++) {
+		count += cs->errors[i] == '\n';
+	}
+	struct error_line *lines = plm_calloc(count ? count : 1,
+		sizeof(*lines));
+	char *sorted = plm_malloc(cs->error_len + 1);
+	if (lines == NULL || sorted == NULL) {
+		plm_free(lines);
+		plm_free(sorted);
+		return; /* left in the order found */
+	}
+	const char *p = cs->errors;
+	for (size_t k = 0; k < count; k++) {
+		const char *nl = strchr(p, '\n');
+		lines[k] = (struct error_line){p, (size_t)(nl - p), 0, 0, 0, k};
+		position_of(&lines[k]);
+		p = nl + 1;
+	}
+	qsort(lines, count, sizeof(*lines), cmp_error_line);
+	size_t at = 0;
+	for (size_t k = 0; k < count; k++) {
+		memcpy(sorted + at, lines[k].text, lines[k].len);
+		at += lines[k].len;
+		sorted[at++] = '\n';
+	}
+	sorted[at] = '\0';
+	memcpy(cs->errors, sorted, at + 1);
+	plm_free(sorted);
+	plm_free(lines);
+}
+
 /* Hands the collected problems to *error. Returns 0 when there were
  * none, else PLM_EINVAL (PLM_ENOMEM when the text could not be kept). */
 static int take_errors(struct plm_config_set *cs, char **error)
@@ -174,9 +264,22 @@ static int take_errors(struct plm_config_set *cs, char **error)
 	if (cs->error_count == 0) {
 		return 0;
 	}
+	if (cs->errors != NULL) {
+		sort_errors(cs);
+	}
 	if (cs->error_count > MAX_ERRORS) {
-		add_line(cs, "(%zu more problems)",
-			cs->error_count - MAX_ERRORS);
+		/* keep the first MAX_ERRORS lines, then say how many more */
+		size_t more = cs->error_count - MAX_ERRORS;
+		size_t at = 0;
+		for (size_t k = 0; k < MAX_ERRORS; k++) {
+			at = (size_t)(strchr(cs->errors + at, '\n') -
+				     cs->errors) +
+				1;
+		}
+		cs->error_len = at;
+		cs->errors[at] = '\0';
+		cs->error_count = 0; /* room for this last line */
+		add_line(cs, "(%zu more problems)", more);
 	}
 	*error = cs->errors;
 	if (*error != NULL && *error[0] != '\0') {

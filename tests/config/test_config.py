@@ -306,6 +306,16 @@ class Errors(Base):
                        (3, 1, "unknown key 'nope'"))
         self.assertIn(".plimsoll.yaml:2:23: 'severity'", r.stderr)
 
+    def test_problems_in_line_order_and_capped(self):
+        keys = "".join("k%02d: 1\n" % i for i in range(60))
+        r = self.check("rules:\n  low-uid: {severity: x}\n" + keys,
+                       (2, 23, "'severity' takes"))
+        lines = r.stderr.splitlines()
+        self.assertEqual(len(lines), 51)
+        self.assertTrue(lines[0].startswith(".plimsoll.yaml:2:23:"))
+        self.assertTrue(lines[1].startswith(".plimsoll.yaml:3:1:"))
+        self.assertEqual(lines[-1], "(11 more problems)")
+
     def test_a_broken_file_stops_a_scan_of_a_tree(self):
         write(self.d, "good/Dockerfile", LOW_UID)
         write(self.d, "bad/.plimsoll.yaml", "rules: 3\n")
