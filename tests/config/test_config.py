@@ -203,6 +203,36 @@ class Effects(Base):
         _, found, _ = json_scan(self.d, "Dockerfile")
         self.assertNotIn("runs-as-root", rules_at(found, "Dockerfile"))
 
+    def test_policy_dirs_and_every_setting_type_reach_the_policy(self):
+        echo = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                            "..", "policies", "settings", "settings-echo.lua")
+        with open(echo) as f:
+            write(self.d, "cfg/policies/settings-echo.lua", f.read())
+        write(self.d, "cfg/.plimsoll.yaml",
+              "policy-dirs: [policies]\n"
+              "rules:\n  settings-echo:\n    settings:\n"
+              "      label: x\n      count: 7\n      strict: true\n"
+              "      names: [c, d]\n"
+              "overrides:\n  - paths: [\"sub/**\"]\n"
+              "    rules:\n      settings-echo:\n"
+              "        settings: {label: y, names: []}\n")
+        write(self.d, "cfg/Dockerfile", LOW_UID)
+        write(self.d, "cfg/sub/Dockerfile", LOW_UID)
+        _, found, _ = json_scan(self.d, "cfg")
+        echo = {f["path"]: f["message"] for f in found
+                if f["rule"] == "settings-echo"}
+        self.assertEqual(echo, {
+            "cfg/Dockerfile": "label=x count=7 strict=true names=c|d",
+            "cfg/sub/Dockerfile": "label=y count=7 strict=true names=",
+        })
+
+    def test_tags_include_runs_only_rules_with_those_tags(self):
+        write(self.d, ".plimsoll.yaml", "tags:\n  include: [reproducibility]\n")
+        write(self.d, "Dockerfile", LOW_UID)
+        _, found, _ = json_scan(self.d, "Dockerfile")
+        self.assertEqual(rules_at(found, "Dockerfile"),
+                         ["apt-package-unpinned"])
+
     def test_alias_and_tags_turn_rules_off(self):
         write(self.d, ".plimsoll.yaml",
               "rules:\n  DL3008: {enabled: false}\n"
