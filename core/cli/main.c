@@ -21,6 +21,7 @@ static const struct command commands[] = {
 	{"test", plm_cli_test, "run policies on the fixtures beside them"},
 	{"config", plm_cli_config,
 		"print the configuration that applies to a path"},
+	{"lsp", plm_cli_lsp, "a language server for editors (stdio)"},
 };
 
 static void usage(FILE *out)

@@ -15,6 +15,7 @@
 
 #include "cli/cli.h"
 #include "cli/policy_options.h"
+#include "cli/progress.h"
 #include "engine/baseline.h"
 #include "engine/config.h"
 #include "engine/engine.h"
@@ -55,6 +56,7 @@ struct scan_options {
 	const char *source_root; /* --source-root, as given */
 	bool profile;            /* --profile */
 	bool no_color;
+	enum plm_progress_mode progress; /* --progress, --no-progress */
 	/* Policy selection and limits, handed to the engine. */
 	struct plm_policy_options policy;
 };
@@ -67,7 +69,7 @@ static void usage(FILE *out)
 	      "a directory (walked recursively) or - for standard input; default: .\n"
 	      "\n"
 	      "Input:\n"
-	      "  --kind KIND             treat files as dockerfile, compose or kubernetes\n"
+	      "  --kind KIND             treat files as dockerfile, compose, kubernetes or command\n"
 	      "  --stdin-filename NAME   the name to report for standard input\n"
 	      "  -f, --compose-file FILE Compose files merged in order (-f a -f b)\n"
 	      "  --follow-symlinks       follow symbolic links that lead out of a walked\n"
@@ -109,6 +111,9 @@ static void usage(FILE *out)
 	      "                          formats are made relative to it (default: the\n"
 	      "                          current directory)\n"
 	      "  --no-color              never colour the output (NO_COLOR is honoured too)\n"
+	      "  --progress, --no-progress\n"
+	      "                          show files scanned on stderr, or never (default:\n"
+	      "                          on a terminal, and not when CI is set)\n"
 	      "  -j, --jobs N            files scanned in parallel (default: CPUs)\n"
 	      "  -h, --help              show this help\n"
 	      "\n"
@@ -141,6 +146,8 @@ enum {
 	OPT_NO_COLOR,
 	OPT_CONFIG,
 	OPT_NO_CONFIG,
+	OPT_PROGRESS,
+	OPT_NO_PROGRESS,
 };
 
 static const struct option long_options[] = {
@@ -165,6 +172,8 @@ static const struct option long_options[] = {
 	{"no-color", no_argument, NULL, OPT_NO_COLOR},
 	{"config", required_argument, NULL, OPT_CONFIG},
 	{"no-config", no_argument, NULL, OPT_NO_CONFIG},
+	{"progress", no_argument, NULL, OPT_PROGRESS},
+	{"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
 	{"jobs", required_argument, NULL, 'j'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
@@ -216,7 +225,7 @@ static int parse_options(int argc, char **argv, struct scan_options *o)
 			if (o->kind == PLM_KIND_UNKNOWN) {
 				return bad_usage(
 					"unknown kind '%s' (expected "
-					"dockerfile, compose or kubernetes)",
+					"dockerfile, compose, kubernetes or command)",
 					optarg);
 			}
 			break;
@@ -304,6 +313,12 @@ static int parse_options(int argc, char **argv, struct scan_options *o)
 			break;
 		case OPT_NO_COLOR:
 			o->no_color = true;
+			break;
+		case OPT_PROGRESS:
+			o->progress = PLM_PROGRESS_ALWAYS;
+			break;
+		case OPT_NO_PROGRESS:
+			o->progress = PLM_PROGRESS_NEVER;
 			break;
 		case 'j': {
 			char *end;
@@ -399,7 +414,8 @@ struct emitter {
 	struct plm_strvec paths;              /* the scanned files, owned */
 	struct plm_baseline *baseline;        /* --baseline, or NULL */
 	struct plm_baseline_writer *recorder; /* --write-baseline, or NULL */
-	int rc;                               /* the first output error */
+	struct plm_progress progress;
+	int rc; /* the first output error */
 	bool incomplete;
 	bool fail; /* a finding at or above --fail-on */
 	bool out_of_memory;
@@ -442,6 +458,9 @@ static void emit(void *ctx, const struct plm_file_result *r)
 	if (r->excluded) {
 		return; /* the configuration leaves it out */
 	}
+	if (em->progress.share && (r->note_count > 0 || r->finding_count > 0)) {
+		plm_progress_clear(&em->progress);
+	}
 	em->incomplete |= r->incomplete;
 	em->sum.files_skipped += r->skipped;
 	for (size_t k = 0; r->scanned && k <= r->also_count; k++) {
@@ -464,6 +483,12 @@ static void emit(void *ctx, const struct plm_file_result *r)
 	for (size_t k = 0; k < r->finding_count; k++) {
 		emit_finding(em, &r->findings[k], fail_on);
 	}
+}
+
+static void show_progress(void *ctx, size_t done, size_t total)
+{
+	struct emitter *em = ctx;
+	plm_progress_update(&em->progress, done, total);
 }
 
 /* --profile: one line per rule, the costliest first, and the total. */
@@ -854,7 +879,12 @@ int plm_cli_scan(int argc, char **argv)
 		.rule = PLM_RUN_ALL_RULES,
 		.configs = configs,
 	};
-	struct plm_sink sink = {.result = emit, .ctx = &em};
+	struct plm_sink sink = {
+		.result = emit,
+		.progress = show_progress,
+		.ctx = &em,
+	};
+	plm_progress_init(&em.progress, o.progress);
 	struct plm_rule_profile *profile = NULL;
 	if (o.profile) {
 		profile = plm_calloc(rule_count ? rule_count : 1,
@@ -872,6 +902,7 @@ int plm_cli_scan(int argc, char **argv)
 		plm_free(rs.config_error);
 		em.incomplete = true;
 	}
+	plm_progress_clear(&em.progress);
 	if (rs.checker_error != NULL) {
 		fprintf(stderr, "plimsoll scan: %s\n", rs.checker_error);
 		plm_free(rs.checker_error);

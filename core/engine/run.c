@@ -64,6 +64,7 @@ struct pool {
 	size_t next;         /* the next position in order[] */
 	size_t waiting_for;  /* the index the sink thread waits on */
 	long alive;          /* workers still running */
+	size_t done;         /* units built and checked, in any order */
 };
 
 static void note_problem(struct plm_file_result *r,
@@ -276,6 +277,9 @@ static struct plm_checker *make_checker(struct pool *w, bool *ok)
 	if (w->o->no_policies) {
 		return NULL;
 	}
+	if (w->o->checker != NULL) {
+		return w->o->checker;
+	}
 	if (plm_checker_create(w->o->engine, &checker, &error) == 0) {
 		if (w->o->profile != NULL &&
 			plm_checker_profile(checker) != 0) {
@@ -306,7 +310,9 @@ static void close_checker(struct pool *w, struct plm_checker *checker)
 		plm_checker_add_profile(checker, w->o->profile);
 		pthread_mutex_unlock(&w->lock);
 	}
-	plm_checker_destroy(checker);
+	if (checker != w->o->checker) {
+		plm_checker_destroy(checker);
+	}
 }
 
 static void finish_one(struct pool *w, size_t i, int rc)
@@ -316,6 +322,7 @@ static void finish_one(struct pool *w, size_t i, int rc)
 		w->st->out_of_memory = true;
 	}
 	w->ready[i] = true;
+	w->done++;
 	if (i == w->waiting_for) {
 		pthread_cond_signal(&w->wake);
 	}
@@ -484,12 +491,38 @@ static void deliver(struct pool *w, size_t i)
 	w->st->delivered++;
 }
 
-/* Waits (locked) until results[i] is ready or no worker is left. */
+/* Tells the sink how many units are done; called unlocked. */
+static void report_progress(struct pool *w, size_t done)
+{
+	if (w->sink->progress != NULL) {
+		w->sink->progress(w->sink->ctx, done, w->count);
+	}
+}
+
+/* Waits (locked) until results[i] is ready or no worker is left. With a
+ * progress callback it wakes every PLM_RUN_PROGRESS_MS to call it
+ * (unlocked: the callback writes to a terminal). */
 static void wait_for(struct pool *w, size_t i)
 {
 	w->waiting_for = i;
 	while (!w->ready[i] && w->alive > 0) {
-		pthread_cond_wait(&w->wake, &w->lock);
+		if (w->sink->progress == NULL) {
+			pthread_cond_wait(&w->wake, &w->lock);
+			continue;
+		}
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += PLM_RUN_PROGRESS_MS * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&w->wake, &w->lock, &until);
+		size_t done = w->done;
+		pthread_mutex_unlock(&w->lock);
+		report_progress(w, done);
+		pthread_mutex_lock(&w->lock);
+		w->waiting_for = i;
 	}
 }
 
@@ -514,6 +547,10 @@ static void deliver_in_order(struct pool *w)
 		for (; i < end; i++) {
 			deliver(w, i);
 		}
+		pthread_mutex_lock(&w->lock);
+		size_t done = w->done;
+		pthread_mutex_unlock(&w->lock);
+		report_progress(w, done);
 	}
 }
 
@@ -530,6 +567,7 @@ static void run_here(struct pool *w)
 			w->st->out_of_memory = true;
 		}
 		deliver(w, i);
+		report_progress(w, i + 1);
 	}
 	close_checker(w, checker);
 }
@@ -566,7 +604,7 @@ static void run_threads(struct pool *w, long jobs)
 /* True when the run has a project-scope rule to run. */
 static bool wants_project(const struct plm_run_options *o)
 {
-	if (o->no_policies || o->engine == NULL) {
+	if (o->no_policies || o->no_project_rules || o->engine == NULL) {
 		return false;
 	}
 	if (o->rule != PLM_RUN_ALL_RULES) {
@@ -756,7 +794,7 @@ void plm_run(struct plm_project *project, const struct plm_run_options *o,
 	pthread_cond_init(&w.wake, NULL);
 	if (!resolve_configs(&w)) {
 		/* nothing read, nothing delivered */
-	} else if (jobs <= 1) {
+	} else if (jobs <= 1 || o->checker != NULL) {
 		run_here(&w);
 	} else {
 		run_threads(&w, jobs);

@@ -45,6 +45,16 @@ struct plm_run_options {
 	 * unit on the calling thread before any is read; NULL: none. Not
 	 * used when `rule` names one rule. */
 	struct plm_config_set *configs;
+	/* Run the file-scope rules only: the project pass over the index
+	 * is left out (an editor's buffer, linted alone, is not the whole
+	 * project those rules judge). */
+	bool no_project_rules;
+	/* The checker to run with (the run then works on the calling thread
+	 * only), made by the caller from
+	 * the same engine and kept across runs (an editor lints the same
+	 * policies on every change; compiling them is most of a small
+	 * file's cost). NULL: each run makes its own. */
+	struct plm_checker *checker;
 };
 
 struct plm_sink {
@@ -59,7 +69,18 @@ struct plm_sink {
 	 * and failures: a result whose path is "" and that is not scanned. */
 	void (*result)(void *ctx, const struct plm_file_result *r);
 	void *ctx;
+	/* May be NULL (last, so that positional initializers of the
+	 * fields above still hold). How far the run is: `done` of the `total` units are
+	 * built and checked (in any order; results may still wait for an
+	 * earlier one). Called on the calling thread after each result and,
+	 * while it waits for workers, every PLM_RUN_PROGRESS_MS at least, so
+	 * a face can show progress without a thread of its own; the face
+	 * throttles what it draws. */
+	void (*progress)(void *ctx, size_t done, size_t total);
 };
+
+/* The longest the calling thread waits without calling sink.progress. */
+#define PLM_RUN_PROGRESS_MS 100
 
 struct plm_run_status {
 	char *checker_error; /* a worker could not build its checker (malloc'd) */
