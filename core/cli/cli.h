@@ -20,6 +20,7 @@ int plm_cli_dump(int argc, char **argv);
 int plm_cli_rules(int argc, char **argv);
 int plm_cli_explain(int argc, char **argv);
 int plm_cli_test(int argc, char **argv);
+int plm_cli_config(int argc, char **argv);
 /* Defined with the server, in core/lsp/cli.c. */
 int plm_cli_lsp(int argc, char **argv);
 

@@ -17,6 +17,7 @@
 #include "cli/policy_options.h"
 #include "cli/progress.h"
 #include "engine/baseline.h"
+#include "engine/config.h"
 #include "engine/engine.h"
 #include "engine/result.h"
 #include "engine/run.h"
@@ -26,8 +27,6 @@
 
 /* More workers than this buys nothing and costs a Lua state each. */
 #define MAX_JOBS 256
-/* --fail-on none: above every severity. */
-#define FAIL_ON_NONE (PLM_SEVERITY_CRITICAL + 1)
 
 struct output_request {
 	const char *format;
@@ -47,6 +46,9 @@ struct scan_options {
 	bool env_interpolation; /* --env-interpolation */
 	size_t max_file_size;
 	int fail_on;
+	bool fail_on_given; /* --fail-on wins over every configuration */
+	const char *config; /* --config FILE */
+	bool no_config;     /* --no-config */
 	bool include_suppressed;
 	bool report_unused_ignores; /* --report-unused-ignores */
 	const char *baseline;       /* --baseline FILE */
@@ -79,6 +81,13 @@ static void usage(FILE *out)
 	      "                          environment (default: the .env file only); the\n"
 	      "                          values are shown as ${NAME} in every output\n"
 	      "\n"
+	      "Configuration:\n"
+	      "  --config FILE           use FILE for every file scanned (no lookup)\n"
+	      "  --no-config             use no configuration file; by default each\n"
+	      "                          file's nearest .plimsoll.yaml (or .yml) from\n"
+	      "                          its directory up to the repository root\n"
+	      "                          applies (docs/configuration.md)\n"
+	      "\n"
 	      "Policies:\n" PLM_POLICY_OPTIONS_HELP
 	      "  --profile               after the scan, print on stderr what each rule\n"
 	      "                          cost: runs, findings, CPU time, budget charged\n"
@@ -89,7 +98,8 @@ static void usage(FILE *out)
 	      "  --plugin PATH.so        load a third-party output plugin\n"
 	      "  --fail-on SEVERITY      exit 1 only for findings at or above SEVERITY\n"
 	      "                          (info, low, medium, high, critical, or none:\n"
-	      "                          never; default info)\n"
+	      "                          never; default: the configuration's fail-on,\n"
+	      "                          else info)\n"
 	      "  --include-suppressed    also report findings ignored in source or\n"
 	      "                          accepted in the baseline, marked as such\n"
 	      "  --show-suppressed       the same (the name text readers look for)\n"
@@ -138,6 +148,8 @@ enum {
 	OPT_SOURCE_ROOT,
 	OPT_PROFILE,
 	OPT_NO_COLOR,
+	OPT_CONFIG,
+	OPT_NO_CONFIG,
 	OPT_PROGRESS,
 	OPT_NO_PROGRESS,
 };
@@ -163,6 +175,8 @@ static const struct option long_options[] = {
 	{"source-root", required_argument, NULL, OPT_SOURCE_ROOT},
 	{"profile", no_argument, NULL, OPT_PROFILE},
 	{"no-color", no_argument, NULL, OPT_NO_COLOR},
+	{"config", required_argument, NULL, OPT_CONFIG},
+	{"no-config", no_argument, NULL, OPT_NO_CONFIG},
 	{"progress", no_argument, NULL, OPT_PROGRESS},
 	{"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
 	{"jobs", required_argument, NULL, 'j'},
@@ -268,7 +282,7 @@ static int parse_options(int argc, char **argv, struct scan_options *o)
 			break;
 		case OPT_FAIL_ON:
 			o->fail_on = strcmp(optarg, "none") == 0
-				? FAIL_ON_NONE
+				? PLM_CONFIG_FAIL_ON_NONE
 				: plm_severity_parse(optarg);
 			if (o->fail_on < 0) {
 				return bad_usage("unknown severity '%s' (expected "
@@ -276,6 +290,13 @@ static int parse_options(int argc, char **argv, struct scan_options *o)
 						 "or none)",
 					optarg);
 			}
+			o->fail_on_given = true;
+			break;
+		case OPT_CONFIG:
+			o->config = optarg;
+			break;
+		case OPT_NO_CONFIG:
+			o->no_config = true;
 			break;
 		case OPT_INCLUDE_SUPPRESSED:
 			o->include_suppressed = true;
@@ -408,7 +429,8 @@ struct emitter {
 	bool out_of_memory;
 };
 
-static void emit_finding(struct emitter *em, const struct plm_finding *f)
+static void emit_finding(struct emitter *em, const struct plm_finding *f,
+	int fail_on)
 {
 	struct plm_finding accepted;
 	if (f->suppression == PLM_SUPPRESSION_NONE && em->recorder != NULL &&
@@ -429,7 +451,7 @@ static void emit_finding(struct emitter *em, const struct plm_finding *f)
 		}
 	} else {
 		em->sum.findings_by_severity[f->severity]++;
-		if ((int)f->severity >= em->o->fail_on) {
+		if ((int)f->severity >= fail_on) {
 			em->fail = true;
 		}
 	}
@@ -441,6 +463,9 @@ static void emit_finding(struct emitter *em, const struct plm_finding *f)
 static void emit(void *ctx, const struct plm_file_result *r)
 {
 	struct emitter *em = ctx;
+	if (r->excluded) {
+		return; /* the configuration leaves it out */
+	}
 	if (em->progress.share && (r->note_count > 0 || r->finding_count > 0)) {
 		plm_progress_clear(&em->progress);
 	}
@@ -459,8 +484,12 @@ static void emit(void *ctx, const struct plm_file_result *r)
 		int e = plm_output_notification(em->outs, &r->notes[k]);
 		em->rc = em->rc ? em->rc : e;
 	}
+	/* --fail-on, else the file's configuration, else info. */
+	int fail_on = em->o->fail_on_given ? em->o->fail_on
+		: r->fail_on >= 0          ? r->fail_on
+					   : PLM_SEVERITY_INFO;
 	for (size_t k = 0; k < r->finding_count; k++) {
-		emit_finding(em, &r->findings[k]);
+		emit_finding(em, &r->findings[k], fail_on);
 	}
 }
 
@@ -672,6 +701,7 @@ int plm_cli_scan(int argc, char **argv)
 	struct plm_project *project = NULL;
 	struct emitter em = {0};
 	struct plm_engine *engine = NULL;
+	struct plm_config_set *configs = NULL;
 	char *command_line = NULL;
 	char err[1024];
 	int status = parse_options(argc, argv, &o);
@@ -727,17 +757,6 @@ int plm_cli_scan(int argc, char **argv)
 		goto oom;
 	}
 
-	struct plm_engine_options eopt = plm_policy_engine_options(&o.policy);
-	eopt.report_unused_ignores = o.report_unused_ignores;
-	char *engine_error = NULL;
-	if (plm_engine_create(&eopt, &engine, &engine_error) != 0) {
-		fprintf(stderr, "plimsoll scan: %s\n",
-			engine_error ? engine_error
-				     : "cannot load the policies");
-		plm_free(engine_error);
-		goto out;
-	}
-
 	/* -f a -f b: one Compose project; PATHs beside it scan as usual. */
 	struct plm_project_options popt = {
 		.kind = o.kind,
@@ -762,6 +781,52 @@ int plm_cli_scan(int argc, char **argv)
 	}
 	if (plm_project_plan(project) != 0) {
 		goto oom;
+	}
+	/* Every file's configuration is read and checked before any file
+	 * is: its policy directories join the catalogue. */
+	struct plm_config_options copt = {
+		.file = o.config,
+		.disabled = o.no_config,
+		.cli_settings = o.policy.settings,
+	};
+	if (plm_config_set_create(&copt, &configs) != 0) {
+		goto oom;
+	}
+	char *config_error = NULL;
+	int crc = plm_config_discover(configs, project, &config_error);
+	if (crc != 0) {
+		goto config_failed;
+	}
+	struct plm_strvec dirs = {0};
+	size_t config_dir_count = 0;
+	const char *const *config_dirs = plm_config_policy_dirs(configs,
+		&config_dir_count);
+	if (plm_strvec_push_all(&dirs, &o.policy.dirs) != 0) {
+		goto oom;
+	}
+	for (size_t i = 0; i < config_dir_count; i++) {
+		if (plm_strvec_push(&dirs, config_dirs[i]) != 0) {
+			plm_strvec_free(&dirs, 0);
+			goto oom;
+		}
+	}
+	struct plm_engine_options eopt = plm_policy_engine_options(&o.policy);
+	eopt.policy_dirs = dirs.items;
+	eopt.policy_dir_count = dirs.count;
+	eopt.report_unused_ignores = o.report_unused_ignores;
+	char *engine_error = NULL;
+	int erc = plm_engine_create(&eopt, &engine, &engine_error);
+	plm_strvec_free(&dirs, 0);
+	if (erc != 0) {
+		fprintf(stderr, "plimsoll scan: %s\n",
+			engine_error ? engine_error
+				     : "cannot load the policies");
+		plm_free(engine_error);
+		goto out;
+	}
+	crc = plm_config_bind(configs, engine, &config_error);
+	if (crc != 0) {
+		goto config_failed;
 	}
 	/* Only now, with every input known, is anything opened for writing:
 	 * a report must not overwrite what it reports on. */
@@ -821,6 +886,7 @@ int plm_cli_scan(int argc, char **argv)
 		.engine = engine,
 		.jobs = jobs,
 		.rule = PLM_RUN_ALL_RULES,
+		.configs = configs,
 	};
 	struct plm_sink sink = {
 		.result = emit,
@@ -839,6 +905,12 @@ int plm_cli_scan(int argc, char **argv)
 	}
 	struct plm_run_status rs;
 	plm_run(project, &ropt, &sink, &rs);
+	if (rs.config_error != NULL) {
+		/* discover and bind read every file's: not reached */
+		fprintf(stderr, "%s\n", rs.config_error);
+		plm_free(rs.config_error);
+		em.incomplete = true;
+	}
 	plm_progress_clear(&em.progress);
 	if (rs.checker_error != NULL) {
 		fprintf(stderr, "plimsoll scan: %s\n", rs.checker_error);
@@ -893,6 +965,13 @@ int plm_cli_scan(int argc, char **argv)
 		status = PLM_EXIT_ERROR;
 	}
 	goto out;
+config_failed:
+	if (crc == PLM_EINVAL) {
+		fprintf(stderr, "%s\n", config_error);
+		plm_free(config_error);
+		status = PLM_EXIT_ERROR;
+		goto out;
+	}
 oom:
 	fputs("plimsoll scan: out of memory\n", stderr);
 	status = PLM_EXIT_ERROR;
@@ -902,6 +981,7 @@ out:
 	plm_baseline_writer_free(em.recorder);
 	plm_project_destroy(project);
 	plm_output_set_destroy(outs);
+	plm_config_set_destroy(configs);
 	plm_engine_destroy(engine);
 	plm_free(command_line);
 	free_options(&o);

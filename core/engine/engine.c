@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 #include <strings.h>
+#include "engine/config.h"
 #include "engine/index.h"
 #include "load/load.h"
 #include "output/linehash.h"
@@ -227,6 +228,8 @@ struct plm_checker {
 	const struct plm_index *index;
 	const struct plm_load_options *load;
 	size_t rule;
+	/* What the file's configuration says, per rule; NULL: defaults. */
+	const struct plm_rule_config *config;
 	size_t run_findings;
 	size_t run_dropped; /* reported past the cap in this run */
 	char problem[128];  /* what report() raises, when it does */
@@ -335,6 +338,10 @@ static const char *on_report(void *context, const struct plm_lua_report *r,
 	p->region = r->target.region;
 	p->severity = r->severity >= 0 ? (enum plm_severity)r->severity
 				       : c->engine->rules[c->rule].severity;
+	if (c->config != NULL && c->config[c->rule].severity >= 0) {
+		/* the configuration's severity replaces the policy's */
+		p->severity = (enum plm_severity)c->config[c->rule].severity;
+	}
 	p->message = clip_dup(r->message, r->message_len);
 	p->fix = r->fix != NULL ? clip_dup(r->fix, r->fix_len) : NULL;
 	bool nomem = p->message == NULL || (r->fix != NULL && p->fix == NULL);
@@ -505,7 +512,10 @@ static int run_one(struct plm_checker *c, const char *what, size_t rule,
 	c->run_dropped = 0;
 	size_t before = c->pending_count;
 	uint64_t t0 = c->profile != NULL ? thread_ns() : 0;
-	enum plm_lua_status st = plm_lua_checker_run(c->lua, rule, &p->values,
+	const struct plm_setting_values *values = c->config != NULL
+		? &c->config[rule].settings
+		: &p->values;
+	enum plm_lua_status st = plm_lua_checker_run(c->lua, rule, values,
 		&c->engine->limits, &fail);
 	if (c->profile != NULL) {
 		profile_run(c, rule, t0, st != PLM_LUA_OK);
@@ -943,7 +953,8 @@ static int run_rules(struct plm_checker *c, const struct plm_doc *doc,
 	for (size_t i = 0; i < c->engine->count && rc == 0; i++) {
 		const struct plm_policy *p = &c->engine->policies[i];
 		if (p->project ||
-			(use_only ? i != only : (p->kinds & kind) == 0)) {
+			(use_only ? i != only : (p->kinds & kind) == 0) ||
+			(c->config != NULL && !c->config[i].enabled)) {
 			continue;
 		}
 		rc = run_one(c, plm_doc_main(doc)->path, i, result);
@@ -965,6 +976,15 @@ int plm_checker_run(struct plm_checker *c, const struct plm_doc *doc,
 	struct plm_file_result *result)
 {
 	return run_rules(c, doc, result, 0, false);
+}
+
+int plm_checker_run_config(struct plm_checker *c, const struct plm_doc *doc,
+	const struct plm_rule_config *config, struct plm_file_result *result)
+{
+	c->config = config;
+	int rc = run_rules(c, doc, result, 0, false);
+	c->config = NULL;
+	return rc;
 }
 
 int plm_checker_run_rule(struct plm_checker *c, const struct plm_doc *doc,

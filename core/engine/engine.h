@@ -119,6 +119,14 @@ void plm_checker_add_profile(const struct plm_checker *c,
  * grow. */
 PLM_NODISCARD int plm_checker_run(struct plm_checker *c,
 	const struct plm_doc *doc, struct plm_file_result *result);
+struct plm_rule_config;
+/* The same with what a file's configuration says for each rule (one per
+ * rule of plm_engine_rules; NULL: defaults): rules turned off do not
+ * run, each runs with its configured settings, and its findings carry
+ * the configured severity. config is borrowed for the call. */
+PLM_NODISCARD int plm_checker_run_config(struct plm_checker *c,
+	const struct plm_doc *doc, const struct plm_rule_config *config,
+	struct plm_file_result *result);
 /* The same for one rule only (its index in plm_engine_rules), whatever
  * its applies_to (nothing for a project-scope rule); `plimsoll test`
  * uses it. */

@@ -39,6 +39,10 @@ struct plm_engine {
 	struct plm_arena *arena;
 	struct plm_policy *policies; /* selected, sorted by id */
 	size_t count;
+	/* Every policy loaded, before selection: a configuration may name a
+	 * rule that --only or --skip left out. */
+	struct plm_policy *all;
+	size_t all_count;
 	struct plm_rule_info *rules;  /* policies[i].info, contiguous */
 	struct plm_lua_chunk *chunks; /* policies[i].chunk, contiguous */
 	struct plm_lua_limits limits;

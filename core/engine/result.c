@@ -7,6 +7,7 @@
 int plm_file_result_init(struct plm_file_result *r, const char *path)
 {
 	memset(r, 0, sizeof(*r));
+	r->fail_on = -1;
 	r->arena = plm_arena_create(0);
 	if (r->arena == NULL) {
 		return PLM_ENOMEM;

@@ -43,6 +43,10 @@ struct plm_file_result {
 	bool scanned;    /* a document was built */
 	bool incomplete; /* an error made this file's results partial */
 	bool skipped;    /* a candidate passed over, with a note */
+	bool excluded;   /* left out by its configuration's `paths:` */
+	/* The threshold its configuration sets (`fail-on:`): a severity,
+	 * one above critical for none, or -1 when it sets none. */
+	int fail_on;
 	/* Other files this document was built from that the summary lists as
 	 * scanned (the overrides of a Compose project), in the arena. */
 	const char **also_paths;

@@ -35,6 +35,9 @@ struct pool {
 	struct plm_load_options load;
 	size_t count; /* units */
 	struct plm_run_status *st;
+	/* Each unit's configuration, resolved before any is read; NULL: no
+	 * configuration. */
+	const struct plm_file_config **configs;
 	struct plm_file_result *results;
 	/* The project view: each unit's part of the index, built on its
 	 * worker, appended in unit order by the calling thread. NULL when no
@@ -151,10 +154,12 @@ static int build_unit(struct pool *w, const struct plm_unit *u,
 /* Runs the policies over doc into r, then GitHub's line hashes, which
  * need the file's bytes, alive only until the document is freed. */
 static void check_doc(struct pool *w, struct plm_checker *checker,
-	const struct plm_doc *doc, struct plm_file_result *r)
+	const struct plm_doc *doc, const struct plm_file_config *cfg,
+	struct plm_file_result *r)
 {
 	int rc = w->o->rule == PLM_RUN_ALL_RULES
-		? plm_checker_run(checker, doc, r)
+		? plm_checker_run_config(checker, doc,
+			  cfg != NULL ? cfg->rules : NULL, r)
 		: plm_checker_run_rule(checker, doc, w->o->rule, r);
 	if (rc != 0) {
 		note_problem(r, PLM_NOTIFY_TOOL_ERROR, "limit/memory",
@@ -223,6 +228,16 @@ static int scan_one(struct pool *w, struct plm_checker *checker, size_t index)
 	if (plm_file_result_init(r, u->shown) != 0) {
 		return PLM_ENOMEM;
 	}
+	const struct plm_file_config *cfg = w->configs != NULL
+		? w->configs[index]
+		: NULL;
+	if (cfg != NULL) {
+		r->fail_on = cfg->fail_on;
+		if (cfg->excluded) {
+			r->excluded = true;
+			return 0;
+		}
+	}
 	uint64_t t0 = w->o->measure ? thread_ns() : 0;
 	struct plm_doc *doc = NULL;
 	int rc = build_unit(w, u, r, &doc);
@@ -232,7 +247,7 @@ static int scan_one(struct pool *w, struct plm_checker *checker, size_t index)
 			w->sink->document(w->sink->ctx, u, doc);
 		}
 		if (checker != NULL) {
-			check_doc(w, checker, doc, r);
+			check_doc(w, checker, doc, cfg, r);
 		}
 		if (w->index != NULL &&
 			plm_index_part_build(doc, u->path ? u->path : u->shown,
@@ -669,6 +684,77 @@ static void deliver_unused_ignores(struct pool *w)
 	plm_file_result_finish(&r);
 }
 
+/* Each unit's configuration, on this thread and before any unit is read,
+ * so that a wrong file stops the run before it starts. Returns false on
+ * an error (st->config_error or out_of_memory set). */
+static bool resolve_configs(struct pool *w)
+{
+	struct plm_config_set *cs = w->o->configs;
+	if (cs == NULL || w->o->rule != PLM_RUN_ALL_RULES) {
+		return true;
+	}
+	w->configs = plm_calloc(w->count ? w->count : 1, sizeof(*w->configs));
+	if (w->configs == NULL) {
+		w->st->out_of_memory = true;
+		return false;
+	}
+	for (size_t i = 0; i < w->count; i++) {
+		const struct plm_unit *u = plm_project_unit(w->project, i);
+		const char *path = u->path != NULL && strcmp(u->path, "-") != 0
+			? u->path
+			: u->shown;
+		char *error = NULL;
+		int rc = plm_config_resolve(cs, path, false, &w->configs[i],
+			&error);
+		if (rc == PLM_EINVAL) {
+			w->st->config_error = error;
+			return false;
+		}
+		if (rc != 0) {
+			plm_free(error);
+			w->st->out_of_memory = true;
+			return false;
+		}
+	}
+	return true;
+}
+
+/* The project rules' findings land in any file: each takes what the
+ * configuration of its own file says of its rule (off, or another
+ * severity). Their settings are the run's (defaults and --set). */
+static void configure_project_findings(struct pool *w,
+	struct plm_file_result *r)
+{
+	if (w->configs == NULL) {
+		return;
+	}
+	size_t n = 0;
+	for (size_t k = 0; k < r->finding_count; k++) {
+		struct plm_finding f = r->findings[k];
+		const struct plm_file_config *cfg = NULL;
+		char *error = NULL;
+		if (plm_config_resolve(w->o->configs, f.path, false, &cfg,
+			    &error) != 0) {
+			plm_free(error); /* as the run saw it: unchanged */
+			cfg = NULL;
+		}
+		const struct plm_rule_config *rc = cfg != NULL
+			? &cfg->rules[f.rule_index]
+			: NULL;
+		if (cfg != NULL && (cfg->excluded || !rc->enabled)) {
+			continue;
+		}
+		if (rc != NULL && rc->severity >= 0) {
+			f.severity = (enum plm_severity)rc->severity;
+		}
+		r->findings[n++] = f;
+	}
+	r->finding_count = n;
+	r->fail_on = w->count > 0 && w->configs[0] != NULL
+		? w->configs[0]->fail_on
+		: -1;
+}
+
 /* After every unit: the project-scope rules, once, over the index, on
  * this thread; their findings (each in its own file) and failures reach
  * the sink as one more result, not counted as a file. */
@@ -702,6 +788,7 @@ static void run_project_rules(struct pool *w)
 					"out of memory while "
 					"running the project policies");
 			}
+			configure_project_findings(w, &r);
 			plm_file_result_sort(&r);
 		}
 		close_checker(w, checker);
@@ -775,7 +862,9 @@ void plm_run(struct plm_project *project, const struct plm_run_options *o,
 	}
 	pthread_mutex_init(&w.lock, NULL);
 	pthread_cond_init(&w.wake, NULL);
-	if (jobs <= 1 || o->checker != NULL) {
+	if (!resolve_configs(&w)) {
+		/* nothing read, nothing delivered */
+	} else if (jobs <= 1 || o->checker != NULL) {
 		run_here(&w);
 	} else {
 		run_threads(&w, jobs);
@@ -806,6 +895,7 @@ void plm_run(struct plm_project *project, const struct plm_run_options *o,
 	plm_free(w.results);
 	plm_free(w.ready);
 	plm_free(w.order);
+	plm_free(w.configs);
 }
 
 int plm_run_dump_doc(FILE *out, const struct plm_doc *doc,
