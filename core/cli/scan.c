@@ -51,6 +51,7 @@ struct scan_options {
 	const char *write_baseline; /* --write-baseline FILE */
 	const char *sarif_category;
 	const char *source_root; /* --source-root, as given */
+	const char *docs_url;    /* --docs-url: the rule pages' base */
 	bool profile;            /* --profile */
 	bool no_color;
 	/* Policy selection and limits, handed to the engine. */
@@ -98,6 +99,9 @@ static void usage(FILE *out)
 	      "                          the github, checkstyle, junit and codeclimate\n"
 	      "                          formats are made relative to it (default: the\n"
 	      "                          current directory)\n"
+	      "  --docs-url URL          where the rule reference (docs/rules/) is\n"
+	      "                          published: each rule's help link (SARIF\n"
+	      "                          helpUri, json help_uri) is URL/<rule>.md\n"
 	      "  --no-color              never colour the output (NO_COLOR is honoured too)\n"
 	      "  -j, --jobs N            files scanned in parallel (default: CPUs)\n"
 	      "  -h, --help              show this help\n"
@@ -127,6 +131,7 @@ enum {
 	OPT_WRITE_BASELINE,
 	OPT_SARIF_CATEGORY,
 	OPT_SOURCE_ROOT,
+	OPT_DOCS_URL,
 	OPT_PROFILE,
 	OPT_NO_COLOR,
 };
@@ -149,6 +154,7 @@ static const struct option long_options[] = {
 	{"write-baseline", required_argument, NULL, OPT_WRITE_BASELINE},
 	{"sarif-category", required_argument, NULL, OPT_SARIF_CATEGORY},
 	{"source-root", required_argument, NULL, OPT_SOURCE_ROOT},
+	{"docs-url", required_argument, NULL, OPT_DOCS_URL},
 	{"profile", no_argument, NULL, OPT_PROFILE},
 	{"no-color", no_argument, NULL, OPT_NO_COLOR},
 	{"jobs", required_argument, NULL, 'j'},
@@ -277,6 +283,15 @@ static int parse_options(int argc, char **argv, struct scan_options *o)
 			break;
 		case OPT_SOURCE_ROOT:
 			o->source_root = optarg;
+			break;
+		case OPT_DOCS_URL:
+			if (!plm_docs_url_valid(optarg)) {
+				return bad_usage("--docs-url wants an http(s) "
+						 "address without ?, # or "
+						 "spaces, not '%s'",
+					optarg);
+			}
+			o->docs_url = optarg;
 			break;
 		case OPT_PROFILE:
 			o->profile = true;
@@ -639,6 +654,7 @@ int plm_cli_scan(int argc, char **argv)
 	struct plm_project *project = NULL;
 	struct emitter em = {0};
 	struct plm_engine *engine = NULL;
+	struct plm_rules_docs docs = {0};
 	char *command_line = NULL;
 	char err[1024];
 	int status = parse_options(argc, argv, &o);
@@ -767,11 +783,20 @@ int plm_cli_scan(int argc, char **argv)
 		}
 	}
 	size_t rule_count = 0;
+	const struct plm_rule_info *rules = plm_engine_rules(engine,
+		&rule_count);
+	if (o.docs_url != NULL) {
+		if (plm_rules_docs_fill(&docs, rules, rule_count, o.docs_url) !=
+			0) {
+			goto oom;
+		}
+		rules = docs.rules;
+	}
 	struct plm_run_info run = {
 		.tool_name = "plimsoll",
 		.tool_version = plm_version(),
 		.information_uri = "https://github.com/plimsoll-linter/plimsoll",
-		.rules = plm_engine_rules(engine, &rule_count),
+		.rules = rules,
 		.rule_count = rule_count,
 		.working_directory = cwd,
 		.category = o.sarif_category,
@@ -863,6 +888,7 @@ out:
 	plm_project_destroy(project);
 	plm_output_set_destroy(outs);
 	plm_engine_destroy(engine);
+	plm_rules_docs_free(&docs);
 	plm_free(command_line);
 	free_options(&o);
 	return status;
