@@ -7,7 +7,7 @@
 _plimsoll_options()
 {
 	"$1" "$2" --help 2>/dev/null |
-		grep -oE '^ +(-[a-zA-Z], )?--[a-z][a-z-]*' | tr -s ' ,' '\n' |
+		grep -oE '^ +-[^ ,]+(, -[^ ,]+)*' | tr -s ' ,' '\n' |
 		grep -- '^-'
 }
 

@@ -15,6 +15,7 @@
 
 #include "cli/cli.h"
 #include "cli/policy_options.h"
+#include "cli/progress.h"
 #include "engine/baseline.h"
 #include "engine/engine.h"
 #include "engine/result.h"
@@ -54,6 +55,7 @@ struct scan_options {
 	const char *docs_url;    /* --docs-url: the rule pages' base */
 	bool profile;            /* --profile */
 	bool no_color;
+	enum plm_progress_mode progress; /* --progress, --no-progress */
 	/* Policy selection and limits, handed to the engine. */
 	struct plm_policy_options policy;
 };
@@ -103,6 +105,9 @@ static void usage(FILE *out)
 	      "                          published: each rule's help link (SARIF\n"
 	      "                          helpUri, json help_uri) is URL/<rule>.md\n"
 	      "  --no-color              never colour the output (NO_COLOR is honoured too)\n"
+	      "  --progress, --no-progress\n"
+	      "                          show files scanned on stderr, or never (default:\n"
+	      "                          on a terminal, and not when CI is set)\n"
 	      "  -j, --jobs N            files scanned in parallel (default: CPUs)\n"
 	      "  -h, --help              show this help\n"
 	      "\n"
@@ -134,6 +139,8 @@ enum {
 	OPT_DOCS_URL,
 	OPT_PROFILE,
 	OPT_NO_COLOR,
+	OPT_PROGRESS,
+	OPT_NO_PROGRESS,
 };
 
 static const struct option long_options[] = {
@@ -157,6 +164,8 @@ static const struct option long_options[] = {
 	{"docs-url", required_argument, NULL, OPT_DOCS_URL},
 	{"profile", no_argument, NULL, OPT_PROFILE},
 	{"no-color", no_argument, NULL, OPT_NO_COLOR},
+	{"progress", no_argument, NULL, OPT_PROGRESS},
+	{"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
 	{"jobs", required_argument, NULL, 'j'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
@@ -299,6 +308,12 @@ static int parse_options(int argc, char **argv, struct scan_options *o)
 		case OPT_NO_COLOR:
 			o->no_color = true;
 			break;
+		case OPT_PROGRESS:
+			o->progress = PLM_PROGRESS_ALWAYS;
+			break;
+		case OPT_NO_PROGRESS:
+			o->progress = PLM_PROGRESS_NEVER;
+			break;
 		case 'j': {
 			char *end;
 			errno = 0;
@@ -393,7 +408,8 @@ struct emitter {
 	struct plm_strvec paths;              /* the scanned files, owned */
 	struct plm_baseline *baseline;        /* --baseline, or NULL */
 	struct plm_baseline_writer *recorder; /* --write-baseline, or NULL */
-	int rc;                               /* the first output error */
+	struct plm_progress progress;
+	int rc; /* the first output error */
 	bool incomplete;
 	bool fail; /* a finding at or above --fail-on */
 	bool out_of_memory;
@@ -432,6 +448,9 @@ static void emit_finding(struct emitter *em, const struct plm_finding *f)
 static void emit(void *ctx, const struct plm_file_result *r)
 {
 	struct emitter *em = ctx;
+	if (em->progress.share && (r->note_count > 0 || r->finding_count > 0)) {
+		plm_progress_clear(&em->progress);
+	}
 	em->incomplete |= r->incomplete;
 	em->sum.files_skipped += r->skipped;
 	for (size_t k = 0; r->scanned && k <= r->also_count; k++) {
@@ -450,6 +469,12 @@ static void emit(void *ctx, const struct plm_file_result *r)
 	for (size_t k = 0; k < r->finding_count; k++) {
 		emit_finding(em, &r->findings[k]);
 	}
+}
+
+static void show_progress(void *ctx, size_t done, size_t total)
+{
+	struct emitter *em = ctx;
+	plm_progress_update(&em->progress, done, total);
 }
 
 /* --profile: one line per rule, the costliest first, and the total. */
@@ -813,7 +838,12 @@ int plm_cli_scan(int argc, char **argv)
 		.jobs = jobs,
 		.rule = PLM_RUN_ALL_RULES,
 	};
-	struct plm_sink sink = {.result = emit, .ctx = &em};
+	struct plm_sink sink = {
+		.result = emit,
+		.progress = show_progress,
+		.ctx = &em,
+	};
+	plm_progress_init(&em.progress, o.progress);
 	struct plm_rule_profile *profile = NULL;
 	if (o.profile) {
 		profile = plm_calloc(rule_count ? rule_count : 1,
@@ -825,6 +855,7 @@ int plm_cli_scan(int argc, char **argv)
 	}
 	struct plm_run_status rs;
 	plm_run(project, &ropt, &sink, &rs);
+	plm_progress_clear(&em.progress);
 	if (rs.checker_error != NULL) {
 		fprintf(stderr, "plimsoll scan: %s\n", rs.checker_error);
 		plm_free(rs.checker_error);

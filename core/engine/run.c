@@ -61,6 +61,7 @@ struct pool {
 	size_t next;         /* the next position in order[] */
 	size_t waiting_for;  /* the index the sink thread waits on */
 	long alive;          /* workers still running */
+	size_t done;         /* units built and checked, in any order */
 };
 
 static void note_problem(struct plm_file_result *r,
@@ -301,6 +302,7 @@ static void finish_one(struct pool *w, size_t i, int rc)
 		w->st->out_of_memory = true;
 	}
 	w->ready[i] = true;
+	w->done++;
 	if (i == w->waiting_for) {
 		pthread_cond_signal(&w->wake);
 	}
@@ -469,12 +471,38 @@ static void deliver(struct pool *w, size_t i)
 	w->st->delivered++;
 }
 
-/* Waits (locked) until results[i] is ready or no worker is left. */
+/* Tells the sink how many units are done; called unlocked. */
+static void report_progress(struct pool *w, size_t done)
+{
+	if (w->sink->progress != NULL) {
+		w->sink->progress(w->sink->ctx, done, w->count);
+	}
+}
+
+/* Waits (locked) until results[i] is ready or no worker is left. With a
+ * progress callback it wakes every PLM_RUN_PROGRESS_MS to call it
+ * (unlocked: the callback writes to a terminal). */
 static void wait_for(struct pool *w, size_t i)
 {
 	w->waiting_for = i;
 	while (!w->ready[i] && w->alive > 0) {
-		pthread_cond_wait(&w->wake, &w->lock);
+		if (w->sink->progress == NULL) {
+			pthread_cond_wait(&w->wake, &w->lock);
+			continue;
+		}
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += PLM_RUN_PROGRESS_MS * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&w->wake, &w->lock, &until);
+		size_t done = w->done;
+		pthread_mutex_unlock(&w->lock);
+		report_progress(w, done);
+		pthread_mutex_lock(&w->lock);
+		w->waiting_for = i;
 	}
 }
 
@@ -499,6 +527,10 @@ static void deliver_in_order(struct pool *w)
 		for (; i < end; i++) {
 			deliver(w, i);
 		}
+		pthread_mutex_lock(&w->lock);
+		size_t done = w->done;
+		pthread_mutex_unlock(&w->lock);
+		report_progress(w, done);
 	}
 }
 
@@ -515,6 +547,7 @@ static void run_here(struct pool *w)
 			w->st->out_of_memory = true;
 		}
 		deliver(w, i);
+		report_progress(w, i + 1);
 	}
 	close_checker(w, checker);
 }

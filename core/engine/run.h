@@ -54,7 +54,18 @@ struct plm_sink {
 	 * and failures: a result whose path is "" and that is not scanned. */
 	void (*result)(void *ctx, const struct plm_file_result *r);
 	void *ctx;
+	/* May be NULL (last, so that positional initializers of the
+	 * fields above still hold). How far the run is: `done` of the `total` units are
+	 * built and checked (in any order; results may still wait for an
+	 * earlier one). Called on the calling thread after each result and,
+	 * while it waits for workers, every PLM_RUN_PROGRESS_MS at least, so
+	 * a face can show progress without a thread of its own; the face
+	 * throttles what it draws. */
+	void (*progress)(void *ctx, size_t done, size_t total);
 };
+
+/* The longest the calling thread waits without calling sink.progress. */
+#define PLM_RUN_PROGRESS_MS 100
 
 struct plm_run_status {
 	char *checker_error; /* a worker could not build its checker (malloc'd) */

@@ -2,7 +2,8 @@
  * tests/engine/test_run.c - the engine's run over a project: in-memory
  * buffers, Compose base and override as one unit, repeated files, the
  * order of results whatever the number of workers, the document sink,
- * one-rule and policy-free runs, and units that cannot be read.
+ * one-rule and policy-free runs, units that cannot be read, and the
+ * progress the run reports.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -29,7 +30,21 @@ struct seen {
 	size_t documents;
 	size_t project_results; /* the project rules' result, path "" */
 	size_t project_findings;
+	size_t progress_calls; /* sink.progress: how often, */
+	size_t progress_done;  /* the last count, */
+	size_t progress_total; /* of how many */
+	bool progress_backwards;
 };
+
+static void on_progress(void *ctx, size_t done, size_t total)
+{
+	struct seen *s = ctx;
+	assert_true(done <= total);
+	s->progress_backwards |= done < s->progress_done;
+	s->progress_calls++;
+	s->progress_done = done;
+	s->progress_total = total;
+}
 
 static void on_document(void *ctx, const struct plm_unit *unit,
 	const struct plm_doc *doc)
@@ -81,12 +96,18 @@ static void run_project(struct plm_project *p, const struct plm_engine *e,
 		.rule = PLM_RUN_ALL_RULES,
 		.no_policies = e == NULL,
 	};
-	struct plm_sink sink = {on_document, on_result, s};
+	struct plm_sink sink = {on_document, on_result, s, on_progress};
 	struct plm_run_status st;
 	plm_run(p, &o, &sink, &st);
 	assert_null(st.checker_error);
 	assert_false(st.out_of_memory);
 	assert_int_equal(st.delivered, s->results + s->project_results);
+	/* Progress counts up to every unit, on this thread, whatever the
+	 * jobs. */
+	assert_true(s->progress_calls >= 1);
+	assert_false(s->progress_backwards);
+	assert_int_equal(s->progress_total, plm_project_unit_count(p));
+	assert_int_equal(s->progress_done, s->progress_total);
 	/* the built-in catalogue has project rules: they run once */
 	assert_int_equal(s->project_results, e != NULL ? 1 : 0);
 }
@@ -294,7 +315,7 @@ static void policy_free_and_one_rule_runs(void **state)
 	assert_non_null(plm_engine_find(e, "sudo-in-build", &index));
 	memset(&s, 0, sizeof(s));
 	struct plm_run_options o = {.engine = e, .jobs = 1, .rule = index};
-	struct plm_sink sink = {NULL, on_result, &s};
+	struct plm_sink sink = {NULL, on_result, &s, NULL};
 	struct plm_run_status st;
 	plm_run(p, &o, &sink, &st);
 	assert_int_equal(s.results, 1);

@@ -51,9 +51,10 @@ class Bash(unittest.TestCase):
         for cmd in ("scan", "dump", "rules", "explain", "test"):
             text = help_of(cmd).split("\nFormats:")[0]
             want = set()
-            for m in re.finditer(r"^ +((?:-[a-zA-Z], )?--[a-z][a-z-]*)",
+            for m in re.finditer(r"^ +(-[^ ,]+(?:, -[^ ,]+)*)",
                                  text, flags=re.M):
-                want.update(p for p in re.split(r"[, ]+", m.group(1)) if p)
+                want.update(p for p in re.split(r"[, \n]+", m.group(1))
+                            if p)
             self.assertEqual(set(complete(cmd, "-")), want, cmd)
         self.assertIn("--docs-url", complete("scan", "--do"))
 

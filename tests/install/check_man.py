@@ -36,9 +36,9 @@ def options(help_text):
     text = help_text.split("\nFormats:")[0]
     found = set()
     for line in text.splitlines():
-        m = re.match(r"^ +((?:-[a-zA-Z], )?--[a-z][a-z-]*)", line)
+        m = re.match(r"^ +(-[^ ,]+(?:, -[^ ,]+)*)", line)
         if m:
-            found.update(p for p in re.split(r"[, ]+", m.group(1)) if p)
+            found.update(p for p in re.split(r"[, \n]+", m.group(1)) if p)
     return found
 
 
