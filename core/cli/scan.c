@@ -44,6 +44,7 @@ struct scan_options {
 	struct plm_strvec plugins;
 	long jobs;
 	bool follow_symlinks;
+	bool filter_named;      /* --filter-named */
 	bool env_interpolation; /* --env-interpolation */
 	size_t max_file_size;
 	int fail_on;
@@ -73,6 +74,8 @@ static void usage(FILE *out)
 	      "  -f, --compose-file FILE Compose files merged in order (-f a -f b)\n"
 	      "  --follow-symlinks       follow symbolic links that lead out of a walked\n"
 	      "                          directory, and walk symlinked directories\n"
+	      "  --filter-named          judge the files named as a directory walk does:\n"
+	      "                          pass over those a walk would (for pre-commit)\n"
 	      "  --max-file-size SIZE    skip larger files (default 64M): an error for a\n"
 	      "                          file named, a note for one found by walking\n"
 	      "  --env-interpolation     Compose interpolation also reads this process's\n"
@@ -126,6 +129,7 @@ enum {
 	OPT_KIND = 256,
 	OPT_STDIN_FILENAME,
 	OPT_FOLLOW,
+	OPT_FILTER_NAMED,
 	OPT_ENV_INTERPOLATION,
 	OPT_MAX_FILE_SIZE,
 	OPT_FORMAT,
@@ -148,6 +152,7 @@ static const struct option long_options[] = {
 	{"stdin-filename", required_argument, NULL, OPT_STDIN_FILENAME},
 	{"compose-file", required_argument, NULL, 'f'},
 	{"follow-symlinks", no_argument, NULL, OPT_FOLLOW},
+	{"filter-named", no_argument, NULL, OPT_FILTER_NAMED},
 	{"env-interpolation", no_argument, NULL, OPT_ENV_INTERPOLATION},
 	{"max-file-size", required_argument, NULL, OPT_MAX_FILE_SIZE},
 	PLM_POLICY_LONG_OPTIONS,
@@ -229,6 +234,9 @@ static int parse_options(int argc, char **argv, struct scan_options *o)
 			break;
 		case OPT_FOLLOW:
 			o->follow_symlinks = true;
+			break;
+		case OPT_FILTER_NAMED:
+			o->filter_named = true;
 			break;
 		case OPT_ENV_INTERPOLATION:
 			o->env_interpolation = true;
@@ -749,6 +757,7 @@ int plm_cli_scan(int argc, char **argv)
 	struct plm_project_options popt = {
 		.kind = o.kind,
 		.follow_symlinks = o.follow_symlinks,
+		.filter_named = o.filter_named,
 		.environment = o.env_interpolation,
 		.max_file_size = o.max_file_size,
 		.stdin_name = o.stdin_filename,
