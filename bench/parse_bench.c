@@ -3,7 +3,7 @@
  * end and prints totals (for bench/dockerfile.sh), or, for the tests, the
  * instruction list (--list) or the model as JSON (--dump).
  *
- *   plimsoll-parse-bench [--repeat N] dockerfile FILE... | @LISTFILE
+ *   plimsoll-parse-bench [--repeat N] dockerfile|command FILE... | @LISTFILE
  *   plimsoll-parse-bench --list FILE...    path<TAB>line<TAB>KEYWORD
  *   plimsoll-parse-bench --dump FILE       JSON, as `plimsoll dump`
  *   plimsoll-parse-bench --check FILE...   parse, print diagnostics count
@@ -14,6 +14,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "command/command.h"
 #include "dockerfile/dockerfile.h"
 #include "model/document.h"
 #include "model/dump.h"
@@ -113,6 +114,7 @@ static int dump(const char *path)
 int main(int argc, char **argv)
 {
 	int repeat = 1;
+	enum plm_kind kind = PLM_KIND_DOCKERFILE;
 	int i = 1;
 	if (argc > 2 && strcmp(argv[1], "--list") == 0) {
 		int rc = 0;
@@ -132,9 +134,12 @@ int main(int argc, char **argv)
 			repeat = atoi(argv[2]);
 			i = 3;
 		}
-		if (i >= argc || strcmp(argv[i], "dockerfile") != 0) {
+		if (i < argc && strcmp(argv[i], "command") == 0) {
+			kind = PLM_KIND_COMMAND;
+		} else if (i >= argc || strcmp(argv[i], "dockerfile") != 0) {
 			fprintf(stderr,
-				"usage: %s [--repeat N] dockerfile FILE...\n"
+				"usage: %s [--repeat N] dockerfile|command "
+				"FILE...\n"
 				"       %s --list FILE... | --dump FILE | "
 				"--check FILE...\n",
 				argv[0], argv[0]);
@@ -189,7 +194,7 @@ int main(int argc, char **argv)
 			struct plm_doc *doc = plm_doc_create_take(
 				plm_source_create(sources[k]->path,
 					sources[k]->bytes, sources[k]->len),
-				PLM_KIND_DOCKERFILE);
+				kind);
 			plm_doc_destroy(doc);
 		}
 	}
@@ -200,9 +205,11 @@ int main(int argc, char **argv)
 			struct plm_source *copy =
 				plm_source_create(sources[k]->path,
 					sources[k]->bytes, sources[k]->len);
-			struct plm_doc *doc = plm_doc_create_take(copy,
-				PLM_KIND_DOCKERFILE);
-			int rc = doc ? plm_dockerfile_build(doc) : PLM_ENOMEM;
+			struct plm_doc *doc = plm_doc_create_take(copy, kind);
+			int rc = doc == NULL ? PLM_ENOMEM
+				: kind == PLM_KIND_COMMAND
+				? plm_command_build(doc)
+				: plm_dockerfile_build(doc);
 			if (rc != 0) {
 				fprintf(stderr, "%s: out of memory\n",
 					sources[k]->path);

@@ -33,8 +33,8 @@ _plimsoll()
 	# The plimsoll being completed (./build/plimsoll too).
 	exe=${COMP_WORDS[0]}
 	if [ "$COMP_CWORD" -eq 1 ]; then
-		COMPREPLY=($(compgen -W "scan dump rules explain test --help
-			--version" -- "$cur"))
+		COMPREPLY=($(compgen -W "scan dump rules explain test lsp
+			--help --version" -- "$cur"))
 		return
 	fi
 	cmd=${COMP_WORDS[1]}
@@ -50,7 +50,7 @@ _plimsoll()
 		return
 		;;
 	--kind)
-		COMPREPLY=($(compgen -W "dockerfile compose kubernetes" \
+		COMPREPLY=($(compgen -W "dockerfile compose kubernetes command" \
 			-- "$cur"))
 		return
 		;;
@@ -85,7 +85,7 @@ _plimsoll()
 		;;
 	--stdin-filename | --sarif-category | --docs-url | --tag | -j | \
 		--jobs | --max-file-size | --policy-memory | \
-		--policy-instructions | --policy-timeout)
+		--policy-instructions | --policy-timeout | --lint-timeout)
 		return
 		;;
 	esac

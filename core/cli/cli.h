@@ -23,6 +23,8 @@ int plm_cli_dump(int argc, char **argv);
 int plm_cli_rules(int argc, char **argv);
 int plm_cli_explain(int argc, char **argv);
 int plm_cli_test(int argc, char **argv);
+/* Defined with the server, in core/lsp/cli.c. */
+int plm_cli_lsp(int argc, char **argv);
 
 /* A growable list of borrowed strings (argv entries, comma-split parts). */
 struct plm_strvec {

@@ -54,7 +54,7 @@ static void usage(FILE *out)
 	      "JSON: the format's own tree and the containers view, with the problems\n"
 	      "found while reading it. See docs/model.md.\n"
 	      "\n"
-	      "  --kind KIND             treat FILE as dockerfile, compose or kubernetes\n"
+	      "  --kind KIND             treat FILE as dockerfile, compose, kubernetes or command\n"
 	      "  --stdin-filename NAME   the name to report for standard input\n"
 	      "  -f, --compose-file FILE merge this Compose file over FILE (repeatable)\n"
 	      "  --spans                 show each node as {value, span: \"L:C-L:C\"}\n"

@@ -22,6 +22,7 @@ static const struct command commands[] = {
 	{"rules", plm_cli_rules, "list the rules (policies) a scan runs"},
 	{"explain", plm_cli_explain, "describe one rule: why, how to fix it"},
 	{"test", plm_cli_test, "run policies on the fixtures beside them"},
+	{"lsp", plm_cli_lsp, "a language server for editors (stdio)"},
 };
 
 static void usage(FILE *out)

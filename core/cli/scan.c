@@ -69,7 +69,7 @@ static void usage(FILE *out)
 	      "a directory (walked recursively) or - for standard input; default: .\n"
 	      "\n"
 	      "Input:\n"
-	      "  --kind KIND             treat files as dockerfile, compose or kubernetes\n"
+	      "  --kind KIND             treat files as dockerfile, compose, kubernetes or command\n"
 	      "  --stdin-filename NAME   the name to report for standard input\n"
 	      "  -f, --compose-file FILE Compose files merged in order (-f a -f b)\n"
 	      "  --follow-symlinks       follow symbolic links that lead out of a walked\n"
@@ -222,7 +222,7 @@ static int parse_options(int argc, char **argv, struct scan_options *o)
 			if (o->kind == PLM_KIND_UNKNOWN) {
 				return bad_usage(
 					"unknown kind '%s' (expected "
-					"dockerfile, compose or kubernetes)",
+					"dockerfile, compose, kubernetes or command)",
 					optarg);
 			}
 			break;

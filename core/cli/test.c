@@ -183,8 +183,8 @@ static enum plm_kind kind_of_fixture(const char *fixtures, const char *path)
 		rest++;
 	}
 	static const char *const kinds[] = {"dockerfile", "compose",
-		"kubernetes"};
-	for (size_t i = 0; i < 3; i++) {
+		"kubernetes", "command"};
+	for (size_t i = 0; i < 4; i++) {
 		size_t n = strlen(kinds[i]);
 		if (strncmp(rest, kinds[i], n) == 0 && rest[n] == '/') {
 			return plm_kind_parse(kinds[i]);

@@ -70,6 +70,17 @@ struct plm_compose_options {
 PLM_NODISCARD int plm_compose_build(struct plm_doc *doc,
 	const struct plm_compose_options *options);
 
+/* The container record of a service map that another front end built: a
+ * `docker run` command line read as the Compose service it stands for
+ * (core/command). The map is read exactly as a Compose file's service is,
+ * with no interpolation, extends or include, and no file read: it must
+ * not hold `env_file` or `build`. `name` (a string) names the record and
+ * spans the declaration unwritten fields point at; origin and role are
+ * the record's. *out is in doc's arena. Returns 0 or PLM_ENOMEM. */
+PLM_NODISCARD int plm_compose_record(struct plm_doc *doc, struct plm_node *name,
+	struct plm_node *service, const char *origin, const char *role,
+	struct plm_node **out);
+
 /* True if a file's base name is one Compose picks up by name: compose.yaml,
  * compose.yml, compose.*.y*ml, docker-compose*.y*ml. */
 bool plm_compose_name_matches(const char *basename);

@@ -1467,12 +1467,39 @@ static int set_runtime(struct svc *v, struct plm_node *name)
 	return rc;
 }
 
+static int service_record(struct compose_ctx *ctx, struct plm_node *name,
+	struct plm_node *service, const char *origin, const char *role,
+	struct plm_node **out);
+
 int plm_compose_service_record(struct compose_ctx *ctx, struct plm_node *name,
 	struct plm_node *service, struct plm_node **out)
 {
+	return service_record(ctx, name, service, "compose", "service", out);
+}
+
+int plm_compose_record(struct plm_doc *doc, struct plm_node *name,
+	struct plm_node *service, const char *origin, const char *role,
+	struct plm_node **out)
+{
+	/* No files, no interpolation: only what the map holds is read, and
+	 * the keys that would read a file (env_file, build) are never in it. */
+	static const struct plm_compose_options none = {0};
+	struct compose_ctx ctx;
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.doc = doc;
+	ctx.arena = doc->arena;
+	ctx.options = &none;
+	ctx.env.doc = doc;
+	return service_record(&ctx, name, service, origin, role, out);
+}
+
+static int service_record(struct compose_ctx *ctx, struct plm_node *name,
+	struct plm_node *service, const char *origin, const char *role,
+	struct plm_node **out)
+{
 	struct svc v = {ctx, ctx->arena, NULL, service, {0}};
 	*out = NULL;
-	v.rec = plm_record_new(v.a, name->span, "compose", "service");
+	v.rec = plm_record_new(v.a, name->span, origin, role);
 	if (v.rec == NULL) {
 		return PLM_ENOMEM;
 	}

@@ -160,7 +160,15 @@ enum name_class {
 	NAME_COMPOSE,
 	NAME_CONTENT,  /* YAML or JSON: the content decides */
 	NAME_TEMPLATE, /* a Dockerfile or Compose name + a template ext */
+	NAME_SCRIPT,   /* a script, Makefile or Markdown: read as commands
+			* when a container command is in it (decided at
+			* load) */
 };
+
+static const char *const script_exts[] = {"sh", "bash", "mk", "md", "markdown",
+	NULL};
+static const char *const script_names[] = {"Makefile", "makefile",
+	"GNUmakefile", NULL};
 
 static const char *base_name(const char *path)
 {
@@ -223,6 +231,14 @@ static enum name_class classify_n(const char *name, size_t len, int depth)
 	}
 	if (dot != NULL && ext_len == 4 && strncasecmp(ext, "json", 4) == 0) {
 		return NAME_CONTENT;
+	}
+	if (depth == 0 &&
+		((dot != NULL && dot != name &&
+			 in_list(script_exts, ext, ext_len)) ||
+			in_list(script_names, name, len))) {
+		/* Dockerfile.md is the Dockerfile's documentation: still
+		 * Markdown, read as such */
+		return NAME_SCRIPT;
 	}
 	if (dot != NULL && depth == 0 && in_list(template_exts, ext, ext_len)) {
 		enum name_class stem = classify_n(name, (size_t)(dot - name),
@@ -482,8 +498,12 @@ static int visit(struct walker *w, const char *path, const char *name)
 			: cls == NAME_COMPOSE ? PLM_KIND_COMPOSE
 					      : PLM_KIND_UNKNOWN;
 	}
-	/* --kind makes every file found of that kind, whatever its name. */
-	bool candidate = o->kind != PLM_KIND_UNKNOWN || cls != NAME_OTHER;
+	/* --kind makes every file found of that kind, whatever its name. An
+	 * executable without an extension may be a script (its shebang
+	 * decides at load). */
+	bool candidate = o->kind != PLM_KIND_UNKNOWN || cls != NAME_OTHER ||
+		(strchr(name, '.') == NULL && S_ISREG(lst.st_mode) &&
+			(lst.st_mode & 0111) != 0);
 	bool is_link = S_ISLNK(lst.st_mode);
 	if (is_link && stat(path, &st) != 0) {
 		/* A loop of links under a name we read is a broken file

@@ -262,6 +262,9 @@ static struct plm_checker *make_checker(struct pool *w, bool *ok)
 	if (w->o->no_policies) {
 		return NULL;
 	}
+	if (w->o->checker != NULL) {
+		return w->o->checker;
+	}
 	if (plm_checker_create(w->o->engine, &checker, &error) == 0) {
 		if (w->o->profile != NULL &&
 			plm_checker_profile(checker) != 0) {
@@ -292,7 +295,9 @@ static void close_checker(struct pool *w, struct plm_checker *checker)
 		plm_checker_add_profile(checker, w->o->profile);
 		pthread_mutex_unlock(&w->lock);
 	}
-	plm_checker_destroy(checker);
+	if (checker != w->o->checker) {
+		plm_checker_destroy(checker);
+	}
 }
 
 static void finish_one(struct pool *w, size_t i, int rc)
@@ -584,7 +589,7 @@ static void run_threads(struct pool *w, long jobs)
 /* True when the run has a project-scope rule to run. */
 static bool wants_project(const struct plm_run_options *o)
 {
-	if (o->no_policies || o->engine == NULL) {
+	if (o->no_policies || o->no_project_rules || o->engine == NULL) {
 		return false;
 	}
 	if (o->rule != PLM_RUN_ALL_RULES) {
@@ -700,7 +705,7 @@ void plm_run(struct plm_project *project, const struct plm_run_options *o,
 	}
 	pthread_mutex_init(&w.lock, NULL);
 	pthread_cond_init(&w.wake, NULL);
-	if (jobs <= 1) {
+	if (jobs <= 1 || o->checker != NULL) {
 		run_here(&w);
 	} else {
 		run_threads(&w, jobs);

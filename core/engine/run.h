@@ -40,6 +40,16 @@ struct plm_run_options {
 	/* Measure each unit's building and checking on its thread's CPU
 	 * clock into the status (benchmarks). */
 	bool measure;
+	/* Run the file-scope rules only: the project pass over the index
+	 * is left out (an editor's buffer, linted alone, is not the whole
+	 * project those rules judge). */
+	bool no_project_rules;
+	/* The checker to run with (the run then works on the calling thread
+	 * only), made by the caller from
+	 * the same engine and kept across runs (an editor lints the same
+	 * policies on every change; compiling them is most of a small
+	 * file's cost). NULL: each run makes its own. */
+	struct plm_checker *checker;
 };
 
 struct plm_sink {

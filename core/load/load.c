@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "command/command.h"
 #include "compose/compose.h"
 #include "dockerfile/dockerfile.h"
 #include "engine/link.h"
@@ -47,6 +48,9 @@ struct plm_doc *plm_load_source_take(struct plm_source *source,
 	}
 	case PLM_KIND_KUBERNETES:
 		rc = plm_kubernetes_build(doc);
+		break;
+	case PLM_KIND_COMMAND:
+		rc = plm_command_build(doc);
 		break;
 	default:
 		rc = PLM_EINVAL;
@@ -165,6 +169,46 @@ static int load_source(struct plm_source *src, enum plm_kind name_kind,
 	struct plm_load_status *st)
 {
 	enum plm_kind kind = o->kind != PLM_KIND_UNKNOWN ? o->kind : name_kind;
+	/* Scripts, Makefiles, Markdown and CI files by name: read as
+	 * commands when they hold a container command (a CI file that is
+	 * not one may still be YAML of another kind), else passed over. */
+	if (kind == PLM_KIND_UNKNOWN && plm_command_named(src->path)) {
+		enum plm_command_source from = plm_command_source_of(src->path,
+			src->bytes, src->len);
+		/* a workflow's container: options hold flags without a
+		 * `docker run` word */
+		if (from == PLM_COMMAND_WORKFLOW ||
+			plm_command_sniff(src->bytes, src->len)) {
+			kind = PLM_KIND_COMMAND;
+		} else if (from < PLM_COMMAND_WORKFLOW) {
+			if (explicit) {
+				kind = PLM_KIND_COMMAND;
+			} else {
+				st->outcome = PLM_LOAD_SKIPPED;
+				plm_source_destroy(src);
+				return 0;
+			}
+		}
+	}
+	/* A file with a sh/bash shebang, by content. */
+	if (kind == PLM_KIND_UNKNOWN && src->len > 2 &&
+		memcmp(src->bytes, "#!", 2) == 0 &&
+		plm_command_sniff(src->bytes, src->len)) {
+		const char *nl = memchr(src->bytes, '\n', src->len);
+		size_t line = nl ? (size_t)(nl - src->bytes) : src->len;
+		for (size_t i = 2; i + 1 < line; i++) {
+			if (src->bytes[i] == 's' && src->bytes[i + 1] == 'h') {
+				kind = PLM_KIND_COMMAND;
+			}
+		}
+	}
+	/* Any other script found by walking is no YAML: not parsed as one. */
+	if (kind == PLM_KIND_UNKNOWN && !explicit && src->len > 2 &&
+		memcmp(src->bytes, "#!", 2) == 0) {
+		st->outcome = PLM_LOAD_SKIPPED;
+		plm_source_destroy(src);
+		return 0;
+	}
 	if (kind == PLM_KIND_UNKNOWN || kind == PLM_KIND_COMPOSE) {
 		if (plm_yaml_is_helm_template(src->bytes, src->len)) {
 			set_status(st, PLM_LOAD_NOTE, "yaml/helm-template",
@@ -192,8 +236,9 @@ static int load_source(struct plm_source *src, enum plm_kind name_kind,
 			set_status(st, PLM_LOAD_FAILED, "load/unknown-kind",
 				"%s",
 				"cannot tell whether this is a Dockerfile, a "
-				"Compose file or a Kubernetes manifest; name it "
-				"with --kind dockerfile|compose|kubernetes");
+				"Compose file, a Kubernetes manifest or a script "
+				"running containers; name it with --kind "
+				"dockerfile|compose|kubernetes|command");
 		} else {
 			st->outcome = PLM_LOAD_SKIPPED;
 		}

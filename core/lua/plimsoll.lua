@@ -129,6 +129,11 @@ function M.describe(c)
 		return "the image"
 	elseif c.origin == "compose" then
 		return ("service %q"):format(tostring(c.name))
+	elseif c.origin == "command" then
+		local w = c.workload or {}
+		return ("%s %s %q"):format(tostring(w.kind or "docker"),
+			c.role == "compose-run" and "compose run" or "run",
+			tostring(c.name))
 	end
 	local role = (c.role == "init" or c.role == "ephemeral") and
 		c.role .. " " or ""
@@ -151,7 +156,9 @@ end
 --- container policies do not judge it alone. Unlike M.partial, a Compose
 --- service whose `extends` was not followed (past a limit) is no fragment.
 function M.is_fragment(doc, c)
-	if c.origin == "kubernetes" then
+	if c.origin == "kubernetes" or c.origin == "command" then
+		-- a command without an image: `docker compose run SERVICE`,
+		-- whose settings are the Compose file's
 		return c.image == nil
 	end
 	if c.origin ~= "compose" or c.image ~= nil or c.build ~= nil then
@@ -1750,7 +1757,16 @@ function M.partial(c)
 	if c.origin == "compose" then
 		return c.image == nil and (c.source == nil or c.source.build == nil)
 	end
-	return c.origin == "kubernetes" and c.image == nil
+	return (c.origin == "kubernetes" or c.origin == "command") and
+		c.image == nil
+end
+
+--- True for a container the Docker engine (or Podman) starts from
+--- Compose keys or `docker run` flags: a Compose service or a command
+--- line (origin "compose" or "command"), whose unset settings are the
+--- engine's defaults, read the same way for both.
+function M.docker_engine(c)
+	return c.origin == "compose" or c.origin == "command"
 end
 
 --- Whether c's `resources.<section>.<name>` is written (section "limits"

@@ -137,7 +137,7 @@ static const char *const *get_list(lua_State *L, int t, struct load_ctx *ctx,
 static bool kind_ok(const char *s)
 {
 	return strcmp(s, "dockerfile") == 0 || strcmp(s, "compose") == 0 ||
-		strcmp(s, "kubernetes") == 0;
+		strcmp(s, "kubernetes") == 0 || strcmp(s, "command") == 0;
 }
 
 static bool tag_ok(const char *s)
@@ -424,7 +424,7 @@ static int load_metadata(lua_State *L)
 	}
 	p->info.severity = (enum plm_severity)s;
 	p->info.applies_to = get_list(L, t, ctx, "applies_to", true, kind_ok,
-		"dockerfile, compose or kubernetes");
+		"dockerfile, compose, kubernetes or command");
 	p->info.tags = get_list(L, t, ctx, "tags", false, tag_ok,
 		"a word without spaces, or CWE-<number>");
 	p->info.aliases = get_list(L, t, ctx, "aliases", false, alias_ok,

@@ -17,6 +17,8 @@ const char *plm_kind_name(enum plm_kind kind)
 		return "compose";
 	case PLM_KIND_KUBERNETES:
 		return "kubernetes";
+	case PLM_KIND_COMMAND:
+		return "command";
 	default:
 		return "unknown";
 	}
@@ -34,6 +36,9 @@ enum plm_kind plm_kind_parse(const char *name)
 	if (strcasecmp(name, "kubernetes") == 0 ||
 		strcasecmp(name, "k8s") == 0) {
 		return PLM_KIND_KUBERNETES;
+	}
+	if (strcasecmp(name, "command") == 0) {
+		return PLM_KIND_COMMAND;
 	}
 	return PLM_KIND_UNKNOWN;
 }

@@ -23,9 +23,13 @@ enum plm_kind {
 	PLM_KIND_DOCKERFILE,
 	PLM_KIND_COMPOSE,
 	PLM_KIND_KUBERNETES,
+	/* `docker run` / `podman run` command lines in scripts, Makefiles,
+	 * CI workflows and Markdown (core/command) */
+	PLM_KIND_COMMAND,
 };
 
-/* "dockerfile", "compose", "kubernetes" ("unknown" for the rest). */
+/* "dockerfile", "compose", "kubernetes", "command" ("unknown" for the
+ * rest). */
 const char *plm_kind_name(enum plm_kind kind);
 /* Parses a kind name; PLM_KIND_UNKNOWN if it is none of them. */
 enum plm_kind plm_kind_parse(const char *name);

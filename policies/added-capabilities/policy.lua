@@ -71,7 +71,7 @@ return {
 	id = "added-capabilities",
 	title = "Container adds Linux capabilities",
 	severity = "medium",
-	applies_to = {"compose", "kubernetes"},
+	applies_to = {"compose", "command", "kubernetes"},
 	tags = {"security", "CWE-250"},
 	aliases = {"CKV_K8S_25", "CKV_K8S_39", "KSV022", "AVD-KSV-0022"},
 	precision = "high",

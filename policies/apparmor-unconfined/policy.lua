@@ -6,7 +6,7 @@ return {
 	id = "apparmor-unconfined",
 	title = "AppArmor is disabled (unconfined)",
 	severity = "medium",
-	applies_to = {"compose", "kubernetes"},
+	applies_to = {"compose", "command", "kubernetes"},
 	tags = {"security", "CWE-693"},
 	aliases = {"KSV002", "AVD-KSV-0002"},
 	precision = "very-high",
@@ -61,7 +61,8 @@ AppArmor Profile is enabled"; Pod Security Standards, baseline:
 						p.meta(c, "apparmor").inherited and c.pod ~= nil
 						and ("the pod of %s %q"):format(c.workload.kind,
 						c.workload.name or "") or p.describe(c)),
-						{fix = c.origin == "compose"
+						{fix = c.origin == "command" and "Remove `--security-opt apparmor=unconfined`."
+					or p.docker_engine(c)
 						and "Remove `apparmor:unconfined` from security_opt."
 						or "Set `appArmorProfile.type: RuntimeDefault`."})
 				end

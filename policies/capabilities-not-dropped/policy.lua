@@ -6,7 +6,7 @@ return {
 	id = "capabilities-not-dropped",
 	title = "Container does not drop all capabilities",
 	severity = "low",
-	applies_to = {"compose", "kubernetes"},
+	applies_to = {"compose", "command", "kubernetes"},
 	tags = {"security", "CWE-250"},
 	aliases = {"CKV_K8S_37", "KSV003", "AVD-KSV-0003"},
 	precision = "high",
@@ -57,7 +57,8 @@ services:
 					node, field = caps, "drop"
 				end
 				report(node, field, ("%s does not drop all capabilities")
-					:format(p.describe(c)), {fix = c.origin == "compose"
+					:format(p.describe(c)), {fix = c.origin == "command" and "Add `--cap-drop ALL` (and `--cap-add` only what it needs)."
+					or p.docker_engine(c)
 					and "Add `cap_drop: [ALL]`."
 					or "Set `securityContext.capabilities.drop: [\"ALL\"]`."})
 			end

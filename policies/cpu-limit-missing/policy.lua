@@ -6,7 +6,7 @@ return {
 	id = "cpu-limit-missing",
 	title = "Container has no CPU limit",
 	severity = "low",
-	applies_to = {"compose", "kubernetes"},
+	applies_to = {"compose", "command", "kubernetes"},
 	tags = {"availability", "resources", "CWE-770"},
 	aliases = {"CKV_K8S_11", "unset-cpu-requirements", "KSV011",
 		"AVD-KSV-0011", "4ac0e2b7-d2d2-4af7-8799-e8de6721ccda",
@@ -70,8 +70,9 @@ References:
 				report(c.resources, "limits",
 					("%s has no CPU limit: it can take every core "
 					.. "of %s."):format(p.describe(c),
-					c.origin == "compose" and "the host" or "its node"),
-					{fix = c.origin == "compose"
+					p.docker_engine(c) and "the host" or "its node"),
+					{fix = c.origin == "command" and "Add `--cpus`, e.g. `--cpus 1`."
+					or p.docker_engine(c)
 						and "Set `deploy.resources.limits.cpus` (or `cpus`), "
 							.. "e.g. '1.0'."
 						or "Set `resources.limits.cpu` (e.g. `1`), or suppress "

@@ -8,7 +8,7 @@ local p = require("plimsoll")
 -- those that must report healthy.
 local function dependencies(doc)
 	local waits = {}
-	for c in p.containers(doc, "compose") do
+	for c in p.containers(doc, p.docker_engine) do
 		local deps = c.source ~= nil and c.source.depends_on
 		if p.is_node(deps) then
 			for name, dep in pairs(deps) do
@@ -45,8 +45,21 @@ end
 
 -- A service kept open for a terminal (`tty`, `stdin_open`): a shell or a
 -- CLI to attach to, not something that serves.
+-- A command line run with a terminal, or removed once it exits
+-- (`-it`, `--rm`): a one-off, not a service.
+local one_off_flags = {["-i"] = true, ["-t"] = true, ["--interactive"] = true,
+	["--tty"] = true, ["--rm"] = true}
+
 local function interactive(c)
 	local s = c.source
+	if c.origin == "command" then
+		for _, f in ipairs(s ~= nil and s.flags or {}) do
+			if one_off_flags[f.name] and f.value ~= "false" then
+				return true
+			end
+		end
+		return false
+	end
 	return s ~= nil and (s.tty == true or s.stdin_open == true or
 		s.tty == "true" or s.stdin_open == "true")
 end
@@ -64,7 +77,7 @@ end
 
 local function check_compose(doc, report)
 	local waits = dependencies(doc)
-	for c in p.containers(doc, "compose") do
+	for c in p.containers(doc, p.docker_engine) do
 		local built = c.build
 		local from_image = built ~= nil and built.healthcheck ~= nil and
 			built.healthcheck.disabled ~= true
@@ -83,7 +96,10 @@ local function check_compose(doc, report)
 				:format(p.describe(c), why, healthy and
 					": a service waits for it to be healthy" or ""),
 				{severity = healthy and "medium" or nil,
-				 fix = "Add a `healthcheck:` whose test fails when the "
+				 fix = c.origin == "command"
+					and "Add `--health-cmd` with a test that fails when it "
+					.. "cannot serve (or `--no-healthcheck` if none makes "
+					.. "sense)." or "Add a `healthcheck:` whose test fails when the "
 					.. "service cannot serve (or `disable: true` if "
 					.. "none makes sense)."})
 		end
@@ -94,7 +110,7 @@ return {
 	id = "healthcheck-missing",
 	title = "Service or service image has no health check",
 	severity = "low",
-	applies_to = {"dockerfile", "compose"},
+	applies_to = {"dockerfile", "compose", "command"},
 	tags = {"availability", "reliability", "CWE-754"},
 	aliases = {"DL3057", "CKV_DOCKER_2", "DS026",
 		"698ed579-b239-4f8f-a388-baa4bcb13ef8"},

@@ -13,6 +13,9 @@ local fixes = {
 	compose = {network = "Remove `network_mode: host`.",
 		pid = "Remove `pid: host`.", ipc = "Remove `ipc: host`.",
 	},
+	command = {network = "Remove `--network host` (`--net host`).",
+		pid = "Remove `--pid host`.", ipc = "Remove `--ipc host`.",
+	},
 	kubernetes = {network = "Remove `hostNetwork: true`.",
 		pid = "Remove `hostPID: true`.", ipc = "Remove `hostIPC: true`."},
 }
@@ -21,7 +24,7 @@ return {
 	id = "host-namespaces",
 	title = "Container shares a host namespace",
 	severity = "high",
-	applies_to = {"compose", "kubernetes"},
+	applies_to = {"compose", "command", "kubernetes"},
 	tags = {"security", "CWE-653"},
 	aliases = {"CKV_K8S_17", "CKV_K8S_18", "CKV_K8S_19", "host-ipc",
 		"host-network", "host-pid", "KSV008", "AVD-KSV-0008", "KSV009",

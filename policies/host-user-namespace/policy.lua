@@ -17,7 +17,7 @@ return {
 	id = "host-user-namespace",
 	title = "Container shares the host's user namespace",
 	severity = "medium",
-	applies_to = {"compose", "kubernetes"},
+	applies_to = {"compose", "command", "kubernetes"},
 	tags = {"security", "CWE-653"},
 	aliases = {},
 	precision = "high",
@@ -87,7 +87,7 @@ Kubernetes, "Use a User Namespace With a Pod".
 		end
 		for c in p.containers(doc) do
 			local host = c.host
-			if c.origin == "compose" then
+			if p.docker_engine(c) then
 				if host ~= nil and host.users == true and
 					not p.is_fragment(doc, c) then
 					report(host, "users", ("%s shares the host's user "

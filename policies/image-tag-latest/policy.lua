@@ -29,7 +29,7 @@ return {
 	id = "image-tag-latest",
 	title = "Container image is untagged or uses the latest tag",
 	severity = "medium",
-	applies_to = {"compose", "kubernetes"},
+	applies_to = {"compose", "command", "kubernetes"},
 	tags = {"reproducibility", "supply-chain", "CWE-1357"},
 	aliases = {"CKV_K8S_14", "latest-tag", "KSV013", "AVD-KSV-0013",
 		"583053b7-e632-46f0-b989-f81ff8045385"},
@@ -74,7 +74,7 @@ References:
 	check = function(doc, report)
 		for c in p.containers(doc) do
 			local float = c.image ~= nil and p.floating_tag(c.image)
-			local built = c.origin == "compose" and c.source ~= nil and
+			local built = p.docker_engine(c) and c.source ~= nil and
 				c.source.build ~= nil
 			if float and not built and decided_in_file(c) then
 				local what = float == "latest" and "the `latest` tag"

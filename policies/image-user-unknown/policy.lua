@@ -6,7 +6,7 @@ return {
 	id = "image-user-unknown",
 	title = "Service sets no user and its image's user is unknown",
 	severity = "low",
-	applies_to = {"compose"},
+	applies_to = {"compose", "command"},
 	tags = {"security", "CWE-250"},
 	aliases = {},
 	precision = "low",
@@ -54,16 +54,19 @@ services:
 	check = function(doc, report)
 		local judge = p.image_user_judge(p.setting("root_images"),
 			p.setting("non_root_images"))
-		for c in p.containers(doc, "compose") do
+		for c in p.containers(doc, p.docker_engine) do
 			if c.user.text == nil and c.build == nil and
 				not p.is_fragment(doc, c) and judge(c.image) == nil then
 				local image = c.image and c.image.text
 				local why = (image == nil or image == "") and
 					"the image it builds could not be read" or
 					("the user of image %s is not known"):format(image)
-				report(c, ("%s sets no `user:` and %s: it may run as root")
-					:format(p.describe(c), why),
-					{fix = "Check the image's user and set `user:` (or "
+				report(c, ("%s sets no `%s` and %s: it may run as root")
+					:format(p.describe(c), c.origin == "command" and
+						"--user" or "user:", why),
+					{fix = "Check the image's user and set "
+					.. (c.origin == "command" and "`--user`" or "`user:`")
+					.. " (or "
 					.. "list the image in non_root_images)."})
 			end
 		end

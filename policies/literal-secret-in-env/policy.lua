@@ -14,7 +14,7 @@ return {
 	id = "literal-secret-in-env",
 	title = "Literal secret in a container's environment",
 	severity = "high",
-	applies_to = {"compose", "kubernetes"},
+	applies_to = {"compose", "command", "kubernetes"},
 	tags = {"security", "CWE-798"},
 	aliases = {"env-var-secret"},
 	precision = "high",
@@ -74,7 +74,8 @@ files over secrets as environment variables"; CWE-798; kube-linter
 						written_here(doc, e) then
 						report(e, "value", ("%s sets %s to a literal value")
 							:format(p.describe(c), e.name),
-							{fix = c.origin == "compose"
+							{fix = c.origin == "command" and "Pass it from the environment (`-e NAME`, no value) or an `--env-file` kept out of the repository."
+					or p.docker_engine(c)
 							and "Use a Compose secret, or interpolate it "
 							.. "from the environment (`${" .. e.name .. "}`)."
 							or "Use `valueFrom.secretKeyRef` (or mount the "

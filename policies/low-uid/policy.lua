@@ -20,6 +20,8 @@ local function fix_for(kind, min_uid)
 			min_uid + 1, min_uid + 1)
 	elseif kind == "compose" then
 		return ("Set `user: \"%d:%d\"`."):format(min_uid + 1, min_uid + 1)
+	elseif kind == "command" then
+		return ("Pass `--user %d:%d`."):format(min_uid + 1, min_uid + 1)
 	end
 	return ("Set `runAsUser` (and `runAsGroup`) to %d or more.")
 		:format(min_uid)
@@ -36,7 +38,7 @@ local function check(doc, report)
 				user.uid, min_uid)
 			if user.text ~= nil and written_here(c, user, "text") then
 				report(user, "text", msg, extra)
-			elseif c.origin == "compose" then
+			elseif p.docker_engine(c) then
 				report(c, msg, extra)
 			else
 				report(c, "user", msg, extra)
@@ -49,7 +51,7 @@ return {
 	id = "low-uid",
 	title = "Container runs as a low UID",
 	severity = "low",
-	applies_to = {"dockerfile", "compose", "kubernetes"},
+	applies_to = {"dockerfile", "compose", "command", "kubernetes"},
 	tags = {"security", "CWE-250"},
 	aliases = {"CKV_K8S_40"},
 	precision = "high",

@@ -6,7 +6,7 @@ return {
 	id = "memory-limit-missing",
 	title = "Container has no memory limit",
 	severity = "medium",
-	applies_to = {"compose", "kubernetes"},
+	applies_to = {"compose", "command", "kubernetes"},
 	tags = {"availability", "resources", "CWE-770"},
 	aliases = {"CKV_K8S_13", "unset-memory-requirements", "KSV018",
 		"AVD-KSV-0018", "b14d1bc4-a208-45db-92f0-e21f8e2588e9",
@@ -74,8 +74,9 @@ References:
 					("%s has no memory limit: it can use all of "
 					.. "%s memory, and the OOM killer or an eviction then "
 					.. "hits its neighbours too."):format(p.describe(c),
-					c.origin == "compose" and "the host's" or "its node's"),
-					{fix = c.origin == "compose"
+					p.docker_engine(c) and "the host's" or "its node's"),
+					{fix = c.origin == "command" and "Add `--memory`, e.g. `--memory 512m`."
+					or p.docker_engine(c)
 						and "Set `deploy.resources.limits.memory` (or "
 							.. "`mem_limit`), e.g. `512M`."
 						or "Set `resources.limits.memory` (e.g. `512Mi`)."})

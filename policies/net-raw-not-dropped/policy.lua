@@ -6,7 +6,7 @@ return {
 	id = "net-raw-not-dropped",
 	title = "NET_RAW capability is not dropped",
 	severity = "medium",
-	applies_to = {"compose", "kubernetes"},
+	applies_to = {"compose", "command", "kubernetes"},
 	tags = {"security", "CWE-250"},
 	aliases = {"CKV_K8S_28", "drop-net-raw-capability"},
 	precision = "high",
@@ -57,7 +57,8 @@ kube-linter `drop-net-raw-capability`.
 				end
 				report(node, field, ("%s keeps NET_RAW: it can forge "
 					.. "packets on its network"):format(p.describe(c)),
-					{fix = c.origin == "compose"
+					{fix = c.origin == "command" and "Add `--cap-drop ALL` (or at least `--cap-drop NET_RAW`)."
+					or p.docker_engine(c)
 					and "Add `cap_drop: [ALL]` (or at least NET_RAW)."
 					or "Add ALL (or at least NET_RAW) to "
 					.. "`securityContext.capabilities.drop`."})

@@ -15,7 +15,7 @@ return {
 	id = "pids-limit-missing",
 	title = "Service has no process limit",
 	severity = "low",
-	applies_to = {"compose"},
+	applies_to = {"compose", "command"},
 	tags = {"availability", "resources", "CWE-770"},
 	aliases = {"221e0658-cb2a-44e3-b08a-db96a341d6fa"},
 	precision = "high",
@@ -52,7 +52,7 @@ References:
 - CIS Docker Benchmark 5.29 (ensure the PIDs cgroup limit is used); CWE-770
 ]],
 	check = function(doc, report)
-		for c in p.containers(doc, "compose") do
+		for c in p.containers(doc, p.docker_engine) do
 			-- Interpolated values stay strings; one that is not a number
 			-- is left to whoever sets it.
 			local limit, deploy = c.pids_limit, deploy_pids(c)
@@ -68,7 +68,9 @@ References:
 						and ("sets its process limit to %s, which is "
 							.. "unlimited"):format(tostring(limit or deploy))
 						or "has no process limit"),
-					{fix = "Set `pids_limit` (e.g. `pids_limit: 200`)."})
+					{fix = c.origin == "command"
+						and "Add `--pids-limit`, e.g. `--pids-limit 200`."
+						or "Set `pids_limit` (e.g. `pids_limit: 200`)."})
 			end
 		end
 	end,

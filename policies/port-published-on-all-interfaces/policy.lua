@@ -19,7 +19,7 @@ return {
 	id = "port-published-on-all-interfaces",
 	title = "Port published on all host interfaces",
 	severity = "medium",
-	applies_to = {"compose"},
+	applies_to = {"compose", "command"},
 	tags = {"security", "network", "CWE-668"},
 	aliases = {"451d79dc-0588-476a-ad03-3c7f0320abb3"},
 	precision = "high",
@@ -65,7 +65,7 @@ References:
 - Compose: [ports](https://docs.docker.com/reference/compose-file/services/#ports)
 ]],
 	check = function(doc, report)
-		for c in p.containers(doc, "compose") do
+		for c in p.containers(doc, p.docker_engine) do
 			for i, port in ipairs(c.ports) do
 				local ip = port.host_ip
 				if ip == nil or everywhere[ip] then
@@ -83,7 +83,9 @@ References:
 						{severity = public and "low" or nil,
 						 fix = ("Bind it to one address, e.g. "
 							.. "\"127.0.0.1:%s:%s\", or drop it from "
-							.. "`ports:` if only other services use it.")
+							.. (c.origin == "command" and "the command"
+								or "`ports:`")
+							.. " if only other services use it.")
 							:format(host or "PORT",
 							range(port.container, port.container_end))})
 				end

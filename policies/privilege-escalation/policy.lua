@@ -6,7 +6,7 @@ return {
 	id = "privilege-escalation",
 	title = "Privilege escalation is not disabled",
 	severity = "medium",
-	applies_to = {"compose", "kubernetes"},
+	applies_to = {"compose", "command", "kubernetes"},
 	tags = {"security", "CWE-269"},
 	aliases = {"CKV_K8S_20", "privilege-escalation-container",
 		"KSV001", "AVD-KSV-0001"},
@@ -53,10 +53,12 @@ services:
 			local ape = c.allow_privilege_escalation
 			if ape ~= false and not p.is_fragment(doc, c) then
 				local what, fix
-				if c.origin == "compose" then
+				if p.docker_engine(c) then
 					what = ("%s can gain privileges: "
 						.. "no-new-privileges is not set"):format(p.describe(c))
-					fix = "Add `security_opt: [\"no-new-privileges:true\"]`."
+					fix = c.origin == "command"
+						and "Add `--security-opt no-new-privileges`."
+						or "Add `security_opt: [\"no-new-privileges:true\"]`."
 				else
 					what = ("%s allows privilege escalation%s")
 						:format(p.describe(c), ape == true and ""

@@ -42,7 +42,7 @@ return {
 	id = "privileged-port-non-root",
 	title = "Non-root container uses a port below 1024",
 	severity = "info",
-	applies_to = {"dockerfile", "compose", "kubernetes"},
+	applies_to = {"dockerfile", "compose", "command", "kubernetes"},
 	tags = {"security", "portability"},
 	aliases = {},
 	precision = "medium",

@@ -5,7 +5,7 @@ return {
 	id = "privileged",
 	title = "Container runs privileged",
 	severity = "critical",
-	applies_to = {"compose", "kubernetes"},
+	applies_to = {"compose", "command", "kubernetes"},
 	tags = {"security", "CWE-250"},
 	aliases = {"CKV_K8S_16", "privileged-container", "KSV017",
 		"AVD-KSV-0017", "dd29336b-fe57-445b-a26e-e6aa867ae609"},
@@ -41,7 +41,9 @@ Standards, baseline: "Privileged Containers".
 		for c in p.containers(doc) do
 			if c.privileged == true then
 				report(c, "privileged", ("%s runs privileged"):format(
-					p.describe(c)), {fix = "Remove `privileged: true`; add only the "
+					p.describe(c)), {fix = "Remove " .. (c.origin == "command"
+					and "`--privileged`" or "`privileged: true`")
+					.. "; add only the "
 					.. "capabilities or devices the workload needs."})
 			end
 		end

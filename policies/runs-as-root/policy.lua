@@ -9,6 +9,9 @@ local function fix_for(kind)
 	elseif kind == "compose" then
 		return "Set `user: \"10001:10001\"` on the service (or a USER in "
 			.. "the image it builds)."
+	elseif kind == "command" then
+		return "Add `--user 10001:10001` to the command (or a USER in "
+			.. "the image it runs)."
 	end
 	return "Set `securityContext.runAsNonRoot: true` and a non-zero "
 		.. "`runAsUser` on the container or the pod."
@@ -43,14 +46,14 @@ local function report_root(c, report, extra)
 	local node, field = c, nil
 	if user.text ~= nil and written_here(c, user, "text") then
 		node, field = user, "text"
-	elseif c.origin ~= "compose" then
+	elseif not p.docker_engine(c) then
 		field = "user"
 	end
 	local msg
 	if c.origin == "kubernetes" then
 		msg = ("%s runs as root (runAsUser: %s)"):format(what,
 			user.text or "0")
-	elseif node == c and c.origin == "compose" then
+	elseif node == c and p.docker_engine(c) then
 		msg = ("%s runs as root: no `user:` is set and the "
 			.. "Dockerfile it builds switches to %s"):format(what,
 			user.text or "root")
@@ -76,7 +79,7 @@ local function report_unset(c, report, extra)
 	if c.origin == "dockerfile" then
 		report(c, "user", "the image runs as root: no USER instruction "
 			.. "switches to a non-root user", extra)
-	elseif c.origin == "compose" and c.build ~= nil then
+	elseif p.docker_engine(c) and c.build ~= nil then
 		if built ~= nil and built.root == false then
 			return
 		end
@@ -85,7 +88,7 @@ local function report_unset(c, report, extra)
 		end
 		report(c, ("%s runs as root: no `user:` is set and the "
 			.. "Dockerfile it builds sets no USER"):format(what), extra)
-	elseif c.origin == "compose" then
+	elseif p.docker_engine(c) then
 		if known == "root" then
 			report(c, ("%s runs as root: no `user:` is set and image %s "
 				.. "starts as root"):format(what, c.image.text), extra)
@@ -124,7 +127,7 @@ return {
 	id = "runs-as-root",
 	title = "Container runs as root",
 	severity = "high",
-	applies_to = {"dockerfile", "compose", "kubernetes"},
+	applies_to = {"dockerfile", "compose", "command", "kubernetes"},
 	tags = {"security", "CWE-250"},
 	aliases = {"DL3002", "CKV_DOCKER_3", "CKV_DOCKER_8", "CKV_K8S_23",
 		"run-as-non-root", "KSV012", "AVD-KSV-0012"},

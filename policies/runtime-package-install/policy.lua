@@ -12,7 +12,7 @@ return {
 	id = "runtime-package-install",
 	title = "Packages are installed when the container starts",
 	severity = "medium",
-	applies_to = {"dockerfile", "compose", "kubernetes"},
+	applies_to = {"dockerfile", "compose", "command", "kubernetes"},
 	tags = {"security", "CWE-494"},
 	aliases = {},
 	precision = "high",

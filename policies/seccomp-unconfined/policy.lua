@@ -6,7 +6,7 @@ return {
 	id = "seccomp-unconfined",
 	title = "Seccomp is disabled (unconfined)",
 	severity = "medium",
-	applies_to = {"compose", "kubernetes"},
+	applies_to = {"compose", "command", "kubernetes"},
 	tags = {"security", "CWE-693"},
 	aliases = {"KSV104", "AVD-KSV-0104"},
 	precision = "very-high",
@@ -64,7 +64,8 @@ Standards, baseline: "Seccomp".
 						p.meta(c, "seccomp").inherited and c.pod ~= nil
 						and ("the pod of %s %q"):format(c.workload.kind,
 						c.workload.name or "") or p.describe(c)),
-						{fix = c.origin == "compose"
+						{fix = c.origin == "command" and "Remove `--security-opt seccomp=unconfined`."
+					or p.docker_engine(c)
 						and "Remove `seccomp:unconfined` from security_opt."
 						or "Set `seccompProfile.type: RuntimeDefault`."})
 				end

@@ -6,7 +6,7 @@ return {
 	id = "sensitive-host-mount",
 	title = "A sensitive host path is mounted",
 	severity = "high",
-	applies_to = {"compose", "kubernetes"},
+	applies_to = {"compose", "command", "kubernetes"},
 	tags = {"security", "CWE-668"},
 	aliases = {"sensitive-host-mounts"},
 	precision = "high",

@@ -12,7 +12,7 @@ return {
 	id = "writable-host-mount",
 	title = "A host path is mounted writable",
 	severity = "low",
-	applies_to = {"compose", "kubernetes"},
+	applies_to = {"compose", "command", "kubernetes"},
 	tags = {"security", "CWE-732"},
 	aliases = {"writable-host-mount"},
 	precision = "medium",

@@ -5,7 +5,7 @@ return {
 	id = "writable-root-filesystem",
 	title = "Container root filesystem is writable",
 	severity = "low",
-	applies_to = {"compose", "kubernetes"},
+	applies_to = {"compose", "command", "kubernetes"},
 	tags = {"security", "CWE-732"},
 	aliases = {"CKV_K8S_22", "no-read-only-root-fs", "KSV014",
 		"AVD-KSV-0014"},
@@ -46,7 +46,8 @@ filesystem is mounted as read only"; Checkov CKV_K8S_22.
 				report(c, "read_only_rootfs", ("%s has a writable root "
 					.. "filesystem"):format(
 					p.describe(c)),
-					{fix = c.origin == "compose"
+					{fix = c.origin == "command" and "Add `--read-only` (and `--tmpfs` for scratch space)."
+					or p.docker_engine(c)
 					and "Set `read_only: true` (add `tmpfs:` for scratch space)."
 					or "Set `securityContext.readOnlyRootFilesystem: true`."})
 			end

@@ -59,7 +59,7 @@ def main():
                            lambda p: "/fixtures/" in p)
     examples = files_under(os.path.join(root, "examples"))
     sets = {t: [] for t in ("dockerfile", "yaml", "compose", "dotenv",
-                            "kubernetes", "scan", "pattern")}
+                            "kubernetes", "scan", "pattern", "command")}
 
     def add(targets, paths):
         for t in targets:
@@ -75,7 +75,18 @@ def main():
     else:
         print("seeds: no shared corpus; fixtures and examples only",
               file=sys.stderr)
+    # command: the first byte picks the reading (fuzz_command.c)
+    for p in fixtures:
+        if "/command/" in p:
+            name = os.path.basename(p)
+            pick = (1 if name == "Makefile" else 2 if name.endswith(".md")
+                    else 4 if name.startswith(".gitlab") else
+                    3 if name.endswith(".yml") else 0)
+            with open(p, "rb") as f:
+                sets["command"].append(bytes([pick]) + f.read())
     for p in fixtures + examples:
+        if "/command/" in p:
+            continue
         if "/compose/" in p:
             add(["yaml", "compose", "scan"], [p])
         elif "/kubernetes/" in p:

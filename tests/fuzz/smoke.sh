@@ -24,7 +24,7 @@ fi
 dir=${1:-build-fuzz}
 case $dir in /*) ;; *) dir="$root/$dir" ;; esac
 seconds=${FUZZ_SECONDS:-60}
-targets=${FUZZ_TARGETS:-dockerfile yaml compose dotenv kubernetes scan pattern}
+targets=${FUZZ_TARGETS:-dockerfile yaml compose dotenv kubernetes scan pattern command}
 
 if [ $build = 1 ]; then
 	if [ ! -f "$dir/build.ninja" ]; then

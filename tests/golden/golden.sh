@@ -4,6 +4,7 @@
 #   runs `DUMP_COMMAND FILE` in DIR for each DIR/*.Dockerfile and compares
 #   the output with FILE's expectation beside it: the name without
 #   .Dockerfile, then SUFFIX (.json, .spans.json).
+# PLM_GOLDEN_EXT names the inputs by another extension (.sh).
 # PLM_GOLDEN_UPDATE=1 rewrites the expectations instead.
 suffix="$1"
 shift
@@ -23,8 +24,9 @@ dir="$1"
 cd "$dir" || exit 1
 failed=0
 passed=0
-for input in *.Dockerfile; do
-	want="${input%.Dockerfile}$suffix"
+ext="${PLM_GOLDEN_EXT:-.Dockerfile}"
+for input in *"$ext"; do
+	want="${input%"$ext"}$suffix"
 	got="${TMPDIR:-/tmp}/plm-golden.$$"
 	if ! eval "$cmd" "'$input'" > "$got"; then
 		echo "FAIL $input: the dump command failed"

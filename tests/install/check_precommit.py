@@ -28,7 +28,13 @@ POD_JSON = json.dumps({"apiVersion": "v1", "kind": "Pod",
                            "name": "a", "image": "nginx:1.27",
                            "securityContext": {"runAsUser": 0}}]}})
 COMPOSE = "services:\n  web:\n    image: nginx:1.27\n    user: root\n"
-OTHER_YAML = "name: ci\non: push\njobs:\n  build:\n    runs-on: linux\n"
+OTHER_YAML = "name: ci\nreplicas: 2\nsteps:\n  - build\n"
+SCRIPT = "#!/bin/sh\ndocker run --privileged nginx:1.27\n"
+MAKEFILE = "run:\n\tdocker run --privileged nginx:1.27\n"
+MARKDOWN = "# Run\n\n```sh\ndocker run --privileged nginx:1.27\n```\n"
+WORKFLOW = ("name: ci\non: push\njobs:\n  build:\n    runs-on: ubuntu-24.04\n"
+            "    steps:\n      - run: docker run --privileged nginx:1.27\n")
+GITLAB = "test:\n  script:\n    - docker run --privileged nginx:1.27\n"
 
 # name -> content; the names cover each rule of docs/discovery.md.
 SAMPLES = {
@@ -45,6 +51,7 @@ SAMPLES = {
     "Dockerfile.md": DOCKERFILE, "dockerfile_test.go": DOCKERFILE,
     "Dockerfile~": DOCKERFILE, "Dockerfile.bak": DOCKERFILE,
     "Dockerfile.sh": DOCKERFILE, "Dockerfile.TXT": DOCKERFILE,
+    "Dockerfile.go": DOCKERFILE,
     "Dockerfile.patch": DOCKERFILE, "Dockerfiles": DOCKERFILE,
     "MyDockerfile": DOCKERFILE, ".dockerfile": DOCKERFILE,
     "Dockerfile.": DOCKERFILE, "notes/README.md": "# notes\n",
@@ -62,9 +69,14 @@ SAMPLES = {
     "stack.yml": COMPOSE, "composer.yml": OTHER_YAML,
     "my-compose.yml": OTHER_YAML, "compose.json": "{}",
     "k8s/pod.yaml": POD, "k8s/pod.json": POD_JSON, "deploy.YML": POD,
-    "Dockerfile.yaml": POD, ".github/workflows/ci.yml": OTHER_YAML,
+    "Dockerfile.yaml": POD, "config/settings.yml": OTHER_YAML,
     "chart/values.yaml": "replicaCount: 1\nimage:\n  tag: latest\n",
     "package.json": '{"name": "x"}',
+    # command lines: by name, read when a docker run is in them
+    "deploy.sh": SCRIPT, "tools/run.BASH": SCRIPT, "Makefile": MAKEFILE,
+    "GNUmakefile": MAKEFILE, "rules.mk": MAKEFILE, "docs/usage.md": MARKDOWN,
+    "Dockerfile.markdown": MARKDOWN, "empty.sh": "echo hi\n",
+    ".github/workflows/ci.yml": WORKFLOW, ".gitlab-ci.yml": GITLAB,
     # folders a walk skips
     "node_modules/pkg/Dockerfile": DOCKERFILE,
     ".cache/pod.yaml": POD, ".venv/compose.yaml": COMPOSE,
@@ -89,9 +101,10 @@ def selects(hook, name):
 
 def scanned_kinds(plimsoll, root):
     """{path: kind} of what a scan of the tree reads: each sample that
-    is read has a runs-as-root finding."""
+    is read has a runs-as-root or privileged finding."""
     r = subprocess.run([plimsoll, "scan", "--format", "json", "--only",
-                        "runs-as-root", "--no-progress", "."], cwd=root,
+                        "runs-as-root,privileged", "--no-progress", "."],
+                       cwd=root,
                        capture_output=True, text=True, timeout=120)
     if r.returncode not in (0, 1):
         sys.exit("FAIL: scanning the sample tree: %s" % r.stderr)
@@ -125,7 +138,7 @@ def main():
     hooks = {h["id"]: h for h in docs[0]}
     check("hooks per format", set(hooks) == {
         "plimsoll", "plimsoll-dockerfile", "plimsoll-compose",
-        "plimsoll-kubernetes"}, sorted(hooks))
+        "plimsoll-kubernetes", "plimsoll-commands"}, sorted(hooks))
     help_text = subprocess.run([plimsoll, "scan", "--help"],
                                capture_output=True, text=True).stdout
     for h in hooks.values():
@@ -151,8 +164,12 @@ def main():
         kinds = scanned_kinds(plimsoll, root)
         data = {n for n in names if re.search(r"(?i)\.(ya?ml|json)$", n)}
         by_kind = {k: {p for p, v in kinds.items() if v == k}
-                   for k in ("dockerfile", "compose", "kubernetes")}
+                   for k in ("dockerfile", "compose", "kubernetes",
+                             "command")}
         sel = {h: {n for n in names if selects(hooks[h], n)} for h in hooks}
+        script_names = {n for n in names if re.search(
+            r"(?i)(^|/)(makefile|gnumakefile|[^/]+\.(sh|bash|mk|md|markdown))$",
+            n)}
 
         # The Dockerfile hook: exactly the Dockerfiles a scan reads.
         check("plimsoll-dockerfile selects what a scan reads as "
@@ -172,13 +189,22 @@ def main():
         check("plimsoll-kubernetes selects only YAML and JSON, not "
               "Compose names", sel["plimsoll-kubernetes"] <=
               data - sel["plimsoll-compose"])
-        # The hook for all: what a scan reads, and YAML/JSON whose
+        # Command lines: every file read as commands, and only files a
+        # scan reads by name as scripts, workflows or CI files.
+        check("plimsoll-commands selects every file read as commands",
+              by_kind["command"] <= sel["plimsoll-commands"],
+              by_kind["command"] - sel["plimsoll-commands"])
+        check("plimsoll-commands selects scripts, Makefiles, Markdown "
+              "and CI files only", sel["plimsoll-commands"] - data <=
+              script_names, sel["plimsoll-commands"] - data - script_names)
+        # The hook for all: what a scan reads, and the files whose
         # content a scan reads and passes over.
         check("plimsoll selects every file a scan reads",
               set(kinds) <= sel["plimsoll"], set(kinds) - sel["plimsoll"])
-        check("plimsoll selects nothing else but YAML and JSON",
-              sel["plimsoll"] - set(kinds) <= data,
-              sel["plimsoll"] - set(kinds) - data)
+        check("plimsoll selects nothing else but YAML, JSON, scripts, "
+              "Makefiles and Markdown",
+              sel["plimsoll"] - set(kinds) <= data | script_names,
+              sel["plimsoll"] - set(kinds) - data - script_names)
         for skipped in ("node_modules/pkg/Dockerfile", ".cache/pod.yaml",
                         ".venv/compose.yaml"):
             check("no hook selects %s" % skipped,
@@ -186,17 +212,12 @@ def main():
                           for s in sel.values() for n in s))
 
         # Run as pre-commit runs them: the files each hook selects, as
-        # arguments; what it reports is that format's files.
-        want = {"plimsoll": set(kinds),
-                "plimsoll-dockerfile": by_kind["dockerfile"],
-                "plimsoll-compose": sel["plimsoll-compose"],
-                "plimsoll-kubernetes": (by_kind["kubernetes"] |
-                                        by_kind["compose"]) -
-                sel["plimsoll-compose"]}
+        # arguments; what it reports is what a scan reads among them.
         for h in hooks:
             reported = run_hook(plimsoll, hooks[h], root, sel[h])
-            check("%s reports the files of its format" % h,
-                  reported == want[h], reported ^ want[h])
+            want = set(kinds) & sel[h]
+            check("%s reports what a scan reads among its files" % h,
+                  reported == want, reported ^ want)
     for f in failures:
         print("FAIL: " + f)
     if failures:

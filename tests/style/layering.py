@@ -13,6 +13,10 @@ The rules (docs/architecture.md, "Building and checking"):
   lua/checker.h: every call into Lua lives in core/lua.
 - core/compose includes nothing of core/dockerfile: a Compose file names a
   Dockerfile, it does not parse one.
+- core/command (command lines) includes of core/dockerfile only the shell
+  splitter (dockerfile/shell.h and the joined text it reads,
+  dockerfile/text.h), and of core/compose only compose/compose.h (the
+  service reading it fills records through).
 - plugins/ include only the public headers (include/plimsoll/*), headers of
   their own folder and system headers: a plugin builds against the installed
   headers alone.
@@ -20,6 +24,9 @@ The rules (docs/architecture.md, "Building and checking"):
   (engine/engine.h, engine/project.h, engine/run.h, engine/result.h,
   engine/baseline.h), the
   output API (output/output.h), the public headers and core/util.
+- core/lsp (the language server, a face too) includes the same, its own
+  headers and core/cli's: it lints through the engine's run, never by
+  calling a loader or a checker of its own.
 
 A quoted include is looked up beside the including file, then in include/,
 core/ and the source root, as the build's include path does; an angle
@@ -38,7 +45,9 @@ import sys
 LUA_HEADERS = {"lua.h", "lauxlib.h", "lualib.h", "luaconf.h"}
 NO_LUA = ("core/dockerfile/", "core/yaml/", "core/compose/",
           "core/kubernetes/", "core/model/", "core/util/", "core/load/",
-          "core/discover/")
+          "core/discover/", "core/command/")
+COMMAND_ALLOWED = ("core/dockerfile/shell.h", "core/dockerfile/text.h",
+                   "core/compose/compose.h")
 CLI_ALLOWED = ("core/engine/engine.h", "core/engine/project.h",
                "core/engine/run.h", "core/engine/result.h",
                "core/engine/baseline.h",
@@ -81,6 +90,12 @@ def problem(src, quoted, name, header):
     if src.startswith("core/compose/") and \
             (header or "").startswith("core/dockerfile/"):
         return "Compose includes a Dockerfile header"
+    if src.startswith("core/command/") and \
+            (header or "").startswith(("core/dockerfile/",
+                                       "core/compose/")) and \
+            header not in COMMAND_ALLOWED:
+        return "command lines include more of another front end than " \
+            "its shell splitter or the Compose service reading"
     if src.startswith("plugins/"):
         if not quoted:
             return None
@@ -88,6 +103,11 @@ def problem(src, quoted, name, header):
                 os.path.dirname(header) == os.path.dirname(src):
             return None
         return "a plugin includes a header that is not public"
+    if src.startswith("core/lsp/") and quoted and header is not None:
+        if header.startswith(("core/lsp/", "core/cli/", "include/plimsoll/",
+                              "core/util/")) or header in CLI_ALLOWED:
+            return None
+        return "the language server includes more than a face may"
     if src.startswith("core/cli/") and quoted and header is not None:
         if header.startswith(("core/cli/", "include/plimsoll/",
                               "core/util/")) or header in CLI_ALLOWED:

@@ -1,0 +1,65 @@
+#!/bin/sh
+# Command lines against Dockerfiles, parse only, one core: the shared
+# Dockerfile corpus, and the same corpus rewritten as shell scripts (each
+# Dockerfile's RUN text, continuations kept, and a `docker run` with a
+# dozen flags for each FROM image). Run by hand, from a build:
+#   bench/command.sh [BUILD_DIR] [REPEAT]
+# Prints MB/s for each and the ratio (a repository's scripts should cost
+# no more per byte than its Dockerfiles).
+set -e
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$here")
+build=${1:-$root/build}
+repeat=${2:-10}
+. "$root/tests/common/shared.sh"
+if ! corpus=$(plm_find_corpus "$root"); then
+	echo "no shared corpus found (set PLM_CORPUS)" >&2
+	exit 2
+fi
+bench="$build/bench/plimsoll-parse-bench"
+[ -x "$bench" ] || { echo "build first: ninja -C $build" >&2; exit 2; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+find "$corpus/dockerfile" -type f | sort > "$work/dockerfiles"
+mkdir "$work/scripts"
+n=0
+while read -r f; do
+	n=$((n + 1))
+	awk '
+	BEGIN { inrun = 0 }
+	{
+		line = $0
+		if (!inrun && toupper(substr(line, 1, 4)) == "RUN ") {
+			inrun = 1; line = substr(line, 5)
+		} else if (!inrun && toupper(substr(line, 1, 5)) == "FROM ") {
+			split(substr(line, 6), w, " ")
+			print "docker run -d --rm --name app --user 0 --read-only " \
+				"--cap-drop ALL --cap-add NET_BIND_SERVICE " \
+				"--security-opt no-new-privileges " \
+				"-v /var/run/docker.sock:/var/run/docker.sock " \
+				"--mount type=bind,src=/srv,dst=/srv,readonly " \
+				"-p 127.0.0.1:8080:80 -e MODE=prod -m 512m " \
+				"--cpus 1 --pids-limit 100 " w[1] " sh -c \"exec app\""
+			next
+		}
+		if (inrun) {
+			print line
+			if (line !~ /\\$/) { inrun = 0 }
+		}
+	}' "$f" > "$work/scripts/$n.sh"
+done < "$work/dockerfiles"
+find "$work/scripts" -type f | sort > "$work/scripts.list"
+if command -v taskset >/dev/null 2>&1; then
+	pin="taskset -c 0"
+else
+	pin=""
+fi
+echo "Dockerfiles: $(wc -l < "$work/dockerfiles") files, $(xargs cat < "$work/dockerfiles" | wc -c) bytes"
+d=$($pin "$bench" --repeat "$repeat" dockerfile "@$work/dockerfiles")
+echo "$d"
+echo "scripts: $(wc -l < "$work/scripts.list") files, $(xargs cat < "$work/scripts.list" | wc -c) bytes, $(xargs grep -c '^docker run' < "$work/scripts.list" | awk -F: '{s += $2} END {print s}') docker run commands"
+c=$($pin "$bench" --repeat "$repeat" command "@$work/scripts.list")
+echo "$c"
+a=$(echo "$d" | sed -n "s/.*(CPU time; with source copy and free: [0-9.]* s, \([0-9.]*\) MB\/s).*/\1/p")
+b=$(echo "$c" | sed -n "s/.*(CPU time; with source copy and free: [0-9.]* s, \([0-9.]*\) MB\/s).*/\1/p")
+awk -v a="$a" -v b="$b" 'BEGIN { if (a > 0) printf "command lines: %.2fx the bytes/s of Dockerfiles\n", b / a }'
