@@ -43,6 +43,7 @@ struct scan_options {
 	struct plm_strvec plugins;
 	long jobs;
 	bool follow_symlinks;
+	bool filter_named;      /* --filter-named */
 	bool env_interpolation; /* --env-interpolation */
 	size_t max_file_size;
 	int fail_on;
@@ -55,6 +56,7 @@ struct scan_options {
 	const char *write_baseline; /* --write-baseline FILE */
 	const char *sarif_category;
 	const char *source_root; /* --source-root, as given */
+	const char *docs_url;    /* --docs-url: the rule pages' base */
 	bool profile;            /* --profile */
 	bool no_color;
 	enum plm_progress_mode progress; /* --progress, --no-progress */
@@ -75,6 +77,8 @@ static void usage(FILE *out)
 	      "  -f, --compose-file FILE Compose files merged in order (-f a -f b)\n"
 	      "  --follow-symlinks       follow symbolic links that lead out of a walked\n"
 	      "                          directory, and walk symlinked directories\n"
+	      "  --filter-named          judge the files named as a directory walk does:\n"
+	      "                          pass over those a walk would (for pre-commit)\n"
 	      "  --max-file-size SIZE    skip larger files (default 64M): an error for a\n"
 	      "                          file named, a note for one found by walking\n"
 	      "  --env-interpolation     Compose interpolation also reads this process's\n"
@@ -113,6 +117,9 @@ static void usage(FILE *out)
 	      "                          the github, checkstyle, junit and codeclimate\n"
 	      "                          formats are made relative to it (default: the\n"
 	      "                          current directory)\n"
+	      "  --docs-url URL          where the rule reference (docs/rules/) is\n"
+	      "                          published: each rule's help link (SARIF\n"
+	      "                          helpUri, json help_uri) is URL/<rule>.md\n"
 	      "  --no-color              never colour the output (NO_COLOR is honoured too)\n"
 	      "  --progress, --no-progress\n"
 	      "                          show files scanned on stderr, or never (default:\n"
@@ -135,6 +142,7 @@ enum {
 	OPT_KIND = 256,
 	OPT_STDIN_FILENAME,
 	OPT_FOLLOW,
+	OPT_FILTER_NAMED,
 	OPT_ENV_INTERPOLATION,
 	OPT_MAX_FILE_SIZE,
 	OPT_FORMAT,
@@ -146,6 +154,7 @@ enum {
 	OPT_WRITE_BASELINE,
 	OPT_SARIF_CATEGORY,
 	OPT_SOURCE_ROOT,
+	OPT_DOCS_URL,
 	OPT_PROFILE,
 	OPT_NO_COLOR,
 	OPT_CONFIG,
@@ -159,6 +168,7 @@ static const struct option long_options[] = {
 	{"stdin-filename", required_argument, NULL, OPT_STDIN_FILENAME},
 	{"compose-file", required_argument, NULL, 'f'},
 	{"follow-symlinks", no_argument, NULL, OPT_FOLLOW},
+	{"filter-named", no_argument, NULL, OPT_FILTER_NAMED},
 	{"env-interpolation", no_argument, NULL, OPT_ENV_INTERPOLATION},
 	{"max-file-size", required_argument, NULL, OPT_MAX_FILE_SIZE},
 	PLM_POLICY_LONG_OPTIONS,
@@ -173,6 +183,7 @@ static const struct option long_options[] = {
 	{"write-baseline", required_argument, NULL, OPT_WRITE_BASELINE},
 	{"sarif-category", required_argument, NULL, OPT_SARIF_CATEGORY},
 	{"source-root", required_argument, NULL, OPT_SOURCE_ROOT},
+	{"docs-url", required_argument, NULL, OPT_DOCS_URL},
 	{"profile", no_argument, NULL, OPT_PROFILE},
 	{"no-color", no_argument, NULL, OPT_NO_COLOR},
 	{"config", required_argument, NULL, OPT_CONFIG},
@@ -242,6 +253,9 @@ static int parse_options(int argc, char **argv, struct scan_options *o)
 			break;
 		case OPT_FOLLOW:
 			o->follow_symlinks = true;
+			break;
+		case OPT_FILTER_NAMED:
+			o->filter_named = true;
 			break;
 		case OPT_ENV_INTERPOLATION:
 			o->env_interpolation = true;
@@ -315,6 +329,15 @@ static int parse_options(int argc, char **argv, struct scan_options *o)
 			break;
 		case OPT_SOURCE_ROOT:
 			o->source_root = optarg;
+			break;
+		case OPT_DOCS_URL:
+			if (!plm_docs_url_valid(optarg)) {
+				return bad_usage("--docs-url wants an http(s) "
+						 "address without ?, # or "
+						 "spaces, not '%s'",
+					optarg);
+			}
+			o->docs_url = optarg;
 			break;
 		case OPT_PROFILE:
 			o->profile = true;
@@ -702,6 +725,7 @@ int plm_cli_scan(int argc, char **argv)
 	struct emitter em = {0};
 	struct plm_engine *engine = NULL;
 	struct plm_config_set *configs = NULL;
+	struct plm_rules_docs docs = {0};
 	char *command_line = NULL;
 	char err[1024];
 	int status = parse_options(argc, argv, &o);
@@ -761,6 +785,7 @@ int plm_cli_scan(int argc, char **argv)
 	struct plm_project_options popt = {
 		.kind = o.kind,
 		.follow_symlinks = o.follow_symlinks,
+		.filter_named = o.filter_named,
 		.environment = o.env_interpolation,
 		.max_file_size = o.max_file_size,
 		.stdin_name = o.stdin_filename,
@@ -866,11 +891,20 @@ int plm_cli_scan(int argc, char **argv)
 		}
 	}
 	size_t rule_count = 0;
+	const struct plm_rule_info *rules = plm_engine_rules(engine,
+		&rule_count);
+	if (o.docs_url != NULL) {
+		if (plm_rules_docs_fill(&docs, rules, rule_count, o.docs_url) !=
+			0) {
+			goto oom;
+		}
+		rules = docs.rules;
+	}
 	struct plm_run_info run = {
 		.tool_name = "plimsoll",
 		.tool_version = plm_version(),
 		.information_uri = "https://github.com/plimsoll-linter/plimsoll",
-		.rules = plm_engine_rules(engine, &rule_count),
+		.rules = rules,
 		.rule_count = rule_count,
 		.working_directory = cwd,
 		.category = o.sarif_category,
@@ -983,6 +1017,7 @@ out:
 	plm_output_set_destroy(outs);
 	plm_config_set_destroy(configs);
 	plm_engine_destroy(engine);
+	plm_rules_docs_free(&docs);
 	plm_free(command_line);
 	free_options(&o);
 	return status;
