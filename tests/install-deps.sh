@@ -8,6 +8,7 @@ packages=(
 	liblua5.4-dev libyaml-dev libjansson-dev libcmocka-dev
 	python3 valgrind libxml2-utils clang clang-format libclang-rt-14-dev
 	chromium
+	neovim
 )
 
 missing=()

@@ -7,7 +7,10 @@
 #ifndef PLM_CLI_CLI_H
 #define PLM_CLI_CLI_H
 
+#include <stdbool.h>
 #include <stddef.h>
+
+#include "plimsoll/finding.h"
 
 enum {
 	PLM_EXIT_CLEAN = 0,
@@ -20,6 +23,9 @@ int plm_cli_dump(int argc, char **argv);
 int plm_cli_rules(int argc, char **argv);
 int plm_cli_explain(int argc, char **argv);
 int plm_cli_test(int argc, char **argv);
+int plm_cli_config(int argc, char **argv);
+/* Defined with the server, in core/lsp/cli.c. */
+int plm_cli_lsp(int argc, char **argv);
 
 /* A growable list of borrowed strings (argv entries, comma-split parts). */
 struct plm_strvec {
@@ -49,5 +55,31 @@ int plm_parse_seconds(const char *text, double *out);
 /* Parses a count: decimal digits only (no sign, space or suffix). Returns 0,
  * or -1 when the text is anything else or overflows. */
 int plm_parse_count(const char *text, unsigned long long *out);
+
+/* The file name of a rule's page in the generated reference, without
+ * ".md": the id, with '/' of a namespaced id as "--". Writes at most len
+ * bytes to buf, NUL included. */
+void plm_rule_page_name(const char *id, char *buf, size_t len);
+
+/* Whether base can start a rule's help address: an http(s) URL with a
+ * host and no query, fragment, space or quote. */
+bool plm_docs_url_valid(const char *base);
+
+/* A copy of the run's rules in which each rule that names no page of its
+ * own (help_uri NULL) points at BASE/<page>.md, its page in the
+ * reference `rules --format markdown --output-dir` writes. */
+struct plm_rules_docs {
+	struct plm_rule_info *rules;
+	char **uris; /* the addresses made, one per rule or NULL */
+	size_t count;
+};
+
+/* Fills d from rules (borrowed: d's copies point into them). Returns 0,
+ * or -1 when out of memory (d is then empty). Free with
+ * plm_rules_docs_free. */
+int plm_rules_docs_fill(struct plm_rules_docs *d,
+	const struct plm_rule_info *rules, size_t count, const char *base);
+/* Frees what d holds; d may be zeroed or freed already. */
+void plm_rules_docs_free(struct plm_rules_docs *d);
 
 #endif

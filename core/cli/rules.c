@@ -71,21 +71,6 @@ static const char *shown_source(const struct plm_rule_info *r,
 	return r->source_path;
 }
 
-/* The file name of a rule's page: '/' in namespaced ids becomes "--". */
-static void page_name(const char *id, char *buf, size_t len)
-{
-	size_t n = 0;
-	for (const char *p = id; *p != '\0' && n + 3 < len; p++) {
-		if (*p == '/') {
-			buf[n++] = '-';
-			buf[n++] = '-';
-		} else {
-			buf[n++] = *p;
-		}
-	}
-	buf[n] = '\0';
-}
-
 /* ---- peer codes ------------------------------------------------------------
  * policies/peer-ids.tsv (tool<TAB>id<TAB>where it was read) names the
  * tool each alias belongs to. It sits beside the built-in policies; when it
@@ -588,7 +573,7 @@ static void print_markdown_index(FILE *out, const struct plm_rule_info *rules,
 		out);
 	for (size_t i = 0; i < count; i++) {
 		char kinds[128], page[512];
-		page_name(rules[i].id, page, sizeof(page));
+		plm_rule_page_name(rules[i].id, page, sizeof(page));
 		if (links) {
 			fprintf(out, "| [%s](%s.md) | %s | %s | %s |\n",
 				rules[i].id, page,
@@ -629,7 +614,7 @@ static int write_markdown_dir(const struct plm_engine *e, const char *dir,
 	}
 	for (size_t i = 0; i < count; i++) {
 		char page[512];
-		page_name(rules[i].id, page, sizeof(page));
+		plm_rule_page_name(rules[i].id, page, sizeof(page));
 		snprintf(path, sizeof(path), "%s/%s.md", dir, page);
 		f = fopen(path, "w");
 		if (f == NULL) {

@@ -17,6 +17,7 @@
 #include "cli/policy_options.h"
 #include "cli/progress.h"
 #include "engine/baseline.h"
+#include "engine/config.h"
 #include "engine/engine.h"
 #include "engine/result.h"
 #include "engine/run.h"
@@ -26,8 +27,6 @@
 
 /* More workers than this buys nothing and costs a Lua state each. */
 #define MAX_JOBS 256
-/* --fail-on none: above every severity. */
-#define FAIL_ON_NONE (PLM_SEVERITY_CRITICAL + 1)
 
 struct output_request {
 	const char *format;
@@ -44,14 +43,20 @@ struct scan_options {
 	struct plm_strvec plugins;
 	long jobs;
 	bool follow_symlinks;
+	bool filter_named;      /* --filter-named */
 	bool env_interpolation; /* --env-interpolation */
 	size_t max_file_size;
 	int fail_on;
+	bool fail_on_given; /* --fail-on wins over every configuration */
+	const char *config; /* --config FILE */
+	bool no_config;     /* --no-config */
 	bool include_suppressed;
+	bool report_unused_ignores; /* --report-unused-ignores */
 	const char *baseline;       /* --baseline FILE */
 	const char *write_baseline; /* --write-baseline FILE */
 	const char *sarif_category;
 	const char *source_root; /* --source-root, as given */
+	const char *docs_url;    /* --docs-url: the rule pages' base */
 	bool profile;            /* --profile */
 	bool no_color;
 	enum plm_progress_mode progress; /* --progress, --no-progress */
@@ -72,11 +77,20 @@ static void usage(FILE *out)
 	      "  -f, --compose-file FILE Compose files merged in order (-f a -f b)\n"
 	      "  --follow-symlinks       follow symbolic links that lead out of a walked\n"
 	      "                          directory, and walk symlinked directories\n"
+	      "  --filter-named          judge the files named as a directory walk does:\n"
+	      "                          pass over those a walk would (for pre-commit)\n"
 	      "  --max-file-size SIZE    skip larger files (default 64M): an error for a\n"
 	      "                          file named, a note for one found by walking\n"
 	      "  --env-interpolation     Compose interpolation also reads this process's\n"
 	      "                          environment (default: the .env file only); the\n"
 	      "                          values are shown as ${NAME} in every output\n"
+	      "\n"
+	      "Configuration:\n"
+	      "  --config FILE           use FILE for every file scanned (no lookup)\n"
+	      "  --no-config             use no configuration file; by default each\n"
+	      "                          file's nearest .plimsoll.yaml (or .yml) from\n"
+	      "                          its directory up to the repository root\n"
+	      "                          applies (docs/configuration.md)\n"
 	      "\n"
 	      "Policies:\n" PLM_POLICY_OPTIONS_HELP
 	      "  --profile               after the scan, print on stderr what each rule\n"
@@ -88,10 +102,13 @@ static void usage(FILE *out)
 	      "  --plugin PATH.so        load a third-party output plugin\n"
 	      "  --fail-on SEVERITY      exit 1 only for findings at or above SEVERITY\n"
 	      "                          (info, low, medium, high, critical, or none:\n"
-	      "                          never; default info)\n"
+	      "                          never; default: the configuration's fail-on,\n"
+	      "                          else info)\n"
 	      "  --include-suppressed    also report findings ignored in source or\n"
 	      "                          accepted in the baseline, marked as such\n"
 	      "  --show-suppressed       the same (the name text readers look for)\n"
+	      "  --report-unused-ignores warn about each ignore comment or annotation\n"
+	      "                          id that suppressed no finding\n"
 	      "  --baseline FILE         report only findings not recorded in FILE\n"
 	      "  --write-baseline FILE   record the findings of this scan in FILE (the\n"
 	      "                          ones suppressed in source are left out)\n"
@@ -100,6 +117,9 @@ static void usage(FILE *out)
 	      "                          the github, checkstyle, junit and codeclimate\n"
 	      "                          formats are made relative to it (default: the\n"
 	      "                          current directory)\n"
+	      "  --docs-url URL          where the rule reference (docs/rules/) is\n"
+	      "                          published: each rule's help link (SARIF\n"
+	      "                          helpUri, json help_uri) is URL/<rule>.md\n"
 	      "  --no-color              never colour the output (NO_COLOR is honoured too)\n"
 	      "  --progress, --no-progress\n"
 	      "                          show files scanned on stderr, or never (default:\n"
@@ -122,18 +142,23 @@ enum {
 	OPT_KIND = 256,
 	OPT_STDIN_FILENAME,
 	OPT_FOLLOW,
+	OPT_FILTER_NAMED,
 	OPT_ENV_INTERPOLATION,
 	OPT_MAX_FILE_SIZE,
 	OPT_FORMAT,
 	OPT_PLUGIN,
 	OPT_FAIL_ON,
 	OPT_INCLUDE_SUPPRESSED,
+	OPT_REPORT_UNUSED,
 	OPT_BASELINE,
 	OPT_WRITE_BASELINE,
 	OPT_SARIF_CATEGORY,
 	OPT_SOURCE_ROOT,
+	OPT_DOCS_URL,
 	OPT_PROFILE,
 	OPT_NO_COLOR,
+	OPT_CONFIG,
+	OPT_NO_CONFIG,
 	OPT_PROGRESS,
 	OPT_NO_PROGRESS,
 };
@@ -143,6 +168,7 @@ static const struct option long_options[] = {
 	{"stdin-filename", required_argument, NULL, OPT_STDIN_FILENAME},
 	{"compose-file", required_argument, NULL, 'f'},
 	{"follow-symlinks", no_argument, NULL, OPT_FOLLOW},
+	{"filter-named", no_argument, NULL, OPT_FILTER_NAMED},
 	{"env-interpolation", no_argument, NULL, OPT_ENV_INTERPOLATION},
 	{"max-file-size", required_argument, NULL, OPT_MAX_FILE_SIZE},
 	PLM_POLICY_LONG_OPTIONS,
@@ -152,12 +178,16 @@ static const struct option long_options[] = {
 	{"fail-on", required_argument, NULL, OPT_FAIL_ON},
 	{"include-suppressed", no_argument, NULL, OPT_INCLUDE_SUPPRESSED},
 	{"show-suppressed", no_argument, NULL, OPT_INCLUDE_SUPPRESSED},
+	{"report-unused-ignores", no_argument, NULL, OPT_REPORT_UNUSED},
 	{"baseline", required_argument, NULL, OPT_BASELINE},
 	{"write-baseline", required_argument, NULL, OPT_WRITE_BASELINE},
 	{"sarif-category", required_argument, NULL, OPT_SARIF_CATEGORY},
 	{"source-root", required_argument, NULL, OPT_SOURCE_ROOT},
+	{"docs-url", required_argument, NULL, OPT_DOCS_URL},
 	{"profile", no_argument, NULL, OPT_PROFILE},
 	{"no-color", no_argument, NULL, OPT_NO_COLOR},
+	{"config", required_argument, NULL, OPT_CONFIG},
+	{"no-config", no_argument, NULL, OPT_NO_CONFIG},
 	{"progress", no_argument, NULL, OPT_PROGRESS},
 	{"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
 	{"jobs", required_argument, NULL, 'j'},
@@ -224,6 +254,9 @@ static int parse_options(int argc, char **argv, struct scan_options *o)
 		case OPT_FOLLOW:
 			o->follow_symlinks = true;
 			break;
+		case OPT_FILTER_NAMED:
+			o->filter_named = true;
+			break;
 		case OPT_ENV_INTERPOLATION:
 			o->env_interpolation = true;
 			break;
@@ -263,7 +296,7 @@ static int parse_options(int argc, char **argv, struct scan_options *o)
 			break;
 		case OPT_FAIL_ON:
 			o->fail_on = strcmp(optarg, "none") == 0
-				? FAIL_ON_NONE
+				? PLM_CONFIG_FAIL_ON_NONE
 				: plm_severity_parse(optarg);
 			if (o->fail_on < 0) {
 				return bad_usage("unknown severity '%s' (expected "
@@ -271,9 +304,19 @@ static int parse_options(int argc, char **argv, struct scan_options *o)
 						 "or none)",
 					optarg);
 			}
+			o->fail_on_given = true;
+			break;
+		case OPT_CONFIG:
+			o->config = optarg;
+			break;
+		case OPT_NO_CONFIG:
+			o->no_config = true;
 			break;
 		case OPT_INCLUDE_SUPPRESSED:
 			o->include_suppressed = true;
+			break;
+		case OPT_REPORT_UNUSED:
+			o->report_unused_ignores = true;
 			break;
 		case OPT_BASELINE:
 			o->baseline = optarg;
@@ -286,6 +329,15 @@ static int parse_options(int argc, char **argv, struct scan_options *o)
 			break;
 		case OPT_SOURCE_ROOT:
 			o->source_root = optarg;
+			break;
+		case OPT_DOCS_URL:
+			if (!plm_docs_url_valid(optarg)) {
+				return bad_usage("--docs-url wants an http(s) "
+						 "address without ?, # or "
+						 "spaces, not '%s'",
+					optarg);
+			}
+			o->docs_url = optarg;
 			break;
 		case OPT_PROFILE:
 			o->profile = true;
@@ -400,7 +452,8 @@ struct emitter {
 	bool out_of_memory;
 };
 
-static void emit_finding(struct emitter *em, const struct plm_finding *f)
+static void emit_finding(struct emitter *em, const struct plm_finding *f,
+	int fail_on)
 {
 	struct plm_finding accepted;
 	if (f->suppression == PLM_SUPPRESSION_NONE && em->recorder != NULL &&
@@ -421,7 +474,7 @@ static void emit_finding(struct emitter *em, const struct plm_finding *f)
 		}
 	} else {
 		em->sum.findings_by_severity[f->severity]++;
-		if ((int)f->severity >= em->o->fail_on) {
+		if ((int)f->severity >= fail_on) {
 			em->fail = true;
 		}
 	}
@@ -433,6 +486,9 @@ static void emit_finding(struct emitter *em, const struct plm_finding *f)
 static void emit(void *ctx, const struct plm_file_result *r)
 {
 	struct emitter *em = ctx;
+	if (r->excluded) {
+		return; /* the configuration leaves it out */
+	}
 	if (em->progress.share && (r->note_count > 0 || r->finding_count > 0)) {
 		plm_progress_clear(&em->progress);
 	}
@@ -451,8 +507,12 @@ static void emit(void *ctx, const struct plm_file_result *r)
 		int e = plm_output_notification(em->outs, &r->notes[k]);
 		em->rc = em->rc ? em->rc : e;
 	}
+	/* --fail-on, else the file's configuration, else info. */
+	int fail_on = em->o->fail_on_given ? em->o->fail_on
+		: r->fail_on >= 0          ? r->fail_on
+					   : PLM_SEVERITY_INFO;
 	for (size_t k = 0; k < r->finding_count; k++) {
-		emit_finding(em, &r->findings[k]);
+		emit_finding(em, &r->findings[k], fail_on);
 	}
 }
 
@@ -664,6 +724,8 @@ int plm_cli_scan(int argc, char **argv)
 	struct plm_project *project = NULL;
 	struct emitter em = {0};
 	struct plm_engine *engine = NULL;
+	struct plm_config_set *configs = NULL;
+	struct plm_rules_docs docs = {0};
 	char *command_line = NULL;
 	char err[1024];
 	int status = parse_options(argc, argv, &o);
@@ -719,20 +781,11 @@ int plm_cli_scan(int argc, char **argv)
 		goto oom;
 	}
 
-	struct plm_engine_options eopt = plm_policy_engine_options(&o.policy);
-	char *engine_error = NULL;
-	if (plm_engine_create(&eopt, &engine, &engine_error) != 0) {
-		fprintf(stderr, "plimsoll scan: %s\n",
-			engine_error ? engine_error
-				     : "cannot load the policies");
-		plm_free(engine_error);
-		goto out;
-	}
-
 	/* -f a -f b: one Compose project; PATHs beside it scan as usual. */
 	struct plm_project_options popt = {
 		.kind = o.kind,
 		.follow_symlinks = o.follow_symlinks,
+		.filter_named = o.filter_named,
 		.environment = o.env_interpolation,
 		.max_file_size = o.max_file_size,
 		.stdin_name = o.stdin_filename,
@@ -753,6 +806,52 @@ int plm_cli_scan(int argc, char **argv)
 	}
 	if (plm_project_plan(project) != 0) {
 		goto oom;
+	}
+	/* Every file's configuration is read and checked before any file
+	 * is: its policy directories join the catalogue. */
+	struct plm_config_options copt = {
+		.file = o.config,
+		.disabled = o.no_config,
+		.cli_settings = o.policy.settings,
+	};
+	if (plm_config_set_create(&copt, &configs) != 0) {
+		goto oom;
+	}
+	char *config_error = NULL;
+	int crc = plm_config_discover(configs, project, &config_error);
+	if (crc != 0) {
+		goto config_failed;
+	}
+	struct plm_strvec dirs = {0};
+	size_t config_dir_count = 0;
+	const char *const *config_dirs = plm_config_policy_dirs(configs,
+		&config_dir_count);
+	if (plm_strvec_push_all(&dirs, &o.policy.dirs) != 0) {
+		goto oom;
+	}
+	for (size_t i = 0; i < config_dir_count; i++) {
+		if (plm_strvec_push(&dirs, config_dirs[i]) != 0) {
+			plm_strvec_free(&dirs, 0);
+			goto oom;
+		}
+	}
+	struct plm_engine_options eopt = plm_policy_engine_options(&o.policy);
+	eopt.policy_dirs = dirs.items;
+	eopt.policy_dir_count = dirs.count;
+	eopt.report_unused_ignores = o.report_unused_ignores;
+	char *engine_error = NULL;
+	int erc = plm_engine_create(&eopt, &engine, &engine_error);
+	plm_strvec_free(&dirs, 0);
+	if (erc != 0) {
+		fprintf(stderr, "plimsoll scan: %s\n",
+			engine_error ? engine_error
+				     : "cannot load the policies");
+		plm_free(engine_error);
+		goto out;
+	}
+	crc = plm_config_bind(configs, engine, &config_error);
+	if (crc != 0) {
+		goto config_failed;
 	}
 	/* Only now, with every input known, is anything opened for writing:
 	 * a report must not overwrite what it reports on. */
@@ -792,11 +891,20 @@ int plm_cli_scan(int argc, char **argv)
 		}
 	}
 	size_t rule_count = 0;
+	const struct plm_rule_info *rules = plm_engine_rules(engine,
+		&rule_count);
+	if (o.docs_url != NULL) {
+		if (plm_rules_docs_fill(&docs, rules, rule_count, o.docs_url) !=
+			0) {
+			goto oom;
+		}
+		rules = docs.rules;
+	}
 	struct plm_run_info run = {
 		.tool_name = "plimsoll",
 		.tool_version = plm_version(),
 		.information_uri = "https://github.com/plimsoll-linter/plimsoll",
-		.rules = plm_engine_rules(engine, &rule_count),
+		.rules = rules,
 		.rule_count = rule_count,
 		.working_directory = cwd,
 		.category = o.sarif_category,
@@ -812,6 +920,7 @@ int plm_cli_scan(int argc, char **argv)
 		.engine = engine,
 		.jobs = jobs,
 		.rule = PLM_RUN_ALL_RULES,
+		.configs = configs,
 	};
 	struct plm_sink sink = {
 		.result = emit,
@@ -830,6 +939,12 @@ int plm_cli_scan(int argc, char **argv)
 	}
 	struct plm_run_status rs;
 	plm_run(project, &ropt, &sink, &rs);
+	if (rs.config_error != NULL) {
+		/* discover and bind read every file's: not reached */
+		fprintf(stderr, "%s\n", rs.config_error);
+		plm_free(rs.config_error);
+		em.incomplete = true;
+	}
 	plm_progress_clear(&em.progress);
 	if (rs.checker_error != NULL) {
 		fprintf(stderr, "plimsoll scan: %s\n", rs.checker_error);
@@ -884,6 +999,13 @@ int plm_cli_scan(int argc, char **argv)
 		status = PLM_EXIT_ERROR;
 	}
 	goto out;
+config_failed:
+	if (crc == PLM_EINVAL) {
+		fprintf(stderr, "%s\n", config_error);
+		plm_free(config_error);
+		status = PLM_EXIT_ERROR;
+		goto out;
+	}
 oom:
 	fputs("plimsoll scan: out of memory\n", stderr);
 	status = PLM_EXIT_ERROR;
@@ -893,7 +1015,9 @@ out:
 	plm_baseline_writer_free(em.recorder);
 	plm_project_destroy(project);
 	plm_output_set_destroy(outs);
+	plm_config_set_destroy(configs);
 	plm_engine_destroy(engine);
+	plm_rules_docs_free(&docs);
 	plm_free(command_line);
 	free_options(&o);
 	return status;

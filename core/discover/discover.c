@@ -673,8 +673,11 @@ done:
 }
 
 /* Walks a directory named on the command line. */
-static int walk_root(const char *dir, const struct plm_discover_options *o,
-	struct visited *visited, struct plm_discover_list *list)
+/* A walker over dir: the one it starts with, or (name != NULL) the file
+ * path, named in dir, judged as the walk would judge it there. */
+static int walk_root(const char *dir, const char *path, const char *name,
+	const struct plm_discover_options *o, struct visited *visited,
+	struct plm_discover_list *list)
 {
 	struct walker *w = plm_calloc(1, sizeof(*w));
 	if (w == NULL) {
@@ -692,9 +695,48 @@ static int walk_root(const char *dir, const struct plm_discover_options *o,
 		return PLM_ENOMEM;
 	}
 	w->root = root;
-	int rc = walk(w, dir);
+	int rc = name != NULL ? visit(w, path, name) : walk(w, dir);
 	plm_free(root);
 	plm_free(w);
+	return rc;
+}
+
+/* Whether a folder of path (not its last part) is one a walk skips. */
+static bool under_skipped_dir(const char *path, const char *name)
+{
+	char part[256];
+	for (const char *p = path; p < name;) {
+		const char *end = strchr(p, '/');
+		size_t n = (size_t)(end - p);
+		if (n > 0 && n < sizeof(part)) {
+			memcpy(part, p, n);
+			part[n] = '\0';
+			if (is_skipped_dir(part)) {
+				return true;
+			}
+		}
+		p = end + 1;
+	}
+	return false;
+}
+
+/* A file named with filter_named: visited as if found in its directory,
+ * and passed over in a folder a walk skips. */
+static int visit_named(const char *path, const struct plm_discover_options *o,
+	struct visited *visited, struct plm_discover_list *list)
+{
+	const char *name = base_name(path);
+	if (under_skipped_dir(path, name)) {
+		return 0;
+	}
+	size_t dir_len = (size_t)(name - path);
+	char *dir = plm_strndup(dir_len > 0 ? path : ".",
+		dir_len > 0 ? dir_len : 1);
+	if (dir == NULL) {
+		return PLM_ENOMEM;
+	}
+	int rc = walk_root(dir, path, name, o, visited, list);
+	plm_free(dir);
 	return rc;
 }
 
@@ -714,7 +756,9 @@ int plm_discover(const char *const *paths, size_t count,
 				strerror(errno));
 			rc = push(list, p, PLM_KIND_UNKNOWN, true, msg);
 		} else if (S_ISDIR(st.st_mode)) {
-			rc = walk_root(p, o, &visited, list);
+			rc = walk_root(p, NULL, NULL, o, &visited, list);
+		} else if (o->filter_named) {
+			rc = visit_named(p, o, &visited, list);
 		} else {
 			bool is_yaml;
 			enum plm_kind kind = o->kind != PLM_KIND_UNKNOWN

@@ -36,6 +36,11 @@ struct plm_discover_options {
 	/* 0: PLM_MAX_FILE_SIZE; larger files found by walking are notes
 	 * (named ones fail at load) */
 	size_t max_file_size;
+	/* Files named are judged as a walk of their directory judges them
+	 * (--filter-named): left out where a walk would pass them over, read
+	 * by content only as YAML or JSON. For tools that name every changed
+	 * file (pre-commit). */
+	bool filter_named;
 };
 
 struct plm_discovered {

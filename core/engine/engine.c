@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 #include <strings.h>
+#include "engine/config.h"
 #include "engine/index.h"
 #include "load/load.h"
 #include "output/linehash.h"
@@ -141,6 +142,9 @@ int plm_engine_create(const struct plm_engine_options *o,
 		e->policies[e->count++] = all[i];
 	}
 	qsort(e->policies, e->count, sizeof(*e->policies), cmp_policy);
+	e->all = all;
+	e->all_count = count;
+	e->report_unused = o->report_unused_ignores;
 	for (size_t i = 0; i < e->count; i++) {
 		e->rules[i] = e->policies[i].info;
 		e->chunks[i] = e->policies[i].chunk;
@@ -162,6 +166,11 @@ void plm_engine_destroy(struct plm_engine *e)
 	}
 	plm_arena_destroy(e->arena);
 	plm_free(e);
+}
+
+bool plm_engine_reports_unused(const struct plm_engine *e)
+{
+	return e->report_unused;
 }
 
 const struct plm_rule_info *plm_engine_rules(const struct plm_engine *e,
@@ -219,10 +228,13 @@ struct plm_checker {
 	const struct plm_index *index;
 	const struct plm_load_options *load;
 	size_t rule;
+	/* What the file's configuration says, per rule; NULL: defaults. */
+	const struct plm_rule_config *config;
 	size_t run_findings;
 	size_t run_dropped; /* reported past the cap in this run */
 	char problem[128];  /* what report() raises, when it does */
 	struct plm_rule_profile *profile; /* per rule; NULL: not measuring */
+	bool *ran; /* per rule: it ran to its end in this pass */
 };
 
 int plm_checker_create(const struct plm_engine *e, struct plm_checker **out,
@@ -236,6 +248,12 @@ int plm_checker_create(const struct plm_engine *e, struct plm_checker **out,
 		return PLM_ENOMEM;
 	}
 	c->engine = e;
+	c->ran = plm_calloc(e->count ? e->count : 1, sizeof(*c->ran));
+	if (c->ran == NULL) {
+		plm_checker_destroy(c);
+		*error = plm_engine_strdupf("out of memory creating a checker");
+		return PLM_ENOMEM;
+	}
 	int rc = plm_lua_checker_create(e->chunks, e->count, &c->lua, error);
 	if (rc != 0) {
 		plm_checker_destroy(c);
@@ -275,6 +293,7 @@ void plm_checker_destroy(struct plm_checker *c)
 	clear_pending(c);
 	plm_free(c->pending);
 	plm_free(c->profile);
+	plm_free(c->ran);
 	plm_lua_checker_destroy(c->lua);
 	plm_free(c);
 }
@@ -319,6 +338,10 @@ static const char *on_report(void *context, const struct plm_lua_report *r,
 	p->region = r->target.region;
 	p->severity = r->severity >= 0 ? (enum plm_severity)r->severity
 				       : c->engine->rules[c->rule].severity;
+	if (c->config != NULL && c->config[c->rule].severity >= 0) {
+		/* the configuration's severity replaces the policy's */
+		p->severity = (enum plm_severity)c->config[c->rule].severity;
+	}
 	p->message = clip_dup(r->message, r->message_len);
 	p->fix = r->fix != NULL ? clip_dup(r->fix, r->fix_len) : NULL;
 	bool nomem = p->message == NULL || (r->fix != NULL && p->fix == NULL);
@@ -489,11 +512,16 @@ static int run_one(struct plm_checker *c, const char *what, size_t rule,
 	c->run_dropped = 0;
 	size_t before = c->pending_count;
 	uint64_t t0 = c->profile != NULL ? thread_ns() : 0;
-	enum plm_lua_status st = plm_lua_checker_run(c->lua, rule, &p->values,
+	const struct plm_setting_values *values = c->config != NULL
+		? &c->config[rule].settings
+		: &p->values;
+	enum plm_lua_status st = plm_lua_checker_run(c->lua, rule, values,
 		&c->engine->limits, &fail);
 	if (c->profile != NULL) {
 		profile_run(c, rule, t0, st != PLM_LUA_OK);
 	}
+	/* Findings dropped past the cap may be what an ignore was for. */
+	c->ran[rule] = st == PLM_LUA_OK && c->run_dropped == 0;
 	if (st == PLM_LUA_OK) {
 		return c->run_dropped > 0 ? note_dropped(c, what, rule, result)
 					  : 0;
@@ -590,34 +618,6 @@ static uint64_t normalized_hash(uint64_t h, const struct plm_source *src,
 	return h;
 }
 
-/* True when word occurs in bytes[0..len). */
-static bool mentions(const char *bytes, size_t len, const char *word)
-{
-	size_t n = strlen(word);
-	const char *p = bytes, *end = bytes + len;
-	while ((size_t)(end - p) >= n) {
-		p = memchr(p, word[0], (size_t)(end - p) - (n - 1));
-		if (p == NULL) {
-			return false;
-		}
-		if (memcmp(p, word, n) == 0) {
-			return true;
-		}
-		p++;
-	}
-	return false;
-}
-
-/* True when an ignore comment may stand in bytes[0..len) (every form
- * says "ignore", Checkov's "skip=", KICS's "kics-scan"): only then can a
- * comment suppress anything in that source. */
-static bool mentions_ignore(const char *bytes, size_t len)
-{
-	return mentions(bytes, len, "ignore") ||
-		mentions(bytes, len, "skip=") ||
-		mentions(bytes, len, "kics-scan");
-}
-
 /* The fingerprint keys met so far in one file: an open-addressing table
  * of at least twice as many slots as findings. */
 struct seen_key {
@@ -670,9 +670,7 @@ static int cmp_pending(const void *pa, const void *pb)
 struct finish_state {
 	struct seen_key *seen;
 	size_t seen_slots;
-	/* Per source: 0 unknown, 1 has no "ignore" anywhere, 2 may have an
-	 * ignore comment (then each finding looks at the comments). */
-	unsigned char may_ignore[64];
+	struct plm_suppress_table *ignores; /* the document's; may be NULL */
 };
 
 /* Appends the finding of p to result. doc is the document the span is in,
@@ -742,18 +740,8 @@ static int emit_finding(struct plm_checker *c, const struct plm_doc *doc,
 		key = normalized_hash(key, src, first, last, from, len);
 
 		const char *why = NULL;
-		uint32_t sid = p->span.source;
-		unsigned char *mi = sid < sizeof(fs->may_ignore)
-			? &fs->may_ignore[sid]
-			: NULL;
-		if (mi != NULL && *mi == 0) {
-			*mi = mentions_ignore(src->bytes, src->len) ? 2 : 1;
-		}
-		if ((mi == NULL || *mi == 2) &&
-			(plm_suppress_match(doc, p->span.source, first, rule,
-				 reason, sizeof(reason), &why) ||
-				plm_suppress_annotation(doc, p->span, rule,
-					reason, sizeof(reason), &why))) {
+		if (plm_suppress_find(fs->ignores, p->span, first, rule, reason,
+			    sizeof(reason), &why)) {
 			f.suppression = PLM_SUPPRESSION_IN_SOURCE;
 			f.suppression_justification = why;
 		}
@@ -806,18 +794,18 @@ static int note_result_full(struct plm_file_result *result, const char *path,
 	return plm_file_result_add_note(result, &n);
 }
 
+/* The findings of doc, matched against its directives t (may be NULL),
+ * then what the directives did. */
 static int finish_findings(struct plm_checker *c, const struct plm_doc *doc,
-	struct plm_file_result *result)
+	struct plm_suppress_table *t, struct plm_file_result *result)
 {
-	if (c->pending_count == 0) {
-		return 0;
-	}
 	if (c->pending_count > 1) { /* qsort(NULL, 0, ...) is undefined */
 		qsort(c->pending, c->pending_count, sizeof(*c->pending),
 			cmp_pending);
 	}
-	struct finish_state fs;
-	int rc = finish_begin(c, &fs);
+	struct finish_state fs = {0};
+	int rc = c->pending_count > 0 ? finish_begin(c, &fs) : 0;
+	fs.ignores = t;
 	size_t dropped = 0;
 	for (size_t i = 0; i < c->pending_count && rc == 0; i++) {
 		rc = emit_finding(c, doc, NULL, doc->kind, &c->pending[i], &fs,
@@ -828,10 +816,18 @@ static int finish_findings(struct plm_checker *c, const struct plm_doc *doc,
 			break;
 		}
 	}
-	plm_free(fs.seen);
+	if (c->pending_count > 0) {
+		plm_free(fs.seen);
+	}
 	clear_pending(c);
 	if (dropped > 0) {
 		rc = note_result_full(result, plm_doc_main(doc)->path, dropped);
+		/* Some findings went unmatched: an ignore may look unused. */
+		memset(c->ran, 0, c->engine->count * sizeof(*c->ran));
+	}
+	if (rc == 0) {
+		rc = plm_suppress_finish(t, c->engine, doc, c->ran, false,
+			result);
 	}
 	return rc;
 }
@@ -890,6 +886,7 @@ static int finish_project_findings(struct plm_checker *c,
 	}
 	struct finish_state fs;
 	int rc = finish_begin(c, &fs);
+	bool uses = c->engine->report_unused;
 	struct plm_doc *doc = NULL;
 	size_t doc_of = SIZE_MAX;
 	size_t group = result->finding_count; /* the findings of doc */
@@ -912,6 +909,12 @@ static int finish_project_findings(struct plm_checker *c,
 				result->finding_count - group, src->path,
 				src->bytes, src->len, result->arena);
 		}
+		if (rc == 0 && doc != NULL && uses) {
+			rc = plm_suppress_finish(fs.ignores, c->engine, doc,
+				c->ran, true, result);
+		}
+		plm_suppress_destroy(fs.ignores);
+		fs.ignores = NULL;
 		plm_doc_destroy(doc);
 		doc = NULL;
 		if (p == NULL || rc != 0 ||
@@ -921,7 +924,9 @@ static int finish_project_findings(struct plm_checker *c,
 		rc = reload(c, p->doc, &doc);
 		doc_of = p->doc;
 		group = result->finding_count;
-		memset(fs.may_ignore, 0, sizeof(fs.may_ignore));
+		if (rc == 0 && doc != NULL) {
+			rc = plm_suppress_build(doc, &fs.ignores);
+		}
 		rc = rc != 0
 			? rc
 			: emit_finding(c, span_fits(doc, p) ? doc : NULL,
@@ -929,6 +934,7 @@ static int finish_project_findings(struct plm_checker *c,
 				  plm_index_doc_at(c->index, p->doc)->kind, p,
 				  &fs, result);
 	}
+	plm_suppress_destroy(fs.ignores);
 	plm_doc_destroy(doc);
 	plm_free(fs.seen);
 	clear_pending(c);
@@ -942,19 +948,26 @@ static int run_rules(struct plm_checker *c, const struct plm_doc *doc,
 	struct plm_lua_hooks hooks = {c, on_report, on_load};
 	clear_pending(c);
 	plm_lua_checker_bind(c->lua, doc, &hooks);
+	memset(c->ran, 0, c->engine->count * sizeof(*c->ran));
 	unsigned kind = 1u << doc->kind;
 	for (size_t i = 0; i < c->engine->count && rc == 0; i++) {
 		const struct plm_policy *p = &c->engine->policies[i];
 		if (p->project ||
-			(use_only ? i != only : (p->kinds & kind) == 0)) {
+			(use_only ? i != only : (p->kinds & kind) == 0) ||
+			(c->config != NULL && !c->config[i].enabled)) {
 			continue;
 		}
 		rc = run_one(c, plm_doc_main(doc)->path, i, result);
 	}
 	plm_lua_checker_unbind(c->lua);
+	struct plm_suppress_table *t = NULL;
 	if (rc == 0) {
-		rc = finish_findings(c, doc, result);
+		rc = plm_suppress_build(doc, &t);
 	}
+	if (rc == 0) {
+		rc = finish_findings(c, doc, t, result);
+	}
+	plm_suppress_destroy(t);
 	clear_pending(c);
 	return rc;
 }
@@ -963,6 +976,15 @@ int plm_checker_run(struct plm_checker *c, const struct plm_doc *doc,
 	struct plm_file_result *result)
 {
 	return run_rules(c, doc, result, 0, false);
+}
+
+int plm_checker_run_config(struct plm_checker *c, const struct plm_doc *doc,
+	const struct plm_rule_config *config, struct plm_file_result *result)
+{
+	c->config = config;
+	int rc = run_rules(c, doc, result, 0, false);
+	c->config = NULL;
+	return rc;
 }
 
 int plm_checker_run_rule(struct plm_checker *c, const struct plm_doc *doc,
@@ -984,6 +1006,7 @@ static int run_project_rules(struct plm_checker *c,
 	c->load = load;
 	clear_pending(c);
 	plm_lua_checker_bind_project(c->lua, index, &hooks);
+	memset(c->ran, 0, c->engine->count * sizeof(*c->ran));
 	for (size_t i = 0; i < c->engine->count && rc == 0; i++) {
 		const struct plm_policy *p = &c->engine->policies[i];
 		if (!p->project || (use_only && i != only)) {

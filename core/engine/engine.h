@@ -38,6 +38,9 @@ struct plm_engine_options {
 	double time_limit; /* wall-clock seconds per policy run; 0: default (10) */
 	const struct plm_settings
 		*settings; /* --set RULE.KEY=VALUE; may be NULL */
+	/* --report-unused-ignores: results carry each ignore id's use for
+	 * the run's ledger (engine/suppress.h). */
+	bool report_unused_ignores;
 };
 
 struct plm_engine;
@@ -66,6 +69,8 @@ const struct plm_rule_info *plm_engine_find(const struct plm_engine *e,
  * the engine; count 0 when the rule has none or index is out of range. */
 struct plm_setting_values plm_engine_rule_settings(const struct plm_engine *e,
 	size_t index);
+/* True when the engine was created with report_unused_ignores. */
+bool plm_engine_reports_unused(const struct plm_engine *e);
 /* The directory holding the built-in policies that options would use:
  * o->builtin_dir, else $PLIMSOLL_POLICY_DIR when set and not empty, else
  * <datadir>/plimsoll/policies of the install prefix when it exists, else
@@ -114,6 +119,14 @@ void plm_checker_add_profile(const struct plm_checker *c,
  * grow. */
 PLM_NODISCARD int plm_checker_run(struct plm_checker *c,
 	const struct plm_doc *doc, struct plm_file_result *result);
+struct plm_rule_config;
+/* The same with what a file's configuration says for each rule (one per
+ * rule of plm_engine_rules; NULL: defaults): rules turned off do not
+ * run, each runs with its configured settings, and its findings carry
+ * the configured severity. config is borrowed for the call. */
+PLM_NODISCARD int plm_checker_run_config(struct plm_checker *c,
+	const struct plm_doc *doc, const struct plm_rule_config *config,
+	struct plm_file_result *result);
 /* The same for one rule only (its index in plm_engine_rules), whatever
  * its applies_to (nothing for a project-scope rule); `plimsoll test`
  * uses it. */

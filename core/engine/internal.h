@@ -39,9 +39,18 @@ struct plm_engine {
 	struct plm_arena *arena;
 	struct plm_policy *policies; /* selected, sorted by id */
 	size_t count;
+	/* Every policy loaded, before selection: a configuration may name a
+	 * rule that --only or --skip left out. */
+	struct plm_policy *all;
+	size_t all_count;
 	struct plm_rule_info *rules;  /* policies[i].info, contiguous */
 	struct plm_lua_chunk *chunks; /* policies[i].chunk, contiguous */
 	struct plm_lua_limits limits;
+	/* Every policy loaded, selected or not: an ignore naming one that
+	 * did not run is not unknown. */
+	const struct plm_policy *all;
+	size_t all_count;
+	bool report_unused; /* --report-unused-ignores */
 };
 
 /* Checks the value of every entry of s against the declarations of the
@@ -72,18 +81,34 @@ char *plm_engine_strdupf(const char *fmt, ...) PLM_PRINTF(1, 2);
  * the end of `path`. NULL when out of memory. */
 char *plm_engine_full_location(const char *message, const char *path);
 
-/* In-source suppression of a finding at (source, 0-based line) for rule:
- * true when an ignore comment covers it; *reason gets the justification
- * (into buf) or NULL. */
-bool plm_suppress_match(const struct plm_doc *doc, uint32_t source,
+/* The ignore directives of a document (comments in every source, and
+ * annotations on Kubernetes objects), read once: each finding is matched
+ * against it, and it records which ids suppressed something. Borrows the
+ * document, which must outlive it. */
+struct plm_suppress_table;
+
+/* Reads doc's directives into *out (free with plm_suppress_destroy).
+ * Returns 0 or PLM_ENOMEM. */
+PLM_NODISCARD int plm_suppress_build(const struct plm_doc *doc,
+	struct plm_suppress_table **out);
+/* Accepts NULL. */
+void plm_suppress_destroy(struct plm_suppress_table *t);
+/* True when a directive covers a finding of rule at span (0-based `line`
+ * of its source): a comment on or above the line, a file-wide one, an
+ * annotation of the object the span lies in. Marks every directive id
+ * that names the rule there as used; *reason gets the nearest one's
+ * justification (into buf) or NULL. t may be NULL (nothing covers). */
+bool plm_suppress_find(struct plm_suppress_table *t, struct plm_span span,
 	uint32_t line, const struct plm_rule_info *rule, char *buf,
 	size_t buf_len, const char **reason);
-/* Suppression by a Kubernetes annotation on the object the span lies in
- * (or on its pod template): `plimsoll.dev/ignore: "ID,ID"` or kube-linter's
- * `ignore-check.kube-linter.io/<check>: reason` for a rule with that alias.
- * Same contract as plm_suppress_match. */
-bool plm_suppress_annotation(const struct plm_doc *doc, struct plm_span span,
-	const struct plm_rule_info *rule, char *buf, size_t buf_len,
-	const char **reason);
+/* After doc's findings: a suppress/unknown-rule warning on result for
+ * each id of plimsoll's forms that names no rule of the catalogue (file
+ * pass only), and, when e reports unused ignores, each id's use
+ * (plm_ignore_use) on result for the run's ledger. ran[i]: selected
+ * rule i ran to its end on doc in this pass (the file pass, or the
+ * project pass when project_pass). Returns 0 or PLM_ENOMEM. */
+PLM_NODISCARD int plm_suppress_finish(struct plm_suppress_table *t,
+	const struct plm_engine *e, const struct plm_doc *doc, const bool *ran,
+	bool project_pass, struct plm_file_result *result);
 
 #endif

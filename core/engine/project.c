@@ -142,6 +142,7 @@ int plm_project_add_path_as(struct plm_project *p, const char *path,
 		.follow_symlinks = p->options.follow_symlinks,
 		.kind = kind != PLM_KIND_UNKNOWN ? kind : p->options.kind,
 		.max_file_size = p->options.max_file_size,
+		.filter_named = p->options.filter_named,
 	};
 	struct plm_discover_list list = {0};
 	int rc = plm_discover(&path, 1, &dopt, &list);

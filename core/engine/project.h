@@ -32,6 +32,9 @@ struct plm_project_options {
 	/* Compose interpolation reads the process environment
 	 * (--env-interpolation); values taken from it are never shown. */
 	bool environment;
+	/* Files named are judged as a directory walk judges them
+	 * (--filter-named; see plm_discover_options). */
+	bool filter_named;
 };
 
 struct plm_unit {

@@ -7,6 +7,7 @@
 int plm_file_result_init(struct plm_file_result *r, const char *path)
 {
 	memset(r, 0, sizeof(*r));
+	r->fail_on = -1;
 	r->arena = plm_arena_create(0);
 	if (r->arena == NULL) {
 		return PLM_ENOMEM;
@@ -22,6 +23,7 @@ void plm_file_result_finish(struct plm_file_result *r)
 	}
 	plm_free(r->findings);
 	plm_free(r->notes);
+	plm_free(r->ignores);
 	plm_arena_destroy(r->arena);
 	memset(r, 0, sizeof(*r));
 }
@@ -38,21 +40,6 @@ static const char *copy(struct plm_file_result *r, const char *s, bool *failed)
 		*failed = true;
 	}
 	return c;
-}
-
-static int grow(void **items, size_t *cap, size_t count, size_t size)
-{
-	if (count < *cap) {
-		return 0;
-	}
-	size_t ncap = *cap ? *cap * 2 : 8;
-	void *n = plm_realloc(*items, ncap * size);
-	if (n == NULL) {
-		return PLM_ENOMEM;
-	}
-	*items = n;
-	*cap = ncap;
-	return 0;
 }
 
 int plm_file_result_add_path(struct plm_file_result *r, const char *path)
@@ -74,8 +61,8 @@ int plm_file_result_add_path(struct plm_file_result *r, const char *path)
 int plm_file_result_add_finding(struct plm_file_result *r,
 	const struct plm_finding *f)
 {
-	if (grow((void **)&r->findings, &r->finding_cap, r->finding_count,
-		    sizeof(*r->findings)) != 0) {
+	if (plm_array_reserve((void **)&r->findings, &r->finding_cap,
+		    r->finding_count, sizeof(*r->findings)) != 0) {
 		return PLM_ENOMEM;
 	}
 	bool failed = false;
@@ -115,10 +102,29 @@ int plm_file_result_add_finding(struct plm_file_result *r,
 	return 0;
 }
 
+int plm_file_result_add_ignore(struct plm_file_result *r,
+	const struct plm_ignore_use *u)
+{
+	if (plm_array_reserve((void **)&r->ignores, &r->ignore_cap,
+		    r->ignore_count, sizeof(*r->ignores)) != 0) {
+		return PLM_ENOMEM;
+	}
+	bool failed = false;
+	struct plm_ignore_use c = *u;
+	c.path = copy(r, u->path, &failed);
+	c.id = copy(r, u->id, &failed);
+	c.rule_id = copy(r, u->rule_id, &failed);
+	if (failed) {
+		return PLM_ENOMEM;
+	}
+	r->ignores[r->ignore_count++] = c;
+	return 0;
+}
+
 int plm_file_result_add_note(struct plm_file_result *r,
 	const struct plm_notification *n)
 {
-	if (grow((void **)&r->notes, &r->note_cap, r->note_count,
+	if (plm_array_reserve((void **)&r->notes, &r->note_cap, r->note_count,
 		    sizeof(*r->notes)) != 0) {
 		return PLM_ENOMEM;
 	}

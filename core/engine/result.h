@@ -15,6 +15,21 @@
 #include "model/document.h"
 #include "util/arena.h"
 
+/* One id of an ignore directive (or a directive without ids, such as
+ * `kics-scan ignore-line`) as one unit's check saw it: the run gathers
+ * these from every result to report the ones nothing used
+ * (--report-unused-ignores; core/engine/suppress.h). */
+struct plm_ignore_use {
+	const char *path;         /* the file the directive is written in */
+	struct plm_region region; /* the id in it, or the directive's tool */
+	const char *id;           /* as written; NULL: no id */
+	const char *rule_id;      /* the rule it names (the first), or NULL */
+	bool annotation;          /* a Kubernetes annotation, not a comment */
+	bool used;                /* it suppressed a finding in this unit */
+	bool ran;     /* a rule it names ran to the end on this unit */
+	bool project; /* it names a project-scope rule still to run */
+};
+
 struct plm_file_result {
 	struct plm_arena *arena; /* owns every string below */
 	const char *path;        /* display path */
@@ -28,10 +43,18 @@ struct plm_file_result {
 	bool scanned;    /* a document was built */
 	bool incomplete; /* an error made this file's results partial */
 	bool skipped;    /* a candidate passed over, with a note */
+	bool excluded;   /* left out by its configuration's `paths:` */
+	/* The threshold its configuration sets (`fail-on:`): a severity,
+	 * one above critical for none, or -1 when it sets none. */
+	int fail_on;
 	/* Other files this document was built from that the summary lists as
 	 * scanned (the overrides of a Compose project), in the arena. */
 	const char **also_paths;
 	size_t also_count;
+	/* The ignore directives met, when unused ones are reported. */
+	struct plm_ignore_use *ignores;
+	size_t ignore_count;
+	size_t ignore_cap;
 };
 
 /* Initializes an empty result for path (copied). Returns 0 or PLM_ENOMEM.
@@ -52,6 +75,9 @@ PLM_NODISCARD int plm_file_result_add_finding(struct plm_file_result *r,
  * incomplete. Returns 0 or PLM_ENOMEM. */
 PLM_NODISCARD int plm_file_result_add_note(struct plm_file_result *r,
 	const struct plm_notification *n);
+/* Appends a copy of *u (strings copied). Returns 0 or PLM_ENOMEM. */
+PLM_NODISCARD int plm_file_result_add_ignore(struct plm_file_result *r,
+	const struct plm_ignore_use *u);
 /* Converts the document's diagnostics into notifications: errors become
  * PLM_NOTIFY_PARSE_ERROR, warnings PLM_NOTIFY_PARSE_WARNING, notes
  * PLM_NOTIFY_NOTE, each with its file and region. */

@@ -15,6 +15,7 @@
 
 #include "engine/index.h"
 #include "engine/run.h"
+#include "engine/suppress.h"
 #include "model/dump.h"
 #include "load/load.h"
 #include "output/linehash.h"
@@ -34,6 +35,9 @@ struct pool {
 	struct plm_load_options load;
 	size_t count; /* units */
 	struct plm_run_status *st;
+	/* Each unit's configuration, resolved before any is read; NULL: no
+	 * configuration. */
+	const struct plm_file_config **configs;
 	struct plm_file_result *results;
 	/* The project view: each unit's part of the index, built on its
 	 * worker, appended in unit order by the calling thread. NULL when no
@@ -54,6 +58,9 @@ struct pool {
 	size_t secret_count;
 	size_t secret_cap;
 	bool secrets_failed;
+	/* --report-unused-ignores: every result's ignore uses. */
+	struct plm_ignore_ledger *ledger;
+	bool ledger_failed;
 	bool *ready;   /* results[i] is complete */
 	size_t *order; /* the order workers take files in */
 	pthread_mutex_t lock;
@@ -147,10 +154,12 @@ static int build_unit(struct pool *w, const struct plm_unit *u,
 /* Runs the policies over doc into r, then GitHub's line hashes, which
  * need the file's bytes, alive only until the document is freed. */
 static void check_doc(struct pool *w, struct plm_checker *checker,
-	const struct plm_doc *doc, struct plm_file_result *r)
+	const struct plm_doc *doc, const struct plm_file_config *cfg,
+	struct plm_file_result *r)
 {
 	int rc = w->o->rule == PLM_RUN_ALL_RULES
-		? plm_checker_run(checker, doc, r)
+		? plm_checker_run_config(checker, doc,
+			  cfg != NULL ? cfg->rules : NULL, r)
 		: plm_checker_run_rule(checker, doc, w->o->rule, r);
 	if (rc != 0) {
 		note_problem(r, PLM_NOTIFY_TOOL_ERROR, "limit/memory",
@@ -219,6 +228,16 @@ static int scan_one(struct pool *w, struct plm_checker *checker, size_t index)
 	if (plm_file_result_init(r, u->shown) != 0) {
 		return PLM_ENOMEM;
 	}
+	const struct plm_file_config *cfg = w->configs != NULL
+		? w->configs[index]
+		: NULL;
+	if (cfg != NULL) {
+		r->fail_on = cfg->fail_on;
+		if (cfg->excluded) {
+			r->excluded = true;
+			return 0;
+		}
+	}
 	uint64_t t0 = w->o->measure ? thread_ns() : 0;
 	struct plm_doc *doc = NULL;
 	int rc = build_unit(w, u, r, &doc);
@@ -228,7 +247,7 @@ static int scan_one(struct pool *w, struct plm_checker *checker, size_t index)
 			w->sink->document(w->sink->ctx, u, doc);
 		}
 		if (checker != NULL) {
-			check_doc(w, checker, doc, r);
+			check_doc(w, checker, doc, cfg, r);
 		}
 		if (w->index != NULL &&
 			plm_index_part_build(doc, u->path ? u->path : u->shown,
@@ -262,6 +281,9 @@ static struct plm_checker *make_checker(struct pool *w, bool *ok)
 	if (w->o->no_policies) {
 		return NULL;
 	}
+	if (w->o->checker != NULL) {
+		return w->o->checker;
+	}
 	if (plm_checker_create(w->o->engine, &checker, &error) == 0) {
 		if (w->o->profile != NULL &&
 			plm_checker_profile(checker) != 0) {
@@ -292,7 +314,9 @@ static void close_checker(struct pool *w, struct plm_checker *checker)
 		plm_checker_add_profile(checker, w->o->profile);
 		pthread_mutex_unlock(&w->lock);
 	}
-	plm_checker_destroy(checker);
+	if (checker != w->o->checker) {
+		plm_checker_destroy(checker);
+	}
 }
 
 static void finish_one(struct pool *w, size_t i, int rc)
@@ -404,6 +428,16 @@ static uint64_t finding_key(const struct plm_finding *f)
 	return h ? h : 1;
 }
 
+static uint64_t note_key(const struct plm_notification *n)
+{
+	uint64_t h = 14695981039346656037u ^ 0x5bd1e995u;
+	h = mix(h, n->code ? n->code : "", n->code ? strlen(n->code) : 0);
+	h = mix(h, n->path, strlen(n->path));
+	h = mix(h, &n->region.start_offset, sizeof(n->region.start_offset));
+	h = mix(h, n->message, strlen(n->message));
+	return h ? h : 1;
+}
+
 /* Adds key; false when it was there already (or memory ran out: then
  * nothing is dropped). */
 static bool remember(struct pool *w, uint64_t key)
@@ -455,11 +489,26 @@ static void drop_repeated_findings(struct pool *w, struct plm_file_result *r)
 		}
 	}
 	r->finding_count = n;
+	/* The same for notes about a file, which the next unit reading it
+	 * may make again (an ignore comment naming no rule in a Dockerfile
+	 * that a Compose file builds): they are few, so all are kept. */
+	n = 0;
+	for (size_t k = 0; k < r->note_count; k++) {
+		const struct plm_notification *t = &r->notes[k];
+		if (t->path == NULL || remember(w, note_key(t))) {
+			r->notes[n++] = *t;
+		}
+	}
+	r->note_count = n;
 }
 
 static void deliver(struct pool *w, size_t i)
 {
 	drop_repeated_findings(w, &w->results[i]);
+	if (w->ledger != NULL &&
+		plm_ignore_ledger_add(w->ledger, &w->results[i]) != 0) {
+		w->ledger_failed = true;
+	}
 	if (w->index != NULL && w->parts[i] != NULL) {
 		if (plm_index_append_take(w->index, w->parts[i]) != 0) {
 			w->index_failed = true;
@@ -584,7 +633,7 @@ static void run_threads(struct pool *w, long jobs)
 /* True when the run has a project-scope rule to run. */
 static bool wants_project(const struct plm_run_options *o)
 {
-	if (o->no_policies || o->engine == NULL) {
+	if (o->no_policies || o->no_project_rules || o->engine == NULL) {
 		return false;
 	}
 	if (o->rule != PLM_RUN_ALL_RULES) {
@@ -598,6 +647,112 @@ static bool wants_project(const struct plm_run_options *o)
 		}
 	}
 	return false;
+}
+
+/* --report-unused-ignores: the ignore ids no unit used, appended to r,
+ * the run's last result. Project-scope rules count as run when the pass
+ * ran and none failed (r is then complete). */
+static void report_unused_ignores(struct pool *w, struct plm_file_result *r,
+	bool project_pass)
+{
+	if (w->ledger == NULL) {
+		return;
+	}
+	bool project_ran = project_pass && !r->incomplete;
+	if (w->ledger_failed || plm_ignore_ledger_add(w->ledger, r) != 0 ||
+		plm_ignore_ledger_report(w->ledger, project_ran, r) != 0) {
+		note_problem(r, PLM_NOTIFY_TOOL_ERROR, "limit/memory",
+			"out of memory while gathering ignore comments; "
+			"unused ones are not all reported");
+	}
+}
+
+/* Without a project pass: the unused ignores as one last result (path
+ * "", not scanned), when there are any. */
+static void deliver_unused_ignores(struct pool *w)
+{
+	struct plm_file_result r;
+	if (w->ledger == NULL || plm_file_result_init(&r, "") != 0) {
+		w->st->out_of_memory |= w->ledger != NULL;
+		return;
+	}
+	report_unused_ignores(w, &r, false);
+	if (r.note_count > 0) {
+		w->sink->result(w->sink->ctx, &r);
+		w->st->delivered++;
+	}
+	plm_file_result_finish(&r);
+}
+
+/* Each unit's configuration, on this thread and before any unit is read,
+ * so that a wrong file stops the run before it starts. Returns false on
+ * an error (st->config_error or out_of_memory set). */
+static bool resolve_configs(struct pool *w)
+{
+	struct plm_config_set *cs = w->o->configs;
+	if (cs == NULL || w->o->rule != PLM_RUN_ALL_RULES) {
+		return true;
+	}
+	w->configs = plm_calloc(w->count ? w->count : 1, sizeof(*w->configs));
+	if (w->configs == NULL) {
+		w->st->out_of_memory = true;
+		return false;
+	}
+	for (size_t i = 0; i < w->count; i++) {
+		const struct plm_unit *u = plm_project_unit(w->project, i);
+		const char *path = u->path != NULL && strcmp(u->path, "-") != 0
+			? u->path
+			: u->shown;
+		char *error = NULL;
+		int rc = plm_config_resolve(cs, path, false, &w->configs[i],
+			&error);
+		if (rc == PLM_EINVAL) {
+			w->st->config_error = error;
+			return false;
+		}
+		if (rc != 0) {
+			plm_free(error);
+			w->st->out_of_memory = true;
+			return false;
+		}
+	}
+	return true;
+}
+
+/* The project rules' findings land in any file: each takes what the
+ * configuration of its own file says of its rule (off, or another
+ * severity). Their settings are the run's (defaults and --set). */
+static void configure_project_findings(struct pool *w,
+	struct plm_file_result *r)
+{
+	if (w->configs == NULL) {
+		return;
+	}
+	size_t n = 0;
+	for (size_t k = 0; k < r->finding_count; k++) {
+		struct plm_finding f = r->findings[k];
+		const struct plm_file_config *cfg = NULL;
+		char *error = NULL;
+		if (plm_config_resolve(w->o->configs, f.path, false, &cfg,
+			    &error) != 0) {
+			plm_free(error); /* as the run saw it: unchanged */
+			cfg = NULL;
+		}
+		const struct plm_rule_config *rc = cfg != NULL
+			? &cfg->rules[f.rule_index]
+			: NULL;
+		if (cfg != NULL && (cfg->excluded || !rc->enabled)) {
+			continue;
+		}
+		if (rc != NULL && rc->severity >= 0) {
+			f.severity = (enum plm_severity)rc->severity;
+		}
+		r->findings[n++] = f;
+	}
+	r->finding_count = n;
+	r->fail_on = w->count > 0 && w->configs[0] != NULL
+		? w->configs[0]->fail_on
+		: -1;
 }
 
 /* After every unit: the project-scope rules, once, over the index, on
@@ -633,6 +788,7 @@ static void run_project_rules(struct pool *w)
 					"out of memory while "
 					"running the project policies");
 			}
+			configure_project_findings(w, &r);
 			plm_file_result_sort(&r);
 		}
 		close_checker(w, checker);
@@ -647,6 +803,7 @@ static void run_project_rules(struct pool *w)
 			"withheld");
 	}
 	drop_repeated_findings(w, &r);
+	report_unused_ignores(w, &r, true);
 	w->sink->result(w->sink->ctx, &r);
 	plm_file_result_finish(&r);
 	w->st->delivered++;
@@ -698,17 +855,27 @@ void plm_run(struct plm_project *project, const struct plm_run_options *o,
 			return;
 		}
 	}
+	if (o->engine != NULL && !o->no_policies &&
+		plm_engine_reports_unused(o->engine) &&
+		plm_ignore_ledger_create(&w.ledger) != 0) {
+		st->out_of_memory = true;
+	}
 	pthread_mutex_init(&w.lock, NULL);
 	pthread_cond_init(&w.wake, NULL);
-	if (jobs <= 1) {
+	if (!resolve_configs(&w)) {
+		/* nothing read, nothing delivered */
+	} else if (jobs <= 1 || o->checker != NULL) {
 		run_here(&w);
 	} else {
 		run_threads(&w, jobs);
 	}
-	if (w.index != NULL && st->delivered == count &&
-		st->checker_error == NULL) {
+	bool whole = st->delivered == count && st->checker_error == NULL;
+	if (w.index != NULL && whole) {
 		run_project_rules(&w);
+	} else if (whole) {
+		deliver_unused_ignores(&w);
 	}
+	plm_ignore_ledger_destroy(w.ledger);
 	for (size_t i = 0; w.parts != NULL && i < count; i++) {
 		plm_index_part_destroy(w.parts[i]); /* undelivered ones */
 	}
@@ -728,6 +895,7 @@ void plm_run(struct plm_project *project, const struct plm_run_options *o,
 	plm_free(w.results);
 	plm_free(w.ready);
 	plm_free(w.order);
+	plm_free(w.configs);
 }
 
 int plm_run_dump_doc(FILE *out, const struct plm_doc *doc,

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "engine/config.h"
 #include "engine/engine.h"
 #include "engine/project.h"
 #include "engine/result.h"
@@ -40,6 +41,20 @@ struct plm_run_options {
 	/* Measure each unit's building and checking on its thread's CPU
 	 * clock into the status (benchmarks). */
 	bool measure;
+	/* The configuration files (bound to `engine`), looked up for each
+	 * unit on the calling thread before any is read; NULL: none. Not
+	 * used when `rule` names one rule. */
+	struct plm_config_set *configs;
+	/* Run the file-scope rules only: the project pass over the index
+	 * is left out (an editor's buffer, linted alone, is not the whole
+	 * project those rules judge). */
+	bool no_project_rules;
+	/* The checker to run with (the run then works on the calling thread
+	 * only), made by the caller from
+	 * the same engine and kept across runs (an editor lints the same
+	 * policies on every change; compiling them is most of a small
+	 * file's cost). NULL: each run makes its own. */
+	struct plm_checker *checker;
 };
 
 struct plm_sink {
@@ -51,7 +66,10 @@ struct plm_sink {
 	/* Called on the calling thread once per unit, in unit order; the
 	 * result is freed when it returns. When project-scope rules run,
 	 * once more at the end with their findings (each in its own file)
-	 * and failures: a result whose path is "" and that is not scanned. */
+	 * and failures: a result whose path is "" and that is not scanned.
+	 * When the engine reports unused ignores, that last result (or,
+	 * without project-scope rules, one of its own, only when there is
+	 * something to say) carries their suppress/unused warnings. */
 	void (*result)(void *ctx, const struct plm_file_result *r);
 	void *ctx;
 	/* May be NULL (last, so that positional initializers of the
@@ -69,15 +87,21 @@ struct plm_sink {
 
 struct plm_run_status {
 	char *checker_error; /* a worker could not build its checker (malloc'd) */
+	/* a configuration is wrong ("FILE:LINE:COL: message" lines,
+	 * malloc'd): nothing was read or delivered */
+	char *config_error;
 	bool out_of_memory;         /* a unit's result could not be started */
 	size_t delivered;           /* results handed to the sink */
 	uint64_t build_nanoseconds; /* with `measure`: reading, parsing, */
 	uint64_t check_nanoseconds; /* normalizing; the policies */
 };
 
-/* Plans the project (plm_project_plan) and runs it. Every unit reaches
- * the sink unless no worker could build its checker (st->checker_error)
- * or memory ran out (st->out_of_memory). Free st->checker_error. */
+/* Plans the project (plm_project_plan), resolves each unit's
+ * configuration, and runs it. Every unit reaches the sink unless a
+ * configuration is wrong (st->config_error), no worker could build its
+ * checker (st->checker_error) or memory ran out (st->out_of_memory). A
+ * unit its configuration excludes reaches the sink as a result marked
+ * `excluded`, not read. Free st->checker_error and st->config_error. */
 void plm_run(struct plm_project *project, const struct plm_run_options *o,
 	const struct plm_sink *sink, struct plm_run_status *st);
 

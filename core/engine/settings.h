@@ -1,8 +1,9 @@
 /*
  * engine/settings.h - policy settings: what a policy declares (name, type,
  * default, description) and the values a user asks for (`--set
- * RULE.KEY=VALUE` now, a configuration file later), checked against the
- * declarations before any file is read.
+ * RULE.KEY=VALUE`), checked against the declarations before any file is
+ * read. The configuration file's values (engine/config.h) are checked
+ * against the same declarations and applied per file; these win.
  */
 #ifndef PLM_ENGINE_SETTINGS_H
 #define PLM_ENGINE_SETTINGS_H

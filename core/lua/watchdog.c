@@ -77,22 +77,67 @@ static void *watch(void *arg)
 	return NULL;
 }
 
+/* Starts the thread (life held). Returns 0 or PLM_ENOMEM. */
+static int start(lua_Hook hook)
+{
+	pthread_condattr_t attr;
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&wake, &attr);
+	pthread_condattr_destroy(&attr);
+	stopping = false;
+	if (pthread_create(&thread, NULL, watch, (void *)(uintptr_t)hook) !=
+		0) {
+		pthread_cond_destroy(&wake);
+		return PLM_ENOMEM;
+	}
+	return 0;
+}
+
+/* A process that forks while hosts live (the language server lints each
+ * document in a child that inherits the compiled policies) keeps its
+ * time limits: both locks are held across fork(), so no child inherits
+ * one in mid-use, and the child, which the thread does not follow,
+ * starts its own. */
+static lua_Hook fork_hook;
+static bool missing; /* a child whose thread could not start */
+
+static void before_fork(void)
+{
+	pthread_mutex_lock(&life);
+	pthread_mutex_lock(&lock);
+}
+
+static void after_fork_parent(void)
+{
+	pthread_mutex_unlock(&lock);
+	pthread_mutex_unlock(&life);
+}
+
+static void after_fork_child(void)
+{
+	armed = NULL; /* those runs were on threads left behind */
+	pthread_mutex_unlock(&lock);
+	/* Without a thread, the instruction budget still holds. */
+	missing = hosts > 0 && start(fork_hook) != 0;
+	pthread_mutex_unlock(&life);
+}
+
+static pthread_once_t fork_once = PTHREAD_ONCE_INIT;
+
+static void register_fork(void)
+{
+	pthread_atfork(before_fork, after_fork_parent, after_fork_child);
+}
+
 int plm_lua_watchdog_join(lua_Hook hook)
 {
 	int rc = 0;
+	pthread_once(&fork_once, register_fork);
 	pthread_mutex_lock(&life);
+	fork_hook = hook;
 	if (hosts == 0) {
-		pthread_condattr_t attr;
-		pthread_condattr_init(&attr);
-		pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-		pthread_cond_init(&wake, &attr);
-		pthread_condattr_destroy(&attr);
-		stopping = false;
-		if (pthread_create(&thread, NULL, watch,
-			    (void *)(uintptr_t)hook) != 0) {
-			pthread_cond_destroy(&wake);
-			rc = PLM_ENOMEM;
-		}
+		rc = start(hook);
 	}
 	if (rc == 0) {
 		hosts++;
@@ -104,7 +149,9 @@ int plm_lua_watchdog_join(lua_Hook hook)
 void plm_lua_watchdog_leave(void)
 {
 	pthread_mutex_lock(&life);
-	if (--hosts == 0) {
+	if (--hosts == 0 && missing) {
+		missing = false;
+	} else if (hosts == 0) {
 		pthread_mutex_lock(&lock);
 		stopping = true;
 		pthread_cond_signal(&wake);

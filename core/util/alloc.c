@@ -1,4 +1,5 @@
 #include "util/alloc.h"
+#include "plimsoll/error.h"
 
 #include <jansson.h>
 #include <stdatomic.h>
@@ -48,6 +49,24 @@ void *plm_calloc(size_t count, size_t size)
 void *plm_realloc(void *ptr, size_t size)
 {
 	return refuse() ? NULL : realloc(ptr, size);
+}
+
+int plm_array_reserve(void **items, size_t *cap, size_t count, size_t size)
+{
+	if (count < *cap) {
+		return 0;
+	}
+	size_t ncap = *cap ? *cap * 2 : 8;
+	if (ncap > SIZE_MAX / size) {
+		return PLM_ENOMEM;
+	}
+	void *n = plm_realloc(*items, ncap * size);
+	if (n == NULL) {
+		return PLM_ENOMEM;
+	}
+	*items = n;
+	*cap = ncap;
+	return 0;
 }
 
 char *plm_strndup(const char *s, size_t len)

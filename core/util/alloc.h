@@ -31,6 +31,10 @@ char *plm_strdup(const char *s);
 char *plm_strndup(const char *s, size_t len);
 /* free(ptr). Accepts NULL. */
 void plm_free(void *ptr);
+/* Makes room in a growing array *items of *cap elements of `size` bytes
+ * for one more after `count`, doubling it (8 at first) when full.
+ * Returns 0, or PLM_ENOMEM with *items and *cap untouched. */
+int plm_array_reserve(void **items, size_t *cap, size_t count, size_t size);
 
 /* True when an allocation jansson made on this thread failed since the
  * last call; clears the flag. json_dumps() can drop an object key whose

@@ -61,6 +61,8 @@ struct html {
 	size_t rows;      /* findings written */
 	size_t note_rows; /* notifications written */
 	bool group_open;  /* a <section class="file"> is open */
+	bool at_open;     /* a <div class="at">: findings at one region */
+	struct plm_region at;
 	struct source src;
 	char *scratch; /* a NUL-terminated copy for the escaper */
 	size_t scratch_cap;
@@ -92,8 +94,11 @@ static const char *const page_style =
 	"#filters fieldset{border:0;padding:0;margin:0}\n"
 	".file>h2{border-bottom:1px solid var(--line);padding-bottom:.2rem;"
 	"word-break:break-all}\n"
-	".finding,.note{border:1px solid var(--line);border-radius:6px;"
+	".at{content-visibility:auto;contain-intrinsic-size:auto 200px}\n"
+	".at,.note{border:1px solid var(--line);border-radius:6px;"
 	"margin:.6rem 0;padding:.5rem .7rem}\n"
+	".where{color:var(--muted);font-size:.85rem}\n"
+	".finding{border-top:1px solid var(--line);padding:.35rem 0}\n"
 	".finding>header{display:flex;flex-wrap:wrap;gap:.5rem;"
 	"align-items:baseline}\n.msg{flex:1 1 20rem}\n"
 	".sev{font-weight:600;text-transform:uppercase;font-size:.75rem;"
@@ -105,7 +110,8 @@ static const char *const page_style =
 	".note .sev:not(.error):not(.warning){color:var(--low)}\n"
 	"pre.src{background:var(--code);border-radius:4px;padding:.4rem 0;"
 	"margin:.5rem 0;overflow-x:auto;tab-size:4}\n"
-	".l{display:block;padding-right:.7rem}.l.hit{background:"
+	".l{display:block;padding-right:.7rem;white-space:pre-wrap;"
+	"overflow-wrap:anywhere}.l.hit{background:"
 	"color-mix(in srgb,var(--mark) 35%,transparent)}\n"
 	".n{display:inline-block;min-width:3.5em;padding:0 .7em 0 .4em;"
 	"text-align:right;color:var(--muted);user-select:none}\n"
@@ -127,6 +133,7 @@ static const char *const page_script =
 	"var shown=document.getElementById('shown');\n"
 	"var rows=document.querySelectorAll('article.finding');\n"
 	"var files=document.querySelectorAll('section.file');\n"
+	"var ats=document.querySelectorAll('div.at');\n"
 	"function apply(){\n"
 	" var want={},n=0,i;\n"
 	" for(i=0;i<boxes.length;i++)want[boxes[i].value]=boxes[i].checked;\n"
@@ -134,6 +141,8 @@ static const char *const page_script =
 	"  var on=want[r.dataset.severity]&&(!rule.value||"
 	"rule.value===r.dataset.rule);\n"
 	"  r.hidden=!on;if(on)n++;}\n"
+	" for(i=0;i<ats.length;i++)"
+	"ats[i].hidden=!ats[i].querySelector('article.finding:not([hidden])');\n"
 	" for(i=0;i<files.length;i++){var f=files[i];\n"
 	"  f.hidden=!f.querySelector('.note,article.finding:not([hidden])');}\n"
 	" shown.textContent=n===rows.length?'Showing all '+n+' findings'"
@@ -422,11 +431,12 @@ struct shown_line {
 static void put_line(struct html *h, const struct shown_line *l)
 {
 	FILE *out = h->out;
-	fprintf(out,
-		"<span class=\"l%s\" data-line=\"%u\" data-col=\"%u\">"
-		"<span class=\"n\">%u</span>",
-		l->hit ? " hit" : "", l->number, l->column ? l->column : 1,
-		l->number);
+	fprintf(out, "<span class=\"l%s\" data-line=\"%u\"",
+		l->hit ? " hit" : "", l->number);
+	if (l->column > 1) {
+		fprintf(out, " data-col=\"%u\"", l->column);
+	}
+	fprintf(out, "><span class=\"n\">%u</span>", l->number);
 	if (l->cut_before) {
 		fputs("<span class=\"cut\">\xE2\x80\xA6</span>", out);
 	}
@@ -452,6 +462,7 @@ static void first_line(const struct plm_finding *f, struct shown_line *l)
 {
 	const struct plm_region *r = &f->region;
 	uint32_t base = f->line_text_column > 1 ? f->line_text_column : 1;
+	*l = (struct shown_line){0};
 	l->number = r->start_line;
 	l->column = base;
 	l->text = f->line_text;
@@ -528,6 +539,12 @@ static void put_source(struct html *h, const struct plm_finding *f)
 		}
 	}
 	first_line(f, &l);
+	if (file) {
+		/* The window ends before the line does: say so. */
+		size_t from, to;
+		source_line(s, first, &from, &to);
+		l.cut_after = r->start_offset + (l.len - l.mark_from) < to;
+	}
 	put_line(h, &l);
 	if (file) {
 		size_t k = first + 1;
@@ -560,8 +577,17 @@ static void put_source(struct html *h, const struct plm_finding *f)
 	fputs("</pre>\n", h->out);
 }
 
+static void close_at(struct html *h)
+{
+	if (h->at_open) {
+		fputs("</div>\n", h->out);
+		h->at_open = false;
+	}
+}
+
 static void close_group(struct html *h)
 {
+	close_at(h);
 	if (h->group_open) {
 		fputs("</section>\n", h->out);
 		h->group_open = false;
@@ -603,7 +629,7 @@ static void put_location(struct html *h, const char *path,
 	fputs("<span class=\"loc\">", h->out);
 	put_str(h, path);
 	if (r->start_line > 0) {
-		fprintf(h->out, "%s%u:%u", path != NULL ? ":" : "line ",
+		fprintf(h->out, path != NULL ? ":%u:%u" : "line %u, column %u",
 			r->start_line, r->start_column);
 	}
 	fputs("</span>", h->out);
@@ -628,6 +654,39 @@ static void put_related(struct html *h, const struct plm_finding *f)
 	fputs("</ul>\n", h->out);
 }
 
+static bool same_region(const struct plm_region *a, const struct plm_region *b)
+{
+	return a->start_line == b->start_line &&
+		a->start_column == b->start_column &&
+		a->end_line == b->end_line && a->end_column == b->end_column &&
+		a->start_offset == b->start_offset &&
+		a->end_offset == b->end_offset;
+}
+
+/* Findings at one region share a box: where it is and its source once,
+ * then a row for each (output order puts them together). A big scan's
+ * page is then a fraction of the size. */
+static void open_at(struct html *h, const struct plm_finding *f)
+{
+	if (h->at_open && same_region(&h->at, &f->region)) {
+		return;
+	}
+	close_at(h);
+	if (!h->src.tried) {
+		source_load(&h->src);
+	}
+	fputs("<div class=\"at\"><div class=\"where\">", h->out);
+	if (f->region.start_line > 0) {
+		put_location(h, NULL, &f->region);
+	} else {
+		fputs("the whole file", h->out);
+	}
+	fputs("</div>\n", h->out);
+	put_source(h, f);
+	h->at_open = true;
+	h->at = f->region;
+}
+
 static int html_finding(void *self, const struct plm_finding *f)
 {
 	struct html *h = self;
@@ -635,9 +694,7 @@ static int html_finding(void *self, const struct plm_finding *f)
 	if (rc != 0) {
 		return rc;
 	}
-	if (!h->src.tried) {
-		source_load(&h->src);
-	}
+	open_at(h, f);
 	const char *sev = plm_severity_name(f->severity);
 	sev = sev != NULL ? sev : "info";
 	size_t index = 0;
@@ -657,9 +714,7 @@ static int html_finding(void *self, const struct plm_finding *f)
 		f->suppression != PLM_SUPPRESSION_NONE ? " suppressed" : "",
 		sev);
 	put_str(h, f->rule_id);
-	fprintf(out, "\">\n<header><span class=\"sev %s\">%s</span>", sev, sev);
-	/* The group's heading names the file. */
-	put_location(h, NULL, &f->region);
+	fprintf(out, "\"><header><span class=\"sev %s\">%s</span>", sev, sev);
 	fputs("<span class=\"msg\">", out);
 	put_str(h, f->message);
 	fputs("</span><code class=\"rule\">", out);
@@ -676,12 +731,11 @@ static int html_finding(void *self, const struct plm_finding *f)
 		}
 		fputs("</span>", out);
 	}
-	fputs("</header>\n", out);
-	put_source(h, f);
+	fputs("</header>", out);
 	if (f->fix != NULL) {
 		fputs("<p class=\"fix\"><b>Fix:</b> ", out);
 		put_str(h, f->fix);
-		fputs("</p>\n", out);
+		fputs("</p>", out);
 	}
 	put_related(h, f);
 	fputs("</article>\n", out);
@@ -698,6 +752,7 @@ static int html_notification(void *self, const struct plm_notification *n)
 	if (rc != 0) {
 		return rc;
 	}
+	close_at(h);
 	h->note_rows++;
 	const char *level = plm_output_note_level(n->kind);
 	FILE *out = h->out;

@@ -25,6 +25,9 @@
 	"https://docs.oasis-open.org/sarif/sarif/v2.1.0/" \
 	"errata01/os/schemas/sarif-schema-2.1.0.json"
 #define SRCROOT "%SRCROOT%"
+/* The base of files outside the source root: the file system root. */
+#define FSROOT "%FSROOT%"
+#define FSROOT_URI "file:///"
 /* GitHub's limits on rule text (characters) and tags per rule. */
 #define MAX_DESCRIPTION 1000
 #define MAX_TAGS 20
@@ -43,6 +46,7 @@ struct sarif {
 	json_t *base_ids; /* originalUriBaseIds */
 	json_t *notifications;
 	json_t *seen_uris; /* artifact URIs as keys, in order of first use */
+	bool outside;      /* a file outside the source root was named */
 	struct plm_jsonw results;  /* each result's text, one after another */
 	size_t *starts;            /* where each result's text starts */
 	unsigned char *severities; /* of each result, for MAX_RESULTS */
@@ -262,11 +266,29 @@ static json_t *rule_object(struct sarif *s, const struct plm_rule_info *r)
 	return rule;
 }
 
-/* An artifactLocation for a URI from plm_output_uri(). */
-static json_t *uri_location(const char *uri, bool relative)
+/* The base a URI from plm_output_uri() is written against, and the URI
+ * relative to it. GitHub refuses absolute file: URIs and the spec wants a
+ * relative reference with a base, so a file outside the source root is
+ * written relative to FSROOT, declared once such a file is seen. */
+static const char *uri_base(struct sarif *s, const char **uri, bool relative)
 {
-	return relative
-		? json_pack("{s:s, s:s}", "uri", uri, "uriBaseId", SRCROOT)
+	if (relative) {
+		return SRCROOT;
+	}
+	if (strncmp(*uri, FSROOT_URI, strlen(FSROOT_URI)) == 0) {
+		*uri += strlen(FSROOT_URI);
+		s->outside = true;
+		return FSROOT;
+	}
+	return NULL;
+}
+
+/* An artifactLocation for a URI from plm_output_uri(). */
+static json_t *uri_location(struct sarif *s, const char *uri, bool relative)
+{
+	const char *base = uri_base(s, &uri, relative);
+	return base != NULL
+		? json_pack("{s:s, s:s}", "uri", uri, "uriBaseId", base)
 		: json_pack("{s:s}", "uri", uri);
 }
 
@@ -289,7 +311,7 @@ static json_t *artifact_location(struct sarif *s, const char *path)
 {
 	bool relative;
 	char *uri = artifact_uri(s, path, &relative);
-	json_t *loc = uri != NULL ? uri_location(uri, relative) : NULL;
+	json_t *loc = uri != NULL ? uri_location(s, uri, relative) : NULL;
 	free(uri);
 	return loc;
 }
@@ -390,13 +412,15 @@ static void write_physical(struct sarif *s, const char *path,
 	struct plm_jsonw *w = &s->results;
 	bool relative = false;
 	char *uri = artifact_uri(s, path, &relative);
+	const char *shown = uri;
+	const char *base = uri != NULL ? uri_base(s, &shown, relative) : NULL;
 	plm_jsonw_key(w, "physicalLocation");
 	plm_jsonw_object(w);
 	plm_jsonw_key(w, "artifactLocation");
 	plm_jsonw_object(w);
-	plm_jsonw_key_string(w, "uri", uri);
-	if (relative) {
-		plm_jsonw_key_string(w, "uriBaseId", SRCROOT);
+	plm_jsonw_key_string(w, "uri", shown);
+	if (base != NULL) {
+		plm_jsonw_key_string(w, "uriBaseId", base);
 	}
 	plm_jsonw_close(w, '}');
 	if (always || region->start_line > 0) {
@@ -579,7 +603,7 @@ static json_t *artifacts(struct sarif *s, const struct plm_run_summary *sum)
 		if (json_object_get(listed, uri) == NULL) {
 			append(s, ordered,
 				json_pack("{s:o, s:[s]}", "location",
-					uri_location(uri, relative), "roles",
+					uri_location(s, uri, relative), "roles",
 					"analysisTarget"));
 			put(s, listed, uri, json_true());
 		}
@@ -591,7 +615,7 @@ static json_t *artifacts(struct sarif *s, const struct plm_run_summary *sum)
 		if (json_object_get(listed, u) == NULL) {
 			append(s, ordered,
 				json_pack("{s:o}", "location",
-					uri_location(u,
+					uri_location(s, u,
 						strncmp(u, "file:", 5) != 0)));
 		}
 	}
@@ -771,6 +795,14 @@ static int sarif_end(void *self, const struct plm_run_summary *summary)
 	struct selection sel = select_results(s);
 	json_t *inv = invocation(s, summary);
 	json_t *artifact_list = artifacts(s, summary);
+	if (s->outside) {
+		put(s, s->base_ids, FSROOT,
+			json_pack("{s:s, s:{s:s}}", "uri", FSROOT_URI,
+				"description", "text",
+				"The file system root: files scanned outside "
+				"the repository (" SRCROOT ") are named "
+				"relative to it."));
+	}
 	if (s->failed || inv == NULL || artifact_list == NULL) {
 		json_decref(inv);
 		json_decref(artifact_list);

@@ -51,8 +51,6 @@ return {
 	tags = {"security", "supply-chain", "CWE-494"},
 	aliases = {"CKV_DOCKER_4"},
 	precision = "very-high",
-	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
-		.. "docs/rules/add-from-url.md",
 	description = [[
 `ADD https://...` puts whatever the server returns into the image, with no
 check that it is the file you meant: a compromised server or a hijacked

@@ -69,8 +69,6 @@ return {
 	tags = {"security", "maintainability"},
 	aliases = {"DL3020", "DS005", "CKV_DOCKER_4"},
 	precision = "very-high",
-	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
-		.. "docs/rules/add-instead-of-copy.md",
 	description = [[
 `ADD` does more than copy: it unpacks any local tar archive it is given
 (whatever the file is called) and fetches URLs. For plain files and

@@ -75,8 +75,6 @@ return {
 	tags = {"security", "CWE-250"},
 	aliases = {"CKV_K8S_25", "CKV_K8S_39", "KSV022", "AVD-KSV-0022"},
 	precision = "high",
-	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
-		.. "docs/rules/added-capabilities.md",
 	description = [[
 Capabilities split root's powers; adding one hands a compromised process
 that power. How much that matters depends on the capability, so each

@@ -24,8 +24,6 @@ return {
 	tags = {"image-size"},
 	aliases = {"DL3019", "DS025"},
 	precision = "very-high",
-	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
-		.. "docs/rules/apk-no-cache.md",
 	description = [[
 `apk add` stores the package index it downloads in `/var/cache/apk`, where
 it stays in the layer: a few megabytes that are stale by the next build.

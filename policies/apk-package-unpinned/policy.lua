@@ -21,8 +21,6 @@ return {
 	tags = {"reproducibility", "noisy"},
 	aliases = {"DL3018"},
 	precision = "very-high",
-	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
-		.. "docs/rules/apk-package-unpinned.md",
 	description = [[
 `apk add curl` installs whatever version the mirror has on the day of the
 build, so two builds of one Dockerfile can differ.

@@ -10,8 +10,6 @@ return {
 	tags = {"security", "CWE-693"},
 	aliases = {"KSV002", "AVD-KSV-0002"},
 	precision = "very-high",
-	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
-		.. "docs/rules/apparmor-unconfined.md",
 	description = [[
 On hosts with AppArmor, the runtime's default profile denies a container
 writes to `/proc` and `/sys` files, mounts, and other moves that turn a

@@ -35,8 +35,6 @@ return {
 	tags = {"reliability"},
 	aliases = {"DL3014", "DS021"},
 	precision = "very-high",
-	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
-		.. "docs/rules/apt-get-missing-yes.md",
 	description = [[
 A build has no one to answer apt-get's "Do you want to continue? [Y/n]":
 without `-y` the command aborts as soon as it would install or remove

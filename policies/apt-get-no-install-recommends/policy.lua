@@ -23,8 +23,6 @@ return {
 	tags = {"image-size", "attack-surface"},
 	aliases = {"DL3015", "DS029"},
 	precision = "high",
-	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
-		.. "docs/rules/apt-get-no-install-recommends.md",
 	description = [[
 By default apt installs every package a package *recommends*: for
 `python3-dev` that is dozens of megabytes of compilers and libraries the

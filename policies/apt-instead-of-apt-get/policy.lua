@@ -10,8 +10,6 @@ return {
 	tags = {"reliability"},
 	aliases = {"DL3027", "CKV_DOCKER_9"},
 	precision = "very-high",
-	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
-		.. "docs/rules/apt-instead-of-apt-get.md",
 	description = [[
 `apt` is made for people at a terminal: its output and behaviour may
 change between releases ("apt does not have a stable CLI interface. Use

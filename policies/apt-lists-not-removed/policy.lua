@@ -37,8 +37,6 @@ return {
 	tags = {"image-size"},
 	aliases = {"DL3009"},
 	precision = "high",
-	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
-		.. "docs/rules/apt-lists-not-removed.md",
 	description = [[
 `apt-get update` downloads the package lists into `/var/lib/apt/lists`:
 tens of megabytes that stay in the layer for good unless the same `RUN`

@@ -24,8 +24,6 @@ return {
 	tags = {"reproducibility", "noisy"},
 	aliases = {"DL3008"},
 	precision = "very-high",
-	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
-		.. "docs/rules/apt-package-unpinned.md",
 	description = [[
 `apt-get install curl` installs whatever version the mirror has on the
 day of the build, so two builds of one Dockerfile can differ.

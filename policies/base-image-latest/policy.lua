@@ -9,8 +9,6 @@ return {
 	tags = {"reproducibility", "supply-chain", "CWE-1357"},
 	aliases = {"DL3007", "DS001", "CKV_DOCKER_7"},
 	precision = "very-high",
-	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
-		.. "docs/rules/base-image-latest.md",
 	description = [[
 `latest` is only a name: the publisher moves it with every release. A
 Dockerfile built `FROM node:latest` today and next month gets two

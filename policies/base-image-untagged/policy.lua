@@ -10,8 +10,6 @@ return {
 	tags = {"reproducibility", "supply-chain", "CWE-1357"},
 	aliases = {"DL3006", "DS001", "CKV_DOCKER_7"},
 	precision = "very-high",
-	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
-		.. "docs/rules/base-image-untagged.md",
 	description = [[
 `FROM debian` without a tag means `FROM debian:latest`: the image you get
 changes whenever the publisher pushes a new one, so two builds of the same

@@ -10,8 +10,6 @@ return {
 	tags = {"security", "CWE-250"},
 	aliases = {"CKV_K8S_37", "KSV003", "AVD-KSV-0003"},
 	precision = "high",
-	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
-		.. "docs/rules/capabilities-not-dropped.md",
 	description = [[
 Container runtimes grant a default set of capabilities (`CHOWN`,
 `DAC_OVERRIDE`, `FOWNER`, `SETUID`, `SETGID`, `NET_RAW`, ...). Most

@@ -47,8 +47,6 @@ return {
 	tags = {"maintainability"},
 	aliases = {"DL3003", "DS013"},
 	precision = "high",
-	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
-		.. "docs/rules/cd-instead-of-workdir.md",
 	description = [[
 Every `RUN` starts in the `WORKDIR`, whatever an earlier `RUN` did with
 `cd`: `RUN cd /app` followed by `RUN make` runs `make` in the old

@@ -62,8 +62,6 @@ return {
 	tags = {"reliability"},
 	aliases = {"DL3025"},
 	precision = "high",
-	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
-		.. "docs/rules/cmd-entrypoint-shell-form.md",
 	description = [[
 `CMD node server.js` (shell form) runs `/bin/sh -c "node server.js"`:
 unless the shell replaces itself with the program (some shells do for a

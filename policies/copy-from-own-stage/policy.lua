@@ -50,8 +50,6 @@ return {
 	tags = {"correctness"},
 	aliases = {"DL3023", "DS006"},
 	precision = "very-high",
-	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
-		.. "docs/rules/copy-from-own-stage.md",
 	description = [[
 `COPY --from=<stage>` copies from another stage's result. A stage that
 names itself cannot be built: its result does not exist yet. It is nearly

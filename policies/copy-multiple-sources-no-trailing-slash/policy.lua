@@ -106,8 +106,6 @@ return {
 	tags = {"correctness"},
 	aliases = {"DL3021", "DS011"},
 	precision = "very-high",
-	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
-		.. "docs/rules/copy-multiple-sources-no-trailing-slash.md",
 	description = [[
 When `COPY` (or `ADD`) is given more than one source, the destination
 must be a directory and Docker requires it to end with `/`: `COPY

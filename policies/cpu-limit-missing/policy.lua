@@ -12,8 +12,6 @@ return {
 		"AVD-KSV-0011", "4ac0e2b7-d2d2-4af7-8799-e8de6721ccda",
 		"6b610c50-99fb-4ef0-a5f3-e312fd945bc3"},
 	precision = "high",
-	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
-		.. "docs/rules/cpu-limit-missing.md",
 	description = [[
 Without a CPU limit a container may use every core of its node or host: a
 busy loop, a runaway build or a denial-of-service against it slows down

@@ -11,8 +11,6 @@ return {
 	aliases = {"CKV_K8S_10", "unset-cpu-requirements", "KSV015",
 		"AVD-KSV-0015", "ca469dd4-c736-448f-8ac1-30a642705e0a"},
 	precision = "high",
-	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
-		.. "docs/rules/cpu-request-missing.md",
 	description = [[
 The scheduler places pods by their requests, and under contention the
 kernel shares CPU in proportion to them. A container that requests no CPU

@@ -113,8 +113,6 @@ return {
 	tags = {"security", "supply-chain", "CWE-494"},
 	aliases = {},
 	precision = "very-high",
-	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
-		.. "docs/rules/curl-pipe-to-shell.md",
 	description = [[
 `curl https://example.com/install.sh | sh` runs whatever the server sends
 at build time, as root, with nothing checked: a compromised server, a

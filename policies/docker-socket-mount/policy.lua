@@ -10,8 +10,6 @@ return {
 	aliases = {"CKV_K8S_27", "docker-sock", "KSV006", "AVD-KSV-0006",
 		"d6355c88-1e8d-49e9-b2f2-f8a1ca12c75b"},
 	precision = "very-high",
-	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
-		.. "docs/rules/docker-socket-mount.md",
 	description = [[
 Whoever can talk to the Docker (or containerd, CRI-O, Podman) socket can
 start a privileged container with the host's root filesystem mounted:

@@ -9,8 +9,6 @@ return {
 	tags = {"correctness"},
 	aliases = {"DL3011", "DS008"},
 	precision = "very-high",
-	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
-		.. "docs/rules/exposed-port-out-of-range.md",
 	description = [[
 TCP and UDP ports are 16-bit numbers, 0 to 65535. `EXPOSE 80800` is a
 typo the builder rejects ("invalid containerPort"), or, with some

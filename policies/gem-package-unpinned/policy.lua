@@ -20,8 +20,6 @@ return {
 	tags = {"reproducibility", "noisy"},
 	aliases = {"DL3028"},
 	precision = "very-high",
-	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
-		.. "docs/rules/gem-package-unpinned.md",
 	description = [[
 `gem install bundler` installs the newest release on the day of the build:
 a rebuild can pull a breaking major version (Bundler 1 to 2 broke many

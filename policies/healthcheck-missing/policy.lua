@@ -115,8 +115,6 @@ return {
 	aliases = {"DL3057", "CKV_DOCKER_2", "DS026",
 		"698ed579-b239-4f8f-a388-baa4bcb13ef8"},
 	precision = "medium",
-	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
-		.. "docs/rules/healthcheck-missing.md",
 	description = [[
 Without a health check Docker only knows whether a service's process is
 running, not whether it works. `docker ps` shows a wedged server as "Up",

@@ -30,8 +30,6 @@ return {
 		"host-network", "host-pid", "KSV008", "AVD-KSV-0008", "KSV009",
 		"AVD-KSV-0009", "KSV010", "AVD-KSV-0010"},
 	precision = "very-high",
-	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
-		.. "docs/rules/host-namespaces.md",
 	description = [[
 Namespaces are what make a container a container. Sharing the host's
 network, PID or IPC namespace lets the container see and reach the host's

@@ -10,8 +10,6 @@ return {
 	tags = {"security", "CWE-668"},
 	aliases = {"KSV023", "AVD-KSV-0023"},
 	precision = "very-high",
-	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
-		.. "docs/rules/host-path-volume.md",
 	description = [[
 A `hostPath` volume mounts a file or directory of the node into the pod.
 The Pod Security Standards' baseline profile forbids them: they break

@@ -9,8 +9,6 @@ return {
 	tags = {"security", "CWE-668"},
 	aliases = {"CKV_K8S_26", "KSV024", "AVD-KSV-0024"},
 	precision = "very-high",
-	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
-		.. "docs/rules/host-port.md",
 	description = [[
 A `hostPort` opens a port on the node's own address that forwards to the
 container: it bypasses the Service and NetworkPolicy model (traffic

@@ -21,8 +21,6 @@ return {
 	tags = {"security", "CWE-653"},
 	aliases = {},
 	precision = "high",
-	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
-		.. "docs/rules/host-user-namespace.md",
 	description = [[
 A user namespace maps the container's UIDs to unprivileged UIDs of the
 host: root in the container is then nobody on the host, and most

@@ -10,8 +10,6 @@ return {
 	tags = {"reproducibility", "supply-chain"},
 	aliases = {"CKV_K8S_15"},
 	precision = "very-high",
-	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
-		.. "docs/rules/image-pull-policy-not-always.md",
 	description = [[
 With `imagePullPolicy: IfNotPresent` (or `Never`) the kubelet starts a
 container from whatever image it already has under that name. For a

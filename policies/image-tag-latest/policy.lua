@@ -34,8 +34,6 @@ return {
 	aliases = {"CKV_K8S_14", "latest-tag", "KSV013", "AVD-KSV-0013",
 		"583053b7-e632-46f0-b989-f81ff8045385"},
 	precision = "very-high",
-	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
-		.. "docs/rules/image-tag-latest.md",
 	description = [[
 An image named without a tag is pulled as `latest`, and `latest` is only a
 name the publisher moves with every release. Two nodes, or two restarts a

@@ -10,8 +10,6 @@ return {
 	tags = {"security", "CWE-250"},
 	aliases = {},
 	precision = "low",
-	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
-		.. "docs/rules/image-user-unknown.md",
 	description = [[
 A Compose service without `user:` runs as whatever user its image
 chose. For Docker's official images that is root (`runs-as-root`

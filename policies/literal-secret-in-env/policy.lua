@@ -18,8 +18,6 @@ return {
 	tags = {"security", "CWE-798"},
 	aliases = {"env-var-secret"},
 	precision = "high",
-	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
-		.. "docs/rules/literal-secret-in-env.md",
 	description = [[
 A password or token written as a literal `environment:` / `env:` value
 is in the repository for everyone who can read it, in every fork and

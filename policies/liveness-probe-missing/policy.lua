@@ -15,8 +15,6 @@ return {
 	aliases = {"CKV_K8S_8", "no-liveness-probe",
 		"ade74944-a674-4e00-859e-c6eab5bde441"},
 	precision = "high",
-	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
-		.. "docs/rules/liveness-probe-missing.md",
 	description = [[
 Kubernetes restarts a container when its process exits, not when it stops
 working. A deadlocked server, a worker stuck on a lost connection or a

@@ -55,8 +55,6 @@ return {
 	tags = {"security", "CWE-250"},
 	aliases = {"CKV_K8S_40"},
 	precision = "high",
-	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
-		.. "docs/rules/low-uid.md",
 	description = [[
 A container's UID is the host's UID: without user namespaces, a process
 that escapes a container running as UID 1000 acts on the host as

@@ -9,8 +9,6 @@ return {
 	tags = {"maintainability"},
 	aliases = {"DL4000", "DS022", "CKV_DOCKER_6"},
 	precision = "very-high",
-	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
-		.. "docs/rules/maintainer-deprecated.md",
 	description = [[
 `MAINTAINER` has been deprecated since Docker 1.13 (2017). It sets a
 field tools no longer read; labels carry the same information in a form

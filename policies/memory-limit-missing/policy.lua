@@ -12,8 +12,6 @@ return {
 		"AVD-KSV-0018", "b14d1bc4-a208-45db-92f0-e21f8e2588e9",
 		"bb9ac4f7-e13b-423d-a010-c74a1bfbe492"},
 	precision = "high",
-	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
-		.. "docs/rules/memory-limit-missing.md",
 	description = [[
 A container without a memory limit may take all the memory of its node
 or host. A leak or a burst of load then makes the kernel's OOM killer pick

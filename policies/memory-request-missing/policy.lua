@@ -11,8 +11,6 @@ return {
 	aliases = {"CKV_K8S_12", "unset-memory-requirements", "KSV016",
 		"AVD-KSV-0016", "229588ef-8fde-40c8-8756-f4f2b5825ded"},
 	precision = "high",
-	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
-		.. "docs/rules/memory-request-missing.md",
 	description = [[
 The scheduler places pods by their requests. A container that requests no
 memory is placed as if it needed none, so nodes get overcommitted; when

@@ -12,8 +12,6 @@ return {
 	tags = {"correctness", "maintainability"},
 	aliases = {"DL4003", "DL4004", "DL3012", "DS016", "DS007", "DS023"},
 	precision = "very-high",
-	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
-		.. "docs/rules/multiple-cmd-entrypoint-healthcheck.md",
 	description = [[
 A stage has one command, one entrypoint and one health check: each
 `CMD`, `ENTRYPOINT` or `HEALTHCHECK` replaces the one before it. An

@@ -10,8 +10,6 @@ return {
 	tags = {"security", "CWE-250"},
 	aliases = {"CKV_K8S_28", "drop-net-raw-capability"},
 	precision = "high",
-	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
-		.. "docs/rules/net-raw-not-dropped.md",
 	description = [[
 `NET_RAW` lets a process open raw sockets: forge packets, answer ARP
 requests for other addresses, spoof DNS replies to its neighbours on

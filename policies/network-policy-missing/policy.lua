@@ -11,8 +11,6 @@ return {
 	tags = {"security", "CIS-5.3.2"},
 	aliases = {"non-isolated-pod"},
 	precision = "medium",
-	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
-		.. "docs/rules/network-policy-missing.md",
 	description = [[
 Pods that no NetworkPolicy selects accept connections from every pod in
 the cluster and may connect anywhere: one compromised pod can reach

@@ -55,8 +55,6 @@ return {
 	tags = {"reproducibility", "noisy"},
 	aliases = {"DL3016"},
 	precision = "very-high",
-	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
-		.. "docs/rules/npm-package-unpinned.md",
 	description = [[
 `npm install -g typescript` installs the newest release on the day of the
 build (and the newest matching release of each dependency): a rebuild can

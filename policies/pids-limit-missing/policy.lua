@@ -19,8 +19,6 @@ return {
 	tags = {"availability", "resources", "CWE-770"},
 	aliases = {"221e0658-cb2a-44e3-b08a-db96a341d6fa"},
 	precision = "high",
-	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
-		.. "docs/rules/pids-limit-missing.md",
 	description = [[
 Process IDs are shared by every container on a host. A container with no
 PID limit can fork until the host's process table is full (a fork bomb,

@@ -71,8 +71,6 @@ return {
 	tags = {"image-size"},
 	aliases = {"DL3042"},
 	precision = "high",
-	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
-		.. "docs/rules/pip-no-cache-dir.md",
 	description = [[
 pip saves every wheel it downloads or builds in `~/.cache/pip` so the next
 install is faster. In an image there is no next install: the cache (often

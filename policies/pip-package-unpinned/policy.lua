@@ -16,8 +16,6 @@ return {
 	tags = {"reproducibility", "noisy"},
 	aliases = {"DL3013"},
 	precision = "very-high",
-	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
-		.. "docs/rules/pip-package-unpinned.md",
 	description = [[
 `pip install flask` installs the newest release on the day of the build,
 and with it the newest release of every dependency: a rebuild can pull a

@@ -230,8 +230,6 @@ return {
 	tags = {"reliability"},
 	aliases = {"DL4006", "DS032"},
 	precision = "high",
-	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
-		.. "docs/rules/pipe-without-pipefail.md",
 	description = [[
 A pipeline's exit status is that of its last command: in
 `RUN curl -fsSL https://example.com/key | gpg --dearmor -o key.gpg`, a

@@ -23,8 +23,6 @@ return {
 	tags = {"security", "network", "CWE-668"},
 	aliases = {"451d79dc-0588-476a-ad03-3c7f0320abb3"},
 	precision = "high",
-	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
-		.. "docs/rules/port-published-on-all-interfaces.md",
 	description = [[
 `ports: ["5432:5432"]` publishes the port on every interface of the host,
 not just on localhost: anyone who can reach the machine reaches the

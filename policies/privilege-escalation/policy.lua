@@ -11,8 +11,6 @@ return {
 	aliases = {"CKV_K8S_20", "privilege-escalation-container",
 		"KSV001", "AVD-KSV-0001"},
 	precision = "high",
-	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
-		.. "docs/rules/privilege-escalation.md",
 	description = [[
 Unless the `no_new_privs` flag is set, a process can gain privileges
 through setuid binaries (`su`, `sudo`, `ping` on some images) or file

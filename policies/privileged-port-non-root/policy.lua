@@ -46,8 +46,6 @@ return {
 	tags = {"security", "portability"},
 	aliases = {},
 	precision = "medium",
-	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
-		.. "docs/rules/privileged-port-non-root.md",
 	description = [[
 Ports below 1024 are privileged: a process that does not run as root
 needs `CAP_NET_BIND_SERVICE` to listen on one, unless the runtime lowers

@@ -10,8 +10,6 @@ return {
 	aliases = {"CKV_K8S_16", "privileged-container", "KSV017",
 		"AVD-KSV-0017", "dd29336b-fe57-445b-a26e-e6aa867ae609"},
 	precision = "very-high",
-	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
-		.. "docs/rules/privileged.md",
 	description = [[
 A privileged container gets every capability, every device of the host,
 and no seccomp or AppArmor confinement: escaping it is trivial, and root in

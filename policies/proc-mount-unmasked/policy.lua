@@ -10,8 +10,6 @@ return {
 	tags = {"security", "CWE-668"},
 	aliases = {"unsafe-proc-mount", "KSV027", "AVD-KSV-0027"},
 	precision = "very-high",
-	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
-		.. "docs/rules/proc-mount-unmasked.md",
 	description = [[
 Container runtimes mask and make read-only the parts of `/proc` that
 expose or change the host's kernel (`/proc/kcore`, `/proc/sys`,

@@ -16,8 +16,6 @@ return {
 	aliases = {"CKV_K8S_9", "no-readiness-probe",
 		"a659f3b5-9bf0-438a-bd9a-7d3a6427f1e3"},
 	precision = "high",
-	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
-		.. "docs/rules/readiness-probe-missing.md",
 	description = [[
 Without a readiness probe a container counts as ready as soon as its
 process starts. Services send it traffic while it is still loading, a

@@ -102,8 +102,6 @@ return {
 	aliases = {"DL3032", "DL3040", "DL3036", "DS015", "DS019", "DS020",
 		"DS027"},
 	precision = "high",
-	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
-		.. "docs/rules/rpm-cache-not-cleaned.md",
 	description = [[
 yum, dnf, microdnf and zypper keep repository metadata (and sometimes the
 downloaded packages) under `/var/cache`: often a hundred megabytes that

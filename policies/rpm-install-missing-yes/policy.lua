@@ -91,8 +91,6 @@ return {
 	tags = {"reliability"},
 	aliases = {"DL3030", "DL3038", "DL3034"},
 	precision = "very-high",
-	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
-		.. "docs/rules/rpm-install-missing-yes.md",
 	description = [[
 `yum install`, `dnf install` and `zypper install` ask "Is this ok [y/N]"
 before changing anything. A build has no one to answer: the command reads

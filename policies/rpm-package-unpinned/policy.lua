@@ -71,8 +71,6 @@ return {
 	tags = {"reproducibility", "noisy"},
 	aliases = {"DL3033", "DL3041", "DL3037"},
 	precision = "very-high",
-	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
-		.. "docs/rules/rpm-package-unpinned.md",
 	description = [[
 `dnf install -y httpd` installs whatever version the repository has on
 the day of the build, so two builds of one Dockerfile can differ.

@@ -132,8 +132,6 @@ return {
 	aliases = {"DL3002", "CKV_DOCKER_3", "CKV_DOCKER_8", "CKV_K8S_23",
 		"run-as-non-root", "KSV012", "AVD-KSV-0012"},
 	precision = "high",
-	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
-		.. "docs/rules/runs-as-root.md",
 	description = [[
 Containers run as root unless told otherwise, and root in a container is
 root on the host once the process escapes (a kernel bug, a mounted socket,

@@ -16,8 +16,6 @@ return {
 	tags = {"security", "CWE-494"},
 	aliases = {},
 	precision = "high",
-	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
-		.. "docs/rules/runtime-package-install.md",
 	description = [[
 A container that runs `apt-get install`, `apk add`, `pip install`, `npm
 install`... when it starts downloads unverified code on every start,

@@ -10,8 +10,6 @@ return {
 	tags = {"security", "CWE-693"},
 	aliases = {"KSV104", "AVD-KSV-0104"},
 	precision = "very-high",
-	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
-		.. "docs/rules/seccomp-unconfined.md",
 	description = [[
 The runtime's default seccomp profile blocks some 50 system calls a
 container has no business making (`keyctl`, `bpf`, `unshare`, `mount`,

@@ -25,8 +25,6 @@ return {
 	tags = {"security", "CWE-798"},
 	aliases = {},
 	precision = "high",
-	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
-		.. "docs/rules/secrets-in-build-args-env.md",
 	description = [[
 A password or token written in a Dockerfile is in the repository for
 everyone who can read it. An `ENV` is also in every container of the

@@ -10,8 +10,6 @@ return {
 	tags = {"security", "CWE-668"},
 	aliases = {"sensitive-host-mounts"},
 	precision = "high",
-	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
-		.. "docs/rules/sensitive-host-mount.md",
 	description = [[
 Some host directories are the host: `/etc` holds its accounts, keys and
 configuration, `/proc` and `/sys` its kernel's interfaces, `/dev` its

@@ -29,8 +29,6 @@ return {
 	tags = {"security", "CWE-522"},
 	aliases = {"CKV_K8S_38", "KSV036", "AVD-KSV-0036"},
 	precision = "medium",
-	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
-		.. "docs/rules/service-account-token-automount.md",
 	description = [[
 Unless told otherwise, Kubernetes mounts a token of the pod's service
 account into every container, at

@@ -20,8 +20,6 @@ return {
 	tags = {"reliability"},
 	aliases = {"dangling-service"},
 	precision = "medium",
-	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
-		.. "docs/rules/service-selector-matches-nothing.md",
 	description = [[
 A Service sends traffic to the pods its selector matches. When no pod
 carries those labels, the Service has no endpoints: clients get

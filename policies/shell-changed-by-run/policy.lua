@@ -53,8 +53,6 @@ return {
 	tags = {"maintainability", "reliability"},
 	aliases = {"DL4005"},
 	precision = "very-high",
-	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
-		.. "docs/rules/shell-changed-by-run.md",
 	description = [[
 `RUN ln -sf /bin/bash /bin/sh` changes the shell every later `RUN`, and
 every script in the running container that starts with `#!/bin/sh`, uses

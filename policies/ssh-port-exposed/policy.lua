@@ -9,8 +9,6 @@ return {
 	tags = {"security", "attack-surface"},
 	aliases = {"CKV_DOCKER_1", "DS004"},
 	precision = "high",
-	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
-		.. "docs/rules/ssh-port-exposed.md",
 	description = [[
 Exposing port 22 means the container runs an SSH server: one more daemon
 with its own keys and passwords to manage, a way in that bypasses the

@@ -9,8 +9,6 @@ return {
 	tags = {"security", "CWE-250"},
 	aliases = {"DL3004", "CKV2_DOCKER_1", "8ada6e80-0ade-439e-b176-0b28f6bce35a"},
 	precision = "very-high",
-	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
-		.. "docs/rules/sudo-in-build.md",
 	description = [[
 `sudo` in a build step means the image has `sudo` installed and a user
 allowed to use it: anyone who gets a shell as that user is root. Its TTY

@@ -13,8 +13,6 @@ return {
 	tags = {"security", "kubernetes"},
 	aliases = {},
 	precision = "high",
-	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
-		.. "docs/rules/user-by-name.md",
 	description = [[
 Kubernetes can only verify `runAsNonRoot: true` when it knows the UID the
 image runs as. An image whose `USER` is a name (`USER app`) gives it none:

@@ -9,8 +9,6 @@ return {
 	tags = {"image-size", "maintainability"},
 	aliases = {"DL4001", "DS014"},
 	precision = "high",
-	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
-		.. "docs/rules/wget-and-curl.md",
 	description = [[
 curl and wget do the same job. Using both means the image carries two
 download tools (and their TLS libraries) to install, patch and keep in

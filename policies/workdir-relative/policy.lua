@@ -10,8 +10,6 @@ return {
 	tags = {"reproducibility"},
 	aliases = {"DL3000", "DS009", "CKV_DOCKER_10"},
 	precision = "very-high",
-	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
-		.. "docs/rules/workdir-relative.md",
 	description = [[
 A relative `WORKDIR` is joined to the current working directory, which a
 stage inherits from its base image. When the base image changes its

@@ -16,8 +16,6 @@ return {
 	tags = {"security", "CWE-732"},
 	aliases = {"writable-host-mount"},
 	precision = "medium",
-	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
-		.. "docs/rules/writable-host-mount.md",
 	description = [[
 A host directory mounted writable lets a compromised container change
 files on the host: scripts or binaries the host runs, configuration

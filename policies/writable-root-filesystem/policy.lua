@@ -10,8 +10,6 @@ return {
 	aliases = {"CKV_K8S_22", "no-read-only-root-fs", "KSV014",
 		"AVD-KSV-0014"},
 	precision = "high",
-	help_uri = "https://github.com/plimsoll-linter/plimsoll/blob/main/"
-		.. "docs/rules/writable-root-filesystem.md",
 	description = [[
 A writable root filesystem lets an attacker drop tools, change binaries
 and persist. Run containers read-only and mount writable volumes (or a

@@ -79,10 +79,16 @@ class Cli(unittest.TestCase):
             sarif = json.loads(r.stdout)["runs"][0]
             self.assertEqual(sarif["originalUriBaseIds"]["%SRCROOT%"]["uri"],
                              f"file://{d}/repo/")
+            # A file outside the root is relative to a named base too:
+            # GitHub refuses absolute file: URIs.
+            self.assertEqual(sarif["originalUriBaseIds"]["%FSROOT%"]["uri"],
+                             "file:///")
             uris = [a["location"] for a in sarif["artifacts"]]
             self.assertEqual(uris, [
                 {"uri": "deploy/Dockerfile", "uriBaseId": "%SRCROOT%"},
-                {"uri": f"file://{d}/elsewhere/Dockerfile"}])
+                {"uri": f"{d[1:]}/elsewhere/Dockerfile",
+                 "uriBaseId": "%FSROOT%"}])
+            self.assertNotIn("file:", json.dumps(sarif["results"]))
             self.assertNotIn("workingDirectory", sarif["invocations"][0])
             r = run("scan", "--format", "github", "--source-root", "..",
                     "Dockerfile", cwd=sub)
@@ -97,6 +103,64 @@ class Cli(unittest.TestCase):
                 self.assertEqual(r.returncode, 2, bad)
                 self.assertIn("--source-root", r.stderr.decode(), bad)
                 self.assertEqual(r.stdout, b"", bad)
+
+    def test_help_uri_only_under_a_configured_docs_url(self):
+        import json
+        examples = os.path.join(SOURCE_ROOT, "examples", "dockerfile")
+        r = run("scan", "--format", "sarif", examples)
+        rules = json.loads(r.stdout)["runs"][0]["tool"]["driver"]["rules"]
+        self.assertGreater(len(rules), 10)
+        self.assertEqual([x["id"] for x in rules if "helpUri" in x], [])
+        for x in rules:
+            self.assertTrue(x["help"]["markdown"].strip(), x["id"])
+            self.assertEqual(x["help"]["text"], x["help"]["markdown"])
+        with tempfile.TemporaryDirectory() as d:
+            write(f"{d}/acme/own.lua", """return {
+	id = "acme/own", title = "Own", severity = "low",
+	applies_to = {"dockerfile"}, description = "Why.",
+	check = function(doc, report) end,
+}
+""")
+            write(f"{d}/acme/page.lua", """return {
+	id = "acme/page", title = "Page", severity = "low",
+	applies_to = {"dockerfile"}, description = "Why.",
+	help_uri = "https://acme.example/wiki/page",
+	check = function(doc, report) end,
+}
+""")
+            for base in ("https://docs.example.org/plimsoll/rules",
+                         "https://docs.example.org/plimsoll/rules/"):
+                r = run("scan", "--format", "sarif", "--format", "json",
+                        "-o", f"{d}/out.json", "--docs-url", base,
+                        "--policy-dir", f"{d}/acme", examples)
+                self.assertEqual(r.returncode, 1, r.stderr)
+                rules = {x["id"]: x.get("helpUri") for x in json.loads(
+                    r.stdout)["runs"][0]["tool"]["driver"]["rules"]}
+                self.assertEqual(
+                    rules["runs-as-root"], "https://docs.example.org/"
+                    "plimsoll/rules/runs-as-root.md")
+                # The page name `rules --output-dir` gives the rule.
+                self.assertEqual(
+                    rules["acme/own"], "https://docs.example.org/"
+                    "plimsoll/rules/acme--own.md")
+                # A page the policy names itself is kept.
+                self.assertEqual(rules["acme/page"],
+                                 "https://acme.example/wiki/page")
+                with open(f"{d}/out.json") as f:
+                    listed = {x["id"]: x["help_uri"]
+                              for x in json.load(f)["rules"]}
+                self.assertEqual(listed, rules)
+            # Each built-in rule's address is a page of docs/rules.
+            for rule, uri in rules.items():
+                if not rule.startswith("acme/"):
+                    page = uri.rsplit("/", 1)[1]
+                    self.assertTrue(os.path.exists(os.path.join(
+                        SOURCE_ROOT, "docs", "rules", page)), uri)
+        for bad in ("docs/rules", "ftp://x/", "https://x/?a=1",
+                    "https://", "https://x/a b"):
+            r = run("scan", "--docs-url", bad, examples)
+            self.assertEqual(r.returncode, 2, bad)
+            self.assertIn("--docs-url", r.stderr.decode(), bad)
 
     def test_profile_counts_each_rule_on_stderr(self):
         import json

@@ -22,10 +22,31 @@ import time
 import unittest
 
 PLIMSOLL = None
-HOLD = 0.6  # seconds standard input is held back
+HOLD = 0.6  # seconds standard input is held back once the run reads it
 DOCKERFILE = b"FROM alpine:3.19\nRUN sudo apk add curl\nUSER root\n"
 LINE = re.compile(rb"\r\x1b\[Kscanning: (\d+) of (\d+) files?")
 CLEAR = b"\r\x1b[K"
+
+
+def wait_for_stdin_read(pid, limit=30):
+    """Waits until a thread of pid sleeps reading a pipe (its standard
+    input, the only pipe it reads): the run has started, whatever the
+    start-up cost (a sanitizer build's is seconds)."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        try:
+            tasks = os.listdir("/proc/%d/task" % pid)
+        except OSError:
+            return
+        for t in tasks:
+            try:
+                with open("/proc/%d/task/%s/wchan" % (pid, t)) as f:
+                    wchan = f.read()
+            except OSError:
+                continue
+            if "pipe_read" in wchan or "pipe_wait" in wchan:
+                return
+        time.sleep(0.02)
 
 
 def scan(*args, tty_err=True, tty_out=False, env=None):
@@ -53,6 +74,7 @@ def scan(*args, tty_err=True, tty_out=False, env=None):
             stderr=slave if tty_err else subprocess.PIPE, env=e, cwd=d)
         if slave is not None:
             os.close(slave)
+        wait_for_stdin_read(proc.pid)
         time.sleep(HOLD)
         proc.stdin.write(DOCKERFILE)
         proc.stdin.close()

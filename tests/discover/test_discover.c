@@ -507,6 +507,58 @@ static void links_out_of_the_tree_are_notes_unless_followed(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* --filter-named: files named are judged as a walk of their directory
+ * judges them. */
+static void filter_named_judges_named_files_as_a_walk_does(void **state)
+{
+	(void)state;
+	mkdir_rel("f");
+	mkdir_rel("f/node_modules");
+	write_rel("f/Dockerfile", "FROM x\n", 7);
+	write_rel("f/Dockerfile.md", "# FROM x\n", 9);
+	write_rel("f/Dockerfile.j2", "FROM {{ x }}\n", 13);
+	write_rel("f/main.go", "package main\n", 13);
+	write_rel("f/ci.yml", "on: push\n", 9);
+	write_rel("f/Dockerfile.bin", "FROM x\n\0\1\2", 10);
+	write_rel("f/node_modules/Dockerfile", "FROM x\n", 7);
+	const char *names[] = {"f/Dockerfile", "f/Dockerfile.md",
+		"f/Dockerfile.j2", "f/main.go", "f/ci.yml", "f/Dockerfile.bin",
+		"f/node_modules/Dockerfile"};
+	char paths[7][512];
+	const char *argv[7];
+	for (int i = 0; i < 7; i++) {
+		snprintf(paths[i], sizeof(paths[i]), "%s/%s", root, names[i]);
+		argv[i] = paths[i];
+	}
+	struct plm_discover_options o = {.filter_named = true};
+	struct plm_discover_list l = {0};
+	assert_int_equal(plm_discover(argv, 7, &o, &l), 0);
+	const struct plm_discovered *d = find(&l, "/f/Dockerfile");
+	assert_non_null(d);
+	assert_int_equal(d->kind, PLM_KIND_DOCKERFILE);
+	assert_false(d->explicit);
+	/* YAML is kept, for its content to decide (not explicit: nothing
+	 * said when it is no manifest) */
+	assert_non_null(find(&l, "/f/ci.yml"));
+	assert_false(find(&l, "/f/ci.yml")->explicit);
+	/* notes as in a walk */
+	noted(&l, "/f/Dockerfile.j2", "discover/template");
+	noted(&l, "/f/Dockerfile.bin", "discover/binary");
+	/* passed over as in a walk */
+	assert_null(find(&l, "/f/Dockerfile.md"));
+	assert_null(find(&l, "/f/main.go"));
+	assert_null(find(&l, "/node_modules/Dockerfile"));
+	assert_int_equal(l.count, 4);
+	plm_discover_list_finish(&l);
+
+	/* without it, every file named is read */
+	o.filter_named = false;
+	assert_int_equal(plm_discover(argv, 7, &o, &l), 0);
+	assert_int_equal(l.count, 7);
+	assert_true(find(&l, "/f/main.go")->explicit);
+	plm_discover_list_finish(&l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -523,6 +575,8 @@ int main(void)
 		cmocka_unit_test(kind_by_name_follows_the_documented_patterns),
 		cmocka_unit_test(every_dockerfile_variant_is_a_dockerfile),
 		cmocka_unit_test(candidates_passed_over_are_notes_with_a_code),
+		cmocka_unit_test(
+			filter_named_judges_named_files_as_a_walk_does),
 		cmocka_unit_test(unreadable_candidate_is_a_note),
 		cmocka_unit_test(
 			links_out_of_the_tree_are_notes_unless_followed),

@@ -247,6 +247,63 @@ static void ignore_comment_marks_finding_suppressed_with_reason(void **state)
 	plm_engine_destroy(e);
 }
 
+/* Every id of a directive is recorded with its position and whether it
+ * suppressed something; an id naming no rule is a warning instead. */
+static void ignore_ids_are_recorded_with_their_use(void **state)
+{
+	(void)state;
+	struct plm_engine_options o = {0};
+	o.builtin_dir = BUILTIN;
+	const char *only[] = {"runs-as-root", "sudo-in-build"};
+	o.only = only;
+	o.only_count = 2;
+	o.report_unused_ignores = true;
+	struct plm_engine *e = NULL;
+	char *error = NULL;
+	assert_int_equal(plm_engine_create(&o, &e, &error), 0);
+	struct plm_doc *doc = test_doc(PLM_KIND_DOCKERFILE, "Dockerfile",
+		"# plimsoll ignore=DL3002,sudo-in-build,privileged,nope\n"
+		"FROM alpine\n");
+	test_container(doc, "s", "dockerfile", test_at(doc, "FROM alpine"));
+	struct plm_file_result r;
+	run(e, doc, &r);
+	assert_int_equal(r.finding_count, 1);
+	assert_int_equal(r.findings[0].suppression, PLM_SUPPRESSION_IN_SOURCE);
+	/* DL3002 (runs-as-root's alias) used; sudo-in-build ran and found
+	 * nothing; privileged is known but did not run. */
+	assert_int_equal(r.ignore_count, 3);
+	static const struct {
+		const char *id, *rule;
+		uint32_t column;
+		bool used, ran;
+	} want[] = {
+		{"DL3002", "runs-as-root", 19, true, true},
+		{"sudo-in-build", "sudo-in-build", 26, false, true},
+		{"privileged", NULL, 40, false, false},
+	};
+	for (size_t i = 0; i < 3; i++) {
+		const struct plm_ignore_use *u = &r.ignores[i];
+		assert_string_equal(u->id, want[i].id);
+		if (want[i].rule != NULL) {
+			assert_string_equal(u->rule_id, want[i].rule);
+		}
+		assert_int_equal(u->region.start_line, 1);
+		assert_int_equal(u->region.start_column, want[i].column);
+		assert_int_equal(u->used, want[i].used);
+		assert_int_equal(u->ran, want[i].ran);
+		assert_false(u->project);
+	}
+	assert_int_equal(r.note_count, 1);
+	assert_string_equal(r.notes[0].code, "suppress/unknown-rule");
+	assert_int_equal(r.notes[0].kind, PLM_NOTIFY_PARSE_WARNING);
+	assert_int_equal(r.notes[0].region.start_column, 51);
+	assert_int_equal(r.notes[0].region.end_column, 55);
+	assert_false(r.incomplete);
+	plm_file_result_finish(&r);
+	plm_doc_destroy(doc);
+	plm_engine_destroy(e);
+}
+
 static void fingerprint_survives_lines_moving(void **state)
 {
 	(void)state;
@@ -754,6 +811,7 @@ int main(void)
 		cmocka_unit_test(runs_as_root_reports_the_root_user_span),
 		cmocka_unit_test(
 			ignore_comment_marks_finding_suppressed_with_reason),
+		cmocka_unit_test(ignore_ids_are_recorded_with_their_use),
 		cmocka_unit_test(fingerprint_survives_lines_moving),
 		cmocka_unit_test(repeated_findings_get_distinct_fingerprints),
 		cmocka_unit_test(only_skip_and_tag_select_rules),

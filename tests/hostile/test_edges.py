@@ -458,7 +458,7 @@ class EnvironmentValues(Base):
                '    cap_add: ["${TOKEN}"]\n    user: "${RUN_AS}"\n'
                '    environment:\n      PASSWORD: "${TOKEN}"\n')
     FORMATS = ("text", "json", "sarif", "gnu", "github", "checkstyle",
-               "junit", "codeclimate")
+               "junit", "codeclimate", "html")
 
     def scan_env(self, *args):
         env = dict(os.environ, NO_COLOR="1", TOKEN=self.SECRET,

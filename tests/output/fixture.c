@@ -87,7 +87,8 @@ static const struct plm_rule_info rules[RULE_COUNT] = {
 				"Set a numeric non-root `USER` (Dockerfile), `user:` "
 				"(Compose) or\n`runAsUser` with `runAsNonRoot: true` "
 				"(Kubernetes).",
-			.help_uri = "https://plimsoll.dev/rules/runs-as-root",
+			.help_uri =
+				"https://docs.example.com/rules/runs-as-root",
 			.severity = PLM_SEVERITY_HIGH,
 			.tags = tags_root,
 			.aliases = aliases_root,
@@ -102,8 +103,8 @@ static const struct plm_rule_info rules[RULE_COUNT] = {
 			.description =
 				"A privileged container has every capability "
 				"and all host devices.",
-			.help_uri =
-				"https://plimsoll.dev/rules/privileged-container",
+			.help_uri = "https://docs.example.com/rules/"
+				    "privileged-container",
 			.severity = PLM_SEVERITY_CRITICAL,
 			.tags = tags_privileged,
 			.applies_to = all_kinds,
@@ -159,7 +160,7 @@ struct fixture {
 	size_t finding_count;
 	struct plm_notification notes[8];
 	size_t note_count;
-	struct plm_related_location related[2];
+	struct plm_related_location related[3];
 };
 
 /* A finding on the `occurrence`-th (1-based) appearance of needle in a
@@ -277,8 +278,11 @@ static int build(struct fixture *fx, enum fixture_variant variant)
 	fx->related[0].message = "The service \"web\" <runs> as 10001";
 	fx->related[1].path = fx->sources[DOCKERFILE]->path;
 	fx->related[1].message = NULL;
+	/* A file outside the source root (SARIF: relative to %FSROOT%). */
+	fx->related[2].path = "/srv/shared/base policy.yaml";
+	fx->related[2].message = "The shared base it extends";
 	fx->findings[fx->finding_count - 1].related = fx->related;
-	fx->findings[fx->finding_count - 1].related_count = 2;
+	fx->findings[fx->finding_count - 1].related_count = 3;
 	add_finding(fx, POD, RUNS_AS_ROOT, "runAsUser: 0", 1,
 		"Container \"web\" runs as UID 0.", PLM_SUPPRESSION_IN_SOURCE,
 		"init needs it");
@@ -323,7 +327,7 @@ int fixture_run(const struct plm_output_plugin *plugin, FILE *out,
 	struct plm_run_info run = {
 		.tool_name = "plimsoll",
 		.tool_version = "0.1.0",
-		.information_uri = "https://plimsoll.dev/",
+		.information_uri = "https://docs.example.com/",
 		.rules = rules,
 		.rule_count = RULE_COUNT,
 		.working_directory = clean ? NULL : "/home/dev/project/",

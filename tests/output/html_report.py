@@ -142,7 +142,7 @@ def code_points(s):
 
 def mark_columns(line):
     """Each <mark> of a source line as (first column, end column)."""
-    col = int(line.attrs["data-col"])
+    col = int(line.attrs.get("data-col", "1"))
     spans = []
     for c in line.children:
         if isinstance(c, str):
@@ -180,18 +180,32 @@ class Structure(unittest.TestCase):
             self.assertEqual(row.attrs["data-severity"], f["severity"])
             msg = row.find_all("span", "msg")[0].text()
             self.assertEqual(msg, f["message"])
-            section = row.parent
+            # In the box of its region, in its file's section.
+            self.assertIn("at", row.parent.classes())
+            section = row.parent.parent
             self.assertEqual(section.attrs["data-path"], f["path"])
             fix = row.find_all("p", "fix")
             if f["fix"]:
                 self.assertEqual(fix[0].text(), "Fix: " + f["fix"])
+
+    def test_findings_at_one_region_share_one_box(self):
+        regions = []
+        for f in self.data["findings"]:
+            key = (f["path"], json.dumps(f["region"], sort_keys=True))
+            if not regions or regions[-1] != key:
+                regions.append(key)
+        boxes = self.doc.find_all("div", "at")
+        self.assertEqual(len(boxes), len(regions))
+        self.assertLess(len(boxes), len(self.rows))
+        for box in boxes:
+            self.assertEqual(len(box.find_all("pre")), 1)
 
     def test_each_span_is_marked_at_its_columns(self):
         checked_multi = checked_window = False
         for row, f in zip(self.rows, self.data["findings"]):
             reg = f["region"]
             lines = {int(l.attrs["data-line"]): l
-                     for l in row.find_all("span", "l")
+                     for l in row.parent.find_all("span", "l")
                      if "data-line" in l.attrs}
             first = lines[reg["start_line"]]
             self.assertIn("hit", first.classes())
@@ -206,7 +220,7 @@ class Structure(unittest.TestCase):
                     self.assertTrue(mark_columns(lines[k]), (f, k))
                 last = mark_columns(lines[reg["end_line"]])
                 self.assertEqual(last, [(1, reg["end_column"])], f)
-            if int(first.attrs["data-col"]) > 1:
+            if int(first.attrs.get("data-col", "1")) > 1:
                 checked_window = True
                 self.assertLess(len(first.text(skip=("n",)).encode()), 600)
             # The lines around it come from the file, in order.
@@ -216,18 +230,41 @@ class Structure(unittest.TestCase):
         self.assertTrue(checked_multi, "no multi-line span in the tree")
         self.assertTrue(checked_window, "no long line in the tree")
 
+    def test_long_lines_are_windowed_as_the_file_reads(self):
+        with open(os.path.join(self.tmp, "long", "pod.json"),
+                  encoding="utf-8") as f:
+            line = f.read().rstrip("\n")
+        self.assertGreater(len(line.encode()), 1900)
+        windows = 0
+        for box in self.doc.find_all("div", "at"):
+            if box.parent.attrs["data-path"] != "long/pod.json":
+                continue
+            shown = box.find_all("span", "l")[0]
+            col = int(shown.attrs.get("data-col", "1"))
+            text = shown.text(skip=("n", "cut"))
+            self.assertLessEqual(len(text.encode()), 480)
+            self.assertEqual(line[col - 1:col - 1 + len(text)], text)
+            cuts = [c for c in shown.children if isinstance(c, Node) and
+                    "cut" in c.classes()]
+            before = col > 1
+            after = col - 1 + len(text) < len(line)
+            self.assertEqual(len(cuts), before + after, (col, len(text)))
+            windows += before
+        self.assertGreater(windows, 0)
+
     def test_context_lines_are_the_files_text(self):
         row = [r for r in self.rows
                if r.attrs["data-rule"] == "sudo-in-build"][0]
-        lines = [l.text(skip=("n",)) for l in row.find_all("span", "l")]
+        lines = [l.text(skip=("n",))
+                 for l in row.parent.find_all("span", "l")]
         self.assertEqual(lines[0], "FROM ubuntu:latest")
         self.assertEqual(lines[1], "# </script><script>alert(1)</script>")
         self.assertEqual(lines[-1], "USER root")
-        crlf = [r for r in self.rows if r.parent.attrs["data-path"] ==
-                "crlf/Dockerfile"]
+        crlf = [r for r in self.rows if r.parent.parent.attrs["data-path"]
+                == "crlf/Dockerfile"]
         self.assertTrue(crlf)
         for r in crlf:
-            for l in r.find_all("span", "l"):
+            for l in r.parent.find_all("span", "l"):
                 self.assertNotIn("\r", l.text())
 
     def test_hostile_text_stays_text(self):
@@ -277,7 +314,7 @@ class Structure(unittest.TestCase):
         doc = parse(r.stdout.decode())
         row = [a for a in doc.find_all("article", "finding")
                if a.attrs["data-rule"] == "runs-as-root"][0]
-        lines = row.find_all("span", "l")
+        lines = row.parent.find_all("span", "l")
         self.assertEqual(len(lines), 1)
         self.assertEqual(mark_columns(lines[0]), [(6, 10)])
 
@@ -466,6 +503,10 @@ class Browser(unittest.TestCase):
                          [f["rule"] for f in want])
         self.assertEqual(self.shown(doc), "Showing %d of %d findings" %
                          (len(want), len(rows)))
+        for box in doc.find_all("div", "at"):
+            keep = [r for r in box.find_all("article", "finding")
+                    if "hidden" not in r.attrs]
+            self.assertEqual("hidden" not in box.attrs, bool(keep))
         # A file with nothing left to show is hidden, one with a
         # notification is not.
         for section in doc.find_all("section", "file"):

@@ -237,7 +237,7 @@ static void every_builtin_is_a_valid_plugin(void **state)
 		assert_non_null((*b)->destroy);
 		(*b)->destroy(NULL);
 	}
-	assert_int_equal(n, 8);
+	assert_int_equal(n, 9);
 }
 
 int main(void)

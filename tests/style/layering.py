@@ -22,8 +22,11 @@ The rules (docs/architecture.md, "Building and checking"):
   headers alone.
 - core/cli includes only its own headers, the engine's API
   (engine/engine.h, engine/project.h, engine/run.h, engine/result.h,
-  engine/baseline.h), the
+  engine/baseline.h, engine/config.h), the
   output API (output/output.h), the public headers and core/util.
+- core/lsp (the language server, a face too) includes the same, its own
+  headers and core/cli's: it lints through the engine's run, never by
+  calling a loader or a checker of its own.
 
 A quoted include is looked up beside the including file, then in include/,
 core/ and the source root, as the build's include path does; an angle
@@ -47,7 +50,7 @@ COMMAND_ALLOWED = ("core/dockerfile/shell.h", "core/dockerfile/text.h",
                    "core/compose/compose.h")
 CLI_ALLOWED = ("core/engine/engine.h", "core/engine/project.h",
                "core/engine/run.h", "core/engine/result.h",
-               "core/engine/baseline.h",
+               "core/engine/baseline.h", "core/engine/config.h",
                "core/output/output.h")
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^">]+)[">]')
 
@@ -100,6 +103,11 @@ def problem(src, quoted, name, header):
                 os.path.dirname(header) == os.path.dirname(src):
             return None
         return "a plugin includes a header that is not public"
+    if src.startswith("core/lsp/") and quoted and header is not None:
+        if header.startswith(("core/lsp/", "core/cli/", "include/plimsoll/",
+                              "core/util/")) or header in CLI_ALLOWED:
+            return None
+        return "the language server includes more than a face may"
     if src.startswith("core/cli/") and quoted and header is not None:
         if header.startswith(("core/cli/", "include/plimsoll/",
                               "core/util/")) or header in CLI_ALLOWED:

@@ -1,0 +1,445 @@
+/*
+ * lsp/lint.c - one document through the engine's run, into diagnostics.
+ */
+#include "lsp/lint.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "engine/project.h"
+#include "engine/run.h"
+#include "util/alloc.h"
+
+/* LSP DiagnosticSeverity. */
+enum {
+	SEVERITY_ERROR = 1,
+	SEVERITY_WARNING = 2,
+	SEVERITY_INFORMATION = 3,
+	SEVERITY_HINT = 4,
+};
+
+struct plm_lsp_linter {
+	const struct plm_engine_options *options;
+	struct plm_engine *engine;
+	/* The policies compiled once, kept for every lint (NULL: each run
+	 * compiles its own, see plm_lsp_linter_create). */
+	struct plm_checker *checker;
+	char *docs_dir; /* docs/rules beside the built-in policies, or NULL */
+};
+
+/* docs/rules in the folder that holds the built-in policies' folder, when
+ * it exists (a source tree); an install has no rule pages to link. */
+static char *find_docs_dir(const struct plm_engine_options *o)
+{
+	const char *builtin = plm_engine_builtin_dir(o);
+	char real[PATH_MAX];
+	if (builtin == NULL || realpath(builtin, real) == NULL) {
+		return NULL;
+	}
+	char *slash = strrchr(real, '/');
+	if (slash == NULL) {
+		return NULL;
+	}
+	*slash = '\0';
+	char dir[PATH_MAX + 16];
+	snprintf(dir, sizeof(dir), "%s/docs/rules", real);
+	struct stat st;
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		return NULL;
+	}
+	return plm_strdup(dir);
+}
+
+/* An engine and its checker, both or neither. */
+static int make_engine(const struct plm_engine_options *o,
+	struct plm_engine **engine, struct plm_checker **checker, char **error)
+{
+	*checker = NULL;
+	*error = NULL;
+	int rc = plm_engine_create(o, engine, error);
+	if (rc == 0 &&
+		(rc = plm_checker_create(*engine, checker, error)) != 0) {
+		plm_engine_destroy(*engine);
+		*engine = NULL;
+	}
+	return rc;
+}
+
+int plm_lsp_linter_create(const struct plm_engine_options *o,
+	struct plm_lsp_linter **out, char **error)
+{
+	*out = NULL;
+	*error = NULL;
+	struct plm_lsp_linter *l = plm_calloc(1, sizeof(*l));
+	if (l == NULL) {
+		return PLM_ENOMEM;
+	}
+	l->options = o;
+	int rc = make_engine(o, &l->engine, &l->checker, error);
+	if (rc != 0) {
+		plm_free(l);
+		return rc;
+	}
+	l->docs_dir = find_docs_dir(o);
+	*out = l;
+	return 0;
+}
+
+int plm_lsp_linter_reload(struct plm_lsp_linter *l, char **error)
+{
+	struct plm_engine *engine;
+	struct plm_checker *checker;
+	int rc = make_engine(l->options, &engine, &checker, error);
+	if (rc != 0) {
+		return rc;
+	}
+	plm_checker_destroy(l->checker);
+	plm_engine_destroy(l->engine);
+	l->engine = engine;
+	l->checker = checker;
+	return 0;
+}
+
+void plm_lsp_linter_destroy(struct plm_lsp_linter *l)
+{
+	if (l == NULL) {
+		return;
+	}
+	plm_checker_destroy(l->checker);
+	plm_engine_destroy(l->engine);
+	plm_free(l->docs_dir);
+	plm_free(l);
+}
+
+const struct plm_engine *plm_lsp_linter_engine(const struct plm_lsp_linter *l)
+{
+	return l->engine;
+}
+
+char *plm_lsp_rule_href(const struct plm_lsp_linter *l,
+	const struct plm_rule_info *rule)
+{
+	if (rule->help_uri != NULL) {
+		return plm_strdup(rule->help_uri);
+	}
+	if (l->docs_dir == NULL || strchr(rule->id, '/') != NULL) {
+		return NULL; /* a namespaced team rule has no page here */
+	}
+	char path[PATH_MAX];
+	struct stat st;
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s.md", l->docs_dir,
+		    rule->id) >= sizeof(path) ||
+		stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
+		return NULL;
+	}
+	return plm_lsp_path_to_uri(path);
+}
+
+enum plm_kind plm_lsp_kind_of_language(const char *language)
+{
+	static const struct {
+		const char *language;
+		enum plm_kind kind;
+	} names[] = {
+		{"dockerfile", PLM_KIND_DOCKERFILE},
+		{"containerfile", PLM_KIND_DOCKERFILE},
+		{"dockercompose", PLM_KIND_COMPOSE},
+		{"docker-compose", PLM_KIND_COMPOSE},
+		{"yaml.docker-compose", PLM_KIND_COMPOSE},
+		{"compose", PLM_KIND_COMPOSE},
+		{"kubernetes", PLM_KIND_KUBERNETES},
+	};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (strcmp(language, names[i].language) == 0) {
+			return names[i].kind;
+		}
+	}
+	return PLM_KIND_UNKNOWN;
+}
+
+/* ---- positions ------------------------------------------------------- */
+
+static json_t *position_json(struct plm_lsp_position p)
+{
+	return json_pack("{s:I,s:I}", "line", (json_int_t)p.line, "character",
+		(json_int_t)p.character);
+}
+
+static json_t *range_json(struct plm_lsp_position start,
+	struct plm_lsp_position end)
+{
+	return json_pack("{s:o,s:o}", "start", position_json(start), "end",
+		position_json(end));
+}
+
+/* A region's range in text (NULL: no text, so from its 1-based code
+ * point columns, exact but for characters outside the BMP). */
+static json_t *region_range(const struct plm_source *text,
+	const struct plm_region *r)
+{
+	struct plm_lsp_position start = {0, 0}, end = {0, 0};
+	if (r->start_line == 0) {
+		return range_json(start, end); /* the whole file */
+	}
+	if (text != NULL && r->end_offset <= text->len &&
+		r->start_offset <= r->end_offset) {
+		start = plm_lsp_position_at(text, r->start_offset);
+		end = plm_lsp_position_at(text, r->end_offset);
+	} else {
+		start = (struct plm_lsp_position){r->start_line - 1,
+			r->start_column ? r->start_column - 1 : 0};
+		end = (struct plm_lsp_position){r->end_line ? r->end_line - 1
+							    : start.line,
+			r->end_column ? r->end_column - 1 : start.character};
+	}
+	return range_json(start, end);
+}
+
+/* ---- the run's sink ---------------------------------------------------- */
+
+struct collect {
+	const struct plm_lsp_linter *linter;
+	const struct plm_lsp_document *doc;
+	const struct plm_lsp_documents *open;
+	const char *shown; /* the path the buffer was given */
+	json_t *diagnostics;
+	bool oom;
+};
+
+static void add(struct collect *c, json_t *d)
+{
+	if (d == NULL || json_array_append_new(c->diagnostics, d) != 0) {
+		c->oom = true;
+	}
+}
+
+static int severity_of(enum plm_severity s)
+{
+	switch (s) {
+	case PLM_SEVERITY_CRITICAL:
+	case PLM_SEVERITY_HIGH:
+		return SEVERITY_ERROR;
+	case PLM_SEVERITY_MEDIUM:
+		return SEVERITY_WARNING;
+	case PLM_SEVERITY_LOW:
+		return SEVERITY_INFORMATION;
+	default:
+		return SEVERITY_HINT;
+	}
+}
+
+static bool is_this_file(const struct collect *c, const char *path)
+{
+	return path != NULL && strcmp(path, c->shown) == 0;
+}
+
+/* The text of another file a related location points into: an open
+ * document's, else the file on disk (*owned set: free it). */
+static const struct plm_source *text_of(const struct collect *c,
+	const char *path, struct plm_source **owned)
+{
+	*owned = NULL;
+	if (is_this_file(c, path)) {
+		return c->doc->text;
+	}
+	const struct plm_lsp_document *d = plm_lsp_documents_find_path(c->open,
+		path);
+	if (d != NULL) {
+		return d->text;
+	}
+	if (plm_source_read(path, path, PLM_MAX_FILE_SIZE, owned) != 0) {
+		*owned = NULL;
+	}
+	return *owned;
+}
+
+static char *uri_of(const struct collect *c, const char *path)
+{
+	if (is_this_file(c, path)) {
+		return plm_strdup(c->doc->uri);
+	}
+	if (path[0] == '/') {
+		return plm_lsp_path_to_uri(path);
+	}
+	char real[PATH_MAX];
+	return realpath(path, real) ? plm_lsp_path_to_uri(real) : NULL;
+}
+
+static json_t *related_json(const struct collect *c,
+	const struct plm_related_location *rel)
+{
+	char *uri = rel->path ? uri_of(c, rel->path) : NULL;
+	if (uri == NULL) {
+		return NULL;
+	}
+	struct plm_source *owned;
+	const struct plm_source *text = text_of(c, rel->path, &owned);
+	json_t *j = json_pack("{s:{s:s,s:o},s:s}", "location", "uri", uri,
+		"range", region_range(text, &rel->region), "message",
+		rel->message ? rel->message : "related location");
+	plm_source_destroy(owned);
+	plm_free(uri);
+	return j;
+}
+
+static void add_related(const struct collect *c, json_t *d,
+	const struct plm_finding *f)
+{
+	json_t *list = json_array();
+	for (size_t i = 0; list != NULL && i < f->related_count; i++) {
+		json_t *r = related_json(c, &f->related[i]);
+		if (r != NULL) {
+			json_array_append_new(list, r);
+		}
+	}
+	if (list != NULL && json_array_size(list) > 0) {
+		json_object_set_new(d, "relatedInformation", list);
+	} else {
+		json_decref(list);
+	}
+}
+
+static json_t *finding_json(const struct collect *c,
+	const struct plm_finding *f)
+{
+	json_t *d = json_pack("{s:o,s:i,s:s,s:s,s:s}", "range",
+		region_range(c->doc->text, &f->region), "severity",
+		severity_of(f->severity), "code", f->rule_id, "source",
+		"plimsoll", "message", f->message);
+	if (d == NULL) {
+		return NULL;
+	}
+	size_t count = 0;
+	const struct plm_rule_info *rules = plm_engine_rules(c->linter->engine,
+		&count);
+	char *href = f->rule_index < count
+		? plm_lsp_rule_href(c->linter, &rules[f->rule_index])
+		: NULL;
+	if (href != NULL) {
+		json_object_set_new(d, "codeDescription",
+			json_pack("{s:s}", "href", href));
+		plm_free(href);
+	}
+	if (f->fix != NULL) {
+		json_object_set_new(d, "data",
+			json_pack("{s:s}", "fix", f->fix));
+	}
+	add_related(c, d, f);
+	return d;
+}
+
+static int note_severity(enum plm_notification_kind kind)
+{
+	switch (kind) {
+	case PLM_NOTIFY_PARSE_WARNING:
+		return SEVERITY_WARNING;
+	case PLM_NOTIFY_NOTE:
+		return SEVERITY_INFORMATION;
+	default:
+		return SEVERITY_ERROR;
+	}
+}
+
+/* A notification as a diagnostic of its own: a parse error at its
+ * position, a policy that failed (at the top, naming the policy), a note.
+ * One about another file is placed at the top, naming that file. */
+static json_t *note_json(const struct collect *c,
+	const struct plm_notification *n)
+{
+	struct plm_region top = {0};
+	bool here = n->path == NULL || is_this_file(c, n->path);
+	char *message = NULL;
+	if (!here) {
+		size_t len = strlen(n->path) + strlen(n->message) + 3;
+		message = plm_malloc(len);
+		if (message == NULL) {
+			return NULL;
+		}
+		snprintf(message, len, "%s: %s", n->path, n->message);
+	}
+	json_t *d = json_pack("{s:o,s:i,s:s,s:s,s:s}", "range",
+		region_range(c->doc->text, here ? &n->region : &top),
+		"severity", note_severity(n->kind), "code",
+		n->rule_id != NULL ? n->rule_id : n->code, "source", "plimsoll",
+		"message", message ? message : n->message);
+	plm_free(message);
+	return d;
+}
+
+static void collect_result(void *ctx, const struct plm_file_result *r)
+{
+	struct collect *c = ctx;
+	for (size_t i = 0; i < r->note_count; i++) {
+		const struct plm_notification *n = &r->notes[i];
+		/* A YAML file that is none of the three formats (a CI
+		 * workflow): not ours to judge, so nothing is shown. */
+		if (n->code != NULL &&
+			strcmp(n->code, "load/unknown-kind") == 0) {
+			continue;
+		}
+		add(c, note_json(c, n));
+	}
+	for (size_t i = 0; i < r->finding_count; i++) {
+		const struct plm_finding *f = &r->findings[i];
+		if (f->suppression == PLM_SUPPRESSION_NONE &&
+			is_this_file(c, f->path)) {
+			add(c, finding_json(c, f));
+		}
+	}
+}
+
+static json_t *run_failure(const char *message)
+{
+	return json_pack("{s:{s:{s:i,s:i},s:{s:i,s:i}},s:i,s:s,s:s,s:s}",
+		"range", "start", "line", 0, "character", 0, "end", "line", 0,
+		"character", 0, "severity", SEVERITY_ERROR, "code",
+		"lsp/run-failed", "source", "plimsoll", "message", message);
+}
+
+json_t *plm_lsp_lint(const struct plm_lsp_linter *l,
+	const struct plm_lsp_document *doc,
+	const struct plm_lsp_documents *open)
+{
+	struct collect c = {
+		.linter = l,
+		.doc = doc,
+		.open = open,
+		.shown = doc->path ? doc->path : doc->uri,
+		.diagnostics = json_array(),
+	};
+	struct plm_project *project = NULL;
+	struct plm_project_options po = {0};
+	if (c.diagnostics == NULL || plm_project_create(&po, &project) != 0 ||
+		plm_project_add_buffer(project, c.shown, doc->text->bytes,
+			doc->text->len,
+			plm_lsp_kind_of_language(doc->language)) != 0) {
+		plm_project_destroy(project);
+		json_decref(c.diagnostics);
+		return NULL;
+	}
+	struct plm_run_options ro = {
+		.engine = l->engine,
+		.jobs = 1,
+		.rule = PLM_RUN_ALL_RULES,
+		.no_project_rules = true,
+		.checker = l->checker,
+	};
+	struct plm_sink sink = {.result = collect_result, .ctx = &c};
+	struct plm_run_status st;
+	plm_run(project, &ro, &sink, &st);
+	if (st.checker_error != NULL) {
+		add(&c, run_failure(st.checker_error));
+		plm_free(st.checker_error);
+	}
+	if (st.out_of_memory) {
+		c.oom = true;
+	}
+	plm_project_destroy(project);
+	if (c.oom) {
+		json_decref(c.diagnostics);
+		return NULL;
+	}
+	return c.diagnostics;
+}
