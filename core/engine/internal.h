@@ -40,16 +40,13 @@ struct plm_engine {
 	struct plm_policy *policies; /* selected, sorted by id */
 	size_t count;
 	/* Every policy loaded, before selection: a configuration may name a
-	 * rule that --only or --skip left out. */
+	 * rule that --only or --skip left out, and an ignore naming one that
+	 * did not run is not unknown. */
 	struct plm_policy *all;
 	size_t all_count;
 	struct plm_rule_info *rules;  /* policies[i].info, contiguous */
 	struct plm_lua_chunk *chunks; /* policies[i].chunk, contiguous */
 	struct plm_lua_limits limits;
-	/* Every policy loaded, selected or not: an ignore naming one that
-	 * did not run is not unknown. */
-	const struct plm_policy *all;
-	size_t all_count;
 	bool report_unused; /* --report-unused-ignores */
 };
 
