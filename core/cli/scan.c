@@ -95,8 +95,9 @@ static void usage(FILE *out)
 	      "Policies:\n" PLM_POLICY_OPTIONS_HELP
 	      "  --profile               after the scan, print on stderr what each rule\n"
 	      "                          cost: runs, findings, CPU time, budget charged\n"
-	      "\n"
-	      "Output:\n"
+	      "\n",
+		out);
+	fputs("Output:\n"
 	      "  --format NAME           output format (repeatable); see below\n"
 	      "  -o, --output FILE       where the preceding --format writes (default stdout)\n"
 	      "  --plugin PATH.so        load a third-party output plugin\n"
