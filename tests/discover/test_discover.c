@@ -369,14 +369,16 @@ static void candidates_passed_over_are_notes_with_a_code(void **state)
 		"discover/too-large");
 	assert_non_null(strstr(big->problem, "--max-file-size"));
 	noted(&l, "/n/compose.yaml", "discover/not-regular");
-	/* documentation and tool folders: not a word */
-	assert_null(find(&l, "/n/Dockerfile.md"));
+	/* tool folders: not a word */
 	assert_null(find(&l, "/.cache/Dockerfile"));
-	/* JSON is walked; its content decides */
+	/* JSON is walked, and Markdown (never as a Dockerfile: as command
+	 * lines, when it runs a container); their content decides */
 	assert_non_null(find(&l, "/n/pod.json"));
 	assert_null(find(&l, "/n/pod.json")->problem);
 	assert_non_null(find(&l, "/n/package.json"));
-	assert_int_equal(l.count, 7);
+	assert_non_null(find(&l, "/n/Dockerfile.md"));
+	assert_int_equal(find(&l, "/n/Dockerfile.md")->kind, PLM_KIND_UNKNOWN);
+	assert_int_equal(l.count, 8);
 	plm_discover_list_finish(&l);
 
 	/* named on the command line, a file is read whatever it looks like */
