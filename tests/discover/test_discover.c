@@ -544,11 +544,16 @@ static void filter_named_judges_named_files_as_a_walk_does(void **state)
 	/* notes as in a walk */
 	noted(&l, "/f/Dockerfile.j2", "discover/template");
 	noted(&l, "/f/Dockerfile.bin", "discover/binary");
+	/* Markdown is kept for its content to decide (read as command
+	 * lines only when it runs a container), never as a Dockerfile */
+	assert_non_null(find(&l, "/f/Dockerfile.md"));
+	assert_false(find(&l, "/f/Dockerfile.md")->explicit);
+	assert_int_not_equal(find(&l, "/f/Dockerfile.md")->kind,
+		PLM_KIND_DOCKERFILE);
 	/* passed over as in a walk */
-	assert_null(find(&l, "/f/Dockerfile.md"));
 	assert_null(find(&l, "/f/main.go"));
 	assert_null(find(&l, "/node_modules/Dockerfile"));
-	assert_int_equal(l.count, 4);
+	assert_int_equal(l.count, 5);
 	plm_discover_list_finish(&l);
 
 	/* without it, every file named is read */
