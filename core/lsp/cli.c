@@ -20,6 +20,12 @@ static void usage(FILE *out)
 	      "edited (see docs/editors.md for each editor's setup).\n"
 	      "\n"
 	      "Policies:\n" PLM_POLICY_OPTIONS_HELP "\n"
+	      "Configuration:\n"
+	      "  --config FILE           use FILE for every document (no lookup)\n"
+	      "  --no-config             use no configuration file; by default each\n"
+	      "                          document's .plimsoll.yaml, found from its\n"
+	      "                          directory upward, applies\n"
+	      "\n"
 	      "Server:\n"
 	      "  --stdio                 talk over standard input and output (the\n"
 	      "                          default and only channel; accepted because\n"
@@ -34,6 +40,8 @@ static void usage(FILE *out)
 
 enum {
 	OPT_STDIO = 256,
+	OPT_CONFIG,
+	OPT_NO_CONFIG,
 	OPT_LINT_TIMEOUT,
 	OPT_NO_ISOLATION,
 };
@@ -41,6 +49,8 @@ enum {
 static const struct option long_options[] = {
 	PLM_POLICY_LONG_OPTIONS,
 	{"stdio", no_argument, NULL, OPT_STDIO},
+	{"config", required_argument, NULL, OPT_CONFIG},
+	{"no-config", no_argument, NULL, OPT_NO_CONFIG},
 	{"lint-timeout", required_argument, NULL, OPT_LINT_TIMEOUT},
 	{"no-isolation", no_argument, NULL, OPT_NO_ISOLATION},
 	{"help", no_argument, NULL, 'h'},
@@ -49,7 +59,8 @@ static const struct option long_options[] = {
 
 /* Returns -1 to go on, else the exit status to end with. */
 static int parse_options(int argc, char **argv,
-	struct plm_policy_options *policy, struct plm_lsp_options *o)
+	struct plm_policy_options *policy, struct plm_config_options *config,
+	struct plm_lsp_options *o)
 {
 	int c;
 	optind = 1;
@@ -63,6 +74,12 @@ static int parse_options(int argc, char **argv,
 		}
 		switch (c) {
 		case OPT_STDIO:
+			break;
+		case OPT_CONFIG:
+			config->file = optarg;
+			break;
+		case OPT_NO_CONFIG:
+			config->disabled = true;
 			break;
 		case OPT_LINT_TIMEOUT:
 			if (plm_parse_seconds(optarg, &o->lint_timeout) != 0) {
@@ -103,11 +120,14 @@ int plm_cli_lsp(int argc, char **argv)
 		.in = STDIN_FILENO,
 		.out = STDOUT_FILENO,
 	};
-	int status = parse_options(argc, argv, &policy, &o);
+	struct plm_config_options config = {0};
+	int status = parse_options(argc, argv, &policy, &config, &o);
 	if (status < 0) {
 		struct plm_engine_options eopt = plm_policy_engine_options(
 			&policy);
+		config.cli_settings = policy.settings;
 		o.engine = &eopt;
+		o.config = &config;
 		status = plm_lsp_serve(&o);
 	}
 	plm_policy_options_free(&policy);

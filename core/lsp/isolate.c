@@ -31,8 +31,7 @@ static char *failure(const char *code, const char *message)
 /* One request: {uri, language, version, text}, linted as an open
  * document; the answer is the diagnostics array (or null when out of
  * memory). */
-static json_t *serve_one(const struct plm_lsp_linter *l, const char *body,
-	size_t len)
+static json_t *serve_one(struct plm_lsp_linter *l, const char *body, size_t len)
 {
 	json_t *req = json_loadb(body, len, 0, NULL);
 	json_t *text = json_object_get(req, "text");
@@ -54,7 +53,7 @@ static json_t *serve_one(const struct plm_lsp_linter *l, const char *body,
 
 /* The worker: requests until the server closes the pipe. It never
  * touches the client's channel. */
-static void worker_main(const struct plm_lsp_linter *l, int in, int out)
+static void worker_main(struct plm_lsp_linter *l, int in, int out)
 {
 	int null = open("/dev/null", O_RDWR);
 	if (null >= 0) {
@@ -79,7 +78,7 @@ static void worker_main(const struct plm_lsp_linter *l, int in, int out)
 
 /* ---- the server's side -------------------------------------------------- */
 
-static int start(struct plm_lsp_worker *w, const struct plm_lsp_linter *l)
+static int start(struct plm_lsp_worker *w, struct plm_lsp_linter *l)
 {
 	int down[2], up[2];
 	if (pipe(down) != 0) {
@@ -227,9 +226,8 @@ static char *ended(struct plm_lsp_worker *w, int rc, double timeout)
 		"linting this document failed (out of memory?)");
 }
 
-char *plm_lsp_worker_lint(struct plm_lsp_worker *w,
-	const struct plm_lsp_linter *l, const struct plm_lsp_document *doc,
-	double timeout)
+char *plm_lsp_worker_lint(struct plm_lsp_worker *w, struct plm_lsp_linter *l,
+	const struct plm_lsp_document *doc, double timeout)
 {
 	if (w->pid == 0 && start(w, l) != 0) {
 		return failure("lsp/lint-failed",

@@ -4,10 +4,12 @@
 #include "lsp/lint.h"
 
 #include <limits.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "engine/config.h"
 #include "engine/project.h"
 #include "engine/run.h"
 #include "util/alloc.h"
@@ -22,10 +24,17 @@ enum {
 
 struct plm_lsp_linter {
 	const struct plm_engine_options *options;
+	const struct plm_config_options *config_options;
 	struct plm_engine *engine;
 	/* The policies compiled once, kept for every lint (NULL: each run
 	 * compiles its own, see plm_lsp_linter_create). */
 	struct plm_checker *checker;
+	/* The configuration files met so far, bound to `engine`, and the
+	 * `policy-dirs:` they named that the engine was made with (owned
+	 * copies): a file naming another makes the engine again. */
+	struct plm_config_set *configs;
+	char **config_dirs;
+	size_t config_dir_count;
 	char *docs_dir; /* docs/rules beside the built-in policies, or NULL */
 };
 
@@ -52,23 +61,65 @@ static char *find_docs_dir(const struct plm_engine_options *o)
 	return plm_strdup(dir);
 }
 
-/* An engine and its checker, both or neither. */
-static int make_engine(const struct plm_engine_options *o,
+/* An engine (the options' policy directories and those the
+ * configuration named) and its checker, both or neither. */
+static int make_engine(const struct plm_lsp_linter *l,
 	struct plm_engine **engine, struct plm_checker **checker, char **error)
 {
+	struct plm_engine_options o = *l->options;
+	size_t n = o.policy_dir_count + l->config_dir_count;
+	const char **dirs = plm_malloc((n ? n : 1) * sizeof(*dirs));
 	*checker = NULL;
 	*error = NULL;
-	int rc = plm_engine_create(o, engine, error);
+	if (dirs == NULL) {
+		return PLM_ENOMEM;
+	}
+	for (size_t i = 0; i < o.policy_dir_count; i++) {
+		dirs[i] = o.policy_dirs[i];
+	}
+	for (size_t i = 0; i < l->config_dir_count; i++) {
+		dirs[o.policy_dir_count + i] = l->config_dirs[i];
+	}
+	o.policy_dirs = dirs;
+	o.policy_dir_count = n;
+	int rc = plm_engine_create(&o, engine, error);
 	if (rc == 0 &&
 		(rc = plm_checker_create(*engine, checker, error)) != 0) {
 		plm_engine_destroy(*engine);
 		*engine = NULL;
 	}
+	plm_free(dirs);
 	return rc;
 }
 
+/* Makes the engine and an empty configuration set again; the old ones
+ * stay on failure. */
+static int remake(struct plm_lsp_linter *l, char **error)
+{
+	struct plm_engine *engine;
+	struct plm_checker *checker;
+	struct plm_config_set *configs = NULL;
+	int rc = make_engine(l, &engine, &checker, error);
+	if (rc != 0) {
+		return rc;
+	}
+	if (plm_config_set_create(l->config_options, &configs) != 0) {
+		plm_checker_destroy(checker);
+		plm_engine_destroy(engine);
+		return PLM_ENOMEM;
+	}
+	plm_config_set_destroy(l->configs);
+	plm_checker_destroy(l->checker);
+	plm_engine_destroy(l->engine);
+	l->engine = engine;
+	l->checker = checker;
+	l->configs = configs;
+	return 0;
+}
+
 int plm_lsp_linter_create(const struct plm_engine_options *o,
-	struct plm_lsp_linter **out, char **error)
+	const struct plm_config_options *config, struct plm_lsp_linter **out,
+	char **error)
 {
 	*out = NULL;
 	*error = NULL;
@@ -77,7 +128,8 @@ int plm_lsp_linter_create(const struct plm_engine_options *o,
 		return PLM_ENOMEM;
 	}
 	l->options = o;
-	int rc = make_engine(o, &l->engine, &l->checker, error);
+	l->config_options = config;
+	int rc = remake(l, error);
 	if (rc != 0) {
 		plm_free(l);
 		return rc;
@@ -87,19 +139,20 @@ int plm_lsp_linter_create(const struct plm_engine_options *o,
 	return 0;
 }
 
+static void forget_config_dirs(struct plm_lsp_linter *l)
+{
+	for (size_t i = 0; i < l->config_dir_count; i++) {
+		plm_free(l->config_dirs[i]);
+	}
+	plm_free(l->config_dirs);
+	l->config_dirs = NULL;
+	l->config_dir_count = 0;
+}
+
 int plm_lsp_linter_reload(struct plm_lsp_linter *l, char **error)
 {
-	struct plm_engine *engine;
-	struct plm_checker *checker;
-	int rc = make_engine(l->options, &engine, &checker, error);
-	if (rc != 0) {
-		return rc;
-	}
-	plm_checker_destroy(l->checker);
-	plm_engine_destroy(l->engine);
-	l->engine = engine;
-	l->checker = checker;
-	return 0;
+	forget_config_dirs(l); /* the files are read again */
+	return remake(l, error);
 }
 
 void plm_lsp_linter_destroy(struct plm_lsp_linter *l)
@@ -107,10 +160,76 @@ void plm_lsp_linter_destroy(struct plm_lsp_linter *l)
 	if (l == NULL) {
 		return;
 	}
+	forget_config_dirs(l);
+	plm_config_set_destroy(l->configs);
 	plm_checker_destroy(l->checker);
 	plm_engine_destroy(l->engine);
 	plm_free(l->docs_dir);
 	plm_free(l);
+}
+
+static bool known_dir(const struct plm_lsp_linter *l, const char *dir)
+{
+	for (size_t i = 0; i < l->config_dir_count; i++) {
+		if (strcmp(l->config_dirs[i], dir) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Adds the policy directories the configuration names that the engine
+ * was not made with. Returns how many, or -1 when out of memory. */
+static long add_config_dirs(struct plm_lsp_linter *l)
+{
+	size_t count = 0;
+	const char *const *dirs = plm_config_policy_dirs(l->configs, &count);
+	long added = 0;
+	for (size_t i = 0; i < count; i++) {
+		if (known_dir(l, dirs[i])) {
+			continue;
+		}
+		char **n = plm_realloc(l->config_dirs,
+			(l->config_dir_count + 1) * sizeof(*n));
+		char *copy = plm_strdup(dirs[i]);
+		if (n == NULL || copy == NULL) {
+			if (n != NULL) {
+				l->config_dirs = n;
+			}
+			plm_free(copy);
+			return -1;
+		}
+		l->config_dirs = n;
+		l->config_dirs[l->config_dir_count++] = copy;
+		added++;
+	}
+	return added;
+}
+
+/* The configuration that applies to path, read (and the engine made
+ * again when it names policy directories not loaded yet) and bound.
+ * Returns 0, or an error with *error saying where (caller frees). */
+static int prepare_config(struct plm_lsp_linter *l, const char *path,
+	char **error)
+{
+	*error = NULL;
+	int rc = plm_config_discover_path(l->configs, path, error);
+	if (rc != 0) {
+		return rc;
+	}
+	long added = add_config_dirs(l);
+	if (added < 0) {
+		return PLM_ENOMEM;
+	}
+	if (added > 0) {
+		/* A fresh set, read again, bound to the new engine. */
+		if ((rc = remake(l, error)) != 0 ||
+			(rc = plm_config_discover_path(l->configs, path,
+				 error)) != 0) {
+			return rc;
+		}
+	}
+	return plm_config_bind(l->configs, l->engine, error);
 }
 
 const struct plm_engine *plm_lsp_linter_engine(const struct plm_lsp_linter *l)
@@ -390,15 +509,79 @@ static void collect_result(void *ctx, const struct plm_file_result *r)
 	}
 }
 
-static json_t *run_failure(const char *message)
+static json_t *run_failure(const char *code, const char *message)
 {
 	return json_pack("{s:{s:{s:i,s:i},s:{s:i,s:i}},s:i,s:s,s:s,s:s}",
 		"range", "start", "line", 0, "character", 0, "end", "line", 0,
-		"character", 0, "severity", SEVERITY_ERROR, "code",
-		"lsp/run-failed", "source", "plimsoll", "message", message);
+		"character", 0, "severity", SEVERITY_ERROR, "code", code,
+		"source", "plimsoll", "message", message);
 }
 
-json_t *plm_lsp_lint(const struct plm_lsp_linter *l,
+/* One "FILE:LINE:COL: message" line of a configuration error as a
+ * related location, or NULL when the line has another shape. */
+static json_t *config_location(const char *line, size_t len)
+{
+	char text[PATH_MAX + 512];
+	if (len >= sizeof(text)) {
+		return NULL;
+	}
+	memcpy(text, line, len);
+	text[len] = '\0';
+	char *sep = strstr(text, ": ");
+	unsigned long l = 0, col = 0;
+	char *colon2 = NULL;
+	if (sep == NULL) {
+		return NULL;
+	}
+	*sep = '\0';
+	char *colon1 = strrchr(text, ':');
+	if (colon1 != NULL) {
+		*colon1 = '\0';
+		colon2 = strrchr(text, ':');
+		col = strtoul(colon1 + 1, NULL, 10);
+	}
+	if (colon2 == NULL || col == 0 ||
+		(l = strtoul(colon2 + 1, NULL, 10)) == 0 || text[0] != '/') {
+		return NULL;
+	}
+	*colon2 = '\0';
+	char *uri = plm_lsp_path_to_uri(text);
+	json_t *j = uri == NULL
+		? NULL
+		: json_pack("{s:{s:s,s:{s:{s:I,s:I},s:{s:I,s:I}}},s:s}",
+			  "location", "uri", uri, "range", "start", "line",
+			  (json_int_t)l - 1, "character", (json_int_t)col - 1,
+			  "end", "line", (json_int_t)l - 1, "character",
+			  (json_int_t)col - 1, "message", sep + 2);
+	plm_free(uri);
+	return j;
+}
+
+/* A configuration that is wrong: nothing is linted until it is fixed, as
+ * `scan` reads nothing; one diagnostic at the top says why, with each
+ * problem as a related location in the configuration file. */
+static void add_config_error(struct collect *c, const char *error)
+{
+	json_t *d = run_failure("config/invalid", error);
+	json_t *related = json_array();
+	for (const char *p = error; d != NULL && related != NULL && *p;) {
+		const char *eol = strchr(p, '\n');
+		size_t len = eol ? (size_t)(eol - p) : strlen(p);
+		json_t *r = config_location(p, len);
+		if (r != NULL) {
+			json_array_append_new(related, r);
+		}
+		p += len + (eol != NULL);
+	}
+	if (d != NULL && json_array_size(related) > 0) {
+		json_object_set_new(d, "relatedInformation", related);
+	} else {
+		json_decref(related);
+	}
+	add(c, d);
+}
+
+json_t *plm_lsp_lint(struct plm_lsp_linter *l,
 	const struct plm_lsp_document *doc,
 	const struct plm_lsp_documents *open)
 {
@@ -411,7 +594,21 @@ json_t *plm_lsp_lint(const struct plm_lsp_linter *l,
 	};
 	struct plm_project *project = NULL;
 	struct plm_project_options po = {0};
-	if (c.diagnostics == NULL || plm_project_create(&po, &project) != 0 ||
+	char *error = NULL;
+	/* A buffer with no file has no directory to look a configuration
+	 * up from. */
+	int rc = doc->path != NULL && c.diagnostics != NULL
+		? prepare_config(l, doc->path, &error)
+		: 0;
+	if (rc != 0 && rc != PLM_ENOMEM) {
+		add_config_error(&c,
+			error ? error : "the configuration is wrong");
+		plm_free(error);
+		return c.diagnostics;
+	}
+	plm_free(error);
+	if (rc != 0 || c.diagnostics == NULL ||
+		plm_project_create(&po, &project) != 0 ||
 		plm_project_add_buffer(project, c.shown, doc->text->bytes,
 			doc->text->len,
 			plm_lsp_kind_of_language(doc->language)) != 0) {
@@ -425,13 +622,18 @@ json_t *plm_lsp_lint(const struct plm_lsp_linter *l,
 		.rule = PLM_RUN_ALL_RULES,
 		.no_project_rules = true,
 		.checker = l->checker,
+		.configs = doc->path != NULL ? l->configs : NULL,
 	};
 	struct plm_sink sink = {.result = collect_result, .ctx = &c};
 	struct plm_run_status st;
 	plm_run(project, &ro, &sink, &st);
 	if (st.checker_error != NULL) {
-		add(&c, run_failure(st.checker_error));
+		add(&c, run_failure("lsp/run-failed", st.checker_error));
 		plm_free(st.checker_error);
+	}
+	if (st.config_error != NULL) {
+		add_config_error(&c, st.config_error);
+		plm_free(st.config_error);
 	}
 	if (st.out_of_memory) {
 		c.oom = true;

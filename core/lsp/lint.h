@@ -14,17 +14,20 @@
 
 #include <jansson.h>
 
+#include "engine/config.h"
 #include "engine/engine.h"
 #include "lsp/documents.h"
 #include "plimsoll/error.h"
 
 struct plm_lsp_linter;
 
-/* Creates a linter with an engine made from o (borrowed: o and its strings
- * must outlive the linter, which reads them again on reload). Returns 0,
- * or an engine error with *error a malloc'd message (caller frees). */
+/* Creates a linter with an engine made from o and configuration files
+ * looked up as config says (both borrowed: they and their strings must
+ * outlive the linter, which reads them again on reload). Returns 0, or an
+ * engine error with *error a malloc'd message (caller frees). */
 PLM_NODISCARD int plm_lsp_linter_create(const struct plm_engine_options *o,
-	struct plm_lsp_linter **out, char **error);
+	const struct plm_config_options *config, struct plm_lsp_linter **out,
+	char **error);
 /* Makes the engine again (policy files or configuration changed). On
  * failure the previous engine stays and *error says why (caller frees).
  * Returns 0 or the engine's error. */
@@ -41,8 +44,13 @@ char *plm_lsp_rule_href(const struct plm_lsp_linter *l,
 
 /* The diagnostics of doc (a new JSON array of LSP Diagnostic objects), or
  * NULL when out of memory. open is every open document: a related
- * location in one of them is placed in its text as the editor has it. */
-json_t *plm_lsp_lint(const struct plm_lsp_linter *l,
+ * location in one of them is placed in its text as the editor has it.
+ * The configuration file that applies to doc's path (.plimsoll.yaml, from
+ * its directory upward) is read the first time its directory is met and
+ * kept; a wrong one is one diagnostic and nothing else is linted. A
+ * configuration naming policy directories not loaded yet makes the engine
+ * again with them. */
+json_t *plm_lsp_lint(struct plm_lsp_linter *l,
 	const struct plm_lsp_document *doc,
 	const struct plm_lsp_documents *open);
 

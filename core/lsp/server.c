@@ -5,6 +5,8 @@
  */
 #include "lsp/server.h"
 
+#include "engine/config.h"
+
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -244,12 +246,30 @@ static json_t *did_close(struct server *s, const json_t *params, int *code,
 	return NULL;
 }
 
+static json_t *did_change_watched(struct server *s, const json_t *params,
+	int *code, const char **message);
+
+/* A saved policy or configuration file reloads them, as a watched one
+ * does (a client that cannot watch files still saves them). */
+static bool is_policy_or_config(const char *uri)
+{
+	const char *name = strrchr(uri, '/');
+	name = name ? name + 1 : uri;
+	size_t n = strlen(name);
+	return strcmp(name, PLM_CONFIG_NAME) == 0 ||
+		strcmp(name, PLM_CONFIG_NAME_ALT) == 0 ||
+		(n > 4 && strcmp(name + n - 4, ".lua") == 0);
+}
+
 /* A saved file may be what other documents read from disk (the
- * Dockerfile a Compose file builds, a configuration file): all are linted
- * again. */
+ * Dockerfile a Compose file builds): all are linted again. */
 static json_t *did_save(struct server *s, const json_t *params, int *code,
 	const char **message)
 {
+	const char *uri = text_document_uri(params);
+	if (uri != NULL && is_policy_or_config(uri)) {
+		return did_change_watched(s, params, code, message);
+	}
 	mark_all_dirty(s);
 	return NULL;
 }
@@ -553,7 +573,8 @@ int plm_lsp_serve(const struct plm_lsp_options *o)
 	/* A client that goes away is seen as a failed write, not a
 	 * signal. */
 	signal(SIGPIPE, SIG_IGN);
-	if (plm_lsp_linter_create(o->engine, &s.linter, &error) != 0) {
+	if (plm_lsp_linter_create(o->engine, o->config, &s.linter, &error) !=
+		0) {
 		fprintf(stderr, "plimsoll lsp: %s\n",
 			error ? error : "cannot load the policies");
 		plm_free(error);

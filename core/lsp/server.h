@@ -13,12 +13,16 @@
 
 #include <stdbool.h>
 
+#include "engine/config.h"
 #include "engine/engine.h"
 
 struct plm_lsp_options {
 	/* The engine's options (policies, limits, --set), borrowed for the
 	 * server's life: a reload reads them again. */
 	const struct plm_engine_options *engine;
+	/* --config, --no-config, --set: how configuration files apply
+	 * (borrowed likewise). */
+	const struct plm_config_options *config;
 	bool isolate;        /* lint in a child process */
 	double lint_timeout; /* seconds a child may take; <= 0: 30 */
 	int in;              /* the client's messages (0) */

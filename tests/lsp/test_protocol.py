@@ -439,6 +439,48 @@ def policy(dirname, id, title, body):
 
 
 @test
+def workspace_configuration_applies_and_reloads():
+    ws = os.path.join(TMP, "cfgws")
+    os.makedirs(os.path.join(ws, ".git"), exist_ok=True)
+    write("cfgws/.plimsoll.yaml", "rules:\n  runs-as-root:\n"
+          "    severity: low\n  base-image-untagged:\n"
+          "    enabled: false\n")
+    policy("cfgws/team", "team", "a team rule", 'report({line = 1}, "team")')
+    path = write("cfgws/svc/Dockerfile", "")
+    s = Server(EXE)
+    s.initialize()
+    s.open(uri(path), "dockerfile", "FROM ubuntu\n")
+    ds = s.diagnostics(uri(path))
+    assert by_code(ds, "runs-as-root")["severity"] == 3, ds  # low
+    assert "base-image-untagged" not in codes(ds), codes(ds)
+    assert "lsp-test-team" not in codes(ds), codes(ds)
+    # The file changes on disk and is saved in the editor: it now names
+    # a policy directory too, which makes the engine again.
+    cfg = write("cfgws/.plimsoll.yaml", "policy-dirs: [team]\n")
+    s.notify("textDocument/didSave", {"textDocument": {"uri": uri(cfg)}})
+    ds = s.diagnostics(uri(path))
+    assert by_code(ds, "runs-as-root")["severity"] == 1, ds
+    assert "base-image-untagged" in codes(ds), codes(ds)
+    assert by_code(ds, "lsp-test-team")["message"] == "team", ds
+    # A wrong file is one diagnostic, pointing into it.
+    write("cfgws/.plimsoll.yaml", "rules:\n  no-such-rule:\n"
+          "    enabled: false\n")
+    s.notify("workspace/didChangeWatchedFiles",
+             {"changes": [{"uri": uri(cfg), "type": 2}]})
+    ds = s.diagnostics(uri(path))
+    assert codes(ds) == ["config/invalid"], ds
+    rel = ds[0]["relatedInformation"][0]["location"]
+    assert rel["uri"] == uri(cfg) and rel["range"]["start"]["line"] == 1, ds
+    assert s.finish() == 0
+    # --no-config: none of it applies.
+    s = Server(EXE, "--no-config")
+    s.initialize()
+    s.open(uri(path), "dockerfile", "FROM ubuntu\n")
+    assert "runs-as-root" in codes(s.diagnostics(uri(path)))
+    assert s.finish() == 0
+
+
+@test
 def policy_error_is_a_diagnostic_of_its_own():
     policy("errpol", "boom", "errors", 'error("boom")')
     path = write("errpol-doc/Dockerfile", "")
