@@ -33,8 +33,8 @@ _plimsoll()
 	# The plimsoll being completed (./build/plimsoll too).
 	exe=${COMP_WORDS[0]}
 	if [ "$COMP_CWORD" -eq 1 ]; then
-		COMPREPLY=($(compgen -W "scan dump rules explain test lsp
-			--help --version" -- "$cur"))
+		COMPREPLY=($(compgen -W "scan dump rules explain test config
+			lsp --help --version" -- "$cur"))
 		return
 	fi
 	cmd=${COMP_WORDS[1]}
@@ -43,6 +43,8 @@ _plimsoll()
 	--format)
 		if [ "$cmd" = rules ]; then
 			COMPREPLY=($(compgen -W "table json markdown" -- "$cur"))
+		elif [ "$cmd" = config ]; then
+			COMPREPLY=($(compgen -W "yaml json" -- "$cur"))
 		else
 			COMPREPLY=($(compgen -W "$(_plimsoll_formats "$exe")" \
 				-- "$cur"))
@@ -73,7 +75,7 @@ _plimsoll()
 		return
 		;;
 	-o | --output | --baseline | --write-baseline | --policy | --plugin | \
-		-f | --compose-file)
+		-f | --compose-file | --config)
 		compopt -o filenames 2>/dev/null
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return
@@ -103,7 +105,7 @@ _plimsoll()
 		compopt -o filenames 2>/dev/null
 		COMPREPLY=($(compgen -d -- "$cur"))
 		;;
-	scan | dump)
+	scan | dump | config)
 		compopt -o filenames 2>/dev/null
 		COMPREPLY=($(compgen -f -- "$cur"))
 		;;

@@ -74,7 +74,7 @@ def check_plimsoll_1(exe, page):
     where = {"scan": "SCAN OPTIONS", "dump": "DUMP OPTIONS",
              "rules": "RULES AND EXPLAIN OPTIONS",
              "explain": "RULES AND EXPLAIN OPTIONS", "test": "TEST OPTIONS",
-             "lsp": "LSP OPTIONS"}
+             "lsp": "LSP OPTIONS", "config": "CONFIG OPTIONS"}
     for cmd in commands:
         check("plimsoll.1 COMMANDS names %s" % cmd,
               has_word(secs.get("COMMANDS", ""), cmd))
