@@ -69,6 +69,9 @@ class Bash(unittest.TestCase):
         self.assertEqual(complete("scan", "--format", "co"), ["codeclimate"])
         self.assertEqual(complete("rules", "--format", ""),
                          ["table", "json", "markdown"])
+        self.assertEqual(tuple(complete("config", "--format", "")),
+                         re.findall(r"--format FORMAT +(\w+) \(default\) or "
+                                    r"(\w+)", help_of("config"))[0])
 
     def test_rule_ids_from_the_catalogue(self):
         rules = json.loads(subprocess.run(
