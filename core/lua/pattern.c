@@ -36,6 +36,7 @@ struct matcher {
 	const char *pattern_end;
 	int depth_left;
 	int count; /* captures opened so far */
+	bool skip_runs; /* a failed start may skip a run (next_start) */
 	struct plm_lua_meter meter;
 	struct capture capture[MAX_CAPTURES];
 };
@@ -43,6 +44,26 @@ struct matcher {
 static inline int byte_at(const char *p)
 {
 	return (unsigned char)*p;
+}
+
+static inline bool is_in(int c, int first, int last)
+{
+	return (unsigned)(c - first) <= (unsigned)(last - first);
+}
+
+/* Whether a failed start may skip a run (next_start): the pattern holds
+ * no back reference (a '%' and a digit, conservatively even in a set). */
+static bool may_skip_runs(const char *p, size_t lp)
+{
+	for (size_t i = 0; i + 1 < lp; i++) {
+		if (p[i] == ESCAPE) {
+			if (is_in(byte_at(p + i + 1), '0', '9')) {
+				return false;
+			}
+			i++;
+		}
+	}
+	return true;
 }
 
 static void matcher_init(struct matcher *m, lua_State *L, const char *s,
@@ -54,6 +75,7 @@ static void matcher_init(struct matcher *m, lua_State *L, const char *s,
 	m->pattern_end = p + lp;
 	m->meter.L = L;
 	m->meter.steps = 0;
+	m->skip_runs = may_skip_runs(p, lp);
 }
 
 /* Forgets the captures of the previous attempt. */
@@ -61,11 +83,6 @@ static void matcher_reset(struct matcher *m)
 {
 	m->depth_left = MAX_DEPTH;
 	m->count = 0;
-}
-
-static inline bool is_in(int c, int first, int last)
-{
-	return (unsigned)(c - first) <= (unsigned)(last - first);
 }
 
 static inline bool is_alnum(int c)
@@ -447,6 +464,40 @@ static const char *match(struct matcher *m, const char *s, const char *p)
 	return result;
 }
 
+/* Where an unanchored search may try next after the attempt at `at`
+ * failed. When the pattern opens (after any captures) with a single
+ * character class repeated by '+', '*' or '-' and holds no back reference,
+ * that attempt already tried the rest of the pattern at every position of
+ * the run of characters the class matches from `at` on, and whether the
+ * rest matches at a position does not depend on where the attempt began:
+ * every start inside the run fails too. So `(%S+)%s*$` walks a long word
+ * once instead of once per character of it, as the stock matcher does. */
+static const char *next_start(struct matcher *m, const char *at,
+	const char *p)
+{
+	if (!m->skip_runs) {
+		return at + 1;
+	}
+	while (p < m->pattern_end && *p == '(') {
+		p += p + 1 < m->pattern_end && p[1] == ')' ? 2 : 1;
+	}
+	if (p >= m->pattern_end || *p == ')' || *p == '$' ||
+		(*p == ESCAPE && p + 1 < m->pattern_end &&
+			(p[1] == 'b' || p[1] == 'f'))) {
+		return at + 1;
+	}
+	const char *ep = class_end(m, p);
+	if (ep >= m->pattern_end || (*ep != '+' && *ep != '*' && *ep != '-')) {
+		return at + 1;
+	}
+	const char *s = at;
+	while (single_matches(m, s, p, ep)) {
+		s++;
+	}
+	plm_lua_meter_add(&m->meter, 1 + (size_t)(s - at) / 16);
+	return s > at ? s : at + 1;
+}
+
 /* Pushes capture i of the match s..e; with no captures, i == 0 is the
  * whole match.  [-0, +1, v] */
 static void push_capture(struct matcher *m, int i, const char *s, const char *e)
@@ -579,7 +630,7 @@ static int find_or_match(lua_State *L, bool find)
 	struct matcher m;
 	matcher_init(&m, L, s, ls, p, lp);
 	const char *at = s + init;
-	do {
+	for (;;) {
 		matcher_reset(&m);
 		const char *e = match(&m, at, p);
 		if (e != NULL) {
@@ -591,7 +642,11 @@ static int find_or_match(lua_State *L, bool find)
 			lua_pushinteger(L, e - s);
 			return push_captures(&m, NULL, NULL) + 2;
 		}
-	} while (at++ < m.subject_end && !anchored);
+		if (anchored || at >= m.subject_end) {
+			break;
+		}
+		at = next_start(&m, at, p);
+	}
 	plm_lua_meter_settle(&m.meter);
 	luaL_pushfail(L);
 	return 1;
@@ -623,7 +678,7 @@ static int gmatch_step(lua_State *L)
 	struct gmatch_state *g = lua_touserdata(L, lua_upvalueindex(3));
 	struct matcher m;
 	matcher_init(&m, L, s, ls, p, lp);
-	for (size_t at = g->next; at <= ls; at++) {
+	for (size_t at = g->next; at <= ls;) {
 		matcher_reset(&m);
 		const char *e = match(&m, s + at, p);
 		if (e != NULL && (size_t)(e - s) != g->last_end) {
@@ -631,6 +686,9 @@ static int gmatch_step(lua_State *L)
 			plm_lua_meter_settle(&m.meter);
 			return push_captures(&m, s + at, e);
 		}
+		at = e == NULL && at < ls
+			? (size_t)(next_start(&m, s + at, p) - s)
+			: at + 1;
 	}
 	g->next = ls + 1;
 	plm_lua_meter_settle(&m.meter);
@@ -749,7 +807,11 @@ static int pattern_gsub(lua_State *L)
 				changed;
 			at = last_end = e;
 		} else if (at < m.subject_end) {
-			luaL_addchar(&b, *at++);
+			const char *next = e == NULL && !anchored
+				? next_start(&m, at, p)
+				: at + 1;
+			luaL_addlstring(&b, at, (size_t)(next - at));
+			at = next;
 		} else {
 			break;
 		}

@@ -30,6 +30,9 @@ static pthread_t thread;
 static size_t hosts; /* live hosts; the thread runs while > 0 */
 static bool stopping;
 static struct plm_lua *armed; /* runs with a deadline, in no order */
+/* The deadline the thread sleeps until, 0 when it sleeps with none (or is
+ * awake: it holds the lock then, and looks at every armed run). */
+static int64_t waiting_until;
 
 static int64_t now_ns(void)
 {
@@ -63,6 +66,7 @@ static void *watch(void *arg)
 	pthread_mutex_lock(&lock);
 	while (!stopping) {
 		int64_t next = expire(hook);
+		waiting_until = next;
 		if (next == 0) {
 			pthread_cond_wait(&wake, &lock);
 			continue;
@@ -73,6 +77,7 @@ static void *watch(void *arg)
 		};
 		pthread_cond_timedwait(&wake, &lock, &until);
 	}
+	waiting_until = 0;
 	pthread_mutex_unlock(&lock);
 	return NULL;
 }
@@ -171,7 +176,13 @@ void plm_lua_watchdog_arm(struct plm_lua *h)
 	pthread_mutex_lock(&lock);
 	h->watch_next = armed;
 	armed = h;
-	pthread_cond_signal(&wake);
+	/* The thread is only woken when this deadline comes before the one
+	 * it sleeps until: a run takes microseconds and its deadline seconds,
+	 * so waking it for every run would cost two context switches each.
+	 * A deadline it sleeps past is looked at when it wakes. */
+	if (waiting_until == 0 || h->deadline < waiting_until) {
+		pthread_cond_signal(&wake);
+	}
 	pthread_mutex_unlock(&lock);
 }
 

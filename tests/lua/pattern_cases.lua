@@ -113,6 +113,14 @@ local basic = {
 	{"éèê", "[\195][\168-\170]"}, {"\255\254", "[\254-\255]+"},
 	{"date: 2024-01-31", "(%d+)-(%d%d)-(%d%d)"},
 	{"  trim me  ", "^%s*(.-)%s*$"}, {"a,b,,c", "([^,]*)"},
+	-- A failed start skips the run its first repeated class matched.
+	{"curl -fsSL https://x.io/install.sh | sh", "([^%s;&|()]+)%s*$"},
+	{"one two three  ", "(%S+)%s*$"}, {"a/bb/ccc", "([^/]+)$"},
+	{"aaab aab", "(a+)b"}, {"aaa aab", "a-b"}, {"aaxaaay", "a*y"},
+	{"word word", "()%a+()$"}, {"abcabd", "[abc]+d"}, {"xxxx", "x+y"},
+	{"aXbX", "%u+$"}, {"aaa", "a-$"}, {"ab ab", "((a+)b)$"},
+	{"aab aab", "(a+)b %1"}, {"a(b) a(b)", "%a+%b()$"},
+	{"xx yy", "%f[%a]%a+$"}, {"long" .. ("w"):rep(300) .. " end", "(%w+)$"},
 }
 for _, b in ipairs(basic) do
 	case("find", table.unpack(b, 1, 4))
@@ -157,6 +165,8 @@ local gsubs = {
 	{"abc", "^a"}, {"abc", "^x"}, {"", ""}, {"", "x"}, {"a b a", "a"},
 	{"a b a", "(a)"}, {"ab ab", "ab"}, {"(x)", "%b()"}, {"aaa", "a-"},
 	{"a.b", "%."}, {"one two", "%f[%w]"}, {"hello", "l"}, {"x", "(x)(y?)"},
+	{"foo bar  baz", "%a+$"}, {"aab aab", "a+b"}, {"aab ab", "(a*)b"},
+	{"xaay", "a-y"}, {"ab ab ab", "%a+ ?$"},
 }
 for _, g in ipairs(gsubs) do
 	for i = 1, #replacements + 1 do
