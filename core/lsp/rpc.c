@@ -79,6 +79,9 @@ static int skip_discarded(struct plm_rpc_reader *r)
  * buffered bytes, or 0 when it has not arrived yet. */
 static size_t header_end(const struct plm_rpc_reader *r)
 {
+	if (r->buf == NULL) { /* nothing read yet */
+		return 0;
+	}
 	const char *p = r->buf + r->start;
 	size_t n = r->len - r->start;
 	if (n > PLM_LSP_MAX_HEADER + 4) {
