@@ -205,7 +205,8 @@ int main(int argc, char **argv)
 		double t0 = cpu_now();
 		for (size_t k = 0; k < count; k++) {
 			if (files[k].dockerfile) {
-				tokens += tokenize(files[k].bytes, files[k].len);
+				tokens += tokenize(files[k].bytes,
+					files[k].len);
 			} else {
 				events += events_of(&files[k]);
 			}

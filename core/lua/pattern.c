@@ -35,7 +35,7 @@ struct matcher {
 	const char *subject_end;
 	const char *pattern_end;
 	int depth_left;
-	int count; /* captures opened so far */
+	int count;      /* captures opened so far */
 	bool skip_runs; /* a failed start may skip a run (next_start) */
 	struct plm_lua_meter meter;
 	struct capture capture[MAX_CAPTURES];
@@ -472,8 +472,7 @@ static const char *match(struct matcher *m, const char *s, const char *p)
  * rest matches at a position does not depend on where the attempt began:
  * every start inside the run fails too. So `(%S+)%s*$` walks a long word
  * once instead of once per character of it, as the stock matcher does. */
-static const char *next_start(struct matcher *m, const char *at,
-	const char *p)
+static const char *next_start(struct matcher *m, const char *at, const char *p)
 {
 	if (!m->skip_runs) {
 		return at + 1;
