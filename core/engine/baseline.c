@@ -197,6 +197,54 @@ static bool number(struct reader *r)
 
 static bool value(struct reader *r);
 
+/* Called for each member of an object (with its key) or element of an
+ * array (key NULL), the reader at the value, which it must consume. */
+typedef bool each_fn(struct reader *r, const char *ks, const char *ke,
+	void *ctx);
+
+/* The object or array that opens with `open` at the reader: its members
+ * or elements go to fn; brackets, keys and commas are checked here. */
+static bool each(struct reader *r, char open, each_fn *fn, void *ctx)
+{
+	char close = open == '{' ? '}' : ']';
+	if (!expect(r, open)) {
+		return false;
+	}
+	if (++r->depth > READER_MAX_DEPTH) {
+		return fail_at(r, r->p - 1, "nested too deeply");
+	}
+	skip_ws(r);
+	if (r->p < r->end && *r->p == close) {
+		r->p++;
+		r->depth--;
+		return true;
+	}
+	for (;;) {
+		const char *ks = NULL, *ke = NULL;
+		if (open == '{' && (!string(r, &ks, &ke) || !expect(r, ':'))) {
+			return false;
+		}
+		skip_ws(r);
+		if (!fn(r, ks, ke, ctx)) {
+			return false;
+		}
+		skip_ws(r);
+		if (r->p < r->end && *r->p == ',') {
+			r->p++;
+			continue;
+		}
+		r->depth--;
+		return expect(r, close);
+	}
+}
+
+static bool skip_member(struct reader *r, const char *ks, const char *ke,
+	void *ctx)
+{
+	(void)ks, (void)ke, (void)ctx;
+	return value(r);
+}
+
 /* A value of any kind, skipped. */
 static bool value(struct reader *r)
 {
@@ -210,33 +258,7 @@ static bool value(struct reader *r)
 		return string(r, &s, &e);
 	}
 	if (c == '{' || c == '[') {
-		if (++r->depth > READER_MAX_DEPTH) {
-			return fail_at(r, r->p, "nested too deeply");
-		}
-		char close = c == '{' ? '}' : ']';
-		r->p++;
-		skip_ws(r);
-		if (r->p < r->end && *r->p == close) {
-			r->p++;
-			r->depth--;
-			return true;
-		}
-		for (;;) {
-			if (c == '{' &&
-				(!string(r, &s, &e) || !expect(r, ':'))) {
-				return false;
-			}
-			if (!value(r)) {
-				return false;
-			}
-			skip_ws(r);
-			if (r->p < r->end && *r->p == ',') {
-				r->p++;
-				continue;
-			}
-			r->depth--;
-			return expect(r, close);
-		}
+		return each(r, c, skip_member, NULL);
 	}
 	static const char *const words[] = {"true", "false", "null"};
 	for (size_t i = 0; i < 3; i++) {
@@ -255,65 +277,58 @@ static bool key_is(const char *s, const char *e, const char *key)
 	return (size_t)(e - s) == strlen(key) && memcmp(s, key, e - s) == 0;
 }
 
-/* One entry of "findings": an object with a "fingerprint". */
-static bool entry(struct reader *r, struct plm_baseline *b, size_t index)
+struct entry_ctx {
+	struct plm_baseline *b;
+	bool found;
+};
+
+static bool entry_member(struct reader *r, const char *ks, const char *ke,
+	void *ctx)
 {
-	skip_ws(r);
+	struct entry_ctx *x = ctx;
+	if (!key_is(ks, ke, "fingerprint")) {
+		return value(r);
+	}
+	const char *vat = r->p, *vs, *ve;
+	char hex[33];
+	struct fp f;
+	if (*r->p != '"' || !string(r, &vs, &ve) || ve - vs != 32 ||
+		(memcpy(hex, vs, 32), hex[32] = '\0', !parse_fp(hex, &f))) {
+		return fail_at(r, vat,
+			"\"fingerprint\" is not 32 hexadecimal digits");
+	}
+	if (x->b->count >= x->b->mask) {
+		return fail_at(r, vat, "too many findings");
+	}
+	insert(x->b, f);
+	x->found = true;
+	return true;
+}
+
+struct document_ctx {
+	struct plm_baseline *b;
+	bool version, list, oom;
+	size_t index; /* of the next entry of "findings" */
+};
+
+/* One entry of "findings": an object with a "fingerprint". */
+static bool entry(struct reader *r, const char *ks, const char *ke, void *ctx)
+{
+	(void)ks, (void)ke;
+	struct document_ctx *d = ctx;
+	size_t index = d->index++;
 	const char *at = r->p;
+	char what[64];
 	if (r->p >= r->end || *r->p != '{') {
-		char what[64];
 		snprintf(what, sizeof(what), "findings[%zu] is not an object",
 			index);
 		return fail_at(r, at, what);
 	}
-	r->p++;
-	bool found = false;
-	skip_ws(r);
-	if (r->p < r->end && *r->p == '}') {
-		r->p++;
-	} else {
-		for (;;) {
-			const char *ks, *ke;
-			if (!string(r, &ks, &ke) || !expect(r, ':')) {
-				return false;
-			}
-			skip_ws(r);
-			const char *vat = r->p;
-			if (key_is(ks, ke, "fingerprint")) {
-				const char *vs, *ve;
-				char hex[33];
-				struct fp f;
-				if (*r->p != '"' || !string(r, &vs, &ve) ||
-					ve - vs != 32 ||
-					(memcpy(hex, vs, 32), hex[32] = '\0',
-						!parse_fp(hex, &f))) {
-					return fail_at(r, vat,
-						"\"fingerprint\" is not 32 "
-						"hexadecimal digits");
-				}
-				if (b->count >= b->mask) {
-					return fail_at(r, vat,
-						"too many "
-						"findings");
-				}
-				insert(b, f);
-				found = true;
-			} else if (!value(r)) {
-				return false;
-			}
-			skip_ws(r);
-			if (r->p < r->end && *r->p == ',') {
-				r->p++;
-				continue;
-			}
-			if (!expect(r, '}')) {
-				return false;
-			}
-			break;
-		}
+	struct entry_ctx x = {.b = d->b};
+	if (!each(r, '{', entry_member, &x)) {
+		return false;
 	}
-	if (!found) {
-		char what[64];
+	if (!x.found) {
 		snprintf(what, sizeof(what),
 			"findings[%zu] has no \"fingerprint\"", index);
 		return fail_at(r, at, what);
@@ -332,94 +347,58 @@ static bool grow(struct plm_baseline *b, size_t want)
 	return b->slots != NULL;
 }
 
+static bool version_member(struct reader *r)
+{
+	const char *vat = r->p;
+	char *stop = NULL;
+	long v = strtol(r->p, &stop, 10);
+	if (stop == r->p || !value(r) || r->p != stop) {
+		return fail_at(r, vat,
+			"\"plimsoll_baseline\" is not a version number");
+	}
+	if (v != PLM_BASELINE_VERSION) {
+		char what[96];
+		snprintf(what, sizeof(what),
+			"baseline version %ld; this plimsoll reads version %d",
+			v, PLM_BASELINE_VERSION);
+		return fail_at(r, vat, what);
+	}
+	return true;
+}
+
+static bool document_member(struct reader *r, const char *ks, const char *ke,
+	void *ctx)
+{
+	struct document_ctx *d = ctx;
+	if (key_is(ks, ke, "plimsoll_baseline")) {
+		return (d->version = version_member(r));
+	}
+	if (!key_is(ks, ke, "findings")) {
+		return value(r);
+	}
+	/* A fingerprint entry takes 60 bytes at least: the table is
+	 * sized from what remains. */
+	if (d->b->slots == NULL && !grow(d->b, (size_t)(r->end - r->p) / 60)) {
+		d->oom = true;
+		return false;
+	}
+	return (d->list = each(r, '[', entry, d));
+}
+
 /* The top-level object. */
 static bool document(struct reader *r, struct plm_baseline *b, bool *oom)
 {
-	bool version = false, list = false;
-	if (!expect(r, '{')) {
+	struct document_ctx d = {.b = b};
+	bool ok = each(r, '{', document_member, &d);
+	*oom = d.oom;
+	if (!ok) {
 		return false;
-	}
-	skip_ws(r);
-	if (r->p < r->end && *r->p == '}') {
-		r->p++;
-	} else {
-		for (;;) {
-			const char *ks, *ke;
-			if (!string(r, &ks, &ke) || !expect(r, ':')) {
-				return false;
-			}
-			skip_ws(r);
-			const char *vat = r->p;
-			if (key_is(ks, ke, "plimsoll_baseline")) {
-				char *stop = NULL;
-				long v = strtol(r->p, &stop, 10);
-				if (stop == r->p || !value(r) || r->p != stop) {
-					return fail_at(r, vat,
-						"\"plimsoll_baseline\" is not "
-						"a version number");
-				}
-				if (v != PLM_BASELINE_VERSION) {
-					char what[96];
-					snprintf(what, sizeof(what),
-						"baseline version %ld; this "
-						"plimsoll reads version %d",
-						v, PLM_BASELINE_VERSION);
-					return fail_at(r, vat, what);
-				}
-				version = true;
-			} else if (key_is(ks, ke, "findings")) {
-				if (!expect(r, '[')) {
-					return false;
-				}
-				/* A fingerprint entry takes 60 bytes at least:
-				 * the table is sized from what remains. */
-				if (b->slots == NULL &&
-					!grow(b,
-						(size_t)(r->end - r->p) / 60)) {
-					*oom = true;
-					return false;
-				}
-				skip_ws(r);
-				size_t n = 0;
-				if (r->p < r->end && *r->p == ']') {
-					r->p++;
-				} else {
-					for (;;) {
-						if (!entry(r, b, n++)) {
-							return false;
-						}
-						skip_ws(r);
-						if (r->p < r->end &&
-							*r->p == ',') {
-							r->p++;
-							continue;
-						}
-						if (!expect(r, ']')) {
-							return false;
-						}
-						break;
-					}
-				}
-				list = true;
-			} else if (!value(r)) {
-				return false;
-			}
-			skip_ws(r);
-			if (r->p < r->end && *r->p == ',') {
-				r->p++;
-				continue;
-			}
-			if (!expect(r, '}')) {
-				return false;
-			}
-			break;
-		}
 	}
 	skip_ws(r);
 	if (r->p != r->end) {
 		return fail_at(r, r->p, "text after the baseline's object");
 	}
-	if (!version || !list) {
+	if (!d.version || !d.list) {
 		char what[128];
 		snprintf(what, sizeof(what),
 			"not a plimsoll baseline (an object with "
