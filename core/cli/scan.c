@@ -13,6 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "plm_config.h"
+
 #include "cli/cli.h"
 #include "cli/policy_options.h"
 #include "cli/progress.h"
@@ -904,7 +906,7 @@ int plm_cli_scan(int argc, char **argv)
 	struct plm_run_info run = {
 		.tool_name = "plimsoll",
 		.tool_version = plm_version(),
-		.information_uri = "https://github.com/plimsoll-linter/plimsoll",
+		.information_uri = PLM_HOMEPAGE[0] != '\0' ? PLM_HOMEPAGE : NULL,
 		.rules = rules,
 		.rule_count = rule_count,
 		.working_directory = cwd,
