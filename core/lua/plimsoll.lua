@@ -1941,4 +1941,103 @@ function M.apt_parse(argv)
 	return r
 end
 
+--- ADD and COPY.
+
+-- The sources of an ADD or COPY as written and as expanded: a list of
+-- {raw, value}; value is nil when a variable in it is unknown. A heredoc
+-- source (a file written inline) is {raw = "<<", value = "<<"}.
+function M.copy_sources(ins)
+	local out = {}
+	local args, expanded = ins.args or {}, ins.sources or {}
+	for k = 1, #args - 1 do
+		local raw = tostring(args[k])
+		local value = expanded[k] ~= nil and tostring(expanded[k]) or raw
+		if raw:find("$", 1, true) and value == "" then
+			value = nil
+		end
+		out[#out + 1] = {raw = raw, value = value}
+	end
+	if #out == 0 then
+		for _ = 1, #(ins.heredocs or {}) do
+			out[#out + 1] = {raw = "<<", value = "<<"}
+		end
+	end
+	return out
+end
+
+-- The value of an instruction's flag (`--from=build` gives "build"; a flag
+-- without a value gives ""), or nil when the flag is not written.
+function M.instruction_flag(ins, name)
+	for _, f in ipairs(ins.flags or {}) do
+		if f.name == name then
+			return f.value ~= nil and tostring(f.value) or ""
+		end
+	end
+	return nil
+end
+
+-- True for a URL (a scheme and `://`).
+function M.is_url(s)
+	return s:find("^%a[%w+.-]*://") ~= nil
+end
+
+-- True for a Git source ADD clones: `git@host:...`, `git://`, or a path
+-- ending in `.git` (with an optional `#ref`).
+function M.is_git_source(s)
+	return s:find("^git@") ~= nil or s:find("%.git$") ~= nil or
+		s:find("%.git#") ~= nil or s:find("^git://") ~= nil
+end
+
+--- yum, dnf, microdnf, tdnf and zypper.
+
+local rpm_managers = {yum = true, dnf = true, dnf5 = true, tdnf = true,
+	microdnf = true, zypper = true}
+local rpm_value_opts = {["-c"] = true, ["--config"] = true,
+	["--installroot"] = true, ["--releasever"] = true,
+	["--enablerepo"] = true, ["--disablerepo"] = true, ["-x"] = true,
+	["--exclude"] = true, ["--setopt"] = true, ["--repo"] = true,
+	["--repoid"] = true, ["-r"] = true, ["--root"] = true,
+	["--nodocs"] = false, ["--rpmverbosity"] = true, ["-d"] = true,
+	["--debuglevel"] = true, ["-e"] = true, ["--errorlevel"] = true,
+	["--forcearch"] = true}
+local rpm_installs = {install = true, ["in"] = true, groupinstall = true,
+	localinstall = true, reinstall = true, ["group install"] = true,
+	["groups install"] = true, ["module install"] = true,
+	["install-n"] = true, ["install-na"] = true, ["install-nevra"] = true}
+
+-- An rpm package manager's command line: {prog, sub, global, opts, args,
+-- install}, or nil for another program. Options before the subcommand are
+-- in global, after it in opts; one with a value is kept as "-c=VALUE".
+-- `yum group install` and `dnf module install` have a two-word sub;
+-- install is true when sub installs packages.
+function M.rpm_parse(argv)
+	local prog = argv[1] and basename(argv[1])
+	if not rpm_managers[prog] then
+		return nil
+	end
+	local r = {prog = prog, opts = {}, args = {}, global = {}}
+	local k = 2
+	while argv[k] ~= nil do
+		local a = argv[k]
+		local list = r.sub == nil and r.global or r.opts
+		if rpm_value_opts[a] then
+			list[#list + 1] = a .. "=" .. tostring(argv[k + 1] or "")
+			k = k + 1
+		elseif a:sub(1, 1) == "-" then
+			list[#list + 1] = a
+		elseif r.sub == nil then
+			r.sub = a
+		else
+			r.args[#r.args + 1] = a
+		end
+		k = k + 1
+	end
+	if (r.sub == "group" or r.sub == "groups" or r.sub == "module") and
+		r.args[1] ~= nil then
+		r.sub = r.sub .. " " .. table.remove(r.args, 1)
+	end
+	r.install = rpm_installs[r.sub] == true
+	return r
+end
+
 return M

@@ -2,47 +2,6 @@
 -- checked.
 local p = require("plimsoll")
 
--- The sources of an ADD or COPY as written and as expanded: a list of
--- {raw, value}; value is nil when a variable in it is unknown.
-local function sources(ins)
-	local out = {}
-	local args, expanded = ins.args or {}, ins.sources or {}
-	local heredocs = #(ins.heredocs or {})
-	-- A heredoc source is a file written inline.
-	for k = 1, #args - 1 do
-		local raw = tostring(args[k])
-		local value = expanded[k] ~= nil and tostring(expanded[k]) or raw
-		if raw:find("$", 1, true) and value == "" then
-			value = nil
-		end
-		out[#out + 1] = {raw = raw, value = value}
-	end
-	if #out == 0 and heredocs > 0 then
-		for _ = 1, heredocs do
-			out[#out + 1] = {raw = "<<", value = "<<"}
-		end
-	end
-	return out
-end
-
-local function flag(ins, name)
-	for _, f in ipairs(ins.flags or {}) do
-		if f.name == name then
-			return f.value ~= nil and tostring(f.value) or ""
-		end
-	end
-	return nil
-end
-
-local function is_url(s)
-	return s:find("^%a[%w+.-]*://") ~= nil
-end
-
-local function is_git(s)
-	return s:find("^git@") ~= nil or s:find("%.git$") ~= nil or
-		s:find("%.git#") ~= nil or s:find("^git://") ~= nil
-end
-
 return {
 	id = "add-from-url",
 	title = "ADD downloads a URL without a checksum",
@@ -83,10 +42,10 @@ References:
 			return
 		end
 		for ins in p.instructions(doc, "ADD") do
-			if flag(ins, "checksum") == nil then
-				for _, s in ipairs(sources(ins)) do
-					if s.value ~= nil and is_url(s.value) and
-						not is_git(s.value) then
+			if p.instruction_flag(ins, "checksum") == nil then
+				for _, s in ipairs(p.copy_sources(ins)) do
+					if s.value ~= nil and p.is_url(s.value) and
+						not p.is_git_source(s.value) then
 						report(ins, ("ADD downloads %s without a checksum: "
 							.. "whatever the server returns goes into the "
 							.. "image."):format(s.raw),

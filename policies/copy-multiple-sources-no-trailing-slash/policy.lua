@@ -2,47 +2,6 @@
 -- directory destination, written with a trailing slash.
 local p = require("plimsoll")
 
--- The sources of an ADD or COPY as written and as expanded: a list of
--- {raw, value}; value is nil when a variable in it is unknown.
-local function sources(ins)
-	local out = {}
-	local args, expanded = ins.args or {}, ins.sources or {}
-	local heredocs = #(ins.heredocs or {})
-	-- A heredoc source is a file written inline.
-	for k = 1, #args - 1 do
-		local raw = tostring(args[k])
-		local value = expanded[k] ~= nil and tostring(expanded[k]) or raw
-		if raw:find("$", 1, true) and value == "" then
-			value = nil
-		end
-		out[#out + 1] = {raw = raw, value = value}
-	end
-	if #out == 0 and heredocs > 0 then
-		for _ = 1, heredocs do
-			out[#out + 1] = {raw = "<<", value = "<<"}
-		end
-	end
-	return out
-end
-
-local function flag(ins, name)
-	for _, f in ipairs(ins.flags or {}) do
-		if f.name == name then
-			return f.value ~= nil and tostring(f.value) or ""
-		end
-	end
-	return nil
-end
-
-local function is_url(s)
-	return s:find("^%a[%w+.-]*://") ~= nil
-end
-
-local function is_git(s)
-	return s:find("^git@") ~= nil or s:find("%.git$") ~= nil or
-		s:find("%.git#") ~= nil or s:find("^git://") ~= nil
-end
-
 -- Flags that take no value.
 local bare_flags = {link = true, parents = true, ["keep-git-dir"] = true,
 	unpack = true}
@@ -135,7 +94,7 @@ References:
 	check = function(doc, report)
 		for _, keyword in ipairs({"COPY", "ADD"}) do
 			for ins, stage in p.instructions(doc, keyword) do
-				local srcs = sources(ins)
+				local srcs = p.copy_sources(ins)
 				local args = ins.args or {}
 				local raw = args[#args] and tostring(args[#args]) or ""
 				local dest = ins.destination and tostring(ins.destination)

@@ -2,54 +2,6 @@
 -- (info severity, see the description).
 local p = require("plimsoll")
 
--- yum, dnf and their kin: a command line as {prog, sub, opts, args}.
-local rpm_managers = {yum = true, dnf = true, dnf5 = true, tdnf = true,
-	microdnf = true, zypper = true}
-local rpm_value_opts = {["-c"] = true, ["--config"] = true,
-	["--installroot"] = true, ["--releasever"] = true,
-	["--enablerepo"] = true, ["--disablerepo"] = true, ["-x"] = true,
-	["--exclude"] = true, ["--setopt"] = true, ["--repo"] = true,
-	["--repoid"] = true, ["-r"] = true, ["--root"] = true,
-	["--nodocs"] = false, ["--rpmverbosity"] = true, ["-d"] = true,
-	["--debuglevel"] = true, ["-e"] = true, ["--errorlevel"] = true,
-	["--forcearch"] = true}
-
-local function rpm_parse(argv)
-	local prog = argv[1] and p.basename(argv[1])
-	if not rpm_managers[prog] then
-		return nil
-	end
-	local r = {prog = prog, opts = {}, args = {}, global = {}}
-	local k = 2
-	while argv[k] ~= nil do
-		local a = argv[k]
-		local list = r.sub == nil and r.global or r.opts
-		if rpm_value_opts[a] then
-			list[#list + 1] = a .. "=" .. tostring(argv[k + 1] or "")
-			k = k + 1
-		elseif a:sub(1, 1) == "-" then
-			list[#list + 1] = a
-		elseif r.sub == nil then
-			r.sub = a
-		else
-			r.args[#r.args + 1] = a
-		end
-		k = k + 1
-	end
-	-- `yum group install`, `dnf module install`: the verb is the second
-	-- word.
-	if (r.sub == "group" or r.sub == "groups" or r.sub == "module") and
-		r.args[1] ~= nil then
-		r.sub = r.sub .. " " .. table.remove(r.args, 1)
-	end
-	return r
-end
-
-local rpm_installs = {install = true, ["in"] = true, groupinstall = true,
-	localinstall = true, reinstall = true, ["group install"] = true,
-	["groups install"] = true, ["module install"] = true,
-	["install-n"] = true, ["install-na"] = true, ["install-nevra"] = true}
-
 local function unpinned(args)
 	local out = {}
 	for _, a in ipairs(args) do
@@ -109,8 +61,8 @@ References:
 		end
 		for ins in p.instructions(doc, "RUN") do
 			for _, cmd in ipairs(p.run_commands(ins)) do
-				local rpm = rpm_parse(cmd.argv)
-				local loose = rpm and rpm.sub and rpm_installs[rpm.sub] and
+				local rpm = p.rpm_parse(cmd.argv)
+				local loose = rpm and rpm.sub and rpm.install and
 					unpinned(rpm.args) or {}
 				if #loose > 0 then
 					report(cmd.node, ("%s installs %s without a version.")
