@@ -906,7 +906,8 @@ int plm_cli_scan(int argc, char **argv)
 	struct plm_run_info run = {
 		.tool_name = "plimsoll",
 		.tool_version = plm_version(),
-		.information_uri = PLM_HOMEPAGE[0] != '\0' ? PLM_HOMEPAGE : NULL,
+		.information_uri = PLM_HOMEPAGE[0] != '\0' ? PLM_HOMEPAGE
+							   : NULL,
 		.rules = rules,
 		.rule_count = rule_count,
 		.working_directory = cwd,
