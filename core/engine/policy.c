@@ -221,6 +221,22 @@ static const char *lib_dir_of(struct plm_arena *a, const char *root)
 	return lib != NULL && is_dir(lib) ? lib : NULL;
 }
 
+/* The policies of one directory, given or built in; `missing` says why a
+ * directory that is not there is an error. */
+static int add_dir(struct found_list *l, struct plm_arena *a, const char *dir,
+	const char *missing, char **error)
+{
+	if (!is_dir(dir)) {
+		*error = plm_engine_strdupf("%s: %s", dir, missing);
+		return PLM_EIO;
+	}
+	int rc = scan_dir(l, dir, lib_dir_of(a, dir), 0);
+	if (rc != 0) {
+		*error = plm_engine_strdupf("%s: cannot list policies", dir);
+	}
+	return rc;
+}
+
 static char *read_text(const char *path, size_t *len, char **error)
 {
 	FILE *f = fopen(path, "rb");
@@ -301,35 +317,18 @@ int plm_policy_load_all(const struct plm_engine_options *o,
 	*count = 0;
 
 	if (!o->no_builtin) {
-		const char *dir = plm_engine_builtin_dir(o);
-		if (!is_dir(dir)) {
-			*error = plm_engine_strdupf(
-				"%s: built-in policies not "
-				"found (install plimsoll, or use --no-builtin)",
-				dir);
-			rc = PLM_EIO;
-			goto cleanup;
-		}
-		rc = scan_dir(&found, dir, lib_dir_of(arena, dir), 0);
+		rc = add_dir(&found, arena, plm_engine_builtin_dir(o),
+			"built-in policies not found (install plimsoll, or use "
+			"--no-builtin)",
+			error);
 		if (rc != 0) {
-			*error = plm_engine_strdupf("%s: cannot list policies",
-				dir);
 			goto cleanup;
 		}
 	}
 	for (size_t i = 0; i < o->policy_dir_count; i++) {
-		const char *dir = o->policy_dirs[i];
-		if (!is_dir(dir)) {
-			*error = plm_engine_strdupf("%s: --policy-dir is not a "
-						    "readable directory",
-				dir);
-			rc = PLM_EIO;
-			goto cleanup;
-		}
-		rc = scan_dir(&found, dir, lib_dir_of(arena, dir), 0);
+		rc = add_dir(&found, arena, o->policy_dirs[i],
+			"--policy-dir is not a readable directory", error);
 		if (rc != 0) {
-			*error = plm_engine_strdupf("%s: cannot list policies",
-				dir);
 			goto cleanup;
 		}
 	}
