@@ -5,7 +5,10 @@
 # dozen flags for each FROM image). Run by hand, from a build:
 #   bench/command.sh [BUILD_DIR] [REPEAT]
 # Prints MB/s for each and the ratio (a repository's scripts should cost
-# no more per byte than its Dockerfiles).
+# no more per byte than its Dockerfiles). Then linearity: four shapes
+# of script at one and at eight times a size (one huge script, one very
+# long line, a command of many `\` continuations, deep `$(...)`); the
+# MB/s of the two sizes should match (extraction is linear in the size).
 set -e
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
@@ -63,3 +66,47 @@ echo "$c"
 a=$(echo "$d" | sed -n "s/.*(CPU time; with source copy and free: [0-9.]* s, \([0-9.]*\) MB\/s).*/\1/p")
 b=$(echo "$c" | sed -n "s/.*(CPU time; with source copy and free: [0-9.]* s, \([0-9.]*\) MB\/s).*/\1/p")
 awk -v a="$a" -v b="$b" 'BEGIN { if (a > 0) printf "command lines: %.2fx the bytes/s of Dockerfiles\n", b / a }'
+
+# linearity: each shape at n and 8n units, MB/s side by side
+mb() { echo "$1" | sed -n "s/.*, \([0-9.]*\) MB\/s, .*/\1/p"; }
+shape() {
+	awk -v n="$2" -v shape="$1" -v list="$work/scripts.list" '
+	BEGIN {
+		if (shape == "huge") {
+			# the scripts above, one after another
+			k = 0
+			while ((getline f < list) > 0) {
+				while ((getline l < f) > 0) { print l }
+				close(f)
+				if (++k >= n) { break }
+			}
+		} else if (shape == "long-line") {
+			for (i = 0; i < n * 200; i++) {
+				printf "echo word%d \"quoted %d\" $HOME && ", i, i
+			}
+			print "docker run --user 0 example/app:1.0"
+		} else if (shape == "continuations") {
+			print "docker run \\"
+			for (i = 0; i < n * 200; i++) {
+				print "\t--label k" i "=v" i " \\"
+			}
+			print "\t--privileged example/app:1.0"
+		} else if (shape == "deep-subst") {
+			for (i = 0; i < n * 20; i++) {
+				s = "x"
+				for (d = 0; d < 40; d++) { s = "$(echo " s ")" }
+				print "v" i "=" s
+				print "docker run -e V=$v" i " --user 0 example/app:1.0"
+			}
+		}
+	}'
+}
+for s in huge long-line continuations deep-subst; do
+	shape "$s" 40 > "$work/$s-1.sh"
+	shape "$s" 320 > "$work/$s-8.sh"
+	r1=$($pin "$bench" --repeat "$repeat" command "$work/$s-1.sh")
+	r8=$($pin "$bench" --repeat "$((repeat > 1 ? repeat / 2 : 1))" command "$work/$s-8.sh")
+	printf '%-14s %9d bytes %7s MB/s   %9d bytes %7s MB/s\n' "$s" \
+		"$(wc -c < "$work/$s-1.sh")" "$(mb "$r1")" \
+		"$(wc -c < "$work/$s-8.sh")" "$(mb "$r8")"
+done

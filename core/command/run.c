@@ -24,6 +24,8 @@
 #include "compose/compose.h"
 #include "model/record.h"
 
+#define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
+
 /* What a flag sets in the service map. */
 enum action {
 	A_NONE = 0,
@@ -278,14 +280,27 @@ static const struct flag compose_run_flags[] = {
 	{NULL, 0, false, A_NONE},
 };
 
-static const struct flag *find_long(const struct flag *table, const char *s,
-	size_t len)
+/* A lookup bisects the table, so a flag costs a few comparisons whatever
+ * the table's size: the tables are kept in strcmp order (a flag out of
+ * order would not be found; tests/command checks the order). */
+static const struct flag *find_long(const struct flag *table, size_t count,
+	const char *s, size_t len)
 {
-	for (; table->name != NULL; table++) {
-		if (table->name[0] == s[0] &&
-			strncmp(table->name, s, len) == 0 &&
-			table->name[len] == '\0') {
-			return table;
+	size_t lo = 0, hi = count;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const char *name = table[mid].name;
+		int d = strncmp(name, s, len);
+		if (d == 0) {
+			d = name[len] == '\0' ? 0 : 1;
+		}
+		if (d == 0) {
+			return &table[mid];
+		}
+		if (d < 0) {
+			lo = mid + 1;
+		} else {
+			hi = mid;
 		}
 	}
 	return NULL;
@@ -316,6 +331,7 @@ struct run {
 	struct command_ctx *c;
 	struct plm_arena *a;
 	const struct flag *table;
+	size_t table_len; /* entries before the NULL one */
 	struct plm_node *svc;   /* the Compose service map */
 	struct plm_node *flags; /* tree: [{name, value}] */
 	struct plm_node *name;  /* --name value, or NULL */
@@ -738,8 +754,9 @@ static void tree_flag_named(struct run *r, const struct plm_node *word,
 	struct plm_node *m = plm_node_map(r->a, word->span);
 	struct plm_node *n = plm_node_string(r->a, word->span, name, name_len);
 	if (m == NULL || n == NULL ||
-		plm_node_append(r->a, m, "name", 4, word->span, n) != 0 ||
-		plm_node_append(r->a, m, "value", 5, word->span,
+		plm_node_append_static(r->a, m, "name", 4, word->span, n) !=
+			0 ||
+		plm_node_append_static(r->a, m, "value", 5, word->span,
 			value ? value : plm_node_null(r->a, word->span)) != 0 ||
 		plm_node_push(r->a, r->flags, m) != 0) {
 		r->failed = true;
@@ -789,7 +806,7 @@ static size_t read_flags(struct run *r, struct plm_node *const *words, size_t i,
 			/* --name, --name=value */
 			const char *eq = memchr(s, '=', len);
 			size_t nlen = eq ? (size_t)(eq - s) - 2 : len - 2;
-			const struct flag *f = find_long(r->table, s + 2, nlen);
+			const struct flag *f = find_long(r->table, r->table_len, s + 2, nlen);
 			struct plm_node *v = NULL;
 			struct plm_span fs = w->span;
 			if (eq != NULL) {
@@ -1061,6 +1078,8 @@ static int build(struct command_ctx *c, struct plm_node *const *words, size_t n,
 	r.c = c;
 	r.a = c->arena;
 	r.table = compose ? compose_run_flags : run_flags;
+	r.table_len = compose ? COUNT_OF(compose_run_flags) - 1
+			      : COUNT_OF(run_flags) - 1;
 	r.svc = plm_node_map(r.a, decl);
 	r.flags = plm_node_seq(r.a, decl);
 	struct plm_node *entry = plm_node_map(r.a, decl);
@@ -1138,15 +1157,15 @@ static int build(struct command_ctx *c, struct plm_node *const *words, size_t n,
 		}
 	}
 	if (program == NULL || from == NULL || sub == NULL || args == NULL ||
-		plm_node_append(r.a, entry, "program", 7, decl, program) != 0 ||
-		plm_node_append(r.a, entry, "subcommand", 10, decl, sub) != 0 ||
-		plm_node_append(r.a, entry, "from", 4, decl, from) != 0 ||
-		plm_node_append(r.a, entry, "flags", 5, decl, r.flags) != 0 ||
-		plm_node_append(r.a, entry, "image", 5, decl,
+		plm_node_append_static(r.a, entry, "program", 7, decl, program) != 0 ||
+		plm_node_append_static(r.a, entry, "subcommand", 10, decl, sub) != 0 ||
+		plm_node_append_static(r.a, entry, "from", 4, decl, from) != 0 ||
+		plm_node_append_static(r.a, entry, "flags", 5, decl, r.flags) != 0 ||
+		plm_node_append_static(r.a, entry, "image", 5, decl,
 			image ? image : plm_node_null(r.a, decl)) != 0 ||
-		plm_node_append(r.a, entry, "service", 7, decl,
+		plm_node_append_static(r.a, entry, "service", 7, decl,
 			service ? service : plm_node_null(r.a, decl)) != 0 ||
-		plm_node_append(r.a, entry, "args", 4, decl, args) != 0 ||
+		plm_node_append_static(r.a, entry, "args", 4, decl, args) != 0 ||
 		plm_node_push(r.a, c->tree, entry) != 0) {
 		return PLM_ENOMEM;
 	}

@@ -290,6 +290,23 @@ class Model(unittest.TestCase):
         self.assertEqual(doc["tree"][0]["service"], "app")
 
 
+
+class FlagTables(unittest.TestCase):
+    def test_the_flag_tables_are_in_strcmp_order(self):
+        # a lookup bisects the tables: a flag out of order is not found
+        import re
+        src = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                           "..", "..", "core", "command", "run.c")
+        with open(src) as f:
+            text = f.read()
+        for table in ("run_flags", "compose_run_flags"):
+            with self.subTest(table=table):
+                body = re.search(r"static const struct flag " + table +
+                                 r"\[\] = \{(.*?)\{NULL", text, re.S)
+                names = re.findall(r'\{"([^"]+)"', body.group(1))
+                self.assertGreater(len(names), 20)
+                self.assertEqual(names, sorted(names, key=str.encode))
+
 if __name__ == "__main__":
     PLIMSOLL = os.path.abspath(sys.argv.pop(1))
     unittest.main(verbosity=1)
