@@ -64,6 +64,8 @@ enum action {
 	A_HEALTH_RETRIES,
 	A_NO_HEALTHCHECK,
 	A_ROOTFS,
+	A_ULIMIT,
+	A_GROUP_ADD,
 };
 
 struct flag {
@@ -130,7 +132,7 @@ static const struct flag run_flags[] = {
 	{"expose", 0, true, A_NONE},
 	{"gidmap", 0, true, A_NONE},
 	{"gpus", 0, true, A_NONE},
-	{"group-add", 0, true, A_NONE},
+	{"group-add", 0, true, A_GROUP_ADD},
 	{"group-entry", 0, true, A_NONE},
 	{"health-cmd", 0, true, A_HEALTH_CMD},
 	{"health-interval", 0, true, A_HEALTH_INTERVAL},
@@ -233,7 +235,7 @@ static const struct flag run_flags[] = {
 	{"tty", 't', false, A_NONE},
 	{"tz", 0, true, A_NONE},
 	{"uidmap", 0, true, A_NONE},
-	{"ulimit", 0, true, A_NONE},
+	{"ulimit", 0, true, A_ULIMIT},
 	{"umask", 0, true, A_NONE},
 	{"unsetenv", 0, true, A_NONE},
 	{"unsetenv-all", 0, false, A_NONE},
@@ -337,6 +339,7 @@ struct run {
 	struct plm_node *name;  /* --name value, or NULL */
 	struct plm_node *health;
 	struct plm_node *userns; /* --userns value, or NULL */
+	struct plm_node *groups; /* --group-add values, or NULL */
 	bool user_set;
 	bool rootfs;
 	size_t volumes; /* items in svc.volumes */
@@ -563,6 +566,52 @@ static struct plm_node *integer(struct run *r, struct plm_node *v)
 	return n;
 }
 
+/* --ulimit NAME=SOFT[:HARD] as Compose's ulimits map: NAME: SOFT, or
+ * NAME: {soft, hard}. A value without `=` is left to the tree. */
+static void ulimit(struct run *r, struct plm_node *v)
+{
+	const char *s = v->as.string.ptr;
+	size_t len = v->as.string.len;
+	const char *eq = memchr(s, '=', len);
+	if (eq == NULL || eq == s) {
+		return;
+	}
+	size_t off = (size_t)(eq - s) + 1;
+	const char *colon = memchr(eq, ':', len - off + 1);
+	struct plm_node *value = NULL;
+	if (colon == NULL) {
+		struct plm_node *t = string_of(r, v, off);
+		value = t != NULL ? integer(r, t) : NULL;
+	} else {
+		size_t hard = (size_t)(colon - s) + 1;
+		struct plm_node *soft = plm_node_string(r->a, sub_span(v, off),
+			s + off, hard - 1 - off);
+		struct plm_node *h = string_of(r, v, hard);
+		value = plm_node_map(r->a, v->span);
+		if (soft == NULL || h == NULL || value == NULL ||
+			plm_node_append_static(r->a, value, "soft", 4,
+				v->span, integer(r, soft)) != 0 ||
+			plm_node_append_static(r->a, value, "hard", 4,
+				v->span, integer(r, h)) != 0) {
+			r->failed = true;
+			return;
+		}
+	}
+	if (r->failed || value == NULL) {
+		r->failed = true;
+		return;
+	}
+	struct plm_node *map = plm_node_get(r->svc, "ulimits");
+	if (map == NULL) {
+		map = plm_node_map(r->a, v->span);
+		set_key(r, "ulimits", map);
+	}
+	if (map == NULL || plm_node_append(r->a, map, s, (size_t)(eq - s),
+				   v->span, value) != 0) {
+		r->failed = true;
+	}
+}
+
 static const char *const bool_fields[][2] = {
 	[A_PRIVILEGED] = {"privileged", "privileged"},
 	[A_READ_ONLY] = {"read_only", "read_only_rootfs"},
@@ -741,6 +790,18 @@ static void apply(struct run *r, const struct flag *f,
 		break;
 	case A_HEALTH_RETRIES:
 		health(r, "retries", integer(r, v));
+		break;
+	case A_ULIMIT:
+		ulimit(r, v);
+		break;
+	case A_GROUP_ADD:
+		if (r->groups == NULL) {
+			r->groups = plm_node_seq(r->a, v->span);
+		}
+		if (r->groups == NULL ||
+			plm_node_push(r->a, r->groups, integer(r, v)) != 0) {
+			r->failed = true;
+		}
 		break;
 	default:
 		break;
@@ -1199,6 +1260,9 @@ static int build(struct command_ctx *c, struct plm_node *const *words, size_t n,
 			plm_record_link(r.a, entry));
 	if (rc == 0)
 		rc = keep_id_user(&r, rec);
+	if (rc == 0 && r.groups != NULL)
+		rc = plm_record_set_in(r.a, rec, "groups", "supplemental",
+			r.groups);
 	if (rc == 0)
 		rc = apply_fixups(&r, rec);
 	if (rc == 0 && plm_node_push(r.a, c->doc->containers, rec) != 0) {

@@ -247,6 +247,18 @@ class Model(unittest.TestCase):
         self.assertEqual(c["restart_policy"], "always")
         self.assertIs(c["healthcheck"]["disabled"], True)
 
+    def test_ulimits_and_added_groups_fill_the_record(self):
+        doc = self.dump("x.sh", (
+            "docker run --ulimit nofile=1024:2048 --ulimit=nproc=512 "
+            "--group-add 999 --group-add=docker -P --env-file app.env "
+            "example/app:1.0\n"))
+        [c] = doc["containers"]
+        self.assertEqual(c["ulimits"], [
+            {"name": "nofile", "value": {"soft": 1024, "hard": 2048}},
+            {"name": "nproc", "value": 512}])
+        self.assertEqual(c["groups"]["supplemental"], [999, "docker"])
+        self.assertEqual(c["image"]["text"], "example/app:1.0")
+
     def test_variables_are_unknown_not_guessed(self):
         doc = self.dump("x.sh", 'docker run --user "$(id -u)" '
                         '-v "$PWD:/src" --network "$NET" a:1\n')
