@@ -189,31 +189,38 @@ struct joined {
 	bool failed;
 };
 
+/* Maps the next byte of the text to src: a new segment unless src
+ * continues the last one. */
+static void map_to(struct joined *j, size_t src)
+{
+	size_t at = j->buf.len;
+	struct plm_dockerfile_segment *last = j->count ? &j->segs[j->count - 1]
+						       : NULL;
+	if (last != NULL && last->src + (at - last->at) == src) {
+		return;
+	}
+	if (j->count == j->cap) {
+		size_t cap = j->cap ? j->cap * 2 : 16;
+		void *grown = plm_realloc(j->segs, cap * sizeof(*j->segs));
+		if (grown == NULL) {
+			j->failed = true;
+			return;
+		}
+		j->segs = grown;
+		j->cap = cap;
+	}
+	j->segs[j->count].at = (uint32_t)at;
+	j->segs[j->count].src = (uint32_t)src;
+	j->count++;
+}
+
 /* Appends source bytes [src, src + n) (which the text holds as they are). */
 static void piece(struct joined *j, const char *bytes, size_t src, size_t n)
 {
 	if (n == 0) {
 		return;
 	}
-	size_t at = j->buf.len;
-	struct plm_dockerfile_segment *last = j->count ? &j->segs[j->count - 1]
-						       : NULL;
-	if (last == NULL || last->src + (at - last->at) != src) {
-		if (j->count == j->cap) {
-			size_t cap = j->cap ? j->cap * 2 : 16;
-			void *grown = plm_realloc(j->segs,
-				cap * sizeof(*j->segs));
-			if (grown == NULL) {
-				j->failed = true;
-				return;
-			}
-			j->segs = grown;
-			j->cap = cap;
-		}
-		j->segs[j->count].at = (uint32_t)at;
-		j->segs[j->count].src = (uint32_t)src;
-		j->count++;
-	}
+	map_to(j, src);
 	plm_dockerfile_buf_add(&j->buf, bytes + src, n);
 }
 
@@ -245,28 +252,8 @@ static void aligned(struct joined *j, const char *bytes, size_t start,
 		 * escape's letter): either way the search moves past it, so
 		 * each byte of the file is looked at a bounded number of
 		 * times */
-		size_t at = j->buf.len;
-		size_t src = k < end ? k : (end > start ? end - 1 : start);
+		map_to(j, k < end ? k : (end > start ? end - 1 : start));
 		s = k < end ? k + 1 : end;
-		struct plm_dockerfile_segment *last = j->count
-			? &j->segs[j->count - 1]
-			: NULL;
-		if (last == NULL || last->src + (at - last->at) != src) {
-			if (j->count == j->cap) {
-				size_t cap = j->cap ? j->cap * 2 : 16;
-				void *grown = plm_realloc(j->segs,
-					cap * sizeof(*j->segs));
-				if (grown == NULL) {
-					j->failed = true;
-					return;
-				}
-				j->segs = grown;
-				j->cap = cap;
-			}
-			j->segs[j->count].at = (uint32_t)at;
-			j->segs[j->count].src = (uint32_t)src;
-			j->count++;
-		}
 		plm_dockerfile_buf_addc(&j->buf, v[i]);
 	}
 }
@@ -414,38 +401,65 @@ static void check_text(struct command_ctx *c,
 	}
 }
 
-/* Splits the joined text and reads its container commands. */
-static int run_text(struct command_ctx *c, struct joined *j)
+/* Splits the joined text into commands (*out, a sequence spanning decl),
+ * after reporting its unbalanced quotes and heredocs. */
+static int split_joined(struct command_ctx *c, struct joined *j,
+	struct plm_span decl, struct plm_node **out)
 {
+	*out = NULL;
 	if (j->failed || j->buf.failed) {
 		return PLM_ENOMEM;
 	}
-	if (j->buf.len == 0) {
-		return 0;
+	struct plm_dockerfile_text t = {j->buf.ptr, j->buf.len, j->segs,
+		j->count, 0};
+	struct plm_node *cmds = plm_node_seq(c->arena, decl);
+	if (cmds == NULL) {
+		return PLM_ENOMEM;
 	}
-	if (j->buf.len > PLM_COMMAND_MAX_TEXT) {
+	check_text(c, &t);
+	plm_dockerfile_shell_split(&c->sh, &t, 0, t.len, NULL, 0, cmds, 0);
+	if (c->sh.out_of_memory) {
+		return PLM_ENOMEM;
+	}
+	*out = cmds;
+	return 0;
+}
+
+/* Splits the joined text and reads its container commands; frees j. */
+static int run_text(struct command_ctx *c, struct joined *j)
+{
+	int rc = 0;
+	struct plm_node *cmds = NULL;
+	if (j->failed || j->buf.failed) {
+		rc = PLM_ENOMEM;
+	} else if (j->buf.len > PLM_COMMAND_MAX_TEXT) {
 		plm_doc_diag(c->doc, PLM_DIAG_WARNING, "command/text-limit",
 			plm_span_make(j->segs[0].src, j->segs[0].src + 1),
 			"shell text of %zu bytes, over the limit of %zu "
 			"(PLM_COMMAND_MAX_TEXT): not read",
 			j->buf.len, (size_t)PLM_COMMAND_MAX_TEXT);
-		return 0;
+	} else if (j->buf.len > 0 &&
+		plm_command_sniff(j->buf.ptr, j->buf.len)) {
+		rc = split_joined(c, j, plm_span_make(0, 0), &cmds);
+		if (rc == 0) {
+			rc = plm_command_read(c, cmds);
+		}
 	}
-	struct plm_dockerfile_text t = {j->buf.ptr, j->buf.len, j->segs,
-		j->count, 0};
-	if (!plm_command_sniff(t.ptr, t.len)) {
-		return 0;
+	joined_free(j);
+	return rc;
+}
+
+/* A YAML scalar's value as a joined text, each byte mapped into the
+ * file; j is empty when the value is not the main file's. */
+static void scalar_joined(struct command_ctx *c, const struct plm_node *n,
+	struct joined *j)
+{
+	memset(j, 0, sizeof(*j));
+	if (n == NULL || n->kind != PLM_NODE_STRING || n->span.source != 0) {
+		return;
 	}
-	check_text(c, &t);
-	struct plm_node *cmds = plm_node_seq(c->arena, plm_span_make(0, 0));
-	if (cmds == NULL) {
-		return PLM_ENOMEM;
-	}
-	plm_dockerfile_shell_split(&c->sh, &t, 0, t.len, NULL, 0, cmds, 0);
-	if (c->sh.out_of_memory) {
-		return PLM_ENOMEM;
-	}
-	return plm_command_read(c, cmds);
+	aligned(j, plm_doc_main(c->doc)->bytes, n->span.start, n->span.end,
+		n->as.string.ptr, n->as.string.len);
 }
 
 /* ---- shell scripts ---------------------------------------------------- */
@@ -475,9 +489,7 @@ static int read_shell(struct command_ctx *c)
 	const struct plm_source *src = plm_doc_main(c->doc);
 	struct joined j = {0};
 	piece(&j, src->bytes, 0, src->len);
-	int rc = run_text(c, &j);
-	joined_free(&j);
-	return rc;
+	return run_text(c, &j);
 }
 
 /* ---- Makefiles -------------------------------------------------------- */
@@ -540,7 +552,6 @@ static int read_makefile(struct command_ctx *c)
 			break;
 		}
 		rc = run_text(c, &j);
-		joined_free(&j);
 		i = e + 1;
 	}
 	return rc;
@@ -611,8 +622,9 @@ static int read_markdown(struct command_ctx *c)
 			in = false;
 			if (taken) {
 				rc = run_text(c, &j);
+			} else {
+				joined_free(&j);
 			}
-			joined_free(&j);
 		} else if (in && taken) {
 			size_t b = i;
 			if (!cont) {
@@ -657,16 +669,9 @@ static int read_markdown(struct command_ctx *c)
 
 static int scalar_text(struct command_ctx *c, const struct plm_node *n)
 {
-	if (n == NULL || n->kind != PLM_NODE_STRING || n->span.source != 0) {
-		return 0;
-	}
-	const struct plm_source *src = plm_doc_main(c->doc);
-	struct joined j = {0};
-	aligned(&j, src->bytes, n->span.start, n->span.end, n->as.string.ptr,
-		n->as.string.len);
-	int rc = run_text(c, &j);
-	joined_free(&j);
-	return rc;
+	struct joined j;
+	scalar_joined(c, n, &j);
+	return run_text(c, &j);
 }
 
 /* GitLab: a script line, or a list of them (nested lists, as !reference
@@ -739,34 +744,20 @@ static int workflow_container(struct command_ctx *c, struct plm_node *spec,
 		return 0;
 	}
 	struct plm_node *words = NULL;
-	if (options != NULL && options->kind == PLM_NODE_STRING &&
-		options->span.source == 0) {
-		const struct plm_source *src = plm_doc_main(c->doc);
-		struct joined j = {0};
-		aligned(&j, src->bytes, options->span.start, options->span.end,
-			options->as.string.ptr, options->as.string.len);
-		if (j.failed || j.buf.failed) {
+	struct joined j;
+	scalar_joined(c, options, &j);
+	if (j.buf.len > 0 || j.failed || j.buf.failed) {
+		struct plm_node *cmds = NULL;
+		int rc = split_joined(c, &j, decl, &cmds);
+		if (rc != 0) {
 			joined_free(&j);
-			return PLM_ENOMEM;
-		}
-		struct plm_dockerfile_text t = {j.buf.ptr, j.buf.len, j.segs,
-			j.count, 0};
-		struct plm_node *cmds = plm_node_seq(c->arena, decl);
-		if (cmds == NULL) {
-			joined_free(&j);
-			return PLM_ENOMEM;
-		}
-		check_text(c, &t);
-		plm_dockerfile_shell_split(&c->sh, &t, 0, t.len, NULL, 0, cmds,
-			0);
-		joined_free(&j);
-		if (c->sh.out_of_memory) {
-			return PLM_ENOMEM;
+			return rc;
 		}
 		if (plm_node_count(cmds) > 0) {
 			words = plm_node_get(cmds->as.seq.items[0], "argv");
 		}
 	}
+	joined_free(&j);
 	return plm_command_options(c, words, image, extra, decl, name);
 }
 
