@@ -2,39 +2,6 @@
 -- program under /bin/sh, which may keep signals from it.
 local p = require("plimsoll")
 
--- True for a Windows stage, whose shell form runs under cmd or PowerShell:
--- the backtick escape Windows Dockerfiles use, a SHELL naming cmd or
--- PowerShell, or a Windows base image, along the stage's chain.
-local function windows(doc, stage)
-	local directives = doc.tree.directives
-	if directives and directives.escape == "`" then
-		return true
-	end
-	local s, stages, guard = stage, doc.tree.stages, 0
-	while s ~= nil and guard <= #stages do
-		local image = (tostring(s.base and s.base.repository or "") .. ":" ..
-			tostring(s.base and s.base.tag or "")):lower()
-		for _, word in ipairs({"windows", "nanoserver", "servercore",
-			"dotnet/framework", "ltsc20"}) do
-			if image:find(word, 1, true) then
-				return true
-			end
-		end
-		for _, i in ipairs(s.instructions) do
-			if i.keyword and i.keyword:upper() == "SHELL" then
-				local prog = tostring((i.args or {})[1] or ""):lower()
-				if prog:find("pwsh") or prog:find("powershell") or
-					prog:find("cmd") then
-					return true
-				end
-			end
-		end
-		local b = s.base and s.base.stage
-		s, guard = b ~= nil and stages[b + 1] or nil, guard + 1
-	end
-	return false
-end
-
 -- The CMD and ENTRYPOINT the image keeps: the last of each along the
 -- final stage's chain, with their stage.
 local function effective(doc)
@@ -104,7 +71,7 @@ References:
 			local text = ins and tostring(ins.text or "") or ""
 			if ins and ins.form == "shell" and
 				not text:find("^%s*exec%s") and
-				not windows(doc, e.stage) then
+				not p.windows_stage(doc, e.stage) then
 				report(ins, ("%s in shell form starts the program through "
 					.. "/bin/sh -c, which may keep SIGTERM from it.")
 					:format(kw), {fix = ("Write %s as a JSON array, "

@@ -93,41 +93,6 @@ local function around(cmds, at)
 	return left, right
 end
 
-
--- True for a Windows stage, whose shell form runs under cmd or PowerShell:
--- the backtick escape Windows Dockerfiles use, a SHELL naming cmd or
--- PowerShell, or a Windows base image, along the stage's chain.
-local function windows(doc, stage)
-	local directives = doc.tree.directives
-	if directives and directives.escape == "`" then
-		return true
-	end
-	local s, stages, guard = stage, doc.tree.stages, 0
-	while s ~= nil and guard <= #stages do
-		local image = (tostring(s.base and s.base.repository or "") .. ":" ..
-			tostring(s.base and s.base.tag or "")):lower()
-		for _, word in ipairs({"windows", "nanoserver", "servercore",
-			"dotnet/framework", "ltsc20"}) do
-			if image:find(word, 1, true) then
-				return true
-			end
-		end
-		for _, i in ipairs(s.instructions) do
-			if i.keyword and i.keyword:upper() == "SHELL" then
-				local prog = tostring((i.args or {})[1] or ""):lower()
-				if prog:find("pwsh") or prog:find("powershell") or
-					prog:find("cmd") then
-					return true
-				end
-			end
-		end
-		local b = s.base and s.base.stage
-		s, guard = b ~= nil and stages[b + 1] or nil, guard + 1
-	end
-	return false
-end
-
-
 -- Words after which a pipeline is a condition.
 local conditions = {["if"] = true, elif = true, ["while"] = true,
 	["until"] = true, ["!"] = true}
@@ -300,7 +265,7 @@ References:
 					if left and not covered and not harmless[prog] and
 						not conditions[lead] and
 						not (last and strict(right.argv)) and
-						not windows(doc, stage) then
+						not p.windows_stage(doc, stage) then
 						report(left.node, ("`%s` is piped without "
 							.. "pipefail: if it fails, the RUN still "
 							.. "succeeds."):format(left.text),
