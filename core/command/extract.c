@@ -265,6 +265,23 @@ static void joined_free(struct joined *j)
 	memset(j, 0, sizeof(*j));
 }
 
+/* The bytes check_text acts on outside quotes: an escape, a quote, a
+ * comment's `#`, a heredoc's `<`. */
+static const bool plain_special[256] = {
+	['\\'] = true, ['\''] = true, ['"'] = true, ['`'] = true,
+	['#'] = true, ['<'] = true,
+};
+
+/* ... and inside double quotes or backquotes: the closing quote and the
+ * escape. */
+static inline bool special_byte(char c, char quote)
+{
+	if (quote) {
+		return c == quote || c == '\\';
+	}
+	return plain_special[(unsigned char)c];
+}
+
 /* Reports an unterminated quote or heredoc in the text (the splitter
  * reads such a text to its end without a word). One pass. */
 static void check_text(struct command_ctx *c,
@@ -276,11 +293,28 @@ static void check_text(struct command_ctx *c,
 	size_t quote_at = 0;
 	size_t i = 0;
 	while (i < n) {
+		/* most bytes are none of the ones this pass acts on: skip
+		 * them a run at a time */
+		if (quote == '\'') {
+			const char *q = memchr(p + i, '\'', n - i);
+			if (q == NULL) {
+				break;
+			}
+			quote = 0;
+			i = (size_t)(q - p) + 1;
+			continue;
+		}
+		while (i < n && !special_byte(p[i], quote)) {
+			i++;
+		}
+		if (i >= n) {
+			break;
+		}
 		char ch = p[i];
 		if (quote) {
 			if (ch == quote) {
 				quote = 0;
-			} else if (ch == '\\' && quote != '\'') {
+			} else if (ch == '\\') {
 				i++;
 			}
 			i++;

@@ -35,10 +35,33 @@ static int add(struct plm_arena *a, struct plm_node *map, const char *key,
 		value);
 }
 
+/* A map with room for count entries: filling it never grows it (a record
+ * is made for every container, and growing copies its entries each
+ * time). */
+static struct plm_node *map_sized(struct plm_arena *a, struct plm_span decl,
+	size_t count)
+{
+	struct plm_node *m = plm_node_map(a, decl);
+	if (m == NULL || count == 0) {
+		return m;
+	}
+	m->as.map.entries = plm_arena_alloc(a,
+		count * sizeof(*m->as.map.entries));
+	if (m->as.map.entries == NULL) {
+		return NULL;
+	}
+	m->as.map.cap = count;
+	return m;
+}
+
 static struct plm_node *null_map(struct plm_arena *a, struct plm_span decl,
 	const char *const *keys)
 {
-	struct plm_node *m = implicit(plm_node_map(a, decl));
+	size_t count = 0;
+	while (keys[count] != NULL) {
+		count++;
+	}
+	struct plm_node *m = implicit(map_sized(a, decl, count));
 	if (m == NULL) {
 		return NULL;
 	}
@@ -183,7 +206,7 @@ const char *plm_record_field_name(size_t i)
 struct plm_node *plm_record_new(struct plm_arena *a, struct plm_span decl,
 	const char *origin, const char *role)
 {
-	struct plm_node *r = plm_node_map(a, decl);
+	struct plm_node *r = map_sized(a, decl, plm_record_field_count());
 	if (r == NULL) {
 		return NULL;
 	}
