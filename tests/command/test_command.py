@@ -247,12 +247,15 @@ class Model(unittest.TestCase):
         self.assertEqual(c["restart_policy"], "always")
         self.assertIs(c["healthcheck"]["disabled"], True)
 
-    def test_ulimits_and_added_groups_fill_the_record(self):
+    def test_ulimits_groups_and_devices_fill_the_record(self):
         doc = self.dump("x.sh", (
             "docker run --ulimit nofile=1024:2048 --ulimit=nproc=512 "
             "--group-add 999 --group-add=docker -P --env-file app.env "
-            "example/app:1.0\n"))
+            "--device /dev/fuse --device=/dev/sda:/dev/xvda:r "
+            "--cgroupns=host example/app:1.0\n"))
         [c] = doc["containers"]
+        self.assertEqual(c["devices"], ["/dev/fuse", "/dev/sda:/dev/xvda:r"])
+        self.assertIs(c["host"]["cgroup"], True)
         self.assertEqual(c["ulimits"], [
             {"name": "nofile", "value": {"soft": 1024, "hard": 2048}},
             {"name": "nproc", "value": 512}])
