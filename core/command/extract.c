@@ -266,11 +266,40 @@ static void joined_free(struct joined *j)
 }
 
 /* The bytes check_text acts on outside quotes: an escape, a quote, a
- * comment's `#`, a heredoc's `<`. */
+ * comment's `#`, a heredoc's `<`, a line break, a parenthesis. */
 static const bool plain_special[256] = {
 	['\\'] = true, ['\''] = true, ['"'] = true, ['`'] = true,
-	['#'] = true, ['<'] = true,
+	['#'] = true, ['<'] = true, ['\n'] = true, ['('] = true,
+	[')'] = true,
 };
+
+/* Where the statements of a text start: after each line break outside
+ * quotes, heredoc bodies, continuations and parentheses, so a statement
+ * is whole lines the shell reads as one (its `$(...)` and subshells,
+ * quoted line breaks, heredoc bodies all inside it). */
+struct cuts {
+	size_t *at;
+	size_t count, cap;
+	bool failed;
+};
+
+static void cut_add(struct cuts *k, size_t at)
+{
+	if (k == NULL) {
+		return;
+	}
+	if (k->count == k->cap) {
+		size_t cap = k->cap ? k->cap * 2 : 64;
+		void *grown = plm_realloc(k->at, cap * sizeof(*k->at));
+		if (grown == NULL) {
+			k->failed = true;
+			return;
+		}
+		k->at = grown;
+		k->cap = cap;
+	}
+	k->at[k->count++] = at;
+}
 
 /* ... and inside double quotes or backquotes: the closing quote and the
  * escape. */
@@ -283,14 +312,16 @@ static inline bool special_byte(char c, char quote)
 }
 
 /* Reports an unterminated quote or heredoc in the text (the splitter
- * reads such a text to its end without a word). One pass. */
+ * reads such a text to its end without a word), and when cuts is not
+ * NULL where its statements start. One pass. */
 static void check_text(struct command_ctx *c,
-	const struct plm_dockerfile_text *t)
+	const struct plm_dockerfile_text *t, struct cuts *cuts)
 {
 	const char *p = t->ptr;
 	size_t n = t->len;
 	char quote = 0;
 	size_t quote_at = 0;
+	size_t depth = 0; /* open parentheses */
 	size_t i = 0;
 	while (i < n) {
 		/* most bytes are none of the ones this pass acts on: skip
@@ -327,6 +358,17 @@ static void check_text(struct command_ctx *c,
 		if (ch == '\'' || ch == '"' || ch == '`') {
 			quote = ch;
 			quote_at = i;
+			i++;
+			continue;
+		}
+		if (ch == '\n' || ch == '(' || ch == ')') {
+			if (ch == '(') {
+				depth++;
+			} else if (ch == ')') {
+				depth -= depth > 0;
+			} else if (depth == 0) {
+				cut_add(cuts, i + 1);
+			}
 			i++;
 			continue;
 		}
@@ -420,6 +462,9 @@ static void check_text(struct command_ctx *c,
 			 * rest of the opener's line included, which keeps
 			 * this one pass over the text) */
 			i = k;
+			if (depth == 0 && k < n) {
+				cut_add(cuts, k);
+			}
 			continue;
 		}
 		i++;
@@ -436,9 +481,12 @@ static void check_text(struct command_ctx *c,
 }
 
 /* Splits the joined text into commands (*out, a sequence spanning decl),
- * after reporting its unbalanced quotes and heredocs. */
+ * after reporting its unbalanced quotes and heredocs. With `only_runs`,
+ * only the statements that may run a container are split: the others
+ * cannot give one, and splitting a script whole cost most of its
+ * reading. */
 static int split_joined(struct command_ctx *c, struct joined *j,
-	struct plm_span decl, struct plm_node **out)
+	struct plm_span decl, bool only_runs, struct plm_node **out)
 {
 	*out = NULL;
 	if (j->failed || j->buf.failed) {
@@ -450,8 +498,24 @@ static int split_joined(struct command_ctx *c, struct joined *j,
 	if (cmds == NULL) {
 		return PLM_ENOMEM;
 	}
-	check_text(c, &t);
-	plm_dockerfile_shell_split(&c->sh, &t, 0, t.len, NULL, 0, cmds, 0);
+	struct cuts cuts = {0};
+	check_text(c, &t, only_runs ? &cuts : NULL);
+	if (cuts.failed) {
+		plm_free(cuts.at);
+		return PLM_ENOMEM;
+	}
+	size_t start = 0;
+	for (size_t k = 0; k <= cuts.count && !c->sh.out_of_memory; k++) {
+		size_t end = k < cuts.count ? cuts.at[k] : t.len;
+		if (end > start &&
+			(!only_runs ||
+				plm_command_sniff(t.ptr + start, end - start))) {
+			plm_dockerfile_shell_split(&c->sh, &t, start, end, NULL,
+				0, cmds, 0);
+		}
+		start = end;
+	}
+	plm_free(cuts.at);
 	if (c->sh.out_of_memory) {
 		return PLM_ENOMEM;
 	}
@@ -474,7 +538,7 @@ static int run_text(struct command_ctx *c, struct joined *j)
 			j->buf.len, (size_t)PLM_COMMAND_MAX_TEXT);
 	} else if (j->buf.len > 0 &&
 		plm_command_sniff(j->buf.ptr, j->buf.len)) {
-		rc = split_joined(c, j, plm_span_make(0, 0), &cmds);
+		rc = split_joined(c, j, plm_span_make(0, 0), true, &cmds);
 		if (rc == 0) {
 			rc = plm_command_read(c, cmds);
 		}
@@ -782,7 +846,7 @@ static int workflow_container(struct command_ctx *c, struct plm_node *spec,
 	scalar_joined(c, options, &j);
 	if (j.buf.len > 0 || j.failed || j.buf.failed) {
 		struct plm_node *cmds = NULL;
-		int rc = split_joined(c, &j, decl, &cmds);
+		int rc = split_joined(c, &j, decl, false, &cmds);
 		if (rc != 0) {
 			joined_free(&j);
 			return rc;
