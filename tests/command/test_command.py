@@ -134,6 +134,19 @@ class BadInput(unittest.TestCase):
         self.assertEqual([f["region"]["start_line"]
                           for f in got["findings"]], [4])
 
+    def test_a_command_over_several_lines_is_read_whole(self):
+        # a script is split a statement at a time: a statement runs over
+        # line breaks in quotes, $(...), subshells and continuations
+        text = ("set -e\n"
+                "id=$(\n  docker run -d \\\n    --privileged a:1\n)\n"
+                "sh -c \"\n  docker run --privileged b:1\n\"\n"
+                "(\n  cd /srv\n  docker run --privileged c:1\n)\n"
+                "echo '(' && docker run --privileged d:1\n"
+                "case $x in a) docker run --privileged e:1 ;; esac\n")
+        got = scan({"x.sh": text}, "--only", "privileged")
+        self.assertEqual(sorted(f["region"]["start_line"]
+                                for f in got["findings"]), [4, 7, 11, 13, 14])
+
     def test_a_container_command_in_a_heredoc_is_a_note(self):
         got = scan({"x.sh": "true\nssh host bash <<'EOF'\n"
                     "docker run --privileged a:1\nEOF\n"})
