@@ -268,8 +268,14 @@ static void joined_free(struct joined *j)
 /* The bytes check_text acts on outside quotes: an escape, a quote, a
  * comment's `#`, a heredoc's `<`, a line break, a parenthesis. */
 static const bool plain_special[256] = {
-	['\\'] = true, ['\''] = true, ['"'] = true, ['`'] = true,
-	['#'] = true, ['<'] = true, ['\n'] = true, ['('] = true,
+	['\\'] = true,
+	['\''] = true,
+	['"'] = true,
+	['`'] = true,
+	['#'] = true,
+	['<'] = true,
+	['\n'] = true,
+	['('] = true,
 	[')'] = true,
 };
 
@@ -509,7 +515,8 @@ static int split_joined(struct command_ctx *c, struct joined *j,
 		size_t end = k < cuts.count ? cuts.at[k] : t.len;
 		if (end > start &&
 			(!only_runs ||
-				plm_command_sniff(t.ptr + start, end - start))) {
+				plm_command_sniff(t.ptr + start,
+					end - start))) {
 			plm_dockerfile_shell_split(&c->sh, &t, start, end, NULL,
 				0, cmds, 0);
 		}

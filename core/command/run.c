@@ -333,7 +333,7 @@ struct run {
 	struct command_ctx *c;
 	struct plm_arena *a;
 	const struct flag *table;
-	size_t table_len; /* entries before the NULL one */
+	size_t table_len;       /* entries before the NULL one */
 	struct plm_node *svc;   /* the Compose service map */
 	struct plm_node *flags; /* tree: [{name, value}] */
 	struct plm_node *name;  /* --name value, or NULL */
@@ -589,10 +589,10 @@ static void ulimit(struct run *r, struct plm_node *v)
 		struct plm_node *h = string_of(r, v, hard);
 		value = plm_node_map(r->a, v->span);
 		if (soft == NULL || h == NULL || value == NULL ||
-			plm_node_append_static(r->a, value, "soft", 4,
-				v->span, integer(r, soft)) != 0 ||
-			plm_node_append_static(r->a, value, "hard", 4,
-				v->span, integer(r, h)) != 0) {
+			plm_node_append_static(r->a, value, "soft", 4, v->span,
+				integer(r, soft)) != 0 ||
+			plm_node_append_static(r->a, value, "hard", 4, v->span,
+				integer(r, h)) != 0) {
 			r->failed = true;
 			return;
 		}
@@ -606,8 +606,9 @@ static void ulimit(struct run *r, struct plm_node *v)
 		map = plm_node_map(r->a, v->span);
 		set_key(r, "ulimits", map);
 	}
-	if (map == NULL || plm_node_append(r->a, map, s, (size_t)(eq - s),
-				   v->span, value) != 0) {
+	if (map == NULL ||
+		plm_node_append(r->a, map, s, (size_t)(eq - s), v->span,
+			value) != 0) {
 		r->failed = true;
 	}
 }
@@ -867,7 +868,8 @@ static size_t read_flags(struct run *r, struct plm_node *const *words, size_t i,
 			/* --name, --name=value */
 			const char *eq = memchr(s, '=', len);
 			size_t nlen = eq ? (size_t)(eq - s) - 2 : len - 2;
-			const struct flag *f = find_long(r->table, r->table_len, s + 2, nlen);
+			const struct flag *f = find_long(r->table, r->table_len,
+				s + 2, nlen);
 			struct plm_node *v = NULL;
 			struct plm_span fs = w->span;
 			if (eq != NULL) {
@@ -1218,15 +1220,20 @@ static int build(struct command_ctx *c, struct plm_node *const *words, size_t n,
 		}
 	}
 	if (program == NULL || from == NULL || sub == NULL || args == NULL ||
-		plm_node_append_static(r.a, entry, "program", 7, decl, program) != 0 ||
-		plm_node_append_static(r.a, entry, "subcommand", 10, decl, sub) != 0 ||
-		plm_node_append_static(r.a, entry, "from", 4, decl, from) != 0 ||
-		plm_node_append_static(r.a, entry, "flags", 5, decl, r.flags) != 0 ||
+		plm_node_append_static(r.a, entry, "program", 7, decl,
+			program) != 0 ||
+		plm_node_append_static(r.a, entry, "subcommand", 10, decl,
+			sub) != 0 ||
+		plm_node_append_static(r.a, entry, "from", 4, decl, from) !=
+			0 ||
+		plm_node_append_static(r.a, entry, "flags", 5, decl, r.flags) !=
+			0 ||
 		plm_node_append_static(r.a, entry, "image", 5, decl,
 			image ? image : plm_node_null(r.a, decl)) != 0 ||
 		plm_node_append_static(r.a, entry, "service", 7, decl,
 			service ? service : plm_node_null(r.a, decl)) != 0 ||
-		plm_node_append_static(r.a, entry, "args", 4, decl, args) != 0 ||
+		plm_node_append_static(r.a, entry, "args", 4, decl, args) !=
+			0 ||
 		plm_node_push(r.a, c->tree, entry) != 0) {
 		return PLM_ENOMEM;
 	}
