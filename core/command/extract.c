@@ -138,16 +138,19 @@ static bool word_at(const char *p, size_t len, size_t i, const char *w)
 		(i + m == len || !word_byte(p[i + m]));
 }
 
+/* The first letters of the CLIs' names: docker, docker-compose, podman,
+ * nerdctl. */
+static const bool cli_initial[256] = {['d'] = true, ['p'] = true, ['n'] = true};
+
 bool plm_command_sniff(const char *p, size_t len)
 {
-	static const char *const clis[] = {"docker", "podman", "nerdctl",
-		"docker-compose", NULL};
 	const char *end = p + len;
 	for (const char *q = p; q < end;) {
-		/* each candidate start: a 'd', 'p' or 'n' */
+		/* each candidate start: a 'd', 'p' or 'n' starting a word,
+		 * then only the names that start with it */
 		const char *d = NULL;
 		for (const char *s = q; s < end; s++) {
-			if ((*s == 'd' || *s == 'p' || *s == 'n') &&
+			if (cli_initial[(unsigned char)*s] &&
 				(s == p || !word_byte(s[-1]))) {
 				d = s;
 				break;
@@ -157,10 +160,10 @@ bool plm_command_sniff(const char *p, size_t len)
 			return false;
 		}
 		size_t i = (size_t)(d - p);
-		bool cli = false;
-		for (size_t k = 0; clis[k] != NULL && !cli; k++) {
-			cli = word_at(p, len, i, clis[k]);
-		}
+		bool cli = *d == 'd' ? word_at(p, len, i, "docker") ||
+				word_at(p, len, i, "docker-compose")
+			: *d == 'p' ? word_at(p, len, i, "podman")
+				    : word_at(p, len, i, "nerdctl");
 		q = d + 1;
 		if (!cli) {
 			continue;
