@@ -1,98 +1,6 @@
 -- pipe-without-pipefail: in `a | b` the shell only reports b's failure.
 local p = require("plimsoll")
 
--- The shell text of a RUN: its shell form text, then its heredoc bodies.
-local function shell_text(ins)
-	local parts = {ins.form == "shell" and tostring(ins.text or "") or ""}
-	for _, h in ipairs(ins.heredocs or {}) do
-		parts[#parts + 1] = tostring(h.body or "")
-	end
-	return table.concat(parts, "\n")
-end
-
--- True when the `|` at offset i separates the alternatives of a case
--- pattern (`amd64|x86_64) ...`), which is no pipe: single words on both
--- sides, the right one running into `)`.
-local function case_pattern(text, i)
-	local before = text:sub(1, i - 1):match("([^%s;&|()]+)%s*$")
-	local after = text:sub(i + 1):match("^%s*[^%s;&|()]+%s*([|)])")
-	return before ~= nil and not before:find("=", 1, true) and
-		after ~= nil
-end
-
--- The offsets of the pipes (`|`, `|&`; not `||`) in shell text, outside
--- quotes and comments.
-local function pipe_offsets(text)
-	local out, i, n, quote = {}, 1, #text, nil
-	while i <= n do
-		local c = text:sub(i, i)
-		if quote == "'" then
-			if c == "'" then
-				quote = nil
-			end
-		elseif quote == '"' then
-			if c == "\\" then
-				i = i + 1
-			elseif c == '"' then
-				quote = nil
-			end
-		elseif c == "\\" then
-			i = i + 1
-		elseif c == "'" or c == '"' then
-			quote = c
-		elseif c == "#" and (i == 1 or text:sub(i - 1, i - 1):match("%s")) then
-			i = (text:find("\n", i, true) or n + 1) - 1
-		elseif c == "|" then
-			if text:sub(i + 1, i + 1) == "|" then
-				i = i + 1
-			elseif not case_pattern(text, i) then
-				out[#out + 1] = i
-			end
-		end
-		i = i + 1
-	end
-	return out
-end
-
--- The commands of a RUN with where each starts in its shell text:
--- {node, argv (unwrapped), text, at}; at is nil when not found.
-local function located_commands(ins, text)
-	local out, cursor = {}, 1
-	for _, node in ipairs(ins.commands or {}) do
-		local t = tostring(node.text or "")
-		local at = t ~= "" and (text:find(t, cursor, true) or
-			text:find(t, 1, true)) or nil
-		local argv = {}
-		for _, a in ipairs(node.argv or {}) do
-			argv[#argv + 1] = tostring(a)
-		end
-		out[#out + 1] = {node = node, argv = (p.unwrap(argv)), text = t,
-			at = at}
-		if at ~= nil and at >= cursor then
-			cursor = at + #t
-		end
-	end
-	return out
-end
-
--- The commands left and right of the pipe at offset `at`: the one that
--- ends last before it (`ldd "$(php -r ...)"` rather than the php inside),
--- and the one that starts first after it.
-local function around(cmds, at)
-	local left, right
-	for _, c in ipairs(cmds) do
-		local stop = c.at ~= nil and c.at + #c.text or nil
-		if stop ~= nil and stop <= at and
-			(left == nil or stop > left.at + #left.text) then
-			left = c
-		elseif c.at ~= nil and c.at > at and
-			(right == nil or c.at < right.at) then
-			right = c
-		end
-	end
-	return left, right
-end
-
 -- Words after which a pipeline is a condition.
 local conditions = {["if"] = true, elif = true, ["while"] = true,
 	["until"] = true, ["!"] = true}
@@ -234,14 +142,12 @@ References:
 			return
 		end
 		for ins, stage in p.instructions(doc, "RUN") do
-			local text = shell_text(ins)
-			local pipes = text:find("|", 1, true) and pipe_offsets(text) or {}
+			local pipes, cmds, text = p.run_pipes(ins)
 			if #pipes > 0 and
 				not shell_ok(stage_shell(doc, stage, p.span(ins).start_line))
 				then
-				local cmds = located_commands(ins, text)
-				for _, at in ipairs(pipes) do
-					local left = around(cmds, at)
+				for _, pipe in ipairs(pipes) do
+					local at, left = pipe.at, pipe.left
 					local covered = false
 					for _, c in ipairs(cmds) do
 						if c.at ~= nil and c.at < at and
@@ -257,7 +163,7 @@ References:
 					-- is tested, not meant to fail the RUN.
 					local lead = left and left.at and
 						text:sub(1, left.at - 1):match("(%S+)%s*$")
-					local _, right = around(cmds, at)
+					local right = pipe.right
 					-- A strict consumer that ends the pipeline makes its
 					-- status the pipeline's.
 					local last = right and right.at and not text:sub(
