@@ -37,6 +37,34 @@ end
 -- the settings.
 local image_user
 
+-- extra with one related location added (a copy: extra is shared).
+local function with_related(extra, node, field, message)
+	local out = {}
+	for k, v in pairs(extra) do
+		out[k] = v
+	end
+	out.related = {{node = node, field = field, message = message}}
+	return out
+end
+
+-- The second place a reader needs: where a Dockerfile's final stage
+-- inherits a user set in an earlier stage, or the USER of the Dockerfile
+-- a Compose service builds.
+local function root_related(c, node, extra)
+	if c.origin == "dockerfile" and node ~= c then
+		local at, final = p.span(node, "text"), p.span(c)
+		if at.path == final.path and at.start_line < final.start_line then
+			return with_related(extra, c, nil,
+				"the final stage inherits this user here")
+		end
+	elseif node == c and p.docker_engine(c) and c.build ~= nil and
+		c.build.user ~= nil and c.build.user.text ~= nil then
+		return with_related(extra, c.build.user, "text",
+			"the USER of the Dockerfile it builds")
+	end
+	return extra
+end
+
 local function report_root(c, report, extra)
 	local user = c.user
 	local what = p.describe(c)
@@ -61,6 +89,7 @@ local function report_root(c, report, extra)
 		msg = ("%s runs as root (user %s)"):format(what,
 			user.text or "root")
 	end
+	extra = root_related(c, node, extra)
 	if field ~= nil then
 		report(node, field, msg, extra)
 	else
@@ -87,7 +116,9 @@ local function report_unset(c, report, extra)
 			return
 		end
 		report(c, ("%s runs as root: no `user:` is set and the "
-			.. "Dockerfile it builds sets no USER"):format(what), extra)
+			.. "Dockerfile it builds sets no USER"):format(what),
+			with_related(extra, c.build, nil,
+				"the final stage of the Dockerfile it builds"))
 	elseif p.docker_engine(c) then
 		if known == "root" then
 			report(c, ("%s runs as root: no `user:` is set and image %s "
