@@ -3,7 +3,7 @@
 # configuration with gcc and in an AddressSanitizer + UndefinedBehaviorSanitizer
 # configuration with clang, both with warnings as errors, runs every suite in
 # both (the differential and validator suites, which compare
-# outputs rather than memory behaviour, and valgrind run in the normal build
+# outputs rather than memory behaviour, valgrind and the bench table run in the normal build
 # only), then builds the fuzz targets with clang and runs their regression
 # inputs and a short smoke run (FUZZ_SECONDS per target, default 20), and
 # ends with one line: `tests: N passed, N failed, N skipped`.
@@ -47,7 +47,7 @@ echo "== AddressSanitizer + UndefinedBehaviorSanitizer build"
 if CC=clang build build-asan -Dwerror=true \
 	-Db_sanitize=address,undefined -Db_lundef=false; then
 	run_suite build-asan --no-suite differential --no-suite validate \
-		--no-suite valgrind --no-suite style
+		--no-suite valgrind --no-suite style --no-suite bench
 else
 	failed_setup=$((failed_setup + 1))
 fi
