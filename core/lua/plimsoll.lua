@@ -1909,6 +1909,30 @@ function M.run_mounts(ins, dir)
 	return false
 end
 
+-- A package manager's words after its name into r: the first word that
+-- is no option is r.sub, the words after it r.args; options go to
+-- `before` until the subcommand, then to r.opts; one of value_opts takes
+-- the next word, kept as "-o=VALUE".
+local function manager_words(argv, value_opts, r, before)
+	local k = 2
+	while argv[k] ~= nil do
+		local a = argv[k]
+		local list = r.sub == nil and before or r.opts
+		if value_opts[a] then
+			list[#list + 1] = a .. "=" .. tostring(argv[k + 1] or "")
+			k = k + 1
+		elseif a:sub(1, 1) == "-" then
+			list[#list + 1] = a
+		elseif r.sub == nil then
+			r.sub = a
+		else
+			r.args[#r.args + 1] = a
+		end
+		k = k + 1
+	end
+	return r
+end
+
 --- An apt-get or apt command line as {prog, sub, opts, args}, or nil; an
 --- option with a value is kept as "-o=VALUE".
 local apt_value_opts = {["-o"] = true, ["--option"] = true, ["-t"] = true,
@@ -1923,22 +1947,7 @@ function M.apt_parse(argv)
 		return nil
 	end
 	local r = {prog = prog, opts = {}, args = {}}
-	local k = 2
-	while argv[k] ~= nil do
-		local a = argv[k]
-		if apt_value_opts[a] then
-			r.opts[#r.opts + 1] = a .. "=" .. tostring(argv[k + 1] or "")
-			k = k + 1
-		elseif a:sub(1, 1) == "-" then
-			r.opts[#r.opts + 1] = a
-		elseif r.sub == nil then
-			r.sub = a
-		else
-			r.args[#r.args + 1] = a
-		end
-		k = k + 1
-	end
-	return r
+	return manager_words(argv, apt_value_opts, r, r.opts)
 end
 
 --- ADD and COPY.
@@ -2016,22 +2025,7 @@ function M.rpm_parse(argv)
 		return nil
 	end
 	local r = {prog = prog, opts = {}, args = {}, global = {}}
-	local k = 2
-	while argv[k] ~= nil do
-		local a = argv[k]
-		local list = r.sub == nil and r.global or r.opts
-		if rpm_value_opts[a] then
-			list[#list + 1] = a .. "=" .. tostring(argv[k + 1] or "")
-			k = k + 1
-		elseif a:sub(1, 1) == "-" then
-			list[#list + 1] = a
-		elseif r.sub == nil then
-			r.sub = a
-		else
-			r.args[#r.args + 1] = a
-		end
-		k = k + 1
-	end
+	manager_words(argv, rpm_value_opts, r, r.global)
 	if (r.sub == "group" or r.sub == "groups" or r.sub == "module") and
 		r.args[1] ~= nil then
 		r.sub = r.sub .. " " .. table.remove(r.args, 1)
