@@ -65,6 +65,16 @@ local function root_related(c, node, extra)
 	return extra
 end
 
+-- A Kubernetes setting written on the pod and folded into the container:
+-- the container that inherits it is the second place.
+local function pod_related(c, node, field, extra)
+	if c.origin ~= "kubernetes" or not p.meta(node, field).inherited then
+		return extra
+	end
+	return with_related(extra, c, nil,
+		("%s inherits this pod-level setting"):format(p.describe(c)))
+end
+
 local function report_root(c, report, extra)
 	local user = c.user
 	local what = p.describe(c)
@@ -89,7 +99,11 @@ local function report_root(c, report, extra)
 		msg = ("%s runs as root (user %s)"):format(what,
 			user.text or "root")
 	end
-	extra = root_related(c, node, extra)
+	if c.origin == "kubernetes" then
+		extra = pod_related(c, node, field, extra)
+	else
+		extra = root_related(c, node, extra)
+	end
 	if field ~= nil then
 		report(node, field, msg, extra)
 	else
@@ -128,7 +142,7 @@ local function report_unset(c, report, extra)
 	elseif c.run_as_non_root == false then
 		report(c, "run_as_non_root", ("%s may run as root: "
 			.. "runAsNonRoot is false and no runAsUser is set")
-			:format(what), extra)
+			:format(what), pod_related(c, c, "run_as_non_root", extra))
 	else
 		report(c, "user", ("%s may run as root: neither "
 			.. "runAsNonRoot: true nor a non-zero runAsUser is set")
@@ -187,7 +201,8 @@ What is reported, once per container, where the fix goes:
   image nor build are fragments and are not judged alone.
 - **Kubernetes**: `runAsUser: 0`, or neither `runAsNonRoot: true` nor a
   non-zero `runAsUser` (pod-level settings count; the finding lands on
-  the pod's setting when that is where it is written).
+  the pod's setting when that is where it is written, with the container
+  that inherits it as a related location).
 
 A non-zero UID that is merely low is `low-uid`'s concern; a user given by
 name is `user-by-name`'s.

@@ -5,7 +5,10 @@ location, asserted at its file, line and column in JSON and SARIF:
   stage: the finding at the USER, related at the final stage's FROM;
 - a Compose service built from a Dockerfile that switches to root: the
   finding at the service, related at the Dockerfile's USER;
-- one built from a Dockerfile with no USER: related at its FROM.
+- one built from a Dockerfile with no USER: related at its FROM;
+- a Kubernetes container that inherits the pod's runAsUser: 0 or
+  runAsNonRoot: false: the finding at the pod's setting, related at the
+  container (one that sets its own has none).
 A finding with no second place has none.
 
 usage: check_related.py PLIMSOLL
@@ -34,6 +37,26 @@ FILES = {
                         "  b:\n"
                         "    build:\n"
                         "      context: ./b\n",
+    "k8s/pod.yaml": "apiVersion: v1\n"
+                    "kind: Pod\n"
+                    "metadata: {name: p}\n"
+                    "spec:\n"
+                    "  securityContext:\n"
+                    "    runAsUser: 0\n"
+                    "  containers:\n"
+                    "    - name: app\n"
+                    "      image: nginx:1.27\n"
+                    "    - name: side\n"
+                    "      image: busybox:1.36\n"
+                    "      securityContext: {runAsUser: 0}\n"
+                    "---\n"
+                    "apiVersion: v1\n"
+                    "kind: Pod\n"
+                    "metadata: {name: q}\n"
+                    "spec:\n"
+                    "  securityContext: {runAsNonRoot: false}\n"
+                    "  containers:\n"
+                    "    - {name: app, image: nginx:1.27}\n",
 }
 
 
@@ -93,6 +116,21 @@ class Related(unittest.TestCase):
             ("app/b/Dockerfile", 1, 1,
              "the final stage of the Dockerfile it builds")])
 
+    def test_pod_level_user_points_at_the_container(self):
+        f = self.finding("k8s/pod.yaml", 6)
+        self.assertEqual(self.related(f), [
+            ("k8s/pod.yaml", 8, 7,
+             'container "app" inherits this pod-level setting')])
+
+    def test_container_level_user_has_no_related(self):
+        self.assertEqual(self.related(self.finding("k8s/pod.yaml", 12)), [])
+
+    def test_pod_level_run_as_non_root_points_at_the_container(self):
+        f = self.finding("k8s/pod.yaml", 18)
+        self.assertEqual(self.related(f), [
+            ("k8s/pod.yaml", 20, 8,
+             'container "app" inherits this pod-level setting')])
+
     def test_a_finding_with_one_place_has_no_related(self):
         self.assertEqual(self.related(self.finding("app/b/Dockerfile", 1)),
                          [])
@@ -110,7 +148,9 @@ class Related(unittest.TestCase):
         self.assertEqual(got, {
             ("inherit/Dockerfile", "inherit/Dockerfile", 5, 1),
             ("app/compose.yaml", "app/a/Dockerfile", 2, 6),
-            ("app/compose.yaml", "app/b/Dockerfile", 1, 1)})
+            ("app/compose.yaml", "app/b/Dockerfile", 1, 1),
+            ("k8s/pod.yaml", "k8s/pod.yaml", 8, 7),
+            ("k8s/pod.yaml", "k8s/pod.yaml", 20, 8)})
 
 
 if __name__ == "__main__":
