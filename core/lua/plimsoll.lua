@@ -38,7 +38,28 @@ function M.meta(node, field)
 	return native.meta(node, field)
 end
 
---- True when `text` occurs anywhere in the scanned file (or a file it
+--- True the first time the place of node[field] (its span) is met in the
+-- table `seen`, false after: one finding for a value that several records
+-- share, such as a pod-level setting every container of the pod inherits.
+function M.first_at(seen, node, field)
+	local s = native.span(node, field)
+	local key = ("%s:%d:%d"):format(s.path, s.start_line, s.start_column)
+	if seen[key] then
+		return false
+	end
+	seen[key] = true
+	return true
+end
+
+-- True when a container's security profile (`field`: "seccomp" or
+-- "apparmor") is written and its type is `unconfined`, in any case.
+function M.unconfined(c, field)
+	local v = c[field]
+	return M.is_node(v) and type(v.type) == "string" and
+		v.type:lower() == "unconfined"
+end
+
+-- True when `text` occurs anywhere in the scanned file (or a file it
 --- pulled in), comments included: a cheap test before walking the model.
 function M.mentions(doc, text)
 	return native.mentions(text)
