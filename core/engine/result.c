@@ -95,6 +95,21 @@ int plm_file_result_add_finding(struct plm_file_result *r,
 		c.related = rel;
 		c.related_count = f->related_count;
 	}
+	c.edits = NULL;
+	c.edit_count = 0;
+	if (f->edit_count > 0 && f->edits != NULL) {
+		struct plm_edit *ed = plm_arena_alloc(r->arena,
+			f->edit_count * sizeof(*ed));
+		if (ed == NULL) {
+			return PLM_ENOMEM;
+		}
+		for (size_t i = 0; i < f->edit_count; i++) {
+			ed[i].region = f->edits[i].region;
+			ed[i].text = copy(r, f->edits[i].text, &failed);
+		}
+		c.edits = ed;
+		c.edit_count = f->edit_count;
+	}
 	if (failed) {
 		return PLM_ENOMEM;
 	}
@@ -263,6 +278,10 @@ int plm_file_result_redact(struct plm_file_result *r,
 			struct plm_related_location *rel =
 				(struct plm_related_location *)&f->related[k];
 			redact(r, &rel->message, secrets, count, &failed);
+		}
+		for (size_t k = 0; k < f->edit_count; k++) {
+			struct plm_edit *ed = (struct plm_edit *)&f->edits[k];
+			redact(r, &ed->text, secrets, count, &failed);
 		}
 	}
 	for (size_t i = 0; i < r->note_count; i++) {

@@ -366,6 +366,143 @@ static size_t read_related(lua_State *L, struct plm_lua_checker *c,
 	return (size_t)n;
 }
 
+/* One edit of extra.edits, the table at idx: {node = target [, field =
+ * name] [, at = "replace" | "before" | "after"], text = ...}, a location
+ * {line, column [, end_line, end_column], text = ...} (no end: an
+ * insertion), or {offset, end_offset, text} as p.edit_set() makes it.
+ * Raises on a wrong shape or a place outside the finding's file. */
+static void read_edit(lua_State *L, struct plm_lua_checker *c, int idx, int i,
+	uint32_t source, struct plm_lua_edit *out)
+{
+	idx = lua_absindex(L, idx);
+	if (lua_getfield(L, idx, "text") != LUA_TSTRING) {
+		luaL_error(L, "report: extra.edits[%d].text must be a string",
+			i);
+	}
+	out->text = lua_tolstring(L, -1, &out->text_len);
+	if (out->text_len > PLM_LUA_MAX_EDIT_TEXT) {
+		luaL_error(L,
+			"report: extra.edits[%d].text is longer than %d "
+			"bytes",
+			i, PLM_LUA_MAX_EDIT_TEXT);
+	}
+	/* The text stays on the stack for the rest of the call. */
+	const struct plm_source *src = c->doc->sources[source];
+	if (lua_getfield(L, idx, "offset") != LUA_TNIL) {
+		int ok1 = 0, ok2 = 0;
+		lua_Integer a = lua_tointegerx(L, -1, &ok1);
+		lua_getfield(L, idx, "end_offset");
+		lua_Integer b = lua_tointegerx(L, -1, &ok2);
+		lua_pop(L, 2);
+		if (!ok1 || !ok2 || a < 0 || b < a ||
+			(lua_Unsigned)b > src->len) {
+			luaL_error(L,
+				"report: extra.edits[%d]: offsets outside "
+				"%s",
+				i, src->path);
+		}
+		out->span = (struct plm_span){source, (uint32_t)a, (uint32_t)b};
+	} else if (lua_pop(L, 1), lua_getfield(L, idx, "node") != LUA_TNIL) {
+		int field_type = lua_getfield(L, idx, "field");
+		struct plm_lua_target t;
+		resolve_target(L, c, -2, field_type != LUA_TNIL, &t);
+		lua_pop(L, 2);
+		out->span = t.span;
+		const char *at = "replace";
+		if (lua_getfield(L, idx, "at") != LUA_TNIL) {
+			at = lua_tostring(L, -1);
+		}
+		if (at != NULL && strcmp(at, "before") == 0) {
+			out->span.end = out->span.start;
+		} else if (at != NULL && strcmp(at, "after") == 0) {
+			out->span.start = out->span.end;
+		} else if (at == NULL || strcmp(at, "replace") != 0) {
+			luaL_error(L,
+				"report: extra.edits[%d].at must be "
+				"\"replace\", \"before\" or \"after\"",
+				i);
+		}
+		lua_pop(L, 1);
+	} else {
+		lua_pop(L, 1);
+		if (lua_getfield(L, idx, "line") == LUA_TNIL) {
+			luaL_error(L,
+				"report: extra.edits[%d] needs a node, a line "
+				"or an offset",
+				i);
+		}
+		lua_pop(L, 1);
+		bool insertion = lua_getfield(L, idx, "end_line") == LUA_TNIL;
+		insertion = lua_getfield(L, idx, "end_column") == LUA_TNIL &&
+			insertion;
+		lua_pop(L, 2);
+		out->span = location_span(L, c->doc, idx);
+		if (insertion) {
+			out->span.end = out->span.start;
+		}
+	}
+	if (out->span.source != source) {
+		luaL_error(L,
+			"report: extra.edits[%d] must change the file the "
+			"finding is in",
+			i);
+	}
+	/* Never between the bytes of one character. */
+	for (int k = 0; k < 2; k++) {
+		uint32_t at = k == 0 ? out->span.start : out->span.end;
+		if (at < src->len &&
+			((unsigned char)src->bytes[at] & 0xC0) == 0x80) {
+			luaL_error(L,
+				"report: extra.edits[%d] cuts a character", i);
+		}
+	}
+}
+
+/* Reads extra.edits (file runs only): at most PLM_LUA_MAX_EDITS, in the
+ * finding's own file, none overlapping another. */
+static size_t read_edits(lua_State *L, struct plm_lua_checker *c, int extra_idx,
+	uint32_t source, struct plm_lua_edit *out)
+{
+	if (lua_getfield(L, extra_idx, "edits") == LUA_TNIL) {
+		lua_pop(L, 1);
+		return 0;
+	}
+	int list = lua_gettop(L);
+	luaL_argexpected(L, lua_type(L, list) == LUA_TTABLE, extra_idx,
+		"extra.edits to be a list");
+	if (c->index != NULL) {
+		luaL_error(L, "report: extra.edits is for file policies");
+	}
+	lua_Integer n = luaL_len(L, list);
+	if (n < 0 || n > PLM_LUA_MAX_EDITS) {
+		luaL_error(L, "report: extra.edits holds at most %d edits",
+			PLM_LUA_MAX_EDITS);
+	}
+	luaL_checkstack(L, (int)n * 2 + 8, "report: extra.edits");
+	for (lua_Integer i = 1; i <= n; i++) {
+		if (lua_geti(L, list, i) != LUA_TTABLE) {
+			luaL_error(L, "report: extra.edits[%d] must be a table",
+				(int)i);
+		}
+		int item = lua_gettop(L);
+		read_edit(L, c, item, (int)i, source, &out[i - 1]);
+		lua_remove(L, item);
+	}
+	for (lua_Integer i = 0; i < n; i++) {
+		for (lua_Integer k = 0; k < i; k++) {
+			const struct plm_span *a = &out[i].span,
+					      *b = &out[k].span;
+			if (a->start < b->end && b->start < a->end) {
+				luaL_error(L,
+					"report: extra.edits[%d] and [%d] "
+					"overlap",
+					(int)k + 1, (int)i + 1);
+			}
+		}
+	}
+	return (size_t)n;
+}
+
 /* report(node [, field], message [, extra]) or report({line=...}, message
  * [, extra]); in a project run the node may be an entry or document of
  * `project`. Records a finding for the running policy. */
@@ -388,6 +525,8 @@ static int report(lua_State *L)
 	size_t fix_len = 0;
 	struct plm_lua_related related[PLM_LUA_MAX_RELATED];
 	size_t related_count = 0;
+	struct plm_lua_edit edits[PLM_LUA_MAX_EDITS];
+	size_t edit_count = 0;
 	if (!lua_isnoneornil(L, extra_idx)) {
 		luaL_checktype(L, extra_idx, LUA_TTABLE);
 		if (lua_getfield(L, extra_idx, "fix") != LUA_TNIL) {
@@ -405,6 +544,8 @@ static int report(lua_State *L)
 			}
 		}
 		related_count = read_related(L, c, extra_idx, related);
+		edit_count = read_edits(L, c, extra_idx, target.span.source,
+			edits);
 	}
 	struct plm_lua_report r = {
 		.target = target,
@@ -415,6 +556,8 @@ static int report(lua_State *L)
 		.severity = severity,
 		.related = related,
 		.related_count = related_count,
+		.edits = edits,
+		.edit_count = edit_count,
 	};
 	/* The hook holds nothing malloc'd across the raises below: what it
 	 * kept is freed with the failed run's findings. */

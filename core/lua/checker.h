@@ -28,6 +28,10 @@
 #define PLM_LUA_MESSAGE_MAX 1024
 /* Related locations one finding may carry. */
 #define PLM_LUA_MAX_RELATED 32
+/* Edits one report may carry (extra.edits), and the bytes of one edit's
+ * text. */
+#define PLM_LUA_MAX_EDITS 8
+#define PLM_LUA_MAX_EDIT_TEXT 4096
 
 struct plm_lua;
 struct plm_lua_checker;
@@ -103,6 +107,14 @@ struct plm_lua_related {
 	size_t message_len;
 };
 
+/* One edit of a fix: the span of the finding's source it replaces (empty:
+ * an insertion at span.start) and the text put there. */
+struct plm_lua_edit {
+	struct plm_span span;
+	const char *text;
+	size_t text_len;
+};
+
 /* One report() call. */
 struct plm_lua_report {
 	struct plm_lua_target target;
@@ -113,6 +125,8 @@ struct plm_lua_report {
 	int severity; /* enum plm_severity, or -1: the rule's */
 	const struct plm_lua_related *related;
 	size_t related_count;
+	const struct plm_lua_edit *edits; /* extra.edits, in file runs */
+	size_t edit_count;
 };
 
 /* How a run hands its work back to the engine. */

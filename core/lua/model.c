@@ -443,6 +443,7 @@ void plm_lua_push_native(lua_State *L)
 		{"setting", plm_lua_native_setting},
 		{"comment", plm_lua_native_comment},
 		{"comments", plm_lua_native_comments},
+		{"edit_set", plm_lua_native_edit_set},
 		{NULL, NULL},
 	};
 	luaL_newlib(L, natives);

@@ -59,6 +59,31 @@ function M.unconfined(c, field)
 		v.type:lower() == "unconfined"
 end
 
+-- An edit for report()'s extra.edits that sets `keys` (a list, from the
+-- mapping of a Compose service or Kubernetes container down) to `value`
+-- (YAML text): the written scalar replaced, or the missing keys added as
+-- lines at the mapping's indentation; nil where no sound edit exists
+-- (flow style, a value that is a mapping, another file).
+function M.edit_set(c, keys, value)
+	return native.edit_set(c, keys, value)
+end
+
+-- An edit for report()'s extra.edits that puts `text` right after the
+-- first word of a model command (a Dockerfile command node) that is
+-- `word`; nil when no word is.
+function M.edit_after_word(cmd, word, text)
+	local argv = M.is_node(cmd) and cmd.argv
+	if not M.is_node(argv) then
+		return nil
+	end
+	for i = 1, #argv do
+		if argv[i] == word then
+			return {node = argv, field = i, at = "after", text = text}
+		end
+	end
+	return nil
+end
+
 -- True when `text` occurs anywhere in the scanned file (or a file it
 --- pulled in), comments included: a cheap test before walking the model.
 function M.mentions(doc, text)

@@ -86,6 +86,14 @@ struct plm_related_location {
 	const char *message;      /* what this place is; may be NULL */
 };
 
+/* One change of a fix (SARIF replacements, LSP text edits): the region
+ * replaced, in the finding's own file (empty: an insertion at its start),
+ * and the text put there. */
+struct plm_edit {
+	struct plm_region region;
+	const char *text;
+};
+
 struct plm_finding {
 	const char *rule_id;
 	size_t rule_index;          /* index into plm_run_info.rules */
@@ -117,6 +125,10 @@ struct plm_finding {
 	 * (code points, 1-based, as region.start_column) where line_text
 	 * starts; 0 or 1: at the line's start. */
 	uint32_t line_text_column;
+	/* Added within ABI 1: a fix as edits of the finding's file, applied
+	 * together; none when edit_count is 0. */
+	const struct plm_edit *edits; /* may be NULL */
+	size_t edit_count;
 };
 
 enum plm_notification_kind {

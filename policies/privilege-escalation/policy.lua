@@ -67,7 +67,13 @@ services:
 							or " (allowPrivilegeEscalation is unset)")
 					fix = "Set `securityContext.allowPrivilegeEscalation: false`."
 				end
-				report(c, "allow_privilege_escalation", what, {fix = fix})
+				local e = c.origin == "kubernetes" and p.edit_set(c,
+					{"securityContext", "allowPrivilegeEscalation"}, "false")
+					or c.origin == "compose" and p.edit_set(c, {"security_opt"},
+						'["no-new-privileges:true"]')
+					or nil
+				report(c, "allow_privilege_escalation", what,
+					{fix = fix, edits = e and {e} or nil})
 			end
 		end
 	end,

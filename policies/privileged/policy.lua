@@ -40,11 +40,17 @@ Standards, baseline: "Privileged Containers".
 	check = function(doc, report)
 		for c in p.containers(doc) do
 			if c.privileged == true then
+				local e = c.origin == "compose"
+					and p.edit_set(c, {"privileged"}, "false")
+					or c.origin == "kubernetes" and p.edit_set(c,
+						{"securityContext", "privileged"}, "false")
+					or nil
 				report(c, "privileged", ("%s runs privileged"):format(
 					p.describe(c)), {fix = "Remove " .. (c.origin == "command"
 					and "`--privileged`" or "`privileged: true`")
 					.. "; add only the "
-					.. "capabilities or devices the workload needs."})
+					.. "capabilities or devices the workload needs.",
+					edits = e and {e} or nil})
 			end
 		end
 	end,

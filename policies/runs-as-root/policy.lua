@@ -33,6 +33,57 @@ local function built_user(c)
 	return c.build ~= nil and c.build.user or nil
 end
 
+-- The edits of the fix, where one is sound: a Dockerfile gets `USER
+-- 10001` in its final stage (before its CMD or ENTRYPOINT, else at its
+-- end: earlier instructions may need root); a Compose service `user:`; a
+-- Kubernetes container `securityContext.runAsNonRoot: true`.
+local function fix_edits(doc, c)
+	if c.origin == "dockerfile" then
+		local final
+		for s in p.stages(doc) do
+			final = s
+		end
+		local start, last
+		for ins, stage in p.instructions(doc) do
+			if stage == final then
+				last = ins
+				if start == nil and (ins.keyword == "CMD" or
+					ins.keyword == "ENTRYPOINT") then
+					start = ins
+				end
+			end
+		end
+		if start ~= nil then
+			return {{line = p.span(start).start_line, column = 1,
+				text = "USER 10001\n"}}
+		elseif last ~= nil then
+			return {{node = last, at = "after", text = "\nUSER 10001"}}
+		end
+		return nil
+	end
+	local e
+	if c.origin == "compose" then
+		e = p.edit_set(c, {"user"}, '"10001:10001"')
+	elseif c.origin == "kubernetes" then
+		e = p.edit_set(c, {"securityContext", "runAsNonRoot"}, "true")
+	end
+	return e and {e} or nil
+end
+
+-- extra with the fix's edits for c (a copy: extra is shared).
+local function with_edits(doc, c, extra)
+	local edits = fix_edits(doc, c)
+	if edits == nil then
+		return extra
+	end
+	local out = {}
+	for k, v in pairs(extra) do
+		out[k] = v
+	end
+	out.edits = edits
+	return out
+end
+
 -- What an image runs as (see p.image_user_judge), set per file from
 -- the settings.
 local image_user
@@ -160,10 +211,10 @@ local function check(doc, report)
 			-- The kubelet refuses to start it as root.
 		elseif user.root == true then
 			-- Written, even in a fragment: that is where root comes from.
-			report_root(c, report, extra)
+			report_root(c, report, with_edits(doc, c, extra))
 		elseif user.root == nil and user.text == nil and
 			not p.is_fragment(doc, c) then
-			report_unset(c, report, extra)
+			report_unset(c, report, with_edits(doc, c, extra))
 		end
 	end
 end

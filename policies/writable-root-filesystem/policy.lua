@@ -43,13 +43,19 @@ filesystem is mounted as read only"; Checkov CKV_K8S_22.
 	check = function(doc, report)
 		for c in p.containers(doc) do
 			if c.read_only_rootfs ~= true and not p.is_fragment(doc, c) then
+				local e = c.origin == "compose"
+					and p.edit_set(c, {"read_only"}, "true")
+					or c.origin == "kubernetes" and p.edit_set(c,
+						{"securityContext", "readOnlyRootFilesystem"}, "true")
+					or nil
 				report(c, "read_only_rootfs", ("%s has a writable root "
 					.. "filesystem"):format(
 					p.describe(c)),
 					{fix = c.origin == "command" and "Add `--read-only` (and `--tmpfs` for scratch space)."
 					or p.docker_engine(c)
 					and "Set `read_only: true` (add `tmpfs:` for scratch space)."
-					or "Set `securityContext.readOnlyRootFilesystem: true`."})
+					or "Set `securityContext.readOnlyRootFilesystem: true`.",
+					edits = e and {e} or nil})
 			end
 		end
 	end,
