@@ -103,6 +103,47 @@ static json_t *ignore_action(const struct plm_lsp_document *doc,
 	return action;
 }
 
+/* The fix a diagnostic carries (data.edits, as published) as a preferred
+ * quick fix, or NULL. */
+static json_t *fix_action(const struct plm_lsp_document *doc,
+	const json_t *diagnostic, const char *rule)
+{
+	const json_t *data = json_object_get(diagnostic, "data");
+	json_t *edits = json_object_get(data, "edits");
+	if (!json_is_array(edits) || json_array_size(edits) == 0) {
+		return NULL;
+	}
+	size_t i;
+	json_t *e;
+	json_array_foreach(edits, i, e) {
+		struct plm_lsp_position s, t;
+		const json_t *range = json_object_get(e, "range");
+		if (!json_is_string(json_object_get(e, "newText")) ||
+			!plm_lsp_position_read(json_object_get(range, "start"),
+				&s) ||
+			!plm_lsp_position_read(json_object_get(range, "end"),
+				&t)) {
+			return NULL;
+		}
+	}
+	const char *hint = json_string_value(json_object_get(data, "fix"));
+	size_t len = strlen(rule) + (hint ? strlen(hint) : 0) + 16;
+	char *title = plm_malloc(len);
+	if (title == NULL) {
+		return NULL;
+	}
+	if (hint != NULL) {
+		snprintf(title, len, "Fix %s: %s", rule, hint);
+	} else {
+		snprintf(title, len, "Fix %s", rule);
+	}
+	json_t *action = json_pack("{s:s,s:s,s:[O],s:b,s:{s:{s:O}}}", "title",
+		title, "kind", "quickfix", "diagnostics", diagnostic,
+		"isPreferred", 1, "edit", "changes", doc->uri, edits);
+	plm_free(title);
+	return action;
+}
+
 json_t *plm_lsp_code_actions(const struct plm_lsp_linter *l,
 	const struct plm_lsp_document *doc, const json_t *params)
 {
@@ -116,7 +157,11 @@ json_t *plm_lsp_code_actions(const struct plm_lsp_linter *l,
 		if (rule == NULL || actions == NULL) {
 			continue;
 		}
-		json_t *a = ignore_action(doc, d, rule->id);
+		json_t *a = fix_action(doc, d, rule->id);
+		if (a != NULL) {
+			json_array_append_new(actions, a);
+		}
+		a = ignore_action(doc, d, rule->id);
 		if (a != NULL) {
 			json_array_append_new(actions, a);
 		}

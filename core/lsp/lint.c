@@ -441,9 +441,26 @@ static json_t *finding_json(const struct collect *c,
 			json_pack("{s:s}", "href", href));
 		plm_free(href);
 	}
+	json_t *data = json_object();
 	if (f->fix != NULL) {
-		json_object_set_new(d, "data",
-			json_pack("{s:s}", "fix", f->fix));
+		json_object_set_new(data, "fix", json_string(f->fix));
+	}
+	if (f->edit_count > 0 && f->edits != NULL) {
+		/* The fix's text edits, for the code action. */
+		json_t *edits = json_array();
+		for (size_t i = 0; edits != NULL && i < f->edit_count; i++) {
+			json_array_append_new(edits,
+				json_pack("{s:o,s:s}", "range",
+					region_range(c->doc->text,
+						&f->edits[i].region),
+					"newText", f->edits[i].text));
+		}
+		json_object_set_new(data, "edits", edits);
+	}
+	if (json_object_size(data) > 0) {
+		json_object_set_new(d, "data", data);
+	} else {
+		json_decref(data);
 	}
 	add_related(c, d, f);
 	return d;

@@ -68,13 +68,21 @@ function M.edit_set(c, keys, value)
 	return native.edit_set(c, keys, value)
 end
 
--- An edit for report()'s extra.edits that puts `text` right after the
--- first word of a model command (a Dockerfile command node) that is
--- `word`; nil when no word is.
-function M.edit_after_word(cmd, word, text)
+-- An edit for report()'s extra.edits that puts the words of `text` right
+-- after the first word of a command of instruction `ins` (a model command
+-- node) that is `word`: as ` -y` in shell form, as `, "-y"` in an exec
+-- form's JSON; nil when no word is.
+function M.edit_after_word(ins, cmd, word, text)
 	local argv = M.is_node(cmd) and cmd.argv
 	if not M.is_node(argv) then
 		return nil
+	end
+	if ins.form == "exec" then
+		local words = {}
+		for w in text:gmatch("%S+") do
+			words[#words + 1] = ', "' .. w .. '"'
+		end
+		text = table.concat(words)
 	end
 	for i = 1, #argv do
 		if argv[i] == word then

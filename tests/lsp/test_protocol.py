@@ -352,8 +352,8 @@ def ignore_and_check(s, path, text, language, rule, indent):
     r = s.call("textDocument/codeAction", {
         "textDocument": {"uri": uri(path)}, "range": target["range"],
         "context": {"diagnostics": [target]}})
-    actions = r["result"]
-    assert len(actions) == 1, actions
+    actions = [a for a in r["result"] if a["title"].startswith("Ignore")]
+    assert len(actions) == 1, r["result"]
     a = actions[0]
     assert a["kind"] == "quickfix" and rule in a["title"], a
     edits = a["edit"]["changes"][uri(path)]
@@ -396,6 +396,73 @@ def code_action_inserts_an_ignore_comment_that_works():
         "textDocument": {"uri": uri(path)}, "range": ds[0]["range"],
         "context": {"diagnostics": ds}})
     assert r["result"] == [], r
+
+
+def fix_and_check(s, path, text, language, rule, expect, keep_data=True):
+    """The rule's fix is offered first and preferred; applied, the
+    diagnostic goes, no parse error comes, and the text is `expect`."""
+    s.open(uri(path), language, text)
+    ds = s.diagnostics(uri(path), version=1)
+    target = dict(by_code(ds, rule))
+    if not keep_data:
+        target.pop("data", None)  # a client that drops `data`
+    r = s.call("textDocument/codeAction", {
+        "textDocument": {"uri": uri(path)}, "range": target["range"],
+        "context": {"diagnostics": [target]}})
+    actions = r["result"]
+    assert len(actions) == 2, actions
+    a = actions[0]
+    assert a["kind"] == "quickfix" and a.get("isPreferred") is True, a
+    assert a["title"].startswith("Fix " + rule), a
+    new = apply_edits(text, a["edit"]["changes"][uri(path)])
+    assert new == expect, (new, expect)
+    s.change(uri(path), 2, [{"text": new}])
+    ds = s.diagnostics(uri(path), version=2)
+    assert rule not in codes(ds), (rule, codes(ds), new)
+    assert all(d.get("source") == "plimsoll" and d.get("code") and
+               "/" not in d["code"] for d in ds), ds
+
+
+@test
+def code_action_applies_a_fix_that_clears_the_finding():
+    s = shared()
+    fix_and_check(s, write("fix/Dockerfile", ""),
+                  "FROM ubuntu:24.04\nRUN true\nCMD [\"sh\"]\n",
+                  "dockerfile", "runs-as-root",
+                  "FROM ubuntu:24.04\nRUN true\nUSER 10001\nCMD [\"sh\"]\n")
+    fix_and_check(s, write("fix/end/Dockerfile", ""),
+                  "FROM ubuntu:24.04\nRUN true",
+                  "dockerfile", "runs-as-root",
+                  "FROM ubuntu:24.04\nRUN true\nUSER 10001")
+    fix_and_check(s, write("fix/apt/Dockerfile", ""),
+                  "FROM debian:12\nUSER 10001\nRUN apt-get update && \\\n"
+                  "    apt-get install curl\n",
+                  "dockerfile", "apt-get-missing-yes",
+                  "FROM debian:12\nUSER 10001\nRUN apt-get update && \\\n"
+                  "    apt-get install -y curl\n")
+    fix_and_check(s, write("fix/compose.yaml", ""),
+                  "services:\n  web:\n    image: nginx:1.27\n"
+                  "    privileged: true # on purpose\n  db:\n"
+                  "    image: postgres:16\n",
+                  "dockercompose", "privileged",
+                  "services:\n  web:\n    image: nginx:1.27\n"
+                  "    privileged: false # on purpose\n  db:\n"
+                  "    image: postgres:16\n", keep_data=False)
+    fix_and_check(s, write("fix/ro/compose.yaml", ""),
+                  "services:\n  web:\n    image: nginx:1.27\n"
+                  "    ports:\n      - \"8080:80\"\n",
+                  "dockercompose", "writable-root-filesystem",
+                  "services:\n  web:\n    image: nginx:1.27\n"
+                  "    ports:\n      - \"8080:80\"\n    read_only: true\n")
+    pod = ("apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n"
+           "spec:\n  containers:\n    - name: app\n"
+           "      image: nginx:1.27\n")
+    fix_and_check(s, write("fix/pod.yaml", ""), pod, "yaml", "runs-as-root",
+                  pod + "      securityContext:\n        runAsNonRoot: true\n")
+    fix_and_check(s, write("fix/pod2.yaml", ""),
+                  pod + "      securityContext:\n        privileged: true\n",
+                  "yaml", "privileged",
+                  pod + "      securityContext:\n        privileged: false\n")
 
 
 @test
