@@ -270,6 +270,13 @@ int plm_checker_create(const struct plm_engine *e, struct plm_checker **out,
 	return 0;
 }
 
+void plm_checker_collect(struct plm_checker *c)
+{
+	if (c != NULL) {
+		plm_lua_checker_collect(c->lua);
+	}
+}
+
 static void free_pending(struct pending *p)
 {
 	plm_free(p->message);

@@ -644,6 +644,10 @@ json_t *plm_lsp_lint(struct plm_lsp_linter *l,
 	struct plm_sink sink = {.result = collect_result, .ctx = &c};
 	struct plm_run_status st;
 	plm_run(project, &ro, &sink, &st);
+	/* The checker lives as long as the server: without a collection
+	 * after each lint, the incremental collector lets its heap grow to
+	 * a few times what one lint needs before it comes round. */
+	plm_checker_collect(l->checker);
 	if (st.checker_error != NULL) {
 		add(&c, run_failure("lsp/run-failed", st.checker_error));
 		plm_free(st.checker_error);

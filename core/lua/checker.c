@@ -130,6 +130,11 @@ void plm_lua_checker_unbind(struct plm_lua_checker *c)
 	c->index = NULL;
 }
 
+void plm_lua_checker_collect(struct plm_lua_checker *c)
+{
+	lua_gc(plm_lua_state(c->host), LUA_GCCOLLECT);
+}
+
 uint64_t plm_lua_checker_last_executed(const struct plm_lua_checker *c)
 {
 	return plm_lua_last_executed(c->host);

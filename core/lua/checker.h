@@ -162,6 +162,9 @@ void plm_lua_checker_bind_project(struct plm_lua_checker *c,
 	const struct plm_index *index, const struct plm_lua_hooks *hooks);
 /* Ends the file or project runs; frees what project.load() kept. */
 void plm_lua_checker_unbind(struct plm_lua_checker *c);
+/* A full collection of the checker's state: what the runs so far left
+ * is freed now, not when the incremental collector comes to it. */
+void plm_lua_checker_collect(struct plm_lua_checker *c);
 
 /* Runs policy `rule` (its index in the chunks) on what is bound:
  * check(doc, report) or check(project, report), with `settings` (its
