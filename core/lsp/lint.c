@@ -232,6 +232,26 @@ static int prepare_config(struct plm_lsp_linter *l, const char *path,
 	return plm_config_bind(l->configs, l->engine, error);
 }
 
+void plm_lsp_linter_learn(struct plm_lsp_linter *l, const char *path)
+{
+	char *error = NULL;
+	size_t had = l->config_dir_count;
+	if (path != NULL &&
+		plm_config_discover_path(l->configs, path, &error) == 0 &&
+		add_config_dirs(l) > 0) {
+		plm_free(error);
+		error = NULL;
+		if (remake(l, &error) != 0) {
+			/* The engine stays as it was, without the new
+			 * directories, so the lint tries them and says why. */
+			while (l->config_dir_count > had) {
+				plm_free(l->config_dirs[--l->config_dir_count]);
+			}
+		}
+	}
+	plm_free(error);
+}
+
 const struct plm_engine *plm_lsp_linter_engine(const struct plm_lsp_linter *l)
 {
 	return l->engine;

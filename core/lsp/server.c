@@ -111,6 +111,12 @@ static char *lint_in_process(struct server *s,
 
 static void lint(struct server *s, const struct plm_lsp_document *doc)
 {
+	if (s->o->isolate) {
+		/* The worker reads the configuration for its lint; the server
+		 * reads it too, for the rules of the policy directories it
+		 * names (hover, quick fixes). */
+		plm_lsp_linter_learn(s->linter, doc->path);
+	}
 	double timeout = s->o->lint_timeout > 0 ? s->o->lint_timeout
 						: DEFAULT_LINT_TIMEOUT;
 	publish(s, doc,

@@ -529,6 +529,19 @@ def workspace_configuration_applies_and_reloads():
     assert by_code(ds, "runs-as-root")["severity"] == 1, ds
     assert "base-image-untagged" in codes(ds), codes(ds)
     assert by_code(ds, "lsp-test-team")["message"] == "team", ds
+    # The directory's rule is known where hover and quick fixes are
+    # answered (the server, whose lints run in a worker), not only where
+    # the lint ran.
+    team = by_code(ds, "lsp-test-team")
+    r = s.call("textDocument/codeAction", {
+        "textDocument": {"uri": uri(path)}, "range": team["range"],
+        "context": {"diagnostics": [team]}})["result"]
+    assert [a["title"] for a in r] == [
+        "Ignore lsp-test-team on this line"], r
+    h = s.call("textDocument/hover", {
+        "textDocument": {"uri": uri(path)},
+        "position": team["range"]["start"]})["result"]
+    assert h is not None and "**lsp-test-team**" in h["contents"]["value"], h
     # A wrong file is one diagnostic, pointing into it.
     write("cfgws/.plimsoll.yaml", "rules:\n  no-such-rule:\n"
           "    enabled: false\n")
