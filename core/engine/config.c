@@ -906,21 +906,24 @@ static const char *absolute(struct plm_config_set *cs, const char *path)
 	return plm_path_join(cs->arena, cs->cwd, path);
 }
 
-/* The directory whose configuration applies to path. */
-static const char *dir_for(struct plm_config_set *cs, const char *path,
-	bool directory)
+/* The directory whose configuration applies to path, in `scratch` (an
+ * arena the caller destroys: a lookup made for every file, or for every
+ * edit in the language server's long-lived set, keeps nothing; the cache
+ * copies what it keeps). */
+static const char *dir_for(struct plm_config_set *cs, struct plm_arena *scratch,
+	const char *path, bool directory)
 {
 	if (path == NULL || strcmp(path, "-") == 0) {
 		return cs->cwd;
 	}
-	const char *abs = absolute(cs, path);
+	const char *abs = plm_path_join(scratch, cs->cwd, path);
 	if (abs == NULL || directory) {
 		return abs;
 	}
 	const char *slash = strrchr(abs, '/');
 	return slash == abs
 		? "/"
-		: plm_arena_strndup(cs->arena, abs, (size_t)(slash - abs));
+		: plm_arena_strndup(scratch, abs, (size_t)(slash - abs));
 }
 
 /* The configuration file for path: --config, none, or the lookup. */
@@ -946,8 +949,13 @@ static int config_for(struct plm_config_set *cs, const char *path,
 		*out = cs->forced;
 		return 0;
 	}
-	const char *dir = dir_for(cs, path, directory);
-	return dir != NULL ? find_config(cs, dir, out) : PLM_ENOMEM;
+	struct plm_arena *scratch = plm_arena_create(0);
+	const char *dir = scratch != NULL
+		? dir_for(cs, scratch, path, directory)
+		: NULL;
+	int rc = dir != NULL ? find_config(cs, dir, out) : PLM_ENOMEM;
+	plm_arena_destroy(scratch);
+	return rc;
 }
 
 int plm_config_discover_path(struct plm_config_set *cs, const char *path,
@@ -1492,11 +1500,11 @@ int plm_config_resolve(struct plm_config_set *cs, const char *path,
 			cf->shown);
 		return *error != NULL ? PLM_EINVAL : PLM_ENOMEM;
 	}
-	const char *abs = path != NULL && strcmp(path, "-") != 0
-		? absolute(cs, path)
-		: cs->cwd;
-	if (abs == NULL) {
-		return PLM_ENOMEM;
-	}
-	return resolve_in(cs, cf, abs, out);
+	struct plm_arena *scratch = plm_arena_create(0);
+	const char *abs = path == NULL || strcmp(path, "-") == 0 ? cs->cwd
+		: scratch != NULL ? plm_path_join(scratch, cs->cwd, path)
+				  : NULL;
+	rc = abs != NULL ? resolve_in(cs, cf, abs, out) : PLM_ENOMEM;
+	plm_arena_destroy(scratch);
+	return rc;
 }

@@ -406,6 +406,22 @@ static void read_edit(lua_State *L, struct plm_lua_checker *c, int idx, int i,
 				"%s",
 				i, src->path);
 		}
+		uint32_t in = source;
+		if (lua_getfield(L, idx, "source") != LUA_TNIL) {
+			int ok = 0;
+			lua_Integer k = lua_tointegerx(L, -1, &ok);
+			in = ok && k >= 1 &&
+					(lua_Unsigned)k <= c->doc->source_count
+				? (uint32_t)k - 1
+				: UINT32_MAX;
+		}
+		lua_pop(L, 1);
+		if (in != source) {
+			luaL_error(L,
+				"report: extra.edits[%d] must change the file "
+				"the finding is in",
+				i);
+		}
 		out->span = (struct plm_span){source, (uint32_t)a, (uint32_t)b};
 	} else if (lua_pop(L, 1), lua_getfield(L, idx, "node") != LUA_TNIL) {
 		int field_type = lua_getfield(L, idx, "field");

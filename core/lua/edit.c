@@ -90,7 +90,9 @@ static long key_column(const struct plm_source *src, const struct plm_node *m)
 static void push_edit(lua_State *L, uint32_t start, uint32_t end,
 	const char *text, size_t len)
 {
-	lua_createtable(L, 0, 3);
+	lua_createtable(L, 0, 4);
+	lua_pushinteger(L, 1); /* the main source, 1-based as p.span says */
+	lua_setfield(L, -2, "source");
 	lua_pushinteger(L, start);
 	lua_setfield(L, -2, "offset");
 	lua_pushinteger(L, end);

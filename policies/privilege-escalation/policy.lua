@@ -68,9 +68,11 @@ services:
 					fix = "Set `securityContext.allowPrivilegeEscalation: false`."
 				end
 				local e = c.origin == "kubernetes" and p.edit_set(c,
-					{"securityContext", "allowPrivilegeEscalation"}, "false")
+					{"securityContext", "allowPrivilegeEscalation"}, "false",
+					c, "allow_privilege_escalation")
 					or c.origin == "compose" and p.edit_set(c, {"security_opt"},
-						'["no-new-privileges:true"]')
+						'["no-new-privileges:true"]', c,
+						"allow_privilege_escalation")
 					or nil
 				report(c, "allow_privilege_escalation", what,
 					{fix = fix, edits = e and {e} or nil})

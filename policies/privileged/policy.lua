@@ -41,9 +41,10 @@ Standards, baseline: "Privileged Containers".
 		for c in p.containers(doc) do
 			if c.privileged == true then
 				local e = c.origin == "compose"
-					and p.edit_set(c, {"privileged"}, "false")
+					and p.edit_set(c, {"privileged"}, "false", c, "privileged")
 					or c.origin == "kubernetes" and p.edit_set(c,
-						{"securityContext", "privileged"}, "false")
+						{"securityContext", "privileged"}, "false", c,
+						"privileged")
 					or nil
 				report(c, "privileged", ("%s runs privileged"):format(
 					p.describe(c)), {fix = "Remove " .. (c.origin == "command"

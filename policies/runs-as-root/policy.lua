@@ -63,9 +63,10 @@ local function fix_edits(doc, c)
 	end
 	local e
 	if c.origin == "compose" then
-		e = p.edit_set(c, {"user"}, '"10001:10001"')
+		e = p.edit_set(c, {"user"}, '"10001:10001"', c, "user")
 	elseif c.origin == "kubernetes" then
-		e = p.edit_set(c, {"securityContext", "runAsNonRoot"}, "true")
+		e = p.edit_set(c, {"securityContext", "runAsNonRoot"}, "true", c,
+			"user")
 	end
 	return e and {e} or nil
 end
