@@ -206,6 +206,11 @@ struct pending_related {
 	char *message;
 };
 
+struct pending_edit {
+	struct plm_span span;
+	char *text;
+};
+
 struct pending {
 	size_t rule;
 	struct plm_span span;
@@ -216,6 +221,8 @@ struct pending {
 	struct plm_region region; /* project runs: as the index saw it */
 	struct pending_related *related;
 	size_t related_count;
+	struct pending_edit *edits; /* in the span's source, sorted */
+	size_t edit_count;
 };
 
 struct plm_checker {
@@ -272,9 +279,15 @@ static void free_pending(struct pending *p)
 		plm_free(p->related[i].message);
 	}
 	plm_free(p->related);
+	for (size_t i = 0; i < p->edit_count; i++) {
+		plm_free(p->edits[i].text);
+	}
+	plm_free(p->edits);
 	p->message = p->fix = NULL;
 	p->related = NULL;
 	p->related_count = 0;
+	p->edits = NULL;
+	p->edit_count = 0;
 }
 
 static void clear_pending(struct plm_checker *c)
@@ -361,6 +374,17 @@ static const char *on_report(void *context, const struct plm_lua_report *r,
 		nomem = to->path == NULL ||
 			(from->message != NULL && to->message == NULL);
 	}
+	if (r->edit_count > 0 && !nomem) {
+		p->edits = plm_calloc(r->edit_count, sizeof(*p->edits));
+		nomem = p->edits == NULL;
+	}
+	for (size_t i = 0; i < r->edit_count && !nomem; i++) {
+		p->edit_count++;
+		p->edits[i].span = r->edits[i].span;
+		p->edits[i].text = plm_strndup(r->edits[i].text,
+			r->edits[i].text_len);
+		nomem = p->edits[i].text == NULL;
+	}
 	if (nomem) {
 		free_pending(p);
 		return "report: out of memory";
@@ -372,6 +396,9 @@ static const char *on_report(void *context, const struct plm_lua_report *r,
 			(r->related[i].message != NULL
 					? clip_len(r->related[i].message_len)
 					: 0);
+	}
+	for (size_t i = 0; i < p->edit_count; i++) {
+		*kept += sizeof(*p->edits) + r->edits[i].text_len + 1;
 	}
 	c->pending_count++;
 	c->run_findings++;
@@ -698,6 +725,17 @@ static int emit_finding(struct plm_checker *c, const struct plm_doc *doc,
 	}
 	f.related = p->related_count > 0 ? related : NULL;
 	f.related_count = p->related_count;
+	/* Edits are not hashed: a fix added to a policy keeps its
+	 * fingerprints (and baselines) as they were. */
+	struct plm_edit edits[PLM_LUA_MAX_EDITS];
+	for (size_t i = 0;
+		doc != NULL && i < p->edit_count && i < PLM_LUA_MAX_EDITS;
+		i++) {
+		edits[i].region = plm_doc_region(doc, p->edits[i].span);
+		edits[i].text = p->edits[i].text;
+		f.edit_count++;
+	}
+	f.edits = f.edit_count > 0 ? edits : NULL;
 	uint64_t key = plm_fnv1a(PLM_FNV1A_INIT, rule->id,
 		strlen(rule->id) + 1);
 	char *snippet = NULL, *line_text = NULL;

@@ -95,6 +95,21 @@ int plm_file_result_add_finding(struct plm_file_result *r,
 		c.related = rel;
 		c.related_count = f->related_count;
 	}
+	c.edits = NULL;
+	c.edit_count = 0;
+	if (f->edit_count > 0 && f->edits != NULL) {
+		struct plm_edit *e = plm_arena_alloc(r->arena,
+			f->edit_count * sizeof(*e));
+		if (e == NULL) {
+			return PLM_ENOMEM;
+		}
+		for (size_t i = 0; i < f->edit_count; i++) {
+			e[i].region = f->edits[i].region;
+			e[i].text = copy(r, f->edits[i].text, &failed);
+		}
+		c.edits = e;
+		c.edit_count = f->edit_count;
+	}
 	if (failed) {
 		return PLM_ENOMEM;
 	}
@@ -263,6 +278,11 @@ int plm_file_result_redact(struct plm_file_result *r,
 			struct plm_related_location *rel =
 				(struct plm_related_location *)&f->related[k];
 			redact(r, &rel->message, secrets, count, &failed);
+		}
+		for (size_t k = 0; k < f->edit_count; k++) {
+			/* edits are in the arena, written by this result */
+			struct plm_edit *e = (struct plm_edit *)&f->edits[k];
+			redact(r, &e->text, secrets, count, &failed);
 		}
 	}
 	for (size_t i = 0; i < r->note_count; i++) {

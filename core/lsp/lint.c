@@ -420,6 +420,28 @@ static void add_related(const struct collect *c, json_t *d,
 	}
 }
 
+/* A finding's fix as LSP TextEdits [{range, newText}] in UTF-16
+ * positions of this document, or NULL when it has none here. */
+static json_t *edits_json(const struct collect *c, const struct plm_finding *f)
+{
+	if (f->edit_count == 0 || !is_this_file(c, f->path)) {
+		return NULL;
+	}
+	json_t *list = json_array();
+	for (size_t i = 0; list != NULL && i < f->edit_count; i++) {
+		const struct plm_edit *e = &f->edits[i];
+		if (e->region.start_line == 0 ||
+			json_array_append_new(list,
+				json_pack("{s:o,s:s}", "range",
+					region_range(c->doc->text, &e->region),
+					"newText", e->text)) != 0) {
+			json_decref(list);
+			return NULL;
+		}
+	}
+	return list;
+}
+
 static json_t *finding_json(const struct collect *c,
 	const struct plm_finding *f)
 {
@@ -441,9 +463,22 @@ static json_t *finding_json(const struct collect *c,
 			json_pack("{s:s}", "href", href));
 		plm_free(href);
 	}
+	json_t *data = json_object();
 	if (f->fix != NULL) {
-		json_object_set_new(d, "data",
-			json_pack("{s:s}", "fix", f->fix));
+		json_object_set_new(data, "fix", json_string(f->fix));
+	}
+	json_t *edits = edits_json(c, f);
+	if (edits != NULL) {
+		/* codeAction offers them while the document is at this
+		 * version (the client hands data back unchanged). */
+		json_object_set_new(data, "edits", edits);
+		json_object_set_new(data, "version",
+			json_integer((json_int_t)c->doc->version));
+	}
+	if (data != NULL && json_object_size(data) > 0) {
+		json_object_set_new(d, "data", data);
+	} else {
+		json_decref(data);
 	}
 	add_related(c, d, f);
 	return d;

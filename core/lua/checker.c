@@ -366,6 +366,174 @@ static size_t read_related(lua_State *L, struct plm_lua_checker *c,
 	return (size_t)n;
 }
 
+/* The code points of 0-based line `line` of src. */
+static lua_Integer line_columns(const struct plm_source *src, uint32_t line)
+{
+	size_t len = 0;
+	const char *text = plm_source_line(src, line, &len);
+	lua_Integer n = 0;
+	for (size_t i = 0; i < len; i++) {
+		n += ((unsigned char)text[i] & 0xC0) != 0x80;
+	}
+	return n;
+}
+
+/* The byte offset of 1-based line and column of edit number item (its
+ * fields named line_key and column_key), raising when it lies outside
+ * src. */
+static uint32_t edit_offset(lua_State *L, const struct plm_source *src,
+	lua_Integer item, const char *line_key, const char *column_key,
+	lua_Integer line, lua_Integer column)
+{
+	lua_Integer lines = (lua_Integer)src->line_count;
+	if (line < 1 || line > lines) {
+		luaL_error(L,
+			"report: extra.edits[%d].%s: line %d is outside %s "
+			"(%d lines)",
+			(int)item, line_key, (int)line, src->path, (int)lines);
+	}
+	lua_Integer columns = line_columns(src, (uint32_t)line - 1);
+	if (column < 1 || column > columns + 1) {
+		luaL_error(L,
+			"report: extra.edits[%d].%s: column %d is outside "
+			"line %d of %s (columns 1 to %d)",
+			(int)item, column_key, (int)column, (int)line,
+			src->path, (int)columns + 1);
+	}
+	return plm_source_offset_at(src, (uint32_t)line - 1,
+		(uint32_t)column - 1);
+}
+
+/* An integer field of the table at idx, or dflt when it is nil. */
+static lua_Integer edit_integer(lua_State *L, int idx, lua_Integer item,
+	const char *key, bool required, lua_Integer dflt)
+{
+	lua_Integer v = dflt;
+	int t = lua_getfield(L, idx, key);
+	if (t == LUA_TNIL && required) {
+		luaL_error(L, "report: extra.edits[%d] has no '%s'", (int)item,
+			key);
+	} else if (t != LUA_TNIL) {
+		int ok = 0;
+		v = lua_tointegerx(L, -1, &ok);
+		if (!ok) {
+			luaL_error(L,
+				"report: extra.edits[%d].%s must be an integer",
+				(int)item, key);
+		}
+	}
+	lua_pop(L, 1);
+	return v;
+}
+
+static int cmp_edit(const void *pa, const void *pb)
+{
+	const struct plm_lua_edit *a = pa, *b = pb;
+	if (a->span.start != b->span.start) {
+		return a->span.start < b->span.start ? -1 : 1;
+	}
+	return a->span.end < b->span.end ? -1 : a->span.end > b->span.end;
+}
+
+/* Reads extra.edits: a list of {line, column [, end_line, end_column],
+ * text} in the finding's file (the end defaults to the start: an
+ * insertion). Sorted by position; raises on a wrong shape, a position
+ * outside the file, overlapping edits or too many or too long texts. The
+ * texts stay on the stack for the rest of the call. */
+static size_t read_edits(lua_State *L, struct plm_lua_checker *c, int extra_idx,
+	const struct plm_lua_target *target, struct plm_lua_edit *out)
+{
+	if (lua_getfield(L, extra_idx, "edits") == LUA_TNIL) {
+		lua_pop(L, 1);
+		return 0;
+	}
+	int list = lua_gettop(L);
+	luaL_argexpected(L, lua_type(L, list) == LUA_TTABLE, extra_idx,
+		"extra.edits to be a list");
+	if (c->index != NULL || c->doc == NULL) {
+		luaL_error(L,
+			"report: extra.edits is for file checks, not "
+			"project checks");
+	}
+	lua_Integer n = luaL_len(L, list);
+	if (n < 0 || n > PLM_LUA_MAX_EDITS) {
+		luaL_error(L, "report: extra.edits holds at most %d edits",
+			PLM_LUA_MAX_EDITS);
+	}
+	luaL_checkstack(L, (int)n + 8, "report: extra.edits");
+	const struct plm_source *src = c->doc->sources[target->span.source];
+	for (lua_Integer i = 1; i <= n; i++) {
+		if (lua_geti(L, list, i) != LUA_TTABLE) {
+			luaL_error(L,
+				"report: extra.edits[%d] must be a table "
+				"{line, column, end_line, end_column, text}",
+				(int)i);
+		}
+		int item = lua_gettop(L);
+		struct plm_lua_edit *e = &out[i - 1];
+		lua_Integer line = edit_integer(L, item, i, "line", true, 0);
+		lua_Integer column = edit_integer(L, item, i, "column", true,
+			0);
+		lua_Integer end_line = edit_integer(L, item, i, "end_line",
+			false, line);
+		lua_Integer end_column = edit_integer(L, item, i, "end_column",
+			false, end_line == line ? column : 1);
+		lua_Integer source = edit_integer(L, item, i, "source", false,
+			(lua_Integer)target->span.source + 1);
+		if (source != (lua_Integer)target->span.source + 1) {
+			luaL_error(L,
+				"report: extra.edits[%d] is in another file than "
+				"the finding (source %d, not %d)",
+				(int)i, (int)source,
+				(int)target->span.source + 1);
+		}
+		e->span.source = target->span.source;
+		e->span.start = edit_offset(L, src, i, "line", "column", line,
+			column);
+		e->span.end = edit_offset(L, src, i, "end_line", "end_column",
+			end_line, end_column);
+		if (e->span.end < e->span.start) {
+			luaL_error(L,
+				"report: extra.edits[%d] ends (line %d, column "
+				"%d) before it starts (line %d, column %d)",
+				(int)i, (int)end_line, (int)end_column,
+				(int)line, (int)column);
+		}
+		if (lua_getfield(L, item, "text") != LUA_TSTRING) {
+			luaL_error(L,
+				"report: extra.edits[%d].text must be a string",
+				(int)i);
+		}
+		e->text = lua_tolstring(L, -1, &e->text_len);
+		if (e->text_len > PLM_LUA_MAX_EDIT_TEXT ||
+			memchr(e->text, '\0', e->text_len) != NULL) {
+			luaL_error(L,
+				"report: extra.edits[%d].text must be at most "
+				"%d bytes, without NUL",
+				(int)i, PLM_LUA_MAX_EDIT_TEXT);
+		}
+		/* The text stays on the stack, the edit's table goes. */
+		lua_remove(L, item);
+	}
+	qsort(out, (size_t)n, sizeof(*out), cmp_edit);
+	for (lua_Integer i = 1; i < n; i++) {
+		const struct plm_lua_edit *a = &out[i - 1], *b = &out[i];
+		if (b->span.start < a->span.end ||
+			(b->span.start == a->span.start &&
+				a->span.start == a->span.end &&
+				b->span.start == b->span.end)) {
+			struct plm_region r = plm_source_region(src,
+				b->span.start, b->span.end);
+			luaL_error(L,
+				"report: extra.edits overlap at line %d, "
+				"column %d of %s",
+				(int)r.start_line, (int)r.start_column,
+				src->path);
+		}
+	}
+	return (size_t)n;
+}
+
 /* report(node [, field], message [, extra]) or report({line=...}, message
  * [, extra]); in a project run the node may be an entry or document of
  * `project`. Records a finding for the running policy. */
@@ -388,6 +556,8 @@ static int report(lua_State *L)
 	size_t fix_len = 0;
 	struct plm_lua_related related[PLM_LUA_MAX_RELATED];
 	size_t related_count = 0;
+	struct plm_lua_edit edits[PLM_LUA_MAX_EDITS];
+	size_t edit_count = 0;
 	if (!lua_isnoneornil(L, extra_idx)) {
 		luaL_checktype(L, extra_idx, LUA_TTABLE);
 		if (lua_getfield(L, extra_idx, "fix") != LUA_TNIL) {
@@ -405,6 +575,7 @@ static int report(lua_State *L)
 			}
 		}
 		related_count = read_related(L, c, extra_idx, related);
+		edit_count = read_edits(L, c, extra_idx, &target, edits);
 	}
 	struct plm_lua_report r = {
 		.target = target,
@@ -415,6 +586,8 @@ static int report(lua_State *L)
 		.severity = severity,
 		.related = related,
 		.related_count = related_count,
+		.edits = edits,
+		.edit_count = edit_count,
 	};
 	/* The hook holds nothing malloc'd across the raises below: what it
 	 * kept is freed with the failed run's findings. */

@@ -28,6 +28,10 @@
 #define PLM_LUA_MESSAGE_MAX 1024
 /* Related locations one finding may carry. */
 #define PLM_LUA_MAX_RELATED 32
+/* Edits one finding's fix may carry, and the bytes of text each may
+ * insert. */
+#define PLM_LUA_MAX_EDITS 16
+#define PLM_LUA_MAX_EDIT_TEXT 4096
 
 struct plm_lua;
 struct plm_lua_checker;
@@ -103,6 +107,13 @@ struct plm_lua_related {
 	size_t message_len;
 };
 
+/* One edit of a fix: replace span (in the finding's source) with text. */
+struct plm_lua_edit {
+	struct plm_span span;
+	const char *text;
+	size_t text_len;
+};
+
 /* One report() call. */
 struct plm_lua_report {
 	struct plm_lua_target target;
@@ -113,6 +124,8 @@ struct plm_lua_report {
 	int severity; /* enum plm_severity, or -1: the rule's */
 	const struct plm_lua_related *related;
 	size_t related_count;
+	const struct plm_lua_edit *edits; /* sorted, not overlapping */
+	size_t edit_count;
 };
 
 /* How a run hands its work back to the engine. */

@@ -2182,4 +2182,142 @@ function M.run_pipes(ins)
 	return pipes, cmds, text
 end
 
+------------------------------------------------------------------------
+-- Fixes: edits a finding carries (report's extra.edits)
+------------------------------------------------------------------------
+
+local function edit_at(s, first, text)
+	local line = first and s.start_line or s.end_line
+	local column = first and s.start_column or s.end_column
+	return {line = line, column = column, text = text, source = s.source}
+end
+
+--- An edit that replaces node[field] (or node, or a {line=...} command
+--- table) with text.
+function M.edit_replace(node, field, text)
+	local s = M.span(node, field)
+	return {line = s.start_line, column = s.start_column,
+		end_line = s.end_line, end_column = s.end_column, text = text,
+		source = s.source}
+end
+
+--- An edit that inserts text just before node[field].
+function M.edit_insert_before(node, field, text)
+	return edit_at(M.span(node, field), true, text)
+end
+
+--- An edit that inserts text just after node[field].
+function M.edit_insert_after(node, field, text)
+	return edit_at(M.span(node, field), false, text)
+end
+
+-- The indentation (leading blanks) of a line and the line break the
+-- file uses there ("\n" when the line is the last and has none).
+local function line_shape(line, source)
+	local text, eol = native.line(line, source)
+	text = text or ""
+	if eol == nil or eol == "" then
+		local _, prev = native.line(line - 1, source)
+		eol = (prev ~= nil and prev ~= "") and prev or "\n"
+	end
+	return text:match("^[ \t]*"), eol, text
+end
+
+--- An edit that inserts text as a line of its own before the first line
+--- of node[field], indented as that line.
+function M.edit_line_before(node, field, text)
+	local s = M.span(node, field)
+	local indent, eol = line_shape(s.start_line, s.source)
+	return {line = s.start_line, column = 1, text = indent .. text .. eol,
+		source = s.source}
+end
+
+--- An edit that inserts text as a line of its own after the last line of
+--- node[field], indented as its first line.
+function M.edit_line_after(node, field, text)
+	local s = M.span(node, field)
+	local indent, eol = line_shape(s.start_line, s.source)
+	local _, _, last = line_shape(s.end_line, s.source)
+	return {line = s.end_line, column = (utf8.len(last) or #last) + 1,
+		text = eol .. indent .. text, source = s.source}
+end
+
+-- The step of a block mapping's indentation in this YAML file: the
+-- first `key:` line with nothing after it whose next line (neither
+-- blank nor a comment) is more indented and not a sequence item; 2
+-- when the file has none.
+local function yaml_step(source)
+	local n = 1
+	local text = native.line(n, source)
+	local open = nil -- indentation of a `key:` line ending the line
+	while text ~= nil and n <= 5000 do
+		local indent, rest = text:match("^( *)(.*)$")
+		if rest ~= "" and rest:sub(1, 1) ~= "#" then
+			if open ~= nil and #indent > open and rest:sub(1, 1) ~= "-" then
+				return #indent - open
+			end
+			open = nil
+			local dash, key = rest:match("^(%-%s+)([%w_.\"'/-]+):%s*$")
+			if key ~= nil then
+				open = #indent + #dash
+			elseif rest:match("^[%w_.\"'/-]+:%s*$") then
+				open = #indent
+			end
+		end
+		n = n + 1
+		text = native.line(n, source)
+	end
+	return 2
+end
+
+-- A YAML value as written: a scalar as it is, a list of {key, value}
+-- pairs as a nested block mapping at `indent` + step.
+local function yaml_value(value, indent, step, eol)
+	if type(value) ~= "table" then
+		return " " .. tostring(value)
+	end
+	local out = {}
+	local inner = indent .. string.rep(" ", step)
+	for _, kv in ipairs(value) do
+		out[#out + 1] = eol .. inner .. kv[1] .. ":" ..
+			yaml_value(kv[2], inner, step, eol)
+	end
+	return table.concat(out)
+end
+
+--- Edits that set key to value in a YAML block mapping, written the way
+--- the document indents: a written scalar value is replaced; a missing
+--- key is added as the mapping's first entry, at the column of its keys.
+--- value is the text of a scalar (`"true"`, `'"10001"'`) or a list of
+--- {key, value} pairs for a nested mapping. Returns a list of edits, or
+--- nil when the mapping is not a block mapping written in this file (a
+--- flow `{}`, an alias, a value taken from elsewhere) or the key holds
+--- a mapping or sequence.
+function M.yaml_set(map, key, value)
+	if native.kind(map) ~= "map" then
+		return nil
+	end
+	local m = M.meta(map, key)
+	if m.present then
+		if m.kind == "map" or m.kind == "seq" or m.inherited or
+			m.interpolated or type(value) == "table" then
+			return nil
+		end
+		return {M.edit_replace(map, key, tostring(value))}
+	end
+	local s = M.span(map)
+	local _, eol, text = line_shape(s.start_line, s.source)
+	local at = utf8.offset(text, s.start_column)
+	local first = at ~= nil and text:sub(at, at) or ""
+	if first == "" or first == "{" or first == "[" or first == "&" or
+		first == "*" or first == "!" then
+		return nil
+	end
+	local pad = string.rep(" ", s.start_column - 1)
+	local step = type(value) == "table" and yaml_step(s.source) or 0
+	local written = key .. ":" .. yaml_value(value, pad, step, eol)
+	return {{line = s.start_line, column = s.start_column,
+		text = written .. eol .. pad, source = s.source}}
+end
+
 return M

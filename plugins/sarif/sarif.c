@@ -468,6 +468,66 @@ static void write_related(struct sarif *s, const struct plm_finding *f)
 	plm_jsonw_close(w, ']');
 }
 
+/* fixes: one fix of the finding's edits, all in its own file. Each
+ * deletedRegion has the result's 1-based, end-exclusive columns; an empty
+ * one is an insertion point. */
+static void write_fixes(struct sarif *s, const struct plm_finding *f)
+{
+	struct plm_jsonw *w = &s->results;
+	if (f->edit_count == 0 || f->edits == NULL) {
+		return;
+	}
+	bool relative = false;
+	char *uri = artifact_uri(s, f->path, &relative);
+	const char *shown = uri;
+	const char *base = uri != NULL ? uri_base(s, &shown, relative) : NULL;
+	plm_jsonw_key(w, "fixes");
+	plm_jsonw_array(w);
+	plm_jsonw_object(w);
+	if (f->fix != NULL) {
+		char *text = plm_output_sentence(f->fix);
+		s->failed |= text == NULL;
+		write_text(w, "description", text != NULL ? text : "");
+		free(text);
+	}
+	plm_jsonw_key(w, "artifactChanges");
+	plm_jsonw_array(w);
+	plm_jsonw_object(w);
+	plm_jsonw_key(w, "artifactLocation");
+	plm_jsonw_object(w);
+	plm_jsonw_key_string(w, "uri", shown);
+	if (base != NULL) {
+		plm_jsonw_key_string(w, "uriBaseId", base);
+	}
+	plm_jsonw_close(w, '}');
+	plm_jsonw_key(w, "replacements");
+	plm_jsonw_array(w);
+	for (size_t i = 0; i < f->edit_count; i++) {
+		struct plm_region r = plm_output_region(&f->edits[i].region);
+		plm_jsonw_object(w);
+		plm_jsonw_key(w, "deletedRegion");
+		plm_jsonw_object(w);
+		plm_jsonw_key_int(w, "startLine", (long long)r.start_line);
+		plm_jsonw_key_int(w, "startColumn", (long long)r.start_column);
+		plm_jsonw_key_int(w, "endLine", (long long)r.end_line);
+		plm_jsonw_key_int(w, "endColumn", (long long)r.end_column);
+		plm_jsonw_close(w, '}');
+		if (f->edits[i].text[0] != '\0') {
+			plm_jsonw_key(w, "insertedContent");
+			plm_jsonw_object(w);
+			plm_jsonw_key_string(w, "text", f->edits[i].text);
+			plm_jsonw_close(w, '}');
+		}
+		plm_jsonw_close(w, '}');
+	}
+	plm_jsonw_close(w, ']');
+	plm_jsonw_close(w, '}');
+	plm_jsonw_close(w, ']');
+	plm_jsonw_close(w, '}');
+	plm_jsonw_close(w, ']');
+	free(uri);
+}
+
 static void write_suppressions(struct plm_jsonw *w, const struct plm_finding *f)
 {
 	plm_jsonw_key(w, "suppressions");
@@ -537,6 +597,7 @@ static int sarif_finding(void *self, const struct plm_finding *f)
 	free(message);
 	write_location(s, f);
 	write_related(s, f);
+	write_fixes(s, f);
 	char own[PLM_FINGERPRINT_SIZE];
 	plm_jsonw_key(w, "partialFingerprints");
 	plm_jsonw_object(w);

@@ -40,11 +40,19 @@ Standards, baseline: "Privileged Containers".
 	check = function(doc, report)
 		for c in p.containers(doc) do
 			if c.privileged == true then
-				report(c, "privileged", ("%s runs privileged"):format(
-					p.describe(c)), {fix = "Remove " .. (c.origin == "command"
-					and "`--privileged`" or "`privileged: true`")
+				local extra = {fix = (c.origin == "command"
+					and "Remove `--privileged`"
+					or "Set `privileged: false` (or remove the key)")
 					.. "; add only the "
-					.. "capabilities or devices the workload needs."})
+					.. "capabilities or devices the workload needs."}
+				-- The fix: the written `true` becomes `false`.
+				local m = p.meta(c, "privileged")
+				if c.origin ~= "command" and m.present and m.kind == "bool"
+					and not m.interpolated then
+					extra.edits = {p.edit_replace(c, "privileged", "false")}
+				end
+				report(c, "privileged", ("%s runs privileged"):format(
+					p.describe(c)), extra)
 			end
 		end
 	end,
