@@ -353,9 +353,12 @@ def ignore_and_check(s, path, text, language, rule, indent):
         "textDocument": {"uri": uri(path)}, "range": target["range"],
         "context": {"diagnostics": [target]}})
     actions = r["result"]
-    assert len(actions) == 1, actions
-    a = actions[0]
-    assert a["kind"] == "quickfix" and rule in a["title"], a
+    # A finding with a fix offers it first; the ignore comment is last.
+    assert 1 <= len(actions) <= 2, actions
+    a = actions[-1]
+    assert a["kind"] == "quickfix" and a["title"].startswith("Ignore ") \
+        and rule in a["title"], a
+    assert "isPreferred" not in a, a
     edits = a["edit"]["changes"][uri(path)]
     assert edits[0]["newText"] == "%s# plimsoll ignore=%s -- reason\n" % (
         indent, rule), edits
@@ -396,6 +399,59 @@ def code_action_inserts_an_ignore_comment_that_works():
         "textDocument": {"uri": uri(path)}, "range": ds[0]["range"],
         "context": {"diagnostics": ds}})
     assert r["result"] == [], r
+
+
+def fix_and_check(s, path, text, language, rule):
+    """Applies the fix code action of rule's finding; the finding is gone
+    and no parse error came with the new text."""
+    s.open(uri(path), language, text)
+    ds = s.diagnostics(uri(path), version=1)
+    target = by_code(ds, rule)
+    r = s.call("textDocument/codeAction", {
+        "textDocument": {"uri": uri(path)}, "range": target["range"],
+        "context": {"diagnostics": [target]}})
+    actions = r["result"]
+    assert len(actions) == 2, actions
+    fix, ignore = actions
+    assert fix["kind"] == "quickfix" and fix["isPreferred"] is True, fix
+    assert fix["title"] == "Fix " + rule, fix
+    assert ignore["title"].startswith("Ignore "), ignore
+    edits = fix["edit"]["changes"][uri(path)]
+    assert edits == target["data"]["edits"], (edits, target)
+    new = apply_edits(text, edits)
+    assert new != text
+    s.change(uri(path), 2, [{"text": new}])
+    after = s.diagnostics(uri(path), version=2)
+    assert rule not in codes(after), (rule, codes(after), new)
+    # Nothing the edit broke: no parse error or warning (their codes
+    # name the format, "yaml/...": rule ids here have no slash).
+    assert not [c for c in codes(after) if "/" in c], codes(after)
+    # The old diagnostic, handed back after the change, gets no fix: its
+    # edits were made for version 1.
+    r = s.call("textDocument/codeAction", {
+        "textDocument": {"uri": uri(path)}, "range": target["range"],
+        "context": {"diagnostics": [target]}})
+    assert [a["title"] for a in r["result"]] == [ignore["title"]], r
+    return new
+
+
+@test
+def code_action_applies_the_fix_and_clears_the_diagnostic():
+    s = shared()
+    new = fix_and_check(s, write("fix/compose.yaml", ""),
+                        "services:\n  web:\n    image: nginx:1.27\n"
+                        "    privileged: true\n    user: \"10001\"\n",
+                        "dockercompose", "privileged")
+    assert "privileged: false" in new, new
+    # A position after a character outside the BMP counts in UTF-16.
+    new = fix_and_check(s, write("fix/pod.yaml", ""),
+                        "apiVersion: v1\nkind: Pod\nmetadata:\n"
+                        "  name: \"\U0001F600\"\nspec:\n  containers:\n"
+                        "    - name: app\n      image: nginx:1.27\n"
+                        "      securityContext: {privileged: true, "
+                        "x: \"\U0001F600\"}\n",
+                        "yaml", "privileged")
+    assert "{privileged: false, " in new, new
 
 
 @test
