@@ -731,7 +731,13 @@ static int emit_finding(struct plm_checker *c, const struct plm_doc *doc,
 	for (size_t i = 0;
 		doc != NULL && i < p->edit_count && i < PLM_LUA_MAX_EDITS;
 		i++) {
-		edits[i].region = plm_doc_region(doc, p->edits[i].span);
+		const struct plm_span *es = &p->edits[i].span;
+		if (es->source >= doc->source_count) {
+			break;
+		}
+		edits[i].region =
+			plm_source_exact_region(doc->sources[es->source],
+				es->start, es->end);
 		edits[i].text = p->edits[i].text;
 		f.edit_count++;
 	}

@@ -2242,15 +2242,31 @@ function M.edit_line_after(node, field, text)
 		text = eol .. indent .. text, source = s.source}
 end
 
--- The step of a block mapping's indentation in this YAML file: the
--- first `key:` line with nothing after it whose next line (neither
--- blank nor a comment) is more indented and not a sequence item; 2
--- when the file has none.
-local function yaml_step(source)
-	local n = 1
+--- edits when every one of them lands in the file node[field] is in (a
+--- finding's edits must), else nil: a Compose service merged from an
+--- override may have its settings in another file than its finding.
+function M.edits_for(node, field, edits)
+	if edits == nil then
+		return nil
+	end
+	local s = M.span(node, field)
+	for _, e in ipairs(edits) do
+		if (e.source or 1) ~= (s.source or 1) then
+			return nil
+		end
+	end
+	return edits
+end
+
+-- The step of a block mapping's indentation in this YAML file, looked
+-- for from line `from` on: the first `key:` line with nothing after it
+-- whose next line (neither blank nor a comment) is more indented and not
+-- a sequence item; nil when there is none.
+local function yaml_step_from(source, from)
+	local n = from
 	local text = native.line(n, source)
 	local open = nil -- indentation of a `key:` line ending the line
-	while text ~= nil and n <= 5000 do
+	while text ~= nil and n < from + 5000 do
 		local indent, rest = text:match("^( *)(.*)$")
 		if rest ~= "" and rest:sub(1, 1) ~= "#" then
 			if open ~= nil and #indent > open and rest:sub(1, 1) ~= "-" then
@@ -2266,6 +2282,18 @@ local function yaml_step(source)
 		end
 		n = n + 1
 		text = native.line(n, source)
+	end
+	return nil
+end
+
+-- The step nearest the mapping at line `from` (its own nested mappings
+-- first, then the file's first); 2 when the file has none.
+local function yaml_step(source, from)
+	for _, start in ipairs({from, 1}) do
+		local step = yaml_step_from(source, start)
+		if step ~= nil then
+			return step
+		end
 	end
 	return 2
 end
@@ -2288,12 +2316,31 @@ end
 --- Edits that set key to value in a YAML block mapping, written the way
 --- the document indents: a written scalar value is replaced; a missing
 --- key is added as the mapping's first entry, at the column of its keys.
---- value is the text of a scalar (`"true"`, `'"10001"'`) or a list of
---- {key, value} pairs for a nested mapping. Returns a list of edits, or
---- nil when the mapping is not a block mapping written in this file (a
---- flow `{}`, an alias, a value taken from elsewhere) or the key holds
---- a mapping or sequence.
+--- key may be a path, {"securityContext", "runAsNonRoot"}: mappings on
+--- it that are missing are created, indented by the step the file's own
+--- nested mappings use. value is the text of a scalar (`"true"`,
+--- `'"10001"'`, `'["a"]'`) or a list of {key, value} pairs for a nested
+--- mapping. Returns a list of edits, or nil when a mapping on the way is
+--- not a block mapping (a flow `{}`, an alias) or the key holds a mapping
+--- or sequence.
 function M.yaml_set(map, key, value)
+	if type(key) == "table" then
+		-- A path: walk the mappings written, then set or create the rest.
+		for i = 1, #key - 1 do
+			if not M.meta(map, key[i]).present then
+				local nested = value
+				for k = #key, i + 1, -1 do
+					nested = {{key[k], nested}}
+				end
+				return M.yaml_set(map, key[i], nested)
+			end
+			map = map[key[i]]
+			if native.kind(map) ~= "map" then
+				return nil
+			end
+		end
+		key = key[#key]
+	end
 	if native.kind(map) ~= "map" then
 		return nil
 	end
@@ -2314,7 +2361,8 @@ function M.yaml_set(map, key, value)
 		return nil
 	end
 	local pad = string.rep(" ", s.start_column - 1)
-	local step = type(value) == "table" and yaml_step(s.source) or 0
+	local step = type(value) == "table" and yaml_step(s.source, s.start_line)
+		or 0
 	local written = key .. ":" .. yaml_value(value, pad, step, eol)
 	return {{line = s.start_line, column = s.start_column,
 		text = written .. eol .. pad, source = s.source}}

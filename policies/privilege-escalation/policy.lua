@@ -67,7 +67,22 @@ services:
 							or " (allowPrivilegeEscalation is unset)")
 					fix = "Set `securityContext.allowPrivilegeEscalation: false`."
 				end
-				report(c, "allow_privilege_escalation", what, {fix = fix})
+				-- The fix, where it is one setting in the container's
+				-- own mapping: a Compose service without security_opt
+				-- gets one; a Kubernetes container
+				-- allowPrivilegeEscalation: false.
+				local edits
+				if c.source ~= nil and c.origin == "compose" then
+					edits = p.yaml_set(c.source, "security_opt",
+						'["no-new-privileges:true"]')
+				elseif c.source ~= nil and c.origin == "kubernetes" then
+					edits = p.yaml_set(c.source,
+						{"securityContext", "allowPrivilegeEscalation"},
+						"false")
+				end
+				report(c, "allow_privilege_escalation", what, {fix = fix,
+					edits = p.edits_for(c, "allow_privilege_escalation",
+						edits)})
 			end
 		end
 	end,

@@ -43,13 +43,22 @@ filesystem is mounted as read only"; Checkov CKV_K8S_22.
 	check = function(doc, report)
 		for c in p.containers(doc) do
 			if c.read_only_rootfs ~= true and not p.is_fragment(doc, c) then
+				-- The fix: the one setting, in the container's own mapping.
+				local edits
+				if c.source ~= nil and c.origin == "compose" then
+					edits = p.yaml_set(c.source, "read_only", "true")
+				elseif c.source ~= nil and c.origin == "kubernetes" then
+					edits = p.yaml_set(c.source,
+						{"securityContext", "readOnlyRootFilesystem"}, "true")
+				end
 				report(c, "read_only_rootfs", ("%s has a writable root "
 					.. "filesystem"):format(
 					p.describe(c)),
 					{fix = c.origin == "command" and "Add `--read-only` (and `--tmpfs` for scratch space)."
 					or p.docker_engine(c)
 					and "Set `read_only: true` (add `tmpfs:` for scratch space)."
-					or "Set `securityContext.readOnlyRootFilesystem: true`."})
+					or "Set `securityContext.readOnlyRootFilesystem: true`.",
+					 edits = p.edits_for(c, "read_only_rootfs", edits)})
 			end
 		end
 	end,
