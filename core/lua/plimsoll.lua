@@ -2242,6 +2242,53 @@ function M.edit_line_after(node, field, text)
 		text = eol .. indent .. text, source = s.source}
 end
 
+-- True when byte c (a one-character string, or "" at a line's end)
+-- ends a shell word (a quote: the end of a `sh -c '...'` script).
+local function word_edge(c)
+	return c == "" or c:match("[ \t;&|)\"'\\]") ~= nil
+end
+
+--- An edit that inserts text right after the first shell word `word`
+--- written in node[field] (a command of a RUN: `p.edit_after_word(
+--- cmd.node, nil, "install", " -y")`), read in the source lines the node
+--- spans. The word must stand alone: after a blank or the node's start,
+--- before a blank, `;`, `&`, `|`, `)`, a quote, a backslash or the
+--- line's end, so an exec-form
+--- `"install"` or `x=install` is not it. nil when it is not written so.
+function M.edit_after_word(node, field, word, text)
+	local s = M.span(node, field)
+	for line = s.start_line, s.end_line do
+		local t = native.line(line, s.source)
+		if t == nil then
+			return nil
+		end
+		local from = 1
+		if line == s.start_line then
+			from = utf8.offset(t, s.start_column) or (#t + 1)
+		end
+		local to = #t
+		if line == s.end_line then
+			to = (utf8.offset(t, s.end_column) or (#t + 1)) - 1
+		end
+		local i = from
+		while true do
+			local a, b = t:find(word, i, true)
+			if a == nil or b > to then
+				break
+			end
+			local before = a > 1 and t:sub(a - 1, a - 1) or ""
+			if (a == from or before == " " or before == "\t") and
+				word_edge(t:sub(b + 1, b + 1)) then
+				local column = (utf8.len(t, 1, b) or b) + 1
+				return {line = line, column = column, text = text,
+					source = s.source}
+			end
+			i = a + 1
+		end
+	end
+	return nil
+end
+
 --- edits when every one of them lands in the file node[field] is in (a
 --- finding's edits must), else nil: a Compose service merged from an
 --- override may have its settings in another file than its finding.

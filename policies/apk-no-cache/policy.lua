@@ -72,7 +72,8 @@ References:
 					report(pending.node, "`apk add` without --no-cache leaves "
 						.. "the package index in the layer.",
 						{fix = "Use `apk add --no-cache ...` (and drop "
-						.. "`apk update`)."})
+						.. "`apk update`).", edits = {p.edit_after_word(
+							pending.node, nil, "add", " --no-cache")}})
 				end
 			end
 		end

@@ -25,6 +25,9 @@ RULES = {
     "privileged": {"compose", "kubernetes"},
     "privilege-escalation": {"compose", "kubernetes"},
     "writable-root-filesystem": {"compose", "kubernetes"},
+    "apt-get-missing-yes": {"dockerfile"},
+    "apt-get-no-install-recommends": {"dockerfile"},
+    "apk-no-cache": {"dockerfile"},
 }
 
 KINDS = ("dockerfile", "compose", "kubernetes")
@@ -50,6 +53,15 @@ EXTRA = {
         "    read_only: false\n",
     "dockerfile/late-run.Dockerfile":
         "FROM alpine:3.20\nCMD [\"sh\"]\nRUN apk add --no-cache curl\n",
+    "dockerfile/apt.Dockerfile":
+        "FROM debian:12\nRUN apt-get update && \\\n"
+        "    apt-get install \\\n      curl=8.5.0-2 && \\\n"
+        "    rm -rf /var/lib/apt/lists/*\n"
+        "RUN <<EOF\napt-get update\napt-get install -y wget=1.21\nEOF\n"
+        "USER 10001\n",
+    "dockerfile/apk.Dockerfile":
+        "FROM alpine:3.20\nRUN apk update && apk add \\\n    curl=8.9.1-r0\n"
+        "USER 10001\n",
     "dockerfile/cmd.Dockerfile":
         "FROM alpine:3.20\nRUN apk add --no-cache curl\n"
         "ENTRYPOINT [\"curl\"]\nCMD [\"--help\"]\n",
@@ -69,6 +81,12 @@ EXPECT = {
     ("privileged", "compose/service.yaml"): "    privileged: false\n",
     ("runs-as-root", "dockerfile/late-run.Dockerfile"):
         "RUN apk add --no-cache curl\nUSER 10001\n",
+    ("apt-get-missing-yes", "dockerfile/apt.Dockerfile"):
+        "    apt-get install -y \\\n",
+    ("apt-get-no-install-recommends", "dockerfile/apt.Dockerfile"):
+        "apt-get install --no-install-recommends -y wget=1.21\n",
+    ("apk-no-cache", "dockerfile/apk.Dockerfile"):
+        "apk add --no-cache \\\n",
     ("runs-as-root", "dockerfile/cmd.Dockerfile"):
         "curl\nUSER 10001\nENTRYPOINT",
 }
