@@ -232,6 +232,12 @@ static int prepare_config(struct plm_lsp_linter *l, const char *path,
 	return plm_config_bind(l->configs, l->engine, error);
 }
 
+int plm_lsp_linter_prepare(struct plm_lsp_linter *l, const char *path,
+	char **error)
+{
+	return prepare_config(l, path, error);
+}
+
 const struct plm_engine *plm_lsp_linter_engine(const struct plm_lsp_linter *l)
 {
 	return l->engine;

@@ -54,6 +54,14 @@ json_t *plm_lsp_lint(struct plm_lsp_linter *l,
 	const struct plm_lsp_document *doc,
 	const struct plm_lsp_documents *open);
 
+/* Reads the configuration that applies to path, as plm_lsp_lint() does,
+ * so that the engine knows the rules of the policy directories it names
+ * (made again with them when they are new) without linting anything: the
+ * server's own linter, for hover and code actions, while a worker lints.
+ * Returns 0, or an error with *error saying where (caller frees). */
+PLM_NODISCARD int plm_lsp_linter_prepare(struct plm_lsp_linter *l,
+	const char *path, char **error);
+
 /* The kind a languageId names (dockerfile, dockercompose, ...), or
  * PLM_KIND_UNKNOWN: decided by the name, then the content. */
 enum plm_kind plm_lsp_kind_of_language(const char *language);

@@ -117,6 +117,18 @@ static void lint(struct server *s, const struct plm_lsp_document *doc)
 		s->o->isolate ? plm_lsp_worker_lint(&s->worker, s->linter, doc,
 					timeout)
 			      : lint_in_process(s, doc));
+	if (s->o->isolate && doc->path != NULL) {
+		/* The worker linted; this process answers hover and code
+		 * actions, so it learns the rules of the policy directories
+		 * the document's configuration names too. After the worker,
+		 * which is forked from this process when it starts: the
+		 * configuration it reads is its own, and a wrong one is its
+		 * diagnostic to give, with the places it names. */
+		char *error = NULL;
+		int rc = plm_lsp_linter_prepare(s->linter, doc->path, &error);
+		(void)rc;
+		plm_free(error);
+	}
 }
 
 /* Lints every document marked dirty, then clears the marks. */

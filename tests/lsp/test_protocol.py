@@ -525,6 +525,7 @@ def workspace_configuration_applies_and_reloads():
              {"changes": [{"uri": uri(cfg), "type": 2}]})
     ds = s.diagnostics(uri(path))
     assert codes(ds) == ["config/invalid"], ds
+    assert "relatedInformation" in ds[0], ds
     rel = ds[0]["relatedInformation"][0]["location"]
     assert rel["uri"] == uri(cfg) and rel["range"]["start"]["line"] == 1, ds
     assert s.finish() == 0
@@ -534,6 +535,41 @@ def workspace_configuration_applies_and_reloads():
     s.open(uri(path), "dockerfile", "FROM ubuntu\n")
     assert "runs-as-root" in codes(s.diagnostics(uri(path)))
     assert s.finish() == 0
+
+
+@test
+def workspace_policy_dirs_get_hover_and_code_actions():
+    """A rule from the policy-dirs a workspace's .plimsoll.yaml names is
+    linted by the worker; the server itself answers hover and code
+    actions, so it must know the rule too (and its fix)."""
+    write("dirws/.plimsoll.yaml", "policy-dirs: [team]\n")
+    os.makedirs(os.path.join(TMP, "dirws", ".git"), exist_ok=True)
+    policy("dirws/team", "dirs", "a team rule with a fix",
+           'report({line = 1}, "team", {fix = "Name the tag.", edits = '
+           '{{line = 1, column = 12, text = ":24.04"}}})')
+    path = write("dirws/svc/Dockerfile", "")
+    text = "FROM ubuntu\nUSER 10001\n"
+    for args in ((), ("--no-isolation",)):
+        s = Server(EXE, *args)
+        s.initialize()
+        s.open(uri(path), "dockerfile", text)
+        ds = s.diagnostics(uri(path), version=1)
+        d = by_code(ds, "lsp-test-dirs")
+        h = s.call("textDocument/hover", {
+            "textDocument": {"uri": uri(path)},
+            "position": {"line": 0, "character": 3}})["result"]
+        assert h is not None and "**lsp-test-dirs**" in \
+            h["contents"]["value"], (args, h)
+        assert "Test: a team rule with a fix" in h["contents"]["value"], h
+        r = s.call("textDocument/codeAction", {
+            "textDocument": {"uri": uri(path)}, "range": d["range"],
+            "context": {"diagnostics": [d]}})["result"]
+        assert [a["title"] for a in r] == [
+            "Fix lsp-test-dirs", "Ignore lsp-test-dirs on this line"], \
+            (args, r)
+        new = apply_edits(text, r[0]["edit"]["changes"][uri(path)])
+        assert new == "FROM ubuntu:24.04\nUSER 10001\n", new
+        assert s.finish() == 0
 
 
 @test
