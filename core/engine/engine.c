@@ -221,7 +221,7 @@ struct pending {
 	struct plm_region region; /* project runs: as the index saw it */
 	struct pending_related *related;
 	size_t related_count;
-	struct pending_edit *edits; /* in the span's source, sorted */
+	struct pending_edit *edits;
 	size_t edit_count;
 };
 
@@ -268,6 +268,13 @@ int plm_checker_create(const struct plm_engine *e, struct plm_checker **out,
 	}
 	*out = c;
 	return 0;
+}
+
+void plm_checker_collect(struct plm_checker *c)
+{
+	if (c != NULL) {
+		plm_lua_checker_collect(c->lua);
+	}
 }
 
 static void free_pending(struct pending *p)
@@ -379,11 +386,11 @@ static const char *on_report(void *context, const struct plm_lua_report *r,
 		nomem = p->edits == NULL;
 	}
 	for (size_t i = 0; i < r->edit_count && !nomem; i++) {
-		p->edit_count++;
 		p->edits[i].span = r->edits[i].span;
 		p->edits[i].text = plm_strndup(r->edits[i].text,
 			r->edits[i].text_len);
 		nomem = p->edits[i].text == NULL;
+		p->edit_count++;
 	}
 	if (nomem) {
 		free_pending(p);
@@ -725,21 +732,21 @@ static int emit_finding(struct plm_checker *c, const struct plm_doc *doc,
 	}
 	f.related = p->related_count > 0 ? related : NULL;
 	f.related_count = p->related_count;
-	/* Edits are not hashed: a fix added to a policy keeps its
-	 * fingerprints (and baselines) as they were. */
 	struct plm_edit edits[PLM_LUA_MAX_EDITS];
 	for (size_t i = 0;
 		doc != NULL && i < p->edit_count && i < PLM_LUA_MAX_EDITS;
 		i++) {
-		const struct plm_span *es = &p->edits[i].span;
-		if (es->source >= doc->source_count) {
-			break;
+		edits[i].region = plm_doc_region(doc, p->edits[i].span);
+		if (p->edits[i].span.end == p->edits[i].span.start) {
+			/* an insertion: an empty region, not one character */
+			edits[i].region.end_line = edits[i].region.start_line;
+			edits[i].region.end_column =
+				edits[i].region.start_column;
+			edits[i].region.end_offset =
+				edits[i].region.start_offset;
 		}
-		edits[i].region =
-			plm_source_exact_region(doc->sources[es->source],
-				es->start, es->end);
 		edits[i].text = p->edits[i].text;
-		f.edit_count++;
+		f.edit_count = i + 1;
 	}
 	f.edits = f.edit_count > 0 ? edits : NULL;
 	uint64_t key = plm_fnv1a(PLM_FNV1A_INIT, rule->id,

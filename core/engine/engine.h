@@ -97,6 +97,10 @@ PLM_NODISCARD int plm_checker_create(const struct plm_engine *e,
 	struct plm_checker **out, char **error);
 /* Closes the checker's Lua state. Accepts NULL. */
 void plm_checker_destroy(struct plm_checker *c);
+/* Frees what the runs so far left in the checker's Lua state (a full
+ * collection): a long-lived checker (the language server's) keeps its
+ * memory where one run puts it. Accepts NULL. */
+void plm_checker_collect(struct plm_checker *c);
 /* Measures every later run of this checker (two clock reads per policy
  * run; off by default). Returns 0 or PLM_ENOMEM. */
 PLM_NODISCARD int plm_checker_profile(struct plm_checker *c);

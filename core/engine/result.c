@@ -98,16 +98,16 @@ int plm_file_result_add_finding(struct plm_file_result *r,
 	c.edits = NULL;
 	c.edit_count = 0;
 	if (f->edit_count > 0 && f->edits != NULL) {
-		struct plm_edit *e = plm_arena_alloc(r->arena,
-			f->edit_count * sizeof(*e));
-		if (e == NULL) {
+		struct plm_edit *ed = plm_arena_alloc(r->arena,
+			f->edit_count * sizeof(*ed));
+		if (ed == NULL) {
 			return PLM_ENOMEM;
 		}
 		for (size_t i = 0; i < f->edit_count; i++) {
-			e[i].region = f->edits[i].region;
-			e[i].text = copy(r, f->edits[i].text, &failed);
+			ed[i].region = f->edits[i].region;
+			ed[i].text = copy(r, f->edits[i].text, &failed);
 		}
-		c.edits = e;
+		c.edits = ed;
 		c.edit_count = f->edit_count;
 	}
 	if (failed) {
@@ -280,9 +280,8 @@ int plm_file_result_redact(struct plm_file_result *r,
 			redact(r, &rel->message, secrets, count, &failed);
 		}
 		for (size_t k = 0; k < f->edit_count; k++) {
-			/* edits are in the arena, written by this result */
-			struct plm_edit *e = (struct plm_edit *)&f->edits[k];
-			redact(r, &e->text, secrets, count, &failed);
+			struct plm_edit *ed = (struct plm_edit *)&f->edits[k];
+			redact(r, &ed->text, secrets, count, &failed);
 		}
 	}
 	for (size_t i = 0; i < r->note_count; i++) {

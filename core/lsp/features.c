@@ -103,52 +103,40 @@ static json_t *ignore_action(const struct plm_lsp_document *doc,
 	return action;
 }
 
-/* The TextEdits of a diagnostic's fix, as the server published them in
- * its data, when they were made for the document's present version;
- * NULL otherwise (a stale or hand-made diagnostic gets no fix). */
-static json_t *fix_edits(const struct plm_lsp_document *doc,
-	const json_t *diagnostic)
+/* The fix a diagnostic carries (data.edits, as published) as a preferred
+ * quick fix, or NULL. */
+static json_t *fix_action(const struct plm_lsp_document *doc,
+	const json_t *diagnostic, const char *rule)
 {
-	json_t *data = json_object_get(diagnostic, "data");
-	json_t *version = json_object_get(data, "version");
+	const json_t *data = json_object_get(diagnostic, "data");
 	json_t *edits = json_object_get(data, "edits");
-	if (!json_is_integer(version) ||
-		json_integer_value(version) != (json_int_t)doc->version ||
-		!json_is_array(edits) || json_array_size(edits) == 0) {
+	if (!json_is_array(edits) || json_array_size(edits) == 0) {
 		return NULL;
 	}
 	size_t i;
 	json_t *e;
 	json_array_foreach(edits, i, e) {
-		json_t *range = json_object_get(e, "range");
-		struct plm_lsp_position start, end;
+		struct plm_lsp_position s, t;
+		const json_t *range = json_object_get(e, "range");
 		if (!json_is_string(json_object_get(e, "newText")) ||
 			!plm_lsp_position_read(json_object_get(range, "start"),
-				&start) ||
+				&s) ||
 			!plm_lsp_position_read(json_object_get(range, "end"),
-				&end) ||
-			start.line > doc->text->line_count ||
-			end.line > doc->text->line_count) {
+				&t)) {
 			return NULL;
 		}
 	}
-	return edits;
-}
-
-/* The quick fix that applies a finding's edits. */
-static json_t *fix_action(const struct plm_lsp_document *doc,
-	const json_t *diagnostic, const char *rule)
-{
-	json_t *edits = fix_edits(doc, diagnostic);
-	if (edits == NULL) {
-		return NULL;
-	}
-	size_t len = strlen(rule) + 32;
+	const char *hint = json_string_value(json_object_get(data, "fix"));
+	size_t len = strlen(rule) + (hint ? strlen(hint) : 0) + 16;
 	char *title = plm_malloc(len);
 	if (title == NULL) {
 		return NULL;
 	}
-	snprintf(title, len, "Fix %s", rule);
+	if (hint != NULL) {
+		snprintf(title, len, "Fix %s: %s", rule, hint);
+	} else {
+		snprintf(title, len, "Fix %s", rule);
+	}
 	json_t *action = json_pack("{s:s,s:s,s:[O],s:b,s:{s:{s:O}}}", "title",
 		title, "kind", "quickfix", "diagnostics", diagnostic,
 		"isPreferred", 1, "edit", "changes", doc->uri, edits);
@@ -169,19 +157,11 @@ json_t *plm_lsp_code_actions(const struct plm_lsp_linter *l,
 		if (rule == NULL || actions == NULL) {
 			continue;
 		}
-		/* Every fix first: clients put the preferred ones on top, and
-		 * some offer only the first. */
 		json_t *a = fix_action(doc, d, rule->id);
 		if (a != NULL) {
 			json_array_append_new(actions, a);
 		}
-	}
-	json_array_foreach(list, i, d) {
-		const struct plm_rule_info *rule = diagnostic_rule(l, d);
-		if (rule == NULL || actions == NULL) {
-			continue;
-		}
-		json_t *a = ignore_action(doc, d, rule->id);
+		a = ignore_action(doc, d, rule->id);
 		if (a != NULL) {
 			json_array_append_new(actions, a);
 		}

@@ -232,10 +232,24 @@ static int prepare_config(struct plm_lsp_linter *l, const char *path,
 	return plm_config_bind(l->configs, l->engine, error);
 }
 
-int plm_lsp_linter_prepare(struct plm_lsp_linter *l, const char *path,
-	char **error)
+void plm_lsp_linter_learn(struct plm_lsp_linter *l, const char *path)
 {
-	return prepare_config(l, path, error);
+	char *error = NULL;
+	size_t had = l->config_dir_count;
+	if (path != NULL &&
+		plm_config_discover_path(l->configs, path, &error) == 0 &&
+		add_config_dirs(l) > 0) {
+		plm_free(error);
+		error = NULL;
+		if (remake(l, &error) != 0) {
+			/* The engine stays as it was, without the new
+			 * directories, so the lint tries them and says why. */
+			while (l->config_dir_count > had) {
+				plm_free(l->config_dirs[--l->config_dir_count]);
+			}
+		}
+	}
+	plm_free(error);
 }
 
 const struct plm_engine *plm_lsp_linter_engine(const struct plm_lsp_linter *l)
@@ -426,28 +440,6 @@ static void add_related(const struct collect *c, json_t *d,
 	}
 }
 
-/* A finding's fix as LSP TextEdits [{range, newText}] in UTF-16
- * positions of this document, or NULL when it has none here. */
-static json_t *edits_json(const struct collect *c, const struct plm_finding *f)
-{
-	if (f->edit_count == 0 || !is_this_file(c, f->path)) {
-		return NULL;
-	}
-	json_t *list = json_array();
-	for (size_t i = 0; list != NULL && i < f->edit_count; i++) {
-		const struct plm_edit *e = &f->edits[i];
-		if (e->region.start_line == 0 ||
-			json_array_append_new(list,
-				json_pack("{s:o,s:s}", "range",
-					region_range(c->doc->text, &e->region),
-					"newText", e->text)) != 0) {
-			json_decref(list);
-			return NULL;
-		}
-	}
-	return list;
-}
-
 static json_t *finding_json(const struct collect *c,
 	const struct plm_finding *f)
 {
@@ -473,15 +465,19 @@ static json_t *finding_json(const struct collect *c,
 	if (f->fix != NULL) {
 		json_object_set_new(data, "fix", json_string(f->fix));
 	}
-	json_t *edits = edits_json(c, f);
-	if (edits != NULL) {
-		/* codeAction offers them while the document is at this
-		 * version (the client hands data back unchanged). */
+	if (f->edit_count > 0 && f->edits != NULL) {
+		/* The fix's text edits, for the code action. */
+		json_t *edits = json_array();
+		for (size_t i = 0; edits != NULL && i < f->edit_count; i++) {
+			json_array_append_new(edits,
+				json_pack("{s:o,s:s}", "range",
+					region_range(c->doc->text,
+						&f->edits[i].region),
+					"newText", f->edits[i].text));
+		}
 		json_object_set_new(data, "edits", edits);
-		json_object_set_new(data, "version",
-			json_integer((json_int_t)c->doc->version));
 	}
-	if (data != NULL && json_object_size(data) > 0) {
+	if (json_object_size(data) > 0) {
 		json_object_set_new(d, "data", data);
 	} else {
 		json_decref(data);
@@ -668,6 +664,10 @@ json_t *plm_lsp_lint(struct plm_lsp_linter *l,
 	struct plm_sink sink = {.result = collect_result, .ctx = &c};
 	struct plm_run_status st;
 	plm_run(project, &ro, &sink, &st);
+	/* The checker lives as long as the server: without a collection
+	 * after each lint, the incremental collector lets its heap grow to
+	 * a few times what one lint needs before it comes round. */
+	plm_checker_collect(l->checker);
 	if (st.checker_error != NULL) {
 		add(&c, run_failure("lsp/run-failed", st.checker_error));
 		plm_free(st.checker_error);

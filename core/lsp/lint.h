@@ -36,6 +36,12 @@ PLM_NODISCARD int plm_lsp_linter_reload(struct plm_lsp_linter *l, char **error);
 void plm_lsp_linter_destroy(struct plm_lsp_linter *l);
 /* The engine's catalogue (rule metadata), valid until the next reload. */
 const struct plm_engine *plm_lsp_linter_engine(const struct plm_lsp_linter *l);
+/* Reads the configuration that applies to path, and when it names policy
+ * directories the engine does not have, makes the engine again with them:
+ * what a server whose lints run in a worker process calls, so that hover
+ * and quick fixes know the rules of those directories too. Errors are
+ * left for the lint to report. Accepts a NULL path (no configuration). */
+void plm_lsp_linter_learn(struct plm_lsp_linter *l, const char *path);
 /* The rule's documentation address: the policy's help_uri, else a file:
  * URI of docs/rules/ID.md beside the built-in policies when that file
  * exists; malloc'd, or NULL when there is none. */
@@ -53,14 +59,6 @@ char *plm_lsp_rule_href(const struct plm_lsp_linter *l,
 json_t *plm_lsp_lint(struct plm_lsp_linter *l,
 	const struct plm_lsp_document *doc,
 	const struct plm_lsp_documents *open);
-
-/* Reads the configuration that applies to path, as plm_lsp_lint() does,
- * so that the engine knows the rules of the policy directories it names
- * (made again with them when they are new) without linting anything: the
- * server's own linter, for hover and code actions, while a worker lints.
- * Returns 0, or an error with *error saying where (caller frees). */
-PLM_NODISCARD int plm_lsp_linter_prepare(struct plm_lsp_linter *l,
-	const char *path, char **error);
 
 /* The kind a languageId names (dockerfile, dockercompose, ...), or
  * PLM_KIND_UNKNOWN: decided by the name, then the content. */

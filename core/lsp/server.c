@@ -111,24 +111,18 @@ static char *lint_in_process(struct server *s,
 
 static void lint(struct server *s, const struct plm_lsp_document *doc)
 {
+	if (s->o->isolate) {
+		/* The worker reads the configuration for its lint; the server
+		 * reads it too, for the rules of the policy directories it
+		 * names (hover, quick fixes). */
+		plm_lsp_linter_learn(s->linter, doc->path);
+	}
 	double timeout = s->o->lint_timeout > 0 ? s->o->lint_timeout
 						: DEFAULT_LINT_TIMEOUT;
 	publish(s, doc,
 		s->o->isolate ? plm_lsp_worker_lint(&s->worker, s->linter, doc,
 					timeout)
 			      : lint_in_process(s, doc));
-	if (s->o->isolate && doc->path != NULL) {
-		/* The worker linted; this process answers hover and code
-		 * actions, so it learns the rules of the policy directories
-		 * the document's configuration names too. After the worker,
-		 * which is forked from this process when it starts: the
-		 * configuration it reads is its own, and a wrong one is its
-		 * diagnostic to give, with the places it names. */
-		char *error = NULL;
-		int rc = plm_lsp_linter_prepare(s->linter, doc->path, &error);
-		(void)rc;
-		plm_free(error);
-	}
 }
 
 /* Lints every document marked dirty, then clears the marks. */
@@ -370,6 +364,40 @@ static const struct plm_lsp_document *request_document(struct server *s,
 	return doc;
 }
 
+/* The context's diagnostics with the data the server published for them
+ * (a client that does not keep `data` sends them back without it): a
+ * copy of params, the same diagnostic found by code and range. */
+static json_t *with_published_data(struct server *s,
+	const struct plm_lsp_document *doc, const json_t *params)
+{
+	json_t *out = json_deep_copy(params);
+	const char *text = json_string_value(
+		json_object_get(s->published, doc->uri));
+	json_t *published = text != NULL ? json_loads(text, 0, NULL) : NULL;
+	json_t *list = json_object_get(json_object_get(out, "context"),
+		"diagnostics");
+	size_t i, k;
+	json_t *d, *p;
+	json_array_foreach(list, i, d) {
+		if (json_object_get(d, "data") != NULL) {
+			continue;
+		}
+		json_array_foreach(published, k, p) {
+			if (json_object_get(p, "data") != NULL &&
+				json_equal(json_object_get(p, "code"),
+					json_object_get(d, "code")) &&
+				json_equal(json_object_get(p, "range"),
+					json_object_get(d, "range"))) {
+				json_object_set(d, "data",
+					json_object_get(p, "data"));
+				break;
+			}
+		}
+	}
+	json_decref(published);
+	return out;
+}
+
 static json_t *code_action(struct server *s, const json_t *params, int *code,
 	const char **message)
 {
@@ -378,7 +406,11 @@ static json_t *code_action(struct server *s, const json_t *params, int *code,
 	if (doc == NULL) {
 		return NULL;
 	}
-	json_t *actions = plm_lsp_code_actions(s->linter, doc, params);
+	json_t *full = with_published_data(s, doc, params);
+	json_t *actions = full != NULL
+		? plm_lsp_code_actions(s->linter, doc, full)
+		: NULL;
+	json_decref(full);
 	if (actions == NULL) {
 		*code = PLM_RPC_INTERNAL_ERROR;
 		*message = "out of memory";

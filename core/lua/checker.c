@@ -130,6 +130,11 @@ void plm_lua_checker_unbind(struct plm_lua_checker *c)
 	c->index = NULL;
 }
 
+void plm_lua_checker_collect(struct plm_lua_checker *c)
+{
+	lua_gc(plm_lua_state(c->host), LUA_GCCOLLECT);
+}
+
 uint64_t plm_lua_checker_last_executed(const struct plm_lua_checker *c)
 {
 	return plm_lua_last_executed(c->host);
@@ -366,171 +371,138 @@ static size_t read_related(lua_State *L, struct plm_lua_checker *c,
 	return (size_t)n;
 }
 
-/* The code points of 0-based line `line` of src. */
-static lua_Integer line_columns(const struct plm_source *src, uint32_t line)
+/* One edit of extra.edits, the table at idx: {node = target [, field =
+ * name] [, at = "replace" | "before" | "after"], text = ...}, a location
+ * {line, column [, end_line, end_column], text = ...} (no end: an
+ * insertion), or {offset, end_offset, text} as p.edit_set() makes it.
+ * Raises on a wrong shape or a place outside the finding's file. */
+static void read_edit(lua_State *L, struct plm_lua_checker *c, int idx, int i,
+	uint32_t source, struct plm_lua_edit *out)
 {
-	size_t len = 0;
-	const char *text = plm_source_line(src, line, &len);
-	lua_Integer n = 0;
-	for (size_t i = 0; i < len; i++) {
-		n += ((unsigned char)text[i] & 0xC0) != 0x80;
+	idx = lua_absindex(L, idx);
+	if (lua_getfield(L, idx, "text") != LUA_TSTRING) {
+		luaL_error(L, "report: extra.edits[%d].text must be a string",
+			i);
 	}
-	return n;
-}
-
-/* The byte offset of 1-based line and column of edit number item (its
- * fields named line_key and column_key), raising when it lies outside
- * src. */
-static uint32_t edit_offset(lua_State *L, const struct plm_source *src,
-	lua_Integer item, const char *line_key, const char *column_key,
-	lua_Integer line, lua_Integer column)
-{
-	lua_Integer lines = (lua_Integer)src->line_count;
-	if (line < 1 || line > lines) {
+	out->text = lua_tolstring(L, -1, &out->text_len);
+	if (out->text_len > PLM_LUA_MAX_EDIT_TEXT) {
 		luaL_error(L,
-			"report: extra.edits[%d].%s: line %d is outside %s "
-			"(%d lines)",
-			(int)item, line_key, (int)line, src->path, (int)lines);
+			"report: extra.edits[%d].text is longer than %d "
+			"bytes",
+			i, PLM_LUA_MAX_EDIT_TEXT);
 	}
-	lua_Integer columns = line_columns(src, (uint32_t)line - 1);
-	if (column < 1 || column > columns + 1) {
-		luaL_error(L,
-			"report: extra.edits[%d].%s: column %d is outside "
-			"line %d of %s (columns 1 to %d)",
-			(int)item, column_key, (int)column, (int)line,
-			src->path, (int)columns + 1);
-	}
-	return plm_source_offset_at(src, (uint32_t)line - 1,
-		(uint32_t)column - 1);
-}
-
-/* An integer field of the table at idx, or dflt when it is nil. */
-static lua_Integer edit_integer(lua_State *L, int idx, lua_Integer item,
-	const char *key, bool required, lua_Integer dflt)
-{
-	lua_Integer v = dflt;
-	int t = lua_getfield(L, idx, key);
-	if (t == LUA_TNIL && required) {
-		luaL_error(L, "report: extra.edits[%d] has no '%s'", (int)item,
-			key);
-	} else if (t != LUA_TNIL) {
-		int ok = 0;
-		v = lua_tointegerx(L, -1, &ok);
-		if (!ok) {
+	/* The text stays on the stack for the rest of the call. */
+	const struct plm_source *src = c->doc->sources[source];
+	if (lua_getfield(L, idx, "offset") != LUA_TNIL) {
+		int ok1 = 0, ok2 = 0;
+		lua_Integer a = lua_tointegerx(L, -1, &ok1);
+		lua_getfield(L, idx, "end_offset");
+		lua_Integer b = lua_tointegerx(L, -1, &ok2);
+		lua_pop(L, 2);
+		if (!ok1 || !ok2 || a < 0 || b < a ||
+			(lua_Unsigned)b > src->len) {
 			luaL_error(L,
-				"report: extra.edits[%d].%s must be an integer",
-				(int)item, key);
+				"report: extra.edits[%d]: offsets outside "
+				"%s",
+				i, src->path);
+		}
+		out->span = (struct plm_span){source, (uint32_t)a, (uint32_t)b};
+	} else if (lua_pop(L, 1), lua_getfield(L, idx, "node") != LUA_TNIL) {
+		int field_type = lua_getfield(L, idx, "field");
+		struct plm_lua_target t;
+		resolve_target(L, c, -2, field_type != LUA_TNIL, &t);
+		lua_pop(L, 2);
+		out->span = t.span;
+		const char *at = "replace";
+		if (lua_getfield(L, idx, "at") != LUA_TNIL) {
+			at = lua_tostring(L, -1);
+		}
+		if (at != NULL && strcmp(at, "before") == 0) {
+			out->span.end = out->span.start;
+		} else if (at != NULL && strcmp(at, "after") == 0) {
+			out->span.start = out->span.end;
+		} else if (at == NULL || strcmp(at, "replace") != 0) {
+			luaL_error(L,
+				"report: extra.edits[%d].at must be "
+				"\"replace\", \"before\" or \"after\"",
+				i);
+		}
+		lua_pop(L, 1);
+	} else {
+		lua_pop(L, 1);
+		if (lua_getfield(L, idx, "line") == LUA_TNIL) {
+			luaL_error(L,
+				"report: extra.edits[%d] needs a node, a line "
+				"or an offset",
+				i);
+		}
+		lua_pop(L, 1);
+		bool insertion = lua_getfield(L, idx, "end_line") == LUA_TNIL;
+		insertion = lua_getfield(L, idx, "end_column") == LUA_TNIL &&
+			insertion;
+		lua_pop(L, 2);
+		out->span = location_span(L, c->doc, idx);
+		if (insertion) {
+			out->span.end = out->span.start;
 		}
 	}
-	lua_pop(L, 1);
-	return v;
-}
-
-static int cmp_edit(const void *pa, const void *pb)
-{
-	const struct plm_lua_edit *a = pa, *b = pb;
-	if (a->span.start != b->span.start) {
-		return a->span.start < b->span.start ? -1 : 1;
+	if (out->span.source != source) {
+		luaL_error(L,
+			"report: extra.edits[%d] must change the file the "
+			"finding is in",
+			i);
 	}
-	return a->span.end < b->span.end ? -1 : a->span.end > b->span.end;
+	/* Never between the bytes of one character. */
+	for (int k = 0; k < 2; k++) {
+		uint32_t at = k == 0 ? out->span.start : out->span.end;
+		if (at < src->len &&
+			((unsigned char)src->bytes[at] & 0xC0) == 0x80) {
+			luaL_error(L,
+				"report: extra.edits[%d] cuts a character", i);
+		}
+	}
 }
 
-/* Reads extra.edits: a list of {line, column [, end_line, end_column],
- * text} in the finding's file (the end defaults to the start: an
- * insertion). Sorted by position; raises on a wrong shape, a position
- * outside the file, overlapping edits or too many or too long texts. The
- * texts stay on the stack for the rest of the call. */
+/* Reads extra.edits (file runs only): at most PLM_LUA_MAX_EDITS, in the
+ * finding's own file, none overlapping another. */
 static size_t read_edits(lua_State *L, struct plm_lua_checker *c, int extra_idx,
-	const struct plm_lua_target *target, struct plm_lua_edit *out)
+	uint32_t source, struct plm_lua_edit *out)
 {
 	if (lua_getfield(L, extra_idx, "edits") == LUA_TNIL) {
 		lua_pop(L, 1);
 		return 0;
 	}
 	int list = lua_gettop(L);
-	if (lua_type(L, list) != LUA_TTABLE) {
-		luaL_error(L, "report: extra.edits must be a list, not %s",
-			luaL_typename(L, list));
-	}
-	if (c->index != NULL || c->doc == NULL) {
-		luaL_error(L,
-			"report: extra.edits is for file checks, not "
-			"project checks");
+	luaL_argexpected(L, lua_type(L, list) == LUA_TTABLE, extra_idx,
+		"extra.edits to be a list");
+	if (c->index != NULL) {
+		luaL_error(L, "report: extra.edits is for file policies");
 	}
 	lua_Integer n = luaL_len(L, list);
 	if (n < 0 || n > PLM_LUA_MAX_EDITS) {
 		luaL_error(L, "report: extra.edits holds at most %d edits",
 			PLM_LUA_MAX_EDITS);
 	}
-	luaL_checkstack(L, (int)n + 8, "report: extra.edits");
-	const struct plm_source *src = c->doc->sources[target->span.source];
+	luaL_checkstack(L, (int)n * 2 + 8, "report: extra.edits");
 	for (lua_Integer i = 1; i <= n; i++) {
 		if (lua_geti(L, list, i) != LUA_TTABLE) {
-			luaL_error(L,
-				"report: extra.edits[%d] must be a table "
-				"{line, column, end_line, end_column, text}",
+			luaL_error(L, "report: extra.edits[%d] must be a table",
 				(int)i);
 		}
 		int item = lua_gettop(L);
-		struct plm_lua_edit *e = &out[i - 1];
-		lua_Integer line = edit_integer(L, item, i, "line", true, 0);
-		lua_Integer column = edit_integer(L, item, i, "column", true,
-			0);
-		lua_Integer end_line = edit_integer(L, item, i, "end_line",
-			false, line);
-		lua_Integer end_column = edit_integer(L, item, i, "end_column",
-			false, end_line == line ? column : 1);
-		lua_Integer source = edit_integer(L, item, i, "source", false,
-			(lua_Integer)target->span.source + 1);
-		if (source != (lua_Integer)target->span.source + 1) {
-			luaL_error(L,
-				"report: extra.edits[%d] is in another file than "
-				"the finding (source %d, not %d)",
-				(int)i, (int)source,
-				(int)target->span.source + 1);
-		}
-		e->span.source = target->span.source;
-		e->span.start = edit_offset(L, src, i, "line", "column", line,
-			column);
-		e->span.end = edit_offset(L, src, i, "end_line", "end_column",
-			end_line, end_column);
-		if (e->span.end < e->span.start) {
-			luaL_error(L,
-				"report: extra.edits[%d] ends (line %d, column "
-				"%d) before it starts (line %d, column %d)",
-				(int)i, (int)end_line, (int)end_column,
-				(int)line, (int)column);
-		}
-		if (lua_getfield(L, item, "text") != LUA_TSTRING) {
-			luaL_error(L,
-				"report: extra.edits[%d].text must be a string",
-				(int)i);
-		}
-		e->text = lua_tolstring(L, -1, &e->text_len);
-		if (e->text_len > PLM_LUA_MAX_EDIT_TEXT ||
-			memchr(e->text, '\0', e->text_len) != NULL) {
-			luaL_error(L,
-				"report: extra.edits[%d].text must be at most "
-				"%d bytes, without NUL",
-				(int)i, PLM_LUA_MAX_EDIT_TEXT);
-		}
-		/* The text stays on the stack, the edit's table goes. */
+		read_edit(L, c, item, (int)i, source, &out[i - 1]);
 		lua_remove(L, item);
 	}
-	qsort(out, (size_t)n, sizeof(*out), cmp_edit);
-	for (lua_Integer i = 1; i < n; i++) {
-		const struct plm_lua_edit *a = &out[i - 1], *b = &out[i];
-		if (b->span.start < a->span.end ||
-			(b->span.start == a->span.start &&
-				a->span.start == a->span.end &&
-				b->span.start == b->span.end)) {
-			struct plm_region r = plm_source_region(src,
-				b->span.start, b->span.end);
-			luaL_error(L,
-				"report: extra.edits overlap at line %d, "
-				"column %d of %s",
-				(int)r.start_line, (int)r.start_column,
-				src->path);
+	for (lua_Integer i = 0; i < n; i++) {
+		for (lua_Integer k = 0; k < i; k++) {
+			const struct plm_span *a = &out[i].span,
+					      *b = &out[k].span;
+			if (a->start < b->end && b->start < a->end) {
+				luaL_error(L,
+					"report: extra.edits[%d] and [%d] "
+					"overlap",
+					(int)k + 1, (int)i + 1);
+			}
 		}
 	}
 	return (size_t)n;
@@ -577,7 +549,8 @@ static int report(lua_State *L)
 			}
 		}
 		related_count = read_related(L, c, extra_idx, related);
-		edit_count = read_edits(L, c, extra_idx, &target, edits);
+		edit_count = read_edits(L, c, extra_idx, target.span.source,
+			edits);
 	}
 	struct plm_lua_report r = {
 		.target = target,

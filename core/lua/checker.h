@@ -28,9 +28,9 @@
 #define PLM_LUA_MESSAGE_MAX 1024
 /* Related locations one finding may carry. */
 #define PLM_LUA_MAX_RELATED 32
-/* Edits one finding's fix may carry, and the bytes of text each may
- * insert. */
-#define PLM_LUA_MAX_EDITS 16
+/* Edits one report may carry (extra.edits), and the bytes of one edit's
+ * text. */
+#define PLM_LUA_MAX_EDITS 8
 #define PLM_LUA_MAX_EDIT_TEXT 4096
 
 struct plm_lua;
@@ -107,7 +107,8 @@ struct plm_lua_related {
 	size_t message_len;
 };
 
-/* One edit of a fix: replace span (in the finding's source) with text. */
+/* One edit of a fix: the span of the finding's source it replaces (empty:
+ * an insertion at span.start) and the text put there. */
 struct plm_lua_edit {
 	struct plm_span span;
 	const char *text;
@@ -124,7 +125,7 @@ struct plm_lua_report {
 	int severity; /* enum plm_severity, or -1: the rule's */
 	const struct plm_lua_related *related;
 	size_t related_count;
-	const struct plm_lua_edit *edits; /* sorted, not overlapping */
+	const struct plm_lua_edit *edits; /* extra.edits, in file runs */
 	size_t edit_count;
 };
 
@@ -161,6 +162,9 @@ void plm_lua_checker_bind_project(struct plm_lua_checker *c,
 	const struct plm_index *index, const struct plm_lua_hooks *hooks);
 /* Ends the file or project runs; frees what project.load() kept. */
 void plm_lua_checker_unbind(struct plm_lua_checker *c);
+/* A full collection of the checker's state: what the runs so far left
+ * is freed now, not when the incremental collector comes to it. */
+void plm_lua_checker_collect(struct plm_lua_checker *c);
 
 /* Runs policy `rule` (its index in the chunks) on what is bound:
  * check(doc, report) or check(project, report), with `settings` (its

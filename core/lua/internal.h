@@ -64,6 +64,8 @@ void plm_lua_push_native(lua_State *L);
 int plm_lua_native_setting(lua_State *L);
 int plm_lua_native_comment(lua_State *L);
 int plm_lua_native_comments(lua_State *L);
+/* native.edit_set(record, keys, value) (edit.c). */
+int plm_lua_native_edit_set(lua_State *L);
 /* Creates the node proxy metatable in the registry.  [-0, +0, m] */
 void plm_lua_model_init(lua_State *L);
 

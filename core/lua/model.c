@@ -433,41 +433,6 @@ static int native_mentions(lua_State *L)
 	return 1;
 }
 
-/* native.line(line [, source]) -> the text of 1-based line `line` of the
- * bound document's main file (or its source N, as p.span numbers them),
- * without its line break, and the break that ends it ("\n", "\r\n",
- * "\r", or "" on a last line without one); nil past the end. */
-static int native_line(lua_State *L)
-{
-	lua_Integer line = luaL_checkinteger(L, 1);
-	lua_Integer source = luaL_optinteger(L, 2, 1);
-	const struct plm_doc *doc = plm_lua_host(L)->doc;
-	if (doc == NULL || source < 1 ||
-		(lua_Unsigned)source > doc->source_count) {
-		return 0;
-	}
-	const struct plm_source *src = doc->sources[source - 1];
-	if (line < 1 || (lua_Unsigned)line > src->line_count) {
-		return 0;
-	}
-	size_t len = 0;
-	const char *text = plm_source_line(src, (uint32_t)line - 1, &len);
-	plm_lua_charge(L, 1 + len / PLM_LUA_BYTES_PER_STEP);
-	lua_pushlstring(L, text, len);
-	size_t at = (size_t)(text - src->bytes) + len;
-	if (at + 1 < src->len && src->bytes[at] == '\r' &&
-		src->bytes[at + 1] == '\n') {
-		lua_pushliteral(L, "\r\n");
-	} else if (at < src->len && src->bytes[at] == '\r') {
-		lua_pushliteral(L, "\r");
-	} else if (at < src->len) {
-		lua_pushliteral(L, "\n");
-	} else {
-		lua_pushliteral(L, "");
-	}
-	return 2;
-}
-
 void plm_lua_push_native(lua_State *L)
 {
 	static const luaL_Reg natives[] = {
@@ -475,10 +440,10 @@ void plm_lua_push_native(lua_State *L)
 		{"meta", native_meta},
 		{"kind", native_kind},
 		{"mentions", native_mentions},
-		{"line", native_line},
 		{"setting", plm_lua_native_setting},
 		{"comment", plm_lua_native_comment},
 		{"comments", plm_lua_native_comments},
+		{"edit_set", plm_lua_native_edit_set},
 		{NULL, NULL},
 	};
 	luaL_newlib(L, natives);

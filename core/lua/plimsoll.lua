@@ -38,7 +38,61 @@ function M.meta(node, field)
 	return native.meta(node, field)
 end
 
---- True when `text` occurs anywhere in the scanned file (or a file it
+--- True the first time the place of node[field] (its span) is met in the
+-- table `seen`, false after: one finding for a value that several records
+-- share, such as a pod-level setting every container of the pod inherits.
+function M.first_at(seen, node, field)
+	local s = native.span(node, field)
+	local key = ("%s:%d:%d"):format(s.path, s.start_line, s.start_column)
+	if seen[key] then
+		return false
+	end
+	seen[key] = true
+	return true
+end
+
+-- True when a container's security profile (`field`: "seccomp" or
+-- "apparmor") is written and its type is `unconfined`, in any case.
+function M.unconfined(c, field)
+	local v = c[field]
+	return M.is_node(v) and type(v.type) == "string" and
+		v.type:lower() == "unconfined"
+end
+
+-- An edit for report()'s extra.edits that sets `keys` (a list, from the
+-- mapping of a Compose service or Kubernetes container down) to `value`
+-- (YAML text): the written scalar replaced, or the missing keys added as
+-- lines at the mapping's indentation; nil where no sound edit exists
+-- (flow style, a value that is a mapping, another file).
+function M.edit_set(c, keys, value)
+	return native.edit_set(c, keys, value)
+end
+
+-- An edit for report()'s extra.edits that puts the words of `text` right
+-- after the first word of a command of instruction `ins` (a model command
+-- node) that is `word`: as ` -y` in shell form, as `, "-y"` in an exec
+-- form's JSON; nil when no word is.
+function M.edit_after_word(ins, cmd, word, text)
+	local argv = M.is_node(cmd) and cmd.argv
+	if not M.is_node(argv) then
+		return nil
+	end
+	if ins.form == "exec" then
+		local words = {}
+		for w in text:gmatch("%S+") do
+			words[#words + 1] = ', "' .. w .. '"'
+		end
+		text = table.concat(words)
+	end
+	for i = 1, #argv do
+		if argv[i] == word then
+			return {node = argv, field = i, at = "after", text = text}
+		end
+	end
+	return nil
+end
+
+-- True when `text` occurs anywhere in the scanned file (or a file it
 --- pulled in), comments included: a cheap test before walking the model.
 function M.mentions(doc, text)
 	return native.mentions(text)
@@ -2180,239 +2234,6 @@ function M.run_pipes(ins)
 		end
 	end
 	return pipes, cmds, text
-end
-
-------------------------------------------------------------------------
--- Fixes: edits a finding carries (report's extra.edits)
-------------------------------------------------------------------------
-
-local function edit_at(s, first, text)
-	local line = first and s.start_line or s.end_line
-	local column = first and s.start_column or s.end_column
-	return {line = line, column = column, text = text, source = s.source}
-end
-
---- An edit that replaces node[field] (or node, or a {line=...} command
---- table) with text.
-function M.edit_replace(node, field, text)
-	local s = M.span(node, field)
-	return {line = s.start_line, column = s.start_column,
-		end_line = s.end_line, end_column = s.end_column, text = text,
-		source = s.source}
-end
-
---- An edit that inserts text just before node[field].
-function M.edit_insert_before(node, field, text)
-	return edit_at(M.span(node, field), true, text)
-end
-
---- An edit that inserts text just after node[field].
-function M.edit_insert_after(node, field, text)
-	return edit_at(M.span(node, field), false, text)
-end
-
--- The indentation (leading blanks) of a line and the line break the
--- file uses there ("\n" when the line is the last and has none).
-local function line_shape(line, source)
-	local text, eol = native.line(line, source)
-	text = text or ""
-	if eol == nil or eol == "" then
-		local _, prev = native.line(line - 1, source)
-		eol = (prev ~= nil and prev ~= "") and prev or "\n"
-	end
-	return text:match("^[ \t]*"), eol, text
-end
-
---- An edit that inserts text as a line of its own before the first line
---- of node[field], indented as that line.
-function M.edit_line_before(node, field, text)
-	local s = M.span(node, field)
-	local indent, eol = line_shape(s.start_line, s.source)
-	return {line = s.start_line, column = 1, text = indent .. text .. eol,
-		source = s.source}
-end
-
---- An edit that inserts text as a line of its own after the last line of
---- node[field], indented as its first line.
-function M.edit_line_after(node, field, text)
-	local s = M.span(node, field)
-	local indent, eol = line_shape(s.start_line, s.source)
-	local _, _, last = line_shape(s.end_line, s.source)
-	return {line = s.end_line, column = (utf8.len(last) or #last) + 1,
-		text = eol .. indent .. text, source = s.source}
-end
-
--- True when byte c (a one-character string, or "" at a line's end)
--- ends a shell word (a quote: the end of a `sh -c '...'` script).
-local function word_edge(c)
-	return c == "" or c:match("[ \t;&|)\"'\\]") ~= nil
-end
-
---- An edit that inserts text right after the first shell word `word`
---- written in node[field] (a command of a RUN: `p.edit_after_word(
---- cmd.node, nil, "install", " -y")`), read in the source lines the node
---- spans. The word must stand alone: after a blank or the node's start,
---- before a blank, `;`, `&`, `|`, `)`, a quote, a backslash or the
---- line's end, so an exec-form
---- `"install"` or `x=install` is not it. nil when it is not written so.
-function M.edit_after_word(node, field, word, text)
-	local s = M.span(node, field)
-	for line = s.start_line, s.end_line do
-		local t = native.line(line, s.source)
-		if t == nil then
-			return nil
-		end
-		local from = 1
-		if line == s.start_line then
-			from = utf8.offset(t, s.start_column) or (#t + 1)
-		end
-		local to = #t
-		if line == s.end_line then
-			to = (utf8.offset(t, s.end_column) or (#t + 1)) - 1
-		end
-		local i = from
-		while true do
-			local a, b = t:find(word, i, true)
-			if a == nil or b > to then
-				break
-			end
-			local before = a > 1 and t:sub(a - 1, a - 1) or ""
-			if (a == from or before == " " or before == "\t") and
-				word_edge(t:sub(b + 1, b + 1)) then
-				local column = (utf8.len(t, 1, b) or b) + 1
-				return {line = line, column = column, text = text,
-					source = s.source}
-			end
-			i = a + 1
-		end
-	end
-	return nil
-end
-
---- edits when every one of them lands in the file node[field] is in (a
---- finding's edits must), else nil: a Compose service merged from an
---- override may have its settings in another file than its finding.
-function M.edits_for(node, field, edits)
-	if edits == nil then
-		return nil
-	end
-	local s = M.span(node, field)
-	for _, e in ipairs(edits) do
-		if (e.source or 1) ~= (s.source or 1) then
-			return nil
-		end
-	end
-	return edits
-end
-
--- The step of a block mapping's indentation in this YAML file, looked
--- for from line `from` on: the first `key:` line with nothing after it
--- whose next line (neither blank nor a comment) is more indented and not
--- a sequence item; nil when there is none.
-local function yaml_step_from(source, from)
-	local n = from
-	local text = native.line(n, source)
-	local open = nil -- indentation of a `key:` line ending the line
-	while text ~= nil and n < from + 5000 do
-		local indent, rest = text:match("^( *)(.*)$")
-		if rest ~= "" and rest:sub(1, 1) ~= "#" then
-			if open ~= nil and #indent > open and rest:sub(1, 1) ~= "-" then
-				return #indent - open
-			end
-			open = nil
-			local dash, key = rest:match("^(%-%s+)([%w_.\"'/-]+):%s*$")
-			if key ~= nil then
-				open = #indent + #dash
-			elseif rest:match("^[%w_.\"'/-]+:%s*$") then
-				open = #indent
-			end
-		end
-		n = n + 1
-		text = native.line(n, source)
-	end
-	return nil
-end
-
--- The step nearest the mapping at line `from` (its own nested mappings
--- first, then the file's first); 2 when the file has none.
-local function yaml_step(source, from)
-	for _, start in ipairs({from, 1}) do
-		local step = yaml_step_from(source, start)
-		if step ~= nil then
-			return step
-		end
-	end
-	return 2
-end
-
--- A YAML value as written: a scalar as it is, a list of {key, value}
--- pairs as a nested block mapping at `indent` + step.
-local function yaml_value(value, indent, step, eol)
-	if type(value) ~= "table" then
-		return " " .. tostring(value)
-	end
-	local out = {}
-	local inner = indent .. string.rep(" ", step)
-	for _, kv in ipairs(value) do
-		out[#out + 1] = eol .. inner .. kv[1] .. ":" ..
-			yaml_value(kv[2], inner, step, eol)
-	end
-	return table.concat(out)
-end
-
---- Edits that set key to value in a YAML block mapping, written the way
---- the document indents: a written scalar value is replaced; a missing
---- key is added as the mapping's first entry, at the column of its keys.
---- key may be a path, {"securityContext", "runAsNonRoot"}: mappings on
---- it that are missing are created, indented by the step the file's own
---- nested mappings use. value is the text of a scalar (`"true"`,
---- `'"10001"'`, `'["a"]'`) or a list of {key, value} pairs for a nested
---- mapping. Returns a list of edits, or nil when a mapping on the way is
---- not a block mapping (a flow `{}`, an alias) or the key holds a mapping
---- or sequence.
-function M.yaml_set(map, key, value)
-	if type(key) == "table" then
-		-- A path: walk the mappings written, then set or create the rest.
-		for i = 1, #key - 1 do
-			if not M.meta(map, key[i]).present then
-				local nested = value
-				for k = #key, i + 1, -1 do
-					nested = {{key[k], nested}}
-				end
-				return M.yaml_set(map, key[i], nested)
-			end
-			map = map[key[i]]
-			if native.kind(map) ~= "map" then
-				return nil
-			end
-		end
-		key = key[#key]
-	end
-	if native.kind(map) ~= "map" then
-		return nil
-	end
-	local m = M.meta(map, key)
-	if m.present then
-		if m.kind == "map" or m.kind == "seq" or m.inherited or
-			m.interpolated or type(value) == "table" then
-			return nil
-		end
-		return {M.edit_replace(map, key, tostring(value))}
-	end
-	local s = M.span(map)
-	local _, eol, text = line_shape(s.start_line, s.source)
-	local at = utf8.offset(text, s.start_column)
-	local first = at ~= nil and text:sub(at, at) or ""
-	if first == "" or first == "{" or first == "[" or first == "&" or
-		first == "*" or first == "!" then
-		return nil
-	end
-	local pad = string.rep(" ", s.start_column - 1)
-	local step = type(value) == "table" and yaml_step(s.source, s.start_line)
-		or 0
-	local written = key .. ":" .. yaml_value(value, pad, step, eol)
-	return {{line = s.start_line, column = s.start_column,
-		text = written .. eol .. pad, source = s.source}}
 end
 
 return M

@@ -430,24 +430,6 @@ static struct plm_region region(const struct plm_source *s, uint32_t start,
 	return r;
 }
 
-struct plm_region plm_source_exact_region(const struct plm_source *s,
-	uint32_t start, uint32_t end)
-{
-	struct plm_region r = {0};
-	start = start > s->len ? (uint32_t)s->len : start;
-	end = end > s->len ? (uint32_t)s->len : end;
-	end = end < start ? start : end;
-	uint32_t sl = plm_source_line_of(s, start);
-	uint32_t el = plm_source_line_of(s, end);
-	r.start_line = sl + 1;
-	r.end_line = el + 1;
-	r.start_column = 1 + count_columns(s, s->line_starts[sl], start, false);
-	r.end_column = 1 + count_columns(s, s->line_starts[el], end, false);
-	r.start_offset = start;
-	r.end_offset = end;
-	return r;
-}
-
 struct plm_region plm_source_region(const struct plm_source *s, uint32_t start,
 	uint32_t end)
 {

@@ -66,10 +66,6 @@ uint32_t plm_source_offset_at(const struct plm_source *source, uint32_t line,
  * in Unicode code points, end column exclusive. */
 struct plm_region plm_source_region(const struct plm_source *source,
 	uint32_t start, uint32_t end);
-/* The region of exactly start..end, for edits: an empty range stays
- * empty, and an end at a line's start is column 1 of that line. */
-struct plm_region plm_source_exact_region(const struct plm_source *source,
-	uint32_t start, uint32_t end);
 /* The same with columns in UTF-16 code units (what LSP clients expect). */
 struct plm_region plm_source_region_utf16(const struct plm_source *source,
 	uint32_t start, uint32_t end);

@@ -86,12 +86,12 @@ struct plm_related_location {
 	const char *message;      /* what this place is; may be NULL */
 };
 
-/* One change to the finding's file that fixes it: replace the bytes of
- * region (empty: insert at its start) with text. The edits of one finding
- * do not overlap and are sorted by position; they apply together. */
+/* One change of a fix (SARIF replacements, LSP text edits): the region
+ * replaced, in the finding's own file (empty: an insertion at its start),
+ * and the text put there. */
 struct plm_edit {
-	struct plm_region region; /* start_line >= 1, in the finding's path */
-	const char *text;         /* what replaces the region; may be "" */
+	struct plm_region region;
+	const char *text;
 };
 
 struct plm_finding {
@@ -125,9 +125,9 @@ struct plm_finding {
 	 * (code points, 1-based, as region.start_column) where line_text
 	 * starts; 0 or 1: at the line's start. */
 	uint32_t line_text_column;
-	/* Added within ABI 1: a fix the policy gives as edits of the
-	 * finding's file (path), applied together. May be NULL. */
-	const struct plm_edit *edits;
+	/* Added within ABI 1: a fix as edits of the finding's file, applied
+	 * together; none when edit_count is 0. */
+	const struct plm_edit *edits; /* may be NULL */
 	size_t edit_count;
 };
 

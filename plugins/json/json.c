@@ -187,13 +187,18 @@ static int json_finding(void *self, const struct plm_finding *f)
 		plm_jsonw_close(w, ']');
 	}
 	if (f->edit_count > 0 && f->edits != NULL) {
-		/* A fix: replace each region of the finding's file with its
-		 * text (an empty region inserts). Only when there is one. */
+		/* A fix: the edits applied together, each a region of the
+		 * finding's file (empty: an insertion), its byte offsets, and
+		 * the text put there. */
 		plm_jsonw_key(w, "edits");
 		plm_jsonw_array(w);
 		for (size_t i = 0; i < f->edit_count; i++) {
 			plm_jsonw_object(w);
 			region_object(w, &f->edits[i].region);
+			plm_jsonw_key_int(w, "offset",
+				(long long)f->edits[i].region.start_offset);
+			plm_jsonw_key_int(w, "end_offset",
+				(long long)f->edits[i].region.end_offset);
 			plm_jsonw_key_string(w, "text", f->edits[i].text);
 			plm_jsonw_close(w, '}');
 		}

@@ -442,6 +442,62 @@ static void write_location(struct sarif *s, const struct plm_finding *f)
 	plm_jsonw_close(w, ']');
 }
 
+/* fixes: one fix of the finding's edits, all in its file; the description
+ * is the policy's fix hint. */
+static void write_fixes(struct sarif *s, const struct plm_finding *f)
+{
+	struct plm_jsonw *w = &s->results;
+	if (f->edit_count == 0 || f->edits == NULL) {
+		return;
+	}
+	plm_jsonw_key(w, "fixes");
+	plm_jsonw_array(w);
+	plm_jsonw_object(w);
+	if (f->fix != NULL) {
+		char *text = plm_output_sentence(f->fix);
+		s->failed |= text == NULL;
+		write_text(w, "description", text != NULL ? text : "");
+		free(text);
+	}
+	plm_jsonw_key(w, "artifactChanges");
+	plm_jsonw_array(w);
+	plm_jsonw_object(w);
+	bool relative = false;
+	char *uri = artifact_uri(s, f->path, &relative);
+	const char *shown = uri;
+	const char *base = uri != NULL ? uri_base(s, &shown, relative) : NULL;
+	plm_jsonw_key(w, "artifactLocation");
+	plm_jsonw_object(w);
+	plm_jsonw_key_string(w, "uri", shown);
+	if (base != NULL) {
+		plm_jsonw_key_string(w, "uriBaseId", base);
+	}
+	plm_jsonw_close(w, '}');
+	free(uri);
+	plm_jsonw_key(w, "replacements");
+	plm_jsonw_array(w);
+	for (size_t i = 0; i < f->edit_count; i++) {
+		plm_jsonw_object(w);
+		struct plm_region r = plm_output_region(&f->edits[i].region);
+		plm_jsonw_key(w, "deletedRegion");
+		plm_jsonw_object(w);
+		plm_jsonw_key_int(w, "startLine", (long long)r.start_line);
+		plm_jsonw_key_int(w, "startColumn", (long long)r.start_column);
+		plm_jsonw_key_int(w, "endLine", (long long)r.end_line);
+		plm_jsonw_key_int(w, "endColumn", (long long)r.end_column);
+		plm_jsonw_close(w, '}');
+		if (f->edits[i].text != NULL && f->edits[i].text[0] != '\0') {
+			write_text(w, "insertedContent", f->edits[i].text);
+		}
+		plm_jsonw_close(w, '}');
+	}
+	plm_jsonw_close(w, ']');
+	plm_jsonw_close(w, '}');
+	plm_jsonw_close(w, ']');
+	plm_jsonw_close(w, '}');
+	plm_jsonw_close(w, ']');
+}
+
 /* relatedLocations, numbered from 1 in the order the policy gave them. */
 static void write_related(struct sarif *s, const struct plm_finding *f)
 {
@@ -466,66 +522,6 @@ static void write_related(struct sarif *s, const struct plm_finding *f)
 		plm_jsonw_close(w, '}');
 	}
 	plm_jsonw_close(w, ']');
-}
-
-/* fixes: one fix of the finding's edits, all in its own file. Each
- * deletedRegion has the result's 1-based, end-exclusive columns; an empty
- * one is an insertion point. */
-static void write_fixes(struct sarif *s, const struct plm_finding *f)
-{
-	struct plm_jsonw *w = &s->results;
-	if (f->edit_count == 0 || f->edits == NULL) {
-		return;
-	}
-	bool relative = false;
-	char *uri = artifact_uri(s, f->path, &relative);
-	const char *shown = uri;
-	const char *base = uri != NULL ? uri_base(s, &shown, relative) : NULL;
-	plm_jsonw_key(w, "fixes");
-	plm_jsonw_array(w);
-	plm_jsonw_object(w);
-	if (f->fix != NULL) {
-		char *text = plm_output_sentence(f->fix);
-		s->failed |= text == NULL;
-		write_text(w, "description", text != NULL ? text : "");
-		free(text);
-	}
-	plm_jsonw_key(w, "artifactChanges");
-	plm_jsonw_array(w);
-	plm_jsonw_object(w);
-	plm_jsonw_key(w, "artifactLocation");
-	plm_jsonw_object(w);
-	plm_jsonw_key_string(w, "uri", shown);
-	if (base != NULL) {
-		plm_jsonw_key_string(w, "uriBaseId", base);
-	}
-	plm_jsonw_close(w, '}');
-	plm_jsonw_key(w, "replacements");
-	plm_jsonw_array(w);
-	for (size_t i = 0; i < f->edit_count; i++) {
-		struct plm_region r = plm_output_region(&f->edits[i].region);
-		plm_jsonw_object(w);
-		plm_jsonw_key(w, "deletedRegion");
-		plm_jsonw_object(w);
-		plm_jsonw_key_int(w, "startLine", (long long)r.start_line);
-		plm_jsonw_key_int(w, "startColumn", (long long)r.start_column);
-		plm_jsonw_key_int(w, "endLine", (long long)r.end_line);
-		plm_jsonw_key_int(w, "endColumn", (long long)r.end_column);
-		plm_jsonw_close(w, '}');
-		if (f->edits[i].text[0] != '\0') {
-			plm_jsonw_key(w, "insertedContent");
-			plm_jsonw_object(w);
-			plm_jsonw_key_string(w, "text", f->edits[i].text);
-			plm_jsonw_close(w, '}');
-		}
-		plm_jsonw_close(w, '}');
-	}
-	plm_jsonw_close(w, ']');
-	plm_jsonw_close(w, '}');
-	plm_jsonw_close(w, ']');
-	plm_jsonw_close(w, '}');
-	plm_jsonw_close(w, ']');
-	free(uri);
 }
 
 static void write_suppressions(struct plm_jsonw *w, const struct plm_finding *f)

@@ -73,7 +73,7 @@ References:
 						.. "the package index in the layer.",
 						{fix = "Use `apk add --no-cache ...` (and drop "
 						.. "`apk update`).", edits = {p.edit_after_word(
-							pending.node, nil, "add", " --no-cache")}})
+						ins, pending.node, "add", " --no-cache")}})
 				end
 			end
 		end

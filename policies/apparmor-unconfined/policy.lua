@@ -48,24 +48,18 @@ AppArmor Profile is enabled"; Pod Security Standards, baseline:
 	check = function(doc, report)
 		local seen = {}
 		for c in p.containers(doc) do
-			local a = c.apparmor
-			if p.is_node(a) and type(a.type) == "string" and
-				a.type:lower() == "unconfined" then
-				local sp = p.span(c, "apparmor")
-				local key = ("%s:%d:%d"):format(sp.path, sp.start_line,
-					sp.start_column)
-				if not seen[key] then
-					seen[key] = true
-					report(c, "apparmor", ("%s runs without an AppArmor "
-						.. "profile (unconfined)"):format(
-						p.meta(c, "apparmor").inherited and c.pod ~= nil
-						and ("the pod of %s %q"):format(c.workload.kind,
-						c.workload.name or "") or p.describe(c)),
-						{fix = c.origin == "command" and "Remove `--security-opt apparmor=unconfined`."
-					or p.docker_engine(c)
+			if p.unconfined(c, "apparmor") and p.first_at(seen, c, "apparmor") then
+				local who = p.meta(c, "apparmor").inherited and c.pod ~= nil
+					and ("the pod of %s %q"):format(c.workload.kind,
+						c.workload.name or "")
+					or p.describe(c)
+				report(c, "apparmor", ("%s runs without an AppArmor profile "
+					.. "(unconfined)"):format(who),
+					{fix = c.origin == "command"
+						and "Remove `--security-opt apparmor=unconfined`."
+						or p.docker_engine(c)
 						and "Remove `apparmor:unconfined` from security_opt."
 						or "Set `appArmorProfile.type: RuntimeDefault`."})
-				end
 			end
 		end
 	end,

@@ -79,7 +79,7 @@ References:
 						.. "confirmation prompt whenever it has more to do "
 						.. "than asked."):format(apt.prog, apt.sub),
 						{fix = ("Use `%s %s -y ...`."):format(apt.prog,
-						apt.sub), edits = {p.edit_after_word(cmd.node, nil,
+						apt.sub), edits = {p.edit_after_word(ins, cmd.node,
 						apt.sub, " -y")}})
 				end
 			end

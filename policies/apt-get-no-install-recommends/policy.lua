@@ -64,9 +64,7 @@ References:
 						not skips_recommends(apt.opts) then
 						report(cmd.node, ("`%s install` also installs every "
 							.. "recommended package."):format(apt.prog),
-							{fix = "Add --no-install-recommends.",
-							 edits = {p.edit_after_word(cmd.node, nil,
-								"install", " --no-install-recommends")}})
+							{fix = "Add --no-install-recommends."})
 					end
 				end
 			end

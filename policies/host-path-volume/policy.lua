@@ -45,17 +45,12 @@ Kubernetes Benchmark 5.2 (Pod Security Standards).
 		for c in p.containers(doc) do
 			for _, m in ipairs(c.mounts or {}) do
 				if m.kind == "hostPath" and not p.runtime_socket(m.source)
-					and not p.sensitive_path(m.source) then
-					local s = p.span(m, "source")
-					local key = ("%s:%d:%d"):format(s.path, s.start_line,
-						s.start_column)
-					if not seen[key] then
-						seen[key] = true
-						report(m, "source", ("%s mounts hostPath volume %s")
-							:format(p.describe(c), tostring(m.source)),
-							{fix = "Use an emptyDir, a persistentVolumeClaim "
-							.. "or a configMap instead of the node's path."})
-					end
+					and not p.sensitive_path(m.source)
+					and p.first_at(seen, m, "source") then
+					report(m, "source", ("%s mounts hostPath volume %s")
+						:format(p.describe(c), tostring(m.source)),
+						{fix = "Use an emptyDir, a persistentVolumeClaim "
+						.. "or a configMap instead of the node's path."})
 				end
 			end
 		end

@@ -67,22 +67,13 @@ services:
 							or " (allowPrivilegeEscalation is unset)")
 					fix = "Set `securityContext.allowPrivilegeEscalation: false`."
 				end
-				-- The fix, where it is one setting in the container's
-				-- own mapping: a Compose service without security_opt
-				-- gets one; a Kubernetes container
-				-- allowPrivilegeEscalation: false.
-				local edits
-				if c.source ~= nil and c.origin == "compose" then
-					edits = p.yaml_set(c.source, "security_opt",
+				local e = c.origin == "kubernetes" and p.edit_set(c,
+					{"securityContext", "allowPrivilegeEscalation"}, "false")
+					or c.origin == "compose" and p.edit_set(c, {"security_opt"},
 						'["no-new-privileges:true"]')
-				elseif c.source ~= nil and c.origin == "kubernetes" then
-					edits = p.yaml_set(c.source,
-						{"securityContext", "allowPrivilegeEscalation"},
-						"false")
-				end
-				report(c, "allow_privilege_escalation", what, {fix = fix,
-					edits = p.edits_for(c, "allow_privilege_escalation",
-						edits)})
+					or nil
+				report(c, "allow_privilege_escalation", what,
+					{fix = fix, edits = e and {e} or nil})
 			end
 		end
 	end,

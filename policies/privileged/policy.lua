@@ -40,19 +40,17 @@ Standards, baseline: "Privileged Containers".
 	check = function(doc, report)
 		for c in p.containers(doc) do
 			if c.privileged == true then
-				local extra = {fix = (c.origin == "command"
-					and "Remove `--privileged`"
-					or "Set `privileged: false` (or remove the key)")
-					.. "; add only the "
-					.. "capabilities or devices the workload needs."}
-				-- The fix: the written `true` becomes `false`.
-				local m = p.meta(c, "privileged")
-				if c.origin ~= "command" and m.present and m.kind == "bool"
-					and not m.interpolated then
-					extra.edits = {p.edit_replace(c, "privileged", "false")}
-				end
+				local e = c.origin == "compose"
+					and p.edit_set(c, {"privileged"}, "false")
+					or c.origin == "kubernetes" and p.edit_set(c,
+						{"securityContext", "privileged"}, "false")
+					or nil
 				report(c, "privileged", ("%s runs privileged"):format(
-					p.describe(c)), extra)
+					p.describe(c)), {fix = "Remove " .. (c.origin == "command"
+					and "`--privileged`" or "`privileged: true`")
+					.. "; add only the "
+					.. "capabilities or devices the workload needs.",
+					edits = e and {e} or nil})
 			end
 		end
 	end,

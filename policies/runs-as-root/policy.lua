@@ -28,77 +28,60 @@ local function written_here(c, node, field)
 		p.span(node, field).path ~= p.span(c.build, "user").path
 end
 
--- Keywords after which a USER line would come too early: they may need
--- root to run (RUN, COPY --chown...), or set the user themselves.
-local needs_root = {RUN = true, COPY = true, ADD = true, USER = true,
-	ONBUILD = true, WORKDIR = true}
+-- The user a Compose service without `user:` ends up with: its build.
+local function built_user(c)
+	return c.build ~= nil and c.build.user or nil
+end
 
--- The fix of a Dockerfile: `USER 10001` in the final stage, before the
--- CMD or ENTRYPOINT that no build step follows, else after its last
--- instruction. None for a Windows stage (no numeric users there).
-local function dockerfile_edits(doc)
-	local stages = doc.tree ~= nil and doc.tree.stages
-	local final = stages and stages[#stages]
-	if not final or #final.instructions == 0 or
-		p.windows_stage(doc, final) then
+-- The edits of the fix, where one is sound: a Dockerfile gets `USER
+-- 10001` in its final stage (before its CMD or ENTRYPOINT, else at its
+-- end: earlier instructions may need root); a Compose service `user:`; a
+-- Kubernetes container `securityContext.runAsNonRoot: true`.
+local function fix_edits(doc, c)
+	if c.origin == "dockerfile" then
+		local final
+		for s in p.stages(doc) do
+			final = s
+		end
+		local start, last
+		for ins, stage in p.instructions(doc) do
+			if stage == final then
+				last = ins
+				if start == nil and (ins.keyword == "CMD" or
+					ins.keyword == "ENTRYPOINT") then
+					start = ins
+				end
+			end
+		end
+		if start ~= nil then
+			return {{line = p.span(start).start_line, column = 1,
+				text = "USER 10001\n"}}
+		elseif last ~= nil then
+			return {{node = last, at = "after", text = "\nUSER 10001"}}
+		end
 		return nil
 	end
-	local before = nil
-	for _, ins in ipairs(final.instructions) do
-		local kw = tostring(ins.keyword):upper()
-		if (kw == "CMD" or kw == "ENTRYPOINT") and before == nil then
-			before = ins
-		elseif needs_root[kw] then
-			before = nil
-		end
+	local e
+	if c.origin == "compose" then
+		e = p.edit_set(c, {"user"}, '"10001:10001"')
+	elseif c.origin == "kubernetes" then
+		e = p.edit_set(c, {"securityContext", "runAsNonRoot"}, "true")
 	end
-	if before ~= nil then
-		return {p.edit_line_before(before, nil, "USER 10001")}
-	end
-	return {p.edit_line_after(final.instructions[#final.instructions], nil,
-		"USER 10001")}
+	return e and {e} or nil
 end
 
--- The fix where one setting does it: Compose `user: "10001"`;
--- Kubernetes `runAsUser: 0` written as such becomes 10001, an explicit
--- `runAsNonRoot: false` true, and else the container gets
--- `securityContext.runAsNonRoot: true`. The edits of the finding at
--- node[field], or nil.
-local function edits_for(doc, c, node, field)
-	local edits
-	if c.origin == "dockerfile" then
-		edits = dockerfile_edits(doc)
-	elseif c.origin == "compose" and c.source ~= nil then
-		edits = p.yaml_set(c.source, "user", '"10001"')
-	elseif c.origin == "kubernetes" and c.source ~= nil then
-		local m = field ~= nil and p.meta(node, field)
-		if node == c.user and m.present and m.kind == "int" and
-			not m.interpolated then
-			edits = {p.edit_replace(node, field, "10001")}
-		elseif field == "run_as_non_root" and m.present and
-			m.kind == "bool" and not m.interpolated then
-			edits = {p.edit_replace(node, field, "true")}
-		else
-			edits = p.yaml_set(c.source, {"securityContext", "runAsNonRoot"},
-				"true")
-		end
+-- extra with the fix's edits for c (a copy: extra is shared).
+local function with_edits(doc, c, extra)
+	local edits = fix_edits(doc, c)
+	if edits == nil then
+		return extra
 	end
-	return p.edits_for(node, field, edits)
-end
-
--- extra with the fix's edits for a finding at node[field] (a copy).
-local function with_edits(doc, c, extra, node, field)
 	local out = {}
 	for k, v in pairs(extra) do
 		out[k] = v
 	end
-	out.edits = edits_for(doc, c, node, field)
+	out.edits = edits
 	return out
-end
-
--- The user a Compose service without `user:` ends up with: its build.
-local function built_user(c)
-	return c.build ~= nil and c.build.user or nil
 end
 
 -- What an image runs as (see p.image_user_judge), set per file from
@@ -143,7 +126,7 @@ local function pod_related(c, node, field, extra)
 		("%s inherits this pod-level setting"):format(p.describe(c)))
 end
 
-local function report_root(doc, c, report, extra)
+local function report_root(c, report, extra)
 	local user = c.user
 	local what = p.describe(c)
 	-- The written value when this file has it; else the container's
@@ -172,7 +155,6 @@ local function report_root(doc, c, report, extra)
 	else
 		extra = root_related(c, node, extra)
 	end
-	extra = with_edits(doc, c, extra, node, field)
 	if field ~= nil then
 		report(node, field, msg, extra)
 	else
@@ -181,7 +163,7 @@ local function report_root(doc, c, report, extra)
 end
 
 -- No user is set anywhere in the container's own files.
-local function report_unset(doc, c, report, extra)
+local function report_unset(c, report, extra)
 	local what = p.describe(c)
 	local built = built_user(c)
 	local known = image_user(c.image)
@@ -190,8 +172,7 @@ local function report_unset(doc, c, report, extra)
 	end
 	if c.origin == "dockerfile" then
 		report(c, "user", "the image runs as root: no USER instruction "
-			.. "switches to a non-root user",
-			with_edits(doc, c, extra, c, "user"))
+			.. "switches to a non-root user", extra)
 	elseif p.docker_engine(c) and c.build ~= nil then
 		if built ~= nil and built.root == false then
 			return
@@ -201,25 +182,22 @@ local function report_unset(doc, c, report, extra)
 		end
 		report(c, ("%s runs as root: no `user:` is set and the "
 			.. "Dockerfile it builds sets no USER"):format(what),
-			with_edits(doc, c, with_related(extra, c.build, nil,
-				"the final stage of the Dockerfile it builds"), c, nil))
+			with_related(extra, c.build, nil,
+				"the final stage of the Dockerfile it builds"))
 	elseif p.docker_engine(c) then
 		if known == "root" then
 			report(c, ("%s runs as root: no `user:` is set and image %s "
-				.. "starts as root"):format(what, c.image.text),
-				with_edits(doc, c, extra, c, nil))
+				.. "starts as root"):format(what, c.image.text), extra)
 		end
 		-- Otherwise the image's user is unknown: image-user-unknown.
 	elseif c.run_as_non_root == false then
 		report(c, "run_as_non_root", ("%s may run as root: "
 			.. "runAsNonRoot is false and no runAsUser is set")
-			:format(what), with_edits(doc, c,
-				pod_related(c, c, "run_as_non_root", extra), c,
-				"run_as_non_root"))
+			:format(what), pod_related(c, c, "run_as_non_root", extra))
 	else
 		report(c, "user", ("%s may run as root: neither "
 			.. "runAsNonRoot: true nor a non-zero runAsUser is set")
-			:format(what), with_edits(doc, c, extra, c, "user"))
+			:format(what), extra)
 	end
 end
 
@@ -233,10 +211,10 @@ local function check(doc, report)
 			-- The kubelet refuses to start it as root.
 		elseif user.root == true then
 			-- Written, even in a fragment: that is where root comes from.
-			report_root(doc, c, report, extra)
+			report_root(c, report, with_edits(doc, c, extra))
 		elseif user.root == nil and user.text == nil and
 			not p.is_fragment(doc, c) then
-			report_unset(doc, c, report, extra)
+			report_unset(c, report, with_edits(doc, c, extra))
 		end
 	end
 end

@@ -51,24 +51,18 @@ Standards, baseline: "Seccomp".
 	check = function(doc, report)
 		local seen = {}
 		for c in p.containers(doc) do
-			local s = c.seccomp
-			if p.is_node(s) and type(s.type) == "string" and
-				s.type:lower() == "unconfined" then
-				local sp = p.span(c, "seccomp")
-				local key = ("%s:%d:%d"):format(sp.path, sp.start_line,
-					sp.start_column)
-				if not seen[key] then
-					seen[key] = true
-					report(c, "seccomp", ("%s runs without a seccomp "
-						.. "profile (unconfined)"):format(
-						p.meta(c, "seccomp").inherited and c.pod ~= nil
-						and ("the pod of %s %q"):format(c.workload.kind,
-						c.workload.name or "") or p.describe(c)),
-						{fix = c.origin == "command" and "Remove `--security-opt seccomp=unconfined`."
-					or p.docker_engine(c)
+			if p.unconfined(c, "seccomp") and p.first_at(seen, c, "seccomp") then
+				local who = p.meta(c, "seccomp").inherited and c.pod ~= nil
+					and ("the pod of %s %q"):format(c.workload.kind,
+						c.workload.name or "")
+					or p.describe(c)
+				report(c, "seccomp", ("%s runs without a seccomp profile "
+					.. "(unconfined)"):format(who),
+					{fix = c.origin == "command"
+						and "Remove `--security-opt seccomp=unconfined`."
+						or p.docker_engine(c)
 						and "Remove `seccomp:unconfined` from security_opt."
 						or "Set `seccompProfile.type: RuntimeDefault`."})
-				end
 			end
 		end
 	end,

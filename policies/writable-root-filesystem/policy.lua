@@ -43,14 +43,11 @@ filesystem is mounted as read only"; Checkov CKV_K8S_22.
 	check = function(doc, report)
 		for c in p.containers(doc) do
 			if c.read_only_rootfs ~= true and not p.is_fragment(doc, c) then
-				-- The fix: the one setting, in the container's own mapping.
-				local edits
-				if c.source ~= nil and c.origin == "compose" then
-					edits = p.yaml_set(c.source, "read_only", "true")
-				elseif c.source ~= nil and c.origin == "kubernetes" then
-					edits = p.yaml_set(c.source,
+				local e = c.origin == "compose"
+					and p.edit_set(c, {"read_only"}, "true")
+					or c.origin == "kubernetes" and p.edit_set(c,
 						{"securityContext", "readOnlyRootFilesystem"}, "true")
-				end
+					or nil
 				report(c, "read_only_rootfs", ("%s has a writable root "
 					.. "filesystem"):format(
 					p.describe(c)),
@@ -58,7 +55,7 @@ filesystem is mounted as read only"; Checkov CKV_K8S_22.
 					or p.docker_engine(c)
 					and "Set `read_only: true` (add `tmpfs:` for scratch space)."
 					or "Set `securityContext.readOnlyRootFilesystem: true`.",
-					 edits = p.edits_for(c, "read_only_rootfs", edits)})
+					edits = e and {e} or nil})
 			end
 		end
 	end,

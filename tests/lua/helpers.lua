@@ -401,6 +401,23 @@ function tests.describe()
 		"the unnamed container of a TaskRun", "unnamed, no workload name")
 end
 
+function tests.first_at_and_edits(doc)
+	-- (edit_set and edit_after_word on real files: tests/policies/
+	-- check_fixes.py and the language server's protocol test.)
+	local seen = {}
+	for c in p.containers(doc) do
+		eq(p.first_at(seen, c), true, "first_at: first")
+		eq(p.first_at(seen, c), false, "first_at: again")
+		eq(p.unconfined(c, "seccomp"), false, "unconfined: unset")
+		-- A Dockerfile has no service or container mapping to edit.
+		eq(p.edit_set(c, {"user"}, "1"), nil, "edit_set: not YAML")
+		eq(p.edit_after_word({form = "shell"}, c, "true", " -y"), nil,
+			"edit_after_word: not a command")
+	end
+	eq(next(seen) ~= nil, true, "first_at: a container was seen")
+	eq(p.unconfined({}, "apparmor"), false, "unconfined: no record")
+end
+
 function tests.comments(doc)
 	local all = p.comments(doc)
 	for _, c in ipairs(all) do

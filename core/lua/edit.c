@@ -1,0 +1,203 @@
+/*
+ * lua/edit.c - native.edit_set: the edit that sets a key of a container's
+ * own YAML mapping (Compose service, Kubernetes container), replacing a
+ * scalar that is written or adding the missing keys as block lines at the
+ * mapping's indentation. A policy hands the edit to report() in
+ * extra.edits; a fix is a suggestion, so where the file's shape does not
+ * allow a sound edit (flow style, the value is a mapping, the key lies in
+ * a file the document pulled in) there is none.
+ */
+#include <string.h>
+#include <lauxlib.h>
+#include "lua/internal.h"
+#include "lua/model.h"
+#include "model/document.h"
+
+#define MAX_KEYS 4
+#define MAX_DEPTH 64
+#define MAX_TEXT 1024
+
+/* The map in `n` (depth-first) holding an entry whose key starts at
+ * `start`; *entry is that entry. */
+static const struct plm_node *map_with_key(const struct plm_node *n,
+	uint32_t start, int depth, const struct plm_entry **entry)
+{
+	if (n == NULL || depth > MAX_DEPTH) {
+		return NULL;
+	}
+	if (n->kind == PLM_NODE_MAP) {
+		for (size_t i = 0; i < n->as.map.count; i++) {
+			const struct plm_entry *e = &n->as.map.entries[i];
+			if (e->key_span.source == 0 &&
+				e->key_span.start == start) {
+				*entry = e;
+				return n;
+			}
+		}
+		for (size_t i = 0; i < n->as.map.count; i++) {
+			const struct plm_node *m =
+				map_with_key(n->as.map.entries[i].value, start,
+					depth + 1, entry);
+			if (m != NULL) {
+				return m;
+			}
+		}
+	} else if (n->kind == PLM_NODE_SEQ) {
+		for (size_t i = 0; i < n->as.seq.count; i++) {
+			const struct plm_node *m =
+				map_with_key(n->as.seq.items[i], start,
+					depth + 1, entry);
+			if (m != NULL) {
+				return m;
+			}
+		}
+	}
+	return NULL;
+}
+
+static const struct plm_entry *find_key(const struct plm_node *map,
+	const char *key)
+{
+	for (size_t i = 0; i < map->as.map.count; i++) {
+		if (strcmp(map->as.map.entries[i].key, key) == 0) {
+			return &map->as.map.entries[i];
+		}
+	}
+	return NULL;
+}
+
+/* The column (bytes from the line's start) of a block map's keys, or -1
+ * when the map is not a block map of the main source whose first key
+ * starts its line (after spaces and a sequence's `- `). */
+static long key_column(const struct plm_source *src, const struct plm_node *m)
+{
+	if (m->kind != PLM_NODE_MAP || m->as.map.count == 0 ||
+		m->span.source != 0 || m->span.start >= src->len ||
+		src->bytes[m->span.start] == '{') {
+		return -1;
+	}
+	uint32_t at = m->as.map.entries[0].key_span.start;
+	uint32_t line = plm_source_line_of(src, at);
+	uint32_t from = src->line_starts[line];
+	for (uint32_t i = from; i < at; i++) {
+		if (src->bytes[i] != ' ' && src->bytes[i] != '-') {
+			return -1;
+		}
+	}
+	return (long)(at - from);
+}
+
+static void push_edit(lua_State *L, uint32_t start, uint32_t end,
+	const char *text, size_t len)
+{
+	lua_createtable(L, 0, 3);
+	lua_pushinteger(L, start);
+	lua_setfield(L, -2, "offset");
+	lua_pushinteger(L, end);
+	lua_setfield(L, -2, "end_offset");
+	lua_pushlstring(L, text, len);
+	lua_setfield(L, -2, "text");
+}
+
+/* native.edit_set(record, keys, value) -> {offset, end_offset, text} or
+ * nil. record: a Compose service's or Kubernetes container's record;
+ * keys: a list of keys from its mapping down ({"securityContext",
+ * "runAsNonRoot"}); value: the YAML text of the value. */
+int plm_lua_native_edit_set(lua_State *L)
+{
+	const struct plm_doc *doc = plm_lua_host(L)->doc;
+	struct plm_span span;
+	const struct plm_node *target = NULL;
+	plm_lua_check_target(L, 1, false, &span, &target);
+	luaL_checktype(L, 2, LUA_TTABLE);
+	size_t value_len = 0;
+	const char *value = luaL_checklstring(L, 3, &value_len);
+	const char *keys[MAX_KEYS];
+	lua_Integer n = luaL_len(L, 2);
+	luaL_argcheck(L, n >= 1 && n <= MAX_KEYS, 2, "1 to 4 keys expected");
+	for (lua_Integer i = 0; i < n; i++) {
+		lua_geti(L, 2, i + 1);
+		keys[i] = lua_tostring(L, -1);
+		luaL_argcheck(L, keys[i] != NULL && keys[i][0] != '\0', 2,
+			"keys must be strings");
+	}
+	if (doc == NULL || span.source != 0 || doc->source_count == 0 ||
+		value_len == 0 || value_len > MAX_TEXT ||
+		memchr(value, '\n', value_len) != NULL) {
+		return 0;
+	}
+	const struct plm_source *src = doc->sources[0];
+	/* The record's mapping: a Compose service's record spans the
+	 * service's key (the mapping is that key's value); a Kubernetes
+	 * container's spans its first entry (the mapping holds it). */
+	const struct plm_entry *e = NULL;
+	const struct plm_node *map = map_with_key(doc->tree, span.start, 0, &e);
+	if (map == NULL) {
+		return 0;
+	}
+	if (e->key_span.end == span.end && e->value != NULL &&
+		e->value->kind == PLM_NODE_MAP) {
+		map = e->value;
+	}
+	lua_Integer i = 0;
+	for (; i < n; i++) {
+		const struct plm_entry *k = find_key(map, keys[i]);
+		if (k == NULL) {
+			break;
+		}
+		const struct plm_node *v = k->value;
+		if (i == n - 1) {
+			/* Written: its scalar replaced. */
+			if (v == NULL || v->kind == PLM_NODE_MAP ||
+				v->kind == PLM_NODE_SEQ ||
+				v->span.source != 0 ||
+				v->span.end <= v->span.start ||
+				(v->flags & PLM_NODE_IMPLICIT)) {
+				return 0;
+			}
+			push_edit(L, v->span.start, v->span.end, value,
+				value_len);
+			return 1;
+		}
+		if (v == NULL || v->kind != PLM_NODE_MAP) {
+			return 0;
+		}
+		map = v;
+	}
+	long col = key_column(src, map);
+	if (col < 0 || col > 200) {
+		return 0;
+	}
+	/* The missing keys as lines after the map's last line. */
+	luaL_Buffer b;
+	luaL_buffinit(L, &b);
+	uint32_t end = map->span.end > map->span.start ? map->span.end - 1
+						       : map->span.start;
+	uint32_t line = plm_source_line_of(src, end);
+	uint32_t at = line + 1 < src->line_count ? src->line_starts[line + 1]
+						 : (uint32_t)src->len;
+	bool newline_first = at == src->len &&
+		(src->len == 0 || src->bytes[src->len - 1] != '\n');
+	if (newline_first) {
+		luaL_addchar(&b, '\n');
+	}
+	for (lua_Integer k = i; k < n; k++) {
+		for (long s = 0; s < col + 2 * (k - i); s++) {
+			luaL_addchar(&b, ' ');
+		}
+		luaL_addstring(&b, keys[k]);
+		luaL_addchar(&b, ':');
+		if (k == n - 1) {
+			luaL_addchar(&b, ' ');
+			luaL_addlstring(&b, value, value_len);
+		}
+		if (k < n - 1 || !newline_first) {
+			luaL_addchar(&b, '\n');
+		}
+	}
+	luaL_pushresult(&b);
+	size_t len = 0;
+	const char *text = lua_tolstring(L, -1, &len);
+	push_edit(L, at, at, text, len);
+	return 1;
+}
