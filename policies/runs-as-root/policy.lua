@@ -33,23 +33,34 @@ local function built_user(c)
 	return c.build ~= nil and c.build.user or nil
 end
 
+-- Instructions that may need root, or set the user themselves: a USER
+-- line goes after the last of them.
+local build_steps = {RUN = true, COPY = true, ADD = true, USER = true,
+	WORKDIR = true, ONBUILD = true}
+
 -- The edits of the fix, where one is sound: a Dockerfile gets `USER
--- 10001` in its final stage (before its CMD or ENTRYPOINT, else at its
--- end: earlier instructions may need root); a Compose service `user:`; a
--- Kubernetes container `securityContext.runAsNonRoot: true`.
+-- 10001` in its final stage (before the CMD or ENTRYPOINT that no build
+-- step follows, else at its end: a RUN after it may need root; none in
+-- a Windows stage, which has no numeric users); a Compose service
+-- `user:`; a Kubernetes container `securityContext.runAsNonRoot: true`.
 local function fix_edits(doc, c)
 	if c.origin == "dockerfile" then
 		local final
 		for s in p.stages(doc) do
 			final = s
 		end
+		if final == nil or p.windows_stage(doc, final) then
+			return nil
+		end
 		local start, last
 		for ins, stage in p.instructions(doc) do
 			if stage == final then
 				last = ins
-				if start == nil and (ins.keyword == "CMD" or
-					ins.keyword == "ENTRYPOINT") then
+				local kw = tostring(ins.keyword):upper()
+				if start == nil and (kw == "CMD" or kw == "ENTRYPOINT") then
 					start = ins
+				elseif build_steps[kw] then
+					start = nil
 				end
 			end
 		end
