@@ -46,8 +46,9 @@ Standards, baseline: "Privileged Containers".
 						{"securityContext", "privileged"}, "false")
 					or nil
 				report(c, "privileged", ("%s runs privileged"):format(
-					p.describe(c)), {fix = "Remove " .. (c.origin == "command"
-					and "`--privileged`" or "`privileged: true`")
+					p.describe(c)), {fix = (c.origin == "command"
+					and "Remove `--privileged`"
+					or "Set `privileged: false` (or remove it)")
 					.. "; add only the "
 					.. "capabilities or devices the workload needs.",
 					edits = e and {e} or nil})
