@@ -473,8 +473,10 @@ static size_t read_edits(lua_State *L, struct plm_lua_checker *c, int extra_idx,
 		return 0;
 	}
 	int list = lua_gettop(L);
-	luaL_argexpected(L, lua_type(L, list) == LUA_TTABLE, extra_idx,
-		"extra.edits to be a list");
+	if (lua_type(L, list) != LUA_TTABLE) {
+		luaL_error(L, "report: extra.edits must be a list, not %s",
+			luaL_typename(L, list));
+	}
 	if (c->index != NULL) {
 		luaL_error(L, "report: extra.edits is for file policies");
 	}
