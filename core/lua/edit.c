@@ -166,7 +166,10 @@ static const char *line_break(const struct plm_source *src, uint32_t line)
 static void push_edit(lua_State *L, uint32_t start, uint32_t end,
 	const char *text, size_t len)
 {
-	lua_createtable(L, 0, 3);
+	lua_createtable(L, 0, 4);
+	lua_pushinteger(L,
+		1); /* offsets in the main source, as p.span numbers them */
+	lua_setfield(L, -2, "source");
 	lua_pushinteger(L, start);
 	lua_setfield(L, -2, "offset");
 	lua_pushinteger(L, end);

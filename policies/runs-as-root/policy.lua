@@ -212,7 +212,37 @@ local function report_unset(c, report, extra)
 	end
 end
 
+-- report, passing a finding's edits on only when they change the file
+-- the finding is in: a Compose service's user may be written in an
+-- override file while its fix would go into the base file.
+local function edits_in_its_file(report)
+	return function(node, field, msg, extra)
+		if type(msg) ~= "string" then -- report(node, msg [, extra])
+			field, msg, extra = nil, field, msg
+		end
+		if extra ~= nil and extra.edits ~= nil then
+			local at = p.span(node, field).source or 1
+			for _, e in ipairs(extra.edits) do
+				if e.source ~= nil and e.source ~= at then
+					local copy = {}
+					for k, v in pairs(extra) do
+						copy[k] = v
+					end
+					copy.edits = nil
+					extra = copy
+					break
+				end
+			end
+		end
+		if field ~= nil then
+			return report(node, field, msg, extra)
+		end
+		return report(node, msg, extra)
+	end
+end
+
 local function check(doc, report)
+	report = edits_in_its_file(report)
 	local extra = {fix = fix_for(doc.kind)}
 	image_user = p.image_user_judge(p.setting("root_images"),
 		p.setting("non_root_images"))

@@ -45,6 +45,9 @@ BAD = {
                 "extra.edits[1] needs a node, a line or an offset"),
     "offsets": ("{edits = {{offset = 5, end_offset = 2, text = ''}}}",
                 "extra.edits[1]: offsets outside"),
+    "source": ("{edits = {{offset = 0, end_offset = 0, text = '', "
+               "source = 2}}}",
+               "extra.edits[1] must change the file the finding is in"),
     "at": ("{edits = {{node = doc.tree.stages[1], at = 'over', "
            "text = ''}}}", "extra.edits[1].at must be"),
     "cut": ("{edits = {{offset = 34, end_offset = 34, text = 'x'}}}",

@@ -102,6 +102,33 @@ def main():
             except AssertionError as e:
                 failures += 1
                 print("FAIL  %s %s: %r" % (rule, name, e))
+    # A Compose service whose `user: root` is written in an override
+    # file: the finding lands there, and the fix that would go into the
+    # base file is left out (it used to fail the policy: offsets of the
+    # base file read in the override).
+    with tempfile.TemporaryDirectory(prefix="plm-shapes-") as tmp:
+        base = os.path.join(tmp, "compose.yaml")
+        prod = os.path.join(tmp, "compose.prod.yaml")
+        with open(base, "w") as f:
+            f.write("services:\n  web:\n    image: nginx:1.27\n"
+                    "    user: \"1000\"\n")
+        with open(prod, "w") as f:
+            f.write("services:\n  web:\n    user: root\n")
+        out = subprocess.run([exe, "scan", "--no-config", "--format", "json",
+                              "--only", "runs-as-root", "-f", base, "-f",
+                              prod], capture_output=True, timeout=60)
+        try:
+            assert out.returncode == 1, (out.returncode, out.stdout)
+            doc = json.loads(out.stdout)
+            assert [n for n in doc["notifications"]
+                    if n["kind"] == "policy-error"] == [], doc
+            found = doc["findings"]
+            assert len(found) == 1 and found[0]["path"] == prod and \
+                "edits" not in found[0], found
+            print("ok    runs-as-root in an override file: no edit")
+        except AssertionError as e:
+            failures += 1
+            print("FAIL  runs-as-root in an override file: %r" % (e,))
     print("%d failed" % failures if failures else "all passed")
     return 1 if failures else 0
 
