@@ -73,7 +73,8 @@ services:
 						'["no-new-privileges:true"]')
 					or nil
 				report(c, "allow_privilege_escalation", what,
-					{fix = fix, edits = e and {e} or nil})
+					{fix = fix, edits = p.edits_for(c,
+						"allow_privilege_escalation", e and {e})})
 			end
 		end
 	end,

@@ -51,7 +51,7 @@ Standards, baseline: "Privileged Containers".
 					or "Set `privileged: false` (or remove it)")
 					.. "; add only the "
 					.. "capabilities or devices the workload needs.",
-					edits = e and {e} or nil})
+					edits = p.edits_for(c, "privileged", e and {e})})
 			end
 		end
 	end,

@@ -129,6 +129,31 @@ def main():
         except AssertionError as e:
             failures += 1
             print("FAIL  runs-as-root in an override file: %r" % (e,))
+    # privileged: true written only in the override: inserting `false`
+    # in the base file would fix nothing (the override wins), and used
+    # to be placed at the base file's offset in the override.
+    with tempfile.TemporaryDirectory(prefix="plm-shapes-") as tmp:
+        base = os.path.join(tmp, "compose.yaml")
+        over = os.path.join(tmp, "compose.override.yaml")
+        with open(base, "w") as f:
+            f.write("services:\n  web:\n    image: nginx:1.27\n"
+                    "    ports: [\"8080:80\"]\n    environment:\n"
+                    "      MODE: prod\n")
+        with open(over, "w") as f:
+            f.write("services:\n  web:\n    privileged: true\n")
+        out = subprocess.run([exe, "scan", "--no-config", "--format", "json",
+                              "--only", "privileged", base],
+                             capture_output=True, timeout=60)
+        try:
+            doc = json.loads(out.stdout)
+            assert out.returncode == 1, (out.returncode, doc)
+            found = doc["findings"]
+            assert len(found) == 1 and found[0]["path"] == over and \
+                "edits" not in found[0], found
+            print("ok    privileged in an override file: no edit")
+        except AssertionError as e:
+            failures += 1
+            print("FAIL  privileged in an override file: %r" % (e,))
     print("%d failed" % failures if failures else "all passed")
     return 1 if failures else 0
 
