@@ -104,13 +104,18 @@ static json_t *ignore_action(const struct plm_lsp_document *doc,
 }
 
 /* The fix a diagnostic carries (data.edits, as published) as a preferred
- * quick fix, or NULL. */
+ * quick fix, or NULL; none when the edits were made for another version
+ * of the document than the one open now (a stale diagnostic, or one
+ * whose lint has not run yet): they would land in the wrong places. */
 static json_t *fix_action(const struct plm_lsp_document *doc,
 	const json_t *diagnostic, const char *rule)
 {
 	const json_t *data = json_object_get(diagnostic, "data");
 	json_t *edits = json_object_get(data, "edits");
-	if (!json_is_array(edits) || json_array_size(edits) == 0) {
+	json_t *version = json_object_get(data, "version");
+	if (!json_is_array(edits) || json_array_size(edits) == 0 ||
+		!json_is_integer(version) ||
+		json_integer_value(version) != (json_int_t)doc->version) {
 		return NULL;
 	}
 	size_t i;

@@ -476,6 +476,10 @@ static json_t *finding_json(const struct collect *c,
 					"newText", f->edits[i].text));
 		}
 		json_object_set_new(data, "edits", edits);
+		/* The document version they were made for: a diagnostic
+		 * handed back after a change gets no fix. */
+		json_object_set_new(data, "version",
+			json_integer((json_int_t)c->doc->version));
 	}
 	if (json_object_size(data) > 0) {
 		json_object_set_new(d, "data", data);

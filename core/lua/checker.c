@@ -394,6 +394,19 @@ static void read_edit(lua_State *L, struct plm_lua_checker *c, int idx, int i,
 	/* The text stays on the stack for the rest of the call. */
 	const struct plm_source *src = c->doc->sources[source];
 	if (lua_getfield(L, idx, "offset") != LUA_TNIL) {
+		/* Offsets are in source `source` (1-based, as p.span gives
+		 * it), the finding's when not given. */
+		if (lua_getfield(L, idx, "source") != LUA_TNIL) {
+			int ok = 0;
+			lua_Integer n = lua_tointegerx(L, -1, &ok);
+			if (!ok || n != (lua_Integer)source + 1) {
+				luaL_error(L,
+					"report: extra.edits[%d] must change the "
+					"file the finding is in",
+					i);
+			}
+		}
+		lua_pop(L, 1);
 		int ok1 = 0, ok2 = 0;
 		lua_Integer a = lua_tointegerx(L, -1, &ok1);
 		lua_getfield(L, idx, "end_offset");
@@ -489,8 +502,10 @@ static size_t read_edits(lua_State *L, struct plm_lua_checker *c, int extra_idx,
 		return 0;
 	}
 	int list = lua_gettop(L);
-	luaL_argexpected(L, lua_type(L, list) == LUA_TTABLE, extra_idx,
-		"extra.edits to be a list");
+	if (lua_type(L, list) != LUA_TTABLE) {
+		luaL_error(L, "report: extra.edits must be a list, not %s",
+			luaL_typename(L, list));
+	}
 	if (c->index != NULL) {
 		luaL_error(L, "report: extra.edits is for file policies");
 	}

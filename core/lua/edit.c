@@ -2,7 +2,8 @@
  * lua/edit.c - native.edit_set: the edit that sets a key of a container's
  * own YAML mapping (Compose service, Kubernetes container), replacing a
  * scalar that is written or adding the missing keys as block lines at the
- * mapping's indentation. A policy hands the edit to report() in
+ * mapping's indentation, nested by the file's own step, with its line
+ * breaks. A policy hands the edit to report() in
  * extra.edits; a fix is a suggestion, so where the file's shape does not
  * allow a sound edit (flow style, the value is a mapping, the key lies in
  * a file the document pulled in) there is none.
@@ -85,6 +86,81 @@ static long key_column(const struct plm_source *src, const struct plm_node *m)
 		}
 	}
 	return (long)(at - from);
+}
+
+/* The column (bytes from its line's start) of an entry's key. */
+static long entry_column(const struct plm_source *src,
+	const struct plm_entry *e)
+{
+	uint32_t at = e->key_span.start;
+	return (long)(at - src->line_starts[plm_source_line_of(src, at)]);
+}
+
+/* The step the file indents a nested block mapping by, found in n
+ * (depth-first): the first entry whose value is a block mapping on a
+ * line of its own, its keys' column less the entry key's. 0: none. */
+static long nested_step(const struct plm_source *src, const struct plm_node *n,
+	int depth)
+{
+	if (n == NULL || depth > MAX_DEPTH) {
+		return 0;
+	}
+	if (n->kind == PLM_NODE_SEQ) {
+		for (size_t i = 0; i < n->as.seq.count; i++) {
+			long step = nested_step(src, n->as.seq.items[i],
+				depth + 1);
+			if (step > 0) {
+				return step;
+			}
+		}
+		return 0;
+	}
+	if (n->kind != PLM_NODE_MAP) {
+		return 0;
+	}
+	for (size_t i = 0; i < n->as.map.count; i++) {
+		const struct plm_entry *e = &n->as.map.entries[i];
+		const struct plm_node *v = e->value;
+		if (e->key_span.source != 0 || v == NULL ||
+			v->kind != PLM_NODE_MAP || v->as.map.count == 0 ||
+			v->as.map.entries[0].key_span.source != 0) {
+			continue;
+		}
+		long inner = key_column(src, v);
+		uint32_t key_line = plm_source_line_of(src, e->key_span.start);
+		uint32_t value_line = plm_source_line_of(src,
+			v->as.map.entries[0].key_span.start);
+		long outer = entry_column(src, e);
+		if (inner > outer && value_line > key_line) {
+			return inner - outer;
+		}
+	}
+	for (size_t i = 0; i < n->as.map.count; i++) {
+		long step = nested_step(src, n->as.map.entries[i].value,
+			depth + 1);
+		if (step > 0) {
+			return step;
+		}
+	}
+	return 0;
+}
+
+/* The line break of 0-based line `line` ("\r\n" or "\n"), or of the
+ * line before it when it has none (the file's last). */
+static const char *line_break(const struct plm_source *src, uint32_t line)
+{
+	for (int k = 0; k < 2 && line < src->line_count; k++, line--) {
+		size_t len = 0;
+		const char *text = plm_source_line(src, line, &len);
+		size_t at = (size_t)(text - src->bytes) + len;
+		if (at < src->len) {
+			return src->bytes[at] == '\r' ? "\r\n" : "\n";
+		}
+		if (line == 0) {
+			break;
+		}
+	}
+	return "\n";
 }
 
 static void push_edit(lua_State *L, uint32_t start, uint32_t end,
@@ -170,21 +246,32 @@ int plm_lua_native_edit_set(lua_State *L)
 	if (col < 0 || col > 200) {
 		return 0;
 	}
-	/* The missing keys as lines after the map's last line. */
+	/* The missing keys as lines after the map's last line, nested by
+	 * the step the file's own nested mappings use (the container's
+	 * first, then the file's; 2 when it has none), with its line
+	 * breaks. */
+	long step = i < n - 1 ? nested_step(src, map, 0) : 0;
+	if (i < n - 1 && step == 0) {
+		step = nested_step(src, doc->tree, 0);
+	}
+	if (step <= 0 || step > 16) {
+		step = 2;
+	}
 	luaL_Buffer b;
 	luaL_buffinit(L, &b);
 	uint32_t end = map->span.end > map->span.start ? map->span.end - 1
 						       : map->span.start;
 	uint32_t line = plm_source_line_of(src, end);
+	const char *eol = line_break(src, line);
 	uint32_t at = line + 1 < src->line_count ? src->line_starts[line + 1]
 						 : (uint32_t)src->len;
 	bool newline_first = at == src->len &&
 		(src->len == 0 || src->bytes[src->len - 1] != '\n');
 	if (newline_first) {
-		luaL_addchar(&b, '\n');
+		luaL_addstring(&b, eol);
 	}
 	for (lua_Integer k = i; k < n; k++) {
-		for (long s = 0; s < col + 2 * (k - i); s++) {
+		for (long s = 0; s < col + step * (k - i); s++) {
 			luaL_addchar(&b, ' ');
 		}
 		luaL_addstring(&b, keys[k]);
@@ -194,7 +281,7 @@ int plm_lua_native_edit_set(lua_State *L)
 			luaL_addlstring(&b, value, value_len);
 		}
 		if (k < n - 1 || !newline_first) {
-			luaL_addchar(&b, '\n');
+			luaL_addstring(&b, eol);
 		}
 	}
 	luaL_pushresult(&b);

@@ -73,6 +73,23 @@ function M.edit_set(c, keys, value, node, field)
 	return native.edit_set(c, keys, value)
 end
 
+-- `edits` when every one that names its file (`source`, as p.edit_set's
+-- do) names the file node[field] is in, else nil: the edits of a finding
+-- must change its own file, and a Compose setting may be written in an
+-- override file while the service's mapping is in the base file.
+function M.edits_for(node, field, edits)
+	if edits == nil then
+		return nil
+	end
+	local at = M.span(node, field).source or 1
+	for _, e in ipairs(edits) do
+		if e.source ~= nil and e.source ~= at then
+			return nil
+		end
+	end
+	return edits
+end
+
 -- An edit for report()'s extra.edits that puts the words of `text` right
 -- after the first word of a command of instruction `ins` (a model command
 -- node) that is `word`: as ` -y` in shell form, as `, "-y"` in an exec

@@ -64,7 +64,9 @@ References:
 						not skips_recommends(apt.opts) then
 						report(cmd.node, ("`%s install` also installs every "
 							.. "recommended package."):format(apt.prog),
-							{fix = "Add --no-install-recommends."})
+							{fix = "Add --no-install-recommends.",
+							 edits = {p.edit_after_word(ins, cmd.node,
+								"install", " --no-install-recommends")}})
 					end
 				end
 			end

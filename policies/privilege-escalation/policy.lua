@@ -75,7 +75,8 @@ services:
 						"allow_privilege_escalation")
 					or nil
 				report(c, "allow_privilege_escalation", what,
-					{fix = fix, edits = e and {e} or nil})
+					{fix = fix, edits = p.edits_for(c,
+						"allow_privilege_escalation", e and {e})})
 			end
 		end
 	end,

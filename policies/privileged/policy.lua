@@ -47,11 +47,12 @@ Standards, baseline: "Privileged Containers".
 						"privileged")
 					or nil
 				report(c, "privileged", ("%s runs privileged"):format(
-					p.describe(c)), {fix = "Remove " .. (c.origin == "command"
-					and "`--privileged`" or "`privileged: true`")
+					p.describe(c)), {fix = (c.origin == "command"
+					and "Remove `--privileged`"
+					or "Set `privileged: false` (or remove it)")
 					.. "; add only the "
 					.. "capabilities or devices the workload needs.",
-					edits = e and {e} or nil})
+					edits = p.edits_for(c, "privileged", e and {e})})
 			end
 		end
 	end,

@@ -33,23 +33,34 @@ local function built_user(c)
 	return c.build ~= nil and c.build.user or nil
 end
 
+-- Instructions that may need root, or set the user themselves: a USER
+-- line goes after the last of them.
+local build_steps = {RUN = true, COPY = true, ADD = true, USER = true,
+	WORKDIR = true, ONBUILD = true}
+
 -- The edits of the fix, where one is sound: a Dockerfile gets `USER
--- 10001` in its final stage (before its CMD or ENTRYPOINT, else at its
--- end: earlier instructions may need root); a Compose service `user:`; a
--- Kubernetes container `securityContext.runAsNonRoot: true`.
+-- 10001` in its final stage (before the CMD or ENTRYPOINT that no build
+-- step follows, else at its end: a RUN after it may need root; none in
+-- a Windows stage, which has no numeric users); a Compose service
+-- `user:`; a Kubernetes container `securityContext.runAsNonRoot: true`.
 local function fix_edits(doc, c)
 	if c.origin == "dockerfile" then
 		local final
 		for s in p.stages(doc) do
 			final = s
 		end
+		if final == nil or p.windows_stage(doc, final) then
+			return nil
+		end
 		local start, last
 		for ins, stage in p.instructions(doc) do
 			if stage == final then
 				last = ins
-				if start == nil and (ins.keyword == "CMD" or
-					ins.keyword == "ENTRYPOINT") then
+				local kw = tostring(ins.keyword):upper()
+				if start == nil and (kw == "CMD" or kw == "ENTRYPOINT") then
 					start = ins
+				elseif build_steps[kw] then
+					start = nil
 				end
 			end
 		end
@@ -202,7 +213,37 @@ local function report_unset(c, report, extra)
 	end
 end
 
+-- report, passing a finding's edits on only when they change the file
+-- the finding is in: a Compose service's user may be written in an
+-- override file while its fix would go into the base file.
+local function edits_in_its_file(report)
+	return function(node, field, msg, extra)
+		if type(msg) ~= "string" then -- report(node, msg [, extra])
+			field, msg, extra = nil, field, msg
+		end
+		if extra ~= nil and extra.edits ~= nil then
+			local at = p.span(node, field).source or 1
+			for _, e in ipairs(extra.edits) do
+				if e.source ~= nil and e.source ~= at then
+					local copy = {}
+					for k, v in pairs(extra) do
+						copy[k] = v
+					end
+					copy.edits = nil
+					extra = copy
+					break
+				end
+			end
+		end
+		if field ~= nil then
+			return report(node, field, msg, extra)
+		end
+		return report(node, msg, extra)
+	end
+end
+
 local function check(doc, report)
+	report = edits_in_its_file(report)
 	local extra = {fix = fix_for(doc.kind)}
 	image_user = p.image_user_judge(p.setting("root_images"),
 		p.setting("non_root_images"))

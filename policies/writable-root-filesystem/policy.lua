@@ -57,7 +57,7 @@ filesystem is mounted as read only"; Checkov CKV_K8S_22.
 					or p.docker_engine(c)
 					and "Set `read_only: true` (add `tmpfs:` for scratch space)."
 					or "Set `securityContext.readOnlyRootFilesystem: true`.",
-					edits = e and {e} or nil})
+					edits = p.edits_for(c, "read_only_rootfs", e and {e})})
 			end
 		end
 	end,

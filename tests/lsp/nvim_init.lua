@@ -1,6 +1,6 @@
 -- Neovim's own LSP client drives `plimsoll lsp` over a Dockerfile, a
--- Compose file and a Kubernetes manifest, then edits the Dockerfile so
--- that one diagnostic goes. What it saw is written as JSON to $PLM_OUT
+-- Compose file and a Kubernetes manifest, applies the Compose file's
+-- fix code action, then edits the Dockerfile so that one diagnostic goes. What it saw is written as JSON to $PLM_OUT
 -- for test_neovim.py to check. Works with Neovim 0.7 (vim.lsp.start_client)
 -- and later.
 vim.cmd("filetype on")
@@ -53,8 +53,37 @@ local ok, err = pcall(function()
 	end
 
 	local docker = open("Dockerfile", "runs-as-root")
-	open("compose.yaml", "privileged")
+	local compose = open("compose.yaml", "privileged")
 	open("pod.yaml", "privileged")
+
+	-- The preferred code action of the privileged finding, applied as
+	-- Neovim applies a workspace edit: the diagnostic goes.
+	local fix = {}
+	local lsp_client = vim.lsp.get_client_by_id(client)
+	for _, d in ipairs(vim.diagnostic.get(compose)) do
+		if d.code == "privileged" then
+			local lsp = vim.lsp.diagnostic.get_line_diagnostics(compose,
+				d.lnum)
+			local params = {textDocument = {uri = vim.uri_from_bufnr(compose)},
+				range = lsp[1].range, context = {diagnostics = lsp}}
+			local r = lsp_client.request_sync("textDocument/codeAction", params,
+				5000, compose)
+			assert(r and r.result, "no answer to codeAction")
+			for _, a in ipairs(r.result) do
+				fix.titles = (fix.titles or "") .. a.title .. "\n"
+				if a.isPreferred and fix.applied == nil then
+					vim.lsp.util.apply_workspace_edit(a.edit,
+						lsp_client.offset_encoding or "utf-16")
+					fix.applied = a.title
+				end
+			end
+		end
+	end
+	fix.cleared = vim.wait(8000, function()
+		return not has(compose, "privileged")
+	end, 20)
+	fix.line = vim.api.nvim_buf_get_lines(compose, 3, 4, false)[1]
+	results.fix = fix
 
 	-- An edit through the client's incremental sync: a USER line after
 	-- the last one clears runs-as-root, and nothing else goes.

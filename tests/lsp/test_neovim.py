@@ -51,6 +51,12 @@ def check(r):
     pod = r["files"]["pod.yaml"]
     assert pod["seen"] and "privileged" in codes(pod), pod
     assert all(d["source"] == "plimsoll" for d in pod["diagnostics"])
+    fix = r["fix"]
+    assert fix.get("applied", "").startswith("Fix privileged"), fix
+    titles = fix["titles"].split("\n")
+    assert len(titles) == 3 and titles[0] == fix["applied"] and \
+        titles[1] == "Ignore privileged on this line" and titles[2] == "", fix
+    assert fix["cleared"] and fix["line"] == "    privileged: false", fix
     after = r["after_edit"]
     assert after["cleared"], after
     assert "runs-as-root" not in codes(after), after

@@ -421,6 +421,13 @@ def fix_and_check(s, path, text, language, rule, expect, keep_data=True):
     assert rule not in codes(ds), (rule, codes(ds), new)
     assert all(d.get("source") == "plimsoll" and d.get("code") and
                "/" not in d["code"] for d in ds), ds
+    if keep_data:
+        # The old diagnostic handed back after the change: its edits were
+        # made for version 1, so only the ignore comment is offered.
+        r = s.call("textDocument/codeAction", {
+            "textDocument": {"uri": uri(path)}, "range": target["range"],
+            "context": {"diagnostics": [target]}})
+        assert [a["title"] for a in r["result"]] == [actions[1]["title"]], r
 
 
 @test

@@ -22,7 +22,8 @@ import sys
 import tempfile
 
 FIXED = ["runs-as-root", "privileged", "privilege-escalation",
-         "writable-root-filesystem", "apt-get-missing-yes", "apk-no-cache"]
+         "writable-root-filesystem", "apt-get-missing-yes", "apk-no-cache",
+         "apt-get-no-install-recommends"]
 
 
 def scan(plimsoll, paths, fmt="json", only=None):
