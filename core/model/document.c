@@ -53,6 +53,10 @@ struct plm_doc *plm_doc_create_take(struct plm_source *source,
 	}
 	doc->kind = kind;
 	doc->arena = plm_arena_create(0);
+	if (doc->arena == NULL) {
+		/* the source is ours to free, as on every failure here */
+		plm_source_destroy(source);
+	}
 	if (doc->arena == NULL || plm_doc_add_source_take(doc, source) < 0) {
 		plm_arena_destroy(doc->arena);
 		plm_free(doc->sources);
