@@ -26,6 +26,12 @@ static const struct plm_node *map_with_key(const struct plm_node *n,
 	if (n == NULL || depth > MAX_DEPTH) {
 		return NULL;
 	}
+	/* Only down the node whose bytes hold the key: a fix in a bundle
+	 * of many documents walks one path, not the whole tree. */
+	if (n->span.source == 0 && n->span.end > n->span.start &&
+		(start < n->span.start || start >= n->span.end)) {
+		return NULL;
+	}
 	if (n->kind == PLM_NODE_MAP) {
 		for (size_t i = 0; i < n->as.map.count; i++) {
 			const struct plm_entry *e = &n->as.map.entries[i];

@@ -63,13 +63,9 @@ end
 -- mapping of a Compose service or Kubernetes container down) to `value`
 -- (YAML text): the written scalar replaced, or the missing keys added as
 -- lines at the mapping's indentation; nil where no sound edit exists
--- (flow style, a value that is a mapping, another file). With `node` (and
--- `field`), the place the finding is reported at: nil too when that place
--- is in another file than the one the edit changes (a Compose override).
-function M.edit_set(c, keys, value, node, field)
-	if node ~= nil and native.span(node, field).source ~= 1 then
-		return nil
-	end
+-- (flow style, a value that is a mapping, another file). The edit names
+-- its source: p.edits_for keeps it only for a finding in that file.
+function M.edit_set(c, keys, value)
 	return native.edit_set(c, keys, value)
 end
 

@@ -405,17 +405,14 @@ static void write_region(struct plm_jsonw *w, const struct plm_region *raw,
 	plm_jsonw_close(w, '}');
 }
 
-/* A physicalLocation: the file and the region. */
-static void write_physical(struct sarif *s, const char *path,
-	const struct plm_region *region, const char *snippet, bool always)
+/* An artifactLocation: the file's URI and its base. */
+static void write_artifact(struct sarif *s, const char *path)
 {
 	struct plm_jsonw *w = &s->results;
 	bool relative = false;
 	char *uri = artifact_uri(s, path, &relative);
 	const char *shown = uri;
 	const char *base = uri != NULL ? uri_base(s, &shown, relative) : NULL;
-	plm_jsonw_key(w, "physicalLocation");
-	plm_jsonw_object(w);
 	plm_jsonw_key(w, "artifactLocation");
 	plm_jsonw_object(w);
 	plm_jsonw_key_string(w, "uri", shown);
@@ -423,11 +420,21 @@ static void write_physical(struct sarif *s, const char *path,
 		plm_jsonw_key_string(w, "uriBaseId", base);
 	}
 	plm_jsonw_close(w, '}');
+	free(uri);
+}
+
+/* A physicalLocation: the file and the region. */
+static void write_physical(struct sarif *s, const char *path,
+	const struct plm_region *region, const char *snippet, bool always)
+{
+	struct plm_jsonw *w = &s->results;
+	plm_jsonw_key(w, "physicalLocation");
+	plm_jsonw_object(w);
+	write_artifact(s, path);
 	if (always || region->start_line > 0) {
 		write_region(w, region, snippet);
 	}
 	plm_jsonw_close(w, '}');
-	free(uri);
 }
 
 /* A result's one location: the file and the region. */
@@ -462,18 +469,7 @@ static void write_fixes(struct sarif *s, const struct plm_finding *f)
 	plm_jsonw_key(w, "artifactChanges");
 	plm_jsonw_array(w);
 	plm_jsonw_object(w);
-	bool relative = false;
-	char *uri = artifact_uri(s, f->path, &relative);
-	const char *shown = uri;
-	const char *base = uri != NULL ? uri_base(s, &shown, relative) : NULL;
-	plm_jsonw_key(w, "artifactLocation");
-	plm_jsonw_object(w);
-	plm_jsonw_key_string(w, "uri", shown);
-	if (base != NULL) {
-		plm_jsonw_key_string(w, "uriBaseId", base);
-	}
-	plm_jsonw_close(w, '}');
-	free(uri);
+	write_artifact(s, f->path);
 	plm_jsonw_key(w, "replacements");
 	plm_jsonw_array(w);
 	for (size_t i = 0; i < f->edit_count; i++) {

@@ -68,11 +68,9 @@ services:
 					fix = "Set `securityContext.allowPrivilegeEscalation: false`."
 				end
 				local e = c.origin == "kubernetes" and p.edit_set(c,
-					{"securityContext", "allowPrivilegeEscalation"}, "false",
-					c, "allow_privilege_escalation")
+					{"securityContext", "allowPrivilegeEscalation"}, "false")
 					or c.origin == "compose" and p.edit_set(c, {"security_opt"},
-						'["no-new-privileges:true"]', c,
-						"allow_privilege_escalation")
+						'["no-new-privileges:true"]')
 					or nil
 				report(c, "allow_privilege_escalation", what,
 					{fix = fix, edits = p.edits_for(c,

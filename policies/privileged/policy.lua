@@ -41,10 +41,9 @@ Standards, baseline: "Privileged Containers".
 		for c in p.containers(doc) do
 			if c.privileged == true then
 				local e = c.origin == "compose"
-					and p.edit_set(c, {"privileged"}, "false", c, "privileged")
+					and p.edit_set(c, {"privileged"}, "false")
 					or c.origin == "kubernetes" and p.edit_set(c,
-						{"securityContext", "privileged"}, "false", c,
-						"privileged")
+						{"securityContext", "privileged"}, "false")
 					or nil
 				report(c, "privileged", ("%s runs privileged"):format(
 					p.describe(c)), {fix = (c.origin == "command"

@@ -74,40 +74,38 @@ local function fix_edits(doc, c)
 	end
 	local e
 	if c.origin == "compose" then
-		e = p.edit_set(c, {"user"}, '"10001:10001"', c, "user")
+		e = p.edit_set(c, {"user"}, '"10001:10001"')
 	elseif c.origin == "kubernetes" then
-		e = p.edit_set(c, {"securityContext", "runAsNonRoot"}, "true", c,
-			"user")
+		e = p.edit_set(c, {"securityContext", "runAsNonRoot"}, "true")
 	end
-	return e and {e} or nil
+	-- Not when the user is written in another file (a Compose override).
+	return p.edits_for(c, "user", e and {e})
 end
 
--- extra with the fix's edits for c (a copy: extra is shared).
-local function with_edits(doc, c, extra)
-	local edits = fix_edits(doc, c)
-	if edits == nil then
-		return extra
-	end
+-- A copy of extra (it is shared) with key set to value.
+local function extra_with(extra, key, value)
 	local out = {}
 	for k, v in pairs(extra) do
 		out[k] = v
 	end
-	out.edits = edits
+	out[key] = value
 	return out
+end
+
+-- extra with the fix's edits for c.
+local function with_edits(doc, c, extra)
+	local edits = fix_edits(doc, c)
+	return edits and extra_with(extra, "edits", edits) or extra
 end
 
 -- What an image runs as (see p.image_user_judge), set per file from
 -- the settings.
 local image_user
 
--- extra with one related location added (a copy: extra is shared).
+-- extra with one related location added.
 local function with_related(extra, node, field, message)
-	local out = {}
-	for k, v in pairs(extra) do
-		out[k] = v
-	end
-	out.related = {{node = node, field = field, message = message}}
-	return out
+	return extra_with(extra, "related",
+		{{node = node, field = field, message = message}})
 end
 
 -- The second place a reader needs: where a Dockerfile's final stage

@@ -44,11 +44,9 @@ filesystem is mounted as read only"; Checkov CKV_K8S_22.
 		for c in p.containers(doc) do
 			if c.read_only_rootfs ~= true and not p.is_fragment(doc, c) then
 				local e = c.origin == "compose"
-					and p.edit_set(c, {"read_only"}, "true", c,
-						"read_only_rootfs")
+					and p.edit_set(c, {"read_only"}, "true")
 					or c.origin == "kubernetes" and p.edit_set(c,
-						{"securityContext", "readOnlyRootFilesystem"}, "true",
-						c, "read_only_rootfs")
+						{"securityContext", "readOnlyRootFilesystem"}, "true")
 					or nil
 				report(c, "read_only_rootfs", ("%s has a writable root "
 					.. "filesystem"):format(
