@@ -551,7 +551,11 @@ local shells = {
 }
 
 local function basename(s)
-	return (tostring(s):match("([^/]+)$")) or tostring(s)
+	s = tostring(s)
+	if not find(s, "/", 1, true) then -- most words: no directory
+		return s
+	end
+	return (s:match("([^/]+)$")) or s
 end
 M.basename = basename
 
@@ -954,7 +958,11 @@ local function shell_script(argv)
 end
 
 local function to_array(v)
-	local out = {}
+	local out = native.strings(v)
+	if out ~= nil then
+		return out
+	end
+	out = {}
 	for _, s in ipairs(v) do
 		out[#out + 1] = tostring(s)
 	end
@@ -1249,6 +1257,16 @@ function M.unwrap(argv)
 	return out, seen
 end
 
+-- M.unwrap of an argv the caller made and owns: the argv itself when it
+-- starts with no wrapper (no copy), else the copy without them.
+local function unwrap_own(argv)
+	local first = argv[1]
+	if first == nil or not wrappers[basename(first)] then
+		return argv
+	end
+	return (M.unwrap(argv))
+end
+
 --- The program a command runs, without wrappers and directories.
 function M.program(argv)
 	local inner = M.unwrap(argv)
@@ -1486,7 +1504,7 @@ end
 -- (most commands do neither).
 local function worth_splitting(text, installs_only)
 	for w in text:gmatch("[^%s;&|()`'\"]+") do
-		local name = w:match("[^/]+$") or w
+		local name = find(w, "/", 1, true) and w:match("[^/]+$") or w
 		if manager_set[name] or name:match("^python") then
 			return true
 		end
@@ -1857,17 +1875,13 @@ local script_runners = {sh = true, bash = true, ash = true, dash = true,
 function M.run_commands(ins)
 	local out = {}
 	for _, node in ipairs(ins.commands or {}) do
-		local argv = {}
-		for _, a in ipairs(node.argv or {}) do
-			argv[#argv + 1] = tostring(a)
-		end
-		argv = M.unwrap(argv)
+		local argv = unwrap_own(to_array(node.argv or {}))
 		-- `sh -c SCRIPT`, `su user -c SCRIPT`: the script's commands
 		-- follow as commands of their own; judging the wrapper too would
 		-- report them twice.
 		local runner = argv[1] and script_runners[basename(argv[1])]
 		local script = false
-		for k = 2, #argv do
+		for k = 2, runner and #argv or 0 do
 			script = script or argv[k] == "-c" or
 				argv[k]:match("^%-%a*c%a*$") ~= nil
 		end
@@ -2162,11 +2176,8 @@ local function located_commands(ins, text)
 		local t = tostring(node.text or "")
 		local at = t ~= "" and (text:find(t, cursor, true) or
 			text:find(t, 1, true)) or nil
-		local argv = {}
-		for _, a in ipairs(node.argv or {}) do
-			argv[#argv + 1] = tostring(a)
-		end
-		out[#out + 1] = {node = node, argv = (M.unwrap(argv)), text = t,
+		out[#out + 1] = {node = node,
+			argv = unwrap_own(to_array(node.argv or {})), text = t,
 			at = at}
 		if at ~= nil and at >= cursor then
 			cursor = at + #t
