@@ -24,6 +24,7 @@
 struct found {
 	char *path;
 	const char *lib_dir; /* in the arena */
+	bool builtin;        /* from the built-in policy directory */
 };
 
 struct found_list {
@@ -83,6 +84,7 @@ static int add_found(struct found_list *l, const char *path,
 	}
 	l->items[l->count].path = p;
 	l->items[l->count].lib_dir = lib_dir;
+	l->items[l->count].builtin = false;
 	l->count++;
 	return 0;
 }
@@ -275,6 +277,7 @@ static int load_one(struct plm_lua *host, const struct plm_lua_limits *lim,
 	p->chunk.text = plm_arena_strndup(arena, text, len);
 	p->chunk.text_len = len;
 	p->chunk.lib_dir = f->lib_dir;
+	p->chunk.reuse = f->builtin;
 	const char *source_path = plm_arena_strdup(arena, f->path);
 	plm_free(text);
 	if (source_path == NULL || p->chunk.chunkname == NULL ||
@@ -323,6 +326,9 @@ int plm_policy_load_all(const struct plm_engine_options *o,
 			error);
 		if (rc != 0) {
 			goto cleanup;
+		}
+		for (size_t i = 0; i < found.count; i++) {
+			found.items[i].builtin = true;
 		}
 	}
 	for (size_t i = 0; i < o->policy_dir_count; i++) {

@@ -925,22 +925,36 @@ int plm_lua_native_comments(lua_State *L)
 
 /* ---- runs ---------------------------------------------------------------- */
 
-/* One policy run, in protected mode: a fresh environment, the chunk run
- * for its table, then check(doc, report). */
+/* One policy run, in protected mode: the policy's check function, then
+ * check(doc, report). The check function comes from running the chunk in
+ * a fresh environment: for every run, or for a chunk marked reuse only on
+ * its first run, after which it is kept in the chunks table at -(i + 1). */
 static int run_policy(lua_State *L)
 {
 	struct plm_lua_checker *c = lua_touserdata(L, 1);
+	const struct plm_lua_chunk *chunk = &c->chunks[c->rule];
+	lua_Integer kept = -((lua_Integer)c->rule + 1);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, c->chunks_ref);
-	lua_rawgeti(L, -1, (lua_Integer)c->rule + 1);
-	plm_lua_push_env(L);
-	plm_lua_set_env(L, -2);
-	lua_call(L, 0, 1);
-	if (!lua_istable(L, -1)) {
-		return luaL_error(L, "the policy returned %s, not its table",
-			luaL_typename(L, -1));
-	}
-	if (lua_getfield(L, -1, "check") != LUA_TFUNCTION) {
-		return luaL_error(L, "the policy's check is not a function");
+	int chunks = lua_gettop(L);
+	if (!chunk->reuse || lua_rawgeti(L, chunks, kept) != LUA_TFUNCTION) {
+		lua_settop(L, chunks);
+		lua_rawgeti(L, chunks, (lua_Integer)c->rule + 1);
+		plm_lua_push_env(L);
+		plm_lua_set_env(L, -2);
+		lua_call(L, 0, 1);
+		if (!lua_istable(L, -1)) {
+			return luaL_error(L,
+				"the policy returned %s, not its table",
+				luaL_typename(L, -1));
+		}
+		if (lua_getfield(L, -1, "check") != LUA_TFUNCTION) {
+			return luaL_error(L,
+				"the policy's check is not a function");
+		}
+		if (chunk->reuse) {
+			lua_pushvalue(L, -1);
+			lua_rawseti(L, chunks, kept);
+		}
 	}
 	if (c->index != NULL) {
 		push_project(L, c);
@@ -952,6 +966,23 @@ static int run_policy(lua_State *L)
 	return 0;
 }
 
+/* Forgets the check function kept for a rule whose run failed: the next
+ * run starts from its chunk again, with nothing left of the failed one.
+ * Setting an existing key to nil allocates nothing. */
+static void forget_check(struct plm_lua_checker *c, size_t rule)
+{
+	lua_State *L = c->host->L;
+	if (c->chunks_ref == LUA_NOREF ||
+		lua_rawgeti(L, LUA_REGISTRYINDEX, c->chunks_ref) !=
+			LUA_TTABLE) {
+		lua_pop(L, 1);
+		return;
+	}
+	lua_pushnil(L);
+	lua_rawseti(L, -2, -((lua_Integer)rule + 1));
+	lua_pop(L, 1);
+}
+
 enum plm_lua_status plm_lua_checker_run(struct plm_lua_checker *c, size_t rule,
 	const struct plm_setting_values *settings,
 	const struct plm_lua_limits *limits, struct plm_lua_failure *fail)
@@ -961,6 +992,9 @@ enum plm_lua_status plm_lua_checker_run(struct plm_lua_checker *c, size_t rule,
 	plm_lua_set_lib_dir(c->host, c->chunks[rule].lib_dir);
 	enum plm_lua_status st = plm_lua_run(c->host, run_policy, c, limits,
 		fail);
+	if (st != PLM_LUA_OK && c->chunks[rule].reuse) {
+		forget_check(c, rule);
+	}
 	plm_lua_set_lib_dir(c->host, NULL);
 	c->settings = NULL;
 	return st;

@@ -67,6 +67,11 @@ struct plm_lua_chunk {
 	const char *text;
 	size_t text_len;
 	const char *lib_dir; /* the directory `require` reads, or NULL */
+	/* The policy's check keeps no state from one file to the next (the
+	 * built-in policies): its chunk is run once per checker and the
+	 * check function it returned is called for every file. Otherwise the
+	 * chunk runs again for every file, for a fresh table and closures. */
+	bool reuse;
 };
 
 /* What a policy's table declares. Strings and arrays in the arena given

@@ -433,6 +433,39 @@ static int native_mentions(lua_State *L)
 	return 1;
 }
 
+/* native.strings(v) -> for a live proxy, a fresh list of what
+ * `for _, a in ipairs(v) do list[#list + 1] = tostring(a) end` gives (up
+ * to the first nil item; a map gives an empty list), in one call instead
+ * of an __index and a tostring per item; nil for anything else. Charged
+ * one step per item. */
+static int native_strings(lua_State *L)
+{
+	const struct plm_node *n = plm_lua_to_node(L, 1);
+	if (n == NULL) {
+		return 0;
+	}
+	size_t count = n->kind == PLM_NODE_SEQ ? n->as.seq.count : 0;
+	lua_createtable(L, (int)(count < 64 ? count : 64), 0);
+	int list = lua_gettop(L);
+	struct plm_lua_meter meter = {L, 0};
+	for (size_t i = 0; i < count; i++) {
+		plm_lua_meter_add(&meter, 1);
+		plm_lua_push_node(L, n->as.seq.items[i]);
+		int t = lua_type(L, -1);
+		if (t == LUA_TNIL) {
+			lua_pop(L, 1);
+			break;
+		}
+		if (t != LUA_TSTRING) {
+			luaL_tolstring(L, -1, NULL);
+			lua_remove(L, -2);
+		}
+		lua_rawseti(L, list, (lua_Integer)i + 1);
+	}
+	plm_lua_meter_settle(&meter);
+	return 1;
+}
+
 void plm_lua_push_native(lua_State *L)
 {
 	static const luaL_Reg natives[] = {
@@ -440,6 +473,7 @@ void plm_lua_push_native(lua_State *L)
 		{"meta", native_meta},
 		{"kind", native_kind},
 		{"mentions", native_mentions},
+		{"strings", native_strings},
 		{"setting", plm_lua_native_setting},
 		{"comment", plm_lua_native_comment},
 		{"comments", plm_lua_native_comments},

@@ -4,6 +4,7 @@
 -- its argument. Everything it returns is frozen (read only) by the host.
 -- Functions never keep state between calls and return fresh tables.
 local native = ...
+local byte, find = string.byte, string.find
 
 local M = {}
 
@@ -622,7 +623,11 @@ local shells = {
 }
 
 local function basename(s)
-	return (tostring(s):match("([^/]+)$")) or tostring(s)
+	s = tostring(s)
+	if not find(s, "/", 1, true) then -- most words: no directory
+		return s
+	end
+	return (s:match("([^/]+)$")) or s
 end
 M.basename = basename
 
@@ -1025,7 +1030,11 @@ local function shell_script(argv)
 end
 
 local function to_array(v)
-	local out = {}
+	local out = native.strings(v)
+	if out ~= nil then
+		return out
+	end
+	out = {}
 	for _, s in ipairs(v) do
 		out[#out + 1] = tostring(s)
 	end
@@ -1320,6 +1329,16 @@ function M.unwrap(argv)
 	return out, seen
 end
 
+-- M.unwrap of an argv the caller made and owns: the argv itself when it
+-- starts with no wrapper (no copy), else the copy without them.
+local function unwrap_own(argv)
+	local first = argv[1]
+	if first == nil or not wrappers[basename(first)] then
+		return argv
+	end
+	return (M.unwrap(argv))
+end
+
 --- The program a command runs, without wrappers and directories.
 function M.program(argv)
 	local inner = M.unwrap(argv)
@@ -1557,7 +1576,7 @@ end
 -- (most commands do neither).
 local function worth_splitting(text, installs_only)
 	for w in text:gmatch("[^%s;&|()`'\"]+") do
-		local name = w:match("[^/]+$") or w
+		local name = find(w, "/", 1, true) and w:match("[^/]+$") or w
 		if manager_set[name] or name:match("^python") then
 			return true
 		end
@@ -1928,17 +1947,13 @@ local script_runners = {sh = true, bash = true, ash = true, dash = true,
 function M.run_commands(ins)
 	local out = {}
 	for _, node in ipairs(ins.commands or {}) do
-		local argv = {}
-		for _, a in ipairs(node.argv or {}) do
-			argv[#argv + 1] = tostring(a)
-		end
-		argv = M.unwrap(argv)
+		local argv = unwrap_own(to_array(node.argv or {}))
 		-- `sh -c SCRIPT`, `su user -c SCRIPT`: the script's commands
 		-- follow as commands of their own; judging the wrapper too would
 		-- report them twice.
 		local runner = argv[1] and script_runners[basename(argv[1])]
 		local script = false
-		for k = 2, #argv do
+		for k = 2, runner and #argv or 0 do
 			script = script or argv[k] == "-c" or
 				argv[k]:match("^%-%a*c%a*$") ~= nil
 		end
@@ -2153,38 +2168,68 @@ end
 
 -- True when the `|` at offset i separates the alternatives of a case
 -- pattern (`amd64|x86_64) ...`), which is no pipe: single words on both
--- sides, the right one running into `)`.
+-- sides, the right one running into `)`. The word before is read
+-- backwards from i, the one after with a pattern anchored at i + 1:
+-- neither copies the text.
+local word_stop = {[32] = true, [9] = true, [10] = true, [11] = true,
+	[12] = true, [13] = true, [59] = true, [38] = true, [124] = true,
+	[40] = true, [41] = true} -- %s ; & | ( )
 local function case_pattern(text, i)
-	local before = text:sub(1, i - 1):match("([^%s;&|()]+)%s*$")
-	local after = text:sub(i + 1):match("^%s*[^%s;&|()]+%s*([|)])")
-	return before ~= nil and not before:find("=", 1, true) and
-		after ~= nil
+	local j = i - 1
+	local b = byte(text, j)
+	while b == 32 or (b ~= nil and b >= 9 and b <= 13) do
+		j = j - 1
+		b = byte(text, j)
+	end
+	local last = j
+	while b ~= nil and not word_stop[b] do
+		if b == 61 then -- "=": an assignment, not a pattern
+			return false
+		end
+		j = j - 1
+		b = byte(text, j)
+	end
+	return j < last and find(text, "^%s*[^%s;&|()]+%s*[|)]", i + 1) ~= nil
 end
 
 -- The offsets of the pipes (`|`, `|&`; not `||`) in shell text, outside
--- quotes and comments.
+-- quotes and comments. Jumps from one byte that matters to the next.
 local function pipe_offsets(text)
 	local out, i, n, quote = {}, 1, #text, nil
-	while i <= n do
-		local c = text:sub(i, i)
+	while true do
 		if quote == "'" then
-			if c == "'" then
-				quote = nil
+			i = find(text, "'", i, true)
+			if i == nil then
+				break
 			end
+			quote = nil
 		elseif quote == '"' then
-			if c == "\\" then
+			i = find(text, '["\\]', i)
+			if i == nil then
+				break
+			end
+			if byte(text, i) == 92 then
 				i = i + 1
-			elseif c == '"' then
+			else
 				quote = nil
 			end
-		elseif c == "\\" then
-			i = i + 1
-		elseif c == "'" or c == '"' then
-			quote = c
-		elseif c == "#" and (i == 1 or text:sub(i - 1, i - 1):match("%s")) then
-			i = (text:find("\n", i, true) or n + 1) - 1
-		elseif c == "|" then
-			if text:sub(i + 1, i + 1) == "|" then
+		else
+			i = find(text, "[\\'\"#|]", i)
+			if i == nil then
+				break
+			end
+			local c = byte(text, i)
+			if c == 92 then
+				i = i + 1
+			elseif c == 39 then
+				quote = "'"
+			elseif c == 34 then
+				quote = '"'
+			elseif c == 35 then
+				if i == 1 or find(text, "^%s", i - 1) then
+					i = (find(text, "\n", i, true) or n + 1) - 1
+				end
+			elseif byte(text, i + 1) == 124 then
 				i = i + 1
 			elseif not case_pattern(text, i) then
 				out[#out + 1] = i
@@ -2203,11 +2248,8 @@ local function located_commands(ins, text)
 		local t = tostring(node.text or "")
 		local at = t ~= "" and (text:find(t, cursor, true) or
 			text:find(t, 1, true)) or nil
-		local argv = {}
-		for _, a in ipairs(node.argv or {}) do
-			argv[#argv + 1] = tostring(a)
-		end
-		out[#out + 1] = {node = node, argv = (M.unwrap(argv)), text = t,
+		out[#out + 1] = {node = node,
+			argv = unwrap_own(to_array(node.argv or {})), text = t,
 			at = at}
 		if at ~= nil and at >= cursor then
 			cursor = at + #t

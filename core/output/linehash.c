@@ -143,38 +143,40 @@ static size_t max_lines(const char *bytes, size_t len)
 	return n;
 }
 
-struct keyed {
-	uint64_t hash;
+/* A slot of the table of hashes seen: the first line that had the hash
+ * and how many lines had it so far (0: an empty slot). */
+struct seen {
 	uint32_t line;
+	uint32_t count;
 };
 
-static int compare_keyed(const void *pa, const void *pb)
-{
-	const struct keyed *a = pa, *b = pb;
-	if (a->hash != b->hash) {
-		return a->hash < b->hash ? -1 : 1;
-	}
-	return a->line < b->line ? -1 : a->line > b->line;
-}
-
-/* The occurrence of each line's hash among the lines before it: sort
- * (hash, line) pairs and count along each run of equal hashes. */
+/* The occurrence of each line's hash among the lines before it: one pass
+ * in line order over an open-addressing table of the hashes seen, at
+ * most half full (as many bytes as the sort it replaces took). */
 static int number_occurrences(struct plm_line_hashes *h)
 {
-	struct keyed *k = plm_malloc((size_t)h->count * sizeof(*k) + 1);
-	if (k == NULL) {
+	size_t size = 16;
+	while (size < (size_t)h->count * 2) {
+		size *= 2;
+	}
+	struct seen *t = plm_calloc(size, sizeof(*t));
+	if (t == NULL) {
 		return PLM_ENOMEM;
 	}
+	size_t mask = size - 1;
 	for (uint32_t i = 0; i < h->count; i++) {
-		k[i] = (struct keyed){.hash = h->hash[i], .line = i};
+		uint64_t key = h->hash[i];
+		uint64_t mixed = key * UINT64_C(0x9E3779B97F4A7C15);
+		size_t at = (size_t)(mixed >> 32) & mask;
+		while (t[at].count != 0 && h->hash[t[at].line] != key) {
+			at = (at + 1) & mask;
+		}
+		if (t[at].count == 0) {
+			t[at].line = i;
+		}
+		h->occurrence[i] = ++t[at].count;
 	}
-	qsort(k, h->count, sizeof(*k), compare_keyed);
-	uint32_t run = 0;
-	for (uint32_t i = 0; i < h->count; i++) {
-		run = (i > 0 && k[i].hash == k[i - 1].hash) ? run + 1 : 1;
-		h->occurrence[k[i].line] = run;
-	}
-	plm_free(k);
+	plm_free(t);
 	return 0;
 }
 
