@@ -29,14 +29,14 @@ static char *failure(const char *code, const char *message)
 /* ---- the worker's side -------------------------------------------------- */
 
 /* One request: {uri, language, version, text}, linted as an open
- * document; the answer is the diagnostics array (or null when out of
- * memory). */
-static json_t *serve_one(struct plm_lsp_linter *l, const char *body, size_t len)
+ * document; the answer is the diagnostics array as text (or NULL when
+ * out of memory). */
+static char *serve_one(struct plm_lsp_linter *l, const char *body, size_t len)
 {
 	json_t *req = json_loadb(body, len, 0, NULL);
 	json_t *text = json_object_get(req, "text");
 	struct plm_lsp_documents docs = {0};
-	json_t *out = NULL;
+	char *out = NULL;
 	if (json_is_string(text) &&
 		plm_lsp_documents_open(&docs,
 			json_string_value(json_object_get(req, "uri")),
@@ -48,7 +48,7 @@ static json_t *serve_one(struct plm_lsp_linter *l, const char *body, size_t len)
 	}
 	plm_lsp_documents_finish(&docs);
 	json_decref(req);
-	return out ? out : json_null();
+	return out;
 }
 
 /* The worker: requests until the server closes the pipe. It never
@@ -66,9 +66,10 @@ static void worker_main(struct plm_lsp_linter *l, int in, int out)
 	const char *body;
 	size_t len;
 	while (plm_rpc_read(&r, &body, &len) == PLM_RPC_MESSAGE) {
-		json_t *d = serve_one(l, body, len);
-		int rc = plm_rpc_write(out, d);
-		json_decref(d);
+		char *d = serve_one(l, body, len);
+		int rc = d != NULL ? plm_rpc_write_body(out, d, strlen(d))
+				   : plm_rpc_write_body(out, "null", 4);
+		plm_free(d);
 		if (rc != 0) {
 			break;
 		}

@@ -12,6 +12,7 @@
 #include "engine/config.h"
 #include "engine/project.h"
 #include "engine/run.h"
+#include "plimsoll/jsonw.h"
 #include "util/alloc.h"
 
 /* LSP DiagnosticSeverity. */
@@ -300,29 +301,39 @@ enum plm_kind plm_lsp_kind_of_language(const char *language)
 
 /* ---- positions ------------------------------------------------------- */
 
-static json_t *position_json(struct plm_lsp_position p)
+/* The diagnostics are written as JSON text as they are made: no tree is
+ * built, dumped and freed for each lint (that was a third of an edit's
+ * cost on a manifest with a few hundred findings). */
+
+static void write_position(struct plm_jsonw *w, const char *key,
+	struct plm_lsp_position p)
 {
-	return json_pack("{s:I,s:I}", "line", (json_int_t)p.line, "character",
-		(json_int_t)p.character);
+	plm_jsonw_key(w, key);
+	plm_jsonw_object(w);
+	plm_jsonw_key_int(w, "line", p.line);
+	plm_jsonw_key_int(w, "character", p.character);
+	plm_jsonw_close(w, '}');
 }
 
-static json_t *range_json(struct plm_lsp_position start,
+static void write_range(struct plm_jsonw *w, struct plm_lsp_position start,
 	struct plm_lsp_position end)
 {
-	return json_pack("{s:o,s:o}", "start", position_json(start), "end",
-		position_json(end));
+	plm_jsonw_key(w, "range");
+	plm_jsonw_object(w);
+	write_position(w, "start", start);
+	write_position(w, "end", end);
+	plm_jsonw_close(w, '}');
 }
 
 /* A region's range in text (NULL: no text, so from its 1-based code
  * point columns, exact but for characters outside the BMP). */
-static json_t *region_range(const struct plm_source *text,
-	const struct plm_region *r)
+static void write_region_range(struct plm_jsonw *w,
+	const struct plm_source *text, const struct plm_region *r)
 {
 	struct plm_lsp_position start = {0, 0}, end = {0, 0};
 	if (r->start_line == 0) {
-		return range_json(start, end); /* the whole file */
-	}
-	if (text != NULL && r->end_offset <= text->len &&
+		/* the whole file */
+	} else if (text != NULL && r->end_offset <= text->len &&
 		r->start_offset <= r->end_offset) {
 		start = plm_lsp_position_at(text, r->start_offset);
 		end = plm_lsp_position_at(text, r->end_offset);
@@ -333,7 +344,7 @@ static json_t *region_range(const struct plm_source *text,
 							    : start.line,
 			r->end_column ? r->end_column - 1 : start.character};
 	}
-	return range_json(start, end);
+	write_range(w, start, end);
 }
 
 /* ---- the run's sink ---------------------------------------------------- */
@@ -342,17 +353,15 @@ struct collect {
 	const struct plm_lsp_linter *linter;
 	const struct plm_lsp_document *doc;
 	const struct plm_lsp_documents *open;
-	const char *shown; /* the path the buffer was given */
-	json_t *diagnostics;
+	const char *shown;  /* the path the buffer was given */
+	struct plm_jsonw w; /* the diagnostics array, open */
+	/* Each rule's documentation address, looked up (a stat) once per
+	 * lint: hrefs[i] for rule i once href_known[i]. */
+	char **hrefs;
+	bool *href_known;
+	size_t rule_count;
 	bool oom;
 };
-
-static void add(struct collect *c, json_t *d)
-{
-	if (d == NULL || json_array_append_new(c->diagnostics, d) != 0) {
-		c->oom = true;
-	}
-}
 
 static int severity_of(enum plm_severity s)
 {
@@ -406,88 +415,118 @@ static char *uri_of(const struct collect *c, const char *path)
 	return realpath(path, real) ? plm_lsp_path_to_uri(real) : NULL;
 }
 
-static json_t *related_json(const struct collect *c,
-	const struct plm_related_location *rel)
+/* The start of a diagnostic: its range, severity, code, source and
+ * message; the object is left open for what else it has. */
+static void open_diagnostic(struct plm_jsonw *w, const struct plm_source *text,
+	const struct plm_region *region, int severity, const char *code,
+	const char *message)
 {
-	char *uri = rel->path ? uri_of(c, rel->path) : NULL;
-	if (uri == NULL) {
-		return NULL;
-	}
-	struct plm_source *owned;
-	const struct plm_source *text = text_of(c, rel->path, &owned);
-	json_t *j = json_pack("{s:{s:s,s:o},s:s}", "location", "uri", uri,
-		"range", region_range(text, &rel->region), "message",
-		rel->message ? rel->message : "related location");
-	plm_source_destroy(owned);
-	plm_free(uri);
-	return j;
+	plm_jsonw_object(w);
+	write_region_range(w, text, region);
+	plm_jsonw_key_int(w, "severity", severity);
+	plm_jsonw_key_string(w, "code", code);
+	plm_jsonw_key_string(w, "source", "plimsoll");
+	plm_jsonw_key_string(w, "message", message);
 }
 
-static void add_related(const struct collect *c, json_t *d,
+/* A related location: {location: {uri, range}, message}. */
+static void write_related_location(struct plm_jsonw *w, const char *uri,
+	const struct plm_source *text, const struct plm_region *region,
+	const char *message)
+{
+	plm_jsonw_object(w);
+	plm_jsonw_key(w, "location");
+	plm_jsonw_object(w);
+	plm_jsonw_key_string(w, "uri", uri);
+	write_region_range(w, text, region);
+	plm_jsonw_close(w, '}');
+	plm_jsonw_key_string(w, "message", message);
+	plm_jsonw_close(w, '}');
+}
+
+static void write_related(const struct collect *c, struct plm_jsonw *w,
 	const struct plm_finding *f)
 {
-	json_t *list = json_array();
-	for (size_t i = 0; list != NULL && i < f->related_count; i++) {
-		json_t *r = related_json(c, &f->related[i]);
-		if (r != NULL) {
-			json_array_append_new(list, r);
+	bool opened = false;
+	for (size_t i = 0; i < f->related_count; i++) {
+		const struct plm_related_location *rel = &f->related[i];
+		char *uri = rel->path ? uri_of(c, rel->path) : NULL;
+		if (uri == NULL) {
+			continue;
 		}
+		if (!opened) {
+			plm_jsonw_key(w, "relatedInformation");
+			plm_jsonw_array(w);
+			opened = true;
+		}
+		struct plm_source *owned;
+		const struct plm_source *text = text_of(c, rel->path, &owned);
+		write_related_location(w, uri, text, &rel->region,
+			rel->message ? rel->message : "related location");
+		plm_source_destroy(owned);
+		plm_free(uri);
 	}
-	if (list != NULL && json_array_size(list) > 0) {
-		json_object_set_new(d, "relatedInformation", list);
-	} else {
-		json_decref(list);
+	if (opened) {
+		plm_jsonw_close(w, ']');
 	}
 }
 
-static json_t *finding_json(const struct collect *c,
-	const struct plm_finding *f)
+static const char *href_of(struct collect *c, size_t rule)
 {
-	json_t *d = json_pack("{s:o,s:i,s:s,s:s,s:s}", "range",
-		region_range(c->doc->text, &f->region), "severity",
-		severity_of(f->severity), "code", f->rule_id, "source",
-		"plimsoll", "message", f->message);
-	if (d == NULL) {
-		return NULL;
-	}
 	size_t count = 0;
 	const struct plm_rule_info *rules = plm_engine_rules(c->linter->engine,
 		&count);
-	char *href = f->rule_index < count
-		? plm_lsp_rule_href(c->linter, &rules[f->rule_index])
-		: NULL;
+	if (rule >= count || rule >= c->rule_count) {
+		return NULL;
+	}
+	if (!c->href_known[rule]) {
+		c->hrefs[rule] = plm_lsp_rule_href(c->linter, &rules[rule]);
+		c->href_known[rule] = true;
+	}
+	return c->hrefs[rule];
+}
+
+static void write_finding(struct collect *c, const struct plm_finding *f)
+{
+	struct plm_jsonw *w = &c->w;
+	open_diagnostic(w, c->doc->text, &f->region, severity_of(f->severity),
+		f->rule_id, f->message);
+	const char *href = href_of(c, f->rule_index);
 	if (href != NULL) {
-		json_object_set_new(d, "codeDescription",
-			json_pack("{s:s}", "href", href));
-		plm_free(href);
+		plm_jsonw_key(w, "codeDescription");
+		plm_jsonw_object(w);
+		plm_jsonw_key_string(w, "href", href);
+		plm_jsonw_close(w, '}');
 	}
-	json_t *data = json_object();
-	if (f->fix != NULL) {
-		json_object_set_new(data, "fix", json_string(f->fix));
-	}
-	if (f->edit_count > 0 && f->edits != NULL) {
-		/* The fix's text edits, for the code action. */
-		json_t *edits = json_array();
-		for (size_t i = 0; edits != NULL && i < f->edit_count; i++) {
-			json_array_append_new(edits,
-				json_pack("{s:o,s:s}", "range",
-					region_range(c->doc->text,
-						&f->edits[i].region),
-					"newText", f->edits[i].text));
+	bool edits = f->edit_count > 0 && f->edits != NULL;
+	if (f->fix != NULL || edits) {
+		plm_jsonw_key(w, "data");
+		plm_jsonw_object(w);
+		if (f->fix != NULL) {
+			plm_jsonw_key_string(w, "fix", f->fix);
 		}
-		json_object_set_new(data, "edits", edits);
-		/* The document version they were made for: a diagnostic
-		 * handed back after a change gets no fix. */
-		json_object_set_new(data, "version",
-			json_integer((json_int_t)c->doc->version));
+		if (edits) {
+			/* The fix's text edits, for the code action. */
+			plm_jsonw_key(w, "edits");
+			plm_jsonw_array(w);
+			for (size_t i = 0; i < f->edit_count; i++) {
+				plm_jsonw_object(w);
+				write_region_range(w, c->doc->text,
+					&f->edits[i].region);
+				plm_jsonw_key_string(w, "newText",
+					f->edits[i].text);
+				plm_jsonw_close(w, '}');
+			}
+			plm_jsonw_close(w, ']');
+			/* The document version they were made for: a
+			 * diagnostic handed back after a change gets no
+			 * fix. */
+			plm_jsonw_key_int(w, "version", c->doc->version);
+		}
+		plm_jsonw_close(w, '}');
 	}
-	if (json_object_size(data) > 0) {
-		json_object_set_new(d, "data", data);
-	} else {
-		json_decref(data);
-	}
-	add_related(c, d, f);
-	return d;
+	write_related(c, w, f);
+	plm_jsonw_close(w, '}');
 }
 
 static int note_severity(enum plm_notification_kind kind)
@@ -505,8 +544,7 @@ static int note_severity(enum plm_notification_kind kind)
 /* A notification as a diagnostic of its own: a parse error at its
  * position, a policy that failed (at the top, naming the policy), a note.
  * One about another file is placed at the top, naming that file. */
-static json_t *note_json(const struct collect *c,
-	const struct plm_notification *n)
+static void write_note(struct collect *c, const struct plm_notification *n)
 {
 	struct plm_region top = {0};
 	bool here = n->path == NULL || is_this_file(c, n->path);
@@ -515,17 +553,17 @@ static json_t *note_json(const struct collect *c,
 		size_t len = strlen(n->path) + strlen(n->message) + 3;
 		message = plm_malloc(len);
 		if (message == NULL) {
-			return NULL;
+			c->oom = true;
+			return;
 		}
 		snprintf(message, len, "%s: %s", n->path, n->message);
 	}
-	json_t *d = json_pack("{s:o,s:i,s:s,s:s,s:s}", "range",
-		region_range(c->doc->text, here ? &n->region : &top),
-		"severity", note_severity(n->kind), "code",
-		n->rule_id != NULL ? n->rule_id : n->code, "source", "plimsoll",
-		"message", message ? message : n->message);
+	open_diagnostic(&c->w, c->doc->text, here ? &n->region : &top,
+		note_severity(n->kind),
+		n->rule_id != NULL ? n->rule_id : n->code,
+		message ? message : n->message);
+	plm_jsonw_close(&c->w, '}');
 	plm_free(message);
-	return d;
 }
 
 static void collect_result(void *ctx, const struct plm_file_result *r)
@@ -539,63 +577,66 @@ static void collect_result(void *ctx, const struct plm_file_result *r)
 			strcmp(n->code, "load/unknown-kind") == 0) {
 			continue;
 		}
-		add(c, note_json(c, n));
+		write_note(c, n);
 	}
 	for (size_t i = 0; i < r->finding_count; i++) {
 		const struct plm_finding *f = &r->findings[i];
 		if (f->suppression == PLM_SUPPRESSION_NONE &&
 			is_this_file(c, f->path)) {
-			add(c, finding_json(c, f));
+			write_finding(c, f);
 		}
 	}
 }
 
-static json_t *run_failure(const char *code, const char *message)
+/* A diagnostic at the top of the document for what stopped the lint. */
+static void write_failure(struct collect *c, const char *code,
+	const char *message)
 {
-	return json_pack("{s:{s:{s:i,s:i},s:{s:i,s:i}},s:i,s:s,s:s,s:s}",
-		"range", "start", "line", 0, "character", 0, "end", "line", 0,
-		"character", 0, "severity", SEVERITY_ERROR, "code", code,
-		"source", "plimsoll", "message", message);
+	struct plm_region top = {0};
+	open_diagnostic(&c->w, NULL, &top, SEVERITY_ERROR, code, message);
+	plm_jsonw_close(&c->w, '}');
 }
 
-/* One "FILE:LINE:COL: message" line of a configuration error as a
- * related location, or NULL when the line has another shape. */
-static json_t *config_location(const char *line, size_t len)
+/* One "FILE:LINE:COL: message" line of a configuration error. */
+struct config_location {
+	char text[PATH_MAX + 512]; /* the line, cut into the parts below */
+	const char *path;
+	const char *message;
+	unsigned long line, column;
+};
+
+/* Reads one line of a configuration error; false when it has another
+ * shape (not every line of an error names a place). */
+static bool config_location_read(struct config_location *loc, const char *line,
+	size_t len)
 {
-	char text[PATH_MAX + 512];
-	if (len >= sizeof(text)) {
-		return NULL;
+	if (len >= sizeof(loc->text)) {
+		return false;
 	}
-	memcpy(text, line, len);
-	text[len] = '\0';
-	char *sep = strstr(text, ": ");
-	unsigned long l = 0, col = 0;
+	memcpy(loc->text, line, len);
+	loc->text[len] = '\0';
+	char *sep = strstr(loc->text, ": ");
 	char *colon2 = NULL;
 	if (sep == NULL) {
-		return NULL;
+		return false;
 	}
 	*sep = '\0';
-	char *colon1 = strrchr(text, ':');
+	char *colon1 = strrchr(loc->text, ':');
+	loc->line = loc->column = 0;
 	if (colon1 != NULL) {
 		*colon1 = '\0';
-		colon2 = strrchr(text, ':');
-		col = strtoul(colon1 + 1, NULL, 10);
+		colon2 = strrchr(loc->text, ':');
+		loc->column = strtoul(colon1 + 1, NULL, 10);
 	}
-	if (colon2 == NULL || col == 0 ||
-		(l = strtoul(colon2 + 1, NULL, 10)) == 0 || text[0] != '/') {
-		return NULL;
+	if (colon2 == NULL || loc->column == 0 || loc->column > UINT32_MAX ||
+		(loc->line = strtoul(colon2 + 1, NULL, 10)) == 0 ||
+		loc->line > UINT32_MAX || loc->text[0] != '/') {
+		return false;
 	}
 	*colon2 = '\0';
-	char *uri = plm_lsp_path_to_uri(text);
-	json_t *j = uri == NULL
-		? NULL
-		: json_pack("{s:{s:s,s:{s:{s:I,s:I},s:{s:I,s:I}}},s:s}",
-			  "location", "uri", uri, "range", "start", "line",
-			  (json_int_t)l - 1, "character", (json_int_t)col - 1,
-			  "end", "line", (json_int_t)l - 1, "character",
-			  (json_int_t)col - 1, "message", sep + 2);
-	plm_free(uri);
-	return j;
+	loc->path = loc->text;
+	loc->message = sep + 2;
+	return true;
 }
 
 /* A configuration that is wrong: nothing is linted until it is fixed, as
@@ -603,27 +644,55 @@ static json_t *config_location(const char *line, size_t len)
  * problem as a related location in the configuration file. */
 static void add_config_error(struct collect *c, const char *error)
 {
-	json_t *d = run_failure("config/invalid", error);
-	json_t *related = json_array();
-	for (const char *p = error; d != NULL && related != NULL && *p;) {
+	struct plm_jsonw *w = &c->w;
+	struct plm_region top = {0};
+	struct config_location loc;
+	open_diagnostic(w, NULL, &top, SEVERITY_ERROR, "config/invalid", error);
+	bool opened = false;
+	for (const char *p = error; *p;) {
 		const char *eol = strchr(p, '\n');
 		size_t len = eol ? (size_t)(eol - p) : strlen(p);
-		json_t *r = config_location(p, len);
-		if (r != NULL) {
-			json_array_append_new(related, r);
-		}
+		char *uri = config_location_read(&loc, p, len)
+			? plm_lsp_path_to_uri(loc.path)
+			: NULL;
 		p += len + (eol != NULL);
+		if (uri == NULL) {
+			continue;
+		}
+		if (!opened) {
+			plm_jsonw_key(w, "relatedInformation");
+			plm_jsonw_array(w);
+			opened = true;
+		}
+		struct plm_region at = {.start_line = (uint32_t)loc.line,
+			.start_column = (uint32_t)loc.column,
+			.end_line = (uint32_t)loc.line,
+			.end_column = (uint32_t)loc.column};
+		write_related_location(w, uri, NULL, &at, loc.message);
+		plm_free(uri);
 	}
-	if (d != NULL && json_array_size(related) > 0) {
-		json_object_set_new(d, "relatedInformation", related);
-	} else {
-		json_decref(related);
+	if (opened) {
+		plm_jsonw_close(w, ']');
 	}
-	add(c, d);
+	plm_jsonw_close(w, '}');
 }
 
-json_t *plm_lsp_lint(struct plm_lsp_linter *l,
-	const struct plm_lsp_document *doc,
+/* The array closed and handed over as text, or NULL when out of memory. */
+static char *finish(struct collect *c)
+{
+	for (size_t i = 0; i < c->rule_count; i++) {
+		plm_free(c->hrefs[i]);
+	}
+	plm_free(c->hrefs);
+	plm_free(c->href_known);
+	plm_jsonw_close(&c->w, ']');
+	char *text = c->oom || c->w.failed ? NULL
+					   : plm_strndup(c->w.data, c->w.len);
+	plm_jsonw_free(&c->w);
+	return text;
+}
+
+char *plm_lsp_lint(struct plm_lsp_linter *l, const struct plm_lsp_document *doc,
 	const struct plm_lsp_documents *open)
 {
 	struct collect c = {
@@ -631,31 +700,33 @@ json_t *plm_lsp_lint(struct plm_lsp_linter *l,
 		.doc = doc,
 		.open = open,
 		.shown = doc->path ? doc->path : doc->uri,
-		.diagnostics = json_array(),
 	};
+	plm_jsonw_init(&c.w, false, 0);
+	plm_jsonw_array(&c.w);
 	struct plm_project *project = NULL;
 	struct plm_project_options po = {0};
 	char *error = NULL;
 	/* A buffer with no file has no directory to look a configuration
 	 * up from. */
-	int rc = doc->path != NULL && c.diagnostics != NULL
-		? prepare_config(l, doc->path, &error)
-		: 0;
+	int rc = doc->path != NULL ? prepare_config(l, doc->path, &error) : 0;
 	if (rc != 0 && rc != PLM_ENOMEM) {
 		add_config_error(&c,
 			error ? error : "the configuration is wrong");
 		plm_free(error);
-		return c.diagnostics;
+		return finish(&c);
 	}
 	plm_free(error);
-	if (rc != 0 || c.diagnostics == NULL ||
+	plm_engine_rules(l->engine, &c.rule_count);
+	c.hrefs = plm_calloc(c.rule_count + 1, sizeof(*c.hrefs));
+	c.href_known = plm_calloc(c.rule_count + 1, sizeof(*c.href_known));
+	if (rc != 0 || c.hrefs == NULL || c.href_known == NULL ||
 		plm_project_create(&po, &project) != 0 ||
 		plm_project_add_buffer(project, c.shown, doc->text->bytes,
 			doc->text->len,
 			plm_lsp_kind_of_language(doc->language)) != 0) {
 		plm_project_destroy(project);
-		json_decref(c.diagnostics);
-		return NULL;
+		c.oom = true;
+		return finish(&c);
 	}
 	struct plm_run_options ro = {
 		.engine = l->engine,
@@ -673,7 +744,7 @@ json_t *plm_lsp_lint(struct plm_lsp_linter *l,
 	 * a few times what one lint needs before it comes round. */
 	plm_checker_collect(l->checker);
 	if (st.checker_error != NULL) {
-		add(&c, run_failure("lsp/run-failed", st.checker_error));
+		write_failure(&c, "lsp/run-failed", st.checker_error);
 		plm_free(st.checker_error);
 	}
 	if (st.config_error != NULL) {
@@ -684,9 +755,5 @@ json_t *plm_lsp_lint(struct plm_lsp_linter *l,
 		c.oom = true;
 	}
 	plm_project_destroy(project);
-	if (c.oom) {
-		json_decref(c.diagnostics);
-		return NULL;
-	}
-	return c.diagnostics;
+	return finish(&c);
 }

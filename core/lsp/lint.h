@@ -48,16 +48,15 @@ void plm_lsp_linter_learn(struct plm_lsp_linter *l, const char *path);
 char *plm_lsp_rule_href(const struct plm_lsp_linter *l,
 	const struct plm_rule_info *rule);
 
-/* The diagnostics of doc (a new JSON array of LSP Diagnostic objects), or
- * NULL when out of memory. open is every open document: a related
+/* The diagnostics of doc: a JSON array of LSP Diagnostic objects as text
+ * (malloc'd), or NULL when out of memory. open is every open document: a related
  * location in one of them is placed in its text as the editor has it.
  * The configuration file that applies to doc's path (.plimsoll.yaml, from
  * its directory upward) is read the first time its directory is met and
  * kept; a wrong one is one diagnostic and nothing else is linted. A
  * configuration naming policy directories not loaded yet makes the engine
  * again with them. */
-json_t *plm_lsp_lint(struct plm_lsp_linter *l,
-	const struct plm_lsp_document *doc,
+char *plm_lsp_lint(struct plm_lsp_linter *l, const struct plm_lsp_document *doc,
 	const struct plm_lsp_documents *open);
 
 /* The kind a languageId names (dockerfile, dockercompose, ...), or

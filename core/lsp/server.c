@@ -103,10 +103,7 @@ static void publish(struct server *s, const struct plm_lsp_document *doc,
 static char *lint_in_process(struct server *s,
 	const struct plm_lsp_document *doc)
 {
-	json_t *d = plm_lsp_lint(s->linter, doc, &s->docs);
-	char *text = d ? json_dumps(d, JSON_COMPACT) : NULL;
-	json_decref(d);
-	return text;
+	return plm_lsp_lint(s->linter, doc, &s->docs);
 }
 
 static void lint(struct server *s, const struct plm_lsp_document *doc)

@@ -247,10 +247,21 @@ void plm_jsonw_key_int(struct plm_jsonw *w, const char *key, long long v)
 
 void plm_jsonw_int(struct plm_jsonw *w, long long v)
 {
-	char text[32];
-	int n = snprintf(text, sizeof(text), "%lld", v);
+	/* Digits from the right, without printf: outputs write a few of
+	 * these per finding. */
+	char text[24];
+	size_t at = sizeof(text);
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v
+				     : (unsigned long long)v;
+	do {
+		text[--at] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (v < 0) {
+		text[--at] = '-';
+	}
 	begin_value(w);
-	put(w, text, (size_t)n);
+	put(w, text + at, sizeof(text) - at);
 }
 
 void plm_jsonw_bool(struct plm_jsonw *w, bool v)

@@ -4,6 +4,7 @@
  * layouts, for any value: checked against json_dumps on generated values,
  * on values spliced in at depth, and on the escapes and reals.
  */
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -189,6 +190,24 @@ static void empty_containers_and_escapes_match(void **state)
 	json_decref(v);
 }
 
+/* Integers are written without printf: the ends of the range, zero and
+ * each count of digits, both signs. */
+static void integers_match(void **state)
+{
+	(void)state;
+	json_t *list = json_pack("[I,I,I,I]", (json_int_t)LLONG_MIN,
+		(json_int_t)LLONG_MAX, (json_int_t)0, (json_int_t)-1);
+	long long p = 1;
+	for (int i = 0; i < 18; i++, p *= 10) {
+		json_array_append_new(list, json_integer(p));
+		json_array_append_new(list, json_integer(-p));
+		json_array_append_new(list, json_integer(p - 1));
+	}
+	expect_same(list, false);
+	expect_same(list, true);
+	json_decref(list);
+}
+
 static void reals_match(void **state)
 {
 	(void)state;
@@ -309,6 +328,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(generated_values_match_jansson),
 		cmocka_unit_test(empty_containers_and_escapes_match),
+		cmocka_unit_test(integers_match),
 		cmocka_unit_test(reals_match),
 		cmocka_unit_test(spliced_values_match),
 		cmocka_unit_test(invalid_utf8_is_replaced),
