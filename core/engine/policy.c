@@ -66,6 +66,28 @@ char *plm_engine_full_location(const char *message, const char *path)
 	return plm_strdup(message);
 }
 
+/* A built-in policy's build-time dump (lua/precompiled.h), found by its
+ * folder's name, when text is what was compiled. */
+static void builtin_dump(struct plm_policy *p, const char *path,
+	const char *text, size_t len)
+{
+	const char *end = strrchr(path, '/');
+	const char *start = end;
+	while (start != NULL && start > path && start[-1] != '/') {
+		start--;
+	}
+	char folder[256];
+	if (end == NULL || start == end ||
+		(size_t)(end - start) >= sizeof(folder)) {
+		return;
+	}
+	memcpy(folder, start, (size_t)(end - start));
+	folder[end - start] = '\0';
+	const struct plm_precompiled *e = plm_lua_precompiled_find(folder, text,
+		len);
+	p->chunk.precompiled = e;
+}
+
 static int add_found(struct found_list *l, const char *path,
 	const char *lib_dir)
 {
@@ -278,6 +300,9 @@ static int load_one(struct plm_lua *host, const struct plm_lua_limits *lim,
 	p->chunk.text_len = len;
 	p->chunk.lib_dir = f->lib_dir;
 	p->chunk.reuse = f->builtin;
+	if (f->builtin && p->chunk.chunkname != NULL) {
+		builtin_dump(p, f->path, text, len);
+	}
 	const char *source_path = plm_arena_strdup(arena, f->path);
 	plm_free(text);
 	if (source_path == NULL || p->chunk.chunkname == NULL ||
@@ -298,6 +323,8 @@ static int load_one(struct plm_lua *host, const struct plm_lua_limits *lim,
 	}
 	p->info = meta.info;
 	p->info.source_path = source_path;
+	p->chunk.bytecode = meta.bytecode;
+	p->chunk.bytecode_len = meta.bytecode_len;
 	p->project = meta.project;
 	p->settings = meta.settings;
 	p->setting_count = meta.setting_count;

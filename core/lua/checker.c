@@ -1,6 +1,7 @@
 /*
- * lua/checker.c - running policies: every selected policy compiled once
- * into a state of the checker's own, one protected run per policy over a
+ * lua/checker.c - running policies: each policy's chunk loaded once, on
+ * its first run, into a state of the checker's own (from its build-time
+ * or run-time dump when it has one), one protected run per policy over a
  * bound document or project, report() and project.load() handed back to
  * the engine through its hooks, and the run's settings for p.setting().
  */
@@ -33,20 +34,13 @@ struct plm_lua_checker {
 	const struct plm_setting_values *settings;
 };
 
-/* Compiles every policy into a table referenced from the registry; in
- * protected mode. */
-static int compile_all(lua_State *L)
+/* The table the policies' compiled chunks go in, referenced from the
+ * registry; in protected mode. A chunk is loaded when its policy first
+ * runs (run_policy): a file meets the policies of its kind only. */
+static int chunk_table(lua_State *L)
 {
 	struct plm_lua_checker *c = lua_touserdata(L, 1);
 	lua_createtable(L, (int)c->count, 0);
-	for (size_t i = 0; i < c->count; i++) {
-		const struct plm_lua_chunk *p = &c->chunks[i];
-		if (luaL_loadbufferx(L, p->text, p->text_len, p->chunkname,
-			    "t") != LUA_OK) {
-			return lua_error(L);
-		}
-		lua_rawseti(L, -2, (lua_Integer)i + 1);
-	}
 	c->chunks_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 	return 0;
 }
@@ -78,11 +72,10 @@ int plm_lua_checker_create(const struct plm_lua_chunk *chunks, size_t count,
 	c->chunks_ref = LUA_NOREF;
 	struct plm_lua_limits none = {0};
 	struct plm_lua_failure fail;
-	enum plm_lua_status st = plm_lua_run(c->host, compile_all, c, &none,
+	enum plm_lua_status st = plm_lua_run(c->host, chunk_table, c, &none,
 		&fail);
 	if (st != PLM_LUA_OK) {
-		*error = strdup_both("cannot compile the policies: ",
-			fail.message);
+		*error = strdup_both("cannot make a checker: ", fail.message);
 		plm_lua_checker_destroy(c);
 		return st == PLM_LUA_MEMORY ? PLM_ENOMEM : PLM_EPOLICY;
 	}
@@ -926,7 +919,8 @@ int plm_lua_native_comments(lua_State *L)
 /* ---- runs ---------------------------------------------------------------- */
 
 /* One policy run, in protected mode: the policy's check function, then
- * check(doc, report). The check function comes from running the chunk in
+ * check(doc, report). The chunk is loaded on the policy's first run and
+ * kept at i + 1. The check function comes from running the chunk in
  * a fresh environment: for every run, or for a chunk marked reuse only on
  * its first run, after which it is kept in the chunks table at -(i + 1). */
 static int run_policy(lua_State *L)
@@ -938,7 +932,16 @@ static int run_policy(lua_State *L)
 	int chunks = lua_gettop(L);
 	if (!chunk->reuse || lua_rawgeti(L, chunks, kept) != LUA_TFUNCTION) {
 		lua_settop(L, chunks);
-		lua_rawgeti(L, chunks, (lua_Integer)c->rule + 1);
+		if (lua_rawgeti(L, chunks, (lua_Integer)c->rule + 1) !=
+			LUA_TFUNCTION) {
+			lua_pop(L, 1);
+			bool parsed;
+			if (plm_lua_load_chunk(L, chunk, &parsed) != LUA_OK) {
+				return lua_error(L);
+			}
+			lua_pushvalue(L, -1);
+			lua_rawseti(L, chunks, (lua_Integer)c->rule + 1);
+		}
 		plm_lua_push_env(L);
 		plm_lua_set_env(L, -2);
 		lua_call(L, 0, 1);

@@ -62,6 +62,8 @@ struct plm_lua_failure {
 };
 
 /* A policy's source as the engine read it. All borrowed. */
+struct plm_precompiled;
+
 struct plm_lua_chunk {
 	const char *chunkname; /* "@" + source path */
 	const char *text;
@@ -72,6 +74,14 @@ struct plm_lua_chunk {
 	 * check function it returned is called for every file. Otherwise the
 	 * chunk runs again for every file, for a fresh table and closures. */
 	bool reuse;
+	/* The chunk compiled already, loaded instead of parsing the text:
+	 * the build-time dump of a built-in policy whose text is the one
+	 * compiled (lua/precompiled.h), or NULL; the dump made when the
+	 * engine read the metadata (lua_dump, with line information), or
+	 * NULL. Only ever dumps of text plimsoll compiled. */
+	const struct plm_precompiled *precompiled;
+	const void *bytecode;
+	size_t bytecode_len;
 };
 
 /* What a policy's table declares. Strings and arrays in the arena given
@@ -81,6 +91,10 @@ struct plm_lua_metadata {
 	bool project;              /* scope = "project" */
 	struct plm_setting_decl *settings;
 	size_t setting_count;
+	/* The chunk as compiled for reading this (in the arena), for
+	 * plm_lua_chunk.bytecode; NULL when it could not be kept. */
+	void *bytecode;
+	size_t bytecode_len;
 };
 
 /* Creates a sandboxed state with the helper library loaded. Returns 0 or
@@ -89,6 +103,11 @@ PLM_NODISCARD int plm_lua_create(struct plm_lua **out);
 /* Closes the state. Accepts NULL. */
 void plm_lua_destroy(struct plm_lua *h);
 
+/* A built-in policy compiled at build time (lua/precompiled.h): the dump
+ * of the policy in folder when text (len bytes) is the text it was
+ * compiled from, else NULL. */
+const struct plm_precompiled *plm_lua_precompiled_find(const char *folder,
+	const char *text, size_t len);
 /* Runs the chunk of one policy in host h under lim and validates the
  * table it returns into *meta (strings into arena). Returns PLM_LUA_OK,
  * or a failure in *fail whose message says what is wrong. */

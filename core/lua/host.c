@@ -16,6 +16,7 @@
  */
 #include "lua/internal.h"
 #include "lua/pattern.h"
+#include "lua/precompiled.h"
 
 #include <errno.h>
 #include <stddef.h>
@@ -615,6 +616,20 @@ static void push_copy_without(lua_State *L, int idx, const char *const *drop)
 	return;
 }
 
+/* Pushes the helper library's chunk: its build-time dump, or its text
+ * when this Lua refuses the dump; a status of lua_load. */
+static int load_helper(lua_State *L)
+{
+	const struct plm_precompiled *e = &plm_precompiled_helper;
+	if (luaL_loadbufferx(L, (const char *)e->dump, e->dump_len, "=plimsoll",
+		    "b") == LUA_OK) {
+		return LUA_OK;
+	}
+	lua_pop(L, 1);
+	return luaL_loadbufferx(L, plm_lua_helper_source,
+		plm_lua_helper_source_len, "=plimsoll", "t");
+}
+
 /* Builds the sandbox; runs in protected mode. */
 static int setup(lua_State *L)
 {
@@ -707,8 +722,7 @@ static int setup(lua_State *L)
 	plm_lua_model_init(L);
 
 	/* The helper library. */
-	if (luaL_loadbufferx(L, plm_lua_helper_source,
-		    plm_lua_helper_source_len, "=plimsoll", "t") != LUA_OK) {
+	if (load_helper(L) != LUA_OK) {
 		return lua_error(L);
 	}
 	lua_pushvalue(L, trusted);

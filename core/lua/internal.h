@@ -69,4 +69,12 @@ int plm_lua_native_edit_set(lua_State *L);
 /* Creates the node proxy metatable in the registry.  [-0, +0, m] */
 void plm_lua_model_init(lua_State *L);
 
+/* Pushes c's compiled chunk: its build-time dump loaded under its chunk
+ * name, else its run-time dump, else its text parsed (*parsed set then).
+ * A status of lua_load, the error message pushed on failure
+ * (lua/precompiled.c). */
+struct plm_lua_chunk;
+int plm_lua_load_chunk(lua_State *L, const struct plm_lua_chunk *c,
+	bool *parsed);
+
 #endif

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <lauxlib.h>
 #include "lua/host.h"
+#include "lua/internal.h"
 
 struct load_ctx {
 	const struct plm_lua_chunk *chunk;
@@ -362,15 +363,57 @@ static void read_settings(lua_State *L, int t, struct load_ctx *ctx)
 	lua_pop(L, 1);
 }
 
+/* A compiled chunk dumped into an arena. */
+struct dump {
+	struct plm_arena *arena;
+	unsigned char *data;
+	size_t len, cap;
+	bool failed;
+};
+
+static int dump_write(lua_State *L, const void *bytes, size_t size, void *ud)
+{
+	(void)L;
+	struct dump *d = ud;
+	if (d->failed) {
+		return 1;
+	}
+	if (d->len + size > d->cap) {
+		size_t cap = d->cap ? d->cap : 4096;
+		while (cap < d->len + size) {
+			cap *= 2;
+		}
+		unsigned char *grown = plm_arena_realloc(d->arena, d->data,
+			d->cap, cap);
+		if (grown == NULL) {
+			d->failed = true;
+			return 1;
+		}
+		d->data = grown;
+		d->cap = cap;
+	}
+	memcpy(d->data + d->len, bytes, size);
+	d->len += size;
+	return 0;
+}
+
 /* Runs the policy chunk and reads its metadata; in protected mode. */
 static int load_metadata(lua_State *L)
 {
 	struct load_ctx *ctx = lua_touserdata(L, 1);
 	struct plm_lua_metadata *p = ctx->meta;
 	const struct plm_lua_chunk *chunk = ctx->chunk;
-	if (luaL_loadbufferx(L, chunk->text, chunk->text_len, chunk->chunkname,
-		    "t") != LUA_OK) {
+	bool parsed;
+	if (plm_lua_load_chunk(L, chunk, &parsed) != LUA_OK) {
 		return lua_error(L);
+	}
+	/* A chunk parsed here is dumped for the checkers, which load that
+	 * instead of parsing the text again (before the environment is set:
+	 * that is an upvalue, not in the dump). */
+	struct dump d = {ctx->arena, NULL, 0, 0, false};
+	if (parsed && lua_dump(L, dump_write, &d, 0) == 0 && !d.failed) {
+		p->bytecode = d.data;
+		p->bytecode_len = d.len;
 	}
 	plm_lua_push_env(L);
 	plm_lua_set_env(L, -2);

@@ -1,0 +1,130 @@
+#!/usr/bin/env python3
+"""The built-in policies compiled at build time: check_precompiled.py
+PLIMSOLL POLICIES_DIR.
+
+The policies are copied to a temporary folder given as
+PLIMSOLL_POLICY_DIR.
+- Unchanged, their build-time dumps are loaded: a policy that fails (a
+  small instruction budget) names the copy's path and its line, not the
+  path the build compiled, so the dump got the file's real path.
+- A policy whose text changed (a comment line put first) is compiled
+  from its text: the same failure is one line further down.
+- Every policy changed that way (so none is loaded from a dump) gives the
+  same findings as the unchanged copy on every fixture.
+"""
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+failures = []
+
+
+def check(what, ok, detail=""):
+    if not ok:
+        failures.append(what + (": " + detail if detail else ""))
+
+
+DOCKERFILE = """FROM alpine:3.19
+RUN apt-get install -y curl && curl http://example.com/x | sh
+USER root
+ADD http://example.com/x /x
+"""
+
+
+def scan(exe, policies, args):
+    env = dict(os.environ, PLIMSOLL_POLICY_DIR=policies)
+    r = subprocess.run([exe, "scan", "--no-config", "--format", "json"] +
+                       args, capture_output=True, text=True, env=env,
+                       timeout=300)
+    if r.returncode not in (0, 1, 2):
+        check("scan %s" % " ".join(args), False,
+              "exit %d: %s" % (r.returncode, r.stderr[-500:]))
+        return {"findings": [], "notifications": []}
+    return json.loads(r.stdout)
+
+
+def failed_at(doc, policies):
+    """{policy id: line} of the failures placed in a policy.lua."""
+    where = {}
+    pattern = re.compile(re.escape(policies) +
+                         r"/([a-z0-9-]+)/policy\.lua:(\d+):")
+    for n in doc["notifications"]:
+        m = pattern.search(n["message"])
+        if m:
+            where[m.group(1)] = int(m.group(2))
+    return where
+
+
+def prepend(path, text):
+    with open(path) as f:
+        old = f.read()
+    with open(path, "w") as f:
+        f.write(text + old)
+
+
+def main():
+    exe, source = sys.argv[1], sys.argv[2]
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = os.path.join(tmp, "policies")
+        shutil.copytree(source, copy)
+        target = os.path.join(tmp, "b.Dockerfile")
+        with open(target, "w") as f:
+            f.write(DOCKERFILE)
+        before = {}
+        budget = None
+        for n in (1000, 2000, 4000, 8000, 16000):
+            before = failed_at(scan(exe, copy, [
+                "--policy-instructions", str(n), target]), copy)
+            if before:
+                budget = n
+                break
+        check("a policy fails inside its own file at some budget",
+              bool(before))
+        if before:
+            rule, line = sorted(before.items())[0]
+            prepend(os.path.join(copy, rule, "policy.lua"),
+                    "-- changed after the build\n")
+            after = failed_at(scan(exe, copy, [
+                "--policy-instructions", str(budget), target]), copy)
+            check("the changed policy fails one line further down",
+                  after.get(rule) == line + 1,
+                  "%s: line %s before, %s after" %
+                  (rule, line, after.get(rule)))
+
+        fixtures = []
+        for root, _, files in os.walk(source):
+            if "/fixtures" in root:
+                fixtures += [os.path.join(root, f) for f in files]
+        fixtures.sort()
+        check("fixtures found", len(fixtures) > 50, str(len(fixtures)))
+
+        def findings(policies):
+            doc = scan(exe, policies, ["--jobs", "1"] + fixtures)
+            return sorted((f["rule"], f["path"],
+                           f["region"]["start_line"], f["message"])
+                          for f in doc["findings"])
+
+        fresh = os.path.join(tmp, "fresh")
+        shutil.copytree(source, fresh)
+        dumped = findings(fresh)
+        for name in os.listdir(fresh):
+            p = os.path.join(fresh, name, "policy.lua")
+            if os.path.isfile(p):
+                with open(p, "a") as f:
+                    f.write("-- changed after the build\n")
+        parsed = findings(fresh)
+        check("findings from the dumps and from the texts are the same",
+              dumped == parsed and len(dumped) > 100,
+              "%d and %d findings" % (len(dumped), len(parsed)))
+    for f in failures:
+        print("FAIL:", f)
+    print("precompiled: %d failures" % len(failures))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
