@@ -174,8 +174,8 @@ bool plm_command_sniff(const char *p, size_t len)
 			if (p[j] == '\n' && p[j - 1] != '\\') {
 				break;
 			}
-			if (word_at(p, len, j, "run") ||
-				word_at(p, len, j, "create")) {
+			if ((p[j] == 'r' && word_at(p, len, j, "run")) ||
+				(p[j] == 'c' && word_at(p, len, j, "create"))) {
 				return true;
 			}
 		}

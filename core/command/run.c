@@ -813,7 +813,7 @@ static void apply(struct run *r, const struct flag *f,
 static void tree_flag_named(struct run *r, const struct plm_node *word,
 	const char *name, size_t name_len, struct plm_node *value)
 {
-	struct plm_node *m = plm_node_map(r->a, word->span);
+	struct plm_node *m = plm_node_map_sized(r->a, word->span, 2);
 	struct plm_node *n = plm_node_string(r->a, word->span, name, name_len);
 	if (m == NULL || n == NULL ||
 		plm_node_append_static(r->a, m, "name", 4, word->span, n) !=

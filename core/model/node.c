@@ -98,6 +98,22 @@ struct plm_node *plm_node_map(struct plm_arena *a, struct plm_span span)
 	return node_new(a, PLM_NODE_MAP, span);
 }
 
+struct plm_node *plm_node_map_sized(struct plm_arena *a, struct plm_span span,
+	size_t cap)
+{
+	struct plm_node *m = node_new(a, PLM_NODE_MAP, span);
+	if (m == NULL || cap == 0) {
+		return m;
+	}
+	m->as.map.entries = plm_arena_alloc(a,
+		cap * sizeof(*m->as.map.entries));
+	if (m->as.map.entries == NULL) {
+		return NULL;
+	}
+	m->as.map.cap = cap;
+	return m;
+}
+
 int plm_node_push(struct plm_arena *a, struct plm_node *seq,
 	struct plm_node *item)
 {

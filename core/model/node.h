@@ -115,6 +115,10 @@ struct plm_node *plm_node_text(struct plm_arena *a, struct plm_span span,
 	const char *s, size_t len);
 struct plm_node *plm_node_seq(struct plm_arena *a, struct plm_span span);
 struct plm_node *plm_node_map(struct plm_arena *a, struct plm_span span);
+/* A map with room for cap entries made at once: filling it up to cap
+ * never grows it. */
+struct plm_node *plm_node_map_sized(struct plm_arena *a, struct plm_span span,
+	size_t cap);
 
 /* Appends item to a sequence. Returns 0 or PLM_ENOMEM. */
 PLM_NODISCARD int plm_node_push(struct plm_arena *a, struct plm_node *seq,

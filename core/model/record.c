@@ -35,25 +35,6 @@ static int add(struct plm_arena *a, struct plm_node *map, const char *key,
 		value);
 }
 
-/* A map with room for count entries: filling it never grows it (a record
- * is made for every container, and growing copies its entries each
- * time). */
-static struct plm_node *map_sized(struct plm_arena *a, struct plm_span decl,
-	size_t count)
-{
-	struct plm_node *m = plm_node_map(a, decl);
-	if (m == NULL || count == 0) {
-		return m;
-	}
-	m->as.map.entries = plm_arena_alloc(a,
-		count * sizeof(*m->as.map.entries));
-	if (m->as.map.entries == NULL) {
-		return NULL;
-	}
-	m->as.map.cap = count;
-	return m;
-}
-
 static struct plm_node *null_map(struct plm_arena *a, struct plm_span decl,
 	const char *const *keys)
 {
@@ -61,7 +42,7 @@ static struct plm_node *null_map(struct plm_arena *a, struct plm_span decl,
 	while (keys[count] != NULL) {
 		count++;
 	}
-	struct plm_node *m = implicit(map_sized(a, decl, count));
+	struct plm_node *m = implicit(plm_node_map_sized(a, decl, count));
 	if (m == NULL) {
 		return NULL;
 	}
@@ -78,7 +59,18 @@ static struct plm_node *null_map(struct plm_arena *a, struct plm_span decl,
  * The record's schema: every top-level field, in dump order, with the shape
  * of its default. A map default lists its keys (each an implicit null).
  */
-enum dflt { D_NULL, D_SEQ, D_MAP, D_CAPS, D_SHELL, D_RES, D_FALSE };
+/* D_ORIGIN and D_ROLE: the values plm_record_new is given. */
+enum dflt {
+	D_NULL,
+	D_SEQ,
+	D_MAP,
+	D_CAPS,
+	D_SHELL,
+	D_RES,
+	D_FALSE,
+	D_ORIGIN,
+	D_ROLE
+};
 
 struct field {
 	const char *name;
@@ -98,8 +90,8 @@ static const char *const group_keys[] = {"fs_group", "supplemental", NULL};
 
 static const struct field fields[] = {
 	{"name", D_NULL, NULL},
-	{"origin", D_NULL, NULL},
-	{"role", D_NULL, NULL},
+	{"origin", D_ORIGIN, NULL},
+	{"role", D_ROLE, NULL},
 	{"workload", D_MAP, workload_keys},
 	{"image", D_NULL, NULL},
 	{"user", D_MAP, user_keys},
@@ -206,16 +198,16 @@ const char *plm_record_field_name(size_t i)
 struct plm_node *plm_record_new(struct plm_arena *a, struct plm_span decl,
 	const char *origin, const char *role)
 {
-	struct plm_node *r = map_sized(a, decl, plm_record_field_count());
+	struct plm_node *r = plm_node_map_sized(a, decl,
+		plm_record_field_count());
 	if (r == NULL) {
 		return NULL;
 	}
 	for (size_t i = 0; i < plm_record_field_count(); i++) {
 		struct plm_node *v;
-		if (strcmp(fields[i].name, "origin") == 0) {
-			v = implicit(plm_node_cstring(a, decl, origin));
-		} else if (strcmp(fields[i].name, "role") == 0) {
-			v = implicit(plm_node_cstring(a, decl, role));
+		if (fields[i].dflt == D_ORIGIN || fields[i].dflt == D_ROLE) {
+			v = implicit(plm_node_cstring(a, decl,
+				fields[i].dflt == D_ORIGIN ? origin : role));
 		} else {
 			v = default_of(a, decl, &fields[i]);
 		}
@@ -232,9 +224,13 @@ int plm_record_set(struct plm_arena *a, struct plm_node *record,
 	if (value == NULL) {
 		return PLM_ENOMEM;
 	}
-	const struct plm_entry *e = plm_node_entry(record, field);
-	struct plm_span key_span = e ? e->key_span : record->span;
-	return plm_node_set(a, record, field, key_span, value);
+	/* One look-up: a record has every field (plm_record_new). */
+	struct plm_entry *e = (struct plm_entry *)plm_node_entry(record, field);
+	if (e != NULL) {
+		e->value = value;
+		return 0;
+	}
+	return plm_node_set(a, record, field, record->span, value);
 }
 
 int plm_record_set_in(struct plm_arena *a, struct plm_node *record,
@@ -251,8 +247,12 @@ int plm_record_set_in(struct plm_arena *a, struct plm_node *record,
 	if (!(value->flags & PLM_NODE_IMPLICIT)) {
 		m->flags &= ~(uint32_t)PLM_NODE_IMPLICIT;
 	}
-	const struct plm_entry *e = plm_node_entry(m, key);
-	return plm_node_set(a, m, key, e ? e->key_span : m->span, value);
+	struct plm_entry *e = (struct plm_entry *)plm_node_entry(m, key);
+	if (e != NULL) {
+		e->value = value;
+		return 0;
+	}
+	return plm_node_set(a, m, key, m->span, value);
 }
 
 /* Adds flags to a node and, for a map, to its values. */

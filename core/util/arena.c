@@ -91,7 +91,8 @@ static struct block *new_block(struct plm_arena *arena, size_t need)
 	return b;
 }
 
-void *plm_arena_alloc(struct plm_arena *arena, size_t size)
+/* size bytes, not zeroed: for callers that write all of them. */
+static void *alloc_raw(struct plm_arena *arena, size_t size)
 {
 	if (arena == NULL || arena->exhausted) {
 		return NULL;
@@ -119,7 +120,15 @@ void *plm_arena_alloc(struct plm_arena *arena, size_t size)
 	void *p = b->data + b->used;
 	b->used += size;
 	arena->used += size;
-	memset(p, 0, size);
+	return p;
+}
+
+void *plm_arena_alloc(struct plm_arena *arena, size_t size)
+{
+	void *p = alloc_raw(arena, size);
+	if (p != NULL) {
+		memset(p, 0, size ? size : 1);
+	}
 	return p;
 }
 
@@ -137,16 +146,23 @@ void *plm_arena_realloc(struct plm_arena *arena, void *old, size_t old_size,
 		if ((unsigned char *)old + old_rounded == end) {
 			size_t extra = round_up(new_size) - old_rounded;
 			if (b->size - b->used >= extra) {
-				memset(end, 0, extra);
+				/* from the old end: the padding of a block
+				 * written with alloc_raw is not zero */
+				memset((unsigned char *)old + old_size, 0,
+					new_size - old_size);
 				b->used += extra;
 				arena->used += extra;
 				return old;
 			}
 		}
 	}
-	void *p = plm_arena_alloc(arena, new_size);
-	if (p != NULL && old != NULL) {
+	if (old == NULL) {
+		return plm_arena_alloc(arena, new_size);
+	}
+	unsigned char *p = alloc_raw(arena, new_size);
+	if (p != NULL) {
 		memcpy(p, old, old_size);
+		memset(p + old_size, 0, new_size - old_size);
 	}
 	return p;
 }
@@ -156,7 +172,7 @@ char *plm_arena_strndup(struct plm_arena *arena, const char *s, size_t len)
 	if (len == SIZE_MAX) {
 		return NULL;
 	}
-	char *p = plm_arena_alloc(arena, len + 1);
+	char *p = alloc_raw(arena, len + 1);
 	if (p == NULL) {
 		return NULL;
 	}
