@@ -46,6 +46,7 @@ enum action {
 	A_TMPFS,
 	A_DEVICE,
 	A_PUBLISH,
+	A_PUBLISH_ALL,
 	A_ENV,
 	A_ENTRYPOINT,
 	A_MEMORY,
@@ -200,7 +201,7 @@ static const struct flag run_flags[] = {
 	{"preserve-fds", 0, true, A_NONE},
 	{"privileged", 0, false, A_PRIVILEGED},
 	{"publish", 'p', true, A_PUBLISH},
-	{"publish-all", 'P', false, A_NONE},
+	{"publish-all", 'P', false, A_PUBLISH_ALL},
 	{"pull", 0, true, A_NONE},
 	{"quiet", 'q', false, A_NONE},
 	{"rdt-class", 0, true, A_NONE},
@@ -340,6 +341,7 @@ struct run {
 	struct plm_node *health;
 	struct plm_node *userns; /* --userns value, or NULL */
 	struct plm_node *groups; /* --group-add values, or NULL */
+	struct plm_node *publish_all; /* -P as a boolean, or NULL */
 	bool user_set;
 	bool rootfs;
 	size_t volumes; /* items in svc.volumes */
@@ -640,6 +642,16 @@ static void apply(struct run *r, const struct flag *f,
 	}
 	case A_ROOTFS:
 		r->rootfs = bool_value == 1;
+		return;
+	case A_PUBLISH_ALL:
+		if (bool_value < 0) {
+			fixup(r, "publish_all", NULL, 0, at);
+			return;
+		}
+		r->publish_all = plm_node_bool(r->a, at, bool_value == 1);
+		if (r->publish_all == NULL) {
+			r->failed = true;
+		}
 		return;
 	case A_NO_HEALTHCHECK:
 		if (bool_value == 1) {
@@ -1270,6 +1282,8 @@ static int build(struct command_ctx *c, struct plm_node *const *words, size_t n,
 	if (rc == 0 && r.groups != NULL)
 		rc = plm_record_set_in(r.a, rec, "groups", "supplemental",
 			r.groups);
+	if (rc == 0 && r.publish_all != NULL)
+		rc = plm_record_set(r.a, rec, "publish_all", r.publish_all);
 	if (rc == 0)
 		rc = apply_fixups(&r, rec);
 	if (rc == 0 && plm_node_push(r.a, c->doc->containers, rec) != 0) {

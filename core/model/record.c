@@ -134,6 +134,7 @@ static const struct field fields[] = {
 	{"secrets", D_SEQ, NULL},
 	{"configs", D_SEQ, NULL},
 	{"profiles", D_SEQ, NULL},
+	{"publish_all", D_FALSE, NULL},
 };
 
 static const char *const amount_keys[] = {"cpu", "memory", NULL};

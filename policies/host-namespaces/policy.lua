@@ -7,14 +7,18 @@ local what = {
 		.. "can reach services bound to localhost)",
 	pid = "the host's PID namespace (it sees and can signal every process)",
 	ipc = "the host's IPC namespace (shared memory of host processes)",
+	uts = "the host's UTS namespace (it can change the host's hostname "
+		.. "and domain name)",
 }
 
 local fixes = {
 	compose = {network = "Remove `network_mode: host`.",
 		pid = "Remove `pid: host`.", ipc = "Remove `ipc: host`.",
+		uts = "Remove `uts: host`.",
 	},
 	command = {network = "Remove `--network host` (`--net host`).",
 		pid = "Remove `--pid host`.", ipc = "Remove `--ipc host`.",
+		uts = "Remove `--uts host`.",
 	},
 	kubernetes = {network = "Remove `hostNetwork: true`.",
 		pid = "Remove `hostPID: true`.", ipc = "Remove `hostIPC: true`."},
@@ -33,11 +37,15 @@ return {
 	description = [[
 Namespaces are what make a container a container. Sharing the host's
 network, PID or IPC namespace lets the container see and reach the host's
-interfaces, processes or shared memory.
+interfaces, processes or shared memory; sharing its UTS namespace lets it
+change the host's hostname.
 
 What is reported, on the setting: Compose `network_mode: host`, `pid:
-host`, `ipc: host`; Kubernetes `hostNetwork`, `hostPID`, `hostIPC: true`,
-once per pod (they are pod settings, whatever the number of containers).
+host`, `ipc: host`, `uts: host`; `docker run` / `podman run` `--network
+host`, `--pid host`, `--ipc host`, `--uts host`; Kubernetes
+`hostNetwork`, `hostPID`, `hostIPC: true`, once per pod (they are pod
+settings, whatever the number of containers; a pod has no setting for
+the UTS namespace).
 The user namespace is `host-user-namespace`'s.
 
 References: CIS Docker Benchmark 5.9, 5.15 and 5.16; CIS Kubernetes
@@ -73,7 +81,7 @@ spec:
 			if pod ~= nil then
 				seen[pod.id] = true
 			end
-			for _, ns in ipairs({"network", "pid", "ipc"}) do
+			for _, ns in ipairs({"network", "pid", "ipc", "uts"}) do
 				if first and host ~= nil and host[ns] == true then
 					local who = pod ~= nil and c.workload ~= nil and
 						("the pod of %s %q"):format(

@@ -33,8 +33,10 @@ way during development are a classic way data ends up on the internet.
 
 What is reported: each entry of a Compose service's `ports:` with no host
 address, or `0.0.0.0` / `::` (short and long syntax; a bare container
-port, published on an ephemeral host port, too). Ports 80 and 443 are
-reported at low severity: they are usually meant to be public. Not
+port, published on an ephemeral host port, too), and a `docker run -P`
+(`--publish-all`), which publishes every port the image exposes that
+way. Ports 80 and 443 are reported at low severity: they are usually
+meant to be public. Not
 reported: a host address such as `127.0.0.1` or a private interface's
 address, an address taken from a variable the file does not set, and
 `expose:`, which publishes nothing.
@@ -66,6 +68,16 @@ References:
 ]],
 	check = function(doc, report)
 		for c in p.containers(doc, p.docker_engine) do
+			if c.publish_all == true then
+				report(c, "publish_all", ("%s publishes every port its "
+					.. "image exposes on every host interface (-P), on "
+					.. "ephemeral host ports: they are reachable from any "
+					.. "network the host is on, past host firewalls.")
+					:format(p.describe(c)),
+					{fix = "Drop -P (--publish-all) and publish only "
+						.. "the ports needed, bound to one address, e.g. "
+						.. "-p 127.0.0.1:8080:80."})
+			end
 			for i, port in ipairs(c.ports) do
 				local ip = port.host_ip
 				if ip == nil or everywhere[ip] then

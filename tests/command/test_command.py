@@ -25,6 +25,8 @@ SEEDS = {
                "example/app:1.0",
                "volumes:\n      - /var/run/docker.sock:/var/run/docker.sock",
                "docker-socket-mount"),
+    "uts": ("docker run --uts host example/app:1.0", "uts: host",
+            "host-namespaces"),
 }
 
 
