@@ -80,8 +80,8 @@ static int load_precompiled(lua_State *L, const struct plm_precompiled *e,
 	for (; at + mark_len + sizeof(old) - 1 <= e->dump_len && at < 64;
 		at++) {
 		if (memcmp(e->dump + at, mark, mark_len) == 0 &&
-			memcmp(e->dump + at + mark_len, old,
-				sizeof(old) - 1) == 0) {
+			memcmp(e->dump + at + mark_len, old, sizeof(old) - 1) ==
+				0) {
 			found = true;
 			break;
 		}

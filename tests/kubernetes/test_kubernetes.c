@@ -819,7 +819,7 @@ static void every_record_field_is_present(void **state)
 		"groups", "service_account_name", "env_from", "sysctls",
 		"runtime_class", "restart_policy", "sidecar", "pids_limit",
 		"devices", "ulimits", "tmpfs", "secrets", "configs", "profiles",
-		NULL};
+		"publish_all", NULL};
 	struct plm_doc *doc = build(
 		"apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n"
 		"spec: {containers: [{name: a}]}\n");
