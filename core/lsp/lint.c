@@ -444,6 +444,16 @@ static void write_related_location(struct plm_jsonw *w, const char *uri,
 	plm_jsonw_close(w, '}');
 }
 
+/* Opens a diagnostic's relatedInformation array before its first item. */
+static void open_related(struct plm_jsonw *w, bool *opened)
+{
+	if (!*opened) {
+		plm_jsonw_key(w, "relatedInformation");
+		plm_jsonw_array(w);
+		*opened = true;
+	}
+}
+
 static void write_related(const struct collect *c, struct plm_jsonw *w,
 	const struct plm_finding *f)
 {
@@ -454,11 +464,7 @@ static void write_related(const struct collect *c, struct plm_jsonw *w,
 		if (uri == NULL) {
 			continue;
 		}
-		if (!opened) {
-			plm_jsonw_key(w, "relatedInformation");
-			plm_jsonw_array(w);
-			opened = true;
-		}
+		open_related(w, &opened);
 		struct plm_source *owned;
 		const struct plm_source *text = text_of(c, rel->path, &owned);
 		write_related_location(w, uri, text, &rel->region,
@@ -659,11 +665,7 @@ static void add_config_error(struct collect *c, const char *error)
 		if (uri == NULL) {
 			continue;
 		}
-		if (!opened) {
-			plm_jsonw_key(w, "relatedInformation");
-			plm_jsonw_array(w);
-			opened = true;
-		}
+		open_related(w, &opened);
 		struct plm_region at = {.start_line = (uint32_t)loc.line,
 			.start_column = (uint32_t)loc.column,
 			.end_line = (uint32_t)loc.line,
