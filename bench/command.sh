@@ -1,11 +1,12 @@
 #!/bin/sh
-# Command lines against Dockerfiles, parse only, one core: the shared
+# Command lines against Dockerfiles, one core, parsing and then scanning: the shared
 # Dockerfile corpus, and the same corpus rewritten as shell scripts (each
 # Dockerfile's RUN text, continuations kept, and a `docker run` with a
 # dozen flags for each FROM image). Run by hand, from a build:
 #   bench/command.sh [BUILD_DIR] [REPEAT]
 # Prints MB/s for each and the ratio (a repository's scripts should cost
-# no more per byte than its Dockerfiles). Then linearity: four shapes
+# no more per byte than its Dockerfiles), parsing only and then scanning
+# with every built-in policy. Then linearity: four shapes
 # of script at one and at eight times a size (one huge script, one very
 # long line, a command of many `\` continuations, deep `$(...)`); the
 # MB/s of the two sizes should match (extraction is linear in the size).
@@ -66,6 +67,36 @@ echo "$c"
 a=$(echo "$d" | sed -n "s/.*(CPU time; with source copy and free: [0-9.]* s, \([0-9.]*\) MB\/s).*/\1/p")
 b=$(echo "$c" | sed -n "s/.*(CPU time; with source copy and free: [0-9.]* s, \([0-9.]*\) MB\/s).*/\1/p")
 awk -v a="$a" -v b="$b" 'BEGIN { if (a > 0) printf "command lines: %.2fx the bytes/s of Dockerfiles\n", b / a }'
+
+# The same files scanned with every built-in policy (what a user pays):
+# CPU time of `plimsoll scan --jobs 1`, best of 3 runs each.
+scan_cpu() {
+	python3 - "$build/plimsoll" "$@" <<'PY'
+import resource, subprocess, sys
+exe, kind, listing = sys.argv[1], sys.argv[2], sys.argv[3]
+files = open(listing).read().split()
+args = [exe, "scan", "--jobs", "1", "--no-config", "--format", "json"]
+if kind != "-":
+    args += ["--kind", kind]
+best = None
+for _ in range(3):
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run(args + files, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    best = cpu if best is None else min(best, cpu)
+size = sum(len(open(f, "rb").read()) for f in files)
+print("%.3f s, %.1f MB/s" % (best, size / best / 1e6))
+PY
+}
+ds=$(scan_cpu dockerfile "$work/dockerfiles")
+echo "scan with every policy, Dockerfiles: $ds"
+cs=$(scan_cpu - "$work/scripts.list")
+echo "scan with every policy, scripts: $cs"
+a=$(echo "$ds" | sed -n "s/.*, \([0-9.]*\) MB\/s/\1/p")
+b=$(echo "$cs" | sed -n "s/.*, \([0-9.]*\) MB\/s/\1/p")
+awk -v a="$a" -v b="$b" 'BEGIN { if (a > 0) printf "scans: scripts %.2fx the bytes/s of Dockerfiles\n", b / a }'
 
 # linearity: each shape at n and 8n units, MB/s side by side
 mb() { echo "$1" | sed -n "s/.*, \([0-9.]*\) MB\/s, .*/\1/p"; }
