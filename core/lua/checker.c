@@ -664,6 +664,55 @@ static void push_location(lua_State *L, const struct plm_index_location *l)
 	lua_setfield(L, -2, "end_column");
 }
 
+/* An entry's `spans`: {name = location} for each place the index kept.
+ * [-0, +1, m] */
+static void push_spans(lua_State *L, const struct plm_index_entry *e)
+{
+	lua_createtable(L, 0, (int)e->location_count);
+	for (size_t i = 0; i < e->location_count; i++) {
+		push_location(L, &e->locations[i]);
+		lua_setfield(L, -2, e->locations[i].name);
+	}
+}
+
+/* Registry key of the metatable every project entry has: its __index
+ * makes `spans` on first use. */
+static const char key_entry_mt = 0;
+
+static int entry_index(lua_State *L)
+{
+	struct plm_lua_checker *c = plm_lua_user(L);
+	size_t d;
+	const struct plm_index_entry *e = NULL;
+	if (c == NULL || lua_type(L, 2) != LUA_TSTRING ||
+		strcmp(lua_tostring(L, 2), "spans") != 0 ||
+		!to_handle(L, c, 1, &d, &e) || e == NULL) {
+		lua_pushnil(L);
+		return 1;
+	}
+	push_spans(L, e);
+	lua_pushliteral(L, "spans");
+	lua_pushvalue(L, -2);
+	lua_rawset(L, 1);
+	return 1;
+}
+
+/* Makes the entries' metatable once per state.  [-0, +0, m] */
+static void ensure_entry_mt(lua_State *L)
+{
+	if (lua_rawgetp(L, LUA_REGISTRYINDEX, &key_entry_mt) == LUA_TTABLE) {
+		lua_pop(L, 1);
+		return;
+	}
+	lua_pop(L, 1);
+	lua_createtable(L, 0, 2);
+	lua_pushcfunction(L, entry_index);
+	lua_setfield(L, -2, "__index");
+	lua_pushboolean(L, 0);
+	lua_setfield(L, -2, "__metatable");
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &key_entry_mt);
+}
+
 /* Records the table on top of the stack as (doc, entry) in handles. */
 static void register_handle(lua_State *L, int handles, size_t doc, size_t entry)
 {
@@ -717,12 +766,11 @@ static void push_entry(lua_State *L, int handles, int doc_idx, size_t d,
 		push_strings(L, &e->stages);
 		lua_setfield(L, -2, "stages");
 	}
-	lua_createtable(L, 0, (int)e->location_count);
-	for (size_t i = 0; i < e->location_count; i++) {
-		push_location(L, &e->locations[i]);
-		lua_setfield(L, -2, e->locations[i].name);
-	}
-	lua_setfield(L, -2, "spans");
+	/* `spans` is made when first read (entry_index): few policies
+	 * read it, and a table of tables for every entry of a large tree
+	 * was a quarter of a whole-corpus scan's peak memory. */
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &key_entry_mt);
+	lua_setmetatable(L, -2);
 	register_handle(L, handles, d, k + 1);
 }
 
@@ -732,6 +780,7 @@ static int project_load(lua_State *L);
  * entries and documents in the handles table.  [-0, +1, m] */
 static void push_project(lua_State *L, struct plm_lua_checker *c)
 {
+	ensure_entry_mt(L);
 	lua_createtable(L, 0, 1);
 	lua_createtable(L, 0, 1);
 	lua_pushliteral(L, "k");
@@ -1000,5 +1049,11 @@ enum plm_lua_status plm_lua_checker_run(struct plm_lua_checker *c, size_t rule,
 	}
 	plm_lua_set_lib_dir(c->host, NULL);
 	c->settings = NULL;
+	if (c->index != NULL) {
+		/* A project run's view of the whole tree is garbage now: freed
+		 * before the next project policy builds its own, not beside
+		 * it. */
+		lua_gc(plm_lua_state(c->host), LUA_GCCOLLECT);
+	}
 	return st;
 }
