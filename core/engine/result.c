@@ -13,7 +13,13 @@ int plm_file_result_init(struct plm_file_result *r, const char *path)
 		return PLM_ENOMEM;
 	}
 	r->path = plm_arena_strdup(r->arena, path);
-	return r->path ? 0 : PLM_ENOMEM;
+	if (r->path == NULL) {
+		/* callers give up on a result that failed here */
+		plm_arena_destroy(r->arena);
+		r->arena = NULL;
+		return PLM_ENOMEM;
+	}
+	return 0;
 }
 
 void plm_file_result_finish(struct plm_file_result *r)
