@@ -339,8 +339,8 @@ struct run {
 	struct plm_node *flags; /* tree: [{name, value}] */
 	struct plm_node *name;  /* --name value, or NULL */
 	struct plm_node *health;
-	struct plm_node *userns; /* --userns value, or NULL */
-	struct plm_node *groups; /* --group-add values, or NULL */
+	struct plm_node *userns;      /* --userns value, or NULL */
+	struct plm_node *groups;      /* --group-add values, or NULL */
 	struct plm_node *publish_all; /* -P as a boolean, or NULL */
 	bool user_set;
 	bool rootfs;
