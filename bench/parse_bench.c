@@ -208,7 +208,7 @@ int main(int argc, char **argv)
 			struct plm_doc *doc = plm_doc_create_take(copy, kind);
 			int rc = doc == NULL ? PLM_ENOMEM
 				: kind == PLM_KIND_COMMAND
-				? plm_command_build(doc)
+				? plm_command_build(doc, NULL)
 				: plm_dockerfile_build(doc);
 			if (rc != 0) {
 				fprintf(stderr, "%s: out of memory\n",

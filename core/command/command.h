@@ -24,6 +24,9 @@
 /* Arguments read per command; past it the rest is reported and left out. */
 #define PLM_COMMAND_MAX_ARGS 4096
 
+/* Largest `--env-file` read; a larger one is a note and left out. */
+#define PLM_COMMAND_MAX_ENV_FILE ((size_t)4 * 1024 * 1024)
+
 /* Where command lines are read from, by the file's name and content. */
 enum plm_command_source {
 	PLM_COMMAND_NONE = 0,
@@ -56,12 +59,28 @@ bool plm_command_named(const char *path);
  * followed (after other words on the same line) by `run` or `create`. */
 bool plm_command_sniff(const char *bytes, size_t len);
 
+/* Where the files a command names (`--env-file`) are read. */
+struct plm_command_options {
+	/* The file the commands were read from, as a path to open: a
+	 * relative env file is looked for beside it first. NULL: the text
+	 * is in no file (standard input, an editor's unsaved buffer). */
+	const char *path;
+	/* The scanned tree's root: env files are read only inside it, and
+	 * a relative one not found beside the file is looked for here (a
+	 * CI job runs from the repository's root). NULL: the directory of
+	 * path; with neither, no env file is read. */
+	const char *root;
+};
+
 /* Builds doc from doc->sources[0]: doc->tree is the sequence of the
  * container commands found (docs/model.md), doc->containers one record per
- * command, doc->comments the file's comment lines. Problems (unbalanced
- * quotes, unterminated heredocs, unknown flags, a flag without its value)
- * are diagnostics with their position; the rest of the file is still
- * read. Returns 0 or PLM_ENOMEM. */
-PLM_NODISCARD int plm_command_build(struct plm_doc *doc);
+ * command, doc->comments the file's comment lines; each env file read is
+ * another source of doc. Problems (unbalanced quotes, unterminated
+ * heredocs, unknown flags, a flag without its value, an env file not
+ * read) are diagnostics with their position; the rest of the file is
+ * still read. options may be NULL (no file is read). Returns 0 or
+ * PLM_ENOMEM. */
+PLM_NODISCARD int plm_command_build(struct plm_doc *doc,
+	const struct plm_command_options *options);
 
 #endif

@@ -15,6 +15,7 @@
 
 #include "dockerfile/shell.h"
 #include "util/alloc.h"
+#include "util/path.h"
 #include "util/utf8.h"
 #include "yaml/yaml.h"
 
@@ -936,13 +937,22 @@ static int read_yaml(struct command_ctx *c, enum plm_command_source kind)
 	return 0;
 }
 
-int plm_command_build(struct plm_doc *doc)
+int plm_command_build(struct plm_doc *doc,
+	const struct plm_command_options *options)
 {
 	const struct plm_source *src = plm_doc_main(doc);
 	struct command_ctx c;
 	memset(&c, 0, sizeof(c));
 	c.doc = doc;
 	c.arena = doc->arena;
+	if (options != NULL && options->path != NULL) {
+		c.dir = plm_path_dir(c.arena, options->path);
+		if (c.dir == NULL) {
+			return PLM_ENOMEM;
+		}
+	}
+	c.root = options != NULL && options->root != NULL ? options->root
+							  : c.dir;
 	c.sh.doc = doc;
 	c.sh.arena = doc->arena;
 	c.sh.source = 0;

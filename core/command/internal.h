@@ -23,6 +23,10 @@ struct command_ctx {
 	/* where the commands come from: "script", "makefile", "markdown",
 	 * "workflow", "gitlab" */
 	const char *from;
+	/* where env files are looked for: the directory of the file the
+	 * commands are in, the scanned tree's root; each may be NULL */
+	const char *dir;
+	const char *root;
 	bool out_of_memory;
 };
 
@@ -41,5 +45,15 @@ int plm_command_read(struct command_ctx *c, const struct plm_node *commands);
 int plm_command_options(struct command_ctx *c, const struct plm_node *words,
 	struct plm_node *image, struct plm_node *extra, struct plm_span decl,
 	const char *name);
+
+/* Reads the env file a `--env-file` value (a string node spanning the
+ * value in sources[0]) names, as the Docker CLI reads one, and appends
+ * each variable to the map vars: name -> its value, or a null (a name
+ * alone takes its value from the host's environment at run time), each
+ * node spanning its line in the file, which becomes another source of
+ * the document. A file not read (missing, outside the tree, a path with
+ * a variable) is a note at the value. Returns 0 or PLM_ENOMEM. */
+int plm_command_env_file(struct command_ctx *c, const struct plm_node *value,
+	struct plm_node *vars);
 
 #endif

@@ -48,6 +48,7 @@ enum action {
 	A_PUBLISH,
 	A_PUBLISH_ALL,
 	A_ENV,
+	A_ENV_FILE,
 	A_ENTRYPOINT,
 	A_MEMORY,
 	A_MEMORY_RESERVATION,
@@ -127,7 +128,7 @@ static const struct flag run_flags[] = {
 	{"domainname", 0, true, A_NONE},
 	{"entrypoint", 0, true, A_ENTRYPOINT},
 	{"env", 'e', true, A_ENV},
-	{"env-file", 0, true, A_NONE},
+	{"env-file", 0, true, A_ENV_FILE},
 	{"env-host", 0, false, A_NONE},
 	{"env-merge", 0, true, A_NONE},
 	{"expose", 0, true, A_NONE},
@@ -342,6 +343,10 @@ struct run {
 	struct plm_node *userns;      /* --userns value, or NULL */
 	struct plm_node *groups;      /* --group-add values, or NULL */
 	struct plm_node *publish_all; /* -P as a boolean, or NULL */
+	/* --env-file variables, in order (name -> value or null), and the
+	 * -e/--env values; NULL when none */
+	struct plm_node *env_file_vars;
+	struct plm_node *env_flags;
 	bool user_set;
 	bool rootfs;
 	size_t volumes; /* items in svc.volumes */
@@ -615,6 +620,121 @@ static void ulimit(struct run *r, struct plm_node *v)
 	}
 }
 
+/* --env-file: the file's variables, unless its path is unknown (a
+ * variable, or `~`: whoever runs the command decides). */
+static void env_file(struct run *r, struct plm_node *v, bool unknown)
+{
+	if (unknown || (v->as.string.len > 0 && v->as.string.ptr[0] == '~')) {
+		plm_doc_diag(r->c->doc, PLM_DIAG_NOTE,
+			"command/unknown-env-file", v->span,
+			"env file %.*s: its path is unknown (it holds a variable "
+			"or `~`), its variables are not in the model",
+			(int)v->as.string.len, v->as.string.ptr);
+		return;
+	}
+	if (r->env_file_vars == NULL) {
+		r->env_file_vars = plm_node_map(r->a, v->span);
+	}
+	if (r->env_file_vars == NULL ||
+		plm_command_env_file(r->c, v, r->env_file_vars) != 0) {
+		r->failed = true;
+	}
+}
+
+/* Takes the entries named key out of env's first *end entries (those
+ * read from env files), so that the variable that wins is where it was
+ * written, name and value: a literal secret given with -e is found on
+ * the command line even when an env file names it too. */
+static void drop_name(struct plm_node *env, const char *key, size_t len,
+	size_t *end)
+{
+	struct plm_entry *e = env->as.map.entries;
+	for (size_t i = 0; i < *end;) {
+		if (e[i].key_len == len && memcmp(e[i].key, key, len) == 0) {
+			memmove(&e[i], &e[i + 1],
+				(env->as.map.count - i - 1) * sizeof(*e));
+			env->as.map.count--;
+			(*end)--;
+		} else {
+			i++;
+		}
+	}
+}
+
+/* One -e value (NAME=VALUE, or NAME alone: from the environment it runs
+ * in) appended to the map env, name and value spanning the word; an env
+ * file's variable of that name (in env's first *end entries) is taken
+ * out. */
+static void env_flag(struct run *r, struct plm_node *env, size_t *end,
+	const struct plm_node *v)
+{
+	const char *s = v->as.string.ptr;
+	const char *eq = memchr(s, '=', v->as.string.len);
+	size_t name_len = eq ? (size_t)(eq - s) : v->as.string.len;
+	drop_name(env, s, name_len, end);
+	struct plm_node *value = eq ? plm_node_string(r->a, v->span, eq + 1,
+					      v->as.string.len - name_len - 1)
+				    : plm_node_null(r->a, v->span);
+	if (value == NULL ||
+		plm_node_append(r->a, env, s, name_len, v->span, value) != 0) {
+		r->failed = true;
+	}
+}
+
+/* The service's environment: the env files' variables, then what it
+ * already holds (a workflow container's env:), then -e values, a later
+ * one of a name replacing an earlier's value (-e wins over --env-file
+ * wherever it is written, as in the CLI). An environment that is neither
+ * a map nor a list (a workflow expression) is kept: it is unknown. */
+static void environment(struct run *r)
+{
+	struct plm_node *held = plm_node_get(r->svc, "environment");
+	if ((r->env_file_vars == NULL && r->env_flags == NULL) ||
+		(held != NULL && held->kind != PLM_NODE_MAP &&
+			held->kind != PLM_NODE_SEQ &&
+			held->kind != PLM_NODE_NULL)) {
+		return;
+	}
+	struct plm_node *first = r->env_flags != NULL
+		? r->env_flags->as.seq.items[0]
+		: r->env_file_vars;
+	struct plm_node *env = plm_node_map(r->a,
+		held != NULL ? held->span : first->span);
+	if (env == NULL) {
+		r->failed = true;
+		return;
+	}
+	/* env files: a later one's variable replaces an earlier one's */
+	size_t end = 0;
+	const struct plm_node *const maps[] = {r->env_file_vars, held};
+	for (size_t k = 0; k < 2; k++) {
+		const struct plm_node *m = maps[k];
+		for (size_t i = 0; m != NULL && m->kind == PLM_NODE_MAP &&
+			i < m->as.map.count;
+			i++) {
+			const struct plm_entry *e = &m->as.map.entries[i];
+			size_t files_end = k == 0 ? env->as.map.count : end;
+			drop_name(env, e->key, e->key_len, &files_end);
+			if (plm_node_append(r->a, env, e->key, e->key_len,
+				    e->key_span, e->value) != 0) {
+				r->failed = true;
+			}
+			end = k == 0 ? env->as.map.count : files_end;
+		}
+	}
+	for (size_t i = 0; held != NULL && held->kind == PLM_NODE_SEQ &&
+		i < held->as.seq.count;
+		i++) {
+		if (held->as.seq.items[i]->kind == PLM_NODE_STRING) {
+			env_flag(r, env, &end, held->as.seq.items[i]);
+		}
+	}
+	for (size_t i = 0; i < plm_node_count(r->env_flags); i++) {
+		env_flag(r, env, &end, r->env_flags->as.seq.items[i]);
+	}
+	set_key(r, "environment", env);
+}
+
 static const char *const bool_fields[][2] = {
 	[A_PRIVILEGED] = {"privileged", "privileged"},
 	[A_READ_ONLY] = {"read_only", "read_only_rootfs"},
@@ -742,7 +862,16 @@ static void apply(struct run *r, const struct flag *f,
 		push_key(r, "ports", v);
 		break;
 	case A_ENV:
-		push_key(r, "environment", v);
+		if (r->env_flags == NULL) {
+			r->env_flags = plm_node_seq(r->a, v->span);
+		}
+		if (r->env_flags == NULL ||
+			plm_node_push(r->a, r->env_flags, v) != 0) {
+			r->failed = true;
+		}
+		break;
+	case A_ENV_FILE:
+		env_file(r, v, unknown);
 		break;
 	case A_ENTRYPOINT: {
 		/* one word: the CLI does not split it */
@@ -1174,6 +1303,7 @@ static int build(struct command_ctx *c, struct plm_node *const *words, size_t n,
 		}
 	}
 	size_t i = read_flags(&r, words, first, n);
+	environment(&r);
 	if (r.failed) {
 		return PLM_ENOMEM;
 	}

@@ -50,19 +50,6 @@ bool plm_compose_is_override_name(const char *basename)
 		strcmp(basename, "docker-compose.override.yml") == 0;
 }
 
-/* The directory part of a path ("." when there is none), in the arena. */
-static char *dir_of(struct plm_arena *a, const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	if (slash == NULL) {
-		return plm_arena_strdup(a, ".");
-	}
-	if (slash == path) {
-		return plm_arena_strdup(a, "/");
-	}
-	return plm_arena_strndup(a, path, (size_t)(slash - path));
-}
-
 /* Merges the map documents of a stream into one model. */
 static struct plm_node *stream_model(struct compose_ctx *ctx,
 	struct plm_node *stream)
@@ -493,8 +480,8 @@ static int resolve(struct compose_ctx *ctx, const struct plm_node *services,
 			plm_node_get(model, base_name) != NULL) {
 			base_services = model; /* a v1 file */
 		}
-		base_dir = dir_of(ctx->arena, path);
-		char *file_dir = dir_of(ctx->arena, file);
+		base_dir = plm_path_dir(ctx->arena, path);
+		char *file_dir = plm_path_dir(ctx->arena, file);
 		base_rel = file_dir ? rel_join(ctx->arena, rel, file_dir)
 				    : NULL;
 		if (base_dir == NULL || base_rel == NULL) {
@@ -764,7 +751,7 @@ int plm_compose_build(struct plm_doc *doc,
 	ctx->env.doc = doc;
 	int rc = 0;
 	const char *main_path = doc->sources[0]->path;
-	char *dir = dir_of(ctx->arena, main_path);
+	char *dir = plm_path_dir(ctx->arena, main_path);
 	struct plm_node *stream = NULL;
 	char *auto_override = NULL;
 	ctx->dir = dir;

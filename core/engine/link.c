@@ -114,21 +114,6 @@ static void inline_spans(struct plm_doc *doc, struct plm_node *record,
 	remap(record, source, &m, 0);
 }
 
-/* The directory the document's main file is in ("." when its path has
- * none), in the arena. */
-static const char *main_dir(struct plm_doc *doc)
-{
-	const char *path = doc->sources[0]->path;
-	const char *slash = strrchr(path, '/');
-	if (slash == NULL) {
-		return ".";
-	}
-	if (slash == path) {
-		return "/";
-	}
-	return plm_arena_strndup(doc->arena, path, (size_t)(slash - path));
-}
-
 /* Reads the Dockerfile of a link when it resolves inside root. *out NULL
  * after a note when it is not read. Returns 0 or PLM_ENOMEM. */
 static int read_dockerfile(struct plm_doc *doc, const struct plm_link *link,
@@ -250,7 +235,9 @@ int plm_link_resolve(struct plm_doc *doc,
 			continue;
 		}
 		link->resolved = true;
-		if (root == NULL && (root = main_dir(doc)) == NULL) {
+		if (root == NULL &&
+			(root = plm_path_dir(doc->arena,
+				 doc->sources[0]->path)) == NULL) {
 			return PLM_ENOMEM;
 		}
 		int rc = 0;

@@ -13,8 +13,11 @@
 #include "kubernetes/kubernetes.h"
 #include "yaml/yaml.h"
 
-struct plm_doc *plm_load_source_take(struct plm_source *source,
-	enum plm_kind kind, const struct plm_load_options *o)
+/* plm_load_source_take for a source read from file_path (a path to open;
+ * NULL when the bytes are in no file): the command front end reads the
+ * env files a command names beside it. */
+static struct plm_doc *build_take(struct plm_source *source, enum plm_kind kind,
+	const struct plm_load_options *o, const char *file_path)
 {
 	struct plm_doc *doc = plm_doc_create_take(source, kind);
 	if (doc == NULL) {
@@ -49,9 +52,14 @@ struct plm_doc *plm_load_source_take(struct plm_source *source,
 	case PLM_KIND_KUBERNETES:
 		rc = plm_kubernetes_build(doc);
 		break;
-	case PLM_KIND_COMMAND:
-		rc = plm_command_build(doc);
+	case PLM_KIND_COMMAND: {
+		struct plm_command_options cmo = {
+			.path = file_path,
+			.root = o ? o->root : NULL,
+		};
+		rc = plm_command_build(doc, &cmo);
 		break;
+	}
 	default:
 		rc = PLM_EINVAL;
 		break;
@@ -61,6 +69,12 @@ struct plm_doc *plm_load_source_take(struct plm_source *source,
 		return NULL;
 	}
 	return doc;
+}
+
+struct plm_doc *plm_load_source_take(struct plm_source *source,
+	enum plm_kind kind, const struct plm_load_options *o)
+{
+	return build_take(source, kind, o, NULL);
 }
 
 /* True when the first line that is not blank or a comment starts with
@@ -89,8 +103,9 @@ static bool looks_like_dockerfile(const char *p, size_t len)
 	return false;
 }
 
-static int load_source(struct plm_source *src, enum plm_kind name_kind,
-	bool explicit, const struct plm_load_options *o, struct plm_doc **doc,
+static int load_source(struct plm_source *src, const char *file_path,
+	enum plm_kind name_kind, bool explicit,
+	const struct plm_load_options *o, struct plm_doc **doc,
 	struct plm_load_status *st);
 
 PLM_PRINTF(4, 5)
@@ -138,7 +153,9 @@ int plm_load(const char *path, const char *display_path,
 			"cannot read file: %s", strerror(errno));
 		return 0;
 	}
-	return load_source(src, name_kind, explicit, o, doc, st);
+	/* standard input is in no file */
+	return load_source(src, strcmp(path, "-") == 0 ? NULL : path, name_kind,
+		explicit, o, doc, st);
 }
 
 int plm_load_bytes(const char *display_path, const char *bytes, size_t len,
@@ -160,12 +177,14 @@ int plm_load_bytes(const char *display_path, const char *bytes, size_t len,
 	if (src == NULL) {
 		return PLM_ENOMEM;
 	}
-	return load_source(src, name_kind, explicit, o, doc, st);
+	return load_source(src, NULL, name_kind, explicit, o, doc, st);
 }
 
-/* Decides the kind of src (taken) and builds it. */
-static int load_source(struct plm_source *src, enum plm_kind name_kind,
-	bool explicit, const struct plm_load_options *o, struct plm_doc **doc,
+/* Decides the kind of src (taken; read from file_path, NULL when from no
+ * file) and builds it. */
+static int load_source(struct plm_source *src, const char *file_path,
+	enum plm_kind name_kind, bool explicit,
+	const struct plm_load_options *o, struct plm_doc **doc,
 	struct plm_load_status *st)
 {
 	enum plm_kind kind = o->kind != PLM_KIND_UNKNOWN ? o->kind : name_kind;
@@ -247,6 +266,6 @@ static int load_source(struct plm_source *src, enum plm_kind name_kind,
 		plm_source_destroy(src);
 		return 0;
 	}
-	*doc = plm_load_source_take(src, kind, o);
+	*doc = build_take(src, kind, o, file_path);
 	return *doc ? 0 : PLM_ENOMEM;
 }

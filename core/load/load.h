@@ -60,8 +60,9 @@ PLM_NODISCARD int plm_load_bytes(const char *display_path, const char *bytes,
 	const struct plm_load_options *options, struct plm_doc **doc,
 	struct plm_load_status *status);
 
-/* Runs the front end of kind on a source (taken) and returns the document.
- * Used by plm_load and by tests. NULL when out of memory. */
+/* Runs the front end of kind on a source (taken) and returns the document,
+ * as for bytes in no file (a command's env files are looked for in
+ * options->root only). Used by tests. NULL when out of memory. */
 struct plm_doc *plm_load_source_take(struct plm_source *source,
 	enum plm_kind kind, const struct plm_load_options *options);
 

@@ -87,6 +87,18 @@ char *plm_path_join(struct plm_arena *arena, const char *dir, const char *rel)
 	return out;
 }
 
+char *plm_path_dir(struct plm_arena *arena, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	if (slash == NULL) {
+		return plm_arena_strdup(arena, ".");
+	}
+	if (slash == path) {
+		return plm_arena_strdup(arena, "/");
+	}
+	return plm_arena_strndup(arena, path, (size_t)(slash - path));
+}
+
 int plm_path_resolve_inside(const char *root, const char *path, bool *inside,
 	char **real)
 {

@@ -17,6 +17,11 @@
  * directory. The result lives in the arena; NULL when it is exhausted. */
 char *plm_path_join(struct plm_arena *arena, const char *dir, const char *rel);
 
+/* The directory part of path, as text: "." when path has no "/", "/" for a
+ * file at the root. The result lives in the arena; NULL when it is
+ * exhausted. */
+char *plm_path_dir(struct plm_arena *arena, const char *path);
+
 /* Resolves root and path through the file system (symlinks, "..") and
  * tells whether path names root itself or something under it. On success
  * *real is path resolved (malloc'd; the caller frees it): read that rather

@@ -321,6 +321,192 @@ class Model(unittest.TestCase):
 
 
 
+def env_of(container):
+    return [(e["name"], e["value"]) for e in container["env"]]
+
+
+class EnvFile(unittest.TestCase):
+    """--env-file: Docker's env-file format read into the record's env."""
+
+    def scan_dump(self, files, name):
+        """dump of files[name] (no scan root: its directory is the root),
+        with the other files around it."""
+        with tempfile.TemporaryDirectory() as d:
+            for path, text in files.items():
+                full = os.path.join(d, path)
+                os.makedirs(os.path.dirname(full), exist_ok=True)
+                with open(full, "w") as f:
+                    f.write(text)
+            r = run(["dump", "--kind", "command", name], d)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return json.loads(r.stdout)
+
+    def test_lines_are_read_as_docker_reads_them(self):
+        doc = self.scan_dump({
+            "run.sh": "docker run --env-file app.env a:1\n",
+            "app.env": "# a comment\n\n  A=1\nB=\"q $X\" x\nC\nD=\n"
+                       "#E=2\nF=a=b\n"}, "run.sh")
+        [c] = doc["containers"]
+        self.assertEqual(env_of(c), [("A", "1"), ("B", '"q $X" x'),
+                                     ("C", None), ("D", ""),
+                                     ("F", "a=b")])
+        self.assertEqual(doc["diagnostics"], [])
+
+    def test_a_name_with_whitespace_is_a_note_and_left_out(self):
+        doc = self.scan_dump({
+            "run.sh": "docker run --env-file app.env a:1\n",
+            "app.env": "A=1\nB C=2\nD=3\n"}, "run.sh")
+        [c] = doc["containers"]
+        self.assertEqual(env_of(c), [("A", "1"), ("D", "3")])
+        [n] = [n for n in doc["diagnostics"]
+               if n["code"] == "command/env-file-line"]
+        self.assertEqual((n["file"], n["line"], n["column"]),
+                         ("app.env", 2, 1))
+
+    def test_e_wins_over_env_files_and_a_later_file_over_an_earlier(self):
+        doc = self.scan_dump({
+            "run.sh": "docker run -e A=flag --env-file one.env "
+                      "--env-file=two.env -e B a:1\n",
+            "one.env": "A=one\nB=one\nC=one\nD=one\n",
+            "two.env": "C=two\nE=two\n"}, "run.sh")
+        [c] = doc["containers"]
+        self.assertEqual(sorted(env_of(c), key=str),
+                         sorted([("A", "flag"), ("B", None), ("C", "two"),
+                                 ("D", "one"), ("E", "two")], key=str))
+
+    def test_each_variable_spans_its_line_in_the_env_file(self):
+        with tempfile.TemporaryDirectory() as d:
+            with open(os.path.join(d, "run.sh"), "w") as f:
+                f.write("docker run -e A=flag --env-file app.env a:1\n")
+            with open(os.path.join(d, "app.env"), "w") as f:
+                f.write("\nB=1\nA=file\n")
+            r = run(["dump", "--spans", "--containers", "run.sh"], d)
+        env = json.loads(r.stdout)["containers"]["value"][0]["value"]
+        env = env["env"]["value"]
+        spans = {e["value"]["name"]["value"]: e["value"]["name"]["span"]
+                 for e in env}
+        self.assertEqual(spans["B"], {"file": "app.env", "at": "@2:1-2:4"})
+        # -e's variable is on the command line, name and value
+        self.assertEqual(spans["A"], "1:15-1:21")
+
+    def test_a_missing_file_is_a_note_at_the_value(self):
+        doc = self.scan_dump({"run.sh": "true\ndocker run  --env-file "
+                              "missing.env a:1\n"}, "run.sh")
+        [n] = [n for n in doc["diagnostics"]
+               if n["code"] == "command/missing-env-file"]
+        self.assertEqual((n["file"], n["line"], n["column"]),
+                         ("run.sh", 2, 24))
+        self.assertIn("cannot read env file missing.env: its variables "
+                      "are not in the model", n["message"])
+        self.assertEqual(doc["containers"][0]["env"], [])
+
+    def test_a_path_with_a_variable_is_not_read(self):
+        doc = self.scan_dump({
+            "run.sh": "docker run --env-file=$ENV_DIR/app.env a:1\n",
+            "app.env": "A=1\n"}, "run.sh")
+        [n] = [n for n in doc["diagnostics"]
+               if n["code"] == "command/unknown-env-file"]
+        self.assertEqual((n["line"], n["column"]), (1, 23))
+        self.assertEqual(doc["containers"][0]["env"], [])
+
+    def test_a_file_outside_the_tree_is_not_read(self):
+        with tempfile.TemporaryDirectory() as outside:
+            secret = os.path.join(outside, "app.env")
+            with open(secret, "w") as f:
+                f.write("A=1\n")
+            doc = self.scan_dump({
+                "run.sh": "docker run --env-file ../x/../" +
+                          os.path.basename(outside) + "/app.env "
+                          "--env-file " + secret + " a:1\n"},
+                "run.sh")
+        found = [n for n in doc["diagnostics"]
+                 if n["code"] == "command/file-outside-tree"]
+        # a relative path out of the tree and an absolute one
+        self.assertEqual(len(found), 2)
+        self.assertIn(secret, found[1]["message"])
+        before = ("docker run --env-file ../x/../" +
+                  os.path.basename(outside) + "/app.env --env-file ")
+        self.assertEqual((found[1]["line"], found[1]["column"]),
+                         (1, len(before) + 1))
+        self.assertEqual(doc["containers"][0]["env"], [])
+
+    def env_names(self, files, target="."):
+        """The env names of each command found by scanning target (the
+        scan root) in a tree holding files, sorted."""
+        with tempfile.TemporaryDirectory() as d, \
+                tempfile.TemporaryDirectory() as p:
+            for path, text in files.items():
+                full = os.path.join(d, path)
+                os.makedirs(os.path.dirname(full), exist_ok=True)
+                with open(full, "w") as f:
+                    f.write(text)
+            policy = os.path.join(p, "env.lua")
+            with open(policy, "w") as f:
+                f.write(ENV_POLICY)
+            r = run(["scan", "--format", "json", "--no-builtin",
+                     "--policy", policy, target], d)
+        doc = json.loads(r.stdout)
+        return sorted(f["message"] for f in doc["findings"]), doc
+
+    def test_a_relative_path_is_read_from_the_root_when_not_beside(self):
+        # a workflow runs from the repository root: ci/test.env is there,
+        # not under .github/workflows; a file beside the command wins
+        files = {".github/workflows/ci.yml":
+                 "on: push\njobs:\n  t:\n    runs-on: x\n    steps:\n"
+                 "      - run: docker run --env-file ci/test.env "
+                 "--env-file local.env a:1\n",
+                 "ci/test.env": "FROM_ROOT=1\n",
+                 ".github/workflows/local.env": "BESIDE=1\n",
+                 "local.env": "SHADOWED=1\n"}
+        names, doc = self.env_names(files)
+        self.assertEqual(names, ["BESIDE", "FROM_ROOT"])
+        self.assertEqual([n for n in doc["notifications"]
+                          if "env-file" in n.get("code", "")], [])
+
+    def test_without_a_scan_root_only_the_files_directory_is_read(self):
+        # dump reads one file: its directory is the root
+        with tempfile.TemporaryDirectory() as d:
+            os.makedirs(os.path.join(d, "scripts"))
+            with open(os.path.join(d, "scripts", "run.sh"), "w") as f:
+                f.write("docker run --env-file conf/app.env a:1\n")
+            os.makedirs(os.path.join(d, "conf"))
+            with open(os.path.join(d, "conf", "app.env"), "w") as f:
+                f.write("A=1\n")
+            r = run(["dump", "scripts/run.sh"], d)
+        doc = json.loads(r.stdout)
+        self.assertEqual(doc["containers"][0]["env"], [])
+        self.assertEqual([n["code"] for n in doc["diagnostics"]],
+                         ["command/missing-env-file"])
+
+    def test_standard_input_reads_no_env_file(self):
+        with tempfile.TemporaryDirectory() as d:
+            with open(os.path.join(d, "app.env"), "w") as f:
+                f.write("A=1\n")
+            r = subprocess.run([PLIMSOLL, "dump", "--kind", "command", "-"],
+                               cwd=d, input="docker run --env-file app.env "
+                               "a:1\n", capture_output=True, text=True,
+                               timeout=60)
+        doc = json.loads(r.stdout)
+        self.assertEqual(doc["containers"][0]["env"], [])
+        [n] = doc["diagnostics"]
+        self.assertEqual((n["code"], n["line"], n["column"]),
+                         ("command/missing-env-file", 1, 23))
+
+
+# A policy that reports each env variable's name (the scan-root test).
+ENV_POLICY = """
+return {
+  id = "test-env", title = "env", severity = "low",
+  applies_to = {"command"}, description = "test",
+  check = function(doc, report)
+    for _, c in ipairs(doc.containers) do
+      for _, e in ipairs(c.env or {}) do report(e, "name", e.name) end
+    end
+  end,
+}
+"""
+
+
 class FlagTables(unittest.TestCase):
     def test_the_flag_tables_are_in_strcmp_order(self):
         # a lookup bisects the tables: a flag out of order is not found

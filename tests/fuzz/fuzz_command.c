@@ -20,7 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (doc == NULL) {
 		return 0;
 	}
-	if (plm_command_build(doc) == 0) {
+	if (plm_command_build(doc, NULL) == 0) {
 		fuzz_invariant(doc->containers != NULL && doc->tree != NULL,
 			"built command lines have a tree and a containers view");
 		fuzz_invariant(plm_node_count(doc->containers) >=
