@@ -1148,6 +1148,10 @@ static int set_lifecycle(struct svc *v)
 			}
 			if (cmd->kind == PLM_NODE_STRING) {
 				cmd = split_words(v, cmd);
+			} else if (cmd->kind != PLM_NODE_SEQ) {
+				cmd = plm_record_unknown(v->ctx->doc, cmd,
+					"command",
+					"a string or a list of strings");
 			}
 			if (out == NULL) {
 				out = plm_node_seq(v->a, list->span);

@@ -28,6 +28,10 @@ struct builder {
 	struct plm_doc *doc;
 	struct plm_arena *a;
 	int64_t pods; /* pods read so far: the next id */
+	/* the object and pod spec whose string fields were last checked: a
+	 * value shared by several records gets one note */
+	const struct plm_node *noted_object;
+	const struct plm_node *noted_spec;
 };
 
 struct pod {
@@ -140,6 +144,44 @@ static int set_written(struct builder *b, struct plm_node *rec,
 		return 0;
 	}
 	return plm_record_set(b->a, rec, field, v);
+}
+
+/* A string field: a string as written (flagged inherited when from_pod);
+ * any other shape is null flagged unknown, with a note (model/wrong-shape)
+ * unless `quiet`. Not written (or null): *out is NULL. */
+static int text_field(struct builder *b, const struct plm_node *v,
+	const char *field, bool from_pod, bool quiet, struct plm_node **out)
+{
+	*out = NULL;
+	if (v == NULL || v->kind == PLM_NODE_NULL) {
+		return 0;
+	}
+	struct plm_node *n;
+	if (v->kind == PLM_NODE_STRING) {
+		n = from_pod ? inherited(b, v) : (struct plm_node *)v;
+	} else if (quiet) {
+		n = plm_node_null(b->a, v->span);
+		if (n != NULL) {
+			n->flags |= PLM_NODE_UNKNOWN;
+		}
+	} else {
+		n = plm_record_unknown(b->doc, v, field, "a string");
+	}
+	if (n != NULL && from_pod) {
+		n->flags |= PLM_NODE_INHERITED;
+	}
+	*out = n;
+	return n != NULL ? 0 : PLM_ENOMEM;
+}
+
+static int set_text(struct builder *b, struct plm_node *rec,
+	const char *field, const struct plm_node *map, const char *key,
+	bool from_pod, bool quiet)
+{
+	struct plm_node *n;
+	int rc = text_field(b, plm_node_get(map, key), key, from_pod, quiet,
+		&n);
+	return rc != 0 || n == NULL ? rc : plm_record_set(b->a, rec, field, n);
 }
 
 /* When map[key] is written but is not a list: a note, and `field` of the
@@ -382,12 +424,10 @@ static int set_profiles(struct builder *b, struct plm_node *rec,
 
 /* ---- capabilities, mounts, ports, env, hooks ----------------------- */
 
-/* The record's spelling of a capability; a non-string stays as written. */
+/* The record's spelling of a capability. */
 static struct plm_node *capability(struct builder *b, struct plm_node *item)
 {
-	return item->kind == PLM_NODE_STRING
-		? plm_record_capability(b->a, item, 0)
-		: item;
+	return plm_record_capability(b->a, item, 0);
 }
 
 static int set_capabilities(struct builder *b, struct plm_node *rec,
@@ -416,8 +456,16 @@ static int set_capabilities(struct builder *b, struct plm_node *rec,
 			return PLM_ENOMEM;
 		}
 		for (size_t i = 0; i < list->as.seq.count; i++) {
-			struct plm_node *c = capability(b,
-				list->as.seq.items[i]);
+			struct plm_node *item = list->as.seq.items[i];
+			if (item->kind != PLM_NODE_STRING) {
+				/* a note, and left out of the list */
+				if (plm_record_unknown(b->doc, item, "capability",
+					    "a capability name") == NULL) {
+					return PLM_ENOMEM;
+				}
+				continue;
+			}
+			struct plm_node *c = capability(b, item);
 			if (c == NULL || plm_node_push(b->a, out, c) != 0) {
 				return PLM_ENOMEM;
 			}
@@ -714,12 +762,16 @@ static int add_hook(struct builder *b, struct plm_node *out, const char *hook,
 	const struct plm_node *handler)
 {
 	static const char *const exec_command[] = {"exec", "command", NULL};
-	const struct plm_node *cmd = path(handler, exec_command);
-	if (cmd == NULL) {
+	struct plm_node *cmd = (struct plm_node *)path(handler, exec_command);
+	if (cmd == NULL || cmd->kind == PLM_NODE_NULL) {
 		return 0;
 	}
+	if (!is_seq(cmd)) {
+		cmd = plm_record_unknown(b->doc, cmd, "exec.command",
+			"a list of strings");
+	}
 	struct plm_node *m = plm_node_map(b->a, handler->span);
-	if (m == NULL ||
+	if (m == NULL || cmd == NULL ||
 		put(b, m, "hook",
 			plm_node_cstring(b->a, handler->span, hook)) != 0 ||
 		put(b, m, "command", (struct plm_node *)cmd) != 0) {
@@ -800,13 +852,19 @@ static int set_resources(struct builder *b, struct plm_node *rec,
 	if (res == NULL || res->kind == PLM_NODE_NULL) {
 		return 0;
 	}
-	if (!is_map(res)) {
-		return plm_record_set(b->a, rec, "resources",
-			plm_record_unknown(b->doc, res, "resources",
-				"a map (requests, limits)"));
-	}
 	struct plm_node *out = plm_node_get(rec, "resources");
 	out->flags &= ~(uint32_t)PLM_NODE_IMPLICIT;
+	if (!is_map(res)) {
+		/* the record keeps its shape: both sets of unknown amounts */
+		struct plm_node *u = plm_record_unknown_amounts(b->doc, res,
+			"resources", "a map (requests, limits)");
+		int rc = u ? plm_record_set(b->a, out, "limits", u)
+			   : PLM_ENOMEM;
+		if (rc == 0)
+			rc = plm_record_set(b->a, out, "requests",
+				plm_node_clone(b->a, u));
+		return rc;
+	}
 	static const char *const sets[] = {"requests", "limits"};
 	for (size_t i = 0; i < 2; i++) {
 		const struct plm_node *set = plm_node_get(res, sets[i]);
@@ -883,17 +941,6 @@ static int set_probes(struct builder *b, struct plm_node *rec,
 		}
 	}
 	return 0;
-}
-
-/* A pod-level field copied to the record, flagged inherited. */
-static int set_from_pod(struct builder *b, struct plm_node *rec,
-	const struct pod *pod, const char *field, const char *key)
-{
-	const struct plm_node *v = plm_node_get(pod->spec, key);
-	if (v == NULL || v->kind == PLM_NODE_NULL) {
-		return 0;
-	}
-	return plm_record_set(b->a, rec, field, inherited(b, v));
 }
 
 static int set_groups(struct builder *b, struct plm_node *rec,
@@ -1015,25 +1062,30 @@ static int set_pod_fields(struct builder *b, struct plm_node *rec,
 	if (rc == 0)
 		rc = set_probes(b, rec, c);
 	if (rc == 0)
-		rc = set_written(b, rec, "image_pull_policy", c,
-			"imagePullPolicy");
+		rc = set_text(b, rec, "image_pull_policy", c,
+			"imagePullPolicy", false, false);
 	if (rc == 0)
-		rc = set_written(b, rec, "proc_mount",
-			plm_node_get(c, "securityContext"), "procMount");
+		rc = set_text(b, rec, "proc_mount",
+			plm_node_get(c, "securityContext"), "procMount", false,
+			false);
 	if (rc == 0)
 		rc = set_groups(b, rec, pod);
+	/* pod-level strings: noted for the pod's first record only */
+	bool quiet = b->noted_spec == pod->spec;
+	b->noted_spec = pod->spec;
 	if (rc == 0)
-		rc = set_from_pod(b, rec, pod, "service_account_name",
-			"serviceAccountName");
+		rc = set_text(b, rec, "service_account_name", pod->spec,
+			"serviceAccountName", true, quiet);
 	if (rc == 0)
-		rc = set_from_pod(b, rec, pod, "runtime_class",
-			"runtimeClassName");
+		rc = set_text(b, rec, "runtime_class", pod->spec,
+			"runtimeClassName", true, quiet);
 	if (rc == 0 && pod->sysctls != NULL)
 		rc = plm_record_set(b->a, rec, "sysctls", pod->sysctls);
 	if (rc == 0)
 		rc = set_env_from(b, rec, c);
 	if (rc == 0)
-		rc = set_written(b, rec, "restart_policy", c, "restartPolicy");
+		rc = set_text(b, rec, "restart_policy", c, "restartPolicy",
+			false, false);
 	const char *restart = plm_node_get_str(c, "restartPolicy");
 	if (rc == 0 && strcmp(role, "init") == 0 && restart != NULL &&
 		strcmp(restart, "Always") == 0) {
@@ -1088,7 +1140,7 @@ static int container(struct builder *b, const struct pod *pod,
 	struct plm_node *image = plm_node_get(c, "image");
 	int rc = 0;
 	if (rc == 0)
-		rc = set_written(b, rec, "name", c, "name");
+		rc = set_text(b, rec, "name", c, "name", false, false);
 	if (rc == 0)
 		rc = plm_record_set(b->a, rec, "workload", pod->workload);
 	if (rc == 0 && image != NULL && image->kind == PLM_NODE_STRING) {
@@ -1187,14 +1239,18 @@ static struct plm_node *workload(struct builder *b,
 	const struct plm_node *meta = plm_node_get(object, "metadata");
 	struct plm_node *m = plm_node_map(b->a,
 		kind ? kind->span : object->span);
+	/* an object with several pods (a Kubeflow job) is noted once */
+	bool quiet = b->noted_object == object;
+	b->noted_object = object;
+	struct plm_node *name, *ns;
 	if (m == NULL ||
+		text_field(b, plm_node_get(meta, "name"), "metadata.name",
+			false, quiet, &name) != 0 ||
+		text_field(b, plm_node_get(meta, "namespace"),
+			"metadata.namespace", false, quiet, &ns) != 0 ||
 		put(b, m, "kind", or_null(b, kind, object->span)) != 0 ||
-		put(b, m, "name",
-			or_null(b, plm_node_get(meta, "name"), object->span)) !=
-			0 ||
-		put(b, m, "namespace",
-			or_null(b, plm_node_get(meta, "namespace"),
-				object->span)) != 0) {
+		put(b, m, "name", or_null(b, name, object->span)) != 0 ||
+		put(b, m, "namespace", or_null(b, ns, object->span)) != 0) {
 		return NULL;
 	}
 	return m;
@@ -1467,7 +1523,7 @@ static int object(struct builder *b, const struct plm_node *obj, int depth)
 
 int plm_kubernetes_build(struct plm_doc *doc)
 {
-	struct builder b = {doc, doc->arena, 0};
+	struct builder b = {doc, doc->arena, 0, NULL, NULL};
 	struct plm_node *stream = NULL;
 	int rc = plm_yaml_load(doc, 0, PLM_YAML_SCHEMA_1_1, &stream);
 	if (rc != 0) {

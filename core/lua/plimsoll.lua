@@ -1029,14 +1029,30 @@ local function shell_script(argv)
 	return k and argv[k], k
 end
 
+-- An argv item as a word: a string as is, a number or boolean as its
+-- text; anything else (a null, a map or list where a word was expected)
+-- is the empty word.
+local function word_of(a)
+	local t = type(a)
+	if t == "string" then
+		return a
+	elseif t == "number" or t == "boolean" then
+		return tostring(a)
+	end
+	return ""
+end
+
 local function to_array(v)
 	local out = native.strings(v)
 	if out ~= nil then
 		return out
 	end
 	out = {}
-	for _, s in ipairs(v) do
-		out[#out + 1] = tostring(s)
+	if type(v) ~= "table" and not M.is_node(v) then
+		return out
+	end
+	for k = 1, #v do
+		out[#out + 1] = word_of(v[k])
 	end
 	return out
 end
@@ -1211,8 +1227,9 @@ local function run_of(c)
 	local run = {argv = {}, parts = {}, hooks = {}}
 	local words = run.argv
 	for _, list in ipairs({entrypoint or {}, command or {}}) do
-		for _, a in ipairs(list) do
-			words[#words + 1] = tostring(a)
+		-- every item, so word k is item k of the parts (parts_where)
+		for k = 1, #list do
+			words[#words + 1] = word_of(list[k])
 		end
 	end
 	run.parts[#run.parts + 1] = entrypoint

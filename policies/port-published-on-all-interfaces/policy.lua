@@ -78,7 +78,7 @@ References:
 						.. "the ports needed, bound to one address, e.g. "
 						.. "-p 127.0.0.1:8080:80."})
 			end
-			for i, port in ipairs(c.ports) do
+			for i, port in ipairs(c.ports or {}) do
 				local ip = port.host_ip
 				if ip == nil or everywhere[ip] then
 					local public = web[port.container] or web[port.host]
