@@ -174,9 +174,8 @@ static int text_field(struct builder *b, const struct plm_node *v,
 	return n != NULL ? 0 : PLM_ENOMEM;
 }
 
-static int set_text(struct builder *b, struct plm_node *rec,
-	const char *field, const struct plm_node *map, const char *key,
-	bool from_pod, bool quiet)
+static int set_text(struct builder *b, struct plm_node *rec, const char *field,
+	const struct plm_node *map, const char *key, bool from_pod, bool quiet)
 {
 	struct plm_node *n;
 	int rc = text_field(b, plm_node_get(map, key), key, from_pod, quiet,
@@ -459,7 +458,8 @@ static int set_capabilities(struct builder *b, struct plm_node *rec,
 			struct plm_node *item = list->as.seq.items[i];
 			if (item->kind != PLM_NODE_STRING) {
 				/* a note, and left out of the list */
-				if (plm_record_unknown(b->doc, item, "capability",
+				if (plm_record_unknown(b->doc, item,
+					    "capability",
 					    "a capability name") == NULL) {
 					return PLM_ENOMEM;
 				}
@@ -1062,8 +1062,8 @@ static int set_pod_fields(struct builder *b, struct plm_node *rec,
 	if (rc == 0)
 		rc = set_probes(b, rec, c);
 	if (rc == 0)
-		rc = set_text(b, rec, "image_pull_policy", c,
-			"imagePullPolicy", false, false);
+		rc = set_text(b, rec, "image_pull_policy", c, "imagePullPolicy",
+			false, false);
 	if (rc == 0)
 		rc = set_text(b, rec, "proc_mount",
 			plm_node_get(c, "securityContext"), "procMount", false,
