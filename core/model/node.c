@@ -199,26 +199,21 @@ int plm_node_set(struct plm_arena *a, struct plm_node *map, const char *key,
 	return plm_node_append(a, map, key, len, key_span, value);
 }
 
-const struct plm_entry *plm_node_entry(const struct plm_node *map,
-	const char *key)
+const struct plm_entry *plm_node_entry_n(const struct plm_node *map,
+	const char *key, size_t len)
 {
 	if (map == NULL || map->kind != PLM_NODE_MAP) {
 		return NULL;
 	}
-	size_t len = strlen(key);
 	for (size_t i = 0; i < map->as.map.count; i++) {
 		const struct plm_entry *e = &map->as.map.entries[i];
-		if (e->key_len == len && memcmp(e->key, key, len) == 0) {
+		/* the first byte before the call: most keys differ there */
+		if (e->key_len == len && (len == 0 || e->key[0] == key[0]) &&
+			memcmp(e->key, key, len) == 0) {
 			return e;
 		}
 	}
 	return NULL;
-}
-
-struct plm_node *plm_node_get(const struct plm_node *map, const char *key)
-{
-	const struct plm_entry *e = plm_node_entry(map, key);
-	return e ? e->value : NULL;
 }
 
 const char *plm_node_str(const struct plm_node *node)

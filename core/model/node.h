@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include "plimsoll/error.h"
 #include "util/arena.h"
 
@@ -142,11 +143,24 @@ PLM_NODISCARD int plm_node_append_static(struct plm_arena *a,
 	struct plm_node *map, const char *key, size_t key_len,
 	struct plm_span key_span, struct plm_node *value);
 
+/* The entry of the key of len bytes in map, or NULL if absent or map is
+ * not a map. */
+const struct plm_entry *plm_node_entry_n(const struct plm_node *map,
+	const char *key, size_t len);
+/* The entry of key in map, or NULL (inline: a literal key's length is
+ * known when compiling, and front ends look up hundreds per record). */
+static inline const struct plm_entry *plm_node_entry(const struct plm_node *map,
+	const char *key)
+{
+	return plm_node_entry_n(map, key, strlen(key));
+}
 /* The value of key in map, or NULL if absent or map is not a map. */
-struct plm_node *plm_node_get(const struct plm_node *map, const char *key);
-/* The entry of key in map, or NULL. */
-const struct plm_entry *plm_node_entry(const struct plm_node *map,
-	const char *key);
+static inline struct plm_node *plm_node_get(const struct plm_node *map,
+	const char *key)
+{
+	const struct plm_entry *e = plm_node_entry_n(map, key, strlen(key));
+	return e ? e->value : NULL;
+}
 /* The string of a STRING node, or NULL for any other node (or NULL). */
 const char *plm_node_str(const struct plm_node *node);
 /* The string value of map[key], or NULL. */
