@@ -892,6 +892,33 @@ static int cmp_pending_project(const void *pa, const void *pb)
 	return cmp_pending(pa, pb);
 }
 
+/* A manifest's bytes alone, as a document with no tree, when they are
+ * what was indexed (as many lines) and can hold no ignore directive: its
+ * project findings need only the text (snippets, fingerprints, line
+ * hashes), and parsing a large manifest again would cost as much as the
+ * scan of it did. *out stays NULL when the whole file must be loaded. */
+static int reload_text(const struct plm_checker *c,
+	const struct plm_index_doc *id, struct plm_doc **out)
+{
+	*out = NULL;
+	if (id->kind != PLM_KIND_KUBERNETES) {
+		return 0; /* other kinds may span several files */
+	}
+	size_t max = c->load != NULL ? c->load->max_file_size : 0;
+	struct plm_source *src = NULL;
+	int rc = plm_source_read(id->path, id->shown_path, max, &src);
+	if (rc == PLM_ENOMEM) {
+		return rc;
+	}
+	if (rc != 0 || src->line_count != id->line_count ||
+		plm_suppress_possible(src)) {
+		plm_source_destroy(src);
+		return 0;
+	}
+	*out = plm_doc_create_take(src, id->kind);
+	return *out != NULL ? 0 : PLM_ENOMEM;
+}
+
 /* Loads document d of the index again (for snippets, fingerprints and
  * suppressions) into *out, NULL when it cannot be read now (it changed or
  * vanished). Returns 0, or PLM_ENOMEM: then the findings would lose their
@@ -903,9 +930,13 @@ static int reload(const struct plm_checker *c, size_t d, struct plm_doc **out)
 	if (id == NULL) {
 		return 0;
 	}
+	int rc = reload_text(c, id, out);
+	if (rc != 0 || *out != NULL) {
+		return rc;
+	}
 	struct plm_load_status st;
 	struct plm_doc *doc = NULL;
-	int rc = load_indexed(c, id, &doc, &st);
+	rc = load_indexed(c, id, &doc, &st);
 	if (rc != 0 || st.outcome != PLM_LOAD_OK) {
 		plm_doc_destroy(doc);
 		return rc == PLM_ENOMEM ? rc : 0;

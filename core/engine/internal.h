@@ -84,6 +84,11 @@ char *plm_engine_full_location(const char *message, const char *path);
  * document, which must outlive it. */
 struct plm_suppress_table;
 
+/* True when src's text could hold a directive: one of their words after
+ * a '#' on its line, or an ignore annotation's key. When false,
+ * plm_suppress_build finds nothing in a document of that one source,
+ * whatever its tree. */
+bool plm_suppress_possible(const struct plm_source *src);
 /* Reads doc's directives into *out (free with plm_suppress_destroy).
  * Returns 0 or PLM_ENOMEM. */
 PLM_NODISCARD int plm_suppress_build(const struct plm_doc *doc,

@@ -406,6 +406,40 @@ static bool mentions_ignore(const struct plm_source *src)
 		mentions(src->bytes, src->len, "kics-scan");
 }
 
+/* True when word stands after a '#' on its line somewhere in bytes. */
+static bool mentioned_in_comment(const char *bytes, size_t len,
+	const char *word)
+{
+	size_t n = strlen(word);
+	const char *p = bytes, *end = bytes + len;
+	while ((size_t)(end - p) >= n) {
+		const char *w = memchr(p, word[0], (size_t)(end - p) - (n - 1));
+		if (w == NULL) {
+			return false;
+		}
+		if (memcmp(w, word, n) == 0) {
+			const char *line = w;
+			while (line > bytes && line[-1] != '\n') {
+				line--;
+			}
+			if (memchr(line, '#', (size_t)(w - line)) != NULL) {
+				return true;
+			}
+		}
+		p = w + 1;
+	}
+	return false;
+}
+
+bool plm_suppress_possible(const struct plm_source *src)
+{
+	return mentioned_in_comment(src->bytes, src->len, "ignore") ||
+		mentioned_in_comment(src->bytes, src->len, "skip=") ||
+		mentioned_in_comment(src->bytes, src->len, "kics-scan") ||
+		mentions(src->bytes, src->len, "plimsoll.dev/ignore") ||
+		mentions(src->bytes, src->len, "ignore-check.kube-linter.io/");
+}
+
 /* The comment directives of one source: line ones by first line (so by
  * last line too), then the file-wide ones. */
 static int read_source(struct plm_suppress_table *t, const struct plm_doc *doc,

@@ -76,6 +76,59 @@ static void process_code_point(struct roller *r, uint32_t cp)
 	}
 }
 
+/* process() over a run of ASCII bytes from s, with the roller's state in
+ * locals (the compiler cannot keep it in registers through the stores to
+ * the hash table, which might alias it): the same steps, most of the
+ * time spent. Returns the bytes read (stops before a non-ASCII one). */
+static size_t process_ascii(struct roller *r, const unsigned char *s,
+	size_t len)
+{
+	uint64_t hash = r->hash;
+	const uint64_t first_power = r->first_power;
+	unsigned index = r->index;
+	uint32_t line = r->line;
+	bool line_start = r->line_start, previous_cr = r->previous_cr;
+	uint64_t *const out = r->out->hash;
+	size_t i = 0;
+	for (; i < len; i++) {
+		uint16_t unit = s[i];
+		if (unit > 0x7F) {
+			break;
+		}
+		if (unit == ' ' || unit == '\t' ||
+			(previous_cr && unit == '\n')) {
+			previous_cr = false;
+			continue;
+		}
+		previous_cr = unit == '\r';
+		if (unit == '\r') {
+			unit = '\n';
+		}
+		int64_t ended = r->line_at[index];
+		if (ended != -1) {
+			out[ended - 1] = hash;
+			r->line_at[index] = -1;
+		}
+		if (line_start) {
+			line_start = false;
+			r->line_at[index] = ++line;
+		}
+		line_start = unit == '\n';
+		uint64_t oldest = r->window[index];
+		r->window[index] = unit;
+		hash = MULTIPLIER * hash + unit - first_power * oldest;
+		if (++index == WINDOW) {
+			index = 0;
+		}
+	}
+	r->hash = hash;
+	r->index = index;
+	r->line = line;
+	r->line_start = line_start;
+	r->previous_cr = previous_cr;
+	return i;
+}
+
 /* Decodes UTF-8 as the WHATWG Encoding Standard does (what Node's decoder
  * implements): each maximal invalid subpart becomes one U+FFFD. */
 static void process_bytes(struct roller *r, const unsigned char *s, size_t len)
@@ -87,7 +140,7 @@ static void process_bytes(struct roller *r, const unsigned char *s, size_t len)
 		unsigned char b = s[i];
 		if (needed == 0) {
 			if (b <= 0x7F) {
-				process(r, b);
+				i += process_ascii(r, s + i, len - i) - 1;
 			} else if (b >= 0xC2 && b <= 0xDF) {
 				needed = 1;
 				cp = b & 0x1Fu;

@@ -37,12 +37,18 @@ static bool starts_key(const char *p, size_t len, const char *key)
 static bool contains(const char *s, size_t n, const char *needle)
 {
 	size_t m = strlen(needle);
-	for (size_t i = 0; i + m <= n; i++) {
-		if (memcmp(s + i, needle, m) == 0) {
+	const char *p = s, *end = s + n;
+	while (m > 0 && (size_t)(end - p) >= m) {
+		p = memchr(p, needle[0], (size_t)(end - p) - (m - 1));
+		if (p == NULL) {
+			return false;
+		}
+		if (memcmp(p, needle, m) == 0) {
 			return true;
 		}
+		p++;
 	}
-	return false;
+	return m == 0;
 }
 
 /* The length of the line at `line` (rest bytes left), up to its break:
@@ -217,6 +223,10 @@ static bool helm_words(const char *line, size_t n)
 
 bool plm_yaml_is_helm_template(const char *bytes, size_t len)
 {
+	/* every sign of a template below is a `{{`: most files have none */
+	if (!contains(bytes, len, "{{")) {
+		return false;
+	}
 	size_t i = 0;
 	long block = -1; /* indentation of the key owning a block scalar */
 	char quote = 0;  /* a quoted scalar may span lines */

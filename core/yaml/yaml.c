@@ -86,8 +86,19 @@ static bool cursor_offset(struct loader *l, size_t index, size_t *off)
 	const unsigned char *s = (const unsigned char *)l->src->bytes;
 	size_t len = l->src->len;
 	size_t b = l->cursor_offset;
-	for (size_t i = l->cursor_index; i < index && b < len; i++) {
-		b++;
+	size_t i = l->cursor_index;
+	while (i < index && b < len) {
+		uint64_t w;
+		if (index - i >= 8 && len - b >= 8 &&
+			(memcpy(&w, s + b, 8),
+				(w & UINT64_C(0x8080808080808080)) == 0)) {
+			/* eight ASCII characters at once */
+			i += 8;
+			b += 8;
+		} else {
+			i++;
+			b++;
+		}
 		while (b < len && (s[b] & 0xC0) == 0x80) {
 			b++;
 		}
