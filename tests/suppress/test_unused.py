@@ -232,6 +232,38 @@ class Unused(unittest.TestCase):
                           codes(found, "suppress/unused")],
                          [("k8s/deploy.yaml", 6, 26)], found)
 
+    def test_project_findings_the_same_however_the_file_is_reread(self):
+        # A project finding's manifest is read again for its text only
+        # when no ignore can be in it ("ignore" in a value, not after a
+        # '#'), else loaded whole (a comment mentions it, or it holds an
+        # ignore): the finding is the same either way, and a comment
+        # directive still suppresses it.
+        deploy = ("apiVersion: apps/v1\nkind: Deployment\n"
+                  "metadata:\n  name: web\n"
+                  "  labels: {note: ignore-me}\n"
+                  "spec:\n  selector:\n    matchLabels: {app: web}\n"
+                  "  template:\n    metadata:\n      labels: {app: web}\n"
+                  "    spec:\n      containers:\n"
+                  "        - name: web\n          image: nginx:1.27\n"
+                  "          args: [%s]\n" % ", ".join(
+                      '"--flag-%d"' % i for i in range(20)))
+        found = {}
+        for how, tail in [("text", ""),
+                          ("whole", "# we ignore nothing here\n"),
+                          ("ignored", "# plimsoll ignore-file="
+                           "network-policy-missing -- a test\n")]:
+            _, doc, _ = notes({"deploy.yaml": deploy + tail}, "--only",
+                              "network-policy-missing",
+                              "--include-suppressed")
+            found[how] = [f for f in doc["findings"]
+                          if f["rule"] == "network-policy-missing"]
+            self.assertEqual(len(found[how]), 1, (how, doc))
+        self.assertEqual(found["text"], found["whole"])
+        self.assertTrue(found["text"][0]["snippet"])
+        self.assertTrue(found["text"][0]["line_hash"])
+        self.assertIsNone(found["text"][0]["suppression"])
+        self.assertIsNotNone(found["ignored"][0]["suppression"])
+
     def test_a_file_two_units_read_is_reported_once(self):
         # The Dockerfile is its own unit and a source of the Compose
         # file's: each of its notes comes once, used in either counts.
