@@ -1771,6 +1771,53 @@ function M.selects(selector, labels)
 	return true
 end
 
+--- For a project policy that checks many selectors against many objects:
+--- indexes list (objects with a label map in `field`, default
+--- "pod_labels") by label once, and returns a function(selector) giving
+--- the objects of list that selector selects (p.selects), in list order.
+--- A selector with matchLabels is checked only against the objects that
+--- carry its rarest label, so thousands of selectors and objects in one
+--- namespace cost about what their labels do, not their product.
+function M.selector_index(list, field)
+	field = field or "pod_labels"
+	local index = {}
+	for _, o in ipairs(list) do
+		for k, v in pairs(o[field] or {}) do
+			local values = index[k]
+			if values == nil then
+				values = {}
+				index[k] = values
+			end
+			local l = values[v]
+			if l == nil then
+				l = {}
+				values[v] = l
+			end
+			l[#l + 1] = o
+		end
+	end
+	local none = {}
+	return function(selector)
+		if selector == nil then
+			return {}
+		end
+		local candidates = list
+		for k, v in pairs(selector.match_labels or {}) do
+			local l = index[k] and index[k][v] or none
+			if #l < #candidates then
+				candidates = l
+			end
+		end
+		local out = {}
+		for _, o in ipairs(candidates) do
+			if M.selects(selector, o[field]) then
+				out[#out + 1] = o
+			end
+		end
+		return out
+	end
+end
+
 -- Project policies: the Dockerfiles of the project (project.dockerfiles)
 -- that build an image reference, where the names say so: the image's
 -- last repository component (`ghcr.io/acme/api:1.2` -> `api`) names the

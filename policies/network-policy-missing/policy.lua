@@ -56,15 +56,29 @@ References:
 				table.insert(by_namespace[ns], o)
 			end
 		end
+		-- the pods each namespace's policies select, policy by policy
+		local pods = {}
+		for _, o in ipairs(project.objects) do
+			if o.pod_labels ~= nil and o.kind ~= "PodTemplate" then
+				local ns = p.namespace(o)
+				pods[ns] = pods[ns] or {}
+				table.insert(pods[ns], o)
+			end
+		end
+		local selected = {}
+		for ns, policies in pairs(by_namespace) do
+			local select = pods[ns] and p.selector_index(pods[ns])
+			for _, np in ipairs(select and policies or {}) do
+				for _, o in ipairs(select(np.selector)) do
+					selected[o] = true
+				end
+			end
+		end
 		for _, o in ipairs(project.objects) do
 			if o.pod_labels ~= nil and o.kind ~= "PodTemplate" then
 				local ns = p.namespace(o)
 				local policies = by_namespace[ns] or {}
-				local selected = false
-				for _, np in ipairs(policies) do
-					selected = selected or p.selects(np.selector, o.pod_labels)
-				end
-				if not selected then
+				if not selected[o] then
 					local related = {}
 					for i, np in ipairs(policies) do
 						if i <= 10 then

@@ -56,7 +56,7 @@ References:
   and [labels and selectors](https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/)
 ]],
 	check = function(project, report)
-		local workloads, any = {}, false
+		local workloads, any, selects = {}, false, {}
 		for _, o in ipairs(project.objects) do
 			if o.pod_labels ~= nil and o.kind ~= "PodTemplate" then
 				local ns = p.namespace(o)
@@ -72,11 +72,9 @@ References:
 			local sel = s.kind == "Service" and s.selector or nil
 			if sel ~= nil and next(sel.match_labels) ~= nil then
 				local ns = p.namespace(s)
-				local found = false
-				for _, w in ipairs(workloads[ns] or {}) do
-					found = found or p.selects(sel, w.pod_labels)
-				end
-				if not found then
+				selects[ns] = selects[ns] or
+					p.selector_index(workloads[ns] or {})
+				if #selects[ns](sel) == 0 then
 					local related = {}
 					for i, w in ipairs(workloads[ns] or {}) do
 						if i <= 10 then

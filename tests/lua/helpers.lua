@@ -280,6 +280,41 @@ function tests.selects()
 		{a = ""}), true, "Exists")
 	eq(p.selects({match_expressions = {{key = "a", operator = "Odd"}}},
 		{a = ""}), false, "unknown operator")
+	-- p.selector_index gives what p.selects over the whole list gives,
+	-- in list order, whatever the selector
+	local objs = {
+		{name = "a", pod_labels = {app = "web", tier = "front"}},
+		{name = "b", pod_labels = {app = "db"}},
+		{name = "c", pod_labels = {app = "web", tier = "back"}},
+		{name = "d"},
+		{name = "e", pod_labels = {app = "web", tier = "front",
+			legacy = "1"}},
+		{name = "f", pod_labels = {tier = "front"}},
+	}
+	local select = p.selector_index(objs)
+	local selectors = {sel, {match_labels = {}}, {match_labels = {app = "web",
+		tier = "front"}}, {match_labels = {app = "none"}},
+		{match_labels = {nope = "web"}}, {match_expressions = {
+		{key = "tier", operator = "Exists"}}}, {match_labels = {tier =
+		"front"}, match_expressions = {{key = "app", operator = "NotIn",
+		values = {"db"}}}}}
+	for i, s in ipairs(selectors) do
+		local want = {}
+		for _, o in ipairs(objs) do
+			if p.selects(s, o.pod_labels) then
+				want[#want + 1] = o.name
+			end
+		end
+		local got = {}
+		for _, o in ipairs(select(s)) do
+			got[#got + 1] = o.name
+		end
+		eq(table.concat(got, ","), table.concat(want, ","),
+			"selector_index, selector " .. i)
+	end
+	eq(#select(nil), 0, "selector_index: nil selects nothing")
+	eq(#p.selector_index({})({match_labels = {a = "b"}}), 0,
+		"selector_index: empty list")
 	local project = {dockerfiles = {
 		{path = "repo/services/api/Dockerfile"},
 		{path = "repo/Dockerfile.worker"},
