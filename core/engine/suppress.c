@@ -379,24 +379,29 @@ static const char *comment_on(const struct plm_doc *doc, uint32_t source,
 	return t;
 }
 
+/* The first occurrence of word in [p, end), or NULL. */
+static const char *find_word(const char *p, const char *end, const char *word)
+{
+	size_t n = strlen(word);
+	while ((size_t)(end - p) >= n) {
+		p = memchr(p, word[0], (size_t)(end - p) - (n - 1));
+		if (p == NULL) {
+			return NULL;
+		}
+		if (memcmp(p, word, n) == 0) {
+			return p;
+		}
+		p++;
+	}
+	return NULL;
+}
+
 /* True when an ignore directive may stand in bytes[0..len) (every form
  * says "ignore", Checkov's "skip=", KICS's "kics-scan"): only then is a
  * source read line by line. */
 static bool mentions(const char *bytes, size_t len, const char *word)
 {
-	size_t n = strlen(word);
-	const char *p = bytes, *end = bytes + len;
-	while ((size_t)(end - p) >= n) {
-		p = memchr(p, word[0], (size_t)(end - p) - (n - 1));
-		if (p == NULL) {
-			return false;
-		}
-		if (memcmp(p, word, n) == 0) {
-			return true;
-		}
-		p++;
-	}
-	return false;
+	return find_word(bytes, bytes + len, word) != NULL;
 }
 
 static bool mentions_ignore(const struct plm_source *src)
@@ -406,27 +411,26 @@ static bool mentions_ignore(const struct plm_source *src)
 		mentions(src->bytes, src->len, "kics-scan");
 }
 
-/* True when word stands after a '#' on its line somewhere in bytes. */
+/* True when word stands after a '#' on its line somewhere in bytes. One
+ * pass: the bytes between two occurrences are read once, whether a '#'
+ * or a line break comes last among them. */
 static bool mentioned_in_comment(const char *bytes, size_t len,
 	const char *word)
 {
-	size_t n = strlen(word);
-	const char *p = bytes, *end = bytes + len;
-	while ((size_t)(end - p) >= n) {
-		const char *w = memchr(p, word[0], (size_t)(end - p) - (n - 1));
-		if (w == NULL) {
-			return false;
-		}
-		if (memcmp(w, word, n) == 0) {
-			const char *line = w;
-			while (line > bytes && line[-1] != '\n') {
-				line--;
-			}
-			if (memchr(line, '#', (size_t)(w - line)) != NULL) {
-				return true;
+	const char *end = bytes + len, *read = bytes;
+	bool hash = false; /* a '#' since the last line break before `read` */
+	for (const char *w = find_word(bytes, end, word); w != NULL;
+		w = find_word(w + 1, end, word)) {
+		for (; read < w; read++) {
+			if (*read == '\n') {
+				hash = false;
+			} else if (*read == '#') {
+				hash = true;
 			}
 		}
-		p = w + 1;
+		if (hash) {
+			return true;
+		}
 	}
 	return false;
 }

@@ -156,19 +156,16 @@ static int text_field(struct builder *b, const struct plm_node *v,
 	if (v == NULL || v->kind == PLM_NODE_NULL) {
 		return 0;
 	}
-	struct plm_node *n;
 	if (v->kind == PLM_NODE_STRING) {
-		n = from_pod ? inherited(b, v) : (struct plm_node *)v;
-	} else if (quiet) {
-		n = plm_node_null(b->a, v->span);
-		if (n != NULL) {
-			n->flags |= PLM_NODE_UNKNOWN;
-		}
-	} else {
-		n = plm_record_unknown(b->doc, v, field, "a string");
+		*out = from_pod ? inherited(b, v) : (struct plm_node *)v;
+		return *out != NULL ? 0 : PLM_ENOMEM;
 	}
-	if (n != NULL && from_pod) {
-		n->flags |= PLM_NODE_INHERITED;
+	struct plm_node *n = quiet
+		? plm_node_null(b->a, v->span)
+		: plm_record_unknown(b->doc, v, field, "a string");
+	if (n != NULL) {
+		n->flags |= PLM_NODE_UNKNOWN |
+			(from_pod ? PLM_NODE_INHERITED : 0);
 	}
 	*out = n;
 	return n != NULL ? 0 : PLM_ENOMEM;
@@ -423,12 +420,6 @@ static int set_profiles(struct builder *b, struct plm_node *rec,
 
 /* ---- capabilities, mounts, ports, env, hooks ----------------------- */
 
-/* The record's spelling of a capability. */
-static struct plm_node *capability(struct builder *b, struct plm_node *item)
-{
-	return plm_record_capability(b->a, item, 0);
-}
-
 static int set_capabilities(struct builder *b, struct plm_node *rec,
 	const struct plm_node *sc)
 {
@@ -465,7 +456,8 @@ static int set_capabilities(struct builder *b, struct plm_node *rec,
 				}
 				continue;
 			}
-			struct plm_node *c = capability(b, item);
+			struct plm_node *c = plm_record_capability(b->a, item,
+				0);
 			if (c == NULL || plm_node_push(b->a, out, c) != 0) {
 				return PLM_ENOMEM;
 			}
@@ -774,7 +766,7 @@ static int add_hook(struct builder *b, struct plm_node *out, const char *hook,
 	if (m == NULL || cmd == NULL ||
 		put(b, m, "hook",
 			plm_node_cstring(b->a, handler->span, hook)) != 0 ||
-		put(b, m, "command", (struct plm_node *)cmd) != 0) {
+		put(b, m, "command", cmd) != 0) {
 		return PLM_ENOMEM;
 	}
 	return plm_node_push(b->a, out, m);

@@ -67,10 +67,12 @@ References:
 		end
 		local selected = {}
 		for ns, policies in pairs(by_namespace) do
-			local select = pods[ns] and p.selector_index(pods[ns])
-			for _, np in ipairs(select and policies or {}) do
-				for _, o in ipairs(select(np.selector)) do
-					selected[o] = true
+			if pods[ns] ~= nil then
+				local select = p.selector_index(pods[ns])
+				for _, np in ipairs(policies) do
+					for _, o in ipairs(select(np.selector)) do
+						selected[o] = true
+					end
 				end
 			end
 		end
