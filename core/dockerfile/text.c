@@ -161,11 +161,12 @@ struct plm_node *plm_dockerfile_string(struct plm_dockerfile_ctx *ctx,
 	struct plm_node *node;
 	if (is_plain(ctx, s, len) && len < ((size_t)1 << 30)) {
 		/* The node and its bytes in one allocation. */
-		node = plm_arena_alloc(ctx->arena, sizeof(*node) + len + 1);
+		node = plm_arena_take(ctx->arena, sizeof(*node) + len + 1);
 		if (node == NULL) {
 			ctx->out_of_memory = true;
 			return NULL;
 		}
+		memset(node, 0, sizeof(*node));
 		char *copy = (char *)(node + 1);
 		if (len > 0) {
 			memcpy(copy, s, len);

@@ -174,7 +174,7 @@ int plm_node_append(struct plm_arena *a, struct plm_node *map, const char *key,
 	return append(a, map, key, key_len, key_span, value, true);
 }
 
-int plm_node_append_static(struct plm_arena *a, struct plm_node *map,
+int plm_node_append_static_slow(struct plm_arena *a, struct plm_node *map,
 	const char *key, size_t key_len, struct plm_span key_span,
 	struct plm_node *value)
 {

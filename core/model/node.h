@@ -139,7 +139,11 @@ PLM_NODISCARD int plm_node_append(struct plm_arena *a, struct plm_node *map,
  * For front ends building maps with fixed field names, and the YAML loader,
  * which copies each key once when it reads it. Returns 0, PLM_EINVAL or
  * PLM_ENOMEM. */
-PLM_NODISCARD int plm_node_append_static(struct plm_arena *a,
+PLM_NODISCARD static inline int plm_node_append_static(struct plm_arena *a,
+	struct plm_node *map, const char *key, size_t key_len,
+	struct plm_span key_span, struct plm_node *value);
+/* Its path when the map must grow or the arguments are wrong. */
+PLM_NODISCARD int plm_node_append_static_slow(struct plm_arena *a,
 	struct plm_node *map, const char *key, size_t key_len,
 	struct plm_span key_span, struct plm_node *value);
 
@@ -174,5 +178,22 @@ struct plm_node *plm_node_clone(struct plm_arena *a,
 /* The name of a node kind: "null", "bool", "int", "float", "string", "seq",
  * "map". */
 const char *plm_node_kind_name(enum plm_node_kind kind);
+
+static inline int plm_node_append_static(struct plm_arena *a,
+	struct plm_node *map, const char *key, size_t key_len,
+	struct plm_span key_span, struct plm_node *value)
+{
+	if (map != NULL && map->kind == PLM_NODE_MAP && value != NULL &&
+		map->as.map.count < map->as.map.cap) {
+		struct plm_entry *e = &map->as.map.entries[map->as.map.count++];
+		e->key = key;
+		e->key_len = key_len;
+		e->key_span = key_span;
+		e->value = value;
+		return 0;
+	}
+	return plm_node_append_static_slow(a, map, key, key_len, key_span,
+		value);
+}
 
 #endif

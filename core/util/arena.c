@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ALIGN _Alignof(max_align_t)
+#define ALIGN PLM_ARENA_ALIGN
 /* Blocks start small (a per-file result holds a few strings) and double
  * up to MAX_GROWN, so a big document needs few blocks. */
 #define FIRST_BLOCK ((size_t)4 * 1024)
@@ -21,13 +21,33 @@ struct block {
 	_Alignas(max_align_t) unsigned char data[];
 };
 
+/* The head block's `used` is kept in the cursor (arena.h) while it is
+ * the head, and written back when another block takes its place. */
 struct plm_arena {
+	struct plm_arena_cursor cur; /* first: the inline path reads it */
 	struct block *head;
 	size_t cap;
 	size_t total; /* bytes of all blocks */
-	size_t used;  /* bytes handed out */
+	size_t used;  /* bytes handed out, but the head's */
 	bool exhausted;
 };
+
+/* Bytes handed out of the head block. */
+static size_t head_used(const struct plm_arena *arena)
+{
+	return arena->head != NULL ? (size_t)(arena->cur.at - arena->head->data)
+				   : 0;
+}
+
+static void set_exhausted(struct plm_arena *arena)
+{
+	if (arena->head != NULL && !arena->exhausted) {
+		arena->head->used = head_used(arena);
+	}
+	arena->exhausted = true;
+	arena->cur.at = NULL;
+	arena->cur.end = NULL;
+}
 
 static size_t round_up(size_t n)
 {
@@ -61,6 +81,9 @@ void plm_arena_destroy(struct plm_arena *arena)
 static struct block *new_block(struct plm_arena *arena, size_t need)
 {
 	size_t size = need > FIRST_BLOCK ? need : FIRST_BLOCK;
+	if (arena->head != NULL) {
+		arena->head->used = head_used(arena);
+	}
 	if (arena->head != NULL && arena->head->size * 2 > size &&
 		arena->head->size * 2 <= MAX_GROWN) {
 		size = arena->head->size * 2;
@@ -85,8 +108,13 @@ static struct block *new_block(struct plm_arena *arena, size_t need)
 		b->next = arena->head->next;
 		arena->head->next = b;
 	} else {
+		if (arena->head != NULL) {
+			arena->used += arena->head->used;
+		}
 		b->next = arena->head;
 		arena->head = b;
+		arena->cur.at = b->data;
+		arena->cur.end = b->data + b->size;
 	}
 	return b;
 }
@@ -101,29 +129,35 @@ static void *alloc_raw(struct plm_arena *arena, size_t size)
 		size = 1;
 	}
 	if (size > SIZE_MAX / 2) {
-		arena->exhausted = true;
+		set_exhausted(arena);
 		return NULL;
 	}
 	size = round_up(size);
-	struct block *b = arena->head;
-	if (b == NULL || b->size - b->used < size) {
-		b = new_block(arena, size);
-		if (b == NULL) {
-			arena->exhausted = true;
-			return NULL;
-		}
-		if (b->used != 0 || b->size - b->used < size) {
-			arena->exhausted = true;
-			return NULL;
-		}
+	if ((size_t)(arena->cur.end - arena->cur.at) >= size) {
+		void *p = arena->cur.at;
+		arena->cur.at += size;
+		return p;
 	}
-	void *p = b->data + b->used;
-	b->used += size;
-	arena->used += size;
-	return p;
+	struct block *b = new_block(arena, size);
+	if (b == NULL || b->used != 0 || b->size < size) {
+		set_exhausted(arena);
+		return NULL;
+	}
+	if (b != arena->head) { /* a one-off block behind the head */
+		b->used = size;
+		arena->used += size;
+		return b->data;
+	}
+	arena->cur.at += size;
+	return b->data;
 }
 
-void *plm_arena_alloc(struct plm_arena *arena, size_t size)
+void *plm_arena_take_slow(struct plm_arena *arena, size_t size)
+{
+	return alloc_raw(arena, size);
+}
+
+void *plm_arena_alloc_slow(struct plm_arena *arena, size_t size)
 {
 	void *p = alloc_raw(arena, size);
 	if (p != NULL) {
@@ -139,19 +173,18 @@ void *plm_arena_realloc(struct plm_arena *arena, void *old, size_t old_size,
 		return old;
 	}
 	/* Grow in place when the block is the last one handed out. */
-	struct block *b = arena ? arena->head : NULL;
-	if (old != NULL && b != NULL && !arena->exhausted) {
+	if (old != NULL && arena != NULL && arena->head != NULL &&
+		!arena->exhausted) {
 		size_t old_rounded = round_up(old_size ? old_size : 1);
-		unsigned char *end = b->data + b->used;
-		if ((unsigned char *)old + old_rounded == end) {
+		if ((unsigned char *)old + old_rounded == arena->cur.at &&
+			new_size <= SIZE_MAX / 2) {
 			size_t extra = round_up(new_size) - old_rounded;
-			if (b->size - b->used >= extra) {
+			if ((size_t)(arena->cur.end - arena->cur.at) >= extra) {
 				/* from the old end: the padding of a block
 				 * written with alloc_raw is not zero */
 				memset((unsigned char *)old + old_size, 0,
 					new_size - old_size);
-				b->used += extra;
-				arena->used += extra;
+				arena->cur.at += extra;
 				return old;
 			}
 		}
@@ -172,7 +205,7 @@ char *plm_arena_strndup(struct plm_arena *arena, const char *s, size_t len)
 	if (len == SIZE_MAX) {
 		return NULL;
 	}
-	char *p = alloc_raw(arena, len + 1);
+	char *p = plm_arena_take(arena, len + 1);
 	if (p == NULL) {
 		return NULL;
 	}
@@ -221,5 +254,9 @@ bool plm_arena_exhausted(const struct plm_arena *arena)
 
 size_t plm_arena_used(const struct plm_arena *arena)
 {
-	return arena->used;
+	if (arena->head == NULL) {
+		return arena->used;
+	}
+	return arena->used +
+		(arena->exhausted ? arena->head->used : head_used(arena));
 }

@@ -85,7 +85,18 @@ static int build_checkpoints(struct plm_source *s)
 		if (to > s->len) {
 			to = s->len;
 		}
-		for (size_t i = from; i < to; i++) {
+		size_t i = from;
+		/* Eight bytes at a time while they are ASCII: each one a
+		 * character, none astral. */
+		for (; i + 8 <= to; i += 8) {
+			uint64_t w;
+			memcpy(&w, b + i, 8);
+			if ((w & 0x8080808080808080ULL) != 0) {
+				break;
+			}
+			chars += 8;
+		}
+		for (; i < to; i++) {
 			chars += !is_continuation(b[i]);
 			astral += b[i] >= 0xF0;
 		}
@@ -142,8 +153,11 @@ struct plm_source *plm_source_create(const char *path, const char *bytes,
 /* True for a file of a kernel pseudo file system (/proc, /sys and the
  * like): regular files by their mode, but what they hold is the state of
  * the machine or the process (/proc/self/environ is the environment), so
- * they are never read, however they were reached. */
-static bool pseudo_file(int fd)
+ * they are never read, however they were reached. A device number names
+ * one mounted file system, so the last device found to be an ordinary one
+ * is remembered (per thread): a scan asks the kernel once per file system,
+ * not once per file. */
+static bool pseudo_file(int fd, dev_t dev)
 {
 #ifdef __linux__
 	static const unsigned long magics[] = {
@@ -158,6 +172,11 @@ static bool pseudo_file(int fd)
 		0xde5e81e4, /* efivarfs */
 		0xcafe4a11, /* bpf */
 	};
+	static _Thread_local bool known;
+	static _Thread_local dev_t ordinary;
+	if (known && dev == ordinary) {
+		return false;
+	}
 	struct statfs fs;
 	if (fstatfs(fd, &fs) != 0) {
 		return false;
@@ -167,8 +186,11 @@ static bool pseudo_file(int fd)
 			return true;
 		}
 	}
+	known = true;
+	ordinary = dev;
 #else
 	(void)fd;
+	(void)dev;
 #endif
 	return false;
 }
@@ -181,6 +203,7 @@ int plm_source_read(const char *path, const char *display_path, size_t max_size,
 		max_size = PLM_MAX_FILE_SIZE;
 	}
 	bool is_stdin = strcmp(path, "-") == 0;
+	size_t cap = 64 * 1024, len = 0;
 	/* O_NONBLOCK so a FIFO without a writer cannot hang the scan. */
 	int fd = is_stdin ? 0 : open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
@@ -194,7 +217,7 @@ int plm_source_read(const char *path, const char *display_path, size_t max_size,
 			errno = saved;
 			return PLM_EIO;
 		}
-		if (!S_ISREG(st.st_mode) || pseudo_file(fd)) {
+		if (!S_ISREG(st.st_mode) || pseudo_file(fd, st.st_dev)) {
 			close(fd);
 			errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
 			return PLM_EIO;
@@ -203,12 +226,13 @@ int plm_source_read(const char *path, const char *display_path, size_t max_size,
 			close(fd);
 			return PLM_ELIMIT;
 		}
-		int flags = fcntl(fd, F_GETFL);
-		if (flags >= 0) {
-			(void)fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+		/* O_NONBLOCK is left on: reads of a regular file ignore it.
+		 * The buffer is the file's size and one byte, so that the
+		 * read that finds the end needs no larger one. */
+		if ((size_t)st.st_size < max_size) {
+			cap = (size_t)st.st_size + 1;
 		}
 	}
-	size_t cap = 64 * 1024, len = 0;
 	char *buf = plm_malloc(cap + 1);
 	if (buf == NULL) {
 		goto nomem;
