@@ -338,7 +338,9 @@ static struct plm_index_entry *new_entry(struct builder *b)
 		return NULL;
 	}
 	if (d->entry_count == part->entry_cap) {
-		size_t cap = part->entry_cap ? part->entry_cap * 2 : 8;
+		/* One entry first: most documents hold one object, service
+		 * or Dockerfile, and the part lives until the run ends. */
+		size_t cap = part->entry_cap ? part->entry_cap * 2 : 1;
 		struct plm_index_entry *n = plm_arena_realloc(part->arena,
 			(void *)d->entries, part->entry_cap * sizeof(*n),
 			cap * sizeof(*n));
@@ -587,7 +589,10 @@ int plm_index_part_build(const struct plm_doc *doc, const char *path,
 {
 	*out = NULL;
 	struct plm_index_part *part = plm_calloc(1, sizeof(*part));
-	if (part == NULL || (part->arena = plm_arena_create(0)) == NULL) {
+	/* A part of one entry is a few hundred bytes, kept until the run
+	 * ends: its arena starts small. */
+	if (part == NULL ||
+		(part->arena = plm_arena_create_sized(0, 512)) == NULL) {
 		plm_free(part);
 		return PLM_ENOMEM;
 	}

@@ -29,6 +29,7 @@ struct plm_arena {
 	size_t cap;
 	size_t total; /* bytes of all blocks */
 	size_t used;  /* bytes handed out, but the head's */
+	size_t first; /* the first block's size */
 	bool exhausted;
 };
 
@@ -56,11 +57,17 @@ static size_t round_up(size_t n)
 
 struct plm_arena *plm_arena_create(size_t cap)
 {
+	return plm_arena_create_sized(cap, FIRST_BLOCK);
+}
+
+struct plm_arena *plm_arena_create_sized(size_t cap, size_t first_block)
+{
 	struct plm_arena *arena = plm_calloc(1, sizeof(*arena));
 	if (arena == NULL) {
 		return NULL;
 	}
 	arena->cap = cap ? cap : PLM_ARENA_DEFAULT_CAP;
+	arena->first = first_block > ALIGN ? round_up(first_block) : ALIGN;
 	return arena;
 }
 
@@ -80,7 +87,7 @@ void plm_arena_destroy(struct plm_arena *arena)
 
 static struct block *new_block(struct plm_arena *arena, size_t need)
 {
-	size_t size = need > FIRST_BLOCK ? need : FIRST_BLOCK;
+	size_t size = need > arena->first ? need : arena->first;
 	if (arena->head != NULL) {
 		arena->head->used = head_used(arena);
 	}

@@ -24,6 +24,10 @@ struct plm_arena;
 /* Creates an arena that will hold at most cap bytes (0: the default).
  * Returns NULL when out of memory. Free with plm_arena_destroy(). */
 struct plm_arena *plm_arena_create(size_t cap);
+/* The same, with a first block of first_block bytes (the default is
+ * 4 KiB; blocks double from there): for the many small arenas that live
+ * long, such as the project index's parts. */
+struct plm_arena *plm_arena_create_sized(size_t cap, size_t first_block);
 /* Frees every block and the arena itself. Accepts NULL. */
 void plm_arena_destroy(struct plm_arena *arena);
 
