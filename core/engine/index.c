@@ -339,7 +339,7 @@ static struct plm_index_entry *new_entry(struct builder *b)
 	}
 	if (d->entry_count == part->entry_cap) {
 		/* One entry first: most documents hold one object, service
-		 * or Dockerfile, and the part lives until the run ends. */
+		 * or Dockerfile. */
 		size_t cap = part->entry_cap ? part->entry_cap * 2 : 1;
 		struct plm_index_entry *n = plm_arena_realloc(part->arena,
 			(void *)d->entries, part->entry_cap * sizeof(*n),
@@ -584,23 +584,17 @@ void plm_index_part_destroy(struct plm_index_part *part)
 	plm_free(part);
 }
 
-int plm_index_part_build(const struct plm_doc *doc, const char *path,
-	const char *shown_path, struct plm_index_part **out)
+/* Builds the part of doc into arena; false when out of memory. */
+static bool build_part(const struct plm_doc *doc, const char *path,
+	const char *shown_path, struct plm_index_part *part)
 {
-	*out = NULL;
-	struct plm_index_part *part = plm_calloc(1, sizeof(*part));
-	/* A part of one entry is a few hundred bytes, kept until the run
-	 * ends: its arena starts small. */
-	if (part == NULL ||
-		(part->arena = plm_arena_create_sized(0, 512)) == NULL) {
-		plm_free(part);
-		return PLM_ENOMEM;
-	}
 	struct builder b = {doc, part, false};
 	const char *shown = shown_path != NULL ? shown_path
 					       : plm_doc_main(doc)->path;
 	part->doc.path = copy(&b, path, strlen(path));
-	part->doc.shown_path = copy(&b, shown, strlen(shown));
+	part->doc.shown_path = strcmp(shown, path) == 0
+		? part->doc.path
+		: copy(&b, shown, strlen(shown));
 	part->doc.kind = doc->kind;
 	part->doc.line_count = plm_doc_main(doc)->line_count;
 	switch (doc->kind) {
@@ -616,7 +610,31 @@ int plm_index_part_build(const struct plm_doc *doc, const char *path,
 	default:
 		break;
 	}
-	if (b.nomem) {
+	return !b.nomem;
+}
+
+int plm_index_part_build(const struct plm_doc *doc, const char *path,
+	const char *shown_path, struct plm_index_part **out)
+{
+	*out = NULL;
+	/* A part lives until the run ends, and there is one per file: it
+	 * is built twice, once to learn its size and once into a block of
+	 * exactly that size (the same allocations in the same order), so
+	 * that the index holds no slack. Building costs little next to
+	 * loading the document. */
+	struct plm_index_part trial = {0};
+	trial.arena = plm_arena_create(0);
+	bool ok = trial.arena != NULL &&
+		build_part(doc, path, shown_path, &trial);
+	size_t need = ok ? plm_arena_used(trial.arena) : 0;
+	plm_arena_destroy(trial.arena);
+	struct plm_index_part *part = ok ? plm_calloc(1, sizeof(*part)) : NULL;
+	if (part == NULL ||
+		(part->arena = plm_arena_create_sized(0, need)) == NULL) {
+		plm_free(part);
+		return PLM_ENOMEM;
+	}
+	if (!build_part(doc, path, shown_path, part)) {
 		plm_index_part_destroy(part);
 		return PLM_ENOMEM;
 	}
