@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include "plm_config.h"
 #include "util/alloc.h"
+#include "util/source.h"
 
 /* How deep a policy directory is searched. */
 #define MAX_POLICY_DEPTH 4
@@ -261,28 +262,34 @@ static int add_dir(struct found_list *l, struct plm_arena *a, const char *dir,
 	return rc;
 }
 
+/* A policy file's text, NUL-terminated. The buffer is the file's size
+ * (read through plm_source_read's rules: regular files only, at most
+ * PLM_MAX_POLICY_SIZE): a scan reads every policy at start-up, and a
+ * buffer of the largest size allowed cost a mapping and its page faults
+ * for each. */
 static char *read_text(const char *path, size_t *len, char **error)
 {
-	FILE *f = fopen(path, "rb");
-	if (f == NULL) {
+	struct plm_source *src = NULL;
+	int rc = plm_source_read(path, path, PLM_MAX_POLICY_SIZE, &src);
+	if (rc != 0) {
 		*error = plm_engine_strdupf("%s: cannot read policy: %s", path,
-			strerror(errno));
+			rc == PLM_ELIMIT           ? "larger than 1 MiB"
+				: rc == PLM_ENOMEM ? "out of memory"
+						   : strerror(errno));
 		return NULL;
 	}
-	char *buf = plm_malloc(PLM_MAX_POLICY_SIZE + 1);
-	size_t n = buf != NULL ? fread(buf, 1, PLM_MAX_POLICY_SIZE + 1, f) : 0;
-	bool bad = buf == NULL || ferror(f) || n > PLM_MAX_POLICY_SIZE;
-	fclose(f);
-	if (bad) {
-		*error = plm_engine_strdupf("%s: cannot read policy: %s", path,
-			n > PLM_MAX_POLICY_SIZE ? "larger than 1 MiB"
-						: "read error");
-		plm_free(buf);
+	char *text = plm_malloc(src->len + 1);
+	if (text == NULL) {
+		plm_source_destroy(src);
+		*error = plm_engine_strdupf("%s: cannot read policy: out of "
+					    "memory",
+			path);
 		return NULL;
 	}
-	buf[n] = '\0';
-	*len = n;
-	return buf;
+	memcpy(text, src->bytes, src->len + 1);
+	*len = src->len;
+	plm_source_destroy(src);
+	return text;
 }
 
 static int load_one(struct plm_lua *host, const struct plm_lua_limits *lim,
@@ -296,17 +303,21 @@ static int load_one(struct plm_lua *host, const struct plm_lua_limits *lim,
 	}
 	memset(p, 0, sizeof(*p));
 	p->chunk.chunkname = plm_arena_printf(arena, "@%s", f->path);
-	p->chunk.text = plm_arena_strndup(arena, text, len);
 	p->chunk.text_len = len;
 	p->chunk.lib_dir = f->lib_dir;
 	p->chunk.reuse = f->builtin;
 	if (f->builtin && p->chunk.chunkname != NULL) {
 		builtin_dump(p, f->path, text, len);
 	}
+	/* The text of a policy compiled at build time is not kept: it is
+	 * read again only if this Lua refuses the dump. */
+	if (p->chunk.precompiled == NULL) {
+		p->chunk.text = plm_arena_strndup(arena, text, len);
+	}
 	const char *source_path = plm_arena_strdup(arena, f->path);
 	plm_free(text);
 	if (source_path == NULL || p->chunk.chunkname == NULL ||
-		p->chunk.text == NULL) {
+		(p->chunk.precompiled == NULL && p->chunk.text == NULL)) {
 		*error = plm_engine_strdupf("%s: out of memory", f->path);
 		return PLM_ENOMEM;
 	}

@@ -66,7 +66,8 @@ struct plm_precompiled;
 
 struct plm_lua_chunk {
 	const char *chunkname; /* "@" + source path */
-	const char *text;
+	const char *text;      /* NULL when precompiled: read again from the
+	                        * path if the dump is refused */
 	size_t text_len;
 	const char *lib_dir; /* the directory `require` reads, or NULL */
 	/* The policy's check keeps no state from one file to the next (the

@@ -8,6 +8,7 @@
 #include <string.h>
 #include "lua/internal.h"
 #include "lua/precompiled.h"
+#include "util/source.h"
 #include <lauxlib.h>
 
 const struct plm_precompiled *plm_lua_precompiled_find(const char *folder,
@@ -102,6 +103,23 @@ static int load_precompiled(lua_State *L, const struct plm_precompiled *e,
 	return lua_load(L, splice_read, &s, chunkname, "b");
 }
 
+/* The text of a precompiled policy whose dump this Lua refused, read
+ * again from its file (the chunk name is "@" and the path). */
+static int load_file_text(lua_State *L, const struct plm_lua_chunk *c)
+{
+	struct plm_source *src = NULL;
+	if (c->chunkname[0] != '@' ||
+		plm_source_read(c->chunkname + 1, c->chunkname + 1, 0, &src) !=
+			0) {
+		lua_pushfstring(L, "%s: cannot read the policy again",
+			c->chunkname + 1);
+		return LUA_ERRFILE;
+	}
+	int rc = luaL_loadbufferx(L, src->bytes, src->len, c->chunkname, "t");
+	plm_source_destroy(src);
+	return rc;
+}
+
 int plm_lua_load_chunk(lua_State *L, const struct plm_lua_chunk *c,
 	bool *parsed)
 {
@@ -118,5 +136,8 @@ int plm_lua_load_chunk(lua_State *L, const struct plm_lua_chunk *c,
 			c->chunkname, "b");
 	}
 	*parsed = true;
+	if (c->text == NULL) {
+		return load_file_text(L, c);
+	}
 	return luaL_loadbufferx(L, c->text, c->text_len, c->chunkname, "t");
 }
