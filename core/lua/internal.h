@@ -39,6 +39,12 @@ struct plm_lua {
 	/* The document bound for the runs in progress. */
 	const struct plm_doc *doc;
 	uint64_t generation; /* bumped per bound document */
+	/* lua/model.c: the node proxies' metatable (to tell a proxy without
+	 * a registry look-up), and the registry reference of the table of
+	 * proxies made for generation cache_generation (0: none yet). */
+	const void *node_mt;
+	int cache_ref;
+	uint64_t cache_generation;
 };
 
 /* The watchdog (watchdog.c): a host joins it when created and leaves it

@@ -11,14 +11,11 @@
 
 #define PROXY_NAME "plimsoll.node"
 
-static const char key_cache = 0; /* node -> proxy, for the bound document */
+/* The key of the `doc` table in the bound document's proxy table. */
+static const char key_doc = 0;
 
 struct proxy {
 	const struct plm_node *node;
-	uint64_t generation;
-};
-
-struct cache_state {
 	uint64_t generation;
 };
 
@@ -34,8 +31,8 @@ void plm_lua_unbind_doc(struct plm_lua *h)
 	h->generation++;
 }
 
-/* The proxy at idx, or NULL: compares metatables by the registry entry
- * under a pointer key (no string lookup).  [-0, +0, -] */
+/* The proxy at idx, or NULL: compares its metatable with the one the
+ * host keeps the address of (no registry look-up).  [-0, +0, -] */
 static struct proxy *to_proxy(lua_State *L, int idx)
 {
 	struct proxy *p = lua_touserdata(L, idx);
@@ -43,9 +40,8 @@ static struct proxy *to_proxy(lua_State *L, int idx)
 		!lua_getmetatable(L, idx)) {
 		return NULL;
 	}
-	lua_rawgetp(L, LUA_REGISTRYINDEX, &plm_lua_key_node_mt);
-	bool same = lua_rawequal(L, -1, -2);
-	lua_pop(L, 2);
+	bool same = lua_topointer(L, -1) == plm_lua_host(L)->node_mt;
+	lua_pop(L, 1);
 	return same ? p : NULL;
 }
 
@@ -76,25 +72,23 @@ static const struct plm_node *check_node(lua_State *L, int idx)
 	return p->node;
 }
 
-/* Pushes the cache table of the bound document, making a fresh one when
- * the document changed.  [-0, +1, m] */
+/* Pushes the cache table of the bound document (node -> proxy, and the
+ * `doc` table), making a fresh one when the document changed.
+ * [-0, +1, m] */
 static void push_cache(lua_State *L, struct plm_lua *h)
 {
-	if (lua_rawgetp(L, LUA_REGISTRYINDEX, &key_cache) == LUA_TTABLE) {
-		lua_rawgeti(L, -1, 0);
-		struct cache_state *s = lua_touserdata(L, -1);
-		lua_pop(L, 1);
-		if (s != NULL && s->generation == h->generation) {
-			return;
-		}
+	if (h->cache_ref > 0 && h->cache_generation == h->generation) {
+		lua_rawgeti(L, LUA_REGISTRYINDEX, h->cache_ref);
+		return;
 	}
-	lua_pop(L, 1);
 	lua_createtable(L, 0, 64);
-	struct cache_state *s = lua_newuserdatauv(L, sizeof(*s), 0);
-	s->generation = h->generation;
-	lua_rawseti(L, -2, 0);
 	lua_pushvalue(L, -1);
-	lua_rawsetp(L, LUA_REGISTRYINDEX, &key_cache);
+	if (h->cache_ref > 0) {
+		lua_rawseti(L, LUA_REGISTRYINDEX, h->cache_ref);
+	} else {
+		h->cache_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+	}
+	h->cache_generation = h->generation;
 }
 
 void plm_lua_push_node(lua_State *L, const struct plm_node *node)
@@ -249,17 +243,13 @@ void plm_lua_model_init(lua_State *L)
 	luaL_setfuncs(L, methods, 0);
 	lua_pushliteral(L, PROXY_NAME);
 	lua_setfield(L, -2, "__metatable");
+	plm_lua_host(L)->node_mt = lua_topointer(L, -1);
 	lua_rawsetp(L, LUA_REGISTRYINDEX, &plm_lua_key_node_mt);
 }
 
-void plm_lua_push_doc(lua_State *L)
+static void make_doc(lua_State *L, const struct plm_doc *doc)
 {
-	struct plm_lua *h = plm_lua_host(L);
-	const struct plm_doc *doc = h->doc;
 	lua_createtable(L, 0, 5);
-	if (doc == NULL) {
-		return;
-	}
 	lua_pushstring(L, plm_kind_name(doc->kind));
 	lua_setfield(L, -2, "kind");
 	lua_pushstring(L, plm_doc_main(doc)->path);
@@ -274,6 +264,29 @@ void plm_lua_push_doc(lua_State *L)
 	lua_setfield(L, -2, "containers");
 	lua_pushinteger(L, (lua_Integer)plm_doc_main(doc)->line_count);
 	lua_setfield(L, -2, "lines");
+}
+
+/* The `doc` table of the bound document: made once per document and
+ * read-only, since every policy that checks the file is handed the same
+ * one.  [-0, +1, m] */
+void plm_lua_push_doc(lua_State *L)
+{
+	struct plm_lua *h = plm_lua_host(L);
+	if (h->doc == NULL) {
+		lua_createtable(L, 0, 0);
+		return;
+	}
+	push_cache(L, h);
+	if (lua_rawgetp(L, -1, &key_doc) == LUA_TTABLE) {
+		lua_remove(L, -2);
+		return;
+	}
+	lua_pop(L, 1);
+	make_doc(L, h->doc);
+	plm_lua_freeze(L);
+	lua_pushvalue(L, -1);
+	lua_rawsetp(L, -3, &key_doc);
+	lua_remove(L, -2);
 }
 
 void plm_lua_check_target(lua_State *L, int idx, bool has_field,

@@ -248,6 +248,13 @@ function tests.model_access(doc)
 		eq(m.present, false, "not present")
 		eq(p.meta(c, "nope").present, false, "missing field")
 		eq(pcall(function() c.name = "x" end), false, "read-only model")
+		eq(pcall(function() doc.kind = "x" end), false, "read-only doc")
+		eq(pcall(function() doc.extra = 1 end), false, "no new doc field")
+		local fields = {}
+		for k in pairs(doc) do fields[#fields + 1] = k end
+		table.sort(fields)
+		eq(table.concat(fields, ","), "containers,kind,lines,path,tree",
+			"pairs over doc")
 		local keys = {}
 		for k in pairs(c) do keys[#keys + 1] = k end
 		eq(keys[1], "name", "pairs in order")
