@@ -557,26 +557,60 @@ local function image_names(image)
 	return names
 end
 
--- Each pattern with its literal prefix (up to the first `*`): most names
--- fail on it, before the cost of a glob.
+-- Each pattern with its literal prefix (up to the first `*`), filed by
+-- the prefix's first byte (a pattern that starts with `*` in `wild`):
+-- a name is only tried against the patterns of its own first byte, and
+-- most fail on the prefix, before the cost of a glob.
 local function compile(patterns)
-	local out = {}
-	for i, pattern in ipairs(patterns) do
-		out[i] = {pattern = pattern, prefix = pattern:match("^([^*]*)")}
+	local out = {wild = {}}
+	for _, pattern in ipairs(patterns) do
+		pattern = tostring(pattern)
+		local prefix = pattern:match("^([^*]*)")
+		local list = prefix == "" and out.wild or out[byte(prefix, 1)]
+		if list == nil then
+			list = {}
+			out[byte(prefix, 1)] = list
+		end
+		list[#list + 1] = {pattern = pattern, prefix = prefix}
 	end
 	return out
 end
 
-local function matches_any(image, patterns)
-	for _, name in ipairs(image_names(image)) do
-		for _, c in ipairs(patterns) do
-			if name:sub(1, #c.prefix) == c.prefix and
-				M.glob(name, c.pattern) then
-				return true
-			end
+local function matches_list(name, list)
+	for _, c in ipairs(list) do
+		-- a plain find anchored at 1 makes no substring
+		if find(name, c.prefix, 1, true) == 1 and
+			M.glob(name, c.pattern) then
+			return true
 		end
 	end
 	return false
+end
+
+local function matches_any(image, patterns)
+	for _, name in ipairs(image_names(image)) do
+		local own = patterns[byte(name, 1) or 0]
+		if (own ~= nil and matches_list(name, own)) or
+			matches_list(name, patterns.wild) then
+			return true
+		end
+	end
+	return false
+end
+
+-- The judges made so far, by the contents of their two lists: policies
+-- ask for one per file (settings are read per file, as fresh tables),
+-- and what an image runs as is the same answer from one file to the
+-- next, so a judge and its answers serve the whole run.
+local judges, judge_count = {}, 0
+
+local function list_key(list)
+	local parts = {}
+	for i, s in ipairs(list) do
+		s = tostring(s)
+		parts[i] = #s .. ":" .. s
+	end
+	return table.concat(parts)
 end
 
 --- Returns a function that tells what an image (a container's `image`
@@ -584,12 +618,19 @@ end
 --- then Docker's official images that set no USER), "non-root"
 --- (non_root_images) or nil (unknown, or an image from a variable). The
 --- lists default to M.root_images and M.non_root_images; answers are
---- cached per image text.
+--- cached per image text, and the same lists give the same function.
 function M.image_user_judge(root_images, non_root_images)
-	local root = compile(root_images or M.root_images)
-	local non_root = compile(non_root_images or M.non_root_images)
+	root_images = root_images or M.root_images
+	non_root_images = non_root_images or M.non_root_images
+	local key = list_key(root_images) .. "|" .. list_key(non_root_images)
+	local known = judges[key]
+	if known ~= nil then
+		return known
+	end
+	local root = compile(root_images)
+	local non_root = compile(non_root_images)
 	local cache = {}
-	return function(image)
+	local function judge(image)
 		if image == nil or image.text == nil or image.text == "" or
 			image.text:find("$", 1, true) then
 			return nil
@@ -611,6 +652,12 @@ function M.image_user_judge(root_images, non_root_images)
 		cache[image.text] = answer
 		return answer or nil
 	end
+	if judge_count == 32 then -- a bound, for runs of many configurations
+		judges, judge_count = {}, 0
+	end
+	judges[key] = judge
+	judge_count = judge_count + 1
+	return judge
 end
 
 ------------------------------------------------------------------------

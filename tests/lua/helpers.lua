@@ -20,6 +20,36 @@ end
 
 local tests = {}
 
+function tests.image_user_judge()
+	local function image(text, registry, repository, tag)
+		return {text = text, registry = registry, repository = repository,
+			tag = tag}
+	end
+	local j = p.image_user_judge({"example.com/root*"},
+		{"example.com/app:*", "*/nonroot"})
+	eq(j(image("example.com/root:1", "example.com", "root", "1")), "root",
+		"root pattern")
+	eq(j(image("example.com/app:2", "example.com", "app", "2")),
+		"non-root", "non-root pattern")
+	eq(j(image("quay.io/x/nonroot", "quay.io", "x/nonroot")), "non-root",
+		"pattern starting with *")
+	eq(j(image("alpine:3", nil, "alpine", "3")), "root",
+		"official image without USER")
+	eq(j(image("example.com/other:1", "example.com", "other", "1")), nil,
+		"unknown")
+	eq(j(image("${IMAGE}")), nil, "variable")
+	-- The same lists (fresh tables with the same contents) give the same
+	-- judge; other lists another one, which judges by its own.
+	eq(p.image_user_judge({"example.com/root*"},
+		{"example.com/app:*", "*/nonroot"}), j, "same lists, same judge")
+	local k = p.image_user_judge({"example.com/root*"}, {})
+	eq(k == j, false, "other lists, other judge")
+	eq(k(image("example.com/app:2", "example.com", "app", "2")), nil,
+		"judged by its own lists")
+	eq(p.image_user_judge({"a"}, {"b", "c"}) ==
+		p.image_user_judge({"a", "b"}, {"c"}), false, "lists kept apart")
+end
+
 function tests.sandbox_globals()
 	for _, name in ipairs({"io", "os", "debug", "package", "coroutine",
 		"load", "loadfile", "dofile", "loadstring", "collectgarbage",
