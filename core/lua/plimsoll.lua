@@ -292,8 +292,11 @@ function M.instructions(doc, keyword)
 				list = nil
 			else
 				local kw = ins.keyword
+				-- (lengths first: upper() is a call, and most
+				-- keywords differ in length)
 				local trigger = kw ~= nil and keyword ~= nil
-					and keyword ~= "ONBUILD" and kw:upper() == "ONBUILD"
+					and keyword ~= "ONBUILD" and #kw == 7
+					and kw:upper() == "ONBUILD"
 					and ins.instruction or nil
 				if trigger then
 					-- `ONBUILD RUN ...` runs in every image built FROM
@@ -303,7 +306,8 @@ function M.instructions(doc, keyword)
 						return trigger, stage, ins
 					end
 				elseif keyword == nil or kw == keyword or
-					(kw ~= nil and kw:upper() == keyword) then
+					(kw ~= nil and #kw == #keyword and
+						kw:upper() == keyword) then
 					return ins, stage
 				end
 			end
@@ -669,12 +673,29 @@ local shells = {
 	ksh = true, busybox = false,
 }
 
+-- Basenames already worked out: most policies ask for the basename of
+-- every word of every command, and the words repeat (a table read is
+-- cheaper than the two library calls).
+local base_of, base_count = {}, 0
+
 local function basename(s)
-	s = tostring(s)
-	if not find(s, "/", 1, true) then -- most words: no directory
-		return s
+	local known = base_of[s]
+	if known ~= nil then
+		return known
 	end
-	return (s:match("([^/]+)$")) or s
+	local text = tostring(s)
+	local base = text
+	if find(text, "/", 1, true) then -- most words: no directory
+		base = (text:match("([^/]+)$")) or text
+	end
+	if s == text then -- a string: kept (a bounded number of them)
+		if base_count == 4096 then
+			base_of, base_count = {}, 0
+		end
+		base_of[s] = base
+		base_count = base_count + 1
+	end
+	return base
 end
 M.basename = basename
 
