@@ -1659,7 +1659,7 @@ end
 -- True when the text may hold an install (or, unless installs_only, an
 -- unseen script): a cheap test of its words before splitting commands
 -- (most commands do neither).
-local function worth_splitting(text, installs_only)
+local function words_worth_splitting(text, installs_only)
 	for w in text:gmatch("[^%s;&|()`'\"]+") do
 		local name = find(w, "/", 1, true) and w:match("[^/]+$") or w
 		if manager_set[name] or name:match("^python") then
@@ -1672,6 +1672,26 @@ local function worth_splitting(text, installs_only)
 		end
 	end
 	return false
+end
+
+-- Its answers by text (the package policies, about fifteen, each ask
+-- about every RUN), in a bounded table per question.
+local worth = {[true] = {}, [false] = {}}
+local worth_count = 0
+
+local function worth_splitting(text, installs_only)
+	installs_only = installs_only and true or false
+	local known = worth[installs_only][text]
+	if known ~= nil then
+		return known
+	end
+	local answer = words_worth_splitting(text, installs_only)
+	if worth_count == 4096 then
+		worth, worth_count = {[true] = {}, [false] = {}}, 0
+	end
+	worth[installs_only][text] = answer
+	worth_count = worth_count + 1
+	return answer
 end
 
 -- Does argv (unwrapped) run a script this model cannot see into: a
