@@ -114,6 +114,16 @@ static int dump(const char *path)
 	return rc == 0 ? 0 : 1;
 }
 
+/* The front end of kind over doc: 0 or an error. */
+static int build(struct plm_doc *doc, enum plm_kind kind)
+{
+	if (doc == NULL) {
+		return PLM_ENOMEM;
+	}
+	return kind == PLM_KIND_COMMAND ? plm_command_build(doc, NULL)
+					: plm_dockerfile_build(doc);
+}
+
 /* Reads, parses and frees each file in turn; prints the totals with the
  * process's CPU time so far (reading the list and the files included). */
 static int once(enum plm_kind kind, char **paths, int nfiles)
@@ -127,11 +137,7 @@ static int once(enum plm_kind kind, char **paths, int nfiles)
 		}
 		bytes += src->len;
 		struct plm_doc *doc = plm_doc_create_take(src, kind);
-		int rc = doc == NULL ? PLM_ENOMEM
-			: kind == PLM_KIND_COMMAND
-			? plm_command_build(doc, NULL)
-			: plm_dockerfile_build(doc);
-		if (rc != 0) {
+		if (build(doc, kind) != 0) {
 			fprintf(stderr, "%s: out of memory\n", paths[k]);
 			return 2;
 		}
@@ -262,11 +268,7 @@ int main(int argc, char **argv)
 				plm_source_create(sources[k]->path,
 					sources[k]->bytes, sources[k]->len);
 			struct plm_doc *doc = plm_doc_create_take(copy, kind);
-			int rc = doc == NULL ? PLM_ENOMEM
-				: kind == PLM_KIND_COMMAND
-				? plm_command_build(doc, NULL)
-				: plm_dockerfile_build(doc);
-			if (rc != 0) {
+			if (build(doc, kind) != 0) {
 				fprintf(stderr, "%s: out of memory\n",
 					sources[k]->path);
 				return 2;

@@ -135,9 +135,9 @@ int plm_node_push(struct plm_arena *a, struct plm_node *seq,
 	return 0;
 }
 
-static int append(struct plm_arena *a, struct plm_node *map, const char *key,
-	size_t key_len, struct plm_span key_span, struct plm_node *value,
-	bool copy_key)
+int plm_node_append_static_slow(struct plm_arena *a, struct plm_node *map,
+	const char *key, size_t key_len, struct plm_span key_span,
+	struct plm_node *value)
 {
 	if (map == NULL || map->kind != PLM_NODE_MAP || value == NULL) {
 		return PLM_EINVAL;
@@ -153,32 +153,21 @@ static int append(struct plm_arena *a, struct plm_node *map, const char *key,
 		map->as.map.entries = entries;
 		map->as.map.cap = ncap;
 	}
-	const char *copy = key;
-	if (copy_key) {
-		copy = plm_arena_strndup(a, key, key_len);
-		if (copy == NULL) {
-			return PLM_ENOMEM;
-		}
-	}
-	struct plm_entry *e = &map->as.map.entries[map->as.map.count++];
-	e->key = copy;
-	e->key_len = key_len;
-	e->key_span = key_span;
-	e->value = value;
-	return 0;
+	/* Room now: the inline path writes the entry. */
+	return plm_node_append_static(a, map, key, key_len, key_span, value);
 }
 
 int plm_node_append(struct plm_arena *a, struct plm_node *map, const char *key,
 	size_t key_len, struct plm_span key_span, struct plm_node *value)
 {
-	return append(a, map, key, key_len, key_span, value, true);
-}
-
-int plm_node_append_static_slow(struct plm_arena *a, struct plm_node *map,
-	const char *key, size_t key_len, struct plm_span key_span,
-	struct plm_node *value)
-{
-	return append(a, map, key, key_len, key_span, value, false);
+	if (map == NULL || map->kind != PLM_NODE_MAP || value == NULL) {
+		return PLM_EINVAL;
+	}
+	const char *copy = plm_arena_strndup(a, key, key_len);
+	if (copy == NULL) {
+		return PLM_ENOMEM;
+	}
+	return plm_node_append_static(a, map, copy, key_len, key_span, value);
 }
 
 int plm_node_set(struct plm_arena *a, struct plm_node *map, const char *key,
