@@ -102,10 +102,7 @@ int plm_engine_create(const struct plm_engine_options *o,
 		: PLM_LUA_DEFAULT_INSTRUCTIONS;
 	e->limits.seconds = o->time_limit > 0 ? o->time_limit
 					      : PLM_LUA_DEFAULT_SECONDS;
-	struct plm_lua *spare = NULL;
-	rc = plm_policy_load_all(&spare, o, &e->limits, e->arena, &all, &count,
-		error);
-	atomic_init(&e->spare, spare);
+	rc = plm_policy_load_all(o, &e->limits, e->arena, &all, &count, error);
 	if (rc != 0) {
 		goto fail;
 	}
@@ -167,7 +164,6 @@ void plm_engine_destroy(struct plm_engine *e)
 	if (e == NULL) {
 		return;
 	}
-	plm_lua_destroy(atomic_exchange(&e->spare, NULL));
 	plm_arena_destroy(e->arena);
 	plm_free(e);
 }
@@ -265,12 +261,7 @@ int plm_checker_create(const struct plm_engine *e, struct plm_checker **out,
 		*error = plm_engine_strdupf("out of memory creating a checker");
 		return PLM_ENOMEM;
 	}
-	/* The engine is shared by the workers: the first to come takes
-	 * its spare state, the others make their own. */
-	struct plm_lua *adopt =
-		atomic_exchange(&((struct plm_engine *)e)->spare, NULL);
-	int rc = plm_lua_checker_create(e->chunks, e->count, adopt, &c->lua,
-		error);
+	int rc = plm_lua_checker_create(e->chunks, e->count, &c->lua, error);
 	if (rc != 0) {
 		plm_checker_destroy(c);
 		return rc;

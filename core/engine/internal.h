@@ -4,7 +4,6 @@
 #ifndef PLM_ENGINE_INTERNAL_H
 #define PLM_ENGINE_INTERNAL_H
 
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include "engine/engine.h"
@@ -49,9 +48,6 @@ struct plm_engine {
 	struct plm_lua_chunk *chunks; /* policies[i].chunk, contiguous */
 	struct plm_lua_limits limits;
 	bool report_unused; /* --report-unused-ignores */
-	/* The state that read the metadata, until the first checker takes
-	 * it (a scan of one file then makes one state, not two). */
-	_Atomic(struct plm_lua *) spare;
 };
 
 /* Checks the value of every entry of s against the declarations of the
@@ -69,12 +65,10 @@ PLM_NODISCARD int plm_setting_parse(const struct plm_setting_decl *d,
 	const char **problem);
 
 /* Finds, reads and validates every policy o names (before selection) into
- * the arena; *spare is the state that read them (the caller's to destroy).
- * Returns 0 or an error with *error malloc'd. */
-PLM_NODISCARD int plm_policy_load_all(struct plm_lua **spare,
-	const struct plm_engine_options *o, const struct plm_lua_limits *limits,
-	struct plm_arena *arena, struct plm_policy **out, size_t *count,
-	char **error);
+ * the arena. Returns 0 or an error with *error malloc'd. */
+PLM_NODISCARD int plm_policy_load_all(const struct plm_engine_options *o,
+	const struct plm_lua_limits *limits, struct plm_arena *arena,
+	struct plm_policy **out, size_t *count, char **error);
 
 /* A malloc'd printf; NULL when out of memory. */
 char *plm_engine_strdupf(const char *fmt, ...) PLM_PRINTF(1, 2);

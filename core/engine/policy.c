@@ -346,10 +346,9 @@ static int load_one(struct plm_lua *host, const struct plm_lua_limits *lim,
 	return 0;
 }
 
-int plm_policy_load_all(struct plm_lua **spare,
-	const struct plm_engine_options *o, const struct plm_lua_limits *limits,
-	struct plm_arena *arena, struct plm_policy **out, size_t *count,
-	char **error)
+int plm_policy_load_all(const struct plm_engine_options *o,
+	const struct plm_lua_limits *limits, struct plm_arena *arena,
+	struct plm_policy **out, size_t *count, char **error)
 {
 	struct found_list found = {0};
 	struct plm_lua *host = NULL;
@@ -357,7 +356,6 @@ int plm_policy_load_all(struct plm_lua **spare,
 	int rc = 0;
 	*out = NULL;
 	*count = 0;
-	*spare = NULL;
 
 	if (!o->no_builtin) {
 		rc = add_dir(&found, arena, plm_engine_builtin_dir(o),
@@ -437,8 +435,6 @@ int plm_policy_load_all(struct plm_lua **spare,
 	}
 	*out = policies;
 	*count = found.count;
-	*spare = host;
-	host = NULL;
 cleanup:
 	if (rc == PLM_ENOMEM && *error == NULL) {
 		*error = plm_engine_strdupf("out of memory loading policies");

@@ -41,25 +41,6 @@ static int chunk_table(lua_State *L)
 {
 	struct plm_lua_checker *c = lua_touserdata(L, 1);
 	lua_createtable(L, (int)c->count, 0);
-	/* An adopted state holds the check functions its metadata reading
-	 * returned: taken as each rule's kept check, then forgotten. */
-	if (lua_rawgetp(L, LUA_REGISTRYINDEX, &plm_lua_key_kept) ==
-		LUA_TTABLE) {
-		for (size_t i = 0; i < c->count; i++) {
-			if (!c->chunks[i].reuse) {
-				continue;
-			}
-			if (lua_getfield(L, -1, c->chunks[i].chunkname) ==
-				LUA_TFUNCTION) {
-				lua_rawseti(L, -3, -((lua_Integer)i + 1));
-			} else {
-				lua_pop(L, 1);
-			}
-		}
-		lua_pushnil(L);
-		lua_rawsetp(L, LUA_REGISTRYINDEX, &plm_lua_key_kept);
-	}
-	lua_pop(L, 1);
 	c->chunks_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 	return 0;
 }
@@ -76,19 +57,14 @@ static char *strdup_both(const char *a, const char *b)
 }
 
 int plm_lua_checker_create(const struct plm_lua_chunk *chunks, size_t count,
-	struct plm_lua *adopt, struct plm_lua_checker **out, char **error)
+	struct plm_lua_checker **out, char **error)
 {
 	*out = NULL;
 	*error = NULL;
 	struct plm_lua_checker *c = plm_calloc(1, sizeof(*c));
-	if (c != NULL) {
-		c->host = adopt;
-		adopt = NULL;
-	}
-	if (c == NULL || (c->host == NULL && plm_lua_create(&c->host) != 0)) {
+	if (c == NULL || plm_lua_create(&c->host) != 0) {
 		*error = plm_strdup("out of memory creating a checker");
 		plm_lua_checker_destroy(c);
-		plm_lua_destroy(adopt);
 		return PLM_ENOMEM;
 	}
 	c->chunks = chunks;

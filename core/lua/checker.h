@@ -170,14 +170,10 @@ struct plm_lua_hooks {
 		struct plm_load_status *st);
 };
 
-/* Compiles count policies into a new checker: its own state, or adopt
- * (owned by the checker from then on, even on failure; may be NULL), the
- * state that read the policies' metadata, whose built-in policies' check
- * functions it starts with. Returns 0 or an error with *error malloc'd.
- * Free with plm_lua_checker_destroy(). */
+/* Compiles count policies into a new checker (its own state). Returns 0
+ * or an error with *error malloc'd. Free with plm_lua_checker_destroy(). */
 PLM_NODISCARD int plm_lua_checker_create(const struct plm_lua_chunk *chunks,
-	size_t count, struct plm_lua *adopt, struct plm_lua_checker **out,
-	char **error);
+	size_t count, struct plm_lua_checker **out, char **error);
 /* Accepts NULL. */
 void plm_lua_checker_destroy(struct plm_lua_checker *c);
 

@@ -30,7 +30,6 @@
 
 const char plm_lua_key_module = 0;
 const char plm_lua_key_node_mt = 0;
-const char plm_lua_key_kept = 0;
 static const char key_env_mt = 0;      /* metatable of per-run environments */
 static const char key_trusted = 0;     /* the helper library's environment */
 static const char key_run_modules = 0; /* modules required in this run */

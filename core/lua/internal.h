@@ -59,9 +59,6 @@ void plm_lua_watchdog_disarm(struct plm_lua *h);
 /* Registry keys (addresses of constants, never written). */
 extern const char plm_lua_key_module;  /* the frozen helper module */
 extern const char plm_lua_key_node_mt; /* metatable of node proxies */
-/* chunk name -> check function of each built-in policy whose metadata
- * the state read: a checker that adopts the state starts with them. */
-extern const char plm_lua_key_kept;
 
 /* Records the innermost Lua location (chunk:line) of L into h->where. */
 void plm_lua_record_where(struct plm_lua *h, lua_State *L);

@@ -504,20 +504,6 @@ static int load_metadata(lua_State *L)
 			"check(%s, report) (got %s)",
 			p->project ? "project" : "doc", luaL_typename(L, -1));
 	}
-	if (chunk->reuse) {
-		/* Kept for the checker that adopts this state (the chunk
-		 * need not run again there). */
-		if (lua_rawgetp(L, LUA_REGISTRYINDEX, &plm_lua_key_kept) !=
-			LUA_TTABLE) {
-			lua_pop(L, 1);
-			lua_newtable(L);
-			lua_pushvalue(L, -1);
-			lua_rawsetp(L, LUA_REGISTRYINDEX, &plm_lua_key_kept);
-		}
-		lua_pushvalue(L, -2);
-		lua_setfield(L, -2, chunk->chunkname);
-		lua_pop(L, 1);
-	}
 	lua_pop(L, 1);
 	read_settings(L, t, ctx);
 	return 0;
