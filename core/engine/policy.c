@@ -262,15 +262,14 @@ static int add_dir(struct found_list *l, struct plm_arena *a, const char *dir,
 	return rc;
 }
 
-/* A policy file's text, NUL-terminated. The buffer is the file's size
- * (read through plm_source_read's rules: regular files only, at most
- * PLM_MAX_POLICY_SIZE): a scan reads every policy at start-up, and a
- * buffer of the largest size allowed cost a mapping and its page faults
- * for each. */
+/* A policy file's text, NUL-terminated, in a buffer of the file's size
+ * (plm_file_read: regular files only, at most PLM_MAX_POLICY_SIZE): a
+ * scan reads every policy at start-up, and a buffer of the largest size
+ * allowed cost a mapping and its page faults for each. */
 static char *read_text(const char *path, size_t *len, char **error)
 {
-	struct plm_source *src = NULL;
-	int rc = plm_source_read(path, path, PLM_MAX_POLICY_SIZE, &src);
+	char *text = NULL;
+	int rc = plm_file_read(path, PLM_MAX_POLICY_SIZE, &text, len);
 	if (rc != 0) {
 		*error = plm_engine_strdupf("%s: cannot read policy: %s", path,
 			rc == PLM_ELIMIT           ? "larger than 1 MiB"
@@ -278,17 +277,6 @@ static char *read_text(const char *path, size_t *len, char **error)
 						   : strerror(errno));
 		return NULL;
 	}
-	char *text = plm_malloc(src->len + 1);
-	if (text == NULL) {
-		plm_source_destroy(src);
-		*error = plm_engine_strdupf("%s: cannot read policy: out of "
-					    "memory",
-			path);
-		return NULL;
-	}
-	memcpy(text, src->bytes, src->len + 1);
-	*len = src->len;
-	plm_source_destroy(src);
 	return text;
 }
 

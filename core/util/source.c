@@ -195,10 +195,11 @@ static bool pseudo_file(int fd, dev_t dev)
 	return false;
 }
 
-int plm_source_read(const char *path, const char *display_path, size_t max_size,
-	struct plm_source **out)
+int plm_file_read(const char *path, size_t max_size, char **bytes,
+	size_t *length)
 {
-	*out = NULL;
+	*bytes = NULL;
+	*length = 0;
 	if (max_size == 0 || max_size > PLM_MAX_FILE_SIZE) {
 		max_size = PLM_MAX_FILE_SIZE;
 	}
@@ -283,14 +284,29 @@ int plm_source_read(const char *path, const char *display_path, size_t max_size,
 		return PLM_ELIMIT;
 	}
 	buf[len] = '\0';
-	*out = source_take(display_path, buf, len);
-	return *out ? 0 : PLM_ENOMEM;
+	*bytes = buf;
+	*length = len;
+	return 0;
 nomem:
 	plm_free(buf);
 	if (!is_stdin) {
 		close(fd);
 	}
 	return PLM_ENOMEM;
+}
+
+int plm_source_read(const char *path, const char *display_path, size_t max_size,
+	struct plm_source **out)
+{
+	*out = NULL;
+	char *bytes;
+	size_t len;
+	int rc = plm_file_read(path, max_size, &bytes, &len);
+	if (rc != 0) {
+		return rc;
+	}
+	*out = source_take(display_path, bytes, len);
+	return *out ? 0 : PLM_ENOMEM;
 }
 
 void plm_source_destroy(struct plm_source *source)

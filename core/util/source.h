@@ -47,6 +47,12 @@ struct plm_source *plm_source_create(const char *path, const char *bytes,
  * display_path. Returns 0, PLM_EIO (errno set) or PLM_ELIMIT. */
 PLM_NODISCARD int plm_source_read(const char *path, const char *display_path,
 	size_t max_size, struct plm_source **out);
+/* Reads a file (or stdin when path is "-") as plm_source_read does, into
+ * *bytes (malloc'd, NUL-terminated, *length bytes before the NUL) without
+ * the source's line maps. Returns 0, PLM_EIO (errno set), PLM_ELIMIT or
+ * PLM_ENOMEM. */
+PLM_NODISCARD int plm_file_read(const char *path, size_t max_size, char **bytes,
+	size_t *length);
 /* Accepts NULL. */
 void plm_source_destroy(struct plm_source *source);
 

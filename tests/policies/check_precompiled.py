@@ -76,7 +76,11 @@ def main():
             f.write(DOCKERFILE)
         before = {}
         budget = None
-        for n in (1000, 2000, 4000, 8000, 16000):
+        # Small budgets first: a check reaches the helper library after a
+        # few instructions, and where a budget runs out moves whenever
+        # the library does.
+        for n in (100, 150, 200, 300, 500, 700, 1000, 1500, 2000, 4000,
+                  8000, 16000):
             before = failed_at(scan(exe, copy, [
                 "--policy-instructions", str(n), target]), copy)
             if before:
