@@ -8,6 +8,7 @@
 #include <string.h>
 #include "lua/internal.h"
 #include "lua/precompiled.h"
+#include "util/alloc.h"
 #include "util/source.h"
 #include <lauxlib.h>
 
@@ -107,16 +108,16 @@ static int load_precompiled(lua_State *L, const struct plm_precompiled *e,
  * again from its file (the chunk name is "@" and the path). */
 static int load_file_text(lua_State *L, const struct plm_lua_chunk *c)
 {
-	struct plm_source *src = NULL;
+	char *text = NULL;
+	size_t len = 0;
 	if (c->chunkname[0] != '@' ||
-		plm_source_read(c->chunkname + 1, c->chunkname + 1, 0, &src) !=
-			0) {
+		plm_file_read(c->chunkname + 1, 0, &text, &len) != 0) {
 		lua_pushfstring(L, "%s: cannot read the policy again",
 			c->chunkname + 1);
 		return LUA_ERRFILE;
 	}
-	int rc = luaL_loadbufferx(L, src->bytes, src->len, c->chunkname, "t");
-	plm_source_destroy(src);
+	int rc = luaL_loadbufferx(L, text, len, c->chunkname, "t");
+	plm_free(text);
 	return rc;
 }
 
