@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include "engine/builtin.h"
 #include "plm_config.h"
 #include "util/alloc.h"
 #include "util/source.h"
@@ -67,10 +68,11 @@ char *plm_engine_full_location(const char *message, const char *path)
 	return plm_strdup(message);
 }
 
-/* A built-in policy's build-time dump (lua/precompiled.h), found by its
- * folder's name, when text is what was compiled. */
+/* A built-in policy's build-time dump (lua/precompiled.h) and metadata
+ * (engine/builtin.h), found by its folder's name, when text is what was
+ * compiled; *meta is left as it is when there is none. */
 static void builtin_dump(struct plm_policy *p, const char *path,
-	const char *text, size_t len)
+	const char *text, size_t len, const struct plm_builtin_metadata **meta)
 {
 	const char *end = strrchr(path, '/');
 	const char *start = end;
@@ -87,6 +89,16 @@ static void builtin_dump(struct plm_policy *p, const char *path,
 	const struct plm_precompiled *e = plm_lua_precompiled_find(folder, text,
 		len);
 	p->chunk.precompiled = e;
+	for (const struct plm_builtin_metadata *const *m = plm_builtin_metadata;
+		e != NULL && *m != NULL; m++) {
+		if (strcmp((*m)->name, folder) == 0) {
+			if ((*m)->hash == plm_lua_precompiled_hash(e) &&
+				(*m)->text_len == len) {
+				*meta = *m;
+			}
+			break;
+		}
+	}
 }
 
 static int add_found(struct found_list *l, const char *path,
@@ -280,7 +292,47 @@ static char *read_text(const char *path, size_t *len, char **error)
 	return text;
 }
 
-static int load_one(struct plm_lua *host, const struct plm_lua_limits *lim,
+/* The metadata read at build time, for a built-in policy unchanged. */
+static void use_builtin(struct plm_policy *p,
+	const struct plm_builtin_metadata *m)
+{
+	p->info = m->info;
+	p->project = m->project;
+	p->settings = m->settings;
+	p->setting_count = m->setting_count;
+}
+
+/* Reads the policy's metadata by running its chunk, in *host (created
+ * at the first policy that needs it). */
+static int read_metadata(struct plm_lua **host,
+	const struct plm_lua_limits *lim, struct plm_arena *arena,
+	const struct found *f, struct plm_policy *p, char **error)
+{
+	if (*host == NULL && plm_lua_create(host) != 0) {
+		*error = plm_engine_strdupf("cannot create a Lua state");
+		return PLM_ENOMEM;
+	}
+	struct plm_lua_failure fail;
+	struct plm_lua_metadata meta;
+	enum plm_lua_status st = plm_lua_read_metadata(*host, &p->chunk, lim,
+		arena, &meta, &fail);
+	if (st != PLM_LUA_OK) {
+		char *msg = plm_engine_full_location(fail.message, f->path);
+		*error = plm_engine_strdupf("%s: invalid policy: %s", f->path,
+			msg != NULL ? msg : fail.message);
+		plm_free(msg);
+		return PLM_EPOLICY;
+	}
+	p->info = meta.info;
+	p->chunk.bytecode = meta.bytecode;
+	p->chunk.bytecode_len = meta.bytecode_len;
+	p->project = meta.project;
+	p->settings = meta.settings;
+	p->setting_count = meta.setting_count;
+	return 0;
+}
+
+static int load_one(struct plm_lua **host, const struct plm_lua_limits *lim,
 	struct plm_arena *arena, const struct found *f, struct plm_policy *p,
 	char **error)
 {
@@ -294,8 +346,9 @@ static int load_one(struct plm_lua *host, const struct plm_lua_limits *lim,
 	p->chunk.text_len = len;
 	p->chunk.lib_dir = f->lib_dir;
 	p->chunk.reuse = f->builtin;
+	const struct plm_builtin_metadata *meta = NULL;
 	if (f->builtin && p->chunk.chunkname != NULL) {
-		builtin_dump(p, f->path, text, len);
+		builtin_dump(p, f->path, text, len, &meta);
 	}
 	/* The text of a policy compiled at build time is not kept: it is
 	 * read again only if this Lua refuses the dump. */
@@ -309,24 +362,15 @@ static int load_one(struct plm_lua *host, const struct plm_lua_limits *lim,
 		*error = plm_engine_strdupf("%s: out of memory", f->path);
 		return PLM_ENOMEM;
 	}
-	struct plm_lua_failure fail;
-	struct plm_lua_metadata meta;
-	enum plm_lua_status st = plm_lua_read_metadata(host, &p->chunk, lim,
-		arena, &meta, &fail);
-	if (st != PLM_LUA_OK) {
-		char *msg = plm_engine_full_location(fail.message, f->path);
-		*error = plm_engine_strdupf("%s: invalid policy: %s", f->path,
-			msg != NULL ? msg : fail.message);
-		plm_free(msg);
-		return PLM_EPOLICY;
+	if (meta != NULL) {
+		use_builtin(p, meta);
+	} else {
+		int rc = read_metadata(host, lim, arena, f, p, error);
+		if (rc != 0) {
+			return rc;
+		}
 	}
-	p->info = meta.info;
 	p->info.source_path = source_path;
-	p->chunk.bytecode = meta.bytecode;
-	p->chunk.bytecode_len = meta.bytecode_len;
-	p->project = meta.project;
-	p->settings = meta.settings;
-	p->setting_count = meta.setting_count;
 	p->kinds = 0;
 	for (const char *const *k = p->info.applies_to; *k; k++) {
 		p->kinds |= 1u << plm_kind_parse(*k);
@@ -391,11 +435,6 @@ int plm_policy_load_all(const struct plm_engine_options *o,
 		}
 	}
 
-	rc = plm_lua_create(&host);
-	if (rc != 0) {
-		*error = plm_engine_strdupf("cannot create a Lua state");
-		goto cleanup;
-	}
 	policies = plm_arena_alloc(arena,
 		(found.count ? found.count : 1) * sizeof(*policies));
 	if (policies == NULL) {
@@ -403,7 +442,7 @@ int plm_policy_load_all(const struct plm_engine_options *o,
 		goto cleanup;
 	}
 	for (size_t i = 0; i < found.count; i++) {
-		rc = load_one(host, limits, arena, &found.items[i],
+		rc = load_one(&host, limits, arena, &found.items[i],
 			&policies[i], error);
 		if (rc != 0) {
 			goto cleanup;

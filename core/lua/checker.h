@@ -109,6 +109,9 @@ void plm_lua_destroy(struct plm_lua *h);
  * compiled from, else NULL. */
 const struct plm_precompiled *plm_lua_precompiled_find(const char *folder,
 	const char *text, size_t len);
+/* The hash of the text e was compiled from (as the build-time metadata
+ * of engine/builtin.h records it). */
+uint64_t plm_lua_precompiled_hash(const struct plm_precompiled *e);
 /* Runs the chunk of one policy in host h under lim and validates the
  * table it returns into *meta (strings into arena). Returns PLM_LUA_OK,
  * or a failure in *fail whose message says what is wrong. */

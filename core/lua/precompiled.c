@@ -28,6 +28,11 @@ const struct plm_precompiled *plm_lua_precompiled_find(const char *folder,
 	return NULL;
 }
 
+uint64_t plm_lua_precompiled_hash(const struct plm_precompiled *e)
+{
+	return e->hash;
+}
+
 /* A string's size as lua_dump writes it: (length + 1) in 7-bit groups,
  * the most significant first, the last one marked with 0x80. Returns the
  * bytes written to out (at most 10). */

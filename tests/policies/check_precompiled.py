@@ -11,6 +11,10 @@ PLIMSOLL_POLICY_DIR.
   from its text: the same failure is one line further down.
 - Every policy changed that way (so none is loaded from a dump) gives the
   same findings as the unchanged copy on every fixture.
+- The metadata read at build time (engine/builtin.h) is what reading the
+  texts at run time gives: `plimsoll rules --format json` of the copy is
+  the same before and after every policy changed; and a changed title is
+  the one listed, not the build's.
 """
 import json
 import os
@@ -45,6 +49,14 @@ def scan(exe, policies, args):
               "exit %d: %s" % (r.returncode, r.stderr[-500:]))
         return {"findings": [], "notifications": []}
     return json.loads(r.stdout)
+
+
+def rules(exe, policies):
+    env = dict(os.environ, PLIMSOLL_POLICY_DIR=policies)
+    r = subprocess.run([exe, "rules", "--format", "json"],
+                       capture_output=True, text=True, env=env, timeout=60)
+    check("rules exits 0", r.returncode == 0, r.stderr[-500:])
+    return json.loads(r.stdout) if r.returncode == 0 else []
 
 
 def failed_at(doc, policies):
@@ -115,6 +127,7 @@ def main():
         fresh = os.path.join(tmp, "fresh")
         shutil.copytree(source, fresh)
         dumped = findings(fresh)
+        listed = rules(exe, fresh)
         for name in os.listdir(fresh):
             p = os.path.join(fresh, name, "policy.lua")
             if os.path.isfile(p):
@@ -124,6 +137,22 @@ def main():
         check("findings from the dumps and from the texts are the same",
               dumped == parsed and len(dumped) > 100,
               "%d and %d findings" % (len(dumped), len(parsed)))
+        reread = rules(exe, fresh)
+        check("the metadata from the build and from the texts is the same",
+              listed == reread and len(listed) > 50,
+              "%d and %d rules, first difference: %s" % (
+                  len(listed), len(reread),
+                  next((a["id"] for a, b in zip(listed, reread)
+                        if a != b), None)))
+        target = os.path.join(fresh, "runs-as-root", "policy.lua")
+        with open(target) as f:
+            text = f.read()
+        with open(target, "w") as f:
+            f.write(text.replace('title = "', 'title = "Changed: ', 1))
+        titles = {r["id"]: r["title"] for r in rules(exe, fresh)}
+        check("a changed built-in policy's own title is listed",
+              titles.get("runs-as-root", "").startswith("Changed: "),
+              repr(titles.get("runs-as-root")))
     for f in failures:
         print("FAIL:", f)
     print("precompiled: %d failures" % len(failures))
