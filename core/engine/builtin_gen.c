@@ -17,7 +17,6 @@
 #include <sys/stat.h>
 #include "engine/builtin.h"
 #include "lua/checker.h"
-#include "lua/precompiled.h"
 #include "util/alloc.h"
 #include "util/arena.h"
 #include "util/source.h"
@@ -85,7 +84,7 @@ static unsigned put_settings(struct out *o, const struct plm_lua_metadata *m)
 	if (m->setting_count == 0) {
 		return 0;
 	}
-	char (*names)[3][40] = plm_malloc(m->setting_count * sizeof(*names));
+	char(*names)[3][40] = plm_malloc(m->setting_count * sizeof(*names));
 	if (names == NULL) {
 		return 0;
 	}
@@ -209,8 +208,13 @@ static int one(struct out *o, struct plm_lua *host, struct plm_arena *a,
 		plm_free(text);
 		return 1;
 	}
-	put_metadata(o, name, plm_precompiled_hash(text, len), len, &meta,
-		index);
+	/* The hash of the dump's text: a policy with no dump (none can be
+	 * made here) gets 0, which no scan matches. */
+	put_metadata(o, name,
+		chunk.precompiled != NULL
+			? plm_lua_precompiled_hash(chunk.precompiled)
+			: 0,
+		len, &meta, index);
 	plm_free(text);
 	return 0;
 }
@@ -239,7 +243,8 @@ int main(int argc, char **argv)
 	for (int i = 2; i < argc && !failed; i++) {
 		char *eq = strchr(argv[i], '=');
 		if (eq == NULL) {
-			fprintf(stderr, "builtin-metadata: %s is not NAME=PATH\n",
+			fprintf(stderr,
+				"builtin-metadata: %s is not NAME=PATH\n",
 				argv[i]);
 			failed = 1;
 			break;

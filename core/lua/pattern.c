@@ -608,6 +608,36 @@ static int plain_find(lua_State *L, const char *s, size_t ls, size_t init,
 }
 
 /* string.find (find) and string.match (!find). */
+/* The byte every match of p must start with, or -1: p's first item is
+ * a plain character that no quantifier lets match nothing. An unanchored
+ * search then tries only the places where that byte is (memchr) instead
+ * of every place: at the others the first item fails before anything
+ * else of the pattern is read, so no error a malformed rest would raise
+ * is missed. (Not after an opening capture: too many of them is an
+ * error wherever the match is tried.) */
+static int first_byte(const char *p, size_t lp)
+{
+	size_t i = 0;
+	if (i >= lp || has_specials(p + i, 1) || p[i] == ')' || p[i] == ']') {
+		return -1;
+	}
+	if (i + 1 < lp &&
+		(p[i + 1] == '*' || p[i + 1] == '?' || p[i + 1] == '-')) {
+		return -1;
+	}
+	return (unsigned char)p[i];
+}
+
+/* The first place from at where byte c is, or NULL; metered as a scan
+ * of the bytes passed over. */
+static const char *skip_to(struct matcher *m, const char *at, int c)
+{
+	const char *hit = memchr(at, c, (size_t)(m->subject_end - at));
+	const char *to = hit != NULL ? hit : m->subject_end;
+	plm_lua_meter_add(&m->meter, 1 + (size_t)(to - at) / 16);
+	return hit;
+}
+
 static int find_or_match(lua_State *L, bool find)
 {
 	size_t ls, lp;
@@ -629,7 +659,11 @@ static int find_or_match(lua_State *L, bool find)
 	struct matcher m;
 	matcher_init(&m, L, s, ls, p, lp);
 	const char *at = s + init;
+	int first = anchored ? -1 : first_byte(p, lp);
 	for (;;) {
+		if (first >= 0 && (at = skip_to(&m, at, first)) == NULL) {
+			break;
+		}
 		matcher_reset(&m);
 		const char *e = match(&m, at, p);
 		if (e != NULL) {

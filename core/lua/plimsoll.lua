@@ -177,9 +177,45 @@ end
 --- Iterates the container records of doc: `for c in p.containers(doc) do`.
 --- filter: an origin ("compose"), a role ("init"), a workload kind
 --- ("Deployment"), a table of field values, or a predicate.
+-- The container records of a document's containers node, all of them
+-- (key false) and by string filter: most policies iterate them, and
+-- reading a record's fields is a call into the host each time. Forgotten
+-- with the document (weak keys).
+local records = setmetatable({}, {__mode = "k"})
+
+local function container_list(list, filter)
+	local by_filter = records[list]
+	if by_filter == nil then
+		local all = {}
+		for i, c in ipairs(list) do
+			all[i] = c
+		end
+		by_filter = {[false] = all}
+		records[list] = by_filter
+	end
+	local out = by_filter[filter or false]
+	if out == nil then
+		out = {}
+		for _, c in ipairs(by_filter[false]) do
+			if matches(c, filter) then
+				out[#out + 1] = c
+			end
+		end
+		by_filter[filter] = out
+	end
+	return out
+end
+
 function M.containers(doc, filter)
 	local list = doc.containers
 	local i = 0
+	if (filter == nil or type(filter) == "string") and M.is_node(list) then
+		local known = container_list(list, filter)
+		return function()
+			i = i + 1
+			return known[i]
+		end
+	end
 	return function()
 		while true do
 			i = i + 1
@@ -265,6 +301,55 @@ function M.stages(doc)
 	end
 end
 
+-- The instructions of a Dockerfile's tree as M.instructions yields them,
+-- by keyword (false: all), in triples (instruction, stage, ONBUILD or
+-- nil): most Dockerfile policies walk the same file's instructions, and
+-- each field read of a model node is a call into the host, so a tree's
+-- lists are made once. Kept by the tree's node (read-only, unique to its
+-- document), and forgotten with it: the keys are weak.
+local yielded = setmetatable({}, {__mode = "k"})
+
+-- Every instruction of tree in quadruples: the instruction, its stage,
+-- its keyword in upper case, and for ONBUILD its trigger (else false).
+local function all_instructions(tree)
+	local list, n = {}, 0
+	for _, stage in ipairs(tree.stages or {}) do
+		for _, ins in ipairs(stage.instructions or {}) do
+			local kw = ins.keyword
+			local upper = kw ~= nil and kw:upper() or false
+			list[n + 1], list[n + 2], list[n + 3] = ins, stage, upper
+			list[n + 4] = upper == "ONBUILD" and ins.instruction or false
+			n = n + 4
+		end
+	end
+	return list
+end
+
+local function instruction_list(all, keyword)
+	local list, n = {}, 0
+	for i = 1, #all, 4 do
+		local ins, stage, kw, trigger = all[i], all[i + 1], all[i + 2],
+			all[i + 3]
+		if keyword == nil then
+			list[n + 1], list[n + 2] = ins, stage
+			n = n + 3
+		elseif trigger and keyword ~= "ONBUILD" then
+			-- `ONBUILD RUN ...` runs in every image built FROM this
+			-- one: it is a RUN of its own.
+			local tk = trigger.keyword
+			if tk ~= nil and tk:upper() == keyword then
+				list[n + 1], list[n + 2], list[n + 3] =
+					trigger, stage, ins
+				n = n + 3
+			end
+		elseif kw == keyword then
+			list[n + 1], list[n + 2] = ins, stage
+			n = n + 3
+		end
+	end
+	return list
+end
+
 --- Iterates Dockerfile instructions, optionally of one keyword (any
 --- case): `for ins, stage, onbuild in p.instructions(doc, "RUN") do`.
 --- With a keyword, the trigger of `ONBUILD <keyword> ...` is yielded too,
@@ -272,45 +357,29 @@ end
 function M.instructions(doc, keyword)
 	keyword = keyword and keyword:upper()
 	local tree = doc.kind == "dockerfile" and doc.tree or nil
-	local stages = tree and tree.stages
-	local si, ii = 0, 0
-	local stage, list
+	local list
+	if tree == nil then
+		list = {}
+	elseif M.is_node(tree) then
+		local lists = yielded[tree]
+		if lists == nil then
+			lists = {all = all_instructions(tree)}
+			yielded[tree] = lists
+		end
+		list = lists[keyword or false]
+		if list == nil then
+			list = instruction_list(lists.all, keyword)
+			lists[keyword or false] = list
+		end
+	else
+		list = instruction_list(all_instructions(tree), keyword)
+	end
+	local i = -2
 	return function()
-		while stages do
-			if list == nil then
-				si = si + 1
-				stage = stages[si]
-				if stage == nil then
-					stages = nil
-					return nil
-				end
-				list, ii = stage.instructions, 0
-			end
-			ii = ii + 1
-			local ins = list[ii]
-			if ins == nil then
-				list = nil
-			else
-				local kw = ins.keyword
-				-- (lengths first: upper() is a call, and most
-				-- keywords differ in length)
-				local trigger = kw ~= nil and keyword ~= nil
-					and keyword ~= "ONBUILD" and #kw == 7
-					and kw:upper() == "ONBUILD"
-					and ins.instruction or nil
-				if trigger then
-					-- `ONBUILD RUN ...` runs in every image built FROM
-					-- this one: it is a RUN of its own.
-					local tk = trigger.keyword
-					if tk ~= nil and tk:upper() == keyword then
-						return trigger, stage, ins
-					end
-				elseif keyword == nil or kw == keyword or
-					(kw ~= nil and #kw == #keyword and
-						kw:upper() == keyword) then
-					return ins, stage
-				end
-			end
+		i = i + 3
+		local ins = list[i]
+		if ins ~= nil then
+			return ins, list[i + 1], list[i + 2]
 		end
 	end
 end
@@ -2096,7 +2165,7 @@ end
 local script_runners = {sh = true, bash = true, ash = true, dash = true,
 	zsh = true, ksh = true, su = true, runuser = true}
 
-function M.run_commands(ins)
+local function own_run_commands(ins)
 	local out = {}
 	for _, node in ipairs(ins.commands or {}) do
 		local argv = unwrap_own(to_array(node.argv or {}))
@@ -2113,6 +2182,29 @@ function M.run_commands(ins)
 			out[#out + 1] = {node = node, argv = argv,
 				text = tostring(node.text or "")}
 		end
+	end
+	return out
+end
+
+-- M.run_commands of each instruction node worked out so far (weak
+-- keys: forgotten with the document): a dozen policies ask for the same
+-- RUN's commands. Each caller gets its own copy, which it may change.
+local run_commands_of = setmetatable({}, {__mode = "k"})
+
+function M.run_commands(ins)
+	if not M.is_node(ins) then
+		return own_run_commands(ins)
+	end
+	local known = run_commands_of[ins]
+	if known == nil then
+		known = own_run_commands(ins)
+		run_commands_of[ins] = known
+	end
+	local out = {}
+	for i, c in ipairs(known) do
+		local argv = c.argv
+		out[i] = {node = c.node, argv = table.move(argv, 1, #argv, 1, {}),
+			text = c.text}
 	end
 	return out
 end

@@ -300,6 +300,22 @@ function tests.model_access(doc)
 	eq(filtered, 0, "filter by origin")
 end
 
+-- A Dockerfile tree that is a table of the policy's own, not the model,
+-- is read again on every call (the model's trees are what the helpers
+-- keep lists of: tests/policies/check_shared_results.py).
+function tests.instructions_of_a_table()
+	local tree = {stages = {{instructions = {{keyword = "run"},
+		{keyword = "USER"}}}}}
+	local fake = {kind = "dockerfile", tree = tree}
+	local n = 0
+	for _ in p.instructions(fake, "RUN") do n = n + 1 end
+	eq(n, 1, "a table as the tree")
+	tree.stages[1].instructions[3] = {keyword = "RUN"}
+	n = 0
+	for _ in p.instructions(fake, "RUN") do n = n + 1 end
+	eq(n, 2, "a table as the tree is read again")
+end
+
 function tests.selects()
 	local sel = {match_labels = {app = "web"}, match_expressions = {
 		{key = "tier", operator = "In", values = {"front", "edge"}},

@@ -1,0 +1,113 @@
+#!/usr/bin/env python3
+"""What the helper library works out once per document and shares
+between policies (a file's instructions, its container records, a RUN's
+commands): check_shared_results.py PLIMSOLL.
+
+Two policies check the same files in one run, the first changing every
+table the helpers hand it: the second still sees each file as written,
+and the second file's own instructions, not the first's.
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+failures = []
+
+
+def check(what, ok, detail=""):
+    if not ok:
+        failures.append(what + (": " + detail if detail else ""))
+
+
+MEDDLER = """local p = require("plimsoll")
+return {
+	id = "a-meddles",
+	title = "Changes what the helpers return",
+	severity = "info",
+	applies_to = {"dockerfile"},
+	description = "Changes every table the helpers hand it.",
+	check = function(doc, report)
+		for ins in p.instructions(doc, "RUN") do
+			local cmds = p.run_commands(ins)
+			for _, c in ipairs(cmds) do
+				c.argv[1] = "meddled"
+				c.text = "meddled"
+			end
+			cmds[#cmds + 1] = {argv = {"extra"}, text = "extra"}
+		end
+	end,
+}
+"""
+
+READER = """local p = require("plimsoll")
+return {
+	id = "b-reads",
+	title = "Says what the helpers return",
+	severity = "info",
+	applies_to = {"dockerfile"},
+	description = "Reports the commands of every RUN.",
+	check = function(doc, report)
+		local seen = {}
+		for ins in p.instructions(doc, "run") do
+			for _, c in ipairs(p.run_commands(ins)) do
+				seen[#seen + 1] = c.argv[1] .. "=" .. c.text
+			end
+		end
+		local n = 0
+		for _ in p.instructions(doc) do n = n + 1 end
+		local records = 0
+		for _ in p.containers(doc, "dockerfile") do records = records + 1 end
+		report({line = 1}, table.concat(seen, ",") .. " of " .. n ..
+			" in " .. records)
+	end,
+}
+"""
+
+
+def main():
+    exe = sys.argv[1]
+    with tempfile.TemporaryDirectory() as tmp:
+        policies = os.path.join(tmp, "policies")
+        os.mkdir(policies)
+        for name, text in (("a.lua", MEDDLER), ("b.lua", READER)):
+            with open(os.path.join(policies, name), "w") as f:
+                f.write(text)
+        files = []
+        for name, text in (
+                ("one.Dockerfile", "FROM alpine\nRUN apk add curl\n"
+                 "RUN echo hi && true\n"),
+                ("two.Dockerfile", "FROM debian\nUSER 1000\n"
+                 "RUN ls\nFROM scratch AS b\n")):
+            path = os.path.join(tmp, name)
+            with open(path, "w") as f:
+                f.write(text)
+            files.append(path)
+        for jobs in ("1", "2"):
+            r = subprocess.run(
+                [exe, "scan", "--no-config", "--no-builtin", "--jobs", jobs,
+                 "--policy-dir", policies, "--format", "json"] + files,
+                capture_output=True, text=True, timeout=120)
+            check("scan exits 1 (findings)", r.returncode == 1,
+                  "exit %d: %s" % (r.returncode, r.stderr[-400:]))
+            if r.returncode != 1:
+                continue
+            doc = json.loads(r.stdout)
+            got = sorted((os.path.basename(f["path"]), f["message"])
+                         for f in doc["findings"] if f["rule"] == "b-reads")
+            want = [("one.Dockerfile",
+                     "apk=apk add curl,echo=echo hi,true=true of 3 in 1"),
+                    ("two.Dockerfile", "ls=ls of 4 in 1")]
+            check("--jobs %s: the reader sees the files as written" % jobs,
+                  got == want, repr(got))
+            check("--jobs %s: no policy failed" % jobs,
+                  not doc["notifications"], repr(doc["notifications"]))
+    for f in failures:
+        print("FAIL:", f)
+    print("shared results: %d failures" % len(failures))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
