@@ -967,6 +967,10 @@ int plm_lua_native_comments(lua_State *L)
 
 /* ---- runs ---------------------------------------------------------------- */
 
+/* Heap growth over a project run (KiB) past which its garbage is
+ * collected at once. */
+#define PROJECT_GARBAGE_KB 1024
+
 /* One policy run, in protected mode: the policy's check function, then
  * check(doc, report). The chunk is loaded on the policy's first run and
  * kept at i + 1. The check function comes from running the chunk in
@@ -1041,6 +1045,9 @@ enum plm_lua_status plm_lua_checker_run(struct plm_lua_checker *c, size_t rule,
 {
 	c->rule = rule;
 	c->settings = settings;
+	int heap_kb = c->index != NULL
+		? lua_gc(plm_lua_state(c->host), LUA_GCCOUNT)
+		: 0;
 	plm_lua_set_lib_dir(c->host, c->chunks[rule].lib_dir);
 	enum plm_lua_status st = plm_lua_run(c->host, run_policy, c, limits,
 		fail);
@@ -1049,10 +1056,14 @@ enum plm_lua_status plm_lua_checker_run(struct plm_lua_checker *c, size_t rule,
 	}
 	plm_lua_set_lib_dir(c->host, NULL);
 	c->settings = NULL;
-	if (c->index != NULL) {
+	if (c->index != NULL &&
+		lua_gc(plm_lua_state(c->host), LUA_GCCOUNT) - heap_kb >
+			PROJECT_GARBAGE_KB) {
 		/* A project run's view of the whole tree is garbage now: freed
 		 * before the next project policy builds its own, not beside
-		 * it. */
+		 * it. (A small project's is left to the collector: a full
+		 * collection walks the whole state, a third of what a scan of
+		 * one small file cost.) */
 		lua_gc(plm_lua_state(c->host), LUA_GCCOLLECT);
 	}
 	return st;

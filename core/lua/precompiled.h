@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* The chunk name the policies are compiled under; replaced by "@" and the
  * file's path when a dump is loaded (plm_precompiled_renamed). */
@@ -36,10 +37,11 @@ static inline uint64_t plm_precompiled_hash(const char *text, size_t len)
 	uint64_t h = 0xcbf29ce484222325ULL;
 	size_t i = 0;
 	for (; i + 8 <= len; i += 8) {
-		uint64_t word = 0;
-		for (int k = 0; k < 8; k++) {
-			word |= (uint64_t)(unsigned char)text[i + k] << (8 * k);
-		}
+		uint64_t word;
+		memcpy(&word, text + i, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+		word = __builtin_bswap64(word); /* the same hash everywhere */
+#endif
 		h = (h ^ word) * 0x100000001b3ULL;
 		h ^= h >> 29;
 	}

@@ -190,6 +190,34 @@ static void empty_containers_and_escapes_match(void **state)
 	json_decref(v);
 }
 
+/* Strings are scanned eight bytes at a time: one byte to escape (or of
+ * UTF-8) at every place of strings of every length up to 40, among plain
+ * ASCII. */
+static void escapes_at_every_place_match(void **state)
+{
+	(void)state;
+	static const char *const specials[] = {"\"", "\\", "\n", "\x01", "\x1f",
+		"\x7f", " ", "\xc3\xa9", "\xe2\x80\xa8", "/"};
+	char text[64];
+	for (size_t len = 0; len <= 40; len++) {
+		for (size_t at = 0; at <= len; at++) {
+			for (size_t k = 0;
+				k < sizeof(specials) / sizeof(*specials); k++) {
+				size_t n = strlen(specials[k]);
+				memset(text, 'a' + (int)(len % 26), len);
+				memcpy(text + at, specials[k], n);
+				text[len + n] = '\0';
+				memset(text + at + n, 'z', len - at);
+				text[len + n] = '\0';
+				json_t *v = json_string(text);
+				assert_non_null(v);
+				expect_same(v, false);
+				json_decref(v);
+			}
+		}
+	}
+}
+
 /* Integers are written without printf: the ends of the range, zero and
  * each count of digits, both signs. */
 static void integers_match(void **state)
@@ -328,6 +356,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(generated_values_match_jansson),
 		cmocka_unit_test(empty_containers_and_escapes_match),
+		cmocka_unit_test(escapes_at_every_place_match),
 		cmocka_unit_test(integers_match),
 		cmocka_unit_test(reals_match),
 		cmocka_unit_test(spliced_values_match),
