@@ -215,14 +215,16 @@ static int scan_dir(struct found_list *l, const char *dir, const char *lib_dir,
 		}
 		if (ends_with(name, ".lua") && is_file(path)) {
 			rc = add_found(l, path, lib_dir);
-		} else if (is_dir(path)) {
+		} else {
+			/* A folder with a policy.lua: one stat, not two (one
+			 * for the folder), for each of the built-in ones. */
 			char *policy = plm_engine_strdupf("%s/policy.lua",
 				path);
 			if (policy == NULL) {
 				rc = PLM_ENOMEM;
 			} else if (is_file(policy)) {
 				rc = add_found(l, policy, lib_dir);
-			} else if (depth < MAX_POLICY_DEPTH) {
+			} else if (depth < MAX_POLICY_DEPTH && is_dir(path)) {
 				rc = scan_dir(l, path, lib_dir, depth + 1);
 			}
 			plm_free(policy);
