@@ -6,9 +6,11 @@
  *   plimsoll-builtin-metadata OUTPUT.c NAME=POLICY.lua ...
  *
  * A policy whose metadata is invalid fails the build with the message a
- * scan would have printed. Strings are written as byte arrays: the
- * descriptions are longer than the 4095 characters C promises for a
- * literal, and unsigned, for the bytes of UTF-8 past 127.
+ * scan would have printed. Each entry is one initializer whose strings,
+ * lists and settings are compound literals (static at file scope);
+ * strings are written as byte arrays: the descriptions are longer than
+ * the 4095 characters C promises for a string literal, and unsigned, for
+ * the bytes of UTF-8 past 127.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -21,138 +23,96 @@
 #include "util/arena.h"
 #include "util/source.h"
 
-struct out {
-	FILE *f;
-	unsigned next; /* the next symbol's number */
-};
-
-/* Writes s as a byte array and returns its symbol's number. */
-static unsigned put_string(struct out *o, const char *s)
-{
-	unsigned n = o->next++;
-	fprintf(o->f, "static const unsigned char b%u[] = {", n);
-	size_t i = 0;
-	for (; s[i] != '\0'; i++) {
-		fprintf(o->f, "%s%u,", i % 20 == 0 ? "\n\t" : "",
-			(unsigned char)s[i]);
-	}
-	fprintf(o->f, "%s0};\n", i % 20 == 0 ? "\n\t" : "");
-	return n;
-}
-
-/* How the string written as symbol n is named in an initializer. */
-#define STR "(const char *)b%u"
-
-/* A string's name in an initializer, or NULL. */
-static void ref(char *buf, size_t size, struct out *o, const char *s)
+/* Writes s as an expression: a NUL-terminated byte array (a compound
+ * literal, static at file scope), or NULL. */
+static void put_string(FILE *f, const char *s)
 {
 	if (s == NULL) {
-		snprintf(buf, size, "NULL");
-	} else {
-		snprintf(buf, size, STR, put_string(o, s));
+		fputs("NULL", f);
+		return;
 	}
+	fputs("(const char *)(const unsigned char[]){", f);
+	for (size_t i = 0; s[i] != '\0'; i++) {
+		fprintf(f, "%s%u,", i % 20 == 0 ? "\n\t\t" : "",
+			(unsigned char)s[i]);
+	}
+	fputs("0}", f);
 }
 
-/* Writes a NULL-terminated list and returns its symbol's number. */
-static unsigned put_list(struct out *o, const char *const *list)
+/* Writes a NULL-terminated list of strings as an expression. */
+static void put_list(FILE *f, const char *const *list)
 {
-	size_t count = 0;
-	while (list != NULL && list[count] != NULL) {
-		count++;
+	fputs("(const char *const[]){", f);
+	for (size_t i = 0; list != NULL && list[i] != NULL; i++) {
+		put_string(f, list[i]);
+		fputs(", ", f);
 	}
-	unsigned *items = plm_malloc((count ? count : 1) * sizeof(*items));
-	if (items == NULL) {
-		return 0;
-	}
-	for (size_t i = 0; i < count; i++) {
-		items[i] = put_string(o, list[i]);
-	}
-	unsigned n = o->next++;
-	fprintf(o->f, "static const char *const l%u[] = {", n);
-	for (size_t i = 0; i < count; i++) {
-		fprintf(o->f, STR ", ", items[i]);
-	}
-	fprintf(o->f, "NULL};\n");
-	plm_free(items);
-	return n;
+	fputs("NULL}", f);
 }
 
-/* Writes the settings declarations; their symbol's number, or 0 for
- * none. */
-static unsigned put_settings(struct out *o, const struct plm_lua_metadata *m)
+/* Writes the settings declarations as an expression, or NULL. */
+static void put_settings(FILE *f, const struct plm_lua_metadata *m)
 {
 	if (m->setting_count == 0) {
-		return 0;
+		fputs("NULL", f);
+		return;
 	}
-	char(*names)[3][40] = plm_malloc(m->setting_count * sizeof(*names));
-	if (names == NULL) {
-		return 0;
-	}
+	static const char *const types[] = {
+		[PLM_SETTING_STRING] = "STRING",
+		[PLM_SETTING_INT] = "INT",
+		[PLM_SETTING_BOOL] = "BOOL",
+		[PLM_SETTING_LIST] = "LIST",
+	};
+	fputs("(const struct plm_setting_decl[]){", f);
 	for (size_t i = 0; i < m->setting_count; i++) {
 		const struct plm_setting_decl *d = &m->settings[i];
-		ref(names[i][0], sizeof(names[i][0]), o, d->name);
-		ref(names[i][1], sizeof(names[i][1]), o, d->description);
-		if (d->type == PLM_SETTING_STRING) {
-			ref(names[i][2], sizeof(names[i][2]), o,
-				d->fallback.string);
-		} else if (d->type == PLM_SETTING_LIST) {
-			snprintf(names[i][2], sizeof(names[i][2]), "l%u",
-				put_list(o, d->fallback.list));
+		fputs("\n\t\t{", f);
+		put_string(f, d->name);
+		fprintf(f, ", PLM_SETTING_%s, {", types[d->type]);
+		put_string(f,
+			d->type == PLM_SETTING_STRING ? d->fallback.string
+						      : NULL);
+		fprintf(f, ", %lld, %s, ", d->fallback.integer,
+			d->fallback.boolean ? "true" : "false");
+		if (d->type == PLM_SETTING_LIST) {
+			put_list(f, d->fallback.list);
+		} else {
+			fputs("NULL", f);
 		}
+		fputs("}, ", f);
+		put_string(f, d->description);
+		fputs("},", f);
 	}
-	unsigned n = o->next++;
-	fprintf(o->f, "static const struct plm_setting_decl d%u[] = {\n", n);
-	for (size_t i = 0; i < m->setting_count; i++) {
-		const struct plm_setting_decl *d = &m->settings[i];
-		const char *type = d->type == PLM_SETTING_STRING ? "STRING"
-			: d->type == PLM_SETTING_INT             ? "INT"
-			: d->type == PLM_SETTING_BOOL            ? "BOOL"
-								 : "LIST";
-		fprintf(o->f,
-			"\t{%s, PLM_SETTING_%s, {%s, %lld, %s, %s}, %s},\n",
-			names[i][0], type,
-			d->type == PLM_SETTING_STRING ? names[i][2] : "NULL",
-			d->fallback.integer,
-			d->fallback.boolean ? "true" : "false",
-			d->type == PLM_SETTING_LIST ? names[i][2] : "NULL",
-			names[i][1]);
-	}
-	fprintf(o->f, "};\n");
-	plm_free(names);
-	return n;
+	fputs("}", f);
 }
 
-static void put_metadata(struct out *o, const char *name, uint64_t hash,
-	size_t len, const struct plm_lua_metadata *m, unsigned index)
+/* Writes one policy's entry as the static m<index>. */
+static void put_metadata(FILE *f, const char *name, uint64_t hash, size_t len,
+	const struct plm_lua_metadata *m, unsigned index)
 {
 	const struct plm_rule_info *r = &m->info;
-	char id[40], title[40], description[40], help[40], precision[40],
-		folder[40];
-	ref(folder, sizeof(folder), o, name);
-	ref(id, sizeof(id), o, r->id);
-	ref(title, sizeof(title), o, r->title);
-	ref(description, sizeof(description), o, r->description);
-	ref(help, sizeof(help), o, r->help_uri);
-	ref(precision, sizeof(precision), o, r->precision);
-	unsigned tags = put_list(o, r->tags);
-	unsigned aliases = put_list(o, r->aliases);
-	unsigned applies = put_list(o, r->applies_to);
-	unsigned settings = put_settings(o, m);
-	char decls[24] = "NULL";
-	if (settings != 0) {
-		snprintf(decls, sizeof(decls), "d%u", settings);
-	}
-	fprintf(o->f,
-		"static const struct plm_builtin_metadata m%u = {\n"
-		"\t%s, 0x%" PRIx64 "ULL, %zu,\n"
-		"\t{.id = %s, .title = %s, .description = %s,\n"
-		"\t\t.help_uri = %s, .severity = %d, .tags = l%u,\n"
-		"\t\t.aliases = l%u, .applies_to = l%u, .precision = %s},\n"
-		"\t%s, %s, %zu,\n"
-		"};\n\n",
-		index, folder, hash, len, id, title, description, help,
-		(int)r->severity, tags, aliases, applies, precision,
-		m->project ? "true" : "false", decls, m->setting_count);
+	fprintf(f, "static const struct plm_builtin_metadata m%u = {\n\t",
+		index);
+	put_string(f, name);
+	fprintf(f, ", 0x%" PRIx64 "ULL, %zu,\n\t{.id = ", hash, len);
+	put_string(f, r->id);
+	fputs(",\n\t.title = ", f);
+	put_string(f, r->title);
+	fputs(",\n\t.description = ", f);
+	put_string(f, r->description);
+	fputs(",\n\t.help_uri = ", f);
+	put_string(f, r->help_uri);
+	fprintf(f, ",\n\t.severity = %d,\n\t.tags = ", (int)r->severity);
+	put_list(f, r->tags);
+	fputs(",\n\t.aliases = ", f);
+	put_list(f, r->aliases);
+	fputs(",\n\t.applies_to = ", f);
+	put_list(f, r->applies_to);
+	fputs(",\n\t.precision = ", f);
+	put_string(f, r->precision);
+	fprintf(f, "},\n\t%s, ", m->project ? "true" : "false");
+	put_settings(f, m);
+	fprintf(f, ", %zu,\n};\n\n", m->setting_count);
 }
 
 /* The directory `require` reads for a policy at ROOT/NAME/policy.lua:
@@ -175,7 +135,7 @@ static const char *lib_dir(struct plm_arena *a, const char *path)
 
 /* Reads one policy's metadata and writes it; 0, or 1 with the error on
  * stderr. */
-static int one(struct out *o, struct plm_lua *host, struct plm_arena *a,
+static int one(FILE *out, struct plm_lua *host, struct plm_arena *a,
 	const char *name, const char *path, unsigned index)
 {
 	char *text = NULL;
@@ -210,7 +170,7 @@ static int one(struct out *o, struct plm_lua *host, struct plm_arena *a,
 	}
 	/* The hash of the dump's text: a policy with no dump (none can be
 	 * made here) gets 0, which no scan matches. */
-	put_metadata(o, name,
+	put_metadata(out, name,
 		chunk.precompiled != NULL
 			? plm_lua_precompiled_hash(chunk.precompiled)
 			: 0,
@@ -226,15 +186,15 @@ int main(int argc, char **argv)
 			argv[0]);
 		return 2;
 	}
-	struct out o = {fopen(argv[1], "w"), 1};
+	FILE *out = fopen(argv[1], "w");
 	struct plm_arena *a = plm_arena_create(0);
 	struct plm_lua *host = NULL;
-	if (o.f == NULL || a == NULL || plm_lua_create(&host) != 0) {
+	if (out == NULL || a == NULL || plm_lua_create(&host) != 0) {
 		fprintf(stderr, "builtin-metadata: cannot start (%s)\n",
 			argv[1]);
 		return 1;
 	}
-	fprintf(o.f,
+	fprintf(out,
 		"/* Generated by core/engine/builtin_gen.c: do not edit. */\n"
 		"#include <stddef.h>\n"
 		"#include \"engine/builtin.h\"\n\n");
@@ -250,18 +210,18 @@ int main(int argc, char **argv)
 			break;
 		}
 		*eq = '\0';
-		failed |= one(&o, host, a, argv[i], eq + 1, count++);
+		failed |= one(out, host, a, argv[i], eq + 1, count++);
 	}
-	fprintf(o.f,
+	fprintf(out,
 		"const struct plm_builtin_metadata *const "
 		"plm_builtin_metadata[] = {\n");
 	for (unsigned i = 0; i < count && !failed; i++) {
-		fprintf(o.f, "\t&m%u,\n", i);
+		fprintf(out, "\t&m%u,\n", i);
 	}
-	fprintf(o.f, "\tNULL,\n};\n");
+	fprintf(out, "\tNULL,\n};\n");
 	plm_lua_destroy(host);
 	plm_arena_destroy(a);
-	if (fclose(o.f) != 0 || failed) {
+	if (fclose(out) != 0 || failed) {
 		remove(argv[1]);
 		return 1;
 	}

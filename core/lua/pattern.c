@@ -617,15 +617,13 @@ static int plain_find(lua_State *L, const char *s, size_t ls, size_t init,
  * error wherever the match is tried.) */
 static int first_byte(const char *p, size_t lp)
 {
-	size_t i = 0;
-	if (i >= lp || has_specials(p + i, 1) || p[i] == ')' || p[i] == ']') {
+	if (lp == 0 || has_specials(p, 1) || p[0] == ')' || p[0] == ']') {
 		return -1;
 	}
-	if (i + 1 < lp &&
-		(p[i + 1] == '*' || p[i + 1] == '?' || p[i + 1] == '-')) {
+	if (lp > 1 && (p[1] == '*' || p[1] == '?' || p[1] == '-')) {
 		return -1;
 	}
-	return (unsigned char)p[i];
+	return (unsigned char)p[0];
 }
 
 /* The first place from at where byte c is, or NULL; metered as a scan

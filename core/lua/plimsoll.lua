@@ -174,9 +174,6 @@ local function matches(c, filter)
 	error("containers: filter must be a string, table or function", 3)
 end
 
---- Iterates the container records of doc: `for c in p.containers(doc) do`.
---- filter: an origin ("compose"), a role ("init"), a workload kind
---- ("Deployment"), a table of field values, or a predicate.
 -- The container records of a document's containers node, all of them
 -- (key false) and by string filter: most policies iterate them, and
 -- reading a record's fields is a call into the host each time. Forgotten
@@ -201,11 +198,14 @@ local function container_list(list, filter)
 				out[#out + 1] = c
 			end
 		end
-		by_filter[filter] = out
+		by_filter[filter or false] = out
 	end
 	return out
 end
 
+--- Iterates the container records of doc: `for c in p.containers(doc) do`.
+--- filter: an origin ("compose"), a role ("init"), a workload kind
+--- ("Deployment"), a table of field values, or a predicate.
 function M.containers(doc, filter)
 	local list = doc.containers
 	local i = 0

@@ -140,10 +140,10 @@ void plm_jsonw_close(struct plm_jsonw *w, char close)
 }
 
 /* s[0..len) as a JSON string body: the escapes jansson writes. */
-/* How many bytes from s on need no escape and are ASCII: eight at a time
- * while a word has no byte below 0x20, none of '"' or '\\' and none past
- * 0x7f (the tests may flag a word that has none, never miss one: the
- * bytes are then looked at one by one). */
+/* How many bytes from s on need no escape (UTF-8's past 0x7f included:
+ * the text was checked before): eight at a time while a word has no byte
+ * below 0x20 and none of '"' or '\\' (the tests may flag a word that has
+ * none, never miss one: the bytes are then looked at one by one). */
 static size_t plain_run(const char *s, size_t len)
 {
 	const uint64_t ones = 0x0101010101010101ULL;
@@ -155,15 +155,14 @@ static size_t plain_run(const char *s, size_t len)
 		uint64_t quote = x ^ (ones * '"');
 		uint64_t slash = x ^ (ones * '\\');
 		uint64_t flagged = ((x - ones * 0x20) & ~x) |
-			((quote - ones) & ~quote) | ((slash - ones) & ~slash) |
-			x;
+			((quote - ones) & ~quote) | ((slash - ones) & ~slash);
 		if ((flagged & highs) != 0) {
 			break;
 		}
 	}
 	for (; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
-		if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') {
+		if (c < 0x20 || c == '"' || c == '\\') {
 			break;
 		}
 	}
@@ -180,9 +179,6 @@ static void escape(struct plm_jsonw *w, const char *s, size_t len)
 			break;
 		}
 		unsigned char c = (unsigned char)s[i++];
-		if (c >= 0x80) {
-			continue; /* UTF-8, copied as it is */
-		}
 		put(w, s + run, i - 1 - run);
 		run = i;
 		char seq[7] = {'\\', 0};
