@@ -128,7 +128,7 @@ void plm_lua_push_node(lua_State *L, const struct plm_node *node)
 		return;
 	}
 	lua_pop(L, 1);
-	struct proxy *p = lua_newuserdatauv(L, sizeof(*p), 0);
+	struct proxy *p = lua_newuserdatauv(L, sizeof(*p), 1);
 	p->node = node;
 	p->generation = h->generation;
 	lua_rawgetp(L, LUA_REGISTRYINDEX, &plm_lua_key_node_mt);
@@ -150,27 +150,91 @@ static const struct plm_node *seq_item(lua_State *L, const struct plm_node *seq,
 	return seq->as.seq.items[i - 1];
 }
 
+/* The node of the proxy a metamethod of the proxy metatable was called
+ * on. Only the proxies carry that metatable and policies cannot reach
+ * its functions (it is protected, and there is no debug library), so the
+ * size test is all the type check needed; it keeps the read in bounds
+ * all the same.  [-0, +0, v] */
+static const struct plm_node *self_node(lua_State *L)
+{
+	struct proxy *p = lua_touserdata(L, 1);
+	if (p == NULL || lua_rawlen(L, 1) != sizeof(*p)) {
+		luaL_typeerror(L, 1, "model node");
+	}
+	struct plm_lua *h = plm_lua_host(L);
+	if (p->generation != h->generation || h->doc == NULL) {
+		luaL_error(L, "model node used after its document was checked");
+	}
+	return p->node;
+}
+
+/* Stands in the memo for a key the node does not have. */
+static const char key_absent = 0;
+
+/* node[key]: what the memo table of the proxy (its user value, made on
+ * the first read) holds, else worked out from the node and kept there.
+ * Policies read the same fields of a node again and again (every policy
+ * asks each container for its securityContext); a table read is far
+ * cheaper than matching the key against the entries and pushing the
+ * value again (a long string is copied at each push). */
 static int proxy_index(lua_State *L)
 {
-	const struct plm_node *n = check_node(L, 1);
-	if (n->kind == PLM_NODE_SEQ) {
-		plm_lua_push_node(L, seq_item(L, n, 2));
-		return 1;
+	const struct plm_node *n = self_node(L);
+	if (lua_getiuservalue(L, 1, 1) == LUA_TTABLE) {
+		lua_pushvalue(L, 2);
+		int t = lua_rawget(L, -2);
+		if (t == LUA_TLIGHTUSERDATA &&
+			lua_touserdata(L, -1) == &key_absent) {
+			lua_pushnil(L);
+			return 1;
+		}
+		if (t != LUA_TNIL) {
+			return 1;
+		}
+		lua_pop(L, 1);
+	} else {
+		lua_pop(L, 1);
+		lua_createtable(L, n->kind == PLM_NODE_SEQ ? 4 : 0,
+			n->kind == PLM_NODE_SEQ ? 0 : 4);
+		lua_pushvalue(L, -1);
+		lua_setiuservalue(L, 1, 1);
 	}
-	if (lua_type(L, 2) != LUA_TSTRING) {
+	/* Stack: proxy, key, memo. */
+	const struct plm_node *v = NULL;
+	if (n->kind == PLM_NODE_SEQ) {
+		v = seq_item(L, n, 2);
+		if (v == NULL) {
+			/* Out of range, or not an index: not worth keeping. */
+			lua_pushnil(L);
+			return 1;
+		}
+	} else if (lua_type(L, 2) == LUA_TSTRING) {
+		size_t len = 0;
+		const char *key = lua_tolstring(L, 2, &len);
+		for (size_t i = 0; i < n->as.map.count; i++) {
+			const struct plm_entry *e = &n->as.map.entries[i];
+			if (e->key_len == len &&
+				memcmp(e->key, key, len) == 0) {
+				v = e->value;
+				break;
+			}
+		}
+	} else {
 		lua_pushnil(L);
 		return 1;
 	}
-	size_t len = 0;
-	const char *key = lua_tolstring(L, 2, &len);
-	for (size_t i = 0; i < n->as.map.count; i++) {
-		const struct plm_entry *e = &n->as.map.entries[i];
-		if (e->key_len == len && memcmp(e->key, key, len) == 0) {
-			plm_lua_push_node(L, e->value);
-			return 1;
-		}
+	lua_pushvalue(L, 2);
+	plm_lua_push_node(L, v);
+	if (lua_isnil(L, -1)) {
+		lua_pop(L, 1);
+		lua_pushlightuserdata(L, (void *)&key_absent);
+		lua_rawset(L, -3);
+		lua_pushnil(L);
+		return 1;
 	}
-	lua_pushnil(L);
+	lua_pushvalue(L, -1);
+	lua_insert(L, -3);
+	lua_rawset(L, -4);
 	return 1;
 }
 
@@ -181,7 +245,7 @@ static int proxy_newindex(lua_State *L)
 
 static int proxy_len(lua_State *L)
 {
-	const struct plm_node *n = check_node(L, 1);
+	const struct plm_node *n = self_node(L);
 	lua_pushinteger(L, (lua_Integer)plm_node_count(n));
 	return 1;
 }

@@ -2520,24 +2520,53 @@ local function pipe_sides(cmds, at)
 	return left, right
 end
 
--- The pipes of a RUN (`|`, `|&`; not `||`, not a case pattern's `|`),
--- outside quotes and comments, in its shell form text and heredocs:
--- returns pipes, a list of {at, left, right} (at the offset in text, left
--- the command that ends last before the pipe, right the one that starts
--- first after it, either nil when not found); cmds, the RUN's commands as
--- {node, argv (unwrapped), text, at} (at their offset in text, or nil); and
--- text.
-function M.run_pipes(ins)
+local function own_run_pipes(ins)
 	local text = run_shell_text(ins)
 	local cmds = located_commands(ins, text)
 	local pipes = {}
-	if text:find("|", 1, true) then
+	if find(text, "|", 1, true) then
 		for _, at in ipairs(pipe_offsets(text)) do
 			local left, right = pipe_sides(cmds, at)
 			pipes[#pipes + 1] = {at = at, left = left, right = right}
 		end
 	end
 	return pipes, cmds, text
+end
+
+-- M.run_pipes of each instruction node worked out so far (weak keys, as
+-- for M.run_commands): {pipes, cmds, text}. Each caller gets copies of
+-- the lists and their tables, the pipes' sides among its own commands.
+local run_pipes_of = setmetatable({}, {__mode = "k"})
+
+--- The pipes of a RUN (`|`, `|&`; not `||`, not a case pattern's `|`),
+--- outside quotes and comments, in its shell form text and heredocs:
+--- returns pipes, a list of {at, left, right} (at the offset in text, left
+--- the command that ends last before the pipe, right the one that starts
+--- first after it, either nil when not found); cmds, the RUN's commands as
+--- {node, argv (unwrapped), text, at} (at their offset in text, or nil); and
+--- text.
+function M.run_pipes(ins)
+	if not M.is_node(ins) then
+		return own_run_pipes(ins)
+	end
+	local known = run_pipes_of[ins]
+	if known == nil then
+		known = table.pack(own_run_pipes(ins))
+		run_pipes_of[ins] = known
+	end
+	local cmds, copy_of = {}, {}
+	for i, c in ipairs(known[2]) do
+		local argv = c.argv
+		local own = {node = c.node, argv = table.move(argv, 1, #argv, 1, {}),
+			text = c.text, at = c.at}
+		cmds[i], copy_of[c] = own, own
+	end
+	local pipes = {}
+	for i, pipe in ipairs(known[1]) do
+		pipes[i] = {at = pipe.at, left = pipe.left and copy_of[pipe.left],
+			right = pipe.right and copy_of[pipe.right]}
+	end
+	return pipes, cmds, known[3]
 end
 
 return M

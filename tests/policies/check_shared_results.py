@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """What the helper library works out once per document and shares
 between policies (a file's instructions, its container records, a RUN's
-commands): check_shared_results.py PLIMSOLL.
+commands and pipes): check_shared_results.py PLIMSOLL.
 
 Two policies check the same files in one run, the first changing every
 table the helpers hand it: the second still sees each file as written,
@@ -36,6 +36,18 @@ return {
 				c.text = "meddled"
 			end
 			cmds[#cmds + 1] = {argv = {"extra"}, text = "extra"}
+			local pipes, pcmds = p.run_pipes(ins)
+			for _, pipe in ipairs(pipes) do
+				pipe.at = 0
+				pipe.left.argv[1] = "meddled"
+				pipe.left.at = 0
+				pipe.right = nil
+			end
+			for _, c in ipairs(pcmds) do
+				c.text = "meddled"
+				c.argv[1] = "meddled"
+			end
+			pcmds[#pcmds + 1] = {argv = {"extra"}, text = "extra"}
 		end
 	end,
 }
@@ -54,6 +66,13 @@ return {
 			for _, c in ipairs(p.run_commands(ins)) do
 				seen[#seen + 1] = c.argv[1] .. "=" .. c.text
 			end
+			local pipes, pcmds = p.run_pipes(ins)
+			for _, pipe in ipairs(pipes) do
+				seen[#seen + 1] = pipe.left.argv[1] .. "@" .. pipe.at ..
+					"|" .. pipe.right.argv[1] .. "@" .. pipe.right.at ..
+					(pipe.left == pcmds[1] and " (first)" or "")
+			end
+			seen[#seen + 1] = #pcmds .. " cmds"
 		end
 		local n = 0
 		for _ in p.instructions(doc) do n = n + 1 end
@@ -77,7 +96,7 @@ def main():
         files = []
         for name, text in (
                 ("one.Dockerfile", "FROM alpine\nRUN apk add curl\n"
-                 "RUN echo hi && true\n"),
+                 "RUN echo hi && true\nRUN curl -s x | sh\n"),
                 ("two.Dockerfile", "FROM debian\nUSER 1000\n"
                  "RUN ls\nFROM scratch AS b\n")):
             path = os.path.join(tmp, name)
@@ -97,8 +116,10 @@ def main():
             got = sorted((os.path.basename(f["path"]), f["message"])
                          for f in doc["findings"] if f["rule"] == "b-reads")
             want = [("one.Dockerfile",
-                     "apk=apk add curl,echo=echo hi,true=true of 3 in 1"),
-                    ("two.Dockerfile", "ls=ls of 4 in 1")]
+                     "apk=apk add curl,1 cmds,echo=echo hi,true=true,"
+                     "2 cmds,curl=curl -s x,sh=sh,curl@11|sh@13 (first),"
+                     "2 cmds of 4 in 1"),
+                    ("two.Dockerfile", "ls=ls,1 cmds of 4 in 1")]
             check("--jobs %s: the reader sees the files as written" % jobs,
                   got == want, repr(got))
             check("--jobs %s: no policy failed" % jobs,
