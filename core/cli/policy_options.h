@@ -50,7 +50,9 @@ enum {
 	"  --tag TAG               run only rules with this tag (repeatable)\n" \
 	"  --no-builtin            do not load the built-in policies\n" \
 	"  --policy-memory SIZE    memory cap per policy run (default 64M)\n" \
-	"  --policy-instructions N instruction budget per policy run\n" \
+	"  --policy-instructions N instruction budget per policy run (default\n" \
+	"                          20M; counted for the built-in policies on files\n" \
+	"                          over 64 KB, or on all when it is given)\n" \
 	"  --policy-timeout SECONDS  wall-clock time per policy run (default 10)\n" \
 	"  --set RULE.KEY=VALUE    a setting of a rule (repeatable; a list is\n" \
 	"                          comma-separated); see plimsoll explain RULE\n"

@@ -154,8 +154,9 @@ static int one(FILE *out, struct plm_lua *host, struct plm_arena *a,
 		.reuse = true,
 		.precompiled = plm_lua_precompiled_find(name, text, len),
 	};
-	struct plm_lua_limits lim = {PLM_LUA_DEFAULT_MEMORY,
-		PLM_LUA_DEFAULT_INSTRUCTIONS, PLM_LUA_DEFAULT_SECONDS};
+	struct plm_lua_limits lim = {.memory = PLM_LUA_DEFAULT_MEMORY,
+		.instructions = PLM_LUA_DEFAULT_INSTRUCTIONS,
+		.seconds = PLM_LUA_DEFAULT_SECONDS};
 	struct plm_lua_metadata meta;
 	struct plm_lua_failure fail;
 	if (chunk.chunkname == NULL ||

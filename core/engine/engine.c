@@ -102,6 +102,8 @@ int plm_engine_create(const struct plm_engine_options *o,
 		: PLM_LUA_DEFAULT_INSTRUCTIONS;
 	e->limits.seconds = o->time_limit > 0 ? o->time_limit
 					      : PLM_LUA_DEFAULT_SECONDS;
+	e->builtin_limits = e->limits;
+	e->builtin_limits.uncounted = o->instruction_limit == 0;
 	rc = plm_policy_load_all(o, &e->limits, e->arena, &all, &count, error);
 	if (rc != 0) {
 		goto fail;
@@ -537,7 +539,7 @@ static int note_dropped(struct plm_checker *c, const char *what, size_t rule,
 /* Runs one policy; a failure becomes a notification on result naming
  * `what` (the scanned file, or "the project"). */
 static int run_one(struct plm_checker *c, const char *what, size_t rule,
-	struct plm_file_result *result)
+	bool small, struct plm_file_result *result)
 {
 	const struct plm_policy *p = &c->engine->policies[rule];
 	struct plm_lua_failure fail;
@@ -550,7 +552,9 @@ static int run_one(struct plm_checker *c, const char *what, size_t rule,
 		? &c->config[rule].settings
 		: &p->values;
 	enum plm_lua_status st = plm_lua_checker_run(c->lua, rule, values,
-		&c->engine->limits, &fail);
+		p->builtin && small ? &c->engine->builtin_limits
+				    : &c->engine->limits,
+		&fail);
 	if (c->profile != NULL) {
 		profile_run(c, rule, t0, st != PLM_LUA_OK);
 	}
@@ -1032,6 +1036,11 @@ static int run_rules(struct plm_checker *c, const struct plm_doc *doc,
 	plm_lua_checker_bind(c->lua, doc, &hooks);
 	memset(c->ran, 0, c->engine->count * sizeof(*c->ran));
 	unsigned kind = 1u << doc->kind;
+	size_t bytes = 0;
+	for (size_t k = 0; k < doc->source_count; k++) {
+		bytes += doc->sources[k]->len;
+	}
+	bool small = bytes <= PLM_UNCOUNTED_BYTES;
 	for (size_t i = 0; i < c->engine->count && rc == 0; i++) {
 		const struct plm_policy *p = &c->engine->policies[i];
 		if (p->project ||
@@ -1039,7 +1048,7 @@ static int run_rules(struct plm_checker *c, const struct plm_doc *doc,
 			(c->config != NULL && !c->config[i].enabled)) {
 			continue;
 		}
-		rc = run_one(c, plm_doc_main(doc)->path, i, result);
+		rc = run_one(c, plm_doc_main(doc)->path, i, small, result);
 	}
 	plm_lua_checker_unbind(c->lua);
 	struct plm_suppress_table *t = NULL;
@@ -1094,7 +1103,7 @@ static int run_project_rules(struct plm_checker *c,
 		if (!p->project || (use_only && i != only)) {
 			continue;
 		}
-		rc = run_one(c, "the project", i, result);
+		rc = run_one(c, "the project", i, false, result);
 	}
 	plm_lua_checker_unbind(c->lua);
 	if (rc == 0) {

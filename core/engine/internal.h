@@ -33,7 +33,14 @@ struct plm_policy {
 	struct plm_setting_values values; /* as checked for this run */
 	unsigned kinds;                   /* 1u << enum plm_kind */
 	bool project; /* scope = "project": check(project, report) */
+	bool builtin; /* from the built-in directory: trusted code */
 };
+
+/* The most source bytes a document may have for the built-in policies to
+ * run on it without the count hook (a sixth of a scan's time): a helper
+ * that is slower than linear in some hostile shape of input stays within
+ * seconds below it; above, the instruction budget ends it as before. */
+#define PLM_UNCOUNTED_BYTES ((size_t)64 * 1024)
 
 struct plm_engine {
 	struct plm_arena *arena;
@@ -47,6 +54,10 @@ struct plm_engine {
 	struct plm_rule_info *rules;  /* policies[i].info, contiguous */
 	struct plm_lua_chunk *chunks; /* policies[i].chunk, contiguous */
 	struct plm_lua_limits limits;
+	/* The limits of the built-in policies on a document of at most
+	 * PLM_UNCOUNTED_BYTES: their VM instructions are not counted unless
+	 * --policy-instructions was given. */
+	struct plm_lua_limits builtin_limits;
 	bool report_unused; /* --report-unused-ignores */
 };
 

@@ -348,6 +348,7 @@ static int load_one(struct plm_lua **host, const struct plm_lua_limits *lim,
 	p->chunk.text_len = len;
 	p->chunk.lib_dir = f->lib_dir;
 	p->chunk.reuse = f->builtin;
+	p->builtin = f->builtin;
 	const struct plm_builtin_metadata *meta = NULL;
 	if (f->builtin && p->chunk.chunkname != NULL) {
 		builtin_dump(p, f->path, text, len, &meta);

@@ -39,7 +39,13 @@ struct plm_lua_checker;
 struct plm_lua_limits {
 	size_t memory;         /* bytes a run may add to the state; 0: none */
 	uint64_t instructions; /* VM instructions per run; 0: none */
-	double seconds;        /* wall-clock seconds per run; 0: none. The
+	/* Trusted code (the built-in policies): the VM's instructions are not
+	 * counted, only what library calls and allocations charge. Counting
+	 * takes a count hook, and with any count hook set the VM calls into
+	 * its hook machinery before every instruction (a sixth of a scan).
+	 * The wall-clock limit still ends a run that loops. */
+	bool uncounted;
+	double seconds; /* wall-clock seconds per run; 0: none. The
 	                         * backstop for single instructions that are
 	                         * slow in C (comparing two 30 MB strings):
 	                         * a watchdog thread ends the run at the

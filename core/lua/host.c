@@ -839,7 +839,11 @@ enum plm_lua_status plm_lua_run(struct plm_lua *h, lua_CFunction fn, void *ud,
 		? monotonic_ns() + (int64_t)(limits->seconds * 1e9)
 		: 0;
 	h->cap = limits->memory != 0 ? h->used + limits->memory : 0;
-	lua_sethook(L, count_hook, LUA_MASKCOUNT, PLM_LUA_HOOK_STEP);
+	if (limits->uncounted) {
+		lua_sethook(L, NULL, 0, 0);
+	} else {
+		lua_sethook(L, count_hook, LUA_MASKCOUNT, PLM_LUA_HOOK_STEP);
+	}
 	plm_lua_watchdog_arm(h);
 	int status = lua_pcall(L, 2, 0, top + 1);
 	/* After disarm the watchdog no longer touches L: the hook it may

@@ -2365,11 +2365,7 @@ function M.rpm_parse(argv)
 	return r
 end
 
---- True for a Windows stage of a Dockerfile, whose shell form runs under
---- cmd or PowerShell rather than /bin/sh: the backtick escape Windows
---- Dockerfiles use, a SHELL naming cmd or PowerShell, or a Windows base
---- image, along the stage's FROM chain.
-function M.windows_stage(doc, stage)
+local function windows_stage(doc, stage)
 	local directives = doc.tree.directives
 	if directives and directives.escape == "`" then
 		return true
@@ -2397,6 +2393,26 @@ function M.windows_stage(doc, stage)
 		s, guard = b ~= nil and stages[b + 1] or nil, guard + 1
 	end
 	return false
+end
+
+-- M.windows_stage by stage node (weak keys): a policy may ask for every
+-- RUN, and the answer walks the stage's instructions.
+local windows_of = setmetatable({}, {__mode = "k"})
+
+--- True for a Windows stage of a Dockerfile, whose shell form runs under
+--- cmd or PowerShell rather than /bin/sh: the backtick escape Windows
+--- Dockerfiles use, a SHELL naming cmd or PowerShell, or a Windows base
+--- image, along the stage's FROM chain.
+function M.windows_stage(doc, stage)
+	if not M.is_node(stage) or not M.is_node(doc.tree) then
+		return windows_stage(doc, stage)
+	end
+	local known = windows_of[stage]
+	if known == nil then
+		known = windows_stage(doc, stage)
+		windows_of[stage] = known
+	end
+	return known
 end
 
 --- Pipes of a RUN, found in its text.
@@ -2502,22 +2518,62 @@ local function located_commands(ins, text)
 	return out
 end
 
--- The commands left and right of the pipe at offset `at`: the one that
--- ends last before it (`ldd "$(php -r ...)"` rather than the php inside),
--- and the one that starts first after it.
-local function pipe_sides(cmds, at)
-	local left, right
-	for _, c in ipairs(cmds) do
-		local stop = c.at ~= nil and c.at + #c.text or nil
-		if stop ~= nil and stop <= at and
-			(left == nil or stop > left.at + #left.text) then
-			left = c
-		elseif c.at ~= nil and c.at > at and
-			(right == nil or c.at < right.at) then
-			right = c
+-- The indexes of the commands placed in the text (at not nil), in the
+-- order of key(c) and, among equal keys, of their index; usually that is
+-- the order they come in, and then nothing is sorted.
+local function placed_by(cmds, key)
+	local list, sorted, last = {}, true, nil
+	for i, c in ipairs(cmds) do
+		if c.at ~= nil then
+			local k = key(c)
+			sorted = sorted and (last == nil or k >= last)
+			list[#list + 1], last = i, k
 		end
 	end
-	return left, right
+	if not sorted then
+		table.sort(list, function(a, b)
+			local ka, kb = key(cmds[a]), key(cmds[b])
+			if ka ~= kb then
+				return ka < kb
+			end
+			return a < b
+		end)
+	end
+	return list
+end
+
+local function stop_of(c)
+	return c.at + #c.text
+end
+
+local function start_of(c)
+	return c.at
+end
+
+-- The pipes at offsets (in increasing order), each {at, left, right}:
+-- left the command that ends last before it (`ldd "$(php -r ...)"`
+-- rather than the php inside), right the one that starts first after it
+-- (the first in cmds of equals). One sweep over the commands by end and
+-- by start, not a look at every command for every pipe.
+local function pipe_sides(cmds, offsets)
+	local by_stop, by_start = placed_by(cmds, stop_of),
+		placed_by(cmds, start_of)
+	local pipes, s, r, left = {}, 1, 1, nil
+	for _, at in ipairs(offsets) do
+		while by_stop[s] ~= nil and stop_of(cmds[by_stop[s]]) <= at do
+			local c = cmds[by_stop[s]]
+			if left == nil or stop_of(c) > stop_of(left) then
+				left = c
+			end
+			s = s + 1
+		end
+		while by_start[r] ~= nil and cmds[by_start[r]].at <= at do
+			r = r + 1
+		end
+		local right = by_start[r] and cmds[by_start[r]]
+		pipes[#pipes + 1] = {at = at, left = left, right = right}
+	end
+	return pipes
 end
 
 local function own_run_pipes(ins)
@@ -2525,10 +2581,7 @@ local function own_run_pipes(ins)
 	local cmds = located_commands(ins, text)
 	local pipes = {}
 	if find(text, "|", 1, true) then
-		for _, at in ipairs(pipe_offsets(text)) do
-			local left, right = pipe_sides(cmds, at)
-			pipes[#pipes + 1] = {at = at, left = left, right = right}
-		end
+		pipes = pipe_sides(cmds, pipe_offsets(text))
 	end
 	return pipes, cmds, text
 end

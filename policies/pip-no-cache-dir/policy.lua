@@ -4,9 +4,12 @@ local p = require("plimsoll")
 
 local pips = {pip = true, pip2 = true, pip3 = true}
 
--- True when ENV in this stage (or one it is built FROM), before ins, turns
--- pip's cache off.
-local function env_no_cache(doc, stage, ins)
+-- Whether ENV has turned pip's cache off, before each instruction of a
+-- stage and of the stages it is built FROM, in their order: a list of
+-- {instruction, its stage, the state before it}, the first place of each
+-- instruction, and the state after them all. Worked out once per stage
+-- and file (a file with hundreds of RUNs asks for each).
+local function env_states(doc, stage)
 	local stages = doc.tree.stages
 	local chain, s = {}, stage
 	while s ~= nil and #chain <= #stages do
@@ -14,14 +17,11 @@ local function env_no_cache(doc, stage, ins)
 		local b = s.base and s.base.stage
 		s = b ~= nil and stages[b + 1] or nil
 	end
-	local set = false
+	local order, first, set = {}, {}, false
 	for _, st in ipairs(chain) do
 		for _, i in ipairs(st.instructions) do
-			if rawequal(i, ins) or (i.keyword == ins.keyword and
-				p.span(i).start_line == p.span(ins).start_line and
-				st.index == stage.index) then
-				return set
-			end
+			order[#order + 1] = {i, st, set}
+			first[i] = first[i] or #order
 			if i.keyword and i.keyword:upper() == "ENV" then
 				for _, pair in ipairs(i.pairs or {}) do
 					-- pip turns the cache off for any boolean value,
@@ -33,7 +33,32 @@ local function env_no_cache(doc, stage, ins)
 			end
 		end
 	end
-	return set
+	return {order = order, first = first, after = set}
+end
+
+-- True when ENV in this stage (or one it is built FROM), before ins, turns
+-- pip's cache off. `known` keeps env_states by stage for the file.
+local function env_no_cache(doc, stage, ins, known)
+	local states = known[stage]
+	if states == nil then
+		states = env_states(doc, stage)
+		known[stage] = states
+	end
+	local at = states.first[ins]
+	if at ~= nil then
+		return states.order[at][3]
+	end
+	-- Not one of them (an ONBUILD trigger): the instruction of the same
+	-- keyword that starts on its line in this stage, else all of them.
+	local line = p.span(ins).start_line
+	for _, e in ipairs(states.order) do
+		local i, st = e[1], e[2]
+		if i.keyword == ins.keyword and st.index == stage.index and
+			p.span(i).start_line == line then
+			return e[3]
+		end
+	end
+	return states.after
 end
 
 local function removes_cache(argv)
@@ -106,6 +131,7 @@ References:
 			return
 		end
 		local shipped = p.shipped_stages(doc)
+		local env_known = {}
 		for ins, stage in p.instructions(doc, "RUN") do
 			local cache_mount = p.run_mounts(ins, "/root/.cache/pip")
 			for _, f in ipairs(ins.flags or {}) do
@@ -125,7 +151,8 @@ References:
 						pending = nil
 					end
 				end
-				if pending and not env_no_cache(doc, stage, ins) then
+				if pending and not env_no_cache(doc, stage, ins, env_known)
+					then
 					report(pending.node, "`pip install` without "
 						.. "--no-cache-dir leaves its download cache in the "
 						.. "layer.", {fix = "Add --no-cache-dir (or use a "

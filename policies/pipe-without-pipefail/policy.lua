@@ -45,6 +45,25 @@ local function strict(argv)
 	return false
 end
 
+-- The last word before offset i of text (what `text:sub(1, i - 1)
+-- :match("(%S+)%s*$")` gives), read backwards in place: a RUN with
+-- thousands of pipes must not copy its text for each.
+local function is_space(b)
+	return b == 32 or (b ~= nil and b >= 9 and b <= 13)
+end
+
+local function word_before(text, i)
+	local j = i - 1
+	while is_space(text:byte(j)) do
+		j = j - 1
+	end
+	local last = j
+	while j >= 1 and not is_space(text:byte(j)) do
+		j = j - 1
+	end
+	return j < last and text:sub(j + 1, last) or nil
+end
+
 -- Commands whose failure in a pipe would be no news.
 local harmless = {echo = true, printf = true, yes = true, ["true"] = true}
 
@@ -57,17 +76,33 @@ local function sets_pipefail(argv)
 	return false
 end
 
+-- The SHELL instructions of a stage, each {instruction, line}, in order;
+-- `known` keeps them by stage for the file (a file with hundreds of RUNs
+-- asks for each).
+local function shells_of(s, known)
+	local list = known[s]
+	if list == nil then
+		list = {}
+		for _, i in ipairs(s.instructions) do
+			if i.keyword and i.keyword:upper() == "SHELL" then
+				list[#list + 1] = {i, p.span(i).start_line}
+			end
+		end
+		known[s] = list
+	end
+	return list
+end
+
 -- The SHELL in force in a stage: its own last SHELL, else the one of the
 -- stage it is built FROM.
-local function stage_shell(doc, stage, before_line)
+local function stage_shell(doc, stage, before_line, known)
 	local stages = doc.tree.stages
 	local s, limit, guard = stage, before_line, 0
 	while s ~= nil and guard <= #stages do
 		local found
-		for _, i in ipairs(s.instructions) do
-			if i.keyword and i.keyword:upper() == "SHELL" and
-				(limit == nil or p.span(i).start_line < limit) then
-				found = i
+		for _, e in ipairs(shells_of(s, known)) do
+			if limit == nil or e[2] < limit then
+				found = e[1]
 			end
 		end
 		if found then
@@ -141,33 +176,36 @@ References:
 		if not p.mentions(doc, "|") then
 			return
 		end
+		local known = {}
 		for ins, stage in p.instructions(doc, "RUN") do
 			local pipes, cmds, text = p.run_pipes(ins)
-			if #pipes > 0 and
-				not shell_ok(stage_shell(doc, stage, p.span(ins).start_line))
-				then
+			if #pipes > 0 and not shell_ok(stage_shell(doc, stage,
+				p.span(ins).start_line, known)) then
+				-- Where pipefail is first set (`set -o pipefail`, `bash -o
+				-- pipefail -c ...`): the pipes after it are covered.
+				local set_at
+				for _, c in ipairs(cmds) do
+					if c.at ~= nil and (set_at == nil or c.at < set_at) and
+						((c.argv[1] == "set" and sets_pipefail(c.argv)) or
+						(c.argv[1] and p.basename(c.argv[1]):match("sh$")
+						and sets_pipefail(c.argv))) then
+						set_at = c.at
+					end
+				end
 				for _, pipe in ipairs(pipes) do
 					local at, left = pipe.at, pipe.left
-					local covered = false
-					for _, c in ipairs(cmds) do
-						if c.at ~= nil and c.at < at and
-							((c.argv[1] == "set" and sets_pipefail(c.argv)) or
-							(c.argv[1] and p.basename(c.argv[1]):match("sh$")
-							and sets_pipefail(c.argv))) then
-							covered = true
-						end
-					end
+					local covered = set_at ~= nil and set_at < at
 					local prog = left and left.argv[1] and
 						p.basename(left.argv[1])
 					-- A pipeline that is a condition (`if a | grep -q b`)
 					-- is tested, not meant to fail the RUN.
 					local lead = left and left.at and
-						text:sub(1, left.at - 1):match("(%S+)%s*$")
+						word_before(text, left.at)
 					local right = pipe.right
 					-- A strict consumer that ends the pipeline makes its
 					-- status the pipeline's.
-					local last = right and right.at and not text:sub(
-						right.at + #right.text):match("^%s*|[^|]")
+					local last = right and right.at and not text:find(
+						"^%s*|[^|]", right.at + #right.text)
 					if left and not covered and not harmless[prog] and
 						not conditions[lead] and
 						not (last and strict(right.argv)) and

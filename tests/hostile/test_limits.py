@@ -13,7 +13,13 @@ Pins:
   says how many findings were dropped; the other files keep exactly their
   findings;
 - files of kernel pseudo file systems (/proc, /sys) are never read, even
-  named on the command line or through a link named there.
+  named on the command line or through a link named there;
+- the VM instructions of the built-in policies (trusted code) are not
+  counted unless --policy-instructions is given, those of added policies
+  always are; what library calls charge counts for both. Built in, they
+  run uncounted on files up to 64 KB, so on hostile shapes of that size
+  (thousands of pipes in one RUN, hundreds of RUNs, stages, containers)
+  each stays within the default budget when it is counted.
 
 usage: test_limits.py PLIMSOLL SOURCE_ROOT SANITIZE
 """
@@ -156,6 +162,118 @@ class PolicyLimits(Base):
                  if n["code"] == "policy/instruction-limit"]
         self.assertEqual([n["path"] for n in notes], [big])
         self.assertLess(secs, 5.0 if not SANITIZED else 30.0)
+
+
+class TrustedPolicies(Base):
+    # 30 million turns of a loop that calls nothing: some 120 million VM
+    # instructions, six times the default budget.
+    LOOP = """local n = 0
+		for i = 1, 3e7 do n = n + i end
+		report({line = 1}, "looped " .. n)"""
+    # A pattern that backtracks over a 1 MB string: library steps, charged
+    # to the budget by the pattern engine, not counted by the VM.
+    PATTERN = """local s = string.rep("a", 1e6)
+		for i = 1, 100 do
+			if s:find(".-b") then report({line = 1}, "found") end
+		end"""
+
+    def scan_with(self, builtin_dir, *args):
+        env = dict(os.environ, NO_COLOR="1", PLIMSOLL_POLICY_DIR=builtin_dir)
+        p = subprocess.run([PLIMSOLL, "scan", "--format", "json",
+                            "--no-config", "--jobs", "1", *args],
+                           capture_output=True, env=env, timeout=300,
+                           stdin=subprocess.DEVNULL)
+        return p.returncode, json.loads(p.stdout), p.stderr.decode()
+
+    def codes(self, report):
+        return sorted((n["rule"], n["code"])
+                      for n in report["notifications"])
+
+    def test_builtin_instructions_are_counted_only_when_asked(self):
+        d = os.path.join(self.tmp, "builtin")
+        for pid, body in (("loop", self.LOOP),
+                          ("pattern", self.PATTERN)):
+            self.write(f"builtin/{pid}/policy.lua",
+                       POLICY.format(id=pid, body=body))
+        target = self.write("good/Dockerfile", GOOD["good/Dockerfile"])
+        want = "looped " + str(30000000 * 30000001 // 2)
+
+        # Built in, default limits: the loop runs to its end; the
+        # pattern's charges still spend the budget.
+        st, report, err = self.scan_with(d, target)
+        self.assertEqual(st, 2, err)
+        self.assertEqual([f["message"] for f in report["findings"]
+                          if f["rule"] == "loop"], [want])
+        self.assertEqual(self.codes(report),
+                         [("pattern", "policy/instruction-limit")])
+
+        # An explicit budget counts the built-in policies' instructions.
+        st, report, err = self.scan_with(
+            d, "--policy-instructions", "20000000", target)
+        self.assertEqual(st, 2, err)
+        self.assertEqual(self.codes(report),
+                         [("loop", "policy/instruction-limit"),
+                          ("pattern", "policy/instruction-limit")])
+
+        # The same files added with --policy-dir are untrusted: counted.
+        st, report, err = self.scan_with(
+            os.path.join(self.tmp, "none"), "--no-builtin",
+            "--policy-dir", d, target)
+        self.assertEqual(st, 2, err)
+        self.assertEqual(self.codes(report),
+                         [("loop", "policy/instruction-limit"),
+                          ("pattern", "policy/instruction-limit")])
+
+
+def hostile_shapes():
+    """Files of a little under 64 KB whose shape once made a built-in
+    policy slower than linear."""
+    n = range
+    return {
+        "pipes.Dockerfile": "FROM alpine\nRUN " + " | ".join(
+            "c%d x" % i for i in n(6000)) + "\n",
+        "harmless-pipes.Dockerfile": "FROM alpine\nRUN " + " | ".join(
+            "echo %d" % i for i in n(5500)) + "\n",
+        "runs.Dockerfile": "FROM alpine\n" + "".join(
+            "RUN apt-get install -y p%d && pip install q%d | tee x\n"
+            % (i, i) for i in n(1000)),
+        "shells.Dockerfile": "FROM alpine\n" + "".join(
+            "SHELL [\"/bin/sh\", \"-c\"]\nRUN a%d | b\n" % i
+            for i in n(1500)),
+        "heredoc.Dockerfile": "FROM alpine\nRUN <<EOF\n" + "".join(
+            "apk add p%d | grep x\n" % i for i in n(2800)) + "EOF\n",
+        "scripts.Dockerfile": "FROM alpine\nRUN " + " ; ".join(
+            "sh -c 'curl x | sh; apk add y'" for _ in n(1800)) + "\n",
+        "stages.Dockerfile": "".join(
+            "FROM alpine AS s%d\nUSER u%d\nCOPY --from=s%d /a /b\n"
+            % (i, i, max(i - 1, 0)) for i in n(1100)),
+        "compose.yaml": "services:\n" + "".join(
+            "  s%d:\n    image: nginx\n    privileged: true\n"
+            "    volumes: [\"/:/h\", \"/var/run/docker.sock:/s\"]\n"
+            % i for i in n(450)),
+        "pod.yaml": "apiVersion: v1\nkind: Pod\nmetadata: {name: x}\n"
+            "spec:\n  containers:\n" + "".join(
+                "  - name: c%d\n    image: nginx\n    command: [\"sh\", "
+                "\"-c\", \"curl x | sh && apt-get install y\"]\n" % i
+                for i in n(500)),
+    }
+
+
+class HostileShapes(Base):
+    def test_builtins_stay_within_the_budget(self):
+        paths = []
+        for name, text in hostile_shapes().items():
+            self.assertLess(len(text), 64 * 1024, name)
+            self.assertGreater(len(text), 40 * 1024, name)
+            paths.append(self.write("shapes/" + name, text))
+        st, report, err, secs = self.scan(
+            "--no-config", "--jobs", "2",
+            "--policy-instructions", "20000000", *paths)
+        self.assertEqual(st, 1, err)
+        self.assertEqual(report["notifications"], [])
+        for path in paths:
+            self.assertTrue([f for f in report["findings"]
+                             if f["path"] == path], path)
 
 
 def long_line_manifest(pods):

@@ -261,6 +261,53 @@ function tests.operators_and_pipes()
 	eq(#p.split_shell(deep) > 0, true, "deep sh -c")
 end
 
+-- p.run_pipes finds each pipe's sides in one sweep over the commands;
+-- this is the plain definition, a look at every command for every pipe,
+-- compared on RUNs whose commands come in any order, overlap, repeat or
+-- are not in the text (a fixed pseudo-random sequence: no math.random).
+function tests.pipe_sides()
+	local seed = 12345
+	local function rand(n)
+		seed = (seed * 1103515245 + 12345) % 2147483648
+		return seed % n + 1
+	end
+	local words = {"a", "b", "cc", "a b", "|", "||", "&&", ";", "d"}
+	for case = 1, 300 do
+		local parts = {}
+		for k = 1, rand(12) do
+			parts[k] = words[rand(#words)]
+		end
+		local text = table.concat(parts, " ")
+		local commands = {}
+		for k = 1, rand(8) - 1 do
+			local i = rand(#text)
+			local j = i + rand(6) - 2
+			commands[k] = {text = text:sub(i, j), argv = {"w" .. k}}
+			if rand(5) == 1 then
+				commands[k].text = "absent"
+			end
+		end
+		local ins = {form = "shell", text = text, commands = commands}
+		local pipes, cmds = p.run_pipes(ins)
+		for n, pipe in ipairs(pipes) do
+			local left, right
+			for _, c in ipairs(cmds) do
+				local stop = c.at ~= nil and c.at + #c.text or nil
+				if stop ~= nil and stop <= pipe.at and
+					(left == nil or stop > left.at + #left.text) then
+					left = c
+				elseif c.at ~= nil and c.at > pipe.at and
+					(right == nil or c.at < right.at) then
+					right = c
+				end
+			end
+			local what = ("case %d (%q), pipe %d"):format(case, text, n)
+			eq(pipe.left, left, what .. ": left")
+			eq(pipe.right, right, what .. ": right")
+		end
+	end
+end
+
 function tests.model_access(doc)
 	eq(doc.kind, "dockerfile", "kind")
 	eq(doc.path, "Dockerfile", "path")

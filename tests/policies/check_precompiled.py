@@ -91,8 +91,8 @@ def main():
         # Small budgets first: a check reaches the helper library after a
         # few instructions, and where a budget runs out moves whenever
         # the library does.
-        for n in (100, 150, 200, 300, 500, 700, 1000, 1500, 2000, 4000,
-                  8000, 16000):
+        for n in (20, 40, 60, 100, 150, 200, 300, 500, 700, 1000, 1500,
+                  2000, 4000, 8000, 16000):
             before = failed_at(scan(exe, copy, [
                 "--policy-instructions", str(n), target]), copy)
             if before:
