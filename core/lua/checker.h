@@ -45,11 +45,11 @@ struct plm_lua_limits {
 	 * its hook machinery before every instruction (a sixth of a scan).
 	 * The wall-clock limit still ends a run that loops. */
 	bool uncounted;
-	double seconds; /* wall-clock seconds per run; 0: none. The
-	                         * backstop for single instructions that are
-	                         * slow in C (comparing two 30 MB strings):
-	                         * a watchdog thread ends the run at the
-	                         * first instruction or charge past it */
+	/* Wall-clock seconds per run; 0: none. The backstop for single
+	 * instructions that are slow in C (comparing two 30 MB strings): a
+	 * watchdog thread ends the run at the first instruction or charge
+	 * past it. */
+	double seconds;
 };
 
 enum plm_lua_status {

@@ -2186,6 +2186,14 @@ local function own_run_commands(ins)
 	return out
 end
 
+-- A caller's own copy of a command the helpers share ({node, argv, text}
+-- and, from M.run_pipes, at): a new argv it may change.
+local function command_copy(c)
+	local argv = c.argv
+	return {node = c.node, argv = table.move(argv, 1, #argv, 1, {}),
+		text = c.text, at = c.at}
+end
+
 -- M.run_commands of each instruction node worked out so far (weak
 -- keys: forgotten with the document): a dozen policies ask for the same
 -- RUN's commands. Each caller gets its own copy, which it may change.
@@ -2202,9 +2210,7 @@ function M.run_commands(ins)
 	end
 	local out = {}
 	for i, c in ipairs(known) do
-		local argv = c.argv
-		out[i] = {node = c.node, argv = table.move(argv, 1, #argv, 1, {}),
-			text = c.text}
+		out[i] = command_copy(c)
 	end
 	return out
 end
@@ -2404,7 +2410,7 @@ local windows_of = setmetatable({}, {__mode = "k"})
 --- Dockerfiles use, a SHELL naming cmd or PowerShell, or a Windows base
 --- image, along the stage's FROM chain.
 function M.windows_stage(doc, stage)
-	if not M.is_node(stage) or not M.is_node(doc.tree) then
+	if not M.is_node(stage) then
 		return windows_stage(doc, stage)
 	end
 	local known = windows_of[stage]
@@ -2567,7 +2573,7 @@ local function pipe_sides(cmds, offsets)
 			end
 			s = s + 1
 		end
-		while by_start[r] ~= nil and cmds[by_start[r]].at <= at do
+		while by_start[r] ~= nil and start_of(cmds[by_start[r]]) <= at do
 			r = r + 1
 		end
 		local right = by_start[r] and cmds[by_start[r]]
@@ -2609,10 +2615,8 @@ function M.run_pipes(ins)
 	end
 	local cmds, copy_of = {}, {}
 	for i, c in ipairs(known[2]) do
-		local argv = c.argv
-		local own = {node = c.node, argv = table.move(argv, 1, #argv, 1, {}),
-			text = c.text, at = c.at}
-		cmds[i], copy_of[c] = own, own
+		cmds[i] = command_copy(c)
+		copy_of[c] = cmds[i]
 	end
 	local pipes = {}
 	for i, pipe in ipairs(known[1]) do
