@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "util/alloc.h"
 #include "plimsoll/plimsoll.h"
 
 struct command {
@@ -151,6 +152,7 @@ static int docker_plugin(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	plm_alloc_tune();
 	if (argc > 0 && is_docker_plugin(argv[0])) {
 		return docker_plugin(argc, argv);
 	}

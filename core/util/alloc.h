@@ -36,6 +36,15 @@ void plm_free(void *ptr);
  * Returns 0, or PLM_ENOMEM with *items and *cap untouched. */
 int plm_array_reserve(void **items, size_t *cap, size_t count, size_t size);
 
+/* Tunes the C library's allocator for a process that allocates and frees
+ * megabytes a file at a time: freed memory is kept for the next file
+ * instead of going back to the system (where every page handed out again
+ * costs a fault), and the main heap is marked for transparent huge pages
+ * where the system gives them on request. Call once, first thing in main,
+ * before any thread starts; does nothing outside glibc or under a
+ * sanitizer (which brings its own allocator). */
+void plm_alloc_tune(void);
+
 /* True when an allocation jansson made on this thread failed since the
  * last call; clears the flag. json_dumps() can drop an object key whose
  * copy failed and still return text, so a caller that writes what it
