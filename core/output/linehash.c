@@ -11,38 +11,87 @@ enum {
 	MULTIPLIER = 37,
 	END_OF_FILE = 65535, /* the unit read after the last one */
 	REPLACEMENT = 0xFFFD,
+	PENDING = 128, /* > WINDOW lines can start within WINDOW units */
 };
 
-/* The rolling state of the upload action's `hash`: a window of the last
- * WINDOW units, which of them started a line, and the hash over them. */
-struct roller {
-	uint16_t window[WINDOW];
-	int64_t line_at[WINDOW]; /* line number started by window[i], or -1 */
-	unsigned index;          /* the oldest unit, next to be replaced */
-	uint64_t hash;
-	uint64_t first_power; /* MULTIPLIER^WINDOW mod 2^64 */
-	uint32_t line;        /* lines started so far */
-	bool line_start;
+/* The upload action keeps a rolling hash over the last WINDOW units and
+ * writes it out when a line's first unit is about to leave the window.
+ * The same value, restated: with the prefix hash P(k) over the first k
+ * units (P(k + 1) = 37 * P(k) + unit k), the window ending before unit k
+ * hashes to P(k) - 37^WINDOW * P(k - WINDOW), all modulo 2^64. So a line
+ * whose first unit is unit s hashes to P(s + WINDOW) - 37^WINDOW * P(s):
+ * the reader keeps P, and for each line still waiting P(s) and the unit
+ * count at which it is done, and does nothing else per unit. */
+struct pending {
+	uint64_t start_hash; /* P(s) */
+	uint64_t done_at;    /* s + WINDOW */
+};
+
+struct reader {
+	uint64_t hash;        /* P(units) */
+	uint64_t units;       /* units read so far */
+	uint64_t first_power; /* 37^WINDOW mod 2^64 */
+	uint64_t done_at;     /* the oldest waiting line's, or UINT64_MAX */
+	struct pending wait[PENDING];
+	unsigned oldest, waiting;
+	uint32_t line; /* lines started so far */
+	uint32_t done; /* lines hashed so far */
 	bool previous_cr;
+	bool failed;
 	struct plm_line_hashes *out;
+	size_t cap; /* of out->hash */
 };
 
-static void emit(struct roller *r)
+/* The oldest waiting line is hashed. Called when units == done_at. */
+static void finish_line(struct reader *r)
 {
-	int64_t line = r->line_at[r->index];
-	r->out->hash[line - 1] = r->hash;
-	r->line_at[r->index] = -1;
+	const struct pending *p = &r->wait[r->oldest];
+	if (r->done == r->cap) {
+		size_t cap = r->cap;
+		void *hash = r->out->hash;
+		if (plm_array_reserve(&hash, &cap, r->done,
+			    sizeof(*r->out->hash)) != 0) {
+			r->failed = true;
+		} else {
+			r->out->hash = hash;
+			r->cap = cap;
+		}
+	}
+	if (!r->failed) {
+		r->out->hash[r->done] = r->hash -
+			r->first_power * p->start_hash;
+	}
+	r->done++;
+	r->oldest = (r->oldest + 1) % PENDING;
+	r->waiting--;
+	r->done_at = r->waiting > 0 ? r->wait[r->oldest].done_at : UINT64_MAX;
 }
 
-static void push(struct roller *r, uint16_t unit)
+/* A line starts at the next unit (the first, or the one after an LF). */
+static void start_line(struct reader *r)
 {
-	uint64_t oldest = r->window[r->index];
-	r->window[r->index] = unit;
-	r->hash = MULTIPLIER * r->hash + unit - r->first_power * oldest;
-	r->index = (r->index + 1) % WINDOW;
+	if (r->line == UINT32_MAX) {
+		r->failed = true;
+		return;
+	}
+	r->line++;
+	struct pending *p = &r->wait[(r->oldest + r->waiting) % PENDING];
+	p->start_hash = r->hash;
+	p->done_at = r->units + WINDOW;
+	if (r->waiting++ == 0) {
+		r->done_at = p->done_at;
+	}
 }
 
-static void process(struct roller *r, uint16_t unit)
+static inline void push(struct reader *r, uint64_t unit)
+{
+	r->hash = MULTIPLIER * r->hash + unit;
+	if (++r->units == r->done_at) {
+		finish_line(r);
+	}
+}
+
+static void process(struct reader *r, uint16_t unit)
 {
 	if (unit == ' ' || unit == '\t' || (r->previous_cr && unit == '\n')) {
 		r->previous_cr = false;
@@ -52,20 +101,13 @@ static void process(struct roller *r, uint16_t unit)
 	if (unit == '\r') {
 		unit = '\n';
 	}
-	if (r->line_at[r->index] != -1) {
-		emit(r);
-	}
-	if (r->line_start) {
-		r->line_start = false;
-		r->line_at[r->index] = ++r->line;
-	}
-	if (unit == '\n') {
-		r->line_start = true;
-	}
 	push(r, unit);
+	if (unit == '\n') {
+		start_line(r);
+	}
 }
 
-static void process_code_point(struct roller *r, uint32_t cp)
+static void process_code_point(struct reader *r, uint32_t cp)
 {
 	if (cp >= 0x10000) {
 		cp -= 0x10000;
@@ -76,62 +118,79 @@ static void process_code_point(struct roller *r, uint32_t cp)
 	}
 }
 
-/* process() over a run of ASCII bytes from s, with the roller's state in
- * locals (the compiler cannot keep it in registers through the stores to
- * the hash table, which might alias it): the same steps, most of the
- * time spent. Returns the bytes read (stops before a non-ASCII one). */
-static size_t process_ascii(struct roller *r, const unsigned char *s,
+/* What process() does with an ASCII byte. */
+enum { PLAIN, BLANK, LF, CR, NOT_ASCII };
+
+static const unsigned char byte_class[128] = {
+	[' '] = BLANK,
+	['\t'] = BLANK,
+	['\n'] = LF,
+	['\r'] = CR,
+};
+
+/* process() over a run of ASCII bytes from s with the hash and the unit
+ * count in locals: most of the time is spent here, much of it on
+ * indentation, skipped eight blanks at a time. Returns the bytes read
+ * (stops before a non-ASCII one). */
+static size_t process_ascii(struct reader *r, const unsigned char *s,
 	size_t len)
 {
-	uint64_t hash = r->hash;
-	const uint64_t first_power = r->first_power;
-	unsigned index = r->index;
-	uint32_t line = r->line;
-	bool line_start = r->line_start, previous_cr = r->previous_cr;
-	uint64_t *const out = r->out->hash;
+	uint64_t hash = r->hash, units = r->units, done_at = r->done_at;
+	bool previous_cr = r->previous_cr;
 	size_t i = 0;
-	for (; i < len; i++) {
-		uint16_t unit = s[i];
-		if (unit > 0x7F) {
+	while (i < len) {
+		unsigned unit = s[i];
+		unsigned kind = unit < 0x80 ? byte_class[unit] : NOT_ASCII;
+		if (kind == PLAIN) {
+			previous_cr = false;
+			hash = MULTIPLIER * hash + unit;
+			i++;
+			if (++units == done_at) {
+				r->hash = hash;
+				r->units = units;
+				finish_line(r);
+				done_at = r->done_at;
+			}
+			continue;
+		}
+		if (kind == BLANK) {
+			previous_cr = false;
+			i++;
+			uint64_t w;
+			while (len - i >= 8 &&
+				(memcpy(&w, s + i, 8),
+					w == UINT64_C(0x2020202020202020))) {
+				i += 8;
+			}
+			continue;
+		}
+		if (kind == NOT_ASCII) {
 			break;
 		}
-		if (unit == ' ' || unit == '\t' ||
-			(previous_cr && unit == '\n')) {
+		i++;
+		if (kind == LF && previous_cr) {
 			previous_cr = false;
 			continue;
 		}
-		previous_cr = unit == '\r';
-		if (unit == '\r') {
-			unit = '\n';
+		previous_cr = kind == CR;
+		hash = MULTIPLIER * hash + '\n';
+		r->hash = hash;
+		r->units = ++units;
+		if (units == done_at) {
+			finish_line(r);
 		}
-		int64_t ended = r->line_at[index];
-		if (ended != -1) {
-			out[ended - 1] = hash;
-			r->line_at[index] = -1;
-		}
-		if (line_start) {
-			line_start = false;
-			r->line_at[index] = ++line;
-		}
-		line_start = unit == '\n';
-		uint64_t oldest = r->window[index];
-		r->window[index] = unit;
-		hash = MULTIPLIER * hash + unit - first_power * oldest;
-		if (++index == WINDOW) {
-			index = 0;
-		}
+		start_line(r);
+		done_at = r->done_at;
 	}
 	r->hash = hash;
-	r->index = index;
-	r->line = line;
-	r->line_start = line_start;
+	r->units = units;
 	r->previous_cr = previous_cr;
 	return i;
 }
 
 /* Decodes UTF-8 as the WHATWG Encoding Standard does (what Node's decoder
  * implements): each maximal invalid subpart becomes one U+FFFD. */
-static void process_bytes(struct roller *r, const unsigned char *s, size_t len)
+static void process_bytes(struct reader *r, const unsigned char *s, size_t len)
 {
 	uint32_t cp = 0;
 	unsigned needed = 0, seen = 0;
@@ -183,19 +242,6 @@ static void process_bytes(struct roller *r, const unsigned char *s, size_t len)
 	}
 }
 
-/* An upper bound on the lines the algorithm can count: one per LF or CR,
- * one for the first line and one for the end-of-file mark. */
-static size_t max_lines(const char *bytes, size_t len)
-{
-	size_t n = 2;
-	for (size_t i = 0; i < len; i++) {
-		if (bytes[i] == '\n' || bytes[i] == '\r') {
-			n++;
-		}
-	}
-	return n;
-}
-
 /* A slot of the table of hashes seen: the first line that had the hash
  * and how many lines had it so far (0: an empty slot). */
 struct seen {
@@ -237,43 +283,38 @@ int plm_line_hashes_compute(const char *bytes, size_t len,
 	struct plm_line_hashes *out)
 {
 	memset(out, 0, sizeof(*out));
-	size_t lines = max_lines(bytes, len);
-	if (lines > UINT32_MAX) {
-		return PLM_ELIMIT;
-	}
-	struct roller *r = plm_calloc(1, sizeof(*r));
-	out->hash = plm_calloc(lines, sizeof(*out->hash));
-	out->occurrence = plm_calloc(lines, sizeof(*out->occurrence));
-	if (r == NULL || out->hash == NULL || out->occurrence == NULL) {
-		goto nomem;
+	struct reader *r = plm_calloc(1, sizeof(*r));
+	if (r == NULL) {
+		return PLM_ENOMEM;
 	}
 	r->out = out;
-	r->line_start = true;
+	r->done_at = UINT64_MAX;
 	r->first_power = 1;
 	for (int i = 0; i < WINDOW; i++) {
 		r->first_power *= MULTIPLIER;
-		r->line_at[i] = -1;
 	}
+	start_line(r);
 	process_bytes(r, (const unsigned char *)bytes, len);
 	process(r, END_OF_FILE);
-	/* Flush: slide zeros in until every pending line start has left. */
-	for (int i = 0; i < WINDOW; i++) {
-		if (r->line_at[r->index] != -1) {
-			emit(r);
-		}
+	/* Units past the end read as 0 until every waiting line is done. */
+	while (r->waiting > 0) {
 		push(r, 0);
 	}
-	out->count = r->line;
+	int rc = r->failed ? (r->line == UINT32_MAX ? PLM_ELIMIT : PLM_ENOMEM)
+			   : 0;
+	out->count = r->done;
 	plm_free(r);
-	if (number_occurrences(out) != 0) {
-		plm_line_hashes_finish(out);
-		return PLM_ENOMEM;
+	if (rc == 0) {
+		out->occurrence = plm_malloc(
+			(out->count > 0 ? out->count : 1) * sizeof(uint32_t));
+		if (out->occurrence == NULL || number_occurrences(out) != 0) {
+			rc = PLM_ENOMEM;
+		}
 	}
-	return 0;
-nomem:
-	plm_free(r);
-	plm_line_hashes_finish(out);
-	return PLM_ENOMEM;
+	if (rc != 0) {
+		plm_line_hashes_finish(out);
+	}
+	return rc;
 }
 
 void plm_line_hashes_finish(struct plm_line_hashes *hashes)
