@@ -26,6 +26,7 @@
  * every unit (plm_ignore_ledger) and reports, at its end, the ids that
  * suppressed nothing anywhere.
  */
+#define _GNU_SOURCE /* memmem */
 #include "engine/internal.h"
 #include "engine/suppress.h"
 
@@ -350,14 +351,14 @@ static const char *comment_on(const struct plm_doc *doc, uint32_t source,
 	uint32_t line, size_t *len, size_t *base)
 {
 	const struct plm_source *src = doc->sources[source];
-	size_t line_len = 0;
-	const char *s = plm_source_line(src, line, &line_len);
 	if (source == 0 && doc->comments != NULL) {
 		const char *c = line < doc->comment_count ? doc->comments[line]
 							  : NULL;
 		if (c == NULL || c[0] == '\0') {
 			return NULL;
 		}
+		size_t line_len = 0;
+		const char *s = plm_source_line(src, line, &line_len);
 		*len = strlen(c);
 		/* Where the record stands in the line: at its end, blanks
 		 * after it left out; else (a sanitized copy) the line's
@@ -379,67 +380,39 @@ static const char *comment_on(const struct plm_doc *doc, uint32_t source,
 	return t;
 }
 
-/* The first occurrence of word in [p, end), or NULL. */
-static const char *find_word(const char *p, const char *end, const char *word)
-{
-	size_t n = strlen(word);
-	while ((size_t)(end - p) >= n) {
-		p = memchr(p, word[0], (size_t)(end - p) - (n - 1));
-		if (p == NULL) {
-			return NULL;
-		}
-		if (memcmp(p, word, n) == 0) {
-			return p;
-		}
-		p++;
-	}
-	return NULL;
-}
-
-/* True when an ignore directive may stand in bytes[0..len) (every form
- * says "ignore", Checkov's "skip=", KICS's "kics-scan"): only then is a
- * source read line by line. */
+/* True when word occurs in bytes[0..len). */
 static bool mentions(const char *bytes, size_t len, const char *word)
 {
-	return find_word(bytes, bytes + len, word) != NULL;
+	return memmem(bytes, len, word, strlen(word)) != NULL;
 }
 
-static bool mentions_ignore(const struct plm_source *src)
+/* True when a word an ignore comment needs ("ignore" in every form but
+ * Checkov's "skip=" and KICS's "kics-scan") stands after a '#' on its
+ * line somewhere in bytes: every comment the front ends record starts at
+ * a '#', so only then can a source hold a comment directive. One pass
+ * from '#' to '#', each read to its line's end. */
+static bool commented(const char *bytes, size_t len)
 {
-	return mentions(src->bytes, src->len, "ignore") ||
-		mentions(src->bytes, src->len, "skip=") ||
-		mentions(src->bytes, src->len, "kics-scan");
-}
-
-/* True when word stands after a '#' on its line somewhere in bytes. One
- * pass: the bytes between two occurrences are read once, whether a '#'
- * or a line break comes last among them. */
-static bool mentioned_in_comment(const char *bytes, size_t len,
-	const char *word)
-{
-	const char *end = bytes + len, *read = bytes;
-	bool hash = false; /* a '#' since the last line break before `read` */
-	for (const char *w = find_word(bytes, end, word); w != NULL;
-		w = find_word(w + 1, end, word)) {
-		for (; read < w; read++) {
-			if (*read == '\n') {
-				hash = false;
-			} else if (*read == '#') {
-				hash = true;
+	static const char *const words[] = {"ignore", "skip=", "kics-scan"};
+	const char *end = bytes + len, *p = bytes;
+	while ((p = memchr(p, '#', (size_t)(end - p))) != NULL) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		if (eol == NULL) {
+			eol = end;
+		}
+		for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+			if (mentions(p + 1, (size_t)(eol - p - 1), words[i])) {
+				return true;
 			}
 		}
-		if (hash) {
-			return true;
-		}
+		p = eol;
 	}
 	return false;
 }
 
 bool plm_suppress_possible(const struct plm_source *src)
 {
-	return mentioned_in_comment(src->bytes, src->len, "ignore") ||
-		mentioned_in_comment(src->bytes, src->len, "skip=") ||
-		mentioned_in_comment(src->bytes, src->len, "kics-scan") ||
+	return commented(src->bytes, src->len) ||
 		mentions(src->bytes, src->len, "plimsoll.dev/ignore") ||
 		mentions(src->bytes, src->len, "ignore-check.kube-linter.io/");
 }
@@ -452,7 +425,7 @@ static int read_source(struct plm_suppress_table *t, const struct plm_doc *doc,
 	const struct plm_source *src = doc->sources[source];
 	struct source_dirs *sd = &t->sources[source];
 	sd->line_begin = sd->line_end = t->dir_count;
-	if (!mentions_ignore(src)) {
+	if (!commented(src->bytes, src->len)) {
 		sd->file_begin = sd->file_end = t->dir_count;
 		return 0;
 	}
@@ -612,7 +585,8 @@ static int read_objects(struct plm_suppress_table *t, const struct plm_doc *doc)
 	const struct plm_node *stream = doc->tree;
 	if (doc->kind != PLM_KIND_KUBERNETES || stream == NULL ||
 		stream->kind != PLM_NODE_SEQ ||
-		!mentions_ignore(doc->sources[0])) {
+		!mentions(doc->sources[0]->bytes, doc->sources[0]->len,
+			"ignore")) {
 		return 0;
 	}
 	int rc = 0;
