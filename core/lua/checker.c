@@ -32,6 +32,7 @@ struct plm_lua_checker {
 	/* The run in progress. */
 	size_t rule;
 	const struct plm_setting_values *settings;
+	bool verify_shared; /* PLIMSOLL_VERIFY_SHARED is set */
 };
 
 /* The table the policies' compiled chunks go in, referenced from the
@@ -70,6 +71,7 @@ int plm_lua_checker_create(const struct plm_lua_chunk *chunks, size_t count,
 	c->chunks = chunks;
 	c->count = count;
 	c->chunks_ref = LUA_NOREF;
+	c->verify_shared = getenv("PLIMSOLL_VERIFY_SHARED") != NULL;
 	struct plm_lua_limits none = {0};
 	struct plm_lua_failure fail;
 	enum plm_lua_status st = plm_lua_run(c->host, chunk_table, c, &none,
@@ -879,6 +881,28 @@ static int project_load(lua_State *L)
 		plm_lua_charge(L, bytes / PLM_LUA_BYTES_PER_STEP);
 	}
 	plm_lua_push_doc(L);
+	return 1;
+}
+
+/* ---- sharing ------------------------------------------------------------ */
+
+/* native.sharing() -> nil: the running policy gets its own copy of what
+ * the helper library works out once and shares (a policy from outside
+ * the built-in directory, or no policy running); true: the shared tables
+ * themselves (a built-in policy, which never changes them); "verify":
+ * the shared tables, each checked unchanged before it is handed out
+ * again (PLIMSOLL_VERIFY_SHARED set: the test of that promise). */
+int plm_lua_native_sharing(lua_State *L)
+{
+	struct plm_lua *h = plm_lua_host(L);
+	const struct plm_lua_checker *c = h->user;
+	if (c == NULL || c->rule >= c->count || !c->chunks[c->rule].reuse) {
+		lua_pushnil(L);
+	} else if (c->verify_shared) {
+		lua_pushliteral(L, "verify");
+	} else {
+		lua_pushboolean(L, 1);
+	}
 	return 1;
 }
 

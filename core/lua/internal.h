@@ -70,6 +70,9 @@ void plm_lua_push_native(lua_State *L);
 int plm_lua_native_setting(lua_State *L);
 int plm_lua_native_comment(lua_State *L);
 int plm_lua_native_comments(lua_State *L);
+/* native.sharing() (checker.c): how the running policy gets the results
+ * the helper library shares between policies. */
+int plm_lua_native_sharing(lua_State *L);
 /* native.edit_set(record, keys, value) (edit.c). */
 int plm_lua_native_edit_set(lua_State *L);
 /* Creates the node proxy metatable in the registry.  [-0, +0, m] */

@@ -554,6 +554,7 @@ void plm_lua_push_native(lua_State *L)
 		{"setting", plm_lua_native_setting},
 		{"comment", plm_lua_native_comment},
 		{"comments", plm_lua_native_comments},
+		{"sharing", plm_lua_native_sharing},
 		{"edit_set", plm_lua_native_edit_set},
 		{NULL, NULL},
 	};

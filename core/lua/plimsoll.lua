@@ -19,6 +19,87 @@ function M.is_node(v)
 	return native.kind(v) ~= nil
 end
 
+------------------------------------------------------------------------
+-- Results shared between policies
+------------------------------------------------------------------------
+
+-- Some answers (a RUN's commands and pipes, a command's package installs)
+-- are worked out once per document and kept for the next policy that
+-- asks. A built-in policy is handed the kept tables themselves: it
+-- promises not to change them, and PLIMSOLL_VERIFY_SHARED makes every
+-- kept table checked unchanged before it is handed out again (the test
+-- of that promise, tests/policies/check_shared_results.py). Any other
+-- policy gets a copy it may change, or the answer worked out afresh.
+
+-- A text that is the same for two tables exactly when they hold the
+-- same keys and values, tables inside compared the same way (shared
+-- ones and cycles by their order of first meeting).
+local function serialize(v, ids, out)
+	if type(v) ~= "table" then
+		out[#out + 1] = type(v) == "string" and ("%q"):format(v) or
+			tostring(v)
+		return
+	end
+	if ids[v] then
+		out[#out + 1] = "@" .. ids[v]
+		return
+	end
+	ids.n = ids.n + 1
+	ids[v] = ids.n
+	local keys = {}
+	for k in next, v do
+		keys[#keys + 1] = k
+	end
+	table.sort(keys, function(a, b)
+		local ta, tb = type(a), type(b)
+		if ta ~= tb then
+			return ta < tb
+		elseif ta == "number" or ta == "string" then
+			return a < b
+		end
+		return tostring(a) < tostring(b)
+	end)
+	out[#out + 1] = "{"
+	for _, k in ipairs(keys) do
+		serialize(k, ids, out)
+		out[#out + 1] = "="
+		serialize(v[k], ids, out)
+		out[#out + 1] = ","
+	end
+	out[#out + 1] = "}"
+end
+
+local function snapshot(v)
+	local out = {}
+	serialize(v, {n = 0}, out)
+	return table.concat(out)
+end
+
+-- The text of each kept table when it was first handed out (verify mode
+-- only).
+local made_as = setmetatable({}, {__mode = "k"})
+
+-- The argv lists of the kept commands: p.package_installs keeps its
+-- answers for these (other tables may change between two calls).
+local kept_words = setmetatable({}, {__mode = "k"})
+
+-- value, a kept answer of p.<helper>, as the running policy may be handed
+-- it; raises when a policy has changed it since it was first handed out.
+local function handed(value, sharing, helper)
+	if sharing ~= "verify" then
+		return value
+	end
+	local now = snapshot(value)
+	if made_as[value] == nil then
+		made_as[value] = now
+	elseif now ~= made_as[value] then
+		error(("a policy changed a table p.%s shares; built-in policies "
+			.. "must not change what the helpers hand them"):format(helper),
+			3)
+	end
+	return value
+end
+
 --- The display position of node, or of its field: {path, source,
 --- start_line, start_column, end_line, end_column}. A field that was not
 --- written gives the container's declaration.
@@ -677,6 +758,36 @@ end
 -- next, so a judge and its answers serve the whole run.
 local judges, judge_count = {}, 0
 
+-- The last few judges handed out with copies of their lists, which a
+-- call compares in place before making a key: each policy's settings are
+-- fresh tables, most often of the same words.
+local recent_judges = {}
+
+local function same_list(kept, list)
+	local n = #kept
+	if #list ~= n then
+		return false
+	end
+	for i = 1, n do
+		if kept[i] ~= list[i] then
+			return false
+		end
+	end
+	return true
+end
+
+local function remember_judge(root_images, non_root_images, judge)
+	local copies = {}
+	for i, list in ipairs({root_images, non_root_images}) do
+		copies[i] = {}
+		for k = 1, #list do
+			copies[i][k] = list[k]
+		end
+	end
+	table.insert(recent_judges, 1, {copies[1], copies[2], judge})
+	recent_judges[5] = nil
+end
+
 local function list_key(list)
 	local parts = {}
 	for i, s in ipairs(list) do
@@ -695,9 +806,16 @@ end
 function M.image_user_judge(root_images, non_root_images)
 	root_images = root_images or M.root_images
 	non_root_images = non_root_images or M.non_root_images
+	for _, r in ipairs(recent_judges) do
+		if same_list(r[1], root_images) and
+			same_list(r[2], non_root_images) then
+			return r[3]
+		end
+	end
 	local key = list_key(root_images) .. "|" .. list_key(non_root_images)
 	local known = judges[key]
 	if known ~= nil then
+		remember_judge(root_images, non_root_images, known)
 		return known
 	end
 	local root = compile(root_images)
@@ -730,6 +848,7 @@ function M.image_user_judge(root_images, non_root_images)
 	end
 	judges[key] = judge
 	judge_count = judge_count + 1
+	remember_judge(root_images, non_root_images, judge)
 	return judge
 end
 
@@ -1794,12 +1913,11 @@ local function unseen_script(argv, cmd)
 	return cmd.op_before == "|" or cmd.op_before == "|&"
 end
 
-function M.package_installs(x, options)
+local function own_package_installs(x, installs_only)
 	local out, unknown = {}, {}
 	if x == nil then
 		return out, unknown
 	end
-	local installs_only = options ~= nil and options.installs_only
 	local cmds
 	if type(x) == "string" then
 		if not worth_splitting(x, installs_only) then
@@ -1842,6 +1960,27 @@ function M.package_installs(x, options)
 		end
 	end
 	return out, unknown
+end
+
+-- M.package_installs of the kept commands' argv lists (weak keys), by
+-- installs_only: seven package policies ask about each command.
+local installs_of = {[true] = setmetatable({}, {__mode = "k"}),
+	[false] = setmetatable({}, {__mode = "k"})}
+
+function M.package_installs(x, options)
+	local installs_only = options ~= nil and options.installs_only and true
+		or false
+	local sharing = kept_words[x] and native.sharing()
+	if not sharing then
+		return own_package_installs(x, installs_only)
+	end
+	local known = installs_of[installs_only][x]
+	if known == nil then
+		known = table.pack(own_package_installs(x, installs_only))
+		installs_of[installs_only][x] = known
+	end
+	handed(known, sharing, "package_installs")
+	return known[1], known[2]
 end
 
 -- A set of program names from a string or a list; nil: any.
@@ -2203,10 +2342,18 @@ function M.run_commands(ins)
 	if not M.is_node(ins) then
 		return own_run_commands(ins)
 	end
+	local sharing = native.sharing()
 	local known = run_commands_of[ins]
 	if known == nil then
 		known = own_run_commands(ins)
+		for _, c in ipairs(known) do
+			kept_words[c.argv] = true
+		end
 		run_commands_of[ins] = known
+	end
+	if sharing then
+		handed(known, sharing, "run_commands")
+		return known
 	end
 	local out = {}
 	for i, c in ipairs(known) do
@@ -2608,10 +2755,18 @@ function M.run_pipes(ins)
 	if not M.is_node(ins) then
 		return own_run_pipes(ins)
 	end
+	local sharing = native.sharing()
 	local known = run_pipes_of[ins]
 	if known == nil then
 		known = table.pack(own_run_pipes(ins))
+		for _, c in ipairs(known[2]) do
+			kept_words[c.argv] = true
+		end
 		run_pipes_of[ins] = known
+	end
+	if sharing then
+		handed(known, sharing, "run_pipes")
+		return known[1], known[2], known[3]
 	end
 	local cmds, copy_of = {}, {}
 	for i, c in ipairs(known[2]) do

@@ -1,11 +1,18 @@
 #!/usr/bin/env python3
 """What the helper library works out once per document and shares
 between policies (a file's instructions, its container records, a RUN's
-commands and pipes): check_shared_results.py PLIMSOLL.
+commands, pipes and package installs): check_shared_results.py PLIMSOLL
+POLICIES.
 
 Two policies check the same files in one run, the first changing every
 table the helpers hand it: the second still sees each file as written,
 and the second file's own instructions, not the first's.
+
+Built-in policies are handed the shared tables themselves and promise
+not to change them; with PLIMSOLL_VERIFY_SHARED set, a table changed
+since it was first handed out fails the next policy's run. The same two
+policies as built-ins (PLIMSOLL_POLICY_DIR) fail so; the real built-in
+policies over every fixture of theirs do not, and find the same.
 """
 import json
 import os
@@ -48,6 +55,13 @@ return {
 				c.argv[1] = "meddled"
 			end
 			pcmds[#pcmds + 1] = {argv = {"extra"}, text = "extra"}
+			for _, c in ipairs(p.run_commands(ins)) do
+				local inst = p.package_installs(c.argv)[1]
+				if inst then
+					inst.packages[1] = "meddled"
+					inst.manager = "meddled"
+				end
+			end
 		end
 	end,
 }
@@ -65,6 +79,11 @@ return {
 		for ins in p.instructions(doc, "run") do
 			for _, c in ipairs(p.run_commands(ins)) do
 				seen[#seen + 1] = c.argv[1] .. "=" .. c.text
+				local inst = p.package_installs(c.argv)[1]
+				if inst then
+					seen[#seen + 1] = inst.manager .. ":" ..
+						table.concat(inst.packages, " ")
+				end
 			end
 			local pipes, pcmds = p.run_pipes(ins)
 			for _, pipe in ipairs(pipes) do
@@ -83,6 +102,43 @@ return {
 	end,
 }
 """
+
+
+def verify_builtin(exe, policy_root):
+    """Every built-in policy over every fixture, with and without the
+    check of the shared tables: no failure, the same findings."""
+    fixtures = sorted(
+        os.path.join(top, f)
+        for n in os.listdir(policy_root)
+        for top, _, names in os.walk(
+            os.path.join(policy_root, n, "fixtures"))
+        for f in names)
+    out = {}
+    for verify in (False, True):
+        env = dict(os.environ)
+        env.pop("PLIMSOLL_VERIFY_SHARED", None)
+        if verify:
+            env["PLIMSOLL_VERIFY_SHARED"] = "1"
+        r = subprocess.run(
+            [exe, "scan", "--no-config", "--format", "json", "--jobs", "1"]
+            + fixtures, capture_output=True, text=True, timeout=300,
+            env=env)
+        # (2: a fixture or two is of no kind a directory scan knows.)
+        if r.returncode not in (0, 1, 2) or not r.stdout:
+            check("fixtures scanned (verify=%s)" % verify, False,
+                  "exit %d: %s" % (r.returncode, r.stderr[-400:]))
+            return
+        doc = json.loads(r.stdout)
+        out[verify] = doc
+        check("verify=%s: no built-in policy failed" % verify,
+              not [n for n in doc["notifications"]
+                   if n["kind"] == "policy-error"],
+              repr(doc["notifications"])[-600:])
+    check("%d fixtures: the same findings with the check" % len(fixtures),
+          out.get(False, {}).get("findings") ==
+          out.get(True, {}).get("findings"))
+    check("the fixtures have findings",
+          len(out.get(False, {}).get("findings", [])) > 100)
 
 
 def main():
@@ -116,7 +172,8 @@ def main():
             got = sorted((os.path.basename(f["path"]), f["message"])
                          for f in doc["findings"] if f["rule"] == "b-reads")
             want = [("one.Dockerfile",
-                     "apk=apk add curl,1 cmds,echo=echo hi,true=true,"
+                     "apk=apk add curl,apk:curl,1 cmds,echo=echo hi,"
+                     "true=true,"
                      "2 cmds,curl=curl -s x,sh=sh,curl@11|sh@13 (first),"
                      "2 cmds of 4 in 1"),
                     ("two.Dockerfile", "ls=ls,1 cmds of 4 in 1")]
@@ -124,6 +181,22 @@ def main():
                   got == want, repr(got))
             check("--jobs %s: no policy failed" % jobs,
                   not doc["notifications"], repr(doc["notifications"]))
+        # The same two as built-in policies, the promise checked: the
+        # reader's run fails on the first table the meddler changed.
+        env = dict(os.environ, PLIMSOLL_POLICY_DIR=policies,
+                   PLIMSOLL_VERIFY_SHARED="1")
+        r = subprocess.run(
+            [exe, "scan", "--no-config", "--format", "json"] + files,
+            capture_output=True, text=True, timeout=120, env=env)
+        notes = json.loads(r.stdout)["notifications"] if r.stdout else []
+        # (The meddler's own second call fails too.)
+        check("built in, verified: the runs after a change fail",
+              sorted((n.get("rule"), "a policy changed a table p."
+                      "run_commands shares" in n["message"])
+                     for n in notes) == [("a-meddles", True)] * 2 +
+              [("b-reads", True)] * 2,
+              repr(notes)[-600:])
+    verify_builtin(exe, sys.argv[2])
     for f in failures:
         print("FAIL:", f)
     print("shared results: %d failures" % len(failures))
