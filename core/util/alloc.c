@@ -146,8 +146,19 @@ void plm_alloc_tune(void)
 	/* The first allocation grows the heap by GROWTH; marking that span
 	 * lets the kernel back each whole 2 MiB of it with one huge page
 	 * (one fault instead of 512) when transparent huge pages are
-	 * enabled "on request". The span past it, should the heap outgrow
-	 * it, is left as it comes. */
+	 * enabled "on request". A 2 MiB span must not be touched before it
+	 * is marked: the break is first moved to one page below a 2 MiB
+	 * boundary, where the allocator's first records land, so that the
+	 * heap's first 2 MiB, most of a small scan's, start right above. The
+	 * span past GROWTH, should the heap outgrow it, is left as it comes. */
+	long page = sysconf(_SC_PAGESIZE);
+	char *brk = sbrk(0);
+	if (page > 0 && brk != (char *)-1) {
+		uintptr_t at = (uintptr_t)brk + (uintptr_t)page;
+		uintptr_t boundary = (at + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+		(void)sbrk((
+			intptr_t)(boundary - (uintptr_t)page - (uintptr_t)brk));
+	}
 	void *first = malloc(1);
 	char *end = sbrk(0);
 	if (first != NULL && end != (char *)-1 && (char *)first < end) {
