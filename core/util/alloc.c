@@ -9,6 +9,7 @@
 #if defined(__GLIBC__)
 #include <malloc.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <unistd.h>
 #endif
 
@@ -129,28 +130,46 @@ bool plm_alloc_failed(void)
  * hashes are megabytes made and freed a file at a time; handed back and
  * asked for again, each of their pages is a fresh fault (several
  * microseconds each on a virtual machine). Chunks up to 32 MiB now come
- * from the heap, which keeps up to 128 MiB free before giving any back,
- * and grows 64 MiB (of address space) at a time. */
+ * from the heap, which keeps up to 128 MiB free before giving any back;
+ * its first growth reserves 64 MiB of address space. */
 #define MAPPED_FROM ((size_t)32 << 20)
 #define KEPT_FREE ((size_t)128 << 20)
 #define GROWTH ((size_t)64 << 20)
+#define DEFAULT_PAD ((size_t)128 << 10) /* glibc's M_TOP_PAD */
 #define HUGE_PAGE ((uintptr_t)2 << 20)
+
+#if defined(__GLIBC__) && !defined(SANITIZED) && defined(MADV_HUGEPAGE)
+/* True when the process's data or address space is limited: then no
+ * address space is reserved ahead (a reservation past the limit would
+ * fail the allocation that asked for it). */
+static bool limited(void)
+{
+	struct rlimit lim;
+	return (getrlimit(RLIMIT_DATA, &lim) == 0 &&
+		       lim.rlim_cur != RLIM_INFINITY) ||
+		(getrlimit(RLIMIT_AS, &lim) == 0 &&
+			lim.rlim_cur != RLIM_INFINITY);
+}
+#endif
 
 void plm_alloc_tune(void)
 {
 #if defined(__GLIBC__) && !defined(SANITIZED)
 	mallopt(M_MMAP_THRESHOLD, (int)MAPPED_FROM);
 	mallopt(M_TRIM_THRESHOLD, (int)KEPT_FREE);
-	mallopt(M_TOP_PAD, (int)GROWTH);
 #if defined(MADV_HUGEPAGE)
+	if (limited()) {
+		return;
+	}
 	/* The first allocation grows the heap by GROWTH; marking that span
 	 * lets the kernel back each whole 2 MiB of it with one huge page
 	 * (one fault instead of 512) when transparent huge pages are
 	 * enabled "on request". A 2 MiB span must not be touched before it
 	 * is marked: the break is first moved to one page below a 2 MiB
 	 * boundary, where the allocator's first records land, so that the
-	 * heap's first 2 MiB, most of a small scan's, start right above. The
-	 * span past GROWTH, should the heap outgrow it, is left as it comes. */
+	 * heap's first 2 MiB, most of a small scan's, start right above.
+	 * Past GROWTH, the heap grows as it would have (the default pad),
+	 * unmarked. */
 	long page = sysconf(_SC_PAGESIZE);
 	char *brk = sbrk(0);
 	if (page > 0 && brk != (char *)-1) {
@@ -159,7 +178,9 @@ void plm_alloc_tune(void)
 		(void)sbrk((
 			intptr_t)(boundary - (uintptr_t)page - (uintptr_t)brk));
 	}
+	mallopt(M_TOP_PAD, (int)GROWTH);
 	void *first = malloc(1);
+	mallopt(M_TOP_PAD, (int)DEFAULT_PAD);
 	char *end = sbrk(0);
 	if (first != NULL && end != (char *)-1 && (char *)first < end) {
 		uintptr_t from = ((uintptr_t)first + HUGE_PAGE - 1) &
