@@ -392,6 +392,7 @@ static bool plan_order(struct pool *w, long jobs)
 static void *worker_main(void *arg)
 {
 	struct pool *w = arg;
+	plm_alloc_tune_thread();
 	bool ok;
 	struct plm_checker *checker = make_checker(w, &ok);
 	while (ok) {

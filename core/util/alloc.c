@@ -4,6 +4,7 @@
 #include <jansson.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #if defined(__GLIBC__)
@@ -135,7 +136,6 @@ bool plm_alloc_failed(void)
 #define MAPPED_FROM ((size_t)32 << 20)
 #define KEPT_FREE ((size_t)128 << 20)
 #define GROWTH ((size_t)64 << 20)
-#define DEFAULT_PAD ((size_t)128 << 10) /* glibc's M_TOP_PAD */
 #define HUGE_PAGE ((uintptr_t)2 << 20)
 
 #if defined(__GLIBC__) && !defined(SANITIZED) && defined(MADV_HUGEPAGE)
@@ -150,6 +150,11 @@ static bool limited(void)
 		(getrlimit(RLIMIT_AS, &lim) == 0 &&
 			lim.rlim_cur != RLIM_INFINITY);
 }
+#endif
+
+#if defined(__GLIBC__) && !defined(SANITIZED) && defined(MADV_HUGEPAGE)
+/* The main heap's marked span, set once by plm_alloc_tune. */
+static uintptr_t marked_from, marked_to;
 #endif
 
 void plm_alloc_tune(void)
@@ -168,8 +173,7 @@ void plm_alloc_tune(void)
 	 * is marked: the break is first moved to one page below a 2 MiB
 	 * boundary, where the allocator's first records land, so that the
 	 * heap's first 2 MiB, most of a small scan's, start right above.
-	 * Past GROWTH, the heap grows as it would have (the default pad),
-	 * unmarked. */
+	 * Past GROWTH, the heap grows unmarked. */
 	long page = sysconf(_SC_PAGESIZE);
 	char *brk = sbrk(0);
 	if (page > 0 && brk != (char *)-1) {
@@ -180,18 +184,91 @@ void plm_alloc_tune(void)
 	}
 	mallopt(M_TOP_PAD, (int)GROWTH);
 	void *first = malloc(1);
-	mallopt(M_TOP_PAD, (int)DEFAULT_PAD);
+	/* Then 2 MiB at a time (glibc's default: 128 KiB), for the threads'
+	 * heaps too: a huge page is only given to a 2 MiB span already
+	 * wholly writable when it is first touched. */
+	mallopt(M_TOP_PAD, (int)HUGE_PAGE);
 	char *end = sbrk(0);
 	if (first != NULL && end != (char *)-1 && (char *)first < end) {
 		uintptr_t from = ((uintptr_t)first + HUGE_PAGE - 1) &
 			~(HUGE_PAGE - 1);
-		if (from < (uintptr_t)end) {
-			(void)madvise((void *)from, (uintptr_t)end - from,
-				MADV_HUGEPAGE);
+		if (from < (uintptr_t)end &&
+			madvise((void *)from, (uintptr_t)end - from,
+				MADV_HUGEPAGE) == 0) {
+			marked_from = (uintptr_t)first;
+			marked_to = (uintptr_t)end;
 		}
 	}
 	free(first);
 #endif
+#endif
+}
+
+/* glibc gives each thread that allocates while the others do an arena
+ * of its own: a heap of address space reserved HEAP_RESERVE at a time at
+ * that alignment, made writable only as far as it is used. */
+#define HEAP_RESERVE ((uintptr_t)64 << 20)
+
+#if defined(__GLIBC__) && !defined(SANITIZED) && defined(MADV_HUGEPAGE)
+/* True when [base, base + HEAP_RESERVE) is, by /proc/self/maps, private
+ * anonymous memory mapped from base on, writable then inaccessible, and
+ * nothing else: a thread heap as glibc reserves it. */
+static bool is_thread_heap(uintptr_t base)
+{
+	FILE *f = fopen("/proc/self/maps", "re");
+	if (f == NULL) {
+		return false;
+	}
+	uintptr_t end = base + HEAP_RESERVE, covered = base;
+	bool ok = true, seen_none = false;
+	char line[512];
+	while (ok && covered < end && fgets(line, sizeof(line), f) != NULL) {
+		unsigned long from = 0, to = 0, offset = 0, inode = 0;
+		char perms[5] = "";
+		unsigned dev_major = 0, dev_minor = 0;
+		if (sscanf(line, "%lx-%lx %4s %lx %x:%x %lu", &from, &to, perms,
+			    &offset, &dev_major, &dev_minor, &inode) != 7) {
+			ok = false;
+			break;
+		}
+		if (to <= covered || from >= end) {
+			continue;
+		}
+		bool rw = strcmp(perms, "rw-p") == 0;
+		bool none = strcmp(perms, "---p") == 0;
+		ok = from == covered && to <= end && inode == 0 &&
+			(rw ? !seen_none : none);
+		seen_none = seen_none || none;
+		covered = to;
+	}
+	fclose(f);
+	return ok && covered == end;
+}
+#endif
+
+void plm_alloc_tune_thread(void)
+{
+#if defined(__GLIBC__) && !defined(SANITIZED) && defined(MADV_HUGEPAGE)
+	if (marked_to == 0 || UINTPTR_MAX <= 0xFFFFFFFFu) {
+		return; /* the main heap was not marked: nor are these */
+	}
+	void *p = malloc(1);
+	uintptr_t at = (uintptr_t)p;
+	uintptr_t base = at & ~(HEAP_RESERVE - 1);
+	if (p != NULL && (at < marked_from || at >= marked_to) &&
+		is_thread_heap(base)) {
+		/* The reserve past its first 2 MiB (the heap's header and
+		 * first chunks, touched already), writable at once: a huge
+		 * page is given only to a 2 MiB span wholly writable when it
+		 * is first touched, and glibc makes a thread's heap writable
+		 * a few pages at a time. */
+		void *from = (void *)(base + HUGE_PAGE);
+		size_t len = HEAP_RESERVE - HUGE_PAGE;
+		if (madvise(from, len, MADV_HUGEPAGE) == 0) {
+			(void)mprotect(from, len, PROT_READ | PROT_WRITE);
+		}
+	}
+	free(p);
 #endif
 }
 

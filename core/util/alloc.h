@@ -44,6 +44,9 @@ int plm_array_reserve(void **items, size_t *cap, size_t count, size_t size);
  * before any thread starts; does nothing outside glibc or under a
  * sanitizer (which brings its own allocator). */
 void plm_alloc_tune(void);
+/* The same for the heap of the calling thread, a worker that allocates
+ * as much as the main thread: call first thing in the thread. */
+void plm_alloc_tune_thread(void);
 
 /* True when an allocation jansson made on this thread failed since the
  * last call; clears the flag. json_dumps() can drop an object key whose
