@@ -184,9 +184,8 @@ void plm_alloc_tune(void)
 	}
 	mallopt(M_TOP_PAD, (int)GROWTH);
 	void *first = malloc(1);
-	/* Then 2 MiB at a time (glibc's default: 128 KiB), for the threads'
-	 * heaps too: a huge page is only given to a 2 MiB span already
-	 * wholly writable when it is first touched. */
+	/* Past that, 2 MiB at a time (glibc's default: 128 KiB; the
+	 * threads' heaps grow by what is asked, whatever the pad). */
 	mallopt(M_TOP_PAD, (int)HUGE_PAGE);
 	char *end = sbrk(0);
 	if (first != NULL && end != (char *)-1 && (char *)first < end) {
