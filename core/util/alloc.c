@@ -150,9 +150,7 @@ static bool limited(void)
 		(getrlimit(RLIMIT_AS, &lim) == 0 &&
 			lim.rlim_cur != RLIM_INFINITY);
 }
-#endif
 
-#if defined(__GLIBC__) && !defined(SANITIZED) && defined(MADV_HUGEPAGE)
 /* The main heap's marked span, set once by plm_alloc_tune. */
 static uintptr_t marked_from, marked_to;
 #endif
@@ -178,9 +176,9 @@ void plm_alloc_tune(void)
 	char *brk = sbrk(0);
 	if (page > 0 && brk != (char *)-1) {
 		uintptr_t at = (uintptr_t)brk + (uintptr_t)page;
-		uintptr_t boundary = (at + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
-		(void)sbrk((
-			intptr_t)(boundary - (uintptr_t)page - (uintptr_t)brk));
+		uintptr_t below = ((at + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1)) -
+			(uintptr_t)page;
+		(void)sbrk((intptr_t)(below - (uintptr_t)brk));
 	}
 	mallopt(M_TOP_PAD, (int)GROWTH);
 	void *first = malloc(1);
