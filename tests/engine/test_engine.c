@@ -11,6 +11,8 @@
 
 #include "docs.h"
 #include "engine/engine.h"
+#include "engine/internal.h"
+#include "util/source.h"
 #include "plm_config.h"
 
 #define BUILTIN PLM_SOURCE_ROOT "/policies"
@@ -800,9 +802,48 @@ static void limits_are_configurable_per_engine(void **state)
 	test_rmrf(dir);
 }
 
+/* Whether a source can hold an ignore directive: an ignore word after a
+ * '#' on its line, or an annotation key; never a word before the '#', on
+ * another line, or in no comment at all. */
+static void suppress_possible_needs_the_word_after_a_hash(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *text;
+		bool possible;
+	} cases[] = {
+		{"FROM a\n# plimsoll ignore=runs-as-root\nUSER root\n", true},
+		{"x: 1 # hadolint ignore=DL3002", true},
+		{"# checkov:skip=CKV_K8S_8", true},
+		{"#kics-scan disable=x\n", true},
+		{"a # b\n# c\n\t#  ignore", true},
+		{"description: do not ignore this\nkind: Pod\n", false},
+		{"ignore # but before the hash\n", false},
+		{"# a comment\nignore: on the next line\n", false},
+		{"skip=1\r\n#\r\n", false},
+		{"metadata:\n  annotations:\n    plimsoll.dev/ignore: x\n",
+			true},
+		{"a:\n  ignore-check.kube-linter.io/privileged: ok\n", true},
+		{"", false},
+		{"#", false},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct plm_source *src = plm_source_create("t.yaml",
+			cases[i].text, strlen(cases[i].text));
+		assert_non_null(src);
+		if (plm_suppress_possible(src) != cases[i].possible) {
+			fail_msg("case %zu (%s): expected %s", i, cases[i].text,
+				cases[i].possible ? "possible"
+						  : "not possible");
+		}
+		plm_source_destroy(src);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(suppress_possible_needs_the_word_after_a_hash),
 		cmocka_unit_test(
 			builtin_catalogue_is_sorted_and_has_runs_as_root),
 		cmocka_unit_test(
