@@ -152,6 +152,15 @@ int main(int argc, char **argv)
 			break;
 		}
 		*eq = '\0';
+		/* plm_lua_precompiled_find looks names up by bisection. */
+		if (i > 3 && strcmp(argv[i - 1], argv[i]) >= 0) {
+			fprintf(stderr,
+				"precompile: %s is listed after %s: the "
+				"policies must come in byte order\n",
+				argv[i], argv[i - 1]);
+			failed = 1;
+			break;
+		}
 		char symbol[32];
 		snprintf(symbol, sizeof(symbol), "policy%d", i - 3);
 		failed |= compile(L, out, eq + 1, "@" PLM_PRECOMPILED_NAME,

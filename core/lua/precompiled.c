@@ -15,14 +15,26 @@
 const struct plm_precompiled *plm_lua_precompiled_find(const char *folder,
 	const char *text, size_t len)
 {
-	for (const struct plm_precompiled *const *e = plm_precompiled_policies;
-		*e != NULL; e++) {
-		if (strcmp((*e)->name, folder) == 0) {
-			return (*e)->text_len == len &&
-					(*e)->hash ==
+	/* The table is in byte order of names (the build checks). */
+	size_t lo = 0, hi = 0;
+	while (plm_precompiled_policies[hi] != NULL) {
+		hi++;
+	}
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct plm_precompiled *e = plm_precompiled_policies[mid];
+		int order = strcmp(e->name, folder);
+		if (order == 0) {
+			return e->text_len == len &&
+					e->hash ==
 						plm_precompiled_hash(text, len)
-				? *e
+				? e
 				: NULL;
+		}
+		if (order < 0) {
+			lo = mid + 1;
+		} else {
+			hi = mid;
 		}
 	}
 	return NULL;
