@@ -752,16 +752,13 @@ local function matches_any(image, patterns)
 	return false
 end
 
--- The judges made so far, by the contents of their two lists: policies
--- ask for one per file (settings are read per file, as fresh tables),
--- and what an image runs as is the same answer from one file to the
--- next, so a judge and its answers serve the whole run.
-local judges, judge_count = {}, 0
-
--- The last few judges handed out with copies of their lists, which a
--- call compares in place before making a key: each policy's settings are
--- fresh tables, most often of the same words.
-local recent_judges = {}
+-- The judges made so far, each {its root list, its non-root list, the
+-- judge}, the lists copied, the latest first, at most 32 (a bound for
+-- runs of many configurations): policies ask for one per file (settings
+-- are read per file, as fresh tables, mostly of the same words, compared
+-- in place), and what an image runs as is the same answer from one file
+-- to the next, so a judge and its answers serve the whole run.
+local judges = {}
 
 local function same_list(kept, list)
 	local n = #kept
@@ -776,25 +773,8 @@ local function same_list(kept, list)
 	return true
 end
 
-local function remember_judge(root_images, non_root_images, judge)
-	local copies = {}
-	for i, list in ipairs({root_images, non_root_images}) do
-		copies[i] = {}
-		for k = 1, #list do
-			copies[i][k] = list[k]
-		end
-	end
-	table.insert(recent_judges, 1, {copies[1], copies[2], judge})
-	recent_judges[5] = nil
-end
-
-local function list_key(list)
-	local parts = {}
-	for i, s in ipairs(list) do
-		s = tostring(s)
-		parts[i] = #s .. ":" .. s
-	end
-	return table.concat(parts)
+local function copy_list(list)
+	return table.move(list, 1, #list, 1, {})
 end
 
 --- Returns a function that tells what an image (a container's `image`
@@ -806,17 +786,11 @@ end
 function M.image_user_judge(root_images, non_root_images)
 	root_images = root_images or M.root_images
 	non_root_images = non_root_images or M.non_root_images
-	for _, r in ipairs(recent_judges) do
-		if same_list(r[1], root_images) and
-			same_list(r[2], non_root_images) then
-			return r[3]
+	for _, kept in ipairs(judges) do
+		if same_list(kept[1], root_images) and
+			same_list(kept[2], non_root_images) then
+			return kept[3]
 		end
-	end
-	local key = list_key(root_images) .. "|" .. list_key(non_root_images)
-	local known = judges[key]
-	if known ~= nil then
-		remember_judge(root_images, non_root_images, known)
-		return known
 	end
 	local root = compile(root_images)
 	local non_root = compile(non_root_images)
@@ -843,12 +817,9 @@ function M.image_user_judge(root_images, non_root_images)
 		cache[image.text] = answer
 		return answer or nil
 	end
-	if judge_count == 32 then -- a bound, for runs of many configurations
-		judges, judge_count = {}, 0
-	end
-	judges[key] = judge
-	judge_count = judge_count + 1
-	remember_judge(root_images, non_root_images, judge)
+	table.insert(judges, 1,
+		{copy_list(root_images), copy_list(non_root_images), judge})
+	judges[33] = nil
 	return judge
 end
 
