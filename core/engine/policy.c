@@ -27,6 +27,11 @@ struct found {
 	char *path;
 	const char *lib_dir; /* in the arena */
 	bool builtin;        /* from the built-in policy directory */
+	/* The text, read when the file was found (or why it could not be:
+	 * plm_file_read's code and errno, reported when it is loaded). */
+	char *text;
+	size_t len;
+	int read_rc, read_errno;
 };
 
 struct found_list {
@@ -89,20 +94,37 @@ static void builtin_dump(struct plm_policy *p, const char *path,
 	const struct plm_precompiled *e = plm_lua_precompiled_find(folder, text,
 		len);
 	p->chunk.precompiled = e;
-	for (const struct plm_builtin_metadata *const *m = plm_builtin_metadata;
-		e != NULL && *m != NULL; m++) {
-		if (strcmp((*m)->name, folder) == 0) {
-			if ((*m)->hash == plm_lua_precompiled_hash(e) &&
-				(*m)->text_len == len) {
-				*meta = *m;
+	if (e == NULL) {
+		return;
+	}
+	/* By folder name, in the same order as the dumps. */
+	size_t lo = 0, hi = 0;
+	while (plm_builtin_metadata[hi] != NULL) {
+		hi++;
+	}
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct plm_builtin_metadata *m = plm_builtin_metadata[mid];
+		int order = strcmp(m->name, folder);
+		if (order == 0) {
+			if (m->hash == plm_lua_precompiled_hash(e) &&
+				m->text_len == len) {
+				*meta = m;
 			}
-			break;
+			return;
+		}
+		if (order < 0) {
+			lo = mid + 1;
+		} else {
+			hi = mid;
 		}
 	}
 }
 
+/* Adds a policy file, with its text or why it could not be read. */
 static int add_found(struct found_list *l, const char *path,
-	const char *lib_dir)
+	const char *lib_dir, char *text, size_t len, int read_rc,
+	int read_errno)
 {
 	if (l->count == l->cap) {
 		size_t ncap = l->cap ? l->cap * 2 : 16;
@@ -115,13 +137,44 @@ static int add_found(struct found_list *l, const char *path,
 	}
 	char *p = plm_strdup(path);
 	if (p == NULL) {
+		plm_free(text);
 		return PLM_ENOMEM;
 	}
-	l->items[l->count].path = p;
-	l->items[l->count].lib_dir = lib_dir;
-	l->items[l->count].builtin = false;
+	l->items[l->count] = (struct found){
+		.path = p,
+		.lib_dir = lib_dir,
+		.text = text,
+		.len = len,
+		.read_rc = read_rc,
+		.read_errno = read_errno,
+	};
 	l->count++;
 	return 0;
+}
+
+/* plm_file_read's answer for a path that is not a policy file: not there,
+ * a directory, or not a regular file. */
+static bool not_a_file(int rc)
+{
+	return rc == PLM_EIO &&
+		(errno == ENOENT || errno == ENOTDIR || errno == EISDIR ||
+			errno == EINVAL);
+}
+
+/* Reads path as a policy (a policy file is read once, when it is found:
+ * a stat first and a read later cost twice the system calls at every
+ * start). Returns 1 when there is no policy file there, else what
+ * add_found returns; an unreadable policy is added with its error. */
+static int add_if_policy(struct found_list *l, const char *path,
+	const char *lib_dir)
+{
+	char *text = NULL;
+	size_t len = 0;
+	int rc = plm_file_read(path, PLM_MAX_POLICY_SIZE, &text, &len);
+	if (rc != 0 && not_a_file(rc)) {
+		return 1;
+	}
+	return add_found(l, path, lib_dir, text, len, rc, errno);
 }
 
 static bool ends_with(const char *s, const char *suffix)
@@ -194,6 +247,20 @@ static void free_names(char **names, size_t count)
 	plm_free(names);
 }
 
+/* a, b and c as one string (a directory, a separator, a name): without
+ * printf, which cost more than the rest of finding a policy. */
+static char *join(const char *a, const char *b, const char *c)
+{
+	size_t la = strlen(a), lb = strlen(b), lc = strlen(c);
+	char *s = plm_malloc(la + lb + lc + 1);
+	if (s != NULL) {
+		memcpy(s, a, la);
+		memcpy(s + la, b, lb);
+		memcpy(s + la + lb, c, lc + 1);
+	}
+	return s;
+}
+
 static int scan_dir(struct found_list *l, const char *dir, const char *lib_dir,
 	int depth)
 {
@@ -208,27 +275,27 @@ static int scan_dir(struct found_list *l, const char *dir, const char *lib_dir,
 		if (strcmp(name, "lib") == 0 || strcmp(name, "fixtures") == 0) {
 			continue;
 		}
-		char *path = plm_engine_strdupf("%s/%s", dir, name);
+		char *path = join(dir, "/", name);
 		if (path == NULL) {
 			rc = PLM_ENOMEM;
 			break;
 		}
-		if (ends_with(name, ".lua") && is_file(path)) {
-			rc = add_found(l, path, lib_dir);
-		} else {
-			/* A folder with a policy.lua: one stat, not two (one
-			 * for the folder), for each of the built-in ones. */
-			char *policy = plm_engine_strdupf("%s/policy.lua",
-				path);
-			if (policy == NULL) {
-				rc = PLM_ENOMEM;
-			} else if (is_file(policy)) {
-				rc = add_found(l, policy, lib_dir);
-			} else if (depth < MAX_POLICY_DEPTH && is_dir(path)) {
-				rc = scan_dir(l, path, lib_dir, depth + 1);
-			}
+		int added = 1;
+		if (ends_with(name, ".lua")) {
+			added = add_if_policy(l, path, lib_dir);
+		}
+		if (added == 1) {
+			/* A folder with a policy.lua, or one to search. */
+			char *policy = join(path, "/", "policy.lua");
+			added = policy != NULL
+				? add_if_policy(l, policy, lib_dir)
+				: PLM_ENOMEM;
 			plm_free(policy);
 		}
+		if (added == 1 && depth < MAX_POLICY_DEPTH && is_dir(path)) {
+			added = scan_dir(l, path, lib_dir, depth + 1);
+		}
+		rc = added == 1 ? 0 : added;
 		plm_free(path);
 	}
 cleanup:
@@ -276,22 +343,15 @@ static int add_dir(struct found_list *l, struct plm_arena *a, const char *dir,
 	return rc;
 }
 
-/* A policy file's text, NUL-terminated, in a buffer of the file's size
- * (plm_file_read: regular files only, at most PLM_MAX_POLICY_SIZE): a
- * scan reads every policy at start-up, and a buffer of the largest size
- * allowed cost a mapping and its page faults for each. */
-static char *read_text(const char *path, size_t *len, char **error)
+/* Why a policy file could not be read, as an error. */
+static int read_error(const struct found *f, char **error)
 {
-	char *text = NULL;
-	int rc = plm_file_read(path, PLM_MAX_POLICY_SIZE, &text, len);
-	if (rc != 0) {
-		*error = plm_engine_strdupf("%s: cannot read policy: %s", path,
-			rc == PLM_ELIMIT           ? "larger than 1 MiB"
-				: rc == PLM_ENOMEM ? "out of memory"
-						   : strerror(errno));
-		return NULL;
-	}
-	return text;
+	int rc = f->read_rc;
+	*error = plm_engine_strdupf("%s: cannot read policy: %s", f->path,
+		rc == PLM_ELIMIT           ? "larger than 1 MiB"
+			: rc == PLM_ENOMEM ? "out of memory"
+					   : strerror(f->read_errno));
+	return PLM_EIO;
 }
 
 /* The metadata read at build time, for a built-in policy unchanged. */
@@ -338,13 +398,19 @@ static int load_one(struct plm_lua **host, const struct plm_lua_limits *lim,
 	struct plm_arena *arena, const struct found *f, struct plm_policy *p,
 	char **error)
 {
-	size_t len = 0;
-	char *text = read_text(f->path, &len, error);
-	if (text == NULL) {
-		return PLM_EIO;
+	if (f->read_rc != 0) {
+		return read_error(f, error);
 	}
+	const char *text = f->text;
+	size_t len = f->len;
 	memset(p, 0, sizeof(*p));
-	p->chunk.chunkname = plm_arena_printf(arena, "@%s", f->path);
+	size_t path_len = strlen(f->path);
+	char *chunkname = plm_arena_take(arena, path_len + 2);
+	if (chunkname != NULL) {
+		chunkname[0] = '@';
+		memcpy(chunkname + 1, f->path, path_len + 1);
+	}
+	p->chunk.chunkname = chunkname;
 	p->chunk.text_len = len;
 	p->chunk.lib_dir = f->lib_dir;
 	p->chunk.reuse = f->builtin;
@@ -359,7 +425,6 @@ static int load_one(struct plm_lua **host, const struct plm_lua_limits *lim,
 		p->chunk.text = plm_arena_strndup(arena, text, len);
 	}
 	const char *source_path = plm_arena_strdup(arena, f->path);
-	plm_free(text);
 	if (source_path == NULL || p->chunk.chunkname == NULL ||
 		(p->chunk.precompiled == NULL && p->chunk.text == NULL)) {
 		*error = plm_engine_strdupf("%s: out of memory", f->path);
@@ -379,6 +444,28 @@ static int load_one(struct plm_lua **host, const struct plm_lua_limits *lim,
 		p->kinds |= 1u << plm_kind_parse(*k);
 	}
 	return 0;
+}
+
+/* The ids loaded so far, by hash: slots hold a policy's index + 1, or 0.
+ * Returns the index of an earlier policy with policies[i]'s id, or i
+ * itself after adding it. */
+static size_t seen_id(size_t *slots, size_t mask,
+	const struct plm_policy *policies, size_t i)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	for (const char *c = policies[i].info.id; *c; c++) {
+		h = (h ^ (unsigned char)*c) * 0x100000001b3ULL;
+	}
+	for (size_t at = (size_t)h & mask;; at = (at + 1) & mask) {
+		if (slots[at] == 0) {
+			slots[at] = i + 1;
+			return i;
+		}
+		if (strcmp(policies[slots[at] - 1].info.id,
+			    policies[i].info.id) == 0) {
+			return slots[at] - 1;
+		}
+	}
 }
 
 int plm_policy_load_all(const struct plm_engine_options *o,
@@ -431,7 +518,13 @@ int plm_policy_load_all(const struct plm_engine_options *o,
 			*slash = '\0';
 			root = slash == dir ? "/" : dir;
 		}
-		rc = add_found(&found, file, lib_dir_of(arena, root));
+		char *text = NULL;
+		size_t len = 0;
+		int read_rc = plm_file_read(file, PLM_MAX_POLICY_SIZE, &text,
+			&len);
+		int read_errno = errno;
+		rc = add_found(&found, file, lib_dir_of(arena, root), text, len,
+			read_rc, read_errno);
 		plm_free(dir);
 		if (rc != 0) {
 			goto cleanup;
@@ -440,27 +533,31 @@ int plm_policy_load_all(const struct plm_engine_options *o,
 
 	policies = plm_arena_alloc(arena,
 		(found.count ? found.count : 1) * sizeof(*policies));
-	if (policies == NULL) {
+	size_t id_mask = 15;
+	while (id_mask < 2 * found.count) {
+		id_mask = id_mask * 2 + 1;
+	}
+	size_t *ids = plm_arena_alloc(arena, (id_mask + 1) * sizeof(*ids));
+	if (policies == NULL || ids == NULL) {
 		rc = PLM_ENOMEM;
 		goto cleanup;
 	}
 	for (size_t i = 0; i < found.count; i++) {
 		rc = load_one(&host, limits, arena, &found.items[i],
 			&policies[i], error);
+		plm_free(found.items[i].text);
+		found.items[i].text = NULL;
 		if (rc != 0) {
 			goto cleanup;
 		}
-		for (size_t j = 0; j < i; j++) {
-			if (strcmp(policies[j].info.id, policies[i].info.id) ==
-				0) {
-				*error = plm_engine_strdupf("%s: duplicate policy id "
-							    "'%s' (also in %s)",
-					found.items[i].path,
-					policies[i].info.id,
-					policies[j].info.source_path);
-				rc = PLM_EPOLICY;
-				goto cleanup;
-			}
+		size_t j = seen_id(ids, id_mask, policies, i);
+		if (j != i) {
+			*error = plm_engine_strdupf("%s: duplicate policy id "
+						    "'%s' (also in %s)",
+				found.items[i].path, policies[i].info.id,
+				policies[j].info.source_path);
+			rc = PLM_EPOLICY;
+			goto cleanup;
 		}
 	}
 	*out = policies;
@@ -472,6 +569,7 @@ cleanup:
 	plm_lua_destroy(host);
 	for (size_t i = 0; i < found.count; i++) {
 		plm_free(found.items[i].path);
+		plm_free(found.items[i].text);
 	}
 	plm_free(found.items);
 	return rc;

@@ -10,6 +10,7 @@
  * its source's hash and length are written beside it, so a policy file
  * changed after the build is compiled from its text again.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,6 +71,165 @@ static char *read_file(const char *path, size_t *len)
 	return text;
 }
 
+/*
+ * Dropping the names of locals and upvalues from a dump.
+ *
+ * A state loading a dump interns every string in it, and half of the
+ * strings of the helper library and the built-in policies are those
+ * names: debug information that only names variables in error messages
+ * ("local 'x'"). Line numbers stay, so a built-in policy's error or
+ * profile still says where. lua_dump can only strip all of it or none,
+ * so the dump is rewritten here: its layout (Lua 5.4's lundump.c) is
+ * walked, and each function's local and upvalue name lists are written
+ * empty. Anything not as expected keeps the whole dump.
+ */
+struct walk {
+	const unsigned char *in;
+	size_t len, at;
+	struct buffer *out;
+	size_t int_size, num_size, ins_size;
+	bool bad;
+};
+
+/* lundump's size: 7-bit groups, most significant first, the last one
+ * marked with 0x80. */
+static size_t walk_size(struct walk *w)
+{
+	size_t x = 0;
+	for (int n = 0; n < 10; n++) {
+		if (w->at >= w->len) {
+			break;
+		}
+		unsigned char b = w->in[w->at++];
+		x = (x << 7) | (b & 0x7f);
+		if (b & 0x80) {
+			return x;
+		}
+	}
+	w->bad = true;
+	return 0;
+}
+
+static void walk_skip(struct walk *w, size_t n)
+{
+	if (n > w->len - w->at) {
+		w->bad = true;
+		w->at = w->len;
+	} else {
+		w->at += n;
+	}
+}
+
+/* Copies what was walked since `from` to the output. */
+static void walk_copy(struct walk *w, size_t from)
+{
+	if (!w->bad && collect(NULL, w->in + from, w->at - from, w->out)) {
+		w->bad = true;
+	}
+}
+
+static void walk_string(struct walk *w)
+{
+	size_t n = walk_size(w);
+	if (n > 0) {
+		walk_skip(w, n - 1);
+	}
+}
+
+static void walk_function(struct walk *w, int depth)
+{
+	if (depth > 200) {
+		w->bad = true;
+		return;
+	}
+	size_t from = w->at;
+	walk_string(w);  /* source */
+	walk_size(w);    /* linedefined */
+	walk_size(w);    /* lastlinedefined */
+	walk_skip(w, 3); /* numparams, is_vararg, maxstacksize */
+	size_t n = walk_size(w);
+	walk_skip(w, n * w->ins_size); /* code */
+	n = walk_size(w);              /* constants */
+	for (size_t i = 0; i < n && !w->bad; i++) {
+		unsigned char type = w->at < w->len ? w->in[w->at++] : 0xff;
+		switch (type) {
+		case 0:  /* nil */
+		case 1:  /* false */
+		case 17: /* true */
+			break;
+		case 3: /* integer */
+			walk_skip(w, w->int_size);
+			break;
+		case 19: /* float */
+			walk_skip(w, w->num_size);
+			break;
+		case 4:  /* short string */
+		case 20: /* long string */
+			walk_string(w);
+			break;
+		default:
+			w->bad = true;
+		}
+	}
+	n = walk_size(w);
+	walk_skip(w, n * 3); /* upvalues: instack, idx, kind */
+	n = walk_size(w);    /* nested functions */
+	walk_copy(w, from);
+	for (size_t i = 0; i < n && !w->bad; i++) {
+		walk_function(w, depth + 1);
+	}
+	from = w->at;
+	n = walk_size(w);
+	walk_skip(w, n); /* line info, kept */
+	n = walk_size(w);
+	for (size_t i = 0; i < n && !w->bad; i++) {
+		walk_size(w); /* absolute line info: pc, line */
+		walk_size(w);
+	}
+	walk_copy(w, from);
+	n = walk_size(w); /* locals: name, startpc, endpc */
+	for (size_t i = 0; i < n && !w->bad; i++) {
+		walk_string(w);
+		walk_size(w);
+		walk_size(w);
+	}
+	n = walk_size(w); /* upvalue names */
+	for (size_t i = 0; i < n && !w->bad; i++) {
+		walk_string(w);
+	}
+	static const unsigned char none[2] = {0x80, 0x80};
+	if (!w->bad && collect(NULL, none, sizeof(none), w->out)) {
+		w->bad = true;
+	}
+}
+
+/* The dump without local and upvalue names in *out, or false (out left
+ * empty) when the dump is not laid out as this walk expects. */
+static bool drop_names(const unsigned char *dump, size_t len,
+	struct buffer *out)
+{
+	static const unsigned char head[] = "\x1bLua\x54\x00\x19\x93\r\n\x1a\n";
+	size_t head_len = sizeof(head) - 1;
+	struct walk w = {.in = dump, .len = len, .out = out};
+	if (len < head_len + 3 || memcmp(dump, head, head_len) != 0) {
+		return false;
+	}
+	w.ins_size = dump[head_len];
+	w.int_size = dump[head_len + 1];
+	w.num_size = dump[head_len + 2];
+	/* The sizes, a sample integer and float, the main upvalue count. */
+	w.at = head_len + 3;
+	walk_skip(&w, w.int_size + w.num_size + 1);
+	walk_copy(&w, 0);
+	walk_function(&w, 0);
+	if (w.bad || w.at != len) {
+		free(out->data);
+		*out = (struct buffer){0};
+		return false;
+	}
+	return true;
+}
+
 static void write_bytes(FILE *out, const char *symbol,
 	const unsigned char *data, size_t len)
 {
@@ -109,6 +269,18 @@ static int compile(lua_State *L, FILE *out, const char *path,
 		return 1;
 	}
 	lua_pop(L, 1);
+	/* Kept only if this Lua loads it back. */
+	struct buffer lean = {0};
+	if (drop_names(b.data, b.len, &lean)) {
+		if (luaL_loadbufferx(L, (const char *)lean.data, lean.len,
+			    chunkname, "b") == LUA_OK) {
+			free(b.data);
+			b = lean;
+		} else {
+			free(lean.data);
+		}
+		lua_pop(L, 1);
+	}
 	write_bytes(out, symbol, b.data, b.len);
 	*dump_len = b.len;
 	free(b.data);

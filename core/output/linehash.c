@@ -139,6 +139,44 @@ static size_t process_ascii(struct reader *r, const unsigned char *s,
 	bool previous_cr = r->previous_cr;
 	size_t i = 0;
 	while (i < len) {
+		/* Eight bytes of 0x20..0x7f at a time while no line is done
+		 * within them: each byte but a space is hashed, in order. */
+		uint64_t block;
+		while (len - i >= 8 && units + 8 < done_at &&
+			(memcpy(&block, s + i, 8),
+				((block + UINT64_C(0x6060606060606060)) &
+					~block &
+					UINT64_C(0x8080808080808080)) ==
+					UINT64_C(0x8080808080808080))) {
+			uint64_t z = block ^ UINT64_C(0x2020202020202020);
+			uint64_t kept = (((z & UINT64_C(0x7f7f7f7f7f7f7f7f)) +
+						 UINT64_C(0x7f7f7f7f7f7f7f7f)) |
+						z) &
+				UINT64_C(0x8080808080808080);
+			const unsigned char *b = s + i;
+			while (kept != 0) {
+				/* The lowest flag is the first byte in memory
+				 * on a little-endian machine; elsewhere, the
+				 * highest. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+				unsigned at = (unsigned)__builtin_clzll(kept) /
+					8;
+				hash = MULTIPLIER * hash + b[at];
+				kept &= ~(UINT64_C(0x80) << (8 * (7 - at)));
+#else
+				unsigned at = (unsigned)__builtin_ctzll(kept) /
+					8;
+				hash = MULTIPLIER * hash + b[at];
+				kept &= kept - 1;
+#endif
+				units++;
+			}
+			previous_cr = false;
+			i += 8;
+		}
+		if (i >= len) {
+			break;
+		}
 		unsigned unit = s[i];
 		unsigned kind = unit < 0x80 ? byte_class[unit] : NOT_ASCII;
 		if (kind == PLAIN) {

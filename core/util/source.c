@@ -205,6 +205,7 @@ int plm_file_read(const char *path, size_t max_size, char **bytes,
 	}
 	bool is_stdin = strcmp(path, "-") == 0;
 	size_t cap = 64 * 1024, len = 0;
+	size_t expect = 0; /* a regular file's size at open, when known */
 	/* O_NONBLOCK so a FIFO without a writer cannot hang the scan. */
 	int fd = is_stdin ? 0 : open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
@@ -233,6 +234,7 @@ int plm_file_read(const char *path, size_t max_size, char **bytes,
 		if ((size_t)st.st_size < max_size) {
 			cap = (size_t)st.st_size + 1;
 		}
+		expect = (size_t)st.st_size;
 	}
 	char *buf = plm_malloc(cap + 1);
 	if (buf == NULL) {
@@ -275,6 +277,13 @@ int plm_file_read(const char *path, size_t max_size, char **bytes,
 			break;
 		}
 		len += (size_t)n;
+		/* The size fstat gave is read: no read to find the end (a
+		 * system call per file; a file that grows meanwhile is read
+		 * as it was when opened). A size of 0 (some file systems give
+		 * it for files they generate) is read to the end. */
+		if (len == expect) {
+			break;
+		}
 	}
 	if (!is_stdin) {
 		close(fd);

@@ -190,9 +190,9 @@ static void empty_containers_and_escapes_match(void **state)
 	json_decref(v);
 }
 
-/* Strings are scanned eight bytes at a time: one byte to escape (or of
- * UTF-8) at every place of strings of every length up to 40, among plain
- * ASCII. */
+/* Strings are scanned sixteen bytes at a time, then eight, then one:
+ * one byte to escape (or of UTF-8) at every place of strings of every
+ * length up to 40, among plain ASCII. */
 static void escapes_at_every_place_match(void **state)
 {
 	(void)state;
