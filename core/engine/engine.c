@@ -987,9 +987,22 @@ static int finish_project_findings(struct plm_checker *c,
 			continue;
 		}
 		/* GitHub's line hashes while the file's bytes are loaded, as
-		 * the scan does for file findings. */
-		for (size_t k = 0;
-			doc != NULL && k < doc->source_count && rc == 0; k++) {
+		 * the scan does for file findings; or those the scan kept for
+		 * a large file, computed over the bytes its findings come
+		 * from. */
+		const struct plm_index_doc *id = doc != NULL
+			? plm_index_doc_at(c->index, doc_of)
+			: NULL;
+		if (id != NULL && id->line_hashes != NULL &&
+			doc->source_count == 1) {
+			rc = plm_line_hashes_apply(result->findings + group,
+				result->finding_count - group,
+				doc->sources[0]->path, id->line_hashes,
+				result->arena);
+		}
+		for (size_t k = 0; doc != NULL && k < doc->source_count &&
+			rc == 0 && (id == NULL || id->line_hashes == NULL);
+			k++) {
 			const struct plm_source *src = doc->sources[k];
 			rc = plm_line_hashes_fill(result->findings + group,
 				result->finding_count - group, src->path,

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "model/node.h"
+#include "output/linehash.h"
 #include "util/arena.h"
 #include "util/alloc.h"
 
@@ -17,6 +18,7 @@ struct plm_index_part {
 	struct plm_arena *arena;
 	struct plm_index_doc doc;
 	size_t entry_cap;
+	struct plm_line_hashes line_hashes; /* doc.line_hashes, when kept */
 };
 
 struct plm_index {
@@ -575,11 +577,29 @@ static void add_dockerfile(struct builder *b)
 	finish_locations(b, e, &l);
 }
 
+void plm_index_part_keep_line_hashes(struct plm_index_part *part,
+	struct plm_line_hashes *hashes)
+{
+	plm_line_hashes_finish(&part->line_hashes);
+	part->line_hashes = *hashes;
+	memset(hashes, 0, sizeof(*hashes));
+	part->doc.line_hashes = part->line_hashes.hash != NULL
+		? &part->line_hashes
+		: NULL;
+}
+
+size_t plm_line_hashes_size(const struct plm_line_hashes *hashes)
+{
+	return (size_t)hashes->count *
+		(sizeof(*hashes->hash) + sizeof(*hashes->occurrence));
+}
+
 void plm_index_part_destroy(struct plm_index_part *part)
 {
 	if (part == NULL) {
 		return;
 	}
+	plm_line_hashes_finish(&part->line_hashes);
 	plm_arena_destroy(part->arena);
 	plm_free(part);
 }

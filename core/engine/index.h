@@ -118,10 +118,14 @@ struct plm_index_doc {
 	const struct plm_index_entry *entries;
 	size_t entry_count;
 	bool truncated; /* PLM_INDEX_MAX_ENTRIES was hit */
+	/* GitHub's line hashes of the file as the scan read it, kept for a
+	 * large file (plm_index_part_keep_line_hashes), or NULL. */
+	const struct plm_line_hashes *line_hashes;
 };
 
 struct plm_index;
 struct plm_index_part;
+struct plm_line_hashes;
 
 /* Creates an empty index. Returns 0 or PLM_ENOMEM. Free with
  * plm_index_destroy(). */
@@ -136,6 +140,12 @@ void plm_index_destroy(struct plm_index *index);
  * plm_index_append_take() or plm_index_part_destroy(). */
 PLM_NODISCARD int plm_index_part_build(const struct plm_doc *doc,
 	const char *path, const char *shown_path, struct plm_index_part **out);
+/* Gives the part the line hashes the scan computed for its file (moved:
+ * *hashes is zeroed; the part frees them), for the project pass. */
+void plm_index_part_keep_line_hashes(struct plm_index_part *part,
+	struct plm_line_hashes *hashes);
+/* The bytes kept hashes take (for a run's budget). */
+size_t plm_line_hashes_size(const struct plm_line_hashes *hashes);
 /* Frees a part that was not appended. Accepts NULL. */
 void plm_index_part_destroy(struct plm_index_part *part);
 /* Appends a part (taken, also on failure) as the next document. Documents

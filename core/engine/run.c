@@ -49,6 +49,7 @@ struct pool {
 	struct plm_index *index;
 	struct plm_index_part **parts;
 	bool index_failed;
+	size_t kept_hashes; /* bytes of line hashes kept in parts (lock) */
 	/* Findings already handed on that another unit may report again (a
 	 * Compose file included or extended by another project, a file's
 	 * findings made while checking another): 64-bit keys, open
@@ -157,9 +158,24 @@ static int build_unit(struct pool *w, const struct plm_unit *u,
 
 /* Runs the policies over doc into r, then GitHub's line hashes, which
  * need the file's bytes, alive only until the document is freed. */
+/* The project pass computes a file's line hashes again for its findings
+ * there (loading the file again as well): for a file of at least
+ * KEEP_HASHES_FROM bytes, the scan's are kept with its part of the index
+ * instead, up to KEEP_HASHES_BUDGET bytes of them in a run. */
+#define KEEP_HASHES_FROM (1u << 20)
+#define KEEP_HASHES_BUDGET ((size_t)32 << 20)
+
+/* check_doc's line hashes for the project pass, when doc is worth it. */
+static bool keeps_hashes(const struct pool *w, const struct plm_doc *doc)
+{
+	return w->index != NULL && doc->kind == PLM_KIND_KUBERNETES &&
+		doc->source_count == 1 &&
+		doc->sources[0]->len >= KEEP_HASHES_FROM;
+}
+
 static void check_doc(struct pool *w, struct plm_checker *checker,
 	const struct plm_doc *doc, const struct plm_file_config *cfg,
-	struct plm_file_result *r)
+	struct plm_file_result *r, struct plm_line_hashes *keep)
 {
 	int rc = w->o->rule == PLM_RUN_ALL_RULES
 		? plm_checker_run_config(checker, doc,
@@ -172,8 +188,9 @@ static void check_doc(struct pool *w, struct plm_checker *checker,
 	}
 	for (size_t i = 0; i < doc->source_count; i++) {
 		const struct plm_source *src = doc->sources[i];
-		if (plm_line_hashes_fill(r->findings, r->finding_count,
-			    src->path, src->bytes, src->len, r->arena) != 0) {
+		if (plm_line_hashes_fill_keep(r->findings, r->finding_count,
+			    src->path, src->bytes, src->len, r->arena,
+			    i == 0 ? keep : NULL) != 0) {
 			note_problem(r, PLM_NOTIFY_TOOL_ERROR, "limit/memory",
 				"out of memory while fingerprinting this "
 				"file's findings");
@@ -250,8 +267,10 @@ static int scan_one(struct pool *w, struct plm_checker *checker, size_t index)
 		if (w->sink->document != NULL) {
 			w->sink->document(w->sink->ctx, u, doc);
 		}
+		struct plm_line_hashes kept = {0};
 		if (checker != NULL) {
-			check_doc(w, checker, doc, cfg, r);
+			check_doc(w, checker, doc, cfg, r,
+				keeps_hashes(w, doc) ? &kept : NULL);
 		}
 		if (w->index != NULL &&
 			plm_index_part_build(doc, u->path ? u->path : u->shown,
@@ -260,6 +279,20 @@ static int scan_one(struct pool *w, struct plm_checker *checker, size_t index)
 				"out of memory while indexing this file for the "
 				"project policies");
 		}
+		if (kept.hash != NULL && w->parts[index] != NULL) {
+			size_t size = plm_line_hashes_size(&kept);
+			pthread_mutex_lock(&w->lock);
+			bool room = w->kept_hashes + size <= KEEP_HASHES_BUDGET;
+			if (room) {
+				w->kept_hashes += size;
+			}
+			pthread_mutex_unlock(&w->lock);
+			if (room) {
+				plm_index_part_keep_line_hashes(w->parts[index],
+					&kept);
+			}
+		}
+		plm_line_hashes_finish(&kept);
 	}
 	if (doc != NULL && doc->secret_count > 0) {
 		hide_secrets(w, doc, r);

@@ -383,10 +383,35 @@ static bool needs_hash(const struct plm_finding *f, const char *path)
 		strcmp(f->path, path) == 0;
 }
 
-int plm_line_hashes_fill(struct plm_finding *findings, size_t count,
-	const char *path, const char *bytes, size_t len,
+int plm_line_hashes_apply(struct plm_finding *findings, size_t count,
+	const char *path, const struct plm_line_hashes *h,
 	struct plm_arena *arena)
 {
+	int rc = 0;
+	for (size_t i = 0; i < count && rc == 0; i++) {
+		struct plm_finding *f = &findings[i];
+		char buf[PLM_LINE_HASH_SIZE];
+		uint32_t line = f->region.start_line > 0 ? f->region.start_line
+							 : 1;
+		if (!needs_hash(f, path) ||
+			!plm_line_hashes_format(h, line, buf)) {
+			continue;
+		}
+		f->line_hash = plm_arena_strdup(arena, buf);
+		if (f->line_hash == NULL) {
+			rc = PLM_ENOMEM;
+		}
+	}
+	return rc;
+}
+
+int plm_line_hashes_fill_keep(struct plm_finding *findings, size_t count,
+	const char *path, const char *bytes, size_t len,
+	struct plm_arena *arena, struct plm_line_hashes *keep)
+{
+	if (keep != NULL) {
+		memset(keep, 0, sizeof(*keep));
+	}
 	size_t i = 0;
 	while (i < count && !needs_hash(&findings[i], path)) {
 		i++;
@@ -399,20 +424,19 @@ int plm_line_hashes_fill(struct plm_finding *findings, size_t count,
 	if (rc != 0) {
 		return rc;
 	}
-	for (; i < count && rc == 0; i++) {
-		struct plm_finding *f = &findings[i];
-		char buf[PLM_LINE_HASH_SIZE];
-		uint32_t line = f->region.start_line > 0 ? f->region.start_line
-							 : 1;
-		if (!needs_hash(f, path) ||
-			!plm_line_hashes_format(&h, line, buf)) {
-			continue;
-		}
-		f->line_hash = plm_arena_strdup(arena, buf);
-		if (f->line_hash == NULL) {
-			rc = PLM_ENOMEM;
-		}
+	rc = plm_line_hashes_apply(findings + i, count - i, path, &h, arena);
+	if (keep != NULL && rc == 0) {
+		*keep = h;
+	} else {
+		plm_line_hashes_finish(&h);
 	}
-	plm_line_hashes_finish(&h);
 	return rc;
+}
+
+int plm_line_hashes_fill(struct plm_finding *findings, size_t count,
+	const char *path, const char *bytes, size_t len,
+	struct plm_arena *arena)
+{
+	return plm_line_hashes_fill_keep(findings, count, path, bytes, len,
+		arena, NULL);
 }

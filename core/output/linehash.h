@@ -58,5 +58,16 @@ bool plm_line_hashes_format(const struct plm_line_hashes *hashes, uint32_t line,
 PLM_NODISCARD int plm_line_hashes_fill(struct plm_finding *findings,
 	size_t count, const char *path, const char *bytes, size_t len,
 	struct plm_arena *arena);
+/* plm_line_hashes_fill, handing the file's hashes to *keep (zeroed when
+ * none were computed: no finding needed them, or on failure) instead of
+ * freeing them; the caller finishes them. */
+PLM_NODISCARD int plm_line_hashes_fill_keep(struct plm_finding *findings,
+	size_t count, const char *path, const char *bytes, size_t len,
+	struct plm_arena *arena, struct plm_line_hashes *keep);
+/* Sets line_hash as plm_line_hashes_fill does, from hashes computed
+ * before over the same bytes. Returns 0 or PLM_ENOMEM. */
+PLM_NODISCARD int plm_line_hashes_apply(struct plm_finding *findings,
+	size_t count, const char *path, const struct plm_line_hashes *hashes,
+	struct plm_arena *arena);
 
 #endif

@@ -2,17 +2,21 @@
  * tests/engine/test_run.c - the engine's run over a project: in-memory
  * buffers, Compose base and override as one unit, repeated files, the
  * order of results whatever the number of workers, the document sink,
- * one-rule and policy-free runs, units that cannot be read, and the
- * progress the run reports.
+ * one-rule and policy-free runs, units that cannot be read, the
+ * progress the run reports, and the line hashes a large file keeps for
+ * the project pass.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <cmocka.h>
 
 #include "docs.h"
 #include "engine/run.h"
+#include "output/linehash.h"
 #include "plm_config.h"
 
 #define BUILTIN PLM_SOURCE_ROOT "/policies"
@@ -349,6 +353,89 @@ static void unreadable_units_do_not_stop_the_run(void **state)
 	test_rmrf(dir);
 }
 
+/* The findings of a run's project result: line and line hash. */
+struct project_hashes {
+	size_t count;
+	uint32_t line[16];
+	char hash[16][PLM_LINE_HASH_SIZE];
+	size_t file_findings;
+};
+
+static void on_project_result(void *ctx, const struct plm_file_result *r)
+{
+	struct project_hashes *h = ctx;
+	if (r->path[0] != '\0') {
+		h->file_findings += r->finding_count;
+		return;
+	}
+	for (size_t i = 0; i < r->finding_count && h->count < 16; i++) {
+		const struct plm_finding *f = &r->findings[i];
+		assert_non_null(f->line_hash);
+		h->line[h->count] = f->region.start_line;
+		snprintf(h->hash[h->count], PLM_LINE_HASH_SIZE, "%s",
+			f->line_hash);
+		h->count++;
+	}
+}
+
+/* A file of a MiB or more keeps the line hashes its scan computed for the
+ * project pass: the project findings' hashes are the file's own (many
+ * equal lines before them, so the occurrence counts matter too). */
+static void large_file_project_findings_have_its_line_hashes(void **state)
+{
+	(void)state;
+	char *dir = test_tmpdir();
+	char path[512];
+	snprintf(path, sizeof(path), "%s/big.yaml", dir);
+	size_t cap = 1400000, len = 0;
+	char *text = malloc(cap);
+	assert_non_null(text);
+	len += (size_t)snprintf(text + len, cap - len,
+		"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\n"
+		"  namespace: shop\ndata:\n  big: |\n");
+	while (len < 1200000) {
+		len += (size_t)snprintf(text + len, cap - len,
+			"    the same line, again and again, to pad the file\n");
+	}
+	len += (size_t)snprintf(text + len, cap - len,
+		"---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n"
+		"  name: web\n  namespace: shop\nspec:\n  template:\n"
+		"    spec:\n      containers:\n      - name: web\n"
+		"        image: nginx:1.27\n");
+	test_write(path, text);
+	struct plm_project *p = new_project(PLM_KIND_UNKNOWN);
+	assert_int_equal(plm_project_add_path(p, path), 0);
+	struct plm_engine *e = builtin_engine();
+	for (long jobs = 1; jobs <= 2; jobs++) {
+		struct project_hashes got = {0};
+		struct plm_run_options o = {
+			.engine = e,
+			.jobs = jobs,
+			.rule = PLM_RUN_ALL_RULES,
+		};
+		struct plm_sink sink = {NULL, on_project_result, &got, NULL};
+		struct plm_run_status st;
+		plm_run(p, &o, &sink, &st);
+		assert_null(st.checker_error);
+		assert_true(got.file_findings > 0); /* the scan hashed it */
+		assert_true(got.count > 0); /* no NetworkPolicy selects web */
+		struct plm_line_hashes want;
+		assert_int_equal(plm_line_hashes_compute(text, len, &want), 0);
+		for (size_t i = 0; i < got.count; i++) {
+			char buf[PLM_LINE_HASH_SIZE];
+			assert_true(got.line[i] > 20000);
+			assert_true(plm_line_hashes_format(&want, got.line[i],
+				buf));
+			assert_string_equal(got.hash[i], buf);
+		}
+		plm_line_hashes_finish(&want);
+	}
+	free(text);
+	plm_project_destroy(p);
+	plm_engine_destroy(e);
+	test_rmrf(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -360,6 +447,8 @@ int main(void)
 		cmocka_unit_test(results_keep_unit_order_whatever_the_jobs),
 		cmocka_unit_test(policy_free_and_one_rule_runs),
 		cmocka_unit_test(unreadable_units_do_not_stop_the_run),
+		cmocka_unit_test(
+			large_file_project_findings_have_its_line_hashes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
