@@ -15,50 +15,65 @@
 /* Counts the line breaks (LF, CR LF, or a lone CR: old Mac files, which
  * YAML counts too), storing where each next line starts when starts is
  * not NULL. */
-static uint32_t line_breaks(const struct plm_source *s, uint32_t *starts)
+/* Appends a line start to s->line_starts (s->line_count used of cap). */
+static bool add_line_start(struct plm_source *s, size_t *cap, size_t at)
+{
+	if (s->line_count == *cap) {
+		size_t ncap = *cap * 2;
+		uint32_t *grown = plm_realloc(s->line_starts,
+			ncap * sizeof(*grown));
+		if (grown == NULL) {
+			return false;
+		}
+		s->line_starts = grown;
+		*cap = ncap;
+	}
+	s->line_starts[s->line_count++] = (uint32_t)at;
+	return true;
+}
+
+/* The offset of each line's first byte: after LF, CRLF or a lone CR. One
+ * pass, into an array sized for lines of about 40 bytes and grown as
+ * needed. */
+static int build_line_map(struct plm_source *s)
 {
 	const char *b = s->bytes;
 	size_t len = s->len;
-	uint32_t n = 0;
-	if (memchr(b, '\r', len) == NULL) {
-		/* LF only, as most files: memchr from break to break. */
-		for (const char *p = memchr(b, '\n', len); p != NULL;
-			p = memchr(p + 1, '\n', len - (size_t)(p + 1 - b))) {
-			if (starts != NULL) {
-				starts[n] = (uint32_t)(p + 1 - b);
-			}
-			n++;
-		}
-		return n;
-	}
-	for (size_t i = 0; i < len; i++) {
-		if (b[i] == '\r') {
-			if (i + 1 < len && b[i + 1] == '\n') {
-				i++;
-			}
-		} else if (b[i] != '\n') {
-			continue;
-		}
-		if (starts != NULL) {
-			starts[n] = (uint32_t)(i + 1);
-		}
-		n++;
-	}
-	return n;
-}
-
-static int build_line_map(struct plm_source *s)
-{
-	uint32_t breaks = line_breaks(s, NULL);
-	s->line_starts = plm_malloc(
-		((size_t)breaks + 1) * sizeof(*s->line_starts));
+	size_t cap = len / 40 + 16;
+	s->line_starts = plm_malloc(cap * sizeof(*s->line_starts));
 	if (s->line_starts == NULL) {
 		return PLM_ENOMEM;
 	}
-	s->line_starts[0] = 0;
-	(void)line_breaks(s, s->line_starts + 1);
-	s->line_count = breaks + 1;
-	return 0;
+	s->line_count = 0;
+	bool ok = add_line_start(s, &cap, 0);
+	if (memchr(b, '\r', len) == NULL) {
+		/* LF only, as most files: memchr from break to break. */
+		for (const char *p = memchr(b, '\n', len); p != NULL && ok;
+			p = memchr(p + 1, '\n', len - (size_t)(p + 1 - b))) {
+			ok = add_line_start(s, &cap, (size_t)(p + 1 - b));
+		}
+	} else {
+		for (size_t i = 0; i < len && ok; i++) {
+			if (b[i] == '\r') {
+				if (i + 1 < len && b[i + 1] == '\n') {
+					i++;
+				}
+			} else if (b[i] != '\n') {
+				continue;
+			}
+			ok = add_line_start(s, &cap, i + 1);
+		}
+	}
+	if (ok && cap > (size_t)s->line_count + 64) {
+		/* The source lives as long as its document: no slack
+		 * (shrinking a block does not move it). */
+		uint32_t *fit = plm_realloc(s->line_starts,
+			s->line_count * sizeof(*fit));
+		if (fit != NULL) {
+			s->line_starts = fit;
+		}
+	}
+	return ok ? 0 : PLM_ENOMEM;
 }
 
 /* Is b a UTF-8 continuation byte? */
