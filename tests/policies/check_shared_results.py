@@ -13,6 +13,11 @@ not to change them; with PLIMSOLL_VERIFY_SHARED set, a table changed
 since it was first handed out fails the next policy's run. The same two
 policies as built-ins (PLIMSOLL_POLICY_DIR) fail so; the real built-in
 policies over every fixture of theirs do not, and find the same.
+
+Built-in project policies share one view of the project in a run: a
+mark one leaves on it is seen by the next built-in one, not by a policy
+of --policy-dir (which gets its own view), and every policy's findings
+land on their objects whatever ran in between.
 """
 import json
 import os
@@ -141,6 +146,59 @@ def verify_builtin(exe, policy_root):
           len(out.get(False, {}).get("findings", [])) > 100)
 
 
+PROJECT_POLICY = """return {
+	id = "%(id)s",
+	title = "Reports every object",
+	severity = "info",
+	applies_to = {"kubernetes"},
+	scope = "project",
+	description = "Reports every object, and what it saw of the view.",
+	check = function(project, report)
+		local seen = tostring(project.marked)
+		%(mark)s
+		for _, o in ipairs(project.objects) do
+			report(o, "name", "%(id)s saw " .. seen .. " on " .. o.name)
+		end
+	end,
+}
+"""
+
+
+def check_project_view(exe, tmp):
+    builtin = os.path.join(tmp, "builtin-project")
+    user = os.path.join(tmp, "user-project")
+    for folder, pid, mark in ((builtin, "a-marks", "project.marked = true"),
+                              (builtin, "c-reads", ""),
+                              (user, "b-user", "")):
+        os.makedirs(os.path.join(folder, pid), exist_ok=True)
+        with open(os.path.join(folder, pid, "policy.lua"), "w") as f:
+            f.write(PROJECT_POLICY % {"id": pid, "mark": mark})
+    path = os.path.join(tmp, "objects.yaml")
+    with open(path, "w") as f:
+        f.write("apiVersion: v1\nkind: ConfigMap\nmetadata:\n"
+                "  name: one\n---\napiVersion: v1\nkind: ConfigMap\n"
+                "metadata:\n  name: two\n")
+    env = dict(os.environ, PLIMSOLL_POLICY_DIR=builtin)
+    r = subprocess.run(
+        [exe, "scan", "--no-config", "--policy-dir", user, "--format",
+         "json", path], capture_output=True, text=True, timeout=120, env=env)
+    check("project view: scan exits 1 (findings)", r.returncode == 1,
+          "exit %d: %s" % (r.returncode, r.stderr[-400:]))
+    if r.returncode != 1:
+        return
+    doc = json.loads(r.stdout)
+    got = sorted((f["message"], f["region"]["start_line"])
+                 for f in doc["findings"])
+    want = sorted([("a-marks saw nil on one", 4), ("a-marks saw nil on two", 9),
+                   ("b-user saw nil on one", 4), ("b-user saw nil on two", 9),
+                   ("c-reads saw true on one", 4),
+                   ("c-reads saw true on two", 9)])
+    check("project view: shared by built-in policies only", got == want,
+          repr(got))
+    check("project view: no policy failed", not doc["notifications"],
+          repr(doc["notifications"]))
+
+
 def main():
     exe = sys.argv[1]
     with tempfile.TemporaryDirectory() as tmp:
@@ -196,6 +254,7 @@ def main():
                      for n in notes) == [("a-meddles", True)] * 2 +
               [("b-reads", True)] * 2,
               repr(notes)[-600:])
+        check_project_view(exe, tmp)
     verify_builtin(exe, sys.argv[2])
     for f in failures:
         print("FAIL:", f)
