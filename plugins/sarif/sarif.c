@@ -6,14 +6,20 @@
  *
  * Each result is laid out as text when it arrives (plimsoll/jsonw.h); the
  * rest of the log is small and built with jansson. The log is written at
- * end(), when the invocation's outcome and the artifacts are known, and
- * the results are spliced in: compact, so that a large scan stays under
+ * end(), when the invocation's outcome and the artifacts are known and
+ * the results to keep can be chosen (GitHub's limit per run), and the
+ * results are spliced in: compact, so that a large scan stays under
  * consumers' size limits (the multitool skips files over 10 MB), or
- * indented when the host asks for `pretty` output.
+ * indented when the host asks for `pretty` output. Results past
+ * SPILL_AT bytes of text wait in an unlinked temporary file, not in
+ * memory, so that a scan's memory does not grow with its results.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 #include <jansson.h>
 #include "plimsoll/error.h"
 #include "plimsoll/jsonw.h"
@@ -37,6 +43,8 @@
 #define RESULT_DEPTH 4
 /* Written text is passed on to the stream once this much is pending. */
 #define FLUSH_AT (64 * 1024)
+/* Results' text held in memory before it goes to the temporary file. */
+#define SPILL_AT ((size_t)8 << 20)
 
 struct sarif {
 	FILE *out;
@@ -47,7 +55,12 @@ struct sarif {
 	json_t *notifications;
 	json_t *seen_uris; /* artifact URIs as keys, in order of first use */
 	bool outside;      /* a file outside the source root was named */
-	struct plm_jsonw results;  /* each result's text, one after another */
+	struct plm_jsonw results; /* each result's text, one after another */
+	int spill;                /* the temporary file, or -1 */
+	size_t spilled;           /* bytes of results' text in it */
+	bool no_spill;            /* it cannot be made or written */
+	char *scratch;            /* a spilled result read back */
+	size_t scratch_cap;
 	size_t *starts;            /* where each result's text starts */
 	unsigned char *severities; /* of each result, for MAX_RESULTS */
 	size_t result_count;
@@ -61,6 +74,7 @@ static void *sarif_create(const struct plm_plugin_options *options)
 	if (s != NULL) {
 		s->out = options->out;
 		s->pretty = options->pretty;
+		s->spill = -1;
 		plm_jsonw_init(&s->results, s->pretty, RESULT_DEPTH);
 	}
 	return s;
@@ -77,6 +91,10 @@ static void sarif_destroy(void *self)
 	json_decref(s->notifications);
 	json_decref(s->seen_uris);
 	plm_jsonw_free(&s->results);
+	if (s->spill >= 0) {
+		close(s->spill);
+	}
+	free(s->scratch);
 	free(s->starts);
 	free(s->severities);
 	free(s);
@@ -563,6 +581,68 @@ static bool grow_results(struct sarif *s)
 	return true;
 }
 
+/* An unlinked file in $TMPDIR (or /tmp), or -1. */
+static int spill_file(void)
+{
+	const char *dir = getenv("TMPDIR");
+	if (dir == NULL || dir[0] == '\0') {
+		dir = "/tmp";
+	}
+	size_t n = strlen(dir);
+	static const char name[] = "/plimsoll-sarif-XXXXXX";
+	char *path = malloc(n + sizeof(name));
+	if (path == NULL) {
+		return -1;
+	}
+	memcpy(path, dir, n);
+	memcpy(path + n, name, sizeof(name));
+	int fd = mkstemp(path);
+	if (fd >= 0) {
+		unlink(path);
+		(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
+	}
+	free(path);
+	return fd;
+}
+
+static bool write_all(int fd, const char *data, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, data, len);
+		if (n < 0 && errno == EINTR) {
+			continue;
+		}
+		if (n <= 0) {
+			return false;
+		}
+		data += n;
+		len -= (size_t)n;
+	}
+	return true;
+}
+
+/* Moves the results' text to the temporary file once SPILL_AT bytes wait
+ * in memory. When the file cannot be made or written, the text stays in
+ * memory from then on. */
+static void maybe_spill(struct sarif *s)
+{
+	struct plm_jsonw *w = &s->results;
+	if (s->no_spill || w->len < SPILL_AT || w->failed) {
+		return;
+	}
+	if (s->spill < 0 && (s->spill = spill_file()) < 0) {
+		s->no_spill = true;
+		return;
+	}
+	if (!write_all(s->spill, w->data, w->len)) {
+		/* What reached the file past `spilled` is never read. */
+		s->no_spill = true;
+		return;
+	}
+	s->spilled += w->len;
+	w->len = 0;
+}
+
 static int sarif_finding(void *self, const struct plm_finding *f)
 {
 	struct sarif *s = self;
@@ -570,7 +650,8 @@ static int sarif_finding(void *self, const struct plm_finding *f)
 	if (!grow_results(s)) {
 		return PLM_ENOMEM;
 	}
-	s->starts[s->result_count] = w->len;
+	maybe_spill(s);
+	s->starts[s->result_count] = s->spilled + w->len;
 	s->severities[s->result_count++] = (unsigned char)(f->severity <=
 				PLM_SEVERITY_CRITICAL
 			? f->severity
@@ -753,6 +834,38 @@ static struct selection select_results(struct sarif *s)
 	return sel;
 }
 
+/* The text of the results' bytes [start, end): in memory, or read back
+ * from the temporary file (a result is never split between the two).
+ * NULL when it cannot be read. */
+static const char *result_text(struct sarif *s, size_t start, size_t end)
+{
+	if (start >= s->spilled) {
+		return s->results.data + (start - s->spilled);
+	}
+	size_t len = end - start;
+	if (len > s->scratch_cap) {
+		char *grown = realloc(s->scratch, len);
+		if (grown == NULL) {
+			return NULL;
+		}
+		s->scratch = grown;
+		s->scratch_cap = len;
+	}
+	size_t got = 0;
+	while (got < len) {
+		ssize_t n = pread(s->spill, s->scratch + got, len - got,
+			(off_t)(start + got));
+		if (n < 0 && errno == EINTR) {
+			continue;
+		}
+		if (n <= 0) {
+			return NULL;
+		}
+		got += (size_t)n;
+	}
+	return s->scratch;
+}
+
 /* The results array: the selected results' text, spliced in. */
 static int write_results(struct sarif *s, struct plm_jsonw *w,
 	struct selection sel)
@@ -766,10 +879,14 @@ static int write_results(struct sarif *s, struct plm_jsonw *w,
 			continue;
 		}
 		sel.room -= severity == sel.cutoff;
-		size_t end = i + 1 < s->result_count ? s->starts[i + 1]
-						     : s->results.len;
-		plm_jsonw_raw(w, s->results.data + s->starts[i],
-			end - s->starts[i]);
+		size_t end = i + 1 < s->result_count
+			? s->starts[i + 1]
+			: s->spilled + s->results.len;
+		const char *text = result_text(s, s->starts[i], end);
+		if (text == NULL) {
+			return PLM_EIO;
+		}
+		plm_jsonw_raw(w, text, end - s->starts[i]);
 		if (w->len >= FLUSH_AT) {
 			int rc = plm_jsonw_flush(w, s->out);
 			if (rc != 0) {

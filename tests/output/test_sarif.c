@@ -1,6 +1,7 @@
 /*
  * plugins/sarif beyond the golden files: GitHub's limit of results per
- * run, and results whose rule the run does not list.
+ * run, results whose rule the run does not list, and results that wait
+ * in a temporary file.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -127,12 +128,85 @@ static void rule_index_follows_the_rule_id(void **state)
 	json_decref(log);
 }
 
+#define MESSAGE_SIZE 600
+
+/* Every third critical, the rest low; a long message that says which. */
+static void many_long_results(size_t i, struct plm_finding *f)
+{
+	static char message[MESSAGE_SIZE];
+	bool critical = i % 3 == 0;
+	f->rule_id = critical ? "critical-rule" : "low-rule";
+	f->rule_index = critical ? 1 : 0;
+	f->severity = critical ? PLM_SEVERITY_CRITICAL : PLM_SEVERITY_LOW;
+	int n = snprintf(message, sizeof(message), "result %zu ", i);
+	memset(message + n, 'x', sizeof(message) - (size_t)n - 2);
+	message[sizeof(message) - 2] = '.';
+	message[sizeof(message) - 1] = '\0';
+	f->message = message;
+}
+
+/* The results of 40,000 long findings (about 30 MB of text, most of it
+ * past the plugin's memory threshold): the same log whether they wait
+ * in a temporary file or (no usable TMPDIR) in memory, holding every
+ * critical one and the first low ones, in order, each whole. */
+static void spilled_results_come_back_whole_and_in_order(void **state)
+{
+	(void)state;
+	const char *saved = getenv("TMPDIR");
+	char *old = saved != NULL ? strdup(saved) : NULL;
+	json_t *logs[2];
+	for (int k = 0; k < 2; k++) {
+		if (k == 0) {
+			unsetenv("TMPDIR");
+		} else {
+			setenv("TMPDIR", "/nonexistent/plimsoll-test", 1);
+		}
+		logs[k] = render(40000, many_long_results);
+	}
+	if (old != NULL) {
+		setenv("TMPDIR", old, 1);
+		free(old);
+	} else {
+		unsetenv("TMPDIR");
+	}
+	json_t *results =
+		json_object_get(json_array_get(json_object_get(logs[0], "runs"),
+					0),
+			"results");
+	assert_true(json_equal(results,
+		json_object_get(json_array_get(json_object_get(logs[1], "runs"),
+					0),
+			"results")));
+	assert_int_equal(json_array_size(results), 25000);
+	/* 13,334 critical (i % 3 == 0), so room for 11,666 low ones. */
+	size_t low = 0, at = 0;
+	for (size_t i = 0; i < 40000; i++) {
+		bool critical = i % 3 == 0;
+		if (!critical && low == 11666) {
+			continue;
+		}
+		low += !critical;
+		json_t *r = json_array_get(results, at++);
+		const char *text = json_string_value(
+			json_object_get(json_object_get(r, "message"), "text"));
+		char want[32];
+		snprintf(want, sizeof(want), "result %zu x", i);
+		assert_non_null(text);
+		assert_memory_equal(text, want, strlen(want));
+		assert_int_equal(strlen(text), MESSAGE_SIZE - 1);
+	}
+	assert_int_equal(at, 25000);
+	json_decref(logs[0]);
+	json_decref(logs[1]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(
 			results_over_githubs_limit_keep_the_most_severe),
 		cmocka_unit_test(rule_index_follows_the_rule_id),
+		cmocka_unit_test(spilled_results_come_back_whole_and_in_order),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
