@@ -754,7 +754,10 @@ int plm_lua_create(struct plm_lua **out)
 		return PLM_ENOMEM;
 	}
 	*(struct plm_lua **)lua_getextraspace(L) = h;
-	lua_gc(L, LUA_GCINC, 400, 200, 0);
+	/* Lua's own pause (a cycle starts when the heap has doubled): a
+	 * pause of 400 ran 0.7% fewer instructions over a tenth of the
+	 * corpus, and the whole corpus peaked 6 MB higher. */
+	lua_gc(L, LUA_GCINC, 200, 200, 0);
 	lua_pushcfunction(L, setup);
 	if (lua_pcall(L, 0, 0, 0) != LUA_OK) {
 		lua_close(L);
