@@ -629,12 +629,27 @@ static void run_here(struct pool *w)
 	if (!ok) {
 		return;
 	}
-	for (size_t i = w->next; i < w->count; i++) {
+	/* Big files first here too (the plan for one job: a file of more
+	 * than an eighth of all the bytes), their results held until their
+	 * turn: the memory a big file's model took is then used again by
+	 * the files after it, not added to what they left behind. Without
+	 * a plan (out of memory, or threads that could not start after it
+	 * was made), the units in order. */
+	if (w->order == NULL && w->next == 0) {
+		(void)plan_order(w, 1);
+	}
+	size_t delivered = w->next;
+	for (size_t n = w->next; n < w->count; n++) {
+		size_t i = w->order != NULL ? w->order[n] : n;
 		if (scan_one(w, checker, i) != 0) {
 			w->st->out_of_memory = true;
 		}
-		deliver(w, i);
-		report_progress(w, i + 1);
+		w->ready[i] = true;
+		for (; delivered < w->count && w->ready[delivered];
+			delivered++) {
+			deliver(w, delivered);
+		}
+		report_progress(w, n + 1);
 	}
 	w->kept = checker;
 }

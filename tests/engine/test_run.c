@@ -32,7 +32,8 @@ struct seen {
 	int note_kind[128]; /* the first note's kind, or -1 */
 	size_t results;
 	size_t documents;
-	size_t project_results; /* the project rules' result, path "" */
+	char first_document[256]; /* the first document scanned */
+	size_t project_results;   /* the project rules' result, path "" */
 	size_t project_findings;
 	size_t progress_calls; /* sink.progress: how often, */
 	size_t progress_done;  /* the last count, */
@@ -56,7 +57,10 @@ static void on_document(void *ctx, const struct plm_unit *unit,
 	struct seen *s = ctx;
 	assert_non_null(doc->tree);
 	assert_string_equal(unit->shown, plm_doc_main(doc)->path);
-	s->documents++;
+	if (s->documents++ == 0) {
+		snprintf(s->first_document, sizeof(s->first_document), "%s",
+			unit->shown);
+	}
 }
 
 static void on_result(void *ctx, const struct plm_file_result *r)
@@ -264,6 +268,43 @@ static void a_file_reached_twice_is_one_unit(void **state)
 	test_rmrf(dir);
 }
 
+/* With one job too, a big file is scanned first (its memory then serves
+ * the files after it), and its result still comes in its place. */
+static void one_job_scans_a_big_file_first(void **state)
+{
+	(void)state;
+	char *dir = test_tmpdir();
+	char path[512];
+	size_t big = 200000;
+	char *text = malloc(big + 64);
+	assert_non_null(text);
+	size_t len = (size_t)snprintf(text, 64, "FROM alpine\n");
+	while (len < big) {
+		len += (size_t)snprintf(text + len, 64, "RUN echo %zu\n", len);
+	}
+	for (int i = 0; i < 3; i++) {
+		snprintf(path, sizeof(path), "%s/Dockerfile.%d", dir, i);
+		test_write(path, i == 1 ? text : "FROM alpine\nRUN sudo ls\n");
+	}
+	free(text);
+	struct plm_engine *e = builtin_engine();
+	struct plm_project *p = new_project(PLM_KIND_UNKNOWN);
+	assert_int_equal(plm_project_add_path(p, dir), 0);
+	static struct seen s;
+	run_project(p, e, 1, &s);
+	assert_int_equal(s.results, 3);
+	assert_non_null(strstr(s.first_document, "Dockerfile.1"));
+	for (int i = 0; i < 3; i++) {
+		char name[32];
+		snprintf(name, sizeof(name), "Dockerfile.%d", i);
+		assert_non_null(strstr(s.paths[i], name));
+		assert_true(s.findings[i] > 0);
+	}
+	plm_project_destroy(p);
+	plm_engine_destroy(e);
+	test_rmrf(dir);
+}
+
 /* Results come in unit order whatever the number of workers. */
 static void results_keep_unit_order_whatever_the_jobs(void **state)
 {
@@ -445,6 +486,7 @@ int main(void)
 		cmocka_unit_test(compose_files_make_one_project),
 		cmocka_unit_test(a_file_reached_twice_is_one_unit),
 		cmocka_unit_test(results_keep_unit_order_whatever_the_jobs),
+		cmocka_unit_test(one_job_scans_a_big_file_first),
 		cmocka_unit_test(policy_free_and_one_rule_runs),
 		cmocka_unit_test(unreadable_units_do_not_stop_the_run),
 		cmocka_unit_test(
