@@ -239,8 +239,78 @@ static void escape(struct plm_jsonw *w, const char *s, size_t len)
 	put(w, s + run, len - run);
 }
 
+#if defined(__SANITIZE_ADDRESS__)
+#define WHOLE_BLOCKS 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer)
+#define WHOLE_BLOCKS 0
+#endif
+#endif
+#if !defined(WHOLE_BLOCKS) && defined(__SSE2__)
+#define WHOLE_BLOCKS 1
+#endif
+#ifndef WHOLE_BLOCKS
+#define WHOLE_BLOCKS 0
+#endif
+
+/* The offset of the first byte of the NUL-terminated s that is below 0x20
+ * (the NUL itself included), a quote, a backslash or past 0x7f. With
+ * SSE2, sixteen bytes at a time from the aligned block holding s: such a
+ * block never reaches into another page, so reading past the NUL is
+ * safe, but address sanitizers would report it (they get the bytewise
+ * loop). */
+static size_t first_special(const char *s)
+{
+#if WHOLE_BLOCKS
+	uintptr_t addr = (uintptr_t)s;
+	const char *p = (const char *)(addr & ~(uintptr_t)15);
+	const __m128i low = _mm_set1_epi8(0x1f);
+	const __m128i quote = _mm_set1_epi8('"');
+	const __m128i slash = _mm_set1_epi8('\\');
+	unsigned mask = 0;
+	for (bool first = true;; first = false, p += 16) {
+		__m128i x = _mm_load_si128((const __m128i *)(const void *)p);
+		__m128i hit = _mm_or_si128(_mm_cmpeq_epi8(_mm_max_epu8(x, low),
+						   low),
+			_mm_or_si128(_mm_cmpeq_epi8(x, quote),
+				_mm_cmpeq_epi8(x, slash)));
+		mask = (unsigned)(_mm_movemask_epi8(hit) |
+			_mm_movemask_epi8(x));
+		if (first) {
+			mask &= 0xffffu << (addr & 15);
+		}
+		if (mask != 0) {
+			break;
+		}
+	}
+	return (size_t)(p + __builtin_ctz(mask) - s);
+#else
+	size_t n = 0;
+	for (;; n++) {
+		unsigned char c = (unsigned char)s[n];
+		if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) {
+			return n;
+		}
+	}
+#endif
+}
+
 static void string_body(struct plm_jsonw *w, const char *s)
 {
+	/* Most strings (every key, most values) are printable ASCII: one
+	 * pass finds the end and that nothing needs escaping, instead of a
+	 * length, a UTF-8 check and a scan. */
+	size_t at = first_special(s);
+	if (s[at] == '\0') {
+		if (reserve(w, at + 2)) {
+			char *d = w->data + w->len;
+			d[0] = '"';
+			memcpy(d + 1, s, at);
+			d[at + 1] = '"';
+			w->len += at + 2;
+		}
+		return;
+	}
 	size_t len = strlen(s);
 	put_char(w, '"');
 	if (plm_utf8_check(s, len) == len) {
