@@ -219,6 +219,43 @@ static void escapes_at_every_place_match(void **state)
 	}
 }
 
+/* The same strings wherever they start: the writer reads a string's
+ * aligned sixteen-byte blocks, so each is written from every offset in a
+ * block, compared with jansson's dump of it. */
+static void strings_at_every_alignment_match(void **state)
+{
+	(void)state;
+	static const char *const specials[] = {"\"", "\n", "\xc3\xa9", "a"};
+	_Alignas(16) char buf[160];
+	for (size_t offset = 0; offset < 16; offset++) {
+		for (size_t len = 0; len <= 40; len++) {
+			for (size_t k = 0;
+				k < sizeof(specials) / sizeof(*specials); k++) {
+				/* What precedes the string in its block is
+				 * not its own: a quote, to be ignored. */
+				memset(buf, '"', sizeof(buf));
+				char *text = buf + offset;
+				memset(text, 'q', len);
+				size_t n = strlen(specials[k]);
+				memcpy(text + len, specials[k], n);
+				memcpy(text + len + n, "tail", 5);
+				struct plm_jsonw w;
+				plm_jsonw_init(&w, false, 0);
+				plm_jsonw_string(&w, text);
+				char *mine = written(&w);
+				json_t *v = json_string(text);
+				char *theirs = json_dumps(v,
+					COMPACT | JSON_ENCODE_ANY);
+				assert_string_equal(mine, theirs);
+				free(mine);
+				free(theirs);
+				json_decref(v);
+				plm_jsonw_free(&w);
+			}
+		}
+	}
+}
+
 /* Integers are written without printf: the ends of the range, zero and
  * each count of digits, both signs. */
 static void integers_match(void **state)
@@ -358,6 +395,7 @@ int main(void)
 		cmocka_unit_test(generated_values_match_jansson),
 		cmocka_unit_test(empty_containers_and_escapes_match),
 		cmocka_unit_test(escapes_at_every_place_match),
+		cmocka_unit_test(strings_at_every_alignment_match),
 		cmocka_unit_test(integers_match),
 		cmocka_unit_test(reals_match),
 		cmocka_unit_test(spliced_values_match),
