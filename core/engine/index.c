@@ -588,12 +588,6 @@ void plm_index_part_keep_line_hashes(struct plm_index_part *part,
 		: NULL;
 }
 
-size_t plm_line_hashes_size(const struct plm_line_hashes *hashes)
-{
-	return (size_t)hashes->count *
-		(sizeof(*hashes->hash) + sizeof(*hashes->occurrence));
-}
-
 void plm_index_part_destroy(struct plm_index_part *part)
 {
 	if (part == NULL) {

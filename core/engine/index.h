@@ -144,8 +144,6 @@ PLM_NODISCARD int plm_index_part_build(const struct plm_doc *doc,
  * *hashes is zeroed; the part frees them), for the project pass. */
 void plm_index_part_keep_line_hashes(struct plm_index_part *part,
 	struct plm_line_hashes *hashes);
-/* The bytes kept hashes take (for a run's budget). */
-size_t plm_line_hashes_size(const struct plm_line_hashes *hashes);
 /* Frees a part that was not appended. Accepts NULL. */
 void plm_index_part_destroy(struct plm_index_part *part);
 /* Appends a part (taken, also on failure) as the next document. Documents

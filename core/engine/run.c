@@ -156,8 +156,6 @@ static int build_unit(struct pool *w, const struct plm_unit *u,
 	return 0;
 }
 
-/* Runs the policies over doc into r, then GitHub's line hashes, which
- * need the file's bytes, alive only until the document is freed. */
 /* The project pass computes a file's line hashes again for its findings
  * there (loading the file again as well): for a file of at least
  * KEEP_HASHES_FROM bytes, the scan's are kept with its part of the index
@@ -173,6 +171,9 @@ static bool keeps_hashes(const struct pool *w, const struct plm_doc *doc)
 		doc->sources[0]->len >= KEEP_HASHES_FROM;
 }
 
+/* Runs the policies over doc into r, then GitHub's line hashes, which
+ * need the file's bytes, alive only until the document is freed; those of
+ * its first source go to *keep when keep is not NULL. */
 static void check_doc(struct pool *w, struct plm_checker *checker,
 	const struct plm_doc *doc, const struct plm_file_config *cfg,
 	struct plm_file_result *r, struct plm_line_hashes *keep)
@@ -632,9 +633,9 @@ static void run_here(struct pool *w)
 	/* Big files first here too (the plan for one job: a file of more
 	 * than an eighth of all the bytes), their results held until their
 	 * turn: the memory a big file's model took is then used again by
-	 * the files after it, not added to what they left behind. Without
-	 * a plan (out of memory, or threads that could not start after it
-	 * was made), the units in order. */
+	 * the files after it, not added to what they left behind. When
+	 * threads could not start, the plan made for them; without one (out
+	 * of memory), the units in order. */
 	if (w->order == NULL && w->next == 0) {
 		(void)plan_order(w, 1);
 	}

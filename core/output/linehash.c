@@ -355,6 +355,12 @@ int plm_line_hashes_compute(const char *bytes, size_t len,
 	return rc;
 }
 
+size_t plm_line_hashes_size(const struct plm_line_hashes *hashes)
+{
+	return (size_t)hashes->count *
+		(sizeof(*hashes->hash) + sizeof(*hashes->occurrence));
+}
+
 void plm_line_hashes_finish(struct plm_line_hashes *hashes)
 {
 	if (hashes == NULL) {

@@ -45,6 +45,8 @@ PLM_NODISCARD int plm_line_hashes_compute(const char *bytes, size_t len,
 /* Frees what plm_line_hashes_compute() allocated; accepts a zeroed
  * struct. */
 void plm_line_hashes_finish(struct plm_line_hashes *hashes);
+/* The bytes the hashes take (a run keeps some, within a budget). */
+size_t plm_line_hashes_size(const struct plm_line_hashes *hashes);
 /* Writes the value of 1-based line `line` ("1f2e...:1") into buf. Returns
  * false, leaving buf empty, when the file has no such line. */
 bool plm_line_hashes_format(const struct plm_line_hashes *hashes, uint32_t line,
