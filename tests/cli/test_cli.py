@@ -31,6 +31,48 @@ def write(path, data):
 
 
 class Cli(unittest.TestCase):
+    def test_policy_dir_layouts_and_unreadable_policies(self):
+        """A policy directory read file by file as found: `x.lua` files,
+        `x/policy.lua` folders (a folder named `y.lua` too), nested
+        folders; other files passed over; a policy that cannot be read
+        stops the scan with its path and why."""
+        policy = """return {
+	id = "%s", title = "T", severity = "low",
+	applies_to = {"dockerfile"}, description = "Why.",
+	check = function(doc, report) report(doc.tree, "%s") end,
+}
+"""
+        with tempfile.TemporaryDirectory() as d:
+            write(f"{d}/pol/flat.lua", policy % ("t/flat", "flat"))
+            write(f"{d}/pol/folder/policy.lua", policy % ("t/folder", "fo"))
+            write(f"{d}/pol/named.lua/policy.lua", policy % ("t/named", "n"))
+            write(f"{d}/pol/ns/deep/policy.lua", policy % ("t/deep", "d"))
+            write(f"{d}/pol/README.md", "not a policy\n")
+            write(f"{d}/pol/empty/notes.txt", "nothing here\n")
+            write(f"{d}/Dockerfile", "FROM alpine\n")
+            r = run("scan", "--no-config", "--no-builtin", "--policy-dir",
+                    f"{d}/pol", "--format", "json", f"{d}/Dockerfile")
+            self.assertEqual(r.returncode, 1, r.stderr)
+            import json
+            got = sorted(f["rule"] for f in json.loads(r.stdout)["findings"])
+            self.assertEqual(got, ["t/deep", "t/flat", "t/folder",
+                                   "t/named"])
+            big = f"{d}/pol/huge/policy.lua"
+            write(big, "-- " + "x" * (1 << 20) + "\n")
+            r = run("scan", "--no-config", "--no-builtin", "--policy-dir",
+                    f"{d}/pol", f"{d}/Dockerfile")
+            self.assertEqual(r.returncode, 2)
+            self.assertIn(f"{big}: cannot read policy: larger than 1 MiB",
+                          r.stderr.decode())
+            os.remove(big)
+            if os.geteuid() != 0:
+                os.chmod(f"{d}/pol/flat.lua", 0)
+                r = run("scan", "--no-config", "--no-builtin",
+                        "--policy-dir", f"{d}/pol", f"{d}/Dockerfile")
+                self.assertEqual(r.returncode, 2)
+                self.assertIn("flat.lua: cannot read policy: Permission "
+                              "denied", r.stderr.decode())
+
     def test_version_prints_the_version(self):
         r = run("--version")
         self.assertEqual(r.returncode, 0)
