@@ -298,21 +298,18 @@ static size_t first_special(const char *s)
 static void string_body(struct plm_jsonw *w, const char *s)
 {
 	/* Most strings (every key, most values) are printable ASCII: one
-	 * pass finds the end and that nothing needs escaping, instead of a
-	 * length, a UTF-8 check and a scan. */
+	 * pass finds how much of s needs no escaping and no UTF-8 check,
+	 * and that part is copied as it is; the rest, if any, is checked
+	 * and escaped. */
 	size_t at = first_special(s);
-	if (s[at] == '\0') {
-		if (reserve(w, at + 2)) {
-			char *d = w->data + w->len;
-			d[0] = '"';
-			memcpy(d + 1, s, at);
-			d[at + 1] = '"';
-			w->len += at + 2;
-		}
+	put_char(w, '"');
+	put(w, s, at);
+	s += at;
+	if (*s == '\0') {
+		put_char(w, '"');
 		return;
 	}
 	size_t len = strlen(s);
-	put_char(w, '"');
 	if (plm_utf8_check(s, len) == len) {
 		escape(w, s, len);
 	} else {
