@@ -18,6 +18,7 @@
 #include "engine/builtin.h"
 #include "plm_config.h"
 #include "util/alloc.h"
+#include "util/hash.h"
 #include "util/source.h"
 
 /* How deep a policy directory is searched. */
@@ -452,17 +453,14 @@ static int load_one(struct plm_lua **host, const struct plm_lua_limits *lim,
 static size_t seen_id(size_t *slots, size_t mask,
 	const struct plm_policy *policies, size_t i)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
-	for (const char *c = policies[i].info.id; *c; c++) {
-		h = (h ^ (unsigned char)*c) * 0x100000001b3ULL;
-	}
+	const char *id = policies[i].info.id;
+	uint64_t h = plm_fnv1a(PLM_FNV1A_INIT, id, strlen(id));
 	for (size_t at = (size_t)h & mask;; at = (at + 1) & mask) {
 		if (slots[at] == 0) {
 			slots[at] = i + 1;
 			return i;
 		}
-		if (strcmp(policies[slots[at] - 1].info.id,
-			    policies[i].info.id) == 0) {
+		if (strcmp(policies[slots[at] - 1].info.id, id) == 0) {
 			return slots[at] - 1;
 		}
 	}
