@@ -806,8 +806,9 @@ static int emit_finding(struct plm_checker *c, const struct plm_doc *doc,
 	uint64_t b = plm_fnv1a(a ^ 0x9e3779b97f4a7c15ull, rule->id,
 		strlen(rule->id));
 	char fingerprint[33];
-	snprintf(fingerprint, sizeof(fingerprint), "%016llx%016llx",
-		(unsigned long long)a, (unsigned long long)b);
+	plm_hex64(a, fingerprint);
+	plm_hex64(b, fingerprint + 16);
+	fingerprint[32] = '\0';
 	f.fingerprint = fingerprint;
 	int rc = 0;
 	if (src != NULL && (snippet == NULL || line_text == NULL)) {

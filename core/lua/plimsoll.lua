@@ -383,84 +383,84 @@ function M.stages(doc)
 end
 
 -- The instructions of a Dockerfile's tree as M.instructions yields them,
--- by keyword (false: all), in triples (instruction, stage, ONBUILD or
--- nil): most Dockerfile policies walk the same file's instructions, and
--- each field read of a model node is a call into the host, so a tree's
--- lists are made once. Kept by the tree's node (read-only, unique to its
--- document), and forgotten with it: the keys are weak.
+-- in triples (instruction, stage, ONBUILD or nil), by keyword in upper
+-- case (false: all): most Dockerfile policies walk the same file's
+-- instructions, each asking for its own keyword, and each field read of
+-- a model node is a call into the host, so a tree's lists are all made
+-- in one walk, the first time any is asked for. Kept by the tree's node
+-- (read-only, unique to its document), and forgotten with it: the keys
+-- are weak.
 local yielded = setmetatable({}, {__mode = "k"})
 
--- Every instruction of tree in quadruples: the instruction, its stage,
--- its keyword in upper case, and for ONBUILD its trigger (else false).
-local function all_instructions(tree)
-	local list, n = {}, 0
+-- The list of one keyword (made empty the first time it is added to).
+local function add(lists, key, a, b, c)
+	local list = lists[key]
+	if list == nil then
+		list = {}
+		lists[key] = list
+	end
+	local n = #list
+	list[n + 1], list[n + 2], list[n + 3] = a, b, c
+	-- #list counts to the last non-nil slot: keep the third filled.
+	if c == nil then
+		list[n + 3] = false
+	end
+end
+
+-- The lists of every keyword of tree. `ONBUILD RUN ...` runs in every
+-- image built FROM this one: its trigger is a RUN of its own, yielded
+-- with the ONBUILD instruction as its third value (and the ONBUILD
+-- instruction itself under ONBUILD).
+local function instruction_lists(tree)
+	local lists = {[false] = {}}
 	for _, stage in ipairs(tree.stages or {}) do
 		for _, ins in ipairs(stage.instructions or {}) do
 			local kw = ins.keyword
 			local upper = kw ~= nil and kw:upper() or false
-			list[n + 1], list[n + 2], list[n + 3] = ins, stage, upper
-			list[n + 4] = upper == "ONBUILD" and ins.instruction or false
-			n = n + 4
+			add(lists, false, ins, stage, nil)
+			if upper == "ONBUILD" then
+				add(lists, upper, ins, stage, nil)
+				local trigger = ins.instruction
+				local tk = trigger and trigger.keyword
+				if tk ~= nil then
+					add(lists, tk:upper(), trigger, stage, ins)
+				end
+			elseif upper then
+				add(lists, upper, ins, stage, nil)
+			end
 		end
 	end
-	return list
+	return lists
 end
 
-local function instruction_list(all, keyword)
-	local list, n = {}, 0
-	for i = 1, #all, 4 do
-		local ins, stage, kw, trigger = all[i], all[i + 1], all[i + 2],
-			all[i + 3]
-		if keyword == nil then
-			list[n + 1], list[n + 2] = ins, stage
-			n = n + 3
-		elseif trigger and keyword ~= "ONBUILD" then
-			-- `ONBUILD RUN ...` runs in every image built FROM this
-			-- one: it is a RUN of its own.
-			local tk = trigger.keyword
-			if tk ~= nil and tk:upper() == keyword then
-				list[n + 1], list[n + 2], list[n + 3] =
-					trigger, stage, ins
-				n = n + 3
-			end
-		elseif kw == keyword then
-			list[n + 1], list[n + 2] = ins, stage
-			n = n + 3
-		end
-	end
-	return list
-end
+local no_instructions = {}
 
 --- Iterates Dockerfile instructions, optionally of one keyword (any
 --- case): `for ins, stage, onbuild in p.instructions(doc, "RUN") do`.
 --- With a keyword, the trigger of `ONBUILD <keyword> ...` is yielded too,
 --- with its ONBUILD instruction as the third value (nil otherwise).
 function M.instructions(doc, keyword)
-	keyword = keyword and keyword:upper()
+	keyword = keyword and keyword:upper() or false
 	local tree = doc.kind == "dockerfile" and doc.tree or nil
 	local list
 	if tree == nil then
-		list = {}
+		list = no_instructions
 	elseif M.is_node(tree) then
 		local lists = yielded[tree]
 		if lists == nil then
-			lists = {all = all_instructions(tree)}
+			lists = instruction_lists(tree)
 			yielded[tree] = lists
 		end
-		list = lists[keyword or false]
-		if list == nil then
-			list = instruction_list(lists.all, keyword)
-			lists[keyword or false] = list
-		end
+		list = lists[keyword] or no_instructions
 	else
-		list = instruction_list(all_instructions(tree), keyword)
+		list = instruction_lists(tree)[keyword] or no_instructions
 	end
 	local i = -2
 	return function()
 		i = i + 3
 		local ins = list[i]
 		if ins ~= nil then
-			return ins, list[i + 1], list[i + 2]
+			return ins, list[i + 1], list[i + 2] or nil
 		end
 	end
 end
