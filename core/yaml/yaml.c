@@ -70,14 +70,37 @@ struct loader {
 	struct range *ranges;
 	size_t range_count, range_cap;
 	struct plm_node *out;
-	/* non-ASCII text: the last character index converted, and its byte */
-	size_t cursor_index, cursor_offset;
+	/* non-ASCII text: the last character index converted, and its byte;
+	 * the offset of the next byte past 127 at or after it, or len (0:
+	 * not found yet) */
+	size_t cursor_index, cursor_offset, next_high;
 };
 
 /* ---- positions ------------------------------------------------------ */
 
+/* The offset of the first byte past 127 in s[from..len), or len. */
+static size_t find_high(const unsigned char *s, size_t from, size_t len)
+{
+	const uint64_t high = UINT64_C(0x8080808080808080);
+	while (len - from >= 8) {
+		uint64_t w;
+		memcpy(&w, s + from, 8);
+		if ((w & high) != 0) {
+			break;
+		}
+		from += 8;
+	}
+	while (from < len && s[from] < 0x80) {
+		from++;
+	}
+	return from;
+}
+
 /* Byte offset of a character index for non-ASCII text, walking from the
- * last conversion (marks come mostly in order, so this stays linear). */
+ * last conversion (marks come mostly in order, so this stays linear). A
+ * character is a byte and the continuation bytes after it; the run of
+ * ASCII bytes before the next byte past 127 is crossed in one step (a
+ * manifest's few non-ASCII characters are far apart, its marks close). */
 static bool cursor_offset(struct loader *l, size_t index, size_t *off)
 {
 	if (index < l->cursor_index) {
@@ -88,17 +111,15 @@ static bool cursor_offset(struct loader *l, size_t index, size_t *off)
 	size_t b = l->cursor_offset;
 	size_t i = l->cursor_index;
 	while (i < index && b < len) {
-		uint64_t w;
-		if (index - i >= 8 && len - b >= 8 &&
-			(memcpy(&w, s + b, 8),
-				(w & UINT64_C(0x8080808080808080)) == 0)) {
-			/* eight ASCII characters at once */
-			i += 8;
-			b += 8;
-		} else {
-			i++;
-			b++;
+		if (l->next_high <= b) {
+			l->next_high = find_high(s, b, len);
 		}
+		size_t ascii = l->next_high - b;
+		size_t step = ascii == 0
+			? 1
+			: (index - i < ascii ? index - i : ascii);
+		i += step;
+		b += step;
 		while (b < len && (s[b] & 0xC0) == 0x80) {
 			b++;
 		}
@@ -979,6 +1000,7 @@ int plm_yaml_load(struct plm_doc *doc, uint32_t source,
 		l.base_line = plm_source_line_of(l.src, resume);
 		l.cursor_index = 0;
 		l.cursor_offset = resume;
+		l.next_high = 0;
 		l.bom = 0;
 		anchors_clear(&l);
 	}

@@ -134,6 +134,54 @@ static void spans_are_byte_offsets_after_multibyte_text(void **state)
 	plm_doc_destroy(doc);
 }
 
+/* Non-ASCII characters of every width, far apart between long ASCII runs
+ * and close together, in two documents: every key's and value's span is
+ * its own text (positions cross ASCII runs in one step). */
+static void spans_stay_exact_across_sparse_and_dense_multibyte_text(
+	void **state)
+{
+	(void)state;
+	static const char *const wide[] = {"\xC3\xA9", "\xE2\x82\xAC",
+		"\xF0\x9F\x90\xB3", "\xC3\xA9\xE2\x82\xAC\xF0\x9F\x90\xB3"};
+	char *text = malloc(64 * 1024);
+	assert_non_null(text);
+	size_t n = 0;
+	for (int k = 0; k < 300; k++) {
+		if (k == 150) {
+			n += (size_t)sprintf(text + n, "---\n");
+		}
+		/* mostly plain ASCII values, a wide character now and then
+		 * (one in 37), and a run of them packed together at 200 */
+		if (k % 37 == 5 || (k >= 200 && k < 205)) {
+			n += (size_t)sprintf(text + n, "key%03d: v%s%d\n", k,
+				wide[k % 4], k);
+		} else {
+			n += (size_t)sprintf(text + n,
+				"key%03d: value-%d-with-a-long-ascii-tail\n", k,
+				k);
+		}
+	}
+	struct plm_doc *doc = doc_from("t.yaml", text, PLM_KIND_COMPOSE);
+	struct plm_node *stream = load(doc, PLM_YAML_SCHEMA_CORE);
+	for (int k = 0; k < 300; k++) {
+		char key[16], want[64], path[8];
+		sprintf(key, "key%03d", k);
+		if (k % 37 == 5 || (k >= 200 && k < 205)) {
+			sprintf(want, "v%s%d", wide[k % 4], k);
+		} else {
+			sprintf(want, "value-%d-with-a-long-ascii-tail", k);
+		}
+		sprintf(path, "%d", k < 150 ? 0 : 1);
+		const struct plm_entry *e = plm_node_entry(at(stream, path),
+			key);
+		assert_non_null(e);
+		assert_string_equal(span_text(doc, e->key_span), key);
+		assert_string_equal(span_text(doc, e->value->span), want);
+	}
+	plm_doc_destroy(doc);
+	free(text);
+}
+
 static void collection_spans_cover_their_text(void **state)
 {
 	(void)state;
@@ -622,6 +670,8 @@ int main(void)
 			quoted_scalar_stays_string_with_quoted_flag_and_text),
 		cmocka_unit_test(explicit_and_custom_tags_are_kept),
 		cmocka_unit_test(spans_are_byte_offsets_after_multibyte_text),
+		cmocka_unit_test(
+			spans_stay_exact_across_sparse_and_dense_multibyte_text),
 		cmocka_unit_test(collection_spans_cover_their_text),
 		cmocka_unit_test(crlf_line_ends_keep_spans_and_comments_clean),
 		cmocka_unit_test(byte_order_mark_does_not_shift_spans),
