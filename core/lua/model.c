@@ -462,14 +462,12 @@ static int native_meta(lua_State *L)
 	return 1;
 }
 
-/* native.kind(v) -> "map" | "seq" for a proxy, else nil */
-static int native_kind(lua_State *L)
+/* native.is_node(v) -> true for a live proxy (a map or a sequence of the
+ * bound document), else false: a boolean, not the kind's name, so that
+ * the helpers' most frequent question interns no string. */
+static int native_is_node(lua_State *L)
 {
-	const struct plm_node *n = plm_lua_to_node(L, 1);
-	if (n == NULL) {
-		return 0;
-	}
-	lua_pushstring(L, plm_node_kind_name(n->kind));
+	lua_pushboolean(L, plm_lua_to_node(L, 1) != NULL);
 	return 1;
 }
 
@@ -548,7 +546,7 @@ void plm_lua_push_native(lua_State *L)
 	static const luaL_Reg natives[] = {
 		{"span", native_span},
 		{"meta", native_meta},
-		{"kind", native_kind},
+		{"is_node", native_is_node},
 		{"mentions", native_mentions},
 		{"strings", native_strings},
 		{"setting", plm_lua_native_setting},

@@ -16,7 +16,7 @@ M.version = "1"
 
 --- True when v is a model node (a map or sequence proxy).
 function M.is_node(v)
-	return native.kind(v) ~= nil
+	return native.is_node(v)
 end
 
 ------------------------------------------------------------------------
