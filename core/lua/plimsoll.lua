@@ -2275,10 +2275,29 @@ end
 local script_runners = {sh = true, bash = true, ash = true, dash = true,
 	zsh = true, ksh = true, su = true, runuser = true}
 
-local function own_run_commands(ins)
+-- The argv (unwrapped) of each command node of a RUN kept by the
+-- helpers (weak keys): M.run_commands and M.run_pipes both list a RUN's
+-- commands, and share one argv per command instead of each reading it
+-- from the model.
+local argv_kept = setmetatable({}, {__mode = "k"})
+
+-- The argv of a command node of ins, unwrapped: the kept one when kept
+-- (the caller keeps what it returns), else a fresh one.
+local function command_argv(node, kept)
+	local argv = kept and argv_kept[node]
+	if not argv then
+		argv = unwrap_own(to_array(node.argv or {}))
+		if kept then
+			argv_kept[node] = argv
+		end
+	end
+	return argv
+end
+
+local function own_run_commands(ins, kept)
 	local out = {}
 	for _, node in ipairs(ins.commands or {}) do
-		local argv = unwrap_own(to_array(node.argv or {}))
+		local argv = command_argv(node, kept)
 		-- `sh -c SCRIPT`, `su user -c SCRIPT`: the script's commands
 		-- follow as commands of their own; judging the wrapper too would
 		-- report them twice.
@@ -2316,7 +2335,7 @@ function M.run_commands(ins)
 	local sharing = native.sharing()
 	local known = run_commands_of[ins]
 	if known == nil then
-		known = own_run_commands(ins)
+		known = own_run_commands(ins, true)
 		for _, c in ipairs(known) do
 			kept_words[c.argv] = true
 		end
@@ -2626,15 +2645,14 @@ end
 
 -- The commands of a RUN with where each starts in its shell text:
 -- {node, argv (unwrapped), text, at}; at is nil when not found.
-local function located_commands(ins, text)
+local function located_commands(ins, text, kept)
 	local out, cursor = {}, 1
 	for _, node in ipairs(ins.commands or {}) do
 		local t = tostring(node.text or "")
 		local at = t ~= "" and (text:find(t, cursor, true) or
 			text:find(t, 1, true)) or nil
-		out[#out + 1] = {node = node,
-			argv = unwrap_own(to_array(node.argv or {})), text = t,
-			at = at}
+		out[#out + 1] = {node = node, argv = command_argv(node, kept),
+			text = t, at = at}
 		if at ~= nil and at >= cursor then
 			cursor = at + #t
 		end
@@ -2700,9 +2718,9 @@ local function pipe_sides(cmds, offsets)
 	return pipes
 end
 
-local function own_run_pipes(ins)
+local function own_run_pipes(ins, kept)
 	local text = run_shell_text(ins)
-	local cmds = located_commands(ins, text)
+	local cmds = located_commands(ins, text, kept)
 	local pipes = {}
 	if find(text, "|", 1, true) then
 		pipes = pipe_sides(cmds, pipe_offsets(text))
@@ -2729,7 +2747,7 @@ function M.run_pipes(ins)
 	local sharing = native.sharing()
 	local known = run_pipes_of[ins]
 	if known == nil then
-		known = table.pack(own_run_pipes(ins))
+		known = table.pack(own_run_pipes(ins, true))
 		for _, c in ipairs(known[2]) do
 			kept_words[c.argv] = true
 		end
