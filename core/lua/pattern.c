@@ -636,6 +636,73 @@ static const char *skip_to(struct matcher *m, const char *at, int c)
 	return hit;
 }
 
+/* The bytes the set from '[' at p to its ']' at last matches, marked in
+ * out: the same reading of the set as set_matches. */
+static void set_fill(const char *p, const char *last, bool out[256])
+{
+	bool inside = true;
+	p++;
+	if (*p == '^') {
+		inside = false;
+		p++;
+	}
+	for (int c = 0; c < 256; c++) {
+		out[c] = !inside;
+	}
+	for (; p < last; p++) {
+		if (*p == ESCAPE) {
+			p++;
+			int cl = byte_at(p);
+			for (int c = 0; c < 256; c++) {
+				if (class_matches(c, cl)) {
+					out[c] = inside;
+				}
+			}
+		} else if (p[1] == '-' && p + 2 < last) {
+			for (int c = byte_at(p); c <= byte_at(p + 2); c++) {
+				out[c] = inside;
+			}
+			p += 2;
+		} else {
+			out[byte_at(p)] = inside;
+		}
+	}
+}
+
+/* Whether every match of p must start with a byte of a set (its first
+ * item is a set `[...]` that no quantifier lets match nothing), and then
+ * which bytes, in out. An unanchored search tries only the places where
+ * such a byte is, as first_byte's memchr does for a plain character: at
+ * the others the set fails before anything else of the pattern is read.
+ * Reading the set here raises what the first attempt would raise for a
+ * set without its ']' (a search always makes one). */
+static bool first_set(struct matcher *m, const char *p, size_t lp,
+	bool out[256])
+{
+	if (lp == 0 || p[0] != '[') {
+		return false;
+	}
+	const char *ep = class_end(m, p);
+	if (ep < m->pattern_end && (*ep == '*' || *ep == '?' || *ep == '-')) {
+		return false;
+	}
+	set_fill(p, ep - 1, out);
+	return true;
+}
+
+/* The first place from at whose byte is in set, or NULL; metered as a
+ * scan of the bytes passed over. */
+static const char *skip_to_set(struct matcher *m, const char *at,
+	const bool set[256])
+{
+	const char *to = at;
+	while (to < m->subject_end && !set[byte_at(to)]) {
+		to++;
+	}
+	plm_lua_meter_add(&m->meter, 1 + (size_t)(to - at) / 16);
+	return to < m->subject_end ? to : NULL;
+}
+
 static int find_or_match(lua_State *L, bool find)
 {
 	size_t ls, lp;
@@ -658,8 +725,13 @@ static int find_or_match(lua_State *L, bool find)
 	matcher_init(&m, L, s, ls, p, lp);
 	const char *at = s + init;
 	int first = anchored ? -1 : first_byte(p, lp);
+	bool set[256];
+	bool use_set = !anchored && first < 0 && first_set(&m, p, lp, set);
 	for (;;) {
 		if (first >= 0 && (at = skip_to(&m, at, first)) == NULL) {
+			break;
+		}
+		if (use_set && (at = skip_to_set(&m, at, set)) == NULL) {
 			break;
 		}
 		matcher_reset(&m);

@@ -114,7 +114,10 @@ static void runaway_calls_end_at_the_instruction_limit(void **state)
 		"for w in s:gmatch(string.rep('a?', 14) .. 'b') do end",
 		"local s = string.rep('a', 30000)\n"
 		"return pcall(string.find, s, string.rep('a*', 15) .. 'b')",
-		"local p = '[' .. string.rep('b', 1000000) .. ']'\n"
+		/* A set that may match nothing is read again at every
+		 * place tried (a set that must match is read once, and
+		 * only its bytes are tried: see set_first_search_is_one_pass). */
+		"local p = '[' .. string.rep('b', 1000000) .. ']*c'\n"
 		"return string.rep('a', 100000):find(p)",
 		"local s = string.rep('a', 1000000)\n"
 		"return s:find(string.rep('a', 500000) .. 'b', 1, true)",
@@ -151,6 +154,34 @@ static void runaway_calls_end_at_the_instruction_limit(void **state)
 			"hostile:2: instruction "
 			"limit exceeded"));
 	}
+	plm_lua_destroy(h);
+}
+
+/* A search whose pattern starts with a set that must match reads the set
+ * once and tries only the places holding one of its bytes: a million-byte
+ * set over a 100,000-byte subject ends well within the budget (read at
+ * every place, it ran out of it), with the answers the stock library
+ * gives. */
+static void set_first_search_is_one_pass(void **state)
+{
+	(void)state;
+	struct plm_lua *h = NULL;
+	assert_int_equal(plm_lua_create(&h), 0);
+	struct plm_lua_failure fail;
+	enum plm_lua_status st = run(h,
+		"local p = '[' .. string.rep('b', 1000000) .. ']'\n"
+		"local s = string.rep('a', 100000) .. 'b'\n"
+		"assert(s:find(p) == 100001)\n"
+		"assert(s:find(p .. '$') == 100001)\n"
+		"assert(s:find(p .. 'c') == nil)\n"
+		"assert(s:find('[^a]') == 100001)\n"
+		"assert(('x  y'):find('[%s]+', 2) == 2)\n"
+		"assert(select(2, ('x  y'):find('[%s]+')) == 3)\n"
+		"assert(('--]x'):find('[]x]') == 3)\n"
+		"assert(('az-b'):find('[%-b]', 2) == 3)",
+		&fail);
+	print_message("%s\n", fail.message);
+	assert_int_equal(st, PLM_LUA_OK);
 	plm_lua_destroy(h);
 }
 
@@ -214,6 +245,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(ours_agree_with_stock_library),
 		cmocka_unit_test(runaway_calls_end_at_the_instruction_limit),
+		cmocka_unit_test(set_first_search_is_one_pass),
 		cmocka_unit_test(rep_of_empty_strings_is_empty_at_once),
 		cmocka_unit_test(deep_patterns_fail_as_too_complex),
 		cmocka_unit_test(policies_and_methods_use_our_functions),
