@@ -677,13 +677,26 @@ static void set_fill(const char *p, const char *last, bool out[256])
  * Reading the set here raises what the first attempt would raise for a
  * set without its ']' (a search always makes one). */
 static bool first_set(struct matcher *m, const char *p, size_t lp,
-	bool out[256])
+	size_t subject_left, bool out[256])
 {
 	if (lp == 0 || p[0] != '[') {
 		return false;
 	}
 	const char *ep = class_end(m, p);
 	if (ep < m->pattern_end && (*ep == '*' || *ep == '?' || *ep == '-')) {
+		return false;
+	}
+	/* Filling the table costs a pass over the 256 bytes, and one more
+	 * for each class (%s) in the set; trying a place costs about a
+	 * tenth of a pass: not worth it for a short subject. */
+	size_t passes = 1;
+	for (const char *q = p + 1; q < ep - 1; q++) {
+		if (*q == ESCAPE) {
+			passes++;
+			q++;
+		}
+	}
+	if (subject_left < 16 * passes) {
 		return false;
 	}
 	set_fill(p, ep - 1, out);
@@ -726,7 +739,8 @@ static int find_or_match(lua_State *L, bool find)
 	const char *at = s + init;
 	int first = anchored ? -1 : first_byte(p, lp);
 	bool set[256];
-	bool use_set = !anchored && first < 0 && first_set(&m, p, lp, set);
+	bool use_set = !anchored && first < 0 &&
+		first_set(&m, p, lp, (size_t)(m.subject_end - at), set);
 	for (;;) {
 		if (first >= 0 && (at = skip_to(&m, at, first)) == NULL) {
 			break;
