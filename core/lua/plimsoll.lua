@@ -311,10 +311,15 @@ function M.containers(doc, filter)
 	end
 end
 
---- How a message names a container: `the image` (Dockerfile),
---- `service "web"` (Compose), `init container "migrate"`, `container
---- "app"` (Kubernetes).
-function M.describe(c)
+-- The answers of M.describe and M.is_fragment for container records of
+-- the model (weak keys: forgotten with the document). About twenty
+-- policies ask about every container, and each asks for a finding's
+-- wording; a record is read-only, so its answer cannot change. Answers
+-- for plain tables are not kept: the caller may change them.
+local described = setmetatable({}, {__mode = "k"})
+local fragment_of = setmetatable({}, {__mode = "k"})
+
+local function describe(c)
 	if c.origin == "dockerfile" then
 		return "the image"
 	elseif c.origin == "compose" then
@@ -338,14 +343,22 @@ function M.describe(c)
 	return ("%scontainer %q"):format(role, tostring(c.name))
 end
 
---- True for a container record that is only a fragment of one (see
---- M.partial): a Compose service that names neither an image nor a build
---- (nor `extends`, in the file as written), as in an override file
---- scanned without its base; a Kubernetes container with no image, as in
---- a kustomize patch. What it leaves out is written elsewhere, so
---- container policies do not judge it alone. Unlike M.partial, a Compose
---- service whose `extends` was not followed (past a limit) is no fragment.
-function M.is_fragment(doc, c)
+--- How a message names a container: `the image` (Dockerfile),
+--- `service "web"` (Compose), `init container "migrate"`, `container
+--- "app"` (Kubernetes).
+function M.describe(c)
+	local known = described[c]
+	if known ~= nil then
+		return known
+	end
+	local d = describe(c)
+	if M.is_node(c) then
+		described[c] = d
+	end
+	return d
+end
+
+local function is_fragment(doc, c)
 	if c.origin == "kubernetes" or c.origin == "command" then
 		-- a command without an image: `docker compose run SERVICE`,
 		-- whose settings are the Compose file's
@@ -366,6 +379,25 @@ function M.is_fragment(doc, c)
 		end
 	end)
 	return ok and not written
+end
+
+--- True for a container record that is only a fragment of one (see
+--- M.partial): a Compose service that names neither an image nor a build
+--- (nor `extends`, in the file as written), as in an override file
+--- scanned without its base; a Kubernetes container with no image, as in
+--- a kustomize patch. What it leaves out is written elsewhere, so
+--- container policies do not judge it alone. Unlike M.partial, a Compose
+--- service whose `extends` was not followed (past a limit) is no fragment.
+function M.is_fragment(doc, c)
+	local known = fragment_of[c]
+	if known ~= nil then
+		return known
+	end
+	local f = is_fragment(doc, c)
+	if M.is_node(c) and M.is_node(doc.tree) then
+		fragment_of[c] = f
+	end
+	return f
 end
 
 --- Iterates the Dockerfile stages: `for stage in p.stages(doc) do`.
