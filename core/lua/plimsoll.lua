@@ -575,11 +575,7 @@ local not_secret_last = {
 	KIND = true, STRATEGY = true, CREDENTIALS = true, CREDS = true,
 }
 
---- Whether an environment or build variable's name says it holds a
---- secret (DB_PASSWORD, API_KEY, GITHUB_TOKEN, aws_secret_access_key,
---- clientSecret), and not something about one (PASSWORD_FILE,
---- TOKEN_URL, SECRET_NAME, PUBLIC_KEY, ACCESS_KEY_ID).
-function M.is_secret_name(name)
+local function is_secret_name(name)
 	if type(name) ~= "string" or name == "" then
 		return false
 	end
@@ -605,6 +601,32 @@ function M.is_secret_name(name)
 		end
 	end
 	return false
+end
+
+-- M.is_secret_name's answers by name, in a bounded table: the same
+-- variable names (PASSWORD, DB_HOST) come back in file after file, and
+-- two policies ask about each.
+local secret_name = {}
+local secret_name_count = 0
+
+--- Whether an environment or build variable's name says it holds a
+--- secret (DB_PASSWORD, API_KEY, GITHUB_TOKEN, aws_secret_access_key,
+--- clientSecret), and not something about one (PASSWORD_FILE,
+--- TOKEN_URL, SECRET_NAME, PUBLIC_KEY, ACCESS_KEY_ID).
+function M.is_secret_name(name)
+	local known = secret_name[name]
+	if known ~= nil then
+		return known
+	end
+	local answer = is_secret_name(name)
+	if type(name) == "string" then
+		if secret_name_count == 4096 then
+			secret_name, secret_name_count = {}, 0
+		end
+		secret_name[name] = answer
+		secret_name_count = secret_name_count + 1
+	end
+	return answer
 end
 
 --- Whether a value looks like a literal secret rather than a reference,
