@@ -432,15 +432,68 @@ static void set_flag(lua_State *L, const char *name, bool value)
 	lua_setfield(L, -2, name);
 }
 
+/* One entry of native.meta's table for target t (flags its flags), or
+ * nothing pushed and false for a name it does not have. */
+static bool push_meta_entry(lua_State *L, const struct plm_node *t,
+	uint32_t flags, const char *name)
+{
+	static const struct {
+		const char *name;
+		uint32_t flag;
+	} flag_names[] = {
+		{"implicit", PLM_NODE_IMPLICIT},
+		{"interpolated", PLM_NODE_INTERPOLATED},
+		{"inherited", PLM_NODE_INHERITED},
+		{"quoted", PLM_NODE_QUOTED},
+		{"unknown", PLM_NODE_UNKNOWN},
+	};
+	if (strcmp(name, "present") == 0) {
+		lua_pushboolean(L, t != NULL && !(flags & PLM_NODE_IMPLICIT));
+		return true;
+	}
+	for (size_t i = 0; i < sizeof(flag_names) / sizeof(*flag_names); i++) {
+		if (strcmp(name, flag_names[i].name) == 0) {
+			lua_pushboolean(L, (flags & flag_names[i].flag) != 0);
+			return true;
+		}
+	}
+	if (strcmp(name, "kind") == 0) {
+		lua_pushstring(L,
+			t != NULL ? plm_node_kind_name(t->kind) : NULL);
+		return true;
+	}
+	if (strcmp(name, "tag") == 0) {
+		lua_pushstring(L, t != NULL ? t->tag : NULL);
+		return true;
+	}
+	if (strcmp(name, "text") == 0) {
+		if (t != NULL && t->text != NULL) {
+			lua_pushlstring(L, t->text, t->text_len);
+		} else {
+			lua_pushnil(L);
+		}
+		return true;
+	}
+	return false;
+}
+
 /* native.meta(node [, field]) -> {present, implicit, interpolated,
- * inherited, quoted, unknown, kind, tag, text} */
+ * inherited, quoted, unknown, kind, tag, text}; native.meta(node, field,
+ * name) -> that entry alone (the helpers' question about one flag makes
+ * no table). */
 static int native_meta(lua_State *L)
 {
 	struct plm_span span;
 	const struct plm_node *t = NULL;
 	plm_lua_check_target(L, 1, true, &span, &t);
-	lua_createtable(L, 0, 8);
 	uint32_t flags = t != NULL ? t->flags : PLM_NODE_IMPLICIT;
+	if (lua_type(L, 3) == LUA_TSTRING) {
+		if (!push_meta_entry(L, t, flags, lua_tostring(L, 3))) {
+			return luaL_argerror(L, 3, "not an entry of meta");
+		}
+		return 1;
+	}
+	lua_createtable(L, 0, 8);
 	set_flag(L, "present", t != NULL && !(flags & PLM_NODE_IMPLICIT));
 	set_flag(L, "implicit", (flags & PLM_NODE_IMPLICIT) != 0);
 	set_flag(L, "interpolated", (flags & PLM_NODE_INTERPOLATED) != 0);

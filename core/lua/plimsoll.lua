@@ -1367,7 +1367,7 @@ local function offset_region(argv, k, value, first, last)
 		return nil
 	end
 	local span = native.span(argv, k)
-	local raw = native.meta(argv, k).text
+	local raw = native.meta(argv, k, "text")
 	local function cols(s, i, j)
 		return utf8.len(s, i, j) or (j - i + 1)
 	end
@@ -1962,7 +1962,9 @@ local function own_package_installs(x, installs_only)
 		end
 		cmds = M.commands(x)
 	else
-		if not worth_splitting(table.concat(to_array(x), " "),
+		-- A kept argv holds strings only (command_argv): joined as it is.
+		local words = kept_words[x] and x or to_array(x)
+		if not worth_splitting(table.concat(words, " "),
 			installs_only) then
 			return out, unknown
 		end
@@ -2251,7 +2253,7 @@ end
 --- step's `computeResources`. A written value that does not parse counts.
 function M.resource_written(c, section, name)
 	local model = c.resources ~= nil and c.resources[section]
-	if model ~= nil and M.meta(model, name).present then
+	if model ~= nil and native.meta(model, name, "present") then
 		return true
 	end
 	local compute = c.source ~= nil and c.source.computeResources
