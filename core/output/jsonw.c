@@ -440,8 +440,116 @@ void plm_jsonw_raw(struct plm_jsonw *w, const char *text, size_t len)
 	put(w, text, len);
 }
 
+/* The nesting of v's containers (a scalar is 0), counted up to limit + 1:
+ * whether the writer can lay it out itself. */
+static int nesting(const json_t *v, int limit)
+{
+	if (limit < 0 || !(json_is_object(v) || json_is_array(v))) {
+		return 0;
+	}
+	int deepest = 0;
+	if (json_is_object(v)) {
+		const char *key;
+		json_t *item;
+		json_object_foreach((json_t *)v, key, item) {
+			int d = nesting(item, limit - 1);
+			deepest = d > deepest ? d : deepest;
+			if (deepest >= limit) {
+				break;
+			}
+		}
+	} else {
+		for (size_t i = 0; i < json_array_size(v); i++) {
+			int d = nesting(json_array_get(v, i), limit - 1);
+			deepest = d > deepest ? d : deepest;
+			if (deepest >= limit) {
+				break;
+			}
+		}
+	}
+	return deepest + 1;
+}
+
+/* Whether every string and key of v is one C string (jansson allows a
+ * NUL inside; the writer takes them NUL-terminated). */
+static bool plain_strings(const json_t *v)
+{
+	if (json_is_string(v)) {
+		return strlen(json_string_value(v)) == json_string_length(v);
+	}
+	if (json_is_object(v)) {
+		const char *key;
+		json_t *item;
+		json_object_foreach((json_t *)v, key, item) {
+			if (!plain_strings(item)) {
+				return false;
+			}
+		}
+	} else if (json_is_array(v)) {
+		for (size_t i = 0; i < json_array_size(v); i++) {
+			if (!plain_strings(json_array_get(v, i))) {
+				return false;
+			}
+		}
+	}
+	return true;
+}
+
+/* v laid out by the writer itself, as jansson's dump would (its keys in
+ * the order they were set, reals to 6 significant digits). */
+static void write_json(struct plm_jsonw *w, const json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_OBJECT: {
+		const char *key;
+		json_t *item;
+		plm_jsonw_object(w);
+		json_object_foreach((json_t *)v, key, item) {
+			plm_jsonw_key(w, key);
+			write_json(w, item);
+		}
+		plm_jsonw_close(w, '}');
+		break;
+	}
+	case JSON_ARRAY:
+		plm_jsonw_array(w);
+		for (size_t i = 0; i < json_array_size(v); i++) {
+			write_json(w, json_array_get(v, i));
+		}
+		plm_jsonw_close(w, ']');
+		break;
+	case JSON_STRING:
+		plm_jsonw_string(w, json_string_value(v));
+		break;
+	case JSON_INTEGER:
+		plm_jsonw_int(w, (long long)json_integer_value(v));
+		break;
+	case JSON_REAL:
+		plm_jsonw_real(w, json_real_value(v), 6);
+		break;
+	case JSON_TRUE:
+		plm_jsonw_bool(w, true);
+		break;
+	case JSON_FALSE:
+		plm_jsonw_bool(w, false);
+		break;
+	case JSON_NULL:
+		plm_jsonw_null(w);
+		break;
+	}
+}
+
 void plm_jsonw_json(struct plm_jsonw *w, const json_t *v)
 {
+	/* The writer's own layout (a SARIF log's rules are half a megabyte
+	 * of text, which jansson's dump escaped a byte at a time, ten times
+	 * slower), unless v is deeper than the writer nests or holds a
+	 * string with a NUL inside: then jansson's dump, spliced in. */
+	int room = PLM_JSONW_MAX_DEPTH - w->level;
+	if (v != NULL && nesting(v, room) < room && plain_strings(v)) {
+		write_json(w, v);
+		return;
+	}
 	size_t flags = JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6) |
 		(w->pretty ? JSON_INDENT(2) : JSON_COMPACT);
 	(void)plm_alloc_json_failed();

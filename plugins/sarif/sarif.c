@@ -65,6 +65,11 @@ struct sarif {
 	unsigned char *severities; /* of each result, for MAX_RESULTS */
 	size_t result_count;
 	size_t result_cap;
+	/* The last path given an artifact URI, and its URI: a file's
+	 * findings come one after another, and each names it. */
+	char *uri_path;
+	char *uri;
+	bool uri_relative;
 	bool failed; /* out of memory: end() reports it */
 };
 
@@ -97,6 +102,8 @@ static void sarif_destroy(void *self)
 	free(s->scratch);
 	free(s->starts);
 	free(s->severities);
+	free(s->uri_path);
+	free(s->uri);
 	free(s);
 }
 
@@ -310,28 +317,39 @@ static json_t *uri_location(struct sarif *s, const char *uri, bool relative)
 		: json_pack("{s:s}", "uri", uri);
 }
 
-/* The URI of a path, remembered for the artifacts list; NULL when out of
+/* The URI of path (as the run shows it), remembered for the artifacts
+ * list and kept by s until another path is asked for; NULL when out of
  * memory. */
-static char *artifact_uri(struct sarif *s, const char *path, bool *relative)
+static const char *artifact_uri(struct sarif *s, const char *path,
+	bool *relative)
 {
-	char *uri = plm_output_run_uri(s->run, path, relative);
-	if (uri == NULL) {
+	if (s->uri != NULL && strcmp(s->uri_path, path) == 0) {
+		*relative = s->uri_relative;
+		return s->uri;
+	}
+	free(s->uri_path);
+	free(s->uri);
+	s->uri_path = strdup(path);
+	s->uri = plm_output_run_uri(s->run, path, relative);
+	s->uri_relative = *relative;
+	if (s->uri == NULL || s->uri_path == NULL) {
+		free(s->uri_path);
+		free(s->uri);
+		s->uri_path = s->uri = NULL;
 		s->failed = true;
 		return NULL;
 	}
-	if (json_object_get(s->seen_uris, uri) == NULL) {
-		put(s, s->seen_uris, uri, json_true());
+	if (json_object_get(s->seen_uris, s->uri) == NULL) {
+		put(s, s->seen_uris, s->uri, json_true());
 	}
-	return uri;
+	return s->uri;
 }
 
 static json_t *artifact_location(struct sarif *s, const char *path)
 {
 	bool relative;
-	char *uri = artifact_uri(s, path, &relative);
-	json_t *loc = uri != NULL ? uri_location(s, uri, relative) : NULL;
-	free(uri);
-	return loc;
+	const char *uri = artifact_uri(s, path, &relative);
+	return uri != NULL ? uri_location(s, uri, relative) : NULL;
 }
 
 static json_t *region_object(const struct plm_region *raw, const char *snippet)
@@ -428,7 +446,7 @@ static void write_artifact(struct sarif *s, const char *path)
 {
 	struct plm_jsonw *w = &s->results;
 	bool relative = false;
-	char *uri = artifact_uri(s, path, &relative);
+	const char *uri = artifact_uri(s, path, &relative);
 	const char *shown = uri;
 	const char *base = uri != NULL ? uri_base(s, &shown, relative) : NULL;
 	plm_jsonw_key(w, "artifactLocation");
@@ -438,7 +456,6 @@ static void write_artifact(struct sarif *s, const char *path)
 		plm_jsonw_key_string(w, "uriBaseId", base);
 	}
 	plm_jsonw_close(w, '}');
-	free(uri);
 }
 
 /* A physicalLocation: the file and the region. */
