@@ -326,6 +326,46 @@ static void spliced_values_match(void **state)
 	}
 }
 
+/* plm_jsonw_json as jansson's dump, whole and inside an open object, in
+ * both layouts: generated values (laid out by the writer itself), a value
+ * nested deeper than the writer nests and a string with a NUL inside
+ * (both handed to jansson's dump). */
+static void json_values_match_jansson_whatever_their_depth(void **state)
+{
+	(void)state;
+	json_t *deep = json_integer(7);
+	for (int i = 0; i < PLM_JSONW_MAX_DEPTH + 8; i++) {
+		deep = i % 2 == 0 ? json_pack("[o]", deep)
+				  : json_pack("{s:o}", "k", deep);
+	}
+	json_t *nul = json_pack("{s:[s, s%]}", "a", "x", "b\0c", (size_t)3);
+	assert_non_null(deep);
+	assert_non_null(nul);
+	for (int i = 0; i < 400; i++) {
+		bool pretty = i % 2 == 0;
+		json_t *v = i == 0 ? json_incref(deep)
+			: i == 1   ? json_incref(nul)
+				   : random_value(0);
+		json_t *whole = json_pack("{s:O}", "v", v);
+		struct plm_jsonw w;
+		plm_jsonw_init(&w, pretty, 0);
+		plm_jsonw_object(&w);
+		plm_jsonw_key(&w, "v");
+		plm_jsonw_json(&w, v);
+		plm_jsonw_close(&w, '}');
+		char *mine = written(&w);
+		char *theirs = json_dumps(whole, pretty ? PRETTY : COMPACT);
+		assert_string_equal(mine, theirs);
+		free(mine);
+		free(theirs);
+		plm_jsonw_free(&w);
+		json_decref(whole);
+		json_decref(v);
+	}
+	json_decref(deep);
+	json_decref(nul);
+}
+
 static void invalid_utf8_is_replaced(void **state)
 {
 	(void)state;
@@ -393,6 +433,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(generated_values_match_jansson),
+		cmocka_unit_test(
+			json_values_match_jansson_whatever_their_depth),
 		cmocka_unit_test(empty_containers_and_escapes_match),
 		cmocka_unit_test(escapes_at_every_place_match),
 		cmocka_unit_test(strings_at_every_alignment_match),
