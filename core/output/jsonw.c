@@ -335,6 +335,38 @@ void plm_jsonw_key(struct plm_jsonw *w, const char *key)
 		w->failed = true;
 		return;
 	}
+	size_t plain = first_special(key);
+	if (key[plain] == '\0') {
+		/* A key that needs no escape (all of the outputs' own): the
+		 * separator, the line break, the quoted key and the colon in
+		 * one reservation. */
+		size_t indent = w->pretty ? 2 * (size_t)(w->base + w->level)
+					  : 0;
+		if (!reserve(w, 1 + (w->pretty ? 1 + indent : 0) + plain + 4)) {
+			return;
+		}
+		char *d = w->data + w->len;
+		if (w->has_items[w->level - 1]) {
+			*d++ = ',';
+		}
+		w->has_items[w->level - 1] = true;
+		if (w->pretty) {
+			*d++ = '\n';
+			memset(d, ' ', indent);
+			d += indent;
+		}
+		*d++ = '"';
+		memcpy(d, key, plain);
+		d += plain;
+		*d++ = '"';
+		*d++ = ':';
+		if (w->pretty) {
+			*d++ = ' ';
+		}
+		w->len = (size_t)(d - w->data);
+		w->after_key = true;
+		return;
+	}
 	separate(w);
 	string_body(w, key);
 	if (w->pretty) {
