@@ -733,7 +733,10 @@ static const char *const entry_types[] = {"object", "service", "dockerfile"};
 static void push_entry(lua_State *L, int handles, int doc_idx, size_t d,
 	size_t k, const struct plm_index_entry *e)
 {
-	lua_createtable(L, 0, 16);
+	/* Sized for its fields (Lua rounds up to a power of two): a
+	 * Kubernetes object has up to twelve, a service or a Dockerfile
+	 * eight at most. */
+	lua_createtable(L, 0, e->kind == PLM_INDEX_OBJECT ? 16 : 8);
 	lua_pushstring(L, entry_types[e->kind]);
 	lua_setfield(L, -2, "type");
 	lua_getfield(L, doc_idx, "path");
