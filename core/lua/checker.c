@@ -682,8 +682,48 @@ static void push_spans(lua_State *L, const struct plm_index_entry *e)
 }
 
 /* Registry key of the metatable every project entry has: its __index
- * makes `spans` on first use. */
+ * makes the entry's lists and maps, and `spans`, on first use; its
+ * __pairs makes them all first. */
 static const char key_entry_mt = 0;
+
+/* The fields of an entry that are made when first read: its lists and
+ * maps (a whole tree's entries would otherwise each carry several
+ * tables, most never read: the built-in project policies read
+ * `pod_labels` and `selector`), and `spans`. */
+static const char *const lazy_fields[] = {"labels", "pod_labels", "selector",
+	"policy_types", "images", "networks", "stages", "spans"};
+
+/* Pushes field `name` of entry e, or nothing and false when e has no
+ * such field (pod_labels of an object without pods, a selector not
+ * written, a field of another type of entry).  [-0, +(0|1), m] */
+static bool push_lazy_field(lua_State *L, const struct plm_index_entry *e,
+	const char *name)
+{
+	bool object = e->kind == PLM_INDEX_OBJECT;
+	bool service = e->kind == PLM_INDEX_SERVICE;
+	if (strcmp(name, "spans") == 0) {
+		push_spans(L, e);
+	} else if (strcmp(name, "labels") == 0 && (object || service)) {
+		push_pairs(L, &e->labels);
+	} else if (strcmp(name, "pod_labels") == 0 && object && e->has_pods) {
+		push_pairs(L, &e->pod_labels);
+	} else if (strcmp(name, "selector") == 0 && object &&
+		e->selector.present) {
+		push_selector(L, &e->selector);
+	} else if (strcmp(name, "policy_types") == 0 && object) {
+		push_strings(L, &e->policy_types);
+	} else if (strcmp(name, "images") == 0 && object) {
+		push_strings(L, &e->images);
+	} else if (strcmp(name, "networks") == 0 && service) {
+		push_strings(L, &e->networks);
+	} else if (strcmp(name, "stages") == 0 &&
+		e->kind == PLM_INDEX_DOCKERFILE) {
+		push_strings(L, &e->stages);
+	} else {
+		return false;
+	}
+	return true;
+}
 
 static int entry_index(lua_State *L)
 {
@@ -691,16 +731,54 @@ static int entry_index(lua_State *L)
 	size_t d;
 	const struct plm_index_entry *e = NULL;
 	if (c == NULL || lua_type(L, 2) != LUA_TSTRING ||
-		strcmp(lua_tostring(L, 2), "spans") != 0 ||
-		!to_handle(L, c, 1, &d, &e) || e == NULL) {
+		!to_handle(L, c, 1, &d, &e) || e == NULL ||
+		!push_lazy_field(L, e, lua_tostring(L, 2))) {
 		lua_pushnil(L);
 		return 1;
 	}
-	push_spans(L, e);
-	lua_pushliteral(L, "spans");
+	lua_pushvalue(L, 2);
 	lua_pushvalue(L, -2);
 	lua_rawset(L, 1);
 	return 1;
+}
+
+/* The raw walk pairs(entry) hands out (the sandbox's globals have no
+ * `next` to fetch). */
+static int entry_next(lua_State *L)
+{
+	luaL_checktype(L, 1, LUA_TTABLE);
+	lua_settop(L, 2);
+	if (lua_next(L, 1)) {
+		return 2;
+	}
+	lua_pushnil(L);
+	return 1;
+}
+
+/* pairs(entry): every field made, then the plain walk. */
+static int entry_pairs(lua_State *L)
+{
+	struct plm_lua_checker *c = plm_lua_user(L);
+	size_t d;
+	const struct plm_index_entry *e = NULL;
+	luaL_checktype(L, 1, LUA_TTABLE);
+	if (c != NULL && to_handle(L, c, 1, &d, &e) && e != NULL) {
+		for (size_t i = 0;
+			i < sizeof(lazy_fields) / sizeof(*lazy_fields); i++) {
+			lua_pushstring(L, lazy_fields[i]);
+			bool missing = lua_rawget(L, 1) == LUA_TNIL;
+			lua_pop(L, 1);
+			if (missing && push_lazy_field(L, e, lazy_fields[i])) {
+				lua_pushstring(L, lazy_fields[i]);
+				lua_insert(L, -2);
+				lua_rawset(L, 1);
+			}
+		}
+	}
+	lua_pushcfunction(L, entry_next);
+	lua_pushvalue(L, 1);
+	lua_pushnil(L);
+	return 3;
 }
 
 /* Makes the entries' metatable once per state.  [-0, +0, m] */
@@ -711,9 +789,11 @@ static void ensure_entry_mt(lua_State *L)
 		return;
 	}
 	lua_pop(L, 1);
-	lua_createtable(L, 0, 2);
+	lua_createtable(L, 0, 3);
 	lua_pushcfunction(L, entry_index);
 	lua_setfield(L, -2, "__index");
+	lua_pushcfunction(L, entry_pairs);
+	lua_setfield(L, -2, "__pairs");
 	lua_pushboolean(L, 0);
 	lua_setfield(L, -2, "__metatable");
 	lua_rawsetp(L, LUA_REGISTRYINDEX, &key_entry_mt);
@@ -733,10 +813,9 @@ static const char *const entry_types[] = {"object", "service", "dockerfile"};
 static void push_entry(lua_State *L, int handles, int doc_idx, size_t d,
 	size_t k, const struct plm_index_entry *e)
 {
-	/* Sized for its fields (Lua rounds up to a power of two): a
-	 * Kubernetes object has up to twelve, a service or a Dockerfile
-	 * eight at most. */
-	lua_createtable(L, 0, e->kind == PLM_INDEX_OBJECT ? 16 : 8);
+	/* The scalars now, the lists and maps when first read
+	 * (entry_index): seven fields at most. */
+	lua_createtable(L, 0, 8);
 	lua_pushstring(L, entry_types[e->kind]);
 	lua_setfield(L, -2, "type");
 	lua_getfield(L, doc_idx, "path");
@@ -748,36 +827,13 @@ static void push_entry(lua_State *L, int handles, int doc_idx, size_t d,
 		set_string(L, "api_version", e->api_version);
 		set_string(L, "kind", e->object_kind);
 		set_string(L, "namespace", e->namespace_name);
-		push_pairs(L, &e->labels);
-		lua_setfield(L, -2, "labels");
-		if (e->has_pods) {
-			push_pairs(L, &e->pod_labels);
-			lua_setfield(L, -2, "pod_labels");
-		}
-		if (e->selector.present) {
-			push_selector(L, &e->selector);
-			lua_setfield(L, -2, "selector");
-		}
-		push_strings(L, &e->policy_types);
-		lua_setfield(L, -2, "policy_types");
-		push_strings(L, &e->images);
-		lua_setfield(L, -2, "images");
 	} else if (e->kind == PLM_INDEX_SERVICE) {
 		set_string(L, "image", e->image);
 		set_string(L, "build", e->build);
-		push_pairs(L, &e->labels);
-		lua_setfield(L, -2, "labels");
-		push_strings(L, &e->networks);
-		lua_setfield(L, -2, "networks");
 	} else {
 		set_string(L, "image", e->image);
 		set_string(L, "user", e->user);
-		push_strings(L, &e->stages);
-		lua_setfield(L, -2, "stages");
 	}
-	/* `spans` is made when first read (entry_index): few policies
-	 * read it, and a table of tables for every entry of a large tree
-	 * was a quarter of a whole-corpus scan's peak memory. */
 	lua_rawgetp(L, LUA_REGISTRYINDEX, &key_entry_mt);
 	lua_setmetatable(L, -2);
 	register_handle(L, handles, d, k + 1);

@@ -393,6 +393,100 @@ static void project_policy_reports_across_files_with_related(void **state)
 /* project.load gives the full model of one document; a finding on one of
  * its nodes lands in that file; the previous document's nodes go stale
  * when another is loaded. */
+/* An entry's lists and maps are made when first read, and pairs() lists
+ * them (and spans) before that: what a policy reads and walks is the
+ * whole entry. */
+static void entry_fields_read_and_walked_whole(void **state)
+{
+	(void)state;
+	struct project p;
+	project_setup(&p);
+	char *pdir = test_tmpdir();
+	write_project_policy(pdir, "fields", "test/fields", "project",
+		"    local function keys(t)\n"
+		"      local out = {}\n"
+		"      for k in pairs(t) do out[#out + 1] = tostring(k) end\n"
+		"      table.sort(out)\n"
+		"      return table.concat(out, ',')\n"
+		"    end\n"
+		"    local function list(t)\n"
+		"      if t == nil then return '-' end\n"
+		"      local out = {}\n"
+		"      for _, v in ipairs(t) do out[#out + 1] = v end\n"
+		"      table.sort(out)\n"
+		"      return table.concat(out, ',')\n"
+		"    end\n"
+		"    local function map(t)\n"
+		"      if t == nil then return '-' end\n"
+		"      local out = {}\n"
+		"      for k, v in pairs(t) do out[#out + 1] = k .. '=' .. v end\n"
+		"      table.sort(out)\n"
+		"      return table.concat(out, ',')\n"
+		"    end\n"
+		"    for _, d in ipairs(project.documents) do\n"
+		"      for _, e in ipairs(d.objects) do\n"
+		"        local walked = keys(e)\n"
+		"        local sel = e.selector\n"
+		"        local x = sel and sel.match_expressions[1]\n"
+		"        local msg = table.concat({e.type, tostring(e.name),\n"
+		"          walked, map(e.labels), map(e.pod_labels),\n"
+		"          sel and map(sel.match_labels) or '-',\n"
+		"          x and (x.key .. ' ' .. x.operator .. ' ' ..\n"
+		"            list(x.values)) or '-',\n"
+		"          list(e.policy_types), list(e.images), list(e.networks),\n"
+		"          list(e.stages), tostring(e.spans.object.line),\n"
+		"          tostring(rawequal(e.document, d))}, ' | ')\n"
+		"        assert(keys(e) == walked, 'walked again: ' .. keys(e))\n"
+		"        report(e, msg)\n"
+		"      end\n"
+		"    end\n");
+	char *error = NULL;
+	struct plm_engine *e = test_engine_for(pdir, &error);
+	assert_non_null(e);
+	struct plm_checker *c = NULL;
+	assert_int_equal(plm_checker_create(e, &c, &error), 0);
+	struct plm_file_result r;
+	assert_int_equal(plm_file_result_init(&r, "project"), 0);
+	assert_int_equal(plm_checker_run_project(c, p.index, NULL, &r), 0);
+	for (size_t i = 0; i < r.note_count; i++) {
+		print_error("%s\n", r.notes[i].message);
+	}
+	assert_int_equal(r.note_count, 0);
+	for (size_t i = 0; i < r.finding_count; i++) {
+		print_message("%s\n", r.findings[i].message);
+	}
+	(void)by_message(&r,
+		"object | web | "
+		"api_version,document,"
+		"images,kind,labels,name,namespace,path,pod_labels,"
+		"policy_types,selector,spans,type | team=a | app=web,tier=front"
+		" | app=web | tier In edge,front |  | busybox:1.36,nginx:1.25 |"
+		" - | - | 1 | true");
+	(void)by_message(&r,
+		"object | web | api_version,document,images,"
+		"kind,labels,name,namespace,path,policy_types,selector,spans,"
+		"type |  | - | app=web | - |  |  | - | - | 22 | true");
+	(void)by_message(&r,
+		"object | deny | api_version,document,images,"
+		"kind,labels,name,namespace,path,policy_types,selector,spans,"
+		"type |  | - | app=web | - | Egress,Ingress |  | - | - | 1 | "
+		"true");
+	(void)by_message(&r,
+		"service | web | build,document,labels,name,"
+		"networks,path,spans,type | a=1,b= | - | - | - | - | - | "
+		"back,front | - | 3 | true");
+	(void)by_message(&r,
+		"dockerfile | run | document,image,name,path,"
+		"spans,stages,type,user | - | - | - | - | - | - | - | build,run "
+		"| 3 | true");
+	assert_int_equal(r.finding_count, 7);
+	plm_file_result_finish(&r);
+	plm_checker_destroy(c);
+	plm_engine_destroy(e);
+	test_rmrf(pdir);
+	project_teardown(&p);
+}
+
 static void project_load_gives_the_document_model(void **state)
 {
 	(void)state;
@@ -615,6 +709,7 @@ int main(void)
 			index_parts_keep_the_order_they_are_appended_in),
 		cmocka_unit_test(
 			project_policy_reports_across_files_with_related),
+		cmocka_unit_test(entry_fields_read_and_walked_whole),
 		cmocka_unit_test(project_load_gives_the_document_model),
 		cmocka_unit_test(project_policy_errors_become_notifications),
 		cmocka_unit_test(project_load_is_charged_to_the_budget),
