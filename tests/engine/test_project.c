@@ -159,6 +159,25 @@ static const struct plm_finding *by_message(const struct plm_file_result *r,
 	return NULL;
 }
 
+/* Runs the project policies of pdir over p's index into r, with no
+ * notification (each printed before the check fails). */
+static void run_policies(const char *pdir, const struct project *p,
+	struct plm_engine **e, struct plm_checker **c,
+	struct plm_file_result *r)
+{
+	char *error = NULL;
+	*e = test_engine_for(pdir, &error);
+	assert_non_null(*e);
+	*c = NULL;
+	assert_int_equal(plm_checker_create(*e, c, &error), 0);
+	assert_int_equal(plm_file_result_init(r, "project"), 0);
+	assert_int_equal(plm_checker_run_project(*c, p->index, NULL, r), 0);
+	for (size_t i = 0; i < r->note_count; i++) {
+		print_message("note: %s\n", r->notes[i].message);
+	}
+	assert_int_equal(r->note_count, 0);
+}
+
 static bool ends_with(const char *s, const char *tail)
 {
 	size_t n = strlen(s), m = strlen(tail);
@@ -317,15 +336,10 @@ static void project_policy_reports_across_files_with_related(void **state)
 	write_project_policy(pdir, "file", "test/file", "file",
 		"    -- a file policy: its first argument is the doc\n"
 		"    report(project.containers[1], 'file rule')\n");
-	char *error = NULL;
-	struct plm_engine *e = test_engine_for(pdir, &error);
-	assert_non_null(e);
-	struct plm_checker *c = NULL;
-	assert_int_equal(plm_checker_create(e, &c, &error), 0);
+	struct plm_engine *e;
+	struct plm_checker *c;
 	struct plm_file_result r;
-	assert_int_equal(plm_file_result_init(&r, "project"), 0);
-	assert_int_equal(plm_checker_run_project(c, p.index, NULL, &r), 0);
-	assert_int_equal(r.note_count, 0);
+	run_policies(pdir, &p, &e, &c, &r);
 	assert_int_equal(r.finding_count, 5);
 	const struct plm_finding *f = by_message(&r,
 		"deployment web in shop "
@@ -440,18 +454,10 @@ static void entry_fields_read_and_walked_whole(void **state)
 		"        report(e, msg)\n"
 		"      end\n"
 		"    end\n");
-	char *error = NULL;
-	struct plm_engine *e = test_engine_for(pdir, &error);
-	assert_non_null(e);
-	struct plm_checker *c = NULL;
-	assert_int_equal(plm_checker_create(e, &c, &error), 0);
+	struct plm_engine *e;
+	struct plm_checker *c;
 	struct plm_file_result r;
-	assert_int_equal(plm_file_result_init(&r, "project"), 0);
-	assert_int_equal(plm_checker_run_project(c, p.index, NULL, &r), 0);
-	for (size_t i = 0; i < r.note_count; i++) {
-		print_error("%s\n", r.notes[i].message);
-	}
-	assert_int_equal(r.note_count, 0);
+	run_policies(pdir, &p, &e, &c, &r);
 	for (size_t i = 0; i < r.finding_count; i++) {
 		print_message("%s\n", r.findings[i].message);
 	}
@@ -506,18 +512,10 @@ static void project_load_gives_the_document_model(void **state)
 		"    local ok, err = pcall(report, c, 'stale')\n"
 		"    report(project.documents[2], tostring(ok) .. ' ' ..\n"
 		"      tostring(err):gsub('^.-: ', ''))\n");
-	char *error = NULL;
-	struct plm_engine *e = test_engine_for(pdir, &error);
-	assert_non_null(e);
-	struct plm_checker *c = NULL;
-	assert_int_equal(plm_checker_create(e, &c, &error), 0);
+	struct plm_engine *e;
+	struct plm_checker *c;
 	struct plm_file_result r;
-	assert_int_equal(plm_file_result_init(&r, "project"), 0);
-	assert_int_equal(plm_checker_run_project(c, p.index, NULL, &r), 0);
-	for (size_t i = 0; i < r.note_count; i++) {
-		print_message("note: %s\n", r.notes[i].message);
-	}
-	assert_int_equal(r.note_count, 0);
+	run_policies(pdir, &p, &e, &c, &r);
 	assert_int_equal(r.finding_count, 4);
 	const struct plm_finding *f = by_message(&r, "user 101 dockerfile");
 	assert_string_equal(f->path, p.paths[3]);
