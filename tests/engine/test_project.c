@@ -404,9 +404,6 @@ static void project_policy_reports_across_files_with_related(void **state)
 	project_teardown(&p);
 }
 
-/* project.load gives the full model of one document; a finding on one of
- * its nodes lands in that file; the previous document's nodes go stale
- * when another is loaded. */
 /* An entry's lists and maps are made when first read, and pairs() lists
  * them (and spans) before that: what a policy reads and walks is the
  * whole entry. */
@@ -493,6 +490,9 @@ static void entry_fields_read_and_walked_whole(void **state)
 	project_teardown(&p);
 }
 
+/* project.load gives the full model of one document; a finding on one of
+ * its nodes lands in that file; the previous document's nodes go stale
+ * when another is loaded. */
 static void project_load_gives_the_document_model(void **state)
 {
 	(void)state;

@@ -154,6 +154,18 @@ static char *written(struct plm_jsonw *w)
 	return s;
 }
 
+/* What w holds is jansson's dump of whole. */
+static void expect_written_as(struct plm_jsonw *w, const json_t *whole,
+	bool pretty)
+{
+	char *mine = written(w);
+	char *theirs = json_dumps(whole, pretty ? PRETTY : COMPACT);
+	assert_non_null(theirs);
+	assert_string_equal(mine, theirs);
+	free(mine);
+	free(theirs);
+}
+
 static void expect_same(const json_t *v, bool pretty)
 {
 	struct plm_jsonw w;
@@ -313,11 +325,7 @@ static void spliced_values_match(void **state)
 		plm_jsonw_close(&w, '}');
 		plm_jsonw_close(&w, ']');
 		plm_jsonw_close(&w, '}');
-		char *mine = written(&w);
-		char *theirs = json_dumps(whole, pretty ? PRETTY : COMPACT);
-		assert_string_equal(mine, theirs);
-		free(mine);
-		free(theirs);
+		expect_written_as(&w, whole, pretty);
 		plm_jsonw_free(&part);
 		plm_jsonw_free(&w);
 		json_decref(inner);
@@ -353,11 +361,7 @@ static void json_values_match_jansson_whatever_their_depth(void **state)
 		plm_jsonw_key(&w, "v");
 		plm_jsonw_json(&w, v);
 		plm_jsonw_close(&w, '}');
-		char *mine = written(&w);
-		char *theirs = json_dumps(whole, pretty ? PRETTY : COMPACT);
-		assert_string_equal(mine, theirs);
-		free(mine);
-		free(theirs);
+		expect_written_as(&w, whole, pretty);
 		plm_jsonw_free(&w);
 		json_decref(whole);
 		json_decref(v);
