@@ -1,7 +1,6 @@
 #include "plimsoll/report.h"
 
 #include <ctype.h>
-#include <inttypes.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -209,7 +208,8 @@ const char *plm_output_fingerprint(const struct plm_finding *f,
 	h = hash_field(h, f->rule_id);
 	h = hash_field(h, f->path);
 	h = hash_field(h, f->message);
-	snprintf(buf, PLM_FINGERPRINT_SIZE, "%016" PRIx64, h);
+	plm_hex64(h, buf);
+	buf[16] = '\0';
 	return buf;
 }
 

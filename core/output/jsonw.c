@@ -472,56 +472,34 @@ void plm_jsonw_raw(struct plm_jsonw *w, const char *text, size_t len)
 	put(w, text, len);
 }
 
-/* The nesting of v's containers (a scalar is 0), counted up to limit + 1:
- * whether the writer can lay it out itself. */
-static int nesting(const json_t *v, int limit)
-{
-	if (limit < 0 || !(json_is_object(v) || json_is_array(v))) {
-		return 0;
-	}
-	int deepest = 0;
-	if (json_is_object(v)) {
-		const char *key;
-		json_t *item;
-		json_object_foreach((json_t *)v, key, item) {
-			int d = nesting(item, limit - 1);
-			deepest = d > deepest ? d : deepest;
-			if (deepest >= limit) {
-				break;
-			}
-		}
-	} else {
-		for (size_t i = 0; i < json_array_size(v); i++) {
-			int d = nesting(json_array_get(v, i), limit - 1);
-			deepest = d > deepest ? d : deepest;
-			if (deepest >= limit) {
-				break;
-			}
-		}
-	}
-	return deepest + 1;
-}
-
-/* Whether every string and key of v is one C string (jansson allows a
- * NUL inside; the writer takes them NUL-terminated). */
-static bool plain_strings(const json_t *v)
+/* Whether the writer can lay v out itself: its containers nest at most
+ * `room` deep and each of its strings is one C string (jansson allows a
+ * NUL inside one; the writer takes them NUL-terminated; keys are the
+ * plugins' own names). */
+static bool writable(const json_t *v, int room)
 {
 	if (json_is_string(v)) {
 		return strlen(json_string_value(v)) == json_string_length(v);
 	}
+	if (!json_is_object(v) && !json_is_array(v)) {
+		return true;
+	}
+	if (room <= 0) {
+		return false;
+	}
 	if (json_is_object(v)) {
 		const char *key;
 		json_t *item;
 		json_object_foreach((json_t *)v, key, item) {
-			if (!plain_strings(item)) {
+			if (!writable(item, room - 1)) {
 				return false;
 			}
 		}
-	} else if (json_is_array(v)) {
-		for (size_t i = 0; i < json_array_size(v); i++) {
-			if (!plain_strings(json_array_get(v, i))) {
-				return false;
-			}
+		return true;
+	}
+	for (size_t i = 0; i < json_array_size(v); i++) {
+		if (!writable(json_array_get(v, i), room - 1)) {
+			return false;
 		}
 	}
 	return true;
@@ -577,8 +555,7 @@ void plm_jsonw_json(struct plm_jsonw *w, const json_t *v)
 	 * of text, which jansson's dump escaped a byte at a time, ten times
 	 * slower), unless v is deeper than the writer nests or holds a
 	 * string with a NUL inside: then jansson's dump, spliced in. */
-	int room = PLM_JSONW_MAX_DEPTH - w->level;
-	if (v != NULL && nesting(v, room) < room && plain_strings(v)) {
+	if (v != NULL && writable(v, PLM_JSONW_MAX_DEPTH - w->level)) {
 		write_json(w, v);
 		return;
 	}

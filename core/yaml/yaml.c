@@ -956,15 +956,6 @@ static void scan_comments(struct loader *l)
 	}
 }
 
-static bool all_ascii(const char *s, size_t len)
-{
-	unsigned char acc = 0;
-	for (size_t i = 0; i < len; i++) {
-		acc |= (unsigned char)s[i];
-	}
-	return acc < 0x80;
-}
-
 int plm_yaml_load(struct plm_doc *doc, uint32_t source,
 	enum plm_yaml_schema schema, struct plm_node **out)
 {
@@ -981,8 +972,13 @@ int plm_yaml_load(struct plm_doc *doc, uint32_t source,
 	if (l.src->len >= 3 && memcmp(l.src->bytes, "\xEF\xBB\xBF", 3) == 0) {
 		l.bom = 3;
 	}
-	l.ascii = all_ascii(l.src->bytes + l.bom, l.src->len - l.bom);
+	/* The first byte past 127 tells both whether the text is ASCII
+	 * (marks are then byte offsets) and where cursor_offset's first run
+	 * ends. */
 	l.cursor_offset = l.bom;
+	l.next_high = find_high((const unsigned char *)l.src->bytes, l.bom,
+		l.src->len);
+	l.ascii = l.next_high == l.src->len;
 	struct plm_span whole = {source, 0, (uint32_t)l.src->len};
 	l.out = plm_node_seq(l.arena, whole);
 	if (l.out == NULL) {

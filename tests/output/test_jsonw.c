@@ -334,26 +334,38 @@ static void spliced_values_match(void **state)
 	}
 }
 
-/* plm_jsonw_json as jansson's dump, whole and inside an open object, in
- * both layouts: generated values (laid out by the writer itself), a value
- * nested deeper than the writer nests and a string with a NUL inside
- * (both handed to jansson's dump). */
+/* A value of containers nested `depth` deep around an integer. */
+static json_t *nested(int depth)
+{
+	json_t *v = json_integer(7);
+	for (int i = 0; i < depth; i++) {
+		v = i % 2 == 0 ? json_pack("[o]", v)
+			       : json_pack("{s:o}", "k", v);
+	}
+	assert_non_null(v);
+	return v;
+}
+
+/* plm_jsonw_json as jansson's dump, inside an open object, in both
+ * layouts: generated values and a value nested as deep as the writer has
+ * room for (laid out by the writer itself), values nested deeper and a
+ * string with a NUL inside (handed to jansson's dump). */
 static void json_values_match_jansson_whatever_their_depth(void **state)
 {
 	(void)state;
-	json_t *deep = json_integer(7);
-	for (int i = 0; i < PLM_JSONW_MAX_DEPTH + 8; i++) {
-		deep = i % 2 == 0 ? json_pack("[o]", deep)
-				  : json_pack("{s:o}", "k", deep);
-	}
-	json_t *nul = json_pack("{s:[s, s%]}", "a", "x", "b\0c", (size_t)3);
-	assert_non_null(deep);
-	assert_non_null(nul);
-	for (int i = 0; i < 400; i++) {
+	/* Inside one object: the writer has room for 31 more levels. */
+	json_t *special[] = {
+		nested(PLM_JSONW_MAX_DEPTH - 1),
+		nested(PLM_JSONW_MAX_DEPTH),
+		nested(PLM_JSONW_MAX_DEPTH + 8),
+		json_pack("{s:[s, s%]}", "a", "x", "b\0c", (size_t)3),
+	};
+	size_t specials = sizeof(special) / sizeof(*special);
+	assert_non_null(special[specials - 1]);
+	for (size_t i = 0; i < 400; i++) {
 		bool pretty = i % 2 == 0;
-		json_t *v = i == 0 ? json_incref(deep)
-			: i == 1   ? json_incref(nul)
-				   : random_value(0);
+		json_t *v = i < 2 * specials ? json_incref(special[i / 2])
+					     : random_value(0);
 		json_t *whole = json_pack("{s:O}", "v", v);
 		struct plm_jsonw w;
 		plm_jsonw_init(&w, pretty, 0);
@@ -366,8 +378,9 @@ static void json_values_match_jansson_whatever_their_depth(void **state)
 		json_decref(whole);
 		json_decref(v);
 	}
-	json_decref(deep);
-	json_decref(nul);
+	for (size_t i = 0; i < specials; i++) {
+		json_decref(special[i]);
+	}
 }
 
 static void invalid_utf8_is_replaced(void **state)
