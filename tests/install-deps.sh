@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
 	gcc g++ pkg-config meson ninja-build
 	liblua5.4-dev libyaml-dev libjansson-dev libcmocka-dev
-	python3 valgrind libxml2-utils clang clang-format libclang-rt-14-dev
+	python3 valgrind strace libxml2-utils clang clang-format libclang-rt-14-dev
 	chromium
 	neovim
 )

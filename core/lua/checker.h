@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include "plimsoll/error.h"
 #include "plimsoll/finding.h"
 #include "engine/index.h"
@@ -115,6 +116,11 @@ void plm_lua_destroy(struct plm_lua *h);
  * compiled from, else NULL. */
 const struct plm_precompiled *plm_lua_precompiled_find(const char *folder,
 	const char *text, size_t len);
+/* The dump of the built-in policy in folder when st (a stat of its
+ * policy.lua) says the file is, by its size and modification time, the
+ * one the build compiled, else NULL (lua/precompiled.h). */
+const struct plm_precompiled *plm_lua_precompiled_unchanged(const char *folder,
+	const struct stat *st);
 /* The hash of the text e was compiled from (as the build-time metadata
  * of engine/builtin.h records it). */
 uint64_t plm_lua_precompiled_hash(const struct plm_precompiled *e);

@@ -14,10 +14,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <lauxlib.h>
 #include <lualib.h>
 
 #include "lua/precompiled.h"
+
+/* How long after a file's last change its time is trusted to tell the
+ * next change (see main). */
+#define RACY_SECONDS 2
 
 struct buffer {
 	unsigned char *data;
@@ -335,13 +341,34 @@ int main(int argc, char **argv)
 		}
 		char symbol[32];
 		snprintf(symbol, sizeof(symbol), "policy%d", i - 3);
+		/* The time the file had when compiled: a scan that finds the
+		 * same size and time does not read it (precompiled.h). Not
+		 * kept when the file changed while it was read, nor when it
+		 * changed in the last few seconds: a file system stamps times
+		 * from a clock that moves a few milliseconds at a time, so a
+		 * second change that soon could keep the first one's time
+		 * (git calls such an entry racy). */
+		struct stat before, after;
+		bool timed = stat(eq + 1, &before) == 0;
 		failed |= compile(L, out, eq + 1, "@" PLM_PRECOMPILED_NAME,
 			symbol, &hash, &text_len, &dump_len);
+		struct timespec now;
+		long long sec = 0, nsec = 0;
+		if (timed && stat(eq + 1, &after) == 0 &&
+			clock_gettime(CLOCK_REALTIME, &now) == 0 &&
+			now.tv_sec - after.st_mtim.tv_sec >= RACY_SECONDS &&
+			(size_t)after.st_size == text_len &&
+			before.st_size == after.st_size &&
+			before.st_mtim.tv_sec == after.st_mtim.tv_sec &&
+			before.st_mtim.tv_nsec == after.st_mtim.tv_nsec) {
+			sec = (long long)after.st_mtim.tv_sec;
+			nsec = (long long)after.st_mtim.tv_nsec;
+		}
 		fprintf(out,
 			"static const struct plm_precompiled entry%d = "
-			"{\"%s\", %s, %zu, 0x%llxULL, %zu};\n",
+			"{\"%s\", %s, %zu, 0x%llxULL, %zu, %lld, %lld};\n",
 			i - 3, argv[i], symbol, dump_len,
-			(unsigned long long)hash, text_len);
+			(unsigned long long)hash, text_len, sec, nsec);
 		count++;
 	}
 	fprintf(out,

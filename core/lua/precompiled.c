@@ -6,14 +6,15 @@
 #include "lua/checker.h"
 
 #include <string.h>
+#include <sys/stat.h>
 #include "lua/internal.h"
 #include "lua/precompiled.h"
 #include "util/alloc.h"
 #include "util/source.h"
 #include <lauxlib.h>
 
-const struct plm_precompiled *plm_lua_precompiled_find(const char *folder,
-	const char *text, size_t len)
+/* The dump of the policy in folder, whatever its file holds now. */
+static const struct plm_precompiled *by_folder(const char *folder)
 {
 	/* The table is in byte order of names (the build checks). */
 	size_t lo = 0, hi = 0;
@@ -25,11 +26,7 @@ const struct plm_precompiled *plm_lua_precompiled_find(const char *folder,
 		const struct plm_precompiled *e = plm_precompiled_policies[mid];
 		int order = strcmp(e->name, folder);
 		if (order == 0) {
-			return e->text_len == len &&
-					e->hash ==
-						plm_precompiled_hash(text, len)
-				? e
-				: NULL;
+			return e;
 		}
 		if (order < 0) {
 			lo = mid + 1;
@@ -38,6 +35,29 @@ const struct plm_precompiled *plm_lua_precompiled_find(const char *folder,
 		}
 	}
 	return NULL;
+}
+
+const struct plm_precompiled *plm_lua_precompiled_find(const char *folder,
+	const char *text, size_t len)
+{
+	const struct plm_precompiled *e = by_folder(folder);
+	return e != NULL && e->text_len == len &&
+			e->hash == plm_precompiled_hash(text, len)
+		? e
+		: NULL;
+}
+
+const struct plm_precompiled *plm_lua_precompiled_unchanged(const char *folder,
+	const struct stat *st)
+{
+	const struct plm_precompiled *e = by_folder(folder);
+	if (e == NULL || e->mtime_nsec == 0 || !S_ISREG(st->st_mode) ||
+		(uint64_t)st->st_size != (uint64_t)e->text_len ||
+		(int64_t)st->st_mtim.tv_sec != e->mtime_sec ||
+		(int64_t)st->st_mtim.tv_nsec != e->mtime_nsec) {
+		return NULL;
+	}
+	return e;
 }
 
 uint64_t plm_lua_precompiled_hash(const struct plm_precompiled *e)

@@ -15,6 +15,12 @@ PLIMSOLL_POLICY_DIR.
   texts at run time gives: `plimsoll rules --format json` of the copy is
   the same before and after every policy changed; and a changed title is
   the one listed, not the build's.
+- A copy keeps each file's size and modification time (copytree copies
+  them): a file with the size and time the build compiled is not read
+  (strace: no open of it), one whose time moved is; a change of the same
+  size with a new time is seen (the title listed is the new one), and
+  one whose time is put back to the build's is not (the known cost of
+  telling files by size and time, as make and git do).
 """
 import json
 import os
@@ -76,6 +82,64 @@ def prepend(path, text):
         old = f.read()
     with open(path, "w") as f:
         f.write(text + old)
+
+
+def opened(exe, policies):
+    """The policy files `plimsoll rules` opens (strace: the opens that
+    succeed), or None when strace cannot run here."""
+    env = dict(os.environ, PLIMSOLL_POLICY_DIR=policies)
+    try:
+        r = subprocess.run(["strace", "-f", "-e", "trace=open,openat",
+                            exe, "rules", "--format", "json"],
+                           capture_output=True, text=True, env=env,
+                           timeout=60)
+    except OSError:
+        return None
+    if r.returncode != 0:
+        return None
+    return set(re.findall(r'open(?:at)?\([^"]*"([^"]+/policy\.lua)".*= \d+$',
+                          r.stderr, re.M))
+
+
+def check_size_and_time(exe, source, tmp):
+    kept = os.path.join(tmp, "kept")
+    shutil.copytree(source, kept)  # copy2: sizes and times kept
+    names = sorted(n for n in os.listdir(kept)
+                   if os.path.isfile(os.path.join(kept, n, "policy.lua")))
+    check("policies to copy", len(names) > 50, str(len(names)))
+    touched = os.path.join(kept, names[0], "policy.lua")
+    os.utime(touched, ns=(os.stat(touched).st_atime_ns,
+                          os.stat(touched).st_mtime_ns + 1000))
+    seen = opened(exe, kept)
+    if seen is None:
+        print("strace cannot run here: which files are read not checked")
+    else:
+        check("only the file whose time moved is read",
+              seen == {touched}, "%d read: %s" % (
+                  len(seen), sorted(seen)[:3]))
+
+    path = os.path.join(kept, "runs-as-root", "policy.lua")
+    st = os.stat(path)
+    with open(path) as f:
+        text = f.read()
+    title = next(r["title"] for r in rules(exe, kept)
+                 if r["id"] == "runs-as-root")
+    same_size = text.replace('title = "' + title[0],
+                             'title = "' + ("Q" if title[0] != "Q" else "Z"),
+                             1)
+    check("a same-size change made", len(same_size) == len(text) and
+          same_size != text)
+    with open(path, "w") as f:
+        f.write(same_size)
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1000000))
+    now = {r["id"]: r["title"] for r in rules(exe, kept)}
+    check("a same-size change with a new time is seen",
+          now.get("runs-as-root", "")[:1] not in ("", title[0]),
+          repr(now.get("runs-as-root")))
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    back = {r["id"]: r["title"] for r in rules(exe, kept)}
+    check("a same-size change with the build's time is taken as compiled",
+          back.get("runs-as-root") == title, repr(back.get("runs-as-root")))
 
 
 def main():
@@ -153,6 +217,7 @@ def main():
         check("a changed built-in policy's own title is listed",
               titles.get("runs-as-root", "").startswith("Changed: "),
               repr(titles.get("runs-as-root")))
+        check_size_and_time(exe, source, tmp)
     for f in failures:
         print("FAIL:", f)
     print("precompiled: %d failures" % len(failures))
