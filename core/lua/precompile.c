@@ -318,7 +318,7 @@ int main(int argc, char **argv)
 		&text_len, &dump_len);
 	fprintf(out,
 		"const struct plm_precompiled plm_precompiled_helper = "
-		"{\"plimsoll\", helper, %zu, 0x%llxULL, %zu};\n\n",
+		"{\"plimsoll\", helper, %zu, 0x%llxULL, %zu, 0, 0};\n\n",
 		dump_len, (unsigned long long)hash, text_len);
 	size_t count = 0;
 	for (int i = 3; i < argc && !failed; i++) {
