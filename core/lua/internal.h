@@ -23,7 +23,8 @@ struct plm_lua {
 	lua_State *L;
 	void *free_list[PLM_LUA_POOL_CLASSES];
 	struct plm_lua_pool_chunk *chunks;
-	char *bump; /* unused tail of the newest chunk */
+	struct plm_lua_large *large; /* every block too big for the pool */
+	char *bump;                  /* unused tail of the newest chunk */
 	size_t bump_left;
 	size_t used;     /* bytes allocated through the funnel */
 	size_t cap;      /* refuse growth past this while armed; 0: none */
