@@ -824,6 +824,14 @@ static void suppress_possible_needs_the_word_after_a_hash(void **state)
 		{"metadata:\n  annotations:\n    plimsoll.dev/ignore: x\n",
 			true},
 		{"a:\n  ignore-check.kube-linter.io/privileged: ok\n", true},
+		{"plimsoll.dev/ignore", true},
+		{"ignore-check.kube-linter.io/", true},
+		{"ignore-check.kube-linter.io", false},
+		{"lsoll.dev/ignore: x\n", false},
+		{"description: ignore it\nmetadata:\n  annotations:\n    "
+		 "plimsoll.dev/ignore: x\n",
+			true},
+		{"ignored: ignore-checks.kube-linter.io/x\n", false},
 		{"", false},
 		{"#", false},
 	};
