@@ -1,7 +1,5 @@
 #include "output/linehash.h"
 
-#include <inttypes.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "util/alloc.h"
@@ -378,8 +376,26 @@ bool plm_line_hashes_format(const struct plm_line_hashes *hashes, uint32_t line,
 	if (line == 0 || line > hashes->count) {
 		return false;
 	}
-	snprintf(buf, PLM_LINE_HASH_SIZE, "%" PRIx64 ":%" PRIu32,
-		hashes->hash[line - 1], hashes->occurrence[line - 1]);
+	/* "%" PRIx64 ":%" PRIu32 without printf (a finding's line hash is
+	 * written for every finding): the hash in hex without leading
+	 * zeros, as the upload action writes it, then the occurrence. */
+	static const char digits[] = "0123456789abcdef";
+	uint64_t h = hashes->hash[line - 1];
+	uint32_t n = hashes->occurrence[line - 1];
+	char tmp[PLM_LINE_HASH_SIZE];
+	size_t at = sizeof(tmp);
+	do {
+		tmp[--at] = (char)('0' + n % 10);
+		n /= 10;
+	} while (n != 0);
+	tmp[--at] = ':';
+	do {
+		tmp[--at] = digits[h & 15];
+		h >>= 4;
+	} while (h != 0);
+	size_t len = sizeof(tmp) - at;
+	memcpy(buf, tmp + at, len);
+	buf[len] = '\0';
 	return true;
 }
 

@@ -10,7 +10,9 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <inttypes.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -109,6 +111,37 @@ static void repeated_windows_count_occurrences(void **state)
 	plm_line_hashes_finish(&h);
 }
 
+/* The text is printf's "%" PRIx64 ":%" PRIu32 whatever the hash and the
+ * occurrence: no leading zeros, every digit of the largest values. */
+static void format_is_printfs_for_any_value(void **state)
+{
+	(void)state;
+	static const uint64_t hashes[] = {0, 1, 0xf, 0x10,
+		0x0123456789abcdefULL, 0x8000000000000000ULL, UINT64_MAX};
+	static const uint32_t occurrences[] = {1, 9, 10, 4096, UINT32_MAX};
+	const size_t nh = sizeof(hashes) / sizeof(hashes[0]);
+	const size_t no = sizeof(occurrences) / sizeof(occurrences[0]);
+	uint64_t hash[sizeof(hashes) / sizeof(hashes[0]) *
+		(sizeof(occurrences) / sizeof(occurrences[0]))];
+	uint32_t occurrence[sizeof(hash) / sizeof(hash[0])];
+	for (size_t i = 0; i < nh; i++) {
+		for (size_t j = 0; j < no; j++) {
+			hash[i * no + j] = hashes[i];
+			occurrence[i * no + j] = occurrences[j];
+		}
+	}
+	struct plm_line_hashes h = {.hash = hash,
+		.occurrence = occurrence,
+		.count = (uint32_t)(nh * no)};
+	for (uint32_t line = 1; line <= h.count; line++) {
+		char buf[PLM_LINE_HASH_SIZE], want[PLM_LINE_HASH_SIZE];
+		snprintf(want, sizeof(want), "%" PRIx64 ":%" PRIu32,
+			hash[line - 1], occurrence[line - 1]);
+		assert_true(plm_line_hashes_format(&h, line, buf));
+		assert_string_equal(buf, want);
+	}
+}
+
 static void fill_sets_the_hash_of_each_finding_of_the_file(void **state)
 {
 	(void)state;
@@ -150,6 +183,7 @@ int main(void)
 		cmocka_unit_test(crlf_and_cr_count_as_lf),
 		cmocka_unit_test(non_ascii_is_hashed_as_utf16_units),
 		cmocka_unit_test(repeated_windows_count_occurrences),
+		cmocka_unit_test(format_is_printfs_for_any_value),
 		cmocka_unit_test(
 			fill_sets_the_hash_of_each_finding_of_the_file),
 		cmocka_unit_test(finish_accepts_a_zeroed_struct),
