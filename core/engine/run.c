@@ -97,9 +97,12 @@ static uint64_t thread_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/* Reads and builds a unit's document, or says in r why there is none. */
+/* Reads and builds a unit's document, or says in r why there is none; a
+ * large file's line hashes, worked out while it was parsed, go to
+ * *hashes (zeroed otherwise). */
 static int build_unit(struct pool *w, const struct plm_unit *u,
-	struct plm_file_result *r, struct plm_doc **doc)
+	struct plm_file_result *r, struct plm_doc **doc,
+	struct plm_line_hashes *hashes)
 {
 	*doc = NULL;
 	if (u->problem != NULL) {
@@ -116,6 +119,7 @@ static int build_unit(struct pool *w, const struct plm_unit *u,
 	struct plm_load_options lo = w->load;
 	lo.compose_overrides = (const char *const *)u->overrides;
 	lo.compose_override_count = u->override_count;
+	lo.line_hashes = hashes;
 	if (u->root != NULL) {
 		/* the tree it was found in: what it links to stays inside */
 		lo.root = u->root;
@@ -173,10 +177,13 @@ static bool keeps_hashes(const struct pool *w, const struct plm_doc *doc)
 
 /* Runs the policies over doc into r, then GitHub's line hashes, which
  * need the file's bytes, alive only until the document is freed; those of
- * its first source go to *keep when keep is not NULL. */
+ * its first source go to *keep when keep is not NULL. *early holds the
+ * first source's when they were worked out while it was parsed: they are
+ * used (and kept, or finished), not computed again. */
 static void check_doc(struct pool *w, struct plm_checker *checker,
 	const struct plm_doc *doc, const struct plm_file_config *cfg,
-	struct plm_file_result *r, struct plm_line_hashes *keep)
+	struct plm_file_result *r, struct plm_line_hashes *early,
+	struct plm_line_hashes *keep)
 {
 	int rc = w->o->rule == PLM_RUN_ALL_RULES
 		? plm_checker_run_config(checker, doc,
@@ -189,9 +196,20 @@ static void check_doc(struct pool *w, struct plm_checker *checker,
 	}
 	for (size_t i = 0; i < doc->source_count; i++) {
 		const struct plm_source *src = doc->sources[i];
-		if (plm_line_hashes_fill_keep(r->findings, r->finding_count,
-			    src->path, src->bytes, src->len, r->arena,
-			    i == 0 ? keep : NULL) != 0) {
+		int hrc;
+		if (i == 0 && early->hash != NULL) {
+			hrc = plm_line_hashes_apply(r->findings,
+				r->finding_count, src->path, early, r->arena);
+			if (keep != NULL) {
+				*keep = *early;
+				memset(early, 0, sizeof(*early));
+			}
+		} else {
+			hrc = plm_line_hashes_fill_keep(r->findings,
+				r->finding_count, src->path, src->bytes,
+				src->len, r->arena, i == 0 ? keep : NULL);
+		}
+		if (hrc != 0) {
 			note_problem(r, PLM_NOTIFY_TOOL_ERROR, "limit/memory",
 				"out of memory while fingerprinting this "
 				"file's findings");
@@ -262,7 +280,8 @@ static int scan_one(struct pool *w, struct plm_checker *checker, size_t index)
 	}
 	uint64_t t0 = w->o->measure ? thread_ns() : 0;
 	struct plm_doc *doc = NULL;
-	int rc = build_unit(w, u, r, &doc);
+	struct plm_line_hashes early = {0};
+	int rc = build_unit(w, u, r, &doc, &early);
 	uint64_t t1 = w->o->measure ? thread_ns() : 0;
 	if (rc == 0 && doc != NULL) {
 		if (w->sink->document != NULL) {
@@ -270,7 +289,7 @@ static int scan_one(struct pool *w, struct plm_checker *checker, size_t index)
 		}
 		struct plm_line_hashes kept = {0};
 		if (checker != NULL) {
-			check_doc(w, checker, doc, cfg, r,
+			check_doc(w, checker, doc, cfg, r, &early,
 				keeps_hashes(w, doc) ? &kept : NULL);
 		}
 		if (w->index != NULL &&
@@ -295,6 +314,7 @@ static int scan_one(struct pool *w, struct plm_checker *checker, size_t index)
 		}
 		plm_line_hashes_finish(&kept);
 	}
+	plm_line_hashes_finish(&early);
 	if (doc != NULL && doc->secret_count > 0) {
 		hide_secrets(w, doc, r);
 	}

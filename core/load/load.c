@@ -1,6 +1,7 @@
 #include "load/load.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -11,11 +12,63 @@
 #include "dockerfile/dockerfile.h"
 #include "engine/link.h"
 #include "kubernetes/kubernetes.h"
+#include "output/linehash.h"
 #include "yaml/yaml.h"
 
 /* plm_load_source_take for a source read from file_path (a path to open;
  * NULL when the bytes are in no file): the command front end reads the
  * env files a command names beside it. */
+/* Line hashes worked out beside the parse (plm_load_options.line_hashes). */
+struct hashing {
+	pthread_t thread;
+	const char *bytes;
+	size_t len;
+	struct plm_line_hashes out;
+	int rc;
+};
+
+static void *hash_lines(void *arg)
+{
+	struct hashing *h = arg;
+	h->rc = plm_line_hashes_compute(h->bytes, h->len, &h->out);
+	return NULL;
+}
+
+/* Starts hashing doc's own bytes when o asks for it and they are many;
+ * false when nothing was started. The document owns the bytes, and is
+ * freed only after hashing_end. */
+static bool hashing_start(struct hashing *h, const struct plm_doc *doc,
+	const struct plm_load_options *o)
+{
+	const struct plm_source *src = doc->sources[0];
+	if (o == NULL || o->line_hashes == NULL ||
+		src->len < PLM_LOAD_HASHES_FROM) {
+		return false;
+	}
+	*h = (struct hashing){.bytes = src->bytes, .len = src->len};
+	pthread_attr_t attr;
+	if (pthread_attr_init(&attr) != 0) {
+		return false;
+	}
+	/* The hashing needs little stack: not the default 8 MiB. */
+	(void)pthread_attr_setstacksize(&attr, (size_t)256 * 1024);
+	bool started = pthread_create(&h->thread, &attr, hash_lines, h) == 0;
+	pthread_attr_destroy(&attr);
+	return started;
+}
+
+/* Waits for the hashing; its result goes to o->line_hashes when kept. */
+static void hashing_end(struct hashing *h, const struct plm_load_options *o,
+	bool keep)
+{
+	pthread_join(h->thread, NULL);
+	if (keep && h->rc == 0) {
+		*o->line_hashes = h->out;
+	} else if (h->rc == 0) {
+		plm_line_hashes_finish(&h->out);
+	}
+}
+
 static struct plm_doc *build_take(struct plm_source *source, enum plm_kind kind,
 	const struct plm_load_options *o, const char *file_path)
 {
@@ -23,6 +76,8 @@ static struct plm_doc *build_take(struct plm_source *source, enum plm_kind kind,
 	if (doc == NULL) {
 		return NULL;
 	}
+	struct hashing hashing;
+	bool hashed = hashing_start(&hashing, doc, o);
 	int rc = 0;
 	switch (kind) {
 	case PLM_KIND_DOCKERFILE:
@@ -63,6 +118,9 @@ static struct plm_doc *build_take(struct plm_source *source, enum plm_kind kind,
 	default:
 		rc = PLM_EINVAL;
 		break;
+	}
+	if (hashed) {
+		hashing_end(&hashing, o, rc == 0);
 	}
 	if (rc != 0) {
 		plm_doc_destroy(doc);

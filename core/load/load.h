@@ -11,6 +11,8 @@
 #include "plimsoll/finding.h"
 #include "model/document.h"
 
+struct plm_line_hashes;
+
 struct plm_load_options {
 	enum plm_kind kind;   /* --kind, or UNKNOWN to detect */
 	size_t max_file_size; /* 0: PLM_MAX_FILE_SIZE */
@@ -28,7 +30,16 @@ struct plm_load_options {
 	/* Compose interpolation reads the process environment (values taken
 	 * from it become the document's secrets, never shown). */
 	bool environment;
+	/* Not NULL: GitHub's line hashes of a large file loaded (its own
+	 * bytes, PLM_LOAD_HASHES_FROM and more) are worked out into it on a
+	 * thread of their own while the file is parsed, so that the findings'
+	 * hashes do not wait for a second pass over the bytes. Left zeroed
+	 * for a smaller file, one that failed, or when no thread could start;
+	 * the caller finishes them (plm_line_hashes_finish). */
+	struct plm_line_hashes *line_hashes;
 };
+
+#define PLM_LOAD_HASHES_FROM ((size_t)1 << 20)
 
 enum plm_load_outcome {
 	PLM_LOAD_OK = 0,  /* *doc built (it may carry diagnostics) */

@@ -16,6 +16,7 @@
 
 #include "docs.h"
 #include "engine/run.h"
+#include "load/load.h"
 #include "output/linehash.h"
 #include "plm_config.h"
 
@@ -400,6 +401,11 @@ struct project_hashes {
 	uint32_t line[16];
 	char hash[16][PLM_LINE_HASH_SIZE];
 	size_t file_findings;
+	/* the file's own findings: their line hashes were worked out while
+	 * the file was parsed (PLM_LOAD_HASHES_FROM) */
+	size_t file_count;
+	uint32_t file_line[16];
+	char file_hash[16][PLM_LINE_HASH_SIZE];
 };
 
 static void on_project_result(void *ctx, const struct plm_file_result *r)
@@ -407,6 +413,15 @@ static void on_project_result(void *ctx, const struct plm_file_result *r)
 	struct project_hashes *h = ctx;
 	if (r->path[0] != '\0') {
 		h->file_findings += r->finding_count;
+		for (size_t i = 0; i < r->finding_count && h->file_count < 16;
+			i++) {
+			const struct plm_finding *f = &r->findings[i];
+			assert_non_null(f->line_hash);
+			h->file_line[h->file_count] = f->region.start_line;
+			snprintf(h->file_hash[h->file_count],
+				PLM_LINE_HASH_SIZE, "%s", f->line_hash);
+			h->file_count++;
+		}
 		return;
 	}
 	for (size_t i = 0; i < r->finding_count && h->count < 16; i++) {
@@ -421,7 +436,9 @@ static void on_project_result(void *ctx, const struct plm_file_result *r)
 
 /* A file of a MiB or more keeps the line hashes its scan computed for the
  * project pass: the project findings' hashes are the file's own (many
- * equal lines before them, so the occurrence counts matter too). */
+ * equal lines before them, so the occurrence counts matter too). Its own
+ * findings' hashes, worked out on another thread while it was parsed,
+ * are the file's too. */
 static void large_file_project_findings_have_its_line_hashes(void **state)
 {
 	(void)state;
@@ -469,12 +486,67 @@ static void large_file_project_findings_have_its_line_hashes(void **state)
 				buf));
 			assert_string_equal(got.hash[i], buf);
 		}
+		assert_true(got.file_count > 0);
+		for (size_t i = 0; i < got.file_count; i++) {
+			char buf[PLM_LINE_HASH_SIZE];
+			assert_true(plm_line_hashes_format(&want,
+				got.file_line[i], buf));
+			assert_string_equal(got.file_hash[i], buf);
+		}
 		plm_line_hashes_finish(&want);
 	}
 	free(text);
 	plm_project_destroy(p);
 	plm_engine_destroy(e);
 	test_rmrf(dir);
+}
+
+/* The loader works out a file's line hashes beside the parse when asked
+ * and the file has PLM_LOAD_HASHES_FROM bytes or more: the same as
+ * hashing it afterwards. A smaller file's are left for later (zeroed). */
+static void loader_hashes_large_files_beside_the_parse(void **state)
+{
+	(void)state;
+	size_t cap = PLM_LOAD_HASHES_FROM + 4096, len = 0;
+	char *text = malloc(cap);
+	assert_non_null(text);
+	while (len < PLM_LOAD_HASHES_FROM) {
+		len += (size_t)snprintf(text + len, cap - len,
+			"---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n"
+			"  name: c%zu\ndata:\n  k: v\n",
+			len);
+	}
+	for (int big = 0; big < 2; big++) {
+		size_t n = big ? len : 4000;
+		struct plm_line_hashes early = {0};
+		struct plm_load_options lo = {.line_hashes = &early};
+		struct plm_load_status st;
+		struct plm_doc *doc = NULL;
+		assert_int_equal(plm_load_bytes("c.yaml", text, n,
+					 PLM_KIND_KUBERNETES, true, &lo, &doc,
+					 &st),
+			0);
+		assert_int_equal(st.outcome, PLM_LOAD_OK);
+		assert_non_null(doc);
+		if (!big) {
+			assert_null(early.hash);
+		} else {
+			struct plm_line_hashes want;
+			assert_int_equal(plm_line_hashes_compute(text, n,
+						 &want),
+				0);
+			assert_non_null(early.hash);
+			assert_int_equal(early.count, want.count);
+			assert_memory_equal(early.hash, want.hash,
+				want.count * sizeof(*want.hash));
+			assert_memory_equal(early.occurrence, want.occurrence,
+				want.count * sizeof(*want.occurrence));
+			plm_line_hashes_finish(&want);
+		}
+		plm_line_hashes_finish(&early);
+		plm_doc_destroy(doc);
+	}
+	free(text);
 }
 
 int main(void)
@@ -491,6 +563,7 @@ int main(void)
 		cmocka_unit_test(unreadable_units_do_not_stop_the_run),
 		cmocka_unit_test(
 			large_file_project_findings_have_its_line_hashes),
+		cmocka_unit_test(loader_hashes_large_files_beside_the_parse),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
