@@ -15,9 +15,6 @@
 #include "output/linehash.h"
 #include "yaml/yaml.h"
 
-/* plm_load_source_take for a source read from file_path (a path to open;
- * NULL when the bytes are in no file): the command front end reads the
- * env files a command names beside it. */
 /* Line hashes worked out beside the parse (plm_load_options.line_hashes). */
 struct hashing {
 	pthread_t thread;
@@ -69,6 +66,9 @@ static void hashing_end(struct hashing *h, const struct plm_load_options *o,
 	}
 }
 
+/* plm_load_source_take for a source read from file_path (a path to open;
+ * NULL when the bytes are in no file): the command front end reads the
+ * env files a command names beside it. */
 static struct plm_doc *build_take(struct plm_source *source, enum plm_kind kind,
 	const struct plm_load_options *o, const char *file_path)
 {
