@@ -286,8 +286,11 @@ enum plm_kind plm_discover_kind_by_name(const char *path, bool *is_yaml)
 	}
 }
 
-static int push_sized(struct plm_discover_list *list, const char *path,
-	enum plm_kind kind, bool explicit, const char *problem, long long size)
+/* An item; st, when not NULL, is what stat said of the file (its size
+ * when regular, and its identity). */
+static int push_stat(struct plm_discover_list *list, const char *path,
+	enum plm_kind kind, bool explicit, const char *problem,
+	const struct stat *st)
 {
 	if (list->count == list->cap) {
 		size_t ncap = list->cap ? list->cap * 2 : 64;
@@ -310,7 +313,12 @@ static int push_sized(struct plm_discover_list *list, const char *path,
 	}
 	d->kind = kind;
 	d->explicit = explicit;
-	d->size = size;
+	if (st != NULL) {
+		d->size = S_ISREG(st->st_mode) ? (long long)st->st_size : 0;
+		d->dev = st->st_dev;
+		d->ino = st->st_ino;
+		d->identified = true;
+	}
 	list->count++;
 	return 0;
 }
@@ -318,7 +326,7 @@ static int push_sized(struct plm_discover_list *list, const char *path,
 static int push(struct plm_discover_list *list, const char *path,
 	enum plm_kind kind, bool explicit, const char *problem)
 {
-	return push_sized(list, path, kind, explicit, problem, 0);
+	return push_stat(list, path, kind, explicit, problem, NULL);
 }
 
 /* A file passed over on purpose: a note with its slug. */
@@ -442,7 +450,7 @@ static bool leads_outside(const struct walker *w, const char *path)
 /* Opens a candidate and reads its first bytes: an item, or a note when it
  * cannot be read or is binary. */
 static int probe_and_push(struct walker *w, const char *path,
-	enum plm_kind kind, long long size)
+	enum plm_kind kind, const struct stat *st)
 {
 	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
@@ -470,7 +478,7 @@ static int probe_and_push(struct walker *w, const char *path,
 			"file to scan it anyway)",
 			PLM_DISCOVER_PROBE_SIZE);
 	}
-	return push_sized(w->list, path, kind, false, NULL, size);
+	return push_stat(w->list, path, kind, false, NULL, st);
 }
 
 static bool is_skipped_dir(const char *name)
@@ -569,7 +577,7 @@ static int visit(struct walker *w, const char *path, const char *name)
 			"scanned (raise it with --max-file-size)",
 			w->max_size);
 	}
-	return probe_and_push(w, path, kind, (long long)st.st_size);
+	return probe_and_push(w, path, kind, &st);
 }
 
 static int walk(struct walker *w, const char *dir)
@@ -756,7 +764,11 @@ int plm_discover(const char *const *paths, size_t count,
 				strerror(errno));
 			rc = push(list, p, PLM_KIND_UNKNOWN, true, msg);
 		} else if (S_ISDIR(st.st_mode)) {
+			size_t first = list->count;
 			rc = walk_root(p, NULL, NULL, o, &visited, list);
+			for (size_t k = first; k < list->count; k++) {
+				list->items[k].walked = true;
+			}
 		} else if (o->filter_named) {
 			rc = visit_named(p, o, &visited, list);
 		} else {
@@ -764,9 +776,7 @@ int plm_discover(const char *const *paths, size_t count,
 			enum plm_kind kind = o->kind != PLM_KIND_UNKNOWN
 				? o->kind
 				: plm_discover_kind_by_name(p, &is_yaml);
-			rc = push_sized(list, p, kind, true, NULL,
-				S_ISREG(st.st_mode) ? (long long)st.st_size
-						    : 0);
+			rc = push_stat(list, p, kind, true, NULL, &st);
 		}
 	}
 	plm_free(visited.slots);

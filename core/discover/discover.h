@@ -20,6 +20,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 #include "plimsoll/error.h"
 #include "model/document.h"
 
@@ -49,6 +50,13 @@ struct plm_discovered {
 	bool explicit;      /* named on the command line */
 	char *problem;      /* non-NULL: could not be walked/read (message) */
 	long long size;     /* bytes when known (a regular file), else 0 */
+	/* What stat said the file is, when identified (a file named, or one
+	 * a walk found and kept): the run drops a file named twice without
+	 * asking again. */
+	bool identified;
+	dev_t dev;
+	ino_t ino;
+	bool walked; /* found by walking a directory named */
 	/* With problem: a stable static slug (discover/template,
 	 * discover/too-large, discover/binary, discover/unreadable,
 	 * discover/not-regular, discover/symlink-outside) saying the file was

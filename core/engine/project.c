@@ -146,9 +146,6 @@ int plm_project_add_path_as(struct plm_project *p, const char *path,
 	};
 	struct plm_discover_list list = {0};
 	int rc = plm_discover(&path, 1, &dopt, &list);
-	struct stat st;
-	bool walked = strcmp(path, "-") != 0 && stat(path, &st) == 0 &&
-		S_ISDIR(st.st_mode);
 	bool oom = false;
 	for (size_t i = 0; rc == 0 && i < list.count; i++) {
 		struct plm_discovered *d = &list.items[i];
@@ -173,7 +170,10 @@ int plm_project_add_path_as(struct plm_project *p, const char *path,
 		d->problem = NULL;
 		u->skip_code = d->skip_code;
 		u->size = d->size;
-		u->root = walked ? dup_or_null(path, &oom) : NULL;
+		u->identified = d->identified;
+		u->dev = d->dev;
+		u->ino = d->ino;
+		u->root = d->walked ? dup_or_null(path, &oom) : NULL;
 		if (oom) {
 			rc = PLM_ENOMEM;
 		}
@@ -304,8 +304,13 @@ static int drop_repeats(struct plm_project *p, bool *gone)
 	for (size_t i = 0; i < p->count; i++) {
 		const struct plm_unit *u = &p->units[i];
 		struct stat st;
-		if (u->path != NULL && u->problem == NULL &&
-			strcmp(u->path, "-") != 0 && stat(u->path, &st) == 0) {
+		if (u->path == NULL || u->problem != NULL ||
+			strcmp(u->path, "-") == 0) {
+			continue;
+		}
+		if (u->identified) {
+			ids[n++] = (struct file_id){u->dev, u->ino, i};
+		} else if (stat(u->path, &st) == 0) {
 			ids[n++] = (struct file_id){st.st_dev, st.st_ino, i};
 		}
 	}

@@ -17,6 +17,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 #include "plimsoll/error.h"
 #include "model/document.h"
 
@@ -51,8 +52,11 @@ struct plm_unit {
 	size_t len;
 	char **overrides; /* Compose files merged over this one */
 	size_t override_count;
-	char *root; /* the tree this unit was found in (links
+	char *root;      /* the tree this unit was found in (links
 	                            * stay inside it); NULL: its directory */
+	bool identified; /* dev and ino are what discovery's stat said */
+	dev_t dev;
+	ino_t ino;
 };
 
 struct plm_project;

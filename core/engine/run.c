@@ -4,9 +4,11 @@
  *
  * Each worker has its own checker (a Lua state with every policy compiled
  * once) and takes the next unit from a shared plan (big files first, then
- * discovery order). The calling thread waits on one index at a time
- * (`waiting_for`), which the worker that finishes it signals; it then
- * passes every consecutive ready result to the sink and frees it.
+ * discovery order). The calling thread is one of the workers: after each
+ * of its units it passes every consecutive ready result to the sink and
+ * frees it; once the plan is taken, it waits on one index at a time
+ * (`waiting_for`), which the worker that finishes it signals. Its
+ * checker then runs the project rules, on the memory it used already.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -614,13 +616,34 @@ static void wait_for(struct pool *w, size_t i)
 	}
 }
 
-/* The sink thread's loop: each result in order, once it is ready. It
- * sleeps until the last of the next BATCH results is done, not once per
- * file, then hands on every consecutive ready one. */
-static void deliver_in_order(struct pool *w)
+/* Hands on the consecutive ready results from position `from`, without
+ * waiting; returns the first not handed on. */
+static size_t deliver_ready(struct pool *w, size_t from)
+{
+	pthread_mutex_lock(&w->lock);
+	size_t end = from;
+	while (end < w->count && w->ready[end]) {
+		end++;
+	}
+	size_t done = w->done;
+	pthread_mutex_unlock(&w->lock);
+	for (size_t i = from; i < end; i++) {
+		deliver(w, i);
+	}
+	if (end > from) {
+		report_progress(w, done);
+	}
+	return end;
+}
+
+/* The calling thread's wait for the rest, from position i: each result
+ * in order, once it is ready. It sleeps until the last of the next BATCH
+ * results is done, not once per file, then hands on every consecutive
+ * ready one. */
+static void deliver_in_order(struct pool *w, size_t i)
 {
 	size_t count = w->count;
-	for (size_t i = 0; i < count;) {
+	while (i < count) {
 		pthread_mutex_lock(&w->lock);
 		wait_for(w, i + BATCH - 1 < count ? i + BATCH - 1 : count - 1);
 		wait_for(w, i);
@@ -675,16 +698,43 @@ static void run_here(struct pool *w)
 	w->kept = checker;
 }
 
+/* The calling thread's share beside the worker threads: units from the
+ * shared plan, each followed by the results ready in order; then the
+ * rest as the workers finish them. Its checker is kept for the project
+ * rules (the files' garbage it freed is where the project's view goes:
+ * a fresh checker on this thread's untouched heap paid a page fault for
+ * every 4 KiB of it). */
+static void work_and_deliver(struct pool *w)
+{
+	bool ok;
+	struct plm_checker *checker = make_checker(w, &ok);
+	size_t delivered = 0;
+	while (ok) {
+		pthread_mutex_lock(&w->lock);
+		size_t n = w->next++;
+		pthread_mutex_unlock(&w->lock);
+		if (n >= w->count) {
+			break;
+		}
+		size_t i = w->order[n];
+		finish_one(w, i, scan_one(w, checker, i));
+		delivered = deliver_ready(w, delivered);
+	}
+	w->kept = checker;
+	deliver_in_order(w, delivered);
+}
+
 static void run_threads(struct pool *w, long jobs)
 {
 	if (!plan_order(w, jobs)) {
 		w->st->out_of_memory = true;
 		return;
 	}
+	/* This thread is the last of the jobs. */
 	pthread_t *threads = plm_calloc((size_t)jobs, sizeof(*threads));
 	long started = 0;
-	w->alive = jobs;
-	for (; threads != NULL && started < jobs; started++) {
+	w->alive = jobs - 1;
+	for (; threads != NULL && started < jobs - 1; started++) {
 		if (pthread_create(&threads[started], NULL, worker_main, w) !=
 			0) {
 			break;
@@ -696,7 +746,7 @@ static void run_threads(struct pool *w, long jobs)
 	if (started == 0) {
 		run_here(w);
 	} else {
-		deliver_in_order(w);
+		work_and_deliver(w);
 	}
 	for (long i = 0; i < started; i++) {
 		pthread_join(threads[i], NULL);

@@ -1189,14 +1189,16 @@ enum plm_lua_status plm_lua_checker_run(struct plm_lua_checker *c, size_t rule,
 	}
 	plm_lua_set_lib_dir(c->host, NULL);
 	c->settings = NULL;
-	if (c->index != NULL &&
+	if (c->index != NULL && !c->chunks[rule].reuse &&
 		lua_gc(plm_lua_state(c->host), LUA_GCCOUNT) - heap_kb >
 			PROJECT_GARBAGE_KB) {
 		/* A project run's view of the whole tree is garbage now: freed
 		 * before the next project policy builds its own, not beside
 		 * it. (A small project's is left to the collector: a full
 		 * collection walks the whole state, a third of what a scan of
-		 * one small file cost.) */
+		 * one small file cost. The view the built-in policies share is
+		 * kept until the run ends: collecting after them would walk it
+		 * and free little.) */
 		lua_gc(plm_lua_state(c->host), LUA_GCCOLLECT);
 	}
 	return st;

@@ -83,12 +83,13 @@ References:
 				if not selected[o] then
 					local related = {}
 					for i, np in ipairs(policies) do
-						if i <= 10 then
-							related[i] = {node = np, field = "selector",
-								message = ("NetworkPolicy %q of namespace %q "
-								.. "selects other pods"):format(
-								np.name or "?", ns)}
+						if i > 10 then
+							break
 						end
+						related[i] = {node = np, field = "selector",
+							message = ("NetworkPolicy %q of namespace %q "
+							.. "selects other pods"):format(
+							np.name or "?", ns)}
 					end
 					report(o, "name", ("%s %q in namespace %q is not "
 						.. "selected by any NetworkPolicy"):format(

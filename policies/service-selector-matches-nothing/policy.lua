@@ -77,12 +77,13 @@ References:
 				if #selects[ns](sel) == 0 then
 					local related = {}
 					for i, w in ipairs(workloads[ns] or {}) do
-						if i <= 10 then
-							related[i] = {node = w, field = "pod_labels",
-								message = ("%s %q has pod labels %s"):format(
-								w.kind or "object", w.name or "?",
-								show(w.pod_labels))}
+						if i > 10 then
+							break
 						end
+						related[i] = {node = w, field = "pod_labels",
+							message = ("%s %q has pod labels %s"):format(
+							w.kind or "object", w.name or "?",
+							show(w.pod_labels))}
 					end
 					report(s, "selector", ("Service %q in namespace %q "
 						.. "selects %s, which no pod template in the "

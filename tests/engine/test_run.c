@@ -12,6 +12,9 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
 #include <cmocka.h>
 
 #include "docs.h"
@@ -156,6 +159,58 @@ static void buffers_are_linted_from_memory(void **state)
 	assert_true(s.project_findings > 0);
 	plm_project_destroy(p);
 	plm_engine_destroy(e);
+}
+
+/* One file named several ways (as given, through ".", by a hard link,
+ * and found again by walking its folder) is one unit: the first way it
+ * came, by what discovery's stat said of it. A unit found by the walk
+ * has the walked folder as its root; a file named has none. */
+static void a_file_named_several_ways_is_one_unit(void **state)
+{
+	char *dir = test_tmpdir();
+	char path[512], dotted[512], hard[512], sub[512];
+	snprintf(sub, sizeof(sub), "%s/app", dir);
+	assert_int_equal(mkdir(sub, 0755), 0);
+	snprintf(path, sizeof(path), "%s/app/Dockerfile", dir);
+	test_write(path, "FROM alpine:3.20\nUSER app\n");
+	snprintf(dotted, sizeof(dotted), "%s/app/./Dockerfile", dir);
+	snprintf(hard, sizeof(hard), "%s/Dockerfile.copy", dir);
+	assert_int_equal(link(path, hard), 0);
+
+	struct plm_project *p = new_project(PLM_KIND_UNKNOWN);
+	assert_int_equal(plm_project_add_path(p, sub), 0);
+	assert_int_equal(plm_project_add_path(p, path), 0);
+	assert_int_equal(plm_project_add_path(p, dotted), 0);
+	assert_int_equal(plm_project_add_path(p, hard), 0);
+	assert_int_equal(plm_project_plan(p), 0);
+	assert_int_equal(plm_project_unit_count(p), 1);
+	const struct plm_unit *u = plm_project_unit(p, 0);
+	assert_non_null(strstr(u->shown, "/app/Dockerfile"));
+	assert_non_null(u->root);
+	assert_string_equal(u->root, sub);
+	plm_project_destroy(p);
+
+	/* Named first, it stays the one named: no root. */
+	p = new_project(PLM_KIND_UNKNOWN);
+	assert_int_equal(plm_project_add_path(p, hard), 0);
+	assert_int_equal(plm_project_add_path(p, sub), 0);
+	assert_int_equal(plm_project_plan(p), 0);
+	assert_int_equal(plm_project_unit_count(p), 1);
+	u = plm_project_unit(p, 0);
+	assert_non_null(strstr(u->shown, "/Dockerfile.copy"));
+	assert_null(u->root);
+	plm_project_destroy(p);
+
+	/* Two files: two units. */
+	unlink(hard);
+	test_write(hard, "FROM alpine:3.20\n");
+	p = new_project(PLM_KIND_UNKNOWN);
+	assert_int_equal(plm_project_add_path(p, hard), 0);
+	assert_int_equal(plm_project_add_path(p, sub), 0);
+	assert_int_equal(plm_project_plan(p), 0);
+	assert_int_equal(plm_project_unit_count(p), 2);
+	plm_project_destroy(p);
+	test_rmrf(dir);
 }
 
 /* compose.yaml and compose.override.yaml in one folder: one unit, the
@@ -553,6 +608,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(buffers_are_linted_from_memory),
+		cmocka_unit_test(a_file_named_several_ways_is_one_unit),
 		cmocka_unit_test(compose_override_joins_its_base),
 		cmocka_unit_test(compose_base_named_alone_takes_its_override),
 		cmocka_unit_test(compose_files_make_one_project),
