@@ -691,17 +691,21 @@ static const char key_entry_mt = 0;
  * tables, most never read: the built-in project policies read
  * `pod_labels` and `selector`), and `spans`. */
 static const char *const lazy_fields[] = {"labels", "pod_labels", "selector",
-	"policy_types", "images", "networks", "stages", "spans"};
+	"policy_types", "images", "networks", "stages", "spans", "document"};
+
+static void push_document(lua_State *L, struct plm_lua_checker *c, size_t d);
 
 /* Pushes field `name` of entry e, or nothing and false when e has no
  * such field (pod_labels of an object without pods, a selector not
  * written, a field of another type of entry).  [-0, +(0|1), m] */
-static bool push_lazy_field(lua_State *L, const struct plm_index_entry *e,
-	const char *name)
+static bool push_lazy_field(lua_State *L, struct plm_lua_checker *c, size_t d,
+	const struct plm_index_entry *e, const char *name)
 {
 	bool object = e->kind == PLM_INDEX_OBJECT;
 	bool service = e->kind == PLM_INDEX_SERVICE;
-	if (strcmp(name, "spans") == 0) {
+	if (strcmp(name, "document") == 0) {
+		push_document(L, c, d);
+	} else if (strcmp(name, "spans") == 0) {
 		push_spans(L, e);
 	} else if (strcmp(name, "labels") == 0 && (object || service)) {
 		push_pairs(L, &e->labels);
@@ -732,7 +736,7 @@ static int entry_index(lua_State *L)
 	const struct plm_index_entry *e = NULL;
 	if (c == NULL || lua_type(L, 2) != LUA_TSTRING ||
 		!to_handle(L, c, 1, &d, &e) || e == NULL ||
-		!push_lazy_field(L, e, lua_tostring(L, 2))) {
+		!push_lazy_field(L, c, d, e, lua_tostring(L, 2))) {
 		lua_pushnil(L);
 		return 1;
 	}
@@ -768,7 +772,8 @@ static int entry_pairs(lua_State *L)
 			lua_pushstring(L, lazy_fields[i]);
 			bool missing = lua_rawget(L, 1) == LUA_TNIL;
 			lua_pop(L, 1);
-			if (missing && push_lazy_field(L, e, lazy_fields[i])) {
+			if (missing &&
+				push_lazy_field(L, c, d, e, lazy_fields[i])) {
 				lua_pushstring(L, lazy_fields[i]);
 				lua_insert(L, -2);
 				lua_rawset(L, 1);
@@ -809,19 +814,24 @@ static void register_handle(lua_State *L, int handles, size_t doc, size_t entry)
 
 static const char *const entry_types[] = {"object", "service", "dockerfile"};
 
-/* One entry of document d (its table at doc_idx).  [-0, +1, m] */
-static void push_entry(lua_State *L, int handles, int doc_idx, size_t d,
+/* What a view keeps in its handles table besides the handles (under
+ * light-userdata keys a policy cannot make): the three lists of entries
+ * by type, and per document the place of its first entry in its type's
+ * list; the tables of the documents made so far are at d + 1. */
+static const char key_view_lists = 0;
+static const char key_view_starts = 0;
+
+/* One entry of document d (its shown path at path_idx).  [-0, +1, m] */
+static void push_entry(lua_State *L, int handles, int path_idx, size_t d,
 	size_t k, const struct plm_index_entry *e)
 {
-	/* The scalars now, the lists and maps when first read
-	 * (entry_index): seven fields at most. */
+	/* The scalars now; the lists, maps and the document when first
+	 * read (entry_index): seven fields at most. */
 	lua_createtable(L, 0, 8);
 	lua_pushstring(L, entry_types[e->kind]);
 	lua_setfield(L, -2, "type");
-	lua_getfield(L, doc_idx, "path");
+	lua_pushvalue(L, path_idx);
 	lua_setfield(L, -2, "path");
-	lua_pushvalue(L, doc_idx);
-	lua_setfield(L, -2, "document");
 	set_string(L, "name", e->name);
 	if (e->kind == PLM_INDEX_OBJECT) {
 		set_string(L, "api_version", e->api_version);
@@ -839,10 +849,101 @@ static void push_entry(lua_State *L, int handles, int doc_idx, size_t d,
 	register_handle(L, handles, d, k + 1);
 }
 
+/* Pushes the table of document d of the current view ({path, kind,
+ * lines, truncated, objects}), made on first use: an entry's `document`
+ * or `project.documents`. Most project policies read neither, and a
+ * table per file was a third of a large tree's view.  [-0, +1, m] */
+static void push_document(lua_State *L, struct plm_lua_checker *c, size_t d)
+{
+	luaL_checkstack(L, 8, "project");
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &key_handles);
+	int handles = lua_gettop(L);
+	if (lua_rawgeti(L, handles, (lua_Integer)d + 1) == LUA_TTABLE) {
+		lua_remove(L, handles);
+		return;
+	}
+	lua_pop(L, 1);
+	const struct plm_index_doc *id = plm_index_doc_at(c->index, d);
+	lua_createtable(L, 0, 5);
+	int doc = lua_gettop(L);
+	lua_pushstring(L, id->shown_path);
+	lua_setfield(L, doc, "path");
+	lua_pushstring(L, plm_kind_name(id->kind));
+	lua_setfield(L, doc, "kind");
+	lua_pushinteger(L, (lua_Integer)id->line_count);
+	lua_setfield(L, doc, "lines");
+	lua_pushboolean(L, id->truncated);
+	lua_setfield(L, doc, "truncated");
+	lua_createtable(L, (int)id->entry_count, 0);
+	if (id->entry_count > 0) {
+		/* A document's entries are all of one type, in a row of
+		 * that type's list. */
+		lua_rawgetp(L, handles, &key_view_lists);
+		lua_rawgeti(L, -1, (lua_Integer)id->entries[0].kind + 1);
+		lua_rawgetp(L, handles, &key_view_starts);
+		lua_rawgeti(L, -1, (lua_Integer)d + 1);
+		lua_Integer start = lua_tointeger(L, -1);
+		lua_pop(L, 2);
+		for (size_t k = 0; k < id->entry_count; k++) {
+			lua_rawgeti(L, -1, start + (lua_Integer)k + 1);
+			lua_rawseti(L, -4, (lua_Integer)k + 1);
+		}
+		lua_pop(L, 2);
+	}
+	lua_setfield(L, doc, "objects");
+	register_handle(L, handles, d, 0);
+	lua_pushvalue(L, doc);
+	lua_rawseti(L, handles, (lua_Integer)d + 1);
+	lua_remove(L, handles);
+}
+
+/* project.documents, made on first read.  [-0, +1, m] */
+static int project_index(lua_State *L)
+{
+	struct plm_lua_checker *c = plm_lua_user(L);
+	if (c == NULL || c->index == NULL || lua_type(L, 2) != LUA_TSTRING ||
+		strcmp(lua_tostring(L, 2), "documents") != 0) {
+		lua_pushnil(L);
+		return 1;
+	}
+	size_t n = plm_index_doc_count(c->index);
+	lua_createtable(L, (int)n, 0);
+	for (size_t d = 0; d < n; d++) {
+		push_document(L, c, d);
+		lua_rawseti(L, -2, (lua_Integer)d + 1);
+	}
+	lua_pushliteral(L, "documents");
+	lua_pushvalue(L, -2);
+	lua_rawset(L, 1);
+	return 1;
+}
+
+/* pairs(project): `documents` made, then the plain walk. */
+static int project_pairs(lua_State *L)
+{
+	luaL_checktype(L, 1, LUA_TTABLE);
+	lua_pushliteral(L, "documents");
+	if (lua_rawget(L, 1) == LUA_TNIL) {
+		lua_pushcfunction(L, project_index);
+		lua_pushvalue(L, 1);
+		lua_pushliteral(L, "documents");
+		lua_call(L, 2, 0);
+	}
+	lua_pop(L, 1);
+	lua_pushcfunction(L, entry_next);
+	lua_pushvalue(L, 1);
+	lua_pushnil(L);
+	return 3;
+}
+
+/* Registry key of the metatable of `project`. */
+static const char key_project_mt = 0;
+
 static int project_load(lua_State *L);
 
 /* Pushes a fresh `project` table for one policy run and records its
- * entries and documents in the handles table.  [-0, +1, m] */
+ * entries in the handles table (its documents as they are made).
+ * [-0, +1, m] */
 static void push_project(lua_State *L, struct plm_lua_checker *c)
 {
 	ensure_entry_mt(L);
@@ -858,43 +959,56 @@ static void push_project(lua_State *L, struct plm_lua_checker *c)
 	size_t n = plm_index_doc_count(c->index);
 	lua_createtable(L, 0, 6); /* project */
 	int project = lua_gettop(L);
-	lua_createtable(L, (int)n, 0); /* documents */
 	lua_newtable(L);               /* objects */
 	lua_newtable(L);               /* services */
 	lua_newtable(L);               /* dockerfiles */
-	int lists = project + 2;       /* objects, by type */
+	lua_createtable(L, (int)n, 0); /* starts */
+	int lists = project + 1;       /* objects, by type */
+	int starts = project + 4;
 	lua_Integer counts[3] = {0, 0, 0};
 	luaL_checkstack(L, 8, "project");
 	for (size_t d = 0; d < n; d++) {
 		const struct plm_index_doc *id = plm_index_doc_at(c->index, d);
-		lua_createtable(L, 0, 5);
-		int doc_idx = lua_gettop(L);
+		if (id->entry_count == 0) {
+			continue;
+		}
+		enum plm_index_entry_kind kind = id->entries[0].kind;
+		lua_pushinteger(L, counts[kind]);
+		lua_rawseti(L, starts, (lua_Integer)d + 1);
 		lua_pushstring(L, id->shown_path);
-		lua_setfield(L, doc_idx, "path");
-		lua_pushstring(L, plm_kind_name(id->kind));
-		lua_setfield(L, doc_idx, "kind");
-		lua_pushinteger(L, (lua_Integer)id->line_count);
-		lua_setfield(L, doc_idx, "lines");
-		lua_pushboolean(L, id->truncated);
-		lua_setfield(L, doc_idx, "truncated");
-		lua_createtable(L, (int)id->entry_count, 0);
+		int path_idx = lua_gettop(L);
 		for (size_t k = 0; k < id->entry_count; k++) {
 			const struct plm_index_entry *e = &id->entries[k];
-			push_entry(L, handles, doc_idx, d, k, e);
-			lua_pushvalue(L, -1);
+			push_entry(L, handles, path_idx, d, k, e);
 			lua_rawseti(L, lists + (int)e->kind, ++counts[e->kind]);
-			lua_rawseti(L, -2, (lua_Integer)k + 1);
 		}
-		lua_setfield(L, doc_idx, "objects");
-		register_handle(L, handles, d, 0);
-		lua_rawseti(L, project + 1, (lua_Integer)d + 1);
+		lua_pop(L, 1);
 	}
+	lua_rawsetp(L, handles, &key_view_starts);
+	lua_createtable(L, 3, 0);
+	for (int i = 0; i < 3; i++) {
+		lua_pushvalue(L, lists + i);
+		lua_rawseti(L, -2, i + 1);
+	}
+	lua_rawsetp(L, handles, &key_view_lists);
 	lua_setfield(L, project, "dockerfiles");
 	lua_setfield(L, project, "services");
 	lua_setfield(L, project, "objects");
-	lua_setfield(L, project, "documents");
 	lua_pushcfunction(L, project_load);
 	lua_setfield(L, project, "load");
+	if (lua_rawgetp(L, LUA_REGISTRYINDEX, &key_project_mt) != LUA_TTABLE) {
+		lua_pop(L, 1);
+		lua_createtable(L, 0, 3);
+		lua_pushcfunction(L, project_index);
+		lua_setfield(L, -2, "__index");
+		lua_pushcfunction(L, project_pairs);
+		lua_setfield(L, -2, "__pairs");
+		lua_pushboolean(L, 0);
+		lua_setfield(L, -2, "__metatable");
+		lua_pushvalue(L, -1);
+		lua_rawsetp(L, LUA_REGISTRYINDEX, &key_project_mt);
+	}
+	lua_setmetatable(L, project);
 	lua_remove(L, handles);
 }
 

@@ -490,6 +490,59 @@ static void entry_fields_read_and_walked_whole(void **state)
 	project_teardown(&p);
 }
 
+/* Documents are made when first reached, from an entry or from
+ * project.documents: either way one table per document, listing that
+ * document's entries, and a finding on it lands on its first line;
+ * pairs(project) lists `documents` before it was read. */
+static void documents_are_the_same_whichever_way_reached(void **state)
+{
+	(void)state;
+	struct project p;
+	project_setup(&p);
+	char *pdir = test_tmpdir();
+	write_project_policy(pdir, "docs", "test/docs", "project",
+		"    local keys = {}\n"
+		"    for k in pairs(project) do keys[#keys + 1] = k end\n"
+		"    table.sort(keys)\n"
+		"    local s = project.services[1]\n"
+		"    local d = s.document\n"
+		"    local same = rawequal(s.document, d)\n"
+		"    local at = 0\n"
+		"    for i, x in ipairs(project.documents) do\n"
+		"      if rawequal(x, d) then at = i end\n"
+		"    end\n"
+		"    local listed = {}\n"
+		"    for _, e in ipairs(d.objects) do\n"
+		"      listed[#listed + 1] = e.type .. ':' .. e.name ..\n"
+		"        ':' .. tostring(rawequal(e.document, d))\n"
+		"    end\n"
+		"    local o = project.objects[#project.objects]\n"
+		"    report(d, table.concat(keys, ',') .. ' | ' ..\n"
+		"      tostring(same) .. ' ' .. at .. ' ' .. d.kind .. ' ' ..\n"
+		"      d.lines .. ' | ' .. table.concat(listed, ',') .. ' | ' ..\n"
+		"      tostring(rawequal(o.document, project.documents[2])) ..\n"
+		"      ' ' .. #project.documents[2].objects .. ' ' ..\n"
+		"      tostring(rawequal(project.documents[2].objects[1], o)))\n");
+	struct plm_engine *e;
+	struct plm_checker *c;
+	struct plm_file_result r;
+	run_policies(pdir, &p, &e, &c, &r);
+	for (size_t i = 0; i < r.finding_count; i++) {
+		print_message("%s\n", r.findings[i].message);
+	}
+	assert_int_equal(r.finding_count, 1);
+	const struct plm_finding *f = by_message(&r,
+		"dockerfiles,documents,load,objects,services | true 3 compose "
+		"8 | service:web:true,service:db:true | true 1 true");
+	assert_string_equal(f->path, p.paths[2]);
+	assert_int_equal(f->region.start_line, 1);
+	plm_file_result_finish(&r);
+	plm_checker_destroy(c);
+	plm_engine_destroy(e);
+	test_rmrf(pdir);
+	project_teardown(&p);
+}
+
 /* project.load gives the full model of one document; a finding on one of
  * its nodes lands in that file; the previous document's nodes go stale
  * when another is loaded. */
@@ -708,6 +761,7 @@ int main(void)
 		cmocka_unit_test(
 			project_policy_reports_across_files_with_related),
 		cmocka_unit_test(entry_fields_read_and_walked_whole),
+		cmocka_unit_test(documents_are_the_same_whichever_way_reached),
 		cmocka_unit_test(project_load_gives_the_document_model),
 		cmocka_unit_test(project_policy_errors_become_notifications),
 		cmocka_unit_test(project_load_is_charged_to_the_budget),
