@@ -24,7 +24,7 @@
 #include "plimsoll/plimsoll.h"
 #include "util/alloc.h"
 
-/* How many results the sink thread waits for before it wakes. */
+/* How many results the calling thread waits for before it wakes. */
 #define BATCH 32
 
 /* Files below this size are never moved ahead of their turn. */
@@ -73,8 +73,8 @@ struct pool {
 	pthread_mutex_t lock;
 	pthread_cond_t wake; /* ready[waiting_for], or a worker left */
 	size_t next;         /* the next position in order[] */
-	size_t waiting_for;  /* the index the sink thread waits on */
-	long alive;          /* workers still running */
+	size_t waiting_for;  /* the index the calling thread waits on */
+	long alive;          /* worker threads still running */
 	size_t done;         /* units built and checked, in any order */
 };
 
