@@ -127,7 +127,9 @@ static void usage(FILE *out)
 	      "  --progress, --no-progress\n"
 	      "                          show files scanned on stderr, or never (default:\n"
 	      "                          on a terminal, and not when CI is set)\n"
-	      "  -j, --jobs N            files scanned in parallel (default: CPUs)\n"
+	      "  -j, --jobs N            files scanned in parallel (default: CPUs,\n"
+	      "                          fewer when the files are too few to\n"
+	      "                          pay for another worker)\n"
 	      "  -h, --help              show this help\n"
 	      "\n"
 	      "Exit status: 0 no findings at or above the threshold, 1 findings,\n"
@@ -923,6 +925,7 @@ int plm_cli_scan(int argc, char **argv)
 	struct plm_run_options ropt = {
 		.engine = engine,
 		.jobs = jobs,
+		.fit_jobs = o.jobs <= 0,
 		.rule = PLM_RUN_ALL_RULES,
 		.configs = configs,
 	};

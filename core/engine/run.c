@@ -398,6 +398,22 @@ static long long unit_size(const struct pool *w, size_t i)
 	return plm_project_unit(w->project, i)->size;
 }
 
+/* The workers the units are worth, at most jobs: one, and one more for
+ * each PLM_RUN_WORK_PER_JOB of work (two small files checked on two
+ * threads took a fifth longer than on one). */
+static long jobs_worth(const struct pool *w, long jobs)
+{
+	long long work = 0;
+	for (size_t i = 0; i < w->count; i++) {
+		long long size = unit_size(w, i);
+		work += (size > 0 ? size : 0) + PLM_RUN_UNIT_WORK;
+		if (work / PLM_RUN_WORK_PER_JOB >= jobs) {
+			return jobs;
+		}
+	}
+	return 1 + (long)(work / PLM_RUN_WORK_PER_JOB);
+}
+
 /* Big files first, largest first; then the rest in discovery order.
  * A file is big when it alone is more than an eighth of one worker's
  * share of the bytes: started last, it would leave the other workers
@@ -971,6 +987,9 @@ void plm_run(struct plm_project *project, const struct plm_run_options *o,
 	long jobs = o->jobs;
 	if (jobs < 1 || (size_t)jobs > count) {
 		jobs = count && jobs >= 1 ? (long)count : 1;
+	}
+	if (o->fit_jobs && !o->no_policies) {
+		jobs = jobs_worth(&w, jobs);
 	}
 	if (wants_project(o)) {
 		w.parts = plm_calloc(count ? count : 1, sizeof(*w.parts));

@@ -26,9 +26,19 @@
 /* Every selected rule that applies to the document's kind. */
 #define PLM_RUN_ALL_RULES ((size_t)-1)
 
+/* With fit_jobs, the work one more worker takes to pay for itself: a
+ * worker makes its own checker (a Lua state, each policy loaded again on
+ * its first file, a heap of its own), about what checking a few dozen
+ * small files costs. A unit's work is its bytes and PLM_RUN_UNIT_WORK. */
+#define PLM_RUN_WORK_PER_JOB ((long long)64 * 1024)
+#define PLM_RUN_UNIT_WORK ((long long)1024)
+
 struct plm_run_options {
 	const struct plm_engine *engine; /* shared, read-only */
 	long jobs;                       /* worker threads; <= 1: this thread */
+	/* jobs is the most to use: fewer when the units are too little work
+	 * to pay for a worker's own checker (PLM_RUN_WORK_PER_JOB). */
+	bool fit_jobs;
 	/* PLM_RUN_ALL_RULES, or the index (plm_engine_rules) of the one rule
 	 * to run on every document whatever its applies_to (`test`). */
 	size_t rule;

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -43,6 +44,8 @@ struct seen {
 	size_t progress_done;  /* the last count, */
 	size_t progress_total; /* of how many */
 	bool progress_backwards;
+	pthread_t caller;  /* the thread that called plm_run */
+	size_t off_caller; /* documents built on another thread */
 };
 
 static void on_progress(void *ctx, size_t done, size_t total)
@@ -61,6 +64,9 @@ static void on_document(void *ctx, const struct plm_unit *unit,
 	struct seen *s = ctx;
 	assert_non_null(doc->tree);
 	assert_string_equal(unit->shown, plm_doc_main(doc)->path);
+	if (!pthread_equal(pthread_self(), s->caller)) {
+		__atomic_fetch_add(&s->off_caller, 1, __ATOMIC_RELAXED);
+	}
 	if (s->documents++ == 0) {
 		snprintf(s->first_document, sizeof(s->first_document), "%s",
 			unit->shown);
@@ -102,6 +108,7 @@ static void run_project(struct plm_project *p, const struct plm_engine *e,
 	long jobs, struct seen *s)
 {
 	memset(s, 0, sizeof(*s));
+	s->caller = pthread_self();
 	struct plm_run_options o = {
 		.engine = e,
 		.jobs = jobs,
@@ -396,6 +403,75 @@ static void results_keep_unit_order_whatever_the_jobs(void **state)
 	test_rmrf(dir);
 }
 
+/* Runs p with `jobs` as the most to use (the CLI's default). */
+static void run_fitted(struct plm_project *p, const struct plm_engine *e,
+	long jobs, struct seen *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->caller = pthread_self();
+	struct plm_run_options o = {.engine = e,
+		.jobs = jobs,
+		.fit_jobs = true,
+		.rule = PLM_RUN_ALL_RULES};
+	struct plm_sink sink = {on_document, on_result, s, NULL};
+	struct plm_run_status st;
+	plm_run(p, &o, &sink, &st);
+	assert_null(st.checker_error);
+	assert_int_equal(st.delivered, s->results + s->project_results);
+}
+
+/* With jobs as a ceiling, a few small files are checked on the calling
+ * thread alone (a worker's own checker costs more than they do); enough
+ * work gets the workers, and the same results. */
+static void a_few_small_files_get_one_worker(void **state)
+{
+	char *dir = test_tmpdir();
+	char path[512];
+	for (int i = 0; i < 3; i++) {
+		snprintf(path, sizeof(path), "%s/Dockerfile.%d", dir, i);
+		test_write(path, "FROM alpine:3.20\nRUN apk add curl\n");
+	}
+	struct plm_engine *e = builtin_engine();
+	static struct seen s, many, one;
+	struct plm_project *p = new_project(PLM_KIND_UNKNOWN);
+	assert_int_equal(plm_project_add_path(p, dir), 0);
+	run_fitted(p, e, 4, &s);
+	plm_project_destroy(p);
+	assert_int_equal(s.results, 3);
+	assert_int_equal(s.documents, 3);
+	assert_int_equal(s.off_caller, 0);
+
+	/* 40 files of 8 KB: five times the work a worker pays for. */
+	char *text = malloc(8192 + 64);
+	assert_non_null(text);
+	strcpy(text, "FROM alpine:3.20\n");
+	while (strlen(text) < 8192) {
+		strcat(text, "RUN echo one two three four five six seven\n");
+	}
+	for (int i = 0; i < 40; i++) {
+		snprintf(path, sizeof(path), "%s/Dockerfile.%d", dir, i);
+		test_write(path, text);
+	}
+	free(text);
+	p = new_project(PLM_KIND_UNKNOWN);
+	assert_int_equal(plm_project_add_path(p, dir), 0);
+	run_fitted(p, e, 2, &many);
+	plm_project_destroy(p);
+	p = new_project(PLM_KIND_UNKNOWN);
+	assert_int_equal(plm_project_add_path(p, dir), 0);
+	run_fitted(p, e, 1, &one);
+	plm_project_destroy(p);
+	assert_int_equal(many.results, 40);
+	assert_true(many.off_caller > 0);
+	assert_int_equal(one.off_caller, 0);
+	for (size_t i = 0; i < 40; i++) {
+		assert_string_equal(many.paths[i], one.paths[i]);
+		assert_int_equal(many.findings[i], one.findings[i]);
+	}
+	plm_engine_destroy(e);
+	test_rmrf(dir);
+}
+
 /* Without policies the run only builds documents (dump); with one rule
  * only that rule reports (test). */
 static void policy_free_and_one_rule_runs(void **state)
@@ -614,6 +690,7 @@ int main(void)
 		cmocka_unit_test(compose_files_make_one_project),
 		cmocka_unit_test(a_file_reached_twice_is_one_unit),
 		cmocka_unit_test(results_keep_unit_order_whatever_the_jobs),
+		cmocka_unit_test(a_few_small_files_get_one_worker),
 		cmocka_unit_test(one_job_scans_a_big_file_first),
 		cmocka_unit_test(policy_free_and_one_rule_runs),
 		cmocka_unit_test(unreadable_units_do_not_stop_the_run),
