@@ -633,8 +633,10 @@ static void wait_for(struct pool *w, size_t i)
 }
 
 /* Hands on the consecutive ready results from position `from`, without
- * waiting; returns the first not handed on. */
-static size_t deliver_ready(struct pool *w, size_t from)
+ * waiting; returns the first not handed on. Progress is told whenever
+ * more units are done, handed on or not (an earlier one may be a big
+ * file still in a worker's hands). */
+static size_t deliver_ready(struct pool *w, size_t from, size_t *told)
 {
 	pthread_mutex_lock(&w->lock);
 	size_t end = from;
@@ -646,8 +648,9 @@ static size_t deliver_ready(struct pool *w, size_t from)
 	for (size_t i = from; i < end; i++) {
 		deliver(w, i);
 	}
-	if (end > from) {
+	if (done != *told) {
 		report_progress(w, done);
+		*told = done;
 	}
 	return end;
 }
@@ -724,7 +727,7 @@ static void work_and_deliver(struct pool *w)
 {
 	bool ok;
 	struct plm_checker *checker = make_checker(w, &ok);
-	size_t delivered = 0;
+	size_t delivered = 0, told = 0;
 	while (ok) {
 		pthread_mutex_lock(&w->lock);
 		size_t n = w->next++;
@@ -734,7 +737,7 @@ static void work_and_deliver(struct pool *w)
 		}
 		size_t i = w->order[n];
 		finish_one(w, i, scan_one(w, checker, i));
-		delivered = deliver_ready(w, delivered);
+		delivered = deliver_ready(w, delivered, &told);
 	}
 	w->kept = checker;
 	deliver_in_order(w, delivered);

@@ -85,10 +85,11 @@ struct plm_sink {
 	/* May be NULL (last, so that positional initializers of the
 	 * fields above still hold). How far the run is: `done` of the `total` units are
 	 * built and checked (in any order; results may still wait for an
-	 * earlier one). Called on the calling thread after each result and,
-	 * while it waits for workers, every PLM_RUN_PROGRESS_MS at least, so
-	 * a face can show progress without a thread of its own; the face
-	 * throttles what it draws. */
+	 * earlier one). Called on the calling thread after each of its own
+	 * units and each result and, while it waits for workers, every
+	 * PLM_RUN_PROGRESS_MS at least, so a face can show progress without
+	 * a thread of its own (not while the calling thread checks a unit:
+	 * a big one pauses it); the face throttles what it draws. */
 	void (*progress)(void *ctx, size_t done, size_t total);
 };
 
