@@ -459,6 +459,20 @@ static bool plan_order(struct pool *w, long jobs)
 	return true;
 }
 
+/* Takes the next unit of the shared plan into *i; false when none is
+ * left. */
+static bool take_unit(struct pool *w, size_t *i)
+{
+	pthread_mutex_lock(&w->lock);
+	size_t n = w->next++;
+	pthread_mutex_unlock(&w->lock);
+	if (n >= w->count) {
+		return false;
+	}
+	*i = w->order[n];
+	return true;
+}
+
 /* One worker: its checker, then files from the shared counter until none
  * is left. */
 static void *worker_main(void *arg)
@@ -467,14 +481,8 @@ static void *worker_main(void *arg)
 	plm_alloc_tune_thread();
 	bool ok;
 	struct plm_checker *checker = make_checker(w, &ok);
-	while (ok) {
-		pthread_mutex_lock(&w->lock);
-		size_t n = w->next++;
-		pthread_mutex_unlock(&w->lock);
-		if (n >= w->count) {
-			break;
-		}
-		size_t i = w->order[n];
+	size_t i;
+	while (ok && take_unit(w, &i)) {
 		finish_one(w, i, scan_one(w, checker, i));
 	}
 	close_checker(w, checker);
@@ -727,15 +735,8 @@ static void work_and_deliver(struct pool *w)
 {
 	bool ok;
 	struct plm_checker *checker = make_checker(w, &ok);
-	size_t delivered = 0, told = 0;
-	while (ok) {
-		pthread_mutex_lock(&w->lock);
-		size_t n = w->next++;
-		pthread_mutex_unlock(&w->lock);
-		if (n >= w->count) {
-			break;
-		}
-		size_t i = w->order[n];
+	size_t delivered = 0, told = 0, i;
+	while (ok && take_unit(w, &i)) {
 		finish_one(w, i, scan_one(w, checker, i));
 		delivered = deliver_ready(w, delivered, &told);
 	}

@@ -787,21 +787,30 @@ static int entry_pairs(lua_State *L)
 }
 
 /* Makes the entries' metatable once per state.  [-0, +0, m] */
-static void ensure_entry_mt(lua_State *L)
+/* Pushes the protected metatable kept in the registry at key, made once
+ * per state with index and pairs as __index and __pairs.  [-0, +1, m] */
+static void push_lazy_mt(lua_State *L, const char *key, lua_CFunction index,
+	lua_CFunction pairs)
 {
-	if (lua_rawgetp(L, LUA_REGISTRYINDEX, &key_entry_mt) == LUA_TTABLE) {
-		lua_pop(L, 1);
+	if (lua_rawgetp(L, LUA_REGISTRYINDEX, key) == LUA_TTABLE) {
 		return;
 	}
 	lua_pop(L, 1);
 	lua_createtable(L, 0, 3);
-	lua_pushcfunction(L, entry_index);
+	lua_pushcfunction(L, index);
 	lua_setfield(L, -2, "__index");
-	lua_pushcfunction(L, entry_pairs);
+	lua_pushcfunction(L, pairs);
 	lua_setfield(L, -2, "__pairs");
 	lua_pushboolean(L, 0);
 	lua_setfield(L, -2, "__metatable");
-	lua_rawsetp(L, LUA_REGISTRYINDEX, &key_entry_mt);
+	lua_pushvalue(L, -1);
+	lua_rawsetp(L, LUA_REGISTRYINDEX, key);
+}
+
+static void ensure_entry_mt(lua_State *L)
+{
+	push_lazy_mt(L, &key_entry_mt, entry_index, entry_pairs);
+	lua_pop(L, 1);
 }
 
 /* Records the table on top of the stack as (doc, entry) in handles. */
@@ -996,18 +1005,7 @@ static void push_project(lua_State *L, struct plm_lua_checker *c)
 	lua_setfield(L, project, "objects");
 	lua_pushcfunction(L, project_load);
 	lua_setfield(L, project, "load");
-	if (lua_rawgetp(L, LUA_REGISTRYINDEX, &key_project_mt) != LUA_TTABLE) {
-		lua_pop(L, 1);
-		lua_createtable(L, 0, 3);
-		lua_pushcfunction(L, project_index);
-		lua_setfield(L, -2, "__index");
-		lua_pushcfunction(L, project_pairs);
-		lua_setfield(L, -2, "__pairs");
-		lua_pushboolean(L, 0);
-		lua_setfield(L, -2, "__metatable");
-		lua_pushvalue(L, -1);
-		lua_rawsetp(L, LUA_REGISTRYINDEX, &key_project_mt);
-	}
+	push_lazy_mt(L, &key_project_mt, project_index, project_pairs);
 	lua_setmetatable(L, project);
 	lua_remove(L, handles);
 }

@@ -368,41 +368,6 @@ static void one_job_scans_a_big_file_first(void **state)
 	test_rmrf(dir);
 }
 
-/* Results come in unit order whatever the number of workers. */
-static void results_keep_unit_order_whatever_the_jobs(void **state)
-{
-	char *dir = test_tmpdir();
-	char path[512];
-	for (int i = 0; i < 60; i++) {
-		snprintf(path, sizeof(path), "%s/Dockerfile.%02d", dir, i);
-		test_write(path,
-			i % 3 == 0           ? "FROM alpine\nUSER 1000\n"
-				: i % 3 == 1 ? "FROM alpine\nRUN sudo ls\n"
-					     : "FROM alpine\n");
-	}
-	struct plm_engine *e = builtin_engine();
-	static struct seen one, four;
-	struct plm_project *p = new_project(PLM_KIND_UNKNOWN);
-	assert_int_equal(plm_project_add_path(p, dir), 0);
-	run_project(p, e, 1, &one);
-	plm_project_destroy(p);
-	p = new_project(PLM_KIND_UNKNOWN);
-	assert_int_equal(plm_project_add_path(p, dir), 0);
-	run_project(p, e, 4, &four);
-	plm_project_destroy(p);
-	assert_int_equal(one.results, 60);
-	assert_int_equal(four.results, 60);
-	for (size_t i = 0; i < 60; i++) {
-		assert_string_equal(one.paths[i], four.paths[i]);
-		assert_int_equal(one.findings[i], four.findings[i]);
-		assert_string_equal(one.rules[i], four.rules[i]);
-	}
-	assert_true(strstr(one.paths[0], "Dockerfile.00") != NULL);
-	assert_true(strstr(one.paths[59], "Dockerfile.59") != NULL);
-	plm_engine_destroy(e);
-	test_rmrf(dir);
-}
-
 /* Runs p with `jobs` as the most to use (the CLI's default). */
 static void run_fitted(struct plm_project *p, const struct plm_engine *e,
 	long jobs, struct seen *s)
@@ -420,6 +385,49 @@ static void run_fitted(struct plm_project *p, const struct plm_engine *e,
 	assert_int_equal(st.delivered, s->results + s->project_results);
 }
 
+/* Scans folder dir with at most (fit) or exactly `jobs` workers. */
+static void run_dir(const char *dir, const struct plm_engine *e, long jobs,
+	bool fit, struct seen *s)
+{
+	struct plm_project *p = new_project(PLM_KIND_UNKNOWN);
+	assert_int_equal(plm_project_add_path(p, dir), 0);
+	if (fit) {
+		run_fitted(p, e, jobs, s);
+	} else {
+		run_project(p, e, jobs, s);
+	}
+	plm_project_destroy(p);
+}
+
+/* Results come in unit order whatever the number of workers. */
+static void results_keep_unit_order_whatever_the_jobs(void **state)
+{
+	char *dir = test_tmpdir();
+	char path[512];
+	for (int i = 0; i < 60; i++) {
+		snprintf(path, sizeof(path), "%s/Dockerfile.%02d", dir, i);
+		test_write(path,
+			i % 3 == 0           ? "FROM alpine\nUSER 1000\n"
+				: i % 3 == 1 ? "FROM alpine\nRUN sudo ls\n"
+					     : "FROM alpine\n");
+	}
+	struct plm_engine *e = builtin_engine();
+	static struct seen one, four;
+	run_dir(dir, e, 1, false, &one);
+	run_dir(dir, e, 4, false, &four);
+	assert_int_equal(one.results, 60);
+	assert_int_equal(four.results, 60);
+	for (size_t i = 0; i < 60; i++) {
+		assert_string_equal(one.paths[i], four.paths[i]);
+		assert_int_equal(one.findings[i], four.findings[i]);
+		assert_string_equal(one.rules[i], four.rules[i]);
+	}
+	assert_true(strstr(one.paths[0], "Dockerfile.00") != NULL);
+	assert_true(strstr(one.paths[59], "Dockerfile.59") != NULL);
+	plm_engine_destroy(e);
+	test_rmrf(dir);
+}
+
 /* With jobs as a ceiling, a few small files are checked on the calling
  * thread alone (a worker's own checker costs more than they do); enough
  * work gets the workers, and the same results. */
@@ -433,10 +441,7 @@ static void a_few_small_files_get_one_worker(void **state)
 	}
 	struct plm_engine *e = builtin_engine();
 	static struct seen s, many, one;
-	struct plm_project *p = new_project(PLM_KIND_UNKNOWN);
-	assert_int_equal(plm_project_add_path(p, dir), 0);
-	run_fitted(p, e, 4, &s);
-	plm_project_destroy(p);
+	run_dir(dir, e, 4, true, &s);
 	assert_int_equal(s.results, 3);
 	assert_int_equal(s.documents, 3);
 	assert_int_equal(s.off_caller, 0);
@@ -453,14 +458,8 @@ static void a_few_small_files_get_one_worker(void **state)
 		test_write(path, text);
 	}
 	free(text);
-	p = new_project(PLM_KIND_UNKNOWN);
-	assert_int_equal(plm_project_add_path(p, dir), 0);
-	run_fitted(p, e, 2, &many);
-	plm_project_destroy(p);
-	p = new_project(PLM_KIND_UNKNOWN);
-	assert_int_equal(plm_project_add_path(p, dir), 0);
-	run_fitted(p, e, 1, &one);
-	plm_project_destroy(p);
+	run_dir(dir, e, 2, true, &many);
+	run_dir(dir, e, 1, true, &one);
 	assert_int_equal(many.results, 40);
 	assert_true(many.off_caller > 0);
 	assert_int_equal(one.off_caller, 0);
