@@ -598,11 +598,86 @@ void plm_index_part_destroy(struct plm_index_part *part)
 	plm_free(part);
 }
 
+/* The entries add_kubernetes, add_compose or add_dockerfile will make
+ * for doc (at most PLM_INDEX_MAX_ENTRIES), so that the part's array is
+ * made once at its size: grown by doubling, a file of many objects left
+ * the smaller arrays behind in its arena. */
+static size_t count_entries(const struct plm_doc *doc)
+{
+	const struct plm_node *tree = doc->tree;
+	size_t n = 0;
+	switch (doc->kind) {
+	case PLM_KIND_KUBERNETES:
+		for (size_t i = 0; tree != NULL && tree->kind == PLM_NODE_SEQ &&
+			i < tree->as.seq.count;
+			i++) {
+			const struct plm_node *obj = tree->as.seq.items[i];
+			if (obj == NULL || obj->kind != PLM_NODE_MAP) {
+				continue;
+			}
+			const char *kind = plm_node_get_str(obj, "kind");
+			const struct plm_node *items = get(obj, "items");
+			size_t klen = kind != NULL ? strlen(kind) : 0;
+			if (klen >= 4 && strcmp(kind + klen - 4, "List") == 0 &&
+				items != NULL && items->kind == PLM_NODE_SEQ) {
+				for (size_t k = 0; k < items->as.seq.count;
+					k++) {
+					const struct plm_node *it =
+						items->as.seq.items[k];
+					n += it != NULL &&
+						it->kind == PLM_NODE_MAP;
+				}
+				continue;
+			}
+			n++;
+		}
+		break;
+	case PLM_KIND_COMPOSE:
+		for (size_t i = 0; tree != NULL && tree->kind == PLM_NODE_SEQ &&
+			i < tree->as.seq.count;
+			i++) {
+			const struct plm_node *services =
+				get(tree->as.seq.items[i], "services");
+			if (services != NULL &&
+				services->kind == PLM_NODE_MAP) {
+				n += services->as.map.count;
+			}
+		}
+		break;
+	case PLM_KIND_DOCKERFILE:
+		n = plm_node_count(get(tree, "stages")) > 0;
+		break;
+	default:
+		break;
+	}
+	return n < PLM_INDEX_MAX_ENTRIES ? n : PLM_INDEX_MAX_ENTRIES;
+}
+
+size_t plm_index_part_bytes(const struct plm_index_part *part)
+{
+	return plm_arena_used(part->arena);
+}
+
+const struct plm_index_doc *plm_index_part_doc(
+	const struct plm_index_part *part)
+{
+	return &part->doc;
+}
+
 /* Builds the part of doc into arena; false when out of memory. */
 static bool build_part(const struct plm_doc *doc, const char *path,
 	const char *shown_path, struct plm_index_part *part)
 {
 	struct builder b = {doc, part, false};
+	size_t entries = count_entries(doc);
+	if (entries > 0) {
+		part->doc.entries = plm_arena_alloc(part->arena,
+			entries * sizeof(*part->doc.entries));
+		if (part->doc.entries == NULL) {
+			return false;
+		}
+		part->entry_cap = entries;
+	}
 	const char *shown = shown_path != NULL ? shown_path
 					       : plm_doc_main(doc)->path;
 	part->doc.path = copy(&b, path, strlen(path));

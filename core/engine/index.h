@@ -146,6 +146,12 @@ void plm_index_part_keep_line_hashes(struct plm_index_part *part,
 	struct plm_line_hashes *hashes);
 /* Frees a part that was not appended. Accepts NULL. */
 void plm_index_part_destroy(struct plm_index_part *part);
+/* The bytes the part holds in its arena (its entries, their lists and
+ * strings): what the index keeps of one document. */
+size_t plm_index_part_bytes(const struct plm_index_part *part);
+/* The document a part describes, valid as long as the part. */
+const struct plm_index_doc *plm_index_part_doc(
+	const struct plm_index_part *part);
 /* Appends a part (taken, also on failure) as the next document. Documents
  * keep the order of the calls. Returns 0 or PLM_ENOMEM. */
 PLM_NODISCARD int plm_index_append_take(struct plm_index *index,
