@@ -434,6 +434,19 @@ static void add_object(struct builder *b, const struct plm_node *obj)
 	finish_locations(b, e, &l);
 }
 
+/* The items of obj when it is a List (a kind ending in "List" with an
+ * `items` sequence), each of them an object of its own; else NULL. */
+static const struct plm_node *list_items(const struct plm_node *obj)
+{
+	const char *kind = plm_node_get_str(obj, "kind");
+	const struct plm_node *items = get(obj, "items");
+	size_t klen = kind != NULL ? strlen(kind) : 0;
+	return klen >= 4 && strcmp(kind + klen - 4, "List") == 0 &&
+			items != NULL && items->kind == PLM_NODE_SEQ
+		? items
+		: NULL;
+}
+
 static void add_kubernetes(struct builder *b)
 {
 	const struct plm_node *tree = b->doc->tree;
@@ -445,11 +458,8 @@ static void add_kubernetes(struct builder *b)
 		if (obj == NULL || obj->kind != PLM_NODE_MAP) {
 			continue;
 		}
-		const char *kind = plm_node_get_str(obj, "kind");
-		const struct plm_node *items = get(obj, "items");
-		size_t klen = kind != NULL ? strlen(kind) : 0;
-		if (klen >= 4 && strcmp(kind + klen - 4, "List") == 0 &&
-			items != NULL && items->kind == PLM_NODE_SEQ) {
+		const struct plm_node *items = list_items(obj);
+		if (items != NULL) {
 			for (size_t k = 0; k < items->as.seq.count; k++) {
 				const struct plm_node *it =
 					items->as.seq.items[k];
@@ -615,11 +625,8 @@ static size_t count_entries(const struct plm_doc *doc)
 			if (obj == NULL || obj->kind != PLM_NODE_MAP) {
 				continue;
 			}
-			const char *kind = plm_node_get_str(obj, "kind");
-			const struct plm_node *items = get(obj, "items");
-			size_t klen = kind != NULL ? strlen(kind) : 0;
-			if (klen >= 4 && strcmp(kind + klen - 4, "List") == 0 &&
-				items != NULL && items->kind == PLM_NODE_SEQ) {
+			const struct plm_node *items = list_items(obj);
+			if (items != NULL) {
 				for (size_t k = 0; k < items->as.seq.count;
 					k++) {
 					const struct plm_node *it =
