@@ -17,7 +17,6 @@
 struct plm_index_part {
 	struct plm_arena *arena;
 	struct plm_index_doc doc;
-	size_t entry_cap;
 	struct plm_line_hashes line_hashes; /* doc.line_hashes, when kept */
 };
 
@@ -27,11 +26,16 @@ struct plm_index {
 	size_t cap;
 };
 
-/* What one part is built from; every copy goes into part->arena. */
+/* What one part is built from; every copy goes into part->arena. The
+ * entries are gathered on the heap and copied into the arena once their
+ * count is known (as an entry's locations are), so that the part holds
+ * no smaller arrays a growing one left behind. */
 struct builder {
 	const struct plm_doc *doc;
 	struct plm_index_part *part;
 	bool nomem;
+	struct plm_index_entry *entries;
+	size_t cap;
 };
 
 static const char *copy(struct builder *b, const char *s, size_t len)
@@ -331,32 +335,41 @@ static void locate_key(struct builder *b, struct locations *l, const char *name,
 							 : e->key_span);
 }
 
+/* The next entry, zeroed: valid until the next call. */
 static struct plm_index_entry *new_entry(struct builder *b)
 {
-	struct plm_index_part *part = b->part;
-	struct plm_index_doc *d = &part->doc;
+	struct plm_index_doc *d = &b->part->doc;
 	if (d->entry_count == PLM_INDEX_MAX_ENTRIES) {
 		d->truncated = true;
 		return NULL;
 	}
-	if (d->entry_count == part->entry_cap) {
-		/* One entry first: most documents hold one object, service
-		 * or Dockerfile. */
-		size_t cap = part->entry_cap ? part->entry_cap * 2 : 1;
-		struct plm_index_entry *n = plm_arena_realloc(part->arena,
-			(void *)d->entries, part->entry_cap * sizeof(*n),
-			cap * sizeof(*n));
-		if (n == NULL) {
-			b->nomem = true;
-			return NULL;
-		}
-		d->entries = n;
-		part->entry_cap = cap;
+	if (plm_array_reserve((void **)&b->entries, &b->cap, d->entry_count,
+		    sizeof(*b->entries)) != 0) {
+		b->nomem = true;
+		return NULL;
 	}
-	struct plm_index_entry *e =
-		(struct plm_index_entry *)&d->entries[d->entry_count++];
+	struct plm_index_entry *e = &b->entries[d->entry_count++];
 	memset(e, 0, sizeof(*e));
 	return e;
+}
+
+/* The gathered entries into the arena, at their count. */
+static void finish_entries(struct builder *b)
+{
+	struct plm_index_doc *d = &b->part->doc;
+	if (d->entry_count > 0 && !b->nomem) {
+		size_t bytes = d->entry_count * sizeof(*b->entries);
+		struct plm_index_entry *out = plm_arena_alloc(b->part->arena,
+			bytes);
+		if (out == NULL) {
+			b->nomem = true;
+		} else {
+			memcpy(out, b->entries, bytes);
+			d->entries = out;
+		}
+	}
+	plm_free(b->entries);
+	b->entries = NULL;
 }
 
 static void finish_locations(struct builder *b, struct plm_index_entry *e,
@@ -608,58 +621,6 @@ void plm_index_part_destroy(struct plm_index_part *part)
 	plm_free(part);
 }
 
-/* The entries add_kubernetes, add_compose or add_dockerfile will make
- * for doc (at most PLM_INDEX_MAX_ENTRIES), so that the part's array is
- * made once at its size: grown by doubling, a file of many objects left
- * the smaller arrays behind in its arena. */
-static size_t count_entries(const struct plm_doc *doc)
-{
-	const struct plm_node *tree = doc->tree;
-	size_t n = 0;
-	switch (doc->kind) {
-	case PLM_KIND_KUBERNETES:
-		for (size_t i = 0; tree != NULL && tree->kind == PLM_NODE_SEQ &&
-			i < tree->as.seq.count;
-			i++) {
-			const struct plm_node *obj = tree->as.seq.items[i];
-			if (obj == NULL || obj->kind != PLM_NODE_MAP) {
-				continue;
-			}
-			const struct plm_node *items = list_items(obj);
-			if (items != NULL) {
-				for (size_t k = 0; k < items->as.seq.count;
-					k++) {
-					const struct plm_node *it =
-						items->as.seq.items[k];
-					n += it != NULL &&
-						it->kind == PLM_NODE_MAP;
-				}
-				continue;
-			}
-			n++;
-		}
-		break;
-	case PLM_KIND_COMPOSE:
-		for (size_t i = 0; tree != NULL && tree->kind == PLM_NODE_SEQ &&
-			i < tree->as.seq.count;
-			i++) {
-			const struct plm_node *services =
-				get(tree->as.seq.items[i], "services");
-			if (services != NULL &&
-				services->kind == PLM_NODE_MAP) {
-				n += services->as.map.count;
-			}
-		}
-		break;
-	case PLM_KIND_DOCKERFILE:
-		n = plm_node_count(get(tree, "stages")) > 0;
-		break;
-	default:
-		break;
-	}
-	return n < PLM_INDEX_MAX_ENTRIES ? n : PLM_INDEX_MAX_ENTRIES;
-}
-
 size_t plm_index_part_bytes(const struct plm_index_part *part)
 {
 	return plm_arena_used(part->arena);
@@ -675,16 +636,7 @@ const struct plm_index_doc *plm_index_part_doc(
 static bool build_part(const struct plm_doc *doc, const char *path,
 	const char *shown_path, struct plm_index_part *part)
 {
-	struct builder b = {doc, part, false};
-	size_t entries = count_entries(doc);
-	if (entries > 0) {
-		part->doc.entries = plm_arena_alloc(part->arena,
-			entries * sizeof(*part->doc.entries));
-		if (part->doc.entries == NULL) {
-			return false;
-		}
-		part->entry_cap = entries;
-	}
+	struct builder b = {doc, part, false, NULL, 0};
 	const char *shown = shown_path != NULL ? shown_path
 					       : plm_doc_main(doc)->path;
 	part->doc.path = copy(&b, path, strlen(path));
@@ -706,6 +658,7 @@ static bool build_part(const struct plm_doc *doc, const char *path,
 	default:
 		break;
 	}
+	finish_entries(&b);
 	return !b.nomem;
 }
 

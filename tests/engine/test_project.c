@@ -571,7 +571,10 @@ static size_t part_bytes(const char *dir, int n, bool list)
 	struct plm_index_part *part = NULL;
 	assert_int_equal(plm_index_part_build(doc, path, NULL, &part), 0);
 	plm_doc_destroy(doc);
-	assert_int_equal(plm_index_part_doc(part)->entry_count, (size_t)n);
+	const struct plm_index_doc *d = plm_index_part_doc(part);
+	assert_int_equal(d->entry_count, (size_t)n);
+	/* object, kind, metadata, name */
+	assert_int_equal(d->entries[0].location_count, 4);
 	size_t bytes = plm_index_part_bytes(part);
 	plm_index_part_destroy(part);
 	return bytes;
@@ -580,7 +583,9 @@ static size_t part_bytes(const char *dir, int n, bool list)
 /* A part holds its path and each entry's own bytes, no more: its array
  * of entries is made at its size, not doubled into (which left an
  * entry's worth of smaller arrays behind for each entry, a fifth of the
- * corpus's index), in a stream of documents and in a List alike. */
+ * corpus's index), in a stream of documents and in a List alike. An
+ * entry's own bytes: its struct, its four locations and a few short
+ * strings. */
 static void index_parts_grow_by_the_entry(void **state)
 {
 	(void)state;
@@ -592,9 +597,11 @@ static void index_parts_grow_by_the_entry(void **state)
 		size_t two = part_bytes(dir, 2, list);
 		size_t many = part_bytes(dir, 64, list);
 		/* the second entry costs what the first did (32 bytes of
-		 * alignment aside) */
+		 * alignment aside), and no more than its own bytes */
 		assert_true(two > one);
 		assert_true(two - one <= one - path + 32);
+		assert_true(two - one <= sizeof(struct plm_index_entry) +
+				4 * sizeof(struct plm_index_location) + 64);
 		/* and so does each of the 64; names s10..s63 are a byte
 		 * longer */
 		assert_true(many <= one + 63 * (two - one) + 64);
