@@ -416,6 +416,14 @@ char *plm_output_directory_uri(const char *directory)
 	return buf_finish(&out);
 }
 
+/* Does plm_output_xml_escape() write c (of valid UTF-8) as it is, in
+ * every context? 0xEF may start U+FFFE or U+FFFF: looked at alone. */
+static bool xml_plain(unsigned char c)
+{
+	return c >= 0x20 && c != 0x7F && c != '&' && c != '<' && c != '>' &&
+		c != '"' && c != '\'' && c != 0xEF;
+}
+
 void plm_output_xml_escape(FILE *out, const char *s)
 {
 	if (s == NULL) {
@@ -426,6 +434,19 @@ void plm_output_xml_escape(FILE *out, const char *s)
 	while (i < len) {
 		size_t valid = i + plm_utf8_check(s + i, len - i);
 		for (; i < valid; i++) {
+			/* A run of bytes written as they are, in one call. */
+			size_t run = i;
+			while (run < valid &&
+				xml_plain((unsigned char)s[run])) {
+				run++;
+			}
+			if (run > i) {
+				fwrite(s + i, 1, run - i, out);
+				i = run;
+				if (i == valid) {
+					break;
+				}
+			}
 			unsigned char c = (unsigned char)s[i];
 			switch (c) {
 			case '&':
@@ -478,6 +499,20 @@ void plm_output_workflow_escape(FILE *out, const char *s, bool property)
 {
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
 	for (; *p != '\0'; p++) {
+		/* A run of bytes written as they are, in one call. */
+		const unsigned char *run = p;
+		while (*run >= 0x20 && *run != '%' && *run != 0x7f &&
+			*run != 0xc2 &&
+			!(property && (*run == ':' || *run == ','))) {
+			run++;
+		}
+		if (run > p) {
+			fwrite(p, 1, (size_t)(run - p), out);
+			p = run;
+			if (*p == '\0') {
+				break;
+			}
+		}
 		unsigned char c = *p;
 		if (c == '%' || c < 0x20 || c == 0x7f ||
 			(property && (c == ':' || c == ','))) {

@@ -24,12 +24,23 @@ static void *gnu_create(const struct plm_plugin_options *options)
 }
 
 /* Writes s with line breaks and other control characters as spaces: one
- * finding is one line. */
+ * finding is one line. The runs between them go out in one call each
+ * (not a locked call per byte). */
 static void put_line(FILE *out, const char *s)
 {
-	for (const char *p = s != NULL ? s : ""; *p != '\0'; p++) {
-		unsigned char c = (unsigned char)*p;
-		fputc(c < 0x20 || c == 0x7F ? ' ' : c, out);
+	const char *p = s != NULL ? s : "";
+	for (;;) {
+		const char *run = p;
+		while (*run != '\0' && (unsigned char)*run >= 0x20 &&
+			*run != 0x7F) {
+			run++;
+		}
+		fwrite(p, 1, (size_t)(run - p), out);
+		if (*run == '\0') {
+			return;
+		}
+		fputc(' ', out);
+		p = run + 1;
 	}
 }
 

@@ -18,6 +18,7 @@
 #include "util/hash.h"
 #include "plimsoll/jsonw.h"
 #include "plimsoll/report.h"
+#include "output/output.h"
 
 static void expect_uri(const char *path, const char *root, const char *want,
 	bool want_relative)
@@ -304,6 +305,71 @@ static void severity_levels_are_one_mapping(void **state)
 		"info");
 }
 
+/* What a built-in format writes for one finding and the run's end. */
+static char *rendered(const char *format, const struct plm_finding *f)
+{
+	const struct plm_output_plugin *p = plm_output_builtin(format);
+	assert_non_null(p);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+	assert_non_null(out);
+	struct plm_plugin_options o = {.out = out};
+	void *self = p->create(&o);
+	assert_non_null(self);
+	assert_int_equal(p->finding(self, f), 0);
+	p->destroy(self);
+	fclose(out);
+	return buf;
+}
+
+/* The line formats write a finding's text a run at a time: control
+ * characters are still replaced where they fall (first, last, next to
+ * each other), and the marker under a long line still lines up (an
+ * indent and a run of '~' longer than the blocks they are written in). */
+static void line_formats_replace_controls_and_mark_long_spans(void **state)
+{
+	(void)state;
+	char line[400];
+	line[0] = '\t';
+	memset(line + 1, 'x', 299);
+	memset(line + 300, 'y', 99);
+	line[399] = '\0';
+	struct plm_finding f = {
+		.rule_id = "r\x1b",
+		.severity = PLM_SEVERITY_HIGH,
+		.message = "\x1b[31mred\r\n\x7f\x01\tend\x07",
+		.path = "a\x07"
+			"b.yaml",
+		.region = {.start_line = 7,
+			.start_column = 301,
+			.end_line = 7,
+			.end_column = 400},
+		.line_text = line,
+	};
+	char *text = rendered("text", &f);
+	char want[2048];
+	char indent[301];
+	indent[0] = '\t';
+	memset(indent + 1, ' ', 299);
+	indent[300] = '\0';
+	char tildes[99];
+	memset(tildes, '~', 98);
+	tildes[98] = '\0';
+	snprintf(want, sizeof(want),
+		"a?b.yaml\n"
+		"a?b.yaml:7:301: high: ?[31mred  ??\tend? [r?]\n"
+		" 7 | %s\n"
+		"   | %s^%s\n",
+		line, indent, tildes);
+	assert_string_equal(text, want);
+	free(text);
+	char *gnu = rendered("gnu", &f);
+	assert_string_equal(gnu,
+		"a b.yaml:7:301: high:  [31mred     end  [r ]\n");
+	free(gnu);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -321,6 +387,8 @@ int main(void)
 		cmocka_unit_test(fingerprints_fall_back_to_a_stable_hash),
 		cmocka_unit_test(groups_list_scanned_files_first),
 		cmocka_unit_test(severity_levels_are_one_mapping),
+		cmocka_unit_test(
+			line_formats_replace_controls_and_mark_long_spans),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
