@@ -12,17 +12,24 @@
  * findings are left out: GitLab has no way to show them as such.
  */
 #include <stdlib.h>
-#include <jansson.h>
 #include "plimsoll/error.h"
 #include "plimsoll/jsonw.h"
 #include "plimsoll/plugin.h"
 #include "plimsoll/report.h"
 
+/* Written text is passed on to the stream once this much is pending. */
+#define FLUSH_AT (64 * 1024)
+
+/* The array is written as the issues come (laid out as jansson's
+ * JSON_INDENT(2) would), not built as a tree and dumped at end(): the
+ * tree of a large scan's issues took six times the memory of the rest of
+ * the scan, and dumping it longer than writing the scan's JSON. */
 struct codeclimate {
 	FILE *out;
 	const struct plm_run_info *run;
-	json_t *issues;
-	bool failed;
+	struct plm_jsonw doc;
+	bool begun; /* the array is open */
+	int rc;     /* the first error */
 };
 
 static void *codeclimate_create(const struct plm_plugin_options *options)
@@ -32,11 +39,7 @@ static void *codeclimate_create(const struct plm_plugin_options *options)
 		return NULL;
 	}
 	c->out = options->out;
-	c->issues = json_array();
-	if (c->issues == NULL) {
-		free(c);
-		return NULL;
-	}
+	plm_jsonw_init(&c->doc, true, 0);
 	return c;
 }
 
@@ -44,8 +47,26 @@ static void codeclimate_destroy(void *self)
 {
 	struct codeclimate *c = self;
 	if (c != NULL) {
-		json_decref(c->issues);
+		plm_jsonw_free(&c->doc);
 		free(c);
+	}
+}
+
+/* Passes pending text on; returns the first error so far. */
+static int pass_on(struct codeclimate *c, bool always)
+{
+	if (c->rc == 0 && (always || c->doc.len >= FLUSH_AT)) {
+		c->rc = plm_jsonw_flush(&c->doc, c->out);
+	}
+	return c->rc;
+}
+
+/* Opens the array, once. */
+static void open_array(struct codeclimate *c)
+{
+	if (!c->begun) {
+		plm_jsonw_array(&c->doc);
+		c->begun = true;
 	}
 }
 
@@ -53,6 +74,7 @@ static int codeclimate_begin(void *self, const struct plm_run_info *run)
 {
 	struct codeclimate *c = self;
 	c->run = run;
+	open_array(c);
 	return 0;
 }
 
@@ -72,34 +94,52 @@ static const char *severity_of(enum plm_severity s)
 	}
 }
 
-static json_t *location(struct codeclimate *c, const char *path,
+static void write_location(struct codeclimate *c, const char *path,
 	const struct plm_region *raw)
 {
+	struct plm_jsonw *w = &c->doc;
 	bool relative;
 	char *shown = plm_output_run_path(c->run, path, &relative);
 	if (shown == NULL) {
-		return NULL;
+		c->rc = PLM_ENOMEM;
+		return;
 	}
 	struct plm_region r = plm_output_region(raw);
-	json_t *loc = json_pack("{s:o, s:{s:I, s:I}}", "path",
-		plm_output_json_string(shown), "lines", "begin",
-		(json_int_t)r.start_line, "end", (json_int_t)r.end_line);
+	plm_jsonw_key(w, "location");
+	plm_jsonw_object(w);
+	plm_jsonw_key_string(w, "path", shown);
+	plm_jsonw_key(w, "lines");
+	plm_jsonw_object(w);
+	plm_jsonw_key_int(w, "begin", (long long)r.start_line);
+	plm_jsonw_key_int(w, "end", (long long)r.end_line);
+	plm_jsonw_close(w, '}');
+	plm_jsonw_close(w, '}');
 	free(shown);
-	return loc;
 }
 
-static void add_issue(struct codeclimate *c, const char *check,
+static int add_issue(struct codeclimate *c, const char *check,
 	const char *description, const char *category, const char *severity,
-	const char *fingerprint, json_t *loc)
+	const char *fingerprint, const char *path,
+	const struct plm_region *region)
 {
-	json_t *issue = json_pack("{s:s, s:o, s:o, s:[s], s:o, s:s, s:o}",
-		"type", "issue", "check_name", plm_output_json_string(check),
-		"description", plm_output_json_string(description),
-		"categories", category, "location", loc, "severity", severity,
-		"fingerprint", plm_output_json_string(fingerprint));
-	if (issue == NULL || json_array_append_new(c->issues, issue) != 0) {
-		c->failed = true;
+	struct plm_jsonw *w = &c->doc;
+	open_array(c);
+	plm_jsonw_object(w);
+	plm_jsonw_key_string(w, "type", "issue");
+	plm_jsonw_key_string(w, "check_name", check);
+	plm_jsonw_key_string(w, "description", description);
+	plm_jsonw_key(w, "categories");
+	plm_jsonw_array(w);
+	plm_jsonw_string(w, category);
+	plm_jsonw_close(w, ']');
+	write_location(c, path, region);
+	plm_jsonw_key_string(w, "severity", severity);
+	plm_jsonw_key_string(w, "fingerprint", fingerprint);
+	plm_jsonw_close(w, '}');
+	if (c->rc == 0 && w->failed) {
+		c->rc = PLM_ENOMEM;
 	}
+	return pass_on(c, false);
 }
 
 static int codeclimate_finding(void *self, const struct plm_finding *f)
@@ -109,10 +149,9 @@ static int codeclimate_finding(void *self, const struct plm_finding *f)
 		return 0;
 	}
 	char own[PLM_FINGERPRINT_SIZE];
-	add_issue(c, f->rule_id, f->message, "Security",
+	return add_issue(c, f->rule_id, f->message, "Security",
 		severity_of(f->severity), plm_output_fingerprint(f, own),
-		location(c, f->path, &f->region));
-	return c->failed ? PLM_ENOMEM : 0;
+		f->path, &f->region);
 }
 
 static int codeclimate_notification(void *self,
@@ -130,27 +169,26 @@ static int codeclimate_notification(void *self,
 		.message = n->message,
 	};
 	char own[PLM_FINGERPRINT_SIZE];
-	add_issue(c, check, n->message, "Bug Risk",
+	return add_issue(c, check, n->message, "Bug Risk",
 		n->kind == PLM_NOTIFY_PARSE_WARNING  ? "minor"
 			: n->kind == PLM_NOTIFY_NOTE ? "info"
 						     : "major",
-		plm_output_fingerprint(&as_finding, own),
-		location(c, n->path, &n->region));
-	return c->failed ? PLM_ENOMEM : 0;
+		plm_output_fingerprint(&as_finding, own), n->path, &n->region);
 }
 
 static int codeclimate_end(void *self, const struct plm_run_summary *sum)
 {
+	(void)sum;
 	struct codeclimate *c = self;
-	if (c->failed) {
-		return PLM_ENOMEM;
+	open_array(c);
+	plm_jsonw_close(&c->doc, ']');
+	if (pass_on(c, true) != 0) {
+		return c->rc;
 	}
-	if (json_dumpf(c->issues, c->out,
-		    JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0 ||
-		fputc('\n', c->out) == EOF) {
+	if (fputc('\n', c->out) == EOF || ferror(c->out)) {
 		return PLM_EIO;
 	}
-	return ferror(c->out) ? PLM_EIO : 0;
+	return 0;
 }
 
 static const struct plm_output_plugin codeclimate_plugin = {
