@@ -928,6 +928,7 @@ int plm_cli_scan(int argc, char **argv)
 		.fit_jobs = o.jobs <= 0,
 		.rule = PLM_RUN_ALL_RULES,
 		.configs = configs,
+		.no_line_hashes = !plm_output_set_needs_line_hashes(outs),
 	};
 	struct plm_sink sink = {
 		.result = emit,

@@ -243,8 +243,14 @@ struct plm_checker {
 	size_t run_dropped; /* reported past the cap in this run */
 	char problem[128];  /* what report() raises, when it does */
 	struct plm_rule_profile *profile; /* per rule; NULL: not measuring */
-	bool *ran; /* per rule: it ran to its end in this pass */
+	bool *ran;           /* per rule: it ran to its end in this pass */
+	bool no_line_hashes; /* project findings get none */
 };
+
+void plm_checker_skip_line_hashes(struct plm_checker *c, bool skip)
+{
+	c->no_line_hashes = skip;
+}
 
 int plm_checker_create(const struct plm_engine *e, struct plm_checker **out,
 	char **error)
@@ -994,15 +1000,18 @@ static int finish_project_findings(struct plm_checker *c,
 		const struct plm_index_doc *id = doc != NULL
 			? plm_index_doc_at(c->index, doc_of)
 			: NULL;
-		if (id != NULL && id->line_hashes != NULL &&
+		if (c->no_line_hashes) {
+			/* none wanted */
+		} else if (id != NULL && id->line_hashes != NULL &&
 			doc->source_count == 1) {
 			rc = plm_line_hashes_apply(result->findings + group,
 				result->finding_count - group,
 				doc->sources[0]->path, id->line_hashes,
 				result->arena);
 		}
-		for (size_t k = 0; doc != NULL && k < doc->source_count &&
-			rc == 0 && (id == NULL || id->line_hashes == NULL);
+		for (size_t k = 0; doc != NULL && !c->no_line_hashes &&
+			k < doc->source_count && rc == 0 &&
+			(id == NULL || id->line_hashes == NULL);
 			k++) {
 			const struct plm_source *src = doc->sources[k];
 			rc = plm_line_hashes_fill(result->findings + group,

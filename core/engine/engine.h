@@ -95,6 +95,9 @@ struct plm_rule_profile {
  * PLM_EPOLICY with *error a malloc'd message (caller frees). */
 PLM_NODISCARD int plm_checker_create(const struct plm_engine *e,
 	struct plm_checker **out, char **error);
+/* Leaves the line hashes of project findings unset when skip is true
+ * (plm_run_options.no_line_hashes); by default they are worked out. */
+void plm_checker_skip_line_hashes(struct plm_checker *c, bool skip);
 /* Closes the checker's Lua state. Accepts NULL. */
 void plm_checker_destroy(struct plm_checker *c);
 /* Frees what the runs so far left in the checker's Lua state (a full

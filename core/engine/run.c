@@ -121,7 +121,7 @@ static int build_unit(struct pool *w, const struct plm_unit *u,
 	struct plm_load_options lo = w->load;
 	lo.compose_overrides = (const char *const *)u->overrides;
 	lo.compose_override_count = u->override_count;
-	lo.line_hashes = hashes;
+	lo.line_hashes = w->o->no_line_hashes ? NULL : hashes;
 	if (u->root != NULL) {
 		/* the tree it was found in: what it links to stays inside */
 		lo.root = u->root;
@@ -172,12 +172,13 @@ static int build_unit(struct pool *w, const struct plm_unit *u,
 /* check_doc's line hashes for the project pass, when doc is worth it. */
 static bool keeps_hashes(const struct pool *w, const struct plm_doc *doc)
 {
-	return w->index != NULL && doc->kind == PLM_KIND_KUBERNETES &&
-		doc->source_count == 1 &&
+	return w->index != NULL && !w->o->no_line_hashes &&
+		doc->kind == PLM_KIND_KUBERNETES && doc->source_count == 1 &&
 		doc->sources[0]->len >= KEEP_HASHES_FROM;
 }
 
-/* Runs the policies over doc into r, then GitHub's line hashes, which
+/* Runs the policies over doc into r, then (unless the run leaves them out)
+ * GitHub's line hashes, which
  * need the file's bytes, alive only until the document is freed; those of
  * its first source go to *keep when keep is not NULL. *early holds the
  * first source's when they were worked out while it was parsed: they are
@@ -196,7 +197,8 @@ static void check_doc(struct pool *w, struct plm_checker *checker,
 			"out of memory while checking this file; results are "
 			"partial");
 	}
-	for (size_t i = 0; i < doc->source_count; i++) {
+	for (size_t i = 0; i < doc->source_count && !w->o->no_line_hashes;
+		i++) {
 		const struct plm_source *src = doc->sources[i];
 		int hrc;
 		if (i == 0 && early->hash != NULL) {
@@ -345,6 +347,7 @@ static struct plm_checker *make_checker(struct pool *w, bool *ok)
 		return w->o->checker;
 	}
 	if (plm_checker_create(w->o->engine, &checker, &error) == 0) {
+		plm_checker_skip_line_hashes(checker, w->o->no_line_hashes);
 		if (w->o->profile != NULL &&
 			plm_checker_profile(checker) != 0) {
 			pthread_mutex_lock(&w->lock);

@@ -59,6 +59,11 @@ struct plm_run_options {
 	 * is left out (an editor's buffer, linted alone, is not the whole
 	 * project those rules judge). */
 	bool no_project_rules;
+	/* Leave the findings' GitHub line hashes (plm_finding.line_hash)
+	 * unset: no output reads them (only JSON and SARIF write them), and
+	 * working them out reads every byte of each file with a finding
+	 * again. Not applied to `checker` when one is given. */
+	bool no_line_hashes;
 	/* The checker to run with (the run then works on the calling thread
 	 * only), made by the caller from
 	 * the same engine and kept across runs (an editor lints the same

@@ -347,6 +347,28 @@ bool plm_output_set_uses_stdout(const struct plm_output_set *set)
 	return false;
 }
 
+bool plm_output_set_needs_line_hashes(const struct plm_output_set *set)
+{
+	/* The built-in formats that write no line hash; a loaded plugin
+	 * may read any field. */
+	static const char *const without[] = {"text", "gnu", "github",
+		"checkstyle", "junit", "codeclimate", "html"};
+	for (size_t i = 0; i < set->count; i++) {
+		const struct plm_output_plugin *p = set->outputs[i].plugin;
+		bool known = false;
+		for (size_t k = 0; k < sizeof(without) / sizeof(without[0]);
+			k++) {
+			known = known ||
+				(strcmp(p->name, without[k]) == 0 &&
+					plm_output_builtin(without[k]) == p);
+		}
+		if (!known) {
+			return true;
+		}
+	}
+	return false;
+}
+
 /* Calls one callback on every output that has it and has not failed. */
 #define DISPATCH(set, callback, arg) \
 	do { \

@@ -56,6 +56,10 @@ PLM_NODISCARD int plm_output_set_add(struct plm_output_set *set,
 size_t plm_output_set_count(const struct plm_output_set *set);
 /* True if some output writes to stdout. */
 bool plm_output_set_uses_stdout(const struct plm_output_set *set);
+/* Whether any output of the set writes the findings' line hashes
+ * (plm_finding.line_hash): false when every one is a built-in format
+ * known to leave them out, true for JSON, SARIF and any loaded plugin. */
+bool plm_output_set_needs_line_hashes(const struct plm_output_set *set);
 
 /* Dispatch to every output in the order they were added. Each returns 0 or
  * the first plugin error; a failing plugin does not stop the others.

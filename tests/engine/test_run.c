@@ -549,6 +549,23 @@ static void on_project_result(void *ctx, const struct plm_file_result *r)
 	}
 }
 
+/* Findings with and without a line hash, file and project ones alike. */
+struct hash_count {
+	size_t with, without;
+};
+
+static void on_counted_result(void *ctx, const struct plm_file_result *r)
+{
+	struct hash_count *h = ctx;
+	for (size_t i = 0; i < r->finding_count; i++) {
+		if (r->findings[i].line_hash != NULL) {
+			h->with++;
+		} else {
+			h->without++;
+		}
+	}
+}
+
 /* A file of a MiB or more keeps the line hashes its scan computed for the
  * project pass: the project findings' hashes are the file's own (many
  * equal lines before them, so the occurrence counts matter too). Its own
@@ -609,6 +626,31 @@ static void large_file_project_findings_have_its_line_hashes(void **state)
 			assert_string_equal(got.file_hash[i], buf);
 		}
 		plm_line_hashes_finish(&want);
+	}
+	/* A run asked for none (no output writes them) leaves every
+	 * finding's unset: the large file's, worked out beside its parse
+	 * and kept for the project pass; a small file's; the project's. */
+	char small[512];
+	snprintf(small, sizeof(small), "%s/small.yaml", dir);
+	test_write(small,
+		"apiVersion: v1\nkind: Pod\nmetadata:\n"
+		"  name: p\nspec:\n  containers:\n"
+		"  - name: c\n    image: nginx\n");
+	assert_int_equal(plm_project_add_path(p, small), 0);
+	for (int off = 0; off <= 1; off++) {
+		struct hash_count n = {0};
+		struct plm_run_options o = {
+			.engine = e,
+			.jobs = 2,
+			.rule = PLM_RUN_ALL_RULES,
+			.no_line_hashes = off,
+		};
+		struct plm_sink sink = {NULL, on_counted_result, &n, NULL};
+		struct plm_run_status st;
+		plm_run(p, &o, &sink, &st);
+		assert_null(st.checker_error);
+		assert_true(n.with + n.without > 10);
+		assert_int_equal(off ? n.with : n.without, 0);
 	}
 	free(text);
 	plm_project_destroy(p);

@@ -3,7 +3,8 @@
  * example in plugins/example, built as a shared module) is loaded by path
  * and renders the fixture as its golden file says; load errors are
  * reported; the host holds suppressed findings back unless the run
- * includes them; every output gets its own file.
+ * includes them; every output gets its own file; the run is asked for
+ * line hashes only when a format writes them.
  */
 #include <dirent.h>
 #include <dlfcn.h>
@@ -240,6 +241,76 @@ static void every_builtin_is_a_valid_plugin(void **state)
 	assert_int_equal(n, 9);
 }
 
+/* The fixture as format renders it (variant DEFAULT, no flags). */
+static char *render(const struct plm_output_plugin *p)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+	assert_non_null(out);
+	assert_int_equal(fixture_run(p, out, FIXTURE_DEFAULT, 0), 0);
+	fclose(out);
+	return buf;
+}
+
+/* Whether a set of these formats asks the run for line hashes. */
+static bool set_needs_hashes(const char *const *formats, const char *load)
+{
+	char err[512] = "";
+	struct plm_output_set *set = plm_output_set_create();
+	assert_non_null(set);
+	if (load != NULL) {
+		assert_int_equal(plm_output_set_load(set, load, err,
+					 sizeof(err)),
+			0);
+	}
+	for (const char *const *f = formats; *f != NULL; f++) {
+		assert_int_equal(plm_output_set_add(set, *f, "/dev/null", false,
+					 err, sizeof(err)),
+			0);
+	}
+	bool needs = plm_output_set_needs_line_hashes(set);
+	plm_output_set_destroy(set);
+	return needs;
+}
+
+/* A run leaves the line hashes out when no output writes them: each
+ * built-in format is asked for them exactly when its rendering of the
+ * fixture holds one of the fixture's hashes (so a format that starts
+ * writing them fails here until it asks); a loaded plugin always is. */
+static void line_hashes_are_asked_for_by_the_formats_that_write_them(
+	void **state)
+{
+	(void)state;
+	char *json = render(plm_output_builtin("json"));
+	const char *key = strstr(json, "\"line_hash\": \"");
+	assert_non_null(key);
+	key += strlen("\"line_hash\": \"");
+	char hash[64];
+	size_t len = strcspn(key, "\"");
+	assert_true(len > 2 && len < sizeof(hash));
+	memcpy(hash, key, len);
+	hash[len] = '\0';
+	free(json);
+	size_t writers = 0;
+	for (const struct plm_output_plugin *const *b = plm_output_builtins();
+		*b != NULL; b++) {
+		char *out = render(*b);
+		bool writes = strstr(out, hash) != NULL;
+		free(out);
+		writers += writes;
+		const char *one[] = {(*b)->name, NULL};
+		assert_int_equal(set_needs_hashes(one, NULL), writes);
+	}
+	assert_int_equal(writers, 2); /* JSON and SARIF */
+	const char *quiet[] = {"text", "gnu", "html", NULL};
+	assert_false(set_needs_hashes(quiet, NULL));
+	const char *mixed[] = {"text", "sarif", NULL};
+	assert_true(set_needs_hashes(mixed, NULL));
+	const char *loaded[] = {"csv", NULL};
+	assert_true(set_needs_hashes(loaded, EXAMPLE_PLUGIN));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -247,6 +318,8 @@ int main(void)
 		cmocka_unit_test(load_errors_name_what_failed),
 		cmocka_unit_test(host_holds_back_suppressed_findings),
 		cmocka_unit_test(every_builtin_is_a_valid_plugin),
+		cmocka_unit_test(
+			line_hashes_are_asked_for_by_the_formats_that_write_them),
 		cmocka_unit_test(
 			a_report_replaces_the_old_file_only_when_complete),
 	};
