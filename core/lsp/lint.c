@@ -735,6 +735,7 @@ char *plm_lsp_lint(struct plm_lsp_linter *l, const struct plm_lsp_document *doc,
 		.jobs = 1,
 		.rule = PLM_RUN_ALL_RULES,
 		.no_project_rules = true,
+		.no_line_hashes = true, /* diagnostics carry none */
 		.checker = l->checker,
 		.configs = doc->path != NULL ? l->configs : NULL,
 	};
