@@ -43,8 +43,11 @@
 #define RESULT_DEPTH 4
 /* Written text is passed on to the stream once this much is pending. */
 #define FLUSH_AT (64 * 1024)
-/* Results' text held in memory before it goes to the temporary file. */
-#define SPILL_AT ((size_t)8 << 20)
+/* Results' text held in memory before it goes to the temporary file, and
+ * how much of it is read back at a time at end(). (At 8 MiB the buffer
+ * grew to 16 MiB, half of a whole-corpus scan's peak memory.) */
+#define SPILL_AT ((size_t)1 << 20)
+#define READ_AT ((size_t)1 << 20)
 
 struct sarif {
 	FILE *out;
@@ -59,8 +62,10 @@ struct sarif {
 	int spill;                /* the temporary file, or -1 */
 	size_t spilled;           /* bytes of results' text in it */
 	bool no_spill;            /* it cannot be made or written */
-	char *scratch;            /* a spilled result read back */
+	char *scratch;            /* spilled results read back */
 	size_t scratch_cap;
+	size_t scratch_at;         /* the file offset of scratch[0] */
+	size_t scratch_len;        /* bytes of scratch read from there */
 	size_t *starts;            /* where each result's text starts */
 	unsigned char *severities; /* of each result, for MAX_RESULTS */
 	size_t result_count;
@@ -852,34 +857,48 @@ static struct selection select_results(struct sarif *s)
 }
 
 /* The text of the results' bytes [start, end): in memory, or read back
- * from the temporary file (a result is never split between the two).
- * NULL when it cannot be read. */
+ * from the temporary file (a result is never split between the two), a
+ * READ_AT window at a time (the results are read in the order they were
+ * written). NULL when it cannot be read. */
 static const char *result_text(struct sarif *s, size_t start, size_t end)
 {
 	if (start >= s->spilled) {
 		return s->results.data + (start - s->spilled);
 	}
+	if (start >= s->scratch_at && end <= s->scratch_at + s->scratch_len) {
+		return s->scratch + (start - s->scratch_at);
+	}
 	size_t len = end - start;
-	if (len > s->scratch_cap) {
-		char *grown = realloc(s->scratch, len);
+	size_t want = len > READ_AT ? len : READ_AT;
+	if (want > s->spilled - start) {
+		want = s->spilled - start;
+	}
+	if (want > s->scratch_cap) {
+		char *grown = realloc(s->scratch, want);
 		if (grown == NULL) {
 			return NULL;
 		}
 		s->scratch = grown;
-		s->scratch_cap = len;
+		s->scratch_cap = want;
 	}
+	s->scratch_len = 0;
 	size_t got = 0;
-	while (got < len) {
-		ssize_t n = pread(s->spill, s->scratch + got, len - got,
+	while (got < want) {
+		ssize_t n = pread(s->spill, s->scratch + got, want - got,
 			(off_t)(start + got));
 		if (n < 0 && errno == EINTR) {
 			continue;
 		}
 		if (n <= 0) {
-			return NULL;
+			break;
 		}
 		got += (size_t)n;
 	}
+	if (got < len) {
+		return NULL;
+	}
+	s->scratch_at = start;
+	s->scratch_len = got;
 	return s->scratch;
 }
 
