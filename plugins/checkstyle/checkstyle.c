@@ -12,7 +12,8 @@
  * high are `error`, medium `warning`, low and info `info`; notifications
  * are `error` (or `warning`/`info`) with source `plimsoll.CODE`.
  * Suppressed findings are left out: the format has no way to mark them.
- * The report is written at end(), grouped by file.
+ * The report is written at end(), grouped by file; each finding's element
+ * is written when it comes, into a spool (plimsoll/collect.h).
  */
 #include <stdlib.h>
 #include "plimsoll/collect.h"
@@ -23,7 +24,7 @@
 struct checkstyle {
 	FILE *out;
 	const struct plm_run_info *run;
-	struct plm_collector *collected;
+	struct plm_spool *spool;
 };
 
 static void *checkstyle_create(const struct plm_plugin_options *options)
@@ -33,8 +34,8 @@ static void *checkstyle_create(const struct plm_plugin_options *options)
 		return NULL;
 	}
 	c->out = options->out;
-	c->collected = plm_collector_create();
-	if (c->collected == NULL) {
+	c->spool = plm_spool_create();
+	if (c->spool == NULL) {
 		free(c);
 		return NULL;
 	}
@@ -45,7 +46,7 @@ static void checkstyle_destroy(void *self)
 {
 	struct checkstyle *c = self;
 	if (c != NULL) {
-		plm_collector_destroy(c->collected);
+		plm_spool_destroy(c->spool);
 		free(c);
 	}
 }
@@ -55,21 +56,6 @@ static int checkstyle_begin(void *self, const struct plm_run_info *run)
 	struct checkstyle *c = self;
 	c->run = run;
 	return 0;
-}
-
-static int checkstyle_finding(void *self, const struct plm_finding *f)
-{
-	struct checkstyle *c = self;
-	if (f->suppression != PLM_SUPPRESSION_NONE) {
-		return 0;
-	}
-	return plm_collector_add_finding(c->collected, f);
-}
-
-static int checkstyle_notification(void *self, const struct plm_notification *n)
-{
-	struct checkstyle *c = self;
-	return plm_collector_add_notification(c->collected, n);
 }
 
 static void error_element(FILE *out, const struct plm_region *r,
@@ -87,12 +73,46 @@ static void error_element(FILE *out, const struct plm_region *r,
 	fputs("\"/>\n", out);
 }
 
+/* One error element, into the spool as a piece about path. */
+static int add_error(struct checkstyle *c, const char *path, bool note,
+	const struct plm_region *r, const char *severity, const char *message,
+	const char *source)
+{
+	FILE *out = plm_spool_begin(c->spool, path, note);
+	if (out == NULL) {
+		return PLM_ENOMEM;
+	}
+	error_element(out, r, severity, message, source);
+	return plm_spool_end(c->spool);
+}
+
+static int checkstyle_finding(void *self, const struct plm_finding *f)
+{
+	struct checkstyle *c = self;
+	if (f->suppression != PLM_SUPPRESSION_NONE) {
+		return 0;
+	}
+	return add_error(c, f->path, false, &f->region,
+		plm_severity_level(f->severity, "info"), f->message,
+		f->rule_id);
+}
+
+static int checkstyle_notification(void *self, const struct plm_notification *n)
+{
+	struct checkstyle *c = self;
+	return add_error(c, n->path, true, &n->region,
+		n->kind == PLM_NOTIFY_PARSE_WARNING  ? "warning"
+			: n->kind == PLM_NOTIFY_NOTE ? "info"
+						     : "error",
+		n->message, n->code != NULL ? n->code : "notification");
+}
+
 static int checkstyle_end(void *self, const struct plm_run_summary *sum)
 {
 	struct checkstyle *c = self;
-	struct plm_file_report *groups;
+	struct plm_spool_file *groups;
 	size_t count;
-	int rc = plm_collector_files(c->collected, sum, &groups, &count);
+	int rc = plm_spool_files(c->spool, sum, &groups, &count);
 	if (rc != 0) {
 		return rc;
 	}
@@ -101,7 +121,7 @@ static int checkstyle_end(void *self, const struct plm_run_summary *sum)
 	      "<checkstyle version=\"4.3\">\n",
 		out);
 	for (size_t i = 0; i < count && rc == 0; i++) {
-		const struct plm_file_report *g = &groups[i];
+		const struct plm_spool_file *g = &groups[i];
 		bool relative;
 		char *name = plm_output_run_path(c->run,
 			g->path != NULL ? g->path : "plimsoll", &relative);
@@ -117,25 +137,14 @@ static int checkstyle_end(void *self, const struct plm_run_summary *sum)
 			continue;
 		}
 		fputs("\">\n", out);
-		for (size_t k = 0; k < g->finding_count; k++) {
-			const struct plm_finding *f = g->findings[k];
-			error_element(out, &f->region,
-				plm_severity_level(f->severity, "info"),
-				f->message, f->rule_id);
-		}
-		for (size_t k = 0; k < g->notification_count; k++) {
-			const struct plm_notification *n = g->notifications[k];
-			error_element(out, &n->region,
-				n->kind == PLM_NOTIFY_PARSE_WARNING  ? "warning"
-					: n->kind == PLM_NOTIFY_NOTE ? "info"
-								     : "error",
-				n->message,
-				n->code != NULL ? n->code : "notification");
+		rc = plm_spool_write(c->spool, g, false, out);
+		if (rc == 0) {
+			rc = plm_spool_write(c->spool, g, true, out);
 		}
 		fputs("  </file>\n", out);
 	}
 	fputs("</checkstyle>\n", out);
-	plm_file_reports_free(groups, count);
+	plm_spool_files_free(groups);
 	if (rc != 0) {
 		return rc;
 	}

@@ -6,9 +6,11 @@
  * finding (with --include-suppressed) is <skipped>; file names are
  * relative to the source root; a clean file has one
  * passing testcase, so it still shows as checked.
- * The report is written at end(), grouped by file.
+ * The report is written at end(), grouped by file; each testcase is
+ * written when its finding comes, into a spool (plimsoll/collect.h).
  */
 #include <stdlib.h>
+#include <string.h>
 #include "plimsoll/collect.h"
 #include "plimsoll/error.h"
 #include "plimsoll/plugin.h"
@@ -17,7 +19,13 @@
 struct junit {
 	FILE *out;
 	const struct plm_run_info *run;
-	struct plm_collector *collected;
+	struct plm_spool *spool;
+	/* Per file of the spool (by its number): findings suppressed. */
+	size_t *skipped;
+	size_t skipped_cap;
+	/* The last file named and its name in the report. */
+	char *last_path;
+	char *last_shown;
 };
 
 static void *junit_create(const struct plm_plugin_options *options)
@@ -27,8 +35,8 @@ static void *junit_create(const struct plm_plugin_options *options)
 		return NULL;
 	}
 	j->out = options->out;
-	j->collected = plm_collector_create();
-	if (j->collected == NULL) {
+	j->spool = plm_spool_create();
+	if (j->spool == NULL) {
 		free(j);
 		return NULL;
 	}
@@ -39,7 +47,10 @@ static void junit_destroy(void *self)
 {
 	struct junit *j = self;
 	if (j != NULL) {
-		plm_collector_destroy(j->collected);
+		plm_spool_destroy(j->spool);
+		free(j->skipped);
+		free(j->last_path);
+		free(j->last_shown);
 		free(j);
 	}
 }
@@ -51,18 +62,6 @@ static int junit_begin(void *self, const struct plm_run_info *run)
 	return 0;
 }
 
-static int junit_finding(void *self, const struct plm_finding *f)
-{
-	struct junit *j = self;
-	return plm_collector_add_finding(j->collected, f);
-}
-
-static int junit_notification(void *self, const struct plm_notification *n)
-{
-	struct junit *j = self;
-	return plm_collector_add_notification(j->collected, n);
-}
-
 struct counts {
 	size_t tests;
 	size_t failures;
@@ -71,17 +70,11 @@ struct counts {
 };
 
 static struct counts count_group(const struct junit *j,
-	const struct plm_file_report *g)
+	const struct plm_spool_file *g)
 {
 	struct counts c = {0};
-	for (size_t k = 0; k < g->finding_count; k++) {
-		const struct plm_finding *f = g->findings[k];
-		if (f->suppression != PLM_SUPPRESSION_NONE) {
-			c.skipped++;
-		} else {
-			c.failures++;
-		}
-	}
+	c.skipped = g->number < j->skipped_cap ? j->skipped[g->number] : 0;
+	c.failures = g->finding_count - c.skipped;
 	c.errors = g->notification_count;
 	c.tests = g->finding_count + g->notification_count;
 	if (c.tests == 0) {
@@ -167,12 +160,83 @@ static void note_case(FILE *out, const struct plm_notification *n,
 	fputs("\"/>\n    </testcase>\n", out);
 }
 
+/* The name the report gives the file at path (NULL: "plimsoll"), kept
+ * for the findings of the same file that follow. NULL when out of
+ * memory. */
+static const char *shown(struct junit *j, const char *path)
+{
+	const char *p = path != NULL ? path : "plimsoll";
+	if (j->last_path != NULL && strcmp(j->last_path, p) == 0) {
+		return j->last_shown;
+	}
+	free(j->last_path);
+	free(j->last_shown);
+	bool relative;
+	j->last_path = strdup(p);
+	j->last_shown = plm_output_run_path(j->run, p, &relative);
+	if (j->last_path == NULL || j->last_shown == NULL) {
+		free(j->last_path);
+		free(j->last_shown);
+		j->last_path = j->last_shown = NULL;
+	}
+	return j->last_shown;
+}
+
+static int junit_finding(void *self, const struct plm_finding *f)
+{
+	struct junit *j = self;
+	const char *path = shown(j, f->path);
+	FILE *out = path != NULL ? plm_spool_begin(j->spool, f->path, false)
+				 : NULL;
+	if (out == NULL) {
+		return PLM_ENOMEM;
+	}
+	finding_case(out, f, path);
+	int rc = plm_spool_end(j->spool);
+	if (rc == 0 && f->suppression != PLM_SUPPRESSION_NONE) {
+		size_t n = plm_spool_number(j->spool, f->path);
+		if (n == SIZE_MAX) {
+			return PLM_ENOMEM;
+		}
+		if (n >= j->skipped_cap) {
+			size_t cap = j->skipped_cap ? j->skipped_cap : 64;
+			while (cap <= n) {
+				cap *= 2;
+			}
+			size_t *grown = realloc(j->skipped,
+				cap * sizeof(*grown));
+			if (grown == NULL) {
+				return PLM_ENOMEM;
+			}
+			memset(grown + j->skipped_cap, 0,
+				(cap - j->skipped_cap) * sizeof(*grown));
+			j->skipped = grown;
+			j->skipped_cap = cap;
+		}
+		j->skipped[n]++;
+	}
+	return rc;
+}
+
+static int junit_notification(void *self, const struct plm_notification *n)
+{
+	struct junit *j = self;
+	const char *path = shown(j, n->path);
+	FILE *out = path != NULL ? plm_spool_begin(j->spool, n->path, true)
+				 : NULL;
+	if (out == NULL) {
+		return PLM_ENOMEM;
+	}
+	note_case(out, n, path);
+	return plm_spool_end(j->spool);
+}
+
 static int junit_end(void *self, const struct plm_run_summary *sum)
 {
 	struct junit *j = self;
-	struct plm_file_report *groups;
+	struct plm_spool_file *groups;
 	size_t count;
-	int rc = plm_collector_files(j->collected, sum, &groups, &count);
+	int rc = plm_spool_files(j->spool, sum, &groups, &count);
 	if (rc != 0) {
 		return rc;
 	}
@@ -194,7 +258,7 @@ static int junit_end(void *self, const struct plm_run_summary *sum)
 	}
 	fputs(">\n", out);
 	for (size_t i = 0; i < count && rc == 0; i++) {
-		const struct plm_file_report *g = &groups[i];
+		const struct plm_spool_file *g = &groups[i];
 		bool relative;
 		char *path = plm_output_run_path(j->run,
 			g->path != NULL ? g->path : "plimsoll", &relative);
@@ -207,11 +271,9 @@ static int junit_end(void *self, const struct plm_run_summary *sum)
 		fputc('"', out);
 		counts_attributes(out, count_group(j, g));
 		fputs(">\n", out);
-		for (size_t k = 0; k < g->finding_count; k++) {
-			finding_case(out, g->findings[k], path);
-		}
-		for (size_t k = 0; k < g->notification_count; k++) {
-			note_case(out, g->notifications[k], path);
+		rc = plm_spool_write(j->spool, g, false, out);
+		if (rc == 0) {
+			rc = plm_spool_write(j->spool, g, true, out);
 		}
 		if (g->finding_count == 0 && g->notification_count == 0) {
 			fputs("    <testcase name=\"no findings\" classname=\"",
@@ -225,7 +287,7 @@ static int junit_end(void *self, const struct plm_run_summary *sum)
 		free(path);
 	}
 	fputs("</testsuites>\n", out);
-	plm_file_reports_free(groups, count);
+	plm_spool_files_free(groups);
 	if (rc != 0) {
 		return rc;
 	}

@@ -1,7 +1,7 @@
 /*
  * plimsoll/report.h and collect.h: the helpers every plugin shares: paths as
  * URIs, escaping for XML and workflow commands, rule names and scores,
- * regions, sentences and grouping by file.
+ * regions, sentences and grouping by file (a collector's and a spool's).
  */
 #include <inttypes.h>
 #include <setjmp.h>
@@ -290,6 +290,132 @@ static void groups_list_scanned_files_first(void **state)
 	plm_collector_destroy(c);
 }
 
+/* One piece of a pseudo-random scan: which file it names, whether it is
+ * a notification, and its text. */
+static void spool_piece(unsigned *seed, size_t i, const char **path, bool *note,
+	char *text, size_t cap)
+{
+	static const char *const paths[] = {"a.yaml", "b.yaml", "c/Dockerfile",
+		"late.yaml", "pulled-in/Dockerfile", NULL};
+	*seed = *seed * 1103515245u + 12345u;
+	unsigned r = *seed >> 16;
+	*path = paths[r % 6];
+	*note = (r / 6) % 5 == 0 || *path == NULL;
+	/* Lengths from a few bytes to past the spool's read window. */
+	size_t len = i % 997 == 0 ? (size_t)1300000 : 20 + r % 900;
+	int n = snprintf(text, cap, "<%zu %s>", i, *path ? *path : "-");
+	for (size_t k = (size_t)n; k < len && k + 1 < cap; k++) {
+		text[k] = (char)('a' + (i + k) % 26);
+	}
+	text[len < cap ? len : cap - 1] = '\0';
+}
+
+/* A spool gives the files in the order a collector groups them (the
+ * summary's, clean ones too, then those first named by a finding, then
+ * by a notification) and each file's text back whole and in order, with
+ * about 12 MB of text spilled to its temporary file or (no usable
+ * TMPDIR) kept in memory. */
+static void spools_give_files_in_order_and_text_back_whole(void **state)
+{
+	(void)state;
+	const char *saved = getenv("TMPDIR");
+	char *old = saved != NULL ? strdup(saved) : NULL;
+	char *text = malloc(1400000);
+	assert_non_null(text);
+	for (int t = 0; t < 2; t++) {
+		if (t == 0) {
+			unsetenv("TMPDIR");
+		} else {
+			setenv("TMPDIR", "/nonexistent/plimsoll-test", 1);
+		}
+		struct plm_spool *sp = plm_spool_create();
+		struct plm_collector *c = plm_collector_create();
+		assert_non_null(sp);
+		assert_non_null(c);
+		unsigned seed = 7;
+		for (size_t i = 0; i < 6000; i++) {
+			const char *path;
+			bool note;
+			spool_piece(&seed, i, &path, &note, text, 1400000);
+			FILE *out = plm_spool_begin(sp, path, note);
+			assert_non_null(out);
+			assert_null(plm_spool_begin(sp, path, note));
+			fputs(text, out);
+			assert_int_equal(plm_spool_end(sp), 0);
+			if (note) {
+				struct plm_notification n = {.path = path,
+					.message = text};
+				assert_int_equal(plm_collector_add_notification(c,
+							 &n),
+					0);
+			} else {
+				struct plm_finding f = {.rule_id = "r",
+					.path = path,
+					.message = text};
+				assert_int_equal(plm_collector_add_finding(c,
+							 &f),
+					0);
+			}
+		}
+		const char *paths[] = {"clean.yaml", "b.yaml", "a.yaml",
+			"b.yaml"};
+		struct plm_run_summary sum = {.paths = paths, .path_count = 4};
+		struct plm_file_report *g;
+		struct plm_spool_file *f;
+		size_t gn, fn;
+		assert_int_equal(plm_collector_files(c, &sum, &g, &gn), 0);
+		assert_int_equal(plm_spool_files(sp, &sum, &f, &fn), 0);
+		assert_int_equal(fn, gn);
+		assert_int_equal(gn, 7);
+		for (size_t i = 0; i < gn; i++) {
+			if (g[i].path == NULL) {
+				assert_null(f[i].path);
+			} else {
+				assert_string_equal(f[i].path, g[i].path);
+			}
+			assert_int_equal(f[i].finding_count,
+				g[i].finding_count);
+			assert_int_equal(f[i].notification_count,
+				g[i].notification_count);
+			for (int part = 0; part < 2; part++) {
+				char *buf = NULL;
+				size_t len = 0;
+				FILE *m = open_memstream(&buf, &len);
+				assert_non_null(m);
+				assert_int_equal(plm_spool_write(sp, &f[i],
+							 part == 1, m),
+					0);
+				fclose(m);
+				size_t at = 0;
+				size_t n = part ? g[i].notification_count
+						: g[i].finding_count;
+				for (size_t k = 0; k < n; k++) {
+					const char *want = part
+						? g[i].notifications[k]->message
+						: g[i].findings[k]->message;
+					size_t wl = strlen(want);
+					assert_true(at + wl <= len);
+					assert_memory_equal(buf + at, want, wl);
+					at += wl;
+				}
+				assert_int_equal(at, len);
+				free(buf);
+			}
+		}
+		plm_spool_files_free(f);
+		plm_file_reports_free(g, gn);
+		plm_collector_destroy(c);
+		plm_spool_destroy(sp);
+	}
+	if (old != NULL) {
+		setenv("TMPDIR", old, 1);
+		free(old);
+	} else {
+		unsetenv("TMPDIR");
+	}
+	free(text);
+}
+
 static void severity_levels_are_one_mapping(void **state)
 {
 	(void)state;
@@ -386,6 +512,8 @@ int main(void)
 		cmocka_unit_test(sentences_end_with_a_period),
 		cmocka_unit_test(fingerprints_fall_back_to_a_stable_hash),
 		cmocka_unit_test(groups_list_scanned_files_first),
+		cmocka_unit_test(
+			spools_give_files_in_order_and_text_back_whole),
 		cmocka_unit_test(severity_levels_are_one_mapping),
 		cmocka_unit_test(
 			line_formats_replace_controls_and_mark_long_spans),
