@@ -18,6 +18,7 @@ struct output {
 	FILE *out;
 	bool owns_out;
 	bool failed;
+	char *buffer; /* out's stdio buffer (owned), or NULL */
 	/* Writing to temp_path, renamed to final_path at the end (both
 	 * owned); NULL: written in place (stdout, a device, a FIFO). */
 	char *temp_path;
@@ -52,6 +53,7 @@ void plm_output_set_destroy(struct plm_output_set *set)
 		} else {
 			fflush(o->out);
 		}
+		plm_free(o->buffer);
 		/* Never ended, or ended in failure: the report is not
 		 * complete, and whatever was at the final path stays. */
 		if (o->temp_path != NULL) {
@@ -205,6 +207,9 @@ bool plm_output_set_knows(const struct plm_output_set *set, const char *format)
 	return find(set, format) != NULL;
 }
 
+/* The stdio buffer of a report written to a file or a pipe. */
+#define OUTPUT_BUFFER (64 << 10)
+
 /* The permissions fopen(path, "w") would have given a new file. The umask
  * is read by setting it, so this runs before any thread is started (the
  * output set is built on the main thread, before the run). */
@@ -299,10 +304,25 @@ int plm_output_set_add(struct plm_output_set *set, const char *format,
 	struct output o = {.plugin = p};
 	if (output_path == NULL || strcmp(output_path, "-") == 0) {
 		o.out = stdout;
+		/* Not a terminal: a larger buffer than stdio's page (a text
+		 * scan of the corpus made 7,600 writes of 4 KiB). Nothing has
+		 * been written to stdout before the outputs are added. */
+		static bool stdout_buffered;
+		static char stdout_buffer[OUTPUT_BUFFER];
+		if (!stdout_buffered && !isatty(fileno(stdout))) {
+			(void)setvbuf(stdout, stdout_buffer, _IOFBF,
+				sizeof(stdout_buffer));
+			stdout_buffered = true;
+		}
 	} else {
 		int rc = open_report(&o, output_path, err, err_len);
 		if (rc != 0) {
 			return rc;
+		}
+		/* (glibc takes the size only with a buffer given) */
+		o.buffer = plm_malloc(OUTPUT_BUFFER);
+		if (o.buffer != NULL) {
+			(void)setvbuf(o.out, o.buffer, _IOFBF, OUTPUT_BUFFER);
 		}
 		o.owns_out = true;
 		color = false;
@@ -321,6 +341,7 @@ int plm_output_set_add(struct plm_output_set *set, const char *format,
 		if (o.owns_out) {
 			fclose(o.out);
 		}
+		plm_free(o.buffer);
 		if (o.temp_path != NULL) {
 			unlink(o.temp_path);
 		}

@@ -21,7 +21,7 @@
 #define READ_AT ((size_t)1 << 20)
 
 struct piece {
-	uint64_t at;   /* in the stream of every piece's text */
+	uint64_t at; /* in the stream of every piece's text */
 	uint32_t len;
 	uint32_t next; /* the next piece of its list + 1, or 0 */
 };
@@ -151,7 +151,8 @@ static size_t file_of(struct plm_spool *s, const char *path)
 		}
 		at = hash_path(path) & (s->slot_count - 1);
 		for (; s->slots[at] != 0; at = (at + 1) & (s->slot_count - 1)) {
-			if (strcmp(s->files[s->slots[at] - 1].path, path) == 0) {
+			if (strcmp(s->files[s->slots[at] - 1].path, path) ==
+				0) {
 				return s->slots[at] - 1;
 			}
 		}
@@ -245,8 +246,7 @@ size_t plm_spool_number(struct plm_spool *s, const char *path)
 	return file_of(s, path);
 }
 
-FILE *plm_spool_begin(struct plm_spool *s, const char *path,
-	bool notification)
+FILE *plm_spool_begin(struct plm_spool *s, const char *path, bool notification)
 {
 	if (s->open_file != 0) {
 		return NULL;
