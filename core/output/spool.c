@@ -434,6 +434,19 @@ static const char *piece_text(struct plm_spool *s, const struct piece *p)
 	return s->window;
 }
 
+const char *plm_spool_piece(struct plm_spool *s, size_t piece, size_t *len)
+{
+	*len = 0;
+	if (piece >= s->piece_count) {
+		return NULL;
+	}
+	const char *text = piece_text(s, &s->pieces[piece]);
+	if (text != NULL) {
+		*len = s->pieces[piece].len;
+	}
+	return text;
+}
+
 int plm_spool_write(struct plm_spool *s, const struct plm_spool_file *file,
 	bool notifications, FILE *out)
 {

@@ -105,6 +105,12 @@ PLM_API void plm_spool_files_free(struct plm_spool_file *files);
  * PLM_EIO. */
 PLM_API PLM_NODISCARD int plm_spool_write(struct plm_spool *s,
 	const struct plm_spool_file *file, bool notifications, FILE *out);
+/* The text of the n-th piece added (from 0, whatever its file), its
+ * length in *len: valid until the next call on the spool. NULL when
+ * there is no such piece or it cannot be read back. (SARIF keeps its
+ * results so, all about no file, and splices the ones it keeps.) */
+PLM_API const char *plm_spool_piece(struct plm_spool *s, size_t piece,
+	size_t *len);
 
 PLM_END_DECLS
 

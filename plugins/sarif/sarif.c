@@ -10,17 +10,15 @@
  * the results to keep can be chosen (GitHub's limit per run), and the
  * results are spliced in: compact, so that a large scan stays under
  * consumers' size limits (the multitool skips files over 10 MB), or
- * indented when the host asks for `pretty` output. Results past
- * SPILL_AT bytes of text wait in an unlinked temporary file, not in
- * memory, so that a scan's memory does not grow with its results.
+ * indented when the host asks for `pretty` output. The results' text
+ * waits in a spool (plimsoll/collect.h), in a temporary file past a
+ * megabyte, so that a scan's memory does not grow with its results.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 #include <jansson.h>
+#include "plimsoll/collect.h"
 #include "plimsoll/error.h"
 #include "plimsoll/jsonw.h"
 #include "plimsoll/plimsoll.h"
@@ -43,11 +41,6 @@
 #define RESULT_DEPTH 4
 /* Written text is passed on to the stream once this much is pending. */
 #define FLUSH_AT (64 * 1024)
-/* Results' text held in memory before it goes to the temporary file, and
- * how much of it is read back at a time at end(). (At 8 MiB the buffer
- * grew to 16 MiB, half of a whole-corpus scan's peak memory.) */
-#define SPILL_AT ((size_t)1 << 20)
-#define READ_AT ((size_t)1 << 20)
 
 struct sarif {
 	FILE *out;
@@ -58,15 +51,8 @@ struct sarif {
 	json_t *notifications;
 	json_t *seen_uris; /* artifact URIs as keys, in order of first use */
 	bool outside;      /* a file outside the source root was named */
-	struct plm_jsonw results; /* each result's text, one after another */
-	int spill;                /* the temporary file, or -1 */
-	size_t spilled;           /* bytes of results' text in it */
-	bool no_spill;            /* it cannot be made or written */
-	char *scratch;            /* spilled results read back */
-	size_t scratch_cap;
-	size_t scratch_at;         /* the file offset of scratch[0] */
-	size_t scratch_len;        /* bytes of scratch read from there */
-	size_t *starts;            /* where each result's text starts */
+	struct plm_jsonw results;  /* the result being laid out */
+	struct plm_spool *spool;   /* each result's text: piece i, result i */
 	unsigned char *severities; /* of each result, for MAX_RESULTS */
 	size_t result_count;
 	size_t result_cap;
@@ -84,8 +70,12 @@ static void *sarif_create(const struct plm_plugin_options *options)
 	if (s != NULL) {
 		s->out = options->out;
 		s->pretty = options->pretty;
-		s->spill = -1;
 		plm_jsonw_init(&s->results, s->pretty, RESULT_DEPTH);
+		s->spool = plm_spool_create();
+		if (s->spool == NULL) {
+			free(s);
+			return NULL;
+		}
 	}
 	return s;
 }
@@ -101,11 +91,7 @@ static void sarif_destroy(void *self)
 	json_decref(s->notifications);
 	json_decref(s->seen_uris);
 	plm_jsonw_free(&s->results);
-	if (s->spill >= 0) {
-		close(s->spill);
-	}
-	free(s->scratch);
-	free(s->starts);
+	plm_spool_destroy(s->spool);
 	free(s->severities);
 	free(s->uri_path);
 	free(s->uri);
@@ -587,82 +573,16 @@ static bool grow_results(struct sarif *s)
 		return true;
 	}
 	size_t cap = s->result_cap ? s->result_cap * 2 : 256;
-	size_t *starts = realloc(s->starts, cap * sizeof(*starts));
-	if (starts != NULL) {
-		s->starts = starts;
-	}
 	unsigned char *severities = realloc(s->severities, cap);
 	if (severities != NULL) {
 		s->severities = severities;
 	}
-	if (starts == NULL || severities == NULL) {
+	if (severities == NULL) {
 		s->failed = true;
 		return false;
 	}
 	s->result_cap = cap;
 	return true;
-}
-
-/* An unlinked file in $TMPDIR (or /tmp), or -1. */
-static int spill_file(void)
-{
-	const char *dir = getenv("TMPDIR");
-	if (dir == NULL || dir[0] == '\0') {
-		dir = "/tmp";
-	}
-	size_t n = strlen(dir);
-	static const char name[] = "/plimsoll-sarif-XXXXXX";
-	char *path = malloc(n + sizeof(name));
-	if (path == NULL) {
-		return -1;
-	}
-	memcpy(path, dir, n);
-	memcpy(path + n, name, sizeof(name));
-	int fd = mkstemp(path);
-	if (fd >= 0) {
-		unlink(path);
-		(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
-	}
-	free(path);
-	return fd;
-}
-
-static bool write_all(int fd, const char *data, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, data, len);
-		if (n < 0 && errno == EINTR) {
-			continue;
-		}
-		if (n <= 0) {
-			return false;
-		}
-		data += n;
-		len -= (size_t)n;
-	}
-	return true;
-}
-
-/* Moves the results' text to the temporary file once SPILL_AT bytes wait
- * in memory. When the file cannot be made or written, the text stays in
- * memory from then on. */
-static void maybe_spill(struct sarif *s)
-{
-	struct plm_jsonw *w = &s->results;
-	if (s->no_spill || w->len < SPILL_AT || w->failed) {
-		return;
-	}
-	if (s->spill < 0 && (s->spill = spill_file()) < 0) {
-		s->no_spill = true;
-		return;
-	}
-	if (!write_all(s->spill, w->data, w->len)) {
-		/* What reached the file past `spilled` is never read. */
-		s->no_spill = true;
-		return;
-	}
-	s->spilled += w->len;
-	w->len = 0;
 }
 
 static int sarif_finding(void *self, const struct plm_finding *f)
@@ -672,8 +592,6 @@ static int sarif_finding(void *self, const struct plm_finding *f)
 	if (!grow_results(s)) {
 		return PLM_ENOMEM;
 	}
-	maybe_spill(s);
-	s->starts[s->result_count] = s->spilled + w->len;
 	s->severities[s->result_count++] = (unsigned char)(f->severity <=
 				PLM_SEVERITY_CRITICAL
 			? f->severity
@@ -707,6 +625,13 @@ static int sarif_finding(void *self, const struct plm_finding *f)
 	}
 	plm_jsonw_close(w, '}');
 	s->failed |= w->failed;
+	/* Into the spool, as piece result_count - 1. */
+	FILE *piece = plm_spool_begin(s->spool, NULL, false);
+	if (piece == NULL || plm_jsonw_flush(w, piece) != 0 ||
+		plm_spool_end(s->spool) != 0) {
+		s->failed = true;
+		plm_jsonw_clear(w);
+	}
 	return s->failed ? PLM_ENOMEM : 0;
 }
 
@@ -856,52 +781,6 @@ static struct selection select_results(struct sarif *s)
 	return sel;
 }
 
-/* The text of the results' bytes [start, end): in memory, or read back
- * from the temporary file (a result is never split between the two), a
- * READ_AT window at a time (the results are read in the order they were
- * written). NULL when it cannot be read. */
-static const char *result_text(struct sarif *s, size_t start, size_t end)
-{
-	if (start >= s->spilled) {
-		return s->results.data + (start - s->spilled);
-	}
-	if (start >= s->scratch_at && end <= s->scratch_at + s->scratch_len) {
-		return s->scratch + (start - s->scratch_at);
-	}
-	size_t len = end - start;
-	size_t want = len > READ_AT ? len : READ_AT;
-	if (want > s->spilled - start) {
-		want = s->spilled - start;
-	}
-	if (want > s->scratch_cap) {
-		char *grown = realloc(s->scratch, want);
-		if (grown == NULL) {
-			return NULL;
-		}
-		s->scratch = grown;
-		s->scratch_cap = want;
-	}
-	s->scratch_len = 0;
-	size_t got = 0;
-	while (got < want) {
-		ssize_t n = pread(s->spill, s->scratch + got, want - got,
-			(off_t)(start + got));
-		if (n < 0 && errno == EINTR) {
-			continue;
-		}
-		if (n <= 0) {
-			break;
-		}
-		got += (size_t)n;
-	}
-	if (got < len) {
-		return NULL;
-	}
-	s->scratch_at = start;
-	s->scratch_len = got;
-	return s->scratch;
-}
-
 /* The results array: the selected results' text, spliced in. */
 static int write_results(struct sarif *s, struct plm_jsonw *w,
 	struct selection sel)
@@ -915,14 +794,12 @@ static int write_results(struct sarif *s, struct plm_jsonw *w,
 			continue;
 		}
 		sel.room -= severity == sel.cutoff;
-		size_t end = i + 1 < s->result_count
-			? s->starts[i + 1]
-			: s->spilled + s->results.len;
-		const char *text = result_text(s, s->starts[i], end);
+		size_t len;
+		const char *text = plm_spool_piece(s->spool, i, &len);
 		if (text == NULL) {
 			return PLM_EIO;
 		}
-		plm_jsonw_raw(w, text, end - s->starts[i]);
+		plm_jsonw_raw(w, text, len);
 		if (w->len >= FLUSH_AT) {
 			int rc = plm_jsonw_flush(w, s->out);
 			if (rc != 0) {
