@@ -52,20 +52,7 @@ def output_bytes(exe, fmt, files, tmp):
 
 
 def main():
-    args = sys.argv[1:]
-    quick = "--quick" in args
-    args = [a for a in args if a != "--quick"]
-    corpus = os.environ.get("PLM_CORPUS",
-                            os.path.join(run.ROOT, "..", "shared", "corpus"))
-    if "--corpus" in args:
-        i = args.index("--corpus")
-        corpus = args[i + 1]
-        del args[i:i + 2]
-    if not os.path.isdir(os.path.join(corpus, "dockerfile")):
-        print("bench: no corpus at %s (set PLM_CORPUS)" % corpus)
-        sys.exit(77 if quick else 2)
-    build = os.path.abspath(args[0] if args else
-                            os.path.join(run.ROOT, "build"))
+    build, corpus, quick = run.parse_args(sys.argv[1:])
     exe = os.path.join(build, "plimsoll")
     if not os.access(exe, os.X_OK):
         raise SystemExit("bench: %s is not built" % exe)

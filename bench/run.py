@@ -127,8 +127,11 @@ def row(rows, measure_, figure, aim, held):
                  "–" if held is None else ("yes" if held else "no")))
 
 
-def main():
-    args = sys.argv[1:]
+def parse_args(argv):
+    """[BUILD_DIR] [--quick] [--corpus DIR]: returns (build directory,
+    corpus, quick); exits 77 (a skipped test) under --quick, else 2, when
+    there is no corpus."""
+    args = list(argv)
     quick = "--quick" in args
     args = [a for a in args if a != "--quick"]
     corpus = os.environ.get("PLM_CORPUS",
@@ -141,6 +144,11 @@ def main():
         print("bench: no corpus at %s (set PLM_CORPUS)" % corpus)
         sys.exit(77 if quick else 2)
     build = os.path.abspath(args[0] if args else os.path.join(ROOT, "build"))
+    return build, corpus, quick
+
+
+def main():
+    build, corpus, quick = parse_args(sys.argv[1:])
     exe = os.path.join(build, "plimsoll")
     floor = os.path.join(build, "bench", "plimsoll-floor")
     for p in (exe, floor):

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "util/alloc.h"
+#include "util/source.h"
 
 void plm_rpc_reader_init(struct plm_rpc_reader *r, int fd)
 {
@@ -169,29 +170,13 @@ enum plm_rpc_read plm_rpc_read(struct plm_rpc_reader *r, const char **body,
 	return PLM_RPC_MESSAGE;
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t put = write(fd, p, n);
-		if (put < 0 && errno == EINTR) {
-			continue;
-		}
-		if (put <= 0) {
-			return PLM_EIO;
-		}
-		p += put;
-		n -= (size_t)put;
-	}
-	return 0;
-}
-
 int plm_rpc_write_body(int fd, const char *body, size_t len)
 {
 	char header[64];
 	int h = snprintf(header, sizeof(header), "Content-Length: %zu\r\n\r\n",
 		len);
-	int rc = write_all(fd, header, (size_t)h);
-	return rc == 0 ? write_all(fd, body, len) : rc;
+	int rc = plm_write_all(fd, header, (size_t)h);
+	return rc == 0 ? plm_write_all(fd, body, len) : rc;
 }
 
 int plm_rpc_write(int fd, const json_t *msg)

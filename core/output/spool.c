@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "util/alloc.h"
+#include "util/source.h"
 
 /* Text held in memory before it goes to the temporary file, and how much
  * is read back at a time. */
@@ -181,22 +182,6 @@ static size_t file_of(struct plm_spool *s, const char *path)
 	return s->file_count++;
 }
 
-static bool write_all(int fd, const char *data, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, data, len);
-		if (n < 0 && errno == EINTR) {
-			continue;
-		}
-		if (n <= 0) {
-			return false;
-		}
-		data += n;
-		len -= (size_t)n;
-	}
-	return true;
-}
-
 /* An unlinked file in $TMPDIR (or /tmp), or -1. */
 static int spill_file(void)
 {
@@ -232,7 +217,7 @@ static void maybe_spill(struct plm_spool *s)
 		s->no_spill = true;
 		return;
 	}
-	if (!write_all(s->fd, s->mem, s->mem_len)) {
+	if (plm_write_all(s->fd, s->mem, s->mem_len) != 0) {
 		/* What reached the file past `spilled` is never read. */
 		s->no_spill = true;
 		return;

@@ -505,3 +505,19 @@ struct plm_region plm_source_region_utf16(const struct plm_source *s,
 {
 	return region(s, start, end, true);
 }
+
+int plm_write_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t put = write(fd, p, n);
+		if (put < 0 && errno == EINTR) {
+			continue;
+		}
+		if (put <= 0) {
+			return PLM_EIO;
+		}
+		p += put;
+		n -= (size_t)put;
+	}
+	return 0;
+}

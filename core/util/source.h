@@ -53,6 +53,9 @@ PLM_NODISCARD int plm_source_read(const char *path, const char *display_path,
  * PLM_ENOMEM. */
 PLM_NODISCARD int plm_file_read(const char *path, size_t max_size, char **bytes,
 	size_t *length);
+/* Writes n bytes of p to fd, again after a short write or EINTR. Returns
+ * 0 or PLM_EIO. */
+PLM_NODISCARD int plm_write_all(int fd, const char *p, size_t n);
 /* Accepts NULL. */
 void plm_source_destroy(struct plm_source *source);
 

@@ -182,38 +182,52 @@ static const char *shown(struct junit *j, const char *path)
 	return j->last_shown;
 }
 
+/* Starts the piece of text of a testcase about path (NULL: no file),
+ * the file's name in the report in *name. NULL when out of memory. */
+static FILE *begin_case(struct junit *j, const char *path, bool note,
+	const char **name)
+{
+	*name = shown(j, path);
+	return *name != NULL ? plm_spool_begin(j->spool, path, note) : NULL;
+}
+
+/* One more suppressed finding in the file at path. */
+static int count_skipped(struct junit *j, const char *path)
+{
+	size_t n = plm_spool_number(j->spool, path);
+	if (n == SIZE_MAX) {
+		return PLM_ENOMEM;
+	}
+	if (n >= j->skipped_cap) {
+		size_t cap = j->skipped_cap ? j->skipped_cap : 64;
+		while (cap <= n) {
+			cap *= 2;
+		}
+		size_t *grown = realloc(j->skipped, cap * sizeof(*grown));
+		if (grown == NULL) {
+			return PLM_ENOMEM;
+		}
+		memset(grown + j->skipped_cap, 0,
+			(cap - j->skipped_cap) * sizeof(*grown));
+		j->skipped = grown;
+		j->skipped_cap = cap;
+	}
+	j->skipped[n]++;
+	return 0;
+}
+
 static int junit_finding(void *self, const struct plm_finding *f)
 {
 	struct junit *j = self;
-	const char *path = shown(j, f->path);
-	FILE *out = path != NULL ? plm_spool_begin(j->spool, f->path, false)
-				 : NULL;
+	const char *name;
+	FILE *out = begin_case(j, f->path, false, &name);
 	if (out == NULL) {
 		return PLM_ENOMEM;
 	}
-	finding_case(out, f, path);
+	finding_case(out, f, name);
 	int rc = plm_spool_end(j->spool);
 	if (rc == 0 && f->suppression != PLM_SUPPRESSION_NONE) {
-		size_t n = plm_spool_number(j->spool, f->path);
-		if (n == SIZE_MAX) {
-			return PLM_ENOMEM;
-		}
-		if (n >= j->skipped_cap) {
-			size_t cap = j->skipped_cap ? j->skipped_cap : 64;
-			while (cap <= n) {
-				cap *= 2;
-			}
-			size_t *grown = realloc(j->skipped,
-				cap * sizeof(*grown));
-			if (grown == NULL) {
-				return PLM_ENOMEM;
-			}
-			memset(grown + j->skipped_cap, 0,
-				(cap - j->skipped_cap) * sizeof(*grown));
-			j->skipped = grown;
-			j->skipped_cap = cap;
-		}
-		j->skipped[n]++;
+		rc = count_skipped(j, f->path);
 	}
 	return rc;
 }
@@ -221,13 +235,12 @@ static int junit_finding(void *self, const struct plm_finding *f)
 static int junit_notification(void *self, const struct plm_notification *n)
 {
 	struct junit *j = self;
-	const char *path = shown(j, n->path);
-	FILE *out = path != NULL ? plm_spool_begin(j->spool, n->path, true)
-				 : NULL;
+	const char *name;
+	FILE *out = begin_case(j, n->path, true, &name);
 	if (out == NULL) {
 		return PLM_ENOMEM;
 	}
-	note_case(out, n, path);
+	note_case(out, n, name);
 	return plm_spool_end(j->spool);
 }
 

@@ -549,6 +549,23 @@ static void on_project_result(void *ctx, const struct plm_file_result *r)
 	}
 }
 
+/* Runs every rule over p, each result to result(ctx, the result). */
+static void run_results(struct plm_project *p, const struct plm_engine *e,
+	long jobs, bool no_line_hashes,
+	void (*result)(void *, const struct plm_file_result *), void *ctx)
+{
+	struct plm_run_options o = {
+		.engine = e,
+		.jobs = jobs,
+		.rule = PLM_RUN_ALL_RULES,
+		.no_line_hashes = no_line_hashes,
+	};
+	struct plm_sink sink = {NULL, result, ctx, NULL};
+	struct plm_run_status st;
+	plm_run(p, &o, &sink, &st);
+	assert_null(st.checker_error);
+}
+
 /* Findings with and without a line hash, file and project ones alike. */
 struct hash_count {
 	size_t with, without;
@@ -598,15 +615,7 @@ static void large_file_project_findings_have_its_line_hashes(void **state)
 	struct plm_engine *e = builtin_engine();
 	for (long jobs = 1; jobs <= 2; jobs++) {
 		struct project_hashes got = {0};
-		struct plm_run_options o = {
-			.engine = e,
-			.jobs = jobs,
-			.rule = PLM_RUN_ALL_RULES,
-		};
-		struct plm_sink sink = {NULL, on_project_result, &got, NULL};
-		struct plm_run_status st;
-		plm_run(p, &o, &sink, &st);
-		assert_null(st.checker_error);
+		run_results(p, e, jobs, false, on_project_result, &got);
 		assert_true(got.file_findings > 0); /* the scan hashed it */
 		assert_true(got.count > 0); /* no NetworkPolicy selects web */
 		struct plm_line_hashes want;
@@ -639,16 +648,7 @@ static void large_file_project_findings_have_its_line_hashes(void **state)
 	assert_int_equal(plm_project_add_path(p, small), 0);
 	for (int off = 0; off <= 1; off++) {
 		struct hash_count n = {0};
-		struct plm_run_options o = {
-			.engine = e,
-			.jobs = 2,
-			.rule = PLM_RUN_ALL_RULES,
-			.no_line_hashes = off,
-		};
-		struct plm_sink sink = {NULL, on_counted_result, &n, NULL};
-		struct plm_run_status st;
-		plm_run(p, &o, &sink, &st);
-		assert_null(st.checker_error);
+		run_results(p, e, 2, off, on_counted_result, &n);
 		assert_true(n.with + n.without > 10);
 		assert_int_equal(off ? n.with : n.without, 0);
 	}
