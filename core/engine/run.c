@@ -177,12 +177,12 @@ static bool keeps_hashes(const struct pool *w, const struct plm_doc *doc)
 		doc->sources[0]->len >= KEEP_HASHES_FROM;
 }
 
-/* Runs the policies over doc into r, then (unless the run leaves them out)
- * GitHub's line hashes, which
- * need the file's bytes, alive only until the document is freed; those of
- * its first source go to *keep when keep is not NULL. *early holds the
- * first source's when they were worked out while it was parsed: they are
- * used (and kept, or finished), not computed again. */
+/* Runs the policies over doc into r, then (unless the run leaves them
+ * out) GitHub's line hashes, which need the file's bytes, alive only
+ * until the document is freed; those of its first source go to *keep
+ * when keep is not NULL. *early holds the first source's when they were
+ * worked out while it was parsed: they are used (and kept, or finished),
+ * not computed again. */
 static void check_doc(struct pool *w, struct plm_checker *checker,
 	const struct plm_doc *doc, const struct plm_file_config *cfg,
 	struct plm_file_result *r, struct plm_line_hashes *early,
