@@ -1,9 +1,10 @@
 /*
  * output/spool.c - each file's report text kept until the end of a run
- * (plimsoll/collect.h): the pieces' text in one stream, in memory up to
- * SPILL_AT bytes and in an unlinked temporary file past them; per piece
- * its place in that stream and the next piece of its list; per file its
- * two lists (findings, notifications) and when it was first named.
+ * (plimsoll/collect.h): the pieces' text in one stream, written by the
+ * plugin into a memory stream and moved to an unlinked temporary file
+ * once SPILL_AT bytes wait there; per piece its place in that stream and
+ * the next piece of its list; per file its two lists (findings,
+ * notifications) and when it was first named.
  */
 #include "plimsoll/collect.h"
 
@@ -46,13 +47,13 @@ struct plm_spool {
 	struct piece *pieces;
 	size_t piece_count, piece_cap;
 	size_t findings, notes; /* pieces added so far, of each kind */
-	/* The stream: [0, spilled) in the file, the rest in `mem`. */
-	char *mem;
-	size_t mem_len, mem_cap;
+	/* The stream: [0, spilled) in the file, the rest in `piece_buf`
+	 * (`held` bytes of ended pieces; past them, the piece begun). */
 	uint64_t spilled;
+	size_t held;
 	int fd;
 	bool no_spill; /* the file cannot be made or written */
-	/* A piece being written by the plugin, and where it lands. */
+	/* The memory stream the plugin writes pieces to. */
 	FILE *piece;
 	char *piece_buf;
 	size_t piece_size;
@@ -90,7 +91,6 @@ void plm_spool_destroy(struct plm_spool *s)
 	plm_free(s->files);
 	plm_free(s->slots);
 	plm_free(s->pieces);
-	plm_free(s->mem);
 	plm_free(s->window);
 	if (s->fd >= 0) {
 		close(s->fd);
@@ -210,20 +210,21 @@ static int spill_file(void)
  * when the file cannot be made or written, the text stays in memory. */
 static void maybe_spill(struct plm_spool *s)
 {
-	if (s->no_spill || s->mem_len < SPILL_AT) {
+	if (s->no_spill || s->held < SPILL_AT) {
 		return;
 	}
 	if (s->fd < 0 && (s->fd = spill_file()) < 0) {
 		s->no_spill = true;
 		return;
 	}
-	if (plm_write_all(s->fd, s->mem, s->mem_len) != 0) {
+	if (plm_write_all(s->fd, s->piece_buf, s->held) != 0 ||
+		fseek(s->piece, 0, SEEK_SET) != 0) {
 		/* What reached the file past `spilled` is never read. */
 		s->no_spill = true;
 		return;
 	}
-	s->spilled += s->mem_len;
-	s->mem_len = 0;
+	s->spilled += s->held;
+	s->held = 0;
 }
 
 size_t plm_spool_number(struct plm_spool *s, const char *path)
@@ -236,8 +237,9 @@ FILE *plm_spool_begin(struct plm_spool *s, const char *path, bool notification)
 	if (s->open_file != 0) {
 		return NULL;
 	}
+	/* (At `held`: what a piece that failed to end wrote is dropped.) */
 	size_t f = file_of(s, path);
-	if (f == SIZE_MAX || fseek(s->piece, 0, SEEK_SET) != 0) {
+	if (f == SIZE_MAX || fseek(s->piece, (long)s->held, SEEK_SET) != 0) {
 		return NULL;
 	}
 	s->open_file = f + 1;
@@ -256,37 +258,22 @@ int plm_spool_end(struct plm_spool *s)
 	if (fflush(s->piece) != 0 || ferror(s->piece)) {
 		return PLM_ENOMEM;
 	}
-	size_t len = s->piece_size;
+	size_t len = s->piece_size - s->held;
 	if (len > UINT32_MAX || s->piece_count >= UINT32_MAX) {
 		return PLM_ELIMIT;
 	}
-	maybe_spill(s);
-	void *mem = s->mem;
 	void *pieces = s->pieces;
 	if (plm_array_reserve(&pieces, &s->piece_cap, s->piece_count,
 		    sizeof(*s->pieces)) != 0) {
 		return PLM_ENOMEM;
 	}
 	s->pieces = pieces;
-	if (s->mem_len + len > s->mem_cap) {
-		size_t cap = s->mem_cap ? s->mem_cap : 4096;
-		while (cap < s->mem_len + len) {
-			cap *= 2;
-		}
-		mem = plm_realloc(s->mem, cap);
-		if (mem == NULL) {
-			return PLM_ENOMEM;
-		}
-		s->mem = mem;
-		s->mem_cap = cap;
-	}
-	memcpy(s->mem + s->mem_len, s->piece_buf, len);
 	uint32_t p = (uint32_t)s->piece_count;
 	s->pieces[p] = (struct piece){
-		.at = s->spilled + s->mem_len,
+		.at = s->spilled + s->held,
 		.len = (uint32_t)len,
 	};
-	s->mem_len += len;
+	s->held += len;
 	s->piece_count++;
 	struct file *f = &s->files[fi];
 	if (f->tail[part] != 0) {
@@ -303,6 +290,7 @@ int plm_spool_end(struct plm_spool *s)
 	}
 	(*seq)++;
 	s->last = fi + 1;
+	maybe_spill(s);
 	return 0;
 }
 
@@ -380,7 +368,8 @@ void plm_spool_files_free(struct plm_spool_file *files)
 static const char *piece_text(struct plm_spool *s, const struct piece *p)
 {
 	if (p->at >= s->spilled) {
-		return s->mem + (p->at - s->spilled);
+		/* piece_buf as of the last flush: every ended piece is in. */
+		return s->piece_buf + (p->at - s->spilled);
 	}
 	if (p->at >= s->window_at &&
 		p->at + p->len <= s->window_at + s->window_len) {
