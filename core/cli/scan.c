@@ -539,6 +539,7 @@ static void print_profile(FILE *out, const struct plm_rule_info *rules,
 	for (size_t i = 0; i < count; i++) {
 		order[i] = i;
 		all.runs += totals[i].runs;
+		all.skipped += totals[i].skipped;
 		all.findings += totals[i].findings;
 		all.failures += totals[i].failures;
 		all.nanoseconds += totals[i].nanoseconds;
@@ -556,15 +557,16 @@ static void print_profile(FILE *out, const struct plm_rule_info *rules,
 		}
 		order[j] = v;
 	}
-	fprintf(out, "%-28s %7s %8s %6s %9s %8s %8s %13s %11s\n", "rule",
-		"runs", "findings", "failed", "cpu ms", "mean us", "max ms",
-		"charged", "max charged");
+	fprintf(out, "%-28s %7s %7s %8s %6s %9s %8s %8s %13s %11s\n", "rule",
+		"runs", "skipped", "findings", "failed", "cpu ms", "mean us",
+		"max ms", "charged", "max charged");
 	for (size_t k = 0; k < count; k++) {
 		const struct plm_rule_profile *t = &totals[order[k]];
 		fprintf(out,
-			"%-28s %7llu %8llu %6llu %9.2f %8.1f %8.2f %13llu "
-			"%11llu\n",
+			"%-28s %7llu %7llu %8llu %6llu %9.2f %8.1f %8.2f "
+			"%13llu %11llu\n",
 			rules[order[k]].id, (unsigned long long)t->runs,
+			(unsigned long long)t->skipped,
 			(unsigned long long)t->findings,
 			(unsigned long long)t->failures, t->nanoseconds / 1e6,
 			t->runs ? t->nanoseconds / 1e3 / (double)t->runs : 0.0,
@@ -572,8 +574,10 @@ static void print_profile(FILE *out, const struct plm_rule_info *rules,
 			(unsigned long long)t->instructions,
 			(unsigned long long)t->max_instructions);
 	}
-	fprintf(out, "%-28s %7llu %8llu %6llu %9.2f %8s %8s %13llu\n", "total",
-		(unsigned long long)all.runs, (unsigned long long)all.findings,
+	fprintf(out, "%-28s %7llu %7llu %8llu %6llu %9.2f %8s %8s %13llu\n",
+		"total", (unsigned long long)all.runs,
+		(unsigned long long)all.skipped,
+		(unsigned long long)all.findings,
 		(unsigned long long)all.failures, all.nanoseconds / 1e6, "", "",
 		(unsigned long long)all.instructions);
 	plm_free(order);

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "engine/settings.h"
+#include "lua/checker.h"
 #include "plimsoll/finding.h"
 
 struct plm_builtin_metadata {
@@ -27,6 +28,7 @@ struct plm_builtin_metadata {
 	bool project;              /* scope = "project" */
 	const struct plm_setting_decl *settings;
 	size_t setting_count;
+	struct plm_rule_needs needs;
 };
 
 /* NULL-terminated, by folder name; empty in the build-time tool itself

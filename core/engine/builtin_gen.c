@@ -112,7 +112,14 @@ static void put_metadata(FILE *f, const char *name, uint64_t hash, size_t len,
 	put_string(f, r->precision);
 	fprintf(f, "},\n\t%s, ", m->project ? "true" : "false");
 	put_settings(f, m);
-	fprintf(f, ", %zu,\n};\n\n", m->setting_count);
+	fprintf(f, ", %zu,\n\t{%s, 0x%" PRIx32 "u, ", m->setting_count,
+		m->needs.containers ? "true" : "false", m->needs.instructions);
+	if (m->needs.mentions != NULL) {
+		put_list(f, m->needs.mentions);
+	} else {
+		fputs("NULL", f);
+	}
+	fputs("},\n};\n\n", f);
 }
 
 /* The directory `require` reads for a policy at ROOT/NAME/policy.lua:

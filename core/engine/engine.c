@@ -3,6 +3,7 @@
  * run policies over documents: the `report` function, regions, snippets,
  * fingerprints and suppressions.
  */
+#define _GNU_SOURCE /* memmem */
 #include "engine/internal.h"
 
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 #include <strings.h>
+#include "dockerfile/instruction.h"
 #include "engine/config.h"
 #include "engine/index.h"
 #include "load/load.h"
@@ -480,6 +482,7 @@ void plm_checker_add_profile(const struct plm_checker *c,
 		const struct plm_rule_profile *p = &c->profile[i];
 		struct plm_rule_profile *t = &totals[i];
 		t->runs += p->runs;
+		t->skipped += p->skipped;
 		t->findings += p->findings;
 		t->failures += p->failures;
 		t->nanoseconds += p->nanoseconds;
@@ -1050,6 +1053,76 @@ static int finish_project_findings(struct plm_checker *c,
 	return rc;
 }
 
+/* What a document holds that a rule may need (struct plm_rule_needs):
+ * its instructions are found when a rule first asks. */
+struct doc_holds {
+	const struct plm_doc *doc;
+	bool instructions_known;
+	uint32_t instructions; /* 1u << enum plm_dockerfile_keyword */
+};
+
+/* The keywords of a Dockerfile's instructions, and of its ONBUILD
+ * triggers, as p.instructions lists them. */
+static uint32_t instruction_bits(const struct plm_doc *doc)
+{
+	uint32_t bits = 0;
+	const struct plm_node *stages = plm_node_get(doc->tree, "stages");
+	for (size_t s = 0; s < plm_node_count(stages); s++) {
+		const struct plm_node *list =
+			plm_node_get(stages->as.seq.items[s], "instructions");
+		for (size_t i = 0; i < plm_node_count(list); i++) {
+			const struct plm_node *ins = list->as.seq.items[i];
+			for (int k = 0; k < 2 && ins != NULL; k++) {
+				const struct plm_node *kw = plm_node_get(ins,
+					"keyword");
+				if (kw != NULL && kw->kind == PLM_NODE_STRING) {
+					bits |= 1u << plm_dockerfile_keyword_of(
+							kw->as.string.ptr,
+							kw->as.string.len);
+				}
+				ins = plm_node_get(ins, "instruction");
+			}
+		}
+	}
+	return bits;
+}
+
+/* True when one of words occurs in the bytes of a source of doc (the
+ * file and those it pulled in), as p.mentions finds it. */
+static bool mentions_any(const struct plm_doc *doc, const char *const *words)
+{
+	for (const char *const *w = words; *w != NULL; w++) {
+		size_t n = strlen(*w);
+		for (size_t k = 0; k < doc->source_count; k++) {
+			const struct plm_source *src = doc->sources[k];
+			if (memmem(src->bytes, src->len, *w, n) != NULL) {
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+/* True when doc holds what rule p needs to find anything in it. */
+static bool needs_met(const struct plm_policy *p, struct doc_holds *h)
+{
+	const struct plm_rule_needs *n = &p->needs;
+	const struct plm_doc *doc = h->doc;
+	if (n->containers && plm_node_count(doc->containers) == 0) {
+		return false;
+	}
+	if (n->instructions != 0 && doc->kind == PLM_KIND_DOCKERFILE) {
+		if (!h->instructions_known) {
+			h->instructions = instruction_bits(doc);
+			h->instructions_known = true;
+		}
+		if ((h->instructions & n->instructions) == 0) {
+			return false;
+		}
+	}
+	return n->mentions == NULL || mentions_any(doc, n->mentions);
+}
+
 static int run_rules(struct plm_checker *c, const struct plm_doc *doc,
 	struct plm_file_result *result, size_t only, bool use_only)
 {
@@ -1064,11 +1137,21 @@ static int run_rules(struct plm_checker *c, const struct plm_doc *doc,
 		bytes += doc->sources[k]->len;
 	}
 	bool small = bytes <= PLM_UNCOUNTED_BYTES;
+	struct doc_holds holds = {doc, false, 0};
 	for (size_t i = 0; i < c->engine->count && rc == 0; i++) {
 		const struct plm_policy *p = &c->engine->policies[i];
 		if (p->project ||
 			(use_only ? i != only : (p->kinds & kind) == 0) ||
 			(c->config != NULL && !c->config[i].enabled)) {
+			continue;
+		}
+		if (!needs_met(p, &holds)) {
+			/* It would have found nothing: it ran, for the
+			 * ignores that name it. */
+			c->ran[i] = true;
+			if (c->profile != NULL) {
+				c->profile[i].skipped++;
+			}
 			continue;
 		}
 		rc = run_one(c, plm_doc_main(doc)->path, i, small, result);

@@ -80,6 +80,8 @@ const char *plm_engine_builtin_dir(const struct plm_engine_options *o);
 /* What one rule cost over the files a checker ran it on (--profile). */
 struct plm_rule_profile {
 	uint64_t runs;        /* files it ran on */
+	uint64_t skipped;     /* files of its kinds it was not started on:
+	                       * they lacked what it needs */
 	uint64_t findings;    /* reported, suppressed or not */
 	uint64_t failures;    /* runs that ended as a policy error */
 	uint64_t nanoseconds; /* CPU time of its runs (the thread's clock) */

@@ -32,6 +32,7 @@ struct plm_policy {
 	size_t setting_count;
 	struct plm_setting_values values; /* as checked for this run */
 	unsigned kinds;                   /* 1u << enum plm_kind */
+	struct plm_rule_needs needs;      /* not run where these are not */
 	bool project; /* scope = "project": check(project, report) */
 	bool builtin; /* from the built-in directory: trusted code */
 };

@@ -386,6 +386,7 @@ static void use_builtin(struct plm_policy *p,
 	p->project = m->project;
 	p->settings = m->settings;
 	p->setting_count = m->setting_count;
+	p->needs = m->needs;
 }
 
 /* Reads the policy's metadata by running its chunk, in *host (created
@@ -415,6 +416,7 @@ static int read_metadata(struct plm_lua **host,
 	p->project = meta.project;
 	p->settings = meta.settings;
 	p->setting_count = meta.setting_count;
+	p->needs = meta.needs;
 	return 0;
 }
 

@@ -94,9 +94,25 @@ struct plm_lua_chunk {
 
 /* What a policy's table declares. Strings and arrays in the arena given
  * to plm_lua_read_metadata(). */
+/* What a document must hold for a rule to find anything in it (the
+ * policy's `needs`): the engine does not start the rule's check on a
+ * document without it. Every part given must hold; an empty part holds. */
+struct plm_rule_needs {
+	bool containers; /* a container record (docs/model.md) */
+	/* A Dockerfile: an instruction (or an ONBUILD trigger) with one of
+	 * these keywords, bits 1u << enum plm_dockerfile_keyword; 0: any.
+	 * Documents of other kinds are not asked. */
+	uint32_t instructions;
+	/* NULL-terminated: the document's text (its files, comments
+	 * included) holds one of these, as p.mentions finds them; NULL or
+	 * empty: any. */
+	const char *const *mentions;
+};
+
 struct plm_lua_metadata {
 	struct plm_rule_info info; /* all but source_path */
 	bool project;              /* scope = "project" */
+	struct plm_rule_needs needs;
 	struct plm_setting_decl *settings;
 	size_t setting_count;
 	/* The chunk as compiled for reading this (in the arena), for

@@ -7,6 +7,7 @@
 
 #include <string.h>
 #include <lauxlib.h>
+#include "dockerfile/instruction.h"
 #include "lua/host.h"
 #include "lua/internal.h"
 
@@ -28,6 +29,7 @@ static const char *const known_fields[] = {
 	"precision",
 	"scope",
 	"settings",
+	"needs",
 	"check",
 	NULL,
 };
@@ -83,10 +85,11 @@ static const char *get_string(lua_State *L, int t, struct load_ctx *ctx,
 	return s;
 }
 
-/* A list of strings as a NULL-terminated array; check(s) validates each. */
-static const char *const *get_list(lua_State *L, int t, struct load_ctx *ctx,
-	const char *field, bool required, bool (*check)(const char *),
-	const char *expected)
+/* A list of strings as a NULL-terminated array; check(s) validates each.
+ * The messages name the field `label` (a field of a field). */
+static const char *const *get_list_as(lua_State *L, int t, struct load_ctx *ctx,
+	const char *field, const char *label, bool required,
+	bool (*check)(const char *), const char *expected)
 {
 	int type = lua_getfield(L, t, field);
 	if (type == LUA_TNIL && !required) {
@@ -101,12 +104,12 @@ static const char *const *get_list(lua_State *L, int t, struct load_ctx *ctx,
 	if (type != LUA_TTABLE) {
 		luaL_error(L,
 			"metadata: '%s' must be a list of strings (got %s)",
-			field, luaL_typename(L, -1));
+			label, luaL_typename(L, -1));
 	}
 	lua_Integer n = luaL_len(L, -1);
 	if (n < (required ? 1 : 0) || n > 256) {
 		luaL_error(L, "metadata: '%s' must list 1 to 256 strings",
-			field);
+			label);
 	}
 	const char **list = plm_arena_alloc(ctx->arena,
 		((size_t)n + 1) * sizeof(*list));
@@ -118,12 +121,12 @@ static const char *const *get_list(lua_State *L, int t, struct load_ctx *ctx,
 			lua_rawlen(L, -1) == 0) {
 			luaL_error(L,
 				"metadata: '%s'[%d] must be a non-empty string",
-				field, (int)i);
+				label, (int)i);
 		}
 		const char *s = lua_tostring(L, -1);
 		if (check != NULL && !check(s)) {
 			luaL_error(L, "metadata: '%s' has '%s'; expected %s",
-				field, s, expected);
+				label, s, expected);
 		}
 		list[i - 1] = plm_arena_strdup(ctx->arena, s);
 		if (list[i - 1] == NULL) {
@@ -133,6 +136,14 @@ static const char *const *get_list(lua_State *L, int t, struct load_ctx *ctx,
 	}
 	lua_pop(L, 1);
 	return list;
+}
+
+/* get_list_as a field of the policy's table. */
+static const char *const *get_list(lua_State *L, int t, struct load_ctx *ctx,
+	const char *field, bool required, bool (*check)(const char *),
+	const char *expected)
+{
+	return get_list_as(L, t, ctx, field, field, required, check, expected);
 }
 
 static bool kind_ok(const char *s)
@@ -397,6 +408,68 @@ static int dump_write(lua_State *L, const void *bytes, size_t size, void *ud)
 	return 0;
 }
 
+static bool instruction_ok(const char *s)
+{
+	return plm_dockerfile_keyword_of(s, strlen(s)) !=
+		PLM_DOCKERFILE_UNKNOWN;
+}
+
+/* needs = {containers = true, instructions = {...}, mentions = {...}}
+ * (struct plm_rule_needs), at index t. */
+static void read_needs(lua_State *L, int t, struct load_ctx *ctx)
+{
+	struct plm_rule_needs *n = &ctx->meta->needs;
+	int type = lua_getfield(L, t, "needs");
+	if (type == LUA_TNIL) {
+		lua_pop(L, 1);
+		return;
+	}
+	if (type != LUA_TTABLE) {
+		luaL_error(L,
+			"metadata: 'needs' must be a table such as {containers "
+			"= true, instructions = {\"RUN\"}, mentions = "
+			"{\"apt-get\"}} (got %s)",
+			luaL_typename(L, -1));
+	}
+	int nt = lua_gettop(L);
+	lua_pushnil(L);
+	while (lua_next(L, nt) != 0) {
+		const char *k = lua_type(L, -2) == LUA_TSTRING
+			? lua_tostring(L, -2)
+			: NULL;
+		if (k == NULL ||
+			(strcmp(k, "containers") != 0 &&
+				strcmp(k, "instructions") != 0 &&
+				strcmp(k, "mentions") != 0)) {
+			luaL_error(L,
+				"metadata: 'needs' has an unknown field '%s' "
+				"(expected containers, instructions, mentions)",
+				k != NULL ? k : "(not a string)");
+		}
+		lua_pop(L, 1);
+	}
+	type = lua_getfield(L, nt, "containers");
+	if (type != LUA_TNIL && type != LUA_TBOOLEAN) {
+		luaL_error(L,
+			"metadata: 'needs.containers' must be true or false "
+			"(got %s)",
+			luaL_typename(L, -1));
+	}
+	n->containers = lua_toboolean(L, -1);
+	lua_pop(L, 1);
+	const char *const *ins = get_list_as(L, nt, ctx, "instructions",
+		"needs.instructions", false, instruction_ok,
+		"a Dockerfile instruction such as RUN");
+	for (; *ins != NULL; ins++) {
+		n->instructions |= 1u
+			<< plm_dockerfile_keyword_of(*ins, strlen(*ins));
+	}
+	const char *const *mentions = get_list_as(L, nt, ctx, "mentions",
+		"needs.mentions", false, NULL, NULL);
+	n->mentions = mentions[0] != NULL ? mentions : NULL;
+	lua_pop(L, 1);
+}
+
 /* Runs the policy chunk and reads its metadata; in protected mode. */
 static int load_metadata(lua_State *L)
 {
@@ -438,7 +511,7 @@ static int load_metadata(lua_State *L)
 				"metadata: unknown field '%s' (expected "
 				"id, title, severity, applies_to, tags, aliases, "
 				"description, help_uri, precision, scope, settings, "
-				"check)",
+				"needs, check)",
 				lua_type(L, -1) == LUA_TSTRING
 					? lua_tostring(L, -1)
 					: "(not a string)");
@@ -506,6 +579,14 @@ static int load_metadata(lua_State *L)
 	}
 	lua_pop(L, 1);
 	read_settings(L, t, ctx);
+	read_needs(L, t, ctx);
+	if (p->project &&
+		(p->needs.containers || p->needs.instructions ||
+			p->needs.mentions != NULL)) {
+		return luaL_error(L,
+			"metadata: 'needs' is for file-scope policies (a "
+			"project-scope policy sees every document at once)");
+	}
 	return 0;
 }
 

@@ -7,6 +7,7 @@ return {
 	title = "ADD downloads a URL without a checksum",
 	severity = "medium",
 	applies_to = {"dockerfile"},
+	needs = {instructions = {"ADD"}, mentions = {"://"}},
 	tags = {"security", "supply-chain", "CWE-494"},
 	aliases = {"CKV_DOCKER_4"},
 	precision = "very-high",
@@ -38,9 +39,6 @@ References:
 - [CWE-494](https://cwe.mitre.org/data/definitions/494.html): download of code without integrity check
 ]],
 	check = function(doc, report)
-		if not p.mentions(doc, "://") then
-			return
-		end
 		for ins in p.instructions(doc, "ADD") do
 			if p.instruction_flag(ins, "checksum") == nil then
 				for _, s in ipairs(p.copy_sources(ins)) do

@@ -25,6 +25,7 @@ return {
 	title = "ADD is used where COPY does the job",
 	severity = "low",
 	applies_to = {"dockerfile"},
+	needs = {instructions = {"ADD"}},
 	tags = {"security", "maintainability"},
 	aliases = {"DL3020", "DS005", "CKV_DOCKER_4"},
 	precision = "very-high",

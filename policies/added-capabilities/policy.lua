@@ -72,6 +72,7 @@ return {
 	title = "Container adds Linux capabilities",
 	severity = "medium",
 	applies_to = {"compose", "command", "kubernetes"},
+	needs = {containers = true},
 	tags = {"security", "CWE-250"},
 	aliases = {"CKV_K8S_25", "CKV_K8S_39", "KSV022", "AVD-KSV-0022"},
 	precision = "high",

@@ -21,6 +21,7 @@ return {
 	title = "apk add keeps its cache in the image",
 	severity = "low",
 	applies_to = {"dockerfile"},
+	needs = {instructions = {"RUN"}, mentions = {"apk"}},
 	tags = {"image-size"},
 	aliases = {"DL3019", "DS025"},
 	precision = "very-high",
@@ -50,9 +51,6 @@ References:
 - Alpine: [apk(8)](https://man.archlinux.org/man/apk.8.en) `--no-cache`; [Alpine Docker image usage](https://github.com/alpinelinux/docker-alpine)
 ]],
 	check = function(doc, report)
-		if not p.mentions(doc, "apk") then
-			return
-		end
 		local shipped = p.shipped_stages(doc)
 		for ins, stage in p.instructions(doc, "RUN") do
 			if shipped[stage.index] and not p.run_mounts(ins, cache) then

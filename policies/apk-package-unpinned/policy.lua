@@ -18,6 +18,7 @@ return {
 	title = "apk package installed without a version",
 	severity = "info",
 	applies_to = {"dockerfile"},
+	needs = {instructions = {"RUN"}, mentions = {"apk"}},
 	tags = {"reproducibility", "noisy"},
 	aliases = {"DL3018"},
 	precision = "very-high",
@@ -53,9 +54,6 @@ References:
 - Alpine wiki: [Alpine Package Keeper](https://wiki.alpinelinux.org/wiki/Alpine_Package_Keeper) (version constraints)
 ]],
 	check = function(doc, report)
-		if not p.mentions(doc, "apk") then
-			return
-		end
 		for ins in p.instructions(doc, "RUN") do
 			for _, cmd in ipairs(p.run_commands(ins)) do
 				local inst = p.package_installs(cmd.argv)[1]

@@ -7,6 +7,7 @@ return {
 	title = "AppArmor is disabled (unconfined)",
 	severity = "medium",
 	applies_to = {"compose", "command", "kubernetes"},
+	needs = {containers = true},
 	tags = {"security", "CWE-693"},
 	aliases = {"KSV002", "AVD-KSV-0002"},
 	precision = "very-high",

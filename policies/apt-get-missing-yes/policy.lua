@@ -32,6 +32,7 @@ return {
 	title = "apt-get asks for confirmation in a build",
 	severity = "medium",
 	applies_to = {"dockerfile"},
+	needs = {instructions = {"RUN"}, mentions = {"apt"}},
 	tags = {"reliability"},
 	aliases = {"DL3014", "DS021"},
 	precision = "very-high",
@@ -64,7 +65,7 @@ References:
 - Docker: [best practices: apt-get](https://docs.docker.com/build/building/best-practices/#apt-get)
 ]],
 	check = function(doc, report)
-		if not p.mentions(doc, "apt") or p.mentions(doc, "Assume-Yes") then
+		if p.mentions(doc, "Assume-Yes") then
 			return
 		end
 		for ins in p.instructions(doc, "RUN") do

@@ -20,6 +20,7 @@ return {
 	title = "apt-get installs recommended packages",
 	severity = "low",
 	applies_to = {"dockerfile"},
+	needs = {instructions = {"RUN"}, mentions = {"apt"}},
 	tags = {"image-size", "attack-surface"},
 	aliases = {"DL3015", "DS029"},
 	precision = "high",
@@ -51,8 +52,7 @@ References:
 - [apt.conf(5)](https://manpages.debian.org/bookworm/apt/apt.conf.5.en.html), `APT::Install-Recommends`
 ]],
 	check = function(doc, report)
-		if not p.mentions(doc, "apt") or
-			p.mentions(doc, "Install-Recommends") then
+		if p.mentions(doc, "Install-Recommends") then
 			return
 		end
 		local shipped = p.shipped_stages(doc)

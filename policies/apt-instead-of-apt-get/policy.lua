@@ -7,6 +7,7 @@ return {
 	title = "apt is used instead of apt-get",
 	severity = "low",
 	applies_to = {"dockerfile"},
+	needs = {instructions = {"RUN"}, mentions = {"apt"}},
 	tags = {"reliability"},
 	aliases = {"DL3027", "CKV_DOCKER_9"},
 	precision = "very-high",
@@ -33,9 +34,6 @@ References:
 - [apt(8)](https://manpages.debian.org/bookworm/apt/apt.8.en.html), "Script usage and differences from other APT tools"
 ]],
 	check = function(doc, report)
-		if not p.mentions(doc, "apt") then
-			return
-		end
 		for ins in p.instructions(doc, "RUN") do
 			for _, cmd in ipairs(p.run_commands(ins)) do
 				if cmd.argv[1] and p.basename(cmd.argv[1]) == "apt" and

@@ -34,6 +34,7 @@ return {
 	title = "apt lists are left in the image",
 	severity = "low",
 	applies_to = {"dockerfile"},
+	needs = {instructions = {"RUN"}, mentions = {"update"}},
 	tags = {"image-size"},
 	aliases = {"DL3009"},
 	precision = "high",
@@ -63,9 +64,6 @@ References:
 - Docker: [best practices: apt-get](https://docs.docker.com/build/building/best-practices/#apt-get)
 ]],
 	check = function(doc, report)
-		if not p.mentions(doc, "update") then
-			return
-		end
 		local shipped = p.shipped_stages(doc)
 		for ins, stage in p.instructions(doc, "RUN") do
 			if shipped[stage.index] and not p.run_mounts(ins, lists) then

@@ -21,6 +21,7 @@ return {
 	title = "apt package installed without a version",
 	severity = "info",
 	applies_to = {"dockerfile"},
+	needs = {instructions = {"RUN"}, mentions = {"apt"}},
 	tags = {"reproducibility", "noisy"},
 	aliases = {"DL3008"},
 	precision = "very-high",
@@ -58,9 +59,6 @@ References:
 - [snapshot.debian.org](https://snapshot.debian.org/), an archive of every past package version
 ]],
 	check = function(doc, report)
-		if not p.mentions(doc, "apt") then
-			return
-		end
 		for ins in p.instructions(doc, "RUN") do
 			for _, cmd in ipairs(p.run_commands(ins)) do
 				local apt = p.apt_parse(cmd.argv)

@@ -7,6 +7,7 @@ return {
 	title = "Container does not drop all capabilities",
 	severity = "low",
 	applies_to = {"compose", "command", "kubernetes"},
+	needs = {containers = true},
 	tags = {"security", "CWE-250"},
 	aliases = {"CKV_K8S_37", "KSV003", "AVD-KSV-0003"},
 	precision = "high",

@@ -44,6 +44,7 @@ return {
 	title = "RUN changes directory with cd instead of WORKDIR",
 	severity = "low",
 	applies_to = {"dockerfile"},
+	needs = {instructions = {"RUN"}, mentions = {"cd"}},
 	tags = {"maintainability"},
 	aliases = {"DL3003", "DS013"},
 	precision = "high",
@@ -76,9 +77,6 @@ References:
 - Docker: [best practices: WORKDIR](https://docs.docker.com/build/building/best-practices/#workdir)
 ]],
 	check = function(doc, report)
-		if not p.mentions(doc, "cd") then
-			return
-		end
 		for ins in p.instructions(doc, "RUN") do
 			local cmds = ins.commands or {}
 			local first = cmds[1]

@@ -26,6 +26,7 @@ return {
 	title = "CMD or ENTRYPOINT is in shell form",
 	severity = "low",
 	applies_to = {"dockerfile"},
+	needs = {instructions = {"CMD", "ENTRYPOINT"}},
 	tags = {"reliability"},
 	aliases = {"DL3025"},
 	precision = "high",

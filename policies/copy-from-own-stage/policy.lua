@@ -6,6 +6,7 @@ return {
 	title = "COPY --from names its own stage",
 	severity = "medium",
 	applies_to = {"dockerfile"},
+	needs = {instructions = {"COPY"}},
 	tags = {"correctness"},
 	aliases = {"DL3023", "DS006"},
 	precision = "very-high",

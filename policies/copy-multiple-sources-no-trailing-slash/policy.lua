@@ -27,6 +27,7 @@ return {
 	title = "COPY of several sources to a destination without a trailing slash",
 	severity = "medium",
 	applies_to = {"dockerfile"},
+	needs = {instructions = {"COPY", "ADD"}},
 	tags = {"correctness"},
 	aliases = {"DL3021", "DS011"},
 	precision = "very-high",

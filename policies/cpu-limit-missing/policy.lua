@@ -7,6 +7,7 @@ return {
 	title = "Container has no CPU limit",
 	severity = "low",
 	applies_to = {"compose", "command", "kubernetes"},
+	needs = {containers = true},
 	tags = {"availability", "resources", "CWE-770"},
 	aliases = {"CKV_K8S_11", "unset-cpu-requirements", "KSV011",
 		"AVD-KSV-0011", "4ac0e2b7-d2d2-4af7-8799-e8de6721ccda",

@@ -7,6 +7,7 @@ return {
 	title = "Container has no CPU request",
 	severity = "low",
 	applies_to = {"kubernetes"},
+	needs = {containers = true},
 	tags = {"availability", "resources"},
 	aliases = {"CKV_K8S_10", "unset-cpu-requirements", "KSV015",
 		"AVD-KSV-0015", "ca469dd4-c736-448f-8ac1-30a642705e0a"},

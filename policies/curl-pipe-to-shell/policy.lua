@@ -18,6 +18,7 @@ return {
 	title = "A downloaded script is piped straight into a shell",
 	severity = "medium",
 	applies_to = {"dockerfile"},
+	needs = {instructions = {"RUN"}, mentions = {"curl", "wget"}},
 	tags = {"security", "supply-chain", "CWE-494"},
 	aliases = {},
 	precision = "very-high",
@@ -52,9 +53,6 @@ References:
 - [CWE-494](https://cwe.mitre.org/data/definitions/494.html): download of code without integrity check
 ]],
 	check = function(doc, report)
-		if not p.mentions(doc, "curl") and not p.mentions(doc, "wget") then
-			return
-		end
 		for ins in p.instructions(doc, "RUN") do
 			local pipes, cmds = p.run_pipes(ins)
 			local seen = {}

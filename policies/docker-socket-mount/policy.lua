@@ -6,6 +6,7 @@ return {
 	title = "Container runtime socket is mounted",
 	severity = "critical",
 	applies_to = {"compose", "command", "kubernetes"},
+	needs = {containers = true},
 	tags = {"security", "CWE-250"},
 	aliases = {"CKV_K8S_27", "docker-sock", "KSV006", "AVD-KSV-0006",
 		"d6355c88-1e8d-49e9-b2f2-f8a1ca12c75b"},

@@ -6,6 +6,7 @@ return {
 	title = "EXPOSE names a port outside 0-65535",
 	severity = "medium",
 	applies_to = {"dockerfile"},
+	needs = {instructions = {"EXPOSE"}},
 	tags = {"correctness"},
 	aliases = {"DL3011", "DS008"},
 	precision = "very-high",

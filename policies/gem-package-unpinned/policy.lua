@@ -17,6 +17,7 @@ return {
 	title = "gem installed without a version",
 	severity = "info",
 	applies_to = {"dockerfile"},
+	needs = {instructions = {"RUN"}, mentions = {"gem"}},
 	tags = {"reproducibility", "noisy"},
 	aliases = {"DL3028"},
 	precision = "very-high",
@@ -48,9 +49,6 @@ References:
 - RubyGems: [gem install](https://guides.rubygems.org/command-reference/#gem-install)
 ]],
 	check = function(doc, report)
-		if not p.mentions(doc, "gem") then
-			return
-		end
 		for ins in p.instructions(doc, "RUN") do
 			for _, cmd in ipairs(p.run_commands(ins)) do
 				local inst = p.package_installs(cmd.argv)[1]

@@ -29,6 +29,7 @@ return {
 	title = "Container shares a host namespace",
 	severity = "high",
 	applies_to = {"compose", "command", "kubernetes"},
+	needs = {containers = true},
 	tags = {"security", "CWE-653"},
 	aliases = {"CKV_K8S_17", "CKV_K8S_18", "CKV_K8S_19", "host-ipc",
 		"host-network", "host-pid", "KSV008", "AVD-KSV-0008", "KSV009",

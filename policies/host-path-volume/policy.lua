@@ -7,6 +7,7 @@ return {
 	title = "Pod uses a hostPath volume",
 	severity = "medium",
 	applies_to = {"kubernetes"},
+	needs = {containers = true},
 	tags = {"security", "CWE-668"},
 	aliases = {"KSV023", "AVD-KSV-0023"},
 	precision = "very-high",

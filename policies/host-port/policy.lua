@@ -6,6 +6,7 @@ return {
 	title = "Container binds a port of its node (hostPort)",
 	severity = "medium",
 	applies_to = {"kubernetes"},
+	needs = {containers = true},
 	tags = {"security", "CWE-668"},
 	aliases = {"CKV_K8S_26", "KSV024", "AVD-KSV-0024"},
 	precision = "very-high",

@@ -18,6 +18,7 @@ return {
 	title = "Container shares the host's user namespace",
 	severity = "medium",
 	applies_to = {"compose", "command", "kubernetes"},
+	needs = {containers = true},
 	tags = {"security", "CWE-653"},
 	aliases = {},
 	precision = "high",

@@ -7,6 +7,7 @@ return {
 	title = "Floating image tag is not pulled on every start",
 	severity = "low",
 	applies_to = {"kubernetes"},
+	needs = {containers = true},
 	tags = {"reproducibility", "supply-chain"},
 	aliases = {"CKV_K8S_15"},
 	precision = "very-high",

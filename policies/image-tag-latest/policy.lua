@@ -30,6 +30,7 @@ return {
 	title = "Container image is untagged or uses the latest tag",
 	severity = "medium",
 	applies_to = {"compose", "command", "kubernetes"},
+	needs = {containers = true},
 	tags = {"reproducibility", "supply-chain", "CWE-1357"},
 	aliases = {"CKV_K8S_14", "latest-tag", "KSV013", "AVD-KSV-0013",
 		"583053b7-e632-46f0-b989-f81ff8045385"},

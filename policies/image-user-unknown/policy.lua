@@ -7,6 +7,7 @@ return {
 	title = "Service sets no user and its image's user is unknown",
 	severity = "low",
 	applies_to = {"compose", "command"},
+	needs = {containers = true},
 	tags = {"security", "CWE-250"},
 	aliases = {},
 	precision = "low",

@@ -15,6 +15,7 @@ return {
 	title = "Literal secret in a container's environment",
 	severity = "high",
 	applies_to = {"compose", "command", "kubernetes"},
+	needs = {containers = true},
 	tags = {"security", "CWE-798"},
 	aliases = {"env-var-secret"},
 	precision = "high",

@@ -11,6 +11,7 @@ return {
 	title = "Long-running container has no liveness probe",
 	severity = "low",
 	applies_to = {"kubernetes"},
+	needs = {containers = true},
 	tags = {"availability", "CWE-754"},
 	aliases = {"CKV_K8S_8", "no-liveness-probe",
 		"ade74944-a674-4e00-859e-c6eab5bde441"},

@@ -52,6 +52,7 @@ return {
 	title = "Container runs as a low UID",
 	severity = "low",
 	applies_to = {"dockerfile", "compose", "command", "kubernetes"},
+	needs = {containers = true},
 	tags = {"security", "CWE-250"},
 	aliases = {"CKV_K8S_40"},
 	precision = "high",

@@ -6,6 +6,7 @@ return {
 	title = "MAINTAINER is deprecated",
 	severity = "info",
 	applies_to = {"dockerfile"},
+	needs = {instructions = {"MAINTAINER"}},
 	tags = {"maintainability"},
 	aliases = {"DL4000", "DS022", "CKV_DOCKER_6"},
 	precision = "very-high",

@@ -7,6 +7,7 @@ return {
 	title = "Container has no memory limit",
 	severity = "medium",
 	applies_to = {"compose", "command", "kubernetes"},
+	needs = {containers = true},
 	tags = {"availability", "resources", "CWE-770"},
 	aliases = {"CKV_K8S_13", "unset-memory-requirements", "KSV018",
 		"AVD-KSV-0018", "b14d1bc4-a208-45db-92f0-e21f8e2588e9",

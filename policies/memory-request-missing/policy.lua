@@ -7,6 +7,7 @@ return {
 	title = "Container has no memory request",
 	severity = "low",
 	applies_to = {"kubernetes"},
+	needs = {containers = true},
 	tags = {"availability", "resources"},
 	aliases = {"CKV_K8S_12", "unset-memory-requirements", "KSV016",
 		"AVD-KSV-0016", "229588ef-8fde-40c8-8756-f4f2b5825ded"},

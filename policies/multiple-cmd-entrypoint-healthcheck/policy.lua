@@ -9,6 +9,8 @@ return {
 	title = "A stage has several CMD, ENTRYPOINT or HEALTHCHECK instructions",
 	severity = "low",
 	applies_to = {"dockerfile"},
+	needs = {instructions = {"CMD", "ENTRYPOINT",
+		"HEALTHCHECK"}},
 	tags = {"correctness", "maintainability"},
 	aliases = {"DL4003", "DL4004", "DL3012", "DS016", "DS007", "DS023"},
 	precision = "very-high",

@@ -7,6 +7,7 @@ return {
 	title = "NET_RAW capability is not dropped",
 	severity = "medium",
 	applies_to = {"compose", "command", "kubernetes"},
+	needs = {containers = true},
 	tags = {"security", "CWE-250"},
 	aliases = {"CKV_K8S_28", "drop-net-raw-capability"},
 	precision = "high",

@@ -52,6 +52,8 @@ return {
 	title = "npm package installed without a version",
 	severity = "info",
 	applies_to = {"dockerfile"},
+	needs = {instructions = {"RUN"},
+		mentions = {"npm", "yarn", "pnpm"}},
 	tags = {"reproducibility", "noisy"},
 	aliases = {"DL3016"},
 	precision = "very-high",
@@ -85,10 +87,6 @@ References:
 - npm: [npm install](https://docs.npmjs.com/cli/commands/npm-install), [npm ci](https://docs.npmjs.com/cli/commands/npm-ci)
 ]],
 	check = function(doc, report)
-		if not p.mentions(doc, "npm") and not p.mentions(doc, "yarn") and
-			not p.mentions(doc, "pnpm") then
-			return
-		end
 		for ins in p.instructions(doc, "RUN") do
 			for _, cmd in ipairs(p.run_commands(ins)) do
 				local inst = p.package_installs(cmd.argv)[1]

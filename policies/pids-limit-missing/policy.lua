@@ -16,6 +16,7 @@ return {
 	title = "Service has no process limit",
 	severity = "low",
 	applies_to = {"compose", "command"},
+	needs = {containers = true},
 	tags = {"availability", "resources", "CWE-770"},
 	aliases = {"221e0658-cb2a-44e3-b08a-db96a341d6fa"},
 	precision = "high",

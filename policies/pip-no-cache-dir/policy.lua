@@ -93,6 +93,7 @@ return {
 	title = "pip install keeps its download cache in the image",
 	severity = "low",
 	applies_to = {"dockerfile"},
+	needs = {instructions = {"RUN"}, mentions = {"pip"}},
 	tags = {"image-size"},
 	aliases = {"DL3042"},
 	precision = "high",
@@ -127,9 +128,6 @@ References:
 - Docker: [cache mounts](https://docs.docker.com/build/cache/optimize/#use-cache-mounts)
 ]],
 	check = function(doc, report)
-		if not p.mentions(doc, "pip") then
-			return
-		end
 		local shipped = p.shipped_stages(doc)
 		local env_known = {}
 		for ins, stage in p.instructions(doc, "RUN") do

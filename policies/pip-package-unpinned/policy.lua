@@ -13,6 +13,7 @@ return {
 	title = "pip package installed without a version",
 	severity = "info",
 	applies_to = {"dockerfile"},
+	needs = {instructions = {"RUN"}, mentions = {"pip"}},
 	tags = {"reproducibility", "noisy"},
 	aliases = {"DL3013"},
 	precision = "very-high",
@@ -50,9 +51,6 @@ References:
 - pip: [repeatable installs](https://pip.pypa.io/en/stable/topics/repeatable-installs/), [secure installs](https://pip.pypa.io/en/stable/topics/secure-installs/)
 ]],
 	check = function(doc, report)
-		if not p.mentions(doc, "pip") then
-			return
-		end
 		for ins in p.instructions(doc, "RUN") do
 			for _, cmd in ipairs(p.run_commands(ins)) do
 				local inst = p.package_installs(cmd.argv)[1]

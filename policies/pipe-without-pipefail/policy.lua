@@ -135,6 +135,7 @@ return {
 	title = "A RUN pipe hides the failure of its first commands",
 	severity = "low",
 	applies_to = {"dockerfile"},
+	needs = {instructions = {"RUN"}, mentions = {"|"}},
 	tags = {"reliability"},
 	aliases = {"DL4006", "DS032"},
 	precision = "high",
@@ -173,9 +174,6 @@ References:
 - Docker: [best practices: using pipes](https://docs.docker.com/build/building/best-practices/#using-pipes)
 ]],
 	check = function(doc, report)
-		if not p.mentions(doc, "|") then
-			return
-		end
 		local known = {}
 		for ins, stage in p.instructions(doc, "RUN") do
 			local pipes, cmds, text = p.run_pipes(ins)

@@ -20,6 +20,7 @@ return {
 	title = "Port published on all host interfaces",
 	severity = "medium",
 	applies_to = {"compose", "command"},
+	needs = {containers = true},
 	tags = {"security", "network", "CWE-668"},
 	aliases = {"451d79dc-0588-476a-ad03-3c7f0320abb3"},
 	precision = "high",

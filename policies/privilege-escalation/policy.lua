@@ -7,6 +7,7 @@ return {
 	title = "Privilege escalation is not disabled",
 	severity = "medium",
 	applies_to = {"compose", "command", "kubernetes"},
+	needs = {containers = true},
 	tags = {"security", "CWE-269"},
 	aliases = {"CKV_K8S_20", "privilege-escalation-container",
 		"KSV001", "AVD-KSV-0001"},

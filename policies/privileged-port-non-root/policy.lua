@@ -43,6 +43,7 @@ return {
 	title = "Non-root container uses a port below 1024",
 	severity = "info",
 	applies_to = {"dockerfile", "compose", "command", "kubernetes"},
+	needs = {containers = true},
 	tags = {"security", "portability"},
 	aliases = {},
 	precision = "medium",

@@ -6,6 +6,7 @@ return {
 	title = "Container runs privileged",
 	severity = "critical",
 	applies_to = {"compose", "command", "kubernetes"},
+	needs = {containers = true},
 	tags = {"security", "CWE-250"},
 	aliases = {"CKV_K8S_16", "privileged-container", "KSV017",
 		"AVD-KSV-0017", "dd29336b-fe57-445b-a26e-e6aa867ae609"},

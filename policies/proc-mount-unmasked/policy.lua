@@ -7,6 +7,7 @@ return {
 	title = "Container's /proc is unmasked",
 	severity = "high",
 	applies_to = {"kubernetes"},
+	needs = {containers = true},
 	tags = {"security", "CWE-668"},
 	aliases = {"unsafe-proc-mount", "KSV027", "AVD-KSV-0027"},
 	precision = "very-high",

@@ -12,6 +12,7 @@ return {
 	title = "Long-running container has no readiness probe",
 	severity = "low",
 	applies_to = {"kubernetes"},
+	needs = {containers = true},
 	tags = {"availability"},
 	aliases = {"CKV_K8S_9", "no-readiness-probe",
 		"a659f3b5-9bf0-438a-bd9a-7d3a6427f1e3"},

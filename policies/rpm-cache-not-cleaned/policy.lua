@@ -50,6 +50,8 @@ return {
 	title = "yum, dnf or zypper caches are left in the image",
 	severity = "low",
 	applies_to = {"dockerfile"},
+	needs = {instructions = {"RUN"},
+		mentions = {"yum", "dnf", "zypper"}},
 	tags = {"image-size"},
 	aliases = {"DL3032", "DL3040", "DL3036", "DS015", "DS019", "DS020",
 		"DS027"},
@@ -82,10 +84,6 @@ References:
 - [dnf clean](https://dnf.readthedocs.io/en/latest/command_ref.html#clean-command)
 ]],
 	check = function(doc, report)
-		if not p.mentions(doc, "yum") and not p.mentions(doc, "dnf") and
-			not p.mentions(doc, "zypper") then
-			return
-		end
 		local shipped = p.shipped_stages(doc)
 		for ins, stage in p.instructions(doc, "RUN") do
 			if shipped[stage.index] then

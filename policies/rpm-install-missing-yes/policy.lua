@@ -40,6 +40,8 @@ return {
 	title = "yum, dnf or zypper asks for confirmation in a build",
 	severity = "medium",
 	applies_to = {"dockerfile"},
+	needs = {instructions = {"RUN"},
+		mentions = {"yum", "dnf", "zypper"}},
 	tags = {"reliability"},
 	aliases = {"DL3030", "DL3038", "DL3034"},
 	precision = "very-high",
@@ -69,10 +71,6 @@ References:
 - [dnf(8)](https://dnf.readthedocs.io/en/latest/command_ref.html) `-y, --assumeyes`; [zypper(8)](https://en.opensuse.org/SDB:Zypper_manual) `--non-interactive`
 ]],
 	check = function(doc, report)
-		if not p.mentions(doc, "yum") and not p.mentions(doc, "dnf") and
-			not p.mentions(doc, "zypper") then
-			return
-		end
 		for ins in p.instructions(doc, "RUN") do
 			local cmds = p.run_commands(ins)
 			for i, cmd in ipairs(cmds) do

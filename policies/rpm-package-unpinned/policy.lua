@@ -20,6 +20,8 @@ return {
 	title = "yum, dnf or zypper package installed without a version",
 	severity = "info",
 	applies_to = {"dockerfile"},
+	needs = {instructions = {"RUN"},
+		mentions = {"yum", "dnf", "zypper"}},
 	tags = {"reproducibility", "noisy"},
 	aliases = {"DL3033", "DL3041", "DL3037"},
 	precision = "very-high",
@@ -55,10 +57,6 @@ References:
 - [dnf install](https://dnf.readthedocs.io/en/latest/command_ref.html#install-command) (package specs with versions)
 ]],
 	check = function(doc, report)
-		if not p.mentions(doc, "yum") and not p.mentions(doc, "dnf") and
-			not p.mentions(doc, "zypper") then
-			return
-		end
 		for ins in p.instructions(doc, "RUN") do
 			for _, cmd in ipairs(p.run_commands(ins)) do
 				local rpm = p.rpm_parse(cmd.argv)

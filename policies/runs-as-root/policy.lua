@@ -264,6 +264,7 @@ return {
 	title = "Container runs as root",
 	severity = "high",
 	applies_to = {"dockerfile", "compose", "command", "kubernetes"},
+	needs = {containers = true},
 	tags = {"security", "CWE-250"},
 	aliases = {"DL3002", "CKV_DOCKER_3", "CKV_DOCKER_8", "CKV_K8S_23",
 		"run-as-non-root", "KSV012", "AVD-KSV-0012"},

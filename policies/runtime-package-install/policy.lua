@@ -13,6 +13,7 @@ return {
 	title = "Packages are installed when the container starts",
 	severity = "medium",
 	applies_to = {"dockerfile", "compose", "command", "kubernetes"},
+	needs = {containers = true},
 	tags = {"security", "CWE-494"},
 	aliases = {},
 	precision = "high",

@@ -7,6 +7,7 @@ return {
 	title = "Seccomp is disabled (unconfined)",
 	severity = "medium",
 	applies_to = {"compose", "command", "kubernetes"},
+	needs = {containers = true},
 	tags = {"security", "CWE-693"},
 	aliases = {"KSV104", "AVD-KSV-0104"},
 	precision = "very-high",

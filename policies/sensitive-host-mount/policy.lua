@@ -7,6 +7,7 @@ return {
 	title = "A sensitive host path is mounted",
 	severity = "high",
 	applies_to = {"compose", "command", "kubernetes"},
+	needs = {containers = true},
 	tags = {"security", "CWE-668"},
 	aliases = {"sensitive-host-mounts"},
 	precision = "high",

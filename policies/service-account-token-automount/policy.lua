@@ -26,6 +26,7 @@ return {
 	title = "Service account token is mounted automatically",
 	severity = "low",
 	applies_to = {"kubernetes"},
+	needs = {containers = true},
 	tags = {"security", "CWE-522"},
 	aliases = {"CKV_K8S_38", "KSV036", "AVD-KSV-0036"},
 	precision = "medium",

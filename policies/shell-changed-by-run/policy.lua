@@ -50,6 +50,7 @@ return {
 	title = "RUN replaces /bin/sh instead of using SHELL",
 	severity = "low",
 	applies_to = {"dockerfile"},
+	needs = {instructions = {"RUN"}, mentions = {"/sh"}},
 	tags = {"maintainability", "reliability"},
 	aliases = {"DL4005"},
 	precision = "very-high",
@@ -80,9 +81,6 @@ References:
 - Docker: [SHELL](https://docs.docker.com/reference/dockerfile/#shell)
 ]],
 	check = function(doc, report)
-		if not p.mentions(doc, "/sh") then
-			return
-		end
 		for ins in p.instructions(doc, "RUN") do
 			local removed = false
 			for _, cmd in ipairs(p.run_commands(ins)) do

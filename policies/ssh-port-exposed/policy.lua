@@ -6,6 +6,7 @@ return {
 	title = "The image exposes the SSH port",
 	severity = "medium",
 	applies_to = {"dockerfile"},
+	needs = {instructions = {"EXPOSE"}},
 	tags = {"security", "attack-surface"},
 	aliases = {"CKV_DOCKER_1", "DS004"},
 	precision = "high",

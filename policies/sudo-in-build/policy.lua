@@ -6,6 +6,7 @@ return {
 	title = "sudo is used in a Dockerfile",
 	severity = "medium",
 	applies_to = {"dockerfile"},
+	needs = {instructions = {"RUN"}, mentions = {"sudo"}},
 	tags = {"security", "CWE-250"},
 	aliases = {"DL3004", "CKV2_DOCKER_1", "8ada6e80-0ade-439e-b176-0b28f6bce35a"},
 	precision = "very-high",
@@ -34,9 +35,6 @@ USER 10001
 References: hadolint DL3004; CIS Docker Benchmark 4.1.
 ]],
 	check = function(doc, report)
-		if not p.mentions(doc, "sudo") then
-			return
-		end
 		for ins in p.instructions(doc, "RUN") do
 			-- Cheap test first: most RUN lines never mention sudo.
 			local text = ins.text or ""

@@ -10,6 +10,7 @@ return {
 	title = "USER names a user instead of a UID",
 	severity = "low",
 	applies_to = {"dockerfile"},
+	needs = {instructions = {"USER"}},
 	tags = {"security", "kubernetes"},
 	aliases = {},
 	precision = "high",

@@ -6,6 +6,7 @@ return {
 	title = "Both wget and curl are used",
 	severity = "low",
 	applies_to = {"dockerfile"},
+	needs = {instructions = {"RUN"}, mentions = {"wget"}},
 	tags = {"image-size", "maintainability"},
 	aliases = {"DL4001", "DS014"},
 	precision = "high",
@@ -35,7 +36,7 @@ References:
 - Docker: [best practices: RUN](https://docs.docker.com/build/building/best-practices/#run)
 ]],
 	check = function(doc, report)
-		if not p.mentions(doc, "wget") or not p.mentions(doc, "curl") then
+		if not p.mentions(doc, "curl") then
 			return
 		end
 		local shipped = p.shipped_stages(doc)

@@ -7,6 +7,7 @@ return {
 	title = "WORKDIR is relative to an unknown directory",
 	severity = "low",
 	applies_to = {"dockerfile"},
+	needs = {instructions = {"WORKDIR"}},
 	tags = {"reproducibility"},
 	aliases = {"DL3000", "DS009", "CKV_DOCKER_10"},
 	precision = "very-high",

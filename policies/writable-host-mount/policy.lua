@@ -13,6 +13,7 @@ return {
 	title = "A host path is mounted writable",
 	severity = "low",
 	applies_to = {"compose", "command", "kubernetes"},
+	needs = {containers = true},
 	tags = {"security", "CWE-732"},
 	aliases = {"writable-host-mount"},
 	precision = "medium",

@@ -6,6 +6,7 @@ return {
 	title = "Container root filesystem is writable",
 	severity = "low",
 	applies_to = {"compose", "command", "kubernetes"},
+	needs = {containers = true},
 	tags = {"security", "CWE-732"},
 	aliases = {"CKV_K8S_22", "no-read-only-root-fs", "KSV014",
 		"AVD-KSV-0014"},

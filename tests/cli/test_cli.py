@@ -212,8 +212,8 @@ class Cli(unittest.TestCase):
         self.assertEqual(r.returncode, 1, r.stderr)
         report = json.loads(r.stdout)
         lines = r.stderr.decode().splitlines()
-        self.assertEqual(lines[0].split()[:4],
-                         ["rule", "runs", "findings", "failed"])
+        self.assertEqual(lines[0].split()[:5],
+                         ["rule", "runs", "skipped", "findings", "failed"])
         rows = {l.split()[0]: l.split() for l in lines[1:]}
         kinds = {}
         for path in report["summary"]["paths"]:
@@ -239,12 +239,14 @@ class Cli(unittest.TestCase):
                        if k in rule["applies_to"])
             if rule["id"] in project:
                 runs = 1
-            self.assertEqual(int(row[1]), runs, rule["id"])
+            # Each file of its kinds is run or, lacking what the rule
+            # needs, skipped.
+            self.assertEqual(int(row[1]) + int(row[2]), runs, rule["id"])
             found = sum(1 for f in report["findings"]
                         if f["rule"] == rule["id"])
-            self.assertEqual(int(row[2]), found, rule["id"])
-            self.assertEqual(int(row[3]), 0, rule["id"])
-        self.assertEqual(int(rows["total"][2]), len(report["findings"]))
+            self.assertEqual(int(row[3]), found, rule["id"])
+            self.assertEqual(int(row[4]), 0, rule["id"])
+        self.assertEqual(int(rows["total"][3]), len(report["findings"]))
         # Without --profile, nothing on stderr.
         r = run("scan", "--format", "json", examples)
         self.assertEqual(r.stderr, b"")

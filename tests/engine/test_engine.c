@@ -12,6 +12,7 @@
 #include "docs.h"
 #include "engine/engine.h"
 #include "engine/internal.h"
+#include "load/load.h"
 #include "util/source.h"
 #include "plm_config.h"
 
@@ -645,6 +646,150 @@ static void applies_to_limits_the_kinds_a_policy_sees(void **state)
 	test_rmrf(dir);
 }
 
+/* A real document of kind from text. */
+static struct plm_doc *loaded(const char *path, const char *text,
+	enum plm_kind kind)
+{
+	struct plm_load_options o = {0};
+	struct plm_load_status st;
+	struct plm_doc *doc = NULL;
+	assert_int_equal(plm_load_bytes(path, text, strlen(text), kind, true,
+				 &o, &doc, &st),
+		0);
+	assert_int_equal(st.outcome, PLM_LOAD_OK);
+	return doc;
+}
+
+/* The messages of the findings of e on doc, one per line, sorted by the
+ * engine's rule order. */
+static void findings_of(struct plm_engine *e, const struct plm_doc *doc,
+	char *out, size_t size)
+{
+	struct plm_file_result r;
+	run(e, doc, &r);
+	assert_int_equal(r.note_count, 0);
+	size_t n = 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < r.finding_count; i++) {
+		n += (size_t)snprintf(out + n, size - n, "%s;",
+			r.findings[i].rule_id);
+	}
+	plm_file_result_finish(&r);
+}
+
+static void needs_keep_a_rule_off_documents_without_them(void **state)
+{
+	(void)state;
+	char *dir = test_tmpdir();
+	/* Each reports once on every document it is started on. */
+	static const char *const rules[][2] = {
+		{"containers", "needs = {containers = true},"},
+		{"runs", "needs = {instructions = {'RUN'}},"},
+		{"expose-or-user",
+			"needs = {instructions = {'EXPOSE', 'user'}},"},
+		{"mentions", "needs = {mentions = {'apk', 'yum'}},"},
+		{"both",
+			"needs = {instructions = {'RUN'}, mentions = {'apk'}},"},
+		{"none", ""},
+	};
+	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
+		char file[64], text[1024];
+		snprintf(file, sizeof(file), "%s/%s.lua", dir, rules[i][0]);
+		snprintf(text, sizeof(text),
+			"return {id='%s', title='t', severity='low', "
+			"applies_to={'dockerfile', 'compose', 'kubernetes'}, "
+			"%s description='d', "
+			"check=function(doc, report) report({line=1}, 'x') end}",
+			rules[i][0], rules[i][1]);
+		test_write(file, text);
+	}
+	char *error = NULL;
+	struct plm_engine *e = test_engine_for(dir, &error);
+	assert_non_null(e);
+	static const struct {
+		const char *path, *text;
+		enum plm_kind kind;
+		const char *expect;
+	} docs[] = {
+		{"a/Dockerfile", "FROM alpine\nRUN apk add curl\n",
+			PLM_KIND_DOCKERFILE,
+			"both;containers;mentions;none;runs;"},
+		/* a RUN in an ONBUILD trigger counts; `apk` in a comment */
+		{"b/Dockerfile", "FROM alpine\n# apk\nONBUILD RUN true\n",
+			PLM_KIND_DOCKERFILE,
+			"both;containers;mentions;none;runs;"},
+		{"c/Dockerfile", "FROM alpine\nUSER app\nCMD [\"x\"]\n",
+			PLM_KIND_DOCKERFILE, "containers;expose-or-user;none;"},
+		/* no stage: no container, no instruction */
+		{"d/Dockerfile", "ARG A=1\n", PLM_KIND_DOCKERFILE, "none;"},
+		/* instructions are asked of Dockerfiles only; one of the
+		 * words is enough, but every part must hold */
+		{"pod.yaml",
+			"apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n"
+			"spec:\n  containers:\n  - {name: c, image: yum}\n",
+			PLM_KIND_KUBERNETES,
+			"containers;expose-or-user;mentions;none;runs;"},
+		{"map.yaml",
+			"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: m}\n"
+			"data: {a: b}\n",
+			PLM_KIND_KUBERNETES, "expose-or-user;none;runs;"},
+	};
+	for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+		struct plm_doc *doc = loaded(docs[i].path, docs[i].text,
+			docs[i].kind);
+		char got[512];
+		findings_of(e, doc, got, sizeof(got));
+		if (strcmp(got, docs[i].expect) != 0) {
+			fail_msg("%s: ran '%s', expected '%s'", docs[i].path,
+				got, docs[i].expect);
+		}
+		plm_doc_destroy(doc);
+	}
+	plm_engine_destroy(e);
+	test_rmrf(dir);
+}
+
+static void needs_are_checked_when_a_policy_loads(void **state)
+{
+	(void)state;
+	static const struct bad_metadata cases[] = {
+		{"needs = 'containers',", "'needs' must be a table"},
+		{"needs = {container = true},",
+			"'needs' has an unknown field 'container'"},
+		{"needs = {containers = 1},", "'needs.containers' must be"},
+		{"needs = {instructions = {'RUNN'}},",
+			"'needs.instructions' has 'RUNN'"},
+		{"needs = {instructions = 'RUN'},",
+			"'needs.instructions' must be a list"},
+		{"needs = {mentions = {''}},",
+			"'needs.mentions'[1] must be a non-empty string"},
+		{"needs = {containers = true}, scope = 'project',",
+			"'needs' is for file-scope policies"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *dir = test_tmpdir();
+		char *path = policy_path(dir, "bad.lua");
+		char text[1024];
+		snprintf(text, sizeof(text),
+			"return {id='x', title='t', severity='low', %s "
+			"applies_to={'kubernetes'}, description='d', "
+			"check=function() end}",
+			cases[i].text);
+		test_write(path, text);
+		char *error = NULL;
+		struct plm_engine *e = test_engine_for(dir, &error);
+		assert_null(e);
+		assert_non_null(error);
+		if (strstr(error, cases[i].expect) == NULL) {
+			fail_msg("case %zu: error '%s' lacks '%s'", i, error,
+				cases[i].expect);
+		}
+		free(error);
+		free(path);
+		test_rmrf(dir);
+	}
+}
+
 static void policy_file_loads_modules_from_the_lib_beside_it(void **state)
 {
 	(void)state;
@@ -870,6 +1015,8 @@ int main(void)
 		cmocka_unit_test(team_lib_modules_can_be_required),
 		cmocka_unit_test(policies_cannot_keep_state_between_files),
 		cmocka_unit_test(applies_to_limits_the_kinds_a_policy_sees),
+		cmocka_unit_test(needs_keep_a_rule_off_documents_without_them),
+		cmocka_unit_test(needs_are_checked_when_a_policy_loads),
 		cmocka_unit_test(
 			policy_file_loads_modules_from_the_lib_beside_it),
 		cmocka_unit_test(run_rule_runs_one_policy_whatever_its_kinds),
