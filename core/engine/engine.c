@@ -1249,3 +1249,10 @@ bool plm_engine_rule_is_project(const struct plm_engine *e, size_t index)
 {
 	return index < e->count && e->policies[index].project;
 }
+
+const struct plm_rule_needs *plm_engine_rule_needs(const struct plm_engine *e,
+	size_t index)
+{
+	static const struct plm_rule_needs none = {0};
+	return index < e->count ? &e->policies[index].needs : &none;
+}

@@ -147,6 +147,11 @@ PLM_NODISCARD int plm_checker_run_rule(struct plm_checker *c,
  * it runs in plm_checker_run_project, never in plm_checker_run. */
 bool plm_engine_rule_is_project(const struct plm_engine *e, size_t index);
 
+/* What the rule (its index in plm_engine_rules) needs of a file to run
+ * on it (lua/checker.h); every part empty when nothing. */
+const struct plm_rule_needs *plm_engine_rule_needs(const struct plm_engine *e,
+	size_t index);
+
 struct plm_index;
 struct plm_load_options;
 

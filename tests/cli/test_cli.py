@@ -563,6 +563,21 @@ class RulesAndExplain(unittest.TestCase):
                           page)
             self.assertIn("## Peer codes covered\n\nNo other tool's", page)
 
+    def test_explain_says_what_a_rule_needs(self):
+        for rule, line in (
+                ("npm-package-unpinned", "  needs:      an instruction RUN "
+                 "(Dockerfiles); one of \"npm\", \"yarn\", \"pnpm\" in "
+                 "the text\n"),
+                ("copy-multiple-sources-no-trailing-slash", "  needs:      "
+                 "an instruction ADD or COPY (Dockerfiles)\n"),
+                ("privileged", "  needs:      a container\n")):
+            r = run("explain", rule)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn(line, r.stdout.decode())
+        # A rule that needs nothing says nothing.
+        r = run("explain", "healthcheck-missing")
+        self.assertNotIn("needs:", r.stdout.decode())
+
     def test_explain_names_the_tool_of_each_alias(self):
         with tempfile.TemporaryDirectory() as d:
             r = run("explain", *self.policies(d), "DL3999")
