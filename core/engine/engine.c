@@ -1053,12 +1053,21 @@ static int finish_project_findings(struct plm_checker *c,
 	return rc;
 }
 
-/* What a document holds that a rule may need (struct plm_rule_needs):
- * its instructions are found when a rule first asks. */
+/* Words whose search is kept per document: the built-in rules ask for
+ * about twenty, several of them more than once ("apt" five times). */
+#define HOLDS_WORDS 32
+
+/* What a document holds that a rule may need (struct plm_rule_needs),
+ * found when a rule first asks. */
 struct doc_holds {
 	const struct plm_doc *doc;
 	bool instructions_known;
 	uint32_t instructions; /* 1u << enum plm_dockerfile_keyword */
+	size_t word_count;
+	struct {
+		const char *word;
+		bool found;
+	} words[HOLDS_WORDS];
 };
 
 /* The keywords of a Dockerfile's instructions, and of its ONBUILD
@@ -1087,20 +1096,27 @@ static uint32_t instruction_bits(const struct plm_doc *doc)
 	return bits;
 }
 
-/* True when one of words occurs in the bytes of a source of doc (the
- * file and those it pulled in), as p.mentions finds it. */
-static bool mentions_any(const struct plm_doc *doc, const char *const *words)
+/* True when word occurs in the bytes of a source of doc (the file and
+ * those it pulled in), as p.mentions finds it; each word searched once. */
+static bool mentions(struct doc_holds *h, const char *word)
 {
-	for (const char *const *w = words; *w != NULL; w++) {
-		size_t n = strlen(*w);
-		for (size_t k = 0; k < doc->source_count; k++) {
-			const struct plm_source *src = doc->sources[k];
-			if (memmem(src->bytes, src->len, *w, n) != NULL) {
-				return true;
-			}
+	for (size_t i = 0; i < h->word_count; i++) {
+		if (strcmp(h->words[i].word, word) == 0) {
+			return h->words[i].found;
 		}
 	}
-	return false;
+	bool found = false;
+	size_t n = strlen(word);
+	for (size_t k = 0; k < h->doc->source_count && !found; k++) {
+		const struct plm_source *src = h->doc->sources[k];
+		found = memmem(src->bytes, src->len, word, n) != NULL;
+	}
+	if (h->word_count < HOLDS_WORDS) {
+		h->words[h->word_count].word = word;
+		h->words[h->word_count].found = found;
+		h->word_count++;
+	}
+	return found;
 }
 
 /* True when doc holds what rule p needs to find anything in it. */
@@ -1120,7 +1136,15 @@ static bool needs_met(const struct plm_policy *p, struct doc_holds *h)
 			return false;
 		}
 	}
-	return n->mentions == NULL || mentions_any(doc, n->mentions);
+	if (n->mentions == NULL) {
+		return true;
+	}
+	for (const char *const *w = n->mentions; *w != NULL; w++) {
+		if (mentions(h, *w)) {
+			return true;
+		}
+	}
+	return false;
 }
 
 static int run_rules(struct plm_checker *c, const struct plm_doc *doc,
@@ -1137,7 +1161,7 @@ static int run_rules(struct plm_checker *c, const struct plm_doc *doc,
 		bytes += doc->sources[k]->len;
 	}
 	bool small = bytes <= PLM_UNCOUNTED_BYTES;
-	struct doc_holds holds = {doc, false, 0};
+	struct doc_holds holds = {.doc = doc};
 	for (size_t i = 0; i < c->engine->count && rc == 0; i++) {
 		const struct plm_policy *p = &c->engine->policies[i];
 		if (p->project ||
