@@ -247,6 +247,9 @@ struct plm_checker {
 	struct plm_rule_profile *profile; /* per rule; NULL: not measuring */
 	bool *ran;           /* per rule: it ran to its end in this pass */
 	bool no_line_hashes; /* project findings get none */
+	/* The pairs of adjacent bytes of the document whose needs are
+	 * being checked (struct doc_holds), made when first wanted. */
+	uint64_t *pairs;
 };
 
 void plm_checker_skip_line_hashes(struct plm_checker *c, bool skip)
@@ -324,6 +327,7 @@ void plm_checker_destroy(struct plm_checker *c)
 	plm_free(c->pending);
 	plm_free(c->profile);
 	plm_free(c->ran);
+	plm_free(c->pairs);
 	plm_lua_checker_destroy(c->lua);
 	plm_free(c);
 }
@@ -1056,11 +1060,20 @@ static int finish_project_findings(struct plm_checker *c,
 /* Words whose search is kept per document: the built-in rules ask for
  * about twenty, several of them more than once ("apt" five times). */
 #define HOLDS_WORDS 32
+/* Every pair of bytes, a bit each. */
+#define PAIR_WORDS (65536 / 64)
+/* The most bytes a document's pairs are worked out for: a word's search
+ * costs about two instructions a byte, a pass over the pairs five, and a
+ * rule's words are mostly absent from the few kilobytes of a Dockerfile;
+ * past this, each word is searched for. */
+#define PAIRS_UP_TO ((size_t)256 * 1024)
 
 /* What a document holds that a rule may need (struct plm_rule_needs),
  * found when a rule first asks. */
 struct doc_holds {
 	const struct plm_doc *doc;
+	uint64_t *pairs; /* PAIR_WORDS, the checker's; NULL: not made */
+	uint64_t bytes[4];
 	bool instructions_known;
 	uint32_t instructions; /* 1u << enum plm_dockerfile_keyword */
 	size_t word_count;
@@ -1096,18 +1109,73 @@ static uint32_t instruction_bits(const struct plm_doc *doc)
 	return bits;
 }
 
+/* Sets the bits of the bytes and of the pairs of adjacent bytes of h's
+ * sources, into pairs (PAIR_WORDS). */
+static void find_pairs(struct doc_holds *h, uint64_t *pairs)
+{
+	memset(pairs, 0, PAIR_WORDS * sizeof(*pairs));
+	memset(h->bytes, 0, sizeof(h->bytes));
+	for (size_t k = 0; k < h->doc->source_count; k++) {
+		const unsigned char *s =
+			(const unsigned char *)h->doc->sources[k]->bytes;
+		size_t len = h->doc->sources[k]->len;
+		for (size_t i = 0; i < len; i++) {
+			h->bytes[s[i] >> 6] |= UINT64_C(1) << (s[i] & 63);
+			if (i + 1 < len) {
+				unsigned pair = (unsigned)s[i] << 8 | s[i + 1];
+				pairs[pair >> 6] |= UINT64_C(1) << (pair & 63);
+			}
+		}
+	}
+	h->pairs = pairs;
+}
+
+/* False when a byte or a pair of adjacent bytes of word is in none of
+ * h's sources (then the word is not there either). */
+static bool may_mention(const struct doc_holds *h, const char *word, size_t n)
+{
+	const unsigned char *w = (const unsigned char *)word;
+	for (size_t i = 0; i < n; i++) {
+		if ((h->bytes[w[i] >> 6] & (UINT64_C(1) << (w[i] & 63))) == 0) {
+			return false;
+		}
+		unsigned pair = i + 1 < n ? (unsigned)w[i] << 8 | w[i + 1] : 0;
+		if (i + 1 < n &&
+			(h->pairs[pair >> 6] & (UINT64_C(1) << (pair & 63))) ==
+				0) {
+			return false;
+		}
+	}
+	return true;
+}
+
 /* True when word occurs in the bytes of a source of doc (the file and
- * those it pulled in), as p.mentions finds it; each word searched once. */
-static bool mentions(struct doc_holds *h, const char *word)
+ * those it pulled in), as p.mentions finds it; each word searched once,
+ * and not at all when one of its pairs of bytes is missing. */
+static bool mentions(struct plm_checker *c, struct doc_holds *h,
+	const char *word)
 {
 	for (size_t i = 0; i < h->word_count; i++) {
 		if (strcmp(h->words[i].word, word) == 0) {
 			return h->words[i].found;
 		}
 	}
-	bool found = false;
 	size_t n = strlen(word);
-	for (size_t k = 0; k < h->doc->source_count && !found; k++) {
+	if (h->pairs == NULL) {
+		size_t bytes = 0;
+		for (size_t k = 0; k < h->doc->source_count; k++) {
+			bytes += h->doc->sources[k]->len;
+		}
+		if (bytes <= PAIRS_UP_TO && c->pairs == NULL) {
+			c->pairs = plm_malloc(PAIR_WORDS * sizeof(*c->pairs));
+		}
+		if (bytes <= PAIRS_UP_TO && c->pairs != NULL) {
+			find_pairs(h, c->pairs);
+		}
+	}
+	bool found = false;
+	bool search = h->pairs == NULL || may_mention(h, word, n);
+	for (size_t k = 0; search && k < h->doc->source_count && !found; k++) {
 		const struct plm_source *src = h->doc->sources[k];
 		found = memmem(src->bytes, src->len, word, n) != NULL;
 	}
@@ -1120,7 +1188,8 @@ static bool mentions(struct doc_holds *h, const char *word)
 }
 
 /* True when doc holds what rule p needs to find anything in it. */
-static bool needs_met(const struct plm_policy *p, struct doc_holds *h)
+static bool needs_met(struct plm_checker *c, const struct plm_policy *p,
+	struct doc_holds *h)
 {
 	const struct plm_rule_needs *n = &p->needs;
 	const struct plm_doc *doc = h->doc;
@@ -1140,7 +1209,7 @@ static bool needs_met(const struct plm_policy *p, struct doc_holds *h)
 		return true;
 	}
 	for (const char *const *w = n->mentions; *w != NULL; w++) {
-		if (mentions(h, *w)) {
+		if (mentions(c, h, *w)) {
 			return true;
 		}
 	}
@@ -1169,7 +1238,7 @@ static int run_rules(struct plm_checker *c, const struct plm_doc *doc,
 			(c->config != NULL && !c->config[i].enabled)) {
 			continue;
 		}
-		if (!needs_met(p, &holds)) {
+		if (!needs_met(c, p, &holds)) {
 			/* It would have found nothing: it ran, for the
 			 * ignores that name it. */
 			c->ran[i] = true;

@@ -718,6 +718,9 @@ static void needs_keep_a_rule_off_documents_without_them(void **state)
 		{"b/Dockerfile", "FROM alpine\n# apk\nONBUILD RUN true\n",
 			PLM_KIND_DOCKERFILE,
 			"both;containers;mentions;none;runs;"},
+		/* every byte and pair of bytes of "apk", not the word */
+		{"e/Dockerfile", "FROM alpine\nRUN apt-get install pkg\n",
+			PLM_KIND_DOCKERFILE, "containers;none;runs;"},
 		{"c/Dockerfile", "FROM alpine\nUSER app\nCMD [\"x\"]\n",
 			PLM_KIND_DOCKERFILE, "containers;expose-or-user;none;"},
 		/* no stage: no container, no instruction */
