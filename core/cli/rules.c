@@ -13,9 +13,7 @@
 
 #include "cli/cli.h"
 #include "cli/policy_options.h"
-#include "dockerfile/instruction.h"
 #include "engine/engine.h"
-#include "lua/checker.h"
 #include "util/alloc.h"
 
 enum { OPT_FORMAT = 0x2000, OPT_OUTPUT_DIR };
@@ -772,44 +770,6 @@ cleanup:
 	return status;
 }
 
-/* The `needs:` line of explain: what a file must hold for the rule to
- * run on it ("a container; an instruction RUN (Dockerfiles); one of
- * "npm", "yarn" in the text"), or nothing. */
-static void print_needs(const struct plm_rule_needs *n)
-{
-	if (!n->containers && n->instructions == 0 && n->mentions == NULL) {
-		return;
-	}
-	const char *sep = "";
-	printf("  needs:      ");
-	if (n->containers) {
-		printf("a container");
-		sep = "; ";
-	}
-	if (n->instructions != 0) {
-		printf("%san instruction", sep);
-		const char * or = " ";
-		for (unsigned k = 1; k < 32; k++) {
-			if (n->instructions & (1u << k)) {
-				printf("%s%s", or,
-					plm_dockerfile_keyword_name((
-						enum plm_dockerfile_keyword)k));
-				or = " or ";
-			}
-		}
-		printf(" (Dockerfiles)");
-		sep = "; ";
-	}
-	if (n->mentions != NULL) {
-		printf("%s%s", sep, n->mentions[1] != NULL ? "one of " : "");
-		for (const char *const *w = n->mentions; *w != NULL; w++) {
-			printf("%s\"%s\"", w == n->mentions ? "" : ", ", *w);
-		}
-		printf(" in the text");
-	}
-	printf("\n");
-}
-
 int plm_cli_explain(int argc, char **argv)
 {
 	struct plm_policy_options p = {0};
@@ -848,7 +808,10 @@ int plm_cli_explain(int argc, char **argv)
 	if (plm_engine_rule_is_project(e, index)) {
 		printf("  scope:      project (checks every file together)\n");
 	}
-	print_needs(plm_engine_rule_needs(e, index));
+	char needs[512];
+	if (plm_engine_rule_needs_text(e, index, needs, sizeof(needs))) {
+		printf("  needs:      %s\n", needs);
+	}
 	if (r->tags[0] != NULL) {
 		printf("  tags:       %s\n",
 			join(buf, sizeof(buf), r->tags, ", "));

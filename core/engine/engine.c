@@ -6,6 +6,7 @@
 #define _GNU_SOURCE /* memmem */
 #include "engine/internal.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1343,9 +1344,62 @@ bool plm_engine_rule_is_project(const struct plm_engine *e, size_t index)
 	return index < e->count && e->policies[index].project;
 }
 
-const struct plm_rule_needs *plm_engine_rule_needs(const struct plm_engine *e,
-	size_t index)
+/* Appends printf-style text to buf at *at (cut to size). */
+static void needs_put(char *buf, size_t size, size_t *at, const char *fmt, ...)
+	PLM_PRINTF(4, 5);
+
+static void needs_put(char *buf, size_t size, size_t *at, const char *fmt, ...)
 {
-	static const struct plm_rule_needs none = {0};
-	return index < e->count ? &e->policies[index].needs : &none;
+	if (*at + 1 >= size) {
+		return;
+	}
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf + *at, size - *at, fmt, ap);
+	va_end(ap);
+	if (n > 0) {
+		*at += (size_t)n < size - *at ? (size_t)n : size - *at - 1;
+	}
+}
+
+bool plm_engine_rule_needs_text(const struct plm_engine *e, size_t index,
+	char *buf, size_t size)
+{
+	size_t at = 0;
+	if (size > 0) {
+		buf[0] = '\0';
+	}
+	if (index >= e->count || size == 0) {
+		return false;
+	}
+	const struct plm_rule_needs *n = &e->policies[index].needs;
+	const char *sep = "";
+	if (n->containers) {
+		needs_put(buf, size, &at, "a container");
+		sep = "; ";
+	}
+	if (n->instructions != 0) {
+		needs_put(buf, size, &at, "%san instruction", sep);
+		const char * or = " ";
+		for (unsigned k = 1; k < 32; k++) {
+			if (n->instructions & (1u << k)) {
+				needs_put(buf, size, &at, "%s%s", or,
+					plm_dockerfile_keyword_name((
+						enum plm_dockerfile_keyword)k));
+				or = " or ";
+			}
+		}
+		needs_put(buf, size, &at, " (Dockerfiles)");
+		sep = "; ";
+	}
+	if (n->mentions != NULL) {
+		needs_put(buf, size, &at, "%s%s", sep,
+			n->mentions[1] != NULL ? "one of " : "");
+		for (const char *const *w = n->mentions; *w != NULL; w++) {
+			needs_put(buf, size, &at, "%s\"%s\"",
+				w == n->mentions ? "" : ", ", *w);
+		}
+		needs_put(buf, size, &at, " in the text");
+	}
+	return at > 0;
 }

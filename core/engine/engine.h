@@ -148,9 +148,11 @@ PLM_NODISCARD int plm_checker_run_rule(struct plm_checker *c,
 bool plm_engine_rule_is_project(const struct plm_engine *e, size_t index);
 
 /* What the rule (its index in plm_engine_rules) needs of a file to run
- * on it (lua/checker.h); every part empty when nothing. */
-const struct plm_rule_needs *plm_engine_rule_needs(const struct plm_engine *e,
-	size_t index);
+ * on it, in words, into buf ("a container; an instruction RUN
+ * (Dockerfiles); one of "npm", "yarn" in the text"; cut to size); false
+ * (buf "") when it needs nothing. */
+bool plm_engine_rule_needs_text(const struct plm_engine *e, size_t index,
+	char *buf, size_t size);
 
 struct plm_index;
 struct plm_load_options;
