@@ -1140,10 +1140,10 @@ static bool may_mention(const struct doc_holds *h, const char *word, size_t n)
 		if ((h->bytes[w[i] >> 6] & (UINT64_C(1) << (w[i] & 63))) == 0) {
 			return false;
 		}
-		unsigned pair = i + 1 < n ? (unsigned)w[i] << 8 | w[i + 1] : 0;
-		if (i + 1 < n &&
-			(h->pairs[pair >> 6] & (UINT64_C(1) << (pair & 63))) ==
-				0) {
+	}
+	for (size_t i = 0; i + 1 < n; i++) {
+		unsigned pair = (unsigned)w[i] << 8 | w[i + 1];
+		if ((h->pairs[pair >> 6] & (UINT64_C(1) << (pair & 63))) == 0) {
 			return false;
 		}
 	}
