@@ -1073,7 +1073,8 @@ static int finish_project_findings(struct plm_checker *c,
  * found when a rule first asks. */
 struct doc_holds {
 	const struct plm_doc *doc;
-	uint64_t *pairs; /* PAIR_WORDS, the checker's; NULL: not made */
+	uint64_t *pairs;  /* PAIR_WORDS, the checker's; NULL: not made */
+	bool pairs_tried; /* made, or the document is too large */
 	uint64_t bytes[4];
 	bool instructions_known;
 	uint32_t instructions; /* 1u << enum plm_dockerfile_keyword */
@@ -1122,10 +1123,10 @@ static void find_pairs(struct doc_holds *h, uint64_t *pairs)
 		size_t len = h->doc->sources[k]->len;
 		for (size_t i = 0; i < len; i++) {
 			h->bytes[s[i] >> 6] |= UINT64_C(1) << (s[i] & 63);
-			if (i + 1 < len) {
-				unsigned pair = (unsigned)s[i] << 8 | s[i + 1];
-				pairs[pair >> 6] |= UINT64_C(1) << (pair & 63);
-			}
+		}
+		for (size_t i = 0; i + 1 < len; i++) {
+			unsigned pair = (unsigned)s[i] << 8 | s[i + 1];
+			pairs[pair >> 6] |= UINT64_C(1) << (pair & 63);
 		}
 	}
 	h->pairs = pairs;
@@ -1162,7 +1163,8 @@ static bool mentions(struct plm_checker *c, struct doc_holds *h,
 		}
 	}
 	size_t n = strlen(word);
-	if (h->pairs == NULL) {
+	if (!h->pairs_tried) {
+		h->pairs_tried = true;
 		size_t bytes = 0;
 		for (size_t k = 0; k < h->doc->source_count; k++) {
 			bytes += h->doc->sources[k]->len;
