@@ -1513,24 +1513,53 @@ static int object(struct builder *b, const struct plm_node *obj, int depth)
 	return find_shapes(&w, plm_node_get(obj, "spec"), 0);
 }
 
-int plm_kubernetes_build(struct plm_doc *doc)
+/* True when a document of stream is a mapping with both an `apiVersion`
+ * and a `kind` key, whatever their values: what makes a stream a
+ * manifest (plm_yaml_detect_kubernetes asks the same of the events). */
+static bool has_object(const struct plm_node *stream)
+{
+	for (size_t i = 0; i < stream->as.seq.count; i++) {
+		const struct plm_node *d = stream->as.seq.items[i];
+		if (plm_node_entry(d, "apiVersion") != NULL &&
+			plm_node_entry(d, "kind") != NULL) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static int build_stream(struct plm_doc *doc, struct plm_node *stream)
 {
 	struct builder b = {doc, doc->arena, 0, NULL, NULL};
-	struct plm_node *stream = NULL;
-	int rc = plm_yaml_load(doc, 0, PLM_YAML_SCHEMA_1_1, &stream);
-	if (rc != 0) {
-		return rc;
-	}
 	doc->tree = stream;
 	doc->containers = plm_node_seq(doc->arena, stream->span);
 	if (doc->containers == NULL) {
 		return PLM_ENOMEM;
 	}
 	for (size_t i = 0; i < stream->as.seq.count; i++) {
-		rc = object(&b, stream->as.seq.items[i], 0);
+		int rc = object(&b, stream->as.seq.items[i], 0);
 		if (rc != 0) {
 			return rc;
 		}
 	}
 	return 0;
+}
+
+int plm_kubernetes_build(struct plm_doc *doc)
+{
+	struct plm_node *stream = NULL;
+	int rc = plm_yaml_load(doc, 0, PLM_YAML_SCHEMA_1_1, &stream);
+	return rc != 0 ? rc : build_stream(doc, stream);
+}
+
+int plm_kubernetes_build_probe(struct plm_doc *doc, bool *is)
+{
+	*is = false;
+	struct plm_node *stream = NULL;
+	int rc = plm_yaml_load(doc, 0, PLM_YAML_SCHEMA_1_1, &stream);
+	if (rc != 0 || !has_object(stream)) {
+		return rc;
+	}
+	*is = true;
+	return build_stream(doc, stream);
 }

@@ -19,4 +19,12 @@
  * diagnostics. */
 PLM_NODISCARD int plm_kubernetes_build(struct plm_doc *doc);
 
+/* For a file whose name does not tell its kind: loads doc->sources[0] as
+ * plm_kubernetes_build does and, when one of its documents is a mapping
+ * with both an `apiVersion` and a `kind` key, builds the model from that
+ * same parse and sets *is. Otherwise *is is false and doc holds only the
+ * parse (the caller decides the kind another way). Returns 0 or
+ * PLM_ENOMEM. */
+PLM_NODISCARD int plm_kubernetes_build_probe(struct plm_doc *doc, bool *is);
+
 #endif

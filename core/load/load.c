@@ -68,9 +68,12 @@ static void hashing_end(struct hashing *h, const struct plm_load_options *o,
 
 /* plm_load_source_take for a source read from file_path (a path to open;
  * NULL when the bytes are in no file): the command front end reads the
- * env files a command names beside it. */
+ * env files a command names beside it. With back (kind Kubernetes, told
+ * by content), a stream with no Kubernetes object is not built: the
+ * document is dropped, its source handed back in *back, NULL returned. */
 static struct plm_doc *build_take(struct plm_source *source, enum plm_kind kind,
-	const struct plm_load_options *o, const char *file_path)
+	const struct plm_load_options *o, const char *file_path,
+	struct plm_source **back)
 {
 	struct plm_doc *doc = plm_doc_create_take(source, kind);
 	if (doc == NULL) {
@@ -79,6 +82,7 @@ static struct plm_doc *build_take(struct plm_source *source, enum plm_kind kind,
 	struct hashing hashing;
 	bool hashed = hashing_start(&hashing, doc, o);
 	int rc = 0;
+	bool not_kubernetes = false;
 	switch (kind) {
 	case PLM_KIND_DOCKERFILE:
 		rc = plm_dockerfile_build(doc);
@@ -105,7 +109,13 @@ static struct plm_doc *build_take(struct plm_source *source, enum plm_kind kind,
 		break;
 	}
 	case PLM_KIND_KUBERNETES:
-		rc = plm_kubernetes_build(doc);
+		if (back != NULL) {
+			bool is = false;
+			rc = plm_kubernetes_build_probe(doc, &is);
+			not_kubernetes = rc == 0 && !is;
+		} else {
+			rc = plm_kubernetes_build(doc);
+		}
 		break;
 	case PLM_KIND_COMMAND: {
 		struct plm_command_options cmo = {
@@ -120,7 +130,11 @@ static struct plm_doc *build_take(struct plm_source *source, enum plm_kind kind,
 		break;
 	}
 	if (hashed) {
-		hashing_end(&hashing, o, rc == 0);
+		hashing_end(&hashing, o, rc == 0 && !not_kubernetes);
+	}
+	if (not_kubernetes) {
+		*back = plm_doc_destroy_keep_source(doc);
+		return NULL;
 	}
 	if (rc != 0) {
 		plm_doc_destroy(doc);
@@ -132,7 +146,7 @@ static struct plm_doc *build_take(struct plm_source *source, enum plm_kind kind,
 struct plm_doc *plm_load_source_take(struct plm_source *source,
 	enum plm_kind kind, const struct plm_load_options *o)
 {
-	return build_take(source, kind, o, NULL);
+	return build_take(source, kind, o, NULL, NULL);
 }
 
 /* True when the first line that is not blank or a comment starts with
@@ -298,6 +312,22 @@ static int load_source(struct plm_source *src, const char *file_path,
 			return 0;
 		}
 	}
+	if (kind == PLM_KIND_UNKNOWN &&
+		plm_yaml_may_be_kubernetes(src->bytes, src->len)) {
+		/* Most such files are manifests: parsed once, as one, and
+		 * the tree tells. A stream without an object (or one the
+		 * tree's recovery lost) goes on to the events' detection. */
+		struct plm_source *back = NULL;
+		*doc = build_take(src, PLM_KIND_KUBERNETES, o, file_path,
+			&back);
+		if (*doc != NULL) {
+			return 0;
+		}
+		if (back == NULL) {
+			return PLM_ENOMEM;
+		}
+		src = back;
+	}
 	if (kind == PLM_KIND_UNKNOWN) {
 		if (plm_yaml_detect(src->bytes, src->len, &kind) != 0) {
 			plm_source_destroy(src);
@@ -324,6 +354,6 @@ static int load_source(struct plm_source *src, const char *file_path,
 		plm_source_destroy(src);
 		return 0;
 	}
-	*doc = build_take(src, kind, o, file_path);
+	*doc = build_take(src, kind, o, file_path, NULL);
 	return *doc ? 0 : PLM_ENOMEM;
 }

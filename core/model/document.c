@@ -83,6 +83,14 @@ void plm_doc_destroy(struct plm_doc *doc)
 	plm_free(doc);
 }
 
+struct plm_source *plm_doc_destroy_keep_source(struct plm_doc *doc)
+{
+	struct plm_source *kept = doc->sources[0];
+	doc->sources[0] = NULL;
+	plm_doc_destroy(doc);
+	return kept;
+}
+
 int plm_doc_add_link(struct plm_doc *doc, const struct plm_link *link)
 {
 	if (doc->link_count == doc->link_cap) {

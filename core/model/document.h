@@ -152,6 +152,9 @@ struct plm_doc *plm_doc_create_take(struct plm_source *source,
 	enum plm_kind kind);
 /* Frees the document, its arena, sources and diagnostics. Accepts NULL. */
 void plm_doc_destroy(struct plm_doc *doc);
+/* Frees the document but hands back its main source, untouched (a file
+ * read once and built again as another kind). */
+struct plm_source *plm_doc_destroy_keep_source(struct plm_doc *doc);
 
 /* Adds another source (taken) and returns its index, or -1 when out of
  * memory (source destroyed). */

@@ -233,13 +233,18 @@ static char *ascii_copy(const char *bytes, size_t len, size_t *out_len)
 	return copy;
 }
 
+bool plm_yaml_may_be_kubernetes(const char *bytes, size_t len)
+{
+	return has_word(bytes, len, "apiVersion") &&
+		has_word(bytes, len, "kind");
+}
+
 int plm_yaml_detect_kubernetes(const char *bytes, size_t len, bool *found)
 {
 	*found = false;
 	/* Most YAML and JSON files are not manifests: do not parse those
 	 * that cannot be. */
-	if (!has_word(bytes, len, "apiVersion") ||
-		!has_word(bytes, len, "kind")) {
+	if (!plm_yaml_may_be_kubernetes(bytes, len)) {
 		return 0;
 	}
 	char *copy = NULL;

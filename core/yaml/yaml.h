@@ -63,6 +63,9 @@ struct plm_node *plm_yaml_scalar(struct plm_arena *arena,
  * not hide the keys. Borrowed bytes; returns 0 or PLM_ENOMEM. */
 PLM_NODISCARD int plm_yaml_detect_kubernetes(const char *bytes, size_t len,
 	bool *found);
+/* False when bytes cannot be a manifest: they lack the word `apiVersion`
+ * or the word `kind` (a scan, no parse). */
+bool plm_yaml_may_be_kubernetes(const char *bytes, size_t len);
 
 /* True if a top-level `services:` (or `include:`) key appears at column 0
  * or the file is a legacy v1 Compose file (only top-level maps, each with an

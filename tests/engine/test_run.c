@@ -706,6 +706,79 @@ static void loader_hashes_large_files_beside_the_parse(void **state)
 	free(text);
 }
 
+/* Loads text (a file whose name tells nothing) as a directory walk
+ * would: the kind comes from the content. */
+static struct plm_doc *load_unnamed(const char *text, size_t len,
+	struct plm_load_options *lo, struct plm_load_status *st)
+{
+	struct plm_doc *doc = NULL;
+	assert_int_equal(plm_load_bytes("f.yaml", text, len, PLM_KIND_UNKNOWN,
+				 false, lo, &doc, st),
+		0);
+	return doc;
+}
+
+/* A YAML file with both words is parsed once as a manifest and the tree
+ * tells: an object anywhere in the stream (its kind after a long
+ * `data:`, after a broken document) makes it one; words that are not
+ * top-level keys leave it to the other kinds, built from a fresh parse
+ * (line hashes of a large one kept from that build). */
+static void a_file_is_told_a_manifest_by_its_tree(void **state)
+{
+	(void)state;
+	struct plm_load_options lo = {0};
+	struct plm_load_status st;
+	static const char *const manifests[] = {
+		"apiVersion: v1\ndata:\n  a: |\n    kind: x\nkind: ConfigMap\n",
+		"apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n"
+		"    spec:\n      containers:\n      - name: a\n        image: b\n",
+		"a: b: c\n---\napiVersion: v1\nkind: Pod\nspec:\n  containers:\n"
+		"  - {name: a, image: b}\n",
+		"{\"kind\": \"Pod\", \"apiVersion\": \"v1\"}\n",
+	};
+	static const size_t containers[] = {0, 1, 1, 0};
+	for (size_t i = 0; i < 4; i++) {
+		struct plm_doc *doc = load_unnamed(manifests[i],
+			strlen(manifests[i]), &lo, &st);
+		assert_non_null(doc);
+		assert_int_equal(doc->kind, PLM_KIND_KUBERNETES);
+		assert_int_equal(plm_node_count(doc->containers),
+			containers[i]);
+		plm_doc_destroy(doc);
+	}
+	/* Nested words: a workflow-like file is no manifest (skipped). */
+	const char *steps = "steps:\n  - kind: a\n    apiVersion: b\n";
+	assert_null(load_unnamed(steps, strlen(steps), &lo, &st));
+	assert_int_equal(st.outcome, PLM_LOAD_SKIPPED);
+	/* A Compose file, larger than PLM_LOAD_HASHES_FROM, whose labels
+	 * hold the words. */
+	size_t cap = PLM_LOAD_HASHES_FROM + 4096, len = 0;
+	char *text = malloc(cap);
+	assert_non_null(text);
+	len += (size_t)snprintf(text, cap,
+		"services:\n  web:\n    image: x\n"
+		"    labels:\n      apiVersion: v1\n      kind: y\n");
+	while (len < PLM_LOAD_HASHES_FROM) {
+		len += (size_t)snprintf(text + len, cap - len,
+			"      l%zu: v\n", len);
+	}
+	struct plm_line_hashes early = {0}, want;
+	lo.line_hashes = &early;
+	struct plm_doc *doc = load_unnamed(text, len, &lo, &st);
+	assert_non_null(doc);
+	assert_int_equal(doc->kind, PLM_KIND_COMPOSE);
+	assert_int_equal(plm_node_count(doc->containers), 1);
+	assert_int_equal(plm_line_hashes_compute(text, len, &want), 0);
+	assert_non_null(early.hash);
+	assert_int_equal(early.count, want.count);
+	assert_memory_equal(early.hash, want.hash,
+		want.count * sizeof(*want.hash));
+	plm_line_hashes_finish(&want);
+	plm_line_hashes_finish(&early);
+	plm_doc_destroy(doc);
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -722,6 +795,7 @@ int main(void)
 		cmocka_unit_test(
 			large_file_project_findings_have_its_line_hashes),
 		cmocka_unit_test(loader_hashes_large_files_beside_the_parse),
+		cmocka_unit_test(a_file_is_told_a_manifest_by_its_tree),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
