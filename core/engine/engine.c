@@ -20,6 +20,7 @@
 #include "util/alloc.h"
 #include "plimsoll/report.h"
 #include "util/hash.h"
+#include "util/sort.h"
 #include "plm_config.h"
 
 /* ---- the catalogue ------------------------------------------------------- */
@@ -870,7 +871,7 @@ static int finish_findings(struct plm_checker *c, const struct plm_doc *doc,
 	struct plm_suppress_table *t, struct plm_file_result *result)
 {
 	if (c->pending_count > 1) { /* qsort(NULL, 0, ...) is undefined */
-		qsort(c->pending, c->pending_count, sizeof(*c->pending),
+		plm_sort(c->pending, c->pending_count, sizeof(*c->pending),
 			cmp_pending);
 	}
 	struct finish_state fs = {0};
@@ -982,7 +983,7 @@ static int finish_project_findings(struct plm_checker *c,
 		return 0;
 	}
 	if (c->pending_count > 1) {
-		qsort(c->pending, c->pending_count, sizeof(*c->pending),
+		plm_sort(c->pending, c->pending_count, sizeof(*c->pending),
 			cmp_pending_project);
 	}
 	struct finish_state fs;

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "util/alloc.h"
+#include "util/sort.h"
 
 int plm_file_result_init(struct plm_file_result *r, const char *path)
 {
@@ -200,6 +201,9 @@ int plm_file_result_add_diagnostics(struct plm_file_result *r,
 
 static int cmp_str(const char *a, const char *b)
 {
+	if (a == b) { /* the findings of a file share its path */
+		return 0;
+	}
 	return strcmp(a ? a : "", b ? b : "");
 }
 
@@ -234,7 +238,8 @@ void plm_file_result_sort(struct plm_file_result *r)
 	if (r->finding_count < 2) {
 		return;
 	}
-	qsort(r->findings, r->finding_count, sizeof(*r->findings), cmp_finding);
+	plm_sort(r->findings, r->finding_count, sizeof(*r->findings),
+		cmp_finding);
 	size_t out = 1;
 	for (size_t i = 1; i < r->finding_count; i++) {
 		if (cmp_finding(&r->findings[out - 1], &r->findings[i]) != 0) {
