@@ -621,6 +621,7 @@ static void project_load_gives_the_document_model(void **state)
 	write_project_policy(pdir, "load", "test/load", "project",
 		"    local df = project.load(project.dockerfiles[1])\n"
 		"    local c = df.containers[1]\n"
+		"    for _ = 1, 5 do local _ = c.user.text end\n"
 		"    report(c, 'user', 'user ' .. c.user.text .. ' ' .. df.kind)\n"
 		"    local again = project.load(project.documents[4])\n"
 		"    report(again.containers[1], 'image', 'same doc, still live')\n"
@@ -630,12 +631,15 @@ static void project_load_gives_the_document_model(void **state)
 		"        message = 'built here' } } })\n"
 		"    local ok, err = pcall(report, c, 'stale')\n"
 		"    report(project.documents[2], tostring(ok) .. ' ' ..\n"
-		"      tostring(err):gsub('^.-: ', ''))\n");
+		"      tostring(err):gsub('^.-: ', ''))\n"
+		"    local read, why = pcall(function() return c.user end)\n"
+		"    report(project.documents[2], 'read ' .. tostring(read) ..\n"
+		"      ' ' .. tostring(why):gsub('^.-: ', ''))\n");
 	struct plm_engine *e;
 	struct plm_checker *c;
 	struct plm_file_result r;
 	run_policies(pdir, &p, &e, &c, &r);
-	assert_int_equal(r.finding_count, 4);
+	assert_int_equal(r.finding_count, 5);
 	const struct plm_finding *f = by_message(&r, "user 101 dockerfile");
 	assert_string_equal(f->path, p.paths[3]);
 	assert_int_equal(f->region.start_line, 4);
@@ -651,6 +655,11 @@ static void project_load_gives_the_document_model(void **state)
 		"checked");
 	assert_string_equal(f->path, p.paths[1]);
 	assert_int_equal(f->region.start_line, 1);
+	/* a field read many times before (the proxy's fast path) is
+	 * refused all the same */
+	assert_non_null(by_message(&r,
+		"read false model node used after its document was "
+		"checked"));
 	plm_file_result_finish(&r);
 	plm_checker_destroy(c);
 	plm_engine_destroy(e);
