@@ -658,6 +658,21 @@ static void large_file_project_findings_have_its_line_hashes(void **state)
 	test_rmrf(dir);
 }
 
+/* Asserts that hashes are those of text[0..len), worked out afresh. */
+static void assert_hashes_of(const struct plm_line_hashes *hashes,
+	const char *text, size_t len)
+{
+	struct plm_line_hashes want;
+	assert_int_equal(plm_line_hashes_compute(text, len, &want), 0);
+	assert_non_null(hashes->hash);
+	assert_int_equal(hashes->count, want.count);
+	assert_memory_equal(hashes->hash, want.hash,
+		want.count * sizeof(*want.hash));
+	assert_memory_equal(hashes->occurrence, want.occurrence,
+		want.count * sizeof(*want.occurrence));
+	plm_line_hashes_finish(&want);
+}
+
 /* The loader works out a file's line hashes beside the parse when asked
  * and the file has PLM_LOAD_HASHES_FROM bytes or more: the same as
  * hashing it afterwards. A smaller file's are left for later (zeroed). */
@@ -688,17 +703,7 @@ static void loader_hashes_large_files_beside_the_parse(void **state)
 		if (!big) {
 			assert_null(early.hash);
 		} else {
-			struct plm_line_hashes want;
-			assert_int_equal(plm_line_hashes_compute(text, n,
-						 &want),
-				0);
-			assert_non_null(early.hash);
-			assert_int_equal(early.count, want.count);
-			assert_memory_equal(early.hash, want.hash,
-				want.count * sizeof(*want.hash));
-			assert_memory_equal(early.occurrence, want.occurrence,
-				want.count * sizeof(*want.occurrence));
-			plm_line_hashes_finish(&want);
+			assert_hashes_of(&early, text, n);
 		}
 		plm_line_hashes_finish(&early);
 		plm_doc_destroy(doc);
@@ -762,18 +767,13 @@ static void a_file_is_told_a_manifest_by_its_tree(void **state)
 		len += (size_t)snprintf(text + len, cap - len,
 			"      l%zu: v\n", len);
 	}
-	struct plm_line_hashes early = {0}, want;
+	struct plm_line_hashes early = {0};
 	lo.line_hashes = &early;
 	struct plm_doc *doc = load_unnamed(text, len, &lo, &st);
 	assert_non_null(doc);
 	assert_int_equal(doc->kind, PLM_KIND_COMPOSE);
 	assert_int_equal(plm_node_count(doc->containers), 1);
-	assert_int_equal(plm_line_hashes_compute(text, len, &want), 0);
-	assert_non_null(early.hash);
-	assert_int_equal(early.count, want.count);
-	assert_memory_equal(early.hash, want.hash,
-		want.count * sizeof(*want.hash));
-	plm_line_hashes_finish(&want);
+	assert_hashes_of(&early, text, len);
 	plm_line_hashes_finish(&early);
 	plm_doc_destroy(doc);
 	free(text);
