@@ -66,6 +66,12 @@ static void hashing_end(struct hashing *h, const struct plm_load_options *o,
 	}
 }
 
+/* What a file parsed as a manifest by content was not (build_take). */
+struct not_kubernetes {
+	struct plm_source *source; /* handed back */
+	bool clean;                /* parsed without an error */
+};
+
 /* plm_load_source_take for a source read from file_path (a path to open;
  * NULL when the bytes are in no file): the command front end reads the
  * env files a command names beside it. With back (kind Kubernetes, told
@@ -73,7 +79,7 @@ static void hashing_end(struct hashing *h, const struct plm_load_options *o,
  * document is dropped, its source handed back in *back, NULL returned. */
 static struct plm_doc *build_take(struct plm_source *source, enum plm_kind kind,
 	const struct plm_load_options *o, const char *file_path,
-	struct plm_source **back)
+	struct not_kubernetes *back)
 {
 	struct plm_doc *doc = plm_doc_create_take(source, kind);
 	if (doc == NULL) {
@@ -133,7 +139,8 @@ static struct plm_doc *build_take(struct plm_source *source, enum plm_kind kind,
 		hashing_end(&hashing, o, rc == 0 && !not_kubernetes);
 	}
 	if (not_kubernetes) {
-		*back = plm_doc_destroy_keep_source(doc);
+		back->clean = !plm_doc_has_errors(doc);
+		back->source = plm_doc_destroy_keep_source(doc);
 		return NULL;
 	}
 	if (rc != 0) {
@@ -312,24 +319,33 @@ static int load_source(struct plm_source *src, const char *file_path,
 			return 0;
 		}
 	}
+	/* Whether the content was looked at without finding a manifest. */
+	bool not_manifest = false;
 	if (kind == PLM_KIND_UNKNOWN &&
 		plm_yaml_may_be_kubernetes(src->bytes, src->len)) {
 		/* Most such files are manifests: parsed once, as one, and
-		 * the tree tells. A stream without an object (or one the
-		 * tree's recovery lost) goes on to the events' detection. */
-		struct plm_source *back = NULL;
+		 * the tree tells. A stream with no object whose parse raised
+		 * an error (a document the tree's recovery lost, bytes that
+		 * are not UTF-8) goes on to the events' detection. */
+		struct not_kubernetes back = {0};
 		*doc = build_take(src, PLM_KIND_KUBERNETES, o, file_path,
 			&back);
 		if (*doc != NULL) {
 			return 0;
 		}
-		if (back == NULL) {
+		if (back.source == NULL) {
 			return PLM_ENOMEM;
 		}
-		src = back;
+		src = back.source;
+		not_manifest = back.clean;
 	}
 	if (kind == PLM_KIND_UNKNOWN) {
-		if (plm_yaml_detect(src->bytes, src->len, &kind) != 0) {
+		if (not_manifest) {
+			/* The events would see the documents the tree saw. */
+			if (plm_yaml_looks_like_compose(src->bytes, src->len)) {
+				kind = PLM_KIND_COMPOSE;
+			}
+		} else if (plm_yaml_detect(src->bytes, src->len, &kind) != 0) {
 			plm_source_destroy(src);
 			return PLM_ENOMEM;
 		}

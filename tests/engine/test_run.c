@@ -755,6 +755,17 @@ static void a_file_is_told_a_manifest_by_its_tree(void **state)
 	const char *steps = "steps:\n  - kind: a\n    apiVersion: b\n";
 	assert_null(load_unnamed(steps, strlen(steps), &lo, &st));
 	assert_int_equal(st.outcome, PLM_LOAD_SKIPPED);
+	/* A Dockerfile named on the command line, by any name, with both
+	 * words: YAML that parses cleanly (one plain scalar), still a
+	 * Dockerfile. */
+	const char *df = "FROM alpine\nRUN echo apiVersion kind\n";
+	struct plm_doc *d = NULL;
+	assert_int_equal(plm_load_bytes("build.txt", df, strlen(df),
+				 PLM_KIND_UNKNOWN, true, &lo, &d, &st),
+		0);
+	assert_non_null(d);
+	assert_int_equal(d->kind, PLM_KIND_DOCKERFILE);
+	plm_doc_destroy(d);
 	/* A Compose file, larger than PLM_LOAD_HASHES_FROM, whose labels
 	 * hold the words. */
 	size_t cap = PLM_LOAD_HASHES_FROM + 4096, len = 0;
