@@ -2720,17 +2720,18 @@ end
 -- order of key(c) and, among equal keys, of their index; usually that is
 -- the order they come in, and then nothing is sorted.
 local function placed_by(cmds, key)
-	local list, sorted, last = {}, true, nil
+	local list, keys, sorted, last = {}, {}, true, nil
 	for i, c in ipairs(cmds) do
 		if c.at ~= nil then
 			local k = key(c)
 			sorted = sorted and (last == nil or k >= last)
 			list[#list + 1], last = i, k
+			keys[i] = k
 		end
 	end
 	if not sorted then
 		table.sort(list, function(a, b)
-			local ka, kb = key(cmds[a]), key(cmds[b])
+			local ka, kb = keys[a], keys[b]
 			if ka ~= kb then
 				return ka < kb
 			end
