@@ -1074,6 +1074,7 @@ static int finish_project_findings(struct plm_checker *c,
  * found when a rule first asks. */
 struct doc_holds {
 	const struct plm_doc *doc;
+	size_t size;      /* the bytes of its sources */
 	uint64_t *pairs;  /* PAIR_WORDS, the checker's; NULL: not made */
 	bool pairs_tried; /* made, or the document is too large */
 	uint64_t bytes[4];
@@ -1166,14 +1167,10 @@ static bool mentions(struct plm_checker *c, struct doc_holds *h,
 	size_t n = strlen(word);
 	if (!h->pairs_tried) {
 		h->pairs_tried = true;
-		size_t bytes = 0;
-		for (size_t k = 0; k < h->doc->source_count; k++) {
-			bytes += h->doc->sources[k]->len;
-		}
-		if (bytes <= PAIRS_UP_TO && c->pairs == NULL) {
+		if (h->size <= PAIRS_UP_TO && c->pairs == NULL) {
 			c->pairs = plm_malloc(PAIR_WORDS * sizeof(*c->pairs));
 		}
-		if (bytes <= PAIRS_UP_TO && c->pairs != NULL) {
+		if (h->size <= PAIRS_UP_TO && c->pairs != NULL) {
 			find_pairs(h, c->pairs);
 		}
 	}
@@ -1234,7 +1231,7 @@ static int run_rules(struct plm_checker *c, const struct plm_doc *doc,
 		bytes += doc->sources[k]->len;
 	}
 	bool small = bytes <= PLM_UNCOUNTED_BYTES;
-	struct doc_holds holds = {.doc = doc};
+	struct doc_holds holds = {.doc = doc, .size = bytes};
 	for (size_t i = 0; i < c->engine->count && rc == 0; i++) {
 		const struct plm_policy *p = &c->engine->policies[i];
 		if (p->project ||

@@ -92,8 +92,6 @@ struct plm_lua_chunk {
 	size_t bytecode_len;
 };
 
-/* What a policy's table declares. Strings and arrays in the arena given
- * to plm_lua_read_metadata(). */
 /* What a document must hold for a rule to find anything in it (the
  * policy's `needs`): the engine does not start the rule's check on a
  * document without it. Every part given must hold; an empty part holds. */
@@ -109,6 +107,8 @@ struct plm_rule_needs {
 	const char *const *mentions;
 };
 
+/* What a policy's table declares. Strings and arrays in the arena given
+ * to plm_lua_read_metadata(). */
 struct plm_lua_metadata {
 	struct plm_rule_info info; /* all but source_path */
 	bool project;              /* scope = "project" */
