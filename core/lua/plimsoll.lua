@@ -2098,43 +2098,108 @@ end
 --- indexes list (objects with a label map in `field`, default
 --- "pod_labels") by label once, and returns a function(selector) giving
 --- the objects of list that selector selects (p.selects), in list order.
---- A selector with matchLabels is checked only against the objects that
---- carry its rarest label, so thousands of selectors and objects in one
---- namespace cost about what their labels do, not their product.
+--- A selector is checked only against the objects that could match its
+--- narrowest term: the rarest of its matchLabels pairs, the values of an
+--- `In` expression, the objects carrying an `Exists` expression's key; an
+--- empty selector gives the whole list at once. Thousands of selectors
+--- and objects in one namespace cost about what their labels do, not
+--- their product.
 function M.selector_index(list, field)
 	field = field or "pod_labels"
-	local index = {}
-	for _, o in ipairs(list) do
-		for k, v in pairs(o[field] or {}) do
+	-- positions in list, by label key and value, and by key alone; each
+	-- object's labels read once
+	local index, keyed, labels_of = {}, {}, {}
+	for i, o in ipairs(list) do
+		local labels = o[field]
+		labels_of[i] = labels
+		for k, v in pairs(labels or {}) do
 			local values = index[k]
 			if values == nil then
 				values = {}
 				index[k] = values
+				keyed[k] = {}
 			end
 			local l = values[v]
 			if l == nil then
 				l = {}
 				values[v] = l
 			end
-			l[#l + 1] = o
+			l[#l + 1] = i
+			local h = keyed[k]
+			h[#h + 1] = i
 		end
 	end
 	local none = {}
+	-- the positions of the objects with key k set to one of values, in
+	-- order; nil when more than `limit` (no narrower than what is held)
+	local function any_of(k, values, limit)
+		local by_value = index[k]
+		if by_value == nil then
+			return none
+		end
+		local lists, total, seen = {}, 0, {}
+		for _, v in ipairs(values) do
+			local l = by_value[v]
+			if l ~= nil and not seen[v] then
+				seen[v] = true
+				lists[#lists + 1] = l
+				total = total + #l
+			end
+		end
+		if total > limit then
+			return nil
+		end
+		if #lists == 1 then
+			return lists[1]
+		end
+		local out = {}
+		for _, l in ipairs(lists) do
+			table.move(l, 1, #l, #out + 1, out)
+		end
+		table.sort(out)
+		return out
+	end
 	return function(selector)
 		if selector == nil then
 			return {}
 		end
-		local candidates = list
+		local candidates, count = nil, #list
 		for k, v in pairs(selector.match_labels or {}) do
 			local l = index[k] and index[k][v] or none
-			if #l < #candidates then
-				candidates = l
+			if l ~= nil and #l < count then
+				candidates, count = l, #l
 			end
 		end
+		local terms = selector.match_expressions or {}
+		for _, x in ipairs(terms) do
+			local l
+			if x.key == nil then
+				l = nil
+			elseif x.operator == "In" then
+				l = any_of(x.key, x.values or {}, count - 1)
+			elseif x.operator == "Exists" then
+				l = keyed[x.key] or none
+			end
+			if l ~= nil and #l < count then
+				candidates, count = l, #l
+			end
+		end
+		if candidates == nil and next(terms) == nil and
+			next(selector.match_labels or {}) == nil then
+			return table.move(list, 1, #list, 1, {})
+		end
 		local out = {}
-		for _, o in ipairs(candidates) do
-			if M.selects(selector, o[field]) then
-				out[#out + 1] = o
+		if candidates == nil then
+			for i, o in ipairs(list) do
+				if M.selects(selector, labels_of[i]) then
+					out[#out + 1] = o
+				end
+			end
+		else
+			for _, i in ipairs(candidates) do
+				if M.selects(selector, labels_of[i]) then
+					out[#out + 1] = list[i]
+				end
 			end
 		end
 		return out

@@ -391,13 +391,30 @@ function tests.selects()
 			legacy = "1"}},
 		{name = "f", pod_labels = {tier = "front"}},
 	}
+	objs[7] = objs[1] -- an object listed twice is given twice
 	local select = p.selector_index(objs)
 	local selectors = {sel, {match_labels = {}}, {match_labels = {app = "web",
 		tier = "front"}}, {match_labels = {app = "none"}},
 		{match_labels = {nope = "web"}}, {match_expressions = {
 		{key = "tier", operator = "Exists"}}}, {match_labels = {tier =
 		"front"}, match_expressions = {{key = "app", operator = "NotIn",
-		values = {"db"}}}}}
+		values = {"db"}}}},
+		-- narrowed by an expression: In over several values (their
+		-- objects merged back into list order), a value repeated, no
+		-- such value or key, Exists; and what cannot narrow
+		{match_expressions = {{key = "tier", operator = "In",
+		values = {"back", "front", "back"}}}},
+		{match_labels = {app = "web"}, match_expressions = {{key = "tier",
+		operator = "In", values = {"back"}}}},
+		{match_expressions = {{key = "tier", operator = "In",
+		values = {"none"}}}},
+		{match_expressions = {{key = "nope", operator = "In",
+		values = {"x"}}}},
+		{match_labels = {tier = "front"}, match_expressions = {{key =
+		"legacy", operator = "Exists"}}},
+		{match_expressions = {{key = "legacy", operator = "DoesNotExist"}}},
+		{match_expressions = {{key = "app", operator = "Odd"}}},
+		{match_expressions = {}}}
 	for i, s in ipairs(selectors) do
 		local want = {}
 		for _, o in ipairs(objs) do
