@@ -689,7 +689,7 @@ function M.parse_image(text)
 	end
 	r.official = r.registry == nil and r.repository ~= nil and
 		not r.repository:find("/")
-	return r
+	return sharing and handed(r, sharing, "apt_parse") or r
 end
 
 ------------------------------------------------------------------------
@@ -1587,17 +1587,18 @@ local xargs_values = {["-n"] = true, ["-I"] = true, ["-L"] = true,
 	["-a"] = true, ["--max-args"] = true, ["--max-procs"] = true,
 	["--delimiter"] = true, ["--arg-file"] = true}
 
---- argv without leading wrappers (sudo -u x, env A=B, exec, ...):
---- returns the inner argv and the list of wrappers seen.
-function M.unwrap(argv)
-	local seen = {}
+-- Where the inner command of argv starts (after its wrappers), and the
+-- wrappers seen, into `seen` when given.
+local function unwrapped_at(argv, seen)
 	local k = 1
 	while argv[k] ~= nil do
 		local prog = basename(argv[k])
 		if not wrappers[prog] then
 			break
 		end
-		seen[#seen + 1] = prog
+		if seen then
+			seen[#seen + 1] = prog
+		end
 		k = k + 1
 		local takes_user = prog == "gosu" or prog == "su-exec"
 		if takes_user then
@@ -1620,11 +1621,15 @@ function M.unwrap(argv)
 			end
 		end
 	end
-	local out = {}
-	for j = k, #argv do
-		out[#out + 1] = argv[j]
-	end
-	return out, seen
+	return k
+end
+
+--- argv without leading wrappers (sudo -u x, env A=B, exec, ...):
+--- returns the inner argv and the list of wrappers seen.
+function M.unwrap(argv)
+	local seen = {}
+	local k = unwrapped_at(argv, seen)
+	return table.move(argv, k, #argv, 1, {}), seen
 end
 
 -- M.unwrap of an argv the caller made and owns: the argv itself when it
@@ -1639,8 +1644,8 @@ end
 
 --- The program a command runs, without wrappers and directories.
 function M.program(argv)
-	local inner = M.unwrap(argv)
-	return inner[1] and basename(inner[1])
+	local first = argv[unwrapped_at(argv)]
+	return first and basename(first)
 end
 
 --- The commands in x (see M.commands) whose program is one of names (a
@@ -2525,7 +2530,7 @@ local function manager_words(argv, value_opts, r, before)
 		end
 		k = k + 1
 	end
-	return r
+	return sharing and handed(r, sharing, "apt_parse") or r
 end
 
 --- An apt-get or apt command line as {prog, sub, opts, args}, or nil; an
@@ -2534,6 +2539,10 @@ local apt_value_opts = {["-o"] = true, ["--option"] = true, ["-t"] = true,
 	["--target-release"] = true, ["-c"] = true, ["--config-file"] = true,
 	["-a"] = true, ["--host-architecture"] = true}
 
+-- M.apt_parse of the kept commands' argv lists (weak keys): five apt
+-- policies ask about each command.
+local apt_of = setmetatable({}, {__mode = "k"})
+
 -- An apt-get or apt command line: {sub, opts, args}; an option with a
 -- value is kept as "-o=VALUE".
 function M.apt_parse(argv)
@@ -2541,8 +2550,16 @@ function M.apt_parse(argv)
 	if prog ~= "apt-get" and prog ~= "apt" then
 		return nil
 	end
-	local r = {prog = prog, opts = {}, args = {}}
-	return manager_words(argv, apt_value_opts, r, r.opts)
+	local sharing = kept_words[argv] and native.sharing()
+	local r = sharing and apt_of[argv]
+	if not r then
+		r = {prog = prog, opts = {}, args = {}}
+		manager_words(argv, apt_value_opts, r, r.opts)
+		if sharing then
+			apt_of[argv] = r
+		end
+	end
+	return sharing and handed(r, sharing, "apt_parse") or r
 end
 
 --- ADD and COPY.
@@ -2626,7 +2643,7 @@ function M.rpm_parse(argv)
 		r.sub = r.sub .. " " .. table.remove(r.args, 1)
 	end
 	r.install = rpm_installs[r.sub] == true
-	return r
+	return sharing and handed(r, sharing, "apt_parse") or r
 end
 
 local function windows_stage(doc, stage)

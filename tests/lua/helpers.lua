@@ -128,6 +128,19 @@ function tests.commands_and_installs()
 	eq(argvs(cmds), "/bin/sh -c pip install flask && exec gunicorn app | "
 		.. "pip install flask | exec gunicorn app", "sh -c")
 	eq(p.program(cmds[3].argv), "gunicorn", "program unwraps exec")
+	-- p.unwrap copies what follows the wrappers and leaves argv as it is
+	local argv = {"sudo", "-u", "app", "env", "A=1", "/usr/bin/apt-get",
+		"update"}
+	local inner, seen = p.unwrap(argv)
+	eq(table.concat(inner, " ") .. " / " .. table.concat(seen, " "),
+		"/usr/bin/apt-get update / sudo env", "unwrap")
+	inner[1] = "changed"
+	eq(argv[6], "/usr/bin/apt-get", "unwrap copies")
+	eq(p.program(argv), "apt-get", "program after wrappers")
+	eq(#p.unwrap({"sudo", "-u"}), 0, "unwrap: only a wrapper")
+	eq(p.program({"sudo", "-u"}), nil, "program: only a wrapper")
+	inner = p.unwrap({"ls", "-l"})
+	eq(table.concat(inner, " "), "ls -l", "unwrap: no wrapper")
 	eq(cmds[2].nested, 1, "the script's commands are nested")
 	eq(cmds[2].op_after, "&&", "op_after")
 	eq(cmds[3].op_before, "&&", "op_before")

@@ -66,6 +66,32 @@ return {
 					inst.packages[1] = "meddled"
 					inst.manager = "meddled"
 				end
+				local apt = p.apt_parse(c.argv)
+				if apt then
+					apt.sub = "meddled"
+					apt.args[1] = "meddled"
+				end
+			end
+		end
+	end,
+}
+"""
+
+# Changes only what p.apt_parse hands it.
+APT_MEDDLER = """local p = require("plimsoll")
+return {
+	id = "a-meddles-apt",
+	title = "Changes what p.apt_parse returns",
+	severity = "info",
+	applies_to = {"dockerfile"},
+	description = "Changes every apt command line it is handed.",
+	check = function(doc, report)
+		for ins in p.instructions(doc, "RUN") do
+			for _, c in ipairs(p.run_commands(ins)) do
+				local apt = p.apt_parse(c.argv)
+				if apt then
+					apt.sub = "meddled"
+				end
 			end
 		end
 	end,
@@ -88,6 +114,11 @@ return {
 				if inst then
 					seen[#seen + 1] = inst.manager .. ":" ..
 						table.concat(inst.packages, " ")
+				end
+				local apt = p.apt_parse(c.argv)
+				if apt then
+					seen[#seen + 1] = "apt " .. apt.sub .. " " ..
+						table.concat(apt.args, " ")
 				end
 			end
 			local pipes, pcmds = p.run_pipes(ins)
@@ -212,7 +243,7 @@ def main():
                 ("one.Dockerfile", "FROM alpine\nRUN apk add curl\n"
                  "RUN echo hi && true\nRUN curl -s x | sh\n"),
                 ("two.Dockerfile", "FROM debian\nUSER 1000\n"
-                 "RUN ls\nFROM scratch AS b\n")):
+                 "RUN apt-get install -y git\nFROM scratch AS b\n")):
             path = os.path.join(tmp, name)
             with open(path, "w") as f:
                 f.write(text)
@@ -234,7 +265,8 @@ def main():
                      "true=true,"
                      "2 cmds,curl=curl -s x,sh=sh,curl@11|sh@13 (first),"
                      "2 cmds of 4 in 1"),
-                    ("two.Dockerfile", "ls=ls,1 cmds of 4 in 1")]
+                    ("two.Dockerfile", "apt-get=apt-get install -y git,"
+                     "apt-get:git,apt install git,1 cmds of 4 in 1")]
             check("--jobs %s: the reader sees the files as written" % jobs,
                   got == want, repr(got))
             check("--jobs %s: no policy failed" % jobs,
@@ -254,6 +286,23 @@ def main():
                      for n in notes) == [("a-meddles", True)] * 2 +
               [("b-reads", True)] * 2,
               repr(notes)[-600:])
+        # p.apt_parse's answers are shared too: one changed fails the
+        # next built-in policy that is handed it.
+        apt_dir = os.path.join(tmp, "apt-policies")
+        os.mkdir(apt_dir)
+        for name, text in (("a.lua", APT_MEDDLER), ("b.lua", READER)):
+            with open(os.path.join(apt_dir, name), "w") as f:
+                f.write(text)
+        env = dict(os.environ, PLIMSOLL_POLICY_DIR=apt_dir,
+                   PLIMSOLL_VERIFY_SHARED="1")
+        r = subprocess.run(
+            [exe, "scan", "--no-config", "--format", "json", files[1]],
+            capture_output=True, text=True, timeout=120, env=env)
+        notes = json.loads(r.stdout)["notifications"] if r.stdout else []
+        check("built in, verified: a changed p.apt_parse answer fails",
+              [(n.get("rule"), "a policy changed a table p.apt_parse "
+                "shares" in n["message"]) for n in notes] ==
+              [("b-reads", True)], repr(notes)[-600:])
         check_project_view(exe, tmp)
     verify_builtin(exe, sys.argv[2])
     for f in failures:
