@@ -76,6 +76,8 @@ int plm_lua_native_comments(lua_State *L);
 int plm_lua_native_sharing(lua_State *L);
 /* native.edit_set(record, keys, value) (edit.c). */
 int plm_lua_native_edit_set(lua_State *L);
+/* native.pipe_offsets(text) (shell_scan.c). */
+int plm_lua_native_pipe_offsets(lua_State *L);
 /* Creates the node proxy metatable in the registry.  [-0, +0, m] */
 void plm_lua_model_init(lua_State *L);
 

@@ -607,6 +607,7 @@ void plm_lua_push_native(lua_State *L)
 		{"comments", plm_lua_native_comments},
 		{"sharing", plm_lua_native_sharing},
 		{"edit_set", plm_lua_native_edit_set},
+		{"pipe_offsets", plm_lua_native_pipe_offsets},
 		{NULL, NULL},
 	};
 	luaL_newlib(L, natives);

@@ -2707,79 +2707,10 @@ local function run_shell_text(ins)
 	return table.concat(parts, "\n")
 end
 
--- True when the `|` at offset i separates the alternatives of a case
--- pattern (`amd64|x86_64) ...`), which is no pipe: single words on both
--- sides, the right one running into `)`. The word before is read
--- backwards from i, the one after with a pattern anchored at i + 1:
--- neither copies the text.
-local word_stop = {[32] = true, [9] = true, [10] = true, [11] = true,
-	[12] = true, [13] = true, [59] = true, [38] = true, [124] = true,
-	[40] = true, [41] = true} -- %s ; & | ( )
-local function case_pattern(text, i)
-	local j = i - 1
-	local b = byte(text, j)
-	while b == 32 or (b ~= nil and b >= 9 and b <= 13) do
-		j = j - 1
-		b = byte(text, j)
-	end
-	local last = j
-	while b ~= nil and not word_stop[b] do
-		if b == 61 then -- "=": an assignment, not a pattern
-			return false
-		end
-		j = j - 1
-		b = byte(text, j)
-	end
-	return j < last and find(text, "^%s*[^%s;&|()]+%s*[|)]", i + 1) ~= nil
-end
-
--- The offsets of the pipes (`|`, `|&`; not `||`) in shell text, outside
--- quotes and comments. Jumps from one byte that matters to the next.
-local function pipe_offsets(text)
-	local out, i, n, quote = {}, 1, #text, nil
-	while true do
-		if quote == "'" then
-			i = find(text, "'", i, true)
-			if i == nil then
-				break
-			end
-			quote = nil
-		elseif quote == '"' then
-			i = find(text, '["\\]', i)
-			if i == nil then
-				break
-			end
-			if byte(text, i) == 92 then
-				i = i + 1
-			else
-				quote = nil
-			end
-		else
-			i = find(text, "[\\'\"#|]", i)
-			if i == nil then
-				break
-			end
-			local c = byte(text, i)
-			if c == 92 then
-				i = i + 1
-			elseif c == 39 then
-				quote = "'"
-			elseif c == 34 then
-				quote = '"'
-			elseif c == 35 then
-				if i == 1 or find(text, "^%s", i - 1) then
-					i = (find(text, "\n", i, true) or n + 1) - 1
-				end
-			elseif byte(text, i + 1) == 124 then
-				i = i + 1
-			elseif not case_pattern(text, i) then
-				out[#out + 1] = i
-			end
-		end
-		i = i + 1
-	end
-	return out
-end
+-- The offsets of the pipes (`|`, `|&`; not `||`, nor the `|` between a
+-- case pattern's alternatives, `amd64|x86_64) ...`) in shell text,
+-- outside quotes and comments: native.pipe_offsets (lua/shell_scan.c).
+local pipe_offsets = native.pipe_offsets
 
 -- The commands of a RUN with where each starts in its shell text:
 -- {node, argv (unwrapped), text, at}; at is nil when not found.

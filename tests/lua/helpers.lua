@@ -321,6 +321,111 @@ function tests.pipe_sides()
 	end
 end
 
+-- The pipes p.run_pipes finds in a RUN's text, against a plain
+-- definition written here byte by byte: outside quotes ('...', "..." with
+-- backslash escapes) and comments (# at a word's start, to the line's
+-- end), a backslash escaping the next byte; `||` is no pipe, nor the `|`
+-- between a case pattern's words (a word without `=` before it, and after
+-- it a word running into `|` or `)`). Texts made of the bytes that
+-- matter, in a fixed pseudo-random sequence.
+function tests.pipe_offsets()
+	local function space(b)
+		return b == 32 or (b ~= nil and b >= 9 and b <= 13)
+	end
+	local function stop(b)
+		return space(b) or b == 59 or b == 38 or b == 124 or b == 40 or
+			b == 41
+	end
+	local function case_pattern(t, i)
+		local j = i - 1
+		while j >= 1 and space(t:byte(j)) do
+			j = j - 1
+		end
+		local last = j
+		while j >= 1 and not stop(t:byte(j)) do
+			if t:byte(j) == 61 then
+				return false
+			end
+			j = j - 1
+		end
+		if j == last then
+			return false
+		end
+		local k = i + 1
+		while space(t:byte(k)) do
+			k = k + 1
+		end
+		local word = k
+		while t:byte(k) ~= nil and not stop(t:byte(k)) do
+			k = k + 1
+		end
+		if k == word then
+			return false
+		end
+		while space(t:byte(k)) do
+			k = k + 1
+		end
+		return t:byte(k) == 124 or t:byte(k) == 41
+	end
+	local function want(t)
+		local out, i, quote = {}, 1, nil
+		while i <= #t do
+			local c = t:sub(i, i)
+			if quote == "'" then
+				quote = c ~= "'" and quote or nil
+			elseif quote == '"' then
+				if c == "\\" then
+					i = i + 1
+				elseif c == '"' then
+					quote = nil
+				end
+			elseif c == "\\" then
+				i = i + 1
+			elseif c == "'" or c == '"' then
+				quote = c
+			elseif c == "#" and (i == 1 or space(t:byte(i - 1))) then
+				while i <= #t and t:sub(i + 1, i + 1) ~= "\n" do
+					i = i + 1
+				end
+			elseif c == "|" and t:sub(i + 1, i + 1) == "|" then
+				i = i + 1
+			elseif c == "|" and not case_pattern(t, i) then
+				out[#out + 1] = i
+			end
+			i = i + 1
+		end
+		return table.concat(out, ",")
+	end
+	local seed = 777
+	local function rand(n)
+		seed = (seed * 1103515245 + 12345) % 2147483648
+		return seed % n + 1
+	end
+	local bytes = {"a", "b", "=", " ", "\t", "\n", "|", "|", "|", "&", ";",
+		"(", ")", "'", '"', "\\", "#", "x)"}
+	local fixed = {"a|b", "a || b", "a |& b", "x86|amd64) echo", "(a | b)",
+		"a=b|c)", "echo '|' \"|\" \\| # | c\nd | e", "a|", "|b)", "#|\n|",
+		"", "  |  ", "a\"b\\\"|\"|c", "case $x in a|b) ;; esac | cat"}
+	for case = 1, 2000 do
+		local text = fixed[case]
+		if text == nil then
+			local parts = {}
+			for k = 1, rand(16) do
+				parts[k] = bytes[rand(#bytes)]
+			end
+			text = table.concat(parts)
+		end
+		local pipes = p.run_pipes({form = "shell", text = text,
+			commands = {}})
+		local got = {}
+		for n, pipe in ipairs(pipes) do
+			got[n] = pipe.at
+		end
+		eq(table.concat(got, ","), want(text),
+			("pipes of %q"):format(text))
+	end
+end
+
 function tests.model_access(doc)
 	eq(doc.kind, "dockerfile", "kind")
 	eq(doc.path, "Dockerfile", "path")
