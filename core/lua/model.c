@@ -561,24 +561,21 @@ static int native_mentions(lua_State *L)
 	return 1;
 }
 
-/* native.strings(v) -> for a live proxy, a fresh list of what
- * `for _, a in ipairs(v) do list[#list + 1] = tostring(a) end` gives (up
- * to the first nil item; a map gives an empty list), in one call instead
- * of an __index and a tostring per item; nil for anything else. Charged
- * one step per item. */
-static int native_strings(lua_State *L)
+/* Pushes a fresh list of what
+ * `for _, a in ipairs(seq) do list[#list + 1] = tostring(a) end` gives
+ * for the proxy of seq (up to the first nil item; a map, or no node,
+ * gives an empty list). One step per item.  [-0, +1, m] */
+static void push_strings(lua_State *L, const struct plm_node *seq,
+	struct plm_lua_meter *meter)
 {
-	const struct plm_node *n = plm_lua_to_node(L, 1);
-	if (n == NULL) {
-		return 0;
-	}
-	size_t count = n->kind == PLM_NODE_SEQ ? n->as.seq.count : 0;
+	size_t count = seq != NULL && seq->kind == PLM_NODE_SEQ
+		? seq->as.seq.count
+		: 0;
 	lua_createtable(L, (int)(count < 64 ? count : 64), 0);
 	int list = lua_gettop(L);
-	struct plm_lua_meter meter = {L, 0};
 	for (size_t i = 0; i < count; i++) {
-		plm_lua_meter_add(&meter, 1);
-		plm_lua_push_node(L, n->as.seq.items[i]);
+		plm_lua_meter_add(meter, 1);
+		plm_lua_push_node(L, seq->as.seq.items[i]);
 		int t = lua_type(L, -1);
 		if (t == LUA_TNIL) {
 			lua_pop(L, 1);
@@ -590,8 +587,92 @@ static int native_strings(lua_State *L)
 		}
 		lua_rawseti(L, list, (lua_Integer)i + 1);
 	}
+}
+
+/* native.strings(v) -> for a live proxy, a fresh list of what
+ * `for _, a in ipairs(v) do list[#list + 1] = tostring(a) end` gives (up
+ * to the first nil item; a map gives an empty list), in one call instead
+ * of an __index and a tostring per item; nil for anything else. Charged
+ * one step per item. */
+static int native_strings(lua_State *L)
+{
+	const struct plm_node *n = plm_lua_to_node(L, 1);
+	if (n == NULL) {
+		return 0;
+	}
+	struct plm_lua_meter meter = {L, 0};
+	push_strings(L, n, &meter);
 	plm_lua_meter_settle(&meter);
 	return 1;
+}
+
+/* The node a proxy shows for n: a link's one item (as plm_lua_push_node
+ * gives it). */
+static const struct plm_node *shown(const struct plm_node *n)
+{
+	while (n != NULL && (n->flags & PLM_NODE_LINK) &&
+		n->as.seq.count == 1) {
+		n = n->as.seq.items[0];
+	}
+	return n;
+}
+
+/* native.commands(ins) -> for a live proxy of a node with a `commands`
+ * sequence (a Dockerfile instruction's), three lists: the command nodes
+ * (as `ipairs(ins.commands)` gives them), each one's argv as
+ * native.strings gives it (`{}` without one) and each one's text as
+ * `tostring(node.text or "")` gives it: what the shell helpers read of
+ * every command of a RUN, in one call instead of three field reads a
+ * command. Nothing for anything else. Charged one step per item. */
+static int native_commands(lua_State *L)
+{
+	const struct plm_node *ins = plm_lua_to_node(L, 1);
+	if (ins == NULL) {
+		return 0;
+	}
+	const struct plm_node *cmds = ins->kind == PLM_NODE_MAP
+		? shown(plm_node_get(ins, "commands"))
+		: NULL;
+	size_t count = cmds != NULL && cmds->kind == PLM_NODE_SEQ
+		? cmds->as.seq.count
+		: 0;
+	int cap = (int)(count < 64 ? count : 64);
+	lua_createtable(L, cap, 0);
+	lua_createtable(L, cap, 0);
+	lua_createtable(L, cap, 0);
+	int nodes = lua_gettop(L) - 2, argvs = nodes + 1, texts = nodes + 2;
+	struct plm_lua_meter meter = {L, 0};
+	for (size_t i = 0; i < count; i++) {
+		plm_lua_meter_add(&meter, 1);
+		const struct plm_node *c = cmds->as.seq.items[i];
+		plm_lua_push_node(L, c);
+		if (lua_isnil(L, -1)) {
+			lua_pop(L, 1);
+			break;
+		}
+		lua_rawseti(L, nodes, (lua_Integer)i + 1);
+		const struct plm_node *shown_c = shown(c);
+		bool map = shown_c->kind == PLM_NODE_MAP;
+		push_strings(L,
+			map ? shown(plm_node_get(shown_c, "argv")) : NULL,
+			&meter);
+		lua_rawseti(L, argvs, (lua_Integer)i + 1);
+		if (map) {
+			plm_lua_push_node(L, plm_node_get(shown_c, "text"));
+		} else {
+			lua_pushnil(L);
+		}
+		if (!lua_toboolean(L, -1)) {
+			lua_pop(L, 1);
+			lua_pushliteral(L, "");
+		} else if (lua_type(L, -1) != LUA_TSTRING) {
+			luaL_tolstring(L, -1, NULL);
+			lua_remove(L, -2);
+		}
+		lua_rawseti(L, texts, (lua_Integer)i + 1);
+	}
+	plm_lua_meter_settle(&meter);
+	return 3;
 }
 
 void plm_lua_push_native(lua_State *L)
@@ -602,6 +683,7 @@ void plm_lua_push_native(lua_State *L)
 		{"is_node", native_is_node},
 		{"mentions", native_mentions},
 		{"strings", native_strings},
+		{"commands", native_commands},
 		{"setting", plm_lua_native_setting},
 		{"comment", plm_lua_native_comment},
 		{"comments", plm_lua_native_comments},

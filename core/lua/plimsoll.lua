@@ -1967,7 +1967,7 @@ local function own_package_installs(x, installs_only)
 		end
 		cmds = M.commands(x)
 	else
-		-- A kept argv holds strings only (command_argv): joined as it is.
+		-- A kept argv holds strings only (raw_argv): joined as it is.
 		local words = kept_words[x] and x or to_array(x)
 		if not worth_splitting(table.concat(words, " "),
 			installs_only) then
@@ -2407,12 +2407,37 @@ local script_runners = {sh = true, bash = true, ash = true, dash = true,
 -- from the model.
 local argv_kept = setmetatable({}, {__mode = "k"})
 
--- The argv of a command node of ins, unwrapped: the kept one when kept
--- (the caller keeps what it returns), else a fresh one.
-local function command_argv(node, kept)
+-- The commands of ins, a RUN: their nodes, each one's argv as written
+-- and each one's text. A node's are read in one native call and kept
+-- (weak keys) for M.run_commands and M.run_pipes; a table's fields are
+-- read one by one.
+local raw_commands_of = setmetatable({}, {__mode = "k"})
+
+local function raw_commands(ins)
+	if M.is_node(ins) then
+		local raw = raw_commands_of[ins]
+		if raw == nil then
+			raw = table.pack(native.commands(ins))
+			raw_commands_of[ins] = raw
+		end
+		return raw[1], raw[2], raw[3]
+	end
+	local nodes, argvs, texts = {}, {}, {}
+	for i, node in ipairs(ins.commands or {}) do
+		nodes[i] = node
+		argvs[i] = to_array(node.argv or {})
+		texts[i] = tostring(node.text or "")
+	end
+	return nodes, argvs, texts
+end
+
+-- The argv of command i of a RUN's raw commands, unwrapped: the kept one
+-- when kept (the caller keeps what it returns).
+local function raw_argv(nodes, argvs, i, kept)
+	local node = nodes[i]
 	local argv = kept and argv_kept[node]
 	if not argv then
-		argv = unwrap_own(to_array(node.argv or {}))
+		argv = unwrap_own(argvs[i])
 		if kept then
 			argv_kept[node] = argv
 		end
@@ -2422,8 +2447,9 @@ end
 
 local function own_run_commands(ins, kept)
 	local out = {}
-	for _, node in ipairs(ins.commands or {}) do
-		local argv = command_argv(node, kept)
+	local nodes, argvs, texts = raw_commands(ins)
+	for i, node in ipairs(nodes) do
+		local argv = raw_argv(nodes, argvs, i, kept)
 		-- `sh -c SCRIPT`, `su user -c SCRIPT`: the script's commands
 		-- follow as commands of their own; judging the wrapper too would
 		-- report them twice.
@@ -2434,8 +2460,7 @@ local function own_run_commands(ins, kept)
 				argv[k]:match("^%-%a*c%a*$") ~= nil
 		end
 		if not (runner and script) then
-			out[#out + 1] = {node = node, argv = argv,
-				text = tostring(node.text or "")}
+			out[#out + 1] = {node = node, argv = argv, text = texts[i]}
 		end
 	end
 	return out
@@ -2716,11 +2741,12 @@ local pipe_offsets = native.pipe_offsets
 -- {node, argv (unwrapped), text, at}; at is nil when not found.
 local function located_commands(ins, text, kept)
 	local out, cursor = {}, 1
-	for _, node in ipairs(ins.commands or {}) do
-		local t = tostring(node.text or "")
+	local nodes, argvs, texts = raw_commands(ins)
+	for i, node in ipairs(nodes) do
+		local t = texts[i]
 		local at = t ~= "" and (text:find(t, cursor, true) or
 			text:find(t, 1, true)) or nil
-		out[#out + 1] = {node = node, argv = command_argv(node, kept),
+		out[#out + 1] = {node = node, argv = raw_argv(nodes, argvs, i, kept),
 			text = t, at = at}
 		if at ~= nil and at >= cursor then
 			cursor = at + #t

@@ -76,8 +76,8 @@ static bool case_pattern(const unsigned char *t, size_t n, size_t i,
 int plm_lua_native_pipe_offsets(lua_State *L)
 {
 	size_t n = 0;
-	const unsigned char *t =
-		(const unsigned char *)luaL_checklstring(L, 1, &n);
+	const unsigned char *t = (const unsigned char *)luaL_checklstring(L, 1,
+		&n);
 	lua_newtable(L);
 	struct plm_lua_meter meter = {L, 0};
 	lua_Integer count = 0;
@@ -105,8 +105,8 @@ int plm_lua_native_pipe_offsets(lua_State *L)
 			quote = (char)c;
 		} else if (c == '#') {
 			if (i == 0 || is_space(t[i - 1])) {
-				const unsigned char *nl =
-					memchr(t + i, '\n', n - i);
+				const unsigned char *nl = memchr(t + i, '\n',
+					n - i);
 				i = (nl != NULL ? (size_t)(nl - t) : n) - 1;
 			}
 		} else if (c == '|') {
