@@ -888,7 +888,8 @@ local shells = {
 
 -- Basenames already worked out: most policies ask for the basename of
 -- every word of every command, and the words repeat (a table read is
--- cheaper than the two library calls).
+-- cheaper than the two library calls; the hottest callers read the table
+-- before calling, `base_of[w] or basename(w)`).
 local base_of, base_count = {}, 0
 
 local function basename(s)
@@ -951,7 +952,7 @@ local function script_index(argv)
 		end
 		k = k + 1
 	end
-	local prog = argv[k] and basename(argv[k])
+	local prog = argv[k] and (base_of[argv[k]] or basename(argv[k]))
 	if prog == "su" then
 		for j = k + 1, n do
 			if argv[j] == "-c" or argv[j] == "--command" then
@@ -1592,7 +1593,7 @@ local xargs_values = {["-n"] = true, ["-I"] = true, ["-L"] = true,
 local function unwrapped_at(argv, seen)
 	local k = 1
 	while argv[k] ~= nil do
-		local prog = basename(argv[k])
+		local prog = base_of[argv[k]] or basename(argv[k])
 		if not wrappers[prog] then
 			break
 		end
@@ -1636,7 +1637,7 @@ end
 -- starts with no wrapper (no copy), else the copy without them.
 local function unwrap_own(argv)
 	local first = argv[1]
-	if first == nil or not wrappers[basename(first)] then
+	if first == nil or not wrappers[base_of[first] or basename(first)] then
 		return argv
 	end
 	return (M.unwrap(argv))
@@ -1645,7 +1646,7 @@ end
 --- The program a command runs, without wrappers and directories.
 function M.program(argv)
 	local first = argv[unwrapped_at(argv)]
-	return first and basename(first)
+	return first and (base_of[first] or basename(first))
 end
 
 --- The commands in x (see M.commands) whose program is one of names (a
@@ -1757,7 +1758,7 @@ local requirement_options = {["-r"] = true, ["--requirement"] = true,
 	["-e"] = false}
 
 local function install_of(argv)
-	local prog = argv[1] and basename(argv[1])
+	local prog = argv[1] and (base_of[argv[1]] or basename(argv[1]))
 	local offset = 1
 	-- python -m pip install ...
 	if prog and prog:match("^python[%d.]*$") and argv[2] == "-m" and argv[3] then
@@ -2453,7 +2454,8 @@ local function own_run_commands(ins, kept)
 		-- `sh -c SCRIPT`, `su user -c SCRIPT`: the script's commands
 		-- follow as commands of their own; judging the wrapper too would
 		-- report them twice.
-		local runner = argv[1] and script_runners[basename(argv[1])]
+		local runner = argv[1] and
+			script_runners[base_of[argv[1]] or basename(argv[1])]
 		local script = false
 		for k = 2, runner and #argv or 0 do
 			script = script or argv[k] == "-c" or
@@ -2571,7 +2573,7 @@ local apt_of = setmetatable({}, {__mode = "k"})
 -- An apt-get or apt command line: {sub, opts, args}; an option with a
 -- value is kept as "-o=VALUE".
 function M.apt_parse(argv)
-	local prog = argv[1] and basename(argv[1])
+	local prog = argv[1] and (base_of[argv[1]] or basename(argv[1]))
 	if prog ~= "apt-get" and prog ~= "apt" then
 		return nil
 	end
@@ -2657,7 +2659,7 @@ local rpm_installs = {install = true, ["in"] = true, groupinstall = true,
 -- `yum group install` and `dnf module install` have a two-word sub;
 -- install is true when sub installs packages.
 function M.rpm_parse(argv)
-	local prog = argv[1] and basename(argv[1])
+	local prog = argv[1] and (base_of[argv[1]] or basename(argv[1]))
 	if not rpm_managers[prog] then
 		return nil
 	end
@@ -2756,26 +2758,28 @@ local function located_commands(ins, text, kept)
 end
 
 -- The indexes of the commands placed in the text (at not nil), in the
--- order of key(c) and, among equal keys, of their index; usually that is
--- the order they come in, and then nothing is sorted.
+-- order of key(c) (a whole number) and, among equal keys, of their
+-- index; usually that is the order they come in, and then nothing is
+-- sorted. Else each is sorted as the one number key * m + index (m past
+-- the last index), by the library's own comparison, not a Lua function.
 local function placed_by(cmds, key)
-	local list, keys, sorted, last = {}, {}, true, nil
+	local list, sorted, last = {}, true, nil
 	for i, c in ipairs(cmds) do
 		if c.at ~= nil then
 			local k = key(c)
 			sorted = sorted and (last == nil or k >= last)
 			list[#list + 1], last = i, k
-			keys[i] = k
 		end
 	end
 	if not sorted then
-		table.sort(list, function(a, b)
-			local ka, kb = keys[a], keys[b]
-			if ka ~= kb then
-				return ka < kb
-			end
-			return a < b
-		end)
+		local m = #cmds + 1
+		for j, i in ipairs(list) do
+			list[j] = key(cmds[i]) * m + i
+		end
+		table.sort(list)
+		for j, v in ipairs(list) do
+			list[j] = v % m
+		end
 	end
 	return list
 end
@@ -2818,8 +2822,9 @@ local function own_run_pipes(ins, kept)
 	local text = run_shell_text(ins)
 	local cmds = located_commands(ins, text, kept)
 	local pipes = {}
-	if find(text, "|", 1, true) then
-		pipes = pipe_sides(cmds, pipe_offsets(text))
+	local offsets = find(text, "|", 1, true) and pipe_offsets(text)
+	if offsets and #offsets > 0 then
+		pipes = pipe_sides(cmds, offsets)
 	end
 	return pipes, cmds, text
 end
