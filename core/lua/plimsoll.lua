@@ -400,20 +400,6 @@ function M.is_fragment(doc, c)
 	return f
 end
 
---- Iterates the Dockerfile stages: `for stage in p.stages(doc) do`.
-function M.stages(doc)
-	local tree = doc.tree
-	local stages = doc.kind == "dockerfile" and tree ~= nil and tree.stages
-	local i = 0
-	return function()
-		if not stages then
-			return nil
-		end
-		i = i + 1
-		return stages[i]
-	end
-end
-
 -- The instructions of a Dockerfile's tree as M.instructions yields them,
 -- in triples (instruction, stage, ONBUILD or nil), by keyword in upper
 -- case (false: all): most Dockerfile policies walk the same file's
@@ -439,16 +425,23 @@ local function add(lists, key, a, b, c)
 	end
 end
 
--- The lists of every keyword of tree. `ONBUILD RUN ...` runs in every
--- image built FROM this one: its trigger is a RUN of its own, yielded
--- with the ONBUILD instruction as its third value (and the ONBUILD
--- instruction itself under ONBUILD).
+-- What one walk of tree gives: {lists, stages, of_stage}: the lists of
+-- every keyword; the stages in order; and by stage, its instructions
+-- and their keywords in upper case (false when none), as two lists.
+-- `ONBUILD RUN ...` runs in every image built FROM this one: its trigger
+-- is a RUN of its own, yielded with the ONBUILD instruction as its third
+-- value (and the ONBUILD instruction itself under ONBUILD).
 local function instruction_lists(tree)
 	local lists = {[false] = {}}
+	local stages, of_stage = {}, {}
 	for _, stage in ipairs(tree.stages or {}) do
+		stages[#stages + 1] = stage
+		local own, keywords = {}, {}
+		of_stage[stage] = {own, keywords}
 		for _, ins in ipairs(stage.instructions or {}) do
 			local kw = ins.keyword
 			local upper = kw ~= nil and kw:upper() or false
+			own[#own + 1], keywords[#keywords + 1] = ins, upper
 			add(lists, false, ins, stage, nil)
 			if upper == "ONBUILD" then
 				add(lists, upper, ins, stage, nil)
@@ -462,10 +455,60 @@ local function instruction_lists(tree)
 			end
 		end
 	end
-	return lists
+	return {lists = lists, stages = stages, of_stage = of_stage}
+end
+
+-- The walk of a document's tree: kept for a model node, made again for
+-- a table.
+local function tree_walk(tree)
+	if not M.is_node(tree) then
+		return instruction_lists(tree)
+	end
+	local walk = yielded[tree]
+	if walk == nil then
+		walk = instruction_lists(tree)
+		yielded[tree] = walk
+	end
+	return walk
 end
 
 local no_instructions = {}
+
+--- Iterates the Dockerfile stages: `for stage in p.stages(doc) do`.
+function M.stages(doc)
+	local tree = doc.kind == "dockerfile" and doc.tree or nil
+	local stages = tree ~= nil and tree_walk(tree).stages or no_instructions
+	local i = 0
+	return function()
+		i = i + 1
+		return stages[i]
+	end
+end
+
+--- The instructions of a Dockerfile stage, in order, and their keywords
+--- in upper case (false when none), as two lists: `local list, keywords
+--- = p.stage_instructions(doc, stage)`. Read from the model once per
+--- document, with every other instruction list.
+function M.stage_instructions(doc, stage)
+	local tree = doc.kind == "dockerfile" and doc.tree or nil
+	local kept = tree ~= nil and tree_walk(tree).of_stage[stage]
+	if kept then
+		local list, keywords = kept[1], kept[2]
+		local sharing = native.sharing()
+		if sharing then
+			return handed(list, sharing, "stage_instructions"),
+				handed(keywords, sharing, "stage_instructions")
+		end
+		return table.move(list, 1, #list, 1, {}),
+			table.move(keywords, 1, #keywords, 1, {})
+	end
+	local list, keywords = {}, {}
+	for i, ins in ipairs(stage.instructions or {}) do
+		local kw = ins.keyword
+		list[i], keywords[i] = ins, kw ~= nil and kw:upper() or false
+	end
+	return list, keywords
+end
 
 --- Iterates Dockerfile instructions, optionally of one keyword (any
 --- case): `for ins, stage, onbuild in p.instructions(doc, "RUN") do`.
@@ -474,19 +517,8 @@ local no_instructions = {}
 function M.instructions(doc, keyword)
 	keyword = keyword and keyword:upper() or false
 	local tree = doc.kind == "dockerfile" and doc.tree or nil
-	local list
-	if tree == nil then
-		list = no_instructions
-	elseif M.is_node(tree) then
-		local lists = yielded[tree]
-		if lists == nil then
-			lists = instruction_lists(tree)
-			yielded[tree] = lists
-		end
-		list = lists[keyword] or no_instructions
-	else
-		list = instruction_lists(tree)[keyword] or no_instructions
-	end
+	local list = tree ~= nil and tree_walk(tree).lists[keyword] or
+		no_instructions
 	local i = -2
 	return function()
 		i = i + 3
@@ -2688,8 +2720,9 @@ local function windows_stage(doc, stage)
 				return true
 			end
 		end
-		for _, i in ipairs(s.instructions) do
-			if i.keyword and i.keyword:upper() == "SHELL" then
+		local list, keywords = M.stage_instructions(doc, s)
+		for k, i in ipairs(list) do
+			if keywords[k] == "SHELL" then
 				local prog = tostring((i.args or {})[1] or ""):lower()
 				if prog:find("pwsh") or prog:find("powershell") or
 					prog:find("cmd") then

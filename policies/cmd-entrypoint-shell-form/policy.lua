@@ -8,9 +8,9 @@ local function effective(doc)
 	local stages, found = doc.tree.stages, {}
 	local s, guard = stages[#stages], 0
 	while s ~= nil and guard <= #stages do
-		local list = s.instructions
+		local list, keywords = p.stage_instructions(doc, s)
 		for k = #list, 1, -1 do
-			local kw = list[k].keyword and list[k].keyword:upper()
+			local kw = keywords[k]
 			if (kw == "CMD" or kw == "ENTRYPOINT") and found[kw] == nil then
 				found[kw] = {ins = list[k], stage = s}
 			end

@@ -39,8 +39,9 @@ References:
 	check = function(doc, report)
 		for stage in p.stages(doc) do
 			local name = stage.name and tostring(stage.name):lower()
-			for _, ins in ipairs(stage.instructions) do
-				local from = ins.keyword and ins.keyword:upper() == "COPY" and
+			local list, keywords = p.stage_instructions(doc, stage)
+			for k, ins in ipairs(list) do
+				local from = keywords[k] == "COPY" and
 					p.instruction_flag(ins, "from") or nil
 				if from ~= nil and (ins.from_stage == stage.index or
 					from:lower() == name or from == tostring(stage.index)) then

@@ -42,8 +42,9 @@ References:
 	check = function(doc, report)
 		for stage in p.stages(doc) do
 			local last = {}
-			for _, ins in ipairs(stage.instructions) do
-				local kw = ins.keyword and ins.keyword:upper()
+			local list, kws = p.stage_instructions(doc, stage)
+			for k, ins in ipairs(list) do
+				local kw = kws[k]
 				if keywords[kw] then
 					local before = last[kw]
 					if before then

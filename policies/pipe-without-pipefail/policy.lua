@@ -79,12 +79,13 @@ end
 -- The SHELL instructions of a stage, each {instruction, line}, in order;
 -- `known` keeps them by stage for the file (a file with hundreds of RUNs
 -- asks for each).
-local function shells_of(s, known)
+local function shells_of(doc, s, known)
 	local list = known[s]
 	if list == nil then
 		list = {}
-		for _, i in ipairs(s.instructions) do
-			if i.keyword and i.keyword:upper() == "SHELL" then
+		local all, keywords = p.stage_instructions(doc, s)
+		for k, i in ipairs(all) do
+			if keywords[k] == "SHELL" then
 				list[#list + 1] = {i, p.span(i).start_line}
 			end
 		end
@@ -100,7 +101,7 @@ local function stage_shell(doc, stage, before_line, known)
 	local s, limit, guard = stage, before_line, 0
 	while s ~= nil and guard <= #stages do
 		local found
-		for _, e in ipairs(shells_of(s, known)) do
+		for _, e in ipairs(shells_of(doc, s, known)) do
 			if limit == nil or e[2] < limit then
 				found = e[1]
 			end

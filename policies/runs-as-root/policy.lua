@@ -53,15 +53,14 @@ local function fix_edits(doc, c)
 			return nil
 		end
 		local start, last
-		for ins, stage in p.instructions(doc) do
-			if stage == final then
-				last = ins
-				local kw = tostring(ins.keyword):upper()
-				if start == nil and (kw == "CMD" or kw == "ENTRYPOINT") then
-					start = ins
-				elseif build_steps[kw] then
-					start = nil
-				end
+		local list, keywords = p.stage_instructions(doc, final)
+		for k, ins in ipairs(list) do
+			last = ins
+			local kw = keywords[k]
+			if start == nil and (kw == "CMD" or kw == "ENTRYPOINT") then
+				start = ins
+			elseif build_steps[kw] then
+				start = nil
 			end
 		end
 		if start ~= nil then

@@ -1,12 +1,16 @@
 #!/usr/bin/env python3
-"""The shell helpers read a RUN's commands from the model in one native
-call (native.commands): check_native_reads.py PLIMSOLL [CORPUS].
+"""What the helpers read of a Dockerfile's model in one go, against
+the same read field by field: check_native_reads.py PLIMSOLL [CORPUS].
 
-A policy asks p.run_commands and p.run_pipes about each RUN node, and
-about a plain table holding the same command nodes, which the helpers
-read field by field: both answers must agree (the nodes, argv, text and
-offsets), over Dockerfiles written for the edge cases and, when the
-shared corpus is beside the source tree, its first 400 Dockerfiles.
+A RUN's commands come from one native call (native.commands): a policy
+asks p.run_commands and p.run_pipes about each RUN node, and about a
+plain table holding the same command nodes, which the helpers read field
+by field: both answers must agree (the nodes, argv, text and offsets).
+The stages and each stage's instructions and keywords come from one walk
+of the tree (p.stages, p.stage_instructions): the policy reads the tree
+itself and compares, and changes the copies it is handed. Over
+Dockerfiles written for the edge cases and, when the shared corpus is
+beside the source tree, its first 400 Dockerfiles.
 """
 import json
 import os
@@ -62,6 +66,39 @@ return {
 				report(ins, "run_pipes differ: " .. show_pipes(pa) ..
 					" / " .. show_pipes(pb))
 			end
+		end
+		-- p.stages and p.stage_instructions, from one walk of the tree,
+		-- against the tree read here; a user policy's copies changed
+		-- change nothing
+		local n = 0
+		for stage in p.stages(doc) do
+			n = n + 1
+			if stage ~= doc.tree.stages[n] then
+				report({line = 1}, "stage " .. n .. " differs")
+			end
+			local list, keywords = p.stage_instructions(doc, stage)
+			local got, want = {}, {}
+			for i, ins in ipairs(list) do
+				got[i] = tostring(ins) .. "=" .. tostring(keywords[i])
+			end
+			for i, ins in ipairs(stage.instructions or {}) do
+				want[i] = tostring(ins) .. "=" ..
+					tostring(ins.keyword and ins.keyword:upper() or false)
+			end
+			if table.concat(got, ",") ~= table.concat(want, ",") or
+				#keywords ~= #list then
+				report({line = 1}, "stage " .. n .. ": " ..
+					table.concat(got, ",") .. " / " .. table.concat(want, ","))
+			end
+			list[1], keywords[1] = "changed", "changed"
+			local again, again_kw = p.stage_instructions(doc, stage)
+			if #want > 0 and (again[1] == "changed" or
+				again_kw[1] == "changed") then
+				report({line = 1}, "a copy's change was kept")
+			end
+		end
+		if n ~= #(doc.tree.stages or {}) then
+			report({line = 1}, n .. " stages")
 		end
 		report({line = 1}, "commands " .. commands)
 	end,
