@@ -15,9 +15,8 @@ M.version = "1"
 ------------------------------------------------------------------------
 
 --- True when v is a model node (a map or sequence proxy).
-function M.is_node(v)
-	return native.is_node(v)
-end
+local is_node = native.is_node
+M.is_node = is_node
 
 ------------------------------------------------------------------------
 -- Results shared between policies
@@ -137,7 +136,7 @@ end
 -- "apparmor") is written and its type is `unconfined`, in any case.
 function M.unconfined(c, field)
 	local v = c[field]
-	return M.is_node(v) and type(v.type) == "string" and
+	return is_node(v) and type(v.type) == "string" and
 		v.type:lower() == "unconfined"
 end
 
@@ -173,8 +172,8 @@ end
 -- node) that is `word`: as ` -y` in shell form, as `, "-y"` in an exec
 -- form's JSON; nil when no word is.
 function M.edit_after_word(ins, cmd, word, text)
-	local argv = M.is_node(cmd) and cmd.argv
-	if not M.is_node(argv) then
+	local argv = is_node(cmd) and cmd.argv
+	if not is_node(argv) then
 		return nil
 	end
 	if ins.form == "exec" then
@@ -205,7 +204,7 @@ function M.list(v)
 	if v == nil then
 		return out
 	end
-	if type(v) ~= "table" and not M.is_node(v) then
+	if type(v) ~= "table" and not is_node(v) then
 		out[1] = v
 		return out
 	end
@@ -290,7 +289,7 @@ end
 function M.containers(doc, filter)
 	local list = doc.containers
 	local i = 0
-	if (filter == nil or type(filter) == "string") and M.is_node(list) then
+	if (filter == nil or type(filter) == "string") and is_node(list) then
 		local known = container_list(list, filter)
 		return function()
 			i = i + 1
@@ -352,7 +351,7 @@ function M.describe(c)
 		return known
 	end
 	local d = describe(c)
-	if M.is_node(c) then
+	if is_node(c) then
 		described[c] = d
 	end
 	return d
@@ -370,9 +369,9 @@ local function is_fragment(doc, c)
 	local written = false
 	local ok = pcall(function()
 		for _, d in ipairs(doc.tree or {}) do
-			local services = M.is_node(d) and d.services
-			local s = M.is_node(services) and services[c.name]
-			if M.is_node(s) and (s.image ~= nil or s.build ~= nil or
+			local services = is_node(d) and d.services
+			local s = is_node(services) and services[c.name]
+			if is_node(s) and (s.image ~= nil or s.build ~= nil or
 				s.extends ~= nil) then
 				written = true
 			end
@@ -394,7 +393,7 @@ function M.is_fragment(doc, c)
 		return known
 	end
 	local f = is_fragment(doc, c)
-	if M.is_node(c) and M.is_node(doc.tree) then
+	if is_node(c) and is_node(doc.tree) then
 		fragment_of[c] = f
 	end
 	return f
@@ -461,7 +460,7 @@ end
 -- The walk of a document's tree: kept for a model node, made again for
 -- a table.
 local function tree_walk(tree)
-	if not M.is_node(tree) then
+	if not is_node(tree) then
 		return instruction_lists(tree)
 	end
 	local walk = yielded[tree]
@@ -1362,7 +1361,7 @@ local function to_array(v)
 		return out
 	end
 	out = {}
-	if type(v) ~= "table" and not M.is_node(v) then
+	if type(v) ~= "table" and not is_node(v) then
 		return out
 	end
 	for k = 1, #v do
@@ -1396,7 +1395,7 @@ end
 -- byte for byte: a plain or quoted one-line scalar without escapes, or a
 -- literal block (|). Else nil.
 local function offset_region(argv, k, value, first, last)
-	if not M.is_node(argv) then
+	if not is_node(argv) then
 		return nil
 	end
 	local span = native.span(argv, k)
@@ -1517,7 +1516,7 @@ end
 local function parts_where(parts)
 	return function(k)
 		for _, part in ipairs(parts) do
-			if M.is_node(part) then
+			if is_node(part) then
 				if k <= #part then
 					return part, k
 				end
@@ -1589,7 +1588,7 @@ function M.commands(x)
 	if type(x) == "string" then
 		return M.split_shell(x)
 	end
-	if M.is_node(x) and x.origin == nil and x.keyword ~= nil then
+	if is_node(x) and x.origin == nil and x.keyword ~= nil then
 		local out = {}
 		for _, cmd in ipairs(x.commands or {}) do
 			out[#out + 1] = cmd
@@ -1600,10 +1599,10 @@ function M.commands(x)
 		return out
 	end
 	local state = {pipelines = 0, depth = 0}
-	if M.is_node(x) and x.origin ~= nil then
+	if is_node(x) and x.origin ~= nil then
 		return container_commands(run_of(x), state)
 	end
-	return argv_commands(to_array(x), M.is_node(x) and parts_where({x})
+	return argv_commands(to_array(x), is_node(x) and parts_where({x})
 		or no_where, {}, state)
 end
 
@@ -1987,13 +1986,13 @@ local function own_package_installs(x, installs_only)
 			return out, unknown
 		end
 		cmds = M.split_shell(x)
-	elseif M.is_node(x) and x.origin ~= nil then
+	elseif is_node(x) and x.origin ~= nil then
 		local run = run_of(x)
 		if not worth_splitting(run.text, installs_only) then
 			return out, unknown
 		end
 		cmds = container_commands(run, {pipelines = 0, depth = 0})
-	elseif M.is_node(x) and x.keyword ~= nil then
+	elseif is_node(x) and x.keyword ~= nil then
 		if x.form ~= "exec" and #(x.heredocs or {}) == 0 and
 			not worth_splitting(x.text or "", installs_only) then
 			return out, unknown
@@ -2328,6 +2327,14 @@ function M.runs_to_completion(c)
 	return restart == "Never" or restart == "OnFailure"
 end
 
+-- What M.partial, M.docker_engine and M.resource_written read of a
+-- container record, kept by its node (read-only; weak keys): container
+-- policies ask about every container, each several times.
+local partial_of = setmetatable({}, {__mode = "k"})
+local engine_of = setmetatable({}, {__mode = "k"})
+local resources_of = setmetatable({}, {__mode = "k"})
+local absent = {} -- kept for a field that is nil
+
 --- True for a container record that is only part of one, to be merged
 --- into a base this file does not hold: a Compose service with neither
 --- `image:` nor `build:` (nor one inherited through `extends`), as in an
@@ -2335,11 +2342,21 @@ end
 --- `image:`, as in a kustomize patch. What it leaves out is written
 --- elsewhere, so "missing" findings do not apply to it.
 function M.partial(c)
-	if c.origin == "compose" then
-		return c.image == nil and (c.source == nil or c.source.build == nil)
+	local known = partial_of[c]
+	if known ~= nil then
+		return known
 	end
-	return (c.origin == "kubernetes" or c.origin == "command") and
-		c.image == nil
+	local origin = c.origin
+	if origin == "compose" then
+		known = c.image == nil and (c.source == nil or c.source.build == nil)
+	else
+		known = (origin == "kubernetes" or origin == "command") and
+			c.image == nil
+	end
+	if is_node(c) then
+		partial_of[c] = known
+	end
+	return known
 end
 
 --- True for a container the Docker engine (or Podman) starts from
@@ -2347,7 +2364,16 @@ end
 --- line (origin "compose" or "command"), whose unset settings are the
 --- engine's defaults, read the same way for both.
 function M.docker_engine(c)
-	return c.origin == "compose" or c.origin == "command"
+	local known = engine_of[c]
+	if known ~= nil then
+		return known
+	end
+	local origin = c.origin
+	known = origin == "compose" or origin == "command"
+	if is_node(c) then
+		engine_of[c] = known
+	end
+	return known
 end
 
 --- Whether c's `resources.<section>.<name>` is written (section "limits"
@@ -2355,13 +2381,28 @@ end
 --- Compose `deploy.resources`, `cpus`, `mem_limit`..., or a Tekton
 --- step's `computeResources`. A written value that does not parse counts.
 function M.resource_written(c, section, name)
-	local model = c.resources ~= nil and c.resources[section]
+	local r = resources_of[c]
+	if r == nil then
+		-- {resources, computeResources, {[section] = resources[section]}}
+		local compute = c.source ~= nil and c.source.computeResources
+		r = {c.resources, compute, {}}
+		if is_node(c) then
+			resources_of[c] = r
+		end
+	end
+	local resources, compute, sections = r[1], r[2], r[3]
+	local model = sections[section]
+	if model == nil then
+		model = resources ~= nil and resources[section]
+		sections[section] = model == nil and absent or model
+	elseif model == absent then
+		model = nil
+	end
 	if model ~= nil and native.meta(model, name, "present") then
 		return true
 	end
-	local compute = c.source ~= nil and c.source.computeResources
-	local part = M.is_node(compute) and compute[section]
-	return M.is_node(part) and part[name] ~= nil
+	local part = is_node(compute) and compute[section]
+	return is_node(part) and part[name] ~= nil
 end
 
 ------------------------------------------------------------------------
@@ -2447,7 +2488,7 @@ local argv_kept = setmetatable({}, {__mode = "k"})
 local raw_commands_of = setmetatable({}, {__mode = "k"})
 
 local function raw_commands(ins)
-	if M.is_node(ins) then
+	if is_node(ins) then
 		local raw = raw_commands_of[ins]
 		if raw == nil then
 			raw = table.pack(native.commands(ins))
@@ -2514,7 +2555,7 @@ end
 local run_commands_of = setmetatable({}, {__mode = "k"})
 
 function M.run_commands(ins)
-	if not M.is_node(ins) then
+	if not is_node(ins) then
 		return own_run_commands(ins)
 	end
 	local sharing = native.sharing()
@@ -2745,7 +2786,7 @@ local windows_of = setmetatable({}, {__mode = "k"})
 --- Dockerfiles use, a SHELL naming cmd or PowerShell, or a Windows base
 --- image, along the stage's FROM chain.
 function M.windows_stage(doc, stage)
-	if not M.is_node(stage) then
+	if not is_node(stage) then
 		return windows_stage(doc, stage)
 	end
 	local known = windows_of[stage]
@@ -2875,7 +2916,7 @@ local run_pipes_of = setmetatable({}, {__mode = "k"})
 --- {node, argv (unwrapped), text, at} (at their offset in text, or nil); and
 --- text.
 function M.run_pipes(ins)
-	if not M.is_node(ins) then
+	if not is_node(ins) then
 		return own_run_pipes(ins)
 	end
 	local sharing = native.sharing()

@@ -651,6 +651,14 @@ function tests.docker_engine()
 		n = n + 1
 	end
 	eq(n, 2, "as a filter")
+	-- answers are kept for model nodes only: a table is read again
+	local c = {origin = "compose"}
+	eq(p.docker_engine(c), true, "before the change")
+	c.origin = "kubernetes"
+	eq(p.docker_engine(c), false, "a table changed is read again")
+	eq(p.partial(c), true, "partial: no image")
+	c.image = {text = "a"}
+	eq(p.partial(c), false, "partial: a table changed is read again")
 end
 
 function tests.describe()
