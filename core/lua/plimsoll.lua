@@ -296,10 +296,13 @@ function M.containers(doc, filter)
 			return known[i]
 		end
 	end
+	-- another filter: tried on each record as it comes, the records
+	-- themselves read once per document when they are the model's
+	local all = is_node(list) and container_list(list, nil) or list
 	return function()
 		while true do
 			i = i + 1
-			local c = list[i]
+			local c = all[i]
 			if c == nil then
 				return nil
 			end
