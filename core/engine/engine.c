@@ -3,7 +3,6 @@
  * run policies over documents: the `report` function, regions, snippets,
  * fingerprints and suppressions.
  */
-#define _GNU_SOURCE /* memmem */
 #include "engine/internal.h"
 
 #include <stdarg.h>
@@ -1123,12 +1122,15 @@ static void find_pairs(struct doc_holds *h, uint64_t *pairs)
 		const unsigned char *s =
 			(const unsigned char *)h->doc->sources[k]->bytes;
 		size_t len = h->doc->sources[k]->len;
-		for (size_t i = 0; i < len; i++) {
-			h->bytes[s[i] >> 6] |= UINT64_C(1) << (s[i] & 63);
-		}
+		/* One pass: each byte, and the pair it starts. */
 		for (size_t i = 0; i + 1 < len; i++) {
+			h->bytes[s[i] >> 6] |= UINT64_C(1) << (s[i] & 63);
 			unsigned pair = (unsigned)s[i] << 8 | s[i + 1];
 			pairs[pair >> 6] |= UINT64_C(1) << (pair & 63);
+		}
+		if (len > 0) {
+			h->bytes[s[len - 1] >> 6] |= UINT64_C(1)
+				<< (s[len - 1] & 63);
 		}
 	}
 	h->pairs = pairs;
@@ -1151,6 +1153,58 @@ static bool may_mention(const struct doc_holds *h, const char *word, size_t n)
 		}
 	}
 	return true;
+}
+
+/* How rare byte b is in source text, roughly (higher: rarer): letters by
+ * their frequency in English, digits in between, white space and the
+ * punctuation of paths and options the commonest, anything else rare. */
+static int rarity(unsigned char b)
+{
+	static const char letters[] = "etaoinsrhldcumfpgwybvkxjqz";
+	if (b >= 'A' && b <= 'Z') {
+		b = (unsigned char)(b - 'A' + 'a');
+	}
+	const char *at = b >= 'a' && b <= 'z' ? strchr(letters, b) : NULL;
+	if (at != NULL) {
+		return 4 + (int)(at - letters);
+	}
+	if (b >= '0' && b <= '9') {
+		return 12;
+	}
+	if (strchr(" \t\n-/._=\"':$", b) != NULL && b != '\0') {
+		return 0;
+	}
+	return 40;
+}
+
+/* True when s (len bytes) holds word (n > 0 bytes): each place its
+ * rarest byte is at, found with memchr, compared in full. Fewer places
+ * to compare than a general search tries, for the short words rules
+ * name. */
+static bool holds_word(const char *s, size_t len, const char *word, size_t n)
+{
+	if (n == 0 || n > len) {
+		return n == 0;
+	}
+	size_t pick = 0;
+	for (size_t i = 1; i < n; i++) {
+		if (rarity((unsigned char)word[i]) >=
+			rarity((unsigned char)word[pick])) {
+			pick = i;
+		}
+	}
+	const char *p = s + pick, *end = s + len - (n - 1 - pick);
+	while (p < end) {
+		const char *at = memchr(p, word[pick], (size_t)(end - p));
+		if (at == NULL) {
+			return false;
+		}
+		if (memcmp(at - pick, word, n) == 0) {
+			return true;
+		}
+		p = at + 1;
+	}
+	return false;
 }
 
 /* True when word occurs in the bytes of a source of doc (the file and
@@ -1178,7 +1232,7 @@ static bool mentions(struct plm_checker *c, struct doc_holds *h,
 	bool search = h->pairs == NULL || may_mention(h, word, n);
 	for (size_t k = 0; search && k < h->doc->source_count && !found; k++) {
 		const struct plm_source *src = h->doc->sources[k];
-		found = memmem(src->bytes, src->len, word, n) != NULL;
+		found = holds_word(src->bytes, src->len, word, n);
 	}
 	if (h->word_count < HOLDS_WORDS) {
 		h->words[h->word_count].word = word;

@@ -752,6 +752,59 @@ static void needs_keep_a_rule_off_documents_without_them(void **state)
 	test_rmrf(dir);
 }
 
+/* A word a rule needs is searched for in the whole text: at its very
+ * start and end, past near misses that share its bytes and pairs. */
+static void needs_words_are_found_anywhere_in_the_file(void **state)
+{
+	(void)state;
+	char *dir = test_tmpdir();
+	static const char *const rules[][2] = {
+		{"start", "needs = {mentions = {'FROM bu'}},"},
+		{"end", "needs = {mentions = {'kafka'}},"},
+		{"long", "needs = {mentions = {'--no-install-recommends'}},"},
+	};
+	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
+		char file[64], text[1024];
+		snprintf(file, sizeof(file), "%s/%s.lua", dir, rules[i][0]);
+		snprintf(text, sizeof(text),
+			"return {id='%s', title='t', severity='low', "
+			"applies_to={'dockerfile'}, %s description='d', "
+			"check=function(doc, report) report({line=1}, 'x') end}",
+			rules[i][0], rules[i][1]);
+		test_write(file, text);
+	}
+	char *error = NULL;
+	struct plm_engine *e = test_engine_for(dir, &error);
+	assert_non_null(e);
+	static const struct {
+		const char *text, *expect;
+	} docs[] = {
+		{"FROM busybox\nRUN echo kafk afka akafk kafkq\nRUN kafka",
+			"end;start;"},
+		{"FROM alpine\nRUN echo kafk afka akafk kafkq FRM bu FROM b\n",
+			""},
+		{"FROM alpine\nRUN apt-get install --no-install-recommend "
+		 "-no-install-recommends --no-install-recommends",
+			"long;"},
+		{"FROM alpine\nRUN apt-get install --no-install-recommend "
+		 "-no-install-recommends --no-install-recommendz\n",
+			""},
+	};
+	for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+		struct plm_doc *doc = loaded("Dockerfile", docs[i].text,
+			PLM_KIND_DOCKERFILE);
+		char got[512];
+		findings_of(e, doc, got, sizeof(got));
+		if (strcmp(got, docs[i].expect) != 0) {
+			fail_msg("document %zu: ran '%s', expected '%s'", i,
+				got, docs[i].expect);
+		}
+		plm_doc_destroy(doc);
+	}
+	plm_engine_destroy(e);
+	test_rmrf(dir);
+}
+
 static void needs_are_checked_when_a_policy_loads(void **state)
 {
 	(void)state;
@@ -1019,6 +1072,7 @@ int main(void)
 		cmocka_unit_test(policies_cannot_keep_state_between_files),
 		cmocka_unit_test(applies_to_limits_the_kinds_a_policy_sees),
 		cmocka_unit_test(needs_keep_a_rule_off_documents_without_them),
+		cmocka_unit_test(needs_words_are_found_anywhere_in_the_file),
 		cmocka_unit_test(needs_are_checked_when_a_policy_loads),
 		cmocka_unit_test(
 			policy_file_loads_modules_from_the_lib_beside_it),
