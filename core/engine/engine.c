@@ -18,6 +18,7 @@
 #include "output/linehash.h"
 #include "util/alloc.h"
 #include "plimsoll/report.h"
+#include "util/find.h"
 #include "util/hash.h"
 #include "util/sort.h"
 #include "plm_config.h"
@@ -1155,58 +1156,6 @@ static bool may_mention(const struct doc_holds *h, const char *word, size_t n)
 	return true;
 }
 
-/* How rare byte b is in source text, roughly (higher: rarer): letters by
- * their frequency in English, digits in between, white space and the
- * punctuation of paths and options the commonest, anything else rare. */
-static int rarity(unsigned char b)
-{
-	static const char letters[] = "etaoinsrhldcumfpgwybvkxjqz";
-	if (b >= 'A' && b <= 'Z') {
-		b = (unsigned char)(b - 'A' + 'a');
-	}
-	const char *at = b >= 'a' && b <= 'z' ? strchr(letters, b) : NULL;
-	if (at != NULL) {
-		return 4 + (int)(at - letters);
-	}
-	if (b >= '0' && b <= '9') {
-		return 12;
-	}
-	if (strchr(" \t\n-/._=\"':$", b) != NULL && b != '\0') {
-		return 0;
-	}
-	return 40;
-}
-
-/* True when s (len bytes) holds word (n > 0 bytes): each place its
- * rarest byte is at, found with memchr, compared in full. Fewer places
- * to compare than a general search tries, for the short words rules
- * name. */
-static bool holds_word(const char *s, size_t len, const char *word, size_t n)
-{
-	if (n == 0 || n > len) {
-		return n == 0;
-	}
-	size_t pick = 0;
-	for (size_t i = 1; i < n; i++) {
-		if (rarity((unsigned char)word[i]) >=
-			rarity((unsigned char)word[pick])) {
-			pick = i;
-		}
-	}
-	const char *p = s + pick, *end = s + len - (n - 1 - pick);
-	while (p < end) {
-		const char *at = memchr(p, word[pick], (size_t)(end - p));
-		if (at == NULL) {
-			return false;
-		}
-		if (memcmp(at - pick, word, n) == 0) {
-			return true;
-		}
-		p = at + 1;
-	}
-	return false;
-}
-
 /* True when word occurs in the bytes of a source of doc (the file and
  * those it pulled in), as p.mentions finds it; each word searched once,
  * and not at all when one of its pairs of bytes is missing. */
@@ -1232,7 +1181,7 @@ static bool mentions(struct plm_checker *c, struct doc_holds *h,
 	bool search = h->pairs == NULL || may_mention(h, word, n);
 	for (size_t k = 0; search && k < h->doc->source_count && !found; k++) {
 		const struct plm_source *src = h->doc->sources[k];
-		found = holds_word(src->bytes, src->len, word, n);
+		found = plm_find_word(src->bytes, src->len, word, n);
 	}
 	if (h->word_count < HOLDS_WORDS) {
 		h->words[h->word_count].word = word;

@@ -26,7 +26,6 @@
  * every unit (plm_ignore_ledger) and reports, at its end, the ids that
  * suppressed nothing anywhere.
  */
-#define _GNU_SOURCE /* memmem */
 #include "engine/internal.h"
 #include "engine/suppress.h"
 
@@ -36,6 +35,7 @@
 #include <string.h>
 #include <strings.h>
 #include "util/alloc.h"
+#include "util/find.h"
 
 /* How deep below an object its pod templates' metadata is looked for
  * (a CronJob's is at spec.jobTemplate.spec.template.metadata). */
@@ -383,7 +383,7 @@ static const char *comment_on(const struct plm_doc *doc, uint32_t source,
 /* True when word occurs in bytes[0..len). */
 static bool mentions(const char *bytes, size_t len, const char *word)
 {
-	return memmem(bytes, len, word, strlen(word)) != NULL;
+	return plm_find_word(bytes, len, word, strlen(word));
 }
 
 /* True when a word an ignore comment needs ("ignore" in every form but
