@@ -1273,11 +1273,27 @@ local sensitive_trees = {
 	"/dev/kmem", "/dev/port", "/dev/disk",
 }
 
+-- M.normalize_path's answers by path, in a bounded table: three mount
+-- policies ask about every host path.
+local normalized, normalized_count = {}, 0
+
 --- A path with backslashes turned into slashes, repeated slashes
 --- squeezed and a trailing slash removed.
 function M.normalize_path(path)
-	return (tostring(path):gsub("\\", "/"):gsub("/+", "/"):gsub("(.)/$",
-		"%1"))
+	local known = normalized[path]
+	if known ~= nil then
+		return known
+	end
+	local norm = (tostring(path):gsub("\\", "/"):gsub("/+", "/"):gsub(
+		"(.)/$", "%1"))
+	if type(path) == "string" then
+		if normalized_count == 4096 then
+			normalized, normalized_count = {}, 0
+		end
+		normalized[path] = norm
+		normalized_count = normalized_count + 1
+	end
+	return norm
 end
 
 --- The container runtime socket (or directory of one) a host path names,

@@ -639,6 +639,16 @@ function tests.partial()
 		"docker run")
 end
 
+function tests.normalize_path()
+	for _ = 1, 2 do -- the second time, the kept answers
+		eq(p.normalize_path("C:\\data\\\\db\\"), "C:/data/db", "backslashes")
+		eq(p.normalize_path("//var//run/docker.sock/"),
+			"/var/run/docker.sock", "squeezed")
+		eq(p.normalize_path("/"), "/", "the root stays")
+		eq(p.normalize_path(""), "", "empty")
+	end
+end
+
 function tests.docker_engine()
 	eq(p.docker_engine({origin = "compose"}), true, "Compose service")
 	eq(p.docker_engine({origin = "command"}), true, "docker run")
