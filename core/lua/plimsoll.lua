@@ -1931,12 +1931,13 @@ end
 local function words_worth_splitting(text, installs_only)
 	for w in text:gmatch("[^%s;&|()`'\"]+") do
 		local name = find(w, "/", 1, true) and w:match("[^/]+$") or w
-		if manager_set[name] or name:match("^python") then
+		-- (plain finds at the word's start or end: no pattern to run)
+		if manager_set[name] or find(name, "python", 1, true) == 1 then
 			return true
 		end
 		if not installs_only and (script_words[name] or
-			name:sub(1, 1) == "$" or name:match("%.sh$") or
-			name:match("%.bash$")) then
+			byte(name, 1) == 36 or find(name, ".sh", -3, true) or
+			find(name, ".bash", -5, true)) then
 			return true
 		end
 	end

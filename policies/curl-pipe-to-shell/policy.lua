@@ -9,8 +9,8 @@ local interpreters = {sh = true, bash = true, zsh = true, ash = true,
 
 local function interpreter(argv)
 	local prog = argv[1] and p.basename(argv[1])
-	return prog and (interpreters[prog] or prog:match("^python%d[%d.]*$"))
-		and prog or nil
+	return prog and (interpreters[prog] or (prog:byte(1) == 112 and
+		prog:match("^python%d[%d.]*$"))) and prog or nil
 end
 
 return {

@@ -186,7 +186,7 @@ References:
 				for _, c in ipairs(cmds) do
 					if c.at ~= nil and (set_at == nil or c.at < set_at) and
 						((c.argv[1] == "set" and sets_pipefail(c.argv)) or
-						(c.argv[1] and p.basename(c.argv[1]):match("sh$")
+						(c.argv[1] and p.basename(c.argv[1]):find("sh", -2, true)
 						and sets_pipefail(c.argv))) then
 						set_at = c.at
 					end

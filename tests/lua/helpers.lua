@@ -231,6 +231,12 @@ function tests.commands_and_installs()
 	eq(unknown("sh -c 'echo hi'"), "0:", "sh -c is seen into")
 	eq(unknown("echo hi"), "0:", "nothing unknown")
 	eq(unknown("$RUNNER go"), "0:$RUNNER", "program in a variable")
+	eq(unknown("/opt/setup.bash --quiet"), "0:/opt/setup.bash",
+		"a bash script file")
+	eq(unknown("make publish && ./a.sh.txt && x.bashrc"), "0:",
+		"words ending in sh, no script")
+	eq(pk("/usr/bin/python3.11 -m pip install flask"), "pip:flask",
+		"a python with its version and directory")
 	local _, u = p.package_installs({"powershell", "-Command",
 		"Install-Package x"})
 	eq(#u, 1, "powershell -Command is unknown")
