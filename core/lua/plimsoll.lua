@@ -18,6 +18,28 @@ M.version = "1"
 local is_node = native.is_node
 M.is_node = is_node
 
+-- fn(s), its answers for strings kept in a bounded table (all forgotten
+-- at once past 4096): the names and paths helpers are asked about come
+-- back file after file.
+local function kept_by_string(fn)
+	local known, count = {}, 0
+	return function(s)
+		local answer = known[s]
+		if answer ~= nil then
+			return answer
+		end
+		answer = fn(s)
+		if type(s) == "string" then
+			if count == 4096 then
+				known, count = {}, 0
+			end
+			known[s] = answer
+			count = count + 1
+		end
+		return answer
+	end
+end
+
 ------------------------------------------------------------------------
 -- Results shared between policies
 ------------------------------------------------------------------------
@@ -637,31 +659,13 @@ local function is_secret_name(name)
 	return false
 end
 
--- M.is_secret_name's answers by name, in a bounded table: the same
--- variable names (PASSWORD, DB_HOST) come back in file after file, and
--- two policies ask about each.
-local secret_name = {}
-local secret_name_count = 0
-
 --- Whether an environment or build variable's name says it holds a
 --- secret (DB_PASSWORD, API_KEY, GITHUB_TOKEN, aws_secret_access_key,
 --- clientSecret), and not something about one (PASSWORD_FILE,
 --- TOKEN_URL, SECRET_NAME, PUBLIC_KEY, ACCESS_KEY_ID).
-function M.is_secret_name(name)
-	local known = secret_name[name]
-	if known ~= nil then
-		return known
-	end
-	local answer = is_secret_name(name)
-	if type(name) == "string" then
-		if secret_name_count == 4096 then
-			secret_name, secret_name_count = {}, 0
-		end
-		secret_name[name] = answer
-		secret_name_count = secret_name_count + 1
-	end
-	return answer
-end
+--- (Its answers kept by name: the same variable names, PASSWORD and
+--- DB_HOST, come back file after file, and two policies ask about each.)
+M.is_secret_name = kept_by_string(is_secret_name)
 
 --- Whether a value looks like a literal secret rather than a reference,
 --- a switch or a path: not empty, no `$`, not a boolean or a number, not
@@ -1273,28 +1277,13 @@ local sensitive_trees = {
 	"/dev/kmem", "/dev/port", "/dev/disk",
 }
 
--- M.normalize_path's answers by path, in a bounded table: three mount
--- policies ask about every host path.
-local normalized, normalized_count = {}, 0
-
 --- A path with backslashes turned into slashes, repeated slashes
---- squeezed and a trailing slash removed.
-function M.normalize_path(path)
-	local known = normalized[path]
-	if known ~= nil then
-		return known
-	end
-	local norm = (tostring(path):gsub("\\", "/"):gsub("/+", "/"):gsub(
-		"(.)/$", "%1"))
-	if type(path) == "string" then
-		if normalized_count == 4096 then
-			normalized, normalized_count = {}, 0
-		end
-		normalized[path] = norm
-		normalized_count = normalized_count + 1
-	end
-	return norm
-end
+--- squeezed and a trailing slash removed. (Its answers kept by path:
+--- three mount policies ask about every host path.)
+M.normalize_path = kept_by_string(function(path)
+	return (tostring(path):gsub("\\", "/"):gsub("/+", "/"):gsub("(.)/$",
+		"%1"))
+end)
 
 --- The container runtime socket (or directory of one) a host path names,
 --- normalised, or nil: `docker.sock`, `podman.sock`, `containerd.sock`,

@@ -677,22 +677,12 @@ static void findings_of(struct plm_engine *e, const struct plm_doc *doc,
 	plm_file_result_finish(&r);
 }
 
-static void needs_keep_a_rule_off_documents_without_them(void **state)
+/* Writes into dir one policy per {id, needs} of rules, each reporting
+ * once on every document it is started on. */
+static void write_reporting_rules(const char *dir,
+	const char *const (*rules)[2], size_t count)
 {
-	(void)state;
-	char *dir = test_tmpdir();
-	/* Each reports once on every document it is started on. */
-	static const char *const rules[][2] = {
-		{"containers", "needs = {containers = true},"},
-		{"runs", "needs = {instructions = {'RUN'}},"},
-		{"expose-or-user",
-			"needs = {instructions = {'EXPOSE', 'user'}},"},
-		{"mentions", "needs = {mentions = {'apk', 'yum'}},"},
-		{"both",
-			"needs = {instructions = {'RUN'}, mentions = {'apk'}},"},
-		{"none", ""},
-	};
-	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
+	for (size_t i = 0; i < count; i++) {
 		char file[64], text[1024];
 		snprintf(file, sizeof(file), "%s/%s.lua", dir, rules[i][0]);
 		snprintf(text, sizeof(text),
@@ -703,6 +693,23 @@ static void needs_keep_a_rule_off_documents_without_them(void **state)
 			rules[i][0], rules[i][1]);
 		test_write(file, text);
 	}
+}
+
+static void needs_keep_a_rule_off_documents_without_them(void **state)
+{
+	(void)state;
+	char *dir = test_tmpdir();
+	static const char *const rules[][2] = {
+		{"containers", "needs = {containers = true},"},
+		{"runs", "needs = {instructions = {'RUN'}},"},
+		{"expose-or-user",
+			"needs = {instructions = {'EXPOSE', 'user'}},"},
+		{"mentions", "needs = {mentions = {'apk', 'yum'}},"},
+		{"both",
+			"needs = {instructions = {'RUN'}, mentions = {'apk'}},"},
+		{"none", ""},
+	};
+	write_reporting_rules(dir, rules, sizeof(rules) / sizeof(rules[0]));
 	char *error = NULL;
 	struct plm_engine *e = test_engine_for(dir, &error);
 	assert_non_null(e);
@@ -763,16 +770,7 @@ static void needs_words_are_found_anywhere_in_the_file(void **state)
 		{"end", "needs = {mentions = {'kafka'}},"},
 		{"long", "needs = {mentions = {'--no-install-recommends'}},"},
 	};
-	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
-		char file[64], text[1024];
-		snprintf(file, sizeof(file), "%s/%s.lua", dir, rules[i][0]);
-		snprintf(text, sizeof(text),
-			"return {id='%s', title='t', severity='low', "
-			"applies_to={'dockerfile'}, %s description='d', "
-			"check=function(doc, report) report({line=1}, 'x') end}",
-			rules[i][0], rules[i][1]);
-		test_write(file, text);
-	}
+	write_reporting_rules(dir, rules, sizeof(rules) / sizeof(rules[0]));
 	char *error = NULL;
 	struct plm_engine *e = test_engine_for(dir, &error);
 	assert_non_null(e);
