@@ -501,7 +501,9 @@ local no_instructions = {}
 --- Iterates the Dockerfile stages: `for stage in p.stages(doc) do`.
 function M.stages(doc)
 	local tree = doc.kind == "dockerfile" and doc.tree or nil
-	local stages = tree ~= nil and tree_walk(tree).stages or no_instructions
+	-- a model's from the walk; a table's read as it is
+	local stages = tree ~= nil and (is_node(tree) and tree_walk(tree).stages
+		or tree.stages) or no_instructions
 	local i = 0
 	return function()
 		i = i + 1

@@ -645,6 +645,34 @@ function tests.partial()
 		"docker run")
 end
 
+-- p.stages and p.stage_instructions over a tree that is a table (a
+-- model's tree is compared field by field in check_native_reads.py)
+function tests.stages_of_a_table()
+	local first = {instructions = {{keyword = "from"}, {keyword = "RUN"},
+		{}}}
+	local doc = {kind = "dockerfile", tree = {stages = {first,
+		{instructions = {}}}}}
+	local n = 0
+	for _ in p.stages(doc) do
+		n = n + 1
+	end
+	eq(n, 2, "stages")
+	local list, keywords = p.stage_instructions(doc, first)
+	eq(#list, 3, "instructions")
+	eq(table.concat({keywords[1], keywords[2], tostring(keywords[3])}, ","),
+		"FROM,RUN,false", "keywords")
+	first.instructions[2].keyword = "user"
+	eq(select(2, p.stage_instructions(doc, first))[2], "USER",
+		"a table is read again")
+	local _, other = p.stage_instructions(doc,
+		{instructions = {{keyword = "expose"}}})
+	eq(other[1], "EXPOSE", "a stage outside the tree")
+	for _ in p.stages({kind = "compose", tree = {}}) do
+		n = n + 1
+	end
+	eq(n, 2, "no stages outside Dockerfiles")
+end
+
 function tests.normalize_path()
 	for _ = 1, 2 do -- the second time, the kept answers
 		eq(p.normalize_path("C:\\data\\\\db\\"), "C:/data/db", "backslashes")
