@@ -707,6 +707,22 @@ static void push_copy_without(lua_State *L, int idx, const char *const *drop)
 	return;
 }
 
+/* The helper library's global reads with PLIMSOLL_STRICT_HELPERS set
+ * (the tests' switch): a name the sandbox does not define raises, where
+ * it would read nil, so a misspelt local or one out of scope shows.
+ * Upvalue 1: the sandbox's globals. */
+static int strict_global(lua_State *L)
+{
+	lua_pushvalue(L, 2);
+	if (lua_rawget(L, lua_upvalueindex(1)) == LUA_TNIL) {
+		return luaL_error(L,
+			"the helper library read the global %s, "
+			"which the sandbox does not define",
+			luaL_tolstring(L, 2, NULL));
+	}
+	return 1;
+}
+
 /* Pushes the helper library's chunk: its build-time dump, or its text
  * when this Lua refuses the dump; a status of lua_load. */
 static int load_helper(lua_State *L)
@@ -796,6 +812,9 @@ static int setup(lua_State *L)
 	lua_setfield(L, trusted, "utf8");
 	lua_createtable(L, 0, 1);
 	lua_pushvalue(L, base);
+	if (getenv("PLIMSOLL_STRICT_HELPERS") != NULL) {
+		lua_pushcclosure(L, strict_global, 1);
+	}
 	lua_setfield(L, -2, "__index");
 	lua_setmetatable(L, trusted);
 	lua_pushvalue(L, trusted);

@@ -729,7 +729,7 @@ function M.parse_image(text)
 	end
 	r.official = r.registry == nil and r.repository ~= nil and
 		not r.repository:find("/")
-	return sharing and handed(r, sharing, "apt_parse") or r
+	return r
 end
 
 ------------------------------------------------------------------------
@@ -2641,7 +2641,7 @@ local function manager_words(argv, value_opts, r, before)
 		end
 		k = k + 1
 	end
-	return sharing and handed(r, sharing, "apt_parse") or r
+	return r
 end
 
 --- An apt-get or apt command line as {prog, sub, opts, args}, or nil; an
@@ -2754,7 +2754,7 @@ function M.rpm_parse(argv)
 		r.sub = r.sub .. " " .. table.remove(r.args, 1)
 	end
 	r.install = rpm_installs[r.sub] == true
-	return sharing and handed(r, sharing, "apt_parse") or r
+	return r
 end
 
 local function windows_stage(doc, stage)

@@ -142,7 +142,8 @@ return {
 
 def verify_builtin(exe, policy_root):
     """Every built-in policy over every fixture, with and without the
-    check of the shared tables: no failure, the same findings."""
+    check of the shared tables, the helper library's global reads
+    checked (PLIMSOLL_STRICT_HELPERS): no failure, the same findings."""
     fixtures = sorted(
         os.path.join(top, f)
         for n in os.listdir(policy_root)
@@ -151,7 +152,8 @@ def verify_builtin(exe, policy_root):
         for f in names)
     out = {}
     for verify in (False, True):
-        env = dict(os.environ)
+        # (and the helper library reads no global the sandbox lacks)
+        env = dict(os.environ, PLIMSOLL_STRICT_HELPERS="1")
         env.pop("PLIMSOLL_VERIFY_SHARED", None)
         if verify:
             env["PLIMSOLL_VERIFY_SHARED"] = "1"
