@@ -2214,18 +2214,16 @@ function M.selector_index(list, field)
 		local candidates, count = nil, #list
 		for k, v in pairs(selector.match_labels or {}) do
 			local l = index[k] and index[k][v] or none
-			if l ~= nil and #l < count then
+			if #l < count then
 				candidates, count = l, #l
 			end
 		end
 		local terms = selector.match_expressions or {}
 		for _, x in ipairs(terms) do
 			local l
-			if x.key == nil then
-				l = nil
-			elseif x.operator == "In" then
+			if x.key ~= nil and x.operator == "In" then
 				l = any_of(x.key, x.values or {}, count - 1)
-			elseif x.operator == "Exists" then
+			elseif x.key ~= nil and x.operator == "Exists" then
 				l = keyed[x.key] or none
 			end
 			if l ~= nil and #l < count then
@@ -2907,6 +2905,7 @@ local function own_run_pipes(ins, kept)
 	local text = run_shell_text(ins)
 	local cmds = located_commands(ins, text, kept)
 	local pipes = {}
+	-- (most RUNs have no `|` at all: a plain find, no list made)
 	local offsets = find(text, "|", 1, true) and pipe_offsets(text)
 	if offsets and #offsets > 0 then
 		pipes = pipe_sides(cmds, offsets)
