@@ -294,10 +294,17 @@ static int number_occurrences(struct plm_line_hashes *h)
 	while (size < (size_t)h->count * 2) {
 		size *= 2;
 	}
-	struct seen *t = plm_calloc(size, sizeof(*t));
+	/* Zeroed by writing, not by calloc: fresh pages that calloc leaves
+	 * to the kernel are first read here (the shared zero page), then
+	 * written, and each such write costs a fault and, while the scan's
+	 * thread runs beside this one, a TLB flush on both cores. */
+	struct seen *t = size <= SIZE_MAX / sizeof(*t)
+		? plm_malloc(size * sizeof(*t))
+		: NULL;
 	if (t == NULL) {
 		return PLM_ENOMEM;
 	}
+	memset(t, 0, size * sizeof(*t));
 	size_t mask = size - 1;
 	for (uint32_t i = 0; i < h->count; i++) {
 		uint64_t key = h->hash[i];
