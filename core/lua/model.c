@@ -194,8 +194,10 @@ static int proxy_index(lua_State *L)
 		lua_pop(L, 1);
 	} else {
 		lua_pop(L, 1);
-		lua_createtable(L, n->kind == PLM_NODE_SEQ ? 4 : 0,
-			n->kind == PLM_NODE_SEQ ? 0 : 4);
+		size_t count = plm_node_count(n);
+		int room = count < 16 ? (int)count : 16;
+		lua_createtable(L, n->kind == PLM_NODE_SEQ ? room : 0,
+			n->kind == PLM_NODE_SEQ ? 0 : room);
 		lua_pushvalue(L, -1);
 		lua_setiuservalue(L, 1, 1);
 	}
