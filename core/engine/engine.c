@@ -1123,15 +1123,22 @@ static void find_pairs(struct doc_holds *h, uint64_t *pairs)
 		const unsigned char *s =
 			(const unsigned char *)h->doc->sources[k]->bytes;
 		size_t len = h->doc->sources[k]->len;
-		/* One pass: each byte, and the pair it starts. */
+		/* One pass over the pairs; a byte is in the text when it
+		 * starts a pair, or is the last. */
 		for (size_t i = 0; i + 1 < len; i++) {
-			h->bytes[s[i] >> 6] |= UINT64_C(1) << (s[i] & 63);
 			unsigned pair = (unsigned)s[i] << 8 | s[i + 1];
 			pairs[pair >> 6] |= UINT64_C(1) << (pair & 63);
 		}
 		if (len > 0) {
 			h->bytes[s[len - 1] >> 6] |= UINT64_C(1)
 				<< (s[len - 1] & 63);
+		}
+	}
+	/* The pairs that start with byte b are the four words from 4b. */
+	for (unsigned b = 0; b < 256; b++) {
+		const uint64_t *w = pairs + 4 * b;
+		if ((w[0] | w[1] | w[2] | w[3]) != 0) {
+			h->bytes[b >> 6] |= UINT64_C(1) << (b & 63);
 		}
 	}
 	h->pairs = pairs;
