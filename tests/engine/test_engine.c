@@ -769,6 +769,8 @@ static void needs_words_are_found_anywhere_in_the_file(void **state)
 		{"start", "needs = {mentions = {'FROM bu'}},"},
 		{"end", "needs = {mentions = {'kafka'}},"},
 		{"long", "needs = {mentions = {'--no-install-recommends'}},"},
+		/* its f is met only before a byte of 0xC0 and above */
+		{"utf8", "needs = {mentions = {'caf\xc3\xa9'}},"},
 	};
 	write_reporting_rules(dir, rules, sizeof(rules) / sizeof(rules[0]));
 	char *error = NULL;
@@ -787,6 +789,8 @@ static void needs_words_are_found_anywhere_in_the_file(void **state)
 		{"FROM alpine\nRUN apt-get install --no-install-recommend "
 		 "-no-install-recommends --no-install-recommendz\n",
 			""},
+		{"FROM alpine\nRUN echo caf\xc3\xa9", "utf8;"},
+		{"FROM alpine\nRUN echo cafe caf\xc3 af\xc3\xa9", ""},
 	};
 	for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
 		struct plm_doc *doc = loaded("Dockerfile", docs[i].text,
