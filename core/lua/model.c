@@ -677,6 +677,232 @@ static int native_commands(lua_State *L)
 	return 3;
 }
 
+/* Pushes string s in upper case (ASCII, as string.upper in the C
+ * locale). */
+static void push_upper(lua_State *L, const char *s, size_t len)
+{
+	char small[32];
+	luaL_Buffer b;
+	char *d = len <= sizeof(small) ? small : luaL_buffinitsize(L, &b, len);
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		d[i] = c >= 'a' && c <= 'z' ? (char)(c - 'a' + 'A') : c;
+	}
+	if (d == small) {
+		lua_pushlstring(L, small, len);
+	} else {
+		luaL_pushresultsize(&b, len);
+	}
+}
+
+/* The keyword of instruction node ins (shown), in upper case, pushed:
+ * false when it has none; returns false (nothing pushed) for a keyword
+ * that is no string, which the helper library's own walk meets as it
+ * always did. */
+static bool push_keyword(lua_State *L, const struct plm_node *ins)
+{
+	const struct plm_node *kw = ins != NULL && ins->kind == PLM_NODE_MAP
+		? shown(plm_node_get(ins, "keyword"))
+		: NULL;
+	if (kw == NULL || kw->kind == PLM_NODE_NULL) {
+		lua_pushboolean(L, 0);
+		return true;
+	}
+	if (kw->kind != PLM_NODE_STRING) {
+		return false;
+	}
+	push_upper(L, kw->as.string.ptr, kw->as.string.len);
+	return true;
+}
+
+/* Appends the triple (ins, stage, onbuild or false) to the list of key
+ * (at the top; popped) in lists: the list is made the first time. */
+static void walk_add(lua_State *L, int lists, int ins, int stage, int onbuild)
+{
+	lua_pushvalue(L, -1);
+	if (lua_rawget(L, lists) == LUA_TNIL) {
+		lua_pop(L, 1);
+		lua_createtable(L, 12, 0);
+		lua_pushvalue(L, -2);
+		lua_pushvalue(L, -2);
+		lua_rawset(L, lists);
+	}
+	lua_remove(L, -2);
+	lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
+	lua_pushvalue(L, ins);
+	lua_rawseti(L, -2, n + 1);
+	lua_pushvalue(L, stage);
+	lua_rawseti(L, -2, n + 2);
+	if (onbuild != 0) {
+		lua_pushvalue(L, onbuild);
+	} else {
+		lua_pushboolean(L, 0);
+	}
+	lua_rawseti(L, -2, n + 3);
+	lua_pop(L, 1);
+}
+
+/* The items of seq (shown; NULL or no sequence: none) as ipairs over its
+ * proxy gives them: up to the first that shows as nil. */
+static size_t walk_count(const struct plm_node *seq)
+{
+	return seq != NULL && seq->kind == PLM_NODE_SEQ ? seq->as.seq.count : 0;
+}
+
+/* True when `ipairs(v or {})` raises for the value node v shows as (a
+ * number, or true). */
+static bool walk_raises(const struct plm_node *v)
+{
+	return v != NULL &&
+		(v->kind == PLM_NODE_INT || v->kind == PLM_NODE_FLOAT ||
+			(v->kind == PLM_NODE_BOOL && v->as.boolean));
+}
+
+/* native.instruction_walk(tree) -> for a live proxy of a Dockerfile's
+ * tree, what the helper library's walk of it makes (plimsoll.lua,
+ * instruction_lists): {lists, stages, of_stage}, read here in one call
+ * instead of through the proxies, field by field. lists: by keyword in
+ * upper case (false: every instruction), triples (instruction, stage,
+ * ONBUILD instruction or false), an ONBUILD's trigger under its own
+ * keyword too; stages: the stage proxies in order; of_stage: by stage,
+ * {its instructions, their keywords in upper case or false}. Nothing
+ * when a keyword is no string (the library's walk then raises as it
+ * did). Charged one step per instruction. */
+static int native_instruction_walk(lua_State *L)
+{
+	const struct plm_node *tree = plm_lua_to_node(L, 1);
+	if (tree == NULL || tree->kind != PLM_NODE_MAP) {
+		return 0;
+	}
+	int base = lua_gettop(L);
+	const struct plm_node *stages = shown(plm_node_get(tree, "stages"));
+	if (walk_raises(stages)) {
+		return 0;
+	}
+	size_t stage_count = walk_count(stages);
+	lua_createtable(L, 0, 8); /* lists */
+	int lists = base + 1;
+	lua_pushboolean(L, 0);
+	lua_createtable(L, 16, 0);
+	lua_rawset(L, lists);
+	lua_createtable(L, stage_count < 16 ? (int)stage_count : 16, 0);
+	int stage_list = base + 2;
+	lua_createtable(L, 0, stage_count < 16 ? (int)stage_count : 16);
+	int of_stage = base + 3;
+	struct plm_lua_meter meter = {L, 0};
+	for (size_t s = 0; s < stage_count; s++) {
+		const struct plm_node *stage_node = stages->as.seq.items[s];
+		plm_lua_push_node(L, stage_node);
+		if (lua_isnil(L, -1)) {
+			lua_pop(L, 1);
+			break;
+		}
+		int stage = lua_gettop(L);
+		lua_pushvalue(L, stage);
+		lua_rawseti(L, stage_list, (lua_Integer)s + 1);
+		const struct plm_node *shown_stage = shown(stage_node);
+		const struct plm_node *list = shown_stage->kind == PLM_NODE_MAP
+			? shown(plm_node_get(shown_stage, "instructions"))
+			: NULL;
+		if (walk_raises(list)) {
+			lua_settop(L, base);
+			return 0;
+		}
+		size_t count = walk_count(list);
+		int cap = count < 64 ? (int)count : 64;
+		lua_createtable(L, 2, 0); /* {own, keywords} */
+		lua_createtable(L, cap, 0);
+		int own = lua_gettop(L);
+		lua_createtable(L, cap, 0);
+		int keywords = own + 1;
+		lua_pushvalue(L, own);
+		lua_rawseti(L, own - 1, 1);
+		lua_pushvalue(L, keywords);
+		lua_rawseti(L, own - 1, 2);
+		lua_pushvalue(L, stage);
+		lua_pushvalue(L, own - 1);
+		lua_rawset(L, of_stage);
+		for (size_t i = 0; i < count; i++) {
+			plm_lua_meter_add(&meter, 1);
+			const struct plm_node *ins_node = list->as.seq.items[i];
+			plm_lua_push_node(L, ins_node);
+			if (lua_isnil(L, -1)) {
+				lua_pop(L, 1);
+				break;
+			}
+			int ins = lua_gettop(L);
+			const struct plm_node *shown_ins = shown(ins_node);
+			if (!push_keyword(L, shown_ins)) {
+				lua_settop(L, base);
+				return 0;
+			}
+			int upper = ins + 1;
+			lua_pushvalue(L, ins);
+			lua_rawseti(L, own, (lua_Integer)i + 1);
+			lua_pushvalue(L, upper);
+			lua_rawseti(L, keywords, (lua_Integer)i + 1);
+			lua_pushboolean(L, 0);
+			walk_add(L, lists, ins, stage, 0);
+			size_t len = 0;
+			const char *kw = lua_type(L, upper) == LUA_TSTRING
+				? lua_tolstring(L, upper, &len)
+				: NULL;
+			if (kw != NULL && len == 7 &&
+				memcmp(kw, "ONBUILD", 7) == 0) {
+				lua_pushvalue(L, upper);
+				walk_add(L, lists, ins, stage, 0);
+				const struct plm_node *trigger =
+					shown_ins->kind == PLM_NODE_MAP
+					? plm_node_get(shown_ins, "instruction")
+					: NULL;
+				plm_lua_push_node(L, trigger);
+				int t = lua_type(L, -1);
+				if (t == LUA_TUSERDATA) {
+					int tr = lua_gettop(L);
+					const struct plm_node *st = shown(
+						trigger);
+					const struct plm_node *tk = st->kind ==
+							PLM_NODE_MAP
+						? shown(plm_node_get(st,
+							  "keyword"))
+						: NULL;
+					if (tk != NULL &&
+						tk->kind != PLM_NODE_NULL) {
+						if (tk->kind !=
+							PLM_NODE_STRING) {
+							lua_settop(L, base);
+							return 0;
+						}
+						push_upper(L, tk->as.string.ptr,
+							tk->as.string.len);
+						walk_add(L, lists, tr, stage,
+							ins);
+					}
+				} else if (t != LUA_TNIL && t != LUA_TSTRING) {
+					/* a number or a boolean: the library
+					 * raises */
+					lua_settop(L, base);
+					return 0;
+				}
+			} else if (kw != NULL) {
+				lua_pushvalue(L, upper);
+				walk_add(L, lists, ins, stage, 0);
+			}
+			lua_settop(L, own + 1);
+		}
+		lua_settop(L, of_stage);
+	}
+	plm_lua_meter_settle(&meter);
+	lua_createtable(L, 0, 3);
+	lua_pushvalue(L, lists);
+	lua_setfield(L, -2, "lists");
+	lua_pushvalue(L, stage_list);
+	lua_setfield(L, -2, "stages");
+	lua_pushvalue(L, of_stage);
+	lua_setfield(L, -2, "of_stage");
+	return 1;
+}
+
 void plm_lua_push_native(lua_State *L)
 {
 	static const luaL_Reg natives[] = {
@@ -686,6 +912,7 @@ void plm_lua_push_native(lua_State *L)
 		{"mentions", native_mentions},
 		{"strings", native_strings},
 		{"commands", native_commands},
+		{"instruction_walk", native_instruction_walk},
 		{"setting", plm_lua_native_setting},
 		{"comment", plm_lua_native_comment},
 		{"comments", plm_lua_native_comments},

@@ -490,7 +490,9 @@ local function tree_walk(tree)
 	end
 	local walk = yielded[tree]
 	if walk == nil then
-		walk = instruction_lists(tree)
+		-- the same walk in one native call (nothing when a keyword is
+		-- no string: the walk here raises as it should)
+		walk = native.instruction_walk(tree) or instruction_lists(tree)
 		yielded[tree] = walk
 	end
 	return walk

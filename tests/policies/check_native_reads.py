@@ -6,9 +6,11 @@ A RUN's commands come from one native call (native.commands): a policy
 asks p.run_commands and p.run_pipes about each RUN node, and about a
 plain table holding the same command nodes, which the helpers read field
 by field: both answers must agree (the nodes, argv, text and offsets).
-The stages and each stage's instructions and keywords come from one walk
-of the tree (p.stages, p.stage_instructions): the policy reads the tree
-itself and compares, and changes the copies it is handed. Over
+The stages, each stage's instructions and keywords, and the instructions
+of each keyword (ONBUILD triggers too) come from one walk of the tree,
+made in one native call (p.stages, p.stage_instructions,
+p.instructions): the policy walks the tree itself and compares, and
+changes the copies it is handed. Over
 Dockerfiles written for the edge cases and, when the shared corpus is
 beside the source tree, its first 400 Dockerfiles.
 """
@@ -20,10 +22,21 @@ import tempfile
 
 COMPARER = """local p = require("plimsoll")
 
+-- Where a node is (its span's start), or the value itself: tostring
+-- of a node names only its kind.
+local function where(x)
+	if not p.is_node(x) then
+		return tostring(x)
+	end
+	local s = p.span(x)
+	return s.start_line .. ":" .. s.start_column .. "-" .. s.end_line ..
+		":" .. s.end_column
+end
+
 local function show_cmds(cmds)
 	local out = {}
 	for i, c in ipairs(cmds) do
-		out[i] = tostring(c.node) .. "|" .. table.concat(c.argv, "\\1") ..
+		out[i] = where(c.node) .. "|" .. table.concat(c.argv, "\\1") ..
 			"|" .. c.text .. "|" .. tostring(c.at)
 	end
 	return table.concat(out, "\\n")
@@ -33,8 +46,8 @@ local function show_pipes(pipes)
 	local out = {}
 	for i, pipe in ipairs(pipes) do
 		out[i] = pipe.at .. ":" ..
-			(pipe.left and tostring(pipe.left.node) or "-") .. ":" ..
-			(pipe.right and tostring(pipe.right.node) or "-")
+			(pipe.left and where(pipe.left.node) or "-") .. ":" ..
+			(pipe.right and where(pipe.right.node) or "-")
 	end
 	return table.concat(out, ",")
 end
@@ -77,16 +90,17 @@ return {
 				report({line = 1}, "stage " .. n .. " differs")
 			end
 			local list, keywords = p.stage_instructions(doc, stage)
-			local got, want = {}, {}
+			local got, want, same = {}, {}, true
 			for i, ins in ipairs(list) do
-				got[i] = tostring(ins) .. "=" .. tostring(keywords[i])
+				got[i] = where(ins) .. "=" .. tostring(keywords[i])
 			end
 			for i, ins in ipairs(stage.instructions or {}) do
-				want[i] = tostring(ins) .. "=" ..
+				want[i] = where(ins) .. "=" ..
 					tostring(ins.keyword and ins.keyword:upper() or false)
+				same = same and list[i] == ins
 			end
-			if table.concat(got, ",") ~= table.concat(want, ",") or
-				#keywords ~= #list then
+			if not same or table.concat(got, ",") ~= table.concat(want, ",")
+				or #keywords ~= #list then
 				report({line = 1}, "stage " .. n .. ": " ..
 					table.concat(got, ",") .. " / " .. table.concat(want, ","))
 			end
@@ -99,6 +113,52 @@ return {
 		end
 		if n ~= #(doc.tree.stages or {}) then
 			report({line = 1}, n .. " stages")
+		end
+		-- p.instructions, from the same walk, against the tree walked
+		-- here: every instruction, or one keyword's (an ONBUILD's
+		-- trigger under its own keyword too); the same nodes (==), in
+		-- the same order
+		local function walked(keyword)
+			local out = {}
+			for _, stage in ipairs(doc.tree.stages or {}) do
+				for _, ins in ipairs(stage.instructions or {}) do
+					local kw = ins.keyword and ins.keyword:upper() or false
+					if keyword == nil or kw == keyword then
+						out[#out + 1] = {ins, stage, false}
+					end
+					local t = kw == "ONBUILD" and keyword and ins.instruction
+					if t and t.keyword and t.keyword:upper() == keyword then
+						out[#out + 1] = {t, stage, ins}
+					end
+				end
+			end
+			return out
+		end
+		for _, keyword in ipairs({false, "RUN", "run", "ONBUILD", "COPY",
+			"Add", "FROM", "NONE"}) do
+			local got = {}
+			for ins, stage, onbuild in p.instructions(doc, keyword or nil) do
+				got[#got + 1] = {ins, stage, onbuild or false}
+			end
+			local want = walked(keyword and keyword:upper() or nil)
+			local same = #got == #want
+			for i = 1, same and #got or 0 do
+				for k = 1, 3 do
+					same = same and got[i][k] == want[i][k]
+				end
+			end
+			if not same then
+				local a, b = {}, {}
+				for i, t in ipairs(got) do
+					a[i] = where(t[1]) .. "/" .. where(t[3])
+				end
+				for i, t in ipairs(want) do
+					b[i] = where(t[1]) .. "/" .. where(t[3])
+				end
+				report({line = 1}, "instructions " .. tostring(keyword) ..
+					": " .. table.concat(a, ",") .. " / " ..
+					table.concat(b, ","))
+			end
 		end
 		report({line = 1}, "commands " .. commands)
 	end,
@@ -118,6 +178,9 @@ EOF
 RUN echo "a|b" 'c|d' \\| e # | comment
 RUN
 ONBUILD RUN make | tee out
+onbuild copy a /b
+copy --from=base /x /y
+ONBUILD
 FROM base
 RUN exec nohup timeout 5 nice -n 1 xargs -n 1 echo < list
 """
