@@ -1130,8 +1130,76 @@ int plm_lua_native_sharing(lua_State *L)
 
 /* ---- settings and comments ----------------------------------------------- */
 
+/* The registry key of the list settings handed to built-in policies,
+ * by setting value (light userdata). */
+static const char key_shared_lists = 0;
+
+/* Pushes the kept table of list setting v when it still holds the list's
+ * words, in order: true; else pushes nothing, and sets *changed when a
+ * kept table holds other words. Compared word by word, the value's
+ * address alone would not do: a configuration freed and another made at
+ * the same address would find the first one's words. */
+static bool push_kept_list(lua_State *L, const struct plm_setting_value *v,
+	bool *changed)
+{
+	*changed = false;
+	if (lua_rawgetp(L, LUA_REGISTRYINDEX, &key_shared_lists) !=
+		LUA_TTABLE) {
+		lua_pop(L, 1);
+		return false;
+	}
+	if (lua_rawgetp(L, -1, v) != LUA_TTABLE) {
+		lua_pop(L, 2);
+		return false;
+	}
+	lua_remove(L, -2);
+	lua_Integer n = 0;
+	for (const char *const *p = v->list; *p != NULL; p++) {
+		n++;
+		size_t len = 0;
+		const char *got = lua_rawgeti(L, -1, n) == LUA_TSTRING
+			? lua_tolstring(L, -1, &len)
+			: NULL;
+		bool same = got != NULL && strlen(*p) == len &&
+			memcmp(got, *p, len) == 0;
+		lua_pop(L, 1);
+		if (!same) {
+			lua_pop(L, 1);
+			*changed = true;
+			return false;
+		}
+	}
+	if ((lua_Integer)lua_rawlen(L, -1) != n) {
+		lua_pop(L, 1);
+		*changed = true;
+		return false;
+	}
+	return true;
+}
+
+/* Keeps the list at the top for setting value v (it stays pushed). */
+static void keep_list(lua_State *L, const struct plm_setting_value *v)
+{
+	if (lua_rawgetp(L, LUA_REGISTRYINDEX, &key_shared_lists) !=
+		LUA_TTABLE) {
+		lua_pop(L, 1);
+		lua_newtable(L);
+		lua_pushvalue(L, -1);
+		lua_rawsetp(L, LUA_REGISTRYINDEX, &key_shared_lists);
+	}
+	lua_pushvalue(L, -2);
+	lua_rawsetp(L, -2, v);
+	lua_pop(L, 1);
+}
+
 /* native.setting(name) -> the value of the running policy's setting
- * `name`; raises when the policy declares no such setting. */
+ * `name`; raises when the policy declares no such setting. A list is a
+ * fresh table for a policy from outside the built-in directory; a
+ * built-in policy, which never changes it, gets the same table from run
+ * to run (checked word by word, and made again if it was changed; under
+ * PLIMSOLL_VERIFY_SHARED, a change raises, as the helper library's
+ * check of its shared tables does; there a configuration freed and
+ * another made with other words at the same address would too). */
 int plm_lua_native_setting(lua_State *L)
 {
 	const char *name = luaL_checkstring(L, 1);
@@ -1154,13 +1222,29 @@ int plm_lua_native_setting(lua_State *L)
 			lua_pushboolean(L, v->boolean);
 			break;
 		case PLM_SETTING_LIST: {
-			/* A fresh table per call: the policy may not change
-			 * what the next call sees. */
+			/* A fresh table per call for a policy that may change
+			 * it: not what the next call sees. */
+			bool shared = c->rule < c->count &&
+				c->chunks[c->rule].reuse;
+			bool changed = false;
+			if (shared && push_kept_list(L, v, &changed)) {
+				break;
+			}
+			if (changed && c->verify_shared) {
+				/* (as the helper library says it of its own) */
+				return luaL_error(L,
+					"a policy changed a table p.setting "
+					"shares; built-in policies must not "
+					"change what the helpers hand them");
+			}
 			lua_newtable(L);
 			lua_Integer n = 0;
 			for (const char *const *p = v->list; *p != NULL; p++) {
 				lua_pushstring(L, *p);
 				lua_rawseti(L, -2, ++n);
+			}
+			if (shared) {
+				keep_list(L, v);
 			}
 			break;
 		}

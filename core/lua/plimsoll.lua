@@ -2425,7 +2425,16 @@ end
 --- string, an integer, a boolean or a list of strings (a fresh table).
 --- Raises when the policy declares no such setting.
 function M.setting(name)
-	return native.setting(name)
+	local v = native.setting(name)
+	-- (a list is shared among the built-in policies: checked unchanged
+	-- when that promise is tested)
+	if type(v) == "table" then
+		local sharing = native.sharing()
+		if sharing then
+			handed(v, sharing, "setting")
+		end
+	end
+	return v
 end
 
 --- The comments of the scanned file (not of the files it pulled in): a

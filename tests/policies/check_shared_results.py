@@ -14,6 +14,9 @@ since it was first handed out fails the next policy's run. The same two
 policies as built-ins (PLIMSOLL_POLICY_DIR) fail so; the real built-in
 policies over every fixture of theirs do not, and find the same.
 
+A built-in policy's list setting is one table from run to run, checked
+word by word before it is handed out again.
+
 Built-in project policies share one view of the project in a run: a
 mark one leaves on it is seen by the next built-in one, not by a policy
 of --policy-dir (which gets its own view), and every policy's findings
@@ -138,6 +141,68 @@ return {
 	end,
 }
 """
+
+
+# Reports its list setting, then changes the table it was handed.
+LIST_MEDDLER = """local p = require("plimsoll")
+return {
+	id = "c-meddles-list",
+	title = "Changes its list setting",
+	severity = "info",
+	applies_to = {"dockerfile"},
+	description = "Reports its list setting, then changes it.",
+	settings = {
+		{name = "names", type = "list", default = {"a", "b", "c"},
+		 description = "A list of strings."},
+	},
+	check = function(doc, report)
+		local names = p.setting("names")
+		report({line = 1}, "names " .. table.concat(names, "|"))
+		names[2] = "meddled"
+		names[#names + 1] = "extra"
+	end,
+}
+"""
+
+
+def check_setting_lists(exe, tmp, files):
+    """A list setting is the same table for each run of a built-in
+    policy (one that never changes it): changed anyway, the next run
+    still gets the list as declared (the kept table is checked word by
+    word, and made again), and under PLIMSOLL_VERIFY_SHARED the change
+    fails the next run. A policy from --policy-dir gets its own table
+    every time."""
+    folder = os.path.join(tmp, "list-policies")
+    os.mkdir(folder)
+    with open(os.path.join(folder, "c.lua"), "w") as f:
+        f.write(LIST_MEDDLER)
+    for how, verify in (("--policy-dir", False), ("built in", False),
+                        ("built in", True)):
+        env = dict(os.environ)
+        env.pop("PLIMSOLL_VERIFY_SHARED", None)
+        args = [exe, "scan", "--no-config", "--format", "json",
+                "--jobs", "1", "--only", "c-meddles-list"]
+        if how == "built in":
+            env["PLIMSOLL_POLICY_DIR"] = folder
+        else:
+            args += ["--no-builtin", "--policy-dir", folder]
+        if verify:
+            env["PLIMSOLL_VERIFY_SHARED"] = "1"
+        r = subprocess.run(args + files, capture_output=True, text=True,
+                           timeout=120, env=env)
+        doc = json.loads(r.stdout) if r.stdout else {}
+        said = [f["message"] for f in doc.get("findings", [])]
+        notes = [n["message"] for n in doc.get("notifications", [])]
+        what = "%s%s" % (how, ", verified" if verify else "")
+        if not verify:
+            check(what + ": each file's run gets the list as declared",
+                  said == ["names a|b|c"] * len(files) and not notes,
+                  repr((said, notes))[-600:])
+        else:
+            check(what + ": the run after the change fails",
+                  said == ["names a|b|c"] and len(notes) == len(files) - 1
+                  and all("a policy changed a table p.setting shares" in n
+                          for n in notes), repr((said, notes))[-600:])
 
 
 def verify_builtin(exe, policy_root):
@@ -306,6 +371,7 @@ def main():
                 "shares" in n["message"]) for n in notes] ==
               [("b-reads", True)], repr(notes)[-600:])
         check_project_view(exe, tmp)
+        check_setting_lists(exe, tmp, files)
     verify_builtin(exe, sys.argv[2])
     for f in failures:
         print("FAIL:", f)
