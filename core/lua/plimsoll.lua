@@ -892,11 +892,11 @@ function M.image_user_judge(root_images, non_root_images)
 	local non_root = compile(non_root_images)
 	local cache = {}
 	local function judge(image)
-		if image == nil or image.text == nil or image.text == "" or
-			image.text:find("$", 1, true) then
+		local text = image and image.text
+		if text == nil or text == "" or find(text, "$", 1, true) then
 			return nil
 		end
-		local cached = cache[image.text]
+		local cached = cache[text]
 		if cached ~= nil then
 			return cached or nil
 		end
@@ -910,7 +910,7 @@ function M.image_user_judge(root_images, non_root_images)
 			official_root[(repo:gsub("^library/", ""))] then
 			answer = "root"
 		end
-		cache[image.text] = answer
+		cache[text] = answer
 		return answer or nil
 	end
 	table.insert(judges, 1,
@@ -2766,6 +2766,10 @@ function M.rpm_parse(argv)
 	return r
 end
 
+-- Words of a base image's name that say it is Windows.
+local windows_words = {"windows", "nanoserver", "servercore",
+	"dotnet/framework", "ltsc20"}
+
 local function windows_stage(doc, stage)
 	local directives = doc.tree.directives
 	if directives and directives.escape == "`" then
@@ -2773,11 +2777,11 @@ local function windows_stage(doc, stage)
 	end
 	local s, stages, guard = stage, doc.tree.stages, 0
 	while s ~= nil and guard <= #stages do
-		local image = (tostring(s.base and s.base.repository or "") .. ":" ..
-			tostring(s.base and s.base.tag or "")):lower()
-		for _, word in ipairs({"windows", "nanoserver", "servercore",
-			"dotnet/framework", "ltsc20"}) do
-			if image:find(word, 1, true) then
+		local base = s.base
+		local image = (tostring(base and base.repository or "") .. ":" ..
+			tostring(base and base.tag or "")):lower()
+		for _, word in ipairs(windows_words) do
+			if find(image, word, 1, true) then
 				return true
 			end
 		end
@@ -2791,7 +2795,7 @@ local function windows_stage(doc, stage)
 				end
 			end
 		end
-		local b = s.base and s.base.stage
+		local b = base and base.stage
 		s, guard = b ~= nil and stages[b + 1] or nil, guard + 1
 	end
 	return false
