@@ -119,6 +119,41 @@ static void columns_match_a_walk_from_the_line_start(void **state)
 	}
 }
 
+/* Files of LF line breaks only (the quick path), of every length up to
+ * a few blocks and with breaks anywhere: each line starts after an LF. */
+static void lf_only_lines_start_after_each_break(void **state)
+{
+	(void)state;
+	char text[200];
+	srand(7);
+	for (size_t len = 0; len < sizeof(text); len++) {
+		for (int round = 0; round < 20; round++) {
+			for (size_t i = 0; i < len; i++) {
+				int r = rand() % 8;
+				text[i] = r == 0 ? '\n' : r == 1 ? ' ' : 'a';
+			}
+			if (len > 0 && round == 0) {
+				text[len - 1] = '\n';
+			}
+			struct plm_source *s = plm_source_create("t", text,
+				len);
+			assert_non_null(s);
+			uint32_t line = 0;
+			assert_int_equal(s->line_starts[0], 0);
+			for (size_t i = 0; i < len; i++) {
+				if (text[i] == '\n') {
+					line++;
+					assert_true(line < s->line_count);
+					assert_int_equal(s->line_starts[line],
+						i + 1);
+				}
+			}
+			assert_int_equal(s->line_count, line + 1);
+			plm_source_destroy(s);
+		}
+	}
+}
+
 static void an_empty_source_has_one_line(void **state)
 {
 	(void)state;
@@ -159,6 +194,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(columns_match_a_walk_from_the_line_start),
+		cmocka_unit_test(lf_only_lines_start_after_each_break),
 		cmocka_unit_test(an_empty_source_has_one_line),
 		cmocka_unit_test(cr_lf_and_crlf_each_end_a_line),
 	};
