@@ -181,10 +181,15 @@ function M.edits_for(node, field, edits)
 		return nil
 	end
 	local at = M.span(node, field).source or 1
-	for _, e in ipairs(edits) do
+	-- (an index loop: no iterator call per item; it stops where ipairs
+	-- would, at the first nil)
+	local i, e = 1, edits[1]
+	while e ~= nil do
 		if e.source ~= nil and e.source ~= at then
 			return nil
 		end
+		i = i + 1
+		e = edits[i]
 	end
 	return edits
 end
@@ -245,11 +250,14 @@ function M.contains(list, value, nocase)
 	if nocase and type(value) == "string" then
 		value = value:lower()
 	end
-	for _, item in ipairs(list) do
+	local i, item = 1, list[1]
+	while item ~= nil do
 		if item == value or (nocase and type(item) == "string" and
 			item:lower() == value) then
 			return true
 		end
+		i = i + 1
+		item = list[i]
 	end
 	return false
 end
@@ -295,7 +303,9 @@ local function container_list(list, filter)
 	local out = by_filter[filter or false]
 	if out == nil then
 		out = {}
-		for _, c in ipairs(by_filter[false]) do
+		local all = by_filter[false]
+		for k = 1, #all do
+			local c = all[k]
 			if matches(c, filter) then
 				out[#out + 1] = c
 			end
@@ -649,7 +659,8 @@ local function is_secret_name(name)
 	if last == nil or not_secret_last[last] then
 		return false
 	end
-	for i, w in ipairs(words) do
+	for i = 1, #words do
+		local w = words[i]
 		if w == "PUBLIC" then
 			return false
 		end
@@ -827,7 +838,8 @@ local function compile(patterns)
 end
 
 local function matches_list(name, list)
-	for _, c in ipairs(list) do
+	for k = 1, #list do
+		local c = list[k]
 		-- a plain find anchored at 1 makes no substring
 		if find(name, c.prefix, 1, true) == 1 and
 			M.glob(name, c.pattern) then
@@ -838,7 +850,9 @@ local function matches_list(name, list)
 end
 
 local function matches_any(image, patterns)
-	for _, name in ipairs(image_names(image)) do
+	local names = image_names(image)
+	for k = 1, #names do
+		local name = names[k]
 		local own = patterns[byte(name, 1) or 0]
 		if (own ~= nil and matches_list(name, own)) or
 			matches_list(name, patterns.wild) then
@@ -882,7 +896,8 @@ end
 function M.image_user_judge(root_images, non_root_images)
 	root_images = root_images or M.root_images
 	non_root_images = non_root_images or M.non_root_images
-	for _, kept in ipairs(judges) do
+	for k = 1, #judges do
+		local kept = judges[k]
 		if same_list(kept[1], root_images) and
 			same_list(kept[2], non_root_images) then
 			return kept[3]
@@ -1321,7 +1336,8 @@ function M.sensitive_path(path)
 	if sensitive_exact[norm] then
 		return norm
 	end
-	for _, tree in ipairs(sensitive_trees) do
+	for k = 1, #sensitive_trees do
+		local tree = sensitive_trees[k]
 		if norm == tree or norm:sub(1, #tree + 1) == tree .. "/" then
 			return norm
 		end
@@ -1551,7 +1567,13 @@ local function run_of(c)
 	local entrypoint, command = c.entrypoint, c.command
 	local run = {argv = {}, parts = {}, hooks = {}}
 	local words = run.argv
-	for _, list in ipairs({entrypoint or {}, command or {}}) do
+	for n = 1, 2 do
+		local list
+		if n == 1 then
+			list = entrypoint or {}
+		else
+			list = command or {}
+		end
 		-- every item, so word k is item k of the parts (parts_where)
 		for k = 1, #list do
 			words[#words + 1] = word_of(list[k])
@@ -1560,11 +1582,15 @@ local function run_of(c)
 	run.parts[#run.parts + 1] = entrypoint
 	run.parts[#run.parts + 1] = command
 	local texts = {table.concat(words, " ")}
-	for _, hook in ipairs(c.lifecycle or {}) do
+	local hooks = c.lifecycle or {}
+	local h, hook = 1, hooks[1]
+	while hook ~= nil do
 		local cmd = hook.command or {}
 		local argv = to_array(cmd)
 		run.hooks[#run.hooks + 1] = {hook = hook, command = cmd, argv = argv}
 		texts[#texts + 1] = table.concat(argv, " ")
+		h = h + 1
+		hook = hooks[h]
 	end
 	run.text = table.concat(texts, "\n")
 	return run
@@ -2020,7 +2046,8 @@ local function own_package_installs(x, installs_only)
 		end
 		cmds = M.commands(x)
 	end
-	for _, cmd in ipairs(cmds) do
+	for k = 1, #cmds do
+		local cmd = cmds[k]
 		local argv, seen = M.unwrap(cmd.argv)
 		local inst = not cmd.unknown and install_of(argv)
 		if inst then
@@ -2542,7 +2569,8 @@ end
 local function own_run_commands(ins, kept)
 	local out = {}
 	local nodes, argvs, texts = raw_commands(ins)
-	for i, node in ipairs(nodes) do
+	for i = 1, #nodes do
+		local node = nodes[i]
 		local argv = raw_argv(nodes, argvs, i, kept)
 		-- `sh -c SCRIPT`, `su user -c SCRIPT`: the script's commands
 		-- follow as commands of their own; judging the wrapper too would
@@ -2582,7 +2610,8 @@ function M.run_commands(ins)
 	local known = run_commands_of[ins]
 	if known == nil then
 		known = own_run_commands(ins, true)
-		for _, c in ipairs(known) do
+		for k = 1, #known do
+			local c = known[k]
 			kept_words[c.argv] = true
 		end
 		run_commands_of[ins] = known
@@ -2616,7 +2645,9 @@ end
 --- True when the RUN ins puts dir (or a directory above it) on a cache or
 --- tmpfs --mount, so what the command leaves there is not in the layer.
 function M.run_mounts(ins, dir)
-	for _, f in ipairs(ins.flags or {}) do
+	local flags = ins.flags or {}
+	local i, f = 1, flags[1]
+	while f ~= nil do
 		local m = f.name == "mount" and f.mount or nil
 		local target = m and (m.target or m.dst or m.destination)
 		if target ~= nil and (m.type == "cache" or m.type == "tmpfs") then
@@ -2625,6 +2656,8 @@ function M.run_mounts(ins, dir)
 				return true
 			end
 		end
+		i = i + 1
+		f = flags[i]
 	end
 	return false
 end
@@ -2709,10 +2742,14 @@ end
 -- The value of an instruction's flag (`--from=build` gives "build"; a flag
 -- without a value gives ""), or nil when the flag is not written.
 function M.instruction_flag(ins, name)
-	for _, f in ipairs(ins.flags or {}) do
+	local flags = ins.flags or {}
+	local i, f = 1, flags[1]
+	while f ~= nil do
 		if f.name == name then
 			return f.value ~= nil and tostring(f.value) or ""
 		end
+		i = i + 1
+		f = flags[i]
 	end
 	return nil
 end
@@ -2780,13 +2817,15 @@ local function windows_stage(doc, stage)
 		local base = s.base
 		local image = (tostring(base and base.repository or "") .. ":" ..
 			tostring(base and base.tag or "")):lower()
-		for _, word in ipairs(windows_words) do
+		for k = 1, #windows_words do
+			local word = windows_words[k]
 			if find(image, word, 1, true) then
 				return true
 			end
 		end
 		local list, keywords = M.stage_instructions(doc, s)
-		for k, i in ipairs(list) do
+		for k = 1, #list do
+			local i = list[k]
 			if keywords[k] == "SHELL" then
 				local prog = tostring((i.args or {})[1] or ""):lower()
 				if prog:find("pwsh") or prog:find("powershell") or
@@ -2826,8 +2865,12 @@ end
 -- The shell text of a RUN: its shell form text, then its heredoc bodies.
 local function run_shell_text(ins)
 	local parts = {ins.form == "shell" and tostring(ins.text or "") or ""}
-	for _, h in ipairs(ins.heredocs or {}) do
+	local heredocs = ins.heredocs or {}
+	local i, h = 1, heredocs[1]
+	while h ~= nil do
 		parts[#parts + 1] = tostring(h.body or "")
+		i = i + 1
+		h = heredocs[i]
 	end
 	return table.concat(parts, "\n")
 end
@@ -2842,7 +2885,8 @@ local pipe_offsets = native.pipe_offsets
 local function located_commands(ins, text, kept)
 	local out, cursor = {}, 1
 	local nodes, argvs, texts = raw_commands(ins)
-	for i, node in ipairs(nodes) do
+	for i = 1, #nodes do
+		local node = nodes[i]
 		local t = texts[i]
 		local at = t ~= "" and (text:find(t, cursor, true) or
 			text:find(t, 1, true)) or nil
@@ -2862,7 +2906,8 @@ end
 -- the last index), by the library's own comparison, not a Lua function.
 local function placed_by(cmds, key)
 	local list, sorted, last = {}, true, nil
-	for i, c in ipairs(cmds) do
+	for i = 1, #cmds do
+		local c = cmds[i]
 		if c.at ~= nil then
 			local k = key(c)
 			sorted = sorted and (last == nil or k >= last)
@@ -2871,11 +2916,13 @@ local function placed_by(cmds, key)
 	end
 	if not sorted then
 		local m = #cmds + 1
-		for j, i in ipairs(list) do
+		for j = 1, #list do
+			local i = list[j]
 			list[j] = key(cmds[i]) * m + i
 		end
 		table.sort(list)
-		for j, v in ipairs(list) do
+		for j = 1, #list do
+			local v = list[j]
 			list[j] = v % m
 		end
 	end
@@ -2899,7 +2946,8 @@ local function pipe_sides(cmds, offsets)
 	local by_stop, by_start = placed_by(cmds, stop_of),
 		placed_by(cmds, start_of)
 	local pipes, s, r, left = {}, 1, 1, nil
-	for _, at in ipairs(offsets) do
+	for k = 1, #offsets do
+		local at = offsets[k]
 		while by_stop[s] ~= nil and stop_of(cmds[by_stop[s]]) <= at do
 			local c = cmds[by_stop[s]]
 			if left == nil or stop_of(c) > stop_of(left) then
@@ -2948,7 +2996,9 @@ function M.run_pipes(ins)
 	local known = run_pipes_of[ins]
 	if known == nil then
 		known = table.pack(own_run_pipes(ins, true))
-		for _, c in ipairs(known[2]) do
+		local cmds = known[2]
+		for k = 1, #cmds do
+			local c = cmds[k]
 			kept_words[c.argv] = true
 		end
 		run_pipes_of[ins] = known

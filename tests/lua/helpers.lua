@@ -464,6 +464,17 @@ function tests.model_access(doc)
 	eq(n, 1, "one container")
 	eq(#p.list(doc.containers), 1, "list")
 	eq(p.contains({"A", "b"}, "B", true), true, "contains nocase")
+	-- the list read as ipairs reads it: up to the first nil, through
+	-- __index too
+	eq(p.contains({"a", nil, "c"}, "c"), false, "contains stops at a hole")
+	eq(p.contains({"a", "b", "c"}, "c"), true, "contains the last")
+	eq(p.contains(setmetatable({}, {__index = function(_, i)
+		return i <= 3 and ("w" .. i) or nil
+	end}), "w3"), true, "contains through __index")
+	eq(p.contains(doc.containers, doc.containers[1]), true,
+		"contains a node of a sequence node")
+	eq(p.edits_for(doc.containers[1], nil, {{source = 2}, nil,
+		{source = 3}}) == nil, true, "edits of another file")
 	eq(p.mentions(doc, "RUN true"), true, "mentions")
 	eq(p.mentions(doc, "sudo"), false, "does not mention")
 	local filtered = 0
