@@ -2,6 +2,11 @@
 -- removes a layer of isolation.
 local p = require("plimsoll")
 
+-- The namespaces, in the order their findings come; none for a
+-- container whose pod was seen or that shares none.
+local namespaces = {"network", "pid", "ipc", "uts"}
+local none = {}
+
 local what = {
 	network = "the host's network namespace (it sees every interface and "
 		.. "can reach services bound to localhost)",
@@ -82,8 +87,8 @@ spec:
 			if pod ~= nil then
 				seen[pod.id] = true
 			end
-			for _, ns in ipairs({"network", "pid", "ipc", "uts"}) do
-				if first and host ~= nil and host[ns] == true then
+			for _, ns in ipairs(first and host ~= nil and namespaces or none) do
+				if host[ns] == true then
 					local who = pod ~= nil and c.workload ~= nil and
 						("the pod of %s %q"):format(
 							c.workload.kind or "workload",

@@ -3,9 +3,11 @@
 local p = require("plimsoll")
 
 -- deploy.resources.limits.pids, the Compose Specification's other spelling.
+local deploy_keys = {"deploy", "resources", "limits"}
+
 local function deploy_pids(c)
 	local node = c.source
-	for _, key in ipairs({"deploy", "resources", "limits"}) do
+	for _, key in ipairs(deploy_keys) do
 		node = p.is_node(node) and node[key] or nil
 	end
 	return p.is_node(node) and node.pids or nil
