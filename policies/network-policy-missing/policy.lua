@@ -48,23 +48,25 @@ References:
 - CIS Kubernetes Benchmark 5.3.2
 ]],
 	check = function(project, report)
-		local by_namespace = {}
+		-- One pass over the objects: each namespace's policies and pods,
+		-- and every pod in order with its namespace.
+		local by_namespace, pods, all_pods, pod_ns = {}, {}, {}, {}
 		for _, o in ipairs(project.objects) do
-			if o.kind == "NetworkPolicy" and o.selector ~= nil then
+			local kind = o.kind
+			if kind == "NetworkPolicy" and o.selector ~= nil then
 				local ns = p.namespace(o)
 				by_namespace[ns] = by_namespace[ns] or {}
 				table.insert(by_namespace[ns], o)
 			end
-		end
-		-- the pods each namespace's policies select, policy by policy
-		local pods = {}
-		for _, o in ipairs(project.objects) do
-			if o.pod_labels ~= nil and o.kind ~= "PodTemplate" then
+			if o.pod_labels ~= nil and kind ~= "PodTemplate" then
 				local ns = p.namespace(o)
 				pods[ns] = pods[ns] or {}
 				table.insert(pods[ns], o)
+				all_pods[#all_pods + 1] = o
+				pod_ns[#all_pods] = ns
 			end
 		end
+		-- the pods each namespace's policies select, policy by policy
 		local selected = {}
 		for ns, policies in pairs(by_namespace) do
 			if pods[ns] ~= nil then
@@ -76,28 +78,26 @@ References:
 				end
 			end
 		end
-		for _, o in ipairs(project.objects) do
-			if o.pod_labels ~= nil and o.kind ~= "PodTemplate" then
-				local ns = p.namespace(o)
-				local policies = by_namespace[ns] or {}
-				if not selected[o] then
-					local related = {}
-					for i, np in ipairs(policies) do
-						if i > 10 then
-							break
-						end
-						related[i] = {node = np, field = "selector",
-							message = ("NetworkPolicy %q of namespace %q "
-							.. "selects other pods"):format(
-							np.name or "?", ns)}
+		for k, o in ipairs(all_pods) do
+			local ns = pod_ns[k]
+			local policies = by_namespace[ns] or {}
+			if not selected[o] then
+				local related = {}
+				for i, np in ipairs(policies) do
+					if i > 10 then
+						break
 					end
-					report(o, "name", ("%s %q in namespace %q is not "
-						.. "selected by any NetworkPolicy"):format(
-						o.kind or "object", o.name or "?", ns),
-						{related = related,
-						 fix = "Add a NetworkPolicy to namespace " .. ns
-						 .. " whose podSelector selects these pods."})
+					related[i] = {node = np, field = "selector",
+						message = ("NetworkPolicy %q of namespace %q "
+						.. "selects other pods"):format(
+						np.name or "?", ns)}
 				end
+				report(o, "name", ("%s %q in namespace %q is not "
+					.. "selected by any NetworkPolicy"):format(
+					o.kind or "object", o.name or "?", ns),
+					{related = related,
+					 fix = "Add a NetworkPolicy to namespace " .. ns
+					 .. " whose podSelector selects these pods."})
 			end
 		end
 	end,
