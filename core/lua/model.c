@@ -758,6 +758,15 @@ static bool walk_raises(const struct plm_node *v)
 			(v->kind == PLM_NODE_BOOL && v->as.boolean));
 }
 
+/* True when reading a field of the value node v shows as raises (a
+ * number or a boolean: a string has its methods, a table its fields). */
+static bool indexing_raises(const struct plm_node *v)
+{
+	return v != NULL &&
+		(v->kind == PLM_NODE_INT || v->kind == PLM_NODE_FLOAT ||
+			v->kind == PLM_NODE_BOOL);
+}
+
 /* native.instruction_walk(tree) -> for a live proxy of a Dockerfile's
  * tree, what the helper library's walk of it makes (plimsoll.lua,
  * instruction_lists): {lists, stages, of_stage}, read here in one call
@@ -766,8 +775,10 @@ static bool walk_raises(const struct plm_node *v)
  * ONBUILD instruction or false), an ONBUILD's trigger under its own
  * keyword too; stages: the stage proxies in order; of_stage: by stage,
  * {its instructions, their keywords in upper case or false}. Nothing
- * when a keyword is no string (the library's walk then raises as it
- * did). Charged one step per instruction. */
+ * where the library's walk would raise (a keyword that is no string, a
+ * stage or instruction that is a number or a boolean): it then does. A
+ * model the Dockerfile parser built holds none of these. Charged one
+ * step per instruction. */
 static int native_instruction_walk(lua_State *L)
 {
 	const struct plm_node *tree = plm_lua_to_node(L, 1);
@@ -779,6 +790,7 @@ static int native_instruction_walk(lua_State *L)
 	if (walk_raises(stages)) {
 		return 0;
 	}
+	luaL_checkstack(L, 24, "instruction walk");
 	size_t stage_count = walk_count(stages);
 	lua_createtable(L, 0, 8); /* lists */
 	int lists = base + 1;
@@ -797,10 +809,14 @@ static int native_instruction_walk(lua_State *L)
 			lua_pop(L, 1);
 			break;
 		}
+		const struct plm_node *shown_stage = shown(stage_node);
+		if (indexing_raises(shown_stage)) {
+			lua_settop(L, base);
+			return 0;
+		}
 		int stage = lua_gettop(L);
 		lua_pushvalue(L, stage);
 		lua_rawseti(L, stage_list, (lua_Integer)s + 1);
-		const struct plm_node *shown_stage = shown(stage_node);
 		const struct plm_node *list = shown_stage->kind == PLM_NODE_MAP
 			? shown(plm_node_get(shown_stage, "instructions"))
 			: NULL;
@@ -832,7 +848,8 @@ static int native_instruction_walk(lua_State *L)
 			}
 			int ins = lua_gettop(L);
 			const struct plm_node *shown_ins = shown(ins_node);
-			if (!push_keyword(L, shown_ins)) {
+			if (indexing_raises(shown_ins) ||
+				!push_keyword(L, shown_ins)) {
 				lua_settop(L, base);
 				return 0;
 			}
