@@ -16,23 +16,32 @@
 #include "engine/engine.h"
 #include "plm_config.h"
 
+/* A checker of the one policy file *file (which outlives it), with no
+ * built-in policy; its engine into *e. */
+static struct plm_checker *checker_of(const char *const *file,
+	struct plm_engine **e)
+{
+	struct plm_engine_options o = {0};
+	o.policy_files = file;
+	o.policy_file_count = 1;
+	o.no_builtin = true;
+	char *error = NULL;
+	if (plm_engine_create(&o, e, &error) != 0) {
+		fail_msg("%s", error);
+	}
+	struct plm_checker *c = NULL;
+	assert_int_equal(plm_checker_create(*e, &c, &error), 0);
+	return c;
+}
+
 static void helper_library_lua_tests_pass(void **state)
 {
 	(void)state;
 	/* The helper library's reads of undefined globals raise. */
 	setenv("PLIMSOLL_STRICT_HELPERS", "1", 1);
 	const char *files[] = {PLM_SOURCE_ROOT "/tests/lua/helpers.lua"};
-	struct plm_engine_options o = {0};
-	o.policy_files = files;
-	o.policy_file_count = 1;
-	o.no_builtin = true;
 	struct plm_engine *e = NULL;
-	char *error = NULL;
-	if (plm_engine_create(&o, &e, &error) != 0) {
-		fail_msg("%s", error);
-	}
-	struct plm_checker *c = NULL;
-	assert_int_equal(plm_checker_create(e, &c, &error), 0);
+	struct plm_checker *c = checker_of(files, &e);
 	struct plm_doc *doc = test_doc(PLM_KIND_DOCKERFILE, "Dockerfile",
 		"FROM alpine\nRUN true\n");
 	test_container(doc, "stage-0", "dockerfile",
@@ -127,17 +136,8 @@ static void run_walk(struct plm_doc *doc, char *out, size_t size)
 	snprintf(path, sizeof(path), "%s/walk.lua", dir);
 	test_write(path, walk_policy);
 	const char *files[] = {path};
-	struct plm_engine_options o = {0};
-	o.policy_files = files;
-	o.policy_file_count = 1;
-	o.no_builtin = true;
 	struct plm_engine *e = NULL;
-	char *error = NULL;
-	if (plm_engine_create(&o, &e, &error) != 0) {
-		fail_msg("%s", error);
-	}
-	struct plm_checker *c = NULL;
-	assert_int_equal(plm_checker_create(e, &c, &error), 0);
+	struct plm_checker *c = checker_of(files, &e);
 	struct plm_file_result r;
 	assert_int_equal(plm_file_result_init(&r, "Dockerfile"), 0);
 	assert_int_equal(plm_checker_run(c, doc, &r), 0);
