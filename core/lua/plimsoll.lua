@@ -500,8 +500,8 @@ local function tree_walk(tree)
 	end
 	local walk = yielded[tree]
 	if walk == nil then
-		-- the same walk in one native call (nothing when a keyword is
-		-- no string: the walk here raises as it should)
+		-- the same walk in one native call (nothing where the walk here
+		-- would raise, on a shape the parser never makes: it then does)
 		walk = native.instruction_walk(tree) or instruction_lists(tree)
 		yielded[tree] = walk
 	end
