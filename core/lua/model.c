@@ -742,8 +742,9 @@ static void walk_add(lua_State *L, int lists, int ins, int stage, int onbuild)
 	lua_pop(L, 1);
 }
 
-/* The items of seq (shown; NULL or no sequence: none) as ipairs over its
- * proxy gives them: up to the first that shows as nil. */
+/* How many items of seq (shown; NULL or no sequence: none) there are to
+ * walk; the walk stops earlier at one that shows as nil, as ipairs over
+ * the proxy does. */
 static size_t walk_count(const struct plm_node *seq)
 {
 	return seq != NULL && seq->kind == PLM_NODE_SEQ ? seq->as.seq.count : 0;

@@ -380,11 +380,10 @@ const char *plm_source_line(const struct plm_source *s, uint32_t line,
 	return s->bytes + start;
 }
 
-/* Characters (or, for utf16, UTF-16 units) in bytes [0, offset). */
 /* The characters (with utf16, UTF-16 units: a four-byte sequence counts
- * two) of the bytes from..to: eight bytes at a time, a byte counting
- * unless it is a continuation byte (10xxxxxx: its top bit set, the next
- * one clear) and once more when it leads four bytes (11110xxx). */
+ * two) of the bytes from..to, eight bytes at a time: every byte counts
+ * but a continuation byte (10xxxxxx: bit 7 set and bit 6 clear), and a
+ * byte that leads four bytes (11110xxx) counts twice for utf16. */
 static uint32_t units_between(const unsigned char *b, uint32_t from,
 	uint32_t to, bool utf16)
 {
@@ -414,6 +413,7 @@ static uint32_t units_between(const unsigned char *b, uint32_t from,
 	return n;
 }
 
+/* Characters (or, for utf16, UTF-16 units) in bytes [0, offset). */
 static uint32_t units_before(const struct plm_source *s, uint32_t offset,
 	bool utf16)
 {

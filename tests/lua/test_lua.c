@@ -69,9 +69,9 @@ static void helper_library_lua_tests_pass(void **state)
  * differs. */
 static const char walk_policy[] =
 	"local p = require('plimsoll')\n"
-	"local function walked(keyword)\n"
+	"local function walked(doc, keyword)\n"
 	"  local out = {}\n"
-	"  for _, stage in ipairs(doc_tree_stages()) do\n"
+	"  for _, stage in ipairs(doc.tree.stages or {}) do\n"
 	"    for _, ins in ipairs(stage.instructions or {}) do\n"
 	"      local kw = ins.keyword\n"
 	"      local up = kw ~= nil and kw:upper() or false\n"
@@ -92,7 +92,6 @@ static const char walk_policy[] =
 	"return {id = 'walk', title = 'walk', severity = 'info',\n"
 	"  applies_to = {'dockerfile'}, description = 'walk',\n"
 	"  check = function(doc, report)\n"
-	"    doc_tree_stages = function() return doc.tree.stages or {} end\n"
 	"    local ok, err = pcall(function()\n"
 	"      for _ in p.instructions(doc) do end\n"
 	"    end)\n"
@@ -102,7 +101,7 @@ static const char walk_policy[] =
 	"    end\n"
 	"    local bad = {}\n"
 	"    for _, kw in ipairs({false, 'RUN', 'COPY', 'ONBUILD'}) do\n"
-	"      local got, want = {}, walked(kw or nil)\n"
+	"      local got, want = {}, walked(doc, kw or nil)\n"
 	"      for a, b, c in p.instructions(doc, kw or nil) do\n"
 	"        got[#got + 1] = {a, b, c or false}\n"
 	"      end\n"
@@ -123,7 +122,7 @@ static const char walk_policy[] =
 	"          or false) then bad[#bad + 1] = 'stage ' .. n end\n"
 	"      end\n"
 	"    end\n"
-	"    if n ~= #doc_tree_stages() then bad[#bad + 1] = 'stages' end\n"
+	"    if n ~= #(doc.tree.stages or {}) then bad[#bad + 1] = 'stages' end\n"
 	"    report({line = 1}, #bad == 0 and 'ok' or table.concat(bad, ','))\n"
 	"  end}\n";
 
