@@ -241,8 +241,13 @@ def main():
         # The 4 MB multi-document manifest.
         bundle = os.path.join(corpus, "kubernetes", BUNDLE)
         if os.path.isfile(bundle):
-            bw, bcpu, brss = best(scan_cmd(exe, [bundle], 1), n,
-                                     key=lambda r: r[0])
+            # Wall time spawned directly, as for start-up (under
+            # /usr/bin/time its own start counted, 3 to 6 ms on a slow
+            # VM); CPU and peak memory from the runs under it.
+            bw = min(bare_wall(scan_cmd(exe, [bundle], 1))
+                     for _ in range(3 if quick else 10))
+            _, bcpu, brss = best(scan_cmd(exe, [bundle], 1), n,
+                                 key=lambda r: r[1])
             row(rows, "the %.1f MB prometheus-operator bundle, wall "
                 "(CPU, peak memory)" % (os.path.getsize(bundle) / 1e6),
                 "%.0f ms (%.0f ms, %.0f MB)" % (bw * 1e3, bcpu * 1e3,

@@ -690,43 +690,119 @@ static const char key_entry_mt = 0;
  * maps (a whole tree's entries would otherwise each carry several
  * tables, most never read: the built-in project policies read
  * `pod_labels` and `selector`), and `spans`. */
+enum lazy_field {
+	LAZY_LABELS,
+	LAZY_POD_LABELS,
+	LAZY_SELECTOR,
+	LAZY_POLICY_TYPES,
+	LAZY_IMAGES,
+	LAZY_NETWORKS,
+	LAZY_STAGES,
+	LAZY_SPANS,
+	LAZY_DOCUMENT,
+	LAZY_NONE
+};
 static const char *const lazy_fields[] = {"labels", "pod_labels", "selector",
 	"policy_types", "images", "networks", "stages", "spans", "document"};
 
+/* Which lazy field name is, by its first byte and then one comparison:
+ * most reads that reach __index are of a scalar the entry lacks
+ * (`namespace` of an object written without one), answered nil at
+ * once. */
+static enum lazy_field lazy_field_of(const char *name)
+{
+	enum lazy_field f;
+	switch (name[0]) {
+	case 'l':
+		f = LAZY_LABELS;
+		break;
+	case 'p':
+		f = name[1] == 'o' && name[2] == 'd' ? LAZY_POD_LABELS
+						     : LAZY_POLICY_TYPES;
+		break;
+	case 's':
+		f = name[1] == 'e'       ? LAZY_SELECTOR
+			: name[1] == 't' ? LAZY_STAGES
+					 : LAZY_SPANS;
+		break;
+	case 'i':
+		f = LAZY_IMAGES;
+		break;
+	case 'n':
+		f = LAZY_NETWORKS;
+		break;
+	case 'd':
+		f = LAZY_DOCUMENT;
+		break;
+	default:
+		return LAZY_NONE;
+	}
+	return strcmp(name, lazy_fields[f]) == 0 ? f : LAZY_NONE;
+}
+
 static void push_document(lua_State *L, struct plm_lua_checker *c, size_t d);
 
-/* Pushes field `name` of entry e, or nothing and false when e has no
- * such field (pod_labels of an object without pods, a selector not
- * written, a field of another type of entry).  [-0, +(0|1), m] */
+/* Pushes field f of entry e, or nothing and false when e has no such
+ * field (pod_labels of an object without pods, a selector not written,
+ * a field of another type of entry).  [-0, +(0|1), m] */
 static bool push_lazy_field(lua_State *L, struct plm_lua_checker *c, size_t d,
-	const struct plm_index_entry *e, const char *name)
+	const struct plm_index_entry *e, enum lazy_field f)
 {
 	bool object = e->kind == PLM_INDEX_OBJECT;
 	bool service = e->kind == PLM_INDEX_SERVICE;
-	if (strcmp(name, "document") == 0) {
+	switch (f) {
+	case LAZY_DOCUMENT:
 		push_document(L, c, d);
-	} else if (strcmp(name, "spans") == 0) {
+		return true;
+	case LAZY_SPANS:
 		push_spans(L, e);
-	} else if (strcmp(name, "labels") == 0 && (object || service)) {
+		return true;
+	case LAZY_LABELS:
+		if (!object && !service) {
+			return false;
+		}
 		push_pairs(L, &e->labels);
-	} else if (strcmp(name, "pod_labels") == 0 && object && e->has_pods) {
+		return true;
+	case LAZY_POD_LABELS:
+		if (!object || !e->has_pods) {
+			return false;
+		}
 		push_pairs(L, &e->pod_labels);
-	} else if (strcmp(name, "selector") == 0 && object &&
-		e->selector.present) {
+		return true;
+	case LAZY_SELECTOR:
+		if (!object || !e->selector.present) {
+			return false;
+		}
 		push_selector(L, &e->selector);
-	} else if (strcmp(name, "policy_types") == 0 && object) {
+		return true;
+	case LAZY_POLICY_TYPES:
+		if (!object) {
+			return false;
+		}
 		push_strings(L, &e->policy_types);
-	} else if (strcmp(name, "images") == 0 && object) {
+		return true;
+	case LAZY_IMAGES:
+		if (!object) {
+			return false;
+		}
 		push_strings(L, &e->images);
-	} else if (strcmp(name, "networks") == 0 && service) {
+		return true;
+	case LAZY_NETWORKS:
+		if (!service) {
+			return false;
+		}
 		push_strings(L, &e->networks);
-	} else if (strcmp(name, "stages") == 0 &&
-		e->kind == PLM_INDEX_DOCKERFILE) {
+		return true;
+	case LAZY_STAGES:
+		if (e->kind != PLM_INDEX_DOCKERFILE) {
+			return false;
+		}
 		push_strings(L, &e->stages);
-	} else {
-		return false;
+		return true;
+	case LAZY_NONE:
+		break;
 	}
-	return true;
+	return false;
 }
 
 static int entry_index(lua_State *L)
@@ -734,9 +810,11 @@ static int entry_index(lua_State *L)
 	struct plm_lua_checker *c = plm_lua_user(L);
 	size_t d;
 	const struct plm_index_entry *e = NULL;
-	if (c == NULL || lua_type(L, 2) != LUA_TSTRING ||
-		!to_handle(L, c, 1, &d, &e) || e == NULL ||
-		!push_lazy_field(L, c, d, e, lua_tostring(L, 2))) {
+	enum lazy_field f = lua_type(L, 2) == LUA_TSTRING
+		? lazy_field_of(lua_tostring(L, 2))
+		: LAZY_NONE;
+	if (c == NULL || f == LAZY_NONE || !to_handle(L, c, 1, &d, &e) ||
+		e == NULL || !push_lazy_field(L, c, d, e, f)) {
 		lua_pushnil(L);
 		return 1;
 	}
@@ -773,7 +851,8 @@ static int entry_pairs(lua_State *L)
 			bool missing = lua_rawget(L, 1) == LUA_TNIL;
 			lua_pop(L, 1);
 			if (missing &&
-				push_lazy_field(L, c, d, e, lazy_fields[i])) {
+				push_lazy_field(L, c, d, e,
+					(enum lazy_field)i)) {
 				lua_pushstring(L, lazy_fields[i]);
 				lua_insert(L, -2);
 				lua_rawset(L, 1);
@@ -858,6 +937,64 @@ static void push_entry(lua_State *L, int handles, int path_idx, size_t d,
 	register_handle(L, handles, d, k + 1);
 }
 
+/* Registry key of the `project` table of the current view: its lists
+ * are made for that table only (a table kept from another run gets
+ * none). */
+static const char key_current_project = 0;
+
+static const char *const list_names[] = {"objects", "services", "dockerfiles"};
+
+/* Pushes the list of the view's entries of one type (project.objects,
+ * .services or .dockerfiles), made on first use with each entry's
+ * handle and, per document of that type, the place of its first entry
+ * in it; set in the project table too. The built-in project policies
+ * read only the objects: the Dockerfiles' and services' entries were
+ * half of a view's tables.  [-0, +1, m] */
+static void push_list(lua_State *L, struct plm_lua_checker *c, int handles,
+	enum plm_index_entry_kind kind)
+{
+	luaL_checkstack(L, 8, "project");
+	lua_rawgetp(L, handles, &key_view_lists);
+	if (lua_rawgeti(L, -1, (lua_Integer)kind + 1) == LUA_TTABLE) {
+		lua_remove(L, -2);
+		return;
+	}
+	lua_pop(L, 1);
+	int lists = lua_gettop(L);
+	lua_rawgetp(L, handles, &key_view_starts);
+	int starts = lua_gettop(L);
+	lua_newtable(L);
+	int list = lua_gettop(L);
+	lua_Integer count = 0;
+	size_t n = plm_index_doc_count(c->index);
+	for (size_t d = 0; d < n; d++) {
+		const struct plm_index_doc *id = plm_index_doc_at(c->index, d);
+		if (id->entry_count == 0 || id->entries[0].kind != kind) {
+			continue;
+		}
+		lua_pushinteger(L, count);
+		lua_rawseti(L, starts, (lua_Integer)d + 1);
+		lua_pushstring(L, id->shown_path);
+		int path_idx = lua_gettop(L);
+		for (size_t k = 0; k < id->entry_count; k++) {
+			push_entry(L, handles, path_idx, d, k, &id->entries[k]);
+			lua_rawseti(L, list, ++count);
+		}
+		lua_pop(L, 1);
+	}
+	lua_pushvalue(L, list);
+	lua_rawseti(L, lists, (lua_Integer)kind + 1);
+	if (lua_rawgetp(L, LUA_REGISTRYINDEX, &key_current_project) ==
+		LUA_TTABLE) {
+		lua_pushstring(L, list_names[kind]);
+		lua_pushvalue(L, list);
+		lua_rawset(L, -3);
+	}
+	lua_pop(L, 1);
+	lua_replace(L, lists);
+	lua_settop(L, lists);
+}
+
 /* Pushes the table of document d of the current view ({path, kind,
  * lines, truncated, objects}), made on first use: an entry's `document`
  * or `project.documents`. Most project policies read neither: a table
@@ -888,17 +1025,16 @@ static void push_document(lua_State *L, struct plm_lua_checker *c, size_t d)
 	if (id->entry_count > 0) {
 		/* A document's entries are all of one type, in a row of
 		 * that type's list. */
-		lua_rawgetp(L, handles, &key_view_lists);
-		lua_rawgeti(L, -1, (lua_Integer)id->entries[0].kind + 1);
+		push_list(L, c, handles, id->entries[0].kind);
 		lua_rawgetp(L, handles, &key_view_starts);
 		lua_rawgeti(L, -1, (lua_Integer)d + 1);
 		lua_Integer start = lua_tointeger(L, -1);
 		lua_pop(L, 2);
 		for (size_t k = 0; k < id->entry_count; k++) {
 			lua_rawgeti(L, -1, start + (lua_Integer)k + 1);
-			lua_rawseti(L, -4, (lua_Integer)k + 1);
+			lua_rawseti(L, -3, (lua_Integer)k + 1);
 		}
-		lua_pop(L, 2);
+		lua_pop(L, 1);
 	}
 	lua_setfield(L, doc, "objects");
 	register_handle(L, handles, d, 0);
@@ -911,8 +1047,24 @@ static void push_document(lua_State *L, struct plm_lua_checker *c, size_t d)
 static int project_index(lua_State *L)
 {
 	struct plm_lua_checker *c = plm_lua_user(L);
-	if (c == NULL || c->index == NULL || lua_type(L, 2) != LUA_TSTRING ||
-		strcmp(lua_tostring(L, 2), "documents") != 0) {
+	const char *name = lua_tostring(L, 2);
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &key_current_project);
+	bool current = lua_rawequal(L, 1, -1);
+	lua_pop(L, 1);
+	if (c == NULL || c->index == NULL || !current ||
+		lua_type(L, 2) != LUA_TSTRING) {
+		lua_pushnil(L);
+		return 1;
+	}
+	for (int kind = 0; kind < 3; kind++) {
+		if (strcmp(name, list_names[kind]) == 0) {
+			lua_rawgetp(L, LUA_REGISTRYINDEX, &key_handles);
+			push_list(L, c, lua_gettop(L),
+				(enum plm_index_entry_kind)kind);
+			return 1;
+		}
+	}
+	if (strcmp(name, "documents") != 0) {
 		lua_pushnil(L);
 		return 1;
 	}
@@ -931,15 +1083,19 @@ static int project_index(lua_State *L)
 /* pairs(project): `documents` made, then the plain walk. */
 static int project_pairs(lua_State *L)
 {
+	static const char *const made[] = {"objects", "services", "dockerfiles",
+		"documents"};
 	luaL_checktype(L, 1, LUA_TTABLE);
-	lua_pushliteral(L, "documents");
-	if (lua_rawget(L, 1) == LUA_TNIL) {
-		lua_pushcfunction(L, project_index);
-		lua_pushvalue(L, 1);
-		lua_pushliteral(L, "documents");
-		lua_call(L, 2, 0);
+	for (size_t i = 0; i < sizeof(made) / sizeof(*made); i++) {
+		lua_pushstring(L, made[i]);
+		if (lua_rawget(L, 1) == LUA_TNIL) {
+			lua_pushcfunction(L, project_index);
+			lua_pushvalue(L, 1);
+			lua_pushstring(L, made[i]);
+			lua_call(L, 2, 0);
+		}
+		lua_pop(L, 1);
 	}
-	lua_pop(L, 1);
 	lua_pushcfunction(L, entry_next);
 	lua_pushvalue(L, 1);
 	lua_pushnil(L);
@@ -967,43 +1123,14 @@ static void push_project(lua_State *L, struct plm_lua_checker *c)
 	int handles = lua_gettop(L);
 
 	size_t n = plm_index_doc_count(c->index);
-	lua_createtable(L, 0, 6); /* project */
-	int project = lua_gettop(L);
-	lua_newtable(L);               /* objects */
-	lua_newtable(L);               /* services */
-	lua_newtable(L);               /* dockerfiles */
-	lua_createtable(L, (int)n, 0); /* starts */
-	int lists = project + 1;       /* objects, by type */
-	int starts = project + 4;
-	lua_Integer counts[3] = {0, 0, 0};
-	luaL_checkstack(L, 8, "project");
-	for (size_t d = 0; d < n; d++) {
-		const struct plm_index_doc *id = plm_index_doc_at(c->index, d);
-		if (id->entry_count == 0) {
-			continue;
-		}
-		enum plm_index_entry_kind kind = id->entries[0].kind;
-		lua_pushinteger(L, counts[kind]);
-		lua_rawseti(L, starts, (lua_Integer)d + 1);
-		lua_pushstring(L, id->shown_path);
-		int path_idx = lua_gettop(L);
-		for (size_t k = 0; k < id->entry_count; k++) {
-			const struct plm_index_entry *e = &id->entries[k];
-			push_entry(L, handles, path_idx, d, k, e);
-			lua_rawseti(L, lists + (int)e->kind, ++counts[e->kind]);
-		}
-		lua_pop(L, 1);
-	}
+	lua_createtable(L, (int)n, 0);
 	lua_rawsetp(L, handles, &key_view_starts);
 	lua_createtable(L, 3, 0);
-	for (int i = 0; i < 3; i++) {
-		lua_pushvalue(L, lists + i);
-		lua_rawseti(L, -2, i + 1);
-	}
 	lua_rawsetp(L, handles, &key_view_lists);
-	lua_setfield(L, project, "dockerfiles");
-	lua_setfield(L, project, "services");
-	lua_setfield(L, project, "objects");
+	lua_createtable(L, 0, 6); /* project; its lists made when read */
+	int project = lua_gettop(L);
+	lua_pushvalue(L, project);
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &key_current_project);
 	lua_pushcfunction(L, project_load);
 	lua_setfield(L, project, "load");
 	push_lazy_mt(L, &key_project_mt, project_index, project_pairs);
@@ -1027,6 +1154,8 @@ static void push_shared_project(lua_State *L, struct plm_lua_checker *c,
 	if (shared &&
 		lua_rawgetp(L, LUA_REGISTRYINDEX, &key_shared_project) ==
 			LUA_TTABLE) {
+		lua_pushvalue(L, -1);
+		lua_rawsetp(L, LUA_REGISTRYINDEX, &key_current_project);
 		lua_rawgetp(L, LUA_REGISTRYINDEX, &key_shared_handles);
 		lua_rawsetp(L, LUA_REGISTRYINDEX, &key_handles);
 		return;
@@ -1041,6 +1170,18 @@ static void push_shared_project(lua_State *L, struct plm_lua_checker *c,
 		lua_rawgetp(L, LUA_REGISTRYINDEX, &key_handles);
 		lua_rawsetp(L, LUA_REGISTRYINDEX, &key_shared_handles);
 	}
+}
+
+/* Forgets the view of the run that ended (outside a run: keys set
+ * before are set to nil, which allocates nothing): a policy's own view
+ * is garbage from here, and a table kept from it reads no more lists.
+ * The shared one stays under its own keys. */
+static void drop_current_view(lua_State *L)
+{
+	lua_pushnil(L);
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &key_current_project);
+	lua_pushnil(L);
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &key_handles);
 }
 
 /* Drops the shared view (outside a run: a key set before is set to nil,
@@ -1386,6 +1527,9 @@ enum plm_lua_status plm_lua_checker_run(struct plm_lua_checker *c, size_t rule,
 	}
 	plm_lua_set_lib_dir(c->host, NULL);
 	c->settings = NULL;
+	if (c->index != NULL) {
+		drop_current_view(plm_lua_state(c->host));
+	}
 	if (c->index != NULL && !c->chunks[rule].reuse &&
 		lua_gc(plm_lua_state(c->host), LUA_GCCOUNT) - heap_kb >
 			PROJECT_GARBAGE_KB) {

@@ -543,6 +543,61 @@ static void documents_are_the_same_whichever_way_reached(void **state)
 	project_teardown(&p);
 }
 
+/* The lists of entries are made when first read too: reached first
+ * through project.documents, a document's entries are the very tables
+ * the lists then hold, each once, in document order; a name that is
+ * not one of an entry's fields, or one it lacks, reads nil. */
+static void lists_made_after_documents_hold_the_same_entries(void **state)
+{
+	(void)state;
+	struct project p;
+	project_setup(&p);
+	char *pdir = test_tmpdir();
+	write_project_policy(pdir, "late", "test/late-lists", "project",
+		"    local from_docs, seen = {}, {}\n"
+		"    for _, d in ipairs(project.documents) do\n"
+		"      for _, e in ipairs(d.objects) do\n"
+		"        from_docs[#from_docs + 1] = e\n"
+		"      end\n"
+		"    end\n"
+		"    local lists = {project.objects, project.services,\n"
+		"      project.dockerfiles}\n"
+		"    local same, at = 0, 0\n"
+		"    for _, list in ipairs(lists) do\n"
+		"      for _, e in ipairs(list) do\n"
+		"        at = at + 1\n"
+		"        if rawequal(from_docs[at], e) and not seen[e] then\n"
+		"          same = same + 1\n"
+		"        end\n"
+		"        seen[e] = true\n"
+		"      end\n"
+		"    end\n"
+		"    local np = project.objects[#project.objects]\n"
+		"    report(np, 'name', #from_docs .. ' ' .. same .. ' ' ..\n"
+		"      #project.objects .. ' ' .. #project.services .. ' ' ..\n"
+		"      #project.dockerfiles .. ' ' .. np.kind .. ' ' ..\n"
+		"      np.namespace .. ' ' .. tostring(np.selectors) .. ' ' ..\n"
+		"      tostring(np.p) .. ' ' .. tostring(np.s) .. ' ' ..\n"
+		"      tostring(np.pod_labels) .. ' ' .. tostring(np.nothing) ..\n"
+		"      ' ' .. np.selector.match_labels.app .. ' ' ..\n"
+		"      tostring(project.objects[1].pod_labels.tier))\n");
+	struct plm_engine *e;
+	struct plm_checker *c;
+	struct plm_file_result r;
+	run_policies(pdir, &p, &e, &c, &r);
+	for (size_t i = 0; i < r.finding_count; i++) {
+		print_message("%s\n", r.findings[i].message);
+	}
+	assert_int_equal(r.finding_count, 1);
+	(void)by_message(&r,
+		"7 7 4 2 1 NetworkPolicy shop nil nil nil nil nil web front");
+	plm_file_result_finish(&r);
+	plm_checker_destroy(c);
+	plm_engine_destroy(e);
+	test_rmrf(pdir);
+	project_teardown(&p);
+}
+
 /* The bytes of the part of a manifest of n Services (as many in a List
  * when list), its entry count checked. */
 static size_t part_bytes(const char *dir, int n, bool list)
@@ -837,6 +892,8 @@ int main(void)
 			project_policy_reports_across_files_with_related),
 		cmocka_unit_test(entry_fields_read_and_walked_whole),
 		cmocka_unit_test(documents_are_the_same_whichever_way_reached),
+		cmocka_unit_test(
+			lists_made_after_documents_hold_the_same_entries),
 		cmocka_unit_test(index_parts_grow_by_the_entry),
 		cmocka_unit_test(project_load_gives_the_document_model),
 		cmocka_unit_test(project_policy_errors_become_notifications),
