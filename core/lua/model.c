@@ -402,13 +402,21 @@ void plm_lua_check_target(lua_State *L, int idx, bool has_field,
 }
 
 /* native.span(node [, field]) -> {path, source, start_line, start_column,
- * end_line, end_column} */
+ * end_line, end_column}; native.span(node, field, "source") -> the source
+ * alone (what p.edits_for asks of every finding with edits: no table, no
+ * line and column worked out). */
 static int native_span(lua_State *L)
 {
 	struct plm_lua *h = plm_lua_host(L);
 	struct plm_span span;
 	const struct plm_node *target = NULL;
 	plm_lua_check_target(L, 1, true, &span, &target);
+	if (lua_type(L, 3) == LUA_TSTRING) {
+		luaL_argcheck(L, strcmp(lua_tostring(L, 3), "source") == 0, 3,
+			"\"source\" expected");
+		lua_pushinteger(L, (lua_Integer)span.source + 1);
+		return 1;
+	}
 	struct plm_region r = plm_doc_region(h->doc, span);
 	lua_createtable(L, 0, 6);
 	if (span.source < h->doc->source_count) {

@@ -180,7 +180,13 @@ function M.edits_for(node, field, edits)
 	if edits == nil then
 		return nil
 	end
-	local at = M.span(node, field).source or 1
+	-- (the source alone, as M.span would give it: no span table made)
+	local at
+	if type(node) == "table" and node.line ~= nil and field == nil then
+		at = node.source or 1
+	else
+		at = native.span(node, field, "source")
+	end
 	-- (an index loop: no iterator call per item; it stops where ipairs
 	-- would, at the first nil)
 	local i, e = 1, edits[1]

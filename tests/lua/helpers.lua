@@ -475,6 +475,12 @@ function tests.model_access(doc)
 		"contains a node of a sequence node")
 	eq(p.edits_for(doc.containers[1], nil, {{source = 2}, nil,
 		{source = 3}}) == nil, true, "edits of another file")
+	eq(p.edits_for(doc.containers[1], "name", {{source = 1}}) ~= nil, true,
+		"edits of the node's own file")
+	eq(p.edits_for({line = 2, source = 2}, nil, {{source = 2}}) ~= nil,
+		true, "edits of a command table's file")
+	eq(p.edits_for({line = 2, source = 2}, nil, {{source = 1}}), nil,
+		"edits of a file other than a command table's")
 	eq(p.mentions(doc, "RUN true"), true, "mentions")
 	eq(p.mentions(doc, "sudo"), false, "does not mention")
 	local filtered = 0
