@@ -724,7 +724,32 @@ struct finish_state {
 	struct seen_key *seen;
 	size_t seen_slots;
 	struct plm_suppress_table *ignores; /* the document's; may be NULL */
+	/* The fingerprint's hash of a rule's id and a path, kept for the
+	 * next finding of the same (they come sorted by rule, then place);
+	 * forgotten when the document changes, whose path may be freed. */
+	bool prefix_known;
+	size_t prefix_rule;
+	const char *prefix_path;
+	uint64_t prefix_key;
 };
+
+/* The fingerprint's key of rule's id and path, from fs when the last
+ * finding had the same. */
+static uint64_t key_prefix(struct finish_state *fs, size_t rule_index,
+	const char *rule_id, const char *path)
+{
+	if (fs->prefix_known && fs->prefix_rule == rule_index &&
+		fs->prefix_path == path) {
+		return fs->prefix_key;
+	}
+	uint64_t key = plm_fnv1a(PLM_FNV1A_INIT, rule_id, strlen(rule_id) + 1);
+	key = plm_fnv1a(key, path, strlen(path) + 1);
+	fs->prefix_known = true;
+	fs->prefix_rule = rule_index;
+	fs->prefix_path = path;
+	fs->prefix_key = key;
+	return key;
+}
 
 /* Appends the finding of p to result. doc is the document the span is in,
  * or NULL when it could not be loaded again (a project finding whose file
@@ -768,8 +793,7 @@ static int emit_finding(struct plm_checker *c, const struct plm_doc *doc,
 		f.edit_count = i + 1;
 	}
 	f.edits = f.edit_count > 0 ? edits : NULL;
-	uint64_t key = plm_fnv1a(PLM_FNV1A_INIT, rule->id,
-		strlen(rule->id) + 1);
+	uint64_t key;
 	char *snippet = NULL, *line_text = NULL;
 	char reason[512];
 	const struct plm_source *src = doc != NULL
@@ -779,7 +803,7 @@ static int emit_finding(struct plm_checker *c, const struct plm_doc *doc,
 		f.path = path;
 		f.region = p->region;
 		f.line_text = "";
-		key = plm_fnv1a(key, path, strlen(path) + 1);
+		key = key_prefix(fs, p->rule, rule->id, path);
 		key = plm_fnv1a(key, p->message, strlen(p->message));
 	} else {
 		f.path = src->path;
@@ -806,7 +830,7 @@ static int emit_finding(struct plm_checker *c, const struct plm_doc *doc,
 			(uint32_t)plm_output_code_points(line + from,
 				p->span.start - (size_t)(line - src->bytes) -
 					from);
-		key = plm_fnv1a(key, src->path, strlen(src->path) + 1);
+		key = key_prefix(fs, p->rule, rule->id, src->path);
 		key = normalized_hash(key, src, first, last, from, len);
 
 		const char *why = NULL;
@@ -1040,6 +1064,7 @@ static int finish_project_findings(struct plm_checker *c,
 			continue;
 		}
 		rc = reload(c, p->doc, &doc);
+		fs.prefix_known = false;
 		doc_of = p->doc;
 		group = result->finding_count;
 		if (rc == 0 && doc != NULL) {

@@ -342,6 +342,56 @@ static void fingerprint_survives_lines_moving(void **state)
 	plm_engine_destroy(e);
 }
 
+/* Fingerprints are what dashboards match findings by from scan to scan:
+ * their values never change. Two rules, each reporting twice at one
+ * place, give these four, whatever order the engine works them out in. */
+static void fingerprints_keep_their_values(void **state)
+{
+	(void)state;
+	char *dir = test_tmpdir();
+	write_policy(dir, "pa", "pin/a",
+		"for c in p.containers(doc) do report(c, 'one') "
+		"report(c, 'two') end");
+	write_policy(dir, "pb", "pin/b",
+		"for c in p.containers(doc) do report(c, 'one') "
+		"report({line = 2}, 'three') end");
+	char *error = NULL;
+	struct plm_engine *e = test_engine_for(dir, &error);
+	assert_non_null(e);
+	struct plm_doc *doc = dockerfile_without_user();
+	struct plm_file_result r;
+	run(e, doc, &r);
+	static const struct {
+		const char *rule, *message, *fingerprint;
+	} want[] = {
+		{"pin/a", "one", "078c8df9056ba84a8ba8aeec0d7301ee"},
+		{"pin/a", "two", "a7873a015ba164dbfe053c08787cc4ad"},
+		{"pin/b", "one", "e526453c4485c1afb19393054572dd98"},
+		{"pin/b", "three", "f980cb933d721051115fe7463141d422"},
+	};
+	assert_int_equal(r.finding_count, 4);
+	const char *got[4] = {NULL};
+	for (size_t i = 0; i < 4; i++) {
+		for (size_t k = 0; k < r.finding_count; k++) {
+			if (strcmp(r.findings[k].rule_id, want[i].rule) == 0 &&
+				strcmp(r.findings[k].message,
+					want[i].message) == 0) {
+				got[i] = r.findings[k].fingerprint;
+			}
+		}
+		assert_non_null(got[i]);
+		print_message("%s %s %s\n", want[i].rule, want[i].message,
+			got[i]);
+	}
+	for (size_t i = 0; i < 4; i++) {
+		assert_string_equal(got[i], want[i].fingerprint);
+	}
+	plm_file_result_finish(&r);
+	plm_doc_destroy(doc);
+	plm_engine_destroy(e);
+	test_rmrf(dir);
+}
+
 static void repeated_findings_get_distinct_fingerprints(void **state)
 {
 	(void)state;
@@ -1066,6 +1116,7 @@ int main(void)
 		cmocka_unit_test(ignore_ids_are_recorded_with_their_use),
 		cmocka_unit_test(fingerprint_survives_lines_moving),
 		cmocka_unit_test(repeated_findings_get_distinct_fingerprints),
+		cmocka_unit_test(fingerprints_keep_their_values),
 		cmocka_unit_test(only_skip_and_tag_select_rules),
 		cmocka_unit_test(malformed_metadata_is_refused_naming_the_file),
 		cmocka_unit_test(duplicate_ids_are_refused),
