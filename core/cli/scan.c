@@ -790,8 +790,16 @@ int plm_cli_scan(int argc, char **argv)
 		goto oom;
 	}
 
+	long jobs = o.jobs;
+	if (jobs <= 0) {
+		jobs = sysconf(_SC_NPROCESSORS_ONLN);
+		if (jobs < 1) {
+			jobs = 1;
+		}
+	}
 	/* -f a -f b: one Compose project; PATHs beside it scan as usual. */
 	struct plm_project_options popt = {
+		.jobs = jobs,
 		.kind = o.kind,
 		.follow_symlinks = o.follow_symlinks,
 		.filter_named = o.filter_named,
@@ -892,13 +900,6 @@ int plm_cli_scan(int argc, char **argv)
 	}
 	command_line = join_command_line(argc, argv);
 
-	long jobs = o.jobs;
-	if (jobs <= 0) {
-		jobs = sysconf(_SC_NPROCESSORS_ONLN);
-		if (jobs < 1) {
-			jobs = 1;
-		}
-	}
 	size_t rule_count = 0;
 	const struct plm_rule_info *rules = plm_engine_rules(engine,
 		&rule_count);

@@ -2,6 +2,8 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -421,11 +423,21 @@ struct walker {
 				  * it could not be */
 	struct ancestors anc;
 	struct plm_discover_list *list;
+	/* The items of list whose first bytes are still to be read. */
+	size_t *probes;
+	size_t probe_count, probe_cap;
+};
+
+/* A directory's entry: its name, and its type as readdir gave it. */
+struct entry {
+	char *name;
+	unsigned char type;
 };
 
 static int compare_names(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp(((const struct entry *)a)->name,
+		((const struct entry *)b)->name);
 }
 
 static int walk(struct walker *w, const char *dir);
@@ -447,38 +459,165 @@ static bool leads_outside(const struct walker *w, const char *path)
 	return outside;
 }
 
-/* Opens a candidate and reads its first bytes: an item, or a note when it
- * cannot be read or is binary. */
+/* Pushes a candidate as an item, to be probed when the walk is done
+ * (probe_all): its first bytes read, it stays an item or becomes a note. */
 static int probe_and_push(struct walker *w, const char *path,
 	enum plm_kind kind, const struct stat *st)
 {
+	if (plm_array_reserve((void **)&w->probes, &w->probe_cap,
+		    w->probe_count, sizeof(*w->probes)) != 0) {
+		return PLM_ENOMEM;
+	}
+	int rc = push_stat(w->list, path, kind, false, NULL, st);
+	if (rc == 0) {
+		w->probes[w->probe_count++] = w->list->count - 1;
+	}
+	return rc;
+}
+
+/* What reading a candidate's first bytes found. */
+enum probe_outcome { PROBE_OK, PROBE_NO_OPEN, PROBE_NO_READ, PROBE_BINARY };
+
+struct probe_result {
+	enum probe_outcome outcome;
+	int err; /* errno of a failed open or read */
+};
+
+/* Opens path and reads its first bytes. Thread-safe: errno only. */
+static struct probe_result probe_one(const char *path)
+{
+	struct probe_result r = {PROBE_OK, 0};
 	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
-		return push_note(w->list, path, kind, "discover/unreadable",
-			"cannot open this file: %s; not scanned (give the "
-			"scanner read access, or leave the file out)",
-			strerror(errno));
+		r.outcome = PROBE_NO_OPEN;
+		r.err = errno;
+		return r;
 	}
 	char buf[PLM_DISCOVER_PROBE_SIZE];
 	ssize_t n;
 	do {
 		n = read(fd, buf, sizeof(buf));
 	} while (n < 0 && errno == EINTR);
-	int saved = errno;
+	r.err = errno;
 	close(fd);
 	if (n < 0) {
-		return push_note(w->list, path, kind, "discover/unreadable",
-			"cannot read this file: %s; not scanned",
-			strerror(saved));
+		r.outcome = PROBE_NO_READ;
+	} else if (memchr(buf, '\0', (size_t)n) != NULL) {
+		r.outcome = PROBE_BINARY;
 	}
-	if (memchr(buf, '\0', (size_t)n) != NULL) {
-		return push_note(w->list, path, kind, "discover/binary",
-			"binary content (a NUL byte in the first %d bytes) "
-			"under a name plimsoll reads; not scanned (name the "
-			"file to scan it anyway)",
-			PLM_DISCOVER_PROBE_SIZE);
+	return r;
+}
+
+/* The probes of one walk, shared by the threads that take them in turn. */
+struct probe_job {
+	const struct plm_discover_list *list;
+	const size_t *items; /* indexes into list */
+	size_t count;
+	atomic_size_t next;
+	struct probe_result *results;
+};
+
+static void *probe_worker(void *arg)
+{
+	struct probe_job *job = arg;
+	for (;;) {
+		size_t i = atomic_fetch_add(&job->next, 1);
+		if (i >= job->count) {
+			return NULL;
+		}
+		job->results[i] = probe_one(
+			job->list->items[job->items[i]].path);
 	}
-	return push_stat(w->list, path, kind, false, NULL, st);
+}
+
+/* Candidates a thread more is worth: each probe is three system calls. */
+#define PROBES_PER_THREAD 64
+#define PROBE_THREADS_MAX 8
+
+/* Turns item d, a candidate whose probe failed, into the note it is. */
+static int make_note(struct plm_discovered *d, const char *skip_code,
+	const char *fmt, ...) PLM_PRINTF(3, 4);
+static int make_note(struct plm_discovered *d, const char *skip_code,
+	const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	d->problem = plm_strdup(msg);
+	if (d->problem == NULL) {
+		return PLM_ENOMEM;
+	}
+	d->skip_code = skip_code;
+	d->size = 0;
+	d->identified = false;
+	d->dev = 0;
+	d->ino = 0;
+	return 0;
+}
+
+/* Reads the first bytes of every candidate the walk found, on up to
+ * o->jobs threads (this one among them), then makes a note of each that
+ * cannot be read or is binary, in the walk's order. */
+static int probe_all(struct walker *w)
+{
+	if (w->probe_count == 0) {
+		return 0;
+	}
+	struct probe_job job = {
+		.list = w->list,
+		.items = w->probes,
+		.count = w->probe_count,
+		.results = plm_calloc(w->probe_count, sizeof(*job.results)),
+	};
+	if (job.results == NULL) {
+		return PLM_ENOMEM;
+	}
+	atomic_init(&job.next, 0);
+	long threads = w->o->jobs > 1 ? w->o->jobs : 1;
+	if (threads > PROBE_THREADS_MAX) {
+		threads = PROBE_THREADS_MAX;
+	}
+	if ((size_t)threads > w->probe_count / PROBES_PER_THREAD + 1) {
+		threads = (long)(w->probe_count / PROBES_PER_THREAD) + 1;
+	}
+	pthread_t helpers[PROBE_THREADS_MAX];
+	long started = 0;
+	for (; started < threads - 1; started++) {
+		if (pthread_create(&helpers[started], NULL, probe_worker,
+			    &job) != 0) {
+			break; /* the ones started, and this one, do it all */
+		}
+	}
+	probe_worker(&job);
+	for (long i = 0; i < started; i++) {
+		pthread_join(helpers[i], NULL);
+	}
+	int rc = 0;
+	for (size_t i = 0; i < w->probe_count && rc == 0; i++) {
+		struct plm_discovered *d = &w->list->items[w->probes[i]];
+		const struct probe_result *r = &job.results[i];
+		if (r->outcome == PROBE_NO_OPEN) {
+			rc = make_note(d, "discover/unreadable",
+				"cannot open this file: %s; not scanned (give "
+				"the scanner read access, or leave the file "
+				"out)",
+				strerror(r->err));
+		} else if (r->outcome == PROBE_NO_READ) {
+			rc = make_note(d, "discover/unreadable",
+				"cannot read this file: %s; not scanned",
+				strerror(r->err));
+		} else if (r->outcome == PROBE_BINARY) {
+			rc = make_note(d, "discover/binary",
+				"binary content (a NUL byte in the first %d "
+				"bytes) under a name plimsoll reads; not "
+				"scanned (name the file to scan it anyway)",
+				PLM_DISCOVER_PROBE_SIZE);
+		}
+	}
+	plm_free(job.results);
+	return rc;
 }
 
 static bool is_skipped_dir(const char *name)
@@ -491,15 +630,32 @@ static bool is_skipped_dir(const char *name)
 	return false;
 }
 
+/* visit() of a walk's entry whose type readdir gave (DT_UNKNOWN when it
+ * gave none). */
+static int visit_typed(struct walker *w, const char *path, const char *name,
+	unsigned char type);
+
 static int visit(struct walker *w, const char *path, const char *name)
 {
+	return visit_typed(w, path, name, DT_UNKNOWN);
+}
+
+static int visit_typed(struct walker *w, const char *path, const char *name,
+	unsigned char type)
+{
 	const struct plm_discover_options *o = w->o;
+	enum name_class cls = classify(name);
+	if (type == DT_REG && cls == NAME_OTHER &&
+		o->kind == PLM_KIND_UNKNOWN && strchr(name, '.') != NULL) {
+		/* A regular file by a name nothing reads (source code, most of
+		 * a tree): no lstat, which would say only that. */
+		return 0;
+	}
 	struct stat lst, st;
 	if (lstat(path, &lst) != 0) {
 		/* Vanished between readdir and now: nothing to scan. */
 		return 0;
 	}
-	enum name_class cls = classify(name);
 	enum plm_kind kind = o->kind;
 	if (kind == PLM_KIND_UNKNOWN) {
 		kind = cls == NAME_DOCKERFILE ? PLM_KIND_DOCKERFILE
@@ -622,7 +778,7 @@ static int walk(struct walker *w, const char *dir)
 			strerror(errno));
 		return push(list, dir, PLM_KIND_UNKNOWN, true, msg);
 	}
-	char **names = NULL;
+	struct entry *names = NULL;
 	size_t count = 0, cap = 0;
 	int rc = 0;
 	struct dirent *e;
@@ -633,7 +789,7 @@ static int walk(struct walker *w, const char *dir)
 		}
 		if (count == cap) {
 			size_t ncap = cap ? cap * 2 : 32;
-			char **n = plm_realloc(names, ncap * sizeof(*n));
+			struct entry *n = plm_realloc(names, ncap * sizeof(*n));
 			if (n == NULL) {
 				rc = PLM_ENOMEM;
 				goto done;
@@ -641,8 +797,9 @@ static int walk(struct walker *w, const char *dir)
 			names = n;
 			cap = ncap;
 		}
-		names[count] = plm_strdup(e->d_name);
-		if (names[count] == NULL) {
+		names[count].name = plm_strdup(e->d_name);
+		names[count].type = e->d_type;
+		if (names[count].name == NULL) {
 			rc = PLM_ENOMEM;
 			goto done;
 		}
@@ -655,25 +812,26 @@ static int walk(struct walker *w, const char *dir)
 	size_t dlen = strlen(dir);
 	bool slash = dlen > 0 && dir[dlen - 1] == '/';
 	for (size_t i = 0; i < count && rc == 0; i++) {
-		size_t len = dlen + 1 + strlen(names[i]) + 1;
+		size_t len = dlen + 1 + strlen(names[i].name) + 1;
 		char *path = plm_malloc(len);
 		if (path == NULL) {
 			rc = PLM_ENOMEM;
 			break;
 		}
-		snprintf(path, len, "%s%s%s", dir, slash ? "" : "/", names[i]);
+		snprintf(path, len, "%s%s%s", dir, slash ? "" : "/",
+			names[i].name);
 		/* "./x" reads better as "x". */
 		const char *shown = strncmp(path, "./", 2) == 0 &&
 				strcmp(dir, ".") == 0
 			? path + 2
 			: path;
-		rc = visit(w, shown, names[i]);
+		rc = visit_typed(w, shown, names[i].name, names[i].type);
 		plm_free(path);
 	}
 	anc->depth--;
 done:
 	for (size_t i = 0; i < count; i++) {
-		plm_free(names[i]);
+		plm_free(names[i].name);
 	}
 	plm_free(names);
 	closedir(d);
@@ -704,6 +862,10 @@ static int walk_root(const char *dir, const char *path, const char *name,
 	}
 	w->root = root;
 	int rc = name != NULL ? visit(w, path, name) : walk(w, dir);
+	if (rc == 0) {
+		rc = probe_all(w);
+	}
+	plm_free(w->probes);
 	plm_free(root);
 	plm_free(w);
 	return rc;

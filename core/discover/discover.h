@@ -42,6 +42,11 @@ struct plm_discover_options {
 	 * by content only as YAML or JSON. For tools that name every changed
 	 * file (pre-commit). */
 	bool filter_named;
+	/* Threads that may read the first bytes of the files a walk finds
+	 * at once (the binary check: a system call or three a file, the
+	 * most of a walk); 0 or 1: the caller's alone. The list is the same
+	 * either way. */
+	long jobs;
 };
 
 struct plm_discovered {

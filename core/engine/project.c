@@ -143,6 +143,7 @@ int plm_project_add_path_as(struct plm_project *p, const char *path,
 		.kind = kind != PLM_KIND_UNKNOWN ? kind : p->options.kind,
 		.max_file_size = p->options.max_file_size,
 		.filter_named = p->options.filter_named,
+		.jobs = p->options.jobs,
 	};
 	struct plm_discover_list list = {0};
 	int rc = plm_discover(&path, 1, &dopt, &list);

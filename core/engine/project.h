@@ -36,6 +36,9 @@ struct plm_project_options {
 	/* Files named are judged as a directory walk judges them
 	 * (--filter-named; see plm_discover_options). */
 	bool filter_named;
+	/* Threads a directory walk may read the heads of files on (see
+	 * plm_discover_options); 0 or 1: the caller's alone. */
+	long jobs;
 };
 
 struct plm_unit {

@@ -394,6 +394,74 @@ static void candidates_passed_over_are_notes_with_a_code(void **state)
 	unlink(fifo);
 }
 
+/* A walk reads the first bytes of what it finds on several threads when
+ * it may: the list is the same as on one, in the same order, binary
+ * files noted where they stand. Files by names nothing reads are passed
+ * over without a stat; an executable without an extension is still
+ * found (its mode is what makes it one); a template is a note at once. */
+static void walk_on_threads_finds_the_same_list(void **state)
+{
+	(void)state;
+	mkdir_rel("t");
+	char rel[64];
+	size_t binary = 0;
+	for (int i = 0; i < 300; i++) {
+		snprintf(rel, sizeof(rel), "t/s%03d.Dockerfile", i);
+		if (i % 37 == 5) {
+			write_rel(rel, "FROM x\n\0", 8);
+			binary++;
+		} else {
+			write_rel(rel, "FROM alpine\n##", 12 + (size_t)(i % 3));
+		}
+	}
+	write_rel("t/README.md.txt", "x", 1);
+	write_rel("t/a.Dockerfile.j2", "FROM {{ x }}\n", 13);
+	write_rel("t/main.go", "package main\n", 13);
+	write_rel("t/run", "#!/bin/sh\ndocker run x\n", 23);
+	char exe[512];
+	snprintf(exe, sizeof(exe), "%s/t/run", root);
+	assert_int_equal(chmod(exe, 0755), 0);
+	char sub[512];
+	snprintf(sub, sizeof(sub), "%s/t", root);
+	const char *paths[] = {sub};
+	struct plm_discover_list one = {0}, many = {0};
+	struct plm_discover_options o = {.jobs = 1};
+	assert_int_equal(plm_discover(paths, 1, &o, &one), 0);
+	o.jobs = 4;
+	assert_int_equal(plm_discover(paths, 1, &o, &many), 0);
+	assert_int_equal(one.count, 302);
+	assert_int_equal(many.count, one.count);
+	size_t notes = 0;
+	for (size_t i = 0; i < one.count; i++) {
+		const struct plm_discovered *a = &one.items[i],
+					    *b = &many.items[i];
+		assert_string_equal(a->path, b->path);
+		assert_int_equal(a->kind, b->kind);
+		assert_int_equal(a->problem == NULL, b->problem == NULL);
+		if (i == 0) {
+			/* a template: a note at once, never read */
+			assert_string_equal(b->skip_code, "discover/template");
+		} else if (a->problem != NULL) {
+			assert_string_equal(a->problem, b->problem);
+			assert_string_equal(a->skip_code, "discover/binary");
+			assert_string_equal(b->skip_code, "discover/binary");
+			assert_false(b->identified);
+			assert_int_equal(b->size, 0);
+			notes++;
+		} else {
+			assert_true(b->identified);
+			assert_int_equal(a->size, b->size);
+			assert_int_equal(a->ino, b->ino);
+			assert_true(b->size == 5 || b->size >= 12);
+		}
+	}
+	assert_int_equal(notes, binary);
+	assert_string_equal(one.items[1].path + strlen(sub), "/run");
+	assert_null(find(&many, "/main.go"));
+	plm_discover_list_finish(&one);
+	plm_discover_list_finish(&many);
+}
+
 static void unreadable_candidate_is_a_note(void **state)
 {
 	(void)state;
@@ -583,6 +651,7 @@ int main(void)
 		cmocka_unit_test(
 			filter_named_judges_named_files_as_a_walk_does),
 		cmocka_unit_test(unreadable_candidate_is_a_note),
+		cmocka_unit_test(walk_on_threads_finds_the_same_list),
 		cmocka_unit_test(
 			links_out_of_the_tree_are_notes_unless_followed),
 	};
