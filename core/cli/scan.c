@@ -816,10 +816,9 @@ int plm_cli_scan(int argc, char **argv)
 		plm_strvec_push(&o.paths, ".") != 0) {
 		goto oom;
 	}
-	for (size_t i = 0; i < o.paths.count; i++) {
-		if (plm_project_add_path(project, o.paths.items[i]) != 0) {
-			goto oom;
-		}
+	if (plm_project_add_paths(project, (const char *const *)o.paths.items,
+		    o.paths.count) != 0) {
+		goto oom;
 	}
 	if (plm_project_plan(project) != 0) {
 		goto oom;

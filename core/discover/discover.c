@@ -910,6 +910,70 @@ static int visit_named(const char *path, const struct plm_discover_options *o,
 	return rc;
 }
 
+/* The paths of one plm_discover_stat_all, shared by the threads that take
+ * them in turn. */
+struct stat_job {
+	const char *const *paths;
+	size_t count;
+	atomic_size_t next;
+	struct plm_discover_stat *out;
+};
+
+static void *stat_worker(void *arg)
+{
+	struct stat_job *job = arg;
+	for (;;) {
+		size_t i = atomic_fetch_add(&job->next, 1);
+		if (i >= job->count) {
+			return NULL;
+		}
+		struct plm_discover_stat *s = &job->out[i];
+		s->rc = stat(job->paths[i], &s->st);
+		s->err = s->rc != 0 ? errno : 0;
+	}
+}
+
+/* Paths a thread more is worth: a stat is one system call. */
+#define STATS_PER_THREAD 256
+
+void plm_discover_stat_all(const char *const *paths, size_t count, long jobs,
+	struct plm_discover_stat *out)
+{
+	struct stat_job job = {.paths = paths, .count = count, .out = out};
+	atomic_init(&job.next, 0);
+	long threads = jobs > 1 ? jobs : 1;
+	if (threads > PROBE_THREADS_MAX) {
+		threads = PROBE_THREADS_MAX;
+	}
+	if ((size_t)threads > count / STATS_PER_THREAD + 1) {
+		threads = (long)(count / STATS_PER_THREAD) + 1;
+	}
+	pthread_t helpers[PROBE_THREADS_MAX];
+	long started = 0;
+	for (; started < threads - 1; started++) {
+		if (pthread_create(&helpers[started], NULL, stat_worker,
+			    &job) != 0) {
+			break; /* the ones started, and this one, do it all */
+		}
+	}
+	stat_worker(&job);
+	for (long i = 0; i < started; i++) {
+		pthread_join(helpers[i], NULL);
+	}
+}
+
+/* stat(p), or what o says it gave when it was taken already. */
+static int stat_named(const struct plm_discover_options *o, size_t count,
+	const char *p, struct stat *st)
+{
+	if (o->named == NULL || count != 1) {
+		return stat(p, st);
+	}
+	*st = o->named->st;
+	errno = o->named->err;
+	return o->named->rc;
+}
+
 int plm_discover(const char *const *paths, size_t count,
 	const struct plm_discover_options *o, struct plm_discover_list *list)
 {
@@ -920,7 +984,7 @@ int plm_discover(const char *const *paths, size_t count,
 		struct stat st;
 		if (strcmp(p, "-") == 0) {
 			rc = push(list, p, o->kind, true, NULL);
-		} else if (stat(p, &st) != 0) {
+		} else if (stat_named(o, count, p, &st) != 0) {
 			char msg[512];
 			snprintf(msg, sizeof(msg), "cannot read: %s",
 				strerror(errno));

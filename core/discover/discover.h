@@ -20,6 +20,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include "plimsoll/error.h"
 #include "model/document.h"
@@ -47,6 +48,16 @@ struct plm_discover_options {
 	 * most of a walk); 0 or 1: the caller's alone. The list is the same
 	 * either way. */
 	long jobs;
+	/* With one path: what stat() said of it, taken already
+	 * (plm_discover_stat_all); NULL: taken here. */
+	const struct plm_discover_stat *named;
+};
+
+/* What stat() said of a path named. */
+struct plm_discover_stat {
+	int rc;  /* stat()'s return */
+	int err; /* its errno when it failed */
+	struct stat st;
 };
 
 struct plm_discovered {
@@ -83,6 +94,12 @@ PLM_NODISCARD int plm_discover(const char *const *paths, size_t count,
 	const struct plm_discover_options *options,
 	struct plm_discover_list *list);
 void plm_discover_list_finish(struct plm_discover_list *list);
+
+/* stat() of paths[0..count) into out[0..count), on up to jobs threads
+ * when they are many (thousands of files named, by a script or a hook,
+ * are that many system calls before any file is scanned). */
+void plm_discover_stat_all(const char *const *paths, size_t count, long jobs,
+	struct plm_discover_stat *out);
 
 /* The kind a file name says (case-insensitively; docs/discovery.md):
  * Dockerfile and Containerfile names and their variants, minus documentation,

@@ -135,8 +135,37 @@ int plm_project_add_path(struct plm_project *p, const char *path)
 	return plm_project_add_path_as(p, path, PLM_KIND_UNKNOWN);
 }
 
+static int add_path_known(struct plm_project *p, const char *path,
+	enum plm_kind kind, const struct plm_discover_stat *named);
+
+int plm_project_add_paths(struct plm_project *p, const char *const *paths,
+	size_t count)
+{
+	struct plm_discover_stat *named = count > 1
+		? plm_calloc(count, sizeof(*named))
+		: NULL;
+	if (named != NULL) {
+		plm_discover_stat_all(paths, count, p->options.jobs, named);
+	}
+	int rc = 0;
+	for (size_t i = 0; i < count && rc == 0; i++) {
+		rc = add_path_known(p, paths[i], PLM_KIND_UNKNOWN,
+			named != NULL ? &named[i] : NULL);
+	}
+	plm_free(named);
+	return rc;
+}
+
 int plm_project_add_path_as(struct plm_project *p, const char *path,
 	enum plm_kind kind)
+{
+	return add_path_known(p, path, kind, NULL);
+}
+
+/* plm_project_add_path_as, with path's stat() taken already (named) or
+ * not (NULL). */
+static int add_path_known(struct plm_project *p, const char *path,
+	enum plm_kind kind, const struct plm_discover_stat *named)
 {
 	struct plm_discover_options dopt = {
 		.follow_symlinks = p->options.follow_symlinks,
@@ -144,6 +173,7 @@ int plm_project_add_path_as(struct plm_project *p, const char *path,
 		.max_file_size = p->options.max_file_size,
 		.filter_named = p->options.filter_named,
 		.jobs = p->options.jobs,
+		.named = named,
 	};
 	struct plm_discover_list list = {0};
 	int rc = plm_discover(&path, 1, &dopt, &list);

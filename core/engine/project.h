@@ -75,6 +75,11 @@ void plm_project_destroy(struct plm_project *p);
 /* Adds a file, a directory (walked) or "-" (standard input). Paths that
  * cannot be read become units with a problem. Returns 0 or PLM_ENOMEM. */
 PLM_NODISCARD int plm_project_add_path(struct plm_project *p, const char *path);
+/* plm_project_add_path of each of paths[0..count), in order; the named
+ * paths' stat()s taken first, on the options' jobs threads when they are
+ * many. */
+PLM_NODISCARD int plm_project_add_paths(struct plm_project *p,
+	const char *const *paths, size_t count);
 /* The same, with this path's files read as kind (UNKNOWN: as the
  * project's options say). */
 PLM_NODISCARD int plm_project_add_path_as(struct plm_project *p,

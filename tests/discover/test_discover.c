@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -462,6 +463,78 @@ static void walk_on_threads_finds_the_same_list(void **state)
 	plm_discover_list_finish(&many);
 }
 
+/* Paths named by the thousand have their stat()s taken on threads: the
+ * same answers as one by one, and plm_discover given one of them finds
+ * what it finds when it takes the stat itself (a file, a directory, a
+ * path that is not there). */
+static void named_paths_stat_on_threads_as_one_by_one(void **state)
+{
+	(void)state;
+	mkdir_rel("m");
+	enum { FILES = 600 };
+	char *paths[FILES + 2];
+	for (int i = 0; i < FILES; i++) {
+		char rel[64];
+		snprintf(rel, sizeof(rel), "m/f%03d.Dockerfile", i);
+		write_rel(rel, "FROM alpine\n##", 12 + (size_t)(i % 3));
+		paths[i] = malloc(512);
+		snprintf(paths[i], 512, "%s/%s", root, rel);
+	}
+	paths[FILES] = malloc(512);
+	snprintf(paths[FILES], 512, "%s/m/not-there.yaml", root);
+	paths[FILES + 1] = malloc(512);
+	snprintf(paths[FILES + 1], 512, "%s/app", root);
+	struct plm_discover_stat *got = calloc(FILES + 2, sizeof(*got));
+	assert_non_null(got);
+	plm_discover_stat_all((const char *const *)paths, FILES + 2, 4, got);
+	for (int i = 0; i < FILES + 2; i++) {
+		struct stat st;
+		int rc = stat(paths[i], &st);
+		assert_int_equal(got[i].rc, rc);
+		if (rc == 0) {
+			assert_int_equal(got[i].st.st_size, st.st_size);
+			assert_int_equal(got[i].st.st_ino, st.st_ino);
+			assert_int_equal(got[i].st.st_mode, st.st_mode);
+		} else {
+			assert_int_equal(got[i].err, ENOENT);
+		}
+	}
+	const int sample[] = {0, 1, 2, FILES - 1, FILES, FILES + 1};
+	for (size_t k = 0; k < sizeof(sample) / sizeof(*sample); k++) {
+		const char *one[] = {paths[sample[k]]};
+		struct plm_discover_options o = {0};
+		struct plm_discover_list a = {0}, b = {0};
+		assert_int_equal(plm_discover(one, 1, &o, &a), 0);
+		o.named = &got[sample[k]];
+		assert_int_equal(plm_discover(one, 1, &o, &b), 0);
+		assert_true(a.count >= 1);
+		assert_int_equal(a.count, b.count);
+		for (size_t i = 0; i < a.count; i++) {
+			assert_string_equal(a.items[i].path, b.items[i].path);
+			assert_int_equal(a.items[i].problem == NULL,
+				b.items[i].problem == NULL);
+			if (a.items[i].problem != NULL) {
+				assert_string_equal(a.items[i].problem,
+					b.items[i].problem);
+			}
+			assert_int_equal(a.items[i].size, b.items[i].size);
+			assert_int_equal(a.items[i].ino, b.items[i].ino);
+			assert_int_equal(a.items[i].identified,
+				b.items[i].identified);
+		}
+		if (sample[k] == FILES) {
+			assert_non_null(
+				strstr(b.items[0].problem, "No such file"));
+		}
+		plm_discover_list_finish(&a);
+		plm_discover_list_finish(&b);
+	}
+	for (int i = 0; i < FILES + 2; i++) {
+		free(paths[i]);
+	}
+	free(got);
+}
+
 static void unreadable_candidate_is_a_note(void **state)
 {
 	(void)state;
@@ -652,6 +725,7 @@ int main(void)
 			filter_named_judges_named_files_as_a_walk_does),
 		cmocka_unit_test(unreadable_candidate_is_a_note),
 		cmocka_unit_test(walk_on_threads_finds_the_same_list),
+		cmocka_unit_test(named_paths_stat_on_threads_as_one_by_one),
 		cmocka_unit_test(
 			links_out_of_the_tree_are_notes_unless_followed),
 	};
