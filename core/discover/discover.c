@@ -508,31 +508,76 @@ static struct probe_result probe_one(const char *path)
 	return r;
 }
 
-/* The probes of one walk, shared by the threads that take them in turn. */
-struct probe_job {
-	const struct plm_discover_list *list;
-	const size_t *items; /* indexes into list */
+/* The most threads discovery reads or stats files on. */
+#define THREADS_MAX 8
+
+/* A parallel loop: each(ctx, i) for every i below count, the threads
+ * taking the next i in turn. */
+struct each_job {
 	size_t count;
 	atomic_size_t next;
-	struct probe_result *results;
+	void (*each)(void *ctx, size_t i);
+	void *ctx;
 };
 
-static void *probe_worker(void *arg)
+static void *each_worker(void *arg)
 {
-	struct probe_job *job = arg;
+	struct each_job *job = arg;
 	for (;;) {
 		size_t i = atomic_fetch_add(&job->next, 1);
 		if (i >= job->count) {
 			return NULL;
 		}
-		job->results[i] = probe_one(
-			job->list->items[job->items[i]].path);
+		job->each(job->ctx, i);
 	}
+}
+
+/* Runs each(ctx, i) for i in 0..count on up to jobs threads, this one
+ * among them: one thread more per per_thread items, at most
+ * THREADS_MAX. A thread that cannot be started leaves its share to the
+ * others. */
+static void on_threads(size_t count, size_t per_thread, long jobs,
+	void (*each)(void *ctx, size_t i), void *ctx)
+{
+	struct each_job job = {.count = count, .each = each, .ctx = ctx};
+	atomic_init(&job.next, 0);
+	long threads = jobs > 1 ? jobs : 1;
+	if (threads > THREADS_MAX) {
+		threads = THREADS_MAX;
+	}
+	if ((size_t)threads > count / per_thread + 1) {
+		threads = (long)(count / per_thread) + 1;
+	}
+	pthread_t helpers[THREADS_MAX];
+	long started = 0;
+	for (; started < threads - 1; started++) {
+		if (pthread_create(&helpers[started], NULL, each_worker,
+			    &job) != 0) {
+			break;
+		}
+	}
+	each_worker(&job);
+	for (long i = 0; i < started; i++) {
+		pthread_join(helpers[i], NULL);
+	}
+}
+
+/* The probes of one walk: the items of list at items[i], their results
+ * at results[i]. */
+struct probes {
+	const struct plm_discover_list *list;
+	const size_t *items;
+	struct probe_result *results;
+};
+
+static void probe_at(void *ctx, size_t i)
+{
+	struct probes *p = ctx;
+	p->results[i] = probe_one(p->list->items[p->items[i]].path);
 }
 
 /* Candidates a thread more is worth: each probe is three system calls. */
 #define PROBES_PER_THREAD 64
-#define PROBE_THREADS_MAX 8
 
 /* Turns item d, a candidate whose probe failed, into the note it is. */
 static int make_note(struct plm_discovered *d, const char *skip_code,
@@ -565,35 +610,16 @@ static int probe_all(struct walker *w)
 	if (w->probe_count == 0) {
 		return 0;
 	}
-	struct probe_job job = {
+	struct probes job = {
 		.list = w->list,
 		.items = w->probes,
-		.count = w->probe_count,
 		.results = plm_calloc(w->probe_count, sizeof(*job.results)),
 	};
 	if (job.results == NULL) {
 		return PLM_ENOMEM;
 	}
-	atomic_init(&job.next, 0);
-	long threads = w->o->jobs > 1 ? w->o->jobs : 1;
-	if (threads > PROBE_THREADS_MAX) {
-		threads = PROBE_THREADS_MAX;
-	}
-	if ((size_t)threads > w->probe_count / PROBES_PER_THREAD + 1) {
-		threads = (long)(w->probe_count / PROBES_PER_THREAD) + 1;
-	}
-	pthread_t helpers[PROBE_THREADS_MAX];
-	long started = 0;
-	for (; started < threads - 1; started++) {
-		if (pthread_create(&helpers[started], NULL, probe_worker,
-			    &job) != 0) {
-			break; /* the ones started, and this one, do it all */
-		}
-	}
-	probe_worker(&job);
-	for (long i = 0; i < started; i++) {
-		pthread_join(helpers[i], NULL);
-	}
+	on_threads(w->probe_count, PROBES_PER_THREAD, w->o->jobs, probe_at,
+		&job);
 	int rc = 0;
 	for (size_t i = 0; i < w->probe_count && rc == 0; i++) {
 		struct plm_discovered *d = &w->list->items[w->probes[i]];
@@ -910,27 +936,18 @@ static int visit_named(const char *path, const struct plm_discover_options *o,
 	return rc;
 }
 
-/* The paths of one plm_discover_stat_all, shared by the threads that take
- * them in turn. */
-struct stat_job {
+/* The paths of one plm_discover_stat_all and where their answers go. */
+struct stats {
 	const char *const *paths;
-	size_t count;
-	atomic_size_t next;
 	struct plm_discover_stat *out;
 };
 
-static void *stat_worker(void *arg)
+static void stat_at(void *ctx, size_t i)
 {
-	struct stat_job *job = arg;
-	for (;;) {
-		size_t i = atomic_fetch_add(&job->next, 1);
-		if (i >= job->count) {
-			return NULL;
-		}
-		struct plm_discover_stat *s = &job->out[i];
-		s->rc = stat(job->paths[i], &s->st);
-		s->err = s->rc != 0 ? errno : 0;
-	}
+	struct stats *job = ctx;
+	struct plm_discover_stat *s = &job->out[i];
+	s->rc = stat(job->paths[i], &s->st);
+	s->err = s->rc != 0 ? errno : 0;
 }
 
 /* Paths a thread more is worth: a stat is one system call. */
@@ -939,27 +956,8 @@ static void *stat_worker(void *arg)
 void plm_discover_stat_all(const char *const *paths, size_t count, long jobs,
 	struct plm_discover_stat *out)
 {
-	struct stat_job job = {.paths = paths, .count = count, .out = out};
-	atomic_init(&job.next, 0);
-	long threads = jobs > 1 ? jobs : 1;
-	if (threads > PROBE_THREADS_MAX) {
-		threads = PROBE_THREADS_MAX;
-	}
-	if ((size_t)threads > count / STATS_PER_THREAD + 1) {
-		threads = (long)(count / STATS_PER_THREAD) + 1;
-	}
-	pthread_t helpers[PROBE_THREADS_MAX];
-	long started = 0;
-	for (; started < threads - 1; started++) {
-		if (pthread_create(&helpers[started], NULL, stat_worker,
-			    &job) != 0) {
-			break; /* the ones started, and this one, do it all */
-		}
-	}
-	stat_worker(&job);
-	for (long i = 0; i < started; i++) {
-		pthread_join(helpers[i], NULL);
-	}
+	struct stats job = {.paths = paths, .out = out};
+	on_threads(count, STATS_PER_THREAD, jobs, stat_at, &job);
 }
 
 /* stat(p), or what o says it gave when it was taken already. */

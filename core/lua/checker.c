@@ -1047,7 +1047,6 @@ static void push_document(lua_State *L, struct plm_lua_checker *c, size_t d)
 static int project_index(lua_State *L)
 {
 	struct plm_lua_checker *c = plm_lua_user(L);
-	const char *name = lua_tostring(L, 2);
 	lua_rawgetp(L, LUA_REGISTRYINDEX, &key_current_project);
 	bool current = lua_rawequal(L, 1, -1);
 	lua_pop(L, 1);
@@ -1056,6 +1055,7 @@ static int project_index(lua_State *L)
 		lua_pushnil(L);
 		return 1;
 	}
+	const char *name = lua_tostring(L, 2);
 	for (int kind = 0; kind < 3; kind++) {
 		if (strcmp(name, list_names[kind]) == 0) {
 			lua_rawgetp(L, LUA_REGISTRYINDEX, &key_handles);

@@ -121,12 +121,17 @@ local function handed(value, sharing, helper)
 	return value
 end
 
+-- A command table placed in the file (see M.commands), asked about as a
+-- whole: its own line and source stand for its span.
+local function placed_table(node, field)
+	return type(node) == "table" and node.line ~= nil and field == nil
+end
+
 --- The display position of node, or of its field: {path, source,
 --- start_line, start_column, end_line, end_column}. A field that was not
 --- written gives the container's declaration.
 function M.span(node, field)
-	if type(node) == "table" and node.line ~= nil and field == nil then
-		-- A command table placed in the file (see M.commands).
+	if placed_table(node, field) then
 		return {path = node.path, source = node.source or 1,
 			start_line = node.line, start_column = node.column or 1,
 			end_line = node.end_line or node.line,
@@ -181,12 +186,8 @@ function M.edits_for(node, field, edits)
 		return nil
 	end
 	-- (the source alone, as M.span would give it: no span table made)
-	local at
-	if type(node) == "table" and node.line ~= nil and field == nil then
-		at = node.source or 1
-	else
-		at = native.span(node, field, "source")
-	end
+	local at = placed_table(node, field) and (node.source or 1) or
+		native.span(node, field, "source")
 	-- (an index loop: no iterator call per item; it stops where ipairs
 	-- would, at the first nil)
 	local i, e = 1, edits[1]

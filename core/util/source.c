@@ -381,9 +381,10 @@ const char *plm_source_line(const struct plm_source *s, uint32_t line,
 }
 
 /* The characters (with utf16, UTF-16 units: a four-byte sequence counts
- * two) of the bytes from..to, eight bytes at a time: every byte counts
- * but a continuation byte (10xxxxxx: bit 7 set and bit 6 clear), and a
- * byte that leads four bytes (11110xxx) counts twice for utf16. */
+ * two) of the bytes from..to, eight bytes at a time: each byte counts
+ * one, except a continuation byte (10xxxxxx: bit 7 set, bit 6 clear),
+ * which counts none; with utf16, a byte that leads four (11110xxx)
+ * counts two. */
 static uint32_t units_between(const unsigned char *b, uint32_t from,
 	uint32_t to, bool utf16)
 {
