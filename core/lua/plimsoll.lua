@@ -2180,14 +2180,15 @@ end
 
 --- For a project policy that checks many selectors against many objects:
 --- indexes list (objects with a label map in `field`, default
---- "pod_labels") by label once, and returns a function(selector) giving
---- the objects of list that selector selects (p.selects), in list order.
---- A selector is checked only against the objects that could match its
---- narrowest term: the rarest of its matchLabels pairs, the values of an
---- `In` expression, the objects carrying an `Exists` expression's key; an
---- empty selector gives the whole list at once. Thousands of selectors
---- and objects in one namespace cost about what their labels do, not
---- their product.
+--- "pod_labels") by label once, and returns a function(selector [,
+--- limit]) giving the objects of list that selector selects (p.selects),
+--- in list order; with limit, only the first limit of them (1: whether
+--- it selects any, without finding them all). A selector is checked
+--- only against the objects that could match its narrowest term: the
+--- rarest of its matchLabels pairs, the values of an `In` expression,
+--- the objects carrying an `Exists` expression's key; an empty selector
+--- gives the whole list at once. Thousands of selectors and objects in
+--- one namespace cost about what their labels do, not their product.
 function M.selector_index(list, field)
 	field = field or "pod_labels"
 	-- positions in list, by label key and value, and by key alone; each
@@ -2243,10 +2244,11 @@ function M.selector_index(list, field)
 		table.sort(out)
 		return out
 	end
-	return function(selector)
+	return function(selector, limit)
 		if selector == nil then
 			return {}
 		end
+		limit = limit or math.huge
 		local candidates, count = nil, #list
 		for k, v in pairs(selector.match_labels or {}) do
 			local l = index[k] and index[k][v] or none
@@ -2268,19 +2270,28 @@ function M.selector_index(list, field)
 		end
 		if candidates == nil and next(terms) == nil and
 			next(selector.match_labels or {}) == nil then
-			return table.move(list, 1, #list, 1, {})
+			return table.move(list, 1, math.min(#list, limit), 1, {})
 		end
 		local out = {}
+		if limit < 1 then
+			return out
+		end
 		if candidates == nil then
 			for i, o in ipairs(list) do
 				if M.selects(selector, labels_of[i]) then
 					out[#out + 1] = o
+					if #out >= limit then
+						break
+					end
 				end
 			end
 		else
 			for _, i in ipairs(candidates) do
 				if M.selects(selector, labels_of[i]) then
 					out[#out + 1] = list[i]
+					if #out >= limit then
+						break
+					end
 				end
 			end
 		end

@@ -306,13 +306,18 @@ int plm_output_set_add(struct plm_output_set *set, const char *format,
 		o.out = stdout;
 		/* Not a terminal: a larger buffer than stdio's page (a text
 		 * scan of the corpus made 7,600 writes of 4 KiB). Nothing has
-		 * been written to stdout before the outputs are added. */
-		static bool stdout_buffered;
-		static char stdout_buffer[OUTPUT_BUFFER];
-		if (!stdout_buffered && !isatty(fileno(stdout))) {
-			(void)setvbuf(stdout, stdout_buffer, _IOFBF,
-				sizeof(stdout_buffer));
-			stdout_buffered = true;
+		 * been written to stdout before the outputs are added. From
+		 * the heap, not static storage: the heap's first pages are
+		 * already mapped (one huge page, see plm_alloc_tune), where
+		 * each 4 KiB of a static buffer is a page fault when first
+		 * written. Kept to the end of the process, as stdout is. */
+		static char *stdout_buffer;
+		if (stdout_buffer == NULL && !isatty(fileno(stdout))) {
+			stdout_buffer = plm_malloc(OUTPUT_BUFFER);
+			if (stdout_buffer != NULL) {
+				(void)setvbuf(stdout, stdout_buffer, _IOFBF,
+					OUTPUT_BUFFER);
+			}
 		}
 	} else {
 		int rc = open_report(&o, output_path, err, err_len);

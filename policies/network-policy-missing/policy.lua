@@ -2,6 +2,29 @@
 -- namespace selects accepts traffic from anywhere in the cluster.
 local p = require("plimsoll")
 
+-- A selector as a string, the same for the same selector: its
+-- matchLabels pairs in key order, then its expressions as written, each
+-- part quoted so that no two selectors share one.
+local function selector_key(selector)
+	local keys, parts = {}, {}
+	for k in pairs(selector.match_labels or {}) do
+		keys[#keys + 1] = k
+	end
+	table.sort(keys)
+	for _, k in ipairs(keys) do
+		parts[#parts + 1] = ("%q=%q"):format(k, selector.match_labels[k])
+	end
+	for _, x in ipairs(selector.match_expressions or {}) do
+		local values = {}
+		for i, v in ipairs(x.values or {}) do
+			values[i] = ("%q"):format(v)
+		end
+		parts[#parts + 1] = ("%q %q (%s)"):format(x.key or "",
+			x.operator or "", table.concat(values, ","))
+	end
+	return table.concat(parts, ";")
+end
+
 return {
 	id = "network-policy-missing",
 	title = "Workload is not selected by any NetworkPolicy",
@@ -66,14 +89,30 @@ References:
 				pod_ns[#all_pods] = ns
 			end
 		end
-		-- the pods each namespace's policies select, policy by policy
+		-- the pods each namespace's policies select, policy by policy;
+		-- a selector written again (the same policy in many files, a
+		-- deny-all in every app's manifests) is asked once, and a
+		-- namespace whose pods are all selected is left at once: the
+		-- cost follows the distinct selectors, not policies × pods
 		local selected = {}
 		for ns, policies in pairs(by_namespace) do
-			if pods[ns] ~= nil then
-				local select = p.selector_index(pods[ns])
+			local in_ns = pods[ns]
+			if in_ns ~= nil then
+				local select = p.selector_index(in_ns)
+				local asked, left = {}, #in_ns
 				for _, np in ipairs(policies) do
-					for _, o in ipairs(select(np.selector)) do
-						selected[o] = true
+					local key = selector_key(np.selector)
+					if not asked[key] then
+						asked[key] = true
+						for _, o in ipairs(select(np.selector)) do
+							if not selected[o] then
+								selected[o] = true
+								left = left - 1
+							end
+						end
+					end
+					if left == 0 then
+						break
 					end
 				end
 			end

@@ -74,7 +74,7 @@ References:
 				local ns = p.namespace(s)
 				selects[ns] = selects[ns] or
 					p.selector_index(workloads[ns] or {})
-				if #selects[ns](sel) == 0 then
+				if #selects[ns](sel, 1) == 0 then
 					local related = {}
 					for i, w in ipairs(workloads[ns] or {}) do
 						if i > 10 then
