@@ -36,6 +36,7 @@ struct builder {
 	bool nomem;
 	struct plm_index_entry *entries;
 	size_t cap;
+	size_t next_record; /* where service_record looks first */
 };
 
 static const char *copy(struct builder *b, const char *s, size_t len)
@@ -486,19 +487,27 @@ static void add_kubernetes(struct builder *b)
 	}
 }
 
-/* The container record of the Compose service called name, or NULL. */
-static const struct plm_node *service_record(const struct plm_doc *doc,
+/* The container record of the Compose service called name, or NULL.
+ * The records come in the order of the services that add_compose goes
+ * through, so the look starts after the last one found (and goes round
+ * to it): one step a service, where a look from the first record for
+ * each service of a file of thousands grew with their square. */
+static const struct plm_node *service_record(struct builder *b,
 	const char *name)
 {
-	const struct plm_node *cs = doc->containers;
-	for (size_t i = 0;
-		cs != NULL && cs->kind == PLM_NODE_SEQ && i < cs->as.seq.count;
-		i++) {
+	const struct plm_node *cs = b->doc->containers;
+	if (cs == NULL || cs->kind != PLM_NODE_SEQ) {
+		return NULL;
+	}
+	size_t count = cs->as.seq.count;
+	for (size_t k = 0; k < count; k++) {
+		size_t i = (b->next_record + k) % count;
 		const struct plm_node *c = cs->as.seq.items[i];
 		const char *n = plm_node_get_str(c, "name");
 		const char *role = plm_node_get_str(c, "role");
 		if (n != NULL && role != NULL && strcmp(role, "service") == 0 &&
 			strcmp(n, name) == 0) {
+			b->next_record = i + 1;
 			return c;
 		}
 	}
@@ -527,7 +536,7 @@ static void add_service(struct builder *b, const struct plm_entry *svc)
 	locate_key(b, &l, "labels", s, "labels");
 	locate_key(b, &l, "networks", s, "networks");
 	const struct plm_node *record = e->name != NULL
-		? service_record(b->doc, e->name)
+		? service_record(b, e->name)
 		: NULL;
 	const struct plm_node *built = get(record, "build");
 	if (built != NULL && built->kind == PLM_NODE_MAP) {
@@ -636,7 +645,7 @@ const struct plm_index_doc *plm_index_part_doc(
 static bool build_part(const struct plm_doc *doc, const char *path,
 	const char *shown_path, struct plm_index_part *part)
 {
-	struct builder b = {doc, part, false, NULL, 0};
+	struct builder b = {.doc = doc, .part = part};
 	const char *shown = shown_path != NULL ? shown_path
 					       : plm_doc_main(doc)->path;
 	part->doc.path = copy(&b, path, strlen(path));

@@ -18,6 +18,61 @@
 #define MAX_DEPTH 64
 #define MAX_TEXT 1024
 
+/* Where child i of the map or list n starts: an entry's key, an item. */
+static uint32_t child_start(const struct plm_node *n, size_t i)
+{
+	return n->kind == PLM_NODE_MAP ? n->as.map.entries[i].key_span.start
+				       : n->as.seq.items[i]->span.start;
+}
+
+/* The last child of n (a map or a list of `count` children) that starts
+ * at or before `start`, found by halving as if the children were in the
+ * order the file writes them (a stream's documents, a list's items, a
+ * map's keys); SIZE_MAX when none does. Only a first guess: a child
+ * from another file, or one an alias shares, breaks the order. */
+static size_t guess_child(const struct plm_node *n, size_t count,
+	uint32_t start)
+{
+	size_t lo = 0, hi = count;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (child_start(n, mid) <= start) {
+			lo = mid + 1;
+		} else {
+			hi = mid;
+		}
+	}
+	return lo == 0 ? SIZE_MAX : lo - 1;
+}
+
+static const struct plm_node *map_with_key(const struct plm_node *n,
+	uint32_t start, int depth, const struct plm_entry **entry);
+
+/* map_with_key through the child of n that the file's order says holds
+ * `start`: one path down a stream of thousands of documents or a map of
+ * thousands of services, where a look through every child for every fix
+ * grew with the square of the file. NULL when that child does not hold
+ * it (the caller then looks through them all). */
+static const struct plm_node *by_guess(const struct plm_node *n, uint32_t start,
+	int depth, const struct plm_entry **entry)
+{
+	size_t count = n->kind == PLM_NODE_MAP ? n->as.map.count
+					       : n->as.seq.count;
+	size_t i = guess_child(n, count, start);
+	if (i == SIZE_MAX) {
+		return NULL;
+	}
+	if (n->kind == PLM_NODE_MAP) {
+		const struct plm_entry *e = &n->as.map.entries[i];
+		if (e->key_span.source == 0 && e->key_span.start == start) {
+			*entry = e;
+			return n;
+		}
+		return map_with_key(e->value, start, depth + 1, entry);
+	}
+	return map_with_key(n->as.seq.items[i], start, depth + 1, entry);
+}
+
 /* The map in `n` (depth-first) holding an entry whose key starts at
  * `start`; *entry is that entry. */
 static const struct plm_node *map_with_key(const struct plm_node *n,
@@ -31,6 +86,12 @@ static const struct plm_node *map_with_key(const struct plm_node *n,
 	if (n->span.source == 0 && n->span.end > n->span.start &&
 		(start < n->span.start || start >= n->span.end)) {
 		return NULL;
+	}
+	if (n->kind == PLM_NODE_MAP || n->kind == PLM_NODE_SEQ) {
+		const struct plm_node *m = by_guess(n, start, depth, entry);
+		if (m != NULL) {
+			return m;
+		}
 	}
 	if (n->kind == PLM_NODE_MAP) {
 		for (size_t i = 0; i < n->as.map.count; i++) {
