@@ -52,13 +52,17 @@ static const struct plm_node *map_with_key(const struct plm_node *n,
  * `start`: one path down a stream of thousands of documents or a map of
  * thousands of services, where a look through every child for every fix
  * grew with the square of the file. NULL when that child does not hold
- * it (the caller then looks through them all). */
+ * it (the caller then looks through the others: *tried is the child
+ * looked through, SIZE_MAX for none, so that no child is gone through
+ * twice, which along a path of nested children would double at each
+ * level). */
 static const struct plm_node *by_guess(const struct plm_node *n, uint32_t start,
-	int depth, const struct plm_entry **entry)
+	int depth, const struct plm_entry **entry, size_t *tried)
 {
 	size_t count = n->kind == PLM_NODE_MAP ? n->as.map.count
 					       : n->as.seq.count;
 	size_t i = guess_child(n, count, start);
+	*tried = i;
 	if (i == SIZE_MAX) {
 		return NULL;
 	}
@@ -87,8 +91,10 @@ static const struct plm_node *map_with_key(const struct plm_node *n,
 		(start < n->span.start || start >= n->span.end)) {
 		return NULL;
 	}
+	size_t tried = SIZE_MAX;
 	if (n->kind == PLM_NODE_MAP || n->kind == PLM_NODE_SEQ) {
-		const struct plm_node *m = by_guess(n, start, depth, entry);
+		const struct plm_node *m = by_guess(n, start, depth, entry,
+			&tried);
 		if (m != NULL) {
 			return m;
 		}
@@ -103,18 +109,20 @@ static const struct plm_node *map_with_key(const struct plm_node *n,
 			}
 		}
 		for (size_t i = 0; i < n->as.map.count; i++) {
-			const struct plm_node *m =
-				map_with_key(n->as.map.entries[i].value, start,
-					depth + 1, entry);
+			const struct plm_node *m = i == tried
+				? NULL
+				: map_with_key(n->as.map.entries[i].value,
+					  start, depth + 1, entry);
 			if (m != NULL) {
 				return m;
 			}
 		}
 	} else if (n->kind == PLM_NODE_SEQ) {
 		for (size_t i = 0; i < n->as.seq.count; i++) {
-			const struct plm_node *m =
-				map_with_key(n->as.seq.items[i], start,
-					depth + 1, entry);
+			const struct plm_node *m = i == tried
+				? NULL
+				: map_with_key(n->as.seq.items[i], start,
+					  depth + 1, entry);
 			if (m != NULL) {
 				return m;
 			}

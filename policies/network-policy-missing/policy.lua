@@ -19,8 +19,8 @@ local function selector_key(selector)
 		for i, v in ipairs(x.values or {}) do
 			values[i] = ("%q"):format(v)
 		end
-		parts[#parts + 1] = ("%q %q (%s)"):format(x.key or "",
-			x.operator or "", table.concat(values, ","))
+		parts[#parts + 1] = ("%q %q (%s)"):format(x.key, x.operator,
+			table.concat(values, ","))
 	end
 	return table.concat(parts, ";")
 end
