@@ -2182,13 +2182,14 @@ end
 --- indexes list (objects with a label map in `field`, default
 --- "pod_labels") by label once, and returns a function(selector [,
 --- limit]) giving the objects of list that selector selects (p.selects),
---- in list order; with limit, only the first limit of them (1: whether
---- it selects any, without finding them all). A selector is checked
---- only against the objects that could match its narrowest term: the
---- rarest of its matchLabels pairs, the values of an `In` expression,
---- the objects carrying an `Exists` expression's key; an empty selector
---- gives the whole list at once. Thousands of selectors and objects in
---- one namespace cost about what their labels do, not their product.
+--- in list order; with limit (a number, rounded down), only the first
+--- that many of them (1: whether it selects any, without finding them
+--- all). A selector is checked only against the objects that could
+--- match its narrowest term: the rarest of its matchLabels pairs, the
+--- values of an `In` expression, the objects carrying an `Exists`
+--- expression's key; an empty selector gives the whole list at once.
+--- Thousands of selectors and objects in one namespace cost about what
+--- their labels do, not their product.
 function M.selector_index(list, field)
 	field = field or "pod_labels"
 	-- positions in list, by label key and value, and by key alone; each
@@ -2248,7 +2249,7 @@ function M.selector_index(list, field)
 		if selector == nil then
 			return {}
 		end
-		limit = limit or math.huge
+		limit = limit ~= nil and math.floor(limit) or math.huge
 		local candidates, count = nil, #list
 		for k, v in pairs(selector.match_labels or {}) do
 			local l = index[k] and index[k][v] or none

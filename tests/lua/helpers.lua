@@ -570,14 +570,14 @@ function tests.selects()
 		eq(table.concat(got, ","), table.concat(want, ","),
 			"selector_index, selector " .. i)
 		-- with a limit: the first that many of the same, in order
-		for _, limit in ipairs({0, 1, 2}) do
+		for _, limit in ipairs({0, 1, 2, 2.5}) do
 			local first = {}
 			for _, o in ipairs(select(s, limit)) do
 				first[#first + 1] = o.name
 			end
 			eq(table.concat(first, ","), table.concat(want, ",", 1,
-				math.min(limit, #want)), "selector_index, selector " ..
-				i .. ", limit " .. limit)
+				math.min(math.floor(limit), #want)),
+				"selector_index, selector " .. i .. ", limit " .. limit)
 		end
 	end
 	eq(#select(nil), 0, "selector_index: nil selects nothing")
