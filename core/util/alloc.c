@@ -201,6 +201,27 @@ void plm_alloc_tune(void)
 #endif
 }
 
+void plm_alloc_mark_huge(void *p, size_t size)
+{
+#if defined(__GLIBC__) && !defined(SANITIZED) && defined(MADV_HUGEPAGE)
+	/* Only where plm_alloc_tune marked the heap (glibc, no sanitizer,
+	 * no address space limit, huge pages given on request), and only
+	 * the whole 2 MiB spans inside [p, p + size), none of them touched
+	 * yet but perhaps the first (the block's header). */
+	if (marked_to == 0 || p == NULL || size < 2 * HUGE_PAGE) {
+		return;
+	}
+	uintptr_t from = ((uintptr_t)p + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+	uintptr_t to = ((uintptr_t)p + size) & ~(HUGE_PAGE - 1);
+	if (to > from && (from < marked_from || to > marked_to)) {
+		(void)madvise((void *)from, to - from, MADV_HUGEPAGE);
+	}
+#else
+	(void)p;
+	(void)size;
+#endif
+}
+
 /* glibc gives each thread that allocates while the others do an arena
  * of its own: a heap of address space reserved HEAP_RESERVE at a time at
  * that alignment, made writable only as far as it is used. */

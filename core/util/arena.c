@@ -105,6 +105,7 @@ static struct block *new_block(struct plm_arena *arena, size_t need)
 	if (b == NULL) {
 		return NULL;
 	}
+	plm_alloc_mark_huge(b, sizeof(*b) + size);
 	b->size = size;
 	b->used = 0;
 	arena->total += size;

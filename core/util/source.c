@@ -255,6 +255,7 @@ int plm_file_read(const char *path, size_t max_size, char **bytes,
 	if (buf == NULL) {
 		goto nomem;
 	}
+	plm_alloc_mark_huge(buf, cap + 1);
 	for (;;) {
 		if (len == cap) {
 			if (cap >= max_size + 1) {
