@@ -6,7 +6,11 @@ of 3) and peak memory at each size, and how much the CPU time grew for
 twice the input. About 2× is what a cost in proportion to the input
 gives; a shape whose step reads 3× or more grows faster than its input
 somewhere (a look through everything for each thing), or a fixed cost
-(start-up) dwarfs the small size.
+(start-up) dwarfs the small size. The page faults (the scan's, with
+/usr/bin/time's own hundred or so) tell the rest: where a larger size
+outgrows the heap's first 64 MiB, for which plimsoll asks huge pages,
+each further 4 KiB is a fault, costly on a VM, and the CPU time then
+grows faster than the work.
 
 The shapes:
 - stream: one Kubernetes file of N Deployments, each followed by a
@@ -175,7 +179,7 @@ SHAPES = [("stream", 1000), ("compose", 1000), ("dockerfile", 2000),
 
 
 def measure(cmd):
-    """(CPU s, peak KB) of cmd, its output thrown away."""
+    """(CPU s, peak KB, page faults) of cmd, its output thrown away."""
     with tempfile.NamedTemporaryFile("r") as peak:
         run = [TIME, "-f", "%M", "-o", peak.name] + cmd if TIME else cmd
         p = subprocess.Popen(run, stdout=subprocess.DEVNULL,
@@ -188,7 +192,7 @@ def measure(cmd):
         if TIME:
             words = peak.read().split()
             rss = int(words[-1]) if words and words[-1].isdigit() else rss
-    return ru.ru_utime + ru.ru_stime, rss
+    return ru.ru_utime + ru.ru_stime, rss, ru.ru_minflt + ru.ru_majflt
 
 
 def main():
@@ -199,8 +203,9 @@ def main():
     if not os.access(exe, os.X_OK):
         raise SystemExit("scale: %s is not built" % exe)
     runs = 1 if quick else 3
-    print("| input | size | CPU | peak memory | CPU for twice the input |")
-    print("|---|---|---|---|---|")
+    print("| input | size | CPU | peak memory | page faults "
+          "| CPU for twice the input |")
+    print("|---|---|---|---|---|---|")
     for shape, base in SHAPES:
         if quick:
             base = max(10, base // 10)
@@ -212,12 +217,10 @@ def main():
                        "--format", "json"] + extra + paths
                 best = min((measure(cmd) for _ in range(runs)),
                            key=lambda r: r[0])
-            cpu, rss = best
+            cpu, rss, faults = best
             step = "%.2f×" % (cpu / before) if before else "–"
-            if before is not None and before <= 0:
-                step = "–"
-            print("| %s | %d | %.3f s | %.0f MB | %s |" % (
-                shape, n, cpu, rss / 1024, step))
+            print("| %s | %d | %.3f s | %.0f MB | %d | %s |" % (
+                shape, n, cpu, rss / 1024, faults, step))
             before = cpu
     print()
     print("%s; %d cores; %s%s" % (

@@ -131,11 +131,15 @@ bool plm_alloc_failed(void)
  * hashes are megabytes made and freed a file at a time; handed back and
  * asked for again, each of their pages is a fresh fault (several
  * microseconds each on a virtual machine). Chunks up to 32 MiB now come
- * from the heap, which keeps up to 128 MiB free before giving any back;
- * its first growth reserves 64 MiB of address space. */
+ * from the heap, which keeps up to 256 MiB free before giving any back;
+ * its first growth reserves 256 MiB of address space (marked for huge
+ * pages below: a stream of thousands of workloads has a model of that
+ * size; 64 MiB before, past which each 4 KiB of a large file's model was
+ * a fault). GROWTH must not pass KEPT_FREE: the free of the first
+ * allocation would give the marked span back at once. */
 #define MAPPED_FROM ((size_t)32 << 20)
-#define KEPT_FREE ((size_t)128 << 20)
-#define GROWTH ((size_t)64 << 20)
+#define KEPT_FREE ((size_t)256 << 20)
+#define GROWTH ((size_t)256 << 20)
 #define HUGE_PAGE ((uintptr_t)2 << 20)
 
 #if defined(__GLIBC__) && !defined(SANITIZED) && defined(MADV_HUGEPAGE)
@@ -171,7 +175,8 @@ void plm_alloc_tune(void)
 	 * is marked: the break is first moved to one page below a 2 MiB
 	 * boundary, where the allocator's first records land, so that the
 	 * heap's first 2 MiB, most of a small scan's, start right above.
-	 * Past GROWTH, the heap grows unmarked. */
+	 * Past GROWTH, the heap grows unmarked (plm_alloc_mark_huge marks
+	 * a large block where it lands). */
 	long page = sysconf(_SC_PAGESIZE);
 	char *brk = sbrk(0);
 	if (page > 0 && brk != (char *)-1) {

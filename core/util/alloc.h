@@ -49,9 +49,10 @@ void plm_alloc_tune(void);
 void plm_alloc_tune_thread(void);
 /* Asks for huge pages for a block of size bytes at p just allocated and
  * not yet written but for its first bytes (an arena's block, a large
- * file's text), when plm_alloc_tune marked the heap: past the heap's
- * first 64 MiB, a large file's model was a page fault for every 4 KiB.
- * Blocks under 4 MiB are left as they are. */
+ * file's text), when plm_alloc_tune marked the heap: past the main
+ * heap's marked first 256 MiB, or in a thread's heap, each 4 KiB of a
+ * large file's model is otherwise a page fault. Blocks under 4 MiB are
+ * left as they are. */
 void plm_alloc_mark_huge(void *p, size_t size);
 
 /* True when an allocation jansson made on this thread failed since the
