@@ -32,7 +32,6 @@ usage: bench/scale.sh [BUILD_DIR] [--quick]
 still works; its figures mean little.
 """
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -231,5 +230,4 @@ def main():
 
 
 if __name__ == "__main__":
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     sys.exit(main())

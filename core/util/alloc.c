@@ -140,6 +140,7 @@ bool plm_alloc_failed(void)
 #define MAPPED_FROM ((size_t)32 << 20)
 #define KEPT_FREE ((size_t)256 << 20)
 #define GROWTH ((size_t)256 << 20)
+_Static_assert(GROWTH <= KEPT_FREE, "the marked span would be trimmed");
 #define HUGE_PAGE ((uintptr_t)2 << 20)
 
 #if defined(__GLIBC__) && !defined(SANITIZED) && defined(MADV_HUGEPAGE)

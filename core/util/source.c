@@ -384,8 +384,8 @@ const char *plm_source_line(const struct plm_source *s, uint32_t line,
 /* The characters (with utf16, UTF-16 units: a four-byte sequence counts
  * two) of the bytes from..to, eight bytes at a time: each byte counts
  * one, except a continuation byte (10xxxxxx: bit 7 set, bit 6 clear),
- * which counts none; with utf16, a byte that leads four (11110xxx)
- * counts two. */
+ * which counts none; with utf16, a byte from 0xF0 up (in UTF-8 the lead
+ * byte of a four-byte sequence, 11110xxx) counts two. */
 static uint32_t units_between(const unsigned char *b, uint32_t from,
 	uint32_t to, bool utf16)
 {
