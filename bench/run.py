@@ -335,8 +335,9 @@ def main():
 
         # Peak memory: the whole corpus against its largest file alone;
         # then what files add: the corpus without its largest file, every
-        # second one and then all of them (a tenth, before 2026-12-07's
-        # evening, held some of the largest files and hid the growth).
+        # second one and then all of them (until 2026-12-07 a tenth of
+        # the corpus, whose own large files set its peak and hid the
+        # growth).
         largest = max(every, key=os.path.getsize)
         _, _, rssl = measure(scan_cmd(exe, [largest], 1))
         row(rows, "peak memory: whole corpus / its largest file alone "
